@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+/** `HH:MM`, 24-hour clock. */
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '时间写成 "HH:MM"，例如 "09:30"' });
+
+/** `HH:MM` for daily slots, or `mon 17:00` … `sun 17:00` for weekly ones. */
+export const slotTime = z
+  .string()
+  .regex(/^((mon|tue|wed|thu|fri|sat|sun) )?([01]\d|2[0-3]):[0-5]\d$/, {
+    message: '时间写成 "HH:MM"（每天）或 "fri 17:00"（每周，mon…sun）',
+  });
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期写成 "YYYY-MM-DD"，例如 "2026-09-01"' });
+
+const monthDay = z
+  .string()
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: '月日写成 "MM-DD"，例如 "04-15"' });
+
+const dateRange = z.strictObject({ start: isoDate, end: isoDate });
+
+const person = z.strictObject({
+  userid: z.string().min(1),
+  name: z.string().min(1),
+});
+
+/** When a task is due in one period and when the scheduler acts on it. */
+const schedule = z.strictObject({
+  /** `day` or `week` (ISO week, Monday start). */
+  period: z.enum(["day", "week"]),
+  /** Reports after this are marked late. */
+  deadline: slotTime,
+  /** Reminders to the missing schools, before the deadline. */
+  reminders: z.array(slotTime).default([]),
+  /** The tally to the leaders, after the deadline. */
+  tally: slotTime.optional(),
+});
+
+const task = schedule.extend({
+  enabled: z.boolean().default(true),
+  /** Display name, e.g. 平安日报. */
+  name: z.string().min(1),
+  /** `all` days, `school` days (term, working day) or `weekdays` (working days, 调休 aware). */
+  days: z.enum(["all", "school", "weekdays"]),
+  /** Only inside this yearly window (inclusive, `MM-DD`). */
+  season: z.strictObject({ start: monthDay, end: monthDay }).optional(),
+  /** Schedule that replaces the base one during the summer holiday. */
+  summer: schedule.optional(),
+  /** Group id (key of `groups`) that receives the tally. */
+  tally_group: z.string().default("leaders"),
+});
+
+const group = z.strictObject({
+  name: z.string().min(1),
+  webhook_key: z.string().min(1),
+  /** `leaders` marks the leaders' group (tallies, alerts); `schools` a reporters' group. */
+  role: z.enum(["schools", "leaders"]),
+  /** For a schools group: `all`, or the areas (片区) / school codes it holds. */
+  schools: z.union([z.literal("all"), z.array(z.string().min(1))]).default("all"),
+});
+
+export const configSchema = z.strictObject({
+  /** IANA zone for periods, deadlines and schedules. */
+  timezone: z.string().default("Asia/Shanghai"),
+  bot: z.strictObject({
+    name: z.string().min(1).default("平安助手"),
+    token: z.string().min(1),
+    encoding_aes_key: z.string().regex(/^[A-Za-z0-9+/]{43}$/, {
+      message: "EncodingAESKey 是企业微信后台生成的 43 位字母数字串",
+    }),
+    /** Callbacks whose signed timestamp is further than this from the real clock are refused. */
+    max_clock_skew_seconds: z.number().int().positive().default(300),
+  }),
+  server: z
+    .strictObject({
+      /** Public base URL, used for signed export links. */
+      public_url: z.string().url().optional(),
+      /** Token for the admin pages (queue dashboard, export links). */
+      admin_token: z.string().min(16).optional(),
+    })
+    .default({}),
+  groups: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), group),
+  leaders: z.array(person).default([]),
+  admins: z.array(person).default([]),
+  /** Path to the roster CSV, relative to the config file. */
+  roster: z.string().min(1),
+  /** No scheduled push outside these local hours. */
+  working_hours: z
+    .strictObject({ start: clockTime, end: clockTime })
+    .default({ start: "07:00", end: "21:30" }),
+  calendar: z
+    .strictObject({
+      /** Extra statutory holidays / make-up workdays beyond the built-in data. */
+      holidays: z.array(isoDate).default([]),
+      workdays: z.array(isoDate).default([]),
+      terms: z.array(dateRange.extend({ name: z.string().min(1) })).default([]),
+      summer_holiday: z.array(dateRange).default([]),
+      winter_holiday: z.array(dateRange).default([]),
+    })
+    .default({ holidays: [], workdays: [], terms: [], summer_holiday: [], winter_holiday: [] }),
+  tasks: z.strictObject({
+    safety: task,
+    drowning: task.optional(),
+    study: task.optional(),
+  }),
+  /** Weekly roll-up to the leaders. */
+  weekly: z
+    .strictObject({ at: slotTime, group: z.string().default("leaders") })
+    .default({ at: "fri 17:30", group: "leaders" }),
+  /** When reports that came in after a tally are gathered into one 补报 note. */
+  late_note: z
+    .strictObject({ at: clockTime, group: z.string().default("leaders") })
+    .default({ at: "17:00", group: "leaders" }),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type TaskConfig = z.output<typeof task>;
+export type ScheduleConfig = z.output<typeof schedule>;
+export type GroupConfig = z.output<typeof group>;
+export type TaskId = "safety" | "drowning" | "study";
+export const TASK_IDS: readonly TaskId[] = ["safety", "drowning", "study"];

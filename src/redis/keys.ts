@@ -1,0 +1,49 @@
+import { createHash } from "node:crypto";
+import type { TaskId } from "../config/schema.js";
+
+/**
+ * Every Redis key of the product. Keys that are touched together carry the same hash tag
+ * (`{…}`) so that a Lua script or MULTI over them stays in one Redis Cluster slot.
+ */
+export function createKeys(prefix = "pa") {
+  const ns = (tag: string, rest: string) => `${prefix}:{${tag}}:${rest}`;
+  return {
+    /** Hash school code → current report (JSON) for one task and period. */
+    periodState: (task: TaskId, period: string) => ns(`${task}:${period}`, "state"),
+    /** Stream: the audit log of one task and period (report, replace, withdraw events). */
+    periodLog: (task: TaskId, period: string) => ns(`${task}:${period}`, "log"),
+    /** Set of msgids already recorded in this task and period (idempotent recording). */
+    periodMsgids: (task: TaskId, period: string) => ns(`${task}:${period}`, "msgids"),
+    /** The reply sent for a callback msgid, so a repeated callback gets the same answer. */
+    callbackReply: (msgid: string) => ns(`msg:${msgid}`, "reply"),
+    /** List: the school's recent events, newest first (for 历史). */
+    schoolHistory: (code: string) => ns(`school:${code}`, "history"),
+    /** Hash of exemptions for one task (免报). */
+    exemptions: (task: TaskId) => ns(`exempt:${task}`, "ranges"),
+    /** Sorted set: send times in the last minute for one webhook (sliding-window limit). */
+    pushWindow: (webhookKey: string) => ns(`push:${digest(webhookKey)}`, "window"),
+    /** Marker that a logical push (idempotency key) was delivered. */
+    pushDone: (idempotencyKey: string) => ns(`pushed:${idempotencyKey}`, "done"),
+    /** Hash: the last push result per group, for /healthz. */
+    pushStatus: () => ns("push", "status"),
+    /** Marker that a scheduled job (task, period, slot) has run. */
+    jobDone: (jobKey: string) => ns(`job:${jobKey}`, "done"),
+    /** BullMQ prefix; BullMQ adds the queue name, which carries its own hash tag. */
+    bullPrefix: () => prefix,
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;
+
+/** Webhook keys are secrets: never put them into a Redis key or a log in the clear. */
+function digest(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex").slice(0, 16);
+}
+
+/** Days each kind of record is kept. */
+export const TTL = {
+  callbackReplySeconds: 3 * 24 * 3600,
+  periodSeconds: 400 * 24 * 3600,
+  pushDoneSeconds: 8 * 24 * 3600,
+  jobDoneSeconds: 8 * 24 * 3600,
+} as const;

@@ -1,0 +1,208 @@
+import { z } from "zod";
+
+/** A decrypted callback that is not valid JSON or lacks a required field. */
+export class WecomPayloadError extends Error {
+  override readonly name = "WecomPayloadError";
+  readonly code = "bad_payload" as const;
+}
+
+const chattype = z.enum(["single", "group"]);
+const from = z.object({ userid: z.string().min(1), corpid: z.string().optional() });
+
+/** Fields every user message carries (wecom-protocol.md, "Smart bot callbacks"). */
+const message = {
+  msgid: z.string().min(1),
+  aibotid: z.string().optional(),
+  chatid: z.string().min(1).optional(),
+  chattype,
+  from,
+  response_url: z.string().min(1).optional(),
+};
+
+const textCallback = z.object({
+  ...message,
+  msgtype: z.literal("text"),
+  text: z.object({ content: z.string() }),
+});
+
+const mixedItem = z
+  .object({
+    msgtype: z.string().min(1),
+    text: z.object({ content: z.string() }).optional(),
+    image: z.object({ url: z.string() }).optional(),
+  })
+  .refine((item) => item.msgtype !== "text" || item.text !== undefined, {
+    message: "a text item needs text.content",
+    path: ["text"],
+  });
+
+const mixedCallback = z.object({
+  ...message,
+  msgtype: z.literal("mixed"),
+  mixed: z.object({ msg_item: z.array(mixedItem) }),
+});
+
+const eventCallback = z.object({
+  msgid: z.string().min(1).optional(),
+  create_time: z.number().optional(),
+  aibotid: z.string().optional(),
+  chatid: z.string().min(1).optional(),
+  chattype: chattype.optional(),
+  from: from.partial().optional(),
+  msgtype: z.literal("event"),
+  event: z.object({ eventtype: z.string().min(1) }),
+});
+
+/** voice, image, file, video, stream polls and any msgtype WeCom adds later. */
+const otherCallback = z.object({
+  ...message,
+  msgtype: z.string().min(1),
+});
+
+/** The decrypted JSON of a smart-bot callback, by msgtype. */
+export const inboundCallbackSchema = z.union([textCallback, mixedCallback, eventCallback, otherCallback]);
+export type InboundCallback = z.infer<typeof inboundCallbackSchema>;
+
+/** A user's text (a `text` message, or the text items of a `mixed` one joined by newlines). */
+export interface InboundText {
+  kind: "text";
+  msgid: string;
+  chattype: "single" | "group";
+  /** Groups only. */
+  chatid?: string;
+  userid: string;
+  /** As WeCom sent it: in a group it still starts with the `@<bot name>` mention. */
+  text: string;
+  /** One markdown POST allowed, within an hour. */
+  responseUrl?: string;
+  aibotid?: string;
+}
+
+/** An event such as `enter_chat` (a welcome `textReply` is allowed) or `feedback_event`. */
+export interface InboundEvent {
+  kind: "event";
+  msgid?: string;
+  eventtype: string;
+  userid?: string;
+  chattype?: "single" | "group";
+  chatid?: string;
+  aibotid?: string;
+}
+
+/** Any other message: voice, image, file, video, a stream poll, a mixed message without text. */
+export interface InboundOther {
+  kind: "other";
+  msgtype: string;
+  msgid: string;
+  userid: string;
+  chattype: "single" | "group";
+  chatid?: string;
+  aibotid?: string;
+}
+
+/** A decrypted callback, typed by what the bot does with it. */
+export type Inbound = InboundText | InboundEvent | InboundOther;
+
+/** Parses the decrypted callback JSON; throws WecomPayloadError (`bad_payload`). */
+export function parseInbound(json: string): Inbound {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (err) {
+    throw new WecomPayloadError(`callback is not JSON: ${(err as Error).message}`);
+  }
+  const msgtype = (data as { msgtype?: unknown } | null)?.msgtype;
+  switch (msgtype) {
+    case "text": {
+      const cb = check(textCallback, data);
+      return { kind: "text", ...common(cb), text: cb.text.content, ...responseUrlOf(cb) };
+    }
+    case "mixed": {
+      const cb = check(mixedCallback, data);
+      const texts = cb.mixed.msg_item.flatMap((item) => (item.msgtype === "text" && item.text ? [item.text.content] : []));
+      if (texts.length === 0) return { kind: "other", msgtype: "mixed", ...common(cb) };
+      return { kind: "text", ...common(cb), text: texts.join("\n"), ...responseUrlOf(cb) };
+    }
+    case "event": {
+      const cb = check(eventCallback, data);
+      return omitUndefined({
+        kind: "event" as const,
+        msgid: cb.msgid,
+        eventtype: cb.event.eventtype,
+        userid: cb.from?.userid,
+        chattype: cb.chattype,
+        chatid: cb.chatid,
+        aibotid: cb.aibotid,
+      });
+    }
+    default: {
+      const cb = check(otherCallback, data);
+      return { kind: "other", msgtype: cb.msgtype, ...common(cb) };
+    }
+  }
+}
+
+type MessageFields = z.infer<typeof otherCallback>;
+
+function common(cb: MessageFields) {
+  return omitUndefined({
+    msgid: cb.msgid,
+    chattype: cb.chattype,
+    chatid: cb.chatid,
+    userid: cb.from.userid,
+    aibotid: cb.aibotid,
+  });
+}
+
+function responseUrlOf(cb: MessageFields): { responseUrl?: string } {
+  return cb.response_url === undefined ? {} : { responseUrl: cb.response_url };
+}
+
+function check<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new WecomPayloadError(`bad callback: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+function omitUndefined<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The passive answer to a user message: one finished stream. */
+export interface StreamReply {
+  msgtype: "stream";
+  stream: { id: string; finish: true; content: string };
+}
+
+/** The passive answer to `enter_chat` (plain text answers nothing else). */
+export interface TextReply {
+  msgtype: "text";
+  text: { content: string };
+}
+
+/** Stream content limit, in UTF-8 bytes [101031]. */
+export const STREAM_MAX_BYTES = 20480;
+const TRUNCATED = "\n…（内容过长，已截断）";
+
+/** A finished stream reply; markdown over 20480 UTF-8 bytes is cut on a line boundary, with a note. */
+export function streamReply(markdown: string, id: string): StreamReply {
+  return { msgtype: "stream", stream: { id, finish: true, content: truncateUtf8(markdown, STREAM_MAX_BYTES) } };
+}
+
+/** A plain-text reply, for `enter_chat` only. */
+export function textReply(content: string): TextReply {
+  return { msgtype: "text", text: { content } };
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= maxBytes) return text;
+  const budget = maxBytes - Buffer.byteLength(TRUNCATED);
+  let end = bytes.lastIndexOf(0x0a, budget);
+  if (end <= 0) {
+    // One line longer than the budget: cut it on a code-point boundary instead.
+    end = budget;
+    while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  }
+  return bytes.subarray(0, end).toString("utf8") + TRUNCATED;
+}

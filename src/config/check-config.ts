@@ -1,0 +1,32 @@
+import { ConfigError } from "./config-error.js";
+import type { Env } from "./expand-env.js";
+import { loadConfig } from "./load-config.js";
+import { text } from "./messages.js";
+
+export interface CheckConfigOptions {
+  /** The YAML file, e.g. `config/pingan.yaml`. */
+  path: string;
+  env: Env;
+  /** Where the report goes, one line per call. */
+  out(line: string): void;
+}
+
+/**
+ * `pingan check-config`: loads the config and roster and prints either a short summary or every
+ * problem. Returns the process exit code (0 valid, 1 invalid).
+ */
+export async function checkConfig({ path, env, out }: CheckConfigOptions): Promise<number> {
+  try {
+    const { config, roster } = await loadConfig({ path, env });
+    const areas = new Set(roster.schools.map((school) => school.area));
+    const reporters = new Set(roster.schools.flatMap((school) => school.reporters));
+    const tasks = Object.values(config.tasks).filter((task) => task?.enabled).map((task) => task!.name);
+    out(text.checkPassed(path));
+    out(text.checkSummary(roster.schools.length, areas.size, reporters.size, Object.keys(config.groups).length, tasks));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.format().split("\n")) out(line);
+    return 1;
+  }
+}

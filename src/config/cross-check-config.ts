@@ -1,0 +1,292 @@
+import type { Roster, School } from "../roster.js";
+import type { KeyPath, PathProblem } from "./config-error.js";
+import { text } from "./messages.js";
+import { resolveGroupSchools } from "./resolve-group-schools.js";
+import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
+import { TASK_IDS } from "./schema.js";
+import { suggestClosest } from "./suggest-closest.js";
+
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+const USERID = /^[A-Za-z0-9_.@-]+$/;
+
+/**
+ * The sections of the config that passed the schema (all of them when the whole config did).
+ * Each check runs only when the sections it reads are present, so one bad section does not
+ * hide the problems of the others, nor cause false ones.
+ */
+export type ConfigSections = Partial<Omit<Config, "tasks">> & { tasks?: Partial<Config["tasks"]> };
+
+export interface CrossCheckOptions {
+  /** Null when the roster could not be read: the checks against it are skipped. */
+  roster: Roster | null;
+  /** True for paths whose value must never be shown. */
+  quiet(path: KeyPath): boolean;
+}
+
+/**
+ * Checks that the schema cannot express: references between sections, the roster against the
+ * groups, schedules that make sense (reminders before the deadline, tallies after it, pushes
+ * inside working hours) and a calendar without impossible dates or overlaps.
+ */
+export function crossCheckConfig(config: ConfigSections, { roster, quiet }: CrossCheckOptions): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const add = (path: KeyPath, message: string, hint?: string) => problems.push({ path, message, hint });
+  const show = (path: KeyPath, value: string) => (quiet(path) ? undefined : value);
+  const { timezone, groups, leaders, admins, working_hours: hours, calendar, tasks, weekly, late_note: lateNote } = config;
+
+  if (timezone !== undefined) checkTimezone(timezone, add);
+  if (groups) checkGroups(groups, add);
+  if (leaders && admins) checkPeople(leaders, admins, add);
+  if (hours) checkWorkingHours(hours, add);
+  if (calendar) checkCalendar(calendar, add);
+  for (const id of TASK_IDS) {
+    const task = tasks?.[id];
+    if (!task) continue;
+    checkTask(["tasks", id], task, { hours, calendar }, add);
+    if (groups) checkGroupReference(groups, ["tasks", id, "tally_group"], task.tally_group, add, show);
+  }
+  if (weekly) {
+    checkWeekly(weekly.at, tasks ?? {}, hours, add);
+    if (groups) checkGroupReference(groups, ["weekly", "group"], weekly.group, add, show);
+  }
+  if (lateNote) {
+    if (hours) checkPushTime(hours, ["late_note", "at"], lateNote.at, add);
+    if (groups) checkGroupReference(groups, ["late_note", "group"], lateNote.group, add, show);
+  }
+  if (groups && roster) checkCoverage(groups, roster, add, show);
+  return problems;
+}
+
+type Groups = Config["groups"];
+type Hours = Config["working_hours"];
+type Calendar = Config["calendar"];
+type Person = Config["leaders"][number];
+type Add = (path: KeyPath, message: string, hint?: string) => void;
+type Show = (path: KeyPath, value: string) => string | undefined;
+
+function checkTimezone(timezone: string, add: Add): void {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+  } catch {
+    add(["timezone"], text.badTimezone(timezone), text.timezoneHint);
+  }
+}
+
+function checkGroups(groups: Groups, add: Add): void {
+  const entries = Object.entries(groups);
+  if (!entries.some(([, group]) => group.role === "leaders")) {
+    add(["groups"], text.noLeadersGroup, text.noLeadersGroupHint);
+  }
+  for (const [id, group] of entries) {
+    if (/^https?:|key=|\s/.test(group.webhook_key)) {
+      add(["groups", id, "webhook_key"], text.webhookKeyIsUrl, text.webhookKeyIsUrlHint);
+    }
+  }
+}
+
+function checkGroupReference(groups: Groups, path: KeyPath, name: string, add: Add, show: Show): void {
+  if (Object.hasOwn(groups, name)) return;
+  const ids = Object.keys(groups);
+  const guess = suggestClosest(name, ids);
+  add(path, text.unknownGroup(show(path, name)), guess ? text.didYouMean(guess) : text.validGroups(ids));
+}
+
+function checkPeople(leaders: readonly Person[], admins: readonly Person[], add: Add): void {
+  if (leaders.length === 0 && admins.length === 0) {
+    add(["leaders"], text.noLeadersOrAdmins, text.noLeadersOrAdminsHint);
+  }
+  for (const [key, list] of [["leaders", leaders], ["admins", admins]] as const) {
+    const seen = new Set<string>();
+    list.forEach((person, index) => {
+      const path = [key, index, "userid"];
+      if (!USERID.test(person.userid)) add(path, text.badUserid(person.userid), text.useridHint);
+      else if (seen.has(person.userid)) add(path, text.duplicateUserid(person.userid));
+      seen.add(person.userid);
+    });
+  }
+}
+
+function checkWorkingHours({ start, end }: Hours, add: Add): void {
+  if (minutesOf(start) >= minutesOf(end)) {
+    add(["working_hours"], text.workingHoursReversed(start, end), text.workingHoursHint);
+  }
+}
+
+interface DateRangeAt {
+  path: KeyPath;
+  label: string;
+  start: string;
+  end: string;
+}
+
+function checkCalendar(calendar: Calendar, add: Add): void {
+  const ranges: DateRangeAt[] = [];
+  const collect = (list: readonly { start: string; end: string; name?: string }[], key: string) =>
+    list.forEach((range, index) => {
+      const path = ["calendar", key, index];
+      let valid = true;
+      for (const side of ["start", "end"] as const) {
+        if (!isRealDate(range[side])) {
+          add([...path, side], text.noSuchDate(range[side]), text.dateHint);
+          valid = false;
+        }
+      }
+      if (!valid) return;
+      if (range.start > range.end) add(path, text.rangeReversed(range.start, range.end), text.rangeHint);
+      else ranges.push({ path, label: range.name ?? `${range.start}～${range.end}`, start: range.start, end: range.end });
+    });
+  collect(calendar.terms, "terms");
+  collect(calendar.summer_holiday, "summer_holiday");
+  collect(calendar.winter_holiday, "winter_holiday");
+  for (let i = 0; i < ranges.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = ranges[j]!;
+      const b = ranges[i]!;
+      if (a.start <= b.end && b.start <= a.end) add(b.path, text.rangesOverlap(b.label, a.label), text.rangesOverlapHint);
+    }
+  }
+  const names = new Set<string>();
+  calendar.terms.forEach((term, index) => {
+    if (names.has(term.name)) add(["calendar", "terms", index, "name"], text.duplicateTermName(term.name));
+    names.add(term.name);
+  });
+  for (const key of ["holidays", "workdays"] as const) {
+    calendar[key].forEach((date, index) => {
+      if (!isRealDate(date)) add(["calendar", key, index], text.noSuchDate(date), text.dateHint);
+    });
+  }
+  const holidays = new Set(calendar.holidays);
+  calendar.workdays.forEach((date, index) => {
+    if (holidays.has(date)) add(["calendar", "workdays", index], text.holidayAndWorkday(date));
+  });
+}
+
+function checkTask(
+  path: KeyPath,
+  task: TaskConfig,
+  { hours, calendar }: { hours: Hours | undefined; calendar: Calendar | undefined },
+  add: Add,
+): void {
+  checkSchedule(path, task, hours, add);
+  if (task.summer) {
+    checkSchedule([...path, "summer"], task.summer, hours, add);
+    if (calendar && calendar.summer_holiday.length === 0) {
+      add([...path, "summer"], text.summerWithoutHoliday, text.summerWithoutHolidayHint);
+    }
+    if (task.days === "school") add([...path, "days"], text.summerOnSchoolDays, text.summerOnSchoolDaysHint);
+  }
+  if (task.season) {
+    for (const side of ["start", "end"] as const) {
+      const monthDay = task.season[side];
+      if (!isRealDate(`2024-${monthDay}`)) add([...path, "season", side], text.noSuchDate(monthDay), text.monthDayHint);
+    }
+  }
+}
+
+function checkSchedule(path: KeyPath, schedule: ScheduleConfig, hours: Hours | undefined, add: Add): void {
+  const weekly = schedule.period === "week";
+  const slots: { path: KeyPath; value: string }[] = [
+    { path: [...path, "deadline"], value: schedule.deadline },
+    ...schedule.reminders.map((value, index) => ({ path: [...path, "reminders", index], value })),
+    ...(schedule.tally ? [{ path: [...path, "tally"], value: schedule.tally }] : []),
+  ];
+  let consistent = true;
+  for (const slot of slots) {
+    const hasDay = parseSlot(slot.value).weekday !== undefined;
+    if (weekly && !hasDay) add(slot.path, text.weeklySlotNeedsDay(slot.value), text.weeklySlotHint);
+    if (!weekly && hasDay) add(slot.path, text.dailySlotHasDay(slot.value), text.dailySlotHint);
+    consistent &&= weekly === hasDay;
+  }
+  if (!consistent) return;
+  const deadline = slotOrder(schedule.deadline);
+  const seen = new Set<number>();
+  schedule.reminders.forEach((reminder, index) => {
+    const at = [...path, "reminders", index];
+    const order = slotOrder(reminder);
+    if (order >= deadline) add(at, text.reminderNotBeforeDeadline(reminder, schedule.deadline), text.reminderHint);
+    else if (seen.has(order)) add(at, text.duplicateReminder(reminder));
+    seen.add(order);
+    if (hours) checkPushTime(hours, at, reminder, add);
+  });
+  if (schedule.tally) {
+    const at = [...path, "tally"];
+    if (slotOrder(schedule.tally) <= deadline) add(at, text.tallyNotAfterDeadline(schedule.tally, schedule.deadline), text.tallyHint);
+    if (hours) checkPushTime(hours, at, schedule.tally, add);
+  }
+}
+
+function checkWeekly(at: string, tasks: Partial<Config["tasks"]>, hours: Hours | undefined, add: Add): void {
+  if (parseSlot(at).weekday === undefined) {
+    add(["weekly", "at"], text.weeklySlotNeedsDay(at), text.weeklyAtHint);
+    return;
+  }
+  if (hours) checkPushTime(hours, ["weekly", "at"], at, add);
+  for (const id of TASK_IDS) {
+    const task = tasks[id];
+    if (!task?.enabled || task.period !== "week" || parseSlot(task.deadline).weekday === undefined) continue;
+    if (slotOrder(at) < slotOrder(task.deadline)) {
+      add(["weekly", "at"], text.weeklyBeforeDeadline(at, task.name, task.deadline), text.weeklyAtHint);
+    }
+  }
+}
+
+function checkPushTime({ start, end }: Hours, path: KeyPath, slot: string, add: Add): void {
+  const minutes = parseSlot(slot).minutes;
+  if (minutes < minutesOf(start) || minutes > minutesOf(end)) {
+    add(path, text.outsideWorkingHours(slot, start, end), text.outsideWorkingHoursHint);
+  }
+}
+
+function checkCoverage(groups: Groups, roster: Roster, add: Add, show: Show): void {
+  const areas = [...new Set(roster.schools.map((school) => school.area))];
+  const schoolGroups = Object.entries(groups).filter(([, group]) => group.role === "schools");
+  if (schoolGroups.length === 0) {
+    add(["groups"], text.noSchoolsGroup, text.noSchoolsGroupHint);
+    return;
+  }
+  const covered = new Set<School>();
+  for (const [id, group] of schoolGroups) {
+    const { schools, unknown } = resolveGroupSchools(group, roster);
+    for (const school of schools) covered.add(school);
+    for (const index of unknown) {
+      const entry = (group.schools as readonly string[])[index]!;
+      const path = ["groups", id, "schools", index];
+      const guess = suggestClosest(entry, [...areas, ...roster.schools.map((school) => school.code)]);
+      add(path, text.unknownAreaOrCode(show(path, entry)), guess ? text.didYouMean(guess) : text.validAreas(areas));
+    }
+  }
+  const missing = roster.schools.filter((school) => !covered.has(school));
+  if (missing.length > 0) {
+    const missingAreas = [...new Set(missing.map((school) => school.area))];
+    add(["groups"], text.schoolsNotInAnyGroup(missing.map((school) => school.name)), text.schoolsNotInAnyGroupHint(missingAreas));
+  }
+}
+
+interface Slot {
+  /** 1 = Monday … 7 = Sunday; undefined for a daily time. */
+  weekday?: number;
+  minutes: number;
+}
+
+function parseSlot(slot: string): Slot {
+  const [first, second] = slot.split(" ");
+  if (second === undefined) return { minutes: minutesOf(first!) };
+  return { weekday: WEEKDAYS.indexOf(first as (typeof WEEKDAYS)[number]) + 1, minutes: minutesOf(second) };
+}
+
+/** Position inside the period: minutes since Monday 00:00 for weekly slots, since midnight for daily ones. */
+function slotOrder(slot: string): number {
+  const { weekday, minutes } = parseSlot(slot);
+  return weekday === undefined ? minutes : (weekday - 1) * 1440 + minutes;
+}
+
+function minutesOf(clock: string): number {
+  const [hours, minutes] = clock.split(":").map(Number);
+  return hours! * 60 + minutes!;
+}
+
+function isRealDate(iso: string): boolean {
+  const [year, month, day] = iso.split("-").map(Number);
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+}

@@ -1,0 +1,154 @@
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, join } from "node:path";
+import { LineCounter, parseDocument, type Document } from "yaml";
+import { createRoster, type Roster, type School } from "../roster.js";
+import { crossCheckConfig } from "./cross-check-config.js";
+import { ConfigError, type ConfigProblem, type KeyPath, type PathProblem } from "./config-error.js";
+import { DEFAULT_ISSUE_MESSAGE, describeZodIssues } from "./describe-zod-issues.js";
+import { expandEnv, type Env } from "./expand-env.js";
+import { createKeyLineFinder } from "./find-key-line.js";
+import { formatKeyPath } from "./format-key-path.js";
+import { text, yamlErrorMessage } from "./messages.js";
+import { parseRoster } from "./parse-roster.js";
+import { parseSections } from "./parse-sections.js";
+import { configSchema, type Config } from "./schema.js";
+import { isSecretPath } from "./secret-paths.js";
+
+export interface LoadConfigOptions {
+  /** The YAML file, e.g. `config/pingan.yaml`; problems name it as given. */
+  path: string;
+  /** Where `${NAME}` references are read from (the entry point passes `process.env`). */
+  env: Env;
+}
+
+/** A valid config and its roster. */
+export interface LoadedConfig {
+  /** Deep-frozen, with the schema's defaults filled in. */
+  readonly config: Config;
+  readonly roster: Roster;
+  /** The config file it came from, as given. */
+  readonly path: string;
+}
+
+/**
+ * Reads the config YAML and the roster CSV it names (relative to the config file), expands
+ * `${NAME}` / `${NAME:-default}` from `env`, validates both and their cross-references.
+ * Throws a `ConfigError` carrying every problem found, each with its file, line and key.
+ */
+export async function loadConfig({ path, env }: LoadConfigOptions): Promise<LoadedConfig> {
+  const source = await readConfigText(path);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ConfigError(describeSyntaxErrors(doc, lineCounter, path));
+  if (doc.contents === null) throw new ConfigError([{ file: path, message: text.configEmpty, hint: text.configNotFoundHint }]);
+
+  const lineOf = createKeyLineFinder(doc, lineCounter);
+  const located = (problem: PathProblem): ConfigProblem => ({
+    file: path,
+    line: lineOf(problem.path),
+    key: formatKeyPath(problem.path) || undefined,
+    message: problem.message,
+    hint: problem.hint,
+  });
+
+  const expanded = expandEnv(doc, env);
+  const quiet = (p: KeyPath) => isSecretPath(p) || expanded.fromEnv.has(JSON.stringify(p));
+  const input = toPlain(doc);
+  const problems: ConfigProblem[] = expanded.problems.map(located);
+
+  const parsed = configSchema.safeParse(input, { error: () => DEFAULT_ISSUE_MESSAGE });
+  const reported = new Set(expanded.problems.map((p) => JSON.stringify(p.path)));
+  if (!parsed.success) {
+    const described = describeZodIssues(parsed.error.issues, { schema: configSchema, input, quiet });
+    // A value left unexpanded because its variable is missing would only repeat that problem.
+    const fresh = described.filter((p) => !reported.has(JSON.stringify(p.path)));
+    for (const p of fresh) reported.add(JSON.stringify(p.path));
+    problems.push(...fresh.map(located));
+  }
+
+  const rosterSetting = (input as { roster?: unknown } | null)?.roster;
+  const roster =
+    typeof rosterSetting === "string" && rosterSetting !== ""
+      ? await readRosterFor(path, rosterSetting, lineOf(["roster"]), problems)
+      : null;
+
+  const isMapping = input !== null && typeof input === "object" && !Array.isArray(input);
+  if (isMapping) {
+    const sections = parsed.success ? parsed.data : parseSections(input);
+    const crossProblems = crossCheckConfig(sections, { roster: roster && createRoster(roster), quiet });
+    problems.push(...crossProblems.filter((p) => !reported.has(JSON.stringify(p.path))).map(located));
+  }
+  if (problems.length > 0 || !parsed.success || !roster) throw new ConfigError(problems);
+  return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster), path });
+}
+
+async function readConfigText(path: string): Promise<string> {
+  try {
+    return new TextDecoder("utf-8").decode(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError([
+      code === "ENOENT"
+        ? { file: path, message: text.configNotFound, hint: text.configNotFoundHint }
+        : { file: path, message: text.fileUnreadable(code ?? "") },
+    ]);
+  }
+}
+
+/**
+ * Every duplicate key, but only the first structural error: after a bad indent or quote the
+ * parser's further complaints are mostly echoes of it and would send the admin to wrong lines.
+ */
+function describeSyntaxErrors(doc: Document, lineCounter: LineCounter, file: string): ConfigProblem[] {
+  const duplicates = doc.errors.filter((error) => error.code === "DUPLICATE_KEY");
+  const structural = doc.errors.find((error) => error.code !== "DUPLICATE_KEY");
+  return [...duplicates, ...(structural ? [structural] : [])]
+    .sort((a, b) => a.pos[0] - b.pos[0])
+    .map((error) => ({ file, line: lineCounter.linePos(error.pos[0]).line, ...yamlErrorMessage(error.code) }));
+}
+
+function toPlain(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
+
+async function readRosterFor(
+  configPath: string,
+  setting: string,
+  line: number | undefined,
+  problems: ConfigProblem[],
+): Promise<School[] | null> {
+  const rosterPath = isAbsolute(setting) ? setting : join(dirname(configPath), setting);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(rosterPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push({
+      file: configPath,
+      line,
+      key: "roster",
+      message: code === "ENOENT" ? text.rosterNotFound(rosterPath) : text.fileUnreadable(code ?? ""),
+      hint: text.rosterPathHint,
+    });
+    return null;
+  }
+  try {
+    return parseRoster(bytes, rosterPath);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return null;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

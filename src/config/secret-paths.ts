@@ -1,0 +1,9 @@
+import type { KeyPath } from "./config-error.js";
+
+const SECRET_PATTERNS = [/^bot\.token$/, /^bot\.encoding_aes_key$/, /^server\.admin_token$/, /^groups\.[^.]+\.webhook_key$/];
+
+/** Keys whose values are secrets: problems name them but never show what they hold. */
+export function isSecretPath(path: KeyPath): boolean {
+  const dotted = path.map(String).join(".");
+  return SECRET_PATTERNS.some((pattern) => pattern.test(dotted));
+}

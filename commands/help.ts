@@ -1,0 +1,11 @@
+import { defineCommand } from "../src/bot/command.js";
+
+export default defineCommand({
+  id: "help",
+  aliases: ["帮助", "?", "help", "菜单", "用法"],
+  roles: "anyone",
+  summary: "查看可用指令和示例",
+  examples: ["帮助"],
+  parse: () => ({}),
+  run: async (_args, ctx) => ctx.help(),
+});

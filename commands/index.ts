@@ -1,0 +1,11 @@
+import type { CommandSpec } from "../src/bot/command.js";
+import abnormal from "./report-abnormal.js";
+import drowning from "./report-drowning.js";
+import safety from "./report-safety.js";
+import study from "./report-study.js";
+import status from "./status.js";
+import withdraw from "./withdraw.js";
+import help from "./help.js";
+
+/** Every chat command, in the order help lists them. */
+export const commands: readonly CommandSpec<any>[] = [safety, abnormal, drowning, study, withdraw, status, help];

@@ -1,0 +1,36 @@
+import { defineCommand } from "../src/bot/command.js";
+import { splitWords } from "../src/bot/normalize.js";
+import { UsageError } from "../src/bot/errors.js";
+import { resolveSchool } from "../src/reporting/resolve-school.js";
+import { reportText } from "../src/text/report-text.js";
+import type { School } from "../src/roster.js";
+
+export default defineCommand({
+  id: "status",
+  aliases: ["状态", "本校", "查询"],
+  roles: ["reporter"],
+  summary: "查看本校本期每项任务的上报情况",
+  examples: ["状态", "本校 城关一小"],
+  parse({ folded }, ctx) {
+    const words = splitWords(folded);
+    // A reporter of several schools who names none sees all of them.
+    if (words.length === 0 && ctx.schools.length > 1) return { schools: ctx.schools };
+    const { school, rest } = resolveSchool(ctx, words);
+    if (rest.length > 0) throw new UsageError(reportText.unknownWord(rest[0]!));
+    return { schools: [school] as readonly School[] };
+  },
+  async run({ schools }, ctx) {
+    const blocks: string[] = [];
+    for (const school of schools) {
+      const lines = [reportText.statusHeader(school)];
+      for (const task of ctx.periods.tasks) {
+        const period = ctx.periods.at(task, ctx.now);
+        if (!period) continue;
+        const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
+        lines.push(reportText.statusLine(period, report, ctx.config.timezone));
+      }
+      blocks.push(lines.join("\n"));
+    }
+    return blocks.join("\n\n");
+  },
+});

@@ -1,0 +1,38 @@
+import { defineCommand } from "../src/bot/command.js";
+import { UsageError } from "../src/bot/errors.js";
+import { splitWords } from "../src/bot/normalize.js";
+import { currentPeriod } from "../src/reporting/record-report.js";
+import { resolveSchool } from "../src/reporting/resolve-school.js";
+import { parseTaskWord } from "../src/tasks/task-words.js";
+import { reportText } from "../src/text/report-text.js";
+
+export default defineCommand({
+  id: "withdraw",
+  aliases: ["撤销", "撤回"],
+  roles: ["reporter"],
+  summary: "撤销本校本期的某项上报（之后需重新上报）",
+  examples: ["撤销 平安", "撤销 防溺水", "撤销 学习 城关一小"],
+  parse({ folded }, ctx) {
+    const words = splitWords(folded);
+    const taskAt = words.findIndex((w) => parseTaskWord(w) !== undefined);
+    if (taskAt < 0) throw new UsageError(reportText.withdrawWhich);
+    const task = parseTaskWord(words[taskAt]!)!;
+    const { school, rest } = resolveSchool(ctx, words.filter((_, i) => i !== taskAt));
+    if (rest.length > 0) throw new UsageError(reportText.unknownWord(rest[0]!));
+    return { task, school };
+  },
+  async run({ task, school }, ctx) {
+    const period = currentPeriod(ctx, task);
+    const { outcome, previous } = await ctx.store.withdraw({
+      task,
+      period: period.id,
+      school: school.code,
+      by: ctx.sender.userid,
+      at: ctx.now.toISOString(),
+      msgid: ctx.msgid,
+      raw: ctx.raw,
+    });
+    if (outcome === "nothing" || !previous) return reportText.nothingToWithdraw(school, period);
+    return reportText.withdrawn(school, period, previous, ctx.config.timezone);
+  },
+});

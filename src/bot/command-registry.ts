@@ -1,0 +1,45 @@
+import type { CommandInput, CommandSpec, Role } from "./command.js";
+
+export interface CommandMatch {
+  spec: CommandSpec;
+  input: CommandInput;
+}
+
+export interface CommandRegistry {
+  readonly specs: readonly CommandSpec[];
+  /** The command whose keyword starts the text (longest keyword wins), with its arguments. */
+  match(folded: string, typed: string): CommandMatch | undefined;
+}
+
+/** Builds the registry; a duplicate id or a keyword claimed twice stops start-up. */
+export function createCommandRegistry(specs: readonly CommandSpec<any>[]): CommandRegistry {
+  const ids = new Set<string>();
+  const owners = new Map<string, string>();
+  for (const spec of specs) {
+    if (ids.has(spec.id)) throw new Error(`command id "${spec.id}" is declared twice`);
+    ids.add(spec.id);
+    for (const alias of spec.aliases) {
+      const owner = owners.get(alias);
+      if (owner) throw new Error(`keyword "${alias}" is claimed by both "${owner}" and "${spec.id}"`);
+      owners.set(alias, spec.id);
+    }
+  }
+  const keywords = [...owners.keys()].sort((a, b) => b.length - a.length);
+  const byId = new Map(specs.map((s) => [s.id, s as CommandSpec]));
+  return {
+    specs,
+    match(folded, typed) {
+      const lower = folded.toLowerCase();
+      const keyword = keywords.find((k) => lower.startsWith(k));
+      if (keyword === undefined) return undefined;
+      const spec = byId.get(owners.get(keyword)!)!;
+      const skip = (s: string) => s.slice(keyword.length).replace(/^[\s,:;/、]+/u, "");
+      return { spec, input: { folded: skip(folded).trim(), typed: skip(typed).trim() } };
+    },
+  };
+}
+
+/** Whether a sender with these roles may use the command. */
+export function isAllowed(spec: CommandSpec, roles: ReadonlySet<Role>): boolean {
+  return spec.roles === "anyone" || spec.roles.some((role) => roles.has(role));
+}

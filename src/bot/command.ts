@@ -1,0 +1,59 @@
+import type { Logger } from "pino";
+import type { Config, TaskId } from "../config/schema.js";
+import type { Roster, School } from "../roster.js";
+import type { ReportStore } from "../store/report-store.js";
+import type { TaskPeriods } from "../tasks/task-periods.js";
+
+/** Who may use a command. Reporters come from the roster; leaders and admins from the config. */
+export type Role = "reporter" | "leader" | "admin";
+
+/** The words after the command keyword, folded for parsing and as typed (same offsets). */
+export interface CommandInput {
+  folded: string;
+  typed: string;
+}
+
+/** Everything a command may use while handling one message. */
+export interface CommandContext {
+  sender: { userid: string; name: string };
+  roles: ReadonlySet<Role>;
+  /** Schools the sender reports for (empty when not a reporter). */
+  schools: readonly School[];
+  now: Date;
+  msgid: string;
+  /** The whole message as typed (mention removed), for the audit log. */
+  raw: string;
+  chat: { type: "single" | "group"; id?: string };
+  config: Config;
+  roster: Roster;
+  store: ReportStore;
+  periods: TaskPeriods;
+  log: Logger;
+  /** The help text for the sender, generated from the command specs. */
+  help(): string;
+}
+
+/**
+ * A chat command, declared: its keywords, who may use it, examples (shown in help and in every
+ * usage error), a parser that only reads, and a runner that records and replies.
+ */
+export interface CommandSpec<A = unknown> {
+  id: string;
+  /** Keywords in simplified script; the first is the one shown in help. */
+  aliases: readonly string[];
+  roles: readonly Role[] | "anyone";
+  /** One line for the help text. */
+  summary: string;
+  /** Whole messages as a user types them, without the @mention. */
+  examples: readonly string[];
+  /** The task this command reports on, if any (for the help grouping). */
+  task?: TaskId;
+  /** Reads the arguments; throws UsageError. Must not touch the store. */
+  parse(input: CommandInput, ctx: CommandContext): A;
+  /** Does the work and returns the markdown reply. */
+  run(args: A, ctx: CommandContext): Promise<string>;
+}
+
+export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
+  return spec;
+}

@@ -1,0 +1,56 @@
+/**
+ * Traditional → simplified for the characters of command keywords and common school-name
+ * words, so `報平安`, `學習 50/52`, `匯總` work. Free text (an abnormal report's description)
+ * is kept as typed; only what we match against is folded.
+ */
+const TRADITIONAL: Record<string, string> = {
+  報: "报", 學: "学", 習: "习", 匯: "汇", 總: "总", 銷: "销", 幫: "帮", 異: "异", 狀: "状",
+  態: "态", 歷: "历", 導: "导", 應: "应", 實: "实", 請: "请", 題: "题", 專: "专", 醫: "医",
+  號: "号", 電: "电", 話: "话", 訊: "讯", 簡: "简", 書: "书", 長: "长", 會: "会", 訪: "访",
+  東: "东", 區: "区", 關: "关", 縣: "县", 鎮: "镇", 鄉: "乡", 線: "线", 級: "级", 國: "国",
+  開: "开", 發: "发", 華: "华", 嶺: "岭", 灣: "湾", 莊: "庄", 園: "园", 陽: "阳", 雲: "云",
+  橋: "桥", 龍: "龙", 鳳: "凤", 興: "兴", 寧: "宁", 豐: "丰", 聯: "联", 廣: "广", 單: "单",
+  們: "们", 無: "无", 還: "还", 時: "时", 間: "间", 週: "周", 這: "这", 個: "个", 點: "点",
+  塊: "块", 員: "员", 師: "师", 課: "课", 經: "经", 過: "过", 處: "处", 傷: "伤", 撥: "拨",
+  將: "将", 達: "达", 覽: "览", 載: "载", 補: "补", 錄: "录", 調: "调", 數: "数", 齊: "齐",
+  標: "标", 準: "准", 勵: "励", 驗: "验", 體: "体", 復: "复", 頁: "页",
+};
+
+/** Separators principals use between words: spaces and ，,：:；;／/ (after NFKC). */
+export const SEPARATORS = /[\s,:;/、]+/u;
+
+/** A message as the parser reads it, and the same characters as typed. */
+export interface NormalizedText {
+  /** NFKC, simplified, mention removed, white space collapsed: what keywords match against. */
+  folded: string;
+  /** The same code points before the traditional → simplified fold (for free text). */
+  typed: string;
+}
+
+/**
+ * Folds what a principal typed into what the parser reads: NFKC (full-width digits, letters and
+ * punctuation become ASCII), traditional keywords become simplified, the leading @mention of
+ * the bot is removed, and runs of white space collapse. The fold maps one code point to one,
+ * so offsets in `folded` are offsets in `typed`.
+ */
+export function normalizeText(raw: string, botName: string): NormalizedText {
+  let text = raw.normalize("NFKC").replace(/[\u200b\u00a0\u3000]/g, " ").replace(/\s+/g, " ").trim();
+  const mention = `@${botName.normalize("NFKC")}`;
+  while (text.startsWith("@")) {
+    text = text.startsWith(mention) ? text.slice(mention.length) : text.replace(/^@\S+/u, "");
+    text = text.trim();
+  }
+  return { folded: toSimplified(text), typed: text };
+}
+
+/** Simplified form of a string, character by character, for the folded keyword set. */
+export function toSimplified(text: string): string {
+  let out = "";
+  for (const ch of text) out += TRADITIONAL[ch] ?? ch;
+  return out;
+}
+
+/** Splits an argument string on the separators, dropping empty pieces. */
+export function splitWords(args: string): string[] {
+  return args.split(SEPARATORS).filter((w) => w.length > 0);
+}

@@ -1,0 +1,79 @@
+import { Command } from "commander";
+import { createLogger } from "./log.js";
+import { startService } from "./service.js";
+
+/** The `pingan` command line. Entry point: the only place that reads process.env. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("pingan").description("平安助手：教育局企业微信群平安日报、防溺水、周学习登记助手");
+
+  program
+    .command("start")
+    .description("启动服务（读取 PINGAN_CONFIG、PORT、REDIS_URL 等环境变量）")
+    .option("--pretty", "日志以易读格式输出到终端")
+    .action(async (options: { pretty?: boolean }) => {
+      const log = createLogger({ level: process.env.LOG_LEVEL ?? "info", pretty: options.pretty ?? false });
+      const service = await startService({ env: process.env, log, say: (line) => console.error(line) });
+      stopOnSignal(() => service.stop());
+    });
+
+  program
+    .command("demo")
+    .description("演示：内置 Redis + 服务 + 本地企业微信模拟器，打印群聊过程")
+    .action(async () => {
+      const { runDemo } = await import("./demo/run-demo.js");
+      await runDemo({ env: process.env, out: (line) => console.log(line) });
+    });
+
+  program
+    .command("say")
+    .description("以某个用户的身份向运行中的服务发送一条消息（经过真实的加密和签名）")
+    .requiredOption("--as <userid>", "发送者的企业微信账号")
+    .option("--url <url>", "服务地址", `http://127.0.0.1:${process.env.PORT ?? 8080}`)
+    .option("--direct", "作为私聊发送（默认是群聊 @机器人）")
+    .argument("<text...>", "消息内容，例如 平安")
+    .action(async (words: string[], options: { as: string; url: string; direct?: boolean }) => {
+      const { say } = await import("./demo/say.js");
+      await say({ env: process.env, url: options.url, from: options.as, text: words.join(" "), direct: options.direct ?? false });
+    });
+
+  program
+    .command("check-config")
+    .description("检查配置文件和学校名单，列出全部问题")
+    .option("--config <path>", "配置文件", process.env.PINGAN_CONFIG ?? "config/pingan.yaml")
+    .action(async (options: { config: string }) => {
+      const { checkConfig } = await import("./config/check-config.js");
+      process.exitCode = await checkConfig({ path: options.config, env: process.env, out: (line) => console.log(line) });
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    console.error(describe(error));
+    process.exitCode = 1;
+  }
+}
+
+function stopOnSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(describe(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", handler);
+  process.once("SIGINT", handler);
+}
+
+/** Errors we raise for people carry Chinese text; anything else shows its message. */
+function describe(error: unknown): string {
+  if (error && typeof error === "object" && "format" in error && typeof error.format === "function") {
+    return String(error.format());
+  }
+  return error instanceof Error ? `错误：${error.message}` : String(error);
+}

@@ -1,0 +1,22 @@
+/** WeCom markdown as a person reads it in a terminal: no asterisks, quotes indented. */
+export function renderMarkdown(markdown: string): string {
+  return markdown
+    .replace(/\*\*(.+?)\*\*/g, "$1")
+    .replace(/<font color="\w+">(.*?)<\/font>/g, "$1")
+    .replace(/<@([^>]+)>/g, "@$1")
+    .split("\n")
+    .map((line) => line.replace(/^> ?/, "  │ "))
+    .join("\n");
+}
+
+/** One chat bubble: `08:41 张伟：text`, continuation lines indented under the name. */
+export function formatBubble(time: string, who: string, text: string): string {
+  const [first = "", ...rest] = renderMarkdown(text).split("\n");
+  const pad = " ".repeat(6);
+  return [`${time} ${who}：${first}`, ...rest.map((line) => `${pad}${line}`)].join("\n");
+}
+
+/** A heading that separates the chats of two groups. */
+export function formatChatTitle(title: string): string {
+  return `\n── ${title} ${"─".repeat(Math.max(4, 40 - title.length * 2))}`;
+}

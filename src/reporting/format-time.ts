@@ -1,0 +1,60 @@
+import type { TaskPeriod } from "../tasks/task-periods.js";
+
+const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+
+/** Local date and time parts of an instant in a zone. */
+function parts(instant: Date, timeZone: string) {
+  const fmt = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    weekday: "short",
+  });
+  const get = (type: string) => fmt.formatToParts(instant).find((p) => p.type === type)?.value ?? "";
+  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(get("weekday"));
+  return {
+    year: Number(get("year")),
+    month: Number(get("month")),
+    day: Number(get("day")),
+    time: `${get("hour")}:${get("minute")}`,
+    weekday: WEEKDAYS[weekday] ?? "",
+  };
+}
+
+/** `11月23日（周一）` for a local date string `2026-11-23`. */
+export function formatDate(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  return `${m}月${d}日（${weekday}）`;
+}
+
+/** `11月23日 09:12` (with the weekday when `withWeekday`). */
+export function formatInstant(instant: Date, timeZone: string, withWeekday = false): string {
+  const p = parts(instant, timeZone);
+  return `${p.month}月${p.day}日${withWeekday ? ` ${p.weekday}` : ""} ${p.time}`;
+}
+
+/** `09:12`. */
+export function formatClock(instant: Date, timeZone: string): string {
+  return parts(instant, timeZone).time;
+}
+
+/** `11月23日（周一）` for a day period, `本周（11月23日—11月29日）` style for a week. */
+export function formatPeriod(period: TaskPeriod): string {
+  if (period.kind === "day") return formatDate(period.start);
+  const [, sm, sd] = period.start.split("-").map(Number);
+  const [, em, ed] = period.end.split("-").map(Number);
+  return `${period.id.slice(0, 4)}年第${Number(period.id.slice(6))}周（${sm}月${sd}日—${em}月${ed}日）`;
+}
+
+/** A rate with one decimal that never shows 100% unless it is complete: `98.3%`. */
+export function formatRate(part: number, whole: number): string {
+  if (whole <= 0) return "—";
+  if (part >= whole) return "100%";
+  const tenths = Math.min(Math.round((part / whole) * 1000), 999);
+  return `${(tenths / 10).toFixed(1)}%`;
+}

@@ -1,0 +1,55 @@
+import type { CommandContext } from "../bot/command.js";
+import type { TaskId } from "../config/schema.js";
+import { UserError } from "../bot/errors.js";
+import type { School } from "../roster.js";
+import type { Report, ReportValue } from "../store/report.js";
+import { reportText } from "../text/report-text.js";
+import type { TaskPeriod } from "../tasks/task-periods.js";
+
+/** The period a report made now falls in; refuses tasks that are off or out of season. */
+export function currentPeriod(ctx: CommandContext, task: TaskId): TaskPeriod {
+  const period = ctx.periods.at(task, ctx.now);
+  const name = ctx.config.tasks[task]?.name ?? task;
+  if (!period) throw new UserError("task_disabled", reportText.taskDisabled(name));
+  if (period.reason === "not_in_season") throw new UserError("not_in_season", reportText.notInSeason(name));
+  return period;
+}
+
+/** Records a school's report for the current period and returns the confirmation reply. */
+export async function recordReport(
+  ctx: CommandContext,
+  school: School,
+  value: ReportValue,
+  options: { onBehalf?: boolean } = {},
+): Promise<{ reply: string; report: Report; previous?: Report; period: TaskPeriod }> {
+  const period = currentPeriod(ctx, value.task);
+  const report: Report = {
+    school: school.code,
+    task: value.task,
+    period: period.id,
+    value,
+    by: ctx.sender.userid,
+    at: ctx.now.toISOString(),
+    late: ctx.now.getTime() > period.deadline.getTime(),
+    msgid: ctx.msgid,
+    raw: ctx.raw,
+    ...(options.onBehalf && { onBehalf: true }),
+  };
+  const { previous } = await ctx.store.put(report);
+  const timeZone = ctx.config.timezone;
+  const lines = [reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone })];
+  lines.push(reportText.owed(await owedPeriods(ctx, school, value.task), timeZone));
+  return { reply: lines.join("\n"), report, ...(previous && { previous }), period };
+}
+
+/** The school's other required periods that have no report yet. */
+async function owedPeriods(ctx: CommandContext, school: School, except: TaskId) {
+  const owed: { period: TaskPeriod }[] = [];
+  for (const task of ctx.periods.tasks) {
+    if (task === except) continue;
+    const period = ctx.periods.at(task, ctx.now);
+    if (!period?.required) continue;
+    if (!(await ctx.store.get(task, period.id, school.code))) owed.push({ period });
+  }
+  return owed;
+}

@@ -1,0 +1,153 @@
+import type { Redis, Cluster } from "ioredis";
+import type { TaskId } from "../config/schema.js";
+import { TTL, type Keys } from "../redis/keys.js";
+import type { Report, ReportEvent } from "./report.js";
+
+/**
+ * Appends the audit event and updates the current state in one step, idempotent per msgid:
+ * a callback that is delivered twice records once. All three keys share the period's hash tag.
+ * KEYS: state, log, msgids. ARGV: school, msgid, report JSON ('' to withdraw), event JSON, ttl.
+ */
+const RECORD = `
+if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then
+  return {'duplicate', redis.call('HGET', KEYS[1], ARGV[1]) or ''}
+end
+local previous = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+local outcome
+if ARGV[3] == '' then
+  if previous == '' then
+    redis.call('SREM', KEYS[3], ARGV[2])
+    return {'nothing', ''}
+  end
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  outcome = 'withdraw'
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  outcome = previous == '' and 'report' or 'replace'
+end
+redis.call('XADD', KEYS[2], '*', 'type', outcome, 'event', ARGV[4], 'previous', previous)
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
+return {outcome, previous}
+`;
+
+const HISTORY_LENGTH = 200;
+
+export type PutOutcome = "report" | "replace" | "duplicate";
+export type WithdrawOutcome = "withdraw" | "nothing" | "duplicate";
+
+/** Identifies one message's withdrawal of a school's current report. */
+export interface Withdrawal {
+  task: TaskId;
+  period: string;
+  school: string;
+  by: string;
+  at: string;
+  msgid: string;
+  raw: string;
+}
+
+/** The system of record: reports per school, task and period, and their audit log. */
+export interface ReportStore {
+  put(report: Report): Promise<{ outcome: PutOutcome; previous?: Report }>;
+  withdraw(w: Withdrawal): Promise<{ outcome: WithdrawOutcome; previous?: Report }>;
+  get(task: TaskId, period: string, school: string): Promise<Report | undefined>;
+  /** Every current report of a task and period, by school code. */
+  list(task: TaskId, period: string): Promise<Map<string, Report>>;
+  /** The audit log of a task and period, oldest first. */
+  log(task: TaskId, period: string): Promise<ReportEvent[]>;
+  /** A school's latest events, newest first. */
+  history(school: string, limit?: number): Promise<ReportEvent[]>;
+}
+
+type RecordScript = (...args: string[]) => Promise<[string, string]>;
+
+export function createReportStore({ redis, keys }: { redis: Redis | Cluster; keys: Keys }): ReportStore {
+  // defineCommand sends EVALSHA and falls back to EVAL once per connection.
+  redis.defineCommand("pinganRecord", { numberOfKeys: 3, lua: RECORD });
+  const recordScript = (redis as unknown as { pinganRecord: RecordScript }).pinganRecord.bind(redis);
+  const record = async (
+    task: TaskId,
+    period: string,
+    school: string,
+    msgid: string,
+    reportJson: string,
+    event: Omit<ReportEvent, "type" | "previous">,
+  ) => {
+    const [outcome, previous] = await recordScript(
+      keys.periodState(task, period),
+      keys.periodLog(task, period),
+      keys.periodMsgids(task, period),
+      school,
+      msgid,
+      reportJson,
+      JSON.stringify(event),
+      String(TTL.periodSeconds),
+    );
+    const prev = previous ? (JSON.parse(previous) as Report) : undefined;
+    if (outcome === "report" || outcome === "replace" || outcome === "withdraw") {
+      const entry: ReportEvent = { type: outcome, ...event, ...(prev && { previous: prev }) };
+      const historyKey = keys.schoolHistory(school);
+      await redis.multi().lpush(historyKey, JSON.stringify(entry)).ltrim(historyKey, 0, HISTORY_LENGTH - 1).exec();
+    }
+    return { outcome, previous: prev };
+  };
+
+  return {
+    async put(report) {
+      const event = {
+        school: report.school,
+        task: report.task,
+        period: report.period,
+        by: report.by,
+        at: report.at,
+        msgid: report.msgid,
+        raw: report.raw,
+        report,
+      };
+      const { outcome, previous } = await record(
+        report.task,
+        report.period,
+        report.school,
+        report.msgid,
+        JSON.stringify(report),
+        event,
+      );
+      return { outcome: outcome as PutOutcome, ...(previous && { previous }) };
+    },
+
+    async withdraw(w) {
+      const { outcome, previous } = await record(w.task, w.period, w.school, w.msgid, "", w);
+      return { outcome: outcome as WithdrawOutcome, ...(previous && { previous }) };
+    },
+
+    async get(task, period, school) {
+      const json = await redis.hget(keys.periodState(task, period), school);
+      return json ? (JSON.parse(json) as Report) : undefined;
+    },
+
+    async list(task, period) {
+      const all = await redis.hgetall(keys.periodState(task, period));
+      return new Map(Object.entries(all).map(([school, json]) => [school, JSON.parse(json) as Report]));
+    },
+
+    async log(task, period) {
+      const entries = await redis.xrange(keys.periodLog(task, period), "-", "+");
+      return entries.map(([, fields]) => toEvent(fields));
+    },
+
+    async history(school, limit = 30) {
+      const entries = await redis.lrange(keys.schoolHistory(school), 0, limit - 1);
+      return entries.map((json) => JSON.parse(json) as ReportEvent);
+    },
+  };
+}
+
+function toEvent(fields: string[]): ReportEvent {
+  const get = (name: string) => fields[fields.indexOf(name) + 1] ?? "";
+  const previous = get("previous");
+  return {
+    type: get("type") as ReportEvent["type"],
+    ...(JSON.parse(get("event")) as Omit<ReportEvent, "type">),
+    ...(previous && { previous: JSON.parse(previous) as ReportEvent["previous"] }),
+  };
+}

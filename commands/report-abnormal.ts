@@ -11,12 +11,12 @@ export default defineCommand({
   roles: ["reporter"],
   summary: "报告异常情况（会立即通知局领导），写明发生了什么",
   examples: ["异常 一名学生课间摔伤，已送医，无生命危险", "异常 城关一小 校门口积水，已安排人员值守"],
-  parse({ folded, typed }, ctx) {
+  parse({ folded, original }, ctx) {
     // Only a first word may name the school, so a description that mentions a school stays whole.
     const first = folded.split(/[\s,:;/、]+/u, 1)[0] ?? "";
     const names = ctx.roster.find(first) ? [first] : [];
     const { school } = resolveSchool(ctx, names);
-    const description = (names.length > 0 ? typed.slice(first.length) : typed).replace(/^[\s,:;/、]+/u, "").trim();
+    const description = original(names.length > 0 ? first.length : 0).replace(/^[\s,:;/、，：；／]+/u, "");
     if (description.length < 2) throw new UsageError(reportText.missingDescription);
     return { school, description };
   },

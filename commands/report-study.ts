@@ -15,10 +15,10 @@ export default defineCommand({
   roles: ["reporter"],
   summary: "报本周教职工政治学习：实到/应到，可附请假人数和主题",
   examples: ["学习 50/52", "学习 应到52 实到50 请假2 主题:学习党的二十届四中全会精神", "学习 实到50"],
-  parse({ folded, typed }, ctx) {
+  parse({ folded, original }, ctx) {
     // The topic is free text: take it as typed, from the word 主题 to the end.
     const topicAt = folded.search(/主题\s*:?/u);
-    const topic = topicAt >= 0 ? typed.slice(topicAt).replace(/^主题\s*:?\s*/u, "").trim() : undefined;
+    const topic = topicAt >= 0 ? original(topicAt).replace(/^主[题題]\s*[:：]?\s*/u, "") : undefined;
     const args = createArgScanner(topicAt >= 0 ? folded.slice(0, topicAt) : folded);
     const pair = args.take(/(\d+)\s*\/\s*(\d+)/u);
     let attended = pair ? Number(pair[1]) : args.number(/(?:实到|出席|参加)\s*(\d+)\s*人?/u);

@@ -1,4 +1,5 @@
 import type { CommandInput, CommandSpec, Role } from "./command.js";
+import type { NormalizedText } from "./normalize.js";
 
 export interface CommandMatch {
   spec: CommandSpec;
@@ -8,7 +9,7 @@ export interface CommandMatch {
 export interface CommandRegistry {
   readonly specs: readonly CommandSpec[];
   /** The command whose keyword starts the text (longest keyword wins), with its arguments. */
-  match(folded: string, typed: string): CommandMatch | undefined;
+  match(text: NormalizedText): CommandMatch | undefined;
 }
 
 /** Builds the registry; a duplicate id or a keyword claimed twice stops start-up. */
@@ -28,13 +29,18 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
   const byId = new Map(specs.map((s) => [s.id, s as CommandSpec]));
   return {
     specs,
-    match(folded, typed) {
-      const lower = folded.toLowerCase();
+    match(text) {
+      const lower = text.folded.toLowerCase();
       const keyword = keywords.find((k) => lower.startsWith(k));
       if (keyword === undefined) return undefined;
       const spec = byId.get(owners.get(keyword)!)!;
-      const skip = (s: string) => s.slice(keyword.length).replace(/^[\s,:;/、]+/u, "");
-      return { spec, input: { folded: skip(folded).trim(), typed: skip(typed).trim() } };
+      const start = keyword.length + (/^[\s,:;/、]*/u.exec(text.folded.slice(keyword.length))?.[0].length ?? 0);
+      const folded = text.folded.slice(start);
+      const input: CommandInput = {
+        folded,
+        original: (from = 0, to = folded.length) => text.original(start + from, start + to),
+      };
+      return { spec, input };
     },
   };
 }

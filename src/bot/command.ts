@@ -1,16 +1,23 @@
 import type { Logger } from "pino";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../roster.js";
+import type { Push } from "../push/push-queue.js";
 import type { ReportStore } from "../store/report-store.js";
 import type { TaskPeriods } from "../tasks/task-periods.js";
+
+/** The part of the push pipeline the web process uses: enqueue only. */
+export interface Pusher {
+  enqueue(push: Push): Promise<void>;
+}
 
 /** Who may use a command. Reporters come from the roster; leaders and admins from the config. */
 export type Role = "reporter" | "leader" | "admin";
 
-/** The words after the command keyword, folded for parsing and as typed (same offsets). */
+/** The words after the command keyword: folded for parsing, and any part of them as typed. */
 export interface CommandInput {
   folded: string;
-  typed: string;
+  /** The characters as typed behind `folded[start, end)` (for free text). */
+  original(start?: number, end?: number): string;
 }
 
 /** Everything a command may use while handling one message. */
@@ -28,6 +35,8 @@ export interface CommandContext {
   roster: Roster;
   store: ReportStore;
   periods: TaskPeriods;
+  /** Queues a message to a group's robot webhook (delivered by the workers). */
+  push: Pusher;
   log: Logger;
   /** The help text for the sender, generated from the command specs. */
   help(): string;

@@ -7,7 +7,7 @@ import type { Roster } from "../roster.js";
 import type { ReportStore } from "../store/report-store.js";
 import type { TaskPeriods } from "../tasks/task-periods.js";
 import { botText } from "../text/bot-text.js";
-import type { CommandContext, Role } from "./command.js";
+import type { CommandContext, Pusher, Role } from "./command.js";
 import { isAllowed, type CommandRegistry } from "./command-registry.js";
 import { UsageError, UserError } from "./errors.js";
 import { formatHelp } from "./format-help.js";
@@ -26,6 +26,7 @@ export interface BotDeps {
   roster: Roster;
   store: ReportStore;
   periods: TaskPeriods;
+  push: Pusher;
   registry: CommandRegistry;
   redis: Redis | Cluster;
   keys: Keys;
@@ -57,12 +58,12 @@ export function createBot(deps: BotDeps): Bot {
   };
 
   const answer = async (message: IncomingMessage, log: Logger): Promise<string> => {
-    const { folded, typed } = normalizeText(message.text, botName);
+    const text = normalizeText(message.text, botName);
     const roles = rolesOf(message.userid);
     if (roles.size === 0) return botText.unknownSender(config);
-    if (!folded) return botText.empty(botName);
-    const match = registry.match(folded, typed);
-    if (!match) return botText.notUnderstood(botName, typed);
+    if (!text.folded) return botText.empty(botName);
+    const match = registry.match(text);
+    if (!match) return botText.notUnderstood(botName, text.original());
     const { spec, input } = match;
     if (!isAllowed(spec, roles)) return botText.notAllowed(spec.aliases[0] ?? spec.id);
 
@@ -72,12 +73,13 @@ export function createBot(deps: BotDeps): Bot {
       schools: roster.schoolsOf(message.userid),
       now: clock.now(),
       msgid: message.msgid,
-      raw: typed,
+      raw: text.original(),
       chat: message.chat,
       config,
       roster,
       store: deps.store,
       periods: deps.periods,
+      push: deps.push,
       log,
       help: () => formatHelp(registry.specs, roles, botName),
     };

@@ -30,7 +30,7 @@ export async function recordReport(
     value,
     by: ctx.sender.userid,
     at: ctx.now.toISOString(),
-    late: ctx.now.getTime() > period.deadline.getTime(),
+    late: ctx.periods.isLate(period, ctx.now),
     msgid: ctx.msgid,
     raw: ctx.raw,
     ...(options.onBehalf && { onBehalf: true }),

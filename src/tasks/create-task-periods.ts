@@ -13,17 +13,7 @@ export async function createTaskPeriods(
   const periods = createPeriods({ tasks: config.tasks, calendar, zone: config.timezone });
   const tasks = TASK_IDS.filter((task) => config.tasks[task]?.enabled);
   const taskName = (task: TaskId) => config.tasks[task]?.name ?? task;
-  const named = (period: Period): TaskPeriod => ({
-    task: period.task,
-    taskName: taskName(period.task),
-    kind: period.kind,
-    id: period.id,
-    start: period.start,
-    end: period.end,
-    deadline: period.deadline,
-    required: period.required,
-    ...(period.reason && { reason: period.reason }),
-  });
+  const named = (period: Period): TaskPeriod => ({ ...period, taskName: taskName(period.task) });
   return {
     tasks,
     taskName,
@@ -32,6 +22,7 @@ export async function createTaskPeriods(
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;
       return period && named(period);
     },
+    isLate: (period, at) => periods.isLate(period, at),
     calendar,
     periods,
   };

@@ -1,21 +1,10 @@
 import type { TaskId } from "../config/schema.js";
+import type { Period } from "../periods.js";
 
-/** One period of one task, as the bot and the scheduler see it. */
-export interface TaskPeriod {
-  task: TaskId;
-  /** Display name of the task, e.g. 平安日报. */
+/** One period of one task (see Period), with the task's display name. */
+export interface TaskPeriod extends Period {
+  /** e.g. 平安日报. */
   taskName: string;
-  kind: "day" | "week";
-  /** `2026-11-23` or `2026-W48`. */
-  id: string;
-  /** First and last local date of the period. */
-  start: string;
-  end: string;
-  /** Reports after this instant are late. */
-  deadline: Date;
-  /** Whether schools owe a report for this period. */
-  required: boolean;
-  reason?: "not_in_season" | "not_running_day";
 }
 
 /** Periods of the configured tasks. */
@@ -27,4 +16,6 @@ export interface TaskPeriods {
   at(task: TaskId, instant: Date): TaskPeriod | undefined;
   /** The period with this id; undefined when the id is not one of the task's. */
   byId(task: TaskId, id: string): TaskPeriod | undefined;
+  /** Whether a report at `at` is late for the period (the deadline minute is on time). */
+  isLate(period: TaskPeriod, at: Date): boolean;
 }

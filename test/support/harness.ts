@@ -8,6 +8,8 @@ import type { Config } from "../../src/config/schema.js";
 import { connectRedis, waitReady } from "../../src/redis/connect.js";
 import { createKeys } from "../../src/redis/keys.js";
 import type { Roster } from "../../src/roster.js";
+import { createPushQueue, type PushQueue } from "../../src/push/push-queue.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/simulator/wecom-simulator.js";
 import { createReportStore, type ReportStore } from "../../src/store/report-store.js";
 import { createTaskPeriods } from "../../src/tasks/create-task-periods.js";
@@ -33,6 +35,11 @@ export interface Harness {
   config: Config;
   roster: Roster;
   url: string;
+  /** WeCom's group-robot webhook, faked: every delivered push is in `webhook.messages`. */
+  webhook: FakeWebhook;
+  pushQueue: PushQueue;
+  /** Resolves when the push queue has nothing waiting, delayed or active. */
+  drainPushes(): Promise<void>;
   /** Sends `text` as `from` in the principals' group and returns the reply's markdown. */
   say(from: string, text: string): Promise<string>;
   close(): Promise<void>;
@@ -49,8 +56,23 @@ export async function startHarness({ now }: { now: string }): Promise<Harness> {
   const client = connectRedis(redis.url, { role: "web" });
   await waitReady(client);
   const keys = createKeys();
+  const log = pino({ level: "silent" });
   const periods = await createTaskPeriods(config);
-  const app = createApp({ config, roster, redis: client, keys, clock, periods, log: pino({ level: "silent" }) });
+  const webhook = await startFakeWebhook({
+    keys: Object.fromEntries(Object.values(config.groups).map((g) => [g.webhook_key, g.name])),
+  });
+  const workerConnection = connectRedis(redis.url, { role: "worker" });
+  const pushQueue = createPushQueue({
+    connection: workerConnection,
+    keys,
+    groups: config.groups,
+    apiBase: webhook.url,
+    fetch: globalThis.fetch,
+    log,
+    retry: { attempts: 5, delayMs: 50 },
+  });
+  pushQueue.startWorker();
+  const app = createApp({ config, roster, redis: client, keys, clock, periods, push: pushQueue, log });
   const server: Server = await new Promise((done) => {
     const s = app.listen(0, "127.0.0.1", () => done(s));
   });
@@ -66,6 +88,16 @@ export async function startHarness({ now }: { now: string }): Promise<Harness> {
     config,
     roster,
     url,
+    webhook,
+    pushQueue,
+    async drainPushes() {
+      for (let i = 0; i < 400; i += 1) {
+        const counts = await pushQueue.queue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children");
+        if (Object.values(counts).every((n) => n === 0)) return;
+        await new Promise((done) => setTimeout(done, 25));
+      }
+      throw new Error("push queue did not drain in 10 s");
+    },
     async say(from, text) {
       const reply = await sim.say({ from, text });
       if (reply.status !== 200 || reply.markdown === undefined) throw new Error(`no reply (${reply.status}): ${reply.raw}`);
@@ -74,7 +106,10 @@ export async function startHarness({ now }: { now: string }): Promise<Harness> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      await pushQueue.close();
+      workerConnection.disconnect();
       client.disconnect();
+      await webhook.stop();
       await redis.stop();
     },
   };

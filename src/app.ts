@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { commands } from "../commands/index.js";
 import { createBot } from "./bot/create-bot.js";
 import { createCommandRegistry } from "./bot/command-registry.js";
+import type { Pusher } from "./bot/command.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config/schema.js";
 import { createHealthRouter } from "./http/health.js";
@@ -20,6 +21,8 @@ export interface AppDeps {
   keys: Keys;
   clock: Clock;
   periods: TaskPeriods;
+  /** Where pushes (alerts, reminders on demand) are queued. */
+  push: Pusher;
   log: Logger;
   /** Real wall clock for the callback replay guard; Date.now by default. */
   realNow?: () => number;

@@ -8,6 +8,7 @@ import { loadConfig } from "./config/load-config.js";
 import { connectRedis, waitReady } from "./redis/connect.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "./redis/embedded.js";
 import { createKeys } from "./redis/keys.js";
+import { createPushQueue } from "./push/push-queue.js";
 import { createTaskPeriods } from "./tasks/create-task-periods.js";
 
 /** What `npm start` reads from the environment (see README). */
@@ -22,6 +23,8 @@ export interface ServiceEnv {
   [name: string]: string | undefined;
 }
 
+export const DEFAULT_WECOM_API_BASE = "https://qyapi.weixin.qq.com";
+
 export interface Service {
   url: string;
   redisUrl: string;
@@ -34,13 +37,18 @@ export async function startService({
   env,
   log,
   say = () => {},
+  clock: givenClock,
+  fetch = globalThis.fetch,
 }: {
   env: ServiceEnv;
   log: Logger;
   say?: (line: string) => void;
+  /** Overrides PINGAN_NOW/PINGAN_SPEED (the demo drives its own clock). */
+  clock?: Clock;
+  fetch?: typeof globalThis.fetch;
 }): Promise<Service> {
   const { config, roster } = await loadConfig({ path: env.PINGAN_CONFIG ?? "config/pingan.yaml", env });
-  const clock = createClock({
+  const clock = givenClock ?? createClock({
     ...(env.PINGAN_NOW && { start: parseNow(env.PINGAN_NOW) }),
     ...(env.PINGAN_SPEED && { speed: Number(env.PINGAN_SPEED) }),
   });
@@ -52,9 +60,20 @@ export async function startService({
     say(`已启动内置 Redis：${redisUrl}（数据目录 ${embedded.dataDir}，AOF 每次写入落盘）`);
   }
   const redis: Redis = connectRedis(redisUrl, { role: "web" });
-  await waitReady(redis);
+  const workerRedis: Redis = connectRedis(redisUrl, { role: "worker" });
+  await Promise.all([waitReady(redis), waitReady(workerRedis)]);
+  const keys = createKeys();
   const periods = await createTaskPeriods(config);
-  const app = createApp({ config, roster, redis, keys: createKeys(), clock, periods, log });
+  const pushQueue = createPushQueue({
+    connection: workerRedis,
+    keys,
+    groups: config.groups,
+    apiBase: env.WECOM_API_BASE ?? DEFAULT_WECOM_API_BASE,
+    fetch,
+    log,
+  });
+  pushQueue.startWorker();
+  const app = createApp({ config, roster, redis, keys, clock, periods, push: pushQueue, log });
   const server: Server = await new Promise((done) => {
     const s = app.listen(Number(env.PORT ?? 8080), "0.0.0.0", () => done(s));
   });
@@ -66,8 +85,12 @@ export async function startService({
     redisUrl,
     clock,
     async stop() {
-      await new Promise<void>((done) => server.close(() => done()));
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await closed;
+      await pushQueue.close();
       redis.disconnect();
+      workerRedis.disconnect();
       await embedded?.stop();
     },
   };

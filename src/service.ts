@@ -59,8 +59,8 @@ export async function startService({
     redisUrl = embedded.url;
     say(`已启动内置 Redis：${redisUrl}（数据目录 ${embedded.dataDir}，AOF 每次写入落盘）`);
   }
-  const redis: Redis = connectRedis(redisUrl, { role: "web" });
-  const workerRedis: Redis = connectRedis(redisUrl, { role: "worker" });
+  const redis: Redis = connectRedis(redisUrl, { role: "web", log });
+  const workerRedis: Redis = connectRedis(redisUrl, { role: "worker", log });
   await Promise.all([waitReady(redis), waitReady(workerRedis)]);
   const keys = createKeys();
   const periods = await createTaskPeriods(config);

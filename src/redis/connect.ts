@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from "ioredis";
+import type { Logger } from "pino";
 
 export interface RedisConnectOptions {
   /**
@@ -6,15 +7,25 @@ export interface RedisConnectOptions {
    * in ioredis's offline queue. Workers (BullMQ) want the opposite: `maxRetriesPerRequest: null`.
    */
   role: "web" | "worker";
+  /** Connection errors are logged here (ioredis reconnects by itself). */
+  log?: Pick<Logger, "warn">;
 }
 
 /** Opens a connection to `url` with the settings its role needs. */
-export function connectRedis(url: string, { role }: RedisConnectOptions): Redis {
+export function connectRedis(url: string, { role, log }: RedisConnectOptions): Redis {
   const options: RedisOptions =
     role === "web"
       ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 2000, connectTimeout: 2000 }
       : { maxRetriesPerRequest: null, enableReadyCheck: false };
-  return new Redis(url, { ...options, retryStrategy: (times) => Math.min(times * 200, 2000) });
+  const redis = new Redis(url, { ...options, retryStrategy: (times) => Math.min(times * 200, 2000) });
+  let lastLogged = 0;
+  redis.on("error", (error: Error) => {
+    // While Redis is down ioredis retries every 2 s: one log line a minute is enough.
+    if (Date.now() - lastLogged < 60_000) return;
+    lastLogged = Date.now();
+    log?.warn({ role, error: error.message }, "redis connection error");
+  });
+  return redis;
 }
 
 /** Resolves once the connection is ready; rejects after `timeoutMs`. */

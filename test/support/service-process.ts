@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { findFreePort } from "../../src/redis/embedded.js";
+import { TEST_ENV } from "./harness.js";
+
+export interface ServiceProcess {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  /** Everything it printed (JSON log lines). */
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `pingan start` as a separate OS process on the example config, as an operator would. */
+export async function startServiceProcess(env: Record<string, string>, args: string[] = []): Promise<ServiceProcess> {
+  const port = Number(env.PORT ?? (await findFreePort()));
+  const proc = spawn(process.execPath, ["bin/pingan.js", "start", ...args], {
+    env: { ...process.env, ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", PORT: String(port), LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  proc.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((done) => proc.once("exit", (code) => done(code)));
+  for (let i = 0; i < 400 && !output.includes("service listening"); i += 1) {
+    if (proc.exitCode !== null) break;
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  if (!output.includes("service listening")) {
+    proc.kill("SIGKILL");
+    throw new Error(`service did not start:\n${output}`);
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    proc,
+    output: () => output,
+    async kill(signal = "SIGTERM") {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}

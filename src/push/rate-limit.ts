@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import type { Cluster, Redis } from "ioredis";
+import type { Keys } from "../redis/keys.js";
+import { defineScript } from "./redis-script.js";
+
+export interface RateLimiterOptions {
+  redis: Redis | Cluster;
+  keys: Keys;
+  /** Sends allowed in any window per webhook key (WeCom: 20). */
+  limit?: number;
+  /** Window length in ms (WeCom: a minute). */
+  windowMs?: number;
+  /**
+   * How late a reserved send may still reach WeCom if it is never settled (the request
+   * timeout). Until `settle`, a slot counts as if sent this much after it was reserved.
+   */
+  inFlightMs?: number;
+}
+
+/** A sliding-window limit per webhook key, shared through Redis by every process. */
+export interface RateLimiter {
+  /**
+   * Atomically records a send for this webhook and returns 0, or records nothing and returns
+   * the ms until a slot frees. `slotId` names the slot for `settle`.
+   */
+  reserve(webhookKey: string, slotId?: string): Promise<number>;
+  /** Moves a reserved slot to now (Redis time), once the request has come back. */
+  settle(webhookKey: string, slotId: string): Promise<void>;
+}
+
+// Times are Redis TIME in ms so that all processes share one clock. A slot's score is the
+// latest moment its message can have reached WeCom; it frees `window` ms after that, so any
+// two sends 20 slots apart reach WeCom at least a window apart.
+const reserveScript = defineScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local inflight = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now + inflight, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window + inflight + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local wait = tonumber(oldest[2]) + window - now
+if wait < 1 then wait = 1 end
+return wait
+`);
+
+const settleScript = defineScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+return 0
+`);
+
+/**
+ * At most `limit` sends in any `windowMs` per webhook key. A sliding window in one sorted set
+ * per webhook (keys.pushWindow), not BullMQ's fixed-window limiter, which lets twice the limit
+ * through across a window edge.
+ */
+export function createRateLimiter({
+  redis,
+  keys,
+  limit = 20,
+  windowMs = 60_000,
+  inFlightMs = 15_000,
+}: RateLimiterOptions): RateLimiter {
+  return {
+    async reserve(webhookKey, slotId = randomUUID()) {
+      const wait = await reserveScript(redis, [keys.pushWindow(webhookKey)], [limit, windowMs, inFlightMs, slotId]);
+      return Number(wait);
+    },
+    async settle(webhookKey, slotId) {
+      await settleScript(redis, [keys.pushWindow(webhookKey)], [slotId]);
+    },
+  };
+}

@@ -1,0 +1,242 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A message the fake accepted, as the group sees it. */
+export interface FakeWebhookMessage {
+  key: string;
+  /** The group's name (from `keys`; the key itself when no keys were given). */
+  group: string;
+  /** The fake's clock, ms since the epoch. */
+  at: number;
+  msgtype: string;
+  content: string;
+  /** As sent, `@all` included, so tests can assert it never is. */
+  mentioned_list: string[];
+  mentioned_mobile_list: string[];
+}
+
+/** A request the fake refused. `status` 0 means the connection was reset. */
+export interface FakeWebhookRejection {
+  key: string;
+  group?: string;
+  at: number;
+  status: number;
+  errcode?: number;
+  errmsg?: string;
+  msgtype?: string;
+  content?: string;
+}
+
+/** What `failNext` makes the fake do instead: answer an errcode, answer HTTP 500, or reset the connection. */
+export type FakeWebhookFailure = number | "http-500" | "reset";
+
+export interface FakeWebhookOptions {
+  /** Webhook key → group name. Other keys get errcode 93000. Without it, every key is accepted. */
+  keys?: Record<string, string>;
+  /** Accepted messages per key in any window (WeCom: 20 a minute). */
+  limit?: number;
+  windowMs?: number;
+  /** The fake's clock, ms since the epoch (the demo's fast clock). */
+  now?: () => number;
+  /** For `chat()`: userid → display name. */
+  names?: Record<string, string>;
+  /** For `chat()`: the robot's name in the group. */
+  robotName?: string;
+  /** For `chat()`. */
+  timeZone?: string;
+}
+
+export interface FakeWebhook {
+  /** The API base to configure (WECOM_API_BASE). */
+  readonly url: string;
+  readonly messages: FakeWebhookMessage[];
+  readonly rejected: FakeWebhookRejection[];
+  /** The next `count` requests for `key` fail this way. */
+  failNext(key: string, failure: FakeWebhookFailure, count?: number): void;
+  setLimit(perWindow: number, windowMs?: number): void;
+  /** The group's messages as a person would read the chat. */
+  chat(groupName: string): string;
+  stop(): Promise<void>;
+}
+
+const MAX_BYTES: Record<string, number> = { text: 2048, markdown: 4096 };
+
+/** Text in WeCom's style: reason, hint, caller and a link. */
+function errmsg(text: string, errcode: number): string {
+  const hint = `${Date.now()}${randomBytes(4).readUInt32BE()}`;
+  return `${text}, hint: [${hint}], from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query?e=${errcode}`;
+}
+
+/**
+ * A local stand-in for WeCom's group robot webhook (`POST /cgi-bin/webhook/send?key=`): records
+ * every message, answers errcode 93000 for unknown keys, 45009 past the rate limit (a sliding
+ * window over accepted messages), 40058 over the byte limits, and fails on request.
+ */
+export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promise<FakeWebhook> {
+  const now = options.now ?? Date.now;
+  let limit = options.limit ?? 20;
+  let windowMs = options.windowMs ?? 60_000;
+  const messages: FakeWebhookMessage[] = [];
+  const rejected: FakeWebhookRejection[] = [];
+  const failures = new Map<string, { failure: FakeWebhookFailure; count: number }[]>();
+
+  const groupOf = (key: string) => (options.keys ? options.keys[key] : key);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    if (req.method !== "POST" || url.pathname !== "/cgi-bin/webhook/send") {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const raw = await readBody(req);
+    const key = url.searchParams.get("key") ?? "";
+    const at = now();
+    const group = key === "" ? undefined : groupOf(key);
+    const answer = (errcode: number, text: string, extra: Partial<FakeWebhookRejection> = {}) => {
+      const message = errcode === 0 ? "ok" : errmsg(text, errcode);
+      if (errcode !== 0) rejected.push({ key, group, at, status: 200, errcode, errmsg: message, ...extra });
+      res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
+      res.end(JSON.stringify({ errcode, errmsg: message }));
+    };
+    if (group === undefined) return answer(93000, "invalid webhook url");
+
+    const queued = failures.get(key);
+    const injected = queued?.[0];
+    if (queued && injected) {
+      if (--injected.count <= 0) queued.shift();
+      if (injected.failure === "reset") {
+        rejected.push({ key, group, at, status: 0 });
+        req.socket.destroy();
+        return;
+      }
+      if (injected.failure === "http-500") {
+        rejected.push({ key, group, at, status: 500 });
+        res.writeHead(500).end("<html>502 Bad Gateway</html>");
+        return;
+      }
+      const known: Record<number, string> = {
+        [-1]: "system error",
+        45009: "api freq out of limit",
+        93000: "invalid webhook url",
+      };
+      return answer(injected.failure, known[injected.failure] ?? "injected failure");
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      // WeCom's exact code for unparsable JSON is not documented; 40035 is its "invalid parameter".
+      return answer(40035, "invalid Request Parameter");
+    }
+    const msgtype = typeof body === "object" && body !== null ? (body as { msgtype?: unknown }).msgtype : undefined;
+    if (msgtype !== "text" && msgtype !== "markdown") {
+      return answer(40008, "invalid message type", { msgtype: String(msgtype) });
+    }
+    const payload = (body as Record<string, unknown>)[msgtype] as Record<string, unknown> | undefined;
+    const content = typeof payload?.content === "string" ? payload.content : "";
+    if (content === "") return answer(44004, "empty content", { msgtype });
+    const max = MAX_BYTES[msgtype]!;
+    if (Buffer.byteLength(content, "utf8") > max) {
+      return answer(40058, `${msgtype}.content exceed max length ${max}. Invalid input invalid Request Parameter`, {
+        msgtype,
+        content,
+      });
+    }
+    const recent = messages.filter((m) => m.key === key && m.at > at - windowMs).length;
+    if (recent >= limit) return answer(45009, "api freq out of limit", { msgtype, content });
+
+    const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+    messages.push({
+      key,
+      group,
+      at,
+      msgtype,
+      content,
+      mentioned_list: msgtype === "text" ? list(payload?.mentioned_list) : [],
+      mentioned_mobile_list: msgtype === "text" ? list(payload?.mentioned_mobile_list) : [],
+    });
+    return answer(0, "ok");
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    messages,
+    rejected,
+    failNext(key, failure, count = 1) {
+      const queued = failures.get(key) ?? [];
+      queued.push({ failure, count });
+      failures.set(key, queued);
+    },
+    setLimit(perWindow, newWindowMs) {
+      limit = perWindow;
+      if (newWindowMs !== undefined) windowMs = newWindowMs;
+    },
+    chat(groupName) {
+      return renderChat(
+        messages.filter((m) => m.group === groupName),
+        options.names ?? {},
+        options.robotName ?? "平安助手",
+        options.timeZone ?? "Asia/Shanghai",
+      );
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function renderChat(
+  messages: readonly FakeWebhookMessage[],
+  names: Record<string, string>,
+  robotName: string,
+  timeZone: string,
+): string {
+  const time = new Intl.DateTimeFormat("zh-CN", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+  const nameOf = (userid: string) => (userid === "@all" ? "所有人" : (names[userid] ?? userid));
+  return messages
+    .map((m) => {
+      const lines = m.msgtype === "markdown" ? renderMarkdown(m.content, nameOf) : m.content.split("\n");
+      if (m.msgtype === "text" && m.mentioned_list.length > 0) {
+        lines.push(m.mentioned_list.map((u) => `@${nameOf(u)}`).join(" "));
+      }
+      return [`[${time.format(m.at)}] ${robotName}`, ...lines.map((line) => `  ${line}`)].join("\n");
+    })
+    .join("\n\n");
+}
+
+/** Markdown as the WeCom client shows it, reduced to plain text. */
+function renderMarkdown(content: string, nameOf: (userid: string) => string): string[] {
+  return content
+    .replace(/<@([^>]+)>/g, (_, userid: string) => `@${nameOf(userid)}`)
+    .replace(/<font[^>]*>(.*?)<\/font>/g, "$1")
+    .replace(/\*\*(.*?)\*\*/g, "$1")
+    .split("\n")
+    .map((line) => line.replace(/^#{1,6}\s+/, "").replace(/^>\s?/, "│ "));
+}

@@ -1,0 +1,275 @@
+import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import pino from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/schema.js";
+import { createPushQueue, formatPushJobId, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
+import { readPushStatus } from "../../src/push/push-status.js";
+import { createKeys, type Keys } from "../../src/redis/keys.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+
+const PRINCIPALS_KEY = "principals-key-7d2e";
+const LEADERS_KEY = "leaders-key-91ab";
+
+const groups: Config["groups"] = {
+  principals: { name: "校长群", webhook_key: PRINCIPALS_KEY, role: "schools", schools: "all" },
+  leaders: { name: "领导群", webhook_key: LEADERS_KEY, role: "leaders", schools: "all" },
+  broken: { name: "旧群", webhook_key: "revoked-key-0000", role: "schools", schools: "all" },
+};
+
+/** Log lines as JSON objects, through a real pino logger. */
+function captureLog() {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
+        raw.push(line);
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  return { log: pino({ level: "debug" }, stream), lines, raw };
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+function maxInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+describe("push queue", () => {
+  let redis: TestRedis;
+  let fake: FakeWebhook;
+  let keys: Keys;
+  let queueName: string;
+  let opened: PushQueue[] = [];
+  let logs: ReturnType<typeof captureLog>;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(() => redis.stop());
+
+  const setUp = async (windowMs = 1000) => {
+    keys = createKeys(`pq-${randomUUID().slice(0, 8)}`);
+    queueName = `{push-${randomUUID().slice(0, 8)}}`;
+    fake = await startFakeWebhook({
+      keys: { [PRINCIPALS_KEY]: "校长群", [LEADERS_KEY]: "领导群" },
+      limit: 20,
+      windowMs,
+    });
+    logs = captureLog();
+  };
+
+  /** A queue on its own connection, as another process would have. */
+  const open = (overrides: Partial<PushQueueOptions> = {}, windowMs = 1000) => {
+    const queue = createPushQueue({
+      connection: redis.client(),
+      keys,
+      groups,
+      apiBase: fake.url,
+      fetch: globalThis.fetch,
+      log: logs.log,
+      queueName,
+      rateLimit: { perWindow: 20, windowMs },
+      retry: { attempts: 5, delayMs: 50 },
+      requestTimeoutMs: 2000,
+      orderPollMs: 30,
+      ...overrides,
+    });
+    opened.push(queue);
+    return queue;
+  };
+
+  afterEach(async () => {
+    await Promise.all(opened.map((q) => q.close()));
+    opened = [];
+    await fake.stop();
+  });
+
+  it("delivers a long list in as few parts as fit, in order, each with its own mentions", async () => {
+    await setUp();
+    const pq = open({ concurrency: 8 });
+    pq.startWorker();
+    open({ concurrency: 8 }).startWorker();
+    const lines = Array.from({ length: 30 }, (_, i) => ({ text: `${"城".repeat(227)}${i % 10}`, mentions: [`r${i}`] })); // 682 bytes
+    await pq.enqueue({ idempotencyKey: "remind:safety:2026-11-20:09:30", group: "principals", message: { msgtype: "text", lines } });
+    await waitFor("10 parts", () => fake.messages.length === 10);
+    expect(fake.messages.map((m) => m.group)).toEqual(new Array(10).fill("校长群"));
+    expect(fake.messages.map((m) => m.mentioned_list)).toEqual(
+      Array.from({ length: 10 }, (_, p) => [`r${3 * p}`, `r${3 * p + 1}`, `r${3 * p + 2}`]),
+    );
+    expect(fake.messages.map((m) => m.content).join("\n")).toBe(lines.map((l) => l.text).join("\n"));
+    expect(fake.rejected).toEqual([]);
+    // The status is written after WeCom answered.
+    await waitFor("status", async () => (await readPushStatus(redis.client(), keys)).principals?.sent === 10);
+    const status = await readPushStatus(redis.client(), keys);
+    expect(status.principals).toMatchObject({ sent: 10, failed: 0, retried: 0, last: { outcome: "sent" } });
+  });
+
+  it("retries a 45009 with backoff and delivers once", async () => {
+    await setUp();
+    const pq = open();
+    pq.startWorker();
+    fake.failNext(LEADERS_KEY, 45009, 2);
+    await pq.enqueue({ idempotencyKey: "alert:1", group: "leaders", message: { msgtype: "markdown", lines: [{ text: "**异常** 城关小学" }] } });
+    await waitFor("delivery", () => fake.messages.length === 1);
+    await waitFor("status", async () => (await readPushStatus(redis.client(), keys)).leaders?.sent === 1);
+    await sleep(200);
+    expect(fake.rejected.map((r) => r.errcode)).toEqual([45009, 45009]);
+    expect(fake.messages.map((m) => m.content)).toEqual(["**异常** 城关小学"]);
+    const status = await readPushStatus(redis.client(), keys);
+    expect(status.leaders).toMatchObject({ sent: 1, retried: 2, failed: 0 });
+  });
+
+  it("rides out WeCom's own 45009 when its limit is tighter than ours, keeping parts in order", async () => {
+    await setUp();
+    fake.setLimit(2, 500);
+    const pq = open({ retry: { attempts: 10, delayMs: 100 } });
+    pq.startWorker();
+    const lines = Array.from({ length: 6 }, (_, i) => ({ text: `${"安".repeat(600)}${i}` }));
+    await pq.enqueue({ idempotencyKey: "tally:1", group: "leaders", message: { msgtype: "text", header: "汇总", lines } });
+    await waitFor("6 parts", () => fake.messages.length === 6);
+    expect(fake.rejected.some((r) => r.errcode === 45009)).toBe(true);
+    expect(fake.messages.map((m) => m.content.split("\n")[0])).toEqual([
+      "汇总（1/6）",
+      "汇总（续 2/6）",
+      "汇总（续 3/6）",
+      "汇总（续 4/6）",
+      "汇总（续 5/6）",
+      "汇总（续 6/6）",
+    ]);
+  });
+
+  it("retries a reset connection and an HTTP 500", async () => {
+    await setUp();
+    const pq = open();
+    pq.startWorker();
+    fake.failNext(PRINCIPALS_KEY, "reset");
+    fake.failNext(PRINCIPALS_KEY, "http-500");
+    await pq.enqueue({ idempotencyKey: "n:1", group: "principals", message: { msgtype: "text", lines: [{ text: "hi" }] } });
+    await waitFor("delivery", () => fake.messages.length === 1);
+    expect(fake.rejected.map((r) => r.status)).toEqual([0, 500]);
+  });
+
+  it("fails a 93000 after exactly one request, logs the group's name, never the key, and counts it", async () => {
+    await setUp();
+    const pq = open();
+    const worker = pq.startWorker();
+    const failed = new Promise<string>((resolve) => worker.on("failed", (_job, error) => resolve(error.message)));
+    await pq.enqueue({ idempotencyKey: "remind:x", group: "broken", message: { msgtype: "text", lines: [{ text: "请报平安" }] } });
+    expect(await failed).toMatch(/^errcode 93000: invalid webhook url/);
+    await sleep(500);
+    expect(fake.rejected.map((r) => r.errcode)).toEqual([93000]);
+    expect(fake.messages).toEqual([]);
+    const job = await pq.queue.getJob(formatPushJobId("remind:x", 0));
+    expect(await job?.getState()).toBe("failed");
+    expect(job?.attemptsMade).toBe(1);
+    const entry = logs.lines.find((l) => l.msg === "push failed");
+    expect(entry).toMatchObject({ level: 50, group: "旧群", groupId: "broken", errcode: 93000 });
+    expect(logs.raw.join("\n")).not.toContain("revoked-key-0000");
+    const status = await readPushStatus(redis.client(), keys);
+    expect(status.broken).toMatchObject({ failed: 1, sent: 0, last: { outcome: "failed", errcode: 93000 } });
+    expect(JSON.stringify(status)).not.toContain("revoked-key-0000");
+  });
+
+  it("does not send the rest of a push after a part failed for good", async () => {
+    await setUp();
+    const pq = open();
+    pq.startWorker();
+    fake.failNext(PRINCIPALS_KEY, 40008);
+    const lines = Array.from({ length: 9 }, (_, i) => ({ text: `${"校".repeat(200)}${i}` }));
+    await pq.enqueue({ idempotencyKey: "p:fail", group: "principals", message: { msgtype: "text", lines } });
+    await waitFor("3 failed jobs", async () => (await pq.queue.getJobCounts("failed")).failed === 3);
+    expect(fake.rejected.map((r) => r.errcode)).toEqual([40008]);
+    expect(fake.messages).toEqual([]);
+  });
+
+  it("sends a push enqueued twice, by two processes, once; a retried delivered job sends nothing", async () => {
+    await setUp();
+    const a = open();
+    const b = open();
+    const push = { idempotencyKey: "alert:safety:2026-11-20:c001", group: "leaders", message: { msgtype: "text" as const, lines: [{ text: "异常：城关小学" }] } };
+    await Promise.all([a.enqueue(push), b.enqueue(push), a.enqueue(push)]);
+    a.startWorker();
+    b.startWorker();
+    await waitFor("delivery", () => fake.messages.length === 1);
+    const job = await a.queue.getJob(formatPushJobId(push.idempotencyKey, 0));
+    await waitFor("completed", async () => (await job!.getState()) === "completed");
+    await job!.retry("completed");
+    await waitFor("completed again", async () => (await job!.getState()) === "completed");
+    // Gone from BullMQ altogether, the push is still known as delivered.
+    await a.queue.obliterate({ force: true });
+    await b.enqueue(push);
+    await sleep(300);
+    expect(fake.messages).toHaveLength(1);
+    expect(await a.queue.count()).toBe(0);
+  });
+
+  it("waits while another worker holds a part's lease, then sends it (at-least-once after a crash)", async () => {
+    await setUp();
+    const pq = open();
+    const client = redis.client();
+    const partKey = keys.pushPart("lease:1", 0);
+    await client.set(partKey, "sending:crashed-worker", "PX", 1500);
+    pq.startWorker();
+    await pq.enqueue({ idempotencyKey: "lease:1", group: "principals", message: { msgtype: "text", lines: [{ text: "平安" }] } });
+    const job = await pq.queue.getJob(formatPushJobId("lease:1", 0));
+    await waitFor("the job to wait", async () => (await job!.getState()) === "delayed");
+    expect(await client.get(partKey)).toBe("sending:crashed-worker");
+    expect(fake.messages).toEqual([]);
+    await waitFor("delivery", () => fake.messages.length === 1);
+    expect(fake.rejected).toEqual([]);
+    await waitFor("sent mark", async () => (await client.get(partKey)) === "sent");
+    expect(await client.get(keys.pushDone("lease:1"))).toBe("1");
+    // Waiting for the lease burnt no attempt: the job completed on its first.
+    await waitFor("completed", async () => (await job!.getState()) === "completed");
+    const done = await pq.queue.getJob(formatPushJobId("lease:1", 0));
+    expect(done?.attemptsMade).toBe(1);
+  });
+
+  it("two workers on two connections deliver 60 messages without passing 20 in any window", async () => {
+    const windowMs = 1000;
+    await setUp(windowMs);
+    // One attempt only: waiting for the window must not count as one.
+    const a = open({ concurrency: 10, retry: { attempts: 1 } }, windowMs);
+    const b = open({ concurrency: 10, retry: { attempts: 1 } }, windowMs);
+    a.startWorker();
+    b.startWorker();
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 ? a : b).enqueue({ idempotencyKey: `bulk:${i}`, group: "principals", message: { msgtype: "text", lines: [{ text: `第${i}条` }] } }),
+      ),
+    );
+    await waitFor("60 messages", () => fake.messages.length === 60, 10_000);
+    expect(fake.rejected).toEqual([]);
+    expect(maxInWindow(fake.messages.map((m) => m.at), windowMs)).toBe(20);
+    expect(new Set(fake.messages.map((m) => m.content)).size).toBe(60);
+    await waitFor("all completed", async () => (await a.queue.getJobCounts("completed")).completed === 60);
+  });
+
+  it("refuses a push to a group that is not configured", async () => {
+    await setUp();
+    const pq = open();
+    await expect(pq.enqueue({ idempotencyKey: "x", group: "nobody", message: { msgtype: "text", lines: [{ text: "x" }] } })).rejects.toThrow(
+      /unknown group "nobody"/,
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRateLimiter } from "../../src/push/rate-limit.js";
+import { createKeys } from "../../src/redis/keys.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+
+/** The largest number of times that fall into any half-open window of `windowMs`. */
+function maxInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+async function redisNow(client: Redis): Promise<number> {
+  const [seconds, micros] = await client.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+describe("rate limiter", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(() => redis.stop());
+
+  it("refuses the 21st send within the window and says how long to wait", async () => {
+    const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
+    const client = redis.client();
+    const limiter = createRateLimiter({ redis: client, keys, limit: 20, windowMs: 400, inFlightMs: 0 });
+    const waits = [];
+    for (let i = 0; i < 20; i++) waits.push(await limiter.reserve("hook"));
+    expect(waits).toEqual(new Array(20).fill(0));
+    const oldest = Number((await client.zrange(keys.pushWindow("hook"), "0", "0", "WITHSCORES"))[1]);
+    const before = await redisNow(client);
+    const wait = await limiter.reserve("hook");
+    const after = await redisNow(client);
+    // The wait runs to the moment the oldest slot is a window old, by Redis time.
+    expect(wait).toBeGreaterThan(0);
+    expect(oldest + 400 - wait).toBeGreaterThanOrEqual(before);
+    expect(oldest + 400 - wait).toBeLessThanOrEqual(after);
+    expect(await limiter.reserve("another-hook")).toBe(0);
+    await sleep(wait + 5);
+    expect(await limiter.reserve("hook")).toBe(0);
+  });
+
+  it("never lets more than 20 through in any window across two instances and window edges", async () => {
+    const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
+    const windowMs = 1000;
+    const connections = [redis.client(), redis.client()];
+    const limiters = connections.map((c) => createRateLimiter({ redis: c, keys, limit: 20, windowMs, inFlightMs: 0 }));
+    const windowKey = keys.pushWindow("hook");
+    const granted: number[] = [];
+    const started = Date.now();
+    const runFor = 2.6 * windowMs;
+    // Eight eager senders per instance; each records the Redis time of its slot (the score).
+    const sender = async (index: number) => {
+      const limiter = limiters[index % 2]!;
+      const connection = connections[index % 2]!;
+      while (Date.now() - started < runFor) {
+        const slot = randomUUID();
+        const wait = await limiter.reserve("hook", slot);
+        if (wait === 0) granted.push(Number(await connection.zscore(windowKey, slot)));
+        else await sleep(Math.min(wait, 7 + index));
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, (_, i) => sender(i)));
+    expect(maxInWindow(granted, windowMs)).toBe(20);
+    // Three windows were started (at 0, 1 s and 2 s): the limit is not stricter than it must be.
+    expect(granted.length).toBe(60);
+  });
+
+  it("counts an unsettled slot until its request could have arrived, a settled one from its answer", async () => {
+    const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
+    const limiter = createRateLimiter({ redis: redis.client(), keys, limit: 1, windowMs: 200, inFlightMs: 5000 });
+    expect(await limiter.reserve("hook", "first")).toBe(0);
+    expect(await limiter.reserve("hook")).toBeGreaterThan(5000);
+    await limiter.settle("hook", "first");
+    const wait = await limiter.reserve("hook");
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(200);
+  });
+
+  it("keeps the webhook key out of Redis", async () => {
+    const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
+    const client = redis.client();
+    await createRateLimiter({ redis: client, keys }).reserve("very-secret-webhook-key");
+    const names = await client.keys(`${keys.bullPrefix()}:*`);
+    expect(names).toHaveLength(1);
+    expect(names[0]).not.toContain("very-secret-webhook-key");
+  });
+});

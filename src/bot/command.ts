@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../roster.js";
 import type { Push } from "../push/push-queue.js";
+import type { ExemptionStore } from "../store/exemption-store.js";
 import type { ReportStore } from "../store/report-store.js";
 import type { TaskPeriods } from "../tasks/task-periods.js";
 
@@ -34,7 +35,14 @@ export interface CommandContext {
   config: Config;
   roster: Roster;
   store: ReportStore;
+  /** Schools excused from a task for some periods (免报). */
+  exemptions: ExemptionStore;
   periods: TaskPeriods;
+  /**
+   * Set while a leader or admin enters a report for `schools[0]` (代报): the report is marked
+   * as entered on the school's behalf, by the sender.
+   */
+  onBehalf?: boolean;
   /** Queues a message to a group's robot webhook (delivered by the workers). */
   push: Pusher;
   log: Logger;

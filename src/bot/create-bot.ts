@@ -4,6 +4,7 @@ import type { Clock } from "../clock.js";
 import type { Config } from "../config/schema.js";
 import { TTL, type Keys } from "../redis/keys.js";
 import type { Roster } from "../roster.js";
+import type { ExemptionStore } from "../store/exemption-store.js";
 import type { ReportStore } from "../store/report-store.js";
 import type { TaskPeriods } from "../tasks/task-periods.js";
 import { botText } from "../text/bot-text.js";
@@ -25,6 +26,7 @@ export interface BotDeps {
   config: Config;
   roster: Roster;
   store: ReportStore;
+  exemptions: ExemptionStore;
   periods: TaskPeriods;
   push: Pusher;
   registry: CommandRegistry;
@@ -32,6 +34,8 @@ export interface BotDeps {
   keys: Keys;
   clock: Clock;
   log: Logger;
+  /** Told each command's result, for metrics. */
+  onCommand?: (command: string, result: "ok" | "user_error" | "failed") => void;
 }
 
 export interface Bot {
@@ -78,19 +82,26 @@ export function createBot(deps: BotDeps): Bot {
       config,
       roster,
       store: deps.store,
+      exemptions: deps.exemptions,
       periods: deps.periods,
       push: deps.push,
       log,
       help: () => formatHelp(registry.specs, roles, botName),
     };
+    const counted = deps.onCommand ?? (() => {});
     try {
       const args = spec.parse(input, ctx);
       const reply = await spec.run(args, ctx);
       log.info({ command: spec.id }, "command done");
+      counted(spec.id, "ok");
       return reply;
     } catch (error) {
+      counted(spec.id, error instanceof UserError ? "user_error" : "failed");
       if (error instanceof UsageError) return botText.usage(error.message, botName, spec.examples);
-      if (error instanceof UserError) return error.message;
+      if (error instanceof UserError) {
+        log.info({ command: spec.id, code: error.code }, "command refused");
+        return error.message;
+      }
       throw error;
     }
   };

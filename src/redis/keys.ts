@@ -18,14 +18,27 @@ export function createKeys(prefix = "pa") {
     callbackReply: (msgid: string) => ns(`msg:${msgid}`, "reply"),
     /** List: the school's recent events, newest first (for 历史). */
     schoolHistory: (code: string) => ns(`school:${code}`, "history"),
-    /** Hash of exemptions for one task (免报). */
-    exemptions: (task: TaskId) => ns(`exempt:${task}`, "ranges"),
+    /**
+     * Hash school code → exemption (JSON) for one task and period (免报). Every exemption key
+     * of a task shares the task's tag, so a date range is written in one step.
+     */
+    exemptions: (task: TaskId, period: string) => ns(`exempt:${task}`, `period:${period}`),
+    /** Stream: the audit log of a task's exemptions (exempt, revoke events). */
+    exemptionLog: (task: TaskId) => ns(`exempt:${task}`, "log"),
+    /** Set of msgids already applied to a task's exemptions (idempotent per message). */
+    exemptionMsgids: (task: TaskId) => ns(`exempt:${task}`, "msgids"),
+    /** List: the school's recent exemption events, newest first (for 历史). */
+    schoolExemptions: (code: string) => ns(`school:${code}`, "exemptions"),
     /** Sorted set: send times in the last minute for one webhook (sliding-window limit). */
     pushWindow: (webhookKey: string) => ns(`push:${digest(webhookKey)}`, "window"),
     /** Marker that a logical push (idempotency key) was delivered. */
     pushDone: (idempotencyKey: string) => ns(`pushed:${idempotencyKey}`, "done"),
+    /** State of one part of a logical push: a sending lease, `sent` or `failed:…`. */
+    pushPart: (idempotencyKey: string, part: number) => ns(`pushed:${idempotencyKey}`, `part:${part}`),
     /** Hash: the last push result per group, for /healthz. */
     pushStatus: () => ns("push", "status"),
+    /** Set of school codes whose report after the period's tally went into a 补报 note. */
+    lateNoted: (task: TaskId, period: string) => ns(`${task}:${period}`, "late-noted"),
     /** Marker that a scheduled job (task, period, slot) has run. */
     jobDone: (jobKey: string) => ns(`job:${jobKey}`, "done"),
     /** BullMQ prefix; BullMQ adds the queue name, which carries its own hash tag. */

@@ -1,6 +1,7 @@
 import type { CommandContext } from "../bot/command.js";
 import type { TaskId } from "../config/schema.js";
 import { UserError } from "../bot/errors.js";
+import { sendAbnormalAlerts } from "../leaders/send-abnormal-alerts.js";
 import type { School } from "../roster.js";
 import type { Report, ReportValue } from "../store/report.js";
 import { reportText } from "../text/report-text.js";
@@ -33,12 +34,13 @@ export async function recordReport(
     late: ctx.periods.isLate(period, ctx.now),
     msgid: ctx.msgid,
     raw: ctx.raw,
-    ...(options.onBehalf && { onBehalf: true }),
+    ...((options.onBehalf ?? ctx.onBehalf) && { onBehalf: true }),
   };
-  const { previous } = await ctx.store.put(report);
+  const { outcome, previous } = await ctx.store.put(report);
+  await sendAbnormalAlerts(ctx, { school, report, outcome, ...(previous && { previous }) });
   const timeZone = ctx.config.timezone;
   const lines = [reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone })];
-  lines.push(reportText.owed(await owedPeriods(ctx, school, value.task), timeZone));
+  lines.push(reportText.owed(await owedPeriods(ctx, school, value.task), timeZone, report.onBehalf ? "该校" : "本校"));
   return { reply: lines.join("\n"), report, ...(previous && { previous }), period };
 }
 

@@ -50,12 +50,12 @@ export const reportText = {
 
   abnormalNote: "局领导会收到这条异常报告；情况有变化请再次发送“异常 …”更新，恢复正常后发送“平安”。",
 
-  owed(items: { period: TaskPeriod }[], timeZone: string): string {
+  owed(items: { period: TaskPeriod }[], timeZone: string, subject = "本校"): string {
     if (items.length === 0) return "本期各项均已上报，谢谢！";
     const list = items.map(
       ({ period }) => `${period.taskName}（${formatPeriod(period)}，截止 ${formatInstant(period.deadline, timeZone, true)}）`,
     );
-    return `本校还需上报：${list.join("；")}`;
+    return `${subject}还需上报：${list.join("；")}`;
   },
 
   withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string): string {

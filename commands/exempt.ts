@@ -1,0 +1,77 @@
+import { defineCommand } from "../src/bot/command.js";
+import { UsageError, UserError } from "../src/bot/errors.js";
+import { diffDays, toLocalDate } from "../src/calendar/local-time.js";
+import type { TaskId } from "../src/config/schema.js";
+import { listTaskPeriods } from "../src/leaders/list-task-periods.js";
+import { readDateSpan, type DateSpan } from "../src/leaders/read-date-span.js";
+import { readWord, skipSeparators } from "../src/leaders/read-words.js";
+import type { School } from "../src/roster.js";
+import { parseTaskWord } from "../src/tasks/task-words.js";
+import { leaderText } from "../src/text/leader-text.js";
+
+/** The longest range one message may exempt. */
+const MAX_DAYS = 366;
+
+interface ExemptArgs {
+  revoke: boolean;
+  school: School;
+  task: TaskId;
+  span: DateSpan;
+  reason?: string;
+}
+
+export default defineCommand({
+  id: "exempt",
+  aliases: ["免报"],
+  roles: ["leader", "admin"],
+  summary: "某校某段时间某项任务免报（停课、考点等）：不催报、不计未报，汇总中列为免报；“免报 撤销 …”取消",
+  examples: ["免报 城关一小 平安 11-25至11-27 中考考点", "免报 白沙学校 学习 本周 停电检修", "免报 撤销 城关一小 平安 11-26"],
+  parse({ folded, original }, ctx): ExemptArgs {
+    let at = 0;
+    const head = readWord(folded, 0);
+    const revoke = head?.word === "撤销" || head?.word === "取消";
+    if (revoke) at = head!.end;
+    const schoolWord = readWord(folded, at);
+    if (!schoolWord) throw new UsageError(leaderText.exemptUsage);
+    const school = ctx.roster.find(schoolWord.word);
+    if (!school) throw new UsageError(leaderText.unknownSchool(schoolWord.word));
+    const taskWord = readWord(folded, schoolWord.end);
+    const task = taskWord && parseTaskWord(taskWord.word);
+    if (!task) throw new UsageError(leaderText.exemptWhichTask(taskWord?.word));
+    if (!ctx.periods.tasks.includes(task)) throw new UserError("task_disabled", leaderText.taskOff(taskWord.word));
+    const dateAt = skipSeparators(folded, taskWord.end);
+    const read = readDateSpan(folded.slice(dateAt), toLocalDate(ctx.now, ctx.config.timezone));
+    if (!read) throw new UsageError(leaderText.exemptWhen);
+    const days = diffDays(read.span.start, read.span.end) + 1;
+    if (days > MAX_DAYS) throw new UsageError(leaderText.exemptTooLong(days, MAX_DAYS));
+    const reason = original(dateAt + read.length)
+      .replace(/^[\s,:;/、，：；／]+/u, "")
+      .replace(/^原因\s*[:：]?\s*/u, "")
+      .trim();
+    return { revoke, school, task, span: read.span, ...(reason && !revoke && { reason }) };
+  },
+  async run({ revoke, school, task, span, reason }, ctx) {
+    const periods = listTaskPeriods(ctx.periods, task, span, ctx.config.timezone);
+    const taskName = ctx.periods.taskName(task);
+    const request = {
+      school: school.code,
+      task,
+      start: span.start,
+      end: span.end,
+      by: ctx.sender.userid,
+      at: ctx.now.toISOString(),
+      msgid: ctx.msgid,
+      raw: ctx.raw,
+    };
+    if (revoke) {
+      const { removed } = await ctx.exemptions.revoke({ ...request, periods: periods.map((p) => p.id) });
+      if (removed.length === 0) return leaderText.revokeNothing(school, taskName, span.start, span.end);
+      return leaderText.revoked(school, taskName, periods.filter((p) => removed.includes(p.id)));
+    }
+    // Only periods the school owes: an exemption where nothing is due would be noise in the ledger.
+    const due = periods.filter((p) => p.required);
+    if (due.length === 0) return leaderText.exemptNothingRequired(school, taskName, span.start, span.end);
+    const { renewed } = await ctx.exemptions.exempt({ ...request, periods: due.map((p) => p.id), ...(reason && { reason }) });
+    return leaderText.exempted({ school, taskName, periods: due, renewed: renewed.length, ...(reason && { reason }) });
+  },
+});

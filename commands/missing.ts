@@ -1,0 +1,27 @@
+import { defineCommand } from "../src/bot/command.js";
+import { formatMissing } from "../src/leaders/format-missing.js";
+import { loadTally } from "../src/leaders/load-tally.js";
+import { parseTaskList } from "../src/leaders/parse-task-list.js";
+import type { TaskId } from "../src/config/schema.js";
+
+export default defineCommand({
+  id: "missing",
+  aliases: ["未报", "谁没报", "未报名单"],
+  roles: ["leader", "admin"],
+  summary: "查看本期还没上报的学校，按片区列出并 @ 各校上报人；不写任务时列出现在要报的全部任务",
+  examples: ["未报", "未报 平安", "未报 学习"],
+  parse: ({ folded }, ctx): { tasks?: TaskId[] } => {
+    const tasks = parseTaskList(folded, ctx);
+    return tasks ? { tasks } : {};
+  },
+  async run({ tasks }, ctx) {
+    const tallies = [];
+    for (const task of tasks ?? ctx.periods.tasks) {
+      const period = ctx.periods.at(task, ctx.now);
+      // Without a task named, only the tasks that are due now; a named one always answers.
+      if (!period || (!tasks && !period.required)) continue;
+      tallies.push(await loadTally(ctx, [period], ctx.now));
+    }
+    return formatMissing(tallies, ctx.config);
+  },
+});

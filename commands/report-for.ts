@@ -1,0 +1,39 @@
+import { defineCommand, type CommandContext, type CommandSpec } from "../src/bot/command.js";
+import { createCommandRegistry } from "../src/bot/command-registry.js";
+import { UsageError } from "../src/bot/errors.js";
+import { readWord, skipSeparators } from "../src/leaders/read-words.js";
+import type { School } from "../src/roster.js";
+import { leaderText } from "../src/text/leader-text.js";
+import abnormal from "./report-abnormal.js";
+import drowning from "./report-drowning.js";
+import safety from "./report-safety.js";
+import study from "./report-study.js";
+
+/** The reporting commands a leader can enter for a school; their own parsers read the report. */
+const reports = createCommandRegistry([safety, abnormal, drowning, study]);
+
+/** The context the reporting command runs in: as if the school's reporter sent it, marked 代报. */
+const onBehalfOf = (ctx: CommandContext, school: School): CommandContext => ({ ...ctx, schools: [school], onBehalf: true });
+
+export default defineCommand({
+  id: "report-for",
+  aliases: ["代报"],
+  roles: ["leader", "admin"],
+  summary: "替打电话报告的学校录入上报（平安、异常、防溺水、学习），记为代报并记录录入人",
+  examples: ["代报 城关一小 平安", "代报 东湖小学 异常 一名学生放学途中摔伤，已送医", "代报 白沙学校 学习 50/52"],
+  parse({ folded, original }, ctx): { school: School; spec: CommandSpec; args: unknown } {
+    const first = readWord(folded, 0);
+    if (!first) throw new UsageError(leaderText.reportForSchool);
+    const school = ctx.roster.find(first.word);
+    if (!school) throw new UsageError(leaderText.unknownSchool(first.word));
+    const at = skipSeparators(folded, first.end);
+    const rest = folded.slice(at);
+    const match = reports.match({ folded: rest, original: (start = 0, end = rest.length) => original(at + start, at + end) });
+    if (!match) throw new UsageError(leaderText.reportForWhat(school));
+    return { school, spec: match.spec, args: match.spec.parse(match.input, onBehalfOf(ctx, school)) };
+  },
+  async run({ school, spec, args }, ctx) {
+    const reply = await spec.run(args, onBehalfOf(ctx, school));
+    return `${reply}\n${leaderText.onBehalfNote(ctx.sender.name, school)}`;
+  },
+});

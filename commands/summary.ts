@@ -1,0 +1,50 @@
+import { defineCommand } from "../src/bot/command.js";
+import { UsageError } from "../src/bot/errors.js";
+import { toInstant, toLocalDate } from "../src/calendar/local-time.js";
+import { formatSummary } from "../src/leaders/format-summary.js";
+import { listTaskPeriods } from "../src/leaders/list-task-periods.js";
+import { loadTally } from "../src/leaders/load-tally.js";
+import { readDateSpan, type DateSpan } from "../src/leaders/read-date-span.js";
+import { formatDate } from "../src/reporting/format-time.js";
+import type { TaskPeriod } from "../src/tasks/task-periods.js";
+import { leaderText } from "../src/text/leader-text.js";
+
+export default defineCommand({
+  id: "summary",
+  aliases: ["汇总", "统计"],
+  roles: ["leader", "admin"],
+  summary: "上报汇总：各任务应报、已报、迟报、未报和比率，异常全文，未报学校按片区列出",
+  examples: ["汇总", "汇总 昨天", "汇总 11-20", "汇总 本周"],
+  parse({ folded }, ctx): { span: DateSpan } {
+    const today = toLocalDate(ctx.now, ctx.config.timezone);
+    const text = folded.trim();
+    if (text === "") return { span: { start: today, end: today, kind: "day" } };
+    const read = readDateSpan(text, today);
+    if (!read || text.slice(read.length).trim() !== "") throw new UsageError(leaderText.summaryArgs(text));
+    const { span } = read;
+    if (span.start > today) throw new UsageError(leaderText.futureDate(span.start));
+    // A week or range is tallied up to today: the days to come owe nothing yet.
+    return { span: { ...span, end: span.end > today ? today : span.end } };
+  },
+  async run({ span }, ctx) {
+    const zone = ctx.config.timezone;
+    const tallies = [];
+    for (const task of ctx.periods.tasks) {
+      let periods: TaskPeriod[];
+      if (span.kind === "day") {
+        const period = ctx.periods.at(task, toInstant(span.start, "12:00", zone));
+        periods = period ? [period] : [];
+      } else {
+        periods = listTaskPeriods(ctx.periods, task, span, zone);
+      }
+      if (periods.length > 0) tallies.push(await loadTally(ctx, periods, ctx.now));
+    }
+    const label =
+      span.kind === "day"
+        ? formatDate(span.start)
+        : span.kind === "week"
+          ? leaderText.weekLabel(span.start, span.end)
+          : leaderText.rangeLabel(span.start, span.end);
+    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config });
+  },
+});

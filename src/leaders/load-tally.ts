@@ -1,0 +1,32 @@
+import type { Roster } from "../roster.js";
+import type { ExemptionStore } from "../store/exemption-store.js";
+import type { ReportStore } from "../store/report-store.js";
+import type { TaskPeriod } from "../tasks/task-periods.js";
+import { computeTally, type PeriodInput, type TaskTally } from "./compute-summary.js";
+
+/** Where a tally's data comes from. */
+export interface TallySources {
+  roster: Roster;
+  store: ReportStore;
+  exemptions: ExemptionStore;
+}
+
+/** Reads the reports, exemptions (and, for safety, the audit log) of each period. */
+export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPeriod[]): Promise<PeriodInput[]> {
+  return Promise.all(
+    periods.map(async (period) => {
+      const [reports, exemptions, log] = await Promise.all([
+        sources.store.list(period.task, period.id),
+        sources.exemptions.list(period.task, period.id),
+        period.task === "safety" ? sources.store.log(period.task, period.id) : undefined,
+      ]);
+      return { period, reports, exemptions, ...(log && { log }) };
+    }),
+  );
+}
+
+/** Reads what the periods hold and tallies them. */
+export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date): Promise<TaskTally> {
+  const inputs = await loadPeriodInputs(sources, periods);
+  return computeTally({ roster: sources.roster, periods: inputs, ...(now && { now }) });
+}

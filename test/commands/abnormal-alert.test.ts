@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sendAbnormalAlerts } from "../../src/leaders/send-abnormal-alerts.js";
+import { startHarness, TEST_ENV, type Harness } from "../support/harness.js";
+import { sayAt, takeMessages } from "./leader-seed.js";
+
+const LEADERS = "局领导群";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ now: "2026-11-24T08:40:00+08:00" });
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.drainPushes();
+  await h.client.flushdb();
+  h.webhook.messages.length = 0;
+});
+
+describe("异常 alerts the leaders' group", () => {
+  it("at once, with school, area, reporter, time and the description as typed", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名學生课间摔伤，已送医，无生命危险");
+    const messages = await takeMessages(h, LEADERS);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.msgtype).toBe("markdown");
+    expect(messages[0]!.content).toBe(
+      [
+        "⚠️ **异常报告：平安县城关第一小学**（城关片区）",
+        "> 一名學生课间摔伤，已送医，无生命危险",
+        "上报：<@zhang_wei> 11月24日 08:40",
+      ].join("\n"),
+    );
+    expect(await takeMessages(h, "全县校长群")).toHaveLength(0);
+  });
+
+  it("once for a repeated callback, and once when the webhook asks to retry", async () => {
+    const rejectedBefore = h.webhook.rejected.length;
+    h.webhook.failNext(TEST_ENV.WEBHOOK_KEY_LEADERS, 45009);
+    const first = await h.sim.say({ from: "wang_fang", text: "异常 校门口积水，已安排人员值守", msgid: "msg-abn-1" });
+    const again = await h.sim.say({ from: "wang_fang", text: "异常 校门口积水，已安排人员值守", msgid: "msg-abn-1" });
+    expect(again.markdown).toBe(first.markdown);
+    const messages = await takeMessages(h, LEADERS);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.content).toContain("校门口积水，已安排人员值守");
+    expect(h.webhook.rejected.slice(rejectedBefore).map((r) => r.errcode)).toEqual([45009]);
+  });
+
+  it("sends an update when a new 异常 replaces one, and 已恢复正常 when 平安 does", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名学生课间摔伤，已送医");
+    await sayAt(h, "2026-11-24T09:15:00+08:00", "zhang_wei", "异常 学生已确诊轻微骨裂，家长已到医院");
+    await sayAt(h, "2026-11-24T11:00:00+08:00", "li_na", "平安");
+    const messages = await takeMessages(h, LEADERS);
+    expect(messages.map((m) => m.content.split("\n")[0])).toEqual([
+      "⚠️ **异常报告：平安县城关第一小学**（城关片区）",
+      "⚠️ **异常更新：平安县城关第一小学**（城关片区）",
+      "✅ **更新：平安县城关第一小学（城关片区）已恢复正常**",
+    ]);
+    expect(messages[1]!.content).toContain("> 学生已确诊轻微骨裂，家长已到医院");
+    expect(messages[1]!.content).toContain("原报（11月24日 08:40）：一名学生课间摔伤，已送医");
+    expect(messages[2]!.content).toContain("原报（11月24日 09:15）：学生已确诊轻微骨裂，家长已到医院");
+    expect(messages[2]!.content).toContain("上报：<@li_na> 11月24日 11:00（迟报）");
+  });
+
+  it("sends nothing for 平安 that replaces 平安, nor for other tasks", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "平安");
+    await sayAt(h, "2026-11-24T08:45:00+08:00", "zhang_wei", "平安 在校2100");
+    await sayAt(h, "2026-11-24T08:50:00+08:00", "zhang_wei", "学习 50/52");
+    expect(await takeMessages(h, LEADERS)).toHaveLength(0);
+  });
+
+  it("names the leader who entered it for the school (代报)", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "wang_zhiyuan", "代报 东湖小学 异常 一名学生放学途中摔伤，已送医");
+    const messages = await takeMessages(h, LEADERS);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.content).toContain("⚠️ **异常报告：平安县东湖镇中心小学**（东部片区）");
+    expect(messages[0]!.content).toContain("代报：王志远 11月24日 08:40");
+  });
+
+  it("never lets a description mention anyone", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 <@all> 请大家注意 <@wang_zhiyuan>");
+    const [message] = await takeMessages(h, LEADERS);
+    expect(message!.content).not.toMatch(/<@(all|wang_zhiyuan)>/);
+    expect(message!.content).toContain("＜@all> 请大家注意");
+  });
+});
+
+describe("a callback retried after the first attempt recorded the report", () => {
+  it("alerts from the audit log, under the same key", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名学生课间摔伤");
+    await sayAt(h, "2026-11-24T09:00:00+08:00", "zhang_wei", "平安");
+    const [first, second] = await h.store.log("safety", "2026-11-24");
+    await takeMessages(h, LEADERS);
+    // Replay the recovery as if its alert had been lost: the duplicate outcome reads it back.
+    const pushed: string[] = [];
+    const ctx = {
+      config: h.config,
+      store: h.store,
+      msgid: second!.msgid,
+      push: { enqueue: async (p: { idempotencyKey: string; message: { lines: readonly { text: string }[] } }) => {
+        pushed.push(`${p.idempotencyKey} ${p.message.lines[0]!.text}`);
+      } },
+    };
+    const school = h.roster.byCode("CG001")!;
+    await sendAbnormalAlerts(ctx, { school, report: second!.report!, outcome: "duplicate", previous: second!.report! });
+    expect(pushed).toEqual([`alert:${second!.msgid}:leaders ✅ **更新：平安县城关第一小学（城关片区）已恢复正常**`]);
+    expect(first!.report!.value).toMatchObject({ status: "abnormal" });
+  });
+});

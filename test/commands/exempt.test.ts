@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createExemptionStore, type ExemptionStore } from "../../src/store/exemption-store.js";
+import { createKeys } from "../../src/redis/keys.js";
+import { startHarness, type Harness } from "../support/harness.js";
+import { reportAll, sayAt, takeMessages } from "./leader-seed.js";
+
+const TUESDAY = "2026-11-24T08:00:00+08:00";
+
+let h: Harness;
+let exemptions: ExemptionStore;
+beforeAll(async () => {
+  h = await startHarness({ now: TUESDAY });
+  exemptions = createExemptionStore({ redis: h.client, keys: createKeys() });
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.drainPushes();
+  await h.client.flushdb();
+  h.webhook.messages.length = 0;
+  h.clock.set(new Date(TUESDAY));
+});
+
+const exemptOn = async (task: "safety" | "study", period: string) => [...(await exemptions.list(task, period)).keys()];
+
+describe("免报", () => {
+  it("exempts a school for each day of a range, with who and why", async () => {
+    const reply = await h.say("liu_xin", "免报 城关一小 平安 11-25至11-27 中考考点");
+    expect(reply).toContain("✅ 已登记免报：**平安县城关第一小学** 平安日报，共 3 期：11月25日（周三）、11月26日（周四）、11月27日（周五）");
+    expect(reply).toContain("原因：中考考点");
+    for (const day of ["2026-11-25", "2026-11-26", "2026-11-27"]) expect(await exemptOn("safety", day)).toEqual(["CG001"]);
+    expect(await exemptOn("safety", "2026-11-24")).toEqual([]);
+    expect(await exemptOn("safety", "2026-11-28")).toEqual([]);
+    const exemption = (await exemptions.list("safety", "2026-11-26")).get("CG001");
+    expect(exemption).toMatchObject({ by: "liu_xin", reason: "中考考点", start: "2026-11-25", end: "2026-11-27" });
+  });
+
+  it("reads 2026-11-20~2026-11-27, 今天, 本周, and a weekly task by the week holding the dates", async () => {
+    expect(await h.say("wang_zhiyuan", "免报 东湖小学 平安 2026-11-20~2026-11-27 停水")).toContain("共 8 期");
+    expect(await h.say("wang_zhiyuan", "免报 青石小学 平安 今天")).toContain("共 1 期：11月24日（周二）\n原因：未填写");
+    expect(await h.say("wang_zhiyuan", "免报 柳溪小学 平安 本周 停电")).toContain("共 7 期");
+    const study = await h.say("wang_zhiyuan", "免报 白沙学校 学习 11-26 学校停电检修");
+    expect(study).toContain("周学习，共 1 期：2026年第48周（11月23日—11月29日）");
+    expect(await exemptOn("study", "2026-W48")).toEqual(["DB005"]);
+    expect(await exemptOn("safety", "2026-11-29")).toEqual(["DB006"]);
+  });
+
+  it("does not exempt where nothing is due, and refuses what it cannot read", async () => {
+    expect(await h.say("liu_xin", "免报 城关一小 防溺水 今天")).toContain("本来就无需上报，没有登记免报");
+    expect(await h.say("liu_xin", "免报 城关一小 平安")).toContain("请写明日期或区间");
+    expect(await h.say("liu_xin", "免报 城关一小 午餐 今天")).toContain("“午餐”不是任务名称");
+    expect(await h.say("liu_xin", "免报 城关五小 平安 今天")).toContain("没有找到学校“城关五小”");
+    expect(await h.say("liu_xin", "免报 城关一小 平安 11-27至11-25")).toContain("结束日期 11月25日 早于开始日期 11月27日");
+    expect(await h.say("liu_xin", "免报 城关一小 平安 2026-01-01至2027-06-30")).toContain("一次最多免报 366 天");
+    expect(await h.client.keys("*exempt:*")).toEqual([]);
+  });
+
+  it("takes a new reason for days already exempt, and 撤销 lifts the days named only", async () => {
+    await h.say("liu_xin", "免报 城关一小 平安 11-24至11-26 停电");
+    expect(await h.say("liu_xin", "免报 城关一小 平安 11-24 考点")).toContain("其中 1 期原已免报，已按本次更新原因。");
+    expect((await exemptions.list("safety", "2026-11-24")).get("CG001")?.reason).toBe("考点");
+    const revoked = await h.say("wang_zhiyuan", "免报 撤销 城关一小 平安 11-25");
+    expect(revoked).toBe("✅ 已撤销 **平安县城关第一小学** 平安日报 的免报：11月25日（周三）。这些期次恢复为需要上报。");
+    expect(await exemptOn("safety", "2026-11-25")).toEqual([]);
+    expect(await exemptOn("safety", "2026-11-26")).toEqual(["CG001"]);
+    expect(await h.say("wang_zhiyuan", "免报 撤销 城关一小 平安 11-25")).toContain("没有免报记录，无需撤销");
+  });
+
+  it("keeps every change in the audit: who exempted and revoked, when and why", async () => {
+    await sayAt(h, "2026-11-23T17:00:00+08:00", "liu_xin", "免报 城关一小 平安 11-24至11-25 中考考点");
+    await sayAt(h, "2026-11-24T17:00:00+08:00", "wang_zhiyuan", "免报 撤销 城关一小 平安 11-25");
+    const events = await exemptions.history("CG001");
+    expect(events.map((e) => [e.type, e.by, e.at, e.periods, e.changed, e.reason])).toEqual([
+      ["revoke", "wang_zhiyuan", "2026-11-24T09:00:00.000Z", ["2026-11-25"], ["2026-11-25"], undefined],
+      ["exempt", "liu_xin", "2026-11-23T09:00:00.000Z", ["2026-11-24", "2026-11-25"], ["2026-11-24", "2026-11-25"], "中考考点"],
+    ]);
+  });
+
+  it("applies a repeated message once", async () => {
+    await h.sim.say({ from: "liu_xin", text: "免报 城关一小 平安 今天 考点", msgid: "msg-ex-1" });
+    const result = await exemptions.exempt({
+      school: "CG001",
+      task: "safety",
+      start: "2026-11-24",
+      end: "2026-11-24",
+      periods: ["2026-11-24"],
+      by: "liu_xin",
+      at: new Date().toISOString(),
+      msgid: "msg-ex-1",
+      raw: "",
+    });
+    expect(result.outcome).toBe("duplicate");
+    expect(await exemptions.history("CG001")).toHaveLength(1);
+  });
+});
+
+describe("an exempt school", () => {
+  it("is not reminded and not counted missing", async () => {
+    await h.say("liu_xin", "免报 城关一小 平安 今天 考点");
+    await reportAll(h, "2026-11-24T08:30:00+08:00", ["CG001", "CG002"]);
+    h.clock.set(new Date("2026-11-24T09:00:00+08:00"));
+    expect(await h.say("wang_zhiyuan", "提醒 平安")).toContain("未报的 1 所学校");
+    const [reminder] = await takeMessages(h, "全县校长群");
+    expect(reminder!.mentioned_list).toEqual(["wang_fang"]);
+    expect(reminder!.content).not.toContain("城关第一小学");
+    const missing = await h.say("wang_zhiyuan", "未报 平安");
+    expect(missing).toContain("未报 1 所（应报 27 所，免报 1 所）");
+    expect(missing).not.toContain("zhang_wei");
+  });
+});

@@ -20,6 +20,8 @@ export interface WecomCallbackOptions {
   bodyLimit?: number;
   /** Told the outcome of every callback, for metrics. */
   onOutcome?: (outcome: CallbackOutcome) => void;
+  /** Told how long each message took from request to sealed reply, in seconds. */
+  onReplied?: (seconds: number) => void;
   path?: string;
 }
 
@@ -86,6 +88,7 @@ export function createWecomCallbackRouter(options: WecomCallbackOptions): Router
   });
 
   router.post(path, async (ctx) => {
+    const started = process.hrtime.bigint();
     let encrypted: unknown;
     try {
       const raw = await readRawBody(ctx.req, bodyLimit);
@@ -117,6 +120,7 @@ export function createWecomCallbackRouter(options: WecomCallbackOptions): Router
     }
     const nonce = String(ctx.query.nonce);
     ctx.body = JSON.stringify(crypto.seal(reply, nonce, Math.floor(realNow() / 1000)));
+    options.onReplied?.(Number(process.hrtime.bigint() - started) / 1e9);
   });
 
   /** The plaintext reply object, or undefined for an empty 200. */

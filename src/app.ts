@@ -1,3 +1,4 @@
+import type { Queue } from "bullmq";
 import Koa from "koa";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -7,10 +8,15 @@ import { createCommandRegistry } from "./bot/command-registry.js";
 import type { Pusher } from "./bot/command.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config/schema.js";
+import { createExportRouter } from "./http/export-route.js";
 import { createHealthRouter } from "./http/health.js";
+import { createMetricsRouter } from "./http/metrics-route.js";
+import { createQueueDashboard } from "./http/queue-dashboard.js";
+import type { Metrics } from "./metrics.js";
 import { createWecomCallbackRouter } from "./http/wecom-callback.js";
 import type { Keys } from "./redis/keys.js";
 import type { Roster } from "./roster.js";
+import { createExemptionStore } from "./store/exemption-store.js";
 import { createReportStore } from "./store/report-store.js";
 import type { TaskPeriods } from "./tasks/task-periods.js";
 
@@ -23,6 +29,9 @@ export interface AppDeps {
   periods: TaskPeriods;
   /** Where pushes (alerts, reminders on demand) are queued. */
   push: Pusher;
+  /** Queues shown on /healthz, /metrics and the dashboard. */
+  queues: readonly Queue[];
+  metrics: Metrics;
   log: Logger;
   /** Real wall clock for the callback replay guard; Date.now by default. */
   realNow?: () => number;
@@ -33,7 +42,10 @@ export function createApp(deps: AppDeps): Koa {
   const { config, log } = deps;
   const store = createReportStore({ redis: deps.redis, keys: deps.keys });
   const registry = createCommandRegistry(commands);
-  const bot = createBot({ ...deps, store, registry });
+  const exemptions = createExemptionStore({ redis: deps.redis, keys: deps.keys });
+  const { metrics } = deps;
+  const bot = createBot({ ...deps, store, exemptions, registry, onCommand: metrics.command });
+  for (const queue of deps.queues) metrics.watchQueue(queue);
 
   const app = new Koa();
   app.use(async function handleErrors(ctx, next) {
@@ -52,9 +64,18 @@ export function createApp(deps: AppDeps): Koa {
     encodingAESKey: config.bot.encoding_aes_key,
     maxClockSkewSeconds: config.bot.max_clock_skew_seconds,
     log,
+    onOutcome: metrics.callback,
+    onReplied: metrics.observeReply,
     ...(deps.realNow && { realNow: deps.realNow }),
   });
-  const health = createHealthRouter({ redis: deps.redis });
-  for (const router of [callback, health]) app.use(router.routes()).use(router.allowedMethods());
+  const health = createHealthRouter({
+    redis: deps.redis,
+    keys: deps.keys,
+    queues: deps.queues,
+    groupNames: Object.fromEntries(Object.entries(config.groups).map(([id, g]) => [id, g.name])),
+  });
+  app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
+  const ledger = createExportRouter({ config, roster: deps.roster, store, exemptions, periods: deps.periods, clock: deps.clock, log });
+  for (const router of [callback, health, createMetricsRouter(metrics), ledger]) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -9,10 +9,14 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command("start")
     .description("启动服务（读取 PINGAN_CONFIG、PORT、REDIS_URL 等环境变量）")
+    .option("--web", "只运行 Web 服务（接收企业微信回调）")
+    .option("--workers", "只运行后台任务（推送、定时提醒和汇总）")
     .option("--pretty", "日志以易读格式输出到终端")
-    .action(async (options: { pretty?: boolean }) => {
+    .action(async (options: { pretty?: boolean; web?: boolean; workers?: boolean }) => {
       const log = createLogger({ level: process.env.LOG_LEVEL ?? "info", pretty: options.pretty ?? false });
-      const service = await startService({ env: process.env, log, say: (line) => console.error(line) });
+      const both = !options.web && !options.workers;
+      const roles = { web: both || (options.web ?? false), workers: both || (options.workers ?? false) };
+      const service = await startService({ env: process.env, log, roles, say: (line) => console.error(line) });
       stopOnSignal(() => service.stop());
     });
 
@@ -34,6 +38,47 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (words: string[], options: { as: string; url: string; direct?: boolean }) => {
       const { say } = await import("./demo/say.js");
       await say({ env: process.env, url: options.url, from: options.as, text: words.join(" "), direct: options.direct ?? false });
+    });
+
+  program
+    .command("run")
+    .description("立即运行一项定时任务：remind <任务>、tally <任务>、weekly、late-note")
+    .argument("<job>", "remind | tally | weekly | late-note")
+    .argument("[task]", "safety | drowning | study（remind 和 tally 需要）")
+    .option("--date <date>", "按这一天（YYYY-MM-DD）所在的周期运行，默认今天")
+    .option("--dry-run", "只打印将要发送的消息，不发送")
+    .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean }) => {
+      const { runJobNow } = await import("./schedule/run-job-now.js");
+      process.exitCode = await runJobNow({ env: process.env, job, task, ...options, out: (line) => console.log(line) });
+    });
+
+  program
+    .command("schedule")
+    .description("列出每项定时任务接下来的触发时间")
+    .option("--days <n>", "列出多少天内的提醒和汇总", "7")
+    .action(async (options: { days: string }) => {
+      const { printSchedule } = await import("./schedule/print-schedule.js");
+      await printSchedule({ env: process.env, days: Number(options.days), out: (line) => console.log(line) });
+    });
+
+  program
+    .command("export")
+    .description("导出台账：汇总表和每项任务每校每期的上报明细（Excel，或一项任务的 CSV）")
+    .requiredOption("--from <date>", "开始日期 YYYY-MM-DD")
+    .requiredOption("--to <date>", "结束日期 YYYY-MM-DD（含）")
+    .requiredOption("--out <file>", "写到这个文件，例如 台账.xlsx")
+    .option("--csv", "写 CSV（UTF-8，Excel 可直接打开），需同时给出 --task")
+    .option("--task <task>", "safety | drowning | study（只用于 --csv）")
+    .option("--config <path>", "配置文件", process.env.PINGAN_CONFIG ?? "config/pingan.yaml")
+    .action(async (options: { from: string; to: string; out: string; csv?: boolean; task?: string; config: string }) => {
+      const { exportLedgerFile } = await import("./ledger/export-ledger-file.js");
+      await exportLedgerFile({
+        ...options,
+        configPath: options.config,
+        env: process.env,
+        ...(process.env.PINGAN_NOW && { now: new Date(process.env.PINGAN_NOW) }),
+        say: (line) => console.error(line),
+      });
     });
 
   program

@@ -1,103 +1,90 @@
 import type { Server } from "node:http";
-import { resolve } from "node:path";
-import type { Redis } from "ioredis";
-import type { Logger } from "pino";
+import type { Worker } from "bullmq";
 import { createApp } from "./app.js";
-import { createClock, type Clock } from "./clock.js";
-import { loadConfig } from "./config/load-config.js";
-import { connectRedis, waitReady } from "./redis/connect.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "./redis/embedded.js";
-import { createKeys } from "./redis/keys.js";
-import { createPushQueue } from "./push/push-queue.js";
-import { createTaskPeriods } from "./tasks/create-task-periods.js";
+import type { Clock } from "./clock.js";
+import { openRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
+import { createScheduleWorker } from "./schedule/schedule-worker.js";
 
-/** What `npm start` reads from the environment (see README). */
-export interface ServiceEnv {
-  PINGAN_CONFIG?: string;
-  PORT?: string;
-  REDIS_URL?: string;
-  WECOM_API_BASE?: string;
-  PINGAN_NOW?: string;
-  PINGAN_SPEED?: string;
-  PINGAN_DATA_DIR?: string;
-  [name: string]: string | undefined;
+export type { ServiceEnv } from "./runtime.js";
+
+/** Which parts run in this process (`pingan start --web` / `--workers`; both by default). */
+export interface ServiceRoles {
+  web: boolean;
+  workers: boolean;
 }
 
-export const DEFAULT_WECOM_API_BASE = "https://qyapi.weixin.qq.com";
-
 export interface Service {
-  url: string;
+  /** Base URL of the web server (undefined for a workers-only process). */
+  url?: string;
+  port?: number;
   redisUrl: string;
   clock: Clock;
+  /** The shared parts (config, stores, queues), for the demo and tests. */
+  runtime: Runtime;
+  /** Drains the web server, then the workers (active jobs finish, waiting ones stay queued). */
   stop(): Promise<void>;
 }
 
-/** Starts the web service: config, Redis (embedded unless REDIS_URL), the Koa app. */
-export async function startService({
-  env,
-  log,
-  say = () => {},
-  clock: givenClock,
-  fetch = globalThis.fetch,
-}: {
-  env: ServiceEnv;
-  log: Logger;
-  say?: (line: string) => void;
-  /** Overrides PINGAN_NOW/PINGAN_SPEED (the demo drives its own clock). */
-  clock?: Clock;
-  fetch?: typeof globalThis.fetch;
-}): Promise<Service> {
-  const { config, roster } = await loadConfig({ path: env.PINGAN_CONFIG ?? "config/pingan.yaml", env });
-  const clock = givenClock ?? createClock({
-    ...(env.PINGAN_NOW && { start: parseNow(env.PINGAN_NOW) }),
-    ...(env.PINGAN_SPEED && { speed: Number(env.PINGAN_SPEED) }),
-  });
-  let embedded: EmbeddedRedis | undefined;
-  let redisUrl = env.REDIS_URL;
-  if (!redisUrl) {
-    embedded = await startEmbeddedRedis({ dataDir: resolve(env.PINGAN_DATA_DIR ?? "data", "redis"), say });
-    redisUrl = embedded.url;
-    say(`已启动内置 Redis：${redisUrl}（数据目录 ${embedded.dataDir}，AOF 每次写入落盘）`);
+/**
+ * Starts the service: the web server (WeCom callback, health, metrics, dashboard) and/or the
+ * workers (push delivery, scheduled jobs with their schedulers kept in sync).
+ */
+export async function startService(
+  options: RuntimeOptions & {
+    roles?: ServiceRoles;
+    watchdogMs?: number;
+    /** Keep the config's job schedulers in Redis (off where a test or the demo fires jobs itself). */
+    schedules?: boolean;
+  },
+): Promise<Service> {
+  const { env, log } = options;
+  const roles = options.roles ?? { web: true, workers: true };
+  const rt = await openRuntime(options);
+  const workers: Worker[] = [];
+  if (roles.workers) {
+    workers.push(rt.pushQueue.startWorker());
+    if (options.schedules !== false) {
+      await rt.scheduler.sync();
+      rt.scheduler.startWatchdog(options.watchdogMs);
+    }
+    workers.push(createScheduleWorker({ connection: rt.workerRedis, deps: rt.jobDeps, log }));
   }
-  const redis: Redis = connectRedis(redisUrl, { role: "web", log });
-  const workerRedis: Redis = connectRedis(redisUrl, { role: "worker", log });
-  await Promise.all([waitReady(redis), waitReady(workerRedis)]);
-  const keys = createKeys();
-  const periods = await createTaskPeriods(config);
-  const pushQueue = createPushQueue({
-    connection: workerRedis,
-    keys,
-    groups: config.groups,
-    apiBase: env.WECOM_API_BASE ?? DEFAULT_WECOM_API_BASE,
-    fetch,
-    log,
-  });
-  pushQueue.startWorker();
-  const app = createApp({ config, roster, redis, keys, clock, periods, push: pushQueue, log });
-  const server: Server = await new Promise((done) => {
-    const s = app.listen(Number(env.PORT ?? 8080), "0.0.0.0", () => done(s));
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : Number(env.PORT ?? 8080);
-  log.info({ port, schools: roster.schools.length }, "service listening");
+  let server: Server | undefined;
+  let port: number | undefined;
+  if (roles.web) {
+    const app = createApp({
+      config: rt.config,
+      roster: rt.roster,
+      redis: rt.redis,
+      keys: rt.keys,
+      clock: rt.clock,
+      periods: rt.periods,
+      push: rt.pushQueue,
+      queues: [rt.pushQueue.queue, rt.scheduler.queue],
+      metrics: rt.metrics,
+      log,
+    });
+    server = await new Promise<Server>((done) => {
+      const s = app.listen(Number(env.PORT ?? 8080), env.HOST ?? "0.0.0.0", () => done(s));
+    });
+    const address = server.address();
+    port = typeof address === "object" && address ? address.port : undefined;
+  }
+  log.info({ port, roles, schools: rt.roster.schools.length }, roles.web ? "service listening" : "workers running");
   return {
-    url: `http://127.0.0.1:${port}`,
-    redisUrl,
-    clock,
+    ...(port !== undefined && { url: `http://127.0.0.1:${port}`, port }),
+    redisUrl: rt.redisUrl,
+    clock: rt.clock,
+    runtime: rt,
     async stop() {
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      server.closeIdleConnections();
-      await closed;
-      await pushQueue.close();
-      redis.disconnect();
-      workerRedis.disconnect();
-      await embedded?.stop();
+      if (server) {
+        const closed = new Promise<void>((done) => server!.close(() => done()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      await Promise.all(workers.map((worker) => worker.close()));
+      await rt.close();
+      log.info("stopped");
     },
   };
-}
-
-function parseNow(text: string): Date {
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) throw new Error(`PINGAN_NOW 不是有效的时间：${text}（例如 2026-11-23T08:30:00+08:00）`);
-  return at;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { createLogger } from "../log.js";
 import { startService } from "../service.js";
 import { startFakeWebhook, type FakeWebhookMessage } from "../simulator/fake-webhook.js";
 import { createWecomSimulator } from "../simulator/wecom-simulator.js";
+import { createDevCredentials } from "./dev-credentials.js";
 import { demoPeople, demoScript, type DemoStep } from "./demo-script.js";
 import { formatBubble, formatChatTitle } from "./render-chat.js";
 
@@ -19,15 +19,10 @@ const GROUPS = { principals: "全县校长群", leaders: "局领导群" } as con
  */
 export async function runDemo({ env, out }: { env: Record<string, string | undefined>; out: (line: string) => void }) {
   const dataDir = mkdtempSync(join(tmpdir(), "pingan-demo-"));
-  const credentials = {
-    WECOM_TOKEN: `demo${randomBytes(8).toString("hex")}`,
-    WECOM_ENCODING_AES_KEY: randomBytes(32).toString("base64").slice(0, 43),
-    WEBHOOK_KEY_PRINCIPALS: `demo-principals-${randomBytes(4).toString("hex")}`,
-    WEBHOOK_KEY_LEADERS: `demo-leaders-${randomBytes(4).toString("hex")}`,
-  };
+  const credentials = createDevCredentials();
   const clock = createManualClock(new Date(env.PINGAN_NOW ?? "2026-11-24T08:30:00+08:00"));
   const webhook = await startFakeWebhook({
-    keys: { [credentials.WEBHOOK_KEY_PRINCIPALS]: GROUPS.principals, [credentials.WEBHOOK_KEY_LEADERS]: GROUPS.leaders },
+    keys: { [credentials.WEBHOOK_KEY_PRINCIPALS!]: GROUPS.principals, [credentials.WEBHOOK_KEY_LEADERS!]: GROUPS.leaders },
     now: () => clock.now().getTime(),
   });
   const { REDIS_URL: _ignored, ...rest } = env;
@@ -49,9 +44,9 @@ export async function runDemo({ env, out }: { env: Record<string, string | undef
     out(`开发用凭据（每次演示重新生成）：WECOM_TOKEN=${credentials.WECOM_TOKEN} WECOM_ENCODING_AES_KEY=${credentials.WECOM_ENCODING_AES_KEY}`);
     out("下面每条消息都经过真实的加密、签名和 HTTP 回调，回复经解密校验后显示。");
     const sim = createWecomSimulator({
-      baseUrl: service.url,
-      token: credentials.WECOM_TOKEN,
-      encodingAESKey: credentials.WECOM_ENCODING_AES_KEY,
+      baseUrl: service.url!,
+      token: credentials.WECOM_TOKEN!,
+      encodingAESKey: credentials.WECOM_ENCODING_AES_KEY!,
     });
     let shown = 0;
     let group = "";

@@ -1,18 +1,16 @@
-import type { Server } from "node:http";
-import type { Redis } from "ioredis";
 import pino from "pino";
-import { createApp } from "../../src/app.js";
 import { createManualClock } from "../../src/clock.js";
-import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
-import { connectRedis, waitReady } from "../../src/redis/connect.js";
-import { createKeys } from "../../src/redis/keys.js";
+import type { PushQueue } from "../../src/push/push-queue.js";
+import { connectRedis, waitReady, type RedisClient } from "../../src/redis/connect.js";
 import type { Roster } from "../../src/roster.js";
-import { createPushQueue, type PushQueue } from "../../src/push/push-queue.js";
+import type { JobDeps } from "../../src/schedule/job-deps.js";
+import type { ScheduleKind } from "../../src/schedule/derive-schedules.js";
+import type { Scheduler } from "../../src/schedule/scheduler.js";
+import { startService } from "../../src/service.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/simulator/wecom-simulator.js";
-import { createReportStore, type ReportStore } from "../../src/store/report-store.js";
-import { createTaskPeriods } from "../../src/tasks/create-task-periods.js";
+import type { ReportStore } from "../../src/store/report-store.js";
 import { startTestRedis, type TestRedis } from "./redis.js";
 
 /** The example EncodingAESKey from WeCom's documentation: a known, valid 43-character key. */
@@ -24,13 +22,15 @@ export const TEST_ENV = {
   WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
   WEBHOOK_KEY_PRINCIPALS: "test-key-principals",
   WEBHOOK_KEY_LEADERS: "test-key-leaders",
+  PINGAN_ADMIN_TOKEN: "test-admin-token-0123456789",
 };
 
 export interface Harness {
   sim: WecomSimulator;
   clock: ReturnType<typeof createManualClock>;
   redis: TestRedis;
-  client: Redis;
+  /** A connection of the test's own, for assertions and flushing. */
+  client: RedisClient;
   store: ReportStore;
   config: Config;
   roster: Roster;
@@ -38,65 +38,76 @@ export interface Harness {
   /** WeCom's group-robot webhook, faked: every delivered push is in `webhook.messages`. */
   webhook: FakeWebhook;
   pushQueue: PushQueue;
+  scheduler: Scheduler;
+  jobDeps: JobDeps;
   /** Resolves when the push queue has nothing waiting, delayed or active. */
   drainPushes(): Promise<void>;
+  /** Puts a scheduled job on the real schedule queue as if its scheduler fired at `at`, and waits for it. */
+  fire(kind: ScheduleKind, at: string | Date): Promise<unknown>;
   /** Sends `text` as `from` in the principals' group and returns the reply's markdown. */
   say(from: string, text: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /**
- * The service as WeCom sees it: the example config and roster, a private real Redis, the Koa
- * app listening on a real port, and the WeCom simulator in front. Only the clock is fake.
+ * The whole service as WeCom sees it (`startService`: web and workers), on the example config
+ * unless told otherwise, a private real Redis, a real port, the WeCom simulator in front and a
+ * fake group-robot webhook behind. Only the clock is fake; real-time schedulers are left off
+ * so that the test decides when jobs fire.
  */
-export async function startHarness({ now }: { now: string }): Promise<Harness> {
+export async function startHarness({ now, config: configPath = "config/pingan.example.yaml" }: { now: string; config?: string }): Promise<Harness> {
   const redis = await startTestRedis();
-  const { config, roster } = await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV });
   const clock = createManualClock(new Date(now));
+  const webhook = await startFakeWebhook({
+    keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" },
+  });
+  const service = await startService({
+    env: { ...TEST_ENV, PINGAN_CONFIG: configPath, REDIS_URL: redis.url, WECOM_API_BASE: webhook.url, PORT: "0", HOST: "127.0.0.1" },
+    log: pino({ level: "silent" }),
+    clock,
+    schedules: false,
+    pushTuning: { retry: { attempts: 5, delayMs: 50 } },
+  });
+  const rt = service.runtime;
   const client = connectRedis(redis.url, { role: "web" });
   await waitReady(client);
-  const keys = createKeys();
-  const log = pino({ level: "silent" });
-  const periods = await createTaskPeriods(config);
-  const webhook = await startFakeWebhook({
-    keys: Object.fromEntries(Object.values(config.groups).map((g) => [g.webhook_key, g.name])),
-  });
-  const workerConnection = connectRedis(redis.url, { role: "worker" });
-  const pushQueue = createPushQueue({
-    connection: workerConnection,
-    keys,
-    groups: config.groups,
-    apiBase: webhook.url,
-    fetch: globalThis.fetch,
-    log,
-    retry: { attempts: 5, delayMs: 50 },
-  });
-  pushQueue.startWorker();
-  const app = createApp({ config, roster, redis: client, keys, clock, periods, push: pushQueue, log });
-  const server: Server = await new Promise((done) => {
-    const s = app.listen(0, "127.0.0.1", () => done(s));
-  });
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  const sim = createWecomSimulator({ baseUrl: url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: config.bot.name });
+  const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
+  const drainPushes = async () => {
+    for (let i = 0; i < 400; i += 1) {
+      const counts = await rt.pushQueue.queue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children");
+      if (Object.values(counts).every((n) => n === 0)) return;
+      await new Promise((done) => setTimeout(done, 25));
+    }
+    throw new Error("push queue did not drain in 10 s");
+  };
   return {
     sim,
     clock,
     redis,
     client,
-    store: createReportStore({ redis: client, keys }),
-    config,
-    roster,
-    url,
+    store: rt.store,
+    config: rt.config,
+    roster: rt.roster,
+    url: service.url!,
     webhook,
-    pushQueue,
-    async drainPushes() {
+    pushQueue: rt.pushQueue,
+    scheduler: rt.scheduler,
+    jobDeps: rt.jobDeps,
+    drainPushes,
+    async fire(kind, at) {
+      const prevMillis = new Date(at).getTime();
+      const job = await rt.scheduler.queue.add(kind, { kind, scheduleId: `test-${kind}` }, { prevMillis, jobId: `test-${kind}-${prevMillis}-${Math.random()}` });
       for (let i = 0; i < 400; i += 1) {
-        const counts = await pushQueue.queue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children");
-        if (Object.values(counts).every((n) => n === 0)) return;
+        const state = await job.getState();
+        if (state === "completed" || state === "failed") {
+          const done = await rt.scheduler.queue.getJob(job.id!);
+          if (state === "failed") throw new Error(`scheduled job failed: ${done?.failedReason}`);
+          await drainPushes();
+          return done?.returnvalue;
+        }
         await new Promise((done) => setTimeout(done, 25));
       }
-      throw new Error("push queue did not drain in 10 s");
+      throw new Error("scheduled job did not finish in 10 s");
     },
     async say(from, text) {
       const reply = await sim.say({ from, text });
@@ -104,11 +115,8 @@ export async function startHarness({ now }: { now: string }): Promise<Harness> {
       return reply.markdown;
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await pushQueue.close();
-      workerConnection.disconnect();
       client.disconnect();
+      await service.stop();
       await webhook.stop();
       await redis.stop();
     },

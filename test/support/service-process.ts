@@ -22,11 +22,12 @@ export async function startServiceProcess(env: Record<string, string>, args: str
   proc.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((done) => proc.once("exit", (code) => done(code)));
-  for (let i = 0; i < 400 && !output.includes("service listening"); i += 1) {
+  const started = () => /service listening|workers running/.test(output);
+  for (let i = 0; i < 400 && !started(); i += 1) {
     if (proc.exitCode !== null) break;
     await new Promise((done) => setTimeout(done, 25));
   }
-  if (!output.includes("service listening")) {
+  if (!started()) {
     proc.kill("SIGKILL");
     throw new Error(`service did not start:\n${output}`);
   }

@@ -1,0 +1,41 @@
+import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/calendar/local-time.js";
+import type { TaskId } from "../src/config/schema.js";
+import type { PeriodInput } from "../src/leaders/compute-summary.js";
+import { loadPeriodInputs } from "../src/leaders/load-tally.js";
+import type { Push } from "../src/push/push-queue.js";
+import type { JobDeps, JobOutcome } from "../src/schedule/job-deps.js";
+import { isWorkingTime } from "../src/schedule/working-hours.js";
+import { computeWeekly } from "../src/weekly/compute-weekly.js";
+import { formatWeekly } from "../src/weekly/format-weekly.js";
+
+/**
+ * The weekly roll-up to the leaders: for the ISO week of `at`, the periods of every task from
+ * Monday up to that day, per school and for the county; one push per week.
+ */
+export async function runWeeklyRollup(
+  deps: JobDeps,
+  at: Date,
+  options: { dryRun?: boolean; show?: (push: Push) => void } = {},
+): Promise<JobOutcome> {
+  const zone = deps.config.timezone;
+  const today = toLocalDate(at, zone);
+  const week = getIsoWeek(today);
+  const job = `weekly:${week}`;
+  if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };
+  const start = getWeekStart(week);
+  const inputs = new Map<TaskId, PeriodInput[]>();
+  for (const task of deps.periods.tasks) {
+    // A daily period counts once its deadline has passed; a weekly one is the week itself.
+    const periods = deps.periods.periods
+      .listPeriods(task, start, today)
+      .filter((p) => p.kind === "week" || p.deadline.getTime() <= at.getTime())
+      .map((p) => ({ ...p, taskName: deps.periods.taskName(task) }));
+    inputs.set(task, await loadPeriodInputs(deps, periods));
+  }
+  const rollup = computeWeekly(deps.roster, inputs);
+  const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, config: deps.config });
+  const push: Push = { idempotencyKey: job, group: deps.config.weekly.group, message };
+  if (options.dryRun) options.show?.(push);
+  else await deps.push.enqueue(push);
+  return { job, pushed: [push.idempotencyKey] };
+}

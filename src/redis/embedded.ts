@@ -24,6 +24,8 @@ export interface EmbeddedRedisOptions {
   port?: number;
   /** Progress messages for a person (installing, starting). */
   say?: (line: string) => void;
+  /** More redis-server arguments (e.g. cluster mode). */
+  extraArgs?: readonly string[];
 }
 
 export class RedisUnavailableError extends Error {
@@ -55,6 +57,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
         "--maxmemory-policy", "noeviction",
         "--logfile", join(dataDir, "redis.log"),
         "--daemonize", "no",
+        ...(options.extraArgs ?? []),
       ],
       { stdio: "ignore" },
     );

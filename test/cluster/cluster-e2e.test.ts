@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalCluster, type LocalCluster } from "../../scripts/redis-cluster.js";
+import { connectRedis, waitReady, type RedisClient } from "../../src/redis/connect.js";
+import { SCHEDULE_QUEUE_NAME, type ScheduleJobData } from "../../src/schedule/scheduler.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
+import { createWecomSimulator, type WecomSimulator } from "../../src/simulator/wecom-simulator.js";
+import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/harness.js";
+import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";
+
+/**
+ * Province scale on one machine: a 3-master Redis Cluster, two `pingan start --web` processes
+ * and three `pingan start --workers` processes, all separate OS processes. Principals and
+ * leaders talk to both web processes; pushes and scheduled jobs go through the workers.
+ */
+let dir: string;
+let cluster: LocalCluster;
+let webhook: FakeWebhook;
+let redis: RedisClient;
+let scheduleQueue: Queue<ScheduleJobData>;
+const webs: ServiceProcess[] = [];
+const workers: ServiceProcess[] = [];
+let sims: WecomSimulator[] = [];
+
+const at = (local: string) => new Date(`${local}+08:00`).getTime();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "pingan-cluster-e2e-"));
+  cluster = await startLocalCluster({ dir });
+  webhook = await startFakeWebhook({ keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" } });
+  const env = { REDIS_URL: cluster.url, WECOM_API_BASE: webhook.url, PINGAN_NOW: "2026-11-24T08:30:00+08:00" };
+  const started = await Promise.all([
+    startServiceProcess(env, ["--web"]),
+    startServiceProcess(env, ["--web"]),
+    startServiceProcess(env, ["--workers"]),
+    startServiceProcess(env, ["--workers"]),
+    startServiceProcess(env, ["--workers"]),
+  ]);
+  webs.push(...started.slice(0, 2));
+  workers.push(...started.slice(2));
+  sims = webs.map((w) => createWecomSimulator({ baseUrl: w.url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY }));
+  redis = connectRedis(cluster.url, { role: "worker" });
+  await waitReady(redis);
+  scheduleQueue = new Queue<ScheduleJobData>(SCHEDULE_QUEUE_NAME, { connection: redis });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([...webs, ...workers].map((p) => p.kill("SIGKILL")));
+  await scheduleQueue?.close();
+  redis?.disconnect();
+  await webhook.stop();
+  await cluster.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let turn = 0;
+/** Alternates between the two web processes, as a load balancer would. */
+async function say(from: string, text: string): Promise<string> {
+  const reply = await sims[turn++ % sims.length]!.say({ from, text });
+  expect(reply.status).toBe(200);
+  return reply.markdown ?? "";
+}
+
+async function waitFor(check: () => boolean, ms = 30_000) {
+  for (let waited = 0; waited < ms && !check(); waited += 100) await new Promise((d) => setTimeout(d, 100));
+}
+
+describe("reports and leaders' commands across two web processes", () => {
+  it("records, corrects, alerts, tallies and reminds", async () => {
+    expect(await say("zhang_wei", "平安 在校2100")).toContain("已登记：**平安县城关第一小学**");
+    expect(await say("zhang_wei", "平安 在校2098")).toContain("已替换");
+    expect(await say("liu_yang", "報平安")).toContain("平安县城关第三小学");
+    expect(await say("wang_fang", "异常 一名学生课间摔伤，已送医")).toContain("⚠️ 已登记");
+    expect(await say("luo_gang", "学习 50/52")).toContain("出勤率 96.2%");
+    expect(await say("wang_zhiyuan", "代报 东湖小学 平安")).toContain("平安县东湖镇中心小学");
+    expect(await say("wang_zhiyuan", "免报 柳溪小学 平安 今天 停水停课")).toContain("柳溪小学");
+
+    const summary = await say("chen_xiaohong", "汇总");
+    expect(summary).toContain("应报 27 所 · 已报 4 所");
+    expect(summary).toContain("一名学生课间摔伤，已送医");
+    const history = await say("wang_zhiyuan", "历史 城关一小");
+    expect(history).toContain("在校 2098 人");
+    expect(history).toContain("在校 2100 人");
+
+    await waitFor(() => webhook.messages.some((m) => m.content.includes("异常报告")));
+    expect(webhook.messages.filter((m) => m.content.includes("异常报告"))).toHaveLength(1);
+
+    expect(await say("wang_zhiyuan", "提醒 平安")).toContain("所");
+    await waitFor(() => webhook.messages.some((m) => m.group === "全县校长群"));
+    await new Promise((d) => setTimeout(d, 1500));
+    const reminders = webhook.messages.filter((m) => m.group === "全县校长群");
+    const mentioned = reminders.flatMap((m) => m.mentioned_list);
+    for (const reported of ["zhang_wei", "li_na", "liu_yang", "wang_fang", "hu_bin", "guo_ping"]) expect(mentioned).not.toContain(reported);
+    expect(mentioned).toContain("luo_gang");
+    expect(new Set(reminders.map((m) => m.content)).size).toBe(reminders.length);
+  }, 60_000);
+});
+
+describe("a simulated week of scheduled pushes", () => {
+  it("delivers every push once, never over 20 a minute per key, with a worker killed mid-week", async () => {
+    webhook.messages.length = 0;
+    const days = ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"];
+    const ticks: { kind: ScheduleJobData["kind"]; at: number }[] = [];
+    for (const day of days) {
+      for (const time of ["09:00", "09:45", "10:30"]) ticks.push({ kind: "slots", at: at(`${day}T${time}:00`) });
+    }
+    ticks.push({ kind: "slots", at: at("2026-12-04T15:00:00") }, { kind: "slots", at: at("2026-12-04T18:30:00") });
+    ticks.push({ kind: "weekly", at: at("2026-12-04T19:00:00") });
+    for (const [index, tick] of ticks.entries()) {
+      // The same tick enqueued twice, as two schedulers racing would: it must still act once.
+      for (const copy of ["a", "b"]) {
+        await scheduleQueue.add(tick.kind, { kind: tick.kind, scheduleId: "sim" }, { prevMillis: tick.at, jobId: `sim-${tick.at}-${copy}` });
+      }
+      if (index === 8) await workers[0]!.kill("SIGKILL");
+    }
+    const firstLines = (group: string) => webhook.messages.filter((m) => m.group === group).map((m) => m.content.split("\n")[0]!);
+    // A job that was running on the killed worker comes back once its lock expires (BullMQ's
+    // stalled-job check, 30 s), so wait for everything rather than for the last tick.
+    const done = () => firstLines("全县校长群").length >= 11 && firstLines("局领导群").length >= 8;
+    await waitFor(done, 200_000);
+    await new Promise((d) => setTimeout(d, 3000));
+    // Each reminder fits one message: 09:00 and 09:45 give two per day, the study reminder one.
+    const reminders = firstLines("全县校长群");
+    for (const day of ["11月30日（周一）", "12月1日（周二）", "12月2日（周三）", "12月3日（周四）", "12月4日（周五）"]) {
+      expect(reminders.filter((line) => line === `【催报】平安日报 ${day}`), day).toHaveLength(2);
+    }
+    expect(reminders.filter((line) => line.startsWith("【催报】周学习"))).toHaveLength(1);
+    expect(reminders).toHaveLength(11);
+    const leaders = firstLines("局领导群");
+    expect(leaders.filter((line) => line.includes("平安日报统计"))).toHaveLength(5);
+    expect(new Set(leaders.filter((line) => line.includes("平安日报统计"))).size).toBe(5);
+    expect(leaders.filter((line) => line.includes("周学习统计"))).toHaveLength(1);
+    expect(leaders.filter((line) => line.includes("第49周汇总"))).toEqual([
+      "**第49周汇总**（11月30日—12月6日，截至 12月4日 周五 19:00）（1/2）",
+      "**第49周汇总**（11月30日—12月6日，截至 12月4日 周五 19:00）（续 2/2）",
+    ]);
+    expect(webhook.rejected, "WeCom refused a message (45009 means we sent too fast)").toEqual([]);
+    for (const key of [TEST_ENV.WEBHOOK_KEY_PRINCIPALS, TEST_ENV.WEBHOOK_KEY_LEADERS]) {
+      const times = webhook.messages.filter((m) => m.key === key).map((m) => m.at).sort((a, b) => a - b);
+      for (let i = 20; i < times.length; i += 1) expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(60_000);
+    }
+  }, 280_000);
+});
+
+describe("pacing across processes", () => {
+  it("keeps 25 reminders from two web processes and three workers within 20 a minute", async () => {
+    webhook.messages.length = 0;
+    for (let i = 0; i < 25; i += 1) expect(await say("wang_zhiyuan", "提醒 平安")).toContain("所");
+    await waitFor(() => webhook.messages.length >= 25, 150_000);
+    const times = webhook.messages.map((m) => m.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(25);
+    for (let i = 20; i < times.length; i += 1) expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(60_000);
+    expect(webhook.rejected).toEqual([]);
+  }, 180_000);
+});

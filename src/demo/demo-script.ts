@@ -1,34 +1,58 @@
 /** People of the demo, with the school or office shown beside their names. */
-export const demoPeople: Record<string, { name: string; label: string; role: "reporter" | "leader" }> = {
-  zhang_wei: { name: "张伟", label: "张伟（城关一小）", role: "reporter" },
-  wang_fang: { name: "王芳", label: "王芳（城关二小）", role: "reporter" },
-  liu_yang: { name: "刘洋", label: "刘洋（城关三小）", role: "reporter" },
-  hu_bin: { name: "胡斌", label: "胡斌（东湖小学）", role: "reporter" },
-  zhou_jie: { name: "周杰", label: "周杰（枫林小学、岭头小学）", role: "reporter" },
-  luo_gang: { name: "罗刚", label: "罗刚（石门小学）", role: "reporter" },
-  wang_zhiyuan: { name: "王志远", label: "王志远（局长）", role: "leader" },
+export const demoPeople: Record<string, { name: string; label: string; group: "principals" | "leaders" }> = {
+  zhang_wei: { name: "张伟", label: "张伟（城关一小）", group: "principals" },
+  wang_fang: { name: "王芳", label: "王芳（城关二小）", group: "principals" },
+  liu_yang: { name: "刘洋", label: "刘洋（城关三小）", group: "principals" },
+  hu_bin: { name: "胡斌", label: "胡斌（东湖小学）", group: "principals" },
+  zhou_jie: { name: "周杰", label: "周杰（枫林小学、岭头小学）", group: "principals" },
+  luo_gang: { name: "罗刚", label: "罗刚（石门小学）", group: "principals" },
+  cao_yu: { name: "曹宇", label: "曹宇（云台中学）", group: "principals" },
+  tang_lin: { name: "唐林", label: "唐林（北山中学）", group: "principals" },
+  xie_qian: { name: "谢倩", label: "谢倩（西河中学）", group: "principals" },
+  wang_zhiyuan: { name: "王志远", label: "王志远（局长）", group: "leaders" },
+  chen_xiaohong: { name: "陈晓红", label: "陈晓红（安全股）", group: "leaders" },
 };
 
-/** One message of the demo day. */
+/** One message of the demo day, sent at a local time of the demo Friday. */
 export interface DemoStep {
-  /** Local time it is sent. */
   at: string;
   from: string;
   text: string;
   /** Shown before the message, to say what it demonstrates. */
   note?: string;
-  /** How many group-robot pushes this message causes. */
-  expectPushes?: number;
 }
 
-/** A school day: reports, a traditional-script one, a correction, a mistake, a late report. */
+/** The demo's Friday: 2026-11-27, in the autumn term, Asia/Shanghai. */
+export const DEMO_DAY = "2026-11-27";
+
+/**
+ * Schools that report in the background (not printed) on Friday morning, and the ones that
+ * have gaps earlier in the week, so the tally and the weekly roll-up have something to say.
+ */
+export const quietlyMissingFriday = ["DB001", "XB004", "XB001", "BB002", "BB005"];
+export const quietlyMissingWeek: Record<string, string[]> = {
+  "2026-11-24": ["CG002"],
+  "2026-11-25": ["CG002", "XB007"],
+  "2026-11-26": ["BB005"],
+};
+/** Schools that did their weekly study before Friday (the rest get Friday's reminder). */
+export const studyDoneBeforeFriday = ["CG001", "CG003", "CG004", "CG005", "CG006", "CG007", "CG008", "DB002", "DB003", "DB004", "DB005", "DB006", "DB007", "XB002", "XB003", "XB005", "XB006", "BB001", "BB003", "BB004", "BB006"];
+
+/** What people type on the demo Friday; the scheduler's pushes come in between by themselves. */
 export const demoScript: DemoStep[] = [
-  { at: "2026-11-24T08:31:00+08:00", from: "zhang_wei", text: "平安 在校2100" },
-  { at: "2026-11-24T08:36:00+08:00", from: "liu_yang", text: "報平安", note: "繁体字也能识别" },
-  { at: "2026-11-24T08:42:00+08:00", from: "zhou_jie", text: "平安", note: "负责两所学校的校长需要写明学校" },
-  { at: "2026-11-24T08:43:00+08:00", from: "zhou_jie", text: "平安 岭头小学" },
-  { at: "2026-11-24T08:50:00+08:00", from: "wang_fang", text: "学习 53/52", note: "输错了数字：不会登记，并给出正确示例" },
-  { at: "2026-11-24T08:51:00+08:00", from: "wang_fang", text: "学习 50/52 主题：学习《未成年人保护法》" },
-  { at: "2026-11-24T09:05:00+08:00", from: "zhang_wei", text: "平安 在校2098", note: "更正：新的上报替换旧的，旧记录留在审计日志里" },
-  { at: "2026-11-24T10:20:00+08:00", from: "hu_bin", text: "平安", note: "10:00 截止后才报：记为迟报" },
+  { at: "08:31", from: "zhang_wei", text: "平安 在校2100" },
+  { at: "08:36", from: "liu_yang", text: "報平安", note: "繁体字也能识别" },
+  { at: "08:42", from: "zhou_jie", text: "平安", note: "负责两所学校的校长需要写明学校" },
+  { at: "08:43", from: "zhou_jie", text: "平安 岭头小学" },
+  { at: "08:47", from: "wang_fang", text: "异常 一名学生课间摔伤，已送医，无生命危险", note: "异常报告：局领导群立即收到" },
+  { at: "08:52", from: "luo_gang", text: "学习 53/52", note: "输错了数字：不登记，并给出正确示例" },
+  { at: "08:53", from: "luo_gang", text: "学习 50/52 主题：学习《未成年人保护法》" },
+  { at: "09:12", from: "wang_fang", text: "平安", note: "更正：学生已无大碍，改报平安（旧记录留在审计日志里）" },
+  { at: "09:20", from: "wang_zhiyuan", text: "汇总" },
+  { at: "09:24", from: "chen_xiaohong", text: "未报" },
+  { at: "09:31", from: "luo_gang", text: "平安" },
+  { at: "09:33", from: "tang_lin", text: "平安 在校740" },
+  { at: "09:38", from: "zhou_jie", text: "平安 枫林小学" },
+  { at: "10:50", from: "hu_bin", text: "平安", note: "10:00 截止、10:30 统计之后才报：记为迟报，17:00 进入补报通知" },
+  { at: "16:40", from: "wang_fang", text: "学习 应到88 实到85 请假3" },
 ];

@@ -1,17 +1,20 @@
-/** WeCom markdown as a person reads it in a terminal: no asterisks, quotes indented. */
-export function renderMarkdown(markdown: string): string {
+/**
+ * WeCom markdown as a person reads it in a terminal: no asterisks, quotes indented, `<@userid>`
+ * mentions shown by name as WeCom shows them.
+ */
+export function renderMarkdown(markdown: string, nameOf: (userid: string) => string = (u) => u): string {
   return markdown
     .replace(/\*\*(.+?)\*\*/g, "$1")
     .replace(/<font color="\w+">(.*?)<\/font>/g, "$1")
-    .replace(/<@([^>]+)>/g, "@$1")
+    .replace(/<@([^>]+)>/g, (_, userid: string) => `@${nameOf(userid)}`)
     .split("\n")
     .map((line) => line.replace(/^> ?/, "  │ "))
     .join("\n");
 }
 
 /** One chat bubble: `08:41 张伟：text`, continuation lines indented under the name. */
-export function formatBubble(time: string, who: string, text: string): string {
-  const [first = "", ...rest] = renderMarkdown(text).split("\n");
+export function formatBubble(time: string, who: string, text: string, nameOf?: (userid: string) => string): string {
+  const [first = "", ...rest] = renderMarkdown(text, nameOf).split("\n");
   const pad = " ".repeat(6);
   return [`${time} ${who}：${first}`, ...rest.map((line) => `${pad}${line}`)].join("\n");
 }

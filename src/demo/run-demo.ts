@@ -1,83 +1,143 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { addDays, toInstant } from "../calendar/local-time.js";
 import { createManualClock } from "../clock.js";
 import { createLogger } from "../log.js";
+import { formatClock } from "../reporting/format-time.js";
+import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { startService } from "../service.js";
-import { startFakeWebhook, type FakeWebhookMessage } from "../simulator/fake-webhook.js";
+import { startFakeWebhook } from "../simulator/fake-webhook.js";
 import { createWecomSimulator } from "../simulator/wecom-simulator.js";
 import { createDevCredentials } from "./dev-credentials.js";
-import { demoPeople, demoScript, type DemoStep } from "./demo-script.js";
+import {
+  DEMO_DAY,
+  demoPeople,
+  demoScript,
+  quietlyMissingFriday,
+  quietlyMissingWeek,
+  studyDoneBeforeFriday,
+} from "./demo-script.js";
 import { formatBubble, formatChatTitle } from "./render-chat.js";
 
-const GROUPS = { principals: "全县校长群", leaders: "局领导群" } as const;
+const ZONE = "Asia/Shanghai";
+const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;
+
+interface ChatLine {
+  group: string;
+  at: number;
+  order: number;
+  text: string;
+}
 
 /**
- * `npm run demo`: a private Redis, the service on the example config with fresh development
- * credentials, a fake WeCom group-robot webhook and the WeCom simulator, playing a school day
- * and printing both groups' chats as people read them.
+ * `npm run demo`: a private Redis, the whole service (web and workers) on the example config
+ * with fresh development credentials, a fake WeCom group-robot webhook and the WeCom simulator.
+ * It plays a Friday on a clock that runs fast (PINGAN_SPEED × real time, from PINGAN_NOW):
+ * principals report through real encrypted callbacks, the scheduler's jobs fire at their
+ * configured times through the real queue, and both groups' chats are printed at the end.
  */
 export async function runDemo({ env, out }: { env: Record<string, string | undefined>; out: (line: string) => void }) {
+  const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), "pingan-demo-"));
   const credentials = createDevCredentials();
-  const clock = createManualClock(new Date(env.PINGAN_NOW ?? "2026-11-24T08:30:00+08:00"));
+  const speed = Number(env.PINGAN_SPEED ?? 1500);
+  const clock = createManualClock(new Date(env.PINGAN_NOW ?? `${DEMO_DAY}T08:25:00+08:00`));
   const webhook = await startFakeWebhook({
-    keys: { [credentials.WEBHOOK_KEY_PRINCIPALS!]: GROUPS.principals, [credentials.WEBHOOK_KEY_LEADERS!]: GROUPS.leaders },
+    keys: { [credentials.WEBHOOK_KEY_PRINCIPALS!]: GROUP_NAMES.principals, [credentials.WEBHOOK_KEY_LEADERS!]: GROUP_NAMES.leaders },
     now: () => clock.now().getTime(),
   });
   const { REDIS_URL: _ignored, ...rest } = env;
   const service = await startService({
-    env: {
-      ...rest,
-      ...credentials,
-      PINGAN_CONFIG: "config/pingan.example.yaml",
-      PINGAN_DATA_DIR: dataDir,
-      PORT: "0",
-      WECOM_API_BASE: webhook.url,
-    },
+    env: { ...rest, ...credentials, PINGAN_CONFIG: "config/pingan.example.yaml", PINGAN_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: webhook.url },
     log: createLogger({ level: env.LOG_LEVEL ?? "silent" }),
     clock,
+    // The demo clock runs fast: the demo fires each scheduler's job at its time itself.
+    schedules: false,
     say: out,
   });
+  const rt = service.runtime;
+  const sim = createWecomSimulator({ baseUrl: service.url!, token: credentials.WECOM_TOKEN!, encodingAESKey: credentials.WECOM_ENCODING_AES_KEY! });
+  const chat: ChatLine[] = [];
+  const add = (group: string, at: number, text: string) => chat.push({ group, at, order: chat.length, text });
+  let callbacks = 0;
+
+  const send = async (from: string, text: string, print: boolean, note?: string) => {
+    const person = demoPeople[from];
+    const group = GROUP_NAMES[person?.group ?? "principals"];
+    const at = clock.now().getTime();
+    const reply = await sim.say({ from, text, chatid: person?.group === "leaders" ? "wr_leaders" : "wr_principals" });
+    callbacks += 1;
+    if (!print) return;
+    if (note) add(group, at, `\n（${note}）`);
+    add(group, at, formatBubble(hhmm(at), person?.label ?? from, `@平安助手 ${text}`));
+    add(group, at, formatBubble(hhmm(at), "平安助手", reply.markdown ?? `（HTTP ${reply.status}）`, nameOf));
+  };
+
   try {
-    out(`服务已启动：${service.url}（示例配置 config/pingan.example.yaml，28 所虚构学校）`);
-    out(`开发用凭据（每次演示重新生成）：WECOM_TOKEN=${credentials.WECOM_TOKEN} WECOM_ENCODING_AES_KEY=${credentials.WECOM_ENCODING_AES_KEY}`);
-    out("下面每条消息都经过真实的加密、签名和 HTTP 回调，回复经解密校验后显示。");
-    const sim = createWecomSimulator({
-      baseUrl: service.url!,
-      token: credentials.WECOM_TOKEN!,
-      encodingAESKey: credentials.WECOM_ENCODING_AES_KEY!,
-    });
-    let shown = 0;
-    let group = "";
-    const title = (name: string) => {
-      if (name !== group) out(formatChatTitle(name));
-      group = name;
-    };
-    const showPushes = (messages: readonly FakeWebhookMessage[]) => {
-      for (const message of messages.slice(shown)) {
-        title(message.group);
-        const mentions = message.mentioned_list.map((u) => `@${demoPeople[u]?.name ?? u}`).join(" ");
-        out(formatBubble(clockOf(new Date(message.at)), "平安助手（群机器人）", message.content + (mentions ? `\n${mentions}` : "")));
+    out(`平安助手演示：${DEMO_DAY}（周五），时钟 ${speed} 倍速，28 所虚构学校（config/schools.example.csv）。`);
+    out(`服务 ${service.url}，内置 Redis ${service.redisUrl}（AOF 每次写入落盘），企业微信模拟器在本机。`);
+    out(`开发用凭据（每次重新生成）：WECOM_TOKEN=${credentials.WECOM_TOKEN} WECOM_ENCODING_AES_KEY=${credentials.WECOM_ENCODING_AES_KEY}`);
+    out("每条消息都经过真实的加密、签名和 HTTP 回调；推送经过真实的队列、限速和 webhook。正在播放…");
+
+    // Monday to Thursday, in the background: most schools report; a few leave gaps.
+    for (let day = "2026-11-23"; day < DEMO_DAY; day = addDays(day, 1)) {
+      clock.set(toInstant(day, "08:40", ZONE));
+      for (const school of rt.roster.schools) {
+        if (!(quietlyMissingWeek[day] ?? []).includes(school.code)) await send(school.reporters[0]!, `平安 ${school.code}`, false);
+        if (day === "2026-11-25" && studyDoneBeforeFriday.includes(school.code)) {
+          await send(school.reporters[0]!, `学习 ${school.staff - 2}/${school.staff} ${school.code}`, false);
+        }
       }
-      shown = messages.length;
-    };
-    for (const step of demoScript) {
-      clock.set(new Date(step.at));
-      await play(step);
-      await waitForPushes(webhook.messages, step.expectPushes ?? 0, shown);
-      showPushes(webhook.messages);
+    }
+    // Friday before 08:30: the schools not in the script report quietly.
+    clock.set(toInstant(DEMO_DAY, "08:05", ZONE));
+    const scripted = new Set(demoScript.map((s) => s.from));
+    for (const school of rt.roster.schools) {
+      if (quietlyMissingFriday.includes(school.code) || school.reporters.some((r) => scripted.has(r))) continue;
+      await send(school.reporters[0]!, `平安 ${school.code}`, false);
+    }
+    add(GROUP_NAMES.principals, toInstant(DEMO_DAY, "08:05", ZONE).getTime(), "（08:00 以后已有 18 所学校陆续报平安，此处从 08:31 开始显示）");
+
+    // The scheduler's firings of the day, as BullMQ would add them.
+    const firings = deriveSchedules(rt.config)
+      .map((entry) => ({ kind: entry.kind, at: toInstant(DEMO_DAY, entry.at.split(" ").at(-1)!, ZONE).getTime() }))
+      .filter((f) => f.at >= toInstant(DEMO_DAY, "08:25", ZONE).getTime());
+    const events = [
+      ...demoScript.map((step) => ({ at: toInstant(DEMO_DAY, step.at, ZONE).getTime(), step })),
+      ...firings.map((firing) => ({ at: firing.at, firing })),
+    ].sort((a, b) => a.at - b.at);
+
+    clock.set(toInstant(DEMO_DAY, "08:25", ZONE));
+    const ticker = setInterval(() => clock.advance(50 * speed), 50);
+    try {
+      for (const event of events) {
+        while (clock.now().getTime() < event.at) await new Promise((done) => setTimeout(done, 10));
+        clock.set(new Date(event.at));
+        if ("step" in event && event.step) await send(event.step.from, event.step.text, true, event.step.note);
+        if ("firing" in event && event.firing) {
+          await rt.scheduler.queue.add(event.firing.kind, { kind: event.firing.kind, scheduleId: `demo-${event.firing.kind}` }, { prevMillis: event.at });
+        }
+      }
+      await waitForQuiet(rt);
+    } finally {
+      clearInterval(ticker);
     }
 
-    async function play(step: DemoStep) {
-      const person = demoPeople[step.from];
-      title(person?.role === "leader" ? GROUPS.leaders : GROUPS.principals);
-      if (step.note) out(`\n（${step.note}）`);
-      out(formatBubble(clockOf(clock.now()), person?.label ?? step.from, `@平安助手 ${step.text}`));
-      const reply = await sim.say({ from: step.from, text: step.text, chatid: person?.role === "leader" ? "wr_leaders" : "wr_principals" });
-      out(formatBubble(clockOf(clock.now()), "平安助手", reply.markdown ?? `（HTTP ${reply.status}）`));
+    for (const message of webhook.messages) {
+      const mentions = message.mentioned_list.map((u) => `@${nameOf(u)}`).join(" ");
+      add(message.group, message.at, formatBubble(hhmm(message.at), "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf));
     }
-    out("\n演示结束。正式部署见 README 的“部署指南”。");
+    for (const group of Object.values(GROUP_NAMES)) {
+      out(formatChatTitle(group));
+      const lines = chat.filter((c) => c.group === group).sort((a, b) => a.at - b.at || a.order - b.order);
+      for (const line of lines) out(line.text);
+    }
+    out(
+      `\n演示结束：${callbacks} 次加密回调，${webhook.messages.length} 条群推送，` +
+        `${webhook.rejected.length} 条被企业微信拒绝；用时 ${Math.round((Date.now() - started) / 1000)} 秒。`,
+    );
+    out("正式部署见 README 的“部署指南”。");
   } finally {
     await service.stop();
     await webhook.stop();
@@ -85,13 +145,21 @@ export async function runDemo({ env, out }: { env: Record<string, string | undef
   }
 }
 
-function clockOf(at: Date): string {
-  return new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+const nameOf = (userid: string) => demoPeople[userid]?.name ?? userid;
+
+function hhmm(at: number): string {
+  return formatClock(new Date(at), ZONE);
 }
 
-/** Pushes go through the queue and the worker: wait until the expected number arrived. */
-async function waitForPushes(messages: readonly FakeWebhookMessage[], expected: number, shown: number) {
-  for (let i = 0; i < 200 && messages.length < shown + expected; i += 1) {
-    await new Promise((done) => setTimeout(done, 25));
+/** Waits until the scheduled jobs and the pushes they queued are all done. */
+async function waitForQuiet(rt: { pushQueue: { queue: Counted }; scheduler: { queue: Counted } }) {
+  for (let i = 0; i < 600; i += 1) {
+    const counts = await Promise.all([rt.pushQueue.queue, rt.scheduler.queue].map((q) => q.getJobCounts("waiting", "delayed", "active", "prioritized")));
+    if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
+    await new Promise((done) => setTimeout(done, 50));
   }
+}
+
+interface Counted {
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
 }

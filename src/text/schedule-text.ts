@@ -8,7 +8,7 @@ export const scheduleText = {
   weeklyTitle: (week: string, start: string, end: string, asOf: Date, timeZone: string) =>
     `**第${Number(week.slice(6))}周汇总**（${md(start)}—${md(end)}，截至 ${formatInstant(asOf, timeZone, true)}）`,
   countyHeading: "**全县情况**",
-  missedHeading: (n: number) => `**本周有缺报的学校（${n} 所）**`,
+  missedOnceHeading: (n: number) => `**本周缺报 1 次（${n} 所）**`,
   noneMissed: "本周各校均按要求上报，没有缺报。",
   escalateHeading: (n: number) => `**⚠️ 缺报 2 次及以上，请督促（${n} 所）**`,
   schoolsHeading: "**各校明细**",
@@ -23,7 +23,6 @@ export const scheduleText = {
   studyPart: (attended: number, expected: number, reported: number) =>
     reported === 0 ? "学习 未报" : `学习 ${attended}/${expected}（${formatRate(attended, expected)}）`,
   exemptPart: (taskName: string) => `${taskName} 免报`,
-  notRequiredPart: (taskName: string) => `${taskName} —`,
 
   scheduleTitle: (path: string, zone: string, hours: { start: string; end: string }) =>
     `配置 ${path} 的定时任务（时区 ${zone}，只在 ${hours.start}—${hours.end} 推送）：`,

@@ -29,10 +29,11 @@ export function formatWeekly(args: {
     for (const week of rollup.missedTwice) lines.push(missedLine(week));
     lines.push("");
   }
+  const missedOnce = rollup.missedAny.filter((week) => week.missed < ESCALATE_AT);
   if (rollup.missedAny.length === 0) lines.push(text.noneMissed, "");
-  else {
-    lines.push(text.missedHeading(rollup.missedAny.length));
-    for (const week of rollup.missedAny) lines.push(missedLine(week));
+  else if (missedOnce.length > 0) {
+    lines.push(text.missedOnceHeading(missedOnce.length));
+    for (const week of missedOnce) lines.push(missedLine(week));
     lines.push("");
   }
   lines.push(text.schoolsHeading);
@@ -59,11 +60,12 @@ function missedLine(week: SchoolWeek): string {
   return scheduleText.missedSchool(week.school, week.missed, detail);
 }
 
+/** The school's numbers per task; a task nobody owes this week (out of season) is left out. */
 function parts(week: SchoolWeek): string[] {
   return Object.values(week.tasks)
-    .filter((t): t is TaskTally => t !== undefined)
+    .filter((t): t is TaskTally => t !== undefined && (t.expected > 0 || t.exempt > 0))
     .map((t) => {
-      if (t.expected === 0) return t.exempt > 0 ? scheduleText.exemptPart(t.taskName) : scheduleText.notRequiredPart(t.taskName);
+      if (t.expected === 0) return scheduleText.exemptPart(t.taskName);
       if (t.task === "safety") return scheduleText.safetyPart(t.reported, t.expected);
       if (t.task === "drowning") return scheduleText.drowningPart(t.drowning?.reached ?? 0, t.drowning?.total ?? 0, t.reported, t.expected);
       return scheduleText.studyPart(t.study?.attended ?? 0, t.study?.expected ?? 0, t.reported);

@@ -98,8 +98,8 @@ describe("on the example config", () => {
     expect(weekly).toContain("应报 140 校次 · 已报 136 校次");
     expect(weekly).toMatch(/缺报 2 次及以上，请督促（\d+ 所）/);
     expect(weekly).toContain("- 城关二小：缺报 4 次（平安日报 3，周学习 1）");
-    expect(weekly).toContain("- 城关一小：平安 5/5 天 · 防溺水提醒 — · 学习 50/52（96.2%）");
-    expect(weekly).toContain("- 城关三小：平安 4/5 天 · 防溺水提醒 — · 学习 未报");
+    expect(weekly).toContain("- 城关一小：平安 5/5 天 · 学习 50/52（96.2%）");
+    expect(weekly).toContain("- 城关三小：平安 4/5 天 · 学习 未报");
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -43,7 +43,9 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const port = options.port ?? (await findFreePort());
   let child: ChildProcess | undefined;
 
+  const pidFile = join(dataDir, "redis-server.pid");
   const launch = async () => {
+    await stopLeftover(pidFile);
     const proc = spawn(
       binary,
       [
@@ -63,6 +65,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     );
     child = proc;
     await waitForPing(port, proc);
+    if (proc.pid) writeFileSync(pidFile, String(proc.pid));
   };
 
   const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
@@ -149,4 +152,31 @@ function ping(port: number): Promise<boolean> {
     socket.once("connect", () => socket.write("PING\r\n"));
     socket.once("data", (data) => finish(data.toString().startsWith("+PONG")));
   });
+}
+
+/**
+ * A redis-server left running on this data dir by a process that was killed (SIGKILL leaves its
+ * children behind) must stop before another one opens the same AOF: two writers would corrupt it.
+ * SIGTERM lets it finish its writes.
+ */
+async function stopLeftover(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, "utf8"));
+  } catch {
+    return;
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server");
+    } catch {
+      return false;
+    }
+  };
+  if (pid > 0 && alive()) {
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 200 && alive(); i += 1) await sleep(25);
+  }
+  rmSync(pidFile, { force: true });
 }

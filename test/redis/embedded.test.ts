@@ -25,3 +25,20 @@ describe("embedded redis-server", () => {
     expect(await fresh.get("survives")).toBe("yes");
   });
 });
+
+describe("a redis-server left behind by a killed process", () => {
+  it("is stopped before a new one opens the same data dir", async () => {
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { startEmbeddedRedis } = await import("../../src/redis/embedded.js");
+    const dataDir = mkdtempSync(join(tmpdir(), "pingan-leftover-"));
+    const first = await startEmbeddedRedis({ dataDir });
+    const firstPid = Number(readFileSync(join(dataDir, "redis-server.pid"), "utf8"));
+    // The owner dies without stopping it; the next start must not run two servers on one AOF.
+    const second = await startEmbeddedRedis({ dataDir });
+    expect(() => process.kill(firstPid, 0)).toThrow();
+    expect(first.port).not.toBe(second.port);
+    await second.stop();
+  });
+});

@@ -1,15 +1,8 @@
-import type { Push } from "../src/push/push-queue.js";
 import type { ScheduleKind } from "../src/schedule/derive-schedules.js";
-import type { JobDeps, JobOutcome } from "../src/schedule/job-deps.js";
+import type { JobDeps, JobOutcome, JobRunOptions } from "../src/schedule/job-deps.js";
 import { runLateNote } from "./late-note.js";
 import { runSlots } from "./run-slots.js";
 import { runWeeklyRollup } from "./weekly-rollup.js";
-
-/** Options every scheduled job takes: print instead of sending. */
-export interface JobRunOptions {
-  dryRun?: boolean;
-  show?: (push: Push) => void;
-}
 
 /** What each kind of scheduler runs when it fires at `at`. */
 export const scheduledJobs: Record<ScheduleKind, (deps: JobDeps, at: Date, options?: JobRunOptions) => Promise<JobOutcome[]>> = {

@@ -3,7 +3,7 @@ import type { TaskId } from "../src/config/schema.js";
 import { formatPeriod } from "../src/reporting/format-time.js";
 import type { Push } from "../src/push/push-queue.js";
 import { TTL } from "../src/redis/keys.js";
-import type { JobDeps, JobOutcome } from "../src/schedule/job-deps.js";
+import type { JobDeps, JobOutcome, JobRunOptions } from "../src/schedule/job-deps.js";
 import { isWorkingTime } from "../src/schedule/working-hours.js";
 import { scheduleText } from "../src/text/schedule-text.js";
 
@@ -27,7 +27,7 @@ interface LateEntry {
 export async function runLateNote(
   deps: JobDeps,
   at: Date,
-  options: { dryRun?: boolean; show?: (push: Push) => void } = {},
+  options: JobRunOptions = {},
 ): Promise<JobOutcome> {
   const zone = deps.config.timezone;
   const today = toLocalDate(at, zone);

@@ -3,19 +3,15 @@ import { buildReminders } from "../src/leaders/build-reminders.js";
 import { buildTally } from "../src/leaders/build-tally.js";
 import type { Push } from "../src/push/push-queue.js";
 import { TTL } from "../src/redis/keys.js";
-import type { JobDeps, JobOutcome } from "../src/schedule/job-deps.js";
+import type { JobDeps, JobOutcome, JobRunOptions } from "../src/schedule/job-deps.js";
 import { isWorkingTime } from "../src/schedule/working-hours.js";
 import type { TaskId } from "../src/config/schema.js";
 
-export interface SlotRunOptions {
-  /** Only this task (the CLI's `run remind safety`). */
+export interface SlotRunOptions extends JobRunOptions {
+  /** Only this task. */
   task?: TaskId;
   /** Only reminders or only tallies. */
   kind?: "reminder" | "tally";
-  /** Print instead of sending. */
-  dryRun?: boolean;
-  /** Called with each push in a dry run. */
-  show?: (push: Push) => void;
 }
 
 /**

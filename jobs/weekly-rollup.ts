@@ -3,7 +3,7 @@ import type { TaskId } from "../src/config/schema.js";
 import type { PeriodInput } from "../src/leaders/compute-summary.js";
 import { loadPeriodInputs } from "../src/leaders/load-tally.js";
 import type { Push } from "../src/push/push-queue.js";
-import type { JobDeps, JobOutcome } from "../src/schedule/job-deps.js";
+import type { JobDeps, JobOutcome, JobRunOptions } from "../src/schedule/job-deps.js";
 import { isWorkingTime } from "../src/schedule/working-hours.js";
 import { computeWeekly } from "../src/weekly/compute-weekly.js";
 import { formatWeekly } from "../src/weekly/format-weekly.js";
@@ -15,7 +15,7 @@ import { formatWeekly } from "../src/weekly/format-weekly.js";
 export async function runWeeklyRollup(
   deps: JobDeps,
   at: Date,
-  options: { dryRun?: boolean; show?: (push: Push) => void } = {},
+  options: JobRunOptions = {},
 ): Promise<JobOutcome> {
   const zone = deps.config.timezone;
   const today = toLocalDate(at, zone);

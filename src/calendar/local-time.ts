@@ -82,7 +82,20 @@ export function isValidLocalDate(date: string): boolean {
 
 /** The local calendar date of an instant in an IANA zone. */
 export function toLocalDate(instant: Date, zone: string): LocalDate {
-  return new Date(wallClockMs(instant.getTime(), zone)).toISOString().slice(0, 10);
+  return toWallClock(instant, zone).toISOString().slice(0, 10);
+}
+
+/** The local time `HH:MM` of an instant in an IANA zone. */
+export function toLocalTime(instant: Date, zone: string): string {
+  return toWallClock(instant, zone).toISOString().slice(11, 16);
+}
+
+/**
+ * The local wall clock of an instant in `zone`, as a Date whose UTC fields show it (for
+ * formatting, and for spreadsheet cells, which carry no zone).
+ */
+export function toWallClock(instant: Date, zone: string): Date {
+  return new Date(wallClockMs(instant.getTime(), zone));
 }
 
 /**

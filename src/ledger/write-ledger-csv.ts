@@ -3,7 +3,7 @@ import { formatRate } from "../reporting/format-time.js";
 import { ledgerText } from "../text/ledger-text.js";
 import type { Ledger } from "./build-ledger.js";
 import { listTaskColumns, type ColumnKind } from "./ledger-columns.js";
-import { toWallClock } from "./wall-clock.js";
+import { toWallClock } from "../calendar/local-time.js";
 
 /** Excel reads a CSV as UTF-8 only when it starts with a byte-order mark. */
 const BOM = "\uFEFF";

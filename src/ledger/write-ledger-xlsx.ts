@@ -3,7 +3,8 @@ import ExcelJS from "exceljs";
 import { ledgerText } from "../text/ledger-text.js";
 import type { Ledger } from "./build-ledger.js";
 import { listSummaryLines, listTaskColumns, SUMMARY_COLUMNS, type ColumnKind, type LedgerColumn } from "./ledger-columns.js";
-import { localDateToCell, toWallClock } from "./wall-clock.js";
+import { toWallClock } from "../calendar/local-time.js";
+import { localDateToCell } from "./wall-clock.js";
 
 const FORMATS: Partial<Record<ColumnKind, string>> = {
   date: "yyyy-mm-dd",

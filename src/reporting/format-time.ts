@@ -1,27 +1,16 @@
+import { toWallClock } from "../calendar/local-time.js";
 import type { TaskPeriod } from "../tasks/task-periods.js";
 
 const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 
 /** Local date and time parts of an instant in a zone. */
 function parts(instant: Date, timeZone: string) {
-  const fmt = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    weekday: "short",
-  });
-  const get = (type: string) => fmt.formatToParts(instant).find((p) => p.type === type)?.value ?? "";
-  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(get("weekday"));
+  const wall = toWallClock(instant, timeZone);
   return {
-    year: Number(get("year")),
-    month: Number(get("month")),
-    day: Number(get("day")),
-    time: `${get("hour")}:${get("minute")}`,
-    weekday: WEEKDAYS[weekday] ?? "",
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    time: wall.toISOString().slice(11, 16),
+    weekday: WEEKDAYS[wall.getUTCDay()] ?? "",
   };
 }
 

@@ -6,6 +6,7 @@ import type { LeaderDeps } from "../leaders/leader-deps.js";
 import type { Keys } from "../redis/keys.js";
 import type { SchoolCalendar } from "../calendar/school-calendar.js";
 import type { Periods } from "../periods.js";
+import type { Push } from "../push/push-queue.js";
 import type { TaskPeriods } from "../tasks/task-periods.js";
 
 /** What a scheduled job may use. */
@@ -25,4 +26,11 @@ export interface JobOutcome {
   pushed: string[];
   /** Why nothing was done, when nothing was. */
   skipped?: string;
+}
+
+/** Options every job takes: print instead of sending. */
+export interface JobRunOptions {
+  dryRun?: boolean;
+  /** Called with each push in a dry run. */
+  show?: (push: Push) => void;
 }

@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/bot/errors.js";
 import { splitWords } from "../src/bot/normalize.js";
+import { buildWithdrawalAlerts } from "../src/leaders/build-abnormal-alert.js";
 import { currentPeriod } from "../src/reporting/record-report.js";
 import { resolveSchool } from "../src/reporting/resolve-school.js";
 import { parseTaskWord } from "../src/tasks/task-words.js";
@@ -33,6 +34,8 @@ export default defineCommand({
       raw: ctx.raw,
     });
     if (outcome === "nothing" || !previous) return reportText.nothingToWithdraw(school, period);
+    const alerts = buildWithdrawalAlerts({ config: ctx.config, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
+    for (const push of alerts) await ctx.push.enqueue(push);
     return reportText.withdrawn(school, period, previous, ctx.config.timezone);
   },
 });

@@ -47,7 +47,29 @@ export function buildAbnormalAlerts(args: {
   } else {
     return [];
   }
+  return toLeaders(config, report.msgid, lines);
+}
+
+/** The update to the leaders when a school withdraws an abnormal report (撤销); nothing otherwise. */
+export function buildWithdrawalAlerts(args: {
+  config: Pick<Config, "groups" | "leaders" | "admins" | "timezone">;
+  school: School;
+  withdrawn: Report;
+  by: string;
+  at: Date;
+  msgid: string;
+}): Push[] {
+  const { config, school, withdrawn } = args;
+  if (!isAbnormal(withdrawn)) return [];
+  return toLeaders(config, args.msgid, [
+    { text: leaderText.alertWithdrawnTitle(school) },
+    { text: leaderText.alertPrevious(withdrawn, config.timezone) },
+    { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone) },
+  ]);
+}
+
+function toLeaders(config: Pick<Config, "groups">, msgid: string, lines: PushLine[]): Push[] {
   return Object.entries(config.groups)
     .filter(([, group]) => group.role === "leaders")
-    .map(([id]) => ({ idempotencyKey: formatAlertKey(report.msgid, id), group: id, message: { msgtype: "markdown", lines } }));
+    .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines } }));
 }

@@ -176,6 +176,9 @@ export const leaderText = {
   alertTitle: (school: School) => `⚠️ **异常报告：${school.name}**（${school.area}）`,
   alertUpdateTitle: (school: School) => `⚠️ **异常更新：${school.name}**（${school.area}）`,
   alertRecoveredTitle: (school: School) => `✅ **更新：${school.name}（${school.area}）已恢复正常**`,
+  alertWithdrawnTitle: (school: School) => `↩️ **更新：${school.name}（${school.area}）撤销了异常报告，该校今日暂为未报**`,
+  alertWithdrawnBy: (by: string, at: Date, config: Pick<Config, "leaders" | "admins">, timeZone: string) =>
+    `撤销：${leaderText.person(by, config)} ${formatInstant(at, timeZone)}`,
   alertText: (description: string) => `> ${leaderText.quote(description)}`,
   alertBy: (report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string) =>
     `${report.onBehalf ? "代报" : "上报"}：${leaderText.person(report.by, config)} ${formatInstant(new Date(report.at), timeZone)}` +

@@ -60,6 +60,20 @@ describe("异常 alerts the leaders' group", () => {
     expect(messages[2]!.content).toContain("上报：<@li_na> 11月24日 11:00（迟报）");
   });
 
+  it("tells the leaders when an abnormal report is withdrawn, and nothing for a withdrawn 平安", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 校门口积水");
+    await sayAt(h, "2026-11-24T08:50:00+08:00", "zhang_wei", "撤销 平安");
+    await sayAt(h, "2026-11-24T08:55:00+08:00", "wang_fang", "平安");
+    await sayAt(h, "2026-11-24T08:56:00+08:00", "wang_fang", "撤销 平安");
+    const messages = await takeMessages(h, LEADERS);
+    expect(messages.map((m) => m.content.split("\n")[0])).toEqual([
+      "⚠️ **异常报告：平安县城关第一小学**（城关片区）",
+      "↩️ **更新：平安县城关第一小学（城关片区）撤销了异常报告，该校今日暂为未报**",
+    ]);
+    expect(messages[1]!.content).toContain("原报（11月24日 08:40）：校门口积水");
+    expect(messages[1]!.content).toContain("撤销：<@zhang_wei> 11月24日 08:50");
+  });
+
   it("sends nothing for 平安 that replaces 平安, nor for other tasks", async () => {
     await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "平安");
     await sayAt(h, "2026-11-24T08:45:00+08:00", "zhang_wei", "平安 在校2100");

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { loadRoster } from "../../src/config/load-roster.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
+import { createWecomSimulator } from "../../src/simulator/wecom-simulator.js";
+import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/harness.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+import { startServiceProcess } from "../support/service-process.js";
+
+let redis: TestRedis;
+let webhook: FakeWebhook;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  webhook = await startFakeWebhook({ keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" } });
+});
+afterAll(async () => {
+  await webhook.stop();
+  await redis.stop();
+});
+
+/**
+ * 25 abnormal reports make 25 alerts: 20 go out at once and 5 wait for the 20-a-minute window.
+ * The service gets SIGTERM in the middle, drains and exits 0; after a restart every alert has
+ * arrived, each exactly once.
+ */
+it("loses no push when SIGTERM comes during a burst", { timeout: 150_000 }, async () => {
+  const env = { REDIS_URL: redis.url, WECOM_API_BASE: webhook.url, PINGAN_NOW: "2026-11-24T08:30:00+08:00" };
+  const first = await startServiceProcess(env);
+  const sim = createWecomSimulator({ baseUrl: first.url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY });
+  const schools = (await loadRoster("config/schools.example.csv")).slice(0, 25);
+  for (const school of schools) {
+    const reply = await sim.say({ from: school.reporters[0]!, text: `异常 ${school.code} 演练${school.code}：学生轻微擦伤，已处理` });
+    expect(reply.markdown).toContain("已登记");
+  }
+  while (webhook.messages.length < 10) await new Promise((d) => setTimeout(d, 20));
+  const exitCode = await first.kill("SIGTERM");
+  expect(exitCode).toBe(0);
+  expect(first.output()).toContain('"msg":"stopped"');
+  const beforeRestart = webhook.messages.length;
+  expect(beforeRestart).toBeLessThanOrEqual(20);
+
+  const second = await startServiceProcess({ ...env, PORT: String(first.port) });
+  try {
+    for (let i = 0; i < 1200 && webhook.messages.length < 25; i += 1) await new Promise((d) => setTimeout(d, 100));
+    await new Promise((d) => setTimeout(d, 2000));
+  } finally {
+    await second.kill();
+  }
+  const alerts = webhook.messages.map((m) => m.content);
+  expect(alerts).toHaveLength(25);
+  for (const school of schools) expect(alerts.filter((a) => a.includes(`演练${school.code}：`)), school.code).toHaveLength(1);
+  expect(webhook.rejected).toEqual([]);
+});

@@ -26,5 +26,7 @@ export const botText = {
   usage: (problem: string, botName: string, examples: readonly string[]) =>
     `${problem}\n本条消息没有登记。正确示例：\n${examples.map((e) => `> @${botName} ${e}`).join("\n")}`,
 
-  failure: "系统暂时繁忙，本条消息没有登记，请稍后再试。",
+  // Said when anything failed, possibly after the report was written (Redis gone mid-callback):
+  // "might not", never "was not".
+  failure: "系统暂时繁忙，本条消息可能没有登记成功，请稍后再试。",
 } as const;

@@ -45,7 +45,10 @@ export interface Runtime {
   metrics: Metrics;
   store: ReportStore;
   exemptions: ExemptionStore;
+  /** Workers' side of the push pipeline (waits for Redis). */
   pushQueue: PushQueue;
+  /** The web process's side: enqueue only, failing fast so a callback never hangs on Redis. */
+  webPushQueue: PushQueue;
   scheduler: Scheduler;
   /** What scheduled jobs and `pingan run` use. */
   jobDeps: JobDeps;
@@ -94,8 +97,7 @@ export async function openRuntime({
   const metrics = createMetrics();
   const store = createReportStore({ redis: workerRedis, keys });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
-  const pushQueue = createPushQueue({
-    connection: workerRedis,
+  const pushOptions = {
     keys,
     groups: config.groups,
     apiBase: env.WECOM_API_BASE ?? DEFAULT_WECOM_API_BASE,
@@ -103,7 +105,9 @@ export async function openRuntime({
     log,
     metrics: metrics.push,
     ...pushTuning,
-  });
+  };
+  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions });
+  const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log });
   const jobDeps: JobDeps = { config, roster, store, exemptions, periods, push: pushQueue, redis: workerRedis, keys, log };
   return {
@@ -119,10 +123,12 @@ export async function openRuntime({
     store,
     exemptions,
     pushQueue,
+    webPushQueue,
     scheduler,
     jobDeps,
     async close() {
       await pushQueue.close();
+      await webPushQueue.close();
       await scheduler.close();
       redis.disconnect();
       workerRedis.disconnect();

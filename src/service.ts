@@ -59,7 +59,7 @@ export async function startService(
       keys: rt.keys,
       clock: rt.clock,
       periods: rt.periods,
-      push: rt.pushQueue,
+      push: rt.webPushQueue,
       queues: [rt.pushQueue.queue, rt.scheduler.queue],
       metrics: rt.metrics,
       log,

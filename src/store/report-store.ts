@@ -85,11 +85,28 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
     );
     const prev = previous ? (JSON.parse(previous) as Report) : undefined;
     if (outcome === "report" || outcome === "replace" || outcome === "withdraw") {
-      const entry: ReportEvent = { type: outcome, ...event, ...(prev && { previous: prev }) };
-      const historyKey = keys.schoolHistory(school);
-      await redis.multi().lpush(historyKey, JSON.stringify(entry)).ltrim(historyKey, 0, HISTORY_LENGTH - 1).exec();
+      await addToHistory(school, { type: outcome, ...event, ...(prev && { previous: prev }) });
+    } else if (outcome === "duplicate") {
+      await repairHistory(task, period, school, msgid);
     }
     return { outcome, previous: prev };
+  };
+
+  const addToHistory = async (school: string, entry: ReportEvent) => {
+    const historyKey = keys.schoolHistory(school);
+    await redis.multi().lpush(historyKey, JSON.stringify(entry)).ltrim(historyKey, 0, HISTORY_LENGTH - 1).exec();
+  };
+
+  /**
+   * The history list has its own hash tag, so it is written after the script: a crash between
+   * the two leaves the event out of 历史. The retry of that callback (same msgid) puts it back.
+   */
+  const repairHistory = async (task: TaskId, period: string, school: string, msgid: string) => {
+    const listed = await redis.lrange(keys.schoolHistory(school), 0, HISTORY_LENGTH - 1);
+    if (listed.some((json) => (JSON.parse(json) as ReportEvent).msgid === msgid)) return;
+    const entries = await redis.xrange(keys.periodLog(task, period), "-", "+");
+    const event = entries.map(([, fields]) => toEvent(fields)).find((e) => e.msgid === msgid);
+    if (event) await addToHistory(school, event);
   };
 
   return {

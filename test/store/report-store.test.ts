@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createKeys } from "../../src/redis/keys.js";
+import { createReportStore } from "../../src/store/report-store.js";
+import type { Report } from "../../src/store/report.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(() => redis.stop());
+
+const report = (msgid: string, present: number): Report => ({
+  school: "CG001",
+  task: "safety",
+  period: "2026-11-24",
+  value: { task: "safety", status: "normal", present },
+  by: "zhang_wei",
+  at: "2026-11-24T01:00:00.000Z",
+  late: false,
+  msgid,
+  raw: `平安 在校${present}`,
+});
+
+it("records once per msgid, replaces, withdraws, and keeps every event in the log and the history", async () => {
+  const keys = createKeys("t1");
+  const store = createReportStore({ redis: redis.client(), keys });
+  expect((await store.put(report("m1", 2000))).outcome).toBe("report");
+  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
+  const replaced = await store.put(report("m2", 2100));
+  expect(replaced.outcome).toBe("replace");
+  expect(replaced.previous?.msgid).toBe("m1");
+  const withdrawn = await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "zhang_wei", at: "2026-11-24T02:00:00.000Z", msgid: "m3", raw: "撤销 平安" });
+  expect(withdrawn).toMatchObject({ outcome: "withdraw", previous: { msgid: "m2" } });
+  expect((await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "zhang_wei", at: "2026-11-24T02:01:00.000Z", msgid: "m4", raw: "撤销 平安" })).outcome).toBe("nothing");
+  expect(await store.get("safety", "2026-11-24", "CG001")).toBeUndefined();
+  expect((await store.log("safety", "2026-11-24")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1", "replace:m2", "withdraw:m3"]);
+  expect((await store.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["withdraw:m3", "replace:m2", "report:m1"]);
+});
+
+it("puts an event back into 历史 when the retried callback finds it recorded but not listed", async () => {
+  const keys = createKeys("t2");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  await store.put(report("m1", 2000));
+  // As if the process died between the script and the history write.
+  await client.del(keys.schoolHistory("CG001"));
+  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
+  expect((await store.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1"]);
+  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
+  expect(await store.history("CG001")).toHaveLength(1);
+});

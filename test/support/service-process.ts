@@ -18,6 +18,10 @@ export async function startServiceProcess(env: Record<string, string>, args: str
     env: { ...process.env, ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", PORT: String(port), LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // A failed test must not leave a service running after the test file ends.
+  const reap = () => proc.kill("SIGKILL");
+  process.once("exit", reap);
+  proc.once("exit", () => process.off("exit", reap));
   let output = "";
   proc.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));

@@ -14,6 +14,11 @@ export interface PeriodInput {
   exemptions: ReadonlyMap<string, Exemption>;
   /** The period's audit log, oldest first; when given, corrected abnormal reports are listed. */
   log?: readonly ReportEvent[];
+  /**
+   * Each school's latest abnormal report of the period (`store.abnormal`); when given, corrected
+   * abnormal reports are listed from it instead of from `log`.
+   */
+  lastAbnormal?: ReadonlyMap<string, Report>;
 }
 
 /** A school's report in force (an abnormal one, or one entered by a leader). */
@@ -136,13 +141,14 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
     map.set(school, entry);
   };
 
-  for (const { period, reports, exemptions, log } of periods) {
+  for (const { period, reports, exemptions, log, lastAbnormal } of periods) {
     // Abnormal reports are shown whatever the school's standing: the leaders must see them.
     for (const school of roster.schools) {
       const report = reports.get(school.code);
       if (isAbnormal(report)) tally.abnormal.push({ school, report: report! });
     }
-    if (log) tally.resolved.push(...findResolved(roster.schools, reports, log));
+    const abnormalBySchool = lastAbnormal ?? (log && indexLastAbnormal(log));
+    if (abnormalBySchool) tally.resolved.push(...findResolved(roster.schools, reports, abnormalBySchool));
 
     if (!period.required) {
       tally.notRequired += roster.schools.length;
@@ -208,21 +214,26 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
   return tally;
 }
 
+/** Each school's last abnormal report in the log. */
+function indexLastAbnormal(log: readonly ReportEvent[]): Map<string, Report> {
+  const last = new Map<string, Report>();
+  for (const event of log) {
+    if (isAbnormal(event.report)) last.set(event.school, event.report!);
+  }
+  return last;
+}
+
 /** Schools whose report in force is 无异常 but that reported an abnormal earlier in the period. */
 function findResolved(
   schools: readonly School[],
   reports: ReadonlyMap<string, Report>,
-  log: readonly ReportEvent[],
+  lastAbnormal: ReadonlyMap<string, Report>,
 ): ResolvedEntry[] {
   const resolved: ResolvedEntry[] = [];
   for (const school of schools) {
     const report = reports.get(school.code);
     if (report?.value.task !== "safety" || isAbnormal(report)) continue;
-    let abnormal: Report | undefined;
-    for (const event of log) {
-      if (event.school !== school.code) continue;
-      if (isAbnormal(event.report)) abnormal = event.report;
-    }
+    const abnormal = lastAbnormal.get(school.code);
     if (abnormal) resolved.push({ school, abnormal, report });
   }
   return resolved;

@@ -14,6 +14,11 @@ export function createKeys(prefix = "pa") {
     periodLog: (task: TaskId, period: string) => ns(`${task}:${period}`, "log"),
     /** Set of msgids already recorded in this task and period (idempotent recording). */
     periodMsgids: (task: TaskId, period: string) => ns(`${task}:${period}`, "msgids"),
+    /**
+     * Hash school code → the school's latest abnormal safety report (JSON) in one task and
+     * period, kept beside the audit log so that 汇总 finds corrected reports without reading it.
+     */
+    periodAbnormal: (task: TaskId, period: string) => ns(`${task}:${period}`, "abnormal"),
     /** The reply sent for a callback msgid, so a repeated callback gets the same answer. */
     callbackReply: (msgid: string) => ns(`msg:${msgid}`, "reply"),
     /** List: the school's recent events, newest first (for 历史). */

@@ -5,8 +5,9 @@ import type { Report, ReportEvent } from "./report.js";
 
 /**
  * Appends the audit event and updates the current state in one step, idempotent per msgid:
- * a callback that is delivered twice records once. All three keys share the period's hash tag.
- * KEYS: state, log, msgids. ARGV: school, msgid, report JSON ('' to withdraw), event JSON, ttl.
+ * a callback that is delivered twice records once. All four keys share the period's hash tag.
+ * KEYS: state, log, msgids, abnormal. ARGV: school, msgid, report JSON ('' to withdraw), event
+ * JSON, ttl, '1' when the report is an abnormal one (it is then also kept in the abnormal hash).
  */
 const RECORD = `
 if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then
@@ -24,6 +25,10 @@ if ARGV[3] == '' then
 else
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
   outcome = previous == '' and 'report' or 'replace'
+  if ARGV[6] == '1' then
+    redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+    redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
+  end
 end
 redis.call('XADD', KEYS[2], '*', 'type', outcome, 'event', ARGV[4], 'previous', previous)
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
@@ -55,6 +60,8 @@ export interface ReportStore {
   list(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** The audit log of a task and period, oldest first. */
   log(task: TaskId, period: string): Promise<ReportEvent[]>;
+  /** Each school's latest abnormal report of a task and period (safety), by school code. */
+  abnormal(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** A school's latest events, newest first. */
   history(school: string, limit?: number): Promise<ReportEvent[]>;
 }
@@ -63,7 +70,7 @@ type RecordScript = (...args: string[]) => Promise<[string, string]>;
 
 export function createReportStore({ redis, keys }: { redis: Redis | Cluster; keys: Keys }): ReportStore {
   // defineCommand sends EVALSHA and falls back to EVAL once per connection.
-  redis.defineCommand("pinganRecord", { numberOfKeys: 3, lua: RECORD });
+  redis.defineCommand("pinganRecord", { numberOfKeys: 4, lua: RECORD });
   const recordScript = (redis as unknown as { pinganRecord: RecordScript }).pinganRecord.bind(redis);
   const record = async (
     task: TaskId,
@@ -73,15 +80,19 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
     reportJson: string,
     event: Omit<ReportEvent, "type" | "previous">,
   ) => {
+    const report = (event as { report?: Report }).report;
+    const abnormal = report?.value.task === "safety" && report.value.status === "abnormal";
     const [outcome, previous] = await recordScript(
       keys.periodState(task, period),
       keys.periodLog(task, period),
       keys.periodMsgids(task, period),
+      keys.periodAbnormal(task, period),
       school,
       msgid,
       reportJson,
       JSON.stringify(event),
       String(TTL.periodSeconds),
+      abnormal ? "1" : "0",
     );
     const prev = previous ? (JSON.parse(previous) as Report) : undefined;
     if (outcome === "report" || outcome === "replace" || outcome === "withdraw") {
@@ -150,6 +161,11 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
     async log(task, period) {
       const entries = await redis.xrange(keys.periodLog(task, period), "-", "+");
       return entries.map(([, fields]) => toEvent(fields));
+    },
+
+    async abnormal(task, period) {
+      const all = await redis.hgetall(keys.periodAbnormal(task, period));
+      return new Map(Object.entries(all).map(([school, json]) => [school, JSON.parse(json) as Report]));
     },
 
     async history(school, limit = 30) {

@@ -50,3 +50,25 @@ it("puts an event back into 历史 when the retried callback finds it recorded b
   expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
   expect(await store.history("CG001")).toHaveLength(1);
 });
+
+it("keeps each school's latest abnormal report of the period apart, so 汇总 need not read the log", async () => {
+  const keys = createKeys("t3");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  const abnormal = (msgid: string, description: string): Report => ({
+    ...report(msgid, 0),
+    value: { task: "safety", status: "abnormal", description },
+    raw: `异常 ${description}`,
+  });
+  await store.put(report("m1", 2000));
+  expect(await store.abnormal("safety", "2026-11-24")).toEqual(new Map());
+  await store.put(abnormal("m2", "厨房燃气泄漏"));
+  await store.put(abnormal("m3", "厨房燃气泄漏，已疏散"));
+  await store.put(report("m4", 2000));
+  expect((await store.put(abnormal("m2", "厨房燃气泄漏"))).outcome).toBe("duplicate");
+  const last = await store.abnormal("safety", "2026-11-24");
+  expect([...last.keys()]).toEqual(["CG001"]);
+  expect(last.get("CG001")?.msgid).toBe("m3");
+  expect(await client.ttl(keys.periodAbnormal("safety", "2026-11-24"))).toBeGreaterThan(399 * 24 * 3600);
+  expect(await store.get("safety", "2026-11-24", "CG001")).toMatchObject({ msgid: "m4" });
+});

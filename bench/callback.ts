@@ -1,0 +1,335 @@
+/**
+ * Benchmark 1 (issue 6): the callback path, beside two baselines measured in the same run.
+ *
+ *   npm run bench:callback [-- --duration 15 --warmup 3 --connections 16 --rate 1000 --schools 2000]
+ *   npm run bench:callback -- --only always --profile /tmp/prof   (CPU profile of the service;
+ *     then npx tsx bench/support/summarize-profile.ts /tmp/prof/full-always/<largest file>)
+ *
+ * Servers, each in its own process on its own port, one after the other:
+ *   bare   a Koa app answering a fixed body (the size of a real sealed reply)
+ *   floor  a Koa app that verifies, decrypts and seals a fixed stream reply (src/wecom/crypto.ts)
+ *   full   the whole service (startService: web + workers, embedded redis-server with AOF
+ *          fsync always, the product's default), answering distinct check-in callbacks
+ *   full (everysec)  the same with `appendfsync everysec`, for context
+ * The load generator runs in another process and sends pre-generated, correctly signed and
+ * encrypted callbacks (distinct msgids, principals of the roster). Each server gets a warm-up,
+ * an unlimited autocannon run (throughput), an autocannon run at `overallRate` (which sends in
+ * bursts at the start of each second) and an open-loop run with Poisson arrivals at the same
+ * mean rate (latency as independent senders would see it).
+ * Also prints the service's RSS before, during and after the load (benchmark 4's second part),
+ * and checks that every answered check-in was recorded.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { createKeys } from "../src/redis/keys.js";
+import { createWecomSimulator } from "../src/simulator/wecom-simulator.js";
+import type { LoadPlan, LoadResult, LoadRun } from "./support/callback-load.js";
+import type { ServerPlan, ServerStats } from "./support/callback-server.js";
+import { spawnChild } from "./support/spawn-child.js";
+import { describeMachine, fmt, printTable, readCpuSeconds, readRssMiB, verdict } from "./support/stats.js";
+import { BENCH_AES_KEY, BENCH_TOKEN, writeBenchFixture } from "./support/write-fixture.js";
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "15" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "16" },
+    "rate-connections": { type: "string", default: "32" },
+    "poisson-sockets": { type: "string", default: "64" },
+    rate: { type: "string", default: "1000" },
+    schools: { type: "string", default: "2000" },
+    /** Run only these servers (comma-separated: bare, floor, always, everysec); the ratios need all four. */
+    only: { type: "string", default: "always,everysec,floor,bare" },
+    /** Write a V8 CPU profile of each server process into this directory. */
+    profile: { type: "string" },
+  },
+});
+const duration = Number(args.duration);
+const rate = Number(args.rate);
+const connections = Number(args.connections);
+const rateConnections = Number(args["rate-connections"]);
+
+/** A Monday in term before the safety deadline: every check-in is a fresh or replaced report. */
+const NOW = "2026-11-23T08:30:00+08:00";
+const PERIOD = "2026-11-23";
+
+type ServerMessage = { type: "listening"; port: number; pid: number; redisUrl?: string } | ServerStats;
+type LoadMessage =
+  | { type: "ready"; pool: number; generateMs: number }
+  | { type: "start"; name: string }
+  | { type: "done"; name: string; result: LoadResult };
+
+type RunName = "max" | "fixed" | "poisson";
+const RUN_NAMES: readonly RunName[] = ["max", "fixed", "poisson"];
+const RUN_LABEL: Record<RunName, string> = { max: "unlimited", fixed: `${rate}/s autocannon`, poisson: `${rate}/s Poisson` };
+
+/** Share of one core each process used during a run (1 = one full core). */
+interface CpuShare {
+  server: number;
+  redis: number;
+  loader: number;
+}
+
+interface Measured {
+  label: string;
+  max: LoadResult;
+  fixed: LoadResult;
+  poisson: LoadResult;
+  cpu: Record<RunName, CpuShare>;
+  loop: Record<RunName, ServerStats>;
+  /** AOF rewrites (fork + a child that rewrites the whole dataset) that ran during each run. */
+  rewrites: Record<RunName, number>;
+  rss?: { before: number; peak: number; after: number; redisBefore: number; redisPeak: number; redisAfter: number };
+  recorded?: { events: number; replies: number; answered: number; duplicates: number };
+  /** redis-server's INFO persistence after the runs: AOF rewrites (a fork and a second process) and delayed fsyncs. */
+  persistence?: { aofRewrites: number; lastForkMs: number; aofDelayedFsync: number; aofMiB: number };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "pingan-bench-callback-"));
+const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: 10 });
+const senders = fixture.schools.map((s) => s.reporter);
+const pupils = fixture.schools.map((s) => s.pupils);
+
+console.log(`# bench:callback — ${describeMachine()}`);
+console.log(
+  `roster ${fixture.schools.length} schools; ${duration} s per run after ${args.warmup} s warm-up; ` +
+    `throughput with ${connections} connections; ${rate} req/s offered by autocannon over ${rateConnections} connections ` +
+    `and as Poisson arrivals over up to ${args["poisson-sockets"]} sockets; the load generator runs in its own process`,
+);
+
+let replyMarkdown = "";
+
+async function measure(label: string, plan: ServerPlan): Promise<Measured> {
+  const server = spawnChild<ServerMessage>("callback-server", {
+    ...(args.profile && { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(args.profile, `${plan.kind}${plan.appendfsync ? `-${plan.appendfsync}` : ""}`)}`] }),
+  });
+  server.send(plan);
+  const { port, pid, redisUrl } = await server.next((m): m is Extract<ServerMessage, { type: "listening" }> => m.type === "listening", 60_000);
+  const url = `http://127.0.0.1:${port}`;
+  let redis: Redis | undefined;
+  let redisPid: number | undefined;
+  if (redisUrl) {
+    redis = new Redis(redisUrl);
+    redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
+    // One real check-in through the simulator: proves the path works and gives the baselines a reply of real size.
+    const sim = createWecomSimulator({ baseUrl: url, token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY });
+    const reply = await sim.say({ from: senders[senders.length - 1]!, text: "平安" });
+    if (!reply.markdown?.includes("已登记")) throw new Error(`smoke check-in failed: ${reply.status} ${reply.raw}`);
+    replyMarkdown ||= reply.markdown;
+  }
+  const serviceRss = () => readRssMiB(pid) ?? 0;
+  const redisRss = () => (redisPid ? (readRssMiB(redisPid) ?? 0) : 0);
+  const rss = { before: serviceRss(), peak: 0, after: 0, redisBefore: redisRss(), redisPeak: 0, redisAfter: 0 };
+  const sampler = setInterval(() => {
+    rss.peak = Math.max(rss.peak, serviceRss());
+    rss.redisPeak = Math.max(rss.redisPeak, redisRss());
+  }, 200);
+
+  const runs: LoadRun[] = [
+    { name: "warmup", connections, duration: Number(args.warmup) },
+    { name: "max", connections, duration },
+    { name: "fixed", connections: rateConnections, duration, overallRate: rate },
+    { name: "poisson", mode: "poisson", connections: Number(args["poisson-sockets"]), duration, overallRate: rate },
+  ];
+  // Enough distinct callbacks for the full service's runs; the baselines may re-send (they keep no state).
+  const pool = plan.kind === "full" ? Math.ceil((4000 * (Number(args.warmup) + duration) + 2 * rate * duration) * 1.1) : 20_000;
+  const load = spawnChild<LoadMessage>("callback-load", { stdout: true });
+  const loadPlan: LoadPlan = { url, path: "/wecom/callback", token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, botName: "平安助手", senders, pupils, pool, runs };
+  load.send(loadPlan);
+  const ready = await load.next((m): m is Extract<LoadMessage, { type: "ready" }> => m.type === "ready");
+  console.log(`${label}: ${ready.pool} callbacks pre-generated in ${ready.generateMs} ms; running…`);
+  const results: Record<string, LoadResult> = {};
+  const cpu: Record<string, CpuShare> = {};
+  const loop: Record<string, ServerStats> = {};
+  const rewrites: Record<string, number> = {};
+  // Counts rewrites started or running: one in progress at a run's end counts for that run.
+  const rewriteCount = async () => {
+    if (!redis) return 0;
+    const info = await redis.info("persistence");
+    return Number(/aof_rewrites:(\d+)/.exec(info)?.[1] ?? 0) + Number(/aof_rewrite_in_progress:(\d+)/.exec(info)?.[1] ?? 0);
+  };
+  const cpuNow = () => ({ server: readCpuSeconds(pid), redis: redisPid ? readCpuSeconds(redisPid) : 0, loader: readCpuSeconds(load.proc.pid!), at: Date.now() });
+  for (const run of runs) {
+    await load.next((m): m is Extract<LoadMessage, { type: "start" }> => m.type === "start" && m.name === run.name);
+    server.send({ type: "reset" });
+    const before = cpuNow();
+    const rewritesBefore = await rewriteCount();
+    const done = await load.next((m): m is Extract<LoadMessage, { type: "done" }> => m.type === "done" && m.name === run.name);
+    const after = cpuNow();
+    server.send({ type: "stats" });
+    loop[run.name] = await server.next((m): m is ServerStats => m.type === "stats");
+    rewrites[run.name] = (await rewriteCount()) - rewritesBefore;
+    const seconds = (after.at - before.at) / 1000;
+    cpu[run.name] = {
+      server: (after.server - before.server) / seconds,
+      redis: (after.redis - before.redis) / seconds,
+      loader: (after.loader - before.loader) / seconds,
+    };
+    results[run.name] = done.result;
+  }
+  await load.exited;
+  clearInterval(sampler);
+  await new Promise((done) => setTimeout(done, 2000));
+  rss.after = serviceRss();
+  rss.redisAfter = redisRss();
+
+  let recorded: Measured["recorded"];
+  let persistence: Measured["persistence"];
+  if (redis) {
+    const keys = createKeys();
+    const events = await redis.xlen(keys.periodLog("safety", PERIOD));
+    let replies = 0;
+    let cursor = "0";
+    do {
+      const [nextCursor, found] = await redis.scan(cursor, "MATCH", keys.callbackReply("*"), "COUNT", 5000);
+      cursor = nextCursor;
+      replies += found.length;
+    } while (cursor !== "0");
+    const answered = Object.values(results).reduce((sum, r) => sum + r.ok2xx, 0) + 1;
+    const duplicates = Object.values(results).reduce((sum, r) => sum + r.duplicates, 0);
+    recorded = { events, replies, answered, duplicates };
+    const info = (await redis.info("persistence")) + (await redis.info("stats"));
+    const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? Number.NaN);
+    persistence = {
+      aofRewrites: field("aof_rewrites"),
+      lastForkMs: field("latest_fork_usec") / 1000,
+      aofDelayedFsync: field("aof_delayed_fsync"),
+      aofMiB: field("aof_current_size") / 1024 / 1024,
+    };
+    redis.disconnect();
+  }
+  server.send({ type: "stop" });
+  await server.exited;
+  return {
+    label,
+    max: results.max!,
+    fixed: results.fixed!,
+    poisson: results.poisson!,
+    cpu: cpu as Record<RunName, CpuShare>,
+    loop: loop as Record<RunName, ServerStats>,
+    rewrites: rewrites as Record<RunName, number>,
+    ...(plan.kind === "full" && { rss }),
+    ...(recorded && { recorded }),
+    ...(persistence && { persistence }),
+  };
+}
+
+const base = { token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, replyMarkdown: "" };
+const fullPlan = (fsync: "always" | "everysec"): ServerPlan => ({
+  ...base,
+  kind: "full",
+  configPath: fixture.configPath,
+  dataDir: join(dir, `data-${fsync}`),
+  env: fixture.env,
+  now: NOW,
+  appendfsync: fsync,
+});
+
+type ServerKey = "always" | "everysec" | "floor" | "bare";
+const plans: Record<ServerKey, [string, () => ServerPlan]> = {
+  always: ["full (AOF fsync always)", () => fullPlan("always")],
+  everysec: ["full (AOF fsync everysec)", () => fullPlan("everysec")],
+  floor: ["floor (verify+decrypt+seal)", () => ({ ...base, kind: "floor", replyMarkdown })],
+  bare: ["bare Koa (fixed body)", () => ({ ...base, kind: "bare", replyMarkdown })],
+};
+
+try {
+  const wanted = args.only.split(",").map((k) => k.trim()) as ServerKey[];
+  const got: Partial<Record<ServerKey, Measured>> = {};
+  // The full service first: its first check-in gives the baselines a reply of real size.
+  for (const key of ["always", "everysec", "floor", "bare"] as const) {
+    if (!wanted.includes(key)) continue;
+    const [label, plan] = plans[key];
+    got[key] = await measure(label, plan());
+  }
+  const { bare, floor, always: full, everysec: fullEverysec } = got;
+  const all = [bare, floor, full, fullEverysec].filter((m): m is Measured => m !== undefined);
+  const fulls = [full, fullEverysec].filter((m): m is Measured => m !== undefined);
+
+  const row = (m: Measured, run: RunName) => {
+    const r = m[run];
+    return [
+      m.label,
+      RUN_LABEL[run],
+      fmt(r.requestsPerSecond, 0),
+      fmt(r.p50, 2),
+      fmt(r.p99, 2),
+      Number.isNaN(r.autocannonP99) ? "-" : String(r.autocannonP99),
+      fmt(r.max, 1),
+      `${r.non2xx}/${r.errors}/${r.timeouts}/${r.mismatches}`,
+    ];
+  };
+  console.log("\n## Throughput and latency (ms; p99 CO = autocannon's, 1 ms steps, corrected for coordinated omission)");
+  printTable(
+    ["server", "run", "req/s", "p50", "p99", "p99 CO", "max", "non-2xx/err/timeout/bad body"],
+    all.flatMap((m) => RUN_NAMES.map((run) => row(m, run))),
+  );
+  for (const m of fulls) {
+    console.log(`${m.label}, Poisson run, p99 (ms) of the requests due in each second: ${m.poisson.p99BySecond!.map((v) => fmt(v, 0)).join(" ")}`);
+  }
+
+  console.log("\n## Where the two cores went (share of one core; CPU µs per request)");
+  printTable(
+    ["server", "run", "server", "redis-server", "load generator", "server µs/req", "redis µs/req"],
+    all.flatMap((m) =>
+      RUN_NAMES.map((run) => {
+        const c = m.cpu[run];
+        const rps = m[run].requestsPerSecond;
+        return [m.label, RUN_LABEL[run], fmt(c.server, 2), fmt(c.redis, 2), fmt(c.loader, 2), fmt((c.server / rps) * 1e6, 0), fmt((c.redis / rps) * 1e6, 0)];
+      }),
+    ),
+  );
+
+  console.log("\n## What held the server's event loop (ms; loop delay is sampled every 5 ms and includes those 5 ms)");
+  printTable(
+    ["server", "run", "GC pauses", "GC total", "GC max", "loop delay p50", "p99", "max", "AOF rewrites"],
+    all.flatMap((m) =>
+      RUN_NAMES.map((run) => {
+        const l = m.loop[run];
+        return [m.label, RUN_LABEL[run], String(l.gcCount), fmt(l.gcMs, 0), fmt(l.gcMaxMs, 1), fmt(l.loopDelayP50, 1), fmt(l.loopDelayP99, 1), fmt(l.loopDelayMax, 1), m.rewrites[run] ? String(m.rewrites[run]) : "-"];
+      }),
+    ),
+  );
+
+  console.log("\n## Ratios and targets");
+  const rows: string[][] = [];
+  if (floor && bare) rows.push(["floor / bare (req/s)", fmt(floor.max.requestsPerSecond / bare.max.requestsPerSecond, 2), "(context)", ""]);
+  if (full && floor) {
+    const ratio = full.max.requestsPerSecond / floor.max.requestsPerSecond;
+    rows.push(["full / floor (req/s)", fmt(ratio, 2), "≥ 0.75", verdict(ratio, { atLeast: 0.75 })]);
+  }
+  if (fullEverysec && floor) rows.push(["full everysec / floor (req/s)", fmt(fullEverysec.max.requestsPerSecond / floor.max.requestsPerSecond, 2), "(context)", ""]);
+  for (const m of fulls) {
+    const target = m === full ? "< 20" : "(context)";
+    const judge = (value: number) => (m === full ? verdict(value, { atMost: 20 }) : "");
+    const bursty = Math.max(m.fixed.p99, m.fixed.autocannonP99);
+    rows.push([`${m.label}: p99 at ${rate} req/s, Poisson arrivals (ms)`, fmt(m.poisson.p99, 2), target, judge(m.poisson.p99)]);
+    rows.push([`${m.label}: p99 at ${rate} req/s, autocannon overallRate (ms)`, fmt(bursty, 2), target, judge(bursty)]);
+  }
+  printTable(["figure", "value", "target", "verdict"], rows);
+
+  if (fulls.length > 0) {
+    console.log("\n## Service memory (RSS, MiB) under the callback load");
+    printTable(
+      ["server", "service before", "peak during", "after (+2 s)", "redis-server before", "peak", "after"],
+      fulls.map((m) => [m.label, ...[m.rss!.before, m.rss!.peak, m.rss!.after, m.rss!.redisBefore, m.rss!.redisPeak, m.rss!.redisAfter].map((v) => fmt(v, 0))]),
+    );
+
+    console.log("\n## Nothing lost: every answered check-in was recorded");
+    for (const m of fulls) {
+      const r = m.recorded!;
+      const p = m.persistence!;
+      const ok = r.events >= r.answered - r.duplicates && r.replies >= r.answered - r.duplicates;
+      console.log(
+        `${m.label}: answered 200 ${r.answered} (incl. 1 smoke, ${r.duplicates} re-sent msgids), ` +
+          `audit events ${r.events}, stored replies ${r.replies} (in flight at a run's end may add a few) — ${ok ? "OK" : "LOST CHECK-INS"}; ` +
+          `AOF ${fmt(p.aofMiB, 0)} MiB, ${p.aofRewrites} AOF rewrite(s) (last fork ${fmt(p.lastForkMs, 1)} ms), ${p.aofDelayedFsync} delayed fsync(s)`,
+      );
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

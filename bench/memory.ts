@@ -1,0 +1,167 @@
+/**
+ * Benchmark 4 (issue 6), first part: Redis bytes per school per day of history.
+ *
+ *   npm run bench:memory [-- --schools 2000 --areas 20 --days 28]
+ *
+ * The whole service (startService, embedded redis-server with AOF fsync always) on a fictional
+ * roster. `--days` days of 平安日报 (and the weeks' 周学习) are seeded through the report store,
+ * then one more day is reported through HTTP by every school (the real callback path, which
+ * also keeps each reply for 3 days against WeCom's retries). Printed: INFO used_memory deltas
+ * per school per day, MEMORY USAGE of each kind of key, the AOF on disk per school per day
+ * (after a rewrite), and the projection over the 400 days a period is kept.
+ * The service's resident memory under load is printed by bench/callback.ts.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { addDays, toInstant } from "../src/calendar/local-time.js";
+import { createManualClock } from "../src/clock.js";
+import { TTL } from "../src/redis/keys.js";
+import { startService } from "../src/service.js";
+import { createWecomSimulator } from "../src/simulator/wecom-simulator.js";
+import type { TaskPeriod } from "../src/tasks/task-periods.js";
+import { seedPeriod } from "./support/seed-reports.js";
+import { describeMachine, fmt, printTable } from "./support/stats.js";
+import { BENCH_AES_KEY, BENCH_TOKEN, writeBenchFixture } from "./support/write-fixture.js";
+
+const { values: args } = parseArgs({
+  options: {
+    schools: { type: "string", default: "2000" },
+    areas: { type: "string", default: "20" },
+    days: { type: "string", default: "28" },
+  },
+});
+const days = Number(args.days);
+const ZONE = "Asia/Shanghai";
+/** The seeded days end the day before this one; this day is reported through HTTP. */
+const HTTP_DAY = "2026-11-30";
+
+const dir = mkdtempSync(join(tmpdir(), "pingan-bench-memory-"));
+const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: Number(args.areas) });
+console.log(`# bench:memory — ${describeMachine()}`);
+
+const clock = createManualClock(new Date(`${HTTP_DAY}T08:30:00+08:00`));
+const service = await startService({
+  env: { ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" },
+  log: pino({ level: process.env.BENCH_LOG ?? "silent" }),
+  clock,
+  schedules: false,
+});
+try {
+  const rt = service.runtime;
+  const { roster, periods, keys, redis } = rt;
+  const schools = roster.schools.length;
+  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1]);
+  const aofBytes = async () => Number(/aof_current_size:(\d+)/.exec(await redis.info("persistence"))?.[1]);
+  const usage = async (key: string) => Number((await redis.call("MEMORY", "USAGE", key, "SAMPLES", "0")) ?? 0);
+
+  const before = await usedMemory();
+  const first = addDays(HTTP_DAY, -days);
+  const seeded: TaskPeriod[] = [];
+  for (let i = 0; i < days; i += 1) {
+    const date = addDays(first, i);
+    for (const task of periods.tasks) {
+      const period = periods.at(task, toInstant(date, "12:00", ZONE));
+      if (period?.required && !seeded.some((p) => p.task === task && p.id === period.id)) seeded.push(period);
+    }
+  }
+  let reports = 0;
+  for (const period of seeded) reports += await seedPeriod(rt.store, roster.schools, period);
+  const afterSeed = await usedMemory();
+  const safetyDays = seeded.filter((p) => p.task === "safety");
+  const weeks = seeded.filter((p) => p.task !== "safety");
+  console.log(
+    `${schools} schools; seeded ${reports} reports through the store: ${safetyDays.length} days of 平安日报 (${safetyDays[0]?.id} … ${safetyDays.at(-1)?.id}) ` +
+      `and ${weeks.length} weekly periods (${weeks.map((p) => `${p.task} ${p.id}`).join(", ")})`,
+  );
+
+  // One day through HTTP: every school says 平安 (replies kept 3 days for WeCom's retries).
+  const sim = createWecomSimulator({ baseUrl: service.url!, token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, botName: rt.config.bot.name });
+  const httpBefore = await usedMemory();
+  let ok = 0;
+  for (let i = 0; i < roster.schools.length; i += 50) {
+    const replies = await Promise.all(roster.schools.slice(i, i + 50).map((school) => sim.say({ from: school.reporters[0]!, text: "平安" })));
+    ok += replies.filter((r) => r.markdown?.includes("已登记")).length;
+  }
+  const httpAfter = await usedMemory();
+  if (ok !== schools) throw new Error(`only ${ok} of ${schools} check-ins were recorded`);
+
+  // MEMORY USAGE of each kind of key, for one day (the last seeded) and one school.
+  const day = safetyDays.at(-1)!;
+  const week = weeks.at(-1);
+  const school = roster.schools[0]!.code;
+  let replyBytes = 0;
+  let replyKeys = 0;
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", keys.callbackReply("*"), "COUNT", 1000);
+    cursor = next;
+    for (const key of found.slice(0, 200 - Math.min(200, replyKeys))) replyBytes += await usage(key);
+    replyKeys += found.length;
+  } while (cursor !== "0");
+  const sampled = Math.min(200, replyKeys);
+  const perKey: [string, number, string][] = [
+    ["平安日报 day: report hash (state)", await usage(keys.periodState("safety", day.id)), "per day"],
+    ["平安日报 day: audit log (stream)", await usage(keys.periodLog("safety", day.id)), "per day"],
+    ["平安日报 day: msgid set", await usage(keys.periodMsgids("safety", day.id)), "per day"],
+    ["平安日报 day: abnormal reports (hash)", await usage(keys.periodAbnormal("safety", day.id)), "per day"],
+    ...(week
+      ? ([
+          [`${week.taskName} week: hash + log + msgids`, (await usage(keys.periodState(week.task, week.id))) + (await usage(keys.periodLog(week.task, week.id))) + (await usage(keys.periodMsgids(week.task, week.id))), "per week"],
+        ] as [string, number, string][])
+      : []),
+    ["one school's 历史 list (all its events)", await usage(keys.schoolHistory(school)), "per school"],
+    [`a callback reply (mean of ${sampled})`, sampled > 0 ? replyBytes / sampled : 0, "per check-in, 3 days"],
+  ];
+
+  const seededPerSchoolDay = (afterSeed - before) / (schools * days);
+  const httpPerSchool = (httpAfter - httpBefore) / schools;
+  const stateLogMsgids = perKey.slice(0, 4).reduce((sum, [, bytes]) => sum + bytes, 0);
+  console.log("\n## Redis memory (INFO used_memory deltas)");
+  printTable(
+    ["figure", "bytes", "per school per day"],
+    [
+      [`${days} days seeded through the store`, String(afterSeed - before), fmt(seededPerSchoolDay, 0)],
+      ["one day through HTTP (with callback replies)", String(httpAfter - httpBefore), fmt(httpPerSchool, 0)],
+    ],
+  );
+  console.log("\n## MEMORY USAGE by kind of key");
+  printTable(
+    ["key", "bytes", "counted", "per school"],
+    perKey.map(([name, bytes, unit]) => [name, fmt(bytes, 0), unit, unit.startsWith("per day") || unit.startsWith("per week") ? fmt(bytes / schools, 0) : "-"]),
+  );
+
+  // Disk: the AOF after a rewrite is the steady footprint of what is kept.
+  const aofGrown = await aofBytes();
+  await redis.bgrewriteaof();
+  for (let i = 0; i < 600 && /aof_rewrite_in_progress:1/.test(await redis.info("persistence")); i += 1) await new Promise((wake) => setTimeout(wake, 50));
+  await new Promise((wake) => setTimeout(wake, 200));
+  const aofRewritten = await aofBytes();
+  console.log(
+    `\nAOF on disk: ${fmt(aofGrown / 1048576, 1)} MiB as written, ${fmt(aofRewritten / 1048576, 1)} MiB after a rewrite ` +
+      `(${fmt(aofRewritten / (schools * (days + 1)), 0)} bytes per school per day)`,
+  );
+
+  // Steady state: periods are kept TTL.periodSeconds (400 days); 历史 lists are capped; replies live 3 days.
+  const keptDays = TTL.periodSeconds / 86400;
+  const perSchoolDay = stateLogMsgids / schools + (week ? perKey[4]![1] / schools / 7 : 0);
+  const history = perKey.find(([name]) => name.startsWith("one school"))![1] / (days + 1 + weeks.length);
+  const steady = (n: number) => n * (perSchoolDay * keptDays + history * Math.min(200, keptDays + keptDays / 7) + (perKey.at(-1)![1] * 3));
+  console.log("\n## Projection (used_memory, MiB) with 400 days kept, 历史 capped at 200 events a school, replies kept 3 days");
+  printTable(
+    ["schools", "periods (400 days)", "历史 lists", "replies (3 days)", "total"],
+    [schools, 20000].map((n) => [
+      String(n),
+      fmt((n * perSchoolDay * keptDays) / 1048576, 0),
+      fmt((n * history * Math.min(200, keptDays + keptDays / 7)) / 1048576, 0),
+      fmt((n * perKey.at(-1)![1] * 3) / 1048576, 0),
+      fmt(steady(n) / 1048576, 0),
+    ]),
+  );
+  console.log(`(per school per day in the period keys: ${fmt(perSchoolDay, 0)} bytes; one 历史 event: ${fmt(history, 0)} bytes)`);
+} finally {
+  await service.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,179 @@
+/**
+ * One server of bench/callback.ts, run as its own process (so its RSS and CPU are its own):
+ *
+ * - `bare`: a Koa app answering a fixed body of the size of a real sealed reply;
+ * - `floor`: a Koa app that reads the body, verifies the signature and timestamp, decrypts and
+ *   seals a fixed stream reply with src/wecom/crypto.ts: the work the protocol imposes;
+ * - `full`: the whole service (startService: web + workers, embedded redis-server with AOF
+ *   fsync always), logging JSON at info as `pingan start` does (to /dev/null here).
+ *
+ * Protocol (IPC): receives one `ServerPlan`; sends `{ type: "listening", port, pid, redisUrl? }`;
+ * on `{ type: "reset" }` starts counting GC pauses and event-loop delay afresh, on
+ * `{ type: "stats" }` sends `ServerStats` for the time since; on `{ type: "stop" }` stops and exits.
+ */
+import type { Server } from "node:http";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import Koa from "koa";
+import { createManualClock } from "../../src/clock.js";
+import { readRawBody } from "../../src/http/read-raw-body.js";
+import { createLogger } from "../../src/log.js";
+import { startService } from "../../src/service.js";
+import { createWecomCrypto } from "../../src/wecom/crypto.js";
+import { streamReply } from "../../src/wecom/inbound.js";
+
+export type ServerKind = "bare" | "floor" | "full";
+
+export interface ServerPlan {
+  kind: ServerKind;
+  token: string;
+  encodingAESKey: string;
+  /** A typical reply's markdown: what bare answers (sealed once) and floor seals each time. */
+  replyMarkdown: string;
+  /** full: the config, data dir, env and the service clock's fixed instant. */
+  configPath?: string;
+  dataDir?: string;
+  env?: Record<string, string>;
+  now?: string;
+  /** full: `everysec` switches the embedded Redis from the product's `always` after start. */
+  appendfsync?: "always" | "everysec";
+}
+
+const PATH = "/wecom/callback";
+
+/** What held the event loop since the last reset, in ms. */
+export interface ServerStats {
+  type: "stats";
+  gcCount: number;
+  gcMs: number;
+  gcMaxMs: number;
+  loopDelayP50: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+}
+
+function watchLoop() {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  let gc = { count: 0, ms: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.ms += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
+  return {
+    reset() {
+      delay.reset();
+      gc = { count: 0, ms: 0, maxMs: 0 };
+    },
+    stats(): ServerStats {
+      return {
+        type: "stats",
+        gcCount: gc.count,
+        gcMs: gc.ms,
+        gcMaxMs: gc.maxMs,
+        loopDelayP50: delay.percentile(50) / 1e6,
+        loopDelayP99: delay.percentile(99) / 1e6,
+        loopDelayMax: delay.max / 1e6,
+      };
+    },
+  };
+}
+
+function listen(app: Koa): Promise<Server> {
+  return new Promise((done) => {
+    const server = app.listen(0, "127.0.0.1", () => done(server));
+  });
+}
+
+async function startBare(plan: ServerPlan) {
+  const crypto = createWecomCrypto({ token: plan.token, encodingAESKey: plan.encodingAESKey });
+  const fixed = JSON.stringify(crypto.seal(streamReply(plan.replyMarkdown, "s-fixed"), "0123456789abcdef", Math.floor(Date.now() / 1000)));
+  const app = new Koa();
+  app.use(async function answerFixed(ctx) {
+    ctx.type = "text/plain";
+    ctx.body = fixed;
+  });
+  const server = await listen(app);
+  return { server, stop: async () => void (await close(server)) };
+}
+
+async function startFloor(plan: ServerPlan) {
+  const crypto = createWecomCrypto({ token: plan.token, encodingAESKey: plan.encodingAESKey });
+  const reply = streamReply(plan.replyMarkdown, "s-fixed");
+  const app = new Koa();
+  app.use(async function verifyOpenSeal(ctx) {
+    if (ctx.method !== "POST" || ctx.path !== PATH) ctx.throw(404);
+    const raw = await readRawBody(ctx.req, 64 * 1024);
+    const encrypted = (JSON.parse(raw) as { encrypt?: unknown }).encrypt;
+    const { msg_signature: signature, timestamp, nonce } = ctx.query;
+    if (!crypto.verify(signature, timestamp, nonce, encrypted)) ctx.throw(401);
+    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) ctx.throw(401);
+    crypto.open(encrypted as string);
+    ctx.type = "text/plain";
+    ctx.body = JSON.stringify(crypto.seal(reply, String(nonce), Math.floor(Date.now() / 1000)));
+  });
+  const server = await listen(app);
+  return { server, stop: async () => void (await close(server)) };
+}
+
+async function startFull(plan: ServerPlan) {
+  const service = await startService({
+    env: {
+      ...plan.env,
+      PINGAN_CONFIG: plan.configPath!,
+      PINGAN_DATA_DIR: plan.dataDir!,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      WECOM_API_BASE: "http://127.0.0.1:9",
+    },
+    log: createLogger({ level: "info" }),
+    clock: createManualClock(new Date(plan.now!)),
+    schedules: false,
+  });
+  if (plan.appendfsync === "everysec") await service.runtime.redis.config("SET", "appendfsync", "everysec");
+  return { port: service.port!, redisUrl: service.redisUrl, stop: () => service.stop() };
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeAllConnections();
+  });
+}
+
+process.once("message", (plan: ServerPlan) => {
+  (async () => {
+    let port: number;
+    let redisUrl: string | undefined;
+    let stop: () => Promise<void>;
+    if (plan.kind === "full") {
+      ({ port, redisUrl, stop } = await startFull(plan));
+    } else {
+      const started = plan.kind === "bare" ? await startBare(plan) : await startFloor(plan);
+      port = (started.server.address() as { port: number }).port;
+      stop = started.stop;
+    }
+    const shutdown = () =>
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    const loop = watchLoop();
+    process.on("message", (message: { type?: string }) => {
+      if (message.type === "stop") void shutdown();
+      if (message.type === "reset") loop.reset();
+      if (message.type === "stats") process.send!(loop.stats());
+    });
+    // The bench died: do not outlive it.
+    process.once("disconnect", () => void shutdown());
+    process.send!({ type: "listening", port, pid: process.pid, ...(redisUrl && { redisUrl }) });
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+});

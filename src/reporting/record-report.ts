@@ -46,12 +46,11 @@ export async function recordReport(
 
 /** The school's other required periods that have no report yet. */
 async function owedPeriods(ctx: CommandContext, school: School, except: TaskId) {
-  const owed: { period: TaskPeriod }[] = [];
-  for (const task of ctx.periods.tasks) {
-    if (task === except) continue;
-    const period = ctx.periods.at(task, ctx.now);
-    if (!period?.required) continue;
-    if (!(await ctx.store.get(task, period.id, school.code))) owed.push({ period });
-  }
-  return owed;
+  const periods = ctx.periods.tasks
+    .filter((task) => task !== except)
+    .map((task) => ctx.periods.at(task, ctx.now))
+    .filter((period): period is TaskPeriod => period?.required === true);
+  // Asked together, the look-ups share one round trip to Redis.
+  const reports = await Promise.all(periods.map((period) => ctx.store.get(period.task, period.id, school.code)));
+  return periods.filter((_, i) => !reports[i]).map((period) => ({ period }));
 }

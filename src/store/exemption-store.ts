@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
 import type { TaskId } from "../config/schema.js";
+import { readJsonHash, readJsonList } from "../redis/json-values.js";
 import { TTL, type Keys } from "../redis/keys.js";
 
 /** A school that owes no report for one task and period (免报). */
@@ -170,14 +171,8 @@ export function createExemptionStore({ redis, keys }: { redis: Redis | Cluster; 
       return changed ? { outcome: "revoke", removed: changed } : { outcome: "duplicate", removed: [] };
     },
 
-    async list(task, period) {
-      const all = await redis.hgetall(keys.exemptions(task, period));
-      return new Map(Object.entries(all).map(([school, json]) => [school, JSON.parse(json) as Exemption]));
-    },
+    list: (task, period) => readJsonHash<Exemption>(redis, keys.exemptions(task, period)),
 
-    async history(school, limit = 30) {
-      const entries = await redis.lrange(keys.schoolExemptions(school), 0, limit - 1);
-      return entries.map((json) => JSON.parse(json) as ExemptionEvent);
-    },
+    history: (school, limit = 30) => readJsonList<ExemptionEvent>(redis, keys.schoolExemptions(school), limit),
   };
 }

@@ -1,5 +1,6 @@
 import type { Redis, Cluster } from "ioredis";
 import type { TaskId } from "../config/schema.js";
+import { readJsonHash, readJsonList } from "../redis/json-values.js";
 import { TTL, type Keys } from "../redis/keys.js";
 import type { Report, ReportEvent } from "./report.js";
 
@@ -153,25 +154,16 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
       return json ? (JSON.parse(json) as Report) : undefined;
     },
 
-    async list(task, period) {
-      const all = await redis.hgetall(keys.periodState(task, period));
-      return new Map(Object.entries(all).map(([school, json]) => [school, JSON.parse(json) as Report]));
-    },
+    list: (task, period) => readJsonHash<Report>(redis, keys.periodState(task, period)),
 
     async log(task, period) {
       const entries = await redis.xrange(keys.periodLog(task, period), "-", "+");
       return entries.map(([, fields]) => toEvent(fields));
     },
 
-    async abnormal(task, period) {
-      const all = await redis.hgetall(keys.periodAbnormal(task, period));
-      return new Map(Object.entries(all).map(([school, json]) => [school, JSON.parse(json) as Report]));
-    },
+    abnormal: (task, period) => readJsonHash<Report>(redis, keys.periodAbnormal(task, period)),
 
-    async history(school, limit = 30) {
-      const entries = await redis.lrange(keys.schoolHistory(school), 0, limit - 1);
-      return entries.map((json) => JSON.parse(json) as ReportEvent);
-    },
+    history: (school, limit = 30) => readJsonList<ReportEvent>(redis, keys.schoolHistory(school), limit),
   };
 }
 

@@ -21,6 +21,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     ...server,
     client() {
       const client = new Redis(server.url, { maxRetriesPerRequest: null, lazyConnect: false });
+      // Tests kill this server on purpose; the client reconnects, and the noise helps no one.
+      client.on("error", () => {});
       clients.push(client);
       return client;
     },

@@ -26,7 +26,7 @@ export interface SummaryLine extends LedgerCounts {
 
 const h = ledgerText.headers;
 type Column = LedgerColumn<LedgerRow>;
-const col = (header: string, width: number, kind: ColumnKind, value: Column["value"]): Column => ({
+const col = <R = LedgerRow>(header: string, width: number, kind: ColumnKind, value: LedgerColumn<R>["value"]): LedgerColumn<R> => ({
   header,
   width,
   kind,
@@ -84,19 +84,19 @@ export function listTaskColumns(task: Pick<LedgerTask, "task" | "periods">): Col
 
 /** The columns of the summary sheet (汇总). */
 export const SUMMARY_COLUMNS: readonly LedgerColumn<SummaryLine>[] = [
-  { header: h.task, width: 12, kind: "text", value: (r) => r.taskName },
-  { header: h.schoolCode, width: 10, kind: "text", value: (r) => r.schoolCode },
-  { header: h.schoolName, width: 30, kind: "text", value: (r) => r.schoolName },
-  { header: h.area, width: 10, kind: "text", value: (r) => r.area },
-  { header: h.expectedCount, width: 9, kind: "int", value: (r) => r.expected },
-  { header: h.reportedCount, width: 7, kind: "int", value: (r) => r.reported },
-  { header: h.onTimeCount, width: 7, kind: "int", value: (r) => r.onTime },
-  { header: h.lateCount, width: 7, kind: "int", value: (r) => r.late },
-  { header: h.missingCount, width: 7, kind: "int", value: (r) => r.missing },
-  { header: h.exemptCount, width: 7, kind: "int", value: (r) => r.exempt },
-  { header: h.reportedRate, width: 9, kind: "percent", value: (r) => r.reportedRate },
-  { header: h.onTimeRate, width: 9, kind: "percent", value: (r) => r.onTimeRate },
-  { header: h.amountRate, width: 14, kind: "percent", value: (r) => r.amountRate },
+  col<SummaryLine>(h.task, 12, "text", (r) => r.taskName),
+  col<SummaryLine>(h.schoolCode, 10, "text", (r) => r.schoolCode),
+  col<SummaryLine>(h.schoolName, 30, "text", (r) => r.schoolName),
+  col<SummaryLine>(h.area, 10, "text", (r) => r.area),
+  col<SummaryLine>(h.expectedCount, 9, "int", (r) => r.expected),
+  col<SummaryLine>(h.reportedCount, 7, "int", (r) => r.reported),
+  col<SummaryLine>(h.onTimeCount, 7, "int", (r) => r.onTime),
+  col<SummaryLine>(h.lateCount, 7, "int", (r) => r.late),
+  col<SummaryLine>(h.missingCount, 7, "int", (r) => r.missing),
+  col<SummaryLine>(h.exemptCount, 7, "int", (r) => r.exempt),
+  col<SummaryLine>(h.reportedRate, 9, "percent", (r) => r.reportedRate),
+  col<SummaryLine>(h.onTimeRate, 9, "percent", (r) => r.onTimeRate),
+  col<SummaryLine>(h.amountRate, 14, "percent", (r) => r.amountRate),
 ];
 
 /**

@@ -9,6 +9,7 @@ import { readPushStatus } from "../../src/push/push-status.js";
 import { createKeys, type Keys } from "../../src/redis/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
+import { maxInWindow } from "../support/max-in-window.js";
 
 const PRINCIPALS_KEY = "principals-key-7d2e";
 const LEADERS_KEY = "leaders-key-91ab";
@@ -43,16 +44,6 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
-function maxInWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
 
 describe("push queue", () => {
   let redis: TestRedis;

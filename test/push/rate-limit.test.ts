@@ -5,18 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRateLimiter } from "../../src/push/rate-limit.js";
 import { createKeys } from "../../src/redis/keys.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
+import { maxInWindow } from "../support/max-in-window.js";
 
-/** The largest number of times that fall into any half-open window of `windowMs`. */
-function maxInWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
 
 async function redisNow(client: Redis): Promise<number> {
   const [seconds, micros] = await client.time();

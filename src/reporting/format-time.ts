@@ -1,4 +1,4 @@
-import { toWallClock } from "../calendar/local-time.js";
+import { getWeekday, toWallClock } from "../calendar/local-time.js";
 import type { TaskPeriod } from "../tasks/task-periods.js";
 
 const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
@@ -16,9 +16,8 @@ function parts(instant: Date, timeZone: string) {
 
 /** `11月23日（周一）` for a local date string `2026-11-23`. */
 export function formatDate(date: string): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
-  return `${m}月${d}日（${weekday}）`;
+  const [, m, d] = date.split("-").map(Number);
+  return `${m}月${d}日（${WEEKDAYS[getWeekday(date) % 7]}）`;
 }
 
 /** `11月23日 09:12` (with the weekday when `withWeekday`). */

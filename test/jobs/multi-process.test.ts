@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { toLocalTime } from "../../src/calendar/local-time.js";
 import { loadRoster } from "../../src/config/load-roster.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
 import { TEST_ENV } from "../support/harness.js";
@@ -13,8 +14,7 @@ const ZONE = "Asia/Shanghai";
 const MINUTE = 60_000;
 
 /** `HH:MM` in Shanghai of an instant. */
-const hhmm = (at: number) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+const hhmm = (at: number) => toLocalTime(new Date(at), ZONE);
 
 let redis: TestRedis;
 let webhook: FakeWebhook;

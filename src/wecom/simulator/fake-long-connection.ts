@@ -1,0 +1,428 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import WebSocket, { WebSocketServer } from "ws";
+
+/**
+ * Errcodes the fake answers with. 45009 and 93006 are the ones WeCom documents or client
+ * libraries agree on; 853000 is what WeCom was seen to answer to a wrong bot_id or secret
+ * (third-party report); 45002 is WeCom's general "content too large"; 40058 ("invalid
+ * parameter") stands for every other refusal, with the reason in errmsg.
+ */
+export const FAKE_ERRCODES = {
+  badCredentials: 853000,
+  rateLimited: 45009,
+  invalidChat: 93006,
+  contentTooLarge: 45002,
+  invalidRequest: 40058,
+} as const;
+
+/** Options of {@link startFakeLongConnection}. */
+export interface FakeLongConnectionOptions {
+  botId: string;
+  secret: string;
+  /** A free port by default. */
+  port?: number;
+  /** Replies and pushes together per conversation in any 60 s, 30 by default. */
+  perChatPerMinute?: number;
+  /** Per conversation in any hour, 1000 by default. */
+  perChatPerHour?: number;
+  /** Prefixed as `@<botName> ` to group texts, as WeCom does. */
+  botName?: string;
+  /** How long after enter_chat a welcome, and after a click a card update, is accepted; 5 000 ms. */
+  replyWindowMs?: number;
+  /** Epoch ms used for windows, limits and history; Date.now by default. */
+  now?: () => number;
+}
+
+/** One subscription the fake accepted; live while `closedAt` is undefined. */
+export interface FakeSubscription {
+  connection: number;
+  openedAt: number;
+  closedAt?: number;
+  /** kicked: a newer subscribe took over; closed: the socket closed; dropped: `dropAll()`; server_closed: `close()`. */
+  endedBy?: "kicked" | "closed" | "dropped" | "server_closed";
+}
+
+/** A frame the client sent, with the ack the fake gave (none while acks are stopped). */
+export interface FakeReceivedFrame {
+  connection: number;
+  cmd: string;
+  reqId: string;
+  body: unknown;
+  at: number;
+  ack?: { errcode: number; errmsg: string };
+}
+
+/** A user text to deliver; `chattype` is "group" when `chatid` is given, else "single". */
+export interface FakeTextInput {
+  userid: string;
+  text: string;
+  chatid?: string;
+  chattype?: "group" | "single";
+  msgid?: string;
+}
+
+/** A user event to deliver; `cardEvent` becomes `event.template_card_event`. */
+export interface FakeEventInput {
+  userid: string;
+  eventtype: "enter_chat" | "template_card_event";
+  chatid?: string;
+  cardEvent?: { card_type: string; event_key: string; task_id: string; selected_items?: unknown };
+  msgid?: string;
+}
+
+/** A running fake of WeCom's long-connection server. See {@link startFakeLongConnection}. */
+export interface FakeLongConnection {
+  /** ws://127.0.0.1:<port> */
+  readonly url: string;
+  /** Delivers an `aibot_msg_callback` to the live subscription; returns its req_id. Throws when none is live. */
+  sendText(input: FakeTextInput): string;
+  /** Delivers an `aibot_event_callback` to the live subscription; returns its req_id. Throws when none is live. */
+  sendEvent(input: FakeEventInput): string;
+  /** Replies (respond, welcome, update) sent on a callback's req_id, in order. */
+  responses(reqId: string): FakeReceivedFrame[];
+  /** Every `aibot_send_msg`, accepted or not. */
+  sent(): FakeReceivedFrame[];
+  /** Every `aibot_respond_update_msg`, accepted or not. */
+  updates(): FakeReceivedFrame[];
+  /** Every frame received, or those with `cmd`. */
+  received(cmd?: string): FakeReceivedFrame[];
+  /** Every subscription accepted, oldest first. */
+  subscriptions(): FakeSubscription[];
+  /** Open sockets, subscribed or not. */
+  connectionCount(): number;
+  /** Destroys every socket without a close frame, as a network failure would. */
+  dropAll(): void;
+  /** Refuses every following subscribe with `errcode` (and closes), or stops refusing with undefined. */
+  rejectSubscribes(errcode: number | undefined): void;
+  /** Half-alive: while true, frames are recorded but nothing is answered or acted on. */
+  stopAcks(stopped: boolean): void;
+  /** Polls `predicate` every 10 ms; rejects after `timeoutMs` (2 000). */
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Peer {
+  id: number;
+  ws: WebSocket;
+  subscription?: FakeSubscription;
+}
+
+interface Callback {
+  kind: "message" | "event";
+  eventtype?: string;
+  conversation: string;
+  at: number;
+}
+
+type Verdict = { errcode: number; errmsg: string };
+
+const OK: Verdict = { errcode: 0, errmsg: "ok" };
+const STREAM_MAX_BYTES = 20_480;
+const REPLY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const REPLY_CMDS = new Set(["aibot_respond_msg", "aibot_respond_welcome_msg", "aibot_respond_update_msg"]);
+
+function refuse(errcode: number, errmsg: string): Verdict {
+  return { errcode, errmsg };
+}
+
+function randomId(bytes: number): string {
+  return randomBytes(bytes).toString("hex");
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Starts a fake of WeCom's smart-bot long-connection server on 127.0.0.1 that keeps the
+ * rules of wecom-protocol.md ("Long connection"): credential check, one live subscription per
+ * bot (a newer one kicks the older with `disconnected_event`), acks by req_id, 30 messages a
+ * minute per conversation, pushes only to chats where a user spoke, 20480-byte streams, 5 s
+ * windows for welcomes and card updates. Tests drive users through `sendText`/`sendEvent` and
+ * break the network through `dropAll`, `rejectSubscribes` and `stopAcks`.
+ */
+export async function startFakeLongConnection(options: FakeLongConnectionOptions): Promise<FakeLongConnection> {
+  const now = options.now ?? Date.now;
+  const perMinute = options.perChatPerMinute ?? 30;
+  const perHour = options.perChatPerHour ?? 1000;
+  const botName = options.botName ?? "平安助手";
+  const replyWindowMs = options.replyWindowMs ?? 5_000;
+
+  const server = new WebSocketServer({ host: "127.0.0.1", port: options.port ?? 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const peers = new Set<Peer>();
+  const history: FakeSubscription[] = [];
+  const frames: FakeReceivedFrame[] = [];
+  const callbacks = new Map<string, Callback>();
+  const knownChats = new Set<string>();
+  const sentAt = new Map<string, number[]>();
+  const countedStreams = new Set<string>();
+  let live: Peer | undefined;
+  let nextPeerId = 1;
+  let subscribeRefusal: number | undefined;
+  let acksStopped = false;
+
+  function endSubscription(peer: Peer, endedBy: NonNullable<FakeSubscription["endedBy"]>): void {
+    const sub = peer.subscription;
+    if (sub && sub.closedAt === undefined) {
+      sub.closedAt = now();
+      sub.endedBy = endedBy;
+    }
+    if (live === peer) live = undefined;
+  }
+
+  function deliver(peer: Peer, cmd: string, body: unknown, reqId = randomId(16)): string {
+    peer.ws.send(JSON.stringify({ cmd, headers: { req_id: reqId }, body }));
+    return reqId;
+  }
+
+  function requireLive(): Peer {
+    if (!live || live.ws.readyState !== WebSocket.OPEN) {
+      throw new Error("fake long connection: no live subscription to deliver to");
+    }
+    return live;
+  }
+
+  function subscribe(peer: Peer, body: unknown): Verdict {
+    if (subscribeRefusal !== undefined) return refuse(subscribeRefusal, "subscribe refused (injected)");
+    if (field(body, "bot_id") !== options.botId || field(body, "secret") !== options.secret) {
+      return refuse(FAKE_ERRCODES.badCredentials, "invalid bot_id or secret");
+    }
+    if (live === peer) return OK;
+    const previous = live;
+    if (previous) {
+      // The old subscription ends before the new one starts: never two live at once.
+      endSubscription(previous, "kicked");
+      deliver(previous, "aibot_event_callback", {
+        msgid: randomId(12),
+        create_time: Math.floor(now() / 1000),
+        aibotid: options.botId,
+        msgtype: "event",
+        event: { eventtype: "disconnected_event" },
+      });
+      // close(), not terminate(): the event must be flushed before the close frame.
+      previous.ws.close(1000, "another connection subscribed");
+    }
+    peer.subscription = { connection: peer.id, openedAt: now() };
+    history.push(peer.subscription);
+    live = peer;
+    return OK;
+  }
+
+  function streamOf(body: unknown): { id?: string; content?: string } | undefined {
+    const msgtype = field(body, "msgtype");
+    if (msgtype !== "stream" && msgtype !== "stream_with_template_card") return undefined;
+    const stream = field(body, "stream");
+    const id = field(stream, "id");
+    const content = field(stream, "content");
+    return {
+      ...(typeof id === "string" ? { id } : {}),
+      ...(typeof content === "string" ? { content } : {}),
+    };
+  }
+
+  /** Size and rate rules for anything that puts a message in a conversation. */
+  function admit(conversation: string, body: unknown): Verdict {
+    const stream = streamOf(body);
+    if (stream?.content !== undefined && Buffer.byteLength(stream.content, "utf8") > STREAM_MAX_BYTES) {
+      return refuse(FAKE_ERRCODES.contentTooLarge, `stream content exceeds ${STREAM_MAX_BYTES} bytes`);
+    }
+    // Later frames of one stream update the same message; only its first counts.
+    const streamKey = stream?.id === undefined ? undefined : `${conversation}\u0000${stream.id}`;
+    if (streamKey !== undefined && countedStreams.has(streamKey)) return OK;
+    const t = now();
+    const times = (sentAt.get(conversation) ?? []).filter((at) => t - at < 3_600_000);
+    const lastMinute = times.filter((at) => t - at < 60_000).length;
+    if (lastMinute >= perMinute || times.length >= perHour) {
+      sentAt.set(conversation, times);
+      return refuse(FAKE_ERRCODES.rateLimited, "api freq out of limit");
+    }
+    times.push(t);
+    sentAt.set(conversation, times);
+    if (streamKey !== undefined) countedStreams.add(streamKey);
+    return OK;
+  }
+
+  function reply(cmd: string, reqId: string, body: unknown): Verdict {
+    const callback = callbacks.get(reqId);
+    if (!callback) return refuse(FAKE_ERRCODES.invalidRequest, `unknown req_id for ${cmd}`);
+    const age = now() - callback.at;
+    if (cmd === "aibot_respond_msg") {
+      if (age > REPLY_LIFETIME_MS) return refuse(FAKE_ERRCODES.invalidRequest, "reply window (24 h) closed");
+      return admit(callback.conversation, body);
+    }
+    if (cmd === "aibot_respond_welcome_msg") {
+      if (callback.eventtype !== "enter_chat") return refuse(FAKE_ERRCODES.invalidRequest, "welcome only answers enter_chat");
+      if (age > replyWindowMs) return refuse(FAKE_ERRCODES.invalidRequest, "welcome window closed");
+      return admit(callback.conversation, body);
+    }
+    if (callback.eventtype !== "template_card_event") {
+      return refuse(FAKE_ERRCODES.invalidRequest, "card update only answers template_card_event");
+    }
+    if (age > replyWindowMs) return refuse(FAKE_ERRCODES.invalidRequest, "card update window closed");
+    if (field(body, "response_type") !== "update_template_card" || typeof field(body, "template_card") !== "object") {
+      return refuse(FAKE_ERRCODES.invalidRequest, "card update needs response_type and template_card");
+    }
+    return OK;
+  }
+
+  function judge(peer: Peer, cmd: string, reqId: string, body: unknown): Verdict {
+    if (cmd === "aibot_subscribe") return subscribe(peer, body);
+    if (live !== peer) return refuse(FAKE_ERRCODES.invalidRequest, "not subscribed");
+    if (cmd === "ping") return OK;
+    if (REPLY_CMDS.has(cmd)) return reply(cmd, reqId, body);
+    if (cmd === "aibot_send_msg") {
+      const chatid = field(body, "chatid");
+      if (typeof chatid !== "string" || !knownChats.has(chatid)) return refuse(FAKE_ERRCODES.invalidChat, "invalid chatid");
+      return admit(chatid, body);
+    }
+    return refuse(FAKE_ERRCODES.invalidRequest, `unknown cmd ${cmd}`);
+  }
+
+  function onFrame(peer: Peer, text: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const cmd = field(parsed, "cmd");
+    const reqId = field(field(parsed, "headers"), "req_id");
+    if (typeof cmd !== "string" || typeof reqId !== "string") return;
+    const record: FakeReceivedFrame = { connection: peer.id, cmd, reqId, body: field(parsed, "body"), at: now() };
+    frames.push(record);
+    if (acksStopped) return;
+    const verdict = judge(peer, cmd, reqId, record.body);
+    record.ack = verdict;
+    if (peer.ws.readyState === WebSocket.OPEN) {
+      peer.ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode: verdict.errcode, errmsg: verdict.errmsg }));
+    }
+    if (cmd === "aibot_subscribe" && verdict.errcode !== 0) peer.ws.close(1008, verdict.errmsg);
+  }
+
+  server.on("connection", (ws) => {
+    const peer: Peer = { id: nextPeerId++, ws };
+    peers.add(peer);
+    ws.on("message", (data) => onFrame(peer, data.toString()));
+    ws.on("error", () => undefined);
+    ws.on("close", () => {
+      peers.delete(peer);
+      endSubscription(peer, "closed");
+    });
+  });
+
+  function conversationOf(chattype: "group" | "single", userid: string, chatid: string | undefined): string {
+    if (chattype === "single") return userid;
+    if (!chatid) throw new Error("fake long connection: a group callback needs a chatid");
+    return chatid;
+  }
+
+  function copy<T extends object>(items: T[]): T[] {
+    return items.map((item) => ({ ...item }));
+  }
+
+  return {
+    url: `ws://127.0.0.1:${port}`,
+
+    sendText({ userid, text, chatid, chattype = chatid ? "group" : "single", msgid = randomId(12) }) {
+      const peer = requireLive();
+      const conversation = conversationOf(chattype, userid, chatid);
+      const body = {
+        msgid,
+        aibotid: options.botId,
+        ...(chattype === "group" ? { chatid } : {}),
+        chattype,
+        from: { userid },
+        msgtype: "text",
+        text: { content: chattype === "group" ? `@${botName} ${text}` : text },
+      };
+      const reqId = deliver(peer, "aibot_msg_callback", body);
+      callbacks.set(reqId, { kind: "message", conversation, at: now() });
+      knownChats.add(conversation);
+      return reqId;
+    },
+
+    sendEvent({ userid, eventtype, chatid, cardEvent, msgid = randomId(12) }) {
+      const peer = requireLive();
+      const chattype = chatid ? "group" : "single";
+      const conversation = conversationOf(chattype, userid, chatid);
+      const body = {
+        msgid,
+        create_time: Math.floor(now() / 1000),
+        aibotid: options.botId,
+        ...(chatid ? { chatid } : {}),
+        chattype,
+        from: { userid },
+        msgtype: "event",
+        event: {
+          eventtype,
+          ...(eventtype === "template_card_event" ? { template_card_event: cardEvent ?? {} } : {}),
+        },
+      };
+      const reqId = deliver(peer, "aibot_event_callback", body);
+      callbacks.set(reqId, { kind: "event", eventtype, conversation, at: now() });
+      return reqId;
+    },
+
+    responses(reqId) {
+      return copy(frames.filter((f) => f.reqId === reqId && REPLY_CMDS.has(f.cmd)));
+    },
+
+    sent() {
+      return copy(frames.filter((f) => f.cmd === "aibot_send_msg"));
+    },
+
+    updates() {
+      return copy(frames.filter((f) => f.cmd === "aibot_respond_update_msg"));
+    },
+
+    received(cmd) {
+      return copy(cmd === undefined ? frames : frames.filter((f) => f.cmd === cmd));
+    },
+
+    subscriptions() {
+      return copy(history);
+    },
+
+    connectionCount() {
+      return peers.size;
+    },
+
+    dropAll() {
+      for (const peer of peers) {
+        endSubscription(peer, "dropped");
+        peer.ws.terminate();
+      }
+    },
+
+    rejectSubscribes(errcode) {
+      subscribeRefusal = errcode;
+    },
+
+    stopAcks(stopped) {
+      acksStopped = stopped;
+    },
+
+    async waitFor(predicate, timeoutMs = 2_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`fake long connection: condition not met within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+
+    async close() {
+      for (const peer of peers) {
+        endSubscription(peer, "server_closed");
+        peer.ws.terminate();
+      }
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}

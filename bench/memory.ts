@@ -3,7 +3,7 @@
  *
  *   npm run bench:memory [-- --schools 2000 --areas 20 --days 28]
  *
- * The whole service (startService, embedded redis-server with AOF fsync always) on a fictional
+ * The whole service (startSystem, embedded redis-server with AOF fsync always) on a fictional
  * roster. `--days` days of 平安日报 (and the weeks' 周学习) are seeded through the report store,
  * then one more day is reported through HTTP by every school (the real callback path, which
  * also keeps each reply for 3 days against WeCom's retries). Printed: INFO used_memory deltas
@@ -16,12 +16,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { addDays, toInstant } from "../src/calendar/local-time.js";
-import { createManualClock } from "../src/clock.js";
-import { TTL } from "../src/redis/keys.js";
-import { startService } from "../src/service.js";
-import { createWecomSimulator } from "../src/simulator/wecom-simulator.js";
-import type { TaskPeriod } from "../src/tasks/task-periods.js";
+import { addDays, toInstant } from "../src/time/local-time.js";
+import { createManualClock } from "../src/time/clock.js";
+import { TTL } from "../src/store/keys.js";
+import { readSettings } from "../src/main/settings.js";
+import { startSystem } from "../src/main/system.js";
+import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
+import type { TaskPeriod } from "../src/time/task-calendar.js";
 import { seedPeriod } from "./support/seed-reports.js";
 import { describeMachine, fmt, printTable } from "./support/stats.js";
 import { BENCH_AES_KEY, BENCH_TOKEN, writeBenchFixture } from "./support/write-fixture.js";
@@ -43,15 +44,14 @@ const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: N
 console.log(`# bench:memory — ${describeMachine()}`);
 
 const clock = createManualClock(new Date(`${HTTP_DAY}T08:30:00+08:00`));
-const service = await startService({
-  env: { ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" },
+const service = await startSystem(readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" }), {
   log: pino({ level: process.env.BENCH_LOG ?? "silent" }),
   clock,
   schedules: false,
 });
 try {
-  const rt = service.runtime;
-  const { roster, periods, keys, redis } = rt;
+  const rt = service;
+  const { roster, calendar: periods, keys, redis } = rt;
   const schools = roster.schools.length;
   const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1]);
   const aofBytes = async () => Number(/aof_current_size:(\d+)/.exec(await redis.info("persistence"))?.[1]);

@@ -3,7 +3,7 @@
  *
  *   npm run bench:reminders [-- --schools 2000 --areas 20 --window-ms 2000]
  *
- * The whole service (startService: web + workers, embedded redis-server) on a 2,000-school
+ * The whole service (startSystem: web + workers, embedded redis-server) on a 2,000-school
  * roster with nobody reported, one schools group holding every school. The 09:00 reminder of
  * 平安日报 is built (planReminders, as the scheduled job does) and its messages are counted
  * against the lower bound: the bytes of the whole reminder over WeCom's byte limit for a text
@@ -19,11 +19,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { createManualClock } from "../src/clock.js";
-import { planReminders } from "../src/leaders/build-reminders.js";
+import { createManualClock } from "../src/time/clock.js";
+import { planReminders } from "../src/features/reminders/build-reminders.js";
 import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../src/push/split-message.js";
-import { startService } from "../src/service.js";
-import { startFakeWebhook } from "../src/simulator/fake-webhook.js";
+import { readSettings } from "../src/main/settings.js";
+import { startSystem } from "../src/main/system.js";
+import { startFakeWebhook } from "../src/wecom/simulator/fake-webhook.js";
 import { describeMachine, fmt, printTable, verdict } from "./support/stats.js";
 import { writeBenchFixture } from "./support/write-fixture.js";
 
@@ -78,16 +79,15 @@ async function deliverAt(windowMs: number, run: number): Promise<Delivery> {
     limit: perWindow,
     windowMs,
   });
-  const service = await startService({
-    env: { ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, `data-${run}`), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: webhook.url },
+  const service = await startSystem(readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, `data-${run}`), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: webhook.url }), {
     log: pino({ level: process.env.BENCH_LOG ?? "silent" }),
     clock: createManualClock(new Date(NOW)),
     schedules: false,
     pushTuning: { rateLimit: { perWindow, windowMs }, retry: { attempts: 10, delayMs: 200 } },
   });
   try {
-    const rt = service.runtime;
-    const period = rt.periods.at("safety", new Date(NOW))!;
+    const rt = service;
+    const period = rt.calendar.at("safety", new Date(NOW))!;
     let started = performance.now();
     const plans = await planReminders(rt.jobDeps, { task: "safety", period, slot: "09:00" });
     const buildMs = performance.now() - started;

@@ -3,7 +3,7 @@
  *
  *   npm run bench:tally [-- --schools 20000 --areas 40 --runs 20]
  *
- * 20,000 fictional schools in 40 areas (4 leaders), the whole service (startService, embedded
+ * 20,000 fictional schools in 40 areas (4 leaders), the whole service (startSystem, embedded
  * redis-server with AOF fsync always), a week of reports (ISO week 2026-W48: seven days of 平安日报
  * and the week's 周学习) seeded through the report store, pipelined. The clock stands at Sunday
  * 2026-11-29 20:00, so `汇总` covers a day and `汇总 本周` the week. Timed, N runs each after
@@ -19,16 +19,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { toInstant } from "../src/calendar/local-time.js";
-import { createManualClock } from "../src/clock.js";
-import { buildTally } from "../src/leaders/build-tally.js";
-import { computeTally } from "../src/leaders/compute-summary.js";
-import { formatSummary } from "../src/leaders/format-summary.js";
-import { listTaskPeriods } from "../src/leaders/list-task-periods.js";
-import { loadPeriodInputs } from "../src/leaders/load-tally.js";
-import { startService } from "../src/service.js";
-import { createWecomSimulator } from "../src/simulator/wecom-simulator.js";
-import type { TaskPeriod } from "../src/tasks/task-periods.js";
+import { toInstant } from "../src/time/local-time.js";
+import { createManualClock } from "../src/time/clock.js";
+import { buildTally } from "../src/features/tallies/build-tally.js";
+import { computeTally } from "../src/features/leaders/compute-summary.js";
+import { formatSummary } from "../src/features/leaders/format-summary.js";
+import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
+import { readSettings } from "../src/main/settings.js";
+import { startSystem } from "../src/main/system.js";
+import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
+import type { TaskPeriod } from "../src/time/task-calendar.js";
 import { seedPeriod } from "./support/seed-reports.js";
 import { describeMachine, fmt, printTable, summarize, timeRuns, verdict, type Summary } from "./support/stats.js";
 import { BENCH_AES_KEY, BENCH_TOKEN, writeBenchFixture } from "./support/write-fixture.js";
@@ -53,20 +53,19 @@ const dir = mkdtempSync(join(tmpdir(), "pingan-bench-tally-"));
 const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: Number(args.areas), leaders: 4 });
 console.log(`# bench:tally — ${describeMachine()}`);
 
-const service = await startService({
-  env: { ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" },
+const service = await startSystem(readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" }), {
   log: pino({ level: process.env.BENCH_LOG ?? "silent" }),
   clock: createManualClock(new Date(NOW)),
   schedules: false,
 });
 try {
-  const rt = service.runtime;
-  const { roster, periods, keys } = rt;
+  const rt = service;
+  const { roster, calendar: periods, keys } = rt;
   const sim = createWecomSimulator({ baseUrl: service.url!, token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, botName: rt.config.bot.name });
   const leader = fixture.leaders[0]!;
 
   const dayPeriods = periods.tasks.flatMap((task) => periods.at(task, toInstant(TODAY, "12:00", ZONE)) ?? []);
-  const weekPeriods = periods.tasks.flatMap((task) => listTaskPeriods(periods, task, { start: MONDAY, end: TODAY }, ZONE));
+  const weekPeriods = periods.tasks.flatMap((task) => periods.list(task, MONDAY, TODAY));
   const seeded = weekPeriods.filter((p) => p.required);
   const seedStart = Date.now();
   let reports = 0;

@@ -1,13 +1,12 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError, UserError } from "../src/bot/errors.js";
-import { diffDays, toLocalDate } from "../src/calendar/local-time.js";
+import { ErrorCode, UsageError, UserError } from "../src/errors.js";
+import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
-import { listTaskPeriods } from "../src/leaders/list-task-periods.js";
-import { readDateSpan, type DateSpan } from "../src/leaders/read-date-span.js";
-import { readWord, skipSeparators } from "../src/leaders/read-words.js";
-import type { School } from "../src/roster.js";
-import { parseTaskWord } from "../src/tasks/task-words.js";
-import { leaderText } from "../src/text/leader-text.js";
+import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
+import { readWord, skipSeparators } from "../src/bot/words.js";
+import type { School } from "../src/config/roster.js";
+import { parseTaskWord } from "../src/bot/task-words.js";
+import { leaderText } from "../src/features/leaders/leader-text.js";
 
 /** The longest range one message may exempt. */
 const MAX_DAYS = 366;
@@ -38,7 +37,7 @@ export default defineCommand({
     const taskWord = readWord(folded, schoolWord.end);
     const task = taskWord && parseTaskWord(taskWord.word);
     if (!task) throw new UsageError(leaderText.exemptWhichTask(taskWord?.word));
-    if (!ctx.periods.tasks.includes(task)) throw new UserError("task_disabled", leaderText.taskOff(taskWord.word));
+    if (!ctx.calendar.tasks.includes(task)) throw new UserError(ErrorCode.TaskDisabled, leaderText.taskOff(taskWord.word));
     const dateAt = skipSeparators(folded, taskWord.end);
     const read = readDateSpan(folded.slice(dateAt), toLocalDate(ctx.now, ctx.config.timezone));
     if (!read) throw new UsageError(leaderText.exemptWhen);
@@ -51,8 +50,8 @@ export default defineCommand({
     return { revoke, school, task, span: read.span, ...(reason && !revoke && { reason }) };
   },
   async run({ revoke, school, task, span, reason }, ctx) {
-    const periods = listTaskPeriods(ctx.periods, task, span, ctx.config.timezone);
-    const taskName = ctx.periods.taskName(task);
+    const periods = ctx.calendar.list(task, span.start, span.end);
+    const taskName = ctx.calendar.taskName(task);
     const request = {
       school: school.code,
       task,

@@ -1,9 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
-import { toLocalDate } from "../src/calendar/local-time.js";
-import { createConfigExportLinks } from "../src/ledger/create-config-export-links.js";
-import { listLedgerPeriods } from "../src/ledger/list-ledger-periods.js";
-import { parseExportRange } from "../src/ledger/parse-export-range.js";
-import { ledgerText } from "../src/text/ledger-text.js";
+import { toLocalDate } from "../src/time/local-time.js";
+import { createConfigExportLinks } from "../src/features/ledger/create-config-export-links.js";
+import { listLedgerPeriods } from "../src/features/ledger/list-ledger-periods.js";
+import { parseExportRange } from "../src/features/ledger/parse-export-range.js";
+import { ledgerText } from "../src/features/ledger/ledger-text.js";
 
 export default defineCommand({
   id: "export",
@@ -18,12 +18,12 @@ export default defineCommand({
     const timeZone = ctx.config.timezone;
     const links = createConfigExportLinks(ctx.config, { now: () => ctx.now });
     const { url, expiresAt } = links.sign({ from, to, requestedBy: ctx.sender.userid });
-    const contents = ctx.periods.tasks.map((task) => {
-      const periods = listLedgerPeriods(ctx.periods, task, { from, to, timeZone, now: ctx.now });
+    const contents = ctx.calendar.tasks.map((task) => {
+      const periods = listLedgerPeriods(ctx.calendar, task, { from, to, timeZone, now: ctx.now });
       const required = periods.filter((p) => p.required).length;
       const why =
         periods.length === 0 ? "not_started" : periods.every((p) => p.reason === "not_in_season") ? "not_in_season" : "none";
-      return ledgerText.taskContents(ctx.periods.taskName(task), required, why);
+      return ledgerText.taskContents(ctx.calendar.taskName(task), required, why);
     });
     const reply = ledgerText.exportReply({
       url,

@@ -1,9 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/bot/errors.js";
-import { formatHistory } from "../src/leaders/format-history.js";
-import { readWord } from "../src/leaders/read-words.js";
-import type { School } from "../src/roster.js";
-import { leaderText } from "../src/text/leader-text.js";
+import { UsageError } from "../src/errors.js";
+import { formatHistory } from "../src/features/leaders/format-history.js";
+import { readWord } from "../src/bot/words.js";
+import type { School } from "../src/config/roster.js";
+import { leaderText } from "../src/features/leaders/leader-text.js";
 
 /** Entries shown; the stores keep more. */
 const SHOWN = 30;

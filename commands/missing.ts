@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
-import { formatMissing } from "../src/leaders/format-missing.js";
-import { loadTally } from "../src/leaders/load-tally.js";
-import { parseTaskList } from "../src/leaders/parse-task-list.js";
+import { formatMissing } from "../src/features/leaders/format-missing.js";
+import { loadTally } from "../src/features/leaders/load-tally.js";
+import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 import type { TaskId } from "../src/config/schema.js";
 
 export default defineCommand({
@@ -16,8 +16,8 @@ export default defineCommand({
   },
   async run({ tasks }, ctx) {
     const tallies = [];
-    for (const task of tasks ?? ctx.periods.tasks) {
-      const period = ctx.periods.at(task, ctx.now);
+    for (const task of tasks ?? ctx.calendar.tasks) {
+      const period = ctx.calendar.at(task, ctx.now);
       // Without a task named, only the tasks that are due now; a named one always answers.
       if (!period || (!tasks && !period.required)) continue;
       tallies.push(await loadTally(ctx, [period], ctx.now));

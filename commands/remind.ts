@@ -1,9 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
 import type { TaskId } from "../src/config/schema.js";
-import { planReminders } from "../src/leaders/build-reminders.js";
-import { loadTally } from "../src/leaders/load-tally.js";
-import { parseTaskList } from "../src/leaders/parse-task-list.js";
-import { leaderText } from "../src/text/leader-text.js";
+import { planReminders } from "../src/features/reminders/build-reminders.js";
+import { loadTally } from "../src/features/leaders/load-tally.js";
+import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
+import { leaderText } from "../src/features/leaders/leader-text.js";
 
 export default defineCommand({
   id: "remind",
@@ -17,8 +17,8 @@ export default defineCommand({
   },
   async run({ tasks }, ctx) {
     const lines: string[] = [];
-    for (const task of tasks ?? ctx.periods.tasks) {
-      const period = ctx.periods.at(task, ctx.now);
+    for (const task of tasks ?? ctx.calendar.tasks) {
+      const period = ctx.calendar.at(task, ctx.now);
       if (!period) continue;
       if (!period.required) {
         if (tasks) lines.push(leaderText.taskNotRequired(period.taskName, period.reason));

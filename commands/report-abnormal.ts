@@ -1,8 +1,8 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/bot/errors.js";
-import { recordReport } from "../src/reporting/record-report.js";
-import { resolveSchool } from "../src/reporting/resolve-school.js";
-import { reportText } from "../src/text/report-text.js";
+import { UsageError } from "../src/errors.js";
+import { recordReport } from "../src/features/check-in/record-report.js";
+import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { reportText } from "../src/features/check-in/report-text.js";
 
 export default defineCommand({
   id: "abnormal",

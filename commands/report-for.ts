@@ -1,9 +1,9 @@
 import { defineCommand, type CommandContext, type CommandSpec } from "../src/bot/command.js";
-import { createCommandRegistry } from "../src/bot/command-registry.js";
-import { UsageError } from "../src/bot/errors.js";
-import { readWord, skipSeparators } from "../src/leaders/read-words.js";
-import type { School } from "../src/roster.js";
-import { leaderText } from "../src/text/leader-text.js";
+import { createCommandRegistry } from "../src/bot/registry.js";
+import { UsageError } from "../src/errors.js";
+import { readWord, skipSeparators } from "../src/bot/words.js";
+import type { School } from "../src/config/roster.js";
+import { leaderText } from "../src/features/leaders/leader-text.js";
 import abnormal from "./report-abnormal.js";
 import drowning from "./report-drowning.js";
 import safety from "./report-safety.js";

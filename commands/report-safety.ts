@@ -1,9 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/bot/errors.js";
-import { createArgScanner } from "../src/reporting/arg-scanner.js";
-import { recordReport } from "../src/reporting/record-report.js";
-import { resolveSchool } from "../src/reporting/resolve-school.js";
-import { reportText } from "../src/text/report-text.js";
+import { UsageError } from "../src/errors.js";
+import { createArgScanner } from "../src/bot/arg-scanner.js";
+import { recordReport } from "../src/features/check-in/record-report.js";
+import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { reportText } from "../src/features/check-in/report-text.js";
 
 /**
  * Principals add words such as 今日全校师生平安; those are fine. Words that hint at an incident

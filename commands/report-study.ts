@@ -1,9 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/bot/errors.js";
-import { createArgScanner } from "../src/reporting/arg-scanner.js";
-import { recordReport } from "../src/reporting/record-report.js";
-import { resolveSchool } from "../src/reporting/resolve-school.js";
-import { reportText } from "../src/text/report-text.js";
+import { UsageError } from "../src/errors.js";
+import { createArgScanner } from "../src/bot/arg-scanner.js";
+import { recordReport } from "../src/features/check-in/record-report.js";
+import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { reportText } from "../src/features/check-in/report-text.js";
 
 /** An expected count more than this many times the roster's staff is taken for a typo. */
 const MAX_STAFF_FACTOR = 2;

@@ -1,9 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
 import { splitWords } from "../src/bot/normalize.js";
-import { UsageError } from "../src/bot/errors.js";
-import { resolveSchool } from "../src/reporting/resolve-school.js";
-import { reportText } from "../src/text/report-text.js";
-import type { School } from "../src/roster.js";
+import { UsageError } from "../src/errors.js";
+import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { reportText } from "../src/features/check-in/report-text.js";
+import type { School } from "../src/config/roster.js";
 
 export default defineCommand({
   id: "status",
@@ -23,8 +23,8 @@ export default defineCommand({
     const blocks: string[] = [];
     for (const school of schools) {
       const lines = [reportText.statusHeader(school)];
-      for (const task of ctx.periods.tasks) {
-        const period = ctx.periods.at(task, ctx.now);
+      for (const task of ctx.calendar.tasks) {
+        const period = ctx.calendar.at(task, ctx.now);
         if (!period) continue;
         const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
         lines.push(reportText.statusLine(period, report, ctx.config.timezone));

@@ -1,13 +1,12 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/bot/errors.js";
-import { toInstant, toLocalDate } from "../src/calendar/local-time.js";
-import { formatSummary } from "../src/leaders/format-summary.js";
-import { listTaskPeriods } from "../src/leaders/list-task-periods.js";
-import { loadTally } from "../src/leaders/load-tally.js";
-import { readDateSpan, type DateSpan } from "../src/leaders/read-date-span.js";
-import { formatDate } from "../src/reporting/format-time.js";
-import type { TaskPeriod } from "../src/tasks/task-periods.js";
-import { leaderText } from "../src/text/leader-text.js";
+import { UsageError } from "../src/errors.js";
+import { toInstant, toLocalDate } from "../src/time/local-time.js";
+import { formatSummary } from "../src/features/leaders/format-summary.js";
+import { loadTally } from "../src/features/leaders/load-tally.js";
+import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
+import { formatDate } from "../src/time/format-time.js";
+import type { TaskPeriod } from "../src/time/task-calendar.js";
+import { leaderText } from "../src/features/leaders/leader-text.js";
 
 export default defineCommand({
   id: "summary",
@@ -29,14 +28,8 @@ export default defineCommand({
   async run({ span }, ctx) {
     const zone = ctx.config.timezone;
     const tallies = [];
-    for (const task of ctx.periods.tasks) {
-      let periods: TaskPeriod[];
-      if (span.kind === "day") {
-        const period = ctx.periods.at(task, toInstant(span.start, "12:00", zone));
-        periods = period ? [period] : [];
-      } else {
-        periods = listTaskPeriods(ctx.periods, task, span, zone);
-      }
+    for (const task of ctx.calendar.tasks) {
+      const periods = ctx.calendar.list(task, span.start, span.end);
       if (periods.length > 0) tallies.push(await loadTally(ctx, periods, ctx.now));
     }
     const label =

@@ -1,11 +1,11 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/bot/errors.js";
+import { UsageError } from "../src/errors.js";
 import { splitWords } from "../src/bot/normalize.js";
-import { buildWithdrawalAlerts } from "../src/leaders/build-abnormal-alert.js";
-import { currentPeriod } from "../src/reporting/record-report.js";
-import { resolveSchool } from "../src/reporting/resolve-school.js";
-import { parseTaskWord } from "../src/tasks/task-words.js";
-import { reportText } from "../src/text/report-text.js";
+import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
+import { currentPeriod } from "../src/features/check-in/record-report.js";
+import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { parseTaskWord } from "../src/bot/task-words.js";
+import { reportText } from "../src/features/check-in/report-text.js";
 
 export default defineCommand({
   id: "withdraw",

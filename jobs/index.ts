@@ -1,5 +1,5 @@
 import type { ScheduleKind } from "../src/schedule/derive-schedules.js";
-import type { JobDeps, JobOutcome, JobRunOptions } from "../src/schedule/job-deps.js";
+import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { runLateNote } from "./late-note.js";
 import { runSlots } from "./run-slots.js";
 import { runWeeklyRollup } from "./weekly-rollup.js";

@@ -1,12 +1,12 @@
-import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/calendar/local-time.js";
+import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
-import type { PeriodInput } from "../src/leaders/compute-summary.js";
-import { loadPeriodInputs } from "../src/leaders/load-tally.js";
+import type { PeriodInput } from "../src/features/leaders/compute-summary.js";
+import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
 import type { Push } from "../src/push/push-queue.js";
-import type { JobDeps, JobOutcome, JobRunOptions } from "../src/schedule/job-deps.js";
-import { isWorkingTime } from "../src/schedule/working-hours.js";
-import { computeWeekly } from "../src/weekly/compute-weekly.js";
-import { formatWeekly } from "../src/weekly/format-weekly.js";
+import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
+import { isWorkingTime } from "../src/time/due.js";
+import { computeWeekly } from "../src/features/tallies/compute-weekly.js";
+import { formatWeekly } from "../src/features/tallies/format-weekly.js";
 
 /**
  * The weekly roll-up to the leaders: for the ISO week of `at`, the periods of every task from
@@ -24,12 +24,9 @@ export async function runWeeklyRollup(
   if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };
   const start = getWeekStart(week);
   const inputs = new Map<TaskId, PeriodInput[]>();
-  for (const task of deps.periods.tasks) {
+  for (const task of deps.calendar.tasks) {
     // A daily period counts once its deadline has passed; a weekly one is the week itself.
-    const periods = deps.periods.periods
-      .listPeriods(task, start, today)
-      .filter((p) => p.kind === "week" || p.deadline.getTime() <= at.getTime())
-      .map((p) => ({ ...p, taskName: deps.periods.taskName(task) }));
+    const periods = deps.calendar.list(task, start, today).filter((p) => p.kind === "week" || p.deadline.getTime() <= at.getTime());
     inputs.set(task, await loadPeriodInputs(deps, periods));
   }
   const rollup = computeWeekly(deps.roster, inputs);

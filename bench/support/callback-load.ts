@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 import autocannon from "autocannon";
-import { createWecomSimulator } from "../../src/simulator/wecom-simulator.js";
+import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { percentile } from "./stats.js";
 
 /**

@@ -4,7 +4,7 @@
  * - `bare`: a Koa app answering a fixed body of the size of a real sealed reply;
  * - `floor`: a Koa app that reads the body, verifies the signature and timestamp, decrypts and
  *   seals a fixed stream reply with src/wecom/crypto.ts: the work the protocol imposes;
- * - `full`: the whole service (startService: web + workers, embedded redis-server with AOF
+ * - `full`: the whole service (startSystem: web + workers, embedded redis-server with AOF
  *   fsync always), logging JSON at info as `pingan start` does (to /dev/null here).
  *
  * Protocol (IPC): receives one `ServerPlan`; sends `{ type: "listening", port, pid, redisUrl? }`;
@@ -14,12 +14,13 @@
 import type { Server } from "node:http";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import Koa from "koa";
-import { createManualClock } from "../../src/clock.js";
-import { readRawBody } from "../../src/http/read-raw-body.js";
-import { createLogger } from "../../src/log.js";
-import { startService } from "../../src/service.js";
+import { createManualClock } from "../../src/time/clock.js";
+import { readRawBody } from "../../src/wecom/read-raw-body.js";
+import { createLogger } from "../../src/ops/log.js";
+import { readSettings } from "../../src/main/settings.js";
+import { startSystem } from "../../src/main/system.js";
 import { createWecomCrypto } from "../../src/wecom/crypto.js";
-import { streamReply } from "../../src/wecom/inbound.js";
+import { streamReply } from "../../src/wecom/replies.js";
 
 export type ServerKind = "bare" | "floor" | "full";
 
@@ -119,20 +120,19 @@ async function startFloor(plan: ServerPlan) {
 }
 
 async function startFull(plan: ServerPlan) {
-  const service = await startService({
-    env: {
+  const service = await startSystem(readSettings({
       ...plan.env,
       PINGAN_CONFIG: plan.configPath!,
       PINGAN_DATA_DIR: plan.dataDir!,
       PORT: "0",
       HOST: "127.0.0.1",
       WECOM_API_BASE: "http://127.0.0.1:9",
-    },
+    }), {
     log: createLogger({ level: "info" }),
     clock: createManualClock(new Date(plan.now!)),
     schedules: false,
   });
-  if (plan.appendfsync === "everysec") await service.runtime.redis.config("SET", "appendfsync", "everysec");
+  if (plan.appendfsync === "everysec") await service.redis.config("SET", "appendfsync", "everysec");
   return { port: service.port!, redisUrl: service.redisUrl, stop: () => service.stop() };
 }
 

@@ -1,7 +1,7 @@
-import type { TaskPeriod } from "../../src/tasks/task-periods.js";
-import type { ReportStore } from "../../src/store/report-store.js";
+import type { TaskPeriod } from "../../src/time/task-calendar.js";
+import type { ReportStore } from "../../src/store/reports.js";
 import type { Report, ReportValue } from "../../src/store/report.js";
-import type { School } from "../../src/roster.js";
+import type { School } from "../../src/config/roster.js";
 
 /** How a seeded period's schools behave; shares of the roster, chosen deterministically. */
 export interface SeedMix {

@@ -1,10 +1,12 @@
 import type { Logger } from "pino";
+import type { TaskCalendar } from "../time/task-calendar.js";
+import type { CommandRegistry } from "./registry.js";
 import type { Config, TaskId } from "../config/schema.js";
-import type { Roster, School } from "../roster.js";
+import type { Roster, School } from "../config/roster.js";
 import type { Push } from "../push/push-queue.js";
-import type { ExemptionStore } from "../store/exemption-store.js";
-import type { ReportStore } from "../store/report-store.js";
-import type { TaskPeriods } from "../tasks/task-periods.js";
+import type { ExemptionStore } from "../store/exemptions.js";
+import type { ReportStore } from "../store/reports.js";
+
 
 /** The part of the push pipeline the web process uses: enqueue only. */
 export interface Pusher {
@@ -37,7 +39,9 @@ export interface CommandContext {
   store: ReportStore;
   /** Schools excused from a task for some periods (免报). */
   exemptions: ExemptionStore;
-  periods: TaskPeriods;
+  calendar: TaskCalendar;
+  /** Every command, for commands that hand part of a message to another (代报). */
+  commands: CommandRegistry;
   /**
    * Set while a leader or admin enters a report for `schools[0]` (代报): the report is marked
    * as entered on the school's behalf, by the sender.

@@ -1,3 +1,4 @@
+import { CodedError, ErrorCode } from "../errors.js";
 import { formatProblems } from "./format-problems.js";
 import { text } from "./messages.js";
 
@@ -29,14 +30,12 @@ export interface PathProblem {
  * The config or roster is invalid. Carries every problem found, sorted by file and line;
  * `message` is the whole report in Chinese, ready to print.
  */
-export class ConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
+export class ConfigError extends CodedError {
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {
     const sorted = sortProblems(problems);
-    super(`${text.problemsHeader(sorted.length)}\n${formatProblems(sorted)}`);
-    this.name = "ConfigError";
+    super(ErrorCode.ConfigInvalid, `${text.problemsHeader(sorted.length)}\n${formatProblems(sorted)}`);
     this.problems = Object.freeze(sorted);
   }
 

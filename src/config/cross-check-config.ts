@@ -1,12 +1,12 @@
-import type { Roster, School } from "../roster.js";
+import type { Roster, School } from "./roster.js";
 import type { KeyPath, PathProblem } from "./config-error.js";
 import { text } from "./messages.js";
 import { resolveGroupSchools } from "./resolve-group-schools.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
 import { TASK_IDS } from "./schema.js";
 import { suggestClosest } from "./suggest-closest.js";
+import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "../time/slots.js";
 
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 
 /**
@@ -183,35 +183,30 @@ function checkTask(
   }
 }
 
+const SCHEDULE_MESSAGES: Record<ScheduleProblem["kind"], (p: ScheduleProblem, s: ScheduleConfig) => [string, string?]> = {
+  weekly_needs_day: (p) => [text.weeklySlotNeedsDay(p.spec), text.weeklySlotHint],
+  daily_has_day: (p) => [text.dailySlotHasDay(p.spec), text.dailySlotHint],
+  reminder_not_before_deadline: (p, s) => [text.reminderNotBeforeDeadline(p.spec, s.deadline), text.reminderHint],
+  duplicate_reminder: (p) => [text.duplicateReminder(p.spec)],
+  tally_not_after_deadline: (p, s) => [text.tallyNotAfterDeadline(p.spec, s.deadline), text.tallyHint],
+};
+
 function checkSchedule(path: KeyPath, schedule: ScheduleConfig, hours: Hours | undefined, add: Add): void {
-  const weekly = schedule.period === "week";
-  const slots: { path: KeyPath; value: string }[] = [
-    { path: [...path, "deadline"], value: schedule.deadline },
-    ...schedule.reminders.map((value, index) => ({ path: [...path, "reminders", index], value })),
-    ...(schedule.tally ? [{ path: [...path, "tally"], value: schedule.tally }] : []),
-  ];
-  let consistent = true;
-  for (const slot of slots) {
-    const hasDay = parseSlot(slot.value).weekday !== undefined;
-    if (weekly && !hasDay) add(slot.path, text.weeklySlotNeedsDay(slot.value), text.weeklySlotHint);
-    if (!weekly && hasDay) add(slot.path, text.dailySlotHasDay(slot.value), text.dailySlotHint);
-    consistent &&= weekly === hasDay;
-  }
-  if (!consistent) return;
-  const deadline = slotOrder(schedule.deadline);
-  const seen = new Set<number>();
+  const problems = checkScheduleSlots(schedule);
+  const report = (p: ScheduleProblem) => {
+    const [message, hint] = SCHEDULE_MESSAGES[p.kind](p, schedule);
+    add([...path, p.slot, ...(p.index === undefined ? [] : [p.index])], message, hint);
+  };
+  const shapeOk = !problems.some((p) => p.kind === "weekly_needs_day" || p.kind === "daily_has_day");
+  // Each time's problems together, in the order the times are written.
+  problems.filter((p) => p.slot === "deadline").forEach(report);
   schedule.reminders.forEach((reminder, index) => {
-    const at = [...path, "reminders", index];
-    const order = slotOrder(reminder);
-    if (order >= deadline) add(at, text.reminderNotBeforeDeadline(reminder, schedule.deadline), text.reminderHint);
-    else if (seen.has(order)) add(at, text.duplicateReminder(reminder));
-    seen.add(order);
-    if (hours) checkPushTime(hours, at, reminder, add);
+    problems.filter((p) => p.slot === "reminders" && p.index === index).forEach(report);
+    if (hours && shapeOk) checkPushTime(hours, [...path, "reminders", index], reminder, add);
   });
   if (schedule.tally) {
-    const at = [...path, "tally"];
-    if (slotOrder(schedule.tally) <= deadline) add(at, text.tallyNotAfterDeadline(schedule.tally, schedule.deadline), text.tallyHint);
-    if (hours) checkPushTime(hours, at, schedule.tally, add);
+    problems.filter((p) => p.slot === "tally").forEach(report);
+    if (hours && shapeOk) checkPushTime(hours, [...path, "tally"], schedule.tally, add);
   }
 }
 
@@ -224,14 +219,14 @@ function checkWeekly(at: string, tasks: Partial<Config["tasks"]>, hours: Hours |
   for (const id of TASK_IDS) {
     const task = tasks[id];
     if (!task?.enabled || task.period !== "week" || parseSlot(task.deadline).weekday === undefined) continue;
-    if (slotOrder(at) < slotOrder(task.deadline)) {
+    if (slotMinutes(at) < slotMinutes(task.deadline)) {
       add(["weekly", "at"], text.weeklyBeforeDeadline(at, task.name, task.deadline), text.weeklyAtHint);
     }
   }
 }
 
 function checkPushTime({ start, end }: Hours, path: KeyPath, slot: string, add: Add): void {
-  const minutes = parseSlot(slot).minutes;
+  const minutes = slotTimeMinutes(slot);
   if (minutes < minutesOf(start) || minutes > minutesOf(end)) {
     add(path, text.outsideWorkingHours(slot, start, end), text.outsideWorkingHoursHint);
   }
@@ -260,24 +255,6 @@ function checkCoverage(groups: Groups, roster: Roster, add: Add, show: Show): vo
     const missingAreas = [...new Set(missing.map((school) => school.area))];
     add(["groups"], text.schoolsNotInAnyGroup(missing.map((school) => school.name)), text.schoolsNotInAnyGroupHint(missingAreas));
   }
-}
-
-interface Slot {
-  /** 1 = Monday … 7 = Sunday; undefined for a daily time. */
-  weekday?: number;
-  minutes: number;
-}
-
-function parseSlot(slot: string): Slot {
-  const [first, second] = slot.split(" ");
-  if (second === undefined) return { minutes: minutesOf(first!) };
-  return { weekday: WEEKDAYS.indexOf(first as (typeof WEEKDAYS)[number]) + 1, minutes: minutesOf(second) };
-}
-
-/** Position inside the period: minutes since Monday 00:00 for weekly slots, since midnight for daily ones. */
-function slotOrder(slot: string): number {
-  const { weekday, minutes } = parseSlot(slot);
-  return weekday === undefined ? minutes : (weekday - 1) * 1440 + minutes;
 }
 
 function minutesOf(clock: string): number {

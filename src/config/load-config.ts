@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
-import { createRoster, type Roster, type School } from "../roster.js";
+import { createRoster, type Roster, type School } from "./roster.js";
 import { crossCheckConfig } from "./cross-check-config.js";
 import { ConfigError, type ConfigProblem, type KeyPath, type PathProblem } from "./config-error.js";
 import { DEFAULT_ISSUE_MESSAGE, describeZodIssues } from "./describe-zod-issues.js";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { School } from "../roster.js";
+import type { School } from "./roster.js";
 import { ConfigError } from "./config-error.js";
 import { text } from "./messages.js";
 import { parseRoster } from "./parse-roster.js";

@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import type { School } from "../roster.js";
+import type { School } from "./roster.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { text } from "./messages.js";
 

@@ -1,4 +1,4 @@
-import type { Roster, School } from "../roster.js";
+import type { Roster, School } from "./roster.js";
 import type { GroupConfig } from "./schema.js";
 
 export interface GroupSchools {

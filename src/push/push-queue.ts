@@ -3,10 +3,10 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullm
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
-import { TTL, type Keys } from "../redis/keys.js";
+import { TTL, type Keys } from "../store/keys.js";
 import { recordPushResult, type PushResult } from "./push-status.js";
 import { createRateLimiter } from "./rate-limit.js";
-import { defineScript } from "./redis-script.js";
+import { defineScript } from "../store/scripts.js";
 import { splitMessage, type PushMessage, type WebhookBody } from "./split-message.js";
 import { sendWebhook } from "./webhook-client.js";
 

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from "ioredis";
-import type { Keys } from "../redis/keys.js";
+import type { Keys } from "../store/keys.js";
 
 /** The last webhook result of a group, for /healthz. */
 export interface PushResult {

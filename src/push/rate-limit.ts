@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
-import type { Keys } from "../redis/keys.js";
-import { defineScript } from "./redis-script.js";
+import type { Keys } from "../store/keys.js";
+import { defineScript } from "../store/scripts.js";
 
 export interface RateLimiterOptions {
   redis: Redis | Cluster;

@@ -1,18 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
 import { decrypt, encrypt, getSignature } from "@wecom/crypto";
+import { CodedError, ErrorCode } from "../errors.js";
 
 /** Why a WeCom crypto operation was refused. */
-export type WecomCryptoErrorCode = "bad_key" | "bad_ciphertext" | "bad_receiveid";
+export type WecomCryptoErrorCode = ErrorCode.WecomBadKey | ErrorCode.WecomBadCiphertext | ErrorCode.WecomBadReceiveid;
 
 /** A refused key, ciphertext or receiveid; `code` says which. */
-export class WecomCryptoError extends Error {
-  override readonly name = "WecomCryptoError";
-  constructor(
-    readonly code: WecomCryptoErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+export class WecomCryptoError extends CodedError {
+  declare readonly code: WecomCryptoErrorCode;
 }
 
 /** Secrets of one smart bot, as shown on its WeCom admin page. */
@@ -75,16 +70,16 @@ export function createWecomCrypto({ token, encodingAESKey }: WecomCryptoOptions)
       try {
         opened = decrypt(encodingAESKey, ciphertext);
       } catch (err) {
-        throw new WecomCryptoError("bad_ciphertext", `cannot decrypt: ${(err as Error).message}`);
+        throw new WecomCryptoError(ErrorCode.WecomBadCiphertext, `cannot decrypt: ${(err as Error).message}`);
       }
       // @wecom/crypto returns garbage instead of throwing on a wrong key or a bad pad or length:
       // only a well-formed plaintext encrypts back to the very same bytes (the IV is fixed).
       const again = encrypt(encodingAESKey, opened.message, opened.id, opened.random);
       if (!Buffer.from(again, "base64").equals(Buffer.from(ciphertext, "base64"))) {
-        throw new WecomCryptoError("bad_ciphertext", "ciphertext is not a well-formed WeCom message for this key");
+        throw new WecomCryptoError(ErrorCode.WecomBadCiphertext, "ciphertext is not a well-formed WeCom message for this key");
       }
       if (opened.id !== "") {
-        throw new WecomCryptoError("bad_receiveid", `receiveid must be "" for a smart bot, got ${JSON.stringify(opened.id)}`);
+        throw new WecomCryptoError(ErrorCode.WecomBadReceiveid, `receiveid must be "" for a smart bot, got ${JSON.stringify(opened.id)}`);
       }
       return opened.message;
     },
@@ -103,11 +98,11 @@ function checkKey(encodingAESKey: string): void {
   if (typeof encodingAESKey !== "string" || !AES_KEY.test(encodingAESKey)) {
     const length = typeof encodingAESKey === "string" ? encodingAESKey.length : 0;
     throw new WecomCryptoError(
-      "bad_key",
+      ErrorCode.WecomBadKey,
       `EncodingAESKey must be the 43 letters and digits shown on the bot's WeCom page (got ${length} characters)`,
     );
   }
   if (Buffer.from(`${encodingAESKey}=`, "base64").length !== 32) {
-    throw new WecomCryptoError("bad_key", "EncodingAESKey does not decode to a 32-byte AES key");
+    throw new WecomCryptoError(ErrorCode.WecomBadKey, "EncodingAESKey does not decode to a 32-byte AES key");
   }
 }

@@ -1,9 +1,12 @@
 import { z } from "zod";
+import type { BotEvent } from "../bot/events.js";
+import { CodedError, ErrorCode } from "../errors.js";
 
 /** A decrypted callback that is not valid JSON or lacks a required field. */
-export class WecomPayloadError extends Error {
-  override readonly name = "WecomPayloadError";
-  readonly code = "bad_payload" as const;
+export class WecomPayloadError extends CodedError {
+  constructor(message: string) {
+    super(ErrorCode.WecomPayload, message);
+  }
 }
 
 const chattype = z.enum(["single", "group"]);
@@ -58,10 +61,6 @@ const otherCallback = z.object({
   ...message,
   msgtype: z.string().min(1),
 });
-
-/** The decrypted JSON of a smart-bot callback, by msgtype. */
-export const inboundCallbackSchema = z.union([textCallback, mixedCallback, eventCallback, otherCallback]);
-export type InboundCallback = z.infer<typeof inboundCallbackSchema>;
 
 /** A user's text (a `text` message, or the text items of a `mixed` one joined by newlines). */
 export interface InboundText {
@@ -168,41 +167,28 @@ function omitUndefined<T extends Record<string, unknown>>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The passive answer to a user message: one finished stream. */
-export interface StreamReply {
-  msgtype: "stream";
-  stream: { id: string; finish: true; content: string };
-}
-
-/** The passive answer to `enter_chat` (plain text answers nothing else). */
-export interface TextReply {
-  msgtype: "text";
-  text: { content: string };
-}
-
-/** Stream content limit, in UTF-8 bytes [101031]. */
-export const STREAM_MAX_BYTES = 20480;
-const TRUNCATED = "\n…（内容过长，已截断）";
-
-/** A finished stream reply; markdown over 20480 UTF-8 bytes is cut on a line boundary, with a note. */
-export function streamReply(markdown: string, id: string): StreamReply {
-  return { msgtype: "stream", stream: { id, finish: true, content: truncateUtf8(markdown, STREAM_MAX_BYTES) } };
-}
-
-/** A plain-text reply, for `enter_chat` only. */
-export function textReply(content: string): TextReply {
-  return { msgtype: "text", text: { content } };
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  const bytes = Buffer.from(text, "utf8");
-  if (bytes.length <= maxBytes) return text;
-  const budget = maxBytes - Buffer.byteLength(TRUNCATED);
-  let end = bytes.lastIndexOf(0x0a, budget);
-  if (end <= 0) {
-    // One line longer than the budget: cut it on a code-point boundary instead.
-    end = budget;
-    while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+/**
+ * What the bot sees of a callback. The long connection delivers the same bodies, so both
+ * receivers use this.
+ */
+export function toBotEvent(inbound: Inbound): BotEvent {
+  switch (inbound.kind) {
+    case "text":
+      return {
+        kind: "text",
+        msgid: inbound.msgid,
+        userid: inbound.userid,
+        text: inbound.text,
+        chat: { type: inbound.chattype, ...(inbound.chatid && { id: inbound.chatid }) },
+      };
+    case "event":
+      return inbound.eventtype === "enter_chat" && inbound.userid
+        ? { kind: "enter_chat", userid: inbound.userid }
+        : { kind: "ignored", what: inbound.eventtype };
+    case "other":
+      // An unfinished stream would make WeCom poll; ours always finish, so polls get nothing.
+      return inbound.msgtype === "stream"
+        ? { kind: "ignored", what: "stream" }
+        : { kind: "other", msgid: inbound.msgid, userid: inbound.userid, msgtype: inbound.msgtype };
   }
-  return bytes.subarray(0, end).toString("utf8") + TRUNCATED;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sendAbnormalAlerts } from "../../src/leaders/send-abnormal-alerts.js";
+import { sendAbnormalAlerts } from "../../src/features/check-in/send-abnormal-alerts.js";
 import { startHarness, TEST_ENV, type Harness } from "../support/harness.js";
 import { sayAt, takeMessages } from "./leader-seed.js";
 

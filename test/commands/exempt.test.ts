@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createExemptionStore, type ExemptionStore } from "../../src/store/exemption-store.js";
-import { createKeys } from "../../src/redis/keys.js";
+import { createExemptionStore, type ExemptionStore } from "../../src/store/exemptions.js";
+import { createKeys } from "../../src/store/keys.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { reportAll, sayAt, takeMessages } from "./leader-seed.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { crossCheckConfig } from "../../src/config/cross-check-config.js";
 import { configSchema, type ConfigInput } from "../../src/config/schema.js";
-import { createRoster, type School } from "../../src/roster.js";
+import { createRoster, type School } from "../../src/config/roster.js";
 
 const BASE: ConfigInput = {
   bot: { token: "t", encoding_aes_key: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" },

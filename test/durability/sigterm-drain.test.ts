@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadRoster } from "../../src/config/load-roster.js";
-import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
-import { createWecomSimulator } from "../../src/simulator/wecom-simulator.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
+import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/harness.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { startServiceProcess } from "../support/service-process.js";

@@ -63,8 +63,14 @@ describe("on the example config", () => {
     for (const school of h.roster.schools) await h.say(school.reporters[0]!, `平安 ${school.code}`);
     await h.fire("slots", at("2026-11-24T09:45:00"));
     expect(h.webhook.messages).toHaveLength(0);
-    const quiet = await runSlots(h.jobDeps, at("2026-11-24T22:00:00"));
-    expect(quiet).toEqual([{ job: "slots", pushed: [], skipped: "quiet_hours" }]);
+    for (const key of await h.client.keys("pa:*")) await h.client.del(key);
+    // The same 09:45 reminder slot, with working hours that end at 09:00: nothing goes out.
+    const early = { ...h.config, working_hours: { start: "07:00", end: "09:00" } };
+    const quiet = await runSlots({ ...h.jobDeps, config: early }, at("2026-11-24T09:45:00"));
+    expect(quiet.length).toBeGreaterThan(0);
+    expect(quiet.map((o) => o.skipped)).toEqual(quiet.map(() => "quiet_hours"));
+    await h.drainPushes();
+    expect(h.webhook.messages).toHaveLength(0);
   });
 
   it("keeps anti-drowning silent out of season and daily in the summer holiday", async () => {

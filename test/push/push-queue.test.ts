@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
 import { createPushQueue, formatPushJobId, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { readPushStatus } from "../../src/push/push-status.js";
-import { createKeys, type Keys } from "../../src/redis/keys.js";
-import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
+import { createKeys, type Keys } from "../../src/store/keys.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { maxInWindow } from "../support/max-in-window.js";
 

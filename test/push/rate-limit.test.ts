@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRateLimiter } from "../../src/push/rate-limit.js";
-import { createKeys } from "../../src/redis/keys.js";
+import { createKeys } from "../../src/store/keys.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { maxInWindow } from "../support/max-in-window.js";
 

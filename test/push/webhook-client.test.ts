@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendWebhook } from "../../src/push/webhook-client.js";
-import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 
 const KEY = "secret-key-3f1c9a";
 const body = { msgtype: "text" as const, text: { content: "平安", mentioned_list: ["zhang"] } };

@@ -1,16 +1,17 @@
 import pino from "pino";
-import { createManualClock } from "../../src/clock.js";
+import { createManualClock } from "../../src/time/clock.js";
 import type { Config } from "../../src/config/schema.js";
 import type { PushQueue } from "../../src/push/push-queue.js";
-import { connectRedis, waitReady, type RedisClient } from "../../src/redis/connect.js";
-import type { Roster } from "../../src/roster.js";
-import type { JobDeps } from "../../src/schedule/job-deps.js";
+import { connectRedis, waitReady, type RedisClient } from "../../src/store/connect-redis.js";
+import type { Roster } from "../../src/config/roster.js";
+import type { JobDeps } from "../../jobs/job-deps.js";
 import type { ScheduleKind } from "../../src/schedule/derive-schedules.js";
 import type { Scheduler } from "../../src/schedule/scheduler.js";
-import { startService } from "../../src/service.js";
-import { startFakeWebhook, type FakeWebhook } from "../../src/simulator/fake-webhook.js";
-import { createWecomSimulator, type WecomSimulator } from "../../src/simulator/wecom-simulator.js";
-import type { ReportStore } from "../../src/store/report-store.js";
+import { readSettings } from "../../src/main/settings.js";
+import { startSystem } from "../../src/main/system.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
+import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
+import type { ReportStore } from "../../src/store/reports.js";
 import { startTestRedis, type TestRedis } from "./redis.js";
 
 /** The example EncodingAESKey from WeCom's documentation: a known, valid 43-character key. */
@@ -50,7 +51,7 @@ export interface Harness {
 }
 
 /**
- * The whole service as WeCom sees it (`startService`: web and workers), on the example config
+ * The whole service as WeCom sees it (`startSystem`: web and workers), on the example config
  * unless told otherwise, a private real Redis, a real port, the WeCom simulator in front and a
  * fake group-robot webhook behind. Only the clock is fake; real-time schedulers are left off
  * so that the test decides when jobs fire.
@@ -61,14 +62,14 @@ export async function startHarness({ now, config: configPath = "config/pingan.ex
   const webhook = await startFakeWebhook({
     keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" },
   });
-  const service = await startService({
-    env: { ...TEST_ENV, PINGAN_CONFIG: configPath, REDIS_URL: redis.url, WECOM_API_BASE: webhook.url, PORT: "0", HOST: "127.0.0.1" },
+  const settings = readSettings({ ...TEST_ENV, PINGAN_CONFIG: configPath, REDIS_URL: redis.url, WECOM_API_BASE: webhook.url, PORT: "0", HOST: "127.0.0.1" });
+  const service = await startSystem(settings, {
     log: pino({ level: "silent" }),
     clock,
     schedules: false,
     pushTuning: { retry: { attempts: 5, delayMs: 50 } },
   });
-  const rt = service.runtime;
+  const rt = service;
   const client = connectRedis(redis.url, { role: "web" });
   await waitReady(client);
   const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });

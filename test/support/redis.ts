@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
 
 export interface TestRedis extends EmbeddedRedis {
   /** A new client; closed by `stop()`. */

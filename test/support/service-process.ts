@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { findFreePort } from "../../src/redis/embedded.js";
+import { findFreePort } from "../../src/store/embedded-redis.js";
 import { TEST_ENV } from "./harness.js";
 
 export interface ServiceProcess {

@@ -3,6 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ScheduleKind } from "../../src/schedule/derive-schedules.js";
 import { startHarness, type Harness } from "../support/harness.js";
+import { createKeys } from "../../src/store/keys.js";
+
+const keys = createKeys();
 
 /**
  * Redis goes away under load and comes back. Two ways it goes away:
@@ -147,7 +150,7 @@ async function checkWorkers(label: string, slot: string): Promise<{ pushMs: numb
   expect(pushed.length).toBeGreaterThan(0);
   await waitFor(
     `reminder of the job after ${label}`,
-    async () => principals() > before && (await Promise.all(pushed.map((key) => h.client.exists(h.jobDeps.keys.pushDone(key))))).every(Boolean),
+    async () => principals() > before && (await Promise.all(pushed.map((key) => h.client.exists(keys.pushDone(key))))).every(Boolean),
     WORKERS_WITHIN_MS,
   );
   return { pushMs, jobMs: performance.now() - started };
@@ -235,9 +238,9 @@ it(
     const byDay = new Map<string, Sent[]>();
     for (const s of sent) byDay.set(s.day, [...(byDay.get(s.day) ?? []), s]);
     for (const [day, list] of byDay) {
-      const state = await h.client.hgetall(h.jobDeps.keys.periodState("safety", day));
+      const state = await h.client.hgetall(keys.periodState("safety", day));
       const log = await h.store.log("safety", day);
-      const msgids = new Set(await h.client.smembers(h.jobDeps.keys.periodMsgids("safety", day)));
+      const msgids = new Set(await h.client.smembers(keys.periodMsgids("safety", day)));
       for (const s of list) {
         const inState = (JSON.parse(state[s.school] ?? "{}") as { msgid?: string }).msgid === s.msgid;
         const inLog = log.some((e) => e.msgid === s.msgid && e.school === s.school);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseInbound, streamReply, textReply, WecomPayloadError, STREAM_MAX_BYTES } from "../../src/wecom/inbound.js";
+import { parseInbound, WecomPayloadError } from "../../src/wecom/inbound.js";
+import { streamReply, textReply, STREAM_MAX_BYTES } from "../../src/wecom/replies.js";
 
 const groupText = {
   msgid: "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=",

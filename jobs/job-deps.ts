@@ -1,0 +1,33 @@
+import type { Logger } from "pino";
+import type { Pusher } from "../src/bot/command.js";
+import type { Config } from "../src/config/schema.js";
+import type { LeaderDeps } from "../src/features/leaders/leader-deps.js";
+import type { JobLedger } from "../src/store/job-ledger.js";
+import type { Push } from "../src/push/push-queue.js";
+import type { TaskCalendar } from "../src/time/task-calendar.js";
+
+/** What a scheduled job may use. */
+export interface JobDeps extends LeaderDeps {
+  config: Config;
+  calendar: TaskCalendar;
+  push: Pusher;
+  /** Markers and plans kept between runs (tally posted, the 补报 list). */
+  jobs: JobLedger;
+  log: Pick<Logger, "info" | "warn" | "debug">;
+}
+
+/** What one run of a job did, for logs, the CLI and tests. */
+export interface JobOutcome {
+  job: string;
+  /** Idempotency keys of the pushes it queued (or would, in a dry run). */
+  pushed: string[];
+  /** Why nothing was done, when nothing was. */
+  skipped?: string;
+}
+
+/** Options every job takes: print instead of sending. */
+export interface JobRunOptions {
+  dryRun?: boolean;
+  /** Called with each push in a dry run. */
+  show?: (push: Push) => void;
+}

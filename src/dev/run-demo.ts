@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addDays, toInstant } from "../time/local-time.js";
+import { createManualClock } from "../time/clock.js";
+import { createLogger } from "../ops/log.js";
+import { formatClock } from "../time/format-time.js";
+import { deriveSchedules } from "../schedule/derive-schedules.js";
+import { startSystem } from "../main/system.js";
+import type { Settings } from "../main/settings.js";
+import { parseSlot } from "../time/slots.js";
+import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
+import { createWecomSimulator } from "../wecom/simulator/wecom-simulator.js";
+import { createDevCredentials } from "./dev-credentials.js";
+import {
+  DEMO_DAY,
+  demoPeople,
+  demoScript,
+  quietlyMissingFriday,
+  quietlyMissingWeek,
+  studyDoneBeforeFriday,
+} from "./demo-script.js";
+import { formatBubble, formatChatTitle } from "./render-chat.js";
+
+const ZONE = "Asia/Shanghai";
+const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;
+
+interface ChatLine {
+  group: string;
+  at: number;
+  order: number;
+  text: string;
+}
+
+/**
+ * `npm run demo`: a private Redis, the whole service (web and workers) on the example config
+ * with fresh development credentials, a fake WeCom group-robot webhook and the WeCom simulator.
+ * It plays a Friday on a clock that runs fast (PINGAN_SPEED × real time, from PINGAN_NOW):
+ * principals report through real encrypted callbacks, the scheduler's jobs fire at their
+ * configured times through the real queue, and both groups' chats are printed at the end.
+ */
+export async function runDemo({ settings, out }: { settings: Settings; out: (line: string) => void }) {
+  const started = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), "pingan-demo-"));
+  const credentials = createDevCredentials();
+  const speed = settings.speed ?? 1500;
+  const clock = createManualClock(settings.now ?? new Date(`${DEMO_DAY}T08:25:00+08:00`));
+  const webhook = await startFakeWebhook({
+    keys: { [credentials.WEBHOOK_KEY_PRINCIPALS!]: GROUP_NAMES.principals, [credentials.WEBHOOK_KEY_LEADERS!]: GROUP_NAMES.leaders },
+    now: () => clock.now().getTime(),
+  });
+  // The demo always runs on its own embedded Redis, the example config and fresh credentials.
+  const { redisUrl: _ignored, ...rest } = settings;
+  const service = await startSystem(
+    {
+      ...rest,
+      configPath: "config/pingan.example.yaml",
+      dataDir,
+      port: 0,
+      host: "127.0.0.1",
+      wecomApiBase: webhook.url,
+      variables: { ...settings.variables, ...credentials },
+    },
+    {
+      log: createLogger({ level: settings.logLevel === "info" ? "silent" : settings.logLevel }),
+      clock,
+      // The demo clock runs fast: the demo fires each scheduler's job at its time itself.
+      schedules: false,
+      say: out,
+    },
+  );
+  const rt = service;
+  const sim = createWecomSimulator({ baseUrl: service.url!, token: credentials.WECOM_TOKEN!, encodingAESKey: credentials.WECOM_ENCODING_AES_KEY! });
+  const chat: ChatLine[] = [];
+  const add = (group: string, at: number, text: string) => chat.push({ group, at, order: chat.length, text });
+  let callbacks = 0;
+
+  const send = async (from: string, text: string, print: boolean, note?: string) => {
+    const person = demoPeople[from];
+    const group = GROUP_NAMES[person?.group ?? "principals"];
+    const at = clock.now().getTime();
+    const reply = await sim.say({ from, text, chatid: person?.group === "leaders" ? "wr_leaders" : "wr_principals" });
+    callbacks += 1;
+    if (!print) return;
+    if (note) add(group, at, `\n（${note}）`);
+    add(group, at, formatBubble(hhmm(at), person?.label ?? from, `@平安助手 ${text}`));
+    add(group, at, formatBubble(hhmm(at), "平安助手", reply.markdown ?? `（HTTP ${reply.status}）`, nameOf));
+  };
+
+  try {
+    out(`平安助手演示：${DEMO_DAY}（周五），时钟 ${speed} 倍速，28 所虚构学校（config/schools.example.csv）。`);
+    out(`服务 ${service.url}，内置 Redis ${service.redisUrl}（AOF 每次写入落盘），企业微信模拟器在本机。`);
+    out(`开发用凭据（每次重新生成）：WECOM_TOKEN=${credentials.WECOM_TOKEN} WECOM_ENCODING_AES_KEY=${credentials.WECOM_ENCODING_AES_KEY}`);
+    out("每条消息都经过真实的加密、签名和 HTTP 回调；推送经过真实的队列、限速和 webhook。正在播放…");
+
+    // Monday to Thursday, in the background: most schools report; a few leave gaps.
+    for (let day = "2026-11-23"; day < DEMO_DAY; day = addDays(day, 1)) {
+      clock.set(toInstant(day, "08:40", ZONE));
+      for (const school of rt.roster.schools) {
+        if (!(quietlyMissingWeek[day] ?? []).includes(school.code)) await send(school.reporters[0]!, `平安 ${school.code}`, false);
+        if (day === "2026-11-25" && studyDoneBeforeFriday.includes(school.code)) {
+          await send(school.reporters[0]!, `学习 ${school.staff - 2}/${school.staff} ${school.code}`, false);
+        }
+      }
+    }
+    // Friday before 08:30: the schools not in the script report quietly.
+    clock.set(toInstant(DEMO_DAY, "08:05", ZONE));
+    const scripted = new Set(demoScript.map((s) => s.from));
+    for (const school of rt.roster.schools) {
+      if (quietlyMissingFriday.includes(school.code) || school.reporters.some((r) => scripted.has(r))) continue;
+      await send(school.reporters[0]!, `平安 ${school.code}`, false);
+    }
+    add(GROUP_NAMES.principals, toInstant(DEMO_DAY, "08:05", ZONE).getTime(), "（08:00 以后已有 18 所学校陆续报平安，此处从 08:31 开始显示）");
+
+    // The scheduler's firings of the day, as BullMQ would add them.
+    const firings = deriveSchedules(rt.config)
+      .map((entry) => ({ kind: entry.kind, at: toInstant(DEMO_DAY, parseSlot(entry.at).time, ZONE).getTime() }))
+      .filter((f) => f.at >= toInstant(DEMO_DAY, "08:25", ZONE).getTime());
+    const events = [
+      ...demoScript.map((step) => ({ at: toInstant(DEMO_DAY, step.at, ZONE).getTime(), step })),
+      ...firings.map((firing) => ({ at: firing.at, firing })),
+    ].sort((a, b) => a.at - b.at);
+
+    clock.set(toInstant(DEMO_DAY, "08:25", ZONE));
+    const ticker = setInterval(() => clock.advance(50 * speed), 50);
+    try {
+      for (const event of events) {
+        while (clock.now().getTime() < event.at) await new Promise((done) => setTimeout(done, 10));
+        clock.set(new Date(event.at));
+        if ("step" in event && event.step) await send(event.step.from, event.step.text, true, event.step.note);
+        if ("firing" in event && event.firing) {
+          await rt.scheduler.queue.add(event.firing.kind, { kind: event.firing.kind, scheduleId: `demo-${event.firing.kind}` }, { prevMillis: event.at });
+        }
+      }
+      await waitForQuiet(rt);
+    } finally {
+      clearInterval(ticker);
+    }
+
+    for (const message of webhook.messages) {
+      const mentions = message.mentioned_list.map((u) => `@${nameOf(u)}`).join(" ");
+      add(message.group, message.at, formatBubble(hhmm(message.at), "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf));
+    }
+    for (const group of Object.values(GROUP_NAMES)) {
+      out(formatChatTitle(group));
+      const lines = chat.filter((c) => c.group === group).sort((a, b) => a.at - b.at || a.order - b.order);
+      for (const line of lines) out(line.text);
+    }
+    out(
+      `\n演示结束：${callbacks} 次加密回调，${webhook.messages.length} 条群推送，` +
+        `${webhook.rejected.length} 条被企业微信拒绝；用时 ${Math.round((Date.now() - started) / 1000)} 秒。`,
+    );
+    out("正式部署见 README 的“部署指南”。");
+  } finally {
+    await service.stop();
+    await webhook.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const nameOf = (userid: string) => demoPeople[userid]?.name ?? userid;
+
+function hhmm(at: number): string {
+  return formatClock(new Date(at), ZONE);
+}
+
+/** Waits until the scheduled jobs and the pushes they queued are all done. */
+async function waitForQuiet(rt: { pushQueue: { queue: Counted }; scheduler: { queue: Counted } }) {
+  for (let i = 0; i < 600; i += 1) {
+    const counts = await Promise.all([rt.pushQueue.queue, rt.scheduler.queue].map((q) => q.getJobCounts("waiting", "delayed", "active", "prioritized")));
+    if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+interface Counted {
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}

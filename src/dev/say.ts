@@ -1,0 +1,32 @@
+import { createWecomSimulator } from "../wecom/simulator/wecom-simulator.js";
+import { renderMarkdown } from "./render-chat.js";
+import type { Settings } from "../main/settings.js";
+
+/**
+ * `pingan say`: one message to a running service, encrypted and signed as WeCom does, with the
+ * credentials of the service's environment (WECOM_TOKEN, WECOM_ENCODING_AES_KEY).
+ */
+export async function say({
+  settings,
+  url,
+  from,
+  text,
+  direct,
+  out,
+}: {
+  settings: Pick<Settings, "variables">;
+  url: string;
+  from: string;
+  text: string;
+  direct: boolean;
+  out: (line: string) => void;
+}): Promise<void> {
+  const { WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAESKey, PINGAN_BOT_NAME: botName } = settings.variables;
+  if (!token || !encodingAESKey) {
+    throw new Error("请设置与服务相同的 WECOM_TOKEN 和 WECOM_ENCODING_AES_KEY 环境变量");
+  }
+  const sim = createWecomSimulator({ baseUrl: url, token, encodingAESKey, botName: botName ?? "平安助手" });
+  const reply = await sim.say({ from, text, chattype: direct ? "single" : "group" });
+  if (reply.status !== 200) throw new Error(`服务拒绝了这条消息（HTTP ${reply.status}）：${reply.raw}`);
+  out(renderMarkdown(reply.markdown ?? reply.text ?? "（空回复）"));
+}

@@ -1,0 +1,75 @@
+import type { Config } from "../../config/schema.js";
+import type { Push } from "../../push/push-queue.js";
+import type { PushLine } from "../../push/split-message.js";
+import type { School } from "../../config/roster.js";
+import type { Report, ReportValue } from "../../store/report.js";
+import { leaderText } from "../leaders/leader-text.js";
+
+type SafetyReport = Report & { value: Extract<ReportValue, { task: "safety" }> };
+
+const isAbnormal = (report: Report | undefined): report is SafetyReport =>
+  report?.value.task === "safety" && report.value.status === "abnormal";
+
+/** The idempotency key of the alert a message caused, per leaders group: `alert:<msgid>:leaders`. */
+export function formatAlertKey(msgid: string, group: string): string {
+  return `alert:${msgid}:${group}`;
+}
+
+/**
+ * The pushes to every leaders group (role `leaders`) that a safety report causes: an alert for
+ * an abnormal report (school, area, who and when, the description), an update when it replaces
+ * an abnormal report (the new text, or 已恢复正常 for 平安); nothing otherwise. Keyed by the
+ * report's msgid, so a retried job or a repeated callback alerts once.
+ */
+export function buildAbnormalAlerts(args: {
+  config: Pick<Config, "groups" | "leaders" | "admins" | "timezone">;
+  school: School;
+  report: Report;
+  /** The report it replaced, if any. */
+  previous?: Report;
+}): Push[] {
+  const { config, school, report, previous } = args;
+  const timeZone = config.timezone;
+  let lines: PushLine[];
+  if (isAbnormal(report)) {
+    lines = [
+      { text: isAbnormal(previous) ? leaderText.alertUpdateTitle(school) : leaderText.alertTitle(school) },
+      { text: leaderText.alertText(report.value.description ?? "") },
+      { text: leaderText.alertBy(report, config, timeZone) },
+    ];
+    if (isAbnormal(previous)) lines.push({ text: leaderText.alertPrevious(previous, timeZone) });
+  } else if (report.value.task === "safety" && isAbnormal(previous)) {
+    lines = [
+      { text: leaderText.alertRecoveredTitle(school) },
+      { text: leaderText.alertPrevious(previous, timeZone) },
+      { text: leaderText.alertBy(report, config, timeZone) },
+    ];
+  } else {
+    return [];
+  }
+  return toLeaders(config, report.msgid, lines);
+}
+
+/** The update to the leaders when a school withdraws an abnormal report (撤销); nothing otherwise. */
+export function buildWithdrawalAlerts(args: {
+  config: Pick<Config, "groups" | "leaders" | "admins" | "timezone">;
+  school: School;
+  withdrawn: Report;
+  by: string;
+  at: Date;
+  msgid: string;
+}): Push[] {
+  const { config, school, withdrawn } = args;
+  if (!isAbnormal(withdrawn)) return [];
+  return toLeaders(config, args.msgid, [
+    { text: leaderText.alertWithdrawnTitle(school) },
+    { text: leaderText.alertPrevious(withdrawn, config.timezone) },
+    { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone) },
+  ]);
+}
+
+function toLeaders(config: Pick<Config, "groups">, msgid: string, lines: PushLine[]): Push[] {
+  return Object.entries(config.groups)
+    .filter(([, group]) => group.role === "leaders")
+    .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines } }));
+}

@@ -1,0 +1,112 @@
+import type { School } from "../../config/roster.js";
+import type { Report, ReportValue } from "../../store/report.js";
+import { formatClock, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+
+/** Every reply of the reporting commands (平安 异常 防溺水 学习 撤销 状态). */
+export const reportText = {
+  /** One line describing what a report says. */
+  value(value: ReportValue): string {
+    switch (value.task) {
+      case "safety":
+        if (value.status === "abnormal") return `异常：${value.description ?? ""}`;
+        return value.present !== undefined ? `无异常，在校 ${value.present} 人` : "无异常";
+      case "drowning":
+        return (
+          `已提醒家长 ${value.reached} / ${value.total} 人，提醒率 ${formatRate(value.reached, value.total)}` +
+          (value.channels.length > 0 ? `，方式：${value.channels.join("、")}` : "")
+        );
+      case "study":
+        return (
+          `实到 ${value.attended} / 应到 ${value.expected} 人，出勤率 ${formatRate(value.attended, value.expected)}` +
+          (value.leave !== undefined ? `，请假 ${value.leave} 人` : "") +
+          (value.topic ? `，主题：${value.topic}` : "")
+        );
+    }
+  },
+
+  recorded(args: {
+    school: School;
+    period: TaskPeriod;
+    report: Report;
+    previous?: Report;
+    timeZone: string;
+  }): string {
+    const { school, period, report, previous, timeZone } = args;
+    const icon = report.value.task === "safety" && report.value.status === "abnormal" ? "⚠️" : "✅";
+    const lines = [
+      `${icon} 已登记：**${school.name}** ${formatPeriod(period)} ${period.taskName}`,
+      `> ${reportText.value(report.value)}`,
+    ];
+    if (previous) {
+      lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value)}）。`);
+    }
+    if (report.late) {
+      lines.push(`⏰ 已过截止时间 ${formatInstant(period.deadline, timeZone, true)}，记为**迟报**。`);
+    }
+    if (!period.required) lines.push("本期该项不要求上报，已记录备查。");
+    return lines.join("\n");
+  },
+
+  abnormalNote: "局领导会收到这条异常报告；情况有变化请再次发送“异常 …”更新，恢复正常后发送“平安”。",
+
+  owed(items: { period: TaskPeriod }[], timeZone: string, subject = "本校"): string {
+    if (items.length === 0) return "本期各项均已上报，谢谢！";
+    const list = items.map(
+      ({ period }) => `${period.taskName}（${formatPeriod(period)}，截止 ${formatInstant(period.deadline, timeZone, true)}）`,
+    );
+    return `${subject}还需上报：${list.join("；")}`;
+  },
+
+  withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string): string {
+    return (
+      `已撤销 **${school.name}** ${formatPeriod(period)} ${period.taskName} 的上报` +
+      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value)}）。\n` +
+      `该校本期现为未报，请在截止时间 ${formatInstant(period.deadline, timeZone, true)} 前重新上报。`
+    );
+  },
+
+  nothingToWithdraw: (school: School, period: TaskPeriod) =>
+    `**${school.name}** ${formatPeriod(period)} 还没有${period.taskName}的上报，无需撤销。`,
+
+  statusHeader: (school: School) => `**${school.name}**（${school.area}）本期上报情况：`,
+
+  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string): string {
+    const head = `- ${period.taskName}（${formatPeriod(period)}）：`;
+    if (!period.required) {
+      return head + (period.reason === "not_in_season" ? "不在季节内，无需上报" : "本期无需上报");
+    }
+    if (!report) return `${head}**未报**，截止 ${formatInstant(period.deadline, timeZone, true)}`;
+    return (
+      `${head}已报（${formatInstant(new Date(report.at), timeZone)}${report.late ? "，迟报" : ""}）` +
+      ` ${reportText.value(report.value)}`
+    );
+  },
+
+  // Errors: each says what was wrong; the dispatcher appends correct examples.
+  notAReporter: "您不是任何学校的上报人。代学校上报请用“代报 学校 内容”。",
+  notYourSchool: (name: string, mine: readonly School[]) =>
+    `您不是 ${name} 的上报人（您负责：${mine.map((s) => s.name).join("、")}）。`,
+  whichSchool: (mine: readonly School[]) =>
+    `您负责多所学校（${mine.map((s) => s.shortName || s.name).join("、")}），请在指令后写上学校名称或简称。`,
+  unknownWord: (word: string) => `“${word}”不是可识别的内容。`,
+  incidentInSafety: (word: string) => `“${word}”像是异常情况。有异常请发送“异常 具体情况”；确实无异常请只发送“平安”。`,
+  taskDisabled: (name: string) => `本县没有启用“${name}”任务，无需上报。`,
+  notInSeason: (name: string) => `现在不在${name}的季节内，无需上报。`,
+  missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",
+  presentTooMany: (present: number, school: School) =>
+    `在校人数 ${present} 超过了名单中 ${school.name} 的学生数 ${school.pupils}。如名单有误请联系管理员更新。`,
+  drowningNumbers: "请写明已提醒的家长人数和应提醒人数，用“/”隔开。",
+  reachedOverTotal: (reached: number, total: number) => `已提醒人数 ${reached} 不能超过应提醒人数 ${total}。`,
+  totalZero: "应提醒人数必须大于 0。",
+  totalOutOfRange: (total: number, school: School) =>
+    `应提醒人数 ${total} 远超 ${school.name} 的学生数 ${school.pupils}，请核对。`,
+  studyNumbers: "请写明实到人数和应到人数，用“/”隔开。",
+  attendedOverExpected: (attended: number, expected: number) => `实到人数 ${attended} 不能超过应到人数 ${expected}。`,
+  leaveOverExpected: (attended: number, leave: number, expected: number) =>
+    `实到 ${attended} 加请假 ${leave} 超过了应到人数 ${expected}。`,
+  expectedZero: "应到人数必须大于 0。",
+  expectedOutOfRange: (expected: number, school: School) =>
+    `应到人数 ${expected} 远超 ${school.name} 的教职工数 ${school.staff}，请核对。`,
+  withdrawWhich: "请写明要撤销哪一项：平安、防溺水 或 学习。",
+} as const;

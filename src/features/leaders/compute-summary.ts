@@ -1,0 +1,251 @@
+import type { TaskId } from "../../config/schema.js";
+import type { NotRequiredReason } from "../../time/periods.js";
+import type { Roster, School } from "../../config/roster.js";
+import type { Exemption } from "../../store/exemptions.js";
+import type { Report, ReportEvent } from "../../store/report.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+
+/** One period of a task with what is stored for it. */
+export interface PeriodInput {
+  period: TaskPeriod;
+  /** Current reports by school code (`store.list`). */
+  reports: ReadonlyMap<string, Report>;
+  /** Exemptions in force by school code. */
+  exemptions: ReadonlyMap<string, Exemption>;
+  /** The period's audit log, oldest first; when given, corrected abnormal reports are listed. */
+  log?: readonly ReportEvent[];
+  /**
+   * Each school's latest abnormal report of the period (`store.abnormal`); when given, corrected
+   * abnormal reports are listed from it instead of from `log`.
+   */
+  lastAbnormal?: ReadonlyMap<string, Report>;
+}
+
+/** A school's report in force (an abnormal one, or one entered by a leader). */
+export interface AbnormalEntry {
+  school: School;
+  report: Report;
+}
+
+/** An abnormal safety report that a later 平安 replaced. */
+export interface ResolvedEntry {
+  school: School;
+  /** The last abnormal report before the correction. */
+  abnormal: Report;
+  /** The report in force now (无异常). */
+  report: Report;
+}
+
+/** A school and in how many of the tallied periods it is in that state. */
+export interface SchoolCount {
+  school: School;
+  count: number;
+  /** For exempt schools: the latest reason given. */
+  reason?: string;
+}
+
+/** Schools of one area (片区), in roster order. */
+export interface AreaGroup {
+  area: string;
+  entries: SchoolCount[];
+}
+
+/**
+ * The tally of one task over one or more of its periods. Counts are of school-periods: of
+ * schools for one period, of school-days for a week of a daily task. Every school-period is in
+ * exactly one of reported, missing, exempt and not required; `expected` = reported + missing.
+ */
+export interface TaskTally {
+  task: TaskId;
+  taskName: string;
+  periods: readonly TaskPeriod[];
+  expected: number;
+  reported: number;
+  /** Of reported: on time and late (after the deadline minute). */
+  onTime: number;
+  late: number;
+  /** Of reported: entered by a leader or admin for the school (代报). */
+  onBehalf: number;
+  missing: number;
+  exempt: number;
+  /** Out of season or not a running day, for every school. */
+  notRequired: number;
+  /** Set when no period is required, with the reason of the first. */
+  notRequiredReason?: NotRequiredReason;
+  /** reported / expected and onTime / expected; undefined when nothing is expected. */
+  rates: { reported?: number; onTime?: number; drowning?: number; study?: number };
+  /** Reports counted that a leader or admin entered (代报), oldest first. */
+  onBehalfReports: AbnormalEntry[];
+  /** Abnormal safety reports in force, oldest first. */
+  abnormal: AbnormalEntry[];
+  /** Abnormal safety reports since corrected to 无异常, oldest first. */
+  resolved: ResolvedEntry[];
+  /** Drowning: parents reached over parents to reach, summed over the reports counted. */
+  drowning?: { reached: number; total: number };
+  /** Study: staff attended over staff expected, summed over the reports counted. */
+  study?: { attended: number; expected: number };
+  /** Missing schools by area (片区), areas and schools in roster order. */
+  missingByArea: AreaGroup[];
+  /** Exempt schools by area, same order. */
+  exemptByArea: AreaGroup[];
+  /** Whether, at `now`, some required period's deadline has not passed yet. */
+  open: boolean;
+}
+
+export interface ComputeTallyInput {
+  roster: Pick<Roster, "schools">;
+  /** Periods of one task, in order; at least one. */
+  periods: readonly PeriodInput[];
+  /** For `open`; when absent every period counts as closed. */
+  now?: Date;
+}
+
+const isAbnormal = (report: Report | undefined): boolean =>
+  report?.value.task === "safety" && report.value.status === "abnormal";
+
+/** Tallies one task over its periods. Pure: same input, same tally. */
+export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskTally {
+  const first = periods[0];
+  if (!first) throw new Error("computeTally needs at least one period");
+  const task = first.period.task;
+  if (periods.some((p) => p.period.task !== task)) throw new Error("computeTally: periods of different tasks");
+
+  const tally: TaskTally = {
+    task,
+    taskName: first.period.taskName,
+    periods: periods.map((p) => p.period),
+    expected: 0,
+    reported: 0,
+    onTime: 0,
+    late: 0,
+    onBehalf: 0,
+    missing: 0,
+    exempt: 0,
+    notRequired: 0,
+    rates: {},
+    onBehalfReports: [],
+    abnormal: [],
+    resolved: [],
+    missingByArea: [],
+    exemptByArea: [],
+    open: false,
+  };
+  const missing = new Map<School, SchoolCount>();
+  const exempt = new Map<School, SchoolCount>();
+  const drowning = { reached: 0, total: 0 };
+  const study = { attended: 0, expected: 0 };
+  const bump = (map: Map<School, SchoolCount>, school: School, reason?: string) => {
+    const entry = map.get(school) ?? { school, count: 0 };
+    entry.count += 1;
+    if (reason) entry.reason = reason;
+    map.set(school, entry);
+  };
+
+  for (const { period, reports, exemptions, log, lastAbnormal } of periods) {
+    // Abnormal reports are shown whatever the school's standing: the leaders must see them.
+    for (const school of roster.schools) {
+      const report = reports.get(school.code);
+      if (isAbnormal(report)) tally.abnormal.push({ school, report: report! });
+    }
+    const abnormalBySchool = lastAbnormal ?? (log && indexLastAbnormal(log));
+    if (abnormalBySchool) tally.resolved.push(...findResolved(roster.schools, reports, abnormalBySchool));
+
+    if (!period.required) {
+      tally.notRequired += roster.schools.length;
+      tally.notRequiredReason ??= period.reason;
+      continue;
+    }
+    if (now && now.getTime() < period.deadline.getTime() + 60_000) tally.open = true;
+    for (const school of roster.schools) {
+      const exemption = exemptions.get(school.code);
+      if (exemption) {
+        tally.exempt += 1;
+        bump(exempt, school, exemption.reason);
+        continue;
+      }
+      tally.expected += 1;
+      const report = reports.get(school.code);
+      if (!report) {
+        tally.missing += 1;
+        bump(missing, school);
+        continue;
+      }
+      tally.reported += 1;
+      if (report.late) tally.late += 1;
+      else tally.onTime += 1;
+      if (report.onBehalf) {
+        tally.onBehalf += 1;
+        tally.onBehalfReports.push({ school, report });
+      }
+      if (report.value.task === "drowning") {
+        drowning.reached += report.value.reached;
+        drowning.total += report.value.total;
+      } else if (report.value.task === "study") {
+        study.attended += report.value.attended;
+        study.expected += report.value.expected;
+      }
+    }
+  }
+
+  if (tally.expected > 0 || tally.notRequired === 0) delete tally.notRequiredReason;
+  const byTime = (a: { report: Report }, b: { report: Report }) => a.report.at.localeCompare(b.report.at);
+  tally.abnormal.sort(byTime);
+  tally.onBehalfReports.sort(byTime);
+  tally.resolved.sort(byTime);
+  tally.missingByArea = groupByArea(roster.schools, missing);
+  tally.exemptByArea = groupByArea(roster.schools, exempt);
+  const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : undefined);
+  const rates: TaskTally["rates"] = {};
+  const reportedRate = ratio(tally.reported, tally.expected);
+  const onTimeRate = ratio(tally.onTime, tally.expected);
+  if (reportedRate !== undefined) rates.reported = reportedRate;
+  if (onTimeRate !== undefined) rates.onTime = onTimeRate;
+  if (task === "drowning") {
+    tally.drowning = drowning;
+    const rate = ratio(drowning.reached, drowning.total);
+    if (rate !== undefined) rates.drowning = rate;
+  }
+  if (task === "study") {
+    tally.study = study;
+    const rate = ratio(study.attended, study.expected);
+    if (rate !== undefined) rates.study = rate;
+  }
+  tally.rates = rates;
+  return tally;
+}
+
+/** Each school's last abnormal report in the log. */
+function indexLastAbnormal(log: readonly ReportEvent[]): Map<string, Report> {
+  const last = new Map<string, Report>();
+  for (const event of log) {
+    if (isAbnormal(event.report)) last.set(event.school, event.report!);
+  }
+  return last;
+}
+
+/** Schools whose report in force is 无异常 but that reported an abnormal earlier in the period. */
+function findResolved(
+  schools: readonly School[],
+  reports: ReadonlyMap<string, Report>,
+  lastAbnormal: ReadonlyMap<string, Report>,
+): ResolvedEntry[] {
+  const resolved: ResolvedEntry[] = [];
+  for (const school of schools) {
+    const report = reports.get(school.code);
+    if (report?.value.task !== "safety" || isAbnormal(report)) continue;
+    const abnormal = lastAbnormal.get(school.code);
+    if (abnormal) resolved.push({ school, abnormal, report });
+  }
+  return resolved;
+}
+
+/** Groups entries by the school's area, areas in the order the roster first names them. */
+export function groupByArea(schools: readonly School[], entries: ReadonlyMap<School, SchoolCount>): AreaGroup[] {
+  const groups = new Map<string, AreaGroup>();
+  for (const school of schools) {
+    if (!groups.has(school.area)) groups.set(school.area, { area: school.area, entries: [] });
+    const entry = entries.get(school);
+    if (entry) groups.get(school.area)!.entries.push(entry);
+  }
+  return [...groups.values()].filter((group) => group.entries.length > 0);
+}

@@ -1,0 +1,65 @@
+import type { Config } from "../../config/schema.js";
+import type { School } from "../../config/roster.js";
+import type { ExemptionEvent } from "../../store/exemptions.js";
+import type { ReportEvent } from "../../store/report.js";
+import { leaderText } from "./leader-text.js";
+import { reportText } from "../check-in/report-text.js";
+import { fitDoc, type DocLine } from "./fit-doc.js";
+import { REPLY_BYTES } from "./format-summary.js";
+
+/**
+ * The 历史 reply: a school's reports and every change to them (reports, corrections,
+ * withdrawals, 代报 with who entered it, exemptions granted and revoked), newest first, with
+ * who and when.
+ */
+export function formatHistory(args: {
+  school: School;
+  reports: readonly ReportEvent[];
+  exemptions: readonly ExemptionEvent[];
+  config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
+  /** At most this many entries. */
+  limit?: number;
+}): string {
+  const { school, config } = args;
+  const timeZone = config.timezone;
+  const taskName = (task: ReportEvent["task"]) => config.tasks[task]?.name ?? task;
+  const entries: { at: string; line: string }[] = [
+    ...args.reports.map((event) => {
+      const report = event.report;
+      return {
+        at: event.at,
+        line: leaderText.historyReport(event.type, {
+          at: event.at,
+          who: leaderText.person(event.by, config),
+          onBehalf: report?.onBehalf === true,
+          task: taskName(event.task),
+          period: event.period,
+          ...(report && { value: leaderText.quote(reportText.value(report.value)), late: report.late }),
+          ...(event.previous && { previous: leaderText.quote(reportText.value(event.previous.value)) }),
+          timeZone,
+        }),
+      };
+    }),
+    ...args.exemptions.map((event) => ({
+      at: event.at,
+      line: leaderText.historyExempt({
+        type: event.type,
+        at: event.at,
+        who: leaderText.person(event.by, config),
+        task: taskName(event.task),
+        start: event.start,
+        end: event.end,
+        count: event.type === "revoke" ? event.changed.length : event.periods.length,
+        ...(event.reason && { reason: event.reason }),
+        timeZone,
+      }),
+    })),
+  ];
+  // Stable: entries of the same instant keep their newest-first order from the stores.
+  entries.sort((a, b) => b.at.localeCompare(a.at));
+  const shown = entries.slice(0, args.limit ?? 30);
+  const doc: DocLine[] = [leaderText.historyTitle(school)];
+  if (shown.length === 0) doc.push(leaderText.historyEmpty);
+  doc.push(...shown.map((e) => e.line));
+  return fitDoc(doc, REPLY_BYTES, leaderText.tooLong);
+}

@@ -1,0 +1,38 @@
+import type { Config } from "../../config/schema.js";
+import { leaderText } from "./leader-text.js";
+import type { TaskTally } from "./compute-summary.js";
+import { fitDoc, type DocLine } from "./fit-doc.js";
+import { REPLY_BYTES } from "./format-summary.js";
+
+/** One task's part of the 未报 reply: the missing schools by area, each with its reporters mentioned. */
+export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timezone">): DocLine[] {
+  const period = tally.periods[0];
+  if (!period) return [];
+  if (!period.required) return [leaderText.taskNotRequired(tally.taskName, period.reason)];
+  if (tally.missing === 0) return [leaderText.allReported(tally.taskName, period, tally.expected)];
+  const lines: DocLine[] = [
+    leaderText.missingTitle(tally.taskName, period, config.timezone),
+    leaderText.missingCounts(tally.missing, tally.expected, tally.exempt),
+  ];
+  for (const group of tally.missingByArea) {
+    lines.push(leaderText.missingArea(group.area, group.entries.length), {
+      prefix: "",
+      items: group.entries.map((e) => leaderText.missingSchool(e.school)),
+      separator: "\n",
+      more: leaderText.andMoreLine,
+    });
+  }
+  if (tally.open) lines.push(leaderText.open);
+  return lines;
+}
+
+/** The 未报 reply for one or more tasks (one period each), within the stream reply's byte limit. */
+export function formatMissing(tallies: readonly TaskTally[], config: Pick<Config, "timezone">, limit = REPLY_BYTES): string {
+  const doc: DocLine[] = [];
+  for (const tally of tallies) {
+    if (doc.length > 0) doc.push("");
+    doc.push(...formatMissingBlock(tally, config));
+  }
+  if (doc.length === 0) return leaderText.noRequiredTask;
+  return fitDoc(doc, limit, leaderText.tooLong);
+}

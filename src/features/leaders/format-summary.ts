@@ -1,0 +1,101 @@
+import type { Config } from "../../config/schema.js";
+import { leaderText } from "./leader-text.js";
+import type { AreaGroup, TaskTally } from "./compute-summary.js";
+import { fitDoc, type DocLine, type ListLine } from "./fit-doc.js";
+
+/** WeCom's limit for a stream reply's markdown, in UTF-8 bytes (wecom-protocol.md). */
+export const REPLY_BYTES = 20480;
+
+export interface TaskBlockOptions {
+  config: Pick<Config, "leaders" | "admins" | "timezone">;
+  /** Start with the task's name in bold (off when a header already names it). */
+  heading?: boolean;
+  /** Name the period in the heading even for a day (the tally push; 汇总 names the day once). */
+  withPeriod?: boolean;
+}
+
+/** Area lists of schools, each a shortenable line. */
+function areaLists(groups: readonly AreaGroup[], several: boolean): ListLine[] {
+  return groups.map((group) => ({
+    prefix: leaderText.areaPrefix(group.area),
+    items: group.entries.map((e) => leaderText.listedSchool(e.school, e.count, several, e.reason)),
+    separator: "、",
+    more: leaderText.andMore,
+  }));
+}
+
+/**
+ * One task's block of 汇总 and of the tally push: numbers first, then every abnormal report in
+ * full, then the missing schools by area and the exempt ones. Short lines, no tables, so a
+ * phone shows it without scrolling sideways.
+ */
+export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): DocLine[] {
+  const { config } = options;
+  const timeZone = config.timezone;
+  const several = tally.periods.length > 1;
+  const unit = leaderText.unit(several);
+  const lines: DocLine[] = [];
+  const nothingDue = tally.expected === 0 && tally.exempt === 0;
+  if (options.heading === false) {
+    if (nothingDue) lines.push(leaderText.notRequired(tally.notRequiredReason));
+  } else if (nothingDue) {
+    lines.push(leaderText.notRequiredHeading(tally.taskName, tally.notRequiredReason));
+  } else {
+    const heading = { taskName: tally.taskName, periods: tally.periods, timeZone, withPeriod: options.withPeriod ?? false };
+    lines.push(...leaderText.taskHeading(heading));
+  }
+  if (!nothingDue) {
+    lines.push(leaderText.counts(tally.expected, tally.reported, unit));
+    lines.push(leaderText.details(tally.onTime, tally.late, tally.onBehalf));
+    lines.push(leaderText.gaps(tally.missing, tally.exempt, tally.notRequired, unit));
+    if (tally.drowning && tally.reported > 0) lines.push(leaderText.drowning(tally.drowning.reached, tally.drowning.total));
+    if (tally.study && tally.reported > 0) lines.push(leaderText.study(tally.study.attended, tally.study.expected));
+  }
+  if (tally.abnormal.length > 0) {
+    lines.push(leaderText.abnormalHeading(tally.abnormal.length));
+    for (const { school, report } of tally.abnormal) {
+      lines.push(
+        leaderText.abnormalSchool(school),
+        leaderText.abnormalWho(report, config, timeZone, several),
+        leaderText.abnormalText(report),
+      );
+    }
+  }
+  if (tally.resolved.length > 0) {
+    lines.push(leaderText.resolvedHeading(tally.resolved.length));
+    for (const { school, abnormal, report } of tally.resolved) {
+      lines.push(leaderText.resolved(school, abnormal, report, timeZone));
+    }
+  }
+  if (tally.onBehalfReports.length > 0) {
+    lines.push({
+      prefix: leaderText.onBehalfPrefix,
+      items: tally.onBehalfReports.map(({ school, report }) => leaderText.onBehalfItem(school, report, config, timeZone, several)),
+      separator: "、",
+      more: leaderText.andMoreReports,
+    });
+  }
+  if (tally.missing > 0) {
+    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several));
+  }
+  if (tally.exempt > 0) {
+    lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several));
+  }
+  if (tally.open && tally.missing > 0) lines.push(leaderText.open);
+  return lines;
+}
+
+/** The 汇总 reply: a title, then one block per task, within the stream reply's byte limit. */
+export function formatSummary(args: {
+  label: string;
+  now: Date;
+  tallies: readonly TaskTally[];
+  config: Pick<Config, "leaders" | "admins" | "timezone">;
+  limit?: number;
+}): string {
+  const { config } = args;
+  const doc: DocLine[] = [leaderText.summaryTitle(args.label), leaderText.summaryAsOf(args.now, config.timezone)];
+  if (args.tallies.length === 0) doc.push("", leaderText.noTasks);
+  for (const tally of args.tallies) doc.push("", ...formatTaskBlock(tally, { config }));
+  return fitDoc(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong);
+}

@@ -1,0 +1,252 @@
+import type { Config, TaskId } from "../../config/schema.js";
+import type { NotRequiredReason } from "../../time/periods.js";
+import { formatClock, formatDate, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import type { School } from "../../config/roster.js";
+import type { Report } from "../../store/report.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+
+/** `11月20日` for `2026-11-20`. */
+const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+
+/** What a reporter sends for each task, as a whole message after the @mention. */
+const COMMANDS: Record<TaskId, { command: string; example?: string }> = {
+  safety: { command: "平安" },
+  drowning: { command: "防溺水 已提醒人数/应提醒人数", example: "防溺水 1180/1200 电话" },
+  study: { command: "学习 实到/应到", example: "学习 50/52" },
+};
+
+/** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
+export const leaderText = {
+  /** A leader or admin by name; anyone else as a WeCom mention, which shows their name. */
+  person(userid: string, config: Pick<Config, "leaders" | "admins">): string {
+    const named = [...config.leaders, ...config.admins].find((p) => p.userid === userid);
+    return named ? named.name : `<@${userid}>`;
+  },
+
+  /** User text put into a message: no mention markup of its own (never `<@all>`). */
+  quote: (text: string) => text.replace(/</g, "＜").replace(/\n+/g, " "),
+
+  shortName: (school: School) => school.shortName || school.name,
+
+  /** `11月20日（周五）`, `2026年第48周（…）`, or `11月23日—11月24日` for several periods. */
+  periods(periods: readonly TaskPeriod[]): string {
+    const first = periods[0];
+    const last = periods[periods.length - 1];
+    if (!first || !last) return "";
+    if (periods.length === 1) return formatPeriod(first);
+    return `${monthDay(first.start)}—${monthDay(last.end)}`;
+  },
+
+  /** `11月24日（周二）` for a day id, `2026年第48周` for a week id. */
+  periodId(id: string): string {
+    const week = /^(\d{4})-W(\d{2})$/.exec(id);
+    return week ? `${week[1]}年第${Number(week[2])}周` : formatDate(id);
+  },
+
+  /** `11月25日` or `11月25日至11月27日`. */
+  dates: (start: string, end: string) => (start === end ? monthDay(start) : `${monthDay(start)}至${monthDay(end)}`),
+
+  deadline(period: TaskPeriod, timeZone: string): string {
+    return period.kind === "day" ? formatClock(period.deadline, timeZone) : formatInstant(period.deadline, timeZone, true);
+  },
+
+  notRequired(reason: NotRequiredReason | undefined): string {
+    return reason === "not_in_season" ? "不在季节内，无需上报" : "本期不是上报日，无需上报";
+  },
+
+  // 汇总
+  summaryTitle: (label: string) => `**📋 上报汇总 · ${label}**`,
+  summaryAsOf: (now: Date, timeZone: string) => `统计于 ${formatInstant(now, timeZone)}`,
+  weekLabel: (start: string, end: string) => `本周（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
+  rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${monthDay(start)}—${monthDay(end)}`),
+  /** The first line(s) of a task's block: its name, the period(s) when needed, the deadline. */
+  taskHeading(args: { taskName: string; periods: readonly TaskPeriod[]; timeZone: string; withPeriod: boolean }): string[] {
+    const { taskName, periods, timeZone, withPeriod } = args;
+    const first = periods[0];
+    if (!first) return [`**${taskName}**`];
+    if (periods.length > 1) {
+      const unit = first.kind === "day" ? "天" : "周";
+      return [`**${taskName}** ${leaderText.periods(periods)}，${periods.length} ${unit}（按校次计）`];
+    }
+    if (first.kind === "day" && !withPeriod) return [`**${taskName}**（截止 ${leaderText.deadline(first, timeZone)}）`];
+    return [`**${taskName}** ${formatPeriod(first)}`, `截止 ${leaderText.deadline(first, timeZone)}`];
+  },
+  notRequiredHeading: (taskName: string, reason: NotRequiredReason | undefined) =>
+    `**${taskName}**：${leaderText.notRequired(reason)}`,
+  counts: (expected: number, reported: number, unit: string) =>
+    `应报 ${expected} ${unit} · 已报 ${reported} ${unit}（${formatRate(reported, expected)}）`,
+  details: (onTime: number, late: number, onBehalf: number) =>
+    `按时 ${onTime} · 迟报 ${late}${onBehalf > 0 ? ` · 代报 ${onBehalf}` : ""}`,
+  gaps(missing: number, exempt: number, notRequired: number, unit: string): string {
+    const parts = [`未报 ${missing} ${unit}`];
+    if (exempt > 0) parts.push(`免报 ${exempt} ${unit}`);
+    if (notRequired > 0) parts.push(`无需报 ${notRequired} ${unit}`);
+    return parts.join(" · ");
+  },
+  drowning: (reached: number, total: number) => `家长已提醒 ${reached} / ${total} 人（${formatRate(reached, total)}）`,
+  study: (attended: number, expected: number) =>
+    `教职工实到 ${attended} / 应到 ${expected} 人（${formatRate(attended, expected)}）`,
+  abnormalHeading: (count: number) => `⚠️ **异常 ${count} 条：**`,
+  /** Who sent a report: the reporter, or the leader who entered it (代报). */
+  reportedBy: (report: Report, config: Pick<Config, "leaders" | "admins">) =>
+    report.onBehalf ? `${leaderText.person(report.by, config)}代报` : leaderText.person(report.by, config),
+  abnormalSchool: (school: School) => `> **${school.name}**（${school.area}）`,
+  abnormalWho(report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, withDate: boolean): string {
+    const at = new Date(report.at);
+    const when = withDate ? formatInstant(at, timeZone) : formatClock(at, timeZone);
+    return `> ${when} ${leaderText.reportedBy(report, config)}${report.late ? "（迟报）" : ""}`;
+  },
+  abnormalText: (report: Report) =>
+    `> ${leaderText.quote(report.value.task === "safety" ? (report.value.description ?? "") : "")}`,
+  resolvedHeading: (count: number) => `✅ 已恢复正常 ${count} 所：`,
+  resolved(school: School, abnormal: Report, report: Report, timeZone: string): string {
+    const text = abnormal.value.task === "safety" ? (abnormal.value.description ?? "") : "";
+    return (
+      `> ${leaderText.shortName(school)}：${formatClock(new Date(abnormal.at), timeZone)} 报“${leaderText.quote(text)}”，` +
+      `${formatClock(new Date(report.at), timeZone)} 更正为无异常`
+    );
+  },
+  onBehalfPrefix: "📝 代报：",
+  /** `青石小学（陈晓红 09:10）`, with the date when several periods are tallied. */
+  onBehalfItem(school: School, report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, withDate: boolean): string {
+    const at = new Date(report.at);
+    const when = withDate ? formatInstant(at, timeZone) : formatClock(at, timeZone);
+    return `${leaderText.shortName(school)}（${leaderText.person(report.by, config)} ${when}）`;
+  },
+  andMoreReports: (total: number) => `等 ${total} 条`,
+  missingHeading: (count: number, unit: string) => `**未报（${count} ${unit}）：**`,
+  exemptHeading: (count: number, unit: string) => `免报（${count} ${unit}）：`,
+  areaPrefix: (area: string) => `${area}：`,
+  /** A school in a list, with the number of periods when several were tallied. */
+  listedSchool(school: School, count: number, several: boolean, reason?: string): string {
+    const notes = [...(several ? [`${count}次`] : []), ...(reason ? [leaderText.quote(reason)] : [])];
+    return `${leaderText.shortName(school)}${notes.length > 0 ? `（${notes.join("，")}）` : ""}`;
+  },
+  andMore: (total: number) => `等 ${total} 所`,
+  andMoreLine: (total: number, shown: number) => `……另有 ${total - shown} 所未列出`,
+  open: "截止时间未到，未报的学校仍可按时上报。",
+  tooLong: "……（内容过长，已截断。可分任务查询，如“未报 平安”）",
+  unit: (several: boolean) => (several ? "校次" : "所"),
+  noTasks: "本县目前没有启用任何上报任务。",
+  futureDate: (date: string) => `${formatDate(date)}还没到，无法汇总。`,
+  summaryArgs: (word: string) => `“${word}”不是可识别的日期。`,
+
+  // 未报
+  missingTitle: (taskName: string, period: TaskPeriod, timeZone: string) =>
+    `**未报 · ${taskName} ${formatPeriod(period)}**（截止 ${leaderText.deadline(period, timeZone)}）`,
+  missingCounts: (missing: number, expected: number, exempt: number) =>
+    `未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
+  missingArea: (area: string, count: number) => `**${area}**（${count} 所）`,
+  missingSchool: (school: School) =>
+    `${leaderText.shortName(school)} ${school.reporters.map((u) => `<@${u}>`).join(" ")}`,
+  allReported: (taskName: string, period: TaskPeriod, expected: number) =>
+    `✅ ${taskName} ${formatPeriod(period)}：应报 ${expected} 所，已全部上报。`,
+  taskNotRequired: (taskName: string, reason: NotRequiredReason | undefined) =>
+    `${taskName}：现在${leaderText.notRequired(reason)}。`,
+  noRequiredTask: "现在没有需要上报的任务。",
+  whichTask: (word: string) => `“${word}”不是任务名称。可写：平安、防溺水、学习。`,
+  taskOff: (word: string) => `本县没有启用“${word}”任务。`,
+
+  // 提醒
+  remindedGroups: (taskName: string, period: TaskPeriod, count: number, groups: string[]) =>
+    `📣 已提醒 ${taskName} ${formatPeriod(period)} 未报的 ${count} 所学校（${groups.join("、")}），已 @ 各校上报人。`,
+  remindNone: (taskName: string, period: TaskPeriod) => `✅ ${taskName} ${formatPeriod(period)} 没有未报的学校，无需提醒。`,
+  remindNoGroup: (taskName: string, count: number) =>
+    `${taskName} 有 ${count} 所未报学校不在任何学校群里，无法提醒，请管理员在配置的 groups 中加上它们。`,
+
+  // Reminder push (text message: no markdown)
+  reminderHeader: (taskName: string, period: TaskPeriod) => `【催报】${taskName} ${formatPeriod(period)}`,
+  reminderIntro: (period: TaskPeriod, count: number, timeZone: string) =>
+    `截止 ${formatInstant(period.deadline, timeZone, true)}，以下 ${count} 所学校还没有上报：`,
+  reminderArea: (area: string) => `【${area}】`,
+  reminderSchool: (school: School) => `· ${school.name}`,
+  reminderCommand(task: TaskId, botName: string): string[] {
+    const { command, example } = COMMANDS[task];
+    const lines = [`请上报人在群里发送：@${botName} ${command}`];
+    if (example) lines.push(`例如：@${botName} ${example}`);
+    if (task === "safety") lines.push(`有异常请发送：@${botName} 异常 具体情况`);
+    return lines;
+  },
+
+  // Tally push
+  tallyHeader: (taskName: string, period: TaskPeriod, timeZone: string) =>
+    `📋 **${taskName}统计** ${formatPeriod(period)}，截止 ${leaderText.deadline(period, timeZone)}`,
+
+  // Abnormal alerts (markdown to the leaders' group)
+  alertTitle: (school: School) => `⚠️ **异常报告：${school.name}**（${school.area}）`,
+  alertUpdateTitle: (school: School) => `⚠️ **异常更新：${school.name}**（${school.area}）`,
+  alertRecoveredTitle: (school: School) => `✅ **更新：${school.name}（${school.area}）已恢复正常**`,
+  alertWithdrawnTitle: (school: School) => `↩️ **更新：${school.name}（${school.area}）撤销了异常报告，该校今日暂为未报**`,
+  alertWithdrawnBy: (by: string, at: Date, config: Pick<Config, "leaders" | "admins">, timeZone: string) =>
+    `撤销：${leaderText.person(by, config)} ${formatInstant(at, timeZone)}`,
+  alertText: (description: string) => `> ${leaderText.quote(description)}`,
+  alertBy: (report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string) =>
+    `${report.onBehalf ? "代报" : "上报"}：${leaderText.person(report.by, config)} ${formatInstant(new Date(report.at), timeZone)}` +
+    (report.late ? "（迟报）" : ""),
+  alertPrevious: (previous: Report, timeZone: string) =>
+    `原报（${formatInstant(new Date(previous.at), timeZone)}）：${leaderText.quote(
+      previous.value.task === "safety" ? (previous.value.description ?? "") : "",
+    )}`,
+
+  // 代报
+  onBehalfNote: (name: string, school: School) => `📝 以上为 ${name} 代 ${school.name} 录入（代报），已记录录入人。`,
+  reportForSchool: "请写明学校和报告内容，例如“代报 城关一小 平安”。",
+  unknownSchool: (word: string) => `没有找到学校“${word}”。请写学校全称、简称或学校代码。`,
+  reportForWhat: (school: School) =>
+    `请在学校后面写上报告内容：平安、异常 具体情况、防溺水 …、学习 …（为 ${school.name} 代报）。`,
+
+  // 免报
+  exemptUsage: "请按“免报 学校 任务 日期或区间 原因”书写。",
+  exemptWhichTask: (word: string | undefined) =>
+    word ? `“${word}”不是任务名称。可写：平安、防溺水、学习。` : "请写明免报哪项任务：平安、防溺水 或 学习。",
+  exemptWhen: "请写明日期或区间，例如 11-20、11-20至11-27、本周、今天。",
+  exemptTooLong: (days: number, max: number) => `区间共 ${days} 天，一次最多免报 ${max} 天，请分段登记。`,
+  exemptNothingRequired: (school: School, taskName: string, start: string, end: string) =>
+    `${school.name} ${taskName} 在${leaderText.dates(start, end)}本来就无需上报，没有登记免报。`,
+  exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string }): string {
+    const { school, taskName, periods, renewed, reason } = args;
+    const list = periods.map((p) => formatPeriod(p));
+    const shown = list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、");
+    return (
+      `✅ 已登记免报：**${school.name}** ${taskName}，共 ${periods.length} 期：${shown}` +
+      (reason ? `\n原因：${reason}` : "\n原因：未填写") +
+      (renewed > 0 ? `\n其中 ${renewed} 期原已免报，已按本次更新原因。` : "") +
+      `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${leaderText.shortName(school)} …”。`
+    );
+  },
+  revoked: (school: School, taskName: string, periods: readonly TaskPeriod[]) =>
+    `✅ 已撤销 **${school.name}** ${taskName} 的免报：${periods.map((p) => formatPeriod(p)).join("、")}。这些期次恢复为需要上报。`,
+  revokeNothing: (school: School, taskName: string, start: string, end: string) =>
+    `${school.name} ${taskName} 在${leaderText.dates(start, end)}没有免报记录，无需撤销。`,
+
+  // 历史
+  historyTitle: (school: School) => `**${school.name}**（${school.area}）最近的上报和变更（新的在前）：`,
+  historyEmpty: "暂无上报或免报记录。",
+  historyWhich: "请写明学校，例如“历史 城关一小”。",
+  historyReport(kind: "report" | "replace" | "withdraw", args: {
+    at: string; who: string; onBehalf: boolean; task: string; period: string; value?: string; previous?: string;
+    late?: boolean; timeZone: string;
+  }): string {
+    const when = formatInstant(new Date(args.at), args.timeZone);
+    const what = `${args.task} ${leaderText.periodId(args.period)}`;
+    const verb = { report: args.onBehalf ? "代报" : "上报", replace: args.onBehalf ? "代报更正" : "更正", withdraw: "撤销" }[kind];
+    const late = args.late ? "（迟报）" : "";
+    if (kind === "withdraw") return `- ${when} ${args.who} 撤销 ${what}（原为：${args.previous ?? ""}）`;
+    const previous = kind === "replace" && args.previous ? `（原为：${args.previous}）` : "";
+    return `- ${when} ${args.who} ${verb} ${what}：${args.value ?? ""}${late}${previous}`;
+  },
+  historyExempt(args: {
+    type: "exempt" | "revoke"; at: string; who: string; task: string; start: string; end: string; count: number;
+    reason?: string; timeZone: string;
+  }): string {
+    const when = formatInstant(new Date(args.at), args.timeZone);
+    const dates = leaderText.dates(args.start, args.end);
+    if (args.type === "revoke") return `- ${when} ${args.who} 撤销免报 ${args.task} ${dates}（${args.count} 期）`;
+    return `- ${when} ${args.who} 免报 ${args.task} ${dates}（${args.count} 期），原因：${args.reason ? leaderText.quote(args.reason) : "未填写"}`;
+  },
+
+  // Dates
+  badDate: (text: string) => `“${text}”不是有效的日期。`,
+  rangeEnd: (text: string) => `“${text}”后面缺少结束日期。`,
+  rangeBackwards: (start: string, end: string) => `结束日期 ${monthDay(end)} 早于开始日期 ${monthDay(start)}。`,
+} as const;

@@ -1,0 +1,279 @@
+import type { LocalDate } from "../../time/local-time.js";
+import type { TaskId } from "../../config/schema.js";
+import type { Roster, School } from "../../config/roster.js";
+import type { ExemptionStore } from "../../store/exemptions.js";
+import type { ReportStore } from "../../store/reports.js";
+import type { Report } from "../../store/report.js";
+import type { TaskPeriod, TaskCalendar } from "../../time/task-calendar.js";
+import { listLedgerPeriods } from "./list-ledger-periods.js";
+
+/**
+ * A school's standing for one period: reported on time, reported late, missing, exempt (免报),
+ * or a report on a period that required none (kept for the record).
+ */
+export type LedgerStatus = "已报" | "迟报" | "未报" | "免报" | "不要求";
+
+/** One school in one period of one task: a line of the ledger (台账). */
+export interface LedgerRow {
+  task: TaskId;
+  schoolCode: string;
+  schoolName: string;
+  area: string;
+  periodId: string;
+  periodKind: "day" | "week";
+  start: LocalDate;
+  end: LocalDate;
+  deadline: Date;
+  /** Whether the period required a report at all (false only for 不要求 rows). */
+  required: boolean;
+  status: LedgerStatus;
+  /** WeCom userid of whoever sent the report in force. */
+  reporter?: string;
+  reportedAt?: Date;
+  late: boolean;
+  /** Entered by a leader or admin for the school (代报); `reporter` is who entered it. */
+  onBehalf: boolean;
+  onBehalfBy?: string;
+  /** Safety: 无异常 or 异常, pupils present, the abnormal description as typed. */
+  safetyStatus?: "无异常" | "异常";
+  present?: number;
+  abnormal?: string;
+  /** Drowning: parents reached / to reach, reached ÷ total, channels. */
+  reached?: number;
+  total?: number;
+  reachRate?: number;
+  channels?: readonly string[];
+  /** Study: staff attended / expected, on leave, attended ÷ expected, topic. */
+  attended?: number;
+  expected?: number;
+  leave?: number;
+  attendRate?: number;
+  topic?: string;
+  /** Replacements and withdrawals in the period's audit log for this school. */
+  changes: number;
+  /** The reason given for an exemption (免报). */
+  exemptReason?: string;
+  /** The message as typed, for the report in force. */
+  raw?: string;
+}
+
+/**
+ * Counts of school-periods. `expected` = reported + missing; exempt school-periods and those
+ * not required are outside it, as in the tallies.
+ */
+export interface LedgerCounts {
+  expected: number;
+  reported: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  exempt: number;
+  /** reported ÷ expected; undefined when nothing was expected. */
+  reportedRate?: number;
+  /** onTime ÷ expected. */
+  onTimeRate?: number;
+  /** Drowning: parents reached ÷ to reach; study: staff attended ÷ expected (counted reports). */
+  amountRate?: number;
+}
+
+export interface SchoolSummary extends LedgerCounts {
+  schoolCode: string;
+  schoolName: string;
+  area: string;
+}
+
+/** One task's part of the ledger. */
+export interface LedgerTask {
+  task: TaskId;
+  taskName: string;
+  /** Its periods in the range (required or not), in order. */
+  periods: readonly TaskPeriod[];
+  /** By period, then in roster order. */
+  rows: LedgerRow[];
+  /** One per school, in roster order. */
+  schools: SchoolSummary[];
+  total: LedgerCounts;
+}
+
+/** The ledger (台账) of every configured task over a date range. */
+export interface Ledger {
+  from: LocalDate;
+  to: LocalDate;
+  timeZone: string;
+  /** The data is as of this instant; periods starting after its local date are left out. */
+  asOf: Date;
+  tasks: LedgerTask[];
+}
+
+export interface BuildLedgerOptions {
+  roster: Pick<Roster, "schools">;
+  store: Pick<ReportStore, "list" | "log">;
+  /** Exemptions (免报); without it no school is exempt. */
+  exemptions?: Pick<ExemptionStore, "list">;
+  calendar: Pick<TaskCalendar, "tasks" | "at" | "list">;
+  from: LocalDate;
+  to: LocalDate;
+  timeZone: string;
+  /** Defaults to the real time. */
+  now?: Date;
+}
+
+/** Reads the reports of every task and period in the range and lays them out as the ledger. */
+export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> {
+  const { roster, store, exemptions, calendar, from, to, timeZone } = options;
+  const asOf = options.now ?? new Date();
+  const tasks: LedgerTask[] = [];
+  for (const task of calendar.tasks) {
+    const taskPeriods = listLedgerPeriods(calendar, task, { from, to, timeZone, now: asOf });
+    const rows: LedgerRow[] = [];
+    const counts = new Map<string, Tally>(roster.schools.map((s) => [s.code, createTally()]));
+    const total = createTally();
+    for (const period of taskPeriods) {
+      const [reports, exempt, log] = await Promise.all([
+        store.list(task, period.id),
+        exemptions ? exemptions.list(task, period.id) : Promise.resolve(new Map()),
+        store.log(task, period.id),
+      ]);
+      const changes = new Map<string, number>();
+      for (const event of log) {
+        if (event.type !== "report") changes.set(event.school, (changes.get(event.school) ?? 0) + 1);
+      }
+      for (const school of roster.schools) {
+        const report = reports.get(school.code);
+        const exemption = exempt.get(school.code);
+        if (!period.required && !report) continue;
+        const status: LedgerStatus = !period.required
+          ? "不要求"
+          : exemption
+            ? "免报"
+            : !report
+              ? "未报"
+              : report.late
+                ? "迟报"
+                : "已报";
+        rows.push({
+          ...describeSchool(school),
+          ...describePeriod(period),
+          status,
+          late: report?.late ?? false,
+          onBehalf: report?.onBehalf ?? false,
+          ...(report && describeReport(report)),
+          changes: changes.get(school.code) ?? 0,
+          ...(exemption?.reason && { exemptReason: exemption.reason }),
+        });
+        if (period.required) {
+          for (const tally of [counts.get(school.code)!, total]) count(tally, status, report);
+        }
+      }
+    }
+    tasks.push({
+      task,
+      taskName: taskPeriods[0]?.taskName ?? calendar.at(task, asOf)?.taskName ?? task,
+      periods: taskPeriods,
+      rows,
+      schools: roster.schools.map((school) => ({ ...describeSchool(school), ...finish(counts.get(school.code)!) })),
+      total: finish(total),
+    });
+  }
+  return { from, to, timeZone, asOf, tasks };
+}
+
+interface Tally extends LedgerCounts {
+  amount: number;
+  amountOf: number;
+}
+
+const createTally = (): Tally => ({
+  expected: 0,
+  reported: 0,
+  onTime: 0,
+  late: 0,
+  missing: 0,
+  exempt: 0,
+  amount: 0,
+  amountOf: 0,
+});
+
+function count(tally: Tally, status: LedgerStatus, report: Report | undefined): void {
+  if (status === "免报") {
+    tally.exempt += 1;
+    return;
+  }
+  tally.expected += 1;
+  if (status === "未报" || !report) {
+    tally.missing += 1;
+    return;
+  }
+  tally.reported += 1;
+  if (status === "迟报") tally.late += 1;
+  else tally.onTime += 1;
+  const value = report.value;
+  if (value.task === "drowning") {
+    tally.amount += value.reached;
+    tally.amountOf += value.total;
+  } else if (value.task === "study") {
+    tally.amount += value.attended;
+    tally.amountOf += value.expected;
+  }
+}
+
+function finish({ amount, amountOf, ...counts }: Tally): LedgerCounts {
+  const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : undefined);
+  const reportedRate = ratio(counts.reported, counts.expected);
+  const onTimeRate = ratio(counts.onTime, counts.expected);
+  const amountRate = ratio(amount, amountOf);
+  return {
+    ...counts,
+    ...(reportedRate !== undefined && { reportedRate }),
+    ...(onTimeRate !== undefined && { onTimeRate }),
+    ...(amountRate !== undefined && { amountRate }),
+  };
+}
+
+const describeSchool = (school: School) => ({ schoolCode: school.code, schoolName: school.name, area: school.area });
+
+const describePeriod = (period: TaskPeriod) => ({
+  task: period.task,
+  periodId: period.id,
+  periodKind: period.kind,
+  start: period.start,
+  end: period.end,
+  deadline: period.deadline,
+  required: period.required,
+});
+
+function describeReport(report: Report): Partial<LedgerRow> {
+  const value = report.value;
+  const base: Partial<LedgerRow> = {
+    reporter: report.by,
+    reportedAt: new Date(report.at),
+    ...(report.onBehalf && { onBehalfBy: report.by }),
+    raw: report.raw,
+  };
+  switch (value.task) {
+    case "safety":
+      return {
+        ...base,
+        safetyStatus: value.status === "abnormal" ? "异常" : "无异常",
+        ...(value.present !== undefined && { present: value.present }),
+        ...(value.status === "abnormal" && { abnormal: value.description ?? "" }),
+      };
+    case "drowning":
+      return {
+        ...base,
+        reached: value.reached,
+        total: value.total,
+        ...(value.total > 0 && { reachRate: value.reached / value.total }),
+        channels: value.channels,
+      };
+    case "study":
+      return {
+        ...base,
+        attended: value.attended,
+        expected: value.expected,
+        ...(value.leave !== undefined && { leave: value.leave }),
+        ...(value.expected > 0 && { attendRate: value.attended / value.expected }),
+        ...(value.topic && { topic: value.topic }),
+      };
+  }
+}

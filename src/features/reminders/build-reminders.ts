@@ -1,0 +1,64 @@
+import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
+import type { TaskId } from "../../config/schema.js";
+import type { Push } from "../../push/push-queue.js";
+import type { School } from "../../config/roster.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { formatReminder } from "./format-reminder.js";
+import type { LeaderDeps } from "../leaders/leader-deps.js";
+import { loadTally } from "../leaders/load-tally.js";
+
+/** Which reminder to build: the task, its period, and the slot that names this sending. */
+export interface ReminderRequest {
+  task: TaskId;
+  period: TaskPeriod;
+  /** The reminder time as configured (`09:00`, `thu 16:00`), or `manual:<msgid>` for 提醒. */
+  slot: string;
+}
+
+/** One group's reminder, with the schools it names. */
+export interface ReminderPlan {
+  /** Group id, a key of `config.groups`. */
+  group: string;
+  groupName: string;
+  schools: School[];
+  push: Push;
+}
+
+/** The idempotency key of one group's reminder: `remind:safety:2026-11-24:09:00:principals`. */
+export function formatReminderKey(task: TaskId, periodId: string, slot: string, group: string): string {
+  return `remind:${task}:${periodId}:${slot}:${group}`;
+}
+
+/**
+ * The reminders of a task's period now: for every schools group (role `schools`) that holds
+ * missing schools, one text message naming them by area and @-mentioning exactly their
+ * reporters. Exempt and reported schools are not named; nothing is planned when none is
+ * missing or the period is not required. Never to a leaders group, never `@all`.
+ */
+export async function planReminders(deps: LeaderDeps, request: ReminderRequest): Promise<ReminderPlan[]> {
+  const { task, period, slot } = request;
+  if (period.task !== task) throw new Error(`reminder for ${task} given a period of ${period.task}`);
+  if (!period.required) return [];
+  const tally = await loadTally(deps, [period]);
+  const missing = new Set(tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.code)));
+  if (missing.size === 0) return [];
+  const plans: ReminderPlan[] = [];
+  for (const [id, group] of Object.entries(deps.config.groups)) {
+    if (group.role !== "schools") continue;
+    const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
+    if (schools.length === 0) continue;
+    const message = formatReminder({ period, schools, botName: deps.config.bot.name, timeZone: deps.config.timezone });
+    plans.push({
+      group: id,
+      groupName: group.name,
+      schools,
+      push: { idempotencyKey: formatReminderKey(task, period.id, slot, id), group: id, message },
+    });
+  }
+  return plans;
+}
+
+/** The reminder pushes of a task's period (see planReminders); [] when none is missing. */
+export async function buildReminders(deps: LeaderDeps, request: ReminderRequest): Promise<Push[]> {
+  return (await planReminders(deps, request)).map((plan) => plan.push);
+}

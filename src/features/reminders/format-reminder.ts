@@ -1,0 +1,31 @@
+import type { PushLine, PushMessage } from "../../push/split-message.js";
+import type { School } from "../../config/roster.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { leaderText } from "../leaders/leader-text.js";
+import { groupByArea, type SchoolCount } from "../leaders/compute-summary.js";
+
+/**
+ * The reminder to one group: the task and period, the deadline, the missing schools by area
+ * with one line per school that @-mentions exactly that school's reporters, and the command to
+ * send. A text message, so that the mentions are real notifications; when it is split, every
+ * part repeats the header and carries only the mentions of its own lines.
+ */
+export function formatReminder(args: {
+  period: TaskPeriod;
+  /** The group's missing schools, in roster order. */
+  schools: readonly School[];
+  botName: string;
+  timeZone: string;
+}): PushMessage {
+  const { period, schools, botName, timeZone } = args;
+  const counts = new Map<School, SchoolCount>(schools.map((school) => [school, { school, count: 1 }]));
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, schools.length, timeZone) }];
+  for (const group of groupByArea(schools, counts)) {
+    lines.push({ text: leaderText.reminderArea(group.area) });
+    for (const { school } of group.entries) {
+      lines.push({ text: leaderText.reminderSchool(school), mentions: school.reporters });
+    }
+  }
+  for (const text of leaderText.reminderCommand(period.task, botName)) lines.push({ text });
+  return { msgtype: "text", header: leaderText.reminderHeader(period.taskName, period), lines };
+}

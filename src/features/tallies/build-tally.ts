@@ -1,0 +1,41 @@
+import type { TaskId } from "../../config/schema.js";
+import type { Push } from "../../push/push-queue.js";
+import type { PushMessage } from "../../push/split-message.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { leaderText } from "../leaders/leader-text.js";
+import { renderDoc } from "../leaders/fit-doc.js";
+import { formatTaskBlock } from "../leaders/format-summary.js";
+import type { LeaderDeps } from "../leaders/leader-deps.js";
+import { loadTally } from "../leaders/load-tally.js";
+
+/** The idempotency key of a period's tally: `tally:safety:2026-11-24`. */
+export function formatTallyKey(task: TaskId, periodId: string): string {
+  return `tally:${task}:${periodId}`;
+}
+
+/**
+ * The tally of a task's period for its `tally_group`: the same block as 汇总 shows for the task
+ * (expected, reported with the rate, on time, late, 代报, missing, exempt, abnormal reports in
+ * full, missing schools by area), as markdown; the pipeline splits it when long. Undefined when
+ * the period is not required (nothing to tally).
+ */
+export async function buildTally(
+  deps: LeaderDeps,
+  request: { task: TaskId; period: TaskPeriod; now: Date },
+): Promise<Push | undefined> {
+  const { task, period, now } = request;
+  if (period.task !== task) throw new Error(`tally for ${task} given a period of ${period.task}`);
+  if (!period.required) return undefined;
+  const tally = await loadTally(deps, [period], now);
+  const block = formatTaskBlock(tally, { config: deps.config, heading: false });
+  const message: PushMessage = {
+    msgtype: "markdown",
+    header: leaderText.tallyHeader(period.taskName, period, deps.config.timezone),
+    lines: renderDoc(block).split("\n").map((text) => ({ text })),
+  };
+  return {
+    idempotencyKey: formatTallyKey(task, period.id),
+    group: deps.config.tasks[task]?.tally_group ?? "leaders",
+    message,
+  };
+}

@@ -1,0 +1,73 @@
+import type { Config } from "../../config/schema.js";
+import type { TaskTally } from "../leaders/compute-summary.js";
+import { renderDoc } from "../leaders/fit-doc.js";
+import { formatTaskBlock } from "../leaders/format-summary.js";
+import type { PushLine, PushMessage } from "../../push/split-message.js";
+import { scheduleText } from "./tally-text.js";
+import type { SchoolWeek, WeeklyRollup } from "./compute-weekly.js";
+import { ESCALATE_AT } from "./compute-weekly.js";
+
+/**
+ * The weekly roll-up as one markdown push (the pipeline splits it on line boundaries): the
+ * county's numbers per task, the schools that missed anything (those at two or more misses
+ * first, to chase), then every school's line by area.
+ */
+export function formatWeekly(args: {
+  rollup: WeeklyRollup;
+  week: string;
+  start: string;
+  end: string;
+  asOf: Date;
+  config: Pick<Config, "leaders" | "admins" | "timezone">;
+}): PushMessage {
+  const { rollup, config } = args;
+  const text = scheduleText;
+  const lines: string[] = [text.countyHeading];
+  for (const tally of rollup.tasks) lines.push(renderDoc(formatTaskBlock(tally, { config })), "");
+  if (rollup.missedTwice.length > 0) {
+    lines.push(text.escalateHeading(rollup.missedTwice.length));
+    for (const week of rollup.missedTwice) lines.push(missedLine(week));
+    lines.push("");
+  }
+  const missedOnce = rollup.missedAny.filter((week) => week.missed < ESCALATE_AT);
+  if (rollup.missedAny.length === 0) lines.push(text.noneMissed, "");
+  else if (missedOnce.length > 0) {
+    lines.push(text.missedOnceHeading(missedOnce.length));
+    for (const week of missedOnce) lines.push(missedLine(week));
+    lines.push("");
+  }
+  lines.push(text.schoolsHeading);
+  let area = "";
+  for (const week of rollup.schools) {
+    if (week.school.area !== area) {
+      area = week.school.area;
+      lines.push(text.areaHeading(area));
+    }
+    lines.push(text.schoolLine(week.school, parts(week), week.missed >= ESCALATE_AT));
+  }
+  return {
+    msgtype: "markdown",
+    header: text.weeklyTitle(args.week, args.start, args.end, args.asOf, config.timezone),
+    lines: lines.flatMap((line) => line.split("\n")).map((line): PushLine => ({ text: line })),
+  };
+}
+
+function missedLine(week: SchoolWeek): string {
+  const detail = Object.values(week.tasks)
+    .filter((t): t is TaskTally => t !== undefined && t.missing > 0)
+    .map((t) => scheduleText.missedDetail(t.taskName, t.missing))
+    .join("，");
+  return scheduleText.missedSchool(week.school, week.missed, detail);
+}
+
+/** The school's numbers per task; a task nobody owes this week (out of season) is left out. */
+function parts(week: SchoolWeek): string[] {
+  return Object.values(week.tasks)
+    .filter((t): t is TaskTally => t !== undefined && (t.expected > 0 || t.exempt > 0))
+    .map((t) => {
+      if (t.expected === 0) return scheduleText.exemptPart(t.taskName);
+      if (t.task === "safety") return scheduleText.safetyPart(t.reported, t.expected);
+      if (t.task === "drowning") return scheduleText.drowningPart(t.drowning?.reached ?? 0, t.drowning?.total ?? 0, t.reported, t.expected);
+      return scheduleText.studyPart(t.study?.attended ?? 0, t.study?.expected ?? 0, t.reported);
+    });
+}

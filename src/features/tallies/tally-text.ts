@@ -1,0 +1,44 @@
+import { formatInstant, formatRate } from "../../time/format-time.js";
+import type { School } from "../../config/roster.js";
+
+const shortName = (school: School) => school.shortName || school.name;
+
+/** Text of the scheduler's own pushes: the weekly roll-up and the 补报 note. */
+export const scheduleText = {
+  weeklyTitle: (week: string, start: string, end: string, asOf: Date, timeZone: string) =>
+    `**第${Number(week.slice(6))}周汇总**（${md(start)}—${md(end)}，截至 ${formatInstant(asOf, timeZone, true)}）`,
+  countyHeading: "**全县情况**",
+  missedOnceHeading: (n: number) => `**本周缺报 1 次（${n} 所）**`,
+  noneMissed: "本周各校均按要求上报，没有缺报。",
+  escalateHeading: (n: number) => `**⚠️ 缺报 2 次及以上，请督促（${n} 所）**`,
+  schoolsHeading: "**各校明细**",
+  areaHeading: (area: string) => `${area}：`,
+  missedSchool: (school: School, missed: number, detail: string) => `- ${shortName(school)}：缺报 ${missed} 次（${detail}）`,
+  missedDetail: (taskName: string, missing: number) => `${taskName} ${missing}`,
+  schoolLine: (school: School, parts: string[], escalated: boolean) =>
+    `- ${shortName(school)}：${parts.join(" · ")}${escalated ? " ⚠️" : ""}`,
+  safetyPart: (reported: number, expected: number) => `平安 ${reported}/${expected} 天`,
+  drowningPart: (reached: number, total: number, reported: number, expected: number) =>
+    reported === 0 ? `防溺水 未报${expected > 1 ? ` 0/${expected}` : ""}` : `防溺水 ${reached}/${total}（${formatRate(reached, total)}）`,
+  studyPart: (attended: number, expected: number, reported: number) =>
+    reported === 0 ? "学习 未报" : `学习 ${attended}/${expected}（${formatRate(attended, expected)}）`,
+  exemptPart: (taskName: string) => `${taskName} 免报`,
+
+  scheduleTitle: (path: string, zone: string, hours: { start: string; end: string }) =>
+    `配置 ${path} 的定时任务（时区 ${zone}，只在 ${hours.start}—${hours.end} 推送）：`,
+  schedulerLine: (id: string, pattern: string, at: string) => `  ${id.padEnd(16)} cron "${pattern}"（${at}）`,
+  upcomingTitle: (days: number, from: string) => `接下来 ${days} 天的提醒和汇总（从 ${from} 起）：`,
+  noUpcoming: "  （没有：不在季节内、节假日或任务未启用）",
+  upcomingLine: (at: string, taskName: string, kind: "reminder" | "tally", periodId: string) =>
+    `  ${at}  ${taskName}${kind === "reminder" ? "提醒" : "汇总"}（周期 ${periodId}）`,
+
+  lateNoteTitle: (at: Date, timeZone: string) => `**补报通知**（${formatInstant(at, timeZone, true)}）`,
+  lateNoteIntro: "以下学校在汇总发出后补报，已计入台账：",
+  lateNoteLine: (school: School, taskName: string, period: string, at: Date, timeZone: string, late: boolean) =>
+    `- ${shortName(school)}（${school.area}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
+} as const;
+
+function md(date: string): string {
+  const [, m, d] = date.split("-").map(Number);
+  return `${m}月${d}日`;
+}

@@ -1,0 +1,128 @@
+import { Command } from "commander";
+import { CodedError } from "../errors.js";
+import { createLogger } from "../ops/log.js";
+import { readSettings, type Settings } from "./settings.js";
+
+/**
+ * The `pingan` command line. Entry point: the environment is read here, once, into settings;
+ * every command below receives those, never the environment.
+ */
+export async function main(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+  const settings = (overrides: Partial<Settings> = {}): Settings => ({ ...readSettings(env), ...overrides });
+  const out = (line: string) => console.log(line);
+  const program = new Command("pingan").description("平安助手：教育局企业微信群平安日报、防溺水、周学习登记助手");
+
+  program
+    .command("start")
+    .description("启动服务（读取 PINGAN_CONFIG、PORT、REDIS_URL 等环境变量）")
+    .option("--web", "只运行 Web 服务（接收企业微信回调）")
+    .option("--workers", "只运行后台任务（推送、定时提醒和汇总）")
+    .option("--pretty", "日志以易读格式输出到终端")
+    .action(async (options: { pretty?: boolean; web?: boolean; workers?: boolean }) => {
+      const s = settings();
+      const { startSystem } = await import("./system.js");
+      const log = createLogger({ level: s.logLevel, pretty: options.pretty ?? false });
+      const both = !options.web && !options.workers;
+      const roles = { web: both || (options.web ?? false), workers: both || (options.workers ?? false) };
+      const system = await startSystem(s, { log, roles, say: (line) => console.error(line) });
+      stopOnSignal(() => system.stop());
+    });
+
+  program
+    .command("demo")
+    .description("演示：内置 Redis + 服务 + 本地企业微信模拟器，打印群聊过程")
+    .action(async () => {
+      const { runDemo } = await import("../dev/run-demo.js");
+      await runDemo({ settings: settings(), out });
+    });
+
+  program
+    .command("say")
+    .description("以某个用户的身份向运行中的服务发送一条消息（经过真实的加密和签名）")
+    .requiredOption("--as <userid>", "发送者的企业微信账号")
+    .option("--url <url>", "服务地址（默认 http://127.0.0.1:$PORT）")
+    .option("--direct", "作为私聊发送（默认是群聊 @机器人）")
+    .argument("<text...>", "消息内容，例如 平安")
+    .action(async (words: string[], options: { as: string; url?: string; direct?: boolean }) => {
+      const s = settings();
+      const { say } = await import("../dev/say.js");
+      const url = options.url ?? `http://127.0.0.1:${s.port}`;
+      await say({ settings: s, url, from: options.as, text: words.join(" "), direct: options.direct ?? false, out });
+    });
+
+  program
+    .command("run")
+    .description("立即运行一项定时任务：remind <任务>、tally <任务>、weekly、late-note")
+    .argument("<job>", "remind | tally | weekly | late-note")
+    .argument("[task]", "safety | drowning | study（remind 和 tally 需要）")
+    .option("--date <date>", "按这一天（YYYY-MM-DD）所在的周期运行，默认今天")
+    .option("--dry-run", "只打印将要发送的消息，不发送")
+    .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean }) => {
+      const { runJobNow } = await import("../ops/run-job-now.js");
+      process.exitCode = await runJobNow({ settings: settings(), job, task, ...options, out });
+    });
+
+  program
+    .command("schedule")
+    .description("列出每项定时任务接下来的触发时间")
+    .option("--days <n>", "列出多少天内的提醒和汇总", "7")
+    .action(async (options: { days: string }) => {
+      const { printSchedule } = await import("../ops/print-schedule.js");
+      await printSchedule({ settings: settings(), days: Number(options.days), out });
+    });
+
+  program
+    .command("export")
+    .description("导出台账：汇总表和每项任务每校每期的上报明细（Excel，或一项任务的 CSV）")
+    .requiredOption("--from <date>", "开始日期 YYYY-MM-DD")
+    .requiredOption("--to <date>", "结束日期 YYYY-MM-DD（含）")
+    .requiredOption("--out <file>", "写到这个文件，例如 台账.xlsx")
+    .option("--csv", "写 CSV（UTF-8，Excel 可直接打开），需同时给出 --task")
+    .option("--task <task>", "safety | drowning | study（只用于 --csv）")
+    .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
+    .action(async (options: { from: string; to: string; out: string; csv?: boolean; task?: string; config?: string }) => {
+      const s = settings(options.config ? { configPath: options.config } : {});
+      const { exportLedgerFile } = await import("../features/ledger/export-ledger-file.js");
+      await exportLedgerFile({ ...options, settings: s, ...(s.now && { now: s.now }), say: (line) => console.error(line) });
+    });
+
+  program
+    .command("check-config")
+    .description("检查配置文件和学校名单，列出全部问题")
+    .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
+    .action(async (options: { config?: string }) => {
+      const s = settings(options.config ? { configPath: options.config } : {});
+      const { checkConfig } = await import("../config/check-config.js");
+      process.exitCode = await checkConfig({ path: s.configPath, env: s.variables, out });
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    console.error(describe(error));
+    process.exitCode = 1;
+  }
+}
+
+function stopOnSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(describe(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", handler);
+  process.once("SIGINT", handler);
+}
+
+/** The CLI's one error handler: our coded errors carry Chinese text for people; anything else shows its message. */
+function describe(error: unknown): string {
+  if (error instanceof CodedError) return error.message;
+  return error instanceof Error ? `错误：${error.message}` : String(error);
+}

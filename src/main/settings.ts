@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { CodedError, ErrorCode } from "../errors.js";
+
+/** The WeCom API host the group robots are on; tests and the demo point WECOM_API_BASE at a fake. */
+export const DEFAULT_WECOM_API_BASE = "https://qyapi.weixin.qq.com";
+
+/**
+ * Everything the process takes from its environment, read once by `readSettings` (the entry
+ * points call it; nothing else sees `process.env`).
+ */
+export interface Settings {
+  /** PINGAN_CONFIG. */
+  configPath: string;
+  /** PORT and HOST of the web server; port 0 picks a free one. */
+  port: number;
+  host: string;
+  /** REDIS_URL; unset means the embedded redis-server under `dataDir`. */
+  redisUrl?: string;
+  /** PINGAN_DATA_DIR: where the embedded Redis keeps its AOF. */
+  dataDir: string;
+  /** WECOM_API_BASE. */
+  wecomApiBase: string;
+  /** PINGAN_NOW: where the clock starts (tests, trials, the demo); unset is the real time. */
+  now?: Date;
+  /** PINGAN_SPEED: clock seconds per real second. */
+  speed?: number;
+  /** LOG_LEVEL. */
+  logLevel: string;
+  /** The variables `${NAME}` references in the config resolve to (secrets live here, not in the repo). */
+  variables: Readonly<Record<string, string | undefined>>;
+}
+
+const instant = z.string().transform((text, ctx) => {
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) {
+    ctx.addIssue({ code: "custom", message: `PINGAN_NOW 不是有效的时间：${text}（例如 2026-11-23T08:30:00+08:00）` });
+    return z.NEVER;
+  }
+  return at;
+});
+
+const schema = z.object({
+  PINGAN_CONFIG: z.string().min(1).default("config/pingan.yaml"),
+  PORT: z.coerce
+    .number({ error: "PORT 应当是端口号，例如 8080" })
+    .int({ error: "PORT 应当是整数，例如 8080" })
+    .min(0, { error: "PORT 在 0 到 65535 之间" })
+    .max(65535, { error: "PORT 在 0 到 65535 之间" })
+    .default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  REDIS_URL: z.string().min(1).optional(),
+  PINGAN_DATA_DIR: z.string().min(1).default("data"),
+  WECOM_API_BASE: z.url({ error: "WECOM_API_BASE 应当是网址，例如 https://qyapi.weixin.qq.com" }).default(DEFAULT_WECOM_API_BASE),
+  PINGAN_NOW: instant.optional(),
+  PINGAN_SPEED: z.coerce.number({ error: "PINGAN_SPEED 应当是正数，例如 60" }).positive({ error: "PINGAN_SPEED 应当是正数，例如 60" }).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL 可以是 error、warn、info、debug" }).default("info"),
+});
+
+/** Reads and checks the environment; a bad value throws a CodedError naming the variable. */
+export function readSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  // An empty variable is the same as an unset one (a blank line in an env file).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new CodedError(ErrorCode.Settings, `环境变量有误：\n${problems.join("\n")}`);
+  }
+  const s = parsed.data;
+  return Object.freeze({
+    configPath: s.PINGAN_CONFIG,
+    port: s.PORT,
+    host: s.HOST,
+    ...(s.REDIS_URL && { redisUrl: s.REDIS_URL }),
+    dataDir: s.PINGAN_DATA_DIR,
+    wecomApiBase: s.WECOM_API_BASE,
+    ...(s.PINGAN_NOW && { now: s.PINGAN_NOW }),
+    ...(s.PINGAN_SPEED !== undefined && { speed: s.PINGAN_SPEED }),
+    logLevel: s.LOG_LEVEL,
+    variables: Object.freeze({ ...env }),
+  });
+}

@@ -1,0 +1,203 @@
+import type { Server } from "node:http";
+import { resolve } from "node:path";
+import type { Worker } from "bullmq";
+import type Koa from "koa";
+import type { Logger } from "pino";
+import { commands } from "../../commands/index.js";
+import type { JobDeps } from "../../jobs/job-deps.js";
+import { createDispatcher, type Dispatcher } from "../bot/dispatch.js";
+import { createCommandRegistry } from "../bot/registry.js";
+import { loadConfig } from "../config/load-config.js";
+import type { Roster } from "../config/roster.js";
+import type { Config } from "../config/schema.js";
+import { createMetrics, type Metrics } from "../ops/metrics.js";
+import { createPushQueue, type PushQueue, type PushQueueOptions } from "../push/push-queue.js";
+import { createScheduler, type Scheduler } from "../schedule/scheduler.js";
+import { deriveSchedules } from "../schedule/derive-schedules.js";
+import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../store/embedded-redis.js";
+import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
+import { createJobLedger } from "../store/job-ledger.js";
+import { createKeys, type Keys } from "../store/keys.js";
+import { createReplyStore } from "../store/replies.js";
+import { createReportStore, type ReportStore } from "../store/reports.js";
+import { createClock, type Clock } from "../time/clock.js";
+import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
+import { createScheduleWorker } from "./schedule-worker.js";
+import type { Settings } from "./settings.js";
+import { createWebApp } from "./web-app.js";
+
+/** Which parts run in this process (`pingan start --web` / `--workers`; both by default). */
+export interface SystemRoles {
+  web: boolean;
+  workers: boolean;
+}
+
+export interface SystemOptions {
+  log: Logger;
+  /** Progress for a person (starting the embedded Redis). */
+  say?: (line: string) => void;
+  roles?: SystemRoles;
+  /** Overrides settings.now/speed (tests and the demo drive their own clock). */
+  clock?: Clock;
+  fetch?: typeof globalThis.fetch;
+  /** Overrides of the push pipeline's retry and rate limit (tests). */
+  pushTuning?: Pick<PushQueueOptions, "retry" | "rateLimit">;
+  /** Keep the config's job schedulers in Redis (off where a test or the demo fires jobs itself). */
+  schedules?: boolean;
+  watchdogMs?: number;
+}
+
+/** The whole product in one process: built once by createSystem, started and stopped as one. */
+export interface System {
+  config: Config;
+  roster: Roster;
+  clock: Clock;
+  calendar: TaskCalendar;
+  redisUrl: string;
+  /** Fails fast when Redis is down (web requests). */
+  redis: RedisClient;
+  /** Waits for Redis (BullMQ, jobs). */
+  workerRedis: RedisClient;
+  keys: Keys;
+  metrics: Metrics;
+  store: ReportStore;
+  exemptions: ExemptionStore;
+  /** Workers' side of the push pipeline (waits for Redis). */
+  pushQueue: PushQueue;
+  scheduler: Scheduler;
+  /** What scheduled jobs and `pingan run` use. */
+  jobDeps: JobDeps;
+  dispatcher: Dispatcher;
+  /** Set once started with the web role. */
+  url?: string;
+  port?: number;
+  /** Listens (web role) and starts the workers (workers role). */
+  start(): Promise<void>;
+  /** Drains the web server, then the workers (active jobs finish, waiting ones stay queued), then closes Redis. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: loads the config, opens Redis (the embedded one unless REDIS_URL is
+ * set) and builds the stores, queues, dispatcher, web app and workers exactly once.
+ */
+export async function createSystem(settings: Settings, options: SystemOptions): Promise<System> {
+  const { log, say = () => {}, fetch = globalThis.fetch } = options;
+  const roles = options.roles ?? { web: true, workers: true };
+  const { config, roster } = await loadConfig({ path: settings.configPath, env: settings.variables });
+  const clock =
+    options.clock ?? createClock({ ...(settings.now && { start: settings.now }), ...(settings.speed && { speed: settings.speed }) });
+  let embedded: EmbeddedRedis | undefined;
+  let redisUrl = settings.redisUrl;
+  if (!redisUrl) {
+    embedded = await startEmbeddedRedis({ dataDir: resolve(settings.dataDir, "redis"), say });
+    redisUrl = embedded.url;
+    say(`已启动内置 Redis：${redisUrl}（数据目录 ${embedded.dataDir}，AOF 每次写入落盘）`);
+  }
+  const redis = connectRedis(redisUrl, { role: "web", log });
+  const workerRedis = connectRedis(redisUrl, { role: "worker", log });
+  await Promise.all([waitReady(redis), waitReady(workerRedis)]);
+  const keys = createKeys();
+  const calendar = await createTaskCalendar(config);
+  const metrics = createMetrics();
+  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, ...options.pushTuning };
+  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions });
+  // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
+  const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
+  const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log });
+  const store = createReportStore({ redis: workerRedis, keys });
+  const exemptions = createExemptionStore({ redis: workerRedis, keys });
+  const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), log };
+  // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
+  const webStore = createReportStore({ redis, keys });
+  const webExemptions = createExemptionStore({ redis, keys });
+  const dispatcher = createDispatcher({
+    config,
+    roster,
+    calendar,
+    clock,
+    log,
+    store: webStore,
+    exemptions: webExemptions,
+    replies: createReplyStore({ redis, keys }),
+    push: webPushQueue,
+    registry: createCommandRegistry(commands),
+    onCommand: metrics.command,
+  });
+
+  let server: Server | undefined;
+  const workers: Worker[] = [];
+  const system: System = {
+    config,
+    roster,
+    clock,
+    calendar,
+    redisUrl,
+    redis,
+    workerRedis,
+    keys,
+    metrics,
+    store,
+    exemptions,
+    pushQueue,
+    scheduler,
+    jobDeps,
+    dispatcher,
+    async start() {
+      if (roles.workers) {
+        workers.push(pushQueue.startWorker());
+        if (options.schedules !== false) {
+          await scheduler.sync();
+          scheduler.startWatchdog(options.watchdogMs);
+        }
+        workers.push(createScheduleWorker({ connection: workerRedis, deps: jobDeps, log }));
+      }
+      if (roles.web) {
+        const app: Koa = createWebApp({
+          ...{ config, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
+          store: webStore,
+          exemptions: webExemptions,
+          queues: [pushQueue.queue, scheduler.queue],
+        });
+        server = await new Promise<Server>((done) => {
+          const s = app.listen(settings.port, settings.host, () => done(s));
+        });
+        const address = server.address();
+        if (typeof address === "object" && address) {
+          system.port = address.port;
+          system.url = `http://127.0.0.1:${address.port}`;
+        }
+      }
+      log.info({ port: system.port, roles, schools: roster.schools.length }, roles.web ? "service listening" : "workers running");
+    },
+    async stop() {
+      if (server) {
+        const closed = new Promise<void>((done) => server!.close(() => done()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      await Promise.all(workers.map((worker) => worker.close()));
+      await pushQueue.close();
+      await webPushQueue.close();
+      await scheduler.close();
+      redis.disconnect();
+      workerRedis.disconnect();
+      await embedded?.stop();
+      log.info("stopped");
+    },
+  };
+  return system;
+}
+
+/** createSystem, then start: what `pingan start`, the demo and the tests run. */
+export async function startSystem(settings: Settings, options: SystemOptions): Promise<System> {
+  const system = await createSystem(settings, options);
+  try {
+    await system.start();
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+  return system;
+}

@@ -1,0 +1,71 @@
+import type { Queue } from "bullmq";
+import Koa from "koa";
+import type { Logger } from "pino";
+import type { Dispatcher } from "../bot/dispatch.js";
+import type { Roster } from "../config/roster.js";
+import type { Config } from "../config/schema.js";
+import { createExportRouter } from "../features/ledger/export-route.js";
+import { createHealthRouter } from "../ops/health.js";
+import type { Metrics } from "../ops/metrics.js";
+import { createMetricsRouter } from "../ops/metrics-route.js";
+import { createQueueDashboard } from "../ops/queue-dashboard.js";
+import type { RedisClient } from "../store/connect-redis.js";
+import type { ExemptionStore } from "../store/exemptions.js";
+import type { Keys } from "../store/keys.js";
+import type { ReportStore } from "../store/reports.js";
+import type { Clock } from "../time/clock.js";
+import type { TaskCalendar } from "../time/task-calendar.js";
+import { createCallbackReceiver } from "../wecom/callback-receiver.js";
+
+export interface WebAppDeps {
+  config: Config;
+  roster: Roster;
+  calendar: TaskCalendar;
+  clock: Clock;
+  /** The web process's fail-fast connection, and the stores on it. */
+  redis: RedisClient;
+  keys: Keys;
+  store: ReportStore;
+  exemptions: ExemptionStore;
+  dispatcher: Dispatcher;
+  /** Queues shown on /healthz, /metrics and the dashboard. */
+  queues: readonly Queue[];
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** The web process: the WeCom callback, health, metrics, the dashboard and ledger downloads; not yet listening. */
+export function createWebApp(deps: WebAppDeps): Koa {
+  const { config, log, metrics } = deps;
+  for (const queue of deps.queues) metrics.watchQueue(queue);
+  const app = new Koa();
+  app.use(async function handleErrors(ctx, next) {
+    try {
+      await next();
+    } catch (error) {
+      log.error({ err: error, path: ctx.path }, "request failed");
+      ctx.status = 500;
+      ctx.type = "text/plain";
+      ctx.body = "internal error";
+    }
+  });
+  const callback = createCallbackReceiver({
+    dispatcher: deps.dispatcher,
+    token: config.bot.token,
+    encodingAESKey: config.bot.encoding_aes_key,
+    maxClockSkewSeconds: config.bot.max_clock_skew_seconds,
+    log,
+    onOutcome: metrics.callback,
+    onReplied: metrics.observeReply,
+  });
+  const health = createHealthRouter({
+    redis: deps.redis,
+    keys: deps.keys,
+    queues: deps.queues,
+    groupNames: Object.fromEntries(Object.entries(config.groups).map(([id, g]) => [id, g.name])),
+  });
+  app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
+  const ledger = createExportRouter({ config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log });
+  for (const router of [callback, health, createMetricsRouter(metrics), ledger]) app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,71 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CallbackOutcome } from "../wecom/callback-receiver.js";
+import type { PushMetrics } from "../push/push-queue.js";
+
+/** A source of queue depths, read at scrape time. */
+export interface QueueDepthSource {
+  name: string;
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}
+
+/** The product's Prometheus metrics, in a registry of their own (no global state). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "pingan_process_" });
+  const callbacks = new Counter({
+    name: "pingan_callbacks_total",
+    help: "WeCom callbacks by outcome",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  const commands = new Counter({
+    name: "pingan_commands_total",
+    help: "Chat commands by command id and result (ok, user_error, failed)",
+    labelNames: ["command", "result"] as const,
+    registers: [registry],
+  });
+  const pushes = new Counter({
+    name: "pingan_pushes_total",
+    help: "Webhook push attempts by group and outcome",
+    labelNames: ["group", "outcome"] as const,
+    registers: [registry],
+  });
+  const replySeconds = new Histogram({
+    name: "pingan_reply_seconds",
+    help: "Time from receiving a callback to sending the sealed reply",
+    buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [registry],
+  });
+  const queueSources: QueueDepthSource[] = [];
+  new Gauge({
+    name: "pingan_queue_jobs",
+    help: "Jobs per queue and state",
+    labelNames: ["queue", "state"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const source of queueSources) {
+        try {
+          const counts = await source.getJobCounts("waiting", "delayed", "active", "failed", "completed");
+          for (const [state, n] of Object.entries(counts)) this.set({ queue: source.name, state }, n);
+        } catch {
+          // Redis is down: /healthz says so; the scrape still answers.
+        }
+      }
+    },
+  });
+
+  const push: PushMetrics = {
+    observePush: ({ group, outcome }) => pushes.inc({ group, outcome }),
+  };
+  return {
+    registry,
+    push,
+    callback: (outcome: CallbackOutcome) => callbacks.inc({ outcome }),
+    command: (command: string, result: "ok" | "user_error" | "failed") => commands.inc({ command, result }),
+    observeReply: (seconds: number) => replySeconds.observe(seconds),
+    watchQueue: (source: QueueDepthSource) => queueSources.push(source),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

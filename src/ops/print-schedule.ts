@@ -1,0 +1,38 @@
+import { createClock } from "../time/clock.js";
+import type { Settings } from "../main/settings.js";
+import { loadConfig } from "../config/load-config.js";
+import { createDevCredentials } from "../dev/dev-credentials.js";
+import { formatInstant } from "../time/format-time.js";
+import { createTaskCalendar } from "../time/task-calendar.js";
+import { scheduleText } from "../features/tallies/tally-text.js";
+import { deriveSchedules } from "../schedule/derive-schedules.js";
+import { listUpcomingSlots } from "../time/due.js";
+
+/**
+ * `pingan schedule`: the job schedulers the config asks for, and the reminders and tallies they
+ * will act on in the next days. Needs no Redis and no secrets (missing ones are stood in for).
+ */
+export async function printSchedule({
+  settings,
+  days,
+  out,
+}: {
+  settings: Settings;
+  days: number;
+  out: (line: string) => void;
+}): Promise<void> {
+  const path = settings.configPath;
+  const { config } = await loadConfig({ path, env: { ...createDevCredentials(), ...settings.variables } });
+  const calendar = await createTaskCalendar(config);
+  const now = createClock({ ...(settings.now && { start: settings.now }) }).now();
+  const zone = config.timezone;
+  out(scheduleText.scheduleTitle(path, zone, config.working_hours));
+  for (const entry of deriveSchedules(config)) out(scheduleText.schedulerLine(entry.id, entry.pattern, entry.at));
+  out("");
+  out(scheduleText.upcomingTitle(days, formatInstant(now, zone, true)));
+  const slots = listUpcomingSlots(calendar, config, now, days);
+  if (slots.length === 0) out(scheduleText.noUpcoming);
+  for (const { slot, task, period } of slots) {
+    out(scheduleText.upcomingLine(formatInstant(slot.at, zone, true), calendar.taskName(task), slot.kind, period.id));
+  }
+}

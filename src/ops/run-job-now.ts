@@ -1,0 +1,102 @@
+import { actOnSlot } from "../../jobs/run-slots.js";
+import { runLateNote } from "../../jobs/late-note.js";
+import { runWeeklyRollup } from "../../jobs/weekly-rollup.js";
+import type { JobOutcome } from "../../jobs/job-deps.js";
+import { TASK_IDS, type TaskId } from "../config/schema.js";
+import { createSystem } from "../main/system.js";
+import type { Settings } from "../main/settings.js";
+import type { Push } from "../push/push-queue.js";
+import { splitMessage } from "../push/split-message.js";
+import { toInstant, toLocalDate } from "../time/local-time.js";
+import { createLogger } from "./log.js";
+
+const JOBS = ["remind", "tally", "weekly", "late-note"] as const;
+
+/**
+ * `pingan run <job> [task] [--date] [--dry-run]`: runs a job now, for the period of `--date`
+ * (default today). With --dry-run the messages are printed, not sent; otherwise they are
+ * queued and delivered (by this process's worker or the service's, once).
+ */
+export async function runJobNow({
+  settings,
+  job,
+  task,
+  date,
+  dryRun = false,
+  out,
+}: {
+  settings: Settings;
+  job: string;
+  task?: string;
+  date?: string;
+  dryRun?: boolean;
+  out: (line: string) => void;
+}): Promise<number> {
+  if (!(JOBS as readonly string[]).includes(job)) {
+    out(`不认识的任务 "${job}"，可用：${JOBS.join("、")}。例如：pingan run remind safety --dry-run`);
+    return 2;
+  }
+  if ((job === "remind" || job === "tally") && !TASK_IDS.includes(task as TaskId)) {
+    out(`请写明任务：${TASK_IDS.join("、")}。例如：pingan run ${job} safety --date 2026-11-24`);
+    return 2;
+  }
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    out(`日期写成 YYYY-MM-DD，例如 --date 2026-11-24（收到 "${date}"）`);
+    return 2;
+  }
+  const log = createLogger({ level: settings.logLevel === "info" ? "warn" : settings.logLevel });
+  const rt = await createSystem(settings, { log, say: out, roles: { web: false, workers: false } });
+  try {
+    const zone = rt.config.timezone;
+    const now = rt.clock.now();
+    // A past date acts as of the end of that day; today acts as of now.
+    const at = date && date !== toLocalDate(now, zone) ? toInstant(date, "23:59", zone) : now;
+    const shown: Push[] = [];
+    const show = (push: Push) => shown.push(push);
+    let outcome: JobOutcome;
+    if (job === "remind" || job === "tally") {
+      const period = rt.calendar.at(task as TaskId, at);
+      if (!period) {
+        out(`任务 ${task} 没有启用`);
+        return 1;
+      }
+      const slot = job === "remind" ? `cli-${now.getTime()}` : "cli";
+      const kind = job === "remind" ? "reminder" : "tally";
+      const name = `${job}:${period.task}:${period.id}`;
+      outcome = period.required
+        ? { job: name, ...(await actOnSlot(rt.jobDeps, { kind, period, slot, at }, { dryRun, show })) }
+        : { job: name, pushed: [], skipped: period.reason ?? "not_required" };
+    } else if (job === "weekly") {
+      outcome = await runWeeklyRollup(rt.jobDeps, at, { dryRun, show });
+    } else {
+      outcome = await runLateNote(rt.jobDeps, at, { dryRun, show });
+    }
+    for (const push of shown) {
+      const parts = splitMessage(push.message);
+      out(`—— 发往 ${rt.config.groups[push.group]?.name ?? push.group}（${parts.length} 条消息）——`);
+      for (const body of parts) {
+        out(body.msgtype === "text" ? body.text.content : body.markdown.content);
+        if (body.msgtype === "text" && body.text.mentioned_list?.length) out(`@ ${body.text.mentioned_list.join(" @")}`);
+        out("");
+      }
+    }
+    if (outcome.skipped) out(`${outcome.job}：没有需要发送的消息（${outcome.skipped}）`);
+    else if (!dryRun) {
+      const worker = rt.pushQueue.startWorker();
+      await waitUntilDelivered(rt.pushQueue.queue);
+      await worker.close();
+      out(`${outcome.job}：已发送 ${outcome.pushed.length} 条推送`);
+    }
+    return 0;
+  } finally {
+    await rt.stop();
+  }
+}
+
+async function waitUntilDelivered(queue: { getJobCounts(...s: string[]): Promise<Record<string, number>> }) {
+  for (let i = 0; i < 600; i += 1) {
+    const counts = await queue.getJobCounts("waiting", "delayed", "active", "prioritized");
+    if (Object.values(counts).every((n) => n === 0)) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}

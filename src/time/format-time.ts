@@ -1,0 +1,48 @@
+import { getWeekday, toWallClock } from "./local-time.js";
+import type { TaskPeriod } from "./task-calendar.js";
+
+const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+
+/** Local date and time parts of an instant in a zone. */
+function parts(instant: Date, timeZone: string) {
+  const wall = toWallClock(instant, timeZone);
+  return {
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    time: wall.toISOString().slice(11, 16),
+    weekday: WEEKDAYS[wall.getUTCDay()] ?? "",
+  };
+}
+
+/** `11月23日（周一）` for a local date string `2026-11-23`. */
+export function formatDate(date: string): string {
+  const [, m, d] = date.split("-").map(Number);
+  return `${m}月${d}日（${WEEKDAYS[getWeekday(date) % 7]}）`;
+}
+
+/** `11月23日 09:12` (with the weekday when `withWeekday`). */
+export function formatInstant(instant: Date, timeZone: string, withWeekday = false): string {
+  const p = parts(instant, timeZone);
+  return `${p.month}月${p.day}日${withWeekday ? ` ${p.weekday}` : ""} ${p.time}`;
+}
+
+/** `09:12`. */
+export function formatClock(instant: Date, timeZone: string): string {
+  return parts(instant, timeZone).time;
+}
+
+/** `11月23日（周一）` for a day period, `本周（11月23日—11月29日）` style for a week. */
+export function formatPeriod(period: TaskPeriod): string {
+  if (period.kind === "day") return formatDate(period.start);
+  const [, sm, sd] = period.start.split("-").map(Number);
+  const [, em, ed] = period.end.split("-").map(Number);
+  return `${period.id.slice(0, 4)}年第${Number(period.id.slice(6))}周（${sm}月${sd}日—${em}月${ed}日）`;
+}
+
+/** A rate with one decimal that never shows 100% unless it is complete: `98.3%`. */
+export function formatRate(part: number, whole: number): string {
+  if (whole <= 0) return "—";
+  if (part >= whole) return "100%";
+  const tenths = Math.min(Math.round((part / whole) * 1000), 999);
+  return `${(tenths / 10).toFixed(1)}%`;
+}

@@ -1,0 +1,143 @@
+import { ErrorCode } from "../errors.js";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { z } from "zod";
+import { CalendarError } from "./calendar-error.js";
+import { diffDays, getWeekday, isValidLocalDate, listDates, type LocalDate } from "./local-time.js";
+
+/** Statutory holidays and make-up workdays of mainland China, as loaded from the data file. */
+export interface HolidayData {
+  /** Every day off of a holiday block (weekends inside the block included) → festival name. */
+  readonly holidays: ReadonlyMap<LocalDate, string>;
+  /** Make-up workdays (调休上班, always a Saturday or Sunday) → festival name. */
+  readonly workdays: ReadonlyMap<LocalDate, string>;
+  /** The years the file has a section for, ascending. */
+  readonly years: readonly number[];
+}
+
+/** The data file shipped with pingan (`config/holidays-cn.yaml`). */
+export const BUILT_IN_HOLIDAYS_PATH = fileURLToPath(new URL("../../config/holidays-cn.yaml", import.meta.url));
+
+/** A holiday block cannot be longer than this; a longer one is a typo. */
+const MAX_BLOCK_DAYS = 15;
+
+const date = z.string({ error: "日期写成 YYYY-MM-DD，例如 2026-10-01" });
+const festival = z.strictObject({
+  name: z.string({ error: "写节日名称，例如 name: 国庆节" }).min(1),
+  holidays: z.strictObject(
+    { start: date, end: date },
+    { error: "写放假起止日期，例如 holidays: { start: 2026-10-01, end: 2026-10-07 }" },
+  ),
+  workdays: z.array(date, { error: "调休上班日写成列表，例如 workdays: [2026-09-20, 2026-10-10]" }).default([]),
+});
+const year = z.strictObject({
+  source: z.string().optional(),
+  festivals: z.array(festival, { error: "每年写一个 festivals: 列表" }),
+});
+const file = z.record(z.string(), year, { error: "文件应当按年份分节，例如 \"2026\": { festivals: [...] }" });
+
+/** Reads and checks the holiday data file; throws a CalendarError listing every problem. */
+export async function loadHolidays(path: string = BUILT_IN_HOLIDAYS_PATH): Promise<HolidayData> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new CalendarError(ErrorCode.HolidayData, [`${path}: 读不到节假日数据文件（${(error as Error).message}）`]);
+  }
+  return parseHolidays(text, path);
+}
+
+/** Parses and checks holiday data text; `source` names the file in error messages. */
+export function parseHolidays(text: string, source: string): HolidayData {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (error) {
+    const line = error instanceof YAMLParseError ? ` 第 ${error.linePos?.[0].line ?? "?"} 行` : "";
+    throw new CalendarError(ErrorCode.HolidayData, [`${source}${line}: 不是合法的 YAML（${(error as Error).message.split("\n")[0]}）`]);
+  }
+  const parsed = file.safeParse(raw);
+  if (!parsed.success) {
+    throw new CalendarError(
+      ErrorCode.HolidayData,
+      parsed.error.issues.map((issue) => {
+        const message =
+          issue.code === "unrecognized_keys"
+            ? `不认识的键 ${issue.keys.map((k) => `"${k}"`).join("、")}；可写 name、holidays、workdays（每年一节：source、festivals）`
+            : issue.message;
+        return `${source}: ${formatPath(issue.path)}: ${message}`;
+      }),
+    );
+  }
+
+  const problems: string[] = [];
+  const holidays = new Map<LocalDate, string>();
+  const workdays = new Map<LocalDate, string>();
+  const years: number[] = [];
+  const where = new Map<LocalDate, string>();
+
+  for (const [yearKey, section] of Object.entries(parsed.data)) {
+    if (!/^\d{4}$/.test(yearKey)) {
+      problems.push(`${source}: "${yearKey}": 年份写成四位数字，例如 "2027":`);
+      continue;
+    }
+    const sectionYear = Number(yearKey);
+    years.push(sectionYear);
+    const checkDate = (value: string, at: string): boolean => {
+      if (!isValidLocalDate(value)) {
+        problems.push(`${source}: ${at}: "${value}" 不是有效日期，写成 YYYY-MM-DD，例如 ${yearKey}-10-01`);
+        return false;
+      }
+      // A notice may reach into the neighbouring year (2019's 元旦 began on 2018-12-30).
+      if (Math.abs(Number(value.slice(0, 4)) - sectionYear) > 1) {
+        problems.push(`${source}: ${at}: ${value} 不在 ${yearKey} 年前后，是不是年份写错了？`);
+        return false;
+      }
+      return true;
+    };
+
+    section.festivals.forEach((item, index) => {
+      const at = `"${yearKey}".festivals[${index}]（${item.name}）`;
+      const { start, end } = item.holidays;
+      if (checkDate(start, `${at}.holidays.start`) && checkDate(end, `${at}.holidays.end`)) {
+        const days = diffDays(start, end) + 1;
+        if (days < 1) {
+          problems.push(`${source}: ${at}.holidays: 开始 ${start} 晚于结束 ${end}`);
+        } else if (days > MAX_BLOCK_DAYS) {
+          problems.push(`${source}: ${at}.holidays: ${start} 至 ${end} 共 ${days} 天，超过 ${MAX_BLOCK_DAYS} 天，请核对`);
+        } else {
+          for (const day of listDates(start, end)) {
+            holidays.set(day, item.name);
+            where.set(day, `${at}.holidays`);
+          }
+        }
+      }
+      item.workdays.forEach((day, dayIndex) => {
+        const dayAt = `${at}.workdays[${dayIndex}]`;
+        if (!checkDate(day, dayAt)) return;
+        if (getWeekday(day) < 6) {
+          problems.push(`${source}: ${dayAt}: ${day} 不是周六或周日；调休上班日只写周末`);
+          return;
+        }
+        workdays.set(day, item.name);
+        where.set(`w:${day}`, dayAt);
+      });
+    });
+  }
+
+  for (const day of workdays.keys()) {
+    if (holidays.has(day)) {
+      problems.push(`${source}: ${day} 既写在 ${where.get(day)} 放假，又写在 ${where.get(`w:${day}`)} 上班`);
+    }
+  }
+  if (problems.length > 0) throw new CalendarError(ErrorCode.HolidayData, problems);
+  return Object.freeze({ holidays, workdays, years: Object.freeze(years.sort((a, b) => a - b)) });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(整个文件)";
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? `"${String(key)}"` : `.${String(key)}`))
+    .join("");
+}

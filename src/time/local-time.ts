@@ -1,0 +1,177 @@
+import { ErrorCode } from "../errors.js";
+import { CalendarError } from "./calendar-error.js";
+
+/** A local calendar date, `YYYY-MM-DD`. Compares correctly as a string. */
+export type LocalDate = string;
+
+/** An ISO week id, `YYYY-Www` (ISO week-year, Monday start), e.g. `2026-W48`. */
+export type IsoWeekId = string;
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+const DAY_MS = 24 * 3600 * 1000;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const WEEK_RE = /^(\d{4})-W(\d{2})$/;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    try {
+      formatter = new Intl.DateTimeFormat("en-US", {
+        timeZone: zone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      });
+    } catch {
+      throw new CalendarError(ErrorCode.TimeZone, [
+        `时区 "${zone}" 无效：写成 IANA 时区名，例如 "Asia/Shanghai"`,
+      ]);
+    }
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+/** Throws a CalendarError when `zone` is not an IANA zone this runtime knows. */
+export function assertTimeZone(zone: string): void {
+  formatterFor(zone);
+}
+
+/** The local wall clock of an instant in a zone, as if it were UTC (ms). */
+function wallClockMs(instant: number, zone: string): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(zone).formatToParts(new Date(instant))) {
+    if (part.type !== "literal") parts[part.type] = Number(part.value);
+  }
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+function parseDateParts(date: LocalDate): [number, number, number] {
+  const match = DATE_RE.exec(date);
+  if (!match || !isValidLocalDate(date)) throw new RangeError(`not a local date: "${date}"`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+/** Days since 1970-01-01 of a local date (calendar arithmetic, no zone involved). */
+function dayNumber(date: LocalDate): number {
+  const [y, m, d] = parseDateParts(date);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+function fromDayNumber(days: number): LocalDate {
+  return new Date(days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** True for a real calendar date written `YYYY-MM-DD` (rejects 2026-02-30). */
+export function isValidLocalDate(date: string): boolean {
+  const match = DATE_RE.exec(date);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+}
+
+/** The local calendar date of an instant in an IANA zone. */
+export function toLocalDate(instant: Date, zone: string): LocalDate {
+  return toWallClock(instant, zone).toISOString().slice(0, 10);
+}
+
+/** The local time `HH:MM` of an instant in an IANA zone. */
+export function toLocalTime(instant: Date, zone: string): string {
+  return toWallClock(instant, zone).toISOString().slice(11, 16);
+}
+
+/**
+ * The local wall clock of an instant in `zone`, as a Date whose UTC fields show it (for
+ * formatting, and for spreadsheet cells, which carry no zone).
+ */
+export function toWallClock(instant: Date, zone: string): Date {
+  return new Date(wallClockMs(instant.getTime(), zone));
+}
+
+/**
+ * The instant at which the wall clock in `zone` shows `date` `time` (`HH:MM`).
+ * In a daylight-saving gap (not in Asia/Shanghai since 1991) the instant is shifted forward by
+ * the gap; in an overlap the earlier instant is returned.
+ */
+export function toInstant(date: LocalDate, time: string, zone: string): Date {
+  const [y, m, d] = parseDateParts(date);
+  const match = TIME_RE.exec(time);
+  if (!match) throw new RangeError(`not a time "HH:MM": "${time}"`);
+  const wall = Date.UTC(y, m - 1, d, Number(match[1]), Number(match[2]));
+  const firstOffset = wallClockMs(wall, zone) - wall;
+  let instant = wall - firstOffset;
+  const secondOffset = wallClockMs(instant, zone) - instant;
+  if (secondOffset !== firstOffset) {
+    const candidate = wall - secondOffset;
+    if (wallClockMs(candidate, zone) === wall) instant = candidate;
+    else instant = wall - Math.min(firstOffset, secondOffset);
+  }
+  return new Date(instant);
+}
+
+/** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */
+export function getWeekday(date: LocalDate): Weekday {
+  const sundayZero = new Date(dayNumber(date) * DAY_MS).getUTCDay();
+  return (sundayZero === 0 ? 7 : sundayZero) as Weekday;
+}
+
+/** The local date `days` days after `date` (negative goes back). */
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function diffDays(from: LocalDate, to: LocalDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** The ISO week id of a local date; the week-year is the year of the week's Thursday. */
+export function getIsoWeek(date: LocalDate): IsoWeekId {
+  const thursday = addDays(date, 4 - getWeekday(date));
+  const weekYear = Number(thursday.slice(0, 4));
+  const week = Math.floor(diffDays(`${weekYear}-01-01`, thursday) / 7) + 1;
+  return `${String(weekYear).padStart(4, "0")}-W${String(week).padStart(2, "0")}`;
+}
+
+/** True for a well-formed week id of a week that exists (W53 only in long years). */
+export function isValidIsoWeek(id: string): boolean {
+  const match = WEEK_RE.exec(id);
+  if (!match) return false;
+  const week = Number(match[2]);
+  if (week < 1 || week > 53) return false;
+  return getIsoWeek(mondayOf(Number(match[1]), week)) === id;
+}
+
+function mondayOf(weekYear: number, week: number): LocalDate {
+  const jan4 = `${String(weekYear).padStart(4, "0")}-01-04`;
+  return addDays(jan4, 1 - getWeekday(jan4) + (week - 1) * 7);
+}
+
+/** The Monday of an ISO week. Throws a RangeError on a malformed or non-existent week. */
+export function getWeekStart(id: IsoWeekId): LocalDate {
+  if (!isValidIsoWeek(id)) throw new RangeError(`not an ISO week id: "${id}"`);
+  const match = WEEK_RE.exec(id)!;
+  return mondayOf(Number(match[1]), Number(match[2]));
+}
+
+/** The Sunday of an ISO week. Throws a RangeError on a malformed or non-existent week. */
+export function getWeekEnd(id: IsoWeekId): LocalDate {
+  return addDays(getWeekStart(id), 6);
+}
+
+/** The dates from `start` to `end`, both included (empty when `end` is earlier). */
+export function listDates(start: LocalDate, end: LocalDate): LocalDate[] {
+  const count = diffDays(start, end) + 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(start, i));
+}

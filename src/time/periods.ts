@@ -1,0 +1,250 @@
+import { ErrorCode } from "../errors.js";
+import { CalendarError } from "./calendar-error.js";
+import {
+  addDays,
+  assertTimeZone,
+  diffDays,
+  getIsoWeek,
+  getWeekStart,
+  isValidIsoWeek,
+  isValidLocalDate,
+  listDates,
+  toInstant,
+  toLocalDate,
+  type LocalDate,
+} from "./local-time.js";
+import type { SchoolCalendar } from "./school-calendar.js";
+import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
+import { checkScheduleSlots, parseSlot, type ParsedSlot } from "./slots.js";
+
+/** Why a period is not required of any school. */
+export type NotRequiredReason = "not_in_season" | "not_running_day";
+
+/** One reporting period of a task: a local date or (part of) an ISO week. */
+export interface Period {
+  task: TaskId;
+  kind: "day" | "week";
+  /** `2026-11-23` for a day, `2026-W48` for a week; the id stored with reports. */
+  id: string;
+  /** First and last local date of the period (a week cut by the summer holiday is shorter). */
+  start: LocalDate;
+  end: LocalDate;
+  /**
+   * Start of the deadline minute. A report is on time up to the end of that minute: with
+   * deadline `10:00`, 10:00:59 is on time and 10:01:00 is late (see `isLate`).
+   */
+  deadline: Date;
+  /** The schedule in force: the task's base schedule or its `summer` one. */
+  schedule: ScheduleConfig;
+  /** Whether schools owe a report for this period at all. */
+  required: boolean;
+  /** Set when not required. */
+  reason?: NotRequiredReason;
+}
+
+/** One moment at which the scheduler acts on a period. */
+export interface Slot {
+  kind: "reminder" | "deadline" | "tally";
+  /** The configured time, e.g. `09:30` or `fri 17:00`. */
+  spec: string;
+  at: Date;
+}
+
+export interface PeriodsOptions {
+  /** The `tasks` section of the config. */
+  tasks: Config["tasks"];
+  calendar: SchoolCalendar;
+  /** IANA zone of dates and slot times (`config.timezone`). */
+  zone: string;
+}
+
+/** Period look-ups for the configured tasks. All pure: same inputs, same answer. */
+export interface Periods {
+  /** The period of a task that the instant falls in (by its local date in the zone). */
+  periodAt(task: TaskId, at: Date): Period;
+  /** The period of a task that holds a local date. Every date is in exactly one period. */
+  periodOn(task: TaskId, date: LocalDate): Period;
+  /**
+   * The period with a stored id; undefined when the id is malformed or the task has no such
+   * period under the current calendar (e.g. a week wholly under a daily summer schedule).
+   */
+  periodById(task: TaskId, id: string): Period | undefined;
+  /** The periods of a task that overlap `start`..`end` (inclusive), in order. */
+  listPeriods(task: TaskId, start: LocalDate, end: LocalDate): Period[];
+  /** Reminder, deadline and tally instants of a period, in time order (see createPeriods). */
+  listSlots(period: Period): Slot[];
+  /** Whether a report at `reportedAt` is late: only from the minute after the deadline. */
+  isLate(period: Period, reportedAt: Date): boolean;
+}
+
+const MINUTE_MS = 60_000;
+
+function baseSchedule(config: TaskConfig): ScheduleConfig {
+  const { period, deadline, reminders, tally } = config;
+  return Object.freeze({ period, deadline, reminders: Object.freeze([...reminders]) as string[], tally });
+}
+
+/** A yearly `MM-DD` window, inclusive; a window with start after end wraps over New Year. */
+function isInSeason(season: TaskConfig["season"], date: LocalDate): boolean {
+  if (!season) return true;
+  const md = date.slice(5);
+  return season.start <= season.end
+    ? season.start <= md && md <= season.end
+    : md >= season.start || md <= season.end;
+}
+
+/**
+ * Builds the period look-ups. Throws a CalendarError when the zone is unknown or a task's
+ * schedule is inconsistent (see `checkTaskSchedules`).
+ *
+ * Summer schedule rule. A date lies under a task's `summer` schedule when it is in a configured
+ * summer holiday, and under the base schedule otherwise. A day period is one date. A week
+ * period holds the dates of one ISO week under the same weekly schedule, so a week that the
+ * first or last day of the summer holiday cuts gives a partial week: anti-drowning, weekly in
+ * term and daily in summer, with the holiday from Thursday 2026-07-09, has week 2026-W28 =
+ * Mon 07-06 … Wed 07-08 and daily periods from 07-09. A weekday slot (`fri 17:00`) resolves to
+ * that weekday of the ISO week. In a partial week the deadline moves to the nearest day of
+ * the week (that week's deadline becomes Wednesday 17:00) and the reminders and tally move
+ * by the same number of days, so they keep their order and spacing (`thu 16:00` becomes
+ * Tuesday 16:00, a `sat 09:00` tally Thursday 09:00); reminders that would then fall before
+ * the period's first day are dropped. When both schedules are weekly no week is cut: the
+ * whole week follows the schedule in force on its Thursday (as ISO assigns a week to the year
+ * of its Thursday).
+ */
+export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Periods {
+  assertTimeZone(zone);
+  const problems = listScheduleProblems(tasks);
+  if (problems.length > 0) throw new CalendarError(ErrorCode.TaskSchedule, problems);
+
+  const taskConfig = (task: TaskId): TaskConfig => {
+    const config = tasks[task];
+    if (!config) throw new Error(`task "${task}" is not configured`);
+    return config;
+  };
+  const schedules = new Map<TaskConfig, { base: ScheduleConfig; summer?: ScheduleConfig }>();
+  const schedulesOf = (config: TaskConfig) => {
+    let entry = schedules.get(config);
+    if (!entry) {
+      entry = { base: baseSchedule(config), summer: config.summer && Object.freeze({ ...config.summer }) };
+      schedules.set(config, entry);
+    }
+    return entry;
+  };
+
+  const scheduleOn = (config: TaskConfig, date: LocalDate): ScheduleConfig => {
+    const { base, summer } = schedulesOf(config);
+    if (!summer) return base;
+    const decidingDate =
+      base.period === "week" && summer.period === "week"
+        ? addDays(getWeekStart(getIsoWeek(date)), 3)
+        : date;
+    return calendar.phaseOf(decidingDate) === "summer_holiday" ? summer : base;
+  };
+
+  /** Places the slots of a period: see the summer schedule rule above. */
+  const createSlotPlacer = (schedule: ScheduleConfig, start: LocalDate, end: LocalDate) => {
+    if (schedule.period === "day") return (spec: string) => toInstant(start, parseSlot(spec).time, zone);
+    const monday = getWeekStart(getIsoWeek(start));
+    const nominal = (slot: ParsedSlot) => addDays(monday, (slot.weekday ?? 1) - 1);
+    const deadlineDate = nominal(parseSlot(schedule.deadline));
+    const shift = diffDays(deadlineDate, deadlineDate < start ? start : deadlineDate > end ? end : deadlineDate);
+    return (spec: string) => {
+      const slot = parseSlot(spec);
+      return toInstant(addDays(nominal(slot), shift), slot.time, zone);
+    };
+  };
+
+  const periodOn = (task: TaskId, date: LocalDate): Period => {
+    if (!isValidLocalDate(date)) throw new RangeError(`not a local date: "${date}"`);
+    const config = taskConfig(task);
+    const schedule = scheduleOn(config, date);
+    let id = date;
+    let dates = [date];
+    if (schedule.period === "week") {
+      id = getIsoWeek(date);
+      const monday = getWeekStart(id);
+      dates = listDates(monday, addDays(monday, 6)).filter((d) => scheduleOn(config, d) === schedule);
+    }
+    const start = dates[0]!;
+    const end = dates[dates.length - 1]!;
+    const inSeason = dates.filter((d) => isInSeason(config.season, d));
+    const running = inSeason.some((d) => calendar.runsOn(config.days, d));
+    const reason: NotRequiredReason | undefined =
+      inSeason.length === 0 ? "not_in_season" : running ? undefined : "not_running_day";
+    return Object.freeze({
+      task,
+      kind: schedule.period,
+      id,
+      start,
+      end,
+      deadline: createSlotPlacer(schedule, start, end)(schedule.deadline),
+      schedule,
+      required: reason === undefined,
+      ...(reason && { reason }),
+    });
+  };
+
+  const periodById = (task: TaskId, id: string): Period | undefined => {
+    const candidates = isValidLocalDate(id)
+      ? [id]
+      : isValidIsoWeek(id)
+        ? listDates(getWeekStart(id), addDays(getWeekStart(id), 6))
+        : [];
+    for (const date of candidates) {
+      const period = periodOn(task, date);
+      if (period.id === id) return period;
+    }
+    return undefined;
+  };
+
+  return Object.freeze({
+    periodAt: (task: TaskId, at: Date) => periodOn(task, toLocalDate(at, zone)),
+    periodOn,
+    periodById,
+    listPeriods: (task: TaskId, start: LocalDate, end: LocalDate) => {
+      const periods = new Map<string, Period>();
+      for (const date of listDates(start, end)) {
+        const period = periodOn(task, date);
+        if (!periods.has(period.id)) periods.set(period.id, period);
+      }
+      return [...periods.values()];
+    },
+    listSlots: (period: Period) => {
+      const { schedule, start, end, deadline } = period;
+      const place = createSlotPlacer(schedule, start, end);
+      const periodStart = toInstant(start, "00:00", zone).getTime();
+      const slots: Slot[] = [];
+      const seen = new Set<number>();
+      for (const spec of schedule.reminders) {
+        const at = place(spec);
+        const t = at.getTime();
+        if (seen.has(t) || t < periodStart || t >= deadline.getTime()) continue;
+        seen.add(t);
+        slots.push({ kind: "reminder", spec, at });
+      }
+      slots.push({ kind: "deadline", spec: schedule.deadline, at: deadline });
+      if (schedule.tally) slots.push({ kind: "tally", spec: schedule.tally, at: place(schedule.tally) });
+      return slots.sort((a, b) => a.at.getTime() - b.at.getTime());
+    },
+    isLate: (period: Period, reportedAt: Date) => reportedAt.getTime() >= period.deadline.getTime() + MINUTE_MS,
+  });
+}
+
+/**
+ * Refuses schedules that config validation (check-config) would refuse, naming each key, so
+ * that periods are never built on a schedule whose times contradict each other.
+ */
+function listScheduleProblems(tasks: Config["tasks"]): string[] {
+  const problems: string[] = [];
+  for (const [task, config] of Object.entries(tasks) as Array<[TaskId, TaskConfig | undefined]>) {
+    if (!config) continue;
+    const schedules: Array<[string, ScheduleConfig]> = [[`tasks.${task}`, config]];
+    if (config.summer) schedules.push([`tasks.${task}.summer`, config.summer]);
+    for (const [at, schedule] of schedules) {
+      for (const p of checkScheduleSlots(schedule)) {
+        problems.push(`${at}.${p.slot}${p.index === undefined ? "" : `[${p.index}]`}: "${p.spec}" 与其他时间矛盾，运行 pingan check-config 查看详情`);
+      }
+    }
+  }
+  return problems;
+}

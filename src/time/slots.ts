@@ -1,0 +1,88 @@
+/**
+ * A configured slot: `HH:MM` (daily tasks) or `ddd HH:MM` (weekly ones, e.g. `fri 17:00`).
+ * Parsing, ordering and turning one into a cron pattern happen here and nowhere else.
+ */
+export interface ParsedSlot {
+  /** 1 = Monday … 7 = Sunday; undefined for a daily `HH:MM`. */
+  weekday?: number;
+  /** `HH:MM`. */
+  time: string;
+}
+
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+export function parseSlot(spec: string): ParsedSlot {
+  const [first = "", second] = spec.split(" ");
+  if (second === undefined) return { time: first };
+  return { weekday: WEEKDAYS.indexOf(first as (typeof WEEKDAYS)[number]) + 1, time: second };
+}
+
+/** Minutes from the start of the week (Monday 00:00), for ordering slots within one period. */
+export function slotMinutes(spec: string): number {
+  const slot = parseSlot(spec);
+  const [h = 0, m = 0] = slot.time.split(":").map(Number);
+  return ((slot.weekday ?? 1) - 1) * 1440 + h * 60 + m;
+}
+
+/** `09:30` → `30 9 * * *`; `fri 17:00` → `0 17 * * 5` (cron counts Sunday as 0). */
+export function toCron(spec: string): string {
+  const slot = parseSlot(spec);
+  const [hour, minute] = slot.time.split(":").map(Number);
+  const weekday = slot.weekday === undefined ? "*" : String(slot.weekday % 7);
+  return `${minute} ${hour} * * ${weekday}`;
+}
+
+/** The slots of one schedule (a task's base or summer schedule, as in the config). */
+export interface ScheduleSlots {
+  period: "day" | "week";
+  deadline: string;
+  reminders: readonly string[];
+  tally?: string;
+}
+
+/** One inconsistency in a schedule; `slot` and `index` say which time it is about. */
+export interface ScheduleProblem {
+  slot: "deadline" | "reminders" | "tally";
+  /** Position in `reminders`. */
+  index?: number;
+  spec: string;
+  kind: "weekly_needs_day" | "daily_has_day" | "reminder_not_before_deadline" | "duplicate_reminder" | "tally_not_after_deadline";
+}
+
+/**
+ * Every inconsistency of a schedule's times: a daily schedule's times carry no weekday and a
+ * weekly one's all do; reminders come before the deadline, once each; the tally after it.
+ */
+export function checkScheduleSlots(schedule: ScheduleSlots): ScheduleProblem[] {
+  const weekly = schedule.period === "week";
+  const slots: Omit<ScheduleProblem, "kind">[] = [
+    { slot: "deadline", spec: schedule.deadline },
+    ...schedule.reminders.map((spec, index) => ({ slot: "reminders" as const, index, spec })),
+    ...(schedule.tally ? [{ slot: "tally" as const, spec: schedule.tally }] : []),
+  ];
+  const shape = slots.flatMap((slot): ScheduleProblem[] => {
+    const hasDay = parseSlot(slot.spec).weekday !== undefined;
+    if (weekly === hasDay) return [];
+    return [{ ...slot, kind: weekly ? "weekly_needs_day" : "daily_has_day" }];
+  });
+  if (shape.length > 0) return shape;
+  const problems: ScheduleProblem[] = [];
+  const deadline = slotMinutes(schedule.deadline);
+  const seen = new Set<number>();
+  schedule.reminders.forEach((spec, index) => {
+    const at = slotMinutes(spec);
+    if (at >= deadline) problems.push({ slot: "reminders", index, spec, kind: "reminder_not_before_deadline" });
+    else if (seen.has(at)) problems.push({ slot: "reminders", index, spec, kind: "duplicate_reminder" });
+    seen.add(at);
+  });
+  if (schedule.tally && slotMinutes(schedule.tally) <= deadline) {
+    problems.push({ slot: "tally", spec: schedule.tally, kind: "tally_not_after_deadline" });
+  }
+  return problems;
+}
+
+/** Minutes since midnight of a slot's time of day. */
+export function slotTimeMinutes(spec: string): number {
+  const [h = 0, m = 0] = parseSlot(spec).time.split(":").map(Number);
+  return h * 60 + m;
+}

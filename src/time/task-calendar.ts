@@ -1,0 +1,70 @@
+import type { Config, TaskId } from "../config/schema.js";
+import { loadHolidays } from "./holidays.js";
+import { toLocalDate, type LocalDate } from "./local-time.js";
+import { createPeriods, type Period, type Slot } from "./periods.js";
+import { createSchoolCalendar } from "./school-calendar.js";
+import { TASK_IDS } from "../config/schema.js";
+
+/** One period of one task (see Period), with the task's display name. */
+export interface TaskPeriod extends Period {
+  /** e.g. 平安日报. */
+  taskName: string;
+}
+
+/**
+ * The calendar of the configured tasks: which period an instant falls in, its slots, whether a
+ * report is late, and whether a task runs on a date. Every part of the product asks this one.
+ */
+export interface TaskCalendar {
+  /** The configured, enabled tasks in display order. */
+  readonly tasks: readonly TaskId[];
+  taskName(task: TaskId): string;
+  /** The period in force at an instant; undefined when the task is not enabled. */
+  at(task: TaskId, instant: Date): TaskPeriod | undefined;
+  /** The period with this id; undefined when the id is not one of the task's. */
+  byId(task: TaskId, id: string): TaskPeriod | undefined;
+  /** The periods of a task that overlap `start`…`end` (inclusive), in order; [] when the task is off. */
+  list(task: TaskId, start: LocalDate, end: LocalDate): TaskPeriod[];
+  /** Reminder, deadline and tally instants of a period, in time order. */
+  slots(period: Period): Slot[];
+  /** Whether a report at `at` is late for the period (the deadline minute is on time). */
+  isLate(period: Period, at: Date): boolean;
+  /** Whether the task runs on a local date (its `days` on the school calendar). */
+  runsOn(task: TaskId, date: LocalDate): boolean;
+}
+
+/** The task calendar for the config's enabled tasks, on the school calendar and its holidays. */
+export async function createTaskCalendar(config: Config, { holidaysPath }: { holidaysPath?: string } = {}): Promise<TaskCalendar> {
+  const school = createSchoolCalendar(config.calendar, await loadHolidays(holidaysPath));
+  const periods = createPeriods({ tasks: config.tasks, calendar: school, zone: config.timezone });
+  const tasks = TASK_IDS.filter((task) => config.tasks[task]?.enabled);
+  const taskName = (task: TaskId) => config.tasks[task]?.name ?? task;
+  const named = (period: Period): TaskPeriod => Object.freeze({ ...period, taskName: taskName(period.task) });
+  // A period is a pure function of the task and the local date, and every check-in asks for
+  // several: computing them once per day took a fifth of the callback's CPU.
+  const byDate = new Map<string, TaskPeriod>();
+  const on = (task: TaskId, date: LocalDate): TaskPeriod | undefined => {
+    if (!tasks.includes(task)) return undefined;
+    const key = `${task}:${date}`;
+    let period = byDate.get(key);
+    if (!period) {
+      if (byDate.size > 10_000) byDate.clear();
+      period = named(periods.periodOn(task, date));
+      byDate.set(key, period);
+    }
+    return period;
+  };
+  return {
+    tasks,
+    taskName,
+    at: (task, instant) => on(task, toLocalDate(instant, config.timezone)),
+    byId: (task, id) => {
+      const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;
+      return period && named(period);
+    },
+    list: (task, start, end) => (tasks.includes(task) ? periods.listPeriods(task, start, end).map(named) : []),
+    slots: (period) => periods.listSlots(period),
+    isLate: (period, at) => periods.isLate(period, at),
+    runsOn: (task, date) => school.runsOn(config.tasks[task]!.days, date),
+  };
+}

@@ -1,0 +1,129 @@
+import type { Context } from "koa";
+import Router from "koa-router";
+import type { Logger } from "pino";
+import type { Dispatcher } from "../bot/dispatch.js";
+import type { BotEvent } from "../bot/events.js";
+import { createWecomCrypto, WecomCryptoError } from "./crypto.js";
+import { parseInbound, toBotEvent, WecomPayloadError } from "./inbound.js";
+import { toWecomReply } from "./replies.js";
+import { BodyTooLargeError, readRawBody } from "./read-raw-body.js";
+
+export interface CallbackReceiverOptions {
+  dispatcher: Dispatcher;
+  token: string;
+  encodingAESKey: string;
+  /** Callbacks signed further than this from the real clock are refused (replay guard). */
+  maxClockSkewSeconds: number;
+  log: Logger;
+  /** The real wall clock (not the demo clock): replay protection must not move with PINGAN_NOW. */
+  realNow?: () => number;
+  /** Largest accepted body; WeCom's envelopes are a few KB. */
+  bodyLimit?: number;
+  /** Told the outcome of every callback, for metrics. */
+  onOutcome?: (outcome: CallbackOutcome) => void;
+  /** Told how long each message took from request to sealed reply, in seconds. */
+  onReplied?: (seconds: number) => void;
+  path?: string;
+}
+
+export type CallbackOutcome =
+  | "verified"
+  | "replied"
+  | "event"
+  | "bad_signature"
+  | "stale"
+  | "bad_request"
+  | "too_large"
+  | "failed";
+
+/**
+ * The smart bot's callback URL (wecom-protocol.md): GET verification and POST messages. This
+ * receiver only reads, verifies, decrypts and seals; the dispatcher sees a typed event.
+ */
+export function createCallbackReceiver(options: CallbackReceiverOptions): Router {
+  const { dispatcher, log, maxClockSkewSeconds, path = "/wecom/callback" } = options;
+  const realNow = options.realNow ?? Date.now;
+  const bodyLimit = options.bodyLimit ?? 64 * 1024;
+  const crypto = createWecomCrypto({ token: options.token, encodingAESKey: options.encodingAESKey });
+  const outcome = options.onOutcome ?? (() => {});
+
+  const refuse = (ctx: Context, status: number, what: CallbackOutcome, message: string) => {
+    outcome(what);
+    log.warn({ outcome: what, status }, "callback refused");
+    ctx.status = status;
+    ctx.type = "text/plain";
+    ctx.body = message;
+  };
+
+  /** Signature and freshness of the query; false after answering the refusal. */
+  const authentic = (ctx: Context, encrypted: unknown): boolean => {
+    const { msg_signature: signature, timestamp, nonce } = ctx.query;
+    if (!crypto.verify(signature, timestamp, nonce, encrypted)) {
+      refuse(ctx, 401, "bad_signature", "invalid signature");
+      return false;
+    }
+    const seconds = Number(timestamp);
+    if (!Number.isFinite(seconds) || Math.abs(realNow() / 1000 - seconds) > maxClockSkewSeconds) {
+      refuse(ctx, 401, "stale", "timestamp outside the accepted window");
+      return false;
+    }
+    return true;
+  };
+
+  const router = new Router();
+
+  router.get(path, async (ctx) => {
+    const echostr = ctx.query.echostr;
+    if (typeof echostr !== "string" || !authentic(ctx, echostr)) {
+      if (ctx.status !== 401) refuse(ctx, 400, "bad_request", "echostr missing");
+      return;
+    }
+    try {
+      ctx.type = "text/plain";
+      ctx.body = crypto.open(echostr);
+      outcome("verified");
+    } catch (error) {
+      if (!(error instanceof WecomCryptoError)) throw error;
+      refuse(ctx, 400, "bad_request", "echostr cannot be decrypted");
+    }
+  });
+
+  router.post(path, async (ctx) => {
+    const started = process.hrtime.bigint();
+    let encrypted: unknown;
+    try {
+      const raw = await readRawBody(ctx.req, bodyLimit);
+      encrypted = (JSON.parse(raw) as { encrypt?: unknown } | null)?.encrypt;
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return refuse(ctx, 413, "too_large", "body too large");
+      return refuse(ctx, 400, "bad_request", "body is not a JSON envelope");
+    }
+    if (typeof encrypted !== "string" || encrypted.length === 0) {
+      return refuse(ctx, 400, "bad_request", 'body must be {"encrypt": "..."}');
+    }
+    if (!authentic(ctx, encrypted)) return;
+    let event: BotEvent;
+    try {
+      event = toBotEvent(parseInbound(crypto.open(encrypted)));
+    } catch (error) {
+      if (error instanceof WecomCryptoError || error instanceof WecomPayloadError) {
+        return refuse(ctx, 400, "bad_request", "payload cannot be decrypted or read");
+      }
+      throw error;
+    }
+
+    const reply = await dispatcher.processEvent(event);
+    outcome(event.kind === "text" || event.kind === "other" ? (reply?.failed ? "failed" : "replied") : "event");
+    ctx.status = 200;
+    ctx.type = "text/plain";
+    if (reply === undefined) {
+      ctx.body = "";
+      return;
+    }
+    const streamId = `s-${"msgid" in event ? event.msgid : ""}`;
+    ctx.body = JSON.stringify(crypto.seal(toWecomReply(reply, streamId), String(ctx.query.nonce), Math.floor(realNow() / 1000)));
+    options.onReplied?.(Number(process.hrtime.bigint() - started) / 1e9);
+  });
+
+  return router;
+}

@@ -1,0 +1,45 @@
+import type { BotReply } from "../bot/events.js";
+
+/** The passive answer to a user message: one finished stream. */
+export interface StreamReply {
+  msgtype: "stream";
+  stream: { id: string; finish: true; content: string };
+}
+
+/** The passive answer to `enter_chat` (plain text answers nothing else). */
+export interface TextReply {
+  msgtype: "text";
+  text: { content: string };
+}
+
+/** Stream content limit, in UTF-8 bytes [101031]. */
+export const STREAM_MAX_BYTES = 20480;
+const TRUNCATED = "\n…（内容过长，已截断）";
+
+/** A finished stream reply; markdown over 20480 UTF-8 bytes is cut on a line boundary, with a note. */
+export function streamReply(markdown: string, id: string): StreamReply {
+  return { msgtype: "stream", stream: { id, finish: true, content: truncateUtf8(markdown, STREAM_MAX_BYTES) } };
+}
+
+/** A plain-text reply, for `enter_chat` only. */
+export function textReply(content: string): TextReply {
+  return { msgtype: "text", text: { content } };
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= maxBytes) return text;
+  const budget = maxBytes - Buffer.byteLength(TRUNCATED);
+  let end = bytes.lastIndexOf(0x0a, budget);
+  if (end <= 0) {
+    // One line longer than the budget: cut it on a code-point boundary instead.
+    end = budget;
+    while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  }
+  return bytes.subarray(0, end).toString("utf8") + TRUNCATED;
+}
+
+/** The passive reply WeCom expects for the bot's answer: a finished stream, or text for enter_chat. */
+export function toWecomReply(reply: BotReply, streamId: string): StreamReply | TextReply {
+  return reply.kind === "text" ? textReply(reply.content) : streamReply(reply.content, streamId);
+}

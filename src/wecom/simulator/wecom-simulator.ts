@@ -1,0 +1,364 @@
+import { randomBytes } from "node:crypto";
+import { createWecomCrypto, WecomCryptoError } from "../crypto.js";
+import { STREAM_MAX_BYTES } from "../replies.js";
+
+/** Where and as whom the simulator plays WeCom's side of one smart bot in callback mode. */
+export interface WecomSimulatorOptions {
+  /** The bot service, e.g. `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  token: string;
+  encodingAESKey: string;
+  /** Shown in group mentions: `@<botName> …`. */
+  botName?: string;
+  aibotid?: string;
+  /** Sent as `from.corpid` in events. */
+  corpid?: string;
+  callbackPath?: string;
+  /** Base of the `response_url` given with each message. */
+  apiBaseUrl?: string;
+  /** Content-Type of callback POSTs; WeCom does not document it. */
+  contentType?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+}
+
+/** Why the simulator refused the bot's answer, as WeCom would have. */
+export type WecomSimulatorErrorCode =
+  | "reply_malformed"
+  | "reply_bad_signature"
+  | "reply_nonce_mismatch"
+  | "reply_bad_ciphertext"
+  | "reply_bad_receiveid"
+  | "reply_not_allowed"
+  | "reply_too_long";
+
+/** A passive reply that WeCom would reject; `code` says why. */
+export class WecomSimulatorError extends Error {
+  override readonly name = "WecomSimulatorError";
+  constructor(
+    readonly code: WecomSimulatorErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A decrypted passive reply. */
+export interface ReplyJson {
+  msgtype: string;
+  [field: string]: unknown;
+}
+
+/** What the bot answered to one callback, checked and decrypted. */
+export interface SimulatedReply {
+  status: number;
+  /** The msgid of the callback that was sent. */
+  msgid: string;
+  /** The decrypted JSON the simulator sent. */
+  payload: Record<string, unknown>;
+  /** The decrypted reply; undefined for an empty body or a non-200 status. */
+  reply?: ReplyJson;
+  /** `stream.content` of a stream reply. */
+  markdown?: string;
+  /** `text.content` of a text reply (enter_chat). */
+  text?: string;
+  /** The HTTP body as received. */
+  raw: string;
+}
+
+/** Fields common to every simulated message. */
+export interface MessageOptions {
+  /** The sender's userid. */
+  from: string;
+  chattype?: "single" | "group";
+  /** Used in groups only. */
+  chatid?: string;
+  msgid?: string;
+  /** Seconds; defaults to now. Set it in the past to test stale callbacks. */
+  timestamp?: number;
+}
+
+export interface SayOptions extends MessageOptions {
+  text: string;
+  /** In a group, prefix `@<botName> ` as WeCom does. */
+  mention?: boolean;
+}
+
+/** A text item, or an image by URL. */
+export type MixedItem = string | { imageUrl: string };
+
+export interface SayMixedOptions extends MessageOptions {
+  items: MixedItem[];
+  mention?: boolean;
+}
+
+export interface EventOptions extends MessageOptions {
+  eventtype?: string;
+}
+
+export interface OtherOptions extends MessageOptions {
+  msgtype: "image" | "voice" | "file" | "video" | "stream";
+  /** image, file, video. */
+  url?: string;
+  /** voice: the transcribed text. */
+  content?: string;
+  /** stream: the id of the stream being polled. */
+  streamId?: string;
+}
+
+/** A raw HTTP exchange with the callback URL. */
+export interface RawResponse {
+  status: number;
+  raw: string;
+  contentType: string | null;
+}
+
+/** The URL verification round (GET with echostr). */
+export interface VerifyUrlResult {
+  status: number;
+  body: string;
+  /** The plaintext the bot should have answered. */
+  echostr: string;
+  matches: boolean;
+}
+
+/** A signed callback, ready for `post`. */
+export interface Envelope {
+  body: { encrypt: string };
+  query: { msg_signature: string; timestamp: string; nonce: string };
+}
+
+export interface WecomSimulator {
+  verifyUrl(): Promise<VerifyUrlResult>;
+  say(options: SayOptions): Promise<SimulatedReply>;
+  sayMixed(options: SayMixedOptions): Promise<SimulatedReply>;
+  event(options: EventOptions): Promise<SimulatedReply>;
+  sendOther(options: OtherOptions): Promise<SimulatedReply>;
+  /** Encrypts, signs and posts any decrypted callback JSON, then checks the reply. */
+  send(payload: Record<string, unknown>, options?: { timestamp?: number }): Promise<SimulatedReply>;
+  /** Encrypts and signs any plaintext (receiveid "" unless given), without sending it. */
+  envelope(plaintext: string, options?: { timestamp?: number; nonce?: string; receiveid?: string }): Envelope;
+  /** POSTs a body as is (objects as JSON) to the callback URL with this query; no checks. */
+  post(body: string | object, query?: Record<string, string>): Promise<RawResponse>;
+  /** GETs the callback URL with this query; no checks. */
+  get(query: Record<string, string>): Promise<RawResponse>;
+}
+
+const USER_REPLIES = ["stream", "template_card", "stream_with_template_card"];
+const ENTER_CHAT_REPLIES = ["text", "template_card"];
+
+/** Plays WeCom's side of the callback protocol (wecom-protocol.md) against a running bot. */
+export function createWecomSimulator({
+  baseUrl,
+  token,
+  encodingAESKey,
+  botName = "平安助手",
+  aibotid = "aib_pingan_demo",
+  corpid = "ww_pingan_demo",
+  callbackPath = "/wecom/callback",
+  apiBaseUrl = "https://qyapi.weixin.qq.com",
+  contentType = "application/json",
+  fetch = globalThis.fetch,
+  now = () => Date.now(),
+}: WecomSimulatorOptions): WecomSimulator {
+  const crypto = createWecomCrypto({ token, encodingAESKey });
+  const url = baseUrl.replace(/\/+$/, "") + callbackPath;
+  const seconds = () => Math.floor(now() / 1000);
+
+  async function request(method: "GET" | "POST", query: Record<string, string>, body?: string): Promise<RawResponse> {
+    const qs = new URLSearchParams(query).toString();
+    const res = await fetch(qs ? `${url}?${qs}` : url, {
+      method,
+      ...(body === undefined ? {} : { body, headers: { "content-type": contentType } }),
+    });
+    return { status: res.status, raw: await res.text(), contentType: res.headers.get("content-type") };
+  }
+
+  function envelope(plaintext: string, options: { timestamp?: number; nonce?: string; receiveid?: string } = {}): Envelope {
+    const timestamp = String(options.timestamp ?? seconds());
+    const nonce = options.nonce ?? randomNonce();
+    const encrypt = crypto.encrypt(plaintext, options.receiveid ?? "");
+    return { body: { encrypt }, query: { msg_signature: crypto.sign(timestamp, nonce, encrypt), timestamp, nonce } };
+  }
+
+  async function send(payload: Record<string, unknown>, options: { timestamp?: number } = {}): Promise<SimulatedReply> {
+    const { body, query } = envelope(JSON.stringify(payload), options);
+    const res = await request("POST", query, JSON.stringify(body));
+    const result: SimulatedReply = { status: res.status, msgid: String(payload.msgid ?? ""), payload, raw: res.raw };
+    if (res.status !== 200 || res.raw === "") return result;
+    const reply = openReply(res.raw, query.nonce);
+    checkReplyType(payload, reply);
+    const stream = reply.stream as { content?: unknown } | undefined;
+    const text = reply.text as { content?: unknown } | undefined;
+    return {
+      ...result,
+      reply,
+      ...(reply.msgtype === "stream" && typeof stream?.content === "string" ? { markdown: stream.content } : {}),
+      ...(reply.msgtype === "text" && typeof text?.content === "string" ? { text: text.content } : {}),
+    };
+  }
+
+  function openReply(raw: string, nonce: string): ReplyJson {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new WecomSimulatorError("reply_malformed", `reply body is not JSON: ${raw.slice(0, 200)}`);
+    }
+    if (typeof body !== "object" || body === null) {
+      throw new WecomSimulatorError("reply_malformed", `reply body is not a JSON object: ${raw.slice(0, 200)}`);
+    }
+    const { encrypt, msgsignature, timestamp } = body as Record<string, unknown>;
+    if (typeof encrypt !== "string" || typeof msgsignature !== "string") {
+      throw new WecomSimulatorError("reply_malformed", "reply needs string fields encrypt and msgsignature");
+    }
+    if (!(typeof timestamp === "number" || (typeof timestamp === "string" && /^\d+$/.test(timestamp)))) {
+      throw new WecomSimulatorError("reply_malformed", "reply needs a numeric timestamp");
+    }
+    const replyNonce = (body as Record<string, unknown>).nonce;
+    if (replyNonce !== nonce) {
+      throw new WecomSimulatorError("reply_nonce_mismatch", `reply nonce ${JSON.stringify(replyNonce)} is not the callback's ${nonce}`);
+    }
+    if (!crypto.verify(msgsignature, timestamp, nonce, encrypt)) {
+      throw new WecomSimulatorError("reply_bad_signature", "reply msgsignature does not match (token, timestamp, nonce, encrypt)");
+    }
+    let plain: string;
+    try {
+      plain = crypto.open(encrypt);
+    } catch (err) {
+      if (err instanceof WecomCryptoError && err.code === "bad_receiveid") {
+        throw new WecomSimulatorError("reply_bad_receiveid", err.message);
+      }
+      throw new WecomSimulatorError("reply_bad_ciphertext", (err as Error).message);
+    }
+    let reply: unknown;
+    try {
+      reply = JSON.parse(plain);
+    } catch {
+      throw new WecomSimulatorError("reply_malformed", `decrypted reply is not JSON: ${plain.slice(0, 200)}`);
+    }
+    if (typeof (reply as ReplyJson | null)?.msgtype !== "string") {
+      throw new WecomSimulatorError("reply_malformed", "decrypted reply has no msgtype");
+    }
+    return reply as ReplyJson;
+  }
+
+  function base({ from, chattype = "group", chatid = "wr_demo_group", msgid = randomMsgid() }: MessageOptions) {
+    return {
+      msgid,
+      aibotid,
+      ...(chattype === "group" ? { chatid } : {}),
+      chattype,
+      from: { userid: from },
+    };
+  }
+
+  const responseUrl = () => `${apiBaseUrl}/cgi-bin/aibot/response?response_code=${randomBytes(24).toString("hex")}`;
+  const mentions = (o: { chattype?: string; mention?: boolean }) => (o.chattype ?? "group") === "group" && (o.mention ?? true);
+
+  return {
+    async verifyUrl() {
+      const echostr = randomBytes(8).readBigUInt64BE().toString();
+      const timestamp = String(seconds());
+      const nonce = randomNonce();
+      const encrypted = crypto.encrypt(echostr);
+      const res = await request("GET", {
+        msg_signature: crypto.sign(timestamp, nonce, encrypted),
+        timestamp,
+        nonce,
+        echostr: encrypted,
+      });
+      return { status: res.status, body: res.raw, echostr, matches: res.status === 200 && res.raw === echostr };
+    },
+
+    say(options) {
+      const content = mentions(options) ? `@${botName} ${options.text}` : options.text;
+      return send(
+        { ...base(options), response_url: responseUrl(), msgtype: "text", text: { content } },
+        options,
+      );
+    },
+
+    sayMixed(options) {
+      const msg_item: Array<Record<string, unknown>> = options.items.map((item) =>
+        typeof item === "string"
+          ? { msgtype: "text", text: { content: item } }
+          : { msgtype: "image", image: { url: item.imageUrl } },
+      );
+      if (mentions(options)) {
+        const first = msg_item.find((item) => item.msgtype === "text") as { text: { content: string } } | undefined;
+        if (first) first.text.content = `@${botName} ${first.text.content}`;
+        else msg_item.unshift({ msgtype: "text", text: { content: `@${botName}` } });
+      }
+      return send({ ...base(options), response_url: responseUrl(), msgtype: "mixed", mixed: { msg_item } }, options);
+    },
+
+    event(options) {
+      const eventtype = options.eventtype ?? "enter_chat";
+      const { from, ...rest } = base({ ...options, chattype: options.chattype ?? "single" });
+      return send(
+        {
+          ...rest,
+          create_time: options.timestamp ?? seconds(),
+          from: { corpid, ...from },
+          msgtype: "event",
+          event: { eventtype, [eventtype]: {} },
+        },
+        options,
+      );
+    },
+
+    sendOther(options) {
+      const { msgtype } = options;
+      const body =
+        msgtype === "voice"
+          ? { content: options.content ?? "" }
+          : msgtype === "stream"
+            ? { id: options.streamId ?? "" }
+            : { url: options.url ?? `https://wework.qpic.cn/wwpic/${randomBytes(8).toString("hex")}` };
+      return send(
+        { ...base(options), ...(msgtype === "stream" ? {} : { response_url: responseUrl() }), msgtype, [msgtype]: body },
+        options,
+      );
+    },
+
+    send,
+    envelope,
+    post: (body, query = {}) => request("POST", query, typeof body === "string" ? body : JSON.stringify(body)),
+    get: (query) => request("GET", query),
+  };
+}
+
+/** WeCom only shows some reply types for some callbacks (wecom-protocol.md, "Passive reply"). */
+function checkReplyType(payload: Record<string, unknown>, reply: ReplyJson): void {
+  const eventtype = (payload.event as { eventtype?: string } | undefined)?.eventtype;
+  const allowed =
+    payload.msgtype !== "event" ? USER_REPLIES : eventtype === "enter_chat" ? ENTER_CHAT_REPLIES : undefined;
+  if (allowed && !allowed.includes(reply.msgtype)) {
+    throw new WecomSimulatorError(
+      "reply_not_allowed",
+      `a ${eventtype ?? String(payload.msgtype)} callback cannot be answered with msgtype ${reply.msgtype} (allowed: ${allowed.join(", ")})`,
+    );
+  }
+  if (reply.msgtype === "stream") {
+    const stream = reply.stream as { id?: unknown; content?: unknown } | undefined;
+    if (typeof stream?.id !== "string" || stream.id === "") {
+      throw new WecomSimulatorError("reply_malformed", "a stream reply needs a non-empty stream.id");
+    }
+    if (typeof stream.content === "string" && Buffer.byteLength(stream.content) > STREAM_MAX_BYTES) {
+      throw new WecomSimulatorError(
+        "reply_too_long",
+        `stream.content is ${Buffer.byteLength(stream.content)} bytes, over ${STREAM_MAX_BYTES}`,
+      );
+    }
+  }
+}
+
+function randomMsgid(): string {
+  return randomBytes(16).toString("hex");
+}
+
+function randomNonce(): string {
+  return randomBytes(8).toString("hex");
+}

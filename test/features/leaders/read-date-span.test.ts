@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../../src/errors.js";
+import { readDateSpan } from "../../../src/features/leaders/read-date-span.js";
+
+const TUESDAY = "2026-11-24";
+const read = (text: string, today = TUESDAY) => readDateSpan(text, today)?.span;
+
+describe("readDateSpan", () => {
+  it("reads the day words relative to today", () => {
+    expect(read("今天")).toEqual({ start: TUESDAY, end: TUESDAY, kind: "day" });
+    expect(read("昨天")).toEqual({ start: "2026-11-23", end: "2026-11-23", kind: "day" });
+    expect(read("前天")?.start).toBe("2026-11-22");
+    expect(read("明天")?.start).toBe("2026-11-25");
+    expect(read("昨天", "2027-01-01")?.start).toBe("2026-12-31");
+  });
+
+  it("reads the ISO week, Monday to Sunday, also on a Monday and a Sunday", () => {
+    expect(read("本周")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week" });
+    expect(read("本周", "2026-11-23")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week" });
+    expect(read("本周", "2026-11-29")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week" });
+    expect(read("上周")).toEqual({ start: "2026-11-16", end: "2026-11-22", kind: "week" });
+    expect(read("下周", "2026-12-30")).toEqual({ start: "2027-01-04", end: "2027-01-10", kind: "week" });
+  });
+
+  it("reads dates with and without a year", () => {
+    for (const text of ["11-20", "11月20日", "11月20号", "11.20", "11/20", "2026-11-20", "2026年11月20日", "2026/11/20", "11 月 20 日"]) {
+      expect(read(text), text).toEqual({ start: "2026-11-20", end: "2026-11-20", kind: "day" });
+    }
+  });
+
+  it("puts a date without a year in the year nearest to today", () => {
+    expect(read("12-28", "2027-01-05")?.start).toBe("2026-12-28");
+    expect(read("01-03", "2026-12-30")?.start).toBe("2027-01-03");
+    expect(read("2-29", "2028-03-01")?.start).toBe("2028-02-29");
+  });
+
+  it("reads ranges with 至, ~, 到 and —", () => {
+    expect(read("11-20至11-27")).toEqual({ start: "2026-11-20", end: "2026-11-27", kind: "range" });
+    expect(read("2026-11-20~2026-11-27")).toEqual({ start: "2026-11-20", end: "2026-11-27", kind: "range" });
+    expect(read("11月20日 到 11月27日")).toEqual({ start: "2026-11-20", end: "2026-11-27", kind: "range" });
+    expect(read("今天—下周")).toEqual({ start: TUESDAY, end: "2026-12-06", kind: "range" });
+    expect(read("12-28至1-3", "2026-12-20")).toEqual({ start: "2026-12-28", end: "2027-01-03", kind: "range" });
+  });
+
+  it("says how much it read, so the rest is the reason", () => {
+    const text = "11-25至11-27 中考考点";
+    const result = readDateSpan(text, TUESDAY)!;
+    expect(text.slice(result.length).trim()).toBe("中考考点");
+    expect(readDateSpan("城关一小", TUESDAY)).toBeUndefined();
+  });
+
+  it("refuses a day that does not exist and a range that runs backwards", () => {
+    expect(() => read("2-30")).toThrow(UsageError);
+    expect(() => read("2026-02-30")).toThrow("“2026-02-30”不是有效的日期");
+    expect(() => read("11-27至11-20")).toThrow("结束日期 11月20日 早于开始日期 11月27日");
+    expect(() => read("11-20至")).toThrow("后面缺少结束日期");
+  });
+});

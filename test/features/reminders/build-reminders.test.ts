@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buildReminders, planReminders } from "../../../src/features/reminders/build-reminders.js";
+import { splitMessage } from "../../../src/push/split-message.js";
+import { startLeaderDeps } from "../leaders/fixtures.js";
+
+let env: Awaited<ReturnType<typeof startLeaderDeps>>;
+beforeAll(async () => {
+  env = await startLeaderDeps();
+});
+afterAll(() => env.redis.stop());
+beforeEach(async () => {
+  await env.client.flushdb();
+});
+
+describe("buildReminders", () => {
+  it("sends each group its own missing schools, mentioning exactly their reporters, never the leaders' group", async () => {
+    const { deps, tuesday } = env;
+    await env.seed(["CG004", "DB001", "XB004", "BB002"]);
+    const pushes = await buildReminders(deps, { task: "safety", period: tuesday, slot: "09:00" });
+    expect(pushes.map((p) => p.idempotencyKey)).toEqual([
+      "remind:safety:2026-11-24:09:00:cg",
+      "remind:safety:2026-11-24:09:00:east",
+      "remind:safety:2026-11-24:09:00:rest",
+    ]);
+    expect(pushes.map((p) => p.group)).toEqual(["cg", "east", "rest"]);
+    const mentions = pushes.map((p) => {
+      const [body] = splitMessage(p.message);
+      return body?.msgtype === "text" ? body.text.mentioned_list : undefined;
+    });
+    expect(mentions).toEqual([["chen_jing"], ["hu_bin", "zhou_jie"], ["zhou_jie", "tang_lin"]]);
+    const plans = await planReminders(deps, { task: "safety", period: tuesday, slot: "09:45" });
+    expect(plans.map((p) => [p.groupName, p.schools.map((s) => s.code)])).toEqual([
+      ["城关校长群", ["CG004"]],
+      ["东部校长群", ["DB001", "XB004"]],
+      ["西北校长群", ["XB004", "BB002"]],
+    ]);
+  });
+
+  it("skips exempt schools and builds nothing when none is missing or nothing is due", async () => {
+    const { deps, tuesday } = env;
+    await env.seed(["CG004"]);
+    await deps.exemptions.exempt({
+      school: "CG004", task: "safety", start: tuesday.id, end: tuesday.id, periods: [tuesday.id],
+      by: "liu_xin", at: "2026-11-24T00:00:00Z", msgid: "m1", raw: "",
+    });
+    expect(await buildReminders(deps, { task: "safety", period: tuesday, slot: "09:00" })).toEqual([]);
+    const drowning = env.periods.at("drowning", new Date("2026-11-24T09:00:00+08:00"))!;
+    expect(drowning.required).toBe(false);
+    expect(await buildReminders(deps, { task: "drowning", period: drowning, slot: "thu 16:00" })).toEqual([]);
+  });
+
+  it("refuses a period of another task", async () => {
+    await expect(buildReminders(env.deps, { task: "study", period: env.tuesday, slot: "09:00" })).rejects.toThrow(
+      /given a period of safety/,
+    );
+  });
+});

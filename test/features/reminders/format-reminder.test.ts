@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../../src/config/schema.js";
+import { formatReminder } from "../../../src/features/reminders/format-reminder.js";
+import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../../../src/push/split-message.js";
+import { createRoster, type Roster, type School } from "../../../src/config/roster.js";
+import type { TaskCalendar } from "../../../src/time/task-calendar.js";
+import { loadExample } from "../leaders/fixtures.js";
+
+let config: Config;
+let roster: Roster;
+let periods: TaskCalendar;
+beforeAll(async () => {
+  ({ config, roster, periods } = await loadExample());
+});
+
+const tuesday = () => periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+
+describe("formatReminder", () => {
+  it("names the task, period, deadline and command, with one line per school mentioning exactly its reporters", () => {
+    const schools = ["CG001", "XB004", "XB005", "BB006"].map((code) => roster.byCode(code)!);
+    const message = formatReminder({ period: tuesday(), schools, botName: "平安助手", timeZone: config.timezone });
+    expect(message.msgtype).toBe("text");
+    expect(message.header).toBe("【催报】平安日报 11月24日（周二）");
+    expect(message.lines.map((l) => [l.text, l.mentions ?? []])).toEqual([
+      ["截止 11月24日 周二 10:00，以下 4 所学校还没有上报：", []],
+      ["【城关片区】", []],
+      ["· 平安县城关第一小学", ["zhang_wei", "li_na"]],
+      ["【西部片区】", []],
+      ["· 平安县枫林乡中心小学", ["zhou_jie"]],
+      ["· 平安县枫林乡岭头小学", ["zhou_jie"]],
+      ["【北部片区】", []],
+      ["· 平安县第四中学", ["peng_fei", "wu_xia"]],
+      ["请上报人在群里发送：@平安助手 平安", []],
+      ["有异常请发送：@平安助手 异常 具体情况", []],
+    ]);
+    const [body, ...more] = splitMessage(message);
+    expect(more).toHaveLength(0);
+    expect(body).toMatchObject({ msgtype: "text", text: { mentioned_list: ["zhang_wei", "li_na", "zhou_jie", "peng_fei", "wu_xia"] } });
+  });
+
+  it("gives the command with an example for drowning and study", () => {
+    const drowning = periods.at("drowning", new Date("2026-05-12T09:00:00+08:00"))!;
+    const texts = formatReminder({ period: drowning, schools: [roster.schools[0]!], botName: "平安助手", timeZone: config.timezone }).lines.map((l) => l.text);
+    expect(texts).toContain("请上报人在群里发送：@平安助手 防溺水 已提醒人数/应提醒人数");
+    expect(texts).toContain("例如：@平安助手 防溺水 1180/1200 电话");
+    expect(texts[0]).toBe("截止 5月15日 周五 17:00，以下 1 所学校还没有上报：");
+  });
+
+  it("splits a long list within 2048 bytes, each part mentioning only the reporters of its own lines", () => {
+    const schools: School[] = Array.from({ length: 300 }, (_, i) => ({
+      code: `S${i}`,
+      name: `某某县第${i}中心小学`,
+      shortName: "",
+      area: `第${Math.floor(i / 50)}片区`,
+      stage: "小学",
+      reporters: [`u${i}`],
+      pupils: 100,
+      staff: 10,
+      line: i,
+    }));
+    const message = formatReminder({ period: tuesday(), schools: createRoster(schools).schools, botName: "平安助手", timeZone: config.timezone });
+    const bodies = splitMessage(message);
+    expect(bodies.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    for (const body of bodies) {
+      if (body.msgtype !== "text") throw new Error("expected text");
+      expect(utf8Bytes(body.text.content)).toBeLessThanOrEqual(BYTE_LIMITS.text);
+      expect(body.text.content.startsWith("【催报】平安日报 11月24日（周二）")).toBe(true);
+      const named = [...body.text.content.matchAll(/第(\d+)中心小学/gu)].map((m) => `u${m[1]}`);
+      expect(body.text.mentioned_list ?? []).toEqual(named);
+      seen.push(...named);
+    }
+    expect(seen).toEqual(schools.map((s) => s.reporters[0]));
+  });
+});

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Cluster } from "ioredis";
+import { startLocalCluster, type LocalCluster } from "../../scripts/redis-cluster.js";
+import { connectRedis, parseClusterUrl, waitReady, type RedisClient } from "../../src/store/connect-redis.js";
+import { createKeys } from "../../src/store/keys.js";
+import { createReportStore } from "../../src/store/reports.js";
+
+let cluster: LocalCluster;
+let dir: string;
+let redis: RedisClient;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "pingan-cluster-"));
+  cluster = await startLocalCluster({ dir });
+  redis = connectRedis(cluster.url, { role: "worker" });
+  await waitReady(redis);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await cluster.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it("parses a cluster URL with or without a password", () => {
+  expect(parseClusterUrl("redis+cluster://a:7000,b:7001")).toEqual({ nodes: [{ host: "a", port: 7000 }, { host: "b", port: 7001 }], tls: false });
+  expect(parseClusterUrl("redis+cluster://:s%40cret@a:7000").password).toBe("s@cret");
+});
+
+it("connects with the Cluster client and records a report whose keys share one slot", async () => {
+  expect(redis).toBeInstanceOf(Cluster);
+  const keys = createKeys();
+  const slots = await Promise.all(
+    [keys.periodState("safety", "2026-11-24"), keys.periodLog("safety", "2026-11-24"), keys.periodMsgids("safety", "2026-11-24")].map(
+      (key) => redis.call("CLUSTER", "KEYSLOT", key) as Promise<number>,
+    ),
+  );
+  expect(new Set(slots).size).toBe(1);
+  const store = createReportStore({ redis, keys });
+  const report = {
+    school: "CG001", task: "safety" as const, period: "2026-11-24", value: { task: "safety" as const, status: "normal" as const },
+    by: "zhang_wei", at: "2026-11-24T01:00:00.000Z", late: false, msgid: "m1", raw: "平安",
+  };
+  expect((await store.put(report)).outcome).toBe("report");
+  expect((await store.put(report)).outcome).toBe("duplicate");
+  expect(await store.get("safety", "2026-11-24", "CG001")).toEqual(report);
+  expect(await store.history("CG001")).toHaveLength(1);
+});

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+
+describe("embedded redis-server", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(() => redis.stop());
+
+  it("runs with AOF, fsync always and noeviction", async () => {
+    const client = redis.client();
+    const [, appendonly] = (await client.config("GET", "appendonly")) as string[];
+    const [, fsync] = (await client.config("GET", "appendfsync")) as string[];
+    const [, policy] = (await client.config("GET", "maxmemory-policy")) as string[];
+    expect([appendonly, fsync, policy]).toEqual(["yes", "always", "noeviction"]);
+  });
+
+  it("keeps an acknowledged write across SIGKILL and restart", async () => {
+    const client = redis.client();
+    await client.set("survives", "yes");
+    await redis.kill("SIGKILL");
+    await redis.restart();
+    const fresh = redis.client();
+    expect(await fresh.get("survives")).toBe("yes");
+  });
+});
+
+describe("a redis-server left behind by a killed process", () => {
+  it("is stopped before a new one opens the same data dir", async () => {
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { startEmbeddedRedis } = await import("../../src/store/embedded-redis.js");
+    const dataDir = mkdtempSync(join(tmpdir(), "pingan-leftover-"));
+    const first = await startEmbeddedRedis({ dataDir });
+    const firstPid = Number(readFileSync(join(dataDir, "redis-server.pid"), "utf8"));
+    // The owner dies without stopping it; the next start must not run two servers on one AOF.
+    const second = await startEmbeddedRedis({ dataDir });
+    expect(() => process.kill(firstPid, 0)).toThrow();
+    expect(first.port).not.toBe(second.port);
+    await second.stop();
+  });
+});

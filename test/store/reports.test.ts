@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createKeys } from "../../src/store/keys.js";
+import { createReportStore } from "../../src/store/reports.js";
+import type { Report } from "../../src/store/report.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(() => redis.stop());
+
+const report = (msgid: string, present: number): Report => ({
+  school: "CG001",
+  task: "safety",
+  period: "2026-11-24",
+  value: { task: "safety", status: "normal", present },
+  by: "zhang_wei",
+  at: "2026-11-24T01:00:00.000Z",
+  late: false,
+  msgid,
+  raw: `平安 在校${present}`,
+});
+
+it("records once per msgid, replaces, withdraws, and keeps every event in the log and the history", async () => {
+  const keys = createKeys("t1");
+  const store = createReportStore({ redis: redis.client(), keys });
+  expect((await store.put(report("m1", 2000))).outcome).toBe("report");
+  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
+  const replaced = await store.put(report("m2", 2100));
+  expect(replaced.outcome).toBe("replace");
+  expect(replaced.previous?.msgid).toBe("m1");
+  const withdrawn = await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "zhang_wei", at: "2026-11-24T02:00:00.000Z", msgid: "m3", raw: "撤销 平安" });
+  expect(withdrawn).toMatchObject({ outcome: "withdraw", previous: { msgid: "m2" } });
+  expect((await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "zhang_wei", at: "2026-11-24T02:01:00.000Z", msgid: "m4", raw: "撤销 平安" })).outcome).toBe("nothing");
+  expect(await store.get("safety", "2026-11-24", "CG001")).toBeUndefined();
+  expect((await store.log("safety", "2026-11-24")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1", "replace:m2", "withdraw:m3"]);
+  expect((await store.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["withdraw:m3", "replace:m2", "report:m1"]);
+});
+
+it("puts an event back into 历史 when the retried callback finds it recorded but not listed", async () => {
+  const keys = createKeys("t2");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  await store.put(report("m1", 2000));
+  // As if the process died between the script and the history write.
+  await client.del(keys.schoolHistory("CG001"));
+  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
+  expect((await store.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1"]);
+  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
+  expect(await store.history("CG001")).toHaveLength(1);
+});
+
+it("keeps each school's latest abnormal report of the period apart, so 汇总 need not read the log", async () => {
+  const keys = createKeys("t3");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  const abnormal = (msgid: string, description: string): Report => ({
+    ...report(msgid, 0),
+    value: { task: "safety", status: "abnormal", description },
+    raw: `异常 ${description}`,
+  });
+  await store.put(report("m1", 2000));
+  expect(await store.abnormal("safety", "2026-11-24")).toEqual(new Map());
+  await store.put(abnormal("m2", "厨房燃气泄漏"));
+  await store.put(abnormal("m3", "厨房燃气泄漏，已疏散"));
+  await store.put(report("m4", 2000));
+  expect((await store.put(abnormal("m2", "厨房燃气泄漏"))).outcome).toBe("duplicate");
+  const last = await store.abnormal("safety", "2026-11-24");
+  expect([...last.keys()]).toEqual(["CG001"]);
+  expect(last.get("CG001")?.msgid).toBe("m3");
+  expect(await client.ttl(keys.periodAbnormal("safety", "2026-11-24"))).toBeGreaterThan(399 * 24 * 3600);
+  expect(await store.get("safety", "2026-11-24", "CG001")).toMatchObject({ msgid: "m4" });
+});

@@ -1,0 +1,100 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { CalendarError } from "../../src/time/calendar-error.js";
+import { BUILT_IN_HOLIDAYS_PATH, loadHolidays, parseHolidays } from "../../src/time/holidays.js";
+
+/** chinese-days' published data: date → "English,中文,n" for holidays and make-up workdays. */
+async function loadChineseDays(): Promise<{ holidays: Record<string, string>; workdays: Record<string, string> }> {
+  const path = createRequire(import.meta.url).resolve("chinese-days/dist/chinese-days.json");
+  return JSON.parse(await readFile(path, "utf8"));
+}
+
+function problemsOf(text: string): readonly string[] {
+  try {
+    parseHolidays(text, "h.yaml");
+  } catch (error) {
+    expect(error).toBeInstanceOf(CalendarError);
+    expect((error as CalendarError).code).toBe("HOLIDAY_DATA");
+    return (error as CalendarError).problems;
+  }
+  throw new Error("expected a CalendarError");
+}
+
+describe("the built-in data file", () => {
+  it("loads 2025 and 2026, and has no 2027 (not yet published in the data we have)", async () => {
+    const data = await loadHolidays();
+    expect(data.years).toEqual([2025, 2026]);
+    expect(data.holidays.get("2026-10-01")).toBe("国庆节");
+    expect(data.holidays.get("2026-02-15")).toBe("春节");
+    expect(data.workdays.get("2026-10-10")).toBe("国庆节");
+    expect(data.holidays.has("2027-01-01")).toBe(false);
+  });
+
+  it("agrees day for day with the chinese-days package for every year it holds", async () => {
+    const data = await loadHolidays(BUILT_IN_HOLIDAYS_PATH);
+    const upstream = await loadChineseDays();
+    for (const year of data.years) {
+      const inYear = (dates: Iterable<string>) => [...dates].filter((d) => d.startsWith(`${year}-`)).sort();
+      expect(inYear(data.holidays.keys()), `holidays ${year}`).toEqual(inYear(Object.keys(upstream.holidays)));
+      expect(inYear(data.workdays.keys()), `workdays ${year}`).toEqual(inYear(Object.keys(upstream.workdays)));
+    }
+    const upstreamYears = new Set(Object.keys(upstream.holidays).map((d) => Number(d.slice(0, 4))));
+    const missing = [...upstreamYears].filter((y) => y >= 2025 && !data.years.includes(y));
+    expect(missing, "chinese-days has years that config/holidays-cn.yaml lacks: add them").toEqual([]);
+  });
+});
+
+describe("parseHolidays", () => {
+  it("reads a year an admin adds", () => {
+    const data = parseHolidays(
+      `"2027":\n  festivals:\n    - name: 元旦\n      holidays: { start: 2027-01-01, end: 2027-01-03 }\n      workdays: [2027-01-09]\n`,
+      "h.yaml",
+    );
+    expect(data.years).toEqual([2027]);
+    expect([...data.holidays.keys()]).toEqual(["2027-01-01", "2027-01-02", "2027-01-03"]);
+    expect(data.workdays.get("2027-01-09")).toBe("元旦");
+  });
+
+  it("lists every problem with where it is", () => {
+    const problems = problemsOf(
+      [
+        `"2027":`,
+        `  festivals:`,
+        `    - name: 元旦`,
+        `      holidays: { start: 2027-01-03, end: 2027-01-01 }`,
+        `    - name: 春节`,
+        `      holidays: { start: 2027-02-05, end: 2027-02-30 }`,
+        `      workdays: [2027-02-01]`,
+        `    - name: 国庆节`,
+        `      holidays: { start: 2027-10-01, end: 2027-10-07 }`,
+        `      workdays: [2027-10-02]`,
+      ].join("\n"),
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/"2027"\.festivals\[0\]（元旦）\.holidays: 开始 2027-01-03 晚于结束 2027-01-01/);
+    expect(problems[1]).toMatch(/festivals\[1\]（春节）\.holidays\.end: "2027-02-30" 不是有效日期/);
+    expect(problems[2]).toMatch(/festivals\[1\]（春节）\.workdays\[0\]: 2027-02-01 不是周六或周日/);
+    expect(problems[3]).toMatch(/2027-10-02 既写在 .*holidays 放假，又写在 .*workdays\[0\] 上班/);
+  });
+
+  it("catches a mistyped year and an overlong block", () => {
+    const problems = problemsOf(
+      `"2027":\n  festivals:\n    - name: 国庆节\n      holidays: { start: 2027-10-01, end: 2027-11-07 }\n      workdays: [2072-10-09]\n`,
+    );
+    expect(problems[0]).toMatch(/共 38 天，超过 15 天/);
+    expect(problems[1]).toMatch(/2072-10-09 不在 2027 年前后/);
+  });
+
+  it("reports the shape of a wrong file", () => {
+    expect(problemsOf(`"2027":\n  festivals:\n    - name: 元旦\n      holiday: 2027-01-01\n`).join("\n")).toMatch(
+      /"2027"\.festivals\[0\]/,
+    );
+    expect(problemsOf(`"2027": {festivals: [`)[0]).toMatch(/^h\.yaml 第 1 行: 不是合法的 YAML/);
+    expect(problemsOf(`27:\n  festivals: []\n`)[0]).toMatch(/"27": 年份写成四位数字/);
+  });
+
+  it("says which file it could not read", async () => {
+    await expect(loadHolidays("/nonexistent/holidays.yaml")).rejects.toThrow(/\/nonexistent\/holidays\.yaml: 读不到节假日数据文件/);
+  });
+});

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
+import { defineScript } from "./scripts.js";
 
 /** A school that owes no report for one task and period (免报). */
 export interface Exemption {
@@ -72,7 +73,7 @@ export interface ExemptionStore {
  * JSON, then (for 'set') one exemption JSON per period. Returns the 1-based indexes of the
  * periods whose field was new ('set') or existed ('del').
  */
-const APPLY = `
+const applyScript = defineScript(`
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return {'duplicate', ''} end
 local changed = {}
 for i = 3, #KEYS do
@@ -90,17 +91,11 @@ redis.call('XADD', KEYS[1], '*', 'type', ARGV[2], 'event', ARGV[5], 'changed', l
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
 return {'ok', list}
-`;
+`);
 
 const HISTORY_LENGTH = 200;
 
-type ApplyScript = (...args: string[]) => Promise<[string, string]>;
-
 export function createExemptionStore({ redis, keys }: { redis: Redis | Cluster; keys: Keys }): ExemptionStore {
-  // No fixed key count: the first argument says how many keys follow.
-  redis.defineCommand("pinganExempt", { lua: APPLY });
-  const applyScript = (redis as unknown as { pinganExempt: ApplyScript }).pinganExempt.bind(redis);
-
   const apply = async (type: ExemptionEvent["type"], request: ExemptionRequest) => {
     const { task, school, periods } = request;
     if (periods.length === 0) throw new Error("an exemption needs at least one period");
@@ -135,18 +130,11 @@ export function createExemptionStore({ redis, keys }: { redis: Redis | Cluster; 
           })
         : [];
     const periodKeys = periods.map((period) => keys.exemptions(task, period));
-    const [outcome, list] = await applyScript(
-      String(2 + periodKeys.length),
-      keys.exemptionLog(task),
-      keys.exemptionMsgids(task),
-      ...periodKeys,
-      request.msgid,
-      type === "exempt" ? "set" : "del",
-      String(TTL.periodSeconds),
-      school,
-      JSON.stringify(base),
-      ...values,
-    );
+    const [outcome, list] = (await applyScript(
+      redis,
+      [keys.exemptionLog(task), keys.exemptionMsgids(task), ...periodKeys],
+      [request.msgid, type === "exempt" ? "set" : "del", TTL.periodSeconds, school, JSON.stringify(base), ...values],
+    )) as [string, string];
     if (outcome === "duplicate") return undefined;
     const changed = list === "" ? [] : list.split(",").map((i) => periods[Number(i) - 1]!);
     const event: ExemptionEvent = { ...base, changed };

@@ -2,6 +2,7 @@ import type { Redis, Cluster } from "ioredis";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
+import { defineScript } from "./scripts.js";
 import type { Report, ReportEvent } from "./report.js";
 
 /**
@@ -10,7 +11,7 @@ import type { Report, ReportEvent } from "./report.js";
  * KEYS: state, log, msgids, abnormal. ARGV: school, msgid, report JSON ('' to withdraw), event
  * JSON, ttl, '1' when the report is an abnormal one (it is then also kept in the abnormal hash).
  */
-const RECORD = `
+const recordScript = defineScript(`
 if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then
   return {'duplicate', redis.call('HGET', KEYS[1], ARGV[1]) or ''}
 end
@@ -34,7 +35,7 @@ end
 redis.call('XADD', KEYS[2], '*', 'type', outcome, 'event', ARGV[4], 'previous', previous)
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 return {outcome, previous}
-`;
+`);
 
 const HISTORY_LENGTH = 200;
 
@@ -67,12 +68,7 @@ export interface ReportStore {
   history(school: string, limit?: number): Promise<ReportEvent[]>;
 }
 
-type RecordScript = (...args: string[]) => Promise<[string, string]>;
-
 export function createReportStore({ redis, keys }: { redis: Redis | Cluster; keys: Keys }): ReportStore {
-  // defineCommand sends EVALSHA and falls back to EVAL once per connection.
-  redis.defineCommand("pinganRecord", { numberOfKeys: 4, lua: RECORD });
-  const recordScript = (redis as unknown as { pinganRecord: RecordScript }).pinganRecord.bind(redis);
   const record = async (
     task: TaskId,
     period: string,
@@ -83,18 +79,11 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
   ) => {
     const report = (event as { report?: Report }).report;
     const abnormal = report?.value.task === "safety" && report.value.status === "abnormal";
-    const [outcome, previous] = await recordScript(
-      keys.periodState(task, period),
-      keys.periodLog(task, period),
-      keys.periodMsgids(task, period),
-      keys.periodAbnormal(task, period),
-      school,
-      msgid,
-      reportJson,
-      JSON.stringify(event),
-      String(TTL.periodSeconds),
-      abnormal ? "1" : "0",
-    );
+    const [outcome, previous] = (await recordScript(
+      redis,
+      [keys.periodState(task, period), keys.periodLog(task, period), keys.periodMsgids(task, period), keys.periodAbnormal(task, period)],
+      [school, msgid, reportJson, JSON.stringify(event), TTL.periodSeconds, abnormal ? "1" : "0"],
+    )) as [string, string];
     const prev = previous ? (JSON.parse(previous) as Report) : undefined;
     if (outcome === "report" || outcome === "replace" || outcome === "withdraw") {
       await addToHistory(school, { type: outcome, ...event, ...(prev && { previous: prev }) });

@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { DelayedError, UnrecoverableError, type Job, type Queue } from "bullmq";
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.js";
+import type { PartState } from "./part-state.js";
+import { formatPushJobId, type PushJobData } from "./push-queue.js";
+import type { PushResult } from "./push-status.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { sendWebhook } from "./webhook-client.js";
+
+export interface DeliverOptions {
+  queue: Queue<PushJobData>;
+  groups: Config["groups"];
+  parts: PartState;
+  limiter: RateLimiter;
+  /** Stores a group's latest result (for /healthz). */
+  record: (group: string, result: PushResult) => Promise<void>;
+  apiBase: string;
+  fetch: typeof globalThis.fetch;
+  log: Pick<Logger, "debug" | "info" | "warn" | "error">;
+  requestTimeoutMs: number;
+  /** How long a claim keeps other senders off a part. */
+  leaseMs: number;
+  /** How often a part re-checks whether the part before it has gone out. */
+  orderPollMs: number;
+}
+
+/**
+ * The worker's side: delivers one part to the group's robot webhook, after the part before it,
+ * within WeCom's rate limit, once (see PartState). The one gap is a crash (or lost answer)
+ * between WeCom accepting the message and the `sent` mark: the webhook has no idempotency of
+ * its own, so the part is sent again after the lease runs out. That is at-least-once, chosen
+ * over losing a message.
+ */
+export function createDeliver(options: DeliverOptions) {
+  const { queue, groups, parts, limiter, record, log } = options;
+
+  const delay = async (job: Job<PushJobData>, token: string | undefined, ms: number): Promise<never> => {
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
+  };
+
+  const fail = async (data: PushJobData, why: string, result: Omit<PushResult, "at" | "outcome">): Promise<never> => {
+    await parts.markFailed(data, why);
+    await record(data.group, { at: new Date().toISOString(), outcome: "failed", ...result });
+    throw new UnrecoverableError(result.reason ?? why);
+  };
+
+  /** Whether the part before this one is out of the way: sent, failed, or gone. */
+  const checkPrevious = async (data: PushJobData): Promise<"go" | "wait" | "failed"> => {
+    if (data.part === 0) return "go";
+    const state = await parts.previous(data);
+    if (state !== "unknown") return state === "sent" ? "go" : "failed";
+    const previous = await queue.getJob(formatPushJobId(data.idempotencyKey, data.part - 1));
+    if (!previous) return "go";
+    const jobState = await previous.getState();
+    if (jobState === "failed") return "failed";
+    if (jobState === "completed" || jobState === "unknown") return "go";
+    return "wait";
+  };
+
+  return async function deliver(job: Job<PushJobData>, token?: string): Promise<string> {
+    const data = job.data;
+    const group = groups[data.group];
+    const where = { group: group?.name ?? data.group, groupId: data.group, idempotencyKey: data.idempotencyKey, part: `${data.part + 1}/${data.parts}` };
+    if (!group) {
+      log.error(where, "push failed: the group is not in the config");
+      return fail(data, "unknown group", { reason: "unknown group" });
+    }
+    if (await parts.isSent(data)) {
+      await parts.markSent(data);
+      return "already sent";
+    }
+    const previous = await checkPrevious(data);
+    if (previous === "wait") return delay(job, token, options.orderPollMs);
+    if (previous === "failed") {
+      const reason = "an earlier part of this push was not delivered";
+      log.error(where, `push failed: ${reason}`);
+      return fail(data, "earlier part", { reason });
+    }
+
+    const claim = randomUUID();
+    const claimed = await parts.claim(data, claim, options.leaseMs);
+    if (claimed.state === "sent") {
+      await parts.markSent(data);
+      return "already sent";
+    }
+    if (claimed.state === "leased") {
+      log.debug({ ...where, waitMs: claimed.waitMs }, "push waits for another sender's lease");
+      return delay(job, token, claimed.waitMs);
+    }
+
+    const slot = randomUUID();
+    const wait = await limiter.reserve(group.webhook_key, slot);
+    if (wait > 0) {
+      await parts.release(data, claim);
+      log.debug({ ...where, waitMs: wait }, "push waits for the rate limit");
+      return delay(job, token, wait);
+    }
+
+    const result = await sendWebhook({ apiBase: options.apiBase, key: group.webhook_key, body: data.body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
+    if (result.outcome === "ok") await parts.markSent(data);
+    // Unsettled, the slot just counts a little longer than needed.
+    await limiter.settle(group.webhook_key, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
+    const at = new Date().toISOString();
+    if (result.outcome === "ok") {
+      await record(data.group, { at, outcome: "sent" });
+      log.info(where, "push delivered");
+      return "sent";
+    }
+    const { reason, errcode } = result;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (result.outcome === "retry" && !lastAttempt) {
+      await parts.release(data, claim);
+      await record(data.group, { at, outcome: "retry", errcode, reason });
+      log.warn({ ...where, errcode, reason, attempt: job.attemptsMade + 1 }, "push will be retried");
+      throw new Error(reason);
+    }
+    log.error({ ...where, errcode, reason }, "push failed");
+    return fail(data, errcode === undefined ? "error" : String(errcode), { errcode, reason });
+  };
+}

@@ -1,0 +1,85 @@
+import type { RedisClient } from "../store/connect-redis.js";
+import { TTL, type Keys } from "../store/keys.js";
+import { defineScript } from "../store/scripts.js";
+
+const SENT = "sent";
+const SENDING = "sending:";
+const FAILED = "failed:";
+
+/** Claims a part for sending unless it was sent or someone else is sending it right now. */
+const claimScript = defineScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 7) ~= 'failed:' then
+  return {v, redis.call('PTTL', KEYS[1])}
+end
+redis.call('SET', KEYS[1], 'sending:' .. ARGV[1], 'PX', ARGV[2])
+return {'claimed', 0}
+`);
+
+/** Gives a claim back, if it is still ours. */
+const releaseScript = defineScript(`
+if redis.call('GET', KEYS[1]) == 'sending:' .. ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+/** The outcome of a claim: ours to send, already sent, or leased by another sender for `waitMs`. */
+export type Claim = { state: "claimed" } | { state: "sent" } | { state: "leased"; waitMs: number };
+
+/** Which part of which push. */
+export interface PartRef {
+  idempotencyKey: string;
+  part: number;
+  parts: number;
+}
+
+/**
+ * The state machine of one message part: absent → `sending:<claim>` (a lease) → `sent` or
+ * `failed:<why>`. A retried or duplicated job that finds `sent` does not call WeCom again, and
+ * one that finds a live lease waits for it.
+ */
+export interface PartState {
+  isSent(ref: PartRef): Promise<boolean>;
+  /** Whether the part before this one is out of the way: sent, failed, or never recorded. */
+  previous(ref: PartRef): Promise<"sent" | "failed" | "unknown">;
+  claim(ref: PartRef, claim: string, leaseMs: number): Promise<Claim>;
+  release(ref: PartRef, claim: string): Promise<void>;
+  /** Marks the part sent, and the whole push done after its last part. */
+  markSent(ref: PartRef): Promise<void>;
+  markFailed(ref: PartRef, why: string): Promise<void>;
+  /** Whether every part of the push went out (enqueueing it again is then a no-op). */
+  isDone(idempotencyKey: string): Promise<boolean>;
+}
+
+export function createPartState({ redis, keys }: { redis: RedisClient; keys: Keys }): PartState {
+  const key = (ref: PartRef) => keys.pushPart(ref.idempotencyKey, ref.part);
+  return {
+    async isSent(ref) {
+      return (await redis.get(key(ref))) === SENT;
+    },
+    async previous(ref) {
+      const state = await redis.get(keys.pushPart(ref.idempotencyKey, ref.part - 1));
+      if (state === SENT) return "sent";
+      return state?.startsWith(FAILED) ? "failed" : "unknown";
+    },
+    async claim(ref, claim, leaseMs) {
+      const [state, pttl] = (await claimScript(redis, [key(ref)], [claim, leaseMs])) as [string, number];
+      if (state === SENT) return { state: "sent" };
+      if (state.startsWith(SENDING)) return { state: "leased", waitMs: Math.max(Number(pttl), 10) };
+      return { state: "claimed" };
+    },
+    async release(ref, claim) {
+      await releaseScript(redis, [key(ref)], [claim]);
+    },
+    async markSent(ref) {
+      const tx = redis.multi().set(key(ref), SENT, "EX", TTL.pushDoneSeconds);
+      if (ref.part === ref.parts - 1) tx.set(keys.pushDone(ref.idempotencyKey), "1", "EX", TTL.pushDoneSeconds);
+      await tx.exec();
+    },
+    async markFailed(ref, why) {
+      await redis.set(key(ref), FAILED + why, "EX", TTL.pushDoneSeconds);
+    },
+    async isDone(idempotencyKey) {
+      return (await redis.exists(keys.pushDone(idempotencyKey))) === 1;
+    },
+  };
+}

@@ -14,11 +14,13 @@ export enum ErrorCode {
   Settings = "settings",
   /** The config file or roster is wrong. */
   ConfigInvalid = "CONFIG_INVALID",
-  /** Calendar input: an unknown time zone, bad holiday data, `calendar` config or task schedule. */
+  /** Calendar input: an unknown time zone, bad holiday data or notice, `calendar` config or task schedule. */
   TimeZone = "TIME_ZONE",
   HolidayData = "HOLIDAY_DATA",
   CalendarConfig = "CALENDAR_CONFIG",
   TaskSchedule = "TASK_SCHEDULE",
+  /** The State Council's holiday notice text (`pingan holidays import`) could not be fully understood. */
+  HolidayNotice = "HOLIDAY_NOTICE",
   /** WeCom crypto refusals: an EncodingAESKey that is not one, a ciphertext or receiveid that does not check out. */
   WecomBadKey = "bad_key",
   WecomBadCiphertext = "bad_ciphertext",

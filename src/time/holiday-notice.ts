@@ -1,5 +1,17 @@
 import { Solar } from "lunar-javascript";
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, type Document, type Pair } from "yaml";
+import { CodedError, ErrorCode } from "../errors.js";
+import { CalendarError } from "./calendar-error.js";
+import {
+  addDays,
+  diffDays,
+  formatLocalDate,
+  getWeekday,
+  isValidLocalDate,
+  listDates,
+  splitLocalDate,
+  type LocalDate,
+} from "./local-time.js";
 import { FIRST_STATUTORY_YEAR, LAST_STATUTORY_YEAR, listStatutoryHolidays } from "./statutory-holidays.js";
 
 /** One holiday block of a notice, shaped like a festival entry of `config/holidays-cn.yaml`. */
@@ -26,16 +38,17 @@ export interface ParseHolidayNoticeOptions {
   year?: number;
 }
 
-/** A notice text that could not be understood, or that contradicts itself or the calendar. */
-export class HolidayNoticeError extends Error {
-  readonly code = "holiday_notice";
-  /** The offending sentence as written in the notice; "" when the problem is the notice as a whole. */
-  readonly sentence: string;
-
-  constructor(message: string, sentence: string) {
-    super(message);
-    this.name = "HolidayNoticeError";
-    this.sentence = sentence;
+/**
+ * A notice text that could not be understood, or that contradicts itself or the calendar. The
+ * message (Chinese, for the admin) quotes the sentence.
+ */
+export class HolidayNoticeError extends CodedError {
+  constructor(
+    message: string,
+    /** The offending sentence as written in the notice; "" when the problem is the notice as a whole. */
+    readonly sentence: string,
+  ) {
+    super(ErrorCode.HolidayNotice, message);
   }
 }
 
@@ -177,11 +190,13 @@ export function mergeHolidayYaml(existing: string | undefined, notice: HolidayNo
   // Typed as a plain Document so that an empty file can be given a map to fill.
   const doc: Document = parseDocument(existing ?? "");
   if (doc.errors.length > 0) {
-    throw new Error(`现有的节假日数据不是合法的 YAML：${doc.errors[0]!.message.split("\n")[0]}`);
+    throw new CalendarError(ErrorCode.HolidayData, [`现有的节假日数据不是合法的 YAML：${doc.errors[0]!.message.split("\n")[0]}`]);
   }
   doc.contents ??= new YAMLMap();
   const root = doc.contents;
-  if (!isMap(root)) throw new Error("现有的节假日数据应当按年份分节，例如 \"2026\": { festivals: [...] }");
+  if (!isMap(root)) {
+    throw new CalendarError(ErrorCode.HolidayData, ["现有的节假日数据应当按年份分节，例如 \"2026\": { festivals: [...] }"]);
+  }
 
   const section = doc.createNode({
     source: notice.source,
@@ -287,9 +302,8 @@ function readArrangement(text: string, sentence: Sentence, paragraph: Paragraph,
   if (text.endsWith("上班")) {
     const dates = readDates(text.slice(0, -"上班".length), sentence, year);
     for (const { date } of dates) {
-      const weekday = getWeekday(date);
-      if (weekday !== 0 && weekday !== 6) {
-        throw wrong(sentence, `${formatMonthDay(date)}是周${WEEKDAYS[weekday]}，调休上班日只会是周六或周日`);
+      if (getWeekday(date) < 6) {
+        throw wrong(sentence, `${formatMonthDay(date)}是周${weekdayName(date)}，调休上班日只会是周六或周日`);
       }
       paragraph.workdays.push({ date, sentence });
     }
@@ -349,21 +363,20 @@ function checkNote(note: string, date: string, sentence: Sentence): void {
   for (const part of note.split(/[、,]/)) {
     const weekday = /^(?:周|星期)([一二三四五六日天])$/.exec(part);
     if (weekday) {
-      const actual = getWeekday(date);
-      const stated = weekday[1] === "天" ? 0 : WEEKDAYS.indexOf(weekday[1] as (typeof WEEKDAYS)[number]);
-      if (actual !== stated) {
-        throw wrong(sentence, `${formatMonthDay(date)}是周${WEEKDAYS[actual]}，不是周${WEEKDAYS[stated]}`);
+      const stated = weekday[1] === "天" ? "日" : weekday[1]!;
+      if (weekdayName(date) !== stated) {
+        throw wrong(sentence, `${formatMonthDay(date)}是周${weekdayName(date)}，不是周${stated}`);
       }
       continue;
     }
     const lunar = /^农历(.+)$/.exec(part);
     if (!lunar) throw unreadable(sentence, `看不懂括号里的“${part}”`);
-    const [y, m, d] = splitDate(date);
+    const [y, m, d] = splitLocalDate(date);
     const actual = Solar.fromYmd(y, m, d).getLunar();
     const actualText = formatLunar(actual.getMonth(), actual.getDay());
     if (lunar[1] === "除夕") {
       // 除夕 is the last day of the twelfth month, the 29th or the 30th: the eve of 正月初一.
-      const [ny, nm, nd] = splitDate(addDays(date, 1));
+      const [ny, nm, nd] = splitLocalDate(addDays(date, 1));
       const next = Solar.fromYmd(ny, nm, nd).getLunar();
       if (next.getMonth() !== 1 || next.getDay() !== 1) {
         throw wrong(sentence, `${formatMonthDay(date)}是农历${actualText}，不是除夕`);
@@ -470,46 +483,21 @@ function formatLunar(month: number, day: number): string {
   return `${month < 0 ? "闰" : ""}${LUNAR_MONTHS[Math.abs(month)]}月${dayText}`;
 }
 
-function toDate(year: number, month: number, day: number): string | undefined {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+function toDate(year: number, month: number, day: number): LocalDate | undefined {
+  const date = formatLocalDate(year, month, day);
+  return isValidLocalDate(date) ? date : undefined;
 }
 
-function splitDate(date: string): [number, number, number] {
-  return date.split("-").map(Number) as [number, number, number];
+/** 一 … 六, 日. */
+function weekdayName(date: LocalDate): string {
+  return WEEKDAYS[getWeekday(date) % 7]!;
 }
 
-function dayNumber(date: string): number {
-  const [y, m, d] = splitDate(date);
-  return Date.UTC(y, m - 1, d) / 86_400_000;
-}
-
-function diffDays(from: string, to: string): number {
-  return dayNumber(to) - dayNumber(from);
-}
-
-function addDays(date: string, days: number): string {
-  const shifted = new Date((dayNumber(date) + days) * 86_400_000);
-  return toDate(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate())!;
-}
-
-function listDates(start: string, end: string): string[] {
-  const dates: string[] = [];
-  for (let date = start; date <= end; date = addDays(date, 1)) dates.push(date);
-  return dates;
-}
-
-/** 0 = Sunday … 6 = Saturday. */
-function getWeekday(date: string): number {
-  return (((dayNumber(date) + 4) % 7) + 7) % 7;
-}
-
-function formatMonthDay(date: string): string {
-  const [, m, d] = splitDate(date);
+function formatMonthDay(date: LocalDate): string {
+  const [, m, d] = splitLocalDate(date);
   return `${m}月${d}日`;
 }
 
-function formatDay(date: string): string {
-  return `${date}（周${WEEKDAYS[getWeekday(date)]}）`;
+function formatDay(date: LocalDate): string {
+  return `${date}（周${weekdayName(date)}）`;
 }

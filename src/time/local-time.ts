@@ -56,15 +56,21 @@ function wallClockMs(instant: number, zone: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
-function parseDateParts(date: LocalDate): [number, number, number] {
+/** Year, month (1–12) and day of a local date. Throws a RangeError on anything but a real `YYYY-MM-DD`. */
+export function splitLocalDate(date: LocalDate): [number, number, number] {
   const match = DATE_RE.exec(date);
   if (!match || !isValidLocalDate(date)) throw new RangeError(`not a local date: "${date}"`);
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
 
+/** `YYYY-MM-DD` of a year, month (1–12) and day, zero-padded; check it with isValidLocalDate. */
+export function formatLocalDate(year: number, month: number, day: number): LocalDate {
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
 /** Days since 1970-01-01 of a local date (calendar arithmetic, no zone involved). */
 function dayNumber(date: LocalDate): number {
-  const [y, m, d] = parseDateParts(date);
+  const [y, m, d] = splitLocalDate(date);
   return Date.UTC(y, m - 1, d) / DAY_MS;
 }
 
@@ -105,7 +111,7 @@ export function toWallClock(instant: Date, zone: string): Date {
  * the gap; in an overlap the earlier instant is returned.
  */
 export function toInstant(date: LocalDate, time: string, zone: string): Date {
-  const [y, m, d] = parseDateParts(date);
+  const [y, m, d] = splitLocalDate(date);
   const match = TIME_RE.exec(time);
   if (!match) throw new RangeError(`not a time "HH:MM": "${time}"`);
   const wall = Date.UTC(y, m - 1, d, Number(match[1]), Number(match[2]));

@@ -1,12 +1,12 @@
 import { Lunar, Solar } from "lunar-javascript";
+import { addDays, formatLocalDate, type LocalDate } from "./local-time.js";
 
 /** The festivals of the 全国年节及纪念日放假办法 on which every citizen has days off. */
 export type StatutoryFestival = "元旦" | "春节" | "清明节" | "劳动节" | "端午节" | "中秋节" | "国庆节";
 
 /** One statutory day off, before the State Council's yearly notice adds bridges and make-up days. */
 export interface StatutoryHoliday {
-  /** YYYY-MM-DD. */
-  readonly date: string;
+  readonly date: LocalDate;
   readonly festival: StatutoryFestival;
 }
 
@@ -28,42 +28,32 @@ export function listStatutoryHolidays(year: number): StatutoryHoliday[] {
     );
   }
   const days: StatutoryHoliday[] = [];
-  const add = (festival: StatutoryFestival, date: string): void => {
+  const add = (festival: StatutoryFestival, date: LocalDate): void => {
     days.push({ date, festival });
   };
 
-  add("元旦", ymd(year, 1, 1));
+  add("元旦", formatLocalDate(year, 1, 1));
   // 除夕 is the eve of 正月初一, whether 腊月 has 29 or 30 days.
   const newYear = fromSolar(Lunar.fromYmd(year, 1, 1).getSolar());
   for (let offset = -1; offset <= 2; offset += 1) add("春节", addDays(newYear, offset));
   add("清明节", findQingming(year));
-  add("劳动节", ymd(year, 5, 1));
-  add("劳动节", ymd(year, 5, 2));
+  add("劳动节", formatLocalDate(year, 5, 1));
+  add("劳动节", formatLocalDate(year, 5, 2));
   add("端午节", fromSolar(Lunar.fromYmd(year, 5, 5).getSolar()));
   add("中秋节", fromSolar(Lunar.fromYmd(year, 8, 15).getSolar()));
-  for (let day = 1; day <= 3; day += 1) add("国庆节", ymd(year, 10, day));
+  for (let day = 1; day <= 3; day += 1) add("国庆节", formatLocalDate(year, 10, day));
 
   return days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 /** 清明 falls on April 4, 5 or 6 (China Standard Time); search a little wider to be safe. */
-function findQingming(year: number): string {
+function findQingming(year: number): LocalDate {
   for (let day = 1; day <= 10; day += 1) {
-    if (Solar.fromYmd(year, 4, day).getLunar().getJieQi() === "清明") return ymd(year, 4, day);
+    if (Solar.fromYmd(year, 4, day).getLunar().getJieQi() === "清明") return formatLocalDate(year, 4, day);
   }
   throw new Error(`lunar-javascript 没有给出 ${year} 年的清明节气`);
 }
 
-function fromSolar(solar: Solar): string {
-  return ymd(solar.getYear(), solar.getMonth(), solar.getDay());
-}
-
-function ymd(year: number, month: number, day: number): string {
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-}
-
-function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const shifted = new Date(Date.UTC(y, m - 1, d + days));
-  return ymd(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate());
+function fromSolar(solar: Solar): LocalDate {
+  return formatLocalDate(solar.getYear(), solar.getMonth(), solar.getDay());
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { ErrorCode } from "../../src/errors.js";
 import {
   formatHolidayNotice,
   HolidayNoticeError,
@@ -39,7 +40,7 @@ function refusal(text: string, options?: { year?: number }): HolidayNoticeError 
   } catch (error) {
     expect(error).toBeInstanceOf(HolidayNoticeError);
     const refused = error as HolidayNoticeError;
-    expect(refused.code).toBe("holiday_notice");
+    expect(refused.code).toBe(ErrorCode.HolidayNotice);
     if (refused.sentence !== "") expect(refused.message).toContain(`“${refused.sentence}”`);
     return refused;
   }

@@ -3,9 +3,8 @@ import { ErrorCode, UsageError, UserError } from "../src/errors.js";
 import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
-import { readWord, skipSeparators } from "../src/bot/words.js";
+import { parseTaskWord, readWord, skipSeparators } from "../src/bot/words.js";
 import type { School } from "../src/config/roster.js";
-import { parseTaskWord } from "../src/bot/task-words.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 
 /** The longest range one message may exempt. */

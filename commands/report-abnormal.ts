@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
-import { recordReport } from "../src/features/check-in/record-report.js";
+import { readWord, skipSeparators } from "../src/bot/words.js";
+import { checkIn } from "../src/features/check-in/check-in.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
@@ -13,16 +14,15 @@ export default defineCommand({
   examples: ["异常 一名学生课间摔伤，已送医，无生命危险", "异常 城关一小 校门口积水，已安排人员值守"],
   parse({ folded, original }, ctx) {
     // Only a first word may name the school, so a description that mentions a school stays whole.
-    const first = folded.split(/[\s,:;/、]+/u, 1)[0] ?? "";
-    const names = ctx.roster.find(first) ? [first] : [];
-    const { school } = resolveSchool(ctx, names);
-    const description = original(names.length > 0 ? first.length : 0).replace(/^[\s,:;/、，：；／]+/u, "");
+    const first = readWord(folded, 0);
+    const named = first && ctx.roster.find(first.word) ? first : undefined;
+    const { school } = resolveSchool(ctx, named ? [named.word] : []);
+    const description = original(skipSeparators(folded, named?.end ?? 0));
     if (description.length < 2) throw new UsageError(reportText.missingDescription);
     return { school, description };
   },
   async run({ school, description }, ctx) {
     const value = { task: "safety" as const, status: "abnormal" as const, description };
-    const { reply } = await recordReport(ctx, school, value);
-    return `${reply}\n${reportText.abnormalNote}`;
+    return `${await checkIn(ctx, school, value)}\n${reportText.abnormalNote}`;
   },
 });

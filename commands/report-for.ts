@@ -1,17 +1,8 @@
 import { defineCommand, type CommandContext, type CommandSpec } from "../src/bot/command.js";
-import { createCommandRegistry } from "../src/bot/registry.js";
 import { UsageError } from "../src/errors.js";
 import { readWord, skipSeparators } from "../src/bot/words.js";
 import type { School } from "../src/config/roster.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
-import abnormal from "./report-abnormal.js";
-import drowning from "./report-drowning.js";
-import safety from "./report-safety.js";
-import study from "./report-study.js";
-
-/** The reporting commands a leader can enter for a school; their own parsers read the report. */
-const reports = createCommandRegistry([safety, abnormal, drowning, study]);
-
 /** The context the reporting command runs in: as if the school's reporter sent it, marked 代报. */
 const onBehalfOf = (ctx: CommandContext, school: School): CommandContext => ({ ...ctx, schools: [school], onBehalf: true });
 
@@ -28,8 +19,9 @@ export default defineCommand({
     if (!school) throw new UsageError(leaderText.unknownSchool(first.word));
     const at = skipSeparators(folded, first.end);
     const rest = folded.slice(at);
-    const match = reports.match({ folded: rest, original: (start = 0, end = rest.length) => original(at + start, at + end) });
-    if (!match) throw new UsageError(leaderText.reportForWhat(school));
+    const match = ctx.commands.match({ folded: rest, original: (start = 0, end = rest.length) => original(at + start, at + end) });
+    // Only the reporting commands (those that report on a task) can be entered for a school.
+    if (!match?.spec.task) throw new UsageError(leaderText.reportForWhat(school));
     return { school, spec: match.spec, args: match.spec.parse(match.input, onBehalfOf(ctx, school)) };
   },
   async run({ school, spec, args }, ctx) {

@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
-import { createArgScanner } from "../src/bot/arg-scanner.js";
-import { recordReport } from "../src/features/check-in/record-report.js";
+import { createArgScanner } from "../src/bot/words.js";
+import { checkIn } from "../src/features/check-in/check-in.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
@@ -31,6 +31,6 @@ export default defineCommand({
   },
   async run({ school, present }, ctx) {
     const value = { task: "safety" as const, status: "normal" as const, ...(present !== undefined && { present }) };
-    return (await recordReport(ctx, school, value)).reply;
+    return checkIn(ctx, school, value);
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
-import { createArgScanner } from "../src/bot/arg-scanner.js";
-import { recordReport } from "../src/features/check-in/record-report.js";
+import { createArgScanner } from "../src/bot/words.js";
+import { checkIn } from "../src/features/check-in/check-in.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
@@ -41,6 +41,6 @@ export default defineCommand({
     return { school, attended, expected, ...(leave !== undefined && { leave }), ...(topic && { topic }) };
   },
   async run({ school, ...numbers }, ctx) {
-    return (await recordReport(ctx, school, { task: "study", ...numbers })).reply;
+    return checkIn(ctx, school, { task: "study", ...numbers });
   },
 });

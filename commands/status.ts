@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { splitWords } from "../src/bot/normalize.js";
+import { splitWords } from "../src/bot/words.js";
 import { UsageError } from "../src/errors.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";

@@ -1,11 +1,10 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
-import { toInstant, toLocalDate } from "../src/time/local-time.js";
+import { toLocalDate } from "../src/time/local-time.js";
 import { formatSummary } from "../src/features/leaders/format-summary.js";
 import { loadTally } from "../src/features/leaders/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { formatDate } from "../src/time/format-time.js";
-import type { TaskPeriod } from "../src/time/task-calendar.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 
 export default defineCommand({
@@ -26,7 +25,6 @@ export default defineCommand({
     return { span: { ...span, end: span.end > today ? today : span.end } };
   },
   async run({ span }, ctx) {
-    const zone = ctx.config.timezone;
     const tallies = [];
     for (const task of ctx.calendar.tasks) {
       const periods = ctx.calendar.list(task, span.start, span.end);

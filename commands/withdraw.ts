@@ -1,10 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
-import { splitWords } from "../src/bot/normalize.js";
+import { parseTaskWord, splitWords } from "../src/bot/words.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod } from "../src/features/check-in/record-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
-import { parseTaskWord } from "../src/bot/task-words.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
 export default defineCommand({

@@ -16,9 +16,6 @@ const TRADITIONAL: Record<string, string> = {
   標: "标", 準: "准", 勵: "励", 驗: "验", 體: "体", 復: "复", 頁: "页",
 };
 
-/** Separators principals use between words: spaces and ，,：:；;／/ (after NFKC). */
-export const SEPARATORS = /[\s,:;/、]+/u;
-
 /** A message as the parser reads it, able to give back any part of it as typed. */
 export interface NormalizedText {
   /** NFKC, simplified, leading @mentions removed, white space collapsed: what parsers read. */
@@ -76,9 +73,4 @@ export function toSimplified(text: string): string {
   let out = "";
   for (const ch of text) out += TRADITIONAL[ch] ?? ch;
   return out;
-}
-
-/** Splits an argument string on the separators, dropping empty pieces. */
-export function splitWords(args: string): string[] {
-  return args.split(SEPARATORS).filter((w) => w.length > 0);
 }

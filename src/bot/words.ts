@@ -1,6 +1,17 @@
-/** Separators between words after NFKC (see normalize.ts), anchored. */
+import type { TaskId } from "../config/schema.js";
+
+/**
+ * How principals separate words, and the readers every parser uses: spaces and ，,：:；;／/、
+ * (after NFKC folding, see normalize.ts).
+ */
+const SEPARATORS = /[\s,:;/、]+/u;
 const SEPARATOR_RUN = /^[\s,:;/、]*/u;
 const WORD = /^[^\s,:;/、]+/u;
+
+/** Splits an argument string on the separators, dropping empty pieces. */
+export function splitWords(args: string): string[] {
+  return args.split(SEPARATORS).filter((w) => w.length > 0);
+}
 
 /** Where the next word starts in `text` at or after `from`, skipping separators. */
 export function skipSeparators(text: string, from: number): number {
@@ -12,4 +23,43 @@ export function readWord(text: string, from: number): { word: string; start: num
   const start = skipSeparators(text, from);
   const match = WORD.exec(text.slice(start));
   return match ? { word: match[0], start, end: start + match[0].length } : undefined;
+}
+
+/**
+ * Reads a command's argument string piece by piece: each `take` removes what it matched, so
+ * whatever is left at the end is unexplained (a school name, or a mistake to point out).
+ */
+export function createArgScanner(folded: string) {
+  let rest = ` ${folded} `;
+  return {
+    /** The first match of `pattern` (removed from the rest), or undefined. */
+    take(pattern: RegExp): RegExpExecArray | undefined {
+      const match = pattern.exec(rest);
+      if (!match) return undefined;
+      rest = `${rest.slice(0, match.index)} ${rest.slice(match.index + match[0].length)}`;
+      return match;
+    },
+    /** A whole number captured by `pattern`'s first group. */
+    number(pattern: RegExp): number | undefined {
+      const match = this.take(pattern);
+      return match ? Number(match[1]) : undefined;
+    },
+    /** What no `take` claimed, as words. */
+    words(): string[] {
+      return splitWords(rest);
+    },
+  };
+}
+
+/** Words that name a task in commands like `撤销 平安` or `未报 学习` (simplified script). */
+const TASK_WORDS: Record<string, TaskId> = {
+  平安: "safety", 报平安: "safety", 安全: "safety", 零报告: "safety", 日报: "safety",
+  平安日报: "safety", 异常: "safety",
+  防溺水: "drowning", 溺水: "drowning", 防溺水提醒: "drowning",
+  学习: "study", 周学习: "study", 政治学习: "study",
+};
+
+/** The task a word names, if any. */
+export function parseTaskWord(word: string): TaskId | undefined {
+  return TASK_WORDS[word];
 }

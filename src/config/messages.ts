@@ -15,7 +15,6 @@ export const text = {
   configNotFound: "找不到配置文件",
   configNotFoundHint: "复制 config/pingan.example.yaml 为 config/pingan.yaml，再按其中的注释修改",
   configEmpty: "配置文件是空的",
-  fileNotFound: "找不到这个文件",
   fileUnreadable: (code: string) => `无法读取这个文件（${code || "未知原因"}）`,
   rosterNotFound: (path: string) => `找不到学校名单 ${path}`,
   rosterPathHint: "roster 写名单 CSV 的路径，相对于配置文件所在的目录，例如 roster: schools.csv",

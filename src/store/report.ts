@@ -60,3 +60,11 @@ export interface ReportEvent {
   /** The report it replaced or withdrew. */
   previous?: Report;
 }
+
+/** A safety report whose value is abnormal (with its description). */
+export type AbnormalReport = Report & { value: Extract<ReportValue, { task: "safety" }> & { status: "abnormal" } };
+
+/** Whether a report is an abnormal safety report (the one kind the leaders are alerted of). */
+export function isAbnormal(report: Report | undefined): report is AbnormalReport {
+  return report?.value.task === "safety" && report.value.status === "abnormal";
+}

@@ -3,7 +3,7 @@ import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { defineScript } from "./scripts.js";
-import type { Report, ReportEvent } from "./report.js";
+import { isAbnormal, type Report, type ReportEvent } from "./report.js";
 
 /**
  * Appends the audit event and updates the current state in one step, idempotent per msgid:
@@ -78,7 +78,7 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
     event: Omit<ReportEvent, "type" | "previous">,
   ) => {
     const report = (event as { report?: Report }).report;
-    const abnormal = report?.value.task === "safety" && report.value.status === "abnormal";
+    const abnormal = isAbnormal(report);
     const [outcome, previous] = (await recordScript(
       redis,
       [keys.periodState(task, period), keys.periodLog(task, period), keys.periodMsgids(task, period), keys.periodAbnormal(task, period)],

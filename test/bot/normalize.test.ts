@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normalizeText, splitWords } from "../../src/bot/normalize.js";
+import { splitWords } from "../../src/bot/words.js";
+import { normalizeText } from "../../src/bot/normalize.js";
 
 describe("normalizeText", () => {
   it("strips the bot's mention, folds full-width and traditional script, collapses spaces", () => {

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { toLocalTime } from "../../src/time/local-time.js";
-import { loadRoster } from "../../src/config/load-roster.js";
+import { parseRoster } from "../../src/config/parse-roster.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { TEST_ENV } from "../support/harness.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
@@ -70,7 +70,7 @@ it("sends each scheduled reminder exactly once with three worker processes", { t
     else expect(new Set(mentions)).toEqual(reporters);
     expect(mentions).not.toContain("@all");
   }
-  const roster = await loadRoster("config/schools.example.csv");
+  const roster = parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv");
   expect(reporters).toEqual(new Set(roster.flatMap((school) => school.reporters)));
   expect(webhook.rejected).toEqual([]);
 });

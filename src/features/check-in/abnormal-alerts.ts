@@ -2,13 +2,8 @@ import type { Config } from "../../config/schema.js";
 import type { Push } from "../../push/push-queue.js";
 import type { PushLine } from "../../push/split-message.js";
 import type { School } from "../../config/roster.js";
-import type { Report, ReportValue } from "../../store/report.js";
+import { isAbnormal, type Report } from "../../store/report.js";
 import { leaderText } from "../leaders/leader-text.js";
-
-type SafetyReport = Report & { value: Extract<ReportValue, { task: "safety" }> };
-
-const isAbnormal = (report: Report | undefined): report is SafetyReport =>
-  report?.value.task === "safety" && report.value.status === "abnormal";
 
 /** The idempotency key of the alert a message caused, per leaders group: `alert:<msgid>:leaders`. */
 export function formatAlertKey(msgid: string, group: string): string {

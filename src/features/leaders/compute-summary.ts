@@ -2,7 +2,7 @@ import type { TaskId } from "../../config/schema.js";
 import type { NotRequiredReason } from "../../time/periods.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { Exemption } from "../../store/exemptions.js";
-import type { Report, ReportEvent } from "../../store/report.js";
+import { isAbnormal, type Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 
 /** One period of a task with what is stored for it. */
@@ -12,11 +12,9 @@ export interface PeriodInput {
   reports: ReadonlyMap<string, Report>;
   /** Exemptions in force by school code. */
   exemptions: ReadonlyMap<string, Exemption>;
-  /** The period's audit log, oldest first; when given, corrected abnormal reports are listed. */
-  log?: readonly ReportEvent[];
   /**
    * Each school's latest abnormal report of the period (`store.abnormal`); when given, corrected
-   * abnormal reports are listed from it instead of from `log`.
+   * abnormal reports are listed from it.
    */
   lastAbnormal?: ReadonlyMap<string, Report>;
 }
@@ -100,9 +98,6 @@ export interface ComputeTallyInput {
   now?: Date;
 }
 
-const isAbnormal = (report: Report | undefined): boolean =>
-  report?.value.task === "safety" && report.value.status === "abnormal";
-
 /** Tallies one task over its periods. Pure: same input, same tally. */
 export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskTally {
   const first = periods[0];
@@ -141,14 +136,13 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
     map.set(school, entry);
   };
 
-  for (const { period, reports, exemptions, log, lastAbnormal } of periods) {
+  for (const { period, reports, exemptions, lastAbnormal } of periods) {
     // Abnormal reports are shown whatever the school's standing: the leaders must see them.
     for (const school of roster.schools) {
       const report = reports.get(school.code);
       if (isAbnormal(report)) tally.abnormal.push({ school, report: report! });
     }
-    const abnormalBySchool = lastAbnormal ?? (log && indexLastAbnormal(log));
-    if (abnormalBySchool) tally.resolved.push(...findResolved(roster.schools, reports, abnormalBySchool));
+    if (lastAbnormal) tally.resolved.push(...findResolved(roster.schools, reports, lastAbnormal));
 
     if (!period.required) {
       tally.notRequired += roster.schools.length;
@@ -212,15 +206,6 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
   }
   tally.rates = rates;
   return tally;
-}
-
-/** Each school's last abnormal report in the log. */
-function indexLastAbnormal(log: readonly ReportEvent[]): Map<string, Report> {
-  const last = new Map<string, Report>();
-  for (const event of log) {
-    if (isAbnormal(event.report)) last.set(event.school, event.report!);
-  }
-  return last;
 }
 
 /** Schools whose report in force is 无异常 but that reported an abnormal earlier in the period. */

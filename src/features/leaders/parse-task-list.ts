@@ -1,8 +1,7 @@
 import type { CommandContext } from "../../bot/command.js";
 import { ErrorCode, UsageError, UserError } from "../../errors.js";
-import { splitWords } from "../../bot/normalize.js";
+import { parseTaskWord, splitWords } from "../../bot/words.js";
 import type { TaskId } from "../../config/schema.js";
-import { parseTaskWord } from "../../bot/task-words.js";
 import { leaderText } from "./leader-text.js";
 
 /** The tasks named in `未报 平安` / `提醒 学习`; undefined when none is named (all tasks due now). */

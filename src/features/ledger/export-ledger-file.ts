@@ -5,7 +5,7 @@ import { createKeys } from "../../store/keys.js";
 import { createExemptionStore } from "../../store/exemptions.js";
 import { createReportStore } from "../../store/reports.js";
 import { createTaskCalendar } from "../../time/task-calendar.js";
-import { parseTaskWord } from "../../bot/task-words.js";
+import { parseTaskWord } from "../../bot/words.js";
 import { buildLedger, type Ledger } from "./build-ledger.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "./check-ledger-range.js";
 import { openLedgerRedis } from "./open-ledger-redis.js";

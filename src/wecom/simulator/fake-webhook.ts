@@ -39,12 +39,6 @@ export interface FakeWebhookOptions {
   windowMs?: number;
   /** The fake's clock, ms since the epoch (the demo's fast clock). */
   now?: () => number;
-  /** For `chat()`: userid → display name. */
-  names?: Record<string, string>;
-  /** For `chat()`: the robot's name in the group. */
-  robotName?: string;
-  /** For `chat()`. */
-  timeZone?: string;
 }
 
 export interface FakeWebhook {
@@ -55,8 +49,6 @@ export interface FakeWebhook {
   /** The next `count` requests for `key` fail this way. */
   failNext(key: string, failure: FakeWebhookFailure, count?: number): void;
   setLimit(perWindow: number, windowMs?: number): void;
-  /** The group's messages as a person would read the chat. */
-  chat(groupName: string): string;
   stop(): Promise<void>;
 }
 
@@ -182,14 +174,6 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
       limit = perWindow;
       if (newWindowMs !== undefined) windowMs = newWindowMs;
     },
-    chat(groupName) {
-      return renderChat(
-        messages.filter((m) => m.group === groupName),
-        options.names ?? {},
-        options.robotName ?? "平安助手",
-        options.timeZone ?? "Asia/Shanghai",
-      );
-    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -205,38 +189,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
-}
-
-function renderChat(
-  messages: readonly FakeWebhookMessage[],
-  names: Record<string, string>,
-  robotName: string,
-  timeZone: string,
-): string {
-  const time = new Intl.DateTimeFormat("zh-CN", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  });
-  const nameOf = (userid: string) => (userid === "@all" ? "所有人" : (names[userid] ?? userid));
-  return messages
-    .map((m) => {
-      const lines = m.msgtype === "markdown" ? renderMarkdown(m.content, nameOf) : m.content.split("\n");
-      if (m.msgtype === "text" && m.mentioned_list.length > 0) {
-        lines.push(m.mentioned_list.map((u) => `@${nameOf(u)}`).join(" "));
-      }
-      return [`[${time.format(m.at)}] ${robotName}`, ...lines.map((line) => `  ${line}`)].join("\n");
-    })
-    .join("\n\n");
-}
-
-/** Markdown as the WeCom client shows it, reduced to plain text. */
-function renderMarkdown(content: string, nameOf: (userid: string) => string): string[] {
-  return content
-    .replace(/<@([^>]+)>/g, (_, userid: string) => `@${nameOf(userid)}`)
-    .replace(/<font[^>]*>(.*?)<\/font>/g, "$1")
-    .replace(/\*\*(.*?)\*\*/g, "$1")
-    .split("\n")
-    .map((line) => line.replace(/^#{1,6}\s+/, "").replace(/^>\s?/, "│ "));
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { computeTally, type PeriodInput } from "../../../src/features/leaders/compute-summary.js";
 import type { Roster } from "../../../src/config/roster.js";
 import type { Exemption } from "../../../src/store/exemptions.js";
-import type { Report, ReportEvent } from "../../../src/store/report.js";
+import type { Report } from "../../../src/store/report.js";
 import type { TaskPeriod, TaskCalendar } from "../../../src/time/task-calendar.js";
 import { abnormal, loadExample, makeExemption, makeReport, normal } from "./fixtures.js";
 
@@ -35,24 +35,11 @@ function seedTuesday(): PeriodInput {
   const cg003Abnormal = makeReport(period, "CG003", abnormal("厨房燃气泄漏，已疏散"), { at: "2026-11-24T00:50:00Z" });
   const cg003Normal = makeReport(period, "CG003", normal, { at: "2026-11-24T02:20:00Z", msgid: "m-fix" });
   reports.set("CG003", cg003Normal);
-  const event = (type: ReportEvent["type"], report: Report, previous?: Report): ReportEvent => ({
-    type,
-    school: report.school,
-    task: report.task,
-    period: report.period,
-    by: report.by,
-    at: report.at,
-    msgid: report.msgid,
-    raw: "",
-    report,
-    ...(previous && { previous }),
-  });
-  const log = [event("report", cg003Abnormal), event("replace", cg003Normal, cg003Abnormal)];
   const exemptions = new Map<string, Exemption>([
     ["DB005", makeExemption(period, "DB005", "中考考点")],
     ["XB006", makeExemption(period, "XB006")],
   ]);
-  return { period, reports, exemptions, log };
+  return { period, reports, exemptions, lastAbnormal: new Map([["CG003", cg003Abnormal]]) };
 }
 
 describe("computeTally for one day", () => {

@@ -97,19 +97,4 @@ describe("fake WeCom webhook", () => {
     expect((await post(fake.url, KEY, text(""))).json.errcode).toBe(44004);
     expect(fake.messages).toHaveLength(0);
   });
-
-  it("renders a group's chat as a person reads it", async () => {
-    fake = await startFakeWebhook({
-      keys: { [KEY]: "校长群", "leaders-key": "领导群" },
-      names: { zhang: "张校长" },
-      now: () => Date.UTC(2026, 10, 20, 1, 30), // 09:30 in Shanghai
-    });
-    await post(fake.url, KEY, text("城关小学 未报平安\n请尽快报送", ["zhang"]));
-    await post(fake.url, "leaders-key", { msgtype: "markdown", markdown: { content: "## 汇总" } });
-    await post(fake.url, KEY, { msgtype: "markdown", markdown: { content: '**提醒** <font color="warning">截止 10:00</font> <@zhang>' } });
-    expect(fake.chat("校长群")).toBe(
-      ["[09:30] 平安助手", "  城关小学 未报平安", "  请尽快报送", "  @张校长", "", "[09:30] 平安助手", "  提醒 截止 10:00 @张校长"].join("\n"),
-    );
-    expect(fake.chat("领导群")).toBe("[09:30] 平安助手\n  汇总");
-  });
 });

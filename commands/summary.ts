@@ -17,7 +17,8 @@ export default defineCommand({
     const today = toLocalDate(ctx.now, ctx.config.timezone);
     const text = folded.trim();
     if (text === "") return { span: { start: today, end: today, kind: "day" } };
-    const read = readDateSpan(text, today);
+    // 汇总 asks about what happened: 11-20 said in June is last November's.
+    const read = readDateSpan(text, today, "past");
     if (!read || text.slice(read.length).trim() !== "") throw new UsageError(leaderText.summaryArgs(text));
     const { span } = read;
     if (span.start > today) throw new UsageError(leaderText.futureDate(span.start));

@@ -1,23 +1,35 @@
-import { ErrorCode } from "../errors.js";
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
+import { ErrorCode } from "../errors.js";
 import { CalendarError } from "./calendar-error.js";
 import { diffDays, getWeekday, isValidLocalDate, listDates, type LocalDate } from "./local-time.js";
 
-/** Statutory holidays and make-up workdays of mainland China, as loaded from the data file. */
+/**
+ * The State Council's yearly arrangements (放假调休安排) of mainland China, as loaded from the data
+ * files: the bundled one and the one `pingan holidays import` writes beside the config.
+ */
 export interface HolidayData {
   /** Every day off of a holiday block (weekends inside the block included) → festival name. */
   readonly holidays: ReadonlyMap<LocalDate, string>;
   /** Make-up workdays (调休上班, always a Saturday or Sunday) → festival name. */
   readonly workdays: ReadonlyMap<LocalDate, string>;
-  /** The years the file has a section for, ascending. */
+  /** The years with an arrangement (a section in either file), ascending. */
   readonly years: readonly number[];
 }
 
 /** The data file shipped with pingan (`config/holidays-cn.yaml`). */
 export const BUILT_IN_HOLIDAYS_PATH = fileURLToPath(new URL("../../config/holidays-cn.yaml", import.meta.url));
+
+/**
+ * Where `pingan holidays import` stores the notices it read, and where the service looks for them
+ * at start: `holidays.yaml` in the config file's directory (same format as the bundled file).
+ */
+export function importedHolidaysPath(configPath: string): string {
+  return join(dirname(configPath), "holidays.yaml");
+}
 
 /** A holiday block cannot be longer than this; a longer one is a typo. */
 const MAX_BLOCK_DAYS = 15;
@@ -37,19 +49,51 @@ const year = z.strictObject({
 });
 const file = z.record(z.string(), year, { error: "文件应当按年份分节，例如 \"2026\": { festivals: [...] }" });
 
-/** Reads and checks the holiday data file; throws a CalendarError listing every problem. */
+/** Reads and checks one holiday data file; throws a CalendarError listing every problem. */
 export async function loadHolidays(path: string = BUILT_IN_HOLIDAYS_PATH): Promise<HolidayData> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new CalendarError(ErrorCode.HolidayData, [`${path}: 读不到节假日数据文件（${(error as Error).message}）`]);
+  return buildHolidayData(readSections(await readDataFile(path), path));
+}
+
+/**
+ * The bundled data and, when the file exists, the imported one (see importedHolidaysPath). A year
+ * in the imported file replaces the bundled year. Throws a CalendarError naming the file of every
+ * problem.
+ */
+export async function loadHolidayData({ builtIn = BUILT_IN_HOLIDAYS_PATH, imported }: { builtIn?: string; imported?: string } = {}): Promise<HolidayData> {
+  const years = new Map<string, YearSection>();
+  for (const section of readSections(await readDataFile(builtIn), builtIn)) years.set(section.key, section);
+  const importedText = imported === undefined ? undefined : await readDataFile(imported, true);
+  if (imported !== undefined && importedText !== undefined) {
+    for (const section of readSections(importedText, imported)) years.set(section.key, section);
   }
-  return parseHolidays(text, path);
+  return buildHolidayData([...years.values()]);
 }
 
 /** Parses and checks holiday data text; `source` names the file in error messages. */
 export function parseHolidays(text: string, source: string): HolidayData {
+  return buildHolidayData(readSections(text, source));
+}
+
+/** The file's text; undefined when `optional` and the file does not exist. */
+async function readDataFile(path: string, optional: true): Promise<string | undefined>;
+async function readDataFile(path: string, optional?: false): Promise<string>;
+async function readDataFile(path: string, optional = false): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if (optional && (error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new CalendarError(ErrorCode.HolidayData, [`${path}: 读不到节假日数据文件（${(error as Error).message}）`]);
+  }
+}
+
+/** One year of a data file, checked for shape, with the file it came from. */
+interface YearSection {
+  key: string;
+  source: string;
+  festivals: z.output<typeof year>["festivals"];
+}
+
+function readSections(text: string, source: string): YearSection[] {
   let raw: unknown;
   try {
     raw = parseYaml(text) ?? {};
@@ -70,14 +114,17 @@ export function parseHolidays(text: string, source: string): HolidayData {
       }),
     );
   }
+  return Object.entries(parsed.data).map(([key, section]) => ({ key, source, festivals: section.festivals }));
+}
 
+function buildHolidayData(sections: readonly YearSection[]): HolidayData {
   const problems: string[] = [];
   const holidays = new Map<LocalDate, string>();
   const workdays = new Map<LocalDate, string>();
   const years: number[] = [];
   const where = new Map<LocalDate, string>();
 
-  for (const [yearKey, section] of Object.entries(parsed.data)) {
+  for (const { key: yearKey, source, festivals } of sections) {
     if (!/^\d{4}$/.test(yearKey)) {
       problems.push(`${source}: "${yearKey}": 年份写成四位数字，例如 "2027":`);
       continue;
@@ -97,7 +144,7 @@ export function parseHolidays(text: string, source: string): HolidayData {
       return true;
     };
 
-    section.festivals.forEach((item, index) => {
+    festivals.forEach((item, index) => {
       const at = `"${yearKey}".festivals[${index}]（${item.name}）`;
       const { start, end } = item.holidays;
       if (checkDate(start, `${at}.holidays.start`) && checkDate(end, `${at}.holidays.end`)) {
@@ -109,7 +156,7 @@ export function parseHolidays(text: string, source: string): HolidayData {
         } else {
           for (const day of listDates(start, end)) {
             holidays.set(day, item.name);
-            where.set(day, `${at}.holidays`);
+            where.set(day, `${source}: ${at}.holidays`);
           }
         }
       }
@@ -121,14 +168,14 @@ export function parseHolidays(text: string, source: string): HolidayData {
           return;
         }
         workdays.set(day, item.name);
-        where.set(`w:${day}`, dayAt);
+        where.set(`w:${day}`, `${source}: ${dayAt}`);
       });
     });
   }
 
   for (const day of workdays.keys()) {
     if (holidays.has(day)) {
-      problems.push(`${source}: ${day} 既写在 ${where.get(day)} 放假，又写在 ${where.get(`w:${day}`)} 上班`);
+      problems.push(`${day} 既写在 ${where.get(day)} 放假，又写在 ${where.get(`w:${day}`)} 上班`);
     }
   }
   if (problems.length > 0) throw new CalendarError(ErrorCode.HolidayData, problems);

@@ -15,7 +15,7 @@ import {
 } from "./local-time.js";
 import type { SchoolCalendar } from "./school-calendar.js";
 import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
-import { checkScheduleSlots, parseSlot, type ParsedSlot } from "./slots.js";
+import { checkScheduleSlots, parseSlot } from "./slots.js";
 
 /** Why a period is not required of any school. */
 export type NotRequiredReason = "not_in_season" | "not_running_day";
@@ -110,6 +110,15 @@ function isInSeason(season: TaskConfig["season"], date: LocalDate): boolean {
  * the period's first day are dropped. When both schedules are weekly no week is cut: the
  * whole week follows the schedule in force on its Thursday (as ISO assigns a week to the year
  * of its Thursday).
+ *
+ * Running-day rule (one date everywhere). A week's slots fall on days the task runs: the
+ * deadline and each reminder that fall on a day the task does not run (a holiday, a weekend, a
+ * day out of season) move to the last running day of the period before it, keeping their time
+ * (the 周学习 deadline `fri 18:00` of the National Day week 2026-W40 becomes Wednesday 09-30
+ * 18:00); when no running day comes before, to the first one after. The tally moves the same way
+ * if it then still comes after the deadline; otherwise (a `sat 09:00` tally the morning after)
+ * it keeps its distance from the deadline. Reminders that end up at or after the deadline are
+ * dropped. A week without a running day is not required at all, and its slots do nothing.
  */
 export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Periods {
   assertTimeZone(zone);
@@ -141,16 +150,42 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
     return calendar.phaseOf(decidingDate) === "summer_holiday" ? summer : base;
   };
 
-  /** Places the slots of a period: see the summer schedule rule above. */
-  const createSlotPlacer = (schedule: ScheduleConfig, start: LocalDate, end: LocalDate) => {
-    if (schedule.period === "day") return (spec: string) => toInstant(start, parseSlot(spec).time, zone);
+  /** The days of a period on which the task runs: in season, and a day of its `days`. */
+  const listRunningDays = (config: TaskConfig, start: LocalDate, end: LocalDate): LocalDate[] =>
+    listDates(start, end).filter((d) => isInSeason(config.season, d) && calendar.runsOn(config.days, d));
+
+  /** Places the slots of a period: see the summer schedule and running-day rules above. */
+  const createSlotPlacer = (schedule: ScheduleConfig, start: LocalDate, end: LocalDate, running: readonly LocalDate[]) => {
+    if (schedule.period === "day") {
+      const at = (spec: string) => toInstant(start, parseSlot(spec).time, zone);
+      return { deadline: at(schedule.deadline), reminder: at, tally: at };
+    }
     const monday = getWeekStart(getIsoWeek(start));
-    const nominal = (slot: ParsedSlot) => addDays(monday, (slot.weekday ?? 1) - 1);
-    const deadlineDate = nominal(parseSlot(schedule.deadline));
-    const shift = diffDays(deadlineDate, deadlineDate < start ? start : deadlineDate > end ? end : deadlineDate);
-    return (spec: string) => {
-      const slot = parseSlot(spec);
-      return toInstant(addDays(nominal(slot), shift), slot.time, zone);
+    const nominal = (spec: string) => addDays(monday, (parseSlot(spec).weekday ?? 1) - 1);
+    const nominalDeadline = nominal(schedule.deadline);
+    const cutShift = diffDays(nominalDeadline, nominalDeadline < start ? start : nominalDeadline > end ? end : nominalDeadline);
+    const inPeriod = (spec: string) => addDays(nominal(spec), cutShift);
+    const toRunningDay = (date: LocalDate): LocalDate => {
+      if (running.length === 0) return date;
+      let found = running[0]!;
+      for (const day of running) if (day <= date) found = day;
+      return found;
+    };
+    const at = (date: LocalDate, spec: string) => toInstant(date, parseSlot(spec).time, zone);
+    const deadlineDate = toRunningDay(inPeriod(schedule.deadline));
+    const deadline = at(deadlineDate, schedule.deadline);
+    return {
+      deadline,
+      reminder: (spec: string) => {
+        const date = inPeriod(spec);
+        // Before the first day of a cut week it is dropped (the summer schedule rule).
+        return at(date < start ? date : toRunningDay(date), spec);
+      },
+      tally: (spec: string) => {
+        const moved = at(toRunningDay(inPeriod(spec)), spec);
+        if (moved.getTime() > deadline.getTime()) return moved;
+        return at(addDays(inPeriod(spec), diffDays(inPeriod(schedule.deadline), deadlineDate)), spec);
+      },
     };
   };
 
@@ -167,17 +202,19 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
     }
     const start = dates[0]!;
     const end = dates[dates.length - 1]!;
-    const inSeason = dates.filter((d) => isInSeason(config.season, d));
-    const running = inSeason.some((d) => calendar.runsOn(config.days, d));
-    const reason: NotRequiredReason | undefined =
-      inSeason.length === 0 ? "not_in_season" : running ? undefined : "not_running_day";
+    const running = listRunningDays(config, start, end);
+    const reason: NotRequiredReason | undefined = !dates.some((d) => isInSeason(config.season, d))
+      ? "not_in_season"
+      : running.length > 0
+        ? undefined
+        : "not_running_day";
     return Object.freeze({
       task,
       kind: schedule.period,
       id,
       start,
       end,
-      deadline: createSlotPlacer(schedule, start, end)(schedule.deadline),
+      deadline: createSlotPlacer(schedule, start, end, running).deadline,
       schedule,
       required: reason === undefined,
       ...(reason && { reason }),
@@ -211,19 +248,19 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
     },
     listSlots: (period: Period) => {
       const { schedule, start, end, deadline } = period;
-      const place = createSlotPlacer(schedule, start, end);
+      const place = createSlotPlacer(schedule, start, end, listRunningDays(taskConfig(period.task), start, end));
       const periodStart = toInstant(start, "00:00", zone).getTime();
       const slots: Slot[] = [];
       const seen = new Set<number>();
       for (const spec of schedule.reminders) {
-        const at = place(spec);
+        const at = place.reminder(spec);
         const t = at.getTime();
         if (seen.has(t) || t < periodStart || t >= deadline.getTime()) continue;
         seen.add(t);
         slots.push({ kind: "reminder", spec, at });
       }
       slots.push({ kind: "deadline", spec: schedule.deadline, at: deadline });
-      if (schedule.tally) slots.push({ kind: "tally", spec: schedule.tally, at: place(schedule.tally) });
+      if (schedule.tally) slots.push({ kind: "tally", spec: schedule.tally, at: place.tally(schedule.tally) });
       return slots.sort((a, b) => a.at.getTime() - b.at.getTime());
     },
     isLate: (period: Period, reportedAt: Date) => reportedAt.getTime() >= period.deadline.getTime() + MINUTE_MS,

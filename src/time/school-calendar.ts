@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.js";
 import { CalendarError } from "./calendar-error.js";
 import type { HolidayData } from "./holidays.js";
 import { getWeekday, isValidLocalDate, type LocalDate } from "./local-time.js";
+import { FIRST_STATUTORY_YEAR, LAST_STATUTORY_YEAR, listStatutoryHolidays } from "./statutory-holidays.js";
 
 /** The `calendar` section of the config. */
 export type CalendarConfig = Config["calendar"];
@@ -15,7 +16,10 @@ export type RunningDays = "all" | "school" | "weekdays";
 
 /** Answers, for a local date, whether it is a working day, a school day and so on. */
 export interface SchoolCalendar {
-  /** A day off by the State Council's arrangement (the weekends inside a holiday block too). */
+  /**
+   * A day off by law (the 放假办法's statutory days, for any year) or by the State Council's
+   * arrangement of the year (its bridging days, and the weekends inside a holiday block).
+   */
   isStatutoryHoliday(date: LocalDate): boolean;
   /** A Saturday or Sunday that is a working day by the 调休 arrangement. */
   isMakeUpWorkday(date: LocalDate): boolean;
@@ -30,8 +34,10 @@ export interface SchoolCalendar {
   /** The festival of a statutory holiday or make-up workday, e.g. 国庆节; else undefined. */
   holidayName(date: LocalDate): string | undefined;
   /**
-   * Whether the built-in data or the config covers the year's statutory holidays; when not,
-   * the year is computed as plain Monday–Friday and the admin should add it (start-up warning).
+   * Whether the State Council's arrangement of the year is known (bundled or imported). When not,
+   * the year runs on its statutory days alone, without bridging days or make-up workdays, and
+   * the admin is told to import the notice (see listMissingHolidayYears). Local days off in
+   * `calendar.holidays` do not count: they are no arrangement.
    */
   hasHolidayData(year: number): boolean;
 }
@@ -42,24 +48,34 @@ interface Range {
 }
 
 /**
- * Builds the calendar from the config and the built-in holiday data.
+ * Builds the calendar from the config and the holiday data (bundled and imported notices).
  *
- * `calendar.holidays` and `calendar.workdays` add to the built-in data and win over it: a
- * configured workday is a working day even if the data says holiday, and the other way round.
+ * Days off, lowest layer first: the statutory days of the year by law (listStatutoryHolidays,
+ * every year 2025–2099); the notice's arrangement on top (bridging days off, make-up workdays);
+ * then `calendar.holidays` and `calendar.workdays`, which win over both: a configured workday
+ * is a working day even if the data says holiday, and the other way round.
  * With no `terms` configured, every date outside the summer and winter holidays counts as term,
  * so that school-day tasks still run on an unfinished config; with terms, dates in no range
  * are `break`. Ranges must not overlap. Throws a CalendarError listing every problem.
  */
-export function createSchoolCalendar(config: CalendarConfig, builtIn: HolidayData): SchoolCalendar {
+export function createSchoolCalendar(config: CalendarConfig, data: HolidayData): SchoolCalendar {
   const problems = checkCalendarConfig(config);
   if (problems.length > 0) throw new CalendarError(ErrorCode.CalendarConfig, problems);
 
   const extraHolidays = new Set(config.holidays);
   const extraWorkdays = new Set(config.workdays);
-  const coveredYears = new Set([
-    ...builtIn.years,
-    ...[...extraHolidays, ...extraWorkdays].map((d) => Number(d.slice(0, 4))),
-  ]);
+  const coveredYears = new Set(data.years);
+  const statutoryByYear = new Map<number, ReadonlyMap<LocalDate, string>>();
+  const statutoryFestival = (date: LocalDate): string | undefined => {
+    const year = Number(date.slice(0, 4));
+    if (year < FIRST_STATUTORY_YEAR || year > LAST_STATUTORY_YEAR) return undefined;
+    let days = statutoryByYear.get(year);
+    if (!days) {
+      days = new Map(listStatutoryHolidays(year).map((day) => [day.date, day.festival]));
+      statutoryByYear.set(year, days);
+    }
+    return days.get(date);
+  };
   const phases: Array<[Phase, readonly Range[]]> = [
     ["summer_holiday", config.summer_holiday],
     ["winter_holiday", config.winter_holiday],
@@ -68,10 +84,12 @@ export function createSchoolCalendar(config: CalendarConfig, builtIn: HolidayDat
   const defaultPhase: Phase = config.terms.length === 0 ? "term" : "break";
 
   const isStatutoryHoliday = (date: LocalDate) =>
-    assertDate(date) && !extraWorkdays.has(date) && (extraHolidays.has(date) || builtIn.holidays.has(date));
+    assertDate(date) &&
+    !extraWorkdays.has(date) &&
+    (extraHolidays.has(date) || data.holidays.has(date) || statutoryFestival(date) !== undefined);
   const isWeekend = (date: LocalDate) => getWeekday(date) >= 6;
   const isMakeUpWorkday = (date: LocalDate) =>
-    isWeekend(date) && !extraHolidays.has(date) && (extraWorkdays.has(date) || builtIn.workdays.has(date));
+    isWeekend(date) && !extraHolidays.has(date) && (extraWorkdays.has(date) || data.workdays.has(date));
   const isWorkday = (date: LocalDate) =>
     isMakeUpWorkday(date) || (!isWeekend(date) && !isStatutoryHoliday(date));
   const phaseOf = (date: LocalDate): Phase => {
@@ -96,7 +114,7 @@ export function createSchoolCalendar(config: CalendarConfig, builtIn: HolidayDat
     },
     holidayName: (date: LocalDate) =>
       isStatutoryHoliday(date) || isMakeUpWorkday(date)
-        ? (builtIn.holidays.get(date) ?? builtIn.workdays.get(date) ?? "本地调整")
+        ? (data.holidays.get(date) ?? data.workdays.get(date) ?? statutoryFestival(date) ?? "本地调整")
         : undefined,
     hasHolidayData: (year: number) => coveredYears.has(year),
   });

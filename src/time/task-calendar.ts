@@ -1,5 +1,6 @@
 import type { Config, TaskId } from "../config/schema.js";
-import { loadHolidays } from "./holidays.js";
+import { listMissingHolidayYears } from "./holiday-coverage.js";
+import { importedHolidaysPath, loadHolidayData } from "./holidays.js";
 import { toLocalDate, type LocalDate } from "./local-time.js";
 import { createPeriods, type Period, type Slot } from "./periods.js";
 import { createSchoolCalendar } from "./school-calendar.js";
@@ -31,11 +32,20 @@ export interface TaskCalendar {
   isLate(period: Period, at: Date): boolean;
   /** Whether the task runs on a local date (its `days` on the school calendar). */
   runsOn(task: TaskId, date: LocalDate): boolean;
+  /**
+   * The years whose holiday notice should be imported by this instant and is not (see
+   * listMissingHolidayYears), by the local date in the config's zone; [] when all is well.
+   */
+  missingHolidayYears(instant: Date): number[];
 }
 
-/** The task calendar for the config's enabled tasks, on the school calendar and its holidays. */
-export async function createTaskCalendar(config: Config, { holidaysPath }: { holidaysPath?: string } = {}): Promise<TaskCalendar> {
-  const school = createSchoolCalendar(config.calendar, await loadHolidays(holidaysPath));
+/**
+ * The task calendar for the config's enabled tasks, on the school calendar and its holidays: the
+ * bundled ones and, given the config's path, those imported beside it (`pingan holidays import`).
+ */
+export async function createTaskCalendar(config: Config, { configPath }: { configPath?: string } = {}): Promise<TaskCalendar> {
+  const holidays = await loadHolidayData(configPath === undefined ? {} : { imported: importedHolidaysPath(configPath) });
+  const school = createSchoolCalendar(config.calendar, holidays);
   const periods = createPeriods({ tasks: config.tasks, calendar: school, zone: config.timezone });
   const tasks = TASK_IDS.filter((task) => config.tasks[task]?.enabled);
   const taskName = (task: TaskId) => config.tasks[task]?.name ?? task;
@@ -66,5 +76,6 @@ export async function createTaskCalendar(config: Config, { holidaysPath }: { hol
     slots: (period) => periods.listSlots(period),
     isLate: (period, at) => periods.isLate(period, at),
     runsOn: (task, date) => school.runsOn(config.tasks[task]!.days, date),
+    missingHolidayYears: (instant) => listMissingHolidayYears(school.hasHolidayData, toLocalDate(instant, config.timezone)),
   };
 }

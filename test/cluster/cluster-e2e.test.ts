@@ -10,6 +10,7 @@ import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fa
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/harness.js";
 import { maxInWindow } from "../support/max-in-window.js";
+import { waitFor } from "../support/wait-for.js";
 import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";
 
 /**
@@ -65,10 +66,6 @@ async function say(from: string, text: string): Promise<string> {
   return reply.markdown ?? "";
 }
 
-async function waitFor(check: () => boolean, ms = 30_000) {
-  for (let waited = 0; waited < ms && !check(); waited += 100) await new Promise((d) => setTimeout(d, 100));
-}
-
 describe("reports and leaders' commands across two web processes", () => {
   it("records, corrects, alerts, tallies and reminds", async () => {
     expect(await say("zhang_wei", "平安 在校2100")).toContain("已登记：**平安县城关第一小学**");
@@ -86,11 +83,11 @@ describe("reports and leaders' commands across two web processes", () => {
     expect(history).toContain("在校 2098 人");
     expect(history).toContain("在校 2100 人");
 
-    await waitFor(() => webhook.messages.some((m) => m.content.includes("异常报告")));
+    await waitFor("the alert", () => webhook.messages.some((m) => m.content.includes("异常报告")), { timeoutMs: 30_000, everyMs: 100 });
     expect(webhook.messages.filter((m) => m.content.includes("异常报告"))).toHaveLength(1);
 
     expect(await say("wang_zhiyuan", "提醒 平安")).toContain("所");
-    await waitFor(() => webhook.messages.some((m) => m.group === "全县校长群"));
+    await waitFor("the reminder", () => webhook.messages.some((m) => m.group === "全县校长群"), { timeoutMs: 30_000, everyMs: 100 });
     await new Promise((d) => setTimeout(d, 1500));
     const reminders = webhook.messages.filter((m) => m.group === "全县校长群");
     const mentioned = reminders.flatMap((m) => m.mentioned_list);
@@ -121,7 +118,7 @@ describe("a simulated week of scheduled pushes", () => {
     // A job that was running on the killed worker comes back once its lock expires (BullMQ's
     // stalled-job check, 30 s), so wait for everything rather than for the last tick.
     const done = () => firstLines("全县校长群").length >= 11 && firstLines("局领导群").length >= 8;
-    await waitFor(done, 200_000);
+    await waitFor("every push of the week", done, { timeoutMs: 200_000, everyMs: 100 });
     await new Promise((d) => setTimeout(d, 3000));
     // Each reminder fits one message: 09:00 and 09:45 give two per day, the study reminder one.
     const reminders = firstLines("全县校长群");
@@ -149,7 +146,7 @@ describe("pacing across processes", () => {
   it("keeps 25 reminders from two web processes and three workers within 20 a minute", async () => {
     webhook.messages.length = 0;
     for (let i = 0; i < 25; i += 1) expect(await say("wang_zhiyuan", "提醒 平安")).toContain("所");
-    await waitFor(() => webhook.messages.length >= 25, 150_000);
+    await waitFor("25 pushes", () => webhook.messages.length >= 25, { timeoutMs: 150_000, everyMs: 100 });
     const times = webhook.messages.map((m) => m.at);
     expect(times).toHaveLength(25);
     expect(maxInWindow(times, 60_000)).toBeLessThanOrEqual(20);

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, type ConfigProblem } from "../../src/config/config-error.js";
 import { loadConfig } from "../../src/config/load-config.js";
+import { TEST_AES_KEY } from "../support/harness.js";
 
 const EXAMPLE = readFileSync("config/pingan.example.yaml", "utf8");
-const AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 const ENV = {
   WECOM_TOKEN: "tok-3f9a1c",
-  WECOM_ENCODING_AES_KEY: AES_KEY,
+  WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
   WEBHOOK_KEY_PRINCIPALS: "0b6c2e9e-1111-4c3b-9f1e-principals",
   WEBHOOK_KEY_LEADERS: "0b6c2e9e-2222-4c3b-9f1e-leaders",
 };
@@ -59,7 +59,7 @@ describe("loadConfig", () => {
   it("loads the example config and roster", async () => {
     const { config, roster, path } = await loadConfig({ path: "config/pingan.example.yaml", env: ENV });
     expect(path).toBe("config/pingan.example.yaml");
-    expect(config.bot).toEqual({ name: "平安助手", token: ENV.WECOM_TOKEN, encoding_aes_key: AES_KEY, max_clock_skew_seconds: 300 });
+    expect(config.bot).toEqual({ name: "平安助手", token: ENV.WECOM_TOKEN, encoding_aes_key: TEST_AES_KEY, max_clock_skew_seconds: 300 });
     expect(config.server).toEqual({ public_url: "https://pingan.example.edu.cn" });
     expect(config.groups.principals).toMatchObject({ role: "schools", webhook_key: ENV.WEBHOOK_KEY_PRINCIPALS, schools: "all" });
     expect(config.groups.leaders).toMatchObject({ role: "leaders", webhook_key: ENV.WEBHOOK_KEY_LEADERS });

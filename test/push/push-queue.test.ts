@@ -10,6 +10,7 @@ import { createKeys, type Keys } from "../../src/store/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { maxInWindow } from "../support/max-in-window.js";
+import { waitFor } from "../support/wait-for.js";
 
 const PRINCIPALS_KEY = "principals-key-7d2e";
 const LEADERS_KEY = "leaders-key-91ab";
@@ -35,15 +36,6 @@ function captureLog() {
   });
   return { log: pino({ level: "debug" }, stream), lines, raw };
 }
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 
 describe("push queue", () => {
   let redis: TestRedis;
@@ -249,7 +241,7 @@ describe("push queue", () => {
         (i % 2 ? a : b).enqueue({ idempotencyKey: `bulk:${i}`, group: "principals", message: { msgtype: "text", lines: [{ text: `第${i}条` }] } }),
       ),
     );
-    await waitFor("60 messages", () => fake.messages.length === 60, 10_000);
+    await waitFor("60 messages", () => fake.messages.length === 60, { timeoutMs: 10_000 });
     expect(fake.rejected).toEqual([]);
     expect(maxInWindow(fake.messages.map((m) => m.at), windowMs)).toBe(20);
     expect(new Set(fake.messages.map((m) => m.content)).size).toBe(60);

@@ -13,6 +13,7 @@ import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fa
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import type { ReportStore } from "../../src/store/reports.js";
 import { startTestRedis, type TestRedis } from "./redis.js";
+import { waitFor } from "./wait-for.js";
 
 /** The example EncodingAESKey from WeCom's documentation: a known, valid 43-character key. */
 export const TEST_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
@@ -74,12 +75,10 @@ export async function startHarness({ now, config: configPath = "config/pingan.ex
   await waitReady(client);
   const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
   const drainPushes = async () => {
-    for (let i = 0; i < 400; i += 1) {
+    await waitFor("the push queue to drain", async () => {
       const counts = await rt.pushQueue.queue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children");
-      if (Object.values(counts).every((n) => n === 0)) return;
-      await new Promise((done) => setTimeout(done, 25));
-    }
-    throw new Error("push queue did not drain in 10 s");
+      return Object.values(counts).every((n) => n === 0);
+    });
   };
   return {
     sim,
@@ -98,17 +97,11 @@ export async function startHarness({ now, config: configPath = "config/pingan.ex
     async fire(kind, at) {
       const prevMillis = new Date(at).getTime();
       const job = await rt.scheduler.queue.add(kind, { kind, scheduleId: `test-${kind}` }, { prevMillis, jobId: `test-${kind}-${prevMillis}-${Math.random()}` });
-      for (let i = 0; i < 400; i += 1) {
-        const state = await job.getState();
-        if (state === "completed" || state === "failed") {
-          const done = await rt.scheduler.queue.getJob(job.id!);
-          if (state === "failed") throw new Error(`scheduled job failed: ${done?.failedReason}`);
-          await drainPushes();
-          return done?.returnvalue;
-        }
-        await new Promise((done) => setTimeout(done, 25));
-      }
-      throw new Error("scheduled job did not finish in 10 s");
+      await waitFor("the scheduled job to finish", async () => ["completed", "failed"].includes(await job.getState()));
+      const done = await rt.scheduler.queue.getJob(job.id!);
+      if (done?.failedReason) throw new Error(`scheduled job failed: ${done.failedReason}`);
+      await drainPushes();
+      return done?.returnvalue;
     },
     async say(from, text) {
       const reply = await sim.say({ from, text });

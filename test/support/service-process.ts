@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { findFreePort } from "../../src/store/embedded-redis.js";
 import { TEST_ENV } from "./harness.js";
+import { waitFor } from "./wait-for.js";
 
 export interface ServiceProcess {
   url: string;
@@ -27,9 +28,10 @@ export async function startServiceProcess(env: Record<string, string>, args: str
   proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((done) => proc.once("exit", (code) => done(code)));
   const started = () => /service listening|workers running/.test(output);
-  for (let i = 0; i < 400 && !started(); i += 1) {
-    if (proc.exitCode !== null) break;
-    await new Promise((done) => setTimeout(done, 25));
+  try {
+    await waitFor("the service to start", () => started() || proc.exitCode !== null);
+  } catch {
+    // Reported below with its output.
   }
   if (!started()) {
     proc.kill("SIGKILL");

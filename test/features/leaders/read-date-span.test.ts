@@ -56,3 +56,17 @@ describe("readDateSpan", () => {
     expect(() => read("11-20至")).toThrow("后面缺少结束日期");
   });
 });
+
+describe("readDateSpan for questions about the past", () => {
+  const start = (text: string, today: string) => readDateSpan(text, today, "past")?.span.start;
+
+  it("takes a date more than a month ahead as last year's, and a nearer one as this year's", () => {
+    expect(start("11-20", "2026-06-12")).toBe("2025-11-20");
+    expect(start("11月20日", "2026-06-12")).toBe("2025-11-20");
+    expect(start("11-30", "2026-11-24")).toBe("2026-11-30");
+    expect(start("12-28", "2027-01-05")).toBe("2026-12-28");
+    expect(start("06-01", "2026-06-12")).toBe("2026-06-01");
+    // The nearest rule keeps the date nearest to today either way.
+    expect(readDateSpan("11-20", "2026-06-12")?.span.start).toBe("2026-11-20");
+  });
+});

@@ -3,7 +3,7 @@ import type { Pusher } from "../src/bot/command.js";
 import type { Config } from "../src/config/schema.js";
 import type { LeaderDeps } from "../src/features/leaders/leader-deps.js";
 import type { JobLedger } from "../src/store/job-ledger.js";
-import type { Push } from "../src/push/push-queue.js";
+import type { Push } from "../src/push/push.js";
 import type { TaskCalendar } from "../src/time/task-calendar.js";
 
 /** What a scheduled job may use. */

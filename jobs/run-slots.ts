@@ -1,6 +1,6 @@
 import { buildReminders } from "../src/features/reminders/build-reminders.js";
 import { buildTally } from "../src/features/tallies/build-tally.js";
-import type { Push } from "../src/push/push-queue.js";
+import type { Push } from "../src/push/push.js";
 import { decideSlotsAt } from "../src/time/due.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";

@@ -2,7 +2,7 @@ import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/time/l
 import type { TaskId } from "../src/config/schema.js";
 import type { PeriodInput } from "../src/features/leaders/compute-summary.js";
 import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
-import type { Push } from "../src/push/push-queue.js";
+import type { Push } from "../src/push/push.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { computeWeekly } from "../src/features/tallies/compute-weekly.js";

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../src/redis/embedded.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../src/store/embedded-redis.js";
 
 /** A Redis Cluster of three masters on loopback, each with AOF on, for tests and trials. */
 export interface LocalCluster {

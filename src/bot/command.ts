@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { TaskCalendar } from "../time/task-calendar.js";
-import type { CommandRegistry } from "./registry.js";
+import type { NormalizedText } from "./normalize.js";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../config/roster.js";
-import type { Push } from "../push/push-queue.js";
+import type { Push } from "../push/push.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 
@@ -77,4 +77,15 @@ export interface CommandSpec<A = unknown> {
 
 export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
   return spec;
+}
+
+export interface CommandMatch {
+  spec: CommandSpec;
+  input: CommandInput;
+}
+
+export interface CommandRegistry {
+  readonly specs: readonly CommandSpec[];
+  /** The command whose keyword starts the text (longest keyword wins), with its arguments. */
+  match(text: NormalizedText): CommandMatch | undefined;
 }

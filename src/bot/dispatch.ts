@@ -8,11 +8,11 @@ import type { ReportStore } from "../store/reports.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { UsageError, UserError, codeOf } from "../errors.js";
 import { botText } from "./bot-text.js";
-import type { CommandContext, Pusher, Role } from "./command.js";
+import type { CommandContext, CommandRegistry, Pusher, Role } from "./command.js";
 import type { BotEvent, BotReply, Chat } from "./events.js";
 import { formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
-import { isAllowed, type CommandRegistry } from "./registry.js";
+import { isAllowed } from "./registry.js";
 
 export interface DispatcherDeps {
   config: Config;

@@ -1,16 +1,4 @@
-import type { CommandInput, CommandSpec, Role } from "./command.js";
-import type { NormalizedText } from "./normalize.js";
-
-export interface CommandMatch {
-  spec: CommandSpec;
-  input: CommandInput;
-}
-
-export interface CommandRegistry {
-  readonly specs: readonly CommandSpec[];
-  /** The command whose keyword starts the text (longest keyword wins), with its arguments. */
-  match(text: NormalizedText): CommandMatch | undefined;
-}
+import type { CommandInput, CommandRegistry, CommandSpec, Role } from "./command.js";
 
 /** Builds the registry; a duplicate id or a keyword claimed twice stops start-up. */
 export function createCommandRegistry(specs: readonly CommandSpec<any>[]): CommandRegistry {

@@ -1,5 +1,5 @@
 import type { Roster, School } from "./roster.js";
-import type { KeyPath, PathProblem } from "./config-error.js";
+import type { KeyPath, PathProblem } from "./problems.js";
 import { text } from "./messages.js";
 import { resolveGroupSchools } from "./resolve-group-schools.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { KeyPath, PathProblem } from "./config-error.js";
+import type { KeyPath, PathProblem } from "./problems.js";
 import { exampleFor, text } from "./messages.js";
 import { suggestClosest } from "./suggest-closest.js";
 

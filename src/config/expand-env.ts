@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Document } from "yaml";
-import type { KeyPath, PathProblem } from "./config-error.js";
+import type { KeyPath, PathProblem } from "./problems.js";
 import { text } from "./messages.js";
 
 /** The environment `${NAME}` references are read from. */

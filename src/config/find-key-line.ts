@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Document, type LineCounter } from "yaml";
-import type { KeyPath } from "./config-error.js";
+import type { KeyPath } from "./problems.js";
 
 /**
  * A look-up from a key path to the 1-based line of that key in the YAML source. When the path

@@ -1,4 +1,4 @@
-import type { KeyPath } from "./config-error.js";
+import type { KeyPath } from "./problems.js";
 
 /** `["calendar", "terms", 0, "end"]` → `calendar.terms[0].end`. */
 export function formatKeyPath(path: KeyPath): string {

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from "./config-error.js";
+import type { ConfigProblem } from "./problems.js";
 
 /**
  * One line per problem, e.g.

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "yaml";
-import type { KeyPath } from "./config-error.js";
+import type { KeyPath } from "./problems.js";
 
 /**
  * Every message the admin reads about the config and the roster, in one place. Functions take

@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import type { School } from "./roster.js";
-import { ConfigError, type ConfigProblem } from "./config-error.js";
+import { ConfigError } from "./config-error.js";
+import type { ConfigProblem } from "./problems.js";
 import { text } from "./messages.js";
 
 type Field = "code" | "name" | "shortName" | "area" | "stage" | "reporters" | "pupils" | "staff";

@@ -1,4 +1,4 @@
-import type { KeyPath } from "./config-error.js";
+import type { KeyPath } from "./problems.js";
 
 const SECRET_PATTERNS = [/^bot\.token$/, /^bot\.encoding_aes_key$/, /^server\.admin_token$/, /^groups\.[^.]+\.webhook_key$/];
 

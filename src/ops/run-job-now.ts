@@ -5,7 +5,7 @@ import type { JobOutcome } from "../../jobs/job-deps.js";
 import { TASK_IDS, type TaskId } from "../config/schema.js";
 import { createSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
-import type { Push } from "../push/push-queue.js";
+import type { Push } from "../push/push.js";
 import { splitMessage } from "../push/split-message.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
 import { createLogger } from "./log.js";

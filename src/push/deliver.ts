@@ -3,7 +3,7 @@ import { DelayedError, UnrecoverableError, type Job, type Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
-import { formatPushJobId, type PushJobData } from "./push-queue.js";
+import { formatPushJobId, type PushJobData } from "./push.js";
 import type { PushResult } from "./push-status.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { sendWebhook } from "./webhook-client.js";

@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
-import { formatPushJobId, type Push, type PushJobData } from "./push-queue.js";
+import { formatPushJobId, type Push, type PushJobData } from "./push.js";
 import { splitMessage } from "./split-message.js";
 
 /**

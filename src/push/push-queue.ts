@@ -6,33 +6,9 @@ import type { Keys } from "../store/keys.js";
 import { createDeliver } from "./deliver.js";
 import { createEnqueue } from "./enqueue.js";
 import { createPartState } from "./part-state.js";
-import { recordPushResult, type PushResult } from "./push-status.js";
+import { recordPushResult } from "./push-status.js";
 import { createRateLimiter } from "./rate-limit.js";
-import type { PushMessage, WebhookBody } from "./split-message.js";
-
-/** One logical push: a message for one group, sent once however often it is enqueued. */
-export interface Push {
-  /** Names the push for deduplication, e.g. `remind:safety:2026-11-20:09:30`. Same key, same message. */
-  idempotencyKey: string;
-  /** Group id, a key of `config.groups`. */
-  group: string;
-  message: PushMessage;
-}
-
-/** The data of one job: one part of a push, already rendered. */
-export interface PushJobData {
-  idempotencyKey: string;
-  group: string;
-  /** 0-based. */
-  part: number;
-  parts: number;
-  body: WebhookBody;
-}
-
-/** Counters for /metrics, if the caller keeps them. */
-export interface PushMetrics {
-  observePush(event: { group: string; outcome: PushResult["outcome"]; errcode?: number }): void;
-}
+import type { Push, PushJobData, PushMetrics } from "./push.js";
 
 export interface PushQueueOptions {
   /** Shared by the queue and the workers; needs `maxRetriesPerRequest: null`. */
@@ -69,10 +45,6 @@ export interface PushQueue {
 
 export const PUSH_QUEUE_NAME = "{push}";
 
-/** A job id per part; BullMQ ids may not contain ':' (idempotency keys often do). */
-export function formatPushJobId(idempotencyKey: string, part: number): string {
-  return `${idempotencyKey.replaceAll("%", "%25").replaceAll(":", "%3A")}#${part}`;
-}
 
 /**
  * The push pipeline: one BullMQ job per message part, delivered to the group's robot webhook

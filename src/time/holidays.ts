@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { ErrorCode } from "../errors.js";
+import { projectPath } from "../config/project-path.js";
 import { CalendarError } from "./calendar-error.js";
 import { diffDays, getWeekday, isValidLocalDate, listDates, type LocalDate } from "./local-time.js";
 
@@ -21,7 +21,7 @@ export interface HolidayData {
 }
 
 /** The data file shipped with pingan (`config/holidays-cn.yaml`). */
-export const BUILT_IN_HOLIDAYS_PATH = fileURLToPath(new URL("../../config/holidays-cn.yaml", import.meta.url));
+export const BUILT_IN_HOLIDAYS_PATH = projectPath("config/holidays-cn.yaml");
 
 /**
  * Where `pingan holidays import` stores the notices it read, and where the service looks for them

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { findFreePort } from "../../src/store/embedded-redis.js";
 import { TEST_ENV } from "./harness.js";
+import { pinganArgs } from "./pingan-command.js";
 import { waitFor } from "./wait-for.js";
 
 export interface ServiceProcess {
@@ -15,7 +16,7 @@ export interface ServiceProcess {
 /** Runs `pingan start` as a separate OS process on the example config, as an operator would. */
 export async function startServiceProcess(env: Record<string, string>, args: string[] = []): Promise<ServiceProcess> {
   const port = Number(env.PORT ?? (await findFreePort()));
-  const proc = spawn(process.execPath, ["bin/pingan.js", "start", ...args], {
+  const proc = spawn(process.execPath, pinganArgs("start", ...args), {
     env: { ...process.env, ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", PORT: String(port), LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

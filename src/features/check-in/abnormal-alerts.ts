@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import type { Push } from "../../push/push-queue.js";
+import type { Push } from "../../push/push.js";
 import type { PushLine } from "../../push/split-message.js";
 import type { School } from "../../config/roster.js";
 import { isAbnormal, type Report } from "../../store/report.js";

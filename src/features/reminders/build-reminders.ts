@@ -1,6 +1,6 @@
 import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
 import type { TaskId } from "../../config/schema.js";
-import type { Push } from "../../push/push-queue.js";
+import type { Push } from "../../push/push.js";
 import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatReminder } from "./format-reminder.js";

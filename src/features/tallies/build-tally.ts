@@ -1,5 +1,5 @@
 import type { TaskId } from "../../config/schema.js";
-import type { Push } from "../../push/push-queue.js";
+import type { Push } from "../../push/push.js";
 import type { PushMessage } from "../../push/split-message.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";

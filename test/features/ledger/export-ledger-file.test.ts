@@ -11,6 +11,7 @@ import { createKeys } from "../../../src/store/keys.js";
 import { createReportStore } from "../../../src/store/reports.js";
 import { readSettings } from "../../../src/main/settings.js";
 import { TEST_ENV } from "../../support/harness.js";
+import { pinganArgs } from "../../support/pingan-command.js";
 
 const NOW = new Date("2026-11-27T20:00:00+08:00");
 let dir: string;
@@ -79,7 +80,7 @@ describe("exportLedgerFile", () => {
 describe("pingan export", () => {
   const cli = (args: string[]) =>
     new Promise<{ code: number | null; output: string }>((done) => {
-      const proc = spawn(process.execPath, ["bin/pingan.js", "export", ...args], {
+      const proc = spawn(process.execPath, pinganArgs("export", ...args), {
         env: { ...process.env, ...TEST_ENV, REDIS_URL: server.url, PINGAN_NOW: NOW.toISOString(), PINGAN_CONFIG: "config/pingan.example.yaml" },
         stdio: ["ignore", "pipe", "pipe"],
       });

@@ -24,11 +24,12 @@ export function isWorkingTime(config: Pick<Config, "working_hours" | "timezone">
 /**
  * The one answer to "what is due at this instant": every reminder and tally slot of every
  * enabled task that falls exactly at `at`, each skipped with its reason when it must not act
- * (quiet hours, a period nobody owes, a day the task does not run). The slot job, `pingan
- * schedule` and the config checks all ask this.
+ * (quiet hours, a period nobody owes). Where a slot falls is the periods' business alone (the
+ * running-day rule moves a week's slots off the days the task does not run), so a required
+ * period's slot acts wherever the periods put it. The slot job, `pingan schedule` and the
+ * config checks all ask this.
  */
 export function decideSlotsAt(calendar: TaskCalendar, config: Pick<Config, "working_hours" | "timezone">, at: Date): SlotDecision[] {
-  const date = toLocalDate(at, config.timezone);
   const working = isWorkingTime(config, at);
   const decisions: SlotDecision[] = [];
   for (const task of calendar.tasks) {
@@ -39,9 +40,7 @@ export function decideSlotsAt(calendar: TaskCalendar, config: Pick<Config, "work
         ? "quiet_hours"
         : !period.required
           ? (period.reason ?? "not_running_day")
-          : !calendar.runsOn(task, date)
-            ? "not_running_day"
-            : undefined;
+          : undefined;
       decisions.push({ task, period, slot: slot as SlotDecision["slot"], ...(skipped && { skipped }) });
     }
   }

@@ -1,8 +1,16 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { CalendarError } from "../../src/time/calendar-error.js";
-import { BUILT_IN_HOLIDAYS_PATH, loadHolidays, parseHolidays } from "../../src/time/holidays.js";
+import {
+  BUILT_IN_HOLIDAYS_PATH,
+  importedHolidaysPath,
+  loadHolidayData,
+  loadHolidays,
+  parseHolidays,
+} from "../../src/time/holidays.js";
 
 /** chinese-days' published data: date → "English,中文,n" for holidays and make-up workdays. */
 async function loadChineseDays(): Promise<{ holidays: Record<string, string>; workdays: Record<string, string> }> {
@@ -96,5 +104,52 @@ describe("parseHolidays", () => {
 
   it("says which file it could not read", async () => {
     await expect(loadHolidays("/nonexistent/holidays.yaml")).rejects.toThrow(/\/nonexistent\/holidays\.yaml: 读不到节假日数据文件/);
+  });
+});
+
+describe("loadHolidayData", () => {
+  const year2027 = `"2027":\n  festivals:\n    - name: 元旦\n      holidays: { start: 2027-01-01, end: 2027-01-03 }\n`;
+
+  async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), "pingan-holidays-"));
+    try {
+      await run(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("looks for the imported file beside the config", () => {
+    expect(importedHolidaysPath("/etc/pingan/pingan.yaml")).toBe("/etc/pingan/holidays.yaml");
+    expect(importedHolidaysPath("pingan.yaml")).toBe("holidays.yaml");
+  });
+
+  it("is the bundled data alone when nothing was imported", async () => {
+    await withDir(async (dir) => {
+      const data = await loadHolidayData({ imported: join(dir, "holidays.yaml") });
+      expect(data.years).toEqual([2025, 2026]);
+    });
+  });
+
+  it("adds the imported years, and an imported year replaces the bundled one", async () => {
+    await withDir(async (dir) => {
+      const imported = join(dir, "holidays.yaml");
+      const short2026 = `"2026":\n  festivals:\n    - name: 国庆节\n      holidays: { start: 2026-10-01, end: 2026-10-03 }\n`;
+      await writeFile(imported, `${short2026}\n${year2027}`);
+      const data = await loadHolidayData({ imported });
+      expect(data.years).toEqual([2025, 2026, 2027]);
+      expect(data.holidays.get("2027-01-03")).toBe("元旦");
+      expect(data.holidays.has("2026-10-07")).toBe(false);
+      expect(data.holidays.has("2026-02-15")).toBe(false);
+      expect(data.holidays.get("2025-01-28")).toBe("春节");
+    });
+  });
+
+  it("names the imported file when it is wrong", async () => {
+    await withDir(async (dir) => {
+      const imported = join(dir, "holidays.yaml");
+      await writeFile(imported, year2027.replace("2027-01-03", "2027-01-32"));
+      await expect(loadHolidayData({ imported })).rejects.toThrow(`${imported}: "2027".festivals[0]（元旦）.holidays.end`);
+    });
   });
 });

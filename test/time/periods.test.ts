@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CalendarError } from "../../src/time/calendar-error.js";
-import { loadHolidays } from "../../src/time/holidays.js";
+import { loadHolidays, type HolidayData } from "../../src/time/holidays.js";
 import { createSchoolCalendar, type CalendarConfig, type SchoolCalendar } from "../../src/time/school-calendar.js";
 import type { Config, TaskConfig } from "../../src/config/schema.js";
 import { createPeriods, type Periods } from "../../src/time/periods.js";
@@ -52,10 +52,12 @@ const tasks: Config["tasks"] = {
   }),
 };
 
+let holidayData: HolidayData;
 let calendar: SchoolCalendar;
 let periods: Periods;
 beforeAll(async () => {
-  calendar = createSchoolCalendar(calendarConfig, await loadHolidays());
+  holidayData = await loadHolidays();
+  calendar = createSchoolCalendar(calendarConfig, holidayData);
   periods = createPeriods({ tasks, calendar, zone: ZONE });
 });
 
@@ -84,7 +86,8 @@ describe("day and week periods at the edges", () => {
     for (const date of ["2026-12-28", "2026-12-31", "2027-01-01", "2027-01-03"]) {
       expect(periods.periodOn("study", date)).toMatchObject({ id: "2026-W53", start: "2026-12-28", end: "2027-01-03" });
     }
-    expect(iso(periods.periodOn("study", "2026-12-31").deadline)).toBe("2027-01-01T09:00:00.000Z");
+    // Friday 2027-01-01 is 元旦 by law (before 2027's notice too): the deadline moves to Thursday.
+    expect(iso(periods.periodOn("study", "2026-12-31").deadline)).toBe("2026-12-31T09:00:00.000Z");
     expect(periods.periodOn("study", "2027-01-04").id).toBe("2027-W01");
     expect(periods.periodAt("safety", new Date("2026-12-31T16:00:00Z")).id).toBe("2027-01-01");
     expect(periods.periodAt("study", new Date("2026-12-31T16:00:00Z")).id).toBe("2026-W53");
@@ -234,6 +237,98 @@ describe("summer schedule", () => {
 
   it("leaves a task without a summer schedule on its base one, and not required on school days", () => {
     expect(periods.periodOn("study", "2026-07-22")).toMatchObject({ id: "2026-W30", required: false, reason: "not_running_day" });
+  });
+});
+
+describe("running-day rule: a week's slots fall on days the task runs", () => {
+  const exampleStudy = createPeriodsFor({
+    study: task({ period: "week", deadline: "fri 18:00", reminders: ["fri 15:00"], tally: "fri 18:30", days: "school" }),
+  });
+
+  it("moves the National Day week's study deadline, reminder and tally to Wednesday 09-30", () => {
+    const w40 = exampleStudy().periodOn("study", "2026-10-02");
+    expect(w40).toMatchObject({ id: "2026-W40", start: "2026-09-28", end: "2026-10-04", required: true });
+    expect(iso(w40.deadline)).toBe("2026-09-30T10:00:00.000Z");
+    expect(exampleStudy().listSlots(w40).map((s) => [s.kind, iso(s.at)])).toEqual([
+      ["reminder", "2026-09-30T07:00:00.000Z"],
+      ["deadline", "2026-09-30T10:00:00.000Z"],
+      ["tally", "2026-09-30T10:30:00.000Z"],
+    ]);
+    // A report on Thursday 10-01 is late: the deadline was Wednesday's.
+    expect(exampleStudy().isLate(w40, new Date("2026-10-01T02:00:00Z"))).toBe(true);
+  });
+
+  it("keeps a tally the morning after at its distance from the moved deadline", () => {
+    const w40 = periods.periodOn("study", "2026-10-02");
+    expect(periods.listSlots(w40).map((s) => [s.kind, s.spec, iso(s.at)])).toEqual([
+      ["reminder", "fri 15:00", "2026-09-30T07:00:00.000Z"],
+      ["deadline", "fri 17:00", "2026-09-30T09:00:00.000Z"],
+      ["tally", "sat 09:00", "2026-10-01T01:00:00.000Z"],
+    ]);
+  });
+
+  it("moves each reminder to the last running day before it, and drops one that ends up after the deadline", () => {
+    const twoReminders = createPeriodsFor({
+      study: task({ period: "week", deadline: "fri 17:00", reminders: ["thu 16:00", "fri 09:00"], days: "school" }),
+    });
+    const w40 = twoReminders().periodOn("study", "2026-10-02");
+    expect(twoReminders().listSlots(w40).map((s) => [s.kind, s.spec, iso(s.at)])).toEqual([
+      ["reminder", "fri 09:00", "2026-09-30T01:00:00.000Z"],
+      ["reminder", "thu 16:00", "2026-09-30T08:00:00.000Z"],
+      ["deadline", "fri 17:00", "2026-09-30T09:00:00.000Z"],
+    ]);
+    // 中秋节 Friday 2026-09-25: the deadline moves to Thursday 09:00, after the Thursday reminder's time.
+    const early = createPeriodsFor({
+      study: task({ period: "week", deadline: "fri 09:00", reminders: ["wed 16:00", "thu 16:00"], days: "school" }),
+    });
+    const w39 = early().periodOn("study", "2026-09-24");
+    expect(early().listSlots(w39).map((s) => [s.kind, iso(s.at)])).toEqual([
+      ["reminder", "2026-09-23T08:00:00.000Z"],
+      ["deadline", "2026-09-24T01:00:00.000Z"],
+    ]);
+  });
+
+  it("moves a deadline to the first running day after when none comes before", () => {
+    // 2026-W41: Monday to Wednesday are National Day; Thursday 10-08 is the first school day.
+    const monday = createPeriodsFor({ study: task({ period: "week", deadline: "mon 17:00", reminders: ["mon 09:00"], days: "school" }) });
+    const w41 = monday().periodOn("study", "2026-10-05");
+    expect(iso(w41.deadline)).toBe("2026-10-08T09:00:00.000Z");
+    expect(monday().listSlots(w41).map((s) => [s.kind, iso(s.at)])).toEqual([
+      ["reminder", "2026-10-08T01:00:00.000Z"],
+      ["deadline", "2026-10-08T09:00:00.000Z"],
+    ]);
+  });
+
+  it("moves the anti-drowning deadline to the last day of the season", () => {
+    // The season ends on Thursday 2026-10-15; Friday 10-16 is out of season.
+    const w42 = periods.periodOn("drowning", "2026-10-12");
+    expect(w42).toMatchObject({ id: "2026-W42", required: true });
+    expect(iso(w42.deadline)).toBe("2026-10-15T09:00:00.000Z");
+    expect(periods.listSlots(w42).map((s) => [s.kind, iso(s.at)])).toEqual([
+      ["reminder", "2026-10-15T01:00:00.000Z"],
+      ["reminder", "2026-10-15T08:00:00.000Z"],
+      ["deadline", "2026-10-15T09:00:00.000Z"],
+      ["tally", "2026-10-15T10:00:00.000Z"],
+    ]);
+  });
+
+  it("leaves an ordinary week as configured", () => {
+    const w48 = exampleStudy().periodOn("study", "2026-11-25");
+    expect(exampleStudy().listSlots(w48).map((s) => iso(s.at))).toEqual([
+      "2026-11-27T07:00:00.000Z",
+      "2026-11-27T10:00:00.000Z",
+      "2026-11-27T10:30:00.000Z",
+    ]);
+  });
+
+  it("does not require a week without a running day", () => {
+    const closed = createSchoolCalendar(
+      { ...calendarConfig, holidays: ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"] },
+      holidayData,
+    );
+    const shut = createPeriods({ tasks, calendar: closed, zone: ZONE });
+    expect(shut.periodOn("study", "2026-11-18")).toMatchObject({ id: "2026-W47", required: false, reason: "not_running_day" });
+    expect(shut.periodOn("study", "2026-11-25")).toMatchObject({ id: "2026-W48", required: true });
   });
 });
 

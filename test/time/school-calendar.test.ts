@@ -92,14 +92,36 @@ describe("createSchoolCalendar", () => {
     expect(calendar.isSchoolDay("2027-03-01")).toBe(true);
   });
 
-  it("knows that 2027 has no holiday data, so 2027-01-01 counts as a plain Friday", () => {
+  it("runs 2027 on its statutory days alone until its notice is imported", () => {
     const calendar = createSchoolCalendar(config, builtIn);
     expect(calendar.hasHolidayData(2026)).toBe(true);
     expect(calendar.hasHolidayData(2027)).toBe(false);
-    expect(calendar.isStatutoryHoliday("2027-01-01")).toBe(false);
-    const patched = createSchoolCalendar({ ...config, holidays: ["2027-01-01"] }, builtIn);
-    expect(patched.hasHolidayData(2027)).toBe(true);
-    expect(patched.isSchoolDay("2027-01-01")).toBe(false);
+    // The 13 days of the 放假办法: 元旦, 除夕 to 初三, 清明, 5-1 and 5-2, 端午, 中秋, 10-1 to 10-3.
+    const statutory = ["2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-04-05"];
+    statutory.push("2027-05-01", "2027-05-02", "2027-06-09", "2027-09-15", "2027-10-01", "2027-10-02", "2027-10-03");
+    for (const date of statutory) expect(calendar.isStatutoryHoliday(date), date).toBe(true);
+    expect(calendar.holidayName("2027-01-01")).toBe("元旦");
+    expect(calendar.holidayName("2027-02-08")).toBe("春节");
+    expect(calendar.isWorkday("2027-01-01")).toBe(false);
+    // No bridging days and no make-up workdays without the notice.
+    for (const date of ["2027-02-09", "2027-02-10", "2027-10-04", "2027-10-05"]) {
+      expect(calendar.isStatutoryHoliday(date), date).toBe(false);
+      expect(calendar.isWorkday(date), date).toBe(true);
+    }
+    expect(calendar.isMakeUpWorkday("2027-02-13")).toBe(false);
+    // A local day off is no arrangement: the year still wants its notice.
+    const patched = createSchoolCalendar({ ...config, holidays: ["2027-01-04"] }, builtIn);
+    expect(patched.hasHolidayData(2027)).toBe(false);
+    expect(patched.isSchoolDay("2027-01-04")).toBe(false);
+  });
+
+  it("keeps the statutory days under a year's arrangement, and lets the config overrule both", () => {
+    const calendar = createSchoolCalendar(config, builtIn);
+    // 2026's notice: every statutory day lies inside its blocks; 2026-10-07 is overruled above.
+    expect(calendar.isStatutoryHoliday("2026-02-16")).toBe(true);
+    const overruled = createSchoolCalendar({ ...config, workdays: ["2027-10-01"] }, builtIn);
+    expect(overruled.isStatutoryHoliday("2027-10-01")).toBe(false);
+    expect(overruled.isWorkday("2027-10-01")).toBe(true);
   });
 
   it("refuses a bad config, naming every problem", () => {

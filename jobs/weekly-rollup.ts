@@ -7,10 +7,12 @@ import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { computeWeekly } from "../src/features/tallies/compute-weekly.js";
 import { formatWeekly } from "../src/features/tallies/format-weekly.js";
+import { formatMissingHolidayYear } from "../src/time/holiday-coverage.js";
 
 /**
  * The weekly roll-up to the leaders: for the ISO week of `at`, the periods of every task from
- * Monday up to that day, per school and for the county; one push per week.
+ * Monday up to that day, per school and for the county; one push per week. It ends with a line
+ * for the admin when a year's holiday notice is due but not imported.
  */
 export async function runWeeklyRollup(
   deps: JobDeps,
@@ -30,7 +32,8 @@ export async function runWeeklyRollup(
     inputs.set(task, await loadPeriodInputs(deps, periods));
   }
   const rollup = computeWeekly(deps.roster, inputs);
-  const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, config: deps.config });
+  const adminNotes = deps.calendar.missingHolidayYears(at).map(formatMissingHolidayYear);
+  const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, config: deps.config, adminNotes });
   const push: Push = { idempotencyKey: job, group: deps.config.weekly.group, message };
   if (options.dryRun) options.show?.(push);
   else await deps.push.enqueue(push);

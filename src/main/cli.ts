@@ -1,15 +1,36 @@
 import { Command } from "commander";
 import { CodedError } from "../errors.js";
 import { createLogger } from "../ops/log.js";
+import { createClock } from "../time/clock.js";
 import { readSettings, type Settings } from "./settings.js";
 
-/**
- * The `pingan` command line. Entry point: the environment is read here, once, into settings;
- * every command below receives those, never the environment.
- */
+/** Where the CLI writes: lines for people on stdout, errors on stderr. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleOutput: CliOutput = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/** The `pingan` command line as the entry point runs it: the exit code goes to the process. */
 export async function main(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+  const code = await runCli(argv, env);
+  if (code !== 0) process.exitCode = code;
+}
+
+/**
+ * The `pingan` command line: runs one command and returns its exit code. The environment is read
+ * here, once, into settings; every command below receives those, never the environment.
+ */
+export async function runCli(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  { out, err }: CliOutput = consoleOutput,
+): Promise<number> {
   const settings = (overrides: Partial<Settings> = {}): Settings => ({ ...readSettings(env), ...overrides });
-  const out = (line: string) => console.log(line);
+  /** "Now" for the commands that judge the calendar: PINGAN_NOW, else the real time. */
+  const nowOf = (s: Settings): Date => createClock({ ...(s.now && { start: s.now }) }).now();
+  let exitCode = 0;
   const program = new Command("pingan").description("平安助手：教育局企业微信群平安日报、防溺水、周学习登记助手");
 
   program
@@ -24,7 +45,7 @@ export async function main(argv: string[], env: Readonly<Record<string, string |
       const log = createLogger({ level: s.logLevel, pretty: options.pretty ?? false });
       const both = !options.web && !options.workers;
       const roles = { web: both || (options.web ?? false), workers: both || (options.workers ?? false) };
-      const system = await startSystem(s, { log, roles, say: (line) => console.error(line) });
+      const system = await startSystem(s, { log, roles, say: err });
       stopOnSignal(() => system.stop());
     });
 
@@ -59,7 +80,7 @@ export async function main(argv: string[], env: Readonly<Record<string, string |
     .option("--dry-run", "只打印将要发送的消息，不发送")
     .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean }) => {
       const { runJobNow } = await import("../ops/run-job-now.js");
-      process.exitCode = await runJobNow({ settings: settings(), job, task, ...options, out });
+      exitCode = await runJobNow({ settings: settings(), job, task, ...options, out });
     });
 
   program
@@ -83,7 +104,7 @@ export async function main(argv: string[], env: Readonly<Record<string, string |
     .action(async (options: { from: string; to: string; out: string; csv?: boolean; task?: string; config?: string }) => {
       const s = settings(options.config ? { configPath: options.config } : {});
       const { exportLedgerFile } = await import("../features/ledger/export-ledger-file.js");
-      await exportLedgerFile({ ...options, settings: s, ...(s.now && { now: s.now }), say: (line) => console.error(line) });
+      await exportLedgerFile({ ...options, settings: s, ...(s.now && { now: s.now }), say: err });
     });
 
   program
@@ -93,15 +114,36 @@ export async function main(argv: string[], env: Readonly<Record<string, string |
     .action(async (options: { config?: string }) => {
       const s = settings(options.config ? { configPath: options.config } : {});
       const { checkConfig } = await import("../config/check-config.js");
-      process.exitCode = await checkConfig({ path: s.configPath, env: s.variables, out });
+      exitCode = await checkConfig({ path: s.configPath, env: s.variables, now: nowOf(s), out });
+    });
+
+  program
+    .command("holidays")
+    .description("法定节假日和放假调休安排")
+    .command("import")
+    .description("导入国务院办公厅当年的放假调休通知（网页上的全文存成文本文件），写到配置文件旁的 holidays.yaml")
+    .argument("<file>", "通知全文的文本文件（UTF-8），例如 2027通知.txt")
+    .option("--year <year>", "通知的年份（文本里没有标题时需要），例如 2027")
+    .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）；holidays.yaml 写在它旁边")
+    .action(async (file: string, options: { year?: string; config?: string }) => {
+      const s = settings(options.config ? { configPath: options.config } : {});
+      const year = options.year === undefined ? undefined : Number(options.year);
+      if (year !== undefined && !/^\d{4}$/.test(options.year!)) {
+        err(`--year 写成四位年份，例如 --year 2027（收到 "${options.year}"）`);
+        exitCode = 2;
+        return;
+      }
+      const { importHolidays } = await import("../ops/import-holidays.js");
+      exitCode = await importHolidays({ file, configPath: s.configPath, ...(year !== undefined && { year }), out });
     });
 
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    console.error(describe(error));
-    process.exitCode = 1;
+    err(describe(error));
+    exitCode = 1;
   }
+  return exitCode;
 }
 
 function stopOnSignal(stop: () => Promise<void>): void {

@@ -99,7 +99,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const workerRedis = connectRedis(redisUrl, { role: "worker", log });
   await Promise.all([waitReady(redis), waitReady(workerRedis)]);
   const keys = createKeys();
-  const calendar = await createTaskCalendar(config);
+  const calendar = await createTaskCalendar(config, { configPath: settings.configPath });
   const metrics = createMetrics();
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, ...options.pushTuning };
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions });

@@ -63,6 +63,8 @@ export function createWebApp(deps: WebAppDeps): Koa {
     keys: deps.keys,
     queues: deps.queues,
     groupNames: Object.fromEntries(Object.entries(config.groups).map(([id, g]) => [id, g.name])),
+    calendar: deps.calendar,
+    clock: deps.clock,
   });
   app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
   const ledger = createExportRouter({ config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log });

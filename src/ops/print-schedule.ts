@@ -7,10 +7,12 @@ import { createTaskCalendar } from "../time/task-calendar.js";
 import { scheduleText } from "../features/tallies/tally-text.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { listUpcomingSlots } from "../time/due.js";
+import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 
 /**
  * `pingan schedule`: the job schedulers the config asks for, and the reminders and tallies they
- * will act on in the next days. Needs no Redis and no secrets (missing ones are stood in for).
+ * will act on in the next days, with a warning when a year's holiday notice is due but not
+ * imported. Needs no Redis and no secrets (missing ones are stood in for).
  */
 export async function printSchedule({
   settings,
@@ -23,10 +25,11 @@ export async function printSchedule({
 }): Promise<void> {
   const path = settings.configPath;
   const { config } = await loadConfig({ path, env: { ...createDevCredentials(), ...settings.variables } });
-  const calendar = await createTaskCalendar(config);
+  const calendar = await createTaskCalendar(config, { configPath: path });
   const now = createClock({ ...(settings.now && { start: settings.now }) }).now();
   const zone = config.timezone;
   out(scheduleText.scheduleTitle(path, zone, config.working_hours));
+  for (const year of calendar.missingHolidayYears(now)) out(`警告：${formatMissingHolidayYear(year)}`);
   for (const entry of deriveSchedules(config)) out(scheduleText.schedulerLine(entry.id, entry.pattern, entry.at));
   out("");
   out(scheduleText.upcomingTitle(days, formatInstant(now, zone, true)));

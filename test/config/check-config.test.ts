@@ -10,13 +10,15 @@ const ENV = {
   WEBHOOK_KEY_PRINCIPALS: "key-p",
   WEBHOOK_KEY_LEADERS: "key-l",
 };
+/** Before 1 November no year's holiday notice is due beyond the current one (2026 is bundled). */
+const OCTOBER = new Date("2026-10-20T09:00:00+08:00");
 const dir = mkdtempSync(join(tmpdir(), "pingan-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("checkConfig (pingan check-config)", () => {
   it("prints a summary and returns 0 for the example", async () => {
     const lines: string[] = [];
-    const code = await checkConfig({ path: "config/pingan.example.yaml", env: ENV, out: (line) => lines.push(line) });
+    const code = await checkConfig({ path: "config/pingan.example.yaml", env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(0);
     expect(lines).toEqual([
       "配置正确：config/pingan.example.yaml",
@@ -29,7 +31,7 @@ describe("checkConfig (pingan check-config)", () => {
     const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('tally: "10:30"', 'tally: "9:30"');
     writeFileSync(join(dir, "pingan.yaml"), yaml);
     const lines: string[] = [];
-    const code = await checkConfig({ path: join(dir, "pingan.yaml"), env: {}, out: (line) => lines.push(line) });
+    const code = await checkConfig({ path: join(dir, "pingan.yaml"), env: {}, now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(1);
     expect(lines[0]).toBe("配置有 5 处问题，改正后再启动：");
     expect(lines.slice(1).map((line) => line.replace(/^.*?:\d+ /, ""))).toEqual([
@@ -39,5 +41,34 @@ describe("checkConfig (pingan check-config)", () => {
       "groups.leaders.webhook_key: 环境变量 WEBHOOK_KEY_LEADERS 没有设置。启动前设置它，例如 export WEBHOOK_KEY_LEADERS=…（密钥只放在环境变量里，不要写进配置文件）",
       'tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）或 "fri 17:00"（每周，mon…sun）',
     ]);
+  });
+
+  it("warns from 1 November that next year's holiday notice is not imported, and still returns 0", async () => {
+    const at = async (now: string) => {
+      const lines: string[] = [];
+      const code = await checkConfig({ path: "config/pingan.example.yaml", env: ENV, now: new Date(now), out: (line) => lines.push(line) });
+      return { code, lines };
+    };
+    const november = await at("2026-11-05T09:00:00+08:00");
+    expect(november.code).toBe(0);
+    expect(november.lines).toHaveLength(3);
+    expect(november.lines[2]).toMatch(/^警告：2027 年放假调休安排尚未导入：pingan holidays import /);
+    expect((await at("2026-10-20T09:00:00+08:00")).lines).toHaveLength(2);
+    // The local date decides, in the config's zone: 16:00Z on 10-31 is already 11-01 in Beijing.
+    expect((await at("2026-10-31T15:59:00Z")).lines).toHaveLength(2);
+    expect((await at("2026-10-31T16:00:00Z")).lines).toHaveLength(3);
+    // In 2027 itself, until the notice is imported.
+    expect((await at("2027-03-01T09:00:00+08:00")).lines[2]).toMatch(/^警告：2027 年/);
+  });
+
+  it("refuses a broken imported holidays file beside the config, naming it", async () => {
+    const config = join(dir, "with-holidays.yaml");
+    copyFileSync("config/pingan.example.yaml", config);
+    copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+    writeFileSync(join(dir, "holidays.yaml"), '"2027":\n  festivals:\n    - name: 元旦\n      holidays: { start: 2027-01-01, end: 2027-01-32 }\n');
+    const lines: string[] = [];
+    const code = await checkConfig({ path: config, env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    expect(code).toBe(1);
+    expect(lines.join("\n")).toContain(`${join(dir, "holidays.yaml")}: "2027".festivals[0]（元旦）.holidays.end`);
   });
 });

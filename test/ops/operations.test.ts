@@ -20,6 +20,28 @@ describe("GET /healthz", () => {
   });
 });
 
+describe("GET /healthz calendar", () => {
+  it("warns from 1 November, by the service's clock, that 2027's holiday notice is not imported; a warning is no failure", async () => {
+    const calendarAt = async (now: string) => {
+      h.clock.set(new Date(now));
+      const response = await fetch(`${h.url}/healthz`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Record<string, any>;
+      expect(body.status).toBe("ok");
+      return body.calendar;
+    };
+    try {
+      expect(await calendarAt("2026-10-20T09:00:00+08:00")).toEqual({ status: "ok" });
+      const november = await calendarAt("2026-11-05T09:00:00+08:00");
+      expect(november.status).toBe("warning");
+      expect(november.missing_holiday_years).toEqual([2027]);
+      expect(november.warnings).toEqual([expect.stringMatching(/^2027 年放假调休安排尚未导入：pingan holidays import /)]);
+    } finally {
+      h.clock.set(new Date("2026-11-24T09:00:00+08:00"));
+    }
+  });
+});
+
 describe("GET /metrics", () => {
   it("counts callbacks by outcome, commands by id and times replies", async () => {
     await h.say("zhang_wei", "平安");

@@ -40,7 +40,7 @@ export async function exportLedgerFile(options: ExportLedgerFileOptions): Promis
   if (!options.csv && task) throw new Error("--task 只用于 --csv；Excel 文件包含全部任务");
 
   const { config, roster } = await loadConfig({ path: options.settings.configPath, env: options.settings.variables });
-  const calendar = await createTaskCalendar(config);
+  const calendar = await createTaskCalendar(config, { configPath: options.settings.configPath });
   if (task && !calendar.tasks.includes(task)) throw new Error(`任务 ${task} 没有启用`);
   const { redis, close } = await openLedgerRedis({ settings: options.settings, say });
   try {

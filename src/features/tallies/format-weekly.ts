@@ -10,7 +10,7 @@ import { ESCALATE_AT } from "./compute-weekly.js";
 /**
  * The weekly roll-up as one markdown push (the pipeline splits it on line boundaries): the
  * county's numbers per task, the schools that missed anything (those at two or more misses
- * first, to chase), then every school's line by area.
+ * first, to chase), then every school's line by area, and last one line per note for the admin.
  */
 export function formatWeekly(args: {
   rollup: WeeklyRollup;
@@ -19,6 +19,8 @@ export function formatWeekly(args: {
   end: string;
   asOf: Date;
   config: Pick<Config, "leaders" | "admins" | "timezone">;
+  /** Lines for the admin, e.g. a holiday notice to import. */
+  adminNotes?: readonly string[];
 }): PushMessage {
   const { rollup, config } = args;
   const text = scheduleText;
@@ -45,6 +47,7 @@ export function formatWeekly(args: {
     }
     lines.push(text.schoolLine(week.school, parts(week), week.missed >= ESCALATE_AT));
   }
+  if (args.adminNotes?.length) lines.push("", ...args.adminNotes.map(text.adminNote));
   return {
     msgtype: "markdown",
     header: text.weeklyTitle(args.week, args.start, args.end, args.asOf, config.timezone),

@@ -23,6 +23,7 @@ export const scheduleText = {
   studyPart: (attended: number, expected: number, reported: number) =>
     reported === 0 ? "学习 未报" : `学习 ${attended}/${expected}（${formatRate(attended, expected)}）`,
   exemptPart: (taskName: string) => `${taskName} 免报`,
+  adminNote: (note: string) => `⚠️ 请管理员处理：${note}`,
 
   scheduleTitle: (path: string, zone: string, hours: { start: string; end: string }) =>
     `配置 ${path} 的定时任务（时区 ${zone}，只在 ${hours.start}—${hours.end} 推送）：`,

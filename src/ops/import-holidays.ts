@@ -1,0 +1,81 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { CalendarError } from "../time/calendar-error.js";
+import { formatHolidayNotice, HolidayNoticeError, mergeHolidayYaml, parseHolidayNotice } from "../time/holiday-notice.js";
+import { importedHolidaysPath, parseHolidays } from "../time/holidays.js";
+
+export interface ImportHolidaysOptions {
+  /** The notice's full text as copied from the State Council's page, saved as a UTF-8 text file. */
+  file: string;
+  /** The config file; the arrangement goes into `holidays.yaml` beside it (importedHolidaysPath). */
+  configPath: string;
+  /** The year the notice is for, needed only when the text lacks its title. */
+  year?: number;
+  /** Where the report goes, one line per call. */
+  out(line: string): void;
+}
+
+/** The first lines of a new imported file, so that an admin who opens it knows where it came from. */
+const HEADER = [
+  "# 平安助手：从国务院办公厅放假调休通知导入的节假日安排（pingan holidays import 写入，格式同 config/holidays-cn.yaml）",
+  "# 每年一节；某一年在这里有一节时，以这里为准。服务启动时读取本文件，导入后请重启服务。",
+  "",
+].join("\n");
+
+/**
+ * `pingan holidays import FILE`: reads the notice, prints every holiday range and make-up workday
+ * it understood, and merges the year into the imported holidays file beside the config, where
+ * the service reads it at start. A text it cannot fully understand is refused, naming the
+ * sentence, and nothing is written. Returns the exit code (0 imported, 1 refused).
+ */
+export async function importHolidays({ file, configPath, year, out }: ImportHolidaysOptions): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    out(`没有导入：读不到 ${file}（${(error as NodeJS.ErrnoException).code ?? (error as Error).message}）`);
+    return 1;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    out(`没有导入：${file} 不是 UTF-8 编码的文本。请用记事本打开，“另存为”时编码选 UTF-8，再重新运行。`);
+    return 1;
+  }
+
+  const target = importedHolidaysPath(configPath);
+  try {
+    const notice = parseHolidayNotice(text, year === undefined ? {} : { year });
+    for (const line of formatHolidayNotice(notice)) out(line);
+    const existing = await readExisting(target);
+    const merged = mergeHolidayYaml(existing ?? HEADER, notice);
+    // The merged file is checked as the service will read it before it replaces anything.
+    parseHolidays(merged, target);
+    const draft = `${target}.${process.pid}.tmp`;
+    await writeFile(draft, merged, "utf8");
+    await rename(draft, target);
+    out(`已写入 ${target}（${notice.year} 年）。重启服务后生效，例如 systemctl restart pingan。`);
+    return 0;
+  } catch (error) {
+    if (error instanceof HolidayNoticeError) {
+      out(`没有导入：${error.message}`);
+      out("请对照国务院办公厅网站上的原文改正这一处，再重新运行；没有写入任何文件。");
+      return 1;
+    }
+    if (error instanceof CalendarError) {
+      out(`没有导入：${target} 有问题，请先改正：`);
+      for (const problem of error.problems) out(problem);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function readExisting(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}

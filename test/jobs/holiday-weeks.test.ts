@@ -1,0 +1,117 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buildLedger } from "../../src/features/ledger/build-ledger.js";
+import { startHarness, type Harness } from "../support/harness.js";
+
+const at = (local: string) => new Date(`${local}+08:00`);
+
+/**
+ * The National Day week 2026-W40: Monday 09-28 to Wednesday 09-30 are school days, Thursday 10-01
+ * to Sunday 10-04 are off. The 周学习 deadline (fri 18:00) and its reminder and tally move to
+ * Wednesday; every part of the product says so.
+ */
+describe("one date everywhere in the National Day week", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: "2026-10-02T09:00:00+08:00" });
+  });
+  afterAll(() => h.close());
+  beforeEach(async () => {
+    await h.drainPushes();
+    h.webhook.messages.length = 0;
+    for (const key of await h.client.keys("pa:*")) await h.client.del(key);
+    h.clock.set(at("2026-10-02T09:00:00"));
+  });
+
+  const studyPushes = () => h.webhook.messages.filter((m) => m.content.includes("周学习"));
+
+  it("状态 on Friday 10-02 gives Wednesday's deadline, not 10月2日", async () => {
+    const reply = await h.say("zhang_wei", "状态");
+    expect(reply).toContain("周学习");
+    expect(reply).toContain("截止 9月30日 周三 18:00");
+    expect(reply).not.toContain("10月2日 周五 18:00");
+  });
+
+  it("汇总 counts the week expected (it has school days) with Wednesday's deadline, and a report now is late", async () => {
+    const summary = await h.say("wang_zhiyuan", "汇总");
+    const study = summary.slice(summary.indexOf("**周学习**"));
+    expect(study).toContain("截止 9月30日 周三 18:00");
+    expect(study).toContain("应报 28 所 · 已报 0 所");
+    const reply = await h.say("zhang_wei", "学习 50/52");
+    expect(reply).toContain("迟报");
+  });
+
+  it("reminds and tallies on Wednesday, and sends nothing for the study on Friday", async () => {
+    await h.fire("slots", at("2026-09-30T15:00:00"));
+    const reminders = studyPushes();
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.every((m) => m.group === "全县校长群" && m.content.includes("截止 9月30日 周三 18:00"))).toBe(true);
+    await h.fire("slots", at("2026-09-30T18:30:00"));
+    const tally = studyPushes().filter((m) => m.group === "局领导群");
+    expect(tally).toHaveLength(1);
+    expect(tally[0]!.content).toContain("周学习统计");
+    expect(tally[0]!.content).toContain("截止 9月30日 周三 18:00");
+
+    h.webhook.messages.length = 0;
+    await h.fire("slots", at("2026-10-02T15:00:00"));
+    await h.fire("slots", at("2026-10-02T18:30:00"));
+    expect(studyPushes()).toEqual([]);
+  });
+
+  it("writes Wednesday's deadline into the ledger", async () => {
+    const { roster, store, exemptions, calendar } = h.jobDeps;
+    const ledger = await buildLedger({ roster, store, exemptions, calendar, from: "2026-09-28", to: "2026-10-04", timeZone: "Asia/Shanghai", now: at("2026-10-04T20:00:00") });
+    const rows = ledger.tasks.find((t) => t.task === "study")!.rows;
+    expect(rows).toHaveLength(28);
+    expect(new Set(rows.map((r) => r.deadline.toISOString()))).toEqual(new Set(["2026-09-30T10:00:00.000Z"]));
+  });
+
+  it("tells the admin in the weekly roll-up from November that 2027's notice is not imported", async () => {
+    await h.fire("weekly", at("2026-10-23T19:00:00"));
+    expect(h.webhook.messages.map((m) => m.content).join("\n")).not.toContain("放假调休安排尚未导入");
+    h.webhook.messages.length = 0;
+    await h.fire("weekly", at("2026-11-06T19:00:00"));
+    const weekly = h.webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content).join("\n");
+    expect(weekly).toContain("第45周汇总");
+    const notes = weekly.split("\n").filter((line) => line.includes("放假调休安排尚未导入"));
+    expect(notes).toEqual([expect.stringMatching(/^⚠️ 请管理员处理：2027 年放假调休安排尚未导入：pingan holidays import /)]);
+  });
+});
+
+/** A week the county closed (calendar.holidays Monday to Friday): no running day for 周学习. */
+describe("a week without a running day", () => {
+  let h: Harness;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "pingan-closed-week-"));
+    copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+    const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace(
+      "  holidays: []",
+      "  holidays: [2026-11-16, 2026-11-17, 2026-11-18, 2026-11-19, 2026-11-20]",
+    );
+    expect(yaml).toContain("2026-11-20]");
+    writeFileSync(join(dir, "pingan.yaml"), yaml);
+    h = await startHarness({ now: "2026-11-18T10:00:00+08:00", config: join(dir, "pingan.yaml") });
+  });
+  afterAll(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is not expected: 状态 and 汇总 say so, nobody is reminded, tallied or missing", async () => {
+    const status = await h.say("zhang_wei", "状态");
+    expect(status).toContain("- 周学习（2026年第47周（11月16日—11月22日））：本期无需上报");
+    const summary = await h.say("wang_zhiyuan", "汇总");
+    expect(summary).toContain("**周学习**：本期不是上报日，无需上报");
+    await h.fire("slots", at("2026-11-20T15:00:00"));
+    await h.fire("slots", at("2026-11-20T18:30:00"));
+    expect(h.webhook.messages.filter((m) => m.content.includes("周学习"))).toEqual([]);
+    await h.fire("weekly", at("2026-11-20T19:00:00"));
+    const weekly = h.webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content).join("\n");
+    expect(weekly).toContain("第47周汇总");
+    expect(weekly).not.toContain("学习 未报");
+    expect(weekly).not.toMatch(/周学习 \d/);
+  });
+});

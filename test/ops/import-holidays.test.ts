@@ -1,0 +1,168 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { loadConfig } from "../../src/config/load-config.js";
+import { runCli } from "../../src/main/cli.js";
+import { createTaskCalendar } from "../../src/time/task-calendar.js";
+import { TEST_ENV } from "../support/harness.js";
+
+const NOTICE_2025 = readFileSync("test/fixtures/notices/2025.txt", "utf8");
+const NOTICE_2026 = readFileSync("test/fixtures/notices/2026.txt", "utf8");
+const BUNDLED = parseYaml(readFileSync("config/holidays-cn.yaml", "utf8")) as Record<string, unknown>;
+
+/**
+ * An invented 2027 notice in the published wording (the real one is not out yet): every weekday
+ * and lunar date in it is true, and its blocks hold the 2027 statutory days.
+ */
+const INVENTED_2027 = [
+  "国务院办公厅关于2027年部分节假日安排的通知",
+  "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+  "经国务院批准，现将2027年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。",
+  "一、元旦：1月1日（周五）至3日（周日）放假，共3天。",
+  "二、春节：2月5日（农历除夕、周五）至12日（农历正月初七、周五）放假调休，共8天。2月20日（周六）上班。",
+  "三、清明节：4月3日（周六）至5日（周一）放假，共3天。",
+  "四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。4月25日（周日）、5月8日（周六）上班。",
+  "五、端午节：6月9日（周三）放假1天，不调休。",
+  "六、中秋节：9月15日（周三）放假1天，不调休。",
+  "七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。",
+  "国务院办公厅",
+  "2026年11月10日",
+].join("\n");
+
+const dir = mkdtempSync(join(tmpdir(), "pingan-holidays-import-"));
+const configPath = join(dir, "pingan.yaml");
+const target = join(dir, "holidays.yaml");
+copyFileSync("config/pingan.example.yaml", configPath);
+copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeEach(() => rmSync(target, { force: true }));
+
+/** `pingan …` with the config in the test's directory; what it printed and its exit code. */
+async function pingan(args: string[], env: Record<string, string> = {}): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const push = (line: string) => lines.push(line);
+  const code = await runCli(["node", "pingan", ...args], { ...TEST_ENV, PINGAN_CONFIG: configPath, ...env }, { out: push, err: push });
+  return { code, lines };
+}
+
+function writeNotice(name: string, text: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Replaces exactly one occurrence, so that a typo in a test cannot leave the notice unchanged. */
+function mangle(text: string, from: string, to: string): string {
+  expect(text.split(from)).toHaveLength(2);
+  return text.replace(from, to);
+}
+
+describe("pingan holidays import", () => {
+  it("imports the 2026 notice: prints every range and make-up workday, writes holidays.yaml beside the config", async () => {
+    const { code, lines } = await pingan(["holidays", "import", writeNotice("2026.txt", NOTICE_2026)]);
+    expect(code).toBe(0);
+    expect(lines[0]).toBe("2026 年节假日安排：国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）");
+    expect(lines).toContain("春节：2026-02-15（周日）至2026-02-23（周一）放假，共 9 天；2026-02-14（周六）、2026-02-28（周六）调休上班");
+    expect(lines).toContain("国庆节：2026-10-01（周四）至2026-10-07（周三）放假，共 7 天；2026-09-20（周日）、2026-10-10（周六）调休上班");
+    expect(lines).toContain("合计：7 段假期共 33 天，调休上班 6 天");
+    expect(lines.at(-1)).toBe(`已写入 ${target}（2026 年）。重启服务后生效，例如 systemctl restart pingan。`);
+    const written = parseYaml(readFileSync(target, "utf8")) as Record<string, { festivals: unknown }>;
+    expect(Object.keys(written)).toEqual(["2026"]);
+    expect(written["2026"]!.festivals).toEqual((BUNDLED["2026"] as { festivals: unknown }).festivals);
+  });
+
+  it("imports the 2025 notice into the same file, keeping 2026 and the years in order", async () => {
+    expect((await pingan(["holidays", "import", writeNotice("2026.txt", NOTICE_2026)])).code).toBe(0);
+    const { code, lines } = await pingan(["holidays", "import", writeNotice("2025.txt", NOTICE_2025)]);
+    expect(code).toBe(0);
+    expect(lines).toContain("国庆节、中秋节：2025-10-01（周三）至2025-10-08（周三）放假，共 8 天；2025-09-28（周日）、2025-10-11（周六）调休上班");
+    const written = parseYaml(readFileSync(target, "utf8")) as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(["2025", "2026"]);
+    expect(written["2025"]).toEqual(BUNDLED["2025"]);
+    expect(readFileSync(target, "utf8")).toMatch(/^# 平安助手：从国务院办公厅放假调休通知导入的节假日安排/);
+  });
+
+  it("reads the numbered paragraphs alone with --year", async () => {
+    const body = NOTICE_2026.split("\n").filter((line) => /^[一二三四五六七]、/.test(line)).join("\n");
+    const file = writeNotice("body.txt", body);
+    const refused = await pingan(["holidays", "import", file]);
+    expect(refused.code).toBe(1);
+    expect(refused.lines[0]).toContain("不知道这是哪一年的通知");
+    const { code } = await pingan(["holidays", "import", file, "--year", "2026"]);
+    expect(code).toBe(0);
+    expect(existsSync(target)).toBe(true);
+  });
+
+  describe("refuses a text it cannot fully understand, naming the sentence, and writes nothing", () => {
+    const cases: Array<[string, string, string]> = [
+      ["a weekday that does not match", mangle(NOTICE_2026, "4月4日（周六）", "4月4日（周五）"), "“三、清明节：4月4日（周五）至6日（周一）放假，共3天。”"],
+      ["a garbled sentence", mangle(NOTICE_2026, "放假，共3天。\n\n六", "休息，共3天。\n\n六"), "“五、端午节：6月19日（周五）至21日（周日）休息，共3天。”"],
+      ["a day count that is off", mangle(NOTICE_2025, "共8天。9月28日", "共7天。9月28日"), "“六、国庆节、中秋节：10月1日（周三）至8日（周三）放假调休，共7天。”"],
+      ["a make-up workday on a weekday", mangle(NOTICE_2026, "5月9日（周六）上班", "5月12日（周二）上班"), "“5月12日（周二）上班。”"],
+      ["a lunar date that is off", mangle(NOTICE_2025, "农历正月初七、周二", "农历正月初八、周二"), "农历正月初八"],
+      ["a stray line", `${NOTICE_2026}\n【责任编辑：张三】\n`, "“【责任编辑：张三】”"],
+    ];
+    for (const [what, text, named] of cases) {
+      it(what, async () => {
+        writeFileSync(target, "# 已有的文件\n");
+        const { code, lines } = await pingan(["holidays", "import", writeNotice("bad.txt", text)]);
+        expect(code).toBe(1);
+        expect(lines[0]).toMatch(/^没有导入：/);
+        expect(lines[0]).toContain(named);
+        expect(lines.at(-1)).toContain("没有写入任何文件");
+        expect(readFileSync(target, "utf8")).toBe("# 已有的文件\n");
+      });
+    }
+
+    it("a notice with a festival left out", async () => {
+      const { code, lines } = await pingan(["holidays", "import", writeNotice("bad.txt", mangle(NOTICE_2025, "六、国庆节、中秋节：", "六、国庆节："))]);
+      expect(code).toBe(1);
+      expect(lines[0]).toContain("中秋节");
+      expect(existsSync(target)).toBe(false);
+    });
+
+    it("a file that is not UTF-8, or not there", async () => {
+      const gbk = new Uint8Array([0xb9, 0xfa, 0xce, 0xf1, 0xd4, 0xba]); // 国务院 in GBK
+      const notUtf8 = await pingan(["holidays", "import", writeNotice("gbk.txt", gbk)]);
+      expect(notUtf8.code).toBe(1);
+      expect(notUtf8.lines[0]).toContain("不是 UTF-8 编码");
+      const missing = await pingan(["holidays", "import", join(dir, "nowhere.txt")]);
+      expect(missing.code).toBe(1);
+      expect(missing.lines[0]).toContain("读不到");
+      expect(existsSync(target)).toBe(false);
+    });
+
+    it("an existing holidays.yaml that is broken", async () => {
+      writeFileSync(target, '"2026": [unclosed');
+      const { code, lines } = await pingan(["holidays", "import", writeNotice("2026.txt", NOTICE_2026)]);
+      expect(code).toBe(1);
+      expect(lines.join("\n")).toContain("不是合法的 YAML");
+      expect(readFileSync(target, "utf8")).toBe('"2026": [unclosed');
+    });
+  });
+
+  it("is what the service reads at start: an imported 2027 adds its bridges and make-up days and silences the warning", async () => {
+    const before = await pingan(["check-config"], { PINGAN_NOW: "2026-11-05T09:00:00+08:00" });
+    expect(before.code).toBe(0);
+    expect(before.lines.at(-1)).toMatch(/^警告：2027 年放假调休安排尚未导入：pingan holidays import/);
+
+    const { code, lines } = await pingan(["holidays", "import", writeNotice("2027.txt", INVENTED_2027)]);
+    expect(code).toBe(0);
+    expect(lines).toContain("春节：2027-02-05（周五）至2027-02-12（周五）放假，共 8 天；2027-02-20（周六）调休上班");
+
+    const after = await pingan(["check-config"], { PINGAN_NOW: "2026-11-05T09:00:00+08:00" });
+    expect(after.code).toBe(0);
+    expect(after.lines.join("\n")).not.toContain("警告");
+
+    const { config } = await loadConfig({ path: configPath, env: TEST_ENV });
+    const imported = await createTaskCalendar(config, { configPath });
+    const builtIn = await createTaskCalendar(config);
+    // 2027-02-09 (Tue) is a bridging day of 春节; 2027-02-20 (Sat) a make-up workday.
+    expect(imported.runsOn("study", "2027-02-09")).toBe(false);
+    expect(builtIn.runsOn("safety", "2027-02-09")).toBe(true);
+    expect(imported.missingHolidayYears(new Date("2026-11-05T09:00:00+08:00"))).toEqual([]);
+    expect(builtIn.missingHolidayYears(new Date("2026-11-05T09:00:00+08:00"))).toEqual([2027]);
+  });
+});

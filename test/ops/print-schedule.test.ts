@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/main/cli.js";
+
+/** `pingan schedule` on the example config at a PINGAN_NOW (no secrets needed). */
+async function schedule(now: string, days: number): Promise<string[]> {
+  const lines: string[] = [];
+  const push = (line: string) => lines.push(line);
+  const code = await runCli(["node", "pingan", "schedule", "--days", String(days)], { PINGAN_CONFIG: "config/pingan.example.yaml", PINGAN_NOW: now }, { out: push, err: push });
+  expect(code).toBe(0);
+  return lines;
+}
+
+describe("pingan schedule", () => {
+  it("lists the National Day week's study reminder and tally on Wednesday 09-30, and none on Friday 10-02", async () => {
+    const week = (await schedule("2026-09-28T08:00:00+08:00", 7)).filter((line) => line.includes("周学习"));
+    expect(week).toEqual([
+      "  9月30日 周三 15:00  周学习提醒（周期 2026-W40）",
+      "  9月30日 周三 18:30  周学习汇总（周期 2026-W40）",
+    ]);
+    const friday = await schedule("2026-10-02T08:00:00+08:00", 1);
+    expect(friday.join("\n")).not.toContain("周学习");
+  });
+
+  it("lists nothing for the study task on Friday 2027-01-01 (元旦 by law, before 2027's notice), but Thursday", async () => {
+    const lines = (await schedule("2026-12-28T08:00:00+08:00", 7)).filter((line) => line.includes("周学习"));
+    expect(lines).toEqual([
+      "  12月31日 周四 15:00  周学习提醒（周期 2026-W53）",
+      "  12月31日 周四 18:30  周学习汇总（周期 2026-W53）",
+    ]);
+  });
+
+  it("warns from 1 November that 2027's holiday notice is not imported", async () => {
+    const october = await schedule("2026-10-20T09:00:00+08:00", 1);
+    expect(october.join("\n")).not.toContain("警告");
+    const november = await schedule("2026-11-05T09:00:00+08:00", 1);
+    expect(november[1]).toMatch(/^警告：2027 年放假调休安排尚未导入：pingan holidays import /);
+  });
+});

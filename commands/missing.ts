@@ -2,7 +2,6 @@ import { defineCommand } from "../src/bot/command.js";
 import { formatMissing } from "../src/features/leaders/format-missing.js";
 import { loadTally } from "../src/features/leaders/load-tally.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
-import type { TaskId } from "../src/config/schema.js";
 
 export default defineCommand({
   id: "missing",
@@ -10,10 +9,7 @@ export default defineCommand({
   roles: ["leader", "admin"],
   summary: "查看本期还没上报的学校，按片区列出并 @ 各校上报人；不写任务时列出现在要报的全部任务",
   examples: ["未报", "未报 平安", "未报 学习"],
-  parse: ({ folded }, ctx): { tasks?: TaskId[] } => {
-    const tasks = parseTaskList(folded, ctx);
-    return tasks ? { tasks } : {};
-  },
+  parse: ({ folded }, ctx) => parseTaskList(folded, ctx),
   async run({ tasks }, ctx) {
     const tallies = [];
     for (const task of tasks ?? ctx.calendar.tasks) {

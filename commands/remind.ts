@@ -1,5 +1,4 @@
 import { defineCommand } from "../src/bot/command.js";
-import type { TaskId } from "../src/config/schema.js";
 import { planReminders } from "../src/features/reminders/build-reminders.js";
 import { loadTally } from "../src/features/leaders/load-tally.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
@@ -11,10 +10,7 @@ export default defineCommand({
   roles: ["leader", "admin"],
   summary: "马上在学校群里提醒未报的学校（只 @ 未报学校的上报人）；不写任务时提醒现在要报的全部任务",
   examples: ["提醒", "提醒 平安", "催报 学习"],
-  parse: ({ folded }, ctx): { tasks?: TaskId[] } => {
-    const tasks = parseTaskList(folded, ctx);
-    return tasks ? { tasks } : {};
-  },
+  parse: ({ folded }, ctx) => parseTaskList(folded, ctx),
   async run({ tasks }, ctx) {
     const lines: string[] = [];
     for (const task of tasks ?? ctx.calendar.tasks) {

@@ -30,7 +30,8 @@ import type { LoadPlan, LoadResult, LoadRun } from "./support/callback-load.js";
 import type { ServerPlan, ServerStats } from "./support/callback-server.js";
 import { spawnChild } from "./support/spawn-child.js";
 import { describeMachine, fmt, printTable, readCpuSeconds, readRssMiB, verdict } from "./support/stats.js";
-import { BENCH_AES_KEY, BENCH_TOKEN, writeBenchFixture } from "./support/write-fixture.js";
+import { writeBenchFixture } from "./support/write-fixture.js";
+import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -115,7 +116,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     redis = new Redis(redisUrl);
     redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
     // One real check-in through the simulator: proves the path works and gives the baselines a reply of real size.
-    const sim = createWecomSimulator({ baseUrl: url, token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY });
+    const sim = createWecomSimulator({ baseUrl: url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY });
     const reply = await sim.say({ from: senders[senders.length - 1]!, text: "平安" });
     if (!reply.markdown?.includes("已登记")) throw new Error(`smoke check-in failed: ${reply.status} ${reply.raw}`);
     replyMarkdown ||= reply.markdown;
@@ -137,7 +138,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   // Enough distinct callbacks for the full service's runs; the baselines may re-send (they keep no state).
   const pool = plan.kind === "full" ? Math.ceil((4000 * (Number(args.warmup) + duration) + 2 * rate * duration) * 1.1) : 20_000;
   const load = spawnChild<LoadMessage>("callback-load", { stdout: true });
-  const loadPlan: LoadPlan = { url, path: "/wecom/callback", token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, botName: "平安助手", senders, pupils, pool, runs };
+  const loadPlan: LoadPlan = { url, path: "/wecom/callback", token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: "平安助手", senders, pupils, pool, runs };
   load.send(loadPlan);
   const ready = await load.next((m): m is Extract<LoadMessage, { type: "ready" }> => m.type === "ready");
   console.log(`${label}: ${ready.pool} callbacks pre-generated in ${ready.generateMs} ms; running…`);
@@ -217,7 +218,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   };
 }
 
-const base = { token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, replyMarkdown: "" };
+const base = { token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, replyMarkdown: "" };
 const fullPlan = (fsync: "always" | "everysec"): ServerPlan => ({
   ...base,
   kind: "full",

@@ -25,7 +25,8 @@ import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js"
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import { seedPeriod } from "./support/seed-reports.js";
 import { describeMachine, fmt, printTable } from "./support/stats.js";
-import { BENCH_AES_KEY, BENCH_TOKEN, writeBenchFixture } from "./support/write-fixture.js";
+import { writeBenchFixture } from "./support/write-fixture.js";
+import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -78,7 +79,7 @@ try {
   );
 
   // One day through HTTP: every school says 平安 (replies kept 3 days for WeCom's retries).
-  const sim = createWecomSimulator({ baseUrl: service.url!, token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, botName: rt.config.bot.name });
+  const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
   const httpBefore = await usedMemory();
   let ok = 0;
   for (let i = 0; i < roster.schools.length; i += 50) {

@@ -31,7 +31,8 @@ import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js"
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import { seedPeriod } from "./support/seed-reports.js";
 import { describeMachine, fmt, printTable, summarize, timeRuns, verdict, type Summary } from "./support/stats.js";
-import { BENCH_AES_KEY, BENCH_TOKEN, writeBenchFixture } from "./support/write-fixture.js";
+import { writeBenchFixture } from "./support/write-fixture.js";
+import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -61,7 +62,7 @@ const service = await startSystem(readSettings({ ...fixture.env, PINGAN_CONFIG: 
 try {
   const rt = service;
   const { roster, calendar: periods, keys } = rt;
-  const sim = createWecomSimulator({ baseUrl: service.url!, token: BENCH_TOKEN, encodingAESKey: BENCH_AES_KEY, botName: rt.config.bot.name });
+  const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
   const leader = fixture.leaders[0]!;
 
   const dayPeriods = periods.tasks.flatMap((task) => periods.at(task, toInstant(TODAY, "12:00", ZONE)) ?? []);

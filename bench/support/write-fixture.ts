@@ -1,18 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseDocument } from "yaml";
+import { TEST_ENV } from "../../test/support/test-env.js";
 
-/** The example EncodingAESKey from WeCom's documentation (a known, valid key). */
-export const BENCH_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-export const BENCH_TOKEN = "pingan-bench-token";
-
-/** The environment the generated config reads its secrets from. */
-export const BENCH_ENV = {
-  WECOM_TOKEN: BENCH_TOKEN,
-  WECOM_ENCODING_AES_KEY: BENCH_AES_KEY,
-  WEBHOOK_KEY_PRINCIPALS: "bench-key-principals",
-  WEBHOOK_KEY_LEADERS: "bench-key-leaders",
-};
 
 /** A fictional school of the generated roster. */
 export interface FixtureSchool {
@@ -31,7 +21,7 @@ export interface BenchFixture {
   areas: string[];
   /** Userids of the leaders in the config. */
   leaders: string[];
-  env: typeof BENCH_ENV;
+  env: typeof TEST_ENV;
 }
 
 export interface FixtureOptions {
@@ -84,5 +74,5 @@ export function writeBenchFixture({ dir, schools: count, areas: areaCount, leade
   doc.set("leaders", leaders.map((userid, i) => ({ userid, name: `领导${i + 1}` })));
   const configPath = join(dir, "pingan.yaml");
   writeFileSync(configPath, doc.toString());
-  return { dir, configPath, schools, areas, leaders, env: { ...BENCH_ENV } };
+  return { dir, configPath, schools, areas, leaders, env: { ...TEST_ENV } };
 }

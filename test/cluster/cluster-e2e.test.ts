@@ -8,7 +8,7 @@ import { connectRedis, waitReady, type RedisClient } from "../../src/store/conne
 import { SCHEDULE_QUEUE_NAME, type ScheduleJobData } from "../../src/schedule/scheduler.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
-import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/harness.js";
+import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/test-env.js";
 import { maxInWindow } from "../support/max-in-window.js";
 import { waitFor } from "../support/wait-for.js";
 import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";

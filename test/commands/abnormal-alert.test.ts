@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendAbnormalAlerts } from "../../src/features/check-in/send-abnormal-alerts.js";
-import { startHarness, TEST_ENV, type Harness } from "../support/harness.js";
+import { startHarness, type Harness } from "../support/harness.js";
+import { TEST_ENV } from "../support/test-env.js";
 import { sayAt, takeMessages } from "./leader-seed.js";
 
 const LEADERS = "局领导群";

@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkConfig } from "../../src/config/check-config.js";
+import { TEST_AES_KEY } from "../support/test-env.js";
 
 const ENV = {
   WECOM_TOKEN: "tok",
-  WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+  WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
   WEBHOOK_KEY_PRINCIPALS: "key-p",
   WEBHOOK_KEY_LEADERS: "key-l",
 };

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { crossCheckConfig } from "../../src/config/cross-check-config.js";
 import { configSchema, type ConfigInput } from "../../src/config/schema.js";
 import { createRoster, type School } from "../../src/config/roster.js";
+import { TEST_AES_KEY } from "../support/test-env.js";
 
 const BASE: ConfigInput = {
-  bot: { token: "t", encoding_aes_key: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" },
+  bot: { token: "t", encoding_aes_key: TEST_AES_KEY },
   groups: {
     principals: { name: "校长群", webhook_key: "k1", role: "schools" },
     leaders: { name: "领导群", webhook_key: "k2", role: "leaders" },

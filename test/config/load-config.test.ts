@@ -2,9 +2,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, type ConfigProblem } from "../../src/config/config-error.js";
+import { ConfigError } from "../../src/config/config-error.js";
+import type { ConfigProblem } from "../../src/config/problems.js";
 import { loadConfig } from "../../src/config/load-config.js";
-import { TEST_AES_KEY } from "../support/harness.js";
+import { TEST_AES_KEY } from "../support/test-env.js";
 
 const EXAMPLE = readFileSync("config/pingan.example.yaml", "utf8");
 const ENV = {

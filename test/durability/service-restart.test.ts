@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
-import { TEST_AES_KEY, TEST_TOKEN } from "../support/harness.js";
+import { TEST_AES_KEY, TEST_TOKEN } from "../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { startServiceProcess } from "../support/service-process.js";
 

@@ -3,7 +3,7 @@ import { parseRoster } from "../../src/config/parse-roster.js";
 import { readFileSync } from "node:fs";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
-import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/harness.js";
+import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { startServiceProcess } from "../support/service-process.js";
 

@@ -6,7 +6,7 @@ import { parse, stringify } from "yaml";
 import { toLocalTime } from "../../src/time/local-time.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
-import { TEST_ENV } from "../support/harness.js";
+import { TEST_ENV } from "../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";
 

@@ -6,7 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../../src/config/load-config.js";
 import { runCli } from "../../src/main/cli.js";
 import { createTaskCalendar } from "../../src/time/task-calendar.js";
-import { TEST_ENV } from "../support/harness.js";
+import { TEST_ENV } from "../support/test-env.js";
 
 const NOTICE_2025 = readFileSync("test/fixtures/notices/2025.txt", "utf8");
 const NOTICE_2026 = readFileSync("test/fixtures/notices/2026.txt", "utf8");

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, TEST_ENV, type Harness } from "../support/harness.js";
+import { startHarness, type Harness } from "../support/harness.js";
+import { TEST_ENV } from "../support/test-env.js";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSettings } from "../../src/main/settings.js";
 import { runJobNow } from "../../src/ops/run-job-now.js";
-import { startHarness, TEST_ENV, type Harness } from "../support/harness.js";
+import { startHarness, type Harness } from "../support/harness.js";
+import { TEST_ENV } from "../support/test-env.js";
 
 const at = (local: string) => new Date(`${local}+08:00`);
 

@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
 import { deriveSchedules } from "../../src/schedule/derive-schedules.js";
 import { createScheduler } from "../../src/schedule/scheduler.js";
-import { TEST_ENV } from "../support/harness.js";
+import { TEST_ENV } from "../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 
 const log = pino({ level: "silent" });

@@ -13,19 +13,8 @@ import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fa
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import type { ReportStore } from "../../src/store/reports.js";
 import { startTestRedis, type TestRedis } from "./redis.js";
+import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "./test-env.js";
 import { waitFor } from "./wait-for.js";
-
-/** The example EncodingAESKey from WeCom's documentation: a known, valid 43-character key. */
-export const TEST_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-export const TEST_TOKEN = "pingan-test-token";
-
-export const TEST_ENV = {
-  WECOM_TOKEN: TEST_TOKEN,
-  WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
-  WEBHOOK_KEY_PRINCIPALS: "test-key-principals",
-  WEBHOOK_KEY_LEADERS: "test-key-leaders",
-  PINGAN_ADMIN_TOKEN: "test-admin-token-0123456789",
-};
 
 export interface Harness {
   sim: WecomSimulator;

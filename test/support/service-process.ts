@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { findFreePort } from "../../src/store/embedded-redis.js";
-import { TEST_ENV } from "./harness.js";
+import { TEST_ENV } from "./test-env.js";
 import { pinganArgs } from "./pingan-command.js";
 import { waitFor } from "./wait-for.js";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectRedis, waitReady, type RedisClient } from "../../src/store/connect-redis.js";
 import { createWecomCrypto } from "../../src/wecom/crypto.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
-import { TEST_AES_KEY, TEST_TOKEN } from "../support/harness.js";
+import { TEST_AES_KEY, TEST_TOKEN } from "../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";
 

@@ -15,7 +15,7 @@ import { connectRedis, type RedisClient } from "../../src/store/connect-redis.js
 import { createKeys } from "../../src/store/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
-import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/harness.js";
+import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";
 

@@ -9,6 +9,7 @@ import type { Exemption } from "../../../src/store/exemptions.js";
 import type { Report, ReportValue } from "../../../src/store/report.js";
 import { createTaskCalendar } from "../../../src/time/task-calendar.js";
 import type { TaskPeriod, TaskCalendar } from "../../../src/time/task-calendar.js";
+import { TEST_AES_KEY } from "../../support/test-env.js";
 
 /** The example config and roster (28 schools in 4 areas), and its periods. No Redis. */
 export async function loadExample(): Promise<{ config: Config; roster: Roster; periods: TaskCalendar }> {
@@ -16,7 +17,7 @@ export async function loadExample(): Promise<{ config: Config; roster: Roster; p
     path: "config/pingan.example.yaml",
     env: {
       WECOM_TOKEN: "t",
-      WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+      WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
       WEBHOOK_KEY_PRINCIPALS: "kp",
       WEBHOOK_KEY_LEADERS: "kl",
     },

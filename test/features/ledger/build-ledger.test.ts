@@ -10,7 +10,7 @@ import { createReportStore, type ReportStore } from "../../../src/store/reports.
 import type { Report, ReportValue } from "../../../src/store/report.js";
 import { createTaskCalendar } from "../../../src/time/task-calendar.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
-import { TEST_ENV } from "../../support/harness.js";
+import { TEST_ENV } from "../../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../../support/redis.js";
 
 let redis: TestRedis;

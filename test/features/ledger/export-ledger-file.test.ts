@@ -10,7 +10,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from "../../../src/store/embed
 import { createKeys } from "../../../src/store/keys.js";
 import { createReportStore } from "../../../src/store/reports.js";
 import { readSettings } from "../../../src/main/settings.js";
-import { TEST_ENV } from "../../support/harness.js";
+import { TEST_ENV } from "../../support/test-env.js";
 import { pinganArgs } from "../../support/pingan-command.js";
 
 const NOW = new Date("2026-11-27T20:00:00+08:00");

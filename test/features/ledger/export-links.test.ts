@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createManualClock } from "../../../src/time/clock.js";
 import { createExportLinks } from "../../../src/features/ledger/export-links.js";
 import { deriveExportSecret } from "../../../src/features/ledger/export-secret.js";
+import { TEST_AES_KEY } from "../../support/test-env.js";
 
 const clock = createManualClock(new Date("2026-11-27T12:00:00Z"));
 const links = createExportLinks({ secret: "k".repeat(32), baseUrl: "https://pingan.example.edu.cn/", clock });
@@ -84,7 +85,7 @@ describe("createExportLinks", () => {
 });
 
 describe("deriveExportSecret", () => {
-  const bot = { token: "pingan-test-token", encoding_aes_key: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" } as const;
+  const bot = { token: "pingan-test-token", encoding_aes_key: TEST_AES_KEY } as const;
   const withAdmin = deriveExportSecret({ bot: { ...bot, name: "b", max_clock_skew_seconds: 300 }, server: { admin_token: "a".repeat(20) } });
   const withoutAdmin = deriveExportSecret({ bot: { ...bot, name: "b", max_clock_skew_seconds: 300 }, server: {} });
 

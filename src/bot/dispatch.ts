@@ -27,6 +27,11 @@ export interface DispatcherDeps {
   log: Logger;
   /** Told each command's result, for metrics. */
   onCommand?: (command: string, result: "ok" | "user_error" | "failed") => void;
+  /**
+   * Lines a leader or admin must read with any reply until fixed (a group whose pushes fail);
+   * bounded by the caller, and empty when they cannot be read.
+   */
+  warnings?: () => Promise<string[]>;
 }
 
 /** Routes every event, whichever receiver it came through, to the command that answers it. */
@@ -83,7 +88,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const reply = await spec.run(spec.parse(input, ctx), ctx);
       log.info({ command: spec.id }, "command done");
       counted(spec.id, "ok");
-      return reply;
+      return await withWarnings(reply, roles);
     } catch (error) {
       counted(spec.id, error instanceof UserError ? "user_error" : "failed");
       if (error instanceof UsageError) return botText.usage(error.message, botName, spec.examples);
@@ -93,6 +98,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       throw error;
     }
+  };
+
+  const withWarnings = async (reply: string, roles: ReadonlySet<Role>): Promise<string> => {
+    if (!deps.warnings || !(roles.has("leader") || roles.has("admin"))) return reply;
+    const lines = await deps.warnings();
+    return lines.length === 0 ? reply : `${reply}\n\n${lines.join("\n")}`;
   };
 
   const handleText = async (event: Extract<BotEvent, { kind: "text" }>): Promise<BotReply> => {

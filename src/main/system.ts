@@ -12,6 +12,8 @@ import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
 import { createPushQueue, type PushQueue, type PushQueueOptions } from "../push/push-queue.js";
+import { readPushWarnings } from "../push/push-warnings.js";
+import { withDeadline } from "../ops/with-deadline.js";
 import { createScheduler, type Scheduler } from "../schedule/scheduler.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
@@ -109,6 +111,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const store = createReportStore({ redis: workerRedis, keys });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
   const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), log };
+  const groupNames = Object.fromEntries(Object.entries(config.groups).map(([id, group]) => [id, group.name]));
   // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
   const webStore = createReportStore({ redis, keys });
   const webExemptions = createExemptionStore({ redis, keys });
@@ -124,6 +127,10 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     push: webPushQueue,
     registry: createCommandRegistry(commands),
     onCommand: metrics.command,
+    warnings: async () => {
+      const read = await withDeadline(readPushWarnings(redis, keys, groupNames), 300);
+      return read.ok ? read.value : [];
+    },
   });
 
   let server: Server | undefined;

@@ -6,6 +6,8 @@ import type { Clock } from "../time/clock.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import type { QueueDepthSource } from "./metrics.js";
+import { withDeadline, type Bounded } from "./with-deadline.js";
+import { formatPushFailure } from "../push/push-warnings.js";
 
 export interface HealthOptions {
   redis: Redis | Cluster;
@@ -18,36 +20,51 @@ export interface HealthOptions {
   clock: Clock;
 }
 
+/** How long each read of /healthz may take: the page answers within 1.5 s whatever Redis does. */
+const READ_MS = 400;
+
 /**
- * `GET /healthz`: 200 when Redis answers, 503 otherwise; queue depths, the last push per group,
- * and the calendar. A holiday notice that is due but not imported is a `warning` under
- * `calendar`, not a failure: the status stays `ok` (the service runs on the statutory days).
+ * `GET /healthz`: `ok`, `degraded` (Redis refuses writes, or pushes to a group fail for good
+ * until one succeeds) with 200, or `down` with 503 when Redis does not answer. Queue depths,
+ * the last push per group and the calendar; a holiday notice that is due but not imported is a
+ * `warning` under `calendar`, not a failure. Every read is bounded, and one that did not answer
+ * says so instead of holding the page.
  */
 export function createHealthRouter({ redis, keys, queues, groupNames, calendar, clock }: HealthOptions): Router {
   const router = new Router();
   router.get("/healthz", async (ctx) => {
     const started = Date.now();
-    try {
-      await redis.ping();
-    } catch (error) {
+    const ping = await withDeadline(redis.ping(), READ_MS);
+    if (!ping.ok) {
       ctx.status = 503;
-      ctx.body = { status: "down", redis: { ok: false, error: (error as Error).message } };
+      ctx.body = { status: "down", redis: { ok: false, error: ping.error } };
       return;
     }
     const redisMs = Date.now() - started;
-    const queueCounts: Record<string, Record<string, number>> = {};
-    for (const queue of queues) {
-      queueCounts[queue.name] = await queue.getJobCounts("waiting", "delayed", "active", "failed");
+    // A write that Redis refuses (maxmemory) means no report can be recorded: say it here.
+    const [write, pushes, ...counts] = await Promise.all([
+      withDeadline(redis.set(keys.healthProbe(), String(started), "PX", 60_000), READ_MS),
+      withDeadline(readPushStatus(redis, keys), READ_MS),
+      ...queues.map((queue) => withDeadline(queue.getJobCounts("waiting", "delayed", "active", "failed"), READ_MS)),
+    ]);
+    const problems: string[] = [];
+    if (!write.ok) problems.push(`Redis 拒绝写入：${write.error}`);
+    const pushStatus = pushes.ok ? pushes.value : {};
+    for (const [id, name] of Object.entries(groupNames)) {
+      const failing = pushStatus[id]?.failing;
+      if (failing) problems.push(formatPushFailure(name, failing));
     }
-    const pushes = await readPushStatus(redis, keys);
     const missingYears = calendar.missingHolidayYears(clock.now());
     ctx.body = {
-      status: "ok",
-      redis: { ok: true, ms: redisMs },
-      queues: queueCounts,
-      pushes: Object.fromEntries(
-        Object.entries(groupNames).map(([id, name]) => [id, { name, ...(pushes[id] ?? { sent: 0, retried: 0, failed: 0 }) }]),
-      ),
+      status: problems.length > 0 ? "degraded" : "ok",
+      ...(problems.length > 0 && { problems }),
+      redis: { ok: true, ms: redisMs, writable: write.ok },
+      queues: Object.fromEntries(queues.map((queue, i) => [queue.name, read(counts[i]!)])),
+      pushes: pushes.ok
+        ? Object.fromEntries(
+            Object.entries(groupNames).map(([id, name]) => [id, { name, ...(pushStatus[id] ?? { sent: 0, retried: 0, failed: 0 }) }]),
+          )
+        : { unread: pushes.error },
       calendar:
         missingYears.length === 0
           ? { status: "ok" }
@@ -55,4 +72,8 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     };
   });
   return router;
+}
+
+function read<T>(bounded: Bounded<T>): T | { unread: string } {
+  return bounded.ok ? bounded.value : { unread: bounded.error };
 }

@@ -15,6 +15,9 @@ export function createLogger({ level = "info", pretty = false }: LogOptions = {}
   return pino({
     level,
     base: { service: "pingan" },
+    // Errors from ioredis carry the command and its arguments (a cached reply, a job's data, a
+    // report): only what says what went wrong is kept.
+    serializers: { err: serializeError, error: serializeError },
     redact: {
       paths: ["token", "encoding_aes_key", "webhook_key", "*.token", "*.encoding_aes_key", "*.webhook_key", "key"],
       censor: "[redacted]",
@@ -23,4 +26,16 @@ export function createLogger({ level = "info", pretty = false }: LogOptions = {}
       transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service" } },
     }),
   });
+}
+
+/** An error as a log shows it: its type, code, message and stack, never the data it was about. */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === "string" ? error : String(error);
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+    ...(error.stack && { stack: error.stack }),
+  };
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallbackOutcome } from "../wecom/callback-receiver.js";
 import type { PushMetrics } from "../push/push.js";
+import { withDeadline } from "./with-deadline.js";
 
 /** A source of queue depths, read at scrape time. */
 export interface QueueDepthSource {
@@ -44,14 +45,14 @@ export function createMetrics() {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const source of queueSources) {
-        try {
-          const counts = await source.getJobCounts("waiting", "delayed", "active", "failed", "completed");
-          for (const [state, n] of Object.entries(counts)) this.set({ queue: source.name, state }, n);
-        } catch {
-          // Redis is down: /healthz says so; the scrape still answers.
-        }
-      }
+      // Bounded: while Redis hangs the scrape still answers, without these gauges (/healthz says why).
+      const counts = await Promise.all(
+        queueSources.map((source) => withDeadline(source.getJobCounts("waiting", "delayed", "active", "failed", "completed"), 1000)),
+      );
+      counts.forEach((read, i) => {
+        if (!read.ok) return;
+        for (const [state, n] of Object.entries(read.value)) this.set({ queue: queueSources[i]!.name, state }, n);
+      });
     },
   });
 

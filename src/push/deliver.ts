@@ -13,8 +13,8 @@ export interface DeliverOptions {
   groups: Config["groups"];
   parts: PartState;
   limiter: RateLimiter;
-  /** Stores a group's latest result (for /healthz). */
-  record: (group: string, result: PushResult) => Promise<void>;
+  /** Stores a group's latest result (for /healthz); `lost` names a push that will not go out. */
+  record: (group: string, result: PushResult, lost?: string) => Promise<void>;
   apiBase: string;
   fetch: typeof globalThis.fetch;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -32,6 +32,8 @@ export interface DeliverOptions {
  * its own, so the part is sent again after the lease runs out. That is at-least-once, chosen
  * over losing a message.
  */
+const EARLIER_PART = "earlier part";
+
 export function createDeliver(options: DeliverOptions) {
   const { queue, groups, parts, limiter, record, log } = options;
 
@@ -40,9 +42,11 @@ export function createDeliver(options: DeliverOptions) {
     throw new DelayedError();
   };
 
+  /** A part that will not go out; the push counts as lost once, at the part that failed first. */
   const fail = async (data: PushJobData, why: string, result: Omit<PushResult, "at" | "outcome">): Promise<never> => {
     await parts.markFailed(data, why);
-    await record(data.group, { at: new Date().toISOString(), outcome: "failed", ...result });
+    const lost = why === EARLIER_PART ? undefined : data.idempotencyKey;
+    await record(data.group, { at: new Date().toISOString(), outcome: "failed", ...result }, lost);
     throw new UnrecoverableError(result.reason ?? why);
   };
 
@@ -76,7 +80,7 @@ export function createDeliver(options: DeliverOptions) {
     if (previous === "failed") {
       const reason = "an earlier part of this push was not delivered";
       log.error(where, `push failed: ${reason}`);
-      return fail(data, "earlier part", { reason });
+      return fail(data, EARLIER_PART, { reason });
     }
 
     const claim = randomUUID();

@@ -45,6 +45,9 @@ export interface PushQueue {
 
 export const PUSH_QUEUE_NAME = "{push}";
 
+/** How long one webhook request may take before it is given up and retried (see below). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 35_000;
+
 
 /**
  * The push pipeline: one BullMQ job per message part, delivered to the group's robot webhook
@@ -54,7 +57,10 @@ export const PUSH_QUEUE_NAME = "{push}";
 export function createPushQueue(options: PushQueueOptions): PushQueue {
   const { connection, keys, groups, log, metrics } = options;
   const queueName = options.queueName ?? PUSH_QUEUE_NAME;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  // A request is retried only after its timeout, and a request that timed out may still be
+  // delivered: with WeCom hanging 30 s, a 10 s timeout sent each message up to three times.
+  // 35 s lets a 30 s hang finish, so a longer hang costs at most one duplicate per message.
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const queue = new Queue<PushJobData>(queueName, {
     connection,
     prefix: keys.bullPrefix(),
@@ -77,8 +83,8 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
       windowMs: options.rateLimit?.windowMs,
       inFlightMs: requestTimeoutMs + 5_000,
     }),
-    record: async (group, result) => {
-      await recordPushResult(connection, keys, group, result);
+    record: async (group, result, lost) => {
+      await recordPushResult(connection, keys, group, result, lost);
       metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
     },
     apiBase: options.apiBase,

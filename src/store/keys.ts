@@ -42,6 +42,8 @@ export function createKeys(prefix = "pa") {
     pushPart: (idempotencyKey: string, part: number) => ns(`pushed:${idempotencyKey}`, `part:${part}`),
     /** Hash: the last push result per group, for /healthz. */
     pushStatus: () => ns("push", "status"),
+    /** A short-lived key /healthz writes to find out whether Redis accepts writes. */
+    healthProbe: () => ns("health", "probe"),
     /** Set of school codes whose report after the period's tally went into a 补报 note. */
     lateNoted: (task: TaskId, period: string) => ns(`${task}:${period}`, "late-noted"),
     /** Marker that a scheduled job (task, period, slot) has run. */

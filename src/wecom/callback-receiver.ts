@@ -47,9 +47,29 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
   const crypto = createWecomCrypto({ token: options.token, encodingAESKey: options.encodingAESKey });
   const outcome = options.onOutcome ?? (() => {});
 
+  // A flood of forged callbacks must not flood the log: one line a second per reason, with the
+  // number of refusals it stands for.
+  const refusals = new Map<CallbackOutcome, { count: number }>();
+  const flush = (what: CallbackOutcome, status: number) => {
+    const open = refusals.get(what);
+    refusals.delete(what);
+    if (open && open.count > 0) log.warn({ outcome: what, status, count: open.count }, "callbacks refused");
+  };
+  const logRefusal = (what: CallbackOutcome, status: number) => {
+    const open = refusals.get(what);
+    if (open) {
+      open.count += 1;
+      return;
+    }
+    log.warn({ outcome: what, status }, "callback refused");
+    const timer = setTimeout(() => flush(what, status), 1000);
+    timer.unref();
+    refusals.set(what, { count: 0 });
+  };
+
   const refuse = (ctx: Context, status: number, what: CallbackOutcome, message: string) => {
     outcome(what);
-    log.warn({ outcome: what, status }, "callback refused");
+    logRefusal(what, status);
     ctx.status = status;
     ctx.type = "text/plain";
     ctx.body = message;

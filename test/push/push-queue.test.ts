@@ -4,7 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
-import { createPushQueue, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
+import { createPushQueue, DEFAULT_REQUEST_TIMEOUT_MS, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
+import { formatPushFailure } from "../../src/push/push-warnings.js";
 import { formatPushJobId } from "../../src/push/push.js";
 import { readPushStatus } from "../../src/push/push-status.js";
 import { createKeys, type Keys } from "../../src/store/keys.js";
@@ -172,6 +173,38 @@ describe("push queue", () => {
     const status = await readPushStatus(redis.client(), keys);
     expect(status.broken).toMatchObject({ failed: 1, sent: 0, last: { outcome: "failed", errcode: 93000 } });
     expect(JSON.stringify(status)).not.toContain("revoked-key-0000");
+  });
+
+  it("keeps a group's failure open until a push to it succeeds, counting the pushes it lost", async () => {
+    await setUp();
+    const pq = open();
+    pq.startWorker();
+    fake.failNext(LEADERS_KEY, 93000, 2);
+    const alert = (n: number) => ({ idempotencyKey: `alert:m${n}:leaders`, group: "leaders", message: { msgtype: "text" as const, lines: [{ text: `异常 ${n}` }] } });
+    await pq.enqueue(alert(1));
+    await pq.enqueue(alert(2));
+    await waitFor("two lost alerts", async () => (await readPushStatus(redis.client(), keys)).leaders?.failing?.lost.alert === 2);
+    const failing = (await readPushStatus(redis.client(), keys)).leaders!.failing!;
+    expect(failing).toMatchObject({ errcode: 93000, lost: { alert: 2 } });
+    expect(formatPushFailure("领导群", failing)).toBe("⚠️ 领导群推送失败：群机器人 key 无效（机器人可能被移出群或重新生成了 key），2 条异常提醒未送达。请信息中心检查群机器人设置。");
+    await pq.enqueue(alert(3));
+    await waitFor("a push that succeeds", () => fake.messages.length === 1);
+    await waitFor("the failure closed", async () => (await readPushStatus(redis.client(), keys)).leaders?.failing === undefined);
+  });
+
+  it("sends each message once while the webhook hangs 30 s before answering", { timeout: 90_000 }, async () => {
+    await setUp(60_000);
+    // The product's default timeout: the point is that it outlasts such a hang.
+    const pq = open({ requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS, concurrency: 4, retry: { attempts: 5, delayMs: 1000 } }, 60_000);
+    pq.startWorker();
+    fake.failNext(PRINCIPALS_KEY, { hangMs: 30_000 }, 4);
+    for (let i = 0; i < 4; i += 1) {
+      await pq.enqueue({ idempotencyKey: `remind:hang:${i}`, group: "principals", message: { msgtype: "text", lines: [{ text: `请报平安 ${i}` }] } });
+    }
+    await waitFor("four messages", () => fake.messages.length >= 4, { timeoutMs: 60_000, everyMs: 200 });
+    await sleep(1500);
+    const contents = fake.messages.map((m) => m.content).sort();
+    expect(contents).toEqual(["请报平安 0", "请报平安 1", "请报平安 2", "请报平安 3"]);
   });
 
   it("does not send the rest of a push after a part failed for good", async () => {

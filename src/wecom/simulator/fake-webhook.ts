@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -28,8 +29,12 @@ export interface FakeWebhookRejection {
   content?: string;
 }
 
-/** What `failNext` makes the fake do instead: answer an errcode, answer HTTP 500, or reset the connection. */
-export type FakeWebhookFailure = number | "http-500" | "reset";
+/**
+ * What `failNext` makes the fake do instead: answer an errcode, answer HTTP 500, reset the
+ * connection, or hang for a while and then take the message as usual (WeCom slow to answer:
+ * a caller that gave up before then still got its message delivered).
+ */
+export type FakeWebhookFailure = number | "http-500" | "reset" | { hangMs: number };
 
 export interface FakeWebhookOptions {
   /** Webhook key → group name. Other keys get errcode 93000. Without it, every key is accepted. */
@@ -83,6 +88,10 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
     }
     const raw = await readBody(req);
     const key = url.searchParams.get("key") ?? "";
+    const queued = failures.get(key);
+    const injected = queued?.[0];
+    if (queued && injected && --injected.count <= 0) queued.shift();
+    if (injected && typeof injected.failure === "object") await sleep(injected.failure.hangMs);
     const at = now();
     const group = key === "" ? undefined : groupOf(key);
     const answer = (errcode: number, text: string, extra: Partial<FakeWebhookRejection> = {}) => {
@@ -93,10 +102,7 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
     };
     if (group === undefined) return answer(93000, "invalid webhook url");
 
-    const queued = failures.get(key);
-    const injected = queued?.[0];
-    if (queued && injected) {
-      if (--injected.count <= 0) queued.shift();
+    if (injected && typeof injected.failure !== "object") {
       if (injected.failure === "reset") {
         rejected.push({ key, group, at, status: 0 });
         req.socket.destroy();

@@ -1,0 +1,38 @@
+import type { RedisClient } from "../store/connect-redis.js";
+import type { Keys } from "../store/keys.js";
+import { readPushStatus, type GroupFailure } from "./push-status.js";
+
+const KIND_NAMES: Record<string, string> = {
+  alert: "异常提醒",
+  remind: "催报提醒",
+  tally: "统计",
+  weekly: "周汇总",
+  "late-note": "补报通知",
+};
+
+/** Why pushes to a group fail, in words an admin can act on. */
+export function describeFailureReason(failure: Pick<GroupFailure, "errcode" | "reason">): string {
+  if (failure.errcode === 93000) return "群机器人 key 无效（机器人可能被移出群或重新生成了 key）";
+  if (failure.errcode === 45009) return "推送超过企业微信每分钟 20 条的限制，重试用尽";
+  if (failure.errcode !== undefined) return `企业微信拒绝了推送（errcode ${failure.errcode}）`;
+  if (failure.reason === "unknown group") return "配置里没有这个群";
+  return "连不上企业微信（网络不通或超时），重试用尽";
+}
+
+/** `⚠️ 局领导群推送失败：群机器人 key 无效…，1 条异常提醒未送达`: one line for leaders, admins and /healthz. */
+export function formatPushFailure(groupName: string, failure: GroupFailure): string {
+  const lost = Object.entries(failure.lost)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${n} 条${KIND_NAMES[kind] ?? "推送"}`)
+    .join("、");
+  return `⚠️ ${groupName}推送失败：${describeFailureReason(failure)}${lost ? `，${lost}未送达` : ""}。请信息中心检查群机器人设置。`;
+}
+
+/** One line per group whose pushes are failing, by group name: for /healthz and the leaders' replies. */
+export async function readPushWarnings(redis: RedisClient, keys: Keys, groupNames: Readonly<Record<string, string>>): Promise<string[]> {
+  const status = await readPushStatus(redis, keys);
+  return Object.entries(groupNames).flatMap(([id, name]) => {
+    const failing = status[id]?.failing;
+    return failing ? [formatPushFailure(name, failing)] : [];
+  });
+}

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
 import { parseTaskWord, splitWords } from "../src/bot/words.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
-import { currentPeriod } from "../src/features/check-in/record-report.js";
+import { currentPeriod, RECORD_ATTEMPTS } from "../src/features/check-in/record-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
@@ -23,18 +23,18 @@ export default defineCommand({
   },
   async run({ task, school }, ctx) {
     const period = currentPeriod(ctx, task);
-    const { outcome, previous } = await ctx.store.withdraw({
-      task,
-      period: period.id,
-      school: school.code,
-      by: ctx.sender.userid,
-      at: ctx.now.toISOString(),
-      msgid: ctx.msgid,
-      raw: ctx.raw,
-    });
-    if (outcome === "nothing" || !previous) return reportText.nothingToWithdraw(school, period);
-    const alerts = buildWithdrawalAlerts({ config: ctx.config, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
-    for (const push of alerts) await ctx.push.enqueue(push);
-    return reportText.withdrawn(school, period, previous, ctx.config.timezone);
+    const withdrawal = { task, period: period.id, school: school.code, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: ctx.msgid, raw: ctx.raw };
+    // As in checkIn: the reply and the leaders' update are committed with the withdrawal.
+    for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
+      const previous = await ctx.store.get(task, period.id, school.code);
+      if (!previous) return reportText.nothingToWithdraw(school, period);
+      const reply = reportText.withdrawn(school, period, previous, ctx.config.timezone);
+      const pushes = buildWithdrawalAlerts({ config: ctx.config, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
+      const done = await ctx.store.withdraw(withdrawal, { expected: previous, reply, pushes });
+      if (done.outcome === "duplicate") return done.reply ?? reply;
+      if (done.outcome === "nothing") return reportText.nothingToWithdraw(school, period);
+      if (done.outcome !== "conflict") return reply;
+    }
+    throw new Error(`report of ${school.code} kept changing while withdrawing ${ctx.msgid}`);
   },
 });

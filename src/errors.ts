@@ -44,7 +44,7 @@ export class CodedError extends Error {
 
 /**
  * An error the user caused and can fix: its message (Chinese) goes back to the chat as is.
- * Anything else is a fault of ours: logged with its code, and the user gets a short "稍后再试".
+ * Anything else is a fault of ours: logged with its code, and the user gets a short "稍后再发".
  */
 export class UserError extends CodedError {}
 

@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.js";
+import { shortenUserText } from "./user-text.js";
 
 /** Replies of the dispatcher itself: greetings, refusals, failures. */
 export const botText = {
@@ -14,7 +15,7 @@ export const botText = {
   },
 
   notUnderstood: (botName: string, text: string) =>
-    `没有看懂“${text.slice(0, 30)}”，本条消息没有登记。\n发送 **@${botName} 帮助** 查看可用指令，例如：@${botName} 平安`,
+    `没有看懂“${shortenUserText(text, 30)}”，本条消息没有登记。\n发送 **@${botName} 帮助** 查看可用指令，例如：@${botName} 平安`,
 
   notAllowed: (keyword: string) => `“${keyword}”只对局领导和管理员开放，本条消息没有登记。`,
 
@@ -26,7 +27,10 @@ export const botText = {
   usage: (problem: string, botName: string, examples: readonly string[]) =>
     `${problem}\n本条消息没有登记。正确示例：\n${examples.map((e) => `> @${botName} ${e}`).join("\n")}`,
 
-  // Said when anything failed, possibly after the report was written (Redis gone mid-callback):
-  // "might not", never "was not".
-  failure: "系统暂时繁忙，本条消息可能没有登记成功，请稍后再试。",
+  // Said when the outcome is unknown (Redis timed out mid-callback): "might not", never "was
+  // not"; sending the same message again settles it and never records twice.
+  failure: "系统暂时繁忙，本条消息可能没有登记成功，请稍后再发一次（同一条消息重发不会重复登记）。",
+
+  // Said when Redis refused the record outright: nothing was written.
+  notRecorded: "系统暂时无法保存，本条消息没有登记，请稍后再发。",
 } as const;

@@ -1,3 +1,4 @@
+import { ReplyError } from "ioredis";
 import type { Logger } from "pino";
 import type { Clock } from "../time/clock.js";
 import type { Config } from "../config/schema.js";
@@ -108,17 +109,27 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   const handleText = async (event: Extract<BotEvent, { kind: "text" }>): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
+    let reply: string;
     try {
       const seen = await replies.get(event.msgid);
       if (seen !== undefined) {
         log.info("repeated message, same reply");
         return { kind: "markdown", content: seen };
       }
-      return { kind: "markdown", content: await replies.keepFirst(event.msgid, await answer(event, log)) };
+      reply = await answer(event, log);
     } catch (error) {
       // Every transport wants a well-formed reply even when we failed: tell the user honestly.
+      // Redis refusing a command (maxmemory, a script error) means nothing was written; a
+      // timeout or a lost connection leaves it unknown, and a retry of the message settles it.
       log.error({ err: error, code: codeOf(error) }, "message failed");
-      return { kind: "markdown", content: botText.failure, failed: true };
+      return { kind: "markdown", content: error instanceof ReplyError ? botText.notRecorded : botText.failure, failed: true };
+    }
+    try {
+      return { kind: "markdown", content: await replies.keepFirst(event.msgid, reply) };
+    } catch (error) {
+      // The message was handled (a report is recorded with its own reply kept beside it): say so.
+      log.warn({ err: error }, "reply not kept for the msgid");
+      return { kind: "markdown", content: reply };
     }
   };
 

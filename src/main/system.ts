@@ -21,6 +21,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from "../store/embedded-redis.
 import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
 import { createJobLedger } from "../store/job-ledger.js";
 import { createKeys, type Keys } from "../store/keys.js";
+import { startOutboxSweep } from "../store/outbox-sweep.js";
 import { createReplyStore } from "../store/replies.js";
 import { createReportStore, type ReportStore } from "../store/reports.js";
 import { createClock, type Clock } from "../time/clock.js";
@@ -48,6 +49,8 @@ export interface SystemOptions {
   /** Keep the config's job schedulers in Redis (off where a test or the demo fires jobs itself). */
   schedules?: boolean;
   watchdogMs?: number;
+  /** How often the workers relay what outboxes still hold (tests shorten it). */
+  outboxSweepMs?: number;
 }
 
 /** The whole product in one process: built once by createSystem, started and stopped as one. */
@@ -108,12 +111,12 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log });
-  const store = createReportStore({ redis: workerRedis, keys });
+  const store = createReportStore({ redis: workerRedis, keys, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
   const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), log };
   const groupNames = Object.fromEntries(Object.entries(config.groups).map(([id, group]) => [id, group.name]));
   // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
-  const webStore = createReportStore({ redis, keys });
+  const webStore = createReportStore({ redis, keys, enqueue: webPushQueue.enqueue, log });
   const webExemptions = createExemptionStore({ redis, keys });
   const dispatcher = createDispatcher({
     config,
@@ -135,6 +138,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
 
   let server: Server | undefined;
   const workers: Worker[] = [];
+  let stopSweep: (() => Promise<void>) | undefined;
   const system: System = {
     config,
     roster,
@@ -159,6 +163,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
           scheduler.startWatchdog(options.watchdogMs);
         }
         workers.push(createScheduleWorker({ connection: workerRedis, deps: jobDeps, log }));
+        stopSweep = startOutboxSweep({ store, calendar, clock, timeZone: config.timezone, log, ...(options.outboxSweepMs && { everyMs: options.outboxSweepMs }) });
       }
       if (roles.web) {
         const app: Koa = createWebApp({
@@ -184,6 +189,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         server.closeIdleConnections();
         await closed;
       }
+      await stopSweep?.();
       await Promise.all(workers.map((worker) => worker.close()));
       await pushQueue.close();
       await webPushQueue.close();

@@ -6,7 +6,7 @@ export type RedisClient = Redis | Cluster;
 
 export interface RedisConnectOptions {
   /**
-   * Fail fast: a web request must answer "稍后再试" within 2 s when Redis is down, not wait
+   * Fail fast: a web request must answer "稍后再发" within 2 s when Redis is down, not wait
    * in ioredis's offline queue. Workers (BullMQ) want the opposite: `maxRetriesPerRequest: null`.
    */
   role: "web" | "worker";

@@ -23,6 +23,15 @@ export function createKeys(prefix = "pa") {
     callbackReply: (msgid: string) => ns(`msg:${msgid}`, "reply"),
     /** List: the school's recent events, newest first (for 历史). */
     schoolHistory: (code: string) => ns(`school:${code}`, "history"),
+    /** Set of the msgids already in the school's 历史 list (the outbox relay appends once). */
+    schoolHistoryIds: (code: string) => ns(`school:${code}`, "history-ids"),
+    /**
+     * Stream: what a recorded report still owes the world (its alerts, its 历史 entry), written
+     * by the same script as the report and relayed by whoever gets there first.
+     */
+    periodOutbox: (task: TaskId, period: string) => ns(`${task}:${period}`, "outbox"),
+    /** Hash msgid → the reply given to it, written with the report (the same reply on a retry). */
+    periodReplies: (task: TaskId, period: string) => ns(`${task}:${period}`, "replies"),
     /**
      * Hash school code → exemption (JSON) for one task and period (免报). Every exemption key
      * of a task shares the task's tag, so a date range is written in one step.

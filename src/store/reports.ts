@@ -1,4 +1,6 @@
-import type { Redis, Cluster } from "ioredis";
+import type { Logger } from "pino";
+import type { Push } from "../push/push.js";
+import type { RedisClient } from "./connect-redis.js";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
@@ -6,22 +8,24 @@ import { defineScript } from "./scripts.js";
 import { isAbnormal, type Report, type ReportEvent } from "./report.js";
 
 /**
- * Appends the audit event and updates the current state in one step, idempotent per msgid:
- * a callback that is delivered twice records once. All four keys share the period's hash tag.
- * KEYS: state, log, msgids, abnormal. ARGV: school, msgid, report JSON ('' to withdraw), event
- * JSON, ttl, '1' when the report is an abnormal one (it is then also kept in the abnormal hash).
+ * Records one message in one step, idempotent per msgid: the current state, the audit event,
+ * the reply given to it and what it owes (alerts, its 历史 entry) in the period's outbox, so
+ * that either all of it is written or none of it. All keys share the period's hash tag.
+ * KEYS: state, log, msgids, abnormal, outbox, replies. ARGV: school, msgid, report JSON ('' to
+ * withdraw), event JSON, ttl, '1' when the report is abnormal (also kept in the abnormal hash),
+ * the previous report expected ('*' for any), the reply, its ttl, then outbox entries. A
+ * previous report other than the one expected (someone else's message came first) writes
+ * nothing and answers 'conflict': the caller reads again and retries.
  */
-const recordScript = defineScript(`
-if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then
-  return {'duplicate', redis.call('HGET', KEYS[1], ARGV[1]) or ''}
+const recordScript = defineScript(`#!lua
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 1 then
+  return {'duplicate', redis.call('HGET', KEYS[1], ARGV[1]) or '', redis.call('HGET', KEYS[6], ARGV[2]) or ''}
 end
 local previous = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if ARGV[7] ~= '*' and previous ~= ARGV[7] then return {'conflict', previous, ''} end
 local outcome
 if ARGV[3] == '' then
-  if previous == '' then
-    redis.call('SREM', KEYS[3], ARGV[2])
-    return {'nothing', ''}
-  end
+  if previous == '' then return {'nothing', '', ''} end
   redis.call('HDEL', KEYS[1], ARGV[1])
   outcome = 'withdraw'
 else
@@ -32,15 +36,35 @@ else
     redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
   end
 end
+redis.call('SADD', KEYS[3], ARGV[2])
 redis.call('XADD', KEYS[2], '*', 'type', outcome, 'event', ARGV[4], 'previous', previous)
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[6], ARGV[2], ARGV[8])
+  redis.call('EXPIRE', KEYS[6], tonumber(ARGV[9]))
+end
+redis.call('XADD', KEYS[5], '*', 'kind', 'history', 'school', ARGV[1], 'msgid', ARGV[2], 'type', outcome, 'event', ARGV[4], 'previous', previous)
+for i = 10, #ARGV do
+  redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
+end
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
-return {outcome, previous}
+redis.call('EXPIRE', KEYS[5], tonumber(ARGV[5]))
+return {outcome, previous, ''}
+`);
+
+/** Appends a 历史 entry once per msgid. KEYS: history list, ids set. ARGV: msgid, entry JSON, length, ttl. */
+const historyScript = defineScript(`#!lua
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[1], ARGV[2])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
+return 1
 `);
 
 const HISTORY_LENGTH = 200;
 
-export type PutOutcome = "report" | "replace" | "duplicate";
-export type WithdrawOutcome = "withdraw" | "nothing" | "duplicate";
+export type PutOutcome = "report" | "replace" | "duplicate" | "conflict";
+export type WithdrawOutcome = "withdraw" | "nothing" | "duplicate" | "conflict";
 
 /** Identifies one message's withdrawal of a school's current report. */
 export interface Withdrawal {
@@ -53,10 +77,32 @@ export interface Withdrawal {
   raw: string;
 }
 
+/** What a message's record commits beside the report itself. */
+export interface RecordCommit {
+  /** The school's report this message was answered against (null: none); omitted: any. */
+  expected?: Report | null;
+  /** The reply given to the message, kept for a retry of it. */
+  reply?: string;
+  /** Pushes the message owes (alerts), relayed to the push queue after the record. */
+  pushes?: readonly Push[];
+}
+
+/** What a record came to; `reply` is the one kept for a duplicate msgid. */
+export interface RecordResult<O> {
+  outcome: O;
+  previous?: Report;
+  reply?: string;
+}
+
 /** The system of record: reports per school, task and period, and their audit log. */
 export interface ReportStore {
-  put(report: Report): Promise<{ outcome: PutOutcome; previous?: Report }>;
-  withdraw(w: Withdrawal): Promise<{ outcome: WithdrawOutcome; previous?: Report }>;
+  put(report: Report, commit?: RecordCommit): Promise<RecordResult<PutOutcome>>;
+  withdraw(w: Withdrawal, commit?: RecordCommit): Promise<RecordResult<WithdrawOutcome>>;
+  /**
+   * Hands what the period's outbox holds to the push queue and the schools' 历史, in order,
+   * once each; entries stay until handed on. Returns how many were relayed.
+   */
+  relay(task: TaskId, period: string): Promise<number>;
   get(task: TaskId, period: string, school: string): Promise<Report | undefined>;
   /** Every current report of a task and period, by school code. */
   list(task: TaskId, period: string): Promise<Map<string, Report>>;
@@ -68,7 +114,15 @@ export interface ReportStore {
   history(school: string, limit?: number): Promise<ReportEvent[]>;
 }
 
-export function createReportStore({ redis, keys }: { redis: Redis | Cluster; keys: Keys }): ReportStore {
+export interface ReportStoreOptions {
+  redis: RedisClient;
+  keys: Keys;
+  /** Where owed pushes go; without it they wait in the outbox for a store that has one. */
+  enqueue?: (push: Push) => Promise<void>;
+  log?: Pick<Logger, "warn">;
+}
+
+export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOptions): ReportStore {
   const record = async (
     task: TaskId,
     period: string,
@@ -76,42 +130,63 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
     msgid: string,
     reportJson: string,
     event: Omit<ReportEvent, "type" | "previous">,
-  ) => {
+    commit: RecordCommit,
+  ): Promise<RecordResult<string>> => {
     const report = (event as { report?: Report }).report;
-    const abnormal = isAbnormal(report);
-    const [outcome, previous] = (await recordScript(
+    const expected = commit.expected === undefined ? "*" : commit.expected === null ? "" : JSON.stringify(commit.expected);
+    const [outcome, previous, reply] = (await recordScript(
       redis,
-      [keys.periodState(task, period), keys.periodLog(task, period), keys.periodMsgids(task, period), keys.periodAbnormal(task, period)],
-      [school, msgid, reportJson, JSON.stringify(event), TTL.periodSeconds, abnormal ? "1" : "0"],
-    )) as [string, string];
-    const prev = previous ? (JSON.parse(previous) as Report) : undefined;
-    if (outcome === "report" || outcome === "replace" || outcome === "withdraw") {
-      await addToHistory(school, { type: outcome, ...event, ...(prev && { previous: prev }) });
-    } else if (outcome === "duplicate") {
-      await repairHistory(task, period, school, msgid);
+      [
+        keys.periodState(task, period),
+        keys.periodLog(task, period),
+        keys.periodMsgids(task, period),
+        keys.periodAbnormal(task, period),
+        keys.periodOutbox(task, period),
+        keys.periodReplies(task, period),
+      ],
+      [
+        school,
+        msgid,
+        reportJson,
+        JSON.stringify(event),
+        TTL.periodSeconds,
+        isAbnormal(report) ? "1" : "0",
+        expected,
+        commit.reply ?? "",
+        TTL.callbackReplySeconds,
+        ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
+      ],
+    )) as [string, string, string];
+    if (outcome !== "conflict" && outcome !== "nothing") {
+      // Recorded (now or by the first try of this message): what it owes goes out from here, or
+      // from the workers' sweep if this process cannot (the record stands either way).
+      await relay(task, period).catch((error: unknown) => log?.warn({ err: error, task, period }, "outbox not relayed yet"));
     }
-    return { outcome, previous: prev };
+    return { outcome, ...(previous && { previous: JSON.parse(previous) as Report }), ...(reply && { reply }) };
   };
 
-  const addToHistory = async (school: string, entry: ReportEvent) => {
-    const historyKey = keys.schoolHistory(school);
-    await redis.multi().lpush(historyKey, JSON.stringify(entry)).ltrim(historyKey, 0, HISTORY_LENGTH - 1).exec();
-  };
-
-  /**
-   * The history list has its own hash tag, so it is written after the script: a crash between
-   * the two leaves the event out of 历史. The retry of that callback (same msgid) puts it back.
-   */
-  const repairHistory = async (task: TaskId, period: string, school: string, msgid: string) => {
-    const listed = await redis.lrange(keys.schoolHistory(school), 0, HISTORY_LENGTH - 1);
-    if (listed.some((json) => (JSON.parse(json) as ReportEvent).msgid === msgid)) return;
-    const entries = await redis.xrange(keys.periodLog(task, period), "-", "+");
-    const event = entries.map(([, fields]) => toEvent(fields)).find((e) => e.msgid === msgid);
-    if (event) await addToHistory(school, event);
+  const relay = async (task: TaskId, period: string): Promise<number> => {
+    const outbox = keys.periodOutbox(task, period);
+    let relayed = 0;
+    for (const [id, fields] of await redis.xrange(outbox, "-", "+")) {
+      const get = (name: string) => fields[fields.indexOf(name) + 1] ?? "";
+      if (get("kind") === "history") {
+        const school = get("school");
+        const entry = JSON.stringify(toEvent(fields));
+        await historyScript(redis, [keys.schoolHistory(school), keys.schoolHistoryIds(school)], [get("msgid"), entry, HISTORY_LENGTH, TTL.periodSeconds]);
+      } else if (enqueue) {
+        await enqueue(JSON.parse(get("body")) as Push);
+      } else {
+        break;
+      }
+      await redis.xdel(outbox, id);
+      relayed += 1;
+    }
+    return relayed;
   };
 
   return {
-    async put(report) {
+    async put(report, commit = {}) {
       const event = {
         school: report.school,
         task: report.task,
@@ -122,21 +197,15 @@ export function createReportStore({ redis, keys }: { redis: Redis | Cluster; key
         raw: report.raw,
         report,
       };
-      const { outcome, previous } = await record(
-        report.task,
-        report.period,
-        report.school,
-        report.msgid,
-        JSON.stringify(report),
-        event,
-      );
-      return { outcome: outcome as PutOutcome, ...(previous && { previous }) };
+      const result = await record(report.task, report.period, report.school, report.msgid, JSON.stringify(report), event, commit);
+      return result as RecordResult<PutOutcome>;
     },
 
-    async withdraw(w) {
-      const { outcome, previous } = await record(w.task, w.period, w.school, w.msgid, "", w);
-      return { outcome: outcome as WithdrawOutcome, ...(previous && { previous }) };
+    async withdraw(w, commit = {}) {
+      return (await record(w.task, w.period, w.school, w.msgid, "", w, commit)) as RecordResult<WithdrawOutcome>;
     },
+
+    relay,
 
     async get(task, period, school) {
       const json = await redis.hget(keys.periodState(task, period), school);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sendAbnormalAlerts } from "../../src/features/check-in/send-abnormal-alerts.js";
+import { createKeys } from "../../src/store/keys.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { sayAt, takeMessages } from "./leader-seed.js";
@@ -98,25 +98,17 @@ describe("异常 alerts the leaders' group", () => {
   });
 });
 
-describe("a callback retried after the first attempt recorded the report", () => {
-  it("alerts from the audit log, under the same key", async () => {
-    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名学生课间摔伤");
-    await sayAt(h, "2026-11-24T09:00:00+08:00", "zhang_wei", "平安");
-    const [first, second] = await h.store.log("safety", "2026-11-24");
-    await takeMessages(h, LEADERS);
-    // Replay the recovery as if its alert had been lost: the duplicate outcome reads it back.
-    const pushed: string[] = [];
-    const ctx = {
-      config: h.config,
-      store: h.store,
-      msgid: second!.msgid,
-      push: { enqueue: async (p: { idempotencyKey: string; message: { lines: readonly { text: string }[] } }) => {
-        pushed.push(`${p.idempotencyKey} ${p.message.lines[0]!.text}`);
-      } },
-    };
-    const school = h.roster.byCode("CG001")!;
-    await sendAbnormalAlerts(ctx, { school, report: second!.report!, outcome: "duplicate", previous: second!.report! });
-    expect(pushed).toEqual([`alert:${second!.msgid}:leaders ✅ **更新：平安县城关第一小学（城关片区）已恢复正常**`]);
-    expect(first!.report!.value).toMatchObject({ status: "abnormal" });
+describe("a callback WeCom repeats", () => {
+  it("gets the same reply and alerts once, even after the dispatcher's own reply cache is gone", async () => {
+    h.clock.set(new Date("2026-11-24T08:40:00+08:00"));
+    const say = () => h.sim.say({ from: "zhang_wei", text: "异常 一名学生课间摔伤", msgid: "repeat-1" });
+    const first = await say();
+    // As if the process died after recording but before keeping the reply for the msgid.
+    await h.client.del(createKeys().callbackReply("repeat-1"));
+    const second = await say();
+    expect(second.markdown).toBe(first.markdown);
+    expect(first.markdown).toContain("已登记");
+    expect(await takeMessages(h, LEADERS)).toHaveLength(1);
+    expect((await h.store.log("safety", "2026-11-24")).map((e) => e.msgid)).toEqual(["repeat-1"]);
   });
 });

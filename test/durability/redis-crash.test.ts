@@ -10,7 +10,7 @@ afterAll(() => h.close());
 /**
  * redis-server is SIGKILLed while check-ins arrive and started again: every check-in the bot
  * acknowledged ("已登记") must be there afterwards, because the embedded Redis fsyncs its AOF
- * on every write. Check-ins that came while Redis was down must have been told "稍后再试".
+ * on every write. Check-ins that came while Redis was down must have been told "稍后再发".
  */
 it("loses no acknowledged check-in when redis-server is killed and restarted", async () => {
   const schools = h.roster.schools;
@@ -35,7 +35,7 @@ it("loses no acknowledged check-in when redis-server is killed and restarted", a
     const reply = await h.sim.say({ from: school.reporters[0]!, text: `平安 ${school.code}` });
     if (reply.markdown?.includes("已登记")) acknowledged.push({ code: school.code, day });
     else {
-      expect(reply.markdown).toContain("稍后再试");
+      expect(reply.markdown).toContain("稍后再发");
       refused += 1;
     }
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createKeys } from "../../src/store/keys.js";
 import { createReportStore } from "../../src/store/reports.js";
+import type { Push } from "../../src/push/push.js";
 import type { Report } from "../../src/store/report.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 
@@ -38,17 +39,39 @@ it("records once per msgid, replaces, withdraws, and keeps every event in the lo
   expect((await store.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["withdraw:m3", "replace:m2", "report:m1"]);
 });
 
-it("puts an event back into 历史 when the retried callback finds it recorded but not listed", async () => {
+it("commits the reply and what the report owes with it; the outbox is relayed once, by whoever gets there", async () => {
   const keys = createKeys("t2");
   const client = redis.client();
-  const store = createReportStore({ redis: client, keys });
+  const alert: Push = { idempotencyKey: "alert:m1:leaders", group: "leaders", message: { msgtype: "markdown", lines: [{ text: "异常" }] } };
+  // The process that records dies before it can hand the alert on.
+  const dying = createReportStore({ redis: client, keys, enqueue: () => Promise.reject(new Error("process gone")) });
+  const first = await dying.put(report("m1", 2000), { expected: null, reply: "已登记", pushes: [alert] });
+  expect(first.outcome).toBe("report");
+  expect(await client.xlen(keys.periodOutbox("safety", "2026-11-24"))).toBe(1);
+  expect((await dying.history("CG001")).map((e) => e.msgid)).toEqual(["m1"]);
+
+  const queued: Push[] = [];
+  const healthy = createReportStore({ redis: client, keys, enqueue: async (push) => void queued.push(push) });
+  expect(await healthy.relay("safety", "2026-11-24")).toBe(1);
+  expect(queued).toEqual([alert]);
+  expect(await healthy.relay("safety", "2026-11-24")).toBe(0);
+  // WeCom retries the message: nothing new is recorded, the same reply comes back.
+  const retried = await healthy.put(report("m1", 2000), { expected: null, reply: "已登记（第二次计算）" });
+  expect(retried).toMatchObject({ outcome: "duplicate", reply: "已登记" });
+  expect(queued).toHaveLength(1);
+  expect((await healthy.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1"]);
+});
+
+it("writes nothing when the report it was answered against has changed", async () => {
+  const keys = createKeys("t4");
+  const store = createReportStore({ redis: redis.client(), keys });
   await store.put(report("m1", 2000));
-  // As if the process died between the script and the history write.
-  await client.del(keys.schoolHistory("CG001"));
-  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
-  expect((await store.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1"]);
-  expect((await store.put(report("m1", 2000))).outcome).toBe("duplicate");
-  expect(await store.history("CG001")).toHaveLength(1);
+  const stale = await store.put(report("m2", 2100), { expected: null, reply: "已登记" });
+  expect(stale.outcome).toBe("conflict");
+  expect(stale.previous?.msgid).toBe("m1");
+  expect((await store.log("safety", "2026-11-24")).map((e) => e.msgid)).toEqual(["m1"]);
+  const fresh = await store.put(report("m2", 2100), { expected: stale.previous!, reply: "已替换" });
+  expect(fresh.outcome).toBe("replace");
 });
 
 it("keeps each school's latest abnormal report of the period apart, so 汇总 need not read the log", async () => {

@@ -26,7 +26,7 @@ const WORKERS_WITHIN_MS = 30_000;
 const FIRST_DAY = Date.parse("2026-11-25T08:30:00+08:00");
 const DAY_MS = 86_400_000;
 const ACKED = "已登记";
-const LATER = "稍后再试";
+const LATER = "稍后再发";
 
 interface Sent {
   msgid: string;
@@ -44,7 +44,7 @@ interface Sent {
 let h: Harness;
 let stoppedPid: number | undefined;
 const sent: Sent[] = [];
-/** When Redis was certainly away: a callback wholly inside one must be told 稍后再试. */
+/** When Redis was certainly away: a callback wholly inside one must be told 稍后再发. */
 const windows: { name: "down" | "hung"; from: number; to: number }[] = [];
 
 beforeAll(async () => {
@@ -254,7 +254,7 @@ it(
     expect(half).toEqual([]);
     // The school's 历史 list is written after the state and log, with another hash tag (so not
     // in the same script): a report whose callback was cut off between the two is whole in the
-    // system of record but missing from 历史. Only ever for a callback told 稍后再试.
+    // system of record but missing from 历史. Only ever for a callback told 稍后再发.
     expect(noHistory.filter((entry) => entry.endsWith("(acked)"))).toEqual([]);
   },
   120_000,

@@ -1,29 +1,35 @@
 import type { CommandContext } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
-import type { ReportValue } from "../../store/report.js";
 import type { TaskId } from "../../config/schema.js";
+import type { ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { recordReport, type RecordedReport } from "./record-report.js";
+import { buildAbnormalAlerts } from "./abnormal-alerts.js";
+import { currentPeriod, makeReport, RECORD_ATTEMPTS } from "./record-report.js";
 import { reportText } from "./report-text.js";
-import { sendAbnormalAlerts } from "./send-abnormal-alerts.js";
 
 /**
- * A school's check-in, top to bottom: record it, queue the alerts it owes the leaders, and
- * confirm it to the sender.
+ * A school's check-in, top to bottom: read what the school has now, write the reply and the
+ * alerts the report owes the leaders, and record all of it in one step (store.put), so that
+ * the report is never recorded without its alerts. If another message for the school came
+ * first, read again and retry; a repeat of this message gets the reply it got the first time.
  */
 export async function checkIn(ctx: CommandContext, school: School, value: ReportValue): Promise<string> {
-  const recorded = await recordReport(ctx, school, value);
-  await sendAbnormalAlerts(ctx, recorded);
-  return confirmReport(ctx, recorded);
-}
-
-/** The reply to a recorded report: what was recorded, and what the school still owes this period. */
-async function confirmReport(ctx: CommandContext, { school, report, previous, period }: RecordedReport): Promise<string> {
+  const period = currentPeriod(ctx, value.task);
+  const report = makeReport(ctx, school, period, value);
+  const owed = await owedPeriods(ctx, school, report.task);
   const timeZone = ctx.config.timezone;
-  return [
-    reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
-    reportText.owed(await owedPeriods(ctx, school, report.task), timeZone, report.onBehalf ? "该校" : "本校"),
-  ].join("\n");
+  for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
+    const previous = await ctx.store.get(report.task, report.period, report.school);
+    const reply = [
+      reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
+      reportText.owed(owed, timeZone, report.onBehalf ? "该校" : "本校"),
+    ].join("\n");
+    const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
+    const recorded = await ctx.store.put(report, { expected: previous ?? null, reply, pushes });
+    if (recorded.outcome === "duplicate") return recorded.reply ?? reply;
+    if (recorded.outcome !== "conflict") return reply;
+  }
+  throw new Error(`report of ${school.code} kept changing while recording ${ctx.msgid}`);
 }
 
 /** The school's other required periods that have no report yet. */

@@ -2,19 +2,9 @@ import type { CommandContext } from "../../bot/command.js";
 import type { TaskId } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import { ErrorCode, UserError } from "../../errors.js";
-import type { PutOutcome } from "../../store/reports.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { reportText } from "./report-text.js";
-
-/** A report as recorded, with the one it replaced and the period it is for. */
-export interface RecordedReport {
-  school: School;
-  report: Report;
-  outcome: PutOutcome;
-  previous?: Report;
-  period: TaskPeriod;
-}
 
 /** The period a report made now falls in; refuses tasks that are off or out of season. */
 export function currentPeriod(ctx: Pick<CommandContext, "calendar" | "config" | "now">, task: TaskId): TaskPeriod {
@@ -25,10 +15,9 @@ export function currentPeriod(ctx: Pick<CommandContext, "calendar" | "config" | 
   return period;
 }
 
-/** Records a school's report for the current period (idempotent per msgid). */
-export async function recordReport(ctx: CommandContext, school: School, value: ReportValue): Promise<RecordedReport> {
-  const period = currentPeriod(ctx, value.task);
-  const report: Report = {
+/** The report a message makes for a school, in the current period. */
+export function makeReport(ctx: CommandContext, school: School, period: TaskPeriod, value: ReportValue): Report {
+  return {
     school: school.code,
     task: value.task,
     period: period.id,
@@ -40,6 +29,7 @@ export async function recordReport(ctx: CommandContext, school: School, value: R
     raw: ctx.raw,
     ...(ctx.onBehalf && { onBehalf: true }),
   };
-  const { outcome, previous } = await ctx.store.put(report);
-  return { school, report, outcome, ...(previous && { previous }), period };
 }
+
+/** How often a record is tried again when another message for the same school came first. */
+export const RECORD_ATTEMPTS = 3;

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { splitWords } from "../src/bot/words.js";
+import { splitWords, wordsAround } from "../src/bot/words.js";
 import { UsageError } from "../src/errors.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
@@ -7,16 +7,19 @@ import type { School } from "../src/config/roster.js";
 
 export default defineCommand({
   id: "status",
-  aliases: ["状态", "本校", "查询"],
+  aliases: ["状态", "本校状态", "本校情况", "上报情况"],
+  // 本校 and 查询 are everyday words: 本校今日平安 is a report, not a question.
+  firstWords: ["本校", "查询"],
   roles: ["reporter"],
   summary: "查看本校本期每项任务的上报情况",
   examples: ["状态", "本校 城关一小"],
-  parse({ folded }, ctx) {
-    const words = splitWords(folded);
+  parse(input, ctx) {
+    const text = wordsAround(input);
     // A reporter of several schools who names none sees all of them.
-    if (words.length === 0 && ctx.schools.length > 1) return { schools: ctx.schools };
-    const { school, rest } = resolveSchool(ctx, words);
-    if (rest.length > 0) throw new UsageError(reportText.unknownWord(rest[0]!));
+    if (splitWords(text).length === 0 && ctx.schools.length > 1) return { schools: ctx.schools };
+    const { school, rest } = resolveSchool(ctx, text);
+    const unknown = /\S*\d\S*/u.exec(rest);
+    if (unknown) throw new UsageError(reportText.unknownWord(unknown[0]));
     return { schools: [school] as readonly School[] };
   },
   async run({ schools }, ctx) {

@@ -1,25 +1,26 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
-import { parseTaskWord, splitWords } from "../src/bot/words.js";
+import { findTaskWord, wordsAround } from "../src/bot/words.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod, RECORD_ATTEMPTS } from "../src/features/check-in/record-report.js";
-import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { blankSchoolNames, resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
 export default defineCommand({
   id: "withdraw",
-  aliases: ["撤销", "撤回"],
+  aliases: ["撤销", "撤回", "取消"],
   roles: ["reporter"],
   summary: "撤销本校本期的某项上报（之后需重新上报）",
   examples: ["撤销 平安", "撤销 防溺水", "撤销 学习 城关一小"],
-  parse({ folded }, ctx) {
-    const words = splitWords(folded);
-    const taskAt = words.findIndex((w) => parseTaskWord(w) !== undefined);
-    if (taskAt < 0) throw new UsageError(reportText.withdrawWhich);
-    const task = parseTaskWord(words[taskAt]!)!;
-    const { school, rest } = resolveSchool(ctx, words.filter((_, i) => i !== taskAt));
-    if (rest.length > 0) throw new UsageError(reportText.unknownWord(rest[0]!));
-    return { task, school };
+  parse(input, ctx) {
+    const text = wordsAround(input);
+    // 平安 inside 平安县东湖镇中心小学 names no task.
+    const found = findTaskWord(blankSchoolNames(text, ctx.roster));
+    if (!found) throw new UsageError(reportText.withdrawWhich);
+    const { school, rest } = resolveSchool(ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
+    const unknown = /\S*\d\S*/u.exec(rest);
+    if (unknown) throw new UsageError(reportText.unknownWord(unknown[0]));
+    return { task: found.task, school };
   },
   async run({ task, school }, ctx) {
     const period = currentPeriod(ctx, task);

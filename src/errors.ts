@@ -48,9 +48,15 @@ export class CodedError extends Error {
  */
 export class UserError extends CodedError {}
 
-/** A command's arguments could not be read; the dispatcher adds the command's examples. */
+/**
+ * A command's arguments could not be read; the dispatcher adds the command's examples, or these
+ * when given (a report entered for a school shows the 代报 form).
+ */
 export class UsageError extends UserError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly examples?: readonly string[],
+  ) {
     super(ErrorCode.Usage, message);
   }
 }

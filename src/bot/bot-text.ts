@@ -1,5 +1,12 @@
 import type { Config } from "../config/schema.js";
+import type { Role } from "./command.js";
 import { shortenUserText } from "./user-text.js";
+
+/** What each kind of sender is most likely to want, for replies that point the way. */
+const HINTS = {
+  reporter: ["平安", "防溺水 1180/1200", "学习 50/52", "帮助"],
+  leader: ["汇总", "未报", "代报 学校 平安", "帮助"],
+};
 
 /** Replies of the dispatcher itself: greetings, refusals, failures. */
 export const botText = {
@@ -14,10 +21,24 @@ export const botText = {
     );
   },
 
-  notUnderstood: (botName: string, text: string) =>
-    `没有看懂“${shortenUserText(text, 30)}”，本条消息没有登记。\n发送 **@${botName} 帮助** 查看可用指令，例如：@${botName} 平安`,
+  notUnderstood: (botName: string, text: string, roles: ReadonlySet<Role>) => {
+    const hints = roles.has("reporter") ? HINTS.reporter : HINTS.leader;
+    return (
+      `没有看懂“${shortenUserText(text, 30)}”，本条消息没有登记。\n` +
+      `可以发送：${hints.map((h) => `@${botName} ${h}`).join("、")}`
+    );
+  },
 
-  notAllowed: (keyword: string) => `“${keyword}”只对局领导和管理员开放，本条消息没有登记。`,
+  /** A reporter sent a leader's command. */
+  forLeaders: (botName: string, keyword: string) =>
+    `“${keyword}”是局领导和管理员用的指令，本条消息没有登记。查看本校的上报情况请发送：@${botName} 状态`,
+
+  /** A leader or admin sent a school's command; `onBehalf` is his message in the 代报 form. */
+  forReporters: (botName: string, keyword: string, onBehalf?: string) =>
+    `“${keyword}”是学校上报人用的指令，本条消息没有登记。` +
+    (onBehalf
+      ? `\n替学校录入请在前面写上“代报 学校”，例如：\n> @${botName} ${shortenUserText(onBehalf, 60)}`
+      : `\n查看各校情况请发送：@${botName} 汇总，或 @${botName} 历史 学校`),
 
   nonText: (botName: string) =>
     `暂时只能识别文字消息，本条没有登记。请发送文字，例如：@${botName} 平安`,

@@ -21,7 +21,17 @@ export interface CommandInput {
   folded: string;
   /** The characters as typed behind `folded[start, end)` (for free text). */
   original(start?: number, end?: number): string;
+  /**
+   * What came before the keyword when it was not the first thing in the message (`今日平安`,
+   * `东湖小学异常：…`), folded, separators trimmed; "" when the message starts with it.
+   */
+  before: string;
+  /** The whole text the keyword was found in, as typed (free text written around a keyword). */
+  whole: string;
 }
+
+/** The school the examples name (城关一小 of the example roster); help shows a reporter his own. */
+export const EXAMPLE_SCHOOL = "城关一小";
 
 /** Everything a command may use while handling one message. */
 export interface CommandContext {
@@ -60,8 +70,16 @@ export interface CommandContext {
  */
 export interface CommandSpec<A = unknown> {
   id: string;
-  /** Keywords in simplified script; the first is the one shown in help. */
+  /**
+   * Keywords in simplified script; the first is the one shown in help. A keyword is found
+   * anywhere in a message (今日平安, 报个平安), the leftmost one winning.
+   */
   aliases: readonly string[];
+  /**
+   * Everyday words that name the command only as the message's first word (本校 alone is the
+   * status; 本校今日平安 is a 平安 report).
+   */
+  firstWords?: readonly string[];
   roles: readonly Role[] | "anyone";
   /** One line for the help text. */
   summary: string;
@@ -82,10 +100,27 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
 export interface CommandMatch {
   spec: CommandSpec;
   input: CommandInput;
+  /** The keyword was the first thing in the message (not found inside other words). */
+  atStart: boolean;
+}
+
+/** How a message is matched to a command. */
+export interface MatchOptions {
+  /** Text that is never read as a keyword, e.g. school names (平安县东湖镇中心小学 holds 平安). */
+  ignore?: readonly string[];
+  /**
+   * Whether the sender may use a command. A keyword inside the message whose command the sender
+   * may not use is passed over for a later one he may (已提醒家长防溺水… is not 提醒).
+   */
+  allowed?(spec: CommandSpec): boolean;
 }
 
 export interface CommandRegistry {
   readonly specs: readonly CommandSpec[];
-  /** The command whose keyword starts the text (longest keyword wins), with its arguments. */
-  match(text: NormalizedText): CommandMatch | undefined;
+  /**
+   * The command a message names, with its arguments: the keyword at the start, else the
+   * leftmost keyword of a command the sender may use, else the leftmost of any (longest keyword
+   * wins at one place); undefined when no keyword is found.
+   */
+  match(text: NormalizedText, options?: MatchOptions): CommandMatch | undefined;
 }

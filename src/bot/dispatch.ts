@@ -9,9 +9,9 @@ import type { ReportStore } from "../store/reports.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { UsageError, UserError, codeOf } from "../errors.js";
 import { botText } from "./bot-text.js";
-import type { CommandContext, CommandRegistry, Pusher, Role } from "./command.js";
+import type { CommandContext, CommandRegistry, CommandSpec, Pusher, Role } from "./command.js";
 import type { BotEvent, BotReply, Chat } from "./events.js";
-import { formatHelp } from "./help.js";
+import { formatExamples, formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
 import { isAllowed } from "./registry.js";
 
@@ -62,15 +62,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const roles = rolesOf(message.userid);
     if (roles.size === 0) return botText.unknownSender(config);
     if (!text.folded) return botText.empty(botName);
-    const match = registry.match(text);
-    if (!match) return botText.notUnderstood(botName, text.original());
+    const schools = roster.schoolsOf(message.userid);
+    // School names never count as keywords: 平安县东湖镇中心小学 holds 平安.
+    const match = registry.match(text, { ignore: roster.identifiers, allowed: (spec) => isAllowed(spec, roles) });
+    if (!match) return botText.notUnderstood(botName, text.original(), roles);
     const { spec, input } = match;
-    if (!isAllowed(spec, roles)) return botText.notAllowed(spec.aliases[0] ?? spec.id);
+    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original());
 
     const ctx: CommandContext = {
-      sender: { userid: message.userid, name: leaders.get(message.userid) ?? admins.get(message.userid) ?? message.userid },
+      sender: { userid: message.userid, name: nameOf(message.userid) },
       roles,
-      schools: roster.schoolsOf(message.userid),
+      schools,
       now: clock.now(),
       msgid: message.msgid,
       raw: text.original(),
@@ -83,7 +85,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       push: deps.push,
       commands: registry,
       log,
-      help: () => formatHelp(registry.specs, roles, botName),
+      help: () => formatHelp(registry.specs, roles, botName, schools),
     };
     try {
       const reply = await spec.run(spec.parse(input, ctx), ctx);
@@ -92,7 +94,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return await withWarnings(reply, roles);
     } catch (error) {
       counted(spec.id, error instanceof UserError ? "user_error" : "failed");
-      if (error instanceof UsageError) return botText.usage(error.message, botName, spec.examples);
+      if (error instanceof UsageError) return botText.usage(error.message, botName, error.examples ?? formatExamples(spec, { schools }));
       if (error instanceof UserError) {
         log.info({ command: spec.id, code: error.code }, "command refused");
         return error.message;
@@ -104,6 +106,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const withWarnings = async (reply: string, roles: ReadonlySet<Role>): Promise<string> => {
     if (!deps.warnings || !(roles.has("leader") || roles.has("admin"))) return reply;
     const lines = await deps.warnings();
+  /**
+   * The answer to a command the sender may not use, fitting who he is: a leader or admin who
+   * sends a school's report is shown the 代报 form of his own message; a reporter who sends a
+   * leader's command is told it is the leaders'; a leader's keyword found inside a reporter's
+   * message (已提醒…) was not meant as one.
+   */
+  const refuse = (spec: CommandSpec, atStart: boolean, roles: ReadonlySet<Role>, typed: string): string => {
+    const keyword = spec.aliases[0] ?? spec.id;
+    if (roles.has("leader") || roles.has("admin")) {
+      const school = roster.schools[0];
+      if (spec.task && school) return botText.forReporters(botName, keyword, `代报 ${school.shortName || school.name} ${typed}`);
+      return botText.forReporters(botName, keyword);
+    }
+    return atStart ? botText.forLeaders(botName, keyword) : botText.notUnderstood(botName, typed, roles);
+  };
+
+  /** A person by name: leaders and admins from the config, reporters from the roster, else the account. */
+  const nameOf = (userid: string) => leaders.get(userid) ?? admins.get(userid) ?? roster.nameOf(userid) ?? userid;
+
     return lines.length === 0 ? reply : `${reply}\n\n${lines.join("\n")}`;
   };
 
@@ -139,7 +160,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         case "text":
           return handleText(event);
         case "enter_chat":
-          return { kind: "text", content: botText.welcome(botName, leaders.get(event.userid) ?? admins.get(event.userid) ?? "老师") };
+          return { kind: "text", content: botText.welcome(botName, rolesOf(event.userid).size > 0 ? nameOf(event.userid) : "老师") };
         case "other":
           return { kind: "markdown", content: botText.nonText(botName) };
         case "ignored":

@@ -1,15 +1,45 @@
-import type { CommandSpec, Role } from "./command.js";
+import type { School } from "../config/roster.js";
+import { EXAMPLE_SCHOOL, type CommandSpec, type Role } from "./command.js";
 import { isAllowed } from "./registry.js";
+import { escapeUserText } from "./user-text.js";
+
+/** Whom examples are shown to: a sender with the schools he reports for, or a leader entering a report for a school (代报). */
+export type ExampleAudience = { schools: readonly School[] } | { onBehalfOf: School };
+
+const shortName = (school: School) => escapeUserText(school.shortName || school.name);
+
+/**
+ * A command's examples as this sender must write them. A reporter sees his own school where the
+ * example names one (城关一小), and a reporter of several schools sees one of his named in every
+ * example, after the keyword (平安 枫林小学 在校1200); a report entered for a school shows the
+ * 代报 form (代报 县一中 异常 …).
+ */
+export function formatExamples(spec: CommandSpec, audience: ExampleAudience): string[] {
+  if ("onBehalfOf" in audience) {
+    const school = shortName(audience.onBehalfOf);
+    return spec.examples.map((example) => `代报 ${school} ${example.split(" ").filter((word) => word !== EXAMPLE_SCHOOL).join(" ")}`);
+  }
+  const { schools } = audience;
+  const forReporters = spec.roles !== "anyone" && spec.roles.includes("reporter");
+  if (!forReporters || schools.length === 0) return [...spec.examples];
+  return spec.examples.map((example, i) => {
+    const school = shortName(schools[i % schools.length]!);
+    if (example.includes(EXAMPLE_SCHOOL)) return example.replace(EXAMPLE_SCHOOL, school);
+    if (schools.length === 1) return example;
+    const keyword = example.split(" ")[0]!;
+    return `${keyword} ${school}${example.slice(keyword.length)}`;
+  });
+}
 
 /** Help for a sender, built from the specs so it always agrees with the parsers. */
-export function formatHelp(specs: readonly CommandSpec[], roles: ReadonlySet<Role>, botName: string): string {
+export function formatHelp(specs: readonly CommandSpec[], roles: ReadonlySet<Role>, botName: string, schools: readonly School[] = []): string {
   const lines = [`**${botName}用法**（在群里先 @${botName}，私聊可直接发送）`];
   for (const spec of specs) {
     if (!isAllowed(spec, roles)) continue;
     const [keyword, ...others] = spec.aliases;
     const also = others.length > 0 ? `（也可写：${others.slice(0, 4).join("、")}）` : "";
     lines.push("", `**${keyword}**${also}：${spec.summary}`);
-    for (const example of spec.examples) lines.push(`> @${botName} ${example}`);
+    for (const example of formatExamples(spec, { schools })) lines.push(`> @${botName} ${example}`);
   }
   lines.push("", "全角数字、繁体字都可以识别；词之间用空格或逗号隔开即可。");
   return lines.join("\n");

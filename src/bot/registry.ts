@@ -1,35 +1,95 @@
-import type { CommandInput, CommandRegistry, CommandSpec, Role } from "./command.js";
+import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
+import { toSimplified, type NormalizedText } from "./normalize.js";
+import { readWord, skipSeparators } from "./words.js";
 
-/** Builds the registry; a duplicate id or a keyword claimed twice stops start-up. */
+/** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
+const foldKeyword = (keyword: string) => toSimplified(keyword.normalize("NFKC")).toLowerCase();
+
+interface Found {
+  spec: CommandSpec;
+  start: number;
+  end: number;
+}
+
+/**
+ * Builds the registry; a duplicate id or a keyword claimed twice (after folding, so 報平安 and
+ * 报平安 are one keyword) stops start-up. Keywords are found anywhere in a message, leftmost
+ * first and longest at one place, and a match never starts inside another: 无异常 is one
+ * keyword, never 异常; 防溺水提醒 is never 提醒.
+ */
 export function createCommandRegistry(specs: readonly CommandSpec<any>[]): CommandRegistry {
   const ids = new Set<string>();
-  const owners = new Map<string, string>();
+  const owners = new Map<string, { spec: CommandSpec; firstWord: boolean }>();
+  const claim = (keyword: string, spec: CommandSpec, firstWord: boolean) => {
+    const folded = foldKeyword(keyword);
+    const owner = owners.get(folded);
+    if (owner) throw new Error(`keyword "${keyword}" is claimed by both "${owner.spec.id}" and "${spec.id}"`);
+    owners.set(folded, { spec, firstWord });
+  };
   for (const spec of specs) {
     if (ids.has(spec.id)) throw new Error(`command id "${spec.id}" is declared twice`);
     ids.add(spec.id);
-    for (const alias of spec.aliases) {
-      const owner = owners.get(alias);
-      if (owner) throw new Error(`keyword "${alias}" is claimed by both "${owner}" and "${spec.id}"`);
-      owners.set(alias, spec.id);
-    }
+    for (const alias of spec.aliases) claim(alias, spec, false);
+    for (const word of spec.firstWords ?? []) claim(word, spec, true);
   }
-  const keywords = [...owners.keys()].sort((a, b) => b.length - a.length);
-  const byId = new Map(specs.map((s) => [s.id, s as CommandSpec]));
+  const anywhere = [...owners.entries()]
+    .filter(([, owner]) => !owner.firstWord)
+    .map(([keyword]) => keyword)
+    .sort((a, b) => b.length - a.length);
+
+  const find = (text: string, ignore: readonly string[], allowed: (spec: CommandSpec) => boolean): Found[] => {
+    // A first-word keyword the sender may not use is an everyday word to him (a leader's 查询 未报).
+    const first = readWord(text, 0);
+    const firstOwner = first && first.start === 0 ? owners.get(first.word) : undefined;
+    if (firstOwner?.firstWord && allowed(firstOwner.spec)) return [{ spec: firstOwner.spec, start: 0, end: first!.end }];
+    const masked = maskOf(text, ignore);
+    const found: Found[] = [];
+    for (let at = 0; at < text.length; ) {
+      const keyword = anywhere.find((k) => text.startsWith(k, at) && !masked.slice(at, at + k.length).includes(true));
+      if (keyword === undefined) {
+        at += 1;
+        continue;
+      }
+      found.push({ spec: owners.get(keyword)!.spec, start: at, end: at + keyword.length });
+      at += keyword.length;
+    }
+    return found;
+  };
+
   return {
     specs,
-    match(text) {
-      const lower = text.folded.toLowerCase();
-      const keyword = keywords.find((k) => lower.startsWith(k));
-      if (keyword === undefined) return undefined;
-      const spec = byId.get(owners.get(keyword)!)!;
-      const start = keyword.length + (/^[\s,:;/、]*/u.exec(text.folded.slice(keyword.length))?.[0].length ?? 0);
-      const folded = text.folded.slice(start);
-      const input: CommandInput = {
-        folded,
-        original: (from = 0, to = folded.length) => text.original(start + from, start + to),
-      };
-      return { spec, input };
+    match(text, options: MatchOptions = {}): CommandMatch | undefined {
+      const allowed = options.allowed ?? (() => true);
+      const found = find(text.folded.toLowerCase(), options.ignore ?? [], allowed);
+      const first = found[0];
+      if (!first) return undefined;
+      const chosen = first.start === 0 ? first : (found.find((f) => allowed(f.spec)) ?? first);
+      return { spec: chosen.spec, input: inputAfter(text, chosen), atStart: chosen.start === 0 };
     },
+  };
+}
+
+/** Which characters of `text` belong to one of the `ignore` strings. */
+function maskOf(text: string, ignore: readonly string[]): boolean[] {
+  const masked: boolean[] = new Array<boolean>(text.length).fill(false);
+  for (const raw of ignore) {
+    const word = foldKeyword(raw);
+    if (word === "") continue;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      masked.fill(true, at, at + word.length);
+    }
+  }
+  return masked;
+}
+
+function inputAfter(text: NormalizedText, found: Found): CommandInput {
+  const start = skipSeparators(text.folded, found.end);
+  const folded = text.folded.slice(start);
+  return {
+    folded,
+    original: (from = 0, to = folded.length) => text.original(start + from, start + to),
+    before: text.folded.slice(0, found.start).replace(/[\s,:;/、]+$/u, ""),
+    whole: text.original(),
   };
 }
 

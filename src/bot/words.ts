@@ -51,6 +51,14 @@ export function createArgScanner(folded: string) {
   };
 }
 
+/**
+ * A command's words when its keyword was found inside the message: those before it and those
+ * after it (`东湖小学今日平安` → `东湖小学今日`; `昨天汇总` → `昨天`).
+ */
+export function wordsAround(input: { before: string; folded: string }): string {
+  return [input.before, input.folded].filter((part) => part !== "").join(" ");
+}
+
 /** Words that name a task in commands like `撤销 平安` or `未报 学习` (simplified script). */
 const TASK_WORDS: Record<string, TaskId> = {
   平安: "safety", 报平安: "safety", 安全: "safety", 零报告: "safety", 日报: "safety",
@@ -62,4 +70,15 @@ const TASK_WORDS: Record<string, TaskId> = {
 /** The task a word names, if any. */
 export function parseTaskWord(word: string): TaskId | undefined {
   return TASK_WORDS[word];
+}
+
+const TASK_WORDS_LONGEST_FIRST = Object.keys(TASK_WORDS).sort((a, b) => b.length - a.length);
+
+/** The first task word inside `text` (撤销今天的平安 → 平安), where it is, and the task. */
+export function findTaskWord(text: string): { task: TaskId; start: number; end: number } | undefined {
+  for (let at = 0; at < text.length; at++) {
+    const word = TASK_WORDS_LONGEST_FIRST.find((w) => text.startsWith(w, at));
+    if (word) return { task: TASK_WORDS[word]!, start: at, end: at + word.length };
+  }
+  return undefined;
 }

@@ -1,3 +1,5 @@
+import type { Config } from "./schema.js";
+
 /** One school of the roster CSV. */
 export interface School {
   /** 学校代码, unique. */
@@ -12,6 +14,8 @@ export interface School {
   stage: string;
   /** WeCom userids allowed to report for this school. */
   reporters: readonly string[];
+  /** The reporters' names (上报人姓名), in the order of `reporters`; "" where the roster gives none. */
+  reporterNames?: readonly string[];
   pupils: number;
   staff: number;
   /** 1-based line of the CSV the school came from. */
@@ -21,17 +25,42 @@ export interface School {
 /** The roster with the look-ups the bot needs. */
 export interface Roster {
   readonly schools: readonly School[];
+  /** Every school's code, name and short name: text that names a school, never a command. */
+  readonly identifiers: readonly string[];
   /** Schools a WeCom user reports for (empty when the user is not a reporter). */
   schoolsOf(userid: string): readonly School[];
   /** A school by code, full name or short name (after NFKC); undefined when none matches. */
   find(nameOrCode: string): School | undefined;
+  /**
+   * The schools a word may mean: the one it names exactly (see `find`), else every school whose
+   * name or short name contains it (two characters or more: 枫林 → 枫林小学, 岭头小学).
+   */
+  search(word: string): School[];
   byCode(code: string): School | undefined;
+  /** A reporter's name as the roster gives it; undefined when it gives none. */
+  nameOf(userid: string): string | undefined;
+}
+
+/** The name the roster gives one of a school's reporters, if any. */
+export function reporterName(school: School, userid: string): string | undefined {
+  const index = school.reporters.indexOf(userid);
+  return (index >= 0 && school.reporterNames?.[index]) || undefined;
+}
+
+/**
+ * Whoever acted on a school's report, by name: a leader or admin as the config names him, else
+ * one of the school's reporters as the roster does; undefined when neither gives a name.
+ */
+export function personName(userid: string, people: Pick<Config, "leaders" | "admins">, school?: School): string | undefined {
+  const named = people.leaders.find((p) => p.userid === userid) ?? people.admins.find((p) => p.userid === userid);
+  return named?.name ?? (school && reporterName(school, userid));
 }
 
 export function createRoster(schools: readonly School[]): Roster {
   const byUser = new Map<string, School[]>();
   const byKey = new Map<string, School>();
   const codes = new Map<string, School>();
+  const names = new Map<string, string>();
   for (const school of schools) {
     codes.set(school.code, school);
     for (const key of [school.code, school.name, school.shortName]) {
@@ -41,12 +70,24 @@ export function createRoster(schools: readonly School[]): Roster {
       const list = byUser.get(userid) ?? [];
       list.push(school);
       byUser.set(userid, list);
+      const name = reporterName(school, userid);
+      if (name && !names.has(userid)) names.set(userid, name);
     }
   }
+  const find = (text: string) => byKey.get(text.normalize("NFKC").trim());
   return Object.freeze({
     schools: Object.freeze([...schools]),
+    identifiers: Object.freeze([...byKey.keys()]),
     schoolsOf: (userid: string) => byUser.get(userid) ?? [],
-    find: (text: string) => byKey.get(text.normalize("NFKC").trim()),
+    find,
+    search(word: string) {
+      const exact = find(word);
+      if (exact) return [exact];
+      const part = word.normalize("NFKC").trim();
+      if ([...part].length < 2) return [];
+      return schools.filter((school) => school.name.includes(part) || (school.shortName !== "" && school.shortName.includes(part)));
+    },
     byCode: (code: string) => codes.get(code),
+    nameOf: (userid: string) => names.get(userid),
   });
 }

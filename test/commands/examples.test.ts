@@ -41,7 +41,7 @@ describe("every command's examples", () => {
         const reply = await h.say(senderOf(spec), example);
         expect(reply, example).not.toContain("正确示例");
         expect(reply, example).not.toContain("没有看懂");
-        expect(reply, example).not.toContain("只对局领导和管理员开放");
+        expect(reply, example).not.toContain("用的指令，本条消息没有登记");
         expect(reply, example).not.toContain("系统暂时繁忙");
         if (spec.task) expect(reply, example).toContain("已登记");
       }

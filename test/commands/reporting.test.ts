@@ -65,7 +65,7 @@ describe("平安", () => {
 
   it("refuses a pupil count above the roster and a word that sounds like an incident", async () => {
     const tooMany = await h.say("zhang_wei", "平安 在校9999");
-    expect(tooMany).toContain("在校人数 9999 超过了名单中 平安县城关第一小学 的学生数 2136");
+    expect(tooMany).toContain("在校人数 9999 超过了名单中贵校学生数 2136 的两倍");
     expect(tooMany).toContain("本条消息没有登记");
     expect(tooMany).toContain("@平安助手 平安 在校1200");
     expect(await h.say("zhang_wei", "平安 有学生受伤")).toContain("像是异常情况");
@@ -98,7 +98,7 @@ describe("schools", () => {
     const which = await h.say("zhou_jie", "平安");
     expect(which).toContain("您负责多所学校（枫林小学、岭头小学）");
     expect(await h.say("zhou_jie", "平安 岭头小学")).toContain("平安县枫林乡岭头小学");
-    expect(await h.say("zhou_jie", "XB004 平安")).toContain("没有看懂");
+    expect(await h.say("zhou_jie", "XB004 平安")).toContain("平安县枫林乡中心小学");
     expect(await h.say("zhou_jie", "平安 XB004")).toContain("平安县枫林乡中心小学");
     expect(await safety("XB005")).toBeDefined();
     expect(await safety("XB004")).toBeDefined();
@@ -136,7 +136,7 @@ describe("防溺水", () => {
 
   it("refuses more reached than to reach, and a total far above the pupils", async () => {
     expect(await h.say("zhang_wei", "防溺水 1300/1200")).toContain("已提醒人数 1300 不能超过应提醒人数 1200");
-    expect(await h.say("zhang_wei", "防溺水 1300/13000")).toContain("远超 平安县城关第一小学 的学生数 2136");
+    expect(await h.say("zhang_wei", "防溺水 1300/13000")).toContain("应提醒人数 13000 超过了名单中贵校学生数 2136 的两倍");
     expect(await h.say("zhang_wei", "防溺水 电话")).toContain("请写明已提醒的家长人数");
     expect(await h.store.get("drowning", "2026-W20", "CG001")).toBeUndefined();
   });

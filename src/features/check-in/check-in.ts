@@ -5,15 +5,16 @@ import type { ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { currentPeriod, makeReport, RECORD_ATTEMPTS } from "./record-report.js";
-import { reportText } from "./report-text.js";
+import { reportText, type ReplyVoice } from "./report-text.js";
 
 /**
  * A school's check-in, top to bottom: read what the school has now, write the reply and the
  * alerts the report owes the leaders, and record all of it in one step (store.put), so that
  * the report is never recorded without its alerts. If another message for the school came
  * first, read again and retry; a repeat of this message gets the reply it got the first time.
+ * `notes` (a figure far from the roster's) are part of the reply.
  */
-export async function checkIn(ctx: CommandContext, school: School, value: ReportValue): Promise<string> {
+export async function checkIn(ctx: CommandContext, school: School, value: ReportValue, notes: readonly string[] = []): Promise<string> {
   const period = currentPeriod(ctx, value.task);
   const report = makeReport(ctx, school, period, value);
   const owed = await owedPeriods(ctx, school, report.task);
@@ -22,6 +23,7 @@ export async function checkIn(ctx: CommandContext, school: School, value: Report
     const previous = await ctx.store.get(report.task, report.period, report.school);
     const reply = [
       reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
+      ...notes,
       reportText.owed(owed, timeZone, report.onBehalf ? "该校" : "本校"),
     ].join("\n");
     const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
@@ -30,6 +32,11 @@ export async function checkIn(ctx: CommandContext, school: School, value: Report
     if (recorded.outcome !== "conflict") return reply;
   }
   throw new Error(`report of ${school.code} kept changing while recording ${ctx.msgid}`);
+}
+
+/** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */
+export function replyVoice(ctx: Pick<CommandContext, "onBehalf">, school: School): ReplyVoice {
+  return reportText.voice(ctx.onBehalf ? school : undefined);
 }
 
 /** The school's other required periods that have no report yet. */

@@ -1,0 +1,510 @@
+import type { School } from "../../config/roster.js";
+import { UsageError } from "../../errors.js";
+import type { ReportValue } from "../../store/report.js";
+import { reportText, type ReplyVoice } from "./report-text.js";
+
+/**
+ * Reads what principals write in their reports, in the words they use: figures in any order
+ * and unit (`1180人`, `共1200人已提醒1180人`, `50人参加 2人请假`, `两人请假`), verbs (通知 告知
+ * 提醒 电话通知 发告家长书), the ways of saying nothing happened, and 完成 / 全部参加 for the
+ * roster's figure. A figure that cannot be right (negative, a fraction, more reached than to
+ * reach, more than twice the roster's) is refused with the reason; one far from the roster's
+ * is kept with a note. The one place where report phrases are read: the reporting commands
+ * call it with the message's words (the keyword and the school's name already taken out).
+ */
+
+type SafetyValue = Extract<ReportValue, { task: "safety" }>;
+type DrowningValue = Extract<ReportValue, { task: "drowning" }>;
+type StudyValue = Extract<ReportValue, { task: "study" }>;
+
+/** A report as read, with the notes the reply adds (a figure far from the roster's). */
+export interface ReadReport<V> {
+  value: V;
+  notes: string[];
+}
+
+/** What a number counts. */
+type Figure = "present" | "reached" | "unreached" | "total" | "attended" | "expected" | "leave";
+
+/** Words that say what the number beside them counts; `before`: the word may precede it (已提醒1180), `after`: follow it (1180人已提醒). */
+interface LabelSet {
+  figure: Figure;
+  words: readonly string[];
+  before: boolean;
+  after: boolean;
+}
+
+const PRESENT: LabelSet[] = [
+  { figure: "present", words: ["在校学生", "在校生", "在校", "到校学生", "学生到校", "到校", "实到学生", "实到", "出勤", "在园", "到园"], before: true, after: true },
+  // Counted but not the 平安 report's: pupils away, or the roll (请假3人 is never 在校3人).
+  { figure: "leave", words: ["请假", "病假", "事假", "缺勤", "缺席", "缺课", "未到", "离校", "生病"], before: true, after: true },
+  { figure: "expected", words: ["应到", "学生总数", "学生数", "共计", "共有", "共", "总数"], before: true, after: true },
+];
+const DROWNING: LabelSet[] = [
+  { figure: "total", words: ["应提醒", "应通知", "应告知", "需提醒", "需通知", "共计", "总共", "合计", "总计", "共有", "共", "学生总数", "学生数", "家长总数", "总数"], before: true, after: false },
+  { figure: "total", words: ["中"], before: false, after: true },
+  // Before the verbs, so that 未提醒20人 is never read as 提醒20人.
+  { figure: "unreached", words: ["未提醒", "未通知", "未告知", "未联系", "没提醒", "没通知", "没联系上", "联系不上", "未联系上", "未到位"], before: true, after: true },
+  {
+    figure: "reached",
+    words: ["已提醒", "提醒", "已通知", "通知", "已告知", "告知", "已联系", "联系", "已发放", "发放", "下发", "已发送", "发送", "发出", "签收", "回执", "覆盖", "已落实", "落实", "已完成", "完成"],
+    before: true,
+    after: true,
+  },
+];
+const STUDY: LabelSet[] = [
+  { figure: "expected", words: ["应到", "应参加", "应参会", "应出席", "应参学", "应有"], before: true, after: true },
+  { figure: "expected", words: ["共计", "总共", "合计", "共有", "共", "总人数", "总数"], before: true, after: false },
+  { figure: "expected", words: ["中"], before: false, after: true },
+  {
+    figure: "attended",
+    words: ["实到", "实际到", "实际参加", "实际参会", "实参加", "到会", "到场", "参会", "参加", "参与", "参学", "出席", "已到", "签到", "出勤"],
+    before: true,
+    after: true,
+  },
+  { figure: "leave", words: ["请假", "病假", "事假", "公假", "缺席", "缺勤", "未到", "未参加", "没来", "缺"], before: true, after: true },
+];
+
+/** Every pupil's parents reached: 完成, 全部, 到位, 100%. */
+const DROWNING_DONE = /全部|全员|全体|均已|都已|完成|完毕|到位/gu;
+/** Every staff member there: 全部参加, 全员, 到齐, 完成. */
+const STUDY_ALL = /全部|全员|全体|到齐|全到|都到|都参加|均参加|完成|完毕/gu;
+/** Words that make "all" a part: 完成一半, 部分参加, 还有几人. */
+const PARTIAL = /一半|部分|大部|多数|少数|尚有|还有|剩|个别/u;
+
+/**
+ * Whether the words say "all" (完成, 全部参加) and mean it: not denied just before (未完成,
+ * 没有全部到齐) and not a part (完成一半).
+ */
+function saysAll(words: string, pattern: RegExp): boolean {
+  if (PARTIAL.test(words)) return false;
+  const hits = [...words.matchAll(pattern)];
+  return hits.length > 0 && hits.every((m) => !/[未没不尚]有?$/u.test(words.slice(Math.max(0, m.index - 2), m.index)));
+}
+const NO_LEAVE = /(?:无|没有|没)人?(?:请假|缺席|缺勤)/u;
+
+/** Counting words after a number (1180人, 830户); 人次 before 人. */
+const UNIT = "(?:人次|人|名|位|户|份|个)";
+/**
+ * Spans that hold digits but no figure: titles, dates, times, weeks, classes, rate words (the
+ * rate is ours to compute). They are blanked before reading.
+ */
+const NOT_FIGURES = [
+  /《[^》]*》/gu,
+  // 6.12 for a date, but never 10.5/187 or 840.5人: those are fractions of people.
+  /(?<![\d.])(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])(?![\d.%])(?!\s*(?:\/|人次|人|名|位|户|份|个))/gu,
+  /\d{4}\s*年/gu,
+  /\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?/gu,
+  /\d{1,2}\s*[日号](?!\s*\d)/gu,
+  /\d{1,2}\s*:\s*\d{2}/gu,
+  /\d{1,2}\s*点(?:\s*\d{1,2}\s*分)?/gu,
+  /\d+\s*分钟/gu,
+  /第\s*\d+\s*[周次期天]/gu,
+  /\d+\s*(?:年级|班)/gu,
+  /(?:提醒|通知|知晓|覆盖|出勤|参与|参会|到会)率/gu,
+];
+const NUMBER = String.raw`([-−]|负)?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?`;
+const PAIR = new RegExp(String.raw`(?<![A-Za-z\d.])${NUMBER}\s*${UNIT}?\s*/\s*${NUMBER}\s*${UNIT}?`, "gu");
+const PERCENT = /(?<![A-Za-z\d.])(\d+(?:\.\d+)?)\s*%/gu;
+const ARABIC = new RegExp(String.raw`(?<![A-Za-z\d.])${NUMBER}\s*${UNIT}?`, "gu");
+/** A count in Chinese numerals, only with a counting word after it (两人请假; not 县一中, 一切). */
+const CHINESE = /(?<!第)([零〇一二两三四五六七八九十百千]+)([人名位户])/gu;
+/** Where one clause ends: a label never reaches a number across it. */
+const CLAUSE_END = /[,.;!?，。；！？\n]/u;
+/** At most this many characters between a label and its number (已通知家长1180人: 家长). */
+const MAX_GAP = 6;
+
+interface NumberToken {
+  start: number;
+  end: number;
+  value: number;
+  /** As typed, for messages. */
+  text: string;
+  negative: boolean;
+  fraction: boolean;
+  /** Written in Chinese numerals (两人, 五十人). */
+  chinese: boolean;
+}
+
+interface LabelToken {
+  start: number;
+  end: number;
+  figure: Figure;
+  set: LabelSet;
+}
+
+/** The figures of a report's words: by what they count, the unlabelled ones in order, a `a/b` pair. */
+interface Figures {
+  labelled: Map<Figure, NumberToken[]>;
+  bare: NumberToken[];
+  pair?: [NumberToken, NumberToken];
+  percents: number[];
+  /** The words with every figure blanked, for the flags (完成, 全部参加). */
+  rest: string;
+}
+
+/** A count written in Chinese numerals (十, 五十, 两千零五); undefined when malformed. */
+function readChineseNumber(text: string): number | undefined {
+  const digits: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+  const units: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+  let total = 0;
+  let digit: number | undefined;
+  for (const ch of text) {
+    if (ch in digits) digit = digits[ch];
+    else if (ch in units) {
+      total += (digit ?? (ch === "十" ? 1 : Number.NaN)) * units[ch]!;
+      digit = undefined;
+    } else return undefined;
+  }
+  total += digit ?? 0;
+  return Number.isFinite(total) && total > 0 ? total : undefined;
+}
+
+/** Blanks `[start, end)` of `text` (same length, so positions hold). */
+const blank = (text: string, start: number, end: number) => text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
+
+function toNumber(match: RegExpExecArray | string[], at: number, start: number, end: number, text: string): NumberToken {
+  const sign = match[at];
+  const whole = match[at + 1]!.replace(/,/g, "");
+  const decimals = match[at + 2];
+  return {
+    start,
+    end,
+    value: Number(`${whole}${decimals ?? ""}`) * (sign ? -1 : 1),
+    text: text.trim(),
+    negative: sign !== undefined,
+    fraction: decimals !== undefined && Number(decimals) !== 0,
+    chinese: false,
+  };
+}
+
+/** Finds the figures in a report's words and what each counts, by the labels around them. */
+function readFigures(words: string, labels: readonly LabelSet[]): Figures {
+  let text = words;
+  for (const pattern of NOT_FIGURES) text = text.replace(pattern, (m) => " ".repeat(m.length));
+
+  let pair: [NumberToken, NumberToken] | undefined;
+  for (const m of text.matchAll(PAIR)) {
+    const start = m.index;
+    const slash = m[0].indexOf("/");
+    const first = toNumber(m, 1, start, start + slash, m[0].slice(0, slash));
+    const second = toNumber(m, 4, start + slash + 1, start + m[0].length, m[0].slice(slash + 1));
+    // A second pair is not a report's figures: it stays for the leftover check to point out.
+    if (pair) continue;
+    pair = [first, second];
+    text = blank(text, start, start + m[0].length);
+  }
+  const percents: number[] = [];
+  for (const m of text.matchAll(PERCENT)) {
+    percents.push(Number(m[1]));
+    text = blank(text, m.index, m.index + m[0].length);
+  }
+  const numbers: NumberToken[] = [];
+  for (const m of text.matchAll(ARABIC)) numbers.push(toNumber(m, 1, m.index, m.index + m[0].length, m[0]));
+  for (const m of text.matchAll(CHINESE)) {
+    const value = readChineseNumber(m[1]!);
+    if (value !== undefined) {
+      numbers.push({ start: m.index, end: m.index + m[0].length, value, text: m[0], negative: false, fraction: false, chinese: true });
+    }
+  }
+  numbers.sort((a, b) => a.start - b.start);
+  for (const n of numbers) text = blank(text, n.start, n.end);
+
+  const found = findLabels(text, labels);
+  const bound = bindLabels(text, numbers, found);
+  const labelled = new Map<Figure, NumberToken[]>();
+  const bare: NumberToken[] = [];
+  numbers.forEach((n, i) => {
+    const label = bound[i];
+    if (label === undefined) bare.push(n);
+    else labelled.set(label.figure, [...(labelled.get(label.figure) ?? []), n]);
+  });
+  return { labelled, bare, ...(pair && { pair }), percents, rest: text };
+}
+
+/** The label words in `text`, leftmost first and longest at one place, never overlapping. */
+function findLabels(text: string, sets: readonly LabelSet[]): LabelToken[] {
+  const words = sets
+    .flatMap((set) => set.words.map((word) => ({ word, set })))
+    .sort((a, b) => b.word.length - a.word.length);
+  const found: LabelToken[] = [];
+  for (let at = 0; at < text.length; ) {
+    const hit = words.find(({ word }) => text.startsWith(word, at));
+    if (!hit) {
+      at += 1;
+      continue;
+    }
+    found.push({ start: at, end: at + hit.word.length, figure: hit.set.figure, set: hit.set });
+    at += hit.word.length;
+  }
+  return found;
+}
+
+interface Candidate {
+  label: number;
+  gap: number;
+  /** The label comes before the number (已提醒1180), the usual order. */
+  leading: boolean;
+}
+
+/**
+ * Which label each number belongs to: a number may take the nearest label before it or after
+ * it, in its clause, with nothing but a few words between; each label takes one number. Of the
+ * ways to pair them, the one that labels the most numbers wins, then the tightest, then the one
+ * with more labels in front (50人参加 2人请假 → 50 参加, 2 请假; 1200人已提醒1180人 → 1180).
+ */
+function bindLabels(text: string, numbers: readonly NumberToken[], labels: readonly LabelToken[]): (LabelToken | undefined)[] {
+  const gapOf = (from: number, to: number): number | undefined => {
+    const between = text.slice(from, to);
+    if (CLAUSE_END.test(between)) return undefined;
+    const gap = between.replace(/\s/gu, "").length;
+    return gap <= MAX_GAP ? gap : undefined;
+  };
+  const candidates = numbers.map((n, i): Candidate[] => {
+    const list: Candidate[] = [];
+    const previousEnd = i > 0 ? numbers[i - 1]!.end : 0;
+    const nextStart = i + 1 < numbers.length ? numbers[i + 1]!.start : text.length;
+    const before = labels.reduce((last, l, j) => (l.end <= n.start && l.start >= previousEnd ? j : last), -1);
+    if (before >= 0 && labels[before]!.set.before) {
+      const gap = gapOf(labels[before]!.end, n.start);
+      if (gap !== undefined) list.push({ label: before, gap, leading: true });
+    }
+    const after = labels.findIndex((l) => l.start >= n.end && l.end <= nextStart);
+    if (after >= 0 && labels[after]!.set.after) {
+      const gap = gapOf(n.end, labels[after]!.start);
+      if (gap !== undefined) list.push({ label: after, gap, leading: false });
+    }
+    return list;
+  });
+  let best: { picks: (Candidate | undefined)[]; score: [number, number, number] } | undefined;
+  const better = (a: [number, number, number], b: [number, number, number]) =>
+    a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] > b[2];
+  const walk = (i: number, picks: (Candidate | undefined)[], used: Set<number>) => {
+    if (i === numbers.length) {
+      const chosen = picks.filter((p): p is Candidate => p !== undefined);
+      const score: [number, number, number] = [chosen.length, chosen.reduce((s, p) => s + p.gap, 0), chosen.filter((p) => p.leading).length];
+      if (!best || better(score, best.score)) best = { picks: [...picks], score };
+      return;
+    }
+    walk(i + 1, [...picks, undefined], used);
+    for (const candidate of candidates[i]!) {
+      if (used.has(candidate.label)) continue;
+      walk(i + 1, [...picks, candidate], new Set([...used, candidate.label]));
+    }
+  };
+  walk(0, [], new Set());
+  return best!.picks.map((pick) => (pick ? labels[pick.label] : undefined));
+}
+
+/** Refuses a negative or fractional figure, and digits that are no figure at all (`AB12`). */
+function checkNumbers(figures: Figures): void {
+  const all = [...(figures.pair ?? []), ...figures.bare, ...[...figures.labelled.values()].flat()];
+  const negative = all.find((n) => n.negative);
+  if (negative) throw new UsageError(reportText.negativeFigure(negative.text));
+  const fraction = all.find((n) => n.fraction);
+  if (fraction) throw new UsageError(reportText.fractionalFigure(fraction.text));
+  const leftover = /\S*\d\S*/u.exec(figures.rest);
+  if (leftover) throw new UsageError(reportText.unknownWord(leftover[0]));
+}
+
+/** The sum of a figure's numbers (病假1人 事假1人), if any is given. */
+function sum(figures: Figures, figure: Figure): number | undefined {
+  const numbers = figures.labelled.get(figure);
+  return numbers ? numbers.reduce((total, n) => total + n.value, 0) : undefined;
+}
+
+/** The one number of a figure, if given; two different ones are a question to ask. */
+function single(figures: Figures, figure: Figure, name: string): number | undefined {
+  const values = [...new Set((figures.labelled.get(figure) ?? []).map((n) => n.value))];
+  if (values.length > 1) throw new UsageError(reportText.twoValues(name, values));
+  return values[0];
+}
+
+/** Unlabelled numbers fill the figures still missing, in the order given; more are a question. */
+function fillBare(bareNumbers: readonly NumberToken[], slots: (number | undefined)[], names: readonly string[]): (number | undefined)[] {
+  const filled = [...slots];
+  const bare = [...bareNumbers];
+  for (let i = 0; i < filled.length && bare.length > 0; i++) {
+    if (filled[i] === undefined) filled[i] = bare.shift()!.value;
+  }
+  if (bare.length > 0) throw new UsageError(reportText.whichNumber(bare.map((n) => n.text), names));
+  return filled;
+}
+
+/** Far off the roster: refused beyond twice its figure, noted beyond 10 % either way. */
+const MAX_FACTOR = 2;
+const NOTE_SHARE = 0.1;
+
+function checkAgainstRoster(value: number, roster: number, what: string, rosterWhat: string, voice: ReplyVoice, notes: string[]): void {
+  if (value > Math.max(roster, 1) * MAX_FACTOR) {
+    throw new UsageError(reportText.overTwiceRoster(what, value, voice.school, rosterWhat, roster));
+  }
+  if (Math.abs(value - roster) > roster * NOTE_SHARE) notes.push(reportText.rosterNote(voice.school, rosterWhat, roster));
+}
+
+/** Words that, in a report, mean something other than "file this". */
+const INCIDENT = /异常|受伤|摔伤|烫伤|骨折|送医|住院|事故|溺|失踪|走失|死亡|打架|斗殴|火灾|起火|中毒|食物中毒|意外|伤亡|车祸/gu;
+const NEGATION = /无|没|未|不|零|非/u;
+const WITHDRAW = /撤销|撤回|取消|作废|删除/u;
+/** A negation just before the keyword: 不平安, 并非平安. */
+const NEGATED_KEYWORD = /(?:不|没有|没|未|并非|非)$/u;
+
+/** An incident word not denied just before it in its clause (无异常, 未发生安全事故, 无人受伤). */
+function findIncident(words: string): string | undefined {
+  for (const m of words.matchAll(INCIDENT)) {
+    const clause = words.slice(0, m.index).split(CLAUSE_END).at(-1) ?? "";
+    if (!NEGATION.test(clause.slice(-6))) return m[0];
+  }
+  return undefined;
+}
+
+/**
+ * A 平安 report: nothing happened, optionally with pupils present. Words that hint at an
+ * incident, a withdrawal, or a negation before the keyword (不平安) are asked about instead.
+ */
+export function readSafety(args: { before: string; words: string; school: School; voice: ReplyVoice }): ReadReport<SafetyValue> {
+  const { before, words, school, voice } = args;
+  if (NEGATED_KEYWORD.test(before)) throw new UsageError(reportText.notSafe(voice));
+  if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 平安")));
+  const incident = findIncident(words);
+  if (incident) throw new UsageError(reportText.incidentInSafety(incident, voice));
+  const figures = readFigures(words, PRESENT);
+  const hasNumbers = figures.pair !== undefined || figures.bare.length > 0 || figures.labelled.size > 0;
+  // 平安 学习 50/52: two reports in one message; each is its own command.
+  if (hasNumbers && /溺水|学习/u.test(words)) throw new UsageError(reportText.oneReportEach);
+  checkNumbers(figures);
+  if (figures.pair) throw new UsageError(reportText.whichNumber([figures.pair[0].text, figures.pair[1].text], ["在校"]));
+  // 有一名学生发烧回家: a count in words, unlabelled, tells of one pupil, not of those present.
+  const bare = figures.bare.filter((n) => !n.chinese);
+  const [present] = fillBare(bare, [single(figures, "present", "在校人数")], ["在校"]);
+  const notes: string[] = [];
+  const other = [...(figures.labelled.get("leave") ?? []), ...(figures.labelled.get("expected") ?? [])];
+  if (other.length > 0) notes.push(reportText.onlyPresentKept(other.map((n) => n.text)));
+  if (present !== undefined) checkAgainstRoster(present, school.pupils, "在校人数", "学生", voice, notes);
+  return { value: { task: "safety", status: "normal", ...(present !== undefined && { present }) }, notes };
+}
+
+/**
+ * An abnormal report's description: the words after the keyword, or the whole message when
+ * more than a greeting or the school's name came before it (一名学生摔伤，异常). A negation
+ * before the keyword (今天没发生什么异常) is asked about: it must not alert the leaders.
+ */
+export function readAbnormal(args: { before: string; after: string; afterFolded: string; whole: string; voice: ReplyVoice }): string {
+  const clause = args.before.split(CLAUSE_END).at(-1) ?? "";
+  if (NEGATION.test(clause)) throw new UsageError(reportText.negatedAbnormal(args.voice));
+  // 异常情况：无 — an answer to a form's question, not an incident.
+  if (/^(?:情况)?[\s:]*(?:无|没有|暂无|没|未发现|否)[\s\p{P}]*$/u.test(args.afterFolded)) {
+    throw new UsageError(reportText.negatedAbnormal(args.voice));
+  }
+  const description = isGreetingOnly(args.before) ? args.after : args.whole;
+  if ([...description.trim()].length < 2) throw new UsageError(reportText.missingDescription);
+  return description.trim();
+}
+
+/** Words that say when or who, around a report's keyword, and nothing more. */
+const GREETING =
+  /各位|领导|老师|您好|你好|早上好|上午好|下午好|晚上好|大家好|好|今日|今天|本日|当日|本周|这周|本校|我校|学校|全校|师生|今|报告|汇报|报个|报|一下|发生|出现|有|情况|如下|了|的|啦|呀|哦|吧/gu;
+
+function isGreetingOnly(text: string): boolean {
+  return text.replace(GREETING, "").replace(/[\p{P}\p{S}\s]/gu, "") === "";
+}
+
+/** How parents were reached, as SPEC.md lists them, with the words principals use for each. */
+const CHANNELS: [string, RegExp][] = [
+  ["电话", /电话|打电话/u],
+  ["短信", /短信/u],
+  ["家访", /家访/u],
+  ["告家长书", /告家长书|家长信|致家长|一封信/u],
+  ["家长会", /家长会/u],
+  ["微信", /微信|家长群|班级群|钉钉/u],
+];
+
+/**
+ * A 防溺水 report: parents reached over parents to reach (the roster's pupils when not given);
+ * 完成, 全部 or 100% mean every one of them; how they were reached.
+ */
+export function readDrowning(args: { words: string; school: School; voice: ReplyVoice }): ReadReport<DrowningValue> {
+  const { words, school, voice } = args;
+  if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 防溺水")));
+  const channels = CHANNELS.filter(([, pattern]) => pattern.test(words)).map(([name]) => name);
+  // Channel words are not figures' labels: 家长会 must not read as 会.
+  let text = words;
+  for (const [, pattern] of CHANNELS) text = text.replace(new RegExp(pattern.source, "gu"), (m) => " ".repeat(m.length));
+  const figures = readFigures(text, DROWNING);
+  checkNumbers(figures);
+  let [reached, total] = fillBare(
+    figures.bare,
+    [single(figures, "reached", "已提醒人数") ?? figures.pair?.[0].value, single(figures, "total", "应提醒人数") ?? figures.pair?.[1].value],
+    ["已提醒", "应提醒"],
+  );
+  // 已提醒1180人，还有20人未提醒: the parents to reach are both; 共1200人，20人未提醒: the rest were reached.
+  const unreached = sum(figures, "unreached");
+  if (unreached !== undefined) {
+    if (reached !== undefined && total === undefined) total = reached + unreached;
+    else if (reached === undefined) reached = (total ?? school.pupils) - unreached;
+    if (reached < 0 || reached + unreached !== (total ?? school.pupils)) {
+      throw new UsageError(reportText.unreachedMismatch(reached, unreached, total ?? school.pupils));
+    }
+  }
+  const notes: string[] = [];
+  if (total !== undefined) {
+    if (total <= 0) throw new UsageError(reportText.totalZero);
+    checkAgainstRoster(total, school.pupils, "应提醒人数", "学生", voice, notes);
+  }
+  total ??= school.pupils;
+  const done = saysAll(figures.rest, DROWNING_DONE) || figures.percents.includes(100);
+  if (reached === undefined && done) reached = total;
+  if (reached === undefined) throw new UsageError(reportText.drowningNumbers);
+  if (total <= 0) throw new UsageError(reportText.totalZero);
+  if (reached > total) throw new UsageError(reportText.reachedOverTotal(reached, total));
+  return { value: { task: "drowning", reached, total, channels }, notes };
+}
+
+/** The study topic: after 主题 / 内容 to the end as typed, else a 《title》; and the words before it. */
+export function readStudyTopic(input: { folded: string; original(start?: number, end?: number): string }): { topic?: string; words: string } {
+  const label = /(?:学习)?(?:主题|内容)\s*:?/u.exec(input.folded);
+  if (label) {
+    const topic = input.original(label.index + label[0].length).replace(/^[\s:：]+/u, "");
+    return { ...(topic && { topic }), words: input.folded.slice(0, label.index) };
+  }
+  const title = /《[^》]*》/u.exec(input.folded);
+  if (title) return { topic: input.original(title.index, title.index + title[0].length), words: input.folded };
+  return { words: input.folded };
+}
+
+/**
+ * A 学习 report: staff attended over staff expected (the roster's staff when not given), on
+ * leave, the topic. 全部参加, 全员, 完成 mean all expected attended; 请假2人 alone means the
+ * others did.
+ */
+export function readStudy(args: { words: string; topic?: string; school: School; voice: ReplyVoice }): ReadReport<StudyValue> {
+  const { words, topic, school, voice } = args;
+  if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 学习")));
+  const figures = readFigures(words, STUDY);
+  checkNumbers(figures);
+  let [attended, expected] = fillBare(
+    figures.bare,
+    [single(figures, "attended", "实到人数") ?? figures.pair?.[0].value, single(figures, "expected", "应到人数") ?? figures.pair?.[1].value],
+    ["实到", "应到"],
+  );
+  let leave = sum(figures, "leave");
+  if (leave === undefined && NO_LEAVE.test(figures.rest)) leave = 0;
+  const notes: string[] = [];
+  if (expected !== undefined) {
+    if (expected <= 0) throw new UsageError(reportText.expectedZero);
+    checkAgainstRoster(expected, school.staff, "应到人数", "教职工", voice, notes);
+  }
+  expected ??= school.staff;
+  if (expected <= 0) throw new UsageError(reportText.expectedZero);
+  if (leave !== undefined && leave > expected) throw new UsageError(reportText.leaveOverExpected(0, leave, expected));
+  // 全体参加，1人请假: all but the one on leave.
+  if (attended === undefined && leave !== undefined && leave > 0) attended = expected - leave;
+  if (attended === undefined && saysAll(figures.rest, STUDY_ALL)) attended = expected;
+  if (attended === undefined) throw new UsageError(reportText.studyNumbers);
+  if (attended > expected) throw new UsageError(reportText.attendedOverExpected(attended, expected));
+  if (leave !== undefined && attended + leave > expected) throw new UsageError(reportText.leaveOverExpected(attended, leave, expected));
+  return {
+    value: { task: "study", attended, expected, ...(leave !== undefined && { leave }), ...(topic && { topic }) },
+    notes,
+  };
+}

@@ -1,0 +1,15 @@
+import type { Roster, School } from "../../config/roster.js";
+import { UsageError } from "../../errors.js";
+import { reportText } from "../check-in/report-text.js";
+import { leaderText } from "./leader-text.js";
+
+/**
+ * The school a leader names (代报, 免报, 历史): by code, name or short name, or by a part of a
+ * name that only one school has (岭头); a part several share (枫林) is refused listing them.
+ */
+export function findSchool(roster: Pick<Roster, "search">, word: string): School {
+  const matches = roster.search(word);
+  if (matches.length > 1) throw new UsageError(reportText.ambiguousSchool(word, matches));
+  if (!matches[0]) throw new UsageError(leaderText.unknownSchool(word));
+  return matches[0];
+}

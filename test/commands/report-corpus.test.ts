@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TaskId } from "../../src/config/schema.js";
+import type { ReportValue } from "../../src/store/report.js";
+import { startHarness, type Harness } from "../support/harness.js";
+
+/**
+ * How principals really type (test/fixtures/report-corpus.yaml), sent as WeCom sends them:
+ * encrypted callbacks over HTTP to the whole service, each checked against what Redis then
+ * holds. At least 98 % must do exactly what the corpus lists; the rest must record nothing and
+ * get a reply that asks (…本条消息没有登记); none may record anything else.
+ */
+interface Entry {
+  says: string;
+  from?: string;
+  setup?: string[];
+  school?: string;
+  safety?: "normal" | { present: number };
+  abnormal?: string;
+  drowning?: [number, number] | { reached: number; total: number; channels?: string[] };
+  study?: [number, number] | { attended: number; expected: number; leave?: number; topic?: string };
+  withdraws?: TaskId;
+  asks?: string;
+  note?: string;
+}
+
+const corpus = parse(readFileSync("test/fixtures/report-corpus.yaml", "utf8")) as Entry[];
+const TASKS: TaskId[] = ["safety", "drowning", "study"];
+
+/** The report value an entry lists, and its task. */
+function expected(entry: Entry): { task: TaskId; value: ReportValue } | undefined {
+  if (entry.safety) {
+    const present = entry.safety === "normal" ? {} : { present: entry.safety.present };
+    return { task: "safety", value: { task: "safety", status: "normal", ...present } };
+  }
+  if (entry.abnormal) return { task: "safety", value: { task: "safety", status: "abnormal", description: entry.abnormal } };
+  if (entry.drowning) {
+    const d = Array.isArray(entry.drowning) ? { reached: entry.drowning[0], total: entry.drowning[1] } : entry.drowning;
+    return { task: "drowning", value: { task: "drowning", reached: d.reached, total: d.total, channels: "channels" in d ? (d.channels ?? []) : [] } };
+  }
+  if (entry.study) {
+    const s = Array.isArray(entry.study) ? { attended: entry.study[0], expected: entry.study[1] } : entry.study;
+    return { task: "study", value: { task: "study", ...s } };
+  }
+  return undefined;
+}
+
+describe("the corpus of how principals type", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: "2026-06-12T08:30:00+08:00" });
+  });
+  afterAll(() => h.close());
+
+  it(`does what ${corpus.length} messages must, at least 98 % as listed and none wrong`, async () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(150);
+    const now = h.clock.now();
+    const periodOf = (task: TaskId) => h.jobDeps.calendar.at(task, now)!.id;
+    const snapshot = async (codes: readonly string[]) => {
+      const msgids: string[] = [];
+      for (const code of codes) for (const task of TASKS) msgids.push((await h.store.get(task, periodOf(task), code))?.msgid ?? "-");
+      return msgids.join(",");
+    };
+    const listed: string[] = [];
+    const asked: string[] = [];
+    const wrong: string[] = [];
+    for (const entry of corpus) {
+      const from = entry.from ?? "hu_bin";
+      const schools = h.roster.schoolsOf(from).map((s) => s.code);
+      const school = entry.school ?? schools[0]!;
+      for (const setup of entry.setup ?? []) {
+        expect(await h.say(from, setup), `setup of ${entry.says}`).toContain("已登记");
+      }
+      const before = await snapshot(schools);
+      const sent = await h.sim.say({ from, text: entry.says });
+      const reply = sent.markdown ?? "";
+      const after = await snapshot(schools);
+      const want = expected(entry);
+      let ok: boolean;
+      if (want) {
+        const report = await h.store.get(want.task, periodOf(want.task), school);
+        ok = report?.msgid === sent.msgid && isDeepStrictEqual(report.value, want.value);
+        ok &&= entry.note === undefined || reply.includes(entry.note);
+      } else if (entry.withdraws) {
+        ok = (await h.store.get(entry.withdraws, periodOf(entry.withdraws), school)) === undefined && reply.includes("已撤销");
+      } else {
+        ok = before === after && reply.includes(entry.asks!);
+      }
+      const line = `${from}「${entry.says}」→ ${reply.split("\n").slice(0, 2).join(" / ")}`;
+      if (ok) listed.push(line);
+      else if (before === after && reply.includes("没有登记")) asked.push(line);
+      else wrong.push(line);
+    }
+    const share = listed.length / corpus.length;
+    console.log(
+      `corpus: ${corpus.length} messages, ${listed.length} as listed (${(share * 100).toFixed(1)} %), ` +
+        `${asked.length} asked instead, ${wrong.length} wrong` +
+        [...asked.map((l) => `\n  asked: ${l}`), ...wrong.map((l) => `\n  WRONG: ${l}`)].join(""),
+    );
+    expect(wrong).toEqual([]);
+    expect(share).toBeGreaterThanOrEqual(0.98);
+  }, 120_000);
+});
+

@@ -3,6 +3,7 @@ import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import { createTaskCalendar } from "../time/task-calendar.js";
 import { ConfigError } from "./config-error.js";
 import type { Env } from "./expand-env.js";
+import { findConfigWarnings } from "./find-config-warnings.js";
 import { loadConfig } from "./load-config.js";
 import { text } from "./messages.js";
 
@@ -19,7 +20,8 @@ export interface CheckConfigOptions {
 /**
  * `pingan check-config`: loads the config, roster and holiday data (bundled and imported) and
  * prints either a short summary or every problem. A year whose holiday notice is due but not
- * imported is a warning, not a problem. Returns the process exit code (0 valid, 1 invalid).
+ * imported, and what findConfigWarnings finds, are warnings, not problems. Returns the process
+ * exit code (0 valid, 1 invalid).
  */
 export async function checkConfig({ path, env, now, out }: CheckConfigOptions): Promise<number> {
   try {
@@ -30,7 +32,8 @@ export async function checkConfig({ path, env, now, out }: CheckConfigOptions): 
     const tasks = Object.values(config.tasks).filter((task) => task?.enabled).map((task) => task!.name);
     out(text.checkPassed(path));
     out(text.checkSummary(roster.schools.length, areas.size, reporters.size, Object.keys(config.groups).length, tasks));
-    for (const year of calendar.missingHolidayYears(now)) out(`警告：${formatMissingHolidayYear(year)}`);
+    for (const line of findConfigWarnings(config, roster)) out(line);
+    for (const year of calendar.missingHolidayYears(now)) out(text.warning(formatMissingHolidayYear(year)));
     return 0;
   } catch (error) {
     if (error instanceof CalendarError) {

@@ -112,7 +112,8 @@ export const text = {
   // roster CSV
   rosterEmpty: "学校名单是空的",
   rosterHeaderHint:
-    "第一行写表头 code,name,short_name,area,stage,reporters,pupils,staff 或 学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数",
+    "第一行写表头 code,name,short_name,area,stage,reporters,pupils,staff 或 学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数" +
+    "（可再加一列 上报人姓名 / reporter_names）",
   csvSyntax: "CSV 格式错误：双引号没有配对（在这一行或之前）",
   csvSyntaxHint: '字段里的双引号要成对，字段内的引号写两次，例如 "城关""一""小"',
   unknownColumn: (cell: string) => `表头有不认识的列 ${quote(cell)}`,
@@ -125,6 +126,8 @@ export const text = {
   cellHint: (field: string) => CELL_HINTS[field] ?? "",
   badCode: (code: string) => `学校代码 ${quote(code)} 只能含英文字母、数字、- 和 _`,
   reporterSeparator: "多个上报人要用 | 分隔",
+  reporterNamesCount: (names: number, accounts: number) =>
+    `上报人姓名有 ${names} 个，上报人账号有 ${accounts} 个，两列要按同样的顺序一一对应`,
   badReporter: (userid: string) => `上报人 ${quote(userid)} 不是企业微信账号（userid）`,
   negativeCount: (column: string, cell: string) => `${column}不能是负数：${quote(cell)}`,
   fractionalCount: (column: string, cell: string) => `${column}要写整数：${quote(cell)}`,
@@ -133,8 +136,24 @@ export const text = {
     column === otherColumn
       ? `${column} ${quote(value)} 与第 ${otherLine} 行重复`
       : `${column} ${quote(value)} 与第 ${otherLine} 行学校的${otherColumn}相同`,
-  uniqueHint: (column: string) =>
-    `学校代码、名称、简称在全县要互不相同（上报时按它们找学校），请改这一行的${column}，例如简称写 城关一小`,
+  uniqueHint: (field: "code" | "name" | "shortName", freeCode?: string) =>
+    `学校代码、名称、简称在全县要互不相同（上报时按它们找学校）。${UNIQUE_FIXES[field](freeCode)}`,
+
+  // warnings: check-config passes, but the admin should look
+  warning: (message: string) => `警告：${message}`,
+  examplePublicUrl: (url: string) =>
+    `server.public_url 还是示例地址 ${url}，导出台账的下载链接会打不开；请改成本县服务的外网地址，例如 https://pingan.你的域名`,
+  accountInTwoAreas: (userid: string, schools: readonly string[], areas: readonly string[]) =>
+    `上报人 ${userid} 同时负责 ${areas.join("、")} 的学校（${schools.join("、")}），请确认没有填错账号`,
+  leaderIsReporter: (userid: string, name: string, schools: readonly string[]) =>
+    `${name}（${userid}）既是局领导或管理员，又是 ${schools.join("、")} 的上报人；发送“平安”等会登记为该校上报，请确认`,
+};
+
+/** How to fix a duplicated code, name or short name, fitting the column. */
+const UNIQUE_FIXES: Record<"code" | "name" | "shortName", (freeCode?: string) => string> = {
+  code: (freeCode) => `请给这一行换一个没有用过的学校代码${freeCode ? `，例如 ${freeCode}` : ""}`,
+  name: () => "请写这所学校的完整全称（带乡镇名），例如 平安县东湖镇中心小学",
+  shortName: () => "请给这一行换一个别的学校都没有用的简称，或者留空（留空时按学校名称找学校）",
 };
 
 const CELL_HINTS: Record<string, string> = {
@@ -143,6 +162,7 @@ const CELL_HINTS: Record<string, string> = {
   area: "写所属片区，例如 城关片区",
   stage: "写学段，例如 小学、初中、九年一贯制、高中",
   reporters: "写上报人的企业微信账号（userid），多人用 | 分隔，例如 zhang_wei|li_na",
+  reporterNames: "按上报人账号的顺序写姓名，用 | 分隔，例如 上报人 zhang_wei|li_na 写 张伟|李娜；不知道的姓名留空，例如 张伟|",
   pupils: "写不带小数的整数，例如 1200",
   staff: "写不带小数的整数，例如 86",
 };

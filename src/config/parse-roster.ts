@@ -4,16 +4,17 @@ import { ConfigError } from "./config-error.js";
 import type { ConfigProblem } from "./problems.js";
 import { text } from "./messages.js";
 
-type Field = "code" | "name" | "shortName" | "area" | "stage" | "reporters" | "pupils" | "staff";
+type Field = "code" | "name" | "shortName" | "area" | "stage" | "reporters" | "reporterNames" | "pupils" | "staff";
 
 /** The roster columns, with their English and Chinese header names, in the documented order. */
-const COLUMNS: readonly { field: Field; en: string; zh: string }[] = [
+const COLUMNS: readonly { field: Field; en: string; zh: string; optional?: true }[] = [
   { field: "code", en: "code", zh: "学校代码" },
   { field: "name", en: "name", zh: "学校名称" },
   { field: "shortName", en: "short_name", zh: "简称" },
   { field: "area", en: "area", zh: "片区" },
   { field: "stage", en: "stage", zh: "学段" },
   { field: "reporters", en: "reporters", zh: "上报人" },
+  { field: "reporterNames", en: "reporter_names", zh: "上报人姓名", optional: true },
   { field: "pupils", en: "pupils", zh: "学生数" },
   { field: "staff", en: "staff", zh: "教职工数" },
 ];
@@ -85,8 +86,8 @@ function readRows(source: string, file: string): Row[] {
 }
 
 interface Columns {
-  /** Position of each field in a row. */
-  index: Record<Field, number>;
+  /** Position of each field in a row (an optional column that is absent has none). */
+  index: Partial<Record<Field, number>> & Record<Exclude<Field, "reporterNames">, number>;
   /** The header cell as written, to name the column in problems. */
   label: Record<Field, string>;
   width: number;
@@ -109,10 +110,10 @@ function readHeader(row: Row, file: string): Columns {
       label[column.field] = cell;
     }
   });
-  const missing = COLUMNS.filter((c) => index[c.field] === undefined).map((c) => `${c.zh}（${c.en}）`);
+  const missing = COLUMNS.filter((c) => !c.optional && index[c.field] === undefined).map((c) => `${c.zh}（${c.en}）`);
   if (missing.length > 0) problems.push({ ...at, message: text.missingColumns(missing) });
   if (problems.length > 0) throw new ConfigError(problems);
-  return { index: index as Record<Field, number>, label: label as Record<Field, string>, width: cells.length };
+  return { index: index as Columns["index"], label: label as Record<Field, string>, width: cells.length };
 }
 
 function readSchool(row: Row, columns: Columns, file: string, problems: ConfigProblem[]): School | undefined {
@@ -129,7 +130,10 @@ function readSchool(row: Row, columns: Columns, file: string, problems: ConfigPr
   const before = problems.length;
   const report = (field: Field, message: string, hint: string) =>
     problems.push({ file, line, key: columns.label[field], message, hint });
-  const get = (field: Field) => fields[columns.index[field]] ?? "";
+  const get = (field: Field) => {
+    const at = columns.index[field];
+    return at === undefined ? "" : (fields[at] ?? "");
+  };
   const required = (field: Field) => {
     const value = get(field);
     if (value === "") report(field, text.requiredCell(columnName(field)), text.cellHint(field));
@@ -142,12 +146,36 @@ function readSchool(row: Row, columns: Columns, file: string, problems: ConfigPr
   const shortName = get("shortName");
   const area = required("area").normalize("NFKC");
   const stage = required("stage").normalize("NFKC");
-  const reporters = readReporters(required("reporters"), (message) => report("reporters", message, text.cellHint("reporters")));
+  const reporterCell = required("reporters");
+  const reporters = readReporters(reporterCell, (message) => report("reporters", message, text.cellHint("reporters")));
+  const reporterNames = readReporterNames(reporterCell, get("reporterNames"), (message) =>
+    report("reporterNames", message, text.cellHint("reporterNames")),
+  );
   const pupils = readCount(required("pupils"), columnName("pupils"), (message) => report("pupils", message, text.cellHint("pupils")));
   const staff = readCount(required("staff"), columnName("staff"), (message) => report("staff", message, text.cellHint("staff")));
 
   if (problems.length > before) return undefined;
-  return { code, name, shortName, area, stage, reporters, pupils: pupils!, staff: staff!, line };
+  return { code, name, shortName, area, stage, reporters, ...(reporterNames && { reporterNames }), pupils: pupils!, staff: staff!, line };
+}
+
+/**
+ * The names of the 上报人姓名 cell, one per account of the 上报人 cell in the same order (a
+ * name left empty stays ""); undefined when the cell is empty. Accounts written twice keep the
+ * first name, as readReporters keeps the first account.
+ */
+function readReporterNames(reporterCell: string, cell: string, fail: (message: string) => void): string[] | undefined {
+  if (cell.trim() === "") return undefined;
+  const accounts = reporterCell.split("|").map((part) => part.normalize("NFKC").trim());
+  const names = cell.split("|").map((part) => part.trim());
+  if (names.length !== accounts.length) {
+    fail(text.reporterNamesCount(names.length, accounts.length));
+    return undefined;
+  }
+  const byAccount = new Map<string, string>();
+  accounts.forEach((account, i) => {
+    if (account !== "" && !byAccount.has(account)) byAccount.set(account, names[i]!);
+  });
+  return [...byAccount.values()];
 }
 
 function readReporters(cell: string, fail: (message: string) => void): string[] {
@@ -197,13 +225,26 @@ function checkUnique(schools: readonly School[], columns: Columns, file: string,
           line: school.line,
           key: columns.label[kind],
           message: text.duplicateIdentifier(columnName(kind), value, other.school.line, columnName(other.kind)),
-          hint: text.uniqueHint(columnName(kind)),
+          hint: text.uniqueHint(kind, kind === "code" ? findFreeCode(school.code, schools) : undefined),
         });
       } else if (!other) {
         taken.set(key, { school, kind });
       }
     }
   }
+}
+
+/** A code of the same letters and width as `code` that no school uses (CG001 taken → CG009). */
+function findFreeCode(code: string, schools: readonly School[]): string | undefined {
+  const parts = /^(.*?)(\d+)$/.exec(code);
+  if (!parts) return undefined;
+  const [, prefix, digits] = parts as unknown as [string, string, string];
+  const taken = new Set(schools.map((school) => school.code));
+  for (let n = Number(digits) + 1; n < Number(digits) + 1000; n++) {
+    const candidate = `${prefix}${String(n).padStart(digits.length, "0")}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 function columnName(field: Field): string {

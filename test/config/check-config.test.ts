@@ -17,13 +17,32 @@ const dir = mkdtempSync(join(tmpdir(), "pingan-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("checkConfig (pingan check-config)", () => {
-  it("prints a summary and returns 0 for the example", async () => {
+  it("prints a summary and returns 0 for the example, warning that its public_url is the example's", async () => {
     const lines: string[] = [];
     const code = await checkConfig({ path: "config/pingan.example.yaml", env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(0);
     expect(lines).toEqual([
       "配置正确：config/pingan.example.yaml",
       "学校 28 所（4 个片区），上报人 30 人，群 2 个，启用的任务：平安日报、防溺水提醒、周学习",
+      "警告：server.public_url 还是示例地址 https://pingan.example.edu.cn，导出台账的下载链接会打不开；请改成本县服务的外网地址，例如 https://pingan.你的域名",
+    ]);
+  });
+
+  it("warns, and still returns 0, on one account in two areas and on a leader who is also a reporter", async () => {
+    const roster = readFileSync("config/schools.example.csv", "utf8")
+      .replace("CG002,平安县城关第二小学,城关二小,城关片区,小学,wang_fang,", "CG002,平安县城关第二小学,城关二小,城关片区,小学,hu_bin,")
+      .replace("DB006,平安县柳溪小学,柳溪小学,东部片区,小学,guo_ping,", "DB006,平安县柳溪小学,柳溪小学,东部片区,小学,chen_xiaohong,");
+    writeFileSync(join(dir, "warn.csv"), roster);
+    const yaml = readFileSync("config/pingan.example.yaml", "utf8")
+      .replace("roster: schools.example.csv", "roster: warn.csv")
+      .replace("public_url: https://pingan.example.edu.cn", "public_url: https://pingan.ping-an.gov.cn");
+    writeFileSync(join(dir, "warn.yaml"), yaml);
+    const lines: string[] = [];
+    const code = await checkConfig({ path: join(dir, "warn.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    expect(code).toBe(0);
+    expect(lines.slice(2)).toEqual([
+      "警告：上报人 hu_bin 同时负责 城关片区、东部片区 的学校（城关二小、东湖小学），请确认没有填错账号",
+      "警告：陈晓红（chen_xiaohong）既是局领导或管理员，又是 柳溪小学 的上报人；发送“平安”等会登记为该校上报，请确认",
     ]);
   });
 
@@ -52,14 +71,15 @@ describe("checkConfig (pingan check-config)", () => {
     };
     const november = await at("2026-11-05T09:00:00+08:00");
     expect(november.code).toBe(0);
-    expect(november.lines).toHaveLength(3);
-    expect(november.lines[2]).toMatch(/^警告：2027 年放假调休安排尚未导入：pingan holidays import /);
-    expect((await at("2026-10-20T09:00:00+08:00")).lines).toHaveLength(2);
+    // The example's own warning (its public_url) comes first.
+    expect(november.lines).toHaveLength(4);
+    expect(november.lines[3]).toMatch(/^警告：2027 年放假调休安排尚未导入：pingan holidays import /);
+    expect((await at("2026-10-20T09:00:00+08:00")).lines).toHaveLength(3);
     // The local date decides, in the config's zone: 16:00Z on 10-31 is already 11-01 in Beijing.
-    expect((await at("2026-10-31T15:59:00Z")).lines).toHaveLength(2);
-    expect((await at("2026-10-31T16:00:00Z")).lines).toHaveLength(3);
+    expect((await at("2026-10-31T15:59:00Z")).lines).toHaveLength(3);
+    expect((await at("2026-10-31T16:00:00Z")).lines).toHaveLength(4);
     // In 2027 itself, until the notice is imported.
-    expect((await at("2027-03-01T09:00:00+08:00")).lines[2]).toMatch(/^警告：2027 年/);
+    expect((await at("2027-03-01T09:00:00+08:00")).lines[3]).toMatch(/^警告：2027 年/);
   });
 
   it("refuses a broken imported holidays file beside the config, naming it", async () => {

@@ -41,6 +41,7 @@ describe("parseRoster", () => {
       area: "城关片区",
       stage: "小学",
       reporters: ["zhang_wei", "li_na"],
+      reporterNames: ["张伟", "李娜"],
       pupils: 2136,
       staff: 112,
       line: 2,
@@ -107,6 +108,31 @@ describe("parseRoster", () => {
     expect(problems.every((p) => p.file === path)).toBe(true);
     expect(problems.find((p) => p.line === 4)!.hint).toContain("1200");
     expect(problems.find((p) => p.line === 5)!.hint).toContain("zhang_wei|li_na");
+    // Each hint fits its column: a duplicated short name is not "fixed" by the same short name.
+    expect(problems.find((p) => p.line === 3)!.hint).toContain("例如 CG002");
+    expect(problems.find((p) => p.line === 8)!.hint).not.toContain("城关一小");
+    expect(problems.find((p) => p.line === 8)!.hint).toContain("简称");
+  });
+
+  it("reads the reporters' names in the order of their accounts, and names a count that does not match", async () => {
+    const path = writeCsv(
+      [
+        "学校代码,学校名称,简称,片区,学段,上报人,上报人姓名,学生数,教职工数",
+        "CG001,城关一小,一小,城关片区,小学,zhang_wei|li_na,张伟|李娜,1200,80",
+        "CG002,城关二小,二小,城关片区,小学,wang_fang|liu_yang,王芳|,900,60",
+        "CG003,城关三小,三小,城关片区,小学,chen_jing,,300,40",
+      ].join("\n"),
+    );
+    const schools = await loadRoster(path);
+    expect(schools.map((s) => s.reporterNames)).toEqual([["张伟", "李娜"], ["王芳", ""], undefined]);
+    const broken = writeCsv(
+      ["code,name,short_name,area,stage,reporters,reporter_names,pupils,staff", "CG001,城关一小,一小,城关片区,小学,zhang_wei|li_na,张伟，李娜,1200,80"].join("\n"),
+    );
+    const problems = await problemsOf(broken);
+    expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [2, "reporter_names", "上报人姓名有 1 个，上报人账号有 2 个，两列要按同样的顺序一一对应"],
+    ]);
+    expect(problems[0]!.hint).toContain("张伟|李娜");
   });
 
   it("rejects a bad header and says what to write", async () => {

@@ -154,7 +154,7 @@ describe("pingan holidays import", () => {
 
     const after = await pingan(["check-config"], { PINGAN_NOW: "2026-11-05T09:00:00+08:00" });
     expect(after.code).toBe(0);
-    expect(after.lines.join("\n")).not.toContain("警告");
+    expect(after.lines.join("\n")).not.toContain("放假调休安排尚未导入");
 
     const { config } = await loadConfig({ path: configPath, env: TEST_ENV });
     const imported = await createTaskCalendar(config, { configPath });

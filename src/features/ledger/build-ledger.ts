@@ -1,6 +1,6 @@
 import type { LocalDate } from "../../time/local-time.js";
-import type { TaskId } from "../../config/schema.js";
-import type { Roster, School } from "../../config/roster.js";
+import type { Config, TaskId } from "../../config/schema.js";
+import { personName, type Roster, type School } from "../../config/roster.js";
 import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
 import type { Report } from "../../store/report.js";
@@ -29,11 +29,12 @@ export interface LedgerRow {
   status: LedgerStatus;
   /** WeCom userid of whoever sent the report in force. */
   reporter?: string;
+  /** Their name (上报人姓名, or a leader's or admin's from the config); the userid when none is known. */
+  reporterName?: string;
   reportedAt?: Date;
   late: boolean;
   /** Entered by a leader or admin for the school (代报); `reporter` is who entered it. */
   onBehalf: boolean;
-  onBehalfBy?: string;
   /** Safety: 无异常 or 异常, pupils present, the abnormal description as typed. */
   safetyStatus?: "无异常" | "异常";
   present?: number;
@@ -107,6 +108,8 @@ export interface Ledger {
 
 export interface BuildLedgerOptions {
   roster: Pick<Roster, "schools">;
+  /** Leaders and admins, for the names of those who entered reports (代报). */
+  people: Pick<Config, "leaders" | "admins">;
   store: Pick<ReportStore, "list" | "log">;
   /** Exemptions (免报); without it no school is exempt. */
   exemptions?: Pick<ExemptionStore, "list">;
@@ -120,7 +123,7 @@ export interface BuildLedgerOptions {
 
 /** Reads the reports of every task and period in the range and lays them out as the ledger. */
 export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> {
-  const { roster, store, exemptions, calendar, from, to, timeZone } = options;
+  const { roster, people, store, exemptions, calendar, from, to, timeZone } = options;
   const asOf = options.now ?? new Date();
   const tasks: LedgerTask[] = [];
   for (const task of calendar.tasks) {
@@ -157,7 +160,7 @@ export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> 
           status,
           late: report?.late ?? false,
           onBehalf: report?.onBehalf ?? false,
-          ...(report && describeReport(report)),
+          ...(report && describeReport(report, personName(report.by, people, school) ?? report.by)),
           changes: changes.get(school.code) ?? 0,
           ...(exemption?.reason && { exemptReason: exemption.reason }),
         });
@@ -242,12 +245,12 @@ const describePeriod = (period: TaskPeriod) => ({
   required: period.required,
 });
 
-function describeReport(report: Report): Partial<LedgerRow> {
+function describeReport(report: Report, reporterName: string): Partial<LedgerRow> {
   const value = report.value;
   const base: Partial<LedgerRow> = {
     reporter: report.by,
+    reporterName,
     reportedAt: new Date(report.at),
-    ...(report.onBehalf && { onBehalfBy: report.by }),
     raw: report.raw,
   };
   switch (value.task) {

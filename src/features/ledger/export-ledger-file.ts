@@ -47,6 +47,7 @@ export async function exportLedgerFile(options: ExportLedgerFileOptions): Promis
     const keys = createKeys();
     const ledger = await buildLedger({
       roster,
+      people: config,
       store: createReportStore({ redis, keys }),
       exemptions: createExemptionStore({ redis, keys }),
       calendar,

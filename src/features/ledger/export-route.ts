@@ -63,6 +63,7 @@ export function createExportRouter(options: ExportRouteOptions): Router {
       if (task && !options.calendar.tasks.includes(task)) return refuse(ctx, "unknown_task", ledgerText.linkUnknownTask);
       const ledger = await buildLedger({
         roster: options.roster,
+        people: config,
         store: options.store,
         exemptions: options.exemptions,
         calendar: options.calendar,

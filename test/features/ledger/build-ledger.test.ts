@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load-config.js";
-import type { TaskId } from "../../../src/config/schema.js";
+import type { Config, TaskId } from "../../../src/config/schema.js";
 import { buildLedger } from "../../../src/features/ledger/build-ledger.js";
 import { createKeys } from "../../../src/store/keys.js";
 import type { Roster } from "../../../src/config/roster.js";
@@ -16,6 +16,7 @@ import { startTestRedis, type TestRedis } from "../../support/redis.js";
 let redis: TestRedis;
 let client: Redis;
 let roster: Roster;
+let config: Config;
 let periods: TaskCalendar;
 let store: ReportStore;
 let exemptions: ExemptionStore;
@@ -26,6 +27,7 @@ beforeAll(async () => {
   client = redis.client();
   const loaded = await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV });
   roster = loaded.roster;
+  config = loaded.config;
   periods = await createTaskCalendar(loaded.config);
   const keys = createKeys("ledger-model");
   store = createReportStore({ redis: client, keys });
@@ -47,7 +49,7 @@ const put = (school: string, period: string, value: ReportValue, at: string, ext
     ...extra,
   });
 const build = (from: string, to: string, now: string) =>
-  buildLedger({ roster, store, exemptions, calendar: periods, from, to, timeZone: "Asia/Shanghai", now: new Date(now) });
+  buildLedger({ roster, people: config, store, exemptions, calendar: periods, from, to, timeZone: "Asia/Shanghai", now: new Date(now) });
 
 describe("buildLedger", () => {
   it("has a row per school and required period, none for days after now, and counts each status", async () => {
@@ -68,7 +70,7 @@ describe("buildLedger", () => {
     expect(safety.rows).toHaveLength(2 * 28);
     expect(safety.rows[0]).toMatchObject({
       schoolCode: "CG001", schoolName: "平安县城关第一小学", area: "城关片区", periodId: "2026-12-07", status: "已报",
-      reporter: "zhang_wei", reportedAt: new Date("2026-12-07T01:00:00Z"), late: false, onBehalf: false,
+      reporter: "zhang_wei", reporterName: "张伟", reportedAt: new Date("2026-12-07T01:00:00Z"), late: false, onBehalf: false,
       safetyStatus: "无异常", present: 2000, changes: 0, deadline: new Date("2026-12-07T02:00:00Z"),
     });
     expect(safety.rows[1]).toMatchObject({ schoolCode: "CG002", status: "迟报", late: true, safetyStatus: "异常", abnormal: "停水" });
@@ -112,8 +114,10 @@ describe("buildLedger", () => {
     expect(rows.find((r) => r.schoolCode === "CG005")!.abnormal).toBeUndefined();
     expect(rows.find((r) => r.schoolCode === "CG006")).toMatchObject({ status: "未报", changes: 1 });
     expect(rows.find((r) => r.schoolCode === "CG007")).toMatchObject({
-      status: "迟报", onBehalf: true, onBehalfBy: "wang_zhiyuan", reporter: "wang_zhiyuan",
+      status: "迟报", onBehalf: true, reporter: "wang_zhiyuan", reporterName: "王志远",
     });
+    // A reporter the roster gives no name is named by the account.
+    expect(rows.find((r) => r.schoolCode === "CG005")).toMatchObject({ reporter: "someone", reporterName: "someone" });
   });
 
   it("sums the study numbers of the counted reports into the rate", async () => {
@@ -130,7 +134,7 @@ describe("buildLedger", () => {
 
   it("counts nobody exempt without an exemption store", async () => {
     const ledger = await buildLedger({
-      roster, store, calendar: periods, from: "2026-12-08", to: "2026-12-08", timeZone: "Asia/Shanghai", now: new Date("2026-12-09T00:00:00Z"),
+      roster, people: config, store, calendar: periods, from: "2026-12-08", to: "2026-12-08", timeZone: "Asia/Shanghai", now: new Date("2026-12-09T00:00:00Z"),
     });
     expect(ledger.tasks[0]!.total).toMatchObject({ exempt: 0, expected: 28, reported: 1 });
   });

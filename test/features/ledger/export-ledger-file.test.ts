@@ -60,7 +60,7 @@ describe("exportLedgerFile", () => {
     expect(ledger.tasks[0]!.total).toMatchObject({ reported: 2, late: 1 });
     const csv = readFileSync(join(dir, "b.csv"), "utf8");
     expect(csv.startsWith("\uFEFF学校代码,")).toBe(true);
-    expect(csv).toContain("CG002,平安县城关第二小学,城关片区,2026-11-24,2026-11-24 10:00,迟报,wang_fang,2026-11-24 11:00,是");
+    expect(csv).toContain("CG002,平安县城关第二小学,城关片区,2026-11-24,2026-11-24 10:00,迟报,王芳,wang_fang,2026-11-24 11:00,是");
     expect(await client.ping()).toBe("PONG");
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith("pingan-export-")).length).toBe(before);
   });

@@ -122,6 +122,7 @@ describe("导出", () => {
       学校名称: "平安县城关第一小学",
       片区: "城关片区",
       状态: "已报",
+      上报人: "张伟",
       上报人账号: "zhang_wei",
       上报时间: new Date("2026-11-24T09:20:00Z"),
       迟报: "否",
@@ -133,7 +134,7 @@ describe("导出", () => {
     expect(row("CG003", "2026-11-23")).toMatchObject({ 状态: "迟报", 迟报: "是", 上报时间: new Date("2026-11-23T10:30:00Z") });
     expect(row("CG004", "2026-11-25")).toMatchObject({ 状态: "未报", 更正次数: 1, 上报人账号: null });
     expect(row("CG005", "2026-11-26")).toMatchObject({ 状态: "免报", 免报原因: "考点封闭" });
-    expect(row("CG006", "2026-11-26")).toMatchObject({ 状态: "迟报", 代报: "是", 代报人账号: "wang_zhiyuan" });
+    expect(row("CG006", "2026-11-26")).toMatchObject({ 状态: "迟报", 代报: "是", 代报人: "王志远", 上报人账号: "wang_zhiyuan" });
     expect(row("CG001", "2026-11-27")).toMatchObject({ 状态: "迟报", 截止时间: new Date("2026-11-27T10:00:00Z") });
 
     expect(readSheet(workbook.getWorksheet("防溺水提醒")!)).toEqual([]);
@@ -180,9 +181,9 @@ describe("导出", () => {
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString("utf8").slice(1).trimEnd().split("\r\n");
     expect(lines).toHaveLength(1 + 28 * 5);
-    expect(lines[0]).toMatch(/^学校代码,学校名称,片区,日期,截止时间,状态,上报人账号,上报时间,迟报,代报/);
+    expect(lines[0]).toMatch(/^学校代码,学校名称,片区,日期,截止时间,状态,上报人,上报人账号,上报时间,迟报,代报/);
     expect(lines).toContain(
-      "CG003,平安县城关第三小学,城关片区,2026-11-23,2026-11-23 10:00,迟报,liu_yang,2026-11-23 10:30,是,否,,无异常,,,0,,平安",
+      "CG003,平安县城关第三小学,城关片区,2026-11-23,2026-11-23 10:00,迟报,刘洋,liu_yang,2026-11-23 10:30,是,否,,无异常,,,0,,平安",
     );
   });
 
@@ -216,7 +217,7 @@ describe("导出", () => {
   it("is refused to a principal, and a reversed or too long range is a usage error", async () => {
     at("2026-11-27T20:00:00");
     const refused = await h.say("zhang_wei", "导出");
-    expect(refused).toContain("“导出”只对局领导和管理员开放");
+    expect(refused).toContain("“导出”是局领导和管理员用的指令");
     expect(refused).not.toContain("http");
     const reversed = await h.say("wang_zhiyuan", "导出 2026-11-20~2026-11-01");
     expect(reversed).toContain("结束日期 2026-11-01 早于开始日期 2026-11-20");

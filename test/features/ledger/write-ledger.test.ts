@@ -20,6 +20,7 @@ const row: LedgerRow = {
   required: true,
   status: "迟报",
   reporter: "wang_fang",
+  reporterName: "王芳",
   reportedAt: new Date("2026-11-24T02:07:30Z"),
   late: true,
   onBehalf: false,
@@ -29,7 +30,7 @@ const row: LedgerRow = {
   raw: "=异常 一名学生摔伤",
 };
 const missing: LedgerRow = { ...row, schoolCode: "CG003", schoolName: "平安县城关第三小学", status: "未报", late: false, changes: 0 };
-for (const key of ["reporter", "reportedAt", "safetyStatus", "abnormal", "raw"] as const) delete missing[key];
+for (const key of ["reporter", "reporterName", "reportedAt", "safetyStatus", "abnormal", "raw"] as const) delete missing[key];
 const safety: LedgerTask = {
   task: "safety",
   taskName: "平安日报",
@@ -92,12 +93,13 @@ describe("writeLedgerXlsx", () => {
     const sheet = workbook.getWorksheet("平安日报")!;
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(headers.slice(0, 11)).toEqual([
-      "学校代码", "学校名称", "片区", "日期", "截止时间", "状态", "上报人账号", "上报时间", "迟报", "代报", "代报人账号",
+    expect(headers.slice(0, 12)).toEqual([
+      "学校代码", "学校名称", "片区", "日期", "截止时间", "状态", "上报人", "上报人账号", "上报时间", "迟报", "代报", "代报人",
     ]);
-    expect(headers.slice(11)).toEqual(["情况", "在校人数", "异常情况", "更正次数", "免报原因", "原始消息"]);
+    expect(headers.slice(12)).toEqual(["情况", "在校人数", "异常情况", "更正次数", "免报原因", "原始消息"]);
     expect(sheet.getColumn(2).width).toBe(30);
     const cell = (name: string, r = 2) => sheet.getRow(r).getCell(headers.indexOf(name) + 1);
+    expect(cell("上报人").value).toBe("王芳");
     expect(cell("日期").value).toEqual(new Date("2026-11-24T00:00:00Z"));
     expect(cell("日期").numFmt).toBe("yyyy-mm-dd");
     expect(cell("上报时间").value).toEqual(new Date("2026-11-24T10:07:30Z"));
@@ -122,13 +124,13 @@ describe("writeLedgerCsv", () => {
     const text = csv.toString("utf8").slice(1);
     expect(text.endsWith("\r\n")).toBe(true);
     expect(text.split("\r\n")[0]).toBe(
-      "学校代码,学校名称,片区,日期,截止时间,状态,上报人账号,上报时间,迟报,代报,代报人账号,情况,在校人数,异常情况,更正次数,免报原因,原始消息",
+      "学校代码,学校名称,片区,日期,截止时间,状态,上报人,上报人账号,上报时间,迟报,代报,代报人,情况,在校人数,异常情况,更正次数,免报原因,原始消息",
     );
     expect(text).toContain(
-      'CG002,平安县城关第二小学,城关片区,2026-11-24,2026-11-24 10:00,迟报,wang_fang,2026-11-24 10:07,是,否,,异常,,' +
+      'CG002,平安县城关第二小学,城关片区,2026-11-24,2026-11-24 10:00,迟报,王芳,wang_fang,2026-11-24 10:07,是,否,,异常,,' +
         '"一名学生摔伤, 已送医\n家长说""无碍""",2,,\'=异常 一名学生摔伤\r\n',
     );
-    expect(text).toContain("CG003,平安县城关第三小学,城关片区,2026-11-24,2026-11-24 10:00,未报,,,,,,,,,0,,\r\n");
+    expect(text).toContain("CG003,平安县城关第三小学,城关片区,2026-11-24,2026-11-24 10:00,未报,,,,,,,,,,0,,\r\n");
   });
 
   it("writes rates as percentages and refuses a task the ledger lacks", () => {

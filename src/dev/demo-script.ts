@@ -1,17 +1,8 @@
-/** People of the demo, with the school or office shown beside their names. */
-export const demoPeople: Record<string, { name: string; label: string; group: "principals" | "leaders" }> = {
-  zhang_wei: { name: "张伟", label: "张伟（城关一小）", group: "principals" },
-  wang_fang: { name: "王芳", label: "王芳（城关二小）", group: "principals" },
-  liu_yang: { name: "刘洋", label: "刘洋（城关三小）", group: "principals" },
-  hu_bin: { name: "胡斌", label: "胡斌（东湖小学）", group: "principals" },
-  zhou_jie: { name: "周杰", label: "周杰（枫林小学、岭头小学）", group: "principals" },
-  luo_gang: { name: "罗刚", label: "罗刚（石门小学）", group: "principals" },
-  cao_yu: { name: "曹宇", label: "曹宇（云台中学）", group: "principals" },
-  tang_lin: { name: "唐林", label: "唐林（北山中学）", group: "principals" },
-  xie_qian: { name: "谢倩", label: "谢倩（西河中学）", group: "principals" },
-  wang_zhiyuan: { name: "王志远", label: "王志远（局长）", group: "leaders" },
-  chen_xiaohong: { name: "陈晓红", label: "陈晓红（安全股）", group: "leaders" },
-};
+/**
+ * The demo's leaders and their offices, shown beside their names; they talk in the leaders'
+ * group. Everyone's name is the product's own (the config and the roster's 上报人姓名).
+ */
+export const demoLeaders: Record<string, string> = { wang_zhiyuan: "局长", chen_xiaohong: "安全股" };
 
 /** One message of the demo day, sent at a local time of the demo Friday. */
 export interface DemoStep {

@@ -19,6 +19,16 @@ export function formatBubble(time: string, who: string, text: string, nameOf?: (
   return [`${time} ${who}：${first}`, ...rest.map((line) => `${pad}${line}`)].join("\n");
 }
 
+/** A push as its group reads it: the robot's bubble, its mentions by name at the end, as WeCom shows them. */
+export function formatPush(
+  message: { content: string; mentioned_list: readonly string[] },
+  time: string,
+  nameOf: (userid: string) => string,
+): string {
+  const mentions = message.mentioned_list.map((userid) => `@${nameOf(userid)}`).join(" ");
+  return formatBubble(time, "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf);
+}
+
 /** A heading that separates the chats of two groups. */
 export function formatChatTitle(title: string): string {
   return `\n── ${title} ${"─".repeat(Math.max(4, 40 - title.length * 2))}`;

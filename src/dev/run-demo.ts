@@ -14,13 +14,13 @@ import { createWecomSimulator } from "../wecom/simulator/wecom-simulator.js";
 import { createDevCredentials } from "./dev-credentials.js";
 import {
   DEMO_DAY,
-  demoPeople,
+  demoLeaders,
   demoScript,
   quietlyMissingFriday,
   quietlyMissingWeek,
   studyDoneBeforeFriday,
 } from "./demo-script.js";
-import { formatBubble, formatChatTitle } from "./render-chat.js";
+import { formatBubble, formatChatTitle, formatPush } from "./render-chat.js";
 
 const ZONE = "Asia/Shanghai";
 const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;
@@ -75,15 +75,24 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
   const add = (group: string, at: number, text: string) => chat.push({ group, at, order: chat.length, text });
   let callbacks = 0;
 
+  // Names as the product knows them: leaders from the config, principals from the roster.
+  const people = new Map([...rt.config.leaders, ...rt.config.admins].map((p) => [p.userid, p.name]));
+  const nameOf = (userid: string) => people.get(userid) ?? rt.roster.nameOf(userid) ?? userid;
+  /** `张伟（城关一小）`, `王志远（局长）`: who speaks, as the chat shows them. */
+  const labelOf = (userid: string) => {
+    const office = demoLeaders[userid] ?? rt.roster.schoolsOf(userid).map((s) => s.shortName || s.name).join("、");
+    return office ? `${nameOf(userid)}（${office}）` : nameOf(userid);
+  };
+
   const send = async (from: string, text: string, print: boolean, note?: string) => {
-    const person = demoPeople[from];
-    const group = GROUP_NAMES[person?.group ?? "principals"];
+    const leader = from in demoLeaders;
+    const group = leader ? GROUP_NAMES.leaders : GROUP_NAMES.principals;
     const at = clock.now().getTime();
-    const reply = await sim.say({ from, text, chatid: person?.group === "leaders" ? "wr_leaders" : "wr_principals" });
+    const reply = await sim.say({ from, text, chatid: leader ? "wr_leaders" : "wr_principals" });
     callbacks += 1;
     if (!print) return;
     if (note) add(group, at, `\n（${note}）`);
-    add(group, at, formatBubble(hhmm(at), person?.label ?? from, `@平安助手 ${text}`));
+    add(group, at, formatBubble(hhmm(at), labelOf(from), `@平安助手 ${text}`));
     add(group, at, formatBubble(hhmm(at), "平安助手", reply.markdown ?? `（HTTP ${reply.status}）`, nameOf));
   };
 
@@ -137,10 +146,7 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
       clearInterval(ticker);
     }
 
-    for (const message of webhook.messages) {
-      const mentions = message.mentioned_list.map((u) => `@${nameOf(u)}`).join(" ");
-      add(message.group, message.at, formatBubble(hhmm(message.at), "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf));
-    }
+    for (const message of webhook.messages) add(message.group, message.at, formatPush(message, hhmm(message.at), nameOf));
     for (const group of Object.values(GROUP_NAMES)) {
       out(formatChatTitle(group));
       const lines = chat.filter((c) => c.group === group).sort((a, b) => a.at - b.at || a.order - b.order);
@@ -158,7 +164,6 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
   }
 }
 
-const nameOf = (userid: string) => demoPeople[userid]?.name ?? userid;
 
 function hhmm(at: number): string {
   return formatClock(new Date(at), ZONE);

@@ -26,7 +26,15 @@ export async function say({
     throw new Error("请设置与服务相同的 WECOM_TOKEN 和 WECOM_ENCODING_AES_KEY 环境变量");
   }
   const sim = createWecomSimulator({ baseUrl: url, token, encodingAESKey, botName: botName ?? "平安助手" });
-  const reply = await sim.say({ from, text, chattype: direct ? "single" : "group" });
+  const reply = await sim.say({ from, text, chattype: direct ? "single" : "group" }).catch((error: unknown) => {
+    // fetch fails with a TypeError whose cause says why (ECONNREFUSED: nothing listens there).
+    if (!(error instanceof TypeError)) throw error;
+    const cause = error.cause as { code?: string; message?: string } | undefined;
+    throw new Error(
+      `连接不上 ${url}（${cause?.code ?? cause?.message ?? error.message}）：服务没有在运行，或地址、端口不对。` +
+        "请先运行 pingan start，或用 --url 指定服务地址（默认 http://127.0.0.1:$PORT）。",
+    );
+  });
   if (reply.status !== 200) throw new Error(`服务拒绝了这条消息（HTTP ${reply.status}）：${reply.raw}`);
   out(renderMarkdown(reply.markdown ?? reply.text ?? "（空回复）"));
 }

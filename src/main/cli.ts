@@ -72,6 +72,22 @@ export async function runCli(
     });
 
   program
+    .command("fake-webhook")
+    .description("在本机模拟企业微信群机器人，把服务推送的提醒、汇总按群聊打印出来（试用时与 pingan say 配合）")
+    .option("--port <port>", "监听的端口（服务的 WECOM_API_BASE 设为 http://127.0.0.1:端口）", "9090")
+    .action(async (options: { port: string }) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+        err(`--port 写 1—65535 的端口号，例如 --port 9090（收到 "${options.port}"）`);
+        exitCode = 2;
+        return;
+      }
+      const { runFakeWebhook } = await import("../dev/run-fake-webhook.js");
+      const fake = await runFakeWebhook({ settings: settings(), port, out });
+      stopOnSignal(() => fake.stop());
+    });
+
+  program
     .command("run")
     .description("立即运行一项定时任务：remind <任务>、tally <任务>、weekly、late-note")
     .argument("<job>", "remind | tally | weekly | late-note")

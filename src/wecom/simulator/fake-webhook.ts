@@ -44,6 +44,10 @@ export interface FakeWebhookOptions {
   windowMs?: number;
   /** The fake's clock, ms since the epoch (the demo's fast clock). */
   now?: () => number;
+  /** Port on 127.0.0.1; a free one when not given. */
+  port?: number;
+  /** Told each message it accepts, as it arrives (`pingan fake-webhook` prints them). */
+  onMessage?: (message: FakeWebhookMessage) => void;
 }
 
 export interface FakeWebhook {
@@ -146,7 +150,7 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
     if (recent >= limit) return answer(45009, "api freq out of limit", { msgtype, content });
 
     const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
-    messages.push({
+    const message: FakeWebhookMessage = {
       key,
       group,
       at,
@@ -154,7 +158,9 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
       content,
       mentioned_list: msgtype === "text" ? list(payload?.mentioned_list) : [],
       mentioned_mobile_list: msgtype === "text" ? list(payload?.mentioned_mobile_list) : [],
-    });
+    };
+    messages.push(message);
+    options.onMessage?.(message);
     return answer(0, "ok");
   };
 
@@ -164,7 +170,10 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
       res.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -1,7 +1,8 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
 import { formatHistory } from "../src/features/leaders/format-history.js";
-import { readWord } from "../src/bot/words.js";
+import { readWord, wordsAround } from "../src/bot/words.js";
+import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 
@@ -14,13 +15,13 @@ export default defineCommand({
   roles: ["leader", "admin"],
   summary: "查看某校最近的上报和每一次变更（更正、撤销、代报、免报），谁在何时操作",
   examples: ["历史 城关一小", "历史 XB004"],
-  parse({ folded }, ctx): { school: School } {
-    const word = readWord(folded, 0);
+  parse(input, ctx): { school: School } {
+    // 城关一小历史 names the school before the keyword.
+    const text = wordsAround(input);
+    const word = readWord(text, 0);
     if (!word) throw new UsageError(leaderText.historyWhich);
     // A school name may contain no separator, but a leader may type it with spaces around.
-    const school = ctx.roster.find(folded.trim()) ?? ctx.roster.find(word.word);
-    if (!school) throw new UsageError(leaderText.unknownSchool(word.word));
-    return { school };
+    return { school: ctx.roster.find(text.trim()) ?? findSchool(ctx.roster, word.word) };
   },
   async run({ school }, ctx) {
     const [reports, exemptions] = await Promise.all([

@@ -1,10 +1,10 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
+import { wordsAround } from "../src/bot/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { formatSummary } from "../src/features/leaders/format-summary.js";
 import { loadTally } from "../src/features/leaders/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
-import { formatDate } from "../src/time/format-time.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 
 export default defineCommand({
@@ -13,9 +13,10 @@ export default defineCommand({
   roles: ["leader", "admin"],
   summary: "上报汇总：各任务应报、已报、迟报、未报和比率，异常全文，未报学校按片区列出",
   examples: ["汇总", "汇总 昨天", "汇总 11-20", "汇总 本周"],
-  parse({ folded }, ctx): { span: DateSpan } {
+  parse(input, ctx): { span: DateSpan } {
     const today = toLocalDate(ctx.now, ctx.config.timezone);
-    const text = folded.trim();
+    // 昨天汇总 and 汇总 昨天 ask the same.
+    const text = wordsAround(input).trim();
     if (text === "") return { span: { start: today, end: today, kind: "day" } };
     // 汇总 asks about what happened: 11-20 said in June is last November's.
     const read = readDateSpan(text, today, "past");
@@ -31,11 +32,12 @@ export default defineCommand({
       const periods = ctx.calendar.list(task, span.start, span.end);
       if (periods.length > 0) tallies.push(await loadTally(ctx, periods, ctx.now));
     }
+    // The header names what was asked: 昨天, 上周, 11月20日.
     const label =
       span.kind === "day"
-        ? formatDate(span.start)
+        ? leaderText.dayLabel(span.start, span.word)
         : span.kind === "week"
-          ? leaderText.weekLabel(span.start, span.end)
+          ? leaderText.weekLabel(span.word ?? "本周", span.start, span.end)
           : leaderText.rangeLabel(span.start, span.end);
     return formatSummary({ label, now: ctx.now, tallies, config: ctx.config });
   },

@@ -47,7 +47,7 @@ describe("汇总 for a day", () => {
     const reply = await sayAt(h, TUESDAY_1035, "chen_xiaohong", "汇总 今天");
     const lines = reply.split("\n");
     const at = (text: string) => lines.findIndex((l) => l.includes(text));
-    expect(reply).toContain("⚠️ **异常 1 条：**\n> **平安县城关第一小学**（城关片区）\n> 08:40 <@zhang_wei>\n> 一名学生课间摔伤，已送医，无生命危险");
+    expect(reply).toContain("⚠️ **异常 1 条：**\n> **平安县城关第一小学**（城关片区）\n> 08:40 张伟\n> 一名学生课间摔伤，已送医，无生命危险");
     expect(reply).toContain("✅ 已恢复正常 1 所：\n> 城关三小：08:50 报“厨房燃气泄漏，已疏散”，09:30 更正为无异常");
     expect(reply).toContain("**未报（3 所）：**\n城关片区：实验小学\n西部片区：龙潭学校\n北部片区：北山中学");
     expect(reply).toContain("免报（1 所）：\n东部片区：白沙学校（中考考点）");
@@ -102,7 +102,7 @@ describe("汇总 for a week", () => {
     expect(reply).toContain("北部片区：北山中学（1次）");
     expect(reply).toContain("东部片区：白沙学校（3次，中考考点）");
     expect(reply).toContain("📝 代报：青石小学（陈晓红 11月24日 09:10）");
-    expect(reply).toContain("> 11月24日 08:40 <@zhang_wei>\n> 一名学生课间摔伤，已送医，无生命危险");
+    expect(reply).toContain("> 11月24日 08:40 张伟\n> 一名学生课间摔伤，已送医，无生命危险");
     expect(reply).toContain("城关三小：08:50 报“厨房燃气泄漏，已疏散”，09:30 更正为无异常");
     expect(reply).toContain("**周学习** 2026年第48周（11月23日—11月29日）");
     expect(reply).toContain("应报 28 所 · 已报 1 所（3.6%）");
@@ -120,17 +120,28 @@ describe("汇总 for a week", () => {
 });
 
 describe("汇总 dates", () => {
-  it("reads 昨天 in the configured zone across midnight", async () => {
+  it("reads 昨天 in the configured zone across midnight, and says so in the header", async () => {
     await reportAll(h, "2026-11-24T08:30:00+08:00", ["CG004"]);
     // 00:05 on the 25th in Shanghai is still the 24th in UTC: 昨天 is the 24th, 今天 the 25th.
     const yesterday = await sayAt(h, "2026-11-25T00:05:00+08:00", "wang_zhiyuan", "汇总 昨天");
-    expect(yesterday).toContain("上报汇总 · 11月24日（周二）");
+    expect(yesterday).toContain("上报汇总 · 昨天 11月24日（周二）");
     expect(yesterday).toContain("应报 28 所 · 已报 27 所");
     const today = await sayAt(h, "2026-11-25T00:05:00+08:00", "wang_zhiyuan", "汇总");
     expect(today).toContain("上报汇总 · 11月25日（周三）");
     expect(today).toContain("应报 28 所 · 已报 0 所");
     const lateEvening = await sayAt(h, "2026-11-24T23:59:00+08:00", "wang_zhiyuan", "汇总 昨天");
-    expect(lateEvening).toContain("上报汇总 · 11月23日（周一）");
+    expect(lateEvening).toContain("上报汇总 · 昨天 11月23日（周一）");
+    // The date word may come first, as people say it.
+    expect(await sayAt(h, "2026-11-25T00:05:00+08:00", "wang_zhiyuan", "昨天汇总")).toContain("上报汇总 · 昨天 11月24日（周二）");
+  });
+
+  it("heads 上周 as 上周, not 本周, and reads 上周汇总 the same", async () => {
+    h.clock.set(new Date(TUESDAY_1035));
+    for (const text of ["汇总 上周", "上周汇总"]) {
+      const reply = await h.say("wang_zhiyuan", text);
+      expect(reply, text).toContain("**📋 上报汇总 · 上周（11月16日—11月22日）**");
+      expect(reply, text).not.toContain("本周");
+    }
   });
 
   it("reads 11-20, 2026-11-20, 11月20日 and 11月20号 as the same day", async () => {
@@ -154,10 +165,10 @@ describe("汇总 dates", () => {
 });
 
 describe("who may ask", () => {
-  it("refuses a principal politely and records nothing", async () => {
+  it("tells a principal the command is the leaders', points him to his own, and records nothing", async () => {
     for (const text of ["汇总", "未报", "提醒", "代报 城关二小 平安", "免报 城关二小 平安 今天", "历史 城关一小"]) {
       const reply = await h.say("zhang_wei", text);
-      expect(reply, text).toMatch(/^“.+”只对局领导和管理员开放，本条消息没有登记。$/u);
+      expect(reply, text).toMatch(/^“.+”是局领导和管理员用的指令，本条消息没有登记。查看本校的上报情况请发送：@平安助手 状态$/u);
     }
     expect(await h.store.get("safety", "2026-11-24", "CG002")).toBeUndefined();
   });

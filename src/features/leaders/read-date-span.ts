@@ -8,6 +8,8 @@ export interface DateSpan {
   end: LocalDate;
   /** `day` for one date, `week` for 本周 / 上周 / 下周, `range` for `a 至 b`. */
   kind: "day" | "week" | "range";
+  /** The word the leader named it by (昨天, 上周), for answers that say what was asked. */
+  word?: string;
 }
 
 const WORD_OFFSETS: Record<string, number> = {
@@ -56,9 +58,9 @@ function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSp
   const word = WORD.exec(text);
   if (word) {
     const w = word[1]!;
-    if (w in WEEK_OFFSETS) return { span: { ...weekOf(today, WEEK_OFFSETS[w]!), kind: "week" }, length: w.length };
+    if (w in WEEK_OFFSETS) return { span: { ...weekOf(today, WEEK_OFFSETS[w]!), kind: "week", word: w }, length: w.length };
     const date = addDays(today, WORD_OFFSETS[w]!);
-    return { span: { start: date, end: date, kind: "day" }, length: w.length };
+    return { span: { start: date, end: date, kind: "day", word: w }, length: w.length };
   }
   const full = FULL.exec(text);
   if (full) {

@@ -7,19 +7,19 @@ const read = (text: string, today = TUESDAY) => readDateSpan(text, today)?.span;
 
 describe("readDateSpan", () => {
   it("reads the day words relative to today", () => {
-    expect(read("今天")).toEqual({ start: TUESDAY, end: TUESDAY, kind: "day" });
-    expect(read("昨天")).toEqual({ start: "2026-11-23", end: "2026-11-23", kind: "day" });
+    expect(read("今天")).toEqual({ start: TUESDAY, end: TUESDAY, kind: "day", word: "今天" });
+    expect(read("昨天")).toEqual({ start: "2026-11-23", end: "2026-11-23", kind: "day", word: "昨天" });
     expect(read("前天")?.start).toBe("2026-11-22");
     expect(read("明天")?.start).toBe("2026-11-25");
     expect(read("昨天", "2027-01-01")?.start).toBe("2026-12-31");
   });
 
   it("reads the ISO week, Monday to Sunday, also on a Monday and a Sunday", () => {
-    expect(read("本周")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week" });
-    expect(read("本周", "2026-11-23")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week" });
-    expect(read("本周", "2026-11-29")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week" });
-    expect(read("上周")).toEqual({ start: "2026-11-16", end: "2026-11-22", kind: "week" });
-    expect(read("下周", "2026-12-30")).toEqual({ start: "2027-01-04", end: "2027-01-10", kind: "week" });
+    expect(read("本周")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week", word: "本周" });
+    expect(read("本周", "2026-11-23")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week", word: "本周" });
+    expect(read("本周", "2026-11-29")).toEqual({ start: "2026-11-23", end: "2026-11-29", kind: "week", word: "本周" });
+    expect(read("上周")).toEqual({ start: "2026-11-16", end: "2026-11-22", kind: "week", word: "上周" });
+    expect(read("下周", "2026-12-30")).toEqual({ start: "2027-01-04", end: "2027-01-10", kind: "week", word: "下周" });
   });
 
   it("reads dates with and without a year", () => {

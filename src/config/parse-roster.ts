@@ -238,7 +238,8 @@ function checkUnique(schools: readonly School[], columns: Columns, file: string,
 function findFreeCode(code: string, schools: readonly School[]): string | undefined {
   const parts = /^(.*?)(\d+)$/.exec(code);
   if (!parts) return undefined;
-  const [, prefix, digits] = parts as unknown as [string, string, string];
+  const prefix = parts[1]!;
+  const digits = parts[2]!;
   const taken = new Set(schools.map((school) => school.code));
   for (let n = Number(digits) + 1; n < Number(digits) + 1000; n++) {
     const candidate = `${prefix}${String(n).padStart(digits.length, "0")}`;

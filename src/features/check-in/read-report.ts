@@ -331,6 +331,22 @@ function fillBare(bareNumbers: readonly NumberToken[], slots: (number | undefine
   return filled;
 }
 
+/**
+ * A part and its whole (已提醒 of 应提醒, 实到 of 应到): each by its label, else from `a/b`, else
+ * from the unlabelled numbers in the order written.
+ */
+function readPartOfWhole(figures: Figures, part: Figure, whole: Figure, labels: readonly [string, string]): (number | undefined)[] {
+  const labelled = [single(figures, part, `${labels[0]}人数`), single(figures, whole, `${labels[1]}人数`)];
+  return fillBare(figures.bare, [labelled[0] ?? figures.pair?.[0].value, labelled[1] ?? figures.pair?.[1].value], labels);
+}
+
+/** A whole the sender gave (应提醒, 应到): more than none, and checked against the roster's figure. */
+function checkWhole(whole: number | undefined, roster: number, what: { name: string; zero: string; rosterWhat: string }, voice: ReplyVoice, notes: string[]): void {
+  if (whole === undefined) return;
+  if (whole <= 0) throw new UsageError(what.zero);
+  checkAgainstRoster(whole, roster, what.name, what.rosterWhat, voice, notes);
+}
+
 /** Far off the roster: refused beyond twice its figure, noted beyond 10 % either way. */
 const MAX_FACTOR = 2;
 const NOTE_SHARE = 0.1;
@@ -432,11 +448,7 @@ export function readDrowning(args: { words: string; school: School; voice: Reply
   for (const [, pattern] of CHANNELS) text = text.replace(new RegExp(pattern.source, "gu"), (m) => " ".repeat(m.length));
   const figures = readFigures(text, DROWNING);
   checkNumbers(figures);
-  let [reached, total] = fillBare(
-    figures.bare,
-    [single(figures, "reached", "已提醒人数") ?? figures.pair?.[0].value, single(figures, "total", "应提醒人数") ?? figures.pair?.[1].value],
-    ["已提醒", "应提醒"],
-  );
+  let [reached, total] = readPartOfWhole(figures, "reached", "total", ["已提醒", "应提醒"]);
   // 已提醒1180人，还有20人未提醒: the parents to reach are both; 共1200人，20人未提醒: the rest were reached.
   const unreached = sum(figures, "unreached");
   if (unreached !== undefined) {
@@ -447,10 +459,7 @@ export function readDrowning(args: { words: string; school: School; voice: Reply
     }
   }
   const notes: string[] = [];
-  if (total !== undefined) {
-    if (total <= 0) throw new UsageError(reportText.totalZero);
-    checkAgainstRoster(total, school.pupils, "应提醒人数", "学生", voice, notes);
-  }
+  checkWhole(total, school.pupils, { name: "应提醒人数", zero: reportText.totalZero, rosterWhat: "学生" }, voice, notes);
   total ??= school.pupils;
   const done = saysAll(figures.rest, DROWNING_DONE) || figures.percents.includes(100);
   if (reached === undefined && done) reached = total;
@@ -482,18 +491,11 @@ export function readStudy(args: { words: string; topic?: string; school: School;
   if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 学习")));
   const figures = readFigures(words, STUDY);
   checkNumbers(figures);
-  let [attended, expected] = fillBare(
-    figures.bare,
-    [single(figures, "attended", "实到人数") ?? figures.pair?.[0].value, single(figures, "expected", "应到人数") ?? figures.pair?.[1].value],
-    ["实到", "应到"],
-  );
+  let [attended, expected] = readPartOfWhole(figures, "attended", "expected", ["实到", "应到"]);
   let leave = sum(figures, "leave");
   if (leave === undefined && NO_LEAVE.test(figures.rest)) leave = 0;
   const notes: string[] = [];
-  if (expected !== undefined) {
-    if (expected <= 0) throw new UsageError(reportText.expectedZero);
-    checkAgainstRoster(expected, school.staff, "应到人数", "教职工", voice, notes);
-  }
+  checkWhole(expected, school.staff, { name: "应到人数", zero: reportText.expectedZero, rosterWhat: "教职工" }, voice, notes);
   expected ??= school.staff;
   if (expected <= 0) throw new UsageError(reportText.expectedZero);
   if (leave !== undefined && leave > expected) throw new UsageError(reportText.leaveOverExpected(0, leave, expected));

@@ -22,13 +22,15 @@ export function formatExamples(spec: CommandSpec, audience: ExampleAudience): st
   const { schools } = audience;
   const forReporters = spec.roles !== "anyone" && spec.roles.includes("reporter");
   if (!forReporters || schools.length === 0) return [...spec.examples];
-  return spec.examples.map((example, i) => {
+  const examples = spec.examples.map((example, i) => {
     const school = shortName(schools[i % schools.length]!);
     if (example.includes(EXAMPLE_SCHOOL)) return example.replace(EXAMPLE_SCHOOL, school);
     if (schools.length === 1) return example;
     const keyword = example.split(" ")[0]!;
     return `${keyword} ${school}${example.slice(keyword.length)}`;
   });
+  // 平安 and 平安 城关一小 both become 平安 枫林小学 for a reporter of 枫林小学.
+  return [...new Set(examples)];
 }
 
 /** Help for a sender, built from the specs so it always agrees with the parsers. */

@@ -1,4 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
+import { wordsAround } from "../src/bot/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { createConfigExportLinks } from "../src/features/ledger/create-config-export-links.js";
 import { listLedgerPeriods } from "../src/features/ledger/list-ledger-periods.js";
@@ -11,8 +12,9 @@ export default defineCommand({
   roles: ["leader", "admin"],
   summary: "导出台账（Excel）：汇总表和每项任务每校每期的上报明细，链接限时有效",
   examples: ["导出", "导出 上月", "导出 11-01至11-20", "导出 2026-11-01~2026-11-20"],
-  parse({ folded }, ctx) {
-    return parseExportRange(folded, toLocalDate(ctx.now, ctx.config.timezone));
+  parse(input, ctx) {
+    // 本月导出 and 导出 本月 ask the same.
+    return parseExportRange(wordsAround(input), toLocalDate(ctx.now, ctx.config.timezone));
   },
   async run({ from, to, label }, ctx) {
     const timeZone = ctx.config.timezone;

@@ -38,10 +38,12 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
     .sort((a, b) => b.length - a.length);
 
   const find = (text: string, ignore: readonly string[], allowed: (spec: CommandSpec) => boolean): Found[] => {
-    // A first-word keyword the sender may not use is an everyday word to him (a leader's 查询 未报).
+    // A first-word keyword the sender may not use is an everyday word to him (a leader's 查询 未报),
+    // unless nothing else is found: then it is his command to be refused (a leader's 安全).
     const first = readWord(text, 0);
-    const firstOwner = first && first.start === 0 ? owners.get(first.word) : undefined;
-    if (firstOwner?.firstWord && allowed(firstOwner.spec)) return [{ spec: firstOwner.spec, start: 0, end: first!.end }];
+    const owner = first && first.start === 0 ? owners.get(first.word) : undefined;
+    const firstWord = owner?.firstWord ? [{ spec: owner.spec, start: 0, end: first!.end }] : [];
+    if (firstWord[0] && allowed(firstWord[0].spec)) return firstWord;
     const masked = maskOf(text, ignore);
     const found: Found[] = [];
     for (let at = 0; at < text.length; ) {
@@ -53,7 +55,7 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
       found.push({ spec: owners.get(keyword)!.spec, start: at, end: at + keyword.length });
       at += keyword.length;
     }
-    return found;
+    return found.length > 0 ? found : firstWord;
   };
 
   return {

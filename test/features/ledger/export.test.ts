@@ -231,4 +231,9 @@ describe("导出", () => {
     expect(week).toContain("（本周）：11月23日（周一） 至 11月29日（周日），共 7 天");
     expect(week).toContain("平安日报（3 期）");
   });
+
+  it("reads the range before the keyword too (本月导出)", async () => {
+    at("2026-11-25T15:00:00");
+    expect(await h.say("chen_xiaohong", "本月导出")).toContain("（本月）：11月1日（周日） 至 11月30日（周一）");
+  });
 });

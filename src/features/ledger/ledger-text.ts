@@ -1,5 +1,6 @@
 import { diffDays } from "../../time/local-time.js";
 import { formatDate, formatInstant } from "../../time/format-time.js";
+import { escapeUserText } from "../../bot/user-text.js";
 
 /** Every user-facing text of the ledger (台账): sheet and column names, the 导出 reply, refusals. */
 export const ledgerText = {
@@ -91,8 +92,8 @@ export const ledgerText = {
   noPublicUrl: "（管理员尚未在配置中设置 server.public_url，链接只有路径部分，请在服务地址后加上它打开。）",
 
   // Usage errors of 导出: the dispatcher appends the examples.
-  badRange: (text: string) => `“${text}”不是可识别的日期范围。可以写 本周、上周、本月、上月，或起止日期。`,
-  badDate: (text: string) => `“${text}”不是有效的日期。`,
+  badRange: (text: string) => `“${escapeUserText(text)}”不是可识别的日期范围。可以写 本周、上周、本月、上月，或起止日期。`,
+  badDate: (text: string) => `“${escapeUserText(text)}”不是有效的日期。`,
   reversed: (from: string, to: string) => `结束日期 ${to} 早于开始日期 ${from}。跨年的范围请写上年份。`,
   tooLong: (days: number, max: number) => `一次最多导出 ${max} 天（现在是 ${days} 天），请缩小范围。`,
 

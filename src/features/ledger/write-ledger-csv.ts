@@ -4,6 +4,7 @@ import { ledgerText } from "./ledger-text.js";
 import type { Ledger } from "./build-ledger.js";
 import { listTaskColumns, type ColumnKind } from "./ledger-columns.js";
 import { toWallClock } from "../../time/local-time.js";
+import { defuseFormula } from "./defuse-formula.js";
 
 /** Excel reads a CSV as UTF-8 only when it starts with a byte-order mark. */
 const BOM = "\uFEFF";
@@ -32,8 +33,8 @@ function toText(kind: ColumnKind, value: string | number | Date | boolean | unde
   return String(value);
 }
 
-/** Quotes a field when it holds a comma, quote or line break; a leading = + - @ is defused. */
+/** Quotes a field when it holds a comma, quote or line break; a formula is defused. */
 function quote(text: string): string {
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  const safe = defuseFormula(text);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

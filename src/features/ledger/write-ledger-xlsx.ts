@@ -5,6 +5,7 @@ import type { Ledger } from "./build-ledger.js";
 import { listSummaryLines, listTaskColumns, SUMMARY_COLUMNS, type ColumnKind, type LedgerColumn } from "./ledger-columns.js";
 import { toWallClock } from "../../time/local-time.js";
 import { localDateToCell } from "./wall-clock.js";
+import { defuseFormula } from "./defuse-formula.js";
 
 const FORMATS: Partial<Record<ColumnKind, string>> = {
   date: "yyyy-mm-dd",
@@ -79,6 +80,8 @@ function toCell(kind: ColumnKind, value: string | number | Date | boolean | unde
   if (kind === "date" && typeof value === "string") return localDateToCell(value);
   if (kind === "datetime" && value instanceof Date) return toWallClock(value, timeZone);
   if (typeof value === "boolean") return value ? ledgerText.yes : ledgerText.no;
+  // A string cell is no formula when the file is opened, but becomes one once edited or saved as CSV.
+  if (typeof value === "string") return defuseFormula(value);
   return value;
 }
 

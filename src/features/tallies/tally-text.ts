@@ -1,7 +1,10 @@
 import { formatInstant, formatRate } from "../../time/format-time.js";
 import type { School } from "../../config/roster.js";
+import { escapeUserText } from "../../bot/user-text.js";
 
-const shortName = (school: School) => school.shortName || school.name;
+/** A school's short name and area from the roster, shown as typed. */
+const shortName = (school: School) => escapeUserText(school.shortName || school.name);
+const areaOf = (school: School) => escapeUserText(school.area);
 
 /** Text of the scheduler's own pushes: the weekly roll-up and the 补报 note. */
 export const scheduleText = {
@@ -12,7 +15,7 @@ export const scheduleText = {
   noneMissed: "本周各校均按要求上报，没有缺报。",
   escalateHeading: (n: number) => `**⚠️ 缺报 2 次及以上，请督促（${n} 所）**`,
   schoolsHeading: "**各校明细**",
-  areaHeading: (area: string) => `${area}：`,
+  areaHeading: (area: string) => `${escapeUserText(area)}：`,
   missedSchool: (school: School, missed: number, detail: string) => `- ${shortName(school)}：缺报 ${missed} 次（${detail}）`,
   missedDetail: (taskName: string, missing: number) => `${taskName} ${missing}`,
   schoolLine: (school: School, parts: string[], escalated: boolean) =>
@@ -36,7 +39,7 @@ export const scheduleText = {
   lateNoteTitle: (at: Date, timeZone: string) => `**补报通知**（${formatInstant(at, timeZone, true)}）`,
   lateNoteIntro: "以下学校在汇总发出后补报，已计入台账：",
   lateNoteLine: (school: School, taskName: string, period: string, at: Date, timeZone: string, late: boolean) =>
-    `- ${shortName(school)}（${school.area}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
+    `- ${shortName(school)}（${areaOf(school)}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
 } as const;
 
 function md(date: string): string {

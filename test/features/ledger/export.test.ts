@@ -4,6 +4,7 @@ import { createConfigExportLinks } from "../../../src/features/ledger/create-con
 import { createKeys } from "../../../src/store/keys.js";
 import { createExemptionStore } from "../../../src/store/exemptions.js";
 import { startHarness, type Harness } from "../../support/harness.js";
+import { readSheet } from "../../support/read-sheet.js";
 
 /**
  * The week of Monday 2026-11-23 in the autumn term: safety daily (deadline 10:00), study weekly
@@ -71,18 +72,6 @@ beforeAll(async () => {
   link = new URL(found[1]!);
 }, 60_000);
 afterAll(() => h?.close());
-
-/** A sheet as objects keyed by its header row. */
-function readSheet(sheet: ExcelJS.Worksheet): Record<string, unknown>[] {
-  const headers = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
-  const rows: Record<string, unknown>[] = [];
-  sheet.eachRow((row, n) => {
-    if (n === 1) return;
-    const values = (row.values as unknown[]).slice(1);
-    rows.push(Object.fromEntries(headers.map((header, i) => [header, values[i] ?? null])));
-  });
-  return rows;
-}
 
 async function download(url: string) {
   const response = await fetch(url);

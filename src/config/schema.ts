@@ -110,6 +110,18 @@ export const configSchema = z.strictObject({
   weekly: z
     .strictObject({ at: slotTime, group: z.string().default("leaders") })
     .default({ at: "fri 17:30", group: "leaders" }),
+  /** Bounds that keep people's messages readable for everyone else. */
+  limits: z
+    .strictObject({
+      /**
+       * An incident description (异常 …) longer than this many characters is refused. At most
+       * 2000: the reply repeats the text, and a reply holds 20480 bytes.
+       */
+      description_chars: z.number().int().min(20).max(2000).default(500),
+      /** A reminder repeated for the same task and group within this many minutes is not sent. */
+      remind_cooldown_minutes: z.number().int().min(0).max(24 * 60).default(10),
+    })
+    .default({ description_chars: 500, remind_cooldown_minutes: 10 }),
   /** When reports that came in after a tally are gathered into one 补报 note. */
   late_note: z
     .strictObject({ at: clockTime, group: z.string().default("leaders") })

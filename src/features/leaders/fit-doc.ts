@@ -1,6 +1,6 @@
 import { utf8Bytes } from "../../push/split-message.js";
 
-/** A list that may be shortened to its first items when the message is too long. */
+/** A list that may be shortened to its first items, or collapsed, when the message is too long. */
 export interface ListLine {
   /** Written before the items, e.g. `城关片区：`. */
   prefix: string;
@@ -9,51 +9,128 @@ export interface ListLine {
   separator: string;
   /** What stands for the hidden items, given the list's full length and how many are shown, e.g. `等 12 所`. */
   more(total: number, shown: number): string;
+  /**
+   * What stands for the whole list when the message is still too long after shortening every
+   * typed text: a count and where to read the list, e.g. `东部片区：12 所（发送“未报 平安 东部片区”查看）`.
+   */
+  collapsed?: string;
 }
 
-/** A message as lines, some of them shortenable lists. */
-export type DocLine = string | ListLine;
+/** A line that shows text a person typed, which is shortened before anything else is. */
+export interface TypedLine {
+  /** Characters of the typed text shown when there is room. */
+  cap: number;
+  /** The line with at most `chars` characters of the typed text. */
+  render(chars: number): string;
+}
 
-/** The message with every list cut to at most `cap` items. */
+/** A message as lines, some of them shortenable. */
+export type DocLine = string | ListLine | TypedLine;
+
+/** The fewest characters of a typed text a fitted message still shows. */
+export const TYPED_MIN_CHARS = 20;
+
+/** How a message is shortened: typed texts cut to `chars`, lists cut to `cap` items, some lists collapsed. */
+interface Shortening {
+  chars: number;
+  cap: number;
+  collapsed: ReadonlySet<ListLine>;
+}
+
+const WHOLE: Shortening = { chars: Number.POSITIVE_INFINITY, cap: Number.POSITIVE_INFINITY, collapsed: new Set() };
+
+const isTyped = (line: DocLine): line is TypedLine => typeof line !== "string" && "render" in line;
+const isList = (line: DocLine): line is ListLine => typeof line !== "string" && "items" in line;
+
+function renderLine(line: DocLine, how: Shortening): string {
+  if (typeof line === "string") return line;
+  if (isTyped(line)) return line.render(Math.min(line.cap, how.chars));
+  if (line.collapsed !== undefined && how.collapsed.has(line)) return line.collapsed;
+  const shown = line.items.slice(0, how.cap);
+  const text = line.prefix + shown.join(line.separator);
+  if (line.items.length <= how.cap) return text;
+  const joint = line.separator === "\n" ? "\n" : "";
+  return text + joint + line.more(line.items.length, shown.length);
+}
+
+function render(doc: readonly DocLine[], how: Shortening): string {
+  return doc.map((line) => renderLine(line, how)).join("\n");
+}
+
+/** The message with typed texts at their cap and every list cut to at most `cap` items. */
 export function renderDoc(doc: readonly DocLine[], cap = Number.POSITIVE_INFINITY): string {
-  return doc
-    .map((line) => {
-      if (typeof line === "string") return line;
-      const shown = line.items.slice(0, cap);
-      const text = line.prefix + shown.join(line.separator);
-      if (line.items.length <= cap) return text;
-      const joint = line.separator === "\n" ? "\n" : "";
-      return text + joint + line.more(line.items.length, shown.length);
-    })
-    .join("\n");
+  return render(doc, { ...WHOLE, cap });
+}
+
+/** The largest whole number in [low, high] for which `fits` holds, given that it holds for `low`. */
+function largest(low: number, high: number, fits: (n: number) => boolean): number {
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /**
- * The message within `limit` UTF-8 bytes: whole when it fits; else the longest lists are cut to
- * the largest common length that fits (shorter lists stay whole), each ending with its `more`
- * text; and if even one item per list is too long, the last lines are dropped for `cut`.
+ * The message within `limit` UTF-8 bytes, losing as little as it can, in this order:
+ * 1. whole, when it fits;
+ * 2. typed texts cut to the largest common length that fits, down to TYPED_MIN_CHARS;
+ * 3. lists with a `collapsed` form collapsed to it, the one that saves most first, until it
+ *    fits (a list shorter than its collapsed form stays);
+ * 4. the longest remaining lists cut to the largest common length that fits, each ending with
+ *    its `more` text;
+ *    (after 3 or 4, typed texts get back what room is left);
+ * 5. with `cut`, the last lines dropped for it; without, the message as short as step 4 made it
+ *    (for a push, which the pipeline splits rather than loses).
  */
-export function fitDoc(doc: readonly DocLine[], limit: number, cut: string): string {
-  const whole = renderDoc(doc);
-  if (utf8Bytes(whole) <= limit) return whole;
-  const longest = Math.max(0, ...doc.map((line) => (typeof line === "string" ? 0 : line.items.length)));
-  let low = 1;
-  let high = longest;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (utf8Bytes(renderDoc(doc, mid)) <= limit) low = mid;
-    else high = mid - 1;
+export function fitDoc(doc: readonly DocLine[], limit: number, cut?: string): string {
+  const fits = (how: Shortening) => utf8Bytes(render(doc, how)) <= limit;
+  if (fits(WHOLE)) return render(doc, WHOLE);
+
+  // Typed texts as long as they can be once the lists are as short as they will be.
+  const maxChars = Math.max(TYPED_MIN_CHARS, ...doc.filter(isTyped).map((line) => line.cap));
+  const widen = (how: Shortening) => ({ ...how, chars: largest(TYPED_MIN_CHARS, maxChars, (n) => fits({ ...how, chars: n })) });
+
+  let how = widen(WHOLE);
+  if (fits(how)) return render(doc, how);
+
+  how = { ...WHOLE, chars: TYPED_MIN_CHARS };
+  const saved = (line: ListLine) => utf8Bytes(renderLine(line, how)) - utf8Bytes(line.collapsed ?? "");
+  const collapsible = doc
+    .filter(isList)
+    .filter((line) => line.collapsed !== undefined && saved(line) > 0)
+    .sort((a, b) => saved(b) - saved(a));
+  const collapsed = new Set<ListLine>();
+  for (const line of collapsible) {
+    collapsed.add(line);
+    how = { ...how, collapsed };
+    if (fits(how)) return render(doc, widen(how));
   }
-  const shortened = renderDoc(doc, low);
-  if (utf8Bytes(shortened) <= limit) return shortened;
-  const lines = shortened.split("\n");
+
+  const longest = Math.max(0, ...doc.filter(isList).map((line) => line.items.length));
+  how = widen({ ...how, cap: largest(1, longest, (n) => fits({ ...how, cap: n })) });
+  const shortened = render(doc, how);
+  if (utf8Bytes(shortened) <= limit || cut === undefined) return shortened;
   let bytes = utf8Bytes(cut);
   const kept: string[] = [];
-  for (const line of lines) {
+  for (const line of shortened.split("\n")) {
     const size = utf8Bytes(line) + 1;
     if (bytes + size > limit) break;
     kept.push(line);
     bytes += size;
   }
   return [...kept, cut].join("\n");
+}
+
+/**
+ * A message for a push, which the pipeline splits into parts of `partBytes`: in as few parts as
+ * its shortest form needs, and within them shortened no more than it must be (so 25 incidents
+ * that take two messages anyway keep their texts as long as two messages allow). Each part
+ * boundary may waste up to a line, which `slack` bytes per part leave room for.
+ */
+export function fitDocParts(doc: readonly DocLine[], partBytes: number, slack = 300): string {
+  const shortest = utf8Bytes(fitDoc(doc, 0));
+  const parts = Math.max(1, Math.ceil(shortest / (partBytes - slack)));
+  return fitDoc(doc, parts === 1 ? partBytes : parts * (partBytes - slack));
 }

@@ -4,16 +4,30 @@ import { parseTaskWord, splitWords } from "../../bot/words.js";
 import type { TaskId } from "../../config/schema.js";
 import { leaderText } from "./leader-text.js";
 
-/** The tasks named in `未报 平安` / `提醒 学习`; none when none is named (all tasks due now). */
-export function parseTaskList(folded: string, ctx: Pick<CommandContext, "calendar">): { tasks?: TaskId[] } {
+/**
+ * The tasks named in `未报 平安` / `提醒 学习`; none when none is named (all tasks due now). With
+ * `areas`, words that name an area (片区) of the roster are read too (`未报 平安 东部片区`, the
+ * pointer a shortened 汇总 gives); none when none is named.
+ */
+export function parseTaskList(
+  folded: string,
+  ctx: Pick<CommandContext, "calendar" | "roster">,
+  { areas: withAreas = false }: { areas?: boolean } = {},
+): { tasks?: TaskId[]; areas?: string[] } {
   const words = splitWords(folded);
-  if (words.length === 0) return {};
+  const known = new Map(ctx.roster.schools.map((school) => [school.area.normalize("NFKC"), school.area]));
   const tasks: TaskId[] = [];
+  const areas: string[] = [];
   for (const word of words) {
+    const area = withAreas ? known.get(word) : undefined;
+    if (area !== undefined) {
+      if (!areas.includes(area)) areas.push(area);
+      continue;
+    }
     const task = parseTaskWord(word);
     if (!task) throw new UsageError(leaderText.whichTask(word));
     if (!ctx.calendar.tasks.includes(task)) throw new UserError(ErrorCode.TaskDisabled, leaderText.taskOff(word));
     if (!tasks.includes(task)) tasks.push(task);
   }
-  return { tasks };
+  return { ...(tasks.length > 0 && { tasks }), ...(areas.length > 0 && { areas }) };
 }

@@ -1,9 +1,9 @@
 import type { TaskId } from "../../config/schema.js";
 import type { Push } from "../../push/push.js";
-import type { PushMessage } from "../../push/split-message.js";
+import { BYTE_LIMITS, utf8Bytes, type PushMessage } from "../../push/split-message.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";
-import { renderDoc } from "../leaders/fit-doc.js";
+import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../leaders/load-tally.js";
@@ -15,9 +15,10 @@ export function formatTallyKey(task: TaskId, periodId: string): string {
 
 /**
  * The tally of a task's period for its `tally_group`: the same block as 汇总 shows for the task
- * (expected, reported with the rate, on time, late, 代报, missing, exempt, abnormal reports in
- * full, missing schools by area), as markdown; the pipeline splits it when long. Undefined when
- * the period is not required (nothing to tally).
+ * (expected, reported with the rate, on time, late, 代报, missing, exempt, abnormal reports,
+ * missing schools by area), as markdown fitted to one message (typed texts shortened first,
+ * then lists collapsed to per-area counts), or to as few as its shortest form needs; nothing
+ * is dropped. Undefined when the period is not required (nothing to tally).
  */
 export async function buildTally(
   deps: LeaderDeps,
@@ -28,10 +29,12 @@ export async function buildTally(
   if (!period.required) return undefined;
   const tally = await loadTally(deps, [period], now);
   const block = formatTaskBlock(tally, { config: deps.config, heading: false });
+  const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone);
+  const budget = BYTE_LIMITS.markdown - utf8Bytes(header) - 1;
   const message: PushMessage = {
     msgtype: "markdown",
-    header: leaderText.tallyHeader(period.taskName, period, deps.config.timezone),
-    lines: renderDoc(block).split("\n").map((text) => ({ text })),
+    header,
+    lines: fitDocParts(block, budget).split("\n").map((text) => ({ text })),
   };
   return {
     idempotencyKey: formatTallyKey(task, period.id),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitDoc, renderDoc, type DocLine } from "../../../src/features/leaders/fit-doc.js";
+import { fitDoc, fitDocParts, renderDoc, TYPED_MIN_CHARS, type DocLine, type ListLine, type TypedLine } from "../../../src/features/leaders/fit-doc.js";
 import { utf8Bytes } from "../../../src/push/split-message.js";
 
 const list = (prefix: string, count: number, separator = "、"): DocLine => ({
@@ -39,5 +39,63 @@ describe("fitDoc", () => {
     expect(utf8Bytes(text)).toBeLessThanOrEqual(200);
     expect(text.startsWith("第0行")).toBe(true);
     expect(text.endsWith("\n……已截断")).toBe(true);
+  });
+});
+
+describe("fitDoc with typed texts and collapsible lists", () => {
+  /** A typed text of `chars` characters shown up to `cap`, cut with an ellipsis. */
+  const typed = (n: number, chars: number, cap = 100): TypedLine => ({
+    cap,
+    render: (shown) => {
+      const text = `事故${n}`.padEnd(chars, "详");
+      return `> ${text.length > shown ? `${text.slice(0, shown)}…` : text}`;
+    },
+  });
+  const area = (name: string, count: number): ListLine => ({
+    prefix: `${name}：`,
+    items: Array.from({ length: count }, (_, i) => `${name}校${i + 1}`),
+    separator: "、",
+    more: (total) => `等 ${total} 所`,
+    collapsed: `${name}：${count} 所（发送“未报 平安 ${name}”查看）`,
+  });
+
+  it("shortens typed texts first, to the longest common length that fits", () => {
+    const doc: DocLine[] = ["标题", typed(1, 300), typed(2, 300), area("甲", 3)];
+    const whole = renderDoc(doc);
+    expect(whole).toContain("详".repeat(90));
+    const text = fitDoc(doc, utf8Bytes(whole) - 150, "截断");
+    expect(text).toContain("甲：甲校1、甲校2、甲校3");
+    const [, one, two] = text.split("\n");
+    expect(one!.length).toBe(two!.length);
+    expect(one!.length).toBeLessThan(100);
+    expect(one!.length).toBeGreaterThan(TYPED_MIN_CHARS);
+  });
+
+  it("then collapses the lists that save most, and gives the typed texts back the room that frees", () => {
+    const doc: DocLine[] = ["标题", typed(1, 300), area("甲", 200), area("乙", 2)];
+    const limit = utf8Bytes(renderDoc(["标题", typed(1, 300), "甲：200 所（发送“未报 平安 甲”查看）", "乙：乙校1、乙校2"]));
+    const text = fitDoc(doc, limit, "截断");
+    // The long list collapsed; the short one, shorter than its collapsed form, stays; the text is whole again.
+    expect(text.split("\n")).toEqual(["标题", renderDoc([typed(1, 300)]), "甲：200 所（发送“未报 平安 甲”查看）", "乙：乙校1、乙校2"]);
+  });
+
+  it("without a cut note keeps every line, as short as it can make them", () => {
+    const doc: DocLine[] = Array.from({ length: 40 }, (_, i) => typed(i, 300));
+    const text = fitDoc(doc, 500);
+    expect(text.split("\n")).toHaveLength(40);
+    expect(utf8Bytes(text)).toBeGreaterThan(500);
+    expect(text.split("\n")[0]).toBe(`> 事故0${"详".repeat(TYPED_MIN_CHARS - 3)}…`);
+  });
+
+  it("fits a push to as few parts as its shortest form needs, shortening no more than that", () => {
+    const doc: DocLine[] = Array.from({ length: 25 }, (_, i) => typed(i, 500));
+    const shortest = utf8Bytes(fitDoc(doc, 0));
+    expect(shortest).toBeGreaterThan(1000);
+    const text = fitDocParts(doc, 1000, 100);
+    const parts = Math.ceil(shortest / 900);
+    expect(utf8Bytes(text)).toBeLessThanOrEqual(parts * 900);
+    // Longer than the shortest form: the room of the parts it takes anyway is used.
+    expect(utf8Bytes(text)).toBeGreaterThan(parts * 900 - 100);
+    expect(utf8Bytes(text)).toBeGreaterThan(shortest);
   });
 });

@@ -3,6 +3,7 @@ import type { Pusher } from "../src/bot/command.js";
 import type { Config } from "../src/config/schema.js";
 import type { LeaderDeps } from "../src/features/leaders/leader-deps.js";
 import type { JobLedger } from "../src/store/job-ledger.js";
+import type { ReminderCooldowns } from "../src/store/reminder-cooldowns.js";
 import type { Push } from "../src/push/push.js";
 import type { TaskCalendar } from "../src/time/task-calendar.js";
 
@@ -13,6 +14,8 @@ export interface JobDeps extends LeaderDeps {
   push: Pusher;
   /** Markers and plans kept between runs (tally posted, the 补报 list). */
   jobs: JobLedger;
+  /** The last reminder per task, period and group (the reminder cooldown). */
+  cooldowns: ReminderCooldowns;
   log: Pick<Logger, "info" | "warn" | "debug">;
 }
 
@@ -23,11 +26,14 @@ export interface JobOutcome {
   pushed: string[];
   /** Why nothing was done, when nothing was. */
   skipped?: string;
+  /** What a person running the job should read, in Chinese (e.g. a reminder held back by its cooldown). */
+  notes?: string[];
 }
 
-/** Options every job takes: print instead of sending. */
+/** Options every job takes: print instead of sending; send a reminder despite its cooldown. */
 export interface JobRunOptions {
   dryRun?: boolean;
+  force?: boolean;
   /** Called with each push in a dry run. */
   show?: (push: Push) => void;
 }

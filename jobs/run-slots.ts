@@ -1,4 +1,4 @@
-import { buildReminders } from "../src/features/reminders/build-reminders.js";
+import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
 import { buildTally } from "../src/features/tallies/build-tally.js";
 import type { Push } from "../src/push/push.js";
 import { decideSlotsAt } from "../src/time/due.js";
@@ -22,24 +22,32 @@ export async function runSlots(deps: JobDeps, at: Date, options: JobRunOptions =
 
 /**
  * What a reminder or tally slot does, whether the scheduler fired it or an admin ran it
- * (`pingan run`): builds and queues the pushes and, for a tally, records when it was posted so
- * that later reports go into the 补报 note.
+ * (`pingan run`): a reminder goes through sendReminders (its cooldown included, unless
+ * `options.force`); a tally is built and queued, and its posting recorded so that later
+ * reports go into the 补报 note.
  */
 export async function actOnSlot(
   deps: JobDeps,
   { kind, period, slot, at }: { kind: "reminder" | "tally"; period: TaskPeriod; slot: string; at: Date },
   options: JobRunOptions = {},
 ): Promise<Omit<JobOutcome, "job">> {
-  const pushes =
-    kind === "reminder"
-      ? await buildReminders(deps, { task: period.task, period, slot })
-      : [await buildTally(deps, { task: period.task, period, now: at })].filter((p): p is Push => p !== undefined);
+  if (kind === "reminder") {
+    const outcome = await sendReminders(deps, { task: period.task, period, slot, now: at }, options);
+    const sent = outcome.groups.filter((group) => group.state !== "held");
+    const held = outcome.groups.length - sent.length;
+    return {
+      pushed: sent.map((group) => group.key),
+      ...(sent.length === 0 && { skipped: held > 0 ? "cooldown" : "none_missing" }),
+      notes: describeRemindOutcome(outcome, deps.config, at),
+    };
+  }
+  const pushes = [await buildTally(deps, { task: period.task, period, now: at })].filter((p): p is Push => p !== undefined);
   if (options.dryRun) {
     pushes.forEach((push) => options.show?.(push));
   } else {
     for (const push of pushes) await deps.push.enqueue(push);
     // The first tally's time counts.
-    if (kind === "tally") await deps.jobs.markTallyPosted(period.task, period.id, at);
+    await deps.jobs.markTallyPosted(period.task, period.id, at);
   }
   return { pushed: pushes.map((p) => p.idempotencyKey), ...(pushes.length === 0 && { skipped: "none_missing" }) };
 }

@@ -6,11 +6,14 @@ import type { Roster, School } from "../config/roster.js";
 import type { Push } from "../push/push.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
+import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 
 
-/** The part of the push pipeline the web process uses: enqueue only. */
+/** The part of the push pipeline the web process uses: enqueue, and when a group's queue empties. */
 export interface Pusher {
   enqueue(push: Push): Promise<void>;
+  /** Roughly the ms until what is queued for a group now has gone out, given its rate window. */
+  estimate(group: string): Promise<number>;
 }
 
 /** Who may use a command. Reporters come from the roster; leaders and admins from the config. */
@@ -59,6 +62,8 @@ export interface CommandContext {
   onBehalf?: boolean;
   /** Queues a message to a group's robot webhook (delivered by the workers). */
   push: Pusher;
+  /** The last reminder per task, period and group (提醒's cooldown). */
+  cooldowns: ReminderCooldowns;
   log: Logger;
   /** The help text for the sender, generated from the command specs. */
   help(): string;

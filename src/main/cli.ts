@@ -94,7 +94,8 @@ export async function runCli(
     .argument("[task]", "safety | drowning | study（remind 和 tally 需要）")
     .option("--date <date>", "按这一天（YYYY-MM-DD）所在的周期运行，默认今天")
     .option("--dry-run", "只打印将要发送的消息，不发送")
-    .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean }) => {
+    .option("--force", "remind：刚提醒过（冷却时间内）也照样发送")
+    .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean; force?: boolean }) => {
       const { runJobNow } = await import("../ops/run-job-now.js");
       exitCode = await runJobNow({ settings: settings(), job, task, ...options, out });
     });

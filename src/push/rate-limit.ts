@@ -26,6 +26,12 @@ export interface RateLimiter {
   reserve(webhookKey: string, slotId?: string): Promise<number>;
   /** Moves a reserved slot to now (Redis time), once the request has come back. */
   settle(webhookKey: string, slotId: string): Promise<void>;
+  /**
+   * Read-only: the ms until `sends` more sends for this webhook would all have fit, given the
+   * sends already in its window (0 when they fit now). For telling people when a message
+   * queued now goes out; it reserves nothing.
+   */
+  waitFor(webhookKey: string, sends: number): Promise<number>;
 }
 
 // Times are Redis TIME in ms so that all processes share one clock. A slot's score is the
@@ -56,6 +62,32 @@ redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
 return 0
 `);
 
+const windowScript = defineScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local scores = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf', 'WITHSCORES')
+local out = {tostring(now)}
+for i = 2, #scores, 2 do out[#out + 1] = scores[i] end
+return out
+`);
+
+/**
+ * When the last of `sends` more sends fits, as reserve would admit them one after the other:
+ * each needs the slot `limit` places before it to be a window old. `slots` are the window's
+ * slot times; returns ms after `now`.
+ */
+function simulateWait(slots: number[], now: number, sends: number, limit: number, windowMs: number): number {
+  const times = [...slots].sort((a, b) => a - b);
+  let at = now;
+  for (let i = 0; i < sends; i += 1) {
+    const blocking = times[times.length - limit];
+    if (blocking !== undefined) at = Math.max(at, blocking + windowMs);
+    times.push(at);
+    times.sort((a, b) => a - b);
+  }
+  return at - now;
+}
+
 /**
  * At most `limit` sends in any `windowMs` per webhook key. A sliding window in one sorted set
  * per webhook (keys.pushWindow), not BullMQ's fixed-window limiter, which lets twice the limit
@@ -75,6 +107,10 @@ export function createRateLimiter({
     },
     async settle(webhookKey, slotId) {
       await settleScript(redis, [keys.pushWindow(webhookKey)], [slotId]);
+    },
+    async waitFor(webhookKey, sends) {
+      const [now, ...slots] = ((await windowScript(redis, [keys.pushWindow(webhookKey)], [windowMs])) as string[]).map(Number);
+      return simulateWait(slots, now!, sends, limit, windowMs);
     },
   };
 }

@@ -8,6 +8,18 @@ export interface PushLine {
    * `@all` is always dropped.
    */
   mentions?: readonly string[];
+  /**
+   * What the line is about (e.g. the school codes it names), for a push re-checked at delivery
+   * (Push.recheck): the line is left out once every one of them is settled.
+   */
+  subjects?: readonly string[];
+}
+
+/** One part of a split message before it becomes a webhook body: its header (with the part marker) and lines. */
+export interface MessagePart {
+  header?: string;
+  /** Mentions of a markdown line are already in its text. */
+  lines: PushLine[];
 }
 
 /** A logical message for a group robot, before splitting. */
@@ -40,6 +52,7 @@ interface Piece {
   text: string;
   bytes: number;
   mentions: readonly string[];
+  subjects?: readonly string[];
 }
 
 /**
@@ -50,16 +63,21 @@ interface Piece {
  * its marker are counted in each part. Returns [] for a message with no lines and no header.
  */
 export function splitMessage(message: PushMessage, options: SplitOptions = {}): WebhookBody[] {
+  return splitMessageParts(message, options).map((part) => formatPart(message.msgtype, part));
+}
+
+/** splitMessage before the bodies are made: each part's header and lines (see formatPart). */
+export function splitMessageParts(message: PushMessage, options: SplitOptions = {}): MessagePart[] {
   const limit = options.limit ?? BYTE_LIMITS[message.msgtype];
   const lines = message.lines.map((line) => toPiece(line, message.msgtype));
   const { header } = message;
   if (header === undefined) {
     if (lines.length === 0) return [];
-    return pack(lines, () => limit).map((part) => toBody(message.msgtype, undefined, part));
+    return pack(lines, () => limit).map((part) => toPart(undefined, part));
   }
   const single = [header, ...lines.map((l) => l.text)].join("\n");
   if (utf8Bytes(single) <= limit) {
-    return [toBody(message.msgtype, header, lines)];
+    return [toPart(header, lines)];
   }
   // A marker's width depends on the number of parts; assume a digit count, pack, and widen
   // the assumption until it holds (more digits never yield fewer parts).
@@ -70,7 +88,7 @@ export function splitMessage(message: PushMessage, options: SplitOptions = {}): 
     const parts = pack(lines, capacity);
     if (String(parts.length).length <= digits) {
       const total = String(parts.length);
-      return parts.map((part, i) => toBody(message.msgtype, formatHeader(header, i + 1, total), part));
+      return parts.map((part, i) => toPart(formatHeader(header, i + 1, total), part));
     }
   }
 }
@@ -86,7 +104,7 @@ function toPiece(line: PushLine, msgtype: PushMessage["msgtype"]): Piece {
     const missing = mentions.filter((m) => !text.includes(`<@${m}>`));
     if (missing.length > 0) text = `${text} ${missing.map((m) => `<@${m}>`).join(" ")}`;
   }
-  return { text, bytes: utf8Bytes(text), mentions: msgtype === "text" ? mentions : [] };
+  return { text, bytes: utf8Bytes(text), mentions: msgtype === "text" ? mentions : [], ...(line.subjects && { subjects: line.subjects }) };
 }
 
 /** Greedy in-order packing; `capacity(i)` is the content budget of the i-th part (1-based). */
@@ -119,7 +137,7 @@ function pack(lines: readonly Piece[], capacity: (index: number) => number): Pie
       while (rest !== "") {
         const cut = cutPrefix(rest, room());
         if (cut !== "") {
-          add({ text: cut, bytes: utf8Bytes(cut), mentions: line.mentions });
+          add({ ...line, text: cut, bytes: utf8Bytes(cut) });
           rest = rest.slice(cut.length);
         }
         if (rest !== "") startPart();
@@ -154,11 +172,21 @@ function cutPrefix(text: string, budget: number): string {
   return text;
 }
 
-function toBody(msgtype: PushMessage["msgtype"], header: string | undefined, part: readonly Piece[]): WebhookBody {
-  const texts = part.map((p) => p.text);
-  const content = (header === undefined ? texts : [header, ...texts]).join("\n");
+function toPart(header: string | undefined, pieces: readonly Piece[]): MessagePart {
+  const lines = pieces.map(({ text, mentions, subjects }): PushLine => ({
+    text,
+    ...(mentions.length > 0 && { mentions }),
+    ...(subjects && { subjects }),
+  }));
+  return header === undefined ? { lines } : { header, lines };
+}
+
+/** The webhook body of one part; a text part @-mentions exactly the mentions of its lines. */
+export function formatPart(msgtype: PushMessage["msgtype"], part: MessagePart): WebhookBody {
+  const texts = part.lines.map((p) => p.text);
+  const content = (part.header === undefined ? texts : [part.header, ...texts]).join("\n");
   if (msgtype === "markdown") return { msgtype, markdown: { content } };
-  const mentions = [...new Set(part.flatMap((p) => p.mentions))];
+  const mentions = [...new Set(part.lines.flatMap((p) => p.mentions ?? []))];
   return {
     msgtype,
     text: mentions.length > 0 ? { content, mentioned_list: mentions } : { content },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
@@ -33,7 +33,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "pingan-cluster-e2e-"));
   cluster = await startLocalCluster({ dir });
   webhook = await startFakeWebhook({ keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" } });
-  const env = { REDIS_URL: cluster.url, WECOM_API_BASE: webhook.url, PINGAN_NOW: "2026-11-24T08:30:00+08:00" };
+  // The example config, without the reminder cooldown: the pacing test sends 25 提醒 in a row.
+  copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+  const yaml = `${readFileSync("config/pingan.example.yaml", "utf8")}\nlimits:\n  remind_cooldown_minutes: 0\n`;
+  writeFileSync(join(dir, "pingan.yaml"), yaml);
+  const env = { REDIS_URL: cluster.url, WECOM_API_BASE: webhook.url, PINGAN_NOW: "2026-11-24T08:30:00+08:00", PINGAN_CONFIG: join(dir, "pingan.yaml") };
   const started = await Promise.all([
     startServiceProcess(env, ["--web"]),
     startServiceProcess(env, ["--web"]),

@@ -48,6 +48,8 @@ it("sends each scheduled reminder exactly once with three worker processes", { t
   config.tasks.drowning.enabled = false;
   config.tasks.study.enabled = false;
   config.weekly.at = "sun 00:00";
+  // Two reminders a minute apart on purpose: no cooldown between them.
+  config.limits = { remind_cooldown_minutes: 0 };
   config.late_note.at = "00:00";
   const path = join(mkdtempSync(join(tmpdir(), "pingan-mp-")), "pingan.yaml");
   writeFileSync(path, stringify(config));

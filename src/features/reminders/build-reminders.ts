@@ -6,6 +6,8 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatReminder } from "./format-reminder.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../leaders/load-tally.js";
+import type { TaskTally } from "../leaders/compute-summary.js";
+import { formatReminderRecheck } from "./reminder-recheck.js";
 
 /** Which reminder to build: the task, its period, and the slot that names this sending. */
 export interface ReminderRequest {
@@ -32,14 +34,15 @@ export function formatReminderKey(task: TaskId, periodId: string, slot: string, 
 /**
  * The reminders of a task's period now: for every schools group (role `schools`) that holds
  * missing schools, one text message naming them by area and @-mentioning exactly their
- * reporters. Exempt and reported schools are not named; nothing is planned when none is
- * missing or the period is not required. Never to a leaders group, never `@all`.
+ * reporters, re-checked at delivery (schools that report meanwhile drop out). Exempt and
+ * reported schools are not named; nothing is planned when none is missing or the period is not
+ * required. Never to a leaders group, never `@all`. `tally`: the period's, when already read.
  */
-export async function planReminders(deps: LeaderDeps, request: ReminderRequest): Promise<ReminderPlan[]> {
+export async function planReminders(deps: LeaderDeps, request: ReminderRequest, tally?: TaskTally): Promise<ReminderPlan[]> {
   const { task, period, slot } = request;
   if (period.task !== task) throw new Error(`reminder for ${task} given a period of ${period.task}`);
   if (!period.required) return [];
-  const tally = await loadTally(deps, [period]);
+  tally ??= await loadTally(deps, [period]);
   const missing = new Set(tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.code)));
   if (missing.size === 0) return [];
   const plans: ReminderPlan[] = [];
@@ -52,13 +55,8 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest):
       group: id,
       groupName: group.name,
       schools,
-      push: { idempotencyKey: formatReminderKey(task, period.id, slot, id), group: id, message },
+      push: { idempotencyKey: formatReminderKey(task, period.id, slot, id), group: id, message, recheck: formatReminderRecheck(task, period.id) },
     });
   }
   return plans;
-}
-
-/** The reminder pushes of a task's period (see planReminders); [] when none is missing. */
-export async function buildReminders(deps: LeaderDeps, request: ReminderRequest): Promise<Push[]> {
-  return (await planReminders(deps, request)).map((plan) => plan.push);
 }

@@ -8,7 +8,9 @@ import { groupByArea, type SchoolCount } from "../leaders/compute-summary.js";
  * The reminder to one group: the task and period, the deadline, the missing schools by area
  * with one line per school that @-mentions exactly that school's reporters, and the command to
  * send. A text message, so that the mentions are real notifications; when it is split, every
- * part repeats the header and carries only the mentions of its own lines.
+ * part repeats the header and carries only the mentions of its own lines. Every line names the
+ * schools it is about (`subjects`), so that at delivery the schools that reported meanwhile,
+ * and areas left empty, drop out (Push.recheck); nothing in it counts them.
  */
 export function formatReminder(args: {
   period: TaskPeriod;
@@ -19,13 +21,14 @@ export function formatReminder(args: {
 }): PushMessage {
   const { period, schools, botName, timeZone } = args;
   const counts = new Map<School, SchoolCount>(schools.map((school) => [school, { school, count: 1 }]));
-  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, schools.length, timeZone) }];
+  const all = schools.map((school) => school.code);
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, timeZone), subjects: all }];
   for (const group of groupByArea(schools, counts)) {
-    lines.push({ text: leaderText.reminderArea(group.area) });
+    lines.push({ text: leaderText.reminderArea(group.area), subjects: group.entries.map((e) => e.school.code) });
     for (const { school } of group.entries) {
-      lines.push({ text: leaderText.reminderSchool(school), mentions: school.reporters });
+      lines.push({ text: leaderText.reminderSchool(school), mentions: school.reporters, subjects: [school.code] });
     }
   }
-  for (const text of leaderText.reminderCommand(period.task, botName)) lines.push({ text });
+  for (const text of leaderText.reminderCommand(period.task, botName)) lines.push({ text, subjects: all });
   return { msgtype: "text", header: leaderText.reminderHeader(period.taskName, period), lines };
 }

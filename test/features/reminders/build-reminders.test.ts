@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildReminders, planReminders } from "../../../src/features/reminders/build-reminders.js";
+import { planReminders } from "../../../src/features/reminders/build-reminders.js";
 import { splitMessage } from "../../../src/push/split-message.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";
 
@@ -12,11 +12,11 @@ beforeEach(async () => {
   await env.client.flushdb();
 });
 
-describe("buildReminders", () => {
+describe("planReminders", () => {
   it("sends each group its own missing schools, mentioning exactly their reporters, never the leaders' group", async () => {
     const { deps, tuesday } = env;
     await env.seed(["CG004", "DB001", "XB004", "BB002"]);
-    const pushes = await buildReminders(deps, { task: "safety", period: tuesday, slot: "09:00" });
+    const pushes = (await planReminders(deps, { task: "safety", period: tuesday, slot: "09:00" })).map((plan) => plan.push);
     expect(pushes.map((p) => p.idempotencyKey)).toEqual([
       "remind:safety:2026-11-24:09:00:cg",
       "remind:safety:2026-11-24:09:00:east",
@@ -43,14 +43,14 @@ describe("buildReminders", () => {
       school: "CG004", task: "safety", start: tuesday.id, end: tuesday.id, periods: [tuesday.id],
       by: "liu_xin", at: "2026-11-24T00:00:00Z", msgid: "m1", raw: "",
     });
-    expect(await buildReminders(deps, { task: "safety", period: tuesday, slot: "09:00" })).toEqual([]);
+    expect(await planReminders(deps, { task: "safety", period: tuesday, slot: "09:00" })).toEqual([]);
     const drowning = env.periods.at("drowning", new Date("2026-11-24T09:00:00+08:00"))!;
     expect(drowning.required).toBe(false);
-    expect(await buildReminders(deps, { task: "drowning", period: drowning, slot: "thu 16:00" })).toEqual([]);
+    expect(await planReminders(deps, { task: "drowning", period: drowning, slot: "thu 16:00" })).toEqual([]);
   });
 
   it("refuses a period of another task", async () => {
-    await expect(buildReminders(env.deps, { task: "study", period: env.tuesday, slot: "09:00" })).rejects.toThrow(
+    await expect(planReminders(env.deps, { task: "study", period: env.tuesday, slot: "09:00" })).rejects.toThrow(
       /given a period of safety/,
     );
   });

@@ -1,0 +1,28 @@
+import type { TaskId } from "../../config/schema.js";
+import type { PushRecheck, SettledCheck } from "../../push/push.js";
+import type { TallySources } from "../leaders/load-tally.js";
+
+/** The check of a reminder: which of the schools it names have reported (or been exempted) since. */
+const MISSING = "missing";
+
+/** What a reminder of a task's period asks the worker to re-check before it goes out. */
+export function formatReminderRecheck(task: TaskId, periodId: string): PushRecheck {
+  return { kind: MISSING, scope: `${task}:${periodId}` };
+}
+
+/**
+ * The worker's check for reminders (Push.recheck): of the school codes a part names, those that
+ * have a report for the period by now or an exemption. One read per school named in the part
+ * (a part names at most a few dozen) and one for the period's exemptions.
+ */
+export function createReminderRecheck(sources: Pick<TallySources, "store" | "exemptions">): SettledCheck {
+  return async (recheck, schools) => {
+    if (recheck.kind !== MISSING) return new Set();
+    const [task, period] = recheck.scope.split(":") as [TaskId, string];
+    const [reports, exempt] = await Promise.all([
+      Promise.all(schools.map((school) => sources.store.get(task, period, school))),
+      sources.exemptions.list(task, period),
+    ]);
+    return new Set(schools.filter((school, i) => reports[i] !== undefined || exempt.has(school)));
+  };
+}

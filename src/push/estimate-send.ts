@@ -1,0 +1,22 @@
+import type { Queue } from "bullmq";
+import type { Config } from "../config/schema.js";
+import type { PushJobData } from "./push.js";
+import type { RateLimiter } from "./rate-limit.js";
+
+/** Jobs looked at to count what is queued for a group; a county queues far fewer. */
+const LOOK_AT = 2000;
+
+/**
+ * The ms until everything queued for `group` now has gone out, as far as the group's rate
+ * window lets it: its parts still waiting, delayed or being sent, one after the other within
+ * the window. An estimate for people ("goes out at about 09:06"), read-only.
+ */
+export function createSendEstimate({ queue, groups, limiter }: { queue: Queue<PushJobData>; groups: Config["groups"]; limiter: RateLimiter }) {
+  return async function estimate(group: string): Promise<number> {
+    const webhookKey = groups[group]?.webhook_key;
+    if (webhookKey === undefined) throw new Error(`estimate for unknown group "${group}"`);
+    const jobs = await queue.getJobs(["waiting", "delayed", "prioritized", "active"], 0, LOOK_AT - 1);
+    const queued = jobs.filter((job) => groups[job?.data.group]?.webhook_key === webhookKey).length;
+    return limiter.waitFor(webhookKey, queued);
+  };
+}

@@ -1,0 +1,20 @@
+import type { PartJobData, SettledCheck } from "./push.js";
+import { formatPart, type WebhookBody } from "./split-message.js";
+
+/**
+ * The body a part says at delivery. A part of a push with `recheck` leaves out the lines whose
+ * subjects are all settled by now (a school that reported while its reminder waited for the
+ * rate window) and is not sent at all (undefined) when no line is left; any other part says
+ * what it was given.
+ */
+export async function reviseBody(data: PartJobData, settled: SettledCheck | undefined): Promise<WebhookBody | undefined> {
+  const { recheck } = data;
+  if (!recheck || !settled) return data.body;
+  const subjects = [...new Set(recheck.lines.flatMap((line) => line.subjects ?? []))];
+  if (subjects.length === 0) return data.body;
+  const done = await settled(recheck, subjects);
+  const kept = recheck.lines.filter((line) => !line.subjects?.length || line.subjects.some((subject) => !done.has(subject)));
+  if (kept.length === recheck.lines.length) return data.body;
+  if (kept.length === 0) return undefined;
+  return formatPart(data.body.msgtype, { ...(recheck.header !== undefined && { header: recheck.header }), lines: kept });
+}

@@ -1,0 +1,87 @@
+import type { TaskId } from "../config/schema.js";
+import type { RedisClient } from "./connect-redis.js";
+import type { Keys } from "./keys.js";
+import { defineScript } from "./scripts.js";
+
+/** A reminder that went to a group: when, to how many schools, and which push carried it. */
+export interface ReminderRecord {
+  /** When it was asked for (ms since the epoch, the service's clock). */
+  at: number;
+  /** Schools it named. */
+  schools: number;
+  /** Idempotency key of its push: the same push asked for again (a retried job) is no repeat. */
+  key: string;
+  /** When it was expected to go out, given the group's rate window (ms since the epoch). */
+  eta?: number;
+}
+
+/** The outcome of a claim: recorded, or refused because of `last`. */
+export type CooldownClaim = { claimed: true } | { claimed: false; last: ReminderRecord };
+
+/**
+ * The reminder cooldown: at most one reminder per task, period and group within `ms`. Time is
+ * the service's clock (passed in, so that tests and the demo move it); the key's expiry only
+ * clears it away.
+ */
+export interface ReminderCooldowns {
+  /**
+   * Records `record` as the group's last reminder, unless another one (with another push key)
+   * was recorded less than `ms` before `record.at`; `force` records it regardless. Atomic, so
+   * two leaders asking at once send one reminder.
+   */
+  claim(task: TaskId, period: string, group: string, record: ReminderRecord, ms: number, force?: boolean): Promise<CooldownClaim>;
+  /** The group's last reminder if it was less than `ms` before `now` (what a claim would be refused for). */
+  last(task: TaskId, period: string, group: string, now: number, ms: number): Promise<ReminderRecord | undefined>;
+  /** Adds the expected send time to the record of push `key`, if it is still the last one. */
+  setEta(task: TaskId, period: string, group: string, key: string, eta: number): Promise<void>;
+  /** Forgets the record of push `key` (it could not be queued), if it is still the last one. */
+  release(task: TaskId, period: string, group: string, key: string): Promise<void>;
+}
+
+const claimScript = defineScript(`
+local v = redis.call('GET', KEYS[1])
+if v and ARGV[4] ~= '1' then
+  local last = cjson.decode(v)
+  if last.key ~= ARGV[3] and tonumber(ARGV[5]) - tonumber(last.at) < tonumber(ARGV[2]) then return v end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false
+`);
+
+const etaScript = defineScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local last = cjson.decode(v)
+if last.key ~= ARGV[1] then return 0 end
+last.eta = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], cjson.encode(last), 'KEEPTTL')
+return 1
+`);
+
+const releaseScript = defineScript(`
+local v = redis.call('GET', KEYS[1])
+if v and cjson.decode(v).key == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; keys: Keys }): ReminderCooldowns {
+  return {
+    async claim(task, period, group, record, ms, force = false) {
+      const key = keys.remindCooldown(task, period, group);
+      const args = [JSON.stringify(record), Math.max(1, Math.round(ms)), record.key, force ? "1" : "0", record.at];
+      const last = await claimScript(redis, [key], args);
+      return typeof last === "string" ? { claimed: false, last: JSON.parse(last) as ReminderRecord } : { claimed: true };
+    },
+    async last(task, period, group, now, ms) {
+      const json = await redis.get(keys.remindCooldown(task, period, group));
+      const last = json ? (JSON.parse(json) as ReminderRecord) : undefined;
+      return last && now - last.at < ms ? last : undefined;
+    },
+    async setEta(task, period, group, key, eta) {
+      await etaScript(redis, [keys.remindCooldown(task, period, group)], [key, Math.round(eta)]);
+    },
+    async release(task, period, group, key) {
+      await releaseScript(redis, [keys.remindCooldown(task, period, group)], [key]);
+    },
+  };
+}

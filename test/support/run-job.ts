@@ -1,0 +1,26 @@
+import { readSettings } from "../../src/main/settings.js";
+import { runJobNow } from "../../src/ops/run-job-now.js";
+import type { Harness } from "./harness.js";
+import { TEST_ENV } from "./test-env.js";
+
+/**
+ * `pingan run <job> [task]` as an admin runs it beside the harness's service: its own system
+ * and worker on the same Redis and fake WeCom, at the instant `now`. Returns the exit code and
+ * what it printed.
+ */
+export async function runJobBeside(
+  h: Harness,
+  { job, task, now, dryRun, force }: { job: string; task?: string; now: string; dryRun?: boolean; force?: boolean },
+): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const settings = readSettings({
+    ...TEST_ENV,
+    PINGAN_CONFIG: "config/pingan.example.yaml",
+    REDIS_URL: h.redis.url,
+    WECOM_API_BASE: h.webhook.url,
+    PINGAN_NOW: now,
+    LOG_LEVEL: "silent",
+  });
+  const code = await runJobNow({ settings, job, task, dryRun, force, out: (line) => lines.push(line) });
+  return { code, lines };
+}

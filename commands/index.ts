@@ -12,6 +12,7 @@ import reportFor from "./report-for.js";
 import exempt from "./exempt.js";
 import history from "./history.js";
 import exportLedger from "./export.js";
+import board from "./board.js";
 import help from "./help.js";
 
 /** Every chat command, in the order help lists them. */
@@ -29,5 +30,6 @@ export const commands: readonly CommandSpec<any>[] = [
   exempt,
   history,
   exportLedger,
+  board,
   help,
 ];

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
+import { createBoardRouter } from "../features/board/board-route.js";
 import { createExportRouter } from "../features/ledger/export-route.js";
 import { createHealthRouter } from "../ops/health.js";
 import type { Metrics } from "../ops/metrics.js";
@@ -34,7 +35,7 @@ export interface WebAppDeps {
   log: Logger;
 }
 
-/** The web process: the WeCom callback, health, metrics, the dashboard and ledger downloads; not yet listening. */
+/** The web process: the WeCom callback, health, metrics, the dashboard, ledger downloads and the status board; not yet listening. */
 export function createWebApp(deps: WebAppDeps): Koa {
   const { config, log, metrics } = deps;
   for (const queue of deps.queues) metrics.watchQueue(queue);
@@ -67,7 +68,10 @@ export function createWebApp(deps: WebAppDeps): Koa {
     clock: deps.clock,
   });
   app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
-  const ledger = createExportRouter({ config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log });
-  for (const router of [callback, health, createMetricsRouter(metrics), ledger]) app.use(router.routes()).use(router.allowedMethods());
+  // Ledger downloads and the board read the same data behind signed links.
+  const pages = { config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log };
+  for (const router of [callback, health, createMetricsRouter(metrics), createExportRouter(pages), createBoardRouter(pages)]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
   return app;
 }

@@ -5,7 +5,7 @@ import type { Clock } from "../../time/clock.js";
 import type { Config } from "../../config/schema.js";
 import { buildLedger } from "./build-ledger.js";
 import { createConfigExportLinks } from "./create-config-export-links.js";
-import { exportPath, type ExportFormat, type ExportLinkRefusal } from "./export-links.js";
+import { exportPath, type ExportFormat, type LinkRefusal } from "./export-links.js";
 import { writeLedgerCsv } from "./write-ledger-csv.js";
 import { writeLedgerXlsx } from "./write-ledger-xlsx.js";
 import type { Roster } from "../../config/roster.js";
@@ -29,7 +29,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: "text/csv; charset=utf-8",
 };
 
-const REFUSALS: Record<ExportLinkRefusal, string> = {
+const REFUSALS: Record<LinkRefusal, string> = {
   expired: ledgerText.linkExpired,
   bad_signature: ledgerText.linkBadSignature,
   malformed: ledgerText.linkMalformed,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../../../src/time/clock.js";
-import { createExportLinks } from "../../../src/features/ledger/export-links.js";
+import { createExportLinks, createLinkSigner } from "../../../src/features/ledger/export-links.js";
 import { deriveExportSecret } from "../../../src/features/ledger/export-secret.js";
 import { TEST_AES_KEY } from "../../support/test-env.js";
 
@@ -54,7 +54,7 @@ describe("createExportLinks", () => {
     const otherTask = queryOf(csv.url);
     otherTask.set("task", "safety");
     expect(links.verify(otherTask, "csv")).toEqual({ ok: false, reason: "bad_signature" });
-    expect(links.verify(queryOf(csv.url), "xlsx")).toEqual({ ok: false, reason: "malformed" });
+    expect(links.verify(queryOf(csv.url), "xlsx")).toEqual({ ok: false, reason: "bad_signature" });
     const xlsx = queryOf(links.sign(request).url);
     xlsx.set("task", "safety");
     expect(links.verify(xlsx, "csv")).toEqual({ ok: false, reason: "bad_signature" });
@@ -81,6 +81,24 @@ describe("createExportLinks", () => {
   it("will not sign a range that is reversed or too long", () => {
     expect(() => links.sign({ ...request, from: "2026-11-28" })).toThrow(RangeError);
     expect(() => links.sign({ ...request, from: "2025-01-01" })).toThrow(RangeError);
+  });
+});
+
+describe("createLinkSigner", () => {
+  const signer = createLinkSigner({ secret: "k".repeat(32), baseUrl: "https://pingan.example.edu.cn", clock });
+
+  it("binds a link to its scope and refuses any parameter added, changed or missing", () => {
+    clock.set(new Date("2026-11-27T12:00:00Z"));
+    const { url, expiresAt } = signer.sign("board", "/board", { by: "wang_zhiyuan" }, 480);
+    expect(url).toMatch(/^https:\/\/pingan\.example\.edu\.cn\/board\?by=wang_zhiyuan&exp=\d+&sig=[\w-]{43}$/);
+    expect(expiresAt.toISOString()).toBe("2026-11-27T20:00:00.000Z");
+    expect(signer.verify("board", queryOf(url), ["by"])).toEqual({ ok: true, fields: { by: "wang_zhiyuan" }, expiresAt });
+    expect(signer.verify("/export/ledger.xlsx", queryOf(url), ["by"])).toEqual({ ok: false, reason: "bad_signature" });
+    const added = queryOf(url);
+    added.set("from", "2026-11-01");
+    expect(signer.verify("board", added, ["by"])).toEqual({ ok: false, reason: "bad_signature" });
+    expect(signer.verify("board", queryOf(url), ["by", "task"])).toEqual({ ok: false, reason: "malformed" });
+    expect(() => signer.sign("board", "/board", { exp: "1" }, 1)).toThrow();
   });
 });
 

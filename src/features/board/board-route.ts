@@ -1,0 +1,56 @@
+import type { Context } from "koa";
+import Router from "koa-router";
+import type { Logger } from "pino";
+import type { Config } from "../../config/schema.js";
+import type { LinkRefusal } from "../ledger/export-links.js";
+import type { Clock } from "../../time/clock.js";
+import type { TaskCalendar } from "../../time/task-calendar.js";
+import type { TallySources } from "../leaders/load-tally.js";
+import { BOARD_PATH, createBoardLinks } from "./board-links.js";
+import { BOARD_CSP, renderRefusal } from "./board-page.js";
+import { boardText } from "./board-text.js";
+import { loadBoard } from "./load-board.js";
+import { renderBoard } from "./render-board.js";
+
+export interface BoardRouteOptions extends TallySources {
+  config: Config;
+  calendar: TaskCalendar;
+  clock: Clock;
+  log: Logger;
+}
+
+const REFUSALS: Record<LinkRefusal, string> = {
+  expired: boardText.linkExpired,
+  bad_signature: boardText.linkBadSignature,
+  malformed: boardText.linkMalformed,
+};
+
+/**
+ * `GET /board?by=…&exp=…&sig=…`: the status board for a signed link (see createBoardLinks),
+ * read from Redis at each request (the page re-fetches itself every minute); 403 with a short
+ * Chinese page when the link is expired, altered or incomplete.
+ */
+export function createBoardRouter(options: BoardRouteOptions): Router {
+  const { config, clock, log } = options;
+  const links = createBoardLinks(config, clock);
+  const router = new Router();
+  router.get(BOARD_PATH, async function serveBoard(ctx: Context) {
+    ctx.set("Content-Security-Policy", BOARD_CSP);
+    ctx.set("Cache-Control", "no-store");
+    // The query carries the signature: keep it out of Referer headers.
+    ctx.set("Referrer-Policy", "no-referrer");
+    ctx.set("X-Content-Type-Options", "nosniff");
+    ctx.type = "text/html; charset=utf-8";
+    const verdict = links.verify(ctx.query);
+    if (!verdict.ok) {
+      log.warn({ path: ctx.path, reason: verdict.reason }, "board link refused");
+      ctx.status = 403;
+      ctx.body = renderRefusal(REFUSALS[verdict.reason]);
+      return;
+    }
+    const board = await loadBoard({ ...options, timeZone: config.timezone, now: clock.now() });
+    ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt });
+    log.debug({ by: verdict.requestedBy }, "board served");
+  });
+  return router;
+}

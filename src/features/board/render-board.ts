@@ -1,0 +1,193 @@
+import type { Config } from "../../config/schema.js";
+import type { ReportEvent } from "../../store/report.js";
+import { formatClock, formatDate, formatRate } from "../../time/format-time.js";
+import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../leaders/compute-summary.js";
+import { renderPage } from "./board-page.js";
+import { boardText } from "./board-text.js";
+import { html, type Html } from "./html.js";
+import type { Board, BoardArea, BoardDay, BoardSchool, BoardTask, SchoolState, WithHistory } from "./load-board.js";
+
+export interface RenderBoardOptions {
+  config: Pick<Config, "leaders" | "admins" | "timezone">;
+  /** When the link stops working (shown at the foot). */
+  expiresAt: Date;
+}
+
+/** The slices of a tally's bar, in the order drawn: of every school-period asked about. */
+const SLICES = ["on_time", "late", "missing", "exempt"] as const;
+
+/**
+ * Missing schools named on a task's card (the areas below list every one); before the deadline
+ * only a few, since most of a weekly task's schools still have days to report.
+ */
+const MISSING_NAMED = 8;
+
+const STATE_WORDS: Record<SchoolState, string> = {
+  on_time: boardText.state.onTime,
+  late: boardText.state.late,
+  missing: boardText.state.missing,
+  exempt: boardText.state.exempt,
+  not_required: boardText.state.notRequired,
+};
+
+/**
+ * The status board as one HTML page: each task's numbers today (as 汇总 gives them), the
+ * abnormal reports in full with their week's history, the week's trend, and every school by
+ * area; each state in its colour and its word. Pure: the board and the options in, HTML out.
+ */
+export function renderBoard(board: Board, options: RenderBoardOptions): string {
+  const timeZone = options.config.timezone;
+  const person = (userid: string) => boardText.person(userid, options.config);
+  const daily = board.tasks.filter((t) => t.week);
+  const required = board.tasks.filter((t) => !nothingDue(t.tally));
+  const main = html`<main id="board" class="wrap">
+<p class="muted updated">${boardText.updated(board.now, timeZone)}</p>
+${board.tasks.length === 0 && html`<div class="card">${boardText.noTasks}</div>`}
+<div class="grid">${required.map((task) => taskCard(task.tally, timeZone))}</div>
+${board.tasks.filter((task) => nothingDue(task.tally)).map((task) => taskCard(task.tally, timeZone))}
+<div class="duo">
+${incidents(board, timeZone, person, board.tasks.some((t) => t.tally.task === "safety" && t.tally.expected > 0))}
+${daily.map((task) => trend(task, board.today))}
+</div>
+${required.map((task) => areaSection(task, timeZone))}
+</main>`;
+  return renderPage({
+    title: boardText.pageTitle(board.today),
+    heading: boardText.title,
+    subheading: formatDate(board.today),
+    body: html`<div class="notices"><div id="notice" class="notice" hidden data-offline="${boardText.offline}"></div></div>
+${main}
+<footer class="foot">${boardText.validUntil(options.expiresAt, timeZone)}</footer>`,
+    live: true,
+  });
+}
+
+const nothingDue = (tally: TaskTally) => tally.expected === 0 && tally.exempt === 0;
+
+/** A stacked bar of the tally's on-time, late, missing and exempt school-periods. */
+function bar(tally: TaskTally): Html {
+  const counts = { on_time: tally.onTime, late: tally.late, missing: tally.missing, exempt: tally.exempt };
+  const total = tally.expected + tally.exempt;
+  let x = 0;
+  const rects = SLICES.map((slice) => {
+    const width = total > 0 ? (counts[slice] / total) * 1000 : 0;
+    // Before the deadline a missing school may still report on time: drawn paler.
+    const fill = slice === "missing" && tally.open ? "pending" : slice;
+    const rect = width > 0 && html`<rect class="f-${fill}" x="${x.toFixed(1)}" width="${width.toFixed(1)}" height="10"/>`;
+    x += width;
+    return rect;
+  });
+  return html`<svg class="bar" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">${rects}</svg>`;
+}
+
+const chip = (state: string, word: string, count?: number, name?: string) =>
+  html`<span class="chip s-${state}">${word}${count !== undefined && html` <b${name ? html` data-count="${name}"` : ""}>${count}</b>`}</span>`;
+
+function taskCard(tally: TaskTally, timeZone: string): Html {
+  const period = tally.periods[0]!;
+  if (nothingDue(tally)) {
+    return html`<p class="off muted" data-task="${tally.task}">${boardText.notRequired(tally.taskName, tally.notRequiredReason)}</p>`;
+  }
+  const missing = tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.shortName || e.school.name));
+  const s = boardText.state;
+  return html`<section class="card task" data-task="${tally.task}">
+<h2>${tally.taskName} <span class="muted">${boardText.deadline(period, timeZone)}</span></h2>
+<div class="big"><span class="n" data-count="reported">${tally.reported}</span><span>/ <b data-count="expected">${tally.expected}</b> ${boardText.reportedOf}</span><span class="rate">${formatRate(tally.reported, tally.expected)}</span></div>
+${bar(tally)}
+<div class="chips">
+${chip("on_time", s.onTime, tally.onTime, "onTime")}
+${chip("late", s.late, tally.late, "late")}
+${chip("on_behalf", s.onBehalf, tally.onBehalf, "onBehalf")}
+${tally.task === "safety" && chip("abnormal", s.abnormal, tally.abnormal.length, "abnormal")}
+${chip("missing", s.missing, tally.missing, "missing")}
+${chip("exempt", s.exempt, tally.exempt, "exempt")}
+</div>
+${missing.length > 0 && (missing.length <= MISSING_NAMED || !tally.open) && html`<p class="note missing-list">${boardText.missingList(missing, MISSING_NAMED)}</p>`}
+${tally.drowning && tally.reported > 0 && html`<p class="note">${boardText.drowning(tally.drowning.reached, tally.drowning.total)}</p>`}
+${tally.study && tally.reported > 0 && html`<p class="note">${boardText.study(tally.study.attended, tally.study.expected)}</p>`}
+${tally.open && tally.missing > 0 && html`<p class="note">${boardText.open}</p>`}
+</section>`;
+}
+
+function incidents(board: Board, timeZone: string, person: (userid: string) => string, safetyDue: boolean): Html | false {
+  if (board.abnormal.length === 0 && board.resolved.length === 0) {
+    return safetyDue && html`<section class="card"><h2>${boardText.abnormalHeading(0)}</h2><p class="ok-line">${boardText.noAbnormal}</p></section>`;
+  }
+  const s = boardText.state;
+  return html`<section class="card" id="abnormal">
+${board.abnormal.length > 0 && html`<h2 class="h-abnormal">${boardText.abnormalHeading(board.abnormal.length)}</h2>`}
+${board.abnormal.map(
+  ({ entry: { school, report }, history }: WithHistory<AbnormalEntry>) => html`<article class="incident" data-school="${school.code}">
+<div class="head">${chip("abnormal", s.abnormal)}<b>${school.name}</b><span class="muted">${school.area}</span>${report.late && chip("late", s.late)}</div>
+<p class="who">${boardText.reportedBy(new Date(report.at), person(report.by), report.onBehalf === true, timeZone)}</p>
+<p class="desc">${report.value.task === "safety" ? (report.value.description ?? "") : ""}</p>
+${historyList(history, timeZone, person)}
+</article>`,
+)}
+${board.resolved.length > 0 && html`<h2 class="h-resolved${board.abnormal.length > 0 ? " gap" : ""}">${boardText.resolvedHeading(board.resolved.length)}</h2>`}
+${board.resolved.map(
+  ({ entry: { school, abnormal, report }, history }: WithHistory<ResolvedEntry>) => html`<article class="incident resolved" data-school="${school.code}">
+<div class="head">${chip("on_time", boardText.resolvedState)}<b>${school.name}</b><span class="muted">${school.area}</span></div>
+<p class="desc">${boardText.resolved(new Date(abnormal.at), abnormal.value.task === "safety" ? (abnormal.value.description ?? "") : "", new Date(report.at), timeZone)}</p>
+${historyList(history, timeZone, person)}
+</article>`,
+)}
+</section>`;
+}
+
+function historyList(history: readonly ReportEvent[], timeZone: string, person: (userid: string) => string): Html | false {
+  return (
+    history.length > 0 &&
+    html`<p class="history label">${boardText.historyHeading(history.length)}</p><ol class="history">${history.map((event) => {
+      const { when, what, by } = boardText.historyEvent(event, person(event.by), timeZone);
+      return html`<li><time>${when}</time>${what} <span class="by">· ${by}</span></li>`;
+    })}</ol>`
+  );
+}
+
+function trend(task: BoardTask, today: string): Html {
+  return html`<section class="card trend" data-task="${task.tally.task}"><h2>${boardText.trendHeading(task.tally.taskName)}</h2><ol class="days">${task.week!.map((day) => dayRow(day, today))}</ol></section>`;
+}
+
+function dayRow({ period, tally }: BoardDay, today: string): Html {
+  const isToday = period.start === today;
+  const label = html`<span class="d">${isToday ? boardText.today : boardText.weekday(period.start)}<small>${boardText.monthDay(period.start)}</small></span>`;
+  const cls = `day${isToday ? " today" : ""}`;
+  if (!tally || nothingDue(tally)) {
+    const word = tally ? boardText.dayNotRequired : boardText.dayToCome;
+    return html`<li class="${cls} quiet" data-date="${period.start}">${label}<span class="muted">${word}</span><span></span></li>`;
+  }
+  return html`<li class="${cls}" data-date="${period.start}">${label}${bar(tally)}<span class="v"><b>${tally.reported}</b>/${tally.expected} · ${formatRate(tally.reported, tally.expected)}</span><span class="x">${tally.abnormal.length > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormal.length))}${tally.late > 0 && chip("late", `${boardText.state.late} ${tally.late}`)}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</span></li>`;
+}
+
+function areaSection(task: BoardTask, timeZone: string): Html {
+  const { tally } = task;
+  const body = html`<div class="areas">${task.areas.map((area) => areaCard(area, timeZone))}</div>`;
+  const clean = task.areas.every((a) => a.schools.every((s) => !needsAttention(s)));
+  const filter = html`<button type="button" class="filter" data-filter aria-pressed="false"><span class="off">${boardText.filterOn}</span><span class="on">${boardText.filterOff}</span></button>`;
+  const heading = html`<h2>${boardText.areasHeading(tally.taskName)}</h2>`;
+  const allClean = clean && html`<p class="card clean-all">${boardText.allClean}</p>`;
+  // A daily task's schools are what a leader looks at; a weekly task's are there when asked for.
+  if (task.week) return html`<section class="task-areas" data-task="${tally.task}"><div class="sec">${heading}${filter}</div>${allClean}${body}</section>`;
+  return html`<details class="more task-areas" id="areas-${tally.task}" data-task="${tally.task}"><summary>${heading}</summary>${allClean}${body}</details>`;
+}
+
+const needsAttention = (s: BoardSchool) => s.abnormal || s.state === "missing" || s.state === "late";
+
+function areaCard(area: BoardArea, timeZone: string): Html {
+  const { tally } = area;
+  const clean = area.schools.every((s) => !needsAttention(s));
+  return html`<section class="card area${clean ? " clean" : ""}" data-area="${area.area}">
+<div class="area-head"><h3>${area.area}</h3><span class="muted">${boardText.areaCounts(tally.reported, tally.expected)}</span>${tally.abnormal.length > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormal.length))}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</div>
+<ul class="schools">${area.schools.map((s) => schoolRow(s, timeZone))}</ul>
+</section>`;
+}
+
+function schoolRow(s: BoardSchool, timeZone: string): Html {
+  const note = s.state === "exempt" && s.reason;
+  return html`<li class="school ${needsAttention(s) ? "attn" : "ok"}" data-code="${s.school.code}" data-state="${s.state}"${s.abnormal ? html` data-abnormal` : ""}${s.onBehalf ? html` data-on-behalf` : ""}>
+<span class="name">${s.school.shortName || s.school.name}${note && html`<small>${note}</small>`}</span>
+${s.abnormal && chip("abnormal", boardText.state.abnormal)}${s.onBehalf && chip("on_behalf", boardText.state.onBehalf)}${chip(s.state, STATE_WORDS[s.state])}
+<span class="t">${s.report && s.state !== "exempt" ? formatClock(new Date(s.report.at), timeZone) : ""}</span>
+</li>`;
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRoster, type School } from "../../../src/config/roster.js";
+import { loadBoard } from "../../../src/features/board/load-board.js";
+import { renderBoard } from "../../../src/features/board/render-board.js";
+import { escapeHtml } from "../../../src/features/board/html.js";
+import { createKeys } from "../../../src/store/keys.js";
+import { createExemptionStore } from "../../../src/store/exemptions.js";
+import { createReportStore } from "../../../src/store/reports.js";
+import { startTestRedis, type TestRedis } from "../../support/redis.js";
+import { abnormal, loadExample, makeExemption, makeReport, normal } from "../leaders/fixtures.js";
+
+/** What an admin could type into the roster's cells. */
+const HOSTILE: Partial<School>[] = [
+  { code: "H1", name: `<img src=x onerror=alert(1)>小学`, shortName: `"><svg onload=alert(2)>`, area: "<b>东区</b>" },
+  { code: "H2", name: "A&B 学校", shortName: "", area: "<b>东区</b>" },
+  { code: "H3", name: "三小", shortName: "三小", area: "西区' onmouseover='alert(3)" },
+];
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(() => redis.stop());
+
+describe("escapeHtml", () => {
+  it("turns the five markup characters into entities and leaves everything else", () => {
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a> 平安`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt; 平安");
+  });
+});
+
+describe("renderBoard", () => {
+  it("shows every name, area, reason and description as text, never as markup", async () => {
+    const { config, periods } = await loadExample();
+    const schools = HOSTILE.map((s, i): School => ({ stage: "小学", reporters: [`r${i}`], pupils: 100, staff: 10, line: i + 2, ...s }) as School);
+    const roster = createRoster(schools);
+    const client = redis.client();
+    const keys = createKeys();
+    const store = createReportStore({ redis: client, keys });
+    const exemptions = createExemptionStore({ redis: client, keys });
+    const tuesday = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+    await store.put(makeReport(tuesday, "H1", abnormal(`</p><script>alert(4)</script>`), { by: "r0" }));
+    await store.put(makeReport(tuesday, "H2", normal, { by: "<u>r1</u>" }));
+    await exemptions.exempt({ ...makeExemption(tuesday, "H3", `<i>考点</i>`), periods: [tuesday.id], raw: "免报" });
+
+    const board = await loadBoard({ roster, store, exemptions, calendar: periods, timeZone: config.timezone, now: new Date("2026-11-24T10:35:00+08:00") });
+    const page = renderBoard(board, { config, expiresAt: new Date("2026-11-24T18:35:00+08:00") });
+
+    for (const markup of ["<img", "<svg onload", "<b>东区", "<script>alert", "<u>", "<i>", "onmouseover='"]) expect(page).not.toContain(markup);
+    expect(page).toContain("&lt;img src=x onerror=alert(1)&gt;小学");
+    expect(page).toContain("&quot;&gt;&lt;svg onload=alert(2)&gt;");
+    expect(page).toContain("A&amp;B 学校");
+    expect(page).toContain("&lt;b&gt;东区&lt;/b&gt;");
+    expect(page).toContain("西区&#39; onmouseover=&#39;alert(3)");
+    expect(page).toContain("&lt;/p&gt;&lt;script&gt;alert(4)&lt;/script&gt;");
+    expect(page).toContain("&lt;i&gt;考点&lt;/i&gt;");
+    // The page's own script is the only one.
+    expect(page.match(/<script>/g)).toHaveLength(1);
+  });
+});

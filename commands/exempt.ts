@@ -5,6 +5,7 @@ import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { parseTaskWord, readWord, skipSeparators } from "../src/bot/words.js";
 import type { School } from "../src/config/roster.js";
+import { findSchool } from "../src/features/leaders/find-school.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 
 /** The longest range one message may exempt. */
@@ -31,8 +32,7 @@ export default defineCommand({
     if (revoke) at = head!.end;
     const schoolWord = readWord(folded, at);
     if (!schoolWord) throw new UsageError(leaderText.exemptUsage);
-    const school = ctx.roster.find(schoolWord.word);
-    if (!school) throw new UsageError(leaderText.unknownSchool(schoolWord.word));
+    const school = findSchool(ctx.roster, schoolWord.word);
     const taskWord = readWord(folded, schoolWord.end);
     const task = taskWord && parseTaskWord(taskWord.word);
     if (!task) throw new UsageError(leaderText.exemptWhichTask(taskWord?.word));

@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/errors.js";
 import { readWord, skipSeparators } from "../src/bot/words.js";
-import { checkIn } from "../src/features/check-in/check-in.js";
+import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
+import { readAbnormal } from "../src/features/check-in/read-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
@@ -12,17 +12,18 @@ export default defineCommand({
   roles: ["reporter"],
   summary: "报告异常情况（会立即通知局领导），写明发生了什么",
   examples: ["异常 一名学生课间摔伤，已送医，无生命危险", "异常 城关一小 校门口积水，已安排人员值守"],
-  parse({ folded, original }, ctx) {
-    // Only a first word may name the school, so a description that mentions a school stays whole.
-    const first = readWord(folded, 0);
+  parse({ folded, original, before, whole }, ctx) {
+    // Only the words before the keyword, or else the first word after it, may name the school,
+    // so a description that mentions a school stays whole.
+    const first = before === "" ? readWord(folded, 0) : undefined;
     const named = first && ctx.roster.find(first.word) ? first : undefined;
-    const { school } = resolveSchool(ctx, named ? [named.word] : []);
-    const description = original(skipSeparators(folded, named?.end ?? 0));
-    if (description.length < 2) throw new UsageError(reportText.missingDescription);
+    const { school, rest } = resolveSchool(ctx, named ? named.word : before);
+    const at = skipSeparators(folded, named?.end ?? 0);
+    const description = readAbnormal({ before: rest, after: original(at), afterFolded: folded.slice(at), whole, voice: replyVoice(ctx, school) });
     return { school, description };
   },
   async run({ school, description }, ctx) {
     const value = { task: "safety" as const, status: "abnormal" as const, description };
-    return `${await checkIn(ctx, school, value)}\n${reportText.abnormalNote}`;
+    return `${await checkIn(ctx, school, value)}\n${reportText.abnormalNote(replyVoice(ctx, school))}`;
   },
 });

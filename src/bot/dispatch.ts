@@ -103,9 +103,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   };
 
-  const withWarnings = async (reply: string, roles: ReadonlySet<Role>): Promise<string> => {
-    if (!deps.warnings || !(roles.has("leader") || roles.has("admin"))) return reply;
-    const lines = await deps.warnings();
   /**
    * The answer to a command the sender may not use, fitting who he is: a leader or admin who
    * sends a school's report is shown the 代报 form of his own message; a reporter who sends a
@@ -125,6 +122,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** A person by name: leaders and admins from the config, reporters from the roster, else the account. */
   const nameOf = (userid: string) => leaders.get(userid) ?? admins.get(userid) ?? roster.nameOf(userid) ?? userid;
 
+  const withWarnings = async (reply: string, roles: ReadonlySet<Role>): Promise<string> => {
+    if (!deps.warnings || !(roles.has("leader") || roles.has("admin"))) return reply;
+    const lines = await deps.warnings();
     return lines.length === 0 ? reply : `${reply}\n\n${lines.join("\n")}`;
   };
 

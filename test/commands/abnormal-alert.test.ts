@@ -27,7 +27,7 @@ describe("异常 alerts the leaders' group", () => {
       [
         "⚠️ **异常报告：平安县城关第一小学**（城关片区）",
         "> 一名學生课间摔伤，已送医，无生命危险",
-        "上报：<@zhang_wei> 11月24日 08:40",
+        "上报：张伟 11月24日 08:40",
       ].join("\n"),
     );
     expect(await takeMessages(h, "全县校长群")).toHaveLength(0);
@@ -58,7 +58,7 @@ describe("异常 alerts the leaders' group", () => {
     expect(messages[1]!.content).toContain("> 学生已确诊轻微骨裂，家长已到医院");
     expect(messages[1]!.content).toContain("原报（11月24日 08:40）：一名学生课间摔伤，已送医");
     expect(messages[2]!.content).toContain("原报（11月24日 09:15）：学生已确诊轻微骨裂，家长已到医院");
-    expect(messages[2]!.content).toContain("上报：<@li_na> 11月24日 11:00（迟报）");
+    expect(messages[2]!.content).toContain("上报：李娜 11月24日 11:00（迟报）");
   });
 
   it("tells the leaders when an abnormal report is withdrawn, and nothing for a withdrawn 平安", async () => {
@@ -72,7 +72,7 @@ describe("异常 alerts the leaders' group", () => {
       "↩️ **更新：平安县城关第一小学（城关片区）撤销了异常报告，该校今日暂为未报**",
     ]);
     expect(messages[1]!.content).toContain("原报（11月24日 08:40）：校门口积水");
-    expect(messages[1]!.content).toContain("撤销：<@zhang_wei> 11月24日 08:50");
+    expect(messages[1]!.content).toContain("撤销：张伟 11月24日 08:50");
   });
 
   it("sends nothing for 平安 that replaces 平安, nor for other tasks", async () => {

@@ -30,14 +30,14 @@ export function buildAbnormalAlerts(args: {
     lines = [
       { text: isAbnormal(previous) ? leaderText.alertUpdateTitle(school) : leaderText.alertTitle(school) },
       { text: leaderText.alertText(report.value.description ?? "") },
-      { text: leaderText.alertBy(report, config, timeZone) },
+      { text: leaderText.alertBy(report, config, timeZone, school) },
     ];
     if (isAbnormal(previous)) lines.push({ text: leaderText.alertPrevious(previous, timeZone) });
   } else if (report.value.task === "safety" && isAbnormal(previous)) {
     lines = [
       { text: leaderText.alertRecoveredTitle(school) },
       { text: leaderText.alertPrevious(previous, timeZone) },
-      { text: leaderText.alertBy(report, config, timeZone) },
+      { text: leaderText.alertBy(report, config, timeZone, school) },
     ];
   } else {
     return [];
@@ -59,7 +59,7 @@ export function buildWithdrawalAlerts(args: {
   return toLeaders(config, args.msgid, [
     { text: leaderText.alertWithdrawnTitle(school) },
     { text: leaderText.alertPrevious(withdrawn, config.timezone) },
-    { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone) },
+    { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone, school) },
   ]);
 }
 

@@ -2,9 +2,25 @@ import type { School } from "../../config/roster.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import { formatClock, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import { escapeUserText } from "../../bot/user-text.js";
+
+/**
+ * Who a reply speaks to: a school's own reporter (贵校, `平安`), or a leader or admin entering
+ * the report for the school (该校, `代报 县一中 平安`).
+ */
+export interface ReplyVoice {
+  school: string;
+  /** A command as the sender must write it. */
+  form(command: string): string;
+}
 
 /** Every reply of the reporting commands (平安 异常 防溺水 学习 撤销 状态). */
 export const reportText = {
+  voice: (onBehalfOf?: School): ReplyVoice =>
+    onBehalfOf
+      ? { school: "该校", form: (command) => `代报 ${escapeUserText(onBehalfOf.shortName || onBehalfOf.name)} ${command}` }
+      : { school: "贵校", form: (command) => command },
+
   /** One line describing what a report says. */
   value(value: ReportValue): string {
     switch (value.task) {
@@ -48,7 +64,8 @@ export const reportText = {
     return lines.join("\n");
   },
 
-  abnormalNote: "局领导会收到这条异常报告；情况有变化请再次发送“异常 …”更新，恢复正常后发送“平安”。",
+  abnormalNote: (voice: ReplyVoice) =>
+    `局领导会收到这条异常报告；情况有变化请再次发送“${voice.form("异常 …")}”更新，恢复正常后发送“${voice.form("平安")}”。`,
 
   owed(items: { period: TaskPeriod }[], timeZone: string, subject = "本校"): string {
     if (items.length === 0) return "本期各项均已上报，谢谢！";
@@ -90,23 +107,44 @@ export const reportText = {
   whichSchool: (mine: readonly School[]) =>
     `您负责多所学校（${mine.map((s) => s.shortName || s.name).join("、")}），请在指令后写上学校名称或简称。`,
   unknownWord: (word: string) => `“${word}”不是可识别的内容。`,
-  incidentInSafety: (word: string) => `“${word}”像是异常情况。有异常请发送“异常 具体情况”；确实无异常请只发送“平安”。`,
+  incidentInSafety: (word: string, voice: ReplyVoice) =>
+    `“${escapeUserText(word)}”像是异常情况。有异常请发送“${voice.form("异常 具体情况")}”；确实无异常请只发送“${voice.form("平安")}”。`,
+  notSafe: (voice: ReplyVoice) =>
+    `是有异常吗？有异常请发送“${voice.form("异常 具体情况")}”；无异常请发送“${voice.form("平安")}”。`,
+  negatedAbnormal: (voice: ReplyVoice) =>
+    `是没有异常吗？无异常请发送“${voice.form("平安")}”；有异常请发送“${voice.form("异常 具体情况")}”。`,
+  withdrawInReport: (command: string) => `是要撤销上报吗？撤销请发送“${command}”。`,
+  ambiguousSchool: (word: string, schools: readonly School[]) =>
+    `“${escapeUserText(word)}”对应多所学校：${schools
+      .slice(0, 6)
+      .map((s) => escapeUserText(s.shortName || s.name))
+      .join("、")}${schools.length > 6 ? ` 等 ${schools.length} 所` : ""}，请写学校简称或全称。`,
+  twoSchools: (schools: readonly School[]) =>
+    `一条消息只能报一所学校（写了 ${schools.map((s) => escapeUserText(s.shortName || s.name)).join("、")}），请分开发送。`,
+  oneReportEach: "一条消息只能报一项。平安、防溺水、学习请分开发送，每条以任务开头。",
+  unreachedMismatch: (reached: number, unreached: number, total: number) =>
+    `已提醒 ${reached} 人加未提醒 ${unreached} 人不等于应提醒的 ${total} 人，请核对。`,
+  negativeFigure: (typed: string) => `人数不能是负数（“${escapeUserText(typed)}”）。`,
+  fractionalFigure: (typed: string) => `人数要写整数（“${escapeUserText(typed)}”）。`,
+  twoValues: (what: string, values: readonly number[]) => `${what}写了 ${values.join(" 和 ")} 两个数，是哪一个？请只写一个。`,
+  whichNumber: (typed: readonly string[], labels: readonly string[]) =>
+    `“${typed.map(escapeUserText).join("、")}”是什么人数？请在数字前写明（${labels.join("、")}），按下面的示例发送。`,
+  onlyPresentKept: (typed: readonly string[]) =>
+    `📌 平安日报只登记在校人数，“${typed.map(escapeUserText).join("、")}”没有登记。`,
+  overTwiceRoster: (what: string, value: number, school: string, rosterWhat: string, figure: number) =>
+    `${what} ${value} 超过了名单中${school}${rosterWhat}数 ${figure} 的两倍，请核对。如名单有误请联系管理员更新。`,
+  rosterNote: (school: string, rosterWhat: string, figure: number) =>
+    `📌 名单里${school}${rosterWhat} ${figure} 人，请核对；如名单有误请联系管理员更新。`,
   taskDisabled: (name: string) => `本县没有启用“${name}”任务，无需上报。`,
   notInSeason: (name: string) => `现在不在${name}的季节内，无需上报。`,
   missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",
-  presentTooMany: (present: number, school: School) =>
-    `在校人数 ${present} 超过了名单中 ${school.name} 的学生数 ${school.pupils}。如名单有误请联系管理员更新。`,
   drowningNumbers: "请写明已提醒的家长人数和应提醒人数，用“/”隔开。",
   reachedOverTotal: (reached: number, total: number) => `已提醒人数 ${reached} 不能超过应提醒人数 ${total}。`,
   totalZero: "应提醒人数必须大于 0。",
-  totalOutOfRange: (total: number, school: School) =>
-    `应提醒人数 ${total} 远超 ${school.name} 的学生数 ${school.pupils}，请核对。`,
   studyNumbers: "请写明实到人数和应到人数，用“/”隔开。",
   attendedOverExpected: (attended: number, expected: number) => `实到人数 ${attended} 不能超过应到人数 ${expected}。`,
   leaveOverExpected: (attended: number, leave: number, expected: number) =>
     `实到 ${attended} 加请假 ${leave} 超过了应到人数 ${expected}。`,
   expectedZero: "应到人数必须大于 0。",
-  expectedOutOfRange: (expected: number, school: School) =>
-    `应到人数 ${expected} 远超 ${school.name} 的教职工数 ${school.staff}，请核对。`,
   withdrawWhich: "请写明要撤销哪一项：平安、防溺水 或 学习。",
 } as const;

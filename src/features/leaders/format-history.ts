@@ -30,7 +30,7 @@ export function formatHistory(args: {
         at: event.at,
         line: leaderText.historyReport(event.type, {
           at: event.at,
-          who: leaderText.person(event.by, config),
+          who: leaderText.person(event.by, config, school),
           onBehalf: report?.onBehalf === true,
           task: taskName(event.task),
           period: event.period,
@@ -45,7 +45,7 @@ export function formatHistory(args: {
       line: leaderText.historyExempt({
         type: event.type,
         at: event.at,
-        who: leaderText.person(event.by, config),
+        who: leaderText.person(event.by, config, school),
         task: taskName(event.task),
         start: event.start,
         end: event.end,

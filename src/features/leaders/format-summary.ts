@@ -56,7 +56,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     for (const { school, report } of tally.abnormal) {
       lines.push(
         leaderText.abnormalSchool(school),
-        leaderText.abnormalWho(report, config, timeZone, several),
+        leaderText.abnormalWho(report, config, timeZone, several, school),
         leaderText.abnormalText(report),
       );
     }

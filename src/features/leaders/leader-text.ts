@@ -1,12 +1,19 @@
 import type { Config, TaskId } from "../../config/schema.js";
 import type { NotRequiredReason } from "../../time/periods.js";
 import { formatClock, formatDate, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
-import type { School } from "../../config/roster.js";
+import { personName, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import { escapeUserText } from "../../bot/user-text.js";
 
 /** `11月20日` for `2026-11-20`. */
 const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+
+/**
+ * A person's name as typed, or the account id where none is known: ids are checked to be
+ * [A-Za-z0-9_.@-] when the config and roster load, so they are shown as they are.
+ */
+const nameOr = (name: string | undefined, userid: string) => (name ? escapeUserText(name) : userid);
 
 /** What a reporter sends for each task, as a whole message after the @mention. */
 const COMMANDS: Record<TaskId, { command: string; example?: string }> = {
@@ -17,11 +24,13 @@ const COMMANDS: Record<TaskId, { command: string; example?: string }> = {
 
 /** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
 export const leaderText = {
-  /** A leader or admin by name; anyone else as a WeCom mention, which shows their name. */
-  person(userid: string, config: Pick<Config, "leaders" | "admins">): string {
-    const named = [...config.leaders, ...config.admins].find((p) => p.userid === userid);
-    return named ? named.name : `<@${userid}>`;
-  },
+  /**
+   * A person by name: a leader or admin from the config, a school's reporter from the roster
+   * (上报人姓名); the account id where neither gives one.
+   */
+  person: (userid: string, config: Pick<Config, "leaders" | "admins">, school?: School) => nameOr(personName(userid, config, school), userid),
+  /** A school's reporters by name: `胡斌`, `张伟、李娜`. */
+  reporters: (school: School) => school.reporters.map((userid) => nameOr(reporterName(school, userid), userid)).join("、"),
 
   /** User text put into a message: no mention markup of its own (never `<@all>`). */
   quote: (text: string) => text.replace(/</g, "＜").replace(/\n+/g, " "),
@@ -57,7 +66,10 @@ export const leaderText = {
   // 汇总
   summaryTitle: (label: string) => `**📋 上报汇总 · ${label}**`,
   summaryAsOf: (now: Date, timeZone: string) => `统计于 ${formatInstant(now, timeZone)}`,
-  weekLabel: (start: string, end: string) => `本周（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
+  /** `上周（11月16日—11月22日）`: the week as the leader named it. */
+  weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
+  /** `昨天 11月26日（周四）`: the day as the leader named it, when he named it by a word. */
+  dayLabel: (date: string, word?: string) => (word ? `${word} ${formatDate(date)}` : formatDate(date)),
   rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${monthDay(start)}—${monthDay(end)}`),
   /** The first line(s) of a task's block: its name, the period(s) when needed, the deadline. */
   taskHeading(args: { taskName: string; periods: readonly TaskPeriod[]; timeZone: string; withPeriod: boolean }): string[] {
@@ -88,13 +100,13 @@ export const leaderText = {
     `教职工实到 ${attended} / 应到 ${expected} 人（${formatRate(attended, expected)}）`,
   abnormalHeading: (count: number) => `⚠️ **异常 ${count} 条：**`,
   /** Who sent a report: the reporter, or the leader who entered it (代报). */
-  reportedBy: (report: Report, config: Pick<Config, "leaders" | "admins">) =>
-    report.onBehalf ? `${leaderText.person(report.by, config)}代报` : leaderText.person(report.by, config),
+  reportedBy: (report: Report, config: Pick<Config, "leaders" | "admins">, school: School) =>
+    report.onBehalf ? `${leaderText.person(report.by, config)}代报` : leaderText.person(report.by, config, school),
   abnormalSchool: (school: School) => `> **${school.name}**（${school.area}）`,
-  abnormalWho(report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, withDate: boolean): string {
+  abnormalWho(report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, withDate: boolean, school: School): string {
     const at = new Date(report.at);
     const when = withDate ? formatInstant(at, timeZone) : formatClock(at, timeZone);
-    return `> ${when} ${leaderText.reportedBy(report, config)}${report.late ? "（迟报）" : ""}`;
+    return `> ${when} ${leaderText.reportedBy(report, config, school)}${report.late ? "（迟报）" : ""}`;
   },
   abnormalText: (report: Report) =>
     `> ${leaderText.quote(report.value.task === "safety" ? (report.value.description ?? "") : "")}`,
@@ -137,8 +149,7 @@ export const leaderText = {
   missingCounts: (missing: number, expected: number, exempt: number) =>
     `未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
   missingArea: (area: string, count: number) => `**${area}**（${count} 所）`,
-  missingSchool: (school: School) =>
-    `${leaderText.shortName(school)} ${school.reporters.map((u) => `<@${u}>`).join(" ")}`,
+  missingSchool: (school: School) => `${leaderText.shortName(school)} ${leaderText.reporters(school)}`,
   allReported: (taskName: string, period: TaskPeriod, expected: number) =>
     `✅ ${taskName} ${formatPeriod(period)}：应报 ${expected} 所，已全部上报。`,
   taskNotRequired: (taskName: string, reason: NotRequiredReason | undefined) =>
@@ -159,7 +170,7 @@ export const leaderText = {
   reminderIntro: (period: TaskPeriod, count: number, timeZone: string) =>
     `截止 ${formatInstant(period.deadline, timeZone, true)}，以下 ${count} 所学校还没有上报：`,
   reminderArea: (area: string) => `【${area}】`,
-  reminderSchool: (school: School) => `· ${school.name}`,
+  reminderSchool: (school: School) => `· ${school.name}（${leaderText.reporters(school)}）`,
   reminderCommand(task: TaskId, botName: string): string[] {
     const { command, example } = COMMANDS[task];
     const lines = [`请上报人在群里发送：@${botName} ${command}`];
@@ -177,11 +188,11 @@ export const leaderText = {
   alertUpdateTitle: (school: School) => `⚠️ **异常更新：${school.name}**（${school.area}）`,
   alertRecoveredTitle: (school: School) => `✅ **更新：${school.name}（${school.area}）已恢复正常**`,
   alertWithdrawnTitle: (school: School) => `↩️ **更新：${school.name}（${school.area}）撤销了异常报告，该校今日暂为未报**`,
-  alertWithdrawnBy: (by: string, at: Date, config: Pick<Config, "leaders" | "admins">, timeZone: string) =>
-    `撤销：${leaderText.person(by, config)} ${formatInstant(at, timeZone)}`,
+  alertWithdrawnBy: (by: string, at: Date, config: Pick<Config, "leaders" | "admins">, timeZone: string, school: School) =>
+    `撤销：${leaderText.person(by, config, school)} ${formatInstant(at, timeZone)}`,
   alertText: (description: string) => `> ${leaderText.quote(description)}`,
-  alertBy: (report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string) =>
-    `${report.onBehalf ? "代报" : "上报"}：${leaderText.person(report.by, config)} ${formatInstant(new Date(report.at), timeZone)}` +
+  alertBy: (report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, school: School) =>
+    `${report.onBehalf ? "代报" : "上报"}：${leaderText.person(report.by, config, school)} ${formatInstant(new Date(report.at), timeZone)}` +
     (report.late ? "（迟报）" : ""),
   alertPrevious: (previous: Report, timeZone: string) =>
     `原报（${formatInstant(new Date(previous.at), timeZone)}）：${leaderText.quote(

@@ -54,7 +54,7 @@ describe("formatSummary", () => {
       "未报 7 所 · 免报 1 所",
       "⚠️ **异常 1 条：**",
       "> **平安县城关第一小学**（城关片区）",
-      "> 08:40 <@zhang_wei>",
+      "> 08:40 张伟",
       "> 一名学生课间摔伤",
       "📝 代报：城关二小（王志远 09:00）",
       "**未报（7 所）：**",
@@ -109,13 +109,13 @@ describe("formatSummary", () => {
 });
 
 describe("formatMissing", () => {
-  it("stays within 20480 bytes with one line per school and its mentions", () => {
+  it("stays within 20480 bytes with one line per school and its reporters", () => {
     const big = bigRoster(2000);
     const tally = computeTally({ roster: big, periods: [{ period: tuesday, reports: new Map(), exemptions: new Map() }] });
     const text = formatMissing([tally], config);
     expect(utf8Bytes(text)).toBeLessThanOrEqual(REPLY_BYTES);
     expect(text).toContain("未报 2000 所（应报 2000 所）");
-    expect(text).toContain("第0实验学校 <@principal_0> <@officer_0>");
+    expect(text).toContain("第0实验学校 principal_0、officer_0");
     expect(text).toMatch(/\n……另有 1\d\d 所未列出\n/u);
   });
 });

@@ -16,7 +16,7 @@ beforeAll(async () => {
 const tuesday = () => periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
 
 describe("formatReminder", () => {
-  it("names the task, period, deadline and command, with one line per school mentioning exactly its reporters", () => {
+  it("names the task, period, deadline and command, with one line per school naming and mentioning exactly its reporters", () => {
     const schools = ["CG001", "XB004", "XB005", "BB006"].map((code) => roster.byCode(code)!);
     const message = formatReminder({ period: tuesday(), schools, botName: "平安助手", timeZone: config.timezone });
     expect(message.msgtype).toBe("text");
@@ -24,12 +24,12 @@ describe("formatReminder", () => {
     expect(message.lines.map((l) => [l.text, l.mentions ?? []])).toEqual([
       ["截止 11月24日 周二 10:00，以下 4 所学校还没有上报：", []],
       ["【城关片区】", []],
-      ["· 平安县城关第一小学", ["zhang_wei", "li_na"]],
+      ["· 平安县城关第一小学（张伟、李娜）", ["zhang_wei", "li_na"]],
       ["【西部片区】", []],
-      ["· 平安县枫林乡中心小学", ["zhou_jie"]],
-      ["· 平安县枫林乡岭头小学", ["zhou_jie"]],
+      ["· 平安县枫林乡中心小学（周杰）", ["zhou_jie"]],
+      ["· 平安县枫林乡岭头小学（周杰）", ["zhou_jie"]],
       ["【北部片区】", []],
-      ["· 平安县第四中学", ["peng_fei", "wu_xia"]],
+      ["· 平安县第四中学（彭飞、吴霞）", ["peng_fei", "wu_xia"]],
       ["请上报人在群里发送：@平安助手 平安", []],
       ["有异常请发送：@平安助手 异常 具体情况", []],
     ]);

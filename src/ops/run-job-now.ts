@@ -7,10 +7,30 @@ import { createSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
 import type { Push } from "../push/push.js";
 import { splitMessage } from "../push/split-message.js";
+import { formatPeriod } from "../time/format-time.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
 import { createLogger } from "./log.js";
 
 const JOBS = ["remind", "tally", "weekly", "late-note"] as const;
+
+/** What `pingan run` tells the admin, in words, never a job key or a reason code. */
+const runText = {
+  remind: (taskName: string, period: string) => `${taskName}提醒（${period}）`,
+  tally: (taskName: string, period: string) => `${taskName}统计（${period}）`,
+  weekly: "每周汇总",
+  lateNote: "补报通知",
+  skipped: {
+    quiet_hours: "现在不在推送时段内，没有发送",
+    none_missing: "没有未报的学校，没有需要发送的消息",
+    none_late: "没有需要补报的学校",
+    not_in_season: "不在季节内，无需上报，没有发送",
+    not_running_day: "这一天不是上报日，没有发送",
+    not_required: "本期无需上报，没有发送",
+    cooldown: "刚提醒过，这次没有发送",
+  } as Record<string, string>,
+  sent: (messages: number, parts: number) => `已发送 ${messages} 条${parts > messages ? `（分 ${parts} 段）` : ""}`,
+  mentions: (names: readonly string[]) => `@${names.join(" @")}`,
+};
 
 /**
  * `pingan run <job> [task] [--date] [--dry-run]`: runs a job now, for the period of `--date`
@@ -53,6 +73,18 @@ export async function runJobNow({
     const at = date && date !== toLocalDate(now, zone) ? toInstant(date, "23:59", zone) : now;
     const shown: Push[] = [];
     const show = (push: Push) => shown.push(push);
+    // What the job queues, to say how many messages went out and in how many parts.
+    const queued: Push[] = [];
+    const push = rt.jobDeps.push;
+    const recording = {
+      async enqueue(p: Push) {
+        queued.push(p);
+        await push.enqueue(p);
+      },
+      estimate: (group: string) => push.estimate(group),
+    };
+    const deps = { ...rt.jobDeps, push: recording };
+    let label: string;
     let outcome: JobOutcome;
     if (job === "remind" || job === "tally") {
       const period = rt.calendar.at(task as TaskId, at);
@@ -63,29 +95,34 @@ export async function runJobNow({
       const slot = job === "remind" ? `cli-${now.getTime()}` : "cli";
       const kind = job === "remind" ? "reminder" : "tally";
       const name = `${job}:${period.task}:${period.id}`;
+      label = runText[job](period.taskName, formatPeriod(period));
       outcome = period.required
-        ? { job: name, ...(await actOnSlot(rt.jobDeps, { kind, period, slot, at }, { dryRun, show })) }
+        ? { job: name, ...(await actOnSlot(deps, { kind, period, slot, at }, { dryRun, show })) }
         : { job: name, pushed: [], skipped: period.reason ?? "not_required" };
     } else if (job === "weekly") {
-      outcome = await runWeeklyRollup(rt.jobDeps, at, { dryRun, show });
+      label = runText.weekly;
+      outcome = await runWeeklyRollup(deps, at, { dryRun, show });
     } else {
-      outcome = await runLateNote(rt.jobDeps, at, { dryRun, show });
+      label = runText.lateNote;
+      outcome = await runLateNote(deps, at, { dryRun, show });
     }
     for (const push of shown) {
       const parts = splitMessage(push.message);
       out(`—— 发往 ${rt.config.groups[push.group]?.name ?? push.group}（${parts.length} 条消息）——`);
       for (const body of parts) {
         out(body.msgtype === "text" ? body.text.content : body.markdown.content);
-        if (body.msgtype === "text" && body.text.mentioned_list?.length) out(`@ ${body.text.mentioned_list.join(" @")}`);
+        // The group sees each mention as the person's name.
+        const mentioned = body.msgtype === "text" ? (body.text.mentioned_list ?? []) : [];
+        if (mentioned.length > 0) out(runText.mentions(mentioned.map((u) => rt.roster.nameOf(u) ?? u)));
         out("");
       }
     }
-    if (outcome.skipped) out(`${outcome.job}：没有需要发送的消息（${outcome.skipped}）`);
+    if (outcome.skipped) out(`${label}：${runText.skipped[outcome.skipped] ?? outcome.skipped}`);
     else if (!dryRun) {
       const worker = rt.pushQueue.startWorker();
       await waitUntilDelivered(rt.pushQueue.queue);
       await worker.close();
-      out(`${outcome.job}：已发送 ${outcome.pushed.length} 条推送`);
+      out(`${label}：${runText.sent(queued.length, queued.reduce((n, p) => n + splitMessage(p.message).length, 0))}`);
     }
     return 0;
   } finally {

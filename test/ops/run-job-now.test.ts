@@ -32,7 +32,8 @@ describe("pingan run", () => {
     await h.say("zhang_wei", "平安");
     const tally = await run("tally", "safety", "2026-11-24T10:35:00+08:00");
     expect(tally.code).toBe(0);
-    expect(tally.lines.join("\n")).toContain("tally:safety:2026-11-24：已发送 1 条推送");
+    expect(tally.lines.join("\n")).toContain("平安日报统计（11月24日（周二））：已发送 1 条");
+    expect(tally.lines.join("\n")).not.toMatch(/tally:|none_|quiet_/u);
     await h.drainPushes();
     expect(h.webhook.messages.filter((m) => m.group === "局领导群").length).toBeGreaterThan(0);
 
@@ -43,6 +44,16 @@ describe("pingan run", () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]!.content).toContain("东湖小学");
     expect(notes[0]!.content).toContain("11月24日 11:05 补报（迟报）");
+  });
+
+  it("says what it did in Chinese, with the parts a long message was sent in", async () => {
+    const none = await run("late-note", undefined, "2026-11-25T17:00:00+08:00");
+    expect(none.lines).toContain("补报通知：没有需要补报的学校");
+    const quiet = await run("weekly", undefined, "2026-11-27T23:00:00+08:00");
+    expect(quiet.lines).toContain("每周汇总：现在不在推送时段内，没有发送");
+    const weekly = await run("weekly", undefined, "2026-11-27T19:00:00+08:00");
+    expect(weekly.lines.at(-1)).toMatch(/^每周汇总：已发送 1 条（分 \d 段）$/u);
+    for (const { lines } of [none, quiet, weekly]) expect(lines.join("\n")).not.toMatch(/weekly:|late-note:|none_|quiet_/u);
   });
 
   it("refuses an unknown job and a missing task with an example, and sends nothing", async () => {

@@ -46,6 +46,10 @@ export default defineCommand({
       .replace(/^[\s,:;/、，：；／]+/u, "")
       .replace(/^原因\s*[:：]?\s*/u, "")
       .trim();
+    const chars = [...reason].length;
+    if (chars > ctx.config.limits.description_chars) {
+      throw new UsageError(leaderText.exemptReasonTooLong(chars, ctx.config.limits.description_chars));
+    }
     return { revoke, school, task, span: read.span, ...(reason && !revoke && { reason }) };
   },
   async run({ revoke, school, task, span, reason }, ctx) {

@@ -7,16 +7,17 @@ export default defineCommand({
   id: "missing",
   aliases: ["未报", "谁没报", "未报名单"],
   roles: ["leader", "admin"],
-  summary: "查看本期还没上报的学校，按片区列出各校和上报人姓名；不写任务时列出现在要报的全部任务",
-  examples: ["未报", "未报 平安", "未报 学习"],
-  parse: ({ folded }, ctx) => parseTaskList(folded, ctx),
-  async run({ tasks }, ctx) {
+  summary: "查看本期还没上报的学校，按片区列出各校和上报人姓名；不写任务时列出现在要报的全部任务；可只看某个片区",
+  examples: ["未报", "未报 平安", "未报 学习", "未报 平安 东部片区"],
+  parse: ({ folded }, ctx) => parseTaskList(folded, ctx, { areas: true }),
+  async run({ tasks, areas }, ctx) {
     const tallies = [];
     for (const task of tasks ?? ctx.calendar.tasks) {
       const period = ctx.calendar.at(task, ctx.now);
       // Without a task named, only the tasks that are due now; a named one always answers.
       if (!period || (!tasks && !period.required)) continue;
-      tallies.push(await loadTally(ctx, [period], ctx.now));
+      const tally = await loadTally(ctx, [period], ctx.now);
+      tallies.push(areas ? { ...tally, missingByArea: tally.missingByArea.filter((group) => areas.includes(group.area)) } : tally);
     }
     return formatMissing(tallies, ctx.config);
   },

@@ -1,4 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
+import { UsageError } from "../src/errors.js";
 import { readWord, skipSeparators } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { readAbnormal } from "../src/features/check-in/read-report.js";
@@ -20,6 +21,9 @@ export default defineCommand({
     const { school, rest } = resolveSchool(ctx, named ? named.word : before);
     const at = skipSeparators(folded, named?.end ?? 0);
     const description = readAbnormal({ before: rest, after: original(at), afterFolded: folded.slice(at), whole, voice: replyVoice(ctx, school) });
+    const chars = [...description].length;
+    const limit = ctx.config.limits.description_chars;
+    if (chars > limit) throw new UsageError(reportText.descriptionTooLong(chars, limit));
     return { school, description };
   },
   async run({ school, description }, ctx) {

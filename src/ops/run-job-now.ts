@@ -10,6 +10,7 @@ import { splitMessage } from "../push/split-message.js";
 import { formatPeriod } from "../time/format-time.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
 import { createLogger } from "./log.js";
+import { leaderText } from "../features/leaders/leader-text.js";
 
 const JOBS = ["remind", "tally", "weekly", "late-note"] as const;
 
@@ -33,9 +34,10 @@ const runText = {
 };
 
 /**
- * `pingan run <job> [task] [--date] [--dry-run]`: runs a job now, for the period of `--date`
- * (default today). With --dry-run the messages are printed, not sent; otherwise they are
- * queued and delivered (by this process's worker or the service's, once).
+ * `pingan run <job> [task] [--date] [--dry-run] [--force]`: runs a job now, for the period of
+ * `--date` (default today). With --dry-run the messages are printed, not sent; otherwise they
+ * are queued and delivered (by this process's worker or the service's, once). A reminder obeys
+ * the reminder cooldown unless --force.
  */
 export async function runJobNow({
   settings,
@@ -43,6 +45,7 @@ export async function runJobNow({
   task,
   date,
   dryRun = false,
+  force = false,
   out,
 }: {
   settings: Settings;
@@ -50,6 +53,7 @@ export async function runJobNow({
   task?: string;
   date?: string;
   dryRun?: boolean;
+  force?: boolean;
   out: (line: string) => void;
 }): Promise<number> {
   if (!(JOBS as readonly string[]).includes(job)) {
@@ -97,7 +101,7 @@ export async function runJobNow({
       const name = `${job}:${period.task}:${period.id}`;
       label = runText[job](period.taskName, formatPeriod(period));
       outcome = period.required
-        ? { job: name, ...(await actOnSlot(deps, { kind, period, slot, at }, { dryRun, show })) }
+        ? { job: name, ...(await actOnSlot(deps, { kind, period, slot, at }, { dryRun, show, force })) }
         : { job: name, pushed: [], skipped: period.reason ?? "not_required" };
     } else if (job === "weekly") {
       label = runText.weekly;
@@ -117,6 +121,8 @@ export async function runJobNow({
         out("");
       }
     }
+    for (const note of outcome.notes ?? []) out(note);
+    if (outcome.skipped === "cooldown") out(leaderText.remindForceHint);
     if (outcome.skipped) out(`${label}：${runText.skipped[outcome.skipped] ?? outcome.skipped}`);
     else if (!dryRun) {
       const worker = rt.pushQueue.startWorker();

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSettings } from "../../src/main/settings.js";
-import { runJobNow } from "../../src/ops/run-job-now.js";
 import { startHarness, type Harness } from "../support/harness.js";
-import { TEST_ENV } from "../support/test-env.js";
+import { runJobBeside } from "../support/run-job.js";
 
 const at = (local: string) => new Date(`${local}+08:00`);
 
@@ -13,19 +11,7 @@ describe("pingan run", () => {
   });
   afterAll(() => h.close());
 
-  const run = async (job: string, task: string | undefined, now: string) => {
-    const lines: string[] = [];
-    const settings = readSettings({
-      ...TEST_ENV,
-      PINGAN_CONFIG: "config/pingan.example.yaml",
-      REDIS_URL: h.redis.url,
-      WECOM_API_BASE: h.webhook.url,
-      PINGAN_NOW: now,
-      LOG_LEVEL: "silent",
-    });
-    const code = await runJobNow({ settings, job, task, out: (line) => lines.push(line) });
-    return { code, lines };
-  };
+  const run = (job: string, task: string | undefined, now: string) => runJobBeside(h, { job, ...(task && { task }), now });
 
   it("a manual tally counts as posted: a report after it goes into the 补报 note", async () => {
     h.clock.set(at("2026-11-24T09:30:00"));

@@ -2,7 +2,12 @@ import type { School } from "../../config/roster.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import { formatClock, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { escapeUserText } from "../../bot/user-text.js";
+import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
+
+/** A school's name from the roster, shown as typed. */
+const nameOf = (school: School) => escapeUserText(school.name);
+/** A replaced or withdrawn report in a reply: its first words, the sender knows the rest. */
+const EARLIER_CHARS = 30;
 
 /**
  * Who a reply speaks to: a school's own reporter (贵校, `平安`), or a leader or admin entering
@@ -21,11 +26,12 @@ export const reportText = {
       ? { school: "该校", form: (command) => `代报 ${escapeUserText(onBehalfOf.shortName || onBehalfOf.name)} ${command}` }
       : { school: "贵校", form: (command) => command },
 
-  /** One line describing what a report says. */
-  value(value: ReportValue): string {
+  /** One line describing what a report says; typed text as typed, cut to `chars` characters when given. */
+  value(value: ReportValue, chars?: number): string {
+    const typed = (text: string) => (chars === undefined ? escapeUserText(text) : shortenUserText(text, chars));
     switch (value.task) {
       case "safety":
-        if (value.status === "abnormal") return `异常：${value.description ?? ""}`;
+        if (value.status === "abnormal") return `异常：${typed(value.description ?? "")}`;
         return value.present !== undefined ? `无异常，在校 ${value.present} 人` : "无异常";
       case "drowning":
         return (
@@ -36,7 +42,7 @@ export const reportText = {
         return (
           `实到 ${value.attended} / 应到 ${value.expected} 人，出勤率 ${formatRate(value.attended, value.expected)}` +
           (value.leave !== undefined ? `，请假 ${value.leave} 人` : "") +
-          (value.topic ? `，主题：${value.topic}` : "")
+          (value.topic ? `，主题：${typed(value.topic)}` : "")
         );
     }
   },
@@ -51,11 +57,11 @@ export const reportText = {
     const { school, period, report, previous, timeZone } = args;
     const icon = report.value.task === "safety" && report.value.status === "abnormal" ? "⚠️" : "✅";
     const lines = [
-      `${icon} 已登记：**${school.name}** ${formatPeriod(period)} ${period.taskName}`,
+      `${icon} 已登记：**${nameOf(school)}** ${formatPeriod(period)} ${period.taskName}`,
       `> ${reportText.value(report.value)}`,
     ];
     if (previous) {
-      lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value)}）。`);
+      lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value, EARLIER_CHARS)}）。`);
     }
     if (report.late) {
       lines.push(`⏰ 已过截止时间 ${formatInstant(period.deadline, timeZone, true)}，记为**迟报**。`);
@@ -77,16 +83,16 @@ export const reportText = {
 
   withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string): string {
     return (
-      `已撤销 **${school.name}** ${formatPeriod(period)} ${period.taskName} 的上报` +
-      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value)}）。\n` +
+      `已撤销 **${nameOf(school)}** ${formatPeriod(period)} ${period.taskName} 的上报` +
+      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, EARLIER_CHARS)}）。\n` +
       `该校本期现为未报，请在截止时间 ${formatInstant(period.deadline, timeZone, true)} 前重新上报。`
     );
   },
 
   nothingToWithdraw: (school: School, period: TaskPeriod) =>
-    `**${school.name}** ${formatPeriod(period)} 还没有${period.taskName}的上报，无需撤销。`,
+    `**${nameOf(school)}** ${formatPeriod(period)} 还没有${period.taskName}的上报，无需撤销。`,
 
-  statusHeader: (school: School) => `**${school.name}**（${school.area}）本期上报情况：`,
+  statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.area)}）本期上报情况：`,
 
   statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string): string {
     const head = `- ${period.taskName}（${formatPeriod(period)}）：`;
@@ -103,10 +109,10 @@ export const reportText = {
   // Errors: each says what was wrong; the dispatcher appends correct examples.
   notAReporter: "您不是任何学校的上报人。代学校上报请用“代报 学校 内容”。",
   notYourSchool: (name: string, mine: readonly School[]) =>
-    `您不是 ${name} 的上报人（您负责：${mine.map((s) => s.name).join("、")}）。`,
+    `您不是 ${escapeUserText(name)} 的上报人（您负责：${mine.map(nameOf).join("、")}）。`,
   whichSchool: (mine: readonly School[]) =>
-    `您负责多所学校（${mine.map((s) => s.shortName || s.name).join("、")}），请在指令后写上学校名称或简称。`,
-  unknownWord: (word: string) => `“${word}”不是可识别的内容。`,
+    `您负责多所学校（${mine.map((s) => escapeUserText(s.shortName || s.name)).join("、")}），请在指令后写上学校名称或简称。`,
+  unknownWord: (word: string) => `“${escapeUserText(word)}”不是可识别的内容。`,
   incidentInSafety: (word: string, voice: ReplyVoice) =>
     `“${escapeUserText(word)}”像是异常情况。有异常请发送“${voice.form("异常 具体情况")}”；确实无异常请只发送“${voice.form("平安")}”。`,
   notSafe: (voice: ReplyVoice) =>
@@ -138,6 +144,8 @@ export const reportText = {
   taskDisabled: (name: string) => `本县没有启用“${name}”任务，无需上报。`,
   notInSeason: (name: string) => `现在不在${name}的季节内，无需上报。`,
   missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",
+  descriptionTooLong: (chars: number, limit: number) =>
+    `异常情况写了 ${chars} 个字，超过了 ${limit} 字的上限，没有登记。请只写要点：发生了什么、学生情况、已采取的措施；详细材料请另行报送。`,
   drowningNumbers: "请写明已提醒的家长人数和应提醒人数，用“/”隔开。",
   reachedOverTotal: (reached: number, total: number) => `已提醒人数 ${reached} 不能超过应提醒人数 ${total}。`,
   totalZero: "应提醒人数必须大于 0。",

@@ -7,6 +7,9 @@ import { reportText } from "../check-in/report-text.js";
 import { fitDoc, type DocLine } from "./fit-doc.js";
 import { REPLY_BYTES } from "./format-summary.js";
 
+/** A replaced or withdrawn report inside a later entry: its first words. */
+const PREVIOUS_CHARS = 30;
+
 /**
  * The 历史 reply: a school's reports and every change to them (reports, corrections,
  * withdrawals, 代报 with who entered it, exemptions granted and revoked), newest first, with
@@ -34,8 +37,9 @@ export function formatHistory(args: {
           onBehalf: report?.onBehalf === true,
           task: taskName(event.task),
           period: event.period,
-          ...(report && { value: leaderText.quote(reportText.value(report.value)), late: report.late }),
-          ...(event.previous && { previous: leaderText.quote(reportText.value(event.previous.value)) }),
+          ...(report && { value: reportText.value(report.value), late: report.late }),
+          // The replaced report is an entry of its own further down: its first words suffice here.
+          ...(event.previous && { previous: reportText.value(event.previous.value, PREVIOUS_CHARS) }),
           timeZone,
         }),
       };

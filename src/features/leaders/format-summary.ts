@@ -6,6 +6,9 @@ import { fitDoc, type DocLine, type ListLine } from "./fit-doc.js";
 /** WeCom's limit for a stream reply's markdown, in UTF-8 bytes (wecom-protocol.md). */
 export const REPLY_BYTES = 20480;
 
+/** Characters of an incident's description that 汇总 and tallies show when there is room; the rest is in 历史. */
+export const SUMMARY_TEXT_CHARS = 100;
+
 export interface TaskBlockOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone">;
   /** Start with the task's name in bold (off when a header already names it). */
@@ -14,20 +17,22 @@ export interface TaskBlockOptions {
   withPeriod?: boolean;
 }
 
-/** Area lists of schools, each a shortenable line. */
-function areaLists(groups: readonly AreaGroup[], several: boolean): ListLine[] {
+/** Area lists of schools, each a shortenable line that collapses to `collapsed(area, count)`. */
+function areaLists(groups: readonly AreaGroup[], several: boolean, collapsed: (area: string, count: number) => string): ListLine[] {
   return groups.map((group) => ({
     prefix: leaderText.areaPrefix(group.area),
     items: group.entries.map((e) => leaderText.listedSchool(e.school, e.count, several, e.reason)),
     separator: "、",
     more: leaderText.andMore,
+    collapsed: collapsed(group.area, group.entries.length),
   }));
 }
 
 /**
- * One task's block of 汇总 and of the tally push: numbers first, then every abnormal report in
- * full, then the missing schools by area and the exempt ones. Short lines, no tables, so a
- * phone shows it without scrolling sideways.
+ * One task's block of 汇总 and of the tally push: numbers first, then every abnormal report
+ * (its first SUMMARY_TEXT_CHARS characters, the rest in 历史), then the missing schools by area
+ * and the exempt ones. Short lines, no tables, so a phone shows it without scrolling sideways.
+ * Typed texts and lists are shortenable (fitDoc); the counts never are.
  */
 export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): DocLine[] {
   const { config } = options;
@@ -54,17 +59,16 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   if (tally.abnormal.length > 0) {
     lines.push(leaderText.abnormalHeading(tally.abnormal.length));
     for (const { school, report } of tally.abnormal) {
-      lines.push(
-        leaderText.abnormalSchool(school),
-        leaderText.abnormalWho(report, config, timeZone, several, school),
-        leaderText.abnormalText(report),
-      );
+      lines.push(leaderText.abnormalSchool(school), leaderText.abnormalWho(report, config, timeZone, several, school), {
+        cap: SUMMARY_TEXT_CHARS,
+        render: (chars) => leaderText.abnormalText(school, report, chars),
+      });
     }
   }
   if (tally.resolved.length > 0) {
     lines.push(leaderText.resolvedHeading(tally.resolved.length));
     for (const { school, abnormal, report } of tally.resolved) {
-      lines.push(leaderText.resolved(school, abnormal, report, timeZone));
+      lines.push({ cap: SUMMARY_TEXT_CHARS, render: (chars) => leaderText.resolved(school, abnormal, report, timeZone, chars) });
     }
   }
   if (tally.onBehalfReports.length > 0) {
@@ -73,13 +77,15 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
       items: tally.onBehalfReports.map(({ school, report }) => leaderText.onBehalfItem(school, report, config, timeZone, several)),
       separator: "、",
       more: leaderText.andMoreReports,
+      collapsed: leaderText.onBehalfCollapsed(tally.onBehalfReports.length),
     });
   }
   if (tally.missing > 0) {
-    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several));
+    const pointer = (area: string, count: number) => leaderText.missingCollapsed(area, count, tally.task);
+    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer));
   }
   if (tally.exempt > 0) {
-    lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several));
+    lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several, leaderText.exemptCollapsed));
   }
   if (tally.open && tally.missing > 0) lines.push(leaderText.open);
   return lines;

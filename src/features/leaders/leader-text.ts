@@ -4,16 +4,27 @@ import { formatClock, formatDate, formatInstant, formatPeriod, formatRate } from
 import { personName, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { escapeUserText } from "../../bot/user-text.js";
+import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
 
 /** `11月20日` for `2026-11-20`. */
 const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+
+/** An exemption's reason in a list of schools: its first words. */
+const REASON_CHARS = 20;
+/** A replaced report's text in an alert: its first words. */
+const PREVIOUS_CHARS = 30;
+
+/** A safety report's description as typed ("" for any other report). */
+const descriptionOf = (report: Report) => (report.value.task === "safety" ? (report.value.description ?? "") : "");
 
 /**
  * A person's name as typed, or the account id where none is known: ids are checked to be
  * [A-Za-z0-9_.@-] when the config and roster load, so they are shown as they are.
  */
 const nameOr = (name: string | undefined, userid: string) => (name ? escapeUserText(name) : userid);
+
+/** The word that names each task in a leader's command (`未报 平安`). */
+const TASK_WORDS: Record<TaskId, string> = { safety: "平安", drowning: "防溺水", study: "学习" };
 
 /** What a reporter sends for each task, as a whole message after the @mention. */
 const COMMANDS: Record<TaskId, { command: string; example?: string }> = {
@@ -32,10 +43,12 @@ export const leaderText = {
   /** A school's reporters by name: `胡斌`, `张伟、李娜`. */
   reporters: (school: School) => school.reporters.map((userid) => nameOr(reporterName(school, userid), userid)).join("、"),
 
-  /** User text put into a message: no mention markup of its own (never `<@all>`). */
-  quote: (text: string) => text.replace(/</g, "＜").replace(/\n+/g, " "),
-
-  shortName: (school: School) => school.shortName || school.name,
+  // Names and areas come from the roster an admin typed: shown as typed, never as markup.
+  shortName: (school: School) => escapeUserText(school.shortName || school.name),
+  schoolName: (school: School) => escapeUserText(school.name),
+  schoolArea: (school: School) => escapeUserText(school.area),
+  /** Where the whole of a shortened text is: `详见：历史 城关一小`. */
+  seeHistory: (school: School) => `详见：历史 ${leaderText.shortName(school)}`,
 
   /** `11月20日（周五）`, `2026年第48周（…）`, or `11月23日—11月24日` for several periods. */
   periods(periods: readonly TaskPeriod[]): string {
@@ -102,19 +115,20 @@ export const leaderText = {
   /** Who sent a report: the reporter, or the leader who entered it (代报). */
   reportedBy: (report: Report, config: Pick<Config, "leaders" | "admins">, school: School) =>
     report.onBehalf ? `${leaderText.person(report.by, config)}代报` : leaderText.person(report.by, config, school),
-  abnormalSchool: (school: School) => `> **${school.name}**（${school.area}）`,
+  abnormalSchool: (school: School) => `> **${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
   abnormalWho(report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, withDate: boolean, school: School): string {
     const at = new Date(report.at);
     const when = withDate ? formatInstant(at, timeZone) : formatClock(at, timeZone);
     return `> ${when} ${leaderText.reportedBy(report, config, school)}${report.late ? "（迟报）" : ""}`;
   },
-  abnormalText: (report: Report) =>
-    `> ${leaderText.quote(report.value.task === "safety" ? (report.value.description ?? "") : "")}`,
+  /** An abnormal report's description, at most `chars` characters of it. */
+  abnormalText: (school: School, report: Report, chars: number) =>
+    `> ${shortenUserText(descriptionOf(report), chars, leaderText.seeHistory(school))}`,
   resolvedHeading: (count: number) => `✅ 已恢复正常 ${count} 所：`,
-  resolved(school: School, abnormal: Report, report: Report, timeZone: string): string {
-    const text = abnormal.value.task === "safety" ? (abnormal.value.description ?? "") : "";
+  resolved(school: School, abnormal: Report, report: Report, timeZone: string, chars: number): string {
+    const text = shortenUserText(descriptionOf(abnormal), chars, leaderText.seeHistory(school));
     return (
-      `> ${leaderText.shortName(school)}：${formatClock(new Date(abnormal.at), timeZone)} 报“${leaderText.quote(text)}”，` +
+      `> ${leaderText.shortName(school)}：${formatClock(new Date(abnormal.at), timeZone)} 报“${text}”，` +
       `${formatClock(new Date(report.at), timeZone)} 更正为无异常`
     );
   },
@@ -128,49 +142,79 @@ export const leaderText = {
   andMoreReports: (total: number) => `等 ${total} 条`,
   missingHeading: (count: number, unit: string) => `**未报（${count} ${unit}）：**`,
   exemptHeading: (count: number, unit: string) => `免报（${count} ${unit}）：`,
-  areaPrefix: (area: string) => `${area}：`,
+  areaPrefix: (area: string) => `${escapeUserText(area)}：`,
   /** A school in a list, with the number of periods when several were tallied. */
   listedSchool(school: School, count: number, several: boolean, reason?: string): string {
-    const notes = [...(several ? [`${count}次`] : []), ...(reason ? [leaderText.quote(reason)] : [])];
+    const notes = [...(several ? [`${count}次`] : []), ...(reason ? [shortenUserText(reason, REASON_CHARS)] : [])];
     return `${leaderText.shortName(school)}${notes.length > 0 ? `（${notes.join("，")}）` : ""}`;
   },
   andMore: (total: number) => `等 ${total} 所`,
   andMoreLine: (total: number, shown: number) => `……另有 ${total - shown} 所未列出`,
+  /** An area's missing schools as a count, with the command that lists them: `未报 平安 东部片区`. */
+  missingCollapsed: (area: string, count: number, task: TaskId) =>
+    `${escapeUserText(area)}：${count} 所（发送“未报 ${TASK_WORDS[task]} ${escapeUserText(area)}”查看）`,
+  exemptCollapsed: (area: string, count: number) => `${escapeUserText(area)}：${count} 所`,
+  onBehalfCollapsed: (count: number) => `📝 代报 ${count} 条`,
   open: "截止时间未到，未报的学校仍可按时上报。",
   tooLong: "……（内容过长，已截断。可分任务查询，如“未报 平安”）",
   unit: (several: boolean) => (several ? "校次" : "所"),
   noTasks: "本县目前没有启用任何上报任务。",
   futureDate: (date: string) => `${formatDate(date)}还没到，无法汇总。`,
-  summaryArgs: (word: string) => `“${word}”不是可识别的日期。`,
+  summaryArgs: (word: string) => `“${escapeUserText(word)}”不是可识别的日期。`,
 
   // 未报
   missingTitle: (taskName: string, period: TaskPeriod, timeZone: string) =>
     `**未报 · ${taskName} ${formatPeriod(period)}**（截止 ${leaderText.deadline(period, timeZone)}）`,
   missingCounts: (missing: number, expected: number, exempt: number) =>
     `未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
-  missingArea: (area: string, count: number) => `**${area}**（${count} 所）`,
+  missingArea: (area: string, count: number) => `**${escapeUserText(area)}**（${count} 所）`,
   missingSchool: (school: School) => `${leaderText.shortName(school)} ${leaderText.reporters(school)}`,
   allReported: (taskName: string, period: TaskPeriod, expected: number) =>
     `✅ ${taskName} ${formatPeriod(period)}：应报 ${expected} 所，已全部上报。`,
   taskNotRequired: (taskName: string, reason: NotRequiredReason | undefined) =>
     `${taskName}：现在${leaderText.notRequired(reason)}。`,
   noRequiredTask: "现在没有需要上报的任务。",
-  whichTask: (word: string) => `“${word}”不是任务名称。可写：平安、防溺水、学习。`,
-  taskOff: (word: string) => `本县没有启用“${word}”任务。`,
+  whichTask: (word: string) => `“${escapeUserText(word)}”不是任务名称。可写：平安、防溺水、学习。`,
+  taskOff: (word: string) => `本县没有启用“${escapeUserText(word)}”任务。`,
 
   // 提醒
-  remindedGroups: (taskName: string, period: TaskPeriod, count: number, groups: string[]) =>
-    `📣 已提醒 ${taskName} ${formatPeriod(period)} 未报的 ${count} 所学校（${groups.join("、")}），已 @ 各校上报人。`,
+  /** A reminder queued for a group, and roughly when it goes out (`waitMs` after `now`). */
+  remindQueued(args: { taskName: string; period: TaskPeriod; count: number; group: string; now: Date; waitMs: number; timeZone: string }): string {
+    const { waitMs } = args;
+    const when =
+      waitMs < 5_000
+        ? "马上发出"
+        : waitMs < 120_000
+          ? `约 ${Math.round(waitMs / 1000)} 秒后发出（该群消息较多，正在排队）`
+          : `预计 ${formatClock(new Date(args.now.getTime() + waitMs), args.timeZone)} 前后发出（该群消息较多，正在排队）`;
+    return (
+      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校上报人），${when}。` +
+      "发出时已上报的学校不再提醒。"
+    );
+  },
+  /** A reminder not sent because the group got one within the cooldown. */
+  remindHeld(args: { taskName: string; period: TaskPeriod; group: string; last: { at: number; schools: number; eta?: number }; againAt: Date; cooldownMinutes: number; timeZone: string }): string {
+    const { last, timeZone } = args;
+    const eta = last.eta ?? last.at;
+    const went = eta - last.at < 60_000 ? "随即发出" : `约 ${formatClock(new Date(eta), timeZone)} 发出`;
+    return (
+      `⏳ ${args.taskName} ${formatPeriod(args.period)}：${formatClock(new Date(last.at), timeZone)} 已提醒过${args.group}` +
+      `（${last.schools} 所学校，${went}），${args.cooldownMinutes} 分钟内不重复提醒，本次没有发送。` +
+      `${formatClock(args.againAt, timeZone)} 后可再次提醒。`
+    );
+  },
+  remindForceHint: "如确需立即再发，请加 --force。",
+  remindNothingToday: "今天没有截止的上报任务，没有发送提醒。要提醒某项任务，请写明任务，例如“提醒 学习”。",
   remindNone: (taskName: string, period: TaskPeriod) => `✅ ${taskName} ${formatPeriod(period)} 没有未报的学校，无需提醒。`,
   remindNoGroup: (taskName: string, count: number) =>
     `${taskName} 有 ${count} 所未报学校不在任何学校群里，无法提醒，请管理员在配置的 groups 中加上它们。`,
 
   // Reminder push (text message: no markdown)
   reminderHeader: (taskName: string, period: TaskPeriod) => `【催报】${taskName} ${formatPeriod(period)}`,
-  reminderIntro: (period: TaskPeriod, count: number, timeZone: string) =>
-    `截止 ${formatInstant(period.deadline, timeZone, true)}，以下 ${count} 所学校还没有上报：`,
-  reminderArea: (area: string) => `【${area}】`,
-  reminderSchool: (school: School) => `· ${school.name}（${leaderText.reporters(school)}）`,
+  reminderIntro: (period: TaskPeriod, timeZone: string) =>
+    `截止 ${formatInstant(period.deadline, timeZone, true)}，以下学校还没有上报：`,
+  reminderArea: (area: string) => `【${escapeUserText(area)}】`,
+  reminderSchool: (school: School) => `· ${leaderText.schoolName(school)}（${leaderText.reporters(school)}）`,
   reminderCommand(task: TaskId, botName: string): string[] {
     const { command, example } = COMMANDS[task];
     const lines = [`请上报人在群里发送：@${botName} ${command}`];
@@ -184,54 +228,60 @@ export const leaderText = {
     `📋 **${taskName}统计** ${formatPeriod(period)}，截止 ${leaderText.deadline(period, timeZone)}`,
 
   // Abnormal alerts (markdown to the leaders' group)
-  alertTitle: (school: School) => `⚠️ **异常报告：${school.name}**（${school.area}）`,
-  alertUpdateTitle: (school: School) => `⚠️ **异常更新：${school.name}**（${school.area}）`,
-  alertRecoveredTitle: (school: School) => `✅ **更新：${school.name}（${school.area}）已恢复正常**`,
-  alertWithdrawnTitle: (school: School) => `↩️ **更新：${school.name}（${school.area}）撤销了异常报告，该校今日暂为未报**`,
+  alertTitle: (school: School) => `⚠️ **异常报告：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
+  alertUpdateTitle: (school: School) => `⚠️ **异常更新：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
+  alertRecoveredTitle: (school: School) =>
+    `✅ **更新：${leaderText.schoolName(school)}（${leaderText.schoolArea(school)}）已恢复正常**`,
+  alertWithdrawnTitle: (school: School) =>
+    `↩️ **更新：${leaderText.schoolName(school)}（${leaderText.schoolArea(school)}）撤销了异常报告，该校今日暂为未报**`,
   alertWithdrawnBy: (by: string, at: Date, config: Pick<Config, "leaders" | "admins">, timeZone: string, school: School) =>
     `撤销：${leaderText.person(by, config, school)} ${formatInstant(at, timeZone)}`,
-  alertText: (description: string) => `> ${leaderText.quote(description)}`,
+  /** The description of an alert, at most `chars` characters of it. */
+  alertText: (school: School, description: string, chars: number) =>
+    `> ${shortenUserText(description, chars, leaderText.seeHistory(school))}`,
   alertBy: (report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, school: School) =>
     `${report.onBehalf ? "代报" : "上报"}：${leaderText.person(report.by, config, school)} ${formatInstant(new Date(report.at), timeZone)}` +
     (report.late ? "（迟报）" : ""),
+  /** The report an alert's news replaces, by its time and first words only: the leaders read it before. */
   alertPrevious: (previous: Report, timeZone: string) =>
-    `原报（${formatInstant(new Date(previous.at), timeZone)}）：${leaderText.quote(
-      previous.value.task === "safety" ? (previous.value.description ?? "") : "",
-    )}`,
+    `原报（${formatInstant(new Date(previous.at), timeZone)}）：${shortenUserText(descriptionOf(previous), PREVIOUS_CHARS)}`,
 
   // 代报
-  onBehalfNote: (name: string, school: School) => `📝 以上为 ${name} 代 ${school.name} 录入（代报），已记录录入人。`,
+  onBehalfNote: (name: string, school: School) =>
+    `📝 以上为 ${escapeUserText(name)} 代 ${leaderText.schoolName(school)} 录入（代报），已记录录入人。`,
   reportForSchool: "请写明学校和报告内容，例如“代报 城关一小 平安”。",
-  unknownSchool: (word: string) => `没有找到学校“${word}”。请写学校全称、简称或学校代码。`,
+  unknownSchool: (word: string) => `没有找到学校“${escapeUserText(word)}”。请写学校全称、简称或学校代码。`,
   reportForWhat: (school: School) =>
-    `请在学校后面写上报告内容：平安、异常 具体情况、防溺水 …、学习 …（为 ${school.name} 代报）。`,
+    `请在学校后面写上报告内容：平安、异常 具体情况、防溺水 …、学习 …（为 ${leaderText.schoolName(school)} 代报）。`,
 
   // 免报
   exemptUsage: "请按“免报 学校 任务 日期或区间 原因”书写。",
   exemptWhichTask: (word: string | undefined) =>
-    word ? `“${word}”不是任务名称。可写：平安、防溺水、学习。` : "请写明免报哪项任务：平安、防溺水 或 学习。",
+    word ? `“${escapeUserText(word)}”不是任务名称。可写：平安、防溺水、学习。` : "请写明免报哪项任务：平安、防溺水 或 学习。",
   exemptWhen: "请写明日期或区间，例如 11-20、11-20至11-27、本周、今天。",
+  exemptReasonTooLong: (chars: number, limit: number) => `原因写了 ${chars} 个字，超过了 ${limit} 字的上限，请简要写明。`,
   exemptTooLong: (days: number, max: number) => `区间共 ${days} 天，一次最多免报 ${max} 天，请分段登记。`,
   exemptNothingRequired: (school: School, taskName: string, start: string, end: string) =>
-    `${school.name} ${taskName} 在${leaderText.dates(start, end)}本来就无需上报，没有登记免报。`,
+    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end)}本来就无需上报，没有登记免报。`,
   exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string }): string {
     const { school, taskName, periods, renewed, reason } = args;
     const list = periods.map((p) => formatPeriod(p));
     const shown = list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、");
     return (
-      `✅ 已登记免报：**${school.name}** ${taskName}，共 ${periods.length} 期：${shown}` +
-      (reason ? `\n原因：${reason}` : "\n原因：未填写") +
+      `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shown}` +
+      (reason ? `\n原因：${escapeUserText(reason)}` : "\n原因：未填写") +
       (renewed > 0 ? `\n其中 ${renewed} 期原已免报，已按本次更新原因。` : "") +
       `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${leaderText.shortName(school)} …”。`
     );
   },
   revoked: (school: School, taskName: string, periods: readonly TaskPeriod[]) =>
-    `✅ 已撤销 **${school.name}** ${taskName} 的免报：${periods.map((p) => formatPeriod(p)).join("、")}。这些期次恢复为需要上报。`,
+    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => formatPeriod(p)).join("、")}。这些期次恢复为需要上报。`,
   revokeNothing: (school: School, taskName: string, start: string, end: string) =>
-    `${school.name} ${taskName} 在${leaderText.dates(start, end)}没有免报记录，无需撤销。`,
+    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end)}没有免报记录，无需撤销。`,
 
   // 历史
-  historyTitle: (school: School) => `**${school.name}**（${school.area}）最近的上报和变更（新的在前）：`,
+  historyTitle: (school: School) =>
+    `**${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）最近的上报和变更（新的在前）：`,
   historyEmpty: "暂无上报或免报记录。",
   historyWhich: "请写明学校，例如“历史 城关一小”。",
   historyReport(kind: "report" | "replace" | "withdraw", args: {
@@ -253,11 +303,11 @@ export const leaderText = {
     const when = formatInstant(new Date(args.at), args.timeZone);
     const dates = leaderText.dates(args.start, args.end);
     if (args.type === "revoke") return `- ${when} ${args.who} 撤销免报 ${args.task} ${dates}（${args.count} 期）`;
-    return `- ${when} ${args.who} 免报 ${args.task} ${dates}（${args.count} 期），原因：${args.reason ? leaderText.quote(args.reason) : "未填写"}`;
+    return `- ${when} ${args.who} 免报 ${args.task} ${dates}（${args.count} 期），原因：${args.reason ? escapeUserText(args.reason) : "未填写"}`;
   },
 
   // Dates
-  badDate: (text: string) => `“${text}”不是有效的日期。`,
-  rangeEnd: (text: string) => `“${text}”后面缺少结束日期。`,
+  badDate: (text: string) => `“${escapeUserText(text)}”不是有效的日期。`,
+  rangeEnd: (text: string) => `“${escapeUserText(text)}”后面缺少结束日期。`,
   rangeBackwards: (start: string, end: string) => `结束日期 ${monthDay(end)} 早于开始日期 ${monthDay(start)}。`,
 } as const;

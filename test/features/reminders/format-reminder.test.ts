@@ -21,17 +21,19 @@ describe("formatReminder", () => {
     const message = formatReminder({ period: tuesday(), schools, botName: "平安助手", timeZone: config.timezone });
     expect(message.msgtype).toBe("text");
     expect(message.header).toBe("【催报】平安日报 11月24日（周二）");
-    expect(message.lines.map((l) => [l.text, l.mentions ?? []])).toEqual([
-      ["截止 11月24日 周二 10:00，以下 4 所学校还没有上报：", []],
-      ["【城关片区】", []],
-      ["· 平安县城关第一小学（张伟、李娜）", ["zhang_wei", "li_na"]],
-      ["【西部片区】", []],
-      ["· 平安县枫林乡中心小学（周杰）", ["zhou_jie"]],
-      ["· 平安县枫林乡岭头小学（周杰）", ["zhou_jie"]],
-      ["【北部片区】", []],
-      ["· 平安县第四中学（彭飞、吴霞）", ["peng_fei", "wu_xia"]],
-      ["请上报人在群里发送：@平安助手 平安", []],
-      ["有异常请发送：@平安助手 异常 具体情况", []],
+    const all = ["CG001", "XB004", "XB005", "BB006"];
+    // Each line names the schools it is about, so that at delivery it drops out once they all reported.
+    expect(message.lines.map((l) => [l.text, l.mentions ?? [], l.subjects])).toEqual([
+      ["截止 11月24日 周二 10:00，以下学校还没有上报：", [], all],
+      ["【城关片区】", [], ["CG001"]],
+      ["· 平安县城关第一小学（张伟、李娜）", ["zhang_wei", "li_na"], ["CG001"]],
+      ["【西部片区】", [], ["XB004", "XB005"]],
+      ["· 平安县枫林乡中心小学（周杰）", ["zhou_jie"], ["XB004"]],
+      ["· 平安县枫林乡岭头小学（周杰）", ["zhou_jie"], ["XB005"]],
+      ["【北部片区】", [], ["BB006"]],
+      ["· 平安县第四中学（彭飞、吴霞）", ["peng_fei", "wu_xia"], ["BB006"]],
+      ["请上报人在群里发送：@平安助手 平安", [], all],
+      ["有异常请发送：@平安助手 异常 具体情况", [], all],
     ]);
     const [body, ...more] = splitMessage(message);
     expect(more).toHaveLength(0);
@@ -43,7 +45,7 @@ describe("formatReminder", () => {
     const texts = formatReminder({ period: drowning, schools: [roster.schools[0]!], botName: "平安助手", timeZone: config.timezone }).lines.map((l) => l.text);
     expect(texts).toContain("请上报人在群里发送：@平安助手 防溺水 已提醒人数/应提醒人数");
     expect(texts).toContain("例如：@平安助手 防溺水 1180/1200 电话");
-    expect(texts[0]).toBe("截止 5月15日 周五 17:00，以下 1 所学校还没有上报：");
+    expect(texts[0]).toBe("截止 5月15日 周五 17:00，以下学校还没有上报：");
   });
 
   it("splits a long list within 2048 bytes, each part mentioning only the reporters of its own lines", () => {

@@ -6,6 +6,7 @@ import type { Roster } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReplyStore } from "../store/replies.js";
 import type { ReportStore } from "../store/reports.js";
+import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { UsageError, UserError, codeOf } from "../errors.js";
 import { botText } from "./bot-text.js";
@@ -23,6 +24,7 @@ export interface DispatcherDeps {
   replies: ReplyStore;
   calendar: TaskCalendar;
   push: Pusher;
+  cooldowns: ReminderCooldowns;
   registry: CommandRegistry;
   clock: Clock;
   log: Logger;
@@ -83,6 +85,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       exemptions: deps.exemptions,
       calendar: deps.calendar,
       push: deps.push,
+      cooldowns: deps.cooldowns,
       commands: registry,
       log,
       help: () => formatHelp(registry.specs, roles, botName, schools),

@@ -57,6 +57,12 @@ export function createKeys(prefix = "pa") {
     lateNoted: (task: TaskId, period: string) => ns(`${task}:${period}`, "late-noted"),
     /** Marker that a scheduled job (task, period, slot) has run. */
     jobDone: (jobKey: string) => ns(`job:${jobKey}`, "done"),
+    /**
+     * The last reminder of a task's period to one group (JSON: when, how many schools, its push),
+     * so that a repeat within the cooldown sends nothing. Expires with the cooldown
+     * (`limits.remind_cooldown_minutes`).
+     */
+    remindCooldown: (task: TaskId, period: string, group: string) => ns(`remind:${task}:${period}`, `last:${group}`),
     /** BullMQ prefix; BullMQ adds the queue name, which carries its own hash tag. */
     bullPrefix: () => prefix,
   };

@@ -94,7 +94,7 @@ describe("异常 alerts the leaders' group", () => {
     await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 <@all> 请大家注意 <@wang_zhiyuan>");
     const [message] = await takeMessages(h, LEADERS);
     expect(message!.content).not.toMatch(/<@(all|wang_zhiyuan)>/);
-    expect(message!.content).toContain("＜@all> 请大家注意");
+    expect(message!.content).toContain("＜@all＞ 请大家注意");
   });
 });
 

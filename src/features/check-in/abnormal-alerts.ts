@@ -5,6 +5,12 @@ import type { School } from "../../config/roster.js";
 import { isAbnormal, type Report } from "../../store/report.js";
 import { leaderText } from "../leaders/leader-text.js";
 
+/**
+ * Characters of a description an alert shows: an alert is one short message to a busy group;
+ * the whole text is in 历史, which the alert names.
+ */
+export const ALERT_CHARS = 200;
+
 /** The idempotency key of the alert a message caused, per leaders group: `alert:<msgid>:leaders`. */
 export function formatAlertKey(msgid: string, group: string): string {
   return `alert:${msgid}:${group}`;
@@ -13,7 +19,8 @@ export function formatAlertKey(msgid: string, group: string): string {
 /**
  * The pushes to every leaders group (role `leaders`) that a safety report causes: an alert for
  * an abnormal report (school, area, who and when, the description), an update when it replaces
- * an abnormal report (the new text, or 已恢复正常 for 平安); nothing otherwise. Keyed by the
+ * an abnormal report (the new text, or 已恢复正常 for 平安, with only the first words of the
+ * old text); nothing otherwise. Keyed by the
  * report's msgid, so a retried job or a repeated callback alerts once.
  */
 export function buildAbnormalAlerts(args: {
@@ -29,7 +36,7 @@ export function buildAbnormalAlerts(args: {
   if (isAbnormal(report)) {
     lines = [
       { text: isAbnormal(previous) ? leaderText.alertUpdateTitle(school) : leaderText.alertTitle(school) },
-      { text: leaderText.alertText(report.value.description ?? "") },
+      { text: leaderText.alertText(school, report.value.description ?? "", ALERT_CHARS) },
       { text: leaderText.alertBy(report, config, timeZone, school) },
     ];
     if (isAbnormal(previous)) lines.push({ text: leaderText.alertPrevious(previous, timeZone) });

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { commands } from "../../commands/index.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { createDispatcher, type Dispatcher } from "../bot/dispatch.js";
+import { createAlertDigest } from "../features/check-in/alert-digest.js";
 import { createCommandRegistry } from "../bot/registry.js";
 import { loadConfig } from "../config/load-config.js";
 import type { Roster } from "../config/roster.js";
@@ -24,6 +25,8 @@ import { createKeys, type Keys } from "../store/keys.js";
 import { startOutboxSweep } from "../store/outbox-sweep.js";
 import { createReplyStore } from "../store/replies.js";
 import { createReportStore, type ReportStore } from "../store/reports.js";
+import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
+import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { createClock, type Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { createScheduleWorker } from "./schedule-worker.js";
@@ -106,14 +109,19 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const keys = createKeys();
   const calendar = await createTaskCalendar(config, { configPath: settings.configPath });
   const metrics = createMetrics();
-  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, ...options.pushTuning };
-  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions });
+  // Queued alerts merge into one message of each school's current status, read on the workers' connection.
+  const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys }), roster, config });
+  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, mergeAlerts, ...options.pushTuning };
+  // A reminder that waited for the rate window names only the schools still missing when it goes out.
+  const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
+  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled });
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log });
   const store = createReportStore({ redis: workerRedis, keys, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
-  const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), log };
+  const cooldowns = createReminderCooldowns({ redis: workerRedis, keys });
+  const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), cooldowns, log };
   const groupNames = Object.fromEntries(Object.entries(config.groups).map(([id, group]) => [id, group.name]));
   // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
   const webStore = createReportStore({ redis, keys, enqueue: webPushQueue.enqueue, log });
@@ -128,6 +136,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     exemptions: webExemptions,
     replies: createReplyStore({ redis, keys }),
     push: webPushQueue,
+    cooldowns: createReminderCooldowns({ redis, keys }),
     registry: createCommandRegistry(commands),
     onCommand: metrics.command,
     warnings: async () => {

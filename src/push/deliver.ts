@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { DelayedError, UnrecoverableError, type Job, type Queue } from "bullmq";
+import { UnrecoverableError, type Job, type Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
-import { formatPushJobId, type PushJobData } from "./push.js";
+import { delayJob } from "./delay-job.js";
+import { formatPushJobId, type PartJobData, type PushJobData, type SettledCheck } from "./push.js";
+import { reviseBody } from "./recheck.js";
 import type { PushResult } from "./push-status.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { sendWebhook } from "./webhook-client.js";
@@ -23,6 +25,8 @@ export interface DeliverOptions {
   leaseMs: number;
   /** How often a part re-checks whether the part before it has gone out. */
   orderPollMs: number;
+  /** For parts of pushes with `recheck`: which of their subjects are settled (see recheck.ts). */
+  settled?: SettledCheck;
 }
 
 /**
@@ -37,13 +41,8 @@ const EARLIER_PART = "earlier part";
 export function createDeliver(options: DeliverOptions) {
   const { queue, groups, parts, limiter, record, log } = options;
 
-  const delay = async (job: Job<PushJobData>, token: string | undefined, ms: number): Promise<never> => {
-    await job.moveToDelayed(Date.now() + ms, token);
-    throw new DelayedError();
-  };
-
   /** A part that will not go out; the push counts as lost once, at the part that failed first. */
-  const fail = async (data: PushJobData, why: string, result: Omit<PushResult, "at" | "outcome">): Promise<never> => {
+  const fail = async (data: PartJobData, why: string, result: Omit<PushResult, "at" | "outcome">): Promise<never> => {
     await parts.markFailed(data, why);
     const lost = why === EARLIER_PART ? undefined : data.idempotencyKey;
     await record(data.group, { at: new Date().toISOString(), outcome: "failed", ...result }, lost);
@@ -51,7 +50,7 @@ export function createDeliver(options: DeliverOptions) {
   };
 
   /** Whether the part before this one is out of the way: sent, failed, or gone. */
-  const checkPrevious = async (data: PushJobData): Promise<"go" | "wait" | "failed"> => {
+  const checkPrevious = async (data: PartJobData): Promise<"go" | "wait" | "failed"> => {
     if (data.part === 0) return "go";
     const state = await parts.previous(data);
     if (state !== "unknown") return state === "sent" ? "go" : "failed";
@@ -63,7 +62,7 @@ export function createDeliver(options: DeliverOptions) {
     return "wait";
   };
 
-  return async function deliver(job: Job<PushJobData>, token?: string): Promise<string> {
+  return async function deliver(job: Job<PartJobData>, token?: string): Promise<string> {
     const data = job.data;
     const group = groups[data.group];
     const where = { group: group?.name ?? data.group, groupId: data.group, idempotencyKey: data.idempotencyKey, part: `${data.part + 1}/${data.parts}` };
@@ -76,7 +75,7 @@ export function createDeliver(options: DeliverOptions) {
       return "already sent";
     }
     const previous = await checkPrevious(data);
-    if (previous === "wait") return delay(job, token, options.orderPollMs);
+    if (previous === "wait") return delayJob(job, token, options.orderPollMs);
     if (previous === "failed") {
       const reason = "an earlier part of this push was not delivered";
       log.error(where, `push failed: ${reason}`);
@@ -91,7 +90,15 @@ export function createDeliver(options: DeliverOptions) {
     }
     if (claimed.state === "leased") {
       log.debug({ ...where, waitMs: claimed.waitMs }, "push waits for another sender's lease");
-      return delay(job, token, claimed.waitMs);
+      return delayJob(job, token, claimed.waitMs);
+    }
+
+    // Right before the send: a part that waited for the window says only what is still true.
+    const body = await reviseBody(data, options.settled);
+    if (!body) {
+      await parts.markSent(data);
+      log.info(where, "push part not sent: everything it said was settled meanwhile");
+      return "settled";
     }
 
     const slot = randomUUID();
@@ -99,10 +106,10 @@ export function createDeliver(options: DeliverOptions) {
     if (wait > 0) {
       await parts.release(data, claim);
       log.debug({ ...where, waitMs: wait }, "push waits for the rate limit");
-      return delay(job, token, wait);
+      return delayJob(job, token, wait);
     }
 
-    const result = await sendWebhook({ apiBase: options.apiBase, key: group.webhook_key, body: data.body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
+    const result = await sendWebhook({ apiBase: options.apiBase, key: group.webhook_key, body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
     if (result.outcome === "ok") await parts.markSent(data);
     // Unsettled, the slot just counts a little longer than needed.
     await limiter.settle(group.webhook_key, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));

@@ -2,24 +2,44 @@ import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
 import { formatPushJobId, type Push, type PushJobData } from "./push.js";
-import { splitMessage } from "./split-message.js";
+import { formatPart, splitMessageParts } from "./split-message.js";
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
  * adds one job per part under a stable id, so a push enqueued twice is queued once, and one
  * already delivered is not queued again.
  */
-export function createEnqueue({ queue, groups, parts }: { queue: Queue<PushJobData>; groups: Config["groups"]; parts: PartState }) {
+export function createEnqueue({
+  queue,
+  groups,
+  parts,
+  mailbox,
+}: {
+  queue: Queue<PushJobData>;
+  groups: Config["groups"];
+  parts: PartState;
+  /** Where alerts go instead (pushes with `about`): see mailbox.ts. */
+  mailbox: { add(push: Push): Promise<void> };
+}) {
   return async function enqueue(push: Push): Promise<void> {
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
     if (push.idempotencyKey === "") throw new Error("a push needs an idempotency key");
+    if (push.about) return mailbox.add(push);
     if (await parts.isDone(push.idempotencyKey)) return;
-    const bodies = splitMessage(push.message);
-    if (bodies.length === 0) return;
+    const split = splitMessageParts(push.message);
+    if (split.length === 0) return;
     await queue.addBulk(
-      bodies.map((body, part) => ({
+      split.map(({ header, lines }, part) => ({
         name: "push",
-        data: { idempotencyKey: push.idempotencyKey, group: push.group, part, parts: bodies.length, body },
+        data: {
+          idempotencyKey: push.idempotencyKey,
+          group: push.group,
+          part,
+          parts: split.length,
+          body: formatPart(push.message.msgtype, { ...(header !== undefined && { header }), lines }),
+          // What the worker needs to leave out the lines that went stale while the part waited.
+          ...(push.recheck && { recheck: { ...push.recheck, ...(header !== undefined && { header }), lines } }),
+        },
         opts: { jobId: formatPushJobId(push.idempotencyKey, part) },
       })),
     );

@@ -1,4 +1,4 @@
-import { Queue, Worker } from "bullmq";
+import { Queue, Worker, type Job } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
@@ -8,7 +8,10 @@ import { createEnqueue } from "./enqueue.js";
 import { createPartState } from "./part-state.js";
 import { recordPushResult } from "./push-status.js";
 import { createRateLimiter } from "./rate-limit.js";
-import type { Push, PushJobData, PushMetrics } from "./push.js";
+import type { DrainJobData, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
+import { createSendEstimate } from "./estimate-send.js";
+import { createMailbox, type MergeAlerts } from "./mailbox.js";
+import type { PushResult } from "./push-status.js";
 
 export interface PushQueueOptions {
   /** Shared by the queue and the workers; needs `maxRetriesPerRequest: null`. */
@@ -31,6 +34,10 @@ export interface PushQueueOptions {
   orderPollMs?: number;
   /** Jobs one worker runs at once. */
   concurrency?: number;
+  /** How queued alerts become one message; by default their lines one after another. */
+  mergeAlerts?: MergeAlerts;
+  /** Which subjects of a re-checked push (reminders) are settled at delivery; see recheck.ts. */
+  settled?: SettledCheck;
 }
 
 export interface PushQueue {
@@ -40,6 +47,8 @@ export interface PushQueue {
   startWorker(): Worker<PushJobData>;
   /** Closes the workers started here and the queue; the connection stays open. */
   close(): Promise<void>;
+  /** Roughly the ms until what is queued for a group now has gone out (estimate-send.ts). */
+  estimate(group: string): Promise<number>;
   readonly queue: Queue<PushJobData>;
 }
 
@@ -51,8 +60,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 35_000;
 
 /**
  * The push pipeline: one BullMQ job per message part, delivered to the group's robot webhook
- * in order, within WeCom's rate limit, once. Built from its three parts: enqueueing (web and
- * jobs), delivering (the worker) and the per-part state machine.
+ * in order, within WeCom's rate limit, once. Built from its parts: enqueueing (web and jobs),
+ * delivering (the worker), the per-part state machine, and the groups' alert mailboxes.
  */
 export function createPushQueue(options: PushQueueOptions): PushQueue {
   const { connection, keys, groups, log, metrics } = options;
@@ -72,34 +81,47 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     },
   });
   const parts = createPartState({ redis: connection, keys });
+  const limiter = createRateLimiter({
+    redis: connection,
+    keys,
+    limit: options.rateLimit?.perWindow,
+    windowMs: options.rateLimit?.windowMs,
+    inFlightMs: requestTimeoutMs + 5_000,
+  });
+  const record = async (group: string, result: PushResult, lost?: string) => {
+    await recordPushResult(connection, keys, group, result, lost);
+    metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
+  };
+  const delivery = { apiBase: options.apiBase, fetch: options.fetch, log, requestTimeoutMs, leaseMs: requestTimeoutMs + 15_000 };
   const deliver = createDeliver({
+    ...delivery,
     queue,
     groups,
     parts,
-    limiter: createRateLimiter({
-      redis: connection,
-      keys,
-      limit: options.rateLimit?.perWindow,
-      windowMs: options.rateLimit?.windowMs,
-      inFlightMs: requestTimeoutMs + 5_000,
-    }),
-    record: async (group, result, lost) => {
-      await recordPushResult(connection, keys, group, result, lost);
-      metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
-    },
-    apiBase: options.apiBase,
-    fetch: options.fetch,
-    log,
-    requestTimeoutMs,
-    leaseMs: requestTimeoutMs + 15_000,
+    limiter,
+    record,
     orderPollMs: options.orderPollMs ?? 500,
+    ...(options.settled && { settled: options.settled }),
   });
+  const mailbox = createMailbox({
+    ...delivery,
+    redis: connection,
+    keys,
+    queue,
+    groups,
+    limiter,
+    record,
+    merge: options.mergeAlerts ?? (async (_group, pushes) => ({ message: { msgtype: "markdown", lines: pushes.flatMap((push) => push.message.lines) }, shown: [] })),
+  });
+  const run = (job: Job<PushJobData>, token?: string) =>
+    job.data.kind === "drain" ? mailbox.drain(job as Job<DrainJobData>, token) : deliver(job as Job<PartJobData>, token);
   const workers: Worker<PushJobData>[] = [];
   return {
     queue,
-    enqueue: createEnqueue({ queue, groups, parts }),
+    enqueue: createEnqueue({ queue, groups, parts, mailbox }),
+    estimate: createSendEstimate({ queue, groups, limiter }),
     startWorker() {
-      const worker = new Worker<PushJobData>(queueName, deliver, {
+      const worker = new Worker<PushJobData>(queueName, run, {
         connection,
         prefix: keys.bullPrefix(),
         concurrency: options.concurrency ?? 4,
@@ -107,7 +129,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
       worker.on("error", (error) => log.error({ err: error }, "push worker error"));
       worker.on("failed", (job, error) => {
         if (job && error.message.includes("stalled")) {
-          log.error({ groupId: job.data.group, idempotencyKey: job.data.idempotencyKey, reason: error.message }, "push job stalled");
+          log.error({ groupId: job.data.group, job: job.id, reason: error.message }, "push job stalled");
         }
       });
       workers.push(worker);

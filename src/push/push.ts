@@ -1,5 +1,6 @@
+import type { TaskId } from "../config/schema.js";
 import type { PushResult } from "./push-status.js";
-import type { PushMessage, WebhookBody } from "./split-message.js";
+import type { PushLine, PushMessage, WebhookBody } from "./split-message.js";
 
 /** One logical push: a message for one group, sent once however often it is enqueued. */
 export interface Push {
@@ -8,16 +9,58 @@ export interface Push {
   /** Group id, a key of `config.groups`. */
   group: string;
   message: PushMessage;
+  /**
+   * Set on alerts: the school and period whose status the push reports. Such pushes go to the
+   * group's mailbox, out in the order of their events, and merged into one message that gives
+   * each school's current status when they queue up behind the rate limit.
+   */
+  about?: PushAbout;
+  /**
+   * Set on pushes whose lines may go stale while they wait (reminders): at delivery, lines whose
+   * `subjects` are all settled by then are left out, and a part with no line left is not sent.
+   */
+  recheck?: PushRecheck;
 }
 
-/** The data of one job: one part of a push, already rendered. */
-export interface PushJobData {
+/** What the worker asks, at delivery, to learn which subjects of a push's lines are settled. */
+export interface PushRecheck {
+  /** Names the check, e.g. `missing` (schools that have reported or are exempt since). */
+  kind: string;
+  /** What the check needs besides the subjects, e.g. `safety:2026-11-24`. */
+  scope: string;
+}
+
+/** Which of `subjects` are settled for `recheck` (given to the worker by the composition root). */
+export type SettledCheck = (recheck: PushRecheck, subjects: readonly string[]) => Promise<ReadonlySet<string>>;
+
+/** Whose status an alert reports, and the message that caused it. */
+export interface PushAbout {
+  school: string;
+  task: TaskId;
+  period: string;
+  msgid: string;
+}
+
+/** A job of the push queue: one part of a push, or a turn at a group's alert mailbox. */
+export type PushJobData = PartJobData | DrainJobData;
+
+/** Drain the alert mailbox of a group. */
+export interface DrainJobData {
+  kind: "drain";
+  group: string;
+}
+
+/** One part of a push, already rendered. Jobs queued before `kind` existed are parts too. */
+export interface PartJobData {
+  kind?: "part";
   idempotencyKey: string;
   group: string;
   /** 0-based. */
   part: number;
   parts: number;
   body: WebhookBody;
+  /** For a push with `recheck`: the check and this part's header and lines, to re-render at delivery. */
+  recheck?: PushRecheck & { header?: string; lines: PushLine[] };
 }
 
 /** Counters for /metrics, if the caller keeps them. */

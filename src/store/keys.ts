@@ -51,6 +51,17 @@ export function createKeys(prefix = "pa") {
     pushPart: (idempotencyKey: string, part: number) => ns(`pushed:${idempotencyKey}`, `part:${part}`),
     /** Hash: the last push result per group, for /healthz. */
     pushStatus: () => ns("push", "status"),
+    /**
+     * Stream: a group's alerts in the order of their events, delivered one message at a time
+     * (or merged when they queue up); with the set of those already added, the id of the last
+     * delivered one, and the lease of whoever is delivering. One hash tag per group.
+     */
+    mailbox: (group: string) => ns(`mail:${group}`, "alerts"),
+    mailboxSeen: (group: string) => ns(`mail:${group}`, "seen"),
+    mailboxCursor: (group: string) => ns(`mail:${group}`, "cursor"),
+    mailboxLease: (group: string) => ns(`mail:${group}`, "lease"),
+    /** Set of the msgids whose report a merged message already showed (their own alerts are then news of the past). */
+    mailboxShown: (group: string) => ns(`mail:${group}`, "shown"),
     /** A short-lived key /healthz writes to find out whether Redis accepts writes. */
     healthProbe: () => ns("health", "probe"),
     /** Set of school codes whose report after the period's tally went into a 补报 note. */

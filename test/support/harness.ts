@@ -46,18 +46,28 @@ export interface Harness {
  * fake group-robot webhook behind. Only the clock is fake; real-time schedulers are left off
  * so that the test decides when jobs fire.
  */
-export async function startHarness({ now, config: configPath = "config/pingan.example.yaml" }: { now: string; config?: string }): Promise<Harness> {
+export async function startHarness({
+  now,
+  config: configPath = "config/pingan.example.yaml",
+  rate,
+}: {
+  now: string;
+  config?: string;
+  /** A group robot's rate limit other than WeCom's 20 a minute, for the fake and for us alike. */
+  rate?: { perWindow: number; windowMs: number };
+}): Promise<Harness> {
   const redis = await startTestRedis();
   const clock = createManualClock(new Date(now));
   const webhook = await startFakeWebhook({
     keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" },
+    ...(rate && { limit: rate.perWindow, windowMs: rate.windowMs }),
   });
   const settings = readSettings({ ...TEST_ENV, PINGAN_CONFIG: configPath, REDIS_URL: redis.url, WECOM_API_BASE: webhook.url, PORT: "0", HOST: "127.0.0.1" });
   const service = await startSystem(settings, {
     log: pino({ level: "silent" }),
     clock,
     schedules: false,
-    pushTuning: { retry: { attempts: 5, delayMs: 50 } },
+    pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }) },
   });
   const rt = service;
   const client = connectRedis(redis.url, { role: "web" });

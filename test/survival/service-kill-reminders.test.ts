@@ -9,7 +9,7 @@ import { parse, stringify } from "yaml";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
 import { createPushQueue, type PushQueue } from "../../src/push/push-queue.js";
-import { type PushJobData } from "../../src/push/push.js";
+import type { PartJobData, PushJobData } from "../../src/push/push.js";
 import { splitMessage, type PushMessage, type WebhookBody } from "../../src/push/split-message.js";
 import { connectRedis, type RedisClient } from "../../src/store/connect-redis.js";
 import { createKeys } from "../../src/store/keys.js";
@@ -148,7 +148,8 @@ it(
     }
 
     const jobs = await queue.queue.getJobs(["waiting", "delayed", "active", "completed", "failed", "prioritized"]);
-    const mine = (data: PushJobData) => data.idempotencyKey.startsWith("survival:burst:") || data.idempotencyKey.includes(remindMsgid);
+    const mine = (data: PushJobData): data is PartJobData =>
+      data.kind !== "drain" && (data.idempotencyKey.startsWith("survival:burst:") || data.idempotencyKey.includes(remindMsgid));
     const parts: Part[] = jobs
       .map((job) => job.data)
       .filter(mine)

@@ -49,7 +49,7 @@ export function buildAbnormalAlerts(args: {
   } else {
     return [];
   }
-  return toLeaders(config, report.msgid, lines);
+  return toLeaders(config, report, lines);
 }
 
 /** The update to the leaders when a school withdraws an abnormal report (撤销); nothing otherwise. */
@@ -63,15 +63,16 @@ export function buildWithdrawalAlerts(args: {
 }): Push[] {
   const { config, school, withdrawn } = args;
   if (!isAbnormal(withdrawn)) return [];
-  return toLeaders(config, args.msgid, [
+  return toLeaders(config, { ...withdrawn, msgid: args.msgid }, [
     { text: leaderText.alertWithdrawnTitle(school) },
     { text: leaderText.alertPrevious(withdrawn, config.timezone) },
     { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone, school) },
   ]);
 }
 
-function toLeaders(config: Pick<Config, "groups">, msgid: string, lines: PushLine[]): Push[] {
+/** The alert to each leaders group, keyed by the message; `about` lets queued alerts merge. */
+function toLeaders(config: Pick<Config, "groups">, { msgid, school, task, period }: Pick<Report, "msgid" | "school" | "task" | "period">, lines: PushLine[]): Push[] {
   return Object.entries(config.groups)
     .filter(([, group]) => group.role === "leaders")
-    .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines } }));
+    .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines }, about: { school, task, period, msgid } }));
 }

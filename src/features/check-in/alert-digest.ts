@@ -1,0 +1,54 @@
+import type { Roster } from "../../config/roster.js";
+import type { Config } from "../../config/schema.js";
+import type { MergeAlerts } from "../../push/mailbox.js";
+import type { PushAbout } from "../../push/push.js";
+import type { PushLine } from "../../push/split-message.js";
+import { shortenUserText } from "../../bot/user-text.js";
+import type { ReportStore } from "../../store/reports.js";
+import { isAbnormal, type Report } from "../../store/report.js";
+import { formatClock } from "../../time/format-time.js";
+import { leaderText } from "../leaders/leader-text.js";
+
+/** A description in a digest: short enough that a dozen schools fit one message. */
+const DIGEST_CHARS = 60;
+
+const digestText = {
+  title: (count: number) => `⚠️ **异常动态（${count} 所）**：以下是各校现在的情况`,
+  abnormal: (name: string, description: string, when: string) => `> **${name}**：⚠️ 异常 — ${description}（${when}）`,
+  recovered: (name: string, when: string) => `> **${name}**：✅ 已恢复正常（${when} 报平安）`,
+  withdrawn: (name: string) => `> **${name}**：已撤销异常报告，今日暂为未报`,
+  footer: "各校经过详见：@平安助手 历史 <学校>",
+};
+
+/**
+ * The message that replaces alerts which queued up behind the leaders' rate limit: each school
+ * once, with its status read now, so the last word about a school is its state.
+ */
+export function createAlertDigest({ store, roster, config }: { store: Pick<ReportStore, "get">; roster: Roster; config: Pick<Config, "timezone" | "leaders" | "admins"> }): MergeAlerts {
+  return async (_group, pushes) => {
+    const schools = new Map<string, PushAbout>();
+    for (const push of pushes) {
+      if (!push.about) continue;
+      // Each school where its latest alert stood.
+      schools.delete(push.about.school);
+      schools.set(push.about.school, push.about);
+    }
+    const lines: PushLine[] = [{ text: digestText.title(schools.size) }];
+    const shown: string[] = [];
+    for (const about of schools.values()) {
+      const report = await store.get(about.task, about.period, about.school);
+      const school = roster.byCode(about.school);
+      lines.push({ text: statusLine(school ? leaderText.shortName(school) : about.school, report) });
+      if (report) shown.push(report.msgid);
+    }
+    lines.push({ text: digestText.footer });
+    return { message: { msgtype: "markdown", lines }, shown };
+  };
+
+  function statusLine(name: string, report: Report | undefined): string {
+    if (!report) return digestText.withdrawn(name);
+    const when = `${formatClock(new Date(report.at), config.timezone)} ${leaderText.person(report.by, config)}`;
+    if (isAbnormal(report)) return digestText.abnormal(name, shortenUserText(report.value.description ?? "", DIGEST_CHARS), when);
+    return digestText.recovered(name, formatClock(new Date(report.at), config.timezone));
+  }
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import type { Job, Queue } from "bullmq";
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.js";
+import type { RedisClient } from "../store/connect-redis.js";
+import { TTL, type Keys } from "../store/keys.js";
+import { defineScript } from "../store/scripts.js";
+import { delayJob } from "./delay-job.js";
+import type { DrainJobData, Push, PushJobData } from "./push.js";
+import type { PushResult } from "./push-status.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { splitMessage, type PushMessage } from "./split-message.js";
+import { sendWebhook } from "./webhook-client.js";
+
+/**
+ * Turns alerts that queued up into one message that gives each school's current status, so
+ * the last word the leaders read about a school is its state, whatever happened meanwhile.
+ * `shown` lists the msgids of the reports it showed: an alert of one of those still queued
+ * behind would only repeat it, and is dropped.
+ */
+export type MergeAlerts = (group: string, pushes: readonly Push[]) => Promise<{ message: PushMessage; shown: readonly string[] }>;
+
+/** How soon a turn looks again when another turn of the group is sending. */
+const LEASE_POLL_MS = 500;
+
+/** At most this many queued alerts go into one merged message (it must fit one markdown message). */
+export const MAX_MERGED = 12;
+
+/** Adds an alert once (by its idempotency key). KEYS: mailbox, seen. ARGV: key, push JSON, ttl. */
+const addScript = defineScript(`#!lua
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return '' end
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
+local id = redis.call('XADD', KEYS[1], '*', 'push', ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return id
+`);
+
+/** Takes or extends the lease on delivering a group's alerts. KEYS: lease. ARGV: token, ms. */
+const leaseScript = defineScript(`#!lua
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return redis.call('PTTL', KEYS[1]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 0
+`);
+
+/**
+ * Gives the lease back, and advances the cursor to the last alert delivered (dropping those
+ * before it). KEYS: lease, cursor, mailbox. ARGV: token, cursor ('' to keep), ttl.
+ */
+const releaseScript = defineScript(`#!lua
+if ARGV[2] ~= '' then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
+  redis.call('XTRIM', KEYS[3], 'MINID', ARGV[2])
+end
+if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+export interface MailboxOptions {
+  redis: RedisClient;
+  keys: Keys;
+  queue: Queue<PushJobData>;
+  groups: Config["groups"];
+  limiter: RateLimiter;
+  record: (group: string, result: PushResult, lost?: string) => Promise<void>;
+  merge: MergeAlerts;
+  apiBase: string;
+  fetch: typeof globalThis.fetch;
+  requestTimeoutMs: number;
+  /** How long a turn keeps other turns of the group off. */
+  leaseMs: number;
+  log: Pick<Logger, "debug" | "info" | "warn" | "error">;
+}
+
+/**
+ * A group's alerts, in the order of their events. `add` puts an alert in (once) and asks for
+ * a turn; a turn (`drain`, one at a time per group under a lease) sends what is queued: one
+ * alert as it is, several merged into one message of current statuses, one webhook message per
+ * rate slot. The cursor advances after WeCom accepted a message; a crash just before that
+ * sends it again (at-least-once, like the parts of a push).
+ */
+export function createMailbox(options: MailboxOptions) {
+  const { redis, keys, queue, groups, limiter, record, log, leaseMs } = options;
+
+  const add = async (push: Push): Promise<void> => {
+    const id = (await addScript(redis, [keys.mailbox(push.group), keys.mailboxSeen(push.group)], [push.idempotencyKey, JSON.stringify(push), TTL.pushDoneSeconds])) as string;
+    // A turn per alert added; one already running takes it along, and the extra turn finds nothing.
+    if (id !== "") await queue.add("drain", { kind: "drain", group: push.group }, { jobId: `drain#${push.group}#${id}` });
+  };
+
+  const pending = async (group: string): Promise<{ id: string; push: Push }[]> => {
+    const cursor = (await redis.get(keys.mailboxCursor(group))) ?? "0";
+    const entries = await redis.xrange(keys.mailbox(group), `(${cursor}`, "+", "COUNT", MAX_MERGED);
+    return entries.map(([id, fields]) => ({ id, push: JSON.parse(fields[fields.indexOf("push") + 1]!) as Push }));
+  };
+
+  const drain = async (job: Job<DrainJobData>, token?: string): Promise<string> => {
+    const { group } = job.data;
+    const webhookKey = groups[group]?.webhook_key;
+    if (webhookKey === undefined) throw new Error(`alerts for unknown group "${group}"`);
+    const lease = randomUUID();
+    const release = (cursor = "") =>
+      releaseScript(redis, [keys.mailboxLease(group), keys.mailboxCursor(group), keys.mailbox(group)], [lease, cursor, TTL.pushDoneSeconds]);
+    let sent = 0;
+    for (;;) {
+      const held = Number(await leaseScript(redis, [keys.mailboxLease(group)], [lease, leaseMs]));
+      // Another turn is sending: it takes along what is queued, but may be just finishing, so look again soon.
+      if (held > 0) return delayJob(job, token, Math.min(held, LEASE_POLL_MS));
+      const queued = await pending(group);
+      if (queued.length === 0) {
+        await release();
+        return `sent ${sent}`;
+      }
+      const known = await redis.smismember(keys.mailboxShown(group), ...queued.map((q) => q.push.about?.msgid ?? ""));
+      const repeats = known.findIndex((shown) => shown === 0);
+      if (repeats !== 0) {
+        // What these would say, a merged message has said: move past them.
+        await release(queued[(repeats < 0 ? queued.length : repeats) - 1]!.id);
+        continue;
+      }
+      const slot = randomUUID();
+      const wait = await limiter.reserve(webhookKey, slot);
+      if (wait > 0) {
+        // Alerts added meanwhile wait too, and go out merged with these when the slot frees.
+        await release();
+        log.debug({ group, queued: queued.length, waitMs: wait }, "alerts wait for the rate limit");
+        return delayJob(job, token, wait);
+      }
+      const single = queued.length === 1 ? splitMessage(queued[0]!.push.message) : [];
+      const merged = single.length === 1 ? undefined : await options.merge(group, queued.map((q) => q.push));
+      const body = merged ? splitMessage(merged.message)[0]! : single[0]!;
+      const result = await sendWebhook({ apiBase: options.apiBase, key: webhookKey, body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
+      await limiter.settle(webhookKey, slot).catch((error: unknown) => log.warn({ group, err: error }, "rate slot not settled"));
+      const last = queued[queued.length - 1]!.id;
+      const at = new Date().toISOString();
+      if (result.outcome === "ok") {
+        if (merged && merged.shown.length > 0) {
+          await redis.multi().sadd(keys.mailboxShown(group), ...merged.shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
+        }
+        await release(last);
+        await record(group, { at, outcome: "sent" });
+        log.info({ group, alerts: queued.length, merged: queued.length > 1 }, "alerts delivered");
+        sent += 1;
+        continue;
+      }
+      const { reason, errcode } = result;
+      if (result.outcome === "retry" && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        await release();
+        await record(group, { at, outcome: "retry", errcode, reason });
+        log.warn({ group, errcode, reason }, "alerts will be retried");
+        throw new Error(reason);
+      }
+      // Trying again cannot help: these alerts are lost, and the group's failure says so.
+      await release(last);
+      for (const { push } of queued) await record(group, { at, outcome: "failed", errcode, reason }, push.idempotencyKey);
+      log.error({ group, errcode, reason, alerts: queued.length }, "alerts failed");
+    }
+  };
+
+  return { add, drain };
+}

@@ -15,13 +15,8 @@ const LOOKBACK_DAYS = 7;
  * Nothing is sent when there were none. The list is fixed on the first run of the day, so a
  * retried job sends the same note.
  */
-export async function runLateNote(
-  deps: JobDeps,
-  at: Date,
-  options: JobRunOptions = {},
-): Promise<JobOutcome> {
-  const zone = deps.config.timezone;
-  const today = toLocalDate(at, zone);
+export async function runLateNote(deps: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
+  const today = toLocalDate(at, deps.config.timezone);
   const job = `late-note:${today}`;
   if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };
   const entries = (await deps.jobs.latePlan(today)) ?? (await findLateReports(deps, today, at));
@@ -31,7 +26,7 @@ export async function runLateNote(
     group: deps.config.late_note.group,
     message: {
       msgtype: "markdown",
-      header: scheduleText.lateNoteTitle(at, zone),
+      header: scheduleText.lateNoteTitle(at, deps.config.timezone),
       lines: [scheduleText.lateNoteIntro, ...entries.map((entry) => lineOf(deps, entry))].map((text) => ({ text })),
     },
   };

@@ -14,13 +14,8 @@ import { formatMissingHolidayYear } from "../src/time/holiday-coverage.js";
  * Monday up to that day, per school and for the county; one push per week. It ends with a line
  * for the admin when a year's holiday notice is due but not imported.
  */
-export async function runWeeklyRollup(
-  deps: JobDeps,
-  at: Date,
-  options: JobRunOptions = {},
-): Promise<JobOutcome> {
-  const zone = deps.config.timezone;
-  const today = toLocalDate(at, zone);
+export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
+  const today = toLocalDate(at, deps.config.timezone);
   const week = getIsoWeek(today);
   const job = `weekly:${week}`;
   if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };

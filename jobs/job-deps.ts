@@ -6,6 +6,7 @@ import type { JobLedger } from "../src/store/job-ledger.js";
 import type { ReminderCooldowns } from "../src/store/reminder-cooldowns.js";
 import type { Push } from "../src/push/push.js";
 import type { TaskCalendar } from "../src/time/task-calendar.js";
+import type { WeekChartMaker } from "../src/features/tallies/week-chart-maker.js";
 
 /** What a scheduled job may use. */
 export interface JobDeps extends LeaderDeps {
@@ -17,6 +18,8 @@ export interface JobDeps extends LeaderDeps {
   /** The last reminder per task, period and group (the reminder cooldown). */
   cooldowns: ReminderCooldowns;
   log: Pick<Logger, "info" | "warn" | "debug">;
+  /** Draws the week chart that the tally and the roll-up carry; without it they go as text only. */
+  chart?: WeekChartMaker;
 }
 
 /** What one run of a job did, for logs, the CLI and tests. */

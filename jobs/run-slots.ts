@@ -1,5 +1,8 @@
 import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
 import { buildTally } from "../src/features/tallies/build-tally.js";
+import { buildWeekChart } from "../src/features/tallies/build-week-chart.js";
+import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
+import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
 import type { Push } from "../src/push/push.js";
 import { decideSlotsAt } from "../src/time/due.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
@@ -24,7 +27,7 @@ export async function runSlots(deps: JobDeps, at: Date, options: JobRunOptions =
  * What a reminder or tally slot does, whether the scheduler fired it or an admin ran it
  * (`pingan run`): a reminder goes through sendReminders (its cooldown included, unless
  * `options.force`); a tally is built and queued, and its posting recorded so that later
- * reports go into the 补报 note.
+ * reports go into the 补报 note. A daily task's tally carries the week so far as a chart.
  */
 export async function actOnSlot(
   deps: JobDeps,
@@ -41,7 +44,7 @@ export async function actOnSlot(
       notes: describeRemindOutcome(outcome, deps.config, at),
     };
   }
-  const pushes = [await buildTally(deps, { task: period.task, period, now: at })].filter((p): p is Push => p !== undefined);
+  const pushes = [await buildTallyWithChart(deps, period, at)].filter((p): p is Push => p !== undefined);
   if (options.dryRun) {
     pushes.forEach((push) => options.show?.(push));
   } else {
@@ -50,4 +53,15 @@ export async function actOnSlot(
     await deps.jobs.markTallyPosted(period.task, period.id, at);
   }
   return { pushed: pushes.map((p) => p.idempotencyKey), ...(pushes.length === 0 && { skipped: "none_missing" }) };
+}
+
+/** The tally, and for a daily task the chart of its week up to this day, from one read of the week. */
+async function buildTallyWithChart(deps: JobDeps, period: TaskPeriod, at: Date): Promise<Push | undefined> {
+  if (period.kind !== "day" || !deps.chart || !period.required) return buildTally(deps, { task: period.task, period, now: at });
+  const week = await loadPeriodInputs(deps, deps.calendar.list(period.task, getWeekStart(getIsoWeek(period.start)), period.start));
+  const loaded = week.find((input) => input.period.id === period.id);
+  const push = await buildTally(deps, { task: period.task, period, now: at, ...(loaded && { loaded }) });
+  const chart = buildWeekChart(deps.roster, week);
+  const image = push && chart ? await deps.chart.draw(chart) : undefined;
+  return push && image ? { ...push, image } : push;
 }

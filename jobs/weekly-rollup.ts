@@ -7,12 +7,14 @@ import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { computeWeekly } from "../src/features/tallies/compute-weekly.js";
 import { formatWeekly } from "../src/features/tallies/format-weekly.js";
+import { buildWeekChart } from "../src/features/tallies/build-week-chart.js";
 import { formatMissingHolidayYear } from "../src/time/holiday-coverage.js";
 
 /**
  * The weekly roll-up to the leaders: for the ISO week of `at`, the periods of every task from
  * Monday up to that day, per school and for the county; one push per week. It ends with a line
- * for the admin when a year's holiday notice is due but not imported.
+ * for the admin when a year's holiday notice is due but not imported, and carries the chart of
+ * the daily task's week, drawn from the periods it read.
  */
 export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
   const today = toLocalDate(at, deps.config.timezone);
@@ -29,7 +31,10 @@ export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOp
   const rollup = computeWeekly(deps.roster, inputs);
   const adminNotes = deps.calendar.missingHolidayYears(at).map(formatMissingHolidayYear);
   const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, config: deps.config, adminNotes });
-  const push: Push = { idempotencyKey: job, group: deps.config.weekly.group, message };
+  const daily = [...inputs.values()].find((periods) => periods.some((input) => input.period.kind === "day"));
+  const chart = daily && deps.chart ? buildWeekChart(deps.roster, daily) : undefined;
+  const image = chart ? await deps.chart?.draw(chart) : undefined;
+  const push: Push = { idempotencyKey: job, group: deps.config.weekly.group, message, ...(image && { image }) };
   if (options.dryRun) options.show?.(push);
   else await deps.push.enqueue(push);
   return { job, pushed: [push.idempotencyKey] };

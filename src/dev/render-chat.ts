@@ -19,12 +19,20 @@ export function formatBubble(time: string, who: string, text: string, nameOf?: (
   return [`${time} ${who}：${first}`, ...rest.map((line) => `${pad}${line}`)].join("\n");
 }
 
-/** A push as its group reads it: the robot's bubble, its mentions by name at the end, as WeCom shows them. */
+/**
+ * A push as its group reads it: the robot's bubble, its mentions by name at the end, as WeCom
+ * shows them; a picture as one line with its size, e.g. `[图片 1200×800，86 KB]`.
+ */
 export function formatPush(
-  message: { content: string; mentioned_list: readonly string[] },
+  message: { content: string; mentioned_list: readonly string[]; image?: { bytes: Buffer; width?: number; height?: number } },
   time: string,
   nameOf: (userid: string) => string,
 ): string {
+  if (message.image) {
+    const { bytes, width, height } = message.image;
+    const size = width !== undefined && height !== undefined ? ` ${width}×${height}` : "";
+    return formatBubble(time, "平安助手（推送）", `[图片${size}，${Math.max(1, Math.round(bytes.length / 1024))} KB]`);
+  }
   const mentions = message.mentioned_list.map((userid) => `@${nameOf(userid)}`).join(" ");
   return formatBubble(time, "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf);
 }

@@ -27,6 +27,8 @@ import { createReplyStore } from "../store/replies.js";
 import { createReportStore, type ReportStore } from "../store/reports.js";
 import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
+import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
+import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
 import { createClock, type Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { createScheduleWorker } from "./schedule-worker.js";
@@ -54,6 +56,11 @@ export interface SystemOptions {
   watchdogMs?: number;
   /** How often the workers relay what outboxes still hold (tests shorten it). */
   outboxSweepMs?: number;
+  /**
+   * Finds the week chart's CJK font when the workers start; ensureCjkFont (installing
+   * fonts-noto-cjk as root on Debian) by default. Tests give a lookup that finds none.
+   */
+  findFont?: () => CjkFont | CjkFontMissing;
 }
 
 /** The whole product in one process: built once by createSystem, started and stopped as one. */
@@ -121,7 +128,8 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const store = createReportStore({ redis: workerRedis, keys, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
   const cooldowns = createReminderCooldowns({ redis: workerRedis, keys });
-  const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), cooldowns, log };
+  const chart = createWeekChartMaker({ redis: workerRedis, keys, log });
+  const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), cooldowns, log, chart };
   const groupNames = Object.fromEntries(Object.entries(config.groups).map(([id, group]) => [id, group.name]));
   // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
   const webStore = createReportStore({ redis, keys, enqueue: webPushQueue.enqueue, log });
@@ -166,6 +174,8 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     dispatcher,
     async start() {
       if (roles.workers) {
+        // Once, before any job draws: the chart is rendered on the workers, never on the web path.
+        await chart.useFont((options.findFont ?? (() => ensureCjkFont({ say })))());
         workers.push(pushQueue.startWorker());
         if (options.schedules !== false) {
           await scheduler.sync();

@@ -8,6 +8,8 @@ import type { TaskCalendar } from "../time/task-calendar.js";
 import type { QueueDepthSource } from "./metrics.js";
 import { withDeadline, type Bounded } from "./with-deadline.js";
 import { formatPushFailure } from "../push/push-warnings.js";
+import { readChartStatus } from "../features/tallies/week-chart-maker.js";
+import { scheduleText } from "../features/tallies/tally-text.js";
 
 export interface HealthOptions {
   redis: Redis | Cluster;
@@ -27,7 +29,9 @@ const READ_MS = 400;
  * `GET /healthz`: `ok`, `degraded` (Redis refuses writes, or pushes to a group fail for good
  * until one succeeds) with 200, or `down` with 503 when Redis does not answer. Queue depths,
  * the last push per group and the calendar; a holiday notice that is due but not imported is a
- * `warning` under `calendar`, not a failure. Every read is bounded, and one that did not answer
+ * `warning` under `calendar`, not a failure; so is a week chart the workers cannot draw (no CJK
+ * font, or the last drawing failed: `chart.ok` false with the reason), since the text of the
+ * tally and the roll-up still goes. Every read is bounded, and one that did not answer
  * says so instead of holding the page.
  */
 export function createHealthRouter({ redis, keys, queues, groupNames, calendar, clock }: HealthOptions): Router {
@@ -42,9 +46,10 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     }
     const redisMs = Date.now() - started;
     // A write that Redis refuses (maxmemory) means no report can be recorded: say it here.
-    const [write, pushes, ...counts] = await Promise.all([
+    const [write, pushes, chart, ...counts] = await Promise.all([
       withDeadline(redis.set(keys.healthProbe(), String(started), "PX", 60_000), READ_MS),
       withDeadline(readPushStatus(redis, keys), READ_MS),
+      withDeadline(readChartStatus(redis, keys), READ_MS),
       ...queues.map((queue) => withDeadline(queue.getJobCounts("waiting", "delayed", "active", "failed"), READ_MS)),
     ]);
     const problems: string[] = [];
@@ -69,6 +74,7 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
         missingYears.length === 0
           ? { status: "ok" }
           : { status: "warning", missing_holiday_years: missingYears, warnings: missingYears.map(formatMissingHolidayYear) },
+      chart: chart.ok ? (chart.value ?? { ok: false, reason: scheduleText.chartNotReady }) : { unread: chart.error },
     };
   });
   return router;

@@ -4,6 +4,7 @@ import { runWeeklyRollup } from "../../jobs/weekly-rollup.js";
 import type { JobOutcome } from "../../jobs/job-deps.js";
 import { TASK_IDS, type TaskId } from "../config/schema.js";
 import { createSystem } from "../main/system.js";
+import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Settings } from "../main/settings.js";
 import type { Push } from "../push/push.js";
 import { splitMessage } from "../push/split-message.js";
@@ -71,6 +72,8 @@ export async function runJobNow({
   const log = createLogger({ level: settings.logLevel === "info" ? "warn" : settings.logLevel });
   const rt = await createSystem(settings, { log, say: out, roles: { web: false, workers: false } });
   try {
+    // The tally and the roll-up carry their chart here too, with the font installed (never installing it).
+    await rt.jobDeps.chart?.useFont(findCjkFont());
     const zone = rt.config.timezone;
     const now = rt.clock.now();
     // A past date acts as of the end of that day; today acts as of now.
@@ -112,7 +115,7 @@ export async function runJobNow({
     }
     for (const push of shown) {
       const parts = splitMessage(push.message);
-      out(`—— 发往 ${rt.config.groups[push.group]?.name ?? push.group}（${parts.length} 条消息）——`);
+      out(`—— 发往 ${rt.config.groups[push.group]?.name ?? push.group}（${parts.length + (push.image ? 1 : 0)} 条消息）——`);
       for (const body of parts) {
         out(body.msgtype === "text" ? body.text.content : body.markdown.content);
         // The group sees each mention as the person's name.
@@ -120,6 +123,7 @@ export async function runJobNow({
         if (mentioned.length > 0) out(runText.mentions(mentioned.map((u) => rt.roster.nameOf(u) ?? u)));
         out("");
       }
+      if (push.image) out(`[图片：${push.image.title}，${Math.max(1, Math.round(push.image.png.length / 1024))} KB]\n`);
     }
     for (const note of outcome.notes ?? []) out(note);
     if (outcome.skipped === "cooldown") out(leaderText.remindForceHint);

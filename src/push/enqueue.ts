@@ -1,13 +1,13 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
-import { formatPushJobId, type Push, type PushJobData } from "./push.js";
-import { formatPart, splitMessageParts } from "./split-message.js";
+import { formatPushJobId, type PartJobData, type Push, type PushJobData } from "./push.js";
+import { formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
  * adds one job per part under a stable id, so a push enqueued twice is queued once, and one
- * already delivered is not queued again.
+ * already delivered is not queued again. A push's image is its last part, so it follows the text.
  */
 export function createEnqueue({
   queue,
@@ -24,22 +24,23 @@ export function createEnqueue({
   return async function enqueue(push: Push): Promise<void> {
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
     if (push.idempotencyKey === "") throw new Error("a push needs an idempotency key");
-    if (push.about) return mailbox.add(push);
+    if (push.about) {
+      if (push.image) throw new Error("an alert cannot carry an image");
+      return mailbox.add(push);
+    }
     if (await parts.isDone(push.idempotencyKey)) return;
     const split = splitMessageParts(push.message);
-    if (split.length === 0) return;
+    const bodies: { body: PartBody; recheck?: PartJobData["recheck"] }[] = split.map(({ header, lines }) => ({
+      body: formatPart(push.message.msgtype, { ...(header !== undefined && { header }), lines }),
+      // What the worker needs to leave out the lines that went stale while the part waited.
+      ...(push.recheck && { recheck: { ...push.recheck, ...(header !== undefined && { header }), lines } }),
+    }));
+    if (push.image) bodies.push({ body: formatImageBody(push.image.png) });
+    if (bodies.length === 0) return;
     await queue.addBulk(
-      split.map(({ header, lines }, part) => ({
+      bodies.map(({ body, recheck }, part) => ({
         name: "push",
-        data: {
-          idempotencyKey: push.idempotencyKey,
-          group: push.group,
-          part,
-          parts: split.length,
-          body: formatPart(push.message.msgtype, { ...(header !== undefined && { header }), lines }),
-          // What the worker needs to leave out the lines that went stale while the part waited.
-          ...(push.recheck && { recheck: { ...push.recheck, ...(header !== undefined && { header }), lines } }),
-        },
+        data: { idempotencyKey: push.idempotencyKey, group: push.group, part, parts: bodies.length, body, ...(recheck && { recheck }) },
         opts: { jobId: formatPushJobId(push.idempotencyKey, part) },
       })),
     );

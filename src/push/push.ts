@@ -1,6 +1,6 @@
 import type { TaskId } from "../config/schema.js";
 import type { PushResult } from "./push-status.js";
-import type { PushLine, PushMessage, WebhookBody } from "./split-message.js";
+import type { PartBody, PushLine, PushMessage } from "./split-message.js";
 
 /** One logical push: a message for one group, sent once however often it is enqueued. */
 export interface Push {
@@ -20,6 +20,18 @@ export interface Push {
    * `subjects` are all settled by then are left out, and a part with no line left is not sent.
    */
   recheck?: PushRecheck;
+  /**
+   * A picture sent right after the message, as the push's last part: in order, once, within
+   * the group's rate window like any part. Not for alerts (`about`).
+   */
+  image?: PushImage;
+}
+
+/** A picture of a push; its webhook body (base64 and md5) is made when it is queued. */
+export interface PushImage {
+  png: Buffer;
+  /** What it shows, for logs and dry runs, e.g. "本周上报情况图". */
+  title: string;
 }
 
 /** What the worker asks, at delivery, to learn which subjects of a push's lines are settled. */
@@ -58,7 +70,7 @@ export interface PartJobData {
   /** 0-based. */
   part: number;
   parts: number;
-  body: WebhookBody;
+  body: PartBody;
   /** For a push with `recheck`: the check and this part's header and lines, to re-render at delivery. */
   recheck?: PushRecheck & { header?: string; lines: PushLine[] };
 }

@@ -1,5 +1,5 @@
 import type { PartJobData, SettledCheck } from "./push.js";
-import { formatPart, type WebhookBody } from "./split-message.js";
+import { formatPart, type PartBody } from "./split-message.js";
 
 /**
  * The body a part says at delivery. A part of a push with `recheck` leaves out the lines whose
@@ -7,9 +7,9 @@ import { formatPart, type WebhookBody } from "./split-message.js";
  * rate window) and is not sent at all (undefined) when no line is left; any other part says
  * what it was given.
  */
-export async function reviseBody(data: PartJobData, settled: SettledCheck | undefined): Promise<WebhookBody | undefined> {
+export async function reviseBody(data: PartJobData, settled: SettledCheck | undefined): Promise<PartBody | undefined> {
   const { recheck } = data;
-  if (!recheck || !settled) return data.body;
+  if (!recheck || !settled || data.body.msgtype === "image") return data.body;
   const subjects = [...new Set(recheck.lines.flatMap((line) => line.subjects ?? []))];
   if (subjects.length === 0) return data.body;
   const done = await settled(recheck, subjects);

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /** One line of a push. */
 export interface PushLine {
   /** The line's text, without a trailing newline. */
@@ -34,6 +36,17 @@ export interface PushMessage {
 export type WebhookBody =
   | { msgtype: "text"; text: { content: string; mentioned_list?: string[] } }
   | { msgtype: "markdown"; markdown: { content: string } };
+
+/** The body of one part of a push: a text or markdown message, or a picture. */
+export type PartBody = WebhookBody | ImageBody;
+
+/** A picture for a group robot: base64 of a PNG or JPG and the md5 (hex) of its raw bytes, ≤ 2 MB before base64. */
+export type ImageBody = { msgtype: "image"; image: { base64: string; md5: string } };
+
+/** The webhook body of a picture (wecom-protocol.md: base64 plus the md5 of the raw bytes). */
+export function formatImageBody(png: Buffer): ImageBody {
+  return { msgtype: "image", image: { base64: png.toString("base64"), md5: createHash("md5").update(png).digest("hex") } };
+}
 
 /** WeCom's content limits in UTF-8 bytes. */
 export const BYTE_LIMITS = { text: 2048, markdown: 4096 } as const;

@@ -1,4 +1,4 @@
-import type { WebhookBody } from "./split-message.js";
+import type { PartBody } from "./split-message.js";
 
 /**
  * What a webhook call came to. `retry`: nothing permanent went wrong, try again later (network
@@ -14,7 +14,7 @@ export interface SendWebhookOptions {
   apiBase: string;
   /** The group robot's webhook key: a secret. */
   key: string;
-  body: WebhookBody;
+  body: PartBody;
   fetch: typeof globalThis.fetch;
   /** Abort the request after this long (a timeout counts as `retry`). */
   timeoutMs?: number;

@@ -64,6 +64,8 @@ export function createKeys(prefix = "pa") {
     mailboxShown: (group: string) => ns(`mail:${group}`, "shown"),
     /** A short-lived key /healthz writes to find out whether Redis accepts writes. */
     healthProbe: () => ns("health", "probe"),
+    /** JSON: whether the workers can draw the week chart (font found, last drawing), for /healthz. */
+    chartStatus: () => ns("health", "chart"),
     /** Set of school codes whose report after the period's tally went into a 补报 note. */
     lateNoted: (task: TaskId, period: string) => ns(`${task}:${period}`, "late-noted"),
     /** Marker that a scheduled job (task, period, slot) has run. */

@@ -17,7 +17,12 @@ function parts(instant: Date, timeZone: string) {
 /** `11月23日（周一）` for a local date string `2026-11-23`. */
 export function formatDate(date: string): string {
   const [, m, d] = date.split("-").map(Number);
-  return `${m}月${d}日（${WEEKDAYS[getWeekday(date) % 7]}）`;
+  return `${m}月${d}日（${formatWeekdayName(date)}）`;
+}
+
+/** `周一` for a local date string `2026-11-23`. */
+export function formatWeekdayName(date: string): string {
+  return WEEKDAYS[getWeekday(date) % 7] ?? "";
 }
 
 /** `11月23日 09:12` (with the weekday when `withWeekday`). */

@@ -43,8 +43,8 @@ describe("on the example config", () => {
     await h.say("zhang_wei", "平安");
     await h.fire("slots", at("2026-11-24T10:30:00"));
     const tally = h.webhook.messages.filter((m) => m.group === "局领导群");
-    expect(tally).toHaveLength(1);
-    expect(tally[0]!.msgtype).toBe("markdown");
+    // The text, then the week's chart (test/features/tallies/week-chart-pushes.test.ts looks at it).
+    expect(tally.map((m) => m.msgtype)).toEqual(["markdown", "image"]);
     expect(tally[0]!.content).toContain("平安日报统计");
     expect(tally[0]!.content).toContain("应报 28 所 · 已报 1 所");
 

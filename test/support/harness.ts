@@ -8,7 +8,7 @@ import type { JobDeps } from "../../jobs/job-deps.js";
 import type { ScheduleKind } from "../../src/schedule/derive-schedules.js";
 import type { Scheduler } from "../../src/schedule/scheduler.js";
 import { readSettings } from "../../src/main/settings.js";
-import { startSystem } from "../../src/main/system.js";
+import { startSystem, type SystemOptions } from "../../src/main/system.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import type { ReportStore } from "../../src/store/reports.js";
@@ -50,9 +50,12 @@ export async function startHarness({
   now,
   config: configPath = "config/pingan.example.yaml",
   rate,
+  findFont,
 }: {
   now: string;
   config?: string;
+  /** The workers' lookup of the week chart's font (a test gives one that finds none). */
+  findFont?: SystemOptions["findFont"];
   /** A group robot's rate limit other than WeCom's 20 a minute, for the fake and for us alike. */
   rate?: { perWindow: number; windowMs: number };
 }): Promise<Harness> {
@@ -68,6 +71,7 @@ export async function startHarness({
     clock,
     schedules: false,
     pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }) },
+    ...(findFont && { findFont }),
   });
   const rt = service;
   const client = connectRedis(redis.url, { role: "web" });

@@ -157,7 +157,7 @@ it(
         idempotencyKey: data.idempotencyKey,
         part: data.part,
         webhookKey: config.groups[data.group]!.webhook_key,
-        content: contentOf(data.body),
+        content: data.body.msgtype === "image" ? data.body.image.md5 : contentOf(data.body),
       }));
     const manualParts = parts.filter((p) => p.idempotencyKey.includes(remindMsgid));
     expect(parts.filter((p) => p.idempotencyKey.startsWith("survival:burst:"))).toHaveLength(EXTRA_GROUPS.length * PARTS_PER_PUSH);

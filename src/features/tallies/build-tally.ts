@@ -7,6 +7,7 @@ import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../leaders/load-tally.js";
+import { computeTally, type PeriodInput } from "../leaders/compute-summary.js";
 
 /** The idempotency key of a period's tally: `tally:safety:2026-11-24`. */
 export function formatTallyKey(task: TaskId, periodId: string): string {
@@ -18,16 +19,19 @@ export function formatTallyKey(task: TaskId, periodId: string): string {
  * (expected, reported with the rate, on time, late, 代报, missing, exempt, abnormal reports,
  * missing schools by area), as markdown fitted to one message (typed texts shortened first,
  * then lists collapsed to per-area counts), or to as few as its shortest form needs; nothing
- * is dropped. Undefined when the period is not required (nothing to tally).
+ * is dropped. Undefined when the period is not required (nothing to tally). `loaded` is the
+ * period as the caller already read it (the slot job reads the week for its chart).
  */
 export async function buildTally(
   deps: LeaderDeps,
-  request: { task: TaskId; period: TaskPeriod; now: Date },
+  request: { task: TaskId; period: TaskPeriod; now: Date; loaded?: PeriodInput },
 ): Promise<Push | undefined> {
   const { task, period, now } = request;
   if (period.task !== task) throw new Error(`tally for ${task} given a period of ${period.task}`);
   if (!period.required) return undefined;
-  const tally = await loadTally(deps, [period], now);
+  const tally = request.loaded
+    ? computeTally({ roster: deps.roster, periods: [request.loaded], now })
+    : await loadTally(deps, [period], now);
   const block = formatTaskBlock(tally, { config: deps.config, heading: false });
   const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone);
   const budget = BYTE_LIMITS.markdown - utf8Bytes(header) - 1;

@@ -27,6 +27,11 @@ export const scheduleText = {
     reported === 0 ? "学习 未报" : `学习 ${attended}/${expected}（${formatRate(attended, expected)}）`,
   exemptPart: (taskName: string) => `${taskName} 免报`,
   adminNote: (note: string) => `⚠️ 请管理员处理：${note}`,
+  chartTitle: (taskName: string, start: string, end: string) =>
+    `${taskName} 本周上报情况（${start === end ? md(start) : `${md(start)}—${md(end)}`}）`,
+  chartName: "本周上报情况图",
+  chartFailed: (why: string) => `周报图片生成失败（${why}），只发了文字。`,
+  chartNotReady: "工作进程尚未检查中文字体，暂不生成图片。",
 
   scheduleTitle: (path: string, zone: string, hours: { start: string; end: string }) =>
     `配置 ${path} 的定时任务（时区 ${zone}，只在 ${hours.start}—${hours.end} 推送）：`,

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,10 +11,22 @@ export interface FakeWebhookMessage {
   /** The fake's clock, ms since the epoch. */
   at: number;
   msgtype: string;
+  /** The text or markdown; "" for an image. */
   content: string;
+  /** For an image: its decoded bytes, and the pixel size a PNG's header gives. */
+  image?: FakeWebhookImage;
   /** As sent, `@all` included, so tests can assert it never is. */
   mentioned_list: string[];
   mentioned_mobile_list: string[];
+}
+
+/** A picture the fake accepted. */
+export interface FakeWebhookImage {
+  bytes: Buffer;
+  format: "png" | "jpg";
+  /** Pixels, from a PNG's IHDR (undefined for a JPG). */
+  width?: number;
+  height?: number;
 }
 
 /** A request the fake refused. `status` 0 means the connection was reset. */
@@ -62,6 +74,9 @@ export interface FakeWebhook {
 }
 
 const MAX_BYTES: Record<string, number> = { text: 2048, markdown: 4096 };
+/** WeCom: an image is at most 2 MB before base64. */
+const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Text in WeCom's style: reason, hint, caller and a link. */
 function errmsg(text: string, errcode: number): string {
@@ -72,7 +87,8 @@ function errmsg(text: string, errcode: number): string {
 /**
  * A local stand-in for WeCom's group robot webhook (`POST /cgi-bin/webhook/send?key=`): records
  * every message, answers errcode 93000 for unknown keys, 45009 past the rate limit (a sliding
- * window over accepted messages), 40058 over the byte limits, and fails on request.
+ * window over accepted messages), 40058 over the byte limits, and fails on request. An `image`
+ * must be valid base64 of a PNG or JPG of at most 2 MB whose md5 matches, like WeCom's.
  */
 export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promise<FakeWebhook> {
   const now = options.now ?? Date.now;
@@ -133,6 +149,16 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
       return answer(40035, "invalid Request Parameter");
     }
     const msgtype = typeof body === "object" && body !== null ? (body as { msgtype?: unknown }).msgtype : undefined;
+    if (msgtype === "image") {
+      const checked = checkImage((body as { image?: unknown }).image);
+      if ("errcode" in checked) return answer(checked.errcode, checked.errmsg, { msgtype });
+      const recent = messages.filter((m) => m.key === key && m.at > at - windowMs).length;
+      if (recent >= limit) return answer(45009, "api freq out of limit", { msgtype });
+      const message: FakeWebhookMessage = { key, group, at, msgtype, content: "", image: checked, mentioned_list: [], mentioned_mobile_list: [] };
+      messages.push(message);
+      options.onMessage?.(message);
+      return answer(0, "ok");
+    }
     if (msgtype !== "text" && msgtype !== "markdown") {
       return answer(40008, "invalid message type", { msgtype: String(msgtype) });
     }
@@ -195,6 +221,25 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * WeCom's checks of an image message. Its errcodes for these cases are not all documented:
+ * 40009 is its "invalid image size", 40005 "invalid file type", 40035 "invalid parameter".
+ */
+function checkImage(image: unknown): FakeWebhookImage | { errcode: number; errmsg: string } {
+  const { base64, md5 } = (typeof image === "object" && image !== null ? image : {}) as { base64?: unknown; md5?: unknown };
+  if (typeof base64 !== "string" || base64 === "" || typeof md5 !== "string") return { errcode: 40035, errmsg: "image.base64 and image.md5 required" };
+  const bytes = Buffer.from(base64, "base64");
+  // Node decodes leniently; WeCom takes only what round-trips.
+  if (bytes.toString("base64") !== base64.replace(/\s/g, "")) return { errcode: 40035, errmsg: "image.base64 is not valid base64" };
+  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) return { errcode: 40009, errmsg: `invalid image size ${bytes.length}` };
+  if (createHash("md5").update(bytes).digest("hex") !== md5.toLowerCase()) return { errcode: 40035, errmsg: "image.md5 does not match" };
+  if (bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.length >= 24) {
+    return { bytes, format: "png", width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return { bytes, format: "jpg" };
+  return { errcode: 40005, errmsg: "invalid file type: only JPG and PNG" };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

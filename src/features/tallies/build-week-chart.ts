@@ -1,0 +1,37 @@
+import type { Roster } from "../../config/roster.js";
+import { formatWeekdayName } from "../../time/format-time.js";
+import { computeTally, type PeriodInput } from "../leaders/compute-summary.js";
+import type { WeekChartArea, WeekChartDay, WeekChartInput } from "./render-week-chart.js";
+import { scheduleText } from "./tally-text.js";
+
+/**
+ * What the week chart shows, from the daily periods a push already loaded (Monday up to the
+ * tallied day): each area's reported over expected school-days, and each day's numbers with
+ * its abnormal reports in force. Counted by the same tally function as the text, so the
+ * picture and the words cannot disagree. Undefined when there is no daily period to draw.
+ */
+export function buildWeekChart(roster: Pick<Roster, "schools">, periods: readonly PeriodInput[]): WeekChartInput | undefined {
+  // Days nobody owes at either end (a weekend, a holiday before the week began) are left out;
+  // one inside the week stays, drawn as a gap in the line.
+  const owed = periods.filter((p) => p.period.kind === "day");
+  const from = owed.findIndex((p) => p.period.required);
+  const to = owed.length - 1 - [...owed].reverse().findIndex((p) => p.period.required);
+  const daily = from < 0 ? [] : owed.slice(from, to + 1);
+  const first = daily[0];
+  const last = daily[daily.length - 1];
+  if (!first || !last) return undefined;
+  const areas = new Map<string, Roster["schools"][number][]>();
+  for (const school of roster.schools) areas.set(school.area, [...(areas.get(school.area) ?? []), school]);
+  return {
+    title: scheduleText.chartTitle(first.period.taskName, first.period.start, last.period.start),
+    areas: [...areas].map(([name, schools]): WeekChartArea => {
+      const tally = computeTally({ roster: { schools }, periods: daily });
+      return { name, reported: tally.reported, expected: tally.expected };
+    }),
+    days: daily.map((input): WeekChartDay => {
+      const tally = computeTally({ roster, periods: [input] });
+      const date = input.period.start;
+      return { date, label: formatWeekdayName(date), reported: tally.reported, expected: tally.expected, abnormal: tally.abnormal.length };
+    }),
+  };
+}

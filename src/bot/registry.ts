@@ -1,4 +1,5 @@
 import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
+import { createStringFinder, type FoundString } from "./find-strings.js";
 import { toSimplified, type NormalizedText } from "./normalize.js";
 import { readWord, skipSeparators } from "./words.js";
 
@@ -71,16 +72,18 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
   };
 }
 
+/** Folded finders of `ignore` lists, built once per list (the roster's identifiers: thousands of names). */
+const ignoreFinders = new WeakMap<readonly string[], (text: string) => FoundString<null>[]>();
+
 /** Which characters of `text` belong to one of the `ignore` strings. */
 function maskOf(text: string, ignore: readonly string[]): boolean[] {
-  const masked: boolean[] = new Array<boolean>(text.length).fill(false);
-  for (const raw of ignore) {
-    const word = foldKeyword(raw);
-    if (word === "") continue;
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-      masked.fill(true, at, at + word.length);
-    }
+  let find = ignoreFinders.get(ignore);
+  if (!find) {
+    find = createStringFinder(ignore.map((raw) => ({ key: foldKeyword(raw), value: null })));
+    ignoreFinders.set(ignore, find);
   }
+  const masked: boolean[] = new Array<boolean>(text.length).fill(false);
+  for (const { start, end } of find(text)) masked.fill(true, start, end);
   return masked;
 }
 

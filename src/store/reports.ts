@@ -15,7 +15,8 @@ import { isAbnormal, type Report, type ReportEvent } from "./report.js";
  * withdraw), event JSON, ttl, '1' when the report is abnormal (also kept in the abnormal hash),
  * the previous report expected ('*' for any), the reply, its ttl, then outbox entries. A
  * previous report other than the one expected (someone else's message came first) writes
- * nothing and answers 'conflict': the caller reads again and retries.
+ * nothing and answers 'conflict': the caller reads again and retries. Answers the outcome, the
+ * previous report, the reply kept for a duplicate, then the ids of the outbox entries it wrote.
  */
 const recordScript = defineScript(`#!lua
 if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 1 then
@@ -42,13 +43,13 @@ if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[2], ARGV[8])
   redis.call('EXPIRE', KEYS[6], tonumber(ARGV[9]))
 end
-redis.call('XADD', KEYS[5], '*', 'kind', 'history', 'school', ARGV[1], 'msgid', ARGV[2], 'type', outcome, 'event', ARGV[4], 'previous', previous)
+local owed = {redis.call('XADD', KEYS[5], '*', 'kind', 'history', 'school', ARGV[1], 'msgid', ARGV[2], 'type', outcome, 'event', ARGV[4], 'previous', previous)}
 for i = 10, #ARGV do
-  redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
+  owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 redis.call('EXPIRE', KEYS[5], tonumber(ARGV[5]))
-return {outcome, previous, ''}
+return {outcome, previous, '', unpack(owed)}
 `);
 
 /** Appends a 历史 entry once per msgid. KEYS: history list, ids set. ARGV: msgid, entry JSON, length, ttl. */
@@ -134,7 +135,7 @@ export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOpti
   ): Promise<RecordResult<string>> => {
     const report = (event as { report?: Report }).report;
     const expected = commit.expected === undefined ? "*" : commit.expected === null ? "" : JSON.stringify(commit.expected);
-    const [outcome, previous, reply] = (await recordScript(
+    const [outcome, previous, reply, ...owed] = (await recordScript(
       redis,
       [
         keys.periodState(task, period),
@@ -156,19 +157,24 @@ export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOpti
         TTL.callbackReplySeconds,
         ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
       ],
-    )) as [string, string, string];
-    if (outcome !== "conflict" && outcome !== "nothing") {
-      // Recorded (now or by the first try of this message): what it owes goes out from here, or
-      // from the workers' sweep if this process cannot (the record stands either way).
-      await relay(task, period).catch((error: unknown) => log?.warn({ err: error, task, period }, "outbox not relayed yet"));
+    )) as string[];
+    if (owed.length > 0) {
+      // What this message owes goes out from here, or from the workers' sweep if this process
+      // cannot (the record stands either way). Only its own entries: relaying the whole outbox
+      // on every check-in made concurrent check-ins relay each other's, over and over.
+      const outbox = keys.periodOutbox(task, period);
+      await redis
+        .xrange(outbox, owed[0]!, owed[owed.length - 1]!)
+        .then((entries) => relayEntries(outbox, entries.filter(([id]) => owed.includes(id))))
+        .catch((error: unknown) => log?.warn({ err: error, task, period }, "outbox not relayed yet"));
     }
-    return { outcome, ...(previous && { previous: JSON.parse(previous) as Report }), ...(reply && { reply }) };
+    return { outcome: outcome!, ...(previous && { previous: JSON.parse(previous) as Report }), ...(reply && { reply }) };
   };
 
-  const relay = async (task: TaskId, period: string): Promise<number> => {
-    const outbox = keys.periodOutbox(task, period);
+  /** Hands outbox entries on, in order, deleting each once handed; stops at a push it cannot hand on. */
+  const relayEntries = async (outbox: string, entries: readonly [string, string[]][]): Promise<number> => {
     let relayed = 0;
-    for (const [id, fields] of await redis.xrange(outbox, "-", "+")) {
+    for (const [id, fields] of entries) {
       const get = (name: string) => fields[fields.indexOf(name) + 1] ?? "";
       if (get("kind") === "history") {
         const school = get("school");
@@ -183,6 +189,11 @@ export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOpti
       relayed += 1;
     }
     return relayed;
+  };
+
+  const relay = async (task: TaskId, period: string): Promise<number> => {
+    const outbox = keys.periodOutbox(task, period);
+    return relayEntries(outbox, await redis.xrange(outbox, "-", "+"));
   };
 
   return {

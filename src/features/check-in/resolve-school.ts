@@ -1,5 +1,6 @@
 import type { CommandContext } from "../../bot/command.js";
 import { splitWords } from "../../bot/words.js";
+import { createStringFinder, type FoundString } from "../../bot/find-strings.js";
 import { ErrorCode, UsageError, UserError } from "../../errors.js";
 import type { Roster, School } from "../../config/roster.js";
 import { reportText } from "./report-text.js";
@@ -17,20 +18,48 @@ interface Mention {
  */
 function findMentions(text: string, schools: readonly School[]): Mention[] {
   const lower = text.toLowerCase();
-  const all: Mention[] = [];
-  for (const school of schools) {
-    for (const id of [school.name, school.shortName]) {
-      const key = id.normalize("NFKC").toLowerCase();
-      if (!key) continue;
-      for (let at = lower.indexOf(key); at >= 0; at = lower.indexOf(key, at + 1)) all.push({ school, start: at, end: at + key.length });
-    }
-    const code = new RegExp(`(?<![a-z0-9])${escapeRegExp(school.code.toLowerCase())}(?![a-z0-9])`, "gu");
-    for (const m of lower.matchAll(code)) all.push({ school, start: m.index, end: m.index + m[0].length });
+  const { names, codes, otherCodes } = mentionIndexOf(schools);
+  const all: Mention[] = names(lower).map(({ value: school, start, end }) => ({ school, start, end }));
+  // A code counts only as a whole run of letters and digits (CG001, not CG0010).
+  for (const m of lower.matchAll(/[a-z0-9]+/gu)) {
+    const school = codes.get(m[0]);
+    if (school) all.push({ school, start: m.index, end: m.index + m[0].length });
+  }
+  for (const { school, pattern } of otherCodes) {
+    for (const m of lower.matchAll(pattern)) all.push({ school, start: m.index, end: m.index + m[0].length });
   }
   all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: Mention[] = [];
   for (const m of all) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
   return kept.sort((a, b) => a.start - b.start);
+}
+
+interface MentionIndex {
+  names: (text: string) => FoundString<School>[];
+  codes: Map<string, School>;
+  /** Codes with characters other than letters and digits, matched one by one. */
+  otherCodes: { school: School; pattern: RegExp }[];
+}
+
+/** Built once per roster: every message is searched for every school. */
+const mentionIndexes = new WeakMap<readonly School[], MentionIndex>();
+
+function mentionIndexOf(schools: readonly School[]): MentionIndex {
+  let index = mentionIndexes.get(schools);
+  if (index) return index;
+  const codes = new Map<string, School>();
+  const otherCodes: MentionIndex["otherCodes"] = [];
+  for (const school of schools) {
+    const code = school.code.toLowerCase();
+    if (/^[a-z0-9]+$/u.test(code)) codes.set(code, school);
+    else otherCodes.push({ school, pattern: new RegExp(`(?<![a-z0-9])${escapeRegExp(code)}(?![a-z0-9])`, "gu") });
+  }
+  const names = createStringFinder(
+    schools.flatMap((school) => [school.name, school.shortName].map((id) => ({ key: id.normalize("NFKC").toLowerCase(), value: school }))),
+  );
+  index = { names, codes, otherCodes };
+  mentionIndexes.set(schools, index);
+  return index;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

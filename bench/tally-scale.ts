@@ -87,13 +87,13 @@ try {
   };
   const sample = { day: await ask("汇总"), week: await ask("汇总 本周") };
 
-  const hgetallAll = (list: readonly TaskPeriod[]) => Promise.all(list.map((p) => rt.redis.hgetall(keys.periodState(p.task, p.id))));
+  const hgetallAll = (list: readonly TaskPeriod[]) => Promise.all(list.map((p) => rt.workerRedis.hgetall(keys.periodState(p.task, p.id))));
   const rawEverything = (list: readonly TaskPeriod[]) =>
     Promise.all(
       list.flatMap((p) => [
-        rt.redis.hgetall(keys.periodState(p.task, p.id)),
-        rt.redis.hgetall(keys.exemptions(p.task, p.id)),
-        ...(p.task === "safety" ? [rt.redis.hgetall(keys.periodAbnormal(p.task, p.id))] : []),
+        rt.workerRedis.hgetall(keys.periodState(p.task, p.id)),
+        rt.workerRedis.hgetall(keys.exemptions(p.task, p.id)),
+        ...(p.task === "safety" ? [rt.workerRedis.hgetall(keys.periodAbnormal(p.task, p.id))] : []),
       ]),
     );
   const safetyToday = dayPeriods.find((p) => p.task === "safety")!;

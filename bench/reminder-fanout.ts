@@ -133,12 +133,14 @@ async function deliverAt(windowMs: number, run: number): Promise<Delivery> {
     // Every part once, in order, byte-identical; each school named once with its reporter @-mentioned.
     const received = webhook.messages.map((m) => m.content);
     const inOrder = received.length === bodies.length && received.every((content, i) => content === contentOf(bodies[i]!));
+    // A school's line: `· 平安县…小学（胡斌）`, its reporters' names after the school's.
+    const schoolOf = (line: string) => line.slice(2).replace(/（[^（]*）$/u, "");
     const named = new Map<string, number>();
     for (const content of received) {
-      for (const line of content.split("\n")) if (line.startsWith("· ")) named.set(line.slice(2), (named.get(line.slice(2)) ?? 0) + 1);
+      for (const line of content.split("\n")) if (line.startsWith("· ")) named.set(schoolOf(line), (named.get(schoolOf(line)) ?? 0) + 1);
     }
     const mentionsRight = webhook.messages.every((m) => {
-      const expected = m.content.split("\n").filter((l) => l.startsWith("· ")).map((l) => rt.roster.find(l.slice(2))?.reporters[0]);
+      const expected = m.content.split("\n").filter((l) => l.startsWith("· ")).map((l) => rt.roster.find(schoolOf(l))?.reporters[0]);
       return JSON.stringify([...m.mentioned_list].sort()) === JSON.stringify(expected.sort());
     });
     const everySchoolOnce = mentionsRight && named.size === plan.schools.length && plan.schools.every((s) => named.get(s.name) === 1);

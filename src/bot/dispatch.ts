@@ -1,9 +1,9 @@
-import { ReplyError } from "ioredis";
 import type { Logger } from "pino";
 import type { Clock } from "../time/clock.js";
 import type { Config } from "../config/schema.js";
 import type { Roster } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";
+import { isRefusedByRedis } from "../store/connect-redis.js";
 import type { ReplyStore } from "../store/replies.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
@@ -146,7 +146,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // Redis refusing a command (maxmemory, a script error) means nothing was written; a
       // timeout or a lost connection leaves it unknown, and a retry of the message settles it.
       log.error({ err: error, code: codeOf(error) }, "message failed");
-      return { kind: "markdown", content: error instanceof ReplyError ? botText.notRecorded : botText.failure, failed: true };
+      return { kind: "markdown", content: isRefusedByRedis(error) ? botText.notRecorded : botText.failure, failed: true };
     }
     try {
       return { kind: "markdown", content: await replies.keepFirst(event.msgid, reply) };

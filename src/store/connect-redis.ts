@@ -1,4 +1,4 @@
-import { Cluster, Redis, type ClusterNode, type RedisOptions } from "ioredis";
+import { Cluster, Redis, ReplyError, type ClusterNode, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
 
 /** A single Redis or a Redis Cluster: every key the product uses carries a hash tag. */
@@ -78,4 +78,12 @@ export function waitReady(redis: RedisClient, timeoutMs = 10_000): Promise<void>
       done();
     });
   });
+}
+
+/**
+ * Whether Redis answered a command with a refusal (out of memory, a script error): the command
+ * did nothing. A timeout or a lost connection is not one: its outcome is unknown.
+ */
+export function isRefusedByRedis(error: unknown): boolean {
+  return error instanceof ReplyError;
 }

@@ -1,15 +1,30 @@
 import { text } from "./messages.js";
 import type { Roster } from "./roster.js";
-import type { Config } from "./schema.js";
+import type { Config, ScheduleConfig } from "./schema.js";
+import { TASK_IDS } from "./schema.js";
+import { slotMinutes } from "../time/slots.js";
 
 /**
  * What `pingan check-config` warns about without failing: the config works as written, but the
  * admin should look. The example's public_url (export links would not open), one account bound to
- * schools in two areas (a typo in 上报人 is the likelier story), and a leader or admin who is
- * also a school's reporter (his 平安 is filed as that school's report).
+ * schools in two areas (a typo in 上报人 is the likelier story), a leader or admin who is
+ * also a school's reporter (his 平安 is filed as that school's report), and two reminders of a
+ * task closer than the 提醒 cooldown (the later one would be held back as a repeat).
  */
-export function findConfigWarnings(config: Pick<Config, "server" | "leaders" | "admins">, roster: Roster): string[] {
+export function findConfigWarnings(config: Pick<Config, "server" | "leaders" | "admins" | "tasks" | "limits">, roster: Roster): string[] {
   const warnings: string[] = [];
+  const cooldown = config.limits.remind_cooldown_minutes;
+  for (const id of TASK_IDS) {
+    const task = config.tasks[id];
+    if (!task?.enabled || cooldown === 0) continue;
+    const schedules: [string, ScheduleConfig][] = [[`tasks.${id}`, task], ...(task.summer ? [[`tasks.${id}.summer`, task.summer] as [string, ScheduleConfig]] : [])];
+    for (const [at, schedule] of schedules) {
+      const sorted = [...schedule.reminders].sort((a, b) => slotMinutes(a) - slotMinutes(b));
+      sorted.slice(1).forEach((later, i) => {
+        if (slotMinutes(later) - slotMinutes(sorted[i]!) < cooldown) warnings.push(text.remindersWithinCooldown(at, sorted[i]!, later, cooldown));
+      });
+    }
+  }
   const url = config.server.public_url;
   // RFC 2606 reserves the example names; config/pingan.example.yaml uses one.
   if (url && /(^|\.)example(\.|$)/u.test(new URL(url).hostname)) warnings.push(text.examplePublicUrl(url));

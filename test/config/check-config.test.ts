@@ -46,6 +46,18 @@ describe("checkConfig (pingan check-config)", () => {
     ]);
   });
 
+  it("warns when two reminders of a task are closer than the 提醒 cooldown (the later would be held back)", async () => {
+    copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+    const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('reminders: ["09:00", "09:45"]', 'reminders: ["09:45", "09:00", "09:05"]');
+    writeFileSync(join(dir, "close.yaml"), yaml);
+    const lines: string[] = [];
+    const code = await checkConfig({ path: join(dir, "close.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    expect(code).toBe(0);
+    expect(lines.filter((line) => line.includes("冷却"))).toEqual([
+      "警告：tasks.safety.reminders: 提醒 09:00 和 09:05 相隔不到 10 分钟（limits.remind_cooldown_minutes），09:05 的提醒会被当作重复而不发；请拉开间隔，或调小这个冷却时间",
+    ]);
+  });
+
   it("prints every problem and returns 1", async () => {
     copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
     const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('tally: "10:30"', 'tally: "9:30"');

@@ -186,7 +186,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       }
       if (roles.web) {
         const app: Koa = createWebApp({
-          ...{ config, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
+          ...{ config, groupNames, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
           store: webStore,
           exemptions: webExemptions,
           queues: [pushQueue.queue, scheduler.queue],

@@ -20,6 +20,8 @@ import { createCallbackReceiver } from "../wecom/callback-receiver.js";
 
 export interface WebAppDeps {
   config: Config;
+  /** Group id → display name: pages name groups, never their webhook keys. */
+  groupNames: Readonly<Record<string, string>>;
   roster: Roster;
   calendar: TaskCalendar;
   clock: Clock;
@@ -63,7 +65,7 @@ export function createWebApp(deps: WebAppDeps): Koa {
     redis: deps.redis,
     keys: deps.keys,
     queues: deps.queues,
-    groupNames: Object.fromEntries(Object.entries(config.groups).map(([id, g]) => [id, g.name])),
+    groupNames: deps.groupNames,
     calendar: deps.calendar,
     clock: deps.clock,
   });

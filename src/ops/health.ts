@@ -7,7 +7,7 @@ import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import type { QueueDepthSource } from "./metrics.js";
 import { withDeadline, type Bounded } from "./with-deadline.js";
-import { formatPushFailure } from "../push/push-warnings.js";
+import { listPushWarnings } from "../push/push-warnings.js";
 import { readChartStatus } from "../features/tallies/week-chart-maker.js";
 import { scheduleText } from "../features/tallies/tally-text.js";
 
@@ -55,10 +55,7 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     const problems: string[] = [];
     if (!write.ok) problems.push(`Redis 拒绝写入：${write.error}`);
     const pushStatus = pushes.ok ? pushes.value : {};
-    for (const [id, name] of Object.entries(groupNames)) {
-      const failing = pushStatus[id]?.failing;
-      if (failing) problems.push(formatPushFailure(name, failing));
-    }
+    problems.push(...listPushWarnings(pushStatus, groupNames));
     const missingYears = calendar.missingHolidayYears(clock.now());
     ctx.body = {
       status: problems.length > 0 ? "degraded" : "ok",

@@ -1,6 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { readPushStatus, type GroupFailure } from "./push-status.js";
+import { readPushStatus, type GroupFailure, type GroupPushStatus } from "./push-status.js";
 
 const KIND_NAMES: Record<string, string> = {
   alert: "异常提醒",
@@ -29,10 +29,14 @@ export function formatPushFailure(groupName: string, failure: GroupFailure): str
 }
 
 /** One line per group whose pushes are failing, by group name: for /healthz and the leaders' replies. */
-export async function readPushWarnings(redis: RedisClient, keys: Keys, groupNames: Readonly<Record<string, string>>): Promise<string[]> {
-  const status = await readPushStatus(redis, keys);
+export function listPushWarnings(status: Readonly<Record<string, GroupPushStatus>>, groupNames: Readonly<Record<string, string>>): string[] {
   return Object.entries(groupNames).flatMap(([id, name]) => {
     const failing = status[id]?.failing;
     return failing ? [formatPushFailure(name, failing)] : [];
   });
+}
+
+/** listPushWarnings, read from Redis. */
+export async function readPushWarnings(redis: RedisClient, keys: Keys, groupNames: Readonly<Record<string, string>>): Promise<string[]> {
+  return listPushWarnings(await readPushStatus(redis, keys), groupNames);
 }

@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { formatMissing } from "../src/features/leaders/format-missing.js";
-import { loadTally } from "../src/features/leaders/load-tally.js";
+import { defaultListing, loadTally } from "../src/features/leaders/load-tally.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 
 export default defineCommand({
@@ -16,7 +16,7 @@ export default defineCommand({
       const period = ctx.calendar.at(task, ctx.now);
       // Without a task named, only the tasks that are due now; a named one always answers.
       if (!period || (!tasks && !period.required)) continue;
-      const tally = await loadTally(ctx, [period], ctx.now);
+      const tally = await loadTally(ctx, [period], ctx.now, { ...defaultListing(ctx.roster), ...(areas && { inFull: areas }) });
       tallies.push(areas ? { ...tally, missingByArea: tally.missingByArea.filter((group) => areas.includes(group.area)) } : tally);
     }
     return formatMissing(tallies, ctx.config);

@@ -19,6 +19,20 @@ export function createKeys(prefix = "pa") {
      * period, kept beside the audit log so that 汇总 finds corrected reports without reading it.
      */
     periodAbnormal: (task: TaskId, period: string) => ns(`${task}:${period}`, "abnormal"),
+    /**
+     * Hash `<counter>:<area>` → number: the period's counts by area (reported, late, 代报,
+     * abnormal, and the figures summed), kept by the record script as reports come, so that
+     * 汇总 reads one small hash instead of every report (report-counts.ts decides what counts).
+     */
+    periodCounts: (task: TaskId, period: string) => ns(`${task}:${period}`, "counts"),
+    /** Hash school code → what its report in force added to the counts (undone when it changes). */
+    periodCounted: (task: TaskId, period: string) => ns(`${task}:${period}`, "counted"),
+    /** Bitmap by school number (school-numbers.ts): the schools with a report in force. */
+    periodReported: (task: TaskId, period: string) => ns(`${task}:${period}`, "reported"),
+    /** Hash school code → the report in force when 汇总 lists it by name (abnormal, 代报). */
+    periodListed: (task: TaskId, period: string) => ns(`${task}:${period}`, "listed"),
+    /** Hash school code → its number, a bit index that never changes (assigned once, at start). */
+    schoolNumbers: () => ns("schools", "numbers"),
     /** The reply sent for a callback msgid, so a repeated callback gets the same answer. */
     callbackReply: (msgid: string) => ns(`msg:${msgid}`, "reply"),
     /** List: the school's recent events, newest first (for 历史). */
@@ -76,6 +90,18 @@ export function createKeys(prefix = "pa") {
      * (`limits.remind_cooldown_minutes`).
      */
     remindCooldown: (task: TaskId, period: string, group: string) => ns(`remind:${task}:${period}`, `last:${group}`),
+    /**
+     * The long connection (one per bot, held by one process): the lease (`<fence>|<owner>`,
+     * expiring unless renewed), the fencing counter, the holder's status hash for /healthz,
+     * the list of frames other processes hand the holder, each request's answer, and the hash
+     * chatid → the chat's last speaker (`pingan chats`). One hash tag.
+     */
+    connectionLease: () => ns("lc", "lease"),
+    connectionFence: () => ns("lc", "fence"),
+    connectionStatus: () => ns("lc", "status"),
+    connectionOutbox: () => ns("lc", "outbox"),
+    connectionAnswer: (id: string) => ns("lc", `answer:${id}`),
+    connectionChats: () => ns("lc", "chats"),
     /** BullMQ prefix; BullMQ adds the queue name, which carries its own hash tag. */
     bullPrefix: () => prefix,
   };

@@ -5,15 +5,21 @@ import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { defineScript } from "./scripts.js";
+import { countReport, encodeCounted, isListedReport } from "./report-counts.js";
+import { readPeriodAggregate, type PeriodAggregate } from "./period-aggregate.js";
+import type { SchoolPlaces } from "./school-numbers.js";
 import { isAbnormal, type Report, type ReportEvent } from "./report.js";
 
 /**
  * Records one message in one step, idempotent per msgid: the current state, the audit event,
  * the reply given to it and what it owes (alerts, its 历史 entry) in the period's outbox, so
  * that either all of it is written or none of it. All keys share the period's hash tag.
- * KEYS: state, log, msgids, abnormal, outbox, replies. ARGV: school, msgid, report JSON ('' to
- * withdraw), event JSON, ttl, '1' when the report is abnormal (also kept in the abnormal hash),
- * the previous report expected ('*' for any), the reply, its ttl, then outbox entries. A
+ * KEYS: state, log, msgids, abnormal, outbox, replies, counts, counted, reported, listed. ARGV:
+ * school, msgid, report JSON ('' to withdraw), event JSON, ttl, '1' when the report is abnormal
+ * (also kept in the abnormal hash), the previous report expected ('*' for any), the reply, its
+ * ttl, what the report counts (encodeCounted; '' for none), the school's number ('' for none),
+ * '1' when 汇总 lists it by name, then outbox entries. The counts of the report it replaces are
+ * undone first, so the period's counts always add up the reports in force. A
  * previous report other than the one expected (someone else's message came first) writes
  * nothing and answers 'conflict': the caller reads again and retries. Answers the outcome, the
  * previous report, the reply kept for a duplicate, then the ids of the outbox entries it wrote.
@@ -44,11 +50,31 @@ if ARGV[8] ~= '' then
   redis.call('EXPIRE', KEYS[6], tonumber(ARGV[9]))
 end
 local owed = {redis.call('XADD', KEYS[5], '*', 'kind', 'history', 'school', ARGV[1], 'msgid', ARGV[2], 'type', outcome, 'event', ARGV[4], 'previous', previous)}
-for i = 10, #ARGV do
+for i = 13, #ARGV do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
-for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
-redis.call('EXPIRE', KEYS[5], tonumber(ARGV[5]))
+local function count(entry, sign)
+  local area, name
+  for part in string.gmatch(entry, '[^\t]+') do
+    if not area then area = part
+    elseif not name then name = part
+    else
+      redis.call('HINCRBY', KEYS[7], name .. ':' .. area, sign * tonumber(part))
+      name = nil
+    end
+  end
+end
+local counted = redis.call('HGET', KEYS[8], ARGV[1])
+if counted then count(counted, -1) end
+if ARGV[10] ~= '' then
+  count(ARGV[10], 1)
+  redis.call('HSET', KEYS[8], ARGV[1], ARGV[10])
+elseif counted then
+  redis.call('HDEL', KEYS[8], ARGV[1])
+end
+if ARGV[11] ~= '' then redis.call('SETBIT', KEYS[9], tonumber(ARGV[11]), ARGV[3] == '' and 0 or 1) end
+if ARGV[12] == '1' then redis.call('HSET', KEYS[10], ARGV[1], ARGV[3]) else redis.call('HDEL', KEYS[10], ARGV[1]) end
+for _, i in ipairs({1, 2, 3, 5, 7, 8, 9, 10}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 return {outcome, previous, '', unpack(owed)}
 `);
 
@@ -113,17 +139,27 @@ export interface ReportStore {
   abnormal(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** A school's latest events, newest first. */
   history(school: string, limit?: number): Promise<ReportEvent[]>;
+  /**
+   * What the period's counts hold (by area, the reported bitmap, the reports 汇总 lists by name),
+   * and what the `uncounted` schools' reports added (exempt schools, whose reports do not count).
+   */
+  aggregate(task: TaskId, period: string, uncounted?: readonly string[]): Promise<PeriodAggregate>;
 }
 
 export interface ReportStoreOptions {
   redis: RedisClient;
   keys: Keys;
+  /**
+   * The roster's schools with their numbers (loadSchoolPlaces): where each report is counted.
+   * Without it nothing is counted (tests of other parts of the store); 汇总 needs it.
+   */
+  places?: SchoolPlaces;
   /** Where owed pushes go; without it they wait in the outbox for a store that has one. */
   enqueue?: (push: Push) => Promise<void>;
   log?: Pick<Logger, "warn">;
 }
 
-export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOptions): ReportStore {
+export function createReportStore({ redis, keys, places, enqueue, log }: ReportStoreOptions): ReportStore {
   const record = async (
     task: TaskId,
     period: string,
@@ -135,6 +171,7 @@ export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOpti
   ): Promise<RecordResult<string>> => {
     const report = (event as { report?: Report }).report;
     const expected = commit.expected === undefined ? "*" : commit.expected === null ? "" : JSON.stringify(commit.expected);
+    const place = places?.of(school);
     const [outcome, previous, reply, ...owed] = (await recordScript(
       redis,
       [
@@ -144,6 +181,10 @@ export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOpti
         keys.periodAbnormal(task, period),
         keys.periodOutbox(task, period),
         keys.periodReplies(task, period),
+        keys.periodCounts(task, period),
+        keys.periodCounted(task, period),
+        keys.periodReported(task, period),
+        keys.periodListed(task, period),
       ],
       [
         school,
@@ -155,6 +196,9 @@ export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOpti
         expected,
         commit.reply ?? "",
         TTL.callbackReplySeconds,
+        report && place ? encodeCounted(place.area, countReport(report)) : "",
+        place ? place.number : "",
+        report && isListedReport(report) ? "1" : "0",
         ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
       ],
     )) as string[];
@@ -233,6 +277,11 @@ export function createReportStore({ redis, keys, enqueue, log }: ReportStoreOpti
     abnormal: (task, period) => readJsonHash<Report>(redis, keys.periodAbnormal(task, period)),
 
     history: (school, limit = 30) => readJsonList<ReportEvent>(redis, keys.schoolHistory(school), limit),
+
+    aggregate(task, period, uncounted = []) {
+      if (!places) throw new Error("the report store counts nothing without the schools' places");
+      return readPeriodAggregate({ redis, keys, places }, task, period, uncounted);
+    },
   };
 }
 

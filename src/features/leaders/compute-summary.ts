@@ -3,6 +3,7 @@ import type { NotRequiredReason } from "../../time/periods.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { Exemption } from "../../store/exemptions.js";
 import { isAbnormal, type Report } from "../../store/report.js";
+import { countReport, type ReportCounts } from "../../store/report-counts.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 
 /** One period of a task with what is stored for it. */
@@ -46,6 +47,11 @@ export interface SchoolCount {
 export interface AreaGroup {
   area: string;
   entries: SchoolCount[];
+  /**
+   * Set when `entries` is only the first of the area's schools (a province's 汇总): the
+   * school-periods the whole list stands for.
+   */
+  total?: number;
 }
 
 /**
@@ -105,10 +111,75 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
   const task = first.period.task;
   if (periods.some((p) => p.period.task !== task)) throw new Error("computeTally: periods of different tasks");
 
-  const tally: TaskTally = {
+  const tally = emptyTally(task, periods.map((p) => p.period));
+  const missing = new Map<School, SchoolCount>();
+  const exempt = new Map<School, SchoolCount>();
+  const drowning = { reached: 0, total: 0 };
+  const study = { attended: 0, expected: 0 };
+
+  for (const { period, reports, exemptions, lastAbnormal } of periods) {
+    // Abnormal reports are shown whatever the school's standing: the leaders must see them.
+    for (const school of roster.schools) {
+      const report = reports.get(school.code);
+      if (isAbnormal(report)) tally.abnormal.push({ school, report: report! });
+    }
+    if (lastAbnormal) tally.resolved.push(...findResolved(roster.schools, reports, lastAbnormal));
+
+    if (!period.required) {
+      tally.notRequired += roster.schools.length;
+      tally.notRequiredReason ??= period.reason;
+      continue;
+    }
+    if (isOpenAt(period, now)) tally.open = true;
+    for (const school of roster.schools) {
+      const exemption = exemptions.get(school.code);
+      if (exemption) {
+        tally.exempt += 1;
+        bumpSchool(exempt, school, exemption.reason);
+        continue;
+      }
+      tally.expected += 1;
+      const report = reports.get(school.code);
+      if (!report) {
+        tally.missing += 1;
+        bumpSchool(missing, school);
+        continue;
+      }
+      const counts = countReport(report);
+      addReportCounts(tally, drowning, study, counts);
+      if (counts.onBehalf) tally.onBehalfReports.push({ school, report });
+    }
+  }
+
+  tally.missingByArea = groupByArea(roster.schools, missing);
+  tally.exemptByArea = groupByArea(roster.schools, exempt);
+  return finishTally(tally, drowning, study);
+}
+
+/** Adds reports' counts (countReport, or a period's counts by area) to a tally and its sums; `sign` -1 takes them out. */
+export function addReportCounts(
+  tally: TaskTally,
+  drowning: { reached: number; total: number },
+  study: { attended: number; expected: number },
+  counts: ReportCounts,
+  sign = 1,
+): void {
+  tally.reported += sign * counts.reported;
+  tally.late += sign * counts.late;
+  tally.onTime += sign * (counts.reported - counts.late);
+  tally.onBehalf += sign * counts.onBehalf;
+  drowning.reached += sign * counts.reached;
+  drowning.total += sign * counts.total;
+  study.attended += sign * counts.attended;
+  study.expected += sign * counts.expected;
+}
+
+/** A tally of nothing yet, for the task's periods. */
+export function emptyTally(task: TaskId, periods: readonly TaskPeriod[]): TaskTally {
+  return {
     task,
-    taskName: first.period.taskName,
-    periods: periods.map((p) => p.period),
+    taskName: periods[0]!.taskName,
+    periods,
     expected: 0,
     reported: 0,
     onTime: 0,
@@ -125,81 +196,44 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
     exemptByArea: [],
     open: false,
   };
-  const missing = new Map<School, SchoolCount>();
-  const exempt = new Map<School, SchoolCount>();
-  const drowning = { reached: 0, total: 0 };
-  const study = { attended: 0, expected: 0 };
-  const bump = (map: Map<School, SchoolCount>, school: School, reason?: string) => {
-    const entry = map.get(school) ?? { school, count: 0 };
-    entry.count += 1;
-    if (reason) entry.reason = reason;
-    map.set(school, entry);
-  };
+}
 
-  for (const { period, reports, exemptions, lastAbnormal } of periods) {
-    // Abnormal reports are shown whatever the school's standing: the leaders must see them.
-    for (const school of roster.schools) {
-      const report = reports.get(school.code);
-      if (isAbnormal(report)) tally.abnormal.push({ school, report: report! });
-    }
-    if (lastAbnormal) tally.resolved.push(...findResolved(roster.schools, reports, lastAbnormal));
+/** Adds one school's exemption for one period to the exempt list. */
+export function bumpSchool(map: Map<School, SchoolCount>, school: School, reason?: string): void {
+  const entry = map.get(school) ?? { school, count: 0 };
+  entry.count += 1;
+  if (reason) entry.reason = reason;
+  map.set(school, entry);
+}
 
-    if (!period.required) {
-      tally.notRequired += roster.schools.length;
-      tally.notRequiredReason ??= period.reason;
-      continue;
-    }
-    if (now && now.getTime() < period.deadline.getTime() + 60_000) tally.open = true;
-    for (const school of roster.schools) {
-      const exemption = exemptions.get(school.code);
-      if (exemption) {
-        tally.exempt += 1;
-        bump(exempt, school, exemption.reason);
-        continue;
-      }
-      tally.expected += 1;
-      const report = reports.get(school.code);
-      if (!report) {
-        tally.missing += 1;
-        bump(missing, school);
-        continue;
-      }
-      tally.reported += 1;
-      if (report.late) tally.late += 1;
-      else tally.onTime += 1;
-      if (report.onBehalf) {
-        tally.onBehalf += 1;
-        tally.onBehalfReports.push({ school, report });
-      }
-      if (report.value.task === "drowning") {
-        drowning.reached += report.value.reached;
-        drowning.total += report.value.total;
-      } else if (report.value.task === "study") {
-        study.attended += report.value.attended;
-        study.expected += report.value.expected;
-      }
-    }
-  }
+/** Whether, at `now`, the period still takes reports on time (its deadline minute included). */
+export function isOpenAt(period: TaskPeriod, now: Date | undefined): boolean {
+  return now !== undefined && now.getTime() < period.deadline.getTime() + 60_000;
+}
 
+/** The tally's orderings, rates and sums, once its counts and lists are in. */
+export function finishTally(
+  tally: TaskTally,
+  drowning: { reached: number; total: number },
+  study: { attended: number; expected: number },
+): TaskTally {
   if (tally.expected > 0 || tally.notRequired === 0) delete tally.notRequiredReason;
   const byTime = (a: { report: Report }, b: { report: Report }) => a.report.at.localeCompare(b.report.at);
   tally.abnormal.sort(byTime);
   tally.onBehalfReports.sort(byTime);
   tally.resolved.sort(byTime);
-  tally.missingByArea = groupByArea(roster.schools, missing);
-  tally.exemptByArea = groupByArea(roster.schools, exempt);
   const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : undefined);
   const rates: TaskTally["rates"] = {};
   const reportedRate = ratio(tally.reported, tally.expected);
   const onTimeRate = ratio(tally.onTime, tally.expected);
   if (reportedRate !== undefined) rates.reported = reportedRate;
   if (onTimeRate !== undefined) rates.onTime = onTimeRate;
-  if (task === "drowning") {
+  if (tally.task === "drowning") {
     tally.drowning = drowning;
     const rate = ratio(drowning.reached, drowning.total);
     if (rate !== undefined) rates.drowning = rate;
   }
-  if (task === "study") {
+  if (tally.task === "study") {
     tally.study = study;
     const rate = ratio(study.attended, study.expected);
     if (rate !== undefined) rates.study = rate;

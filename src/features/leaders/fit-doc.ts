@@ -7,6 +7,8 @@ export interface ListLine {
   items: readonly string[];
   /** Between items: `、` within a line, `\n` for one item per line. */
   separator: string;
+  /** The list's full length when `items` is only its beginning (a province's missing schools). */
+  total?: number;
   /** What stands for the hidden items, given the list's full length and how many are shown, e.g. `等 12 所`. */
   more(total: number, shown: number): string;
   /**
@@ -48,9 +50,10 @@ function renderLine(line: DocLine, how: Shortening): string {
   if (line.collapsed !== undefined && how.collapsed.has(line)) return line.collapsed;
   const shown = line.items.slice(0, how.cap);
   const text = line.prefix + shown.join(line.separator);
-  if (line.items.length <= how.cap) return text;
+  const total = line.total ?? line.items.length;
+  if (shown.length >= total) return text;
   const joint = line.separator === "\n" ? "\n" : "";
-  return text + joint + line.more(line.items.length, shown.length);
+  return text + joint + line.more(total, shown.length);
 }
 
 function render(doc: readonly DocLine[], how: Shortening): string {

@@ -15,11 +15,14 @@ export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timez
     leaderText.missingCounts(tally.missing, tally.expected, tally.exempt),
   ];
   for (const group of tally.missingByArea) {
-    lines.push(leaderText.missingArea(group.area, group.entries.length), {
+    // A province's 未报 names an area's first schools and says how to list the area in full.
+    const partial = group.total !== undefined;
+    lines.push(leaderText.missingArea(group.area, group.total ?? group.entries.length), {
       prefix: "",
       items: group.entries.map((e) => leaderText.missingSchool(e.school)),
+      ...(partial && { total: group.total }),
       separator: "\n",
-      more: leaderText.andMoreLine,
+      more: partial ? (total, shown) => leaderText.andMoreInArea(total, shown, group.area, tally.task) : leaderText.andMoreLine,
     });
   }
   if (tally.open) lines.push(leaderText.open);

@@ -17,15 +17,28 @@ export interface TaskBlockOptions {
   withPeriod?: boolean;
 }
 
-/** Area lists of schools, each a shortenable line that collapses to `collapsed(area, count)`. */
-function areaLists(groups: readonly AreaGroup[], several: boolean, collapsed: (area: string, count: number) => string): ListLine[] {
-  return groups.map((group) => ({
-    prefix: leaderText.areaPrefix(group.area),
-    items: group.entries.map((e) => leaderText.listedSchool(e.school, e.count, several, e.reason)),
-    separator: "、",
-    more: leaderText.andMore,
-    collapsed: collapsed(group.area, group.entries.length),
-  }));
+/**
+ * Area lists of schools, each a shortenable line that collapses to `collapsed(area, count, unit)`.
+ * A list that names only an area's first schools counts the rest in the tally's unit and, with
+ * `pointer`, says how to list the area in full.
+ */
+function areaLists(
+  groups: readonly AreaGroup[],
+  several: boolean,
+  collapsed: (area: string, count: number, unit: string) => string,
+  pointer?: (area: string) => string,
+): ListLine[] {
+  return groups.map((group) => {
+    const unit = group.total === undefined ? leaderText.unit(false) : leaderText.unit(several);
+    return {
+      prefix: leaderText.areaPrefix(group.area),
+      items: group.entries.map((e) => leaderText.listedSchool(e.school, e.count, several, e.reason)),
+      ...(group.total !== undefined && { total: group.total }),
+      separator: "、",
+      more: (total: number) => leaderText.andMore(total, unit) + (group.total !== undefined && pointer ? pointer(group.area) : ""),
+      collapsed: collapsed(group.area, group.total ?? group.entries.length, unit),
+    };
+  });
 }
 
 /**
@@ -81,8 +94,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     });
   }
   if (tally.missing > 0) {
-    const pointer = (area: string, count: number) => leaderText.missingCollapsed(area, count, tally.task);
-    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer));
+    const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.task, unit);
+    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer, (area) => leaderText.listAreaPointer(area, tally.task)));
   }
   if (tally.exempt > 0) {
     lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several, leaderText.exemptCollapsed));

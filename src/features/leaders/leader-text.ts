@@ -148,12 +148,15 @@ export const leaderText = {
     const notes = [...(several ? [`${count}次`] : []), ...(reason ? [shortenUserText(reason, REASON_CHARS)] : [])];
     return `${leaderText.shortName(school)}${notes.length > 0 ? `（${notes.join("，")}）` : ""}`;
   },
-  andMore: (total: number) => `等 ${total} 所`,
+  andMore: (total: number, unit = "所") => `等 ${total} ${unit}`,
   andMoreLine: (total: number, shown: number) => `……另有 ${total - shown} 所未列出`,
+  andMoreInArea: (total: number, shown: number, area: string, task: TaskId) =>
+    `……另有 ${total - shown} 所${leaderText.listAreaPointer(area, task)}`,
+  listAreaPointer: (area: string, task: TaskId) => `（发送“未报 ${TASK_WORDS[task]} ${escapeUserText(area)}”查看全部）`,
   /** An area's missing schools as a count, with the command that lists them: `未报 平安 东部片区`. */
-  missingCollapsed: (area: string, count: number, task: TaskId) =>
-    `${escapeUserText(area)}：${count} 所（发送“未报 ${TASK_WORDS[task]} ${escapeUserText(area)}”查看）`,
-  exemptCollapsed: (area: string, count: number) => `${escapeUserText(area)}：${count} 所`,
+  missingCollapsed: (area: string, count: number, task: TaskId, unit = "所") =>
+    `${escapeUserText(area)}：${count} ${unit}（发送“未报 ${TASK_WORDS[task]} ${escapeUserText(area)}”查看）`,
+  exemptCollapsed: (area: string, count: number, unit = "所") => `${escapeUserText(area)}：${count} ${unit}`,
   onBehalfCollapsed: (count: number) => `📝 代报 ${count} 条`,
   open: "截止时间未到，未报的学校仍可按时上报。",
   tooLong: "……（内容过长，已截断。可分任务查询，如“未报 平安”）",

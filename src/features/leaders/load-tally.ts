@@ -2,7 +2,8 @@ import type { Roster } from "../../config/roster.js";
 import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { computeTally, type PeriodInput, type TaskTally } from "./compute-summary.js";
+import type { PeriodInput, TaskTally } from "./compute-summary.js";
+import { tallyFromCounts, type CountedPeriod, type ListOptions } from "./tally-from-counts.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -11,9 +12,20 @@ export interface TallySources {
   exemptions: ExemptionStore;
 }
 
+/** Up to this many schools, a tally names every missing school; above it, the first of each area. */
+export const FULL_LIST_SCHOOLS = 2000;
+/** Missing schools named per area above FULL_LIST_SCHOOLS; the rest are counted, with the command that lists an area. */
+export const LISTED_PER_AREA = 10;
+
+/** What a tally names by default: every missing school of a county, the first of each area of a province. */
+export function defaultListing(roster: Pick<Roster, "schools">): ListOptions {
+  return { perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY };
+}
+
 /**
- * Reads the reports, exemptions (and, for safety, each school's latest abnormal report) of each
- * period. Not the audit log: at 20,000 schools a day's log is 8 MB.
+ * Reads every report, exemption (and, for safety, each school's latest abnormal report) of each
+ * period: the full recount, for the board, the weekly roll-up and the chart. 汇总, 未报,
+ * reminders and tallies read the counts instead (loadTally).
  */
 export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPeriod[]): Promise<PeriodInput[]> {
   return Promise.all(
@@ -28,8 +40,19 @@ export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPe
   );
 }
 
-/** Reads what the periods hold and tallies them. */
-export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date): Promise<TaskTally> {
-  const inputs = await loadPeriodInputs(sources, periods);
-  return computeTally({ roster: sources.roster, periods: inputs, ...(now && { now }) });
+/** Reads the periods' counts and exemptions (never every report). */
+export function loadCountedPeriods(sources: TallySources, periods: readonly TaskPeriod[]): Promise<CountedPeriod[]> {
+  return Promise.all(
+    periods.map(async (period) => {
+      const exemptions = await sources.exemptions.list(period.task, period.id);
+      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()]);
+      return { period, aggregate, exemptions };
+    }),
+  );
+}
+
+/** Tallies the periods from their counts; `list` says how many missing schools to name (defaultListing). */
+export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
+  const counted = await loadCountedPeriods(sources, periods);
+  return tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: list ?? defaultListing(sources.roster) });
 }

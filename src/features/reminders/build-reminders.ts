@@ -6,8 +6,12 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatReminder } from "./format-reminder.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../leaders/load-tally.js";
+import type { ListOptions } from "../leaders/tally-from-counts.js";
 import type { TaskTally } from "../leaders/compute-summary.js";
 import { formatReminderRecheck } from "./reminder-recheck.js";
+
+/** A reminder @-mentions every missing school's reporters, however many. */
+export const EVERY_MISSING: ListOptions = { perArea: Number.POSITIVE_INFINITY };
 
 /** Which reminder to build: the task, its period, and the slot that names this sending. */
 export interface ReminderRequest {
@@ -42,7 +46,7 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
   const { task, period, slot } = request;
   if (period.task !== task) throw new Error(`reminder for ${task} given a period of ${period.task}`);
   if (!period.required) return [];
-  tally ??= await loadTally(deps, [period]);
+  tally ??= await loadTally(deps, [period], undefined, EVERY_MISSING);
   const missing = new Set(tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.code)));
   if (missing.size === 0) return [];
   const plans: ReminderPlan[] = [];

@@ -5,7 +5,7 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../leaders/load-tally.js";
 import { leaderText } from "../leaders/leader-text.js";
-import { planReminders, type ReminderRequest } from "./build-reminders.js";
+import { EVERY_MISSING, planReminders, type ReminderRequest } from "./build-reminders.js";
 
 /** What sending reminders needs: the tally's sources, the push pipeline and the cooldown records. */
 export interface ReminderDeps extends LeaderDeps {
@@ -53,7 +53,7 @@ export async function sendReminders(
   options: RemindOptions = {},
 ): Promise<RemindOutcome> {
   const { task, period } = request;
-  const tally = await loadTally(deps, [period]);
+  const tally = await loadTally(deps, [period], undefined, EVERY_MISSING);
   const plans = await planReminders(deps, request, tally);
   const cooldownMs = deps.config.limits.remind_cooldown_minutes * 60_000;
   const now = request.now.getTime();

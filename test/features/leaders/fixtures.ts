@@ -2,6 +2,7 @@ import { loadConfig } from "../../../src/config/load-config.js";
 import { createKeys } from "../../../src/store/keys.js";
 import { createExemptionStore } from "../../../src/store/exemptions.js";
 import { createReportStore } from "../../../src/store/reports.js";
+import { loadSchoolPlaces } from "../../../src/store/school-numbers.js";
 import { startTestRedis } from "../../support/redis.js";
 import type { Config } from "../../../src/config/schema.js";
 import type { Roster } from "../../../src/config/roster.js";
@@ -84,7 +85,7 @@ export async function startLeaderDeps() {
   const deps = {
     config,
     roster: example.roster,
-    store: createReportStore({ redis: client, keys }),
+    store: createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, example.roster.schools) }),
     exemptions: createExemptionStore({ redis: client, keys }),
   };
   const tuesday = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;

@@ -1,0 +1,30 @@
+import type { School } from "../../config/roster.js";
+
+/** A roster's schools by code and by area, areas in the order the roster first names them. */
+export interface RosterIndex {
+  byCode: ReadonlyMap<string, School>;
+  /** Each area's schools in roster order. */
+  areas: ReadonlyMap<string, readonly School[]>;
+  /** A school's place in the roster, for ordering short lists without walking the roster. */
+  position: ReadonlyMap<string, number>;
+}
+
+const indexes = new WeakMap<readonly School[], RosterIndex>();
+
+/** The index of a roster's schools, built once per roster (the roster is loaded once and frozen). */
+export function indexRoster(schools: readonly School[]): RosterIndex {
+  const known = indexes.get(schools);
+  if (known) return known;
+  const byCode = new Map<string, School>();
+  const areas = new Map<string, School[]>();
+  const position = new Map<string, number>();
+  schools.forEach((school, i) => {
+    byCode.set(school.code, school);
+    position.set(school.code, i);
+    if (!areas.has(school.area)) areas.set(school.area, []);
+    areas.get(school.area)!.push(school);
+  });
+  const index = { byCode, areas, position };
+  indexes.set(schools, index);
+  return index;
+}

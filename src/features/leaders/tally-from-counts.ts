@@ -1,0 +1,149 @@
+import type { Roster, School } from "../../config/roster.js";
+import type { Exemption } from "../../store/exemptions.js";
+import type { PeriodAggregate } from "../../store/period-aggregate.js";
+import { isAbnormal } from "../../store/report.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import {
+  addReportCounts,
+  bumpSchool,
+  emptyTally,
+  finishTally,
+  isOpenAt,
+  type AreaGroup,
+  type SchoolCount,
+  type TaskTally,
+} from "./compute-summary.js";
+import { indexRoster, type RosterIndex } from "./index-roster.js";
+
+/** One period of a task with its counts (store.aggregate) and its exemptions. */
+export interface CountedPeriod {
+  period: TaskPeriod;
+  aggregate: PeriodAggregate;
+  exemptions: ReadonlyMap<string, Exemption>;
+}
+
+/** How many missing schools a tally names. */
+export interface ListOptions {
+  /** Schools named per area; the rest are counted (`Infinity`: all of them). */
+  perArea: number;
+  /** Areas whose missing schools are all named whatever `perArea` says (`未报 平安 东部片区`). */
+  inFull?: readonly string[];
+}
+
+/**
+ * Tallies one task over its periods from the periods' counts: the same tally as computeTally
+ * over every report (the property test holds them equal), at a cost that grows with the areas
+ * and the schools named, not with the roster. Exempt schools' reports, counted by the record
+ * script, are taken back out here: exemptions are few and can change after the reports.
+ */
+export function tallyFromCounts(args: {
+  roster: Pick<Roster, "schools">;
+  periods: readonly CountedPeriod[];
+  now?: Date;
+  list?: ListOptions;
+}): TaskTally {
+  const { roster, periods, now } = args;
+  const list = args.list ?? { perArea: Number.POSITIVE_INFINITY };
+  const first = periods[0];
+  if (!first) throw new Error("tallyFromCounts needs at least one period");
+  const index = indexRoster(roster.schools);
+  const tally = emptyTally(first.period.task, periods.map((p) => p.period));
+  const exempt = new Map<School, SchoolCount>();
+  const drowning = { reached: 0, total: 0 };
+  const study = { attended: 0, expected: 0 };
+  const missingByArea = new Map<string, number>();
+
+  for (const { period, aggregate, exemptions } of periods) {
+    // Abnormal reports are shown whatever the school's standing: the leaders must see them.
+    for (const [code, report] of aggregate.listed) {
+      const school = index.byCode.get(code);
+      if (school && isAbnormal(report)) tally.abnormal.push({ school, report });
+    }
+    for (const [code, abnormal] of aggregate.lastAbnormal ?? []) {
+      const school = index.byCode.get(code);
+      const report = aggregate.current.get(code);
+      if (school && report?.value.task === "safety" && !isAbnormal(report)) tally.resolved.push({ school, abnormal, report });
+    }
+    if (!period.required) {
+      tally.notRequired += roster.schools.length;
+      tally.notRequiredReason ??= period.reason;
+      continue;
+    }
+    if (isOpenAt(period, now)) tally.open = true;
+    const settled = new Map<string, number>();
+    const settle = (area: string, n: number) => settled.set(area, (settled.get(area) ?? 0) + n);
+    for (const [area, counts] of aggregate.byArea) {
+      if (!index.areas.has(area)) continue;
+      addReportCounts(tally, drowning, study, counts);
+      settle(area, counts.reported);
+    }
+    for (const [code, exemption] of exemptions) {
+      const school = index.byCode.get(code);
+      if (!school) continue;
+      tally.exempt += 1;
+      bumpSchool(exempt, school, exemption.reason);
+      settle(school.area, 1);
+      const counted = aggregate.counted.get(code);
+      if (counted && index.areas.has(counted.area)) {
+        addReportCounts(tally, drowning, study, counted.counts, -1);
+        settle(counted.area, -counted.counts.reported);
+      }
+    }
+    for (const [code, report] of aggregate.listed) {
+      const school = index.byCode.get(code);
+      if (school && report.onBehalf && !exemptions.has(code)) tally.onBehalfReports.push({ school, report });
+    }
+    for (const [area, schools] of index.areas) {
+      const missing = schools.length - (settled.get(area) ?? 0);
+      tally.missing += missing;
+      tally.expected += schools.length;
+      if (missing > 0) missingByArea.set(area, (missingByArea.get(area) ?? 0) + missing);
+    }
+  }
+  tally.expected -= tally.exempt;
+  tally.missingByArea = nameMissing(index, periods, missingByArea, list);
+  tally.exemptByArea = groupListed(index, exempt);
+  return finishTally(tally, drowning, study);
+}
+
+/**
+ * Each area's missing schools in roster order with the periods each missed: walks the area only
+ * until it has named `perArea` schools or found every missing school-period the counts hold.
+ */
+function nameMissing(
+  index: RosterIndex,
+  periods: readonly CountedPeriod[],
+  missingByArea: ReadonlyMap<string, number>,
+  list: ListOptions,
+): AreaGroup[] {
+  const required = periods.filter((p) => p.period.required);
+  const groups: AreaGroup[] = [];
+  for (const [area, schools] of index.areas) {
+    const total = missingByArea.get(area) ?? 0;
+    if (total === 0) continue;
+    const limit = list.inFull?.includes(area) ? Number.POSITIVE_INFINITY : list.perArea;
+    const entries: SchoolCount[] = [];
+    let found = 0;
+    for (const school of schools) {
+      if (entries.length >= limit || found >= total) break;
+      const count = required.filter((p) => !p.exemptions.has(school.code) && !p.aggregate.isReported(school.code)).length;
+      if (count === 0) continue;
+      entries.push({ school, count });
+      found += count;
+    }
+    groups.push(found < total ? { area, entries, total } : { area, entries });
+  }
+  return groups;
+}
+
+/** Groups a few schools by area, areas and schools in roster order, without walking the roster. */
+function groupListed(index: RosterIndex, entries: ReadonlyMap<School, SchoolCount>): AreaGroup[] {
+  const areaOrder = [...index.areas.keys()];
+  const sorted = [...entries.values()].sort((a, b) => index.position.get(a.school.code)! - index.position.get(b.school.code)!);
+  const groups = new Map<string, AreaGroup>();
+  for (const entry of sorted) {
+    if (!groups.has(entry.school.area)) groups.set(entry.school.area, { area: entry.school.area, entries: [] });
+    groups.get(entry.school.area)!.entries.push(entry);
+  }
+  return [...groups.values()].sort((a, b) => areaOrder.indexOf(a.area) - areaOrder.indexOf(b.area));
+}

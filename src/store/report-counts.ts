@@ -1,0 +1,65 @@
+import { isAbnormal, type Report } from "./report.js";
+
+/** The counters a report adds to its area's counts; the one place that decides it. */
+export interface ReportCounts {
+  reported: number;
+  late: number;
+  onBehalf: number;
+  abnormal: number;
+  /** 防溺水: parents reached / to reach. */
+  reached: number;
+  total: number;
+  /** 周学习: staff attended / expected. */
+  attended: number;
+  expected: number;
+}
+
+export const COUNTER_NAMES = ["reported", "late", "onBehalf", "abnormal", "reached", "total", "attended", "expected"] as const satisfies readonly (keyof ReportCounts)[];
+
+export function zeroCounts(): ReportCounts {
+  return { reported: 0, late: 0, onBehalf: 0, abnormal: 0, reached: 0, total: 0, attended: 0, expected: 0 };
+}
+
+/** What one report in force adds: one reported, late or on time, 代报, abnormal, and its figures. */
+export function countReport(report: Report): ReportCounts {
+  const counts = zeroCounts();
+  counts.reported = 1;
+  if (report.late) counts.late = 1;
+  if (report.onBehalf) counts.onBehalf = 1;
+  if (isAbnormal(report)) counts.abnormal = 1;
+  if (report.value.task === "drowning") {
+    counts.reached = report.value.reached;
+    counts.total = report.value.total;
+  } else if (report.value.task === "study") {
+    counts.attended = report.value.attended;
+    counts.expected = report.value.expected;
+  }
+  return counts;
+}
+
+/** Whether 汇总 names the school's report: abnormal ones and those entered by a leader (代报). */
+export function isListedReport(report: Report): boolean {
+  return isAbnormal(report) || report.onBehalf === true;
+}
+
+/**
+ * A report's counts as the record script keeps them in the period's counted hash: the area, then
+ * each non-zero counter and its value, tab-separated (the script undoes exactly what it added).
+ */
+export function encodeCounted(area: string, counts: ReportCounts): string {
+  const parts = [area];
+  for (const name of COUNTER_NAMES) if (counts[name] !== 0) parts.push(name, String(counts[name]));
+  return parts.join("\t");
+}
+
+export function decodeCounted(text: string): { area: string; counts: ReportCounts } {
+  const [area = "", ...rest] = text.split("\t");
+  const counts = zeroCounts();
+  for (let i = 0; i + 1 < rest.length; i += 2) counts[rest[i] as keyof ReportCounts] = Number(rest[i + 1]);
+  return { area, counts };
+}
+
+/** Adds `b` (times `sign`) into `a`. */
+export function addCounts(a: ReportCounts, b: ReportCounts, sign = 1): void {
+  for (const name of COUNTER_NAMES) a[name] += sign * b[name];
+}

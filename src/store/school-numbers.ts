@@ -1,0 +1,43 @@
+import type { School } from "../config/roster.js";
+import type { RedisClient } from "./connect-redis.js";
+import type { Keys } from "./keys.js";
+import { defineScript } from "./scripts.js";
+
+/** Where a school is counted: its area and its number (a bit of each period's reported bitmap). */
+export interface SchoolPlace {
+  area: string;
+  number: number;
+}
+
+/** The roster's schools with their numbers, as the record script and 汇总 use them. */
+export interface SchoolPlaces {
+  of(code: string): SchoolPlace | undefined;
+}
+
+/**
+ * Gives each code without a number the next one, in order. KEYS: the numbers hash. ARGV: codes.
+ * Numbers are never reused or moved, so a bitmap written under one roster reads right under
+ * the next (a school added later gets a new number; a removed one leaves its bit unused).
+ */
+const assignScript = defineScript(`#!lua
+for i = 1, #ARGV do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
+    redis.call('HSET', KEYS[1], ARGV[i], redis.call('HLEN', KEYS[1]))
+  end
+end
+return redis.call('HMGET', KEYS[1], unpack(ARGV))
+`);
+
+/** Codes per script call: a province roster is numbered in a few short calls, none blocking Redis long. */
+const CHUNK = 2000;
+
+/** Numbers the roster's schools (once, at start) and answers where each is counted. */
+export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: readonly School[]): Promise<SchoolPlaces> {
+  const places = new Map<string, SchoolPlace>();
+  for (let i = 0; i < schools.length; i += CHUNK) {
+    const chunk = schools.slice(i, i + CHUNK);
+    const numbers = (await assignScript(redis, [keys.schoolNumbers()], chunk.map((s) => s.code))) as string[];
+    chunk.forEach((school, j) => places.set(school.code, { area: school.area, number: Number(numbers[j]) }));
+  }
+  return { of: (code) => places.get(code) };
+}

@@ -1,0 +1,98 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { School } from "../../src/config/roster.js";
+import { computeTally } from "../../src/features/leaders/compute-summary.js";
+import { loadCountedPeriods, loadPeriodInputs } from "../../src/features/leaders/load-tally.js";
+import { tallyFromCounts } from "../../src/features/leaders/tally-from-counts.js";
+import { createExemptionStore } from "../../src/store/exemptions.js";
+import { createKeys } from "../../src/store/keys.js";
+import type { ReportValue } from "../../src/store/report.js";
+import { createReportStore } from "../../src/store/reports.js";
+import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
+import type { TaskPeriod } from "../../src/time/task-calendar.js";
+import { loadExample, makeReport } from "../features/leaders/fixtures.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(() => redis.stop());
+
+/** What can happen to a school's standing in a period, in any order. */
+type Step =
+  | { kind: "report"; school: number; value: "normal" | "abnormal" | "figures"; late: boolean; onBehalf: boolean; figure: number }
+  | { kind: "repeat" }
+  | { kind: "withdraw"; school: number }
+  | { kind: "exempt"; school: number; reason: boolean }
+  | { kind: "revoke"; school: number };
+
+const SCHOOLS = 9;
+const school = fc.integer({ min: 0, max: SCHOOLS - 1 });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("report" as const), school, value: fc.constantFrom("normal" as const, "abnormal" as const, "figures" as const), late: fc.boolean(), onBehalf: fc.boolean(), figure: fc.integer({ min: 0, max: 60 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("repeat" as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), school }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("exempt" as const), school, reason: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("revoke" as const), school }) },
+);
+
+function valueOf(period: TaskPeriod, s: Extract<Step, { kind: "report" }>): ReportValue {
+  if (period.task === "study") return { task: "study", attended: s.figure, expected: 60 };
+  if (s.value === "abnormal") return { task: "safety", status: "abnormal", description: `第${s.figure}号情况` };
+  return { task: "safety", status: "normal", ...(s.value === "figures" && { present: s.figure }) };
+}
+
+it("the counts kept by the record script tally exactly as a full recount, after every step of any sequence", async () => {
+  const example = await loadExample();
+  const client = redis.client();
+  // Three areas of the example roster, a few schools each; a safety day and a study week.
+  const schools: School[] = example.roster.schools.filter((_, i) => i % 3 === 0).slice(0, SCHOOLS);
+  const roster = { ...example.roster, schools };
+  const safety = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  const study = example.periods.at("study", new Date("2026-11-24T09:00:00+08:00"))!;
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(safety, study), fc.array(step, { minLength: 1, maxLength: 30 }), async (period, steps) => {
+      run += 1;
+      const keys = createKeys(`prop${run}`);
+      const sources = {
+        roster,
+        store: createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, schools) }),
+        exemptions: createExemptionStore({ redis: client, keys }),
+      };
+      let clock = Date.parse("2026-11-24T00:00:00Z");
+      let last: ReturnType<typeof makeReport> | undefined;
+      for (const [i, s] of steps.entries()) {
+        clock += 60_000;
+        const at = new Date(clock).toISOString();
+        const msgid = `m${i}`;
+        const code = "school" in s ? schools[s.school]!.code : "";
+        const request = { school: code, task: period.task, start: period.start, end: period.end, periods: [period.id], by: "liu_xin", at, msgid, raw: "免报" };
+        if (s.kind === "report") {
+          last = makeReport(period, code, valueOf(period, s), { at, late: s.late, onBehalf: s.onBehalf, msgid });
+          await sources.store.put(last);
+        } else if (s.kind === "repeat") {
+          // WeCom repeats the last message: recorded once.
+          if (last) await sources.store.put(last);
+        } else if (s.kind === "withdraw") {
+          await sources.store.withdraw({ task: period.task, period: period.id, school: code, by: "x", at, msgid, raw: "撤销" });
+        } else if (s.kind === "exempt") {
+          await sources.exemptions.exempt({ ...request, ...(s.reason && { reason: "停水" }) });
+        } else {
+          await sources.exemptions.revoke(request);
+        }
+        const now = new Date(clock);
+        const recount = computeTally({ roster, periods: await loadPeriodInputs(sources, [period]), now });
+        const counted = tallyFromCounts({ roster, periods: await loadCountedPeriods(sources, [period]), now });
+        expect(counted).toEqual(recount);
+        // Named per area: the first school of each area, the rest counted.
+        const short = tallyFromCounts({ roster, periods: await loadCountedPeriods(sources, [period]), now, list: { perArea: 1 } });
+        expect(short.missingByArea.map((g) => [g.area, g.entries[0]?.school.code, g.total ?? g.entries.length])).toEqual(
+          recount.missingByArea.map((g) => [g.area, g.entries[0]?.school.code, g.entries.length]),
+        );
+      }
+    }),
+    { numRuns: 40 },
+  );
+}, 120_000);

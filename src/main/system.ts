@@ -25,6 +25,7 @@ import { createKeys, type Keys } from "../store/keys.js";
 import { startOutboxSweep } from "../store/outbox-sweep.js";
 import { createReplyStore } from "../store/replies.js";
 import { createReportStore, type ReportStore } from "../store/reports.js";
+import { loadSchoolPlaces } from "../store/school-numbers.js";
 import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
@@ -114,25 +115,27 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const workerRedis = connectRedis(redisUrl, { role: "worker", log });
   await Promise.all([waitReady(redis), waitReady(workerRedis)]);
   const keys = createKeys();
+  // Each school's bit in the periods' reported bitmaps, numbered once (new schools get new numbers).
+  const places = await loadSchoolPlaces(workerRedis, keys, roster.schools);
   const calendar = await createTaskCalendar(config, { configPath: settings.configPath });
   const metrics = createMetrics();
   // Queued alerts merge into one message of each school's current status, read on the workers' connection.
-  const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys }), roster, config });
+  const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), roster, config });
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, mergeAlerts, ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
-  const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
+  const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled });
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log });
-  const store = createReportStore({ redis: workerRedis, keys, enqueue: pushQueue.enqueue, log });
+  const store = createReportStore({ redis: workerRedis, keys, places, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
   const cooldowns = createReminderCooldowns({ redis: workerRedis, keys });
   const chart = createWeekChartMaker({ redis: workerRedis, keys, log });
   const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), cooldowns, log, chart };
   const groupNames = Object.fromEntries(Object.entries(config.groups).map(([id, group]) => [id, group.name]));
   // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
-  const webStore = createReportStore({ redis, keys, enqueue: webPushQueue.enqueue, log });
+  const webStore = createReportStore({ redis, keys, places, enqueue: webPushQueue.enqueue, log });
   const webExemptions = createExemptionStore({ redis, keys });
   const dispatcher = createDispatcher({
     config,

@@ -1,4 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
+import { commandCheckInCard } from "../src/features/check-in/check-in-card.js";
 
 export default defineCommand({
   id: "help",
@@ -8,4 +9,6 @@ export default defineCommand({
   examples: ["帮助"],
   parse: () => ({}),
   run: async (_args, ctx) => ctx.help(),
+  // A reporter's help carries today's check-in buttons: the quickest way to do what it explains.
+  card: commandCheckInCard,
 });

@@ -1,5 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { wordsAround } from "../src/bot/words.js";
+import { answerCardTap } from "../src/features/check-in/card-tap.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { readSafety } from "../src/features/check-in/read-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
@@ -39,4 +40,6 @@ export default defineCommand({
   async run({ school, value, notes }, ctx) {
     return checkIn(ctx, school, value, notes);
   },
+  // 今日平安 on the check-in card (reminders, 帮助, 状态) is this command in one tap.
+  tap: answerCardTap,
 });

@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { splitWords, wordsAround } from "../src/bot/words.js";
 import { UsageError } from "../src/errors.js";
+import { commandCheckInCard } from "../src/features/check-in/check-in-card.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 import type { School } from "../src/config/roster.js";
@@ -36,4 +37,6 @@ export default defineCommand({
     }
     return blocks.join("\n\n");
   },
+  // Below the status, today's check-in buttons: a missing 平安 is one tap away.
+  card: commandCheckInCard,
 });

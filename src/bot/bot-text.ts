@@ -48,6 +48,11 @@ export const botText = {
   usage: (problem: string, botName: string, examples: readonly string[]) =>
     `${problem}\n本条消息没有登记。正确示例：\n${examples.map((e) => `> @${botName} ${e}`).join("\n")}`,
 
+  /** What the audit log keeps as the message of a tap on a card, until the card's handler names the button. */
+  cardTapRaw: "（点击卡片按钮）",
+  tapFailedTitle: "没有登记成功",
+  tapAgain: "再点一次",
+
   // Said when the outcome is unknown (Redis timed out mid-callback): "might not", never "was
   // not"; sending the same message again settles it and never records twice.
   failure: "系统暂时繁忙，本条消息可能没有登记成功，请稍后再发一次（同一条消息重发不会重复登记）。",

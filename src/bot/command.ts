@@ -7,6 +7,7 @@ import type { Push } from "../push/push.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
+import type { BotCard } from "./events.js";
 
 
 /** The part of the push pipeline the web process uses: enqueue, and when a group's queue empties. */
@@ -96,6 +97,16 @@ export interface CommandSpec<A = unknown> {
   parse(input: CommandInput, ctx: CommandContext): A;
   /** Does the work and returns the markdown reply. */
   run(args: A, ctx: CommandContext): Promise<string>;
+  /**
+   * A card shown below the reply where the transport can (the check-in buttons under 帮助 and
+   * 状态); also below the same reply given again to a repeated message.
+   */
+  card?(ctx: CommandContext): BotCard | undefined;
+  /**
+   * Answers a tap on a button of the command's card with the card that replaces it for the
+   * tapper; the key is as WeCom sent it back, unchecked. One command answers taps.
+   */
+  tap?(tap: { key: string; cardId: string }, ctx: CommandContext): Promise<BotCard>;
 }
 
 export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {

@@ -10,8 +10,8 @@ import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { UsageError, UserError, codeOf } from "../errors.js";
 import { botText } from "./bot-text.js";
-import type { CommandContext, CommandRegistry, CommandSpec, Pusher, Role } from "./command.js";
-import type { BotEvent, BotReply, Chat } from "./events.js";
+import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, Pusher, Role } from "./command.js";
+import type { BotCard, BotEvent, BotReply, Chat } from "./events.js";
 import { formatExamples, formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
 import { isAllowed } from "./registry.js";
@@ -43,12 +43,15 @@ export interface Dispatcher {
   processEvent(event: BotEvent): Promise<BotReply | undefined>;
 }
 
+type TextMessage = Extract<BotEvent, { kind: "text" }>;
+
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, roster, registry, clock, replies } = deps;
   const botName = config.bot.name;
   const leaders = new Map(config.leaders.map((p) => [p.userid, p.name]));
   const admins = new Map(config.admins.map((p) => [p.userid, p.name]));
   const counted = deps.onCommand ?? (() => {});
+  const tapper = registry.specs.find((spec) => spec.tap);
 
   const rolesOf = (userid: string): Set<Role> => {
     const roles = new Set<Role>();
@@ -58,26 +61,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return roles;
   };
 
-  /** The reply to one text message; user errors become their Chinese text, anything else throws. */
-  const answer = async (message: { msgid: string; userid: string; text: string; chat: Chat }, log: Logger): Promise<string> => {
-    const text = normalizeText(message.text, botName);
-    const roles = rolesOf(message.userid);
-    if (roles.size === 0) return botText.unknownSender(config);
-    if (!text.folded) return botText.empty(botName);
+  /** Everything a command or a card tap may use while handling one event. */
+  const contextFor = (message: { msgid: string; userid: string; chat: Chat }, raw: string, roles: Set<Role>, log: Logger): CommandContext => {
     const schools = roster.schoolsOf(message.userid);
-    // School names never count as keywords: 平安县东湖镇中心小学 holds 平安.
-    const match = registry.match(text, { ignore: roster.identifiers, allowed: (spec) => isAllowed(spec, roles) });
-    if (!match) return botText.notUnderstood(botName, text.original(), roles);
-    const { spec, input } = match;
-    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original());
-
-    const ctx: CommandContext = {
+    return {
       sender: { userid: message.userid, name: nameOf(message.userid) },
       roles,
       schools,
       now: clock.now(),
       msgid: message.msgid,
-      raw: text.original(),
+      raw,
       chat: message.chat,
       config,
       roster,
@@ -90,6 +83,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log,
       help: () => formatHelp(registry.specs, roles, botName, schools),
     };
+  };
+
+  /** The command a text message names and its context, or the answer when there is none the sender may use. */
+  const route = (message: TextMessage, log: Logger): { spec: CommandSpec; input: CommandInput; ctx: CommandContext } | string => {
+    const text = normalizeText(message.text, botName);
+    const roles = rolesOf(message.userid);
+    if (roles.size === 0) return botText.unknownSender(config);
+    if (!text.folded) return botText.empty(botName);
+    // School names never count as keywords: 平安县东湖镇中心小学 holds 平安.
+    const match = registry.match(text, { ignore: roster.identifiers, allowed: (spec) => isAllowed(spec, roles) });
+    if (!match) return botText.notUnderstood(botName, text.original(), roles);
+    const { spec, input } = match;
+    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original());
+    return { spec, input, ctx: contextFor(message, text.original(), roles, log) };
+  };
+
+  /** The reply to one text message; user errors become their Chinese text, anything else throws. */
+  const answer = async (message: TextMessage, log: Logger): Promise<string> => {
+    const routed = route(message, log);
+    if (typeof routed === "string") return routed;
+    const { spec, input, ctx } = routed;
+    const { roles, schools } = ctx;
     try {
       const reply = await spec.run(spec.parse(input, ctx), ctx);
       log.info({ command: spec.id }, "command done");
@@ -103,6 +118,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return error.message;
       }
       throw error;
+    }
+  };
+
+  /** The card a message's command shows below its reply, if any; never in the way of the reply. */
+  const cardFor = (message: TextMessage, log: Logger): BotCard | undefined => {
+    try {
+      const routed = route(message, log);
+      return typeof routed === "string" ? undefined : routed.spec.card?.(routed.ctx);
+    } catch (error) {
+      log.warn({ err: error }, "card not drawn");
+      return undefined;
     }
   };
 
@@ -131,14 +157,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return lines.length === 0 ? reply : `${reply}\n\n${lines.join("\n")}`;
   };
 
-  const handleText = async (event: Extract<BotEvent, { kind: "text" }>): Promise<BotReply> => {
+  const handleText = async (event: TextMessage): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
+    const markdown = (content: string): BotReply => {
+      const card = cardFor(event, log);
+      return { kind: "markdown", content, ...(card && { card }) };
+    };
     let reply: string;
     try {
       const seen = await replies.get(event.msgid);
       if (seen !== undefined) {
         log.info("repeated message, same reply");
-        return { kind: "markdown", content: seen };
+        return markdown(seen);
       }
       reply = await answer(event, log);
     } catch (error) {
@@ -149,11 +179,50 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return { kind: "markdown", content: isRefusedByRedis(error) ? botText.notRecorded : botText.failure, failed: true };
     }
     try {
-      return { kind: "markdown", content: await replies.keepFirst(event.msgid, reply) };
+      return markdown(await replies.keepFirst(event.msgid, reply));
     } catch (error) {
       // The message was handled (a report is recorded with its own reply kept beside it): say so.
       log.warn({ err: error }, "reply not kept for the msgid");
-      return { kind: "markdown", content: reply };
+      return markdown(reply);
+    }
+  };
+
+  /**
+   * A tap on a card's button, answered with the card that replaces it for the tapper. The
+   * answer is kept by the tap's msgid like a reply, so a repeated callback gets the same card
+   * and records nothing again.
+   */
+  const handleTap = async (event: Extract<BotEvent, { kind: "card_tap" }>, tapper: CommandSpec): Promise<BotReply> => {
+    const log = deps.log.child({ msgid: event.msgid });
+    const update = (card: BotCard, failed?: boolean): BotReply => ({
+      kind: "card_update",
+      content: [card.title, card.text].filter(Boolean).join("\n"),
+      card,
+      userids: [event.userid],
+      ...(failed && { failed }),
+    });
+    let card: BotCard;
+    try {
+      const seen = await replies.get(event.msgid);
+      if (seen !== undefined) {
+        log.info("repeated tap, same card");
+        return update(JSON.parse(seen) as BotCard);
+      }
+      const ctx = contextFor(event, botText.cardTapRaw, rolesOf(event.userid), log);
+      card = await tapper.tap!({ key: event.key, cardId: event.cardId }, ctx);
+      counted(tapper.id, "ok");
+    } catch (error) {
+      log.error({ err: error, code: codeOf(error) }, "tap failed");
+      counted(tapper.id, "failed");
+      // The same button stays, so that tapping it again retries (a tap recorded once is not recorded twice).
+      const text = isRefusedByRedis(error) ? botText.notRecorded : botText.failure;
+      return update({ id: event.cardId, title: botText.tapFailedTitle, text, buttons: [{ text: botText.tapAgain, key: event.key }] }, true);
+    }
+    try {
+      return update(JSON.parse(await replies.keepFirst(event.msgid, JSON.stringify(card))) as BotCard);
+    } catch (error) {
+      log.warn({ err: error }, "card not kept for the msgid");
+      return update(card);
     }
   };
 
@@ -162,6 +231,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       switch (event.kind) {
         case "text":
           return handleText(event);
+        case "card_tap":
+          // Only the command that draws a card answers its taps; a tap on none of ours gets nothing.
+          return tapper ? handleTap(event, tapper) : undefined;
         case "enter_chat":
           return { kind: "text", content: botText.welcome(botName, rolesOf(event.userid).size > 0 ? nameOf(event.userid) : "老师") };
         case "other":

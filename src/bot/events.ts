@@ -13,15 +13,50 @@ export type BotEvent =
   | { kind: "text"; msgid: string; userid: string; text: string; chat: Chat }
   /** A user opened the direct chat (a welcome is allowed). */
   | { kind: "enter_chat"; userid: string }
+  /**
+   * A tap on a button of one of our cards: `key` is the button's key as WeCom sent it back
+   * (unchecked: anyone can forge it), `cardId` the card's task_id, which an update reuses.
+   */
+  | { kind: "card_tap"; msgid: string; userid: string; chat: Chat; key: string; cardId: string }
   /** Voice, image, file, video or a mixed message without text. */
   | { kind: "other"; msgid: string; userid: string; msgtype: string }
   /** Nothing to answer: stream polls, feedback, card clicks and events we do not handle. */
   | { kind: "ignored"; what: string };
 
-/** What the bot answers: markdown to a message, plain text to enter_chat. */
-export interface BotReply {
-  kind: "markdown" | "text";
-  content: string;
+/** One button of a card; `key` comes back in the tap (at most 1024 bytes). */
+export interface CardButton {
+  text: string;
+  key: string;
+  /** The button to tap in the usual case, drawn in the stronger colour. */
+  primary?: boolean;
+}
+
+/**
+ * A card with buttons, free of WeCom's wire format (wecom/replies.ts draws it as a
+ * `button_interaction` template card). WeCom's limits: title about 26 characters, button text
+ * about 10, at most 6 buttons.
+ */
+export interface BotCard {
+  /** Unique per bot, `[0-9A-Za-z_\-@]`, at most 128 bytes; an update of the card reuses it. */
+  id: string;
+  title: string;
+  /** A line under the title. */
+  desc?: string;
+  /** Plain text (not markdown) below it. */
+  text?: string;
+  buttons: readonly CardButton[];
+}
+
+/**
+ * What the bot answers: markdown to a message (with a card below it where the transport can
+ * show one), plain text to enter_chat, or a card that replaces the tapped one for the people
+ * in `userids` only. Every reply has `content`, the words a transport without cards shows.
+ */
+export type BotReply = (
+  | { kind: "markdown"; content: string; card?: BotCard }
+  | { kind: "text"; content: string }
+  | { kind: "card_update"; content: string; card: BotCard; userids: readonly string[] }
+) & {
   /** Set when we failed and the content says so (for metrics). */
   failed?: boolean;
-}
+};

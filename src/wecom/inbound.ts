@@ -53,7 +53,13 @@ const eventCallback = z.object({
   chattype: chattype.optional(),
   from: from.partial().optional(),
   msgtype: z.literal("event"),
-  event: z.object({ eventtype: z.string().min(1) }),
+  event: z.object({
+    eventtype: z.string().min(1),
+    /** A tap on a card's button (wecom-protocol.md, "Interactive template cards"). */
+    template_card_event: z
+      .object({ card_type: z.string().optional(), event_key: z.string().optional(), task_id: z.string().optional() })
+      .optional(),
+  }),
 });
 
 /** voice, image, file, video, stream polls and any msgtype WeCom adds later. */
@@ -86,6 +92,8 @@ export interface InboundEvent {
   chattype?: "single" | "group";
   chatid?: string;
   aibotid?: string;
+  /** `template_card_event` only: the tapped button's key and the card's task_id. */
+  card?: { key?: string; taskId?: string };
 }
 
 /** Any other message: voice, image, file, video, a stream poll, a mixed message without text. */
@@ -132,6 +140,7 @@ export function parseInbound(json: string): Inbound {
         chattype: cb.chattype,
         chatid: cb.chatid,
         aibotid: cb.aibotid,
+        card: cardOf(cb.event.template_card_event),
       });
     }
     default: {
@@ -142,6 +151,10 @@ export function parseInbound(json: string): Inbound {
 }
 
 type MessageFields = z.infer<typeof otherCallback>;
+
+function cardOf(tap: z.infer<typeof eventCallback>["event"]["template_card_event"]): InboundEvent["card"] {
+  return tap && omitUndefined({ key: tap.event_key, taskId: tap.task_id });
+}
 
 function common(cb: MessageFields) {
   return omitUndefined({
@@ -181,10 +194,22 @@ export function toBotEvent(inbound: Inbound): BotEvent {
         text: inbound.text,
         chat: { type: inbound.chattype, ...(inbound.chatid && { id: inbound.chatid }) },
       };
-    case "event":
-      return inbound.eventtype === "enter_chat" && inbound.userid
-        ? { kind: "enter_chat", userid: inbound.userid }
-        : { kind: "ignored", what: inbound.eventtype };
+    case "event": {
+      const { eventtype, userid, msgid, card } = inbound;
+      if (eventtype === "enter_chat" && userid) return { kind: "enter_chat", userid };
+      // A tap without whom, which message or which button cannot be answered or deduplicated.
+      if (eventtype === "template_card_event" && userid && msgid && card?.key !== undefined && card.taskId) {
+        return {
+          kind: "card_tap",
+          msgid,
+          userid,
+          chat: { type: inbound.chattype ?? (inbound.chatid ? "group" : "single"), ...(inbound.chatid && { id: inbound.chatid }) },
+          key: card.key,
+          cardId: card.taskId,
+        };
+      }
+      return { kind: "ignored", what: eventtype };
+    }
     case "other":
       // An unfinished stream would make WeCom poll; ours always finish, so polls get nothing.
       return inbound.msgtype === "stream"

@@ -44,10 +44,20 @@ export class WecomSimulatorError extends Error {
   }
 }
 
-/** A decrypted passive reply. */
+/** A decrypted passive reply: a message (`msgtype`) or, to a card tap, a card update (`response_type`). */
 export interface ReplyJson {
-  msgtype: string;
+  msgtype?: string;
+  response_type?: string;
   [field: string]: unknown;
+}
+
+/** A template card in a reply, as far as the simulator reads it. */
+export interface SimulatedCard {
+  card_type: string;
+  task_id: string;
+  main_title?: { title?: string; desc?: string };
+  sub_title_text?: string;
+  button_list?: { text: string; key: string; style?: number }[];
 }
 
 /** What the bot answered to one callback, checked and decrypted. */
@@ -59,8 +69,12 @@ export interface SimulatedReply {
   payload: Record<string, unknown>;
   /** The decrypted reply; undefined for an empty body or a non-200 status. */
   reply?: ReplyJson;
-  /** `stream.content` of a stream reply. */
+  /** `stream.content` of a stream reply (with or without a card). */
   markdown?: string;
+  /** The card of a `stream_with_template_card` or `template_card` reply, or of a card update. */
+  card?: SimulatedCard;
+  /** Who a card update is for (`userids`). */
+  updateFor?: string[];
   /** `text.content` of a text reply (enter_chat). */
   text?: string;
   /** The HTTP body as received. */
@@ -95,6 +109,15 @@ export interface SayMixedOptions extends MessageOptions {
 
 export interface EventOptions extends MessageOptions {
   eventtype?: string;
+}
+
+/** A tap on a button of a card the bot sent (`template_card_event`). */
+export interface TapOptions extends MessageOptions {
+  /** The card's task_id. */
+  taskId: string;
+  /** The tapped button's key. */
+  key: string;
+  cardType?: string;
 }
 
 export interface OtherOptions extends MessageOptions {
@@ -134,6 +157,8 @@ export interface WecomSimulator {
   say(options: SayOptions): Promise<SimulatedReply>;
   sayMixed(options: SayMixedOptions): Promise<SimulatedReply>;
   event(options: EventOptions): Promise<SimulatedReply>;
+  /** Taps a card's button, as WeCom's `template_card_event` callback. */
+  tap(options: TapOptions): Promise<SimulatedReply>;
   sendOther(options: OtherOptions): Promise<SimulatedReply>;
   /** Encrypts, signs and posts any decrypted callback JSON, then checks the reply. */
   send(payload: Record<string, unknown>, options?: { timestamp?: number }): Promise<SimulatedReply>;
@@ -147,6 +172,10 @@ export interface WecomSimulator {
 
 const USER_REPLIES = ["stream", "template_card", "stream_with_template_card"];
 const ENTER_CHAT_REPLIES = ["text", "template_card"];
+/** The card limits of wecom-protocol.md ("Interactive template cards"). */
+const TASK_ID = /^[0-9A-Za-z_\-@]{1,128}$/;
+const MAX_BUTTONS = 6;
+const MAX_KEY_BYTES = 1024;
 
 /** Plays WeCom's side of the callback protocol (wecom-protocol.md) against a running bot. */
 export function createWecomSimulator({
@@ -191,11 +220,14 @@ export function createWecomSimulator({
     checkReplyType(payload, reply);
     const stream = reply.stream as { content?: unknown } | undefined;
     const text = reply.text as { content?: unknown } | undefined;
+    const streams = reply.msgtype === "stream" || reply.msgtype === "stream_with_template_card";
     return {
       ...result,
       reply,
-      ...(reply.msgtype === "stream" && typeof stream?.content === "string" ? { markdown: stream.content } : {}),
+      ...(streams && typeof stream?.content === "string" ? { markdown: stream.content } : {}),
       ...(reply.msgtype === "text" && typeof text?.content === "string" ? { text: text.content } : {}),
+      ...(reply.template_card !== undefined && { card: reply.template_card as SimulatedCard }),
+      ...(Array.isArray(reply.userids) && { updateFor: reply.userids as string[] }),
     };
   }
 
@@ -238,8 +270,9 @@ export function createWecomSimulator({
     } catch {
       throw new WecomSimulatorError("reply_malformed", `decrypted reply is not JSON: ${plain.slice(0, 200)}`);
     }
-    if (typeof (reply as ReplyJson | null)?.msgtype !== "string") {
-      throw new WecomSimulatorError("reply_malformed", "decrypted reply has no msgtype");
+    const { msgtype, response_type: responseType } = (reply ?? {}) as ReplyJson;
+    if (typeof msgtype !== "string" && responseType !== "update_template_card") {
+      throw new WecomSimulatorError("reply_malformed", "decrypted reply has no msgtype (nor is it a card update)");
     }
     return reply as ReplyJson;
   }
@@ -309,6 +342,23 @@ export function createWecomSimulator({
       );
     },
 
+    tap(options) {
+      const { from, ...rest } = base(options);
+      return send(
+        {
+          ...rest,
+          create_time: options.timestamp ?? seconds(),
+          from: { corpid, ...from },
+          msgtype: "event",
+          event: {
+            eventtype: "template_card_event",
+            template_card_event: { card_type: options.cardType ?? "button_interaction", event_key: options.key, task_id: options.taskId },
+          },
+        },
+        options,
+      );
+    },
+
     sendOther(options) {
       const { msgtype } = options;
       const body =
@@ -332,10 +382,21 @@ export function createWecomSimulator({
 
 /** WeCom only shows some reply types for some callbacks (wecom-protocol.md, "Passive reply"). */
 function checkReplyType(payload: Record<string, unknown>, reply: ReplyJson): void {
-  const eventtype = (payload.event as { eventtype?: string } | undefined)?.eventtype;
+  const event = payload.event as { eventtype?: string; template_card_event?: { task_id?: string } } | undefined;
+  const eventtype = event?.eventtype;
+  if (reply.response_type !== undefined) {
+    if (eventtype !== "template_card_event") {
+      throw new WecomSimulatorError("reply_not_allowed", `only a card tap can be answered with a card update, not a ${eventtype ?? String(payload.msgtype)} callback`);
+    }
+    const card = reply.template_card as SimulatedCard | undefined;
+    if (card?.task_id !== event?.template_card_event?.task_id) {
+      throw new WecomSimulatorError("reply_malformed", `a card update must reuse the tapped card's task_id ${event?.template_card_event?.task_id}`);
+    }
+  }
+  if (reply.template_card !== undefined) checkCard(reply.template_card as SimulatedCard);
   const allowed =
     payload.msgtype !== "event" ? USER_REPLIES : eventtype === "enter_chat" ? ENTER_CHAT_REPLIES : undefined;
-  if (allowed && !allowed.includes(reply.msgtype)) {
+  if (allowed && !allowed.includes(reply.msgtype ?? "")) {
     throw new WecomSimulatorError(
       "reply_not_allowed",
       `a ${eventtype ?? String(payload.msgtype)} callback cannot be answered with msgtype ${reply.msgtype} (allowed: ${allowed.join(", ")})`,
@@ -353,6 +414,19 @@ function checkReplyType(payload: Record<string, unknown>, reply: ReplyJson): voi
       );
     }
   }
+}
+
+/** The limits WeCom puts on an interactive card: task_id, at most six buttons, keys of 1024 bytes. */
+function checkCard(card: SimulatedCard): void {
+  if (!TASK_ID.test(card.task_id ?? "")) {
+    throw new WecomSimulatorError("reply_malformed", `card task_id ${JSON.stringify(card.task_id)} is not [0-9A-Za-z_-@]{1,128}`);
+  }
+  const buttons = card.button_list ?? [];
+  if (card.card_type === "button_interaction" && (buttons.length === 0 || buttons.length > MAX_BUTTONS)) {
+    throw new WecomSimulatorError("reply_malformed", `a button card needs 1 to ${MAX_BUTTONS} buttons, not ${buttons.length}`);
+  }
+  const long = buttons.find((b) => Buffer.byteLength(b.key ?? "") > MAX_KEY_BYTES || !b.key);
+  if (long) throw new WecomSimulatorError("reply_malformed", `button ${long.text} has no key or one over ${MAX_KEY_BYTES} bytes`);
 }
 
 function randomMsgid(): string {

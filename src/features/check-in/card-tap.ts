@@ -1,0 +1,111 @@
+import type { CommandContext } from "../../bot/command.js";
+import { botText } from "../../bot/bot-text.js";
+import type { BotCard, CardButton } from "../../bot/events.js";
+import { personName, type School } from "../../config/roster.js";
+import { UserError } from "../../errors.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { checkIn, replyVoice } from "./check-in.js";
+import { cardText } from "./card-text.js";
+import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js";
+import { readSafety } from "./read-report.js";
+import { currentPeriod } from "./record-report.js";
+import { reportText } from "./report-text.js";
+
+/** What WeCom told of a tap: the button's key (unchecked) and the card's task_id. */
+export interface CardTap {
+  key: string;
+  cardId: string;
+}
+
+/** The longest text a card shows below its title; WeCom suggests about 112 characters. */
+const CARD_TEXT_CHARS = 160;
+
+/**
+ * The answer to a tap on the check-in card, as the card that replaces it for the tapper. 今日平安
+ * records 平安 for the tapper's school through the same check-in as a typed `平安` (late,
+ * exemptions, holidays, alerts, the reply kept by msgid); a reporter of several schools is
+ * asked which one, a school already reported today is not recorded again, and a tap by anyone
+ * who is not a reporter, on another day's card, or with a key that is not ours records nothing
+ * and says why. 有异常 records nothing and shows what to type.
+ */
+export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<BotCard> {
+  const botName = ctx.config.bot.name;
+  const today = ctx.calendar.at("safety", ctx.now);
+  const key = parseCardKey(tap.key);
+  const card = (title: string, text: string, buttons?: CardButton[]): BotCard => ({
+    id: tap.cardId,
+    title,
+    text: shorten(text),
+    // A card always keeps buttons: today's, or else the tapped card's (which will say why again).
+    buttons: buttons ?? checkInButtons(today?.id ?? key?.p ?? "none"),
+  });
+
+  if (!key) return card(cardText.notRecordedTitle, cardText.unreadable(botName));
+  if (ctx.roles.size === 0) return card(cardText.notRecordedTitle, botText.unknownSender(ctx.config));
+  if (ctx.schools.length === 0) return card(cardText.notRecordedTitle, cardText.forLeaders(botName));
+  if (key.a === "abnormal") return card(cardText.abnormalTitle, cardText.abnormal(botName, ctx.schools));
+
+  let period: TaskPeriod;
+  try {
+    period = currentPeriod(ctx, "safety");
+  } catch (error) {
+    if (error instanceof UserError) return card(cardText.notRecordedTitle, error.message);
+    throw error;
+  }
+  if (key.p !== period.id) {
+    const then = ctx.calendar.byId("safety", key.p);
+    return card(cardText.notRecordedTitle, then ? cardText.expired(then, botName) : cardText.expiredUnknown(botName));
+  }
+
+  let school: School;
+  if (key.s !== undefined) {
+    const mine = ctx.schools.find((s) => s.code === key.s);
+    if (!mine) return card(cardText.notRecordedTitle, cardText.notYourSchool(ctx.roster.byCode(key.s)?.name ?? key.s, ctx.schools));
+    school = mine;
+  } else if (ctx.schools.length === 1) {
+    school = ctx.schools[0]!;
+  } else {
+    return chooseSchool(ctx, period, tap.cardId);
+  }
+
+  const previous = await ctx.store.get("safety", period.id, school.code);
+  if (previous) {
+    const byName = personName(previous.by, ctx.config, school) ?? previous.by;
+    const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
+    return card(cardText.alreadyTitle(school), text);
+  }
+  try {
+    const { value, notes } = readSafety({ before: "", words: "", school, voice: replyVoice(ctx, school) });
+    const reply = await checkIn({ ...ctx, raw: cardText.tapRaw }, school, value, notes);
+    return card(cardText.recordedTitle(school), plainText(reply));
+  } catch (error) {
+    if (error instanceof UserError) return card(cardText.notRecordedTitle, error.message);
+    throw error;
+  }
+}
+
+/** The choice of a reporter of several schools: a button for each school not reported yet. */
+async function chooseSchool(ctx: CommandContext, period: TaskPeriod, cardId: string): Promise<BotCard> {
+  const reports = await Promise.all(ctx.schools.map((school) => ctx.store.get("safety", period.id, school.code)));
+  const reported = ctx.schools.filter((_, i) => reports[i]);
+  const open = ctx.schools.filter((_, i) => !reports[i]);
+  if (open.length === 0) {
+    return { id: cardId, title: cardText.allReportedTitle, text: shorten(cardText.allReported(reported)), buttons: checkInButtons(period.id) };
+  }
+  const buttons = schoolButtons(period.id, open);
+  const more = open.slice(buttons.length);
+  return { id: cardId, title: cardText.chooseTitle, text: shorten(cardText.choose(reported, more, ctx.config.bot.name)), buttons };
+}
+
+/** A check-in reply, which is markdown, as the plain text of a card. */
+function plainText(markdown: string): string {
+  return markdown
+    .split("\n")
+    .map((line) => line.replace(/^>\s?/u, "").replaceAll("**", ""))
+    .join("\n");
+}
+
+function shorten(text: string): string {
+  const chars = [...text];
+  return chars.length <= CARD_TEXT_CHARS ? text : `${chars.slice(0, CARD_TEXT_CHARS - 1).join("")}…`;
+}

@@ -1,0 +1,59 @@
+import type { School } from "../../config/roster.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { formatInstant, formatPeriod } from "../../time/format-time.js";
+
+/** A school's name on a card, which is plain text (no markdown to escape). */
+const shortName = (school: School) => school.shortName || school.name;
+
+/**
+ * Every word of the check-in card and of the answers to its taps. Cards are plain text:
+ * WeCom shows a title of about 26 characters and button texts of about 10.
+ */
+export const cardText = {
+  okButton: "今日平安 ✅",
+  abnormalButton: "有异常，去填写",
+
+  /** The card of a reminder and of the replies to 帮助 and 状态. */
+  title: (period: TaskPeriod) => `${period.taskName} ${formatPeriod(period)}`,
+  desc: (period: TaskPeriod, timeZone: string) => `截止 ${formatInstant(period.deadline, timeZone)}，点一下即可上报`,
+  body: "今天无异常请点“今日平安 ✅”；有异常请点“有异常，去填写”，再发文字说明情况。",
+
+  /** What the audit log and the ledger keep as the "typed" text of a report made by a tap. */
+  tapRaw: "（点击卡片）今日平安 ✅",
+
+  recordedTitle: (school: School) => `✅ 已登记：${shortName(school)} 今日平安`,
+  alreadyTitle: (school: School) => `${shortName(school)} 今天已经上报过了`,
+  already: (report: { at: string; byName: string; value: string }, timeZone: string, botName: string) =>
+    `${formatInstant(new Date(report.at), timeZone)} 由 ${report.byName} 上报：${report.value}。这次点击没有再登记。` +
+    `如需更正，请直接发送 @${botName} 平安 或 @${botName} 异常 具体情况。`,
+
+  abnormalTitle: "有异常，请发文字说明",
+  abnormal: (botName: string, schools: readonly School[]) =>
+    schools.length > 1
+      ? `请在群里发送：@${botName} 异常 学校简称 具体情况（发生了什么、学生情况、已采取的措施），` +
+        `例如：@${botName} 异常 ${shortName(schools[0]!)} 一名学生课间摔伤，已送医。局领导会立即收到。`
+      : `请在群里发送：@${botName} 异常 具体情况（发生了什么、学生情况、已采取的措施），` +
+        `例如：@${botName} 异常 一名学生课间摔伤，已送医。局领导会立即收到。`,
+
+  chooseTitle: "您负责多所学校，报哪一所？",
+  choose: (reported: readonly School[], more: readonly School[], botName: string) =>
+    [
+      "点学校名称即为该校报今日平安。",
+      reported.length > 0 ? `已报：${reported.map(shortName).join("、")}。` : "",
+      more.length > 0 ? `其余 ${more.length} 所（${more.map(shortName).join("、")}）请发送 @${botName} 平安 学校简称。` : "",
+    ].join(""),
+  allReportedTitle: "您负责的学校今天都已上报",
+  allReported: (schools: readonly School[]) => `${schools.map(shortName).join("、")} 今天都已上报，这次点击没有再登记。`,
+  /** A school's button on the choice card. */
+  schoolButton: (school: School) => [...shortName(school)].slice(0, 10).join(""),
+
+  notRecordedTitle: "没有登记",
+  expired: (period: TaskPeriod, botName: string) =>
+    `这张卡片是 ${formatPeriod(period)} 的，已经过期，没有登记。今天的请点下面的按钮，或直接发送 @${botName} 平安。`,
+  expiredUnknown: (botName: string) => `这张卡片已经过期，没有登记。今天的请点下面的按钮，或直接发送 @${botName} 平安。`,
+  unreadable: (botName: string) => `看不懂这个按钮，没有登记。请点下面的按钮，或直接发送 @${botName} 平安。`,
+  notYourSchool: (name: string, mine: readonly School[]) =>
+    `您不是 ${name} 的上报人（您负责：${mine.map(shortName).join("、")}），没有登记。`,
+  forLeaders: (botName: string) =>
+    `这个按钮是学校上报人用的，没有登记。替学校录入请发送 @${botName} 代报 学校 平安；查看各校情况请发送 @${botName} 汇总。`,
+} as const;

@@ -4,11 +4,13 @@
  */
 export const demoLeaders: Record<string, string> = { wang_zhiyuan: "局长", chen_xiaohong: "安全股" };
 
-/** One message of the demo day, sent at a local time of the demo Friday. */
+/** One message of the demo day, sent at a local time of the demo Friday, or a tap on a card. */
 export interface DemoStep {
   at: string;
   from: string;
+  /** What he types; for a tap, the text of the button he taps on the last card he was shown. */
   text: string;
+  tap?: boolean;
   /** Shown before the message, to say what it demonstrates. */
   note?: string;
 }
@@ -41,7 +43,8 @@ export const demoScript: DemoStep[] = [
   { at: "09:12", from: "wang_fang", text: "平安", note: "更正：学生已无大碍，改报平安（旧记录留在审计日志里）" },
   { at: "09:20", from: "wang_zhiyuan", text: "汇总" },
   { at: "09:24", from: "chen_xiaohong", text: "未报" },
-  { at: "09:31", from: "luo_gang", text: "平安" },
+  { at: "09:30", from: "luo_gang", text: "状态", note: "帮助和状态的回复下面带着今日平安的按钮卡片" },
+  { at: "09:31", from: "luo_gang", text: "今日平安 ✅", tap: true, note: "点一下就报了平安：和发“平安”一样登记，卡片只对他本人更新" },
   { at: "09:33", from: "tang_lin", text: "平安 在校740" },
   { at: "09:38", from: "zhou_jie", text: "平安 枫林小学" },
   { at: "10:50", from: "hu_bin", text: "平安", note: "10:00 截止、10:30 统计之后才报：记为迟报，17:00 进入补报通知" },

@@ -37,6 +37,17 @@ export function formatPush(
   return formatBubble(time, "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf);
 }
 
+/**
+ * A card as its group reads it, under the bubble it came with: title, the line under it, the
+ * text, and the buttons in brackets.
+ */
+export function formatCard(card: { main_title?: { title?: string; desc?: string }; sub_title_text?: string; button_list?: readonly { text: string }[] }): string {
+  const pad = " ".repeat(6);
+  const lines = [card.main_title?.title, card.main_title?.desc, ...(card.sub_title_text ?? "").split("\n")].filter((line) => line);
+  const buttons = (card.button_list ?? []).map((b) => `［${b.text}］`).join(" ");
+  return [`${pad}┌ ${lines[0] ?? ""}`, ...lines.slice(1).map((line) => `${pad}│ ${line}`), `${pad}└ ${buttons}`].join("\n");
+}
+
 /** A heading that separates the chats of two groups. */
 export function formatChatTitle(title: string): string {
   return `\n── ${title} ${"─".repeat(Math.max(4, 40 - title.length * 2))}`;

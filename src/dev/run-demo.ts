@@ -10,7 +10,7 @@ import { startSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
 import { parseSlot } from "../time/slots.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
-import { createWecomSimulator } from "../wecom/simulator/wecom-simulator.js";
+import { createWecomSimulator, type SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 import { createDevCredentials } from "./dev-credentials.js";
 import {
   DEMO_DAY,
@@ -20,7 +20,7 @@ import {
   quietlyMissingWeek,
   studyDoneBeforeFriday,
 } from "./demo-script.js";
-import { formatBubble, formatChatTitle, formatPush } from "./render-chat.js";
+import { formatBubble, formatCard, formatChatTitle, formatPush } from "./render-chat.js";
 
 const ZONE = "Asia/Shanghai";
 const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;
@@ -84,16 +84,36 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
     return office ? `${nameOf(userid)}（${office}）` : nameOf(userid);
   };
 
+  /** The last card each person was shown, for the taps of the script. */
+  const cards = new Map<string, SimulatedCard>();
+
   const send = async (from: string, text: string, print: boolean, note?: string) => {
     const leader = from in demoLeaders;
     const group = leader ? GROUP_NAMES.leaders : GROUP_NAMES.principals;
     const at = clock.now().getTime();
     const reply = await sim.say({ from, text, chatid: leader ? "wr_leaders" : "wr_principals" });
     callbacks += 1;
+    if (reply.card) cards.set(from, reply.card);
     if (!print) return;
     if (note) add(group, at, `\n（${note}）`);
     add(group, at, formatBubble(hhmm(at), labelOf(from), `@平安助手 ${text}`));
     add(group, at, formatBubble(hhmm(at), "平安助手", reply.markdown ?? `（HTTP ${reply.status}）`, nameOf));
+    if (reply.card) add(group, at, formatCard(reply.card));
+  };
+
+  /** Taps the button of that text on the last card `from` was shown; the updated card is his alone. */
+  const tap = async (from: string, text: string, note?: string) => {
+    const at = clock.now().getTime();
+    const card = cards.get(from);
+    const button = card?.button_list?.find((b) => b.text === text);
+    if (!card || !button) throw new Error(`demo: ${from} was shown no card with the button ${text}`);
+    const reply = await sim.tap({ from, chatid: "wr_principals", taskId: card.task_id, key: button.key });
+    callbacks += 1;
+    if (reply.card) cards.set(from, reply.card);
+    if (note) add(GROUP_NAMES.principals, at, `\n（${note}）`);
+    add(GROUP_NAMES.principals, at, formatBubble(hhmm(at), labelOf(from), `（点了“${text}”）`));
+    add(GROUP_NAMES.principals, at, formatBubble(hhmm(at), `平安助手（只有${nameOf(from)}看到的卡片更新）`, ""));
+    if (reply.card) add(GROUP_NAMES.principals, at, formatCard(reply.card));
   };
 
   try {
@@ -136,7 +156,10 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
       for (const event of events) {
         while (clock.now().getTime() < event.at) await new Promise((done) => setTimeout(done, 10));
         clock.set(new Date(event.at));
-        if ("step" in event && event.step) await send(event.step.from, event.step.text, true, event.step.note);
+        if ("step" in event && event.step) {
+          const { from, text, note } = event.step;
+          await (event.step.tap ? tap(from, text, note) : send(from, text, true, note));
+        }
         if ("firing" in event && event.firing) {
           await rt.scheduler.queue.add(event.firing.kind, { kind: event.firing.kind, scheduleId: `demo-${event.firing.kind}` }, { prevMillis: event.at });
         }

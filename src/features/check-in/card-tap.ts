@@ -77,7 +77,7 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<
   try {
     const { value, notes } = readSafety({ before: "", words: "", school, voice: replyVoice(ctx, school) });
     const reply = await checkIn({ ...ctx, raw: cardText.tapRaw }, school, value, notes);
-    return card(cardText.recordedTitle(school), plainText(reply));
+    return card(cardText.recordedTitle, plainText(reply));
   } catch (error) {
     if (error instanceof UserError) return card(cardText.notRecordedTitle, error.message);
     throw error;

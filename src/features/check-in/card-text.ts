@@ -21,7 +21,8 @@ export const cardText = {
   /** What the audit log and the ledger keep as the "typed" text of a report made by a tap. */
   tapRaw: "（点击卡片）今日平安 ✅",
 
-  recordedTitle: (school: School) => `✅ 已登记：${shortName(school)} 今日平安`,
+  /** Above the check-in's own reply, which names the school in full. */
+  recordedTitle: "✅ 今日平安已登记",
   alreadyTitle: (school: School) => `${shortName(school)} 今天已经上报过了`,
   already: (report: { at: string; byName: string; value: string }, timeZone: string, botName: string) =>
     `${formatInstant(new Date(report.at), timeZone)} 由 ${report.byName} 上报：${report.value}。这次点击没有再登记。` +

@@ -70,7 +70,7 @@ describe("a tap on 今日平安", () => {
   it("records 平安 for the tapper's school, as typed, and updates the card for him alone", async () => {
     const card = await helpCard("hu_bin");
     const updated = await tap("hu_bin", card, "今日平安");
-    expect(updated.main_title?.title).toBe("✅ 已登记：东湖小学 今日平安");
+    expect(updated.main_title?.title).toBe("✅ 今日平安已登记");
     expect(updated.sub_title_text).toContain("已登记：平安县东湖镇中心小学 11月24日（周二） 平安日报");
     expect(updated.sub_title_text).not.toContain("**");
     expect(await safety("DB001")).toMatchObject({ by: "hu_bin", late: false, raw: "（点击卡片）今日平安 ✅", value: { status: "normal" } });
@@ -103,7 +103,8 @@ describe("a tap on 今日平安", () => {
     expect(choice.button_list?.map((b) => b.text)).toEqual(["枫林小学", "岭头小学"]);
     expect(await auditCount()).toBe(0);
     const done = await tap("zhou_jie", choice, "岭头小学");
-    expect(done.main_title?.title).toBe("✅ 已登记：岭头小学 今日平安");
+    expect(done.main_title?.title).toBe("✅ 今日平安已登记");
+    expect(done.sub_title_text).toContain("已登记：平安县枫林乡岭头小学");
     expect(await safety("XB005")).toMatchObject({ by: "zhou_jie" });
     expect(await safety("XB004")).toBeUndefined();
     const next = await tap("zhou_jie", card, "今日平安");

@@ -1,9 +1,17 @@
 import type { BotReply } from "../bot/events.js";
+import { toCardUpdate, toTemplateCard, type ButtonInteractionCard, type CardUpdate } from "./template-card.js";
 
 /** The passive answer to a user message: one finished stream. */
 export interface StreamReply {
   msgtype: "stream";
   stream: { id: string; finish: true; content: string };
+}
+
+/** The passive answer to a user message with a card below it (帮助 and 状态 with the check-in buttons). */
+export interface StreamWithCardReply {
+  msgtype: "stream_with_template_card";
+  stream: StreamReply["stream"];
+  template_card: ButtonInteractionCard;
 }
 
 /** The passive answer to `enter_chat` (plain text answers nothing else). */
@@ -39,7 +47,19 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return bytes.subarray(0, end).toString("utf8") + TRUNCATED;
 }
 
-/** The passive reply WeCom expects for the bot's answer: a finished stream, or text for enter_chat. */
-export function toWecomReply(reply: BotReply, streamId: string): StreamReply | TextReply {
-  return reply.kind === "text" ? textReply(reply.content) : streamReply(reply.content, streamId);
+/**
+ * The passive reply WeCom expects for the bot's answer: a finished stream (with the card below
+ * it when there is one), text for enter_chat, or the update of a tapped card.
+ */
+export function toWecomReply(reply: BotReply, streamId: string): StreamReply | StreamWithCardReply | TextReply | CardUpdate {
+  switch (reply.kind) {
+    case "text":
+      return textReply(reply.content);
+    case "card_update":
+      return toCardUpdate(reply.card, reply.userids);
+    case "markdown": {
+      const stream = streamReply(reply.content, streamId);
+      return reply.card ? { msgtype: "stream_with_template_card", stream: stream.stream, template_card: toTemplateCard(reply.card) } : stream;
+    }
+  }
 }

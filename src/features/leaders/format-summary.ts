@@ -9,6 +9,12 @@ export const REPLY_BYTES = 20480;
 /** Characters of an incident's description that 汇总 and tallies show when there is room; the rest is in 历史. */
 export const SUMMARY_TEXT_CHARS = 100;
 
+/**
+ * 代报 a block names at most (abnormal reports are always all shown): a province's week holds
+ * hundreds, which a 20 KB reply could only collapse to a count after building them all.
+ */
+export const ON_BEHALF_SHOWN = 10;
+
 export interface TaskBlockOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone">;
   /** Start with the task's name in bold (off when a header already names it). */
@@ -87,7 +93,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   if (tally.onBehalfReports.length > 0) {
     lines.push({
       prefix: leaderText.onBehalfPrefix,
-      items: tally.onBehalfReports.map(({ school, report }) => leaderText.onBehalfItem(school, report, config, timeZone, several)),
+      items: tally.onBehalfReports.slice(0, ON_BEHALF_SHOWN).map(({ school, report }) => leaderText.onBehalfItem(school, report, config, timeZone, several)),
+      total: tally.onBehalfReports.length,
       separator: "、",
       more: leaderText.andMoreReports,
       collapsed: leaderText.onBehalfCollapsed(tally.onBehalfReports.length),

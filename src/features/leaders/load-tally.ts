@@ -15,7 +15,7 @@ export interface TallySources {
 /** Up to this many schools, a tally names every missing school; above it, the first of each area. */
 export const FULL_LIST_SCHOOLS = 2000;
 /** Missing schools named per area above FULL_LIST_SCHOOLS; the rest are counted, with the command that lists an area. */
-export const LISTED_PER_AREA = 10;
+export const LISTED_PER_AREA = 3;
 
 /** What a tally names by default: every missing school of a county, the first of each area of a province. */
 export function defaultListing(roster: Pick<Roster, "schools">): ListOptions {

@@ -52,6 +52,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const admins = new Map(config.admins.map((p) => [p.userid, p.name]));
   const counted = deps.onCommand ?? (() => {});
   const tapper = registry.specs.find((spec) => spec.tap);
+  /**
+   * Each user's taps, one after the other: a double tap arrives as two events at once, and the
+   * second must see what the first recorded (a school reported today is not recorded again).
+   */
+  const tapsInFlight = new Map<string, Promise<unknown>>();
+  const oneTapAtATime = <T>(userid: string, work: () => Promise<T>): Promise<T> => {
+    const done = (tapsInFlight.get(userid) ?? Promise.resolve()).then(work, work);
+    const settled = done.catch(() => {});
+    tapsInFlight.set(userid, settled);
+    void settled.then(() => {
+      if (tapsInFlight.get(userid) === settled) tapsInFlight.delete(userid);
+    });
+    return done;
+  };
 
   const rolesOf = (userid: string): Set<Role> => {
     const roles = new Set<Role>();
@@ -233,7 +247,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           return handleText(event);
         case "card_tap":
           // Only the command that draws a card answers its taps; a tap on none of ours gets nothing.
-          return tapper ? handleTap(event, tapper) : undefined;
+          return tapper ? oneTapAtATime(event.userid, () => handleTap(event, tapper)) : undefined;
         case "enter_chat":
           return { kind: "text", content: botText.welcome(botName, rolesOf(event.userid).size > 0 ? nameOf(event.userid) : "老师") };
         case "other":

@@ -88,6 +88,13 @@ describe("a tap on 今日平安", () => {
     expect(await auditCount()).toBe(1);
   });
 
+  it("records once when a double tap delivers two taps at the same moment", async () => {
+    const card = await helpCard("hu_bin");
+    const both = await Promise.all([tap("hu_bin", card, "今日平安"), tap("hu_bin", card, "今日平安")]);
+    expect(both.map((c) => c.main_title?.title).sort()).toEqual(["✅ 今日平安已登记", "东湖小学 今天已经上报过了"]);
+    expect(await auditCount()).toBe(1);
+  });
+
   it("keeps the late rule: after the deadline the tap is recorded late and says so", async () => {
     const card = await helpCard("hu_bin");
     h.clock.set(new Date("2026-11-24T10:01:00+08:00"));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../support/harness.js";
+import { waitFor } from "../../support/wait-for.js";
 import type { SimulatedCard } from "../../../src/wecom/simulator/wecom-simulator.js";
 
 /** 2026-11-24 is a Tuesday in the autumn term; the safety report is due at 10:00. */
@@ -76,6 +77,9 @@ describe("a tap on 今日平安", () => {
     expect(await safety("DB001")).toMatchObject({ by: "hu_bin", late: false, raw: "（点击卡片）今日平安 ✅", value: { status: "normal" } });
     // The leaders read it like a typed report: 汇总 counts the school as reported.
     expect(await h.say("wang_zhiyuan", "未报 平安")).not.toContain("东湖小学 胡斌");
+    await waitFor("the tap in 东湖小学's 历史", async () =>
+      (await h.say("wang_zhiyuan", "历史 东湖小学")).includes("09:00 胡斌 上报 平安日报 11月24日（周二）：无异常"),
+    );
   });
 
   it("records once however often it is tapped or WeCom repeats the callback", async () => {

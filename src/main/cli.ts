@@ -125,6 +125,19 @@ export async function runCli(
     });
 
   program
+    .command("verify-aggregates")
+    .description("核对统计：按每期的上报重算 汇总 所用的统计并比对（从备份恢复后使用）；加 --repair 修复不符的")
+    .requiredOption("--from <date>", "开始日期 YYYY-MM-DD")
+    .requiredOption("--to <date>", "结束日期 YYYY-MM-DD（含）")
+    .option("--repair", "把不符的统计按上报重算改正（需设置 REDIS_URL）")
+    .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
+    .action(async (options: { from: string; to: string; repair?: boolean; config?: string }) => {
+      const { verifyAggregates } = await import("../ops/verify-aggregates.js");
+      const differing = await verifyAggregates({ ...options, settings: settings(options.config ? { configPath: options.config } : {}), say: out });
+      if (differing > 0 && !options.repair) exitCode = 1;
+    });
+
+  program
     .command("check-config")
     .description("检查配置文件和学校名单，列出全部问题")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")

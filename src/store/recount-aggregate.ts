@@ -1,0 +1,134 @@
+import type { TaskId } from "../config/schema.js";
+import type { RedisClient } from "./connect-redis.js";
+import type { Keys } from "./keys.js";
+import type { Report } from "./report.js";
+import { COUNTER_NAMES, countReport, encodeCounted, isListedReport } from "./report-counts.js";
+import type { SchoolPlaces } from "./school-numbers.js";
+import { defineScript } from "./scripts.js";
+
+/** How one period's counts compared with a recount of its reports in force. */
+export interface RecountOutcome {
+  task: TaskId;
+  period: string;
+  reports: number;
+  /** What differed, one line each (empty: exact). */
+  differences: string[];
+  repaired: boolean;
+}
+
+/**
+ * Rewrites a period's counts from a recount, unless a report was recorded since the recount
+ * read the reports (the audit log's last id moved): then nothing is written and the caller
+ * recounts again. KEYS: log, counts, counted, reported, listed. ARGV: the log's last id as read
+ * ('' for none), then three sections, each a length and its items: counts field/value pairs,
+ * counted school/entry pairs, reported bit numbers; then listed school/report pairs to the end.
+ */
+const repairScript = defineScript(`#!lua
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if (last[1] and last[1][1] or '') ~= ARGV[1] then return 0 end
+local ttl = redis.call('TTL', KEYS[1])
+for i = 2, 5 do redis.call('DEL', KEYS[i]) end
+local at = 2
+local function section()
+  local n = tonumber(ARGV[at])
+  local first = at + 1
+  at = at + 1 + n
+  return first, at - 1
+end
+local a, b = section()
+for i = a, b, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+a, b = section()
+for i = a, b, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+a, b = section()
+for i = a, b do redis.call('SETBIT', KEYS[4], tonumber(ARGV[i]), 1) end
+for i = at, #ARGV, 2 do redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
+if ttl > 0 then
+  for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
+end
+return 1
+`);
+
+/** What the record script would hold had it recorded exactly these reports in force. */
+function recount(state: Record<string, string>, places: SchoolPlaces) {
+  const counts = new Map<string, number>();
+  const counted = new Map<string, string>();
+  const bits: number[] = [];
+  const listed = new Map<string, string>();
+  for (const [code, json] of Object.entries(state)) {
+    const report = JSON.parse(json) as Report;
+    const place = places.of(code);
+    if (place) {
+      const own = countReport(report);
+      for (const name of COUNTER_NAMES) {
+        if (own[name] !== 0) counts.set(`${name}:${place.area}`, (counts.get(`${name}:${place.area}`) ?? 0) + own[name]);
+      }
+      counted.set(code, encodeCounted(place.area, own));
+      bits.push(place.number);
+    }
+    if (isListedReport(report)) listed.set(code, json);
+  }
+  return { counts, counted, bits, listed };
+}
+
+/** The bit numbers set in a bitmap as SETBIT numbers them (most significant bit of each byte first). */
+function bitsOf(bitmap: Buffer | null): Set<number> {
+  const set = new Set<number>();
+  if (!bitmap) return set;
+  bitmap.forEach((byte, i) => {
+    for (let bit = 0; bit < 8; bit += 1) if (byte & (0x80 >> bit)) set.add(i * 8 + bit);
+  });
+  return set;
+}
+
+function compareMaps(what: string, stored: ReadonlyMap<string, string>, wanted: ReadonlyMap<string, string>, out: string[]): void {
+  for (const [field, value] of wanted) if (stored.get(field) !== value) out.push(`${what} ${field}: ${stored.get(field) ?? "（无）"} → ${value}`);
+  for (const [field, value] of stored) if (!wanted.has(field)) out.push(`${what} ${field}: ${value} → （无）`);
+}
+
+/**
+ * Recounts one period from its reports in force and compares the counts the record script kept
+ * (`pingan verify-aggregates`, after a restore); with `repair`, rewrites them from the recount.
+ */
+export async function recountAggregate(
+  store: { redis: RedisClient; keys: Keys; places: SchoolPlaces },
+  task: TaskId,
+  period: string,
+  options: { repair?: boolean } = {},
+): Promise<RecountOutcome> {
+  const { redis, keys, places } = store;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const last = await redis.xrevrange(keys.periodLog(task, period), "+", "-", "COUNT", 1);
+    const [state, counts, counted, bitmap, listed] = await Promise.all([
+      redis.hgetall(keys.periodState(task, period)),
+      redis.hgetall(keys.periodCounts(task, period)),
+      redis.hgetall(keys.periodCounted(task, period)),
+      redis.getBuffer(keys.periodReported(task, period)),
+      redis.hgetall(keys.periodListed(task, period)),
+    ]);
+    const wanted = recount(state, places);
+    const differences: string[] = [];
+    const nonZero = new Map(Object.entries(counts).filter(([, value]) => value !== "0"));
+    compareMaps("counts", nonZero, new Map([...wanted.counts].map(([field, n]) => [field, String(n)])), differences);
+    compareMaps("counted", new Map(Object.entries(counted)), wanted.counted, differences);
+    compareMaps("listed", new Map(Object.entries(listed)), wanted.listed, differences);
+    const storedBits = bitsOf(bitmap);
+    const wantedBits = new Set(wanted.bits);
+    for (const bit of wantedBits) if (!storedBits.has(bit)) differences.push(`reported bit ${bit}: 0 → 1`);
+    for (const bit of storedBits) if (!wantedBits.has(bit)) differences.push(`reported bit ${bit}: 1 → 0`);
+    const outcome = { task, period, reports: Object.keys(state).length, differences, repaired: false };
+    if (!options.repair || differences.length === 0) return outcome;
+    const args = [
+      last[0]?.[0] ?? "",
+      wanted.counts.size * 2,
+      ...[...wanted.counts].flatMap(([field, n]) => [field, n]),
+      wanted.counted.size * 2,
+      ...[...wanted.counted].flat(),
+      wanted.bits.length,
+      ...wanted.bits,
+      ...[...wanted.listed].flat(),
+    ];
+    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodCounted(task, period), keys.periodReported(task, period), keys.periodListed(task, period)];
+    if ((await repairScript(redis, keysOf, args)) === 1) return { ...outcome, repaired: true };
+  }
+  throw new Error(`${task} ${period} kept changing while it was recounted`);
+}

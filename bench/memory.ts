@@ -23,8 +23,9 @@ import { readSettings } from "../src/main/settings.js";
 import { startSystem } from "../src/main/system.js";
 import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
+import type { TaskId } from "../src/config/schema.js";
 import { seedPeriod } from "./support/seed-reports.js";
-import { describeMachine, fmt, printTable } from "./support/stats.js";
+import { describeMachine, fmt, printTable, verdict } from "./support/stats.js";
 import { writeBenchFixture } from "./support/write-fixture.js";
 import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
@@ -92,7 +93,6 @@ try {
   // MEMORY USAGE of each kind of key, for one day (the last seeded) and one school.
   const day = safetyDays.at(-1)!;
   const week = weeks.at(-1);
-  const school = roster.schools[0]!.code;
   let replyBytes = 0;
   let replyKeys = 0;
   let cursor = "0";
@@ -103,28 +103,26 @@ try {
     replyKeys += found.length;
   } while (cursor !== "0");
   const sampled = Math.min(200, replyKeys);
+  // What a period keeps for the whole retention (history) and what only lives 3 days (repeats).
+  const kept = async (task: TaskId, id: string) =>
+    (await Promise.all([keys.periodState(task, id), keys.periodLog(task, id), keys.periodCounts(task, id), keys.periodReported(task, id), keys.periodListed(task, id), keys.periodAbnormal(task, id)].map(usage))).reduce((a, b) => a + b, 0);
   const perKey: [string, number, string][] = [
-    ["平安日报 day: report hash (state)", await usage(keys.periodState("safety", day.id)), "per day"],
+    ["平安日报 day: state (log ids by school)", await usage(keys.periodState("safety", day.id)), "per day"],
     ["平安日报 day: audit log (stream)", await usage(keys.periodLog("safety", day.id)), "per day"],
-    ["平安日报 day: msgid set", await usage(keys.periodMsgids("safety", day.id)), "per day"],
+    ["平安日报 day: counts + reported bitmap + listed", (await usage(keys.periodCounts("safety", day.id))) + (await usage(keys.periodReported("safety", day.id))) + (await usage(keys.periodListed("safety", day.id))), "per day"],
     ["平安日报 day: abnormal reports (hash)", await usage(keys.periodAbnormal("safety", day.id)), "per day"],
-    ...(week
-      ? ([
-          [`${week.taskName} week: hash + log + msgids`, (await usage(keys.periodState(week.task, week.id))) + (await usage(keys.periodLog(week.task, week.id))) + (await usage(keys.periodMsgids(week.task, week.id))), "per week"],
-        ] as [string, number, string][])
-      : []),
-    ["one school's 历史 list (all its events)", await usage(keys.schoolHistory(school)), "per school"],
+    ...(week ? ([[`${week.taskName} week: everything kept`, await kept(week.task, week.id), "per week"]] as [string, number, string][]) : []),
+    ["平安日报 day: msgid set (3 days)", await usage(keys.periodMsgids("safety", day.id)), "per day, 3 days"],
     [`a callback reply (mean of ${sampled})`, sampled > 0 ? replyBytes / sampled : 0, "per check-in, 3 days"],
   ];
 
   const seededPerSchoolDay = (afterSeed - before) / (schools * days);
   const httpPerSchool = (httpAfter - httpBefore) / schools;
-  const stateLogMsgids = perKey.slice(0, 4).reduce((sum, [, bytes]) => sum + bytes, 0);
   console.log("\n## Redis memory (INFO used_memory deltas)");
   printTable(
     ["figure", "bytes", "per school per day"],
     [
-      [`${days} days seeded through the store`, String(afterSeed - before), fmt(seededPerSchoolDay, 0)],
+      [`${days} days seeded through the store (msgid sets included)`, String(afterSeed - before), fmt(seededPerSchoolDay, 0)],
       ["one day through HTTP (with callback replies)", String(httpAfter - httpBefore), fmt(httpPerSchool, 0)],
     ],
   );
@@ -145,23 +143,21 @@ try {
       `(${fmt(aofRewritten / (schools * (days + 1)), 0)} bytes per school per day)`,
   );
 
-  // Steady state: periods are kept TTL.periodSeconds (400 days); 历史 lists are capped; replies live 3 days.
+  // Steady state: periods are kept the retention (limits.history_days, 400 by default); msgid sets and replies 3 days.
   const keptDays = TTL.periodSeconds / 86400;
-  const perSchoolDay = stateLogMsgids / schools + (week ? perKey[4]![1] / schools / 7 : 0);
-  const history = perKey.find(([name]) => name.startsWith("one school"))![1] / (days + 1 + weeks.length);
-  const steady = (n: number) => n * (perSchoolDay * keptDays + history * Math.min(200, keptDays + keptDays / 7) + (perKey.at(-1)![1] * 3));
-  console.log("\n## Projection (used_memory, MiB) with 400 days kept, 历史 capped at 200 events a school, replies kept 3 days");
+  const perSchoolDay = (await kept("safety", day.id)) / schools + (week ? (await kept(week.task, week.id)) / schools / 7 : 0);
+  const repeats = perKey.find(([name]) => name.startsWith("平安日报 day: msgid"))![1] / schools + perKey.at(-1)![1];
+  console.log(`\n## Projection (used_memory, MiB) with ${keptDays} days of history kept, msgid sets and replies 3 days`);
   printTable(
-    ["schools", "periods (400 days)", "历史 lists", "replies (3 days)", "total"],
-    [schools, 20000].map((n) => [
+    ["schools", `history (${keptDays} days)`, "repeats (3 days)", "total"],
+    [schools, 20000, 100000].map((n) => [
       String(n),
       fmt((n * perSchoolDay * keptDays) / 1048576, 0),
-      fmt((n * history * Math.min(200, keptDays + keptDays / 7)) / 1048576, 0),
-      fmt((n * perKey.at(-1)![1] * 3) / 1048576, 0),
-      fmt(steady(n) / 1048576, 0),
+      fmt((n * repeats * 3) / 1048576, 0),
+      fmt((n * (perSchoolDay * keptDays + repeats * 3)) / 1048576, 0),
     ]),
   );
-  console.log(`(per school per day in the period keys: ${fmt(perSchoolDay, 0)} bytes; one 历史 event: ${fmt(history, 0)} bytes)`);
+  console.log(`\nmemory: bytes_per_school_day=${fmt(perSchoolDay, 0)} (target ≤ 400: ${verdict(perSchoolDay, { atMost: 400 })}; history kept for the retention, audit log complete)`);
 } finally {
   await service.stop();
   rmSync(dir, { recursive: true, force: true });

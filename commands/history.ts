@@ -5,8 +5,10 @@ import { readWord, wordsAround } from "../src/bot/words.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
+import { recentPeriods } from "../src/features/leaders/recent-periods.js";
+import { toLocalDate } from "../src/time/local-time.js";
 
-/** Entries shown; the stores keep more. */
+/** Entries shown; the audit log keeps every one (see recentPeriods for how far back 历史 reads). */
 const SHOWN = 30;
 
 export default defineCommand({
@@ -25,7 +27,7 @@ export default defineCommand({
   },
   async run({ school }, ctx) {
     const [reports, exemptions] = await Promise.all([
-      ctx.store.history(school.code, SHOWN),
+      ctx.store.history(school.code, recentPeriods(ctx.calendar, toLocalDate(ctx.now, ctx.config.timezone)), SHOWN),
       ctx.exemptions.history(school.code, SHOWN),
     ]);
     return formatHistory({ school, reports, exemptions, config: ctx.config, limit: SHOWN });

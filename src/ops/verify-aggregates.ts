@@ -2,6 +2,7 @@ import { loadConfig } from "../config/load-config.js";
 import { isValidLocalDate } from "../time/local-time.js";
 import { createKeys } from "../store/keys.js";
 import { recountAggregate } from "../store/recount-aggregate.js";
+import { createReportStore } from "../store/reports.js";
 import { loadSchoolPlaces } from "../store/school-numbers.js";
 import { createTaskCalendar } from "../time/task-calendar.js";
 import { openLedgerRedis } from "../features/ledger/open-ledger-redis.js";
@@ -36,12 +37,13 @@ export async function verifyAggregates(options: VerifyAggregatesOptions): Promis
   try {
     const keys = createKeys();
     const places = await loadSchoolPlaces(redis, keys, roster.schools);
+    const reports = createReportStore({ redis, keys, places });
     let differing = 0;
     let periods = 0;
     for (const task of calendar.tasks) {
       for (const period of calendar.list(task, from, to)) {
         periods += 1;
-        const outcome = await recountAggregate({ redis, keys, places }, task, period.id, { repair: options.repair ?? false });
+        const outcome = await recountAggregate({ redis, keys, places, reports }, task, period.id, { repair: options.repair ?? false });
         if (outcome.differences.length === 0) continue;
         differing += 1;
         say(`${period.taskName} ${period.id}：${outcome.reports} 份上报，统计有 ${outcome.differences.length} 处不符${outcome.repaired ? "，已按上报重算修复" : ""}`);

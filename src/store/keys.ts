@@ -8,11 +8,15 @@ import type { TaskId } from "../config/schema.js";
 export function createKeys(prefix = "pa") {
   const ns = (tag: string, rest: string) => `${prefix}:{${tag}}:${rest}`;
   return {
-    /** Hash school code → current report (JSON) for one task and period. */
+    /**
+     * Hash school code → the school's audit log ids in this task and period, oldest first (a
+     * withdrawal's marked `-`; the last unmarked one is the report in force); after the
+     * retention, the final report itself (JSON). See stored-report.ts.
+     */
     periodState: (task: TaskId, period: string) => ns(`${task}:${period}`, "state"),
-    /** Stream: the audit log of one task and period (report, replace, withdraw events). */
+    /** Stream: the audit log of one task and period (report, replace, withdraw events: who, when, raw text, parsed value, msgid). */
     periodLog: (task: TaskId, period: string) => ns(`${task}:${period}`, "log"),
-    /** Set of msgids already recorded in this task and period (idempotent recording). */
+    /** Set of msgids recorded in this task and period lately (a repeat records nothing); kept as long as replies. */
     periodMsgids: (task: TaskId, period: string) => ns(`${task}:${period}`, "msgids"),
     /**
      * Hash school code → the school's latest abnormal safety report (JSON) in one task and
@@ -25,8 +29,6 @@ export function createKeys(prefix = "pa") {
      * 汇总 reads one small hash instead of every report (report-counts.ts decides what counts).
      */
     periodCounts: (task: TaskId, period: string) => ns(`${task}:${period}`, "counts"),
-    /** Hash school code → what its report in force added to the counts (undone when it changes). */
-    periodCounted: (task: TaskId, period: string) => ns(`${task}:${period}`, "counted"),
     /** Bitmap by school number (school-numbers.ts): the schools with a report in force. */
     periodReported: (task: TaskId, period: string) => ns(`${task}:${period}`, "reported"),
     /** Hash school code → the report in force when 汇总 lists it by name (abnormal, 代报). */
@@ -35,12 +37,8 @@ export function createKeys(prefix = "pa") {
     schoolNumbers: () => ns("schools", "numbers"),
     /** The reply sent for a callback msgid, so a repeated callback gets the same answer. */
     callbackReply: (msgid: string) => ns(`msg:${msgid}`, "reply"),
-    /** List: the school's recent events, newest first (for 历史). */
-    schoolHistory: (code: string) => ns(`school:${code}`, "history"),
-    /** Set of the msgids already in the school's 历史 list (the outbox relay appends once). */
-    schoolHistoryIds: (code: string) => ns(`school:${code}`, "history-ids"),
     /**
-     * Stream: what a recorded report still owes the world (its alerts, its 历史 entry), written
+     * Stream: what a recorded report still owes the world (its alerts), written
      * by the same script as the report and relayed by whoever gets there first.
      */
     periodOutbox: (task: TaskId, period: string) => ns(`${task}:${period}`, "outbox"),

@@ -2,7 +2,7 @@ import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import type { Report } from "./report.js";
-import { COUNTER_NAMES, decodeCounted, zeroCounts, type ReportCounts } from "./report-counts.js";
+import { countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 
 /** What the record script keeps of one task and period, as 汇总 reads it. */
@@ -16,7 +16,7 @@ export interface PeriodAggregate {
   /** Safety: each school's latest abnormal report of the period, and the report now in force of each. */
   lastAbnormal?: ReadonlyMap<string, Report>;
   current: ReadonlyMap<string, Report>;
-  /** Of the schools asked about (exempt ones), where their report in force was counted and what it added. */
+  /** Of the schools asked about (exempt ones), what their report in force added to the counts. */
   counted: ReadonlyMap<string, { area: string; counts: ReportCounts }>;
 }
 
@@ -24,11 +24,16 @@ const parseAll = (all: Record<string, string>) => new Map(Object.entries(all).ma
 
 /**
  * Reads a period's counts: one small hash by area, the reported bitmap (one bit a school), the
- * listed reports; then, for the few schools that need it, their counted entries and reports in
- * force. Its cost grows with the areas and what is listed, not with the schools.
+ * listed reports; then, for the few schools that need it, their reports in force. Its cost
+ * grows with the areas and what is listed, not with the schools.
  */
 export async function readPeriodAggregate(
-  store: { redis: RedisClient; keys: Keys; places: SchoolPlaces },
+  store: {
+    redis: RedisClient;
+    keys: Keys;
+    places: SchoolPlaces;
+    current: (task: TaskId, period: string, schools: readonly string[]) => Promise<Map<string, Report>>;
+  },
   task: TaskId,
   period: string,
   uncounted: readonly string[],
@@ -41,31 +46,26 @@ export async function readPeriodAggregate(
     task === "safety" ? redis.hgetall(keys.periodAbnormal(task, period)) : undefined,
   ]);
   const byArea = new Map<string, ReportCounts>();
-  for (const [field, value] of Object.entries(counts)) {
-    const colon = field.indexOf(":");
-    const name = field.slice(0, colon) as (typeof COUNTER_NAMES)[number];
-    const area = field.slice(colon + 1);
+  for (const [name, value] of Object.entries(counts)) {
+    const colon = name.indexOf(":");
+    const area = name.slice(colon + 1);
     if (!byArea.has(area)) byArea.set(area, zeroCounts());
-    byArea.get(area)![name] = Number(value);
+    byArea.get(area)![name.slice(0, colon) as keyof ReportCounts] = Number(value);
   }
   const listed = parseAll(listedAll);
   const lastAbnormal = abnormalAll && parseAll(abnormalAll);
-  // A school whose last abnormal report is not in force any more: read what is (resolved, or withdrawn).
+  // Schools whose last abnormal report is no longer in force (resolved, or withdrawn), and
+  // exempt schools (their reports are taken back out of the counts): read what is in force.
   const unlisted = lastAbnormal ? [...lastAbnormal.keys()].filter((code) => !listed.has(code)) : [];
-  const [countedValues, currentValues] = await Promise.all([
-    uncounted.length > 0 ? redis.hmget(keys.periodCounted(task, period), ...uncounted) : [],
-    unlisted.length > 0 ? redis.hmget(keys.periodState(task, period), ...unlisted) : [],
-  ]);
+  const asked = [...new Set([...unlisted, ...uncounted])].filter((code) => !listed.has(code));
+  const read = await store.current(task, period, asked);
+  const current = new Map([...listed, ...read]);
   const counted = new Map<string, { area: string; counts: ReportCounts }>();
-  uncounted.forEach((code, i) => {
-    const text = countedValues[i];
-    if (text) counted.set(code, decodeCounted(text));
-  });
-  const current = new Map(listed);
-  unlisted.forEach((code, i) => {
-    const json = currentValues[i];
-    if (json) current.set(code, JSON.parse(json) as Report);
-  });
+  for (const code of uncounted) {
+    const report = current.get(code);
+    const place = places.of(code);
+    if (report && place) counted.set(code, { area: place.area, counts: countReport(report) });
+  }
   const bits = bitmap ?? Buffer.alloc(0);
   const isReported = (code: string) => {
     const number = places.of(code)?.number;

@@ -2,7 +2,9 @@ import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import type { Report } from "./report.js";
-import { COUNTER_NAMES, countReport, encodeCounted, isListedReport } from "./report-counts.js";
+import { COUNTER_NAMES, countReport, isListedReport } from "./report-counts.js";
+import type { ReportStore } from "./reports.js";
+import { packReport, unpackReport } from "./stored-report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { defineScript } from "./scripts.js";
 
@@ -19,15 +21,15 @@ export interface RecountOutcome {
 /**
  * Rewrites a period's counts from a recount, unless a report was recorded since the recount
  * read the reports (the audit log's last id moved): then nothing is written and the caller
- * recounts again. KEYS: log, counts, counted, reported, listed. ARGV: the log's last id as read
- * ('' for none), then three sections, each a length and its items: counts field/value pairs,
- * counted school/entry pairs, reported bit numbers; then listed school/report pairs to the end.
+ * recounts again. KEYS: log, counts, reported, listed. ARGV: the log's last id as read ('' for
+ * none), then two sections, each a length and its items: counts field/value pairs, reported bit
+ * numbers; then listed school/report pairs to the end.
  */
 const repairScript = defineScript(`#!lua
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if (last[1] and last[1][1] or '') ~= ARGV[1] then return 0 end
 local ttl = redis.call('TTL', KEYS[1])
-for i = 2, 5 do redis.call('DEL', KEYS[i]) end
+for i = 2, 4 do redis.call('DEL', KEYS[i]) end
 local at = 2
 local function section()
   local n = tonumber(ARGV[at])
@@ -38,36 +40,37 @@ end
 local a, b = section()
 for i = a, b, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 a, b = section()
-for i = a, b, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
-a, b = section()
-for i = a, b do redis.call('SETBIT', KEYS[4], tonumber(ARGV[i]), 1) end
-for i = at, #ARGV, 2 do redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
+for i = a, b do redis.call('SETBIT', KEYS[3], tonumber(ARGV[i]), 1) end
+for i = at, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
 if ttl > 0 then
-  for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 2, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return 1
 `);
 
 /** What the record script would hold had it recorded exactly these reports in force. */
-function recount(state: Record<string, string>, places: SchoolPlaces) {
+function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces) {
   const counts = new Map<string, number>();
-  const counted = new Map<string, string>();
   const bits: number[] = [];
   const listed = new Map<string, string>();
-  for (const [code, json] of Object.entries(state)) {
-    const report = JSON.parse(json) as Report;
+  for (const [code, report] of reports) {
     const place = places.of(code);
     if (place) {
       const own = countReport(report);
       for (const name of COUNTER_NAMES) {
         if (own[name] !== 0) counts.set(`${name}:${place.area}`, (counts.get(`${name}:${place.area}`) ?? 0) + own[name]);
       }
-      counted.set(code, encodeCounted(place.area, own));
       bits.push(place.number);
     }
-    if (isListedReport(report)) listed.set(code, json);
+    if (isListedReport(report)) listed.set(code, canonical(JSON.stringify(report)));
   }
-  return { counts, counted, bits, listed };
+  return { counts, bits, listed };
+}
+
+/** A report's JSON with its fields in one order. */
+function canonical(json: string): string {
+  const report = JSON.parse(json) as Report;
+  return JSON.stringify(unpackReport(packReport(report), report.task, report.period, report.school));
 }
 
 /** The bit numbers set in a bitmap as SETBIT numbers them (most significant bit of each byte first). */
@@ -90,44 +93,42 @@ function compareMaps(what: string, stored: ReadonlyMap<string, string>, wanted: 
  * (`pingan verify-aggregates`, after a restore); with `repair`, rewrites them from the recount.
  */
 export async function recountAggregate(
-  store: { redis: RedisClient; keys: Keys; places: SchoolPlaces },
+  store: { redis: RedisClient; keys: Keys; places: SchoolPlaces; reports: Pick<ReportStore, "list"> },
   task: TaskId,
   period: string,
   options: { repair?: boolean } = {},
 ): Promise<RecountOutcome> {
-  const { redis, keys, places } = store;
+  const { redis, keys, places, reports } = store;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const last = await redis.xrevrange(keys.periodLog(task, period), "+", "-", "COUNT", 1);
-    const [state, counts, counted, bitmap, listed] = await Promise.all([
-      redis.hgetall(keys.periodState(task, period)),
+    const [inForce, counts, bitmap, listed] = await Promise.all([
+      reports.list(task, period),
       redis.hgetall(keys.periodCounts(task, period)),
-      redis.hgetall(keys.periodCounted(task, period)),
       redis.getBuffer(keys.periodReported(task, period)),
       redis.hgetall(keys.periodListed(task, period)),
     ]);
-    const wanted = recount(state, places);
+    const wanted = recount(inForce, places);
     const differences: string[] = [];
     const nonZero = new Map(Object.entries(counts).filter(([, value]) => value !== "0"));
     compareMaps("counts", nonZero, new Map([...wanted.counts].map(([field, n]) => [field, String(n)])), differences);
-    compareMaps("counted", new Map(Object.entries(counted)), wanted.counted, differences);
-    compareMaps("listed", new Map(Object.entries(listed)), wanted.listed, differences);
+    // The same report may be written with its fields in another order: compare what they say.
+    const storedListed = new Map(Object.entries(listed).map(([code, json]) => [code, canonical(json)]));
+    compareMaps("listed", storedListed, wanted.listed, differences);
     const storedBits = bitsOf(bitmap);
     const wantedBits = new Set(wanted.bits);
     for (const bit of wantedBits) if (!storedBits.has(bit)) differences.push(`reported bit ${bit}: 0 → 1`);
     for (const bit of storedBits) if (!wantedBits.has(bit)) differences.push(`reported bit ${bit}: 1 → 0`);
-    const outcome = { task, period, reports: Object.keys(state).length, differences, repaired: false };
+    const outcome = { task, period, reports: inForce.size, differences, repaired: false };
     if (!options.repair || differences.length === 0) return outcome;
     const args = [
       last[0]?.[0] ?? "",
       wanted.counts.size * 2,
       ...[...wanted.counts].flatMap(([field, n]) => [field, n]),
-      wanted.counted.size * 2,
-      ...[...wanted.counted].flat(),
       wanted.bits.length,
       ...wanted.bits,
       ...[...wanted.listed].flat(),
     ];
-    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodCounted(task, period), keys.periodReported(task, period), keys.periodListed(task, period)];
+    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period)];
     if ((await repairScript(redis, keysOf, args)) === 1) return { ...outcome, repaired: true };
   }
   throw new Error(`${task} ${period} kept changing while it was recounted`);

@@ -2,60 +2,96 @@ import type { Logger } from "pino";
 import type { Push } from "../push/push.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { TaskId } from "../config/schema.js";
-import { readJsonHash, readJsonList } from "./json-values.js";
+import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { defineScript } from "./scripts.js";
 import { countReport, encodeCounted, isListedReport } from "./report-counts.js";
 import { readPeriodAggregate, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { isAbnormal, type Report, type ReportEvent } from "./report.js";
+import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
 
 /**
- * Records one message in one step, idempotent per msgid: the current state, the audit event,
- * the reply given to it and what it owes (alerts, its 历史 entry) in the period's outbox, so
- * that either all of it is written or none of it. All keys share the period's hash tag.
- * KEYS: state, log, msgids, abnormal, outbox, replies, counts, counted, reported, listed. ARGV:
- * school, msgid, report JSON ('' to withdraw), event JSON, ttl, '1' when the report is abnormal
- * (also kept in the abnormal hash), the previous report expected ('*' for any), the reply, its
+ * Lua: the report in force of a school, as its log entry's fields (`event`, `counted`), from
+ * the state hash (KEYS[1]) and the log (KEYS[2]); a reduced period's final report as `event`.
+ */
+const CURRENT_LUA = `
+local function field(fields, name)
+  for i = 1, #fields, 2 do if fields[i] == name then return fields[i + 1] end end
+  return nil
+end
+local function current(school)
+  local ids = redis.call('HGET', KEYS[1], school)
+  if not ids then return nil, nil end
+  if string.sub(ids, 1, 1) == '{' then return ids, nil end
+  local last = string.match(ids, '(%S+)$')
+  if not last or string.sub(last, 1, 1) == '-' then return nil, ids end
+  local entry = redis.call('XRANGE', KEYS[2], last, last)[1]
+  if not entry then return nil, ids end
+  return entry[2], ids
+end
+`;
+
+/**
+ * Records one message in one step, idempotent per msgid: the audit event (the school's
+ * history), the state (its log ids), the reply given to it, the period's counts, and what it
+ * owes (alerts) in the period's outbox, so that either all of it is written or none of it. All
+ * keys share the period's hash tag.
+ * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed. ARGV: school,
+ * msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when the report is
+ * abnormal, the msgid of the report in force expected ('*' for any, '' for none), the reply, its
  * ttl, what the report counts (encodeCounted; '' for none), the school's number ('' for none),
- * '1' when 汇总 lists it by name, then outbox entries. The counts of the report it replaces are
- * undone first, so the period's counts always add up the reports in force. A
- * previous report other than the one expected (someone else's message came first) writes
- * nothing and answers 'conflict': the caller reads again and retries. Answers the outcome, the
- * previous report, the reply kept for a duplicate, then the ids of the outbox entries it wrote.
+ * '1' when 汇总 lists it by name, the report's full JSON (kept for those), how long msgids are
+ * kept against repeats, then outbox entries. The counts of the report it replaces are undone
+ * first (from that report's own log entry), so the counts always add up the reports in force.
+ * A report in force other than the one expected (someone else's message came first) writes
+ * nothing and answers 'conflict' with it: the caller answers again and retries. Answers the
+ * outcome, the report it replaced (packed), the reply kept for a duplicate, then the ids of
+ * the outbox entries it wrote.
  */
 const recordScript = defineScript(`#!lua
+${CURRENT_LUA}
+local school = ARGV[1]
 if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 1 then
-  return {'duplicate', redis.call('HGET', KEYS[1], ARGV[1]) or '', redis.call('HGET', KEYS[6], ARGV[2]) or ''}
+  local fields = current(school)
+  local previous = type(fields) == 'table' and field(fields, 'event') or (fields or '')
+  return {'duplicate', previous, redis.call('HGET', KEYS[6], ARGV[2]) or ''}
 end
-local previous = redis.call('HGET', KEYS[1], ARGV[1]) or ''
-if ARGV[7] ~= '*' and previous ~= ARGV[7] then return {'conflict', previous, ''} end
-local outcome
+local fields, ids = current(school)
+local previous, undo = '', nil
+if type(fields) == 'table' then
+  previous = field(fields, 'event')
+  undo = field(fields, 'counted')
+end
+if ARGV[7] ~= '*' then
+  local was = previous ~= '' and cjson.decode(previous).msgid or ''
+  if was ~= ARGV[7] then return {'conflict', previous, ''} end
+end
+local outcome, id
 if ARGV[3] == '' then
   if previous == '' then return {'nothing', '', ''} end
-  redis.call('HDEL', KEYS[1], ARGV[1])
   outcome = 'withdraw'
+  id = redis.call('XADD', KEYS[2], '*', 'type', outcome, 'school', school, 'event', ARGV[4], 'counted', '')
+  ids = ids .. ' -' .. id
 else
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
   outcome = previous == '' and 'report' or 'replace'
+  id = redis.call('XADD', KEYS[2], '*', 'type', outcome, 'school', school, 'event', ARGV[3], 'counted', ARGV[10])
+  ids = (ids and ids .. ' ' or '') .. id
   if ARGV[6] == '1' then
-    redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+    redis.call('HSET', KEYS[4], school, ARGV[13])
     redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
   end
 end
+redis.call('HSET', KEYS[1], school, ids)
 redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('XADD', KEYS[2], '*', 'type', outcome, 'event', ARGV[4], 'previous', previous)
+redis.call('EXPIRE', KEYS[3], tonumber(ARGV[14]))
 if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[2], ARGV[8])
   redis.call('EXPIRE', KEYS[6], tonumber(ARGV[9]))
 end
-local owed = {redis.call('XADD', KEYS[5], '*', 'kind', 'history', 'school', ARGV[1], 'msgid', ARGV[2], 'type', outcome, 'event', ARGV[4], 'previous', previous)}
-for i = 13, #ARGV do
-  owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
-end
 local function count(entry, sign)
   local area, name
-  for part in string.gmatch(entry, '[^\t]+') do
+  for part in string.gmatch(entry, '[^\\t]+') do
     if not area then area = part
     elseif not name then name = part
     else
@@ -64,31 +100,28 @@ local function count(entry, sign)
     end
   end
 end
-local counted = redis.call('HGET', KEYS[8], ARGV[1])
-if counted then count(counted, -1) end
-if ARGV[10] ~= '' then
-  count(ARGV[10], 1)
-  redis.call('HSET', KEYS[8], ARGV[1], ARGV[10])
-elseif counted then
-  redis.call('HDEL', KEYS[8], ARGV[1])
+if undo and undo ~= '' then count(undo, -1) end
+if ARGV[10] ~= '' then count(ARGV[10], 1) end
+if ARGV[11] ~= '' then redis.call('SETBIT', KEYS[8], tonumber(ARGV[11]), ARGV[3] == '' and 0 or 1) end
+if ARGV[12] == '1' then redis.call('HSET', KEYS[9], school, ARGV[13]) else redis.call('HDEL', KEYS[9], school) end
+local owed = {}
+for i = 15, #ARGV do
+  owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
-if ARGV[11] ~= '' then redis.call('SETBIT', KEYS[9], tonumber(ARGV[11]), ARGV[3] == '' and 0 or 1) end
-if ARGV[12] == '1' then redis.call('HSET', KEYS[10], ARGV[1], ARGV[3]) else redis.call('HDEL', KEYS[10], ARGV[1]) end
-for _, i in ipairs({1, 2, 3, 5, 7, 8, 9, 10}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
+for _, i in ipairs({1, 2, 5, 7, 8, 9}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 return {outcome, previous, '', unpack(owed)}
 `);
 
-/** Appends a 历史 entry once per msgid. KEYS: history list, ids set. ARGV: msgid, entry JSON, length, ttl. */
-const historyScript = defineScript(`#!lua
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
-redis.call('LPUSH', KEYS[1], ARGV[2])
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
-redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
-return 1
+/** The reports in force of some schools (packed; '' for none). KEYS: state, log. ARGV: school codes. */
+const currentScript = defineScript(`#!lua
+${CURRENT_LUA}
+local out = {}
+for i = 1, #ARGV do
+  local fields = current(ARGV[i])
+  out[i] = type(fields) == 'table' and field(fields, 'event') or (fields or '')
+end
+return out
 `);
-
-const HISTORY_LENGTH = 200;
 
 export type PutOutcome = "report" | "replace" | "duplicate" | "conflict";
 export type WithdrawOutcome = "withdraw" | "nothing" | "duplicate" | "conflict";
@@ -117,31 +150,37 @@ export interface RecordCommit {
 /** What a record came to; `reply` is the one kept for a duplicate msgid. */
 export interface RecordResult<O> {
   outcome: O;
+  /** The report in force before (for a conflict: the one in force now). */
   previous?: Report;
   reply?: string;
+}
+
+/** A task's period, as the store names it. */
+export interface PeriodRef {
+  task: TaskId;
+  period: string;
 }
 
 /** The system of record: reports per school, task and period, and their audit log. */
 export interface ReportStore {
   put(report: Report, commit?: RecordCommit): Promise<RecordResult<PutOutcome>>;
   withdraw(w: Withdrawal, commit?: RecordCommit): Promise<RecordResult<WithdrawOutcome>>;
-  /**
-   * Hands what the period's outbox holds to the push queue and the schools' 历史, in order,
-   * once each; entries stay until handed on. Returns how many were relayed.
-   */
+  /** Hands what the period's outbox holds to the push queue, in order, once each; entries stay until handed on. Returns how many were relayed. */
   relay(task: TaskId, period: string): Promise<number>;
   get(task: TaskId, period: string, school: string): Promise<Report | undefined>;
+  /** The reports in force of some schools of a period, by school code (the few 汇总 needs by name). */
+  current(task: TaskId, period: string, schools: readonly string[]): Promise<Map<string, Report>>;
   /** Every current report of a task and period, by school code. */
   list(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** The audit log of a task and period, oldest first. */
   log(task: TaskId, period: string): Promise<ReportEvent[]>;
   /** Each school's latest abnormal report of a task and period (safety), by school code. */
   abnormal(task: TaskId, period: string): Promise<Map<string, Report>>;
-  /** A school's latest events, newest first. */
-  history(school: string, limit?: number): Promise<ReportEvent[]>;
+  /** A school's latest events in the periods given (its audit log there), newest first. */
+  history(school: string, periods: readonly PeriodRef[], limit?: number): Promise<ReportEvent[]>;
   /**
    * What the period's counts hold (by area, the reported bitmap, the reports 汇总 lists by name),
-   * and what the `uncounted` schools' reports added (exempt schools, whose reports do not count).
+   * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
    */
   aggregate(task: TaskId, period: string, uncounted?: readonly string[]): Promise<PeriodAggregate>;
 }
@@ -159,18 +198,21 @@ export interface ReportStoreOptions {
   log?: Pick<Logger, "warn">;
 }
 
+const field = (fields: string[], name: string) => fields[fields.indexOf(name) + 1] ?? "";
+
 export function createReportStore({ redis, keys, places, enqueue, log }: ReportStoreOptions): ReportStore {
+  const periodKeys = (task: TaskId, period: string) => [keys.periodState(task, period), keys.periodLog(task, period)];
+
   const record = async (
     task: TaskId,
     period: string,
     school: string,
     msgid: string,
-    reportJson: string,
-    event: Omit<ReportEvent, "type" | "previous">,
+    report: Report | undefined,
+    withdrawal: WithdrawalFields | undefined,
     commit: RecordCommit,
   ): Promise<RecordResult<string>> => {
-    const report = (event as { report?: Report }).report;
-    const expected = commit.expected === undefined ? "*" : commit.expected === null ? "" : JSON.stringify(commit.expected);
+    const expected = commit.expected === undefined ? "*" : commit.expected === null ? "" : commit.expected.msgid;
     const place = places?.of(school);
     const [outcome, previous, reply, ...owed] = (await recordScript(
       redis,
@@ -182,15 +224,14 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         keys.periodOutbox(task, period),
         keys.periodReplies(task, period),
         keys.periodCounts(task, period),
-        keys.periodCounted(task, period),
         keys.periodReported(task, period),
         keys.periodListed(task, period),
       ],
       [
         school,
         msgid,
-        reportJson,
-        JSON.stringify(event),
+        report ? packReport(report) : "",
+        withdrawal ? JSON.stringify(withdrawal) : "",
         TTL.periodSeconds,
         isAbnormal(report) ? "1" : "0",
         expected,
@@ -199,6 +240,9 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         report && place ? encodeCounted(place.area, countReport(report)) : "",
         place ? place.number : "",
         report && isListedReport(report) ? "1" : "0",
+        report && (isAbnormal(report) || isListedReport(report)) ? JSON.stringify(report) : "",
+        // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
+        TTL.callbackReplySeconds,
         ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
       ],
     )) as string[];
@@ -212,22 +256,17 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         .then((entries) => relayEntries(outbox, entries.filter(([id]) => owed.includes(id))))
         .catch((error: unknown) => log?.warn({ err: error, task, period }, "outbox not relayed yet"));
     }
-    return { outcome: outcome!, ...(previous && { previous: JSON.parse(previous) as Report }), ...(reply && { reply }) };
+    return { outcome: outcome!, ...(previous && { previous: unpackReport(previous, task, period, school) }), ...(reply && { reply }) };
   };
 
   /** Hands outbox entries on, in order, deleting each once handed; stops at a push it cannot hand on. */
   const relayEntries = async (outbox: string, entries: readonly [string, string[]][]): Promise<number> => {
     let relayed = 0;
     for (const [id, fields] of entries) {
-      const get = (name: string) => fields[fields.indexOf(name) + 1] ?? "";
-      if (get("kind") === "history") {
-        const school = get("school");
-        const entry = JSON.stringify(toEvent(fields));
-        await historyScript(redis, [keys.schoolHistory(school), keys.schoolHistoryIds(school)], [get("msgid"), entry, HISTORY_LENGTH, TTL.periodSeconds]);
-      } else if (enqueue) {
-        await enqueue(JSON.parse(get("body")) as Push);
-      } else {
-        break;
+      // Entries of the old layout ('history') were relayed to lists 历史 no longer reads.
+      if (field(fields, "kind") === "push") {
+        if (!enqueue) break;
+        await enqueue(JSON.parse(field(fields, "body")) as Push);
       }
       await redis.xdel(outbox, id);
       relayed += 1;
@@ -235,62 +274,111 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     return relayed;
   };
 
-  const relay = async (task: TaskId, period: string): Promise<number> => {
-    const outbox = keys.periodOutbox(task, period);
-    return relayEntries(outbox, await redis.xrange(outbox, "-", "+"));
+  const current = async (task: TaskId, period: string, schools: readonly string[]) => {
+    const found = new Map<string, Report>();
+    if (schools.length === 0) return found;
+    const packed = (await currentScript(redis, periodKeys(task, period), schools)) as string[];
+    schools.forEach((school, i) => {
+      if (packed[i]) found.set(school, unpackReport(packed[i]!, task, period, school));
+    });
+    return found;
+  };
+
+  /** The period's log as events, each with the report it replaced or withdrew. */
+  const readLog = async (task: TaskId, period: string): Promise<Map<string, ReportEvent>> => {
+    const entries = await redis.xrange(keys.periodLog(task, period), "-", "+");
+    const inForce = new Map<string, Report>();
+    const events = new Map<string, ReportEvent>();
+    for (const [id, fields] of entries) events.set(id, toEvent(task, period, fields, inForce));
+    return events;
   };
 
   return {
-    async put(report, commit = {}) {
-      const event = {
-        school: report.school,
-        task: report.task,
-        period: report.period,
-        by: report.by,
-        at: report.at,
-        msgid: report.msgid,
-        raw: report.raw,
-        report,
-      };
-      const result = await record(report.task, report.period, report.school, report.msgid, JSON.stringify(report), event, commit);
-      return result as RecordResult<PutOutcome>;
-    },
+    put: (report, commit = {}) => record(report.task, report.period, report.school, report.msgid, report, undefined, commit) as Promise<RecordResult<PutOutcome>>,
 
-    async withdraw(w, commit = {}) {
-      return (await record(w.task, w.period, w.school, w.msgid, "", w, commit)) as RecordResult<WithdrawOutcome>;
-    },
+    withdraw: (w, commit = {}) =>
+      record(w.task, w.period, w.school, w.msgid, undefined, { by: w.by, at: w.at, msgid: w.msgid, raw: w.raw }, commit) as Promise<RecordResult<WithdrawOutcome>>,
 
-    relay,
+    async relay(task, period) {
+      const outbox = keys.periodOutbox(task, period);
+      return relayEntries(outbox, await redis.xrange(outbox, "-", "+"));
+    },
 
     async get(task, period, school) {
-      const json = await redis.hget(keys.periodState(task, period), school);
-      return json ? (JSON.parse(json) as Report) : undefined;
+      return (await current(task, period, [school])).get(school);
     },
 
-    list: (task, period) => readJsonHash<Report>(redis, keys.periodState(task, period)),
+    current,
+
+    async list(task, period) {
+      const state = await redis.hgetall(keys.periodState(task, period));
+      const values = Object.entries(state);
+      const reports = new Map<string, Report>();
+      // A reduced period holds each final report itself; a live one, log ids.
+      if (values.every(([, value]) => isFinalState(value))) {
+        for (const [school, json] of values) reports.set(school, unpackReport(json, task, period, school));
+        return reports;
+      }
+      const events = await readLog(task, period);
+      for (const [school, value] of values) {
+        if (isFinalState(value)) {
+          reports.set(school, unpackReport(value, task, period, school));
+          continue;
+        }
+        const id = readStateIds(value).current;
+        const report = id ? events.get(id)?.report : undefined;
+        if (report) reports.set(school, report);
+      }
+      return reports;
+    },
 
     async log(task, period) {
-      const entries = await redis.xrange(keys.periodLog(task, period), "-", "+");
-      return entries.map(([, fields]) => toEvent(fields));
+      return [...(await readLog(task, period)).values()];
     },
 
     abnormal: (task, period) => readJsonHash<Report>(redis, keys.periodAbnormal(task, period)),
 
-    history: (school, limit = 30) => readJsonList<ReportEvent>(redis, keys.schoolHistory(school), limit),
+    async history(school, periods, limit = 30) {
+      const states = await Promise.all(periods.map(({ task, period }) => redis.hget(keys.periodState(task, period), school)));
+      const lists = await Promise.all(
+        periods.map(async ({ task, period }, i) => {
+          const value = states[i];
+          if (!value || isFinalState(value)) return [];
+          const ids = readStateIds(value).ids.map((id) => id.replace(/^-/, ""));
+          const entries = await Promise.all(ids.map((id) => redis.xrange(keys.periodLog(task, period), id, id)));
+          const inForce = new Map<string, Report>();
+          return entries.flatMap((found) => found.map(([, fields]) => toEvent(task, period, fields, inForce)));
+        }),
+      );
+      // Newest first; events of the same instant in the reverse of their log order.
+      return lists
+        .flat()
+        .reverse()
+        .sort((a, b) => b.at.localeCompare(a.at))
+        .slice(0, limit);
+    },
 
     aggregate(task, period, uncounted = []) {
       if (!places) throw new Error("the report store counts nothing without the schools' places");
-      return readPeriodAggregate({ redis, keys, places }, task, period, uncounted);
+      return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted);
     },
   };
 }
 
-function toEvent(fields: string[]): ReportEvent {
-  const get = (name: string) => fields[fields.indexOf(name) + 1] ?? "";
-  const previous = get("previous");
-  return {
-    type: get("type") as ReportEvent["type"],
-    ...(JSON.parse(get("event")) as Omit<ReportEvent, "type">),
-    ...(previous && { previous: JSON.parse(previous) as ReportEvent["previous"] }),
-  };
+/**
+ * One log entry as an event; `inForce` (each school's report in force so far, updated here)
+ * supplies what it replaced or withdrew, the entries being read oldest first.
+ */
+function toEvent(task: TaskId, period: string, fields: string[], inForce: Map<string, Report>): ReportEvent {
+  const type = field(fields, "type") as ReportEvent["type"];
+  const school = field(fields, "school");
+  const previous = inForce.get(school);
+  const base = { type, school, task, period, ...(previous && { previous }) };
+  if (type === "withdraw") {
+    inForce.delete(school);
+    return { ...base, ...(JSON.parse(field(fields, "event")) as WithdrawalFields) };
+  }
+  const report = unpackReport(field(fields, "event"), task, period, school);
+  inForce.set(school, report);
+  return { ...base, by: report.by, at: report.at, msgid: report.msgid, raw: report.raw, report };
 }

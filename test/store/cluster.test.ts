@@ -45,5 +45,5 @@ it("connects with the Cluster client and records a report whose keys share one s
   expect((await store.put(report)).outcome).toBe("report");
   expect((await store.put(report)).outcome).toBe("duplicate");
   expect(await store.get("safety", "2026-11-24", "CG001")).toEqual(report);
-  expect(await store.history("CG001")).toHaveLength(1);
+  expect(await store.history("CG001", [{ task: "safety", period: "2026-11-24" }])).toHaveLength(1);
 });

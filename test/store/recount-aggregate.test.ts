@@ -24,13 +24,13 @@ it("finds counts that no longer match the reports (a restore, a lost write) and 
   for (const [i, school] of roster.schools.slice(0, 10).entries()) {
     await store.put(makeReport(day, school.code, i === 0 ? abnormal("摔伤") : normal, { late: i === 1, onBehalf: i === 2 }));
   }
-  expect((await recountAggregate({ redis: client, keys, places }, "safety", day.id)).differences).toEqual([]);
+  expect((await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id)).differences).toEqual([]);
 
   // As after restoring an older backup of some keys: counts off, a bit lost, a listed report gone.
   await client.hincrby(keys.periodCounts("safety", day.id), `reported:${roster.schools[0]!.area}`, 3);
   await client.setbit(keys.periodReported("safety", day.id), places.of(roster.schools[4]!.code)!.number, 0);
   await client.hdel(keys.periodListed("safety", day.id), roster.schools[0]!.code);
-  const found = await recountAggregate({ redis: client, keys, places }, "safety", day.id);
+  const found = await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id);
   expect(found.differences).toHaveLength(3);
   expect(found.repaired).toBe(false);
 
@@ -41,8 +41,8 @@ it("finds counts that no longer match the reports (a restore, a lost write) and 
   expect(lines.at(-1)).toContain("1 期不符；加 --repair 按上报重算修复");
   expect(await verifyAggregates({ settings, from: "2026-11-24", to: "2026-11-24", repair: true, say: (l) => lines.push(l) })).toBe(1);
   expect(lines.at(-1)).toContain("均已修复");
-  expect((await recountAggregate({ redis: client, keys, places }, "safety", day.id)).differences).toEqual([]);
+  expect((await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id)).differences).toEqual([]);
   // The repaired counts keep counting: a withdrawal after the repair undoes exactly its report.
   await store.withdraw({ task: "safety", period: day.id, school: roster.schools[0]!.code, by: "x", at: new Date().toISOString(), msgid: "w1", raw: "撤销" });
-  expect((await recountAggregate({ redis: client, keys, places }, "safety", day.id)).differences).toEqual([]);
+  expect((await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id)).differences).toEqual([]);
 });

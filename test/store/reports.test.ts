@@ -11,6 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
+const DAY = [{ task: "safety" as const, period: "2026-11-24" }];
+
 const report = (msgid: string, present: number): Report => ({
   school: "CG001",
   task: "safety",
@@ -36,7 +38,7 @@ it("records once per msgid, replaces, withdraws, and keeps every event in the lo
   expect((await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "zhang_wei", at: "2026-11-24T02:01:00.000Z", msgid: "m4", raw: "撤销 平安" })).outcome).toBe("nothing");
   expect(await store.get("safety", "2026-11-24", "CG001")).toBeUndefined();
   expect((await store.log("safety", "2026-11-24")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1", "replace:m2", "withdraw:m3"]);
-  expect((await store.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["withdraw:m3", "replace:m2", "report:m1"]);
+  expect((await store.history("CG001", DAY)).map((e) => `${e.type}:${e.msgid}`)).toEqual(["withdraw:m3", "replace:m2", "report:m1"]);
 });
 
 it("commits the reply and what the report owes with it; the outbox is relayed once, by whoever gets there", async () => {
@@ -48,7 +50,7 @@ it("commits the reply and what the report owes with it; the outbox is relayed on
   const first = await dying.put(report("m1", 2000), { expected: null, reply: "已登记", pushes: [alert] });
   expect(first.outcome).toBe("report");
   expect(await client.xlen(keys.periodOutbox("safety", "2026-11-24"))).toBe(1);
-  expect((await dying.history("CG001")).map((e) => e.msgid)).toEqual(["m1"]);
+  expect((await dying.history("CG001", DAY)).map((e) => e.msgid)).toEqual(["m1"]);
 
   const queued: Push[] = [];
   const healthy = createReportStore({ redis: client, keys, enqueue: async (push) => void queued.push(push) });
@@ -59,7 +61,7 @@ it("commits the reply and what the report owes with it; the outbox is relayed on
   const retried = await healthy.put(report("m1", 2000), { expected: null, reply: "已登记（第二次计算）" });
   expect(retried).toMatchObject({ outcome: "duplicate", reply: "已登记" });
   expect(queued).toHaveLength(1);
-  expect((await healthy.history("CG001")).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1"]);
+  expect((await healthy.history("CG001", DAY)).map((e) => `${e.type}:${e.msgid}`)).toEqual(["report:m1"]);
 });
 
 it("writes nothing when the report it was answered against has changed", async () => {

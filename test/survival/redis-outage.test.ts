@@ -235,17 +235,16 @@ it(
     const byDay = new Map<string, Sent[]>();
     for (const s of sent) byDay.set(s.day, [...(byDay.get(s.day) ?? []), s]);
     for (const [day, list] of byDay) {
-      const state = await h.client.hgetall(keys.periodState("safety", day));
       const log = await h.store.log("safety", day);
       const msgids = new Set(await h.client.smembers(keys.periodMsgids("safety", day)));
       for (const s of list) {
-        const inState = (JSON.parse(state[s.school] ?? "{}") as { msgid?: string }).msgid === s.msgid;
+        const inState = (await h.store.get("safety", day, s.school))?.msgid === s.msgid;
         const inLog = log.some((e) => e.msgid === s.msgid && e.school === s.school);
         if (inState !== inLog || inLog !== msgids.has(s.msgid)) half.push(`${s.msgid}: state ${inState}, log ${inLog}, msgid ${msgids.has(s.msgid)}`);
         if (s.answer === "acked" && !(inState && inLog)) lost.push(s.msgid);
         if (s.answer !== "acked" && inState && inLog) recordedButRefused += 1;
         if (inState && inLog) {
-          const history = await h.store.history(s.school, 200);
+          const history = await h.store.history(s.school, [{ task: "safety", period: day }], 200);
           if (!history.some((e) => e.msgid === s.msgid)) noHistory.push(`${s.msgid} (${s.answer})`);
         }
       }

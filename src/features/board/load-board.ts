@@ -1,4 +1,5 @@
 import type { School } from "../../config/roster.js";
+import type { TaskId } from "../../config/schema.js";
 import type { Report, ReportEvent } from "../../store/report.js";
 import { addDays, getIsoWeek, getWeekStart, toLocalDate, type LocalDate } from "../../time/local-time.js";
 import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
@@ -63,7 +64,7 @@ export interface LoadBoardOptions extends TallySources {
   now: Date;
 }
 
-/** History entries read per school with an abnormal report (the store keeps 200). */
+/** History entries read per school with an abnormal report (its week's audit log). */
 const HISTORY_READ = 50;
 
 /**
@@ -97,9 +98,9 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
       }),
     });
   }
-  const withHistory = async <E extends { school: School }>(entry: E, task: string): Promise<WithHistory<E>> => {
-    const events = await options.store.history(entry.school.code, HISTORY_READ);
-    return { entry, history: events.filter((e) => e.task === task && weekIds.has(`${e.task}:${e.period}`)) };
+  const withHistory = async <E extends { school: School }>(entry: E, task: TaskId): Promise<WithHistory<E>> => {
+    const periods = [...weekIds].filter((id) => id.startsWith(`${task}:`)).map((id) => ({ task, period: id.slice(task.length + 1) }));
+    return { entry, history: await options.store.history(entry.school.code, periods, HISTORY_READ) };
   };
   const abnormal: Board["abnormal"] = [];
   const resolved: Board["resolved"] = [];

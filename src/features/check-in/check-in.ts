@@ -1,37 +1,39 @@
 import type { CommandContext } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
 import type { TaskId } from "../../config/schema.js";
-import type { ReportValue } from "../../store/report.js";
+import type { Report, ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { currentPeriod, makeReport, RECORD_ATTEMPTS } from "./record-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 
 /**
- * A school's check-in, top to bottom: read what the school has now, write the reply and the
- * alerts the report owes the leaders, and record all of it in one step (store.put), so that
- * the report is never recorded without its alerts. If another message for the school came
- * first, read again and retry; a repeat of this message gets the reply it got the first time.
- * `notes` (a figure far from the roster's) are part of the reply.
+ * A school's check-in, top to bottom: write the reply and the alerts the report owes the
+ * leaders, and record all of it in one step (store.put), so that the report is never recorded
+ * without its alerts. The first try assumes the school has no report yet (the usual case), so a
+ * check-in is one script call; when it has one, the script answers with it and the reply and
+ * alerts are written again against it. A repeat of this message gets the reply it got the
+ * first time. `notes` (a figure far from the roster's) are part of the reply; what else the
+ * school still owes today is read meanwhile and added after.
  */
 export async function checkIn(ctx: CommandContext, school: School, value: ReportValue, notes: readonly string[] = []): Promise<string> {
   const period = currentPeriod(ctx, value.task);
   const report = makeReport(ctx, school, period, value);
-  const owed = await owedPeriods(ctx, school, report.task);
   const timeZone = ctx.config.timezone;
-  for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
-    const previous = await ctx.store.get(report.task, report.period, report.school);
-    const reply = [
-      reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
-      ...notes,
-      reportText.owed(owed, timeZone, report.onBehalf ? "该校" : "本校"),
-    ].join("\n");
-    const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
-    const recorded = await ctx.store.put(report, { expected: previous ?? null, reply, pushes });
-    if (recorded.outcome === "duplicate") return recorded.reply ?? reply;
-    if (recorded.outcome !== "conflict") return reply;
-  }
-  throw new Error(`report of ${school.code} kept changing while recording ${ctx.msgid}`);
+  const record = async (): Promise<string> => {
+    let previous: Report | undefined;
+    for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
+      const reply = [reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }), ...notes].join("\n");
+      const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
+      const recorded = await ctx.store.put(report, { expected: previous ?? null, reply, pushes });
+      if (recorded.outcome === "duplicate") return recorded.reply ?? reply;
+      if (recorded.outcome !== "conflict") return reply;
+      previous = recorded.previous;
+    }
+    throw new Error(`report of ${school.code} kept changing while recording ${ctx.msgid}`);
+  };
+  const [reply, owed] = await Promise.all([record(), owedPeriods(ctx, school, report.task)]);
+  return [reply, reportText.owed(owed, timeZone, report.onBehalf ? "该校" : "本校")].join("\n");
 }
 
 /** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */

@@ -1,11 +1,17 @@
 import { defineConfig } from "vitest/config";
 
+/** End-to-end scenarios that run again with WeCom on the long connection instead of the callback URL (harness.ts reads PINGAN_TEST_TRANSPORT). */
+const BOTH_TRANSPORTS = ["test/commands/reporting.test.ts", "test/commands/summary.test.ts", "test/commands/report-for.test.ts", "test/commands/remind.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // Each file starts its own redis-server; two cores want few files at once.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: "callback", include: ["test/**/*.test.ts"] } },
+      { extends: true, test: { name: "websocket", include: BOTH_TRANSPORTS, env: { PINGAN_TEST_TRANSPORT: "websocket" } } },
+    ],
   },
 });

@@ -35,7 +35,8 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
   const { timezone, groups, leaders, admins, working_hours: hours, calendar, tasks, weekly, late_note: lateNote } = config;
 
   if (timezone !== undefined) checkTimezone(timezone, add);
-  if (groups) checkGroups(groups, add);
+  if (config.bot) checkTransport(config.bot, add);
+  if (groups) checkGroups(groups, config.bot?.transport ?? "callback", add);
   if (leaders && admins) checkPeople(leaders, admins, add);
   if (hours) checkWorkingHours(hours, add);
   if (calendar) checkCalendar(calendar, add);
@@ -72,13 +73,28 @@ function checkTimezone(timezone: string, add: Add): void {
   }
 }
 
-function checkGroups(groups: Groups, add: Add): void {
+/** Each transport needs its own credentials: the callback's Token and EncodingAESKey, or the long connection's BotID and Secret. */
+function checkTransport(bot: Config["bot"], add: Add): void {
+  const needed = bot.transport === "websocket" ? (["bot_id", "secret"] as const) : (["token", "encoding_aes_key"] as const);
+  for (const key of needed) {
+    if (bot[key] === undefined) add(["bot", key], text.transportNeeds(bot.transport ?? "callback", key), text.transportNeedsHint(key));
+  }
+}
+
+function checkGroups(groups: Groups, transport: NonNullable<Config["bot"]["transport"]>, add: Add): void {
   const entries = Object.entries(groups);
   if (!entries.some(([, group]) => group.role === "leaders")) {
     add(["groups"], text.noLeadersGroup, text.noLeadersGroupHint);
   }
   for (const [id, group] of entries) {
-    if (/^https?:|key=|\s/.test(group.webhook_key)) {
+    if (group.via === "bot") {
+      if (transport !== "websocket") add(["groups", id, "via"], text.viaBotNeedsWebsocket, text.viaBotNeedsWebsocketHint);
+      if (group.chatid === undefined) add(["groups", id, "chatid"], text.viaBotNeedsChatid, text.viaBotNeedsChatidHint);
+      continue;
+    }
+    if (group.webhook_key === undefined) {
+      add(["groups", id, "webhook_key"], text.webhookKeyMissing, text.webhookKeyMissingHint);
+    } else if (/^https?:|key=|\s/.test(group.webhook_key)) {
       add(["groups", id, "webhook_key"], text.webhookKeyIsUrl, text.webhookKeyIsUrlHint);
     }
   }

@@ -55,7 +55,14 @@ const task = schedule.extend({
 
 const group = z.strictObject({
   name: z.string().min(1),
-  webhook_key: z.string().min(1),
+  /**
+   * How pushes reach the group: `webhook`, its group robot (`webhook_key`); `bot`, the smart
+   * bot itself over the long connection (`chatid`, see `pingan chats`; needs `bot.transport: websocket`).
+   * Unset means `webhook`.
+   */
+  via: z.enum(["webhook", "bot"]).optional(),
+  webhook_key: z.string().min(1).optional(),
+  chatid: z.string().min(1).optional(),
   /** `leaders` marks the leaders' group (tallies, alerts); `schools` a reporters' group. */
   role: z.enum(["schools", "leaders"]),
   /** For a schools group: `all`, or the areas (片区) / school codes it holds. */
@@ -67,10 +74,22 @@ export const configSchema = z.strictObject({
   timezone: z.string().default("Asia/Shanghai"),
   bot: z.strictObject({
     name: z.string().min(1).default("平安助手"),
-    token: z.string().min(1),
-    encoding_aes_key: z.string().regex(/^[A-Za-z0-9+/]{43}$/, {
-      message: "EncodingAESKey 是企业微信后台生成的 43 位字母数字串",
-    }),
+    /**
+     * `callback` (unset): WeCom posts to our URL (token, encoding_aes_key); `websocket`: we dial
+     * WeCom's long connection (bot_id, secret). One bot uses one of them, never both.
+     */
+    transport: z.enum(["callback", "websocket"]).optional(),
+    token: z.string().min(1).optional(),
+    encoding_aes_key: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}$/, {
+        message: "EncodingAESKey 是企业微信后台生成的 43 位字母数字串",
+      })
+      .optional(),
+    /** Long connection: the BotID shown in the bot's API settings. */
+    bot_id: z.string().min(1).optional(),
+    /** Long connection: the bot's Secret (from the environment). */
+    secret: z.string().min(1).optional(),
     /** Callbacks whose signed timestamp is further than this from the real clock are refused. */
     max_clock_skew_seconds: z.number().int().positive().default(300),
   }),

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { CodedError, ErrorCode } from "../errors.js";
 
+/** WeCom's long-connection endpoint; tests and the demo point WECOM_WS_URL at the simulator. */
+export const DEFAULT_WECOM_WS_URL = "wss://openws.work.weixin.qq.com";
+
 /** The WeCom API host the group robots are on; tests and the demo point WECOM_API_BASE at a fake. */
 export const DEFAULT_WECOM_API_BASE = "https://qyapi.weixin.qq.com";
 
@@ -20,6 +23,8 @@ export interface Settings {
   dataDir: string;
   /** WECOM_API_BASE. */
   wecomApiBase: string;
+  /** WECOM_WS_URL: where `bot.transport: websocket` dials. */
+  wecomWsUrl: string;
   /** PINGAN_NOW: where the clock starts (tests, trials, the demo); unset is the real time. */
   now?: Date;
   /** PINGAN_SPEED: clock seconds per real second. */
@@ -51,6 +56,9 @@ const schema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   PINGAN_DATA_DIR: z.string().min(1).default("data"),
   WECOM_API_BASE: z.url({ error: "WECOM_API_BASE 应当是网址，例如 https://qyapi.weixin.qq.com" }).default(DEFAULT_WECOM_API_BASE),
+  WECOM_WS_URL: z
+    .url({ protocol: /^wss?$/, error: "WECOM_WS_URL 应当是 wss:// 网址，例如 wss://openws.work.weixin.qq.com" })
+    .default(DEFAULT_WECOM_WS_URL),
   PINGAN_NOW: instant.optional(),
   PINGAN_SPEED: z.coerce.number({ error: "PINGAN_SPEED 应当是正数，例如 60" }).positive({ error: "PINGAN_SPEED 应当是正数，例如 60" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL 可以是 error、warn、info、debug" }).default("info"),
@@ -73,6 +81,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     ...(s.REDIS_URL && { redisUrl: s.REDIS_URL }),
     dataDir: s.PINGAN_DATA_DIR,
     wecomApiBase: s.WECOM_API_BASE,
+    wecomWsUrl: s.WECOM_WS_URL,
     ...(s.PINGAN_NOW && { now: s.PINGAN_NOW }),
     ...(s.PINGAN_SPEED !== undefined && { speed: s.PINGAN_SPEED }),
     logLevel: s.LOG_LEVEL,

@@ -32,6 +32,7 @@ import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/ta
 import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
 import { createClock, type Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
+import { createBotConnection, type BotConnectionTuning } from "../wecom/bot-connection.js";
 import { createScheduleWorker } from "./schedule-worker.js";
 import type { Settings } from "./settings.js";
 import { createWebApp } from "./web-app.js";
@@ -62,6 +63,8 @@ export interface SystemOptions {
    * fonts-noto-cjk as root on Debian) by default. Tests give a lookup that finds none.
    */
   findFont?: () => CjkFont | CjkFontMissing;
+  /** Lease and client timings of the long connection (tests). */
+  connectionTuning?: BotConnectionTuning;
 }
 
 /** The whole product in one process: built once by createSystem, started and stopped as one. */
@@ -121,7 +124,12 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const metrics = createMetrics();
   // Queued alerts merge into one message of each school's current status, read on the workers' connection.
   const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), roster, config });
-  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, mergeAlerts, ...options.pushTuning };
+  // bot.transport: websocket: whichever process holds the long connection answers, and sends the pushes to groups via: bot.
+  const botConnection =
+    config.bot.transport === "websocket"
+      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, ...options.connectionTuning })
+      : undefined;
+  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, mergeAlerts, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
   const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled });
@@ -176,6 +184,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     jobDeps,
     dispatcher,
     async start() {
+      botConnection?.start(dispatcher);
       if (roles.workers) {
         // Once, before any job draws: the chart is rendered on the workers, never on the web path.
         await chart.useFont((options.findFont ?? (() => ensureCjkFont({ say })))());
@@ -206,6 +215,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       log.info({ port: system.port, roles, schools: roster.schools.length }, roles.web ? "service listening" : "workers running");
     },
     async stop() {
+      await botConnection?.stop();
       if (server) {
         const closed = new Promise<void>((done) => server!.close(() => done()));
         server.closeIdleConnections();

@@ -52,10 +52,12 @@ export function createWebApp(deps: WebAppDeps): Koa {
       ctx.body = "internal error";
     }
   });
-  const callback = createCallbackReceiver({
+  const { transport = "callback", token, encoding_aes_key: encodingAESKey } = config.bot;
+  // One bot takes callbacks or the long connection, never both: on the long connection there is no callback URL.
+  const callback = transport === "callback" && token !== undefined && encodingAESKey !== undefined && createCallbackReceiver({
     dispatcher: deps.dispatcher,
-    token: config.bot.token,
-    encodingAESKey: config.bot.encoding_aes_key,
+    token,
+    encodingAESKey,
     maxClockSkewSeconds: config.bot.max_clock_skew_seconds,
     log,
     onOutcome: metrics.callback,
@@ -68,11 +70,12 @@ export function createWebApp(deps: WebAppDeps): Koa {
     groupNames: deps.groupNames,
     calendar: deps.calendar,
     clock: deps.clock,
+    longConnection: transport === "websocket",
   });
   app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
   // Ledger downloads and the board read the same data behind signed links.
   const pages = { config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log };
-  for (const router of [callback, health, createMetricsRouter(metrics), createExportRouter(pages), createBoardRouter(pages)]) {
+  for (const router of [...(callback ? [callback] : []), health, createMetricsRouter(metrics), createExportRouter(pages), createBoardRouter(pages)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

@@ -10,6 +10,7 @@ import { withDeadline, type Bounded } from "./with-deadline.js";
 import { listPushWarnings } from "../push/push-warnings.js";
 import { readChartStatus } from "../features/tallies/week-chart-maker.js";
 import { scheduleText } from "../features/tallies/tally-text.js";
+import { readConnectionStatus, type ConnectionHealth } from "../wecom/connection-status.js";
 
 export interface HealthOptions {
   redis: Redis | Cluster;
@@ -20,7 +21,12 @@ export interface HealthOptions {
   /** For the holiday years whose notice is due but not imported, as of the clock's now. */
   calendar: Pick<TaskCalendar, "missingHolidayYears">;
   clock: Clock;
+  /** Set with `bot.transport: websocket`: the page shows the long connection (connected, holder, since, reconnects). */
+  longConnection?: boolean;
 }
+
+/** What /healthz says while no process holds a live long connection. */
+const NOT_CONNECTED = "企业微信长连接未连接：群里的消息暂时收不到，推送在 Redis 里等待，连上后发出";
 
 /** How long each read of /healthz may take: the page answers within 1.5 s whatever Redis does. */
 const READ_MS = 400;
@@ -32,9 +38,10 @@ const READ_MS = 400;
  * `warning` under `calendar`, not a failure; so is a week chart the workers cannot draw (no CJK
  * font, or the last drawing failed: `chart.ok` false with the reason), since the text of the
  * tally and the roll-up still goes. Every read is bounded, and one that did not answer
- * says so instead of holding the page.
+ * says so instead of holding the page. On the long connection, `connection` says whether a
+ * process holds it live (otherwise the service is `degraded`).
  */
-export function createHealthRouter({ redis, keys, queues, groupNames, calendar, clock }: HealthOptions): Router {
+export function createHealthRouter({ redis, keys, queues, groupNames, calendar, clock, longConnection }: HealthOptions): Router {
   const router = new Router();
   router.get("/healthz", async (ctx) => {
     const started = Date.now();
@@ -46,7 +53,8 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     }
     const redisMs = Date.now() - started;
     // A write that Redis refuses (maxmemory) means no report can be recorded: say it here.
-    const [write, pushes, chart, ...counts] = await Promise.all([
+    const [connection, write, pushes, chart, ...counts] = await Promise.all([
+      longConnection ? withDeadline(readConnectionStatus(redis, keys), READ_MS) : undefined,
       withDeadline(redis.set(keys.healthProbe(), String(started), "PX", 60_000), READ_MS),
       withDeadline(readPushStatus(redis, keys), READ_MS),
       withDeadline(readChartStatus(redis, keys), READ_MS),
@@ -56,11 +64,13 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     if (!write.ok) problems.push(`Redis 拒绝写入：${write.error}`);
     const pushStatus = pushes.ok ? pushes.value : {};
     problems.push(...listPushWarnings(pushStatus, groupNames));
+    if (connection && !(connection.ok && connection.value.connected)) problems.push(NOT_CONNECTED);
     const missingYears = calendar.missingHolidayYears(clock.now());
     ctx.body = {
       status: problems.length > 0 ? "degraded" : "ok",
       ...(problems.length > 0 && { problems }),
       redis: { ok: true, ms: redisMs, writable: write.ok },
+      ...(connection && { connection: read<ConnectionHealth>(connection) }),
       queues: Object.fromEntries(queues.map((queue, i) => [queue.name, read(counts[i]!)])),
       pushes: pushes.ok
         ? Object.fromEntries(

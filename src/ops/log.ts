@@ -19,7 +19,7 @@ export function createLogger({ level = "info", pretty = false }: LogOptions = {}
     // report): only what says what went wrong is kept.
     serializers: { err: serializeError, error: serializeError },
     redact: {
-      paths: ["token", "encoding_aes_key", "webhook_key", "*.token", "*.encoding_aes_key", "*.webhook_key", "key"],
+      paths: ["token", "encoding_aes_key", "webhook_key", "*.token", "*.encoding_aes_key", "*.webhook_key", "key", "secret", "*.secret"],
       censor: "[redacted]",
     },
     ...(pretty && {

@@ -7,20 +7,19 @@ import { delayJob } from "./delay-job.js";
 import { formatPushJobId, type PartJobData, type PushJobData, type SettledCheck } from "./push.js";
 import { reviseBody } from "./recheck.js";
 import type { PushResult } from "./push-status.js";
-import type { RateLimiter } from "./rate-limit.js";
-import { sendWebhook } from "./webhook-client.js";
+import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
+import { pushTargetOf } from "./push-target.js";
+import type { TargetLimiter } from "./target-limiter.js";
 
 export interface DeliverOptions {
   queue: Queue<PushJobData>;
   groups: Config["groups"];
   parts: PartState;
-  limiter: RateLimiter;
+  limiter: TargetLimiter;
   /** Stores a group's latest result (for /healthz); `lost` names a push that will not go out. */
   record: (group: string, result: PushResult, lost?: string) => Promise<void>;
-  apiBase: string;
-  fetch: typeof globalThis.fetch;
+  send: GroupSend;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
-  requestTimeoutMs: number;
   /** How long a claim keeps other senders off a part. */
   leaseMs: number;
   /** How often a part re-checks whether the part before it has gone out. */
@@ -30,7 +29,7 @@ export interface DeliverOptions {
 }
 
 /**
- * The worker's side: delivers one part to the group's robot webhook, after the part before it,
+ * The worker's side: delivers one part to the group (its robot webhook, or the smart bot), after the part before it,
  * within WeCom's rate limit, once (see PartState). The one gap is a crash (or lost answer)
  * between WeCom accepting the message and the `sent` mark: the webhook has no idempotency of
  * its own, so the part is sent again after the lease runs out. That is at-least-once, chosen
@@ -101,18 +100,32 @@ export function createDeliver(options: DeliverOptions) {
       return "settled";
     }
 
+    const target = pushTargetOf(group);
+    if (target.via === "bot" && body.msgtype === "image") {
+      // aibot_send_msg takes pictures only as uploaded media, which is not built: the text went out alone.
+      await parts.markSent(data);
+      log.warn(where, "push part not sent: a picture cannot go through the bot yet");
+      return "picture skipped";
+    }
     const slot = randomUUID();
-    const wait = await limiter.reserve(group.webhook_key, slot);
+    const wait = await limiter.reserve(target, slot);
     if (wait > 0) {
       await parts.release(data, claim);
       log.debug({ ...where, waitMs: wait }, "push waits for the rate limit");
       return delayJob(job, token, wait);
     }
 
-    const result = await sendWebhook({ apiBase: options.apiBase, key: group.webhook_key, body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
+    const result = await options.send(target, body);
+    if (result.outcome === "wait") {
+      // Nothing went out: the part waits in Redis, however long the bot stays disconnected.
+      await limiter.release(target, slot);
+      await parts.release(data, claim);
+      log.info({ ...where, reason: result.reason }, "push waits for the long connection");
+      return delayJob(job, token, BOT_WAIT_MS);
+    }
     if (result.outcome === "ok") await parts.markSent(data);
     // Unsettled, the slot just counts a little longer than needed.
-    await limiter.settle(group.webhook_key, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
+    await limiter.settle(target, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
     const at = new Date().toISOString();
     if (result.outcome === "ok") {
       await record(data.group, { at, outcome: "sent" });

@@ -1,7 +1,8 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PushJobData } from "./push.js";
-import type { RateLimiter } from "./rate-limit.js";
+import { pushTargetOf, rateWindowOf } from "./push-target.js";
+import type { TargetLimiter } from "./target-limiter.js";
 
 /** Jobs looked at to count what is queued for a group; a county queues far fewer. */
 const LOOK_AT = 2000;
@@ -11,12 +12,18 @@ const LOOK_AT = 2000;
  * window lets it: its parts still waiting, delayed or being sent, one after the other within
  * the window. An estimate for people ("goes out at about 09:06"), read-only.
  */
-export function createSendEstimate({ queue, groups, limiter }: { queue: Queue<PushJobData>; groups: Config["groups"]; limiter: RateLimiter }) {
+export function createSendEstimate({ queue, groups, limiter }: { queue: Queue<PushJobData>; groups: Config["groups"]; limiter: TargetLimiter }) {
   return async function estimate(group: string): Promise<number> {
-    const webhookKey = groups[group]?.webhook_key;
-    if (webhookKey === undefined) throw new Error(`estimate for unknown group "${group}"`);
+    const config = groups[group];
+    if (config === undefined) throw new Error(`estimate for unknown group "${group}"`);
+    const target = pushTargetOf(config);
+    const window = rateWindowOf(target);
     const jobs = await queue.getJobs(["waiting", "delayed", "prioritized", "active"], 0, LOOK_AT - 1);
-    const queued = jobs.filter((job) => groups[job?.data.group]?.webhook_key === webhookKey).length;
-    return limiter.waitFor(webhookKey, queued);
+    const sharing = (id: string | undefined) => {
+      const other = id === undefined ? undefined : groups[id];
+      return other !== undefined && rateWindowOf(pushTargetOf(other)) === window;
+    };
+    const queued = jobs.filter((job) => sharing(job?.data.group)).length;
+    return limiter.waitFor(target, queued);
   };
 }

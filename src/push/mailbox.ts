@@ -8,9 +8,10 @@ import { defineScript } from "../store/scripts.js";
 import { delayJob } from "./delay-job.js";
 import type { DrainJobData, Push, PushJobData } from "./push.js";
 import type { PushResult } from "./push-status.js";
-import type { RateLimiter } from "./rate-limit.js";
+import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
+import { pushTargetOf } from "./push-target.js";
 import { splitMessage, type PushMessage } from "./split-message.js";
-import { sendWebhook } from "./webhook-client.js";
+import type { TargetLimiter } from "./target-limiter.js";
 
 /**
  * Turns alerts that queued up into one message that gives each school's current status, so
@@ -61,12 +62,10 @@ export interface MailboxOptions {
   keys: Keys;
   queue: Queue<PushJobData>;
   groups: Config["groups"];
-  limiter: RateLimiter;
+  limiter: TargetLimiter;
   record: (group: string, result: PushResult, lost?: string) => Promise<void>;
   merge: MergeAlerts;
-  apiBase: string;
-  fetch: typeof globalThis.fetch;
-  requestTimeoutMs: number;
+  send: GroupSend;
   /** How long a turn keeps other turns of the group off. */
   leaseMs: number;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -76,7 +75,7 @@ export interface MailboxOptions {
  * A group's alerts, in the order of their events. `add` puts an alert in (once) and asks for
  * a turn; a turn (`drain`, one at a time per group under a lease) sends what is queued: one
  * alert as it is, several merged into one message of current statuses, one webhook message per
- * rate slot. The cursor advances after WeCom accepted a message; a crash just before that
+ * rate slot, through the group's robot or the smart bot. The cursor advances after WeCom accepted a message; a crash just before that
  * sends it again (at-least-once, like the parts of a push).
  */
 export function createMailbox(options: MailboxOptions) {
@@ -96,8 +95,9 @@ export function createMailbox(options: MailboxOptions) {
 
   const drain = async (job: Job<DrainJobData>, token?: string): Promise<string> => {
     const { group } = job.data;
-    const webhookKey = groups[group]?.webhook_key;
-    if (webhookKey === undefined) throw new Error(`alerts for unknown group "${group}"`);
+    const config = groups[group];
+    if (config === undefined) throw new Error(`alerts for unknown group "${group}"`);
+    const target = pushTargetOf(config);
     const lease = randomUUID();
     const release = (cursor = "") =>
       releaseScript(redis, [keys.mailboxLease(group), keys.mailboxCursor(group), keys.mailbox(group)], [lease, cursor, TTL.pushDoneSeconds]);
@@ -119,7 +119,7 @@ export function createMailbox(options: MailboxOptions) {
         continue;
       }
       const slot = randomUUID();
-      const wait = await limiter.reserve(webhookKey, slot);
+      const wait = await limiter.reserve(target, slot);
       if (wait > 0) {
         // Alerts added meanwhile wait too, and go out merged with these when the slot frees.
         await release();
@@ -129,8 +129,15 @@ export function createMailbox(options: MailboxOptions) {
       const single = queued.length === 1 ? splitMessage(queued[0]!.push.message) : [];
       const merged = single.length === 1 ? undefined : await options.merge(group, queued.map((q) => q.push));
       const body = merged ? splitMessage(merged.message)[0]! : single[0]!;
-      const result = await sendWebhook({ apiBase: options.apiBase, key: webhookKey, body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
-      await limiter.settle(webhookKey, slot).catch((error: unknown) => log.warn({ group, err: error }, "rate slot not settled"));
+      const result = await options.send(target, body);
+      if (result.outcome === "wait") {
+        // Nothing went out: the alerts stay queued, however long the bot stays disconnected.
+        await limiter.release(target, slot);
+        await release();
+        log.info({ group, queued: queued.length, reason: result.reason }, "alerts wait for the long connection");
+        return delayJob(job, token, BOT_WAIT_MS);
+      }
+      await limiter.settle(target, slot).catch((error: unknown) => log.warn({ group, err: error }, "rate slot not settled"));
       const last = queued[queued.length - 1]!.id;
       const at = new Date().toISOString();
       if (result.outcome === "ok") {

@@ -8,6 +8,8 @@ import { createEnqueue } from "./enqueue.js";
 import { createPartState } from "./part-state.js";
 import { recordPushResult } from "./push-status.js";
 import { createRateLimiter } from "./rate-limit.js";
+import { createGroupSend, type SendViaBot } from "./group-send.js";
+import { createTargetLimiter } from "./target-limiter.js";
 import type { DrainJobData, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
 import { createSendEstimate } from "./estimate-send.js";
 import { createMailbox, type MergeAlerts } from "./mailbox.js";
@@ -27,6 +29,10 @@ export interface PushQueueOptions {
   queueName?: string;
   /** Per webhook key: at most `perWindow` sends in any `windowMs` (WeCom: 20 a minute). */
   rateLimit?: { perWindow?: number; windowMs?: number };
+  /** Per bot conversation (groups `via: bot`), replies included: at most `perWindow` in any `windowMs` (WeCom: 30 a minute). */
+  botRateLimit?: { perWindow?: number; windowMs?: number };
+  /** Pushes of groups `via: bot`, through the long connection's holder. */
+  viaBot?: SendViaBot;
   /** Attempts for network errors, 5xx, 45009 and -1, with exponential backoff from `delayMs`. */
   retry?: { attempts?: number; delayMs?: number };
   requestTimeoutMs?: number;
@@ -53,6 +59,11 @@ export interface PushQueue {
 }
 
 export const PUSH_QUEUE_NAME = "{push}";
+
+/** A bot conversation's window: 30 a minute (wecom-protocol.md), shared by pushes and the bot's replies there. */
+export function createBotRateLimiter(redis: Redis | Cluster, keys: Keys, limits: PushQueueOptions["botRateLimit"] = {}) {
+  return createRateLimiter({ redis, keys, limit: limits.perWindow ?? 30, windowMs: limits.windowMs, inFlightMs: 15_000 });
+}
 
 /** How long one webhook request may take before it is given up and retried (see below). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 35_000;
@@ -81,18 +92,22 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     },
   });
   const parts = createPartState({ redis: connection, keys });
-  const limiter = createRateLimiter({
-    redis: connection,
-    keys,
-    limit: options.rateLimit?.perWindow,
-    windowMs: options.rateLimit?.windowMs,
-    inFlightMs: requestTimeoutMs + 5_000,
+  const limiter = createTargetLimiter({
+    webhook: createRateLimiter({
+      redis: connection,
+      keys,
+      limit: options.rateLimit?.perWindow,
+      windowMs: options.rateLimit?.windowMs,
+      inFlightMs: requestTimeoutMs + 5_000,
+    }),
+    bot: createBotRateLimiter(connection, keys, options.botRateLimit),
   });
   const record = async (group: string, result: PushResult, lost?: string) => {
     await recordPushResult(connection, keys, group, result, lost);
     metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
   };
-  const delivery = { apiBase: options.apiBase, fetch: options.fetch, log, requestTimeoutMs, leaseMs: requestTimeoutMs + 15_000 };
+  const send = createGroupSend({ apiBase: options.apiBase, fetch: options.fetch, requestTimeoutMs, ...(options.viaBot && { viaBot: options.viaBot }) });
+  const delivery = { send, log, leaseMs: requestTimeoutMs + 15_000 };
   const deliver = createDeliver({
     ...delivery,
     queue,

@@ -26,6 +26,8 @@ export interface RateLimiter {
   reserve(webhookKey: string, slotId?: string): Promise<number>;
   /** Moves a reserved slot to now (Redis time), once the request has come back. */
   settle(webhookKey: string, slotId: string): Promise<void>;
+  /** Frees a reserved slot whose message was never sent. */
+  release(webhookKey: string, slotId: string): Promise<void>;
   /**
    * Read-only: the ms until `sends` more sends for this webhook would all have fit, given the
    * sends already in its window (0 when they fit now). For telling people when a message
@@ -107,6 +109,9 @@ export function createRateLimiter({
     },
     async settle(webhookKey, slotId) {
       await settleScript(redis, [keys.pushWindow(webhookKey)], [slotId]);
+    },
+    async release(webhookKey, slotId) {
+      await redis.zrem(keys.pushWindow(webhookKey), slotId);
     },
     async waitFor(webhookKey, sends) {
       const [now, ...slots] = ((await windowScript(redis, [keys.pushWindow(webhookKey)], [windowMs])) as string[]).map(Number);

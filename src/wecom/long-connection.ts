@@ -129,7 +129,6 @@ export interface LongConnectionAck {
 export interface TemplateCard {
   card_type: string;
   task_id?: string;
-  [field: string]: unknown;
 }
 
 /** A stream reply; `content` is markdown of at most 20480 UTF-8 bytes. */

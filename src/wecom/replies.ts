@@ -1,5 +1,6 @@
 import type { BotReply } from "../bot/events.js";
 import { toCardUpdate, toTemplateCard, type ButtonInteractionCard, type CardUpdate } from "./template-card.js";
+import type { OutboundFrame } from "./connection-outbox.js";
 
 /** The passive answer to a user message: one finished stream. */
 export interface StreamReply {
@@ -62,4 +63,16 @@ export function toWecomReply(reply: BotReply, streamId: string): StreamReply | S
       return reply.card ? { msgtype: "stream_with_template_card", stream: stream.stream, template_card: toTemplateCard(reply.card) } : stream;
     }
   }
+}
+
+/**
+ * The same answer over the long connection, as a frame on the callback's req_id: the body
+ * toWecomReply gives, under the command that carries it (the welcome to enter_chat, a card's
+ * update to a tap, aibot_respond_msg to a message).
+ */
+export function toLongConnectionReply(reply: BotReply, reqId: string, streamId: string): OutboundFrame {
+  const body = toWecomReply(reply, streamId);
+  if ("response_type" in body) return { cmd: "aibot_respond_update_msg", reqId, body };
+  if (body.msgtype === "text") return { cmd: "aibot_respond_welcome_msg", reqId, body };
+  return { cmd: "aibot_respond_msg", reqId, body };
 }

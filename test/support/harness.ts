@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import pino from "pino";
 import { createManualClock } from "../../src/time/clock.js";
 import type { Config } from "../../src/config/schema.js";
@@ -11,13 +15,29 @@ import { readSettings } from "../../src/main/settings.js";
 import { startSystem, type SystemOptions } from "../../src/main/system.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
+import { startFakeLongConnection, type FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
+import { writeWebsocketConfig } from "../../src/dev/websocket-config.js";
 import type { ReportStore } from "../../src/store/reports.js";
 import { startTestRedis, type TestRedis } from "./redis.js";
-import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "./test-env.js";
+import { TEST_AES_KEY, TEST_BOT, TEST_ENV, TEST_TOKEN } from "./test-env.js";
 import { waitFor } from "./wait-for.js";
+import { askOverLongConnection } from "./ask-long-connection.js";
+
+/** How WeCom reaches the service: the callback URL, or the long connection the service dials. */
+export type Transport = "callback" | "websocket";
+
+/** The transport of harnesses that do not name one: PINGAN_TEST_TRANSPORT (vitest's websocket project sets it), else callback. */
+export const DEFAULT_TRANSPORT: Transport = process.env.PINGAN_TEST_TRANSPORT === "websocket" ? "websocket" : "callback";
+
+/** The group chat `say` speaks in, on either transport. */
+export const HARNESS_CHATID = "wr_demo_group";
 
 export interface Harness {
+  transport: Transport;
+  /** WeCom's callback side (callback transport). */
   sim: WecomSimulator;
+  /** WeCom's long-connection server (websocket transport). */
+  longConnection?: FakeLongConnection;
   clock: ReturnType<typeof createManualClock>;
   redis: TestRedis;
   /** A connection of the test's own, for assertions and flushing. */
@@ -31,11 +51,13 @@ export interface Harness {
   pushQueue: PushQueue;
   scheduler: Scheduler;
   jobDeps: JobDeps;
+  /** The keys in Redis besides the transport's own bookkeeping (the long connection's lease, status and chats, rate windows). */
+  dataKeys(): Promise<string[]>;
   /** Resolves when the push queue has nothing waiting, delayed or active. */
   drainPushes(): Promise<void>;
   /** Puts a scheduled job on the real schedule queue as if its scheduler fired at `at`, and waits for it. */
   fire(kind: ScheduleKind, at: string | Date): Promise<unknown>;
-  /** Sends `text` as `from` in the principals' group and returns the reply's markdown. */
+  /** Sends `text` as `from` in the principals' group, over the harness's transport, and returns the reply's markdown. */
   say(from: string, text: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -51,8 +73,13 @@ export async function startHarness({
   config: configPath = "config/pingan.example.yaml",
   rate,
   findFont,
+  transport = DEFAULT_TRANSPORT,
+  viaBot,
 }: {
   now: string;
+  transport?: Transport;
+  /** Websocket only: groups pushed to through the bot (group id → chatid) instead of their robot. */
+  viaBot?: Record<string, string>;
   config?: string;
   /** The workers' lookup of the week chart's font (a test gives one that finds none). */
   findFont?: SystemOptions["findFont"];
@@ -65,17 +92,31 @@ export async function startHarness({
     keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" },
     ...(rate && { limit: rate.perWindow, windowMs: rate.windowMs }),
   });
-  const settings = readSettings({ ...TEST_ENV, PINGAN_CONFIG: configPath, REDIS_URL: redis.url, WECOM_API_BASE: webhook.url, PORT: "0", HOST: "127.0.0.1" });
+  // The scenarios send far more than a conversation's 30 replies a minute; the limit has tests of its own.
+  const unlimited = { perWindow: 100_000 };
+  const longConnection = transport === "websocket" ? await startFakeLongConnection({ ...TEST_BOT, perChatPerMinute: unlimited.perWindow }) : undefined;
+  const configDir = longConnection && mkdtempSync(join(tmpdir(), "pingan-ws-config-"));
+  const settings = readSettings({
+    ...TEST_ENV,
+    PINGAN_CONFIG: configDir ? writeWebsocketConfig(configDir, viaBot) : configPath,
+    REDIS_URL: redis.url,
+    WECOM_API_BASE: webhook.url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    ...(longConnection && { WECOM_WS_URL: longConnection.url }),
+  });
   const service = await startSystem(settings, {
     log: pino({ level: "silent" }),
     clock,
     schedules: false,
     pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }) },
+    ...(longConnection && { connectionTuning: { botRateLimit: unlimited } }),
     ...(findFont && { findFont }),
   });
   const rt = service;
   const client = connectRedis(redis.url, { role: "web" });
   await waitReady(client);
+  if (longConnection) await longConnection.waitFor(() => longConnection.subscriptions().some((sub) => sub.closedAt === undefined), 10_000);
   const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
   const drainPushes = async () => {
     await waitFor("the push queue to drain", async () => {
@@ -84,7 +125,9 @@ export async function startHarness({
     });
   };
   return {
+    transport,
     sim,
+    ...(longConnection && { longConnection }),
     clock,
     redis,
     client,
@@ -97,6 +140,9 @@ export async function startHarness({
     scheduler: rt.scheduler,
     jobDeps: rt.jobDeps,
     drainPushes,
+    async dataKeys() {
+      return (await client.keys("*")).filter((key) => !key.includes(":{lc}:") && !key.endsWith(":window"));
+    },
     async fire(kind, at) {
       const prevMillis = new Date(at).getTime();
       const job = await rt.scheduler.queue.add(kind, { kind, scheduleId: `test-${kind}` }, { prevMillis, jobId: `test-${kind}-${prevMillis}-${Math.random()}` });
@@ -107,6 +153,12 @@ export async function startHarness({
       return done?.returnvalue;
     },
     async say(from, text) {
+      if (longConnection) {
+        const { reply } = await askOverLongConnection(longConnection, { userid: from, text, chatid: HARNESS_CHATID, msgid: `harness-${randomUUID()}` });
+        const markdown = (reply.body as { stream?: { content?: string } }).stream?.content;
+        if (markdown === undefined) throw new Error(`no stream reply: ${JSON.stringify(reply.body)}`);
+        return markdown;
+      }
       const reply = await sim.say({ from, text });
       if (reply.status !== 200 || reply.markdown === undefined) throw new Error(`no reply (${reply.status}): ${reply.raw}`);
       return reply.markdown;
@@ -114,6 +166,8 @@ export async function startHarness({
     async close() {
       client.disconnect();
       await service.stop();
+      await longConnection?.close();
+      if (configDir) rmSync(configDir, { recursive: true, force: true });
       await webhook.stop();
       await redis.stop();
     },

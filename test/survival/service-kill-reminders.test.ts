@@ -156,7 +156,7 @@ it(
       .map((data) => ({
         idempotencyKey: data.idempotencyKey,
         part: data.part,
-        webhookKey: config.groups[data.group]!.webhook_key,
+        webhookKey: config.groups[data.group]!.webhook_key!,
         content: data.body.msgtype === "image" ? data.body.image.md5 : contentOf(data.body),
       }));
     const manualParts = parts.filter((p) => p.idempotencyKey.includes(remindMsgid));

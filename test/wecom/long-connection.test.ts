@@ -172,10 +172,8 @@ describe("long connection: subscribing and replying", () => {
     server.sendEvent({ userid: "lisi", chatid: "g1", eventtype: "template_card_event", cardEvent });
     const frame = await event;
     expect(frame.body.event.template_card_event).toStrictEqual(cardEvent);
-    await conn.updateCard(frame.reqId, {
-      userids: ["lisi"],
-      template_card: { card_type: "text_notice", task_id: "task-1", main_title: { title: "已确认" } },
-    });
+    const card = { card_type: "text_notice", task_id: "task-1", main_title: { title: "已确认" } };
+    await conn.updateCard(frame.reqId, { userids: ["lisi"], template_card: card });
     expect(server.updates()).toMatchObject([
       { reqId: frame.reqId, body: { response_type: "update_template_card", userids: ["lisi"] }, ack: { errcode: 0 } },
     ]);

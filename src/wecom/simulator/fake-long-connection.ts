@@ -81,6 +81,8 @@ export interface FakeLongConnection {
   sendEvent(input: FakeEventInput): string;
   /** Replies (respond, welcome, update) sent on a callback's req_id, in order. */
   responses(reqId: string): FakeReceivedFrame[];
+  /** The first reply accepted on a callback's req_id, once it comes; rejects after `timeoutMs` (5 000). */
+  reply(reqId: string, timeoutMs?: number): Promise<FakeReceivedFrame>;
   /** Every `aibot_send_msg`, accepted or not. */
   sent(): FakeReceivedFrame[];
   /** Every `aibot_respond_update_msg`, accepted or not. */
@@ -323,6 +325,14 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     return chatid;
   }
 
+  async function waitFor(predicate: () => boolean, timeoutMs = 2_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`fake long connection: condition not met within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   function copy<T extends object>(items: T[]): T[] {
     return items.map((item) => ({ ...item }));
   }
@@ -374,6 +384,12 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
       return copy(frames.filter((f) => f.reqId === reqId && REPLY_CMDS.has(f.cmd)));
     },
 
+    async reply(reqId, timeoutMs = 5_000) {
+      const accepted = () => frames.find((f) => f.reqId === reqId && REPLY_CMDS.has(f.cmd) && f.ack?.errcode === 0);
+      await waitFor(() => accepted() !== undefined, timeoutMs);
+      return { ...accepted()! };
+    },
+
     sent() {
       return copy(frames.filter((f) => f.cmd === "aibot_send_msg"));
     },
@@ -409,13 +425,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
       acksStopped = stopped;
     },
 
-    async waitFor(predicate, timeoutMs = 2_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`fake long connection: condition not met within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    waitFor,
 
     async close() {
       for (const peer of peers) {

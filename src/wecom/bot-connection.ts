@@ -1,0 +1,89 @@
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import type { Dispatcher } from "../bot/dispatch.js";
+import type { Config } from "../config/schema.js";
+import type { SendViaBot } from "../push/group-send.js";
+import { createBotRateLimiter } from "../push/push-queue.js";
+import { rateWindowOf } from "../push/push-target.js";
+import { connectRedis, type RedisClient } from "../store/connect-redis.js";
+import type { Keys } from "../store/keys.js";
+import { createChatDirectory } from "./chat-directory.js";
+import { startConnectionHolder, type ConnectionHolder } from "./connection-holder.js";
+import { createConnectionLease } from "./connection-lease.js";
+import { createConnectionOutbox } from "./connection-outbox.js";
+import { createLongConnection, type LongConnectionOptions } from "./long-connection.js";
+import { attachLongConnectionReceiver } from "./long-connection-receiver.js";
+
+/** Timings of the lease and the client; tests shorten them. */
+export interface BotConnectionTuning {
+  /** A dead holder's lease frees after this long; 10 000 ms. */
+  leaseTtlMs?: number;
+  /** Lease renewal, and how often the others try for it; 2 000 ms. */
+  renewMs?: number;
+  /** How long a push waits for the holder to take it before it is put back to wait; 5 000 ms. */
+  handoffWaitMs?: number;
+  /** A conversation's window, replies and pushes together; WeCom's 30 a minute by default. */
+  botRateLimit?: { perWindow?: number; windowMs?: number };
+  client?: Pick<LongConnectionOptions, "heartbeatMs" | "ackTimeoutMs" | "backoff">;
+}
+
+export interface BotConnectionOptions extends BotConnectionTuning {
+  bot: Config["bot"];
+  /** WECOM_WS_URL. */
+  url: string;
+  redisUrl: string;
+  /** Fail-fast: the lease, the status, the chats. */
+  redis: RedisClient;
+  /** Patient: the frames handed to the holder. */
+  workerRedis: RedisClient;
+  keys: Keys;
+  log: Logger;
+}
+
+/**
+ * `bot.transport: websocket` in one process: every process may hold the bot's long connection
+ * (one at a time, under the lease) and hands the holder its pushes to groups `via: bot`.
+ */
+export function createBotConnection(options: BotConnectionOptions) {
+  const { bot, redis, workerRedis, keys, log } = options;
+  if (bot.bot_id === undefined || bot.secret === undefined) throw new Error("bot.transport: websocket needs bot.bot_id and bot.secret");
+  const { bot_id: botId, secret } = bot;
+  const outbox = createConnectionOutbox({ redis: workerRedis, keys });
+  const handoffWaitMs = options.handoffWaitMs ?? 5_000;
+  const viaBot: SendViaBot = (chatid, body) => outbox.request({ cmd: "aibot_send_msg", chatid, body }, handoffWaitMs);
+  const chats = createChatDirectory({ redis, keys });
+  // Replies and pushes share each conversation's window (WeCom: 30 a minute).
+  const replies = createBotRateLimiter(redis, keys, options.botRateLimit);
+  let holder: ConnectionHolder | undefined;
+  let blocking: RedisClient | undefined;
+  return {
+    viaBot,
+    /** Starts trying for the lease; the process that gets it connects and answers with `dispatcher`. */
+    start(dispatcher: Dispatcher): void {
+      blocking = connectRedis(options.redisUrl, { role: "worker", log });
+      holder = startConnectionHolder({
+        lease: createConnectionLease({ redis, keys, owner: `${hostname()}:${process.pid}`, ttlMs: options.leaseTtlMs ?? 10_000 }),
+        outbox,
+        redis,
+        blocking,
+        keys,
+        log,
+        renewMs: options.renewMs ?? 2_000,
+        createConnection: () => createLongConnection({ url: options.url, botId, secret, log, ...options.client }),
+        attach: (connection) =>
+          attachLongConnectionReceiver({
+            connection,
+            dispatcher,
+            outbox,
+            log,
+            onGroupSpeaker: (chatid, userid) => chats.note(chatid, userid),
+            reserveReply: (conversation) => replies.reserve(rateWindowOf({ via: "bot", chatid: conversation })),
+          }),
+      });
+    },
+    async stop(): Promise<void> {
+      await holder?.stop();
+      blocking?.disconnect();
+    },
+  };
+}

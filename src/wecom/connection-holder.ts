@@ -1,0 +1,160 @@
+import type { Logger } from "pino";
+import type { RedisClient } from "../store/connect-redis.js";
+import type { Keys } from "../store/keys.js";
+import type { ConnectionLease, LeaseHolder } from "./connection-lease.js";
+import { sendFrame, type ConnectionOutbox } from "./connection-outbox.js";
+import { writeConnectionStatus } from "./connection-status.js";
+import type { LongConnection } from "./long-connection.js";
+
+export interface ConnectionHolderOptions {
+  lease: ConnectionLease;
+  outbox: ConnectionOutbox;
+  /** Status writes. */
+  redis: RedisClient;
+  /** A connection of the holder's own, for the outbox's blocking take. */
+  blocking: RedisClient;
+  keys: Keys;
+  /** A new client for the bot; called each time this process takes the lease. */
+  createConnection: () => LongConnection;
+  /** Attaches the receiver; returns its detach. */
+  attach: (connection: LongConnection) => () => void;
+  log: Pick<Logger, "info" | "warn" | "error">;
+  /** How often the lease is renewed, or tried for by a process without it; well under the lease's TTL. */
+  renewMs: number;
+  /**
+   * After `disconnected_event` (another connection took the bot, maybe another deployment),
+   * how long before this holder subscribes once more; doubles each time, up to an hour.
+   */
+  retakeAfterMs?: number;
+}
+
+export interface ConnectionHolder {
+  /** Closes the connection and gives the lease up, so another process takes over at once. */
+  stop(): Promise<void>;
+}
+
+const MAX_RETAKE_MS = 3_600_000;
+/** How soon an owed reply WeCom did not take (45009, a broken connection) is tried again. */
+const OWED_RETRY_MS = 2_000;
+
+/**
+ * Every process runs one: the process that gets the lease holds the bot's long connection and
+ * sends what the others hand it through the outbox; the others keep trying for the lease, and
+ * one of them takes over within the lease's TTL when the holder dies. Losing the lease closes
+ * the connection at once; being kicked by another connection waits (see `retakeAfterMs`),
+ * never re-subscribing in a loop.
+ */
+export function startConnectionHolder(options: ConnectionHolderOptions): ConnectionHolder {
+  const { lease, outbox, redis, blocking, keys, log, renewMs } = options;
+  const firstRetakeMs = options.retakeAfterMs ?? 300_000;
+  let held: { holder: LeaseHolder; connection: LongConnection; detach: () => void } | undefined;
+  let retakeMs = firstRetakeMs;
+  let retakeAt: number | undefined;
+  let draining = false;
+  let stopped = false;
+
+  const report = (current: NonNullable<typeof held>) =>
+    writeConnectionStatus(redis, keys, current.holder, current.connection.status()).catch((error: unknown) => log.warn({ err: error }, "long connection: status not written"));
+
+  /** Sends what other processes handed over, while this connection is subscribed. */
+  const drain = async (current: NonNullable<typeof held>): Promise<void> => {
+    if (draining) return;
+    draining = true;
+    try {
+      while (!stopped && held === current && current.connection.state === "subscribed") {
+        const entry = await outbox.take(blocking, 1);
+        if (!entry) continue;
+        if (held !== current || current.connection.state !== "subscribed") {
+          await outbox.putBack(entry);
+          break;
+        }
+        const outcome = await sendFrame(current.connection, entry.frame);
+        if (outcome.outcome === "wait") {
+          await outbox.putBack(entry);
+        } else if (outcome.outcome === "retry" && entry.owed) {
+          // An owed reply is still valid on its req_id: keep it until WeCom takes it.
+          await outbox.putBack(entry);
+          await new Promise((done) => setTimeout(done, OWED_RETRY_MS));
+        } else {
+          await outbox.answer(entry, outcome);
+        }
+      }
+    } catch (error) {
+      if (!stopped) log.warn({ err: error }, "long connection: outbox drain stopped");
+    } finally {
+      draining = false;
+    }
+  };
+
+  const take = (holder: LeaseHolder) => {
+    const connection = options.createConnection();
+    const current = { holder, connection, detach: options.attach(connection) };
+    held = current;
+    connection.on("state", (state) => {
+      void report(current);
+      if (state === "subscribed") void drain(current);
+    });
+    connection.on("stepped-down", () => {
+      retakeAt = Date.now() + retakeMs;
+      log.warn({ retakeInMs: retakeMs }, "long connection: another connection took the bot; this holder waits before subscribing again");
+      retakeMs = Math.min(retakeMs * 2, MAX_RETAKE_MS);
+    });
+    log.info({ fence: holder.fence }, "long connection: this process holds the lease");
+    connection.start();
+  };
+
+  const letGo = async (why: string) => {
+    const current = held;
+    if (!current) return;
+    held = undefined;
+    current.detach();
+    await current.connection.stop();
+    log.warn({ fence: current.holder.fence, why }, "long connection: let go");
+  };
+
+  const tick = async () => {
+    if (!held) {
+      const holder = await lease.acquire();
+      if (holder && !stopped) take(holder);
+      return;
+    }
+    const current = held;
+    if (!(await lease.renew(current.holder))) {
+      await letGo("lease lost");
+      return;
+    }
+    if (current.connection.state === "stepped_down" && retakeAt !== undefined && Date.now() >= retakeAt) {
+      retakeAt = undefined;
+      current.connection.start();
+    }
+    if (current.connection.state === "subscribed") {
+      retakeMs = firstRetakeMs;
+      void drain(current);
+    }
+    await report(current);
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    timer = setTimeout(() => {
+      tick()
+        .catch((error: unknown) => log.warn({ err: error }, "long connection: lease tick failed"))
+        .finally(() => {
+          if (!stopped) loop();
+        });
+    }, renewMs);
+  };
+  void tick()
+    .catch((error: unknown) => log.warn({ err: error }, "long connection: lease tick failed"))
+    .finally(loop);
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const current = held;
+      await letGo("stopping");
+      if (current) await lease.release(current.holder).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { RedisClient } from "../store/connect-redis.js";
+import type { Keys } from "../store/keys.js";
+import { defineScript } from "../store/scripts.js";
+
+/** Takes the lease when nobody holds it, with the next fencing token. KEYS: lease, fence. ARGV: owner, ms. */
+const acquireScript = defineScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], fence .. '|' .. ARGV[1], 'PX', ARGV[2])
+return fence
+`);
+
+/** Extends the lease if it is still this holder's. KEYS: lease. ARGV: value, ms. */
+const renewScript = defineScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
+
+/** Gives the lease up if it is still this holder's. KEYS: lease. ARGV: value. */
+const releaseScript = defineScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+/** Who holds the long connection: the fencing token (it only ever grows) and the process. */
+export interface LeaseHolder {
+  fence: number;
+  owner: string;
+}
+
+/**
+ * The right to hold the bot's one long connection, among all processes on one Redis. It
+ * expires unless renewed, so a holder that dies frees it within `ttlMs`; each taking gets a
+ * larger fencing token, so a holder that was paused past its lease can tell it was replaced.
+ */
+export interface ConnectionLease {
+  /** The lease with a new fencing token, or undefined while another process holds it. */
+  acquire(): Promise<LeaseHolder | undefined>;
+  /** False when the lease expired or went to another holder: stop using the connection at once. */
+  renew(holder: LeaseHolder): Promise<boolean>;
+  release(holder: LeaseHolder): Promise<void>;
+  /** The current holder, if any. */
+  read(): Promise<LeaseHolder | undefined>;
+}
+
+/** The holder a lease value (`<fence>|<owner>`) names. */
+export function parseLease(raw: string | null): LeaseHolder | undefined {
+  if (raw === null) return undefined;
+  const bar = raw.indexOf("|");
+  return { fence: Number(raw.slice(0, bar)), owner: raw.slice(bar + 1) };
+}
+
+export function createConnectionLease({ redis, keys, owner, ttlMs }: { redis: RedisClient; keys: Keys; owner: string; ttlMs: number }): ConnectionLease {
+  const value = (holder: LeaseHolder) => `${holder.fence}|${holder.owner}`;
+  return {
+    async acquire() {
+      const fence = Number(await acquireScript(redis, [keys.connectionLease(), keys.connectionFence()], [owner, ttlMs]));
+      return fence > 0 ? { fence, owner } : undefined;
+    },
+    async renew(holder) {
+      return Number(await renewScript(redis, [keys.connectionLease()], [value(holder), ttlMs])) === 1;
+    },
+    async release(holder) {
+      await releaseScript(redis, [keys.connectionLease()], [value(holder)]);
+    },
+    async read() {
+      return parseLease(await redis.get(keys.connectionLease()));
+    },
+  };
+}

@@ -18,7 +18,6 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import { addDays, toInstant } from "../src/time/local-time.js";
 import { createManualClock } from "../src/time/clock.js";
-import { TTL } from "../src/store/keys.js";
 import { readSettings } from "../src/main/settings.js";
 import { startSystem } from "../src/main/system.js";
 import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
@@ -144,7 +143,7 @@ try {
   );
 
   // Steady state: periods are kept the retention (limits.history_days, 400 by default); msgid sets and replies 3 days.
-  const keptDays = TTL.periodSeconds / 86400;
+  const keptDays = rt.config.limits.history_days;
   const perSchoolDay = (await kept("safety", day.id)) / schools + (week ? (await kept(week.task, week.id)) / schools / 7 : 0);
   const repeats = perKey.find(([name]) => name.startsWith("平安日报 day: msgid"))![1] / schools + perKey.at(-1)![1];
   console.log(`\n## Projection (used_memory, MiB) with ${keptDays} days of history kept, msgid sets and replies 3 days`);

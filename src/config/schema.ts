@@ -139,8 +139,14 @@ export const configSchema = z.strictObject({
       description_chars: z.number().int().min(20).max(2000).default(500),
       /** A reminder repeated for the same task and group within this many minutes is not sent. */
       remind_cooldown_minutes: z.number().int().min(0).max(24 * 60).default(10),
+      /**
+       * Days a period keeps its whole audit log (every message, correction and withdrawal);
+       * after them the nightly job reduces it to each school's final report. At most 400: the
+       * period's keys expire 30 days later unless reduced.
+       */
+      history_days: z.number().int().min(30).max(400).default(400),
     })
-    .default({ description_chars: 500, remind_cooldown_minutes: 10 }),
+    .default({ description_chars: 500, remind_cooldown_minutes: 10, history_days: 400 }),
   /** When reports that came in after a tally are gathered into one 补报 note. */
   late_note: z
     .strictObject({ at: clockTime, group: z.string().default("leaders") })

@@ -2,7 +2,10 @@ import { TASK_IDS, type Config } from "../config/schema.js";
 import { parseSlot, toCron } from "../time/slots.js";
 
 /** What a scheduler's job does when it fires. */
-export type ScheduleKind = "slots" | "weekly" | "late-note";
+export type ScheduleKind = "slots" | "weekly" | "late-note" | "reduce-history";
+
+/** When the nightly reduction of history past the retention runs: no one reports then, and it pushes nothing. */
+export const REDUCE_HISTORY_AT = "03:30";
 
 /** One BullMQ job scheduler, derived from the config. */
 export interface ScheduleEntry {
@@ -42,5 +45,6 @@ export function deriveSchedules(config: Config): ScheduleEntry[] {
   }));
   entries.push({ id: "weekly", kind: "weekly", pattern: toCron(config.weekly.at), tz, at: config.weekly.at });
   entries.push({ id: "late-note", kind: "late-note", pattern: toCron(config.late_note.at), tz, at: config.late_note.at });
+  entries.push({ id: "reduce-history", kind: "reduce-history", pattern: toCron(REDUCE_HISTORY_AT), tz, at: REDUCE_HISTORY_AT });
   return entries;
 }

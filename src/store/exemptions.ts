@@ -65,6 +65,8 @@ export interface ExemptionStore {
   list(task: TaskId, period: string): Promise<Map<string, Exemption>>;
   /** A school's latest exemption events, newest first. */
   history(school: string, limit?: number): Promise<ExemptionEvent[]>;
+  /** Keeps a period's exemptions for good (a period reduced past the retention keeps its standing). */
+  keep(task: TaskId, period: string): Promise<void>;
 }
 
 /**
@@ -162,5 +164,9 @@ export function createExemptionStore({ redis, keys }: { redis: Redis | Cluster; 
     list: (task, period) => readJsonHash<Exemption>(redis, keys.exemptions(task, period)),
 
     history: (school, limit = 30) => readJsonList<ExemptionEvent>(redis, keys.schoolExemptions(school), limit),
+
+    async keep(task, period) {
+      await redis.persist(keys.exemptions(task, period));
+    },
   };
 }

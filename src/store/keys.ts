@@ -115,7 +115,8 @@ function digest(secret: string): string {
 /** Days each kind of record is kept. */
 export const TTL = {
   callbackReplySeconds: 3 * 24 * 3600,
-  periodSeconds: 400 * 24 * 3600,
+  /** Live period keys: the longest retention (limits.history_days ≤ 400) and 30 days for the nightly job to reduce them. */
+  periodSeconds: 430 * 24 * 3600,
   pushDoneSeconds: 8 * 24 * 3600,
   jobDoneSeconds: 8 * 24 * 3600,
 } as const;

@@ -123,6 +123,40 @@ end
 return out
 `);
 
+/**
+ * Reduces a period past the retention to its final state, a slice of schools per call so Redis
+ * is never held long: each school's state becomes its report in force (packed), a withdrawn
+ * one's goes; with the last slice the audit log, msgids, replies and outbox go, and what
+ * remains (state, counts, reported bitmap, listed reports, each school's last abnormal report,
+ * so a corrected incident still shows) is kept for good.
+ * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed. ARGV: HSCAN
+ * cursor, count. Returns the next cursor ('0': done).
+ */
+const reduceScript = defineScript(`#!lua
+${CURRENT_LUA}
+local scan = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', tonumber(ARGV[2]))
+local values = scan[2]
+for i = 1, #values, 2 do
+  local school, value = values[i], values[i + 1]
+  if string.sub(value, 1, 1) ~= '{' then
+    local fields = current(school)
+    if type(fields) == 'table' then
+      redis.call('HSET', KEYS[1], school, field(fields, 'event'))
+    else
+      redis.call('HDEL', KEYS[1], school)
+    end
+  end
+end
+if scan[1] == '0' then
+  for _, i in ipairs({2, 3, 5, 6}) do redis.call('DEL', KEYS[i]) end
+  for _, i in ipairs({1, 4, 7, 8, 9}) do redis.call('PERSIST', KEYS[i]) end
+end
+return scan[1]
+`);
+
+/** Schools reduced per script call: a province's day in 50 short steps. */
+const REDUCE_SLICE = 2000;
+
 export type PutOutcome = "report" | "replace" | "duplicate" | "conflict";
 export type WithdrawOutcome = "withdraw" | "nothing" | "duplicate" | "conflict";
 
@@ -178,6 +212,11 @@ export interface ReportStore {
   abnormal(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** A school's latest events in the periods given (its audit log there), newest first. */
   history(school: string, periods: readonly PeriodRef[], limit?: number): Promise<ReportEvent[]>;
+  /**
+   * Reduces a period past the retention to each school's final report, for good (the audit
+   * log, msgids and replies go). Idempotent; a reduced period reads as before, without its log.
+   */
+  reduce(task: TaskId, period: string): Promise<void>;
   /**
    * What the period's counts hold (by area, the reported bitmap, the reports 汇总 lists by name),
    * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
@@ -356,6 +395,23 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         .reverse()
         .sort((a, b) => b.at.localeCompare(a.at))
         .slice(0, limit);
+    },
+
+    async reduce(task, period) {
+      const all = [
+        keys.periodState(task, period),
+        keys.periodLog(task, period),
+        keys.periodMsgids(task, period),
+        keys.periodAbnormal(task, period),
+        keys.periodOutbox(task, period),
+        keys.periodReplies(task, period),
+        keys.periodCounts(task, period),
+        keys.periodReported(task, period),
+        keys.periodListed(task, period),
+      ];
+      let cursor = "0";
+      do cursor = (await reduceScript(redis, all, [cursor, REDUCE_SLICE])) as string;
+      while (cursor !== "0");
     },
 
     aggregate(task, period, uncounted = []) {

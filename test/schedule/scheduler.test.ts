@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 
 describe("deriveSchedules", () => {
-  it("gives one daily scheduler per slot time, plus the weekly roll-up and the 补报 note", () => {
+  it("gives one daily scheduler per slot time, plus the weekly roll-up, the 补报 note and the nightly reduction of old history", () => {
     const entries = deriveSchedules(config);
     expect(entries.map((e) => `${e.id} ${e.pattern}`)).toEqual([
       "slots@09:00 0 9 * * *",
@@ -30,6 +30,7 @@ describe("deriveSchedules", () => {
       "slots@18:30 30 18 * * *",
       "weekly 0 19 * * 5",
       "late-note 0 17 * * *",
+      "reduce-history 30 3 * * *",
     ]);
     expect(new Set(entries.map((e) => e.tz))).toEqual(new Set(["Asia/Shanghai"]));
   });

@@ -2,12 +2,12 @@ import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
 import { formatPushJobId, type PartJobData, type Push, type PushJobData } from "./push.js";
-import { formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
+import { formatCardBody, formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
  * adds one job per part under a stable id, so a push enqueued twice is queued once, and one
- * already delivered is not queued again. A push's image is its last part, so it follows the text.
+ * already delivered is not queued again. A push's card and image are its last parts, so they follow the text.
  */
 export function createEnqueue({
   queue,
@@ -25,9 +25,10 @@ export function createEnqueue({
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
     if (push.idempotencyKey === "") throw new Error("a push needs an idempotency key");
     if (push.about) {
-      if (push.image) throw new Error("an alert cannot carry an image");
+      if (push.image || push.card) throw new Error("an alert cannot carry an image or a card");
       return mailbox.add(push);
     }
+    if (push.card && groups[push.group]?.via !== "bot") throw new Error(`group "${push.group}" cannot show a card: its robot sends no cards`);
     if (await parts.isDone(push.idempotencyKey)) return;
     const split = splitMessageParts(push.message);
     const bodies: { body: PartBody; recheck?: PartJobData["recheck"] }[] = split.map(({ header, lines }) => ({
@@ -35,6 +36,11 @@ export function createEnqueue({
       // What the worker needs to leave out the lines that went stale while the part waited.
       ...(push.recheck && { recheck: { ...push.recheck, ...(header !== undefined && { header }), lines } }),
     }));
+    if (push.card) {
+      // One line naming every school of the message: the card goes while any of them is still missing.
+      const subjects = [...new Set(push.message.lines.flatMap((line) => line.subjects ?? []))];
+      bodies.push({ body: formatCardBody(push.card), ...(push.recheck && { recheck: { ...push.recheck, lines: [{ text: "", subjects }] } }) });
+    }
     if (push.image) bodies.push({ body: formatImageBody(push.image.png) });
     if (bodies.length === 0) return;
     await queue.addBulk(

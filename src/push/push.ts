@@ -1,3 +1,4 @@
+import type { BotCard } from "../bot/events.js";
 import type { TaskId } from "../config/schema.js";
 import type { PushResult } from "./push-status.js";
 import type { PartBody, PushLine, PushMessage } from "./split-message.js";
@@ -25,6 +26,12 @@ export interface Push {
    * the group's rate window like any part. Not for alerts (`about`).
    */
   image?: PushImage;
+  /**
+   * A card with buttons sent right after the message (before any image), for a group reached
+   * through the smart bot (`via: bot`); group robots cannot send one. With `recheck`, it is
+   * not sent once every school its message names is settled.
+   */
+  card?: BotCard;
 }
 
 /** A picture of a push; its webhook body (base64 and md5) is made when it is queued. */

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import type { BotCard } from "../bot/events.js";
+import { toTemplateCard, type ButtonInteractionCard } from "../wecom/template-card.js";
 
 /** One line of a push. */
 export interface PushLine {
@@ -37,8 +39,16 @@ export type WebhookBody =
   | { msgtype: "text"; text: { content: string; mentioned_list?: string[] } }
   | { msgtype: "markdown"; markdown: { content: string } };
 
-/** The body of one part of a push: a text or markdown message, or a picture. */
-export type PartBody = WebhookBody | ImageBody;
+/** The body of one part of a push: a text or markdown message, a picture, or a card (groups `via: bot` only). */
+export type PartBody = WebhookBody | ImageBody | CardBody;
+
+/** An interactive template card, which only the smart bot can push (`aibot_send_msg`); group robots cannot. */
+export type CardBody = { msgtype: "template_card"; template_card: ButtonInteractionCard };
+
+/** The body of a card part. */
+export function formatCardBody(card: BotCard): CardBody {
+  return { msgtype: "template_card", template_card: toTemplateCard(card) };
+}
 
 /** A picture for a group robot: base64 of a PNG or JPG and the md5 (hex) of its raw bytes, ≤ 2 MB before base64. */
 export type ImageBody = { msgtype: "image"; image: { base64: string; md5: string } };

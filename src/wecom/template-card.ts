@@ -1,13 +1,13 @@
 import type { BotCard } from "../bot/events.js";
 
 /** A `button_interaction` template card as WeCom reads it (wecom-protocol.md, "Interactive template cards"). */
-export interface ButtonInteractionCard {
+export type ButtonInteractionCard = {
   card_type: "button_interaction";
   task_id: string;
   main_title: { title: string; desc?: string };
   sub_title_text?: string;
   button_list: { text: string; style: number; key: string }[];
-}
+};
 
 /** The body that replaces a tapped card for `userids` only (passive reply, or `aibot_respond_update_msg`). */
 export interface CardUpdate {

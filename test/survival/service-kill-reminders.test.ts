@@ -157,7 +157,8 @@ it(
         idempotencyKey: data.idempotencyKey,
         part: data.part,
         webhookKey: config.groups[data.group]!.webhook_key!,
-        content: data.body.msgtype === "image" ? data.body.image.md5 : contentOf(data.body),
+        content:
+          data.body.msgtype === "image" ? data.body.image.md5 : data.body.msgtype === "template_card" ? data.body.template_card.task_id : contentOf(data.body),
       }));
     const manualParts = parts.filter((p) => p.idempotencyKey.includes(remindMsgid));
     expect(parts.filter((p) => p.idempotencyKey.startsWith("survival:burst:"))).toHaveLength(EXTRA_GROUPS.length * PARTS_PER_PUSH);

@@ -3,6 +3,7 @@ import type { TaskId } from "../../config/schema.js";
 import type { Push } from "../../push/push.js";
 import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import { formatCardId, formatCheckInCard } from "../check-in/check-in-card.js";
 import { formatReminder } from "./format-reminder.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../leaders/load-tally.js";
@@ -38,7 +39,8 @@ export function formatReminderKey(task: TaskId, periodId: string, slot: string, 
 /**
  * The reminders of a task's period now: for every schools group (role `schools`) that holds
  * missing schools, one text message naming them by area and @-mentioning exactly their
- * reporters, re-checked at delivery (schools that report meanwhile drop out). Exempt and
+ * reporters, re-checked at delivery (schools that report meanwhile drop out); to a group the
+ * smart bot pushes to (`via: bot`), the safety reminder carries the check-in card. Exempt and
  * reported schools are not named; nothing is planned when none is missing or the period is not
  * required. Never to a leaders group, never `@all`. `tally`: the period's, when already read.
  */
@@ -55,11 +57,15 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
     const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
     if (schools.length === 0) continue;
     const message = formatReminder({ period, schools, botName: deps.config.bot.name, timeZone: deps.config.timezone });
+    const idempotencyKey = formatReminderKey(task, period.id, slot, id);
+    // Where the smart bot itself pushes, the safety reminder ends with the one-tap card; a group
+    // robot can send no buttons, so its groups keep the text alone.
+    const card = task === "safety" && group.via === "bot" ? formatCheckInCard({ id: formatCardId(idempotencyKey), period, timeZone: deps.config.timezone }) : undefined;
     plans.push({
       group: id,
       groupName: group.name,
       schools,
-      push: { idempotencyKey: formatReminderKey(task, period.id, slot, id), group: id, message, recheck: formatReminderRecheck(task, period.id) },
+      push: { idempotencyKey, group: id, message, recheck: formatReminderRecheck(task, period.id), ...(card && { card }) },
     });
   }
   return plans;

@@ -8,7 +8,7 @@ const TUESDAY_0900 = "2026-11-24T09:00:00+08:00";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ now: TUESDAY_0900 });
+  h = await startHarness({ now: TUESDAY_0900, transport: "callback" });
 });
 afterAll(() => h.close());
 beforeEach(async () => {

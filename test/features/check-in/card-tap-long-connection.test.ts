@@ -120,11 +120,22 @@ describe("a tap on the reminder card", () => {
     expect(await h.store.get("safety", DAY, "XB001")).toBeUndefined();
   });
 
+  it("rides under 帮助 over the long connection too, and a tap on that card records like one on the reminder's", async () => {
+    const { reply } = await askOverLongConnection(fake, { userid: "tang_lin", text: "帮助", chatid: PRINCIPALS_CHAT, msgid: "tang-lin-help" });
+    const body = reply.body as { msgtype: string; stream: { content: string }; template_card: SentCard };
+    expect(body.msgtype).toBe("stream_with_template_card");
+    expect(body.stream.content).toContain("平安");
+    expect(body.template_card.task_id).not.toBe(reminderCard.task_id);
+    await tap("tang_lin", body.template_card, "今日平安 ✅");
+    expect(await h.store.get("safety", DAY, "BB002")).toMatchObject({ by: "tang_lin" });
+  });
+
   it("leaves the schools that tapped out of the next reminder", async () => {
     await h.fire("slots", new Date(`${DAY}T09:45:00+08:00`));
     const last = fake.sent().filter((f) => (f.body as { msgtype: string }).msgtype === "markdown").at(-1)!.body as { markdown: { content: string } };
     expect(last.markdown.content).toContain("平安县石门镇中心小学（罗刚）");
     expect(last.markdown.content).not.toContain("平安县东湖镇中心小学");
     expect(last.markdown.content).not.toContain("平安县枫林乡中心小学");
+    expect(last.markdown.content).not.toContain("平安县北山镇中学");
   });
 });

@@ -50,7 +50,7 @@ export const botText = {
 
   /** What the audit log keeps as the message of a tap on a card, until the card's handler names the button. */
   cardTapRaw: "（点击卡片按钮）",
-  tapFailedTitle: "没有登记成功",
+  tapFailedTitle: "系统繁忙，请稍后再点一次",
   tapAgain: "再点一次",
 
   // Said when the outcome is unknown (Redis timed out mid-callback): "might not", never "was

@@ -106,7 +106,13 @@ export interface CommandSpec<A = unknown> {
    * Answers a tap on a button of the command's card with the card that replaces it for the
    * tapper; the key is as WeCom sent it back, unchecked. One command answers taps.
    */
-  tap?(tap: { key: string; cardId: string }, ctx: CommandContext): Promise<BotCard>;
+  tap?(tap: CardTap, ctx: CommandContext): Promise<BotCard>;
+}
+
+/** What WeCom tells of a tap: the button's key (unchecked) and the card's task_id, which the update reuses. */
+export interface CardTap {
+  key: string;
+  cardId: string;
 }
 
 export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {

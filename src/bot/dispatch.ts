@@ -51,7 +51,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const leaders = new Map(config.leaders.map((p) => [p.userid, p.name]));
   const admins = new Map(config.admins.map((p) => [p.userid, p.name]));
   const counted = deps.onCommand ?? (() => {});
-  const tapper = registry.specs.find((spec) => spec.tap);
+  const tapper = registry.specs.flatMap(({ id, tap }) => (tap ? [{ id, tap }] : []))[0];
   /**
    * Each user's taps, one after the other: a double tap arrives as two events at once, and the
    * second must see what the first recorded (a school reported today is not recorded again).
@@ -206,7 +206,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * answer is kept by the tap's msgid like a reply, so a repeated callback gets the same card
    * and records nothing again.
    */
-  const handleTap = async (event: Extract<BotEvent, { kind: "card_tap" }>, tapper: CommandSpec): Promise<BotReply> => {
+  const handleTap = async (event: Extract<BotEvent, { kind: "card_tap" }>, tapper: { id: string; tap: NonNullable<CommandSpec["tap"]> }): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
     const update = (card: BotCard, failed?: boolean): BotReply => ({
       kind: "card_update",
@@ -223,7 +223,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return update(JSON.parse(seen) as BotCard);
       }
       const ctx = contextFor(event, botText.cardTapRaw, rolesOf(event.userid), log);
-      card = await tapper.tap!({ key: event.key, cardId: event.cardId }, ctx);
+      card = await tapper.tap({ key: event.key, cardId: event.cardId }, ctx);
       counted(tapper.id, "ok");
     } catch (error) {
       log.error({ err: error, code: codeOf(error) }, "tap failed");

@@ -1,4 +1,4 @@
-import type { CommandContext } from "../../bot/command.js";
+import type { CardTap, CommandContext } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../bot/events.js";
 import { personName, type School } from "../../config/roster.js";
@@ -10,12 +10,6 @@ import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js"
 import { readSafety } from "./read-report.js";
 import { currentPeriod } from "./record-report.js";
 import { reportText } from "./report-text.js";
-
-/** What WeCom told of a tap: the button's key (unchecked) and the card's task_id. */
-export interface CardTap {
-  key: string;
-  cardId: string;
-}
 
 /** The longest text a card shows below its title; WeCom suggests about 112 characters. */
 const CARD_TEXT_CHARS = 160;
@@ -36,7 +30,8 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<
     id: tap.cardId,
     title,
     text: shorten(text),
-    // A card always keeps buttons: today's, or else the tapped card's (which will say why again).
+    // A card always keeps buttons: today's, else the tapped card's, else ones naming no period
+    // (a tap on them says why again).
     buttons: buttons ?? checkInButtons(today?.id ?? key?.p ?? "none"),
   });
 

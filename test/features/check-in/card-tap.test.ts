@@ -148,6 +148,25 @@ describe("a tap on 今日平安", () => {
   });
 });
 
+describe("a tap while Redis refuses writes", () => {
+  it("records nothing, says so, and keeps the button: the same tap later records", async () => {
+    const card = await helpCard("hu_bin");
+    await h.client.config("SET", "maxmemory", "1");
+    try {
+      const refused = await tap("hu_bin", card, "今日平安", "tap-full");
+      expect(refused.main_title?.title).toBe("系统繁忙，请稍后再点一次");
+      expect(refused.sub_title_text).toContain("没有登记，请稍后再发");
+      expect(refused.button_list?.map((b) => b.text)).toEqual(["再点一次"]);
+    } finally {
+      await h.client.config("SET", "maxmemory", "0");
+    }
+    expect(await safety("DB001")).toBeUndefined();
+    const retried = await tap("hu_bin", card, "今日平安", "tap-full");
+    expect(retried.main_title?.title).toBe("✅ 今日平安已登记");
+    expect(await auditCount()).toBe(1);
+  });
+});
+
 describe("a tap on 有异常，去填写", () => {
   it("records nothing and shows exactly what to type", async () => {
     const card = await helpCard("hu_bin");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInbound, WecomPayloadError } from "../../src/wecom/inbound.js";
+import { parseInbound, toBotEvent, WecomPayloadError } from "../../src/wecom/inbound.js";
 import { streamReply, textReply, STREAM_MAX_BYTES } from "../../src/wecom/replies.js";
 
 const groupText = {
@@ -105,6 +105,32 @@ describe("parseInbound", () => {
       kind: "event",
       eventtype: "feedback_event",
     });
+  });
+
+  it("reads a tap on a card's button as a card_tap, and one it cannot answer as ignored", () => {
+    const tap = {
+      msgid: "CAIQtap",
+      create_time: 1700000000,
+      aibotid: "AIBOTID",
+      chatid: "wr_group_1",
+      chattype: "group",
+      from: { corpid: "wpxxxx", userid: "hu_bin" },
+      msgtype: "event",
+      event: { eventtype: "template_card_event", template_card_event: { card_type: "button_interaction", event_key: '{"a":"ok"}', task_id: "remind_1" } },
+    };
+    expect(toBotEvent(parseInbound(JSON.stringify(tap)))).toStrictEqual({
+      kind: "card_tap",
+      msgid: "CAIQtap",
+      userid: "hu_bin",
+      chat: { type: "group", id: "wr_group_1" },
+      key: '{"a":"ok"}',
+      cardId: "remind_1",
+    });
+    // Without whom, which message or which card there is nothing to answer or to deduplicate.
+    const { msgid: _msgid, ...noMsgid } = tap;
+    expect(toBotEvent(parseInbound(JSON.stringify(noMsgid)))).toStrictEqual({ kind: "ignored", what: "template_card_event" });
+    const noTask = { ...tap, event: { eventtype: "template_card_event", template_card_event: { event_key: "k" } } };
+    expect(toBotEvent(parseInbound(JSON.stringify(noTask)))).toStrictEqual({ kind: "ignored", what: "template_card_event" });
   });
 
   it("reads image, voice, file, video and stream polls as other", () => {

@@ -1,8 +1,9 @@
 import { loadConfig } from "../config/load-config.js";
 import type { Settings } from "../main/settings.js";
 import { formatClock } from "../time/format-time.js";
-import { startFakeWebhook, type FakeWebhook } from "../wecom/simulator/fake-webhook.js";
-import { formatChatTitle, formatPush } from "./render-chat.js";
+import { startFakeLongConnection } from "../wecom/simulator/fake-long-connection.js";
+import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
+import { formatBubble, formatChatTitle, formatPush } from "./render-chat.js";
 
 /**
  * `pingan fake-webhook --port N`: WeCom's group robot, faked on this machine, printing every push
@@ -10,17 +11,21 @@ import { formatChatTitle, formatPush } from "./render-chat.js";
  * WECOM_API_BASE=http://127.0.0.1:N and messages sent by `pingan say`, an admin tries the whole
  * product without WeCom. Group and people's names come from the config when it loads with the
  * same environment (then only its webhook keys are accepted, as WeCom would); otherwise every
- * key is accepted and shown as its own group.
+ * key is accepted and shown as its own group. With `longConnectionPort`, WeCom's long
+ * connection is faked too (BotID and Secret from WECOM_BOT_ID and WECOM_BOT_SECRET): the service
+ * dials it, `pingan say --ws` speaks through it, and the bot's own pushes (groups `via: bot`) show here.
  */
 export async function runFakeWebhook({
   settings,
   port,
+  longConnectionPort,
   out,
 }: {
   settings: Pick<Settings, "configPath" | "variables">;
   port: number;
+  longConnectionPort?: number;
   out: (line: string) => void;
-}): Promise<FakeWebhook> {
+}): Promise<{ stop(): Promise<void> }> {
   const loaded = await loadConfig({ path: settings.configPath, env: settings.variables }).catch(() => undefined);
   const config = loaded?.config;
   const people = new Map(config ? [...config.leaders, ...config.admins].map((p) => [p.userid, p.name]) : []);
@@ -29,7 +34,7 @@ export async function runFakeWebhook({
   let lastGroup: string | undefined;
   const fake = await startFakeWebhook({
     port,
-    ...(config && { keys: Object.fromEntries(Object.values(config.groups).map((group) => [group.webhook_key, group.name])) }),
+    ...(config && { keys: Object.fromEntries(Object.values(config.groups).flatMap((group) => (group.webhook_key === undefined ? [] : [[group.webhook_key, group.name]]))) }),
     onMessage(message) {
       if (message.group !== lastGroup) out(formatChatTitle(message.group));
       lastGroup = message.group;
@@ -48,5 +53,30 @@ export async function runFakeWebhook({
       ? `群：${Object.values(config.groups).map((group) => group.name).join("、")}（按 ${settings.configPath} 中的 webhook_key 区分）`
       : `没有读到配置 ${settings.configPath}，任何 key 都接收，群名显示为 key。`,
   );
-  return fake;
+  if (longConnectionPort === undefined) return fake;
+  const { WECOM_BOT_ID: botId, WECOM_BOT_SECRET: secret } = settings.variables;
+  if (!botId || !secret) {
+    await fake.stop();
+    throw new Error("模拟长连接需要设置与服务相同的 WECOM_BOT_ID 和 WECOM_BOT_SECRET 环境变量");
+  }
+  const chatNames = new Map(Object.values(config?.groups ?? {}).flatMap((group) => (group.chatid === undefined ? [] : [[group.chatid, group.name]])));
+  const longConnection = await startFakeLongConnection({
+    botId,
+    secret,
+    port: longConnectionPort,
+    onPush(frame) {
+      const body = frame.body as { chatid: string; markdown?: { content: string } };
+      const group = chatNames.get(body.chatid) ?? body.chatid;
+      if (group !== lastGroup) out(formatChatTitle(group));
+      lastGroup = group;
+      out(formatBubble(formatClock(new Date(frame.at), zone), "平安助手（长连接推送）", body.markdown?.content ?? JSON.stringify(body), nameOf));
+    },
+  });
+  out(`模拟的企业微信长连接已在 ${longConnection.url} 运行：启动服务时设置 WECOM_WS_URL=${longConnection.url}，再用 pingan say --ws ${longConnection.url} 发消息。`);
+  return {
+    async stop() {
+      await longConnection.close();
+      await fake.stop();
+    },
+  };
 }

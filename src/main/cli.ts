@@ -63,27 +63,30 @@ export async function runCli(
     .requiredOption("--as <userid>", "发送者的企业微信账号")
     .option("--url <url>", "服务地址（默认 http://127.0.0.1:$PORT）")
     .option("--direct", "作为私聊发送（默认是群聊 @机器人）")
+    .option("--ws <url>", "经长连接模拟器发送（服务使用长连接时），例如 --ws ws://127.0.0.1:9091")
     .argument("<text...>", "消息内容，例如 平安")
-    .action(async (words: string[], options: { as: string; url?: string; direct?: boolean }) => {
+    .action(async (words: string[], options: { as: string; url?: string; direct?: boolean; ws?: string }) => {
       const s = settings();
       const { say } = await import("../dev/say.js");
       const url = options.url ?? `http://127.0.0.1:${s.port}`;
-      await say({ settings: s, url, from: options.as, text: words.join(" "), direct: options.direct ?? false, out });
+      await say({ settings: s, url, from: options.as, text: words.join(" "), direct: options.direct ?? false, ...(options.ws && { ws: options.ws }), out });
     });
 
   program
     .command("fake-webhook")
     .description("在本机模拟企业微信群机器人，把服务推送的提醒、汇总按群聊打印出来（试用时与 pingan say 配合）")
     .option("--port <port>", "监听的端口（服务的 WECOM_API_BASE 设为 http://127.0.0.1:端口）", "9090")
-    .action(async (options: { port: string }) => {
-      const port = Number(options.port);
-      if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-        err(`--port 写 1—65535 的端口号，例如 --port 9090（收到 "${options.port}"）`);
+    .option("--long-connection <port>", "同时模拟企业微信长连接（服务的 WECOM_WS_URL 设为 ws://127.0.0.1:端口），需设置 WECOM_BOT_ID 和 WECOM_BOT_SECRET")
+    .action(async (options: { port: string; longConnection?: string }) => {
+      const ports = [options.port, ...(options.longConnection === undefined ? [] : [options.longConnection])].map(Number);
+      const bad = ports.findIndex((port) => !Number.isInteger(port) || port <= 0 || port > 65535);
+      if (bad >= 0) {
+        err(`端口写 1—65535 的数字，例如 --port 9090 --long-connection 9091（收到 "${[options.port, options.longConnection][bad]}"）`);
         exitCode = 2;
         return;
       }
       const { runFakeWebhook } = await import("../dev/run-fake-webhook.js");
-      const fake = await runFakeWebhook({ settings: settings(), port, out });
+      const fake = await runFakeWebhook({ settings: settings(), port: ports[0]!, ...(ports[1] !== undefined && { longConnectionPort: ports[1] }), out });
       stopOnSignal(() => fake.stop());
     });
 
@@ -135,6 +138,14 @@ export async function runCli(
       const { verifyAggregates } = await import("../ops/verify-aggregates.js");
       const differing = await verifyAggregates({ ...options, settings: settings(options.config ? { configPath: options.config } : {}), say: out });
       if (differing > 0 && !options.repair) exitCode = 1;
+    });
+
+  program
+    .command("chats")
+    .description("列出长连接模式下机器人见过的群 chatid 和最后发言人（用于配置 via: bot 的群）")
+    .action(async () => {
+      const { listChats } = await import("../ops/list-chats.js");
+      await listChats({ settings: settings(), out });
     });
 
   program

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
 
@@ -32,6 +33,8 @@ export interface FakeLongConnectionOptions {
   replyWindowMs?: number;
   /** Epoch ms used for windows, limits and history; Date.now by default. */
   now?: () => number;
+  /** Told every push (`aibot_send_msg`) it accepted, e.g. to print it as the group reads it. */
+  onPush?: (frame: FakeReceivedFrame) => void;
 }
 
 /** One subscription the fake accepted; live while `closedAt` is undefined. */
@@ -151,12 +154,14 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   const botName = options.botName ?? "平安助手";
   const replyWindowMs = options.replyWindowMs ?? 5_000;
 
-  const server = new WebSocketServer({ host: "127.0.0.1", port: options.port ?? 0 });
+  // One port: the long connection (WebSocket upgrade) and `POST /say`, where `pingan say` plays a user.
+  const http = createServer((req, res) => void serveSay(req, res));
+  const server = new WebSocketServer({ server: http });
   await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
+    http.once("error", reject);
+    http.listen(options.port ?? 0, "127.0.0.1", resolve);
   });
-  const { port } = server.address() as AddressInfo;
+  const { port } = http.address() as AddressInfo;
 
   const peers = new Set<Peer>();
   const history: FakeSubscription[] = [];
@@ -306,6 +311,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
       peer.ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode: verdict.errcode, errmsg: verdict.errmsg }));
     }
     if (cmd === "aibot_subscribe" && verdict.errcode !== 0) peer.ws.close(1008, verdict.errmsg);
+    if (cmd === "aibot_send_msg" && verdict.errcode === 0) options.onPush?.({ ...record });
   }
 
   server.on("connection", (ws) => {
@@ -325,6 +331,38 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     return chatid;
   }
 
+  /**
+   * `POST /say` with `{"userid", "text", "chatid"?}`: delivers the text as that user (in the
+   * group `chatid`, else a direct chat) and answers with the reply frame's body once the bot
+   * answered (504 after 15 s; 503 while no connection is subscribed).
+   */
+  async function serveSay(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== "POST" || req.url !== "/say") return answer(404, { error: "POST /say" });
+    let input: { userid?: unknown; text?: unknown; chatid?: unknown };
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      input = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof input;
+    } catch {
+      return answer(400, { error: "body is not JSON" });
+    }
+    const { userid, text, chatid } = input;
+    if (typeof userid !== "string" || typeof text !== "string" || (chatid !== undefined && typeof chatid !== "string")) {
+      return answer(400, { error: 'body must be {"userid": "…", "text": "…", "chatid"?: "…"}' });
+    }
+    if (!live) return answer(503, { error: "no subscription: the service is not connected" });
+    const reqId = api.sendText({ userid, text, ...(chatid !== undefined && { chatid }) });
+    try {
+      return answer(200, (await api.reply(reqId, 15_000)).body);
+    } catch {
+      return answer(504, { error: "no reply within 15 s" });
+    }
+  }
+
   async function waitFor(predicate: () => boolean, timeoutMs = 2_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
@@ -337,7 +375,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     return items.map((item) => ({ ...item }));
   }
 
-  return {
+  const api: FakeLongConnection = {
     url: `ws://127.0.0.1:${port}`,
 
     sendText({ userid, text, chatid, chattype = chatid ? "group" : "single", msgid = randomId(12) }) {
@@ -433,6 +471,8 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
         peer.ws.terminate();
       }
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+  return api;
 }

@@ -1,0 +1,42 @@
+import { personName } from "../config/roster.js";
+import { createSystem } from "../main/system.js";
+import type { Settings } from "../main/settings.js";
+import { toLocalDate, toLocalTime } from "../time/local-time.js";
+import { createChatDirectory } from "../wecom/chat-directory.js";
+import { createLogger } from "./log.js";
+
+/** What `pingan chats` prints, in its one place. */
+export const chatsText = {
+  none: "机器人还没有在任何群里收到消息。先在要推送的群里 @机器人 说一句话（例如“帮助”），再运行 pingan chats。",
+  notWebsocket: "（只有长连接模式 bot.transport: websocket 会记下群的 chatid；回调模式的群用群机器人 webhook_key 推送。）",
+  header: "机器人见过的群（最近有人发言的在前）。把要推送的群的 chatid 写进配置：via: bot 和 chatid: 这一串。",
+  line: (chatid: string, speaker: string, at: string) => `${chatid}  最后发言：${speaker}  ${at}`,
+};
+
+/**
+ * `pingan chats`: the group chatids the bot has seen on the long connection, with each group's
+ * last speaker by name, so the admin can tell the groups apart and copy one into the config.
+ */
+export async function listChats({ settings, out }: { settings: Settings; out: (line: string) => void }): Promise<void> {
+  const log = createLogger({ level: settings.logLevel === "info" ? "warn" : settings.logLevel });
+  const rt = await createSystem(settings, { log, say: out, roles: { web: false, workers: false } });
+  try {
+    const chats = await createChatDirectory({ redis: rt.redis, keys: rt.keys }).list();
+    if (chats.length === 0) {
+      out(chatsText.none);
+      if (rt.config.bot.transport !== "websocket") out(chatsText.notWebsocket);
+      return;
+    }
+    out(chatsText.header);
+    const zone = rt.config.timezone;
+    for (const chat of chats) {
+      const school = rt.roster.schoolsOf(chat.lastSpeaker)[0];
+      const name = personName(chat.lastSpeaker, rt.config, school);
+      const speaker = name ? `${name}（${chat.lastSpeaker}）` : chat.lastSpeaker;
+      const at = new Date(chat.at);
+      out(chatsText.line(chat.chatid, speaker, `${toLocalDate(at, zone)} ${toLocalTime(at, zone)}`));
+    }
+  } finally {
+    await rt.stop();
+  }
+}

@@ -331,6 +331,9 @@ try {
       );
     }
   }
+  // The line issue 14 asks for: the full service's throughput over the crypto floor's, and its p99 at the rate (Poisson arrivals).
+  const ratio = full && floor ? fmt(full.max.requestsPerSecond / floor.max.requestsPerSecond, 2) : "n/a";
+  console.log(`\ncallback: full/floor=${ratio} p99_at_${rate}=${full ? fmt(full.poisson.p99, 1) : "n/a"}ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

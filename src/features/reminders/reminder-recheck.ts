@@ -12,17 +12,14 @@ export function formatReminderRecheck(task: TaskId, periodId: string): PushReche
 
 /**
  * The worker's check for reminders (Push.recheck): of the school codes a part names, those that
- * have a report for the period by now or an exemption. One read per school named in the part
- * (a part names at most a few dozen) and one for the period's exemptions.
+ * have a report for the period by now or an exemption. One read of the schools the part names
+ * (at most a few dozen) and one of the period's exemptions.
  */
 export function createReminderRecheck(sources: Pick<TallySources, "store" | "exemptions">): SettledCheck {
   return async (recheck, schools) => {
     if (recheck.kind !== MISSING) return new Set();
     const [task, period] = recheck.scope.split(":") as [TaskId, string];
-    const [reports, exempt] = await Promise.all([
-      Promise.all(schools.map((school) => sources.store.get(task, period, school))),
-      sources.exemptions.list(task, period),
-    ]);
-    return new Set(schools.filter((school, i) => reports[i] !== undefined || exempt.has(school)));
+    const [reports, exempt] = await Promise.all([sources.store.current(task, period, schools), sources.exemptions.list(task, period)]);
+    return new Set(schools.filter((school) => reports.has(school) || exempt.has(school)));
   };
 }

@@ -22,6 +22,8 @@ export interface BotConnectionTuning {
   renewMs?: number;
   /** How long a push waits for the holder to take it before it is put back to wait; 5 000 ms. */
   handoffWaitMs?: number;
+  /** After another connection took the bot over, how long before this deployment subscribes again; 5 minutes, doubling. */
+  retakeAfterMs?: number;
   /** A conversation's window, replies and pushes together; WeCom's 30 a minute by default. */
   botRateLimit?: { perWindow?: number; windowMs?: number };
   client?: Pick<LongConnectionOptions, "heartbeatMs" | "ackTimeoutMs" | "backoff">;
@@ -69,6 +71,7 @@ export function createBotConnection(options: BotConnectionOptions) {
         keys,
         log,
         renewMs: options.renewMs ?? 2_000,
+        ...(options.retakeAfterMs !== undefined && { retakeAfterMs: options.retakeAfterMs }),
         createConnection: () => createLongConnection({ url: options.url, botId, secret, log, ...options.client }),
         attach: (connection) =>
           attachLongConnectionReceiver({

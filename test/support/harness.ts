@@ -75,11 +75,14 @@ export async function startHarness({
   findFont,
   transport = DEFAULT_TRANSPORT,
   viaBot,
+  connectionTuning,
 }: {
   now: string;
   transport?: Transport;
   /** Websocket only: groups pushed to through the bot (group id → chatid) instead of their robot. */
   viaBot?: Record<string, string>;
+  /** Websocket only: the lease's and the client's timings. */
+  connectionTuning?: SystemOptions["connectionTuning"];
   config?: string;
   /** The workers' lookup of the week chart's font (a test gives one that finds none). */
   findFont?: SystemOptions["findFont"];
@@ -110,7 +113,7 @@ export async function startHarness({
     clock,
     schedules: false,
     pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }) },
-    ...(longConnection && { connectionTuning: { botRateLimit: unlimited } }),
+    ...(longConnection && { connectionTuning: { botRateLimit: unlimited, ...connectionTuning } }),
     ...(findFont && { findFont }),
   });
   const rt = service;

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createKeys } from "../../src/store/keys.js";
+import { createChatDirectory } from "../../src/wecom/chat-directory.js";
+import { createLongConnection } from "../../src/wecom/long-connection.js";
+import { TEST_BOT } from "../support/test-env.js";
+import pino from "pino";
+import type { FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
+import { askOverLongConnection } from "../support/ask-long-connection.js";
+import { startHarness, type Harness } from "../support/harness.js";
+import { waitFor } from "../support/wait-for.js";
+
+const TUESDAY_0900 = "2026-11-24T09:00:00+08:00";
+const LEADERS_CHAT = "wr_leaders";
+
+let h: Harness;
+let fake: FakeLongConnection;
+beforeAll(async () => {
+  h = await startHarness({
+    now: TUESDAY_0900,
+    transport: "websocket",
+    viaBot: { leaders: LEADERS_CHAT },
+    connectionTuning: { renewMs: 100, retakeAfterMs: 2_000, leaseTtlMs: 1_000, client: { backoff: { minMs: 20, maxMs: 200 }, ackTimeoutMs: 1_000 } },
+  });
+  fake = h.longConnection!;
+});
+afterAll(() => h.close());
+beforeEach(() => h.clock.set(new Date(TUESDAY_0900)));
+
+const live = () => fake.subscriptions().find((sub) => sub.closedAt === undefined);
+const leaderPushes = () =>
+  fake
+    .sent()
+    .filter((frame) => (frame.body as { chatid?: string }).chatid === LEADERS_CHAT && frame.ack?.errcode === 0)
+    .map((frame) => frame.body as { msgtype: string; markdown: { content: string } });
+
+/** aibot_send_msg reaches only a chat where a user has spoken to the bot: a leader asks first. */
+async function leaderSpeaks(): Promise<void> {
+  await askOverLongConnection(fake, { userid: "wang_zhiyuan", text: "未报", chatid: LEADERS_CHAT, msgid: `leader-${Date.now()}` });
+}
+
+describe("the receiver", () => {
+  it("answers a message with a finished stream on the callback's req_id, once per msgid", async () => {
+    const first = await askOverLongConnection(fake, { userid: "zhang_wei", text: "平安", chatid: "wr_demo_group", msgid: "ws-dedupe-1" });
+    expect(first.reply).toMatchObject({ cmd: "aibot_respond_msg", body: { msgtype: "stream", stream: { finish: true, id: "s-ws-dedupe-1" } } });
+    const content = (first.reply.body as { stream: { content: string } }).stream.content;
+    expect(content).toContain("已登记：**平安县城关第一小学**");
+    const again = await askOverLongConnection(fake, { userid: "zhang_wei", text: "平安", chatid: "wr_demo_group", msgid: "ws-dedupe-1" });
+    expect((again.reply.body as { stream: { content: string } }).stream.content).toBe(content);
+    expect((await h.store.log("safety", "2026-11-24")).filter((event) => event.msgid === "ws-dedupe-1")).toHaveLength(1);
+  });
+
+  it("welcomes a user who opens the direct chat", async () => {
+    const reqId = fake.sendEvent({ userid: "zhang_wei", eventtype: "enter_chat" });
+    const reply = await fake.reply(reqId);
+    expect(reply).toMatchObject({ cmd: "aibot_respond_welcome_msg", body: { msgtype: "text" } });
+    expect((reply.body as { text: { content: string } }).text.content).toContain("张伟");
+  });
+
+  it("notes each group's last speaker for pingan chats", async () => {
+    await leaderSpeaks();
+    const chats = await createChatDirectory({ redis: h.client, keys: createKeys() }).list();
+    expect(chats.find((chat) => chat.chatid === LEADERS_CHAT)).toMatchObject({ lastSpeaker: "wang_zhiyuan" });
+  });
+
+  it("shows the connection on /healthz: connected, holder, since, reconnects", async () => {
+    const body = (await (await fetch(`${h.url}/healthz`)).json()) as { connection: Record<string, unknown> };
+    expect(body.connection).toMatchObject({ connected: true, state: "subscribed", reconnects: expect.any(Number), since: expect.any(String) });
+    expect(body.connection.holder).toMatchObject({ owner: expect.stringContaining(`:${process.pid}`), fence: expect.any(Number) });
+  });
+});
+
+describe("pushes to a group via: bot", () => {
+  it("go out as aibot_send_msg markdown, split like the webhook's, in order, once, mentions inline", async () => {
+    await leaderSpeaks();
+    const before = leaderPushes().length;
+    const lines = Array.from({ length: 120 }, (_, i) => ({ text: `第 ${i + 1} 行：${"很长的一行说明文字".repeat(4)}` }));
+    await h.pushQueue.enqueue({ idempotencyKey: "ws-bot-split", group: "leaders", message: { msgtype: "markdown", header: "长消息", lines } });
+    await h.pushQueue.enqueue({ idempotencyKey: "ws-bot-split", group: "leaders", message: { msgtype: "markdown", header: "长消息", lines } });
+    await h.pushQueue.enqueue({ idempotencyKey: "ws-bot-mention", group: "leaders", message: { msgtype: "text", lines: [{ text: "请尽快上报", mentions: ["hu_bin"] }] } });
+    await h.drainPushes();
+    const sent = leaderPushes().slice(before);
+    expect(sent.every((body) => body.msgtype === "markdown")).toBe(true);
+    const parts = sent.filter((body) => body.markdown.content.startsWith("长消息"));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((body) => Buffer.byteLength(body.markdown.content) <= 4096)).toBe(true);
+    const numbers = parts.flatMap((body) => [...body.markdown.content.matchAll(/第 (\d+) 行/g)].map((m) => Number(m[1])));
+    expect(numbers).toEqual(lines.map((_, i) => i + 1));
+    expect(sent.find((body) => body.markdown.content.startsWith("请尽快上报"))?.markdown.content).toBe("请尽快上报\n<@hu_bin>");
+  });
+
+  it("wait in Redis while no connection is live, and go out once it is back", async () => {
+    await leaderSpeaks();
+    const before = leaderPushes().length;
+    fake.rejectSubscribes(45009);
+    fake.dropAll();
+    await h.pushQueue.enqueue({ idempotencyKey: "ws-bot-offline", group: "leaders", message: { msgtype: "markdown", lines: [{ text: "断线期间的推送" }] } });
+    await new Promise((done) => setTimeout(done, 1_500));
+    expect(leaderPushes().length).toBe(before);
+    fake.rejectSubscribes(undefined);
+    await waitFor("the push after the reconnect", () => leaderPushes().some((body) => body.markdown.content === "断线期间的推送"), { timeoutMs: 20_000 });
+    expect(live()).toBeDefined();
+    expect(leaderPushes().filter((body) => body.markdown.content === "断线期间的推送")).toHaveLength(1);
+  });
+});
+
+describe("another connection taking the bot over", () => {
+  it("steps the holder down, says so on /healthz, and waits before taking the bot back once, never in a loop", async () => {
+    const before = fake.subscriptions().length;
+    const intruder = createLongConnection({ url: fake.url, ...TEST_BOT, log: pino({ level: "silent" }) });
+    intruder.start();
+    await fake.waitFor(() => intruder.state === "subscribed");
+    expect(fake.subscriptions().slice(before - 1).map((sub) => sub.endedBy ?? "live")).toEqual(["kicked", "live"]);
+    await waitFor("/healthz to show the step-down", async () => {
+      const body = (await (await fetch(`${h.url}/healthz`)).json()) as { status: string; connection: { connected: boolean; state?: string } };
+      return body.status === "degraded" && !body.connection.connected && body.connection.state === "stepped_down";
+    });
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect(fake.subscriptions()).toHaveLength(before + 1);
+    // After retakeAfterMs the holder subscribes once; the intruder (stepping down in turn) does not fight back.
+    await fake.waitFor(() => fake.subscriptions().length === before + 2, 5_000);
+    await new Promise((done) => setTimeout(done, 1_500));
+    expect(fake.subscriptions()).toHaveLength(before + 2);
+    expect(intruder.state).toBe("stepped_down");
+    await intruder.stop();
+  });
+});

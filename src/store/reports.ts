@@ -241,6 +241,17 @@ const field = (fields: string[], name: string) => fields[fields.indexOf(name) + 
 
 export function createReportStore({ redis, keys, places, enqueue, log }: ReportStoreOptions): ReportStore {
   const periodKeys = (task: TaskId, period: string) => [keys.periodState(task, period), keys.periodLog(task, period)];
+  /** The KEYS of the record and reduce scripts, in their order. */
+  const everyPeriodKey = (task: TaskId, period: string) => [
+    ...periodKeys(task, period),
+    keys.periodMsgids(task, period),
+    keys.periodAbnormal(task, period),
+    keys.periodOutbox(task, period),
+    keys.periodReplies(task, period),
+    keys.periodCounts(task, period),
+    keys.periodReported(task, period),
+    keys.periodListed(task, period),
+  ];
 
   const record = async (
     task: TaskId,
@@ -255,17 +266,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     const place = places?.of(school);
     const [outcome, previous, reply, ...owed] = (await recordScript(
       redis,
-      [
-        keys.periodState(task, period),
-        keys.periodLog(task, period),
-        keys.periodMsgids(task, period),
-        keys.periodAbnormal(task, period),
-        keys.periodOutbox(task, period),
-        keys.periodReplies(task, period),
-        keys.periodCounts(task, period),
-        keys.periodReported(task, period),
-        keys.periodListed(task, period),
-      ],
+      everyPeriodKey(task, period),
       [
         school,
         msgid,
@@ -398,19 +399,8 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     },
 
     async reduce(task, period) {
-      const all = [
-        keys.periodState(task, period),
-        keys.periodLog(task, period),
-        keys.periodMsgids(task, period),
-        keys.periodAbnormal(task, period),
-        keys.periodOutbox(task, period),
-        keys.periodReplies(task, period),
-        keys.periodCounts(task, period),
-        keys.periodReported(task, period),
-        keys.periodListed(task, period),
-      ];
       let cursor = "0";
-      do cursor = (await reduceScript(redis, all, [cursor, REDUCE_SLICE])) as string;
+      do cursor = (await reduceScript(redis, everyPeriodKey(task, period), [cursor, REDUCE_SLICE])) as string;
       while (cursor !== "0");
     },
 

@@ -10,10 +10,18 @@ export const REPLY_BYTES = 20480;
 export const SUMMARY_TEXT_CHARS = 100;
 
 /**
- * 代报 a block names at most (abnormal reports are always all shown): a province's week holds
- * hundreds, which a 20 KB reply could only collapse to a count after building them all.
+ * 代报 a block names at most: a province's week holds hundreds, which a 20 KB reply could only
+ * collapse to a count after building them all.
  */
 export const ON_BEHALF_SHOWN = 10;
+
+/**
+ * Abnormal reports a block shows in full at most: about what a 20 KB reply holds beside the
+ * counts and the missing list (each takes three lines and up to SUMMARY_TEXT_CHARS of text).
+ * Beyond it they were cut off by the byte limit anyway, after costing the fitting most of its
+ * time; now the rest are counted, with where to read them.
+ */
+export const ABNORMAL_SHOWN = 50;
 
 export interface TaskBlockOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone">;
@@ -77,12 +85,13 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   }
   if (tally.abnormal.length > 0) {
     lines.push(leaderText.abnormalHeading(tally.abnormal.length));
-    for (const { school, report } of tally.abnormal) {
+    for (const { school, report } of tally.abnormal.slice(0, ABNORMAL_SHOWN)) {
       lines.push(leaderText.abnormalSchool(school), leaderText.abnormalWho(report, config, timeZone, several, school), {
         cap: SUMMARY_TEXT_CHARS,
         render: (chars) => leaderText.abnormalText(school, report, chars),
       });
     }
+    if (tally.abnormal.length > ABNORMAL_SHOWN) lines.push(leaderText.abnormalMore(tally.abnormal.length - ABNORMAL_SHOWN, several));
   }
   if (tally.resolved.length > 0) {
     lines.push(leaderText.resolvedHeading(tally.resolved.length));

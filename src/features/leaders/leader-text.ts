@@ -112,6 +112,8 @@ export const leaderText = {
   study: (attended: number, expected: number) =>
     `教职工实到 ${attended} / 应到 ${expected} 人（${formatRate(attended, expected)}）`,
   abnormalHeading: (count: number) => `⚠️ **异常 ${count} 条：**`,
+  abnormalMore: (count: number, several: boolean) =>
+    `……另有异常 ${count} 条未列出（${several ? "可分天查看，如“汇总 昨天”" : "今天的全部异常见“看板”"}；每校详情发送“历史 学校名”）`,
   /** Who sent a report: the reporter, or the leader who entered it (代报). */
   reportedBy: (report: Report, config: Pick<Config, "leaders" | "admins">, school: School) =>
     report.onBehalf ? `${leaderText.person(report.by, config)}代报` : leaderText.person(report.by, config, school),

@@ -10,8 +10,10 @@ import { startSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
 import { parseSlot } from "../time/slots.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
-import { createWecomSimulator, type SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
+import type { SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 import { createDevCredentials } from "./dev-credentials.js";
+import { createCallbackWecom, createDemoBot, startLongConnectionWecom, type DemoWecom } from "./demo-wecom.js";
+import { writeWebsocketConfig } from "./websocket-config.js";
 import {
   DEMO_DAY,
   demoLeaders,
@@ -37,9 +39,11 @@ interface ChatLine {
  * with fresh development credentials, a fake WeCom group-robot webhook and the WeCom simulator.
  * It plays a Friday on a clock that runs fast (PINGAN_SPEED × real time, from PINGAN_NOW):
  * principals report through real encrypted callbacks, the scheduler's jobs fire at their
- * configured times through the real queue, and both groups' chats are printed at the end.
+ * configured times through the real queue, and both groups' chats are printed at the end. With
+ * `transport: "websocket"` the service holds WeCom's long connection to the simulator instead of
+ * taking callbacks.
  */
-export async function runDemo({ settings, out }: { settings: Settings; out: (line: string) => void }) {
+export async function runDemo({ settings, out, transport = "callback" }: { settings: Settings; out: (line: string) => void; transport?: "callback" | "websocket" }) {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), "pingan-demo-"));
   const credentials = createDevCredentials();
@@ -49,17 +53,20 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
     keys: { [credentials.WEBHOOK_KEY_PRINCIPALS!]: GROUP_NAMES.principals, [credentials.WEBHOOK_KEY_LEADERS!]: GROUP_NAMES.leaders },
     now: () => clock.now().getTime(),
   });
+  const bot = createDemoBot();
+  const longConnection = transport === "websocket" ? await startLongConnectionWecom(bot) : undefined;
   // The demo always runs on its own embedded Redis, the example config and fresh credentials.
   const { redisUrl: _ignored, ...rest } = settings;
   const service = await startSystem(
     {
       ...rest,
-      configPath: "config/pingan.example.yaml",
+      configPath: longConnection ? writeWebsocketConfig(dataDir) : "config/pingan.example.yaml",
       dataDir,
       port: 0,
       host: "127.0.0.1",
       wecomApiBase: webhook.url,
-      variables: { ...settings.variables, ...credentials },
+      ...(longConnection && { wecomWsUrl: longConnection.fake.url }),
+      variables: { ...settings.variables, ...credentials, ...bot },
     },
     {
       log: createLogger({ level: settings.logLevel === "info" ? "silent" : settings.logLevel }),
@@ -67,10 +74,14 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
       // The demo clock runs fast: the demo fires each scheduler's job at its time itself.
       schedules: false,
       say: out,
+      // A week in seconds is far over a conversation's 30 replies a minute.
+      ...(longConnection && { connectionTuning: { botRateLimit: { perWindow: 1_000_000 } } }),
     },
   );
   const rt = service;
-  const sim = createWecomSimulator({ baseUrl: service.url!, token: credentials.WECOM_TOKEN!, encodingAESKey: credentials.WECOM_ENCODING_AES_KEY! });
+  if (longConnection) await longConnection.fake.waitFor(() => longConnection.fake.subscriptions().some((sub) => sub.closedAt === undefined), 10_000);
+  const wecom: DemoWecom =
+    longConnection ?? createCallbackWecom({ url: service.url!, token: credentials.WECOM_TOKEN!, encodingAESKey: credentials.WECOM_ENCODING_AES_KEY! });
   const chat: ChatLine[] = [];
   const add = (group: string, at: number, text: string) => chat.push({ group, at, order: chat.length, text });
   let callbacks = 0;
@@ -91,13 +102,13 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
     const leader = from in demoLeaders;
     const group = leader ? GROUP_NAMES.leaders : GROUP_NAMES.principals;
     const at = clock.now().getTime();
-    const reply = await sim.say({ from, text, chatid: leader ? "wr_leaders" : "wr_principals" });
+    const reply = await wecom.say(from, text, leader ? "wr_leaders" : "wr_principals");
     callbacks += 1;
     if (reply.card) cards.set(from, reply.card);
     if (!print) return;
     if (note) add(group, at, `\n（${note}）`);
     add(group, at, formatBubble(hhmm(at), labelOf(from), `@平安助手 ${text}`));
-    add(group, at, formatBubble(hhmm(at), "平安助手", reply.markdown ?? `（HTTP ${reply.status}）`, nameOf));
+    add(group, at, formatBubble(hhmm(at), "平安助手", reply.markdown ?? `（${reply.failure ?? "没有回复"}）`, nameOf));
     if (reply.card) add(group, at, formatCard(reply.card));
   };
 
@@ -107,7 +118,7 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
     const card = cards.get(from);
     const button = card?.button_list?.find((b) => b.text === text);
     if (!card || !button) throw new Error(`demo: ${from} was shown no card with the button ${text}`);
-    const reply = await sim.tap({ from, chatid: "wr_principals", taskId: card.task_id, key: button.key });
+    const reply = await wecom.tap(from, "wr_principals", card, button.key);
     callbacks += 1;
     if (reply.card) cards.set(from, reply.card);
     if (note) add(GROUP_NAMES.principals, at, `\n（${note}）`);
@@ -119,8 +130,13 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
   try {
     out(`平安助手演示：${DEMO_DAY}（周五），时钟 ${speed} 倍速，28 所虚构学校（config/schools.example.csv）。`);
     out(`服务 ${service.url}，内置 Redis ${service.redisUrl}（AOF 每次写入落盘），企业微信模拟器在本机。`);
-    out(`开发用凭据（每次重新生成）：WECOM_TOKEN=${credentials.WECOM_TOKEN} WECOM_ENCODING_AES_KEY=${credentials.WECOM_ENCODING_AES_KEY}`);
-    out("每条消息都经过真实的加密、签名和 HTTP 回调；推送经过真实的队列、限速和 webhook。正在播放…");
+    if (longConnection) {
+      out(`长连接模式：服务连到本机模拟的企业微信长连接 ${longConnection.fake.url}（BotID ${bot.WECOM_BOT_ID}，Secret 每次重新生成）。`);
+      out("每条消息都是长连接上的回调帧，回复是同一 req_id 上的 stream 帧；推送经过真实的队列、限速和 webhook。正在播放…");
+    } else {
+      out(`开发用凭据（每次重新生成）：WECOM_TOKEN=${credentials.WECOM_TOKEN} WECOM_ENCODING_AES_KEY=${credentials.WECOM_ENCODING_AES_KEY}`);
+      out("每条消息都经过真实的加密、签名和 HTTP 回调；推送经过真实的队列、限速和 webhook。正在播放…");
+    }
 
     // Monday to Thursday, in the background: most schools report; a few leave gaps.
     for (let day = "2026-11-23"; day < DEMO_DAY; day = addDays(day, 1)) {
@@ -176,12 +192,13 @@ export async function runDemo({ settings, out }: { settings: Settings; out: (lin
       for (const line of lines) out(line.text);
     }
     out(
-      `\n演示结束：${callbacks} 次加密回调，${webhook.messages.length} 条群推送，` +
+      `\n演示结束：${callbacks} 次${longConnection ? "长连接回调" : "加密回调"}，${webhook.messages.length} 条群推送，` +
         `${webhook.rejected.length} 条被企业微信拒绝；用时 ${Math.round((Date.now() - started) / 1000)} 秒。`,
     );
     out("正式部署见 README 的“部署指南”。");
   } finally {
     await service.stop();
+    await wecom.close();
     await webhook.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -52,9 +52,15 @@ export async function runCli(
   program
     .command("demo")
     .description("演示：内置 Redis + 服务 + 本地企业微信模拟器，打印群聊过程")
-    .action(async () => {
+    .option("--transport <transport>", "callback（回调，默认）或 websocket（长连接）", "callback")
+    .action(async (options: { transport: string }) => {
+      if (options.transport !== "callback" && options.transport !== "websocket") {
+        err(`--transport 写 callback 或 websocket（收到 "${options.transport}"）`);
+        exitCode = 2;
+        return;
+      }
       const { runDemo } = await import("../dev/run-demo.js");
-      await runDemo({ settings: settings(), out });
+      await runDemo({ settings: settings(), out, transport: options.transport });
     });
 
   program

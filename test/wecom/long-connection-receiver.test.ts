@@ -2,8 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createKeys } from "../../src/store/keys.js";
 import { createChatDirectory } from "../../src/wecom/chat-directory.js";
 import { createLongConnection } from "../../src/wecom/long-connection.js";
-import { TEST_BOT } from "../support/test-env.js";
+import { TEST_BOT, TEST_ENV } from "../support/test-env.js";
 import pino from "pino";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { say } from "../../src/dev/say.js";
+import { writeWebsocketConfig } from "../../src/dev/websocket-config.js";
+import { readSettings } from "../../src/main/settings.js";
+import { chatsText, listChats } from "../../src/ops/list-chats.js";
 import type { FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
 import { askOverLongConnection } from "../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../support/harness.js";
@@ -66,6 +73,28 @@ describe("the receiver", () => {
     const body = (await (await fetch(`${h.url}/healthz`)).json()) as { connection: Record<string, unknown> };
     expect(body.connection).toMatchObject({ connected: true, state: "subscribed", reconnects: expect.any(Number), since: expect.any(String) });
     expect(body.connection.holder).toMatchObject({ owner: expect.stringContaining(`:${process.pid}`), fence: expect.any(Number) });
+  });
+});
+
+describe("the trial commands", () => {
+  it("pingan say --ws speaks through the simulator's long connection", async () => {
+    const lines: string[] = [];
+    await say({ settings: { variables: {} }, url: "unused", from: "hu_bin", text: "今日平安", direct: false, ws: fake.url, out: (line) => lines.push(line) });
+    expect(lines.join("\n")).toContain("已登记：平安县东湖镇中心小学");
+  });
+
+  it("pingan chats lists the groups the bot has seen with their last speaker by name", async () => {
+    await leaderSpeaks();
+    const dir = mkdtempSync(join(tmpdir(), "pingan-chats-"));
+    try {
+      const settings = readSettings({ ...TEST_ENV, PINGAN_CONFIG: writeWebsocketConfig(dir), REDIS_URL: h.redis.url, LOG_LEVEL: "silent" });
+      const lines: string[] = [];
+      await listChats({ settings, out: (line) => lines.push(line) });
+      expect(lines[0]).toBe(chatsText.header);
+      expect(lines.find((line) => line.startsWith(LEADERS_CHAT))).toMatch(/^wr_leaders {2}最后发言：王志远（wang_zhiyuan） {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -52,7 +52,7 @@ export interface SystemOptions {
   clock?: Clock;
   fetch?: typeof globalThis.fetch;
   /** Overrides of the push pipeline's retry and rate limit (tests). */
-  pushTuning?: Pick<PushQueueOptions, "retry" | "rateLimit">;
+  pushTuning?: Pick<PushQueueOptions, "retry" | "rateLimit" | "botRateLimit">;
   /** Keep the config's job schedulers in Redis (off where a test or the demo fires jobs itself). */
   schedules?: boolean;
   watchdogMs?: number;

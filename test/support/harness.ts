@@ -76,11 +76,14 @@ export async function startHarness({
   transport = DEFAULT_TRANSPORT,
   viaBot,
   connectionTuning,
+  botRate,
 }: {
   now: string;
   transport?: Transport;
   /** Websocket only: groups pushed to through the bot (group id → chatid) instead of their robot. */
   viaBot?: Record<string, string>;
+  /** Websocket only: a conversation's replies and pushes a minute, for the fake and for us alike (unlimited by default). */
+  botRate?: number;
   /** Websocket only: the lease's and the client's timings. */
   connectionTuning?: SystemOptions["connectionTuning"];
   config?: string;
@@ -96,8 +99,8 @@ export async function startHarness({
     ...(rate && { limit: rate.perWindow, windowMs: rate.windowMs }),
   });
   // The scenarios send far more than a conversation's 30 replies a minute; the limit has tests of its own.
-  const unlimited = { perWindow: 100_000 };
-  const longConnection = transport === "websocket" ? await startFakeLongConnection({ ...TEST_BOT, perChatPerMinute: unlimited.perWindow }) : undefined;
+  const botLimit = { perWindow: botRate ?? 100_000, windowMs: 60_000 };
+  const longConnection = transport === "websocket" ? await startFakeLongConnection({ ...TEST_BOT, perChatPerMinute: botLimit.perWindow }) : undefined;
   const configDir = longConnection && mkdtempSync(join(tmpdir(), "pingan-ws-config-"));
   const settings = readSettings({
     ...TEST_ENV,
@@ -112,8 +115,8 @@ export async function startHarness({
     log: pino({ level: "silent" }),
     clock,
     schedules: false,
-    pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }) },
-    ...(longConnection && { connectionTuning: { botRateLimit: unlimited, ...connectionTuning } }),
+    pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }), ...(longConnection && { botRateLimit: botLimit }) },
+    ...(longConnection && { connectionTuning: { botRateLimit: botLimit, ...connectionTuning } }),
     ...(findFont && { findFont }),
   });
   const rt = service;

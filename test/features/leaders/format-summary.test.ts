@@ -118,3 +118,18 @@ describe("formatMissing", () => {
     expect(text).toMatch(/\n……另有 1\d\d 所未列出\n/u);
   });
 });
+
+describe("a province's lists (the first schools of each area, tallyFromCounts)", () => {
+  it("counts each area, names its first schools and says how to list the area in full", () => {
+    const big = bigRoster(4000);
+    const whole = computeTally({ roster: big, periods: [{ period: tuesday, reports: new Map(), exemptions: new Map() }] });
+    // As tallyFromCounts gives it with three named per area.
+    const tally = { ...whole, missingByArea: whole.missingByArea.map((g) => ({ area: g.area, entries: g.entries.slice(0, 3), total: g.entries.length })) };
+    const missing = formatMissing([tally], config);
+    expect(missing).toContain("**第0片区**（334 所）");
+    expect(missing).toContain("……另有 331 所（发送“未报 平安 第0片区”查看全部）");
+    const summary = formatSummary({ label: "x", now: new Date(), tallies: [tally], config });
+    expect(summary).toContain("第0片区：第0实验学校、第12实验学校、第24实验学校等 334 所（发送“未报 平安 第0片区”查看全部）");
+    expect(utf8Bytes(summary)).toBeLessThan(4000);
+  });
+});

@@ -1,7 +1,16 @@
 import { defineConfig } from "vitest/config";
 
 /** End-to-end scenarios that run again with WeCom on the long connection instead of the callback URL (harness.ts reads PINGAN_TEST_TRANSPORT). */
-const BOTH_TRANSPORTS = ["test/commands/reporting.test.ts", "test/commands/summary.test.ts", "test/commands/report-for.test.ts", "test/commands/remind.test.ts"];
+const BOTH_TRANSPORTS = [
+  "test/commands/reporting.test.ts",
+  "test/commands/summary.test.ts",
+  "test/commands/report-for.test.ts",
+  "test/commands/remind.test.ts",
+  "test/commands/history.test.ts",
+  "test/commands/fit-sender.test.ts",
+  "test/commands/hostile-text.test.ts",
+  "test/commands/examples.test.ts",
+];
 
 export default defineConfig({
   test: {

@@ -104,7 +104,7 @@ export async function startHarness({
   const configDir = longConnection && mkdtempSync(join(tmpdir(), "pingan-ws-config-"));
   const settings = readSettings({
     ...TEST_ENV,
-    PINGAN_CONFIG: configDir ? writeWebsocketConfig(configDir, viaBot) : configPath,
+    PINGAN_CONFIG: configDir ? writeWebsocketConfig(configDir, viaBot, configPath) : configPath,
     REDIS_URL: redis.url,
     WECOM_API_BASE: webhook.url,
     PORT: "0",

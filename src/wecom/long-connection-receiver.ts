@@ -46,14 +46,15 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     }
     const reply = await dispatcher.processEvent(event);
     if (reply === undefined) return;
+    const answer = toLongConnectionReply(reply, frame.reqId, `s-${"msgid" in event ? event.msgid : frame.reqId}`);
     const conversation = chattype === "group" && chatid ? chatid : from?.userid;
-    if (conversation && options.reserveReply) {
+    // A card's update changes a message already there; anything else is a message in the conversation.
+    if (conversation && options.reserveReply && answer.cmd !== "aibot_respond_update_msg") {
       // A reply stays valid for 24 h: over the limit it waits for its place rather than being refused with 45009.
       for (let wait = await options.reserveReply(conversation); wait > 0; wait = await options.reserveReply(conversation)) {
         await new Promise((done) => setTimeout(done, wait));
       }
     }
-    const answer = toLongConnectionReply(reply, frame.reqId, `s-${"msgid" in event ? event.msgid : frame.reqId}`);
     const sent = await sendFrame(connection, answer);
     if (sent.outcome === "ok") return;
     if (sent.outcome === "permanent") {

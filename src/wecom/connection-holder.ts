@@ -128,7 +128,8 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
       current.connection.start();
     }
     if (current.connection.state === "subscribed") {
-      retakeMs = firstRetakeMs;
+      // Kept as long as the wait before it: a bot taken over again soon after waits longer each time.
+      if (Date.now() - current.connection.status().since > retakeMs) retakeMs = firstRetakeMs;
       void drain(current);
     }
     await report(current);

@@ -12,7 +12,8 @@ import { projectPath } from "../config/project-path.js";
 export function writeWebsocketConfig(dir: string, viaBot: Readonly<Record<string, string>> = {}, base = projectPath("config/pingan.example.yaml")): string {
   let yaml = readFileSync(base, "utf8");
   yaml = yaml.replace(/^roster: *(.+?) *$/m, (_, roster: string) => `roster: ${JSON.stringify(resolve(dirname(base), roster))}`);
-  const callback = /^  token: .*\n  encoding_aes_key: .*\n/m;
+  // The two callback lines, and the comments under them (which say how to switch).
+  const callback = /^  token: .*\n  encoding_aes_key: .*\n(?:  #.*\n)*/m;
   if (!callback.test(yaml)) throw new Error(`${base} has no bot.token and bot.encoding_aes_key lines to replace`);
   yaml = yaml.replace(callback, "  transport: websocket\n  bot_id: ${WECOM_BOT_ID}\n  secret: ${WECOM_BOT_SECRET}\n");
   for (const [group, chatid] of Object.entries(viaBot)) {

@@ -1,7 +1,8 @@
 import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
 import { buildTally } from "../src/features/tallies/build-tally.js";
 import { buildWeekChart } from "../src/features/tallies/build-week-chart.js";
-import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
+import { loadCountedPeriods } from "../src/features/leaders/load-tally.js";
+import { NAME_NONE, tallyFromCounts } from "../src/features/leaders/tally-from-counts.js";
 import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
 import type { Push } from "../src/push/push.js";
 import { decideSlotsAt } from "../src/time/due.js";
@@ -55,13 +56,13 @@ export async function actOnSlot(
   return { pushed: pushes.map((p) => p.idempotencyKey), ...(pushes.length === 0 && { skipped: "none_missing" }) };
 }
 
-/** The tally, and for a daily task the chart of its week up to this day, from one read of the week. */
+/** The tally, and for a daily task the chart of its week up to this day, from one read of the week's counts. */
 async function buildTallyWithChart(deps: JobDeps, period: TaskPeriod, at: Date): Promise<Push | undefined> {
   if (period.kind !== "day" || !deps.chart || !period.required) return buildTally(deps, { task: period.task, period, now: at });
-  const week = await loadPeriodInputs(deps, deps.calendar.list(period.task, getWeekStart(getIsoWeek(period.start)), period.start));
+  const week = await loadCountedPeriods(deps, deps.calendar.list(period.task, getWeekStart(getIsoWeek(period.start)), period.start));
   const loaded = week.find((input) => input.period.id === period.id);
   const push = await buildTally(deps, { task: period.task, period, now: at, ...(loaded && { loaded }) });
-  const chart = buildWeekChart(deps.roster, week);
+  const chart = buildWeekChart(deps.roster, week, (schools, periods) => tallyFromCounts({ roster: { schools }, periods, list: NAME_NONE }));
   const image = push && chart ? await deps.chart.draw(chart) : undefined;
   return push && image ? { ...push, image } : push;
 }

@@ -1,6 +1,6 @@
 import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
-import type { PeriodInput } from "../src/features/leaders/compute-summary.js";
+import { computeTally, type PeriodInput } from "../src/features/leaders/compute-summary.js";
 import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
 import type { Push } from "../src/push/push.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
@@ -32,7 +32,7 @@ export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOp
   const adminNotes = deps.calendar.missingHolidayYears(at).map(formatMissingHolidayYear);
   const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, config: deps.config, adminNotes });
   const daily = [...inputs.values()].find((periods) => periods.some((input) => input.period.kind === "day"));
-  const chart = daily && deps.chart ? buildWeekChart(deps.roster, daily) : undefined;
+  const chart = daily && deps.chart ? buildWeekChart(deps.roster, daily, (schools, periods) => computeTally({ roster: { schools }, periods })) : undefined;
   const image = chart ? await deps.chart?.draw(chart) : undefined;
   const push: Push = { idempotencyKey: job, group: deps.config.weekly.group, message, ...(image && { image }) };
   if (options.dryRun) options.show?.(push);

@@ -30,6 +30,9 @@ export interface ListOptions {
   inFull?: readonly string[];
 }
 
+/** Names no missing school: for figures only (the week chart). */
+export const NAME_NONE: ListOptions = { perArea: 0 };
+
 /**
  * Tallies one task over its periods from the periods' counts: the same tally as computeTally
  * over every report (the property test holds them equal), at a cost that grows with the areas

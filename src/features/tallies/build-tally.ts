@@ -6,8 +6,8 @@ import { leaderText } from "../leaders/leader-text.js";
 import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { loadTally } from "../leaders/load-tally.js";
-import { computeTally, type PeriodInput } from "../leaders/compute-summary.js";
+import { defaultListing, loadTally } from "../leaders/load-tally.js";
+import { tallyFromCounts, type CountedPeriod } from "../leaders/tally-from-counts.js";
 
 /** The idempotency key of a period's tally: `tally:safety:2026-11-24`. */
 export function formatTallyKey(task: TaskId, periodId: string): string {
@@ -24,13 +24,13 @@ export function formatTallyKey(task: TaskId, periodId: string): string {
  */
 export async function buildTally(
   deps: LeaderDeps,
-  request: { task: TaskId; period: TaskPeriod; now: Date; loaded?: PeriodInput },
+  request: { task: TaskId; period: TaskPeriod; now: Date; loaded?: CountedPeriod },
 ): Promise<Push | undefined> {
   const { task, period, now } = request;
   if (period.task !== task) throw new Error(`tally for ${task} given a period of ${period.task}`);
   if (!period.required) return undefined;
   const tally = request.loaded
-    ? computeTally({ roster: deps.roster, periods: [request.loaded], now })
+    ? tallyFromCounts({ roster: deps.roster, periods: [request.loaded], now, list: defaultListing(deps.roster) })
     : await loadTally(deps, [period], now);
   const block = formatTaskBlock(tally, { config: deps.config, heading: false });
   const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone);

@@ -1,8 +1,13 @@
-import type { Roster } from "../../config/roster.js";
+import type { Roster, School } from "../../config/roster.js";
 import { formatWeekdayName } from "../../time/format-time.js";
-import { computeTally, type PeriodInput } from "../leaders/compute-summary.js";
+import type { TaskTally } from "../leaders/compute-summary.js";
+import { indexRoster } from "../leaders/index-roster.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { WeekChartArea, WeekChartDay, WeekChartInput } from "./render-week-chart.js";
 import { scheduleText } from "./tally-text.js";
+
+/** Tallies some schools over some periods: computeTally over every report, or tallyFromCounts over the counts. */
+export type TallyOf<P> = (schools: readonly School[], periods: readonly P[]) => Pick<TaskTally, "reported" | "expected" | "abnormal">;
 
 /**
  * What the week chart shows, from the daily periods a push already loaded (Monday up to the
@@ -10,7 +15,11 @@ import { scheduleText } from "./tally-text.js";
  * its abnormal reports in force. Counted by the same tally function as the text, so the
  * picture and the words cannot disagree. Undefined when there is no daily period to draw.
  */
-export function buildWeekChart(roster: Pick<Roster, "schools">, periods: readonly PeriodInput[]): WeekChartInput | undefined {
+export function buildWeekChart<P extends { period: TaskPeriod }>(
+  roster: Pick<Roster, "schools">,
+  periods: readonly P[],
+  tallyOf: TallyOf<P>,
+): WeekChartInput | undefined {
   // Days nobody owes at either end (a weekend, a holiday before the week began) are left out;
   // one inside the week stays, drawn as a gap in the line.
   const owed = periods.filter((p) => p.period.kind === "day");
@@ -20,16 +29,14 @@ export function buildWeekChart(roster: Pick<Roster, "schools">, periods: readonl
   const first = daily[0];
   const last = daily[daily.length - 1];
   if (!first || !last) return undefined;
-  const areas = new Map<string, Roster["schools"][number][]>();
-  for (const school of roster.schools) areas.set(school.area, [...(areas.get(school.area) ?? []), school]);
   return {
     title: scheduleText.chartTitle(first.period.taskName, first.period.start, last.period.start),
-    areas: [...areas].map(([name, schools]): WeekChartArea => {
-      const tally = computeTally({ roster: { schools }, periods: daily });
+    areas: [...indexRoster(roster.schools).areas].map(([name, schools]): WeekChartArea => {
+      const tally = tallyOf(schools, daily);
       return { name, reported: tally.reported, expected: tally.expected };
     }),
     days: daily.map((input): WeekChartDay => {
-      const tally = computeTally({ roster, periods: [input] });
+      const tally = tallyOf(roster.schools, [input]);
       const date = input.period.start;
       return { date, label: formatWeekdayName(date), reported: tally.reported, expected: tally.expected, abnormal: tally.abnormal.length };
     }),

@@ -1,7 +1,9 @@
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildWeekChart } from "../../../src/features/tallies/build-week-chart.js";
-import { loadPeriodInputs } from "../../../src/features/leaders/load-tally.js";
+import { loadCountedPeriods, loadPeriodInputs } from "../../../src/features/leaders/load-tally.js";
+import { computeTally } from "../../../src/features/leaders/compute-summary.js";
+import { NAME_NONE, tallyFromCounts } from "../../../src/features/leaders/tally-from-counts.js";
 import type { FakeWebhookMessage } from "../../../src/wecom/simulator/fake-webhook.js";
 import { startHarness, type Harness } from "../../support/harness.js";
 
@@ -59,7 +61,10 @@ describe("the week chart in the leaders' pushes", () => {
   it("draws what the week's reports say: each area's school-days and each day's incidents", async () => {
     await seedWeek(h);
     const periods = h.jobDeps.calendar.list("safety", DAYS[0]!, DAYS[4]!);
-    const chart = buildWeekChart(h.roster, await loadPeriodInputs(h.jobDeps, periods))!;
+    const recount = buildWeekChart(h.roster, await loadPeriodInputs(h.jobDeps, periods), (schools, days) => computeTally({ roster: { schools }, periods: days }))!;
+    // From the counts, as the tally job draws it: the same picture.
+    const chart = buildWeekChart(h.roster, await loadCountedPeriods(h.jobDeps, periods), (schools, days) => tallyFromCounts({ roster: { schools }, periods: days, list: NAME_NONE }))!;
+    expect(chart).toEqual(recount);
     const schools = h.roster.schools.length;
     const chengguan = h.roster.schools.filter((s) => s.area === "城关片区").length;
     expect(chart.title).toBe("平安日报 本周上报情况（11月23日—11月27日）");

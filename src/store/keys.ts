@@ -31,8 +31,10 @@ export function createKeys(prefix = "pa") {
     periodCounts: (task: TaskId, period: string) => ns(`${task}:${period}`, "counts"),
     /** Bitmap by school number (school-numbers.ts): the schools with a report in force. */
     periodReported: (task: TaskId, period: string) => ns(`${task}:${period}`, "reported"),
-    /** Hash school code → the report in force when 汇总 lists it by name (abnormal, 代报). */
+    /** Hash school code → the abnormal report in force (JSON), which 汇总 shows in full. */
     periodListed: (task: TaskId, period: string) => ns(`${task}:${period}`, "listed"),
+    /** Sorted set school code → when its report in force, entered by a leader (代报), was made (ms): 汇总 names the first few. */
+    periodOnBehalf: (task: TaskId, period: string) => ns(`${task}:${period}`, "on-behalf"),
     /** Hash school code → its number, a bit index that never changes (assigned once, at start). */
     schoolNumbers: () => ns("schools", "numbers"),
     /** The reply sent for a callback msgid, so a repeated callback gets the same answer. */

@@ -11,8 +11,10 @@ export interface PeriodAggregate {
   byArea: ReadonlyMap<string, ReportCounts>;
   /** Whether the school has a report in force. */
   isReported(code: string): boolean;
-  /** The reports in force that 汇总 lists by name (abnormal, 代报), by school code. */
+  /** The abnormal reports in force, by school code. */
   listed: ReadonlyMap<string, Report>;
+  /** The first 代报 reports in force by when they were made (as many as asked), oldest first. */
+  onBehalf: readonly Report[];
   /** Safety: each school's latest abnormal report of the period, and the report now in force of each. */
   lastAbnormal?: ReadonlyMap<string, Report>;
   current: ReadonlyMap<string, Report>;
@@ -24,8 +26,8 @@ const parseAll = (all: Record<string, string>) => new Map(Object.entries(all).ma
 
 /**
  * Reads a period's counts: one small hash by area, the reported bitmap (one bit a school), the
- * listed reports; then, for the few schools that need it, their reports in force. Its cost
- * grows with the areas and what is listed, not with the schools.
+ * abnormal reports in force, the first 代报; then, for the few schools that need it, their
+ * reports in force. Its cost grows with the areas and what is listed, not with the schools.
  */
 export async function readPeriodAggregate(
   store: {
@@ -37,13 +39,15 @@ export async function readPeriodAggregate(
   task: TaskId,
   period: string,
   uncounted: readonly string[],
+  onBehalfFirst: number,
 ): Promise<PeriodAggregate> {
   const { redis, keys, places } = store;
-  const [counts, bitmap, listedAll, abnormalAll] = await Promise.all([
+  const [counts, bitmap, listedAll, abnormalAll, onBehalfCodes] = await Promise.all([
     redis.hgetall(keys.periodCounts(task, period)),
     redis.getBuffer(keys.periodReported(task, period)),
     redis.hgetall(keys.periodListed(task, period)),
     task === "safety" ? redis.hgetall(keys.periodAbnormal(task, period)) : undefined,
+    onBehalfFirst > 0 ? redis.zrange(keys.periodOnBehalf(task, period), "0", String(Number.isFinite(onBehalfFirst) ? onBehalfFirst - 1 : -1)) : [],
   ]);
   const byArea = new Map<string, ReportCounts>();
   for (const [name, value] of Object.entries(counts)) {
@@ -54,10 +58,10 @@ export async function readPeriodAggregate(
   }
   const listed = parseAll(listedAll);
   const lastAbnormal = abnormalAll && parseAll(abnormalAll);
-  // Schools whose last abnormal report is no longer in force (resolved, or withdrawn), and
-  // exempt schools (their reports are taken back out of the counts): read what is in force.
+  // Schools whose last abnormal report is no longer in force (resolved, or withdrawn), exempt
+  // schools (their reports are taken back out of the counts) and the first 代报: read what is in force.
   const unlisted = lastAbnormal ? [...lastAbnormal.keys()].filter((code) => !listed.has(code)) : [];
-  const asked = [...new Set([...unlisted, ...uncounted])].filter((code) => !listed.has(code));
+  const asked = [...new Set([...unlisted, ...uncounted, ...onBehalfCodes])].filter((code) => !listed.has(code));
   const read = await store.current(task, period, asked);
   const current = new Map([...listed, ...read]);
   const counted = new Map<string, { area: string; counts: ReportCounts }>();
@@ -74,5 +78,6 @@ export async function readPeriodAggregate(
     // SETBIT numbers bits from the most significant of each byte.
     return byte < bits.length && (bits[byte]! & (0x80 >> (number & 7))) !== 0;
   };
-  return { byArea, isReported, listed, ...(lastAbnormal && { lastAbnormal }), current, counted };
+  const onBehalf = onBehalfCodes.flatMap((code) => current.get(code) ?? []);
+  return { byArea, isReported, listed, onBehalf, ...(lastAbnormal && { lastAbnormal }), current, counted };
 }

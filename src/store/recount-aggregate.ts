@@ -1,8 +1,8 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import type { Report } from "./report.js";
-import { COUNTER_NAMES, countReport, isListedReport } from "./report-counts.js";
+import { COUNTER_NAMES, countReport } from "./report-counts.js";
+import { isAbnormal, type Report } from "./report.js";
 import type { ReportStore } from "./reports.js";
 import { packReport, unpackReport } from "./stored-report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
@@ -21,15 +21,16 @@ export interface RecountOutcome {
 /**
  * Rewrites a period's counts from a recount, unless a report was recorded since the recount
  * read the reports (the audit log's last id moved): then nothing is written and the caller
- * recounts again. KEYS: log, counts, reported, listed. ARGV: the log's last id as read ('' for
- * none), then two sections, each a length and its items: counts field/value pairs, reported bit
- * numbers; then listed school/report pairs to the end.
+ * recounts again. KEYS: log, counts, reported, listed, on-behalf. ARGV: the log's last id as
+ * read ('' for none), then three sections, each a length and its items: counts field/value
+ * pairs, reported bit numbers, on-behalf score/school pairs; then listed school/report pairs to
+ * the end.
  */
 const repairScript = defineScript(`#!lua
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if (last[1] and last[1][1] or '') ~= ARGV[1] then return 0 end
 local ttl = redis.call('TTL', KEYS[1])
-for i = 2, 4 do redis.call('DEL', KEYS[i]) end
+for i = 2, 5 do redis.call('DEL', KEYS[i]) end
 local at = 2
 local function section()
   local n = tonumber(ARGV[at])
@@ -41,9 +42,11 @@ local a, b = section()
 for i = a, b, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 a, b = section()
 for i = a, b do redis.call('SETBIT', KEYS[3], tonumber(ARGV[i]), 1) end
+a, b = section()
+for i = a, b, 2 do redis.call('ZADD', KEYS[5], tonumber(ARGV[i]), ARGV[i + 1]) end
 for i = at, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
 if ttl > 0 then
-  for i = 2, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return 1
 `);
@@ -53,6 +56,7 @@ function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces) {
   const counts = new Map<string, number>();
   const bits: number[] = [];
   const listed = new Map<string, string>();
+  const onBehalf = new Map<string, string>();
   for (const [code, report] of reports) {
     const place = places.of(code);
     if (place) {
@@ -62,9 +66,10 @@ function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces) {
       }
       bits.push(place.number);
     }
-    if (isListedReport(report)) listed.set(code, canonical(JSON.stringify(report)));
+    if (isAbnormal(report)) listed.set(code, canonical(JSON.stringify(report)));
+    if (report.onBehalf) onBehalf.set(code, String(Date.parse(report.at)));
   }
-  return { counts, bits, listed };
+  return { counts, bits, listed, onBehalf };
 }
 
 /** A report's JSON with its fields in one order. */
@@ -101,11 +106,12 @@ export async function recountAggregate(
   const { redis, keys, places, reports } = store;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const last = await redis.xrevrange(keys.periodLog(task, period), "+", "-", "COUNT", 1);
-    const [inForce, counts, bitmap, listed] = await Promise.all([
+    const [inForce, counts, bitmap, listed, onBehalf] = await Promise.all([
       reports.list(task, period),
       redis.hgetall(keys.periodCounts(task, period)),
       redis.getBuffer(keys.periodReported(task, period)),
       redis.hgetall(keys.periodListed(task, period)),
+      redis.zrange(keys.periodOnBehalf(task, period), "0", "-1", "WITHSCORES"),
     ]);
     const wanted = recount(inForce, places);
     const differences: string[] = [];
@@ -114,6 +120,9 @@ export async function recountAggregate(
     // The same report may be written with its fields in another order: compare what they say.
     const storedListed = new Map(Object.entries(listed).map(([code, json]) => [code, canonical(json)]));
     compareMaps("listed", storedListed, wanted.listed, differences);
+    const storedOnBehalf = new Map<string, string>();
+    for (let i = 0; i + 1 < onBehalf.length; i += 2) storedOnBehalf.set(onBehalf[i]!, onBehalf[i + 1]!);
+    compareMaps("on-behalf", storedOnBehalf, wanted.onBehalf, differences);
     const storedBits = bitsOf(bitmap);
     const wantedBits = new Set(wanted.bits);
     for (const bit of wantedBits) if (!storedBits.has(bit)) differences.push(`reported bit ${bit}: 0 → 1`);
@@ -126,9 +135,11 @@ export async function recountAggregate(
       ...[...wanted.counts].flatMap(([field, n]) => [field, n]),
       wanted.bits.length,
       ...wanted.bits,
+      wanted.onBehalf.size * 2,
+      ...[...wanted.onBehalf].flatMap(([code, at]) => [at, code]),
       ...[...wanted.listed].flat(),
     ];
-    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period)];
+    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period), keys.periodOnBehalf(task, period)];
     if ((await repairScript(redis, keysOf, args)) === 1) return { ...outcome, repaired: true };
   }
   throw new Error(`${task} ${period} kept changing while it was recounted`);

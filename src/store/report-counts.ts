@@ -37,11 +37,6 @@ export function countReport(report: Report): ReportCounts {
   return counts;
 }
 
-/** Whether 汇总 names the school's report: abnormal ones and those entered by a leader (代报). */
-export function isListedReport(report: Report): boolean {
-  return isAbnormal(report) || report.onBehalf === true;
-}
-
 /**
  * A report's counts as the record script keeps them in the period's counted hash: the area, then
  * each non-zero counter and its value, tab-separated (the script undoes exactly what it added).

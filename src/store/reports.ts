@@ -5,7 +5,7 @@ import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { defineScript } from "./scripts.js";
-import { countReport, encodeCounted, isListedReport } from "./report-counts.js";
+import { countReport, encodeCounted } from "./report-counts.js";
 import { readPeriodAggregate, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { isAbnormal, type Report, type ReportEvent } from "./report.js";
@@ -37,12 +37,13 @@ end
  * history), the state (its log ids), the reply given to it, the period's counts, and what it
  * owes (alerts) in the period's outbox, so that either all of it is written or none of it. All
  * keys share the period's hash tag.
- * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed. ARGV: school,
- * msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when the report is
- * abnormal, the msgid of the report in force expected ('*' for any, '' for none), the reply, its
+ * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed, on-behalf.
+ * ARGV: school, msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when
+ * the report is abnormal (kept in full, as the school's last abnormal one and as listed while in
+ * force), the msgid of the report in force expected ('*' for any, '' for none), the reply, its
  * ttl, what the report counts (encodeCounted; '' for none), the school's number ('' for none),
- * '1' when 汇总 lists it by name, the report's full JSON (kept for those), how long msgids are
- * kept against repeats, then outbox entries. The counts of the report it replaces are undone
+ * the report's full JSON (for the abnormal hashes), how long msgids are kept against repeats,
+ * when it was made (ms) if a leader entered it (代报; '' if not), then outbox entries. The counts of the report it replaces are undone
  * first (from that report's own log entry), so the counts always add up the reports in force.
  * A report in force other than the one expected (someone else's message came first) writes
  * nothing and answers 'conflict' with it: the caller answers again and retries. Answers the
@@ -78,13 +79,13 @@ else
   id = redis.call('XADD', KEYS[2], '*', 'type', outcome, 'school', school, 'event', ARGV[3], 'counted', ARGV[10])
   ids = (ids and ids .. ' ' or '') .. id
   if ARGV[6] == '1' then
-    redis.call('HSET', KEYS[4], school, ARGV[13])
+    redis.call('HSET', KEYS[4], school, ARGV[12])
     redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
   end
 end
 redis.call('HSET', KEYS[1], school, ids)
 redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('EXPIRE', KEYS[3], tonumber(ARGV[14]))
+redis.call('EXPIRE', KEYS[3], tonumber(ARGV[13]))
 if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[2], ARGV[8])
   redis.call('EXPIRE', KEYS[6], tonumber(ARGV[9]))
@@ -103,12 +104,13 @@ end
 if undo and undo ~= '' then count(undo, -1) end
 if ARGV[10] ~= '' then count(ARGV[10], 1) end
 if ARGV[11] ~= '' then redis.call('SETBIT', KEYS[8], tonumber(ARGV[11]), ARGV[3] == '' and 0 or 1) end
-if ARGV[12] == '1' then redis.call('HSET', KEYS[9], school, ARGV[13]) else redis.call('HDEL', KEYS[9], school) end
+if ARGV[6] == '1' then redis.call('HSET', KEYS[9], school, ARGV[12]) else redis.call('HDEL', KEYS[9], school) end
+if ARGV[14] ~= '' then redis.call('ZADD', KEYS[10], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[10], school) end
 local owed = {}
 for i = 15, #ARGV do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
-for _, i in ipairs({1, 2, 5, 7, 8, 9}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
+for _, i in ipairs({1, 2, 5, 7, 8, 9, 10}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 return {outcome, previous, '', unpack(owed)}
 `);
 
@@ -127,9 +129,9 @@ return out
  * Reduces a period past the retention to its final state, a slice of schools per call so Redis
  * is never held long: each school's state becomes its report in force (packed), a withdrawn
  * one's goes; with the last slice the audit log, msgids, replies and outbox go, and what
- * remains (state, counts, reported bitmap, listed reports, each school's last abnormal report,
- * so a corrected incident still shows) is kept for good.
- * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed. ARGV: HSCAN
+ * remains (state, counts, reported bitmap, abnormal and 代报 reports in force, each school's last
+ * abnormal report, so a corrected incident still shows) is kept for good.
+ * KEYS: as the record script's. ARGV: HSCAN
  * cursor, count. Returns the next cursor ('0': done).
  */
 const reduceScript = defineScript(`#!lua
@@ -149,7 +151,7 @@ for i = 1, #values, 2 do
 end
 if scan[1] == '0' then
   for _, i in ipairs({2, 3, 5, 6}) do redis.call('DEL', KEYS[i]) end
-  for _, i in ipairs({1, 4, 7, 8, 9}) do redis.call('PERSIST', KEYS[i]) end
+  for _, i in ipairs({1, 4, 7, 8, 9, 10}) do redis.call('PERSIST', KEYS[i]) end
 end
 return scan[1]
 `);
@@ -218,10 +220,11 @@ export interface ReportStore {
    */
   reduce(task: TaskId, period: string): Promise<void>;
   /**
-   * What the period's counts hold (by area, the reported bitmap, the reports 汇总 lists by name),
-   * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
+   * What the period's counts hold (by area, the reported bitmap, the abnormal reports in force,
+   * the first `onBehalfFirst` 代报 by time, default all), and the reports in force of the
+   * `uncounted` schools (exempt schools, whose reports do not count).
    */
-  aggregate(task: TaskId, period: string, uncounted?: readonly string[]): Promise<PeriodAggregate>;
+  aggregate(task: TaskId, period: string, uncounted?: readonly string[], onBehalfFirst?: number): Promise<PeriodAggregate>;
 }
 
 export interface ReportStoreOptions {
@@ -251,6 +254,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     keys.periodCounts(task, period),
     keys.periodReported(task, period),
     keys.periodListed(task, period),
+    keys.periodOnBehalf(task, period),
   ];
 
   const record = async (
@@ -279,10 +283,10 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         TTL.callbackReplySeconds,
         report && place ? encodeCounted(place.area, countReport(report)) : "",
         place ? place.number : "",
-        report && isListedReport(report) ? "1" : "0",
-        report && (isAbnormal(report) || isListedReport(report)) ? JSON.stringify(report) : "",
+        isAbnormal(report) ? JSON.stringify(report) : "",
         // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
         TTL.callbackReplySeconds,
+        report?.onBehalf ? Date.parse(report.at) : "",
         ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
       ],
     )) as string[];
@@ -404,9 +408,9 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       while (cursor !== "0");
     },
 
-    aggregate(task, period, uncounted = []) {
+    aggregate(task, period, uncounted = [], onBehalfFirst = Number.POSITIVE_INFINITY) {
       if (!places) throw new Error("the report store counts nothing without the schools' places");
-      return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted);
+      return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted, onBehalfFirst);
     },
   };
 }

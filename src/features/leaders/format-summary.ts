@@ -10,8 +10,8 @@ export const REPLY_BYTES = 20480;
 export const SUMMARY_TEXT_CHARS = 100;
 
 /**
- * 代报 a block names at most: a province's week holds hundreds, which a 20 KB reply could only
- * collapse to a count after building them all.
+ * 代报 a block names at most, the first by time (tallyFromCounts reads only those): a province's
+ * week holds thousands, which a 20 KB reply could only collapse to a count.
  */
 export const ON_BEHALF_SHOWN = 10;
 
@@ -103,10 +103,10 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     lines.push({
       prefix: leaderText.onBehalfPrefix,
       items: tally.onBehalfReports.slice(0, ON_BEHALF_SHOWN).map(({ school, report }) => leaderText.onBehalfItem(school, report, config, timeZone, several)),
-      total: tally.onBehalfReports.length,
+      total: tally.onBehalf,
       separator: "、",
       more: leaderText.andMoreReports,
-      collapsed: leaderText.onBehalfCollapsed(tally.onBehalfReports.length),
+      collapsed: leaderText.onBehalfCollapsed(tally.onBehalf),
     });
   }
   if (tally.missing > 0) {

@@ -4,6 +4,7 @@ import type { ReportStore } from "../../store/reports.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { PeriodInput, TaskTally } from "./compute-summary.js";
 import { tallyFromCounts, type CountedPeriod, type ListOptions } from "./tally-from-counts.js";
+import { ON_BEHALF_SHOWN } from "./format-summary.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -17,9 +18,9 @@ export const FULL_LIST_SCHOOLS = 2000;
 /** Missing schools named per area above FULL_LIST_SCHOOLS; the rest are counted, with the command that lists an area. */
 export const LISTED_PER_AREA = 3;
 
-/** What a tally names by default: every missing school of a county, the first of each area of a province. */
+/** What a tally names by default: every missing school of a county, the first of each area of a province; the first 代报 it shows. */
 export function defaultListing(roster: Pick<Roster, "schools">): ListOptions {
-  return { perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY };
+  return { perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY, onBehalf: ON_BEHALF_SHOWN };
 }
 
 /**
@@ -40,12 +41,12 @@ export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPe
   );
 }
 
-/** Reads the periods' counts and exemptions (never every report). */
-export function loadCountedPeriods(sources: TallySources, periods: readonly TaskPeriod[]): Promise<CountedPeriod[]> {
+/** Reads the periods' counts and exemptions (never every report), with the 代报 `list` names. */
+export function loadCountedPeriods(sources: TallySources, periods: readonly TaskPeriod[], list: Pick<ListOptions, "onBehalf"> = {}): Promise<CountedPeriod[]> {
   return Promise.all(
     periods.map(async (period) => {
       const exemptions = await sources.exemptions.list(period.task, period.id);
-      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()]);
+      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()], (list.onBehalf ?? Number.POSITIVE_INFINITY) + exemptions.size);
       return { period, aggregate, exemptions };
     }),
   );
@@ -53,6 +54,7 @@ export function loadCountedPeriods(sources: TallySources, periods: readonly Task
 
 /** Tallies the periods from their counts; `list` says how many missing schools to name (defaultListing). */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
-  const counted = await loadCountedPeriods(sources, periods);
-  return tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: list ?? defaultListing(sources.roster) });
+  const listing = list ?? defaultListing(sources.roster);
+  const counted = await loadCountedPeriods(sources, periods, listing);
+  return tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
 }

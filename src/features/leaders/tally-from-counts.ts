@@ -28,10 +28,12 @@ export interface ListOptions {
   perArea: number;
   /** Areas whose missing schools are all named whatever `perArea` says (`未报 平安 东部片区`). */
   inFull?: readonly string[];
+  /** 代报 reports named, the first by time (`tally.onBehalf` counts them all); default all. */
+  onBehalf?: number;
 }
 
 /** Names no missing school: for figures only (the week chart). */
-export const NAME_NONE: ListOptions = { perArea: 0 };
+export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0 };
 
 /**
  * Tallies one task over its periods from the periods' counts: the same tally as computeTally
@@ -92,9 +94,9 @@ export function tallyFromCounts(args: {
         settle(counted.area, -counted.counts.reported);
       }
     }
-    for (const [code, report] of aggregate.listed) {
-      const school = index.byCode.get(code);
-      if (school && report.onBehalf && !exemptions.has(code)) tally.onBehalfReports.push({ school, report });
+    for (const report of aggregate.onBehalf) {
+      const school = index.byCode.get(report.school);
+      if (school && !exemptions.has(report.school)) tally.onBehalfReports.push({ school, report });
     }
     for (const [area, schools] of index.areas) {
       const missing = schools.length - (settled.get(area) ?? 0);
@@ -106,7 +108,10 @@ export function tallyFromCounts(args: {
   tally.expected -= tally.exempt;
   tally.missingByArea = nameMissing(index, periods, missingByArea, list);
   tally.exemptByArea = groupListed(index, exempt);
-  return finishTally(tally, drowning, study);
+  finishTally(tally, drowning, study);
+  // Each period gave its first 代报 (and as many more as it has exempt schools): the first of all.
+  tally.onBehalfReports.splice(list.onBehalf ?? Number.POSITIVE_INFINITY);
+  return tally;
 }
 
 /**

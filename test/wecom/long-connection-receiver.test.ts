@@ -56,6 +56,17 @@ describe("the receiver", () => {
     expect((await h.store.log("safety", "2026-11-24")).filter((event) => event.msgid === "ws-dedupe-1")).toHaveLength(1);
   });
 
+  it("keeps a reply WeCom did not take owed in Redis, and sends it once WeCom answers again", async () => {
+    fake.stopAcks(true);
+    const reqId = fake.sendText({ userid: "wang_fang", text: "平安", chatid: "wr_demo_group", msgid: "ws-owed-1" });
+    await waitFor("the unanswered reply", () => fake.responses(reqId).length > 0);
+    await new Promise((done) => setTimeout(done, 1_500));
+    fake.stopAcks(false);
+    const reply = await fake.reply(reqId, 10_000);
+    expect((reply.body as { stream: { content: string } }).stream.content).toContain("平安县城关第二小学");
+    expect(fake.responses(reqId).filter((frame) => frame.ack?.errcode === 0)).toHaveLength(1);
+  });
+
   it("welcomes a user who opens the direct chat", async () => {
     const reqId = fake.sendEvent({ userid: "zhang_wei", eventtype: "enter_chat" });
     const reply = await fake.reply(reqId);

@@ -35,6 +35,10 @@ export function createKeys(prefix = "pa") {
     periodListed: (task: TaskId, period: string) => ns(`${task}:${period}`, "listed"),
     /** Sorted set school code → when its report in force, entered by a leader (代报), was made (ms): 汇总 names the first few. */
     periodOnBehalf: (task: TaskId, period: string) => ns(`${task}:${period}`, "on-behalf"),
+    /** Sorted set school code → when its abnormal report in force was made (ms): 汇总 shows the first in full. */
+    periodAbnormalAt: (task: TaskId, period: string) => ns(`${task}:${period}`, "abnormal-at"),
+    /** Set of the schools whose report in force is 无异常 after an abnormal one this period (corrected). */
+    periodResolved: (task: TaskId, period: string) => ns(`${task}:${period}`, "resolved"),
     /** Hash school code → its number, a bit index that never changes (assigned once, at start). */
     schoolNumbers: () => ns("schools", "numbers"),
     /** The reply sent for a callback msgid, so a repeated callback gets the same answer. */

@@ -11,23 +11,27 @@ export interface PeriodAggregate {
   byArea: ReadonlyMap<string, ReportCounts>;
   /** Whether the school has a report in force. */
   isReported(code: string): boolean;
-  /** The abnormal reports in force, by school code. */
-  listed: ReadonlyMap<string, Report>;
+  /** The first abnormal reports in force by when they were made (as many as asked), oldest first. */
+  abnormal: readonly Report[];
   /** The first 代报 reports in force by when they were made (as many as asked), oldest first. */
   onBehalf: readonly Report[];
-  /** Safety: each school's latest abnormal report of the period, and the report now in force of each. */
-  lastAbnormal?: ReadonlyMap<string, Report>;
-  current: ReadonlyMap<string, Report>;
+  /** Safety: the schools whose abnormal report a 无异常 one corrected, with both. */
+  resolved: readonly { abnormal: Report; report: Report }[];
   /** Of the schools asked about (exempt ones), what their report in force added to the counts. */
   counted: ReadonlyMap<string, { area: string; counts: ReportCounts }>;
 }
 
-const parseAll = (all: Record<string, string>) => new Map(Object.entries(all).map(([code, json]) => [code, JSON.parse(json) as Report]));
+/** How many of the abnormal reports and 代报 in force to read, the first by time (default all). */
+export interface AggregateFirst {
+  abnormal?: number;
+  onBehalf?: number;
+}
 
 /**
  * Reads a period's counts: one small hash by area, the reported bitmap (one bit a school), the
- * abnormal reports in force, the first 代报; then, for the few schools that need it, their
- * reports in force. Its cost grows with the areas and what is listed, not with the schools.
+ * first abnormal reports and 代报 in force, the corrected ones; then, for the few schools that
+ * need it, their reports in force. Its cost grows with the areas and what is shown, not with
+ * the schools.
  */
 export async function readPeriodAggregate(
   store: {
@@ -39,15 +43,17 @@ export async function readPeriodAggregate(
   task: TaskId,
   period: string,
   uncounted: readonly string[],
-  onBehalfFirst: number,
+  first: AggregateFirst,
 ): Promise<PeriodAggregate> {
   const { redis, keys, places } = store;
-  const [counts, bitmap, listedAll, abnormalAll, onBehalfCodes] = await Promise.all([
+  const firstOf = (key: string, n = Number.POSITIVE_INFINITY) =>
+    n > 0 ? redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1)) : Promise.resolve([]);
+  const [counts, bitmap, abnormalCodes, onBehalfCodes, resolvedCodes] = await Promise.all([
     redis.hgetall(keys.periodCounts(task, period)),
     redis.getBuffer(keys.periodReported(task, period)),
-    redis.hgetall(keys.periodListed(task, period)),
-    task === "safety" ? redis.hgetall(keys.periodAbnormal(task, period)) : undefined,
-    onBehalfFirst > 0 ? redis.zrange(keys.periodOnBehalf(task, period), "0", String(Number.isFinite(onBehalfFirst) ? onBehalfFirst - 1 : -1)) : [],
+    firstOf(keys.periodAbnormalAt(task, period), first.abnormal),
+    firstOf(keys.periodOnBehalf(task, period), first.onBehalf),
+    redis.smembers(keys.periodResolved(task, period)),
   ]);
   const byArea = new Map<string, ReportCounts>();
   for (const [name, value] of Object.entries(counts)) {
@@ -56,14 +62,17 @@ export async function readPeriodAggregate(
     if (!byArea.has(area)) byArea.set(area, zeroCounts());
     byArea.get(area)![name.slice(0, colon) as keyof ReportCounts] = Number(value);
   }
-  const listed = parseAll(listedAll);
-  const lastAbnormal = abnormalAll && parseAll(abnormalAll);
-  // Schools whose last abnormal report is no longer in force (resolved, or withdrawn), exempt
-  // schools (their reports are taken back out of the counts) and the first 代报: read what is in force.
-  const unlisted = lastAbnormal ? [...lastAbnormal.keys()].filter((code) => !listed.has(code)) : [];
-  const asked = [...new Set([...unlisted, ...uncounted, ...onBehalfCodes])].filter((code) => !listed.has(code));
-  const read = await store.current(task, period, asked);
-  const current = new Map([...listed, ...read]);
+  const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...resolvedCodes, ...uncounted])];
+  const [current, lastAbnormal] = await Promise.all([
+    store.current(task, period, asked),
+    resolvedCodes.length > 0 ? redis.hmget(keys.periodAbnormal(task, period), ...resolvedCodes) : [],
+  ]);
+  const inForce = (codes: readonly string[]) => codes.flatMap((code) => current.get(code) ?? []);
+  const resolved = resolvedCodes.flatMap((code, i) => {
+    const json = lastAbnormal[i];
+    const report = current.get(code);
+    return json && report ? [{ abnormal: JSON.parse(json) as Report, report }] : [];
+  });
   const counted = new Map<string, { area: string; counts: ReportCounts }>();
   for (const code of uncounted) {
     const report = current.get(code);
@@ -78,6 +87,5 @@ export async function readPeriodAggregate(
     // SETBIT numbers bits from the most significant of each byte.
     return byte < bits.length && (bits[byte]! & (0x80 >> (number & 7))) !== 0;
   };
-  const onBehalf = onBehalfCodes.flatMap((code) => current.get(code) ?? []);
-  return { byArea, isReported, listed, onBehalf, ...(lastAbnormal && { lastAbnormal }), current, counted };
+  return { byArea, isReported, abnormal: inForce(abnormalCodes), onBehalf: inForce(onBehalfCodes), resolved, counted };
 }

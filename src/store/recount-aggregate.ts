@@ -21,16 +21,16 @@ export interface RecountOutcome {
 /**
  * Rewrites a period's counts from a recount, unless a report was recorded since the recount
  * read the reports (the audit log's last id moved): then nothing is written and the caller
- * recounts again. KEYS: log, counts, reported, listed, on-behalf. ARGV: the log's last id as
- * read ('' for none), then three sections, each a length and its items: counts field/value
- * pairs, reported bit numbers, on-behalf score/school pairs; then listed school/report pairs to
- * the end.
+ * recounts again. KEYS: log, counts, reported, listed, on-behalf, abnormal-at, resolved. ARGV:
+ * the log's last id as read ('' for none), then five sections, each a length and its items:
+ * counts field/value pairs, reported bit numbers, on-behalf score/school pairs, abnormal-at
+ * score/school pairs, resolved schools; then listed school/report pairs to the end.
  */
 const repairScript = defineScript(`#!lua
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if (last[1] and last[1][1] or '') ~= ARGV[1] then return 0 end
 local ttl = redis.call('TTL', KEYS[1])
-for i = 2, 5 do redis.call('DEL', KEYS[i]) end
+for i = 2, 7 do redis.call('DEL', KEYS[i]) end
 local at = 2
 local function section()
   local n = tonumber(ARGV[at])
@@ -44,19 +44,25 @@ a, b = section()
 for i = a, b do redis.call('SETBIT', KEYS[3], tonumber(ARGV[i]), 1) end
 a, b = section()
 for i = a, b, 2 do redis.call('ZADD', KEYS[5], tonumber(ARGV[i]), ARGV[i + 1]) end
+a, b = section()
+for i = a, b, 2 do redis.call('ZADD', KEYS[6], tonumber(ARGV[i]), ARGV[i + 1]) end
+a, b = section()
+for i = a, b do redis.call('SADD', KEYS[7], ARGV[i]) end
 for i = at, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
 if ttl > 0 then
-  for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 2, 7 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return 1
 `);
 
 /** What the record script would hold had it recorded exactly these reports in force. */
-function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces) {
+function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces, everAbnormal: ReadonlySet<string>) {
   const counts = new Map<string, number>();
   const bits: number[] = [];
   const listed = new Map<string, string>();
   const onBehalf = new Map<string, string>();
+  const abnormalAt = new Map<string, string>();
+  const resolved = new Map<string, string>();
   for (const [code, report] of reports) {
     const place = places.of(code);
     if (place) {
@@ -66,10 +72,22 @@ function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces) {
       }
       bits.push(place.number);
     }
-    if (isAbnormal(report)) listed.set(code, canonical(JSON.stringify(report)));
+    if (isAbnormal(report)) {
+      listed.set(code, canonical(JSON.stringify(report)));
+      abnormalAt.set(code, String(Date.parse(report.at)));
+    } else if (everAbnormal.has(code)) {
+      resolved.set(code, "1");
+    }
     if (report.onBehalf) onBehalf.set(code, String(Date.parse(report.at)));
   }
-  return { counts, bits, listed, onBehalf };
+  return { counts, bits, listed, onBehalf, abnormalAt, resolved };
+}
+
+/** A ZRANGE … WITHSCORES answer as member → score. */
+function scored(pairs: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < pairs.length; i += 2) map.set(pairs[i]!, pairs[i + 1]!);
+  return map;
 }
 
 /** A report's JSON with its fields in one order. */
@@ -106,23 +124,26 @@ export async function recountAggregate(
   const { redis, keys, places, reports } = store;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const last = await redis.xrevrange(keys.periodLog(task, period), "+", "-", "COUNT", 1);
-    const [inForce, counts, bitmap, listed, onBehalf] = await Promise.all([
+    const [inForce, counts, bitmap, listed, onBehalf, abnormalAt, resolved, everAbnormal] = await Promise.all([
       reports.list(task, period),
       redis.hgetall(keys.periodCounts(task, period)),
       redis.getBuffer(keys.periodReported(task, period)),
       redis.hgetall(keys.periodListed(task, period)),
       redis.zrange(keys.periodOnBehalf(task, period), "0", "-1", "WITHSCORES"),
+      redis.zrange(keys.periodAbnormalAt(task, period), "0", "-1", "WITHSCORES"),
+      redis.smembers(keys.periodResolved(task, period)),
+      redis.hkeys(keys.periodAbnormal(task, period)),
     ]);
-    const wanted = recount(inForce, places);
+    const wanted = recount(inForce, places, new Set(everAbnormal));
     const differences: string[] = [];
     const nonZero = new Map(Object.entries(counts).filter(([, value]) => value !== "0"));
     compareMaps("counts", nonZero, new Map([...wanted.counts].map(([field, n]) => [field, String(n)])), differences);
     // The same report may be written with its fields in another order: compare what they say.
     const storedListed = new Map(Object.entries(listed).map(([code, json]) => [code, canonical(json)]));
     compareMaps("listed", storedListed, wanted.listed, differences);
-    const storedOnBehalf = new Map<string, string>();
-    for (let i = 0; i + 1 < onBehalf.length; i += 2) storedOnBehalf.set(onBehalf[i]!, onBehalf[i + 1]!);
-    compareMaps("on-behalf", storedOnBehalf, wanted.onBehalf, differences);
+    compareMaps("on-behalf", scored(onBehalf), wanted.onBehalf, differences);
+    compareMaps("abnormal-at", scored(abnormalAt), wanted.abnormalAt, differences);
+    compareMaps("resolved", new Map(resolved.map((code) => [code, "1"])), wanted.resolved, differences);
     const storedBits = bitsOf(bitmap);
     const wantedBits = new Set(wanted.bits);
     for (const bit of wantedBits) if (!storedBits.has(bit)) differences.push(`reported bit ${bit}: 0 → 1`);
@@ -137,9 +158,13 @@ export async function recountAggregate(
       ...wanted.bits,
       wanted.onBehalf.size * 2,
       ...[...wanted.onBehalf].flatMap(([code, at]) => [at, code]),
+      wanted.abnormalAt.size * 2,
+      ...[...wanted.abnormalAt].flatMap(([code, at]) => [at, code]),
+      wanted.resolved.size,
+      ...wanted.resolved.keys(),
       ...[...wanted.listed].flat(),
     ];
-    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period), keys.periodOnBehalf(task, period)];
+    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period), keys.periodOnBehalf(task, period), keys.periodAbnormalAt(task, period), keys.periodResolved(task, period)];
     if ((await repairScript(redis, keysOf, args)) === 1) return { ...outcome, repaired: true };
   }
   throw new Error(`${task} ${period} kept changing while it was recounted`);

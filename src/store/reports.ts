@@ -6,7 +6,7 @@ import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { defineScript } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
-import { readPeriodAggregate, type PeriodAggregate } from "./period-aggregate.js";
+import { readPeriodAggregate, type AggregateFirst, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { isAbnormal, type Report, type ReportEvent } from "./report.js";
 import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
@@ -37,13 +37,15 @@ end
  * history), the state (its log ids), the reply given to it, the period's counts, and what it
  * owes (alerts) in the period's outbox, so that either all of it is written or none of it. All
  * keys share the period's hash tag.
- * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed, on-behalf.
- * ARGV: school, msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when
+ * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed, on-behalf,
+ * abnormal-at, resolved. ARGV: school, msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when
  * the report is abnormal (kept in full, as the school's last abnormal one and as listed while in
  * force), the msgid of the report in force expected ('*' for any, '' for none), the reply, its
  * ttl, what the report counts (encodeCounted; '' for none), the school's number ('' for none),
  * the report's full JSON (for the abnormal hashes), how long msgids are kept against repeats,
- * when it was made (ms) if a leader entered it (代报; '' if not), then outbox entries. The counts of the report it replaces are undone
+ * when it was made (ms; '' to withdraw), '1' if a leader entered it (代报), then outbox entries.
+ * Beside the counts it keeps, ordered by time, the abnormal reports and the 代报 in force, and the
+ * schools whose abnormal report was corrected, so 汇总 reads only what it shows. The counts of the report it replaces are undone
  * first (from that report's own log entry), so the counts always add up the reports in force.
  * A report in force other than the one expected (someone else's message came first) writes
  * nothing and answers 'conflict' with it: the caller answers again and retries. Answers the
@@ -104,13 +106,25 @@ end
 if undo and undo ~= '' then count(undo, -1) end
 if ARGV[10] ~= '' then count(ARGV[10], 1) end
 if ARGV[11] ~= '' then redis.call('SETBIT', KEYS[8], tonumber(ARGV[11]), ARGV[3] == '' and 0 or 1) end
-if ARGV[6] == '1' then redis.call('HSET', KEYS[9], school, ARGV[12]) else redis.call('HDEL', KEYS[9], school) end
-if ARGV[14] ~= '' then redis.call('ZADD', KEYS[10], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[10], school) end
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[9], school, ARGV[12])
+  redis.call('ZADD', KEYS[11], tonumber(ARGV[14]), school)
+  redis.call('SREM', KEYS[12], school)
+else
+  redis.call('HDEL', KEYS[9], school)
+  redis.call('ZREM', KEYS[11], school)
+  if ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[4], school) == 1 then
+    redis.call('SADD', KEYS[12], school)
+  else
+    redis.call('SREM', KEYS[12], school)
+  end
+end
+if ARGV[15] == '1' then redis.call('ZADD', KEYS[10], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[10], school) end
 local owed = {}
-for i = 15, #ARGV do
+for i = 16, #ARGV do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
-for _, i in ipairs({1, 2, 5, 7, 8, 9, 10}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
+for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 return {outcome, previous, '', unpack(owed)}
 `);
 
@@ -151,7 +165,7 @@ for i = 1, #values, 2 do
 end
 if scan[1] == '0' then
   for _, i in ipairs({2, 3, 5, 6}) do redis.call('DEL', KEYS[i]) end
-  for _, i in ipairs({1, 4, 7, 8, 9, 10}) do redis.call('PERSIST', KEYS[i]) end
+  for _, i in ipairs({1, 4, 7, 8, 9, 10, 11, 12}) do redis.call('PERSIST', KEYS[i]) end
 end
 return scan[1]
 `);
@@ -220,11 +234,11 @@ export interface ReportStore {
    */
   reduce(task: TaskId, period: string): Promise<void>;
   /**
-   * What the period's counts hold (by area, the reported bitmap, the abnormal reports in force,
-   * the first `onBehalfFirst` 代报 by time, default all), and the reports in force of the
-   * `uncounted` schools (exempt schools, whose reports do not count).
+   * What the period's counts hold (by area, the reported bitmap, the first abnormal reports and
+   * 代报 in force by time, as many as `first` says, default all; the corrected abnormal ones),
+   * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
    */
-  aggregate(task: TaskId, period: string, uncounted?: readonly string[], onBehalfFirst?: number): Promise<PeriodAggregate>;
+  aggregate(task: TaskId, period: string, uncounted?: readonly string[], first?: AggregateFirst): Promise<PeriodAggregate>;
 }
 
 export interface ReportStoreOptions {
@@ -255,6 +269,8 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     keys.periodReported(task, period),
     keys.periodListed(task, period),
     keys.periodOnBehalf(task, period),
+    keys.periodAbnormalAt(task, period),
+    keys.periodResolved(task, period),
   ];
 
   const record = async (
@@ -286,7 +302,8 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         isAbnormal(report) ? JSON.stringify(report) : "",
         // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
         TTL.callbackReplySeconds,
-        report?.onBehalf ? Date.parse(report.at) : "",
+        report ? Date.parse(report.at) : "",
+        report?.onBehalf ? "1" : "0",
         ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
       ],
     )) as string[];
@@ -408,9 +425,9 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       while (cursor !== "0");
     },
 
-    aggregate(task, period, uncounted = [], onBehalfFirst = Number.POSITIVE_INFINITY) {
+    aggregate(task, period, uncounted = [], first = {}) {
       if (!places) throw new Error("the report store counts nothing without the schools' places");
-      return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted, onBehalfFirst);
+      return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted, first);
     },
   };
 }

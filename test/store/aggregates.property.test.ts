@@ -86,14 +86,16 @@ it("the counts kept by the record script tally exactly as a full recount, after 
         const recount = computeTally({ roster, periods: await loadPeriodInputs(sources, [period]), now });
         const counted = tallyFromCounts({ roster, periods: await loadCountedPeriods(sources, [period]), now });
         expect(counted).toEqual(recount);
-        // Named as a province's 汇总 names them: the first school of each area and the first 代报, the rest counted.
-        const list = { perArea: 1, onBehalf: 1 };
+        // Named as a province's 汇总 names them: the first school of each area, the first 代报 and abnormal report, the rest counted.
+        const list = { perArea: 1, onBehalf: 1, abnormal: 1 };
         const short = tallyFromCounts({ roster, periods: await loadCountedPeriods(sources, [period], list), now, list });
         expect(short.missingByArea.map((g) => [g.area, g.entries[0]?.school.code, g.total ?? g.entries.length])).toEqual(
           recount.missingByArea.map((g) => [g.area, g.entries[0]?.school.code, g.entries.length]),
         );
         expect(short.onBehalfReports).toEqual(recount.onBehalfReports.slice(0, 1));
         expect(short.onBehalf).toBe(recount.onBehalf);
+        expect(short.abnormal).toEqual(recount.abnormal.slice(0, 1));
+        expect(short.abnormalTotal).toBe(recount.abnormalTotal);
       }
     }),
     { numRuns: 40 },

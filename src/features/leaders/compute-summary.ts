@@ -80,8 +80,10 @@ export interface TaskTally {
   rates: { reported?: number; onTime?: number; drowning?: number; study?: number };
   /** Reports counted that a leader or admin entered (代报), oldest first. */
   onBehalfReports: AbnormalEntry[];
-  /** Abnormal safety reports in force, oldest first. */
+  /** Abnormal safety reports in force, oldest first (from the counts: the first that 汇总 shows). */
   abnormal: AbnormalEntry[];
+  /** How many abnormal safety reports are in force, listed or not. */
+  abnormalTotal: number;
   /** Abnormal safety reports since corrected to 无异常, oldest first. */
   resolved: ResolvedEntry[];
   /** Drowning: parents reached over parents to reach, summed over the reports counted. */
@@ -153,6 +155,7 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
 
   tally.missingByArea = groupByArea(roster.schools, missing);
   tally.exemptByArea = groupByArea(roster.schools, exempt);
+  tally.abnormalTotal = tally.abnormal.length;
   return finishTally(tally, drowning, study);
 }
 
@@ -191,6 +194,7 @@ export function emptyTally(task: TaskId, periods: readonly TaskPeriod[]): TaskTa
     rates: {},
     onBehalfReports: [],
     abnormal: [],
+    abnormalTotal: 0,
     resolved: [],
     missingByArea: [],
     exemptByArea: [],

@@ -19,7 +19,7 @@ export const ON_BEHALF_SHOWN = 10;
  * Abnormal reports a block shows in full at most: about what a 20 KB reply holds beside the
  * counts and the missing list (each takes three lines and up to SUMMARY_TEXT_CHARS of text).
  * Beyond it they were cut off by the byte limit anyway, after costing the fitting most of its
- * time; now the rest are counted, with where to read them.
+ * time; now the rest are counted, with where to read them, and tallyFromCounts reads only these.
  */
 export const ABNORMAL_SHOWN = 50;
 
@@ -83,15 +83,16 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     if (tally.drowning && tally.reported > 0) lines.push(leaderText.drowning(tally.drowning.reached, tally.drowning.total));
     if (tally.study && tally.reported > 0) lines.push(leaderText.study(tally.study.attended, tally.study.expected));
   }
-  if (tally.abnormal.length > 0) {
-    lines.push(leaderText.abnormalHeading(tally.abnormal.length));
+  if (tally.abnormalTotal > 0) {
+    lines.push(leaderText.abnormalHeading(tally.abnormalTotal));
     for (const { school, report } of tally.abnormal.slice(0, ABNORMAL_SHOWN)) {
       lines.push(leaderText.abnormalSchool(school), leaderText.abnormalWho(report, config, timeZone, several, school), {
         cap: SUMMARY_TEXT_CHARS,
         render: (chars) => leaderText.abnormalText(school, report, chars),
       });
     }
-    if (tally.abnormal.length > ABNORMAL_SHOWN) lines.push(leaderText.abnormalMore(tally.abnormal.length - ABNORMAL_SHOWN, several));
+    const shown = Math.min(tally.abnormal.length, ABNORMAL_SHOWN);
+    if (tally.abnormalTotal > shown) lines.push(leaderText.abnormalMore(tally.abnormalTotal - shown, several));
   }
   if (tally.resolved.length > 0) {
     lines.push(leaderText.resolvedHeading(tally.resolved.length));

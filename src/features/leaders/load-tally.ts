@@ -4,7 +4,7 @@ import type { ReportStore } from "../../store/reports.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { PeriodInput, TaskTally } from "./compute-summary.js";
 import { tallyFromCounts, type CountedPeriod, type ListOptions } from "./tally-from-counts.js";
-import { ON_BEHALF_SHOWN } from "./format-summary.js";
+import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN } from "./format-summary.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -18,9 +18,9 @@ export const FULL_LIST_SCHOOLS = 2000;
 /** Missing schools named per area above FULL_LIST_SCHOOLS; the rest are counted, with the command that lists an area. */
 export const LISTED_PER_AREA = 3;
 
-/** What a tally names by default: every missing school of a county, the first of each area of a province; the first 代报 it shows. */
+/** What a tally names by default: every missing school of a county, the first of each area of a province; the first abnormal reports and 代报 it shows. */
 export function defaultListing(roster: Pick<Roster, "schools">): ListOptions {
-  return { perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY, onBehalf: ON_BEHALF_SHOWN };
+  return { perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY, onBehalf: ON_BEHALF_SHOWN, abnormal: ABNORMAL_SHOWN };
 }
 
 /**
@@ -41,12 +41,19 @@ export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPe
   );
 }
 
-/** Reads the periods' counts and exemptions (never every report), with the 代报 `list` names. */
-export function loadCountedPeriods(sources: TallySources, periods: readonly TaskPeriod[], list: Pick<ListOptions, "onBehalf"> = {}): Promise<CountedPeriod[]> {
+/** Reads the periods' counts and exemptions (never every report), with the abnormal reports and 代报 `list` shows. */
+export function loadCountedPeriods(
+  sources: TallySources,
+  periods: readonly TaskPeriod[],
+  list: Pick<ListOptions, "onBehalf" | "abnormal"> = {},
+): Promise<CountedPeriod[]> {
   return Promise.all(
     periods.map(async (period) => {
       const exemptions = await sources.exemptions.list(period.task, period.id);
-      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()], (list.onBehalf ?? Number.POSITIVE_INFINITY) + exemptions.size);
+      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()], {
+        onBehalf: (list.onBehalf ?? Number.POSITIVE_INFINITY) + exemptions.size,
+        abnormal: list.abnormal ?? Number.POSITIVE_INFINITY,
+      });
       return { period, aggregate, exemptions };
     }),
   );

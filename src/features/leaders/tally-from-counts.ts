@@ -1,7 +1,6 @@
 import type { Roster, School } from "../../config/roster.js";
 import type { Exemption } from "../../store/exemptions.js";
 import type { PeriodAggregate } from "../../store/period-aggregate.js";
-import { isAbnormal } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import {
   addReportCounts,
@@ -30,10 +29,12 @@ export interface ListOptions {
   inFull?: readonly string[];
   /** 代报 reports named, the first by time (`tally.onBehalf` counts them all); default all. */
   onBehalf?: number;
+  /** Abnormal reports in force shown, the first by time (`tally.abnormalTotal` counts them all); default all. */
+  abnormal?: number;
 }
 
 /** Names no missing school: for figures only (the week chart). */
-export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0 };
+export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0, abnormal: 0 };
 
 /**
  * Tallies one task over its periods from the periods' counts: the same tally as computeTally
@@ -60,14 +61,14 @@ export function tallyFromCounts(args: {
 
   for (const { period, aggregate, exemptions } of periods) {
     // Abnormal reports are shown whatever the school's standing: the leaders must see them.
-    for (const [code, report] of aggregate.listed) {
-      const school = index.byCode.get(code);
-      if (school && isAbnormal(report)) tally.abnormal.push({ school, report });
+    for (const report of aggregate.abnormal) {
+      const school = index.byCode.get(report.school);
+      if (school) tally.abnormal.push({ school, report });
     }
-    for (const [code, abnormal] of aggregate.lastAbnormal ?? []) {
-      const school = index.byCode.get(code);
-      const report = aggregate.current.get(code);
-      if (school && report?.value.task === "safety" && !isAbnormal(report)) tally.resolved.push({ school, abnormal, report });
+    for (const [area, counts] of aggregate.byArea) if (index.areas.has(area)) tally.abnormalTotal += counts.abnormal;
+    for (const { abnormal, report } of aggregate.resolved) {
+      const school = index.byCode.get(report.school);
+      if (school) tally.resolved.push({ school, abnormal, report });
     }
     if (!period.required) {
       tally.notRequired += roster.schools.length;
@@ -109,8 +110,9 @@ export function tallyFromCounts(args: {
   tally.missingByArea = nameMissing(index, periods, missingByArea, list);
   tally.exemptByArea = groupListed(index, exempt);
   finishTally(tally, drowning, study);
-  // Each period gave its first 代报 (and as many more as it has exempt schools): the first of all.
+  // Each period gave its first (代报: and as many more as it has exempt schools): the first of all.
   tally.onBehalfReports.splice(list.onBehalf ?? Number.POSITIVE_INFINITY);
+  tally.abnormal.splice(list.abnormal ?? Number.POSITIVE_INFINITY);
   return tally;
 }
 

@@ -7,7 +7,7 @@ import type { WeekChartArea, WeekChartDay, WeekChartInput } from "./render-week-
 import { scheduleText } from "./tally-text.js";
 
 /** Tallies some schools over some periods: computeTally over every report, or tallyFromCounts over the counts. */
-export type TallyOf<P> = (schools: readonly School[], periods: readonly P[]) => Pick<TaskTally, "reported" | "expected" | "abnormal">;
+export type TallyOf<P> = (schools: readonly School[], periods: readonly P[]) => Pick<TaskTally, "reported" | "expected" | "abnormalTotal">;
 
 /**
  * What the week chart shows, from the daily periods a push already loaded (Monday up to the
@@ -38,7 +38,7 @@ export function buildWeekChart<P extends { period: TaskPeriod }>(
     days: daily.map((input): WeekChartDay => {
       const tally = tallyOf(roster.schools, [input]);
       const date = input.period.start;
-      return { date, label: formatWeekdayName(date), reported: tally.reported, expected: tally.expected, abnormal: tally.abnormal.length };
+      return { date, label: formatWeekdayName(date), reported: tally.reported, expected: tally.expected, abnormal: tally.abnormalTotal };
     }),
   };
 }

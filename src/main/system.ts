@@ -110,9 +110,15 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   let embedded: EmbeddedRedis | undefined;
   let redisUrl = settings.redisUrl;
   if (!redisUrl) {
-    embedded = await startEmbeddedRedis({ dataDir: resolve(settings.dataDir, "redis"), say });
+    // A one-shot command (no web, no workers) uses the running service's Redis rather than stopping it.
+    const shareRunning = !roles.web && !roles.workers;
+    embedded = await startEmbeddedRedis({ dataDir: resolve(settings.dataDir, "redis"), say, shareRunning });
     redisUrl = embedded.url;
-    say(`已启动内置 Redis：${redisUrl}（数据目录 ${embedded.dataDir}，AOF 每次写入落盘）`);
+    say(
+      embedded.shared
+        ? `使用正在运行的服务的内置 Redis：${redisUrl}`
+        : `已启动内置 Redis：${redisUrl}（数据目录 ${embedded.dataDir}，AOF 每次写入落盘）`,
+    );
   }
   const redis = connectRedis(redisUrl, { role: "web", log });
   const workerRedis = connectRedis(redisUrl, { role: "worker", log });

@@ -10,6 +10,8 @@ export interface EmbeddedRedis {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
+  /** True when it is the running service's server (see `shareRunning`). */
+  readonly shared: boolean;
   /** Sends a signal (SIGKILL to simulate a crash) and waits for the process to end. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts redis-server again on the same port and data dir (after kill). */
@@ -27,6 +29,12 @@ export interface EmbeddedRedisOptions {
   say?: (line: string) => void;
   /** More redis-server arguments (e.g. cluster mode). */
   extraArgs?: readonly string[];
+  /**
+   * Use the redis-server already running on this data dir (the service's) instead of stopping
+   * it: one-shot commands such as `pingan run` or `pingan chats` work beside a running service.
+   * The shared server is left running by stop().
+   */
+  shareRunning?: boolean;
 }
 
 export class RedisUnavailableError extends CodedError {
@@ -40,13 +48,18 @@ export class RedisUnavailableError extends CodedError {
  * write, so an acknowledged check-in survives a crash, and noeviction, as BullMQ requires.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  const binary = ensureRedisServer(options.say);
   const dataDir = resolve(options.dataDir);
+  const pidFile = join(dataDir, "redis-server.pid");
+  const portFile = join(dataDir, "redis-server.port");
+  if (options.shareRunning) {
+    const running = await findRunning(pidFile, portFile);
+    if (running) return sharedRedis(running, dataDir);
+  }
+  const binary = ensureRedisServer(options.say);
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await findFreePort());
   let child: ChildProcess | undefined;
 
-  const pidFile = join(dataDir, "redis-server.pid");
   const launch = async () => {
     await stopLeftover(pidFile);
     const proc = spawn(
@@ -69,6 +82,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     child = proc;
     await waitForPing(port, proc);
     if (proc.pid) writeFileSync(pidFile, String(proc.pid));
+    writeFileSync(portFile, String(port));
   };
 
   const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
@@ -85,6 +99,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     url: `redis://127.0.0.1:${port}`,
     port,
     dataDir,
+    shared: false,
     kill,
     restart: launch,
     stop: () => kill("SIGTERM"),
@@ -115,6 +130,37 @@ function which(name: string): string | undefined {
   const out = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
   const path = out.stdout.trim();
   return out.status === 0 && path ? path : undefined;
+}
+
+/** The port of the live redis-server this data dir's files name, if it answers. */
+async function findRunning(pidFile: string, portFile: string): Promise<number | undefined> {
+  let pid: number;
+  let port: number;
+  try {
+    pid = Number(readFileSync(pidFile, "utf8"));
+    port = Number(readFileSync(portFile, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!(pid > 0 && port > 0) || !isRedisServer(pid)) return undefined;
+  return (await ping(port)) ? port : undefined;
+}
+
+/** Another process's server: this one may use it, never stop or restart it. */
+function sharedRedis(port: number, dataDir: string): EmbeddedRedis {
+  const notOurs = async () => {
+    throw new RedisUnavailableError(`端口 ${port} 上的 Redis 属于正在运行的服务，不能由本命令停止或重启`);
+  };
+  return { url: `redis://127.0.0.1:${port}`, port, dataDir, shared: true, kill: notOurs, restart: notOurs, stop: async () => {} };
+}
+
+function isRedisServer(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server");
+  } catch {
+    return false;
+  }
 }
 
 /** A port the OS says is free right now. */
@@ -169,14 +215,7 @@ async function stopLeftover(pidFile: string): Promise<void> {
   } catch {
     return;
   }
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server");
-    } catch {
-      return false;
-    }
-  };
+  const alive = () => isRedisServer(pid);
   if (pid > 0 && alive()) {
     process.kill(pid, "SIGTERM");
     for (let i = 0; i < 200 && alive(); i += 1) await sleep(25);

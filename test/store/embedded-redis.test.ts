@@ -42,3 +42,27 @@ describe("a redis-server left behind by a killed process", () => {
     await second.stop();
   });
 });
+
+describe("a one-shot command beside a running service", () => {
+  it("uses the service's redis-server and leaves it running", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { Redis } = await import("ioredis");
+    const { startEmbeddedRedis } = await import("../../src/store/embedded-redis.js");
+    const dataDir = mkdtempSync(join(tmpdir(), "pingan-shared-"));
+    const service = await startEmbeddedRedis({ dataDir });
+    const command = await startEmbeddedRedis({ dataDir, shareRunning: true });
+    expect([command.shared, command.port]).toEqual([true, service.port]);
+    await command.stop();
+    await expect(command.kill("SIGKILL")).rejects.toThrow("正在运行的服务");
+    const client = new Redis(service.url);
+    expect(await client.ping()).toBe("PONG");
+    client.disconnect();
+    await service.stop();
+    // With the service gone, the command starts a server of its own.
+    const alone = await startEmbeddedRedis({ dataDir, shareRunning: true });
+    expect(alone.shared).toBe(false);
+    await alone.stop();
+  });
+});

@@ -41,6 +41,9 @@ it("keeps the leaders' last word about each school true through a burst", { time
   expect(messages.length).toBeLessThan(29);
   expect(new Set(messages.map((m) => m.content)).size).toBe(messages.length);
   expect(messages.some((m) => m.content.includes("异常动态"))).toBe(true);
+  // Leaders read who reported by name, in single alerts and digests alike.
+  const userids = [...schools.map((s) => s.reporters[0]!), "zhang_wei"];
+  expect(messages.filter((m) => userids.some((id) => m.content.includes(id))).map((m) => m.content)).toEqual([]);
   // 城关一小's messages in the order of its events: no 撤销 after the second 异常.
   const about = messages.map((m) => m.content).filter((c) => mentions(c, cg001));
   const second = about.findIndex((c) => c.includes("第二次"));

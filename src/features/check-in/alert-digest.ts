@@ -1,4 +1,4 @@
-import type { Roster } from "../../config/roster.js";
+import type { Roster, School } from "../../config/roster.js";
 import type { Config } from "../../config/schema.js";
 import type { MergeAlerts } from "../../push/mailbox.js";
 import type { PushAbout } from "../../push/push.js";
@@ -38,16 +38,18 @@ export function createAlertDigest({ store, roster, config }: { store: Pick<Repor
     for (const about of schools.values()) {
       const report = await store.get(about.task, about.period, about.school);
       const school = roster.byCode(about.school);
-      lines.push({ text: statusLine(school ? leaderText.shortName(school) : about.school, report) });
+      lines.push({ text: statusLine(school ? leaderText.shortName(school) : about.school, report, school) });
       if (report) shown.push(report.msgid);
     }
     lines.push({ text: digestText.footer });
     return { message: { msgtype: "markdown", lines }, shown };
   };
 
-  function statusLine(name: string, report: Report | undefined): string {
+  function statusLine(name: string, report: Report | undefined, school: School | undefined): string {
     if (!report) return digestText.withdrawn(name);
-    const when = `${formatClock(new Date(report.at), config.timezone)} ${leaderText.person(report.by, config)}`;
+    // The roster knows a reporter's name only by school.
+    const by = school ? leaderText.reportedBy(report, config, school) : leaderText.person(report.by, config);
+    const when = `${formatClock(new Date(report.at), config.timezone)} ${by}`;
     if (isAbnormal(report)) return digestText.abnormal(name, shortenUserText(report.value.description ?? "", DIGEST_CHARS), when);
     return digestText.recovered(name, formatClock(new Date(report.at), config.timezone));
   }

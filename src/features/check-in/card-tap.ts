@@ -4,7 +4,7 @@ import type { BotCard, CardButton } from "../../bot/events.js";
 import { personName, type School } from "../../config/roster.js";
 import { UserError } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { checkIn, replyVoice } from "./check-in.js";
+import { AlreadyReported, checkIn, replyVoice } from "./check-in.js";
 import { cardText } from "./card-text.js";
 import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js";
 import { readSafety } from "./read-report.js";
@@ -63,17 +63,18 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<
     return chooseSchool(ctx, period, tap.cardId);
   }
 
-  const previous = await ctx.store.get("safety", period.id, school.code);
-  if (previous) {
-    const byName = personName(previous.by, ctx.config, school) ?? previous.by;
-    const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
-    return card(cardText.alreadyTitle(school), text);
-  }
   try {
     const { value, notes } = readSafety({ before: "", words: "", school, voice: replyVoice(ctx, school) });
-    const reply = await checkIn({ ...ctx, raw: cardText.tapRaw }, school, value, notes);
+    // Only the school's first report: a tap never replaces what another reporter sent meanwhile.
+    const reply = await checkIn({ ...ctx, raw: cardText.tapRaw }, school, value, notes, { firstOnly: true });
     return card(cardText.recordedTitle, plainText(reply));
   } catch (error) {
+    if (error instanceof AlreadyReported) {
+      const { previous } = error;
+      const byName = personName(previous.by, ctx.config, school) ?? previous.by;
+      const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
+      return card(cardText.alreadyTitle(school), text);
+    }
     if (error instanceof UserError) return card(cardText.notRecordedTitle, error.message);
     throw error;
   }

@@ -16,7 +16,13 @@ import { reportText, type ReplyVoice } from "./report-text.js";
  * first time. `notes` (a figure far from the roster's) are part of the reply; what else the
  * school still owes today is read meanwhile and added after.
  */
-export async function checkIn(ctx: CommandContext, school: School, value: ReportValue, notes: readonly string[] = []): Promise<string> {
+export async function checkIn(
+  ctx: CommandContext,
+  school: School,
+  value: ReportValue,
+  notes: readonly string[] = [],
+  { firstOnly = false }: { firstOnly?: boolean } = {},
+): Promise<string> {
   const period = currentPeriod(ctx, value.task);
   const report = makeReport(ctx, school, period, value);
   const timeZone = ctx.config.timezone;
@@ -28,12 +34,23 @@ export async function checkIn(ctx: CommandContext, school: School, value: Report
       const recorded = await ctx.store.put(report, { expected: previous ?? null, reply, pushes });
       if (recorded.outcome === "duplicate") return recorded.reply ?? reply;
       if (recorded.outcome !== "conflict") return reply;
+      if (firstOnly && recorded.previous) throw new AlreadyReported(recorded.previous);
       previous = recorded.previous;
     }
     throw new Error(`report of ${school.code} kept changing while recording ${ctx.msgid}`);
   };
   const [reply, owed] = await Promise.all([record(), owedPeriods(ctx, school, report.task)]);
   return [reply, reportText.owed(owed, timeZone, report.onBehalf ? "该校" : "本校")].join("\n");
+}
+
+/**
+ * A `firstOnly` check-in found the school already reported: a tap on the card records the
+ * period's first report only, so two reporters tapping at once record once.
+ */
+export class AlreadyReported extends Error {
+  constructor(readonly previous: Report) {
+    super(`already reported at ${previous.at}`);
+  }
 }
 
 /** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */

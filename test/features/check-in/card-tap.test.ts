@@ -99,6 +99,13 @@ describe("a tap on 今日平安", () => {
     expect(await auditCount()).toBe(1);
   });
 
+  it("records once when two reporters of one school tap at the same moment", async () => {
+    const [zhang, li] = await Promise.all([helpCard("zhang_wei"), helpCard("li_na")]);
+    const both = await Promise.all([tap("zhang_wei", zhang, "今日平安"), tap("li_na", li, "今日平安")]);
+    expect(both.map((c) => c.main_title?.title).sort()).toEqual(["✅ 今日平安已登记", "城关一小 今天已经上报过了"]);
+    expect(await auditCount()).toBe(1);
+  });
+
   it("keeps the late rule: after the deadline the tap is recorded late and says so", async () => {
     const card = await helpCard("hu_bin");
     h.clock.set(new Date("2026-11-24T10:01:00+08:00"));

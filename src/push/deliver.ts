@@ -101,12 +101,6 @@ export function createDeliver(options: DeliverOptions) {
     }
 
     const target = pushTargetOf(group);
-    if (target.via === "bot" && body.msgtype === "image") {
-      // aibot_send_msg takes pictures only as uploaded media, which is not built: the text went out alone.
-      await parts.markSent(data);
-      log.warn(where, "push part not sent: a picture cannot go through the bot yet");
-      return "picture skipped";
-    }
     const slot = randomUUID();
     const wait = await limiter.reserve(target, slot);
     if (wait > 0) {

@@ -1,9 +1,12 @@
 import type { PushTarget } from "./push-target.js";
-import type { PartBody, WebhookBody } from "./split-message.js";
+import type { ImageBody, PartBody, WebhookBody } from "./split-message.js";
 import { sendWebhook, type WebhookResult } from "./webhook-client.js";
 
-/** A body the smart bot can push to a chat itself (`aibot_send_msg`): markdown, or a template card. */
-export type BotPushBody = { msgtype: "markdown"; markdown: { content: string } } | { msgtype: "template_card"; template_card: { card_type: string; task_id?: string } };
+/** A body the smart bot can push to a chat itself (`aibot_send_msg`): markdown, a template card, or a picture (uploaded first). */
+export type BotPushBody =
+  | { msgtype: "markdown"; markdown: { content: string } }
+  | { msgtype: "template_card"; template_card: { card_type: string; task_id?: string } }
+  | ImageBody;
 
 /**
  * Pushes one body to a chat through the process holding the long connection. `wait`: no live
@@ -41,8 +44,7 @@ export function createGroupSend(options: GroupSendOptions) {
       return sendWebhook({ apiBase: options.apiBase, key: target.key, body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
     }
     if (!options.viaBot) return { outcome: "permanent", reason: "via: bot needs bot.transport: websocket" };
-    if (body.msgtype === "image") return { outcome: "permanent", reason: "pictures through the bot need a media upload (not built)" };
-    return options.viaBot(target.chatid, body.msgtype === "template_card" ? body : toBotPushBody(body));
+    return options.viaBot(target.chatid, body.msgtype === "template_card" || body.msgtype === "image" ? body : toBotPushBody(body));
   };
 }
 

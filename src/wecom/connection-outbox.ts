@@ -3,9 +3,15 @@ import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import { LongConnectionError, type LongConnection, type RespondBody, type SendBody, type UpdateCardBody, type WelcomeBody } from "./long-connection.js";
 
+/** A picture as a push carries it (its bytes); the holder uploads it and sends the media_id. */
+export interface PictureBody {
+  msgtype: "image";
+  image: { base64: string; md5: string };
+}
+
 /** A frame for whichever process holds the long connection; replies carry the callback's req_id. */
 export type OutboundFrame =
-  | { cmd: "aibot_send_msg"; chatid: string; body: SendBody }
+  | { cmd: "aibot_send_msg"; chatid: string; body: SendBody | PictureBody }
   | { cmd: "aibot_respond_msg"; reqId: string; body: RespondBody }
   | { cmd: "aibot_respond_welcome_msg"; reqId: string; body: WelcomeBody }
   | { cmd: "aibot_respond_update_msg"; reqId: string; body: UpdateCardBody };
@@ -33,7 +39,7 @@ export interface OutboxEntry {
 /** Sends one frame on the connection; the one place an outbound frame becomes a request. */
 export async function sendFrame(connection: LongConnection, frame: OutboundFrame): Promise<FrameOutcome> {
   try {
-    if (frame.cmd === "aibot_send_msg") await connection.send(frame.chatid, frame.body);
+    if (frame.cmd === "aibot_send_msg") await connection.send(frame.chatid, await uploaded(connection, frame.body));
     else if (frame.cmd === "aibot_respond_msg") await connection.respond(frame.reqId, frame.body);
     else if (frame.cmd === "aibot_respond_welcome_msg") await connection.respondWelcome(frame.reqId, frame.body);
     else await connection.updateCard(frame.reqId, frame.body);
@@ -42,6 +48,14 @@ export async function sendFrame(connection: LongConnection, frame: OutboundFrame
     if (!(error instanceof LongConnectionError)) throw error;
     return outcomeOf(error);
   }
+}
+
+/** A picture goes up as media first: aibot_send_msg names pictures only by media_id. */
+async function uploaded(connection: LongConnection, body: SendBody | PictureBody): Promise<SendBody> {
+  if (body.msgtype !== "image" || !("base64" in body.image)) return body as SendBody;
+  const bytes = Buffer.from(body.image.base64, "base64");
+  const mediaId = await connection.uploadMedia({ type: "image", filename: `chart-${body.image.md5}.png`, bytes });
+  return { msgtype: "image", image: { media_id: mediaId } };
 }
 
 function outcomeOf(error: LongConnectionError): FrameOutcome {

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import WebSocket from "ws";
 import { z } from "zod";
@@ -161,7 +161,15 @@ export interface UpdateCardBody {
 /** Body of `aibot_send_msg` (without `chatid`, which `send` adds). */
 export type SendBody =
   | { msgtype: "markdown"; markdown: { content: string } }
-  | { msgtype: "template_card"; template_card: TemplateCard };
+  | { msgtype: "template_card"; template_card: TemplateCard }
+  | { msgtype: "image"; image: { media_id: string } };
+
+/** A medium to upload: a PNG or JPG picture of at most 2 MB here (WeCom takes up to 100 chunks). */
+export interface MediaUpload {
+  type: "image";
+  filename: string;
+  bytes: Buffer;
+}
 
 /** Notifications a long connection emits; a listener that throws or rejects is logged and ignored. */
 export interface LongConnectionEvents {
@@ -222,6 +230,8 @@ export interface LongConnection {
   updateCard(reqId: string, body: UpdateCardBody): Promise<LongConnectionAck>;
   /** `aibot_send_msg`: only to a chat where a user has spoken to the bot (group chatid, or the userid of a direct chat). */
   send(chatid: string, body: SendBody): Promise<LongConnectionAck>;
+  /** `aibot_upload_media_init` → `_chunk` × N → `_finish`; resolves with the media_id (valid 3 days) to `send`. */
+  uploadMedia(media: MediaUpload): Promise<string>;
   status(): LongConnectionStatus;
 }
 
@@ -242,6 +252,18 @@ function codeFor(errcode: number, cmd: string): LongConnectionErrorCode {
   if (errcode === 93006 || errcode === 93001) return "invalid_chat";
   if (errcode === 45002) return "too_large";
   return "rejected";
+}
+
+/** A media upload's chunk, before base64 (wecom-protocol.md: at most 512 KB). */
+const MEDIA_CHUNK_BYTES = 512 * 1024;
+
+/** A string WeCom's ack must carry (upload_id, media_id); without it the step failed. */
+function ackField(ack: LongConnectionAck, name: string): string {
+  const value = (ack.body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value !== "string" || value === "") {
+    throw new LongConnectionError("rejected", `${name} missing from the acknowledgement`, { reqId: ack.reqId });
+  }
+  return value;
 }
 
 /** WeCom's SDK strips raw control characters before parsing; we do so only when a frame fails to parse as sent. */
@@ -607,6 +629,19 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
 
     send(chatid, body) {
       return request("aibot_send_msg", makeReqId("aibot_send_msg"), { chatid, ...body });
+    },
+
+    async uploadMedia(media) {
+      // One chunk after the other: WeCom answers "system error" to many at once, and a chart is one or two chunks.
+      const chunks = Math.ceil(media.bytes.length / MEDIA_CHUNK_BYTES);
+      const md5 = createHash("md5").update(media.bytes).digest("hex");
+      const init = { type: media.type, filename: media.filename, total_size: media.bytes.length, total_chunks: chunks, md5 };
+      const uploadId = ackField(await request("aibot_upload_media_init", makeReqId("aibot_upload_media_init"), init), "upload_id");
+      for (let index = 0; index < chunks; index += 1) {
+        const data = media.bytes.subarray(index * MEDIA_CHUNK_BYTES, (index + 1) * MEDIA_CHUNK_BYTES).toString("base64");
+        await request("aibot_upload_media_chunk", makeReqId("aibot_upload_media_chunk"), { upload_id: uploadId, chunk_index: index, base64_data: data });
+      }
+      return ackField(await request("aibot_upload_media_finish", makeReqId("aibot_upload_media_finish"), { upload_id: uploadId }), "media_id");
     },
 
     status() {

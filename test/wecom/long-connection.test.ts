@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -191,6 +192,20 @@ describe("long connection: subscribing and replying", () => {
       { chatid: "wr_known", ...body },
       { chatid: "wr_unknown", ...body },
     ]);
+  });
+
+  it("uploads a picture in 512 KB chunks and pushes it by media_id; an unknown media_id is refused", async () => {
+    const server = await startFake();
+    const conn = await subscribed(server);
+    server.sendText({ userid: "u1", chatid: "wr_known", text: "hi" });
+    const bytes = randomBytes(1_200_000);
+    const mediaId = await conn.uploadMedia({ type: "image", filename: "chart.png", bytes });
+    expect(server.media(mediaId)?.equals(bytes)).toBe(true);
+    const chunks = server.received("aibot_upload_media_chunk").map((f) => (f.body as { chunk_index: number }).chunk_index);
+    expect(chunks).toEqual([0, 1, 2]);
+    await expect(conn.send("wr_known", { msgtype: "image", image: { media_id: mediaId } })).resolves.toMatchObject({ errcode: 0 });
+    const err = await failure(conn.send("wr_known", { msgtype: "image", image: { media_id: "not-uploaded" } }));
+    expect(err).toMatchObject({ code: "rejected", errcode: 40007 });
   });
 
   it("counts replies and pushes together: the 31st message in a minute is rate_limited", async () => {

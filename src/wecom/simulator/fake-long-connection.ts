@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
+import { createFakeMediaUpload, type MediaVerdict } from "./fake-media-upload.js";
 
 /**
  * Errcodes the fake answers with. 45009 and 93006 are the ones WeCom documents or client
@@ -90,6 +91,8 @@ export interface FakeLongConnection {
   sent(): FakeReceivedFrame[];
   /** Every `aibot_respond_update_msg`, accepted or not. */
   updates(): FakeReceivedFrame[];
+  /** The bytes of an uploaded medium (`aibot_upload_media_*`), by the media_id a push names. */
+  media(mediaId: string): Buffer | undefined;
   /** Every frame received, or those with `cmd`. */
   received(cmd?: string): FakeReceivedFrame[];
   /** Every subscription accepted, oldest first. */
@@ -120,7 +123,8 @@ interface Callback {
   at: number;
 }
 
-type Verdict = { errcode: number; errmsg: string };
+/** The ack the fake gives; upload steps acknowledge with a body. */
+type Verdict = MediaVerdict;
 
 const OK: Verdict = { errcode: 0, errmsg: "ok" };
 const STREAM_MAX_BYTES = 20_480;
@@ -170,6 +174,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   const knownChats = new Set<string>();
   const sentAt = new Map<string, number[]>();
   const countedStreams = new Set<string>();
+  const uploads = createFakeMediaUpload(now);
   let live: Peer | undefined;
   let nextPeerId = 1;
   let subscribeRefusal: number | undefined;
@@ -287,8 +292,12 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     if (cmd === "aibot_send_msg") {
       const chatid = field(body, "chatid");
       if (typeof chatid !== "string" || !knownChats.has(chatid)) return refuse(FAKE_ERRCODES.invalidChat, "invalid chatid");
+      const media = uploads.checkSend(body);
+      if (media && media.errcode !== 0) return media;
       return admit(chatid, body);
     }
+    const upload = uploads.step(cmd, body);
+    if (upload) return upload;
     return refuse(FAKE_ERRCODES.invalidRequest, `unknown cmd ${cmd}`);
   }
 
@@ -306,9 +315,10 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     frames.push(record);
     if (acksStopped) return;
     const verdict = judge(peer, cmd, reqId, record.body);
-    record.ack = verdict;
+    record.ack = { errcode: verdict.errcode, errmsg: verdict.errmsg };
     if (peer.ws.readyState === WebSocket.OPEN) {
-      peer.ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode: verdict.errcode, errmsg: verdict.errmsg }));
+      const ackBody = verdict.body === undefined ? {} : { body: verdict.body };
+      peer.ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode: verdict.errcode, errmsg: verdict.errmsg, ...ackBody }));
     }
     if (cmd === "aibot_subscribe" && verdict.errcode !== 0) peer.ws.close(1008, verdict.errmsg);
     if (cmd === "aibot_send_msg" && verdict.errcode === 0) options.onPush?.({ ...record });
@@ -434,6 +444,10 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
 
     updates() {
       return copy(frames.filter((f) => f.cmd === "aibot_respond_update_msg"));
+    },
+
+    media(mediaId) {
+      return uploads.bytes(mediaId);
     },
 
     received(cmd) {

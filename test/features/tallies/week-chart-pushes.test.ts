@@ -5,6 +5,7 @@ import { loadCountedPeriods, loadPeriodInputs } from "../../../src/features/lead
 import { computeTally } from "../../../src/features/leaders/compute-summary.js";
 import { NAME_NONE, tallyFromCounts } from "../../../src/features/leaders/tally-from-counts.js";
 import type { FakeWebhookMessage } from "../../../src/wecom/simulator/fake-webhook.js";
+import { askOverLongConnection } from "../../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../../support/harness.js";
 
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -156,5 +157,38 @@ describe("without a Chinese font", () => {
     expect(response.status).toBe(200);
     expect(health.status).toBe("ok");
     expect(health.chart).toMatchObject({ ok: false, reason: NO_FONT });
+  });
+});
+
+describe("the chart to a leaders' group reached through the bot (via: bot)", () => {
+  const LEADERS_CHAT = "wr_leaders";
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: "2026-11-23T08:00:00+08:00", transport: "websocket", viaBot: { leaders: LEADERS_CHAT } });
+    // aibot_send_msg reaches only a chat where a user has spoken to the bot.
+    await askOverLongConnection(h.longConnection!, { userid: "wang_zhiyuan", text: "帮助", chatid: LEADERS_CHAT, msgid: "leaders-first-words" });
+  });
+  afterAll(() => h.close());
+
+  it("uploads the PNG in chunks and pushes it by media_id after the text", async () => {
+    await seedWeek(h, 2);
+    const fake = h.longConnection!;
+    const before = fake.sent().length;
+    await h.fire("slots", at("2026-11-24T10:30:00"));
+    await h.drainPushes();
+    const pushes = fake.sent().slice(before).filter((f) => (f.body as { chatid?: string }).chatid === LEADERS_CHAT);
+    const bodies = pushes.map((f) => f.body as { msgtype: string; markdown?: { content: string }; image?: { media_id: string } });
+    expect(bodies.map((b) => b.msgtype)).toEqual(["markdown", "image"]);
+    expect(pushes.every((f) => f.ack?.errcode === 0)).toBe(true);
+    expect(bodies[0]!.markdown!.content).toContain("平安日报统计");
+    const bytes = fake.media(bodies[1]!.image!.media_id);
+    const png = PNG.sync.read(bytes!);
+    expect([png.width, png.height]).toEqual([1200, 800]);
+    expect(titleInk(png)).toBeGreaterThan(800);
+    // Every chunk is within WeCom's 512 KB, and the upload finished once.
+    const chunks = fake.received("aibot_upload_media_chunk").map((f) => Buffer.from((f.body as { base64_data: string }).base64_data, "base64").length);
+    expect(chunks.length).toBe(Math.ceil(bytes!.length / (512 * 1024)));
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(512 * 1024);
+    expect(fake.received("aibot_upload_media_finish")).toHaveLength(1);
   });
 });

@@ -75,7 +75,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
       schedules: false,
       say: out,
       // A week in seconds is far over a conversation's 30 replies a minute.
-      ...(longConnection && { connectionTuning: { botRateLimit: { perWindow: 1_000_000 } } }),
+      ...(longConnection && { connectionTuning: { botRateLimit: { perWindow: 1_000_000, perHour: 1_000_000 } } }),
     },
   );
   const rt = service;

@@ -29,8 +29,8 @@ export interface PushQueueOptions {
   queueName?: string;
   /** Per webhook key: at most `perWindow` sends in any `windowMs` (WeCom: 20 a minute). */
   rateLimit?: { perWindow?: number; windowMs?: number };
-  /** Per bot conversation (groups `via: bot`), replies included: at most `perWindow` in any `windowMs` (WeCom: 30 a minute). */
-  botRateLimit?: { perWindow?: number; windowMs?: number };
+  /** Per bot conversation (groups `via: bot`), replies included: at most `perWindow` in any `windowMs` and `perHour` in any hour (WeCom: 30 a minute, 1000 an hour). */
+  botRateLimit?: { perWindow?: number; windowMs?: number; perHour?: number };
   /** Pushes of groups `via: bot`, through the long connection's holder. */
   viaBot?: SendViaBot;
   /** Attempts for network errors, 5xx, 45009 and -1, with exponential backoff from `delayMs`. */
@@ -62,7 +62,9 @@ export const PUSH_QUEUE_NAME = "{push}";
 
 /** A bot conversation's window: 30 a minute (wecom-protocol.md), shared by pushes and the bot's replies there. */
 export function createBotRateLimiter(redis: Redis | Cluster, keys: Keys, limits: PushQueueOptions["botRateLimit"] = {}) {
-  return createRateLimiter({ redis, keys, limit: limits.perWindow ?? 30, windowMs: limits.windowMs, inFlightMs: 15_000 });
+  // WeCom: 30 a minute and 1000 an hour per conversation, replies and pushes together.
+  const alsoWithin = [{ limit: limits.perHour ?? 1000, windowMs: 3_600_000 }];
+  return createRateLimiter({ redis, keys, limit: limits.perWindow ?? 30, windowMs: limits.windowMs, alsoWithin, inFlightMs: 15_000 });
 }
 
 /** How long one webhook request may take before it is given up and retried (see below). */

@@ -3,6 +3,12 @@ import type { Cluster, Redis } from "ioredis";
 import type { Keys } from "../store/keys.js";
 import { defineScript } from "../store/scripts.js";
 
+/** At most `limit` sends in any `windowMs`. */
+export interface RateWindow {
+  limit: number;
+  windowMs: number;
+}
+
 export interface RateLimiterOptions {
   redis: Redis | Cluster;
   keys: Keys;
@@ -10,6 +16,8 @@ export interface RateLimiterOptions {
   limit?: number;
   /** Window length in ms (WeCom: a minute). */
   windowMs?: number;
+  /** More windows the same sends must also fit, e.g. a bot conversation's 1000 an hour beside its 30 a minute. */
+  alsoWithin?: readonly RateWindow[];
   /**
    * How late a reserved send may still reach WeCom if it is never settled (the request
    * timeout). Until `settle`, a slot counts as if sent this much after it was reserved.
@@ -38,23 +46,30 @@ export interface RateLimiter {
 
 // Times are Redis TIME in ms so that all processes share one clock. A slot's score is the
 // latest moment its message can have reached WeCom; it frees `window` ms after that, so any
-// two sends 20 slots apart reach WeCom at least a window apart.
+// two sends `limit` slots apart reach WeCom at least a window apart. ARGV: inflight, slot id,
+// then (limit, window) pairs; a send must fit every window, and waits for the one that frees last.
 const reserveScript = defineScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local inflight = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now + inflight, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], window + inflight + 1000)
-  return 0
+local inflight = tonumber(ARGV[1])
+local longest = 0
+for i = 3, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i + 1])) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+local wait = 0
+for i = 3, #ARGV, 2 do
+  local limit = tonumber(ARGV[i])
+  local window = tonumber(ARGV[i + 1])
+  local since = '(' .. (now - window)
+  local count = redis.call('ZCOUNT', KEYS[1], since, '+inf')
+  if count >= limit then
+    local blocking = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)
+    wait = math.max(wait, tonumber(blocking[2]) + window - now)
+  end
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local wait = tonumber(oldest[2]) + window - now
-if wait < 1 then wait = 1 end
-return wait
+if wait > 0 then return math.max(wait, 1) end
+redis.call('ZADD', KEYS[1], now + inflight, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], longest + inflight + 1000)
+return 0
 `);
 
 const settleScript = defineScript(`
@@ -75,15 +90,17 @@ return out
 
 /**
  * When the last of `sends` more sends fits, as reserve would admit them one after the other:
- * each needs the slot `limit` places before it to be a window old. `slots` are the window's
- * slot times; returns ms after `now`.
+ * in each window, each needs the slot `limit` places before it to be a window old. `slots` are
+ * the slot times of the longest window; returns ms after `now`.
  */
-function simulateWait(slots: number[], now: number, sends: number, limit: number, windowMs: number): number {
+function simulateWait(slots: number[], now: number, sends: number, windows: readonly RateWindow[]): number {
   const times = [...slots].sort((a, b) => a - b);
   let at = now;
   for (let i = 0; i < sends; i += 1) {
-    const blocking = times[times.length - limit];
-    if (blocking !== undefined) at = Math.max(at, blocking + windowMs);
+    for (const { limit, windowMs } of windows) {
+      const blocking = times[times.length - limit];
+      if (blocking !== undefined) at = Math.max(at, blocking + windowMs);
+    }
     times.push(at);
     times.sort((a, b) => a - b);
   }
@@ -91,20 +108,24 @@ function simulateWait(slots: number[], now: number, sends: number, limit: number
 }
 
 /**
- * At most `limit` sends in any `windowMs` per webhook key. A sliding window in one sorted set
- * per webhook (keys.pushWindow), not BullMQ's fixed-window limiter, which lets twice the limit
- * through across a window edge.
+ * At most `limit` sends in any `windowMs` per webhook key (and within `alsoWithin`). A sliding
+ * window in one sorted set per webhook (keys.pushWindow), not BullMQ's fixed-window limiter,
+ * which lets twice the limit through across a window edge.
  */
 export function createRateLimiter({
   redis,
   keys,
   limit = 20,
   windowMs = 60_000,
+  alsoWithin = [],
   inFlightMs = 15_000,
 }: RateLimiterOptions): RateLimiter {
+  const windows = [{ limit, windowMs }, ...alsoWithin];
+  const windowArgs = windows.flatMap((w) => [w.limit, w.windowMs]);
+  const longest = Math.max(...windows.map((w) => w.windowMs));
   return {
     async reserve(webhookKey, slotId = randomUUID()) {
-      const wait = await reserveScript(redis, [keys.pushWindow(webhookKey)], [limit, windowMs, inFlightMs, slotId]);
+      const wait = await reserveScript(redis, [keys.pushWindow(webhookKey)], [inFlightMs, slotId, ...windowArgs]);
       return Number(wait);
     },
     async settle(webhookKey, slotId) {
@@ -114,8 +135,8 @@ export function createRateLimiter({
       await redis.zrem(keys.pushWindow(webhookKey), slotId);
     },
     async waitFor(webhookKey, sends) {
-      const [now, ...slots] = ((await windowScript(redis, [keys.pushWindow(webhookKey)], [windowMs])) as string[]).map(Number);
-      return simulateWait(slots, now!, sends, limit, windowMs);
+      const [now, ...slots] = ((await windowScript(redis, [keys.pushWindow(webhookKey)], [longest])) as string[]).map(Number);
+      return simulateWait(slots, now!, sends, windows);
     },
   };
 }

@@ -25,7 +25,7 @@ export interface BotConnectionTuning {
   /** After another connection took the bot over, how long before this deployment subscribes again; 5 minutes, doubling. */
   retakeAfterMs?: number;
   /** A conversation's window, replies and pushes together; WeCom's 30 a minute by default. */
-  botRateLimit?: { perWindow?: number; windowMs?: number };
+  botRateLimit?: { perWindow?: number; windowMs?: number; perHour?: number };
   client?: Pick<LongConnectionOptions, "heartbeatMs" | "ackTimeoutMs" | "backoff">;
 }
 

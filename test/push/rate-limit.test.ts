@@ -77,6 +77,29 @@ describe("rate limiter", () => {
     expect(wait).toBeLessThanOrEqual(200);
   });
 
+  it("holds a send to every window: a bot conversation's 30 a minute and 1000 an hour, scaled down", async () => {
+    const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
+    // 3 in any 100 ms and 5 in any 600 ms: the sixth waits for the long window, not the short one.
+    const limiter = createRateLimiter({ redis: redis.client(), keys, limit: 3, windowMs: 100, alsoWithin: [{ limit: 5, windowMs: 600 }], inFlightMs: 0 });
+    const granted: number[] = [];
+    const started = Date.now();
+    const sendUntil = async (count: number) => {
+      while (granted.length < count) {
+        const wait = await limiter.reserve("chat");
+        if (wait === 0) granted.push(Date.now() - started);
+        else await sleep(Math.min(wait, 20));
+      }
+    };
+    await sendUntil(5);
+    // What 提醒 tells people agrees: the sixth waits for the long window (the short one is free by now).
+    const predicted = await limiter.waitFor("chat", 1);
+    expect(predicted).toBeGreaterThan(300);
+    await sendUntil(6);
+    expect(granted[2]).toBeLessThan(100);
+    expect(granted[3]).toBeGreaterThanOrEqual(95);
+    expect(granted[5]).toBeGreaterThanOrEqual(590);
+  });
+
   it("keeps the webhook key out of Redis", async () => {
     const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
     const client = redis.client();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { startFakeLongConnection, type FakeLongConnection } from "../wecom/simulator/fake-long-connection.js";
+import { startFakeLongConnection, type FakeLongConnection, type FakeLongConnectionOptions } from "../wecom/simulator/fake-long-connection.js";
 import { createWecomSimulator, type SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 
 /** What the bot answered one message or tap with, as the demo prints it. */
@@ -42,8 +42,17 @@ export function createCallbackWecom({ url, token, encodingAESKey }: { url: strin
  * delivers each message and tap as a callback frame. The demo plays a week in seconds, far over a
  * conversation's 30 replies a minute, so the simulator here does not limit.
  */
-export async function startLongConnectionWecom(bot: { WECOM_BOT_ID: string; WECOM_BOT_SECRET: string }): Promise<DemoWecom & { fake: FakeLongConnection }> {
-  const fake = await startFakeLongConnection({ botId: bot.WECOM_BOT_ID, secret: bot.WECOM_BOT_SECRET, perChatPerMinute: 1_000_000, perChatPerHour: 1_000_000 });
+export async function startLongConnectionWecom(
+  bot: { WECOM_BOT_ID: string; WECOM_BOT_SECRET: string },
+  onPush: FakeLongConnectionOptions["onPush"],
+): Promise<DemoWecom & { fake: FakeLongConnection }> {
+  const fake = await startFakeLongConnection({
+    botId: bot.WECOM_BOT_ID,
+    secret: bot.WECOM_BOT_SECRET,
+    perChatPerMinute: 1_000_000,
+    perChatPerHour: 1_000_000,
+    ...(onPush && { onPush }),
+  });
   const read = async (reqId: string): Promise<DemoReply> => {
     const body = (await fake.reply(reqId, 15_000)).body as { stream?: { content?: string }; template_card?: SimulatedCard };
     return { ...(body.stream?.content !== undefined && { markdown: body.stream.content }), ...(body.template_card && { card: body.template_card }) };

@@ -1,3 +1,5 @@
+import { pngSize } from "../wecom/simulator/png-size.js";
+
 /**
  * WeCom markdown as a person reads it in a terminal: no asterisks, quotes indented, `<@userid>`
  * mentions shown by name as WeCom shows them.
@@ -35,6 +37,23 @@ export function formatPush(
   }
   const mentions = message.mentioned_list.map((userid) => `@${nameOf(userid)}`).join(" ");
   return formatBubble(time, "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf);
+}
+
+/**
+ * A push the bot sent itself (`aibot_send_msg`, groups `via: bot`) as its group reads it:
+ * markdown with its `<@userid>` mentions by name, a picture by the bytes uploaded under its
+ * media_id, a card with its buttons.
+ */
+export function formatBotPush(
+  body: { markdown?: { content: string }; image?: { media_id: string }; template_card?: Parameters<typeof formatCard>[0] },
+  time: string,
+  nameOf: (userid: string) => string,
+  media: (mediaId: string) => Buffer | undefined,
+): string {
+  const picture = body.image && media(body.image.media_id);
+  if (picture) return formatPush({ content: "", mentioned_list: [], image: { bytes: picture, ...pngSize(picture) } }, time, nameOf);
+  if (body.template_card) return formatCard(body.template_card);
+  return formatBubble(time, "平安助手（推送）", body.markdown?.content ?? JSON.stringify(body), nameOf);
 }
 
 /**

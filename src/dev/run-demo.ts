@@ -22,10 +22,14 @@ import {
   quietlyMissingWeek,
   studyDoneBeforeFriday,
 } from "./demo-script.js";
-import { formatBubble, formatCard, formatChatTitle, formatPush } from "./render-chat.js";
+import { formatBotPush, formatBubble, formatCard, formatChatTitle, formatPush } from "./render-chat.js";
 
 const ZONE = "Asia/Shanghai";
 const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;
+/** The demo plays a week in seconds: a conversation's limit (30 a minute) would hold its pushes for real minutes. */
+const DEMO_BOT_RATE = { perWindow: 1_000_000, perHour: 1_000_000 };
+/** The groups' chatids, as WeCom names them in callbacks. */
+const CHATS = { principals: "wr_principals", leaders: "wr_leaders" } as const;
 
 interface ChatLine {
   group: string;
@@ -54,13 +58,25 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     now: () => clock.now().getTime(),
   });
   const bot = createDemoBot();
-  const longConnection = transport === "websocket" ? await startLongConnectionWecom(bot) : undefined;
+  // On the long connection both groups are pushed to by the bot itself (via: bot), stamped with the demo's clock.
+  const botPushes: { chatid: string; at: number; body: Parameters<typeof formatBotPush>[0] }[] = [];
+  const longConnection =
+    transport === "websocket"
+      ? await startLongConnectionWecom(bot, (frame) => {
+          const body = frame.body as { chatid: string } & Parameters<typeof formatBotPush>[0];
+          // A reminder's card is the next message of the same push: shown under its text, not minutes
+          // later on the demo's fast clock.
+          const previous = botPushes.filter((push) => push.chatid === body.chatid).at(-1);
+          const at = body.template_card && previous?.body.markdown ? previous.at : clock.now().getTime();
+          botPushes.push({ chatid: body.chatid, at, body });
+        })
+      : undefined;
   // The demo always runs on its own embedded Redis, the example config and fresh credentials.
   const { redisUrl: _ignored, ...rest } = settings;
   const service = await startSystem(
     {
       ...rest,
-      configPath: longConnection ? writeWebsocketConfig(dataDir) : "config/pingan.example.yaml",
+      configPath: longConnection ? writeWebsocketConfig(dataDir, { principals: CHATS.principals, leaders: CHATS.leaders }) : "config/pingan.example.yaml",
       dataDir,
       port: 0,
       host: "127.0.0.1",
@@ -74,8 +90,8 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
       // The demo clock runs fast: the demo fires each scheduler's job at its time itself.
       schedules: false,
       say: out,
-      // A week in seconds is far over a conversation's 30 replies a minute.
-      ...(longConnection && { connectionTuning: { botRateLimit: { perWindow: 1_000_000, perHour: 1_000_000 } } }),
+      // A week in seconds is far over a conversation's 30 replies a minute; replies and pushes share the window.
+      ...(longConnection && { connectionTuning: { botRateLimit: DEMO_BOT_RATE }, pushTuning: { botRateLimit: DEMO_BOT_RATE } }),
     },
   );
   const rt = service;
@@ -102,7 +118,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     const leader = from in demoLeaders;
     const group = leader ? GROUP_NAMES.leaders : GROUP_NAMES.principals;
     const at = clock.now().getTime();
-    const reply = await wecom.say(from, text, leader ? "wr_leaders" : "wr_principals");
+    const reply = await wecom.say(from, text, leader ? CHATS.leaders : CHATS.principals);
     callbacks += 1;
     if (reply.card) cards.set(from, reply.card);
     if (!print) return;
@@ -118,7 +134,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     const card = cards.get(from);
     const button = card?.button_list?.find((b) => b.text === text);
     if (!card || !button) throw new Error(`demo: ${from} was shown no card with the button ${text}`);
-    const reply = await wecom.tap(from, "wr_principals", card, button.key);
+    const reply = await wecom.tap(from, CHATS.principals, card, button.key);
     callbacks += 1;
     if (reply.card) cards.set(from, reply.card);
     if (note) add(GROUP_NAMES.principals, at, `\n（${note}）`);
@@ -132,11 +148,14 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     out(`服务 ${service.url}，内置 Redis ${service.redisUrl}（AOF 每次写入落盘），企业微信模拟器在本机。`);
     if (longConnection) {
       out(`长连接模式：服务连到本机模拟的企业微信长连接 ${longConnection.fake.url}（BotID ${bot.WECOM_BOT_ID}，Secret 每次重新生成）。`);
-      out("每条消息都是长连接上的回调帧，回复是同一 req_id 上的 stream 帧；推送经过真实的队列、限速和 webhook。正在播放…");
+      out("每条消息都是长连接上的回调帧，回复是同一 req_id 上的 stream 帧；两个群都设为 via: bot，推送经过真实的队列和限速，由机器人经长连接发出（提醒带一键上报卡片，图表先上传再发）。正在播放…");
     } else {
       out(`开发用凭据（每次重新生成）：WECOM_TOKEN=${credentials.WECOM_TOKEN} WECOM_ENCODING_AES_KEY=${credentials.WECOM_ENCODING_AES_KEY}`);
       out("每条消息都经过真实的加密、签名和 HTTP 回调；推送经过真实的队列、限速和 webhook。正在播放…");
     }
+
+    // The bot can push only to a chat where someone spoke to it: a leader did so once, before this week.
+    if (longConnection) await send(Object.keys(demoLeaders)[0]!, "帮助", false);
 
     // Monday to Thursday, in the background: most schools report; a few leave gaps.
     for (let day = "2026-11-23"; day < DEMO_DAY; day = addDays(day, 1)) {
@@ -186,14 +205,18 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     }
 
     for (const message of webhook.messages) add(message.group, message.at, formatPush(message, hhmm(message.at), nameOf));
+    const chatGroups = new Map<string, string>([[CHATS.principals, GROUP_NAMES.principals], [CHATS.leaders, GROUP_NAMES.leaders]]);
+    const media = (id: string) => longConnection?.fake.media(id);
+    for (const push of botPushes) add(chatGroups.get(push.chatid) ?? push.chatid, push.at, formatBotPush(push.body, hhmm(push.at), nameOf, media));
+    const refusedByBot = longConnection?.fake.sent().filter((frame) => frame.ack?.errcode !== 0).length ?? 0;
     for (const group of Object.values(GROUP_NAMES)) {
       out(formatChatTitle(group));
       const lines = chat.filter((c) => c.group === group).sort((a, b) => a.at - b.at || a.order - b.order);
       for (const line of lines) out(line.text);
     }
     out(
-      `\n演示结束：${callbacks} 次${longConnection ? "长连接回调" : "加密回调"}，${webhook.messages.length} 条群推送，` +
-        `${webhook.rejected.length} 条被企业微信拒绝；用时 ${Math.round((Date.now() - started) / 1000)} 秒。`,
+      `\n演示结束：${callbacks} 次${longConnection ? "长连接回调" : "加密回调"}，${webhook.messages.length + botPushes.length} 条群推送，` +
+        `${webhook.rejected.length + refusedByBot} 条被企业微信拒绝；用时 ${Math.round((Date.now() - started) / 1000)} 秒。`,
     );
     out("正式部署见 README 的“部署指南”。");
   } finally {

@@ -3,7 +3,7 @@ import type { Settings } from "../main/settings.js";
 import { formatClock } from "../time/format-time.js";
 import { startFakeLongConnection } from "../wecom/simulator/fake-long-connection.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
-import { formatBubble, formatCard, formatChatTitle, formatPush } from "./render-chat.js";
+import { formatBotPush, formatChatTitle, formatPush } from "./render-chat.js";
 
 /**
  * `pingan fake-webhook --port N`: WeCom's group robot, faked on this machine, printing every push
@@ -65,15 +65,11 @@ export async function runFakeWebhook({
     secret,
     port: longConnectionPort,
     onPush(frame) {
-      const body = frame.body as { chatid: string; markdown?: { content: string }; image?: { media_id: string }; template_card?: Parameters<typeof formatCard>[0] };
+      const body = frame.body as { chatid: string } & Parameters<typeof formatBotPush>[0];
       const group = chatNames.get(body.chatid) ?? body.chatid;
       if (group !== lastGroup) out(formatChatTitle(group));
       lastGroup = group;
-      const time = formatClock(new Date(frame.at), zone);
-      const picture = body.image && longConnection.media(body.image.media_id);
-      if (picture) out(formatPush({ content: "", mentioned_list: [], image: { bytes: picture } }, time, nameOf));
-      else if (body.template_card) out(formatCard(body.template_card));
-      else out(formatBubble(time, "平安助手（长连接推送）", body.markdown?.content ?? JSON.stringify(body), nameOf));
+      out(formatBotPush(body, formatClock(new Date(frame.at), zone), nameOf, (id) => longConnection.media(id)));
     },
   });
   out(`模拟的企业微信长连接已在 ${longConnection.url} 运行：启动服务时设置 WECOM_WS_URL=${longConnection.url}，再用 pingan say --ws ${longConnection.url} 发消息。`);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pngSize } from "./png-size.js";
 
 /** A message the fake accepted, as the group sees it. */
 export interface FakeWebhookMessage {
@@ -76,7 +77,6 @@ export interface FakeWebhook {
 const MAX_BYTES: Record<string, number> = { text: 2048, markdown: 4096 };
 /** WeCom: an image is at most 2 MB before base64. */
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Text in WeCom's style: reason, hint, caller and a link. */
 function errmsg(text: string, errcode: number): string {
@@ -235,9 +235,8 @@ function checkImage(image: unknown): FakeWebhookImage | { errcode: number; errms
   if (bytes.toString("base64") !== base64.replace(/\s/g, "")) return { errcode: 40035, errmsg: "image.base64 is not valid base64" };
   if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) return { errcode: 40009, errmsg: `invalid image size ${bytes.length}` };
   if (createHash("md5").update(bytes).digest("hex") !== md5.toLowerCase()) return { errcode: 40035, errmsg: "image.md5 does not match" };
-  if (bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.length >= 24) {
-    return { bytes, format: "png", width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
-  }
+  const png = pngSize(bytes);
+  if (png) return { bytes, format: "png", ...png };
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return { bytes, format: "jpg" };
   return { errcode: 40005, errmsg: "invalid file type: only JPG and PNG" };
 }

@@ -104,11 +104,21 @@ try {
   const sampled = Math.min(200, replyKeys);
   // What a period keeps for the whole retention (history) and what only lives 3 days (repeats).
   const kept = async (task: TaskId, id: string) =>
-    (await Promise.all([keys.periodState(task, id), keys.periodLog(task, id), keys.periodCounts(task, id), keys.periodReported(task, id), keys.periodListed(task, id), keys.periodAbnormal(task, id)].map(usage))).reduce((a, b) => a + b, 0);
+    (await Promise.all([
+        keys.periodState(task, id),
+        keys.periodLog(task, id),
+        keys.periodCounts(task, id),
+        keys.periodReported(task, id),
+        keys.periodListed(task, id),
+        keys.periodAbnormal(task, id),
+        keys.periodOnBehalf(task, id),
+        keys.periodAbnormalAt(task, id),
+        keys.periodResolved(task, id),
+      ].map(usage))).reduce((a, b) => a + b, 0);
   const perKey: [string, number, string][] = [
     ["平安日报 day: state (log ids by school)", await usage(keys.periodState("safety", day.id)), "per day"],
     ["平安日报 day: audit log (stream)", await usage(keys.periodLog("safety", day.id)), "per day"],
-    ["平安日报 day: counts + reported bitmap + listed", (await usage(keys.periodCounts("safety", day.id))) + (await usage(keys.periodReported("safety", day.id))) + (await usage(keys.periodListed("safety", day.id))), "per day"],
+    ["平安日报 day: counts, reported bitmap, abnormal and 代报 in force", (await kept("safety", day.id)) - (await usage(keys.periodState("safety", day.id))) - (await usage(keys.periodLog("safety", day.id))) - (await usage(keys.periodAbnormal("safety", day.id))), "per day"],
     ["平安日报 day: abnormal reports (hash)", await usage(keys.periodAbnormal("safety", day.id)), "per day"],
     ...(week ? ([[`${week.taskName} week: everything kept`, await kept(week.task, week.id), "per week"]] as [string, number, string][]) : []),
     ["平安日报 day: msgid set (3 days)", await usage(keys.periodMsgids("safety", day.id)), "per day, 3 days"],

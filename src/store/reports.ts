@@ -438,6 +438,14 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
  */
 function toEvent(task: TaskId, period: string, fields: string[], inForce: Map<string, Report>): ReportEvent {
   const type = field(fields, "type") as ReportEvent["type"];
+  // An entry written before issue 14 holds the whole event, and what it replaced, itself.
+  if (!fields.includes("school")) {
+    const event = JSON.parse(field(fields, "event")) as Omit<ReportEvent, "type">;
+    const previous = field(fields, "previous");
+    if (event.report) inForce.set(event.school, event.report);
+    else inForce.delete(event.school);
+    return { type, ...event, ...(previous && { previous: JSON.parse(previous) as Report }) };
+  }
   const school = field(fields, "school");
   const previous = inForce.get(school);
   const base = { type, school, task, period, ...(previous && { previous }) };

@@ -106,16 +106,18 @@ export function createMailbox(options: MailboxOptions) {
       const held = Number(await leaseScript(redis, [keys.mailboxLease(group)], [lease, leaseMs]));
       // Another turn is sending: it takes along what is queued, but may be just finishing, so look again soon.
       if (held > 0) return delayJob(job, token, Math.min(held, LEASE_POLL_MS));
-      const queued = await pending(group);
-      if (queued.length === 0) {
+      const batch = await pending(group);
+      if (batch.length === 0) {
         await release();
         return `sent ${sent}`;
       }
-      const known = await redis.smismember(keys.mailboxShown(group), ...queued.map((q) => q.push.about?.msgid ?? ""));
-      const repeats = known.findIndex((shown) => shown === 0);
-      if (repeats !== 0) {
-        // What these would say, a merged message has said: move past them.
-        await release(queued[(repeats < 0 ? queued.length : repeats) - 1]!.id);
+      // What an alert would say about a report a merged message already showed has been said:
+      // leave it out wherever it stands in the queue, and move past it with the rest.
+      const known = await redis.smismember(keys.mailboxShown(group), ...batch.map((q) => q.push.about?.msgid ?? ""));
+      const queued = batch.filter((_, i) => known[i] === 0);
+      const last = batch[batch.length - 1]!.id;
+      if (queued.length === 0) {
+        await release(last);
         continue;
       }
       const slot = randomUUID();
@@ -138,7 +140,6 @@ export function createMailbox(options: MailboxOptions) {
         return delayJob(job, token, BOT_WAIT_MS);
       }
       await limiter.settle(target, slot).catch((error: unknown) => log.warn({ group, err: error }, "rate slot not settled"));
-      const last = queued[queued.length - 1]!.id;
       const at = new Date().toISOString();
       if (result.outcome === "ok") {
         if (merged && merged.shown.length > 0) {

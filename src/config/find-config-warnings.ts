@@ -6,13 +6,18 @@ import { slotMinutes } from "../time/slots.js";
 
 /**
  * What `pingan check-config` warns about without failing: the config works as written, but the
- * admin should look. The example's public_url (export links would not open), one account bound to
+ * admin should look. The other transport's bot lines (left over from switching), the example's public_url (export links would not open), one account bound to
  * schools in two areas (a typo in 上报人 is the likelier story), a leader or admin who is
  * also a school's reporter (his 平安 is filed as that school's report), and two reminders of a
  * task closer than the 提醒 cooldown (the later one would be held back as a repeat).
  */
-export function findConfigWarnings(config: Pick<Config, "server" | "leaders" | "admins" | "tasks" | "limits">, roster: Roster): string[] {
+export function findConfigWarnings(config: Pick<Config, "bot" | "server" | "leaders" | "admins" | "tasks" | "limits">, roster: Roster): string[] {
   const warnings: string[] = [];
+  // One bot takes callbacks or holds the long connection, never both: the other mode's lines are left over.
+  const websocket = config.bot.transport === "websocket";
+  const unused = websocket ? (["token", "encoding_aes_key"] as const) : (["bot_id", "secret"] as const);
+  const leftOver = unused.filter((field) => config.bot[field] !== undefined);
+  if (leftOver.length > 0) warnings.push(text.otherTransportLines(websocket ? "websocket" : "callback", leftOver));
   const cooldown = config.limits.remind_cooldown_minutes;
   for (const id of TASK_IDS) {
     const task = config.tasks[id];

@@ -58,6 +58,27 @@ describe("checkConfig (pingan check-config)", () => {
     ]);
   });
 
+  it("warns when the other transport's bot lines are left over: one bot takes callbacks or holds the long connection", async () => {
+    copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+    const example = readFileSync("config/pingan.example.yaml", "utf8");
+    const websocket = example.replace(/^  name: 平安助手.*$/m, (line) => `${line}\n  transport: websocket\n  bot_id: \${WECOM_BOT_ID}\n  secret: \${WECOM_BOT_SECRET}`);
+    const callback = example.replace(/^  name: 平安助手.*$/m, (line) => `${line}\n  bot_id: \${WECOM_BOT_ID}`);
+    const warnings = async (yaml: string) => {
+      writeFileSync(join(dir, "transport.yaml"), yaml);
+      const lines: string[] = [];
+      const code = await checkConfig({ path: join(dir, "transport.yaml"), env: { ...ENV, WECOM_BOT_ID: "bot", WECOM_BOT_SECRET: "secret" }, now: OCTOBER, out: (line) => lines.push(line) });
+      expect(code).toBe(0);
+      return lines.filter((line) => line.startsWith("警告：bot"));
+    };
+    expect(await warnings(websocket)).toEqual([
+      "警告：bot.transport 是 websocket（长连接），bot.token、bot.encoding_aes_key 不会用到；同一个机器人回调和长连接只能选一种，请删掉这几行，免得以为两种都开着",
+    ]);
+    expect(await warnings(callback)).toEqual([
+      "警告：bot 是回调模式，bot.bot_id 只在长连接（transport: websocket）时使用；要用长连接请写 transport: websocket 并删掉 token 和 encoding_aes_key",
+    ]);
+    expect(await warnings(example)).toEqual([]);
+  });
+
   it("prints every problem and returns 1", async () => {
     copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
     const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('tally: "10:30"', 'tally: "9:30"');

@@ -4,6 +4,7 @@ import { runWeeklyRollup } from "../../jobs/weekly-rollup.js";
 import type { JobOutcome } from "../../jobs/job-deps.js";
 import { TASK_IDS, type TaskId } from "../config/schema.js";
 import { createSystem } from "../main/system.js";
+import { createPartState } from "../push/part-state.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Settings } from "../main/settings.js";
 import type { Push } from "../push/push.js";
@@ -31,6 +32,8 @@ const runText = {
     cooldown: "刚提醒过，这次没有发送",
   } as Record<string, string>,
   sent: (messages: number, parts: number) => `已发送 ${messages} 条${parts > messages ? `（分 ${parts} 段）` : ""}`,
+  notSent: (messages: number, unsent: number) =>
+    `已排入发送队列 ${messages} 条，其中 ${unsent} 条没有发出去（企业微信拒收或暂时不可用：能重试的服务会继续重试；原因见 /healthz 的 push 部分）`,
   mentions: (names: readonly string[]) => `@${names.join(" @")}`,
 };
 
@@ -132,6 +135,14 @@ export async function runJobNow({
       const worker = rt.pushQueue.startWorker();
       await waitUntilDelivered(rt.pushQueue.queue);
       await worker.close();
+      // Say "sent" only of what WeCom took: a refused or still-retrying push is not.
+      const parts = createPartState({ redis: rt.workerRedis, keys: rt.keys });
+      const done = await Promise.all(queued.map((p) => parts.isDone(p.idempotencyKey)));
+      const unsent = done.filter((d) => !d).length;
+      if (unsent > 0) {
+        out(`${label}：${runText.notSent(queued.length, unsent)}`);
+        return 1;
+      }
       out(`${label}：${runText.sent(queued.length, queued.reduce((n, p) => n + splitMessage(p.message).length, 0))}`);
     }
     return 0;

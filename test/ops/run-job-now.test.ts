@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
 import { runJobBeside } from "../support/run-job.js";
+import { TEST_ENV } from "../support/test-env.js";
 
 const at = (local: string) => new Date(`${local}+08:00`);
 
@@ -40,6 +41,17 @@ describe("pingan run", () => {
     const weekly = await run("weekly", undefined, "2026-11-27T19:00:00+08:00");
     expect(weekly.lines.at(-1)).toMatch(/^每周汇总：已发送 1 条（分 \d 段）$/u);
     for (const { lines } of [none, quiet, weekly]) expect(lines.join("\n")).not.toMatch(/weekly:|late-note:|none_|quiet_/u);
+  });
+
+  it("does not say sent when WeCom refused the message, and exits 1", async () => {
+    // 93000: the leaders' robot key is no longer valid (a permanent refusal, not retried).
+    h.webhook.failNext(TEST_ENV.WEBHOOK_KEY_LEADERS, 93000, 2);
+    const tally = await run("tally", "safety", "2026-11-25T10:35:00+08:00");
+    expect(tally.code).toBe(1);
+    expect(tally.lines.at(-1)).toBe(
+      "平安日报统计（11月25日（周三））：已排入发送队列 1 条，其中 1 条没有发出去（企业微信拒收或暂时不可用：能重试的服务会继续重试；原因见 /healthz 的 push 部分）",
+    );
+    expect(tally.lines.join("\n")).not.toContain("已发送");
   });
 
   it("refuses an unknown job and a missing task with an example, and sends nothing", async () => {

@@ -18,6 +18,8 @@ import { withDeadline } from "../ops/with-deadline.js";
 import { createScheduler, type Scheduler } from "../schedule/scheduler.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
+import { recountAfterRosterChange } from "../ops/recount-after-roster-change.js";
+import { toLocalDate } from "../time/local-time.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../store/embedded-redis.js";
 import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
 import { createJobLedger } from "../store/job-ledger.js";
@@ -173,6 +175,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   let server: Server | undefined;
   const workers: Worker[] = [];
   let stopSweep: (() => Promise<void>) | undefined;
+  let recounting: Promise<unknown> | undefined;
   const system: System = {
     config,
     roster,
@@ -201,6 +204,11 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         }
         workers.push(createScheduleWorker({ connection: workerRedis, deps: jobDeps, log }));
         stopSweep = startOutboxSweep({ store, calendar, clock, timeZone: config.timezone, log, ...(options.outboxSweepMs && { everyMs: options.outboxSweepMs }) });
+        // The counts 汇总 reads are kept by area: after a roster change they are recounted, in the background.
+        recounting = recountAfterRosterChange({
+          ...{ redis: workerRedis, keys, places, reports: store, calendar, schools: roster.schools, log },
+          today: toLocalDate(clock.now(), config.timezone),
+        }).catch((error: unknown) => log.warn({ err: error }, "recount after a roster change failed; run pingan verify-aggregates --repair"));
       }
       if (roles.web) {
         const app: Koa = createWebApp({
@@ -228,6 +236,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         await closed;
       }
       await stopSweep?.();
+      await recounting;
       await Promise.all(workers.map((worker) => worker.close()));
       await pushQueue.close();
       await webPushQueue.close();

@@ -1,12 +1,12 @@
 import { loadConfig } from "../config/load-config.js";
 import { isValidLocalDate } from "../time/local-time.js";
 import { createKeys } from "../store/keys.js";
-import { recountAggregate } from "../store/recount-aggregate.js";
 import { createReportStore } from "../store/reports.js";
 import { loadSchoolPlaces } from "../store/school-numbers.js";
 import { createTaskCalendar } from "../time/task-calendar.js";
 import { openLedgerRedis } from "../features/ledger/open-ledger-redis.js";
 import type { Settings } from "../main/settings.js";
+import { recountPeriods } from "./recount-periods.js";
 
 export interface VerifyAggregatesOptions {
   settings: Pick<Settings, "configPath" | "variables" | "redisUrl" | "dataDir">;
@@ -38,19 +38,19 @@ export async function verifyAggregates(options: VerifyAggregatesOptions): Promis
     const keys = createKeys();
     const places = await loadSchoolPlaces(redis, keys, roster.schools);
     const reports = createReportStore({ redis, keys, places });
-    let differing = 0;
-    let periods = 0;
-    for (const task of calendar.tasks) {
-      for (const period of calendar.list(task, from, to)) {
-        periods += 1;
-        const outcome = await recountAggregate({ redis, keys, places, reports }, task, period.id, { repair: options.repair ?? false });
-        if (outcome.differences.length === 0) continue;
-        differing += 1;
-        say(`${period.taskName} ${period.id}：${outcome.reports} 份上报，统计有 ${outcome.differences.length} 处不符${outcome.repaired ? "，已按上报重算修复" : ""}`);
-        for (const line of outcome.differences.slice(0, SHOWN)) say(`  ${line}`);
-        if (outcome.differences.length > SHOWN) say(`  ……另有 ${outcome.differences.length - SHOWN} 处`);
-      }
-    }
+    const { periods, differing } = await recountPeriods(
+      { redis, keys, places, reports, calendar },
+      {
+        from,
+        to,
+        repair: options.repair ?? false,
+        onDiffer(period, outcome) {
+          say(`${period.taskName} ${period.id}：${outcome.reports} 份上报，统计有 ${outcome.differences.length} 处不符${outcome.repaired ? "，已按上报重算修复" : ""}`);
+          for (const line of outcome.differences.slice(0, SHOWN)) say(`  ${line}`);
+          if (outcome.differences.length > SHOWN) say(`  ……另有 ${outcome.differences.length - SHOWN} 处`);
+        },
+      },
+    );
     say(
       differing === 0
         ? `核对了 ${periods} 期，统计与上报完全一致。`

@@ -41,6 +41,10 @@ export function createKeys(prefix = "pa") {
     periodResolved: (task: TaskId, period: string) => ns(`${task}:${period}`, "resolved"),
     /** Hash school code → its number, a bit index that never changes (assigned once, at start). */
     schoolNumbers: () => ns("schools", "numbers"),
+    /** The roster (codes and areas) the counts were last recounted under (ops/recount-after-roster-change.ts). */
+    rosterFingerprint: () => ns("schools", "counted-under"),
+    /** Held by the one process recounting the counts after a roster change. */
+    rosterRecountLock: () => ns("schools", "recount-lock"),
     /** The reply sent for a callback msgid, so a repeated callback gets the same answer. */
     callbackReply: (msgid: string) => ns(`msg:${msgid}`, "reply"),
     /**

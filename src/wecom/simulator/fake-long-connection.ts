@@ -2,21 +2,10 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
-import { createFakeMediaUpload, type MediaVerdict } from "./fake-media-upload.js";
+import { FAKE_ERRCODES, field, OK, refuse, type Verdict } from "./fake-frames.js";
+import { createFakeMediaUpload } from "./fake-media-upload.js";
 
-/**
- * Errcodes the fake answers with. 45009 and 93006 are the ones WeCom documents or client
- * libraries agree on; 853000 is what WeCom was seen to answer to a wrong bot_id or secret
- * (third-party report); 45002 is WeCom's general "content too large"; 40058 ("invalid
- * parameter") stands for every other refusal, with the reason in errmsg.
- */
-export const FAKE_ERRCODES = {
-  badCredentials: 853000,
-  rateLimited: 45009,
-  invalidChat: 93006,
-  contentTooLarge: 45002,
-  invalidRequest: 40058,
-} as const;
+export { FAKE_ERRCODES } from "./fake-frames.js";
 
 /** Options of {@link startFakeLongConnection}. */
 export interface FakeLongConnectionOptions {
@@ -123,24 +112,12 @@ interface Callback {
   at: number;
 }
 
-/** The ack the fake gives; upload steps acknowledge with a body. */
-type Verdict = MediaVerdict;
-
-const OK: Verdict = { errcode: 0, errmsg: "ok" };
 const STREAM_MAX_BYTES = 20_480;
 const REPLY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const REPLY_CMDS = new Set(["aibot_respond_msg", "aibot_respond_welcome_msg", "aibot_respond_update_msg"]);
 
-function refuse(errcode: number, errmsg: string): Verdict {
-  return { errcode, errmsg };
-}
-
 function randomId(bytes: number): string {
   return randomBytes(bytes).toString("hex");
-}
-
-function field(value: unknown, key: string): unknown {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
@@ -74,7 +75,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
         } else if (outcome.outcome === "retry" && entry.owed) {
           // An owed reply is still valid on its req_id: keep it until WeCom takes it.
           await outbox.putBack(entry);
-          await new Promise((done) => setTimeout(done, OWED_RETRY_MS));
+          await sleep(OWED_RETRY_MS);
         } else {
           await outbox.answer(entry, outcome);
         }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import { LongConnectionError, type LongConnection, type RespondBody, type SendBody, type UpdateCardBody, type WelcomeBody } from "./long-connection.js";
@@ -100,7 +101,6 @@ export interface ConnectionOutbox {
 
 export function createConnectionOutbox({ redis, keys, pollMs = 50 }: { redis: RedisClient; keys: Keys; pollMs?: number }): ConnectionOutbox {
   const list = keys.connectionOutbox();
-  const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
   const awaitAnswer = async (id: string, ms: number): Promise<FrameOutcome | undefined> => {
     const deadline = Date.now() + ms;

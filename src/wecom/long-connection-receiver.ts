@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent } from "../bot/events.js";
@@ -52,7 +53,7 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     if (conversation && options.reserveReply && answer.cmd !== "aibot_respond_update_msg") {
       // A reply stays valid for 24 h: over the limit it waits for its place rather than being refused with 45009.
       for (let wait = await options.reserveReply(conversation); wait > 0; wait = await options.reserveReply(conversation)) {
-        await new Promise((done) => setTimeout(done, wait));
+        await sleep(wait);
       }
     }
     const sent = await sendFrame(connection, answer);

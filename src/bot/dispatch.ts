@@ -171,33 +171,37 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return lines.length === 0 ? reply : `${reply}\n\n${lines.join("\n")}`;
   };
 
+  /**
+   * The answer kept for a msgid: WeCom repeats callbacks, and a repeat gets the first answer
+   * again without running anything; a new one is answered and kept (the first kept wins when
+   * two arrive at once). If keeping it fails the message was still handled: it is answered.
+   */
+  const answerOnce = async (msgid: string, log: Logger, answer: () => Promise<string>): Promise<{ kept: string; repeated: boolean }> => {
+    const seen = await replies.get(msgid);
+    if (seen !== undefined) return { kept: seen, repeated: true };
+    const fresh = await answer();
+    try {
+      return { kept: await replies.keepFirst(msgid, fresh), repeated: false };
+    } catch (error) {
+      // The message was handled (a report is recorded with its own reply kept beside it): say so.
+      log.warn({ err: error }, "answer not kept for the msgid");
+      return { kept: fresh, repeated: false };
+    }
+  };
+
   const handleText = async (event: TextMessage): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
-    const markdown = (content: string): BotReply => {
-      const card = cardFor(event, log);
-      return { kind: "markdown", content, ...(card && { card }) };
-    };
-    let reply: string;
     try {
-      const seen = await replies.get(event.msgid);
-      if (seen !== undefined) {
-        log.info("repeated message, same reply");
-        return markdown(seen);
-      }
-      reply = await answer(event, log);
+      const { kept, repeated } = await answerOnce(event.msgid, log, () => answer(event, log));
+      if (repeated) log.info("repeated message, same reply");
+      const card = cardFor(event, log);
+      return { kind: "markdown", content: kept, ...(card && { card }) };
     } catch (error) {
       // Every transport wants a well-formed reply even when we failed: tell the user honestly.
       // Redis refusing a command (maxmemory, a script error) means nothing was written; a
       // timeout or a lost connection leaves it unknown, and a retry of the message settles it.
       log.error({ err: error, code: codeOf(error) }, "message failed");
       return { kind: "markdown", content: isRefusedByRedis(error) ? botText.notRecorded : botText.failure, failed: true };
-    }
-    try {
-      return markdown(await replies.keepFirst(event.msgid, reply));
-    } catch (error) {
-      // The message was handled (a report is recorded with its own reply kept beside it): say so.
-      log.warn({ err: error }, "reply not kept for the msgid");
-      return markdown(reply);
     }
   };
 
@@ -215,28 +219,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       userids: [event.userid],
       ...(failed && { failed }),
     });
-    let card: BotCard;
     try {
-      const seen = await replies.get(event.msgid);
-      if (seen !== undefined) {
-        log.info("repeated tap, same card");
-        return update(JSON.parse(seen) as BotCard);
-      }
-      const ctx = contextFor(event, botText.cardTapRaw, rolesOf(event.userid), log);
-      card = await tapper.tap({ key: event.key, cardId: event.cardId }, ctx);
-      counted(tapper.id, "ok");
+      const { kept, repeated } = await answerOnce(event.msgid, log, async () => {
+        const ctx = contextFor(event, botText.cardTapRaw, rolesOf(event.userid), log);
+        const card = await tapper.tap({ key: event.key, cardId: event.cardId }, ctx);
+        counted(tapper.id, "ok");
+        return JSON.stringify(card);
+      });
+      if (repeated) log.info("repeated tap, same card");
+      return update(JSON.parse(kept) as BotCard);
     } catch (error) {
       log.error({ err: error, code: codeOf(error) }, "tap failed");
       counted(tapper.id, "failed");
       // The same button stays, so that tapping it again retries (a tap recorded once is not recorded twice).
       const text = isRefusedByRedis(error) ? botText.notRecorded : botText.failure;
       return update({ id: event.cardId, title: botText.tapFailedTitle, text, buttons: [{ text: botText.tapAgain, key: event.key }] }, true);
-    }
-    try {
-      return update(JSON.parse(await replies.keepFirst(event.msgid, JSON.stringify(card))) as BotCard);
-    } catch (error) {
-      log.warn({ err: error }, "card not kept for the msgid");
-      return update(card);
     }
   };
 

@@ -182,13 +182,8 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   if (redis) {
     const keys = createKeys();
     const events = await redis.xlen(keys.periodLog("safety", PERIOD));
-    let replies = 0;
-    let cursor = "0";
-    do {
-      const [nextCursor, found] = await redis.scan(cursor, "MATCH", keys.callbackReply("*"), "COUNT", 5000);
-      cursor = nextCursor;
-      replies += found.length;
-    } while (cursor !== "0");
+    // A check-in's reply is kept with it, in its period.
+    const replies = await redis.hlen(keys.periodReplies("safety", PERIOD));
     const answered = Object.values(results).reduce((sum, r) => sum + r.ok2xx, 0) + 1;
     const duplicates = Object.values(results).reduce((sum, r) => sum + r.duplicates, 0);
     recorded = { events, replies, answered, duplicates };

@@ -26,6 +26,8 @@ export default defineCommand({
     if (chars > limit) throw new UsageError(reportText.descriptionTooLong(chars, limit));
     return { school, description };
   },
+  // checkIn keeps the reply with the report, by msgid, in the same script call.
+  keepsItsAnswer: true,
   async run({ school, description }, ctx) {
     const value = { task: "safety" as const, status: "abnormal" as const, description };
     return `${await checkIn(ctx, school, value)}\n${reportText.abnormalNote(replyVoice(ctx, school))}`;

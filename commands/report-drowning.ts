@@ -15,6 +15,8 @@ export default defineCommand({
     const { school, rest } = resolveSchool(ctx, wordsAround(input));
     return { school, ...readDrowning({ words: rest, school, voice: replyVoice(ctx, school) }) };
   },
+  // checkIn keeps the reply with the report, by msgid, in the same script call.
+  keepsItsAnswer: true,
   async run({ school, value, notes }, ctx) {
     return checkIn(ctx, school, value, notes);
   },

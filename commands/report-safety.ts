@@ -37,6 +37,8 @@ export default defineCommand({
     const { school, rest } = resolveSchool(ctx, wordsAround(input));
     return { school, ...readSafety({ before: input.before, words: rest, school, voice: replyVoice(ctx, school) }) };
   },
+  // checkIn keeps the reply with the report, by msgid, in the same script call.
+  keepsItsAnswer: true,
   async run({ school, value, notes }, ctx) {
     return checkIn(ctx, school, value, notes);
   },

@@ -16,6 +16,8 @@ export default defineCommand({
     const { school, rest } = resolveSchool(ctx, wordsAround({ before: input.before, folded: words }));
     return { school, ...readStudy({ words: rest, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
   },
+  // checkIn keeps the reply with the report, by msgid, in the same script call.
+  keepsItsAnswer: true,
   async run({ school, value, notes }, ctx) {
     return checkIn(ctx, school, value, notes);
   },

@@ -98,6 +98,11 @@ export interface CommandSpec<A = unknown> {
   /** Does the work and returns the markdown reply. */
   run(args: A, ctx: CommandContext): Promise<string>;
   /**
+   * `run` keeps its reply by msgid in the same step as what it records (the check-ins), and
+   * answers a repeat from there: the dispatcher keeps nothing itself, two round trips fewer.
+   */
+  keepsItsAnswer?: boolean;
+  /**
    * A card shown below the reply where the transport can (the check-in buttons under 帮助 and
    * 状态); also below the same reply given again to a repeated message.
    */

@@ -44,6 +44,8 @@ export interface Dispatcher {
 }
 
 type TextMessage = Extract<BotEvent, { kind: "text" }>;
+/** A text message's command with its arguments and context, or the answer when it names none the sender may use. */
+type Routed = { spec: CommandSpec; input: CommandInput; ctx: CommandContext } | string;
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, roster, registry, clock, replies } = deps;
@@ -100,7 +102,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   /** The command a text message names and its context, or the answer when there is none the sender may use. */
-  const route = (message: TextMessage, log: Logger): { spec: CommandSpec; input: CommandInput; ctx: CommandContext } | string => {
+  const route = (message: TextMessage, log: Logger): Routed => {
     const text = normalizeText(message.text, botName);
     const roles = rolesOf(message.userid);
     if (roles.size === 0) return botText.unknownSender(config);
@@ -113,9 +115,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return { spec, input, ctx: contextFor(message, text.original(), roles, log) };
   };
 
-  /** The reply to one text message; user errors become their Chinese text, anything else throws. */
-  const answer = async (message: TextMessage, log: Logger): Promise<string> => {
-    const routed = route(message, log);
+  /** The reply to one routed text message; user errors become their Chinese text, anything else throws. */
+  const answer = async (routed: Routed, log: Logger): Promise<string> => {
     if (typeof routed === "string") return routed;
     const { spec, input, ctx } = routed;
     const { roles, schools } = ctx;
@@ -136,9 +137,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   /** The card a message's command shows below its reply, if any; never in the way of the reply. */
-  const cardFor = (message: TextMessage, log: Logger): BotCard | undefined => {
+  const cardFor = (routed: Routed, log: Logger): BotCard | undefined => {
     try {
-      const routed = route(message, log);
       return typeof routed === "string" ? undefined : routed.spec.card?.(routed.ctx);
     } catch (error) {
       log.warn({ err: error }, "card not drawn");
@@ -192,9 +192,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const handleText = async (event: TextMessage): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
     try {
-      const { kept, repeated } = await answerOnce(event.msgid, log, () => answer(event, log));
+      // Routing only reads: a repeat is routed as the first was, then answered as it was.
+      const routed = route(event, log);
+      const { kept, repeated } =
+        typeof routed !== "string" && routed.spec.keepsItsAnswer
+          ? { kept: await answer(routed, log), repeated: false }
+          : await answerOnce(event.msgid, log, () => answer(routed, log));
       if (repeated) log.info("repeated message, same reply");
-      const card = cardFor(event, log);
+      const card = cardFor(routed, log);
       return { kind: "markdown", content: kept, ...(card && { card }) };
     } catch (error) {
       // Every transport wants a well-formed reply even when we failed: tell the user honestly.

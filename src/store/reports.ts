@@ -218,6 +218,8 @@ export interface ReportStore {
   /** Hands what the period's outbox holds to the push queue, in order, once each; entries stay until handed on. Returns how many were relayed. */
   relay(task: TaskId, period: string): Promise<number>;
   get(task: TaskId, period: string, school: string): Promise<Report | undefined>;
+  /** The reply kept with a message recorded in the period, if it was. */
+  keptReply(task: TaskId, period: string, msgid: string): Promise<string | undefined>;
   /** The reports in force of some schools of a period, by school code (the few 汇总 needs by name). */
   current(task: TaskId, period: string, schools: readonly string[]): Promise<Map<string, Report>>;
   /** Every current report of a task and period, by school code. */
@@ -367,6 +369,10 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
 
     async get(task, period, school) {
       return (await current(task, period, [school])).get(school);
+    },
+
+    async keptReply(task, period, msgid) {
+      return (await redis.hget(keys.periodReplies(task, period), msgid)) ?? undefined;
     },
 
     current,

@@ -81,6 +81,21 @@ describe("POST /wecom/callback", () => {
     expect(await h.store.log("safety", "2026-11-24")).toHaveLength(1);
   });
 
+  it("knows a check-in sent just before midnight when WeCom repeats it just after", async () => {
+    h.clock.set(new Date("2026-11-24T23:59:58+08:00"));
+    const first = await h.sim.say({ from: "zhang_wei", text: "平安", msgid: "m-midnight" });
+    expect(first.markdown).toContain("已登记");
+    h.clock.set(new Date("2026-11-25T00:00:04+08:00"));
+    const again = await h.sim.say({ from: "zhang_wei", text: "平安", msgid: "m-midnight" });
+    expect(again.markdown!.split("\n")[0]).toBe(first.markdown!.split("\n")[0]);
+    expect(await h.store.log("safety", "2026-11-24")).toHaveLength(1);
+    expect(await h.store.log("safety", "2026-11-25")).toHaveLength(0);
+    // A new message after midnight is the new day's report.
+    const next = await h.sim.say({ from: "zhang_wei", text: "平安", msgid: "m-after-midnight" });
+    expect(next.markdown).toContain("已登记");
+    expect(await h.store.log("safety", "2026-11-25")).toHaveLength(1);
+  });
+
   it("reads the text parts of a mixed message", async () => {
     const reply = await h.sim.sayMixed({ from: "zhang_wei", items: ["平安 在校2100", { imageUrl: "https://example.invalid/a.png" }] });
     expect(reply.markdown).toContain("在校 2100 人");

@@ -27,6 +27,8 @@ export async function checkIn(
   const report = makeReport(ctx, school, period, value);
   const timeZone = ctx.config.timezone;
   const record = async (): Promise<string> => {
+    const before = await repliedInPeriodBefore(ctx, report.task, period);
+    if (before !== undefined) return before;
     let previous: Report | undefined;
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
       const reply = [reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }), ...notes].join("\n");
@@ -56,6 +58,20 @@ export class AlreadyReported extends Error {
 /** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */
 export function replyVoice(ctx: Pick<CommandContext, "onBehalf">, school: School): ReplyVoice {
   return reportText.voice(ctx.onBehalf ? school : undefined);
+}
+
+/** How long after a message WeCom may still send it again (its retries take seconds). */
+const REPEAT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The reply a repeat of this message got in the task's period before, when that period ended
+ * within the repeat window: the record script knows a msgid within its own period only, and a
+ * message sent at 23:59:59 may come again after midnight.
+ */
+async function repliedInPeriodBefore(ctx: CommandContext, task: TaskId, period: TaskPeriod): Promise<string | undefined> {
+  const before = ctx.calendar.at(task, new Date(ctx.now.getTime() - REPEAT_WINDOW_MS));
+  if (!before || before.id === period.id) return undefined;
+  return ctx.store.keptReply(task, before.id, ctx.msgid);
 }
 
 /** The school's other required periods that have no report yet. */

@@ -46,14 +46,32 @@ export function assertTimeZone(zone: string): void {
   formatterFor(zone);
 }
 
-/** The local wall clock of an instant in a zone, as if it were UTC (ms). */
+const MINUTE_MS = 60_000;
+/** Per zone, the offset (wall clock minus instant, ms) of the minutes asked lately. */
+const offsets = new Map<string, Map<number, number>>();
+const OFFSETS_KEPT = 512;
+
+/**
+ * The local wall clock of an instant in a zone, as if it were UTC (ms), to the second.
+ * formatToParts was the slowest call of a check-in (the calendar asks the date of "now" many
+ * times), so the zone's offset is kept per minute: offsets change on whole minutes only.
+ */
 function wallClockMs(instant: number, zone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(instant))) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
+  const minute = Math.floor(instant / MINUTE_MS);
+  let zoneOffsets = offsets.get(zone);
+  let offset = zoneOffsets?.get(minute);
+  if (offset === undefined) {
+    const start = minute * MINUTE_MS;
+    const parts: Record<string, number> = {};
+    for (const part of formatterFor(zone).formatToParts(new Date(start))) {
+      if (part.type !== "literal") parts[part.type] = Number(part.value);
+    }
+    const { year = 0, month = 1, day = 1, hour = 0, minute: min = 0, second = 0 } = parts;
+    offset = Date.UTC(year, month - 1, day, hour, min, second) - start;
+    if (!zoneOffsets || zoneOffsets.size >= OFFSETS_KEPT) offsets.set(zone, (zoneOffsets = new Map()));
+    zoneOffsets.set(minute, offset);
   }
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  return Math.floor((instant + offset) / 1000) * 1000;
 }
 
 /** Year, month (1–12) and day of a local date. Throws a RangeError on anything but a real `YYYY-MM-DD`. */

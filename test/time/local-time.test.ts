@@ -12,6 +12,8 @@ import {
   listDates,
   toInstant,
   toLocalDate,
+  toLocalTime,
+  toWallClock,
 } from "../../src/time/local-time.js";
 
 const SH = "Asia/Shanghai";
@@ -30,6 +32,20 @@ describe("toLocalDate", () => {
   it("refuses an unknown zone with a CalendarError naming it", () => {
     expect(() => toLocalDate(new Date(), "Asia/Shangai")).toThrow(CalendarError);
     expect(() => toLocalDate(new Date(), "Asia/Shangai")).toThrow(/Asia\/Shangai/);
+  });
+});
+
+describe("toLocalTime", () => {
+  it("reads each second right around a daylight-saving change, asked over and over", () => {
+    // 2026-03-08 02:00 EST jumps to 03:00 EDT (07:00Z); the offsets are kept per minute.
+    for (let round = 0; round < 2; round += 1) {
+      expect(toLocalTime(new Date("2026-03-08T06:59:59.999Z"), "America/New_York")).toBe("01:59");
+      expect(toLocalTime(new Date("2026-03-08T07:00:00Z"), "America/New_York")).toBe("03:00");
+      expect(toWallClock(new Date("2026-03-08T06:59:59.999Z"), "America/New_York").toISOString()).toBe("2026-03-08T01:59:59.000Z");
+      expect(toWallClock(new Date("2026-11-01T05:59:30Z"), "America/New_York").toISOString()).toBe("2026-11-01T01:59:30.000Z");
+      expect(toWallClock(new Date("2026-11-01T06:00:00Z"), "America/New_York").toISOString()).toBe("2026-11-01T01:00:00.000Z");
+      expect(toLocalTime(new Date("2026-11-23T15:59:59Z"), "Asia/Shanghai")).toBe("23:59");
+    }
   });
 });
 

@@ -54,6 +54,14 @@ end
  */
 const recordScript = defineScript(`#!lua
 ${CURRENT_LUA}
+-- Keeps a key (when there is one) at least ttl seconds from now. Each EXPIRE is written to the AOF (and fsynced):
+-- renewing only when under ttl, to 1.1 ttl, writes it about once per tenth of the ttl instead
+-- of with every check-in (eleven commands fewer).
+local function keep(key, ttl)
+  ttl = tonumber(ttl)
+  local left = redis.call('TTL', key)
+  if left ~= -2 and left < ttl then redis.call('EXPIRE', key, math.floor(ttl * 1.1)) end
+end
 local school = ARGV[1]
 if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 1 then
   local fields = current(school)
@@ -82,15 +90,15 @@ else
   ids = (ids and ids .. ' ' or '') .. id
   if ARGV[6] == '1' then
     redis.call('HSET', KEYS[4], school, ARGV[12])
-    redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
+    keep(KEYS[4], ARGV[5])
   end
 end
 redis.call('HSET', KEYS[1], school, ids)
 redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('EXPIRE', KEYS[3], tonumber(ARGV[13]))
+keep(KEYS[3], ARGV[13])
 if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[2], ARGV[8])
-  redis.call('EXPIRE', KEYS[6], tonumber(ARGV[9]))
+  keep(KEYS[6], ARGV[9])
 end
 local function count(entry, sign)
   local area, name
@@ -124,7 +132,7 @@ local owed = {}
 for i = 16, #ARGV do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
-for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12}) do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
+for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12}) do keep(KEYS[i], ARGV[5]) end
 return {outcome, previous, '', unpack(owed)}
 `);
 

@@ -111,3 +111,24 @@ it("reads a period recorded before the counts as it was: its state as final repo
   expect(await store.list("safety", "2026-11-24")).toEqual(new Map([["CG001", old]]));
   expect(await store.log("safety", "2026-11-24")).toEqual([{ type: "report", ...event }]);
 });
+
+it("keeps every key of a period for its time, renewing the expiry only when it runs under it", async () => {
+  const keys = createKeys("t-ttl");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  const expires = async () => Number(/cmdstat_expire:calls=(\d+)/.exec(await client.info("commandstats"))?.[1] ?? 0);
+  await store.put(report("m1", 2000), { reply: "已登记" });
+  const state = keys.periodState("safety", "2026-11-24");
+  expect(await client.ttl(state)).toBeGreaterThanOrEqual(430 * 24 * 3600);
+  expect(await client.ttl(keys.periodReplies("safety", "2026-11-24"))).toBeGreaterThanOrEqual(3 * 24 * 3600);
+  expect(await client.ttl(keys.periodMsgids("safety", "2026-11-24"))).toBeGreaterThanOrEqual(3 * 24 * 3600);
+  const after = await expires();
+  await store.put({ ...report("m2", 1990), school: "CG002" }, { reply: "已登记" });
+  expect(await expires()).toBe(after);
+  // Run under the period's time (as a month later), the next record renews it.
+  await client.expire(state, 400 * 24 * 3600);
+  const renewed = await expires();
+  await store.put({ ...report("m3", 1980), school: "CG003" }, { reply: "已登记" });
+  expect(await client.ttl(state)).toBeGreaterThanOrEqual(430 * 24 * 3600);
+  expect(await expires()).toBe(renewed + 1);
+});

@@ -15,7 +15,7 @@
  * encrypted callbacks (distinct msgids, principals of the roster). Each server gets a warm-up,
  * an unlimited autocannon run (throughput), an autocannon run at `overallRate` (which sends in
  * bursts at the start of each second) and an open-loop run with Poisson arrivals at the same
- * mean rate (latency as independent senders would see it).
+ * mean rate (latency as independent senders would see it), after 2 s of the same, untimed.
  * Also prints the service's RSS before, during and after the load (benchmark 4's second part),
  * and checks that every answered check-in was recorded.
  */
@@ -52,6 +52,8 @@ const duration = Number(args.duration);
 const rate = Number(args.rate);
 const connections = Number(args.connections);
 const rateConnections = Number(args["rate-connections"]);
+/** Seconds of Poisson arrivals before the timed Poisson run. */
+const POISSON_WARMUP = 2;
 
 /** A Monday in term before the safety deadline: every check-in is a fresh or replaced report. */
 const NOW = "2026-11-23T08:30:00+08:00";
@@ -83,6 +85,8 @@ interface Measured {
   loop: Record<RunName, ServerStats>;
   /** AOF rewrites (fork + a child that rewrites the whole dataset) that ran during each run. */
   rewrites: Record<RunName, number>;
+  /** What redis-server's latency monitor saw during each run: each kind of wait of 5 ms or more, with its longest. */
+  redisWaits: Record<RunName, string>;
   rss?: { before: number; peak: number; after: number; redisBefore: number; redisPeak: number; redisAfter: number };
   recorded?: { events: number; replies: number; answered: number; duplicates: number };
   /** redis-server's INFO persistence after the runs: AOF rewrites (a fork and a second process) and delayed fsyncs. */
@@ -115,6 +119,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   if (redisUrl) {
     redis = new Redis(redisUrl);
     redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
+    await redis.config("SET", "latency-monitor-threshold", "5");
     // One real check-in through the simulator: proves the path works and gives the baselines a reply of real size.
     const sim = createWecomSimulator({ baseUrl: url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY });
     const reply = await sim.say({ from: senders[senders.length - 1]!, text: "平安" });
@@ -133,10 +138,12 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     { name: "warmup", connections, duration: Number(args.warmup) },
     { name: "max", connections, duration },
     { name: "fixed", connections: rateConnections, duration, overallRate: rate },
+    // The generator's own open-loop code warms up too: its first second measured itself, not the server.
+    { name: "warmup-poisson", mode: "poisson", connections: Number(args["poisson-sockets"]), duration: POISSON_WARMUP, overallRate: rate },
     { name: "poisson", mode: "poisson", connections: Number(args["poisson-sockets"]), duration, overallRate: rate },
   ];
   // Enough distinct callbacks for the full service's runs; the baselines may re-send (they keep no state).
-  const pool = plan.kind === "full" ? Math.ceil((4000 * (Number(args.warmup) + duration) + 2 * rate * duration) * 1.1) : 20_000;
+  const pool = plan.kind === "full" ? Math.ceil((4000 * (Number(args.warmup) + duration) + rate * (2 * duration + POISSON_WARMUP)) * 1.1) : 20_000;
   const load = spawnChild<LoadMessage>("callback-load", { stdout: true });
   const loadPlan: LoadPlan = { url, path: "/wecom/callback", token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: "平安助手", senders, pupils, pool, runs };
   load.send(loadPlan);
@@ -146,6 +153,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   const cpu: Record<string, CpuShare> = {};
   const loop: Record<string, ServerStats> = {};
   const rewrites: Record<string, number> = {};
+  const redisWaits: Record<string, string> = {};
   // Counts rewrites started or running: one in progress at a run's end counts for that run.
   const rewriteCount = async () => {
     if (!redis) return 0;
@@ -158,11 +166,14 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     server.send({ type: "reset" });
     const before = cpuNow();
     const rewritesBefore = await rewriteCount();
+    await redis?.call("LATENCY", "RESET");
     const done = await load.next((m): m is Extract<LoadMessage, { type: "done" }> => m.type === "done" && m.name === run.name);
     const after = cpuNow();
     server.send({ type: "stats" });
     loop[run.name] = await server.next((m): m is ServerStats => m.type === "stats");
     rewrites[run.name] = (await rewriteCount()) - rewritesBefore;
+    const latest = redis ? ((await redis.call("LATENCY", "LATEST")) as [string, number, number, number][]) : [];
+    redisWaits[run.name] = latest.map(([event, , , max]) => `${event} ${max}`).join(", ") || "-";
     const seconds = (after.at - before.at) / 1000;
     cpu[run.name] = {
       server: (after.server - before.server) / seconds,
@@ -207,6 +218,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     cpu: cpu as Record<RunName, CpuShare>,
     loop: loop as Record<RunName, ServerStats>,
     rewrites: rewrites as Record<RunName, number>,
+    redisWaits: redisWaits as Record<RunName, string>,
     ...(plan.kind === "full" && { rss }),
     ...(recorded && { recorded }),
     ...(persistence && { persistence }),
@@ -279,13 +291,13 @@ try {
     ),
   );
 
-  console.log("\n## What held the server's event loop (ms; loop delay is sampled every 5 ms and includes those 5 ms)");
+  console.log("\n## What held the server's event loop, Redis and the load generator (ms; loop delay is sampled every 5 ms and includes those 5 ms)");
   printTable(
-    ["server", "run", "GC pauses", "GC total", "GC max", "loop delay p50", "p99", "max", "AOF rewrites"],
+    ["server", "run", "GC pauses", "GC total", "GC max", "loop delay p50", "p99", "max", "AOF rewrites", "redis-server waits ≥ 5 ms (longest)", "load generator's GC total / max"],
     all.flatMap((m) =>
       RUN_NAMES.map((run) => {
         const l = m.loop[run];
-        return [m.label, RUN_LABEL[run], String(l.gcCount), fmt(l.gcMs, 0), fmt(l.gcMaxMs, 1), fmt(l.loopDelayP50, 1), fmt(l.loopDelayP99, 1), fmt(l.loopDelayMax, 1), m.rewrites[run] ? String(m.rewrites[run]) : "-"];
+        return [m.label, RUN_LABEL[run], String(l.gcCount), fmt(l.gcMs, 0), fmt(l.gcMaxMs, 1), fmt(l.loopDelayP50, 1), fmt(l.loopDelayP99, 1), fmt(l.loopDelayMax, 1), m.rewrites[run] ? String(m.rewrites[run]) : "-", m.redisWaits[run], `${fmt(m[run].loaderGcMs, 0)} / ${fmt(m[run].loaderGcMaxMs, 1)}`];
       }),
     ),
   );

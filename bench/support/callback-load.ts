@@ -9,6 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
+import { PerformanceObserver } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { percentile } from "./stats.js";
@@ -69,6 +70,29 @@ export interface LoadResult {
   p99BySecond?: number[];
   /** Requests that re-sent an envelope of the pool (a msgid seen before) because it ran out. */
   duplicates: number;
+  /** The generator's own GC pauses during the run (ms): a pause delays the responses it times. */
+  loaderGcMs: number;
+  loaderGcMaxMs: number;
+}
+
+/** The generator's GC pauses since the last take(). */
+function watchOwnGc() {
+  let total = 0;
+  let max = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      total += entry.duration;
+      max = Math.max(max, entry.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
+  return {
+    take() {
+      const taken = { loaderGcMs: total, loaderGcMaxMs: max };
+      total = 0;
+      max = 0;
+      return taken;
+    },
+  };
 }
 
 const TEXTS = ["平安", "平安 在校{n}", "报平安", "零报告", "平安 今日全校师生平安"];
@@ -142,6 +166,8 @@ async function runOnce(plan: LoadPlan, run: LoadRun, next: () => { path: string;
     autocannonP50: result.latency.p50,
     autocannonP99: result.latency.p99,
     duplicates: 0,
+    loaderGcMs: 0,
+    loaderGcMaxMs: 0,
   };
 }
 
@@ -230,6 +256,8 @@ async function runPoisson(plan: LoadPlan, run: LoadRun, next: () => { path: stri
     autocannonP99: Number.NaN,
     p99BySecond: bySecond.map((second) => percentile(second, 99)),
     duplicates: 0,
+    loaderGcMs: 0,
+    loaderGcMaxMs: 0,
   };
 }
 
@@ -239,10 +267,13 @@ async function main(plan: LoadPlan): Promise<void> {
   process.send!({ type: "ready", pool: pool.length, generateMs: Date.now() - started });
   let sent = 0;
   const next = () => pool[sent++ % pool.length]!;
+  const gc = watchOwnGc();
   for (const run of plan.runs) {
     process.send!({ type: "start", name: run.name });
     const before = Math.max(sent, pool.length);
+    gc.take();
     const result = run.mode === "poisson" ? await runPoisson(plan, run, next) : await runOnce(plan, run, next);
+    Object.assign(result, gc.take());
     result.duplicates = Math.max(0, sent - before);
     process.send!({ type: "done", name: run.name, result });
   }

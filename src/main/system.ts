@@ -64,7 +64,7 @@ export interface SystemOptions {
    * Finds the week chart's CJK font when the workers start; ensureCjkFont (installing
    * fonts-noto-cjk as root on Debian) by default. Tests give a lookup that finds none.
    */
-  findFont?: () => CjkFont | CjkFontMissing;
+  findFont?: () => CjkFont | CjkFontMissing | Promise<CjkFont | CjkFontMissing>;
   /** Lease and client timings of the long connection (tests). */
   connectionTuning?: BotConnectionTuning;
 }
@@ -196,7 +196,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       botConnection?.start(dispatcher);
       if (roles.workers) {
         // Once, before any job draws: the chart is rendered on the workers, never on the web path.
-        await chart.useFont((options.findFont ?? (() => ensureCjkFont({ say })))());
+        await chart.useFont(await (options.findFont ?? (() => ensureCjkFont({ say })))());
         workers.push(pushQueue.startWorker());
         if (options.schedules !== false) {
           await scheduler.sync();

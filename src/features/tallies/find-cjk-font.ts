@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 /** A font file that can draw Chinese, and the family name resvg matches inside it. */
@@ -61,9 +61,10 @@ export interface EnsureCjkFontOptions {
 
 /**
  * Finds a CJK font, installing fonts-noto-cjk with apt-get when it is missing and we are root on
- * Debian. Blocks while apt-get runs (about 56 MB to download, once), so call it at start-up.
+ * Debian (about 56 MB to download, once). apt-get runs beside the event loop, never blocking it:
+ * a start-up that waited on it synchronously let the Redis commands in flight time out.
  */
-export function ensureCjkFont(options: EnsureCjkFontOptions = {}): CjkFont | CjkFontMissing {
+export async function ensureCjkFont(options: EnsureCjkFontOptions = {}): Promise<CjkFont | CjkFontMissing> {
   const { say = () => {}, candidates = NOTO_CJK_FONTS } = options;
   const first = findCjkFont(candidates);
   if ("file" in first) return first;
@@ -71,14 +72,14 @@ export function ensureCjkFont(options: EnsureCjkFontOptions = {}): CjkFont | Cjk
   if (!apt || process.getuid?.() !== 0) return first;
 
   say(`未找到中文字体，正在用 apt-get 安装 ${PACKAGE}（约 56 MB，只需一次）…`);
-  let install = aptGet(apt, ["install", "-y", "-qq", PACKAGE]);
+  let install = await aptGet(apt, ["install", "-y", "-qq", PACKAGE]);
   // Fresh containers ship without package lists; stale lists point at files the mirror deleted.
   // Only then is the slow `apt-get update` worth running.
   if (install.status !== 0 && lacksLists(install.output)) {
     say("软件包列表缺失或过期，先运行 apt-get update …");
-    const update = aptGet(apt, ["update", "-qq"]);
+    const update = await aptGet(apt, ["update", "-qq"]);
     if (update.status !== 0) return failed("apt-get update", update);
-    install = aptGet(apt, ["install", "-y", "-qq", PACKAGE]);
+    install = await aptGet(apt, ["install", "-y", "-qq", PACKAGE]);
   }
   if (install.status !== 0) return failed(`apt-get install ${PACKAGE}`, install);
 
@@ -95,15 +96,27 @@ interface AptResult {
   output: string;
 }
 
-function aptGet(apt: string, args: string[]): AptResult {
-  const run = spawnSync(apt, args, {
-    encoding: "utf8",
-    // Debian's mirrors can be slow; a hung download must not hang start-up for ever.
-    timeout: 15 * 60_000,
-    // LC_ALL=C keeps apt's messages in English, which lacksLists reads.
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive", LC_ALL: "C" },
+function aptGet(apt: string, args: string[]): Promise<AptResult> {
+  return new Promise((done) => {
+    execFile(
+      apt,
+      args,
+      {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        // Debian's mirrors can be slow; a hung download must not hang start-up for ever.
+        timeout: 15 * 60_000,
+        // LC_ALL=C keeps apt's messages in English, which lacksLists reads.
+        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive", LC_ALL: "C" },
+      },
+      (error, stdout, stderr) => {
+        // A number is apt-get's exit status; otherwise it did not run or was stopped (timeout).
+        const status = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        const why = error && status === null ? `\n${error.message}` : "";
+        done({ status, output: `${stdout ?? ""}\n${stderr ?? ""}${why}` });
+      },
+    );
   });
-  return { status: run.status, output: `${run.stdout ?? ""}\n${run.stderr ?? ""}${run.error ? `\n${run.error.message}` : ""}` };
 }
 
 function lacksLists(output: string): boolean {

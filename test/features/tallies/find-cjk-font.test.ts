@@ -18,8 +18,8 @@ function draw(fontFiles: string[], family: string, weight = "normal"): string {
 }
 
 describe("findCjkFont", () => {
-  it("finds the installed Noto CJK font under the family name resvg matches, with its bold", () => {
-    const font = ensureCjkFont();
+  it("finds the installed Noto CJK font under the family name resvg matches, with its bold", async () => {
+    const font = await ensureCjkFont();
     if ("missing" in font) throw new Error(font.missing);
     expect(existsSync(font.file)).toBe(true);
     expect(findCjkFont()).toEqual(font);
@@ -36,8 +36,8 @@ describe("findCjkFont", () => {
     expect(result).toEqual({ missing: expect.stringContaining("未安装中文字体 fonts-noto-cjk") });
   });
 
-  it("leaves out a bold file that is not there", () => {
-    const font = ensureCjkFont();
+  it("leaves out a bold file that is not there", async () => {
+    const font = await ensureCjkFont();
     if ("missing" in font) throw new Error(font.missing);
     expect(findCjkFont([{ ...font, boldFile: "/nonexistent/Bold.ttc" }])).toEqual({ file: font.file, family: font.family });
   });
@@ -54,7 +54,7 @@ describe("ensureCjkFont", () => {
    * A stand-in apt-get that logs its calls. `install` "installs" the font file unless the package
    * lists are missing (until `update`) or `failure` is set.
    */
-  function fakeApt(options: { lists: boolean; failure?: string }) {
+  function fakeApt(options: { lists: boolean; failure?: string; seconds?: number }) {
     dir = mkdtempSync(join(tmpdir(), "pingan-apt-"));
     const calls = join(dir, "calls");
     const lists = join(dir, "lists");
@@ -68,6 +68,7 @@ echo "$*" >> '${calls}'
 case "$1" in
   update) touch '${lists}' ;;
   install)
+    ${options.seconds ? `sleep ${options.seconds}` : ""}
     ${options.failure ? `echo '${options.failure}' >&2; exit 100` : ""}
     [ -f '${lists}' ] || { echo "E: Unable to locate package fonts-noto-cjk" >&2; exit 100; }
     touch '${font.file}' ;;
@@ -81,40 +82,52 @@ esac
     return { font, run, said, log };
   }
 
-  it("returns the font it finds without touching apt-get", () => {
+  it("returns the font it finds without touching apt-get", async () => {
     const apt = fakeApt({ lists: true });
     writeFileSync(apt.font.file, "");
-    expect(apt.run()).toEqual(apt.font);
+    expect(await apt.run()).toEqual(apt.font);
     expect(apt.log()).toEqual([]);
     expect(apt.said).toEqual([]);
   });
 
-  it.skipIf(!isRoot)("installs fonts-noto-cjk without apt-get update when the lists are there", () => {
+  it.skipIf(!isRoot)("installs fonts-noto-cjk without apt-get update when the lists are there", async () => {
     const apt = fakeApt({ lists: true });
-    expect(apt.run()).toEqual(apt.font);
+    expect(await apt.run()).toEqual(apt.font);
     expect(apt.log()).toEqual(["install -y -qq fonts-noto-cjk"]);
     expect(apt.said[0]).toContain("正在用 apt-get 安装 fonts-noto-cjk");
     expect(apt.said.at(-1)).toContain(apt.font.file);
   });
 
-  it.skipIf(!isRoot)("runs apt-get update only after an install that failed for lack of lists", () => {
+  it.skipIf(!isRoot)("runs apt-get update only after an install that failed for lack of lists", async () => {
     const apt = fakeApt({ lists: false });
-    expect(apt.run()).toEqual(apt.font);
+    expect(await apt.run()).toEqual(apt.font);
     expect(apt.log()).toEqual(["install -y -qq fonts-noto-cjk", "update -qq", "install -y -qq fonts-noto-cjk"]);
     expect(apt.said.some((line) => line.includes("apt-get update"))).toBe(true);
   });
 
-  it.skipIf(!isRoot)("reports apt-get's own error when the install fails for another reason", () => {
+  it.skipIf(!isRoot)("reports apt-get's own error when the install fails for another reason", async () => {
     const apt = fakeApt({ lists: true, failure: "E: Could not get lock /var/lib/dpkg/lock-frontend" });
-    const result = apt.run();
+    const result = await apt.run();
     expect(result).toEqual({ missing: expect.stringContaining("Could not get lock") });
     expect(result).toEqual({ missing: expect.stringContaining("apt-get install -y fonts-noto-cjk") });
     expect(apt.log()).toEqual(["install -y -qq fonts-noto-cjk"]);
   });
 
-  it("says what is missing on a machine without apt-get", () => {
+  it.skipIf(!isRoot)("leaves the event loop free while apt-get runs (Redis commands in flight must not time out)", async () => {
+    const apt = fakeApt({ lists: true, seconds: 1 });
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 50);
+    try {
+      expect(await apt.run()).toEqual(apt.font);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThanOrEqual(10);
+  });
+
+  it("says what is missing on a machine without apt-get", async () => {
     const apt = fakeApt({ lists: true });
-    const result = ensureCjkFont({ candidates: [apt.font], aptGet: null });
+    const result = await ensureCjkFont({ candidates: [apt.font], aptGet: null });
     expect(result).toEqual({ missing: expect.stringContaining("未安装中文字体 fonts-noto-cjk") });
   });
 });

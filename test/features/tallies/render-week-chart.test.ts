@@ -43,8 +43,8 @@ const WEEK: WeekChartInput = { title: "平安日报 本周上报情况（11月25
 
 let font: CjkFont;
 
-beforeAll(() => {
-  const found = ensureCjkFont({ say: (line) => console.log(line) });
+beforeAll(async () => {
+  const found = await ensureCjkFont({ say: (line) => console.log(line) });
   if ("missing" in found) throw new Error(found.missing);
   font = found;
 }, 15 * 60_000);

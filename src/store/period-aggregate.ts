@@ -4,6 +4,7 @@ import type { Keys } from "./keys.js";
 import type { Report } from "./report.js";
 import { countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
 import type { SchoolPlaces } from "./school-numbers.js";
+import type { School } from "../config/roster.js";
 
 /** What the record script keeps of one task and period, as 汇总 reads it. */
 export interface PeriodAggregate {
@@ -11,6 +12,10 @@ export interface PeriodAggregate {
   byArea: ReadonlyMap<string, ReportCounts>;
   /** Whether the school has a report in force. */
   isReported(code: string): boolean;
+  /** Whether the school of this number (SchoolPlaces) has a report in force; -1: no school. */
+  isReportedAt(number: number): boolean;
+  /** The schools' numbers, in order (SchoolPlaces.numbersOf). */
+  numbersOf(schools: readonly School[]): Int32Array;
   /** The first abnormal reports in force by when they were made (as many as asked), oldest first. */
   abnormal: readonly Report[];
   /** The first 代报 reports in force by when they were made (as many as asked), oldest first. */
@@ -80,12 +85,13 @@ export async function readPeriodAggregate(
     if (report && place) counted.set(code, { area: place.area, counts: countReport(report) });
   }
   const bits = bitmap ?? Buffer.alloc(0);
-  const isReported = (code: string) => {
-    const number = places.of(code)?.number;
-    if (number === undefined) return false;
+  const isReportedAt = (number: number) => {
+    if (number < 0) return false;
     const byte = number >> 3;
     // SETBIT numbers bits from the most significant of each byte.
     return byte < bits.length && (bits[byte]! & (0x80 >> (number & 7))) !== 0;
   };
-  return { byArea, isReported, abnormal: inForce(abnormalCodes), onBehalf: inForce(onBehalfCodes), resolved, counted };
+  const isReported = (code: string) => isReportedAt(places.of(code)?.number ?? -1);
+  const numbersOf = (schools: readonly School[]) => places.numbersOf(schools);
+  return { byArea, isReported, isReportedAt, numbersOf, abnormal: inForce(abnormalCodes), onBehalf: inForce(onBehalfCodes), resolved, counted };
 }

@@ -249,6 +249,8 @@ export interface ReportStore {
    * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
    */
   aggregate(task: TaskId, period: string, uncounted?: readonly string[], first?: AggregateFirst): Promise<PeriodAggregate>;
+  /** How many abnormal reports and 代报 are in force in the period (what `aggregate` can list). */
+  listedCounts(task: TaskId, period: string): Promise<{ abnormal: number; onBehalf: number }>;
 }
 
 export interface ReportStoreOptions {
@@ -442,6 +444,11 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     aggregate(task, period, uncounted = [], first = {}) {
       if (!places) throw new Error("the report store counts nothing without the schools' places");
       return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted, first);
+    },
+
+    async listedCounts(task, period) {
+      const [abnormal, onBehalf] = await Promise.all([redis.zcard(keys.periodAbnormalAt(task, period)), redis.zcard(keys.periodOnBehalf(task, period))]);
+      return { abnormal, onBehalf };
     },
   };
 }

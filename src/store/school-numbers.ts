@@ -12,6 +12,11 @@ export interface SchoolPlace {
 /** The roster's schools with their numbers, as the record script and 汇总 use them. */
 export interface SchoolPlaces {
   of(code: string): SchoolPlace | undefined;
+  /**
+   * The numbers of these schools, in order (-1 for a school without one), kept per list: 汇总
+   * walks an area's schools in roster order, and a look-up per school and period was its cost.
+   */
+  numbersOf(schools: readonly School[]): Int32Array;
 }
 
 /**
@@ -39,5 +44,13 @@ export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: 
     const numbers = (await assignScript(redis, [keys.schoolNumbers()], chunk.map((s) => s.code))) as string[];
     chunk.forEach((school, j) => places.set(school.code, { area: school.area, number: Number(numbers[j]) }));
   }
-  return { of: (code) => places.get(code) };
+  const lists = new WeakMap<readonly School[], Int32Array>();
+  return {
+    of: (code) => places.get(code),
+    numbersOf(list) {
+      let numbers = lists.get(list);
+      if (!numbers) lists.set(list, (numbers = Int32Array.from(list, (school) => places.get(school.code)?.number ?? -1)));
+      return numbers;
+    },
+  };
 }

@@ -65,6 +65,28 @@ export function renderDoc(doc: readonly DocLine[], cap = Number.POSITIVE_INFINIT
   return render(doc, { ...WHOLE, cap });
 }
 
+/**
+ * The UTF-8 size of the doc rendered a given way, from each line's size: a line is rendered
+ * again only when what shortens it changed (a typed text's length; a list's cap or collapse).
+ * The searches below try many shortenings; rendering the whole 20 KB each time was most of
+ * 汇总's time at province size.
+ */
+function measureDoc(doc: readonly DocLine[]): (how: Shortening) => number {
+  const sizes = new Map<DocLine, Map<string, number>>();
+  const sizeOf = (line: ListLine | TypedLine, how: Shortening): number => {
+    const key = isTyped(line) ? String(Math.min(line.cap, how.chars)) : `${how.cap}${how.collapsed.has(line) ? "c" : ""}`;
+    let known = sizes.get(line);
+    if (!known) sizes.set(line, (known = new Map()));
+    let bytes = known.get(key);
+    if (bytes === undefined) known.set(key, (bytes = utf8Bytes(renderLine(line, how))));
+    return bytes;
+  };
+  // Lines join with "\n", one byte each.
+  const fixed = doc.reduce((sum, line) => sum + (typeof line === "string" ? utf8Bytes(line) : 0), 0) + Math.max(0, doc.length - 1);
+  const shortenable = doc.filter((line): line is ListLine | TypedLine => typeof line !== "string");
+  return (how) => shortenable.reduce((sum, line) => sum + sizeOf(line, how), fixed);
+}
+
 /** The largest whole number in [low, high] for which `fits` holds, given that it holds for `low`. */
 function largest(low: number, high: number, fits: (n: number) => boolean): number {
   while (low < high) {
@@ -88,7 +110,8 @@ function largest(low: number, high: number, fits: (n: number) => boolean): numbe
  *    (for a push, which the pipeline splits rather than loses).
  */
 export function fitDoc(doc: readonly DocLine[], limit: number, cut?: string): string {
-  const fits = (how: Shortening) => utf8Bytes(render(doc, how)) <= limit;
+  const size = measureDoc(doc);
+  const fits = (how: Shortening) => size(how) <= limit;
   if (fits(WHOLE)) return render(doc, WHOLE);
 
   // Typed texts as long as they can be once the lists are as short as they will be.

@@ -41,19 +41,33 @@ export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPe
   );
 }
 
-/** Reads the periods' counts and exemptions (never every report), with the abnormal reports and 代报 `list` shows. */
-export function loadCountedPeriods(
+/**
+ * Reads the periods' counts and exemptions (never every report), with the abnormal reports and
+ * 代报 `list` shows: the first by time over all the periods (given oldest first), so each period
+ * reads only what is left to show after the ones before it (a province's week: 50, not 7 × 50).
+ */
+export async function loadCountedPeriods(
   sources: TallySources,
   periods: readonly TaskPeriod[],
   list: Pick<ListOptions, "onBehalf" | "abnormal"> = {},
 ): Promise<CountedPeriod[]> {
+  const first = await Promise.all(
+    periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
+  );
+  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
+  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
+  const reads = first.map(([exemptions, listed]) => {
+    const abnormal = Math.min(listed.abnormal, abnormalLeft);
+    // Exempt schools' 代报 are read and left out, so as many more are read.
+    const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + exemptions.size);
+    abnormalLeft -= abnormal;
+    onBehalfLeft -= Math.min(listed.onBehalf, onBehalfLeft);
+    return { abnormal, onBehalf };
+  });
   return Promise.all(
-    periods.map(async (period) => {
-      const exemptions = await sources.exemptions.list(period.task, period.id);
-      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()], {
-        onBehalf: (list.onBehalf ?? Number.POSITIVE_INFINITY) + exemptions.size,
-        abnormal: list.abnormal ?? Number.POSITIVE_INFINITY,
-      });
+    periods.map(async (period, i) => {
+      const [exemptions] = first[i]!;
+      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()], reads[i]);
       return { period, aggregate, exemptions };
     }),
   );

@@ -133,10 +133,12 @@ function nameMissing(
     if (total === 0) continue;
     const limit = list.inFull?.includes(area) ? Number.POSITIVE_INFINITY : list.perArea;
     const entries: SchoolCount[] = [];
+    const numbers = required[0]!.aggregate.numbersOf(schools);
     let found = 0;
-    for (const school of schools) {
-      if (entries.length >= limit || found >= total) break;
-      const count = required.filter((p) => !p.exemptions.has(school.code) && !p.aggregate.isReported(school.code)).length;
+    for (let i = 0; i < schools.length && entries.length < limit && found < total; i += 1) {
+      const school = schools[i]!;
+      let count = 0;
+      for (const p of required) if (!p.aggregate.isReportedAt(numbers[i]!) && !p.exemptions.has(school.code)) count += 1;
       if (count === 0) continue;
       entries.push({ school, count });
       found += count;

@@ -154,11 +154,10 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   const loop: Record<string, ServerStats> = {};
   const rewrites: Record<string, number> = {};
   const redisWaits: Record<string, string> = {};
-  // Counts rewrites started or running: one in progress at a run's end counts for that run.
+  // Counts rewrites started (Redis counts one when it starts): one in progress at a run's end counts for that run.
   const rewriteCount = async () => {
     if (!redis) return 0;
-    const info = await redis.info("persistence");
-    return Number(/aof_rewrites:(\d+)/.exec(info)?.[1] ?? 0) + Number(/aof_rewrite_in_progress:(\d+)/.exec(info)?.[1] ?? 0);
+    return Number(/aof_rewrites:(\d+)/.exec(await redis.info("persistence"))?.[1] ?? 0);
   };
   const cpuNow = () => ({ server: readCpuSeconds(pid), redis: redisPid ? readCpuSeconds(redisPid) : 0, loader: readCpuSeconds(load.proc.pid!), at: Date.now() });
   for (const run of runs) {

@@ -92,16 +92,10 @@ try {
   // MEMORY USAGE of each kind of key, for one day (the last seeded) and one school.
   const day = safetyDays.at(-1)!;
   const week = weeks.at(-1);
-  let replyBytes = 0;
-  let replyKeys = 0;
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", keys.callbackReply("*"), "COUNT", 1000);
-    cursor = next;
-    for (const key of found.slice(0, 200 - Math.min(200, replyKeys))) replyBytes += await usage(key);
-    replyKeys += found.length;
-  } while (cursor !== "0");
-  const sampled = Math.min(200, replyKeys);
+  // A check-in's reply is kept with it, in its period's hash of replies by msgid.
+  const replies = keys.periodReplies("safety", HTTP_DAY);
+  const sampled = await redis.hlen(replies);
+  const replyBytes = await usage(replies);
   // What a period keeps for the whole retention (history) and what only lives 3 days (repeats).
   const kept = async (task: TaskId, id: string) =>
     (await Promise.all([

@@ -67,10 +67,11 @@ describe("异常 alerts the leaders' group", () => {
 
   it("tells the leaders when an abnormal report is withdrawn, and nothing for a withdrawn 平安", async () => {
     await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 校门口积水");
+    const messages = await takeMessages(h, LEADERS);
     await sayAt(h, "2026-11-24T08:50:00+08:00", "zhang_wei", "撤销 平安");
     await sayAt(h, "2026-11-24T08:55:00+08:00", "wang_fang", "平安");
     await sayAt(h, "2026-11-24T08:56:00+08:00", "wang_fang", "撤销 平安");
-    const messages = await takeMessages(h, LEADERS);
+    messages.push(...(await takeMessages(h, LEADERS)));
     expect(messages.map((m) => m.content.split("\n")[0])).toEqual([
       "⚠️ **异常报告：平安县城关第一小学**（城关片区）",
       "↩️ **更新：平安县城关第一小学（城关片区）撤销了异常报告，该校今日暂为未报**",

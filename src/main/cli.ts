@@ -138,7 +138,7 @@ export async function runCli(
     .description("核对统计：按每期的上报重算 汇总 所用的统计并比对（从备份恢复后使用）；加 --repair 修复不符的")
     .requiredOption("--from <date>", "开始日期 YYYY-MM-DD")
     .requiredOption("--to <date>", "结束日期 YYYY-MM-DD（含）")
-    .option("--repair", "把不符的统计按上报重算改正（需设置 REDIS_URL）")
+    .option("--repair", "把不符的统计按上报重算改正（写入服务所用的 Redis：外部的用 REDIS_URL，内置的直接用，服务运行与否都可以）")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; repair?: boolean; config?: string }) => {
       const { verifyAggregates } = await import("../ops/verify-aggregates.js");

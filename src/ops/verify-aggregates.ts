@@ -28,12 +28,10 @@ export async function verifyAggregates(options: VerifyAggregatesOptions): Promis
   const { from, to, say } = options;
   for (const date of [from, to]) if (!isValidLocalDate(date)) throw new Error(`日期 ${date} 无效，写成 YYYY-MM-DD，例如 2026-11-01`);
   if (to < from) throw new Error(`--to ${to} 早于 --from ${from}`);
-  if (options.repair && !options.settings.redisUrl) {
-    throw new Error("修复要写入服务正在使用的 Redis：请设置 REDIS_URL（内置 Redis 的地址见服务启动时的“已启动内置 Redis”一行）");
-  }
   const { config, roster } = await loadConfig({ path: options.settings.configPath, env: options.settings.variables });
   const calendar = await createTaskCalendar(config, { configPath: options.settings.configPath });
-  const { redis, close } = await openLedgerRedis({ settings: options.settings, say });
+  // A repair writes where the service reads: its own embedded server, never a copy.
+  const { redis, close } = await openLedgerRedis({ settings: options.settings, say, write: options.repair ?? false });
   try {
     const keys = createKeys();
     const places = await loadSchoolPlaces(redis, keys, roster.schools);

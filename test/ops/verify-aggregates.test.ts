@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { verifyAggregates } from "../../src/ops/verify-aggregates.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
+import { createKeys } from "../../src/store/keys.js";
+import { recountAggregate } from "../../src/store/recount-aggregate.js";
+import { createReportStore } from "../../src/store/reports.js";
+import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
+import { loadExample, makeReport, normal } from "../features/leaders/fixtures.js";
+import { TEST_AES_KEY } from "../support/test-env.js";
+
+const env = { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" };
+let dataDir: string | undefined;
+let service: EmbeddedRedis | undefined;
+afterEach(async () => {
+  await service?.stop();
+  service = undefined;
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
+});
+
+/** The embedded Redis of a service (PINGAN_DATA_DIR/redis) with a day of reports whose counts are off by 3. */
+async function serviceWithWrongCounts() {
+  dataDir = mkdtempSync(join(tmpdir(), "pingan-verify-"));
+  service = await startEmbeddedRedis({ dataDir: join(dataDir, "redis") });
+  const { roster, periods } = await loadExample();
+  const client = new Redis(service.url);
+  const keys = createKeys();
+  const places = await loadSchoolPlaces(client, keys, roster.schools);
+  const store = createReportStore({ redis: client, keys, places });
+  const day = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  for (const school of roster.schools.slice(0, 5)) await store.put(makeReport(day, school.code, normal));
+  await client.hincrby(keys.periodCounts("safety", day.id), `reported:${roster.schools[0]!.area}`, 3);
+  const differences = async (redis: Redis) => (await recountAggregate({ redis, keys, places, reports: createReportStore({ redis, keys, places }) }, "safety", day.id)).differences;
+  return { client, differences, settings: { configPath: "config/pingan.example.yaml", variables: env, dataDir } };
+}
+
+it("repairs the counts in the running service's embedded Redis without REDIS_URL, and leaves it running", async () => {
+  const { client, differences, settings } = await serviceWithWrongCounts();
+  expect(await differences(client)).toHaveLength(1);
+  const lines: string[] = [];
+  expect(await verifyAggregates({ settings, from: "2026-11-24", to: "2026-11-24", repair: true, say: (l) => lines.push(l) })).toBe(1);
+  expect(lines.at(-1)).toContain("均已修复");
+  expect(await client.ping()).toBe("PONG");
+  expect(await differences(client)).toEqual([]);
+  client.disconnect();
+});
+
+it("repairs them on the service's own files while it is stopped", async () => {
+  const { client, differences, settings } = await serviceWithWrongCounts();
+  client.disconnect();
+  await service!.stop();
+  service = undefined;
+  expect(await verifyAggregates({ settings, from: "2026-11-24", to: "2026-11-24", repair: true, say: () => {} })).toBe(1);
+  service = await startEmbeddedRedis({ dataDir: join(settings.dataDir, "redis") });
+  const after = new Redis(service.url);
+  expect(await differences(after)).toEqual([]);
+  after.disconnect();
+});

@@ -99,8 +99,11 @@ beforeAll(async () => {
   for (const { code, text } of HOSTILE) {
     const reporter = h.roster.byCode(code)!.reporters[0]!;
     replies.set(code, await sayAt(h, "2026-11-27T08:10:00+08:00", reporter, `异常 ${text}`));
+    // Each its own alert, as minutes apart: at once they would be merged into one 异常动态 (alert-burst.test.ts).
+    await h.drainPushes();
   }
   onBehalfReply = await sayAt(h, "2026-11-27T08:20:00+08:00", "wang_zhiyuan", "代报 北山小学 异常 一名学生摔伤，已送医");
+  await h.drainPushes();
   topicReply = await sayAt(h, "2026-11-27T08:25:00+08:00", "zhao_min", `学习 50/52 主题:${TOPIC}`);
   // Everyone else reports; 实验小学 (CG004, the hostile name) stays missing.
   await reportAll(h, "2026-11-27T08:30:00+08:00", [...HOSTILE.map((x) => x.code), "CG004", "DB005", "BB001"]);

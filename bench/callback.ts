@@ -87,6 +87,8 @@ interface Measured {
   rewrites: Record<RunName, number>;
   /** What redis-server's latency monitor saw during each run: each kind of wait of 5 ms or more, with its longest. */
   redisWaits: Record<RunName, string>;
+  /** When each run started (UTC, to the second), to line its slow seconds up with other records (vmstat -t, logs). */
+  startedAt: Record<RunName, string>;
   rss?: { before: number; peak: number; after: number; redisBefore: number; redisPeak: number; redisAfter: number };
   recorded?: { events: number; replies: number; answered: number; duplicates: number };
   /** redis-server's INFO persistence after the runs: AOF rewrites (a fork and a second process) and delayed fsyncs. */
@@ -154,6 +156,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   const loop: Record<string, ServerStats> = {};
   const rewrites: Record<string, number> = {};
   const redisWaits: Record<string, string> = {};
+  const startedAt: Record<string, string> = {};
   // Counts rewrites started (Redis counts one when it starts): one in progress at a run's end counts for that run.
   const rewriteCount = async () => {
     if (!redis) return 0;
@@ -163,6 +166,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   for (const run of runs) {
     await load.next((m): m is Extract<LoadMessage, { type: "start" }> => m.type === "start" && m.name === run.name);
     server.send({ type: "reset" });
+    startedAt[run.name] = new Date().toISOString().slice(11, 19);
     const before = cpuNow();
     const rewritesBefore = await rewriteCount();
     await redis?.call("LATENCY", "RESET");
@@ -218,6 +222,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     loop: loop as Record<RunName, ServerStats>,
     rewrites: rewrites as Record<RunName, number>,
     redisWaits: redisWaits as Record<RunName, string>,
+    startedAt: startedAt as Record<RunName, string>,
     ...(plan.kind === "full" && { rss }),
     ...(recorded && { recorded }),
     ...(persistence && { persistence }),
@@ -275,7 +280,7 @@ try {
     all.flatMap((m) => RUN_NAMES.map((run) => row(m, run))),
   );
   for (const m of fulls) {
-    console.log(`${m.label}, Poisson run, p99 (ms) of the requests due in each second: ${m.poisson.p99BySecond!.map((v) => fmt(v, 0)).join(" ")}`);
+    console.log(`${m.label}, Poisson run from ${m.startedAt.poisson} UTC, p99 (ms) of the requests due in each second: ${m.poisson.p99BySecond!.map((v) => fmt(v, 0)).join(" ")}`);
   }
 
   console.log("\n## Where the two cores went (share of one core; CPU µs per request)");

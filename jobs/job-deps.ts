@@ -20,6 +20,12 @@ export interface JobDeps extends LeaderDeps {
   log: Pick<Logger, "info" | "warn" | "debug">;
   /** Draws the week chart that the tally and the roll-up carry; without it they go as text only. */
   chart?: WeekChartMaker;
+  /**
+   * Rewrites the embedded Redis's append-only file (BGREWRITEAOF), from the nightly job: done in
+   * the day, the rewrite (a fork, a child writing the whole dataset) held check-ins up to 60 ms.
+   * Absent for an external Redis, whose own configuration decides.
+   */
+  rewriteAof?: () => Promise<void>;
 }
 
 /** What one run of a job did, for logs, the CLI and tests. */

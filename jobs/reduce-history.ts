@@ -7,10 +7,11 @@ const CATCH_UP_DAYS = 30;
 /**
  * The retention (limits.history_days): every period that ended more than that many days ago is
  * reduced to each school's final report, kept for good with its counts and exemptions, while
- * its audit log, msgids and replies go. Nothing is pushed; reducing twice changes nothing.
+ * its audit log, msgids and replies go. Nothing is pushed; reducing twice changes nothing. Then
+ * the embedded Redis's append-only file is rewritten, at night rather than during check-ins.
  */
 export async function runReduceHistory(
-  deps: Pick<JobDeps, "config" | "calendar" | "store" | "exemptions" | "log">,
+  deps: Pick<JobDeps, "config" | "calendar" | "store" | "exemptions" | "log" | "rewriteAof">,
   at: Date,
   options: JobRunOptions = {},
 ): Promise<JobOutcome> {
@@ -28,5 +29,12 @@ export async function runReduceHistory(
     }
   }
   deps.log.info({ job, reduced, before: edge }, "periods past the retention reduced to their final reports");
+  if (deps.rewriteAof && !options.dryRun) {
+    // At night, while nothing else runs: the day's AOF rewritten down to the dataset.
+    await deps.rewriteAof().then(
+      () => deps.log.info({ job }, "append-only file rewrite started"),
+      (error: unknown) => deps.log.warn({ job, err: error }, "append-only file not rewritten tonight"),
+    );
+  }
   return { job, pushed: [] };
 }

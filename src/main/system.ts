@@ -148,7 +148,10 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
   const cooldowns = createReminderCooldowns({ redis: workerRedis, keys });
   const chart = createWeekChartMaker({ redis: workerRedis, keys, log });
-  const jobDeps: JobDeps = { config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), cooldowns, log, chart };
+  const jobDeps: JobDeps = {
+    ...{ config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), cooldowns, log, chart },
+    ...(embedded && { rewriteAof: async () => void (await workerRedis.bgrewriteaof()) }),
+  };
   const groupNames = Object.fromEntries(Object.entries(config.groups).map(([id, group]) => [id, group.name]));
   // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
   const webStore = createReportStore({ redis, keys, places, enqueue: webPushQueue.enqueue, log });

@@ -70,6 +70,9 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
         "--dir", dataDir,
         "--appendonly", "yes",
         "--appendfsync", "always",
+        // The nightly job rewrites the AOF (jobs/reduce-history.ts); Redis itself only past 1 GB,
+        // as a safety net: its own rewrites came at busy hours and held check-ins up to 60 ms.
+        "--auto-aof-rewrite-min-size", "1gb",
         "--appenddirname", "appendonly",
         "--save", "",
         "--maxmemory-policy", "noeviction",

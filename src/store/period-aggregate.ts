@@ -10,8 +10,6 @@ import type { School } from "../config/roster.js";
 export interface PeriodAggregate {
   /** Counts of the reports in force, by area (exempt schools' reports included). */
   byArea: ReadonlyMap<string, ReportCounts>;
-  /** Whether the school has a report in force. */
-  isReported(code: string): boolean;
   /** Whether the school of this number (SchoolPlaces) has a report in force; -1: no school. */
   isReportedAt(number: number): boolean;
   /** The schools' numbers, in order (SchoolPlaces.numbersOf). */
@@ -85,13 +83,13 @@ export async function readPeriodAggregate(
     if (report && place) counted.set(code, { area: place.area, counts: countReport(report) });
   }
   const bits = bitmap ?? Buffer.alloc(0);
-  const isReportedAt = (number: number) => {
-    if (number < 0) return false;
-    const byte = number >> 3;
-    // SETBIT numbers bits from the most significant of each byte.
-    return byte < bits.length && (bits[byte]! & (0x80 >> (number & 7))) !== 0;
-  };
-  const isReported = (code: string) => isReportedAt(places.of(code)?.number ?? -1);
+  const isReportedAt = (number: number) => number >= 0 && isBitSet(bits, number);
   const numbersOf = (schools: readonly School[]) => places.numbersOf(schools);
-  return { byArea, isReported, isReportedAt, numbersOf, abnormal: inForce(abnormalCodes), onBehalf: inForce(onBehalfCodes), resolved, counted };
+  return { byArea, isReportedAt, numbersOf, abnormal: inForce(abnormalCodes), onBehalf: inForce(onBehalfCodes), resolved, counted };
+}
+
+/** Whether bit `number` of a bitmap is set, numbered as SETBIT numbers them (most significant bit of each byte first). */
+export function isBitSet(bitmap: Buffer, number: number): boolean {
+  const byte = number >> 3;
+  return byte < bitmap.length && (bitmap[byte]! & (0x80 >> (number & 7))) !== 0;
 }

@@ -6,6 +6,7 @@ import { isAbnormal, type Report } from "./report.js";
 import type { ReportStore } from "./reports.js";
 import { packReport, unpackReport } from "./stored-report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
+import { isBitSet } from "./period-aggregate.js";
 import { defineScript } from "./scripts.js";
 
 /** How one period's counts compared with a recount of its reports in force. */
@@ -96,13 +97,10 @@ function canonical(json: string): string {
   return JSON.stringify(unpackReport(packReport(report), report.task, report.period, report.school));
 }
 
-/** The bit numbers set in a bitmap as SETBIT numbers them (most significant bit of each byte first). */
+/** The bit numbers set in a bitmap. */
 function bitsOf(bitmap: Buffer | null): Set<number> {
   const set = new Set<number>();
-  if (!bitmap) return set;
-  bitmap.forEach((byte, i) => {
-    for (let bit = 0; bit < 8; bit += 1) if (byte & (0x80 >> bit)) set.add(i * 8 + bit);
-  });
+  for (let number = 0; bitmap && number < bitmap.length * 8; number += 1) if (isBitSet(bitmap, number)) set.add(number);
   return set;
 }
 

@@ -1,5 +1,5 @@
 import type { Config, TaskId } from "../config/schema.js";
-import { addDays, toLocalDate, toLocalTime } from "./local-time.js";
+import { addDays, listDates, toLocalDate, toLocalTime, type LocalDate } from "./local-time.js";
 import type { NotRequiredReason, Slot } from "./periods.js";
 import type { TaskCalendar, TaskPeriod } from "./task-calendar.js";
 
@@ -22,34 +22,50 @@ export function isWorkingTime(config: Pick<Config, "working_hours" | "timezone">
 }
 
 /**
- * The one answer to "what is due at this instant": every reminder and tally slot of every
- * enabled task that falls exactly at `at`, each skipped with its reason when it must not act
- * (quiet hours, a period nobody owes). Where a slot falls is the periods' business alone (the
- * running-day rule moves a week's slots off the days the task does not run), so a required
- * period's slot acts wherever the periods put it. The slot job, `pingan schedule` and the
- * config checks all ask this.
+ * How many days after its period's last day a slot can fall. A week's tally keeps its distance
+ * from a deadline the calendar moved (periods.ts: a week cut by the summer holiday, a deadline
+ * moved to the first running day after it), and a tally comes at most six days after its
+ * deadline (both are times of one ISO week); every other slot lies inside its period.
  */
-export function decideSlotsAt(calendar: TaskCalendar, config: Pick<Config, "working_hours" | "timezone">, at: Date): SlotDecision[] {
-  const working = isWorkingTime(config, at);
+const SLOT_REACH_DAYS = 6;
+
+/**
+ * Every reminder and tally slot that falls on a local date, in time order, each skipped with its
+ * reason when it must not act (quiet hours, a period nobody owes). A slot belongs to its own
+ * period wherever the calendar put it: a week's tally moved past the week's end (into the first
+ * days of the summer schedule, or into the next week) is that week's, not the period in force
+ * on the day it falls on.
+ */
+function decideSlotsOn(calendar: TaskCalendar, config: Pick<Config, "working_hours" | "timezone">, date: LocalDate): SlotDecision[] {
   const decisions: SlotDecision[] = [];
   for (const task of calendar.tasks) {
-    const period = calendar.at(task, at)!;
-    for (const slot of calendar.slots(period)) {
-      if (slot.kind === "deadline" || slot.at.getTime() !== at.getTime()) continue;
-      const skipped: SkipReason | undefined = !working
-        ? "quiet_hours"
-        : !period.required
-          ? (period.reason ?? "not_running_day")
-          : undefined;
-      decisions.push({ task, period, slot: slot as SlotDecision["slot"], ...(skipped && { skipped }) });
+    for (const period of calendar.list(task, addDays(date, -SLOT_REACH_DAYS), date)) {
+      for (const slot of calendar.slots(period)) {
+        if (slot.kind === "deadline" || toLocalDate(slot.at, config.timezone) !== date) continue;
+        const skipped: SkipReason | undefined = !isWorkingTime(config, slot.at)
+          ? "quiet_hours"
+          : !period.required
+            ? (period.reason ?? "not_running_day")
+            : undefined;
+        decisions.push({ task, period, slot: slot as SlotDecision["slot"], ...(skipped && { skipped }) });
+      }
     }
   }
-  return decisions;
+  return decisions.sort((a, b) => a.slot.at.getTime() - b.slot.at.getTime());
+}
+
+/**
+ * The one answer to "what is due at this instant": every reminder and tally slot of every
+ * enabled task that falls exactly at `at`, decided as decideSlotsOn does. The slot job and
+ * `pingan schedule` (listUpcomingSlots) both ask this, so they cannot disagree.
+ */
+export function decideSlotsAt(calendar: TaskCalendar, config: Pick<Config, "working_hours" | "timezone">, at: Date): SlotDecision[] {
+  return decideSlotsOn(calendar, config, toLocalDate(at, config.timezone)).filter((decision) => decision.slot.at.getTime() === at.getTime());
 }
 
 /**
  * The reminders and tallies that will act from `from` for `days` days, in time order: each
- * slot instant of those days, decided by decideSlotsAt exactly as the slot job will decide it.
+ * day's slots decided exactly as the slot job will decide them.
  */
 export function listUpcomingSlots(
   calendar: TaskCalendar,
@@ -58,17 +74,7 @@ export function listUpcomingSlots(
   days: number,
 ): SlotDecision[] {
   const first = toLocalDate(from, config.timezone);
-  const last = addDays(first, days - 1);
-  const instants = new Set<number>();
-  for (const task of calendar.tasks) {
-    for (const period of calendar.list(task, first, last)) {
-      for (const slot of calendar.slots(period)) {
-        if (slot.kind !== "deadline" && slot.at >= from && toLocalDate(slot.at, config.timezone) <= last) instants.add(slot.at.getTime());
-      }
-    }
-  }
-  return [...instants]
-    .sort((a, b) => a - b)
-    .flatMap((t) => decideSlotsAt(calendar, config, new Date(t)))
-    .filter((decision) => !decision.skipped);
+  return listDates(first, addDays(first, days - 1))
+    .flatMap((date) => decideSlotsOn(calendar, config, date))
+    .filter((decision) => !decision.skipped && decision.slot.at >= from);
 }

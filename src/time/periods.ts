@@ -107,7 +107,9 @@ function isInSeason(season: TaskConfig["season"], date: LocalDate): boolean {
  * the week (that week's deadline becomes Wednesday 17:00) and the reminders and tally move
  * by the same number of days, so they keep their order and spacing (`thu 16:00` becomes
  * Tuesday 16:00, a `sat 09:00` tally Thursday 09:00); reminders that would then fall before
- * the period's first day are dropped. When both schedules are weekly no week is cut: the
+ * the period's first day are dropped. A slot moved past the period's last day stays the
+ * period's own (that Thursday 09:00 tally is week 2026-W28's, not 07-09's: due.ts decides it
+ * so). When both schedules are weekly no week is cut: the
  * whole week follows the schedule in force on its Thursday (as ISO assigns a week to the year
  * of its Thursday).
  *

@@ -1,7 +1,7 @@
 import type { Config, TaskId } from "../config/schema.js";
 import { listMissingHolidayYears } from "./holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "./holidays.js";
-import { toLocalDate, type LocalDate } from "./local-time.js";
+import { listDates, toLocalDate, type LocalDate } from "./local-time.js";
 import { createPeriods, type Period, type Slot } from "./periods.js";
 import { createSchoolCalendar } from "./school-calendar.js";
 import { TASK_IDS } from "../config/schema.js";
@@ -27,7 +27,7 @@ export interface TaskCalendar {
   /** The periods of a task that overlap `start`…`end` (inclusive), in order; [] when the task is off. */
   list(task: TaskId, start: LocalDate, end: LocalDate): TaskPeriod[];
   /** Reminder, deadline and tally instants of a period, in time order. */
-  slots(period: Period): Slot[];
+  slots(period: Period): readonly Slot[];
   /** Whether a report at `at` is late for the period (the deadline minute is on time). */
   isLate(period: Period, at: Date): boolean;
   /** Whether the task runs on a local date (its `days` on the school calendar). */
@@ -64,6 +64,8 @@ export async function createTaskCalendar(config: Config, { configPath }: { confi
     }
     return period;
   };
+  // Every slot decision (the slot job, pingan schedule) asks for the slots of a week's periods.
+  const slotsOf = new WeakMap<Period, readonly Slot[]>();
   return {
     tasks,
     taskName,
@@ -72,8 +74,22 @@ export async function createTaskCalendar(config: Config, { configPath }: { confi
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;
       return period && named(period);
     },
-    list: (task, start, end) => (tasks.includes(task) ? periods.listPeriods(task, start, end).map(named) : []),
-    slots: (period) => periods.listSlots(period),
+    list: (task, start, end) => {
+      const listed = new Map<string, TaskPeriod>();
+      for (const date of listDates(start, end)) {
+        const period = on(task, date);
+        if (period && !listed.has(period.id)) listed.set(period.id, period);
+      }
+      return [...listed.values()];
+    },
+    slots: (period) => {
+      let slots = slotsOf.get(period);
+      if (!slots) {
+        slots = Object.freeze(periods.listSlots(period));
+        slotsOf.set(period, slots);
+      }
+      return slots;
+    },
     isLate: (period, at) => periods.isLate(period, at),
     runsOn: (task, date) => school.runsOn(config.tasks[task]!.days, date),
     missingHolidayYears: (instant) => listMissingHolidayYears(school.hasHolidayData, toLocalDate(instant, config.timezone)),

@@ -1,8 +1,6 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildLedger } from "../../src/features/ledger/build-ledger.js";
+import { CUT_WEEK, writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -83,21 +81,14 @@ describe("one date everywhere in the National Day week", () => {
 /** A week the county closed (calendar.holidays Monday to Friday): no running day for 周学习. */
 describe("a week without a running day", () => {
   let h: Harness;
-  let dir: string;
+  let variant: ConfigVariant;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "pingan-closed-week-"));
-    copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
-    const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace(
-      "  holidays: []",
-      "  holidays: [2026-11-16, 2026-11-17, 2026-11-18, 2026-11-19, 2026-11-20]",
-    );
-    expect(yaml).toContain("2026-11-20]");
-    writeFileSync(join(dir, "pingan.yaml"), yaml);
-    h = await startHarness({ now: "2026-11-18T10:00:00+08:00", config: join(dir, "pingan.yaml") });
+    variant = writeConfigVariant([["  holidays: []", "  holidays: [2026-11-16, 2026-11-17, 2026-11-18, 2026-11-19, 2026-11-20]"]]);
+    h = await startHarness({ now: "2026-11-18T10:00:00+08:00", config: variant.path });
   });
   afterAll(async () => {
     await h.close();
-    rmSync(dir, { recursive: true, force: true });
+    variant.remove();
   });
 
   it("is not expected: 状态 and 汇总 say so, nobody is reminded, tallied or missing", async () => {
@@ -113,5 +104,30 @@ describe("a week without a running day", () => {
     expect(weekly).toContain("第47周汇总");
     expect(weekly).not.toContain("学习 未报");
     expect(weekly).not.toMatch(/周学习 \d/);
+  });
+});
+
+/** The summer holiday from Thursday 07-09 cuts week 2026-W28 to Mon–Wed; its anti-drowning tally (`sat 09:00`) moves to Thursday 09:00. */
+describe("a week cut by the summer holiday", () => {
+  let h: Harness;
+  let variant: ConfigVariant;
+  beforeAll(async () => {
+    variant = writeConfigVariant(CUT_WEEK);
+    h = await startHarness({ now: "2026-07-08T12:00:00+08:00", config: variant.path });
+  });
+  afterAll(async () => {
+    await h.close();
+    variant.remove();
+  });
+
+  it("sends week 2026-W28's tally on Thursday 09:00, in the summer schedule's first day, once", async () => {
+    await h.say("zhang_wei", "防溺水 1180/1200 电话");
+    await h.fire("slots", at("2026-07-09T09:00:00"));
+    const tallies = () => h.webhook.messages.filter((m) => m.group === "局领导群" && m.content.includes("防溺水提醒统计"));
+    expect(tallies()).toHaveLength(1);
+    expect(tallies()[0]!.content).toContain("2026年第28周（7月6日—7月8日）");
+    expect(tallies()[0]!.content).toContain("应报 28 所 · 已报 1 所");
+    await h.fire("slots", at("2026-07-09T09:00:00"));
+    expect(tallies()).toHaveLength(1);
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/main/cli.js";
+import { CUT_WEEK, writeConfigVariant } from "../support/config-variant.js";
 
-/** `pingan schedule` on the example config at a PINGAN_NOW (no secrets needed). */
-async function schedule(now: string, days: number): Promise<string[]> {
+/** `pingan schedule` on the example config (or another) at a PINGAN_NOW (no secrets needed). */
+async function schedule(now: string, days: number, config = "config/pingan.example.yaml"): Promise<string[]> {
   const lines: string[] = [];
   const push = (line: string) => lines.push(line);
-  const code = await runCli(["node", "pingan", "schedule", "--days", String(days)], { PINGAN_CONFIG: "config/pingan.example.yaml", PINGAN_NOW: now }, { out: push, err: push });
+  const code = await runCli(["node", "pingan", "schedule", "--days", String(days)], { PINGAN_CONFIG: config, PINGAN_NOW: now }, { out: push, err: push });
   expect(code).toBe(0);
   return lines;
 }
@@ -34,5 +35,16 @@ describe("pingan schedule", () => {
     expect(october.join("\n")).not.toContain("警告");
     const november = await schedule("2026-11-05T09:00:00+08:00", 1);
     expect(november[1]).toMatch(/^警告：2027 年放假调休安排尚未导入：pingan holidays import /);
+  });
+
+  it("lists week 2026-W28's anti-drowning tally on Thursday 07-09, the summer holiday's first day, when the week is cut", async () => {
+    const variant = writeConfigVariant(CUT_WEEK);
+    try {
+      const lines = await schedule("2026-07-09T08:00:00+08:00", 1, variant.path);
+      expect(lines.filter((line) => line.includes("2026-W28"))).toEqual(["  7月9日 周四 09:00  防溺水提醒汇总（周期 2026-W28）"]);
+      expect(lines.filter((line) => line.includes("周期 2026-07-09") && line.includes("防溺水"))).toHaveLength(2);
+    } finally {
+      variant.remove();
+    }
   });
 });

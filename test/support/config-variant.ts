@@ -1,0 +1,37 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A copy of the example config, changed, in a directory of its own beside the example roster. */
+export interface ConfigVariant {
+  path: string;
+  remove(): void;
+}
+
+/**
+ * Writes the example config with each `[from, to]` replaced once (each `from` must be there, so a
+ * changed example fails the test here rather than quietly testing the example).
+ */
+export function writeConfigVariant(replacements: ReadonlyArray<readonly [string, string]>): ConfigVariant {
+  let yaml = readFileSync("config/pingan.example.yaml", "utf8");
+  for (const [from, to] of replacements) {
+    if (!yaml.includes(from)) throw new Error(`the example config has no ${JSON.stringify(from)}`);
+    yaml = yaml.replace(from, to);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "pingan-config-"));
+  copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+  const path = join(dir, "pingan.yaml");
+  writeFileSync(path, yaml);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The summer holiday from Thursday 2026-07-09 (the spring term ending Wednesday), with the
+ * anti-drowning tally on `sat 09:00`: week 2026-W28 is cut to Monday–Wednesday and its tally
+ * moves to Thursday 09:00, the first day of the daily summer schedule (periods.ts's example).
+ */
+export const CUT_WEEK: ReadonlyArray<readonly [string, string]> = [
+  ["      end: 2026-07-10", "      end: 2026-07-08"],
+  ["    - start: 2026-07-11", "    - start: 2026-07-09"],
+  ['    tally: "fri 17:30"', '    tally: "sat 09:00"'],
+];

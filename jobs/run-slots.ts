@@ -5,23 +5,40 @@ import { loadCountedPeriods } from "../src/features/leaders/load-tally.js";
 import { NAME_NONE, tallyFromCounts } from "../src/features/leaders/tally-from-counts.js";
 import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
 import type { Push } from "../src/push/push.js";
-import { decideSlotsAt } from "../src/time/due.js";
+import { decideSlotsAt, type SlotDecision } from "../src/time/due.js";
+import { PUSHES_OF, type ScheduleKind } from "../src/schedule/derive-schedules.js";
+import { runLateNote } from "./late-note.js";
+import { runWeeklyRollup } from "./weekly-rollup.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 
+/** What the job of this kind acts on at `at`: its own kinds of push among those decideSlotsAt finds due. */
+export function decideJobAt(deps: Pick<JobDeps, "calendar" | "config">, kind: ScheduleKind, at: Date): SlotDecision[] {
+  return decideSlotsAt(deps.calendar, deps.config, at).filter((decision) => PUSHES_OF[kind].includes(decision.kind));
+}
+
 /**
- * A slot tick: at instant `at`, every reminder and tally that decideSlotsAt finds due acts:
- * reminders to the groups of the missing schools, the tally to its group. Pushes carry
- * idempotency keys per task, period and slot, so a repeated tick sends nothing new.
+ * A scheduler's tick: at instant `at`, every push of the job's kind (PUSHES_OF) that
+ * decideSlotsAt finds due acts: reminders to the groups of the missing schools, a tally to its
+ * group, the weekly roll-up, the 补报 note. Pushes carry idempotency keys per task, period and
+ * slot (per week, per day), so a repeated tick sends nothing new.
  */
-export async function runSlots(deps: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome[]> {
+export async function runSlots(deps: JobDeps, at: Date, kind: ScheduleKind = "slots", options: JobRunOptions = {}): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = [];
-  for (const { period, slot, skipped } of decideSlotsAt(deps.calendar, deps.config, at)) {
-    const job = `${slot.kind}:${period.task}:${period.id}:${slot.spec}`;
-    if (skipped) outcomes.push({ job, pushed: [], skipped });
-    else outcomes.push({ job, ...(await actOnSlot(deps, { kind: slot.kind, period, slot: slot.spec, at }, options)) });
+  for (const decision of decideJobAt(deps, kind, at)) {
+    if (decision.skipped) outcomes.push({ job: jobName(decision), pushed: [], skipped: decision.skipped });
+    else if (decision.kind === "weekly") outcomes.push(await runWeeklyRollup(deps, at, options));
+    else if (decision.kind === "late-note") outcomes.push(await runLateNote(deps, at, options));
+    else outcomes.push({ job: jobName(decision), ...(await actOnSlot(deps, { kind: decision.kind, period: decision.period, slot: decision.slot.spec, at }, options)) });
   }
   return outcomes;
+}
+
+/** The name a job's outcome goes by (as runWeeklyRollup and runLateNote name theirs). */
+function jobName(decision: SlotDecision): string {
+  if (decision.kind === "weekly") return `weekly:${decision.week}`;
+  if (decision.kind === "late-note") return `late-note:${decision.date}`;
+  return `${decision.kind}:${decision.task}:${decision.period.id}:${decision.slot.spec}`;
 }
 
 /**

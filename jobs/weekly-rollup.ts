@@ -3,6 +3,7 @@ import type { TaskId } from "../src/config/schema.js";
 import { computeTally, type PeriodInput } from "../src/features/leaders/compute-summary.js";
 import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
 import type { Push } from "../src/push/push.js";
+import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { computeWeekly } from "../src/features/tallies/compute-weekly.js";
@@ -12,7 +13,8 @@ import { formatMissingHolidayYear } from "../src/time/holiday-coverage.js";
 
 /**
  * The weekly roll-up to the leaders: for the ISO week of `at`, the periods of every task from
- * Monday up to that day, per school and for the county; one push per week. It ends with a line
+ * Monday up to that day whose deadline has passed, per school and for the county; one push per
+ * week (the scheduler sends it when decideRollup says, `pingan run weekly` whenever asked). It ends with a line
  * for the admin when a year's holiday notice is due but not imported, and carries the chart of
  * the daily task's week, drawn from the periods it read.
  */
@@ -23,14 +25,19 @@ export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOp
   if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };
   const start = getWeekStart(week);
   const inputs = new Map<TaskId, PeriodInput[]>();
+  const open: TaskPeriod[] = [];
   for (const task of deps.calendar.tasks) {
-    // A daily period counts once its deadline has passed; a weekly one is the week itself.
-    const periods = deps.calendar.list(task, start, today).filter((p) => p.kind === "week" || p.deadline.getTime() <= at.getTime());
-    inputs.set(task, await loadPeriodInputs(deps, periods));
+    // A period counts once its deadline has passed. A week still open (the roll-up moved to
+    // Thursday before a holiday Friday, an every-day task's deadline on that Friday) counts no
+    // school as missing: it is named as open, and its own tally follows at its time.
+    const periods = deps.calendar.list(task, start, today);
+    const due = (p: TaskPeriod) => p.deadline.getTime() <= at.getTime();
+    inputs.set(task, await loadPeriodInputs(deps, periods.filter((p) => due(p) || (p.kind === "week" && !p.required))));
+    open.push(...periods.filter((p) => p.kind === "week" && p.required && !due(p)));
   }
   const rollup = computeWeekly(deps.roster, inputs);
   const adminNotes = deps.calendar.missingHolidayYears(at).map(formatMissingHolidayYear);
-  const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, config: deps.config, adminNotes });
+  const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, open, config: deps.config, adminNotes });
   const daily = [...inputs.values()].find((periods) => periods.some((input) => input.period.kind === "day"));
   const chart = daily && deps.chart ? buildWeekChart(deps.roster, daily, (schools, periods) => computeTally({ roster: { schools }, periods })) : undefined;
   const image = chart ? await deps.chart?.draw(chart) : undefined;

@@ -10,9 +10,10 @@ import { listUpcomingSlots } from "../time/due.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 
 /**
- * `pingan schedule`: the job schedulers the config asks for, and the reminders and tallies they
- * will act on in the next days, with a warning when a year's holiday notice is due but not
- * imported. Needs no Redis and no secrets (missing ones are stood in for).
+ * `pingan schedule`: the job schedulers the config asks for, and every push they will make in the
+ * next days (reminders, tallies, the weekly roll-up, the 补报 note) from the decision the jobs act
+ * on, with a warning when a year's holiday notice is due but not imported. Needs no Redis and no
+ * secrets (missing ones are stood in for).
  */
 export async function printSchedule({
   settings,
@@ -33,9 +34,13 @@ export async function printSchedule({
   for (const entry of deriveSchedules(config)) out(scheduleText.schedulerLine(entry.id, entry.pattern, entry.at));
   out("");
   out(scheduleText.upcomingTitle(days, formatInstant(now, zone, true)));
-  const slots = listUpcomingSlots(calendar, config, now, days);
-  if (slots.length === 0) out(scheduleText.noUpcoming);
-  for (const { slot, task, period } of slots) {
-    out(scheduleText.upcomingLine(formatInstant(slot.at, zone, true), calendar.taskName(task), slot.kind, period.id));
-  }
+  const lines = listUpcomingSlots(calendar, config, now, days).flatMap((decision): string[] => {
+    if (decision.kind === "weekly" && decision.skipped === "no_working_day") return [scheduleText.noRollup(decision.week)];
+    if (decision.skipped) return [];
+    if (decision.kind === "weekly") return [scheduleText.upcomingRollup(decision.at, decision.week, zone, decision.movedFrom)];
+    if (decision.kind === "late-note") return [scheduleText.upcomingLateNote(decision.at, zone)];
+    return [scheduleText.upcomingLine(formatInstant(decision.at, zone, true), calendar.taskName(decision.task), decision.kind, decision.period.id)];
+  });
+  if (lines.length === 0) out(scheduleText.noUpcoming);
+  lines.forEach((line) => out(line));
 }

@@ -1,8 +1,20 @@
 import { TASK_IDS, type Config } from "../config/schema.js";
+import type { PushKind } from "../time/due.js";
 import { parseSlot, toCron } from "../time/slots.js";
 
 /** What a scheduler's job does when it fires. */
 export type ScheduleKind = "slots" | "weekly" | "late-note" | "reduce-history";
+
+/**
+ * The pushes each kind of job acts on when it fires: those of them that decideSlotsAt finds due
+ * at that instant. Each push kind is one job's, so no push is acted on twice.
+ */
+export const PUSHES_OF: Record<ScheduleKind, readonly PushKind[]> = {
+  slots: ["reminder", "tally"],
+  weekly: ["weekly"],
+  "late-note": ["late-note"],
+  "reduce-history": [],
+};
 
 /** When the nightly reduction of history past the retention runs: no one reports then, and it pushes nothing. */
 export const REDUCE_HISTORY_AT = "03:30";
@@ -20,10 +32,11 @@ export interface ScheduleEntry {
 }
 
 /**
- * The job schedulers a config needs. Task slots (reminders, tallies) get one daily scheduler
- * per distinct time of day: when it fires, the job asks the periods which slots fall at that
- * instant. Weekly slots, summer schedules and weeks shortened by a holiday (whose slots move to
- * another weekday but keep their time) are all covered without a scheduler per weekday.
+ * The job schedulers a config needs: one daily scheduler per distinct time of day of the pushes,
+ * and the job asks decideSlotsAt what is due at that instant. Task slots (reminders, tallies) get
+ * one per time; the weekly roll-up and the 补报 note one each, daily too. Weekly slots, summer
+ * schedules, weeks shortened by a holiday and a roll-up moved off a holiday (all keep their time
+ * of day, on another weekday) are covered without a scheduler per weekday.
  */
 export function deriveSchedules(config: Config): ScheduleEntry[] {
   const tz = config.timezone;
@@ -43,7 +56,7 @@ export function deriveSchedules(config: Config): ScheduleEntry[] {
     tz,
     at: time,
   }));
-  entries.push({ id: "weekly", kind: "weekly", pattern: toCron(config.weekly.at), tz, at: config.weekly.at });
+  entries.push({ id: "weekly", kind: "weekly", pattern: toCron(parseSlot(config.weekly.at).time), tz, at: config.weekly.at });
   entries.push({ id: "late-note", kind: "late-note", pattern: toCron(config.late_note.at), tz, at: config.late_note.at });
   entries.push({ id: "reduce-history", kind: "reduce-history", pattern: toCron(REDUCE_HISTORY_AT), tz, at: REDUCE_HISTORY_AT });
   return entries;

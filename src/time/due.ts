@@ -1,18 +1,64 @@
 import type { Config, TaskId } from "../config/schema.js";
-import { addDays, listDates, toLocalDate, toLocalTime, type LocalDate } from "./local-time.js";
+import {
+  addDays,
+  findDayOnOrBefore,
+  getIsoWeek,
+  getWeekStart,
+  listDates,
+  toInstant,
+  toLocalDate,
+  toLocalTime,
+  type IsoWeekId,
+  type LocalDate,
+} from "./local-time.js";
 import type { NotRequiredReason, Slot } from "./periods.js";
+import { parseSlot } from "./slots.js";
 import type { TaskCalendar, TaskPeriod } from "./task-calendar.js";
 
-/** Why a slot that falls at an instant does nothing. */
-export type SkipReason = NotRequiredReason | "quiet_hours";
+/** Every push the scheduler makes: a task's reminder or tally, the weekly roll-up, the daily 补报 note. */
+export type PushKind = "reminder" | "tally" | "weekly" | "late-note";
 
-/** A reminder or tally slot of a task's period, and whether it acts. */
-export interface SlotDecision {
+/** Why a push that falls at an instant does nothing. */
+export type SkipReason = NotRequiredReason | "quiet_hours" | "no_working_day";
+
+/** What decides when each push goes: the working hours, the zone, the roll-up's and the 补报 note's times. */
+export type DueConfig = Pick<Config, "working_hours" | "timezone" | "weekly" | "late_note">;
+
+interface Decision {
+  kind: PushKind;
+  /** When it goes. */
+  at: Date;
+  /** Set when it does nothing. */
+  skipped?: SkipReason;
+}
+
+/** A reminder or tally slot of a task's period. */
+export interface TaskSlotDecision extends Decision {
+  kind: "reminder" | "tally";
   task: TaskId;
   period: TaskPeriod;
   slot: Slot & { kind: "reminder" | "tally" };
-  /** Set when the slot does nothing. */
-  skipped?: SkipReason;
+}
+
+/** The weekly roll-up of an ISO week. */
+export interface RollupDecision extends Decision {
+  kind: "weekly";
+  week: IsoWeekId;
+  /** Where `weekly.at` puts it when that day is not a working day and it went elsewhere. */
+  movedFrom?: Date;
+}
+
+/** The 补报 note of a day (sent only when some report came in after its tally). */
+export interface LateNoteDecision extends Decision {
+  kind: "late-note";
+  date: LocalDate;
+}
+
+/** One push due at an instant, and whether it acts. */
+export type SlotDecision = TaskSlotDecision | RollupDecision | LateNoteDecision;
+
+export function isTaskSlot(decision: SlotDecision): decision is TaskSlotDecision {
+  return decision.kind === "reminder" || decision.kind === "tally";
 }
 
 /** Whether a scheduled push may go out at this instant (inside the configured working hours). */
@@ -30,51 +76,85 @@ export function isWorkingTime(config: Pick<Config, "working_hours" | "timezone">
 const SLOT_REACH_DAYS = 6;
 
 /**
- * Every reminder and tally slot that falls on a local date, in time order, each skipped with its
- * reason when it must not act (quiet hours, a period nobody owes). A slot belongs to its own
- * period wherever the calendar put it: a week's tally moved past the week's end (into the first
- * days of the summer schedule, or into the next week) is that week's, not the period in force
- * on the day it falls on.
+ * The reminder and tally slots that fall on a local date. A slot belongs to its own period
+ * wherever the calendar put it: a week's tally moved past the week's end (into the first days of
+ * the summer schedule, or into the next week) is that week's, not the period in force that day.
  */
-function decideSlotsOn(calendar: TaskCalendar, config: Pick<Config, "working_hours" | "timezone">, date: LocalDate): SlotDecision[] {
-  const decisions: SlotDecision[] = [];
+function decideTaskSlotsOn(calendar: TaskCalendar, config: DueConfig, date: LocalDate): TaskSlotDecision[] {
+  const decisions: TaskSlotDecision[] = [];
+  const dayStart = toInstant(date, "00:00", config.timezone).getTime();
+  const nextDayStart = toInstant(addDays(date, 1), "00:00", config.timezone).getTime();
   for (const task of calendar.tasks) {
     for (const period of calendar.list(task, addDays(date, -SLOT_REACH_DAYS), date)) {
       for (const slot of calendar.slots(period)) {
-        if (slot.kind === "deadline" || toLocalDate(slot.at, config.timezone) !== date) continue;
+        const t = slot.at.getTime();
+        if (slot.kind === "deadline" || t < dayStart || t >= nextDayStart) continue;
         const skipped: SkipReason | undefined = !isWorkingTime(config, slot.at)
           ? "quiet_hours"
           : !period.required
             ? (period.reason ?? "not_running_day")
             : undefined;
-        decisions.push({ task, period, slot: slot as SlotDecision["slot"], ...(skipped && { skipped }) });
+        const taskSlot = slot as TaskSlotDecision["slot"];
+        decisions.push({ kind: taskSlot.kind, at: slot.at, task, period, slot: taskSlot, ...(skipped && { skipped }) });
       }
     }
   }
-  return decisions.sort((a, b) => a.slot.at.getTime() - b.slot.at.getTime());
+  return decisions;
 }
 
 /**
- * The one answer to "what is due at this instant": every reminder and tally slot of every
- * enabled task that falls exactly at `at`, decided as decideSlotsOn does. The slot job and
- * `pingan schedule` (listUpcomingSlots) both ask this, so they cannot disagree.
+ * The weekly roll-up of an ISO week. It goes at `weekly.at`'s time on the last working day of the
+ * week up to `weekly.at`'s day (as a task's deadline moves to the last running day before it): on
+ * a holiday Friday, on Thursday; in the National Day week, on Wednesday 09-30; never on the
+ * holiday, and not on a 调休 Saturday after it. When the working days all come after that day, on
+ * the first of them. A week without a working day (the Spring Festival week) has no roll-up: the
+ * bureau is off, and 汇总 本周/上周 gives its figures on demand; at `weekly.at` it is decided as
+ * skipped, so the job says why.
  */
-export function decideSlotsAt(calendar: TaskCalendar, config: Pick<Config, "working_hours" | "timezone">, at: Date): SlotDecision[] {
-  return decideSlotsOn(calendar, config, toLocalDate(at, config.timezone)).filter((decision) => decision.slot.at.getTime() === at.getTime());
+export function decideRollup(calendar: TaskCalendar, config: DueConfig, week: IsoWeekId): RollupDecision {
+  const slot = parseSlot(config.weekly.at);
+  const monday = getWeekStart(week);
+  const own = addDays(monday, (slot.weekday ?? 1) - 1);
+  const nominal = toInstant(own, slot.time, config.timezone);
+  const day = findDayOnOrBefore(own, listDates(monday, addDays(monday, 6)).filter((date) => calendar.isWorkday(date)));
+  if (!day) return { kind: "weekly", at: nominal, week, skipped: "no_working_day" };
+  const at = day === own ? nominal : toInstant(day, slot.time, config.timezone);
+  return { kind: "weekly", at, week, ...(day !== own && { movedFrom: nominal }), ...(!isWorkingTime(config, at) && { skipped: "quiet_hours" as const }) };
 }
 
 /**
- * The reminders and tallies that will act from `from` for `days` days, in time order: each
- * day's slots decided exactly as the slot job will decide them.
+ * Every push whose time falls on a local date, in time order, each skipped with its reason when
+ * it must not act (quiet hours, a period nobody owes, a week without a working day): the
+ * reminders and tallies of every enabled task, the week's roll-up if it goes that day, and the
+ * day's 补报 note (every day: tallies go on holidays too, and so may late reports).
  */
-export function listUpcomingSlots(
-  calendar: TaskCalendar,
-  config: Pick<Config, "working_hours" | "timezone">,
-  from: Date,
-  days: number,
-): SlotDecision[] {
+function decidePushesOn(calendar: TaskCalendar, config: DueConfig, date: LocalDate): SlotDecision[] {
+  const rollup = decideRollup(calendar, config, getIsoWeek(date));
+  const noteAt = toInstant(date, parseSlot(config.late_note.at).time, config.timezone);
+  const note: LateNoteDecision = { kind: "late-note", at: noteAt, date, ...(!isWorkingTime(config, noteAt) && { skipped: "quiet_hours" as const }) };
+  return [
+    ...decideTaskSlotsOn(calendar, config, date),
+    ...(toLocalDate(rollup.at, config.timezone) === date ? [rollup] : []),
+    note,
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/**
+ * The one answer to "what is due at this instant": every push that falls exactly at `at`,
+ * decided as above. The scheduled jobs act on it, and `pingan schedule` lists from it
+ * (listUpcomingSlots), so the two cannot disagree.
+ */
+export function decideSlotsAt(calendar: TaskCalendar, config: DueConfig, at: Date): SlotDecision[] {
+  return decidePushesOn(calendar, config, toLocalDate(at, config.timezone)).filter((decision) => decision.at.getTime() === at.getTime());
+}
+
+/**
+ * Every push due from `from` for `days` days, in time order, decided exactly as the jobs will
+ * decide it: those that act, and those that do not with their reason.
+ */
+export function listUpcomingSlots(calendar: TaskCalendar, config: DueConfig, from: Date, days: number): SlotDecision[] {
   const first = toLocalDate(from, config.timezone);
   return listDates(first, addDays(first, days - 1))
-    .flatMap((date) => decideSlotsOn(calendar, config, date))
-    .filter((decision) => !decision.skipped && decision.slot.at >= from);
+    .flatMap((date) => decidePushesOn(calendar, config, date))
+    .filter((decision) => decision.at >= from);
 }

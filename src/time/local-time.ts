@@ -199,3 +199,14 @@ export function listDates(start: LocalDate, end: LocalDate): LocalDate[] {
   const count = diffDays(start, end) + 1;
   return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(start, i));
 }
+
+/**
+ * Where a week's dated push goes when its own day is off (the running-day rule of periods.ts,
+ * and the weekly roll-up): the last of `days` (in order) on or before `date`, else the first
+ * after it; undefined when `days` is empty.
+ */
+export function findDayOnOrBefore(date: LocalDate, days: readonly LocalDate[]): LocalDate | undefined {
+  let found = days[0];
+  for (const day of days) if (day <= date) found = day;
+  return found;
+}

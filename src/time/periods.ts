@@ -4,6 +4,7 @@ import {
   addDays,
   assertTimeZone,
   diffDays,
+  findDayOnOrBefore,
   getIsoWeek,
   getWeekStart,
   isValidIsoWeek,
@@ -167,12 +168,7 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
     const nominalDeadline = nominal(schedule.deadline);
     const cutShift = diffDays(nominalDeadline, nominalDeadline < start ? start : nominalDeadline > end ? end : nominalDeadline);
     const inPeriod = (spec: string) => addDays(nominal(spec), cutShift);
-    const toRunningDay = (date: LocalDate): LocalDate => {
-      if (running.length === 0) return date;
-      let found = running[0]!;
-      for (const day of running) if (day <= date) found = day;
-      return found;
-    };
+    const toRunningDay = (date: LocalDate): LocalDate => findDayOnOrBefore(date, running) ?? date;
     const at = (date: LocalDate, spec: string) => toInstant(date, parseSlot(spec).time, zone);
     const deadlineDate = toRunningDay(inPeriod(schedule.deadline));
     const deadline = at(deadlineDate, schedule.deadline);

@@ -32,6 +32,8 @@ export interface TaskCalendar {
   isLate(period: Period, at: Date): boolean;
   /** Whether the task runs on a local date (its `days` on the school calendar). */
   runsOn(task: TaskId, date: LocalDate): boolean;
+  /** Whether a local date is a working day (the bureau's: 调休 aware, with calendar.holidays and workdays). */
+  isWorkday(date: LocalDate): boolean;
   /**
    * The years whose holiday notice should be imported by this instant and is not (see
    * listMissingHolidayYears), by the local date in the config's zone; [] when all is well.
@@ -92,6 +94,7 @@ export async function createTaskCalendar(config: Config, { configPath }: { confi
     },
     isLate: (period, at) => periods.isLate(period, at),
     runsOn: (task, date) => school.runsOn(config.tasks[task]!.days, date),
+    isWorkday: (date) => school.isWorkday(date),
     missingHolidayYears: (instant) => listMissingHolidayYears(school.hasHolidayData, toLocalDate(instant, config.timezone)),
   };
 }

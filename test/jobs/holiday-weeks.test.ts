@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildLedger } from "../../src/features/ledger/build-ledger.js";
 import { CUT_WEEK, writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
+import { runJobBeside } from "../support/run-job.js";
 
 const at = (local: string) => new Date(`${local}+08:00`);
 
@@ -99,11 +100,22 @@ describe("a week without a running day", () => {
     await h.fire("slots", at("2026-11-20T15:00:00"));
     await h.fire("slots", at("2026-11-20T18:30:00"));
     expect(h.webhook.messages.filter((m) => m.content.includes("周学习"))).toEqual([]);
-    await h.fire("weekly", at("2026-11-20T19:00:00"));
+    // The bureau has no working day that week either: no roll-up is scheduled (see the next test);
+    // one run by hand counts no study.
+    const manual = await runJobBeside(h, { job: "weekly", now: "2026-11-20T19:00:00+08:00", config: variant.path });
+    expect(manual.code).toBe(0);
     const weekly = h.webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content).join("\n");
     expect(weekly).toContain("第47周汇总");
     expect(weekly).not.toContain("学习 未报");
     expect(weekly).not.toMatch(/周学习 \d/);
+  });
+
+  it("sends no roll-up: the week has no working day", async () => {
+    // The roll-up run by hand above is forgotten, so that a scheduled one would go again.
+    for (const key of await h.client.keys("pa:*")) await h.client.del(key);
+    h.webhook.messages.length = 0;
+    for (const day of ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"]) await h.fire("weekly", at(`${day}T19:00:00`));
+    expect(h.webhook.messages).toEqual([]);
   });
 });
 
@@ -129,5 +141,33 @@ describe("a week cut by the summer holiday", () => {
     expect(tallies()[0]!.content).toContain("应报 28 所 · 已报 1 所");
     await h.fire("slots", at("2026-07-09T09:00:00"));
     expect(tallies()).toHaveLength(1);
+  });
+});
+
+/**
+ * The 端午 week 2026-W25: Friday 06-19 to Sunday 06-21 are off. The roll-up (fri 19:00) goes on
+ * Thursday, the week's last working day; the anti-drowning week (every day, deadline fri 17:00)
+ * is not over then, so it is named as still open and counts no school as missing.
+ */
+describe("the roll-up of a week whose Friday is a holiday", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: "2026-06-15T08:00:00+08:00" });
+  });
+  afterAll(() => h.close());
+
+  it("goes on Thursday 06-18 19:00, not on the holiday Friday, and leaves the open anti-drowning week out of the misses", async () => {
+    await h.say("zhang_wei", "防溺水 1180/1200 电话");
+    await h.fire("weekly", at("2026-06-19T19:00:00"));
+    expect(h.webhook.messages).toEqual([]);
+    await h.fire("weekly", at("2026-06-18T19:00:00"));
+    const weekly = h.webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content).join("\n");
+    expect(weekly).toContain("**第25周汇总**（6月15日—6月21日，截至 6月18日 周四 19:00）");
+    expect(weekly).toContain("防溺水提醒 2026年第25周（6月15日—6月21日）截止 6月19日 周五 17:00，尚未截止，不计入本周汇总");
+    expect(weekly).toContain("- 城关二小：缺报 5 次（平安日报 4，周学习 1）");
+    expect(weekly).not.toMatch(/缺报.*防溺水/u);
+    h.webhook.messages.length = 0;
+    await h.fire("weekly", at("2026-06-18T19:00:00"));
+    expect(h.webhook.messages).toEqual([]);
   });
 });

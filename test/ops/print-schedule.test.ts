@@ -47,4 +47,19 @@ describe("pingan schedule", () => {
       variant.remove();
     }
   });
+
+  it("lists the Friday roll-up and every day's 17:00 补报 note among the next 7 days' pushes", async () => {
+    const lines = await schedule("2026-11-23T08:00:00+08:00", 7);
+    expect(lines.filter((line) => line.includes("每周汇总"))).toEqual(["  11月27日 周五 19:00  每周汇总（2026年第48周）"]);
+    expect(lines.filter((line) => line.includes("补报通知"))).toEqual(
+      ["11月23日 周一", "11月24日 周二", "11月25日 周三", "11月26日 周四", "11月27日 周五", "11月28日 周六", "11月29日 周日"].map((day) => `  ${day} 17:00  补报通知（有补报时才发）`),
+    );
+  });
+
+  it("lists the 端午 week's roll-up on Thursday 06-18, saying why, and none for the Spring Festival week", async () => {
+    const duanwu = await schedule("2026-06-15T08:00:00+08:00", 7);
+    expect(duanwu.filter((line) => line.includes("每周汇总"))).toEqual(["  6月18日 周四 19:00  每周汇总（2026年第25周；6月19日（周五）不上班，提前到这天）"]);
+    const spring = await schedule("2026-02-16T08:00:00+08:00", 7);
+    expect(spring.filter((line) => line.includes("每周汇总"))).toEqual(["  2026年第8周 没有工作日，不发每周汇总"]);
+  });
 });

@@ -10,12 +10,12 @@ import { TEST_ENV } from "./test-env.js";
  */
 export async function runJobBeside(
   h: Harness,
-  { job, task, now, dryRun, force }: { job: string; task?: string; now: string; dryRun?: boolean; force?: boolean },
+  { job, task, now, dryRun, force, config = "config/pingan.example.yaml" }: { job: string; task?: string; now: string; dryRun?: boolean; force?: boolean; config?: string },
 ): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
   const settings = readSettings({
     ...TEST_ENV,
-    PINGAN_CONFIG: "config/pingan.example.yaml",
+    PINGAN_CONFIG: config,
     REDIS_URL: h.redis.url,
     WECOM_API_BASE: h.webhook.url,
     PINGAN_NOW: now,

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
-import { decideSlotsAt, listUpcomingSlots } from "../../src/time/due.js";
+import { decideSlotsAt, isTaskSlot, listUpcomingSlots } from "../../src/time/due.js";
 import { addDays, getWeekday, listDates, toInstant, toLocalDate } from "../../src/time/local-time.js";
 import { parseSlot } from "../../src/time/slots.js";
 import { createTaskCalendar, type TaskCalendar } from "../../src/time/task-calendar.js";
@@ -17,8 +17,10 @@ beforeAll(async () => {
 });
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
+/** What pingan schedule lists as going out: the decisions that act. */
+const acting = <T extends { skipped?: string }>(list: T[]) => list.filter((d) => !d.skipped);
 const studyOf = (decisions: ReturnType<typeof decideSlotsAt>) =>
-  decisions.filter((d) => d.task === "study").map((d) => [d.slot.kind, d.slot.spec, d.period.id, d.skipped ?? "acts"]);
+  decisions.filter(isTaskSlot).filter((d) => d.task === "study").map((d) => [d.slot.kind, d.slot.spec, d.period.id, d.skipped ?? "acts"]);
 
 describe("decideSlotsAt agrees with the periods' slots", () => {
   it("acts on the National Day week's study reminder and tally on Wednesday 09-30, and on nothing on Friday 10-02", () => {
@@ -29,15 +31,16 @@ describe("decideSlotsAt agrees with the periods' slots", () => {
   });
 
   it("lists for pingan schedule exactly the slots the job will act on", () => {
-    const upcoming = listUpcomingSlots(calendar, config, beijing("2026-09-28T00:00"), 7);
-    const study = upcoming.filter((d) => d.task === "study").map((d) => [d.slot.kind, d.slot.at.toISOString()]);
+    const upcoming = acting(listUpcomingSlots(calendar, config, beijing("2026-09-28T00:00"), 7));
+    const study = upcoming.filter(isTaskSlot).filter((d) => d.task === "study").map((d) => [d.slot.kind, d.slot.at.toISOString()]);
     expect(study).toEqual([
       ["reminder", "2026-09-30T07:00:00.000Z"],
       ["tally", "2026-09-30T10:30:00.000Z"],
     ]);
     for (const decision of upcoming) {
-      const again = decideSlotsAt(calendar, config, decision.slot.at).find((d) => d.task === decision.task && d.slot.kind === decision.slot.kind);
-      expect(again?.skipped).toBeUndefined();
+      const again = decideSlotsAt(calendar, config, decision.at).filter((d) => d.kind === decision.kind);
+      expect(again.length).toBeGreaterThan(0);
+      expect(again.every((d) => d.skipped === undefined)).toBe(true);
     }
   });
 
@@ -57,8 +60,8 @@ describe("decideSlotsAt agrees with the periods' slots", () => {
     const period = closed.at("study", beijing("2026-11-18T12:00"))!;
     expect(period).toMatchObject({ id: "2026-W47", required: false, reason: "not_running_day" });
     expect(studyOf(decideSlotsAt(closed, config, beijing("2026-11-20T15:00")))).toEqual([["reminder", "fri 15:00", "2026-W47", "not_running_day"]]);
-    const upcoming = listUpcomingSlots(closed, config, beijing("2026-11-16T00:00"), 7);
-    expect(upcoming.filter((d) => d.task === "study")).toEqual([]);
+    const upcoming = acting(listUpcomingSlots(closed, config, beijing("2026-11-16T00:00"), 7));
+    expect(upcoming.filter(isTaskSlot).filter((d) => d.task === "study")).toEqual([]);
   });
 });
 
@@ -66,7 +69,7 @@ describe("decideSlotsAt agrees with the periods' slots", () => {
 const vary = (change: { calendar?: Partial<Config["calendar"]>; tasks?: Partial<Config["tasks"]> }) =>
   createTaskCalendar({ ...config, calendar: { ...config.calendar, ...change.calendar }, tasks: { ...config.tasks, ...change.tasks } as Config["tasks"] });
 const taskOf = (task: string, decisions: ReturnType<typeof decideSlotsAt>) =>
-  decisions.filter((d) => d.task === task).map((d) => [d.slot.kind, d.slot.spec, d.period.id, d.skipped ?? "acts"]);
+  decisions.filter(isTaskSlot).filter((d) => d.task === task).map((d) => [d.slot.kind, d.slot.spec, d.period.id, d.skipped ?? "acts"]);
 
 describe("a slot the calendar moves into the next period fires once, for its own period", () => {
   /** periods.ts's own example: the summer holiday from Thursday 07-09 cuts week 2026-W28 to Mon–Wed; its `sat 09:00` tally moves to Thursday 09:00, the first daily summer period. */
@@ -86,7 +89,7 @@ describe("a slot the calendar moves into the next period fires once, for its own
 
   it("lists week 2026-W28's tally in pingan schedule from Thursday morning", async () => {
     const cut = await cutWeek();
-    const upcoming = listUpcomingSlots(cut, config, beijing("2026-07-09T08:00"), 1).filter((d) => d.task === "drowning");
+    const upcoming = acting(listUpcomingSlots(cut, config, beijing("2026-07-09T08:00"), 1)).filter(isTaskSlot).filter((d) => d.task === "drowning");
     expect(upcoming.map((d) => [d.slot.kind, d.period.id, d.slot.at.toISOString()])).toEqual([
       ["tally", "2026-W28", "2026-07-09T01:00:00.000Z"],
       ["reminder", "2026-07-09", "2026-07-09T09:00:00.000Z"],
@@ -105,7 +108,7 @@ describe("a slot the calendar moves into the next period fires once, for its own
     expect(week.deadline.toISOString()).toBe("2026-11-21T10:00:00.000Z");
     expect(studyOf(decideSlotsAt(closed, config, beijing("2026-11-23T10:00")))).toEqual([["tally", "sun 10:00", "2026-W47", "acts"]]);
     expect(studyOf(decideSlotsAt(closed, config, beijing("2026-11-22T10:00")))).toEqual([]);
-    const upcoming = listUpcomingSlots(closed, config, beijing("2026-11-23T00:00"), 1).filter((d) => d.task === "study");
+    const upcoming = acting(listUpcomingSlots(closed, config, beijing("2026-11-23T00:00"), 1)).filter(isTaskSlot).filter((d) => d.task === "study");
     expect(upcoming.map((d) => [d.slot.kind, d.period.id])).toEqual([["tally", "2026-W47"]]);
   });
 });
@@ -168,14 +171,67 @@ describe("every reminder and tally of every period is decided exactly once, at i
             }
           }
         }
-        const decisions = dates.flatMap((date) => [...times].flatMap((time) => decideSlotsAt(calendar, config, toInstant(date, time, config.timezone))));
+        const decisions = dates.flatMap((date) => [...times].flatMap((time) => decideSlotsAt(calendar, config, toInstant(date, time, config.timezone)).filter(isTaskSlot)));
         const keys = (list: typeof decisions) => list.map((d) => keyOf(d.task, d.period.id, d.slot.kind, d.slot.spec, d.slot.at)).sort();
         expect(keys(decisions)).toEqual(expected.sort());
         // pingan schedule lists exactly those that act.
-        const listed = [summerStart, summerEnd].flatMap((date) => listUpcomingSlots(calendar, config, toInstant(addDays(date, -10), "00:00", config.timezone), 21));
+        const listed = [summerStart, summerEnd].flatMap((date) => acting(listUpcomingSlots(calendar, config, toInstant(addDays(date, -10), "00:00", config.timezone), 21)).filter(isTaskSlot));
         expect(keys(listed)).toEqual(keys(decisions.filter((d) => !d.skipped)));
       }),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
+  });
+});
+
+/** The roll-up decisions at an instant: [week, "acts" or why not]. */
+const rollupAt = (cal: TaskCalendar, local: string) =>
+  decideSlotsAt(cal, config, beijing(local)).flatMap((d) => (d.kind === "weekly" ? [[d.week, d.skipped ?? "acts"]] : []));
+
+describe("the weekly roll-up goes on the week's last working day up to its configured day (fri 19:00)", () => {
+  it("goes on Friday in an ordinary week, and is due at no other time", () => {
+    expect(rollupAt(calendar, "2026-11-27T19:00")).toEqual([["2026-W48", "acts"]]);
+    expect(rollupAt(calendar, "2026-11-26T19:00")).toEqual([]);
+    expect(rollupAt(calendar, "2026-11-28T19:00")).toEqual([]);
+  });
+
+  it("moves to Thursday when Friday is a holiday (端午 2026-06-19), and to Wednesday in the National Day week", () => {
+    expect(rollupAt(calendar, "2026-06-19T19:00")).toEqual([]);
+    expect(rollupAt(calendar, "2026-06-18T19:00")).toEqual([["2026-W25", "acts"]]);
+    expect(rollupAt(calendar, "2026-10-02T19:00")).toEqual([]);
+    expect(rollupAt(calendar, "2026-09-30T19:00")).toEqual([["2026-W40", "acts"]]);
+  });
+
+  it("stays on a working Friday before a 调休 Saturday, and goes to Thursday, not the 调休 Saturday, when Friday is off", async () => {
+    expect(rollupAt(calendar, "2026-10-09T19:00")).toEqual([["2026-W41", "acts"]]);
+    expect(rollupAt(calendar, "2026-10-10T19:00")).toEqual([]);
+    const swapped = await vary({ calendar: { holidays: ["2026-11-20"], workdays: ["2026-11-21"] } });
+    expect(rollupAt(swapped, "2026-11-19T19:00")).toEqual([["2026-W47", "acts"]]);
+    expect(rollupAt(swapped, "2026-11-20T19:00")).toEqual([]);
+    expect(rollupAt(swapped, "2026-11-21T19:00")).toEqual([]);
+  });
+
+  it("goes on the first working day after its day when the week's working days all come after it", async () => {
+    const late = await vary({ calendar: { holidays: ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"], workdays: ["2026-11-21"] } });
+    expect(rollupAt(late, "2026-11-21T19:00")).toEqual([["2026-W47", "acts"]]);
+  });
+
+  it("is not sent for a week without a working day (春节 2026-W08), and says why at its configured time", () => {
+    expect(rollupAt(calendar, "2026-02-20T19:00")).toEqual([["2026-W08", "no_working_day"]]);
+    const week = acting(listUpcomingSlots(calendar, config, beijing("2026-02-16T00:00"), 7));
+    expect(week.filter((d) => d.kind === "weekly")).toEqual([]);
+  });
+});
+
+describe("the 补报 note is due every day at its time", () => {
+  it("is listed for each of the next seven days, beside the roll-up", () => {
+    const week = acting(listUpcomingSlots(calendar, config, beijing("2026-11-23T08:00"), 7));
+    const notes = week.filter((d) => d.kind === "late-note").map((d) => d.at.toISOString());
+    expect(notes).toEqual(["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"].map((d) => `${d}T09:00:00.000Z`));
+    expect(week.filter((d) => d.kind === "weekly").map((d) => d.at.toISOString())).toEqual(["2026-11-27T11:00:00.000Z"]);
+  });
+
+  it("holds back in quiet hours", () => {
+    const early = { ...config, late_note: { ...config.late_note, at: "06:00" } };
+    expect(decideSlotsAt(calendar, early, beijing("2026-11-23T06:00")).map((d) => [d.kind, d.skipped])).toEqual([["late-note", "quiet_hours"]]);
   });
 });

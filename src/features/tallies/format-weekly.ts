@@ -3,6 +3,7 @@ import type { TaskTally } from "../leaders/compute-summary.js";
 import { renderDoc } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { PushLine, PushMessage } from "../../push/split-message.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
 import { scheduleText } from "./tally-text.js";
 import type { SchoolWeek, WeeklyRollup } from "./compute-weekly.js";
 import { ESCALATE_AT } from "./compute-weekly.js";
@@ -18,6 +19,8 @@ export function formatWeekly(args: {
   start: string;
   end: string;
   asOf: Date;
+  /** Weekly periods whose deadline is still ahead: named, not counted. */
+  open?: readonly TaskPeriod[];
   config: Pick<Config, "leaders" | "admins" | "timezone">;
   /** Lines for the admin, e.g. a holiday notice to import. */
   adminNotes?: readonly string[];
@@ -26,6 +29,7 @@ export function formatWeekly(args: {
   const text = scheduleText;
   const lines: string[] = [text.countyHeading];
   for (const tally of rollup.tasks) lines.push(renderDoc(formatTaskBlock(tally, { config })), "");
+  for (const period of args.open ?? []) lines.push(text.openWeek(period, config.timezone), "");
   if (rollup.missedTwice.length > 0) {
     lines.push(text.escalateHeading(rollup.missedTwice.length));
     for (const week of rollup.missedTwice) lines.push(missedLine(week));

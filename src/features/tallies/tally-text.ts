@@ -1,6 +1,9 @@
-import { formatInstant, formatRate } from "../../time/format-time.js";
+import { formatDate, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { toLocalDate } from "../../time/local-time.js";
 import type { School } from "../../config/roster.js";
 import { escapeUserText } from "../../bot/user-text.js";
+import { leaderText } from "../leaders/leader-text.js";
 
 /** A school's short name and area from the roster, shown as typed. */
 const shortName = (school: School) => escapeUserText(school.shortName || school.name);
@@ -11,6 +14,9 @@ export const scheduleText = {
   weeklyTitle: (week: string, start: string, end: string, asOf: Date, timeZone: string) =>
     `**第${Number(week.slice(6))}周汇总**（${md(start)}—${md(end)}，截至 ${formatInstant(asOf, timeZone, true)}）`,
   countyHeading: "**全县情况**",
+  openWeek: (period: TaskPeriod, timeZone: string) =>
+    `⏳ ${period.taskName} ${formatPeriod(period)}截止 ${formatInstant(period.deadline, timeZone, true)}，尚未截止，不计入本周汇总` +
+    (period.schedule.tally ? "；截止后另发统计。" : "。"),
   missedOnceHeading: (n: number) => `**本周缺报 1 次（${n} 所）**`,
   noneMissed: "本周各校均按要求上报，没有缺报。",
   escalateHeading: (n: number) => `**⚠️ 缺报 2 次及以上，请督促（${n} 所）**`,
@@ -36,10 +42,16 @@ export const scheduleText = {
   scheduleTitle: (path: string, zone: string, hours: { start: string; end: string }) =>
     `配置 ${path} 的定时任务（时区 ${zone}，只在 ${hours.start}—${hours.end} 推送）：`,
   schedulerLine: (id: string, pattern: string, at: string) => `  ${id.padEnd(16)} cron "${pattern}"（${at}）`,
-  upcomingTitle: (days: number, from: string) => `接下来 ${days} 天的提醒和汇总（从 ${from} 起）：`,
+  upcomingTitle: (days: number, from: string) => `接下来 ${days} 天的定时推送（从 ${from} 起）：`,
   noUpcoming: "  （没有：不在季节内、节假日或任务未启用）",
   upcomingLine: (at: string, taskName: string, kind: "reminder" | "tally", periodId: string) =>
     `  ${at}  ${taskName}${kind === "reminder" ? "提醒" : "汇总"}（周期 ${periodId}）`,
+  /** The roll-up, and when it moved off a day that is not a working day, from which day and why. */
+  upcomingRollup: (at: Date, week: string, timeZone: string, movedFrom?: Date) =>
+    `  ${formatInstant(at, timeZone, true)}  每周汇总（${leaderText.periodId(week)}` +
+    (movedFrom ? `；${formatDate(toLocalDate(movedFrom, timeZone))}不上班，${movedFrom > at ? "提前" : "推迟"}到这天）` : "）"),
+  noRollup: (week: string) => `  ${leaderText.periodId(week)} 没有工作日，不发每周汇总`,
+  upcomingLateNote: (at: Date, timeZone: string) => `  ${formatInstant(at, timeZone, true)}  补报通知（有补报时才发）`,
 
   lateNoteTitle: (at: Date, timeZone: string) => `**补报通知**（${formatInstant(at, timeZone, true)}）`,
   lateNoteIntro: "以下学校在汇总发出后补报，已计入台账：",

@@ -89,7 +89,7 @@ async function deliverAt(windowMs: number, run: number): Promise<Delivery> {
     const rt = service;
     const period = rt.calendar.at("safety", new Date(NOW))!;
     let started = performance.now();
-    const plans = await planReminders(rt.jobDeps, { task: "safety", period, slot: "09:00" });
+    const plans = await planReminders(rt.jobDeps, { task: "safety", period, slot: "09:00", now: new Date(NOW) });
     const buildMs = performance.now() - started;
     if (plans.length !== 1) throw new Error(`expected one schools group, got ${plans.length}`);
     const plan = plans[0]!;

@@ -31,7 +31,7 @@ export default defineCommand({
         const period = ctx.calendar.at(task, ctx.now);
         if (!period) continue;
         const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
-        lines.push(reportText.statusLine(period, report, ctx.config.timezone));
+        lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now));
       }
       blocks.push(lines.join("\n"));
     }

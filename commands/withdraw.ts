@@ -29,7 +29,7 @@ export default defineCommand({
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
       const previous = await ctx.store.get(task, period.id, school.code);
       if (!previous) return reportText.nothingToWithdraw(school, period);
-      const reply = reportText.withdrawn(school, period, previous, ctx.config.timezone);
+      const reply = reportText.withdrawn(school, period, previous, ctx.config.timezone, ctx.now);
       const pushes = buildWithdrawalAlerts({ config: ctx.config, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
       const done = await ctx.store.withdraw(withdrawal, { expected: previous, reply, pushes });
       if (done.outcome === "duplicate") return done.reply ?? reply;

@@ -31,6 +31,14 @@ export function formatInstant(instant: Date, timeZone: string, withWeekday = fal
   return `${p.month}月${p.day}日${withWeekday ? ` ${p.weekday}` : ""} ${p.time}`;
 }
 
+/**
+ * A deadline as it reads when written: `截止 10:00` while reports are still on time, `截止 10:00
+ * 已过` once it has passed (isPastDeadline). `when` is the deadline as the text shows it.
+ */
+export function formatDeadline(when: string, past: boolean): string {
+  return past ? `截止 ${when} 已过` : `截止 ${when}`;
+}
+
 /** `09:12`. */
 export function formatClock(instant: Date, timeZone: string): string {
   return parts(instant, timeZone).time;

@@ -80,6 +80,15 @@ export interface Periods {
 
 const MINUTE_MS = 60_000;
 
+/**
+ * Whether a period's deadline has passed at `at`: from the minute after it, as a report then is
+ * late (with deadline `10:00`, 10:00:59 is still on time). Every text that names a deadline says
+ * whether it has passed by this.
+ */
+export function isPastDeadline(period: Pick<Period, "deadline">, at: Date): boolean {
+  return at.getTime() >= period.deadline.getTime() + MINUTE_MS;
+}
+
 function baseSchedule(config: TaskConfig): ScheduleConfig {
   const { period, deadline, reminders, tally } = config;
   return Object.freeze({ period, deadline, reminders: Object.freeze([...reminders]) as string[], tally });
@@ -261,7 +270,7 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
       if (schedule.tally) slots.push({ kind: "tally", spec: schedule.tally, at: place.tally(schedule.tally) });
       return slots.sort((a, b) => a.at.getTime() - b.at.getTime());
     },
-    isLate: (period: Period, reportedAt: Date) => reportedAt.getTime() >= period.deadline.getTime() + MINUTE_MS,
+    isLate: (period: Period, reportedAt: Date) => isPastDeadline(period, reportedAt),
   });
 }
 

@@ -86,7 +86,7 @@ describe("bounded text: a long incident is refused, and 汇总, tallies and aler
     const bytes = utf8Bytes(summary);
     expect(bytes).toBeLessThanOrEqual(20480);
     // Each task's block, with its counts.
-    expect(summary).toContain("**平安日报**（截止 10:00）\n应报 28 所 · 已报 26 所（92.9%）");
+    expect(summary).toContain("**平安日报**（截止 10:00 已过）\n应报 28 所 · 已报 26 所（92.9%）");
     expect(summary).toMatch(/\*\*防溺水提醒\*\* [^\n]+\n截止 [^\n]+\n应报 28 所 · 已报 3 所/u);
     expect(summary).toMatch(/\*\*周学习\*\* [^\n]+\n截止 [^\n]+\n应报 28 所 · 已报 2 所/u);
     expect(summary).toContain("教职工实到 180 / 应到 200 人（90.0%）");

@@ -36,7 +36,7 @@ describe("汇总 for a day", () => {
     await seedTuesday();
     const reply = await sayAt(h, TUESDAY_1035, "wang_zhiyuan", "汇总");
     expect(reply).toContain("**📋 上报汇总 · 11月24日（周二）**");
-    expect(reply).toContain("**平安日报**（截止 10:00）");
+    expect(reply).toContain("**平安日报**（截止 10:00 已过）");
     expect(reply).toContain("应报 27 所 · 已报 24 所（88.9%）");
     expect(reply).toContain("按时 23 · 迟报 1 · 代报 1");
     expect(reply).toContain("未报 3 所 · 免报 1 所");
@@ -113,7 +113,7 @@ describe("汇总 for a week", () => {
     await reportAll(h, "2026-11-23T08:30:00+08:00", ["CG004"]);
     const reply = await sayAt(h, "2026-11-23T10:30:00+08:00", "liu_xin", "汇总 本周");
     expect(reply).toContain("**📋 上报汇总 · 本周（11月23日）**");
-    expect(reply).toContain("**平安日报**（截止 10:00）");
+    expect(reply).toContain("**平安日报**（截止 10:00 已过）");
     expect(reply).toContain("应报 28 所 · 已报 27 所（96.4%）");
     expect(reply).not.toContain("11月22日");
   });

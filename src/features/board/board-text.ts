@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { ReportEvent, ReportValue } from "../../store/report.js";
 import type { NotRequiredReason } from "../../time/periods.js";
-import { formatClock, formatDate, formatInstant, formatRate } from "../../time/format-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText } from "../../bot/user-text.js";
 
@@ -30,8 +30,9 @@ export const boardText = {
   offline: "网络连接中断，稍后自动重试；下面是上次的数据。",
   noTasks: "本县目前没有启用任何上报任务。",
 
-  deadline: (period: TaskPeriod, timeZone: string) =>
-    `截止 ${period.kind === "day" ? formatClock(period.deadline, timeZone) : formatInstant(period.deadline, timeZone, true)}`,
+  /** `open`: the deadline is still ahead (TaskTally.open). */
+  deadline: (period: TaskPeriod, timeZone: string, open: boolean) =>
+    formatDeadline(period.kind === "day" ? formatClock(period.deadline, timeZone) : formatInstant(period.deadline, timeZone, true), !open),
   notRequired: (taskName: string, reason: NotRequiredReason | undefined) =>
     `${taskName}：${reason === "not_in_season" ? "不在季节内，今日无需上报" : "今日不是上报日，无需上报"}`,
   /** The missing schools' names, the first `shown` of them. */

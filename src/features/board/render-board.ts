@@ -91,7 +91,7 @@ function taskCard(tally: TaskTally, timeZone: string): Html {
   const missing = tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.shortName || e.school.name));
   const s = boardText.state;
   return html`<section class="card task" data-task="${tally.task}">
-<h2>${tally.taskName} <span class="muted">${boardText.deadline(period, timeZone)}</span></h2>
+<h2>${tally.taskName} <span class="muted">${boardText.deadline(period, timeZone, tally.open)}</span></h2>
 <div class="big"><span class="n" data-count="reported">${tally.reported}</span><span>/ <b data-count="expected">${tally.expected}</b> ${boardText.reportedOf}</span><span class="rate">${formatRate(tally.reported, tally.expected)}</span></div>
 ${bar(tally)}
 <div class="chips">

@@ -1,6 +1,6 @@
 import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { formatInstant, formatPeriod } from "../../time/format-time.js";
+import { formatDeadline, formatInstant, formatPeriod } from "../../time/format-time.js";
 
 /** A school's name on a card, which is plain text (no markdown to escape). */
 const shortName = (school: School) => school.shortName || school.name;
@@ -15,7 +15,9 @@ export const cardText = {
 
   /** The card of a reminder and of the replies to 帮助 and 状态. */
   title: (period: TaskPeriod) => `${period.taskName} ${formatPeriod(period)}`,
-  desc: (period: TaskPeriod, timeZone: string) => `截止 ${formatInstant(period.deadline, timeZone)}，点一下即可上报`,
+  /** `past`: the deadline has passed, and a tap now is recorded late. */
+  desc: (period: TaskPeriod, timeZone: string, past: boolean) =>
+    `${formatDeadline(formatInstant(period.deadline, timeZone), past)}，${past ? "点一下即可补报（记为迟报）" : "点一下即可上报"}`,
   body: "今天无异常请点“今日平安 ✅”；有异常请点“有异常，去填写”，再发文字说明情况。",
 
   /** What the audit log and the ledger keep as the "typed" text of a report made by a tap. */

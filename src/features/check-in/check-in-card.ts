@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CommandContext } from "../../bot/command.js";
 import type { BotCard, CardButton } from "../../bot/events.js";
+import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { School } from "../../config/roster.js";
 import { cardText } from "./card-text.js";
@@ -64,12 +65,12 @@ export function schoolButtons(periodId: string, schools: readonly School[]): Car
 }
 
 /** The card of a day's safety report: 今日平安 ✅ and 有异常，去填写. `id` must be unique per bot. */
-export function formatCheckInCard(args: { id: string; period: TaskPeriod; timeZone: string }): BotCard {
-  const { id, period, timeZone } = args;
+export function formatCheckInCard(args: { id: string; period: TaskPeriod; timeZone: string; now: Date }): BotCard {
+  const { id, period, timeZone, now } = args;
   return {
     id,
     title: cardText.title(period),
-    desc: cardText.desc(period, timeZone),
+    desc: cardText.desc(period, timeZone, isPastDeadline(period, now)),
     text: cardText.body,
     buttons: checkInButtons(period.id),
   };
@@ -83,5 +84,5 @@ export function commandCheckInCard(ctx: Pick<CommandContext, "roles" | "calendar
   if (!ctx.roles.has("reporter") || !ctx.calendar.tasks.includes("safety")) return undefined;
   const period = ctx.calendar.at("safety", ctx.now);
   if (!period?.required || period.kind !== "day") return undefined;
-  return formatCheckInCard({ id: formatCardId("ask", ctx.msgid), period, timeZone: ctx.config.timezone });
+  return formatCheckInCard({ id: formatCardId("ask", ctx.msgid), period, timeZone: ctx.config.timezone, now: ctx.now });
 }

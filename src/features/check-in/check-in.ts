@@ -42,7 +42,7 @@ export async function checkIn(
     throw new Error(`report of ${school.code} kept changing while recording ${ctx.msgid}`);
   };
   const [reply, owed] = await Promise.all([record(), owedPeriods(ctx, school, report.task)]);
-  return [reply, reportText.owed(owed, timeZone, report.onBehalf ? "该校" : "本校")].join("\n");
+  return [reply, reportText.owed(owed, timeZone, ctx.now, report.onBehalf ? "该校" : "本校")].join("\n");
 }
 
 /**

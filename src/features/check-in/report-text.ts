@@ -1,6 +1,7 @@
 import type { School } from "../../config/roster.js";
 import type { Report, ReportValue } from "../../store/report.js";
-import { formatClock, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import { formatClock, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
 
@@ -8,6 +9,9 @@ import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
 const nameOf = (school: School) => escapeUserText(school.name);
 /** A replaced or withdrawn report in a reply: its first words, the sender knows the rest. */
 const EARLIER_CHARS = 30;
+/** A period's deadline as it reads at `now`: `截止 12月4日 周五 18:00` (已过 once passed). */
+const deadlineAt = (period: TaskPeriod, timeZone: string, now: Date) =>
+  formatDeadline(formatInstant(period.deadline, timeZone, true), isPastDeadline(period, now));
 
 /**
  * Who a reply speaks to: a school's own reporter (贵校, `平安`), or a leader or admin entering
@@ -73,19 +77,22 @@ export const reportText = {
   abnormalNote: (voice: ReplyVoice) =>
     `局领导会收到这条异常报告；情况有变化请再次发送“${voice.form("异常 …")}”更新，恢复正常后发送“${voice.form("平安")}”。`,
 
-  owed(items: { period: TaskPeriod }[], timeZone: string, subject = "本校"): string {
+  owed(items: { period: TaskPeriod }[], timeZone: string, now: Date, subject = "本校"): string {
     if (items.length === 0) return "本期各项均已上报，谢谢！";
     const list = items.map(
-      ({ period }) => `${period.taskName}（${formatPeriod(period)}，截止 ${formatInstant(period.deadline, timeZone, true)}）`,
+      ({ period }) => `${period.taskName}（${formatPeriod(period)}，${deadlineAt(period, timeZone, now)}）`,
     );
     return `${subject}还需上报：${list.join("；")}`;
   },
 
-  withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string): string {
+  withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string, now: Date): string {
+    const deadline = formatInstant(period.deadline, timeZone, true);
     return (
       `已撤销 **${nameOf(school)}** ${formatPeriod(period)} ${period.taskName} 的上报` +
       `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, EARLIER_CHARS)}）。\n` +
-      `该校本期现为未报，请在截止时间 ${formatInstant(period.deadline, timeZone, true)} 前重新上报。`
+      (isPastDeadline(period, now)
+        ? `该校本期现为未报；截止时间 ${deadline} 已过，重新上报将记为迟报。`
+        : `该校本期现为未报，请在截止时间 ${deadline} 前重新上报。`)
     );
   },
 
@@ -94,12 +101,12 @@ export const reportText = {
 
   statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.area)}）本期上报情况：`,
 
-  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string): string {
+  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date): string {
     const head = `- ${period.taskName}（${formatPeriod(period)}）：`;
     if (!period.required) {
       return head + (period.reason === "not_in_season" ? "不在季节内，无需上报" : "本期无需上报");
     }
-    if (!report) return `${head}**未报**，截止 ${formatInstant(period.deadline, timeZone, true)}`;
+    if (!report) return `${head}**未报**，${deadlineAt(period, timeZone, now)}`;
     return (
       `${head}已报（${formatInstant(new Date(report.at), timeZone)}${report.late ? "，迟报" : ""}）` +
       ` ${reportText.value(report.value)}`

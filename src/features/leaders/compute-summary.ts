@@ -1,5 +1,5 @@
 import type { TaskId } from "../../config/schema.js";
-import type { NotRequiredReason } from "../../time/periods.js";
+import { isPastDeadline, type NotRequiredReason } from "../../time/periods.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { Exemption } from "../../store/exemptions.js";
 import { isAbnormal, type Report } from "../../store/report.js";
@@ -212,7 +212,7 @@ export function bumpSchool(map: Map<School, SchoolCount>, school: School, reason
 
 /** Whether, at `now`, the period still takes reports on time (its deadline minute included). */
 export function isOpenAt(period: TaskPeriod, now: Date | undefined): boolean {
-  return now !== undefined && now.getTime() < period.deadline.getTime() + 60_000;
+  return now !== undefined && !isPastDeadline(period, now);
 }
 
 /** The tally's orderings, rates and sums, once its counts and lists are in. */

@@ -11,7 +11,7 @@ export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timez
   if (!period.required) return [leaderText.taskNotRequired(tally.taskName, period.reason)];
   if (tally.missing === 0) return [leaderText.allReported(tally.taskName, period, tally.expected)];
   const lines: DocLine[] = [
-    leaderText.missingTitle(tally.taskName, period, config.timezone),
+    leaderText.missingTitle(tally.taskName, period, config.timezone, tally.open),
     leaderText.missingCounts(tally.missing, tally.expected, tally.exempt),
   ];
   for (const group of tally.missingByArea) {

@@ -73,7 +73,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   } else if (nothingDue) {
     lines.push(leaderText.notRequiredHeading(tally.taskName, tally.notRequiredReason));
   } else {
-    const heading = { taskName: tally.taskName, periods: tally.periods, timeZone, withPeriod: options.withPeriod ?? false };
+    const heading = { taskName: tally.taskName, periods: tally.periods, timeZone, withPeriod: options.withPeriod ?? false, open: tally.open };
     lines.push(...leaderText.taskHeading(heading));
   }
   if (!nothingDue) {

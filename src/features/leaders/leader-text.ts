@@ -1,6 +1,6 @@
 import type { Config, TaskId } from "../../config/schema.js";
 import type { NotRequiredReason } from "../../time/periods.js";
-import { formatClock, formatDate, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
 import { personName, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
@@ -84,17 +84,21 @@ export const leaderText = {
   /** `昨天 11月26日（周四）`: the day as the leader named it, when he named it by a word. */
   dayLabel: (date: string, word?: string) => (word ? `${word} ${formatDate(date)}` : formatDate(date)),
   rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${monthDay(start)}—${monthDay(end)}`),
-  /** The first line(s) of a task's block: its name, the period(s) when needed, the deadline. */
-  taskHeading(args: { taskName: string; periods: readonly TaskPeriod[]; timeZone: string; withPeriod: boolean }): string[] {
-    const { taskName, periods, timeZone, withPeriod } = args;
+  /**
+   * The first line(s) of a task's block: its name, the period(s) when needed, the deadline, said
+   * passed unless the tally is `open` (TaskTally.open: its deadline is still ahead).
+   */
+  taskHeading(args: { taskName: string; periods: readonly TaskPeriod[]; timeZone: string; withPeriod: boolean; open: boolean }): string[] {
+    const { taskName, periods, timeZone, withPeriod, open } = args;
     const first = periods[0];
     if (!first) return [`**${taskName}**`];
     if (periods.length > 1) {
       const unit = first.kind === "day" ? "天" : "周";
       return [`**${taskName}** ${leaderText.periods(periods)}，${periods.length} ${unit}（按校次计）`];
     }
-    if (first.kind === "day" && !withPeriod) return [`**${taskName}**（截止 ${leaderText.deadline(first, timeZone)}）`];
-    return [`**${taskName}** ${formatPeriod(first)}`, `截止 ${leaderText.deadline(first, timeZone)}`];
+    const deadline = formatDeadline(leaderText.deadline(first, timeZone), !open);
+    if (first.kind === "day" && !withPeriod) return [`**${taskName}**（${deadline}）`];
+    return [`**${taskName}** ${formatPeriod(first)}`, deadline];
   },
   notRequiredHeading: (taskName: string, reason: NotRequiredReason | undefined) =>
     `**${taskName}**：${leaderText.notRequired(reason)}`,
@@ -168,8 +172,9 @@ export const leaderText = {
   summaryArgs: (word: string) => `“${escapeUserText(word)}”不是可识别的日期。`,
 
   // 未报
-  missingTitle: (taskName: string, period: TaskPeriod, timeZone: string) =>
-    `**未报 · ${taskName} ${formatPeriod(period)}**（截止 ${leaderText.deadline(period, timeZone)}）`,
+  /** `open`: the period's deadline is still ahead (TaskTally.open). */
+  missingTitle: (taskName: string, period: TaskPeriod, timeZone: string, open: boolean) =>
+    `**未报 · ${taskName} ${formatPeriod(period)}**（${formatDeadline(leaderText.deadline(period, timeZone), !open)}）`,
   missingCounts: (missing: number, expected: number, exempt: number) =>
     `未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
   missingArea: (area: string, count: number) => `**${escapeUserText(area)}**（${count} 所）`,
@@ -216,8 +221,9 @@ export const leaderText = {
 
   // Reminder push (text message: no markdown)
   reminderHeader: (taskName: string, period: TaskPeriod) => `【催报】${taskName} ${formatPeriod(period)}`,
-  reminderIntro: (period: TaskPeriod, timeZone: string) =>
-    `截止 ${formatInstant(period.deadline, timeZone, true)}，以下学校还没有上报：`,
+  /** `past`: written after the deadline (a leader's 提醒 at 19:00 for a Friday 18:00 deadline). */
+  reminderIntro: (period: TaskPeriod, timeZone: string, past: boolean) =>
+    `${formatDeadline(formatInstant(period.deadline, timeZone, true), past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
   reminderArea: (area: string) => `【${escapeUserText(area)}】`,
   reminderSchool: (school: School) => `· ${leaderText.schoolName(school)}（${leaderText.reporters(school)}）`,
   reminderCommand(task: TaskId, botName: string): string[] {
@@ -229,8 +235,8 @@ export const leaderText = {
   },
 
   // Tally push
-  tallyHeader: (taskName: string, period: TaskPeriod, timeZone: string) =>
-    `📋 **${taskName}统计** ${formatPeriod(period)}，截止 ${leaderText.deadline(period, timeZone)}`,
+  tallyHeader: (taskName: string, period: TaskPeriod, timeZone: string, open: boolean) =>
+    `📋 **${taskName}统计** ${formatPeriod(period)}，${formatDeadline(leaderText.deadline(period, timeZone), !open)}`,
 
   // Abnormal alerts (markdown to the leaders' group)
   alertTitle: (school: School) => `⚠️ **异常报告：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,

@@ -20,6 +20,8 @@ export interface ReminderRequest {
   period: TaskPeriod;
   /** The reminder time as configured (`09:00`, `thu 16:00`), or `manual:<msgid>` for 提醒. */
   slot: string;
+  /** When it is asked for (the reminder's words depend on whether the deadline has passed). */
+  now: Date;
 }
 
 /** One group's reminder, with the schools it names. */
@@ -56,11 +58,11 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
     if (group.role !== "schools") continue;
     const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
     if (schools.length === 0) continue;
-    const message = formatReminder({ period, schools, botName: deps.config.bot.name, timeZone: deps.config.timezone });
+    const message = formatReminder({ period, schools, botName: deps.config.bot.name, timeZone: deps.config.timezone, now: request.now });
     const idempotencyKey = formatReminderKey(task, period.id, slot, id);
     // Where the smart bot itself pushes, the safety reminder ends with the one-tap card; a group
     // robot can send no buttons, so its groups keep the text alone.
-    const card = task === "safety" && group.via === "bot" ? formatCheckInCard({ id: formatCardId(idempotencyKey), period, timeZone: deps.config.timezone }) : undefined;
+    const card = task === "safety" && group.via === "bot" ? formatCheckInCard({ id: formatCardId(idempotencyKey), period, timeZone: deps.config.timezone, now: request.now }) : undefined;
     plans.push({
       group: id,
       groupName: group.name,

@@ -1,5 +1,6 @@
 import type { PushLine, PushMessage } from "../../push/split-message.js";
 import type { School } from "../../config/roster.js";
+import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";
 import { groupByArea, type SchoolCount } from "../leaders/compute-summary.js";
@@ -18,11 +19,13 @@ export function formatReminder(args: {
   schools: readonly School[];
   botName: string;
   timeZone: string;
+  /** When it is written: after the deadline it says so. */
+  now: Date;
 }): PushMessage {
   const { period, schools, botName, timeZone } = args;
   const counts = new Map<School, SchoolCount>(schools.map((school) => [school, { school, count: 1 }]));
   const all = schools.map((school) => school.code);
-  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, timeZone), subjects: all }];
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, timeZone, isPastDeadline(period, args.now)), subjects: all }];
   for (const group of groupByArea(schools, counts)) {
     lines.push({ text: leaderText.reminderArea(group.area), subjects: group.entries.map((e) => e.school.code) });
     for (const { school } of group.entries) {

@@ -49,7 +49,7 @@ export interface RemindOptions {
  */
 export async function sendReminders(
   deps: ReminderDeps,
-  request: ReminderRequest & { now: Date },
+  request: ReminderRequest,
   options: RemindOptions = {},
 ): Promise<RemindOutcome> {
   const { task, period } = request;

@@ -33,7 +33,7 @@ export async function buildTally(
     ? tallyFromCounts({ roster: deps.roster, periods: [request.loaded], now, list: defaultListing(deps.roster) })
     : await loadTally(deps, [period], now);
   const block = formatTaskBlock(tally, { config: deps.config, heading: false });
-  const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone);
+  const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone, tally.open);
   const budget = BYTE_LIMITS.markdown - utf8Bytes(header) - 1;
   const message: PushMessage = {
     msgtype: "markdown",

@@ -4,6 +4,7 @@ import { splitMessage } from "../../../src/push/split-message.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";
 
 let env: Awaited<ReturnType<typeof startLeaderDeps>>;
+const NINE = new Date("2026-11-24T09:00:00+08:00");
 beforeAll(async () => {
   env = await startLeaderDeps();
 });
@@ -16,7 +17,7 @@ describe("planReminders", () => {
   it("sends each group its own missing schools, mentioning exactly their reporters, never the leaders' group", async () => {
     const { deps, tuesday } = env;
     await env.seed(["CG004", "DB001", "XB004", "BB002"]);
-    const pushes = (await planReminders(deps, { task: "safety", period: tuesday, slot: "09:00" })).map((plan) => plan.push);
+    const pushes = (await planReminders(deps, { task: "safety", period: tuesday, slot: "09:00", now: NINE })).map((plan) => plan.push);
     expect(pushes.map((p) => p.idempotencyKey)).toEqual([
       "remind:safety:2026-11-24:09:00:cg",
       "remind:safety:2026-11-24:09:00:east",
@@ -28,7 +29,7 @@ describe("planReminders", () => {
       return body?.msgtype === "text" ? body.text.mentioned_list : undefined;
     });
     expect(mentions).toEqual([["chen_jing"], ["hu_bin", "zhou_jie"], ["zhou_jie", "tang_lin"]]);
-    const plans = await planReminders(deps, { task: "safety", period: tuesday, slot: "09:45" });
+    const plans = await planReminders(deps, { task: "safety", period: tuesday, slot: "09:45", now: NINE });
     expect(plans.map((p) => [p.groupName, p.schools.map((s) => s.code)])).toEqual([
       ["城关校长群", ["CG004"]],
       ["东部校长群", ["DB001", "XB004"]],
@@ -43,14 +44,14 @@ describe("planReminders", () => {
       school: "CG004", task: "safety", start: tuesday.id, end: tuesday.id, periods: [tuesday.id],
       by: "liu_xin", at: "2026-11-24T00:00:00Z", msgid: "m1", raw: "",
     });
-    expect(await planReminders(deps, { task: "safety", period: tuesday, slot: "09:00" })).toEqual([]);
+    expect(await planReminders(deps, { task: "safety", period: tuesday, slot: "09:00", now: NINE })).toEqual([]);
     const drowning = env.periods.at("drowning", new Date("2026-11-24T09:00:00+08:00"))!;
     expect(drowning.required).toBe(false);
-    expect(await planReminders(deps, { task: "drowning", period: drowning, slot: "thu 16:00" })).toEqual([]);
+    expect(await planReminders(deps, { task: "drowning", period: drowning, slot: "thu 16:00", now: NINE })).toEqual([]);
   });
 
   it("refuses a period of another task", async () => {
-    await expect(planReminders(env.deps, { task: "study", period: env.tuesday, slot: "09:00" })).rejects.toThrow(
+    await expect(planReminders(env.deps, { task: "study", period: env.tuesday, slot: "09:00", now: NINE })).rejects.toThrow(
       /given a period of safety/,
     );
   });

@@ -21,7 +21,7 @@ describe("buildTally", () => {
     expect(bodies).toHaveLength(1);
     const content = bodies[0]!.msgtype === "markdown" ? bodies[0]!.markdown.content : "";
     expect(content.split("\n")).toEqual([
-      "📋 **平安日报统计** 11月24日（周二），截止 10:00",
+      "📋 **平安日报统计** 11月24日（周二），截止 10:00 已过",
       "应报 28 所 · 已报 26 所（92.9%）",
       "按时 25 · 迟报 1",
       "未报 2 所",
@@ -44,7 +44,7 @@ describe("buildTally", () => {
     const push = await buildTally(env.deps, { task: "study", period: study, now: new Date("2026-11-27T18:30:00+08:00") });
     expect(push?.idempotencyKey).toBe("tally:study:2026-W48");
     const lines = push!.message.lines.map((l) => l.text);
-    expect(push!.message.header).toBe("📋 **周学习统计** 2026年第48周（11月23日—11月29日），截止 11月27日 周五 18:00");
+    expect(push!.message.header).toBe("📋 **周学习统计** 2026年第48周（11月23日—11月29日），截止 11月27日 周五 18:00 已过");
     expect(lines).toContain("应报 28 所 · 已报 1 所（3.6%）");
     expect(lines).toContain("教职工实到 50 / 应到 52 人（96.2%）");
   });

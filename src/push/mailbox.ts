@@ -24,7 +24,7 @@ export type MergeAlerts = (group: string, pushes: readonly Push[]) => Promise<{ 
 /** How soon a turn looks again when another turn of the group is sending. */
 const LEASE_POLL_MS = 500;
 
-/** At most this many queued alerts go into one merged message (it must fit one markdown message). */
+/** At most this many queued alerts go into one merged message; fewer when their lines would not fit one (mergeFitting). */
 export const MAX_MERGED = 12;
 
 /** Adds an alert once (by its idempotency key). KEYS: mailbox, seen. ARGV: key, push JSON, ttl. */
@@ -93,6 +93,20 @@ export function createMailbox(options: MailboxOptions) {
     return entries.map(([id, fields]) => ({ id, push: JSON.parse(fields[fields.indexOf("push") + 1]!) as Push }));
   };
 
+  /**
+   * The merged message of the longest run of queued alerts, oldest first, that fits one
+   * message: a turn sends one message, and a school is marked shown only once it was sent.
+   * `count` says how many alerts it covers; the others wait for the next turn.
+   */
+  const mergeFitting = async (group: string, queued: readonly { push: Push }[]) => {
+    for (let count = queued.length; ; count -= 1) {
+      const merged = await options.merge(group, queued.slice(0, count).map((q) => q.push));
+      const [body, ...rest] = splitMessage(merged.message);
+      // One school's line always fits a message of its own.
+      if (rest.length === 0 || count === 1) return { body: body!, shown: merged.shown, count };
+    }
+  };
+
   const drain = async (job: Job<DrainJobData>, token?: string): Promise<string> => {
     const { group } = job.data;
     const config = groups[group];
@@ -115,9 +129,8 @@ export function createMailbox(options: MailboxOptions) {
       // leave it out wherever it stands in the queue, and move past it with the rest.
       const known = await redis.smismember(keys.mailboxShown(group), ...batch.map((q) => q.push.about?.msgid ?? ""));
       const queued = batch.filter((_, i) => known[i] === 0);
-      const last = batch[batch.length - 1]!.id;
       if (queued.length === 0) {
-        await release(last);
+        await release(batch[batch.length - 1]!.id);
         continue;
       }
       const slot = randomUUID();
@@ -129,8 +142,9 @@ export function createMailbox(options: MailboxOptions) {
         return delayJob(job, token, wait);
       }
       const single = queued.length === 1 ? splitMessage(queued[0]!.push.message) : [];
-      const merged = single.length === 1 ? undefined : await options.merge(group, queued.map((q) => q.push));
-      const body = merged ? splitMessage(merged.message)[0]! : single[0]!;
+      const { body, shown, count } = single.length === 1 ? { body: single[0]!, shown: [], count: 1 } : await mergeFitting(group, queued);
+      // The cursor moves past the alerts this message covers; the rest go in the next turn.
+      const last = queued[count - 1]!.id;
       const result = await options.send(target, body);
       if (result.outcome === "wait") {
         // Nothing went out: the alerts stay queued, however long the bot stays disconnected.
@@ -142,12 +156,12 @@ export function createMailbox(options: MailboxOptions) {
       await limiter.settle(target, slot).catch((error: unknown) => log.warn({ group, err: error }, "rate slot not settled"));
       const at = new Date().toISOString();
       if (result.outcome === "ok") {
-        if (merged && merged.shown.length > 0) {
-          await redis.multi().sadd(keys.mailboxShown(group), ...merged.shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
+        if (shown.length > 0) {
+          await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
         await release(last);
         await record(group, { at, outcome: "sent" });
-        log.info({ group, alerts: queued.length, merged: queued.length > 1 }, "alerts delivered");
+        log.info({ group, alerts: count, merged: single.length !== 1 }, "alerts delivered");
         sent += 1;
         continue;
       }
@@ -160,8 +174,8 @@ export function createMailbox(options: MailboxOptions) {
       }
       // Trying again cannot help: these alerts are lost, and the group's failure says so.
       await release(last);
-      for (const { push } of queued) await record(group, { at, outcome: "failed", errcode, reason }, push.idempotencyKey);
-      log.error({ group, errcode, reason, alerts: queued.length }, "alerts failed");
+      for (const { push } of queued.slice(0, count)) await record(group, { at, outcome: "failed", errcode, reason }, push.idempotencyKey);
+      log.error({ group, errcode, reason, alerts: count }, "alerts failed");
     }
   };
 

@@ -206,7 +206,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
           scheduler.startWatchdog(options.watchdogMs);
         }
         workers.push(createScheduleWorker({ connection: workerRedis, deps: jobDeps, log }));
-        stopSweep = startOutboxSweep({ store, calendar, clock, timeZone: config.timezone, log, ...(options.outboxSweepMs && { everyMs: options.outboxSweepMs }) });
+        stopSweep = startOutboxSweep({ store, mailboxes: pushQueue, calendar, clock, timeZone: config.timezone, log, ...(options.outboxSweepMs && { everyMs: options.outboxSweepMs }) });
         // The counts 汇总 reads are kept by area: after a roster change they are recounted, in the background.
         recounting = recountAfterRosterChange({
           ...{ redis: workerRedis, keys, places, reports: store, calendar, schools: roster.schools, log },

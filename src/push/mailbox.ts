@@ -36,6 +36,16 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
 return id
 `);
 
+/** The id of the oldest alert past the cursor, '' when none. KEYS: cursor, mailbox. */
+const firstPendingScript = defineScript(`#!lua
+local first = redis.call('XRANGE', KEYS[2], '(' .. (redis.call('GET', KEYS[1]) or '0'), '+', 'COUNT', 1)
+if #first == 0 then return '' end
+return first[1][1]
+`);
+
+/** States of a turn that will still run by itself. */
+const LIVE_STATES = new Set(["waiting", "delayed", "active", "prioritized", "waiting-children"]);
+
 /** Takes or extends the lease on delivering a group's alerts. KEYS: lease. ARGV: token, ms. */
 const leaseScript = defineScript(`#!lua
 local holder = redis.call('GET', KEYS[1])
@@ -73,18 +83,55 @@ export interface MailboxOptions {
 
 /**
  * A group's alerts, in the order of their events. `add` puts an alert in (once) and asks for
- * a turn; a turn (`drain`, one at a time per group under a lease) sends what is queued: one
- * alert as it is, several merged into one message of current statuses, one webhook message per
- * rate slot, through the group's robot or the smart bot. The cursor advances after WeCom accepted a message; a crash just before that
- * sends it again (at-least-once, like the parts of a push).
+ * a turn, and `ensureTurns` (the workers' sweep) asks again for any mailbox holding alerts with
+ * no turn that will run: nothing depends on a later alert arriving. A turn (`drain`, one at a
+ * time per group under a lease) sends what is queued: one alert as it is, several merged into
+ * one message of current statuses, one webhook message per rate slot, through the group's
+ * robot or the smart bot. The cursor advances after WeCom accepted a message; a crash just
+ * before that sends it again (at-least-once, like the parts of a push).
  */
 export function createMailbox(options: MailboxOptions) {
   const { redis, keys, queue, groups, limiter, record, log, leaseMs } = options;
 
+  const turnJobId = (group: string, alertId: string) => `drain#${group}#${alertId}`;
+
+  /**
+   * Queues a turn for the group's oldest alert past the cursor unless one will run: the turn
+   * was never queued (the process died, or Redis refused, right after the alert went in), or
+   * BullMQ gave it up (attempts used, stalled). Returns whether it queued one.
+   */
+  const ensureTurn = async (group: string): Promise<boolean> => {
+    const first = (await firstPendingScript(redis, [keys.mailboxCursor(group), keys.mailbox(group)], [])) as string;
+    if (first === "") return false;
+    const jobId = turnJobId(group, first);
+    const job = await queue.getJob(jobId);
+    if (job) {
+      const state = await job.getState();
+      if (LIVE_STATES.has(state)) return false;
+      if (state === "failed" || state === "completed") {
+        await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return true;
+      }
+      // Half there (in no list): make it anew.
+      await job.remove();
+    }
+    await queue.add("drain", { kind: "drain", group }, { jobId });
+    return true;
+  };
+
   const add = async (push: Push): Promise<void> => {
     const id = (await addScript(redis, [keys.mailbox(push.group), keys.mailboxSeen(push.group)], [push.idempotencyKey, JSON.stringify(push), TTL.pushDoneSeconds])) as string;
     // A turn per alert added; one already running takes it along, and the extra turn finds nothing.
-    if (id !== "") await queue.add("drain", { kind: "drain", group: push.group }, { jobId: `drain#${push.group}#${id}` });
+    if (id !== "") await queue.add("drain", { kind: "drain", group: push.group }, { jobId: turnJobId(push.group, id) });
+    // Handed on again (the outbox retries after a failure): its turn may never have been queued.
+    else await ensureTurn(push.group);
+  };
+
+  /** ensureTurn for every group; returns the groups it queued a turn for. */
+  const ensureTurns = async (): Promise<string[]> => {
+    const queued: string[] = [];
+    for (const group of Object.keys(groups)) if (await ensureTurn(group)) queued.push(group);
+    return queued;
   };
 
   const pending = async (group: string): Promise<{ id: string; push: Push }[]> => {
@@ -179,5 +226,5 @@ export function createMailbox(options: MailboxOptions) {
     }
   };
 
-  return { add, drain };
+  return { add, drain, ensureTurns };
 }

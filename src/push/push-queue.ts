@@ -53,6 +53,11 @@ export interface PushQueue {
   startWorker(): Worker<PushJobData>;
   /** Closes the workers started here and the queue; the connection stays open. */
   close(): Promise<void>;
+  /**
+   * Queues a turn for every group's alert mailbox that holds alerts no turn will send (its turn
+   * never queued, or given up); the workers' sweep calls it. Returns the groups it queued for.
+   */
+  ensureAlertTurns(): Promise<string[]>;
   /** Roughly the ms until what is queued for a group now has gone out (estimate-send.ts). */
   estimate(group: string): Promise<number>;
   readonly queue: Queue<PushJobData>;
@@ -136,6 +141,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   return {
     queue,
     enqueue: createEnqueue({ queue, groups, parts, mailbox }),
+    ensureAlertTurns: mailbox.ensureTurns,
     estimate: createSendEstimate({ queue, groups, limiter }),
     startWorker() {
       const worker = new Worker<PushJobData>(queueName, run, {

@@ -9,11 +9,13 @@ const SWEEP_DAYS = 8;
 
 /**
  * The workers' side of the outbox: every few seconds, relays whatever a recent period's outbox
- * still holds (a web process that recorded a report and died before handing on its alert).
+ * still holds (a web process that recorded a report and died before handing on its alert),
+ * then has a turn queued for every alert mailbox that holds alerts no turn will send.
  * Returns a stop function.
  */
 export function startOutboxSweep({
   store,
+  mailboxes,
   calendar,
   clock,
   timeZone,
@@ -21,6 +23,8 @@ export function startOutboxSweep({
   everyMs = 5_000,
 }: {
   store: Pick<ReportStore, "relay">;
+  /** The push pipeline's alert mailboxes (PushQueue.ensureAlertTurns). */
+  mailboxes: { ensureAlertTurns(): Promise<readonly string[]> };
   calendar: Pick<TaskCalendar, "tasks" | "list">;
   clock: Clock;
   timeZone: string;
@@ -36,6 +40,8 @@ export function startOutboxSweep({
         if (relayed > 0) log.info({ task, period: period.id, relayed }, "outbox relayed by the sweep");
       }
     }
+    const resumed = await mailboxes.ensureAlertTurns();
+    if (resumed.length > 0) log.info({ groups: resumed }, "alerts given a turn by the sweep");
   };
   const timer = setInterval(() => {
     running ??= sweep()

@@ -22,6 +22,7 @@ import { startTestRedis, type TestRedis } from "./redis.js";
 import { TEST_AES_KEY, TEST_BOT, TEST_ENV, TEST_TOKEN } from "./test-env.js";
 import { waitFor } from "./wait-for.js";
 import { askOverLongConnection } from "./ask-long-connection.js";
+import { startRedisFaultProxy, type RedisFaultProxy } from "./redis-fault-proxy.js";
 
 /** How WeCom reaches the service: the callback URL, or the long connection the service dials. */
 export type Transport = "callback" | "websocket";
@@ -40,6 +41,8 @@ export interface Harness {
   longConnection?: FakeLongConnection;
   clock: ReturnType<typeof createManualClock>;
   redis: TestRedis;
+  /** With `redisFaults`: the proxy the service reaches Redis through, which refuses the commands a test names. */
+  redisFaults?: RedisFaultProxy;
   /** A connection of the test's own, for assertions and flushing. */
   client: RedisClient;
   store: ReportStore;
@@ -77,6 +80,7 @@ export async function startHarness({
   viaBot,
   connectionTuning,
   botRate,
+  redisFaults: withRedisFaults = false,
 }: {
   now: string;
   transport?: Transport;
@@ -91,8 +95,11 @@ export async function startHarness({
   findFont?: SystemOptions["findFont"];
   /** A group robot's rate limit other than WeCom's 20 a minute, for the fake and for us alike. */
   rate?: { perWindow: number; windowMs: number };
+  /** The service reaches Redis through a proxy that can make Redis refuse chosen commands (`redisFaults`). */
+  redisFaults?: boolean;
 }): Promise<Harness> {
   const redis = await startTestRedis();
+  const redisFaults = withRedisFaults ? await startRedisFaultProxy(redis.url) : undefined;
   const clock = createManualClock(new Date(now));
   const webhook = await startFakeWebhook({
     keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" },
@@ -105,7 +112,7 @@ export async function startHarness({
   const settings = readSettings({
     ...TEST_ENV,
     PINGAN_CONFIG: configDir ? writeWebsocketConfig(configDir, viaBot, configPath) : configPath,
-    REDIS_URL: redis.url,
+    REDIS_URL: redisFaults?.url ?? redis.url,
     WECOM_API_BASE: webhook.url,
     PORT: "0",
     HOST: "127.0.0.1",
@@ -136,6 +143,7 @@ export async function startHarness({
     ...(longConnection && { longConnection }),
     clock,
     redis,
+    ...(redisFaults && { redisFaults }),
     client,
     store: rt.store,
     config: rt.config,
@@ -175,6 +183,7 @@ export async function startHarness({
       await longConnection?.close();
       if (configDir) rmSync(configDir, { recursive: true, force: true });
       await webhook.stop();
+      await redisFaults?.close();
       await redis.stop();
     },
   };

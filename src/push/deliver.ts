@@ -6,7 +6,7 @@ import type { PartState } from "./part-state.js";
 import { delayJob } from "./delay-job.js";
 import { formatPushJobId, type PartJobData, type PushJobData, type SettledCheck } from "./push.js";
 import { reviseBody } from "./recheck.js";
-import type { PushResult } from "./push-status.js";
+import type { PushResult, PushResultNotes } from "./push-status.js";
 import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
 import type { TargetLimiter } from "./target-limiter.js";
@@ -17,7 +17,7 @@ export interface DeliverOptions {
   parts: PartState;
   limiter: TargetLimiter;
   /** Stores a group's latest result (for /healthz); `lost` names a push that will not go out. */
-  record: (group: string, result: PushResult, lost?: string) => Promise<void>;
+  record: (group: string, result: PushResult, notes?: PushResultNotes) => Promise<unknown>;
   send: GroupSend;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   /** How long a claim keeps other senders off a part. */
@@ -44,7 +44,7 @@ export function createDeliver(options: DeliverOptions) {
   const fail = async (data: PartJobData, why: string, result: Omit<PushResult, "at" | "outcome">): Promise<never> => {
     await parts.markFailed(data, why);
     const lost = why === EARLIER_PART ? undefined : data.idempotencyKey;
-    await record(data.group, { at: new Date().toISOString(), outcome: "failed", ...result }, lost);
+    await record(data.group, { at: new Date().toISOString(), outcome: "failed", ...result }, { lost });
     throw new UnrecoverableError(result.reason ?? why);
   };
 

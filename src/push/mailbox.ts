@@ -7,7 +7,7 @@ import { TTL, type Keys } from "../store/keys.js";
 import { defineScript } from "../store/scripts.js";
 import { delayJob } from "./delay-job.js";
 import type { DrainJobData, Push, PushJobData } from "./push.js";
-import type { PushResult } from "./push-status.js";
+import type { PushResult, PushResultNotes } from "./push-status.js";
 import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
 import { splitMessage, type PushMessage } from "./split-message.js";
@@ -23,6 +23,12 @@ export type MergeAlerts = (group: string, pushes: readonly Push[]) => Promise<{ 
 
 /** How soon a turn looks again when another turn of the group is sending. */
 const LEASE_POLL_MS = 500;
+
+/**
+ * The longest wait between tries of alerts the webhook does not take: they are tried until
+ * they go out, and go within this long of the webhook working again.
+ */
+export const ALERT_RETRY_MAX_MS = 30_000;
 
 /** At most this many queued alerts go into one merged message; fewer when their lines would not fit one (mergeFitting). */
 export const MAX_MERGED = 12;
@@ -73,9 +79,12 @@ export interface MailboxOptions {
   queue: Queue<PushJobData>;
   groups: Config["groups"];
   limiter: TargetLimiter;
-  record: (group: string, result: PushResult, lost?: string) => Promise<void>;
+  /** Stores a result (for /healthz and the leaders' replies); returns the failed tries of the group's waiting alerts. */
+  record: (group: string, result: PushResult, notes: PushResultNotes) => Promise<number>;
   merge: MergeAlerts;
   send: GroupSend;
+  /** The wait after an alert's first failed try; it doubles with each next one, up to ALERT_RETRY_MAX_MS. */
+  retryDelayMs: number;
   /** How long a turn keeps other turns of the group off. */
   leaseMs: number;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -207,21 +216,24 @@ export function createMailbox(options: MailboxOptions) {
           await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
         await release(last);
-        await record(group, { at, outcome: "sent" });
+        await record(group, { at, outcome: "sent" }, { alerts: count });
         log.info({ group, alerts: count, merged: single.length !== 1 }, "alerts delivered");
         sent += 1;
         continue;
       }
       const { reason, errcode } = result;
-      if (result.outcome === "retry" && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+      if (result.outcome === "retry") {
+        // Not given up after a number of attempts: an alert is owed until it goes out, and the
+        // group's waiting alerts are shown (/healthz, leaders' replies) from the first failed try.
         await release();
-        await record(group, { at, outcome: "retry", errcode, reason });
-        log.warn({ group, errcode, reason }, "alerts will be retried");
-        throw new Error(reason);
+        const tries = await record(group, { at, outcome: "retry", errcode, reason }, { alerts: count });
+        const waitMs = Math.min(options.retryDelayMs * 2 ** Math.max(tries - 1, 0), ALERT_RETRY_MAX_MS);
+        log.warn({ group, errcode, reason, tries, waitMs }, "alerts will be retried");
+        return delayJob(job, token, waitMs);
       }
       // Trying again cannot help: these alerts are lost, and the group's failure says so.
       await release(last);
-      for (const { push } of queued.slice(0, count)) await record(group, { at, outcome: "failed", errcode, reason }, push.idempotencyKey);
+      for (const { push } of queued.slice(0, count)) await record(group, { at, outcome: "failed", errcode, reason }, { lost: push.idempotencyKey, alerts: count });
       log.error({ group, errcode, reason, alerts: count }, "alerts failed");
     }
   };

@@ -13,7 +13,7 @@ import { createTargetLimiter } from "./target-limiter.js";
 import type { DrainJobData, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
 import { createSendEstimate } from "./estimate-send.js";
 import { createMailbox, type MergeAlerts } from "./mailbox.js";
-import type { PushResult } from "./push-status.js";
+import type { PushResult, PushResultNotes } from "./push-status.js";
 
 export interface PushQueueOptions {
   /** Shared by the queue and the workers; needs `maxRetriesPerRequest: null`. */
@@ -33,7 +33,10 @@ export interface PushQueueOptions {
   botRateLimit?: { perWindow?: number; windowMs?: number; perHour?: number };
   /** Pushes of groups `via: bot`, through the long connection's holder. */
   viaBot?: SendViaBot;
-  /** Attempts for network errors, 5xx, 45009 and -1, with exponential backoff from `delayMs`. */
+  /**
+   * Attempts for network errors, 5xx, 45009 and -1, with exponential backoff from `delayMs`.
+   * Alerts are tried until they go out, from the same `delayMs` (see mailbox.ts).
+   */
   retry?: { attempts?: number; delayMs?: number };
   requestTimeoutMs?: number;
   /** How often a part re-checks whether the part before it has gone out. */
@@ -72,6 +75,9 @@ export function createBotRateLimiter(redis: Redis | Cluster, keys: Keys, limits:
   return createRateLimiter({ redis, keys, limit: limits.perWindow ?? 30, windowMs: limits.windowMs, alsoWithin, inFlightMs: 15_000 });
 }
 
+/** The first retry's delay; each next one doubles. */
+const DEFAULT_RETRY_DELAY_MS = 1_000;
+
 /** How long one webhook request may take before it is given up and retried (see below). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 35_000;
 
@@ -93,7 +99,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     prefix: keys.bullPrefix(),
     defaultJobOptions: {
       attempts: options.retry?.attempts ?? 10,
-      backoff: { type: "exponential", delay: options.retry?.delayMs ?? 1_000, jitter: 0.2 },
+      backoff: { type: "exponential", delay: options.retry?.delayMs ?? DEFAULT_RETRY_DELAY_MS, jitter: 0.2 },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 30 * 24 * 3600 },
     },
@@ -109,9 +115,10 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     }),
     bot: createBotRateLimiter(connection, keys, options.botRateLimit),
   });
-  const record = async (group: string, result: PushResult, lost?: string) => {
-    await recordPushResult(connection, keys, group, result, lost);
+  const record = async (group: string, result: PushResult, notes?: PushResultNotes) => {
+    const tries = await recordPushResult(connection, keys, group, result, notes);
     metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
+    return tries;
   };
   const send = createGroupSend({ apiBase: options.apiBase, fetch: options.fetch, requestTimeoutMs, ...(options.viaBot && { viaBot: options.viaBot }) });
   const delivery = { send, log, leaseMs: requestTimeoutMs + 15_000 };
@@ -133,6 +140,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     groups,
     limiter,
     record,
+    retryDelayMs: options.retry?.delayMs ?? DEFAULT_RETRY_DELAY_MS,
     merge: options.mergeAlerts ?? (async (_group, pushes) => ({ message: { msgtype: "markdown", lines: pushes.flatMap((push) => push.message.lines) }, shown: [] })),
   });
   const run = (job: Job<PushJobData>, token?: string) =>

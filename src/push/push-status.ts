@@ -22,6 +22,20 @@ export interface GroupFailure {
   lost: Record<string, number>;
 }
 
+/** Alerts a group's webhook (or bot) has not taken yet, and is being retried for: kept until they are delivered. */
+export interface AlertsWaiting {
+  /** ISO time of the first failed try. */
+  since: string;
+  /** ISO time of the latest failed try, and why it failed. */
+  at: string;
+  errcode?: number;
+  reason?: string;
+  /** Failed tries so far. */
+  tries: number;
+  /** Alerts the message that failed carried. */
+  alerts: number;
+}
+
 /** Per group: the last result, running counts, and what is failing right now. */
 export interface GroupPushStatus {
   last?: PushResult;
@@ -29,14 +43,26 @@ export interface GroupPushStatus {
   retried: number;
   failed: number;
   failing?: GroupFailure;
+  waiting?: AlertsWaiting;
+}
+
+/** What a result of a push to a group also says. */
+export interface PushResultNotes {
+  /** The idempotency key of a push that will not go out. */
+  lost?: string;
+  /** Set for a message of the group's alert mailbox: how many alerts it carried. */
+  alerts?: number;
 }
 
 const COUNT_FIELD = { sent: "sent", retry: "retried", failed: "failed" } as const;
 
 /**
  * One step for the whole hash (keys.pushStatus): field `<group>` holds the last result,
- * `<group>:<count>` the counts, `<group>:failing` the open failure. A success closes it.
- * ARGV: group, result JSON, count field, outcome, the lost push's kind ('' when none is lost).
+ * `<group>:<count>` the counts, `<group>:failing` the open failure (a success closes it), and
+ * `<group>:waiting` the alerts being retried (closed when alerts are delivered or lost, never
+ * by another push). Returns the failed tries of the waiting alerts, 0 when none wait.
+ * ARGV: group, result JSON, count field, outcome, the lost push's kind ('' when none is lost),
+ * alerts carried ('' when not alerts).
  */
 const recordScript = defineScript(`
 local key, group = KEYS[1], ARGV[1]
@@ -52,7 +78,19 @@ elseif ARGV[4] == 'failed' then
   if ARGV[5] ~= '' then failure['lost'][ARGV[5]] = (failure['lost'][ARGV[5]] or 0) + 1 end
   redis.call('HSET', key, group .. ':failing', cjson.encode(failure))
 end
-return 0
+if ARGV[6] == '' then return 0 end
+if ARGV[4] ~= 'retry' then
+  redis.call('HDEL', key, group .. ':waiting')
+  return 0
+end
+local open = redis.call('HGET', key, group .. ':waiting')
+local waiting = cjson.decode(ARGV[2])
+waiting['outcome'] = nil
+waiting['since'] = open and cjson.decode(open)['since'] or waiting['at']
+waiting['tries'] = (open and cjson.decode(open)['tries'] or 0) + 1
+waiting['alerts'] = tonumber(ARGV[6])
+redis.call('HSET', key, group .. ':waiting', cjson.encode(waiting))
+return waiting['tries']
 `);
 
 /** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
@@ -62,11 +100,14 @@ export function pushKind(idempotencyKey: string): string {
 
 /**
  * Stores a result of a push to `group` in keys.pushStatus. A failure names the push it lost
- * (`lost`, its idempotency key), counted once per push by its kind.
+ * (`lost`, its idempotency key), counted once per push by its kind. A result of the alert
+ * mailbox (`alerts`) opens, extends or closes the group's waiting alerts; returns their failed
+ * tries so far (0 when none wait).
  */
-export async function recordPushResult(redis: RedisClient, keys: Keys, group: string, result: PushResult, lost?: string): Promise<void> {
-  const kind = lost === undefined ? "" : pushKind(lost);
-  await recordScript(redis, [keys.pushStatus()], [group, JSON.stringify(result), COUNT_FIELD[result.outcome], result.outcome, kind]);
+export async function recordPushResult(redis: RedisClient, keys: Keys, group: string, result: PushResult, notes: PushResultNotes = {}): Promise<number> {
+  const kind = notes.lost === undefined ? "" : pushKind(notes.lost);
+  const alerts = notes.alerts === undefined ? "" : String(notes.alerts);
+  return Number(await recordScript(redis, [keys.pushStatus()], [group, JSON.stringify(result), COUNT_FIELD[result.outcome], result.outcome, kind, alerts]));
 }
 
 /** Reads keys.pushStatus back, by group id. */
@@ -80,6 +121,7 @@ export async function readPushStatus(redis: RedisClient, keys: Keys): Promise<Re
     const group = colon < 0 ? field : field.slice(0, colon);
     if (suffix === "sent" || suffix === "retried" || suffix === "failed") entry(group)[suffix] = Number(value);
     else if (suffix === "failing") entry(group).failing = JSON.parse(value) as GroupFailure;
+    else if (suffix === "waiting") entry(group).waiting = JSON.parse(value) as AlertsWaiting;
     else entry(field).last = JSON.parse(value) as PushResult;
   }
   return status;

@@ -1,6 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { readPushStatus, type GroupFailure, type GroupPushStatus } from "./push-status.js";
+import { readPushStatus, type AlertsWaiting, type GroupFailure, type GroupPushStatus } from "./push-status.js";
 
 const KIND_NAMES: Record<string, string> = {
   alert: "异常提醒",
@@ -28,11 +28,26 @@ export function formatPushFailure(groupName: string, failure: GroupFailure): str
   return `⚠️ ${groupName}推送失败：${describeFailureReason(failure)}${lost ? `，${lost}未送达` : ""}。请信息中心检查群机器人设置。`;
 }
 
-/** One line per group whose pushes are failing, by group name: for /healthz and the leaders' replies. */
+/** Why alerts are not taken yet, in words an admin can act on. */
+function describeWaitReason(waiting: Pick<AlertsWaiting, "errcode">): string {
+  if (waiting.errcode === 45009) return "超过企业微信每分钟 20 条的限制";
+  if (waiting.errcode !== undefined) return `企业微信暂时不接收（errcode ${waiting.errcode}）`;
+  return "连不上企业微信（网络不通或超时）";
+}
+
+/** `⚠️ 局领导群有 1 条异常提醒还没送达：连不上企业微信…，正在重试（已试 3 次）…`: for leaders, admins and /healthz. */
+export function formatAlertsWaiting(groupName: string, waiting: AlertsWaiting): string {
+  return (
+    `⚠️ ${groupName}有 ${waiting.alerts} 条异常提醒还没送达：${describeWaitReason(waiting)}，正在重试（已试 ${waiting.tries} 次），送达后本提示消失。` +
+    "请信息中心检查网络和群机器人设置。"
+  );
+}
+
+/** One line per group whose pushes are failing or whose alerts wait, by group name: for /healthz and the leaders' replies. */
 export function listPushWarnings(status: Readonly<Record<string, GroupPushStatus>>, groupNames: Readonly<Record<string, string>>): string[] {
   return Object.entries(groupNames).flatMap(([id, name]) => {
-    const failing = status[id]?.failing;
-    return failing ? [formatPushFailure(name, failing)] : [];
+    const { failing, waiting } = status[id] ?? {};
+    return [...(waiting ? [formatAlertsWaiting(name, waiting)] : []), ...(failing ? [formatPushFailure(name, failing)] : [])];
   });
 }
 

@@ -40,3 +40,47 @@ it("makes a push that failed for good visible until the group works again", asyn
   await waitFor("healthz ok", async () => (await health()).status === "ok");
   expect(await h.say("wang_zhiyuan", "汇总 昨天")).not.toContain("推送失败");
 });
+
+/**
+ * The leaders' webhook refuses every connection (a dead robot endpoint, a firewall): nothing
+ * permanent, so the alert is retried, and it must not sit there unseen while it is. Within a
+ * minute /healthz turns degraded and every leader's reply says an alert is waiting; retrying
+ * goes on past the attempts other pushes get; a push to another group that succeeds changes
+ * nothing; only that alert's delivery clears the warning.
+ */
+it("shows an alert that cannot be delivered yet at once, keeps retrying it, and clears only when it is delivered", { timeout: 90_000 }, async () => {
+  await h.drainPushes();
+  await waitFor("healthz ok", async () => (await health()).status === "ok");
+  const leadersKey = TEST_ENV.WEBHOOK_KEY_LEADERS;
+  h.webhook.failNext(leadersKey, "reset", 1_000_000);
+  const refusedBefore = h.webhook.rejected.length;
+  expect(await h.say("chen_jing", "异常 教学楼三楼走廊吊顶掉落")).toContain("已登记");
+
+  await waitFor("the waiting alert on /healthz", async () => (await health()).problems?.some((p) => p.includes("还没送达")) ?? false, {
+    timeoutMs: 60_000,
+    everyMs: 200,
+  });
+  const waiting = (await health()).problems!.find((p) => p.includes("还没送达"))!;
+  expect(waiting).toContain("局领导群");
+  expect(waiting).toContain("1 条异常提醒");
+  expect(waiting).toContain("连不上企业微信");
+  expect(waiting).toContain("正在重试");
+  expect(await h.say("wang_zhiyuan", "汇总")).toContain("还没送达");
+  expect(await h.say("zhao_min", "平安")).not.toContain("还没送达");
+
+  // More tries than any other push gets (5 here), and the alert is still owed.
+  await waitFor("retries past the attempts", () => h.webhook.rejected.length - refusedBefore >= 7, { timeoutMs: 30_000, everyMs: 100 });
+  // Another group's push goes through: the warning stays.
+  expect(await h.say("wang_zhiyuan", "提醒 平安")).toContain("已安排提醒");
+  await waitFor("the reminder", () => h.webhook.messages.some((m) => m.group === "全县校长群" && m.content.includes("【催报】")));
+  expect((await health()).problems?.join("\n")).toContain("还没送达");
+
+  h.webhook.recover(leadersKey);
+  await waitFor("the alert delivered", () => h.webhook.messages.some((m) => m.group === "局领导群" && m.content.includes("吊顶掉落")), {
+    timeoutMs: 45_000,
+    everyMs: 200,
+  });
+  await waitFor("healthz ok", async () => (await health()).status === "ok");
+  expect(await h.say("wang_zhiyuan", "汇总")).not.toContain("还没送达");
+  expect(h.webhook.messages.filter((m) => m.content.includes("吊顶掉落"))).toHaveLength(1);
+});

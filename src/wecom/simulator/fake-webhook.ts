@@ -70,6 +70,8 @@ export interface FakeWebhook {
   readonly rejected: FakeWebhookRejection[];
   /** The next `count` requests for `key` fail this way. */
   failNext(key: string, failure: FakeWebhookFailure, count?: number): void;
+  /** Drops the failures still queued for `key`: its requests succeed again. */
+  recover(key: string): void;
   setLimit(perWindow: number, windowMs?: number): void;
   stop(): Promise<void>;
 }
@@ -210,6 +212,9 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
       const queued = failures.get(key) ?? [];
       queued.push({ failure, count });
       failures.set(key, queued);
+    },
+    recover(key) {
+      failures.delete(key);
     },
     setLimit(perWindow, newWindowMs) {
       limit = perWindow;

@@ -3,7 +3,7 @@ import type { TaskCalendar } from "../time/task-calendar.js";
 import type { NormalizedText } from "./normalize.js";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../config/roster.js";
-import type { Push } from "../push/push.js";
+import type { EnqueueOptions, Push } from "../push/push.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
@@ -12,7 +12,7 @@ import type { BotCard } from "./events.js";
 
 /** The part of the push pipeline the web process uses: enqueue, and when a group's queue empties. */
 export interface Pusher {
-  enqueue(push: Push): Promise<void>;
+  enqueue(push: Push, options?: EnqueueOptions): Promise<void>;
   /** Roughly the ms until what is queued for a group now has gone out, given its rate window. */
   estimate(group: string): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
-import { formatPushJobId, type PartJobData, type Push, type PushJobData } from "./push.js";
+import { formatPushJobId, type EnqueueOptions, type PartJobData, type Push, type PushJobData } from "./push.js";
 import { formatCardBody, formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
 
 /**
@@ -21,11 +21,12 @@ export function createEnqueue({
   /** Where alerts go instead (pushes with `about`): see mailbox.ts. */
   mailbox: { add(push: Push): Promise<void> };
 }) {
-  return async function enqueue(push: Push): Promise<void> {
+  return async function enqueue(push: Push, { delayMs = 0 }: EnqueueOptions = {}): Promise<void> {
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
     if (push.idempotencyKey === "") throw new Error("a push needs an idempotency key");
     if (push.about) {
       if (push.image || push.card) throw new Error("an alert cannot carry an image or a card");
+      if (delayMs > 0) throw new Error("an alert cannot be held");
       return mailbox.add(push);
     }
     if (push.card && groups[push.group]?.via !== "bot") throw new Error(`group "${push.group}" cannot show a card: its robot sends no cards`);
@@ -47,7 +48,7 @@ export function createEnqueue({
       bodies.map(({ body, recheck }, part) => ({
         name: "push",
         data: { idempotencyKey: push.idempotencyKey, group: push.group, part, parts: bodies.length, body, ...(recheck && { recheck }) },
-        opts: { jobId: formatPushJobId(push.idempotencyKey, part) },
+        opts: { jobId: formatPushJobId(push.idempotencyKey, part), ...(delayMs > 0 && { delay: delayMs }) },
       })),
     );
   };

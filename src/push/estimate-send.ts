@@ -23,7 +23,9 @@ export function createSendEstimate({ queue, groups, limiter }: { queue: Queue<Pu
       const other = id === undefined ? undefined : groups[id];
       return other !== undefined && rateWindowOf(pushTargetOf(other)) === window;
     };
-    const queued = jobs.filter((job) => sharing(job?.data.group)).length;
+    // A push held for later (a 提醒 outside the working hours) does not go out before this one.
+    const held = (job: (typeof jobs)[number]) => (job.opts.delay ?? 0) > 0 && job.timestamp + job.opts.delay! > Date.now();
+    const queued = jobs.filter((job) => sharing(job?.data.group) && !held(job)).length;
     return limiter.waitFor(target, queued);
   };
 }

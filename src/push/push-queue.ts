@@ -10,7 +10,7 @@ import { recordPushResult } from "./push-status.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { createGroupSend, type SendViaBot } from "./group-send.js";
 import { createTargetLimiter } from "./target-limiter.js";
-import type { DrainJobData, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
+import type { DrainJobData, EnqueueOptions, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
 import { createSendEstimate } from "./estimate-send.js";
 import { createMailbox, type MergeAlerts } from "./mailbox.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
@@ -51,7 +51,7 @@ export interface PushQueueOptions {
 
 export interface PushQueue {
   /** Splits the message and adds one job per part; a no-op for a push already enqueued or delivered. */
-  enqueue(push: Push): Promise<void>;
+  enqueue(push: Push, options?: EnqueueOptions): Promise<void>;
   /** Starts a worker on this queue (one per process is enough; more are safe). */
   startWorker(): Worker<PushJobData>;
   /** Closes the workers started here and the queue; the connection stays open. */

@@ -34,6 +34,12 @@ export interface Push {
   card?: BotCard;
 }
 
+/** How a push is queued. */
+export interface EnqueueOptions {
+  /** Hold it this long before it may go out (a 提醒 outside the working hours); not for alerts. */
+  delayMs?: number;
+}
+
 /** A picture of a push; its webhook body (base64 and md5) is made when it is queued. */
 export interface PushImage {
   png: Buffer;

@@ -68,6 +68,17 @@ export function isWorkingTime(config: Pick<Config, "working_hours" | "timezone">
 }
 
 /**
+ * When a push asked for at `at` may go out: `at` itself inside the working hours, else the
+ * next start of them (today's before it, tomorrow's after the end).
+ */
+export function nextWorkingTime(config: Pick<Config, "working_hours" | "timezone">, at: Date): Date {
+  if (isWorkingTime(config, at)) return at;
+  const today = toLocalDate(at, config.timezone);
+  const start = toInstant(today, config.working_hours.start, config.timezone);
+  return start > at ? start : toInstant(addDays(today, 1), config.working_hours.start, config.timezone);
+}
+
+/**
  * How many days after its period's last day a slot can fall. A week's tally keeps its distance
  * from a deadline the calendar moved (periods.ts: a week cut by the summer holiday, a deadline
  * moved to the first running day after it), and a tally comes at most six days after its

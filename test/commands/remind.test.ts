@@ -123,6 +123,43 @@ describe("提醒 respects people", () => {
   });
 });
 
+describe("提醒 at night", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: "2026-11-25T01:45:00+08:00" });
+  });
+  afterAll(() => h.close());
+
+  /** The push jobs held for later, and how long each was held for when queued. */
+  const held = async () => (await h.pushQueue.queue.getJobs(["delayed"])).map((job) => job.opts.delay);
+
+  it("waits for the working hours and says when it goes; 立即 sends at once; after the period it is not held over", async () => {
+    await reportAll(h, "2026-11-25T00:30:00+08:00", MISSING);
+    const night = await sayAt(h, "2026-11-25T01:45:00+08:00", "wang_zhiyuan", "提醒 平安");
+    expect(night).toBe(
+      "🌙 现在不在推送时段（07:00—21:30）。\n" +
+        "📣 已安排提醒 平安日报 11月25日（周三） 未报的 4 所学校（全县校长群，@ 各校上报人），今天 07:00 发出，发出时已上报的学校不再提醒。\n" +
+        "确需现在就发，请发送“提醒 平安 立即”。",
+    );
+    // Held in the queue until 07:00 (5 h 15 min), nothing sent meanwhile.
+    expect(await held()).toEqual([5.25 * 3_600_000]);
+    expect(h.webhook.messages).toEqual([]);
+    await h.pushQueue.queue.clean(0, 100, "delayed");
+
+    expect(await sayAt(h, "2026-11-25T22:30:00+08:00", "liu_xin", "提醒平安现在")).toContain("马上发出");
+    const [sent, ...more] = await takeMessages(h, PRINCIPALS);
+    expect(more).toEqual([]);
+    expect([...sent!.mentioned_list].sort()).toEqual(reportersOf(h, MISSING));
+
+    // At 22:45 the day is over by the next working hours: nothing is held over to tomorrow.
+    const late = await sayAt(h, "2026-11-25T22:45:00+08:00", "chen_xiaohong", "提醒");
+    expect(late).toBe(
+      "🌙 现在不在推送时段（07:00—21:30）。\n平安日报 11月25日（周三） 到明天 07:00 已经结束，没有安排提醒。\n确需现在就发，请发送“提醒 立即”。",
+    );
+    expect(await held()).toEqual([]);
+  });
+});
+
 describe("a reminder queued behind a full window", () => {
   let h: Harness;
   // Five messages in six seconds, for the fake WeCom and for us: a window a test can wait out.

@@ -5,6 +5,7 @@ import { personName, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
+import { addDays, toLocalDate } from "../../time/local-time.js";
 
 /** `11月20日` for `2026-11-20`. */
 const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
@@ -21,6 +22,14 @@ const descriptionOf = (report: Report) => (report.value.task === "safety" ? (rep
  * A person's name as typed, or the account id where none is known: ids are checked to be
  * [A-Za-z0-9_.@-] when the config and roster load, so they are shown as they are.
  */
+/** `今天 07:00`, `明天 07:00`, or the date and time further off: when something will happen, seen from `now`. */
+const dayAndClock = (at: Date, now: Date, timeZone: string) => {
+  const day = toLocalDate(at, timeZone);
+  const today = toLocalDate(now, timeZone);
+  const word = day === today ? "今天" : day === addDays(today, 1) ? "明天" : formatDate(day);
+  return `${word} ${formatClock(at, timeZone)}`;
+};
+
 const nameOr = (name: string | undefined, userid: string) => (name ? escapeUserText(name) : userid);
 
 /** The word that names each task in a leader's command (`未报 平安`). */
@@ -202,6 +211,20 @@ export const leaderText = {
       "发出时已上报的学校不再提醒。"
     );
   },
+  /** Heads a 提醒 outside the working hours: why the reminders below wait. */
+  remindOutsideHours: (hours: Config["working_hours"]) => `🌙 现在不在推送时段（${hours.start}—${hours.end}）。`,
+  /** A reminder held until the working hours start (`at`). */
+  remindQueuedUntil(args: { taskName: string; period: TaskPeriod; count: number; group: string; at: Date; now: Date; timeZone: string }): string {
+    return (
+      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校上报人），` +
+      `${dayAndClock(args.at, args.now, args.timeZone)} 发出，发出时已上报的学校不再提醒。`
+    );
+  },
+  /** A reminder not held: its period is over by the time the working hours start (`at`). */
+  remindOverBy: (taskName: string, period: TaskPeriod, at: Date, now: Date, timeZone: string) =>
+    `${taskName} ${formatPeriod(period)} 到${dayAndClock(at, now, timeZone)} 已经结束，没有安排提醒。`,
+  /** How to send a 提醒 outside the working hours now: the same words with 立即. */
+  remindNowHint: (tasks: readonly TaskId[] | undefined) => `确需现在就发，请发送“${["提醒", ...(tasks ?? []).map((task) => TASK_WORDS[task]), "立即"].join(" ")}”。`,
   /** A reminder not sent because the group got one within the cooldown. */
   remindHeld(args: { taskName: string; period: TaskPeriod; group: string; last: { at: number; schools: number; eta?: number }; againAt: Date; cooldownMinutes: number; timeZone: string }): string {
     const { last, timeZone } = args;

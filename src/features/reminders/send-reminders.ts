@@ -29,6 +29,8 @@ export interface RemindOutcome {
   /** Of them, those that no schools group holds (nobody to remind them). */
   unreachable: number;
   groups: GroupReminder[];
+  /** Set when the reminders were held to go out at this instant (RemindOptions.holdUntil). */
+  heldUntil?: Date;
 }
 
 export interface RemindOptions {
@@ -36,6 +38,8 @@ export interface RemindOptions {
   force?: boolean;
   /** Decide and show, send nothing, record nothing. */
   dryRun?: boolean;
+  /** Queue them to go out at this instant, not before (a 提醒 outside the working hours). */
+  holdUntil?: Date;
   show?: (push: Push) => void;
 }
 
@@ -57,6 +61,7 @@ export async function sendReminders(
   const plans = await planReminders(deps, request, tally);
   const cooldownMs = deps.config.limits.remind_cooldown_minutes * 60_000;
   const now = request.now.getTime();
+  const holdMs = options.holdUntil ? Math.max(options.holdUntil.getTime() - now, 0) : 0;
   const groups: GroupReminder[] = [];
   for (const plan of plans) {
     const key = plan.push.idempotencyKey;
@@ -80,18 +85,18 @@ export async function sendReminders(
       }
     }
     try {
-      await deps.push.enqueue(plan.push);
+      await deps.push.enqueue(plan.push, holdMs > 0 ? { delayMs: holdMs } : {});
     } catch (error) {
       // Not queued: the next 提醒 must not be refused for a reminder nobody got.
       if (cooldownMs > 0) await deps.cooldowns.release(task, period.id, plan.group, key).catch(() => {});
       throw error;
     }
-    const eta = now + (await deps.push.estimate(plan.group));
+    const eta = holdMs > 0 ? now + holdMs : now + (await deps.push.estimate(plan.group));
     if (cooldownMs > 0) await deps.cooldowns.setEta(task, period.id, plan.group, key, eta);
     groups.push({ ...base, state: "queued", eta: new Date(eta) });
   }
   const reached = new Set(plans.flatMap((plan) => plan.schools.map((school) => school.code)));
-  return { period, missing: tally.missing, unreachable: tally.missing - reached.size, groups };
+  return { period, missing: tally.missing, unreachable: tally.missing - reached.size, groups, ...(holdMs > 0 && { heldUntil: new Date(now + holdMs) }) };
 }
 
 /** What a reminder did, for the leader who asked or the admin who ran it: one line per group, and who could not be reached. */
@@ -100,6 +105,9 @@ export function describeRemindOutcome(outcome: RemindOutcome, config: LeaderDeps
   const timeZone = config.timezone;
   if (outcome.missing === 0) return [leaderText.remindNone(period.taskName, period)];
   const lines = outcome.groups.flatMap((group) => {
+    if (group.state === "queued" && outcome.heldUntil) {
+      return [leaderText.remindQueuedUntil({ taskName: period.taskName, period, count: group.schools, group: group.groupName, at: outcome.heldUntil, now, timeZone })];
+    }
     if (group.state === "queued") {
       const waitMs = group.eta.getTime() - now.getTime();
       return [leaderText.remindQueued({ taskName: period.taskName, period, count: group.schools, group: group.groupName, now, waitMs, timeZone })];

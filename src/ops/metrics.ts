@@ -37,6 +37,12 @@ export function createMetrics() {
     buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2],
     registers: [registry],
   });
+  const repliesGivenUp = new Counter({
+    name: "pingan_long_connection_replies_given_up_total",
+    help: "Replies owed on the long connection and given up, by why (attempts, expired, refused)",
+    labelNames: ["why"] as const,
+    registers: [registry],
+  });
   const queueSources: QueueDepthSource[] = [];
   new Gauge({
     name: "pingan_queue_jobs",
@@ -65,6 +71,7 @@ export function createMetrics() {
     callback: (outcome: CallbackOutcome) => callbacks.inc({ outcome }),
     command: (command: string, result: "ok" | "user_error" | "failed") => commands.inc({ command, result }),
     observeReply: (seconds: number) => replySeconds.observe(seconds),
+    replyGivenUp: (why: string) => repliesGivenUp.inc({ why }),
     watchQueue: (source: QueueDepthSource) => queueSources.push(source),
   };
 }

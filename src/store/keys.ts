@@ -101,13 +101,18 @@ export function createKeys(prefix = "pa") {
     /**
      * The long connection (one per bot, held by one process): the lease (`<fence>|<owner>`,
      * expiring unless renewed), the fencing counter, the holder's status hash for /healthz,
-     * the list of frames other processes hand the holder, each request's answer, and the hash
-     * chatid → the chat's last speaker (`pingan chats`). One hash tag.
+     * the list of frames other processes hand the holder, the frames each holder (by fence) has
+     * taken and not finished, the sorted set of those fences, owed replies waiting to be tried
+     * again, each request's answer, and the hash chatid → the chat's last speaker (`pingan
+     * chats`). One hash tag.
      */
     connectionLease: () => ns("lc", "lease"),
     connectionFence: () => ns("lc", "fence"),
     connectionStatus: () => ns("lc", "status"),
     connectionOutbox: () => ns("lc", "outbox"),
+    connectionTaken: (fence: number | string) => ns("lc", `taken:${fence}`),
+    connectionTakers: () => ns("lc", "takers"),
+    connectionRetries: () => ns("lc", "retries"),
     connectionAnswer: (id: string) => ns("lc", `answer:${id}`),
     connectionChats: () => ns("lc", "chats"),
     /** BullMQ prefix; BullMQ adds the queue name, which carries its own hash tag. */

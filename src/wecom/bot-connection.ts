@@ -10,7 +10,7 @@ import type { Keys } from "../store/keys.js";
 import { createChatDirectory } from "./chat-directory.js";
 import { startConnectionHolder, type ConnectionHolder } from "./connection-holder.js";
 import { createConnectionLease } from "./connection-lease.js";
-import { createConnectionOutbox } from "./connection-outbox.js";
+import { createConnectionOutbox, DEFAULT_OWED_REPLY_LIMITS, type GiveUp, type OwedReplyLimits } from "./connection-outbox.js";
 import { createLongConnection, type LongConnectionOptions } from "./long-connection.js";
 import { attachLongConnectionReceiver } from "./long-connection-receiver.js";
 
@@ -26,6 +26,8 @@ export interface BotConnectionTuning {
   retakeAfterMs?: number;
   /** A conversation's window, replies and pushes together; WeCom's 30 a minute by default. */
   botRateLimit?: { perWindow?: number; windowMs?: number; perHour?: number };
+  /** How long, and how many times, a reply WeCom did not take is tried again (see DEFAULT_OWED_REPLY_LIMITS). */
+  owedReplies?: Partial<OwedReplyLimits>;
   client?: Pick<LongConnectionOptions, "heartbeatMs" | "ackTimeoutMs" | "backoff">;
 }
 
@@ -40,6 +42,8 @@ export interface BotConnectionOptions extends BotConnectionTuning {
   workerRedis: RedisClient;
   keys: Keys;
   log: Logger;
+  /** Told each owed reply given up, for metrics. */
+  onReplyDropped?: (why: GiveUp | "refused") => void;
 }
 
 /**
@@ -50,7 +54,7 @@ export function createBotConnection(options: BotConnectionOptions) {
   const { bot, redis, workerRedis, keys, log } = options;
   if (bot.bot_id === undefined || bot.secret === undefined) throw new Error("bot.transport: websocket needs bot.bot_id and bot.secret");
   const { bot_id: botId, secret } = bot;
-  const outbox = createConnectionOutbox({ redis: workerRedis, keys });
+  const outbox = createConnectionOutbox({ redis: workerRedis, keys, limits: { ...DEFAULT_OWED_REPLY_LIMITS, ...options.owedReplies } });
   const handoffWaitMs = options.handoffWaitMs ?? 5_000;
   const viaBot: SendViaBot = (chatid, body) => outbox.request({ cmd: "aibot_send_msg", chatid, body }, handoffWaitMs);
   const chats = createChatDirectory({ redis, keys });
@@ -70,6 +74,7 @@ export function createBotConnection(options: BotConnectionOptions) {
         blocking,
         keys,
         log,
+        ...(options.onReplyDropped && { onReplyDropped: options.onReplyDropped }),
         renewMs: options.renewMs ?? 2_000,
         ...(options.retakeAfterMs !== undefined && { retakeAfterMs: options.retakeAfterMs }),
         createConnection: () => createLongConnection({ url: options.url, botId, secret, log, ...options.client }),

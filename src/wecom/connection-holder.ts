@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { ConnectionLease, LeaseHolder } from "./connection-lease.js";
-import { sendFrame, type ConnectionOutbox } from "./connection-outbox.js";
+import { sendFrame, type ConnectionOutbox, type FrameOutcome, type GiveUp, type OutboxEntry } from "./connection-outbox.js";
 import { writeConnectionStatus } from "./connection-status.js";
 import type { LongConnection } from "./long-connection.js";
 
@@ -20,6 +19,8 @@ export interface ConnectionHolderOptions {
   /** Attaches the receiver; returns its detach. */
   attach: (connection: LongConnection) => () => void;
   log: Pick<Logger, "info" | "warn" | "error">;
+  /** Told each owed reply given up (too many tries, too old, or refused), for metrics. */
+  onReplyDropped?: (why: GiveUp | "refused") => void;
   /** How often the lease is renewed, or tried for by a process without it; well under the lease's TTL. */
   renewMs: number;
   /**
@@ -35,8 +36,6 @@ export interface ConnectionHolder {
 }
 
 const MAX_RETAKE_MS = 3_600_000;
-/** How soon an owed reply WeCom did not take (45009, a broken connection) is tried again. */
-const OWED_RETRY_MS = 2_000;
 
 /**
  * Every process runs one: the process that gets the lease holds the bot's long connection and
@@ -57,28 +56,48 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
   const report = (current: NonNullable<typeof held>) =>
     writeConnectionStatus(redis, keys, current.holder, current.connection.status()).catch((error: unknown) => log.warn({ err: error }, "long connection: status not written"));
 
+  const dropped = (entry: OutboxEntry, why: GiveUp | "refused", reason?: string) => {
+    const cmd = entry.frame.cmd;
+    const reqId = "reqId" in entry.frame ? entry.frame.reqId : undefined;
+    log.error({ reqId, cmd, attempts: entry.owed?.attempts, owedForMs: entry.owed && Date.now() - entry.owed.since, why, reason }, "long connection: owed reply given up");
+    options.onReplyDropped?.(why);
+  };
+
+  /** Retries that are due, and what holders that stopped had taken, go back to the outbox. */
+  const recover = async (current: NonNullable<typeof held>, includeOwn = false) => {
+    for (const { entry, why } of await outbox.recover(current.holder.fence, { includeOwn })) dropped(entry, why);
+  };
+
+  /** What became of a frame this holder took and tried. */
+  const settle = async (entry: OutboxEntry, outcome: FrameOutcome) => {
+    // Not sent (no live connection): first in line again, no try counted.
+    if (outcome.outcome === "wait") return outbox.putBack(entry);
+    if (!entry.owed) return outbox.answer(entry, outcome);
+    if (outcome.outcome === "ok") return outbox.finish(entry);
+    if (outcome.outcome === "permanent") {
+      await outbox.finish(entry);
+      return dropped(entry, "refused", outcome.reason);
+    }
+    // Still valid on its req_id: tried again later, behind the other frames, until its limits.
+    const why = await outbox.retryLater(entry);
+    if (why !== undefined) dropped(entry, why, outcome.reason);
+  };
+
   /** Sends what other processes handed over, while this connection is subscribed. */
   const drain = async (current: NonNullable<typeof held>): Promise<void> => {
     if (draining) return;
     draining = true;
     try {
+      // Nothing of this holder's is in flight now: what it had taken and not finished (a drain that failed) goes back.
+      await recover(current, true);
       while (!stopped && held === current && current.connection.state === "subscribed") {
-        const entry = await outbox.take(blocking, 1);
+        const entry = await outbox.take(blocking, current.holder.fence, 1);
         if (!entry) continue;
         if (held !== current || current.connection.state !== "subscribed") {
           await outbox.putBack(entry);
           break;
         }
-        const outcome = await sendFrame(current.connection, entry.frame);
-        if (outcome.outcome === "wait") {
-          await outbox.putBack(entry);
-        } else if (outcome.outcome === "retry" && entry.owed) {
-          // An owed reply is still valid on its req_id: keep it until WeCom takes it.
-          await outbox.putBack(entry);
-          await sleep(OWED_RETRY_MS);
-        } else {
-          await outbox.answer(entry, outcome);
-        }
+        await settle(entry, await sendFrame(current.connection, entry.frame));
       }
     } catch (error) {
       if (!stopped) log.warn({ err: error }, "long connection: outbox drain stopped");
@@ -102,6 +121,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
     });
     log.info({ fence: holder.fence }, "long connection: this process holds the lease");
     connection.start();
+    void recover(current).catch((error: unknown) => log.warn({ err: error }, "long connection: outbox not recovered"));
   };
 
   const letGo = async (why: string) => {
@@ -134,6 +154,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
       void drain(current);
     }
     await report(current);
+    await recover(current).catch((error: unknown) => log.warn({ err: error }, "long connection: outbox not recovered"));
   };
 
   let timer: NodeJS.Timeout | undefined;

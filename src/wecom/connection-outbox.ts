@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
+import { defineScript } from "../store/scripts.js";
 import { LongConnectionError, type LongConnection, type RespondBody, type SendBody, type UpdateCardBody, type WelcomeBody } from "./long-connection.js";
 
 /** A picture as a push carries it (its bytes); the holder uploads it and sends the media_id. */
@@ -27,14 +28,44 @@ export type FrameOutcome =
   | { outcome: "wait"; reason: string }
   | { outcome: "retry" | "permanent"; reason: string; errcode?: number };
 
+/** A reply owed to a message: when it was first owed and how many times it has been tried. */
+export interface Owed {
+  since: number;
+  attempts: number;
+}
+
 /** A frame taken from the outbox by the holder. */
 export interface OutboxEntry {
   id: string;
   frame: OutboundFrame;
-  /** Posted without a requester waiting (a reply owed): the holder keeps it until WeCom takes or refuses it. */
-  owed: boolean;
-  /** As stored, to put it back unchanged. */
+  /** Set on a reply posted without a requester waiting: the holder keeps it until WeCom takes it, refuses it, or it is given up. */
+  owed?: Owed;
+  /** The fence of the holder that took it: the frame sits in that holder's taken list until finished. */
+  fence: number;
+  /** As stored, to find it in the lists. */
   raw: string;
+}
+
+/** How long an owed reply is kept trying, and how often; after either limit it is given up. */
+export interface OwedReplyLimits {
+  /** Tries in all, the first one by the receiver; 6. */
+  attempts: number;
+  /** Since it was first owed; 30 minutes (WeCom takes a reply for 24 h, but a reply that late answers nothing). */
+  ttlMs: number;
+  /** The wait after the first failed try from the outbox, doubling each time (up to a minute); 2 000 ms. */
+  firstRetryMs: number;
+}
+
+export const DEFAULT_OWED_REPLY_LIMITS: OwedReplyLimits = { attempts: 6, ttlMs: 30 * 60_000, firstRetryMs: 2_000 };
+
+/** Why an owed reply was given up, or undefined while it may be tried again. */
+export type GiveUp = "attempts" | "expired";
+
+/** The one rule for an owed reply's end: too many tries, or too old. */
+export function owedReplyGiveUp(owed: Owed, now: number, limits: OwedReplyLimits): GiveUp | undefined {
+  if (owed.attempts >= limits.attempts) return "attempts";
+  if (now - owed.since >= limits.ttlMs) return "expired";
+  return undefined;
 }
 
 /** Sends one frame on the connection; the one place an outbound frame becomes a request. */
@@ -79,9 +110,82 @@ function outcomeOf(error: LongConnectionError): FrameOutcome {
 const ANSWER_TTL_MS = 120_000;
 
 /**
+ * A holder's taken list stays known this long after its last take (a blocking take lasts a
+ * second), then is forgotten once empty.
+ */
+const TAKER_KEPT_MS = 60_000;
+
+/** The longest wait between two tries of an owed reply. */
+const MAX_RETRY_WAIT_MS = 60_000;
+
+/** What the requester of a frame taken by a holder that died is told: it may have gone out. */
+const TAKER_DIED: FrameOutcome = { outcome: "retry", reason: "the connection's holder took the frame and stopped before answering" };
+
+const NOW_MS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/** Notes that a holder (fence) is about to take: its taken list is looked at until it has been idle a while. KEYS: takers. ARGV: fence. */
+const registerScript = defineScript(`${NOW_MS}
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+return 0
+`);
+
+/** Moves a taken frame back to the front of the outbox, if it is still taken. KEYS: taken, outbox. ARGV: raw, as it goes back. */
+const returnScript = defineScript(`
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+return 1
+`);
+
+/** Moves a taken frame to the retries, due in ARGV[3] ms, if it is still taken. KEYS: taken, retries. ARGV: raw, as retried, delay. */
+const deferScript = defineScript(`${NOW_MS}
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
+return 1
+`);
+
+/**
+ * Finishes a taken frame with its requester's answer; an answer already given (by a holder that
+ * found this one dead) stands unless this holder still had the frame. KEYS: taken, answer. ARGV: raw, outcome, ttl.
+ */
+const answerScript = defineScript(`
+local mine = redis.call('LREM', KEYS[1], 1, ARGV[1])
+if mine == 1 then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX') end
+return mine
+`);
+
+/** Moves the retries that are due to the front of the outbox, the earliest due first. KEYS: retries, outbox. */
+const promoteScript = defineScript(`${NOW_MS}
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 100)
+for i = #due, 1, -1 do
+  redis.call('RPUSH', KEYS[2], due[i])
+  redis.call('ZREM', KEYS[1], due[i])
+end
+return #due
+`);
+
+/** Forgets a holder that has not taken for a while, once its taken list is empty. KEYS: takers, taken. ARGV: fence, idle ms. */
+const forgetScript = defineScript(`${NOW_MS}
+local last = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not last or tonumber(last) > now - tonumber(ARGV[2]) or redis.call('LLEN', KEYS[2]) > 0 then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
+`);
+
+/** An owed reply the holder gave up, for its log line. */
+export interface GivenUp {
+  entry: OutboxEntry;
+  why: GiveUp;
+}
+
+/**
  * Frames other processes hand the connection's holder through Redis (a list, oldest first),
  * and the holder's answers. A frame waits there while no process holds a live connection, and
- * goes out from whichever process holds the next one.
+ * goes out from whichever process holds the next one. A frame the holder takes moves to its
+ * own taken list until it is finished, so that a holder that dies while sending loses nothing:
+ * the next holder puts what it had taken back (`recover`).
  */
 export interface ConnectionOutbox {
   /**
@@ -89,18 +193,64 @@ export interface ConnectionOutbox {
    * for its answer. A frame nobody took is withdrawn (`wait`: never sent, safe to try again).
    */
   request(frame: OutboundFrame, waitMs: number): Promise<FrameOutcome>;
-  /** Hands a frame over without waiting for its answer (a reply the holder could not send itself). */
+  /** Hands a reply over without waiting for its answer: the receiver tried it once and could not send it. */
   post(frame: OutboundFrame): Promise<void>;
-  /** Holder: the oldest frame, waiting up to `blockSeconds`; `blocking` must be a connection of its own. */
-  take(blocking: RedisClient, blockSeconds: number): Promise<OutboxEntry | undefined>;
-  /** Holder: a frame it took but could not send goes back to the front. */
+  /** Holder (by its fence): the oldest frame, waiting up to `blockSeconds`; `blocking` must be a connection of its own. */
+  take(blocking: RedisClient, fence: number, blockSeconds: number): Promise<OutboxEntry | undefined>;
+  /** Holder: a frame it took but did not send goes back to the front. */
   putBack(entry: OutboxEntry): Promise<void>;
-  /** Holder: what became of a frame it took. */
+  /** Holder: what became of a frame with a requester. */
   answer(entry: OutboxEntry, outcome: FrameOutcome): Promise<void>;
+  /** Holder: an owed reply sent or refused for good. */
+  finish(entry: OutboxEntry): Promise<void>;
+  /**
+   * Holder: an owed reply WeCom did not take this time is tried again later (the wait doubling
+   * with each try), behind the other frames; or, past its limits, given up: returns why.
+   */
+  retryLater(entry: OutboxEntry): Promise<GiveUp | undefined>;
+  /**
+   * Holder: sends again the owed replies whose wait is over, and puts back what other holders
+   * (or this one, with `includeOwn`, when nothing of its own is in flight) took and never
+   * finished: owed replies to the front, each such try counted; a frame with a requester is
+   * answered `retry` (it may have gone out). Returns the owed replies it gave up.
+   */
+  recover(fence: number, options?: { includeOwn?: boolean }): Promise<GivenUp[]>;
 }
 
-export function createConnectionOutbox({ redis, keys, pollMs = 50 }: { redis: RedisClient; keys: Keys; pollMs?: number }): ConnectionOutbox {
+interface StoredFrame {
+  id: string;
+  frame: OutboundFrame;
+  /** `true` from before the tries were counted. */
+  owed?: Owed | true;
+}
+
+export function createConnectionOutbox({
+  redis,
+  keys,
+  pollMs = 50,
+  limits = DEFAULT_OWED_REPLY_LIMITS,
+  now = Date.now,
+}: {
+  redis: RedisClient;
+  keys: Keys;
+  pollMs?: number;
+  limits?: OwedReplyLimits;
+  now?: () => number;
+}): ConnectionOutbox {
   const list = keys.connectionOutbox();
+  const takers = keys.connectionTakers();
+  const retries = keys.connectionRetries();
+
+  const parse = (raw: string, fence: number): OutboxEntry => {
+    const stored = JSON.parse(raw) as StoredFrame;
+    const owed = stored.owed === true ? { since: now(), attempts: 1 } : stored.owed;
+    return { id: stored.id, frame: stored.frame, fence, raw, ...(owed && { owed }) };
+  };
+  /** The entry once more tried: its stored form counts the try. */
+  const triedAgain = (entry: OutboxEntry & { owed: Owed }): OutboxEntry & { owed: Owed } => {
+    const owed = { since: entry.owed.since, attempts: entry.owed.attempts + 1 };
+    return { ...entry, owed, raw: JSON.stringify({ id: entry.id, frame: entry.frame, owed } satisfies StoredFrame) };
+  };
 
   const awaitAnswer = async (id: string, ms: number): Promise<FrameOutcome | undefined> => {
     const deadline = Date.now() + ms;
@@ -112,32 +262,75 @@ export function createConnectionOutbox({ redis, keys, pollMs = 50 }: { redis: Re
     }
   };
 
+  /** Puts back what one holder took and never finished; returns the owed replies given up. */
+  const recoverTaken = async (fence: string): Promise<GivenUp[]> => {
+    const taken = keys.connectionTaken(fence);
+    const givenUp: GivenUp[] = [];
+    // Newest first: each goes to the front, so the oldest ends up first again.
+    for (const raw of await redis.lrange(taken, 0, -1)) {
+      const entry = parse(raw, Number(fence));
+      if (!entry.owed) {
+        await answerScript(redis, [taken, keys.connectionAnswer(entry.id)], [raw, JSON.stringify(TAKER_DIED), ANSWER_TTL_MS]);
+        continue;
+      }
+      // It may have gone out before its holder stopped: that was a try (and a frame that kills its holder is not tried forever).
+      const tried = triedAgain(entry as OutboxEntry & { owed: Owed });
+      const why = owedReplyGiveUp(tried.owed, now(), limits);
+      if (why === undefined) await returnScript(redis, [taken, list], [raw, tried.raw]);
+      else if ((await redis.lrem(taken, 1, raw)) === 1) givenUp.push({ entry: tried, why });
+    }
+    return givenUp;
+  };
+
   return {
     async request(frame, waitMs) {
       const id = randomUUID();
-      const raw = JSON.stringify({ id, frame });
+      const raw = JSON.stringify({ id, frame } satisfies StoredFrame);
       await redis.lpush(list, raw);
       const answered = await awaitAnswer(id, waitMs);
       if (answered) return answered;
       if ((await redis.lrem(list, 1, raw)) === 1) return { outcome: "wait", reason: "no process holds a live long connection" };
-      // Taken: the holder is sending it now, or died while sending (then it may have gone out).
+      // Taken: the holder is sending it now, or stopped while sending (then it may have gone out).
       return (await awaitAnswer(id, waitMs)) ?? { outcome: "retry", reason: "the connection's holder took the frame but never answered" };
     },
     async post(frame) {
-      await redis.lpush(list, JSON.stringify({ id: randomUUID(), frame, owed: true }));
+      await redis.lpush(list, JSON.stringify({ id: randomUUID(), frame, owed: { since: now(), attempts: 1 } } satisfies StoredFrame));
     },
-    async take(blocking, blockSeconds) {
-      const popped = await blocking.brpop(list, blockSeconds);
-      if (!popped) return undefined;
-      const raw = popped[1];
-      const { id, frame, owed = false } = JSON.parse(raw) as { id: string; frame: OutboundFrame; owed?: boolean };
-      return { id, frame, owed, raw };
+    async take(blocking, fence, blockSeconds) {
+      await registerScript(blocking, [takers], [fence]);
+      const raw = await blocking.blmove(list, keys.connectionTaken(fence), "RIGHT", "LEFT", blockSeconds);
+      return raw === null ? undefined : parse(raw, fence);
     },
     async putBack(entry) {
-      await redis.rpush(list, entry.raw);
+      await returnScript(redis, [keys.connectionTaken(entry.fence), list], [entry.raw, entry.raw]);
     },
     async answer(entry, outcome) {
-      await redis.set(keys.connectionAnswer(entry.id), JSON.stringify(outcome), "PX", ANSWER_TTL_MS);
+      await answerScript(redis, [keys.connectionTaken(entry.fence), keys.connectionAnswer(entry.id)], [entry.raw, JSON.stringify(outcome), ANSWER_TTL_MS]);
+    },
+    async finish(entry) {
+      await redis.lrem(keys.connectionTaken(entry.fence), 1, entry.raw);
+    },
+    async retryLater(entry) {
+      if (!entry.owed) throw new Error("only an owed reply is retried by the holder");
+      const tried = triedAgain(entry as OutboxEntry & { owed: Owed });
+      const why = owedReplyGiveUp(tried.owed, now(), limits);
+      if (why !== undefined) {
+        await redis.lrem(keys.connectionTaken(entry.fence), 1, entry.raw);
+        return why;
+      }
+      const delayMs = Math.min(limits.firstRetryMs * 2 ** (tried.owed.attempts - 2), MAX_RETRY_WAIT_MS);
+      await deferScript(redis, [keys.connectionTaken(entry.fence), retries], [entry.raw, tried.raw, delayMs]);
+      return undefined;
+    },
+    async recover(fence, { includeOwn = false } = {}) {
+      await promoteScript(redis, [retries, list], []);
+      const givenUp: GivenUp[] = [];
+      for (const other of await redis.zrange(takers, "0", "-1")) {
+        if (other === String(fence) && !includeOwn) continue;
+        givenUp.push(...(await recoverTaken(other)));
+        if (other !== String(fence)) await forgetScript(redis, [takers, keys.connectionTaken(other)], [other, TAKER_KEPT_MS]);
+      }
+      return givenUp;
     },
   };
 }

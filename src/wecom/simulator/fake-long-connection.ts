@@ -94,6 +94,11 @@ export interface FakeLongConnection {
   rejectSubscribes(errcode: number | undefined): void;
   /** Half-alive: while true, frames are recorded but nothing is answered or acted on. */
   stopAcks(stopped: boolean): void;
+  /**
+   * Refuses every reply and push in one conversation (a group's chatid, or a userid) with
+   * `errcode`, as WeCom does once the conversation's quota is spent elsewhere; undefined stops.
+   */
+  refuseIn(conversation: string, errcode: number | undefined): void;
   /** Polls `predicate` every 10 ms; rejects after `timeoutMs` (2 000). */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -156,6 +161,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   let nextPeerId = 1;
   let subscribeRefusal: number | undefined;
   let acksStopped = false;
+  const refusedConversations = new Map<string, number>();
 
   function endSubscription(peer: Peer, endedBy: NonNullable<FakeSubscription["endedBy"]>): void {
     const sub = peer.subscription;
@@ -218,6 +224,8 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
 
   /** Size and rate rules for anything that puts a message in a conversation. */
   function admit(conversation: string, body: unknown): Verdict {
+    const refusal = refusedConversations.get(conversation);
+    if (refusal !== undefined) return refuse(refusal, "refused in this conversation (injected)");
     const stream = streamOf(body);
     if (stream?.content !== undefined && Buffer.byteLength(stream.content, "utf8") > STREAM_MAX_BYTES) {
       return refuse(FAKE_ERRCODES.contentTooLarge, `stream content exceeds ${STREAM_MAX_BYTES} bytes`);
@@ -452,6 +460,11 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
 
     stopAcks(stopped) {
       acksStopped = stopped;
+    },
+
+    refuseIn(conversation, errcode) {
+      if (errcode === undefined) refusedConversations.delete(conversation);
+      else refusedConversations.set(conversation, errcode);
     },
 
     waitFor,

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
@@ -21,7 +22,10 @@ export interface ConnectionHolderOptions {
   log: Pick<Logger, "info" | "warn" | "error">;
   /** Told each owed reply given up (too many tries, too old, or refused), for metrics. */
   onReplyDropped?: (why: GiveUp | "refused") => void;
-  /** How often the lease is renewed, or tried for by a process without it; well under the lease's TTL. */
+  /**
+   * How often the lease is renewed, or tried for by a process without it; well under the lease's
+   * TTL. A holder that has not confirmed its lease for the TTL less this closes its connection.
+   */
   renewMs: number;
   /**
    * After `disconnected_event` (another connection took the bot, maybe another deployment),
@@ -41,13 +45,17 @@ const MAX_RETAKE_MS = 3_600_000;
  * Every process runs one: the process that gets the lease holds the bot's long connection and
  * sends what the others hand it through the outbox; the others keep trying for the lease, and
  * one of them takes over within the lease's TTL when the holder dies. Losing the lease closes
- * the connection at once; being kicked by another connection waits (see `retakeAfterMs`),
- * never re-subscribing in a loop.
+ * the connection at once, and so does not confirming it in time (Redis out of reach): by the
+ * time another process may take the lease, this one has let go. Being kicked by another
+ * connection waits (see `retakeAfterMs`), never re-subscribing in a loop.
  */
 export function startConnectionHolder(options: ConnectionHolderOptions): ConnectionHolder {
   const { lease, outbox, redis, blocking, keys, log, renewMs } = options;
   const firstRetakeMs = options.retakeAfterMs ?? 300_000;
-  let held: { holder: LeaseHolder; connection: LongConnection; detach: () => void } | undefined;
+  if (renewMs >= lease.ttlMs) throw new Error(`the lease's renewal (${renewMs} ms) must be well under its TTL (${lease.ttlMs} ms)`);
+  // Measured from when the command that set or extended the lease was sent: Redis ran it later, so the lease lasts at least this.
+  const confirmedForMs = lease.ttlMs - renewMs;
+  let held: { holder: LeaseHolder; connection: LongConnection; detach: () => void; deadline?: NodeJS.Timeout } | undefined;
   let retakeMs = firstRetakeMs;
   let retakeAt: number | undefined;
   let draining = false;
@@ -106,10 +114,19 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
     }
   };
 
-  const take = (holder: LeaseHolder) => {
+  /** The lease was set or extended by a command sent at `sentAt` (performance.now()): let go unless confirmed again in time. */
+  const confirmed = (current: NonNullable<typeof held>, sentAt: number) => {
+    clearTimeout(current.deadline);
+    current.deadline = setTimeout(() => {
+      if (held === current) void letGo("lease not confirmed in time");
+    }, sentAt + confirmedForMs - performance.now());
+  };
+
+  const take = (holder: LeaseHolder, sentAt: number) => {
     const connection = options.createConnection();
-    const current = { holder, connection, detach: options.attach(connection) };
+    const current: NonNullable<typeof held> = { holder, connection, detach: options.attach(connection) };
     held = current;
+    confirmed(current, sentAt);
     connection.on("state", (state) => {
       void report(current);
       if (state === "subscribed") void drain(current);
@@ -128,15 +145,17 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
     const current = held;
     if (!current) return;
     held = undefined;
+    clearTimeout(current.deadline);
     current.detach();
     await current.connection.stop();
     log.warn({ fence: current.holder.fence, why }, "long connection: let go");
   };
 
   const tick = async () => {
+    const sentAt = performance.now();
     if (!held) {
       const holder = await lease.acquire();
-      if (holder && !stopped) take(holder);
+      if (holder && !stopped) take(holder, sentAt);
       return;
     }
     const current = held;
@@ -144,6 +163,9 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
       await letGo("lease lost");
       return;
     }
+    // Let go meanwhile (the renewal came too late): the lease frees at its TTL.
+    if (held !== current) return;
+    confirmed(current, sentAt);
     if (current.connection.state === "stepped_down" && retakeAt !== undefined && Date.now() >= retakeAt) {
       retakeAt = undefined;
       current.connection.start();

@@ -35,6 +35,8 @@ export interface LeaseHolder {
  * larger fencing token, so a holder that was paused past its lease can tell it was replaced.
  */
 export interface ConnectionLease {
+  /** How long the lease lasts unless renewed. */
+  readonly ttlMs: number;
   /** The lease with a new fencing token, or undefined while another process holds it. */
   acquire(): Promise<LeaseHolder | undefined>;
   /** False when the lease expired or went to another holder: stop using the connection at once. */
@@ -54,6 +56,7 @@ export function parseLease(raw: string | null): LeaseHolder | undefined {
 export function createConnectionLease({ redis, keys, owner, ttlMs }: { redis: RedisClient; keys: Keys; owner: string; ttlMs: number }): ConnectionLease {
   const value = (holder: LeaseHolder) => `${holder.fence}|${holder.owner}`;
   return {
+    ttlMs,
     async acquire() {
       const fence = Number(await acquireScript(redis, [keys.connectionLease(), keys.connectionFence()], [owner, ttlMs]));
       return fence > 0 ? { fence, owner } : undefined;

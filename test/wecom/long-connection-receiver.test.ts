@@ -26,7 +26,7 @@ beforeAll(async () => {
     now: TUESDAY_0900,
     transport: "websocket",
     viaBot: { leaders: LEADERS_CHAT },
-    connectionTuning: { renewMs: 100, retakeAfterMs: 2_000, leaseTtlMs: 1_000, client: { backoff: { minMs: 20, maxMs: 200 }, ackTimeoutMs: 1_000 } },
+    connectionTuning: { renewMs: 300, retakeAfterMs: 2_000, leaseTtlMs: 3_000, client: { backoff: { minMs: 20, maxMs: 200 }, ackTimeoutMs: 1_000 } },
   });
   fake = h.longConnection!;
 });

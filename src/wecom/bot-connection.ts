@@ -77,7 +77,7 @@ export function createBotConnection(options: BotConnectionOptions) {
         ...(options.onReplyDropped && { onReplyDropped: options.onReplyDropped }),
         renewMs: options.renewMs ?? 2_000,
         ...(options.retakeAfterMs !== undefined && { retakeAfterMs: options.retakeAfterMs }),
-        createConnection: () => createLongConnection({ url: options.url, botId, secret, log, ...options.client }),
+        createConnection: (maySubscribe) => createLongConnection({ url: options.url, botId, secret, log, maySubscribe, ...options.client }),
         attach: (connection) =>
           attachLongConnectionReceiver({
             connection,

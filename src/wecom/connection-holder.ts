@@ -15,8 +15,8 @@ export interface ConnectionHolderOptions {
   /** A connection of the holder's own, for the outbox's blocking take. */
   blocking: RedisClient;
   keys: Keys;
-  /** A new client for the bot; called each time this process takes the lease. */
-  createConnection: () => LongConnection;
+  /** A new client for the bot, asking `maySubscribe` before each subscribe; called each time this process takes the lease. */
+  createConnection: (maySubscribe: () => Promise<boolean>) => LongConnection;
   /** Attaches the receiver; returns its detach. */
   attach: (connection: LongConnection) => () => void;
   log: Pick<Logger, "info" | "warn" | "error">;
@@ -28,8 +28,11 @@ export interface ConnectionHolderOptions {
    */
   renewMs: number;
   /**
-   * After `disconnected_event` (another connection took the bot, maybe another deployment),
-   * how long before this holder subscribes once more; doubles each time, up to an hour.
+   * After `disconnected_event` (another connection took the bot) while the lease is still this
+   * holder's, it subscribes again at the next renewal: the kicker was a process of this
+   * deployment that lost the lease while paused and subscribed late. Kicked again within this
+   * long, the kicker is another deployment of the same bot, and this holder waits this long
+   * before subscribing once more; the wait doubles each time, up to an hour.
    */
   retakeAfterMs?: number;
 }
@@ -46,8 +49,9 @@ const MAX_RETAKE_MS = 3_600_000;
  * sends what the others hand it through the outbox; the others keep trying for the lease, and
  * one of them takes over within the lease's TTL when the holder dies. Losing the lease closes
  * the connection at once, and so does not confirming it in time (Redis out of reach): by the
- * time another process may take the lease, this one has let go. Being kicked by another
- * connection waits (see `retakeAfterMs`), never re-subscribing in a loop.
+ * time another process may take the lease, this one has let go. It subscribes only after
+ * confirming the lease, and being kicked by another connection never makes it re-subscribe in
+ * a loop (see `retakeAfterMs`).
  */
 export function startConnectionHolder(options: ConnectionHolderOptions): ConnectionHolder {
   const { lease, outbox, redis, blocking, keys, log, renewMs } = options;
@@ -58,6 +62,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
   let held: { holder: LeaseHolder; connection: LongConnection; detach: () => void; deadline?: NodeJS.Timeout } | undefined;
   let retakeMs = firstRetakeMs;
   let retakeAt: number | undefined;
+  let lastKickAt: number | undefined;
   let draining = false;
   let stopped = false;
 
@@ -122,8 +127,39 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
     }, sentAt + confirmedForMs - performance.now());
   };
 
+  /** Renews the lease: true while it is this holder's (confirmed anew); lets go when it is not. */
+  const renew = async (current: NonNullable<typeof held>, lost = "lease lost"): Promise<boolean> => {
+    const sentAt = performance.now();
+    if (!(await lease.renew(current.holder))) {
+      await letGo(lost);
+      return false;
+    }
+    // Let go meanwhile (the renewal came too late): the lease frees at its TTL.
+    if (held !== current) return false;
+    confirmed(current, sentAt);
+    return true;
+  };
+
+  /** Another connection subscribed the bot: one of this deployment's that subscribed late, or another deployment. */
+  const kicked = async (current: NonNullable<typeof held>) => {
+    const now = Date.now();
+    const kickedBefore = lastKickAt !== undefined && now - lastKickAt < retakeMs;
+    lastKickAt = now;
+    const ours = await renew(current).catch(() => undefined);
+    if (held !== current || ours === false) return;
+    if (ours && !kickedBefore) {
+      retakeAt = now + renewMs;
+      log.warn({ retakeInMs: renewMs }, "long connection: another connection took the bot while this process holds the lease (one that lost it subscribed late); subscribing again");
+      return;
+    }
+    retakeAt = now + retakeMs;
+    log.warn({ retakeInMs: retakeMs }, "long connection: another connection took the bot; this holder waits before subscribing again");
+    retakeMs = Math.min(retakeMs * 2, MAX_RETAKE_MS);
+  };
+
   const take = (holder: LeaseHolder, sentAt: number) => {
-    const connection = options.createConnection();
+    // A subscribe takes the bot from whoever has it: first make sure the lease is still this holder's (this process may have been paused past it).
+    const connection = options.createConnection(() => renew(current, "lease lost before subscribing"));
     const current: NonNullable<typeof held> = { holder, connection, detach: options.attach(connection) };
     held = current;
     confirmed(current, sentAt);
@@ -131,11 +167,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
       void report(current);
       if (state === "subscribed") void drain(current);
     });
-    connection.on("stepped-down", () => {
-      retakeAt = Date.now() + retakeMs;
-      log.warn({ retakeInMs: retakeMs }, "long connection: another connection took the bot; this holder waits before subscribing again");
-      retakeMs = Math.min(retakeMs * 2, MAX_RETAKE_MS);
-    });
+    connection.on("stepped-down", () => kicked(current));
     log.info({ fence: holder.fence }, "long connection: this process holds the lease");
     connection.start();
     void recover(current).catch((error: unknown) => log.warn({ err: error }, "long connection: outbox not recovered"));
@@ -159,13 +191,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
       return;
     }
     const current = held;
-    if (!(await lease.renew(current.holder))) {
-      await letGo("lease lost");
-      return;
-    }
-    // Let go meanwhile (the renewal came too late): the lease frees at its TTL.
-    if (held !== current) return;
-    confirmed(current, sentAt);
+    if (!(await renew(current))) return;
     if (current.connection.state === "stepped_down" && retakeAt !== undefined && Date.now() >= retakeAt) {
       retakeAt = undefined;
       current.connection.start();

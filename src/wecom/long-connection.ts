@@ -211,6 +211,12 @@ export interface LongConnectionOptions {
   random?: () => number;
   /** Epoch ms; Date.now by default. */
   now?: () => number;
+  /**
+   * Asked right before each subscribe, once the socket is open: false (or a rejection) sends no
+   * subscribe. A subscribe takes the bot from whichever connection has it, so a process that
+   * may have lost its right to hold it (paused past its lease) must not send one.
+   */
+  maySubscribe?: () => Promise<boolean>;
 }
 
 /** A client of WeCom's smart-bot long connection. See {@link createLongConnection}. */
@@ -452,6 +458,20 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
   }
 
   async function subscribe(ws: WebSocket): Promise<void> {
+    if (options.maySubscribe) {
+      const may = await options.maySubscribe().catch((err: unknown) => {
+        log.warn({ err }, "long connection: could not check whether to subscribe");
+        return undefined;
+      });
+      if (ws !== socket) return;
+      if (may !== true) {
+        noteError(new LongConnectionError("not_connected", "not subscribing: this process may no longer hold the bot"));
+        log.warn({ checked: may !== undefined }, "long connection: not subscribing");
+        // The socket reconnects after its back-off and asks again; an owner that lost the bot stops the client instead.
+        drop(ws);
+        return;
+      }
+    }
     const reqId = makeReqId("aibot_subscribe");
     let ack: LongConnectionAck;
     try {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import type { BotConnectionTuning } from "../../src/wecom/bot-connection.js";
 import { findFreePort } from "../../src/store/embedded-redis.js";
 import { TEST_ENV } from "./test-env.js";
 import { pinganArgs } from "./pingan-command.js";
@@ -13,11 +14,16 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `pingan start` as a separate OS process on the example config, as an operator would. */
-export async function startServiceProcess(env: Record<string, string>, args: string[] = []): Promise<ServiceProcess> {
+/**
+ * Runs `pingan start` as a separate OS process on the example config, as an operator would;
+ * with `connectionTuning`, the same service with the long connection's timings of a test.
+ */
+export async function startServiceProcess(env: Record<string, string>, args: string[] = [], { connectionTuning }: { connectionTuning?: BotConnectionTuning } = {}): Promise<ServiceProcess> {
   const port = Number(env.PORT ?? (await findFreePort()));
-  const proc = spawn(process.execPath, pinganArgs("start", ...args), {
-    env: { ...process.env, ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", PORT: String(port), LOG_LEVEL: "info", ...env },
+  const command = connectionTuning ? ["--import", "tsx", "test/support/tuned-service.ts"] : pinganArgs("start", ...args);
+  const tuning = connectionTuning ? { PINGAN_TEST_CONNECTION_TUNING: JSON.stringify(connectionTuning) } : {};
+  const proc = spawn(process.execPath, command, {
+    env: { ...process.env, ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", PORT: String(port), LOG_LEVEL: "info", ...tuning, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   // A failed test must not leave a service running after the test file ends.

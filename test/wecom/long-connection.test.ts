@@ -398,6 +398,26 @@ describe("long connection: failures and recovery", () => {
     expect(neverTwoLive(server.subscriptions())).toBe(true);
   });
 
+  it("subscribes only when its owner says it may, asked right before each subscribe", async () => {
+    const server = await startFake();
+    const answers: (boolean | Error)[] = [new Error("Redis out of reach"), false, true];
+    let asked = 0;
+    const conn = client(server.url, {
+      maySubscribe: async () => {
+        const answer = answers[Math.min(asked++, answers.length - 1)]!;
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    });
+    conn.start();
+    // Unanswered, then refused: no subscribe went out either time, and the client kept asking.
+    await server.waitFor(() => conn.state === "subscribed");
+    expect(asked).toBe(3);
+    expect(server.received("aibot_subscribe")).toHaveLength(1);
+    expect(server.subscriptions()).toHaveLength(1);
+    expect(conn.status().reconnects).toBe(2);
+  });
+
   it("keeps going when a listener throws", async () => {
     const server = await startFake();
     const conn = await subscribed(server);

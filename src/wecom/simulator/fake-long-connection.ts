@@ -94,6 +94,10 @@ export interface FakeLongConnection {
   rejectSubscribes(errcode: number | undefined): void;
   /** Half-alive: while true, frames are recorded but nothing is answered or acted on. */
   stopAcks(stopped: boolean): void;
+  /** A slow network: while true, new connections' handshakes go unanswered; false answers those waiting. */
+  holdHandshakes(hold: boolean): void;
+  /** Handshakes waiting while held. */
+  heldHandshakes(): number;
   /**
    * Refuses every reply and push in one conversation (a group's chatid, or a userid) with
    * `errcode`, as WeCom does once the conversation's quota is spent elsewhere; undefined stops.
@@ -142,7 +146,16 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
 
   // One port: the long connection (WebSocket upgrade) and `POST /say`, where `pingan say` plays a user.
   const http = createServer((req, res) => void serveSay(req, res));
-  const server = new WebSocketServer({ server: http });
+  // While connections are held, a WebSocket handshake waits here, unanswered, until released.
+  let holding = false;
+  const waitingHandshakes: (() => void)[] = [];
+  const server = new WebSocketServer({
+    server: http,
+    verifyClient: (_info, accept) => {
+      if (holding) waitingHandshakes.push(() => accept(true));
+      else accept(true);
+    },
+  });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(options.port ?? 0, "127.0.0.1", resolve);
@@ -462,6 +475,15 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
       acksStopped = stopped;
     },
 
+    holdHandshakes(hold) {
+      holding = hold;
+      if (!hold) for (const release of waitingHandshakes.splice(0)) release();
+    },
+
+    heldHandshakes() {
+      return waitingHandshakes.length;
+    },
+
     refuseIn(conversation, errcode) {
       if (errcode === undefined) refusedConversations.delete(conversation);
       else refusedConversations.set(conversation, errcode);
@@ -470,6 +492,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     waitFor,
 
     async close() {
+      api.holdHandshakes(false);
       for (const peer of peers) {
         endSubscription(peer, "server_closed");
         peer.ws.terminate();

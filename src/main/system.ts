@@ -135,7 +135,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // bot.transport: websocket: whichever process holds the long connection answers, and sends the pushes to groups via: bot.
   const botConnection =
     config.bot.transport === "websocket"
-      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, onReplyDropped: metrics.replyGivenUp, ...options.connectionTuning })
+      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning })
       : undefined;
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, mergeAlerts, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.

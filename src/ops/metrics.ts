@@ -43,6 +43,12 @@ export function createMetrics() {
     labelNames: ["why"] as const,
     registers: [registry],
   });
+  const framesRefused = new Counter({
+    name: "pingan_long_connection_frames_refused_total",
+    help: "Inbound long-connection frames dropped because they cannot be read, by reason",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   const queueSources: QueueDepthSource[] = [];
   new Gauge({
     name: "pingan_queue_jobs",
@@ -72,6 +78,7 @@ export function createMetrics() {
     command: (command: string, result: "ok" | "user_error" | "failed") => commands.inc({ command, result }),
     observeReply: (seconds: number) => replySeconds.observe(seconds),
     replyGivenUp: (why: string) => repliesGivenUp.inc({ why }),
+    frameRefused: (reason: string) => framesRefused.inc({ reason }),
     watchQueue: (source: QueueDepthSource) => queueSources.push(source),
   };
 }

@@ -11,7 +11,7 @@ import { createChatDirectory } from "./chat-directory.js";
 import { startConnectionHolder, type ConnectionHolder } from "./connection-holder.js";
 import { createConnectionLease } from "./connection-lease.js";
 import { createConnectionOutbox, DEFAULT_OWED_REPLY_LIMITS, type GiveUp, type OwedReplyLimits } from "./connection-outbox.js";
-import { createLongConnection, type LongConnectionOptions } from "./long-connection.js";
+import { createLongConnection, type FrameRefusal, type LongConnectionOptions } from "./long-connection.js";
 import { attachLongConnectionReceiver } from "./long-connection-receiver.js";
 
 /** Timings of the lease and the client; tests shorten them. */
@@ -44,6 +44,8 @@ export interface BotConnectionOptions extends BotConnectionTuning {
   log: Logger;
   /** Told each owed reply given up, for metrics. */
   onReplyDropped?: (why: GiveUp | "refused") => void;
+  /** Told each inbound frame dropped because it cannot be read, for metrics. */
+  onFrameRefused?: (reason: FrameRefusal) => void;
 }
 
 /**
@@ -77,7 +79,7 @@ export function createBotConnection(options: BotConnectionOptions) {
         ...(options.onReplyDropped && { onReplyDropped: options.onReplyDropped }),
         renewMs: options.renewMs ?? 2_000,
         ...(options.retakeAfterMs !== undefined && { retakeAfterMs: options.retakeAfterMs }),
-        createConnection: (maySubscribe) => createLongConnection({ url: options.url, botId, secret, log, maySubscribe, ...options.client }),
+        createConnection: (maySubscribe) => createLongConnection({ url: options.url, botId, secret, log, maySubscribe, ...(options.onFrameRefused && { onRefused: options.onFrameRefused }), ...options.client }),
         attach: (connection) =>
           attachLongConnectionReceiver({
             connection,
@@ -86,6 +88,7 @@ export function createBotConnection(options: BotConnectionOptions) {
             log,
             onGroupSpeaker: (chatid, userid) => chats.note(chatid, userid),
             reserveReply: (conversation) => replies.reserve(rateWindowOf({ via: "bot", chatid: conversation })),
+            ...(options.onFrameRefused && { onRefused: options.onFrameRefused }),
           }),
       });
     },

@@ -7,6 +7,7 @@ import { createWecomCrypto, WecomCryptoError } from "./crypto.js";
 import { parseInbound, toBotEvent, WecomPayloadError } from "./inbound.js";
 import { toWecomReply } from "./replies.js";
 import { BodyTooLargeError, readRawBody } from "./read-raw-body.js";
+import { createRefusalLog } from "./refusal-log.js";
 
 export interface CallbackReceiverOptions {
   dispatcher: Dispatcher;
@@ -47,29 +48,12 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
   const crypto = createWecomCrypto({ token: options.token, encodingAESKey: options.encodingAESKey });
   const outcome = options.onOutcome ?? (() => {});
 
-  // A flood of forged callbacks must not flood the log: one line a second per reason, with the
-  // number of refusals it stands for.
-  const refusals = new Map<CallbackOutcome, { count: number }>();
-  const flush = (what: CallbackOutcome, status: number) => {
-    const open = refusals.get(what);
-    refusals.delete(what);
-    if (open && open.count > 0) log.warn({ outcome: what, status, count: open.count }, "callbacks refused");
-  };
-  const logRefusal = (what: CallbackOutcome, status: number) => {
-    const open = refusals.get(what);
-    if (open) {
-      open.count += 1;
-      return;
-    }
-    log.warn({ outcome: what, status }, "callback refused");
-    const timer = setTimeout(() => flush(what, status), 1000);
-    timer.unref();
-    refusals.set(what, { count: 0 });
-  };
+  // A flood of forged callbacks must not flood the log.
+  const logRefusal = createRefusalLog(log, { one: "callback refused", many: "callbacks refused" });
 
   const refuse = (ctx: Context, status: number, what: CallbackOutcome, message: string) => {
     outcome(what);
-    logRefusal(what, status);
+    logRefusal(what, { outcome: what, status });
     ctx.status = status;
     ctx.type = "text/plain";
     ctx.body = message;

@@ -5,7 +5,8 @@ import type { BotEvent } from "../bot/events.js";
 import type { ConnectionOutbox } from "./connection-outbox.js";
 import { sendFrame } from "./connection-outbox.js";
 import { parseInbound, toBotEvent, WecomPayloadError } from "./inbound.js";
-import type { EventFrame, LongConnection, MessageFrame } from "./long-connection.js";
+import type { EventFrame, FrameRefusal, LongConnection, MessageFrame } from "./long-connection.js";
+import { createRefusalLog } from "./refusal-log.js";
 import { toLongConnectionReply } from "./replies.js";
 
 export interface LongConnectionReceiverOptions {
@@ -20,6 +21,8 @@ export interface LongConnectionReceiverOptions {
    * direct chat: 30 a minute, shared with pushes); returns 0, or the ms until a place frees.
    */
   reserveReply?: (conversation: string) => Promise<number>;
+  /** Told each callback whose body cannot be read, for metrics (the log has one line a second). */
+  onRefused?: (reason: FrameRefusal) => void;
   log: Logger;
 }
 
@@ -31,6 +34,7 @@ export interface LongConnectionReceiverOptions {
  */
 export function attachLongConnectionReceiver(options: LongConnectionReceiverOptions): () => void {
   const { connection, dispatcher, outbox, log } = options;
+  const logRefusal = createRefusalLog(log, { one: "long connection: callback body cannot be read; nothing done", many: "long connection: callback bodies cannot be read; nothing done" });
 
   const receive = async (frame: MessageFrame | EventFrame): Promise<void> => {
     let event: BotEvent;
@@ -38,7 +42,8 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
       event = toBotEvent(parseInbound(JSON.stringify(frame.body)));
     } catch (error) {
       if (!(error instanceof WecomPayloadError)) throw error;
-      log.warn({ reqId: frame.reqId, err: error.message }, "long connection: callback body cannot be read; nothing done");
+      options.onRefused?.("unreadable_callback");
+      logRefusal("unreadable_callback", { reason: "unreadable_callback", reqId: frame.reqId });
       return;
     }
     const { chatid, chattype, from } = frame.body;

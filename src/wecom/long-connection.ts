@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import WebSocket from "ws";
 import { z } from "zod";
+import { createRefusalLog } from "./refusal-log.js";
 
 /**
  * Why a long-connection request, subscription or connection failed.
@@ -217,7 +218,15 @@ export interface LongConnectionOptions {
    * may have lost its right to hold it (paused past its lease) must not send one.
    */
   maySubscribe?: () => Promise<boolean>;
+  /** Told each inbound frame dropped because it cannot be read, for metrics (the log has one line a second). */
+  onRefused?: (reason: FrameRefusal) => void;
 }
+
+/**
+ * Why an inbound frame was dropped: not a frame at all, a message or event callback without the
+ * fields it must have, or a callback body the bot cannot read (the receiver's).
+ */
+export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event" | "unreadable_callback";
 
 /** A client of WeCom's smart-bot long connection. See {@link createLongConnection}. */
 export interface LongConnection {
@@ -295,6 +304,12 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
   const maxMs = Math.max(minMs, options.backoff?.maxMs ?? 30_000);
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
+  const logRefusal = createRefusalLog(log, { one: "long connection: frame dropped", many: "long connection: frames dropped" });
+  /** A frame that cannot be read: counted, and logged without its content (what a user typed stays out of the log). */
+  const refuseFrame = (reason: FrameRefusal, fields: Record<string, unknown>) => {
+    options.onRefused?.(reason);
+    logRefusal(reason, { reason, ...fields });
+  };
 
   const listeners: Listeners = {
     message: new Set(),
@@ -529,15 +544,15 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     let frame: z.infer<typeof envelopeSchema>;
     try {
       frame = envelopeSchema.parse(parseJson(text));
-    } catch (err) {
-      log.warn({ err, length: text.length }, "long connection: unreadable frame dropped");
+    } catch {
+      refuseFrame("unreadable", { length: text.length });
       return;
     }
     const reqId = frame.headers.req_id;
     if (frame.cmd === "aibot_msg_callback") {
       const body = messageBodySchema.safeParse(frame.body);
       if (!body.success) {
-        log.warn({ reqId, issues: body.error.issues }, "long connection: malformed message dropped");
+        refuseFrame("malformed_message", { reqId, fields: body.error.issues.map((issue) => issue.path.join(".")) });
         return;
       }
       emit("message", { cmd: frame.cmd, reqId, body: body.data });
@@ -551,7 +566,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       }
       const body = eventBodySchema.safeParse(frame.body);
       if (!body.success) {
-        log.warn({ reqId, issues: body.error.issues }, "long connection: malformed event dropped");
+        refuseFrame("malformed_event", { reqId, fields: body.error.issues.map((issue) => issue.path.join(".")) });
         return;
       }
       emit("event", { cmd: frame.cmd, reqId, body: body.data });

@@ -72,6 +72,8 @@ export interface FakeLongConnection {
   sendText(input: FakeTextInput): string;
   /** Delivers an `aibot_event_callback` to the live subscription; returns its req_id. Throws when none is live. */
   sendEvent(input: FakeEventInput): string;
+  /** Sends `text` as it is to the live subscription: a frame WeCom would never send, to see what the client does with it. Throws when none is live. */
+  sendRaw(text: string): void;
   /** Replies (respond, welcome, update) sent on a callback's req_id, in order. */
   responses(reqId: string): FakeReceivedFrame[];
   /** The first reply accepted on a callback's req_id, once it comes; rejects after `timeoutMs` (5 000). */
@@ -424,6 +426,10 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
       const reqId = deliver(peer, "aibot_event_callback", body);
       callbacks.set(reqId, { kind: "event", eventtype, conversation, at: now() });
       return reqId;
+    },
+
+    sendRaw(text) {
+      requireLive().ws.send(text);
     },
 
     responses(reqId) {

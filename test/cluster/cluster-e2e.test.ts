@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCluster, type LocalCluster } from "../../scripts/redis-cluster.js";
 import { connectRedis, waitReady, type RedisClient } from "../../src/store/connect-redis.js";
 import { SCHEDULE_QUEUE_NAME, type ScheduleJobData } from "../../src/schedule/scheduler.js";
+import { PUSH_QUEUE_NAME } from "../../src/push/push-queue.js";
+import { createKeys } from "../../src/store/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/test-env.js";
@@ -23,6 +25,7 @@ let cluster: LocalCluster;
 let webhook: FakeWebhook;
 let redis: RedisClient;
 let scheduleQueue: Queue<ScheduleJobData>;
+let pushQueue: Queue;
 const webs: ServiceProcess[] = [];
 const workers: ServiceProcess[] = [];
 let sims: WecomSimulator[] = [];
@@ -51,16 +54,32 @@ beforeAll(async () => {
   redis = connectRedis(cluster.url, { role: "worker" });
   await waitReady(redis);
   scheduleQueue = new Queue<ScheduleJobData>(SCHEDULE_QUEUE_NAME, { connection: redis });
-}, 60_000);
+  pushQueue = new Queue(PUSH_QUEUE_NAME, { connection: redis, prefix: createKeys().bullPrefix() });
+  // Five processes starting at once on a loaded two-core machine: each says when it started (startServiceProcess).
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all([...webs, ...workers].map((p) => p.kill("SIGKILL")));
   await scheduleQueue?.close();
+  await pushQueue?.close();
   redis?.disconnect();
   await webhook.stop();
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * Nothing left to run or send: no scheduled job waiting or running (a stalled one counts until
+ * it is run again; the schedulers' next firings are always delayed), no push waiting, delayed
+ * or running.
+ */
+async function settled(): Promise<boolean> {
+  const counts = await Promise.all([
+    scheduleQueue.getJobCounts("waiting", "active", "prioritized"),
+    pushQueue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children"),
+  ]);
+  return counts.every((byState) => Object.values(byState).every((n) => n === 0));
+}
 
 let turn = 0;
 /** Alternates between the two web processes, as a load balancer would. */
@@ -92,7 +111,7 @@ describe("reports and leaders' commands across two web processes", () => {
 
     expect(await say("wang_zhiyuan", "提醒 平安")).toContain("所");
     await waitFor("the reminder", () => webhook.messages.some((m) => m.group === "全县校长群"), { timeoutMs: 30_000, everyMs: 100 });
-    await new Promise((d) => setTimeout(d, 1500));
+    await waitFor("every push sent", settled, { timeoutMs: 60_000, everyMs: 100 });
     const reminders = webhook.messages.filter((m) => m.group === "全县校长群");
     const mentioned = reminders.flatMap((m) => m.mentioned_list);
     for (const reported of ["zhang_wei", "li_na", "liu_yang", "wang_fang", "hu_bin", "guo_ping"]) expect(mentioned).not.toContain(reported);
@@ -123,7 +142,7 @@ describe("a simulated week of scheduled pushes", () => {
     // stalled-job check, 30 s), so wait for everything rather than for the last tick.
     const done = () => firstLines("全县校长群").length >= 11 && firstLines("局领导群").length >= 8;
     await waitFor("every push of the week", done, { timeoutMs: 200_000, everyMs: 100 });
-    await new Promise((d) => setTimeout(d, 3000));
+    await waitFor("nothing left to run or send", settled, { timeoutMs: 60_000, everyMs: 100 });
     // Each reminder fits one message: 09:00 and 09:45 give two per day, the study reminder one.
     const reminders = firstLines("全县校长群");
     for (const day of ["11月30日（周一）", "12月1日（周二）", "12月2日（周三）", "12月3日（周四）", "12月4日（周五）"]) {

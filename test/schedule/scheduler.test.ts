@@ -6,6 +6,7 @@ import { deriveSchedules } from "../../src/schedule/derive-schedules.js";
 import { createScheduler } from "../../src/schedule/scheduler.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
+import { waitFor } from "../support/wait-for.js";
 
 const log = pino({ level: "silent" });
 let redis: TestRedis;
@@ -74,12 +75,7 @@ describe("createScheduler", () => {
     await scheduler.sync();
     scheduler.startWatchdog(100);
     await redis.client().flushall();
-    let count = 0;
-    for (let i = 0; i < 50 && count < entries.length; i += 1) {
-      await new Promise((done) => setTimeout(done, 50));
-      count = await scheduler.queue.getJobSchedulersCount();
-    }
-    expect(count).toBe(entries.length);
+    await waitFor("the schedulers restored", async () => (await scheduler.queue.getJobSchedulersCount()) === entries.length);
     await scheduler.close();
   });
 });

@@ -132,10 +132,14 @@ export async function startHarness({
   if (longConnection) await longConnection.waitFor(() => longConnection.subscriptions().some((sub) => sub.closedAt === undefined), 10_000);
   const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
   const drainPushes = async () => {
-    await waitFor("the push queue to drain", async () => {
-      const counts = await rt.pushQueue.queue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children");
-      return Object.values(counts).every((n) => n === 0);
-    });
+    await waitFor(
+      "the push queue to drain",
+      async () => {
+        const counts = await rt.pushQueue.queue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children");
+        return Object.values(counts).every((n) => n === 0);
+      },
+      { timeoutMs: 60_000 },
+    );
   };
   return {
     transport,
@@ -160,7 +164,7 @@ export async function startHarness({
     async fire(kind, at) {
       const prevMillis = new Date(at).getTime();
       const job = await rt.scheduler.queue.add(kind, { kind, scheduleId: `test-${kind}` }, { prevMillis, jobId: `test-${kind}-${prevMillis}-${Math.random()}` });
-      await waitFor("the scheduled job to finish", async () => ["completed", "failed"].includes(await job.getState()));
+      await waitFor("the scheduled job to finish", async () => ["completed", "failed"].includes(await job.getState()), { timeoutMs: 60_000 });
       const done = await rt.scheduler.queue.getJob(job.id!);
       if (done?.failedReason) throw new Error(`scheduled job failed: ${done.failedReason}`);
       await drainPushes();

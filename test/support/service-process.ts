@@ -5,6 +5,9 @@ import { TEST_ENV } from "./test-env.js";
 import { pinganArgs } from "./pingan-command.js";
 import { waitFor } from "./wait-for.js";
 
+/** How long a process may take to say it started before it counts as hung. */
+const START_BOUND_MS = 120_000;
+
 export interface ServiceProcess {
   url: string;
   port: number;
@@ -36,7 +39,9 @@ export async function startServiceProcess(env: Record<string, string>, args: str
   const exited = new Promise<number | null>((done) => proc.once("exit", (code) => done(code)));
   const started = () => /service listening|workers running/.test(output);
   try {
-    await waitFor("the service to start", () => started() || proc.exitCode !== null);
+    // Until it says it started or it exits: five processes starting at once on a loaded two-core machine took 9.9–10.5 s each.
+    // The bound is for a process that hangs, not a guess of how long starting takes.
+    await waitFor("the service to start", () => started() || proc.exitCode !== null, { timeoutMs: START_BOUND_MS, everyMs: 50 });
   } catch {
     // Reported below with its output.
   }

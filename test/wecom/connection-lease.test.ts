@@ -25,13 +25,13 @@ beforeEach(() => client.flushdb());
 
 describe("the connection lease", () => {
   it("has one holder at a time, frees itself when not renewed, and fences every new holder", async () => {
-    const a = createConnectionLease({ redis: client, keys, owner: "host-a:1", ttlMs: 200 });
-    const b = createConnectionLease({ redis: client, keys, owner: "host-b:2", ttlMs: 200 });
+    const a = createConnectionLease({ redis: client, keys, owner: "host-a:1", ttlMs: 2_000 });
+    const b = createConnectionLease({ redis: client, keys, owner: "host-b:2", ttlMs: 2_000 });
     const first = await a.acquire();
     expect(first).toEqual({ fence: 1, owner: "host-a:1" });
     expect(await b.acquire()).toBeUndefined();
     expect(await a.renew(first!)).toBe(true);
-    await new Promise((done) => setTimeout(done, 300));
+    await waitFor("the lease to expire", async () => (await b.read()) === undefined);
     const second = await b.acquire();
     expect(second).toEqual({ fence: 2, owner: "host-b:2" });
     // The old holder, back from a pause, learns it was replaced and cannot give the lease away.

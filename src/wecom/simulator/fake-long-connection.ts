@@ -105,7 +105,7 @@ export interface FakeLongConnection {
    * `errcode`, as WeCom does once the conversation's quota is spent elsewhere; undefined stops.
    */
   refuseIn(conversation: string, errcode: number | undefined): void;
-  /** Polls `predicate` every 10 ms; rejects after `timeoutMs` (2 000). */
+  /** Polls `predicate` every 10 ms; rejects after `timeoutMs` (10 000: a bound for a loaded machine, not a wait). */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -373,7 +373,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     }
   }
 
-  async function waitFor(predicate: () => boolean, timeoutMs = 2_000): Promise<void> {
+  async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > deadline) throw new Error(`fake long connection: condition not met within ${timeoutMs} ms`);

@@ -1,10 +1,11 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { readInputFile } from "../config/read-input-file.js";
 import { CalendarError } from "../time/calendar-error.js";
-import { formatHolidayNotice, HolidayNoticeError, mergeHolidayYaml, parseHolidayNotice } from "../time/holiday-notice.js";
+import { formatHolidayNotice, formatNoticeProblem, HolidayNoticeError, mergeHolidayYaml, parseHolidayNotice } from "../time/holiday-notice.js";
 import { importedHolidaysPath, parseHolidays } from "../time/holidays.js";
 
 export interface ImportHolidaysOptions {
-  /** The notice's full text as copied from the State Council's page, saved as a UTF-8 text file. */
+  /** The notice as copied from a web page (the page around it may come along), saved as a UTF-8 text file. */
   file: string;
   /** The config file; the arrangement goes into `holidays.yaml` beside it (importedHolidaysPath). */
   configPath: string;
@@ -13,6 +14,9 @@ export interface ImportHolidaysOptions {
   /** Where the report goes, one line per call. */
   out(line: string): void;
 }
+
+/** A notice is 2 KB; a whole news page copied around it, some tens of KB. */
+const MAX_NOTICE_BYTES = 1024 * 1024;
 
 /** The first lines of a new imported file, so that an admin who opens it knows where it came from. */
 const HEADER = [
@@ -24,20 +28,19 @@ const HEADER = [
 /**
  * `pingan holidays import FILE`: reads the notice, prints every holiday range and make-up workday
  * it understood, and merges the year into the imported holidays file beside the config, where
- * the service reads it at start. A text it cannot fully understand is refused, naming the
- * sentence, and nothing is written. Returns the exit code (0 imported, 1 refused).
+ * the service reads it at start. A text it cannot fully understand is refused, naming every
+ * sentence, and nothing is written; so is anything but a regular file of at most 1 MB. Returns
+ * the exit code (0 imported, 1 refused).
  */
 export async function importHolidays({ file, configPath, year, out }: ImportHolidaysOptions): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    out(`没有导入：读不到 ${file}（${(error as NodeJS.ErrnoException).code ?? (error as Error).message}）`);
+  const read = await readInputFile(file, MAX_NOTICE_BYTES);
+  if ("refused" in read) {
+    out(`没有导入：${read.refused}。请把网页上的通知全文复制到记事本，存成 .txt 文件再运行。`);
     return 1;
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
   } catch {
     out(`没有导入：${file} 不是 UTF-8 编码的文本。请用记事本打开，“另存为”时编码选 UTF-8，再重新运行。`);
     return 1;
@@ -58,8 +61,10 @@ export async function importHolidays({ file, configPath, year, out }: ImportHoli
     return 0;
   } catch (error) {
     if (error instanceof HolidayNoticeError) {
-      out(`没有导入：${error.message}`);
-      out("请对照国务院办公厅网站上的原文改正这一处，再重新运行；没有写入任何文件。");
+      const [first, ...more] = error.problems.map(formatNoticeProblem);
+      if (more.length === 0) out(`没有导入：${first}`);
+      else for (const line of [`没有导入：通知里有 ${error.problems.length} 处问题：`, first!, ...more]) out(line);
+      out(`请对照国务院办公厅网站上的原文改正${more.length === 0 ? "这一处" : "这几处"}，再重新运行；没有写入任何文件。`);
       return 1;
     }
     if (error instanceof CalendarError) {

@@ -1,3 +1,4 @@
+import { Converter } from "opencc-js/t2cn";
 import { Solar } from "lunar-javascript";
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, type Document, type Pair } from "yaml";
 import { CodedError, ErrorCode } from "../errors.js";
@@ -38,18 +39,29 @@ export interface ParseHolidayNoticeOptions {
   year?: number;
 }
 
+/** One thing wrong with a notice text, in Chinese for the admin. */
+export interface NoticeProblem {
+  /** What is wrong; quotes the sentence when there is one. */
+  readonly message: string;
+  /** The offending sentence as written; "" when the problem is the notice as a whole. */
+  readonly sentence: string;
+  /** 1-based line of the text the sentence is on. */
+  readonly line?: number;
+}
+
 /**
- * A notice text that could not be understood, or that contradicts itself or the calendar. The
- * message (Chinese, for the admin) quotes the sentence.
+ * A notice text that could not be understood, or that contradicts itself or the calendar: every
+ * problem found, in the order of the text. The message lists them, one per line.
  */
 export class HolidayNoticeError extends CodedError {
-  constructor(
-    message: string,
-    /** The offending sentence as written in the notice; "" when the problem is the notice as a whole. */
-    readonly sentence: string,
-  ) {
-    super(ErrorCode.HolidayNotice, message);
+  constructor(readonly problems: readonly NoticeProblem[]) {
+    super(ErrorCode.HolidayNotice, problems.map(formatNoticeProblem).join("\n"));
   }
+}
+
+/** `第 12 行：看不懂这一句：“…”`, or the message alone when the problem has no line. */
+export function formatNoticeProblem(problem: NoticeProblem): string {
+  return problem.line === undefined ? problem.message : `第 ${problem.line} 行：${problem.message}`;
 }
 
 /** The festivals every notice since 2008 has scheduled, each exactly once. */
@@ -65,12 +77,24 @@ const LUNAR_MONTHS = ["", "正", "二", "三", "四", "五", "六", "七", "八"
 
 const TITLE = /国务院办公厅关于(\d{4})年部分节假日安排的通知/;
 const DATE = /(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:\(([^()]*)\))?/y;
+/** A numbered paragraph: "一、元旦:1月1日(周四)至3日(周六)放假调休,共3天". */
+const HEAD = /^([一二三四五六七八九十]+)、([^:]+):(.*)$/;
+/** What only a schedule says: a text that says none of it is the page around the notice. */
+const SCHEDULING = /\d{1,2}日|放假|上班|调休/;
+
+/** Reposts in Hong Kong, Taiwan and on forums are in traditional script: 國務院, 週四, 調休. */
+const toSimplified = Converter({ from: "hk", to: "cn" });
 
 interface Sentence {
   /** As written, trimmed; quoted in error messages. */
   readonly original: string;
-  /** NFKC-folded (full-width digits and punctuation to half-width), without spaces or the final 。. */
+  /**
+   * Folded for reading: NFKC (full-width digits and punctuation to ASCII), simplified script,
+   * without spaces or the final 。.
+   */
   readonly text: string;
+  /** 1-based line of the text. */
+  readonly line: number;
 }
 
 interface ParsedDate {
@@ -81,75 +105,114 @@ interface ParsedDate {
 
 interface Paragraph {
   readonly head: Sentence;
+  /** Its numeral as written (一 → 1). */
+  readonly number: number;
   readonly names: readonly Festival[];
   readonly name: string;
   holiday?: { readonly start: string; readonly end: string; readonly sentence: Sentence; readonly noSwap: boolean };
+  /** Its days off were written but not understood (already reported): checks that need them skip it. */
+  holidayUnread?: boolean;
   readonly workdays: { readonly date: string; readonly sentence: Sentence }[];
 }
 
+/** Thrown inside the reading of one sentence; parseHolidayNotice collects it and reads on. */
+class SentenceProblem extends Error {
+  constructor(readonly problem: NoticeProblem) {
+    super(problem.message);
+  }
+}
+
 /**
- * Reads the State Council's yearly notice (国务院办公厅关于YYYY年部分节假日安排的通知) as copied
- * from the web page: title, preamble, numbered paragraphs, closing and signature. Every weekday,
- * lunar date and day count it states is checked against the calendar; anything not fully
- * understood throws a {@link HolidayNoticeError} naming the sentence.
+ * Reads the State Council's yearly notice (国务院办公厅关于YYYY年部分节假日安排的通知) from
+ * whatever was copied around it: a news page's menus, share buttons, 来源, editor and related
+ * links are passed over. The notice runs from its last title before "一、" (or from the text's
+ * start) to its signature's date, or to the first line after its last festival that schedules
+ * nothing. Traditional script, ASCII or full-width punctuation and 周/週/星期 read alike. Inside
+ * the notice, every weekday, lunar date and day count it states is checked against the calendar;
+ * every sentence not fully understood is reported, all of them at once, in a
+ * {@link HolidayNoticeError}.
  */
 export function parseHolidayNotice(text: string, options: ParseHolidayNoticeOptions = {}): HolidayNotice {
   const sentences = splitSentences(text);
-  const year = findYear(sentences, options.year);
+  const bodyStart = sentences.findIndex((sentence) => HEAD.test(sentence.text) && /\d日/.test(sentence.text));
+  if (bodyStart < 0) {
+    throw new HolidayNoticeError([{ message: "没有找到“一、元旦：1月1日（周四）放假……”这样的放假安排", sentence: "" }]);
+  }
+  let titleAt = -1;
+  for (let i = 0; i < bodyStart; i++) if (TITLE.test(sentences[i]!.text)) titleAt = i;
+  const title = sentences[titleAt];
+  const preamble = sentences.slice(titleAt + 1, bodyStart);
+  const year = findYear(title, preamble, options.year);
+
+  const problems: NoticeProblem[] = [];
+  const attempt = (read: () => void): void => {
+    try {
+      read();
+    } catch (error) {
+      if (!(error instanceof SentenceProblem)) throw error;
+      problems.push(error.problem);
+    }
+  };
+  for (const sentence of preamble) {
+    // Prose that explains the rules names no weekday and no 上班; a sentence that does schedules a day.
+    if (/上班|放假|调休|\((?:周|星期)/.test(sentence.text) && !isPreambleProse(sentence.text)) problems.push(unreadable(sentence).problem);
+  }
+
   const paragraphs: Paragraph[] = [];
   let current: Paragraph | undefined;
   let issued: string | undefined;
-
+  let closed = false;
   const finish = (): void => {
-    if (current && !current.holiday) throw unreadable(current.head, "这一段没有写放假日期");
+    if (current && !current.holiday && !current.holidayUnread) problems.push(unreadable(current.head, "这一段没有写放假日期").problem);
     current = undefined;
   };
+  const complete = (): boolean => FESTIVALS.every((name) => paragraphs.some((paragraph) => paragraph.names.includes(name)));
 
-  for (const sentence of sentences) {
-    const head = /^([一二三四五六七八九十]+)、([^:]+):(.*)$/.exec(sentence.text);
+  for (const sentence of sentences.slice(bodyStart)) {
+    const head = closed ? null : HEAD.exec(sentence.text);
     if (head) {
       finish();
-      const number = parseNumeral(head[1]!);
-      if (number !== paragraphs.length + 1) {
-        throw unreadable(sentence, `这一段应当是第${formatNumeral(paragraphs.length + 1)}段`);
-      }
-      const names = head[2]!.split("、");
-      for (const name of names) {
-        if (!(FESTIVALS as readonly string[]).includes(name)) {
-          throw unreadable(sentence, `不认识节日“${name}”，应为${FESTIVALS.join("、")}之一`);
-        }
-      }
-      current = { head: sentence, names: names as Festival[], name: head[2]!, workdays: [] };
+      current = readHead(head, sentence, (paragraphs.at(-1)?.number ?? 0) + 1, problems);
       paragraphs.push(current);
-      readArrangement(head[3]!, sentence, current, year);
+      const paragraph = current;
+      attempt(() => readArrangement(head[3]!, sentence, paragraph, year));
       continue;
     }
-    if (paragraphs.length === 0 && isHeader(sentence.text)) continue;
     if (isClosing(sentence.text)) {
       finish();
+      closed = true;
       continue;
     }
-    if (paragraphs.length > 0) {
-      if (sentence.text === "国务院办公厅" || sentence.text === "(此件公开发布)") {
-        finish();
-        continue;
-      }
-      const signed = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(sentence.text);
-      if (signed) {
-        finish();
-        if (!toDate(Number(signed[1]), Number(signed[2]), Number(signed[3]))) {
-          throw unreadable(sentence, "没有这一天");
-        }
-        issued ??= sentence.text;
-        continue;
-      }
+    if (sentence.text === "国务院办公厅" || sentence.text === "(此件公开发布)") {
+      finish();
+      closed = true;
+      continue;
     }
-    if (!current) throw unreadable(sentence);
-    readArrangement(sentence.text, sentence, current, year);
+    const signed = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(sentence.text);
+    if (signed) {
+      finish();
+      if (!toDate(Number(signed[1]), Number(signed[2]), Number(signed[3]))) problems.push(unreadable(sentence, "没有这一天").problem);
+      else issued = sentence.text;
+      // Whatever follows the signature's date is the page: editor, related links, footer.
+      break;
+    }
+    // After the closing only the signature belongs to the notice; after the last festival, a
+    // line that schedules nothing ends it; amid the paragraphs such a line is the page's.
+    if (closed || !SCHEDULING.test(sentence.text)) {
+      if (closed || complete()) break;
+      continue;
+    }
+    const paragraph = current;
+    if (!paragraph) {
+      problems.push(unreadable(sentence).problem);
+      continue;
+    }
+    attempt(() => readArrangement(sentence.text, sentence, paragraph, year));
   }
   finish();
 
-  checkNotice(paragraphs, year);
+  checkNotice(paragraphs, year, problems);
+  if (problems.length > 0) throw new HolidayNoticeError(problems);
   return {
     year,
     source: `国务院办公厅关于${year}年部分节假日安排的通知${issued ? `（${issued}）` : ""}`,
@@ -236,65 +299,83 @@ export function mergeHolidayYaml(existing: string | undefined, notice: HolidayNo
     .replace(/^(\s*workdays: )\[ (.*) \]$/gm, "$1[$2]");
 }
 
+/**
+ * Sentences end at 。 and, in an ASCII copy, at a "." after anything but a digit (never in
+ * "2025.11.04") or a paragraph's numeral ("一.").
+ */
 function splitSentences(text: string): Sentence[] {
   const sentences: Sentence[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    for (const piece of line.split(/(?<=[。｡])/)) {
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    for (const piece of line.split(/(?<=[。｡]|(?<![\d一二三四五六七八九十])[.．])/)) {
       const original = piece.trim();
-      const folded = original.normalize("NFKC").replace(/\s+/g, "").replace(/。+$/, "");
-      if (folded !== "") sentences.push({ original, text: folded });
+      const folded = toSimplified(original.normalize("NFKC"))
+        .replace(/\s+/g, "")
+        .replace(/^([一二三四五六七八九十]+)\./, "$1、")
+        .replace(/[。.]+$/, "");
+      if (folded !== "") sentences.push({ original, text: folded, line: index + 1 });
     }
-  }
+  });
   return sentences;
 }
 
-/** The year comes from the title, the preamble ("现将2026年…") and the caller; all that exist must agree. */
-function findYear(sentences: readonly Sentence[], wanted: number | undefined): number {
+/**
+ * The year comes from the notice's title, its preamble ("现将2026年…") and the caller; all that
+ * exist must agree.
+ */
+function findYear(title: Sentence | undefined, preamble: readonly Sentence[], wanted: number | undefined): number {
+  const fail = (message: string, sentence?: Sentence): never => {
+    throw new HolidayNoticeError([{ message, sentence: sentence?.original ?? "", ...(sentence && { line: sentence.line }) }]);
+  };
   if (wanted !== undefined && (!Number.isInteger(wanted) || wanted < 1000 || wanted > 9999)) {
-    throw new HolidayNoticeError(`年份应当是四位数字，例如 2027；收到的是 ${String(wanted)}`, "");
+    fail(`年份应当是四位数字，例如 2027；收到的是 ${String(wanted)}`);
   }
   let year = wanted;
   let from: Sentence | undefined;
-  for (const sentence of sentences) {
-    if (/^[一二三四五六七八九十]+、/.test(sentence.text)) break;
-    for (const match of [TITLE.exec(sentence.text), /现将(\d{4})年/.exec(sentence.text)]) {
-      if (!match) continue;
-      const stated = Number(match[1]);
-      if (year !== undefined && stated !== year) {
-        const other = from ? `前文写的是 ${year} 年` : `指定的是 ${year} 年`;
-        throw new HolidayNoticeError(
-          `年份对不上：“${sentence.original}”写的是 ${stated} 年，${other}`,
-          sentence.original,
-        );
-      }
-      year = stated;
-      from ??= sentence;
+  const statements = [
+    ...(title ? [{ sentence: title, match: TITLE.exec(title.text)! }] : []),
+    ...preamble.flatMap((sentence) => {
+      const match = /现将(\d{4})年/.exec(sentence.text);
+      return match ? [{ sentence, match }] : [];
+    }),
+  ];
+  for (const { sentence, match } of statements) {
+    const stated = Number(match[1]);
+    if (year !== undefined && stated !== year) {
+      fail(`年份对不上：“${sentence.original}”写的是 ${stated} 年，${from ? `前文写的是 ${year} 年` : `指定的是 ${year} 年`}`, sentence);
     }
+    year = stated;
+    from ??= sentence;
   }
   if (year === undefined) {
-    throw new HolidayNoticeError(
-      "不知道这是哪一年的通知：没有“国务院办公厅关于YYYY年部分节假日安排的通知”这样的标题，也没有指定年份",
-      "",
-    );
+    return fail("不知道这是哪一年的通知：没有“国务院办公厅关于YYYY年部分节假日安排的通知”这样的标题，也没有指定年份");
   }
   return year;
 }
 
-/** Title, document number, addressees, the page's metadata and the preamble before "一、". */
-function isHeader(text: string): boolean {
-  if (TITLE.test(text) && (/^国务院办公厅关于\d{4}年部分节假日安排的通知$/.test(text) || /全文如下:?$/.test(text))) {
-    return true;
-  }
-  if (/^国办发明电[〔[(]\d{4}[〕\])]\d+号$/.test(text)) return true;
-  if (/^各省、.*:$/.test(text)) return true;
-  if (/^(索引号|主题分类|发文机关|成文日期|标题|发文字号|发布日期|来源):/.test(text)) return true;
-  // Preamble prose explains the rules; it never schedules a day, so it names no weekday and no 上班.
+/** The preamble explains the rules ("经国务院批准，现将…通知如下"); it never schedules a day, so it names no weekday and no 上班. */
+function isPreambleProse(text: string): boolean {
   return /批准|放假办法|放假调休原则|通知如下/.test(text) && !/上班|\((?:周|星期)/.test(text);
 }
 
 /** The closing paragraph: 鼓励…错峰出行。节假日期间，各地区、各部门要妥善安排好值班…。 */
 function isClosing(text: string): boolean {
   return /^(节假日期间|鼓励单位和个人)/.test(text) && !/上班|\((?:周|星期)/.test(text);
+}
+
+/**
+ * A numbered paragraph's head: its number must follow the one before and its festivals be known.
+ * A head with problems still opens its paragraph, so that its sentences are read and checked.
+ */
+function readHead(head: RegExpExecArray, sentence: Sentence, expected: number, problems: NoticeProblem[]): Paragraph {
+  const names = head[2]!.split("、");
+  const number = parseNumeral(head[1]!);
+  if (number !== expected) problems.push(unreadable(sentence, `这一段应当是第${formatNumeral(expected)}段`).problem);
+  for (const name of names) {
+    if (!(FESTIVALS as readonly string[]).includes(name)) {
+      problems.push(unreadable(sentence, `不认识节日“${name}”，应为${FESTIVALS.join("、")}之一`).problem);
+    }
+  }
+  return { head: sentence, number, names: names.filter((name): name is Festival => (FESTIVALS as readonly string[]).includes(name)), name: head[2]!, workdays: [] };
 }
 
 /** One sentence of a numbered paragraph: either its days off or its make-up workdays. */
@@ -309,9 +390,19 @@ function readArrangement(text: string, sentence: Sentence, paragraph: Paragraph,
     }
     return;
   }
+  if (paragraph.holiday) throw unreadable(sentence, "这一段已经写过放假日期");
+  try {
+    paragraph.holiday = readHoliday(text, sentence, year);
+  } catch (error) {
+    paragraph.holidayUnread = true;
+    throw error;
+  }
+}
+
+/** "10月1日(周四)至7日(周三)放假调休,共7天" or "1月1日(周三)放假1天,不调休". */
+function readHoliday(text: string, sentence: Sentence, year: number): NonNullable<Paragraph["holiday"]> {
   const match = /^(.+?)放假(?:调休)?(?:(\d+)天)?(?:,共(\d+)天)?(,不调休)?$/.exec(text);
   if (!match || (match[2] === undefined && match[3] === undefined)) throw unreadable(sentence);
-  if (paragraph.holiday) throw unreadable(sentence, "这一段已经写过放假日期");
   const parts = match[1]!.split("至");
   if (parts.length > 2) throw unreadable(sentence);
   const start = readDates(parts[0]!, sentence, year, undefined, true)[0]!;
@@ -324,7 +415,7 @@ function readArrangement(text: string, sentence: Sentence, paragraph: Paragraph,
       throw wrong(sentence, `${formatMonthDay(start.date)}至${formatMonthDay(end.date)}是 ${length} 天，不是 ${Number(count)} 天`);
     }
   }
-  paragraph.holiday = { start: start.date, end: end.date, sentence, noSwap: match[4] !== undefined };
+  return { start: start.date, end: end.date, sentence, noSwap: match[4] !== undefined };
 }
 
 /**
@@ -353,7 +444,8 @@ function readDates(text: string, sentence: Sentence, year: number, previous?: Pa
     dates.push({ ...parsed, date });
     at += whole.length;
     if (at === text.length) return dates;
-    if (single || text[at] !== "、") throw unreadable(sentence);
+    // "、" between dates; an ASCII copy writes ",".
+    if (single || (text[at] !== "、" && text[at] !== ",")) throw unreadable(sentence);
     at += 1;
   }
 }
@@ -391,61 +483,72 @@ function checkNote(note: string, date: string, sentence: Sentence): void {
   }
 }
 
-/** Checks what no single sentence shows: every festival once, no overlaps, statutory days inside. */
-function checkNotice(paragraphs: readonly Paragraph[], year: number): void {
-  if (paragraphs.length === 0) {
-    throw new HolidayNoticeError("没有找到“一、元旦：1月1日（周四）放假……”这样的放假安排", "");
-  }
+/**
+ * Checks what no single sentence shows: every festival once, no overlaps, statutory days inside.
+ * Paragraphs whose days off were not understood are left out (their problem is reported).
+ */
+function checkNotice(paragraphs: readonly Paragraph[], year: number, problems: NoticeProblem[]): void {
+  const report = (problem: SentenceProblem) => problems.push(problem.problem);
   const seen = new Map<Festival, Paragraph>();
   for (const paragraph of paragraphs) {
     for (const name of paragraph.names) {
-      if (seen.has(name)) throw unreadable(paragraph.head, `${name}已经在前面安排过`);
-      seen.set(name, paragraph);
+      if (seen.has(name)) report(unreadable(paragraph.head, `${name}已经在前面安排过`));
+      else seen.set(name, paragraph);
     }
   }
   const missing = FESTIVALS.filter((name) => !seen.has(name));
-  if (missing.length > 0) {
-    throw new HolidayNoticeError(`通知里没有${missing.join("、")}的安排，是不是少复制了一段？`, "");
+  // A head naming an unknown festival is reported already; the festival it meant is then "missing".
+  const headsRead = paragraphs.every((paragraph) => paragraph.names.length === paragraph.name.split("、").length);
+  if (missing.length > 0 && headsRead) {
+    problems.push({ message: `通知里没有${missing.join("、")}的安排，是不是少复制了一段？`, sentence: "" });
   }
 
+  const read = paragraphs.filter((paragraph) => paragraph.holiday);
   const off = new Map<string, Paragraph>();
-  for (const paragraph of paragraphs) {
+  for (const paragraph of read) {
     const holiday = paragraph.holiday!;
     for (const date of listDates(holiday.start, holiday.end)) {
       const other = off.get(date);
-      if (other) throw wrong(holiday.sentence, `${formatMonthDay(date)}已经算在${other.name}的假期里`);
+      if (other) {
+        report(wrong(holiday.sentence, `${formatMonthDay(date)}已经算在${other.name}的假期里`));
+        break;
+      }
       off.set(date, paragraph);
     }
   }
   const working = new Set<string>();
   for (const paragraph of paragraphs) {
-    if (paragraph.holiday!.noSwap && paragraph.workdays.length > 0) {
-      throw wrong(paragraph.workdays[0]!.sentence, `${paragraph.name}写明不调休，却又安排了调休上班`);
+    if (paragraph.holiday?.noSwap && paragraph.workdays.length > 0) {
+      report(wrong(paragraph.workdays[0]!.sentence, `${paragraph.name}写明不调休，却又安排了调休上班`));
     }
     for (const { date, sentence } of paragraph.workdays) {
       const holiday = off.get(date);
-      if (holiday) throw wrong(sentence, `${formatMonthDay(date)}既在${holiday.name}放假，又要上班`);
-      if (working.has(date)) throw wrong(sentence, `${formatMonthDay(date)}已经写过调休上班`);
+      if (holiday) report(wrong(sentence, `${formatMonthDay(date)}既在${holiday.name}放假，又要上班`));
+      else if (working.has(date)) report(wrong(sentence, `${formatMonthDay(date)}已经写过调休上班`));
       working.add(date);
     }
   }
 
   if (year < FIRST_STATUTORY_YEAR || year > LAST_STATUTORY_YEAR) return;
   for (const { date, festival } of listStatutoryHolidays(year)) {
-    const paragraph = seen.get(festival)!;
-    const { start, end, sentence } = paragraph.holiday!;
-    if (date < start || date > end) {
-      throw wrong(sentence, `${festival}的法定假日${formatMonthDay(date)}不在这段假期里`);
+    const holiday = seen.get(festival)?.holiday;
+    if (holiday && (date < holiday.start || date > holiday.end)) {
+      report(wrong(holiday.sentence, `${festival}的法定假日${formatMonthDay(date)}不在这段假期里`));
     }
   }
+  problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-function unreadable(sentence: Sentence, hint?: string): HolidayNoticeError {
-  return new HolidayNoticeError(`看不懂这一句：“${sentence.original}”${hint ? `（${hint}）` : ""}`, sentence.original);
+function unreadable(sentence: Sentence, hint?: string): SentenceProblem {
+  return new SentenceProblem({
+    message: `看不懂这一句：“${sentence.original}”${hint ? `（${hint}）` : ""}`,
+    sentence: sentence.original,
+    line: sentence.line,
+  });
 }
 
-function wrong(sentence: Sentence, why: string): HolidayNoticeError {
-  return new HolidayNoticeError(`这一句有误：“${sentence.original}”（${why}）`, sentence.original);
+function wrong(sentence: Sentence, why: string): SentenceProblem {
+  return new SentenceProblem({ message: `这一句有误：“${sentence.original}”（${why}）`, sentence: sentence.original, line: sentence.line });
 }
 
 function parseNumeral(text: string): number {

@@ -1,15 +1,20 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../../src/config/load-config.js";
 import { runCli } from "../../src/main/cli.js";
 import { createTaskCalendar } from "../../src/time/task-calendar.js";
+import { pinganArgs } from "../support/pingan-command.js";
 import { TEST_ENV } from "../support/test-env.js";
 
 const NOTICE_2025 = readFileSync("test/fixtures/notices/2025.txt", "utf8");
 const NOTICE_2026 = readFileSync("test/fixtures/notices/2026.txt", "utf8");
+const NEWS_PAGE_2026 = "test/fixtures/notices/2026-news-page.txt";
+const HK_REPOST_2026 = "test/fixtures/notices/2026-hk-repost.txt";
 const BUNDLED = parseYaml(readFileSync("config/holidays-cn.yaml", "utf8")) as Record<string, unknown>;
 
 /**
@@ -102,7 +107,7 @@ describe("pingan holidays import", () => {
       ["a day count that is off", mangle(NOTICE_2025, "共8天。9月28日", "共7天。9月28日"), "“六、国庆节、中秋节：10月1日（周三）至8日（周三）放假调休，共7天。”"],
       ["a make-up workday on a weekday", mangle(NOTICE_2026, "5月9日（周六）上班", "5月12日（周二）上班"), "“5月12日（周二）上班。”"],
       ["a lunar date that is off", mangle(NOTICE_2025, "农历正月初七、周二", "农历正月初八、周二"), "农历正月初八"],
-      ["a stray line", `${NOTICE_2026}\n【责任编辑：张三】\n`, "“【责任编辑：张三】”"],
+      ["a stray line amid the paragraphs", NOTICE_2026.replace("\n\n四、", "\n\n另：4月30日下午放假半天。\n\n四、"), "第 13 行：看不懂这一句：“另：4月30日下午放假半天。”"],
     ];
     for (const [what, text, named] of cases) {
       it(what, async () => {
@@ -130,7 +135,21 @@ describe("pingan holidays import", () => {
       expect(notUtf8.lines[0]).toContain("不是 UTF-8 编码");
       const missing = await pingan(["holidays", "import", join(dir, "nowhere.txt")]);
       expect(missing.code).toBe(1);
-      expect(missing.lines[0]).toContain("读不到");
+      expect(missing.lines[0]).toBe(`没有导入：找不到 ${join(dir, "nowhere.txt")}。请把网页上的通知全文复制到记事本，存成 .txt 文件再运行。`);
+      expect(existsSync(target)).toBe(false);
+    });
+
+    it("every bad sentence at once, each with its line", async () => {
+      let text = mangle(NOTICE_2026, "4月4日（周六）", "4月4日（周五）");
+      text = mangle(text, "5月9日（周六）上班", "5月12日（周二）上班");
+      const { code, lines } = await pingan(["holidays", "import", writeNotice("two.txt", text)]);
+      expect(code).toBe(1);
+      expect(lines).toEqual([
+        "没有导入：通知里有 2 处问题：",
+        "第 11 行：这一句有误：“三、清明节：4月4日（周五）至6日（周一）放假，共3天。”（4月4日是周六，不是周五）",
+        "第 13 行：这一句有误：“5月12日（周二）上班。”（5月12日是周二，调休上班日只会是周六或周日）",
+        "请对照国务院办公厅网站上的原文改正这几处，再重新运行；没有写入任何文件。",
+      ]);
       expect(existsSync(target)).toBe(false);
     });
 
@@ -164,5 +183,51 @@ describe("pingan holidays import", () => {
     expect(builtIn.runsOn("safety", "2027-02-09")).toBe(true);
     expect(imported.missingHolidayYears(new Date("2026-11-05T09:00:00+08:00"))).toEqual([]);
     expect(builtIn.missingHolidayYears(new Date("2026-11-05T09:00:00+08:00"))).toEqual([2027]);
+  });
+});
+
+describe("pingan holidays import, run as the admin runs it", () => {
+  const run = promisify(execFile);
+  const ENV = { ...process.env, ...TEST_ENV, PINGAN_CONFIG: configPath };
+  const importFile = (file: string) =>
+    run(process.execPath, pinganArgs("holidays", "import", file), { env: ENV, timeout: 60_000 }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string; killed?: boolean }) => ({ code: error.killed ? -1 : error.code, stdout: error.stdout }),
+    );
+
+  it("imports the notice as copied from a news page, and from a Hong Kong repost in traditional script", async () => {
+    for (const file of [NEWS_PAGE_2026, HK_REPOST_2026]) {
+      rmSync(target, { force: true });
+      const { code, stdout } = await importFile(file);
+      expect(code).toBe(0);
+      expect(stdout).toContain("春节：2026-02-15（周日）至2026-02-23（周一）放假，共 9 天；2026-02-14（周六）、2026-02-28（周六）调休上班");
+      expect(stdout).toContain(`已写入 ${target}（2026 年）`);
+      const written = parseYaml(readFileSync(target, "utf8")) as Record<string, { festivals: unknown }>;
+      expect(written["2026"]!.festivals).toEqual((BUNDLED["2026"] as { festivals: unknown }).festivals);
+    }
+  });
+
+  it("refuses at once what is not a regular text file of reasonable size: a directory, /dev/zero, a FIFO, 1 GB", async () => {
+    const folder = join(dir, "a-folder");
+    mkdirSync(folder, { recursive: true });
+    const fifo = join(dir, "a-fifo");
+    rmSync(fifo, { force: true });
+    execFileSync("mkfifo", [fifo]);
+    // Sparse: a gigabyte of size, no disk.
+    const huge = join(dir, "huge.txt");
+    writeFileSync(huge, "");
+    truncateSync(huge, 1024 ** 3);
+    const cases: Array<[string, string]> = [
+      [folder, `没有导入：${folder} 是一个目录，不是普通文件。`],
+      ["/dev/zero", "没有导入：/dev/zero 是设备文件，不是普通文件。"],
+      [fifo, `没有导入：${fifo} 是管道（FIFO），不是普通文件。`],
+      [huge, `没有导入：${huge} 太大（1.0 GB，最多 1.0 MB），不像是要读的文件，请检查文件名。`],
+    ];
+    for (const [file, line] of cases) {
+      const { code, stdout } = await importFile(file);
+      expect(code).toBe(1);
+      expect(stdout.split("\n")[0]).toBe(`${line}请把网页上的通知全文复制到记事本，存成 .txt 文件再运行。`);
+    }
+    expect(existsSync(target)).toBe(false);
   });
 });

@@ -4,15 +4,21 @@ import { parse as parseYaml } from "yaml";
 import { ErrorCode } from "../../src/errors.js";
 import {
   formatHolidayNotice,
+  formatNoticeProblem,
   HolidayNoticeError,
   mergeHolidayYaml,
   parseHolidayNotice,
   type HolidayNotice,
+  type NoticeProblem,
 } from "../../src/time/holiday-notice.js";
 
 const BUNDLED = readFileSync(new URL("../../config/holidays-cn.yaml", import.meta.url), "utf8");
 const NOTICE_2025 = readFileSync(new URL("../fixtures/notices/2025.txt", import.meta.url), "utf8");
 const NOTICE_2026 = readFileSync(new URL("../fixtures/notices/2026.txt", import.meta.url), "utf8");
+/** The 2026 notice as copied from a news page: menus, share buttons, 来源, editor, related links. */
+const NEWS_PAGE_2026 = readFileSync(new URL("../fixtures/notices/2026-news-page.txt", import.meta.url), "utf8");
+/** The 2026 notice reposted by a Hong Kong site, in traditional script, 週 and 星期 for weekdays. */
+const HK_REPOST_2026 = readFileSync(new URL("../fixtures/notices/2026-hk-repost.txt", import.meta.url), "utf8");
 
 interface YearSection {
   source: string;
@@ -34,17 +40,31 @@ function mangle(text: string, from: string, to: string): string {
   return text.replace(from, to);
 }
 
-function refusal(text: string, options?: { year?: number }): HolidayNoticeError {
+/** Every problem of a refused notice; each quotes its sentence and names its line. */
+function refusals(text: string, options?: { year?: number }): readonly NoticeProblem[] {
   try {
     parseHolidayNotice(text, options);
   } catch (error) {
     expect(error).toBeInstanceOf(HolidayNoticeError);
     const refused = error as HolidayNoticeError;
     expect(refused.code).toBe(ErrorCode.HolidayNotice);
-    if (refused.sentence !== "") expect(refused.message).toContain(`“${refused.sentence}”`);
-    return refused;
+    for (const problem of refused.problems) {
+      if (problem.sentence !== "") {
+        expect(problem.message).toContain(`“${problem.sentence}”`);
+        expect(problem.line).toBeGreaterThan(0);
+      }
+    }
+    expect(refused.message).toBe(refused.problems.map(formatNoticeProblem).join("\n"));
+    return refused.problems;
   }
   throw new Error("the notice was accepted");
+}
+
+/** The one problem of a refused notice: a mistake is reported once, without echoes. */
+function refusal(text: string, options?: { year?: number }): NoticeProblem {
+  const problems = refusals(text, options);
+  expect(problems.map((problem) => problem.message)).toHaveLength(1);
+  return problems[0]!;
 }
 
 const toHalfWidth = (text: string): string =>
@@ -191,10 +211,13 @@ describe("parseHolidayNotice", () => {
       expect(refused.message).toContain("9月25日");
     });
 
-    it("a paragraph out of sequence", () => {
+    it("a paragraph left out: out of sequence, and its festival missing", () => {
       const text = NOTICE_2026.replace(/^五、端午节.*\n/m, "");
       expect(text).not.toContain("五、端午节");
-      expect(refusal(text).sentence).toBe("六、中秋节：9月25日（周五）至27日（周日）放假，共3天。");
+      expect(refusals(text).map((problem) => problem.message)).toEqual([
+        "看不懂这一句：“六、中秋节：9月25日（周五）至27日（周日）放假，共3天。”（这一段应当是第五段）",
+        "通知里没有端午节的安排，是不是少复制了一段？",
+      ]);
     });
 
     it("an unknown festival", () => {
@@ -209,15 +232,79 @@ describe("parseHolidayNotice", () => {
       expect(refused.message).toContain("中秋节");
     });
 
-    it("a stray line after the closing", () => {
-      const refused = refusal(`${NOTICE_2026}\n【责任编辑：张三】\n`);
-      expect(refused.sentence).toBe("【责任编辑：张三】");
+    it("a line between the paragraphs that schedules something it cannot read", () => {
+      const refused = refusal(mangle(NOTICE_2026, "\n\n四、劳动节", "\n\n另：4月30日下午放假半天。\n\n四、劳动节"));
+      expect(refused.sentence).toBe("另：4月30日下午放假半天。");
+      expect(refused.line).toBe(13);
     });
 
     it("a schedule hidden in the preamble", () => {
       const text = mangle(NOTICE_2026, "具体安排通知如下。", "具体安排通知如下。1月5日（周一）上班。");
       expect(refusal(text).sentence).toBe("1月5日（周一）上班。");
     });
+  });
+});
+
+describe("parseHolidayNotice on the notice as people copy it", () => {
+  const expected = () => parseHolidayNotice(NOTICE_2026);
+
+  it("finds the notice on a news page, passing over menus, share buttons, 来源, editor and related links", () => {
+    expect(NEWS_PAGE_2026).toContain("点击右上角微信好友");
+    expect(NEWS_PAGE_2026).toContain("5月9日（周六）上班\n一图读懂");
+    expect(parseHolidayNotice(NEWS_PAGE_2026)).toEqual(expected());
+  });
+
+  it("reads a Hong Kong repost in traditional script, 週 and 星期 alike", () => {
+    expect(HK_REPOST_2026).toContain("國務院辦公廳關於2026年");
+    expect(HK_REPOST_2026).toContain("（週六）");
+    expect(parseHolidayNotice(HK_REPOST_2026)).toEqual(expected());
+  });
+
+  it("reads an ASCII copy: half-width brackets, commas and colons, '.' ending sentences, ',' between dates", () => {
+    const ascii = toHalfWidth(NEWS_PAGE_2026).replace(/。/g, ".").replace(/\)、/g, "),");
+    expect(ascii).toContain("2月14日(周六),2月28日(周六)上班.");
+    expect(parseHolidayNotice(ascii)).toEqual(expected());
+    expect(parseHolidayNotice(toFullWidthDigits(HK_REPOST_2026))).toEqual(expected());
+  });
+
+  it("reads paragraphs numbered with a '.' (一.元旦)", () => {
+    expect(parseHolidayNotice(NOTICE_2026.replace(/^([一二三四五六七])、/gm, "$1."))).toEqual(expected());
+  });
+
+  it("ends a notice copied without its closing and signature at the first line after its last festival that schedules nothing", () => {
+    const start = NEWS_PAGE_2026.indexOf("　　鼓励单位和个人");
+    const end = NEWS_PAGE_2026.indexOf("【我要纠错】");
+    const cut = NEWS_PAGE_2026.slice(0, start) + NEWS_PAGE_2026.slice(end);
+    expect(cut).toContain("10月10日（周六）上班。\n\n【我要纠错】");
+    const notice = parseHolidayNotice(cut);
+    expect(notice.festivals).toEqual(expected().festivals);
+    expect(notice.source).toBe("国务院办公厅关于2026年部分节假日安排的通知");
+  });
+
+  it("passes over a line amid the paragraphs that schedules nothing (a caption, a share button)", () => {
+    const text = mangle(NOTICE_2026, "\n\n四、劳动节", "\n\n分享到微信朋友圈\n\n四、劳动节");
+    expect(parseHolidayNotice(text)).toEqual(expected());
+  });
+
+  it("reports every bad sentence in one run, each with its line, in the order of the text", () => {
+    let text = mangle(NEWS_PAGE_2026, "4月4日（周六）", "4月4日（周五）");
+    text = mangle(text, "5月9日（周六）上班。", "5月12日（周二）上班。");
+    text = mangle(text, "6月19日（周五）至21日（周日）放假", "6月19日（周五）到21日（周日）休息");
+    text = mangle(text, "农历腊月二十八", "农历腊月二十九");
+    const problems = refusals(text);
+    expect(problems.map((problem) => problem.line)).toEqual([26, 28, 30, 32]);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      "这一句有误：“二、春节：2月15日（农历腊月二十九、周日）至23日（农历正月初七、周一）放假调休，共9天。”（2月15日是农历腊月廿八，不是腊月二十九）",
+      "这一句有误：“三、清明节：4月4日（周五）至6日（周一）放假，共3天。”（4月4日是周六，不是周五）",
+      "这一句有误：“5月12日（周二）上班。”（5月12日是周二，调休上班日只会是周六或周日）",
+      "看不懂这一句：“五、端午节：6月19日（周五）到21日（周日）休息，共3天。”",
+    ]);
+  });
+
+  it("reports bad sentences of a traditional copy as written", () => {
+    const refused = refusal(mangle(HK_REPOST_2026, "4月4日（週六）", "4月4日（週五）"));
+    expect(refused.sentence).toBe("三、清明節：4月4日（週五）至6日（週一）放假，共3天。");
+    expect(refused.message).toContain("4月4日是周六");
   });
 });
 

@@ -25,13 +25,14 @@ export interface CheckConfigOptions {
  */
 export async function checkConfig({ path, env, now, out }: CheckConfigOptions): Promise<number> {
   try {
-    const { config, roster } = await loadConfig({ path, env });
+    const { config, roster, notes } = await loadConfig({ path, env });
     const calendar = await createTaskCalendar(config, { configPath: path });
     const areas = new Set(roster.schools.map((school) => school.area));
     const reporters = new Set(roster.schools.flatMap((school) => school.reporters));
     const tasks = Object.values(config.tasks).filter((task) => task?.enabled).map((task) => task!.name);
     out(text.checkPassed(path));
     out(text.checkSummary(roster.schools.length, areas.size, reporters.size, Object.keys(config.groups).length, tasks));
+    for (const note of notes) out(note);
     for (const line of findConfigWarnings(config, roster)) out(line);
     for (const year of calendar.missingHolidayYears(now)) out(text.warning(formatMissingHolidayYear(year)));
     return 0;

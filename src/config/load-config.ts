@@ -11,6 +11,8 @@ import { createKeyLineFinder } from "./find-key-line.js";
 import { formatKeyPath } from "./format-key-path.js";
 import { text, yamlErrorMessage } from "./messages.js";
 import { parseRoster } from "./parse-roster.js";
+import { readInputFile } from "./read-input-file.js";
+import { MAX_TABLE_BYTES } from "./read-table.js";
 import { parseSections } from "./parse-sections.js";
 import { configSchema, type Config } from "./schema.js";
 import { isSecretPath } from "./secret-paths.js";
@@ -29,10 +31,12 @@ export interface LoadedConfig {
   readonly roster: Roster;
   /** The config file it came from, as given. */
   readonly path: string;
+  /** What the admin may want to know but need not fix (columns of the roster it does not use). */
+  readonly notes: readonly string[];
 }
 
 /**
- * Reads the config YAML and the roster CSV it names (relative to the config file), expands
+ * Reads the config YAML and the roster it names (relative to the config file; .xlsx or CSV), expands
  * `${NAME}` / `${NAME:-default}` from `env`, validates both and their cross-references.
  * Throws a `ConfigError` carrying every problem found, each with its file, line and key.
  */
@@ -67,10 +71,11 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
     problems.push(...fresh.map(located));
   }
 
-  const rosterSetting = (input as { roster?: unknown } | null)?.roster;
+  const { roster: rosterSetting, roster_sheet: sheetSetting } = (input ?? {}) as { roster?: unknown; roster_sheet?: unknown };
+  const notes: string[] = [];
   const roster =
     typeof rosterSetting === "string" && rosterSetting !== ""
-      ? await readRosterFor(path, rosterSetting, lineOf(["roster"]), problems)
+      ? await readRosterFor(path, rosterSetting, typeof sheetSetting === "string" ? sheetSetting : undefined, lineOf(["roster"]), problems, notes)
       : null;
 
   const isMapping = input !== null && typeof input === "object" && !Array.isArray(input);
@@ -80,7 +85,7 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
     problems.push(...crossProblems.filter((p) => !reported.has(JSON.stringify(p.path))).map(located));
   }
   if (problems.length > 0 || !parsed.success || !roster) throw new ConfigError(problems);
-  return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster), path });
+  return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster), path, notes: Object.freeze(notes) });
 }
 
 async function readConfigText(path: string): Promise<string> {
@@ -119,26 +124,21 @@ function toPlain(doc: Document): unknown {
 async function readRosterFor(
   configPath: string,
   setting: string,
+  sheet: string | undefined,
   line: number | undefined,
   problems: ConfigProblem[],
-): Promise<School[] | null> {
+  notes: string[],
+): Promise<readonly School[] | null> {
   const rosterPath = isAbsolute(setting) ? setting : join(dirname(configPath), setting);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(rosterPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push({
-      file: configPath,
-      line,
-      key: "roster",
-      message: code === "ENOENT" ? text.rosterNotFound(rosterPath) : text.fileUnreadable(code ?? ""),
-      hint: text.rosterPathHint,
-    });
+  const read = await readInputFile(rosterPath, MAX_TABLE_BYTES);
+  if ("refused" in read) {
+    problems.push({ file: configPath, line, key: "roster", message: read.refused, hint: text.rosterPathHint });
     return null;
   }
   try {
-    return parseRoster(bytes, rosterPath);
+    const { schools, ignoredColumns } = await parseRoster(read.bytes, rosterPath, sheet === undefined ? {} : { sheet });
+    if (ignoredColumns.length > 0) notes.push(text.ignoredColumns(rosterPath, ignoredColumns));
+    return schools;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);

@@ -16,8 +16,8 @@ export const text = {
   configNotFoundHint: "复制 config/pingan.example.yaml 为 config/pingan.yaml，再按其中的注释修改",
   configEmpty: "配置文件是空的",
   fileUnreadable: (code: string) => `无法读取这个文件（${code || "未知原因"}）`,
-  rosterNotFound: (path: string) => `找不到学校名单 ${path}`,
-  rosterPathHint: "roster 写名单 CSV 的路径，相对于配置文件所在的目录，例如 roster: schools.csv",
+  rosterPathHint: "roster 写名单（Excel 工作簿 .xlsx 或 CSV）的路径，相对于配置文件所在的目录，例如 roster: schools.xlsx",
+  ignoredColumns: (file: string, columns: readonly string[]) => `说明：名单 ${file} 中这些列用不到，已忽略：${columns.join("、")}`,
 
   // environment variables
   envMissing: (name: string) => `环境变量 ${name} 没有设置`,
@@ -124,16 +124,30 @@ export const text = {
   schoolsNotInAnyGroupHint: (areas: readonly string[]) =>
     `把片区加进某个学校群的 schools，例如 schools: [${areas.join(", ")}]，或写 schools: all`,
 
-  // roster CSV
+  // tables: the roster and the directory export, as Excel workbooks or CSV
+  tableIsXls: "这是旧版 Excel 97-2003 工作簿（.xls），读不了",
+  saveAsXlsxHint: "请在 Excel 里打开它，“文件 → 另存为”选“Excel 工作簿（*.xlsx）”，再用新文件",
+  xlsxIsText: (file: string) => `${file} 的扩展名是 .xlsx，内容却是文本（CSV），不是 Excel 工作簿`,
+  renameToCsvHint: (file: string) => `请把文件名改成 ${file.replace(/\.xlsx?m?$/i, ".csv")}（配置里的 roster 也一起改），或在 Excel 里另存为 Excel 工作簿（*.xlsx）`,
+  xlsxDamaged: "不是 Excel 工作簿（.xlsx），可能已损坏或是别的文件",
+  csvIsXlsx: (file: string) => `${file} 的内容是 Excel 工作簿（.xlsx），扩展名却不是 .xlsx`,
+  renameToXlsxHint: (file: string) => `请把文件名改成 ${file.replace(/\.[^./\\]*$/, "")}.xlsx（配置里的 roster 也一起改）`,
+  xlsxTooLarge: (size: string, max: string) => `这个工作簿解压后有 ${size}（最多 ${max}），不像是一份名单；请检查是不是选错了文件`,
+  xlsxNoSheet: "工作簿里没有可见的工作表",
+  noSuchSheet: (sheet: string, names: readonly string[]) => `工作簿里没有名为 ${quote(sheet)} 的工作表；有：${names.join("、")}`,
+  sheetOfCsv: (sheet: string) => `CSV 文件没有工作表，不能指定工作表 ${quote(sheet)}`,
+
+  // the roster
   rosterEmpty: "学校名单是空的",
   rosterHeaderHint:
-    "第一行写表头 code,name,short_name,area,stage,reporters,pupils,staff 或 学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数" +
-    "（可再加一列 上报人姓名 / reporter_names）",
+    "表头写 学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数（可再加一列 上报人姓名）或 code,name,short_name,area,stage,reporters,pupils,staff；" +
+    "也认 学校简称、校名、学区、所属片区、上报人账号、在校生数、教师数 等常见写法，其他的列（序号、联系电话……）不用删",
   csvSyntax: "CSV 格式错误：双引号没有配对（在这一行或之前）",
   csvSyntaxHint: '字段里的双引号要成对，字段内的引号写两次，例如 "城关""一""小"',
-  unknownColumn: (cell: string) => `表头有不认识的列 ${quote(cell)}`,
-  duplicateColumn: (cell: string) => `表头的列 ${quote(cell)} 重复`,
-  missingColumns: (columns: readonly string[]) => `表头缺少列：${columns.join("、")}`,
+  duplicateColumn: (cell: string, other: string) =>
+    cell === other ? `表头的列 ${quote(cell)} 重复` : `表头的列 ${quote(cell)} 和 ${quote(other)} 是同一项，只能留一列`,
+  missingColumns: (columns: readonly string[], guesses: readonly { cell: string; guess: string }[]) =>
+    `表头缺少列：${columns.join("、")}${guesses.map(({ cell, guess }) => `；${quote(cell)} 是不是想写 ${guess}？`).join("")}`,
   tooFewFields: (count: number, width: number) => `这一行只有 ${count} 列，表头有 ${width} 列`,
   tooManyFields: (count: number, width: number) => `这一行有 ${count} 列，比表头的 ${width} 列多`,
   fieldCountHint: '每行的列数要与表头相同；名称里有英文逗号时用双引号括起来，例如 "城关小学(本部,分部)"',

@@ -1,129 +1,149 @@
-import { parse } from "csv-parse/sync";
 import type { School } from "./roster.js";
 import { ConfigError } from "./config-error.js";
 import type { ConfigProblem } from "./problems.js";
 import { text } from "./messages.js";
+import { readTable, type TableRow } from "./read-table.js";
+import { suggestClosest } from "./suggest-closest.js";
 
 type Field = "code" | "name" | "shortName" | "area" | "stage" | "reporters" | "reporterNames" | "pupils" | "staff";
 
-/** The roster columns, with their English and Chinese header names, in the documented order. */
-const COLUMNS: readonly { field: Field; en: string; zh: string; optional?: true }[] = [
-  { field: "code", en: "code", zh: "学校代码" },
-  { field: "name", en: "name", zh: "学校名称" },
-  { field: "shortName", en: "short_name", zh: "简称" },
-  { field: "area", en: "area", zh: "片区" },
-  { field: "stage", en: "stage", zh: "学段" },
-  { field: "reporters", en: "reporters", zh: "上报人" },
-  { field: "reporterNames", en: "reporter_names", zh: "上报人姓名", optional: true },
-  { field: "pupils", en: "pupils", zh: "学生数" },
-  { field: "staff", en: "staff", zh: "教职工数" },
+/**
+ * The roster columns in the documented order: the English and Chinese header names (the first
+ * of each is the one documented first), and the other names offices give them. Headers are
+ * compared without spaces, brackets' units (学生数（人）) and a required-mark *.
+ */
+export const ROSTER_COLUMNS: readonly { field: Field; en: readonly string[]; zh: readonly string[]; optional?: true }[] = [
+  { field: "code", en: ["code", "school_code"], zh: ["学校代码", "学校编号", "学校标识码", "代码"] },
+  { field: "name", en: ["name", "school_name"], zh: ["学校名称", "校名", "学校全称", "单位名称"] },
+  { field: "shortName", en: ["short_name"], zh: ["简称", "学校简称"], optional: true },
+  { field: "area", en: ["area"], zh: ["片区", "学区", "所属片区", "所属学区"] },
+  { field: "stage", en: ["stage"], zh: ["学段", "学校类型", "办学类型"] },
+  { field: "reporters", en: ["reporters", "userid"], zh: ["上报人", "上报人账号", "上报人帐号", "企业微信账号", "企业微信帐号"] },
+  { field: "reporterNames", en: ["reporter_names"], zh: ["上报人姓名"], optional: true },
+  { field: "pupils", en: ["pupils"], zh: ["学生数", "在校生数", "学生人数", "在校学生数", "学生总数"] },
+  { field: "staff", en: ["staff"], zh: ["教职工数", "教师数", "教职工人数", "教师人数", "教职工总数"] },
 ];
+
+/** A roster as read: its schools, and the header cells of the columns it does not use. */
+export interface RosterFile {
+  readonly schools: readonly School[];
+  /** e.g. ["序号", "联系电话"], as written; empty when every column is used. */
+  readonly ignoredColumns: readonly string[];
+}
 
 const CODE = /^[A-Za-z0-9_-]+$/;
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 const WRONG_SEPARATOR = /[,，;；、/\\\s]/;
-
-interface Row {
-  fields: string[];
-  line: number;
-}
+/** Rows above the header (a sheet's title, the date it was made) are passed over; so many at most. */
+const MAX_TITLE_ROWS = 10;
+/** The header is the first row that names this many roster columns. */
+const MIN_HEADER_COLUMNS = 3;
 
 /**
- * Parses the roster CSV exported from Excel: UTF-8 (with or without BOM), GBK/GB18030 or
- * UTF-16; English or Chinese header in any column order. Throws a `ConfigError` naming the CSV
- * line and column of every bad row.
+ * Parses the roster the bureau keeps: an Excel workbook (.xlsx, its first sheet or `sheet`) or a
+ * CSV exported from Excel (see readTable). The header may sit under title rows, be in English or
+ * Chinese or use common synonyms, in any order; columns the product does not use (序号, 联系电话)
+ * are ignored and listed. Throws a `ConfigError` naming the line (row) and column of every bad row.
  */
-export function parseRoster(bytes: Uint8Array, file: string): School[] {
-  const rows = readRows(decodeText(bytes), file);
+export async function parseRoster(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<RosterFile> {
+  const { format, rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
   if (rows.length === 0) throw new ConfigError([{ file, message: text.rosterEmpty, hint: text.rosterHeaderHint }]);
-  const [headerRow, ...dataRows] = rows as [Row, ...Row[]];
-  const columns = readHeader(headerRow, file);
+  const headerAt = findHeaderRow(rows, (cell) => columnOf(cell) !== undefined, MIN_HEADER_COLUMNS);
+  const headerRow = rows[headerAt ?? 0]!;
+  const columns = readHeader(headerRow, file, format === "csv");
   const problems: ConfigProblem[] = [];
   const schools: School[] = [];
-  for (const row of dataRows) {
+  for (const row of rows.slice((headerAt ?? 0) + 1)) {
+    if (isTotalRow(row, columns)) continue;
     const school = readSchool(row, columns, file, problems);
     if (school) schools.push(school);
   }
   checkUnique(schools, columns, file, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return schools.map((school) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]) }));
+  return {
+    schools: schools.map((school) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]) })),
+    ignoredColumns: columns.ignored,
+  };
 }
 
-function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    // Excel on Chinese Windows saves "CSV" in the ANSI code page, i.e. GBK; GB18030 is its superset.
-    return new TextDecoder("gb18030").decode(bytes);
-  }
+/** The index of the first row (among the first few) in which `isColumn` knows `minimum` cells; undefined when none does. */
+export function findHeaderRow(rows: readonly TableRow[], isColumn: (cell: string) => boolean, minimum: number): number | undefined {
+  const index = rows.slice(0, MAX_TITLE_ROWS + 1).findIndex((row) => row.fields.filter(isColumn).length >= minimum);
+  return index < 0 ? undefined : index;
 }
 
-function readRows(source: string, file: string): Row[] {
-  const firstLine = source.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
-  const delimiter = firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",";
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(source, {
-      delimiter,
-      info: true,
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-    }) as unknown as typeof records;
-  } catch (error) {
-    const line = typeof (error as { lines?: unknown }).lines === "number" ? (error as { lines: number }).lines : undefined;
-    throw new ConfigError([{ file, line, message: text.csvSyntax, hint: text.csvSyntaxHint }]);
-  }
-  return records
-    .map(({ record, info }) => ({
-      fields: record.map((field) => field.trim()),
-      line: info.lines - record.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0),
-    }))
-    .filter((row) => row.fields.some((field) => field !== ""));
+/** A header cell as compared: NFKC, lower case, no spaces, no unit in brackets, no required-mark. */
+export function normalizeHeader(cell: string): string {
+  return cell
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/\s+/g, "")
+    .replace(/\([^()]*\)$/, "")
+    .replace(/^\*|\*$/g, "")
+    .replace(/-/g, "_");
+}
+
+function columnOf(cell: string): (typeof ROSTER_COLUMNS)[number] | undefined {
+  const name = normalizeHeader(cell);
+  if (name === "") return undefined;
+  return ROSTER_COLUMNS.find((c) => c.en.includes(name) || c.zh.includes(name));
+}
+
+/** The 合计 row under the schools (sums of 学生数 and 教职工数): no code, and a cell that says 合计. */
+function isTotalRow(row: TableRow, columns: Columns): boolean {
+  return (row.fields[columns.index.code] ?? "") === "" && row.fields.some((field) => /^(合计|总计|小计)$/.test(field.replace(/\s/g, "")));
 }
 
 interface Columns {
   /** Position of each field in a row (an optional column that is absent has none). */
-  index: Partial<Record<Field, number>> & Record<Exclude<Field, "reporterNames">, number>;
+  index: Partial<Record<Field, number>> & Record<Exclude<Field, "reporterNames" | "shortName">, number>;
   /** The header cell as written, to name the column in problems. */
   label: Record<Field, string>;
-  width: number;
+  /** Columns past the last header cell are data shifted by an unquoted comma (CSV only). */
+  width?: number;
+  ignored: string[];
 }
 
-function readHeader(row: Row, file: string): Columns {
+function readHeader(row: TableRow, file: string, csv: boolean): Columns {
   const cells = [...row.fields];
   while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
   const index: Partial<Record<Field, number>> = {};
   const label: Partial<Record<Field, string>> = {};
+  const ignored: string[] = [];
   const problems: ConfigProblem[] = [];
   const at = { file, line: row.line, hint: text.rosterHeaderHint };
   cells.forEach((cell, position) => {
-    const name = cell.normalize("NFKC").trim();
-    const column = COLUMNS.find((c) => c.en === name.toLowerCase() || c.zh === name);
-    if (!column) problems.push({ ...at, message: text.unknownColumn(cell) });
-    else if (index[column.field] !== undefined) problems.push({ ...at, message: text.duplicateColumn(cell) });
-    else {
+    const column = columnOf(cell);
+    if (!column) {
+      if (cell !== "") ignored.push(cell);
+    } else if (index[column.field] !== undefined) {
+      problems.push({ ...at, message: text.duplicateColumn(cell, label[column.field]!) });
+    } else {
       index[column.field] = position;
       label[column.field] = cell;
     }
   });
-  const missing = COLUMNS.filter((c) => !c.optional && index[c.field] === undefined).map((c) => `${c.zh}（${c.en}）`);
-  if (missing.length > 0) problems.push({ ...at, message: text.missingColumns(missing) });
+  const absent = ROSTER_COLUMNS.filter((c) => !c.optional && index[c.field] === undefined);
+  if (absent.length > 0) {
+    // An ignored header that is a typo of a missing column's name ("reporter") is named with it.
+    const guesses = ignored.flatMap((cell) => {
+      const guess = suggestClosest(normalizeHeader(cell), absent.flatMap((c) => [...c.en, ...c.zh]));
+      return guess === undefined ? [] : [{ cell, guess }];
+    });
+    problems.push({ ...at, message: text.missingColumns(absent.map((c) => `${c.zh[0]}（${c.en[0]}）`), guesses) });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { index: index as Columns["index"], label: label as Record<Field, string>, width: cells.length };
+  return { index: index as Columns["index"], label: label as Record<Field, string>, ...(csv && { width: cells.length }), ignored };
 }
 
-function readSchool(row: Row, columns: Columns, file: string, problems: ConfigProblem[]): School | undefined {
+function readSchool(row: TableRow, columns: Columns, file: string, problems: ConfigProblem[]): School | undefined {
   const { fields, line } = row;
   const used = fields.length - [...fields].reverse().findIndex((field) => field !== "");
-  if (fields.length < columns.width) {
+  if (columns.width !== undefined && fields.length < columns.width) {
     problems.push({ file, line, message: text.tooFewFields(fields.length, columns.width), hint: text.fieldCountHint });
     return undefined;
   }
-  if (used > columns.width) {
+  if (columns.width !== undefined && used > columns.width) {
     problems.push({ file, line, message: text.tooManyFields(used, columns.width), hint: text.fieldCountHint });
     return undefined;
   }
@@ -249,5 +269,5 @@ function findFreeCode(code: string, schools: readonly School[]): string | undefi
 }
 
 function columnName(field: Field): string {
-  return COLUMNS.find((c) => c.field === field)!.zh;
+  return ROSTER_COLUMNS.find((c) => c.field === field)!.zh[0]!;
 }

@@ -104,8 +104,10 @@ export const configSchema = z.strictObject({
   groups: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), group),
   leaders: z.array(person).default([]),
   admins: z.array(person).default([]),
-  /** Path to the roster CSV, relative to the config file. */
+  /** Path to the roster (an Excel workbook .xlsx, or CSV), relative to the config file. */
   roster: z.string().min(1),
+  /** The roster workbook's sheet to read; its first visible sheet when unset. */
+  roster_sheet: z.string().min(1).optional(),
   /** No scheduled push outside these local hours. */
   working_hours: z
     .strictObject({ start: clockTime, end: clockTime })

@@ -79,6 +79,20 @@ describe("checkConfig (pingan check-config)", () => {
     expect(await warnings(example)).toEqual([]);
   });
 
+  it("reads the roster from the bureau's Excel workbook (roster_sheet naming its sheet), noting the columns it does not use", async () => {
+    copyFileSync("test/fixtures/config/schools-bureau.xlsx", join(dir, "名单.xlsx"));
+    const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace("roster: schools.example.csv", "roster: 名单.xlsx\nroster_sheet: 学校名单");
+    writeFileSync(join(dir, "excel.yaml"), yaml);
+    const lines: string[] = [];
+    const code = await checkConfig({ path: join(dir, "excel.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    expect(code).toBe(0);
+    expect(lines.slice(0, 3)).toEqual([
+      `配置正确：${join(dir, "excel.yaml")}`,
+      "学校 28 所（4 个片区），上报人 30 人，群 2 个，启用的任务：平安日报、防溺水提醒、周学习",
+      `说明：名单 ${join(dir, "名单.xlsx")} 中这些列用不到，已忽略：序号、校长、联系电话、备注`,
+    ]);
+  });
+
   it("prints every problem and returns 1", async () => {
     copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
     const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('tally: "10:30"', 'tally: "9:30"');

@@ -203,7 +203,7 @@ describe("loadConfig", () => {
     const yaml = edit(EXAMPLE, "roster: schools.example.csv", "roster: schools.csv");
     const path = writeConfig(yaml);
     const error = await failure({ path, env: ENV });
-    expect(brief(error.problems)).toEqual([[lineOf(yaml, "roster: schools.csv"), "roster", `找不到学校名单 ${join(path, "..", "schools.csv")}`]]);
+    expect(brief(error.problems)).toEqual([[lineOf(yaml, "roster: schools.csv"), "roster", `找不到 ${join(path, "..", "schools.csv")}`]]);
   });
 
   it("reports a missing config file", async () => {

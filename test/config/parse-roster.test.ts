@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
-import { parseRoster } from "../../src/config/parse-roster.js";
+import { parseRoster, ROSTER_COLUMNS } from "../../src/config/parse-roster.js";
+import { writeZip } from "../support/write-zip.js";
 
-const loadRoster = async (path: string) => parseRoster(readFileSync(path), path);
+const loadRoster = async (path: string) => (await parseRoster(readFileSync(path), path)).schools;
 
 const dir = mkdtempSync(join(tmpdir(), "pingan-roster-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -135,14 +136,16 @@ describe("parseRoster", () => {
     expect(problems[0]!.hint).toContain("张伟|李娜");
   });
 
-  it("rejects a bad header and says what to write", async () => {
+  it("rejects a header that lacks a column, naming the typo it probably is, and says what to write", async () => {
     const path = writeCsv("code,name,short_name,area,stage,reporter,pupils\nCG001,城关小学,,城关片区,小学,zhang_wei,1200\n");
     const problems = await problemsOf(path);
-    expect(problems.map((p) => [p.line, p.message])).toEqual([
-      [1, '表头有不认识的列 "reporter"'],
-      [1, "表头缺少列：上报人（reporters）、教职工数（staff）"],
-    ]);
+    expect(problems.map((p) => [p.line, p.message])).toEqual([[1, '表头缺少列：上报人（reporters）、教职工数（staff）；"reporter" 是不是想写 reporters？']]);
     expect(problems[0]!.hint).toContain("学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数");
+  });
+
+  it("refuses two columns that mean the same (学生数 and 在校生数)", async () => {
+    const path = writeCsv("学校代码,学校名称,片区,学段,上报人,学生数,在校生数,教职工数\nCG001,城关小学,城关片区,小学,zhang_wei,1200,1200,80\n");
+    expect((await problemsOf(path)).map((p) => [p.line, p.message])).toEqual([[1, '表头的列 "在校生数" 和 "学生数" 是同一项，只能留一列']]);
   });
 
   it("counts lines across a quoted field that spans lines", async () => {
@@ -153,5 +156,86 @@ describe("parseRoster", () => {
 
   it("reports an empty file", async () => {
     expect((await problemsOf(writeCsv("\uFEFF\n\n"))).map((p) => p.message)).toEqual(["学校名单是空的"]);
+  });
+});
+
+/**
+ * The roster as the bureau keeps it in Excel: the example's 28 schools under a merged title row
+ * and a 填报单位 row, with 序号, 校长, 联系电话 and 备注 columns, headers 学校简称, 所属片区,
+ * 上报人账号, 在校生数, a 合计 row of SUM formulas at the bottom, and a second sheet 填表说明.
+ */
+const BUREAU_XLSX = "test/fixtures/config/schools-bureau.xlsx";
+
+describe("parseRoster on an Excel workbook", () => {
+  const fromCsv = async () => (await parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv")).schools;
+  const withoutLines = (schools: readonly { line: number }[]) => schools.map(({ line: _line, ...school }) => school);
+
+  it("reads the first sheet under its title rows: the same schools as the CSV, rows as lines, the unused columns named once", async () => {
+    const { schools, ignoredColumns } = await parseRoster(readFileSync(BUREAU_XLSX), BUREAU_XLSX);
+    expect(withoutLines(schools)).toEqual(withoutLines(await fromCsv()));
+    expect(schools[0]!.line).toBe(4);
+    expect(schools.at(-1)!.line).toBe(31);
+    expect(ignoredColumns).toEqual(["序号", "校长", "联系电话", "备注"]);
+  });
+
+  it("reads the sheet named, and says which sheets there are when the name is wrong", async () => {
+    const bytes = readFileSync(BUREAU_XLSX);
+    expect((await parseRoster(bytes, BUREAU_XLSX, { sheet: "学校名单" })).schools).toHaveLength(28);
+    const error = await parseRoster(bytes, BUREAU_XLSX, { sheet: "名单" }).catch((e: unknown) => e as ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.message)).toEqual(['工作簿里没有名为 "名单" 的工作表；有：学校名单、填表说明']);
+  });
+
+  it("names the row and column of a bad cell, as for CSV", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(BUREAU_XLSX) as unknown as import("exceljs").Buffer);
+    workbook.getWorksheet("学校名单")!.getCell("K6").value = "约1400";
+    workbook.getWorksheet("学校名单")!.getCell("J9").value = "陈静";
+    const path = join(dir, "bad-cells.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const problems = (await parseRoster(readFileSync(path), path).catch((e: unknown) => e as ConfigError)) as ConfigError;
+    expect(problems.problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [6, "在校生数", '学生数不是数字："约1400"'],
+      [9, "上报人账号", '上报人 "陈静" 不是企业微信账号（userid）'],
+    ]);
+  });
+
+  describe("refuses a file that is not what it claims, in one line", () => {
+    const cases: Array<[string, string, Uint8Array | string, string]> = [
+      ["an .xlsx that is really CSV", "csv.xlsx", readFileSync("config/schools.example.csv"), "的扩展名是 .xlsx，内容却是文本（CSV），不是 Excel 工作簿"],
+      ["an .xlsx that is garbage", "garbage.xlsx", Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x50]), "不是 Excel 工作簿（.xlsx），可能已损坏或是别的文件"],
+      ["a zip that is not a workbook", "docs.xlsx", writeZip({ "readme.txt": Buffer.from("hello") }), "不是 Excel 工作簿（.xlsx），可能已损坏或是别的文件"],
+      ["an old .xls, whatever its name", "old.xlsx", Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), "这是旧版 Excel 97-2003 工作簿（.xls），读不了"],
+      ["a workbook named .csv", "book.csv", readFileSync(BUREAU_XLSX), "的内容是 Excel 工作簿（.xlsx），扩展名却不是 .xlsx"],
+      [
+        "a workbook that unpacks to 60 MB",
+        "huge.xlsx",
+        writeZip({ "xl/worksheets/sheet1.xml": Buffer.alloc(60 * 1024 * 1024, "<row><c><v>1</v></c></row>") }),
+        "这个工作簿解压后有 60.0 MB（最多 50.0 MB），不像是一份名单",
+      ],
+    ];
+    for (const [what, name, bytes, message] of cases) {
+      it(what, async () => {
+        const path = join(dir, name);
+        writeFileSync(path, bytes);
+        const problems = await problemsOf(path);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]!.file).toBe(path);
+        expect(problems[0]!.message).toContain(message);
+      });
+    }
+  });
+});
+
+describe("the roster headers in the deployment guide", () => {
+  it("lists every header name parseRoster accepts, column by column", () => {
+    const guide = readFileSync("README.md", "utf8");
+    for (const column of ROSTER_COLUMNS) {
+      const row = guide.split("\n").find((line) => line.startsWith(`| ${column.zh[0]} | `) && /\| [是否] \|$/.test(line));
+      expect(row, column.zh[0]).toBeDefined();
+      const [, , zh, en] = row!.split("|").map((cell) => cell.trim());
+      expect(zh!.split("、")).toEqual(column.zh);
+      expect(en!.split("、")).toEqual(column.en);
+    }
   });
 });

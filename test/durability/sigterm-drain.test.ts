@@ -28,7 +28,7 @@ it("loses no push when SIGTERM comes during a burst", { timeout: 150_000 }, asyn
   const env = { REDIS_URL: redis.url, WECOM_API_BASE: webhook.url, PINGAN_NOW: "2026-11-24T08:30:00+08:00" };
   const first = await startServiceProcess(env);
   const sim = createWecomSimulator({ baseUrl: first.url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY });
-  const schools = (parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv")).slice(0, 25);
+  const schools = ((await parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv")).schools).slice(0, 25);
   for (const school of schools) {
     const reply = await sim.say({ from: school.reporters[0]!, text: `异常 ${school.code} 演练${school.code}：学生轻微擦伤，已处理` });
     expect(reply.markdown).toContain("已登记");

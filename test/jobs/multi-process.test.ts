@@ -72,7 +72,7 @@ it("sends each scheduled reminder exactly once with three worker processes", { t
     else expect(new Set(mentions)).toEqual(reporters);
     expect(mentions).not.toContain("@all");
   }
-  const roster = parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv");
+  const roster = (await parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv")).schools;
   expect(reporters).toEqual(new Set(roster.flatMap((school) => school.reporters)));
   expect(webhook.rejected).toEqual([]);
 });

@@ -1,0 +1,168 @@
+import { extname } from "node:path";
+import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
+import { ConfigError } from "./config-error.js";
+import { text } from "./messages.js";
+import { formatSize } from "./read-input-file.js";
+
+/** One non-empty row of a table: its cells, trimmed, and its line (CSV) or row number (Excel). */
+export interface TableRow {
+  readonly fields: readonly string[];
+  readonly line: number;
+}
+
+/** A table as read from a CSV file or one worksheet of an .xlsx workbook. */
+export interface Table {
+  readonly format: "csv" | "xlsx";
+  /** The worksheet read (xlsx only). */
+  readonly sheet?: string;
+  readonly rows: readonly TableRow[];
+}
+
+/** The roster or the directory export: an .xlsx workbook is this size at most (a county's is well under 1 MB). */
+export const MAX_TABLE_BYTES = 20 * 1024 * 1024;
+/** What a workbook may unpack to: beyond it, it is a zip bomb or not a roster, and exceljs would hold it all. */
+const MAX_UNZIPPED_BYTES = 50 * 1024 * 1024;
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+/** Excel 97–2003 (.xls) and other OLE2 compound files. */
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/**
+ * Reads a table the admin keeps: an Excel workbook (.xlsx; its first worksheet, or `sheet`) or a
+ * CSV saved from Excel (UTF-8 with or without BOM, GBK/GB18030, UTF-16; comma or tab). The name
+ * says which, and the content must agree: an .xlsx that is really CSV text, a workbook named .csv,
+ * an old .xls or a damaged file are refused with one line saying what it is. Throws a ConfigError.
+ */
+export async function readTable(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<Table> {
+  const refuse = (message: string, hint?: string): never => {
+    throw new ConfigError([{ file, message, ...(hint && { hint }) }]);
+  };
+  const named = extname(file).toLowerCase();
+  if (startsWith(bytes, OLE2)) refuse(text.tableIsXls, text.saveAsXlsxHint);
+  const zipped = startsWith(bytes, ZIP);
+  if (named === ".xlsx" || named === ".xlsm") {
+    if (!zipped) refuse(looksLikeText(bytes) ? text.xlsxIsText(file) : text.xlsxDamaged, looksLikeText(bytes) ? text.renameToCsvHint(file) : text.saveAsXlsxHint);
+    return readWorkbook(bytes, file, sheet);
+  }
+  if (named === ".xls") refuse(text.tableIsXls, text.saveAsXlsxHint);
+  if (zipped) refuse(text.csvIsXlsx(file), text.renameToXlsxHint(file));
+  if (sheet !== undefined) refuse(text.sheetOfCsv(sheet));
+  return { format: "csv", rows: readCsvRows(decodeText(bytes), file) };
+}
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((byte, i) => bytes[i] === byte);
+}
+
+/** Text has no NUL bytes in its first kilobytes (UTF-16 has, but starts with its BOM). */
+function looksLikeText(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  return !bytes.subarray(0, 8192).includes(0);
+}
+
+function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    // Excel on Chinese Windows saves "CSV" in the ANSI code page, i.e. GBK; GB18030 is its superset.
+    return new TextDecoder("gb18030").decode(bytes);
+  }
+}
+
+function readCsvRows(source: string, file: string): TableRow[] {
+  const firstLine = source.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
+  const delimiter = firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",";
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(source, {
+      delimiter,
+      info: true,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }) as unknown as typeof records;
+  } catch (error) {
+    const line = typeof (error as { lines?: unknown }).lines === "number" ? (error as { lines: number }).lines : undefined;
+    throw new ConfigError([{ file, line, message: text.csvSyntax, hint: text.csvSyntaxHint }]);
+  }
+  return records
+    .map(({ record, info }) => ({
+      fields: record.map((field) => field.trim()),
+      line: info.lines - record.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0),
+    }))
+    .filter((row) => row.fields.some((field) => field !== ""));
+}
+
+async function readWorkbook(bytes: Uint8Array, file: string, wanted: string | undefined): Promise<Table> {
+  const unzipped = measureZip(bytes);
+  if (unzipped === undefined) throw new ConfigError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
+  if (unzipped > MAX_UNZIPPED_BYTES) {
+    throw new ConfigError([{ file, message: text.xlsxTooLarge(formatSize(unzipped), formatSize(MAX_UNZIPPED_BYTES)) }]);
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  } catch {
+    throw new ConfigError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
+  }
+  // A zip without a workbook in it (a .docx renamed) loads as a workbook of no sheets.
+  if (workbook.worksheets.length === 0) throw new ConfigError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
+  const sheets = workbook.worksheets.filter((sheet) => sheet.state !== "hidden" && sheet.state !== "veryHidden");
+  const sheet = wanted === undefined ? sheets[0] : workbook.worksheets.find((candidate) => candidate.name.trim() === wanted.trim());
+  if (!sheet) {
+    const names = workbook.worksheets.map((candidate) => candidate.name);
+    throw new ConfigError([{ file, message: wanted === undefined ? text.xlsxNoSheet : text.noSuchSheet(wanted, names) }]);
+  }
+  const rows: TableRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, line) => {
+    const fields: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, column) => {
+      fields[column - 1] = cellText(cell);
+    });
+    const filled = Array.from(fields, (field) => field ?? "");
+    if (filled.some((field) => field !== "")) rows.push({ fields: filled, line });
+  });
+  return { format: "xlsx", sheet: sheet.name, rows };
+}
+
+/** A cell as its text: a number as JavaScript writes it (2136, not 2136.0), a formula by its result, rich text as its text. */
+function cellText(cell: ExcelJS.Cell): string {
+  const value = cell.value;
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "object" && "result" in value) {
+    const result = value.result;
+    return result === undefined || result === null ? "" : typeof result === "object" && "error" in result ? String(result.error) : String(result);
+  }
+  return cell.text.trim();
+}
+
+/**
+ * The bytes a zip unpacks to, as its central directory declares them; undefined when there is no
+ * readable directory. A declared size larger than 4 GB (ZIP64) counts as too large.
+ */
+function measureZip(bytes: Uint8Array): number | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = -1;
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+    if (view.getUint32(at, true) === 0x06054b50) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) return undefined;
+  const entries = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) return undefined;
+    const size = view.getUint32(at + 24, true);
+    total += size === 0xffffffff ? Number.POSITIVE_INFINITY : size;
+    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return total;
+}

@@ -129,7 +129,7 @@ async function readRosterFor(
   problems: ConfigProblem[],
   notes: string[],
 ): Promise<readonly School[] | null> {
-  const rosterPath = isAbsolute(setting) ? setting : join(dirname(configPath), setting);
+  const rosterPath = resolveRosterPath(configPath, setting);
   const read = await readInputFile(rosterPath, MAX_TABLE_BYTES);
   if ("refused" in read) {
     problems.push({ file: configPath, line, key: "roster", message: read.refused, hint: text.rosterPathHint });
@@ -144,6 +144,11 @@ async function readRosterFor(
     problems.push(...error.problems);
     return null;
   }
+}
+
+/** The roster file a config's `roster:` names: relative to the config file's directory. */
+export function resolveRosterPath(configPath: string, setting: string): string {
+  return isAbsolute(setting) ? setting : join(dirname(configPath), setting);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -2,17 +2,17 @@ import type { School } from "./roster.js";
 import { ConfigError } from "./config-error.js";
 import type { ConfigProblem } from "./problems.js";
 import { text } from "./messages.js";
-import { readTable, type TableRow } from "./read-table.js";
+import { findHeaderRow, normalizeHeader, readTable, type TableRow } from "./read-table.js";
 import { suggestClosest } from "./suggest-closest.js";
 
-type Field = "code" | "name" | "shortName" | "area" | "stage" | "reporters" | "reporterNames" | "pupils" | "staff";
+export type RosterField = "code" | "name" | "shortName" | "area" | "stage" | "reporters" | "reporterNames" | "pupils" | "staff";
 
 /**
  * The roster columns in the documented order: the English and Chinese header names (the first
  * of each is the one documented first), and the other names offices give them. Headers are
  * compared without spaces, brackets' units (学生数（人）) and a required-mark *.
  */
-export const ROSTER_COLUMNS: readonly { field: Field; en: readonly string[]; zh: readonly string[]; optional?: true }[] = [
+export const ROSTER_COLUMNS: readonly { field: RosterField; en: readonly string[]; zh: readonly string[]; optional?: true }[] = [
   { field: "code", en: ["code", "school_code"], zh: ["学校代码", "学校编号", "学校标识码", "代码"] },
   { field: "name", en: ["name", "school_name"], zh: ["学校名称", "校名", "学校全称", "单位名称"] },
   { field: "shortName", en: ["short_name"], zh: ["简称", "学校简称"], optional: true },
@@ -34,8 +34,6 @@ export interface RosterFile {
 const CODE = /^[A-Za-z0-9_-]+$/;
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 const WRONG_SEPARATOR = /[,，;；、/\\\s]/;
-/** Rows above the header (a sheet's title, the date it was made) are passed over; so many at most. */
-const MAX_TITLE_ROWS = 10;
 /** The header is the first row that names this many roster columns. */
 const MIN_HEADER_COLUMNS = 3;
 
@@ -48,13 +46,12 @@ const MIN_HEADER_COLUMNS = 3;
 export async function parseRoster(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<RosterFile> {
   const { format, rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
   if (rows.length === 0) throw new ConfigError([{ file, message: text.rosterEmpty, hint: text.rosterHeaderHint }]);
-  const headerAt = findHeaderRow(rows, (cell) => columnOf(cell) !== undefined, MIN_HEADER_COLUMNS);
-  const headerRow = rows[headerAt ?? 0]!;
-  const columns = readHeader(headerRow, file, format === "csv");
+  const layout = locateRosterColumns(rows);
+  const columns = readHeader(layout, rows[layout.headerAt]!, file, format === "csv");
   const problems: ConfigProblem[] = [];
   const schools: School[] = [];
-  for (const row of rows.slice((headerAt ?? 0) + 1)) {
-    if (isTotalRow(row, columns)) continue;
+  for (const row of rows.slice(layout.headerAt + 1)) {
+    if (isTotalRow(row, columns.index)) continue;
     const school = readSchool(row, columns, file, problems);
     if (school) schools.push(school);
   }
@@ -66,63 +63,71 @@ export async function parseRoster(bytes: Uint8Array, file: string, { sheet }: { 
   };
 }
 
-/** The index of the first row (among the first few) in which `isColumn` knows `minimum` cells; undefined when none does. */
-export function findHeaderRow(rows: readonly TableRow[], isColumn: (cell: string) => boolean, minimum: number): number | undefined {
-  const index = rows.slice(0, MAX_TITLE_ROWS + 1).findIndex((row) => row.fields.filter(isColumn).length >= minimum);
-  return index < 0 ? undefined : index;
-}
-
-/** A header cell as compared: NFKC, lower case, no spaces, no unit in brackets, no required-mark. */
-export function normalizeHeader(cell: string): string {
-  return cell
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/\s+/g, "")
-    .replace(/\([^()]*\)$/, "")
-    .replace(/^\*|\*$/g, "")
-    .replace(/-/g, "_");
-}
-
 function columnOf(cell: string): (typeof ROSTER_COLUMNS)[number] | undefined {
   const name = normalizeHeader(cell);
   if (name === "") return undefined;
   return ROSTER_COLUMNS.find((c) => c.en.includes(name) || c.zh.includes(name));
 }
 
-/** The 合计 row under the schools (sums of 学生数 and 教职工数): no code, and a cell that says 合计. */
-function isTotalRow(row: TableRow, columns: Columns): boolean {
-  return (row.fields[columns.index.code] ?? "") === "" && row.fields.some((field) => /^(合计|总计|小计)$/.test(field.replace(/\s/g, "")));
+/** Where a roster table's header is and what its columns are; nothing is required yet. */
+export interface RosterLayout {
+  /** Index in the table's rows of the header (0 when no row looks like one). */
+  readonly headerAt: number;
+  /** Position of each roster column found. */
+  readonly index: Partial<Record<RosterField, number>>;
+  /** The header cell as written, per column found. */
+  readonly label: Partial<Record<RosterField, string>>;
+  /** Header cells of columns the roster does not use, as written. */
+  readonly ignored: readonly string[];
+  /** A second header cell for a column already found: [the cell, the first one]. */
+  readonly repeated: readonly (readonly [string, string])[];
+  /** Header cells up to the last non-empty one. */
+  readonly width: number;
 }
 
-interface Columns {
-  /** Position of each field in a row (an optional column that is absent has none). */
-  index: Partial<Record<Field, number>> & Record<Exclude<Field, "reporterNames" | "shortName">, number>;
-  /** The header cell as written, to name the column in problems. */
-  label: Record<Field, string>;
-  /** Columns past the last header cell are data shifted by an unquoted comma (CSV only). */
-  width?: number;
-  ignored: string[];
-}
-
-function readHeader(row: TableRow, file: string, csv: boolean): Columns {
-  const cells = [...row.fields];
+/** Finds the header (the first row naming 3 roster columns, under any title rows) and its columns. */
+export function locateRosterColumns(rows: readonly TableRow[]): RosterLayout {
+  const headerAt = findHeaderRow(rows, (cell) => columnOf(cell) !== undefined, MIN_HEADER_COLUMNS) ?? 0;
+  const cells = [...(rows[headerAt]?.fields ?? [])];
   while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
-  const index: Partial<Record<Field, number>> = {};
-  const label: Partial<Record<Field, string>> = {};
+  const index: Partial<Record<RosterField, number>> = {};
+  const label: Partial<Record<RosterField, string>> = {};
   const ignored: string[] = [];
-  const problems: ConfigProblem[] = [];
-  const at = { file, line: row.line, hint: text.rosterHeaderHint };
+  const repeated: [string, string][] = [];
   cells.forEach((cell, position) => {
     const column = columnOf(cell);
     if (!column) {
       if (cell !== "") ignored.push(cell);
     } else if (index[column.field] !== undefined) {
-      problems.push({ ...at, message: text.duplicateColumn(cell, label[column.field]!) });
+      repeated.push([cell, label[column.field]!]);
     } else {
       index[column.field] = position;
       label[column.field] = cell;
     }
   });
+  return { headerAt, index, label, ignored, repeated, width: cells.length };
+}
+
+/** The 合计 row under the schools (sums of 学生数 and 教职工数): no code, and a cell that says 合计. */
+export function isTotalRow(row: TableRow, index: Partial<Record<RosterField, number>>): boolean {
+  const code = index.code === undefined ? "" : (row.fields[index.code] ?? "");
+  return code === "" && row.fields.some((field) => /^(合计|总计|小计)$/.test(field.replace(/\s/g, "")));
+}
+
+interface Columns {
+  /** Position of each field in a row (an optional column that is absent has none). */
+  index: Partial<Record<RosterField, number>> & Record<Exclude<RosterField, "reporterNames" | "shortName">, number>;
+  /** The header cell as written, to name the column in problems. */
+  label: Record<RosterField, string>;
+  /** Columns past the last header cell are data shifted by an unquoted comma (CSV only). */
+  width?: number;
+  ignored: string[];
+}
+
+function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: boolean): Columns {
+  const { index, label, ignored } = layout;
+  const at = { file, line: row.line, hint: text.rosterHeaderHint };
+  const problems: ConfigProblem[] = layout.repeated.map(([cell, other]) => ({ ...at, message: text.duplicateColumn(cell, other) }));
   const absent = ROSTER_COLUMNS.filter((c) => !c.optional && index[c.field] === undefined);
   if (absent.length > 0) {
     // An ignored header that is a typo of a missing column's name ("reporter") is named with it.
@@ -133,7 +138,7 @@ function readHeader(row: TableRow, file: string, csv: boolean): Columns {
     problems.push({ ...at, message: text.missingColumns(absent.map((c) => `${c.zh[0]}（${c.en[0]}）`), guesses) });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { index: index as Columns["index"], label: label as Record<Field, string>, ...(csv && { width: cells.length }), ignored };
+  return { index: index as Columns["index"], label: label as Record<RosterField, string>, ...(csv && { width: layout.width }), ignored: [...ignored] };
 }
 
 function readSchool(row: TableRow, columns: Columns, file: string, problems: ConfigProblem[]): School | undefined {
@@ -148,13 +153,13 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
     return undefined;
   }
   const before = problems.length;
-  const report = (field: Field, message: string, hint: string) =>
+  const report = (field: RosterField, message: string, hint: string) =>
     problems.push({ file, line, key: columns.label[field], message, hint });
-  const get = (field: Field) => {
+  const get = (field: RosterField) => {
     const at = columns.index[field];
     return at === undefined ? "" : (fields[at] ?? "");
   };
-  const required = (field: Field) => {
+  const required = (field: RosterField) => {
     const value = get(field);
     if (value === "") report(field, text.requiredCell(columnName(field)), text.cellHint(field));
     return value;
@@ -268,6 +273,6 @@ function findFreeCode(code: string, schools: readonly School[]): string | undefi
   return undefined;
 }
 
-function columnName(field: Field): string {
+function columnName(field: RosterField): string {
   return ROSTER_COLUMNS.find((c) => c.field === field)!.zh[0]!;
 }

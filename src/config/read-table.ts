@@ -24,6 +24,9 @@ export const MAX_TABLE_BYTES = 20 * 1024 * 1024;
 /** What a workbook may unpack to: beyond it, it is a zip bomb or not a roster, and exceljs would hold it all. */
 const MAX_UNZIPPED_BYTES = 50 * 1024 * 1024;
 
+/** Rows above a header (a sheet's title, the date it was made) are passed over; so many at most. */
+const MAX_TITLE_ROWS = 10;
+
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 /** Excel 97–2003 (.xls) and other OLE2 compound files. */
 const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -49,6 +52,23 @@ export async function readTable(bytes: Uint8Array, file: string, { sheet }: { sh
   if (zipped) refuse(text.csvIsXlsx(file), text.renameToXlsxHint(file));
   if (sheet !== undefined) refuse(text.sheetOfCsv(sheet));
   return { format: "csv", rows: readCsvRows(decodeText(bytes), file) };
+}
+
+/** The index of the first row (among the first few) in which `isColumn` knows `minimum` cells; undefined when none does. */
+export function findHeaderRow(rows: readonly TableRow[], isColumn: (cell: string) => boolean, minimum: number): number | undefined {
+  const index = rows.slice(0, MAX_TITLE_ROWS + 1).findIndex((row) => row.fields.filter(isColumn).length >= minimum);
+  return index < 0 ? undefined : index;
+}
+
+/** A header cell as compared: NFKC, lower case, no spaces, no unit in brackets, no required-mark. */
+export function normalizeHeader(cell: string): string {
+  return cell
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/\s+/g, "")
+    .replace(/\([^()]*\)$/, "")
+    .replace(/^\*|\*$/g, "")
+    .replace(/-/g, "_");
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {

@@ -165,6 +165,22 @@ export async function runCli(
     });
 
   program
+    .command("roster")
+    .description("学校名单")
+    .command("ids")
+    .description("按名单的“上报人姓名”，从企业微信通讯录导出的成员表里查出账号，填进“上报人”列（同名、查不到的列出来，不猜）")
+    .argument("<directory>", "管理后台“通讯录 → 导出成员”得到的文件，例如 通讯录.xlsx")
+    .option("--roster <file>", "要填的名单（.xlsx 或 .csv），默认是配置里的 roster")
+    .option("--sheet <name>", "名单所在的工作表，默认第一个（或配置里的 roster_sheet）")
+    .option("--out <file>", "填好的名单写到这里（.csv 写成 CSV），默认写在名单旁边，文件名加“-已填账号”")
+    .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
+    .action(async (directory: string, options: { roster?: string; sheet?: string; out?: string; config?: string }) => {
+      const s = settings(options.config ? { configPath: options.config } : {});
+      const { fillRosterIds } = await import("../ops/fill-roster-ids.js");
+      exitCode = await fillRosterIds({ directory, configPath: s.configPath, ...options, say: out });
+    });
+
+  program
     .command("holidays")
     .description("法定节假日和放假调休安排")
     .command("import")

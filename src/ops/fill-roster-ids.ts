@@ -1,0 +1,227 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import ExcelJS from "exceljs";
+import { parseDocument } from "yaml";
+import { ConfigError } from "../config/config-error.js";
+import { formatProblems } from "../config/format-problems.js";
+import { resolveRosterPath } from "../config/load-config.js";
+import { isTotalRow, locateRosterColumns } from "../config/parse-roster.js";
+import { readInputFile } from "../config/read-input-file.js";
+import { MAX_TABLE_BYTES, readTable, type Table } from "../config/read-table.js";
+import { readDirectoryExport, type DirectoryMember } from "./read-directory-export.js";
+import { rosterIdsText as text } from "./roster-ids-text.js";
+
+export interface FillRosterIdsOptions {
+  /** The member list exported from WeCom's admin console (.xlsx, or CSV). */
+  directory: string;
+  /** The roster to fill (.xlsx or CSV); the config's roster (and roster_sheet) when unset. */
+  roster?: string;
+  /** The roster workbook's sheet; its first visible one when unset. */
+  sheet?: string;
+  /** The config file whose roster is filled when `roster` is not given. */
+  configPath: string;
+  /** Where the filled roster goes; beside the roster, named …-已填账号, when unset. .csv writes CSV. */
+  out?: string;
+  /** Where the report goes, one line per call. */
+  say(line: string): void;
+}
+
+/** What became of one reporter name of the roster. */
+export type NameOutcome =
+  | { kind: "filled"; userid: string }
+  | { kind: "ambiguous"; members: readonly DirectoryMember[] }
+  | { kind: "missing" }
+  | { kind: "disabled"; members: readonly DirectoryMember[] };
+
+const USERID = /^[A-Za-z0-9_.@-]+$/;
+/** Members that cannot be anyone's reporter: WeCom has switched their account off. */
+const DISABLED = /^(已禁用|禁用|已退出|已离职)$/;
+
+/**
+ * `pingan roster ids 通讯录.xlsx`: fills the roster's 上报人 (userid) column from its 上报人姓名
+ * column, looking each name up in the member list WeCom's admin console exports. A name found
+ * once is filled; a name found twice or more, or not at all, is listed (with the namesakes'
+ * departments) and left for the admin: it never guesses. Accounts already in the roster are kept.
+ * Writes the filled roster as a new file (the input's format, or CSV) and prints a summary.
+ * Returns the exit code: 0 when every name has an account, 1 otherwise.
+ */
+export async function fillRosterIds({ directory, configPath, out, say, ...given }: FillRosterIdsOptions): Promise<number> {
+  const setting = given.roster === undefined ? await readRosterSetting(configPath) : { path: given.roster, sheet: given.sheet };
+  if (!setting) return refuse(say, text.noRoster(configPath));
+  const roster = setting.path;
+  const sheet = given.sheet ?? setting.sheet;
+  const target = out ?? join(dirname(roster), `${basename(roster, extname(roster))}-已填账号${extname(roster) || ".csv"}`);
+  if (resolve(target) === resolve(roster)) return refuse(say, text.sameAsInput(target));
+  const loaded = await readBoth(directory, roster, sheet, say);
+  if (!loaded) return 1;
+  const { members, table, rosterBytes } = loaded;
+  const layout = locateRosterColumns(table.rows);
+  if (layout.index.reporterNames === undefined) return refuse(say, `${roster}: ${text.noNamesColumn}`);
+  const writeCsv = extname(target).toLowerCase() === ".csv";
+  if (table.format === "csv" && !writeCsv) return refuse(say, text.csvOnlyToCsv(target));
+
+  const byName = groupByName(members);
+  const namesAt = layout.index.reporterNames;
+  const reportersAt = layout.index.reporters ?? layout.width;
+  const schoolAt = layout.index.shortName ?? layout.index.name;
+  const cells = new Map<number, string>();
+  const report = { names: 0, had: 0, filled: 0, ambiguous: [] as string[], missing: [] as string[], disabled: [] as string[], noName: [] as string[] };
+  for (const row of table.rows.slice(layout.headerAt + 1)) {
+    if (isTotalRow(row, layout.index)) continue;
+    const where = text.where(row.line, (schoolAt === undefined ? "" : row.fields[schoolAt]) || "");
+    const names = (row.fields[namesAt] ?? "").split("|").map((name) => name.trim());
+    const accounts = (row.fields[reportersAt] ?? "").split("|").map((account) => account.trim());
+    if (names.every((name) => name === "")) {
+      if (accounts.every((account) => account === "")) report.noName.push(text.noName(where));
+      continue;
+    }
+    const filled = names.map((name, i) => {
+      const account = accounts[i] ?? "";
+      if (name === "") return account;
+      report.names += 1;
+      if (account !== "") {
+        report.had += 1;
+        return account;
+      }
+      const outcome = lookUp(name, byName);
+      if (outcome.kind === "filled") {
+        report.filled += 1;
+        return outcome.userid;
+      }
+      if (outcome.kind === "ambiguous") {
+        report.ambiguous.push(text.ambiguous(where, name, outcome.members.map((m) => text.candidate(m.userid, m.departments, m.position, m.status))));
+      } else if (outcome.kind === "disabled") {
+        report.disabled.push(text.disabled(where, name, outcome.members.map((m) => m.userid)));
+      } else {
+        report.missing.push(text.missing(where, name));
+      }
+      return "";
+    });
+    // Accounts written past the names (a roster filled by hand) stay as they were.
+    const cell = [...filled, ...accounts.slice(names.length)].join("|");
+    if (cell !== (row.fields[reportersAt] ?? "")) cells.set(row.line, cell.replace(/^\|+$/, ""));
+  }
+
+  say(text.directoryRead(directory, members.length));
+  say(text.rosterRead(roster, report.names, report.had, report.filled));
+  for (const [header, lines] of [
+    [text.ambiguousHeader, report.ambiguous],
+    [text.missingHeader, report.missing],
+    [text.disabledHeader, report.disabled],
+    [text.noNameHeader, report.noName],
+  ] as const) {
+    if (lines.length === 0) continue;
+    say(header(lines.length));
+    for (const line of lines) say(line);
+  }
+
+  const headerLine = table.rows[layout.headerAt]!.line;
+  const bytes = writeCsv
+    ? writeCsvTable(table, cells, reportersAt, layout.index.reporters === undefined ? headerLine : undefined)
+    : await writeWorkbook(rosterBytes, table.sheet!, cells, reportersAt, layout.index.reporters === undefined ? headerLine : undefined);
+  const draft = `${target}.${process.pid}.tmp`;
+  await writeFile(draft, bytes);
+  await rename(draft, target);
+  say(text.written(target));
+  const done = [report.ambiguous, report.missing, report.disabled, report.noName].every((lines) => lines.length === 0);
+  say(done ? text.allFilled : text.someLeft);
+  return done ? 0 : 1;
+}
+
+/**
+ * The roster the config names (relative to it) and its sheet, read from the YAML alone: the
+ * roster is being filled, so the config cannot pass its checks yet.
+ */
+async function readRosterSetting(configPath: string): Promise<{ path: string; sheet?: string } | undefined> {
+  const source = await readFile(configPath, "utf8").catch(() => undefined);
+  const parsed = source === undefined ? undefined : (parseDocument(source).toJS() as { roster?: unknown; roster_sheet?: unknown } | null);
+  if (typeof parsed?.roster !== "string" || parsed.roster === "") return undefined;
+  return {
+    path: resolveRosterPath(configPath, parsed.roster),
+    ...(typeof parsed.roster_sheet === "string" && { sheet: parsed.roster_sheet }),
+  };
+}
+
+/** A name as compared: NFKC, no spaces (张　伟), one kind of middle dot (阿卜杜·热合曼). */
+function foldName(name: string): string {
+  return name.normalize("NFKC").replace(/\s+/g, "").replace(/[·•・‧]/g, "·");
+}
+
+function groupByName(members: readonly DirectoryMember[]): Map<string, DirectoryMember[]> {
+  const byName = new Map<string, DirectoryMember[]>();
+  for (const member of members) {
+    if (!USERID.test(member.userid)) continue;
+    const key = foldName(member.name);
+    byName.set(key, [...(byName.get(key) ?? []), member]);
+  }
+  return byName;
+}
+
+/** The one account a name is, or why there is none; a disabled account is never anyone's. */
+export function lookUp(name: string, byName: ReadonlyMap<string, readonly DirectoryMember[]>): NameOutcome {
+  const all = byName.get(foldName(name)) ?? [];
+  const usable = all.filter((member) => !DISABLED.test(member.status));
+  if (usable.length === 1) return { kind: "filled", userid: usable[0]!.userid };
+  if (usable.length > 1) return { kind: "ambiguous", members: usable };
+  return all.length > 0 ? { kind: "disabled", members: all } : { kind: "missing" };
+}
+
+async function readBoth(
+  directory: string,
+  roster: string,
+  sheet: string | undefined,
+  say: (line: string) => void,
+): Promise<{ members: DirectoryMember[]; table: Table; rosterBytes: Uint8Array } | undefined> {
+  const directoryFile = await readInputFile(directory, MAX_TABLE_BYTES);
+  const rosterFile = await readInputFile(roster, MAX_TABLE_BYTES);
+  const refusals = [directoryFile, rosterFile].flatMap((file) => ("refused" in file ? [file.refused] : []));
+  if (refusals.length > 0 || "refused" in directoryFile || "refused" in rosterFile) {
+    for (const line of refusals) say(line);
+    say(text.notWritten);
+    return undefined;
+  }
+  try {
+    const members = await readDirectoryExport(directoryFile.bytes, directory);
+    const table = await readTable(rosterFile.bytes, roster, sheet === undefined ? {} : { sheet });
+    return { members, table, rosterBytes: rosterFile.bytes };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of formatProblems(error.problems).split("\n")) say(line);
+    say(text.notWritten);
+    return undefined;
+  }
+}
+
+function refuse(say: (line: string) => void, line: string): number {
+  say(line);
+  say(text.notWritten);
+  return 1;
+}
+
+/**
+ * The roster workbook with the 上报人 cells changed (and the column added after the header's last
+ * cell when it had none); its other sheets, columns, formats and formulas as they were.
+ */
+async function writeWorkbook(bytes: Uint8Array, sheetName: string, cells: ReadonlyMap<number, string>, column: number, addHeaderAt?: number): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  const sheet = workbook.getWorksheet(sheetName)!;
+  if (addHeaderAt !== undefined) sheet.getCell(addHeaderAt, column + 1).value = "上报人";
+  for (const [line, value] of cells) sheet.getCell(line, column + 1).value = value;
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The roster as CSV (UTF-8 with BOM, CRLF, as Excel reads it), its rows as read with the 上报人 cells changed. */
+function writeCsvTable(table: Table, cells: ReadonlyMap<number, string>, column: number, addHeaderAt?: number): Buffer {
+  const quote = (field: string) => (/[",\r\n]|^\s|\s$/.test(field) ? `"${field.replace(/"/g, '""')}"` : field);
+  const lines = table.rows.map(({ fields, line }) => {
+    const row = [...fields];
+    const value = line === addHeaderAt ? "上报人" : cells.get(line);
+    if (value !== undefined) {
+      while (row.length < column) row.push("");
+      row[column] = value;
+    }
+    return row.map(quote).join(",");
+  });
+  return Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8");
+}

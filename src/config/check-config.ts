@@ -1,10 +1,12 @@
 import { CalendarError } from "../time/calendar-error.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
-import { createTaskCalendar } from "../time/task-calendar.js";
+import { importedHolidaysPath, loadHolidayData } from "../time/holidays.js";
+import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { ConfigError } from "./config-error.js";
 import type { Env } from "./expand-env.js";
 import { findConfigWarnings } from "./find-config-warnings.js";
-import { loadConfig } from "./load-config.js";
+import { formatProblems } from "./format-problems.js";
+import { loadConfig, type LoadedConfig } from "./load-config.js";
 import { text } from "./messages.js";
 
 export interface CheckConfigOptions {
@@ -19,30 +21,45 @@ export interface CheckConfigOptions {
 
 /**
  * `pingan check-config`: loads the config, roster and holiday data (bundled and imported) and
- * prints either a short summary or every problem. A year whose holiday notice is due but not
+ * prints either a short summary or every problem of them all, in one run: the holiday files are
+ * checked even when the config is not valid. A year whose holiday notice is due but not
  * imported, and what findConfigWarnings finds, are warnings, not problems. Returns the process
  * exit code (0 valid, 1 invalid).
  */
 export async function checkConfig({ path, env, now, out }: CheckConfigOptions): Promise<number> {
+  let loaded: LoadedConfig | undefined;
+  let configProblems = "";
+  let count = 0;
   try {
-    const { config, roster, notes } = await loadConfig({ path, env });
-    const calendar = await createTaskCalendar(config, { configPath: path });
-    const areas = new Set(roster.schools.map((school) => school.area));
-    const reporters = new Set(roster.schools.flatMap((school) => school.reporters));
-    const tasks = Object.values(config.tasks).filter((task) => task?.enabled).map((task) => task!.name);
-    out(text.checkPassed(path));
-    out(text.checkSummary(roster.schools.length, areas.size, reporters.size, Object.keys(config.groups).length, tasks));
-    for (const note of notes) out(note);
-    for (const line of findConfigWarnings(config, roster)) out(line);
-    for (const year of calendar.missingHolidayYears(now)) out(text.warning(formatMissingHolidayYear(year)));
-    return 0;
+    loaded = await loadConfig({ path, env });
   } catch (error) {
-    if (error instanceof CalendarError) {
-      for (const line of error.problems) out(line);
-      return 1;
-    }
     if (!(error instanceof ConfigError)) throw error;
-    for (const line of error.format().split("\n")) out(line);
+    configProblems = formatProblems(error.problems);
+    count = error.problems.length;
+  }
+  let calendar: TaskCalendar | undefined;
+  let calendarProblems: readonly string[] = [];
+  try {
+    // The calendar of a valid config reads the holiday files itself; without one they are read alone.
+    if (loaded) calendar = await createTaskCalendar(loaded.config, { configPath: path });
+    else await loadHolidayData({ imported: importedHolidaysPath(path) });
+  } catch (error) {
+    if (!(error instanceof CalendarError)) throw error;
+    calendarProblems = error.problems;
+  }
+  if (!loaded || !calendar) {
+    out(text.problemsHeader(count + calendarProblems.length));
+    for (const line of [...(configProblems ? configProblems.split("\n") : []), ...calendarProblems]) out(line);
     return 1;
   }
+  const { config, roster, notes } = loaded;
+  const areas = new Set(roster.schools.map((school) => school.area));
+  const reporters = new Set(roster.schools.flatMap((school) => school.reporters));
+  const tasks = Object.values(config.tasks).filter((task) => task?.enabled).map((task) => task!.name);
+  out(text.checkPassed(path));
+  out(text.checkSummary(roster.schools.length, areas.size, reporters.size, Object.keys(config.groups).length, tasks));
+  for (const note of notes) out(note);
+  for (const line of findConfigWarnings(config, roster)) out(line);
+  for (const year of calendar.missingHolidayYears(now)) out(text.warning(formatMissingHolidayYear(year)));
+  return 0;
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
-import { createRoster, type Roster, type School } from "./roster.js";
+import { createRoster, type Roster } from "./roster.js";
 import { crossCheckConfig } from "./cross-check-config.js";
 import { ConfigError } from "./config-error.js";
 import type { ConfigProblem, KeyPath, PathProblem } from "./problems.js";
@@ -10,7 +10,7 @@ import { expandEnv, type Env } from "./expand-env.js";
 import { createKeyLineFinder } from "./find-key-line.js";
 import { formatKeyPath } from "./format-key-path.js";
 import { text, yamlErrorMessage } from "./messages.js";
-import { parseRoster } from "./parse-roster.js";
+import { readRoster, type RosterReading } from "./parse-roster.js";
 import { readInputFile } from "./read-input-file.js";
 import { MAX_TABLE_BYTES } from "./read-table.js";
 import { parseSections } from "./parse-sections.js";
@@ -44,7 +44,16 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
   const source = await readConfigText(path);
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError(describeSyntaxErrors(doc, lineCounter, path));
+  if (doc.errors.length > 0) {
+    // The rest of a broken file is not read; the roster it names still is, so that its problems come in the same run.
+    const problems = describeSyntaxErrors(doc, lineCounter, path);
+    const setting = toPlain(doc) as { roster?: unknown; roster_sheet?: unknown } | undefined;
+    if (typeof setting?.roster === "string" && setting.roster !== "") {
+      const sheet = typeof setting.roster_sheet === "string" ? setting.roster_sheet : undefined;
+      await readRosterFor(path, setting.roster, sheet, createKeyLineFinder(doc, lineCounter)(["roster"]), problems, []);
+    }
+    throw new ConfigError(problems);
+  }
   if (doc.contents === null) throw new ConfigError([{ file: path, message: text.configEmpty, hint: text.configNotFoundHint }]);
 
   const lineOf = createKeyLineFinder(doc, lineCounter);
@@ -76,16 +85,16 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
   const roster =
     typeof rosterSetting === "string" && rosterSetting !== ""
       ? await readRosterFor(path, rosterSetting, typeof sheetSetting === "string" ? sheetSetting : undefined, lineOf(["roster"]), problems, notes)
-      : null;
+      : undefined;
 
   const isMapping = input !== null && typeof input === "object" && !Array.isArray(input);
   if (isMapping) {
     const sections = parsed.success ? parsed.data : parseSections(input);
-    const crossProblems = crossCheckConfig(sections, { roster: roster && createRoster(roster), quiet });
+    const crossProblems = crossCheckConfig(sections, { roster: roster ? createRoster(roster.checkable) : null, quiet });
     problems.push(...crossProblems.filter((p) => !reported.has(JSON.stringify(p.path))).map(located));
   }
   if (problems.length > 0 || !parsed.success || !roster) throw new ConfigError(problems);
-  return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster), path, notes: Object.freeze(notes) });
+  return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster.schools), path, notes: Object.freeze(notes) });
 }
 
 async function readConfigText(path: string): Promise<string> {
@@ -128,21 +137,22 @@ async function readRosterFor(
   line: number | undefined,
   problems: ConfigProblem[],
   notes: string[],
-): Promise<readonly School[] | null> {
+): Promise<Pick<RosterReading, "schools" | "checkable"> | undefined> {
   const rosterPath = resolveRosterPath(configPath, setting);
   const read = await readInputFile(rosterPath, MAX_TABLE_BYTES);
   if ("refused" in read) {
     problems.push({ file: configPath, line, key: "roster", message: read.refused, hint: text.rosterPathHint });
-    return null;
+    return undefined;
   }
   try {
-    const { schools, ignoredColumns } = await parseRoster(read.bytes, rosterPath, sheet === undefined ? {} : { sheet });
-    if (ignoredColumns.length > 0) notes.push(text.ignoredColumns(rosterPath, ignoredColumns));
-    return schools;
+    const reading = await readRoster(read.bytes, rosterPath, sheet === undefined ? {} : { sheet });
+    problems.push(...reading.problems);
+    if (reading.ignoredColumns.length > 0) notes.push(text.ignoredColumns(rosterPath, reading.ignoredColumns));
+    return reading;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
-    return null;
+    return undefined;
   }
 }
 

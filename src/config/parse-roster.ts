@@ -37,29 +37,53 @@ const WRONG_SEPARATOR = /[,，;；、/\\\s]/;
 /** The header is the first row that names this many roster columns. */
 const MIN_HEADER_COLUMNS = 3;
 
+/** A roster as read, with every problem found in it rather than the first. */
+export interface RosterReading extends RosterFile {
+  readonly problems: readonly ConfigProblem[];
+  /**
+   * Every school row with a code and an area, bad cells and all (counts of bad cells read as 0):
+   * what the config is checked against, so that fixing a row brings no new problem elsewhere.
+   */
+  readonly checkable: readonly School[];
+}
+
 /**
  * Parses the roster the bureau keeps: an Excel workbook (.xlsx, its first sheet or `sheet`) or a
  * CSV exported from Excel (see readTable). The header may sit under title rows, be in English or
  * Chinese or use common synonyms, in any order; columns the product does not use (序号, 联系电话)
  * are ignored and listed. Throws a `ConfigError` naming the line (row) and column of every bad row.
  */
-export async function parseRoster(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<RosterFile> {
+export async function parseRoster(bytes: Uint8Array, file: string, options: { sheet?: string } = {}): Promise<RosterFile> {
+  const { schools, ignoredColumns, problems } = await readRoster(bytes, file, options);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { schools, ignoredColumns };
+}
+
+/**
+ * Reads the roster as parseRoster does, but returns its problems instead of throwing them: a
+ * header that lacks a column still has its rows checked, a bad row still takes part in the
+ * uniqueness checks. Throws a ConfigError only when the file cannot be read as a table at all.
+ */
+export async function readRoster(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<RosterReading> {
   const { format, rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
   if (rows.length === 0) throw new ConfigError([{ file, message: text.rosterEmpty, hint: text.rosterHeaderHint }]);
   const layout = locateRosterColumns(rows);
-  const columns = readHeader(layout, rows[layout.headerAt]!, file, format === "csv");
   const problems: ConfigProblem[] = [];
-  const schools: School[] = [];
+  const columns = readHeader(layout, rows[layout.headerAt]!, file, format === "csv", problems);
+  const read: School[] = [];
   for (const row of rows.slice(layout.headerAt + 1)) {
     if (isTotalRow(row, columns.index)) continue;
     const school = readSchool(row, columns, file, problems);
-    if (school) schools.push(school);
+    if (school) read.push(school);
   }
-  checkUnique(schools, columns, file, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const checkable = read.filter((school) => school.code !== "" && school.area !== "");
+  checkUnique(checkable, columns, file, problems);
+  const frozen = (school: School) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]) });
   return {
-    schools: schools.map((school) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]) })),
+    schools: problems.length > 0 ? [] : read.map(frozen),
+    checkable: checkable.map(frozen),
     ignoredColumns: columns.ignored,
+    problems,
   };
 }
 
@@ -115,19 +139,20 @@ export function isTotalRow(row: TableRow, index: Partial<Record<RosterField, num
 }
 
 interface Columns {
-  /** Position of each field in a row (an optional column that is absent has none). */
-  index: Partial<Record<RosterField, number>> & Record<Exclude<RosterField, "reporterNames" | "shortName">, number>;
+  /** Position of each field in a row; a column the header lacks has none. */
+  index: Partial<Record<RosterField, number>>;
   /** The header cell as written, to name the column in problems. */
-  label: Record<RosterField, string>;
+  label: Partial<Record<RosterField, string>>;
   /** Columns past the last header cell are data shifted by an unquoted comma (CSV only). */
   width?: number;
   ignored: string[];
 }
 
-function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: boolean): Columns {
+/** The header's columns; a repeated or missing column is a problem, and the rows are still read by what is there. */
+function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: boolean, problems: ConfigProblem[]): Columns {
   const { index, label, ignored } = layout;
   const at = { file, line: row.line, hint: text.rosterHeaderHint };
-  const problems: ConfigProblem[] = layout.repeated.map(([cell, other]) => ({ ...at, message: text.duplicateColumn(cell, other) }));
+  problems.push(...layout.repeated.map(([cell, other]) => ({ ...at, message: text.duplicateColumn(cell, other) })));
   const absent = ROSTER_COLUMNS.filter((c) => !c.optional && index[c.field] === undefined);
   if (absent.length > 0) {
     // An ignored header that is a typo of a missing column's name ("reporter") is named with it.
@@ -137,10 +162,13 @@ function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: bool
     });
     problems.push({ ...at, message: text.missingColumns(absent.map((c) => `${c.zh[0]}（${c.en[0]}）`), guesses) });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { index: index as Columns["index"], label: label as Record<RosterField, string>, ...(csv && { width: layout.width }), ignored: [...ignored] };
+  return { index, label, ...(csv && { width: layout.width }), ignored: [...ignored] };
 }
 
+/**
+ * One school row, with whatever could be read (a bad count reads as 0; its problem is reported);
+ * undefined when its cells do not line up with the header.
+ */
 function readSchool(row: TableRow, columns: Columns, file: string, problems: ConfigProblem[]): School | undefined {
   const { fields, line } = row;
   const used = fields.length - [...fields].reverse().findIndex((field) => field !== "");
@@ -152,16 +180,16 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
     problems.push({ file, line, message: text.tooManyFields(used, columns.width), hint: text.fieldCountHint });
     return undefined;
   }
-  const before = problems.length;
   const report = (field: RosterField, message: string, hint: string) =>
-    problems.push({ file, line, key: columns.label[field], message, hint });
+    problems.push({ file, line, ...(columns.label[field] !== undefined && { key: columns.label[field] }), message, hint });
   const get = (field: RosterField) => {
     const at = columns.index[field];
     return at === undefined ? "" : (fields[at] ?? "");
   };
+  // A column the header lacks is one problem of the header, not one of every row.
   const required = (field: RosterField) => {
     const value = get(field);
-    if (value === "") report(field, text.requiredCell(columnName(field)), text.cellHint(field));
+    if (value === "" && columns.index[field] !== undefined) report(field, text.requiredCell(columnName(field)), text.cellHint(field));
     return value;
   };
 
@@ -179,8 +207,7 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
   const pupils = readCount(required("pupils"), columnName("pupils"), (message) => report("pupils", message, text.cellHint("pupils")));
   const staff = readCount(required("staff"), columnName("staff"), (message) => report("staff", message, text.cellHint("staff")));
 
-  if (problems.length > before) return undefined;
-  return { code, name, shortName, area, stage, reporters, ...(reporterNames && { reporterNames }), pupils: pupils!, staff: staff!, line };
+  return { code, name, shortName, area, stage, reporters, ...(reporterNames && { reporterNames }), pupils: pupils ?? 0, staff: staff ?? 0, line };
 }
 
 /**
@@ -242,6 +269,7 @@ function checkUnique(schools: readonly School[], columns: Columns, file: string,
     ];
     if (school.shortName && school.shortName !== school.name) identifiers.push(["shortName", school.shortName]);
     for (const [kind, value] of identifiers) {
+      if (value === "") continue;
       const key = value.normalize("NFKC");
       const other = taken.get(key);
       if (other && other.school !== school) {

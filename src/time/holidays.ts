@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ErrorCode } from "../errors.js";
+import { createKeyLineFinder } from "../config/find-key-line.js";
 import { projectPath } from "../config/project-path.js";
 import { CalendarError } from "./calendar-error.js";
 import { diffDays, getWeekday, isValidLocalDate, listDates, type LocalDate } from "./local-time.js";
@@ -91,17 +92,25 @@ interface YearSection {
   key: string;
   source: string;
   festivals: z.output<typeof year>["festivals"];
+  /** `file:line` of a path in this section's file, e.g. `holidays.yaml:4`, for problems. */
+  where(path: readonly (string | number)[]): string;
 }
 
 function readSections(text: string, source: string): YearSection[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text) ?? {};
-  } catch (error) {
-    const line = error instanceof YAMLParseError ? ` 第 ${error.linePos?.[0].line ?? "?"} 行` : "";
-    throw new CalendarError(ErrorCode.HolidayData, [`${source}${line}: 不是合法的 YAML（${(error as Error).message.split("\n")[0]}）`]);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const error = doc.errors[0];
+  if (error) {
+    throw new CalendarError(ErrorCode.HolidayData, [
+      `${source}:${lineCounter.linePos(error.pos[0]).line}: 不是合法的 YAML（${error.message.split("\n")[0]}）`,
+    ]);
   }
-  const parsed = file.safeParse(raw);
+  const lineOf = createKeyLineFinder(doc, lineCounter);
+  const where = (path: readonly (string | number)[]) => {
+    const line = lineOf(path);
+    return line === undefined ? source : `${source}:${line}`;
+  };
+  const parsed = file.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     throw new CalendarError(
       ErrorCode.HolidayData,
@@ -110,11 +119,11 @@ function readSections(text: string, source: string): YearSection[] {
           issue.code === "unrecognized_keys"
             ? `不认识的键 ${issue.keys.map((k) => `"${k}"`).join("、")}；可写 name、holidays、workdays（每年一节：source、festivals）`
             : issue.message;
-        return `${source}: ${formatPath(issue.path)}: ${message}`;
+        return `${where(issue.path as (string | number)[])}: ${formatPath(issue.path)}: ${message}`;
       }),
     );
   }
-  return Object.entries(parsed.data).map(([key, section]) => ({ key, source, festivals: section.festivals }));
+  return Object.entries(parsed.data).map(([key, section]) => ({ key, source, festivals: section.festivals, where }));
 }
 
 function buildHolidayData(sections: readonly YearSection[]): HolidayData {
@@ -124,21 +133,21 @@ function buildHolidayData(sections: readonly YearSection[]): HolidayData {
   const years: number[] = [];
   const where = new Map<LocalDate, string>();
 
-  for (const { key: yearKey, source, festivals } of sections) {
+  for (const { key: yearKey, festivals, where: whereIn } of sections) {
     if (!/^\d{4}$/.test(yearKey)) {
-      problems.push(`${source}: "${yearKey}": 年份写成四位数字，例如 "2027":`);
+      problems.push(`${whereIn([yearKey])}: "${yearKey}": 年份写成四位数字，例如 "2027":`);
       continue;
     }
     const sectionYear = Number(yearKey);
     years.push(sectionYear);
-    const checkDate = (value: string, at: string): boolean => {
+    const checkDate = (value: string, at: string, path: readonly (string | number)[]): boolean => {
       if (!isValidLocalDate(value)) {
-        problems.push(`${source}: ${at}: "${value}" 不是有效日期，写成 YYYY-MM-DD，例如 ${yearKey}-10-01`);
+        problems.push(`${whereIn(path)}: ${at}: "${value}" 不是有效日期，写成 YYYY-MM-DD，例如 ${yearKey}-10-01`);
         return false;
       }
       // A notice may reach into the neighbouring year (2019's 元旦 began on 2018-12-30).
       if (Math.abs(Number(value.slice(0, 4)) - sectionYear) > 1) {
-        problems.push(`${source}: ${at}: ${value} 不在 ${yearKey} 年前后，是不是年份写错了？`);
+        problems.push(`${whereIn(path)}: ${at}: ${value} 不在 ${yearKey} 年前后，是不是年份写错了？`);
         return false;
       }
       return true;
@@ -146,29 +155,32 @@ function buildHolidayData(sections: readonly YearSection[]): HolidayData {
 
     festivals.forEach((item, index) => {
       const at = `"${yearKey}".festivals[${index}]（${item.name}）`;
+      const path = [yearKey, "festivals", index];
       const { start, end } = item.holidays;
-      if (checkDate(start, `${at}.holidays.start`) && checkDate(end, `${at}.holidays.end`)) {
+      if (checkDate(start, `${at}.holidays.start`, [...path, "holidays", "start"]) && checkDate(end, `${at}.holidays.end`, [...path, "holidays", "end"])) {
         const days = diffDays(start, end) + 1;
+        const holidaysAt = `${whereIn([...path, "holidays"])}: ${at}.holidays`;
         if (days < 1) {
-          problems.push(`${source}: ${at}.holidays: 开始 ${start} 晚于结束 ${end}`);
+          problems.push(`${holidaysAt}: 开始 ${start} 晚于结束 ${end}`);
         } else if (days > MAX_BLOCK_DAYS) {
-          problems.push(`${source}: ${at}.holidays: ${start} 至 ${end} 共 ${days} 天，超过 ${MAX_BLOCK_DAYS} 天，请核对`);
+          problems.push(`${holidaysAt}: ${start} 至 ${end} 共 ${days} 天，超过 ${MAX_BLOCK_DAYS} 天，请核对`);
         } else {
           for (const day of listDates(start, end)) {
             holidays.set(day, item.name);
-            where.set(day, `${source}: ${at}.holidays`);
+            where.set(day, holidaysAt);
           }
         }
       }
       item.workdays.forEach((day, dayIndex) => {
+        const dayPath = [...path, "workdays", dayIndex];
         const dayAt = `${at}.workdays[${dayIndex}]`;
-        if (!checkDate(day, dayAt)) return;
+        if (!checkDate(day, dayAt, dayPath)) return;
         if (getWeekday(day) < 6) {
-          problems.push(`${source}: ${dayAt}: ${day} 不是周六或周日；调休上班日只写周末`);
+          problems.push(`${whereIn(dayPath)}: ${dayAt}: ${day} 不是周六或周日；调休上班日只写周末`);
           return;
         }
         workdays.set(day, item.name);
-        where.set(`w:${day}`, `${source}: ${dayAt}`);
+        where.set(`w:${day}`, `${whereIn(dayPath)}: ${dayAt}`);
       });
     });
   }

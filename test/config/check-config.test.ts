@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkConfig } from "../../src/config/check-config.js";
+import { pinganArgs } from "../support/pingan-command.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
 
 const ENV = {
@@ -110,6 +113,77 @@ describe("checkConfig (pingan check-config)", () => {
     ]);
   });
 
+  describe("lists every problem in one run, each with its file and line", () => {
+    const run = async (name: string, yaml: string, roster: string, holidays?: string) => {
+      const folder = join(dir, name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, "pingan.yaml"), yaml);
+      writeFileSync(join(folder, "schools.csv"), roster);
+      if (holidays !== undefined) writeFileSync(join(folder, "holidays.yaml"), holidays);
+      const lines: string[] = [];
+      const code = await checkConfig({ path: join(folder, "pingan.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+      expect(code).toBe(1);
+      expect(lines[0]).toBe(`配置有 ${lines.length - 1} 处问题，改正后再启动：`);
+      return lines.slice(1).map((line) => line.replace(`${folder}/`, ""));
+    };
+    const EXAMPLE_YAML = readFileSync("config/pingan.example.yaml", "utf8").replace("roster: schools.example.csv", "roster: schools.csv");
+    const EXAMPLE_CSV = readFileSync("config/schools.example.csv", "utf8");
+
+    it("config, roster rows, the roster against the groups and the holiday file together", async () => {
+      const yaml = EXAMPLE_YAML.replace('tally: "10:30"', 'tally: "9:30"').replace(/schools: all/, "schools: [城关片区, 东部片区, 西部片, 北部片区]");
+      const roster = EXAMPLE_CSV.replace("CG003,平安县城关第三小学,城关三小,城关片区,小学,liu_yang,刘洋,1420,", "CG003,平安县城关第三小学,城关三小,城关片区,小学,liu_yang,刘洋,约1420,")
+        // A row with a bad count and a code already taken: both are reported, not one per run.
+        .replace("CG005,平安县城关中学,城关中学,城关片区,初中,yang_lei,杨磊,1562,118", "CG002,平安县城关中学,城关中学,城关片区,初中,yang_lei,杨磊,1562,-3");
+      const holidays = '"2027":\n  festivals:\n    - name: 元旦\n      holidays: { start: 2027-01-01, end: 2027-01-32 }\n';
+      const problems = await run("all-at-once", yaml, roster, holidays);
+      const yamlLine = (text: string) => yaml.split("\n").findIndex((line) => line.startsWith(text)) + 1;
+      expect(problems).toEqual([
+        `pingan.yaml:${yamlLine("groups:")} groups: 7 所学校不在任何学校群（role: schools）里，收不到提醒：平安县石门镇中心小学、平安县石门镇中学、平安县龙潭乡九年一贯制学校、平安县枫林乡中心小学、平安县枫林乡岭头小学、平安县西河镇中心小学、平安县西河镇中学。把片区加进某个学校群的 schools，例如 schools: [西部片区]，或写 schools: all`,
+        `pingan.yaml:${yamlLine("    schools: [城关片区")} groups.principals.schools[2]: 名单里没有片区或学校代码 "西部片"。是否想写 西部片区？`,
+        `pingan.yaml:${yamlLine('    tally: "9:30"')} tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）或 "fri 17:00"（每周，mon…sun）`,
+        'schools.csv:4 学生数: 学生数不是数字："约1420"。写不带小数的整数，例如 1200',
+        'schools.csv:6 教职工数: 教职工数不能是负数："-3"。写不带小数的整数，例如 86',
+        'schools.csv:6 学校代码: 学校代码 "CG002" 与第 3 行重复。学校代码、名称、简称在全县要互不相同（上报时按它们找学校）。请给这一行换一个没有用过的学校代码，例如 CG005',
+        'holidays.yaml:4: "2027".festivals[0]（元旦）.holidays.end: "2027-01-32" 不是有效日期，写成 YYYY-MM-DD，例如 2027-10-01',
+      ]);
+    });
+
+    it("is what the command prints, run as the admin runs it", async () => {
+      const folder = join(dir, "all-at-once");
+      const printed = await promisify(execFile)(process.execPath, pinganArgs("check-config", "--config", join(folder, "pingan.yaml")), { env: { ...process.env, ...ENV } }).then(
+        () => ({ code: 0, stdout: "" }),
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(printed.code).toBe(1);
+      const lines = printed.stdout.trimEnd().split("\n");
+      expect(lines[0]).toBe("配置有 7 处问题，改正后再启动：");
+      expect(lines.slice(1).map((line) => line.replace(`${folder}/`, "").split(/[ :]/)[0])).toEqual([
+        "pingan.yaml",
+        "pingan.yaml",
+        "pingan.yaml",
+        "schools.csv",
+        "schools.csv",
+        "schools.csv",
+        "holidays.yaml",
+      ]);
+    });
+
+    it("a roster whose header lacks a column: its rows are still checked", async () => {
+      const roster = EXAMPLE_CSV.replace("学校代码,学校名称,简称,片区,学段,", "学校代码,学校名称,简称,片区,学段类型,").replace(",1684,88", ",1684,八十八");
+      expect(await run("header", EXAMPLE_YAML, roster)).toEqual([
+        'schools.csv:1: 表头缺少列：学段（stage）；"学段类型" 是不是想写 学校类型？表头写 学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数（可再加一列 上报人姓名）或 code,name,short_name,area,stage,reporters,pupils,staff；也认 学校简称、校名、学区、所属片区、上报人账号、在校生数、教师数 等常见写法，其他的列（序号、联系电话……）不用删',
+        'schools.csv:3 教职工数: 教职工数不是数字："八十八"。写不带小数的整数，例如 86',
+      ]);
+    });
+
+    it("a YAML syntax error does not hide the roster's or the holiday file's problems", async () => {
+      const yaml = EXAMPLE_YAML.replace("  period: day\n", "  period: day\n\tdays: all\n");
+      const roster = EXAMPLE_CSV.replace(",1684,88", ",1684,八十八");
+      const problems = await run("syntax", yaml, roster, '"2027": [');
+      expect(problems.map((line) => line.split(" ")[0])).toEqual([`pingan.yaml:${yaml.split("\n").findIndex((line) => line.startsWith("\t")) + 1}:`, "schools.csv:3", "holidays.yaml:1:"]);
+    });
+  });
+
   it("warns from 1 November that next year's holiday notice is not imported, and still returns 0", async () => {
     const at = async (now: string) => {
       const lines: string[] = [];
@@ -137,6 +211,6 @@ describe("checkConfig (pingan check-config)", () => {
     const lines: string[] = [];
     const code = await checkConfig({ path: config, env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(1);
-    expect(lines.join("\n")).toContain(`${join(dir, "holidays.yaml")}: "2027".festivals[0]（元旦）.holidays.end`);
+    expect(lines.join("\n")).toContain(`${join(dir, "holidays.yaml")}:4: "2027".festivals[0]（元旦）.holidays.end`);
   });
 });

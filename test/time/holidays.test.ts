@@ -98,7 +98,7 @@ describe("parseHolidays", () => {
     expect(problemsOf(`"2027":\n  festivals:\n    - name: 元旦\n      holiday: 2027-01-01\n`).join("\n")).toMatch(
       /"2027"\.festivals\[0\]/,
     );
-    expect(problemsOf(`"2027": {festivals: [`)[0]).toMatch(/^h\.yaml 第 1 行: 不是合法的 YAML/);
+    expect(problemsOf(`"2027": {festivals: [`)[0]).toMatch(/^h\.yaml:1: 不是合法的 YAML/);
     expect(problemsOf(`27:\n  festivals: []\n`)[0]).toMatch(/"27": 年份写成四位数字/);
   });
 
@@ -149,7 +149,7 @@ describe("loadHolidayData", () => {
     await withDir(async (dir) => {
       const imported = join(dir, "holidays.yaml");
       await writeFile(imported, year2027.replace("2027-01-03", "2027-01-32"));
-      await expect(loadHolidayData({ imported })).rejects.toThrow(`${imported}: "2027".festivals[0]（元旦）.holidays.end`);
+      await expect(loadHolidayData({ imported })).rejects.toThrow(`${imported}:4: "2027".festivals[0]（元旦）.holidays.end`);
     });
   });
 });

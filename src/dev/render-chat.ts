@@ -23,17 +23,20 @@ export function formatBubble(time: string, who: string, text: string, nameOf?: (
 
 /**
  * A push as its group reads it: the robot's bubble, its mentions by name at the end, as WeCom
- * shows them; a picture as one line with its size, e.g. `[图片 1200×800，86 KB]`.
+ * shows them; a picture as one line with its size, e.g. `[图片 1200×800，86 KB]`, and where it
+ * was saved when it was.
  */
 export function formatPush(
   message: { content: string; mentioned_list: readonly string[]; image?: { bytes: Buffer; width?: number; height?: number } },
   time: string,
   nameOf: (userid: string) => string,
+  savedAt?: string,
 ): string {
   if (message.image) {
     const { bytes, width, height } = message.image;
     const size = width !== undefined && height !== undefined ? ` ${width}×${height}` : "";
-    return formatBubble(time, "平安助手（推送）", `[图片${size}，${Math.max(1, Math.round(bytes.length / 1024))} KB]`);
+    const saved = savedAt === undefined ? "" : ` 已保存到 ${savedAt}`;
+    return formatBubble(time, "平安助手（推送）", `[图片${size}，${Math.max(1, Math.round(bytes.length / 1024))} KB]${saved}`);
   }
   const mentions = message.mentioned_list.map((userid) => `@${nameOf(userid)}`).join(" ");
   return formatBubble(time, "平安助手（推送）", message.content + (mentions ? `\n${mentions}` : ""), nameOf);
@@ -49,21 +52,25 @@ export function formatBotPush(
   time: string,
   nameOf: (userid: string) => string,
   media: (mediaId: string) => Buffer | undefined,
+  save?: (picture: Buffer) => string,
 ): string {
   const picture = body.image && media(body.image.media_id);
-  if (picture) return formatPush({ content: "", mentioned_list: [], image: { bytes: picture, ...pngSize(picture) } }, time, nameOf);
+  if (picture) return formatPush({ content: "", mentioned_list: [], image: { bytes: picture, ...pngSize(picture) } }, time, nameOf, save?.(picture));
   if (body.template_card) return formatCard(body.template_card);
   return formatBubble(time, "平安助手（推送）", body.markdown?.content ?? JSON.stringify(body), nameOf);
 }
 
 /**
  * A card as its group reads it, under the bubble it came with: title, the line under it, the
- * text, and the buttons in brackets.
+ * text, and the buttons in brackets; numbered (［1 查看未报］) where `pingan say --tap N` can tap them.
  */
-export function formatCard(card: { main_title?: { title?: string; desc?: string }; sub_title_text?: string; button_list?: readonly { text: string }[] }): string {
+export function formatCard(
+  card: { main_title?: { title?: string; desc?: string }; sub_title_text?: string; button_list?: readonly { text: string }[] },
+  { numbered = false }: { numbered?: boolean } = {},
+): string {
   const pad = " ".repeat(6);
   const lines = [card.main_title?.title, card.main_title?.desc, ...(card.sub_title_text ?? "").split("\n")].filter((line) => line);
-  const buttons = (card.button_list ?? []).map((b) => `［${b.text}］`).join(" ");
+  const buttons = (card.button_list ?? []).map((b, i) => `［${numbered ? `${i + 1} ` : ""}${b.text}］`).join(" ");
   return [`${pad}┌ ${lines[0] ?? ""}`, ...lines.slice(1).map((line) => `${pad}│ ${line}`), `${pad}└ ${buttons}`].join("\n");
 }
 

@@ -1,6 +1,10 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { loadConfig } from "../config/load-config.js";
 import type { Settings } from "../main/settings.js";
+import { createClock } from "../time/clock.js";
 import { formatClock } from "../time/format-time.js";
+import { toWallClock } from "../time/local-time.js";
 import { startFakeLongConnection } from "../wecom/simulator/fake-long-connection.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
 import { formatBotPush, formatChatTitle, formatPush } from "./render-chat.js";
@@ -14,16 +18,21 @@ import { formatBotPush, formatChatTitle, formatPush } from "./render-chat.js";
  * key is accepted and shown as its own group. With `longConnectionPort`, WeCom's long
  * connection is faked too (BotID and Secret from WECOM_BOT_ID and WECOM_BOT_SECRET): the service
  * dials it, `pingan say --ws` speaks through it, and the bot's own pushes (groups `via: bot`) show here.
+ * The times shown are the service's: PINGAN_NOW and PINGAN_SPEED move this clock as they move
+ * the service's. With `imagesDir`, every picture received is saved there and its path printed.
  */
 export async function runFakeWebhook({
   settings,
   port,
   longConnectionPort,
+  imagesDir,
   out,
 }: {
-  settings: Pick<Settings, "configPath" | "variables">;
+  settings: Pick<Settings, "configPath" | "variables" | "now" | "speed">;
   port: number;
   longConnectionPort?: number;
+  /** Where pictures are saved (created when missing). */
+  imagesDir?: string;
   out: (line: string) => void;
 }): Promise<{ stop(): Promise<void> }> {
   const loaded = await loadConfig({ path: settings.configPath, env: settings.variables }).catch(() => undefined);
@@ -31,14 +40,17 @@ export async function runFakeWebhook({
   const people = new Map(config ? [...config.leaders, ...config.admins].map((p) => [p.userid, p.name]) : []);
   const nameOf = (userid: string) => people.get(userid) ?? loaded?.roster.nameOf(userid) ?? userid;
   const zone = config?.timezone ?? "Asia/Shanghai";
+  const clock = createClock({ ...(settings.now && { start: settings.now }), ...(settings.speed !== undefined && { speed: settings.speed }) });
+  const savePicture = imagesDir === undefined ? undefined : createPictureSaver(resolve(imagesDir), () => toWallClock(clock.now(), zone));
   let lastGroup: string | undefined;
   const fake = await startFakeWebhook({
     port,
+    now: () => clock.now().getTime(),
     ...(config && { keys: Object.fromEntries(Object.values(config.groups).flatMap((group) => (group.webhook_key === undefined ? [] : [[group.webhook_key, group.name]]))) }),
     onMessage(message) {
       if (message.group !== lastGroup) out(formatChatTitle(message.group));
       lastGroup = message.group;
-      out(formatPush(message, formatClock(new Date(message.at), zone), nameOf));
+      out(formatPush(message, formatClock(new Date(message.at), zone), nameOf, message.image && savePicture?.(message.group, message.image.bytes, message.image.format)));
     },
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") throw new Error(`端口 ${port} 已被占用，请换一个，例如 --port ${port + 1}`);
@@ -53,6 +65,7 @@ export async function runFakeWebhook({
       ? `群：${Object.values(config.groups).map((group) => group.name).join("、")}（按 ${settings.configPath} 中的 webhook_key 区分）`
       : `没有读到配置 ${settings.configPath}，任何 key 都接收，群名显示为 key。`,
   );
+  if (imagesDir !== undefined) out(`收到的图片存到 ${resolve(imagesDir)}。`);
   if (longConnectionPort === undefined) return fake;
   const { WECOM_BOT_ID: botId, WECOM_BOT_SECRET: secret } = settings.variables;
   if (!botId || !secret) {
@@ -61,6 +74,7 @@ export async function runFakeWebhook({
   }
   const chatNames = new Map(Object.values(config?.groups ?? {}).flatMap((group) => (group.chatid === undefined ? [] : [[group.chatid, group.name]])));
   const longConnection = await startFakeLongConnection({
+    now: () => clock.now().getTime(),
     botId,
     secret,
     port: longConnectionPort,
@@ -69,7 +83,8 @@ export async function runFakeWebhook({
       const group = chatNames.get(body.chatid) ?? body.chatid;
       if (group !== lastGroup) out(formatChatTitle(group));
       lastGroup = group;
-      out(formatBotPush(body, formatClock(new Date(frame.at), zone), nameOf, (id) => longConnection.media(id)));
+      const save = savePicture && ((picture: Buffer) => savePicture(group, picture, "png"));
+      out(formatBotPush(body, formatClock(new Date(frame.at), zone), nameOf, (id) => longConnection.media(id), save));
     },
   });
   out(`模拟的企业微信长连接已在 ${longConnection.url} 运行：启动服务时设置 WECOM_WS_URL=${longConnection.url}，再用 pingan say --ws ${longConnection.url} 发消息。`);
@@ -78,5 +93,20 @@ export async function runFakeWebhook({
       await longConnection.close();
       await fake.stop();
     },
+  };
+}
+
+/**
+ * Saves each picture as `<dir>/<group>-<YYYYMMDD-HHMMSS>-<n>.png` (the service's clock, on the
+ * config's wall clock) and returns its path. The group's name is kept to what a file name may hold.
+ */
+function createPictureSaver(dir: string, wallClock: () => Date): (group: string, bytes: Buffer, format: "png" | "jpg") => string {
+  mkdirSync(dir, { recursive: true });
+  let count = 0;
+  return (group, bytes, format) => {
+    const stamp = wallClock().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+    const path = join(dir, `${group.replace(/[\\/:*?"<>|\s]/g, "_")}-${stamp}-${++count}.${format}`);
+    writeFileSync(path, bytes);
+    return path;
   };
 }

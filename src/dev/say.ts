@@ -1,15 +1,26 @@
-import { createWecomSimulator } from "../wecom/simulator/wecom-simulator.js";
-import { renderMarkdown } from "./render-chat.js";
+import { createWecomSimulator, type SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
+import { formatCard, renderMarkdown } from "./render-chat.js";
 import type { Settings } from "../main/settings.js";
 
 /** The group chat `pingan say` speaks in (unless --direct), on either transport. */
 export const SAY_CHATID = "wr_demo_group";
 
+/** What the bot answered, as `pingan say` shows it: its text and its card. */
+interface Answer {
+  text?: string;
+  card?: SimulatedCard;
+}
+
+/** Taps one button of a card, as the user who sent the message. */
+type Tap = (card: SimulatedCard, key: string) => Promise<Answer>;
+
 /**
  * `pingan say`: one message to a running service, encrypted and signed as WeCom does, with the
  * credentials of the service's environment (WECOM_TOKEN, WECOM_ENCODING_AES_KEY). With `ws`
  * (the long-connection simulator's address, `pingan fake-webhook --long-connection`), the
- * simulator delivers it over the connection the service holds.
+ * simulator delivers it over the connection the service holds. A card in the answer (帮助, 状态)
+ * is shown with its buttons numbered; `tap` (1-based) then taps that button and shows what the
+ * bot answered to it.
  */
 export async function say({
   settings,
@@ -18,6 +29,7 @@ export async function say({
   text,
   direct,
   ws,
+  tap,
   out,
 }: {
   settings: Pick<Settings, "variables">;
@@ -27,38 +39,78 @@ export async function say({
   from: string;
   text: string;
   direct: boolean;
+  /** The button to tap on the answer's card, 1 for the first. */
+  tap?: number;
   out: (line: string) => void;
 }): Promise<void> {
-  if (ws !== undefined) return sayOverLongConnection({ ws, from, text, direct, out });
+  const speaker = ws !== undefined ? overLongConnection(ws, from, direct) : overCallback(settings, url, from, direct);
+  const answer = await speaker.say(text);
+  show(answer, out);
+  if (tap === undefined) return;
+  const buttons = answer.card?.button_list ?? [];
+  if (!answer.card || buttons.length === 0) throw new Error("这条回复没有带按钮的卡片，不能 --tap");
+  const button = buttons[tap - 1];
+  if (!button) throw new Error(`卡片上只有 ${buttons.length} 个按钮，--tap 写 1—${buttons.length}`);
+  out(`（点了第 ${tap} 个按钮：${button.text}）`);
+  show(await speaker.tap(answer.card, button.key), out);
+}
+
+function show({ text, card }: Answer, out: (line: string) => void): void {
+  if (text !== undefined || !card) out(renderMarkdown(text ?? "（空回复）"));
+  if (card) out(formatCard(card, { numbered: true }));
+}
+
+function overCallback(settings: Pick<Settings, "variables">, url: string, from: string, direct: boolean): { say(text: string): Promise<Answer>; tap: Tap } {
   const { WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAESKey, PINGAN_BOT_NAME: botName } = settings.variables;
   if (!token || !encodingAESKey) {
     throw new Error("请设置与服务相同的 WECOM_TOKEN 和 WECOM_ENCODING_AES_KEY 环境变量");
   }
   const sim = createWecomSimulator({ baseUrl: url, token, encodingAESKey, botName: botName ?? "平安助手" });
-  const reply = await sim.say({ from, text, chattype: direct ? "single" : "group", chatid: SAY_CHATID }).catch((error: unknown) => {
-    // fetch fails with a TypeError whose cause says why (ECONNREFUSED: nothing listens there).
-    if (!(error instanceof TypeError)) throw error;
-    const cause = error.cause as { code?: string; message?: string } | undefined;
-    throw new Error(
-      `连接不上 ${url}（${cause?.code ?? cause?.message ?? error.message}）：服务没有在运行，或地址、端口不对。` +
-        "请先运行 pingan start，或用 --url 指定服务地址（默认 http://127.0.0.1:$PORT）。",
-    );
-  });
-  if (reply.status !== 200) throw new Error(`服务拒绝了这条消息（HTTP ${reply.status}）：${reply.raw}`);
-  out(renderMarkdown(reply.markdown ?? reply.text ?? "（空回复）"));
+  const where = { from, chattype: direct ? ("single" as const) : ("group" as const), chatid: SAY_CHATID };
+  const answered = async (sent: Promise<Awaited<ReturnType<typeof sim.say>>>): Promise<Answer> => {
+    const reply = await sent.catch((error: unknown) => {
+      // fetch fails with a TypeError whose cause says why (ECONNREFUSED: nothing listens there).
+      if (!(error instanceof TypeError)) throw error;
+      const cause = error.cause as { code?: string; message?: string } | undefined;
+      throw new Error(
+        `连接不上 ${url}（${cause?.code ?? cause?.message ?? error.message}）：服务没有在运行，或地址、端口不对。` +
+          "请先运行 pingan start，或用 --url 指定服务地址（默认 http://127.0.0.1:$PORT）。",
+      );
+    });
+    if (reply.status !== 200) throw new Error(`服务拒绝了这条消息（HTTP ${reply.status}）：${reply.raw}`);
+    const text = reply.markdown ?? reply.text;
+    return { ...(text !== undefined && { text }), ...(reply.card && { card: reply.card }) };
+  };
+  return {
+    say: (text) => answered(sim.say({ ...where, text })),
+    tap: (card, key) => answered(sim.tap({ ...where, taskId: card.task_id, key, cardType: card.card_type })),
+  };
 }
 
-async function sayOverLongConnection({ ws, from, text, direct, out }: { ws: string; from: string; text: string; direct: boolean; out: (line: string) => void }): Promise<void> {
-  const url = `${ws.replace(/^ws/, "http").replace(/\/+$/, "")}/say`;
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ userid: from, text, ...(!direct && { chatid: SAY_CHATID }) }),
-  }).catch((error: unknown) => {
-    throw new Error(`连接不上长连接模拟器 ${ws}（${(error as Error).message}）：请先运行 pingan fake-webhook --long-connection 9091`);
-  });
-  const body = (await response.json()) as { stream?: { content?: string }; text?: { content?: string }; error?: string };
-  if (response.status === 503) throw new Error("服务还没有连上长连接模拟器：启动服务时设置 WECOM_WS_URL 为模拟器地址，并使用 transport: websocket 的配置");
-  if (response.status !== 200) throw new Error(`长连接模拟器没有收到回复（HTTP ${response.status}）：${body.error ?? ""}`);
-  out(renderMarkdown(body.stream?.content ?? body.text?.content ?? "（空回复）"));
+function overLongConnection(ws: string, from: string, direct: boolean): { say(text: string): Promise<Answer>; tap: Tap } {
+  const base = ws.replace(/^ws/, "http").replace(/\/+$/, "");
+  const post = async (path: string, body: object): Promise<Answer> => {
+    const response = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userid: from, ...(!direct && { chatid: SAY_CHATID }), ...body }),
+    }).catch((error: unknown) => {
+      throw new Error(`连接不上长连接模拟器 ${ws}（${(error as Error).message}）：请先运行 pingan fake-webhook --long-connection 9091`);
+    });
+    const reply = (await response.json()) as {
+      stream?: { content?: string };
+      text?: { content?: string };
+      markdown?: { content?: string };
+      template_card?: SimulatedCard;
+      error?: string;
+    };
+    if (response.status === 503) throw new Error("服务还没有连上长连接模拟器：启动服务时设置 WECOM_WS_URL 为模拟器地址，并使用 transport: websocket 的配置");
+    if (response.status !== 200) throw new Error(`长连接模拟器没有收到回复（HTTP ${response.status}）：${reply.error ?? ""}`);
+    const text = reply.stream?.content ?? reply.text?.content ?? reply.markdown?.content;
+    return { ...(text !== undefined && { text }), ...(reply.template_card && { card: reply.template_card }) };
+  };
+  return {
+    say: (text) => post("/say", { text }),
+    tap: (card, key) => post("/tap", { taskId: card.task_id, key, cardType: card.card_type }),
+  };
 }

@@ -70,12 +70,28 @@ export async function runCli(
     .option("--url <url>", "服务地址（默认 http://127.0.0.1:$PORT）")
     .option("--direct", "作为私聊发送（默认是群聊 @机器人）")
     .option("--ws <url>", "经长连接模拟器发送（服务使用长连接时），例如 --ws ws://127.0.0.1:9091")
+    .option("--tap <n>", "回复带卡片时，点卡片上的第 n 个按钮（按钮前的编号），例如 --tap 1")
     .argument("<text...>", "消息内容，例如 平安")
-    .action(async (words: string[], options: { as: string; url?: string; direct?: boolean; ws?: string }) => {
+    .action(async (words: string[], options: { as: string; url?: string; direct?: boolean; ws?: string; tap?: string }) => {
+      const tap = options.tap === undefined ? undefined : Number(options.tap);
+      if (tap !== undefined && !(Number.isInteger(tap) && tap >= 1)) {
+        err(`--tap 写按钮的编号，例如 --tap 1（收到 "${options.tap}"）`);
+        exitCode = 2;
+        return;
+      }
       const s = settings();
       const { say } = await import("../dev/say.js");
       const url = options.url ?? `http://127.0.0.1:${s.port}`;
-      await say({ settings: s, url, from: options.as, text: words.join(" "), direct: options.direct ?? false, ...(options.ws && { ws: options.ws }), out });
+      await say({
+        settings: s,
+        url,
+        from: options.as,
+        text: words.join(" "),
+        direct: options.direct ?? false,
+        ...(options.ws && { ws: options.ws }),
+        ...(tap !== undefined && { tap }),
+        out,
+      });
     });
 
   program
@@ -83,7 +99,8 @@ export async function runCli(
     .description("在本机模拟企业微信群机器人，把服务推送的提醒、汇总按群聊打印出来（试用时与 pingan say 配合）")
     .option("--port <port>", "监听的端口（服务的 WECOM_API_BASE 设为 http://127.0.0.1:端口）", "9090")
     .option("--long-connection <port>", "同时模拟企业微信长连接（服务的 WECOM_WS_URL 设为 ws://127.0.0.1:端口），需设置 WECOM_BOT_ID 和 WECOM_BOT_SECRET")
-    .action(async (options: { port: string; longConnection?: string }) => {
+    .option("--save-images <dir>", "把收到的每张图片（每周汇总的图表等）存到这个目录，并打印文件路径")
+    .action(async (options: { port: string; longConnection?: string; saveImages?: string }) => {
       const ports = [options.port, ...(options.longConnection === undefined ? [] : [options.longConnection])].map(Number);
       const bad = ports.findIndex((port) => !Number.isInteger(port) || port <= 0 || port > 65535);
       if (bad >= 0) {
@@ -92,7 +109,13 @@ export async function runCli(
         return;
       }
       const { runFakeWebhook } = await import("../dev/run-fake-webhook.js");
-      const fake = await runFakeWebhook({ settings: settings(), port: ports[0]!, ...(ports[1] !== undefined && { longConnectionPort: ports[1] }), out });
+      const fake = await runFakeWebhook({
+        settings: settings(),
+        port: ports[0]!,
+        ...(ports[1] !== undefined && { longConnectionPort: ports[1] }),
+        ...(options.saveImages !== undefined && { imagesDir: options.saveImages }),
+        out,
+      });
       stopOnSignal(() => fake.stop());
     });
 

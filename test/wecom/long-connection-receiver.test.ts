@@ -111,6 +111,14 @@ describe("the trial commands", () => {
     expect(lines.join("\n")).toContain("已登记：平安县东湖镇中心小学");
   });
 
+  it("pingan say --ws shows the card 帮助 answers with numbered buttons, and --tap taps it over the connection", async () => {
+    const lines: string[] = [];
+    await say({ settings: { variables: {} }, url: "unused", from: "gao_feng", text: "帮助", direct: false, ws: fake.url, tap: 1, out: (line) => lines.push(line) });
+    const shown = lines.join("\n");
+    expect(shown).toContain("［1 今日平安 ✅］ ［2 有异常，去填写］");
+    expect(shown.split("（点了第 1 个按钮：今日平安 ✅）\n")[1]).toContain("✅ 已登记：平安县青石镇中心小学");
+  });
+
   it("pingan chats lists the groups the bot has seen with their last speaker by name", async () => {
     await leaderSpeaks();
     const dir = mkdtempSync(join(tmpdir(), "pingan-chats-"));

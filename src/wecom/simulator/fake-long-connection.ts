@@ -344,15 +344,16 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   /**
    * `POST /say` with `{"userid", "text", "chatid"?}`: delivers the text as that user (in the
    * group `chatid`, else a direct chat) and answers with the reply frame's body once the bot
-   * answered (504 after 15 s; 503 while no connection is subscribed).
+   * answered (504 after 15 s; 503 while no connection is subscribed). `POST /tap` with
+   * `{"userid", "taskId", "key", "cardType"?, "chatid"?}` taps a card's button the same way.
    */
   async function serveSay(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== "POST" || req.url !== "/say") return answer(404, { error: "POST /say" });
-    let input: { userid?: unknown; text?: unknown; chatid?: unknown };
+    if (req.method !== "POST" || (req.url !== "/say" && req.url !== "/tap")) return answer(404, { error: "POST /say or /tap" });
+    let input: { userid?: unknown; text?: unknown; chatid?: unknown; taskId?: unknown; key?: unknown; cardType?: unknown };
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -360,12 +361,21 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     } catch {
       return answer(400, { error: "body is not JSON" });
     }
-    const { userid, text, chatid } = input;
-    if (typeof userid !== "string" || typeof text !== "string" || (chatid !== undefined && typeof chatid !== "string")) {
-      return answer(400, { error: 'body must be {"userid": "…", "text": "…", "chatid"?: "…"}' });
+    const { userid, text, chatid, taskId, key, cardType } = input;
+    const strings = (...values: unknown[]) => values.every((value) => typeof value === "string");
+    const valid =
+      typeof userid === "string" &&
+      (chatid === undefined || typeof chatid === "string") &&
+      (req.url === "/say" ? strings(text) : strings(taskId, key) && (cardType === undefined || typeof cardType === "string"));
+    if (!valid) {
+      return answer(400, { error: 'body must be {"userid", "text", "chatid"?} (/say) or {"userid", "taskId", "key", "cardType"?, "chatid"?} (/tap)' });
     }
     if (!live) return answer(503, { error: "no subscription: the service is not connected" });
-    const reqId = api.sendText({ userid, text, ...(chatid !== undefined && { chatid }) });
+    const where = { userid: userid as string, ...(typeof chatid === "string" && { chatid }) };
+    const reqId =
+      req.url === "/say"
+        ? api.sendText({ ...where, text: text as string })
+        : api.sendEvent({ ...where, eventtype: "template_card_event", cardEvent: { card_type: (cardType as string | undefined) ?? "button_interaction", event_key: key as string, task_id: taskId as string } });
     try {
       return answer(200, (await api.reply(reqId, 15_000)).body);
     } catch {

@@ -77,6 +77,7 @@ function overCallback(settings: Pick<Settings, "variables">, url: string, from: 
           "请先运行 pingan start，或用 --url 指定服务地址（默认 http://127.0.0.1:$PORT）。",
       );
     });
+    if (reply.status === 404) throw new Error(await describeNoCallback(url));
     if (reply.status !== 200) throw new Error(`服务拒绝了这条消息（HTTP ${reply.status}）：${reply.raw}`);
     const text = reply.markdown ?? reply.text;
     return { ...(text !== undefined && { text }), ...(reply.card && { card: reply.card }) };
@@ -85,6 +86,20 @@ function overCallback(settings: Pick<Settings, "variables">, url: string, from: 
     say: (text) => answered(sim.say({ ...where, text })),
     tap: (card, key) => answered(sim.tap({ ...where, taskId: card.task_id, key, cardType: card.card_type })),
   };
+}
+
+/**
+ * Why a service has no callback route: it holds the long connection (its /healthz shows the
+ * connection), or it is not pingan at all.
+ */
+async function describeNoCallback(url: string): Promise<string> {
+  const health = await fetch(`${url.replace(/\/+$/, "")}/healthz`)
+    .then((response) => response.json() as Promise<{ connection?: unknown }>)
+    .catch(() => undefined);
+  return health?.connection !== undefined
+    ? `${url} 的服务用的是长连接（bot.transport: websocket），没有回调地址：请加 --ws，经长连接模拟器发送，` +
+        "例如 pingan say --ws ws://127.0.0.1:9091 --as hu_bin 平安（模拟器由 pingan fake-webhook --long-connection 9091 启动）"
+    : `${url} 没有企业微信回调地址 /wecom/callback：这不是平安助手的服务，或者地址、端口不对（用 --url 指定）`;
 }
 
 function overLongConnection(ws: string, from: string, direct: boolean): { say(text: string): Promise<Answer>; tap: Tap } {

@@ -8,9 +8,11 @@ import { readSettings, type Settings } from "./settings.js";
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** stdout is a terminal: `pingan start` then logs readable lines rather than JSON. */
+  terminal?: boolean;
 }
 
-const consoleOutput: CliOutput = { out: (line) => console.log(line), err: (line) => console.error(line) };
+const consoleOutput: CliOutput = { out: (line) => console.log(line), err: (line) => console.error(line), terminal: process.stdout.isTTY === true };
 
 /** The `pingan` command line as the entry point runs it: the exit code goes to the process. */
 export async function main(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
@@ -25,7 +27,7 @@ export async function main(argv: string[], env: Readonly<Record<string, string |
 export async function runCli(
   argv: string[],
   env: Readonly<Record<string, string | undefined>>,
-  { out, err }: CliOutput = consoleOutput,
+  { out, err, terminal = false }: CliOutput = consoleOutput,
 ): Promise<number> {
   const settings = (overrides: Partial<Settings> = {}): Settings => ({ ...readSettings(env), ...overrides });
   /** "Now" for the commands that judge the calendar: PINGAN_NOW, else the real time. */
@@ -38,11 +40,13 @@ export async function runCli(
     .description("启动服务（读取 PINGAN_CONFIG、PORT、REDIS_URL 等环境变量）")
     .option("--web", "只运行 Web 服务（接收企业微信回调）")
     .option("--workers", "只运行后台任务（推送、定时提醒和汇总）")
-    .option("--pretty", "日志以易读格式输出到终端")
-    .action(async (options: { pretty?: boolean; web?: boolean; workers?: boolean }) => {
+    .option("--pretty", "日志写成易读的行（在终端里运行时默认如此）")
+    .option("--json", "日志每行一个 JSON（交给 journald 等日志系统时默认如此），也可设 LOG_FORMAT=json")
+    .action(async (options: { pretty?: boolean; json?: boolean; web?: boolean; workers?: boolean }) => {
       const s = settings();
       const { startSystem } = await import("./system.js");
-      const log = createLogger({ level: s.logLevel, pretty: options.pretty ?? false });
+      const format = options.json ? "json" : options.pretty ? "pretty" : (s.logFormat ?? (terminal ? "pretty" : "json"));
+      const log = createLogger({ level: s.logLevel, pretty: format === "pretty" });
       const both = !options.web && !options.workers;
       const roles = { web: both || (options.web ?? false), workers: both || (options.workers ?? false) };
       const system = await startSystem(s, { log, roles, say: err });

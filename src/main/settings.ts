@@ -31,6 +31,8 @@ export interface Settings {
   speed?: number;
   /** LOG_LEVEL. */
   logLevel: string;
+  /** LOG_FORMAT: `json` or `pretty` (readable lines); unset lets `pingan start` choose by its output (a terminal reads lines). */
+  logFormat?: "json" | "pretty";
   /** The variables `${NAME}` references in the config resolve to (secrets live here, not in the repo). */
   variables: Readonly<Record<string, string | undefined>>;
 }
@@ -62,6 +64,7 @@ const schema = z.object({
   PINGAN_NOW: instant.optional(),
   PINGAN_SPEED: z.coerce.number({ error: "PINGAN_SPEED 应当是正数，例如 60" }).positive({ error: "PINGAN_SPEED 应当是正数，例如 60" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL 可以是 error、warn、info、debug" }).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "LOG_FORMAT 可以是 json（每行一个 JSON，给日志系统）或 pretty（易读的行）" }).optional(),
 });
 
 /** Reads and checks the environment; a bad value throws a CodedError naming the variable. */
@@ -85,6 +88,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     ...(s.PINGAN_NOW && { now: s.PINGAN_NOW }),
     ...(s.PINGAN_SPEED !== undefined && { speed: s.PINGAN_SPEED }),
     logLevel: s.LOG_LEVEL,
+    ...(s.LOG_FORMAT && { logFormat: s.LOG_FORMAT }),
     variables: Object.freeze({ ...env }),
   });
 }

@@ -114,7 +114,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   if (!redisUrl) {
     // A one-shot command (no web, no workers) uses the running service's Redis rather than stopping it.
     const shareRunning = !roles.web && !roles.workers;
-    embedded = await startEmbeddedRedis({ dataDir: resolve(settings.dataDir, "redis"), say, shareRunning });
+    embedded = await startEmbeddedRedis({ dataDir: resolve(settings.dataDir, "redis"), say, shareRunning, detached: true });
     redisUrl = embedded.url;
     say(
       embedded.shared

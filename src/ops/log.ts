@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export interface LogOptions {
   /** pino level; report text is only logged at debug. */
@@ -8,11 +9,11 @@ export interface LogOptions {
 }
 
 /**
- * JSON logs. Secrets never reach them: the paths below are redacted wherever they appear, and
- * nothing logs a webhook key or the bot's token in the first place.
+ * JSON logs, or readable lines for a terminal. Secrets never reach them: the paths below are
+ * redacted wherever they appear, and nothing logs a webhook key or the bot's token in the first place.
  */
-export function createLogger({ level = "info", pretty = false }: LogOptions = {}): Logger {
-  return pino({
+export function createLogger({ level = "info", pretty: readable = false }: LogOptions = {}): Logger {
+  const options = {
     level,
     base: { service: "pingan" },
     // Errors from ioredis carry the command and its arguments (a cached reply, a job's data, a
@@ -22,10 +23,11 @@ export function createLogger({ level = "info", pretty = false }: LogOptions = {}
       paths: ["token", "encoding_aes_key", "webhook_key", "*.token", "*.encoding_aes_key", "*.webhook_key", "key", "secret", "*.secret"],
       censor: "[redacted]",
     },
-    ...(pretty && {
-      transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service" } },
-    }),
-  });
+  };
+  // Written in this thread, as each line comes: a transport's worker could lose the last lines ("stopped") at exit.
+  return readable
+    ? pino(options, pretty({ colorize: process.stdout.isTTY === true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service", sync: true }))
+    : pino(options);
 }
 
 /** An error as a log shows it: its type, code, message and stack, never the data it was about. */

@@ -35,6 +35,12 @@ export interface EmbeddedRedisOptions {
    * The shared server is left running by stop().
    */
   shareRunning?: boolean;
+  /**
+   * Runs redis-server in its own process group (the service's Redis): Ctrl+C in the terminal
+   * then reaches only this process, which drains and stops Redis last, instead of Redis shutting
+   * down under the draining service. It is sent SIGTERM when this process exits without stop().
+   */
+  detached?: boolean;
 }
 
 export class RedisUnavailableError extends CodedError {
@@ -80,8 +86,14 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
         "--daemonize", "no",
         ...(options.extraArgs ?? []),
       ],
-      { stdio: "ignore" },
+      { stdio: "ignore", detached: options.detached ?? false },
     );
+    if (options.detached) {
+      // Outside the process group, Redis would outlive a crash of this process; a signal is sent synchronously at exit.
+      const orphaned = () => proc.kill("SIGTERM");
+      process.once("exit", orphaned);
+      proc.once("exit", () => process.off("exit", orphaned));
+    }
     child = proc;
     await waitForPing(port, proc);
     if (proc.pid) writeFileSync(pidFile, String(proc.pid));

@@ -111,6 +111,11 @@ describe("the trial commands", () => {
     expect(lines.join("\n")).toContain("已登记：平安县东湖镇中心小学");
   });
 
+  it("pingan say without --ws, to a service on the long connection, says to add --ws", async () => {
+    const said = await say({ settings: { variables: { ...TEST_ENV } }, url: h.url, from: "hu_bin", text: "平安", direct: false, out: () => {} }).catch((error: Error) => error);
+    expect((said as Error).message).toMatch(/^http:\/\/127\.0\.0\.1:\d+ 的服务用的是长连接（bot\.transport: websocket），没有回调地址：请加 --ws/);
+  });
+
   it("pingan say --ws shows the card 帮助 answers with numbered buttons, and --tap taps it over the connection", async () => {
     const lines: string[] = [];
     await say({ settings: { variables: {} }, url: "unused", from: "gao_feng", text: "帮助", direct: false, ws: fake.url, tap: 1, out: (line) => lines.push(line) });

@@ -56,7 +56,12 @@ end
 return 1
 `);
 
-/** What the record script would hold had it recorded exactly these reports in force. */
+/**
+ * What the record script would hold had it recorded exactly these reports in force under the
+ * roster in force. A school the roster no longer has is counted and listed nowhere: 汇总 reads
+ * the first 代报 and abnormal reports by time, and one of a removed school would take the place
+ * of one it shows.
+ */
 function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces, everAbnormal: ReadonlySet<string>) {
   const counts = new Map<string, number>();
   const bits: number[] = [];
@@ -66,13 +71,12 @@ function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces, eve
   const resolved = new Map<string, string>();
   for (const [code, report] of reports) {
     const place = places.of(code);
-    if (place) {
-      const own = countReport(report);
-      for (const name of COUNTER_NAMES) {
-        if (own[name] !== 0) counts.set(`${name}:${place.area}`, (counts.get(`${name}:${place.area}`) ?? 0) + own[name]);
-      }
-      bits.push(place.number);
+    if (!place) continue;
+    const own = countReport(report);
+    for (const name of COUNTER_NAMES) {
+      if (own[name] !== 0) counts.set(`${name}:${place.area}`, (counts.get(`${name}:${place.area}`) ?? 0) + own[name]);
     }
+    bits.push(place.number);
     if (isAbnormal(report)) {
       listed.set(code, canonical(JSON.stringify(report)));
       abnormalAt.set(code, String(Date.parse(report.at)));

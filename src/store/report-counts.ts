@@ -38,20 +38,13 @@ export function countReport(report: Report): ReportCounts {
 }
 
 /**
- * A report's counts as the record script keeps them in the period's counted hash: the area, then
- * each non-zero counter and its value, tab-separated (the script undoes exactly what it added).
+ * A report's counts as the record script keeps them in its log entry: each non-zero counter and
+ * its value, tab-separated, so that it undoes exactly what it added.
  */
-export function encodeCounted(area: string, counts: ReportCounts): string {
-  const parts = [area];
+export function encodeCounted(counts: ReportCounts): string {
+  const parts: string[] = [];
   for (const name of COUNTER_NAMES) if (counts[name] !== 0) parts.push(name, String(counts[name]));
   return parts.join("\t");
-}
-
-export function decodeCounted(text: string): { area: string; counts: ReportCounts } {
-  const [area = "", ...rest] = text.split("\t");
-  const counts = zeroCounts();
-  for (let i = 0; i + 1 < rest.length; i += 2) counts[rest[i] as keyof ReportCounts] = Number(rest[i + 1]);
-  return { area, counts };
 }
 
 /** Adds `b` (times `sign`) into `a`. */

@@ -43,10 +43,13 @@ end
  * force), the msgid of the report in force expected ('*' for any, '' for none), the reply, its
  * ttl, what the report counts (encodeCounted; '' for none), the school's number ('' for none),
  * the report's full JSON (for the abnormal hashes), how long msgids are kept against repeats,
- * when it was made (ms; '' to withdraw), '1' if a leader entered it (代报), then outbox entries.
+ * when it was made (ms; '' to withdraw), '1' if a leader entered it (代报), the school's area
+ * ('' when the roster has it not), then outbox entries.
  * Beside the counts it keeps, ordered by time, the abnormal reports and the 代报 in force, and the
  * schools whose abnormal report was corrected, so 汇总 reads only what it shows. The counts of the report it replaces are undone
- * first (from that report's own log entry), so the counts always add up the reports in force.
+ * first, what that report's log entry says it counted, from the school's area now: the counts are
+ * kept under the roster in force (after a change the recount at start moves them), so the undo
+ * takes them from where they are, and the counts always add up the reports in force.
  * A report in force other than the one expected (someone else's message came first) writes
  * nothing and answers 'conflict' with it: the caller answers again and retries. Answers the
  * outcome, the report it replaced (packed), the reply kept for a duplicate, then the ids of
@@ -100,19 +103,18 @@ if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[2], ARGV[8])
   keep(KEYS[6], ARGV[9])
 end
+-- An entry is counter/value pairs; one written before the area was left out starts with its area.
 local function count(entry, sign)
-  local area, name
-  for part in string.gmatch(entry, '[^\\t]+') do
-    if not area then area = part
-    elseif not name then name = part
-    else
-      redis.call('HINCRBY', KEYS[7], name .. ':' .. area, sign * tonumber(part))
-      name = nil
-    end
+  local parts = {}
+  for part in string.gmatch(entry, '[^\\t]+') do parts[#parts + 1] = part end
+  for i = #parts % 2 + 1, #parts - 1, 2 do
+    redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. ARGV[16], sign * tonumber(parts[i + 1]))
   end
 end
-if undo and undo ~= '' then count(undo, -1) end
-if ARGV[10] ~= '' then count(ARGV[10], 1) end
+if ARGV[16] ~= '' then
+  if undo and undo ~= '' then count(undo, -1) end
+  if ARGV[10] ~= '' then count(ARGV[10], 1) end
+end
 if ARGV[11] ~= '' then redis.call('SETBIT', KEYS[8], tonumber(ARGV[11]), ARGV[3] == '' and 0 or 1) end
 if ARGV[6] == '1' then
   redis.call('HSET', KEYS[9], school, ARGV[12])
@@ -129,7 +131,7 @@ else
 end
 if ARGV[15] == '1' then redis.call('ZADD', KEYS[10], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[10], school) end
 local owed = {}
-for i = 16, #ARGV do
+for i = 17, #ARGV do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
 for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12}) do keep(KEYS[i], ARGV[5]) end
@@ -309,13 +311,14 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         expected,
         commit.reply ?? "",
         TTL.callbackReplySeconds,
-        report && place ? encodeCounted(place.area, countReport(report)) : "",
+        report ? encodeCounted(countReport(report)) : "",
         place ? place.number : "",
         isAbnormal(report) ? JSON.stringify(report) : "",
         // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
         TTL.callbackReplySeconds,
         report ? Date.parse(report.at) : "",
         report?.onBehalf ? "1" : "0",
+        place ? place.area : "",
         ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
       ],
     )) as string[];

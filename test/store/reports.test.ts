@@ -132,3 +132,18 @@ it("keeps every key of a period for its time, renewing the expiry only when it r
   expect(await client.ttl(state)).toBeGreaterThanOrEqual(430 * 24 * 3600);
   expect(await expires()).toBe(renewed + 1);
 });
+
+it("undoes a report recorded before the log entries left the area out, under the school's area now", async () => {
+  const keys = createKeys("t-layout");
+  const client = redis.client();
+  const places = { of: (code: string) => (code === "CG001" ? { area: "东部片区", number: 0 } : undefined), numbersOf: () => new Int32Array() };
+  const store = createReportStore({ redis: client, keys, places });
+  // As the earlier layout wrote it, under the area the school had then, and counted there; the recount has since moved the count.
+  const id = await client.xadd(keys.periodLog("safety", "2026-11-24"), "*", "type", "report", "school", "CG001", "event", JSON.stringify({ value: { status: "normal" }, by: "zhang_wei", at: "2026-11-24T01:00:00.000Z", msgid: "old", raw: "平安" }), "counted", "城关片区\treported\t1");
+  await client.hset(keys.periodState("safety", "2026-11-24"), "CG001", id!);
+  await client.hset(keys.periodCounts("safety", "2026-11-24"), "reported:东部片区", 1);
+  await store.put(report("m-new", 2000));
+  expect(await client.hgetall(keys.periodCounts("safety", "2026-11-24"))).toEqual({ "reported:东部片区": "1" });
+  await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "zhang_wei", at: "2026-11-24T02:00:00.000Z", msgid: "m-w", raw: "撤销 平安" });
+  expect(await client.hgetall(keys.periodCounts("safety", "2026-11-24"))).toEqual({ "reported:东部片区": "0" });
+});

@@ -76,6 +76,7 @@ export async function startHarness({
   config: configPath = "config/pingan.example.yaml",
   rate,
   findFont,
+  redis: reused,
   transport = DEFAULT_TRANSPORT,
   viaBot,
   connectionTuning,
@@ -97,8 +98,10 @@ export async function startHarness({
   rate?: { perWindow: number; windowMs: number };
   /** The service reaches Redis through a proxy that can make Redis refuse chosen commands (`redisFaults`). */
   redisFaults?: boolean;
+  /** The Redis of an earlier harness, closed since: the service restarted on its data. `close` leaves it running. */
+  redis?: TestRedis;
 }): Promise<Harness> {
-  const redis = await startTestRedis();
+  const redis = reused ?? (await startTestRedis());
   const redisFaults = withRedisFaults ? await startRedisFaultProxy(redis.url) : undefined;
   const clock = createManualClock(new Date(now));
   const webhook = await startFakeWebhook({
@@ -188,7 +191,7 @@ export async function startHarness({
       if (configDir) rmSync(configDir, { recursive: true, force: true });
       await webhook.stop();
       await redisFaults?.close();
-      await redis.stop();
+      if (!reused) await redis.stop();
     },
   };
 }

@@ -110,11 +110,23 @@ export interface InboundOther {
 /** A decrypted callback, typed by what the bot does with it. */
 export type Inbound = InboundText | InboundEvent | InboundOther;
 
-/** Parses the decrypted callback JSON; throws WecomPayloadError (`bad_payload`). */
+/**
+ * Text as everything downstream can hold it: an unpaired UTF-16 surrogate (half of an emoji a
+ * client cut) becomes U+FFFD, and the control characters other than tab and line breaks and the
+ * non-characters U+FFFE and U+FFFF go, which no typed text has and the ledger's XML cannot carry.
+ */
+export function toWellFormedText(text: string): string {
+  return text.replace(/\p{Cs}/gu, "\ufffd").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/gu, "");
+}
+
+/**
+ * Parses the decrypted callback JSON (the long connection's bodies too), every string in it made
+ * well-formed (toWellFormedText): the one place inbound text enters. Throws WecomPayloadError (`bad_payload`).
+ */
 export function parseInbound(json: string): Inbound {
   let data: unknown;
   try {
-    data = JSON.parse(json);
+    data = JSON.parse(json, (_key, value: unknown) => (typeof value === "string" ? toWellFormedText(value) : value));
   } catch (err) {
     throw new WecomPayloadError(`callback is not JSON: ${(err as Error).message}`);
   }

@@ -4,7 +4,7 @@ import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent } from "../bot/events.js";
 import type { ConnectionOutbox } from "./connection-outbox.js";
 import { sendFrame } from "./connection-outbox.js";
-import { parseInbound, toBotEvent, WecomPayloadError } from "./inbound.js";
+import { parseInbound, toBotEvent, WecomPayloadError, type Inbound } from "./inbound.js";
 import type { EventFrame, FrameRefusal, LongConnection, MessageFrame } from "./long-connection.js";
 import { createRefusalLog } from "./refusal-log.js";
 import { toLongConnectionReply } from "./replies.js";
@@ -37,23 +37,25 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
   const logRefusal = createRefusalLog(log, { one: "long connection: callback body cannot be read; nothing done", many: "long connection: callback bodies cannot be read; nothing done" });
 
   const receive = async (frame: MessageFrame | EventFrame): Promise<void> => {
-    let event: BotEvent;
+    let inbound: Inbound;
     try {
-      event = toBotEvent(parseInbound(JSON.stringify(frame.body)));
+      inbound = parseInbound(JSON.stringify(frame.body));
     } catch (error) {
       if (!(error instanceof WecomPayloadError)) throw error;
       options.onRefused?.("unreadable_callback");
       logRefusal("unreadable_callback", { reason: "unreadable_callback", reqId: frame.reqId });
       return;
     }
-    const { chatid, chattype, from } = frame.body;
-    if (chattype === "group" && chatid && from?.userid) {
-      await options.onGroupSpeaker?.(chatid, from.userid).catch((error: unknown) => log.warn({ err: error }, "chat not noted"));
+    const event: BotEvent = toBotEvent(inbound);
+    // Who spoke where, as parsed (well-formed), not as the frame carried it.
+    const { chatid, chattype, userid } = inbound;
+    if (chattype === "group" && chatid && userid) {
+      await options.onGroupSpeaker?.(chatid, userid).catch((error: unknown) => log.warn({ err: error }, "chat not noted"));
     }
     const reply = await dispatcher.processEvent(event);
     if (reply === undefined) return;
     const answer = toLongConnectionReply(reply, frame.reqId, `s-${"msgid" in event ? event.msgid : frame.reqId}`);
-    const conversation = chattype === "group" && chatid ? chatid : from?.userid;
+    const conversation = chattype === "group" && chatid ? chatid : userid;
     // A card's update changes a message already there; anything else is a message in the conversation.
     if (conversation && options.reserveReply && answer.cmd !== "aibot_respond_update_msg") {
       // A reply stays valid for 24 h: over the limit it waits for its place rather than being refused with 45009.

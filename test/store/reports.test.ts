@@ -147,3 +147,14 @@ it("undoes a report recorded before the log entries left the area out, under the
   await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "zhang_wei", at: "2026-11-24T02:00:00.000Z", msgid: "m-w", raw: "撤销 平安" });
   expect(await client.hgetall(keys.periodCounts("safety", "2026-11-24"))).toEqual({ "reported:东部片区": "0" });
 });
+
+it("tells the report in force by its own msgid, never by text in it that looks like one", async () => {
+  const store = createReportStore({ redis: redis.client(), keys: createKeys("t-lookalike") });
+  await store.put(report("m1", 2000));
+  const forged = { ...report("m2", 2000), raw: '平安 "msgid":"m1" \\"msgid\\":\\"m1\\"', value: { task: "safety" as const, status: "abnormal" as const, description: '","msgid":"m1' } };
+  expect((await store.put(forged, { expected: await store.get("safety", "2026-11-24", "CG001") })).outcome).toBe("replace");
+  // A message answered against m1, which m2 has since replaced: a conflict, whatever m2's text says.
+  const stale = await store.put(report("m3", 2100), { expected: report("m1", 2000) });
+  expect(stale).toMatchObject({ outcome: "conflict", previous: { msgid: "m2" } });
+  expect((await store.put(report("m3", 2100), { expected: forged })).outcome).toBe("replace");
+});

@@ -25,6 +25,24 @@ function payloadError(json: string): WecomPayloadError {
 }
 
 describe("parseInbound", () => {
+  it("makes every string well-formed: a cut emoji becomes U+FFFD, control characters go, whole emoji and line breaks stay", () => {
+    const cut = {
+      ...groupText,
+      msgid: "m\ud83d",
+      chatid: "wr\u0000g",
+      from: { userid: "zhang\ude00san" },
+      text: { content: "@平安助手 异常 摔伤\ud83d\n已送医😀\u0007\t\ufffe\r\u202e" },
+    };
+    expect(parseInbound(JSON.stringify(cut))).toMatchObject({
+      msgid: "m\ufffd",
+      chatid: "wrg",
+      userid: "zhang\ufffdsan",
+      text: "@平安助手 异常 摔伤\ufffd\n已送医😀\t\r\u202e",
+    });
+    const tap = { msgid: "t\ud800", from: { userid: "u" }, chattype: "group", msgtype: "event", event: { eventtype: "template_card_event", template_card_event: { event_key: "k\udfff", task_id: "c\u0001" } } };
+    expect(parseInbound(JSON.stringify(tap))).toMatchObject({ msgid: "t\ufffd", card: { key: "k\ufffd", taskId: "c" } });
+  });
+
   it("reads a group text message as WeCom sends it, mention included", () => {
     expect(parseInbound(JSON.stringify(groupText))).toStrictEqual({
       kind: "text",

@@ -24,7 +24,13 @@ export default defineCommand({
       const periods = listLedgerPeriods(ctx.calendar, task, { from, to, timeZone, now: ctx.now });
       const required = periods.filter((p) => p.required).length;
       const why =
-        periods.length === 0 ? "not_started" : periods.every((p) => p.reason === "not_in_season") ? "not_in_season" : "none";
+        periods.length === 0
+          ? "not_started"
+          : periods.every((p) => p.reason === "not_in_season")
+            ? "not_in_season"
+            : periods.every((p) => p.reason === "not_live")
+              ? "not_live"
+              : "none";
       return ledgerText.taskContents(ctx.calendar.taskName(task), required, why);
     });
     const reply = ledgerText.exportReply({

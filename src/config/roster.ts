@@ -20,6 +20,11 @@ export interface School {
   staff: number;
   /** 1-based line of the CSV the school came from. */
   line: number;
+  /**
+   * The day it first appeared on the roster, when that came after the service's first day (kept
+   * in Redis, store/roster-days.ts): it owes nothing before (time/owed.ts).
+   */
+  joined?: string;
 }
 
 /** The roster with the look-ups the bot needs. */

@@ -73,6 +73,9 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
       : undefined;
   // The demo always runs on its own embedded Redis, the example config and fresh credentials.
   const { redisUrl: _ignored, ...rest } = settings;
+  // It went live on the Monday: the days before Friday, played below, were owed.
+  const playFrom = clock.now();
+  clock.set(toInstant(addDays(DEMO_DAY, -4), "07:00", ZONE));
   const service = await startSystem(
     {
       ...rest,
@@ -95,6 +98,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     },
   );
   const rt = service;
+  clock.set(playFrom);
   if (longConnection) await longConnection.fake.waitFor(() => longConnection.fake.subscriptions().some((sub) => sub.closedAt === undefined), 10_000);
   const wecom: DemoWecom =
     longConnection ?? createCallbackWecom({ url: service.url!, token: credentials.WECOM_TOKEN!, encodingAESKey: credentials.WECOM_ENCODING_AES_KEY! });

@@ -28,6 +28,7 @@ import { startOutboxSweep } from "../store/outbox-sweep.js";
 import { createReplyStore } from "../store/replies.js";
 import { createReportStore, type ReportStore } from "../store/reports.js";
 import { loadSchoolPlaces } from "../store/school-numbers.js";
+import { readRosterDays, recordLiveSince, withJoinedDays } from "../store/roster-days.js";
 import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
@@ -106,7 +107,8 @@ export interface System {
 export async function createSystem(settings: Settings, options: SystemOptions): Promise<System> {
   const { log, say = () => {}, fetch = globalThis.fetch } = options;
   const roles = options.roles ?? { web: true, workers: true };
-  const { config, roster } = await loadConfig({ path: settings.configPath, env: settings.variables });
+  const loaded = await loadConfig({ path: settings.configPath, env: settings.variables });
+  const { config } = loaded;
   const clock =
     options.clock ?? createClock({ ...(settings.now && { start: settings.now }), ...(settings.speed && { speed: settings.speed }) });
   let embedded: EmbeddedRedis | undefined;
@@ -126,9 +128,13 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const workerRedis = connectRedis(redisUrl, { role: "worker", log });
   await Promise.all([waitReady(redis), waitReady(workerRedis)]);
   const keys = createKeys();
-  // Each school's bit in the periods' reported bitmaps, numbered once (new schools get new numbers).
-  const places = await loadSchoolPlaces(workerRedis, keys, roster.schools);
-  const calendar = await createTaskCalendar(config, { configPath: settings.configPath });
+  // Nothing is owed before the service's first day, nor by a school before it joined the roster.
+  const today = toLocalDate(clock.now(), config.timezone);
+  const liveSince = await recordLiveSince(workerRedis, keys, today);
+  // Each school's bit in the periods' reported bitmaps, numbered once (new schools get new numbers, and their day of joining).
+  const places = await loadSchoolPlaces(workerRedis, keys, loaded.roster.schools, today);
+  const roster = withJoinedDays(loaded.roster, await readRosterDays(workerRedis, keys));
+  const calendar = await createTaskCalendar(config, { configPath: settings.configPath, liveSince });
   const metrics = createMetrics();
   // Queued alerts merge into one message of each school's current status, read on the workers' connection.
   const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), roster, config });

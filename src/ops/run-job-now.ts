@@ -28,6 +28,7 @@ const runText = {
     none_late: "没有需要补报的学校",
     not_in_season: "不在季节内，无需上报，没有发送",
     not_running_day: "这一天不是上报日，没有发送",
+    not_live: "服务尚未上线，无需上报，没有发送",
     not_required: "本期无需上报，没有发送",
     cooldown: "刚提醒过，这次没有发送",
   } as Record<string, string>,

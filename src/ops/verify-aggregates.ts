@@ -1,5 +1,5 @@
 import { loadConfig } from "../config/load-config.js";
-import { isValidLocalDate } from "../time/local-time.js";
+import { isValidLocalDate, toLocalDate } from "../time/local-time.js";
 import { createKeys } from "../store/keys.js";
 import { createReportStore } from "../store/reports.js";
 import { loadSchoolPlaces } from "../store/school-numbers.js";
@@ -9,7 +9,7 @@ import type { Settings } from "../main/settings.js";
 import { recountPeriods } from "./recount-periods.js";
 
 export interface VerifyAggregatesOptions {
-  settings: Pick<Settings, "configPath" | "variables" | "redisUrl" | "dataDir">;
+  settings: Pick<Settings, "configPath" | "variables" | "redisUrl" | "dataDir" | "now">;
   from: string;
   to: string;
   repair?: boolean;
@@ -34,7 +34,8 @@ export async function verifyAggregates(options: VerifyAggregatesOptions): Promis
   const { redis, close } = await openLedgerRedis({ settings: options.settings, say, write: options.repair ?? false });
   try {
     const keys = createKeys();
-    const places = await loadSchoolPlaces(redis, keys, roster.schools);
+    // A school new to the roster is numbered here first when the admin checks before restarting: it joined today.
+    const places = await loadSchoolPlaces(redis, keys, roster.schools, toLocalDate(options.settings.now ?? new Date(), config.timezone));
     const reports = createReportStore({ redis, keys, places });
     const { periods, differing } = await recountPeriods(
       { redis, keys, places, reports, calendar },

@@ -41,6 +41,10 @@ export function createKeys(prefix = "pa") {
     periodResolved: (task: TaskId, period: string) => ns(`${task}:${period}`, "resolved"),
     /** Hash school code → its number, a bit index that never changes (assigned once, at start). */
     schoolNumbers: () => ns("schools", "numbers"),
+    /** The first day the service ran (roster-days.ts): nothing is owed before it. */
+    liveSince: () => ns("schools", "live-since"),
+    /** Hash school code → the day it first appeared on the roster, for the schools that came after the first day. */
+    schoolsJoined: () => ns("schools", "joined"),
     /** The roster (codes and areas) the counts were last recounted under (ops/recount-after-roster-change.ts). */
     rosterFingerprint: () => ns("schools", "counted-under"),
     /** Held by the one process recounting the counts after a roster change. */

@@ -1,4 +1,5 @@
 import type { School } from "../config/roster.js";
+import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import { defineScript } from "./scripts.js";
@@ -20,28 +21,36 @@ export interface SchoolPlaces {
 }
 
 /**
- * Gives each code without a number the next one, in order. KEYS: the numbers hash. ARGV: codes.
- * Numbers are never reused or moved, so a bitmap written under one roster reads right under
- * the next (a school added later gets a new number; a removed one leaves its bit unused).
+ * Gives each code without a number the next one, in order. Numbers are never reused or moved,
+ * so a bitmap written under one roster reads right under the next (a school added later gets a
+ * new number; a removed one leaves its bit unused). A school numbered after the service's first
+ * day joined the roster that day: the day is kept (roster-days.ts). KEYS: the numbers hash, the
+ * joined hash, the first day. ARGV: today ('' to keep no day), then codes.
  */
 const assignScript = defineScript(`#!lua
-for i = 1, #ARGV do
+local since = redis.call('GET', KEYS[3])
+local joined = ARGV[1] ~= '' and since and ARGV[1] > since
+for i = 2, #ARGV do
   if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
     redis.call('HSET', KEYS[1], ARGV[i], redis.call('HLEN', KEYS[1]))
+    if joined then redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[1]) end
   end
 end
-return redis.call('HMGET', KEYS[1], unpack(ARGV))
+return redis.call('HMGET', KEYS[1], unpack(ARGV, 2))
 `);
 
 /** Codes per script call: a province roster is numbered in a few short calls, none blocking Redis long. */
 const CHUNK = 2000;
 
-/** Numbers the roster's schools (once, at start) and answers where each is counted. */
-export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: readonly School[]): Promise<SchoolPlaces> {
+/**
+ * Numbers the roster's schools (once, at start) and answers where each is counted. `today`: the
+ * local date, kept as the day a school new to the roster joined it (the service, at start).
+ */
+export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: readonly School[], today?: LocalDate): Promise<SchoolPlaces> {
   const places = new Map<string, SchoolPlace>();
   for (let i = 0; i < schools.length; i += CHUNK) {
     const chunk = schools.slice(i, i + CHUNK);
-    const numbers = (await assignScript(redis, [keys.schoolNumbers()], chunk.map((s) => s.code))) as string[];
+    const numbers = (await assignScript(redis, [keys.schoolNumbers(), keys.schoolsJoined(), keys.liveSince()], [today ?? "", ...chunk.map((s) => s.code)])) as string[];
     chunk.forEach((school, j) => places.set(school.code, { area: school.area, number: Number(numbers[j]) }));
   }
   const lists = new WeakMap<readonly School[], Int32Array>();

@@ -18,8 +18,8 @@ import type { SchoolCalendar } from "./school-calendar.js";
 import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
 import { checkScheduleSlots, parseSlot } from "./slots.js";
 
-/** Why a period is not required of any school. */
-export type NotRequiredReason = "not_in_season" | "not_running_day";
+/** Why a period is not required of any school; `not_live`: its deadline came before the service's first day (task-calendar.ts). */
+export type NotRequiredReason = "not_in_season" | "not_running_day" | "not_live";
 
 /** One reporting period of a task: a local date or (part of) an ISO week. */
 export interface Period {

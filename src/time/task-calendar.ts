@@ -10,6 +10,8 @@ import { TASK_IDS } from "../config/schema.js";
 export interface TaskPeriod extends Period {
   /** e.g. 平安日报. */
   taskName: string;
+  /** The local date of the deadline: a school on the roster by then owes the period (time/owed.ts). */
+  due: LocalDate;
 }
 
 /**
@@ -44,14 +46,20 @@ export interface TaskCalendar {
 /**
  * The task calendar for the config's enabled tasks, on the school calendar and its holidays: the
  * bundled ones and, given the config's path, those imported beside it (`pingan holidays import`).
+ * Given the service's first day (store/roster-days.ts), a period due before it is required of
+ * nobody (`not_live`): nothing was owed before the product ran.
  */
-export async function createTaskCalendar(config: Config, { configPath }: { configPath?: string } = {}): Promise<TaskCalendar> {
+export async function createTaskCalendar(config: Config, { configPath, liveSince }: { configPath?: string; liveSince?: LocalDate } = {}): Promise<TaskCalendar> {
   const holidays = await loadHolidayData(configPath === undefined ? {} : { imported: importedHolidaysPath(configPath) });
   const school = createSchoolCalendar(config.calendar, holidays);
   const periods = createPeriods({ tasks: config.tasks, calendar: school, zone: config.timezone });
   const tasks = TASK_IDS.filter((task) => config.tasks[task]?.enabled);
   const taskName = (task: TaskId) => config.tasks[task]?.name ?? task;
-  const named = (period: Period): TaskPeriod => Object.freeze({ ...period, taskName: taskName(period.task) });
+  const named = (period: Period): TaskPeriod => {
+    const due = toLocalDate(period.deadline, config.timezone);
+    const notLive = period.required && liveSince !== undefined && due < liveSince;
+    return Object.freeze({ ...period, taskName: taskName(period.task), due, ...(notLive && { required: false, reason: "not_live" as const }) });
+  };
   // A period is a pure function of the task and the local date, and every check-in asks for
   // several: computing them once per day took a fifth of the callback's CPU.
   const byDate = new Map<string, TaskPeriod>();

@@ -18,6 +18,10 @@ import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simul
 import { startFakeLongConnection, type FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
 import { writeWebsocketConfig } from "../../src/dev/websocket-config.js";
 import type { ReportStore } from "../../src/store/reports.js";
+import { createKeys } from "../../src/store/keys.js";
+import { SINCE_EVER } from "../../src/store/roster-days.js";
+import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
+import { loadConfig } from "../../src/config/load-config.js";
 import { startTestRedis, type TestRedis } from "./redis.js";
 import { TEST_AES_KEY, TEST_BOT, TEST_ENV, TEST_TOKEN } from "./test-env.js";
 import { waitFor } from "./wait-for.js";
@@ -77,6 +81,7 @@ export async function startHarness({
   rate,
   findFont,
   redis: reused,
+  fresh = false,
   transport = DEFAULT_TRANSPORT,
   viaBot,
   connectionTuning,
@@ -100,6 +105,11 @@ export async function startHarness({
   redisFaults?: boolean;
   /** The Redis of an earlier harness, closed since: the service restarted on its data. `close` leaves it running. */
   redis?: TestRedis;
+  /**
+   * A first start on an empty Redis: the service records `now`'s day as its first (nothing is owed
+   * before it). Otherwise it has run since long before `now`, as most tests assume.
+   */
+  fresh?: boolean;
 }): Promise<Harness> {
   const redis = reused ?? (await startTestRedis());
   const redisFaults = withRedisFaults ? await startRedisFaultProxy(redis.url) : undefined;
@@ -121,6 +131,14 @@ export async function startHarness({
     HOST: "127.0.0.1",
     ...(longConnection && { WECOM_WS_URL: longConnection.url }),
   });
+  if (!reused && !fresh) {
+    // As a service that has run for years on this roster: every school numbered, the first day long ago.
+    const seed = redis.client();
+    const keys = createKeys();
+    await loadSchoolPlaces(seed, keys, (await loadConfig({ path: settings.configPath, env: settings.variables })).roster.schools);
+    await seed.set(keys.liveSince(), SINCE_EVER);
+    seed.disconnect();
+  }
   const service = await startSystem(settings, {
     log: pino({ level: "silent" }),
     clock,

@@ -48,7 +48,7 @@ h3{font-size:16px;margin:0;line-height:1.35}
 .s-on_behalf{color:var(--behalf);background:var(--behalf-bg)}
 .s-abnormal{color:#fff;background:var(--abn-bg)}
 .s-missing{color:var(--miss);background:#fff;border-color:var(--miss)}
-.s-exempt,.s-not_required{color:var(--exempt);background:var(--exempt-bg)}
+.s-exempt,.s-not_required,.s-not_live{color:var(--exempt);background:var(--exempt-bg)}
 .chip b{font-size:14px}
 .note{margin:8px 0 0;font-size:13px;color:var(--muted)}
 .duo{display:grid;gap:12px;grid-template-columns:minmax(0,1fr);margin:0 0 12px}

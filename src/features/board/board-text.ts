@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import type { ReportEvent, ReportValue } from "../../store/report.js";
-import type { NotRequiredReason } from "../../time/periods.js";
+import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText } from "../../bot/user-text.js";
@@ -33,8 +33,8 @@ export const boardText = {
   /** `open`: the deadline is still ahead (TaskTally.open). */
   deadline: (period: TaskPeriod, timeZone: string, open: boolean) =>
     formatDeadline(period.kind === "day" ? formatClock(period.deadline, timeZone) : formatInstant(period.deadline, timeZone, true), !open),
-  notRequired: (taskName: string, reason: NotRequiredReason | undefined) =>
-    `${taskName}：${reason === "not_in_season" ? "不在季节内，今日无需上报" : "今日不是上报日，无需上报"}`,
+  notRequired: (taskName: string, reason: NotOwedReason | undefined) =>
+    `${taskName}：${reason === "not_in_season" ? "不在季节内，今日无需上报" : isBeforeLive(reason) ? "服务尚未上线，今日无需上报" : "今日不是上报日，无需上报"}`,
   /** The missing schools' names, the first `shown` of them. */
   missingList: (names: readonly string[], shown: number) =>
     `未报：${names.slice(0, shown).join("、")}${names.length > shown ? ` 等 ${names.length} 所` : ""}`,
@@ -52,6 +52,7 @@ export const boardText = {
     missing: "未报",
     exempt: "免报",
     notRequired: "无需报",
+    notLive: "未上线",
   },
 
   abnormalHeading: (count: number) => `异常 ${count} 条`,
@@ -83,6 +84,7 @@ export const boardText = {
   monthDay: (date: string) => `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`,
   today: "今天",
   dayNotRequired: "无需上报",
+  dayNotLive: "未上线",
   dayToCome: "未到",
   dayAbnormal: (count: number) => `异常 ${count}`,
   dayMissing: (count: number) => `未报 ${count}`,

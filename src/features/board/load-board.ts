@@ -6,8 +6,11 @@ import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
 import { computeTally, type AbnormalEntry, type PeriodInput, type ResolvedEntry, type TaskTally } from "../leaders/compute-summary.js";
 import { loadPeriodInputs, type TallySources } from "../leaders/load-tally.js";
 
-/** Where a school stands for a task today; `not_required` when the period asks nothing of anyone. */
-export type SchoolState = "on_time" | "late" | "missing" | "exempt" | "not_required";
+/**
+ * Where a school stands for a task today; `not_required` when the period asks nothing of anyone,
+ * `not_live` when the school was not on the service yet.
+ */
+export type SchoolState = "on_time" | "late" | "missing" | "exempt" | "not_required" | "not_live";
 
 /** One school's row on the board. */
 export interface BoardSchool {
@@ -140,6 +143,7 @@ function loadAreas(schools: readonly School[], input: PeriodInput, now: Date): B
 
 function stateOf(own: TaskTally): SchoolState {
   if (own.notRequired > 0) return "not_required";
+  if (own.notLive > 0) return "not_live";
   if (own.exempt > 0) return "exempt";
   if (own.missing > 0) return "missing";
   return own.late > 0 ? "late" : "on_time";

@@ -28,6 +28,7 @@ const STATE_WORDS: Record<SchoolState, string> = {
   missing: boardText.state.missing,
   exempt: boardText.state.exempt,
   not_required: boardText.state.notRequired,
+  not_live: boardText.state.notLive,
 };
 
 /**
@@ -154,7 +155,7 @@ function dayRow({ period, tally }: BoardDay, today: string): Html {
   const label = html`<span class="d">${isToday ? boardText.today : boardText.weekday(period.start)}<small>${boardText.monthDay(period.start)}</small></span>`;
   const cls = `day${isToday ? " today" : ""}`;
   if (!tally || nothingDue(tally)) {
-    const word = tally ? boardText.dayNotRequired : boardText.dayToCome;
+    const word = !tally ? boardText.dayToCome : tally.notLive > 0 && tally.notRequired === 0 ? boardText.dayNotLive : boardText.dayNotRequired;
     return html`<li class="${cls} quiet" data-date="${period.start}">${label}<span class="muted">${word}</span><span></span></li>`;
   }
   return html`<li class="${cls}" data-date="${period.start}">${label}${bar(tally)}<span class="v"><b>${tally.reported}</b>/${tally.expected} · ${formatRate(tally.reported, tally.expected)}</span><span class="x">${tally.abnormal.length > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormal.length))}${tally.late > 0 && chip("late", `${boardText.state.late} ${tally.late}`)}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</span></li>`;

@@ -1,5 +1,6 @@
 import type { TaskId } from "../../config/schema.js";
-import { isPastDeadline, type NotRequiredReason } from "../../time/periods.js";
+import { isPastDeadline } from "../../time/periods.js";
+import { isBeforeLive, whyNotOwed, type NotOwedReason } from "../../time/owed.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { Exemption } from "../../store/exemptions.js";
 import { isAbnormal, type Report } from "../../store/report.js";
@@ -57,7 +58,7 @@ export interface AreaGroup {
 /**
  * The tally of one task over one or more of its periods. Counts are of school-periods: of
  * schools for one period, of school-days for a week of a daily task. Every school-period is in
- * exactly one of reported, missing, exempt and not required; `expected` = reported + missing.
+ * exactly one of reported, missing, exempt, not required and not live; `expected` = reported + missing.
  */
 export interface TaskTally {
   task: TaskId;
@@ -74,8 +75,10 @@ export interface TaskTally {
   exempt: number;
   /** Out of season or not a running day, for every school. */
   notRequired: number;
-  /** Set when no period is required, with the reason of the first. */
-  notRequiredReason?: NotRequiredReason;
+  /** Before the service's first day, or before the school joined the roster (未上线): owed by nobody, never missing. */
+  notLive: number;
+  /** Set when nothing is owed, with the reason of the first school-period. */
+  notRequiredReason?: NotOwedReason;
   /** reported / expected and onTime / expected; undefined when nothing is expected. */
   rates: { reported?: number; onTime?: number; drowning?: number; study?: number };
   /** Reports counted that a leader or admin entered (代报), oldest first. */
@@ -127,13 +130,13 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
     }
     if (lastAbnormal) tally.resolved.push(...findResolved(roster.schools, reports, lastAbnormal));
 
-    if (!period.required) {
-      tally.notRequired += roster.schools.length;
-      tally.notRequiredReason ??= period.reason;
-      continue;
-    }
-    if (isOpenAt(period, now)) tally.open = true;
+    if (period.required && isOpenAt(period, now)) tally.open = true;
     for (const school of roster.schools) {
+      const why = whyNotOwed(period, school);
+      if (why) {
+        countNotOwed(tally, why, 1);
+        continue;
+      }
       const exemption = exemptions.get(school.code);
       if (exemption) {
         tally.exempt += 1;
@@ -177,6 +180,13 @@ export function addReportCounts(
   study.expected += sign * counts.expected;
 }
 
+/** Counts `n` school-periods that owe nothing, for `why`. */
+export function countNotOwed(tally: TaskTally, why: NotOwedReason, n: number): void {
+  if (isBeforeLive(why)) tally.notLive += n;
+  else tally.notRequired += n;
+  tally.notRequiredReason ??= why;
+}
+
 /** A tally of nothing yet, for the task's periods. */
 export function emptyTally(task: TaskId, periods: readonly TaskPeriod[]): TaskTally {
   return {
@@ -191,6 +201,7 @@ export function emptyTally(task: TaskId, periods: readonly TaskPeriod[]): TaskTa
     missing: 0,
     exempt: 0,
     notRequired: 0,
+    notLive: 0,
     rates: {},
     onBehalfReports: [],
     abnormal: [],
@@ -221,7 +232,7 @@ export function finishTally(
   drowning: { reached: number; total: number },
   study: { attended: number; expected: number },
 ): TaskTally {
-  if (tally.expected > 0 || tally.notRequired === 0) delete tally.notRequiredReason;
+  if (tally.expected > 0 || tally.notRequired + tally.notLive === 0) delete tally.notRequiredReason;
   const byTime = (a: { report: Report }, b: { report: Report }) => a.report.at.localeCompare(b.report.at);
   tally.abnormal.sort(byTime);
   tally.onBehalfReports.sort(byTime);

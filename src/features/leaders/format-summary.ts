@@ -79,7 +79,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   if (!nothingDue) {
     lines.push(leaderText.counts(tally.expected, tally.reported, unit));
     lines.push(leaderText.details(tally.onTime, tally.late, tally.onBehalf));
-    lines.push(leaderText.gaps(tally.missing, tally.exempt, tally.notRequired, unit));
+    lines.push(leaderText.gaps(tally, unit));
     if (tally.drowning && tally.reported > 0) lines.push(leaderText.drowning(tally.drowning.reached, tally.drowning.total));
     if (tally.study && tally.reported > 0) lines.push(leaderText.study(tally.study.attended, tally.study.expected));
   }

@@ -7,6 +7,8 @@ export interface RosterIndex {
   areas: ReadonlyMap<string, readonly School[]>;
   /** A school's place in the roster, for ordering short lists without walking the roster. */
   position: ReadonlyMap<string, number>;
+  /** The schools that joined the roster after the service's first day (School.joined), latest first: few. */
+  joinedLate: readonly School[];
 }
 
 const indexes = new WeakMap<readonly School[], RosterIndex>();
@@ -24,7 +26,8 @@ export function indexRoster(schools: readonly School[]): RosterIndex {
     if (!areas.has(school.area)) areas.set(school.area, []);
     areas.get(school.area)!.push(school);
   });
-  const index = { byCode, areas, position };
+  const joinedLate = schools.filter((school) => school.joined !== undefined).sort((a, b) => b.joined!.localeCompare(a.joined!));
+  const index = { byCode, areas, position, joinedLate };
   indexes.set(schools, index);
   return index;
 }

@@ -1,5 +1,6 @@
 import type { Config, TaskId } from "../../config/schema.js";
-import type { NotRequiredReason } from "../../time/periods.js";
+import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
+import type { TaskTally } from "./compute-summary.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
 import { personName, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
@@ -81,8 +82,9 @@ export const leaderText = {
     return period.kind === "day" ? formatClock(period.deadline, timeZone) : formatInstant(period.deadline, timeZone, true);
   },
 
-  notRequired(reason: NotRequiredReason | undefined): string {
-    return reason === "not_in_season" ? "不在季节内，无需上报" : "本期不是上报日，无需上报";
+  notRequired(reason: NotOwedReason | undefined): string {
+    if (reason === "not_in_season") return "不在季节内，无需上报";
+    return isBeforeLive(reason) ? "服务尚未上线，无需上报" : "本期不是上报日，无需上报";
   },
 
   // 汇总
@@ -109,16 +111,17 @@ export const leaderText = {
     if (first.kind === "day" && !withPeriod) return [`**${taskName}**（${deadline}）`];
     return [`**${taskName}** ${formatPeriod(first)}`, deadline];
   },
-  notRequiredHeading: (taskName: string, reason: NotRequiredReason | undefined) =>
+  notRequiredHeading: (taskName: string, reason: NotOwedReason | undefined) =>
     `**${taskName}**：${leaderText.notRequired(reason)}`,
   counts: (expected: number, reported: number, unit: string) =>
     `应报 ${expected} ${unit} · 已报 ${reported} ${unit}（${formatRate(reported, expected)}）`,
   details: (onTime: number, late: number, onBehalf: number) =>
     `按时 ${onTime} · 迟报 ${late}${onBehalf > 0 ? ` · 代报 ${onBehalf}` : ""}`,
-  gaps(missing: number, exempt: number, notRequired: number, unit: string): string {
-    const parts = [`未报 ${missing} ${unit}`];
-    if (exempt > 0) parts.push(`免报 ${exempt} ${unit}`);
-    if (notRequired > 0) parts.push(`无需报 ${notRequired} ${unit}`);
+  gaps(tally: Pick<TaskTally, "missing" | "exempt" | "notRequired" | "notLive">, unit: string): string {
+    const parts = [`未报 ${tally.missing} ${unit}`];
+    if (tally.exempt > 0) parts.push(`免报 ${tally.exempt} ${unit}`);
+    if (tally.notRequired > 0) parts.push(`无需报 ${tally.notRequired} ${unit}`);
+    if (tally.notLive > 0) parts.push(`未上线 ${tally.notLive} ${unit}`);
     return parts.join(" · ");
   },
   drowning: (reached: number, total: number) => `家长已提醒 ${reached} / ${total} 人（${formatRate(reached, total)}）`,
@@ -190,7 +193,7 @@ export const leaderText = {
   missingSchool: (school: School) => `${leaderText.shortName(school)} ${leaderText.reporters(school)}`,
   allReported: (taskName: string, period: TaskPeriod, expected: number) =>
     `✅ ${taskName} ${formatPeriod(period)}：应报 ${expected} 所，已全部上报。`,
-  taskNotRequired: (taskName: string, reason: NotRequiredReason | undefined) =>
+  taskNotRequired: (taskName: string, reason: NotOwedReason | undefined) =>
     `${taskName}：现在${leaderText.notRequired(reason)}。`,
   noRequiredTask: "现在没有需要上报的任务。",
   whichTask: (word: string) => `“${escapeUserText(word)}”不是任务名称。可写：平安、防溺水、学习。`,

@@ -2,6 +2,8 @@ import type { Roster } from "../../config/roster.js";
 import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import { listNotJoined } from "../../time/owed.js";
+import { indexRoster } from "./index-roster.js";
 import type { PeriodInput, TaskTally } from "./compute-summary.js";
 import { tallyFromCounts, type CountedPeriod, type ListOptions } from "./tally-from-counts.js";
 import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN } from "./format-summary.js";
@@ -54,12 +56,15 @@ export async function loadCountedPeriods(
   const first = await Promise.all(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
   );
+  const { joinedLate } = indexRoster(sources.roster.schools);
+  // The schools whose reports do not count: the exempt, and those not on the roster when the period was due.
+  const uncounted = periods.map((period, i) => [...first[i]![0].keys(), ...listNotJoined(joinedLate, period).map((school) => school.code)]);
   let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
   let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
-  const reads = first.map(([exemptions, listed]) => {
+  const reads = first.map(([, listed], i) => {
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
-    // Exempt schools' 代报 are read and left out, so as many more are read.
-    const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + exemptions.size);
+    // Their 代报 are read and left out, so as many more are read.
+    const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + uncounted[i]!.length);
     abnormalLeft -= abnormal;
     onBehalfLeft -= Math.min(listed.onBehalf, onBehalfLeft);
     return { abnormal, onBehalf };
@@ -67,7 +72,7 @@ export async function loadCountedPeriods(
   return Promise.all(
     periods.map(async (period, i) => {
       const [exemptions] = first[i]!;
-      const aggregate = await sources.store.aggregate(period.task, period.id, [...exemptions.keys()], reads[i]);
+      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], reads[i]);
       return { period, aggregate, exemptions };
     }),
   );

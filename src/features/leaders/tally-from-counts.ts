@@ -2,9 +2,11 @@ import type { Roster, School } from "../../config/roster.js";
 import type { Exemption } from "../../store/exemptions.js";
 import type { PeriodAggregate } from "../../store/period-aggregate.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import { listNotJoined, whyNotOwed } from "../../time/owed.js";
 import {
   addReportCounts,
   bumpSchool,
+  countNotOwed,
   emptyTally,
   finishTally,
   isOpenAt,
@@ -40,7 +42,8 @@ export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0, abnormal: 0 };
  * Tallies one task over its periods from the periods' counts: the same tally as computeTally
  * over every report (the property test holds them equal), at a cost that grows with the areas
  * and the schools named, not with the roster. Exempt schools' reports, counted by the record
- * script, are taken back out here: exemptions are few and can change after the reports.
+ * script, are taken back out here: exemptions are few and can change after the reports; so are
+ * those of schools that joined the roster after the period was due (few too: RosterIndex.joinedLate).
  */
 export function tallyFromCounts(args: {
   roster: Pick<Roster, "schools">;
@@ -71,8 +74,7 @@ export function tallyFromCounts(args: {
       if (school) tally.resolved.push({ school, abnormal, report });
     }
     if (!period.required) {
-      tally.notRequired += roster.schools.length;
-      tally.notRequiredReason ??= period.reason;
+      countNotOwed(tally, whyNotOwed(period, {})!, roster.schools.length);
       continue;
     }
     if (isOpenAt(period, now)) tally.open = true;
@@ -83,21 +85,31 @@ export function tallyFromCounts(args: {
       addReportCounts(tally, drowning, study, counts);
       settle(area, counts.reported);
     }
-    for (const [code, exemption] of exemptions) {
-      const school = index.byCode.get(code);
-      if (!school) continue;
-      tally.exempt += 1;
-      bumpSchool(exempt, school, exemption.reason);
+    // Schools that owe nothing (not on the roster yet) or are exempt: what their reports added is taken back out.
+    const uncount = (school: School) => {
       settle(school.area, 1);
-      const counted = aggregate.counted.get(code);
+      const counted = aggregate.counted.get(school.code);
       if (counted && index.areas.has(counted.area)) {
         addReportCounts(tally, drowning, study, counted.counts, -1);
         settle(counted.area, -counted.counts.reported);
       }
+    };
+    const notJoined = listNotJoined(index.joinedLate, period);
+    for (const school of notJoined) {
+      countNotOwed(tally, "not_joined", 1);
+      uncount(school);
+    }
+    const notOwed = new Set(notJoined.map((school) => school.code));
+    for (const [code, exemption] of exemptions) {
+      const school = index.byCode.get(code);
+      if (!school || notOwed.has(code)) continue;
+      tally.exempt += 1;
+      bumpSchool(exempt, school, exemption.reason);
+      uncount(school);
     }
     for (const report of aggregate.onBehalf) {
       const school = index.byCode.get(report.school);
-      if (school && !exemptions.has(report.school)) tally.onBehalfReports.push({ school, report });
+      if (school && !exemptions.has(report.school) && !notOwed.has(report.school)) tally.onBehalfReports.push({ school, report });
     }
     for (const [area, schools] of index.areas) {
       const missing = schools.length - (settled.get(area) ?? 0);
@@ -105,6 +117,7 @@ export function tallyFromCounts(args: {
       tally.expected += schools.length;
       if (missing > 0) missingByArea.set(area, (missingByArea.get(area) ?? 0) + missing);
     }
+    tally.expected -= notJoined.length;
   }
   tally.expected -= tally.exempt;
   tally.missingByArea = nameMissing(index, periods, missingByArea, list);
@@ -138,7 +151,9 @@ function nameMissing(
     for (let i = 0; i < schools.length && entries.length < limit && found < total; i += 1) {
       const school = schools[i]!;
       let count = 0;
-      for (const p of required) if (!p.aggregate.isReportedAt(numbers[i]!) && !p.exemptions.has(school.code)) count += 1;
+      for (const p of required) {
+        if (!p.aggregate.isReportedAt(numbers[i]!) && !p.exemptions.has(school.code) && !whyNotOwed(p.period, school)) count += 1;
+      }
       if (count === 0) continue;
       entries.push({ school, count });
       found += count;

@@ -6,12 +6,14 @@ import type { ReportStore } from "../../store/reports.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod, TaskCalendar } from "../../time/task-calendar.js";
 import { listLedgerPeriods } from "./list-ledger-periods.js";
+import { isBeforeLive, whyNotOwed } from "../../time/owed.js";
 
 /**
  * A school's standing for one period: reported on time, reported late, missing, exempt (免报),
- * or a report on a period that required none (kept for the record).
+ * a report on a period that required none (kept for the record), or not on the service yet
+ * (未上线: before its first day, or before the school joined the roster).
  */
-export type LedgerStatus = "已报" | "迟报" | "未报" | "免报" | "不要求";
+export type LedgerStatus = "已报" | "迟报" | "未报" | "免报" | "不要求" | "未上线";
 
 /** One school in one period of one task: a line of the ledger (台账). */
 export interface LedgerRow {
@@ -24,7 +26,7 @@ export interface LedgerRow {
   start: LocalDate;
   end: LocalDate;
   deadline: Date;
-  /** Whether the period required a report at all (false only for 不要求 rows). */
+  /** Whether the school owed a report for the period at all (false only for 不要求 and 未上线 rows). */
   required: boolean;
   status: LedgerStatus;
   /** WeCom userid of whoever sent the report in force. */
@@ -144,9 +146,13 @@ export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> 
       for (const school of roster.schools) {
         const report = reports.get(school.code);
         const exemption = exempt.get(school.code);
+        // A period nobody owes lists only the reports made in it; one the roster owes, every school.
         if (!period.required && !report) continue;
-        const status: LedgerStatus = !period.required
-          ? "不要求"
+        const why = whyNotOwed(period, school);
+        const status: LedgerStatus = why
+          ? isBeforeLive(why)
+            ? "未上线"
+            : "不要求"
           : exemption
             ? "免报"
             : !report
@@ -157,6 +163,7 @@ export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> 
         rows.push({
           ...describeSchool(school),
           ...describePeriod(period),
+          required: why === undefined,
           status,
           late: report?.late ?? false,
           onBehalf: report?.onBehalf ?? false,
@@ -164,7 +171,7 @@ export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> 
           changes: changes.get(school.code) ?? 0,
           ...(exemption?.reason && { exemptReason: exemption.reason }),
         });
-        if (period.required) {
+        if (!why) {
           for (const tally of [counts.get(school.code)!, total]) count(tally, status, report);
         }
       }
@@ -242,7 +249,6 @@ const describePeriod = (period: TaskPeriod) => ({
   start: period.start,
   end: period.end,
   deadline: period.deadline,
-  required: period.required,
 });
 
 function describeReport(report: Report, reporterName: string): Partial<LedgerRow> {

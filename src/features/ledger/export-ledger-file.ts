@@ -4,6 +4,7 @@ import { TASK_IDS, type TaskId } from "../../config/schema.js";
 import { createKeys } from "../../store/keys.js";
 import { createExemptionStore } from "../../store/exemptions.js";
 import { createReportStore } from "../../store/reports.js";
+import { readRosterDays, withJoinedDays } from "../../store/roster-days.js";
 import { createTaskCalendar } from "../../time/task-calendar.js";
 import { parseTaskWord } from "../../bot/words.js";
 import { buildLedger, type Ledger } from "./build-ledger.js";
@@ -39,14 +40,17 @@ export async function exportLedgerFile(options: ExportLedgerFileOptions): Promis
   if (options.csv && !task) throw new Error("CSV 每个文件只含一项任务，请加上 --task safety|drowning|study");
   if (!options.csv && task) throw new Error("--task 只用于 --csv；Excel 文件包含全部任务");
 
-  const { config, roster } = await loadConfig({ path: options.settings.configPath, env: options.settings.variables });
-  const calendar = await createTaskCalendar(config, { configPath: options.settings.configPath });
-  if (task && !calendar.tasks.includes(task)) throw new Error(`任务 ${task} 没有启用`);
+  const loaded = await loadConfig({ path: options.settings.configPath, env: options.settings.variables });
+  const { config } = loaded;
+  if (task && !config.tasks[task]?.enabled) throw new Error(`任务 ${task} 没有启用`);
   const { redis, close } = await openLedgerRedis({ settings: options.settings, say });
   try {
     const keys = createKeys();
+    // As the service owes them: from its first day, each school from the day it joined.
+    const days = await readRosterDays(redis, keys);
+    const calendar = await createTaskCalendar(config, { configPath: options.settings.configPath, liveSince: days.liveSince });
     const ledger = await buildLedger({
-      roster,
+      roster: withJoinedDays(loaded.roster, days),
       people: config,
       store: createReportStore({ redis, keys }),
       exemptions: createExemptionStore({ redis, keys }),

@@ -54,7 +54,7 @@ export const ledgerText = {
   /** Lines under the summary table. */
   notes: (from: string, to: string, asOf: Date, timeZone: string) => [
     `统计范围：${from} 至 ${to}；数据截至 ${formatInstant(asOf, timeZone)}（${timeZone}）。`,
-    "应报 = 已报 + 未报；免报和不要求上报的期次不计入应报。迟报 = 截止时间之后才报。",
+    "应报 = 已报 + 未报；免报、不要求上报和未上线（服务开始前、学校加入名单前）的期次不计入应报。迟报 = 截止时间之后才报。",
     "尚未到截止时间的期次中没有上报的学校也记为未报。",
   ],
 
@@ -85,10 +85,10 @@ export const ledgerText = {
     ].join("\n");
   },
   /** `平安日报（5 期）`, `防溺水提醒（不在季节内）`, for the reply's contents line. */
-  taskContents: (taskName: string, required: number, why: "none" | "not_in_season" | "not_started") =>
+  taskContents: (taskName: string, required: number, why: "none" | "not_in_season" | "not_started" | "not_live") =>
     required > 0
       ? `${taskName}（${required} 期）`
-      : `${taskName}（${why === "not_in_season" ? "不在季节内" : why === "not_started" ? "尚未开始" : "无需上报"}）`,
+      : `${taskName}（${{ not_in_season: "不在季节内", not_started: "尚未开始", not_live: "服务尚未上线", none: "无需上报" }[why]}）`,
   noPublicUrl: "（管理员尚未在配置中设置 server.public_url，链接只有路径部分，请在服务地址后加上它打开。）",
 
   // Usage errors of 导出: the dispatcher appends the examples.

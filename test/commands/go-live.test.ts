@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createConfigExportLinks } from "../../src/features/ledger/create-config-export-links.js";
+import { loadCountedPeriods } from "../../src/features/leaders/load-tally.js";
+import { NAME_NONE, tallyFromCounts } from "../../src/features/leaders/tally-from-counts.js";
+import { buildWeekChart } from "../../src/features/tallies/build-week-chart.js";
 import { rosterFingerprint } from "../../src/ops/recount-after-roster-change.js";
 import { createKeys } from "../../src/store/keys.js";
 import { startHarness, type Harness } from "../support/harness.js";
@@ -102,4 +105,15 @@ it("the board's week shows Monday and Tuesday as 未上线", async () => {
     expect(new RegExp(`<li class="day quiet" data-date="${date}">.*?</li>`, "s").exec(page)?.[0]).toContain("未上线");
   }
   expect(/<li class="day" data-date="2026-11-25">.*?<\/li>/s.exec(page)?.[0]).toContain("28</b>/28");
+});
+
+it("the week chart the tallies carry starts on the first day, each area at 100 %", async () => {
+  const periods = h!.jobDeps.calendar.list("safety", "2026-11-23", "2026-11-27");
+  const chart = buildWeekChart(h!.roster, await loadCountedPeriods(h!.jobDeps, periods), (schools, days) => tallyFromCounts({ roster: { schools }, periods: days, list: NAME_NONE }))!;
+  expect(chart.days.map((day) => [day.date, day.reported, day.expected])).toEqual([
+    ["2026-11-25", 28, 28],
+    ["2026-11-26", 29, 29],
+    ["2026-11-27", 29, 29],
+  ]);
+  for (const area of chart.areas) expect(area.reported).toBe(area.expected);
 });

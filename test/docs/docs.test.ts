@@ -98,6 +98,16 @@ describe("the docs", () => {
     for (const { doc, path, text } of shown) expect(text, `${doc} shows ${path}`).toBe(readFileSync(path, "utf8"));
   });
 
+  it("install Node.js where the systemd unit and the server's pingan command start it", () => {
+    const node = /^ExecStart=(\S+)/mu.exec(readFileSync("config/deploy/pingan.service", "utf8"))?.[1];
+    expect(node).toBe("/usr/bin/node");
+    expect(readFileSync("config/deploy/pingan.sh", "utf8")).toContain(`node=\${PINGAN_NODE:-${node}}`);
+    const guide = codeOf(readFileSync("docs/zh/部署指南.md", "utf8")).join("\n");
+    // NodeSource's nodejs package installs /usr/bin/node; the tarball is linked there.
+    expect(guide).toContain("https://deb.nodesource.com/setup_20.x");
+    expect(guide).toContain(`ln -sf /usr/local/bin/node ${node}`);
+  });
+
   it("name only pingan commands and options that exist", () => {
     const top = helpOf([]);
     const helps = new Map<string, ReturnType<typeof helpOf>>();

@@ -200,7 +200,10 @@ stub systemctl <<'EOF'
 unit="$PREFIX/etc/systemd/system/pingan.service"
 pidfile="$WALK/pingan.pid"
 value() { sed -n "s/^$1=//p" "$unit" | tail -1 | perl -pe 's{(/opt/pingan|/etc/pingan)}{$ENV{PREFIX}$1}g'; }
-running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+# Live processes (zombies left unreaped by PID 1 do not count) of a process group, by /proc.
+members() { awk -v g="$1" '{ sub(/^.*\) /, ""); if ($3 == g && $1 != "Z") print FILENAME }' /proc/[0-9]*/stat 2>/dev/null; }
+alive() { [ -r "/proc/$1/stat" ] && [ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; }
+running() { [ -f "$pidfile" ] && alive "$(cat "$pidfile")"; }
 start() {
   running && return 0
   [ -f "$unit" ] || { echo "[try-guide] systemctl: $unit is not installed" >&2; exit 5; }
@@ -219,12 +222,13 @@ stop() {
   local pid waited=0
   pid=$(cat "$pidfile")
   kill -TERM "$pid"
-  while kill -0 "$pid" 2>/dev/null; do
+  while alive "$pid"; do
     [ $waited -ge 600 ] && { echo "[try-guide] systemctl: pingan did not stop within TimeoutStopSec=60" >&2; kill -KILL -- "-$pid"; exit 1; }
     sleep 0.1; waited=$((waited + 1))
   done
-  if pgrep -g "$pid" >/dev/null; then
-    echo "[try-guide] systemctl: pingan left processes behind: $(pgrep -a -g "$pid")" >&2
+  # KillMode=mixed: what is left of the unit's processes after the main one exits gets SIGKILL.
+  if [ -n "$(members "$pid")" ]; then
+    echo "[try-guide] systemctl: pingan left processes behind: $(members "$pid" | tr '\n' ' ')" >&2
     kill -KILL -- "-$pid" 2>/dev/null || true
     exit 1
   fi
@@ -308,7 +312,7 @@ stop_background() {
     kill -INT -- "-$pgid" 2>/dev/null || continue
     for _ in $(seq 1 300); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 -- "-$pgid" 2>/dev/null; then
-      echo "try-guide: Ctrl+C did not stop process group $pgid within 30 s: $(pgrep -a -g "$pgid" | tr '\n' ' ')" >&2
+      echo "try-guide: Ctrl+C did not stop process group $pgid within 30 s: $(pgrep -a -g "$pgid" 2>/dev/null | tr '\n' ' ')" >&2
       kill -KILL -- "-$pgid"
       exit 1
     fi

@@ -318,6 +318,12 @@ stop_background() {
     fi
   done
   rm -f "$WALK/background"
+  # What the other terminals showed (terminal one's group chat, the service's lines).
+  for log in $(cat "$WALK/background-logs" 2>/dev/null); do
+    echo "[try-guide] the background terminal showed:"
+    sed 's/^/    | /' "$log"
+  done
+  rm -f "$WALK/background-logs"
 }
 export -f wait_http stop_background fail
 
@@ -341,7 +347,7 @@ run_section() {
       instead) echo "echo $(printf %q "[try-guide] instead of a block: $arg"); ${arg%% (*}" >> "$script" ;;
       background)
         echo "echo '[try-guide] in the background:'; sed 's/^/    /' '$file.run'" >> "$script"
-        echo "setsid bash -euo pipefail '$file.run' > '$file.log' 2>&1 & echo \$! >> \"\$WALK/background\"" >> "$script"
+        echo "setsid bash -euo pipefail '$file.run' > '$file.log' 2>&1 & echo \$! >> \"\$WALK/background\"; echo '$file.log' >> \"\$WALK/background-logs\"" >> "$script"
         echo "wait_http '$(rewrite <<< "$arg")'" >> "$script"
         ;;
       run)

@@ -66,7 +66,7 @@ rewrite() {
     s{\b8080\b}{$ENV{PORT_WEB}}g;
     s{\b9090\b}{$ENV{PORT_ROBOT}}g;
     s{<本项目仓库地址>}{$ENV{REPO}}g;
-    s{<你的名单\.csv>}{$ENV{REPO}/config/schools.example.csv}g;
+    s{<你的名单\.xlsx>}{$ENV{REPO}/test/fixtures/config/schools-bureau.xlsx}g;
     s{<第 3 步的 Token>}{walk-token}g;
     s{<第 3 步的 EncodingAESKey>}{abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG}g;
     s{<校长群的 key>}{walk-principals}g;
@@ -267,7 +267,7 @@ EOF
 # The admin's hands: the holiday notice saved from the web page, before the section that imports it.
 before_section() {
   case "$1" in
-    每年导入放假安排) cp "$repo/test/fixtures/notices/2026.txt" "$PREFIX/etc/pingan/放假通知.txt" ;;
+    每年导入放假安排) cp "$repo/test/fixtures/notices/2026-news-page.txt" "$PREFIX/etc/pingan/放假通知.txt" ;;
   esac
 }
 # What the admin would look at after a section: a check-in answered, and kept through a restore.

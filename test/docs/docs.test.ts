@@ -4,6 +4,7 @@ import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { configSchema } from "../../src/config/schema.js";
+import { ROSTER_COLUMNS } from "../../src/config/parse-roster.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { anchorsOf, codeOf, linksOf, markedTables, readDocs } from "./read-docs.js";
 
@@ -106,6 +107,13 @@ describe("the docs", () => {
     // NodeSource's nodejs package installs /usr/bin/node; the tarball is linked there.
     expect(guide).toContain("https://deb.nodesource.com/setup_20.x");
     expect(guide).toContain(`ln -sf /usr/local/bin/node ${node}`);
+  });
+
+  it("list the roster's headers as the roster reader knows them (部署指南's table)", () => {
+    const [table] = markedTables(readFileSync("docs/zh/部署指南.md", "utf8"), "roster-headers");
+    const names = (cell: string) => cell.split("、").map((name) => name.trim());
+    const listed = table!.rows.map((row) => ({ zh: names(row[1]!), en: names(row[2]!), required: row[3] === "是" }));
+    expect(listed).toEqual(ROSTER_COLUMNS.map((column) => ({ zh: [...column.zh], en: [...column.en], required: !column.optional })));
   });
 
   it("name only pingan commands and options that exist", () => {

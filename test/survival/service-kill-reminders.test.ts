@@ -37,8 +37,13 @@ import { startServiceProcess, type ServiceProcess } from "../support/service-pro
 const EXTRA_GROUPS = ["ev1", "ev2", "ev3", "ev4", "ev5", "ev6"] as const;
 const PARTS_PER_PUSH = 10;
 const KILL_AFTER_DELIVERED = 15;
-/** A job the dead worker left active waits for BullMQ's stalled check: up to 2 × 30 s, plus the parts after it. */
-const RECOVER_WITHIN_MS = 80_000;
+/**
+ * A job the dead worker left active waits for BullMQ's stalled check: up to 2 × 30 s, plus the
+ * parts after it (about 60–80 s on an idle machine). This bounds only a hang: on a loaded machine
+ * the restart and the stalled checks take longer, and what the test asserts is that every part
+ * arrives once, in order.
+ */
+const GIVE_UP_AFTER_MS = 240_000;
 
 let redis: TestRedis;
 let webhook: FakeWebhook;
@@ -190,7 +195,7 @@ it(
     services.push(second);
     const restarted = performance.now();
     let recoveredMs = Number.NaN;
-    while (performance.now() - restarted < RECOVER_WITHIN_MS) {
+    while (performance.now() - restarted < GIVE_UP_AFTER_MS) {
       const states = await Promise.all(parts.map(partState));
       const counts = await queue.queue.getJobCounts("waiting", "delayed", "active", "prioritized");
       if (states.every((s) => s === "sent") && Object.values(counts).every((n) => n === 0)) {
@@ -214,7 +219,7 @@ it(
         `lost ${lost.length}; parts in the at-least-once gap at the kill: ${inGap.size}, sent twice: ${gapDuplicates.length}${gapDuplicates.length ? ` (${gapDuplicates.join(", ")})` : ""}; ` +
         `other duplicates: ${otherDuplicates.length}; 45009 answers: ${webhook.rejected.filter((r) => r.errcode === 45009).length}`,
     );
-    expect(recoveredMs).toBeLessThan(RECOVER_WITHIN_MS);
+    expect(recoveredMs).toBeLessThan(GIVE_UP_AFTER_MS);
     expect(lost).toEqual([]);
     expect(otherDuplicates).toEqual([]);
     // A part in the gap goes out at most once more.
@@ -228,5 +233,5 @@ it(
       expect(firstSeen, key).toEqual([...firstSeen].sort((a, b) => a - b));
     }
   },
-  120_000,
+  360_000,
 );

@@ -11,14 +11,15 @@ export default defineCommand({
   examples: ["未报", "未报 平安", "未报 学习", "未报 平安 东部片区"],
   parse: ({ folded }, ctx) => parseTaskList(folded, ctx, { areas: true }),
   async run({ tasks, areas }, ctx) {
+    // Areas named: the tally is of their schools alone, so its counts are theirs, not the county's.
+    const roster = areas ? { ...ctx.roster, schools: ctx.roster.schools.filter((school) => areas.includes(school.area)) } : ctx.roster;
     const tallies = [];
     for (const task of tasks ?? ctx.calendar.tasks) {
       const period = ctx.calendar.at(task, ctx.now);
       // Without a task named, only the tasks that are due now; a named one always answers.
       if (!period || (!tasks && !period.required)) continue;
-      const tally = await loadTally(ctx, [period], ctx.now, { ...defaultListing(ctx.roster), ...(areas && { inFull: areas }) });
-      tallies.push(areas ? { ...tally, missingByArea: tally.missingByArea.filter((group) => areas.includes(group.area)) } : tally);
+      tallies.push(await loadTally({ ...ctx, roster }, [period], ctx.now, { ...defaultListing(roster), ...(areas && { inFull: areas }) }));
     }
-    return formatMissing(tallies, ctx.config);
+    return formatMissing(tallies, ctx.config, { ...(areas && { areas }) });
   },
 });

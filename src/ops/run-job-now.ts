@@ -18,7 +18,7 @@ const JOBS = ["remind", "tally", "weekly", "late-note"] as const;
 
 /** What `pingan run` tells the admin, in words, never a job key or a reason code. */
 const runText = {
-  remind: (taskName: string, period: string) => `${taskName}提醒（${period}）`,
+  remind: (taskName: string, period: string) => `${leaderText.reminderName(taskName)}（${period}）`,
   tally: (taskName: string, period: string) => `${taskName}统计（${period}）`,
   weekly: "每周汇总",
   lateNote: "补报通知",

@@ -1,4 +1,5 @@
 import type { Config } from "../../config/schema.js";
+import type { School } from "../../config/roster.js";
 import type { ReportEvent } from "../../store/report.js";
 import { formatClock, formatDate, formatRate } from "../../time/format-time.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../leaders/compute-summary.js";
@@ -38,7 +39,7 @@ const STATE_WORDS: Record<SchoolState, string> = {
  */
 export function renderBoard(board: Board, options: RenderBoardOptions): string {
   const timeZone = options.config.timezone;
-  const person = (userid: string) => boardText.person(userid, options.config);
+  const person = (userid: string, school: School) => boardText.person(userid, options.config, school);
   const daily = board.tasks.filter((t) => t.week);
   const required = board.tasks.filter((t) => !nothingDue(t.tally));
   const main = html`<main id="board" class="wrap">
@@ -110,7 +111,7 @@ ${tally.open && tally.missing > 0 && html`<p class="note">${boardText.open}</p>`
 </section>`;
 }
 
-function incidents(board: Board, timeZone: string, person: (userid: string) => string, safetyDue: boolean): Html | false {
+function incidents(board: Board, timeZone: string, person: Person, safetyDue: boolean): Html | false {
   if (board.abnormal.length === 0 && board.resolved.length === 0) {
     return safetyDue && html`<section class="card"><h2>${boardText.abnormalHeading(0)}</h2><p class="ok-line">${boardText.noAbnormal}</p></section>`;
   }
@@ -120,9 +121,9 @@ ${board.abnormal.length > 0 && html`<h2 class="h-abnormal">${boardText.abnormalH
 ${board.abnormal.map(
   ({ entry: { school, report }, history }: WithHistory<AbnormalEntry>) => html`<article class="incident" data-school="${school.code}">
 <div class="head">${chip("abnormal", s.abnormal)}<b>${school.name}</b><span class="muted">${school.area}</span>${report.late && chip("late", s.late)}</div>
-<p class="who">${boardText.reportedBy(new Date(report.at), person(report.by), report.onBehalf === true, timeZone)}</p>
+<p class="who">${boardText.reportedBy(new Date(report.at), person(report.by, school), report.onBehalf === true, timeZone)}</p>
 <p class="desc">${report.value.task === "safety" ? (report.value.description ?? "") : ""}</p>
-${historyList(history, timeZone, person)}
+${historyList(history, timeZone, (userid) => person(userid, school))}
 </article>`,
 )}
 ${board.resolved.length > 0 && html`<h2 class="h-resolved${board.abnormal.length > 0 ? " gap" : ""}">${boardText.resolvedHeading(board.resolved.length)}</h2>`}
@@ -130,11 +131,14 @@ ${board.resolved.map(
   ({ entry: { school, abnormal, report }, history }: WithHistory<ResolvedEntry>) => html`<article class="incident resolved" data-school="${school.code}">
 <div class="head">${chip("on_time", boardText.resolvedState)}<b>${school.name}</b><span class="muted">${school.area}</span></div>
 <p class="desc">${boardText.resolved(new Date(abnormal.at), abnormal.value.task === "safety" ? (abnormal.value.description ?? "") : "", new Date(report.at), timeZone)}</p>
-${historyList(history, timeZone, person)}
+${historyList(history, timeZone, (userid) => person(userid, school))}
 </article>`,
 )}
 </section>`;
 }
+
+/** Whoever acted on a school's report, by name. */
+type Person = (userid: string, school: School) => string;
 
 function historyList(history: readonly ReportEvent[], timeZone: string, person: (userid: string) => string): Html | false {
   return (

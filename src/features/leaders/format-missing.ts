@@ -4,15 +4,18 @@ import type { TaskTally } from "./compute-summary.js";
 import { fitDoc, type DocLine } from "./fit-doc.js";
 import { REPLY_BYTES } from "./format-summary.js";
 
-/** One task's part of the 未报 reply: the missing schools by area, each with its reporters mentioned. */
-export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timezone">): DocLine[] {
+/**
+ * One task's part of the 未报 reply: the missing schools by area, each with its reporters
+ * mentioned; with `areas`, the tally is of those areas' schools and says so.
+ */
+export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timezone">, areas: readonly string[] = []): DocLine[] {
   const period = tally.periods[0];
   if (!period) return [];
   if (!period.required) return [leaderText.taskNotRequired(tally.taskName, period.reason)];
-  if (tally.missing === 0) return [leaderText.allReported(tally.taskName, period, tally.expected)];
+  if (tally.missing === 0) return [leaderText.allReported(tally.taskName, period, tally.expected, areas)];
   const lines: DocLine[] = [
     leaderText.missingTitle(tally.taskName, period, config.timezone, tally.open),
-    leaderText.missingCounts(tally.missing, tally.expected, tally.exempt),
+    leaderText.missingCounts(tally.missing, tally.expected, tally.exempt, areas),
   ];
   for (const group of tally.missingByArea) {
     // A province's 未报 names an area's first schools and says how to list the area in full.
@@ -29,12 +32,15 @@ export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timez
   return lines;
 }
 
-/** The 未报 reply for one or more tasks (one period each), within the stream reply's byte limit. */
-export function formatMissing(tallies: readonly TaskTally[], config: Pick<Config, "timezone">, limit = REPLY_BYTES): string {
+/**
+ * The 未报 reply for one or more tasks (one period each), within the stream reply's byte limit;
+ * `areas` when the tallies are of the areas a leader named.
+ */
+export function formatMissing(tallies: readonly TaskTally[], config: Pick<Config, "timezone">, { areas = [], limit = REPLY_BYTES }: { areas?: readonly string[]; limit?: number } = {}): string {
   const doc: DocLine[] = [];
   for (const tally of tallies) {
     if (doc.length > 0) doc.push("");
-    doc.push(...formatMissingBlock(tally, config));
+    doc.push(...formatMissingBlock(tally, config, areas));
   }
   if (doc.length === 0) return leaderText.noRequiredTask;
   return fitDoc(doc, limit, leaderText.tooLong);

@@ -187,12 +187,13 @@ export const leaderText = {
   /** `open`: the period's deadline is still ahead (TaskTally.open). */
   missingTitle: (taskName: string, period: TaskPeriod, timeZone: string, open: boolean) =>
     `**未报 · ${taskName} ${formatPeriod(period)}**（${formatDeadline(leaderText.deadline(period, timeZone), !open)}）`,
-  missingCounts: (missing: number, expected: number, exempt: number) =>
-    `未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
+  /** The counts above a 未报 list: the county's, or the areas' when the leader named areas (`西部片区未报 …`). */
+  missingCounts: (missing: number, expected: number, exempt: number, areas: readonly string[] = []) =>
+    `${areas.map(escapeUserText).join("、")}未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
   missingArea: (area: string, count: number) => `**${escapeUserText(area)}**（${count} 所）`,
   missingSchool: (school: School) => `${leaderText.shortName(school)} ${leaderText.reporters(school)}`,
-  allReported: (taskName: string, period: TaskPeriod, expected: number) =>
-    `✅ ${taskName} ${formatPeriod(period)}：应报 ${expected} 所，已全部上报。`,
+  allReported: (taskName: string, period: TaskPeriod, expected: number, areas: readonly string[] = []) =>
+    `✅ ${taskName} ${formatPeriod(period)}：${areas.map(escapeUserText).join("、")}应报 ${expected} 所，已全部上报。`,
   taskNotRequired: (taskName: string, reason: NotOwedReason | undefined) =>
     `${taskName}：现在${leaderText.notRequired(reason)}。`,
   noRequiredTask: "现在没有需要上报的任务。",
@@ -244,6 +245,9 @@ export const leaderText = {
   remindNone: (taskName: string, period: TaskPeriod) => `✅ ${taskName} ${formatPeriod(period)} 没有未报的学校，无需提醒。`,
   remindNoGroup: (taskName: string, count: number) =>
     `${taskName} 有 ${count} 所未报学校不在任何学校群里，无法提醒，请管理员在配置的 groups 中加上它们。`,
+
+  /** What a task's reminder is called: 周学习提醒, and 防溺水提醒 for a task whose name already says so. */
+  reminderName: (taskName: string) => (taskName.endsWith("提醒") ? taskName : `${taskName}提醒`),
 
   // Reminder push (text message: no markdown)
   reminderHeader: (taskName: string, period: TaskPeriod) => `【催报】${taskName} ${formatPeriod(period)}`,

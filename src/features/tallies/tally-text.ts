@@ -45,7 +45,7 @@ export const scheduleText = {
   upcomingTitle: (days: number, from: string) => `接下来 ${days} 天的定时推送（从 ${from} 起）：`,
   noUpcoming: "  （没有：不在季节内、节假日或任务未启用）",
   upcomingLine: (at: string, taskName: string, kind: "reminder" | "tally", periodId: string) =>
-    `  ${at}  ${taskName}${kind === "reminder" ? "提醒" : "汇总"}（周期 ${periodId}）`,
+    `  ${at}  ${kind === "reminder" ? leaderText.reminderName(taskName) : `${taskName}汇总`}（周期 ${periodId}）`,
   /** The roll-up, and when it moved off a day that is not a working day, from which day and why. */
   upcomingRollup: (at: Date, week: string, timeZone: string, movedFrom?: Date) =>
     `  ${formatInstant(at, timeZone, true)}  每周汇总（${leaderText.periodId(week)}` +

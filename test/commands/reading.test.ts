@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../support/harness.js";
+import { runJobBeside } from "../support/run-job.js";
+
+/**
+ * What people typed and what it must come to (issue 21, 11–15; issue 26, 7), through HTTP or
+ * the socket, on Tuesday 2026-06-16 09:30: in term and in the anti-drowning season, so every
+ * task is open (平安 daily by 10:00, 防溺水 and 学习 weekly).
+ */
+const TUESDAY_0930 = "2026-06-16T09:30:00+08:00";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ now: TUESDAY_0930 });
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.drainPushes();
+  await h.client.flushdb();
+  h.webhook.messages.length = 0;
+  h.clock.set(new Date(TUESDAY_0930));
+});
+
+describe("smaller wrong words (21.15)", () => {
+  it("never calls the 防溺水提醒 task's reminder 防溺水提醒提醒", async () => {
+    const run = await runJobBeside(h, { job: "remind", task: "drowning", now: "2026-06-18T16:00:00+08:00" });
+    expect(run.lines.join("\n")).toContain("防溺水提醒（2026年第25周（6月15日—6月21日））：已发送 1 条");
+    expect(run.lines.join("\n")).not.toContain("提醒提醒");
+  });
+
+  it("prints an area's own totals above the area's list in 未报 … 西部片区", async () => {
+    await h.say("hu_bin", "平安");
+    await h.say("song_wen", "平安");
+    const reply = await h.say("wang_zhiyuan", "未报 平安 西部片区");
+    // 西部片区 holds 7 schools, one of which (龙潭学校) reported; the county's 28 are not the area's.
+    expect(reply).toContain("西部片区未报 6 所（应报 7 所）：");
+    expect(reply).not.toContain("28");
+    expect(reply).toContain("**西部片区**（6 所）");
+    expect(reply).not.toContain("东部片区");
+  });
+
+  it("names the reporter on the board as everywhere else, never by account id", async () => {
+    await h.say("yang_lei", "异常 校门口积水，已安排人员值守");
+    const reply = await h.say("wang_zhiyuan", "看板");
+    const url = new URL(/\((https?:[^)]+)\)/u.exec(reply)![1]!);
+    const page = await (await fetch(`${h.url}${url.pathname}${url.search}`)).text();
+    expect(page).toContain("杨磊 上报");
+    expect(page).not.toContain("yang_lei");
+  });
+});

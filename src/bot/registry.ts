@@ -91,7 +91,9 @@ function maskOf(text: string, ignore: readonly string[]): boolean[] {
 }
 
 function inputAfter(text: NormalizedText, found: Found): CommandInput {
-  const start = skipSeparators(text.folded, found.end);
+  // `学习 /52`: a slash before a number is half a figure, not a separator; the reader refuses it.
+  const halfFigure = /\/\s*\d/u.exec(text.folded.slice(found.end, skipSeparators(text.folded, found.end) + 1));
+  const start = halfFigure ? found.end + halfFigure.index : skipSeparators(text.folded, found.end);
   const folded = text.folded.slice(start);
   return {
     folded,

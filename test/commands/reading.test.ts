@@ -21,6 +21,35 @@ beforeEach(async () => {
   h.clock.set(new Date(TUESDAY_0930));
 });
 
+const periodOf = (task: "safety" | "drowning" | "study") => h.jobDeps.calendar.at(task, h.clock.now())!.id;
+const reportOf = (task: "safety" | "drowning" | "study", school: string) => h.store.get(task, periodOf(task), school);
+
+describe("figures the roster contradicts (21.14)", () => {
+  it("checks the whole that 实到 + 请假 make against the roster, as a whole typed is", async () => {
+    // 东湖中学 (zhu_hong) has 64 staff on the roster.
+    const parts = await h.say("zhu_hong", "学习 50人参加 2人请假");
+    expect((await reportOf("study", "DB002"))?.value).toEqual({ task: "study", attended: 50, expected: 52, leave: 2 });
+    expect(parts).toContain("实到 50 / 应到 52 人");
+    expect(parts).toContain("📌 名单里贵校教职工 64 人，请核对");
+    const whole = await h.say("zhu_hong", "学习 45/50");
+    expect(whole).toContain("📌 名单里贵校教职工 64 人，请核对");
+    // Within a tenth of the roster's figure, no note.
+    expect(await h.say("hu_bin", "学习 50人参加 2人请假")).not.toContain("📌");
+  });
+
+  it("refuses a figure that is not a number, and never reads one from what is left", async () => {
+    for (const text of ["学习 NaN/52", "学习 ?/52", "学习 /52", "学习 50/", "学习 50/NaN", "防溺水 ?/1630", "防溺水 abc/1630"]) {
+      const reply = await h.say("ma_rui", text);
+      expect(reply, text).toContain("不是人数");
+      expect(reply, text).toContain("没有登记");
+    }
+    expect(await reportOf("study", "DB007")).toBeUndefined();
+    expect(await reportOf("drowning", "DB007")).toBeUndefined();
+    // A slash between words is no figure: channels written 告家长书/电话.
+    expect(await h.say("ma_rui", "防溺水 1600/1630 告家长书/电话")).toContain("已登记");
+  });
+});
+
 describe("smaller wrong words (21.15)", () => {
   it("never calls the 防溺水提醒 task's reminder 防溺水提醒提醒", async () => {
     const run = await runJobBeside(h, { job: "remind", task: "drowning", now: "2026-06-18T16:00:00+08:00" });

@@ -141,6 +141,8 @@ interface Figures {
   percents: number[];
   /** The words with every figure blanked, for the flags (完成, 全部参加). */
   rest: string;
+  /** The words with the `a/b` pair blanked, only: where a slash is left, a side of it was no number. */
+  slashed: string;
 }
 
 /** A count written in Chinese numerals (十, 五十, 两千零五); undefined when malformed. */
@@ -194,6 +196,7 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
     pair = [first, second];
     text = blank(text, start, start + m[0].length);
   }
+  const slashed = text;
   const percents: number[] = [];
   for (const m of text.matchAll(PERCENT)) {
     percents.push(Number(m[1]));
@@ -219,7 +222,7 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
     if (label === undefined) bare.push(n);
     else labelled.set(label.figure, [...(labelled.get(label.figure) ?? []), n]);
   });
-  return { labelled, bare, ...(pair && { pair }), percents, rest: text };
+  return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed };
 }
 
 /** The label words in `text`, leftmost first and longest at one place, never overlapping. */
@@ -296,8 +299,18 @@ function bindLabels(text: string, numbers: readonly NumberToken[], labels: reado
   return best!.picks.map((pick) => (pick ? labels[pick.label] : undefined));
 }
 
-/** Refuses a negative or fractional figure, and digits that are no figure at all (`AB12`). */
+/** A slash and the words either side of it, within a clause (`NaN/52`, `/52`, `告家长书/电话`). */
+const SLASHED = /[^\s,.;!?，。；！？/]*\s*\/\s*[^\s,.;!?，。；！？/]*/gu;
+
+/**
+ * Refuses a negative or fractional figure, digits that are no figure at all (`AB12`), and a
+ * `/` with a number on one side only (`NaN/52`, `?/52`, `/52`): its other side is no number,
+ * and what is left of it must never be read as the figures.
+ */
 function checkNumbers(figures: Figures): void {
+  for (const m of figures.slashed.matchAll(SLASHED)) {
+    if (/\d/u.test(m[0])) throw new UsageError(reportText.notAFigure(m[0].trim()));
+  }
   const all = [...(figures.pair ?? []), ...figures.bare, ...[...figures.labelled.values()].flat()];
   const negative = all.find((n) => n.negative);
   if (negative) throw new UsageError(reportText.negativeFigure(negative.text));
@@ -494,6 +507,8 @@ export function readStudy(args: { words: string; topic?: string; school: School;
   let [attended, expected] = readPartOfWhole(figures, "attended", "expected", ["实到", "应到"]);
   let leave = sum(figures, "leave");
   if (leave === undefined && NO_LEAVE.test(figures.rest)) leave = 0;
+  // 50人参加 2人请假: every part named, so the whole is theirs (as 已提醒 + 未提醒 is for 防溺水), checked like a whole typed.
+  if (expected === undefined && attended !== undefined && leave !== undefined) expected = attended + leave;
   const notes: string[] = [];
   checkWhole(expected, school.staff, { name: "应到人数", zero: reportText.expectedZero, rosterWhat: "教职工" }, voice, notes);
   expected ??= school.staff;

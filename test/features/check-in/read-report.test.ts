@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import type { School } from "../../../src/config/roster.js";
+import { UsageError } from "../../../src/errors.js";
+import { readDrowning, readStudy } from "../../../src/features/check-in/read-report.js";
+import { reportText } from "../../../src/features/check-in/report-text.js";
+
+/** 东湖中学 of the example roster: 712 pupils, 64 staff. */
+const school: School = { code: "DB002", name: "平安县东湖镇中学", shortName: "东湖中学", area: "东部片区", stage: "初中", reporters: ["zhu_hong"], pupils: 712, staff: 64, line: 11 };
+const voice = reportText.voice();
+
+/** The reader's refusal, or undefined when it read the words. */
+function refusal(read: () => unknown): string | undefined {
+  try {
+    read();
+    return undefined;
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+}
+
+describe("figures against the roster", () => {
+  it("takes 实到 + 请假 as the whole and checks it as a typed whole", () => {
+    const read = readStudy({ words: "50人参加 2人请假", school, voice });
+    expect(read.value).toEqual({ task: "study", attended: 50, expected: 52, leave: 2 });
+    expect(read.notes).toEqual([reportText.rosterNote("贵校", "教职工", 64)]);
+    expect(readStudy({ words: "45/50", school, voice }).notes).toEqual(read.notes);
+    expect(readStudy({ words: "60人参加 2人请假", school, voice }).notes).toEqual([]);
+  });
+
+  it("refuses a slash with a number on one side only", () => {
+    for (const words of ["NaN/52", "?/52", "/52", "50/", "50 / abc"]) {
+      expect(refusal(() => readStudy({ words, school, voice })), words).toMatch(/不是人数/u);
+    }
+    expect(refusal(() => readDrowning({ words: "?/700", school, voice }))).toMatch(/不是人数/u);
+    expect(readDrowning({ words: "700/712 告家长书/电话", school, voice }).value.channels).toEqual(["电话", "告家长书"]);
+  });
+});

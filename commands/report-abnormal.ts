@@ -1,8 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
 import { UsageError } from "../src/errors.js";
-import { readWord, skipSeparators } from "../src/bot/words.js";
+import { readWord, skipSeparators, wordsAround } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
-import { readAbnormal } from "../src/features/check-in/read-report.js";
+import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { asksAboutAbnormal, readAbnormal } from "../src/features/check-in/read-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
@@ -14,6 +15,7 @@ export default defineCommand({
   summary: "报告异常情况（会立即通知局领导），写明发生了什么",
   examples: ["异常 一名学生课间摔伤，已送医，无生命危险", "异常 城关一小 校门口积水，已安排人员值守"],
   parse({ folded, original, before, whole }, ctx) {
+    if (asksAboutAbnormal(before, folded)) return readQuestion(ctx, wordsAround({ before, folded }), "异常 具体情况");
     // Only the words before the keyword, or else the first word after it, may name the school,
     // so a description that mentions a school stays whole.
     const first = before === "" ? readWord(folded, 0) : undefined;
@@ -28,7 +30,9 @@ export default defineCommand({
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.
   keepsItsAnswer: true,
-  async run({ school, description }, ctx) {
+  async run(args, ctx) {
+    if (isQuestion(args)) return answerQuestion(ctx, args);
+    const { school, description } = args;
     const value = { task: "safety" as const, status: "abnormal" as const, description };
     return `${await checkIn(ctx, school, value)}\n${reportText.abnormalNote(replyVoice(ctx, school))}`;
   },

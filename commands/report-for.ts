@@ -5,6 +5,7 @@ import { readWord, skipSeparators } from "../src/bot/words.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
+import { isQuestion } from "../src/features/check-in/answer-question.js";
 
 /** The context the reporting command runs in: as if the school's reporter sent it, marked 代报. */
 const onBehalfOf = (ctx: CommandContext, school: School): CommandContext => ({ ...ctx, schools: [school], onBehalf: true });
@@ -41,6 +42,7 @@ export default defineCommand({
   },
   async run({ school, spec, args }, ctx) {
     const reply = await spec.run(args, onBehalfOf(ctx, school));
-    return `${reply}\n${leaderText.onBehalfNote(ctx.sender.name, school)}`;
+    // A question records nothing: there is no entry to sign.
+    return isQuestion(args) ? reply : `${reply}\n${leaderText.onBehalfNote(ctx.sender.name, school)}`;
   },
 });

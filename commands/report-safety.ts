@@ -2,7 +2,8 @@ import { defineCommand } from "../src/bot/command.js";
 import { wordsAround } from "../src/bot/words.js";
 import { answerCardTap } from "../src/features/check-in/card-tap.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
-import { readSafety } from "../src/features/check-in/read-report.js";
+import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { asksAboutReporting, readSafety } from "../src/features/check-in/read-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 
 export default defineCommand({
@@ -34,13 +35,14 @@ export default defineCommand({
   summary: "报今日平安（无异常），可附在校学生数",
   examples: ["平安", "平安 在校1200", "平安 城关一小"],
   parse(input, ctx) {
+    if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), "平安");
     const { school, rest } = resolveSchool(ctx, wordsAround(input));
     return { school, ...readSafety({ before: input.before, words: rest, school, voice: replyVoice(ctx, school) }) };
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.
   keepsItsAnswer: true,
-  async run({ school, value, notes }, ctx) {
-    return checkIn(ctx, school, value, notes);
+  async run(args, ctx) {
+    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes);
   },
   // 今日平安 on the check-in card (reminders, 帮助, 状态) is this command in one tap.
   tap: answerCardTap,

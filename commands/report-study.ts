@@ -1,7 +1,8 @@
 import { defineCommand } from "../src/bot/command.js";
 import { wordsAround } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
-import { readStudy, readStudyTopic } from "../src/features/check-in/read-report.js";
+import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { asksAboutReporting, readStudy, readStudyTopic } from "../src/features/check-in/read-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 
 export default defineCommand({
@@ -12,13 +13,16 @@ export default defineCommand({
   summary: "报本周教职工政治学习：实到/应到，可附请假人数和主题",
   examples: ["学习 50/52", "学习 应到52 实到50 请假2 主题:学习党的二十届四中全会精神", "学习 实到50"],
   parse(input, ctx) {
+    // The topic is free text: a question in it (主题：如何做好防溺水？) is no question to us.
     const { topic, words } = readStudyTopic(input);
-    const { school, rest } = resolveSchool(ctx, wordsAround({ before: input.before, folded: words }));
+    const text = wordsAround({ before: input.before, folded: words });
+    if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, "学习 实到/应到");
+    const { school, rest } = resolveSchool(ctx, text);
     return { school, ...readStudy({ words: rest, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.
   keepsItsAnswer: true,
-  async run({ school, value, notes }, ctx) {
-    return checkIn(ctx, school, value, notes);
+  async run(args, ctx) {
+    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes);
   },
 });

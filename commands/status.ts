@@ -4,6 +4,7 @@ import { UsageError } from "../src/errors.js";
 import { commandCheckInCard } from "../src/features/check-in/check-in-card.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
+import { describeStatus } from "../src/features/check-in/school-status.js";
 import type { School } from "../src/config/roster.js";
 
 export default defineCommand({
@@ -23,20 +24,7 @@ export default defineCommand({
     if (unknown) throw new UsageError(reportText.unknownWord(unknown[0]));
     return { schools: [school] as readonly School[] };
   },
-  async run({ schools }, ctx) {
-    const blocks: string[] = [];
-    for (const school of schools) {
-      const lines = [reportText.statusHeader(school)];
-      for (const task of ctx.calendar.tasks) {
-        const period = ctx.calendar.at(task, ctx.now);
-        if (!period) continue;
-        const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
-        lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now));
-      }
-      blocks.push(lines.join("\n"));
-    }
-    return blocks.join("\n\n");
-  },
+  run: ({ schools }, ctx) => describeStatus(ctx, schools),
   // Below the status, today's check-in buttons: a missing 平安 is one tap away.
   card: commandCheckInCard,
 });

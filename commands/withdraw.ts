@@ -5,6 +5,8 @@ import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.
 import { currentPeriod, RECORD_ATTEMPTS } from "../src/features/check-in/record-report.js";
 import { blankSchoolNames, resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
+import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { asksAboutReporting } from "../src/features/check-in/read-report.js";
 
 export default defineCommand({
   id: "withdraw",
@@ -17,12 +19,16 @@ export default defineCommand({
     // 平安 inside 平安县东湖镇中心小学 names no task.
     const found = findTaskWord(blankSchoolNames(text, ctx.roster));
     if (!found) throw new UsageError(reportText.withdrawWhich);
+    // 要撤销平安吗: asked, never withdrawn.
+    if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, text, `撤销 ${text.slice(found.start, found.end)}`);
     const { school, rest } = resolveSchool(ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
     const unknown = /\S*\d\S*/u.exec(rest);
     if (unknown) throw new UsageError(reportText.unknownWord(unknown[0]));
     return { task: found.task, school };
   },
-  async run({ task, school }, ctx) {
+  async run(args, ctx) {
+    if (isQuestion(args)) return answerQuestion(ctx, args);
+    const { task, school } = args;
     const period = currentPeriod(ctx, task);
     const withdrawal = { task, period: period.id, school: school.code, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: ctx.msgid, raw: ctx.raw };
     // As in checkIn: the reply and the leaders' update are committed with the withdrawal.

@@ -24,6 +24,46 @@ beforeEach(async () => {
 const periodOf = (task: "safety" | "drowning" | "study") => h.jobDeps.calendar.at(task, h.clock.now())!.id;
 const reportOf = (task: "safety" | "drowning" | "study", school: string) => h.store.get(task, periodOf(task), school);
 
+describe("questions are answered, never filed (21.11)", () => {
+  it("answers 平安吗 and its like with the school's status and records nothing", async () => {
+    for (const text of ["我们今天报平安了吗", "今天要报平安吗？", "平安吗", "今天平安吗", "平安报了没", "是否要报平安", "学习报了没有", "防溺水要报吗", "有异常吗", "今天需要报异常吗", "是否有异常？"]) {
+      const reply = await h.say("hu_bin", text);
+      expect(reply, text).toContain("这条消息是在问，没有登记为上报。");
+      expect(reply, text).toContain("**平安县东湖镇中心小学**（东部片区）本期上报情况：");
+      expect(reply, text).toContain("- 平安日报（6月16日（周二））：**未报**，截止 6月16日 周二 10:00");
+    }
+    for (const task of ["safety", "drowning", "study"] as const) expect(await reportOf(task, "DB001")).toBeUndefined();
+    await h.drainPushes();
+    expect(h.webhook.messages).toEqual([]);
+  });
+
+  it("answers a question about a report made, and never withdraws on one", async () => {
+    await h.say("hu_bin", "平安");
+    const recorded = await reportOf("safety", "DB001");
+    expect(await h.say("hu_bin", "今天平安吗")).toMatch(/- 平安日报（6月16日（周二））：已报（6月16日 09:30）/u);
+    expect(await h.say("hu_bin", "要撤销平安吗？")).toContain("需要时请直接发送“撤销 平安”。");
+    expect(await reportOf("safety", "DB001")).toEqual(recorded);
+  });
+
+  it("answers every school of a reporter of two, and a leader's 代报 question without signing an entry", async () => {
+    const both = await h.say("zhou_jie", "平安了吗");
+    expect(both).toContain("**平安县枫林乡中心小学**");
+    expect(both).toContain("**平安县枫林乡岭头小学**");
+    const forSchool = await h.say("wang_zhiyuan", "代报 岭头小学 平安吗");
+    expect(forSchool).toContain("这条消息是在问，没有登记为上报。");
+    expect(forSchool).toContain("需要时请直接发送“代报 岭头小学 平安”。");
+    expect(forSchool).not.toContain("录入");
+    expect(await reportOf("safety", "XB005")).toBeUndefined();
+  });
+
+  it("still files reports whose free text holds a question", async () => {
+    expect(await h.say("hu_bin", "异常 有学生打架？")).toContain("已登记");
+    expect((await reportOf("safety", "DB001"))?.value).toEqual({ task: "safety", status: "abnormal", description: "有学生打架？" });
+    expect(await h.say("hu_bin", "学习 50/52 主题：如何做好防溺水工作？")).toContain("已登记");
+    expect((await reportOf("study", "DB001"))?.value).toMatchObject({ attended: 50, expected: 52, topic: "如何做好防溺水工作？" });
+  });
+});
+
 describe("figures the roster contradicts (21.14)", () => {
   it("checks the whole that 实到 + 请假 make against the roster, as a whole typed is", async () => {
     // 东湖中学 (zhu_hong) has 64 staff on the roster.

@@ -430,6 +430,35 @@ export function readAbnormal(args: { before: string; after: string; afterFolded:
   return description.trim();
 }
 
+/** A particle that ends a question: 平安吗, 报了么, 学习呢, 平安？ (not 什么, 怎么, 那么). */
+const ASKING_END = /(?:吗|(?<![什怎那这多要])么|呢|\?)$/u;
+/** Words that ask: 是否平安, 要不要报, 报了没, 怎么报. */
+const ASKING_WORDS = /是否|有没有|要不要|需不需要|需要不|用不用|是不是|能不能|可不可以|可以不|了没|报没报|怎么|如何|什么时候|几点/u;
+/** What a question about reporting says besides the keyword: 要报异常吗, 是否有异常. */
+const ASKING_FILLER = /是否|有没有|要不要|需不需要|需要|应该|要|用|该|吗|么|呢|了没|没有|没|\?/gu;
+
+/**
+ * Whether a reporting command's message asks rather than tells (我们今天报平安了吗, 今天要报平安吗？,
+ * 是否要报学习): the clause that holds the keyword ends as a question or holds a word that asks.
+ * `before` and `after` are the words either side of the keyword. A question in a clause of its
+ * own (平安，今天下雨，要不要提前放学？) belongs to a remark, not to the report.
+ */
+export function asksAboutReporting(before: string, after: string): boolean {
+  const head = before.split(CLAUSE_END).at(-1) ?? "";
+  // A question mark ends the clause only where nothing of it follows (`?/52` is a figure gone wrong).
+  const tail = /^[^,.;!?，。；！？\n]*(?:\?+(?=$|[\s,.;!?，。；！？~～\p{S}]))?/u.exec(after)![0];
+  const clause = `${head} ${tail}`.replace(/[^\p{L}\p{N}?]+$/u, "");
+  return ASKING_END.test(clause) || ASKING_WORDS.test(clause);
+}
+
+/**
+ * Whether an 异常 message asks (有异常吗, 今天需要报异常吗, 是否有异常？) rather than reports: it asks,
+ * and describes nothing. A description that holds a question (有学生打架？) is an incident to report.
+ */
+export function asksAboutAbnormal(before: string, after: string): boolean {
+  return asksAboutReporting(before, after) && isGreetingOnly(after.replace(ASKING_FILLER, ""));
+}
+
 /** Words that say when or who, around a report's keyword, and nothing more. */
 const GREETING =
   /各位|领导|老师|您好|你好|早上好|上午好|下午好|晚上好|大家好|好|今日|今天|本日|当日|本周|这周|本校|我校|学校|全校|师生|今|报告|汇报|报个|报|一下|发生|出现|有|情况|如下|了|的|啦|呀|哦|吧/gu;

@@ -113,6 +113,9 @@ export const reportText = {
     );
   },
 
+  questionHeard: "这条消息是在问，没有登记为上报。",
+  questionHint: (command: string) => `需要时请直接发送“${command}”。`,
+
   // Errors: each says what was wrong; the dispatcher appends correct examples.
   notAReporter: "您不是任何学校的上报人。代学校上报请用“代报 学校 内容”。",
   notYourSchool: (name: string, mine: readonly School[]) =>

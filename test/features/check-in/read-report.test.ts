@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { School } from "../../../src/config/roster.js";
 import { UsageError } from "../../../src/errors.js";
-import { readDrowning, readStudy } from "../../../src/features/check-in/read-report.js";
+import { asksAboutAbnormal, asksAboutReporting, readDrowning, readStudy } from "../../../src/features/check-in/read-report.js";
 import { reportText } from "../../../src/features/check-in/report-text.js";
 
 /** 东湖中学 of the example roster: 712 pupils, 64 staff. */
@@ -34,5 +34,22 @@ describe("figures against the roster", () => {
     }
     expect(refusal(() => readDrowning({ words: "?/700", school, voice }))).toMatch(/不是人数/u);
     expect(readDrowning({ words: "700/712 告家长书/电话", school, voice }).value.channels).toEqual(["电话", "告家长书"]);
+  });
+});
+
+describe("questions", () => {
+  it("asks when the keyword's clause ends as a question or holds a word that asks", () => {
+    const asks: [string, string][] = [["我们今天", "了吗"], ["今天要", "吗?"], ["", "吗"], ["今天", "吗"], ["", "报了没"], ["是否要报", ""], ["", "?"], ["", "呢"], ["怎么报", ""]];
+    for (const [before, after] of asks) expect(asksAboutReporting(before, after), `${before}|${after}`).toBe(true);
+    const tells: [string, string][] = [["", ""], ["今天", ""], ["", "在校846"], ["", "没什么"], ["", "?/52"], ["", ",今天下雨,要不要提前放学?"], ["谁知道呢,", "在校846"], ["", "~"]];
+    for (const [before, after] of tells) expect(asksAboutReporting(before, after), `${before}|${after}`).toBe(false);
+  });
+
+  it("takes an 异常 message as a question only when it describes nothing", () => {
+    expect(asksAboutAbnormal("", "吗")).toBe(true);
+    expect(asksAboutAbnormal("今天需要报", "吗")).toBe(true);
+    expect(asksAboutAbnormal("是否", "?")).toBe(true);
+    expect(asksAboutAbnormal("", "有学生打架?")).toBe(false);
+    expect(asksAboutAbnormal("", "学生走失,是否报警?")).toBe(false);
   });
 });

@@ -1,0 +1,45 @@
+import type { CommandContext } from "../../bot/command.js";
+import type { School } from "../../config/roster.js";
+import { UsageError } from "../../errors.js";
+import { replyVoice } from "./check-in.js";
+import { reportText } from "./report-text.js";
+import { resolveSchool } from "./resolve-school.js";
+import { describeStatus } from "./school-status.js";
+
+/**
+ * A reporting command's message that asks rather than reports (平安吗, 我们今天报平安了吗):
+ * the schools asked about, and the command that would report (or withdraw), as the sender
+ * writes it. Nothing is recorded; the answer is the schools' status, as 状态 gives it.
+ */
+export interface Question {
+  asked: readonly School[];
+  /** The command the sender would send to do it (`平安`, `代报 县一中 平安`). */
+  command: string;
+}
+
+/** Whether a command's parsed arguments are a question (see Question). */
+export function isQuestion(args: unknown): args is Question {
+  return typeof args === "object" && args !== null && "asked" in args;
+}
+
+/**
+ * The question a reporting command's message asks: about the school it names, or about all
+ * of the sender's schools when he has several and names none. `command` is the keyword and
+ * what follows it (`撤销 平安`).
+ */
+export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "onBehalf">, text: string, command: string): Question {
+  let asked: readonly School[];
+  try {
+    asked = [resolveSchool(ctx, text).school];
+  } catch (error) {
+    // 平安了吗 from a reporter of two schools: both are answered.
+    if (!(error instanceof UsageError) || ctx.schools.length < 2) throw error;
+    asked = ctx.schools;
+  }
+  return { asked, command: replyVoice(ctx, asked[0]!).form(command) };
+}
+
+/** The answer to a question: nothing recorded, the schools' status, and what to send to report. */
+export async function answerQuestion(ctx: CommandContext, question: Question): Promise<string> {
+  return [reportText.questionHeard, await describeStatus(ctx, question.asked), reportText.questionHint(question.command)].join("\n");
+}

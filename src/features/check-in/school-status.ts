@@ -1,0 +1,19 @@
+import type { CommandContext } from "../../bot/command.js";
+import type { School } from "../../config/roster.js";
+import { reportText } from "./report-text.js";
+
+/** Each school's standing in every active task's current period, as 状态 shows it. */
+export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "store" | "now" | "config">, schools: readonly School[]): Promise<string> {
+  const blocks: string[] = [];
+  for (const school of schools) {
+    const lines = [reportText.statusHeader(school)];
+    for (const task of ctx.calendar.tasks) {
+      const period = ctx.calendar.at(task, ctx.now);
+      if (!period) continue;
+      const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
+      lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now));
+    }
+    blocks.push(lines.join("\n"));
+  }
+  return blocks.join("\n\n");
+}

@@ -3,6 +3,7 @@ import { wordsAround } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutReporting, readDrowning } from "../src/features/check-in/read-report.js";
+import { readReportPeriod } from "../src/features/check-in/record-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 
 export default defineCommand({
@@ -15,11 +16,12 @@ export default defineCommand({
   parse(input, ctx) {
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), "防溺水 已提醒人数/应提醒人数");
     const { school, rest } = resolveSchool(ctx, wordsAround(input));
-    return { school, ...readDrowning({ words: rest, school, voice: replyVoice(ctx, school) }) };
+    const { period, words } = readReportPeriod(ctx, "drowning", rest);
+    return { school, period, ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.
   keepsItsAnswer: true,
   async run(args, ctx) {
-    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes);
+    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { period: args.period });
   },
 });

@@ -4,6 +4,7 @@ import { answerCardTap } from "../src/features/check-in/card-tap.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutReporting, readSafety } from "../src/features/check-in/read-report.js";
+import { readReportPeriod } from "../src/features/check-in/record-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 
 export default defineCommand({
@@ -37,12 +38,13 @@ export default defineCommand({
   parse(input, ctx) {
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), "平安");
     const { school, rest } = resolveSchool(ctx, wordsAround(input));
-    return { school, ...readSafety({ before: input.before, words: rest, school, voice: replyVoice(ctx, school) }) };
+    const { period, words } = readReportPeriod(ctx, "safety", rest);
+    return { school, period, ...readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school) }) };
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.
   keepsItsAnswer: true,
   async run(args, ctx) {
-    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes);
+    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { period: args.period });
   },
   // 今日平安 on the check-in card (reminders, 帮助, 状态) is this command in one tap.
   tap: answerCardTap,

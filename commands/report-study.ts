@@ -3,6 +3,7 @@ import { wordsAround } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutReporting, readStudy, readStudyTopic } from "../src/features/check-in/read-report.js";
+import { readReportPeriod } from "../src/features/check-in/record-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 
 export default defineCommand({
@@ -18,11 +19,12 @@ export default defineCommand({
     const text = wordsAround({ before: input.before, folded: words });
     if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, "学习 实到/应到");
     const { school, rest } = resolveSchool(ctx, text);
-    return { school, ...readStudy({ words: rest, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
+    const { period, words: figures } = readReportPeriod(ctx, "study", rest);
+    return { school, period, ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.
   keepsItsAnswer: true,
   async run(args, ctx) {
-    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes);
+    return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { period: args.period });
   },
 });

@@ -147,8 +147,13 @@ export const configSchema = z.strictObject({
        * period's keys expire 30 days later unless reduced.
        */
       history_days: z.number().int().min(30).max(400).default(400),
+      /**
+       * A report that names an earlier date (平安 昨天) is recorded for that day's period, as a
+       * 补报 marked late, back to this many days before today; older ones are refused.
+       */
+      backfill_days: z.number().int().min(0).max(30).default(3),
     })
-    .default({ description_chars: 500, remind_cooldown_minutes: 10, history_days: 400 }),
+    .default({ description_chars: 500, remind_cooldown_minutes: 10, history_days: 400, backfill_days: 3 }),
   /** When reports that came in after a tally are gathered into one 补报 note. */
   late_note: z
     .strictObject({ at: clockTime, group: z.string().default("leaders") })

@@ -64,6 +64,40 @@ describe("questions are answered, never filed (21.11)", () => {
   });
 });
 
+describe("dates in a report (21.13)", () => {
+  it("records 平安 … 昨天 for yesterday, as a late 补报, by the same record path", async () => {
+    const reply = await h.say("zhou_jie", "平安 岭头小学 昨天");
+    expect(reply).toContain("✅ 已登记：**平安县枫林乡岭头小学** 6月15日（周一） 平安日报");
+    expect(reply).toContain("记为**迟报**");
+    expect(reply).toContain("📅 这是 6月15日（周一） 的补报");
+    const yesterday = await h.store.get("safety", "2026-06-15", "XB005");
+    expect(yesterday).toMatchObject({ value: { task: "safety", status: "normal" }, late: true });
+    expect(await reportOf("safety", "XB005")).toBeUndefined();
+    // 汇总 of yesterday counts it, as it counts any report of that day.
+    expect(await h.say("wang_zhiyuan", "汇总 昨天")).toMatch(/已报 1 所/u);
+  });
+
+  it("takes a leader's 代报 with a date the same way, and a date is never a figure", async () => {
+    expect(await h.say("wang_zhiyuan", "代报 岭头小学 平安 昨天")).toContain("6月15日（周一） 平安日报");
+    expect((await h.store.get("safety", "2026-06-15", "XB005"))?.onBehalf).toBe(true);
+    const dated = await h.say("wang_zhiyuan", "代报 龙潭学校 平安 6-15");
+    expect(dated).toContain("6月15日（周一） 平安日报");
+    expect(dated).not.toContain("15”是什么人数");
+    expect(await h.store.get("safety", "2026-06-15", "XB003")).toBeDefined();
+    // A date of the current period is the current period: this week's study.
+    expect(await h.say("hu_bin", "学习 6-15 50/52")).toContain("2026年第25周");
+    expect((await reportOf("study", "DB001"))?.value).toMatchObject({ attended: 50, expected: 52 });
+  });
+
+  it("refuses a date to come or past the limit, never moving it to today", async () => {
+    expect(await h.say("hu_bin", "平安 明天")).toContain("只能登记今天和之前 3 天内的上报，“明天”还没到。");
+    expect(await h.say("hu_bin", "平安 6月10日")).toContain("只能登记今天和之前 3 天内（6月13日（周六）起）的上报，“6月10日”的平安日报已不能补报。");
+    expect(await h.say("hu_bin", "学习 6-1 50/52")).toContain("已不能补报");
+    for (const task of ["safety", "study"] as const) expect(await reportOf(task, "DB001")).toBeUndefined();
+    expect(await h.store.get("safety", "2026-06-10", "DB001")).toBeUndefined();
+  });
+});
+
 describe("figures the roster contradicts (21.14)", () => {
   it("checks the whole that 实到 + 请假 make against the roster, as a whole typed is", async () => {
     // 东湖中学 (zhu_hong) has 64 staff on the roster.

@@ -14,16 +14,18 @@ import { reportText, type ReplyVoice } from "./report-text.js";
  * check-in is one script call; when it has one, the script answers with it and the reply and
  * alerts are written again against it. A repeat of this message gets the reply it got the
  * first time. `notes` (a figure far from the roster's) are part of the reply; what else the
- * school still owes today is read meanwhile and added after.
+ * school still owes today is read meanwhile and added after. `period`, an earlier period the
+ * message named by its date, records a 补报 there instead of in the current one.
  */
 export async function checkIn(
   ctx: CommandContext,
   school: School,
   value: ReportValue,
   notes: readonly string[] = [],
-  { firstOnly = false }: { firstOnly?: boolean } = {},
+  { firstOnly = false, period: named }: { firstOnly?: boolean; period?: TaskPeriod } = {},
 ): Promise<string> {
-  const period = currentPeriod(ctx, value.task);
+  // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
+  const period = named ?? currentPeriod(ctx, value.task);
   const report = makeReport(ctx, school, period, value);
   const timeZone = ctx.config.timezone;
   const record = async (): Promise<string> => {
@@ -31,7 +33,11 @@ export async function checkIn(
     if (before !== undefined) return before;
     let previous: Report | undefined;
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
-      const reply = [reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }), ...notes].join("\n");
+      const reply = [
+        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
+        ...(named ? [reportText.backfilled(period)] : []),
+        ...notes,
+      ].join("\n");
       const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
       const recorded = await ctx.store.put(report, { expected: previous ?? null, reply, pushes });
       if (recorded.outcome === "duplicate") return recorded.reply ?? reply;

@@ -1,9 +1,11 @@
 import type { CommandContext } from "../../bot/command.js";
 import type { TaskId } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
-import { ErrorCode, UserError } from "../../errors.js";
+import { ErrorCode, UsageError, UserError } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import { addDays, toLocalDate } from "../../time/local-time.js";
+import { readReportDate } from "./read-report.js";
 import { reportText } from "./report-text.js";
 
 /** The period a report made now falls in; refuses tasks that are off or out of season. */
@@ -13,6 +15,30 @@ export function currentPeriod(ctx: Pick<CommandContext, "calendar" | "config" | 
   if (!period) throw new UserError(ErrorCode.TaskDisabled, reportText.taskDisabled(name));
   if (period.reason === "not_in_season") throw new UserError(ErrorCode.NotInSeason, reportText.notInSeason(name));
   return period;
+}
+
+/**
+ * The period a report's words name by a date (平安 昨天, 代报 龙潭学校 平安 6-15), and the words
+ * without the date. None when they name none or a date of the current period; an earlier one is
+ * a 补报, taken back to `limits.backfill_days` before today (its period's end); a date to come,
+ * one further back or one that asked nothing is refused, never moved to today.
+ */
+export function readReportPeriod(
+  ctx: Pick<CommandContext, "calendar" | "config" | "now">,
+  task: TaskId,
+  words: string,
+): { period?: TaskPeriod; words: string } {
+  const today = toLocalDate(ctx.now, ctx.config.timezone);
+  const { date, typed = "", words: rest } = readReportDate(words, today);
+  const current = currentPeriod(ctx, task);
+  if (!date || (date >= current.start && date <= current.end)) return { words: rest };
+  const days = ctx.config.limits.backfill_days;
+  if (date > today) throw new UsageError(reportText.dateAhead(typed, days));
+  const period = ctx.calendar.list(task, date, date)[0];
+  const earliest = addDays(today, -days);
+  if (!period || period.end < earliest) throw new UsageError(reportText.dateTooOld(typed, days, earliest, current.taskName));
+  if (!period.required) throw new UsageError(reportText.notDueOn(period));
+  return { period, words: rest };
 }
 
 /** The report a message makes for a school, in the current period. */

@@ -1,6 +1,6 @@
 import type { School } from "../../config/roster.js";
 import type { Report, ReportValue } from "../../store/report.js";
-import { formatClock, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
@@ -152,6 +152,11 @@ export const reportText = {
     `${what} ${value} 超过了名单中${school}${rosterWhat}数 ${figure} 的两倍，请核对。如名单有误请联系管理员更新。`,
   rosterNote: (school: string, rosterWhat: string, figure: number) =>
     `📌 名单里${school}${rosterWhat} ${figure} 人，请核对；如名单有误请联系管理员更新。`,
+  dateAhead: (typed: string, days: number) => `只能登记今天和之前 ${days} 天内的上报，“${escapeUserText(typed)}”还没到。`,
+  dateTooOld: (typed: string, days: number, earliest: string, taskName: string) =>
+    `只能登记今天和之前 ${days} 天内（${formatDate(earliest)}起）的上报，“${escapeUserText(typed)}”的${taskName}已不能补报。`,
+  notDueOn: (period: TaskPeriod) => `${formatPeriod(period)}${period.taskName}无需上报。`,
+  backfilled: (period: TaskPeriod) => `📅 这是 ${formatPeriod(period)} 的补报，已记入当天。`,
   taskDisabled: (name: string) => `本县没有启用“${name}”任务，无需上报。`,
   notInSeason: (name: string) => `现在不在${name}的季节内，无需上报。`,
   missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",

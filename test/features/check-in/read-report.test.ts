@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { School } from "../../../src/config/roster.js";
 import { UsageError } from "../../../src/errors.js";
-import { asksAboutAbnormal, asksAboutReporting, readDrowning, readStudy } from "../../../src/features/check-in/read-report.js";
+import { asksAboutAbnormal, asksAboutReporting, readDrowning, readReportDate, readStudy } from "../../../src/features/check-in/read-report.js";
 import { reportText } from "../../../src/features/check-in/report-text.js";
 
 /** 东湖中学 of the example roster: 712 pupils, 64 staff. */
@@ -51,5 +51,23 @@ describe("questions", () => {
     expect(asksAboutAbnormal("是否", "?")).toBe(true);
     expect(asksAboutAbnormal("", "有学生打架?")).toBe(false);
     expect(asksAboutAbnormal("", "学生走失,是否报警?")).toBe(false);
+  });
+});
+
+describe("dates in a report", () => {
+  const today = "2026-06-16";
+  it("reads a date that stands as a word of its own, and blanks it", () => {
+    expect(readReportDate("岭头小学 昨天", today)).toEqual({ date: "2026-06-15", typed: "昨天", words: "岭头小学   " });
+    expect(readReportDate("6-15", today).date).toBe("2026-06-15");
+    expect(readReportDate("补报6月15日的", today).date).toBe("2026-06-15");
+    expect(readReportDate("6.15", today).date).toBe("2026-06-15");
+    expect(readReportDate("2025年12月31日", today).date).toBe("2025-12-31");
+    expect(readReportDate("12-31", today).date).toBe("2025-12-31");
+  });
+
+  it("leaves words that only hold a date word, and figures, alone", () => {
+    for (const words of ["昨天下雨,积水已清理", "50/52", "在校846", "6/15", "第15周"]) {
+      expect(readReportDate(words, today), words).toEqual({ words });
+    }
   });
 });

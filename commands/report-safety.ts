@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { wordsAround } from "../src/bot/words.js";
+import { textAround, wordsAround } from "../src/bot/words.js";
 import { answerCardTap } from "../src/features/check-in/card-tap.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
@@ -37,9 +37,11 @@ export default defineCommand({
   examples: ["平安", "平安 在校1200", "平安 城关一小"],
   parse(input, ctx) {
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), "平安");
-    const { school, rest } = resolveSchool(ctx, wordsAround(input));
+    const text = textAround(input);
+    const { school, rest } = resolveSchool(ctx, text.folded);
     const { period, words } = readReportPeriod(ctx, "safety", rest);
-    return { school, period, ...readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school) }) };
+    const remarkChars = ctx.config.limits.description_chars;
+    return { school, period, ...readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars }) };
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.
   keepsItsAnswer: true,

@@ -30,6 +30,8 @@ export interface CommandInput {
    * `东湖小学异常：…`), folded, separators trimmed; "" when the message starts with it.
    */
   before: string;
+  /** The characters as typed behind `before[start, end)` (a remark written before the keyword). */
+  originalBefore(start?: number, end?: number): string;
   /** The whole text the keyword was found in, as typed (free text written around a keyword). */
   whole: string;
 }

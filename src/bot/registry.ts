@@ -95,10 +95,12 @@ function inputAfter(text: NormalizedText, found: Found): CommandInput {
   const halfFigure = /\/\s*\d/u.exec(text.folded.slice(found.end, skipSeparators(text.folded, found.end) + 1));
   const start = halfFigure ? found.end + halfFigure.index : skipSeparators(text.folded, found.end);
   const folded = text.folded.slice(start);
+  const before = text.folded.slice(0, found.start).replace(/[\s,:;/、]+$/u, "");
   return {
     folded,
     original: (from = 0, to = folded.length) => text.original(start + from, start + to),
-    before: text.folded.slice(0, found.start).replace(/[\s,:;/、]+$/u, ""),
+    before,
+    originalBefore: (from = 0, to = before.length) => text.original(from, to),
     whole: text.original(),
   };
 }

@@ -59,6 +59,28 @@ export function wordsAround(input: { before: string; folded: string }): string {
   return [input.before, input.folded].filter((part) => part !== "").join(" ");
 }
 
+/**
+ * wordsAround with the way back to what was typed: `original(start, end)` gives the characters
+ * behind `folded[start, end)`, the parts either side of the keyword joined by a space.
+ */
+export function textAround(input: {
+  before: string;
+  folded: string;
+  original(start?: number, end?: number): string;
+  originalBefore(start?: number, end?: number): string;
+}): { folded: string; original(start: number, end: number): string } {
+  const { before } = input;
+  const offset = before === "" ? 0 : before.length + 1;
+  return {
+    folded: wordsAround(input),
+    original(start, end) {
+      const typedBefore = start < before.length ? input.originalBefore(start, Math.min(end, before.length)) : "";
+      const typedAfter = end > offset ? input.original(Math.max(start, offset) - offset, end - offset) : "";
+      return [typedBefore, typedAfter].filter((part) => part !== "").join(" ");
+    },
+  };
+}
+
 /** Words that name a task in commands like `撤销 平安` or `未报 学习` (simplified script). */
 const TASK_WORDS: Record<string, TaskId> = {
   平安: "safety", 报平安: "safety", 安全: "safety", 零报告: "safety", 日报: "safety",

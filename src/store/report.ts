@@ -9,6 +9,8 @@ export type ReportValue =
       description?: string;
       /** Pupils present, when given (`平安 在校1200`). */
       present?: number;
+      /** What a normal day's report says besides (`平安 今天下雨，校门口积水已安排值守`), as typed. */
+      remark?: string;
     }
   | {
       task: "drowning";

@@ -64,6 +64,32 @@ describe("questions are answered, never filed (21.11)", () => {
   });
 });
 
+describe("remarks kept, hints asked about (21.12)", () => {
+  const REMARK = "今天下雨，校门口积水已安排值守";
+
+  it("keeps a normal day's remark as typed and shows it in the reply, 状态 and 历史", async () => {
+    const reply = await h.say("guo_ping", `平安 在校187 ${REMARK}`);
+    expect(reply).toContain(`> 无异常，在校 187 人；备注：${REMARK}`);
+    expect((await reportOf("safety", "DB006"))?.value).toEqual({ task: "safety", status: "normal", present: 187, remark: REMARK });
+    expect(await h.say("guo_ping", "状态")).toContain(`备注：${REMARK}`);
+    expect(await h.say("wang_zhiyuan", "历史 柳溪小学")).toContain(`上报 平安日报 6月16日（周二）：无异常，在校 187 人；备注：${REMARK}`);
+    // Written before the keyword, in traditional script: as typed.
+    await h.say("hu_bin", "校門口積水已安排值守，平安");
+    expect((await reportOf("safety", "DB001"))?.value).toMatchObject({ remark: "校門口積水已安排值守" });
+  });
+
+  it("asks about words that hint at an incident, and files nothing", async () => {
+    for (const text of ["平安，但有一名学生发烧回家", "平安 一名学生摔伤已送医", "平安 有学生呕吐，已通知家长", "平安 两名学生打架已处理"]) {
+      const reply = await h.say("guo_ping", text);
+      expect(reply, text).toContain("像是异常情况");
+      expect(reply, text).toContain("没有登记");
+    }
+    expect(await reportOf("safety", "DB006")).toBeUndefined();
+    // Denied, they are no hint: 无人发烧.
+    expect(await h.say("guo_ping", "平安，无人发烧")).toContain("已登记");
+  });
+});
+
 describe("dates in a report (21.13)", () => {
   it("records 平安 … 昨天 for yesterday, as a late 补报, by the same record path", async () => {
     const reply = await h.say("zhou_jie", "平安 岭头小学 昨天");

@@ -18,6 +18,8 @@ interface Entry {
   setup?: string[];
   school?: string;
   safety?: "normal" | { present: number };
+  /** The remark a 平安 report keeps (what it says besides). */
+  remark?: string;
   abnormal?: string;
   drowning?: [number, number] | { reached: number; total: number; channels?: string[] };
   study?: [number, number] | { attended: number; expected: number; leave?: number; topic?: string };
@@ -35,7 +37,7 @@ const TASKS: TaskId[] = ["safety", "drowning", "study"];
 function expected(entry: Entry): { task: TaskId; value: ReportValue } | undefined {
   if (entry.safety) {
     const present = entry.safety === "normal" ? {} : { present: entry.safety.present };
-    return { task: "safety", value: { task: "safety", status: "normal", ...present } };
+    return { task: "safety", value: { task: "safety", status: "normal", ...present, ...(entry.remark && { remark: entry.remark }) } };
   }
   if (entry.abnormal) return { task: "safety", value: { task: "safety", status: "abnormal", description: entry.abnormal } };
   if (entry.drowning) {

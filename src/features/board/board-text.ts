@@ -76,7 +76,7 @@ export const boardText = {
   value(value: ReportValue): string {
     if (value.task !== "safety") return "";
     if (value.status === "abnormal") return `异常：${value.description ?? ""}`;
-    return value.present !== undefined ? `无异常，在校 ${value.present} 人` : "无异常";
+    return (value.present !== undefined ? `无异常，在校 ${value.present} 人` : "无异常") + (value.remark ? `；备注：${value.remark}` : "");
   },
 
   trendHeading: (taskName: string) => `本周趋势 · ${taskName}`,

@@ -26,7 +26,7 @@ export interface ReadReport<V> {
 }
 
 /** What a number counts. */
-type Figure = "present" | "reached" | "unreached" | "total" | "attended" | "expected" | "leave";
+type Figure = "present" | "reached" | "unreached" | "total" | "attended" | "expected" | "leave" | "staff";
 
 /** Words that say what the number beside them counts; `before`: the word may precede it (已提醒1180), `after`: follow it (1180人已提醒). */
 interface LabelSet {
@@ -41,6 +41,8 @@ const PRESENT: LabelSet[] = [
   // Counted but not the 平安 report's: pupils away, or the roll (请假3人 is never 在校3人).
   { figure: "leave", words: ["请假", "病假", "事假", "缺勤", "缺席", "缺课", "未到", "离校", "生病"], before: true, after: true },
   { figure: "expected", words: ["应到", "学生总数", "学生数", "共计", "共有", "共", "总数"], before: true, after: true },
+  // 教职工 31 人全部到岗: staff, no pupils.
+  { figure: "staff", words: ["教职工", "教职员工", "教师", "老师", "职工", "到岗", "在岗"], before: true, after: true },
 ];
 const DROWNING: LabelSet[] = [
   { figure: "total", words: ["应提醒", "应通知", "应告知", "需提醒", "需通知", "共计", "总共", "合计", "总计", "共有", "共", "学生总数", "学生数", "家长总数", "总数"], before: true, after: false },
@@ -145,6 +147,8 @@ interface Figures {
   rest: string;
   /** The words with the `a/b` pair blanked, only: where a slash is left, a side of it was no number. */
   slashed: string;
+  /** The words with every figure and the label it took blanked: what the figures do not explain (a remark). */
+  unexplained: string;
 }
 
 /** A count written in Chinese numerals (十, 五十, 两千零五); undefined when malformed. */
@@ -219,12 +223,16 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
   const bound = bindLabels(text, numbers, found);
   const labelled = new Map<Figure, NumberToken[]>();
   const bare: NumberToken[] = [];
+  let unexplained = text;
   numbers.forEach((n, i) => {
     const label = bound[i];
     if (label === undefined) bare.push(n);
-    else labelled.set(label.figure, [...(labelled.get(label.figure) ?? []), n]);
+    else {
+      labelled.set(label.figure, [...(labelled.get(label.figure) ?? []), n]);
+      unexplained = blank(unexplained, label.start, label.end);
+    }
   });
-  return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed };
+  return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed, unexplained };
 }
 
 /** The label words in `text`, leftmost first and longest at one place, never overlapping. */
@@ -373,8 +381,21 @@ function checkAgainstRoster(value: number, roster: number, what: string, rosterW
   if (Math.abs(value - roster) > roster * NOTE_SHARE) notes.push(reportText.rosterNote(voice.school, rosterWhat, roster));
 }
 
-/** Words that, in a report, mean something other than "file this". */
-const INCIDENT = /异常|受伤|摔伤|烫伤|骨折|送医|住院|事故|溺|失踪|走失|死亡|打架|斗殴|火灾|起火|中毒|食物中毒|意外|伤亡|车祸/gu;
+/**
+ * Words that, in a 平安 report, hint at an incident: asked about, never filed as 无异常 (平安，但有一名
+ * 学生发烧回家). What happens on a normal day (校门口积水已安排值守, 停电) is a remark, kept.
+ */
+const INCIDENT = new RegExp(
+  [
+    "异常|事故|意外|伤亡|死亡|车祸|溺|落水|失踪|走失|失联|出走|未归",
+    "受伤|摔伤|烫伤|烧伤|划伤|割伤|扭伤|擦伤|碰伤|撞伤|砸伤|咬伤|抓伤|骨折|摔倒|跌倒|晕倒|昏倒|昏迷|抽搐|流血|出血",
+    "发烧|发热|高烧|呕吐|腹泻|中毒|传染|感染|疫情|流感|水痘|手足口|诺如|腮腺炎",
+    "送医|就医|急诊|救护车|医院|住院|报警|警察|派出所",
+    "打架|斗殴|欺凌|霸凌|纠纷|冲突|自伤|自残|轻生",
+    "火灾|起火|着火|失火|触电|漏电",
+  ].join("|"),
+  "gu",
+);
 const NEGATION = /无|没|未|不|零|非/u;
 const WITHDRAW = /撤销|撤回|取消|作废|删除/u;
 /** A negation just before the keyword: 不平安, 并非平安. */
@@ -393,7 +414,16 @@ function findIncident(words: string): string | undefined {
  * A 平安 report: nothing happened, optionally with pupils present. Words that hint at an
  * incident, a withdrawal, or a negation before the keyword (不平安) are asked about instead.
  */
-export function readSafety(args: { before: string; words: string; school: School; voice: ReplyVoice }): ReadReport<SafetyValue> {
+export function readSafety(args: {
+  before: string;
+  words: string;
+  school: School;
+  voice: ReplyVoice;
+  /** The characters as typed behind `words[start, end)`, for the remark; none without it. */
+  typed?: (start: number, end: number) => string;
+  /** The longest remark taken, in characters (limits.description_chars). */
+  remarkChars?: number;
+}): ReadReport<SafetyValue> {
   const { before, words, school, voice } = args;
   if (NEGATED_KEYWORD.test(before)) throw new UsageError(reportText.notSafe(voice));
   if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 平安")));
@@ -409,10 +439,33 @@ export function readSafety(args: { before: string; words: string; school: School
   const bare = figures.bare.filter((n) => !n.chinese);
   const [present] = fillBare(bare, [single(figures, "present", "在校人数")], ["在校"]);
   const notes: string[] = [];
-  const other = [...(figures.labelled.get("leave") ?? []), ...(figures.labelled.get("expected") ?? [])];
+  const other = (["leave", "expected", "staff"] as const).flatMap((figure) => figures.labelled.get(figure) ?? []);
   if (other.length > 0) notes.push(reportText.onlyPresentKept(other.map((n) => n.text)));
   if (present !== undefined) checkAgainstRoster(present, school.pupils, "在校人数", "学生", voice, notes);
-  return { value: { task: "safety", status: "normal", ...(present !== undefined && { present }) }, notes };
+  const remark = args.typed && readRemark(words, figures.unexplained, args.typed);
+  if (remark && args.remarkChars !== undefined && [...remark].length > args.remarkChars) {
+    throw new UsageError(reportText.remarkTooLong([...remark].length, args.remarkChars));
+  }
+  return { value: { task: "safety", status: "normal", ...(present !== undefined && { present }), ...(remark && { remark }) }, notes };
+}
+
+/** A 平安 report's own words that say nothing more: thanks, all is well, who and what was counted. */
+const REPORT_FILLER = /补报|补|安全|谢谢|感谢|辛苦了?|收到|请查收|请领导放心|放心|一切|正常|良好|平稳|稳定|安好|无事|无异常|没有异常|没异常|学生|全部|全体|全员|均|都|已|到校|到岗|在岗|在校|教职工|老师|教师|人|名/gu;
+/** A run of words between separators. */
+const SEGMENT = /[^\s,.;!?，。；！？、:]+/gu;
+
+/**
+ * What a 平安 report says besides 平安 and its figures (今天下雨，校门口积水已安排值守), as typed:
+ * from the first run of words the figures, greetings and the report's own phrases do not
+ * explain to the last. `unexplained` is `words` with the figures and their labels blanked.
+ */
+function readRemark(words: string, unexplained: string, typed: (start: number, end: number) => string): string | undefined {
+  const said = [...words.matchAll(SEGMENT)].filter(
+    (m) => unexplained.slice(m.index, m.index + m[0].length).replace(GREETING, "").replace(REPORT_FILLER, "").replace(/[\p{P}\p{S}\s]/gu, "") !== "",
+  );
+  const first = said[0];
+  const last = said.at(-1);
+  return first && last ? typed(first.index, last.index + last[0].length) || undefined : undefined;
 }
 
 /**

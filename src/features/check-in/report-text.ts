@@ -36,7 +36,7 @@ export const reportText = {
     switch (value.task) {
       case "safety":
         if (value.status === "abnormal") return `异常：${typed(value.description ?? "")}`;
-        return value.present !== undefined ? `无异常，在校 ${value.present} 人` : "无异常";
+        return (value.present !== undefined ? `无异常，在校 ${value.present} 人` : "无异常") + (value.remark ? `；备注：${typed(value.remark)}` : "");
       case "drowning":
         return (
           `已提醒家长 ${value.reached} / ${value.total} 人，提醒率 ${formatRate(value.reached, value.total)}` +
@@ -162,6 +162,8 @@ export const reportText = {
   missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",
   descriptionTooLong: (chars: number, limit: number) =>
     `异常情况写了 ${chars} 个字，超过了 ${limit} 字的上限，没有登记。请只写要点：发生了什么、学生情况、已采取的措施；详细材料请另行报送。`,
+  remarkTooLong: (chars: number, limit: number) =>
+    `平安后面的备注写了 ${chars} 个字，超过了 ${limit} 字的上限，没有登记。请只写要点；有异常请发送“异常 具体情况”。`,
   drowningNumbers: "请写明已提醒的家长人数和应提醒人数，用“/”隔开。",
   reachedOverTotal: (reached: number, total: number) => `已提醒人数 ${reached} 不能超过应提醒人数 ${total}。`,
   totalZero: "应提醒人数必须大于 0。",

@@ -64,13 +64,13 @@ function mentionIndexOf(schools: readonly School[]): MentionIndex {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** `text` without the spans, each replaced by a space. */
+/** `text` without the spans, each blanked (same length: a place in the rest is a place in `text`). */
 const without = (text: string, spans: readonly { start: number; end: number }[]) =>
-  [...spans].sort((a, b) => b.start - a.start).reduce((rest, s) => `${rest.slice(0, s.start)} ${rest.slice(s.end)}`, text);
+  spans.reduce((rest, s) => rest.slice(0, s.start) + " ".repeat(s.end - s.start) + rest.slice(s.end), text);
 
 /** `text` with every school name, short name and code blanked (same length): words in them are no command's. */
 export function blankSchoolNames(text: string, roster: Pick<Roster, "schools">): string {
-  return findMentions(text, roster.schools).reduce((rest, m) => rest.slice(0, m.start) + " ".repeat(m.end - m.start) + rest.slice(m.end), text);
+  return without(text, findMentions(text, roster.schools));
 }
 
 /**
@@ -78,6 +78,7 @@ export function blankSchoolNames(text: string, roster: Pick<Roster, "schools">):
  * of one school needs not name it; one of several names it anywhere in the message, by name,
  * short name, code, or a part of a name only one of his schools has (岭头); a part several of
  * them share (枫林) is asked about, listing them. A school that is not the sender's is refused.
+ * `rest` is `text` with the school's name blanked, each character where it was.
  */
 export function resolveSchool(ctx: Pick<CommandContext, "schools" | "roster">, text: string): { school: School; rest: string } {
   const mine = ctx.schools;

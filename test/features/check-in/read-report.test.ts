@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { School } from "../../../src/config/roster.js";
 import { UsageError } from "../../../src/errors.js";
-import { asksAboutAbnormal, asksAboutReporting, readDrowning, readReportDate, readStudy } from "../../../src/features/check-in/read-report.js";
+import { asksAboutAbnormal, asksAboutReporting, readDrowning, readReportDate, readSafety, readStudy } from "../../../src/features/check-in/read-report.js";
 import { reportText } from "../../../src/features/check-in/report-text.js";
 
 /** 东湖中学 of the example roster: 712 pupils, 64 staff. */
@@ -69,5 +69,24 @@ describe("dates in a report", () => {
     for (const words of ["昨天下雨,积水已清理", "50/52", "在校846", "6/15", "第15周"]) {
       expect(readReportDate(words, today), words).toEqual({ words });
     }
+  });
+});
+
+describe("a 平安 report's remark", () => {
+  /** The remark read from `words`, the typed text being the words themselves. */
+  const remarkOf = (words: string) => readSafety({ before: "", words, school, voice, typed: (start, end) => words.slice(start, end) }).value.remark;
+
+  it("keeps what the figures, greetings and the report's own phrases do not explain", () => {
+    expect(remarkOf("在校700 今天下雨,校门口积水已安排值守")).toBe("今天下雨,校门口积水已安排值守");
+    expect(remarkOf("有两名老师外出培训")).toBe("有两名老师外出培训");
+    for (const words of ["", "无事,谢谢", ",一切正常", "在校700人 请假6人", "今天700名学生全部到校", "各位领导好", "🙏👍", "在校 700 名学生,教职工 60 人全部到岗"]) {
+      expect(remarkOf(words), words).toBeUndefined();
+    }
+  });
+
+  it("asks about words that hint at an incident, unless denied", () => {
+    expect(refusal(() => remarkOf("但有一名学生发烧回家"))).toMatch(/“发烧”像是异常情况/u);
+    expect(refusal(() => remarkOf("无人发烧"))).toBeUndefined();
+    expect(refusal(() => readSafety({ before: "", words: "停电".repeat(30), school, voice, typed: () => "停电".repeat(30), remarkChars: 50 }))).toMatch(/超过了 50 字/u);
   });
 });

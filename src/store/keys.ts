@@ -37,6 +37,8 @@ export function createKeys(prefix = "pa") {
     periodOnBehalf: (task: TaskId, period: string) => ns(`${task}:${period}`, "on-behalf"),
     /** Sorted set school code → when its abnormal report in force was made (ms): 汇总 shows the first in full. */
     periodAbnormalAt: (task: TaskId, period: string) => ns(`${task}:${period}`, "abnormal-at"),
+    /** Sorted set school code → when its report in force, a 平安 with a remark, was made (ms): 汇总 shows the first. */
+    periodRemarked: (task: TaskId, period: string) => ns(`${task}:${period}`, "remarked"),
     /** Set of the schools whose report in force is 无异常 after an abnormal one this period (corrected). */
     periodResolved: (task: TaskId, period: string) => ns(`${task}:${period}`, "resolved"),
     /** Hash school code → its number, a bit index that never changes (assigned once, at start). */

@@ -18,6 +18,8 @@ export interface PeriodAggregate {
   abnormal: readonly Report[];
   /** The first 代报 reports in force by when they were made (as many as asked), oldest first. */
   onBehalf: readonly Report[];
+  /** The first 平安 reports in force with a remark by when they were made (as many as asked), oldest first. */
+  remarked: readonly Report[];
   /** Safety: the schools whose abnormal report a 无异常 one corrected, with both. */
   resolved: readonly { abnormal: Report; report: Report }[];
   /** Of the schools asked about (exempt ones), what their report in force added to the counts. */
@@ -28,11 +30,12 @@ export interface PeriodAggregate {
 export interface AggregateFirst {
   abnormal?: number;
   onBehalf?: number;
+  remarked?: number;
 }
 
 /**
  * Reads a period's counts: one small hash by area, the reported bitmap (one bit a school), the
- * first abnormal reports and 代报 in force, the corrected ones; then, for the few schools that
+ * first abnormal reports, 代报 and remarks in force, the corrected ones; then, for the few schools that
  * need it, their reports in force. Its cost grows with the areas and what is shown, not with
  * the schools.
  */
@@ -51,11 +54,12 @@ export async function readPeriodAggregate(
   const { redis, keys, places } = store;
   const firstOf = (key: string, n = Number.POSITIVE_INFINITY) =>
     n > 0 ? redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1)) : Promise.resolve([]);
-  const [counts, bitmap, abnormalCodes, onBehalfCodes, resolvedCodes] = await Promise.all([
+  const [counts, bitmap, abnormalCodes, onBehalfCodes, remarkedCodes, resolvedCodes] = await Promise.all([
     redis.hgetall(keys.periodCounts(task, period)),
     redis.getBuffer(keys.periodReported(task, period)),
     firstOf(keys.periodAbnormalAt(task, period), first.abnormal),
     firstOf(keys.periodOnBehalf(task, period), first.onBehalf),
+    firstOf(keys.periodRemarked(task, period), first.remarked),
     redis.smembers(keys.periodResolved(task, period)),
   ]);
   const byArea = new Map<string, ReportCounts>();
@@ -65,7 +69,7 @@ export async function readPeriodAggregate(
     if (!byArea.has(area)) byArea.set(area, zeroCounts());
     byArea.get(area)![name.slice(0, colon) as keyof ReportCounts] = Number(value);
   }
-  const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...resolvedCodes, ...uncounted])];
+  const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...remarkedCodes, ...resolvedCodes, ...uncounted])];
   const [current, lastAbnormal] = await Promise.all([
     store.current(task, period, asked),
     resolvedCodes.length > 0 ? redis.hmget(keys.periodAbnormal(task, period), ...resolvedCodes) : [],
@@ -85,7 +89,16 @@ export async function readPeriodAggregate(
   const bits = bitmap ?? Buffer.alloc(0);
   const isReportedAt = (number: number) => number >= 0 && isBitSet(bits, number);
   const numbersOf = (schools: readonly School[]) => places.numbersOf(schools);
-  return { byArea, isReportedAt, numbersOf, abnormal: inForce(abnormalCodes), onBehalf: inForce(onBehalfCodes), resolved, counted };
+  return {
+    byArea,
+    isReportedAt,
+    numbersOf,
+    abnormal: inForce(abnormalCodes),
+    onBehalf: inForce(onBehalfCodes),
+    remarked: inForce(remarkedCodes),
+    resolved,
+    counted,
+  };
 }
 
 /** Whether bit `number` of a bitmap is set, numbered as SETBIT numbers them (most significant bit of each byte first). */

@@ -2,7 +2,7 @@ import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import { COUNTER_NAMES, countReport } from "./report-counts.js";
-import { isAbnormal, type Report } from "./report.js";
+import { hasRemark, isAbnormal, type Report } from "./report.js";
 import type { ReportStore } from "./reports.js";
 import { packReport, unpackReport } from "./stored-report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
@@ -22,16 +22,17 @@ export interface RecountOutcome {
 /**
  * Rewrites a period's counts from a recount, unless a report was recorded since the recount
  * read the reports (the audit log's last id moved): then nothing is written and the caller
- * recounts again. KEYS: log, counts, reported, listed, on-behalf, abnormal-at, resolved. ARGV:
- * the log's last id as read ('' for none), then five sections, each a length and its items:
+ * recounts again. KEYS: log, counts, reported, listed, on-behalf, abnormal-at, resolved, remarked.
+ * ARGV: the log's last id as read ('' for none), then six sections, each a length and its items:
  * counts field/value pairs, reported bit numbers, on-behalf score/school pairs, abnormal-at
- * score/school pairs, resolved schools; then listed school/report pairs to the end.
+ * score/school pairs, resolved schools, remarked score/school pairs; then listed school/report
+ * pairs to the end.
  */
 const repairScript = defineScript(`#!lua
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if (last[1] and last[1][1] or '') ~= ARGV[1] then return 0 end
 local ttl = redis.call('TTL', KEYS[1])
-for i = 2, 7 do redis.call('DEL', KEYS[i]) end
+for i = 2, 8 do redis.call('DEL', KEYS[i]) end
 local at = 2
 local function section()
   local n = tonumber(ARGV[at])
@@ -49,9 +50,11 @@ a, b = section()
 for i = a, b, 2 do redis.call('ZADD', KEYS[6], tonumber(ARGV[i]), ARGV[i + 1]) end
 a, b = section()
 for i = a, b do redis.call('SADD', KEYS[7], ARGV[i]) end
+a, b = section()
+for i = a, b, 2 do redis.call('ZADD', KEYS[8], tonumber(ARGV[i]), ARGV[i + 1]) end
 for i = at, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
 if ttl > 0 then
-  for i = 2, 7 do redis.call('EXPIRE', KEYS[i], ttl) end
+  for i = 2, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return 1
 `);
@@ -69,6 +72,7 @@ function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces, eve
   const onBehalf = new Map<string, string>();
   const abnormalAt = new Map<string, string>();
   const resolved = new Map<string, string>();
+  const remarked = new Map<string, string>();
   for (const [code, report] of reports) {
     const place = places.of(code);
     if (!place) continue;
@@ -84,8 +88,9 @@ function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces, eve
       resolved.set(code, "1");
     }
     if (report.onBehalf) onBehalf.set(code, String(Date.parse(report.at)));
+    if (hasRemark(report)) remarked.set(code, String(Date.parse(report.at)));
   }
-  return { counts, bits, listed, onBehalf, abnormalAt, resolved };
+  return { counts, bits, listed, onBehalf, abnormalAt, resolved, remarked };
 }
 
 /** A ZRANGE … WITHSCORES answer as member → score. */
@@ -126,7 +131,7 @@ export async function recountAggregate(
   const { redis, keys, places, reports } = store;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const last = await redis.xrevrange(keys.periodLog(task, period), "+", "-", "COUNT", 1);
-    const [inForce, counts, bitmap, listed, onBehalf, abnormalAt, resolved, everAbnormal] = await Promise.all([
+    const [inForce, counts, bitmap, listed, onBehalf, abnormalAt, resolved, everAbnormal, remarked] = await Promise.all([
       reports.list(task, period),
       redis.hgetall(keys.periodCounts(task, period)),
       redis.getBuffer(keys.periodReported(task, period)),
@@ -135,6 +140,7 @@ export async function recountAggregate(
       redis.zrange(keys.periodAbnormalAt(task, period), "0", "-1", "WITHSCORES"),
       redis.smembers(keys.periodResolved(task, period)),
       redis.hkeys(keys.periodAbnormal(task, period)),
+      redis.zrange(keys.periodRemarked(task, period), "0", "-1", "WITHSCORES"),
     ]);
     const wanted = recount(inForce, places, new Set(everAbnormal));
     const differences: string[] = [];
@@ -146,6 +152,7 @@ export async function recountAggregate(
     compareMaps("on-behalf", scored(onBehalf), wanted.onBehalf, differences);
     compareMaps("abnormal-at", scored(abnormalAt), wanted.abnormalAt, differences);
     compareMaps("resolved", new Map(resolved.map((code) => [code, "1"])), wanted.resolved, differences);
+    compareMaps("remarked", scored(remarked), wanted.remarked, differences);
     const storedBits = bitsOf(bitmap);
     const wantedBits = new Set(wanted.bits);
     for (const bit of wantedBits) if (!storedBits.has(bit)) differences.push(`reported bit ${bit}: 0 → 1`);
@@ -164,9 +171,11 @@ export async function recountAggregate(
       ...[...wanted.abnormalAt].flatMap(([code, at]) => [at, code]),
       wanted.resolved.size,
       ...wanted.resolved.keys(),
+      wanted.remarked.size * 2,
+      ...[...wanted.remarked].flatMap(([code, at]) => [at, code]),
       ...[...wanted.listed].flat(),
     ];
-    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period), keys.periodOnBehalf(task, period), keys.periodAbnormalAt(task, period), keys.periodResolved(task, period)];
+    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period), keys.periodOnBehalf(task, period), keys.periodAbnormalAt(task, period), keys.periodResolved(task, period), keys.periodRemarked(task, period)];
     if ((await repairScript(redis, keysOf, args)) === 1) return { ...outcome, repaired: true };
   }
   throw new Error(`${task} ${period} kept changing while it was recounted`);

@@ -1,4 +1,4 @@
-import { isAbnormal, type Report } from "./report.js";
+import { hasRemark, isAbnormal, type Report } from "./report.js";
 
 /** The counters a report adds to its area's counts; the one place that decides it. */
 export interface ReportCounts {
@@ -6,6 +6,8 @@ export interface ReportCounts {
   late: number;
   onBehalf: number;
   abnormal: number;
+  /** A 平安 report with a remark (what it says besides). */
+  remarked: number;
   /** 防溺水: parents reached / to reach. */
   reached: number;
   total: number;
@@ -14,19 +16,20 @@ export interface ReportCounts {
   expected: number;
 }
 
-export const COUNTER_NAMES = ["reported", "late", "onBehalf", "abnormal", "reached", "total", "attended", "expected"] as const satisfies readonly (keyof ReportCounts)[];
+export const COUNTER_NAMES = ["reported", "late", "onBehalf", "abnormal", "remarked", "reached", "total", "attended", "expected"] as const satisfies readonly (keyof ReportCounts)[];
 
 export function zeroCounts(): ReportCounts {
-  return { reported: 0, late: 0, onBehalf: 0, abnormal: 0, reached: 0, total: 0, attended: 0, expected: 0 };
+  return { reported: 0, late: 0, onBehalf: 0, abnormal: 0, remarked: 0, reached: 0, total: 0, attended: 0, expected: 0 };
 }
 
-/** What one report in force adds: one reported, late or on time, 代报, abnormal, and its figures. */
+/** What one report in force adds: one reported, late or on time, 代报, abnormal, with a remark, and its figures. */
 export function countReport(report: Report): ReportCounts {
   const counts = zeroCounts();
   counts.reported = 1;
   if (report.late) counts.late = 1;
   if (report.onBehalf) counts.onBehalf = 1;
   if (isAbnormal(report)) counts.abnormal = 1;
+  if (hasRemark(report)) counts.remarked = 1;
   if (report.value.task === "drowning") {
     counts.reached = report.value.reached;
     counts.total = report.value.total;

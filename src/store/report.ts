@@ -70,3 +70,8 @@ export type AbnormalReport = Report & { value: Extract<ReportValue, { task: "saf
 export function isAbnormal(report: Report | undefined): report is AbnormalReport {
   return report?.value.task === "safety" && report.value.status === "abnormal";
 }
+
+/** Whether a report is a 平安 report with a remark (汇总 shows it). */
+export function hasRemark(report: Report | undefined): boolean {
+  return report?.value.task === "safety" && report.value.remark !== undefined && report.value.remark !== "";
+}

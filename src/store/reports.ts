@@ -8,7 +8,7 @@ import { defineScript } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
 import { readPeriodAggregate, type AggregateFirst, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
-import { isAbnormal, type Report, type ReportEvent } from "./report.js";
+import { hasRemark, isAbnormal, type Report, type ReportEvent } from "./report.js";
 import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
 
 /**
@@ -38,13 +38,13 @@ end
  * owes (alerts) in the period's outbox, so that either all of it is written or none of it. All
  * keys share the period's hash tag.
  * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed, on-behalf,
- * abnormal-at, resolved. ARGV: school, msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when
+ * abnormal-at, resolved, remarked. ARGV: school, msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when
  * the report is abnormal (kept in full, as the school's last abnormal one and as listed while in
  * force), the report in force expected (its msgid as it is in its JSON, '"msgid":"…"'; '*' for any, '' for none), the reply, its
  * ttl, what the report counts (encodeCounted; '' for none), the school's number ('' for none),
  * the report's full JSON (for the abnormal hashes), how long msgids are kept against repeats,
  * when it was made (ms; '' to withdraw), '1' if a leader entered it (代报), the school's area
- * ('' when the roster has it not), then outbox entries.
+ * ('' when the roster has it not), '1' if it is a 平安 with a remark, then outbox entries.
  * Beside the counts it keeps, ordered by time, the abnormal reports and the 代报 in force, and the
  * schools whose abnormal report was corrected, so 汇总 reads only what it shows. The counts of the report it replaces are undone
  * first, what that report's log entry says it counted, from the school's area now: the counts are
@@ -133,11 +133,12 @@ else
   end
 end
 if ARGV[15] == '1' then redis.call('ZADD', KEYS[10], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[10], school) end
+if ARGV[17] == '1' then redis.call('ZADD', KEYS[13], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[13], school) end
 local owed = {}
-for i = 17, #ARGV do
+for i = 18, #ARGV do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
 end
-for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12}) do keep(KEYS[i], ARGV[5]) end
+for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12, 13}) do keep(KEYS[i], ARGV[5]) end
 return {outcome, previous, '', unpack(owed)}
 `);
 
@@ -178,7 +179,7 @@ for i = 1, #values, 2 do
 end
 if scan[1] == '0' then
   for _, i in ipairs({2, 3, 5, 6}) do redis.call('DEL', KEYS[i]) end
-  for _, i in ipairs({1, 4, 7, 8, 9, 10, 11, 12}) do redis.call('PERSIST', KEYS[i]) end
+  for _, i in ipairs({1, 4, 7, 8, 9, 10, 11, 12, 13}) do redis.call('PERSIST', KEYS[i]) end
 end
 return scan[1]
 `);
@@ -249,13 +250,13 @@ export interface ReportStore {
    */
   reduce(task: TaskId, period: string): Promise<void>;
   /**
-   * What the period's counts hold (by area, the reported bitmap, the first abnormal reports and
-   * 代报 in force by time, as many as `first` says, default all; the corrected abnormal ones),
+   * What the period's counts hold (by area, the reported bitmap, the first abnormal reports, 代报
+   * and remarks in force by time, as many as `first` says, default all; the corrected abnormal ones),
    * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
    */
   aggregate(task: TaskId, period: string, uncounted?: readonly string[], first?: AggregateFirst): Promise<PeriodAggregate>;
-  /** How many abnormal reports and 代报 are in force in the period (what `aggregate` can list). */
-  listedCounts(task: TaskId, period: string): Promise<{ abnormal: number; onBehalf: number }>;
+  /** How many abnormal reports, 代报 and remarks are in force in the period (what `aggregate` can list). */
+  listedCounts(task: TaskId, period: string): Promise<{ abnormal: number; onBehalf: number; remarked: number }>;
 }
 
 export interface ReportStoreOptions {
@@ -288,6 +289,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     keys.periodOnBehalf(task, period),
     keys.periodAbnormalAt(task, period),
     keys.periodResolved(task, period),
+    keys.periodRemarked(task, period),
   ];
 
   const record = async (
@@ -322,6 +324,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         report ? Date.parse(report.at) : "",
         report?.onBehalf ? "1" : "0",
         place ? place.area : "",
+        hasRemark(report) ? "1" : "0",
         ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
       ],
     )) as string[];
@@ -453,8 +456,12 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     },
 
     async listedCounts(task, period) {
-      const [abnormal, onBehalf] = await Promise.all([redis.zcard(keys.periodAbnormalAt(task, period)), redis.zcard(keys.periodOnBehalf(task, period))]);
-      return { abnormal, onBehalf };
+      const [abnormal, onBehalf, remarked] = await Promise.all([
+        redis.zcard(keys.periodAbnormalAt(task, period)),
+        redis.zcard(keys.periodOnBehalf(task, period)),
+        redis.zcard(keys.periodRemarked(task, period)),
+      ]);
+      return { abnormal, onBehalf, remarked };
     },
   };
 }

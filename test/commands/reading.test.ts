@@ -73,6 +73,8 @@ describe("remarks kept, hints asked about (21.12)", () => {
     expect((await reportOf("safety", "DB006"))?.value).toEqual({ task: "safety", status: "normal", present: 187, remark: REMARK });
     expect(await h.say("guo_ping", "状态")).toContain(`备注：${REMARK}`);
     expect(await h.say("wang_zhiyuan", "历史 柳溪小学")).toContain(`上报 平安日报 6月16日（周二）：无异常，在校 187 人；备注：${REMARK}`);
+    const summary = await h.say("wang_zhiyuan", "汇总");
+    expect(summary).toContain(`📌 **备注 1 条：**\n> 柳溪小学 09:30：${REMARK}`);
     // Written before the keyword, in traditional script: as typed.
     await h.say("hu_bin", "校門口積水已安排值守，平安");
     expect((await reportOf("safety", "DB001"))?.value).toMatchObject({ remark: "校門口積水已安排值守" });

@@ -29,7 +29,7 @@ afterAll(() => redis.stop());
  * school added after the period was due owes nothing in it (time/owed.ts).
  */
 type Step =
-  | { kind: "report"; school: number; value: "normal" | "abnormal" | "figures"; late: boolean; onBehalf: boolean; figure: number }
+  | { kind: "report"; school: number; value: "normal" | "abnormal" | "figures" | "remark"; late: boolean; onBehalf: boolean; figure: number }
   | { kind: "repeat" }
   | { kind: "withdraw"; school: number }
   | { kind: "exempt"; school: number; reason: boolean }
@@ -44,7 +44,7 @@ const school = fc.integer({ min: 0, max: 30 });
 /** The example's four areas and one no roster had before. */
 const AREAS = ["城关片区", "东部片区", "西部片区", "北部片区", "新区"];
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("report" as const), school, value: fc.constantFrom("normal" as const, "abnormal" as const, "figures" as const), late: fc.boolean(), onBehalf: fc.boolean(), figure: fc.integer({ min: 0, max: 60 }) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("report" as const), school, value: fc.constantFrom("normal" as const, "abnormal" as const, "figures" as const, "remark" as const), late: fc.boolean(), onBehalf: fc.boolean(), figure: fc.integer({ min: 0, max: 60 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("repeat" as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), school }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("exempt" as const), school, reason: fc.boolean() }) },
@@ -57,7 +57,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 function valueOf(period: TaskPeriod, s: Extract<Step, { kind: "report" }>): ReportValue {
   if (period.task === "study") return { task: "study", attended: s.figure, expected: 60 };
   if (s.value === "abnormal") return { task: "safety", status: "abnormal", description: `第${s.figure}号情况` };
-  return { task: "safety", status: "normal", ...(s.value === "figures" && { present: s.figure }) };
+  return { task: "safety", status: "normal", ...(s.value === "figures" && { present: s.figure }), ...(s.value === "remark" && { remark: `停水${s.figure}小时` }) };
 }
 
 it("the counts kept by the record script tally exactly as a full recount, after every step of any sequence, the roster changing under them", async () => {
@@ -123,8 +123,8 @@ it("the counts kept by the record script tally exactly as a full recount, after 
         const recount = computeTally({ roster, periods: await loadPeriodInputs(sources, [period]), now });
         const counted = tallyFromCounts({ roster, periods: await loadCountedPeriods(sources, [period]), now });
         expect(counted).toEqual(recount);
-        // Named as a province's 汇总 names them: the first school of each area, the first 代报 and abnormal report, the rest counted.
-        const list = { perArea: 1, onBehalf: 1, abnormal: 1 };
+        // Named as a province's 汇总 names them: the first school of each area, the first 代报, abnormal report and remark, the rest counted.
+        const list = { perArea: 1, onBehalf: 1, abnormal: 1, remarked: 1 };
         const short = tallyFromCounts({ roster, periods: await loadCountedPeriods(sources, [period], list), now, list });
         expect(short.missingByArea.map((g) => [g.area, g.entries[0]?.school.code, g.total ?? g.entries.length])).toEqual(
           recount.missingByArea.map((g) => [g.area, g.entries[0]?.school.code, g.entries.length]),
@@ -133,6 +133,8 @@ it("the counts kept by the record script tally exactly as a full recount, after 
         expect(short.onBehalf).toBe(recount.onBehalf);
         expect(short.abnormal).toEqual(recount.abnormal.slice(0, 1));
         expect(short.abnormalTotal).toBe(recount.abnormalTotal);
+        expect(short.remarks).toEqual(recount.remarks.slice(0, 1));
+        expect(short.remarkTotal).toBe(recount.remarkTotal);
       }
     }),
     { numRuns: 60 },

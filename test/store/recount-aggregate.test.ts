@@ -22,7 +22,8 @@ it("finds counts that no longer match the reports (a restore, a lost write) and 
   const store = createReportStore({ redis: client, keys, places });
   const day = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
   for (const [i, school] of roster.schools.slice(0, 10).entries()) {
-    await store.put(makeReport(day, school.code, i === 0 ? abnormal("摔伤") : normal, { late: i === 1, onBehalf: i === 2 }));
+    const value = i === 0 ? abnormal("摔伤") : i === 3 ? { ...normal, remark: "校门口积水已安排值守" } : normal;
+    await store.put(makeReport(day, school.code, value, { late: i === 1, onBehalf: i === 2 }));
   }
   expect((await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id)).differences).toEqual([]);
 
@@ -30,8 +31,9 @@ it("finds counts that no longer match the reports (a restore, a lost write) and 
   await client.hincrby(keys.periodCounts("safety", day.id), `reported:${roster.schools[0]!.area}`, 3);
   await client.setbit(keys.periodReported("safety", day.id), places.of(roster.schools[4]!.code)!.number, 0);
   await client.hdel(keys.periodListed("safety", day.id), roster.schools[0]!.code);
+  await client.zrem(keys.periodRemarked("safety", day.id), roster.schools[3]!.code);
   const found = await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id);
-  expect(found.differences).toHaveLength(3);
+  expect(found.differences).toHaveLength(4);
   expect(found.repaired).toBe(false);
 
   const env = { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" };

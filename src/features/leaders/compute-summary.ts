@@ -3,7 +3,7 @@ import { isPastDeadline } from "../../time/periods.js";
 import { isBeforeLive, whyNotOwed, type NotOwedReason } from "../../time/owed.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { Exemption } from "../../store/exemptions.js";
-import { isAbnormal, type Report } from "../../store/report.js";
+import { hasRemark, isAbnormal, type Report } from "../../store/report.js";
 import { countReport, type ReportCounts } from "../../store/report-counts.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 
@@ -89,6 +89,10 @@ export interface TaskTally {
   abnormalTotal: number;
   /** Abnormal safety reports since corrected to 无异常, oldest first. */
   resolved: ResolvedEntry[];
+  /** 平安 reports in force with a remark, oldest first (from the counts: the first that 汇总 shows). */
+  remarks: AbnormalEntry[];
+  /** How many 平安 reports with a remark are in force, listed or not. */
+  remarkTotal: number;
   /** Drowning: parents reached over parents to reach, summed over the reports counted. */
   drowning?: { reached: number; total: number };
   /** Study: staff attended over staff expected, summed over the reports counted. */
@@ -127,6 +131,7 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
     for (const school of roster.schools) {
       const report = reports.get(school.code);
       if (isAbnormal(report)) tally.abnormal.push({ school, report: report! });
+      if (hasRemark(report)) tally.remarks.push({ school, report: report! });
     }
     if (lastAbnormal) tally.resolved.push(...findResolved(roster.schools, reports, lastAbnormal));
 
@@ -159,6 +164,7 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
   tally.missingByArea = groupByArea(roster.schools, missing);
   tally.exemptByArea = groupByArea(roster.schools, exempt);
   tally.abnormalTotal = tally.abnormal.length;
+  tally.remarkTotal = tally.remarks.length;
   return finishTally(tally, drowning, study);
 }
 
@@ -207,6 +213,8 @@ export function emptyTally(task: TaskId, periods: readonly TaskPeriod[]): TaskTa
     abnormal: [],
     abnormalTotal: 0,
     resolved: [],
+    remarks: [],
+    remarkTotal: 0,
     missingByArea: [],
     exemptByArea: [],
     open: false,
@@ -237,6 +245,7 @@ export function finishTally(
   tally.abnormal.sort(byTime);
   tally.onBehalfReports.sort(byTime);
   tally.resolved.sort(byTime);
+  tally.remarks.sort(byTime);
   const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : undefined);
   const rates: TaskTally["rates"] = {};
   const reportedRate = ratio(tally.reported, tally.expected);

@@ -23,6 +23,9 @@ export const ON_BEHALF_SHOWN = 10;
  */
 export const ABNORMAL_SHOWN = 50;
 
+/** Remarks of normal days (平安 … 今天下雨，…) a block shows at most, the first by time; the rest are counted. */
+export const REMARKS_SHOWN = 20;
+
 export interface TaskBlockOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone">;
   /** Start with the task's name in bold (off when a header already names it). */
@@ -57,8 +60,8 @@ function areaLists(
 
 /**
  * One task's block of 汇总 and of the tally push: numbers first, then every abnormal report
- * (its first SUMMARY_TEXT_CHARS characters, the rest in 历史), then the missing schools by area
- * and the exempt ones. Short lines, no tables, so a phone shows it without scrolling sideways.
+ * (its first SUMMARY_TEXT_CHARS characters, the rest in 历史), the remarks of normal days, then
+ * the missing schools by area and the exempt ones. Short lines, no tables, so a phone shows it without scrolling sideways.
  * Typed texts and lists are shortenable (fitDoc); the counts never are.
  */
 export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): DocLine[] {
@@ -99,6 +102,14 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     for (const { school, abnormal, report } of tally.resolved) {
       lines.push({ cap: SUMMARY_TEXT_CHARS, render: (chars) => leaderText.resolved(school, abnormal, report, timeZone, chars) });
     }
+  }
+  if (tally.remarkTotal > 0) {
+    lines.push(leaderText.remarkHeading(tally.remarkTotal));
+    for (const { school, report } of tally.remarks.slice(0, REMARKS_SHOWN)) {
+      lines.push({ cap: SUMMARY_TEXT_CHARS, render: (chars) => leaderText.remark(school, report, timeZone, several, chars) });
+    }
+    const shown = Math.min(tally.remarks.length, REMARKS_SHOWN);
+    if (tally.remarkTotal > shown) lines.push(leaderText.remarkMore(tally.remarkTotal - shown));
   }
   if (tally.onBehalfReports.length > 0) {
     lines.push({

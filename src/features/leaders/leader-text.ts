@@ -150,6 +150,15 @@ export const leaderText = {
       `${formatClock(new Date(report.at), timeZone)} 更正为无异常`
     );
   },
+  remarkHeading: (count: number) => `📌 **备注 ${count} 条：**`,
+  /** `> 柳溪小学 09:12：今天下雨，校门口积水已安排值守`, at most `chars` characters of the remark. */
+  remark(school: School, report: Report, timeZone: string, withDate: boolean, chars: number): string {
+    const at = new Date(report.at);
+    const when = withDate ? formatInstant(at, timeZone) : formatClock(at, timeZone);
+    const remark = report.value.task === "safety" ? (report.value.remark ?? "") : "";
+    return `> ${leaderText.shortName(school)} ${when}：${shortenUserText(remark, chars, leaderText.seeHistory(school))}`;
+  },
+  remarkMore: (count: number) => `……另有备注 ${count} 条未列出（每校详情发送“历史 学校名”）`,
   onBehalfPrefix: "📝 代报：",
   /** `青石小学（陈晓红 09:10）`, with the date when several periods are tallied. */
   onBehalfItem(school: School, report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, withDate: boolean): string {

@@ -6,7 +6,7 @@ import { listNotJoined } from "../../time/owed.js";
 import { indexRoster } from "./index-roster.js";
 import type { PeriodInput, TaskTally } from "./compute-summary.js";
 import { tallyFromCounts, type CountedPeriod, type ListOptions } from "./tally-from-counts.js";
-import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN } from "./format-summary.js";
+import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "./format-summary.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -20,9 +20,14 @@ export const FULL_LIST_SCHOOLS = 2000;
 /** Missing schools named per area above FULL_LIST_SCHOOLS; the rest are counted, with the command that lists an area. */
 export const LISTED_PER_AREA = 3;
 
-/** What a tally names by default: every missing school of a county, the first of each area of a province; the first abnormal reports and 代报 it shows. */
+/** What a tally names by default: every missing school of a county, the first of each area of a province; the first abnormal reports, 代报 and remarks it shows. */
 export function defaultListing(roster: Pick<Roster, "schools">): ListOptions {
-  return { perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY, onBehalf: ON_BEHALF_SHOWN, abnormal: ABNORMAL_SHOWN };
+  return {
+    perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY,
+    onBehalf: ON_BEHALF_SHOWN,
+    abnormal: ABNORMAL_SHOWN,
+    remarked: REMARKS_SHOWN,
+  };
 }
 
 /**
@@ -44,14 +49,14 @@ export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPe
 }
 
 /**
- * Reads the periods' counts and exemptions (never every report), with the abnormal reports and
- * 代报 `list` shows: the first by time over all the periods (given oldest first), so each period
+ * Reads the periods' counts and exemptions (never every report), with the abnormal reports,
+ * 代报 and remarks `list` shows: the first by time over all the periods (given oldest first), so each period
  * reads only what is left to show after the ones before it (a province's week: 50, not 7 × 50).
  */
 export async function loadCountedPeriods(
   sources: TallySources,
   periods: readonly TaskPeriod[],
-  list: Pick<ListOptions, "onBehalf" | "abnormal"> = {},
+  list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked"> = {},
 ): Promise<CountedPeriod[]> {
   const first = await Promise.all(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
@@ -61,13 +66,16 @@ export async function loadCountedPeriods(
   const uncounted = periods.map((period, i) => [...first[i]![0].keys(), ...listNotJoined(joinedLate, period).map((school) => school.code)]);
   let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
   let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
+  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
   const reads = first.map(([, listed], i) => {
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
     // Their 代报 are read and left out, so as many more are read.
     const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + uncounted[i]!.length);
+    const remarked = Math.min(listed.remarked, remarkedLeft);
     abnormalLeft -= abnormal;
     onBehalfLeft -= Math.min(listed.onBehalf, onBehalfLeft);
-    return { abnormal, onBehalf };
+    remarkedLeft -= remarked;
+    return { abnormal, onBehalf, remarked };
   });
   return Promise.all(
     periods.map(async (period, i) => {

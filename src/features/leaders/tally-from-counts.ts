@@ -33,10 +33,12 @@ export interface ListOptions {
   onBehalf?: number;
   /** Abnormal reports in force shown, the first by time (`tally.abnormalTotal` counts them all); default all. */
   abnormal?: number;
+  /** 平安 reports in force with a remark shown, the first by time (`tally.remarkTotal` counts them all); default all. */
+  remarked?: number;
 }
 
 /** Names no missing school: for figures only (the week chart). */
-export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0, abnormal: 0 };
+export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0, abnormal: 0, remarked: 0 };
 
 /**
  * Tallies one task over its periods from the periods' counts: the same tally as computeTally
@@ -68,7 +70,16 @@ export function tallyFromCounts(args: {
       const school = index.byCode.get(report.school);
       if (school) tally.abnormal.push({ school, report });
     }
-    for (const [area, counts] of aggregate.byArea) if (index.areas.has(area)) tally.abnormalTotal += counts.abnormal;
+    // Remarks, too, are shown whatever the school's standing.
+    for (const report of aggregate.remarked) {
+      const school = index.byCode.get(report.school);
+      if (school) tally.remarks.push({ school, report });
+    }
+    for (const [area, counts] of aggregate.byArea) {
+      if (!index.areas.has(area)) continue;
+      tally.abnormalTotal += counts.abnormal;
+      tally.remarkTotal += counts.remarked;
+    }
     for (const { abnormal, report } of aggregate.resolved) {
       const school = index.byCode.get(report.school);
       if (school) tally.resolved.push({ school, abnormal, report });
@@ -126,6 +137,7 @@ export function tallyFromCounts(args: {
   // Each period gave its first (代报: and as many more as it has exempt schools): the first of all.
   tally.onBehalfReports.splice(list.onBehalf ?? Number.POSITIVE_INFINITY);
   tally.abnormal.splice(list.abnormal ?? Number.POSITIVE_INFINITY);
+  tally.remarks.splice(list.remarked ?? Number.POSITIVE_INFINITY);
   return tally;
 }
 

@@ -12,7 +12,7 @@ import type { TaskTally } from "../leaders/compute-summary.js";
 import { formatReminderRecheck } from "./reminder-recheck.js";
 
 /** A reminder @-mentions every missing school's reporters, however many. */
-export const EVERY_MISSING: ListOptions = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, abnormal: 0 };
+export const EVERY_MISSING: ListOptions = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, abnormal: 0, remarked: 0 };
 
 /** Which reminder to build: the task, its period, and the slot that names this sending. */
 export interface ReminderRequest {

@@ -29,9 +29,17 @@ export default defineCommand({
     "无安全事故",
     "未发生事故",
     "未发生安全事故",
+    // 今日无事, 安全无事; 无事故 is the longer keyword where both start.
+    "无事",
+    "今日正常",
+    "今天正常",
+    "情况正常",
+    "一切如常",
   ],
   // 安全 alone is 平安; inside a message it is everyday (安全教育已完成).
   firstWords: ["安全"],
+  // 正常, 今天正常上课: 平安 unless another command is named (体温正常，学习 50/52).
+  lastResort: ["正常"],
   roles: ["reporter"],
   summary: "报今日平安（无异常），可附在校学生数",
   examples: ["平安", "平安 在校1200", "平安 城关一小"],

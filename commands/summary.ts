@@ -34,7 +34,7 @@ export default defineCommand({
     const label =
       span.kind === "day"
         ? leaderText.dayLabel(span.start, span.word)
-        : span.kind === "week"
+        : span.kind === "week" || span.kind === "month"
           ? leaderText.weekLabel(span.word ?? "本周", span.start, span.end)
           : leaderText.rangeLabel(span.start, span.end);
     return formatSummary({ label, now: ctx.now, tallies, config: ctx.config });

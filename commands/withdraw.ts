@@ -10,7 +10,7 @@ import { asksAboutReporting } from "../src/features/check-in/read-report.js";
 
 export default defineCommand({
   id: "withdraw",
-  aliases: ["撤销", "撤回", "取消"],
+  aliases: ["撤销", "撤消", "撤回", "取消"],
   roles: ["reporter"],
   summary: "撤销本校本期的某项上报（之后需重新上报）",
   examples: ["撤销 平安", "撤销 防溺水", "撤销 学习 城关一小"],

@@ -29,6 +29,10 @@ export const botText = {
     );
   },
 
+  /** A message that names no command but seems to mean one (平按): asked, never done. */
+  didYouMean: (botName: string, keyword: string) =>
+    `您是想发“${keyword}”吗？本条消息没有登记。如果是，请发送：@${botName} ${keyword}`,
+
   /** A reporter sent a leader's command. */
   forLeaders: (botName: string, keyword: string) =>
     `“${keyword}”是局领导和管理员用的指令，本条消息没有登记。查看本校的上报情况请发送：@${botName} 状态`,

@@ -88,6 +88,11 @@ export interface CommandSpec<A = unknown> {
    * status; 本校今日平安 is a 平安 report).
    */
   firstWords?: readonly string[];
+  /**
+   * Everyday words that name the command anywhere in a message, but only when it names no other
+   * command (正常 and 今天正常上课 are 平安 reports; 体温正常，学习 50/52 is a 学习 one).
+   */
+  lastResort?: readonly string[];
   roles: readonly Role[] | "anyone";
   /** One line for the help text. */
   summary: string;
@@ -152,4 +157,9 @@ export interface CommandRegistry {
    * wins at one place); undefined when no keyword is found.
    */
   match(text: NormalizedText, options?: MatchOptions): CommandMatch | undefined;
+  /**
+   * For a message that names no command: the keyword of one the sender may use that it seems
+   * to mean (平按 → 平安, see findNearMiss), never read as that command.
+   */
+  suggest(text: NormalizedText, options?: MatchOptions): string | undefined;
 }

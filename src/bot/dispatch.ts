@@ -108,8 +108,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (roles.size === 0) return botText.unknownSender(config);
     if (!text.folded) return botText.empty(botName);
     // School names never count as keywords: 平安县东湖镇中心小学 holds 平安.
-    const match = registry.match(text, { ignore: roster.identifiers, allowed: (spec) => isAllowed(spec, roles) });
-    if (!match) return botText.notUnderstood(botName, text.original(), roles);
+    const options = { ignore: roster.identifiers, allowed: (spec: CommandSpec) => isAllowed(spec, roles) };
+    const match = registry.match(text, options);
+    if (!match) {
+      const meant = registry.suggest(text, options);
+      return meant ? botText.didYouMean(botName, meant) : botText.notUnderstood(botName, text.original(), roles);
+    }
     const { spec, input } = match;
     if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original());
     return { spec, input, ctx: contextFor(message, text.original(), roles, log) };

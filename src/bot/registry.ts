@@ -1,5 +1,6 @@
 import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
 import { createStringFinder, type FoundString } from "./find-strings.js";
+import { findNearMiss } from "./near-miss.js";
 import { toSimplified, type NormalizedText } from "./normalize.js";
 import { readWord, skipSeparators } from "./words.js";
 
@@ -16,16 +17,19 @@ interface Found {
  * Builds the registry; a duplicate id, a keyword claimed twice (after folding, so 報平安 and
  * 报平安 are one keyword) or two commands answering card taps stop start-up. Keywords are found anywhere in a message, leftmost
  * first and longest at one place, and a match never starts inside another: 无异常 is one
- * keyword, never 异常; 防溺水提醒 is never 提醒.
+ * keyword, never 异常; 防溺水提醒 is never 提醒. A keyword typed with spaces between its characters
+ * (平 安) is the keyword.
  */
 export function createCommandRegistry(specs: readonly CommandSpec<any>[]): CommandRegistry {
   const ids = new Set<string>();
-  const owners = new Map<string, { spec: CommandSpec; firstWord: boolean }>();
-  const claim = (keyword: string, spec: CommandSpec, firstWord: boolean) => {
+  /** Where a keyword names its command: anywhere, only as the first word, or only where nothing else does. */
+  type Reach = "anywhere" | "first" | "last";
+  const owners = new Map<string, { spec: CommandSpec; reach: Reach }>();
+  const claim = (keyword: string, spec: CommandSpec, reach: Reach) => {
     const folded = foldKeyword(keyword);
     const owner = owners.get(folded);
     if (owner) throw new Error(`keyword "${keyword}" is claimed by both "${owner.spec.id}" and "${spec.id}"`);
-    owners.set(folded, { spec, firstWord });
+    owners.set(folded, { spec, reach });
   };
   let tapper: CommandSpec | undefined;
   for (const spec of specs) {
@@ -33,33 +37,49 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
     ids.add(spec.id);
     if (spec.tap && tapper) throw new Error(`card taps are answered by both "${tapper.id}" and "${spec.id}"`);
     if (spec.tap) tapper = spec;
-    for (const alias of spec.aliases) claim(alias, spec, false);
-    for (const word of spec.firstWords ?? []) claim(word, spec, true);
+    for (const alias of spec.aliases) claim(alias, spec, "anywhere");
+    for (const word of spec.firstWords ?? []) claim(word, spec, "first");
+    for (const word of spec.lastResort ?? []) claim(word, spec, "last");
   }
-  const anywhere = [...owners.entries()]
-    .filter(([, owner]) => !owner.firstWord)
-    .map(([keyword]) => keyword)
-    .sort((a, b) => b.length - a.length);
+  // 平 安: a keyword typed with a space between its characters is the keyword.
+  for (const [keyword, owner] of [...owners]) {
+    const spaced = [...keyword].join(" ");
+    if (owner.reach !== "first" && /^\p{Script=Han}{2,}$/u.test(keyword) && !owners.has(spaced)) owners.set(spaced, owner);
+  }
+  const reaching = (reach: Reach) =>
+    [...owners.entries()]
+      .filter(([, owner]) => owner.reach === reach)
+      .map(([keyword]) => keyword)
+      .sort((a, b) => b.length - a.length);
+  const anywhere = reaching("anywhere");
+  const lastResort = reaching("last");
 
   const find = (text: string, ignore: readonly string[], allowed: (spec: CommandSpec) => boolean): Found[] => {
     // A first-word keyword the sender may not use is an everyday word to him (a leader's 查询 未报),
     // unless nothing else is found: then it is his command to be refused (a leader's 安全).
     const first = readWord(text, 0);
-    const owner = first && first.start === 0 ? owners.get(first.word) : undefined;
-    const firstWord = owner?.firstWord ? [{ spec: owner.spec, start: 0, end: first!.end }] : [];
+    // 正常。 and 安全！ are the first word, with what ends the sentence.
+    const owner = first && first.start === 0 ? owners.get(first.word.replace(/[\p{P}\p{S}]+$/u, "")) : undefined;
+    const firstWord = owner?.reach === "first" ? [{ spec: owner.spec, start: 0, end: first!.end }] : [];
     if (firstWord[0] && allowed(firstWord[0].spec)) return firstWord;
     const masked = maskOf(text, ignore);
-    const found: Found[] = [];
-    for (let at = 0; at < text.length; ) {
-      const keyword = anywhere.find((k) => text.startsWith(k, at) && !masked.slice(at, at + k.length).includes(true));
-      if (keyword === undefined) {
-        at += 1;
-        continue;
+    const scan = (keywords: readonly string[]): Found[] => {
+      const found: Found[] = [];
+      for (let at = 0; at < text.length; ) {
+        const keyword = keywords.find((k) => text.startsWith(k, at) && !masked.slice(at, at + k.length).includes(true));
+        if (keyword === undefined) {
+          at += 1;
+          continue;
+        }
+        found.push({ spec: owners.get(keyword)!.spec, start: at, end: at + keyword.length });
+        at += keyword.length;
       }
-      found.push({ spec: owners.get(keyword)!.spec, start: at, end: at + keyword.length });
-      at += keyword.length;
-    }
-    return found.length > 0 ? found : firstWord;
+      return found;
+    };
+    const found = scan(anywhere);
+    if (found.length > 0) return found;
+    const last = scan(lastResort);
+    return last.length > 0 ? last : firstWord;
   };
 
   return {
@@ -71,6 +91,12 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
       if (!first) return undefined;
       const chosen = first.start === 0 ? first : (found.find((f) => allowed(f.spec)) ?? first);
       return { spec: chosen.spec, input: inputAfter(text, chosen), atStart: chosen.start === 0 };
+    },
+    suggest(text, options: MatchOptions = {}) {
+      const allowed = options.allowed ?? (() => true);
+      const folded = text.folded.toLowerCase();
+      const keywords = [...owners].filter(([keyword, owner]) => allowed(owner.spec) && !keyword.includes(" ")).map(([keyword]) => keyword);
+      return findNearMiss(folded, keywords, maskOf(folded, options.ignore ?? []));
     },
   };
 }

@@ -152,6 +152,38 @@ describe("figures the roster contradicts (21.14)", () => {
   });
 });
 
+describe("phrasings people used (26.7)", () => {
+  it("files 正常, 今日无事, 平 安 and their like as 平安", async () => {
+    for (const text of ["正常", "正常。", "今日无事", "今天正常", "平 安", "報 平 安"]) {
+      await h.client.flushdb();
+      expect(await h.say("hu_bin", text), text).toContain("已登记");
+      expect((await reportOf("safety", "DB001"))?.value, text).toEqual({ task: "safety", status: "normal" });
+    }
+    expect(await h.say("deng_hui", "平安 在校 429 名学生，教职工 31 人全部到岗")).toContain("无异常，在校 429 人");
+    expect((await reportOf("safety", "BB004"))?.value).toEqual({ task: "safety", status: "normal", present: 429 });
+  });
+
+  it("asks about a near-miss of a command word and records nothing", async () => {
+    for (const text of ["平按", "评安", "今天评安", "pingan"]) {
+      const reply = await h.say("hu_bin", text);
+      expect(reply, text).toContain("您是想发“平安”吗？本条消息没有登记。");
+    }
+    expect(await h.say("hu_bin", "防弱水 830/846")).toContain("您是想发“防溺水”吗？");
+    expect(await h.say("wang_zhiyuan", "会总")).toContain("您是想发“汇总”吗？");
+    for (const task of ["safety", "drowning"] as const) expect(await reportOf(task, "DB001")).toBeUndefined();
+    // What sounds like nothing of ours is still not understood.
+    expect(await h.say("hu_bin", "安全教育已完成")).toContain("没有看懂");
+  });
+
+  it("reads 汇总 本月, 汇总 上周五 and 未报 东部", async () => {
+    expect(await h.say("wang_zhiyuan", "汇总 本月")).toContain("**📋 上报汇总 · 本月（6月1日—6月16日）**");
+    expect(await h.say("wang_zhiyuan", "汇总 上周五")).toContain("**📋 上报汇总 · 上周五 6月12日（周五）**");
+    const east = await h.say("wang_zhiyuan", "未报 平安 东部");
+    expect(east).toContain("东部片区未报 7 所（应报 7 所）：");
+    expect(east).not.toContain("西部片区");
+  });
+});
+
 describe("smaller wrong words (21.15)", () => {
   it("never calls the 防溺水提醒 task's reminder 防溺水提醒提醒", async () => {
     const run = await runJobBeside(h, { job: "remind", task: "drowning", now: "2026-06-18T16:00:00+08:00" });

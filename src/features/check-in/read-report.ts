@@ -397,7 +397,7 @@ const INCIDENT = new RegExp(
   "gu",
 );
 const NEGATION = /无|没|未|不|零|非/u;
-const WITHDRAW = /撤销|撤回|取消|作废|删除/u;
+const WITHDRAW = /撤销|撤消|撤回|取消|作废|删除/u;
 /** A negation just before the keyword: 不平安, 并非平安. */
 const NEGATED_KEYWORD = /(?:不|没有|没|未|并非|非)$/u;
 

@@ -90,7 +90,7 @@ export const leaderText = {
   // 汇总
   summaryTitle: (label: string) => `**📋 上报汇总 · ${label}**`,
   summaryAsOf: (now: Date, timeZone: string) => `统计于 ${formatInstant(now, timeZone)}`,
-  /** `上周（11月16日—11月22日）`: the week as the leader named it. */
+  /** `上周（11月16日—11月22日）`, `本月（6月1日—6月16日）`: the week or month as the leader named it. */
   weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
   /** `昨天 11月26日（周四）`: the day as the leader named it, when he named it by a word. */
   dayLabel: (date: string, word?: string) => (word ? `${word} ${formatDate(date)}` : formatDate(date)),
@@ -208,6 +208,8 @@ export const leaderText = {
   noRequiredTask: "现在没有需要上报的任务。",
   whichTask: (word: string) => `“${escapeUserText(word)}”不是任务名称。可写：平安、防溺水、学习。`,
   taskOff: (word: string) => `本县没有启用“${escapeUserText(word)}”任务。`,
+  whichArea: (word: string, areas: readonly string[]) =>
+    `“${escapeUserText(word)}”对应多个片区：${areas.map(escapeUserText).join("、")}，请写片区全称。`,
 
   // 提醒
   /** A reminder queued for a group, and roughly when it goes out (`waitMs` after `now`). */

@@ -6,9 +6,9 @@ import { leaderText } from "./leader-text.js";
 export interface DateSpan {
   start: LocalDate;
   end: LocalDate;
-  /** `day` for one date, `week` for 本周 / 上周 / 下周, `range` for `a 至 b`. */
-  kind: "day" | "week" | "range";
-  /** The word the leader named it by (昨天, 上周), for answers that say what was asked. */
+  /** `day` for one date, `week` for 本周 / 上周 / 下周, `month` for 本月 / 上月, `range` for `a 至 b`. */
+  kind: "day" | "week" | "month" | "range";
+  /** The word the leader named it by (昨天, 上周, 本月, 上周五), for answers that say what was asked. */
   word?: string;
 }
 
@@ -17,18 +17,41 @@ const WORD_OFFSETS: Record<string, number> = {
 };
 const WEEK_OFFSETS: Record<string, number> = { 本周: 0, 这周: 0, 上周: -1, 下周: 1 };
 
-const WORD = /^(今天|今日|昨天|昨日|前天|明天|明日|后天|本周|这周|上周|下周)/u;
+const MONTH_OFFSETS: Record<string, number> = { 本月: 0, 这个月: 0, 这月: 0, 上月: -1, 上个月: -1, 下月: 1, 下个月: 1 };
+const WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7 };
+
+const WORD = /^(今天|今日|昨天|昨日|前天|明天|明日|后天|本周|这周|上周|下周|本月|这个月|这月|上个月|上月|下个月|下月)/u;
+/** 周五, 上周五, 本周三, 星期五, 上星期五, 礼拜五 (before the week words: 上周五 is no 上周). */
+const WEEKDAY = /^(本|这|上|下)?(?:周|星期|礼拜)([一二三四五六日天1-7])/u;
 const FULL = /^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?/u;
 const MONTH_DAY = /^(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?/u;
 const RANGE_SEPARATOR = /^\s*(至|到|~|—|–)\s*/u;
 
 /** The ISO week (Monday…Sunday) holding `date`, moved by `weeks`. */
-function weekOf(date: LocalDate, weeks: number): { start: LocalDate; end: LocalDate } {
+export function weekOf(date: LocalDate, weeks: number): { start: LocalDate; end: LocalDate } {
   const start = addDays(getWeekStart(getIsoWeek(date)), weeks * 7);
   return { start, end: addDays(start, 6) };
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The calendar month holding `date`, moved by `months`: its first and last day. */
+export function monthOf(date: LocalDate, months: number): { start: LocalDate; end: LocalDate } {
+  const index = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
+  const start = `${Math.floor(index / 12)}-${pad((index % 12) + 1)}-01`;
+  const next = `${Math.floor((index + 1) / 12)}-${pad(((index + 1) % 12) + 1)}-01`;
+  return { start, end: addDays(next, -1) };
+}
+
+/**
+ * A weekday named by a word: of the week named (上周五), else of this week under the `nearest`
+ * rule and the latest one not after today under `past` (汇总 周五 on a Tuesday: last Friday).
+ */
+function weekdayOf(prefix: string | undefined, weekday: number, today: LocalDate, rule: YearRule): LocalDate {
+  const offset = prefix === "上" ? -1 : prefix === "下" ? 1 : 0;
+  const date = addDays(weekOf(today, offset).start, weekday - 1);
+  return prefix === undefined && rule === "past" && date > today ? addDays(date, -7) : date;
+}
 
 /** How a date without a year is placed: nearest to today, or leaning to the past. */
 export type YearRule = "nearest" | "past";
@@ -55,10 +78,16 @@ function placeYear(month: number, day: number, today: LocalDate, typed: string, 
 
 /** One date or week word at the start of `text`. */
 function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSpan; length: number } | undefined {
+  const weekday = WEEKDAY.exec(text);
+  if (weekday) {
+    const date = weekdayOf(weekday[1], WEEKDAYS[weekday[2]!]!, today, rule);
+    return { span: { start: date, end: date, kind: "day", word: weekday[0] }, length: weekday[0].length };
+  }
   const word = WORD.exec(text);
   if (word) {
     const w = word[1]!;
     if (w in WEEK_OFFSETS) return { span: { ...weekOf(today, WEEK_OFFSETS[w]!), kind: "week", word: w }, length: w.length };
+    if (w in MONTH_OFFSETS) return { span: { ...monthOf(today, MONTH_OFFSETS[w]!), kind: "month", word: w }, length: w.length };
     const date = addDays(today, WORD_OFFSETS[w]!);
     return { span: { start: date, end: date, kind: "day", word: w }, length: w.length };
   }
@@ -77,9 +106,10 @@ function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSp
 }
 
 /**
- * Reads a date, a week word or a range at the start of `text` (folded): `今天` `昨天` `前天`
- * `明天` `后天`, `本周` `上周` `下周`, `2026-11-20`, `2026年11月20日`, `11-20`, `11月20日`, `11.20`,
- * and `a 至 b` / `a~b` / `a到b` of any two of them. A date without a year is placed by `rule`
+ * Reads a date, a week or month word or a range at the start of `text` (folded): `今天` `昨天`
+ * `前天` `明天` `后天`, `本周` `上周` `下周`, `本月` `上月` `下月`, a weekday (`周五`, `上周五`,
+ * `星期三`, see weekdayOf), `2026-11-20`, `2026年11月20日`, `11-20`, `11月20日`, `11.20`, and
+ * `a 至 b` / `a~b` / `a到b` of any two of them. A date without a year is placed by `rule`
  * (see placeYear). Returns undefined when `text` does not start with a date; throws a
  * UsageError for a date that does not exist or a range that ends before it starts.
  */

@@ -1,7 +1,8 @@
-import { addDays, diffDays, getIsoWeek, getWeekStart, isValidLocalDate, type LocalDate } from "../../time/local-time.js";
+import { addDays, diffDays, isValidLocalDate, type LocalDate } from "../../time/local-time.js";
 import { UsageError } from "../../errors.js";
 import { ledgerText } from "./ledger-text.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "./check-ledger-range.js";
+import { monthOf, weekOf } from "../leaders/read-date-span.js";
 
 /** The dates an export covers, both included, and the word that named them, if any. */
 export interface ExportRange {
@@ -16,17 +17,10 @@ const RANGE = new RegExp(String.raw`^${DATE}(?:\s*(?:至|到|~|—|–)\s*${DATE
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-function week(today: LocalDate, offset: number): { from: LocalDate; to: LocalDate } {
-  const from = addDays(getWeekStart(getIsoWeek(today)), offset * 7);
-  return { from, to: addDays(from, 6) };
-}
-
-function month(today: LocalDate, offset: number): { from: LocalDate; to: LocalDate } {
-  const index = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 + offset;
-  const from = `${Math.floor(index / 12)}-${pad((index % 12) + 1)}-01`;
-  const next = `${Math.floor((index + 1) / 12)}-${pad(((index + 1) % 12) + 1)}-01`;
-  return { from, to: addDays(next, -1) };
-}
+/** A span as an export range. */
+const range = ({ start, end }: { start: LocalDate; end: LocalDate }) => ({ from: start, to: end });
+const week = (today: LocalDate, offset: number) => range(weekOf(today, offset));
+const month = (today: LocalDate, offset: number) => range(monthOf(today, offset));
 
 const WORDS: Record<string, (today: LocalDate) => { from: LocalDate; to: LocalDate }> = {
   本周: (t) => week(t, 0),

@@ -69,4 +69,17 @@ describe("readDateSpan for questions about the past", () => {
     // The nearest rule keeps the date nearest to today either way.
     expect(readDateSpan("11-20", "2026-06-12")?.span.start).toBe("2026-11-20");
   });
+
+  it("reads months and weekdays: 本月, 上月, 周五, 上周五, 星期三", () => {
+    expect(read("本月")).toEqual({ start: "2026-11-01", end: "2026-11-30", kind: "month", word: "本月" });
+    expect(read("上个月", "2026-01-15")).toEqual({ start: "2025-12-01", end: "2025-12-31", kind: "month", word: "上个月" });
+    expect(read("上周五")).toEqual({ start: "2026-11-20", end: "2026-11-20", kind: "day", word: "上周五" });
+    expect(read("本周三")?.start).toBe("2026-11-25");
+    expect(read("星期日")?.start).toBe("2026-11-29");
+    expect(read("下礼拜一")?.start).toBe("2026-11-30");
+    // Asked about what happened, a bare weekday to come is last week's.
+    expect(readDateSpan("周五", TUESDAY, "past")?.span.start).toBe("2026-11-20");
+    expect(readDateSpan("周二", TUESDAY, "past")?.span.start).toBe(TUESDAY);
+    expect(readDateSpan("上周五至本周一", TUESDAY)?.span).toEqual({ start: "2026-11-20", end: "2026-11-23", kind: "range" });
+  });
 });

@@ -112,6 +112,9 @@ describe("dates in a report (21.13)", () => {
     expect(dated).toContain("6月15日（周一） 平安日报");
     expect(dated).not.toContain("15”是什么人数");
     expect(await h.store.get("safety", "2026-06-15", "XB003")).toBeDefined();
+    // Last week's study, on the Tuesday after: within the limit of the week's end.
+    expect(await h.say("hu_bin", "学习 上周 48/52")).toContain("2026年第24周");
+    expect((await h.store.get("study", "2026-W24", "DB001"))?.value).toMatchObject({ attended: 48, expected: 52 });
     // A date of the current period is the current period: this week's study.
     expect(await h.say("hu_bin", "学习 6-15 50/52")).toContain("2026年第25周");
     expect((await reportOf("study", "DB001"))?.value).toMatchObject({ attended: 50, expected: 52 });

@@ -2,7 +2,7 @@ import type { School } from "../../config/roster.js";
 import { UsageError } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
-import { readDateSpan } from "../leaders/read-date-span.js";
+import { readDateSpan, type DateSpan } from "../leaders/read-date-span.js";
 import type { LocalDate } from "../../time/local-time.js";
 
 /**
@@ -486,26 +486,26 @@ export function readAbnormal(args: { before: string; after: string; afterFolded:
 }
 
 /**
- * A date named in a report (平安 昨天, 补报6-15的平安, 2026年6月15日平安), as a word of its own:
+ * A date named in a report (平安 昨天, 补报6-15的平安, 2026年6月15日平安, 学习 上周), as a word of its own:
  * not 昨天下雨, which tells of a remark. `/` is never a date's (50/52 is a pair of figures).
  */
 const REPORT_DATE = new RegExp(
   String.raw`(?<=^|[\s,.;!?，。；！？、:]|补报?)` +
-    String.raw`(今天|今日|昨天|昨日|前天|明天|明日|后天|\d{4}\s*[-.年]\s*\d{1,2}\s*[-.月]\s*\d{1,2}\s*[日号]?|(?:1[0-2]|0?[1-9])\s*(?:-|月)\s*(?:3[01]|[12]\d|0?[1-9])\s*[日号]?|(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9]))` +
+    String.raw`(今天|今日|昨天|昨日|前天|明天|明日|后天|本周|这周|上周|\d{4}\s*[-.年]\s*\d{1,2}\s*[-.月]\s*\d{1,2}\s*[日号]?|(?:1[0-2]|0?[1-9])\s*(?:-|月)\s*(?:3[01]|[12]\d|0?[1-9])\s*[日号]?|(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9]))` +
     String.raw`(?=$|[\s,.;!?，。；！？、]|的|补报|报)`,
   "u",
 );
 
 /**
- * The date a report's words name, if any, and the words without it (same length): a date is
- * never a figure (`6-15` is no 15 pupils). Dates without a year are the nearest past one.
+ * The day or week a report's words name, if any, and the words without it (same length): a
+ * date is never a figure (`6-15` is no 15 pupils). Dates without a year are the nearest past one.
  */
-export function readReportDate(words: string, today: LocalDate): { date?: LocalDate; typed?: string; words: string } {
+export function readReportDate(words: string, today: LocalDate): { span?: DateSpan; typed?: string; words: string } {
   const m = REPORT_DATE.exec(words);
   if (!m) return { words };
   const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past");
   const rest = blank(words, m.index, m.index + m[0].length);
-  return read ? { date: read.span.start, typed: m[1]!, words: rest } : { words: rest };
+  return read ? { span: read.span, typed: m[1]!, words: rest } : { words: rest };
 }
 
 /** A particle that ends a question: 平安吗, 报了么, 学习呢, 平安？ (not 什么, 怎么, 那么). */

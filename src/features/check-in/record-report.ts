@@ -29,8 +29,10 @@ export function readReportPeriod(
   words: string,
 ): { period?: TaskPeriod; words: string } {
   const today = toLocalDate(ctx.now, ctx.config.timezone);
-  const { date, typed = "", words: rest } = readReportDate(words, today);
+  const { span, typed = "", words: rest } = readReportDate(words, today);
   const current = currentPeriod(ctx, task);
+  // A week word names a weekly period; for a daily one (本周平安) it names no day.
+  const date = span && (span.kind !== "week" || current.kind === "week") ? span.start : undefined;
   if (!date || (date >= current.start && date <= current.end)) return { words: rest };
   const days = ctx.config.limits.backfill_days;
   if (date > today) throw new UsageError(reportText.dateAhead(typed, days));

@@ -57,12 +57,18 @@ describe("questions", () => {
 describe("dates in a report", () => {
   const today = "2026-06-16";
   it("reads a date that stands as a word of its own, and blanks it", () => {
-    expect(readReportDate("岭头小学 昨天", today)).toEqual({ date: "2026-06-15", typed: "昨天", words: "岭头小学   " });
-    expect(readReportDate("6-15", today).date).toBe("2026-06-15");
-    expect(readReportDate("补报6月15日的", today).date).toBe("2026-06-15");
-    expect(readReportDate("6.15", today).date).toBe("2026-06-15");
-    expect(readReportDate("2025年12月31日", today).date).toBe("2025-12-31");
-    expect(readReportDate("12-31", today).date).toBe("2025-12-31");
+    expect(readReportDate("岭头小学 昨天", today)).toEqual({
+      span: { start: "2026-06-15", end: "2026-06-15", kind: "day", word: "昨天" },
+      typed: "昨天",
+      words: "岭头小学   ",
+    });
+    const start = (words: string) => readReportDate(words, today).span?.start;
+    expect(start("6-15")).toBe("2026-06-15");
+    expect(start("补报6月15日的")).toBe("2026-06-15");
+    expect(start("6.15")).toBe("2026-06-15");
+    expect(start("2025年12月31日")).toBe("2025-12-31");
+    expect(start("12-31")).toBe("2025-12-31");
+    expect(readReportDate("上周 50/52", today).span).toMatchObject({ start: "2026-06-08", kind: "week" });
   });
 
   it("leaves words that only hold a date word, and figures, alone", () => {

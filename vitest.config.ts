@@ -10,6 +10,7 @@ const BOTH_TRANSPORTS = [
   "test/commands/fit-sender.test.ts",
   "test/commands/hostile-text.test.ts",
   "test/commands/examples.test.ts",
+  "test/commands/reading.test.ts",
 ];
 
 export default defineConfig({

@@ -161,5 +161,5 @@ export interface CommandRegistry {
    * For a message that names no command: the keyword of one the sender may use that it seems
    * to mean (平按 → 平安, see findNearMiss), never read as that command.
    */
-  suggest(text: NormalizedText, options?: MatchOptions): string | undefined;
+  suggest(text: NormalizedText, options?: MatchOptions): Promise<string | undefined>;
 }

@@ -102,7 +102,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   /** The command a text message names and its context, or the answer when there is none the sender may use. */
-  const route = (message: TextMessage, log: Logger): Routed => {
+  const route = async (message: TextMessage, log: Logger): Promise<Routed> => {
     const text = normalizeText(message.text, botName);
     const roles = rolesOf(message.userid);
     if (roles.size === 0) return botText.unknownSender(config);
@@ -111,7 +111,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const options = { ignore: roster.identifiers, allowed: (spec: CommandSpec) => isAllowed(spec, roles) };
     const match = registry.match(text, options);
     if (!match) {
-      const meant = registry.suggest(text, options);
+      const meant = await registry.suggest(text, options);
       return meant ? botText.didYouMean(botName, meant) : botText.notUnderstood(botName, text.original(), roles);
     }
     const { spec, input } = match;
@@ -197,7 +197,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const log = deps.log.child({ msgid: event.msgid });
     try {
       // Routing only reads: a repeat is routed as the first was, then answered as it was.
-      const routed = route(event, log);
+      const routed = await route(event, log);
       const { kept, repeated } =
         typeof routed !== "string" && routed.spec.keepsItsAnswer
           ? { kept: await answer(routed, log), repeated: false }

@@ -1,21 +1,29 @@
-import { pinyin } from "pinyin-pro";
-
 /** Only the start of a message is searched: a mistyped command comes first. */
 const SEARCHED_CHARS = 40;
 const CJK = /\p{Script=Han}/u;
 
-/** A character's sound without its tone (平 → ping); any other character as it is. */
-const soundCache = new Map<string, string>();
-function soundOf(ch: string): string {
-  let sound = soundCache.get(ch);
-  if (sound === undefined) {
-    sound = CJK.test(ch) ? pinyin(ch, { toneType: "none" }) : ch;
-    soundCache.set(ch, sound);
-  }
-  return sound;
-}
+type Pinyin = typeof import("pinyin-pro").pinyin;
+/**
+ * The pinyin dictionary, loaded when a message first needs it: it takes a tenth of a second or
+ * more to load, which every process start would otherwise pay for a path most never take.
+ */
+let loading: Promise<Pinyin> | undefined;
+const loadPinyin = () => (loading ??= import("pinyin-pro").then((module) => module.pinyin));
 
-const soundsOf = (text: string) => [...text].map(soundOf).join(" ");
+/** Each character's sound without its tone (平 → ping); any other character as it is. */
+function createSounds(pinyin: Pinyin) {
+  const cache = new Map<string, string>();
+  const soundOf = (ch: string): string => {
+    let sound = cache.get(ch);
+    if (sound === undefined) {
+      sound = CJK.test(ch) ? pinyin(ch, { toneType: "none" }) : ch;
+      cache.set(ch, sound);
+    }
+    return sound;
+  };
+  return (text: string) => [...text].map(soundOf).join(" ");
+}
+let sounds: ((text: string) => string) | undefined;
 
 /** Whether `a` and `b` differ by at most one edit (a change, a swap of neighbours, a character more or less). */
 function withinOneEdit(a: string, b: string): boolean {
@@ -35,7 +43,9 @@ function withinOneEdit(a: string, b: string): boolean {
  * (pingan). `keywords` are folded; `masked` marks characters never read (school names).
  * Earliest in the message first, then the longest keyword.
  */
-export function findNearMiss(text: string, keywords: readonly string[], masked: readonly boolean[]): string | undefined {
+export async function findNearMiss(text: string, keywords: readonly string[], masked: readonly boolean[]): Promise<string | undefined> {
+  sounds ??= createSounds(await loadPinyin());
+  const soundsOf = sounds;
   const latin = text.replace(/[\s\p{P}\p{S}]/gu, "").toLowerCase();
   const spelled = /^[a-z]+$/u.test(latin) ? keywords.find((k) => CJK.test(k) && soundsOf(k).replace(/ /gu, "") === latin) : undefined;
   if (spelled) return spelled;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
-import { parseRoster, ROSTER_COLUMNS } from "../../src/config/parse-roster.js";
+import { parseRoster } from "../../src/config/parse-roster.js";
 import { writeZip } from "../support/write-zip.js";
 
 const loadRoster = async (path: string) => (await parseRoster(readFileSync(path), path)).schools;
@@ -223,19 +223,6 @@ describe("parseRoster on an Excel workbook", () => {
         expect(problems[0]!.file).toBe(path);
         expect(problems[0]!.message).toContain(message);
       });
-    }
-  });
-});
-
-describe("the roster headers in the deployment guide", () => {
-  it("lists every header name parseRoster accepts, column by column", () => {
-    const guide = readFileSync("README.md", "utf8");
-    for (const column of ROSTER_COLUMNS) {
-      const row = guide.split("\n").find((line) => line.startsWith(`| ${column.zh[0]} | `) && /\| [是否] \|$/.test(line));
-      expect(row, column.zh[0]).toBeDefined();
-      const [, , zh, en] = row!.split("|").map((cell) => cell.trim());
-      expect(zh!.split("、")).toEqual(column.zh);
-      expect(en!.split("、")).toEqual(column.en);
     }
   });
 });

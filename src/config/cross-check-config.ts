@@ -5,7 +5,7 @@ import { resolveGroupSchools } from "./resolve-group-schools.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
 import { TASK_IDS } from "./schema.js";
 import { suggestClosest } from "./suggest-closest.js";
-import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "../time/slots.js";
+import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "./slots.js";
 
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 

@@ -8,7 +8,7 @@ import { formatClock } from "../time/format-time.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { startSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
-import { parseSlot } from "../time/slots.js";
+import { parseSlot } from "../config/slots.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
 import type { SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 import { createDevCredentials } from "./dev-credentials.js";

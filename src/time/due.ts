@@ -12,7 +12,7 @@ import {
   type LocalDate,
 } from "./local-time.js";
 import type { NotRequiredReason, Slot } from "./periods.js";
-import { parseSlot } from "./slots.js";
+import { parseSlot } from "../config/slots.js";
 import type { TaskCalendar, TaskPeriod } from "./task-calendar.js";
 
 /** Every push the scheduler makes: a task's reminder or tally, the weekly roll-up, the daily 补报 note. */

@@ -16,7 +16,7 @@ import {
 } from "./local-time.js";
 import type { SchoolCalendar } from "./school-calendar.js";
 import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
-import { checkScheduleSlots, parseSlot } from "./slots.js";
+import { checkScheduleSlots, parseSlot } from "../config/slots.js";
 
 /** Why a period is not required of any school; `not_live`: its deadline came before the service's first day (task-calendar.ts). */
 export type NotRequiredReason = "not_in_season" | "not_running_day" | "not_live";

@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
 import { decideSlotsAt, isTaskSlot, listUpcomingSlots } from "../../src/time/due.js";
 import { addDays, getWeekday, listDates, toInstant, toLocalDate } from "../../src/time/local-time.js";
-import { parseSlot } from "../../src/time/slots.js";
+import { parseSlot } from "../../src/config/slots.js";
 import { createTaskCalendar, type TaskCalendar } from "../../src/time/task-calendar.js";
 
 const ENV = { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" };

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkConfig } from "../../src/config/check-config.js";
+import { checkConfig } from "../../src/cli/check-config.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import { readTable } from "../../src/config/read-table.js";
 import { pinganArgs } from "../support/pingan-command.js";

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../../src/config/load-config.js";
-import { runCli } from "../../src/main/cli.js";
+import { runCli } from "../../src/cli/cli.js";
 import { createTaskCalendar } from "../../src/time/task-calendar.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { TEST_ENV } from "../support/test-env.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/main/cli.js";
+import { runCli } from "../../src/cli/cli.js";
 import { CUT_WEEK, writeConfigVariant } from "../support/config-variant.js";
 
 /** `pingan schedule` on the example config (or another) at a PINGAN_NOW (no secrets needed). */

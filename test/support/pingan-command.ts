@@ -3,5 +3,5 @@
  * (through tsx), so that a test never runs a stale build.
  */
 export function pinganArgs(...args: string[]): string[] {
-  return ["--import", "tsx", "src/main/entry.ts", ...args];
+  return ["--import", "tsx", "src/cli/entry.ts", ...args];
 }

@@ -2,12 +2,12 @@ import { CalendarError } from "../time/calendar-error.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "../time/holidays.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
-import { ConfigError } from "./config-error.js";
-import type { Env } from "./expand-env.js";
-import { findConfigWarnings } from "./find-config-warnings.js";
-import { formatProblems } from "./format-problems.js";
-import { loadConfig, type LoadedConfig } from "./load-config.js";
-import { text } from "./messages.js";
+import { ConfigError } from "../config/config-error.js";
+import type { Env } from "../config/expand-env.js";
+import { findConfigWarnings } from "../config/find-config-warnings.js";
+import { formatProblems } from "../config/format-problems.js";
+import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { text } from "../config/messages.js";
 
 export interface CheckConfigOptions {
   /** The YAML file, e.g. `config/pingan.yaml`. */

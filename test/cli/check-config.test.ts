@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkConfig } from "../../src/config/check-config.js";
+import { checkConfig } from "../../src/cli/check-config.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
 

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { CodedError } from "../errors.js";
 import { createLogger } from "../ops/log.js";
 import { createClock } from "../time/clock.js";
-import { readSettings, type Settings } from "./settings.js";
+import { readSettings, type Settings } from "../main/settings.js";
 
 /** Where the CLI writes: lines for people on stdout, errors on stderr. */
 export interface CliOutput {
@@ -44,7 +44,7 @@ export async function runCli(
     .option("--json", "日志每行一个 JSON（交给 journald 等日志系统时默认如此），也可设 LOG_FORMAT=json")
     .action(async (options: { pretty?: boolean; json?: boolean; web?: boolean; workers?: boolean }) => {
       const s = settings();
-      const { startSystem } = await import("./system.js");
+      const { startSystem } = await import("../main/system.js");
       const format = options.json ? "json" : options.pretty ? "pretty" : (s.logFormat ?? (terminal ? "pretty" : "json"));
       const log = createLogger({ level: s.logLevel, pretty: format === "pretty" });
       const both = !options.web && !options.workers;
@@ -187,7 +187,7 @@ export async function runCli(
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { config?: string }) => {
       const s = settings(options.config ? { configPath: options.config } : {});
-      const { checkConfig } = await import("../config/check-config.js");
+      const { checkConfig } = await import("./check-config.js");
       exitCode = await checkConfig({ path: s.configPath, env: s.variables, now: nowOf(s), out });
     });
 

@@ -132,7 +132,7 @@ export async function runCli(
     .option("--dry-run", "只打印将要发送的消息，不发送")
     .option("--force", "remind：刚提醒过（冷却时间内）也照样发送")
     .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean; force?: boolean }) => {
-      const { runJobNow } = await import("../ops/run-job-now.js");
+      const { runJobNow } = await import("./run-job-now.js");
       exitCode = await runJobNow({ settings: settings(), job, task, ...options, out });
     });
 
@@ -141,7 +141,7 @@ export async function runCli(
     .description("列出每项定时任务接下来的触发时间")
     .option("--days <n>", "列出多少天内的提醒和汇总", "7")
     .action(async (options: { days: string }) => {
-      const { printSchedule } = await import("../ops/print-schedule.js");
+      const { printSchedule } = await import("./print-schedule.js");
       await printSchedule({ settings: settings(), days: Number(options.days), out });
     });
 
@@ -168,7 +168,7 @@ export async function runCli(
     .option("--repair", "把不符的统计按上报重算改正（写入服务所用的 Redis：外部的用 REDIS_URL，内置的直接用，服务运行与否都可以）")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; repair?: boolean; config?: string }) => {
-      const { verifyAggregates } = await import("../ops/verify-aggregates.js");
+      const { verifyAggregates } = await import("./verify-aggregates.js");
       const differing = await verifyAggregates({ ...options, settings: settings(options.config ? { configPath: options.config } : {}), say: out });
       if (differing > 0 && !options.repair) exitCode = 1;
     });
@@ -177,7 +177,7 @@ export async function runCli(
     .command("chats")
     .description("列出长连接模式下机器人见过的群 chatid 和最后发言人（用于配置 via: bot 的群）")
     .action(async () => {
-      const { listChats } = await import("../ops/list-chats.js");
+      const { listChats } = await import("./list-chats.js");
       await listChats({ settings: settings(), out });
     });
 
@@ -203,7 +203,7 @@ export async function runCli(
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (directory: string, options: { roster?: string; sheet?: string; out?: string; config?: string }) => {
       const s = settings(options.config ? { configPath: options.config } : {});
-      const { fillRosterIds } = await import("../ops/fill-roster-ids.js");
+      const { fillRosterIds } = await import("./fill-roster-ids.js");
       exitCode = await fillRosterIds({ directory, configPath: s.configPath, ...options, say: out });
     });
 
@@ -223,7 +223,7 @@ export async function runCli(
         exitCode = 2;
         return;
       }
-      const { importHolidays } = await import("../ops/import-holidays.js");
+      const { importHolidays } = await import("./import-holidays.js");
       exitCode = await importHolidays({ file, configPath: s.configPath, ...(year !== undefined && { year }), out });
     });
 

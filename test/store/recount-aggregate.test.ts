@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { verifyAggregates } from "../../src/ops/verify-aggregates.js";
+import { verifyAggregates } from "../../src/cli/verify-aggregates.js";
 import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";
 import { createReportStore } from "../../src/store/reports.js";

@@ -1,5 +1,5 @@
 import { readSettings } from "../../src/main/settings.js";
-import { runJobNow } from "../../src/ops/run-job-now.js";
+import { runJobNow } from "../../src/cli/run-job-now.js";
 import type { Harness } from "./harness.js";
 import { TEST_ENV } from "./test-env.js";
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { say } from "../../src/dev/say.js";
 import { writeWebsocketConfig } from "../../src/dev/websocket-config.js";
 import { readSettings } from "../../src/main/settings.js";
-import { chatsText, listChats } from "../../src/ops/list-chats.js";
+import { chatsText, listChats } from "../../src/cli/list-chats.js";
 import type { FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
 import { askOverLongConnection } from "../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../support/harness.js";

@@ -3,7 +3,7 @@ import { createSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
 import { toLocalDate, toLocalTime } from "../time/local-time.js";
 import { createChatDirectory } from "../wecom/chat-directory.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "../ops/log.js";
 
 /** What `pingan chats` prints, in its one place. */
 export const chatsText = {

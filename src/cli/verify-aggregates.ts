@@ -6,7 +6,7 @@ import { loadSchoolPlaces } from "../store/school-numbers.js";
 import { createTaskCalendar } from "../time/task-calendar.js";
 import { openLedgerRedis } from "../features/ledger/open-ledger-redis.js";
 import type { Settings } from "../main/settings.js";
-import { recountPeriods } from "./recount-periods.js";
+import { recountPeriods } from "../ops/recount-periods.js";
 
 export interface VerifyAggregatesOptions {
   settings: Pick<Settings, "configPath" | "variables" | "redisUrl" | "dataDir" | "now">;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { verifyAggregates } from "../../src/ops/verify-aggregates.js";
+import { verifyAggregates } from "../../src/cli/verify-aggregates.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
 import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";

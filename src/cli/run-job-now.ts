@@ -11,7 +11,7 @@ import type { Push } from "../push/push.js";
 import { splitMessage } from "../push/split-message.js";
 import { formatPeriod } from "../time/format-time.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "../ops/log.js";
 import { leaderText } from "../features/leaders/leader-text.js";
 
 const JOBS = ["remind", "tally", "weekly", "late-note"] as const;

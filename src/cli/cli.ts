@@ -63,7 +63,7 @@ export async function runCli(
         exitCode = 2;
         return;
       }
-      const { runDemo } = await import("../dev/run-demo.js");
+      const { runDemo } = await import("./run-demo.js");
       await runDemo({ settings: settings(), out, transport: options.transport });
     });
 
@@ -84,7 +84,7 @@ export async function runCli(
         return;
       }
       const s = settings();
-      const { say } = await import("../dev/say.js");
+      const { say } = await import("./say.js");
       const url = options.url ?? `http://127.0.0.1:${s.port}`;
       await say({
         settings: s,
@@ -112,7 +112,7 @@ export async function runCli(
         exitCode = 2;
         return;
       }
-      const { runFakeWebhook } = await import("../dev/run-fake-webhook.js");
+      const { runFakeWebhook } = await import("./run-fake-webhook.js");
       const fake = await runFakeWebhook({
         settings: settings(),
         port: ports[0]!,

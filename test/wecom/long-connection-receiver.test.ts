@@ -7,7 +7,7 @@ import pino from "pino";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { say } from "../../src/dev/say.js";
+import { say } from "../../src/cli/say.js";
 import { writeWebsocketConfig } from "../../src/dev/websocket-config.js";
 import { readSettings } from "../../src/main/settings.js";
 import { chatsText, listChats } from "../../src/cli/list-chats.js";

@@ -11,9 +11,9 @@ import type { Settings } from "../main/settings.js";
 import { parseSlot } from "../config/slots.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
 import type { SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
-import { createDevCredentials } from "./dev-credentials.js";
-import { createCallbackWecom, createDemoBot, startLongConnectionWecom, type DemoWecom } from "./demo-wecom.js";
-import { writeWebsocketConfig } from "./websocket-config.js";
+import { createDevCredentials } from "../dev/dev-credentials.js";
+import { createCallbackWecom, createDemoBot, startLongConnectionWecom, type DemoWecom } from "../dev/demo-wecom.js";
+import { writeWebsocketConfig } from "../dev/websocket-config.js";
 import {
   DEMO_DAY,
   demoLeaders,
@@ -21,8 +21,8 @@ import {
   quietlyMissingFriday,
   quietlyMissingWeek,
   studyDoneBeforeFriday,
-} from "./demo-script.js";
-import { formatBotPush, formatBubble, formatCard, formatChatTitle, formatPush } from "./render-chat.js";
+} from "../dev/demo-script.js";
+import { formatBotPush, formatBubble, formatCard, formatChatTitle, formatPush } from "../dev/render-chat.js";
 
 const ZONE = "Asia/Shanghai";
 const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;

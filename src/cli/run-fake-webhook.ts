@@ -7,7 +7,7 @@ import { formatClock } from "../time/format-time.js";
 import { toWallClock } from "../time/local-time.js";
 import { startFakeLongConnection } from "../wecom/simulator/fake-long-connection.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
-import { formatBotPush, formatChatTitle, formatPush } from "./render-chat.js";
+import { formatBotPush, formatChatTitle, formatPush } from "../dev/render-chat.js";
 
 /**
  * `pingan fake-webhook --port N`: WeCom's group robot, faked on this machine, printing every push

@@ -1,5 +1,5 @@
 import { createWecomSimulator, type SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
-import { formatCard, renderMarkdown } from "./render-chat.js";
+import { formatCard, renderMarkdown } from "../dev/render-chat.js";
 import type { Settings } from "../main/settings.js";
 
 /** The group chat `pingan say` speaks in (unless --direct), on either transport. */

@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import { CodedError } from "../errors.js";
 import { createLogger } from "../ops/log.js";
-import { createClock } from "../time/clock.js";
-import { readSettings, type Settings } from "../main/settings.js";
+import type { Records } from "../main/open-records.js";
+import { clockOf, readSettings, type Settings } from "../main/settings.js";
+import type { System } from "../main/system.js";
 
 /** Where the CLI writes: lines for people on stdout, errors on stderr. */
 export interface CliOutput {
@@ -30,8 +31,28 @@ export async function runCli(
   { out, err, terminal = false }: CliOutput = consoleOutput,
 ): Promise<number> {
   const settings = (overrides: Partial<Settings> = {}): Settings => ({ ...readSettings(env), ...overrides });
-  /** "Now" for the commands that judge the calendar: PINGAN_NOW, else the real time. */
-  const nowOf = (s: Settings): Date => createClock({ ...(s.now && { start: s.now }) }).now();
+  /** A system built for one command (no web, no workers) on the service's Redis, stopped after it. */
+  const withSystem = async <T>(s: Settings, use: (system: System) => Promise<T>): Promise<T> => {
+    const { createSystem } = await import("../main/system.js");
+    // A one-shot command logs only what goes wrong, unless LOG_LEVEL asks for more.
+    const log = createLogger({ level: s.logLevel === "info" ? "warn" : s.logLevel });
+    const system = await createSystem(s, { log, say: out, roles: { web: false, workers: false } });
+    try {
+      return await use(system);
+    } finally {
+      await system.stop();
+    }
+  };
+  /** The service's records for one command, closed after it (see openRecords). */
+  const withRecords = async <T>(s: Settings, options: { write?: boolean; say: (line: string) => void }, use: (records: Records) => Promise<T>): Promise<T> => {
+    const { openRecords } = await import("../main/open-records.js");
+    const records = await openRecords(s, options);
+    try {
+      return await use(records);
+    } finally {
+      await records.close();
+    }
+  };
   let exitCode = 0;
   const program = new Command("pingan").description("平安助手：教育局企业微信群平安日报、防溺水、周学习登记助手");
 
@@ -132,8 +153,14 @@ export async function runCli(
     .option("--dry-run", "只打印将要发送的消息，不发送")
     .option("--force", "remind：刚提醒过（冷却时间内）也照样发送")
     .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean; force?: boolean }) => {
-      const { runJobNow } = await import("./run-job-now.js");
-      exitCode = await runJobNow({ settings: settings(), job, task, ...options, out });
+      const { readJobRequest, runJobNow } = await import("./run-job-now.js");
+      const request = readJobRequest({ job, ...(task !== undefined && { task }), ...(options.date !== undefined && { date: options.date }) });
+      if ("refused" in request) {
+        out(request.refused);
+        exitCode = 2;
+        return;
+      }
+      exitCode = await withSystem(settings(), (system) => runJobNow(system, request, { ...options, out }));
     });
 
   program
@@ -141,8 +168,17 @@ export async function runCli(
     .description("列出每项定时任务接下来的触发时间")
     .option("--days <n>", "列出多少天内的提醒和汇总", "7")
     .action(async (options: { days: string }) => {
-      const { printSchedule } = await import("./print-schedule.js");
-      await printSchedule({ settings: settings(), days: Number(options.days), out });
+      const s = settings();
+      const [{ printSchedule }, { loadConfig }, { createTaskCalendar }, { createDevCredentials }] = await Promise.all([
+        import("./print-schedule.js"),
+        import("../config/load-config.js"),
+        import("../time/task-calendar.js"),
+        import("../dev/dev-credentials.js"),
+      ]);
+      // No secrets needed: the missing ones are stood in for.
+      const { config } = await loadConfig({ path: s.configPath, env: { ...createDevCredentials(), ...s.variables } });
+      const calendar = await createTaskCalendar(config, { configPath: s.configPath });
+      printSchedule({ path: s.configPath, config, calendar, now: clockOf(s).now(), days: Number(options.days), out });
     });
 
   program
@@ -156,8 +192,9 @@ export async function runCli(
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; out: string; csv?: boolean; task?: string; config?: string }) => {
       const s = settings(options.config ? { configPath: options.config } : {});
-      const { exportLedgerFile } = await import("../features/ledger/export-ledger-file.js");
-      await exportLedgerFile({ ...options, settings: s, ...(s.now && { now: s.now }), say: err });
+      const { readExportRequest, exportLedgerFile } = await import("./export-ledger-file.js");
+      const request = readExportRequest(options);
+      await withRecords(s, { say: err }, (records) => exportLedgerFile(records, request, err));
     });
 
   program
@@ -168,8 +205,12 @@ export async function runCli(
     .option("--repair", "把不符的统计按上报重算改正（写入服务所用的 Redis：外部的用 REDIS_URL，内置的直接用，服务运行与否都可以）")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; repair?: boolean; config?: string }) => {
-      const { verifyAggregates } = await import("./verify-aggregates.js");
-      const differing = await verifyAggregates({ ...options, settings: settings(options.config ? { configPath: options.config } : {}), say: out });
+      const s = settings(options.config ? { configPath: options.config } : {});
+      const { checkVerifyRange, verifyAggregates } = await import("./verify-aggregates.js");
+      checkVerifyRange(options.from, options.to);
+      // A repair writes where the service reads: its own embedded server, never a copy.
+      const write = options.repair ?? false;
+      const differing = await withRecords(s, { write, say: out }, (records) => verifyAggregates(records, { ...options, repair: write }, out));
       if (differing > 0 && !options.repair) exitCode = 1;
     });
 
@@ -178,7 +219,7 @@ export async function runCli(
     .description("列出长连接模式下机器人见过的群 chatid 和最后发言人（用于配置 via: bot 的群）")
     .action(async () => {
       const { listChats } = await import("./list-chats.js");
-      await listChats({ settings: settings(), out });
+      await withSystem(settings(), (system) => listChats(system, out));
     });
 
   program
@@ -188,7 +229,7 @@ export async function runCli(
     .action(async (options: { config?: string }) => {
       const s = settings(options.config ? { configPath: options.config } : {});
       const { checkConfig } = await import("./check-config.js");
-      exitCode = await checkConfig({ path: s.configPath, env: s.variables, now: nowOf(s), out });
+      exitCode = await checkConfig({ path: s.configPath, env: s.variables, now: clockOf(s).now(), out });
     });
 
   program

@@ -1,9 +1,7 @@
 import { personName } from "../config/roster.js";
-import { createSystem } from "../main/system.js";
-import type { Settings } from "../main/settings.js";
+import type { System } from "../main/system.js";
 import { toLocalDate, toLocalTime } from "../time/local-time.js";
 import { createChatDirectory } from "../wecom/chat-directory.js";
-import { createLogger } from "../ops/log.js";
 
 /** What `pingan chats` prints, in its one place. */
 export const chatsText = {
@@ -14,29 +12,24 @@ export const chatsText = {
 };
 
 /**
- * `pingan chats`: the group chatids the bot has seen on the long connection, with each group's
- * last speaker by name, so the admin can tell the groups apart and copy one into the config.
+ * `pingan chats`, on a system built for it: the group chatids the bot has seen on the long
+ * connection, with each group's last speaker by name, so the admin can tell the groups apart
+ * and copy one into the config.
  */
-export async function listChats({ settings, out }: { settings: Settings; out: (line: string) => void }): Promise<void> {
-  const log = createLogger({ level: settings.logLevel === "info" ? "warn" : settings.logLevel });
-  const rt = await createSystem(settings, { log, say: out, roles: { web: false, workers: false } });
-  try {
-    const chats = await createChatDirectory({ redis: rt.redis, keys: rt.keys }).list();
-    if (chats.length === 0) {
-      out(chatsText.none);
-      if (rt.config.bot.transport !== "websocket") out(chatsText.notWebsocket);
-      return;
-    }
-    out(chatsText.header);
-    const zone = rt.config.timezone;
-    for (const chat of chats) {
-      const school = rt.roster.schoolsOf(chat.lastSpeaker)[0];
-      const name = personName(chat.lastSpeaker, rt.config, school);
-      const speaker = name ? `${name}（${chat.lastSpeaker}）` : chat.lastSpeaker;
-      const at = new Date(chat.at);
-      out(chatsText.line(chat.chatid, speaker, `${toLocalDate(at, zone)} ${toLocalTime(at, zone)}`));
-    }
-  } finally {
-    await rt.stop();
+export async function listChats(rt: System, out: (line: string) => void): Promise<void> {
+  const chats = await createChatDirectory({ redis: rt.redis, keys: rt.keys }).list();
+  if (chats.length === 0) {
+    out(chatsText.none);
+    if (rt.config.bot.transport !== "websocket") out(chatsText.notWebsocket);
+    return;
+  }
+  out(chatsText.header);
+  const zone = rt.config.timezone;
+  for (const chat of chats) {
+    const school = rt.roster.schoolsOf(chat.lastSpeaker)[0];
+    const name = personName(chat.lastSpeaker, rt.config, school);
+    const speaker = name ? `${name}（${chat.lastSpeaker}）` : chat.lastSpeaker;
+    const at = new Date(chat.at);
+    out(chatsText.line(chat.chatid, speaker, `${toLocalDate(at, zone)} ${toLocalTime(at, zone)}`));
   }
 }

@@ -1,9 +1,6 @@
-import { createClock } from "../time/clock.js";
-import type { Settings } from "../main/settings.js";
-import { loadConfig } from "../config/load-config.js";
-import { createDevCredentials } from "../dev/dev-credentials.js";
+import type { Config } from "../config/schema.js";
 import { formatInstant } from "../time/format-time.js";
-import { createTaskCalendar } from "../time/task-calendar.js";
+import type { TaskCalendar } from "../time/task-calendar.js";
 import { scheduleText } from "../features/tallies/tally-text.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { listUpcomingSlots } from "../time/due.js";
@@ -13,21 +10,24 @@ import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
  * `pingan schedule`: the job schedulers the config asks for, and every push they will make in the
  * next days (reminders, tallies, the weekly roll-up, the 补报 note) from the decision the jobs act
  * on, with a warning when a year's holiday notice is due but not imported. Needs no Redis and no
- * secrets (missing ones are stood in for).
+ * secrets: the config is given with stand-ins for the missing ones.
  */
-export async function printSchedule({
-  settings,
+export function printSchedule({
+  path,
+  config,
+  calendar,
+  now,
   days,
   out,
 }: {
-  settings: Settings;
+  /** The config file, as the title names it. */
+  path: string;
+  config: Config;
+  calendar: TaskCalendar;
+  now: Date;
   days: number;
   out: (line: string) => void;
-}): Promise<void> {
-  const path = settings.configPath;
-  const { config } = await loadConfig({ path, env: { ...createDevCredentials(), ...settings.variables } });
-  const calendar = await createTaskCalendar(config, { configPath: path });
-  const now = createClock({ ...(settings.now && { start: settings.now }) }).now();
+}): void {
   const zone = config.timezone;
   out(scheduleText.scheduleTitle(path, zone, config.working_hours));
   for (const year of calendar.missingHolidayYears(now)) out(`警告：${formatMissingHolidayYear(year)}`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CodedError, ErrorCode } from "../errors.js";
+import { createClock, type Clock } from "../time/clock.js";
 
 /** WeCom's long-connection endpoint; tests and the demo point WECOM_WS_URL at the simulator. */
 export const DEFAULT_WECOM_WS_URL = "wss://openws.work.weixin.qq.com";
@@ -91,4 +92,9 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     ...(s.LOG_FORMAT && { logFormat: s.LOG_FORMAT }),
     variables: Object.freeze({ ...env }),
   });
+}
+
+/** The clock PINGAN_NOW and PINGAN_SPEED make: the real time when neither is set. */
+export function clockOf(settings: Pick<Settings, "now" | "speed">): Clock {
+  return createClock({ ...(settings.now && { start: settings.now }), ...(settings.speed !== undefined && { speed: settings.speed }) });
 }

@@ -1,5 +1,4 @@
 import type { Server } from "node:http";
-import { resolve } from "node:path";
 import type { Worker } from "bullmq";
 import type Koa from "koa";
 import type { Logger } from "pino";
@@ -20,7 +19,6 @@ import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
 import { recountAfterRosterChange } from "../ops/recount-after-roster-change.js";
 import { toLocalDate } from "../time/local-time.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../store/embedded-redis.js";
 import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
 import { createJobLedger } from "../store/job-ledger.js";
 import { createKeys, type Keys } from "../store/keys.js";
@@ -33,11 +31,12 @@ import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
 import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
-import { createClock, type Clock } from "../time/clock.js";
+import type { Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { createBotConnection, type BotConnectionTuning } from "../wecom/bot-connection.js";
 import { createScheduleWorker } from "./schedule-worker.js";
-import type { Settings } from "./settings.js";
+import { openServiceRedis } from "./service-redis.js";
+import { clockOf, type Settings } from "./settings.js";
 import { createWebApp } from "./web-app.js";
 
 /** Which parts run in this process (`pingan start --web` / `--workers`; both by default). */
@@ -109,15 +108,11 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const roles = options.roles ?? { web: true, workers: true };
   const loaded = await loadConfig({ path: settings.configPath, env: settings.variables });
   const { config } = loaded;
-  const clock =
-    options.clock ?? createClock({ ...(settings.now && { start: settings.now }), ...(settings.speed && { speed: settings.speed }) });
-  let embedded: EmbeddedRedis | undefined;
-  let redisUrl = settings.redisUrl;
-  if (!redisUrl) {
-    // A one-shot command (no web, no workers) uses the running service's Redis rather than stopping it.
-    const shareRunning = !roles.web && !roles.workers;
-    embedded = await startEmbeddedRedis({ dataDir: resolve(settings.dataDir, "redis"), say, shareRunning, detached: true });
-    redisUrl = embedded.url;
+  const clock = options.clock ?? clockOf(settings);
+  // A one-shot command (no web, no workers) uses the running service's Redis rather than stopping it.
+  const service = await openServiceRedis(settings, { access: roles.web || roles.workers ? "own" : "share", say });
+  const { url: redisUrl, embedded } = service;
+  if (embedded) {
     say(
       embedded.shared
         ? `使用正在运行的服务的内置 Redis：${redisUrl}`
@@ -252,7 +247,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       await scheduler.close();
       redis.disconnect();
       workerRedis.disconnect();
-      await embedded?.stop();
+      await service.close();
       log.info("stopped");
     },
   };

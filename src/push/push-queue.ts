@@ -63,6 +63,8 @@ export interface PushQueue {
   ensureAlertTurns(): Promise<string[]>;
   /** Roughly the ms until what is queued for a group now has gone out (estimate-send.ts). */
   estimate(group: string): Promise<number>;
+  /** Whether every part of the push went out: false while one waits or is retried, or failed. */
+  isDone(idempotencyKey: string): Promise<boolean>;
   readonly queue: Queue<PushJobData>;
 }
 
@@ -151,6 +153,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     enqueue: createEnqueue({ queue, groups, parts, mailbox }),
     ensureAlertTurns: mailbox.ensureTurns,
     estimate: createSendEstimate({ queue, groups, limiter }),
+    isDone: (idempotencyKey) => parts.isDone(idempotencyKey),
     startWorker() {
       const worker = new Worker<PushJobData>(queueName, run, {
         connection,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { verifyAggregates } from "../../src/cli/verify-aggregates.js";
+import { runCli } from "../../src/cli/cli.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
 import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";
@@ -35,27 +35,36 @@ async function serviceWithWrongCounts() {
   for (const school of roster.schools.slice(0, 5)) await store.put(makeReport(day, school.code, normal));
   await client.hincrby(keys.periodCounts("safety", day.id), `reported:${roster.schools[0]!.area}`, 3);
   const differences = async (redis: Redis) => (await recountAggregate({ redis, keys, places, reports: createReportStore({ redis, keys, places }) }, "safety", day.id)).differences;
-  return { client, differences, settings: { configPath: "config/pingan.example.yaml", variables: env, dataDir } };
+  return { client, differences, dataDir };
+}
+
+/** `pingan verify-aggregates --repair` for that day, on the service's data dir: its exit code and what it printed. */
+async function repair(dataDir: string) {
+  const lines: string[] = [];
+  const push = (line: string) => lines.push(line);
+  const args = ["verify-aggregates", "--from", "2026-11-24", "--to", "2026-11-24", "--repair"];
+  const code = await runCli(["node", "pingan", ...args], { ...env, PINGAN_CONFIG: "config/pingan.example.yaml", PINGAN_DATA_DIR: dataDir }, { out: push, err: push });
+  return { code, lines };
 }
 
 it("repairs the counts in the running service's embedded Redis without REDIS_URL, and leaves it running", async () => {
-  const { client, differences, settings } = await serviceWithWrongCounts();
+  const { client, differences, dataDir } = await serviceWithWrongCounts();
   expect(await differences(client)).toHaveLength(1);
-  const lines: string[] = [];
-  expect(await verifyAggregates({ settings, from: "2026-11-24", to: "2026-11-24", repair: true, say: (l) => lines.push(l) })).toBe(1);
-  expect(lines.at(-1)).toContain("均已修复");
+  const { code, lines } = await repair(dataDir);
+  expect(code).toBe(0);
+  expect(lines.at(-1)).toBe("核对了 3 期，1 期不符，均已修复。");
   expect(await client.ping()).toBe("PONG");
   expect(await differences(client)).toEqual([]);
   client.disconnect();
 });
 
 it("repairs them on the service's own files while it is stopped", async () => {
-  const { client, differences, settings } = await serviceWithWrongCounts();
+  const { client, differences, dataDir } = await serviceWithWrongCounts();
   client.disconnect();
   await service!.stop();
   service = undefined;
-  expect(await verifyAggregates({ settings, from: "2026-11-24", to: "2026-11-24", repair: true, say: () => {} })).toBe(1);
-  service = await startEmbeddedRedis({ dataDir: join(settings.dataDir, "redis") });
+  expect((await repair(dataDir)).lines.at(-1)).toBe("核对了 3 期，1 期不符，均已修复。");
+  service = await startEmbeddedRedis({ dataDir: join(dataDir, "redis") });
   const after = new Redis(service.url);
   expect(await differences(after)).toEqual([]);
   after.disconnect();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { verifyAggregates } from "../../src/cli/verify-aggregates.js";
+import { runCli } from "../../src/cli/cli.js";
 import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";
 import { createReportStore } from "../../src/store/reports.js";
@@ -38,10 +38,14 @@ it("finds counts that no longer match the reports (a restore, a lost write) and 
 
   const env = { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" };
   const lines: string[] = [];
-  const settings = { configPath: "config/pingan.example.yaml", variables: env, redisUrl: redis.url, dataDir: "data" };
-  expect(await verifyAggregates({ settings, from: "2026-11-24", to: "2026-11-24", say: (l) => lines.push(l) })).toBe(1);
+  const verify = (...more: string[]) =>
+    runCli(["node", "pingan", "verify-aggregates", "--from", "2026-11-24", "--to", "2026-11-24", ...more], { ...env, PINGAN_CONFIG: "config/pingan.example.yaml", REDIS_URL: redis.url }, {
+      out: (line) => lines.push(line),
+      err: (line) => lines.push(line),
+    });
+  expect(await verify()).toBe(1);
   expect(lines.at(-1)).toContain("1 期不符；加 --repair 按上报重算修复");
-  expect(await verifyAggregates({ settings, from: "2026-11-24", to: "2026-11-24", repair: true, say: (l) => lines.push(l) })).toBe(1);
+  expect(await verify("--repair")).toBe(0);
   expect(lines.at(-1)).toContain("均已修复");
   expect((await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id)).differences).toEqual([]);
   // The repaired counts keep counting: a withdrawal after the repair undoes exactly its report.

@@ -1,5 +1,4 @@
-import { readSettings } from "../../src/main/settings.js";
-import { runJobNow } from "../../src/cli/run-job-now.js";
+import { runCli } from "../../src/cli/cli.js";
 import type { Harness } from "./harness.js";
 import { TEST_ENV } from "./test-env.js";
 
@@ -13,14 +12,9 @@ export async function runJobBeside(
   { job, task, now, dryRun, force, config = "config/pingan.example.yaml" }: { job: string; task?: string; now: string; dryRun?: boolean; force?: boolean; config?: string },
 ): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
-  const settings = readSettings({
-    ...TEST_ENV,
-    PINGAN_CONFIG: config,
-    REDIS_URL: h.redis.url,
-    WECOM_API_BASE: h.webhook.url,
-    PINGAN_NOW: now,
-    LOG_LEVEL: "silent",
-  });
-  const code = await runJobNow({ settings, job, task, dryRun, force, out: (line) => lines.push(line) });
+  const env = { ...TEST_ENV, PINGAN_CONFIG: config, REDIS_URL: h.redis.url, WECOM_API_BASE: h.webhook.url, PINGAN_NOW: now, LOG_LEVEL: "silent" };
+  const args = ["run", job, ...(task === undefined ? [] : [task]), ...(dryRun ? ["--dry-run"] : []), ...(force ? ["--force"] : [])];
+  const push = (line: string) => lines.push(line);
+  const code = await runCli(["node", "pingan", ...args], env, { out: push, err: push });
   return { code, lines };
 }

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { say } from "../../src/cli/say.js";
 import { writeWebsocketConfig } from "../../src/dev/websocket-config.js";
-import { readSettings } from "../../src/main/settings.js";
-import { chatsText, listChats } from "../../src/cli/list-chats.js";
+import { runCli } from "../../src/cli/cli.js";
+import { chatsText } from "../../src/cli/list-chats.js";
 import type { FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
 import { askOverLongConnection } from "../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../support/harness.js";
@@ -128,9 +128,10 @@ describe("the trial commands", () => {
     await leaderSpeaks();
     const dir = mkdtempSync(join(tmpdir(), "pingan-chats-"));
     try {
-      const settings = readSettings({ ...TEST_ENV, PINGAN_CONFIG: writeWebsocketConfig(dir), REDIS_URL: h.redis.url, LOG_LEVEL: "silent" });
+      const env = { ...TEST_ENV, PINGAN_CONFIG: writeWebsocketConfig(dir), REDIS_URL: h.redis.url, LOG_LEVEL: "silent" };
       const lines: string[] = [];
-      await listChats({ settings, out: (line) => lines.push(line) });
+      const push = (line: string) => lines.push(line);
+      expect(await runCli(["node", "pingan", "chats"], env, { out: push, err: push })).toBe(0);
       expect(lines[0]).toBe(chatsText.header);
       expect(lines.find((line) => line.startsWith(LEADERS_CHAT))).toMatch(/^wr_leaders {2}最后发言：王志远（wang_zhiyuan） {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     } finally {

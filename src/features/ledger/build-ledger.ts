@@ -119,14 +119,13 @@ export interface BuildLedgerOptions {
   from: LocalDate;
   to: LocalDate;
   timeZone: string;
-  /** Defaults to the real time. */
-  now?: Date;
+  /** The clock's now: periods that start after its day owe nothing yet. */
+  now: Date;
 }
 
 /** Reads the reports of every task and period in the range and lays them out as the ledger. */
 export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> {
-  const { roster, people, store, exemptions, calendar, from, to, timeZone } = options;
-  const asOf = options.now ?? new Date();
+  const { roster, people, store, exemptions, calendar, from, to, timeZone, now: asOf } = options;
   const tasks: LedgerTask[] = [];
   for (const task of calendar.tasks) {
     const taskPeriods = listLedgerPeriods(calendar, task, { from, to, timeZone, now: asOf });

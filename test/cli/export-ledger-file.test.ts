@@ -5,13 +5,12 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportLedgerFile } from "../../../src/features/ledger/export-ledger-file.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../../src/store/embedded-redis.js";
-import { createKeys } from "../../../src/store/keys.js";
-import { createReportStore } from "../../../src/store/reports.js";
-import { readSettings } from "../../../src/main/settings.js";
-import { TEST_ENV } from "../../support/test-env.js";
-import { pinganArgs } from "../../support/pingan-command.js";
+import { runCli } from "../../src/cli/cli.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
+import { createKeys } from "../../src/store/keys.js";
+import { createReportStore } from "../../src/store/reports.js";
+import { TEST_ENV } from "../support/test-env.js";
+import { pinganArgs } from "../support/pingan-command.js";
 
 const NOW = new Date("2026-11-27T20:00:00+08:00");
 let dir: string;
@@ -35,18 +34,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const options = (out: string, env: Record<string, string>) => ({
-  settings: readSettings({ ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", ...env }),
-  from: "2026-11-23",
-  to: "2026-11-27",
-  out: join(dir, out),
-  now: NOW,
-});
+/** `pingan export` from 2026-11-23 to 11-27 into `out`, as of NOW: its exit code, and what it said (on stderr, beside the file on stdout). */
+async function exportTo(out: string, env: Record<string, string>, ...more: string[]) {
+  const said: string[] = [];
+  const args = ["export", "--from", "2026-11-23", "--to", "2026-11-27", "--out", join(dir, out), ...more];
+  const push = (line: string) => said.push(line);
+  const code = await runCli(["node", "pingan", ...args], { ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", PINGAN_NOW: NOW.toISOString(), ...env }, { out: push, err: push });
+  return { code, said };
+}
 
-describe("exportLedgerFile", () => {
+describe("pingan export, run in this process", () => {
   it("writes the workbook from REDIS_URL", async () => {
-    const said: string[] = [];
-    await exportLedgerFile({ ...options("a.xlsx", { REDIS_URL: server.url }), say: (line) => said.push(line) });
+    const { code, said } = await exportTo("a.xlsx", { REDIS_URL: server.url });
+    expect(code).toBe(0);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync(join(dir, "a.xlsx")) as unknown as ExcelJS.Buffer);
     const total = workbook.getWorksheet("汇总")!.getRows(2, 40)!.find((r) => r.getCell(1).value === "平安日报" && r.getCell(3).value === "合计")!;
@@ -56,9 +56,9 @@ describe("exportLedgerFile", () => {
 
   it("reads the embedded Redis's data from a copy while that Redis keeps running, and leaves no copy behind", async () => {
     const before = readdirSync(tmpdir()).filter((n) => n.startsWith("pingan-export-")).length;
-    const { ledger } = await exportLedgerFile({ ...options("b.csv", { PINGAN_DATA_DIR: join(dir, "data") }), csv: true, task: "平安" });
-    expect(ledger.tasks[0]!.total).toMatchObject({ reported: 2, late: 1 });
+    expect((await exportTo("b.csv", { PINGAN_DATA_DIR: join(dir, "data") }, "--csv", "--task", "平安")).code).toBe(0);
     const csv = readFileSync(join(dir, "b.csv"), "utf8");
+    expect(csv).toMatch(/^CG001,[^,]*,[^,]*,2026-11-23,[^,]*,已报,/mu);
     expect(csv.startsWith("\uFEFF学校代码,")).toBe(true);
     expect(csv).toContain("CG002,平安县城关第二小学,城关片区,2026-11-24,2026-11-24 10:00,迟报,王芳,wang_fang,2026-11-24 11:00,是");
     expect(await client.ping()).toBe("PONG");
@@ -66,13 +66,18 @@ describe("exportLedgerFile", () => {
   });
 
   it("says what is wrong with the options", async () => {
-    const run = (extra: object) => exportLedgerFile({ ...options("c.xlsx", { REDIS_URL: server.url }), ...extra });
-    await expect(run({ to: "2026-11-01" })).rejects.toThrow("--to 2026-11-01 早于 --from 2026-11-23");
-    await expect(run({ from: "2026-02-30" })).rejects.toThrow("日期 2026-02-30 无效");
-    await expect(run({ csv: true })).rejects.toThrow("请加上 --task safety|drowning|study");
-    await expect(run({ task: "study" })).rejects.toThrow("--task 只用于 --csv");
-    await expect(run({ csv: true, task: "sport" })).rejects.toThrow("不认识的任务“sport”");
-    await expect(exportLedgerFile(options("d.xlsx", { PINGAN_DATA_DIR: join(dir, "nowhere") }))).rejects.toThrow("设置 REDIS_URL");
+    const refused = async (env: Record<string, string>, ...more: string[]) => {
+      const { code, said } = await exportTo("c.xlsx", env, ...more);
+      expect(code).toBe(1);
+      return said.join("\n");
+    };
+    const redis = { REDIS_URL: server.url };
+    expect(await refused(redis, "--to", "2026-11-01")).toContain("--to 2026-11-01 早于 --from 2026-11-23");
+    expect(await refused(redis, "--from", "2026-02-30")).toContain("日期 2026-02-30 无效");
+    expect(await refused(redis, "--csv")).toContain("请加上 --task safety|drowning|study");
+    expect(await refused(redis, "--task", "study")).toContain("--task 只用于 --csv");
+    expect(await refused(redis, "--csv", "--task", "sport")).toContain("不认识的任务“sport”");
+    expect(await refused({ PINGAN_DATA_DIR: join(dir, "nowhere") })).toContain("设置 REDIS_URL");
     expect(existsSync(join(dir, "c.xlsx"))).toBe(false);
   });
 });

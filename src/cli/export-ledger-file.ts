@@ -1,0 +1,66 @@
+import { writeFile } from "node:fs/promises";
+import { TASK_IDS, type TaskId } from "../config/schema.js";
+import type { Records } from "../main/open-records.js";
+import { parseTaskWord } from "../bot/words.js";
+import { buildLedger, type Ledger } from "../features/ledger/build-ledger.js";
+import { checkLedgerRange, MAX_LEDGER_DAYS } from "../features/ledger/check-ledger-range.js";
+import { writeLedgerCsv } from "../features/ledger/write-ledger-csv.js";
+import { writeLedgerXlsx } from "../features/ledger/write-ledger-xlsx.js";
+
+/** What `pingan export` is asked for, checked. */
+export interface ExportRequest {
+  from: string;
+  to: string;
+  out: string;
+  /** One task's CSV instead of the workbook. */
+  task?: TaskId;
+}
+
+/**
+ * `pingan export`'s options, checked before anything is opened: throws the Chinese line that
+ * says what is wrong. `task` is `safety` / `drowning` / `study` or a task word (平安, 防溺水, 学习),
+ * and only goes with `csv`.
+ */
+export function readExportRequest(options: { from: string; to: string; out: string; csv?: boolean; task?: string }): ExportRequest {
+  const { from, to, out } = options;
+  const problem = checkLedgerRange(from, to);
+  if (problem?.problem === "bad_date") throw new Error(`日期 ${problem.date} 无效，写成 YYYY-MM-DD，例如 2026-11-01`);
+  if (problem?.problem === "reversed") throw new Error(`--to ${to} 早于 --from ${from}`);
+  if (problem?.problem === "too_long") throw new Error(`一次最多导出 ${MAX_LEDGER_DAYS} 天（现在是 ${problem.days} 天）`);
+  const task = options.task === undefined ? undefined : readTask(options.task);
+  if (options.csv && !task) throw new Error("CSV 每个文件只含一项任务，请加上 --task safety|drowning|study");
+  if (!options.csv && task) throw new Error("--task 只用于 --csv；Excel 文件包含全部任务");
+  return { from, to, out, ...(task && { task }) };
+}
+
+/** `pingan export`: writes the same ledger as the 导出 link, as .xlsx or one task's CSV, from the service's records. */
+export async function exportLedgerFile(records: Records, { from, to, out, task }: ExportRequest, say: (line: string) => void = () => {}): Promise<{ ledger: Ledger; bytes: number }> {
+  const { config } = records;
+  if (task && !config.tasks[task]?.enabled) throw new Error(`任务 ${task} 没有启用`);
+  const ledger = await buildLedger({
+    // As the service owes them: from its first day, each school from the day it joined.
+    roster: records.roster,
+    people: config,
+    store: records.reports,
+    exemptions: records.exemptions,
+    calendar: records.calendar,
+    from,
+    to,
+    timeZone: config.timezone,
+    now: records.clock.now(),
+  });
+  const body = task ? writeLedgerCsv(ledger, task) : await writeLedgerXlsx(ledger);
+  await writeFile(out, body);
+  const rows = ledger.tasks
+    .filter((t) => !task || t.task === task)
+    .map((t) => `${t.taskName} ${t.rows.length} 行`)
+    .join("，");
+  say(`已写入 ${out}（${from} 至 ${to}：${rows}）`);
+  return { ledger, bytes: body.length };
+}
+
+function readTask(word: string): TaskId {
+  const task = (TASK_IDS as readonly string[]).includes(word) ? (word as TaskId) : parseTaskWord(word);
+  if (!task) throw new Error(`不认识的任务“${word}”，写 safety、drowning 或 study`);
+  return task;
+}

@@ -3,16 +3,15 @@ import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "../time/holidays.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { ConfigError } from "../config/config-error.js";
-import type { Env } from "../config/expand-env.js";
+import type { ConfigSource } from "../config/config-source.js";
 import { findConfigWarnings } from "../config/find-config-warnings.js";
 import { formatProblems } from "../config/format-problems.js";
-import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import type { LoadedConfig } from "../config/load-config.js";
 import { text } from "../config/messages.js";
 
 export interface CheckConfigOptions {
-  /** The YAML file, e.g. `config/pingan.yaml`. */
-  path: string;
-  env: Env;
+  /** The YAML file (e.g. `config/pingan.yaml`) and the environment its `${NAME}` references read. */
+  source: ConfigSource;
   /** The instant the calendar warnings are about (PINGAN_NOW or the real time). */
   now: Date;
   /** Where the report goes, one line per call. */
@@ -26,12 +25,13 @@ export interface CheckConfigOptions {
  * imported, and what findConfigWarnings finds, are warnings, not problems. Returns the process
  * exit code (0 valid, 1 invalid).
  */
-export async function checkConfig({ path, env, now, out }: CheckConfigOptions): Promise<number> {
+export async function checkConfig({ source, now, out }: CheckConfigOptions): Promise<number> {
+  const { path } = source;
   let loaded: LoadedConfig | undefined;
   let configProblems = "";
   let count = 0;
   try {
-    loaded = await loadConfig({ path, env });
+    loaded = await source.load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     configProblems = formatProblems(error.problems);

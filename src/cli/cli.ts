@@ -30,7 +30,11 @@ export async function runCli(
   env: Readonly<Record<string, string | undefined>>,
   { out, err, terminal = false }: CliOutput = consoleOutput,
 ): Promise<number> {
-  const settings = (overrides: Partial<Settings> = {}): Settings => ({ ...readSettings(env), ...overrides });
+  /** The settings, with the config file of `--config` where a command takes one. */
+  const settings = (configPath?: string): Settings => {
+    const read = readSettings(env);
+    return configPath === undefined ? read : { ...read, config: read.config.at(configPath) };
+  };
   /** A system built for one command (no web, no workers) on the service's Redis, stopped after it. */
   const withSystem = async <T>(s: Settings, use: (system: System) => Promise<T>): Promise<T> => {
     const { createSystem } = await import("../main/system.js");
@@ -108,7 +112,7 @@ export async function runCli(
       const { say } = await import("./say.js");
       const url = options.url ?? `http://127.0.0.1:${s.port}`;
       await say({
-        settings: s,
+        credentials: s.trial,
         url,
         from: options.as,
         text: words.join(" "),
@@ -133,9 +137,14 @@ export async function runCli(
         exitCode = 2;
         return;
       }
+      const s = settings();
       const { runFakeWebhook } = await import("./run-fake-webhook.js");
       const fake = await runFakeWebhook({
-        settings: settings(),
+        // Without a config that loads, every key is taken and shown as its own group.
+        config: await s.config.load().catch(() => undefined),
+        configPath: s.config.path,
+        clock: clockOf(s),
+        credentials: s.trial,
         port: ports[0]!,
         ...(ports[1] !== undefined && { longConnectionPort: ports[1] }),
         ...(options.saveImages !== undefined && { imagesDir: options.saveImages }),
@@ -169,16 +178,15 @@ export async function runCli(
     .option("--days <n>", "列出多少天内的提醒和汇总", "7")
     .action(async (options: { days: string }) => {
       const s = settings();
-      const [{ printSchedule }, { loadConfig }, { createTaskCalendar }, { createDevCredentials }] = await Promise.all([
+      const [{ printSchedule }, { createTaskCalendar }, { createDevCredentials }] = await Promise.all([
         import("./print-schedule.js"),
-        import("../config/load-config.js"),
         import("../time/task-calendar.js"),
         import("../dev/dev-credentials.js"),
       ]);
       // No secrets needed: the missing ones are stood in for.
-      const { config } = await loadConfig({ path: s.configPath, env: { ...createDevCredentials(), ...s.variables } });
-      const calendar = await createTaskCalendar(config, { configPath: s.configPath });
-      printSchedule({ path: s.configPath, config, calendar, now: clockOf(s).now(), days: Number(options.days), out });
+      const { config } = await s.config.load(createDevCredentials());
+      const calendar = await createTaskCalendar(config, { configPath: s.config.path });
+      printSchedule({ path: s.config.path, config, calendar, now: clockOf(s).now(), days: Number(options.days), out });
     });
 
   program
@@ -191,7 +199,7 @@ export async function runCli(
     .option("--task <task>", "safety | drowning | study（只用于 --csv）")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; out: string; csv?: boolean; task?: string; config?: string }) => {
-      const s = settings(options.config ? { configPath: options.config } : {});
+      const s = settings(options.config);
       const { readExportRequest, exportLedgerFile } = await import("./export-ledger-file.js");
       const request = readExportRequest(options);
       await withRecords(s, { say: err }, (records) => exportLedgerFile(records, request, err));
@@ -205,7 +213,7 @@ export async function runCli(
     .option("--repair", "把不符的统计按上报重算改正（写入服务所用的 Redis：外部的用 REDIS_URL，内置的直接用，服务运行与否都可以）")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; repair?: boolean; config?: string }) => {
-      const s = settings(options.config ? { configPath: options.config } : {});
+      const s = settings(options.config);
       const { checkVerifyRange, verifyAggregates } = await import("./verify-aggregates.js");
       checkVerifyRange(options.from, options.to);
       // A repair writes where the service reads: its own embedded server, never a copy.
@@ -227,9 +235,9 @@ export async function runCli(
     .description("检查配置文件和学校名单，列出全部问题")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { config?: string }) => {
-      const s = settings(options.config ? { configPath: options.config } : {});
+      const s = settings(options.config);
       const { checkConfig } = await import("./check-config.js");
-      exitCode = await checkConfig({ path: s.configPath, env: s.variables, now: clockOf(s).now(), out });
+      exitCode = await checkConfig({ source: s.config, now: clockOf(s).now(), out });
     });
 
   program
@@ -243,9 +251,9 @@ export async function runCli(
     .option("--out <file>", "填好的名单写到这里（.csv 写成 CSV），默认写在名单旁边，文件名加“-已填账号”")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (directory: string, options: { roster?: string; sheet?: string; out?: string; config?: string }) => {
-      const s = settings(options.config ? { configPath: options.config } : {});
+      const s = settings(options.config);
       const { fillRosterIds } = await import("./fill-roster-ids.js");
-      exitCode = await fillRosterIds({ directory, configPath: s.configPath, ...options, say: out });
+      exitCode = await fillRosterIds({ directory, configPath: s.config.path, ...options, say: out });
     });
 
   program
@@ -257,7 +265,7 @@ export async function runCli(
     .option("--year <year>", "通知的年份（文本里没有标题时需要），例如 2027")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）；holidays.yaml 写在它旁边")
     .action(async (file: string, options: { year?: string; config?: string }) => {
-      const s = settings(options.config ? { configPath: options.config } : {});
+      const s = settings(options.config);
       const year = options.year === undefined ? undefined : Number(options.year);
       if (year !== undefined && !/^\d{4}$/.test(options.year!)) {
         err(`--year 写成四位年份，例如 --year 2027（收到 "${options.year}"）`);
@@ -265,7 +273,7 @@ export async function runCli(
         return;
       }
       const { importHolidays } = await import("./import-holidays.js");
-      exitCode = await importHolidays({ file, configPath: s.configPath, ...(year !== undefined && { year }), out });
+      exitCode = await importHolidays({ file, configPath: s.config.path, ...(year !== undefined && { year }), out });
     });
 
   try {

@@ -6,6 +6,7 @@ import { createManualClock } from "../time/clock.js";
 import { createLogger } from "../ops/log.js";
 import { formatClock } from "../time/format-time.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
+import { createConfigSource } from "../config/config-source.js";
 import { startSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
 import { parseSlot } from "../config/slots.js";
@@ -79,13 +80,16 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
   const service = await startSystem(
     {
       ...rest,
-      configPath: longConnection ? writeWebsocketConfig(dataDir, { principals: CHATS.principals, leaders: CHATS.leaders }) : "config/pingan.example.yaml",
+      // Its config's `${NAME}` references read the demo's fresh credentials alone.
+      config: createConfigSource(
+        longConnection ? writeWebsocketConfig(dataDir, { principals: CHATS.principals, leaders: CHATS.leaders }) : "config/pingan.example.yaml",
+        { ...credentials, ...bot },
+      ),
       dataDir,
       port: 0,
       host: "127.0.0.1",
       wecomApiBase: webhook.url,
       ...(longConnection && { wecomWsUrl: longConnection.fake.url }),
-      variables: { ...settings.variables, ...credentials, ...bot },
     },
     {
       log: createLogger({ level: settings.logLevel === "info" ? "silent" : settings.logLevel }),

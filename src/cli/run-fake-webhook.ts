@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../config/load-config.js";
-import type { Settings } from "../main/settings.js";
-import { createClock } from "../time/clock.js";
+import type { LoadedConfig } from "../config/load-config.js";
+import type { TrialCredentials } from "../main/settings.js";
+import type { Clock } from "../time/clock.js";
 import { formatClock } from "../time/format-time.js";
 import { toWallClock } from "../time/local-time.js";
 import { startFakeLongConnection } from "../wecom/simulator/fake-long-connection.js";
@@ -22,25 +22,32 @@ import { formatBotPush, formatChatTitle, formatPush } from "../dev/render-chat.j
  * the service's. With `imagesDir`, every picture received is saved there and its path printed.
  */
 export async function runFakeWebhook({
-  settings,
+  config: loaded,
+  configPath,
+  clock,
+  credentials,
   port,
   longConnectionPort,
   imagesDir,
   out,
 }: {
-  settings: Pick<Settings, "configPath" | "variables" | "now" | "speed">;
+  /** The service's config, when it loads: its groups' names and keys, and its people's names. */
+  config: LoadedConfig | undefined;
+  configPath: string;
+  /** The service's clock (PINGAN_NOW, PINGAN_SPEED): the times shown are the service's. */
+  clock: Clock;
+  /** The bot's BotID and Secret the long connection accepts. */
+  credentials: Pick<TrialCredentials, "botId" | "botSecret">;
   port: number;
   longConnectionPort?: number;
   /** Where pictures are saved (created when missing). */
   imagesDir?: string;
   out: (line: string) => void;
 }): Promise<{ stop(): Promise<void> }> {
-  const loaded = await loadConfig({ path: settings.configPath, env: settings.variables }).catch(() => undefined);
   const config = loaded?.config;
   const people = new Map(config ? [...config.leaders, ...config.admins].map((p) => [p.userid, p.name]) : []);
   const nameOf = (userid: string) => people.get(userid) ?? loaded?.roster.nameOf(userid) ?? userid;
   const zone = config?.timezone ?? "Asia/Shanghai";
-  const clock = createClock({ ...(settings.now && { start: settings.now }), ...(settings.speed !== undefined && { speed: settings.speed }) });
   const savePicture = imagesDir === undefined ? undefined : createPictureSaver(resolve(imagesDir), () => toWallClock(clock.now(), zone));
   let lastGroup: string | undefined;
   const fake = await startFakeWebhook({
@@ -62,12 +69,12 @@ export async function runFakeWebhook({
   );
   out(
     config
-      ? `群：${Object.values(config.groups).map((group) => group.name).join("、")}（按 ${settings.configPath} 中的 webhook_key 区分）`
-      : `没有读到配置 ${settings.configPath}，任何 key 都接收，群名显示为 key。`,
+      ? `群：${Object.values(config.groups).map((group) => group.name).join("、")}（按 ${configPath} 中的 webhook_key 区分）`
+      : `没有读到配置 ${configPath}，任何 key 都接收，群名显示为 key。`,
   );
   if (imagesDir !== undefined) out(`收到的图片存到 ${resolve(imagesDir)}。`);
   if (longConnectionPort === undefined) return fake;
-  const { WECOM_BOT_ID: botId, WECOM_BOT_SECRET: secret } = settings.variables;
+  const { botId, botSecret: secret } = credentials;
   if (!botId || !secret) {
     await fake.stop();
     throw new Error("模拟长连接需要设置与服务相同的 WECOM_BOT_ID 和 WECOM_BOT_SECRET 环境变量");

@@ -1,6 +1,6 @@
 import { createWecomSimulator, type SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 import { formatCard, renderMarkdown } from "../dev/render-chat.js";
-import type { Settings } from "../main/settings.js";
+import type { TrialCredentials } from "../main/settings.js";
 
 /** The group chat `pingan say` speaks in (unless --direct), on either transport. */
 export const SAY_CHATID = "wr_demo_group";
@@ -23,7 +23,7 @@ type Tap = (card: SimulatedCard, key: string) => Promise<Answer>;
  * bot answered to it.
  */
 export async function say({
-  settings,
+  credentials,
   url,
   from,
   text,
@@ -32,7 +32,8 @@ export async function say({
   tap,
   out,
 }: {
-  settings: Pick<Settings, "variables">;
+  /** The bot's token, EncodingAESKey and name, as the service was given them. */
+  credentials: Pick<TrialCredentials, "token" | "encodingAesKey" | "botName">;
   url: string;
   /** The long-connection simulator, e.g. ws://127.0.0.1:9091. */
   ws?: string;
@@ -43,7 +44,7 @@ export async function say({
   tap?: number;
   out: (line: string) => void;
 }): Promise<void> {
-  const speaker = ws !== undefined ? overLongConnection(ws, from, direct) : overCallback(settings, url, from, direct);
+  const speaker = ws !== undefined ? overLongConnection(ws, from, direct) : overCallback(credentials, url, from, direct);
   const answer = await speaker.say(text);
   show(answer, out);
   if (tap === undefined) return;
@@ -60,8 +61,12 @@ function show({ text, card }: Answer, out: (line: string) => void): void {
   if (card) out(formatCard(card, { numbered: true }));
 }
 
-function overCallback(settings: Pick<Settings, "variables">, url: string, from: string, direct: boolean): { say(text: string): Promise<Answer>; tap: Tap } {
-  const { WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAESKey, PINGAN_BOT_NAME: botName } = settings.variables;
+function overCallback(
+  { token, encodingAesKey: encodingAESKey, botName }: Pick<TrialCredentials, "token" | "encodingAesKey" | "botName">,
+  url: string,
+  from: string,
+  direct: boolean,
+): { say(text: string): Promise<Answer>; tap: Tap } {
   if (!token || !encodingAESKey) {
     throw new Error("请设置与服务相同的 WECOM_TOKEN 和 WECOM_ENCODING_AES_KEY 环境变量");
   }

@@ -1,4 +1,3 @@
-import { loadConfig } from "../config/load-config.js";
 import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
 import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
@@ -34,7 +33,7 @@ export interface Records {
  * data; to write (`write`), the service's own server (see openServiceRedis). Records nothing.
  */
 export async function openRecords(settings: Settings, { write = false, say }: { write?: boolean; say?: (line: string) => void } = {}): Promise<Records> {
-  const loaded = await loadConfig({ path: settings.configPath, env: settings.variables });
+  const loaded = await settings.config.load();
   const { config } = loaded;
   const service = await openServiceRedis(settings, { access: write ? "share" : "copy", ...(say && { say }) });
   const redis = connectRedis(service.url, { role: "web" });
@@ -45,7 +44,7 @@ export async function openRecords(settings: Settings, { write = false, say }: { 
     return {
       config,
       roster: withJoinedDays(loaded.roster, days),
-      calendar: await createTaskCalendar(config, { configPath: settings.configPath, liveSince: days.liveSince }),
+      calendar: await createTaskCalendar(config, { configPath: settings.config.path, liveSince: days.liveSince }),
       clock: clockOf(settings),
       redis,
       keys,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createConfigSource, type ConfigSource } from "../config/config-source.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { createClock, type Clock } from "../time/clock.js";
 
@@ -10,11 +11,12 @@ export const DEFAULT_WECOM_API_BASE = "https://qyapi.weixin.qq.com";
 
 /**
  * Everything the process takes from its environment, read once by `readSettings` (the entry
- * points call it; nothing else sees `process.env`).
+ * points call it; nothing else sees `process.env`). Each part is given the values it needs;
+ * the whole environment goes only into loading the config, for its `${NAME}` references.
  */
 export interface Settings {
-  /** PINGAN_CONFIG. */
-  configPath: string;
+  /** PINGAN_CONFIG, with the environment its `${NAME}` references are read from. */
+  config: ConfigSource;
   /** PORT and HOST of the web server; port 0 picks a free one. */
   port: number;
   host: string;
@@ -34,8 +36,21 @@ export interface Settings {
   logLevel: string;
   /** LOG_FORMAT: `json` or `pretty` (readable lines); unset lets `pingan start` choose by its output (a terminal reads lines). */
   logFormat?: "json" | "pretty";
-  /** The variables `${NAME}` references in the config resolve to (secrets live here, not in the repo). */
-  variables: Readonly<Record<string, string | undefined>>;
+  /**
+   * The bot's credentials as the example config names them (WECOM_TOKEN, WECOM_ENCODING_AES_KEY,
+   * WECOM_BOT_ID, WECOM_BOT_SECRET) and PINGAN_BOT_NAME: what `pingan say` signs with and
+   * `pingan fake-webhook --long-connection` accepts, standing in for WeCom beside the service.
+   */
+  trial: TrialCredentials;
+}
+
+/** See Settings.trial. */
+export interface TrialCredentials {
+  token?: string;
+  encodingAesKey?: string;
+  botName?: string;
+  botId?: string;
+  botSecret?: string;
 }
 
 const instant = z.string().transform((text, ctx) => {
@@ -66,6 +81,11 @@ const schema = z.object({
   PINGAN_SPEED: z.coerce.number({ error: "PINGAN_SPEED 应当是正数，例如 60" }).positive({ error: "PINGAN_SPEED 应当是正数，例如 60" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL 可以是 error、warn、info、debug" }).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "LOG_FORMAT 可以是 json（每行一个 JSON，给日志系统）或 pretty（易读的行）" }).optional(),
+  WECOM_TOKEN: z.string().optional(),
+  WECOM_ENCODING_AES_KEY: z.string().optional(),
+  WECOM_BOT_ID: z.string().optional(),
+  WECOM_BOT_SECRET: z.string().optional(),
+  PINGAN_BOT_NAME: z.string().optional(),
 });
 
 /** Reads and checks the environment; a bad value throws a CodedError naming the variable. */
@@ -79,7 +99,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   }
   const s = parsed.data;
   return Object.freeze({
-    configPath: s.PINGAN_CONFIG,
+    config: createConfigSource(s.PINGAN_CONFIG, env),
     port: s.PORT,
     host: s.HOST,
     ...(s.REDIS_URL && { redisUrl: s.REDIS_URL }),
@@ -90,7 +110,13 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     ...(s.PINGAN_SPEED !== undefined && { speed: s.PINGAN_SPEED }),
     logLevel: s.LOG_LEVEL,
     ...(s.LOG_FORMAT && { logFormat: s.LOG_FORMAT }),
-    variables: Object.freeze({ ...env }),
+    trial: Object.freeze({
+      ...(s.WECOM_TOKEN && { token: s.WECOM_TOKEN }),
+      ...(s.WECOM_ENCODING_AES_KEY && { encodingAesKey: s.WECOM_ENCODING_AES_KEY }),
+      ...(s.PINGAN_BOT_NAME && { botName: s.PINGAN_BOT_NAME }),
+      ...(s.WECOM_BOT_ID && { botId: s.WECOM_BOT_ID }),
+      ...(s.WECOM_BOT_SECRET && { botSecret: s.WECOM_BOT_SECRET }),
+    }),
   });
 }
 

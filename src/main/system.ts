@@ -7,7 +7,6 @@ import type { JobDeps } from "../../jobs/job-deps.js";
 import { createDispatcher, type Dispatcher } from "../bot/dispatch.js";
 import { createAlertDigest } from "../features/check-in/alert-digest.js";
 import { createCommandRegistry } from "../bot/registry.js";
-import { loadConfig } from "../config/load-config.js";
 import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
@@ -106,7 +105,7 @@ export interface System {
 export async function createSystem(settings: Settings, options: SystemOptions): Promise<System> {
   const { log, say = () => {}, fetch = globalThis.fetch } = options;
   const roles = options.roles ?? { web: true, workers: true };
-  const loaded = await loadConfig({ path: settings.configPath, env: settings.variables });
+  const loaded = await settings.config.load();
   const { config } = loaded;
   const clock = options.clock ?? clockOf(settings);
   // A one-shot command (no web, no workers) uses the running service's Redis rather than stopping it.
@@ -129,7 +128,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // Each school's bit in the periods' reported bitmaps, numbered once (new schools get new numbers, and their day of joining).
   const places = await loadSchoolPlaces(workerRedis, keys, loaded.roster.schools, today);
   const roster = withJoinedDays(loaded.roster, await readRosterDays(workerRedis, keys));
-  const calendar = await createTaskCalendar(config, { configPath: settings.configPath, liveSince });
+  const calendar = await createTaskCalendar(config, { configPath: settings.config.path, liveSince });
   const metrics = createMetrics();
   // Queued alerts merge into one message of each school's current status, read on the workers' connection.
   const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), roster, config });

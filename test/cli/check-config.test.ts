@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkConfig } from "../../src/cli/check-config.js";
+import { createConfigSource } from "../../src/config/config-source.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
 
@@ -22,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("checkConfig (pingan check-config)", () => {
   it("prints a summary and returns 0 for the example, warning that its public_url is the example's", async () => {
     const lines: string[] = [];
-    const code = await checkConfig({ path: "config/pingan.example.yaml", env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    const code = await checkConfig({ source: createConfigSource("config/pingan.example.yaml", ENV), now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(0);
     expect(lines).toEqual([
       "配置正确：config/pingan.example.yaml",
@@ -41,7 +42,7 @@ describe("checkConfig (pingan check-config)", () => {
       .replace("public_url: https://pingan.example.edu.cn", "public_url: https://pingan.ping-an.gov.cn");
     writeFileSync(join(dir, "warn.yaml"), yaml);
     const lines: string[] = [];
-    const code = await checkConfig({ path: join(dir, "warn.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    const code = await checkConfig({ source: createConfigSource(join(dir, "warn.yaml"), ENV), now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(0);
     expect(lines.slice(2)).toEqual([
       "警告：上报人 hu_bin 同时负责 城关片区、东部片区 的学校（城关二小、东湖小学），请确认没有填错账号",
@@ -54,7 +55,7 @@ describe("checkConfig (pingan check-config)", () => {
     const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('reminders: ["09:00", "09:45"]', 'reminders: ["09:45", "09:00", "09:05"]');
     writeFileSync(join(dir, "close.yaml"), yaml);
     const lines: string[] = [];
-    const code = await checkConfig({ path: join(dir, "close.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    const code = await checkConfig({ source: createConfigSource(join(dir, "close.yaml"), ENV), now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(0);
     expect(lines.filter((line) => line.includes("冷却"))).toEqual([
       "警告：tasks.safety.reminders: 提醒 09:00 和 09:05 相隔不到 10 分钟（limits.remind_cooldown_minutes），09:05 的提醒会被当作重复而不发；请拉开间隔，或调小这个冷却时间",
@@ -69,7 +70,7 @@ describe("checkConfig (pingan check-config)", () => {
     const warnings = async (yaml: string) => {
       writeFileSync(join(dir, "transport.yaml"), yaml);
       const lines: string[] = [];
-      const code = await checkConfig({ path: join(dir, "transport.yaml"), env: { ...ENV, WECOM_BOT_ID: "bot", WECOM_BOT_SECRET: "secret" }, now: OCTOBER, out: (line) => lines.push(line) });
+      const code = await checkConfig({ source: createConfigSource(join(dir, "transport.yaml"), { ...ENV, WECOM_BOT_ID: "bot", WECOM_BOT_SECRET: "secret" }), now: OCTOBER, out: (line) => lines.push(line) });
       expect(code).toBe(0);
       return lines.filter((line) => line.startsWith("警告：bot"));
     };
@@ -87,7 +88,7 @@ describe("checkConfig (pingan check-config)", () => {
     const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace("roster: schools.example.csv", "roster: 名单.xlsx\nroster_sheet: 学校名单");
     writeFileSync(join(dir, "excel.yaml"), yaml);
     const lines: string[] = [];
-    const code = await checkConfig({ path: join(dir, "excel.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    const code = await checkConfig({ source: createConfigSource(join(dir, "excel.yaml"), ENV), now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(0);
     expect(lines.slice(0, 3)).toEqual([
       `配置正确：${join(dir, "excel.yaml")}`,
@@ -101,7 +102,7 @@ describe("checkConfig (pingan check-config)", () => {
     const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('tally: "10:30"', 'tally: "9:30"');
     writeFileSync(join(dir, "pingan.yaml"), yaml);
     const lines: string[] = [];
-    const code = await checkConfig({ path: join(dir, "pingan.yaml"), env: {}, now: OCTOBER, out: (line) => lines.push(line) });
+    const code = await checkConfig({ source: createConfigSource(join(dir, "pingan.yaml"), {}), now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(1);
     expect(lines[0]).toBe("配置有 5 处问题，改正后再启动：");
     expect(lines.slice(1).map((line) => line.replace(/^.*?:\d+ /, ""))).toEqual([
@@ -121,7 +122,7 @@ describe("checkConfig (pingan check-config)", () => {
       writeFileSync(join(folder, "schools.csv"), roster);
       if (holidays !== undefined) writeFileSync(join(folder, "holidays.yaml"), holidays);
       const lines: string[] = [];
-      const code = await checkConfig({ path: join(folder, "pingan.yaml"), env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+      const code = await checkConfig({ source: createConfigSource(join(folder, "pingan.yaml"), ENV), now: OCTOBER, out: (line) => lines.push(line) });
       expect(code).toBe(1);
       expect(lines[0]).toBe(`配置有 ${lines.length - 1} 处问题，改正后再启动：`);
       return lines.slice(1).map((line) => line.replace(`${folder}/`, ""));
@@ -187,7 +188,7 @@ describe("checkConfig (pingan check-config)", () => {
   it("warns from 1 November that next year's holiday notice is not imported, and still returns 0", async () => {
     const at = async (now: string) => {
       const lines: string[] = [];
-      const code = await checkConfig({ path: "config/pingan.example.yaml", env: ENV, now: new Date(now), out: (line) => lines.push(line) });
+      const code = await checkConfig({ source: createConfigSource("config/pingan.example.yaml", ENV), now: new Date(now), out: (line) => lines.push(line) });
       return { code, lines };
     };
     const november = await at("2026-11-05T09:00:00+08:00");
@@ -209,7 +210,7 @@ describe("checkConfig (pingan check-config)", () => {
     copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
     writeFileSync(join(dir, "holidays.yaml"), '"2027":\n  festivals:\n    - name: 元旦\n      holidays: { start: 2027-01-01, end: 2027-01-32 }\n');
     const lines: string[] = [];
-    const code = await checkConfig({ path: config, env: ENV, now: OCTOBER, out: (line) => lines.push(line) });
+    const code = await checkConfig({ source: createConfigSource(config, ENV), now: OCTOBER, out: (line) => lines.push(line) });
     expect(code).toBe(1);
     expect(lines.join("\n")).toContain(`${join(dir, "holidays.yaml")}:4: "2027".festivals[0]（元旦）.holidays.end`);
   });

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkConfig } from "../../src/cli/check-config.js";
+import { createConfigSource } from "../../src/config/config-source.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import { readTable } from "../../src/config/read-table.js";
 import { pinganArgs } from "../support/pingan-command.js";
@@ -80,7 +81,7 @@ describe("pingan roster ids", () => {
       .join("\n");
     writeFileSync(join(dir, "schools.csv"), csv);
     writeFileSync(join(dir, "pingan.yaml"), readFileSync("config/pingan.example.yaml", "utf8").replace("roster: schools.example.csv", "roster: schools.csv"));
-    const before = await checkConfig({ path: join(dir, "pingan.yaml"), env: TEST_ENV, now: new Date("2026-10-20T09:00:00+08:00"), out: () => {} });
+    const before = await checkConfig({ source: createConfigSource(join(dir, "pingan.yaml"), TEST_ENV), now: new Date("2026-10-20T09:00:00+08:00"), out: () => {} });
     expect(before).toBe(1);
 
     const { code, lines } = await pingan("roster", "ids", DIRECTORY);
@@ -93,7 +94,7 @@ describe("pingan roster ids", () => {
 
     copyFileSync(filled, join(dir, "schools.csv"));
     const after: string[] = [];
-    expect(await checkConfig({ path: join(dir, "pingan.yaml"), env: TEST_ENV, now: new Date("2026-10-20T09:00:00+08:00"), out: (line) => after.push(line) })).toBe(0);
+    expect(await checkConfig({ source: createConfigSource(join(dir, "pingan.yaml"), TEST_ENV), now: new Date("2026-10-20T09:00:00+08:00"), out: (line) => after.push(line) })).toBe(0);
     expect(after[1]).toMatch(/^学校 26 所/);
   });
 

@@ -21,7 +21,6 @@ import type { ReportStore } from "../../src/store/reports.js";
 import { createKeys } from "../../src/store/keys.js";
 import { SINCE_EVER } from "../../src/store/roster-days.js";
 import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
-import { loadConfig } from "../../src/config/load-config.js";
 import { startTestRedis, type TestRedis } from "./redis.js";
 import { TEST_AES_KEY, TEST_BOT, TEST_ENV, TEST_TOKEN } from "./test-env.js";
 import { waitFor } from "./wait-for.js";
@@ -135,7 +134,7 @@ export async function startHarness({
     // As a service that has run for years on this roster: every school numbered, the first day long ago.
     const seed = redis.client();
     const keys = createKeys();
-    await loadSchoolPlaces(seed, keys, (await loadConfig({ path: settings.configPath, env: settings.variables })).roster.schools);
+    await loadSchoolPlaces(seed, keys, (await settings.config.load()).roster.schools);
     await seed.set(keys.liveSince(), SINCE_EVER);
     seed.disconnect();
   }

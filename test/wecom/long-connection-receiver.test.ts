@@ -107,18 +107,18 @@ describe("frames that cannot be read", () => {
 describe("the trial commands", () => {
   it("pingan say --ws speaks through the simulator's long connection", async () => {
     const lines: string[] = [];
-    await say({ settings: { variables: {} }, url: "unused", from: "hu_bin", text: "今日平安", direct: false, ws: fake.url, out: (line) => lines.push(line) });
+    await say({ credentials: {}, url: "unused", from: "hu_bin", text: "今日平安", direct: false, ws: fake.url, out: (line) => lines.push(line) });
     expect(lines.join("\n")).toContain("已登记：平安县东湖镇中心小学");
   });
 
   it("pingan say without --ws, to a service on the long connection, says to add --ws", async () => {
-    const said = await say({ settings: { variables: { ...TEST_ENV } }, url: h.url, from: "hu_bin", text: "平安", direct: false, out: () => {} }).catch((error: Error) => error);
+    const said = await say({ credentials: { token: TEST_ENV.WECOM_TOKEN, encodingAesKey: TEST_ENV.WECOM_ENCODING_AES_KEY }, url: h.url, from: "hu_bin", text: "平安", direct: false, out: () => {} }).catch((error: Error) => error);
     expect((said as Error).message).toMatch(/^http:\/\/127\.0\.0\.1:\d+ 的服务用的是长连接（bot\.transport: websocket），没有回调地址：请加 --ws/);
   });
 
   it("pingan say --ws shows the card 帮助 answers with numbered buttons, and --tap taps it over the connection", async () => {
     const lines: string[] = [];
-    await say({ settings: { variables: {} }, url: "unused", from: "gao_feng", text: "帮助", direct: false, ws: fake.url, tap: 1, out: (line) => lines.push(line) });
+    await say({ credentials: {}, url: "unused", from: "gao_feng", text: "帮助", direct: false, ws: fake.url, tap: 1, out: (line) => lines.push(line) });
     const shown = lines.join("\n");
     expect(shown).toContain("［1 今日平安 ✅］ ［2 有异常，去填写］");
     expect(shown.split("（点了第 1 个按钮：今日平安 ✅）\n")[1]).toContain("✅ 已登记：平安县青石镇中心小学");

@@ -1,7 +1,6 @@
 import { personName } from "../config/roster.js";
 import type { System } from "../main/system.js";
 import { toLocalDate, toLocalTime } from "../time/local-time.js";
-import { createChatDirectory } from "../wecom/chat-directory.js";
 
 /** What `pingan chats` prints, in its one place. */
 export const chatsText = {
@@ -17,7 +16,7 @@ export const chatsText = {
  * and copy one into the config.
  */
 export async function listChats(rt: System, out: (line: string) => void): Promise<void> {
-  const chats = await createChatDirectory({ redis: rt.redis, keys: rt.keys }).list();
+  const chats = await rt.chats.list();
   if (chats.length === 0) {
     out(chatsText.none);
     if (rt.config.bot.transport !== "websocket") out(chatsText.notWebsocket);

@@ -49,7 +49,7 @@ interface ChatLine {
  * taking callbacks.
  */
 export async function runDemo({ settings, out, transport = "callback" }: { settings: Settings; out: (line: string) => void; transport?: "callback" | "websocket" }) {
-  const started = Date.now();
+  const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), "pingan-demo-"));
   const credentials = createDevCredentials();
   const speed = settings.speed ?? 1500;
@@ -224,9 +224,9 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     }
     out(
       `\n演示结束：${callbacks} 次${longConnection ? "长连接回调" : "加密回调"}，${webhook.messages.length + botPushes.length} 条群推送，` +
-        `${webhook.rejected.length + refusedByBot} 条被企业微信拒绝；用时 ${Math.round((Date.now() - started) / 1000)} 秒。`,
+        `${webhook.rejected.length + refusedByBot} 条被企业微信拒绝；用时 ${Math.round((performance.now() - started) / 1000)} 秒。`,
     );
-    out("正式部署见 README 的“部署指南”。");
+    out("正式部署见 docs/zh/部署指南.md。");
   } finally {
     await service.stop();
     await wecom.close();

@@ -33,6 +33,7 @@ import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
 import type { Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { createBotConnection, type BotConnectionTuning } from "../wecom/bot-connection.js";
+import { createChatDirectory, type ChatDirectory } from "../wecom/chat-directory.js";
 import { createScheduleWorker } from "./schedule-worker.js";
 import { openServiceRedis } from "./service-redis.js";
 import { clockOf, type Settings } from "./settings.js";
@@ -89,6 +90,7 @@ export interface System {
   /** What scheduled jobs and `pingan run` use. */
   jobDeps: JobDeps;
   dispatcher: Dispatcher;
+  chats: ChatDirectory;
   /** Set once started with the web role. */
   url?: string;
   port?: number;
@@ -130,14 +132,16 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const roster = withJoinedDays(loaded.roster, await readRosterDays(workerRedis, keys));
   const calendar = await createTaskCalendar(config, { configPath: settings.config.path, liveSince });
   const metrics = createMetrics();
+  // The group chats the bot has seen on the long connection (pingan chats), each with its last speaker.
+  const chats = createChatDirectory({ redis, keys, clock });
   // Queued alerts merge into one message of each school's current status, read on the workers' connection.
   const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), roster, config });
   // bot.transport: websocket: whichever process holds the long connection answers, and sends the pushes to groups via: bot.
   const botConnection =
     config.bot.transport === "websocket"
-      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning })
+      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning })
       : undefined;
-  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, metrics: metrics.push, mergeAlerts, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
+  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
   const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled });
@@ -147,7 +151,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const store = createReportStore({ redis: workerRedis, keys, places, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
   const cooldowns = createReminderCooldowns({ redis: workerRedis, keys });
-  const chart = createWeekChartMaker({ redis: workerRedis, keys, log });
+  const chart = createWeekChartMaker({ redis: workerRedis, keys, log, clock });
   const jobDeps: JobDeps = {
     ...{ config, roster, store, exemptions, calendar, push: pushQueue, jobs: createJobLedger({ redis: workerRedis, keys }), cooldowns, log, chart },
     ...(embedded && { rewriteAof: async () => void (await workerRedis.bgrewriteaof()) }),
@@ -195,6 +199,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     scheduler,
     jobDeps,
     dispatcher,
+    chats,
     async start() {
       botConnection?.start(dispatcher);
       if (roles.workers) {

@@ -44,18 +44,18 @@ const READ_MS = 400;
 export function createHealthRouter({ redis, keys, queues, groupNames, calendar, clock, longConnection }: HealthOptions): Router {
   const router = new Router();
   router.get("/healthz", async (ctx) => {
-    const started = Date.now();
+    const started = performance.now();
     const ping = await withDeadline(redis.ping(), READ_MS);
     if (!ping.ok) {
       ctx.status = 503;
       ctx.body = { status: "down", redis: { ok: false, error: ping.error } };
       return;
     }
-    const redisMs = Date.now() - started;
+    const redisMs = Math.round(performance.now() - started);
     // A write that Redis refuses (maxmemory) means no report can be recorded: say it here.
     const [connection, write, pushes, chart, ...counts] = await Promise.all([
       longConnection ? withDeadline(readConnectionStatus(redis, keys), READ_MS) : undefined,
-      withDeadline(redis.set(keys.healthProbe(), String(started), "PX", 60_000), READ_MS),
+      withDeadline(redis.set(keys.healthProbe(), clock.now().toISOString(), "PX", 60_000), READ_MS),
       withDeadline(readPushStatus(redis, keys), READ_MS),
       withDeadline(readChartStatus(redis, keys), READ_MS),
       ...queues.map((queue) => withDeadline(queue.getJobCounts("waiting", "delayed", "active", "failed"), READ_MS)),

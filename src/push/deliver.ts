@@ -17,7 +17,8 @@ export interface DeliverOptions {
   parts: PartState;
   limiter: TargetLimiter;
   /** Stores a group's latest result (for /healthz); `lost` names a push that will not go out. */
-  record: (group: string, result: PushResult, notes?: PushResultNotes) => Promise<unknown>;
+  /** Stores a result of a push to a group, stamped with the time it happened. */
+  record: (group: string, result: Omit<PushResult, "at">, notes?: PushResultNotes) => Promise<unknown>;
   send: GroupSend;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   /** How long a claim keeps other senders off a part. */
@@ -44,7 +45,7 @@ export function createDeliver(options: DeliverOptions) {
   const fail = async (data: PartJobData, why: string, result: Omit<PushResult, "at" | "outcome">): Promise<never> => {
     await parts.markFailed(data, why);
     const lost = why === EARLIER_PART ? undefined : data.idempotencyKey;
-    await record(data.group, { at: new Date().toISOString(), outcome: "failed", ...result }, { lost });
+    await record(data.group, { outcome: "failed", ...result }, { lost });
     throw new UnrecoverableError(result.reason ?? why);
   };
 
@@ -120,9 +121,8 @@ export function createDeliver(options: DeliverOptions) {
     if (result.outcome === "ok") await parts.markSent(data);
     // Unsettled, the slot just counts a little longer than needed.
     await limiter.settle(target, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
-    const at = new Date().toISOString();
     if (result.outcome === "ok") {
-      await record(data.group, { at, outcome: "sent" });
+      await record(data.group, { outcome: "sent" });
       log.info(where, "push delivered");
       return "sent";
     }
@@ -130,7 +130,7 @@ export function createDeliver(options: DeliverOptions) {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (result.outcome === "retry" && !lastAttempt) {
       await parts.release(data, claim);
-      await record(data.group, { at, outcome: "retry", errcode, reason });
+      await record(data.group, { outcome: "retry", errcode, reason });
       log.warn({ ...where, errcode, reason, attempt: job.attemptsMade + 1 }, "push will be retried");
       throw new Error(reason);
     }

@@ -80,7 +80,8 @@ export interface MailboxOptions {
   groups: Config["groups"];
   limiter: TargetLimiter;
   /** Stores a result (for /healthz and the leaders' replies); returns the failed tries of the group's waiting alerts. */
-  record: (group: string, result: PushResult, notes: PushResultNotes) => Promise<number>;
+  /** Stores a result of a push to a group, stamped with the time it happened; returns the waiting alerts' failed tries. */
+  record: (group: string, result: Omit<PushResult, "at">, notes: PushResultNotes) => Promise<number>;
   merge: MergeAlerts;
   send: GroupSend;
   /** The wait after an alert's first failed try; it doubles with each next one, up to ALERT_RETRY_MAX_MS. */
@@ -210,13 +211,12 @@ export function createMailbox(options: MailboxOptions) {
         return delayJob(job, token, BOT_WAIT_MS);
       }
       await limiter.settle(target, slot).catch((error: unknown) => log.warn({ group, err: error }, "rate slot not settled"));
-      const at = new Date().toISOString();
       if (result.outcome === "ok") {
         if (shown.length > 0) {
           await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
         await release(last);
-        await record(group, { at, outcome: "sent" }, { alerts: count });
+        await record(group, { outcome: "sent" }, { alerts: count });
         log.info({ group, alerts: count, merged: single.length !== 1 }, "alerts delivered");
         sent += 1;
         continue;
@@ -226,14 +226,14 @@ export function createMailbox(options: MailboxOptions) {
         // Not given up after a number of attempts: an alert is owed until it goes out, and the
         // group's waiting alerts are shown (/healthz, leaders' replies) from the first failed try.
         await release();
-        const tries = await record(group, { at, outcome: "retry", errcode, reason }, { alerts: count });
+        const tries = await record(group, { outcome: "retry", errcode, reason }, { alerts: count });
         const waitMs = Math.min(options.retryDelayMs * 2 ** Math.max(tries - 1, 0), ALERT_RETRY_MAX_MS);
         log.warn({ group, errcode, reason, tries, waitMs }, "alerts will be retried");
         return delayJob(job, token, waitMs);
       }
       // Trying again cannot help: these alerts are lost, and the group's failure says so.
       await release(last);
-      for (const { push } of queued.slice(0, count)) await record(group, { at, outcome: "failed", errcode, reason }, { lost: push.idempotencyKey, alerts: count });
+      for (const { push } of queued.slice(0, count)) await record(group, { outcome: "failed", errcode, reason }, { lost: push.idempotencyKey, alerts: count });
       log.error({ group, errcode, reason, alerts: count }, "alerts failed");
     }
   };

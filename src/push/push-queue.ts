@@ -3,6 +3,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Keys } from "../store/keys.js";
+import type { Clock } from "../time/clock.js";
 import { createDeliver } from "./deliver.js";
 import { createEnqueue } from "./enqueue.js";
 import { createPartState } from "./part-state.js";
@@ -24,6 +25,8 @@ export interface PushQueueOptions {
   apiBase: string;
   fetch: typeof globalThis.fetch;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
+  /** When each result happened, as /healthz shows it. */
+  clock: Clock;
   metrics?: PushMetrics;
   /** Carries a hash tag so that all of the queue's keys share one Redis Cluster slot. */
   queueName?: string;
@@ -117,8 +120,8 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     }),
     bot: createBotRateLimiter(connection, keys, options.botRateLimit),
   });
-  const record = async (group: string, result: PushResult, notes?: PushResultNotes) => {
-    const tries = await recordPushResult(connection, keys, group, result, notes);
+  const record = async (group: string, result: Omit<PushResult, "at">, notes?: PushResultNotes) => {
+    const tries = await recordPushResult(connection, keys, group, { at: options.clock.now().toISOString(), ...result }, notes);
     metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
     return tries;
   };

@@ -42,11 +42,11 @@ export function connectRedis(url: string, { role, log }: RedisConnectOptions): R
   } else {
     redis = new Redis(url, { ...options, retryStrategy });
   }
-  let lastLogged = 0;
+  let lastLogged = -Infinity;
   redis.on("error", (error: Error) => {
     // While Redis is down ioredis retries every 2 s: one log line a minute is enough.
-    if (Date.now() - lastLogged < 60_000) return;
-    lastLogged = Date.now();
+    if (performance.now() - lastLogged < 60_000) return;
+    lastLogged = performance.now();
     log?.warn({ role, error: error.message }, "redis connection error");
   });
   return redis;

@@ -7,7 +7,7 @@ import { createBotRateLimiter } from "../push/push-queue.js";
 import { rateWindowOf } from "../push/push-target.js";
 import { connectRedis, type RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { createChatDirectory } from "./chat-directory.js";
+import type { ChatDirectory } from "./chat-directory.js";
 import { startConnectionHolder, type ConnectionHolder } from "./connection-holder.js";
 import { createConnectionLease } from "./connection-lease.js";
 import { createConnectionOutbox, DEFAULT_OWED_REPLY_LIMITS, type GiveUp, type OwedReplyLimits } from "./connection-outbox.js";
@@ -42,6 +42,8 @@ export interface BotConnectionOptions extends BotConnectionTuning {
   workerRedis: RedisClient;
   keys: Keys;
   log: Logger;
+  /** Where each group's last speaker is noted (`pingan chats`). */
+  chats: ChatDirectory;
   /** Told each owed reply given up, for metrics. */
   onReplyDropped?: (why: GiveUp | "refused") => void;
   /** Told each inbound frame dropped because it cannot be read, for metrics. */
@@ -53,13 +55,12 @@ export interface BotConnectionOptions extends BotConnectionTuning {
  * (one at a time, under the lease) and hands the holder its pushes to groups `via: bot`.
  */
 export function createBotConnection(options: BotConnectionOptions) {
-  const { bot, redis, workerRedis, keys, log } = options;
+  const { bot, redis, workerRedis, keys, log, chats } = options;
   if (bot.bot_id === undefined || bot.secret === undefined) throw new Error("bot.transport: websocket needs bot.bot_id and bot.secret");
   const { bot_id: botId, secret } = bot;
   const outbox = createConnectionOutbox({ redis: workerRedis, keys, limits: { ...DEFAULT_OWED_REPLY_LIMITS, ...options.owedReplies } });
   const handoffWaitMs = options.handoffWaitMs ?? 5_000;
   const viaBot: SendViaBot = (chatid, body) => outbox.request({ cmd: "aibot_send_msg", chatid, body }, handoffWaitMs);
-  const chats = createChatDirectory({ redis, keys });
   // Replies and pushes share each conversation's window (WeCom: 30 a minute).
   const replies = createBotRateLimiter(redis, keys, options.botRateLimit);
   let holder: ConnectionHolder | undefined;

@@ -1,5 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
+import type { Clock } from "../time/clock.js";
 
 /** A group chat the bot has seen on the long connection: its chatid, and who spoke last and when. */
 export interface SeenChat {
@@ -13,10 +14,11 @@ export interface SeenChat {
  * The group chats users spoke to the bot in. `aibot_send_msg` reaches only such chats, and a
  * group `via: bot` needs its chatid, which WeCom shows nowhere else: `pingan chats` lists them.
  */
-export function createChatDirectory({ redis, keys }: { redis: RedisClient; keys: Keys }) {
+export function createChatDirectory({ redis, keys, clock }: { redis: RedisClient; keys: Keys; clock: Clock }) {
   return {
-    async note(chatid: string, userid: string, at = new Date()): Promise<void> {
-      await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: at.toISOString() }));
+    /** `userid` spoke in `chatid` now, by the service's clock. */
+    async note(chatid: string, userid: string): Promise<void> {
+      await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: clock.now().toISOString() }));
     },
     /** Most recently active first. */
     async list(): Promise<SeenChat[]> {
@@ -27,3 +29,5 @@ export function createChatDirectory({ redis, keys }: { redis: RedisClient; keys:
     },
   };
 }
+
+export type ChatDirectory = ReturnType<typeof createChatDirectory>;

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
+import { createManualClock } from "../../src/time/clock.js";
 import { createPushQueue, DEFAULT_REQUEST_TIMEOUT_MS, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { formatPushFailure } from "../../src/push/push-warnings.js";
 import { formatPushJobId } from "../../src/push/push.js";
@@ -16,6 +17,8 @@ import { waitFor } from "../support/wait-for.js";
 
 const PRINCIPALS_KEY = "principals-key-7d2e";
 const LEADERS_KEY = "leaders-key-91ab";
+/** The service's clock while these pushes go out. */
+const SENT_AT = "2026-11-20T01:30:00.000Z";
 
 const groups: Config["groups"] = {
   principals: { name: "校长群", webhook_key: PRINCIPALS_KEY, role: "schools", schools: "all" },
@@ -77,6 +80,7 @@ describe("push queue", () => {
       retry: { attempts: 5, delayMs: 50 },
       requestTimeoutMs: 2000,
       orderPollMs: 30,
+      clock: createManualClock(new Date(SENT_AT)),
       ...overrides,
     });
     opened.push(queue);
@@ -106,7 +110,8 @@ describe("push queue", () => {
     // The status is written after WeCom answered.
     await waitFor("status", async () => (await readPushStatus(redis.client(), keys)).principals?.sent === 10);
     const status = await readPushStatus(redis.client(), keys);
-    expect(status.principals).toMatchObject({ sent: 10, failed: 0, retried: 0, last: { outcome: "sent" } });
+    // When it went out, by the service's clock, as /healthz shows it.
+    expect(status.principals).toMatchObject({ sent: 10, failed: 0, retried: 0, last: { outcome: "sent", at: SENT_AT } });
   });
 
   it("retries a 45009 with backoff and delivers once", async () => {

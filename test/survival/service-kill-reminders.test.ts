@@ -13,6 +13,7 @@ import type { PartJobData, PushJobData } from "../../src/push/push.js";
 import { splitMessage, type PushMessage, type WebhookBody } from "../../src/push/split-message.js";
 import { connectRedis, type RedisClient } from "../../src/store/connect-redis.js";
 import { createKeys } from "../../src/store/keys.js";
+import { createClock } from "../../src/time/clock.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/test-env.js";
@@ -91,6 +92,7 @@ beforeAll(async () => {
     apiBase: webhook.url,
     fetch,
     log: pino({ level: "silent" }),
+    clock: createClock(),
   });
 });
 

@@ -75,10 +75,11 @@ describe("the receiver", () => {
     expect((reply.body as { text: { content: string } }).text.content).toContain("张伟");
   });
 
-  it("notes each group's last speaker for pingan chats", async () => {
+  it("notes each group's last speaker for pingan chats, at the service's time", async () => {
+    h.clock.set(new Date("2026-11-24T10:17:00+08:00"));
     await leaderSpeaks();
-    const chats = await createChatDirectory({ redis: h.client, keys: createKeys() }).list();
-    expect(chats.find((chat) => chat.chatid === LEADERS_CHAT)).toMatchObject({ lastSpeaker: "wang_zhiyuan" });
+    const chats = await createChatDirectory({ redis: h.client, keys: createKeys(), clock: h.clock }).list();
+    expect(chats.find((chat) => chat.chatid === LEADERS_CHAT)).toEqual({ chatid: LEADERS_CHAT, lastSpeaker: "wang_zhiyuan", at: "2026-11-24T02:17:00.000Z" });
   });
 
   it("shows the connection on /healthz: connected, holder, since, reconnects", async () => {

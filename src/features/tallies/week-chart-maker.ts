@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { PushImage } from "../../push/push.js";
 import type { RedisClient } from "../../store/connect-redis.js";
 import type { Keys } from "../../store/keys.js";
+import type { Clock } from "../../time/clock.js";
 import type { CjkFont, CjkFontMissing } from "./find-cjk-font.js";
 import { renderWeekChart, type WeekChartInput } from "./render-week-chart.js";
 import { scheduleText } from "./tally-text.js";
@@ -31,11 +32,13 @@ export interface WeekChartMakerOptions {
   redis: RedisClient;
   keys: Keys;
   log: Pick<Logger, "info" | "warn">;
+  /** When the status was found out, as /healthz shows it. */
+  clock: Clock;
   /** renderWeekChart unless a test gives another. */
   render?: typeof renderWeekChart;
 }
 
-export function createWeekChartMaker({ redis, keys, log, render = renderWeekChart }: WeekChartMakerOptions): WeekChartMaker {
+export function createWeekChartMaker({ redis, keys, log, clock, render = renderWeekChart }: WeekChartMakerOptions): WeekChartMaker {
   let font: CjkFont | CjkFontMissing | undefined;
   const record = async (status: ChartStatus) => {
     // The status is for people; a Redis hiccup here must not cost the push.
@@ -44,7 +47,7 @@ export function createWeekChartMaker({ redis, keys, log, render = renderWeekChar
   return {
     async useFont(found) {
       font = found;
-      const at = new Date().toISOString();
+      const at = clock.now().toISOString();
       if ("missing" in found) {
         log.warn({ reason: found.missing }, "no CJK font: pushes go without the week chart");
         await record({ ok: false, reason: found.missing, at });
@@ -61,12 +64,12 @@ export function createWeekChartMaker({ redis, keys, log, render = renderWeekChar
         const chart = render(input, { fontFile: font.file, fontFamily: font.family, ...(font.boldFile && { boldFontFile: font.boldFile }) });
         const last = { bytes: chart.png.length, width: chart.width, height: chart.height, ms: Math.round(performance.now() - started) };
         log.info({ title: input.title, ...last }, "week chart drawn");
-        await record({ ok: true, font: font.file, at: new Date().toISOString(), last });
+        await record({ ok: true, font: font.file, at: clock.now().toISOString(), last });
         return { png: chart.png, title: scheduleText.chartName };
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         log.warn({ err: error, title: input.title }, "week chart failed: the text goes alone");
-        await record({ ok: false, reason: scheduleText.chartFailed(why), font: font.file, at: new Date().toISOString() });
+        await record({ ok: false, reason: scheduleText.chartFailed(why), font: font.file, at: clock.now().toISOString() });
         return undefined;
       }
     },

@@ -29,6 +29,8 @@ export enum ErrorCode {
   WecomPayload = "bad_payload",
   BodyTooLarge = "body_too_large",
   RedisUnavailable = "redis_unavailable",
+  /** Redis below 7: the service's scripts and the embedded server's AOF need 7. */
+  RedisTooOld = "redis_too_old",
 }
 
 /** An error with a code from ErrorCode; `message` is for people (Chinese where a person reads it). */

@@ -7,6 +7,7 @@ import type { ConfigSource } from "../config/config-source.js";
 import { findConfigWarnings } from "../config/find-config-warnings.js";
 import { formatProblems } from "../config/format-problems.js";
 import type { LoadedConfig } from "../config/load-config.js";
+import type { RedisCheck } from "../main/service-redis.js";
 import { text } from "../config/messages.js";
 
 export interface CheckConfigOptions {
@@ -14,6 +15,8 @@ export interface CheckConfigOptions {
   source: ConfigSource;
   /** The instant the calendar warnings are about (PINGAN_NOW or the real time). */
   now: Date;
+  /** What checkServiceRedis found of the Redis the service will use: a Redis below 7 is a problem. */
+  redis?: RedisCheck;
   /** Where the report goes, one line per call. */
   out(line: string): void;
 }
@@ -22,10 +25,10 @@ export interface CheckConfigOptions {
  * `pingan check-config`: loads the config, roster and holiday data (bundled and imported) and
  * prints either a short summary or every problem of them all, in one run: the holiday files are
  * checked even when the config is not valid. A year whose holiday notice is due but not
- * imported, and what findConfigWarnings finds, are warnings, not problems. Returns the process
- * exit code (0 valid, 1 invalid).
+ * imported, and what findConfigWarnings finds, are warnings, not problems; a Redis below 7
+ * (`redis`) is one, said last. Returns the process exit code (0 valid, 1 invalid).
  */
-export async function checkConfig({ source, now, out }: CheckConfigOptions): Promise<number> {
+export async function checkConfig({ source, now, redis, out }: CheckConfigOptions): Promise<number> {
   const { path } = source;
   let loaded: LoadedConfig | undefined;
   let configProblems = "";
@@ -50,6 +53,7 @@ export async function checkConfig({ source, now, out }: CheckConfigOptions): Pro
   if (!loaded || !calendar) {
     out(text.problemsHeader(count + calendarProblems.length));
     for (const line of [...(configProblems ? configProblems.split("\n") : []), ...calendarProblems]) out(line);
+    if (redis) out("problem" in redis ? redis.problem : text.warning(redis.warning));
     return 1;
   }
   const { config, roster, notes } = loaded;
@@ -61,5 +65,6 @@ export async function checkConfig({ source, now, out }: CheckConfigOptions): Pro
   for (const note of notes) out(note);
   for (const line of findConfigWarnings(config, roster)) out(line);
   for (const year of calendar.missingHolidayYears(now)) out(text.warning(formatMissingHolidayYear(year)));
-  return 0;
+  if (redis) out("problem" in redis ? redis.problem : text.warning(redis.warning));
+  return redis && "problem" in redis ? 1 : 0;
 }

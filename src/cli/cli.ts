@@ -237,7 +237,9 @@ export async function runCli(
     .action(async (options: { config?: string }) => {
       const s = settings(options.config);
       const { checkConfig } = await import("./check-config.js");
-      exitCode = await checkConfig({ source: s.config, now: clockOf(s).now(), out });
+      const { checkServiceRedis } = await import("../main/service-redis.js");
+      const redis = await checkServiceRedis(s);
+      exitCode = await checkConfig({ source: s.config, now: clockOf(s).now(), ...(redis && { redis }), out });
     });
 
   program

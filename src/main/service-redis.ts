@@ -1,7 +1,9 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../store/embedded-redis.js";
+import { connectRedis, waitReady } from "../store/connect-redis.js";
+import { findRedisServer, startEmbeddedRedis, type EmbeddedRedis } from "../store/embedded-redis.js";
+import { describeOldRedis, readProgramVersion, readServerVersion } from "../store/redis-version.js";
 import type { Settings } from "./settings.js";
 
 /**
@@ -53,5 +55,34 @@ export async function openServiceRedis(
   } catch (error) {
     rmSync(copy, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** What `pingan check-config` says of the Redis the service will use. */
+export type RedisCheck = { problem: string } | { warning: string };
+
+/**
+ * The Redis the service will use, checked without starting it: below 7, the line that says what
+ * to install (the embedded server's program by its --version, REDIS_URL's server by INFO); a
+ * REDIS_URL that does not answer is a warning. Undefined when all is well, or nothing is there
+ * yet (the service installs redis-server where it can, and checks it then).
+ */
+export async function checkServiceRedis(settings: Pick<Settings, "redisUrl">): Promise<RedisCheck | undefined> {
+  if (!settings.redisUrl) {
+    const program = findRedisServer();
+    const version = program === undefined ? undefined : readProgramVersion(program);
+    const old = version === undefined ? undefined : describeOldRedis(version, "embedded");
+    return old === undefined ? undefined : { problem: old };
+  }
+  const redis = connectRedis(settings.redisUrl, { role: "web" });
+  try {
+    await waitReady(redis, 3_000);
+    const version = await readServerVersion(redis);
+    const old = version === undefined ? undefined : describeOldRedis(version, "external");
+    return old === undefined ? undefined : { problem: old };
+  } catch (error) {
+    return { warning: `REDIS_URL 的 Redis 没有应答（${error instanceof Error ? error.message : String(error)}），没有检查它是否为 Redis 7 或更新` };
+  } finally {
+    redis.disconnect();
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { commands } from "../../commands/index.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { createDispatcher, type Dispatcher } from "../bot/dispatch.js";
+import { codeOf, ErrorCode } from "../errors.js";
 import { createAlertDigest } from "../features/check-in/alert-digest.js";
 import { createCommandRegistry } from "../bot/registry.js";
 import type { Roster } from "../config/roster.js";
@@ -16,6 +17,7 @@ import { withDeadline } from "../ops/with-deadline.js";
 import { createScheduler, type Scheduler } from "../schedule/scheduler.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
+import { readServerVersion, requireRedis7 } from "../store/redis-version.js";
 import { recountAfterRosterChange } from "../ops/recount-after-roster-change.js";
 import { toLocalDate } from "../time/local-time.js";
 import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
@@ -110,8 +112,13 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const loaded = await settings.config.load();
   const { config } = loaded;
   const clock = options.clock ?? clockOf(settings);
+  // Below Redis 7 the service cannot run: one line says what to install, and the log says so too.
+  const refuseOldRedis = (error: unknown): never => {
+    if (codeOf(error) === ErrorCode.RedisTooOld) log.error({ reason: (error as Error).message }, "redis too old");
+    throw error;
+  };
   // A one-shot command (no web, no workers) uses the running service's Redis rather than stopping it.
-  const service = await openServiceRedis(settings, { access: roles.web || roles.workers ? "own" : "share", say });
+  const service = await openServiceRedis(settings, { access: roles.web || roles.workers ? "own" : "share", say }).catch(refuseOldRedis);
   const { url: redisUrl, embedded } = service;
   if (embedded) {
     say(
@@ -122,7 +129,15 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   }
   const redis = connectRedis(redisUrl, { role: "web", log });
   const workerRedis = connectRedis(redisUrl, { role: "worker", log });
-  await Promise.all([waitReady(redis), waitReady(workerRedis)]);
+  try {
+    await Promise.all([waitReady(redis), waitReady(workerRedis)]);
+    requireRedis7(await readServerVersion(workerRedis), settings.redisUrl ? "external" : "embedded");
+  } catch (error) {
+    redis.disconnect();
+    workerRedis.disconnect();
+    await service.close();
+    refuseOldRedis(error);
+  }
   const keys = createKeys();
   // Nothing is owed before the service's first day, nor by a school before it joined the roster.
   const today = toLocalDate(clock.now(), config.timezone);

@@ -4,6 +4,7 @@ import { connect, createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CodedError, ErrorCode } from "../errors.js";
+import { readProgramVersion, requireRedis7 } from "./redis-version.js";
 
 /** A private redis-server owned by this process. */
 export interface EmbeddedRedis {
@@ -62,6 +63,8 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     if (running) return sharedRedis(running, dataDir);
   }
   const binary = ensureRedisServer(options.say);
+  // Redis 6 would refuse the arguments below with a raw error: say what to install instead.
+  requireRedis7(readProgramVersion(binary), "embedded");
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await findFreePort());
   let child: ChildProcess | undefined;
@@ -121,8 +124,13 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   };
 }
 
+/** The redis-server program on the PATH, if any (startEmbeddedRedis installs one where it can). */
+export function findRedisServer(): string | undefined {
+  return which("redis-server");
+}
+
 function ensureRedisServer(say: (line: string) => void = () => {}): string {
-  const found = which("redis-server");
+  const found = findRedisServer();
   if (found) return found;
   const apt = which("apt-get");
   if (apt && process.getuid?.() === 0) {

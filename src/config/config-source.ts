@@ -1,5 +1,5 @@
 import type { Env } from "./expand-env.js";
-import { loadConfig, type LoadedConfig } from "./load-config.js";
+import type { LoadedConfig } from "./load-config.js";
 
 /**
  * A config file and the environment its `${NAME}` references are read from. The environment
@@ -18,7 +18,9 @@ export function createConfigSource(path: string, env: Env): ConfigSource {
   const variables: Env = Object.freeze({ ...env });
   return Object.freeze({
     path,
-    load: (standIns: Env = {}) => loadConfig({ path, env: { ...standIns, ...variables } }),
+    // Settings are read on every start of the command line, --help included: the loader (YAML,
+    // Excel) comes only with a config to load.
+    load: async (standIns: Env = {}) => (await import("./load-config.js")).loadConfig({ path, env: { ...standIns, ...variables } }),
     at: (other: string) => createConfigSource(other, variables),
   });
 }

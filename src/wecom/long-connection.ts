@@ -1,49 +1,21 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import WebSocket from "ws";
 import { z } from "zod";
+import { createAckTracker, type LongConnectionAck } from "./long-connection/ack-tracker.js";
+import { decodeFrame, makeReqId } from "./long-connection/frame-codec.js";
+import { startHeartbeat } from "./long-connection/heartbeat.js";
+import { createListeners } from "./long-connection/listeners.js";
+import { codeForErrcode, LongConnectionError, type LongConnectionErrorCode } from "./long-connection/long-connection-error.js";
+import { uploadMedia, type MediaUpload } from "./long-connection/media-upload.js";
+import { createReconnectBackoff } from "./long-connection/reconnect-backoff.js";
+import { createReqIdQueue } from "./long-connection/req-id-queue.js";
+import type { RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
 import { createRefusalLog } from "./refusal-log.js";
 
-/**
- * Why a long-connection request, subscription or connection failed.
- *
- * - `not_connected`: no live subscription when the request was made; nothing was sent.
- * - `connection_lost`: the socket closed after the frame went out and before its ack, so
- *   WeCom may or may not have acted on it; also the code of transport failures in `status()`.
- * - `timeout`: no ack within `ackTimeoutMs` (a request, the subscribe, or a heartbeat).
- * - `rate_limited`: errcode 45009 (30 messages a minute per conversation, or subscribe
- *   frequency protection).
- * - `invalid_chat`: errcode 93006 (no user has spoken to the bot in that chat) or 93001.
- * - `too_large`: errcode 45002 (stream content over 20480 bytes).
- * - `bad_credentials`: the subscribe was refused with any errcode other than 45009.
- * - `stepped_down`: another connection subscribed this bot (`disconnected_event`).
- * - `rejected`: any other non-zero errcode; see `errcode` and the message.
- */
-export type LongConnectionErrorCode =
-  | "not_connected"
-  | "connection_lost"
-  | "timeout"
-  | "rate_limited"
-  | "invalid_chat"
-  | "too_large"
-  | "bad_credentials"
-  | "stepped_down"
-  | "rejected";
-
-/** A failed long-connection operation; `errcode` is set when WeCom answered with one. */
-export class LongConnectionError extends Error {
-  override readonly name = "LongConnectionError";
-  readonly code: LongConnectionErrorCode;
-  readonly errcode: number | undefined;
-  readonly reqId: string | undefined;
-
-  constructor(code: LongConnectionErrorCode, message: string, details: { errcode?: number; reqId?: string } = {}) {
-    super(message);
-    this.code = code;
-    this.errcode = details.errcode;
-    this.reqId = details.reqId;
-  }
-}
+export { LongConnectionError, type LongConnectionErrorCode } from "./long-connection/long-connection-error.js";
+export type { LongConnectionAck } from "./long-connection/ack-tracker.js";
+export type { MediaUpload } from "./long-connection/media-upload.js";
+export type { RespondBody, SendBody, StreamPayload, TemplateCard, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
 
 /**
  * - `idle`: created, never started.
@@ -88,14 +60,6 @@ const eventBodySchema = z.looseObject({
   }),
 });
 
-const envelopeSchema = z.object({
-  cmd: z.string().optional(),
-  headers: z.looseObject({ req_id: z.string() }),
-  body: z.unknown().optional(),
-  errcode: z.number().optional(),
-  errmsg: z.string().optional(),
-});
-
 /**
  * Body of an `aibot_msg_callback`: as in callback mode (msgid, aibotid, chatid in groups,
  * chattype, from.userid, msgtype, text.content with the `@<bot name>` mention in groups), but
@@ -117,60 +81,6 @@ export interface InboundFrame<B> {
 export type MessageFrame = InboundFrame<InboundMessageBody>;
 /** A user event (`aibot_event_callback`), never `disconnected_event` (that one steps the client down). */
 export type EventFrame = InboundFrame<InboundEventBody>;
-
-/** WeCom's acknowledgement of a request, errcode always 0 (non-zero ones reject). */
-export interface LongConnectionAck {
-  reqId: string;
-  errcode: number;
-  errmsg: string;
-  body?: unknown;
-}
-
-/** A template card as WeCom defines it (wecom-protocol.md, "Interactive template cards"). */
-export interface TemplateCard {
-  card_type: string;
-  task_id?: string;
-}
-
-/** A stream reply; `content` is markdown of at most 20480 UTF-8 bytes. */
-export interface StreamPayload {
-  id: string;
-  finish: boolean;
-  content: string;
-  [field: string]: unknown;
-}
-
-/** Body of `aibot_respond_msg`, the reply to a message callback. */
-export type RespondBody =
-  | { msgtype: "stream"; stream: StreamPayload }
-  | { msgtype: "stream_with_template_card"; stream: StreamPayload; template_card?: TemplateCard }
-  | { msgtype: "template_card"; template_card: TemplateCard }
-  | { msgtype: "markdown"; markdown: { content: string } };
-
-/** Body of `aibot_respond_welcome_msg`, allowed within 5 s of `enter_chat`. */
-export type WelcomeBody =
-  | { msgtype: "text"; text: { content: string } }
-  | { msgtype: "template_card"; template_card: TemplateCard };
-
-/** Body of `aibot_respond_update_msg`, allowed within 5 s of the click; without `userids` the card changes for everyone. */
-export interface UpdateCardBody {
-  response_type?: "update_template_card";
-  userids?: string[];
-  template_card: TemplateCard;
-}
-
-/** Body of `aibot_send_msg` (without `chatid`, which `send` adds). */
-export type SendBody =
-  | { msgtype: "markdown"; markdown: { content: string } }
-  | { msgtype: "template_card"; template_card: TemplateCard }
-  | { msgtype: "image"; image: { media_id: string } };
-
-/** A medium to upload: a PNG or JPG picture of at most 2 MB here (WeCom takes up to 100 chunks). */
-export interface MediaUpload {
-  type: "image";
-  filename: string;
-  bytes: Buffer;
-}
 
 /** Notifications a long connection emits; a listener that throws or rejects is logged and ignored. */
 export interface LongConnectionEvents {
@@ -250,60 +160,27 @@ export interface LongConnection {
   status(): LongConnectionStatus;
 }
 
-interface InFlight {
-  cmd: string;
-  ws: WebSocket;
-  timer: NodeJS.Timeout;
-  resolve: (ack: LongConnectionAck) => void;
-  reject: (err: LongConnectionError) => void;
-}
-
-type Listeners = { [K in keyof LongConnectionEvents]: Set<LongConnectionEvents[K]> };
-
-/** wecom-protocol.md: 45009 frequency limit; 93006 invalid chatid and 93001 bot not in group (unconfirmed); 45002 content too large. */
-function codeFor(errcode: number, cmd: string): LongConnectionErrorCode {
-  if (errcode === 45009) return "rate_limited";
-  if (cmd === "aibot_subscribe") return "bad_credentials";
-  if (errcode === 93006 || errcode === 93001) return "invalid_chat";
-  if (errcode === 45002) return "too_large";
-  return "rejected";
-}
-
-/** A media upload's chunk, before base64 (wecom-protocol.md: at most 512 KB). */
-const MEDIA_CHUNK_BYTES = 512 * 1024;
-
-/** A string WeCom's ack must carry (upload_id, media_id); without it the step failed. */
-function ackField(ack: LongConnectionAck, name: string): string {
-  const value = (ack.body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value !== "string" || value === "") {
-    throw new LongConnectionError("rejected", `${name} missing from the acknowledgement`, { reqId: ack.reqId });
-  }
-  return value;
-}
-
-/** WeCom's SDK strips raw control characters before parsing; we do so only when a frame fails to parse as sent. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return JSON.parse(text.replace(/[\x00-\x08\x0B-\x0D\x0E-\x1F]/g, ""));
-  }
-}
-
 /**
  * Connects to WeCom's long connection and keeps one subscription for the bot: reconnects
  * forever with jittered backoff, pings every `heartbeatMs` and reconnects when a ping goes
  * unanswered, and steps down for good when another connection takes the bot over. Nothing
  * is buffered: requests made without a live subscription reject at once with `not_connected`.
+ * The state machine is here; the frames, acks, per-req_id order, back-off, heartbeat and media
+ * upload are the modules of long-connection/.
  */
 export function createLongConnection(options: LongConnectionOptions): LongConnection {
   const { url, botId, secret, log } = options;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
-  const minMs = options.backoff?.minMs ?? 1_000;
-  const maxMs = Math.max(minMs, options.backoff?.maxMs ?? 30_000);
-  const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
+  const backoff = createReconnectBackoff({
+    minMs: options.backoff?.minMs ?? 1_000,
+    maxMs: options.backoff?.maxMs ?? 30_000,
+    random: options.random ?? Math.random,
+  });
+  const acks = createAckTracker({ ackTimeoutMs });
+  const queue = createReqIdQueue();
+  const listeners = createListeners<LongConnectionEvents>((err, listener) => log.warn({ err, listener }, "long connection: listener failed"));
   const logRefusal = createRefusalLog(log, { one: "long connection: frame dropped", many: "long connection: frames dropped" });
   /** A frame that cannot be read: counted, and logged without its content (what a user typed stays out of the log). */
   const refuseFrame = (reason: FrameRefusal, fields: Record<string, unknown>) => {
@@ -311,42 +188,17 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     logRefusal(reason, { reason, ...fields });
   };
 
-  const listeners: Listeners = {
-    message: new Set(),
-    event: new Set(),
-    state: new Set(),
-    "stepped-down": new Set(),
-    reconnecting: new Set(),
-  };
   let state: LongConnectionState = "idle";
   let since = now();
   let reconnects = 0;
   let attempt = 0;
-  let previousDelay = minMs;
-  let penalise = false;
   let lastError: LongConnectionStatus["lastError"];
   let nextAttemptAt: number | undefined;
   let socket: WebSocket | undefined;
-  let heartbeat: NodeJS.Timeout | undefined;
+  let stopHeartbeat: (() => void) | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
-  const inFlight = new Map<string, InFlight>();
   // Sockets this client chose to drop: their close is not a lost connection.
   const dropped = new WeakSet<WebSocket>();
-  // Acks carry only the req_id, and replies reuse the callback's: one frame per req_id in flight.
-  const tails = new Map<string, Promise<unknown>>();
-
-  function emit<K extends keyof LongConnectionEvents>(name: K, ...args: Parameters<LongConnectionEvents[K]>): void {
-    for (const listener of listeners[name]) {
-      try {
-        const result = (listener as (...a: unknown[]) => unknown)(...args);
-        if (result instanceof Promise) {
-          result.catch((err: unknown) => log.warn({ err, listener: name }, "long connection: listener failed"));
-        }
-      } catch (err) {
-        log.warn({ err, listener: name }, "long connection: listener failed");
-      }
-    }
-  }
 
   function setState(next: LongConnectionState): void {
     if (next === state) return;
@@ -354,7 +206,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     state = next;
     since = now();
     log.info({ state: next, previous }, "long connection: state");
-    emit("state", next, previous);
+    listeners.emit("state", next, previous);
   }
 
   function noteError(err: LongConnectionError): void {
@@ -366,48 +218,12 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     };
   }
 
-  function makeReqId(prefix: string): string {
-    return `${prefix}_${now()}_${randomBytes(4).toString("hex")}`;
-  }
-
-  /** Sends one frame on `ws` and waits for the ack with its req_id; errcode is left to the caller. */
-  function exchange(ws: WebSocket, cmd: string, reqId: string, body?: unknown): Promise<LongConnectionAck> {
-    return new Promise((resolve, reject) => {
-      if (ws.readyState !== WebSocket.OPEN) {
-        reject(new LongConnectionError("not_connected", `${cmd}: not connected`, { reqId }));
-        return;
-      }
-      const timer = setTimeout(() => {
-        if (inFlight.get(reqId)?.timer !== timer) return;
-        inFlight.delete(reqId);
-        reject(new LongConnectionError("timeout", `${cmd}: no ack within ${ackTimeoutMs} ms`, { reqId }));
-      }, ackTimeoutMs);
-      inFlight.set(reqId, { cmd, ws, timer, resolve, reject });
-      ws.send(JSON.stringify({ cmd, headers: { req_id: reqId }, body }), (err) => {
-        const entry = inFlight.get(reqId);
-        if (!err || entry?.timer !== timer) return;
-        clearTimeout(timer);
-        inFlight.delete(reqId);
-        reject(new LongConnectionError("connection_lost", `${cmd}: ${err.message}`, { reqId }));
-      });
-    });
-  }
-
-  function rejectInFlight(ws: WebSocket, why: string): void {
-    for (const [reqId, entry] of inFlight) {
-      if (entry.ws !== ws) continue;
-      clearTimeout(entry.timer);
-      inFlight.delete(reqId);
-      entry.reject(new LongConnectionError("connection_lost", `${entry.cmd}: ${why} before the ack`, { reqId }));
-    }
-  }
-
   /** Detaches `ws` from the client and closes it; its close event is then ignored. */
   function teardown(ws: WebSocket, why: string): void {
     if (socket === ws) socket = undefined;
-    if (heartbeat) clearInterval(heartbeat);
-    heartbeat = undefined;
-    rejectInFlight(ws, why);
+    stopHeartbeat?.();
+    stopHeartbeat = undefined;
+    acks.rejectAll(ws, why);
     ws.terminate();
   }
 
@@ -417,21 +233,8 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     ws.terminate();
   }
 
-  /** Decorrelated jitter (min(cap, random between base and 3 × previous)): never below minMs, so never a tight loop. */
-  function nextDelay(): number {
-    if (penalise) {
-      // Refused credentials will not fix themselves soon, and subscribe is frequency-protected.
-      penalise = false;
-      previousDelay = maxMs;
-      return maxMs;
-    }
-    const upper = Math.min(maxMs, previousDelay * 3);
-    previousDelay = Math.min(maxMs, minMs + random() * (upper - minMs));
-    return Math.round(previousDelay);
-  }
-
   function scheduleReconnect(): void {
-    const delayMs = nextDelay();
+    const delayMs = backoff.next();
     attempt += 1;
     reconnects += 1;
     nextAttemptAt = now() + delayMs;
@@ -441,7 +244,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       nextAttemptAt = undefined;
       if (state === "connecting") connect();
     }, delayMs);
-    emit("reconnecting", { attempt, delayMs, ...(lastError ? { reason: lastError.code } : {}) });
+    listeners.emit("reconnecting", { attempt, delayMs, ...(lastError ? { reason: lastError.code } : {}) });
   }
 
   function onClose(ws: WebSocket, code: number, reason: Buffer): void {
@@ -487,10 +290,10 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
         return;
       }
     }
-    const reqId = makeReqId("aibot_subscribe");
+    const reqId = makeReqId("aibot_subscribe", now());
     let ack: LongConnectionAck;
     try {
-      ack = await exchange(ws, "aibot_subscribe", reqId, { bot_id: botId, secret });
+      ack = await acks.exchange(ws, "aibot_subscribe", reqId, { bot_id: botId, secret });
     } catch (err) {
       if (ws !== socket) return;
       noteError(err as LongConnectionError);
@@ -500,35 +303,29 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     }
     if (ws !== socket) return;
     if (ack.errcode !== 0) {
-      const err = new LongConnectionError(codeFor(ack.errcode, "aibot_subscribe"), `aibot_subscribe: ${ack.errmsg}`, {
+      const err = new LongConnectionError(codeForErrcode(ack.errcode, "aibot_subscribe"), `aibot_subscribe: ${ack.errmsg}`, {
         errcode: ack.errcode,
         reqId,
       });
       noteError(err);
-      penalise = true;
+      backoff.penalise();
       log.warn({ code: err.code, errcode: ack.errcode, errmsg: ack.errmsg }, "long connection: subscribe refused");
       drop(ws);
       return;
     }
     attempt = 0;
-    previousDelay = minMs;
+    backoff.reset();
     setState("subscribed");
-    heartbeat = setInterval(() => ping(ws), heartbeatMs);
-  }
-
-  function ping(ws: WebSocket): void {
-    exchange(ws, "ping", makeReqId("ping")).then(
-      (ack) => {
-        if (ack.errcode !== 0) log.warn({ errcode: ack.errcode, errmsg: ack.errmsg }, "long connection: ping refused");
-      },
-      (err: LongConnectionError) => {
-        if (ws !== socket || err.code !== "timeout") return;
-        // Half-alive: the TCP connection may stay up for minutes while nothing answers.
+    stopHeartbeat = startHeartbeat({
+      intervalMs: heartbeatMs,
+      ping: () => acks.exchange(ws, "ping", makeReqId("ping", now())),
+      onRefused: (refused) => log.warn({ errcode: refused.errcode, errmsg: refused.errmsg }, "long connection: ping refused"),
+      onSilence: () => {
         noteError(new LongConnectionError("timeout", `no heartbeat ack within ${ackTimeoutMs} ms`));
         log.warn({ ackTimeoutMs }, "long connection: heartbeat unanswered, dropping the connection");
         drop(ws);
       },
-    );
+    });
   }
 
   function stepDown(ws: WebSocket): void {
@@ -537,14 +334,12 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     log.warn({}, "long connection: another connection took over the bot; stepping down");
     setState("stepped_down");
     teardown(ws, "stepped down");
-    emit("stepped-down");
+    listeners.emit("stepped-down");
   }
 
   function onFrame(ws: WebSocket, text: string): void {
-    let frame: z.infer<typeof envelopeSchema>;
-    try {
-      frame = envelopeSchema.parse(parseJson(text));
-    } catch {
+    const frame = decodeFrame(text);
+    if (!frame) {
       refuseFrame("unreadable", { length: text.length });
       return;
     }
@@ -555,7 +350,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
         refuseFrame("malformed_message", { reqId, fields: body.error.issues.map((issue) => issue.path.join(".")) });
         return;
       }
-      emit("message", { cmd: frame.cmd, reqId, body: body.data });
+      listeners.emit("message", { cmd: frame.cmd, reqId, body: body.data });
       return;
     }
     if (frame.cmd === "aibot_event_callback") {
@@ -569,32 +364,21 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
         refuseFrame("malformed_event", { reqId, fields: body.error.issues.map((issue) => issue.path.join(".")) });
         return;
       }
-      emit("event", { cmd: frame.cmd, reqId, body: body.data });
+      listeners.emit("event", { cmd: frame.cmd, reqId, body: body.data });
       return;
     }
-    const entry = inFlight.get(reqId);
-    if (!entry || entry.ws !== ws) {
-      log.debug({ reqId, cmd: frame.cmd }, "long connection: ack for nothing in flight (late or unknown)");
-      return;
-    }
-    clearTimeout(entry.timer);
-    inFlight.delete(reqId);
-    entry.resolve({
-      reqId,
-      errcode: frame.errcode ?? 0,
-      errmsg: frame.errmsg ?? "",
-      ...(frame.body === undefined ? {} : { body: frame.body }),
-    });
+    if (!acks.acknowledge(ws, frame)) log.debug({ reqId, cmd: frame.cmd }, "long connection: ack for nothing in flight (late or unknown)");
   }
 
+  /** Sends on the live subscription; a non-zero errcode rejects. */
   async function transmit(cmd: string, reqId: string, body: unknown): Promise<LongConnectionAck> {
     const ws = socket;
     if (state !== "subscribed" || !ws) {
       throw new LongConnectionError("not_connected", `${cmd}: no live subscription`, { reqId });
     }
-    const ack = await exchange(ws, cmd, reqId, body);
+    const ack = await acks.exchange(ws, cmd, reqId, body);
     if (ack.errcode !== 0) {
-      throw new LongConnectionError(codeFor(ack.errcode, cmd), `${cmd}: ${ack.errmsg} (${ack.errcode})`, {
+      throw new LongConnectionError(codeForErrcode(ack.errcode, cmd), `${cmd}: ${ack.errmsg} (${ack.errcode})`, {
         errcode: ack.errcode,
         reqId,
       });
@@ -606,14 +390,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     if (state !== "subscribed" || !socket) {
       return Promise.reject(new LongConnectionError("not_connected", `${cmd}: no live subscription`, { reqId }));
     }
-    const previous = tails.get(reqId);
-    const result = previous ? previous.then(() => transmit(cmd, reqId, body)) : transmit(cmd, reqId, body);
-    const tail = result.catch(() => undefined);
-    tails.set(reqId, tail);
-    void tail.then(() => {
-      if (tails.get(reqId) === tail) tails.delete(reqId);
-    });
-    return result;
+    return queue.run(reqId, () => transmit(cmd, reqId, body));
   }
 
   return {
@@ -624,8 +401,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     start() {
       if (state === "connecting" || state === "subscribed") return;
       attempt = 0;
-      previousDelay = minMs;
-      penalise = false;
+      backoff.reset();
       setState("connecting");
       connect();
     },
@@ -642,13 +418,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       if (ws.readyState !== WebSocket.CLOSED) await closed;
     },
 
-    on(name, listener) {
-      const set = listeners[name] as Set<typeof listener>;
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-      };
-    },
+    on: listeners.on,
 
     respond(reqId, body) {
       return request("aibot_respond_msg", reqId, body);
@@ -663,20 +433,11 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     },
 
     send(chatid, body) {
-      return request("aibot_send_msg", makeReqId("aibot_send_msg"), { chatid, ...body });
+      return request("aibot_send_msg", makeReqId("aibot_send_msg", now()), { chatid, ...body });
     },
 
-    async uploadMedia(media) {
-      // One chunk after the other: WeCom answers "system error" to many at once, and a chart is one or two chunks.
-      const chunks = Math.ceil(media.bytes.length / MEDIA_CHUNK_BYTES);
-      const md5 = createHash("md5").update(media.bytes).digest("hex");
-      const init = { type: media.type, filename: media.filename, total_size: media.bytes.length, total_chunks: chunks, md5 };
-      const uploadId = ackField(await request("aibot_upload_media_init", makeReqId("aibot_upload_media_init"), init), "upload_id");
-      for (let index = 0; index < chunks; index += 1) {
-        const data = media.bytes.subarray(index * MEDIA_CHUNK_BYTES, (index + 1) * MEDIA_CHUNK_BYTES).toString("base64");
-        await request("aibot_upload_media_chunk", makeReqId("aibot_upload_media_chunk"), { upload_id: uploadId, chunk_index: index, base64_data: data });
-      }
-      return ackField(await request("aibot_upload_media_finish", makeReqId("aibot_upload_media_finish"), { upload_id: uploadId }), "media_id");
+    uploadMedia(media) {
+      return uploadMedia((cmd, body) => request(cmd, makeReqId(cmd, now()), body), media);
     },
 
     status() {

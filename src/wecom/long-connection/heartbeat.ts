@@ -1,0 +1,32 @@
+import type { LongConnectionAck } from "./ack-tracker.js";
+import { LongConnectionError } from "./long-connection-error.js";
+
+export interface HeartbeatOptions {
+  intervalMs: number;
+  /** Sends one ping and resolves with its ack; rejects with `timeout` when no ack came in time. */
+  ping: () => Promise<LongConnectionAck>;
+  /** A ping went unanswered: the connection is half-alive (TCP may stay up for minutes while nothing answers). */
+  onSilence: () => void;
+  /** A ping was answered with a non-zero errcode: worth a log line, not a reconnect. */
+  onRefused: (ack: LongConnectionAck) => void;
+}
+
+/** Pings every `intervalMs` until the returned stop is called. */
+export function startHeartbeat({ intervalMs, ping, onSilence, onRefused }: HeartbeatOptions): () => void {
+  let stopped = false;
+  const timer = setInterval(() => {
+    ping().then(
+      (ack) => {
+        if (!stopped && ack.errcode !== 0) onRefused(ack);
+      },
+      (error: unknown) => {
+        // Any other failure (the socket went) is the connection's own to handle.
+        if (!stopped && error instanceof LongConnectionError && error.code === "timeout") onSilence();
+      },
+    );
+  }, intervalMs);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

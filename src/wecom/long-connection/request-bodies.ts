@@ -1,0 +1,38 @@
+/** A template card as WeCom defines it (wecom-protocol.md, "Interactive template cards"). */
+export interface TemplateCard {
+  card_type: string;
+  task_id?: string;
+}
+
+/** A stream reply; `content` is markdown of at most 20480 UTF-8 bytes. */
+export interface StreamPayload {
+  id: string;
+  finish: boolean;
+  content: string;
+  [field: string]: unknown;
+}
+
+/** Body of `aibot_respond_msg`, the reply to a message callback. */
+export type RespondBody =
+  | { msgtype: "stream"; stream: StreamPayload }
+  | { msgtype: "stream_with_template_card"; stream: StreamPayload; template_card?: TemplateCard }
+  | { msgtype: "template_card"; template_card: TemplateCard }
+  | { msgtype: "markdown"; markdown: { content: string } };
+
+/** Body of `aibot_respond_welcome_msg`, allowed within 5 s of `enter_chat`. */
+export type WelcomeBody =
+  | { msgtype: "text"; text: { content: string } }
+  | { msgtype: "template_card"; template_card: TemplateCard };
+
+/** Body of `aibot_respond_update_msg`, allowed within 5 s of the click; without `userids` the card changes for everyone. */
+export interface UpdateCardBody {
+  response_type?: "update_template_card";
+  userids?: string[];
+  template_card: TemplateCard;
+}
+
+/** Body of `aibot_send_msg` (without `chatid`, which `send` adds). */
+export type SendBody =
+  | { msgtype: "markdown"; markdown: { content: string } }
+  | { msgtype: "template_card"; template_card: TemplateCard }
+  | { msgtype: "image"; image: { media_id: string } };

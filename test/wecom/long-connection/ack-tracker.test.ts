@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createAckTracker, type FrameSocket } from "../../../src/wecom/long-connection/ack-tracker.js";
+import { LongConnectionError } from "../../../src/wecom/long-connection/long-connection-error.js";
+
+/** A socket that keeps what was sent; `fail` makes the next write report an error. */
+function fakeSocket(readyState = 1) {
+  const sent: string[] = [];
+  let fail: Error | undefined;
+  const socket: FrameSocket & { sent: string[]; failNext(error: Error): void } = {
+    readyState,
+    sent,
+    send(text, done) {
+      sent.push(text);
+      const error = fail;
+      fail = undefined;
+      queueMicrotask(() => done(error));
+    },
+    failNext(error) {
+      fail = error;
+    },
+  };
+  return socket;
+}
+
+const ack = (reqId: string, extra: Record<string, unknown> = {}) => ({ headers: { req_id: reqId }, ...extra });
+
+async function failure(promise: Promise<unknown>): Promise<LongConnectionError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LongConnectionError);
+  return error as LongConnectionError;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("ack tracker", () => {
+  it("sends the frame and resolves with the ack of its req_id, errcode and body included", async () => {
+    const acks = createAckTracker({ ackTimeoutMs: 1_000 });
+    const socket = fakeSocket();
+    const waiting = acks.exchange(socket, "aibot_upload_media_init", "r1", { md5: "x" });
+    expect(JSON.parse(socket.sent[0]!)).toStrictEqual({ cmd: "aibot_upload_media_init", headers: { req_id: "r1" }, body: { md5: "x" } });
+    expect(acks.acknowledge(socket, ack("r1", { errcode: 0, errmsg: "ok", body: { upload_id: "u" } }))).toBe(true);
+    await expect(waiting).resolves.toStrictEqual({ reqId: "r1", errcode: 0, errmsg: "ok", body: { upload_id: "u" } });
+  });
+
+  it("matches acks by req_id and socket: an ack for nothing in flight, or on another socket, is not taken", async () => {
+    const acks = createAckTracker({ ackTimeoutMs: 1_000 });
+    const [one, other] = [fakeSocket(), fakeSocket()];
+    const waiting = acks.exchange(one, "ping", "r1");
+    expect(acks.acknowledge(one, ack("unknown"))).toBe(false);
+    expect(acks.acknowledge(other, ack("r1"))).toBe(false);
+    expect(acks.acknowledge(one, ack("r1"))).toBe(true);
+    expect(acks.acknowledge(one, ack("r1"))).toBe(false);
+    await expect(waiting).resolves.toMatchObject({ reqId: "r1", errcode: 0, errmsg: "" });
+  });
+
+  it("rejects with not_connected on a socket that is not open, and sends nothing", async () => {
+    const socket = fakeSocket(3);
+    expect((await failure(createAckTracker({ ackTimeoutMs: 1_000 }).exchange(socket, "ping", "r1"))).code).toBe("not_connected");
+    expect(socket.sent).toStrictEqual([]);
+  });
+
+  it("rejects with timeout when no ack comes within ackTimeoutMs, and takes no late ack", async () => {
+    vi.useFakeTimers();
+    const acks = createAckTracker({ ackTimeoutMs: 5_000 });
+    const socket = fakeSocket();
+    const waiting = failure(acks.exchange(socket, "aibot_send_msg", "r1"));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await waiting).toMatchObject({ code: "timeout", reqId: "r1" });
+    expect(acks.acknowledge(socket, ack("r1"))).toBe(false);
+  });
+
+  it("rejects with connection_lost when the write fails", async () => {
+    const acks = createAckTracker({ ackTimeoutMs: 1_000 });
+    const socket = fakeSocket();
+    socket.failNext(new Error("socket hang up"));
+    expect(await failure(acks.exchange(socket, "aibot_send_msg", "r1"))).toMatchObject({ code: "connection_lost", reqId: "r1" });
+  });
+
+  it("rejects everything in flight on a socket that went with connection_lost, and nothing on another", async () => {
+    const acks = createAckTracker({ ackTimeoutMs: 1_000 });
+    const [gone, live] = [fakeSocket(), fakeSocket()];
+    const lost = [failure(acks.exchange(gone, "ping", "a")), failure(acks.exchange(gone, "aibot_respond_msg", "b"))];
+    const kept = acks.exchange(live, "ping", "c");
+    acks.rejectAll(gone, "socket closed (1006)");
+    expect((await Promise.all(lost)).map((e) => [e.code, e.message])).toStrictEqual([
+      ["connection_lost", "ping: socket closed (1006) before the ack"],
+      ["connection_lost", "aibot_respond_msg: socket closed (1006) before the ack"],
+    ]);
+    expect(acks.acknowledge(live, ack("c"))).toBe(true);
+    await expect(kept).resolves.toMatchObject({ reqId: "c" });
+  });
+});

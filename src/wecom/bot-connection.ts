@@ -89,7 +89,6 @@ export function createBotConnection(options: BotConnectionOptions) {
             log,
             onGroupSpeaker: (chatid, userid) => chats.note(chatid, userid),
             reserveReply: (conversation) => replies.reserve(rateWindowOf({ via: "bot", chatid: conversation })),
-            ...(options.onFrameRefused && { onRefused: options.onFrameRefused }),
           }),
       });
     },

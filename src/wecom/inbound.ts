@@ -2,9 +2,12 @@ import { z } from "zod";
 import type { BotEvent } from "../bot/events.js";
 import { CodedError, ErrorCode } from "../errors.js";
 
-/** A decrypted callback that is not valid JSON or lacks a required field. */
+/** A decrypted callback that is not valid JSON or lacks a required field; `fields` name what was wrong, never what it held. */
 export class WecomPayloadError extends CodedError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly fields: readonly string[] = [],
+  ) {
     super(ErrorCode.WecomPayload, message);
   }
 }
@@ -119,17 +122,25 @@ export function toWellFormedText(text: string): string {
   return text.replace(/\p{Cs}/gu, "\ufffd").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/gu, "");
 }
 
-/**
- * Parses the decrypted callback JSON (the long connection's bodies too), every string in it made
- * well-formed (toWellFormedText): the one place inbound text enters. Throws WecomPayloadError (`bad_payload`).
- */
+/** The decrypted callback JSON; throws WecomPayloadError (`bad_payload`). See readInbound. */
 export function parseInbound(json: string): Inbound {
   let data: unknown;
   try {
-    data = JSON.parse(json, (_key, value: unknown) => (typeof value === "string" ? toWellFormedText(value) : value));
+    data = JSON.parse(json);
   } catch (err) {
     throw new WecomPayloadError(`callback is not JSON: ${(err as Error).message}`);
   }
+  return readInbound(data);
+}
+
+/**
+ * Reads a callback body as parsed from JSON: the decrypted callback, or the body of a long
+ * connection's `aibot_msg_callback` and `aibot_event_callback` (the same bodies, without
+ * response_url). Every string in it is made well-formed (toWellFormedText): the one place inbound
+ * text enters, and the one schema it is checked against. Throws WecomPayloadError (`bad_payload`).
+ */
+export function readInbound(body: unknown): Inbound {
+  const data = wellFormed(body);
   const msgtype = (data as { msgtype?: unknown } | null)?.msgtype;
   switch (msgtype) {
     case "text": {
@@ -162,6 +173,14 @@ export function parseInbound(json: string): Inbound {
   }
 }
 
+/** `value` with every string in it (not the keys) made well-formed. */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === "string") return toWellFormedText(value);
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, wellFormed(item)]));
+  return value;
+}
+
 type MessageFields = z.infer<typeof otherCallback>;
 
 function cardOf(tap: z.infer<typeof eventCallback>["event"]["template_card_event"]): InboundEvent["card"] {
@@ -184,7 +203,9 @@ function responseUrlOf(cb: MessageFields): { responseUrl?: string } {
 
 function check<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {
   const result = schema.safeParse(data);
-  if (!result.success) throw new WecomPayloadError(`bad callback: ${z.prettifyError(result.error)}`);
+  if (!result.success) {
+    throw new WecomPayloadError(`bad callback: ${z.prettifyError(result.error)}`, result.error.issues.map((issue) => issue.path.join(".")));
+  }
   return result.data;
 }
 

@@ -4,9 +4,8 @@ import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent } from "../bot/events.js";
 import type { ConnectionOutbox } from "./connection-outbox.js";
 import { sendFrame } from "./connection-outbox.js";
-import { parseInbound, toBotEvent, WecomPayloadError, type Inbound } from "./inbound.js";
-import type { EventFrame, FrameRefusal, LongConnection, MessageFrame } from "./long-connection.js";
-import { createRefusalLog } from "./refusal-log.js";
+import { toBotEvent } from "./inbound.js";
+import type { CallbackFrame, LongConnection } from "./long-connection.js";
 import { toLongConnectionReply } from "./replies.js";
 
 export interface LongConnectionReceiverOptions {
@@ -21,31 +20,19 @@ export interface LongConnectionReceiverOptions {
    * direct chat: 30 a minute, shared with pushes); returns 0, or the ms until a place frees.
    */
   reserveReply?: (conversation: string) => Promise<number>;
-  /** Told each callback whose body cannot be read, for metrics (the log has one line a second). */
-  onRefused?: (reason: FrameRefusal) => void;
   log: Logger;
 }
 
 /**
  * The smart bot's long connection as a receiver: what the callback receiver is to the HTTP
- * callback. Each callback body (the callback's JSON, unencrypted) becomes a BotEvent, the
- * dispatcher answers it, and the answer goes back on the callback's req_id. Returns a function
- * that detaches the receiver.
+ * callback. Each callback (its body read by the client as the callback's is) becomes a BotEvent,
+ * the dispatcher answers it, and the answer goes back on the callback's req_id. Returns a
+ * function that detaches the receiver.
  */
 export function attachLongConnectionReceiver(options: LongConnectionReceiverOptions): () => void {
   const { connection, dispatcher, outbox, log } = options;
-  const logRefusal = createRefusalLog(log, { one: "long connection: callback body cannot be read; nothing done", many: "long connection: callback bodies cannot be read; nothing done" });
 
-  const receive = async (frame: MessageFrame | EventFrame): Promise<void> => {
-    let inbound: Inbound;
-    try {
-      inbound = parseInbound(JSON.stringify(frame.body));
-    } catch (error) {
-      if (!(error instanceof WecomPayloadError)) throw error;
-      options.onRefused?.("unreadable_callback");
-      logRefusal("unreadable_callback", { reason: "unreadable_callback", reqId: frame.reqId });
-      return;
-    }
+  const receive = async ({ inbound, reqId }: CallbackFrame): Promise<void> => {
     const event: BotEvent = toBotEvent(inbound);
     // Who spoke where, as parsed (well-formed), not as the frame carried it.
     const { chatid, chattype, userid } = inbound;
@@ -54,7 +41,7 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     }
     const reply = await dispatcher.processEvent(event);
     if (reply === undefined) return;
-    const answer = toLongConnectionReply(reply, frame.reqId, `s-${"msgid" in event ? event.msgid : frame.reqId}`);
+    const answer = toLongConnectionReply(reply, reqId, `s-${"msgid" in event ? event.msgid : reqId}`);
     const conversation = chattype === "group" && chatid ? chatid : userid;
     // A card's update changes a message already there; anything else is a message in the conversation.
     if (conversation && options.reserveReply && answer.cmd !== "aibot_respond_update_msg") {
@@ -66,20 +53,15 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     const sent = await sendFrame(connection, answer);
     if (sent.outcome === "ok") return;
     if (sent.outcome === "permanent") {
-      log.error({ reqId: frame.reqId, reason: sent.reason, errcode: sent.errcode }, "long connection: reply refused");
+      log.error({ reqId, reason: sent.reason, errcode: sent.errcode }, "long connection: reply refused");
       return;
     }
     // The reply is owed: it stays valid on its req_id, and whoever holds the connection next sends it.
-    log.warn({ reqId: frame.reqId, reason: sent.reason }, "long connection: reply handed to the outbox");
+    log.warn({ reqId, reason: sent.reason }, "long connection: reply handed to the outbox");
     await outbox.post(answer);
   };
 
-  const handle = (frame: MessageFrame | EventFrame) =>
-    receive(frame).catch((error: unknown) => log.error({ err: error, reqId: frame.reqId }, "long connection: callback failed"));
-  const offMessage = connection.on("message", handle);
-  const offEvent = connection.on("event", handle);
-  return () => {
-    offMessage();
-    offEvent();
-  };
+  return connection.on("callback", (frame) =>
+    receive(frame).catch((error: unknown) => log.error({ err: error, reqId: frame.reqId }, "long connection: callback failed")),
+  );
 }

@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import WebSocket from "ws";
-import { z } from "zod";
 import { createAckTracker, type LongConnectionAck } from "./long-connection/ack-tracker.js";
 import { decodeFrame, makeReqId } from "./long-connection/frame-codec.js";
 import { startHeartbeat } from "./long-connection/heartbeat.js";
@@ -10,6 +9,7 @@ import { uploadMedia, type MediaUpload } from "./long-connection/media-upload.js
 import { createReconnectBackoff } from "./long-connection/reconnect-backoff.js";
 import { createReqIdQueue } from "./long-connection/req-id-queue.js";
 import type { RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
+import { readInbound, WecomPayloadError, type Inbound } from "./inbound.js";
 import { createRefusalLog } from "./refusal-log.js";
 
 export { LongConnectionError, type LongConnectionErrorCode } from "./long-connection/long-connection-error.js";
@@ -26,66 +26,20 @@ export type { RespondBody, SendBody, StreamPayload, TemplateCard, UpdateCardBody
  */
 export type LongConnectionState = "idle" | "connecting" | "subscribed" | "stepped_down" | "stopped";
 
-const from = z.looseObject({ userid: z.string().min(1), corpid: z.string().optional() });
-const chattype = z.enum(["single", "group"]);
-
-const messageBodySchema = z.looseObject({
-  msgid: z.string().min(1),
-  aibotid: z.string().optional(),
-  chatid: z.string().optional(),
-  chattype,
-  from,
-  create_time: z.number().optional(),
-  msgtype: z.string().min(1),
-  text: z.looseObject({ content: z.string() }).optional(),
-});
-
-const eventBodySchema = z.looseObject({
-  msgid: z.string().min(1),
-  create_time: z.number().optional(),
-  aibotid: z.string().optional(),
-  chatid: z.string().optional(),
-  chattype: chattype.optional(),
-  from,
-  msgtype: z.literal("event"),
-  event: z.looseObject({
-    eventtype: z.string().min(1),
-    template_card_event: z
-      .looseObject({
-        card_type: z.string().optional(),
-        event_key: z.string().optional(),
-        task_id: z.string().optional(),
-      })
-      .optional(),
-  }),
-});
-
 /**
- * Body of an `aibot_msg_callback`: as in callback mode (msgid, aibotid, chatid in groups,
- * chattype, from.userid, msgtype, text.content with the `@<bot name>` mention in groups), but
- * without response_url. Fields of other msgtypes (mixed, voice, image…) pass through untyped.
+ * A user's message (`aibot_msg_callback`) or event (`aibot_event_callback`, never
+ * `disconnected_event`: that one steps the client down), its body read as a callback's
+ * (inbound.ts). Reply to it by passing `reqId` to `respond`, `respondWelcome` or `updateCard`.
  */
-export type InboundMessageBody = z.infer<typeof messageBodySchema>;
-
-/** Body of an `aibot_event_callback` (enter_chat, template_card_event, feedback_event…). */
-export type InboundEventBody = z.infer<typeof eventBodySchema>;
-
-/** An inbound callback: reply to it by passing `reqId` to `respond`, `respondWelcome` or `updateCard`. */
-export interface InboundFrame<B> {
-  readonly cmd: string;
+export interface CallbackFrame {
+  readonly cmd: "aibot_msg_callback" | "aibot_event_callback";
   readonly reqId: string;
-  readonly body: B;
+  readonly inbound: Inbound;
 }
-
-/** A user message (`aibot_msg_callback`). */
-export type MessageFrame = InboundFrame<InboundMessageBody>;
-/** A user event (`aibot_event_callback`), never `disconnected_event` (that one steps the client down). */
-export type EventFrame = InboundFrame<InboundEventBody>;
 
 /** Notifications a long connection emits; a listener that throws or rejects is logged and ignored. */
 export interface LongConnectionEvents {
-  message: (frame: MessageFrame) => unknown;
-  event: (frame: EventFrame) => unknown;
+  callback: (frame: CallbackFrame) => unknown;
   state: (state: LongConnectionState, previous: LongConnectionState) => unknown;
   /** Another connection subscribed this bot; this one closed and will not reconnect until `start()`. */
   "stepped-down": () => unknown;
@@ -132,11 +86,8 @@ export interface LongConnectionOptions {
   onRefused?: (reason: FrameRefusal) => void;
 }
 
-/**
- * Why an inbound frame was dropped: not a frame at all, a message or event callback without the
- * fields it must have, or a callback body the bot cannot read (the receiver's).
- */
-export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event" | "unreadable_callback";
+/** Why an inbound frame was dropped: not a frame at all, or a message or event callback whose body cannot be read (inbound.ts). */
+export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event";
 
 /** A client of WeCom's smart-bot long connection. See {@link createLongConnection}. */
 export interface LongConnection {
@@ -344,27 +295,22 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       return;
     }
     const reqId = frame.headers.req_id;
-    if (frame.cmd === "aibot_msg_callback") {
-      const body = messageBodySchema.safeParse(frame.body);
-      if (!body.success) {
-        refuseFrame("malformed_message", { reqId, fields: body.error.issues.map((issue) => issue.path.join(".")) });
-        return;
-      }
-      listeners.emit("message", { cmd: frame.cmd, reqId, body: body.data });
-      return;
-    }
-    if (frame.cmd === "aibot_event_callback") {
+    if (frame.cmd === "aibot_msg_callback" || frame.cmd === "aibot_event_callback") {
+      // Looked at before the body is read: a takeover is never missed for a body the bot cannot read.
       const eventtype = (frame.body as { event?: { eventtype?: unknown } } | undefined)?.event?.eventtype;
-      if (eventtype === "disconnected_event") {
+      if (frame.cmd === "aibot_event_callback" && eventtype === "disconnected_event") {
         stepDown(ws);
         return;
       }
-      const body = eventBodySchema.safeParse(frame.body);
-      if (!body.success) {
-        refuseFrame("malformed_event", { reqId, fields: body.error.issues.map((issue) => issue.path.join(".")) });
+      let inbound: Inbound;
+      try {
+        inbound = readInbound(frame.body);
+      } catch (error) {
+        if (!(error instanceof WecomPayloadError)) throw error;
+        refuseFrame(frame.cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event", { reqId, fields: error.fields });
         return;
       }
-      listeners.emit("event", { cmd: frame.cmd, reqId, body: body.data });
+      listeners.emit("callback", { cmd: frame.cmd, reqId, inbound });
       return;
     }
     if (!acks.acknowledge(ws, frame)) log.debug({ reqId, cmd: frame.cmd }, "long connection: ack for nothing in flight (late or unknown)");

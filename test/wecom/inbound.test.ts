@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInbound, toBotEvent, WecomPayloadError } from "../../src/wecom/inbound.js";
+import { parseInbound, readInbound, toBotEvent, WecomPayloadError } from "../../src/wecom/inbound.js";
 import { streamReply, textReply, STREAM_MAX_BYTES } from "../../src/wecom/replies.js";
 
 const groupText = {
@@ -41,6 +41,19 @@ describe("parseInbound", () => {
     });
     const tap = { msgid: "t\ud800", from: { userid: "u" }, chattype: "group", msgtype: "event", event: { eventtype: "template_card_event", template_card_event: { event_key: "k\udfff", task_id: "c\u0001" } } };
     expect(parseInbound(JSON.stringify(tap))).toMatchObject({ msgid: "t\ufffd", card: { key: "k\ufffd", taskId: "c" } });
+  });
+
+  it("reads a body already parsed (the long connection's) the same way, and names the fields a refused one lacks", () => {
+    expect(readInbound({ ...groupText, from: { userid: "zhang\ud83d" } })).toStrictEqual(parseInbound(JSON.stringify({ ...groupText, from: { userid: "zhang\ud83d" } })));
+    const refused = (() => {
+      try {
+        readInbound({ ...groupText, text: undefined });
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(refused).toBeInstanceOf(WecomPayloadError);
+    expect((refused as WecomPayloadError).fields).toStrictEqual(["text"]);
   });
 
   it("reads a group text message as WeCom sends it, mention included", () => {

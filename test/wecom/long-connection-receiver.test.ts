@@ -96,9 +96,9 @@ describe("frames that cannot be read", () => {
       return Number(new RegExp(`^pingan_long_connection_frames_refused_total\\{reason="${reason}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
     };
     fake.sendRaw("not a frame");
-    // A text message without its text: a frame the client reads, a callback the bot cannot.
+    // A text message without its text: a frame, but a callback the bot cannot read.
     fake.sendRaw(JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "no-text" }, body: { msgid: "no-text", chattype: "single", from: { userid: "zhang_wei" }, msgtype: "text" } }));
-    await waitFor("both counted", async () => (await metric("unreadable")) === 1 && (await metric("unreadable_callback")) === 1);
+    await waitFor("both counted", async () => (await metric("unreadable")) === 1 && (await metric("malformed_message")) === 1);
     expect(fake.responses("no-text")).toEqual([]);
     const { reply } = await askOverLongConnection(fake, { userid: "zhang_wei", text: "未报", chatid: "wr_demo_group", msgid: "after-unreadable" });
     expect(reply.ack?.errcode).toBe(0);

@@ -5,11 +5,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   createLongConnection,
   LongConnectionError,
-  type EventFrame,
+  type CallbackFrame,
   type LongConnection,
   type LongConnectionOptions,
   type LongConnectionState,
-  type MessageFrame,
 } from "../../src/wecom/long-connection.js";
 import {
   FAKE_ERRCODES,
@@ -49,18 +48,9 @@ async function subscribed(server: FakeLongConnection, extra: Partial<LongConnect
   return conn;
 }
 
-function nextMessage(conn: LongConnection): Promise<MessageFrame> {
+function nextCallback(conn: LongConnection): Promise<CallbackFrame> {
   return new Promise((resolve) => {
-    const off = conn.on("message", (frame) => {
-      off();
-      resolve(frame);
-    });
-  });
-}
-
-function nextEvent(conn: LongConnection): Promise<EventFrame> {
-  return new Promise((resolve) => {
-    const off = conn.on("event", (frame) => {
+    const off = conn.on("callback", (frame) => {
       off();
       resolve(frame);
     });
@@ -124,16 +114,12 @@ describe("long connection: subscribing and replying", () => {
   it("replies to a text with a finished stream on its req_id", async () => {
     const server = await startFake();
     const conn = await subscribed(server);
-    const message = nextMessage(conn);
+    const message = nextCallback(conn);
     const reqId = server.sendText({ userid: "zhangsan", chatid: "wr_group", text: "平安 在校1200" });
     const frame = await message;
     expect(frame.reqId).toBe(reqId);
-    expect(frame.body).toMatchObject({
-      chattype: "group",
-      chatid: "wr_group",
-      from: { userid: "zhangsan" },
-      text: { content: "@平安助手 平安 在校1200" },
-    });
+    expect(frame.cmd).toBe("aibot_msg_callback");
+    expect(frame.inbound).toMatchObject({ kind: "text", chattype: "group", chatid: "wr_group", userid: "zhangsan", text: "@平安助手 平安 在校1200" });
     const body = { msgtype: "stream" as const, stream: { id: "stream-1", finish: true, content: "已记录" } };
     await expect(conn.respond(frame.reqId, body)).resolves.toMatchObject({ reqId, errcode: 0 });
     expect(server.responses(reqId)).toMatchObject([{ cmd: "aibot_respond_msg", body, ack: { errcode: 0 } }]);
@@ -157,10 +143,11 @@ describe("long connection: subscribing and replying", () => {
   it("answers enter_chat with a welcome", async () => {
     const server = await startFake();
     const conn = await subscribed(server);
-    const event = nextEvent(conn);
+    const event = nextCallback(conn);
     const reqId = server.sendEvent({ userid: "lisi", eventtype: "enter_chat" });
     const frame = await event;
-    expect(frame.body.event.eventtype).toBe("enter_chat");
+    expect(frame.cmd).toBe("aibot_event_callback");
+    expect(frame.inbound).toMatchObject({ kind: "event", eventtype: "enter_chat", userid: "lisi" });
     await conn.respondWelcome(frame.reqId, { msgtype: "text", text: { content: "您好，我是平安助手" } });
     expect(server.responses(reqId)).toMatchObject([{ cmd: "aibot_respond_welcome_msg", ack: { errcode: 0 } }]);
   });
@@ -168,16 +155,35 @@ describe("long connection: subscribing and replying", () => {
   it("updates a card after a click", async () => {
     const server = await startFake();
     const conn = await subscribed(server);
-    const event = nextEvent(conn);
+    const event = nextCallback(conn);
     const cardEvent = { card_type: "button_interaction", event_key: "confirm", task_id: "task-1" };
     server.sendEvent({ userid: "lisi", chatid: "g1", eventtype: "template_card_event", cardEvent });
     const frame = await event;
-    expect(frame.body.event.template_card_event).toStrictEqual(cardEvent);
+    expect(frame.inbound).toMatchObject({ kind: "event", eventtype: "template_card_event", card: { key: "confirm", taskId: "task-1" } });
     const card = { card_type: "text_notice", task_id: "task-1", main_title: { title: "已确认" } };
     await conn.updateCard(frame.reqId, { userids: ["lisi"], template_card: card });
     expect(server.updates()).toMatchObject([
       { reqId: frame.reqId, body: { response_type: "update_template_card", userids: ["lisi"] }, ack: { errcode: 0 } },
     ]);
+  });
+
+  it("reads a callback's body as the callback URL does, once: one schema for both transports", async () => {
+    const server = await startFake();
+    const refused: string[] = [];
+    const conn = await subscribed(server, { onRefused: (reason) => refused.push(reason) });
+    const callbacks: CallbackFrame[] = [];
+    conn.on("callback", (frame) => void callbacks.push(frame));
+    // An event without from or msgid, as the callback URL takes it; a text without its text, as it refuses it.
+    server.sendRaw(JSON.stringify({ cmd: "aibot_event_callback", headers: { req_id: "e1" }, body: { msgtype: "event", event: { eventtype: "feedback_event" } } }));
+    server.sendRaw(JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "m1" }, body: { msgid: "m1", chattype: "single", from: { userid: "u" }, msgtype: "text" } }));
+    const mixed = { msgid: "m2", chattype: "single", from: { userid: "u\ud83d" }, msgtype: "mixed", mixed: { msg_item: [{ msgtype: "text", text: { content: "平安" } }] } };
+    server.sendRaw(JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "m2" }, body: mixed }));
+    await server.waitFor(() => callbacks.length === 2 && refused.length === 1);
+    expect(callbacks.map((frame) => [frame.reqId, frame.inbound])).toStrictEqual([
+      ["e1", { kind: "event", eventtype: "feedback_event" }],
+      ["m2", { kind: "text", msgid: "m2", chattype: "single", userid: "u\ufffd", text: "平安" }],
+    ]);
+    expect(refused).toStrictEqual(["malformed_message"]);
   });
 
   it("pushes to a chat where a user spoke, and rejects an unknown chatid as invalid_chat", async () => {
@@ -421,13 +427,13 @@ describe("long connection: failures and recovery", () => {
   it("keeps going when a listener throws", async () => {
     const server = await startFake();
     const conn = await subscribed(server);
-    conn.on("message", () => {
+    conn.on("callback", () => {
       throw new Error("boom");
     });
-    conn.on("message", async () => {
+    conn.on("callback", async () => {
       throw new Error("async boom");
     });
-    const second = nextMessage(conn);
+    const second = nextCallback(conn);
     server.sendText({ userid: "u1", text: "hi" });
     await second;
     await sleep(20);

@@ -1,9 +1,9 @@
+import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import WebSocket from "ws";
 import { createAckTracker, type LongConnectionAck } from "./long-connection/ack-tracker.js";
 import { decodeFrame, makeReqId } from "./long-connection/frame-codec.js";
 import { startHeartbeat } from "./long-connection/heartbeat.js";
-import { createListeners } from "./long-connection/listeners.js";
 import { codeForErrcode, LongConnectionError, type LongConnectionErrorCode } from "./long-connection/long-connection-error.js";
 import { uploadMedia, type MediaUpload } from "./long-connection/media-upload.js";
 import { createReconnectBackoff } from "./long-connection/reconnect-backoff.js";
@@ -131,7 +131,8 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
   });
   const acks = createAckTracker({ ackTimeoutMs });
   const queue = createReqIdQueue();
-  const listeners = createListeners<LongConnectionEvents>((err, listener) => log.warn({ err, listener }, "long connection: listener failed"));
+  // Untyped inside: `on` and `emit` below are typed by LongConnectionEvents.
+  const listeners = new EventEmitter().setMaxListeners(0);
   const logRefusal = createRefusalLog(log, { one: "long connection: frame dropped", many: "long connection: frames dropped" });
   /** A frame that cannot be read: counted, and logged without its content (what a user typed stays out of the log). */
   const refuseFrame = (reason: FrameRefusal, fields: Record<string, unknown>) => {
@@ -151,13 +152,17 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
   // Sockets this client chose to drop: their close is not a lost connection.
   const dropped = new WeakSet<WebSocket>();
 
+  function emit<K extends keyof LongConnectionEvents>(name: K, ...args: Parameters<LongConnectionEvents[K]>): void {
+    listeners.emit(name, ...args);
+  }
+
   function setState(next: LongConnectionState): void {
     if (next === state) return;
     const previous = state;
     state = next;
     since = now();
     log.info({ state: next, previous }, "long connection: state");
-    listeners.emit("state", next, previous);
+    emit("state", next, previous);
   }
 
   function noteError(err: LongConnectionError): void {
@@ -195,7 +200,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       nextAttemptAt = undefined;
       if (state === "connecting") connect();
     }, delayMs);
-    listeners.emit("reconnecting", { attempt, delayMs, ...(lastError ? { reason: lastError.code } : {}) });
+    emit("reconnecting", { attempt, delayMs, ...(lastError ? { reason: lastError.code } : {}) });
   }
 
   function onClose(ws: WebSocket, code: number, reason: Buffer): void {
@@ -285,7 +290,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     log.warn({}, "long connection: another connection took over the bot; stepping down");
     setState("stepped_down");
     teardown(ws, "stepped down");
-    listeners.emit("stepped-down");
+    emit("stepped-down");
   }
 
   function onFrame(ws: WebSocket, text: string): void {
@@ -310,7 +315,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
         refuseFrame(frame.cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event", { reqId, fields: error.fields });
         return;
       }
-      listeners.emit("callback", { cmd: frame.cmd, reqId, inbound });
+      emit("callback", { cmd: frame.cmd, reqId, inbound });
       return;
     }
     if (!acks.acknowledge(ws, frame)) log.debug({ reqId, cmd: frame.cmd }, "long connection: ack for nothing in flight (late or unknown)");
@@ -364,7 +369,20 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       if (ws.readyState !== WebSocket.CLOSED) await closed;
     },
 
-    on: listeners.on,
+    on(name, listener) {
+      // A listener that throws or rejects is logged; the others and the connection go on.
+      const failed = (err: unknown) => log.warn({ err, listener: name }, "long connection: listener failed");
+      const safe = (...args: unknown[]) => {
+        try {
+          const result = (listener as (...a: unknown[]) => unknown)(...args);
+          if (result instanceof Promise) result.catch(failed);
+        } catch (err) {
+          failed(err);
+        }
+      };
+      listeners.on(name, safe);
+      return () => void listeners.off(name, safe);
+    },
 
     respond(reqId, body) {
       return request("aibot_respond_msg", reqId, body);

@@ -98,7 +98,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
       schedules: false,
       say: out,
       // A week in seconds is far over a conversation's 30 replies a minute; replies and pushes share the window.
-      ...(longConnection && { connectionTuning: { botRateLimit: DEMO_BOT_RATE }, pushTuning: { botRateLimit: DEMO_BOT_RATE } }),
+      ...(longConnection && { pushTuning: { botRateLimit: DEMO_BOT_RATE } }),
     },
   );
   const rt = service;

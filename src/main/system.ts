@@ -36,6 +36,7 @@ import type { Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { createBotConnection, type BotConnectionTuning } from "../wecom/bot-connection.js";
 import { createChatDirectory, type ChatDirectory } from "../wecom/chat-directory.js";
+import { createBotConversationWindow } from "../push/bot-conversation-window.js";
 import { createScheduleWorker } from "./schedule-worker.js";
 import { openServiceRedis } from "./service-redis.js";
 import { clockOf, type Settings } from "./settings.js";
@@ -154,7 +155,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // bot.transport: websocket: whichever process holds the long connection answers, and sends the pushes to groups via: bot.
   const botConnection =
     config.bot.transport === "websocket"
-      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning })
+      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning })
       : undefined;
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.

@@ -8,6 +8,7 @@ import { createDeliver } from "./deliver.js";
 import { createEnqueue } from "./enqueue.js";
 import { createPartState } from "./part-state.js";
 import { recordPushResult } from "./push-status.js";
+import { createBotRateLimiter, type BotRateLimit } from "./bot-conversation-window.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { createGroupSend, type SendViaBot } from "./group-send.js";
 import { createTargetLimiter } from "./target-limiter.js";
@@ -33,7 +34,7 @@ export interface PushQueueOptions {
   /** Per webhook key: at most `perWindow` sends in any `windowMs` (WeCom: 20 a minute). */
   rateLimit?: { perWindow?: number; windowMs?: number };
   /** Per bot conversation (groups `via: bot`), replies included: at most `perWindow` in any `windowMs` and `perHour` in any hour (WeCom: 30 a minute, 1000 an hour). */
-  botRateLimit?: { perWindow?: number; windowMs?: number; perHour?: number };
+  botRateLimit?: BotRateLimit;
   /** Pushes of groups `via: bot`, through the long connection's holder. */
   viaBot?: SendViaBot;
   /**
@@ -72,13 +73,6 @@ export interface PushQueue {
 }
 
 export const PUSH_QUEUE_NAME = "{push}";
-
-/** A bot conversation's window: 30 a minute (wecom-protocol.md), shared by pushes and the bot's replies there. */
-export function createBotRateLimiter(redis: Redis | Cluster, keys: Keys, limits: PushQueueOptions["botRateLimit"] = {}) {
-  // WeCom: 30 a minute and 1000 an hour per conversation, replies and pushes together.
-  const alsoWithin = [{ limit: limits.perHour ?? 1000, windowMs: 3_600_000 }];
-  return createRateLimiter({ redis, keys, limit: limits.perWindow ?? 30, windowMs: limits.windowMs, alsoWithin, inFlightMs: 15_000 });
-}
 
 /** The first retry's delay; each next one doubles. */
 const DEFAULT_RETRY_DELAY_MS = 1_000;

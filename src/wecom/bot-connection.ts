@@ -2,15 +2,13 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { Config } from "../config/schema.js";
-import type { SendViaBot } from "../push/group-send.js";
-import { createBotRateLimiter } from "../push/push-queue.js";
-import { rateWindowOf } from "../push/push-target.js";
 import { connectRedis, type RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { ChatDirectory } from "./chat-directory.js";
 import { startConnectionHolder, type ConnectionHolder } from "./connection-holder.js";
 import { createConnectionLease } from "./connection-lease.js";
-import { createConnectionOutbox, DEFAULT_OWED_REPLY_LIMITS, type GiveUp, type OwedReplyLimits } from "./connection-outbox.js";
+import { createConnectionOutbox, DEFAULT_OWED_REPLY_LIMITS, type GiveUp, type OutboundFrame, type OwedReplyLimits } from "./connection-outbox.js";
+import type { ConversationWindow } from "./conversation-window.js";
 import { createLongConnection, type FrameRefusal, type LongConnectionOptions } from "./long-connection.js";
 import { attachLongConnectionReceiver } from "./long-connection-receiver.js";
 
@@ -24,8 +22,6 @@ export interface BotConnectionTuning {
   handoffWaitMs?: number;
   /** After another connection took the bot over, how long before this deployment subscribes again; 5 minutes, doubling. */
   retakeAfterMs?: number;
-  /** A conversation's window, replies and pushes together; WeCom's 30 a minute by default. */
-  botRateLimit?: { perWindow?: number; windowMs?: number; perHour?: number };
   /** How long, and how many times, a reply WeCom did not take is tried again (see DEFAULT_OWED_REPLY_LIMITS). */
   owedReplies?: Partial<OwedReplyLimits>;
   client?: Pick<LongConnectionOptions, "heartbeatMs" | "ackTimeoutMs" | "backoff">;
@@ -44,6 +40,8 @@ export interface BotConnectionOptions extends BotConnectionTuning {
   log: Logger;
   /** Where each group's last speaker is noted (`pingan chats`). */
   chats: ChatDirectory;
+  /** Each conversation's window, kept with the pushes': the replies take places in it. */
+  window: ConversationWindow;
   /** Told each owed reply given up, for metrics. */
   onReplyDropped?: (why: GiveUp | "refused") => void;
   /** Told each inbound frame dropped because it cannot be read, for metrics. */
@@ -60,9 +58,8 @@ export function createBotConnection(options: BotConnectionOptions) {
   const { bot_id: botId, secret } = bot;
   const outbox = createConnectionOutbox({ redis: workerRedis, keys, limits: { ...DEFAULT_OWED_REPLY_LIMITS, ...options.owedReplies } });
   const handoffWaitMs = options.handoffWaitMs ?? 5_000;
-  const viaBot: SendViaBot = (chatid, body) => outbox.request({ cmd: "aibot_send_msg", chatid, body }, handoffWaitMs);
-  // Replies and pushes share each conversation's window (WeCom: 30 a minute).
-  const replies = createBotRateLimiter(redis, keys, options.botRateLimit);
+  /** A push to a chat (`aibot_send_msg`), handed to whichever process holds the connection. */
+  const viaBot = (chatid: string, body: Extract<OutboundFrame, { cmd: "aibot_send_msg" }>["body"]) => outbox.request({ cmd: "aibot_send_msg", chatid, body }, handoffWaitMs);
   let holder: ConnectionHolder | undefined;
   let blocking: RedisClient | undefined;
   return {
@@ -88,7 +85,7 @@ export function createBotConnection(options: BotConnectionOptions) {
             outbox,
             log,
             onGroupSpeaker: (chatid, userid) => chats.note(chatid, userid),
-            reserveReply: (conversation) => replies.reserve(rateWindowOf({ via: "bot", chatid: conversation })),
+            window: options.window,
           }),
       });
     },

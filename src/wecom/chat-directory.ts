@@ -2,23 +2,39 @@ import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../time/clock.js";
 
-/** A group chat the bot has seen on the long connection: its chatid, and who spoke last and when. */
+/** A group chat the bot has seen on the long connection: its chatid, and who spoke there lately and when. */
 export interface SeenChat {
   chatid: string;
   lastSpeaker: string;
-  /** ISO time of the last message. */
+  /** ISO time of a recent message (within NOTE_EVERY_MS of the last). */
   at: string;
 }
+
+/** How often one chat is written down again: the list needs which chats there are, not every message. */
+export const NOTE_EVERY_MS = 10 * 60_000;
 
 /**
  * The group chats users spoke to the bot in. `aibot_send_msg` reaches only such chats, and a
  * group `via: bot` needs its chatid, which WeCom shows nowhere else: `pingan chats` lists them.
+ * Each process writes a chat down the first time it sees it and then at most once every
+ * `noteEveryMs`, so that a message costs Redis nothing here.
  */
-export function createChatDirectory({ redis, keys, clock }: { redis: RedisClient; keys: Keys; clock: Clock }) {
+export function createChatDirectory({ redis, keys, clock, noteEveryMs = NOTE_EVERY_MS }: { redis: RedisClient; keys: Keys; clock: Clock; noteEveryMs?: number }) {
+  /** When this process last wrote each chat down. */
+  const noted = new Map<string, number>();
   return {
-    /** `userid` spoke in `chatid` now, by the service's clock. */
+    /** Notes who spoke in a group chat, when the chat is due to be written down again; resolves at once when not. */
     async note(chatid: string, userid: string): Promise<void> {
-      await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: clock.now().toISOString() }));
+      const at = clock.now();
+      const last = noted.get(chatid);
+      if (last !== undefined && at.getTime() - last < noteEveryMs) return;
+      noted.set(chatid, at.getTime());
+      try {
+        await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: at.toISOString() }));
+      } catch (error) {
+        noted.delete(chatid);
+        throw error;
+      }
     },
     /** Most recently active first. */
     async list(): Promise<SeenChat[]> {

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
-import type { BotEvent } from "../bot/events.js";
+import type { BotEvent, BotReply } from "../bot/events.js";
 import type { ConnectionOutbox } from "./connection-outbox.js";
 import { sendFrame } from "./connection-outbox.js";
+import type { ConversationWindow } from "./conversation-window.js";
 import { toBotEvent } from "./inbound.js";
 import type { CallbackFrame, LongConnection } from "./long-connection.js";
 import { toLongConnectionReply } from "./replies.js";
@@ -15,12 +17,40 @@ export interface LongConnectionReceiverOptions {
   outbox: ConnectionOutbox;
   /** Told every group chat a user spoke in, and who (for `pingan chats`). */
   onGroupSpeaker?: (chatid: string, userid: string) => Promise<void>;
-  /**
-   * Reserves a reply's place in its conversation's window (a group's chatid, or the userid of a
-   * direct chat: 30 a minute, shared with pushes); returns 0, or the ms until a place frees.
-   */
-  reserveReply?: (conversation: string) => Promise<number>;
+  /** Each conversation's window, shared with pushes: a reply takes a place in it (30 a minute). */
+  window?: ConversationWindow;
   log: Logger;
+}
+
+/** Whether the answer to an event is a new message in its conversation: a card's update changes one already there, and ignored events get nothing. */
+function answeredWithMessage(event: BotEvent): boolean {
+  return event.kind === "text" || event.kind === "other" || event.kind === "enter_chat";
+}
+
+/** A reply's place in its conversation's window, asked for as soon as the message comes, while the answer is being worked out. */
+interface ReplyPlace {
+  /** Resolves once the place is held: over the limit it waits for one rather than being refused with 45009 (a reply stays valid 24 h). */
+  taken(): Promise<void>;
+  /** The reply reached WeCom. */
+  settle(): Promise<void>;
+  /** No reply took the place. */
+  release(): Promise<void>;
+}
+
+function askForPlace(window: ConversationWindow, conversation: string): ReplyPlace {
+  const slot = randomUUID();
+  const first = window.reserve(conversation, slot);
+  // Looked at by taken() or release(); a failure is theirs to report.
+  first.catch(() => undefined);
+  return {
+    async taken() {
+      for (let wait = await first; wait > 0; wait = await window.reserve(conversation, slot)) await sleep(wait);
+    },
+    settle: () => window.settle(conversation, slot),
+    async release() {
+      if ((await first) === 0) await window.release(conversation, slot);
+    },
+  };
 }
 
 /**
@@ -30,27 +60,37 @@ export interface LongConnectionReceiverOptions {
  * function that detaches the receiver.
  */
 export function attachLongConnectionReceiver(options: LongConnectionReceiverOptions): () => void {
-  const { connection, dispatcher, outbox, log } = options;
+  const { connection, dispatcher, outbox, window, log } = options;
 
   const receive = async ({ inbound, reqId }: CallbackFrame): Promise<void> => {
     const event: BotEvent = toBotEvent(inbound);
     // Who spoke where, as parsed (well-formed), not as the frame carried it.
     const { chatid, chattype, userid } = inbound;
-    if (chattype === "group" && chatid && userid) {
-      await options.onGroupSpeaker?.(chatid, userid).catch((error: unknown) => log.warn({ err: error }, "chat not noted"));
-    }
-    const reply = await dispatcher.processEvent(event);
-    if (reply === undefined) return;
-    const answer = toLongConnectionReply(reply, reqId, `s-${"msgid" in event ? event.msgid : reqId}`);
     const conversation = chattype === "group" && chatid ? chatid : userid;
-    // A card's update changes a message already there; anything else is a message in the conversation.
-    if (conversation && options.reserveReply && answer.cmd !== "aibot_respond_update_msg") {
-      // A reply stays valid for 24 h: over the limit it waits for its place rather than being refused with 45009.
-      for (let wait = await options.reserveReply(conversation); wait > 0; wait = await options.reserveReply(conversation)) {
-        await sleep(wait);
-      }
+    // Both asked while the dispatcher works, so that neither adds a wait for Redis before the reply.
+    const noted = chattype === "group" && chatid && userid ? options.onGroupSpeaker?.(chatid, userid).catch((error: unknown) => log.warn({ err: error }, "chat not noted")) : undefined;
+    const asked = window && conversation && answeredWithMessage(event) ? askForPlace(window, conversation) : undefined;
+    const unused = (place: ReplyPlace | undefined) => void place?.release().catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not released"));
+    let reply: BotReply | undefined;
+    try {
+      reply = await dispatcher.processEvent(event);
+    } catch (error) {
+      unused(asked);
+      throw error;
+    } finally {
+      await noted;
     }
+    const answer = reply && toLongConnectionReply(reply, reqId, `s-${"msgid" in event ? event.msgid : reqId}`);
+    const inWindow = answer !== undefined && answer.cmd !== "aibot_respond_update_msg" && window !== undefined && conversation !== undefined;
+    if (!inWindow) unused(asked);
+    if (answer === undefined) return;
+    const place = inWindow ? (asked ?? askForPlace(window, conversation)) : undefined;
+    await place?.taken();
     const sent = await sendFrame(connection, answer);
+    // It reached WeCom (taken or refused): its place counts from now. Otherwise it is owed, and counts as reserved.
+    if (sent.outcome === "ok" || sent.outcome === "permanent") {
+      await place?.settle().catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not settled"));
+    }
     if (sent.outcome === "ok") return;
     if (sent.outcome === "permanent") {
       log.error({ reqId, reason: sent.reason, errcode: sent.errcode }, "long connection: reply refused");

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createKeys } from "../../src/store/keys.js";
 import { askOverLongConnection } from "../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { waitFor } from "../support/wait-for.js";
@@ -32,4 +33,28 @@ it("shares a conversation's window between the bot's replies and its pushes, and
   expect(fake.received().filter((frame) => frame.ack?.errcode === 45009)).toEqual([]);
   const waiting = await h.pushQueue.queue.getJobCounts("delayed");
   expect(waiting.delayed).toBe(2);
+});
+
+/**
+ * A place in the window counts from when its message reached WeCom: a reply's place is settled
+ * once WeCom acks it. Unsettled, each counted until 15 s after it was reserved (the longest a
+ * request may take), and a busy conversation got about 24 replies a minute instead of 30.
+ */
+it("counts a reply's place from when WeCom took it, not from the latest it could have", async () => {
+  const redisNow = async () => {
+    const [seconds, micros] = await h.client.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  };
+  const before = await redisNow();
+  await askOverLongConnection(h.longConnection!, { userid: "zhang_wei", text: "帮助", msgid: "limit-settle-1" });
+  const places = async () => {
+    const scores = await h.client.zrange(createKeys().pushWindow("bot:zhang_wei"), "0", "-1", "WITHSCORES");
+    return scores.filter((_, i) => i % 2 === 1).map(Number);
+  };
+  // Unsettled, the place stays at its reservation + 15 s for good.
+  await waitFor("the reply's place settled", async () => {
+    const scores = await places();
+    return scores.length === 1 && scores[0]! < before + 15_000;
+  });
+  expect((await places())[0]).toBeLessThanOrEqual(await redisNow());
 });

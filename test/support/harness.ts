@@ -143,7 +143,7 @@ export async function startHarness({
     clock,
     schedules: false,
     pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }), ...(longConnection && { botRateLimit: botLimit }) },
-    ...(longConnection && { connectionTuning: { botRateLimit: botLimit, ...connectionTuning } }),
+    ...(longConnection && connectionTuning && { connectionTuning }),
     ...(findFont && { findFont }),
   });
   const rt = service;

@@ -1,0 +1,13 @@
+/**
+ * The messages the bot may send into one conversation (a group's chatid, or the userid of a
+ * direct chat) within WeCom's limits (30 a minute, 1000 an hour), replies and pushes together.
+ * What decides the pushes keeps it (push/); the long connection's replies take places in it.
+ */
+export interface ConversationWindow {
+  /** Takes place `slot` for one message, or takes nothing and returns the ms until a place frees. */
+  reserve(conversation: string, slot: string): Promise<number>;
+  /** The message reached WeCom: its place counts from now, not from the latest it could have. */
+  settle(conversation: string, slot: string): Promise<void>;
+  /** The place was not used. */
+  release(conversation: string, slot: string): Promise<void>;
+}

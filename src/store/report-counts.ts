@@ -49,8 +49,3 @@ export function encodeCounted(counts: ReportCounts): string {
   for (const name of COUNTER_NAMES) if (counts[name] !== 0) parts.push(name, String(counts[name]));
   return parts.join("\t");
 }
-
-/** Adds `b` (times `sign`) into `a`. */
-export function addCounts(a: ReportCounts, b: ReportCounts, sign = 1): void {
-  for (const name of COUNTER_NAMES) a[name] += sign * b[name];
-}

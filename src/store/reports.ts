@@ -345,11 +345,8 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
   const relayEntries = async (outbox: string, entries: readonly [string, string[]][]): Promise<number> => {
     let relayed = 0;
     for (const [id, fields] of entries) {
-      // Entries of the old layout ('history') were relayed to lists 历史 no longer reads.
-      if (field(fields, "kind") === "push") {
-        if (!enqueue) break;
-        await enqueue(JSON.parse(field(fields, "body")) as Push);
-      }
+      if (!enqueue) break;
+      await enqueue(JSON.parse(field(fields, "body")) as Push);
       await redis.xdel(outbox, id);
       relayed += 1;
     }
@@ -472,14 +469,6 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
  */
 function toEvent(task: TaskId, period: string, fields: string[], inForce: Map<string, Report>): ReportEvent {
   const type = field(fields, "type") as ReportEvent["type"];
-  // An entry written before issue 14 holds the whole event, and what it replaced, itself.
-  if (!fields.includes("school")) {
-    const event = JSON.parse(field(fields, "event")) as Omit<ReportEvent, "type">;
-    const previous = field(fields, "previous");
-    if (event.report) inForce.set(event.school, event.report);
-    else inForce.delete(event.school);
-    return { type, ...event, ...(previous && { previous: JSON.parse(previous) as Report }) };
-  }
   const school = field(fields, "school");
   const previous = inForce.get(school);
   const base = { type, school, task, period, ...(previous && { previous }) };

@@ -57,10 +57,6 @@ export interface LateNoteDecision extends Decision {
 /** One push due at an instant, and whether it acts. */
 export type SlotDecision = TaskSlotDecision | RollupDecision | LateNoteDecision;
 
-export function isTaskSlot(decision: SlotDecision): decision is TaskSlotDecision {
-  return decision.kind === "reminder" || decision.kind === "tally";
-}
-
 /** Whether a scheduled push may go out at this instant (inside the configured working hours). */
 export function isWorkingTime(config: Pick<Config, "working_hours" | "timezone">, at: Date): boolean {
   const time = toLocalTime(at, config.timezone);

@@ -50,11 +50,6 @@ const year = z.strictObject({
 });
 const file = z.record(z.string(), year, { error: "文件应当按年份分节，例如 \"2026\": { festivals: [...] }" });
 
-/** Reads and checks one holiday data file; throws a CalendarError listing every problem. */
-export async function loadHolidays(path: string = BUILT_IN_HOLIDAYS_PATH): Promise<HolidayData> {
-  return buildHolidayData(readSections(await readDataFile(path), path));
-}
-
 /**
  * The bundled data and, when the file exists, the imported one (see importedHolidaysPath). A year
  * in the imported file replaces the bundled year. Throws a CalendarError naming the file of every

@@ -2,7 +2,9 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
-import { decideSlotsAt, isTaskSlot, listUpcomingSlots } from "../../src/time/due.js";
+import { decideSlotsAt, listUpcomingSlots, type SlotDecision, type TaskSlotDecision } from "../../src/time/due.js";
+
+const isTaskSlot = (decision: SlotDecision): decision is TaskSlotDecision => decision.kind === "reminder" || decision.kind === "tally";
 import { addDays, getWeekday, listDates, toInstant, toLocalDate } from "../../src/time/local-time.js";
 import { parseSlot } from "../../src/config/slots.js";
 import { createTaskCalendar, type TaskCalendar } from "../../src/time/task-calendar.js";

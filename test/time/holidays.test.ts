@@ -8,7 +8,6 @@ import {
   BUILT_IN_HOLIDAYS_PATH,
   importedHolidaysPath,
   loadHolidayData,
-  loadHolidays,
   parseHolidays,
 } from "../../src/time/holidays.js";
 
@@ -31,7 +30,7 @@ function problemsOf(text: string): readonly string[] {
 
 describe("the built-in data file", () => {
   it("loads 2025 and 2026, and has no 2027 (not yet published in the data we have)", async () => {
-    const data = await loadHolidays();
+    const data = await loadHolidayData();
     expect(data.years).toEqual([2025, 2026]);
     expect(data.holidays.get("2026-10-01")).toBe("国庆节");
     expect(data.holidays.get("2026-02-15")).toBe("春节");
@@ -40,7 +39,7 @@ describe("the built-in data file", () => {
   });
 
   it("agrees day for day with the chinese-days package for every year it holds", async () => {
-    const data = await loadHolidays(BUILT_IN_HOLIDAYS_PATH);
+    const data = await loadHolidayData({ builtIn: BUILT_IN_HOLIDAYS_PATH });
     const upstream = await loadChineseDays();
     for (const year of data.years) {
       const inYear = (dates: Iterable<string>) => [...dates].filter((d) => d.startsWith(`${year}-`)).sort();
@@ -103,7 +102,7 @@ describe("parseHolidays", () => {
   });
 
   it("says which file it could not read", async () => {
-    await expect(loadHolidays("/nonexistent/holidays.yaml")).rejects.toThrow(/\/nonexistent\/holidays\.yaml: 读不到节假日数据文件/);
+    await expect(loadHolidayData({ builtIn: "/nonexistent/holidays.yaml" })).rejects.toThrow(/\/nonexistent\/holidays\.yaml: 读不到节假日数据文件/);
   });
 });
 

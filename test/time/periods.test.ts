@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CalendarError } from "../../src/time/calendar-error.js";
-import { loadHolidays, type HolidayData } from "../../src/time/holidays.js";
+import { loadHolidayData, type HolidayData } from "../../src/time/holidays.js";
 import { createSchoolCalendar, type CalendarConfig, type SchoolCalendar } from "../../src/time/school-calendar.js";
 import type { Config, TaskConfig } from "../../src/config/schema.js";
 import { createPeriods, type Periods } from "../../src/time/periods.js";
@@ -56,7 +56,7 @@ let holidayData: HolidayData;
 let calendar: SchoolCalendar;
 let periods: Periods;
 beforeAll(async () => {
-  holidayData = await loadHolidays();
+  holidayData = await loadHolidayData();
   calendar = createSchoolCalendar(calendarConfig, holidayData);
   periods = createPeriods({ tasks, calendar, zone: ZONE });
 });

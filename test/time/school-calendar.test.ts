@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CalendarError } from "../../src/time/calendar-error.js";
-import { loadHolidays, type HolidayData } from "../../src/time/holidays.js";
+import { loadHolidayData, type HolidayData } from "../../src/time/holidays.js";
 import { createSchoolCalendar, type CalendarConfig } from "../../src/time/school-calendar.js";
 
 const config: CalendarConfig = {
@@ -19,7 +19,7 @@ const config: CalendarConfig = {
 
 let builtIn: HolidayData;
 beforeAll(async () => {
-  builtIn = await loadHolidays();
+  builtIn = await loadHolidayData();
 });
 
 describe("createSchoolCalendar", () => {

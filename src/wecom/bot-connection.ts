@@ -84,7 +84,7 @@ export function createBotConnection(options: BotConnectionOptions) {
             dispatcher,
             outbox,
             log,
-            onGroupSpeaker: (chatid, userid) => chats.note(chatid, userid),
+            onGroupSpeaker: chats.note,
             window: options.window,
           }),
       });

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/errors.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
 import { createBoardLinks } from "../src/features/board/board-links.js";
 import { boardText } from "../src/features/board/board-text.js";
 import { ledgerText } from "../src/features/ledger/ledger-text.js";
@@ -15,7 +15,7 @@ export default defineCommand({
   examples: ["看板"],
   parse({ folded }) {
     const text = folded.trim();
-    if (!TODAY.includes(text)) throw new UsageError(boardText.onlyToday(text));
+    if (!TODAY.includes(text)) throw new CodedError(ErrorCode.Usage, boardText.onlyToday(text));
     return {};
   },
   async run(_args, ctx) {

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { ErrorCode, UsageError, UserError } from "../src/errors.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
 import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
@@ -31,24 +31,24 @@ export default defineCommand({
     const revoke = head?.word === "撤销" || head?.word === "取消";
     if (revoke) at = head!.end;
     const schoolWord = readWord(folded, at);
-    if (!schoolWord) throw new UsageError(leaderText.exemptUsage);
+    if (!schoolWord) throw new CodedError(ErrorCode.Usage, leaderText.exemptUsage);
     const school = findSchool(ctx.roster, schoolWord.word);
     const taskWord = readWord(folded, schoolWord.end);
     const task = taskWord && parseTaskWord(taskWord.word);
-    if (!task) throw new UsageError(leaderText.exemptWhichTask(taskWord?.word));
-    if (!ctx.calendar.tasks.includes(task)) throw new UserError(ErrorCode.TaskDisabled, leaderText.taskOff(taskWord.word));
+    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhichTask(taskWord?.word));
+    if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(taskWord.word));
     const dateAt = skipSeparators(folded, taskWord.end);
     const read = readDateSpan(folded.slice(dateAt), toLocalDate(ctx.now, ctx.config.timezone));
-    if (!read) throw new UsageError(leaderText.exemptWhen);
+    if (!read) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhen);
     const days = diffDays(read.span.start, read.span.end) + 1;
-    if (days > MAX_DAYS) throw new UsageError(leaderText.exemptTooLong(days, MAX_DAYS));
+    if (days > MAX_DAYS) throw new CodedError(ErrorCode.Usage, leaderText.exemptTooLong(days, MAX_DAYS));
     const reason = original(dateAt + read.length)
       .replace(/^[\s,:;/、，：；／]+/u, "")
       .replace(/^原因\s*[:：]?\s*/u, "")
       .trim();
     const chars = [...reason].length;
     if (chars > ctx.config.limits.description_chars) {
-      throw new UsageError(leaderText.exemptReasonTooLong(chars, ctx.config.limits.description_chars));
+      throw new CodedError(ErrorCode.Usage, leaderText.exemptReasonTooLong(chars, ctx.config.limits.description_chars));
     }
     return { revoke, school, task, span: read.span, ...(reason && !revoke && { reason }) };
   },

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/errors.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
 import { formatHistory } from "../src/features/leaders/format-history.js";
 import { readWord, wordsAround } from "../src/bot/words.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
@@ -21,7 +21,7 @@ export default defineCommand({
     // 城关一小历史 names the school before the keyword.
     const text = wordsAround(input);
     const word = readWord(text, 0);
-    if (!word) throw new UsageError(leaderText.historyWhich);
+    if (!word) throw new CodedError(ErrorCode.Usage, leaderText.historyWhich);
     // A school name may contain no separator, but a leader may type it with spaces around.
     return { school: ctx.roster.find(text.trim()) ?? findSchool(ctx.roster, word.word) };
   },

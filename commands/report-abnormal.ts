@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/errors.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
 import { readWord, skipSeparators, wordsAround } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
@@ -25,7 +25,7 @@ export default defineCommand({
     const description = readAbnormal({ before: rest, after: original(at), afterFolded: folded.slice(at), whole, voice: replyVoice(ctx, school) });
     const chars = [...description].length;
     const limit = ctx.config.limits.description_chars;
-    if (chars > limit) throw new UsageError(reportText.descriptionTooLong(chars, limit));
+    if (chars > limit) throw new CodedError(ErrorCode.Usage, reportText.descriptionTooLong(chars, limit));
     return { school, description };
   },
   // checkIn keeps the reply with the report, by msgid, in the same script call.

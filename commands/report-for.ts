@@ -1,6 +1,6 @@
 import { defineCommand, type CommandContext, type CommandSpec } from "../src/bot/command.js";
 import { formatExamples } from "../src/bot/help.js";
-import { UsageError } from "../src/errors.js";
+import { CodedError, ErrorCode, hasCode } from "../src/errors.js";
 import { readWord, skipSeparators } from "../src/bot/words.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
@@ -20,7 +20,7 @@ export default defineCommand({
     // 县一中代报平安 names the school before the keyword; 代报 县一中 平安 after it.
     const first = before === "" ? readWord(folded, 0) : undefined;
     const word = first?.word ?? before;
-    if (!word) throw new UsageError(leaderText.reportForSchool);
+    if (!word) throw new CodedError(ErrorCode.Usage, leaderText.reportForSchool);
     const school = findSchool(ctx.roster, word);
     const at = first ? skipSeparators(folded, first.end) : 0;
     const rest = folded.slice(at);
@@ -29,13 +29,13 @@ export default defineCommand({
       { folded: rest, original: (start = 0, end = rest.length) => original(at + start, at + end) },
       { ignore: ctx.roster.identifiers, allowed: (spec) => spec.task !== undefined },
     );
-    if (!match?.spec.task) throw new UsageError(leaderText.reportForWhat(school));
+    if (!match?.spec.task) throw new CodedError(ErrorCode.Usage, leaderText.reportForWhat(school));
     try {
       return { school, spec: match.spec, args: match.spec.parse(match.input, onBehalfOf(ctx, school)) };
     } catch (error) {
       // The examples to follow are the reporting command's, in the 代报 form, for this school.
-      if (error instanceof UsageError && !error.examples) {
-        throw new UsageError(error.message, formatExamples(match.spec, { onBehalfOf: school }));
+      if (hasCode(error, ErrorCode.Usage) && !error.details.examples) {
+        throw new CodedError(ErrorCode.Usage, error.message, { examples: formatExamples(match.spec, { onBehalfOf: school }) });
       }
       throw error;
     }

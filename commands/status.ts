@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { splitWords, wordsAround } from "../src/bot/words.js";
-import { UsageError } from "../src/errors.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
 import { commandCheckInCard } from "../src/features/check-in/check-in-card.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
@@ -21,7 +21,7 @@ export default defineCommand({
     if (splitWords(text).length === 0 && ctx.schools.length > 1) return { schools: ctx.schools };
     const { school, rest } = resolveSchool(ctx, text);
     const unknown = /\S*\d\S*/u.exec(rest);
-    if (unknown) throw new UsageError(reportText.unknownWord(unknown[0]));
+    if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(unknown[0]));
     return { schools: [school] as readonly School[] };
   },
   run: ({ schools }, ctx) => describeStatus(ctx, schools),

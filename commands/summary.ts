@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/errors.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
 import { wordsAround } from "../src/bot/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { formatSummary } from "../src/features/leaders/format-summary.js";
@@ -20,9 +20,9 @@ export default defineCommand({
     if (text === "") return { span: { start: today, end: today, kind: "day" } };
     // 汇总 asks about what happened: 11-20 said in June is last November's.
     const read = readDateSpan(text, today, "past");
-    if (!read || text.slice(read.length).trim() !== "") throw new UsageError(leaderText.summaryArgs(text));
+    if (!read || text.slice(read.length).trim() !== "") throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(text));
     const { span } = read;
-    if (span.start > today) throw new UsageError(leaderText.futureDate(span.start));
+    if (span.start > today) throw new CodedError(ErrorCode.Usage, leaderText.futureDate(span.start));
     // A week or range is tallied up to today: the days to come owe nothing yet.
     return { span: { ...span, end: span.end > today ? today : span.end } };
   },

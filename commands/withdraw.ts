@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { UsageError } from "../src/errors.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
 import { findTaskWord, wordsAround } from "../src/bot/words.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod, RECORD_ATTEMPTS } from "../src/features/check-in/record-report.js";
@@ -18,12 +18,12 @@ export default defineCommand({
     const text = wordsAround(input);
     // 平安 inside 平安县东湖镇中心小学 names no task.
     const found = findTaskWord(blankSchoolNames(text, ctx.roster));
-    if (!found) throw new UsageError(reportText.withdrawWhich);
+    if (!found) throw new CodedError(ErrorCode.Usage, reportText.withdrawWhich);
     // 要撤销平安吗: asked, never withdrawn.
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, text, `撤销 ${text.slice(found.start, found.end)}`);
     const { school, rest } = resolveSchool(ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
     const unknown = /\S*\d\S*/u.exec(rest);
-    if (unknown) throw new UsageError(reportText.unknownWord(unknown[0]));
+    if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(unknown[0]));
     return { task: found.task, school };
   },
   async run(args, ctx) {

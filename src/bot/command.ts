@@ -100,7 +100,7 @@ export interface CommandSpec<A = unknown> {
   examples: readonly string[];
   /** The task this command reports on, if any (for the help grouping). */
   task?: TaskId;
-  /** Reads the arguments; throws UsageError. Must not touch the store. */
+  /** Reads the arguments; throws a Usage error (ErrorCode.Usage). Must not touch the store. */
   parse(input: CommandInput, ctx: CommandContext): A;
   /** Does the work and returns the markdown reply. */
   run(args: A, ctx: CommandContext): Promise<string>;

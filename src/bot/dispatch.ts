@@ -8,7 +8,7 @@ import type { ReplyStore } from "../store/replies.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
-import { UsageError, UserError, codeOf } from "../errors.js";
+import { ErrorCode, asCodedError, isUserMistake, codeOf } from "../errors.js";
 import { botText } from "./bot-text.js";
 import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, Pusher, Role } from "./command.js";
 import type { BotCard, BotEvent, BotReply, Chat } from "./events.js";
@@ -130,13 +130,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       counted(spec.id, "ok");
       return await withWarnings(reply, roles);
     } catch (error) {
-      counted(spec.id, error instanceof UserError ? "user_error" : "failed");
-      if (error instanceof UsageError) return botText.usage(error.message, botName, error.examples ?? formatExamples(spec, { schools }));
-      if (error instanceof UserError) {
-        log.info({ command: spec.id, code: error.code }, "command refused");
-        return error.message;
+      counted(spec.id, isUserMistake(error) ? "user_error" : "failed");
+      const failed = asCodedError(error);
+      switch (failed.code) {
+        case ErrorCode.Usage:
+          return botText.usage(failed.message, botName, failed.details.examples ?? formatExamples(spec, { schools }));
+        case ErrorCode.NotReporter:
+        case ErrorCode.NotYourSchool:
+        case ErrorCode.TaskDisabled:
+        case ErrorCode.NotInSeason:
+          log.info({ command: spec.id, code: failed.code }, "command refused");
+          return failed.message;
+        default:
+          throw error;
       }
-      throw error;
     }
   };
 

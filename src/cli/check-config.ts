@@ -1,14 +1,14 @@
-import { CalendarError } from "../time/calendar-error.js";
+import { CALENDAR_CODES } from "../time/calendar-error.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "../time/holidays.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
-import { ConfigError } from "../config/config-error.js";
 import type { ConfigSource } from "../config/config-source.js";
 import { findConfigWarnings } from "../config/find-config-warnings.js";
 import { formatProblems } from "../config/format-problems.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import type { RedisCheck } from "../main/service-redis.js";
 import { text } from "../config/messages.js";
+import { ErrorCode, hasCode } from "../errors.js";
 
 export interface CheckConfigOptions {
   /** The YAML file (e.g. `config/pingan.yaml`) and the environment its `${NAME}` references read. */
@@ -36,9 +36,9 @@ export async function checkConfig({ source, now, redis, out }: CheckConfigOption
   try {
     loaded = await source.load();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    configProblems = formatProblems(error.problems);
-    count = error.problems.length;
+    if (!hasCode(error, ErrorCode.ConfigInvalid)) throw error;
+    configProblems = formatProblems(error.details.problems);
+    count = error.details.problems.length;
   }
   let calendar: TaskCalendar | undefined;
   let calendarProblems: readonly string[] = [];
@@ -47,8 +47,8 @@ export async function checkConfig({ source, now, redis, out }: CheckConfigOption
     if (loaded) calendar = await createTaskCalendar(loaded.config, { configPath: path });
     else await loadHolidayData({ imported: importedHolidaysPath(path) });
   } catch (error) {
-    if (!(error instanceof CalendarError)) throw error;
-    calendarProblems = error.problems;
+    if (!hasCode(error, ...CALENDAR_CODES)) throw error;
+    calendarProblems = error.details.problems;
   }
   if (!loaded || !calendar) {
     out(text.problemsHeader(count + calendarProblems.length));

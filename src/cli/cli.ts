@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { CodedError } from "../errors.js";
+import { hasCode } from "../errors.js";
 import { createLogger } from "../ops/log.js";
 import type { Records } from "../main/open-records.js";
 import { clockOf, readSettings, type Settings } from "../main/settings.js";
@@ -306,6 +306,6 @@ function stopOnSignal(stop: () => Promise<void>): void {
 
 /** The CLI's one error handler: our coded errors carry Chinese text for people; anything else shows its message. */
 function describe(error: unknown): string {
-  if (error instanceof CodedError) return error.message;
+  if (hasCode(error)) return error.message;
   return error instanceof Error ? `错误：${error.message}` : String(error);
 }

@@ -2,7 +2,6 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { parseDocument } from "yaml";
-import { ConfigError } from "../config/config-error.js";
 import { formatProblems } from "../config/format-problems.js";
 import { resolveRosterPath } from "../config/load-config.js";
 import { isTotalRow, locateRosterColumns } from "../config/parse-roster.js";
@@ -10,6 +9,7 @@ import { readInputFile } from "../config/read-input-file.js";
 import { MAX_TABLE_BYTES, readTable, type Table } from "../config/read-table.js";
 import { readDirectoryExport, type DirectoryMember } from "./read-directory-export.js";
 import { rosterIdsText as text } from "./roster-ids-text.js";
+import { ErrorCode, hasCode } from "../errors.js";
 
 export interface FillRosterIdsOptions {
   /** The member list exported from WeCom's admin console (.xlsx, or CSV). */
@@ -185,8 +185,8 @@ async function readBoth(
     const table = await readTable(rosterFile.bytes, roster, sheet === undefined ? {} : { sheet });
     return { members, table, rosterBytes: rosterFile.bytes };
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const line of formatProblems(error.problems).split("\n")) say(line);
+    if (!hasCode(error, ErrorCode.ConfigInvalid)) throw error;
+    for (const line of formatProblems(error.details.problems).split("\n")) say(line);
     say(text.notWritten);
     return undefined;
   }

@@ -1,8 +1,8 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { readInputFile } from "../config/read-input-file.js";
-import { CalendarError } from "../time/calendar-error.js";
-import { formatHolidayNotice, formatNoticeProblem, HolidayNoticeError, mergeHolidayYaml, parseHolidayNotice } from "../time/holiday-notice.js";
+import { formatHolidayNotice, formatNoticeProblem, mergeHolidayYaml, parseHolidayNotice } from "../time/holiday-notice.js";
 import { importedHolidaysPath, parseHolidays } from "../time/holidays.js";
+import { ErrorCode, asCodedError } from "../errors.js";
 
 export interface ImportHolidaysOptions {
   /** The notice as copied from a web page (the page around it may come along), saved as a UTF-8 text file. */
@@ -60,19 +60,25 @@ export async function importHolidays({ file, configPath, year, out }: ImportHoli
     out(`已写入 ${target}（${notice.year} 年）。重启服务后生效，例如 systemctl restart pingan。`);
     return 0;
   } catch (error) {
-    if (error instanceof HolidayNoticeError) {
-      const [first, ...more] = error.problems.map(formatNoticeProblem);
-      if (more.length === 0) out(`没有导入：${first}`);
-      else for (const line of [`没有导入：通知里有 ${error.problems.length} 处问题：`, first!, ...more]) out(line);
-      out(`请对照国务院办公厅网站上的原文改正${more.length === 0 ? "这一处" : "这几处"}，再重新运行；没有写入任何文件。`);
-      return 1;
+    const failed = asCodedError(error);
+    switch (failed.code) {
+      case ErrorCode.HolidayNotice: {
+        const [first, ...more] = failed.details.problems.map(formatNoticeProblem);
+        if (more.length === 0) out(`没有导入：${first}`);
+        else for (const line of [`没有导入：通知里有 ${failed.details.problems.length} 处问题：`, first!, ...more]) out(line);
+        out(`请对照国务院办公厅网站上的原文改正${more.length === 0 ? "这一处" : "这几处"}，再重新运行；没有写入任何文件。`);
+        return 1;
+      }
+      case ErrorCode.TimeZone:
+      case ErrorCode.HolidayData:
+      case ErrorCode.CalendarConfig:
+      case ErrorCode.TaskSchedule:
+        out(`没有导入：${target} 有问题，请先改正：`);
+        for (const problem of failed.details.problems) out(problem);
+        return 1;
+      default:
+        throw error;
     }
-    if (error instanceof CalendarError) {
-      out(`没有导入：${target} 有问题，请先改正：`);
-      for (const problem of error.problems) out(problem);
-      return 1;
-    }
-    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "../config/config-error.js";
+import { configError } from "../config/config-error.js";
 import { findHeaderRow, normalizeHeader, readTable } from "../config/read-table.js";
 import { rosterIdsText as text } from "./roster-ids-text.js";
 
@@ -32,7 +32,7 @@ const COLUMNS: readonly { field: MemberField; names: readonly string[]; required
 /**
  * Reads the member list WeCom's admin console exports (通讯录 → 导出成员): an .xlsx (or a CSV
  * saved from it) whose header, under a few title rows, has 姓名 and 帐号 among 别名, 职务, 部门,
- * 性别, 手机… Members without an account are left out. Throws a ConfigError when the header is not there.
+ * 性别, 手机… Members without an account are left out. Throws a CONFIG_INVALID error (configError) when the header is not there.
  */
 export async function readDirectoryExport(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<DirectoryMember[]> {
   const { rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
@@ -41,7 +41,7 @@ export async function readDirectoryExport(bytes: Uint8Array, file: string, { she
     return COLUMNS.find((column) => column.names.includes(name));
   };
   const headerAt = findHeaderRow(rows, (cell) => columnOf(cell)?.required === true, 2);
-  if (headerAt === undefined) throw new ConfigError([{ file, line: rows[0]?.line, message: text.noDirectoryHeader }]);
+  if (headerAt === undefined) throw configError([{ file, line: rows[0]?.line, message: text.noDirectoryHeader }]);
   const index: Partial<Record<MemberField, number>> = {};
   rows[headerAt]!.fields.forEach((cell, position) => {
     const column = columnOf(cell);

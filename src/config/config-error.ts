@@ -4,22 +4,13 @@ import { text } from "./messages.js";
 import type { ConfigProblem } from "./problems.js";
 
 /**
- * The config or roster is invalid. Carries every problem found, sorted by file and line;
- * `message` is the whole report in Chinese, ready to print.
+ * The config or roster is invalid: every problem found, sorted by file and line, in its
+ * details; the message is the whole report in Chinese, ready to print (a header line, then one
+ * line per problem).
  */
-export class ConfigError extends CodedError {
-  readonly problems: readonly ConfigProblem[];
-
-  constructor(problems: readonly ConfigProblem[]) {
-    const sorted = sortProblems(problems);
-    super(ErrorCode.ConfigInvalid, `${text.problemsHeader(sorted.length)}\n${formatProblems(sorted)}`);
-    this.problems = Object.freeze(sorted);
-  }
-
-  /** The whole report in Chinese: a header line, then one line per problem. */
-  format(): string {
-    return this.message;
-  }
+export function configError(problems: readonly ConfigProblem[]): CodedError<ErrorCode.ConfigInvalid> {
+  const sorted = sortProblems(problems);
+  return new CodedError(ErrorCode.ConfigInvalid, `${text.problemsHeader(sorted.length)}\n${formatProblems(sorted)}`, { problems: Object.freeze(sorted) });
 }
 
 function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {

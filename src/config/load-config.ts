@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { createRoster, type Roster } from "./roster.js";
 import { crossCheckConfig } from "./cross-check-config.js";
-import { ConfigError } from "./config-error.js";
+import { configError } from "./config-error.js";
 import type { ConfigProblem, KeyPath, PathProblem } from "./problems.js";
 import { DEFAULT_ISSUE_MESSAGE, describeZodIssues } from "./describe-zod-issues.js";
 import { expandEnv, type Env } from "./expand-env.js";
@@ -16,6 +16,7 @@ import { MAX_TABLE_BYTES } from "./read-table.js";
 import { parseSections } from "./parse-sections.js";
 import { configSchema, type Config } from "./schema.js";
 import { isSecretPath } from "./secret-paths.js";
+import { ErrorCode, hasCode } from "../errors.js";
 
 export interface LoadConfigOptions {
   /** The YAML file, e.g. `config/pingan.yaml`; problems name it as given. */
@@ -38,7 +39,7 @@ export interface LoadedConfig {
 /**
  * Reads the config YAML and the roster it names (relative to the config file; .xlsx or CSV), expands
  * `${NAME}` / `${NAME:-default}` from `env`, validates both and their cross-references.
- * Throws a `ConfigError` carrying every problem found, each with its file, line and key.
+ * Throws a CONFIG_INVALID error (configError) carrying every problem found, each with its file, line and key.
  */
 export async function loadConfig({ path, env }: LoadConfigOptions): Promise<LoadedConfig> {
   const source = await readConfigText(path);
@@ -52,9 +53,9 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
       const sheet = typeof setting.roster_sheet === "string" ? setting.roster_sheet : undefined;
       await readRosterFor(path, setting.roster, sheet, createKeyLineFinder(doc, lineCounter)(["roster"]), problems, []);
     }
-    throw new ConfigError(problems);
+    throw configError(problems);
   }
-  if (doc.contents === null) throw new ConfigError([{ file: path, message: text.configEmpty, hint: text.configNotFoundHint }]);
+  if (doc.contents === null) throw configError([{ file: path, message: text.configEmpty, hint: text.configNotFoundHint }]);
 
   const lineOf = createKeyLineFinder(doc, lineCounter);
   const located = (problem: PathProblem): ConfigProblem => ({
@@ -93,7 +94,7 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
     const crossProblems = crossCheckConfig(sections, { roster: roster ? createRoster(roster.checkable) : null, quiet });
     problems.push(...crossProblems.filter((p) => !reported.has(JSON.stringify(p.path))).map(located));
   }
-  if (problems.length > 0 || !parsed.success || !roster) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success || !roster) throw configError(problems);
   return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster.schools), path, notes: Object.freeze(notes) });
 }
 
@@ -102,7 +103,7 @@ async function readConfigText(path: string): Promise<string> {
     return new TextDecoder("utf-8").decode(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError([
+    throw configError([
       code === "ENOENT"
         ? { file: path, message: text.configNotFound, hint: text.configNotFoundHint }
         : { file: path, message: text.fileUnreadable(code ?? "") },
@@ -150,8 +151,8 @@ async function readRosterFor(
     if (reading.ignoredColumns.length > 0) notes.push(text.ignoredColumns(rosterPath, reading.ignoredColumns));
     return reading;
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
+    if (!hasCode(error, ErrorCode.ConfigInvalid)) throw error;
+    problems.push(...error.details.problems);
     return undefined;
   }
 }

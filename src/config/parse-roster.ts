@@ -1,5 +1,5 @@
 import type { School } from "./roster.js";
-import { ConfigError } from "./config-error.js";
+import { configError } from "./config-error.js";
 import type { ConfigProblem } from "./problems.js";
 import { text } from "./messages.js";
 import { findHeaderRow, normalizeHeader, readTable, type TableRow } from "./read-table.js";
@@ -51,22 +51,22 @@ export interface RosterReading extends RosterFile {
  * Parses the roster the bureau keeps: an Excel workbook (.xlsx, its first sheet or `sheet`) or a
  * CSV exported from Excel (see readTable). The header may sit under title rows, be in English or
  * Chinese or use common synonyms, in any order; columns the product does not use (序号, 联系电话)
- * are ignored and listed. Throws a `ConfigError` naming the line (row) and column of every bad row.
+ * are ignored and listed. Throws a CONFIG_INVALID error (configError) naming the line (row) and column of every bad row.
  */
 export async function parseRoster(bytes: Uint8Array, file: string, options: { sheet?: string } = {}): Promise<RosterFile> {
   const { schools, ignoredColumns, problems } = await readRoster(bytes, file, options);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw configError(problems);
   return { schools, ignoredColumns };
 }
 
 /**
  * Reads the roster as parseRoster does, but returns its problems instead of throwing them: a
  * header that lacks a column still has its rows checked, a bad row still takes part in the
- * uniqueness checks. Throws a ConfigError only when the file cannot be read as a table at all.
+ * uniqueness checks. Throws a CONFIG_INVALID error only when the file cannot be read as a table at all.
  */
 export async function readRoster(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<RosterReading> {
   const { format, rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
-  if (rows.length === 0) throw new ConfigError([{ file, message: text.rosterEmpty, hint: text.rosterHeaderHint }]);
+  if (rows.length === 0) throw configError([{ file, message: text.rosterEmpty, hint: text.rosterHeaderHint }]);
   const layout = locateRosterColumns(rows);
   const problems: ConfigProblem[] = [];
   const columns = readHeader(layout, rows[layout.headerAt]!, file, format === "csv", problems);

@@ -1,7 +1,7 @@
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
-import { ConfigError } from "./config-error.js";
+import { configError } from "./config-error.js";
 import { text } from "./messages.js";
 import { formatSize } from "./read-input-file.js";
 
@@ -35,11 +35,11 @@ const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
  * Reads a table the admin keeps: an Excel workbook (.xlsx; its first worksheet, or `sheet`) or a
  * CSV saved from Excel (UTF-8 with or without BOM, GBK/GB18030, UTF-16; comma or tab). The name
  * says which, and the content must agree: an .xlsx that is really CSV text, a workbook named .csv,
- * an old .xls or a damaged file are refused with one line saying what it is. Throws a ConfigError.
+ * an old .xls or a damaged file are refused with one line saying what it is. Throws a CONFIG_INVALID error (configError).
  */
 export async function readTable(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<Table> {
   const refuse = (message: string, hint?: string): never => {
-    throw new ConfigError([{ file, message, ...(hint && { hint }) }]);
+    throw configError([{ file, message, ...(hint && { hint }) }]);
   };
   const named = extname(file).toLowerCase();
   if (startsWith(bytes, OLE2)) refuse(text.tableIsXls, text.saveAsXlsxHint);
@@ -107,7 +107,7 @@ function readCsvRows(source: string, file: string): TableRow[] {
     }) as unknown as typeof records;
   } catch (error) {
     const line = typeof (error as { lines?: unknown }).lines === "number" ? (error as { lines: number }).lines : undefined;
-    throw new ConfigError([{ file, line, message: text.csvSyntax, hint: text.csvSyntaxHint }]);
+    throw configError([{ file, line, message: text.csvSyntax, hint: text.csvSyntaxHint }]);
   }
   return records
     .map(({ record, info }) => ({
@@ -119,23 +119,23 @@ function readCsvRows(source: string, file: string): TableRow[] {
 
 async function readWorkbook(bytes: Uint8Array, file: string, wanted: string | undefined): Promise<Table> {
   const unzipped = measureZip(bytes);
-  if (unzipped === undefined) throw new ConfigError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
+  if (unzipped === undefined) throw configError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
   if (unzipped > MAX_UNZIPPED_BYTES) {
-    throw new ConfigError([{ file, message: text.xlsxTooLarge(formatSize(unzipped), formatSize(MAX_UNZIPPED_BYTES)) }]);
+    throw configError([{ file, message: text.xlsxTooLarge(formatSize(unzipped), formatSize(MAX_UNZIPPED_BYTES)) }]);
   }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
   } catch {
-    throw new ConfigError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
+    throw configError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
   }
   // A zip without a workbook in it (a .docx renamed) loads as a workbook of no sheets.
-  if (workbook.worksheets.length === 0) throw new ConfigError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
+  if (workbook.worksheets.length === 0) throw configError([{ file, message: text.xlsxDamaged, hint: text.saveAsXlsxHint }]);
   const sheets = workbook.worksheets.filter((sheet) => sheet.state !== "hidden" && sheet.state !== "veryHidden");
   const sheet = wanted === undefined ? sheets[0] : workbook.worksheets.find((candidate) => candidate.name.trim() === wanted.trim());
   if (!sheet) {
     const names = workbook.worksheets.map((candidate) => candidate.name);
-    throw new ConfigError([{ file, message: wanted === undefined ? text.xlsxNoSheet : text.noSuchSheet(wanted, names) }]);
+    throw configError([{ file, message: wanted === undefined ? text.xlsxNoSheet : text.noSuchSheet(wanted, names) }]);
   }
   const rows: TableRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, line) => {

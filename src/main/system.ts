@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { commands } from "../../commands/index.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { createDispatcher, type Dispatcher } from "../bot/dispatch.js";
-import { codeOf, ErrorCode } from "../errors.js";
+import { ErrorCode, hasCode } from "../errors.js";
 import { createAlertDigest } from "../features/check-in/alert-digest.js";
 import { createCommandRegistry } from "../bot/registry.js";
 import type { Roster } from "../config/roster.js";
@@ -115,7 +115,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const clock = options.clock ?? clockOf(settings);
   // Below Redis 7 the service cannot run: one line says what to install, and the log says so too.
   const refuseOldRedis = (error: unknown): never => {
-    if (codeOf(error) === ErrorCode.RedisTooOld) log.error({ reason: (error as Error).message }, "redis too old");
+    if (hasCode(error, ErrorCode.RedisTooOld)) log.error({ reason: error.message }, "redis too old");
     throw error;
   };
   // A one-shot command (no web, no workers) uses the running service's Redis rather than stopping it.

@@ -44,12 +44,6 @@ export interface EmbeddedRedisOptions {
   detached?: boolean;
 }
 
-export class RedisUnavailableError extends CodedError {
-  constructor(message: string) {
-    super(ErrorCode.RedisUnavailable, message);
-  }
-}
-
 /**
  * Starts redis-server with the durability the product promises: AOF with fsync on every
  * write, so an acknowledged check-in survives a crash, and noeviction, as BullMQ requires.
@@ -143,7 +137,7 @@ function ensureRedisServer(say: (line: string) => void = () => {}): string {
     const installed = which("redis-server");
     if (update.status === 0 && install.status === 0 && installed) return installed;
   }
-  throw new RedisUnavailableError(
+  throw new CodedError(ErrorCode.RedisUnavailable,
     "找不到 redis-server，也无法自动安装。请先安装：sudo apt-get install -y redis-server " +
       "（或 yum install redis），或设置 REDIS_URL 指向已有的 Redis。",
   );
@@ -172,7 +166,7 @@ async function findRunning(pidFile: string, portFile: string): Promise<number | 
 /** Another process's server: this one may use it, never stop or restart it. */
 function sharedRedis(port: number, dataDir: string): EmbeddedRedis {
   const notOurs = async () => {
-    throw new RedisUnavailableError(`端口 ${port} 上的 Redis 属于正在运行的服务，不能由本命令停止或重启`);
+    throw new CodedError(ErrorCode.RedisUnavailable, `端口 ${port} 上的 Redis 属于正在运行的服务，不能由本命令停止或重启`);
   };
   return { url: `redis://127.0.0.1:${port}`, port, dataDir, shared: true, kill: notOurs, restart: notOurs, stop: async () => {} };
 }
@@ -202,13 +196,13 @@ export function findFreePort(): Promise<number> {
 async function waitForPing(port: number, proc: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     if (proc.exitCode !== null) {
-      throw new RedisUnavailableError(`redis-server 启动失败（退出码 ${proc.exitCode}），端口 ${port}`);
+      throw new CodedError(ErrorCode.RedisUnavailable, `redis-server 启动失败（退出码 ${proc.exitCode}），端口 ${port}`);
     }
     if (await ping(port)) return;
     await sleep(25);
   }
   proc.kill("SIGKILL");
-  throw new RedisUnavailableError(`redis-server 在端口 ${port} 上 5 秒内没有响应`);
+  throw new CodedError(ErrorCode.RedisUnavailable, `redis-server 在端口 ${port} 上 5 秒内没有响应`);
 }
 
 /** One raw PING, so start-up needs nothing but redis-server itself. */

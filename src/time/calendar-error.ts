@@ -1,18 +1,13 @@
-import { CodedError, type ErrorCode } from "../errors.js";
+import { CodedError, ErrorCode, type CalendarErrorCode } from "../errors.js";
 
-/** What kind of calendar input was wrong. */
-export type CalendarErrorCode = ErrorCode.TimeZone | ErrorCode.HolidayData | ErrorCode.CalendarConfig | ErrorCode.TaskSchedule;
+/** The codes calendarError raises. */
+export const CALENDAR_CODES: readonly CalendarErrorCode[] = [ErrorCode.TimeZone, ErrorCode.HolidayData, ErrorCode.CalendarConfig, ErrorCode.TaskSchedule];
 
 /**
- * A bad time zone, holiday data file, `calendar` config or task schedule. `problems` lists every
- * problem found, each naming where it is and what to write instead (simplified Chinese, for the
- * admin); the service does not start with one.
+ * A bad time zone, holiday data file, `calendar` config or task schedule: every problem found,
+ * each naming where it is and what to write instead (simplified Chinese, for the admin), one a
+ * line; the service does not start with one.
  */
-export class CalendarError extends CodedError {
-  constructor(
-    code: CalendarErrorCode,
-    readonly problems: readonly string[],
-  ) {
-    super(code, problems.join("\n"));
-  }
+export function calendarError(code: CalendarErrorCode, problems: readonly string[]): CodedError<CalendarErrorCode> {
+  return new CodedError<CalendarErrorCode>(code, problems.join("\n"), { problems });
 }

@@ -1,8 +1,9 @@
 import { Converter } from "opencc-js/t2cn";
 import { Solar } from "lunar-javascript";
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, type Document, type Pair } from "yaml";
-import { CodedError, ErrorCode } from "../errors.js";
-import { CalendarError } from "./calendar-error.js";
+import { CodedError, ErrorCode, hasCode } from "../errors.js";
+import { calendarError } from "./calendar-error.js";
+import type { NoticeProblem } from "./notice-problem.js";
 import {
   addDays,
   diffDays,
@@ -39,24 +40,14 @@ export interface ParseHolidayNoticeOptions {
   year?: number;
 }
 
-/** One thing wrong with a notice text, in Chinese for the admin. */
-export interface NoticeProblem {
-  /** What is wrong; quotes the sentence when there is one. */
-  readonly message: string;
-  /** The offending sentence as written; "" when the problem is the notice as a whole. */
-  readonly sentence: string;
-  /** 1-based line of the text the sentence is on. */
-  readonly line?: number;
-}
+export type { NoticeProblem };
 
 /**
  * A notice text that could not be understood, or that contradicts itself or the calendar: every
  * problem found, in the order of the text. The message lists them, one per line.
  */
-export class HolidayNoticeError extends CodedError {
-  constructor(readonly problems: readonly NoticeProblem[]) {
-    super(ErrorCode.HolidayNotice, problems.map(formatNoticeProblem).join("\n"));
-  }
+export function holidayNoticeError(problems: readonly NoticeProblem[]): CodedError<ErrorCode.HolidayNotice> {
+  return new CodedError(ErrorCode.HolidayNotice, problems.map(formatNoticeProblem).join("\n"), { problems });
 }
 
 /** `第 12 行：看不懂这一句：“…”`, or the message alone when the problem has no line. */
@@ -115,13 +106,6 @@ interface Paragraph {
   readonly workdays: { readonly date: string; readonly sentence: Sentence }[];
 }
 
-/** Thrown inside the reading of one sentence; parseHolidayNotice collects it and reads on. */
-class SentenceProblem extends Error {
-  constructor(readonly problem: NoticeProblem) {
-    super(problem.message);
-  }
-}
-
 /**
  * Reads the State Council's yearly notice (国务院办公厅关于YYYY年部分节假日安排的通知) from
  * whatever was copied around it: a news page's menus, share buttons, 来源, editor and related
@@ -130,13 +114,13 @@ class SentenceProblem extends Error {
  * nothing. Traditional script, ASCII or full-width punctuation and 周/週/星期 read alike. Inside
  * the notice, every weekday, lunar date and day count it states is checked against the calendar;
  * every sentence not fully understood is reported, all of them at once, in a
- * {@link HolidayNoticeError}.
+ * HolidayNotice error (holidayNoticeError).
  */
 export function parseHolidayNotice(text: string, options: ParseHolidayNoticeOptions = {}): HolidayNotice {
   const sentences = splitSentences(text);
   const bodyStart = sentences.findIndex((sentence) => HEAD.test(sentence.text) && /\d日/.test(sentence.text));
   if (bodyStart < 0) {
-    throw new HolidayNoticeError([{ message: "没有找到“一、元旦：1月1日（周四）放假……”这样的放假安排", sentence: "" }]);
+    throw holidayNoticeError([{ message: "没有找到“一、元旦：1月1日（周四）放假……”这样的放假安排", sentence: "" }]);
   }
   let titleAt = -1;
   for (let i = 0; i < bodyStart; i++) if (TITLE.test(sentences[i]!.text)) titleAt = i;
@@ -149,13 +133,14 @@ export function parseHolidayNotice(text: string, options: ParseHolidayNoticeOpti
     try {
       read();
     } catch (error) {
-      if (!(error instanceof SentenceProblem)) throw error;
-      problems.push(error.problem);
+      // A sentence's problem: collected, and the reading goes on.
+      if (!hasCode(error, ErrorCode.HolidayNotice)) throw error;
+      problems.push(...error.details.problems);
     }
   };
   for (const sentence of preamble) {
     // Prose that explains the rules names no weekday and no 上班; a sentence that does schedules a day.
-    if (/上班|放假|调休|\((?:周|星期)/.test(sentence.text) && !isPreambleProse(sentence.text)) problems.push(unreadable(sentence).problem);
+    if (/上班|放假|调休|\((?:周|星期)/.test(sentence.text) && !isPreambleProse(sentence.text)) problems.push(unreadable(sentence));
   }
 
   const paragraphs: Paragraph[] = [];
@@ -163,7 +148,7 @@ export function parseHolidayNotice(text: string, options: ParseHolidayNoticeOpti
   let issued: string | undefined;
   let closed = false;
   const finish = (): void => {
-    if (current && !current.holiday && !current.holidayUnread) problems.push(unreadable(current.head, "这一段没有写放假日期").problem);
+    if (current && !current.holiday && !current.holidayUnread) problems.push(unreadable(current.head, "这一段没有写放假日期"));
     current = undefined;
   };
   const complete = (): boolean => FESTIVALS.every((name) => paragraphs.some((paragraph) => paragraph.names.includes(name)));
@@ -191,7 +176,7 @@ export function parseHolidayNotice(text: string, options: ParseHolidayNoticeOpti
     const signed = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(sentence.text);
     if (signed) {
       finish();
-      if (!toDate(Number(signed[1]), Number(signed[2]), Number(signed[3]))) problems.push(unreadable(sentence, "没有这一天").problem);
+      if (!toDate(Number(signed[1]), Number(signed[2]), Number(signed[3]))) problems.push(unreadable(sentence, "没有这一天"));
       else issued = sentence.text;
       // Whatever follows the signature's date is the page: editor, related links, footer.
       break;
@@ -204,7 +189,7 @@ export function parseHolidayNotice(text: string, options: ParseHolidayNoticeOpti
     }
     const paragraph = current;
     if (!paragraph) {
-      problems.push(unreadable(sentence).problem);
+      problems.push(unreadable(sentence));
       continue;
     }
     attempt(() => readArrangement(sentence.text, sentence, paragraph, year));
@@ -212,7 +197,7 @@ export function parseHolidayNotice(text: string, options: ParseHolidayNoticeOpti
   finish();
 
   checkNotice(paragraphs, year, problems);
-  if (problems.length > 0) throw new HolidayNoticeError(problems);
+  if (problems.length > 0) throw holidayNoticeError(problems);
   return {
     year,
     source: `国务院办公厅关于${year}年部分节假日安排的通知${issued ? `（${issued}）` : ""}`,
@@ -253,12 +238,12 @@ export function mergeHolidayYaml(existing: string | undefined, notice: HolidayNo
   // Typed as a plain Document so that an empty file can be given a map to fill.
   const doc: Document = parseDocument(existing ?? "");
   if (doc.errors.length > 0) {
-    throw new CalendarError(ErrorCode.HolidayData, [`现有的节假日数据不是合法的 YAML：${doc.errors[0]!.message.split("\n")[0]}`]);
+    throw calendarError(ErrorCode.HolidayData, [`现有的节假日数据不是合法的 YAML：${doc.errors[0]!.message.split("\n")[0]}`]);
   }
   doc.contents ??= new YAMLMap();
   const root = doc.contents;
   if (!isMap(root)) {
-    throw new CalendarError(ErrorCode.HolidayData, ["现有的节假日数据应当按年份分节，例如 \"2026\": { festivals: [...] }"]);
+    throw calendarError(ErrorCode.HolidayData, ["现有的节假日数据应当按年份分节，例如 \"2026\": { festivals: [...] }"]);
   }
 
   const section = doc.createNode({
@@ -324,7 +309,7 @@ function splitSentences(text: string): Sentence[] {
  */
 function findYear(title: Sentence | undefined, preamble: readonly Sentence[], wanted: number | undefined): number {
   const fail = (message: string, sentence?: Sentence): never => {
-    throw new HolidayNoticeError([{ message, sentence: sentence?.original ?? "", ...(sentence && { line: sentence.line }) }]);
+    throw holidayNoticeError([{ message, sentence: sentence?.original ?? "", ...(sentence && { line: sentence.line }) }]);
   };
   if (wanted !== undefined && (!Number.isInteger(wanted) || wanted < 1000 || wanted > 9999)) {
     fail(`年份应当是四位数字，例如 2027；收到的是 ${String(wanted)}`);
@@ -369,10 +354,10 @@ function isClosing(text: string): boolean {
 function readHead(head: RegExpExecArray, sentence: Sentence, expected: number, problems: NoticeProblem[]): Paragraph {
   const names = head[2]!.split("、");
   const number = parseNumeral(head[1]!);
-  if (number !== expected) problems.push(unreadable(sentence, `这一段应当是第${formatNumeral(expected)}段`).problem);
+  if (number !== expected) problems.push(unreadable(sentence, `这一段应当是第${formatNumeral(expected)}段`));
   for (const name of names) {
     if (!(FESTIVALS as readonly string[]).includes(name)) {
-      problems.push(unreadable(sentence, `不认识节日“${name}”，应为${FESTIVALS.join("、")}之一`).problem);
+      problems.push(unreadable(sentence, `不认识节日“${name}”，应为${FESTIVALS.join("、")}之一`));
     }
   }
   return { head: sentence, number, names: names.filter((name): name is Festival => (FESTIVALS as readonly string[]).includes(name)), name: head[2]!, workdays: [] };
@@ -384,13 +369,13 @@ function readArrangement(text: string, sentence: Sentence, paragraph: Paragraph,
     const dates = readDates(text.slice(0, -"上班".length), sentence, year);
     for (const { date } of dates) {
       if (getWeekday(date) < 6) {
-        throw wrong(sentence, `${formatMonthDay(date)}是周${weekdayName(date)}，调休上班日只会是周六或周日`);
+        throw holidayNoticeError([wrong(sentence, `${formatMonthDay(date)}是周${weekdayName(date)}，调休上班日只会是周六或周日`)]);
       }
       paragraph.workdays.push({ date, sentence });
     }
     return;
   }
-  if (paragraph.holiday) throw unreadable(sentence, "这一段已经写过放假日期");
+  if (paragraph.holiday) throw holidayNoticeError([unreadable(sentence, "这一段已经写过放假日期")]);
   try {
     paragraph.holiday = readHoliday(text, sentence, year);
   } catch (error) {
@@ -402,17 +387,17 @@ function readArrangement(text: string, sentence: Sentence, paragraph: Paragraph,
 /** "10月1日(周四)至7日(周三)放假调休,共7天" or "1月1日(周三)放假1天,不调休". */
 function readHoliday(text: string, sentence: Sentence, year: number): NonNullable<Paragraph["holiday"]> {
   const match = /^(.+?)放假(?:调休)?(?:(\d+)天)?(?:,共(\d+)天)?(,不调休)?$/.exec(text);
-  if (!match || (match[2] === undefined && match[3] === undefined)) throw unreadable(sentence);
+  if (!match || (match[2] === undefined && match[3] === undefined)) throw holidayNoticeError([unreadable(sentence)]);
   const parts = match[1]!.split("至");
-  if (parts.length > 2) throw unreadable(sentence);
+  if (parts.length > 2) throw holidayNoticeError([unreadable(sentence)]);
   const start = readDates(parts[0]!, sentence, year, undefined, true)[0]!;
   const end = parts[1] === undefined ? start : readDates(parts[1], sentence, year, start, true)[0]!;
   const length = diffDays(start.date, end.date) + 1;
-  if (length < 1) throw wrong(sentence, `开始的${formatMonthDay(start.date)}晚于结束的${formatMonthDay(end.date)}`);
-  if (length > MAX_BLOCK_DAYS) throw wrong(sentence, `一段假期不会超过 ${MAX_BLOCK_DAYS} 天`);
+  if (length < 1) throw holidayNoticeError([wrong(sentence, `开始的${formatMonthDay(start.date)}晚于结束的${formatMonthDay(end.date)}`)]);
+  if (length > MAX_BLOCK_DAYS) throw holidayNoticeError([wrong(sentence, `一段假期不会超过 ${MAX_BLOCK_DAYS} 天`)]);
   for (const count of [match[2], match[3]]) {
     if (count !== undefined && Number(count) !== length) {
-      throw wrong(sentence, `${formatMonthDay(start.date)}至${formatMonthDay(end.date)}是 ${length} 天，不是 ${Number(count)} 天`);
+      throw holidayNoticeError([wrong(sentence, `${formatMonthDay(start.date)}至${formatMonthDay(end.date)}是 ${length} 天，不是 ${Number(count)} 天`)]);
     }
   }
   return { start: start.date, end: end.date, sentence, noSwap: match[4] !== undefined };
@@ -428,24 +413,24 @@ function readDates(text: string, sentence: Sentence, year: number, previous?: Pa
   while (true) {
     DATE.lastIndex = at;
     const match = DATE.exec(text);
-    if (!match) throw unreadable(sentence, text === "" ? "缺少日期" : undefined);
+    if (!match) throw holidayNoticeError([unreadable(sentence, text === "" ? "缺少日期" : undefined)]);
     const [whole, yearText, monthText, dayText, note] = match;
     const last = dates.at(-1) ?? previous;
-    if (monthText === undefined && last === undefined) throw unreadable(sentence, `“${whole}”缺少月份`);
+    if (monthText === undefined && last === undefined) throw holidayNoticeError([unreadable(sentence, `“${whole}”缺少月份`)]);
     const parsed: ParsedDate = {
       year: yearText !== undefined ? Number(yearText) : monthText === undefined ? last!.year : year,
       month: monthText !== undefined ? Number(monthText) : last!.month,
       date: "",
     };
     const date = toDate(parsed.year, parsed.month, Number(dayText));
-    if (!date) throw wrong(sentence, `没有${parsed.year}年${parsed.month}月${Number(dayText)}日这一天`);
-    if (Math.abs(parsed.year - year) > 1) throw wrong(sentence, `${date} 不在 ${year} 年前后`);
+    if (!date) throw holidayNoticeError([wrong(sentence, `没有${parsed.year}年${parsed.month}月${Number(dayText)}日这一天`)]);
+    if (Math.abs(parsed.year - year) > 1) throw holidayNoticeError([wrong(sentence, `${date} 不在 ${year} 年前后`)]);
     if (note !== undefined) checkNote(note, date, sentence);
     dates.push({ ...parsed, date });
     at += whole.length;
     if (at === text.length) return dates;
     // "、" between dates; an ASCII copy writes ",".
-    if (single || (text[at] !== "、" && text[at] !== ",")) throw unreadable(sentence);
+    if (single || (text[at] !== "、" && text[at] !== ",")) throw holidayNoticeError([unreadable(sentence)]);
     at += 1;
   }
 }
@@ -457,12 +442,12 @@ function checkNote(note: string, date: string, sentence: Sentence): void {
     if (weekday) {
       const stated = weekday[1] === "天" ? "日" : weekday[1]!;
       if (weekdayName(date) !== stated) {
-        throw wrong(sentence, `${formatMonthDay(date)}是周${weekdayName(date)}，不是周${stated}`);
+        throw holidayNoticeError([wrong(sentence, `${formatMonthDay(date)}是周${weekdayName(date)}，不是周${stated}`)]);
       }
       continue;
     }
     const lunar = /^农历(.+)$/.exec(part);
-    if (!lunar) throw unreadable(sentence, `看不懂括号里的“${part}”`);
+    if (!lunar) throw holidayNoticeError([unreadable(sentence, `看不懂括号里的“${part}”`)]);
     const [y, m, d] = splitLocalDate(date);
     const actual = Solar.fromYmd(y, m, d).getLunar();
     const actualText = formatLunar(actual.getMonth(), actual.getDay());
@@ -471,14 +456,14 @@ function checkNote(note: string, date: string, sentence: Sentence): void {
       const [ny, nm, nd] = splitLocalDate(addDays(date, 1));
       const next = Solar.fromYmd(ny, nm, nd).getLunar();
       if (next.getMonth() !== 1 || next.getDay() !== 1) {
-        throw wrong(sentence, `${formatMonthDay(date)}是农历${actualText}，不是除夕`);
+        throw holidayNoticeError([wrong(sentence, `${formatMonthDay(date)}是农历${actualText}，不是除夕`)]);
       }
       continue;
     }
     const stated = parseLunar(lunar[1]!);
-    if (!stated) throw unreadable(sentence, `看不懂农历日期“${lunar[1]}”`);
+    if (!stated) throw holidayNoticeError([unreadable(sentence, `看不懂农历日期“${lunar[1]}”`)]);
     if (stated.month !== actual.getMonth() || stated.day !== actual.getDay()) {
-      throw wrong(sentence, `${formatMonthDay(date)}是农历${actualText}，不是${lunar[1]}`);
+      throw holidayNoticeError([wrong(sentence, `${formatMonthDay(date)}是农历${actualText}，不是${lunar[1]}`)]);
     }
   }
 }
@@ -488,7 +473,7 @@ function checkNote(note: string, date: string, sentence: Sentence): void {
  * Paragraphs whose days off were not understood are left out (their problem is reported).
  */
 function checkNotice(paragraphs: readonly Paragraph[], year: number, problems: NoticeProblem[]): void {
-  const report = (problem: SentenceProblem) => problems.push(problem.problem);
+  const report = (problem: NoticeProblem) => problems.push(problem);
   const seen = new Map<Festival, Paragraph>();
   for (const paragraph of paragraphs) {
     for (const name of paragraph.names) {
@@ -539,16 +524,17 @@ function checkNotice(paragraphs: readonly Paragraph[], year: number, problems: N
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-function unreadable(sentence: Sentence, hint?: string): SentenceProblem {
-  return new SentenceProblem({
+/** A sentence not understood: pushed onto the problems, or thrown (holidayNoticeError) from inside the reading of one sentence. */
+function unreadable(sentence: Sentence, hint?: string): NoticeProblem {
+  return {
     message: `看不懂这一句：“${sentence.original}”${hint ? `（${hint}）` : ""}`,
     sentence: sentence.original,
     line: sentence.line,
-  });
+  };
 }
 
-function wrong(sentence: Sentence, why: string): SentenceProblem {
-  return new SentenceProblem({ message: `这一句有误：“${sentence.original}”（${why}）`, sentence: sentence.original, line: sentence.line });
+function wrong(sentence: Sentence, why: string): NoticeProblem {
+  return { message: `这一句有误：“${sentence.original}”（${why}）`, sentence: sentence.original, line: sentence.line };
 }
 
 function parseNumeral(text: string): number {

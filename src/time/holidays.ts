@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ErrorCode } from "../errors.js";
 import { createKeyLineFinder } from "../config/find-key-line.js";
 import { projectPath } from "../config/project-path.js";
-import { CalendarError } from "./calendar-error.js";
+import { calendarError } from "./calendar-error.js";
 import { diffDays, getWeekday, isValidLocalDate, listDates, type LocalDate } from "./local-time.js";
 
 /**
@@ -52,7 +52,7 @@ const file = z.record(z.string(), year, { error: "文件应当按年份分节，
 
 /**
  * The bundled data and, when the file exists, the imported one (see importedHolidaysPath). A year
- * in the imported file replaces the bundled year. Throws a CalendarError naming the file of every
+ * in the imported file replaces the bundled year. Throws a HOLIDAY_DATA error (calendarError) naming the file of every
  * problem.
  */
 export async function loadHolidayData({ builtIn = BUILT_IN_HOLIDAYS_PATH, imported }: { builtIn?: string; imported?: string } = {}): Promise<HolidayData> {
@@ -78,7 +78,7 @@ async function readDataFile(path: string, optional = false): Promise<string | un
     return await readFile(path, "utf8");
   } catch (error) {
     if (optional && (error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CalendarError(ErrorCode.HolidayData, [`${path}: 读不到节假日数据文件（${(error as Error).message}）`]);
+    throw calendarError(ErrorCode.HolidayData, [`${path}: 读不到节假日数据文件（${(error as Error).message}）`]);
   }
 }
 
@@ -96,7 +96,7 @@ function readSections(text: string, source: string): YearSection[] {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const error = doc.errors[0];
   if (error) {
-    throw new CalendarError(ErrorCode.HolidayData, [
+    throw calendarError(ErrorCode.HolidayData, [
       `${source}:${lineCounter.linePos(error.pos[0]).line}: 不是合法的 YAML（${error.message.split("\n")[0]}）`,
     ]);
   }
@@ -107,7 +107,7 @@ function readSections(text: string, source: string): YearSection[] {
   };
   const parsed = file.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    throw new CalendarError(
+    throw calendarError(
       ErrorCode.HolidayData,
       parsed.error.issues.map((issue) => {
         const message =
@@ -185,7 +185,7 @@ function buildHolidayData(sections: readonly YearSection[]): HolidayData {
       problems.push(`${day} 既写在 ${where.get(day)} 放假，又写在 ${where.get(`w:${day}`)} 上班`);
     }
   }
-  if (problems.length > 0) throw new CalendarError(ErrorCode.HolidayData, problems);
+  if (problems.length > 0) throw calendarError(ErrorCode.HolidayData, problems);
   return Object.freeze({ holidays, workdays, years: Object.freeze(years.sort((a, b) => a - b)) });
 }
 

@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors.js";
-import { CalendarError } from "./calendar-error.js";
+import { calendarError } from "./calendar-error.js";
 
 /** A local calendar date, `YYYY-MM-DD`. Compares correctly as a string. */
 export type LocalDate = string;
@@ -32,7 +32,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
         second: "2-digit",
       });
     } catch {
-      throw new CalendarError(ErrorCode.TimeZone, [
+      throw calendarError(ErrorCode.TimeZone, [
         `时区 "${zone}" 无效：写成 IANA 时区名，例如 "Asia/Shanghai"`,
       ]);
     }
@@ -41,7 +41,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Throws a CalendarError when `zone` is not an IANA zone this runtime knows. */
+/** Throws a TIME_ZONE error (calendarError) when `zone` is not an IANA zone this runtime knows. */
 export function assertTimeZone(zone: string): void {
   formatterFor(zone);
 }

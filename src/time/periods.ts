@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors.js";
-import { CalendarError } from "./calendar-error.js";
+import { calendarError } from "./calendar-error.js";
 import {
   addDays,
   assertTimeZone,
@@ -104,7 +104,7 @@ function isInSeason(season: TaskConfig["season"], date: LocalDate): boolean {
 }
 
 /**
- * Builds the period look-ups. Throws a CalendarError when the zone is unknown or a task's
+ * Builds the period look-ups. Throws a calendar error (calendarError: TIME_ZONE, TASK_SCHEDULE) when the zone is unknown or a task's
  * schedule is inconsistent (see `checkTaskSchedules`).
  *
  * Summer schedule rule. A date lies under a task's `summer` schedule when it is in a configured
@@ -135,7 +135,7 @@ function isInSeason(season: TaskConfig["season"], date: LocalDate): boolean {
 export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Periods {
   assertTimeZone(zone);
   const problems = listScheduleProblems(tasks);
-  if (problems.length > 0) throw new CalendarError(ErrorCode.TaskSchedule, problems);
+  if (problems.length > 0) throw calendarError(ErrorCode.TaskSchedule, problems);
 
   const taskConfig = (task: TaskId): TaskConfig => {
     const config = tasks[task];

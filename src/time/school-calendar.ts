@@ -1,6 +1,6 @@
 import { ErrorCode } from "../errors.js";
 import type { Config } from "../config/schema.js";
-import { CalendarError } from "./calendar-error.js";
+import { calendarError } from "./calendar-error.js";
 import type { HolidayData } from "./holidays.js";
 import { getWeekday, isValidLocalDate, type LocalDate } from "./local-time.js";
 import { FIRST_STATUTORY_YEAR, LAST_STATUTORY_YEAR, listStatutoryHolidays } from "./statutory-holidays.js";
@@ -56,11 +56,11 @@ interface Range {
  * is a working day even if the data says holiday, and the other way round.
  * With no `terms` configured, every date outside the summer and winter holidays counts as term,
  * so that school-day tasks still run on an unfinished config; with terms, dates in no range
- * are `break`. Ranges must not overlap. Throws a CalendarError listing every problem.
+ * are `break`. Ranges must not overlap. Throws a CALENDAR_CONFIG error (calendarError) listing every problem.
  */
 export function createSchoolCalendar(config: CalendarConfig, data: HolidayData): SchoolCalendar {
   const problems = checkCalendarConfig(config);
-  if (problems.length > 0) throw new CalendarError(ErrorCode.CalendarConfig, problems);
+  if (problems.length > 0) throw calendarError(ErrorCode.CalendarConfig, problems);
 
   const extraHolidays = new Set(config.holidays);
   const extraWorkdays = new Set(config.workdays);

@@ -3,11 +3,12 @@ import Router from "koa-router";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent } from "../bot/events.js";
-import { createWecomCrypto, WecomCryptoError } from "./crypto.js";
-import { parseInbound, toBotEvent, WecomPayloadError } from "./inbound.js";
+import { createWecomCrypto, WECOM_CRYPTO_CODES } from "./crypto.js";
+import { parseInbound, toBotEvent } from "./inbound.js";
 import { toWecomReply } from "./replies.js";
-import { BodyTooLargeError, readRawBody } from "./read-raw-body.js";
+import { readRawBody } from "./read-raw-body.js";
 import { createRefusalLog } from "./refusal-log.js";
+import { ErrorCode, hasCode } from "../errors.js";
 
 export interface CallbackReceiverOptions {
   dispatcher: Dispatcher;
@@ -87,7 +88,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
       ctx.body = crypto.open(echostr);
       outcome("verified");
     } catch (error) {
-      if (!(error instanceof WecomCryptoError)) throw error;
+      if (!hasCode(error, ...WECOM_CRYPTO_CODES)) throw error;
       refuse(ctx, 400, "bad_request", "echostr cannot be decrypted");
     }
   });
@@ -99,7 +100,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
       const raw = await readRawBody(ctx.req, bodyLimit);
       encrypted = (JSON.parse(raw) as { encrypt?: unknown } | null)?.encrypt;
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return refuse(ctx, 413, "too_large", "body too large");
+      if (hasCode(error, ErrorCode.BodyTooLarge)) return refuse(ctx, 413, "too_large", "body too large");
       return refuse(ctx, 400, "bad_request", "body is not a JSON envelope");
     }
     if (typeof encrypted !== "string" || encrypted.length === 0) {
@@ -110,10 +111,8 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
     try {
       event = toBotEvent(parseInbound(crypto.open(encrypted)));
     } catch (error) {
-      if (error instanceof WecomCryptoError || error instanceof WecomPayloadError) {
-        return refuse(ctx, 400, "bad_request", "payload cannot be decrypted or read");
-      }
-      throw error;
+      if (!hasCode(error, ...WECOM_CRYPTO_CODES, ErrorCode.WecomPayload)) throw error;
+      return refuse(ctx, 400, "bad_request", "payload cannot be decrypted or read");
     }
 
     const reply = await dispatcher.processEvent(event);

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import { defineScript } from "../store/scripts.js";
-import { LongConnectionError, type LongConnection, type RespondBody, type SendBody, type UpdateCardBody, type WelcomeBody } from "./long-connection.js";
+import { ErrorCode, asCodedError, type LongConnectionDetails } from "../errors.js";
+import type { LongConnection, RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection.js";
 
 /** A picture as a push carries it (its bytes); the holder uploads it and sends the media_id. */
 export interface PictureBody {
@@ -77,8 +78,24 @@ export async function sendFrame(connection: LongConnection, frame: OutboundFrame
     else await connection.updateCard(frame.reqId, frame.body);
     return { outcome: "ok" };
   } catch (error) {
-    if (!(error instanceof LongConnectionError)) throw error;
-    return outcomeOf(error);
+    const failed = asCodedError(error);
+    const reason = failed.message;
+    switch (failed.code) {
+      case ErrorCode.NotConnected:
+      case ErrorCode.SteppedDown:
+        return { outcome: "wait", reason };
+      case ErrorCode.RateLimited:
+      case ErrorCode.ConnectionLost:
+      case ErrorCode.AckTimeout:
+        return { outcome: "retry", reason, ...errcodeOf(failed.details) };
+      case ErrorCode.InvalidChat:
+      case ErrorCode.ContentTooLarge:
+      case ErrorCode.BadCredentials:
+      case ErrorCode.WecomRejected:
+        return { outcome: "permanent", reason, ...errcodeOf(failed.details) };
+      default:
+        throw error;
+    }
   }
 }
 
@@ -90,20 +107,8 @@ async function uploaded(connection: LongConnection, body: SendBody | PictureBody
   return { msgtype: "image", image: { media_id: mediaId } };
 }
 
-function outcomeOf(error: LongConnectionError): FrameOutcome {
-  const reason = error.message;
-  const errcode = error.errcode === undefined ? {} : { errcode: error.errcode };
-  switch (error.code) {
-    case "not_connected":
-    case "stepped_down":
-      return { outcome: "wait", reason };
-    case "rate_limited":
-    case "connection_lost":
-    case "timeout":
-      return { outcome: "retry", reason, ...errcode };
-    default:
-      return { outcome: "permanent", reason, ...errcode };
-  }
+function errcodeOf({ errcode }: LongConnectionDetails): { errcode?: number } {
+  return errcode === undefined ? {} : { errcode };
 }
 
 /** How long an answer is kept for a requester that may have stopped waiting. */

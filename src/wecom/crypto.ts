@@ -2,13 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import { decrypt, encrypt, getSignature } from "@wecom/crypto";
 import { CodedError, ErrorCode } from "../errors.js";
 
-/** Why a WeCom crypto operation was refused. */
-export type WecomCryptoErrorCode = ErrorCode.WecomBadKey | ErrorCode.WecomBadCiphertext | ErrorCode.WecomBadReceiveid;
-
-/** A refused key, ciphertext or receiveid; `code` says which. */
-export class WecomCryptoError extends CodedError {
-  declare readonly code: WecomCryptoErrorCode;
-}
+/** Why a WeCom crypto operation was refused: a key, ciphertext or receiveid that does not check out. */
+export const WECOM_CRYPTO_CODES = [ErrorCode.WecomBadKey, ErrorCode.WecomBadCiphertext, ErrorCode.WecomBadReceiveid] as const;
 
 /** Secrets of one smart bot, as shown on its WeCom admin page. */
 export interface WecomCryptoOptions {
@@ -32,7 +27,7 @@ export interface WecomCrypto {
    * constant time. False for anything that is not 40 hex digits or not a string; never throws.
    */
   verify(signature: unknown, timestamp: unknown, nonce: unknown, encrypt: unknown): boolean;
-  /** Decrypts a verified `encrypt` value; throws WecomCryptoError (`bad_ciphertext`, `bad_receiveid`). */
+  /** Decrypts a verified `encrypt` value; throws a CodedError (`bad_ciphertext`, `bad_receiveid`). */
   open(encrypt: string): string;
   /** Encrypts and signs `plain` as the body of a passive reply to a callback with this nonce. */
   seal(plain: object, nonce: string, timestamp: number): SealedReply;
@@ -70,16 +65,16 @@ export function createWecomCrypto({ token, encodingAESKey }: WecomCryptoOptions)
       try {
         opened = decrypt(encodingAESKey, ciphertext);
       } catch (err) {
-        throw new WecomCryptoError(ErrorCode.WecomBadCiphertext, `cannot decrypt: ${(err as Error).message}`);
+        throw new CodedError(ErrorCode.WecomBadCiphertext, `cannot decrypt: ${(err as Error).message}`);
       }
       // @wecom/crypto returns garbage instead of throwing on a wrong key or a bad pad or length:
       // only a well-formed plaintext encrypts back to the very same bytes (the IV is fixed).
       const again = encrypt(encodingAESKey, opened.message, opened.id, opened.random);
       if (!Buffer.from(again, "base64").equals(Buffer.from(ciphertext, "base64"))) {
-        throw new WecomCryptoError(ErrorCode.WecomBadCiphertext, "ciphertext is not a well-formed WeCom message for this key");
+        throw new CodedError(ErrorCode.WecomBadCiphertext, "ciphertext is not a well-formed WeCom message for this key");
       }
       if (opened.id !== "") {
-        throw new WecomCryptoError(ErrorCode.WecomBadReceiveid, `receiveid must be "" for a smart bot, got ${JSON.stringify(opened.id)}`);
+        throw new CodedError(ErrorCode.WecomBadReceiveid, `receiveid must be "" for a smart bot, got ${JSON.stringify(opened.id)}`);
       }
       return opened.message;
     },
@@ -97,12 +92,12 @@ export function createWecomCrypto({ token, encodingAESKey }: WecomCryptoOptions)
 function checkKey(encodingAESKey: string): void {
   if (typeof encodingAESKey !== "string" || !AES_KEY.test(encodingAESKey)) {
     const length = typeof encodingAESKey === "string" ? encodingAESKey.length : 0;
-    throw new WecomCryptoError(
+    throw new CodedError(
       ErrorCode.WecomBadKey,
       `EncodingAESKey must be the 43 letters and digits shown on the bot's WeCom page (got ${length} characters)`,
     );
   }
   if (Buffer.from(`${encodingAESKey}=`, "base64").length !== 32) {
-    throw new WecomCryptoError(ErrorCode.WecomBadKey, "EncodingAESKey does not decode to a 32-byte AES key");
+    throw new CodedError(ErrorCode.WecomBadKey, "EncodingAESKey does not decode to a 32-byte AES key");
   }
 }

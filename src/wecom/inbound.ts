@@ -3,13 +3,8 @@ import type { BotEvent } from "../bot/events.js";
 import { CodedError, ErrorCode } from "../errors.js";
 
 /** A decrypted callback that is not valid JSON or lacks a required field; `fields` name what was wrong, never what it held. */
-export class WecomPayloadError extends CodedError {
-  constructor(
-    message: string,
-    readonly fields: readonly string[] = [],
-  ) {
-    super(ErrorCode.WecomPayload, message);
-  }
+function payloadError(message: string, fields: readonly string[] = []): CodedError<ErrorCode.WecomPayload> {
+  return new CodedError(ErrorCode.WecomPayload, message, { fields });
 }
 
 const chattype = z.enum(["single", "group"]);
@@ -122,13 +117,13 @@ export function toWellFormedText(text: string): string {
   return text.replace(/\p{Cs}/gu, "\ufffd").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/gu, "");
 }
 
-/** The decrypted callback JSON; throws WecomPayloadError (`bad_payload`). See readInbound. */
+/** The decrypted callback JSON; throws a CodedError (`bad_payload`). See readInbound. */
 export function parseInbound(json: string): Inbound {
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch (err) {
-    throw new WecomPayloadError(`callback is not JSON: ${(err as Error).message}`);
+    throw payloadError(`callback is not JSON: ${(err as Error).message}`);
   }
   return readInbound(data);
 }
@@ -137,7 +132,7 @@ export function parseInbound(json: string): Inbound {
  * Reads a callback body as parsed from JSON: the decrypted callback, or the body of a long
  * connection's `aibot_msg_callback` and `aibot_event_callback` (the same bodies, without
  * response_url). Every string in it is made well-formed (toWellFormedText): the one place inbound
- * text enters, and the one schema it is checked against. Throws WecomPayloadError (`bad_payload`).
+ * text enters, and the one schema it is checked against. Throws a CodedError (`bad_payload`).
  */
 export function readInbound(body: unknown): Inbound {
   const data = wellFormed(body);
@@ -204,7 +199,7 @@ function responseUrlOf(cb: MessageFields): { responseUrl?: string } {
 function check<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {
   const result = schema.safeParse(data);
   if (!result.success) {
-    throw new WecomPayloadError(`bad callback: ${z.prettifyError(result.error)}`, result.error.issues.map((issue) => issue.path.join(".")));
+    throw payloadError(`bad callback: ${z.prettifyError(result.error)}`, result.error.issues.map((issue) => issue.path.join(".")));
   }
   return result.data;
 }

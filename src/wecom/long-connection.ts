@@ -4,15 +4,15 @@ import WebSocket from "ws";
 import { createAckTracker, type LongConnectionAck } from "./long-connection/ack-tracker.js";
 import { decodeFrame, makeReqId } from "./long-connection/frame-codec.js";
 import { startHeartbeat } from "./long-connection/heartbeat.js";
-import { codeForErrcode, LongConnectionError, type LongConnectionErrorCode } from "./long-connection/long-connection-error.js";
+import { CodedError, ErrorCode, hasCode, type LongConnectionError, type LongConnectionErrorCode } from "../errors.js";
+import { codeForErrcode } from "./long-connection/errcode.js";
 import { uploadMedia, type MediaUpload } from "./long-connection/media-upload.js";
 import { createReconnectBackoff } from "./long-connection/reconnect-backoff.js";
 import { createReqIdQueue } from "./long-connection/req-id-queue.js";
 import type { RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
-import { readInbound, WecomPayloadError, type Inbound } from "./inbound.js";
+import { readInbound, type Inbound } from "./inbound.js";
 import { createRefusalLog } from "./refusal-log.js";
 
-export { LongConnectionError, type LongConnectionErrorCode } from "./long-connection/long-connection-error.js";
 export type { LongConnectionAck } from "./long-connection/ack-tracker.js";
 export type { MediaUpload } from "./long-connection/media-upload.js";
 export type { RespondBody, SendBody, StreamPayload, TemplateCard, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
@@ -169,7 +169,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     lastError = {
       code: err.code,
       message: err.message,
-      ...(err.errcode === undefined ? {} : { errcode: err.errcode }),
+      ...(err.details.errcode === undefined ? {} : { errcode: err.details.errcode }),
       at: now(),
     };
   }
@@ -207,7 +207,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     if (ws !== socket) return;
     const why = `socket closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`;
     teardown(ws, why);
-    if (state === "subscribed" && !dropped.has(ws)) noteError(new LongConnectionError("connection_lost", why));
+    if (state === "subscribed" && !dropped.has(ws)) noteError(new CodedError(ErrorCode.ConnectionLost, why));
     log.warn({ code, state, lastError: lastError?.code }, "long connection: closed");
     if (state === "stopped" || state === "stepped_down") return;
     setState("connecting");
@@ -225,7 +225,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     });
     ws.on("error", (err) => {
       if (ws !== socket) return;
-      noteError(new LongConnectionError("connection_lost", err.message));
+      noteError(new CodedError(ErrorCode.ConnectionLost, err.message));
       log.debug({ err }, "long connection: socket error");
     });
     ws.on("close", (code, reason) => onClose(ws, code, reason));
@@ -239,7 +239,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       });
       if (ws !== socket) return;
       if (may !== true) {
-        noteError(new LongConnectionError("not_connected", "not subscribing: this process may no longer hold the bot"));
+        noteError(new CodedError(ErrorCode.NotConnected, "not subscribing: this process may no longer hold the bot"));
         log.warn({ checked: may !== undefined }, "long connection: not subscribing");
         // The socket reconnects after its back-off and asks again; an owner that lost the bot stops the client instead.
         drop(ws);
@@ -259,7 +259,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     }
     if (ws !== socket) return;
     if (ack.errcode !== 0) {
-      const err = new LongConnectionError(codeForErrcode(ack.errcode, "aibot_subscribe"), `aibot_subscribe: ${ack.errmsg}`, {
+      const err = new CodedError<LongConnectionErrorCode>(codeForErrcode(ack.errcode, "aibot_subscribe"), `aibot_subscribe: ${ack.errmsg}`, {
         errcode: ack.errcode,
         reqId,
       });
@@ -277,7 +277,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       ping: () => acks.exchange(ws, "ping", makeReqId("ping", now())),
       onRefused: (refused) => log.warn({ errcode: refused.errcode, errmsg: refused.errmsg }, "long connection: ping refused"),
       onSilence: () => {
-        noteError(new LongConnectionError("timeout", `no heartbeat ack within ${ackTimeoutMs} ms`));
+        noteError(new CodedError(ErrorCode.AckTimeout, `no heartbeat ack within ${ackTimeoutMs} ms`));
         log.warn({ ackTimeoutMs }, "long connection: heartbeat unanswered, dropping the connection");
         drop(ws);
       },
@@ -285,7 +285,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
   }
 
   function stepDown(ws: WebSocket): void {
-    const err = new LongConnectionError("stepped_down", "another connection subscribed this bot");
+    const err = new CodedError(ErrorCode.SteppedDown, "another connection subscribed this bot");
     noteError(err);
     log.warn({}, "long connection: another connection took over the bot; stepping down");
     setState("stepped_down");
@@ -311,8 +311,8 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       try {
         inbound = readInbound(frame.body);
       } catch (error) {
-        if (!(error instanceof WecomPayloadError)) throw error;
-        refuseFrame(frame.cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event", { reqId, fields: error.fields });
+        if (!hasCode(error, ErrorCode.WecomPayload)) throw error;
+        refuseFrame(frame.cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event", { reqId, fields: error.details.fields });
         return;
       }
       emit("callback", { cmd: frame.cmd, reqId, inbound });
@@ -325,11 +325,11 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
   async function transmit(cmd: string, reqId: string, body: unknown): Promise<LongConnectionAck> {
     const ws = socket;
     if (state !== "subscribed" || !ws) {
-      throw new LongConnectionError("not_connected", `${cmd}: no live subscription`, { reqId });
+      throw new CodedError(ErrorCode.NotConnected, `${cmd}: no live subscription`, { reqId });
     }
     const ack = await acks.exchange(ws, cmd, reqId, body);
     if (ack.errcode !== 0) {
-      throw new LongConnectionError(codeForErrcode(ack.errcode, cmd), `${cmd}: ${ack.errmsg} (${ack.errcode})`, {
+      throw new CodedError<LongConnectionErrorCode>(codeForErrcode(ack.errcode, cmd), `${cmd}: ${ack.errmsg} (${ack.errcode})`, {
         errcode: ack.errcode,
         reqId,
       });
@@ -339,7 +339,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
 
   function request(cmd: string, reqId: string, body: unknown): Promise<LongConnectionAck> {
     if (state !== "subscribed" || !socket) {
-      return Promise.reject(new LongConnectionError("not_connected", `${cmd}: no live subscription`, { reqId }));
+      return Promise.reject(new CodedError(ErrorCode.NotConnected, `${cmd}: no live subscription`, { reqId }));
     }
     return queue.run(reqId, () => transmit(cmd, reqId, body));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/config-error.js";
+import { configError } from "../../src/config/config-error.js";
 import { formatProblems } from "../../src/config/format-problems.js";
 
 describe("formatProblems", () => {
@@ -19,17 +19,17 @@ describe("formatProblems", () => {
   });
 });
 
-describe("ConfigError", () => {
+describe("configError", () => {
   it("sorts problems by file, then line, and puts a count on top", () => {
-    const error = new ConfigError([
+    const error = configError([
       { file: "a.yaml", line: 9, message: "九" },
       { file: "b.csv", line: 2, message: "二" },
       { file: "a.yaml", line: 3, message: "三" },
       { file: "a.yaml", message: "无行号" },
     ]);
     expect(error.code).toBe("CONFIG_INVALID");
-    expect(error.problems.map((p) => p.message)).toEqual(["无行号", "三", "九", "二"]);
-    expect(error.format().split("\n")).toEqual([
+    expect(error.details.problems.map((p) => p.message)).toEqual(["无行号", "三", "九", "二"]);
+    expect(error.message.split("\n")).toEqual([
       "配置有 4 处问题，改正后再启动：",
       "a.yaml: 无行号",
       "a.yaml:3: 三",

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/config-error.js";
+import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
 import type { ConfigProblem } from "../../src/config/problems.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
@@ -45,13 +45,13 @@ function lineOf(yaml: string, needle: string, after = 0): number {
   return index + 1;
 }
 
-async function failure(options: Parameters<typeof loadConfig>[0]): Promise<ConfigError> {
+async function failure(options: Parameters<typeof loadConfig>[0]): Promise<CodedError<ErrorCode.ConfigInvalid>> {
   const error = await loadConfig(options).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ConfigError);
-  return error as ConfigError;
+  expect(hasCode(error, ErrorCode.ConfigInvalid)).toBe(true);
+  return error as CodedError<ErrorCode.ConfigInvalid>;
 }
 
 const brief = (problems: readonly ConfigProblem[]) => problems.map((p) => [p.line, p.key, p.message]);
@@ -105,7 +105,7 @@ describe("loadConfig", () => {
     const path = writeConfig(yaml);
     const error = await failure({ path, env: ENV });
     const line = lineOf(yaml, "deadlin:");
-    expect(brief(error.problems)).toEqual([
+    expect(brief(error.details.problems)).toEqual([
       [lineOf(yaml, "  safety:"), "tasks.safety.deadline", "缺少这一项"],
       [line, "tasks.safety.deadlin", "未知的配置项，是否想写 deadline？"],
     ]);
@@ -115,7 +115,7 @@ describe("loadConfig", () => {
   it("lists the valid keys when a typo is too far from any", async () => {
     const yaml = edit(EXAMPLE, "  # max_clock_skew_seconds: 300", "  超时: 300");
     const error = await failure({ path: writeConfig(yaml), env: ENV });
-    expect(error.problems).toEqual([
+    expect(error.details.problems).toEqual([
       expect.objectContaining({ line: lineOf(yaml, "超时"), key: "bot.超时", message: "未知的配置项", hint: expect.stringContaining("max_clock_skew_seconds") }),
     ]);
   });
@@ -123,19 +123,19 @@ describe("loadConfig", () => {
   it("names the key, line and variable of a missing environment variable", async () => {
     const { WEBHOOK_KEY_LEADERS: _, ...env } = ENV;
     const error = await failure({ path: "config/pingan.example.yaml", env });
-    expect(brief(error.problems)).toEqual([
+    expect(brief(error.details.problems)).toEqual([
       [lineOf(EXAMPLE, "${WEBHOOK_KEY_LEADERS}"), "groups.leaders.webhook_key", "环境变量 WEBHOOK_KEY_LEADERS 没有设置"],
     ]);
-    expect(error.problems[0]!.file).toBe("config/pingan.example.yaml");
+    expect(error.details.problems[0]!.file).toBe("config/pingan.example.yaml");
   });
 
   it("reports a YAML syntax error with its line", async () => {
     const yaml = edit(EXAMPLE, "  period: day\n", "  period: day\n\tdays: all\n");
     const error = await failure({ path: writeConfig(yaml), env: ENV });
-    expect(error.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(yaml, "\tdays"), "用了 Tab 缩进"]]);
+    expect(error.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(yaml, "\tdays"), "用了 Tab 缩进"]]);
     const dup = edit(EXAMPLE, "    period: day\n", "    period: day\n    period: week\n");
     const dupError = await failure({ path: writeConfig(dup), env: ENV });
-    expect(dupError.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(dup, "period: week"), "配置项重复"]]);
+    expect(dupError.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(dup, "period: week"), "配置项重复"]]);
   });
 
   it("carries every problem at once, schema and cross-checks together", async () => {
@@ -147,7 +147,7 @@ describe("loadConfig", () => {
     yaml = edit(yaml, 'days: all\n    deadline: "10:00"', 'days: someday\n    deadline: "10:00"');
     yaml = edit(yaml, '  at: "fri 19:00"', '  at: "19:00"');
     const error = await failure({ path: writeConfig(yaml), env: ENV });
-    expect(brief(error.problems)).toEqual([
+    expect(brief(error.details.problems)).toEqual([
       [lineOf(yaml, "groups:"), "groups", "没有领导群：至少要有一个 role: leaders 的群，用来接收汇总和异常提醒"],
       [lineOf(yaml, "end: 2027-02-30"), "calendar.winter_holiday[1].end", "没有 2027-02-30 这一天"],
       [lineOf(yaml, "days: someday"), "tasks.safety.days", '不能写 "someday"'],
@@ -163,7 +163,7 @@ describe("loadConfig", () => {
     yaml = edit(yaml, 'reminders: ["17:00"]', 'reminders: ["fri 17:00"]');
     const error = await failure({ path: writeConfig(yaml), env: ENV });
     const remindersLine = lineOf(yaml, '["06:30", "10:15"]');
-    expect(brief(error.problems)).toEqual([
+    expect(brief(error.details.problems)).toEqual([
       [remindersLine, "tasks.safety.reminders[0]", "06:30 在推送时段 07:00–21:30 之外，这条推送不会发出"],
       [remindersLine, "tasks.safety.reminders[1]", "提醒时间 10:15 不早于截止时间 10:00"],
       [lineOf(yaml, 'tally: "09:30"'), "tasks.safety.tally", "汇总时间 09:30 不晚于截止时间 10:00，汇总时学校还没到截止时间"],
@@ -177,15 +177,15 @@ describe("loadConfig", () => {
     yaml = edit(yaml, "tally_group: leaders", "tally_group: leader");
     yaml = edit(yaml, "  group: leaders\n\n# 补报", "  group: bosses\n\n# 补报");
     const error = await failure({ path: writeConfig(yaml), env: ENV });
-    expect(brief(error.problems)).toEqual([
+    expect(brief(error.details.problems)).toEqual([
       [lineOf(yaml, "groups:"), "groups", expect.stringMatching(/^12 所学校不在任何学校群（role: schools）里，收不到提醒：平安县石门镇中心小学、/)],
       [lineOf(yaml, "    schools: [城关片区"), "groups.principals.schools[2]", '名单里没有片区或学校代码 "西部片"'],
       [lineOf(yaml, "tally_group: leader"), "tasks.safety.tally_group", "没有名为 leader 的群"],
       [lineOf(yaml, "group: bosses"), "weekly.group", "没有名为 bosses 的群"],
     ]);
-    expect(error.problems[1]!.hint).toBe("是否想写 西部片区？");
-    expect(error.problems[2]!.hint).toBe("是否想写 leaders？");
-    expect(error.problems[0]!.hint).toContain("schools: [西部片区, 北部片区]");
+    expect(error.details.problems[1]!.hint).toBe("是否想写 西部片区？");
+    expect(error.details.problems[2]!.hint).toBe("是否想写 leaders？");
+    expect(error.details.problems[0]!.hint).toContain("schools: [西部片区, 北部片区]");
   });
 
   it("finds the roster next to the config and reports its bad lines", async () => {
@@ -193,7 +193,7 @@ describe("loadConfig", () => {
     const path = writeConfig(EXAMPLE, roster);
     const error = await failure({ path, env: ENV });
     const csv = join(path, "..", "schools.example.csv");
-    expect(error.problems.map((p) => [p.file, p.line, p.key, p.message])).toEqual([
+    expect(error.details.problems.map((p) => [p.file, p.line, p.key, p.message])).toEqual([
       [csv, 11, "学校代码", '学校代码 "DB001" 与第 10 行重复'],
     ]);
     expect(error.message).toContain(`${csv}:11 学校代码: 学校代码 "DB001" 与第 10 行重复`);
@@ -203,12 +203,12 @@ describe("loadConfig", () => {
     const yaml = edit(EXAMPLE, "roster: schools.example.csv", "roster: schools.csv");
     const path = writeConfig(yaml);
     const error = await failure({ path, env: ENV });
-    expect(brief(error.problems)).toEqual([[lineOf(yaml, "roster: schools.csv"), "roster", `找不到 ${join(path, "..", "schools.csv")}`]]);
+    expect(brief(error.details.problems)).toEqual([[lineOf(yaml, "roster: schools.csv"), "roster", `找不到 ${join(path, "..", "schools.csv")}`]]);
   });
 
   it("reports a missing config file", async () => {
     const error = await failure({ path: join(root, "missing.yaml"), env: ENV });
-    expect(error.problems).toEqual([
+    expect(error.details.problems).toEqual([
       { file: join(root, "missing.yaml"), message: "找不到配置文件", hint: expect.stringContaining("pingan.example.yaml") },
     ]);
   });
@@ -224,19 +224,19 @@ describe("loadConfig", () => {
     let yaml = edit(EXAMPLE, "public_url: https://pingan.example.edu.cn", "public_url: ${WECOM_TOKEN}");
     yaml = edit(yaml, "  name: 平安助手", "  name: 平安助手\n  tokn: literal-SECRET-in-file-0f0f");
     const error = await failure({ path: writeConfig(yaml), env: secrets });
-    expect(error.problems.map((p) => p.key)).toEqual([
+    expect(error.details.problems.map((p) => p.key)).toEqual([
       "bot.tokn",
       "bot.encoding_aes_key",
       "server.public_url",
       "server.admin_token",
       "groups.principals.webhook_key",
     ]);
-    const shown = `${error.message}\n${JSON.stringify(error.problems)}`;
+    const shown = `${error.message}\n${JSON.stringify(error.details.problems)}`;
     for (const secret of [...Object.values(secrets), "SECRET"]) expect(shown).not.toContain(secret);
 
     const broken = edit(EXAMPLE, "token: ${WECOM_TOKEN}", 'token: "SECRET-LITERAL-1234');
     const syntax = await failure({ path: writeConfig(broken), env: ENV });
-    expect(syntax.problems.length).toBeGreaterThan(0);
-    expect(`${syntax.message}${JSON.stringify(syntax.problems)}`).not.toContain("SECRET");
+    expect(syntax.details.problems.length).toBeGreaterThan(0);
+    expect(`${syntax.message}${JSON.stringify(syntax.details.problems)}`).not.toContain("SECRET");
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/config-error.js";
+import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import { writeZip } from "../support/write-zip.js";
 
@@ -24,8 +24,8 @@ async function problemsOf(path: string) {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ConfigError);
-  return (error as ConfigError).problems;
+  expect(hasCode(error, ErrorCode.ConfigInvalid)).toBe(true);
+  return (error as CodedError<ErrorCode.ConfigInvalid>).details.problems;
 }
 
 describe("parseRoster", () => {
@@ -181,8 +181,8 @@ describe("parseRoster on an Excel workbook", () => {
   it("reads the sheet named, and says which sheets there are when the name is wrong", async () => {
     const bytes = readFileSync(BUREAU_XLSX);
     expect((await parseRoster(bytes, BUREAU_XLSX, { sheet: "学校名单" })).schools).toHaveLength(28);
-    const error = await parseRoster(bytes, BUREAU_XLSX, { sheet: "名单" }).catch((e: unknown) => e as ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.message)).toEqual(['工作簿里没有名为 "名单" 的工作表；有：学校名单、填表说明']);
+    const error = await parseRoster(bytes, BUREAU_XLSX, { sheet: "名单" }).catch((e: unknown) => e as CodedError<ErrorCode.ConfigInvalid>);
+    expect((error as CodedError<ErrorCode.ConfigInvalid>).details.problems.map((p) => p.message)).toEqual(['工作簿里没有名为 "名单" 的工作表；有：学校名单、填表说明']);
   });
 
   it("names the row and column of a bad cell, as for CSV", async () => {
@@ -193,8 +193,8 @@ describe("parseRoster on an Excel workbook", () => {
     workbook.getWorksheet("学校名单")!.getCell("J9").value = "陈静";
     const path = join(dir, "bad-cells.xlsx");
     await workbook.xlsx.writeFile(path);
-    const problems = (await parseRoster(readFileSync(path), path).catch((e: unknown) => e as ConfigError)) as ConfigError;
-    expect(problems.problems.map((p) => [p.line, p.key, p.message])).toEqual([
+    const problems = (await parseRoster(readFileSync(path), path).catch((e: unknown) => e as CodedError<ErrorCode.ConfigInvalid>)) as CodedError<ErrorCode.ConfigInvalid>;
+    expect(problems.details.problems.map((p) => [p.line, p.key, p.message])).toEqual([
       [6, "在校生数", '学生数不是数字："约1400"'],
       [9, "上报人账号", '上报人 "陈静" 不是企业微信账号（userid）'],
     ]);

@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { ErrorCode } from "../../src/errors.js";
+import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
 import {
   formatHolidayNotice,
   formatNoticeProblem,
-  HolidayNoticeError,
   mergeHolidayYaml,
   parseHolidayNotice,
   type HolidayNotice,
@@ -45,17 +44,17 @@ function refusals(text: string, options?: { year?: number }): readonly NoticePro
   try {
     parseHolidayNotice(text, options);
   } catch (error) {
-    expect(error).toBeInstanceOf(HolidayNoticeError);
-    const refused = error as HolidayNoticeError;
+    expect(hasCode(error, ErrorCode.HolidayNotice)).toBe(true);
+    const refused = error as CodedError<ErrorCode.HolidayNotice>;
     expect(refused.code).toBe(ErrorCode.HolidayNotice);
-    for (const problem of refused.problems) {
+    for (const problem of refused.details.problems) {
       if (problem.sentence !== "") {
         expect(problem.message).toContain(`“${problem.sentence}”`);
         expect(problem.line).toBeGreaterThan(0);
       }
     }
-    expect(refused.message).toBe(refused.problems.map(formatNoticeProblem).join("\n"));
-    return refused.problems;
+    expect(refused.message).toBe(refused.details.problems.map(formatNoticeProblem).join("\n"));
+    return refused.details.problems;
   }
   throw new Error("the notice was accepted");
 }

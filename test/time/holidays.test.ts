@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { CalendarError } from "../../src/time/calendar-error.js";
+import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
 import {
   BUILT_IN_HOLIDAYS_PATH,
   importedHolidaysPath,
@@ -21,11 +21,10 @@ function problemsOf(text: string): readonly string[] {
   try {
     parseHolidays(text, "h.yaml");
   } catch (error) {
-    expect(error).toBeInstanceOf(CalendarError);
-    expect((error as CalendarError).code).toBe("HOLIDAY_DATA");
-    return (error as CalendarError).problems;
+    expect(hasCode(error, ErrorCode.HolidayData)).toBe(true);
+    return (error as CodedError<ErrorCode.HolidayData>).details.problems;
   }
-  throw new Error("expected a CalendarError");
+  throw new Error("expected a HOLIDAY_DATA error");
 }
 
 describe("the built-in data file", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CalendarError } from "../../src/time/calendar-error.js";
+import { ErrorCode } from "../../src/errors.js";
 import {
   addDays,
   diffDays,
@@ -29,8 +29,8 @@ describe("toLocalDate", () => {
     expect(toLocalDate(new Date("2026-11-23T04:59:59Z"), "America/New_York")).toBe("2026-11-22");
   });
 
-  it("refuses an unknown zone with a CalendarError naming it", () => {
-    expect(() => toLocalDate(new Date(), "Asia/Shangai")).toThrow(CalendarError);
+  it("refuses an unknown zone with a TIME_ZONE error naming it", () => {
+    expect(() => toLocalDate(new Date(), "Asia/Shangai")).toThrow(expect.objectContaining({ code: ErrorCode.TimeZone }));
     expect(() => toLocalDate(new Date(), "Asia/Shangai")).toThrow(/Asia\/Shangai/);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CalendarError } from "../../src/time/calendar-error.js";
+import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
 import { loadHolidayData, type HolidayData } from "../../src/time/holidays.js";
 import { createSchoolCalendar, type CalendarConfig } from "../../src/time/school-calendar.js";
 
@@ -143,8 +143,8 @@ describe("createSchoolCalendar", () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(CalendarError);
-    const { code, problems } = error as CalendarError;
+    expect(hasCode(error, ErrorCode.CalendarConfig)).toBe(true);
+    const { code, details: { problems } } = error as CodedError<ErrorCode.CalendarConfig>;
     expect(code).toBe("CALENDAR_CONFIG");
     expect(problems).toEqual([
       'calendar.holidays[0]: "2026-02-30" 不是有效日期，写成 YYYY-MM-DD，例如 2026-09-01',

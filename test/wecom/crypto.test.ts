@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { decrypt, encrypt } from "@wecom/crypto";
 import { describe, expect, it } from "vitest";
-import { createWecomCrypto, WecomCryptoError } from "../../src/wecom/crypto.js";
+import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
+import { createWecomCrypto, WECOM_CRYPTO_CODES } from "../../src/wecom/crypto.js";
 
 // The verification example of WeCom's official WXBizMsgCrypt samples (receiveid = a corpid).
 const OFFICIAL = {
@@ -25,8 +26,8 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(WecomCryptoError);
-    return (err as WecomCryptoError).code;
+    expect(hasCode(err, ...WECOM_CRYPTO_CODES)).toBe(true);
+    return (err as CodedError).code;
   }
   return undefined;
 }
@@ -124,8 +125,7 @@ describe("createWecomCrypto", () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(WecomCryptoError);
-      expect((err as WecomCryptoError).code).toBe("bad_key");
+      expect(hasCode(err, ErrorCode.WecomBadKey)).toBe(true);
       expect((err as Error).message).toMatch(/43/);
     }
   });

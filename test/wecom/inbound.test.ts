@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseInbound, readInbound, toBotEvent, WecomPayloadError } from "../../src/wecom/inbound.js";
+import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
+import { parseInbound, readInbound, toBotEvent } from "../../src/wecom/inbound.js";
 import { streamReply, textReply, STREAM_MAX_BYTES } from "../../src/wecom/replies.js";
 
 const groupText = {
@@ -13,13 +14,13 @@ const groupText = {
   text: { content: "@平安助手 平安 在校1200" },
 };
 
-function payloadError(json: string): WecomPayloadError {
+function payloadError(json: string): CodedError<ErrorCode.WecomPayload> {
   try {
     parseInbound(json);
   } catch (err) {
-    expect(err).toBeInstanceOf(WecomPayloadError);
-    expect((err as WecomPayloadError).code).toBe("bad_payload");
-    return err as WecomPayloadError;
+    expect(hasCode(err, ErrorCode.WecomPayload)).toBe(true);
+    expect((err as CodedError).code).toBe("bad_payload");
+    return err as CodedError<ErrorCode.WecomPayload>;
   }
   throw new Error(`parseInbound accepted ${json}`);
 }
@@ -52,8 +53,8 @@ describe("parseInbound", () => {
         return err;
       }
     })();
-    expect(refused).toBeInstanceOf(WecomPayloadError);
-    expect((refused as WecomPayloadError).fields).toStrictEqual(["text"]);
+    expect(hasCode(refused, ErrorCode.WecomPayload)).toBe(true);
+    expect((refused as CodedError<ErrorCode.WecomPayload>).details.fields).toStrictEqual(["text"]);
   });
 
   it("reads a group text message as WeCom sends it, mention included", () => {

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { pino } from "pino";
+import { hasCode, LONG_CONNECTION_CODES, type LongConnectionError } from "../../src/errors.js";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createLongConnection,
-  LongConnectionError,
   type CallbackFrame,
   type LongConnection,
   type LongConnectionOptions,
@@ -61,7 +61,7 @@ async function failure(promise: Promise<unknown>): Promise<LongConnectionError> 
   try {
     await promise;
   } catch (err) {
-    expect(err).toBeInstanceOf(LongConnectionError);
+    expect(hasCode(err, ...LONG_CONNECTION_CODES)).toBe(true);
     return err as LongConnectionError;
   }
   throw new Error("expected a rejection");
@@ -193,7 +193,7 @@ describe("long connection: subscribing and replying", () => {
     const body = { msgtype: "markdown" as const, markdown: { content: "**提醒**" } };
     await expect(conn.send("wr_known", body)).resolves.toMatchObject({ errcode: 0 });
     const err = await failure(conn.send("wr_unknown", body));
-    expect(err).toMatchObject({ code: "invalid_chat", errcode: 93006 });
+    expect(err).toMatchObject({ code: "invalid_chat", details: { errcode: 93006 } });
     expect(server.sent().map((f) => f.body)).toStrictEqual([
       { chatid: "wr_known", ...body },
       { chatid: "wr_unknown", ...body },
@@ -211,7 +211,7 @@ describe("long connection: subscribing and replying", () => {
     expect(chunks).toEqual([0, 1, 2]);
     await expect(conn.send("wr_known", { msgtype: "image", image: { media_id: mediaId } })).resolves.toMatchObject({ errcode: 0 });
     const err = await failure(conn.send("wr_known", { msgtype: "image", image: { media_id: "not-uploaded" } }));
-    expect(err).toMatchObject({ code: "rejected", errcode: 40007 });
+    expect(err).toMatchObject({ code: "rejected", details: { errcode: 40007 } });
   });
 
   it("counts replies and pushes together: the 31st message in a minute is rate_limited", async () => {
@@ -222,7 +222,7 @@ describe("long connection: subscribing and replying", () => {
     const body = { msgtype: "markdown" as const, markdown: { content: "x" } };
     for (let i = 0; i < 29; i++) await conn.send("g1", body);
     const err = await failure(conn.send("g1", body));
-    expect(err).toMatchObject({ code: "rate_limited", errcode: 45009 });
+    expect(err).toMatchObject({ code: "rate_limited", details: { errcode: 45009 } });
     expect(conn.state).toBe("subscribed");
   });
 
@@ -233,7 +233,7 @@ describe("long connection: subscribing and replying", () => {
     const err = await failure(
       conn.respond(reqId, { msgtype: "stream", stream: { id: "s", finish: true, content: "x".repeat(20_481) } }),
     );
-    expect(err).toMatchObject({ code: "too_large", errcode: FAKE_ERRCODES.contentTooLarge });
+    expect(err).toMatchObject({ code: "too_large", details: { errcode: FAKE_ERRCODES.contentTooLarge } });
   });
 
   it("rejects a request with timeout when its ack does not come", async () => {

@@ -1,6 +1,6 @@
 import type { CommandContext } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
-import { UsageError } from "../../errors.js";
+import { ErrorCode, hasCode } from "../../errors.js";
 import { replyVoice } from "./check-in.js";
 import { reportText } from "./report-text.js";
 import { resolveSchool } from "./resolve-school.js";
@@ -33,7 +33,7 @@ export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "o
     asked = [resolveSchool(ctx, text).school];
   } catch (error) {
     // 平安了吗 from a reporter of two schools: both are answered.
-    if (!(error instanceof UsageError) || ctx.schools.length < 2) throw error;
+    if (!hasCode(error, ErrorCode.Usage) || ctx.schools.length < 2) throw error;
     asked = ctx.schools;
   }
   return { asked, command: replyVoice(ctx, asked[0]!).form(command) };

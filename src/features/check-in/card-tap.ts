@@ -2,7 +2,7 @@ import type { CardTap, CommandContext } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../bot/events.js";
 import { personName, type School } from "../../config/roster.js";
-import { UserError } from "../../errors.js";
+import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { AlreadyReported, checkIn, replyVoice } from "./check-in.js";
 import { cardText } from "./card-text.js";
@@ -44,7 +44,7 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<
   try {
     period = currentPeriod(ctx, "safety");
   } catch (error) {
-    if (error instanceof UserError) return card(cardText.notRecordedTitle, error.message);
+    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
     throw error;
   }
   if (key.p !== period.id) {
@@ -75,7 +75,7 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<
       const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
       return card(cardText.alreadyTitle(school), text);
     }
-    if (error instanceof UserError) return card(cardText.notRecordedTitle, error.message);
+    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
     throw error;
   }
 }

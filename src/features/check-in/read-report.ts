@@ -1,5 +1,5 @@
 import type { School } from "../../config/roster.js";
-import { UsageError } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { readDateSpan, type DateSpan } from "../leaders/read-date-span.js";
@@ -319,15 +319,15 @@ const SLASHED = /[^\s,.;!?，。；！？/]*\s*\/\s*[^\s,.;!?，。；！？/]*/
  */
 function checkNumbers(figures: Figures): void {
   for (const m of figures.slashed.matchAll(SLASHED)) {
-    if (/\d/u.test(m[0])) throw new UsageError(reportText.notAFigure(m[0].trim()));
+    if (/\d/u.test(m[0])) throw new CodedError(ErrorCode.Usage, reportText.notAFigure(m[0].trim()));
   }
   const all = [...(figures.pair ?? []), ...figures.bare, ...[...figures.labelled.values()].flat()];
   const negative = all.find((n) => n.negative);
-  if (negative) throw new UsageError(reportText.negativeFigure(negative.text));
+  if (negative) throw new CodedError(ErrorCode.Usage, reportText.negativeFigure(negative.text));
   const fraction = all.find((n) => n.fraction);
-  if (fraction) throw new UsageError(reportText.fractionalFigure(fraction.text));
+  if (fraction) throw new CodedError(ErrorCode.Usage, reportText.fractionalFigure(fraction.text));
   const leftover = /\S*\d\S*/u.exec(figures.rest);
-  if (leftover) throw new UsageError(reportText.unknownWord(leftover[0]));
+  if (leftover) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(leftover[0]));
 }
 
 /** The sum of a figure's numbers (病假1人 事假1人), if any is given. */
@@ -339,7 +339,7 @@ function sum(figures: Figures, figure: Figure): number | undefined {
 /** The one number of a figure, if given; two different ones are a question to ask. */
 function single(figures: Figures, figure: Figure, name: string): number | undefined {
   const values = [...new Set((figures.labelled.get(figure) ?? []).map((n) => n.value))];
-  if (values.length > 1) throw new UsageError(reportText.twoValues(name, values));
+  if (values.length > 1) throw new CodedError(ErrorCode.Usage, reportText.twoValues(name, values));
   return values[0];
 }
 
@@ -350,7 +350,7 @@ function fillBare(bareNumbers: readonly NumberToken[], slots: (number | undefine
   for (let i = 0; i < filled.length && bare.length > 0; i++) {
     if (filled[i] === undefined) filled[i] = bare.shift()!.value;
   }
-  if (bare.length > 0) throw new UsageError(reportText.whichNumber(bare.map((n) => n.text), names));
+  if (bare.length > 0) throw new CodedError(ErrorCode.Usage, reportText.whichNumber(bare.map((n) => n.text), names));
   return filled;
 }
 
@@ -366,7 +366,7 @@ function readPartOfWhole(figures: Figures, part: Figure, whole: Figure, labels: 
 /** A whole the sender gave (应提醒, 应到): more than none, and checked against the roster's figure. */
 function checkWhole(whole: number | undefined, roster: number, what: { name: string; zero: string; rosterWhat: string }, voice: ReplyVoice, notes: string[]): void {
   if (whole === undefined) return;
-  if (whole <= 0) throw new UsageError(what.zero);
+  if (whole <= 0) throw new CodedError(ErrorCode.Usage, what.zero);
   checkAgainstRoster(whole, roster, what.name, what.rosterWhat, voice, notes);
 }
 
@@ -376,7 +376,7 @@ const NOTE_SHARE = 0.1;
 
 function checkAgainstRoster(value: number, roster: number, what: string, rosterWhat: string, voice: ReplyVoice, notes: string[]): void {
   if (value > Math.max(roster, 1) * MAX_FACTOR) {
-    throw new UsageError(reportText.overTwiceRoster(what, value, voice.school, rosterWhat, roster));
+    throw new CodedError(ErrorCode.Usage, reportText.overTwiceRoster(what, value, voice.school, rosterWhat, roster));
   }
   if (Math.abs(value - roster) > roster * NOTE_SHARE) notes.push(reportText.rosterNote(voice.school, rosterWhat, roster));
 }
@@ -425,16 +425,16 @@ export function readSafety(args: {
   remarkChars?: number;
 }): ReadReport<SafetyValue> {
   const { before, words, school, voice } = args;
-  if (NEGATED_KEYWORD.test(before)) throw new UsageError(reportText.notSafe(voice));
-  if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 平安")));
+  if (NEGATED_KEYWORD.test(before)) throw new CodedError(ErrorCode.Usage, reportText.notSafe(voice));
+  if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 平安")));
   const incident = findIncident(words);
-  if (incident) throw new UsageError(reportText.incidentInSafety(incident, voice));
+  if (incident) throw new CodedError(ErrorCode.Usage, reportText.incidentInSafety(incident, voice));
   const figures = readFigures(words, PRESENT);
   const hasNumbers = figures.pair !== undefined || figures.bare.length > 0 || figures.labelled.size > 0;
   // 平安 学习 50/52: two reports in one message; each is its own command.
-  if (hasNumbers && /溺水|学习/u.test(words)) throw new UsageError(reportText.oneReportEach);
+  if (hasNumbers && /溺水|学习/u.test(words)) throw new CodedError(ErrorCode.Usage, reportText.oneReportEach);
   checkNumbers(figures);
-  if (figures.pair) throw new UsageError(reportText.whichNumber([figures.pair[0].text, figures.pair[1].text], ["在校"]));
+  if (figures.pair) throw new CodedError(ErrorCode.Usage, reportText.whichNumber([figures.pair[0].text, figures.pair[1].text], ["在校"]));
   // 有一名学生发烧回家: a count in words, unlabelled, tells of one pupil, not of those present.
   const bare = figures.bare.filter((n) => !n.chinese);
   const [present] = fillBare(bare, [single(figures, "present", "在校人数")], ["在校"]);
@@ -444,7 +444,7 @@ export function readSafety(args: {
   if (present !== undefined) checkAgainstRoster(present, school.pupils, "在校人数", "学生", voice, notes);
   const remark = args.typed && readRemark(words, figures.unexplained, args.typed);
   if (remark && args.remarkChars !== undefined && [...remark].length > args.remarkChars) {
-    throw new UsageError(reportText.remarkTooLong([...remark].length, args.remarkChars));
+    throw new CodedError(ErrorCode.Usage, reportText.remarkTooLong([...remark].length, args.remarkChars));
   }
   return { value: { task: "safety", status: "normal", ...(present !== undefined && { present }), ...(remark && { remark }) }, notes };
 }
@@ -475,13 +475,13 @@ function readRemark(words: string, unexplained: string, typed: (start: number, e
  */
 export function readAbnormal(args: { before: string; after: string; afterFolded: string; whole: string; voice: ReplyVoice }): string {
   const clause = args.before.split(CLAUSE_END).at(-1) ?? "";
-  if (NEGATION.test(clause)) throw new UsageError(reportText.negatedAbnormal(args.voice));
+  if (NEGATION.test(clause)) throw new CodedError(ErrorCode.Usage, reportText.negatedAbnormal(args.voice));
   // 异常情况：无 — an answer to a form's question, not an incident.
   if (/^(?:情况)?[\s:]*(?:无|没有|暂无|没|未发现|否)[\s\p{P}]*$/u.test(args.afterFolded)) {
-    throw new UsageError(reportText.negatedAbnormal(args.voice));
+    throw new CodedError(ErrorCode.Usage, reportText.negatedAbnormal(args.voice));
   }
   const description = isGreetingOnly(args.before) ? args.after : args.whole;
-  if ([...description.trim()].length < 2) throw new UsageError(reportText.missingDescription);
+  if ([...description.trim()].length < 2) throw new CodedError(ErrorCode.Usage, reportText.missingDescription);
   return description.trim();
 }
 
@@ -561,7 +561,7 @@ const CHANNELS: [string, RegExp][] = [
  */
 export function readDrowning(args: { words: string; school: School; voice: ReplyVoice }): ReadReport<DrowningValue> {
   const { words, school, voice } = args;
-  if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 防溺水")));
+  if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 防溺水")));
   const channels = CHANNELS.filter(([, pattern]) => pattern.test(words)).map(([name]) => name);
   // Channel words are not figures' labels: 家长会 must not read as 会.
   let text = words;
@@ -575,7 +575,7 @@ export function readDrowning(args: { words: string; school: School; voice: Reply
     if (reached !== undefined && total === undefined) total = reached + unreached;
     else if (reached === undefined) reached = (total ?? school.pupils) - unreached;
     if (reached < 0 || reached + unreached !== (total ?? school.pupils)) {
-      throw new UsageError(reportText.unreachedMismatch(reached, unreached, total ?? school.pupils));
+      throw new CodedError(ErrorCode.Usage, reportText.unreachedMismatch(reached, unreached, total ?? school.pupils));
     }
   }
   const notes: string[] = [];
@@ -583,9 +583,9 @@ export function readDrowning(args: { words: string; school: School; voice: Reply
   total ??= school.pupils;
   const done = saysAll(figures.rest, DROWNING_DONE) || figures.percents.includes(100);
   if (reached === undefined && done) reached = total;
-  if (reached === undefined) throw new UsageError(reportText.drowningNumbers);
-  if (total <= 0) throw new UsageError(reportText.totalZero);
-  if (reached > total) throw new UsageError(reportText.reachedOverTotal(reached, total));
+  if (reached === undefined) throw new CodedError(ErrorCode.Usage, reportText.drowningNumbers);
+  if (total <= 0) throw new CodedError(ErrorCode.Usage, reportText.totalZero);
+  if (reached > total) throw new CodedError(ErrorCode.Usage, reportText.reachedOverTotal(reached, total));
   return { value: { task: "drowning", reached, total, channels }, notes };
 }
 
@@ -608,7 +608,7 @@ export function readStudyTopic(input: { folded: string; original(start?: number,
  */
 export function readStudy(args: { words: string; topic?: string; school: School; voice: ReplyVoice }): ReadReport<StudyValue> {
   const { words, topic, school, voice } = args;
-  if (WITHDRAW.test(words)) throw new UsageError(reportText.withdrawInReport(voice.form("撤销 学习")));
+  if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 学习")));
   const figures = readFigures(words, STUDY);
   checkNumbers(figures);
   let [attended, expected] = readPartOfWhole(figures, "attended", "expected", ["实到", "应到"]);
@@ -619,14 +619,14 @@ export function readStudy(args: { words: string; topic?: string; school: School;
   const notes: string[] = [];
   checkWhole(expected, school.staff, { name: "应到人数", zero: reportText.expectedZero, rosterWhat: "教职工" }, voice, notes);
   expected ??= school.staff;
-  if (expected <= 0) throw new UsageError(reportText.expectedZero);
-  if (leave !== undefined && leave > expected) throw new UsageError(reportText.leaveOverExpected(0, leave, expected));
+  if (expected <= 0) throw new CodedError(ErrorCode.Usage, reportText.expectedZero);
+  if (leave !== undefined && leave > expected) throw new CodedError(ErrorCode.Usage, reportText.leaveOverExpected(0, leave, expected));
   // 全体参加，1人请假: all but the one on leave.
   if (attended === undefined && leave !== undefined && leave > 0) attended = expected - leave;
   if (attended === undefined && saysAll(figures.rest, STUDY_ALL)) attended = expected;
-  if (attended === undefined) throw new UsageError(reportText.studyNumbers);
-  if (attended > expected) throw new UsageError(reportText.attendedOverExpected(attended, expected));
-  if (leave !== undefined && attended + leave > expected) throw new UsageError(reportText.leaveOverExpected(attended, leave, expected));
+  if (attended === undefined) throw new CodedError(ErrorCode.Usage, reportText.studyNumbers);
+  if (attended > expected) throw new CodedError(ErrorCode.Usage, reportText.attendedOverExpected(attended, expected));
+  if (leave !== undefined && attended + leave > expected) throw new CodedError(ErrorCode.Usage, reportText.leaveOverExpected(attended, leave, expected));
   return {
     value: { task: "study", attended, expected, ...(leave !== undefined && { leave }), ...(topic && { topic }) },
     notes,

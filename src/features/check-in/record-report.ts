@@ -1,7 +1,7 @@
 import type { CommandContext } from "../../bot/command.js";
 import type { TaskId } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
-import { ErrorCode, UsageError, UserError } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { addDays, toLocalDate } from "../../time/local-time.js";
@@ -12,8 +12,8 @@ import { reportText } from "./report-text.js";
 export function currentPeriod(ctx: Pick<CommandContext, "calendar" | "config" | "now">, task: TaskId): TaskPeriod {
   const period = ctx.calendar.at(task, ctx.now);
   const name = ctx.config.tasks[task]?.name ?? task;
-  if (!period) throw new UserError(ErrorCode.TaskDisabled, reportText.taskDisabled(name));
-  if (period.reason === "not_in_season") throw new UserError(ErrorCode.NotInSeason, reportText.notInSeason(name));
+  if (!period) throw new CodedError(ErrorCode.TaskDisabled, reportText.taskDisabled(name));
+  if (period.reason === "not_in_season") throw new CodedError(ErrorCode.NotInSeason, reportText.notInSeason(name));
   return period;
 }
 
@@ -35,11 +35,11 @@ export function readReportPeriod(
   const date = span && (span.kind !== "week" || current.kind === "week") ? span.start : undefined;
   if (!date || (date >= current.start && date <= current.end)) return { words: rest };
   const days = ctx.config.limits.backfill_days;
-  if (date > today) throw new UsageError(reportText.dateAhead(typed, days));
+  if (date > today) throw new CodedError(ErrorCode.Usage, reportText.dateAhead(typed, days));
   const period = ctx.calendar.list(task, date, date)[0];
   const earliest = addDays(today, -days);
-  if (!period || period.end < earliest) throw new UsageError(reportText.dateTooOld(typed, days, earliest, current.taskName));
-  if (!period.required) throw new UsageError(reportText.notDueOn(period));
+  if (!period || period.end < earliest) throw new CodedError(ErrorCode.Usage, reportText.dateTooOld(typed, days, earliest, current.taskName));
+  if (!period.required) throw new CodedError(ErrorCode.Usage, reportText.notDueOn(period));
   return { period, words: rest };
 }
 

@@ -1,7 +1,7 @@
 import type { CommandContext } from "../../bot/command.js";
 import { splitWords } from "../../bot/words.js";
 import { createStringFinder, type FoundString } from "../../bot/find-strings.js";
-import { ErrorCode, UsageError, UserError } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import type { Roster, School } from "../../config/roster.js";
 import { reportText } from "./report-text.js";
 
@@ -82,24 +82,24 @@ export function blankSchoolNames(text: string, roster: Pick<Roster, "schools">):
  */
 export function resolveSchool(ctx: Pick<CommandContext, "schools" | "roster">, text: string): { school: School; rest: string } {
   const mine = ctx.schools;
-  if (mine.length === 0) throw new UserError(ErrorCode.NotReporter, reportText.notAReporter);
+  if (mine.length === 0) throw new CodedError(ErrorCode.NotReporter, reportText.notAReporter);
   const mentions = findMentions(text, ctx.roster.schools);
   const own = mentions.filter((m) => mine.includes(m.school));
   const ownSchools = [...new Set(own.map((m) => m.school))];
-  if (ownSchools.length > 1) throw new UsageError(reportText.twoSchools(ownSchools));
+  if (ownSchools.length > 1) throw new CodedError(ErrorCode.Usage, reportText.twoSchools(ownSchools));
   if (ownSchools.length === 1) return { school: ownSchools[0]!, rest: without(text, own) };
   const other = mentions[0];
-  if (other) throw new UserError(ErrorCode.NotYourSchool, reportText.notYourSchool(other.school.name, mine));
+  if (other) throw new CodedError(ErrorCode.NotYourSchool, reportText.notYourSchool(other.school.name, mine));
   if (mine.length === 1) return { school: mine[0]!, rest: text };
   for (const word of splitWords(text)) {
     if (/\d/u.test(word)) continue;
     const matches = ctx.roster.search(word).filter((school) => mine.includes(school));
-    if (matches.length > 1) throw new UsageError(reportText.ambiguousSchool(word, matches));
+    if (matches.length > 1) throw new CodedError(ErrorCode.Usage, reportText.ambiguousSchool(word, matches));
     const match = matches[0];
     if (match) {
       const at = text.indexOf(word);
       return { school: match, rest: without(text, [{ start: at, end: at + word.length }]) };
     }
   }
-  throw new UsageError(reportText.whichSchool(mine));
+  throw new CodedError(ErrorCode.Usage, reportText.whichSchool(mine));
 }

@@ -1,5 +1,5 @@
 import type { Roster, School } from "../../config/roster.js";
-import { UsageError } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import { reportText } from "../check-in/report-text.js";
 import { leaderText } from "./leader-text.js";
 
@@ -9,7 +9,7 @@ import { leaderText } from "./leader-text.js";
  */
 export function findSchool(roster: Pick<Roster, "search">, word: string): School {
   const matches = roster.search(word);
-  if (matches.length > 1) throw new UsageError(reportText.ambiguousSchool(word, matches));
-  if (!matches[0]) throw new UsageError(leaderText.unknownSchool(word));
+  if (matches.length > 1) throw new CodedError(ErrorCode.Usage, reportText.ambiguousSchool(word, matches));
+  if (!matches[0]) throw new CodedError(ErrorCode.Usage, leaderText.unknownSchool(word));
   return matches[0];
 }

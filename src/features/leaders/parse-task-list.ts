@@ -1,6 +1,6 @@
 import type { Roster } from "../../config/roster.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
-import { ErrorCode, UsageError, UserError } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import { parseTaskWord, splitWords } from "../../bot/words.js";
 import type { TaskId } from "../../config/schema.js";
 import { leaderText } from "./leader-text.js";
@@ -27,8 +27,8 @@ export function parseTaskList(
       if (!areas.includes(area)) areas.push(area);
       continue;
     }
-    if (!task) throw new UsageError(leaderText.whichTask(word));
-    if (!ctx.calendar.tasks.includes(task)) throw new UserError(ErrorCode.TaskDisabled, leaderText.taskOff(word));
+    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.whichTask(word));
+    if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(word));
     if (!tasks.includes(task)) tasks.push(task);
   }
   return { ...(tasks.length > 0 && { tasks }), ...(areas.length > 0 && { areas }) };
@@ -37,6 +37,6 @@ export function parseTaskList(
 /** The one area whose name starts with `word` (东部 → 东部片区); several are asked about, none is undefined. */
 function findArea(known: ReadonlyMap<string, string>, word: string): string | undefined {
   const matches = [...known].filter(([name]) => name.startsWith(word)).map(([, area]) => area);
-  if (matches.length > 1) throw new UsageError(leaderText.whichArea(word, matches));
+  if (matches.length > 1) throw new CodedError(ErrorCode.Usage, leaderText.whichArea(word, matches));
   return matches[0];
 }

@@ -1,5 +1,5 @@
 import { addDays, diffDays, getIsoWeek, getWeekStart, isValidLocalDate, type LocalDate } from "../../time/local-time.js";
-import { UsageError } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import { leaderText } from "./leader-text.js";
 
 /** Local dates a leader named, both included. */
@@ -70,7 +70,7 @@ function placeYear(month: number, day: number, today: LocalDate, typed: string, 
   const candidates = [year - 1, year, year + 1]
     .map((y) => `${y}-${pad(month)}-${pad(day)}`)
     .filter(isValidLocalDate);
-  if (candidates.length === 0) throw new UsageError(leaderText.badDate(typed));
+  if (candidates.length === 0) throw new CodedError(ErrorCode.Usage, leaderText.badDate(typed));
   const nearest = candidates.reduce((best, d) => (Math.abs(diffDays(today, d)) < Math.abs(diffDays(today, best)) ? d : best));
   if (rule === "nearest" || diffDays(today, nearest) <= PAST_RULE_DAYS_AHEAD) return nearest;
   return candidates.filter((d) => d <= today).at(-1) ?? nearest;
@@ -94,7 +94,7 @@ function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSp
   const full = FULL.exec(text);
   if (full) {
     const date = `${full[1]}-${pad(Number(full[2]))}-${pad(Number(full[3]))}`;
-    if (!isValidLocalDate(date)) throw new UsageError(leaderText.badDate(full[0].trim()));
+    if (!isValidLocalDate(date)) throw new CodedError(ErrorCode.Usage, leaderText.badDate(full[0].trim()));
     return { span: { start: date, end: date, kind: "day" }, length: full[0].length };
   }
   const md = MONTH_DAY.exec(text);
@@ -111,7 +111,7 @@ function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSp
  * `星期三`, see weekdayOf), `2026-11-20`, `2026年11月20日`, `11-20`, `11月20日`, `11.20`, and
  * `a 至 b` / `a~b` / `a到b` of any two of them. A date without a year is placed by `rule`
  * (see placeYear). Returns undefined when `text` does not start with a date; throws a
- * UsageError for a date that does not exist or a range that ends before it starts.
+ * Usage error for a date that does not exist or a range that ends before it starts.
  */
 export function readDateSpan(
   text: string,
@@ -124,8 +124,8 @@ export function readDateSpan(
   if (!separator) return first;
   const secondAt = first.length + separator[0].length;
   const second = readOne(text.slice(secondAt), today, rule);
-  if (!second) throw new UsageError(leaderText.rangeEnd(text.slice(0, secondAt).trim()));
+  if (!second) throw new CodedError(ErrorCode.Usage, leaderText.rangeEnd(text.slice(0, secondAt).trim()));
   const span: DateSpan = { start: first.span.start, end: second.span.end, kind: "range" };
-  if (span.end < span.start) throw new UsageError(leaderText.rangeBackwards(span.start, span.end));
+  if (span.end < span.start) throw new CodedError(ErrorCode.Usage, leaderText.rangeBackwards(span.start, span.end));
   return { span, length: secondAt + second.length };
 }

@@ -1,5 +1,5 @@
 import { addDays, diffDays, isValidLocalDate, type LocalDate } from "../../time/local-time.js";
-import { UsageError } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import { ledgerText } from "./ledger-text.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "./check-ledger-range.js";
 import { monthOf, weekOf } from "../leaders/read-date-span.js";
@@ -56,7 +56,7 @@ function dateIn(year: number, monthDay: string): LocalDate | undefined {
  * `11月1日到11月20日`). A lone date or range end without a year is taken in the year nearest to
  * `today`, and the start in the same year (a range over New Year needs a year written); when only
  * one date of a range has its year, the other is its nearest occurrence on the right side of it
- * (`2025-12-20至01-05` ends on 2026-01-05). Throws a UsageError for anything else, a date that does not exist, a range that ends before
+ * (`2025-12-20至01-05` ends on 2026-01-05). Throws a Usage error for anything else, a date that does not exist, a range that ends before
  * it starts, and a range longer than MAX_LEDGER_DAYS.
  */
 export function parseExportRange(text: string, today: LocalDate): ExportRange {
@@ -64,15 +64,15 @@ export function parseExportRange(text: string, today: LocalDate): ExportRange {
   const word = WORDS[words || "本周"];
   if (word) return { ...word(today), label: words || "本周" };
   const match = RANGE.exec(text.trim());
-  if (!match) throw new UsageError(ledgerText.badRange(text.trim()));
+  if (!match) throw new CodedError(ErrorCode.Usage, ledgerText.badRange(text.trim()));
   const [, y1, m1, d1, y2, m2, d2] = match;
   const md = (m: string, d: string) => `${pad(Number(m))}-${pad(Number(d))}`;
   const typed = (y: string | undefined, m: string, d: string) => `${y ? `${y}-` : ""}${md(m, d)}`;
   const first = md(m1!, d1!);
   const second = m2 === undefined ? undefined : md(m2, d2!);
   // 2024 is a leap year: a month-day that is not a date then is never one.
-  if (!dateIn(Number(y1 ?? 2024), first)) throw new UsageError(ledgerText.badDate(typed(y1, m1!, d1!)));
-  if (second && !dateIn(Number(y2 ?? 2024), second)) throw new UsageError(ledgerText.badDate(typed(y2, m2!, d2!)));
+  if (!dateIn(Number(y1 ?? 2024), first)) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y1, m1!, d1!)));
+  if (second && !dateIn(Number(y2 ?? 2024), second)) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y2, m2!, d2!)));
 
   let from: LocalDate | undefined;
   let to: LocalDate | undefined;
@@ -88,11 +88,11 @@ export function parseExportRange(text: string, today: LocalDate): ExportRange {
     to = nearestYear(second, today);
     from = to && dateIn(Number(to.slice(0, 4)), first);
   }
-  if (!from) throw new UsageError(ledgerText.badDate(typed(y1, m1!, d1!)));
-  if (!to) throw new UsageError(ledgerText.badDate(typed(y2, m2!, d2!)));
+  if (!from) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y1, m1!, d1!)));
+  if (!to) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y2, m2!, d2!)));
   const problem = checkLedgerRange(from, to);
-  if (problem?.problem === "reversed") throw new UsageError(ledgerText.reversed(from, to));
-  if (problem?.problem === "too_long") throw new UsageError(ledgerText.tooLong(problem.days, MAX_LEDGER_DAYS));
+  if (problem?.problem === "reversed") throw new CodedError(ErrorCode.Usage, ledgerText.reversed(from, to));
+  if (problem?.problem === "too_long") throw new CodedError(ErrorCode.Usage, ledgerText.tooLong(problem.days, MAX_LEDGER_DAYS));
   return { from, to };
 }
 

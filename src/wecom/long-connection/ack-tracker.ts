@@ -1,6 +1,6 @@
 import type { Frame } from "./frame-codec.js";
 import { encodeFrame } from "./frame-codec.js";
-import { LongConnectionError } from "./long-connection-error.js";
+import { CodedError, ErrorCode, type LongConnectionError } from "../../errors.js";
 
 /** WeCom's acknowledgement of a request, errcode always 0 (non-zero ones reject). */
 export interface LongConnectionAck {
@@ -56,15 +56,15 @@ export function createAckTracker({ ackTimeoutMs }: { ackTimeoutMs: number }): Ac
     exchange(socket, cmd, reqId, body) {
       return new Promise((resolve, reject) => {
         if (socket.readyState !== OPEN) {
-          reject(new LongConnectionError("not_connected", `${cmd}: not connected`, { reqId }));
+          reject(new CodedError(ErrorCode.NotConnected, `${cmd}: not connected`, { reqId }));
           return;
         }
         const timer = setTimeout(() => {
-          if (take(reqId, timer)) reject(new LongConnectionError("timeout", `${cmd}: no ack within ${ackTimeoutMs} ms`, { reqId }));
+          if (take(reqId, timer)) reject(new CodedError(ErrorCode.AckTimeout, `${cmd}: no ack within ${ackTimeoutMs} ms`, { reqId }));
         }, ackTimeoutMs);
         inFlight.set(reqId, { cmd, socket, timer, resolve, reject });
         socket.send(encodeFrame(cmd, reqId, body), (error) => {
-          if (error && take(reqId, timer)) reject(new LongConnectionError("connection_lost", `${cmd}: ${error.message}`, { reqId }));
+          if (error && take(reqId, timer)) reject(new CodedError(ErrorCode.ConnectionLost, `${cmd}: ${error.message}`, { reqId }));
         });
       });
     },
@@ -87,7 +87,7 @@ export function createAckTracker({ ackTimeoutMs }: { ackTimeoutMs: number }): Ac
       for (const [reqId, entry] of inFlight) {
         if (entry.socket !== socket) continue;
         take(reqId, entry.timer);
-        entry.reject(new LongConnectionError("connection_lost", `${entry.cmd}: ${why} before the ack`, { reqId }));
+        entry.reject(new CodedError(ErrorCode.ConnectionLost, `${entry.cmd}: ${why} before the ack`, { reqId }));
       }
     },
   };

@@ -1,5 +1,5 @@
 import type { LongConnectionAck } from "./ack-tracker.js";
-import { LongConnectionError } from "./long-connection-error.js";
+import { ErrorCode, hasCode } from "../../errors.js";
 
 export interface HeartbeatOptions {
   intervalMs: number;
@@ -21,7 +21,7 @@ export function startHeartbeat({ intervalMs, ping, onSilence, onRefused }: Heart
       },
       (error: unknown) => {
         // Any other failure (the socket went) is the connection's own to handle.
-        if (!stopped && error instanceof LongConnectionError && error.code === "timeout") onSilence();
+        if (!stopped && hasCode(error, ErrorCode.AckTimeout)) onSilence();
       },
     );
   }, intervalMs);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LongConnectionAck } from "./ack-tracker.js";
-import { LongConnectionError } from "./long-connection-error.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 
 /** A medium to upload: a PNG or JPG picture of at most 2 MB here (WeCom takes up to 100 chunks). */
 export interface MediaUpload {
@@ -36,7 +36,7 @@ export async function uploadMedia(request: UploadRequest, media: MediaUpload): P
 function ackField(ack: LongConnectionAck, name: string): string {
   const value = (ack.body as Record<string, unknown> | undefined)?.[name];
   if (typeof value !== "string" || value === "") {
-    throw new LongConnectionError("rejected", `${name} missing from the acknowledgement`, { reqId: ack.reqId });
+    throw new CodedError(ErrorCode.WecomRejected, `${name} missing from the acknowledgement`, { reqId: ack.reqId });
   }
   return value;
 }

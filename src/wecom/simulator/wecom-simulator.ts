@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createWecomCrypto, WecomCryptoError } from "../crypto.js";
+import { CodedError, ErrorCode, hasCode } from "../../errors.js";
+import { createWecomCrypto } from "../crypto.js";
 import { STREAM_MAX_BYTES } from "../replies.js";
 
 /** Where and as whom the simulator plays WeCom's side of one smart bot in callback mode. */
@@ -33,15 +34,9 @@ export type WecomSimulatorErrorCode =
   | "reply_not_allowed"
   | "reply_too_long";
 
-/** A passive reply that WeCom would reject; `code` says why. */
-export class WecomSimulatorError extends Error {
-  override readonly name = "WecomSimulatorError";
-  constructor(
-    readonly code: WecomSimulatorErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+/** A passive reply that WeCom would reject: a SimulatedRefusal error whose `reason` says why. */
+function refusal(reason: WecomSimulatorErrorCode, message: string): CodedError<ErrorCode.SimulatedRefusal> {
+  return new CodedError(ErrorCode.SimulatedRefusal, message, { reason });
 }
 
 /** A decrypted passive reply: a message (`msgtype`) or, to a card tap, a card update (`response_type`). */
@@ -236,43 +231,43 @@ export function createWecomSimulator({
     try {
       body = JSON.parse(raw);
     } catch {
-      throw new WecomSimulatorError("reply_malformed", `reply body is not JSON: ${raw.slice(0, 200)}`);
+      throw refusal("reply_malformed", `reply body is not JSON: ${raw.slice(0, 200)}`);
     }
     if (typeof body !== "object" || body === null) {
-      throw new WecomSimulatorError("reply_malformed", `reply body is not a JSON object: ${raw.slice(0, 200)}`);
+      throw refusal("reply_malformed", `reply body is not a JSON object: ${raw.slice(0, 200)}`);
     }
     const { encrypt, msgsignature, timestamp } = body as Record<string, unknown>;
     if (typeof encrypt !== "string" || typeof msgsignature !== "string") {
-      throw new WecomSimulatorError("reply_malformed", "reply needs string fields encrypt and msgsignature");
+      throw refusal("reply_malformed", "reply needs string fields encrypt and msgsignature");
     }
     if (!(typeof timestamp === "number" || (typeof timestamp === "string" && /^\d+$/.test(timestamp)))) {
-      throw new WecomSimulatorError("reply_malformed", "reply needs a numeric timestamp");
+      throw refusal("reply_malformed", "reply needs a numeric timestamp");
     }
     const replyNonce = (body as Record<string, unknown>).nonce;
     if (replyNonce !== nonce) {
-      throw new WecomSimulatorError("reply_nonce_mismatch", `reply nonce ${JSON.stringify(replyNonce)} is not the callback's ${nonce}`);
+      throw refusal("reply_nonce_mismatch", `reply nonce ${JSON.stringify(replyNonce)} is not the callback's ${nonce}`);
     }
     if (!crypto.verify(msgsignature, timestamp, nonce, encrypt)) {
-      throw new WecomSimulatorError("reply_bad_signature", "reply msgsignature does not match (token, timestamp, nonce, encrypt)");
+      throw refusal("reply_bad_signature", "reply msgsignature does not match (token, timestamp, nonce, encrypt)");
     }
     let plain: string;
     try {
       plain = crypto.open(encrypt);
     } catch (err) {
-      if (err instanceof WecomCryptoError && err.code === "bad_receiveid") {
-        throw new WecomSimulatorError("reply_bad_receiveid", err.message);
+      if (hasCode(err, ErrorCode.WecomBadReceiveid)) {
+        throw refusal("reply_bad_receiveid", err.message);
       }
-      throw new WecomSimulatorError("reply_bad_ciphertext", (err as Error).message);
+      throw refusal("reply_bad_ciphertext", (err as Error).message);
     }
     let reply: unknown;
     try {
       reply = JSON.parse(plain);
     } catch {
-      throw new WecomSimulatorError("reply_malformed", `decrypted reply is not JSON: ${plain.slice(0, 200)}`);
+      throw refusal("reply_malformed", `decrypted reply is not JSON: ${plain.slice(0, 200)}`);
     }
     const { msgtype, response_type: responseType } = (reply ?? {}) as ReplyJson;
     if (typeof msgtype !== "string" && responseType !== "update_template_card") {
-      throw new WecomSimulatorError("reply_malformed", "decrypted reply has no msgtype (nor is it a card update)");
+      throw refusal("reply_malformed", "decrypted reply has no msgtype (nor is it a card update)");
     }
     return reply as ReplyJson;
   }
@@ -386,18 +381,18 @@ function checkReplyType(payload: Record<string, unknown>, reply: ReplyJson): voi
   const eventtype = event?.eventtype;
   if (reply.response_type !== undefined) {
     if (eventtype !== "template_card_event") {
-      throw new WecomSimulatorError("reply_not_allowed", `only a card tap can be answered with a card update, not a ${eventtype ?? String(payload.msgtype)} callback`);
+      throw refusal("reply_not_allowed", `only a card tap can be answered with a card update, not a ${eventtype ?? String(payload.msgtype)} callback`);
     }
     const card = reply.template_card as SimulatedCard | undefined;
     if (card?.task_id !== event?.template_card_event?.task_id) {
-      throw new WecomSimulatorError("reply_malformed", `a card update must reuse the tapped card's task_id ${event?.template_card_event?.task_id}`);
+      throw refusal("reply_malformed", `a card update must reuse the tapped card's task_id ${event?.template_card_event?.task_id}`);
     }
   }
   if (reply.template_card !== undefined) checkCard(reply.template_card as SimulatedCard);
   const allowed =
     payload.msgtype !== "event" ? USER_REPLIES : eventtype === "enter_chat" ? ENTER_CHAT_REPLIES : undefined;
   if (allowed && !allowed.includes(reply.msgtype ?? "")) {
-    throw new WecomSimulatorError(
+    throw refusal(
       "reply_not_allowed",
       `a ${eventtype ?? String(payload.msgtype)} callback cannot be answered with msgtype ${reply.msgtype} (allowed: ${allowed.join(", ")})`,
     );
@@ -405,10 +400,10 @@ function checkReplyType(payload: Record<string, unknown>, reply: ReplyJson): voi
   if (reply.msgtype === "stream") {
     const stream = reply.stream as { id?: unknown; content?: unknown } | undefined;
     if (typeof stream?.id !== "string" || stream.id === "") {
-      throw new WecomSimulatorError("reply_malformed", "a stream reply needs a non-empty stream.id");
+      throw refusal("reply_malformed", "a stream reply needs a non-empty stream.id");
     }
     if (typeof stream.content === "string" && Buffer.byteLength(stream.content) > STREAM_MAX_BYTES) {
-      throw new WecomSimulatorError(
+      throw refusal(
         "reply_too_long",
         `stream.content is ${Buffer.byteLength(stream.content)} bytes, over ${STREAM_MAX_BYTES}`,
       );
@@ -419,14 +414,14 @@ function checkReplyType(payload: Record<string, unknown>, reply: ReplyJson): voi
 /** The limits WeCom puts on an interactive card: task_id, at most six buttons, keys of 1024 bytes. */
 function checkCard(card: SimulatedCard): void {
   if (!TASK_ID.test(card.task_id ?? "")) {
-    throw new WecomSimulatorError("reply_malformed", `card task_id ${JSON.stringify(card.task_id)} is not [0-9A-Za-z_-@]{1,128}`);
+    throw refusal("reply_malformed", `card task_id ${JSON.stringify(card.task_id)} is not [0-9A-Za-z_-@]{1,128}`);
   }
   const buttons = card.button_list ?? [];
   if (card.card_type === "button_interaction" && (buttons.length === 0 || buttons.length > MAX_BUTTONS)) {
-    throw new WecomSimulatorError("reply_malformed", `a button card needs 1 to ${MAX_BUTTONS} buttons, not ${buttons.length}`);
+    throw refusal("reply_malformed", `a button card needs 1 to ${MAX_BUTTONS} buttons, not ${buttons.length}`);
   }
   const long = buttons.find((b) => Buffer.byteLength(b.key ?? "") > MAX_KEY_BYTES || !b.key);
-  if (long) throw new WecomSimulatorError("reply_malformed", `button ${long.text} has no key or one over ${MAX_KEY_BYTES} bytes`);
+  if (long) throw refusal("reply_malformed", `button ${long.text} has no key or one over ${MAX_KEY_BYTES} bytes`);
 }
 
 function randomMsgid(): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { School } from "../../../src/config/roster.js";
-import { UsageError } from "../../../src/errors.js";
+import { ErrorCode, hasCode } from "../../../src/errors.js";
 import { asksAboutAbnormal, asksAboutReporting, readDrowning, readReportDate, readSafety, readStudy } from "../../../src/features/check-in/read-report.js";
 import { reportText } from "../../../src/features/check-in/report-text.js";
 
@@ -14,7 +14,7 @@ function refusal(read: () => unknown): string | undefined {
     read();
     return undefined;
   } catch (error) {
-    if (error instanceof UsageError) return error.message;
+    if (hasCode(error, ErrorCode.Usage)) return error.message;
     throw error;
   }
 }

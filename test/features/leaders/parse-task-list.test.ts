@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { School } from "../../../src/config/roster.js";
-import { UsageError } from "../../../src/errors.js";
+import { CodedError, ErrorCode } from "../../../src/errors.js";
 import { parseTaskList } from "../../../src/features/leaders/parse-task-list.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
 
@@ -18,7 +18,7 @@ describe("parseTaskList with areas", () => {
   });
 
   it("asks which when several areas start so, and refuses words that are neither", () => {
-    expect(() => parseTaskList("东", ctx, { areas: true })).toThrow(new UsageError("“东”对应多个片区：东部片区、东湖学区，请写片区全称。"));
+    expect(() => parseTaskList("东", ctx, { areas: true })).toThrow(new CodedError(ErrorCode.Usage, "“东”对应多个片区：东部片区、东湖学区，请写片区全称。"));
     expect(() => parseTaskList("城关一小", ctx, { areas: true })).toThrow(/不是任务名称/u);
     expect(() => parseTaskList("东部", ctx)).toThrow(/不是任务名称/u);
   });

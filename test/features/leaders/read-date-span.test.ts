@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { ErrorCode } from "../../../src/errors.js";
 import { readDateSpan } from "../../../src/features/leaders/read-date-span.js";
 
 const TUESDAY = "2026-11-24";
@@ -50,7 +50,7 @@ describe("readDateSpan", () => {
   });
 
   it("refuses a day that does not exist and a range that runs backwards", () => {
-    expect(() => read("2-30")).toThrow(UsageError);
+    expect(() => read("2-30")).toThrow(expect.objectContaining({ code: ErrorCode.Usage }));
     expect(() => read("2026-02-30")).toThrow("“2026-02-30”不是有效的日期");
     expect(() => read("11-27至11-20")).toThrow("结束日期 11月20日 早于开始日期 11月27日");
     expect(() => read("11-20至")).toThrow("后面缺少结束日期");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { ErrorCode, hasCode } from "../../../src/errors.js";
 import { parseExportRange } from "../../../src/features/ledger/parse-export-range.js";
 
 /** Wednesday. */
@@ -32,7 +32,7 @@ describe("parseExportRange", () => {
       try {
         parseExportRange(text, today);
       } catch (error) {
-        expect(error).toBeInstanceOf(UsageError);
+        expect(hasCode(error, ErrorCode.Usage)).toBe(true);
         return (error as Error).message;
       }
       throw new Error(`"${text}" was accepted`);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LongConnectionAck } from "../../../src/wecom/long-connection/ack-tracker.js";
 import { startHeartbeat } from "../../../src/wecom/long-connection/heartbeat.js";
-import { LongConnectionError } from "../../../src/wecom/long-connection/long-connection-error.js";
+import { CodedError, ErrorCode } from "../../../src/errors.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -13,8 +13,8 @@ describe("heartbeat", () => {
     const answers: (() => Promise<LongConnectionAck>)[] = [
       async () => ({ reqId: "p1", errcode: 0, errmsg: "" }),
       async () => ({ reqId: "p2", errcode: 600, errmsg: "busy" }),
-      async () => Promise.reject(new LongConnectionError("connection_lost", "ping: socket closed before the ack")),
-      async () => Promise.reject(new LongConnectionError("timeout", "ping: no ack within 5000 ms")),
+      async () => Promise.reject(new CodedError(ErrorCode.ConnectionLost, "ping: socket closed before the ack")),
+      async () => Promise.reject(new CodedError(ErrorCode.AckTimeout, "ping: no ack within 5000 ms")),
     ];
     const seen: string[] = [];
     const stop = startHeartbeat({
@@ -46,7 +46,7 @@ describe("heartbeat", () => {
     });
     await vi.advanceTimersByTimeAsync(1_000);
     stop();
-    answer(new LongConnectionError("timeout", "late"));
+    answer(new CodedError(ErrorCode.AckTimeout, "late"));
     await vi.advanceTimersByTimeAsync(5_000);
     expect(pings).toBe(1);
     expect(seen).toStrictEqual([]);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { LongConnectionError } from "../../../src/wecom/long-connection/long-connection-error.js";
+import { ErrorCode, hasCode } from "../../../src/errors.js";
 import { MEDIA_CHUNK_BYTES, uploadMedia, type UploadRequest } from "../../../src/wecom/long-connection/media-upload.js";
 
 describe("media upload", () => {
@@ -24,7 +24,7 @@ describe("media upload", () => {
   it("fails as rejected when an ack lacks the upload_id or media_id it must carry", async () => {
     const request: UploadRequest = async (cmd) => ({ reqId: cmd, errcode: 0, errmsg: "", body: { upload_id: "" } });
     const error = await uploadMedia(request, { type: "image", filename: "a.png", bytes: Buffer.from("png") }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(LongConnectionError);
+    expect(hasCode(error, ErrorCode.WecomRejected)).toBe(true);
     expect(error).toMatchObject({ code: "rejected", message: "upload_id missing from the acknowledgement" });
   });
 });

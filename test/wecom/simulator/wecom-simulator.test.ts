@@ -5,13 +5,13 @@ import Koa from "koa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createWecomSimulator,
-  WecomSimulatorError,
   type WecomSimulator,
   type WecomSimulatorOptions,
 } from "../../../src/wecom/simulator/wecom-simulator.js";
 import { createWecomCrypto } from "../../../src/wecom/crypto.js";
 import { parseInbound, type Inbound } from "../../../src/wecom/inbound.js";
 import { streamReply, textReply } from "../../../src/wecom/replies.js";
+import { CodedError, ErrorCode, hasCode } from "../../../src/errors.js";
 
 const TOKEN = "sim-token";
 const KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -124,12 +124,12 @@ describe("createWecomSimulator against a local echo bot", () => {
     }
   };
 
-  async function simulatorError(run: () => Promise<unknown>): Promise<WecomSimulatorError> {
+  async function simulatorError(run: () => Promise<unknown>): Promise<CodedError<ErrorCode.SimulatedRefusal>> {
     try {
       await run();
     } catch (err) {
-      expect(err).toBeInstanceOf(WecomSimulatorError);
-      return err as WecomSimulatorError;
+      expect(hasCode(err, ErrorCode.SimulatedRefusal)).toBe(true);
+      return err as CodedError<ErrorCode.SimulatedRefusal>;
     }
     throw new Error("the simulator accepted a bad reply");
   }
@@ -255,11 +255,11 @@ describe("createWecomSimulator against a local echo bot", () => {
 
   it("refuses replies that WeCom would refuse", async () => {
     const say = () => sim.say({ from: "u", text: "平安" });
-    expect((await simulatorError(() => withFault("signature", say))).code).toBe("reply_bad_signature");
-    expect((await simulatorError(() => withFault("nonce", say))).code).toBe("reply_nonce_mismatch");
-    expect((await simulatorError(() => withFault("receiveid", say))).code).toBe("reply_bad_receiveid");
-    expect((await simulatorError(() => withFault("text-to-message", say))).code).toBe("reply_not_allowed");
-    expect((await simulatorError(() => withFault("too-long", say))).code).toBe("reply_too_long");
+    expect((await simulatorError(() => withFault("signature", say))).details.reason).toBe("reply_bad_signature");
+    expect((await simulatorError(() => withFault("nonce", say))).details.reason).toBe("reply_nonce_mismatch");
+    expect((await simulatorError(() => withFault("receiveid", say))).details.reason).toBe("reply_bad_receiveid");
+    expect((await simulatorError(() => withFault("text-to-message", say))).details.reason).toBe("reply_not_allowed");
+    expect((await simulatorError(() => withFault("too-long", say))).details.reason).toBe("reply_too_long");
     // The same servers pass when behaving.
     expect((await say()).status).toBe(200);
   });

@@ -135,14 +135,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       switch (failed.code) {
         case ErrorCode.Usage:
           return botText.usage(failed.message, botName, failed.details.examples ?? formatExamples(spec, { schools }));
-        case ErrorCode.NotReporter:
-        case ErrorCode.NotYourSchool:
-        case ErrorCode.TaskDisabled:
-        case ErrorCode.NotInSeason:
+        default:
+          // Another mistake of the user's (errors.ts says which): its message is the reply.
+          if (!isUserMistake(failed)) throw error;
           log.info({ command: spec.id, code: failed.code }, "command refused");
           return failed.message;
-        default:
-          throw error;
       }
     }
   };

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectRedis, waitReady, type RedisClient } from "../../src/store/connect-redis.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createManualClock } from "../../src/time/clock.js";
 import { createChatDirectory, NOTE_EVERY_MS } from "../../src/wecom/chat-directory.js";
@@ -7,16 +6,10 @@ import { startTestRedis, type TestRedis } from "../support/redis.js";
 
 const keys = createKeys();
 let redis: TestRedis;
-let client: RedisClient;
 beforeAll(async () => {
   redis = await startTestRedis();
-  client = connectRedis(redis.url, { role: "worker" });
-  await waitReady(client);
 });
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
-});
+afterAll(() => redis.stop());
 
 /**
  * Noting a chat was a Redis write before every reply on the long connection. A chat is written
@@ -24,6 +17,7 @@ afterAll(async () => {
  */
 it("writes a chat down when first seen and again once its interval is over, at the injected clock's time", async () => {
   const clock = createManualClock(new Date("2026-11-24T01:00:00Z"));
+  const client = redis.client();
   // As Redis counts them.
   const writes = async () => Number(/cmdstat_hset:calls=(\d+)/.exec(await client.info("commandstats"))?.[1] ?? 0);
   const chats = createChatDirectory({ redis: client, keys, clock });

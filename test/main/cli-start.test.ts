@@ -42,7 +42,9 @@ async function start({ terminal, args = [], env = {} }: { terminal: boolean; arg
   const dataDir = mkdtempSync(join(tmpdir(), "pingan-start-"));
   dirs.push(dataDir);
   const command = [process.execPath, ...pinganArgs("start", ...args)];
-  const quoted = command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(" ");
+  // script(1) runs its command through $SHELL, or sh when unset; dash does not exec a lone
+  // command, so without `exec` the terminal's Ctrl+C would end the shell rather than reach pingan.
+  const quoted = `exec ${command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(" ")}`;
   const proc = spawn(terminal ? "script" : command[0]!, terminal ? ["-qfec", quoted, "/dev/null"] : command.slice(1), {
     env: {
       ...process.env,

@@ -17,8 +17,10 @@ export default defineConfig({
   test: {
     // Each file starts its own redis-server; two cores want few files at once.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang detectors only: every wait inside a test has its own condition and bound, and a test
+    // that starts OS processes on a loaded 2-core machine may take minutes without being wrong.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     projects: [
       { extends: true, test: { name: "callback", include: ["test/**/*.test.ts"] } },
       { extends: true, test: { name: "websocket", include: BOTH_TRANSPORTS, env: { PINGAN_TEST_TRANSPORT: "websocket" } } },

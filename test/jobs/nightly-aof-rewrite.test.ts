@@ -16,7 +16,7 @@ beforeAll(async () => {
   // No REDIS_URL: the service's own embedded redis-server, as a county runs it.
   const settings = readSettings({ ...TEST_ENV, PINGAN_CONFIG: "config/pingan.example.yaml", PINGAN_DATA_DIR: dir, PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" });
   system = await startSystem(settings, { log: pino({ level: "silent" }), clock: createManualClock(new Date("2026-11-24T03:30:00+08:00")), schedules: false });
-}, 60_000);
+});
 afterAll(async () => {
   await system?.stop();
   rmSync(dir, { recursive: true, force: true });

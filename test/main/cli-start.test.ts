@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { pinganArgs } from "../support/pingan-command.js";
+import { START_BOUND_MS } from "../support/service-process.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -68,7 +69,7 @@ async function start({ terminal, args = [], env = {} }: { terminal: boolean; arg
   proc.once("exit", () => process.off("exit", reap));
   const started = { proc, output: () => output, dataDir, exited };
   running.push(started);
-  await waitFor("the service to start", () => /service listening/.test(output) || proc.exitCode !== null);
+  await waitFor("the service to start", () => /service listening/.test(output) || proc.exitCode !== null, { timeoutMs: START_BOUND_MS });
   if (!/service listening/.test(output)) throw new Error(`pingan start did not start:\n${output}`);
   return started;
 }

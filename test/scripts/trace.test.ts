@@ -58,7 +58,7 @@ function expectPlausible({ stdout, lines, figures, files }: Awaited<ReturnType<t
 const names = (files: { file: string }[]) => files.map((f) => f.file);
 
 describe("npm run trace", () => {
-  it("checkin: a 平安 over the callback URL runs the callback receiver and the safety command, not the long connection", { timeout: 120_000 }, async () => {
+  it("checkin: a 平安 over the callback URL runs the callback receiver and the safety command, not the long connection", async () => {
     const traced = await trace("checkin");
     expectPlausible(traced, "checkin");
     expect(traced.stdout).toContain("reply: ✅");
@@ -66,7 +66,7 @@ describe("npm run trace", () => {
     expect(names(traced.files)).not.toContain("src/wecom/long-connection-receiver.ts");
   });
 
-  it("ws-checkin: the same over the long connection runs its receiver, not the callback's", { timeout: 120_000 }, async () => {
+  it("ws-checkin: the same over the long connection runs its receiver, not the callback's", async () => {
     const traced = await trace("ws-checkin");
     expectPlausible(traced, "ws-checkin");
     expect(traced.stdout).toContain("reply: ✅");
@@ -74,7 +74,7 @@ describe("npm run trace", () => {
     expect(names(traced.files)).not.toContain("src/wecom/callback-receiver.ts");
   });
 
-  it("reminder: the 09:00 slot job runs the slots job through to a push delivered, and no chat command", { timeout: 120_000 }, async () => {
+  it("reminder: the 09:00 slot job runs the slots job through to a push delivered, and no chat command", async () => {
     const traced = await trace("reminder");
     expectPlausible(traced, "reminder");
     expect(traced.stdout).toMatch(/delivered \S+ to 全县校长群/u);

@@ -6,7 +6,7 @@ import { pinganArgs } from "./pingan-command.js";
 import { waitFor } from "./wait-for.js";
 
 /** How long a process may take to say it started before it counts as hung. */
-const START_BOUND_MS = 120_000;
+export const START_BOUND_MS = 120_000;
 
 export interface ServiceProcess {
   url: string;

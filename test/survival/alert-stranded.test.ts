@@ -19,7 +19,7 @@ const reachedLeaders = (text: string) => h.webhook.messages.some((m) => m.group 
  * the alert on again, the mailbox has it already: the alert must still go out, without
  * waiting for another alert to reach the group.
  */
-it("sends an alert whose turn could not be queued", { timeout: 60_000 }, async () => {
+it("sends an alert whose turn could not be queued", async () => {
   h.redisFaults!.failNext('"kind":"drain"');
   expect(await h.say("zhang_wei", "异常 化粪池盖板松动，已围挡")).toContain("已登记");
   expect(h.redisFaults!.refused()).toBe(1);
@@ -30,7 +30,7 @@ it("sends an alert whose turn could not be queued", { timeout: 60_000 }, async (
  * The turn runs, but Redis refuses it every attempt until BullMQ gives the job up (failed).
  * The alert is still in the mailbox past the cursor: the workers find it and send it.
  */
-it("sends an alert whose turn used up its attempts", { timeout: 60_000 }, async () => {
+it("sends an alert whose turn used up its attempts", async () => {
   await h.drainPushes();
   h.redisFaults!.failNext(keys.mailboxLease("leaders"), 5);
   expect(await h.say("wang_fang", "异常 食堂冰柜断电，食材已转移")).toContain("已登记");

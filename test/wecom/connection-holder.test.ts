@@ -37,7 +37,7 @@ async function redisPid(): Promise<number> {
  * take it once it expires there. The holder closes its connection before that, rather than
  * keep a subscription it no longer knows it may hold; and takes the bot back once Redis answers.
  */
-it("closes the connection when its lease cannot be confirmed in time, and takes the bot back after", { timeout: 90_000 }, async () => {
+it("closes the connection when its lease cannot be confirmed in time, and takes the bot back after", async () => {
   const before = live();
   expect(before).toBeDefined();
   stoppedPid = await redisPid();
@@ -60,7 +60,7 @@ it("closes the connection when its lease cannot be confirmed in time, and takes 
  * holder takes the bot back at its next renewal, not after the 5 minutes it waits for another
  * deployment of the same bot.
  */
-it("takes the bot back within seconds when kicked while its lease is still valid", { timeout: 60_000 }, async () => {
+it("takes the bot back within seconds when kicked while its lease is still valid", async () => {
   const before = fake.subscriptions().length;
   const late = createLongConnection({ url: fake.url, ...TEST_BOT, log: pino({ level: "silent" }) });
   late.start();

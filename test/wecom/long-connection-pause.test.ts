@@ -54,7 +54,7 @@ const live = () => fake.subscriptions().find((sub) => sub.closedAt === undefined
  * The paused one resumes with its handshake answered: it must not subscribe (that would kick
  * the rightful holder, which would then wait 5 minutes: no answers all that time).
  */
-it("a process paused between taking the lease and subscribing does not take the bot from the one holding it now", { timeout: 240_000 }, async () => {
+it("a process paused between taking the lease and subscribing does not take the bot from the one holding it now", async () => {
   fake.holdHandshakes(true);
   const paused = await startServiceProcess(env, [], { connectionTuning: TUNING });
   services.push(paused);

@@ -29,7 +29,7 @@ const givenUp = async () => {
  * elsewhere). The reply it refused is owed and tried again, but never ahead of the pushes to
  * other groups, and it is given up after its tries, counted on /metrics.
  */
-it("keeps a reply WeCom keeps refusing out of the way of the pushes, and gives it up after its tries", { timeout: 120_000 }, async () => {
+it("keeps a reply WeCom keeps refusing out of the way of the pushes, and gives it up after its tries", async () => {
   // aibot_send_msg reaches only a chat where a user has spoken to the bot.
   await askOverLongConnection(fake, { userid: "wang_zhiyuan", text: "未报", chatid: LEADERS_CHAT, msgid: "owed-leader-first" });
   fake.refuseIn(HARNESS_CHATID, FAKE_ERRCODES.rateLimited);

@@ -105,7 +105,7 @@ beforeAll(async () => {
   if (!found) throw new Error(`no link in the reply:\n${reply}`);
   link = new URL(found[1]!);
   mkdirSync(ARTIFACTS, { recursive: true });
-}, 30_000);
+});
 
 afterAll(async () => {
   for (const browser of browsers) await browser.close();

@@ -70,7 +70,7 @@ beforeAll(async () => {
   const found = /\]\((https?:\/\/[^\s)]+)\)/.exec(reply);
   if (!found) throw new Error(`no link in the reply:\n${reply}`);
   link = new URL(found[1]!);
-}, 60_000);
+});
 afterAll(() => h?.close());
 
 async function download(url: string) {

@@ -4,185 +4,12 @@ import type { RedisClient } from "./connect-redis.js";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
-import { defineScript } from "./scripts.js";
+import { currentReports, periodKeys, recordReport, reducePeriod } from "./report-scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
 import { readPeriodAggregate, type AggregateFirst, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { hasRemark, isAbnormal, type Report, type ReportEvent } from "./report.js";
 import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
-
-/**
- * Lua: the report in force of a school, as its log entry's fields (`event`, `counted`), from
- * the state hash (KEYS[1]) and the log (KEYS[2]); a reduced period's final report as `event`.
- */
-const CURRENT_LUA = `
-local function field(fields, name)
-  for i = 1, #fields, 2 do if fields[i] == name then return fields[i + 1] end end
-  return nil
-end
-local function current(school)
-  local ids = redis.call('HGET', KEYS[1], school)
-  if not ids then return nil, nil end
-  if string.sub(ids, 1, 1) == '{' then return ids, nil end
-  local last = string.match(ids, '(%S+)$')
-  if not last or string.sub(last, 1, 1) == '-' then return nil, ids end
-  local entry = redis.call('XRANGE', KEYS[2], last, last)[1]
-  if not entry then return nil, ids end
-  return entry[2], ids
-end
-`;
-
-/**
- * Records one message in one step, idempotent per msgid: the audit event (the school's
- * history), the state (its log ids), the reply given to it, the period's counts, and what it
- * owes (alerts) in the period's outbox, so that either all of it is written or none of it. All
- * keys share the period's hash tag.
- * KEYS: state, log, msgids, abnormal, outbox, replies, counts, reported, listed, on-behalf,
- * abnormal-at, resolved, remarked. ARGV: school, msgid, the report packed ('' to withdraw), the withdrawal packed, ttl, '1' when
- * the report is abnormal (kept in full, as the school's last abnormal one and as listed while in
- * force), the report in force expected (its msgid as it is in its JSON, '"msgid":"…"'; '*' for any, '' for none), the reply, its
- * ttl, what the report counts (encodeCounted; '' for none), the school's number ('' for none),
- * the report's full JSON (for the abnormal hashes), how long msgids are kept against repeats,
- * when it was made (ms; '' to withdraw), '1' if a leader entered it (代报), the school's area
- * ('' when the roster has it not), '1' if it is a 平安 with a remark, then outbox entries.
- * Beside the counts it keeps, ordered by time, the abnormal reports and the 代报 in force, and the
- * schools whose abnormal report was corrected, so 汇总 reads only what it shows. The counts of the report it replaces are undone
- * first, what that report's log entry says it counted, from the school's area now: the counts are
- * kept under the roster in force (after a change the recount at start moves them), so the undo
- * takes them from where they are, and the counts always add up the reports in force.
- * A report in force other than the one expected (someone else's message came first) writes
- * nothing and answers 'conflict' with it: the caller answers again and retries. Answers the
- * outcome, the report it replaced (packed), the reply kept for a duplicate, then the ids of
- * the outbox entries it wrote.
- */
-const recordScript = defineScript(`#!lua
-${CURRENT_LUA}
--- Keeps a key (when there is one) at least ttl seconds from now. Each EXPIRE is written to the AOF (and fsynced):
--- renewing only when under ttl, to 1.1 ttl, writes it about once per tenth of the ttl instead
--- of with every check-in (eleven commands fewer).
-local function keep(key, ttl)
-  ttl = tonumber(ttl)
-  local left = redis.call('TTL', key)
-  if left ~= -2 and left < ttl then redis.call('EXPIRE', key, math.floor(ttl * 1.1)) end
-end
-local school = ARGV[1]
-if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 1 then
-  local fields = current(school)
-  local previous = type(fields) == 'table' and field(fields, 'event') or (fields or '')
-  return {'duplicate', previous, redis.call('HGET', KEYS[6], ARGV[2]) or ''}
-end
-local fields, ids = current(school)
-local previous, undo = '', nil
-if type(fields) == 'table' then
-  previous = field(fields, 'event')
-  undo = field(fields, 'counted')
-end
--- Found, not decoded: the stored report is whatever was typed (a stored text cjson cannot decode
--- would stop every later record of the school). ARGV[7] is '"msgid":' and the msgid as JSON,
--- which the report's JSON holds only as its own msgid (inside a string every quote is escaped).
-if ARGV[7] ~= '*' then
-  local same = ARGV[7] == '' and previous == '' or ARGV[7] ~= '' and previous ~= '' and string.find(previous, ARGV[7], 1, true) ~= nil
-  if not same then return {'conflict', previous, ''} end
-end
-local outcome, id
-if ARGV[3] == '' then
-  if previous == '' then return {'nothing', '', ''} end
-  outcome = 'withdraw'
-  id = redis.call('XADD', KEYS[2], '*', 'type', outcome, 'school', school, 'event', ARGV[4], 'counted', '')
-  ids = ids .. ' -' .. id
-else
-  outcome = previous == '' and 'report' or 'replace'
-  id = redis.call('XADD', KEYS[2], '*', 'type', outcome, 'school', school, 'event', ARGV[3], 'counted', ARGV[10])
-  ids = (ids and ids .. ' ' or '') .. id
-  if ARGV[6] == '1' then
-    redis.call('HSET', KEYS[4], school, ARGV[12])
-    keep(KEYS[4], ARGV[5])
-  end
-end
-redis.call('HSET', KEYS[1], school, ids)
-redis.call('SADD', KEYS[3], ARGV[2])
-keep(KEYS[3], ARGV[13])
-if ARGV[8] ~= '' then
-  redis.call('HSET', KEYS[6], ARGV[2], ARGV[8])
-  keep(KEYS[6], ARGV[9])
-end
--- An entry is counter/value pairs; one written before the area was left out starts with its area.
-local function count(entry, sign)
-  local parts = {}
-  for part in string.gmatch(entry, '[^\\t]+') do parts[#parts + 1] = part end
-  for i = #parts % 2 + 1, #parts - 1, 2 do
-    redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. ARGV[16], sign * tonumber(parts[i + 1]))
-  end
-end
-if ARGV[16] ~= '' then
-  if undo and undo ~= '' then count(undo, -1) end
-  if ARGV[10] ~= '' then count(ARGV[10], 1) end
-end
-if ARGV[11] ~= '' then redis.call('SETBIT', KEYS[8], tonumber(ARGV[11]), ARGV[3] == '' and 0 or 1) end
-if ARGV[6] == '1' then
-  redis.call('HSET', KEYS[9], school, ARGV[12])
-  redis.call('ZADD', KEYS[11], tonumber(ARGV[14]), school)
-  redis.call('SREM', KEYS[12], school)
-else
-  redis.call('HDEL', KEYS[9], school)
-  redis.call('ZREM', KEYS[11], school)
-  if ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[4], school) == 1 then
-    redis.call('SADD', KEYS[12], school)
-  else
-    redis.call('SREM', KEYS[12], school)
-  end
-end
-if ARGV[15] == '1' then redis.call('ZADD', KEYS[10], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[10], school) end
-if ARGV[17] == '1' then redis.call('ZADD', KEYS[13], tonumber(ARGV[14]), school) else redis.call('ZREM', KEYS[13], school) end
-local owed = {}
-for i = 18, #ARGV do
-  owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', ARGV[2], 'body', ARGV[i])
-end
-for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12, 13}) do keep(KEYS[i], ARGV[5]) end
-return {outcome, previous, '', unpack(owed)}
-`);
-
-/** The reports in force of some schools (packed; '' for none). KEYS: state, log. ARGV: school codes. */
-const currentScript = defineScript(`#!lua
-${CURRENT_LUA}
-local out = {}
-for i = 1, #ARGV do
-  local fields = current(ARGV[i])
-  out[i] = type(fields) == 'table' and field(fields, 'event') or (fields or '')
-end
-return out
-`);
-
-/**
- * Reduces a period past the retention to its final state, a slice of schools per call so Redis
- * is never held long: each school's state becomes its report in force (packed), a withdrawn
- * one's goes; with the last slice the audit log, msgids, replies and outbox go, and what
- * remains (state, counts, reported bitmap, abnormal and 代报 reports in force, each school's last
- * abnormal report, so a corrected incident still shows) is kept for good.
- * KEYS: as the record script's. ARGV: HSCAN
- * cursor, count. Returns the next cursor ('0': done).
- */
-const reduceScript = defineScript(`#!lua
-${CURRENT_LUA}
-local scan = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', tonumber(ARGV[2]))
-local values = scan[2]
-for i = 1, #values, 2 do
-  local school, value = values[i], values[i + 1]
-  if string.sub(value, 1, 1) ~= '{' then
-    local fields = current(school)
-    if type(fields) == 'table' then
-      redis.call('HSET', KEYS[1], school, field(fields, 'event'))
-    else
-      redis.call('HDEL', KEYS[1], school)
-    end
-  end
-end
-if scan[1] == '0' then
-  for _, i in ipairs({2, 3, 5, 6}) do redis.call('DEL', KEYS[i]) end
-  for _, i in ipairs({1, 4, 7, 8, 9, 10, 11, 12, 13}) do redis.call('PERSIST', KEYS[i]) end
-end
-return scan[1]
-`);
 
 /** Schools reduced per script call: a province's day in 50 short steps. */
 const REDUCE_SLICE = 2000;
@@ -275,23 +102,6 @@ export interface ReportStoreOptions {
 const field = (fields: string[], name: string) => fields[fields.indexOf(name) + 1] ?? "";
 
 export function createReportStore({ redis, keys, places, enqueue, log }: ReportStoreOptions): ReportStore {
-  const periodKeys = (task: TaskId, period: string) => [keys.periodState(task, period), keys.periodLog(task, period)];
-  /** The KEYS of the record and reduce scripts, in their order. */
-  const everyPeriodKey = (task: TaskId, period: string) => [
-    ...periodKeys(task, period),
-    keys.periodMsgids(task, period),
-    keys.periodAbnormal(task, period),
-    keys.periodOutbox(task, period),
-    keys.periodReplies(task, period),
-    keys.periodCounts(task, period),
-    keys.periodReported(task, period),
-    keys.periodListed(task, period),
-    keys.periodOnBehalf(task, period),
-    keys.periodAbnormalAt(task, period),
-    keys.periodResolved(task, period),
-    keys.periodRemarked(task, period),
-  ];
-
   const record = async (
     task: TaskId,
     period: string,
@@ -301,33 +111,25 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     withdrawal: WithdrawalFields | undefined,
     commit: RecordCommit,
   ): Promise<RecordResult<string>> => {
-    const expected = commit.expected === undefined ? "*" : commit.expected === null ? "" : `"msgid":${JSON.stringify(commit.expected.msgid)}`;
+    const expected = commit.expected === undefined ? undefined : commit.expected === null ? "" : `"msgid":${JSON.stringify(commit.expected.msgid)}`;
     const place = places?.of(school);
-    const [outcome, previous, reply, ...owed] = (await recordScript(
-      redis,
-      everyPeriodKey(task, period),
-      [
-        school,
-        msgid,
-        report ? packReport(report) : "",
-        withdrawal ? JSON.stringify(withdrawal) : "",
-        TTL.periodSeconds,
-        isAbnormal(report) ? "1" : "0",
-        expected,
-        commit.reply ?? "",
-        TTL.callbackReplySeconds,
-        report ? encodeCounted(countReport(report)) : "",
-        place ? place.number : "",
-        isAbnormal(report) ? JSON.stringify(report) : "",
-        // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
-        TTL.callbackReplySeconds,
-        report ? Date.parse(report.at) : "",
-        report?.onBehalf ? "1" : "0",
-        place ? place.area : "",
-        hasRemark(report) ? "1" : "0",
-        ...(commit.pushes ?? []).map((push) => JSON.stringify(push)),
-      ],
-    )) as string[];
+    const [outcome, previous, reply, ...owed] = (await recordReport(redis, periodKeys(keys, task, period), {
+      school,
+      msgid,
+      ...(report && { report: packReport(report), counted: encodeCounted(countReport(report)), at: Date.parse(report.at) }),
+      ...(withdrawal && { withdrawal: JSON.stringify(withdrawal) }),
+      ttl: TTL.periodSeconds,
+      ...(isAbnormal(report) && { abnormal: JSON.stringify(report) }),
+      ...(expected !== undefined && { expected }),
+      ...(commit.reply ? { reply: commit.reply } : {}),
+      replyTtl: TTL.callbackReplySeconds,
+      ...(place && { number: place.number, area: place.area }),
+      // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
+      msgidTtl: TTL.callbackReplySeconds,
+      onBehalf: report?.onBehalf === true,
+      remarked: hasRemark(report),
+      pushes: (commit.pushes ?? []).map((push) => JSON.stringify(push)),
+    })) as string[];
     if (owed.length > 0) {
       // What this message owes goes out from here, or from the workers' sweep if this process
       // cannot (the record stands either way). Only its own entries: relaying the whole outbox
@@ -356,7 +158,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
   const current = async (task: TaskId, period: string, schools: readonly string[]) => {
     const found = new Map<string, Report>();
     if (schools.length === 0) return found;
-    const packed = (await currentScript(redis, periodKeys(task, period), schools)) as string[];
+    const packed = (await currentReports(redis, periodKeys(keys, task, period), schools)) as string[];
     schools.forEach((school, i) => {
       if (packed[i]) found.set(school, unpackReport(packed[i]!, task, period, school));
     });
@@ -443,7 +245,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
 
     async reduce(task, period) {
       let cursor = "0";
-      do cursor = (await reduceScript(redis, everyPeriodKey(task, period), [cursor, REDUCE_SLICE])) as string;
+      do cursor = (await reducePeriod(redis, periodKeys(keys, task, period), { cursor, count: REDUCE_SLICE })) as string;
       while (cursor !== "0");
     },
 

@@ -1,10 +1,57 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Cluster, Redis } from "ioredis";
 
-/** A Lua script run by EVALSHA, loaded on first use and again after a Redis restart. */
-export type RedisScript = (redis: Redis | Cluster, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+/** The scripts' folder, beside this module in src/ and in dist/ alike (the build copies it). */
+const LUA_DIR = new URL("./lua/", import.meta.url);
 
-export function defineScript(lua: string): RedisScript {
+/** A line `-- #include lib/x.lua` stands for that file: a helper several scripts use is written once. */
+const INCLUDE = /^-- #include (\S+)$/gm;
+
+function readLua(path: string): string {
+  return readFileSync(new URL(path, LUA_DIR), "utf8").replace(INCLUDE, (_line, lib: string) => readLua(lib).trimEnd());
+}
+
+type Arg = string | number;
+
+/** How a script's named keys and arguments become its KEYS and ARGV, in the order its header names them. */
+export interface ScriptPacking<K, A> {
+  keys(keys: K): readonly string[];
+  args(args: A): readonly Arg[];
+}
+
+/** A Lua script run by EVALSHA, loaded on first use and again after a Redis restart. */
+export type RedisScript<K, A> = (redis: Redis | Cluster, keys: K, args: A) => Promise<unknown>;
+
+/** The script in src/store/lua/<name>.lua, read once (when the module defining it loads). */
+export function loadScript<K, A>(name: string, packing: ScriptPacking<K, A>): RedisScript<K, A> {
+  const lua = readLua(`${name}.lua`);
+  const sha = createHash("sha1").update(lua).digest("hex");
+  return async (redis, named, values) => {
+    const keys = packing.keys(named);
+    const args = packing.args(values);
+    try {
+      return await redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return redis.eval(lua, keys.length, ...keys, ...args);
+    }
+  };
+}
+
+/**
+ * Values as one JSON argument, for a script that decodes it with cjson. cjson refuses a lone
+ * surrogate's escape (`\ud83d`), which JSON.stringify writes; Redis stores such a character,
+ * given as an argument of its own, as U+FFFD: so it is given here, and the bytes stored are the same.
+ */
+export function packArgument(values: object): string {
+  return JSON.stringify(values, (_key, value: unknown) => (typeof value === "string" ? value.replace(/\p{Cs}/gu, "\uFFFD") : value));
+}
+
+/** A Lua script run by EVALSHA, loaded on first use and again after a Redis restart. */
+export type PositionalScript = (redis: Redis | Cluster, keys: readonly string[], args: readonly Arg[]) => Promise<unknown>;
+
+export function defineScript(lua: string): PositionalScript {
   const sha = createHash("sha1").update(lua).digest("hex");
   return async (redis, keys, args) => {
     try {

@@ -1,0 +1,129 @@
+#!lua
+-- record-report: records one message in one step, idempotent per msgid: the audit event (the
+-- school's history), the state (its log ids), the reply given to it, the period's counts, and
+-- what it owes (alerts) in the period's outbox, so that either all of it is written or none of
+-- it. Beside the counts it keeps, ordered by time, the abnormal reports and the 代报 in force,
+-- and the schools whose abnormal report was corrected, so 汇总 reads only what it shows.
+-- The counts of the report it replaces are undone first, what that report's log entry says it
+-- counted, from the school's area now: the counts are kept under the roster in force (after a
+-- change the recount at start moves them), so the undo takes them from where they are, and the
+-- counts always add up the reports in force.
+-- A report in force other than the one expected (someone else's message came first) writes
+-- nothing and answers 'conflict' with it: the caller answers again and retries.
+-- Answers the outcome, the report it replaced (packed), the reply kept for a duplicate, then
+-- the ids of the outbox entries it wrote. All keys share the period's hash tag.
+-- KEYS[1] state: hash school code → its log ids, oldest first (a withdrawal's marked '-')
+-- KEYS[2] log: stream, the period's audit log (type, school, event, counted)
+-- KEYS[3] msgids: set of the msgids recorded lately (a repeat records nothing)
+-- KEYS[4] abnormal: hash school code → its last abnormal report (JSON)
+-- KEYS[5] outbox: stream of the pushes the period's records owe
+-- KEYS[6] replies: hash msgid → the reply given to it
+-- KEYS[7] counts: hash '<counter>:<area>' → number
+-- KEYS[8] reported: bitmap by school number, the schools with a report in force
+-- KEYS[9] listed: hash school code → its abnormal report in force (JSON)
+-- KEYS[10] on-behalf: sorted set school code → when its 代报 in force was made (ms)
+-- KEYS[11] abnormal-at: sorted set school code → when its abnormal report in force was made (ms)
+-- KEYS[12] resolved: set of the schools whose abnormal report was corrected
+-- KEYS[13] remarked: sorted set school code → when its 平安 with a remark in force was made (ms)
+-- ARGV[1] values: one JSON object (an absent field is nil here), with these fields:
+--   school: the school's code
+--   msgid: the message's id
+--   report: the report packed (stored-report.ts); absent to withdraw
+--   withdrawal: the withdrawal packed; present to withdraw
+--   ttl: seconds the period's keys are kept
+--   abnormal: the report's full JSON when it is abnormal (kept as the school's last abnormal one and listed while in force)
+--   expected: the report in force answered against, as its JSON holds its msgid ('"msgid":"…"'); '' for none; absent for any
+--   reply: the reply given to the message, kept for a repeat of it
+--   replyTtl: seconds the reply is kept
+--   counted: what the report counts (report-counts.ts encodeCounted)
+--   number: the school's number (its bit in reported); absent when it has none
+--   msgidTtl: seconds the msgids are kept against repeats
+--   at: when the report was made (ms)
+--   onBehalf: true when a leader entered it (代报)
+--   area: the school's area; absent when the roster has it not (nothing is counted)
+--   remarked: true when it is a 平安 with a remark
+--   pushes: the pushes it owes, each as JSON
+-- #include lib/current-report.lua
+local a = cjson.decode(ARGV[1])
+-- Keeps a key (when there is one) at least ttl seconds from now. Each EXPIRE is written to the AOF (and fsynced):
+-- renewing only when under ttl, to 1.1 ttl, writes it about once per tenth of the ttl instead
+-- of with every check-in (eleven commands fewer).
+local function keep(key, ttl)
+  local left = redis.call('TTL', key)
+  if left ~= -2 and left < ttl then redis.call('EXPIRE', key, math.floor(ttl * 1.1)) end
+end
+local school = a.school
+if redis.call('SISMEMBER', KEYS[3], a.msgid) == 1 then
+  local fields = current(school)
+  local previous = type(fields) == 'table' and field(fields, 'event') or (fields or '')
+  return {'duplicate', previous, redis.call('HGET', KEYS[6], a.msgid) or ''}
+end
+local fields, ids = current(school)
+local previous, undo = '', nil
+if type(fields) == 'table' then
+  previous = field(fields, 'event')
+  undo = field(fields, 'counted')
+end
+-- Found, not decoded: the stored report is whatever was typed (a stored text cjson cannot decode
+-- would stop every later record of the school). expected is '"msgid":' and the msgid as JSON,
+-- which the report's JSON holds only as its own msgid (inside a string every quote is escaped).
+if a.expected then
+  local same = a.expected == '' and previous == '' or a.expected ~= '' and previous ~= '' and string.find(previous, a.expected, 1, true) ~= nil
+  if not same then return {'conflict', previous, ''} end
+end
+local outcome, id
+if not a.report then
+  if previous == '' then return {'nothing', '', ''} end
+  outcome = 'withdraw'
+  id = redis.call('XADD', KEYS[2], '*', 'type', outcome, 'school', school, 'event', a.withdrawal, 'counted', '')
+  ids = ids .. ' -' .. id
+else
+  outcome = previous == '' and 'report' or 'replace'
+  id = redis.call('XADD', KEYS[2], '*', 'type', outcome, 'school', school, 'event', a.report, 'counted', a.counted)
+  ids = (ids and ids .. ' ' or '') .. id
+  if a.abnormal then
+    redis.call('HSET', KEYS[4], school, a.abnormal)
+    keep(KEYS[4], a.ttl)
+  end
+end
+redis.call('HSET', KEYS[1], school, ids)
+redis.call('SADD', KEYS[3], a.msgid)
+keep(KEYS[3], a.msgidTtl)
+if a.reply then
+  redis.call('HSET', KEYS[6], a.msgid, a.reply)
+  keep(KEYS[6], a.replyTtl)
+end
+-- An entry is counter/value pairs; one written before the area was left out starts with its area.
+local function count(entry, sign)
+  local parts = {}
+  for part in string.gmatch(entry, '[^\t]+') do parts[#parts + 1] = part end
+  for i = #parts % 2 + 1, #parts - 1, 2 do
+    redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. a.area, sign * tonumber(parts[i + 1]))
+  end
+end
+if a.area then
+  if undo and undo ~= '' then count(undo, -1) end
+  if a.report then count(a.counted, 1) end
+end
+if a.number then redis.call('SETBIT', KEYS[8], a.number, a.report and 1 or 0) end
+if a.abnormal then
+  redis.call('HSET', KEYS[9], school, a.abnormal)
+  redis.call('ZADD', KEYS[11], a.at, school)
+  redis.call('SREM', KEYS[12], school)
+else
+  redis.call('HDEL', KEYS[9], school)
+  redis.call('ZREM', KEYS[11], school)
+  if a.report and redis.call('HEXISTS', KEYS[4], school) == 1 then
+    redis.call('SADD', KEYS[12], school)
+  else
+    redis.call('SREM', KEYS[12], school)
+  end
+end
+if a.onBehalf then redis.call('ZADD', KEYS[10], a.at, school) else redis.call('ZREM', KEYS[10], school) end
+if a.remarked then redis.call('ZADD', KEYS[13], a.at, school) else redis.call('ZREM', KEYS[13], school) end
+local owed = {}
+for _, push in ipairs(a.pushes) do
+  owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', a.msgid, 'body', push)
+end
+for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12, 13}) do keep(KEYS[i], a.ttl) end
+return {outcome, previous, '', unpack(owed)}

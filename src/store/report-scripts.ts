@@ -1,0 +1,80 @@
+import type { TaskId } from "../config/schema.js";
+import type { Keys } from "./keys.js";
+import { loadScript, packArgument } from "./scripts.js";
+
+/** The keys of one task's period that the record and reduce scripts touch (record-report.lua names each). */
+export interface PeriodKeys {
+  state: string;
+  log: string;
+  msgids: string;
+  abnormal: string;
+  outbox: string;
+  replies: string;
+  counts: string;
+  reported: string;
+  listed: string;
+  onBehalf: string;
+  abnormalAt: string;
+  resolved: string;
+  remarked: string;
+}
+
+export function periodKeys(keys: Keys, task: TaskId, period: string): PeriodKeys {
+  return {
+    state: keys.periodState(task, period),
+    log: keys.periodLog(task, period),
+    msgids: keys.periodMsgids(task, period),
+    abnormal: keys.periodAbnormal(task, period),
+    outbox: keys.periodOutbox(task, period),
+    replies: keys.periodReplies(task, period),
+    counts: keys.periodCounts(task, period),
+    reported: keys.periodReported(task, period),
+    listed: keys.periodListed(task, period),
+    onBehalf: keys.periodOnBehalf(task, period),
+    abnormalAt: keys.periodAbnormalAt(task, period),
+    resolved: keys.periodResolved(task, period),
+    remarked: keys.periodRemarked(task, period),
+  };
+}
+
+/** In the order of the scripts' KEYS. */
+const everyPeriodKey = (k: PeriodKeys) => [k.state, k.log, k.msgids, k.abnormal, k.outbox, k.replies, k.counts, k.reported, k.listed, k.onBehalf, k.abnormalAt, k.resolved, k.remarked];
+
+/** What record-report.lua is given, one packed argument; its header says what each field means. */
+export interface RecordArgs {
+  school: string;
+  msgid: string;
+  report?: string;
+  withdrawal?: string;
+  ttl: number;
+  abnormal?: string;
+  expected?: string;
+  reply?: string;
+  replyTtl: number;
+  counted?: string;
+  number?: number;
+  msgidTtl: number;
+  at?: number;
+  onBehalf: boolean;
+  area?: string;
+  remarked: boolean;
+  pushes: readonly string[];
+}
+
+/** Records one message's report or withdrawal; answers the outcome, the report replaced, the kept reply, the outbox ids. */
+export const recordReport = loadScript("record-report", {
+  keys: everyPeriodKey,
+  args: (values: RecordArgs) => [packArgument(values)],
+});
+
+/** The reports in force of some schools, packed ('' for none). */
+export const currentReports = loadScript("current-reports", {
+  keys: (k: Pick<PeriodKeys, "state" | "log">) => [k.state, k.log],
+  args: (schools: readonly string[]) => schools,
+});
+
+/** Reduces one slice of a period past the retention; answers the next cursor ('0': done). */
+export const reducePeriod = loadScript("reduce-period", {
+  keys: everyPeriodKey,
+  args: ({ cursor, count }: { cursor: string; count: number }) => [cursor, count],
+});

@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { formatMissing } from "../src/features/leaders/format-missing.js";
-import { defaultListing, loadTally } from "../src/features/leaders/load-tally.js";
+import { loadTally } from "../src/tally/load-tally.js";
+import { defaultListing } from "../src/tally/listing.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 
 export default defineCommand({

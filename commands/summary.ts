@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../src/errors.js";
 import { wordsAround } from "../src/bot/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { formatSummary } from "../src/features/leaders/format-summary.js";
-import { loadTally } from "../src/features/leaders/load-tally.js";
+import { loadTally } from "../src/tally/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 

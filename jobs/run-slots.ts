@@ -1,8 +1,7 @@
 import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
 import { buildTally } from "../src/features/tallies/build-tally.js";
-import { buildWeekChart } from "../src/features/tallies/build-week-chart.js";
-import { loadCountedPeriods } from "../src/features/leaders/load-tally.js";
-import { NAME_NONE, tallyFromCounts } from "../src/features/leaders/tally-from-counts.js";
+import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js";
+import { loadCountedPeriods } from "../src/tally/load-tally.js";
 import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
 import type { Push } from "../src/push/push.js";
 import { decideSlotsAt, type SlotDecision } from "../src/time/due.js";
@@ -79,7 +78,7 @@ async function buildTallyWithChart(deps: JobDeps, period: TaskPeriod, at: Date):
   const week = await loadCountedPeriods(deps, deps.calendar.list(period.task, getWeekStart(getIsoWeek(period.start)), period.start));
   const loaded = week.find((input) => input.period.id === period.id);
   const push = await buildTally(deps, { task: period.task, period, now: at, ...(loaded && { loaded }) });
-  const chart = buildWeekChart(deps.roster, week, (schools, periods) => tallyFromCounts({ roster: { schools }, periods, list: NAME_NONE }));
+  const chart = weekChartFromCounts(deps.roster, week);
   const image = push && chart ? await deps.chart.draw(chart) : undefined;
   return push && image ? { ...push, image } : push;
 }

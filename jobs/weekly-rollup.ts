@@ -1,14 +1,14 @@
 import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
-import { computeTally, type PeriodInput } from "../src/features/leaders/compute-summary.js";
-import { loadPeriodInputs } from "../src/features/leaders/load-tally.js";
+import { loadCountedPeriods } from "../src/tally/load-tally.js";
+import { defaultListing } from "../src/tally/listing.js";
 import type { Push } from "../src/push/push.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { isWorkingTime } from "../src/time/due.js";
-import { computeWeekly } from "../src/features/tallies/compute-weekly.js";
+import { computeWeekly, type WeekPeriod } from "../src/features/tallies/compute-weekly.js";
 import { formatWeekly } from "../src/features/tallies/format-weekly.js";
-import { buildWeekChart } from "../src/features/tallies/build-week-chart.js";
+import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js";
 import { formatMissingHolidayYear } from "../src/time/holiday-coverage.js";
 
 /**
@@ -24,7 +24,7 @@ export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOp
   const job = `weekly:${week}`;
   if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };
   const start = getWeekStart(week);
-  const inputs = new Map<TaskId, PeriodInput[]>();
+  const inputs = new Map<TaskId, WeekPeriod[]>();
   const open: TaskPeriod[] = [];
   for (const task of deps.calendar.tasks) {
     // A period counts once its deadline has passed. A week still open (the roll-up moved to
@@ -32,17 +32,31 @@ export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOp
     // school as missing: it is named as open, and its own tally follows at its time.
     const periods = deps.calendar.list(task, start, today);
     const due = (p: TaskPeriod) => p.deadline.getTime() <= at.getTime();
-    inputs.set(task, await loadPeriodInputs(deps, periods.filter((p) => due(p) || (p.kind === "week" && !p.required))));
+    inputs.set(task, await loadWeekPeriods(deps, periods.filter((p) => due(p) || (p.kind === "week" && !p.required))));
     open.push(...periods.filter((p) => p.kind === "week" && p.required && !due(p)));
   }
   const rollup = computeWeekly(deps.roster, inputs);
   const adminNotes = deps.calendar.missingHolidayYears(at).map(formatMissingHolidayYear);
   const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, open, config: deps.config, adminNotes });
-  const daily = [...inputs.values()].find((periods) => periods.some((input) => input.period.kind === "day"));
-  const chart = daily && deps.chart ? buildWeekChart(deps.roster, daily, (schools, periods) => computeTally({ roster: { schools }, periods })) : undefined;
+  const daily = [...inputs.values()].find((periods) => periods.some((input) => input.counted.period.kind === "day"));
+  const chart = daily && deps.chart ? weekChartFromCounts(deps.roster, daily.map((input) => input.counted)) : undefined;
   const image = chart ? await deps.chart?.draw(chart) : undefined;
   const push: Push = { idempotencyKey: job, group: deps.config.weekly.group, message, ...(image && { image }) };
   if (options.dryRun) options.show?.(push);
   else await deps.push.enqueue(push);
   return { job, pushed: [push.idempotencyKey] };
+}
+
+/**
+ * A task's periods of the week: their counts (with the abnormal reports, 代报 and remarks a block
+ * shows) and the reports in force of the roster's schools, whose lines the roll-up prints; never
+ * a period's whole log.
+ */
+async function loadWeekPeriods(deps: JobDeps, periods: readonly TaskPeriod[]): Promise<WeekPeriod[]> {
+  const codes = deps.roster.schools.map((school) => school.code);
+  const [counted, reports] = await Promise.all([
+    loadCountedPeriods(deps, periods, defaultListing(deps.roster)),
+    Promise.all(periods.map((period) => deps.store.current(period.task, period.id, codes))),
+  ]);
+  return counted.map((input, i) => ({ counted: input, reports: reports[i]! }));
 }

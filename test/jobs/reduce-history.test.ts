@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import pino from "pino";
 import { runReduceHistory } from "../../jobs/reduce-history.js";
-import { loadTally } from "../../src/features/leaders/load-tally.js";
+import { loadTally } from "../../src/tally/load-tally.js";
 import { createKeys } from "../../src/store/keys.js";
 import { abnormal, makeExemption, makeReport, normal, startLeaderDeps } from "../features/leaders/fixtures.js";
 

@@ -5,7 +5,7 @@ import type { Config } from "../../config/schema.js";
 import type { LinkRefusal } from "../ledger/export-links.js";
 import type { Clock } from "../../time/clock.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
-import type { TallySources } from "../leaders/load-tally.js";
+import type { TallySources } from "../../tally/load-tally.js";
 import { BOARD_PATH, createBoardLinks } from "./board-links.js";
 import { BOARD_CSP, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";

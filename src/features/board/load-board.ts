@@ -3,8 +3,12 @@ import type { TaskId } from "../../config/schema.js";
 import type { Report, ReportEvent } from "../../store/report.js";
 import { addDays, getIsoWeek, getWeekStart, toLocalDate, type LocalDate } from "../../time/local-time.js";
 import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
-import { computeTally, type AbnormalEntry, type PeriodInput, type ResolvedEntry, type TaskTally } from "../leaders/compute-summary.js";
-import { loadPeriodInputs, type TallySources } from "../leaders/load-tally.js";
+import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
+import { loadCountedPeriods, type TallySources } from "../../tally/load-tally.js";
+import { NAME_NONE } from "../../tally/listing.js";
+import { indexRoster } from "../../tally/index-roster.js";
+import { countSchool } from "../../tally/count-school.js";
+import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
 
 /**
  * Where a school stands for a task today; `not_required` when the period asks nothing of anyone,
@@ -70,10 +74,15 @@ export interface LoadBoardOptions extends TallySources {
 /** History entries read per school with an abnormal report (its week's audit log). */
 const HISTORY_READ = 50;
 
+/** What the board lists of today's tally: every missing school and abnormal report; 代报 and remarks it only counts. */
+const TODAY_LISTED = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, remarked: 0 };
+
 /**
- * Reads today's board. Every number comes from computeTally over the periods' stored inputs,
- * exactly as 汇总 tallies them (loadTally): the county over the roster, an area over its
- * schools, a school over itself, so the board and 汇总 cannot disagree.
+ * Reads today's board from the periods' counts, tallied as 汇总 tallies them (tallyFromCounts):
+ * the county over the roster, an area over its schools, a school over its own report, so the
+ * board and 汇总 cannot disagree. Beside the counts it reads only what it shows: today's
+ * abnormal reports with their week's history, and the report of each school that has one
+ * (its time on the row); never a day's whole log.
  */
 export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
   const { roster, calendar, now } = options;
@@ -86,17 +95,18 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
     if (!current) continue;
     const daily = current.kind === "day";
     const days = daily ? calendar.list(task, monday, addDays(monday, 6)) : [current];
-    const inputs = await loadPeriodInputs(options, days.filter((p) => p.start <= today));
-    const input = inputs.find((i) => i.period.id === current.id)!;
-    const tally = computeTally({ roster, periods: [input], now });
+    const before = days.filter((p) => p.start <= today && p.id !== current.id);
+    const [counted, past] = await Promise.all([loadCountedPeriods(options, [current], TODAY_LISTED), loadCountedPeriods(options, before, NAME_NONE)]);
+    const input = counted[0]!;
+    const tally = tallyFromCounts({ roster, periods: [input], now, list: TODAY_LISTED });
     for (const period of days) weekIds.add(`${task}:${period.id}`);
     tasks.push({
       tally,
-      areas: loadAreas(roster.schools, input, now),
+      areas: await loadAreas(options, input, now),
       ...(daily && {
         week: days.map((period) => {
-          const dayInput = inputs.find((i) => i.period.id === period.id);
-          return dayInput ? { period, tally: computeTally({ roster, periods: [dayInput], now }) } : { period };
+          const dayInput = period.id === current.id ? input : past.find((i) => i.period.id === period.id);
+          return dayInput ? { period, tally: tallyFromCounts({ roster, periods: [dayInput], now, list: NAME_NONE }) } : { period };
         }),
       }),
     });
@@ -114,20 +124,22 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
   return { now, today, tasks, abnormal, resolved };
 }
 
-/** Each area's tally and each school's standing, from the tally of its own schools. */
-function loadAreas(schools: readonly School[], input: PeriodInput, now: Date): BoardArea[] {
-  const areas = new Map<string, School[]>();
-  for (const school of schools) {
-    const members = areas.get(school.area) ?? [];
-    members.push(school);
-    areas.set(school.area, members);
-  }
-  return [...areas].map(([area, members]) => ({
+/**
+ * Each area's tally from the period's counts, and each school's standing from its own report:
+ * the reports of the schools the counts mark as reported, one read.
+ */
+async function loadAreas(sources: TallySources, input: CountedPeriod, now: Date): Promise<BoardArea[]> {
+  const { schools } = sources.roster;
+  const { period, aggregate } = input;
+  const numbers = aggregate.numbersOf(schools);
+  const reported = schools.filter((_, i) => aggregate.isReportedAt(numbers[i]!)).map((school) => school.code);
+  const reports = await sources.store.current(period.task, period.id, reported);
+  return [...indexRoster(schools).areas].map(([area, members]) => ({
     area,
-    tally: computeTally({ roster: { schools: members }, periods: [input], now }),
+    tally: tallyFromCounts({ roster: { schools: members }, periods: [input], now, list: TODAY_LISTED }),
     schools: members.map((school) => {
-      const own = computeTally({ roster: { schools: [school] }, periods: [input], now });
-      const report = input.reports.get(school.code);
+      const report = reports.get(school.code);
+      const own = tallyFromCounts({ roster: { schools: [school] }, periods: [countSchool(period, school, report, input.exemptions)], now });
       const reason = own.exemptByArea[0]?.entries[0]?.reason;
       return {
         school,
@@ -140,7 +152,6 @@ function loadAreas(schools: readonly School[], input: PeriodInput, now: Date): B
     }),
   }));
 }
-
 function stateOf(own: TaskTally): SchoolState {
   if (own.notRequired > 0) return "not_required";
   if (own.notLive > 0) return "not_live";

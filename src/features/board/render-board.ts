@@ -2,7 +2,7 @@ import type { Config } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import type { ReportEvent } from "../../store/report.js";
 import { formatClock, formatDate, formatRate } from "../../time/format-time.js";
-import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../leaders/compute-summary.js";
+import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
 import { renderPage } from "./board-page.js";
 import { boardText } from "./board-text.js";
 import { html, type Html } from "./html.js";
@@ -100,7 +100,7 @@ ${bar(tally)}
 ${chip("on_time", s.onTime, tally.onTime, "onTime")}
 ${chip("late", s.late, tally.late, "late")}
 ${chip("on_behalf", s.onBehalf, tally.onBehalf, "onBehalf")}
-${tally.task === "safety" && chip("abnormal", s.abnormal, tally.abnormal.length, "abnormal")}
+${tally.task === "safety" && chip("abnormal", s.abnormal, tally.abnormalTotal, "abnormal")}
 ${chip("missing", s.missing, tally.missing, "missing")}
 ${chip("exempt", s.exempt, tally.exempt, "exempt")}
 </div>
@@ -162,7 +162,7 @@ function dayRow({ period, tally }: BoardDay, today: string): Html {
     const word = !tally ? boardText.dayToCome : tally.notLive > 0 && tally.notRequired === 0 ? boardText.dayNotLive : boardText.dayNotRequired;
     return html`<li class="${cls} quiet" data-date="${period.start}">${label}<span class="muted">${word}</span><span></span></li>`;
   }
-  return html`<li class="${cls}" data-date="${period.start}">${label}${bar(tally)}<span class="v"><b>${tally.reported}</b>/${tally.expected} · ${formatRate(tally.reported, tally.expected)}</span><span class="x">${tally.abnormal.length > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormal.length))}${tally.late > 0 && chip("late", `${boardText.state.late} ${tally.late}`)}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</span></li>`;
+  return html`<li class="${cls}" data-date="${period.start}">${label}${bar(tally)}<span class="v"><b>${tally.reported}</b>/${tally.expected} · ${formatRate(tally.reported, tally.expected)}</span><span class="x">${tally.abnormalTotal > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormalTotal))}${tally.late > 0 && chip("late", `${boardText.state.late} ${tally.late}`)}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</span></li>`;
 }
 
 function areaSection(task: BoardTask, timeZone: string): Html {
@@ -183,7 +183,7 @@ function areaCard(area: BoardArea, timeZone: string): Html {
   const { tally } = area;
   const clean = area.schools.every((s) => !needsAttention(s));
   return html`<section class="card area${clean ? " clean" : ""}" data-area="${area.area}">
-<div class="area-head"><h3>${area.area}</h3><span class="muted">${boardText.areaCounts(tally.reported, tally.expected)}</span>${tally.abnormal.length > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormal.length))}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</div>
+<div class="area-head"><h3>${area.area}</h3><span class="muted">${boardText.areaCounts(tally.reported, tally.expected)}</span>${tally.abnormalTotal > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormalTotal))}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</div>
 <ul class="schools">${area.schools.map((s) => schoolRow(s, timeZone))}</ul>
 </section>`;
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import { leaderText } from "./leader-text.js";
-import type { TaskTally } from "./compute-summary.js";
+import type { TaskTally } from "../../tally/task-tally.js";
 import { fitDoc, type DocLine } from "./fit-doc.js";
 import { REPLY_BYTES } from "./format-summary.js";
 

@@ -1,6 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { leaderText } from "./leader-text.js";
-import type { AreaGroup, TaskTally } from "./compute-summary.js";
+import type { AreaGroup, TaskTally } from "../../tally/task-tally.js";
+import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "../../tally/listing.js";
 import { fitDoc, type DocLine, type ListLine } from "./fit-doc.js";
 
 /** WeCom's limit for a stream reply's markdown, in UTF-8 bytes (wecom-protocol.md). */
@@ -8,23 +9,6 @@ export const REPLY_BYTES = 20480;
 
 /** Characters of an incident's description that 汇总 and tallies show when there is room; the rest is in 历史. */
 export const SUMMARY_TEXT_CHARS = 100;
-
-/**
- * 代报 a block names at most, the first by time (tallyFromCounts reads only those): a province's
- * week holds thousands, which a 20 KB reply could only collapse to a count.
- */
-export const ON_BEHALF_SHOWN = 10;
-
-/**
- * Abnormal reports a block shows in full at most: about what a 20 KB reply holds beside the
- * counts and the missing list (each takes three lines and up to SUMMARY_TEXT_CHARS of text).
- * Beyond it they were cut off by the byte limit anyway, after costing the fitting most of its
- * time; now the rest are counted, with where to read them, and tallyFromCounts reads only these.
- */
-export const ABNORMAL_SHOWN = 50;
-
-/** Remarks of normal days (平安 … 今天下雨，…) a block shows at most, the first by time; the rest are counted. */
-export const REMARKS_SHOWN = 20;
 
 export interface TaskBlockOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone">;

@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import type { TallySources } from "./load-tally.js";
+import type { TallySources } from "../../tally/load-tally.js";
 
 /**
  * What the leaders' pushes need: the config (groups, tasks, bot name, time zone), the roster

@@ -1,6 +1,6 @@
 import type { Config, TaskId } from "../../config/schema.js";
 import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
-import type { TaskTally } from "./compute-summary.js";
+import type { TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
 import { personName, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";

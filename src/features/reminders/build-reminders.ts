@@ -6,9 +6,9 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatCardId, formatCheckInCard } from "../check-in/check-in-card.js";
 import { formatReminder } from "./format-reminder.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { loadTally } from "../leaders/load-tally.js";
-import type { ListOptions } from "../leaders/tally-from-counts.js";
-import type { TaskTally } from "../leaders/compute-summary.js";
+import { loadTally } from "../../tally/load-tally.js";
+import type { ListOptions } from "../../tally/listing.js";
+import type { TaskTally } from "../../tally/task-tally.js";
 import { formatReminderRecheck } from "./reminder-recheck.js";
 
 /** A reminder @-mentions every missing school's reporters, however many. */

@@ -3,7 +3,7 @@ import type { School } from "../../config/roster.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";
-import { groupByArea, type SchoolCount } from "../leaders/compute-summary.js";
+import { groupByArea, type SchoolCount } from "../../tally/task-tally.js";
 
 /**
  * The reminder to one group: the task and period, the deadline, the missing schools by area

@@ -3,7 +3,7 @@ import type { Push } from "../../push/push.js";
 import type { ReminderCooldowns, ReminderRecord } from "../../store/reminder-cooldowns.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { loadTally } from "../leaders/load-tally.js";
+import { loadTally } from "../../tally/load-tally.js";
 import { leaderText } from "../leaders/leader-text.js";
 import { EVERY_MISSING, planReminders, type ReminderRequest } from "./build-reminders.js";
 

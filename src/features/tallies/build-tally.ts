@@ -6,8 +6,9 @@ import { leaderText } from "../leaders/leader-text.js";
 import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { defaultListing, loadTally } from "../leaders/load-tally.js";
-import { tallyFromCounts, type CountedPeriod } from "../leaders/tally-from-counts.js";
+import { loadTally } from "../../tally/load-tally.js";
+import { defaultListing } from "../../tally/listing.js";
+import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
 
 /** The idempotency key of a period's tally: `tally:safety:2026-11-24`. */
 export function formatTallyKey(task: TaskId, periodId: string): string {

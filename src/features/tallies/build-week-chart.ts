@@ -1,12 +1,14 @@
 import type { Roster, School } from "../../config/roster.js";
 import { formatWeekdayName } from "../../time/format-time.js";
-import type { TaskTally } from "../leaders/compute-summary.js";
-import { indexRoster } from "../leaders/index-roster.js";
+import type { TaskTally } from "../../tally/task-tally.js";
+import { indexRoster } from "../../tally/index-roster.js";
+import { NAME_NONE } from "../../tally/listing.js";
+import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { WeekChartArea, WeekChartDay, WeekChartInput } from "./render-week-chart.js";
 import { scheduleText } from "./tally-text.js";
 
-/** Tallies some schools over some periods: computeTally over every report, or tallyFromCounts over the counts. */
+/** Tallies some schools over some periods: tallyFromCounts over the counts (or, in tests, the recount over every report). */
 export type TallyOf<P> = (schools: readonly School[], periods: readonly P[]) => Pick<TaskTally, "reported" | "expected" | "abnormalTotal">;
 
 /**
@@ -41,4 +43,9 @@ export function buildWeekChart<P extends { period: TaskPeriod }>(
       return { date, label: formatWeekdayName(date), reported: tally.reported, expected: tally.expected, abnormal: tally.abnormalTotal };
     }),
   };
+}
+
+/** The week chart from the daily periods' counts, as the tally and the roll-up carry it. */
+export function weekChartFromCounts(roster: Pick<Roster, "schools">, periods: readonly CountedPeriod[]): WeekChartInput | undefined {
+  return buildWeekChart(roster, periods, (schools, days) => tallyFromCounts({ roster: { schools }, periods: days, list: NAME_NONE }));
 }

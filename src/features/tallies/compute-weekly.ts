@@ -1,6 +1,10 @@
 import type { TaskId } from "../../config/schema.js";
-import { computeTally, type PeriodInput, type TaskTally } from "../leaders/compute-summary.js";
 import type { Roster, School } from "../../config/roster.js";
+import type { Report } from "../../store/report.js";
+import { countSchool } from "../../tally/count-school.js";
+import { defaultListing } from "../../tally/listing.js";
+import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
+import type { TaskTally } from "../../tally/task-tally.js";
 
 /** One school's week: per task, its own tally (periods reported over expected, numbers). */
 export interface SchoolWeek {
@@ -19,24 +23,33 @@ export interface WeeklyRollup {
   missedTwice: SchoolWeek[];
 }
 
+/** A period of the week: its counts, and the reports in force of the schools (each school's line shows its own). */
+export interface WeekPeriod {
+  counted: CountedPeriod;
+  reports: ReadonlyMap<string, Report>;
+}
+
 /** How many misses make a school one to chase (SPEC: "two or more times"). */
 export const ESCALATE_AT = 2;
 
 /**
  * Rolls up a week from each task's periods (the week's days up to the roll-up for daily tasks).
- * A school's own numbers come from the same tally function, given a roster of one, so the
- * per-school lines and the county totals cannot disagree.
+ * The county's numbers are tallied from the counts, every missing school named; a school's own
+ * from its reports through the same tally (countSchool), so the per-school lines and the county
+ * totals cannot disagree.
  */
-export function computeWeekly(roster: Pick<Roster, "schools">, inputs: ReadonlyMap<TaskId, readonly PeriodInput[]>): WeeklyRollup {
-  const tasks = [...inputs.entries()]
-    .filter(([, periods]) => periods.length > 0)
-    .map(([, periods]) => computeTally({ roster, periods }));
+export function computeWeekly(roster: Pick<Roster, "schools">, inputs: ReadonlyMap<TaskId, readonly WeekPeriod[]>): WeeklyRollup {
+  const list = { ...defaultListing(roster), perArea: Number.POSITIVE_INFINITY };
+  const tasks = [...inputs.values()]
+    .filter((periods) => periods.length > 0)
+    .map((periods) => tallyFromCounts({ roster, periods: periods.map((p) => p.counted), list }));
   const schools = roster.schools.map((school): SchoolWeek => {
     const own: SchoolWeek["tasks"] = {};
     let missed = 0;
     for (const [task, periods] of inputs) {
       if (periods.length === 0) continue;
-      const tally = computeTally({ roster: { schools: [school] }, periods });
+      const counted = periods.map(({ counted: { period, exemptions }, reports }) => countSchool(period, school, reports.get(school.code), exemptions));
+      const tally = tallyFromCounts({ roster: { schools: [school] }, periods: counted });
       own[task] = tally;
       missed += tally.missing;
     }

@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import type { TaskTally } from "../leaders/compute-summary.js";
+import type { TaskTally } from "../../tally/task-tally.js";
 import { renderDoc } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { PushLine, PushMessage } from "../../push/split-message.js";

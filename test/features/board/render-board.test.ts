@@ -6,6 +6,7 @@ import { escapeHtml } from "../../../src/features/board/html.js";
 import { createKeys } from "../../../src/store/keys.js";
 import { createExemptionStore } from "../../../src/store/exemptions.js";
 import { createReportStore } from "../../../src/store/reports.js";
+import { loadSchoolPlaces } from "../../../src/store/school-numbers.js";
 import { startTestRedis, type TestRedis } from "../../support/redis.js";
 import { abnormal, loadExample, makeExemption, makeReport, normal } from "../leaders/fixtures.js";
 
@@ -35,7 +36,7 @@ describe("renderBoard", () => {
     const roster = createRoster(schools);
     const client = redis.client();
     const keys = createKeys();
-    const store = createReportStore({ redis: client, keys });
+    const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
     const exemptions = createExemptionStore({ redis: client, keys });
     const tuesday = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
     await store.put(makeReport(tuesday, "H1", abnormal(`</p><script>alert(4)</script>`), { by: "r0" }));

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../../src/config/schema.js";
-import { computeTally } from "../../../src/features/leaders/compute-summary.js";
+import { computeTally } from "../../support/compute-tally.js";
 import { formatMissing } from "../../../src/features/leaders/format-missing.js";
 import { formatSummary, formatTaskBlock, REPLY_BYTES } from "../../../src/features/leaders/format-summary.js";
 import { renderDoc } from "../../../src/features/leaders/fit-doc.js";

@@ -1,9 +1,10 @@
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildWeekChart } from "../../../src/features/tallies/build-week-chart.js";
-import { loadCountedPeriods, loadPeriodInputs } from "../../../src/features/leaders/load-tally.js";
-import { computeTally } from "../../../src/features/leaders/compute-summary.js";
-import { NAME_NONE, tallyFromCounts } from "../../../src/features/leaders/tally-from-counts.js";
+import { loadCountedPeriods } from "../../../src/tally/load-tally.js";
+import { computeTally, loadPeriodInputs } from "../../support/compute-tally.js";
+import { tallyFromCounts } from "../../../src/tally/tally-from-counts.js";
+import { NAME_NONE } from "../../../src/tally/listing.js";
 import type { FakeWebhookMessage } from "../../../src/wecom/simulator/fake-webhook.js";
 import { askOverLongConnection } from "../../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../../support/harness.js";

@@ -1,4 +1,4 @@
-import type { School } from "../../config/roster.js";
+import type { School } from "../config/roster.js";
 
 /** A roster's schools by code and by area, areas in the order the roster first names them. */
 export interface RosterIndex {

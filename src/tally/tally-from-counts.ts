@@ -1,8 +1,8 @@
-import type { Roster, School } from "../../config/roster.js";
-import type { Exemption } from "../../store/exemptions.js";
-import type { PeriodAggregate } from "../../store/period-aggregate.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
-import { listNotJoined, whyNotOwed } from "../../time/owed.js";
+import type { Roster, School } from "../config/roster.js";
+import type { Exemption } from "../store/exemptions.js";
+import type { PeriodAggregate } from "../store/period-aggregate.js";
+import type { TaskPeriod } from "../time/task-calendar.js";
+import { listNotJoined, whyNotOwed } from "../time/owed.js";
 import {
   addReportCounts,
   bumpSchool,
@@ -13,7 +13,8 @@ import {
   type AreaGroup,
   type SchoolCount,
   type TaskTally,
-} from "./compute-summary.js";
+} from "./task-tally.js";
+import type { ListOptions } from "./listing.js";
 import { indexRoster, type RosterIndex } from "./index-roster.js";
 
 /** One period of a task with its counts (store.aggregate) and its exemptions. */
@@ -23,26 +24,9 @@ export interface CountedPeriod {
   exemptions: ReadonlyMap<string, Exemption>;
 }
 
-/** How many missing schools a tally names. */
-export interface ListOptions {
-  /** Schools named per area; the rest are counted (`Infinity`: all of them). */
-  perArea: number;
-  /** Areas whose missing schools are all named whatever `perArea` says (`未报 平安 东部片区`). */
-  inFull?: readonly string[];
-  /** 代报 reports named, the first by time (`tally.onBehalf` counts them all); default all. */
-  onBehalf?: number;
-  /** Abnormal reports in force shown, the first by time (`tally.abnormalTotal` counts them all); default all. */
-  abnormal?: number;
-  /** 平安 reports in force with a remark shown, the first by time (`tally.remarkTotal` counts them all); default all. */
-  remarked?: number;
-}
-
-/** Names no missing school: for figures only (the week chart). */
-export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0, abnormal: 0, remarked: 0 };
-
 /**
- * Tallies one task over its periods from the periods' counts: the same tally as computeTally
- * over every report (the property test holds them equal), at a cost that grows with the areas
+ * Tallies one task over its periods from the periods' counts: the one tally engine (the
+ * property test holds it equal to a recount over every report, test/support/compute-tally.ts), at a cost that grows with the areas
  * and the schools named, not with the roster. Exempt schools' reports, counted by the record
  * script, are taken back out here: exemptions are few and can change after the reports; so are
  * those of schools that joined the roster after the period was due (few too: RosterIndex.joinedLate).

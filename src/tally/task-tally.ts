@@ -1,25 +1,10 @@
-import type { TaskId } from "../../config/schema.js";
-import { isPastDeadline } from "../../time/periods.js";
-import { isBeforeLive, whyNotOwed, type NotOwedReason } from "../../time/owed.js";
-import type { Roster, School } from "../../config/roster.js";
-import type { Exemption } from "../../store/exemptions.js";
-import { hasRemark, isAbnormal, type Report } from "../../store/report.js";
-import { countReport, type ReportCounts } from "../../store/report-counts.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
-
-/** One period of a task with what is stored for it. */
-export interface PeriodInput {
-  period: TaskPeriod;
-  /** Current reports by school code (`store.list`). */
-  reports: ReadonlyMap<string, Report>;
-  /** Exemptions in force by school code. */
-  exemptions: ReadonlyMap<string, Exemption>;
-  /**
-   * Each school's latest abnormal report of the period (`store.abnormal`); when given, corrected
-   * abnormal reports are listed from it.
-   */
-  lastAbnormal?: ReadonlyMap<string, Report>;
-}
+import type { TaskId } from "../config/schema.js";
+import { isPastDeadline } from "../time/periods.js";
+import { isBeforeLive, type NotOwedReason } from "../time/owed.js";
+import type { School } from "../config/roster.js";
+import type { Report } from "../store/report.js";
+import type { ReportCounts } from "../store/report-counts.js";
+import type { TaskPeriod } from "../time/task-calendar.js";
 
 /** A school's report in force (an abnormal one, or one entered by a leader). */
 export interface AbnormalEntry {
@@ -103,69 +88,6 @@ export interface TaskTally {
   exemptByArea: AreaGroup[];
   /** Whether, at `now`, some required period's deadline has not passed yet. */
   open: boolean;
-}
-
-export interface ComputeTallyInput {
-  roster: Pick<Roster, "schools">;
-  /** Periods of one task, in order; at least one. */
-  periods: readonly PeriodInput[];
-  /** For `open`; when absent every period counts as closed. */
-  now?: Date;
-}
-
-/** Tallies one task over its periods. Pure: same input, same tally. */
-export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskTally {
-  const first = periods[0];
-  if (!first) throw new Error("computeTally needs at least one period");
-  const task = first.period.task;
-  if (periods.some((p) => p.period.task !== task)) throw new Error("computeTally: periods of different tasks");
-
-  const tally = emptyTally(task, periods.map((p) => p.period));
-  const missing = new Map<School, SchoolCount>();
-  const exempt = new Map<School, SchoolCount>();
-  const drowning = { reached: 0, total: 0 };
-  const study = { attended: 0, expected: 0 };
-
-  for (const { period, reports, exemptions, lastAbnormal } of periods) {
-    // Abnormal reports are shown whatever the school's standing: the leaders must see them.
-    for (const school of roster.schools) {
-      const report = reports.get(school.code);
-      if (isAbnormal(report)) tally.abnormal.push({ school, report: report! });
-      if (hasRemark(report)) tally.remarks.push({ school, report: report! });
-    }
-    if (lastAbnormal) tally.resolved.push(...findResolved(roster.schools, reports, lastAbnormal));
-
-    if (period.required && isOpenAt(period, now)) tally.open = true;
-    for (const school of roster.schools) {
-      const why = whyNotOwed(period, school);
-      if (why) {
-        countNotOwed(tally, why, 1);
-        continue;
-      }
-      const exemption = exemptions.get(school.code);
-      if (exemption) {
-        tally.exempt += 1;
-        bumpSchool(exempt, school, exemption.reason);
-        continue;
-      }
-      tally.expected += 1;
-      const report = reports.get(school.code);
-      if (!report) {
-        tally.missing += 1;
-        bumpSchool(missing, school);
-        continue;
-      }
-      const counts = countReport(report);
-      addReportCounts(tally, drowning, study, counts);
-      if (counts.onBehalf) tally.onBehalfReports.push({ school, report });
-    }
-  }
-
-  tally.missingByArea = groupByArea(roster.schools, missing);
-  tally.exemptByArea = groupByArea(roster.schools, exempt);
-  tally.abnormalTotal = tally.abnormal.length;
-  tally.remarkTotal = tally.remarks.length;
-  return finishTally(tally, drowning, study);
 }
 
 /** Adds reports' counts (countReport, or a period's counts by area) to a tally and its sums; `sign` -1 takes them out. */
@@ -264,22 +186,6 @@ export function finishTally(
   }
   tally.rates = rates;
   return tally;
-}
-
-/** Schools whose report in force is 无异常 but that reported an abnormal earlier in the period. */
-function findResolved(
-  schools: readonly School[],
-  reports: ReadonlyMap<string, Report>,
-  lastAbnormal: ReadonlyMap<string, Report>,
-): ResolvedEntry[] {
-  const resolved: ResolvedEntry[] = [];
-  for (const school of schools) {
-    const report = reports.get(school.code);
-    if (report?.value.task !== "safety" || isAbnormal(report)) continue;
-    const abnormal = lastAbnormal.get(school.code);
-    if (abnormal) resolved.push({ school, abnormal, report });
-  }
-  return resolved;
 }
 
 /** Groups entries by the school's area, areas in the order the roster first names them. */

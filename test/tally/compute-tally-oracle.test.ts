@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { computeTally, type PeriodInput } from "../../../src/features/leaders/compute-summary.js";
-import type { Roster } from "../../../src/config/roster.js";
-import type { Exemption } from "../../../src/store/exemptions.js";
-import type { Report } from "../../../src/store/report.js";
-import type { TaskPeriod, TaskCalendar } from "../../../src/time/task-calendar.js";
-import { abnormal, loadExample, makeExemption, makeReport, normal } from "./fixtures.js";
+import { computeTally, type PeriodInput } from "../support/compute-tally.js";
+import type { Roster } from "../../src/config/roster.js";
+import type { Exemption } from "../../src/store/exemptions.js";
+import type { Report } from "../../src/store/report.js";
+import type { TaskPeriod, TaskCalendar } from "../../src/time/task-calendar.js";
+import { abnormal, loadExample, makeExemption, makeReport, normal } from "../features/leaders/fixtures.js";
 
 let roster: Roster;
 let periods: TaskCalendar;

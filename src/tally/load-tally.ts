@@ -1,51 +1,18 @@
-import type { Roster } from "../../config/roster.js";
-import type { ExemptionStore } from "../../store/exemptions.js";
-import type { ReportStore } from "../../store/reports.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
-import { listNotJoined } from "../../time/owed.js";
+import type { Roster } from "../config/roster.js";
+import type { ExemptionStore } from "../store/exemptions.js";
+import type { ReportStore } from "../store/reports.js";
+import type { TaskPeriod } from "../time/task-calendar.js";
+import { listNotJoined } from "../time/owed.js";
 import { indexRoster } from "./index-roster.js";
-import type { PeriodInput, TaskTally } from "./compute-summary.js";
-import { tallyFromCounts, type CountedPeriod, type ListOptions } from "./tally-from-counts.js";
-import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "./format-summary.js";
+import type { TaskTally } from "./task-tally.js";
+import { tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
+import { defaultListing, type ListOptions } from "./listing.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
   roster: Roster;
   store: ReportStore;
   exemptions: ExemptionStore;
-}
-
-/** Up to this many schools, a tally names every missing school; above it, the first of each area. */
-export const FULL_LIST_SCHOOLS = 2000;
-/** Missing schools named per area above FULL_LIST_SCHOOLS; the rest are counted, with the command that lists an area. */
-export const LISTED_PER_AREA = 3;
-
-/** What a tally names by default: every missing school of a county, the first of each area of a province; the first abnormal reports, 代报 and remarks it shows. */
-export function defaultListing(roster: Pick<Roster, "schools">): ListOptions {
-  return {
-    perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY,
-    onBehalf: ON_BEHALF_SHOWN,
-    abnormal: ABNORMAL_SHOWN,
-    remarked: REMARKS_SHOWN,
-  };
-}
-
-/**
- * Reads every report, exemption (and, for safety, each school's latest abnormal report) of each
- * period: the full recount, for the board, the weekly roll-up and the chart. 汇总, 未报,
- * reminders and tallies read the counts instead (loadTally).
- */
-export function loadPeriodInputs(sources: TallySources, periods: readonly TaskPeriod[]): Promise<PeriodInput[]> {
-  return Promise.all(
-    periods.map(async (period) => {
-      const [reports, exemptions, lastAbnormal] = await Promise.all([
-        sources.store.list(period.task, period.id),
-        sources.exemptions.list(period.task, period.id),
-        period.task === "safety" ? sources.store.abnormal(period.task, period.id) : undefined,
-      ]);
-      return { period, reports, exemptions, ...(lastAbnormal && { lastAbnormal }) };
-    }),
-  );
 }
 
 /**

@@ -9,6 +9,8 @@ import type { Push } from "../push/push.js";
 import { splitMessage } from "../push/split-message.js";
 import { formatPeriod } from "../time/format-time.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
+import { whyNotRequired } from "../time/owed.js";
+import type { NotRequiredReason } from "../time/periods.js";
 import { leaderText } from "../features/leaders/leader-text.js";
 
 const JOBS = ["remind", "tally", "weekly", "late-note"] as const;
@@ -23,12 +25,9 @@ const runText = {
     quiet_hours: "现在不在推送时段内，没有发送",
     none_missing: "没有未报的学校，没有需要发送的消息",
     none_late: "没有需要补报的学校",
-    not_in_season: "不在季节内，无需上报，没有发送",
-    not_running_day: "这一天不是上报日，没有发送",
-    not_live: "服务尚未上线，无需上报，没有发送",
-    not_required: "本期无需上报，没有发送",
     cooldown: "刚提醒过，这次没有发送",
   } as Record<string, string>,
+  notRequired: (reason: NotRequiredReason) => `${leaderText.notRequired(reason)}，没有发送`,
   sent: (messages: number, parts: number) => `已发送 ${messages} 条${parts > messages ? `（分 ${parts} 段）` : ""}`,
   notSent: (messages: number, unsent: number) =>
     `已排入发送队列 ${messages} 条，其中 ${unsent} 条没有发出去（企业微信拒收或暂时不可用：能重试的服务会继续重试；原因见 /healthz 的 push 部分）`,
@@ -92,16 +91,19 @@ export async function runJobNow(
   if (job === "remind" || job === "tally") {
     const period = rt.calendar.at(task as TaskId, at);
     if (!period) {
-      out(`任务 ${task} 没有启用`);
+      out(leaderText.taskOff(task as TaskId));
       return 1;
     }
     const slot = job === "remind" ? `cli-${now.getTime()}` : "cli";
     const kind = job === "remind" ? "reminder" : "tally";
     const name = `${job}:${period.task}:${period.id}`;
     label = runText[job](period.taskName, formatPeriod(period));
-    outcome = period.required
-      ? { job: name, ...(await actOnSlot(deps, { kind, period, slot, at }, { dryRun, show, force })) }
-      : { job: name, pushed: [], skipped: period.reason ?? "not_required" };
+    const notRequired = whyNotRequired(period);
+    if (notRequired) {
+      out(`${label}：${runText.notRequired(notRequired)}`);
+      return 0;
+    }
+    outcome = { job: name, ...(await actOnSlot(deps, { kind, period, slot, at }, { dryRun, show, force })) };
   } else if (job === "weekly") {
     label = runText.weekly;
     outcome = await runWeeklyRollup(deps, at, { dryRun, show });

@@ -13,6 +13,7 @@ import {
 } from "./local-time.js";
 import type { NotRequiredReason, Slot } from "./periods.js";
 import { parseSlot } from "../config/slots.js";
+import { whyNotRequired } from "./owed.js";
 import type { TaskCalendar, TaskPeriod } from "./task-calendar.js";
 
 /** Every push the scheduler makes: a task's reminder or tally, the weekly roll-up, the daily 补报 note. */
@@ -96,11 +97,7 @@ function decideTaskSlotsOn(calendar: TaskCalendar, config: DueConfig, date: Loca
       for (const slot of calendar.slots(period)) {
         const t = slot.at.getTime();
         if (slot.kind === "deadline" || t < dayStart || t >= nextDayStart) continue;
-        const skipped: SkipReason | undefined = !isWorkingTime(config, slot.at)
-          ? "quiet_hours"
-          : !period.required
-            ? (period.reason ?? "not_running_day")
-            : undefined;
+        const skipped: SkipReason | undefined = isWorkingTime(config, slot.at) ? whyNotRequired(period) : "quiet_hours";
         const taskSlot = slot as TaskSlotDecision["slot"];
         decisions.push({ kind: taskSlot.kind, at: slot.at, task, period, slot: taskSlot, ...(skipped && { skipped }) });
       }

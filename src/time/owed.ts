@@ -9,12 +9,18 @@ import type { TaskPeriod } from "./task-calendar.js";
  */
 export type NotOwedReason = NotRequiredReason | "not_joined";
 
+/** Why a period asks nothing of anyone; undefined when it is required. The scheduler's skip, `pingan run`'s and every tally's reason. */
+export function whyNotRequired(period: TaskPeriod): NotRequiredReason | undefined {
+  return period.required ? undefined : (period.reason ?? "not_running_day");
+}
+
 /**
  * Why the school owes no report for the period; undefined when it owes one (an exemption
  * aside). Every tally, list, reminder, ledger row and board cell decides it here.
  */
 export function whyNotOwed(period: TaskPeriod, school: Pick<School, "joined">): NotOwedReason | undefined {
-  if (!period.required) return period.reason ?? "not_running_day";
+  const notRequired = whyNotRequired(period);
+  if (notRequired) return notRequired;
   return school.joined !== undefined && school.joined > period.due ? "not_joined" : undefined;
 }
 

@@ -43,6 +43,14 @@ describe("pingan run", () => {
     for (const { lines } of [none, quiet, weekly]) expect(lines.join("\n")).not.toMatch(/weekly:|late-note:|none_|quiet_/u);
   });
 
+  it("says in 汇总's words why a period asks nothing, and sends nothing", async () => {
+    const before = h.webhook.messages.length;
+    const drowning = await run("remind", "drowning", "2026-11-24T10:35:00+08:00");
+    expect(drowning.code).toBe(0);
+    expect(drowning.lines.at(-1)).toMatch(/^防溺水提醒.*：不在季节内，无需上报，没有发送$/u);
+    expect(h.webhook.messages.length).toBe(before);
+  });
+
   it("does not say sent when WeCom refused the message, and exits 1", async () => {
     // 93000: the leaders' robot key is no longer valid (a permanent refusal, not retried).
     h.webhook.failNext(TEST_ENV.WEBHOOK_KEY_LEADERS, 93000, 2);

@@ -2,10 +2,8 @@ import type { Roster } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import type { TaskPeriod } from "../time/task-calendar.js";
-import { listNotJoined } from "../time/owed.js";
-import { indexRoster } from "./index-roster.js";
 import type { TaskTally } from "./task-tally.js";
-import { tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
+import { listUncounted, tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
 import { defaultListing, type ListOptions } from "./listing.js";
 
 /** Where a tally's data comes from. */
@@ -28,9 +26,7 @@ export async function loadCountedPeriods(
   const first = await Promise.all(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
   );
-  const { joinedLate } = indexRoster(sources.roster.schools);
-  // The schools whose reports do not count: the exempt, and those not on the roster when the period was due.
-  const uncounted = periods.map((period, i) => [...first[i]![0].keys(), ...listNotJoined(joinedLate, period).map((school) => school.code)]);
+  const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
   let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
   let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
   let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;

@@ -126,6 +126,15 @@ export function tallyFromCounts(args: {
 }
 
 /**
+ * The schools whose reports the counts hold but a tally does not count: the exempt, and those
+ * not on the roster when the period was due. Their reports are read to be taken back out.
+ */
+export function listUncounted(roster: Pick<Roster, "schools">, period: TaskPeriod, exemptions: ReadonlyMap<string, Exemption>): string[] {
+  const notJoined = listNotJoined(indexRoster(roster.schools).joinedLate, period);
+  return [...exemptions.keys(), ...notJoined.map((school) => school.code)];
+}
+
+/**
  * Each area's missing schools in roster order with the periods each missed: walks the area only
  * until it has named `perArea` schools or found every missing school-period the counts hold.
  */

@@ -1,6 +1,6 @@
 import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
-import { loadCountedPeriods } from "../src/tally/load-tally.js";
+import { loadCountedPeriods, loadReported } from "../src/tally/load-tally.js";
 import { defaultListing } from "../src/tally/listing.js";
 import type { Push } from "../src/push/push.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
@@ -49,14 +49,10 @@ export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOp
 
 /**
  * A task's periods of the week: their counts (with the abnormal reports, 代报 and remarks a block
- * shows) and the reports in force of the roster's schools, whose lines the roll-up prints; never
- * a period's whole log.
+ * shows) and the reports in force of the schools the counts mark as reported, whose lines the
+ * roll-up prints; never a period's whole log.
  */
 async function loadWeekPeriods(deps: JobDeps, periods: readonly TaskPeriod[]): Promise<WeekPeriod[]> {
-  const codes = deps.roster.schools.map((school) => school.code);
-  const [counted, reports] = await Promise.all([
-    loadCountedPeriods(deps, periods, defaultListing(deps.roster)),
-    Promise.all(periods.map((period) => deps.store.current(period.task, period.id, codes))),
-  ]);
-  return counted.map((input, i) => ({ counted: input, reports: reports[i]! }));
+  const counted = await loadCountedPeriods(deps, periods, defaultListing(deps.roster));
+  return Promise.all(counted.map(async (input) => ({ counted: input, reports: await loadReported(deps, input) })));
 }

@@ -2,6 +2,7 @@ import type { Roster } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import type { TaskPeriod } from "../time/task-calendar.js";
+import type { Report } from "../store/report.js";
 import type { TaskTally } from "./task-tally.js";
 import { listUncounted, tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
 import { defaultListing, type ListOptions } from "./listing.js";
@@ -54,4 +55,15 @@ export async function loadTally(sources: TallySources, periods: readonly TaskPer
   const listing = list ?? defaultListing(sources.roster);
   const counted = await loadCountedPeriods(sources, periods, listing);
   return tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
+}
+
+/**
+ * The reports in force of the schools a period's counts mark as reported, for a reader that
+ * shows each school (the board's rows, the roll-up's lines): one read of those, never the log.
+ */
+export function loadReported(sources: TallySources, { period, aggregate }: CountedPeriod): Promise<Map<string, Report>> {
+  const { schools } = sources.roster;
+  const numbers = aggregate.numbersOf(schools);
+  const reported = schools.filter((_, i) => aggregate.isReportedAt(numbers[i]!)).map((school) => school.code);
+  return sources.store.current(period.task, period.id, reported);
 }

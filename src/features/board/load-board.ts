@@ -4,7 +4,7 @@ import type { Report, ReportEvent } from "../../store/report.js";
 import { addDays, getIsoWeek, getWeekStart, toLocalDate, type LocalDate } from "../../time/local-time.js";
 import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
-import { loadCountedPeriods, type TallySources } from "../../tally/load-tally.js";
+import { loadCountedPeriods, loadReported, type TallySources } from "../../tally/load-tally.js";
 import { NAME_NONE } from "../../tally/listing.js";
 import { indexRoster } from "../../tally/index-roster.js";
 import { countSchool } from "../../tally/count-school.js";
@@ -125,16 +125,13 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
 }
 
 /**
- * Each area's tally from the period's counts, and each school's standing from its own report:
- * the reports of the schools the counts mark as reported, one read.
+ * Each area's tally from the period's counts, and each school's standing from its own report
+ * (loadReported).
  */
 async function loadAreas(sources: TallySources, input: CountedPeriod, now: Date): Promise<BoardArea[]> {
-  const { schools } = sources.roster;
-  const { period, aggregate } = input;
-  const numbers = aggregate.numbersOf(schools);
-  const reported = schools.filter((_, i) => aggregate.isReportedAt(numbers[i]!)).map((school) => school.code);
-  const reports = await sources.store.current(period.task, period.id, reported);
-  return [...indexRoster(schools).areas].map(([area, members]) => ({
+  const { period } = input;
+  const reports = await loadReported(sources, input);
+  return [...indexRoster(sources.roster.schools).areas].map(([area, members]) => ({
     area,
     tally: tallyFromCounts({ roster: { schools: members }, periods: [input], now, list: TODAY_LISTED }),
     schools: members.map((school) => {

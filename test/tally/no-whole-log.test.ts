@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { runWeeklyRollup } from "../../jobs/weekly-rollup.js";
+import type { JobDeps } from "../../jobs/job-deps.js";
+import { loadBoard } from "../../src/features/board/load-board.js";
+import type { Push } from "../../src/push/push.js";
+import type { ReportStore } from "../../src/store/reports.js";
+import { startLeaderDeps } from "../features/leaders/fixtures.js";
+
+/*
+ * Issue 25: no read of everything on a hot path. The board and the weekly roll-up tally from the
+ * counts and read beside them only the reports they show, so a store whose whole-period reads
+ * (list: every report through the log; log; abnormal: every school's last abnormal) refuse
+ * still serves them, and they say what they said when they read everything.
+ */
+const WHOLE_PERIOD_READS = ["list", "log", "abnormal"] as const;
+
+let ctx: Awaited<ReturnType<typeof startLeaderDeps>>;
+beforeAll(async () => {
+  ctx = await startLeaderDeps();
+  await ctx.seed(["XB004", "DB001"]);
+});
+afterAll(() => ctx.redis.stop());
+
+function refusingWholeReads(store: ReportStore): ReportStore {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      if ((WHOLE_PERIOD_READS as readonly PropertyKey[]).includes(name)) throw new Error(`read every report of a period: store.${String(name)}`);
+      return Reflect.get(target, name, receiver);
+    },
+  });
+}
+
+it("draws the board from the counts and the reports it shows, never a period's every report", async () => {
+  const { deps, periods } = ctx;
+  const board = await loadBoard({ ...deps, store: refusingWholeReads(deps.store), calendar: periods, timeZone: deps.config.timezone, now: new Date("2026-11-24T10:35:00+08:00") });
+  const safety = board.tasks.find((task) => task.tally.task === "safety")!;
+  expect(safety.tally.missing).toBe(2);
+  expect(board.abnormal.map((entry) => entry.entry.school.code)).toEqual(["CG001"]);
+  const rows = safety.areas.flatMap((area) => area.schools);
+  expect(rows.filter((row) => row.state === "missing").map((row) => row.school.code).sort()).toEqual(["DB001", "XB004"]);
+  expect(rows.find((row) => row.school.code === "CG002")?.state).toBe("late");
+  expect(rows.find((row) => row.school.code === "CG001")?.report?.value).toMatchObject({ status: "abnormal" });
+});
+
+it("rolls up the week from the counts and each reported school's report, never a period's every report", async () => {
+  const { deps, periods } = ctx;
+  const shown: Push[] = [];
+  const jobDeps = { ...deps, store: refusingWholeReads(deps.store), calendar: periods } as unknown as JobDeps;
+  const outcome = await runWeeklyRollup(jobDeps, new Date("2026-11-27T19:00:00+08:00"), { dryRun: true, show: (push) => shown.push(push) });
+  expect(outcome.pushed).toEqual(["weekly:2026-W48"]);
+  const text = shown[0]!.message.lines.map((line) => line.text).join("\n");
+  // Seeded on Tuesday only: in the schools' lines, one that reported has 1 of the week's days, one that did not 0.
+  const line = (code: string) => text.split("\n").filter((l) => l.startsWith(`- ${ctx.roster.byCode(code)!.shortName}：`)).at(-1);
+  expect(line("XB004")).toMatch(/平安 0\/\d 天/u);
+  expect(line("CG002")).toMatch(/平安 1\/\d 天/u);
+});

@@ -13,7 +13,8 @@ const LOOKBACK_DAYS = 7;
  * The 补报 note: reports that arrived after their period's tally was posted, gathered into one
  * message at the configured time instead of a stream of pushes; each report is noted once.
  * Nothing is sent when there were none. The list is fixed on the first run of the day, so a
- * retried job sends the same note.
+ * retried job sends the same note. It reads only the schools logged since each tally and their
+ * reports in force, never a period's whole log.
  */
 export async function runLateNote(deps: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
   const today = toLocalDate(at, deps.config.timezone);
@@ -43,11 +44,12 @@ async function findLateReports(deps: JobDeps, today: string, at: Date): Promise<
   const entries: LateEntry[] = [];
   for (const task of deps.calendar.tasks) {
     for (const period of deps.calendar.list(task, addDays(today, -LOOKBACK_DAYS), today)) {
-      const posted = await deps.jobs.tallyPostedAt(task, period.id);
-      if (!posted) continue;
+      const since = await deps.jobs.loggedSinceTally(task, period.id);
+      if (!since || since.schools.length === 0) continue;
       const noted = await deps.jobs.lateNoted(task, period.id);
-      for (const report of (await deps.store.list(task, period.id)).values()) {
-        if (report.at <= posted || report.at > at.toISOString() || noted.has(report.school)) continue;
+      const reports = await deps.store.current(task, period.id, since.schools.filter((school) => !noted.has(school)));
+      for (const report of reports.values()) {
+        if (report.at <= since.at || report.at > at.toISOString()) continue;
         entries.push({ task, period: period.id, school: report.school, at: report.at, late: report.late });
       }
     }

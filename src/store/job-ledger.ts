@@ -20,8 +20,12 @@ export interface LateEntry {
 export interface JobLedger {
   /** Records the first posting of a period's tally; later calls keep the first time. */
   markTallyPosted(task: TaskId, period: string, at: Date): Promise<void>;
-  /** ISO instant the period's tally was first posted, if it was. */
-  tallyPostedAt(task: TaskId, period: string): Promise<string | undefined>;
+  /**
+   * When the period's tally was first posted (ISO instant) and the schools with an entry in the
+   * period's log since (the 补报 note's candidates: only those entries are read); undefined when
+   * it was not posted.
+   */
+  loggedSinceTally(task: TaskId, period: string): Promise<{ at: string; schools: string[] } | undefined>;
   /** The 补报 note's list for a day, once fixed (a retried job sends the same note). */
   latePlan(day: string): Promise<LateEntry[] | undefined>;
   /** Fixes the day's list unless already fixed, and marks its reports as noted. */
@@ -32,13 +36,22 @@ export interface JobLedger {
 
 export function createJobLedger({ redis, keys }: { redis: RedisClient; keys: Keys }): JobLedger {
   const tallyKey = (task: TaskId, period: string) => keys.jobDone(`tally:${task}:${period}`);
+  /** The last entry of the period's log when its tally was posted. */
+  const tallyLogKey = (task: TaskId, period: string) => keys.jobDone(`tally-log:${task}:${period}`);
   const planKey = (day: string) => keys.jobDone(`late-note:${day}`);
   return {
     async markTallyPosted(task, period, at) {
-      await redis.set(tallyKey(task, period), at.toISOString(), "EX", TTL.jobDoneSeconds, "NX");
+      const [last] = await redis.xrevrange(keys.periodLog(task, period), "+", "-", "COUNT", 1);
+      if ((await redis.set(tallyKey(task, period), at.toISOString(), "EX", TTL.jobDoneSeconds, "NX")) === null) return;
+      await redis.set(tallyLogKey(task, period), last?.[0] ?? "0-0", "EX", TTL.jobDoneSeconds);
     },
-    async tallyPostedAt(task, period) {
-      return (await redis.get(tallyKey(task, period))) ?? undefined;
+    async loggedSinceTally(task, period) {
+      const [at, since] = await Promise.all([redis.get(tallyKey(task, period)), redis.get(tallyLogKey(task, period))]);
+      if (!at) return undefined;
+      // A tally posted before its log position was kept: the whole log, as then.
+      const entries = await redis.xrange(keys.periodLog(task, period), since ? `(${since}` : "-", "+");
+      const schools = new Set(entries.map(([, fields]) => fields[fields.indexOf("school") + 1]!));
+      return { at, schools: [...schools] };
     },
     async latePlan(day) {
       const json = await redis.get(planKey(day));

@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runWeeklyRollup } from "../../jobs/weekly-rollup.js";
+import { runLateNote } from "../../jobs/late-note.js";
+import { createJobLedger } from "../../src/store/job-ledger.js";
+import { createKeys } from "../../src/store/keys.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { loadBoard } from "../../src/features/board/load-board.js";
 import type { Push } from "../../src/push/push.js";
 import type { ReportStore } from "../../src/store/reports.js";
-import { startLeaderDeps } from "../features/leaders/fixtures.js";
+import { makeReport, normal, startLeaderDeps } from "../features/leaders/fixtures.js";
 
 /*
  * Issue 25: no read of everything on a hot path. The board and the weekly roll-up tally from the
- * counts and read beside them only the reports they show, so a store whose whole-period reads
+ * counts and read beside them only the reports they show, the 补报 note only what was logged
+ * after each tally, so a store whose whole-period reads
  * (list: every report through the log; log; abnormal: every school's last abnormal) refuse
  * still serves them, and they say what they said when they read everything.
  */
@@ -53,4 +57,20 @@ it("rolls up the week from the counts and each reported school's report, never a
   const line = (code: string) => text.split("\n").filter((l) => l.startsWith(`- ${ctx.roster.byCode(code)!.shortName}：`)).at(-1);
   expect(line("XB004")).toMatch(/平安 0\/\d 天/u);
   expect(line("CG002")).toMatch(/平安 1\/\d 天/u);
+});
+
+it("finds the 补报 note's reports among what was logged after the tally, never a period's every report", async () => {
+  const { deps, periods, client, tuesday } = ctx;
+  const jobs = createJobLedger({ redis: client, keys: createKeys() });
+  await jobs.markTallyPosted("safety", tuesday.id, new Date("2026-11-24T10:35:00+08:00"));
+  const late = ctx.roster.byCode("XB004")!;
+  await deps.store.put(makeReport(tuesday, late.code, normal, { late: true, by: late.reporters[0]!, at: "2026-11-24T03:05:00.000Z" }));
+  const shown: Push[] = [];
+  const jobDeps = { ...deps, store: refusingWholeReads(deps.store), calendar: periods, jobs } as unknown as JobDeps;
+  const outcome = await runLateNote(jobDeps, new Date("2026-11-24T17:00:00+08:00"), { dryRun: true, show: (push) => shown.push(push) });
+  expect(outcome.pushed).toEqual(["late-note:2026-11-24"]);
+  const lines = shown[0]!.message.lines.map((line) => line.text);
+  // The intro and one line: the school that reported after the tally, not the 26 before it.
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain(`${late.shortName}（${late.area}）`);
 });

@@ -11,6 +11,7 @@ export default defineCommand({
   id: "board",
   aliases: ["看板"],
   roles: ["leader", "admin"],
+  services: ["config"],
   summary: "状态看板（网页）：今日各片区、各校上报情况，本周趋势和异常详情，自动刷新，链接限时有效",
   examples: ["看板"],
   parse({ folded }) {

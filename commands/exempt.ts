@@ -23,6 +23,7 @@ export default defineCommand({
   id: "exempt",
   aliases: ["免报"],
   roles: ["leader", "admin"],
+  services: ["config", "roster", "calendar", "exemptions"],
   summary: "某校某段时间某项任务免报（停课、考点等）：不催报、不计未报，汇总中列为免报；“免报 撤销 …”取消",
   examples: ["免报 城关一小 平安 11-25至11-27 中考考点", "免报 白沙学校 学习 本周 停电检修", "免报 撤销 城关一小 平安 11-26"],
   parse({ folded, original }, ctx): ExemptArgs {

@@ -10,6 +10,7 @@ export default defineCommand({
   id: "export",
   aliases: ["导出", "台账"],
   roles: ["leader", "admin"],
+  services: ["config", "calendar"],
   summary: "导出台账（Excel）：汇总表和每项任务每校每期的上报明细，链接限时有效",
   examples: ["导出", "导出 上月", "导出 11-01至11-20", "导出 2026-11-01~2026-11-20"],
   parse(input, ctx) {

@@ -5,6 +5,7 @@ export default defineCommand({
   id: "help",
   aliases: ["帮助", "?", "help", "菜单", "用法"],
   roles: "anyone",
+  services: ["help", "config", "calendar"],
   summary: "查看可用指令和示例",
   examples: ["帮助"],
   parse: () => ({}),

@@ -15,6 +15,7 @@ export default defineCommand({
   id: "history",
   aliases: ["历史", "历史记录"],
   roles: ["leader", "admin"],
+  services: ["config", "roster", "calendar", "store", "exemptions"],
   summary: "查看某校最近的上报和每一次变更（更正、撤销、代报、免报），谁在何时操作",
   examples: ["历史 城关一小", "历史 XB004"],
   parse(input, ctx): { school: School } {

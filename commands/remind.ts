@@ -12,6 +12,7 @@ export default defineCommand({
   id: "remind",
   aliases: ["提醒", "催报"],
   roles: ["leader", "admin"],
+  services: ["config", "roster", "calendar", "store", "exemptions", "push", "cooldowns"],
   summary:
     "在学校群里提醒未报的学校（只 @ 未报学校的上报人）；不写任务时只提醒今天截止的任务；刚提醒过的不重复提醒；" +
     "推送时段以外（夜里）到时段开始才发，加“立即”马上发",

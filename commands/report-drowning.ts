@@ -11,6 +11,7 @@ export default defineCommand({
   task: "drowning",
   aliases: ["防溺水", "防溺水提醒", "溺水"],
   roles: ["reporter"],
+  services: ["config", "roster", "calendar", "store", "records"],
   summary: "报防溺水家长提醒：已提醒人数/应提醒人数，可附方式（电话 短信 家访 告家长书 家长会 微信）",
   examples: ["防溺水 1180/1200 电话", "防溺水 已提醒1180 共1200", "防溺水 完成"],
   parse(input, ctx) {
@@ -19,8 +20,6 @@ export default defineCommand({
     const { period, words } = readReportPeriod(ctx, "drowning", rest);
     return { school, period, ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
   },
-  // checkIn keeps the reply with the report, by msgid, in the same script call.
-  keepsItsAnswer: true,
   async run(args, ctx) {
     return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { period: args.period });
   },

@@ -41,6 +41,7 @@ export default defineCommand({
   // 正常, 今天正常上课: 平安 unless another command is named (体温正常，学习 50/52).
   lastResort: ["正常"],
   roles: ["reporter"],
+  services: ["config", "roster", "calendar", "store", "records"],
   summary: "报今日平安（无异常），可附在校学生数",
   examples: ["平安", "平安 在校1200", "平安 城关一小"],
   parse(input, ctx) {
@@ -51,8 +52,6 @@ export default defineCommand({
     const remarkChars = ctx.config.limits.description_chars;
     return { school, period, ...readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars }) };
   },
-  // checkIn keeps the reply with the report, by msgid, in the same script call.
-  keepsItsAnswer: true,
   async run(args, ctx) {
     return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { period: args.period });
   },

@@ -11,6 +11,7 @@ export default defineCommand({
   task: "study",
   aliases: ["学习", "周学习", "政治学习"],
   roles: ["reporter"],
+  services: ["config", "roster", "calendar", "store", "records"],
   summary: "报本周教职工政治学习：实到/应到，可附请假人数和主题",
   examples: ["学习 50/52", "学习 应到52 实到50 请假2 主题:学习党的二十届四中全会精神", "学习 实到50"],
   parse(input, ctx) {
@@ -22,8 +23,6 @@ export default defineCommand({
     const { period, words: figures } = readReportPeriod(ctx, "study", rest);
     return { school, period, ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
   },
-  // checkIn keeps the reply with the report, by msgid, in the same script call.
-  keepsItsAnswer: true,
   async run(args, ctx) {
     return isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { period: args.period });
   },

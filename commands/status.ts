@@ -13,6 +13,7 @@ export default defineCommand({
   // 本校 and 查询 are everyday words: 本校今日平安 is a report, not a question.
   firstWords: ["本校", "查询"],
   roles: ["reporter"],
+  services: ["config", "roster", "calendar", "store"],
   summary: "查看本校本期每项任务的上报情况",
   examples: ["状态", "本校 城关一小"],
   parse(input, ctx) {

@@ -11,6 +11,7 @@ export default defineCommand({
   id: "summary",
   aliases: ["汇总", "统计"],
   roles: ["leader", "admin"],
+  services: ["config", "roster", "calendar", "store", "exemptions"],
   summary: "上报汇总：各任务应报、已报、迟报、未报和比率，异常全文，未报学校按片区列出",
   examples: ["汇总", "汇总 昨天", "汇总 11-20", "汇总 本周"],
   parse(input, ctx): { span: DateSpan } {

@@ -2,7 +2,7 @@ import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { findTaskWord, wordsAround } from "../src/bot/words.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
-import { currentPeriod, RECORD_ATTEMPTS } from "../src/features/check-in/record-report.js";
+import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/record-report.js";
 import { blankSchoolNames, resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
@@ -12,6 +12,7 @@ export default defineCommand({
   id: "withdraw",
   aliases: ["撤销", "撤消", "撤回", "取消"],
   roles: ["reporter"],
+  services: ["config", "roster", "calendar", "store", "records"],
   summary: "撤销本校本期的某项上报（之后需重新上报）",
   examples: ["撤销 平安", "撤销 防溺水", "撤销 学习 城关一小"],
   parse(input, ctx) {
@@ -32,16 +33,12 @@ export default defineCommand({
     const period = currentPeriod(ctx, task);
     const withdrawal = { task, period: period.id, school: school.code, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: ctx.msgid, raw: ctx.raw };
     // As in checkIn: the reply and the leaders' update are committed with the withdrawal.
-    for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
-      const previous = await ctx.store.get(task, period.id, school.code);
-      if (!previous) return reportText.nothingToWithdraw(school, period);
+    const tried = await recordAgainstLatest(ctx.msgid, await ctx.store.get(task, period.id, school.code), async (previous) => {
+      if (!previous) return { reply: reportText.nothingToWithdraw(school, period), recorded: { outcome: "nothing" } };
       const reply = reportText.withdrawn(school, period, previous, ctx.config.timezone, ctx.now);
       const pushes = buildWithdrawalAlerts({ config: ctx.config, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
-      const done = await ctx.store.withdraw(withdrawal, { expected: previous, reply, pushes });
-      if (done.outcome === "duplicate") return done.reply ?? reply;
-      if (done.outcome === "nothing") return reportText.nothingToWithdraw(school, period);
-      if (done.outcome !== "conflict") return reply;
-    }
-    throw new Error(`report of ${school.code} kept changing while withdrawing ${ctx.msgid}`);
+      return { reply, recorded: await ctx.records.withdraw(withdrawal, { expected: previous, reply, pushes }) };
+    });
+    return tried.recorded.outcome === "nothing" ? reportText.nothingToWithdraw(school, period) : tried.reply;
   },
 });

@@ -39,8 +39,8 @@ export interface CommandInput {
 /** The school the examples name (城关一小 of the example roster); help shows a reporter his own. */
 export const EXAMPLE_SCHOOL = "城关一小";
 
-/** Everything a command may use while handling one message. */
-export interface CommandContext {
+/** What one message is, whichever command answers it: who sent it, where, when. */
+export interface MessageContext {
   sender: { userid: string; name: string };
   roles: ReadonlySet<Role>;
   /** Schools the sender reports for (empty when not a reporter). */
@@ -50,34 +50,52 @@ export interface CommandContext {
   /** The whole message as typed (mention removed), for the audit log. */
   raw: string;
   chat: { type: "single" | "group"; id?: string };
-  config: Config;
-  roster: Roster;
-  store: ReportStore;
-  /** Schools excused from a task for some periods (免报). */
-  exemptions: ExemptionStore;
-  calendar: TaskCalendar;
-  /** Every command, for commands that hand part of a message to another (代报). */
-  commands: CommandRegistry;
   /**
    * Set while a leader or admin enters a report for `schools[0]` (代报): the report is marked
    * as entered on the school's behalf, by the sender.
    */
   onBehalf?: boolean;
+  log: Logger;
+}
+
+/** What a command may ask for; it is given only what it declares (CommandSpec.services). */
+export interface Services {
+  config: Config;
+  roster: Roster;
+  /** The reports, to read. */
+  store: ReportStore;
+  /** The reports, to record: each record keeps the message's reply with it (see CommandSpec.services). */
+  records: Pick<ReportStore, "put" | "withdraw">;
+  /** Schools excused from a task for some periods (免报). */
+  exemptions: ExemptionStore;
+  calendar: TaskCalendar;
+  /** Every command, for commands that hand part of a message to another (代报). */
+  commands: CommandRegistry;
   /** Queues a message to a group's robot webhook (delivered by the workers). */
   push: Pusher;
   /** The last reminder per task, period and group (提醒's cooldown). */
   cooldowns: ReminderCooldowns;
-  log: Logger;
   /** The help text for the sender, generated from the command specs. */
   help(): string;
 }
+
+export type ServiceName = keyof Services;
+
+/** What a command handles one message with: the message, and the services it declared. */
+export type CommandContext<S extends ServiceName = ServiceName> = MessageContext & Pick<Services, S>;
 
 /**
  * A chat command, declared: its keywords, who may use it, examples (shown in help and in every
  * usage error), a parser that only reads, and a runner that records and replies.
  */
-export interface CommandSpec<A = unknown> {
+export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   id: string;
+  /**
+   * The services the command uses. One that declares `records` keeps its reply where it
+   * records, with the report by msgid, and answers a repeated message from there; for every
+   * other command the dispatcher keeps the reply by msgid.
+   */
+  services: readonly S[];
   /**
    * Keywords in simplified script; the first is the one shown in help. A keyword is found
    * anywhere in a message (今日平安, 报个平安), the leftmost one winning.
@@ -101,24 +119,19 @@ export interface CommandSpec<A = unknown> {
   /** The task this command reports on, if any (for the help grouping). */
   task?: TaskId;
   /** Reads the arguments; throws a Usage error (ErrorCode.Usage). Must not touch the store. */
-  parse(input: CommandInput, ctx: CommandContext): A;
+  parse(input: CommandInput, ctx: CommandContext<S>): A;
   /** Does the work and returns the markdown reply. */
-  run(args: A, ctx: CommandContext): Promise<string>;
-  /**
-   * `run` keeps its reply by msgid in the same step as what it records (the check-ins), and
-   * answers a repeat from there: the dispatcher keeps nothing itself, two round trips fewer.
-   */
-  keepsItsAnswer?: boolean;
+  run(args: A, ctx: CommandContext<S>): Promise<string>;
   /**
    * A card shown below the reply where the transport can (the check-in buttons under 帮助 and
    * 状态); also below the same reply given again to a repeated message.
    */
-  card?(ctx: CommandContext): BotCard | undefined;
+  card?(ctx: CommandContext<S>): BotCard | undefined;
   /**
    * Answers a tap on a button of the command's card with the card that replaces it for the
    * tapper; the key is as WeCom sent it back, unchecked. One command answers taps.
    */
-  tap?(tap: CardTap, ctx: CommandContext): Promise<BotCard>;
+  tap?(tap: CardTap, ctx: CommandContext<S>): Promise<BotCard>;
 }
 
 /** What WeCom tells of a tap: the button's key (unchecked) and the card's task_id, which the update reuses. */
@@ -127,7 +140,7 @@ export interface CardTap {
   cardId: string;
 }
 
-export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
+export function defineCommand<A, S extends ServiceName>(spec: CommandSpec<A, S>): CommandSpec<A, S> {
   return spec;
 }
 

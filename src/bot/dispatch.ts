@@ -10,7 +10,7 @@ import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { ErrorCode, asCodedError, isUserMistake, codeOf } from "../errors.js";
 import { botText } from "./bot-text.js";
-import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, Pusher, Role } from "./command.js";
+import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, MessageContext, Pusher, Role, Services } from "./command.js";
 import type { BotCard, BotEvent, BotReply, Chat } from "./events.js";
 import { formatExamples, formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
@@ -53,7 +53,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const leaders = new Map(config.leaders.map((p) => [p.userid, p.name]));
   const admins = new Map(config.admins.map((p) => [p.userid, p.name]));
   const counted = deps.onCommand ?? (() => {});
-  const tapper = registry.specs.flatMap(({ id, tap }) => (tap ? [{ id, tap }] : []))[0];
+  const tapper = registry.specs.flatMap((spec) => (spec.tap ? [{ spec, tap: spec.tap }] : []))[0];
   /**
    * Each user's taps, one after the other: a double tap arrives as two events at once, and the
    * second must see what the first recorded (a school reported today is not recorded again).
@@ -77,10 +77,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return roles;
   };
 
-  /** Everything a command or a card tap may use while handling one event. */
-  const contextFor = (message: { msgid: string; userid: string; chat: Chat }, raw: string, roles: Set<Role>, log: Logger): CommandContext => {
+  /** The services every command may declare but the sender's help, which is built per message. */
+  const shared: Omit<Services, "help"> = {
+    config,
+    roster,
+    store: deps.store,
+    records: deps.store,
+    exemptions: deps.exemptions,
+    calendar: deps.calendar,
+    commands: registry,
+    push: deps.push,
+    cooldowns: deps.cooldowns,
+  };
+
+  /** What `spec` handles one event with: the message, and only the services it declares. */
+  const contextFor = (spec: CommandSpec, message: { msgid: string; userid: string; chat: Chat }, raw: string, roles: Set<Role>, log: Logger): CommandContext => {
     const schools = roster.schoolsOf(message.userid);
-    return {
+    const ctx: MessageContext & Partial<Services> = {
       sender: { userid: message.userid, name: nameOf(message.userid) },
       roles,
       schools,
@@ -88,17 +101,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       msgid: message.msgid,
       raw,
       chat: message.chat,
-      config,
-      roster,
-      store: deps.store,
-      exemptions: deps.exemptions,
-      calendar: deps.calendar,
-      push: deps.push,
-      cooldowns: deps.cooldowns,
-      commands: registry,
       log,
-      help: () => formatHelp(registry.specs, roles, botName, schools),
     };
+    for (const name of spec.services) {
+      if (name === "help") ctx.help = () => formatHelp(registry.specs, roles, botName, schools);
+      else Object.assign(ctx, { [name]: shared[name] });
+    }
+    return ctx as CommandContext;
   };
 
   /** The command a text message names and its context, or the answer when there is none the sender may use. */
@@ -116,7 +125,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const { spec, input } = match;
     if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original());
-    return { spec, input, ctx: contextFor(message, text.original(), roles, log) };
+    return { spec, input, ctx: contextFor(spec, message, text.original(), roles, log) };
   };
 
   /** The reply to one routed text message; user errors become their Chinese text, anything else throws. */
@@ -197,15 +206,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   };
 
+  /**
+   * The answer to a message, once per msgid. A command that declares `records` records reports,
+   * which keeps the reply with the report by msgid and answers a repeat from there in the same
+   * round trip as the record; any other answer is kept here (answerOnce).
+   */
+  const answerKept = async (spec: CommandSpec | undefined, msgid: string, log: Logger, answer: () => Promise<string>) =>
+    spec?.services.includes("records") ? { kept: await answer(), repeated: false } : answerOnce(msgid, log, answer);
+
   const handleText = async (event: TextMessage): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
     try {
       // Routing only reads: a repeat is routed as the first was, then answered as it was.
       const routed = await route(event, log);
-      const { kept, repeated } =
-        typeof routed !== "string" && routed.spec.keepsItsAnswer
-          ? { kept: await answer(routed, log), repeated: false }
-          : await answerOnce(event.msgid, log, () => answer(routed, log));
+      const { kept, repeated } = await answerKept(typeof routed === "string" ? undefined : routed.spec, event.msgid, log, () => answer(routed, log));
       if (repeated) log.info("repeated message, same reply");
       const card = cardFor(routed, log);
       return { kind: "markdown", content: kept, ...(card && { card }) };
@@ -223,7 +237,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * answer is kept by the tap's msgid like a reply, so a repeated callback gets the same card
    * and records nothing again.
    */
-  const handleTap = async (event: Extract<BotEvent, { kind: "card_tap" }>, tapper: { id: string; tap: NonNullable<CommandSpec["tap"]> }): Promise<BotReply> => {
+  const handleTap = async (event: Extract<BotEvent, { kind: "card_tap" }>, tapper: { spec: CommandSpec; tap: NonNullable<CommandSpec["tap"]> }): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
     const update = (card: BotCard, failed?: boolean): BotReply => ({
       kind: "card_update",
@@ -233,17 +247,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       ...(failed && { failed }),
     });
     try {
-      const { kept, repeated } = await answerOnce(event.msgid, log, async () => {
-        const ctx = contextFor(event, botText.cardTapRaw, rolesOf(event.userid), log);
+      const { kept, repeated } = await answerKept(tapper.spec, event.msgid, log, async () => {
+        const ctx = contextFor(tapper.spec, event, botText.cardTapRaw, rolesOf(event.userid), log);
         const card = await tapper.tap({ key: event.key, cardId: event.cardId }, ctx);
-        counted(tapper.id, "ok");
+        counted(tapper.spec.id, "ok");
         return JSON.stringify(card);
       });
       if (repeated) log.info("repeated tap, same card");
       return update(JSON.parse(kept) as BotCard);
     } catch (error) {
       log.error({ err: error, code: codeOf(error) }, "tap failed");
-      counted(tapper.id, "failed");
+      counted(tapper.spec.id, "failed");
       // The same button stays, so that tapping it again retries (a tap recorded once is not recorded twice).
       const text = isRefusedByRedis(error) ? botText.notRecorded : botText.failure;
       return update({ id: event.cardId, title: botText.tapFailedTitle, text, buttons: [{ text: botText.tapAgain, key: event.key }] }, true);

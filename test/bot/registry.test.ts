@@ -5,7 +5,7 @@ import { defineCommand, type CommandSpec } from "../../src/bot/command.js";
 import { normalizeText } from "../../src/bot/normalize.js";
 
 const spec = (id: string, aliases: string[], extra: Partial<CommandSpec> = {}) =>
-  defineCommand({ id, aliases, roles: "anyone", summary: "", examples: [], parse: () => ({}), run: async () => "", ...extra });
+  defineCommand({ id, aliases, roles: "anyone", services: [], summary: "", examples: [], parse: () => ({}), run: async () => "", ...extra });
 
 describe("createCommandRegistry", () => {
   it("refuses a duplicate id and a keyword claimed twice", () => {

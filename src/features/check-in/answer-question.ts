@@ -40,6 +40,6 @@ export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "o
 }
 
 /** The answer to a question: nothing recorded, the schools' status, and what to send to report. */
-export async function answerQuestion(ctx: CommandContext, question: Question): Promise<string> {
+export async function answerQuestion(ctx: CommandContext<"config" | "store" | "calendar">, question: Question): Promise<string> {
   return [reportText.questionHeard, await describeStatus(ctx, question.asked), reportText.questionHint(question.command)].join("\n");
 }

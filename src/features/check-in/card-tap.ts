@@ -4,7 +4,7 @@ import type { BotCard, CardButton } from "../../bot/events.js";
 import { personName, type School } from "../../config/roster.js";
 import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { AlreadyReported, checkIn, replyVoice } from "./check-in.js";
+import { checkInFirst, replyVoice } from "./check-in.js";
 import { cardText } from "./card-text.js";
 import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js";
 import { readSafety } from "./read-report.js";
@@ -22,7 +22,7 @@ const CARD_TEXT_CHARS = 160;
  * who is not a reporter, on another day's card, or with a key that is not ours records nothing
  * and says why. 有异常 records nothing and shows what to type.
  */
-export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<BotCard> {
+export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" | "roster" | "store" | "records" | "calendar">): Promise<BotCard> {
   const botName = ctx.config.bot.name;
   const today = ctx.calendar.at("safety", ctx.now);
   const key = parseCardKey(tap.key);
@@ -66,22 +66,20 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext): Promise<
   try {
     const { value, notes } = readSafety({ before: "", words: "", school, voice: replyVoice(ctx, school) });
     // Only the school's first report: a tap never replaces what another reporter sent meanwhile.
-    const reply = await checkIn({ ...ctx, raw: cardText.tapRaw }, school, value, notes, { firstOnly: true });
-    return card(cardText.recordedTitle, plainText(reply));
+    const done = await checkInFirst({ ...ctx, raw: cardText.tapRaw }, school, value, notes);
+    if (done.outcome === "recorded") return card(cardText.recordedTitle, plainText(done.reply));
+    const { previous } = done;
+    const byName = personName(previous.by, ctx.config, school) ?? previous.by;
+    const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
+    return card(cardText.alreadyTitle(school), text);
   } catch (error) {
-    if (error instanceof AlreadyReported) {
-      const { previous } = error;
-      const byName = personName(previous.by, ctx.config, school) ?? previous.by;
-      const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
-      return card(cardText.alreadyTitle(school), text);
-    }
     if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
     throw error;
   }
 }
 
 /** The choice of a reporter of several schools: a button for each school not reported yet. */
-async function chooseSchool(ctx: CommandContext, period: TaskPeriod, cardId: string): Promise<BotCard> {
+async function chooseSchool(ctx: CommandContext<"config" | "store">, period: TaskPeriod, cardId: string): Promise<BotCard> {
   const reports = await Promise.all(ctx.schools.map((school) => ctx.store.get("safety", period.id, school.code)));
   const reported = ctx.schools.filter((_, i) => reports[i]);
   const open = ctx.schools.filter((_, i) => !reports[i]);

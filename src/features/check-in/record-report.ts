@@ -3,6 +3,7 @@ import type { TaskId } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
+import type { RecordResult } from "../../store/reports.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { addDays, toLocalDate } from "../../time/local-time.js";
 import { readReportDate } from "./read-report.js";
@@ -44,7 +45,7 @@ export function readReportPeriod(
 }
 
 /** The report a message makes for a school, in the current period. */
-export function makeReport(ctx: CommandContext, school: School, period: TaskPeriod, value: ReportValue): Report {
+export function makeReport(ctx: CommandContext<"calendar">, school: School, period: TaskPeriod, value: ReportValue): Report {
   return {
     school: school.code,
     task: value.task,
@@ -60,4 +61,35 @@ export function makeReport(ctx: CommandContext, school: School, period: TaskPeri
 }
 
 /** How often a record is tried again when another message for the same school came first. */
-export const RECORD_ATTEMPTS = 3;
+const RECORD_ATTEMPTS = 3;
+
+/** One try at recording a message: the reply it gets if recorded, and what the store made of it. */
+export interface RecordTry<O extends string> {
+  reply: string;
+  recorded: RecordResult<O | "conflict">;
+}
+
+/**
+ * Records one message against the school's report in force, the one retry of every record:
+ * `attempt` writes the reply and what the message owes against the report it is given
+ * (undefined: none) and records expecting that one. When another message for the school came
+ * first the store answers 'conflict' with the report in force now, and `attempt` runs again
+ * against it, unless `stop` says that report settles it (a tap records only a first report).
+ * A repeated msgid gets the reply the store kept for it.
+ */
+export async function recordAgainstLatest<O extends string>(
+  msgid: string,
+  first: Report | undefined,
+  attempt: (previous: Report | undefined) => Promise<RecordTry<O>>,
+  stop: (inForce: Report | undefined) => boolean = () => false,
+): Promise<RecordTry<O>> {
+  let previous = first;
+  for (let tries = 0; tries < RECORD_ATTEMPTS; tries += 1) {
+    const tried = await attempt(previous);
+    const { recorded } = tried;
+    if (recorded.outcome === "duplicate") return { ...tried, reply: recorded.reply ?? tried.reply };
+    if (recorded.outcome !== "conflict" || stop(recorded.previous)) return tried;
+    previous = recorded.previous;
+  }
+  throw new Error(`the school's report kept changing while recording ${msgid}`);
+}

@@ -2,8 +2,8 @@ import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { readWord, skipSeparators, wordsAround } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
-import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
-import { asksAboutAbnormal, readAbnormal } from "../src/features/check-in/read-report.js";
+import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { asksAboutAbnormal, isQuestion, readAbnormal } from "../src/features/check-in/read-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 

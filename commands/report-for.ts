@@ -5,7 +5,7 @@ import { readWord, skipSeparators } from "../src/bot/words.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
-import { isQuestion } from "../src/features/check-in/answer-question.js";
+import { isQuestion } from "../src/features/check-in/read-report.js";
 
 /** What 代报 is given, and so what a reporting command it hands a message to may use. */
 const SERVICES = ["config", "roster", "calendar", "store", "records", "commands"] as const satisfies readonly ServiceName[];

@@ -1,10 +1,9 @@
 import { defineCommand } from "../src/bot/command.js";
 import { textAround, wordsAround } from "../src/bot/words.js";
 import { answerCardTap } from "../src/features/check-in/card-tap.js";
-import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
-import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
-import { asksAboutReporting, readSafety } from "../src/features/check-in/read-report.js";
-import { readReportPeriod } from "../src/features/check-in/record-report.js";
+import { checkIn, readReportPeriod, replyVoice } from "../src/features/check-in/check-in.js";
+import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { asksAboutReporting, isQuestion, readSafety } from "../src/features/check-in/read-report.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 
 export default defineCommand({

@@ -2,11 +2,11 @@ import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { findTaskWord, wordsAround } from "../src/bot/words.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
-import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/record-report.js";
+import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/check-in.js";
 import { blankSchoolNames, resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
-import { answerQuestion, isQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
-import { asksAboutReporting } from "../src/features/check-in/read-report.js";
+import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { asksAboutReporting, isQuestion } from "../src/features/check-in/read-report.js";
 
 export default defineCommand({
   id: "withdraw",

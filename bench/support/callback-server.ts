@@ -15,7 +15,7 @@ import type { Server } from "node:http";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import Koa from "koa";
 import { createManualClock } from "../../src/time/clock.js";
-import { readRawBody } from "../../src/wecom/read-raw-body.js";
+import { readRawBody } from "../../src/wecom/callback-receiver.js";
 import { createLogger } from "../../src/ops/log.js";
 import { readSettings } from "../../src/main/settings.js";
 import { startSystem } from "../../src/main/system.js";

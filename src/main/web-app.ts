@@ -72,10 +72,12 @@ export function createWebApp(deps: WebAppDeps): Koa {
     clock: deps.clock,
     longConnection: transport === "websocket",
   });
+  // The callback first: a check-in passes through nothing else (the dashboard looks at every path it is shown).
+  if (callback) app.use(callback.routes()).use(callback.allowedMethods());
   app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
   // Ledger downloads and the board read the same data behind signed links.
   const pages = { config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log };
-  for (const router of [...(callback ? [callback] : []), health, createMetricsRouter(metrics), createExportRouter(pages), createBoardRouter(pages)]) {
+  for (const router of [health, createMetricsRouter(metrics), createExportRouter(pages), createBoardRouter(pages)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

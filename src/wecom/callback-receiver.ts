@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { Context } from "koa";
 import Router from "koa-router";
 import type { Logger } from "pino";
@@ -6,9 +7,8 @@ import type { BotEvent } from "../bot/events.js";
 import { createWecomCrypto, WECOM_CRYPTO_CODES } from "./crypto.js";
 import { parseInbound, toBotEvent } from "./inbound.js";
 import { toWecomReply } from "./replies.js";
-import { readRawBody } from "./read-raw-body.js";
 import { createRefusalLog } from "./refusal-log.js";
-import { ErrorCode, hasCode } from "../errors.js";
+import { CodedError, ErrorCode, hasCode } from "../errors.js";
 
 export interface CallbackReceiverOptions {
   dispatcher: Dispatcher;
@@ -129,4 +129,18 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
   });
 
   return router;
+}
+
+/** Reads a request body as text, refusing more than `limit` bytes without buffering them. */
+export async function readRawBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) throw new CodedError(ErrorCode.BodyTooLarge, `body over ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new CodedError(ErrorCode.BodyTooLarge, `body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -2,25 +2,10 @@ import type { CommandContext } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
 import { ErrorCode, hasCode } from "../../errors.js";
 import { replyVoice } from "./check-in.js";
+import type { Question } from "./read-report.js";
 import { reportText } from "./report-text.js";
 import { resolveSchool } from "./resolve-school.js";
 import { describeStatus } from "./school-status.js";
-
-/**
- * A reporting command's message that asks rather than reports (平安吗, 我们今天报平安了吗):
- * the schools asked about, and the command that would report (or withdraw), as the sender
- * writes it. Nothing is recorded; the answer is the schools' status, as 状态 gives it.
- */
-export interface Question {
-  asked: readonly School[];
-  /** The command the sender would send to do it (`平安`, `代报 县一中 平安`). */
-  command: string;
-}
-
-/** Whether a command's parsed arguments are a question (see Question). */
-export function isQuestion(args: unknown): args is Question {
-  return typeof args === "object" && args !== null && "asked" in args;
-}
 
 /**
  * The question a reporting command's message asks: about the school it names, or about all

@@ -4,11 +4,10 @@ import type { BotCard, CardButton } from "../../bot/events.js";
 import { personName, type School } from "../../config/roster.js";
 import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { checkInFirst, replyVoice } from "./check-in.js";
+import { checkInFirst, currentPeriod, replyVoice } from "./check-in.js";
 import { cardText } from "./card-text.js";
 import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js";
 import { readSafety } from "./read-report.js";
-import { currentPeriod } from "./record-report.js";
 import { reportText } from "./report-text.js";
 
 /** The longest text a card shows below its title; WeCom suggests about 112 characters. */

@@ -632,3 +632,19 @@ export function readStudy(args: { words: string; topic?: string; school: School;
     notes,
   };
 }
+
+/**
+ * A reporting command's message that asks rather than reports (平安吗, 我们今天报平安了吗):
+ * the schools asked about, and the command that would report (or withdraw), as the sender
+ * writes it. Nothing is recorded; the answer is the schools' status, as 状态 gives it.
+ */
+export interface Question {
+  asked: readonly School[];
+  /** The command the sender would send to do it (`平安`, `代报 县一中 平安`). */
+  command: string;
+}
+
+/** Whether a command's parsed arguments are a question (see Question). */
+export function isQuestion(args: unknown): args is Question {
+  return typeof args === "object" && args !== null && "asked" in args;
+}

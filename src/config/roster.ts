@@ -38,9 +38,10 @@ export interface Roster {
   find(nameOrCode: string): School | undefined;
   /**
    * The schools a word may mean: the one it names exactly (see `find`), else every school whose
-   * name or short name contains it (two characters or more: 枫林 → 枫林小学, 岭头小学).
+   * name or short name contains it (two characters or more: 枫林 → 枫林小学, 岭头小学); only
+   * `among` when given (a reporter's own schools: a message never scans the roster).
    */
-  search(word: string): School[];
+  search(word: string, among?: readonly School[]): School[];
   byCode(code: string): School | undefined;
   /** A reporter's name as the roster gives it; undefined when it gives none. */
   nameOf(userid: string): string | undefined;
@@ -85,12 +86,12 @@ export function createRoster(schools: readonly School[]): Roster {
     identifiers: Object.freeze([...byKey.keys()]),
     schoolsOf: (userid: string) => byUser.get(userid) ?? [],
     find,
-    search(word: string) {
+    search(word: string, among = schools) {
       const exact = find(word);
-      if (exact) return [exact];
+      if (exact) return among.includes(exact) ? [exact] : [];
       const part = word.normalize("NFKC").trim();
       if ([...part].length < 2) return [];
-      return schools.filter((school) => school.name.includes(part) || (school.shortName !== "" && school.shortName.includes(part)));
+      return among.filter((school) => school.name.includes(part) || (school.shortName !== "" && school.shortName.includes(part)));
     },
     byCode: (code: string) => codes.get(code),
     nameOf: (userid: string) => names.get(userid),

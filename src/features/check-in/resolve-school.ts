@@ -93,7 +93,8 @@ export function resolveSchool(ctx: Pick<CommandContext, "schools" | "roster">, t
   if (mine.length === 1) return { school: mine[0]!, rest: text };
   for (const word of splitWords(text)) {
     if (/\d/u.test(word)) continue;
-    const matches = ctx.roster.search(word).filter((school) => mine.includes(school));
+    // Among his own schools only: the roster is never scanned for a message.
+    const matches = ctx.roster.search(word, mine);
     if (matches.length > 1) throw new CodedError(ErrorCode.Usage, reportText.ambiguousSchool(word, matches));
     const match = matches[0];
     if (match) {

@@ -6,7 +6,6 @@ import type { BotEvent, BotReply } from "../bot/events.js";
 import type { ConnectionOutbox } from "./connection-outbox.js";
 import { sendFrame } from "./connection-outbox.js";
 import type { ConversationWindow } from "./conversation-window.js";
-import { toBotEvent } from "./inbound.js";
 import type { CallbackFrame, LongConnection } from "./long-connection.js";
 import { toLongConnectionReply } from "./replies.js";
 
@@ -62,8 +61,7 @@ function askForPlace(window: ConversationWindow, conversation: string): ReplyPla
 export function attachLongConnectionReceiver(options: LongConnectionReceiverOptions): () => void {
   const { connection, dispatcher, outbox, window, log } = options;
 
-  const receive = async ({ inbound, reqId }: CallbackFrame): Promise<void> => {
-    const event: BotEvent = toBotEvent(inbound);
+  const receive = async ({ inbound, event, reqId }: CallbackFrame): Promise<void> => {
     // Who spoke where, as parsed (well-formed), not as the frame carried it.
     const { chatid, chattype, userid } = inbound;
     const conversation = chattype === "group" && chatid ? chatid : userid;

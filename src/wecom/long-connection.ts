@@ -10,7 +10,8 @@ import { uploadMedia, type MediaUpload } from "./long-connection/media-upload.js
 import { createReconnectBackoff } from "./long-connection/reconnect-backoff.js";
 import { createReqIdQueue } from "./long-connection/req-id-queue.js";
 import type { RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
-import { readInbound, type Inbound } from "./inbound.js";
+import { readInbound, toBotEvent, type Inbound } from "./inbound.js";
+import type { BotEvent } from "../bot/events.js";
 import { createRefusalLog } from "./refusal-log.js";
 
 export type { LongConnectionAck } from "./long-connection/ack-tracker.js";
@@ -35,6 +36,8 @@ export interface CallbackFrame {
   readonly cmd: "aibot_msg_callback" | "aibot_event_callback";
   readonly reqId: string;
   readonly inbound: Inbound;
+  /** The body as the dispatcher takes it, read once here. */
+  readonly event: BotEvent;
 }
 
 /** Notifications a long connection emits; a listener that throws or rejects is logged and ignored. */
@@ -315,7 +318,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
         refuseFrame(frame.cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event", { reqId, fields: error.details.fields });
         return;
       }
-      emit("callback", { cmd: frame.cmd, reqId, inbound });
+      emit("callback", { cmd: frame.cmd, reqId, inbound, event: toBotEvent(inbound) });
       return;
     }
     if (!acks.acknowledge(ws, frame)) log.debug({ reqId, cmd: frame.cmd }, "long connection: ack for nothing in flight (late or unknown)");

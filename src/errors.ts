@@ -35,6 +35,8 @@ export enum ErrorCode {
   WecomPayload = "bad_payload",
   BodyTooLarge = "body_too_large",
   RedisUnavailable = "redis_unavailable",
+  /** Redis refused a record (out of memory, a script error): it wrote nothing, and the message may be sent again. */
+  NotRecorded = "not_recorded",
   /** Redis below 7: the service's scripts and the embedded server's AOF need 7. */
   RedisTooOld = "redis_too_old",
   /**

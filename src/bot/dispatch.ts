@@ -3,12 +3,11 @@ import type { Clock } from "../time/clock.js";
 import type { Config } from "../config/schema.js";
 import type { Roster } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";
-import { isRefusedByRedis } from "../store/connect-redis.js";
 import type { ReplyStore } from "../store/replies.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
-import { ErrorCode, asCodedError, isUserMistake, codeOf } from "../errors.js";
+import { ErrorCode, asCodedError, isUserMistake, codeOf, hasCode } from "../errors.js";
 import { botText } from "./bot-text.js";
 import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, MessageContext, Pusher, Role, Services } from "./command.js";
 import type { BotCard, BotEvent, BotReply, Chat } from "./events.js";
@@ -225,10 +224,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return { kind: "markdown", content: kept, ...(card && { card }) };
     } catch (error) {
       // Every transport wants a well-formed reply even when we failed: tell the user honestly.
-      // Redis refusing a command (maxmemory, a script error) means nothing was written; a
-      // timeout or a lost connection leaves it unknown, and a retry of the message settles it.
+      // The store says when nothing was written (NotRecorded); otherwise it is unknown, and a
+      // retry of the message settles it.
       log.error({ err: error, code: codeOf(error) }, "message failed");
-      return { kind: "markdown", content: isRefusedByRedis(error) ? botText.notRecorded : botText.failure, failed: true };
+      return { kind: "markdown", content: failureText(error), failed: true };
     }
   };
 
@@ -259,8 +258,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log.error({ err: error, code: codeOf(error) }, "tap failed");
       counted(tapper.spec.id, "failed");
       // The same button stays, so that tapping it again retries (a tap recorded once is not recorded twice).
-      const text = isRefusedByRedis(error) ? botText.notRecorded : botText.failure;
-      return update({ id: event.cardId, title: botText.tapFailedTitle, text, buttons: [{ text: botText.tapAgain, key: event.key }] }, true);
+      return update({ id: event.cardId, title: botText.tapFailedTitle, text: failureText(error), buttons: [{ text: botText.tapAgain, key: event.key }] }, true);
     }
   };
 
@@ -281,4 +279,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     },
   };
+}
+
+/** What a user is told when his message failed: that nothing was recorded when the store says so, else that it may not have been. */
+function failureText(error: unknown): string {
+  return hasCode(error, ErrorCode.NotRecorded) ? botText.notRecorded : botText.failure;
 }

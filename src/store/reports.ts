@@ -1,10 +1,12 @@
 import type { Logger } from "pino";
 import type { Push } from "../push/push.js";
-import type { RedisClient } from "./connect-redis.js";
+import { isRefusedByRedis, type RedisClient } from "./connect-redis.js";
+import { CodedError, ErrorCode } from "../errors.js";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, periodKeys, recordReport, reducePeriod } from "./report-scripts.js";
+import { runTogether } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
 import { readPeriodAggregate, type AggregateFirst, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
@@ -46,6 +48,12 @@ export interface RecordResult<O> {
   reply?: string;
 }
 
+/** A report's record, with the school's reports in force in the other periods asked about. */
+export interface PutResult extends RecordResult<PutOutcome> {
+  /** In the order asked; undefined where the school has none. */
+  inForce: (Report | undefined)[];
+}
+
 /** A task's period, as the store names it. */
 export interface PeriodRef {
   task: TaskId;
@@ -54,7 +62,11 @@ export interface PeriodRef {
 
 /** The system of record: reports per school, task and period, and their audit log. */
 export interface ReportStore {
-  put(report: Report, commit?: RecordCommit): Promise<RecordResult<PutOutcome>>;
+  /**
+   * Records a report. `ask`: other periods whose report in force of the same school is read in
+   * the same round trip (what else it owes); a refusal by Redis is ErrorCode.NotRecorded.
+   */
+  put(report: Report, commit?: RecordCommit, ask?: readonly PeriodRef[]): Promise<PutResult>;
   withdraw(w: Withdrawal, commit?: RecordCommit): Promise<RecordResult<WithdrawOutcome>>;
   /** Hands what the period's outbox holds to the push queue, in order, once each; entries stay until handed on. Returns how many were relayed. */
   relay(task: TaskId, period: string): Promise<number>;
@@ -110,10 +122,11 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     report: Report | undefined,
     withdrawal: WithdrawalFields | undefined,
     commit: RecordCommit,
-  ): Promise<RecordResult<string>> => {
+    ask: readonly PeriodRef[] = [],
+  ): Promise<RecordResult<string> & { inForce: (Report | undefined)[] }> => {
     const expected = commit.expected === undefined ? undefined : commit.expected === null ? "" : `"msgid":${JSON.stringify(commit.expected.msgid)}`;
     const place = places?.of(school);
-    const [outcome, previous, reply, ...owed] = (await recordReport(redis, periodKeys(keys, task, period), {
+    const recording = recordReport.call(periodKeys(keys, task, period), {
       school,
       msgid,
       ...(report && { report: packReport(report), counted: encodeCounted(countReport(report)), at: Date.parse(report.at) }),
@@ -129,7 +142,17 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       onBehalf: report?.onBehalf === true,
       remarked: hasRemark(report),
       pushes: (commit.pushes ?? []).map((push) => JSON.stringify(push)),
-    })) as string[];
+    });
+    const asking = ask.map((ref) => currentReports.call(periodKeys(keys, ref.task, ref.period), [school]));
+    const [recorded, ...found] = await runTogether(redis, [recording, ...asking]).catch((error: unknown) => {
+      // The record is one script: refused, it wrote nothing, and the message may be sent again.
+      throw isRefusedByRedis(error) ? new CodedError(ErrorCode.NotRecorded, "redis refused the record") : error;
+    });
+    const [outcome, previous, reply, ...owed] = recorded as string[];
+    const inForce = ask.map((ref, i) => {
+      const packed = (found[i] as string[])[0];
+      return packed ? unpackReport(packed, ref.task, ref.period, school) : undefined;
+    });
     if (owed.length > 0) {
       // What this message owes goes out from here, or from the workers' sweep if this process
       // cannot (the record stands either way). Only its own entries: relaying the whole outbox
@@ -140,7 +163,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         .then((entries) => relayEntries(outbox, entries.filter(([id]) => owed.includes(id))))
         .catch((error: unknown) => log?.warn({ err: error, task, period }, "outbox not relayed yet"));
     }
-    return { outcome: outcome!, ...(previous && { previous: unpackReport(previous, task, period, school) }), ...(reply && { reply }) };
+    return { outcome: outcome!, ...(previous && { previous: unpackReport(previous, task, period, school) }), ...(reply && { reply }), inForce };
   };
 
   /** Hands outbox entries on, in order, deleting each once handed; stops at a push it cannot hand on. */
@@ -175,7 +198,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
   };
 
   return {
-    put: (report, commit = {}) => record(report.task, report.period, report.school, report.msgid, report, undefined, commit) as Promise<RecordResult<PutOutcome>>,
+    put: (report, commit = {}, ask = []) => record(report.task, report.period, report.school, report.msgid, report, undefined, commit, ask) as Promise<PutResult>,
 
     withdraw: (w, commit = {}) =>
       record(w.task, w.period, w.school, w.msgid, undefined, { by: w.by, at: w.at, msgid: w.msgid, raw: w.raw }, commit) as Promise<RecordResult<WithdrawOutcome>>,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Cluster, Redis } from "ioredis";
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
 
 /** The scripts' folder, beside this module in src/ and in dist/ alike (the build copies it). */
 const LUA_DIR = new URL("./lua/", import.meta.url);
@@ -20,23 +20,63 @@ export interface ScriptPacking<K, A> {
   args(args: A): readonly Arg[];
 }
 
+/** One script with its keys and arguments: run alone, or with others in one round trip (runTogether). */
+export interface ScriptCall {
+  run(redis: Redis | Cluster): Promise<unknown>;
+  /** Queues it by EVALSHA; where Redis answers NOSCRIPT (restarted) it ran nothing, and runs alone. */
+  queue(pipeline: ChainableCommander): void;
+}
+
 /** A Lua script run by EVALSHA, loaded on first use and again after a Redis restart. */
-export type RedisScript<K, A> = (redis: Redis | Cluster, keys: K, args: A) => Promise<unknown>;
+export interface RedisScript<K, A> {
+  (redis: Redis | Cluster, keys: K, args: A): Promise<unknown>;
+  call(keys: K, args: A): ScriptCall;
+}
 
 /** The script in src/store/lua/<name>.lua, read once (when the module defining it loads). */
 export function loadScript<K, A>(name: string, packing: ScriptPacking<K, A>): RedisScript<K, A> {
   const lua = readLua(`${name}.lua`);
   const sha = createHash("sha1").update(lua).digest("hex");
-  return async (redis, named, values) => {
+  const call = (named: K, values: A): ScriptCall => {
     const keys = packing.keys(named);
     const args = packing.args(values);
-    try {
-      return await redis.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return redis.eval(lua, keys.length, ...keys, ...args);
-    }
+    return {
+      async run(redis) {
+        try {
+          return await redis.evalsha(sha, keys.length, ...keys, ...args);
+        } catch (error) {
+          if (!isNoScript(error)) throw error;
+          return redis.eval(lua, keys.length, ...keys, ...args);
+        }
+      },
+      queue(pipeline) {
+        pipeline.evalsha(sha, keys.length, ...keys, ...args);
+      },
+    };
   };
+  return Object.assign((redis: Redis | Cluster, named: K, values: A) => call(named, values).run(redis), { call });
+}
+
+const isNoScript = (error: unknown) => error instanceof Error && error.message.startsWith("NOSCRIPT");
+
+/**
+ * The answers of scripts run together: in one pipeline, one round trip, on a single Redis; sent
+ * at once on a cluster, where keys of different hash tags live on different nodes. A script
+ * Redis had not loaded ran nothing and runs again alone; any other error is thrown.
+ */
+export async function runTogether(redis: Redis | Cluster, calls: readonly ScriptCall[]): Promise<unknown[]> {
+  if (redis.isCluster || calls.length === 1) return Promise.all(calls.map((call) => call.run(redis)));
+  const pipeline = redis.pipeline();
+  for (const call of calls) call.queue(pipeline);
+  const answers = (await pipeline.exec()) ?? [];
+  return Promise.all(
+    calls.map(async (call, i) => {
+      const [error, value] = answers[i] ?? [new Error("no answer from the pipeline"), undefined];
+      if (!error) return value;
+      if (isNoScript(error)) return call.run(redis);
+      throw error;
+    }),
+  );
 }
 
 /**

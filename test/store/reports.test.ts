@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { ErrorCode } from "../../src/errors.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createReportStore } from "../../src/store/reports.js";
 import type { Push } from "../../src/push/push.js";
@@ -153,4 +154,49 @@ it("tells the report in force by its own msgid, never by text in it that looks l
   const stale = await store.put(report("m3", 2100), { expected: report("m1", 2000) });
   expect(stale).toMatchObject({ outcome: "conflict", previous: { msgid: "m2" } });
   expect((await store.put(report("m3", 2100), { expected: forged })).outcome).toBe("replace");
+});
+
+it("reads the school's reports in force in the periods asked with the record, in one round trip, and again after Redis forgot its scripts", async () => {
+  const keys = createKeys("t-ask");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  const study: Report = { ...report("s1", 0), task: "study", period: "2026-W48", value: { task: "study", attended: 50, expected: 52 }, raw: "学习 50/52" };
+  await store.put(study);
+  const week = { task: "study" as const, period: "2026-W48" };
+  const drowning = { task: "drowning" as const, period: "2026-11-24" };
+  const sent: string[] = [];
+  const sendCommand = client.sendCommand.bind(client);
+  client.sendCommand = ((command: { name: string }, stream?: { isPipeline?: boolean }, ...rest: unknown[]) => {
+    sent.push(stream?.isPipeline ? `pipelined ${command.name}` : command.name);
+    return (sendCommand as (...a: unknown[]) => unknown)(command, stream, ...rest);
+  }) as typeof client.sendCommand;
+  try {
+    const first = await store.put(report("m1", 2000), { expected: null }, [week, drowning]);
+    expect(first.outcome).toBe("report");
+    expect(first.inForce.map((r) => r?.msgid)).toEqual(["s1", undefined]);
+    // The record and the two reads, by EVALSHA, written together in one pipeline.
+    expect(sent).toEqual(["pipelined evalsha", "pipelined evalsha", "pipelined evalsha"]);
+    await client.script("FLUSH");
+    sent.length = 0;
+    const again = await store.put(report("m2", 2100), { expected: first.previous ?? null }, [week]);
+    expect(again.outcome).toBe("conflict");
+    expect(again.inForce.map((r) => r?.msgid)).toEqual(["s1"]);
+    // Each answered NOSCRIPT, so each ran again alone, its text sent.
+    expect(sent.filter((name) => name === "eval")).toHaveLength(2);
+  } finally {
+    client.sendCommand = sendCommand;
+  }
+});
+
+it("says a record Redis refused wrote nothing (NotRecorded), so that the message may be sent again", async () => {
+  const keys = createKeys("t-full");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  await client.config("SET", "maxmemory", "1");
+  try {
+    await expect(store.put(report("m1", 2000))).rejects.toMatchObject({ code: ErrorCode.NotRecorded });
+  } finally {
+    await client.config("SET", "maxmemory", "0");
+  }
+  expect(await store.get("safety", "2026-11-24", "CG001")).toBeUndefined();
 });

@@ -58,30 +58,41 @@ async function record(
   const period = named ?? currentPeriod(ctx, value.task);
   const report = makeReport(ctx, school, period, value);
   const timeZone = ctx.config.timezone;
-  const recorded = async (): Promise<CheckInOutcome> => {
-    const before = await repliedInPeriodBefore(ctx, report.task, period);
-    if (before !== undefined) return { outcome: "recorded", reply: before };
-    const tried = await recordAgainstLatest(
-      ctx.msgid,
-      undefined,
-      async (previous) => {
-        const reply = [
-          reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
-          ...(named ? [reportText.backfilled(period)] : []),
-          ...notes,
-        ].join("\n");
-        const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
-        return { reply, recorded: await ctx.records.put(report, { expected: previous ?? null, reply, pushes }) };
-      },
-      (inForce) => firstOnly && inForce !== undefined,
+  const others = otherDuePeriods(ctx, report.task);
+  const owed = (inForce: readonly (Report | undefined)[]) =>
+    reportText.owed(
+      others.filter((_, i) => !inForce[i]).map((due) => ({ period: due })),
+      timeZone,
+      ctx.now,
+      report.onBehalf ? "该校" : "本校",
     );
-    const { previous } = tried.recorded;
-    if (tried.recorded.outcome === "conflict" && previous) return { outcome: "already", previous };
-    return { outcome: "recorded", reply: tried.reply };
-  };
-  const [done, owed] = await Promise.all([recorded(), owedPeriods(ctx, school, report.task)]);
-  if (done.outcome !== "recorded") return done;
-  return { outcome: "recorded", reply: [done.reply, reportText.owed(owed, timeZone, ctx.now, report.onBehalf ? "该校" : "本校")].join("\n") };
+  const before = await repliedInPeriodBefore(ctx, report.task, period);
+  if (before !== undefined) {
+    const inForce = await Promise.all(others.map((due) => ctx.store.get(due.task, due.id, school.code)));
+    return { outcome: "recorded", reply: [before, owed(inForce)].join("\n") };
+  }
+  // The first try also reads what else the school owes, in the same round trip as the record.
+  let inForce: readonly (Report | undefined)[] | undefined;
+  const tried = await recordAgainstLatest(
+    ctx.msgid,
+    undefined,
+    async (previous) => {
+      const reply = [
+        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
+        ...(named ? [reportText.backfilled(period)] : []),
+        ...notes,
+      ].join("\n");
+      const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
+      const ask = inForce ? [] : others.map((due) => ({ task: due.task, period: due.id }));
+      const recorded = await ctx.records.put(report, { expected: previous ?? null, reply, pushes }, ask);
+      inForce ??= recorded.inForce;
+      return { reply, recorded };
+    },
+    (now) => firstOnly && now !== undefined,
+  );
+  const { previous } = tried.recorded;
+  if (tried.recorded.outcome === "conflict" && previous) return { outcome: "already", previous };
+  return { outcome: "recorded", reply: [tried.reply, owed(inForce ?? [])].join("\n") };
 }
 
 /** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */
@@ -103,15 +114,12 @@ async function repliedInPeriodBefore(ctx: CheckInContext, task: TaskId, period: 
   return ctx.store.keptReply(task, before.id, ctx.msgid);
 }
 
-/** The school's other required periods that have no report yet. */
-async function owedPeriods(ctx: CheckInContext, school: School, except: TaskId) {
-  const periods = ctx.calendar.tasks
+/** The current periods of the other tasks that are due: what else a school may owe. */
+function otherDuePeriods(ctx: CheckInContext, except: TaskId): TaskPeriod[] {
+  return ctx.calendar.tasks
     .filter((task) => task !== except)
     .map((task) => ctx.calendar.at(task, ctx.now))
     .filter((period): period is TaskPeriod => period?.required === true);
-  // Asked together, the look-ups share one round trip to Redis.
-  const reports = await Promise.all(periods.map((period) => ctx.store.get(period.task, period.id, school.code)));
-  return periods.filter((_, i) => !reports[i]).map((period) => ({ period }));
 }
 
 /** The period a report made now falls in; refuses tasks that are off or out of season. */

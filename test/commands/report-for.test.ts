@@ -62,4 +62,14 @@ describe("代报", () => {
       ["replace", "wang_zhiyuan", true],
     ]);
   });
+
+  it("keeps its reply once, with the record, as 撤销 does: the dispatcher keeps none beside it", async () => {
+    const repliesByMsgid = async () => (await h.dataKeys()).filter((key) => key.includes("{msg:"));
+    expect(await h.say("chen_xiaohong", "代报 青石小学 平安 在校530")).toContain("✅ 已登记");
+    expect(await h.say("gao_feng", "撤销 平安")).toContain("已撤销");
+    expect(await repliesByMsgid()).toEqual([]);
+    // A command that records no report has its reply kept by the dispatcher.
+    await h.say("chen_xiaohong", "免报 城关一小 平安 11-25 中考考点");
+    expect(await repliesByMsgid()).toHaveLength(1);
+  });
 });

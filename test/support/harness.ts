@@ -36,6 +36,12 @@ export const DEFAULT_TRANSPORT: Transport = process.env.PINGAN_TEST_TRANSPORT ==
 /** The group chat `say` speaks in, on either transport. */
 export const HARNESS_CHATID = "wr_demo_group";
 
+/**
+ * How long queued work (a fired job, the pushes it makes, the first subscription) may take before the
+ * harness calls it stuck: on a busy 2-core machine a job waits its turn for minutes without being wrong.
+ */
+const QUEUE_BOUND_MS = 240_000;
+
 export interface Harness {
   transport: Transport;
   /** WeCom's callback side (callback transport). */
@@ -149,7 +155,7 @@ export async function startHarness({
   const rt = service;
   const client = connectRedis(redis.url, { role: "web" });
   await waitReady(client);
-  if (longConnection) await longConnection.waitFor(() => longConnection.subscriptions().some((sub) => sub.closedAt === undefined), 10_000);
+  if (longConnection) await longConnection.waitFor(() => longConnection.subscriptions().some((sub) => sub.closedAt === undefined), QUEUE_BOUND_MS);
   const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
   const drainPushes = async () => {
     await waitFor(
@@ -158,7 +164,7 @@ export async function startHarness({
         const counts = await rt.pushQueue.queue.getJobCounts("waiting", "delayed", "active", "prioritized", "waiting-children");
         return Object.values(counts).every((n) => n === 0);
       },
-      { timeoutMs: 60_000 },
+      { timeoutMs: QUEUE_BOUND_MS },
     );
   };
   return {
@@ -184,7 +190,7 @@ export async function startHarness({
     async fire(kind, at) {
       const prevMillis = new Date(at).getTime();
       const job = await rt.scheduler.queue.add(kind, { kind, scheduleId: `test-${kind}` }, { prevMillis, jobId: `test-${kind}-${prevMillis}-${Math.random()}` });
-      await waitFor("the scheduled job to finish", async () => ["completed", "failed"].includes(await job.getState()), { timeoutMs: 60_000 });
+      await waitFor("the scheduled job to finish", async () => ["completed", "failed"].includes(await job.getState()), { timeoutMs: QUEUE_BOUND_MS });
       const done = await rt.scheduler.queue.getJob(job.id!);
       if (done?.failedReason) throw new Error(`scheduled job failed: ${done.failedReason}`);
       await drainPushes();

@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { parseDocument } from "yaml";
+import { encodingNote } from "../config/decode-text.js";
 import { formatProblems } from "../config/format-problems.js";
 import { resolveRosterPath } from "../config/load-config.js";
 import { isTotalRow, locateRosterColumns } from "../config/parse-roster.js";
@@ -54,7 +55,7 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
   if (resolve(target) === resolve(roster)) return refuse(say, text.sameAsInput(target));
   const loaded = await readBoth(directory, roster, sheet, say);
   if (!loaded) return 1;
-  const { members, table, rosterBytes } = loaded;
+  const { members, table, rosterBytes, notes } = loaded;
   const layout = locateRosterColumns(table.rows);
   if (layout.index.reporterNames === undefined) return refuse(say, `${roster}: ${text.noNamesColumn}`);
   const writeCsv = extname(target).toLowerCase() === ".csv";
@@ -102,6 +103,7 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
     if (cell !== (row.fields[reportersAt] ?? "")) cells.set(row.line, cell.replace(/^\|+$/, ""));
   }
 
+  for (const note of notes) say(note);
   say(text.directoryRead(directory, members.length));
   say(text.rosterRead(roster, report.names, report.had, report.filled));
   for (const [header, lines] of [
@@ -171,7 +173,7 @@ async function readBoth(
   roster: string,
   sheet: string | undefined,
   say: (line: string) => void,
-): Promise<{ members: DirectoryMember[]; table: Table; rosterBytes: Uint8Array } | undefined> {
+): Promise<{ members: DirectoryMember[]; table: Table; rosterBytes: Uint8Array; notes: string[] } | undefined> {
   const directoryFile = await readInputFile(directory, MAX_TABLE_BYTES);
   const rosterFile = await readInputFile(roster, MAX_TABLE_BYTES);
   const refusals = [directoryFile, rosterFile].flatMap((file) => ("refused" in file ? [file.refused] : []));
@@ -181,9 +183,13 @@ async function readBoth(
     return undefined;
   }
   try {
-    const members = await readDirectoryExport(directoryFile.bytes, directory);
+    const { members, encoding } = await readDirectoryExport(directoryFile.bytes, directory);
     const table = await readTable(rosterFile.bytes, roster, sheet === undefined ? {} : { sheet });
-    return { members, table, rosterBytes: rosterFile.bytes };
+    const notes = [
+      encoding && encodingNote(directory, encoding),
+      table.encoding && encodingNote(roster, table.encoding),
+    ].filter((note): note is string => note !== undefined);
+    return { members, table, rosterBytes: rosterFile.bytes, notes };
   } catch (error) {
     if (!hasCode(error, ErrorCode.ConfigInvalid)) throw error;
     for (const line of formatProblems(error.details.problems).split("\n")) say(line);

@@ -1,11 +1,12 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { decodeText, encodingNote } from "../config/decode-text.js";
 import { readInputFile } from "../config/read-input-file.js";
 import { formatHolidayNotice, formatNoticeProblem, mergeHolidayYaml, parseHolidayNotice } from "../time/holiday-notice.js";
 import { importedHolidaysPath, parseHolidays } from "../time/holidays.js";
 import { ErrorCode, asCodedError } from "../errors.js";
 
 export interface ImportHolidaysOptions {
-  /** The notice as copied from a web page (the page around it may come along), saved as a UTF-8 text file. */
+  /** The notice as copied from a web page (the page around it may come along), saved as text (UTF-8, GBK or UTF-16: see decodeText). */
   file: string;
   /** The config file; the arrangement goes into `holidays.yaml` beside it (importedHolidaysPath). */
   configPath: string;
@@ -33,18 +34,17 @@ const HEADER = [
  * the exit code (0 imported, 1 refused).
  */
 export async function importHolidays({ file, configPath, year, out }: ImportHolidaysOptions): Promise<number> {
+  const notRead = (reason: string) => {
+    out(`没有导入：${reason}。请把网页上的通知全文复制到记事本，存成 .txt 文件再运行。`);
+    return 1;
+  };
   const read = await readInputFile(file, MAX_NOTICE_BYTES);
-  if ("refused" in read) {
-    out(`没有导入：${read.refused}。请把网页上的通知全文复制到记事本，存成 .txt 文件再运行。`);
-    return 1;
-  }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
-  } catch {
-    out(`没有导入：${file} 不是 UTF-8 编码的文本。请用记事本打开，“另存为”时编码选 UTF-8，再重新运行。`);
-    return 1;
-  }
+  if ("refused" in read) return notRead(read.refused);
+  const decoded = decodeText(read.bytes);
+  if ("refused" in decoded) return notRead(`${file} ${decoded.refused}`);
+  const { text } = decoded;
+  const note = encodingNote(file, decoded.encoding);
+  if (note) out(note);
 
   const target = importedHolidaysPath(configPath);
   try {

@@ -1,4 +1,5 @@
 import { configError } from "../config/config-error.js";
+import type { TextEncoding } from "../config/decode-text.js";
 import { findHeaderRow, normalizeHeader, readTable } from "../config/read-table.js";
 import { rosterIdsText as text } from "./roster-ids-text.js";
 
@@ -32,10 +33,15 @@ const COLUMNS: readonly { field: MemberField; names: readonly string[]; required
 /**
  * Reads the member list WeCom's admin console exports (通讯录 → 导出成员): an .xlsx (or a CSV
  * saved from it) whose header, under a few title rows, has 姓名 and 帐号 among 别名, 职务, 部门,
- * 性别, 手机… Members without an account are left out. Throws a CONFIG_INVALID error (configError) when the header is not there.
+ * 性别, 手机… Members without an account are left out; `encoding` is the CSV's (see decodeText).
+ * Throws a CONFIG_INVALID error (configError) when the header is not there.
  */
-export async function readDirectoryExport(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<DirectoryMember[]> {
-  const { rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
+export async function readDirectoryExport(
+  bytes: Uint8Array,
+  file: string,
+  { sheet }: { sheet?: string } = {},
+): Promise<{ members: DirectoryMember[]; encoding?: TextEncoding }> {
+  const { rows, encoding } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
   const columnOf = (cell: string) => {
     const name = normalizeHeader(cell);
     return COLUMNS.find((column) => column.names.includes(name));
@@ -48,11 +54,12 @@ export async function readDirectoryExport(bytes: Uint8Array, file: string, { she
     if (column && index[column.field] === undefined) index[column.field] = position;
   });
   const get = (fields: readonly string[], field: MemberField) => (index[field] === undefined ? "" : (fields[index[field]] ?? "").trim());
-  return rows.slice(headerAt + 1).flatMap(({ fields, line }) => {
+  const members = rows.slice(headerAt + 1).flatMap(({ fields, line }) => {
     const userid = get(fields, "userid").normalize("NFKC");
     const name = get(fields, "name");
     if (userid === "" || name === "") return [];
     const departments = get(fields, "departments").split(/[;；]/).map((part) => part.trim()).filter((part) => part !== "");
     return [{ name, userid, departments, position: get(fields, "position"), status: get(fields, "status"), line }];
   });
+  return { members, ...(encoding && { encoding }) };
 }

@@ -10,6 +10,7 @@ import { expandEnv, type Env } from "./expand-env.js";
 import { createKeyLineFinder } from "./find-key-line.js";
 import { formatKeyPath } from "./format-key-path.js";
 import { text, yamlErrorMessage } from "./messages.js";
+import { encodingNote } from "./decode-text.js";
 import { readRoster, type RosterReading } from "./parse-roster.js";
 import { readInputFile } from "./read-input-file.js";
 import { MAX_TABLE_BYTES } from "./read-table.js";
@@ -148,6 +149,8 @@ async function readRosterFor(
   try {
     const reading = await readRoster(read.bytes, rosterPath, sheet === undefined ? {} : { sheet });
     problems.push(...reading.problems);
+    const encoding = reading.encoding && encodingNote(rosterPath, reading.encoding);
+    if (encoding) notes.push(encoding);
     if (reading.ignoredColumns.length > 0) notes.push(text.ignoredColumns(rosterPath, reading.ignoredColumns));
     return reading;
   } catch (error) {

@@ -19,6 +19,17 @@ export const text = {
   rosterPathHint: "roster 写名单（Excel 工作簿 .xlsx 或 CSV）的路径，相对于配置文件所在的目录，例如 roster: schools.xlsx",
   ignoredColumns: (file: string, columns: readonly string[]) => `说明：名单 ${file} 中这些列用不到，已忽略：${columns.join("、")}`,
 
+  // text files: what a file that is not text looks like, and the encoding one was read in
+  readAsEncoding: (file: string, encoding: string) =>
+    `说明：${file} 是 ${encoding === "GBK" ? "GBK（中文 Windows 上 Excel、记事本的默认编码）" : `${encoding}（Excel 的“Unicode 文本”）`}，已按 ${encoding} 读取`,
+  looksLikePdf: "看起来是 PDF 文件，不是文本",
+  looksLikeZipDocument: "看起来是 Word 或 Excel 文档（.docx、.xlsx，压缩格式），不是文本",
+  looksLikeOldOffice: "看起来是旧版 Word 或 Excel 文档（.doc、.xls），不是文本",
+  looksLikeRtf: "看起来是 RTF 格式的文档（写字板、Word 另存的），不是纯文本",
+  looksLikeImage: "看起来是图片，不是文本",
+  looksLikeArchive: "看起来是压缩包，不是文本",
+  looksLikeBinary: "不是文本文件（不是 UTF-8、GBK 或 UTF-16 编码的文字）",
+
   // environment variables
   envMissing: (name: string) => `环境变量 ${name} 没有设置`,
   envMissingHint: (name: string) => `启动前设置它，例如 export ${name}=…（密钥只放在环境变量里，不要写进配置文件）`,
@@ -133,6 +144,7 @@ export const text = {
   csvIsXlsx: (file: string) => `${file} 的内容是 Excel 工作簿（.xlsx），扩展名却不是 .xlsx`,
   renameToXlsxHint: (file: string) => `请把文件名改成 ${file.replace(/\.[^./\\]*$/, "")}.xlsx（配置里的 roster 也一起改）`,
   xlsxTooLarge: (size: string, max: string) => `这个工作簿解压后有 ${size}（最多 ${max}），不像是一份名单；请检查是不是选错了文件`,
+  notTextTableHint: "请用 Excel 工作簿（.xlsx），或在 Excel 里“另存为 → CSV”得到的文件",
   xlsxNoSheet: "工作簿里没有可见的工作表",
   noSuchSheet: (sheet: string, names: readonly string[]) => `工作簿里没有名为 ${quote(sheet)} 的工作表；有：${names.join("、")}`,
   sheetOfCsv: (sheet: string) => `CSV 文件没有工作表，不能指定工作表 ${quote(sheet)}`,

@@ -1,6 +1,7 @@
 import type { School } from "./roster.js";
 import { configError } from "./config-error.js";
 import type { ConfigProblem } from "./problems.js";
+import type { TextEncoding } from "./decode-text.js";
 import { text } from "./messages.js";
 import { findHeaderRow, normalizeHeader, readTable, type TableRow } from "./read-table.js";
 import { suggestClosest } from "./suggest-closest.js";
@@ -29,6 +30,8 @@ export interface RosterFile {
   readonly schools: readonly School[];
   /** e.g. ["序号", "联系电话"], as written; empty when every column is used. */
   readonly ignoredColumns: readonly string[];
+  /** The encoding a CSV roster was read in (see decodeText); unset for a workbook. */
+  readonly encoding?: TextEncoding;
 }
 
 const CODE = /^[A-Za-z0-9_-]+$/;
@@ -54,9 +57,9 @@ export interface RosterReading extends RosterFile {
  * are ignored and listed. Throws a CONFIG_INVALID error (configError) naming the line (row) and column of every bad row.
  */
 export async function parseRoster(bytes: Uint8Array, file: string, options: { sheet?: string } = {}): Promise<RosterFile> {
-  const { schools, ignoredColumns, problems } = await readRoster(bytes, file, options);
+  const { schools, ignoredColumns, encoding, problems } = await readRoster(bytes, file, options);
   if (problems.length > 0) throw configError(problems);
-  return { schools, ignoredColumns };
+  return { schools, ignoredColumns, ...(encoding && { encoding }) };
 }
 
 /**
@@ -65,7 +68,7 @@ export async function parseRoster(bytes: Uint8Array, file: string, options: { sh
  * uniqueness checks. Throws a CONFIG_INVALID error only when the file cannot be read as a table at all.
  */
 export async function readRoster(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<RosterReading> {
-  const { format, rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
+  const { format, encoding, rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
   if (rows.length === 0) throw configError([{ file, message: text.rosterEmpty, hint: text.rosterHeaderHint }]);
   const layout = locateRosterColumns(rows);
   const problems: ConfigProblem[] = [];
@@ -83,6 +86,7 @@ export async function readRoster(bytes: Uint8Array, file: string, { sheet }: { s
     schools: problems.length > 0 ? [] : read.map(frozen),
     checkable: checkable.map(frozen),
     ignoredColumns: columns.ignored,
+    ...(encoding && { encoding }),
     problems,
   };
 }

@@ -2,6 +2,7 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { configError } from "./config-error.js";
+import { OLE2_MAGIC, ZIP_MAGIC, decodeText, startsWith, type TextEncoding } from "./decode-text.js";
 import { text } from "./messages.js";
 import { formatSize } from "./read-input-file.js";
 
@@ -16,6 +17,8 @@ export interface Table {
   readonly format: "csv" | "xlsx";
   /** The worksheet read (xlsx only). */
   readonly sheet?: string;
+  /** The encoding the CSV was read in (csv only). */
+  readonly encoding?: TextEncoding;
   readonly rows: readonly TableRow[];
 }
 
@@ -27,13 +30,9 @@ const MAX_UNZIPPED_BYTES = 50 * 1024 * 1024;
 /** Rows above a header (a sheet's title, the date it was made) are passed over; so many at most. */
 const MAX_TITLE_ROWS = 10;
 
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-/** Excel 97–2003 (.xls) and other OLE2 compound files. */
-const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-
 /**
  * Reads a table the admin keeps: an Excel workbook (.xlsx; its first worksheet, or `sheet`) or a
- * CSV saved from Excel (UTF-8 with or without BOM, GBK/GB18030, UTF-16; comma or tab). The name
+ * CSV saved from Excel (in any encoding decodeText reads; comma or tab). The name
  * says which, and the content must agree: an .xlsx that is really CSV text, a workbook named .csv,
  * an old .xls or a damaged file are refused with one line saying what it is. Throws a CONFIG_INVALID error (configError).
  */
@@ -42,16 +41,21 @@ export async function readTable(bytes: Uint8Array, file: string, { sheet }: { sh
     throw configError([{ file, message, ...(hint && { hint }) }]);
   };
   const named = extname(file).toLowerCase();
-  if (startsWith(bytes, OLE2)) refuse(text.tableIsXls, text.saveAsXlsxHint);
-  const zipped = startsWith(bytes, ZIP);
+  if (startsWith(bytes, OLE2_MAGIC)) refuse(text.tableIsXls, text.saveAsXlsxHint);
+  const zipped = startsWith(bytes, ZIP_MAGIC);
   if (named === ".xlsx" || named === ".xlsm") {
-    if (!zipped) refuse(looksLikeText(bytes) ? text.xlsxIsText(file) : text.xlsxDamaged, looksLikeText(bytes) ? text.renameToCsvHint(file) : text.saveAsXlsxHint);
+    if (!zipped) {
+      const isText = !("refused" in decodeText(bytes));
+      refuse(isText ? text.xlsxIsText(file) : text.xlsxDamaged, isText ? text.renameToCsvHint(file) : text.saveAsXlsxHint);
+    }
     return readWorkbook(bytes, file, sheet);
   }
   if (named === ".xls") refuse(text.tableIsXls, text.saveAsXlsxHint);
   if (zipped) refuse(text.csvIsXlsx(file), text.renameToXlsxHint(file));
   if (sheet !== undefined) refuse(text.sheetOfCsv(sheet));
-  return { format: "csv", rows: readCsvRows(decodeText(bytes), file) };
+  const decoded = decodeText(bytes);
+  if ("refused" in decoded) return refuse(decoded.refused, text.notTextTableHint);
+  return { format: "csv", encoding: decoded.encoding, rows: readCsvRows(decoded.text, file) };
 }
 
 /** The index of the first row (among the first few) in which `isColumn` knows `minimum` cells; undefined when none does. */
@@ -71,27 +75,6 @@ export function normalizeHeader(cell: string): string {
     .replace(/-/g, "_");
 }
 
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return magic.every((byte, i) => bytes[i] === byte);
-}
-
-/** Text has no NUL bytes in its first kilobytes (UTF-16 has, but starts with its BOM). */
-function looksLikeText(bytes: Uint8Array): boolean {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
-  return !bytes.subarray(0, 8192).includes(0);
-}
-
-function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    // Excel on Chinese Windows saves "CSV" in the ANSI code page, i.e. GBK; GB18030 is its superset.
-    return new TextDecoder("gb18030").decode(bytes);
-  }
-}
-
 function readCsvRows(source: string, file: string): TableRow[] {
   const firstLine = source.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
   const delimiter = firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",";
@@ -100,7 +83,6 @@ function readCsvRows(source: string, file: string): TableRow[] {
     records = parse(source, {
       delimiter,
       info: true,
-      bom: true,
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,

@@ -224,7 +224,7 @@ export async function runCli(
 
   program
     .command("chats")
-    .description("列出长连接模式下机器人见过的群 chatid 和最后发言人（用于配置 via: bot 的群）")
+    .description("列出长连接模式下机器人见过的群 chatid 和记下的最近一次发言人及时间（用于配置 via: bot 的群）")
     .action(async () => {
       const { listChats } = await import("./list-chats.js");
       await withSystem(settings(), (system) => listChats(system, out));

@@ -1,19 +1,23 @@
 import { personName } from "../config/roster.js";
 import type { System } from "../main/system.js";
+import { NOTE_EVERY_MS } from "../wecom/chat-directory.js";
 import { toLocalDate, toLocalTime } from "../time/local-time.js";
 
 /** What `pingan chats` prints, in its one place. */
 export const chatsText = {
   none: "机器人还没有在任何群里收到消息。先在要推送的群里 @机器人 说一句话（例如“帮助”），再运行 pingan chats。",
   notWebsocket: "（只有长连接模式 bot.transport: websocket 会记下群的 chatid；回调模式的群用群机器人 webhook_key 推送。）",
-  header: "机器人见过的群（最近有人发言的在前）。把要推送的群的 chatid 写进配置：via: bot 和 chatid: 这一串。",
-  line: (chatid: string, speaker: string, at: string) => `${chatid}  最后发言：${speaker}  ${at}`,
+  header: (minutes: number) =>
+    `机器人见过的群（最近有人发言的在前）。每个群每 ${minutes} 分钟最多记一次发言，列出的是记下的最近一次，之后可能还有人说过话。` +
+    "把要推送的群的 chatid 写进配置：via: bot 和 chatid: 这一串。",
+  line: (chatid: string, speaker: string, at: string) => `${chatid}  ${at} ${speaker} 发过言`,
 };
 
 /**
  * `pingan chats`, on a system built for it: the group chatids the bot has seen on the long
- * connection, with each group's last speaker by name, so the admin can tell the groups apart
- * and copy one into the config.
+ * connection, each with a speaker by name and the time they spoke, so the admin can tell the
+ * groups apart and copy one into the config. The chat directory notes a chat at most every
+ * NOTE_EVERY_MS, so the speaker is the last one noted, not always the latest: the header says so.
  */
 export async function listChats(rt: System, out: (line: string) => void): Promise<void> {
   const chats = await rt.chats.list();
@@ -22,7 +26,7 @@ export async function listChats(rt: System, out: (line: string) => void): Promis
     if (rt.config.bot.transport !== "websocket") out(chatsText.notWebsocket);
     return;
   }
-  out(chatsText.header);
+  out(chatsText.header(NOTE_EVERY_MS / 60_000));
   const zone = rt.config.timezone;
   for (const chat of chats) {
     const school = rt.roster.schoolsOf(chat.lastSpeaker)[0];

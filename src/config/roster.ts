@@ -62,6 +62,27 @@ export function personName(userid: string, people: Pick<Config, "leaders" | "adm
   return named?.name ?? (school && reporterName(school, userid));
 }
 
+/** Beside an account no longer listed: reports outlive the roster row or config entry of whoever sent them. */
+const NOT_LISTED = "（已不在名单）";
+
+/**
+ * Whoever acted on a school's report, as people are shown him everywhere (历史, the ledger, the
+ * board, 汇总's 代报 lines, the card): his name (personName, through `showName`, which escapes it
+ * where it needs to); the account where he is listed without a name; the account marked
+ * 已不在名单 where neither the config nor the school's reporters list him any more.
+ */
+export function personLabel(
+  userid: string,
+  people: Pick<Config, "leaders" | "admins">,
+  school?: School,
+  showName: (name: string) => string = (name) => name,
+): string {
+  const name = personName(userid, people, school);
+  if (name) return showName(name);
+  const listed = [...people.leaders, ...people.admins].some((p) => p.userid === userid) || school?.reporters.includes(userid) === true;
+  return listed ? userid : `${userid}${NOT_LISTED}`;
+}
+
 export function createRoster(schools: readonly School[]): Roster {
   const byUser = new Map<string, School[]>();
   const byKey = new Map<string, School>();

@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import { personName, type School } from "../../config/roster.js";
+import { personLabel, type School } from "../../config/roster.js";
 import type { ReportEvent, ReportValue } from "../../store/report.js";
 import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
@@ -21,8 +21,8 @@ export const boardText = {
   onlyToday: (text: string) => `看板只显示今天的情况，不需要“${escapeUserText(text)}”。要看其他日子，请发送“汇总 11-20”或“汇总 本周”。`,
 
   // The page.
-  /** A leader or admin by the name the config gives, a reporter by the roster's; the account id only where neither names him. */
-  person: (userid: string, config: Pick<Config, "leaders" | "admins">, school: School) => personName(userid, config, school) ?? userid,
+  /** A leader or admin by the name the config gives, a reporter by the roster's: see personLabel. */
+  person: (userid: string, config: Pick<Config, "leaders" | "admins">, school: School) => personLabel(userid, config, school),
   title: "平安看板",
   pageTitle: (date: string) => `平安看板 · ${formatDate(date)}`,
   updated: (now: Date, timeZone: string) => `更新于 ${formatClock(now, timeZone)} · 每分钟自动刷新`,

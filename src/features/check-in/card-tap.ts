@@ -1,7 +1,7 @@
 import type { CardTap, CommandContext } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../bot/events.js";
-import { personName, type School } from "../../config/roster.js";
+import { personLabel, type School } from "../../config/roster.js";
 import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { checkInFirst, currentPeriod, replyVoice } from "./check-in.js";
@@ -68,7 +68,7 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" |
     const done = await checkInFirst({ ...ctx, raw: cardText.tapRaw }, school, value, notes);
     if (done.outcome === "recorded") return card(cardText.recordedTitle, plainText(done.reply));
     const { previous } = done;
-    const byName = personName(previous.by, ctx.config, school) ?? previous.by;
+    const byName = personLabel(previous.by, ctx.config, school);
     const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
     return card(cardText.alreadyTitle(school), text);
   } catch (error) {

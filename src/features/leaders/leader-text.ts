@@ -2,7 +2,7 @@ import type { Config, TaskId } from "../../config/schema.js";
 import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
-import { personName, reporterName, type School } from "../../config/roster.js";
+import { personLabel, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
@@ -47,9 +47,9 @@ const COMMANDS: Record<TaskId, { command: string; example?: string }> = {
 export const leaderText = {
   /**
    * A person by name: a leader or admin from the config, a school's reporter from the roster
-   * (上报人姓名); the account id where neither gives one.
+   * (上报人姓名); see personLabel.
    */
-  person: (userid: string, config: Pick<Config, "leaders" | "admins">, school?: School) => nameOr(personName(userid, config, school), userid),
+  person: (userid: string, config: Pick<Config, "leaders" | "admins">, school?: School) => personLabel(userid, config, school, escapeUserText),
   /** A school's reporters by name: `胡斌`, `张伟、李娜`. */
   reporters: (school: School) => school.reporters.map((userid) => nameOr(reporterName(school, userid), userid)).join("、"),
 

@@ -1,6 +1,6 @@
 import type { LocalDate } from "../../time/local-time.js";
 import type { Config, TaskId } from "../../config/schema.js";
-import { personName, type Roster, type School } from "../../config/roster.js";
+import { personLabel, type Roster, type School } from "../../config/roster.js";
 import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
 import type { Report } from "../../store/report.js";
@@ -166,7 +166,7 @@ export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> 
           status,
           late: report?.late ?? false,
           onBehalf: report?.onBehalf ?? false,
-          ...(report && describeReport(report, personName(report.by, people, school) ?? report.by)),
+          ...(report && describeReport(report, personLabel(report.by, people, school))),
           changes: changes.get(school.code) ?? 0,
           ...(exemption?.reason && { exemptReason: exemption.reason }),
         });

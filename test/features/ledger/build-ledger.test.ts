@@ -116,8 +116,8 @@ describe("buildLedger", () => {
     expect(rows.find((r) => r.schoolCode === "CG007")).toMatchObject({
       status: "迟报", onBehalf: true, reporter: "wang_zhiyuan", reporterName: "王志远",
     });
-    // A reporter the roster gives no name is named by the account.
-    expect(rows.find((r) => r.schoolCode === "CG005")).toMatchObject({ reporter: "someone", reporterName: "someone" });
+    // An account the roster no longer lists is marked so, never shown bare.
+    expect(rows.find((r) => r.schoolCode === "CG005")).toMatchObject({ reporter: "someone", reporterName: "someone（已不在名单）" });
   });
 
   it("sums the study numbers of the counted reports into the rate", async () => {

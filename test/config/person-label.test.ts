@@ -1,18 +1,11 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseRoster } from "../../src/config/parse-roster.js";
 import { personLabel, type School } from "../../src/config/roster.js";
 
-const school: School = {
-  code: "CG001",
-  name: "平安县城关第一小学",
-  shortName: "城关一小",
-  area: "城关片区",
-  stage: "小学",
-  reporters: ["zhang_wei", "li_na"],
-  reporterNames: ["张伟", ""],
-  pupils: 2136,
-  staff: 112,
-  line: 2,
-};
+/** The example roster's 城关一小 (zhang_wei|li_na), with 李娜's name left out. */
+const example = (await parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv")).schools[0]!;
+const school: School = { ...example, reporterNames: ["张伟", ""] };
 const people = { leaders: [{ userid: "wang_zhiyuan", name: "王志远" }], admins: [{ userid: "liu_xin", name: "刘鑫" }] };
 
 describe("personLabel: whoever acted on a report, as shown to people", () => {

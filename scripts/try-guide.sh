@@ -67,6 +67,7 @@ rewrite() {
     s{\b9090\b}{$ENV{PORT_ROBOT}}g;
     s{<本项目仓库地址>}{$ENV{REPO}}g;
     s{<你的名单\.xlsx>}{$ENV{REPO}/test/fixtures/config/schools-bureau.xlsx}g;
+    s{<名单里一位上报人的账号>}{wang_fang}g;
     s{<第 3 步的 Token>}{walk-token}g;
     s{<第 3 步的 EncodingAESKey>}{abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG}g;
     s{<校长群的 key>}{walk-principals}g;

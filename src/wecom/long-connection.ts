@@ -89,8 +89,19 @@ export interface LongConnectionOptions {
   onRefused?: (reason: FrameRefusal) => void;
 }
 
-/** Why an inbound frame was dropped: not a frame at all, or a message or event callback whose body cannot be read (inbound.ts). */
-export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event";
+/**
+ * Why an inbound frame was dropped: not a frame at all, a message or event callback whose body
+ * cannot be read (inbound.ts), or a frame over {@link MAX_INBOUND_FRAME_BYTES} (the socket is
+ * then closed and dialled again).
+ */
+export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event" | "too_large";
+
+/**
+ * The largest frame read from WeCom. What it sends is a message or event callback (a text of a
+ * few KB, or media as URLs) or an acknowledgement: 256 KB leaves room fifty times over, and caps
+ * what one frame can cost before it is parsed (a 10 MB frame took the process from 142 to 802 MB).
+ */
+export const MAX_INBOUND_FRAME_BYTES = 256 * 1024;
 
 /** A client of WeCom's smart-bot long connection. See {@link createLongConnection}. */
 export interface LongConnection {
@@ -218,7 +229,8 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
   }
 
   function connect(): void {
-    const ws = new WebSocket(url, { handshakeTimeout: ackTimeoutMs });
+    // ws refuses a frame over maxPayload from its header, before buffering it, and closes with 1009.
+    const ws = new WebSocket(url, { handshakeTimeout: ackTimeoutMs, maxPayload: MAX_INBOUND_FRAME_BYTES });
     socket = ws;
     ws.on("open", () => {
       if (ws === socket) void subscribe(ws);
@@ -228,6 +240,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     });
     ws.on("error", (err) => {
       if (ws !== socket) return;
+      if ((err as NodeJS.ErrnoException).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") refuseFrame("too_large", { limit: MAX_INBOUND_FRAME_BYTES });
       noteError(new CodedError(ErrorCode.ConnectionLost, err.message));
       log.debug({ err }, "long connection: socket error");
     });

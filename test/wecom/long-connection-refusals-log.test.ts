@@ -31,7 +31,7 @@ afterAll(async () => {
 
 /** What a user typed, inside the frames: it must not reach the log. */
 const TYPED = "一名学生课间摔伤";
-const FRAMES: Record<FrameRefusal, (i: number) => string> = {
+const FRAMES: Record<Exclude<FrameRefusal, "too_large">, (i: number) => string> = {
   unreadable: (i) => `{"cmd":"aibot_msg_callback","headers":{"req_id":"r${i}"},"body":{"text":{"content":"${TYPED}"`,
   malformed_message: (i) => JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: `m${i}` }, body: { msgid: `m${i}`, chattype: "group", msgtype: "text", text: { content: TYPED } } }),
   malformed_event: (i) => JSON.stringify({ cmd: "aibot_event_callback", headers: { req_id: `e${i}` }, body: { msgid: `e${i}`, msgtype: "event", from: { userid: "u" }, event: { note: TYPED } } }),

@@ -86,6 +86,8 @@ export interface FakeLongConnection {
   media(mediaId: string): Buffer | undefined;
   /** Every frame received, or those with `cmd`. */
   received(cmd?: string): FakeReceivedFrame[];
+  /** Frames refused for their size (over {@link MAX_CLIENT_FRAME_BYTES}); each closed its socket with 1009. */
+  oversizeFrames(): number;
   /** Every subscription accepted, oldest first. */
   subscriptions(): FakeSubscription[];
   /** Open sockets, subscribed or not. */
@@ -124,6 +126,12 @@ interface Callback {
 }
 
 const STREAM_MAX_BYTES = 20_480;
+/**
+ * The largest frame taken from a client. The largest a client sends is a media chunk (512 KB,
+ * 683 KB in base64, in its JSON); WeCom publishes no frame limit, so the fake closes (1009) past
+ * 1 MB, as a server that bounds what one frame costs must.
+ */
+export const MAX_CLIENT_FRAME_BYTES = 1024 * 1024;
 const REPLY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const REPLY_CMDS = new Set(["aibot_respond_msg", "aibot_respond_welcome_msg", "aibot_respond_update_msg"]);
 
@@ -153,6 +161,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   const waitingHandshakes: (() => void)[] = [];
   const server = new WebSocketServer({
     server: http,
+    maxPayload: MAX_CLIENT_FRAME_BYTES,
     verifyClient: (_info, accept) => {
       if (holding) waitingHandshakes.push(() => accept(true));
       else accept(true);
@@ -173,6 +182,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   const countedStreams = new Set<string>();
   const uploads = createFakeMediaUpload(now);
   let live: Peer | undefined;
+  let oversize = 0;
   let nextPeerId = 1;
   let subscribeRefusal: number | undefined;
   let acksStopped = false;
@@ -328,7 +338,9 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     const peer: Peer = { id: nextPeerId++, ws };
     peers.add(peer);
     ws.on("message", (data) => onFrame(peer, data.toString()));
-    ws.on("error", () => undefined);
+    ws.on("error", (err) => {
+      if ((err as NodeJS.ErrnoException).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") oversize += 1;
+    });
     ws.on("close", () => {
       peers.delete(peer);
       endSubscription(peer, "closed");
@@ -466,6 +478,10 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
 
     received(cmd) {
       return copy(cmd === undefined ? frames : frames.filter((f) => f.cmd === cmd));
+    },
+
+    oversizeFrames() {
+      return oversize;
     },
 
     subscriptions() {

@@ -1,10 +1,10 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { parseDocument } from "yaml";
 import { encodingNote } from "../config/decode-text.js";
 import { formatProblems } from "../config/format-problems.js";
-import { resolveRosterPath } from "../config/load-config.js";
+import { MAX_CONFIG_BYTES, resolveRosterPath } from "../config/load-config.js";
 import { isTotalRow, locateRosterColumns } from "../config/parse-roster.js";
 import { readInputFile } from "../config/read-input-file.js";
 import { MAX_TABLE_BYTES, readTable, type Table } from "../config/read-table.js";
@@ -49,6 +49,7 @@ const DISABLED = /^(已禁用|禁用|已退出|已离职)$/;
 export async function fillRosterIds({ directory, configPath, out, say, ...given }: FillRosterIdsOptions): Promise<number> {
   const setting = given.roster === undefined ? await readRosterSetting(configPath) : { path: given.roster, sheet: given.sheet };
   if (!setting) return refuse(say, text.noRoster(configPath));
+  if ("refused" in setting) return refuse(say, setting.refused);
   const roster = setting.path;
   const sheet = given.sheet ?? setting.sheet;
   const target = out ?? join(dirname(roster), `${basename(roster, extname(roster))}-已填账号${extname(roster) || ".csv"}`);
@@ -134,9 +135,10 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
  * The roster the config names (relative to it) and its sheet, read from the YAML alone: the
  * roster is being filled, so the config cannot pass its checks yet.
  */
-async function readRosterSetting(configPath: string): Promise<{ path: string; sheet?: string } | undefined> {
-  const source = await readFile(configPath, "utf8").catch(() => undefined);
-  const parsed = source === undefined ? undefined : (parseDocument(source).toJS() as { roster?: unknown; roster_sheet?: unknown } | null);
+async function readRosterSetting(configPath: string): Promise<{ path: string; sheet?: string } | { refused: string } | undefined> {
+  const read = await readInputFile(configPath, MAX_CONFIG_BYTES);
+  if ("refused" in read) return read.missing ? undefined : { refused: read.refused };
+  const parsed = parseDocument(new TextDecoder("utf-8").decode(read.bytes)).toJS() as { roster?: unknown; roster_sheet?: unknown } | null;
   if (typeof parsed?.roster !== "string" || parsed.roster === "") return undefined;
   return {
     path: resolveRosterPath(configPath, parsed.roster),

@@ -1,8 +1,8 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { decodeText, encodingNote } from "../config/decode-text.js";
 import { readInputFile } from "../config/read-input-file.js";
 import { formatHolidayNotice, formatNoticeProblem, mergeHolidayYaml, parseHolidayNotice } from "../time/holiday-notice.js";
-import { importedHolidaysPath, parseHolidays } from "../time/holidays.js";
+import { importedHolidaysPath, parseHolidays, readHolidayDataFile } from "../time/holidays.js";
 import { ErrorCode, asCodedError } from "../errors.js";
 
 export interface ImportHolidaysOptions {
@@ -50,7 +50,7 @@ export async function importHolidays({ file, configPath, year, out }: ImportHoli
   try {
     const notice = parseHolidayNotice(text, year === undefined ? {} : { year });
     for (const line of formatHolidayNotice(notice)) out(line);
-    const existing = await readExisting(target);
+    const existing = await readHolidayDataFile(target, true);
     const merged = mergeHolidayYaml(existing ?? HEADER, notice);
     // The merged file is checked as the service will read it before it replaces anything.
     parseHolidays(merged, target);
@@ -82,11 +82,3 @@ export async function importHolidays({ file, configPath, year, out }: ImportHoli
   }
 }
 
-async function readExisting(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { createRoster, type Roster } from "./roster.js";
@@ -99,17 +98,18 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
   return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster.schools), path, notes: Object.freeze(notes) });
 }
 
+/**
+ * The largest config read: a province's, with a hundred bots and thousands of groups, is a few
+ * hundred KB; past this, the file named is not a config (a log, /dev/zero), and it is not read.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 async function readConfigText(path: string): Promise<string> {
-  try {
-    return new TextDecoder("utf-8").decode(await readFile(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw configError([
-      code === "ENOENT"
-        ? { file: path, message: text.configNotFound, hint: text.configNotFoundHint }
-        : { file: path, message: text.fileUnreadable(code ?? "") },
-    ]);
+  const read = await readInputFile(path, MAX_CONFIG_BYTES);
+  if ("refused" in read) {
+    throw configError([read.missing ? { file: path, message: text.configNotFound, hint: text.configNotFoundHint } : { file: path, message: read.refused }]);
   }
+  return new TextDecoder("utf-8").decode(read.bytes);
 }
 
 /**

@@ -15,7 +15,6 @@ export const text = {
   configNotFound: "找不到配置文件",
   configNotFoundHint: "复制 config/pingan.example.yaml 为 config/pingan.yaml，再按其中的注释修改",
   configEmpty: "配置文件是空的",
-  fileUnreadable: (code: string) => `无法读取这个文件（${code || "未知原因"}）`,
   rosterPathHint: "roster 写名单（Excel 工作簿 .xlsx 或 CSV）的路径，相对于配置文件所在的目录，例如 roster: schools.xlsx",
   ignoredColumns: (file: string, columns: readonly string[]) => `说明：名单 ${file} 中这些列用不到，已忽略：${columns.join("、")}`,
 

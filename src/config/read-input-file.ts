@@ -1,8 +1,8 @@
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 
-/** The bytes of a file the admin named, or why it was not read (Chinese, one line). */
-export type InputFile = { readonly bytes: Uint8Array } | { readonly refused: string };
+/** The bytes of a file the admin named, or why it was not read (Chinese, one line; `missing` when it does not exist). */
+export type InputFile = { readonly bytes: Uint8Array } | { readonly refused: string; readonly missing?: true };
 
 /**
  * Reads a file the admin gave (a notice, a roster, a directory export) only when it is a regular
@@ -16,7 +16,8 @@ export async function readInputFile(path: string, maxBytes: number): Promise<Inp
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return { refused: describeOpenError(path, (error as NodeJS.ErrnoException).code) };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { refused: describeOpenError(path, code), ...(code === "ENOENT" && { missing: true as const }) };
   }
   try {
     const stats = await handle.stat();

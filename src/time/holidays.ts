@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ErrorCode } from "../errors.js";
 import { createKeyLineFinder } from "../config/find-key-line.js";
 import { projectPath } from "../config/project-path.js";
+import { readInputFile } from "../config/read-input-file.js";
 import { calendarError } from "./calendar-error.js";
 import { diffDays, getWeekday, isValidLocalDate, listDates, type LocalDate } from "./local-time.js";
 
@@ -57,8 +57,8 @@ const file = z.record(z.string(), year, { error: "文件应当按年份分节，
  */
 export async function loadHolidayData({ builtIn = BUILT_IN_HOLIDAYS_PATH, imported }: { builtIn?: string; imported?: string } = {}): Promise<HolidayData> {
   const years = new Map<string, YearSection>();
-  for (const section of readSections(await readDataFile(builtIn), builtIn)) years.set(section.key, section);
-  const importedText = imported === undefined ? undefined : await readDataFile(imported, true);
+  for (const section of readSections(await readHolidayDataFile(builtIn), builtIn)) years.set(section.key, section);
+  const importedText = imported === undefined ? undefined : await readHolidayDataFile(imported, true);
   if (imported !== undefined && importedText !== undefined) {
     for (const section of readSections(importedText, imported)) years.set(section.key, section);
   }
@@ -70,16 +70,17 @@ export function parseHolidays(text: string, source: string): HolidayData {
   return buildHolidayData(readSections(text, source));
 }
 
-/** The file's text; undefined when `optional` and the file does not exist. */
-async function readDataFile(path: string, optional: true): Promise<string | undefined>;
-async function readDataFile(path: string, optional?: false): Promise<string>;
-async function readDataFile(path: string, optional = false): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if (optional && (error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw calendarError(ErrorCode.HolidayData, [`${path}: 读不到节假日数据文件（${(error as Error).message}）`]);
-  }
+/** A holiday data file holds a few years of about 1 KB each: past this, it is not one, and is not read. */
+const MAX_HOLIDAY_DATA_BYTES = 1024 * 1024;
+
+/** A holiday data file's text; undefined when `optional` and the file does not exist. */
+export async function readHolidayDataFile(path: string, optional: true): Promise<string | undefined>;
+export async function readHolidayDataFile(path: string, optional?: false): Promise<string>;
+export async function readHolidayDataFile(path: string, optional = false): Promise<string | undefined> {
+  const read = await readInputFile(path, MAX_HOLIDAY_DATA_BYTES);
+  if (!("refused" in read)) return new TextDecoder("utf-8").decode(read.bytes);
+  if (optional && read.missing) return undefined;
+  throw calendarError(ErrorCode.HolidayData, [`读不到节假日数据文件：${read.refused}`]);
 }
 
 /** One year of a data file, checked for shape, with the file it came from. */

@@ -101,7 +101,7 @@ describe("parseHolidays", () => {
   });
 
   it("says which file it could not read", async () => {
-    await expect(loadHolidayData({ builtIn: "/nonexistent/holidays.yaml" })).rejects.toThrow(/\/nonexistent\/holidays\.yaml: 读不到节假日数据文件/);
+    await expect(loadHolidayData({ builtIn: "/nonexistent/holidays.yaml" })).rejects.toThrow(/读不到节假日数据文件：找不到 \/nonexistent\/holidays\.yaml/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
 
@@ -71,6 +72,41 @@ describe("POST /wecom/callback", () => {
   it("answers 413 to a body over the limit", async () => {
     const envelope = h.sim.envelope("x");
     expect((await h.sim.post({ encrypt: "A".repeat(70_000) }, envelope.query)).status).toBe(413);
+  });
+
+  it("answers 413 to chunked bodies of 100 MB (no length declared) once past the limit, without holding them: memory flat", { timeout: 120_000 }, async () => {
+    const query = new URLSearchParams(h.sim.envelope("x").query).toString();
+    const chunk = Buffer.alloc(1024 * 1024, "A");
+    /** Streams up to 100 MB until the answer comes; resolves with its status and how much was sent. */
+    const postHuge = () =>
+      new Promise<{ status: number; sentMb: number }>((resolve, reject) => {
+        let sentMb = 0;
+        let answered = false;
+        const req = request(`${h.url}/wecom/callback?${query}`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+          answered = true;
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, sentMb }));
+        });
+        req.on("error", (error) => (answered ? undefined : reject(error)));
+        const more = () => {
+          while (!answered && sentMb < 100) {
+            sentMb += 1;
+            if (!req.write(chunk)) return void req.once("drain", more);
+          }
+          req.end();
+        };
+        req.write('{"encrypt":"');
+        more();
+      });
+    const rss: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const { status, sentMb } = await postHuge();
+      expect(status).toBe(413);
+      expect(sentMb).toBeLessThan(100);
+      rss.push(process.memoryUsage().rss / 1024 ** 2);
+    }
+    expect(Math.max(...rss.slice(3)) - Math.max(...rss.slice(0, 3))).toBeLessThan(10);
+    expect(await h.client.dbsize()).toBe(0);
   });
 
   it("gives a repeated msgid the same reply and records once", async () => {

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
 import { FAKE_ERRCODES, field, OK, refuse, type Verdict } from "./fake-frames.js";
 import { createFakeMediaUpload } from "./fake-media-upload.js";
+import { ErrorCode, hasCode } from "../../errors.js";
+import { readRawBody } from "../read-raw-body.js";
 
 export { FAKE_ERRCODES } from "./fake-frames.js";
 
@@ -132,6 +134,8 @@ const STREAM_MAX_BYTES = 20_480;
  * 1 MB, as a server that bounds what one frame costs must.
  */
 export const MAX_CLIENT_FRAME_BYTES = 1024 * 1024;
+/** `POST /say` and `/tap` carry what a user types or taps: a few KB. */
+const MAX_SAY_BYTES = 64 * 1024;
 const REPLY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const REPLY_CMDS = new Set(["aibot_respond_msg", "aibot_respond_welcome_msg", "aibot_respond_update_msg"]);
 
@@ -367,10 +371,9 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     if (req.method !== "POST" || (req.url !== "/say" && req.url !== "/tap")) return answer(404, { error: "POST /say or /tap" });
     let input: { userid?: unknown; text?: unknown; chatid?: unknown; taskId?: unknown; key?: unknown; cardType?: unknown };
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      input = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof input;
-    } catch {
+      input = JSON.parse(await readRawBody(req, MAX_SAY_BYTES)) as typeof input;
+    } catch (error) {
+      if (hasCode(error, ErrorCode.BodyTooLarge)) return answer(413, { error: `body over ${MAX_SAY_BYTES} bytes` });
       return answer(400, { error: "body is not JSON" });
     }
     const { userid, text, chatid, taskId, key, cardType } = input;

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hasCode, ErrorCode } from "../../errors.js";
+import { readRawBody } from "../read-raw-body.js";
 import { pngSize } from "./png-size.js";
 
 /** A message the fake accepted, as the group sees it. */
@@ -79,6 +81,8 @@ export interface FakeWebhook {
 const MAX_BYTES: Record<string, number> = { text: 2048, markdown: 4096 };
 /** WeCom: an image is at most 2 MB before base64. */
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+/** The largest body taken: an image message (2 MB, 2.7 MB in base64) and its JSON. WeCom publishes no limit; past this, 413. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Text in WeCom's style: reason, hint, caller and a link. */
 function errmsg(text: string, errcode: number): string {
@@ -108,7 +112,14 @@ export async function startFakeWebhook(options: FakeWebhookOptions = {}): Promis
       res.writeHead(404).end("not found");
       return;
     }
-    const raw = await readBody(req);
+    let raw: string;
+    try {
+      raw = await readRawBody(req, MAX_BODY_BYTES);
+    } catch (error) {
+      if (!hasCode(error, ErrorCode.BodyTooLarge)) throw error;
+      res.writeHead(413).end("body too large");
+      return;
+    }
     const key = url.searchParams.get("key") ?? "";
     const queued = failures.get(key);
     const injected = queued?.[0];
@@ -244,13 +255,4 @@ function checkImage(image: unknown): FakeWebhookImage | { errcode: number; errms
   if (png) return { bytes, format: "png", ...png };
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return { bytes, format: "jpg" };
   return { errcode: 40005, errmsg: "invalid file type: only JPG and PNG" };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

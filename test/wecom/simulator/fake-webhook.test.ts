@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeWebhook, type FakeWebhook } from "../../../src/wecom/simulator/fake-webhook.js";
+import { startFakeLongConnection } from "../../../src/wecom/simulator/fake-long-connection.js";
+import { postHugeBodies } from "../../support/post-huge-body.js";
+import { TEST_BOT } from "../../support/test-env.js";
 
 const KEY = "fake-key-1";
 
@@ -21,6 +24,22 @@ async function post(base: string, key: string, body: unknown): Promise<{ status:
 const text = (content: string, mentioned_list?: string[]) => ({ msgtype: "text", text: { content, mentioned_list } });
 
 describe("fake WeCom webhook", () => {
+  it("answers 413 to a body over 4 MB without holding it (this process grows less than one body would), as a server bounding its input must; so does the long connection's POST /say past 64 KB", { timeout: 120_000 }, async () => {
+    fake = await startFakeWebhook({ keys: { [KEY]: "校长群" } });
+    const webhook = await postHugeBodies(`${fake.url}/cgi-bin/webhook/send?key=${KEY}`);
+    expect(webhook.answers.map(({ status, sentMb }) => ({ status, under100: sentMb < 100 }))).toEqual(Array(10).fill({ status: 413, under100: true }));
+    expect(webhook.growthMb).toBeLessThan(64);
+    expect(fake.messages).toEqual([]);
+    const longConnection = await startFakeLongConnection({ ...TEST_BOT });
+    try {
+      const say = await postHugeBodies(`${longConnection.url.replace("ws:", "http:")}/say`);
+      expect(say.answers.map(({ status }) => status)).toEqual(Array(10).fill(413));
+      expect(say.growthMb).toBeLessThan(64);
+    } finally {
+      await longConnection.close();
+    }
+  });
+
   it("records accepted messages with key, group, msgtype, content and mentions (@all too)", async () => {
     let clock = Date.UTC(2026, 10, 20, 1, 30);
     fake = await startFakeWebhook({ keys: { [KEY]: "校长群" }, now: () => clock });

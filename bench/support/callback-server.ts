@@ -5,14 +5,17 @@
  * - `floor`: a Koa app that reads the body, verifies the signature and timestamp, decrypts and
  *   seals a fixed stream reply with src/wecom/crypto.ts: the work the protocol imposes;
  * - `full`: the whole service (startSystem: web + workers, embedded redis-server with AOF
- *   fsync always), logging JSON at info as `pingan start` does (to /dev/null here).
+ *   fsync always), logging JSON at info as `pingan start` does (to /dev/null here); `env` may
+ *   point it at a fake WeCom (WECOM_API_BASE, WECOM_WS_URL).
  *
  * Protocol (IPC): receives one `ServerPlan`; sends `{ type: "listening", port, pid, redisUrl? }`;
  * on `{ type: "reset" }` starts counting GC pauses and event-loop delay afresh, on
- * `{ type: "stats" }` sends `ServerStats` for the time since; on `{ type: "stop" }` stops and exits.
+ * `{ type: "stats" }` sends `ServerStats` for the time since; on `{ type: "heap", path }` writes a heap
+ * snapshot there and sends `{ type: "heap", path }`; on `{ type: "stop" }` stops and exits.
  */
 import type { Server } from "node:http";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { writeHeapSnapshot } from "node:v8";
 import Koa from "koa";
 import { createManualClock } from "../../src/time/clock.js";
 import { readRawBody } from "../../src/wecom/callback-receiver.js";
@@ -121,12 +124,12 @@ async function startFloor(plan: ServerPlan) {
 
 async function startFull(plan: ServerPlan) {
   const service = await startSystem(readSettings({
+      WECOM_API_BASE: "http://127.0.0.1:9",
       ...plan.env,
       PINGAN_CONFIG: plan.configPath!,
       PINGAN_DATA_DIR: plan.dataDir!,
       PORT: "0",
       HOST: "127.0.0.1",
-      WECOM_API_BASE: "http://127.0.0.1:9",
     }), {
     log: createLogger({ level: "info" }),
     clock: createManualClock(new Date(plan.now!)),
@@ -164,8 +167,9 @@ process.once("message", (plan: ServerPlan) => {
         },
       );
     const loop = watchLoop();
-    process.on("message", (message: { type?: string }) => {
+    process.on("message", (message: { type?: string; path?: string }) => {
       if (message.type === "stop") void shutdown();
+      if (message.type === "heap") process.send!({ type: "heap", path: writeHeapSnapshot(message.path) });
       if (message.type === "reset") loop.reset();
       if (message.type === "stats") process.send!(loop.stats());
     });

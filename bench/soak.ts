@@ -1,0 +1,205 @@
+/**
+ * Soak (issue 25): a steady load for `--minutes` (30) against the whole service on both
+ * transports, sampling the resident memory and open files of every process each minute.
+ *
+ *   npm run bench:soak [-- --minutes 30 --rate 10 --schools 2000 --every 60 --heap DIR]
+ *
+ * Processes, each its own:
+ *   callback   the service with a callback bot (bench/support/callback-server.ts, `full`: web and
+ *              workers, embedded redis-server with AOF fsync always), its group robots on the fake
+ *   websocket  the same service with a long-connection bot dialling the fake; the leaders' group
+ *              is pushed to through the bot (aibot_send_msg)
+ *   wecom      WeCom's side: the group robots' webhook and the long-connection server
+ *   redis-…    each service's redis-server
+ * Load, on each transport: `--rate` check-ins a second from the roster's principals (one in a
+ * hundred an 异常, which pushes an alert to the leaders' group), and a leader's 汇总 every 5 s.
+ * The services' clock stands still (a Monday at 08:30, before the deadline): what grows with
+ * the hours of the day is not what this measures.
+ *
+ * Prints one line a process: `soak: proc=… rss_first_mb=… rss_slope_mb_per_h=… fds_first=…
+ * fds_slope_per_h=…`, the slopes by least squares over the samples after the first minute
+ * (warm-up), the first figures at the end of that minute. With `--heap DIR`, each service
+ * writes a heap snapshot after the warm-up and at the end, to compare in Chrome's DevTools.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { writeWebsocketConfig } from "../src/dev/websocket-config.js";
+import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
+import type { ServerPlan, ServerStats } from "./support/callback-server.js";
+import type { SoakWecomCounts } from "./support/soak-wecom.js";
+import { spawnChild, type Child } from "./support/spawn-child.js";
+import { describeMachine, fmt, readRssMiB } from "./support/stats.js";
+import { writeBenchFixture } from "./support/write-fixture.js";
+import { TEST_AES_KEY, TEST_BOT, TEST_TOKEN } from "../test/support/test-env.js";
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "30" },
+    rate: { type: "string", default: "10" },
+    schools: { type: "string", default: "2000" },
+    /** Seconds between samples; a minute unless a short trial wants more of them. */
+    every: { type: "string", default: "60" },
+    heap: { type: "string" },
+  },
+});
+const minutes = Number(args.minutes);
+const rate = Number(args.rate);
+const everyMs = Number(args.every) * 1000;
+const WARMUP_MS = 60_000;
+const NOW = "2026-11-23T08:30:00+08:00";
+const LEADERS_CHAT = "wr_soak_leaders";
+const ABNORMAL = "异常 一名学生课间摔伤，已送医，家长已到";
+
+type ServerMessage = { type: "listening"; port: number; pid: number; redisUrl?: string } | ServerStats | { type: "heap"; path: string };
+type WecomMessage = { type: "listening"; webhookUrl: string; wsUrl: string; pid: number } | SoakWecomCounts;
+
+const dir = mkdtempSync(join(tmpdir(), "pingan-bench-soak-"));
+const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: 10 });
+const principals = fixture.schools.map((s) => s.reporter);
+console.log(`# bench:soak — ${describeMachine()}`);
+console.log(`${minutes} min; on each transport ${rate} check-ins/s from ${principals.length} schools (1 in 100 异常), a leader's 汇总 every 5 s; samples every ${args.every} s, slopes after the first minute`);
+
+interface Service {
+  name: string;
+  child: Child<ServerMessage>;
+  pid: number;
+  redisPid: number;
+  url: string;
+}
+
+async function startService(name: string, plan: Omit<ServerPlan, "token" | "encodingAESKey" | "replyMarkdown" | "kind">): Promise<Service> {
+  const child = spawnChild<ServerMessage>("callback-server");
+  child.send({ kind: "full", token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, replyMarkdown: "", ...plan } satisfies ServerPlan);
+  const { port, pid, redisUrl } = await child.next((m): m is Extract<ServerMessage, { type: "listening" }> => m.type === "listening", 120_000);
+  const redis = new Redis(redisUrl!);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
+  redis.disconnect();
+  return { name, child, pid, redisPid, url: `http://127.0.0.1:${port}` };
+}
+
+const wecom = spawnChild<WecomMessage>("soak-wecom");
+wecom.send(TEST_BOT);
+const fake = await wecom.next((m): m is Extract<WecomMessage, { type: "listening" }> => m.type === "listening", 60_000);
+const env = { ...fixture.env, WECOM_API_BASE: fake.webhookUrl, WECOM_WS_URL: fake.wsUrl };
+const callback = await startService("callback", { configPath: fixture.configPath, dataDir: join(dir, "data-callback"), env, now: NOW });
+mkdirSync(join(dir, "ws"));
+const wsConfig = writeWebsocketConfig(join(dir, "ws"), { leaders: LEADERS_CHAT }, fixture.configPath);
+const websocket = await startService("websocket", { configPath: wsConfig, dataDir: join(dir, "data-ws"), env, now: NOW });
+
+// What one message costs each transport: a callback through the simulator, a long-connection message through the fake's POST /say.
+const sim = createWecomSimulator({ baseUrl: callback.url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY });
+const sayUrl = `${fake.wsUrl.replace("ws:", "http:")}/say`;
+type Say = (from: string, text: string, chatid?: string) => Promise<boolean>;
+const transports: Record<"callback" | "websocket", Say> = {
+  callback: async (from, text, chatid) => (await sim.say({ from, text, ...(chatid && { chatid }) })).status === 200,
+  websocket: async (from, text, chatid) => {
+    const res = await fetch(sayUrl, { method: "POST", body: JSON.stringify({ userid: from, text, ...(chatid && { chatid }) }) });
+    await res.arrayBuffer();
+    return res.ok;
+  },
+};
+const counts = { sent: 0, answered: 0, failed: 0, inFlight: 0 };
+async function send(say: Say, from: string, text: string, chatid?: string): Promise<void> {
+  // An open loop that does not pile up: past 200 waiting, a tick is skipped and counted as failed.
+  if (counts.inFlight >= 200) return void (counts.failed += 1);
+  counts.sent += 1;
+  counts.inFlight += 1;
+  try {
+    if (await say(from, text, chatid)) counts.answered += 1;
+    else counts.failed += 1;
+  } catch {
+    counts.failed += 1;
+  } finally {
+    counts.inFlight -= 1;
+  }
+}
+
+let tick = 0;
+const load = setInterval(() => {
+  for (const say of Object.values(transports)) {
+    const from = principals[tick % principals.length]!;
+    // Principals report from a direct chat: a group's replies share its 30 a minute.
+    void send(say, from, tick % 100 === 99 ? ABNORMAL : "平安");
+  }
+  tick += 1;
+}, 1000 / rate);
+let query = 0;
+const queries = setInterval(() => {
+  for (const say of Object.values(transports)) void send(say, fixture.leaders[query % fixture.leaders.length]!, "汇总", LEADERS_CHAT);
+  query += 1;
+}, 5000);
+
+interface Proc {
+  name: string;
+  pid: number;
+  samples: { atH: number; rssMb: number; fds: number }[];
+}
+const procs: Proc[] = [
+  { name: "callback", pid: callback.pid, samples: [] },
+  { name: "websocket", pid: websocket.pid, samples: [] },
+  { name: "wecom", pid: fake.pid, samples: [] },
+  { name: "redis-callback", pid: callback.redisPid, samples: [] },
+  { name: "redis-websocket", pid: websocket.redisPid, samples: [] },
+];
+const openFiles = (pid: number) => {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return Number.NaN;
+  }
+};
+const started = Date.now();
+const sample = () => {
+  const atH = (Date.now() - started) / 3_600_000;
+  for (const proc of procs) proc.samples.push({ atH, rssMb: readRssMiB(proc.pid) ?? Number.NaN, fds: openFiles(proc.pid) });
+  const elapsed = ((Date.now() - started) / 60_000).toFixed(1);
+  console.log(`t=${elapsed}min ${procs.map((p) => `${p.name}=${fmt(p.samples.at(-1)!.rssMb, 0)}MB/${p.samples.at(-1)!.fds}fd`).join(" ")} sent=${counts.sent} answered=${counts.answered} failed=${counts.failed}`);
+};
+
+async function heapSnapshots(when: string): Promise<void> {
+  if (!args.heap) return;
+  mkdirSync(args.heap, { recursive: true });
+  for (const service of [callback, websocket]) {
+    service.child.send({ type: "heap", path: join(args.heap, `${service.name}-${when}.heapsnapshot`) });
+    const { path } = await service.child.next((m): m is Extract<ServerMessage, { type: "heap" }> => m.type === "heap", 300_000);
+    console.log(`heap snapshot: ${path}`);
+  }
+}
+
+await new Promise((done) => setTimeout(done, WARMUP_MS));
+sample();
+await heapSnapshots("start");
+const sampler = setInterval(sample, everyMs);
+await new Promise((done) => setTimeout(done, Math.max(0, minutes * 60_000 - WARMUP_MS)));
+clearInterval(sampler);
+sample();
+clearInterval(load);
+clearInterval(queries);
+await heapSnapshots("end");
+
+wecom.send({ type: "counts" });
+const reached = await wecom.next((m): m is SoakWecomCounts => m.type === "counts");
+console.log(`check-ins and queries sent ${counts.sent}, answered ${counts.answered}, failed or skipped ${counts.failed}; WeCom received ${reached.webhookMessages} group-robot messages and ${reached.botPushes} bot pushes`);
+
+/** Least-squares slope of y over x. */
+function slope(points: { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx;
+}
+for (const proc of procs) {
+  const first = proc.samples[0]!;
+  const rssSlope = slope(proc.samples.map((s) => ({ x: s.atH, y: s.rssMb })));
+  const fdSlope = slope(proc.samples.map((s) => ({ x: s.atH, y: s.fds })));
+  console.log(`soak: proc=${proc.name} rss_first_mb=${fmt(first.rssMb)} rss_slope_mb_per_h=${fmt(rssSlope)} fds_first=${first.fds} fds_slope_per_h=${fmt(fdSlope)}`);
+}
+
+for (const child of [callback.child, websocket.child, wecom]) child.send({ type: "stop" });
+await Promise.all([callback.child.exited, websocket.child.exited, wecom.exited]);
+rmSync(dir, { recursive: true, force: true });

@@ -1,21 +1,27 @@
 /**
- * Benchmark 1 (issue 6): the callback path, beside two baselines measured in the same run.
+ * Benchmark 1 (issues 6 and 25): the callback path, beside three baselines measured in the same run.
  *
- *   npm run bench:callback [-- --duration 15 --warmup 3 --connections 16 --rate 1000 --schools 2000]
+ *   npm run bench:callback [-- --duration 15 --warmup 3 --connections 16 --rate 1000 --paced-rate 400 --schools 24000]
  *   npm run bench:callback -- --only always --profile /tmp/prof   (CPU profile of the service;
  *     then npx tsx bench/support/summarize-profile.ts /tmp/prof/full-always/<largest file>)
  *
  * Servers, each in its own process on its own port, one after the other:
  *   bare   a Koa app answering a fixed body (the size of a real sealed reply)
  *   floor  a Koa app that verifies, decrypts and seals a fixed stream reply (src/wecom/crypto.ts)
+ *   durable  floor plus one Redis script that keeps the audit entry, the state and the bit, on
+ *          a redis-server with AOF fsync always: the least a durable check-in can cost
  *   full   the whole service (startService: web + workers, embedded redis-server with AOF
  *          fsync always, the product's default), answering distinct check-in callbacks
  *   full (everysec)  the same with `appendfsync everysec`, for context
  * The load generator runs in another process and sends pre-generated, correctly signed and
- * encrypted callbacks (distinct msgids, principals of the roster). Each server gets a warm-up,
+ * encrypted callbacks (distinct msgids, principals of the roster). Each server first gets first
+ * reports of the day, Poisson at `--paced-rate` (CPU per check-in below saturation) and at
+ * `--rate` (p99); then a warm-up,
  * an unlimited autocannon run (throughput), an autocannon run at `overallRate` (which sends in
  * bursts at the start of each second) and an open-loop run with Poisson arrivals at the same
- * mean rate (latency as independent senders would see it), after 2 s of the same, untimed.
+ * mean rate (latency as independent senders would see it), after 2 s of the same, untimed; and
+ * last re-reports at `--paced-rate`. CPU per check-in is the server's and its redis-server's CPU
+ * time over the check-ins answered.
  * Also prints the service's RSS before, during and after the load (benchmark 4's second part),
  * and checks that every answered check-in was recorded.
  */
@@ -41,15 +47,19 @@ const { values: args } = parseArgs({
     "rate-connections": { type: "string", default: "32" },
     "poisson-sockets": { type: "string", default: "64" },
     rate: { type: "string", default: "1000" },
-    schools: { type: "string", default: "2000" },
-    /** Run only these servers (comma-separated: bare, floor, always, everysec); the ratios need all four. */
-    only: { type: "string", default: "always,everysec,floor,bare" },
+    /** The rate below saturation at which CPU per check-in is measured. */
+    "paced-rate": { type: "string", default: "400" },
+    /** Enough for every check-in of the first-report runs to be a school's first of the day. */
+    schools: { type: "string", default: "24000" },
+    /** Run only these servers (comma-separated: bare, floor, durable, always, everysec); the ratios need always, durable and floor. */
+    only: { type: "string", default: "always,everysec,durable,floor,bare" },
     /** Write a V8 CPU profile of each server process into this directory. */
     profile: { type: "string" },
   },
 });
 const duration = Number(args.duration);
 const rate = Number(args.rate);
+const pacedRate = Number(args["paced-rate"]);
 const connections = Number(args.connections);
 const rateConnections = Number(args["rate-connections"]);
 /** Seconds of Poisson arrivals before the timed Poisson run. */
@@ -65,9 +75,18 @@ type LoadMessage =
   | { type: "start"; name: string }
   | { type: "done"; name: string; result: LoadResult };
 
-type RunName = "max" | "fixed" | "poisson";
-const RUN_NAMES: readonly RunName[] = ["max", "fixed", "poisson"];
-const RUN_LABEL: Record<RunName, string> = { max: "unlimited", fixed: `${rate}/s autocannon`, poisson: `${rate}/s Poisson` };
+type RunName = "first" | "first-rate" | "max" | "fixed" | "poisson" | "rereport";
+const RUN_NAMES: readonly RunName[] = ["first", "first-rate", "max", "fixed", "poisson", "rereport"];
+const RUN_LABEL: Record<RunName, string> = {
+  first: `${pacedRate}/s Poisson, first reports`,
+  "first-rate": `${rate}/s Poisson, first reports`,
+  max: "unlimited",
+  fixed: `${rate}/s autocannon`,
+  poisson: `${rate}/s Poisson`,
+  rereport: `${pacedRate}/s Poisson, re-reports`,
+};
+/** Check-ins of the first-report runs (with their warm-up): each must be a school's first of the day. */
+const FIRST_REPORTS = pacedRate * (POISSON_WARMUP + duration) + rate * duration;
 
 /** Share of one core each process used during a run (1 = one full core). */
 interface CpuShare {
@@ -76,11 +95,8 @@ interface CpuShare {
   loader: number;
 }
 
-interface Measured {
+type Measured = Record<RunName, LoadResult> & {
   label: string;
-  max: LoadResult;
-  fixed: LoadResult;
-  poisson: LoadResult;
   cpu: Record<RunName, CpuShare>;
   loop: Record<RunName, ServerStats>;
   /** AOF rewrites (fork + a child that rewrites the whole dataset) that ran during each run. */
@@ -93,9 +109,10 @@ interface Measured {
   recorded?: { events: number; replies: number; answered: number; duplicates: number };
   /** redis-server's INFO persistence after the runs: AOF rewrites (a fork and a second process) and delayed fsyncs. */
   persistence?: { aofRewrites: number; lastForkMs: number; aofDelayedFsync: number; aofMiB: number };
-}
+};
 
 const dir = mkdtempSync(join(tmpdir(), "pingan-bench-callback-"));
+if (Number(args.schools) <= FIRST_REPORTS) throw new Error(`--schools must be over ${FIRST_REPORTS}: the first-report runs send that many`);
 const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: 10 });
 const senders = fixture.schools.map((s) => s.reporter);
 const pupils = fixture.schools.map((s) => s.pupils);
@@ -122,6 +139,8 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     redis = new Redis(redisUrl);
     redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
     await redis.config("SET", "latency-monitor-threshold", "5");
+  }
+  if (plan.kind === "full") {
     // One real check-in through the simulator: proves the path works and gives the baselines a reply of real size.
     const sim = createWecomSimulator({ baseUrl: url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY });
     const reply = await sim.say({ from: senders[senders.length - 1]!, text: "平安" });
@@ -136,16 +155,22 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     rss.redisPeak = Math.max(rss.redisPeak, redisRss());
   }, 200);
 
+  const poissonSockets = Number(args["poisson-sockets"]);
+  // First reports come first, while every school has yet to report; the smoke check-in was the last school's.
   const runs: LoadRun[] = [
+    { name: "warmup-first", mode: "poisson", connections: poissonSockets, duration: POISSON_WARMUP, overallRate: pacedRate },
+    { name: "first", mode: "poisson", connections: poissonSockets, duration, overallRate: pacedRate },
+    { name: "first-rate", mode: "poisson", connections: poissonSockets, duration, overallRate: rate },
     { name: "warmup", connections, duration: Number(args.warmup) },
     { name: "max", connections, duration },
     { name: "fixed", connections: rateConnections, duration, overallRate: rate },
     // The generator's own open-loop code warms up too: its first second measured itself, not the server.
     { name: "warmup-poisson", mode: "poisson", connections: Number(args["poisson-sockets"]), duration: POISSON_WARMUP, overallRate: rate },
     { name: "poisson", mode: "poisson", connections: Number(args["poisson-sockets"]), duration, overallRate: rate },
+    { name: "rereport", mode: "poisson", connections: poissonSockets, duration, overallRate: pacedRate },
   ];
   // Enough distinct callbacks for the full service's runs; the baselines may re-send (they keep no state).
-  const pool = plan.kind === "full" ? Math.ceil((4000 * (Number(args.warmup) + duration) + rate * (2 * duration + POISSON_WARMUP)) * 1.1) : 20_000;
+  const pool = plan.kind === "bare" || plan.kind === "floor" ? 20_000 : Math.ceil((FIRST_REPORTS + 4000 * (Number(args.warmup) + duration) + rate * (2 * duration + POISSON_WARMUP) + pacedRate * duration) * 1.1);
   const load = spawnChild<LoadMessage>("callback-load", { stdout: true });
   const loadPlan: LoadPlan = { url, path: "/wecom/callback", token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: "平安助手", senders, pupils, pool, runs };
   load.send(loadPlan);
@@ -193,7 +218,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
 
   let recorded: Measured["recorded"];
   let persistence: Measured["persistence"];
-  if (redis) {
+  if (redis && plan.kind === "full") {
     const keys = createKeys();
     const events = await redis.xlen(keys.periodLog("safety", PERIOD));
     // A check-in's reply is kept with it, in its period.
@@ -209,15 +234,13 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
       aofDelayedFsync: field("aof_delayed_fsync"),
       aofMiB: field("aof_current_size") / 1024 / 1024,
     };
-    redis.disconnect();
   }
+  redis?.disconnect();
   server.send({ type: "stop" });
   await server.exited;
   return {
     label,
-    max: results.max!,
-    fixed: results.fixed!,
-    poisson: results.poisson!,
+    ...(results as Record<RunName, LoadResult>),
     cpu: cpu as Record<RunName, CpuShare>,
     loop: loop as Record<RunName, ServerStats>,
     rewrites: rewrites as Record<RunName, number>,
@@ -240,10 +263,11 @@ const fullPlan = (fsync: "always" | "everysec"): ServerPlan => ({
   appendfsync: fsync,
 });
 
-type ServerKey = "always" | "everysec" | "floor" | "bare";
+type ServerKey = "always" | "everysec" | "durable" | "floor" | "bare";
 const plans: Record<ServerKey, [string, () => ServerPlan]> = {
   always: ["full (AOF fsync always)", () => fullPlan("always")],
   everysec: ["full (AOF fsync everysec)", () => fullPlan("everysec")],
+  durable: ["durable floor (crypto + 1 script, AOF always)", () => ({ ...base, kind: "durable", replyMarkdown, senders, dataDir: join(dir, "data-durable") })],
   floor: ["floor (verify+decrypt+seal)", () => ({ ...base, kind: "floor", replyMarkdown })],
   bare: ["bare Koa (fixed body)", () => ({ ...base, kind: "bare", replyMarkdown })],
 };
@@ -252,13 +276,13 @@ try {
   const wanted = args.only.split(",").map((k) => k.trim()) as ServerKey[];
   const got: Partial<Record<ServerKey, Measured>> = {};
   // The full service first: its first check-in gives the baselines a reply of real size.
-  for (const key of ["always", "everysec", "floor", "bare"] as const) {
+  for (const key of ["always", "everysec", "durable", "floor", "bare"] as const) {
     if (!wanted.includes(key)) continue;
     const [label, plan] = plans[key];
     got[key] = await measure(label, plan());
   }
-  const { bare, floor, always: full, everysec: fullEverysec } = got;
-  const all = [bare, floor, full, fullEverysec].filter((m): m is Measured => m !== undefined);
+  const { bare, floor, durable, always: full, everysec: fullEverysec } = got;
+  const all = [bare, floor, durable, full, fullEverysec].filter((m): m is Measured => m !== undefined);
   const fulls = [full, fullEverysec].filter((m): m is Measured => m !== undefined);
 
   const row = (m: Measured, run: RunName) => {
@@ -345,6 +369,16 @@ try {
   // The line issue 14 asks for: the full service's throughput over the crypto floor's, and its p99 at the rate (Poisson arrivals).
   const ratio = full && floor ? fmt(full.max.requestsPerSecond / floor.max.requestsPerSecond, 2) : "n/a";
   console.log(`\ncallback: full/floor=${ratio} p99_at_${rate}=${full ? fmt(full.poisson.p99, 1) : "n/a"}ms`);
+  // Issue 25's lines: CPU per check-in (the server's and its redis-server's, from their CPU time) at a paced rate below
+  // saturation, a floor's over the full service's (1 = as cheap as the floor), for first reports of the day and for re-reports.
+  const cpuPerCheckin = (m: Measured | undefined, run: "first" | "rereport") => (m ? ((m.cpu[run].server + m.cpu[run].redis) / m[run].requestsPerSecond) * 1e6 : Number.NaN);
+  for (const [kind, run, p99] of [["first", "first", full?.["first-rate"].p99], ["rereport", "rereport", full?.poisson.p99]] as const) {
+    const us = cpuPerCheckin(full, run);
+    console.log(
+      `callback: kind=${kind} full/durable=${fmt(cpuPerCheckin(durable, run) / us, 2)} full/floor=${fmt(cpuPerCheckin(floor, run) / us, 2)} p99_at_${rate}=${fmt(p99 ?? Number.NaN, 1)}ms ` +
+        `(CPU µs a check-in at ${pacedRate}/s: full ${fmt(us, 0)}, durable ${fmt(cpuPerCheckin(durable, run), 0)}, floor ${fmt(cpuPerCheckin(floor, run), 0)}; target full/durable ≥ 0.6: ${verdict(cpuPerCheckin(durable, run) / us, { atLeast: 0.6 })})`,
+    );
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -4,6 +4,9 @@
  * - `bare`: a Koa app answering a fixed body of the size of a real sealed reply;
  * - `floor`: a Koa app that reads the body, verifies the signature and timestamp, decrypts and
  *   seals a fixed stream reply with src/wecom/crypto.ts: the work the protocol imposes;
+ * - `durable`: floor plus what a check-in must keep, durably: one Redis script that appends the
+ *   audit entry, sets the school's state and its bit, on a redis-server with AOF fsync always
+ *   (the embedded one, as the service runs it). The least any design that records each check-in can cost;
  * - `full`: the whole service (startSystem: web + workers, embedded redis-server with AOF
  *   fsync always), logging JSON at info as `pingan start` does (to /dev/null here); `env` may
  *   point it at a fake WeCom (WECOM_API_BASE, WECOM_WS_URL).
@@ -16,16 +19,18 @@
 import type { Server } from "node:http";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { writeHeapSnapshot } from "node:v8";
+import { Redis } from "ioredis";
 import Koa from "koa";
 import { createManualClock } from "../../src/time/clock.js";
 import { readRawBody } from "../../src/wecom/callback-receiver.js";
 import { createLogger } from "../../src/ops/log.js";
 import { readSettings } from "../../src/main/settings.js";
 import { startSystem } from "../../src/main/system.js";
+import { startEmbeddedRedis } from "../../src/store/embedded-redis.js";
 import { createWecomCrypto } from "../../src/wecom/crypto.js";
 import { streamReply } from "../../src/wecom/replies.js";
 
-export type ServerKind = "bare" | "floor" | "full";
+export type ServerKind = "bare" | "floor" | "durable" | "full";
 
 export interface ServerPlan {
   kind: ServerKind;
@@ -33,7 +38,9 @@ export interface ServerPlan {
   encodingAESKey: string;
   /** A typical reply's markdown: what bare answers (sealed once) and floor seals each time. */
   replyMarkdown: string;
-  /** full: the config, data dir, env and the service clock's fixed instant. */
+  /** durable: the senders' userids, numbered (their bit) in this order. */
+  senders?: string[];
+  /** full and durable: the data dir (durable: its redis-server's); full: the config, env and the service clock's fixed instant. */
   configPath?: string;
   dataDir?: string;
   env?: Record<string, string>;
@@ -103,7 +110,8 @@ async function startBare(plan: ServerPlan) {
   return { server, stop: async () => void (await close(server)) };
 }
 
-async function startFloor(plan: ServerPlan) {
+/** Verifies, decrypts and seals a fixed stream reply to each callback as WeCom's protocol requires; `keep` is given the decrypted message before the reply. */
+async function startCrypto(plan: ServerPlan, keep: (message: string) => Promise<void>) {
   const crypto = createWecomCrypto({ token: plan.token, encodingAESKey: plan.encodingAESKey });
   const reply = streamReply(plan.replyMarkdown, "s-fixed");
   const app = new Koa();
@@ -114,12 +122,41 @@ async function startFloor(plan: ServerPlan) {
     const { msg_signature: signature, timestamp, nonce } = ctx.query;
     if (!crypto.verify(signature, timestamp, nonce, encrypted)) ctx.throw(401);
     if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) ctx.throw(401);
-    crypto.open(encrypted as string);
+    await keep(crypto.open(encrypted as string));
     ctx.type = "text/plain";
     ctx.body = JSON.stringify(crypto.seal(reply, String(nonce), Math.floor(Date.now() / 1000)));
   });
-  const server = await listen(app);
+  return listen(app);
+}
+
+async function startFloor(plan: ServerPlan) {
+  const server = await startCrypto(plan, async () => undefined);
   return { server, stop: async () => void (await close(server)) };
+}
+
+/** The audit entry, the state and the bit of one check-in, in one script: what durability costs at least. */
+const KEEP_CHECKIN = `
+local id = redis.call('XADD', KEYS[1], '*', 'school', ARGV[1], 'text', ARGV[2], 'msgid', ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], id)
+redis.call('SETBIT', KEYS[3], ARGV[4], 1)
+return id`;
+
+async function startDurable(plan: ServerPlan) {
+  const redis = await startEmbeddedRedis({ dataDir: plan.dataDir! });
+  const client = new Redis(redis.url);
+  const numbers = new Map(plan.senders!.map((userid, i) => [userid, i]));
+  const server = await startCrypto(plan, async (message) => {
+    const callback = JSON.parse(message) as { msgid: string; from: { userid: string }; text?: { content?: string } };
+    const school = numbers.get(callback.from.userid);
+    if (school === undefined) throw new Error(`${callback.from.userid} is not a sender of the plan`);
+    await client.eval(KEEP_CHECKIN, 3, "{p}:log", "{p}:state", "{p}:reported", String(school), callback.text?.content ?? "", callback.msgid, school);
+  });
+  const stop = async () => {
+    await close(server);
+    client.disconnect();
+    await redis.stop();
+  };
+  return { server, redisUrl: redis.url, stop };
 }
 
 async function startFull(plan: ServerPlan) {
@@ -153,6 +190,10 @@ process.once("message", (plan: ServerPlan) => {
     let stop: () => Promise<void>;
     if (plan.kind === "full") {
       ({ port, redisUrl, stop } = await startFull(plan));
+    } else if (plan.kind === "durable") {
+      const started = await startDurable(plan);
+      ({ redisUrl, stop } = started);
+      port = (started.server.address() as { port: number }).port;
     } else {
       const started = plan.kind === "bare" ? await startBare(plan) : await startFloor(plan);
       port = (started.server.address() as { port: number }).port;

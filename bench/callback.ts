@@ -93,6 +93,14 @@ interface CpuShare {
   server: number;
   redis: number;
   loader: number;
+  /** From the run's start until its last answer (a Poisson run waits for those still in flight). */
+  seconds: number;
+}
+
+/** CPU µs of the server and of its redis-server per answered request: their CPU time over the answers, whatever the run's length. */
+function cpuPerRequest(c: CpuShare, r: LoadResult): { server: number; redis: number } {
+  const answered = Math.max(1, r.ok2xx);
+  return { server: ((c.server * c.seconds) / answered) * 1e6, redis: ((c.redis * c.seconds) / answered) * 1e6 };
 }
 
 type Measured = Record<RunName, LoadResult> & {
@@ -207,6 +215,7 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
       server: (after.server - before.server) / seconds,
       redis: (after.redis - before.redis) / seconds,
       loader: (after.loader - before.loader) / seconds,
+      seconds,
     };
     results[run.name] = done.result;
   }
@@ -313,8 +322,8 @@ try {
     all.flatMap((m) =>
       RUN_NAMES.map((run) => {
         const c = m.cpu[run];
-        const rps = m[run].requestsPerSecond;
-        return [m.label, RUN_LABEL[run], fmt(c.server, 2), fmt(c.redis, 2), fmt(c.loader, 2), fmt((c.server / rps) * 1e6, 0), fmt((c.redis / rps) * 1e6, 0)];
+        const per = cpuPerRequest(c, m[run]);
+        return [m.label, RUN_LABEL[run], fmt(c.server, 2), fmt(c.redis, 2), fmt(c.loader, 2), fmt(per.server, 0), fmt(per.redis, 0)];
       }),
     ),
   );
@@ -371,7 +380,11 @@ try {
   console.log(`\ncallback: full/floor=${ratio} p99_at_${rate}=${full ? fmt(full.poisson.p99, 1) : "n/a"}ms`);
   // Issue 25's lines: CPU per check-in (the server's and its redis-server's, from their CPU time) at a paced rate below
   // saturation, a floor's over the full service's (1 = as cheap as the floor), for first reports of the day and for re-reports.
-  const cpuPerCheckin = (m: Measured | undefined, run: "first" | "rereport") => (m ? ((m.cpu[run].server + m.cpu[run].redis) / m[run].requestsPerSecond) * 1e6 : Number.NaN);
+  const cpuPerCheckin = (m: Measured | undefined, run: "first" | "rereport") => {
+    if (!m) return Number.NaN;
+    const per = cpuPerRequest(m.cpu[run], m[run]);
+    return per.server + per.redis;
+  };
   for (const [kind, run, p99] of [["first", "first", full?.["first-rate"].p99], ["rereport", "rereport", full?.poisson.p99]] as const) {
     const us = cpuPerCheckin(full, run);
     console.log(

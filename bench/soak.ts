@@ -17,8 +17,9 @@
  * the hours of the day is not what this measures.
  *
  * Prints one line a process: `soak: proc=… rss_first_mb=… rss_slope_mb_per_h=… fds_first=…
- * fds_slope_per_h=…`, the slopes by least squares over the samples after the first minute
- * (warm-up), the first figures at the end of that minute. With `--heap DIR`, each service
+ * fds_slope_per_h=…`, the first figures at the end of the first minute (warm-up), the slopes by
+ * least squares over the samples after it; and for each service `soak-memory: proc=…` with the
+ * same for its V8 heap (used, total) and what it holds outside it (external, arrayBuffers). With `--heap DIR`, each service
  * writes a heap snapshot after the warm-up and at the end, to compare in Chrome's DevTools.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -53,7 +54,11 @@ const NOW = "2026-11-23T08:30:00+08:00";
 const LEADERS_CHAT = "wr_soak_leaders";
 const ABNORMAL = "异常 一名学生课间摔伤，已送医，家长已到";
 
-type ServerMessage = { type: "listening"; port: number; pid: number; redisUrl?: string } | ServerStats | { type: "heap"; path: string };
+type ServerMessage =
+  | { type: "listening"; port: number; pid: number; redisUrl?: string }
+  | ServerStats
+  | { type: "heap"; path: string }
+  | ({ type: "memory" } & NodeJS.MemoryUsage);
 type WecomMessage = { type: "listening"; webhookUrl: string; wsUrl: string; pid: number } | SoakWecomCounts;
 
 const dir = mkdtempSync(join(tmpdir(), "pingan-bench-soak-"));
@@ -135,11 +140,13 @@ const queries = setInterval(() => {
 interface Proc {
   name: string;
   pid: number;
-  samples: { atH: number; rssMb: number; fds: number }[];
+  /** A service: asked for its V8 heap and what it holds outside it, to tell what of its RSS grows. */
+  service?: Service;
+  samples: { atH: number; rssMb: number; fds: number; memory?: NodeJS.MemoryUsage }[];
 }
 const procs: Proc[] = [
-  { name: "callback", pid: callback.pid, samples: [] },
-  { name: "websocket", pid: websocket.pid, samples: [] },
+  { name: "callback", pid: callback.pid, service: callback, samples: [] },
+  { name: "websocket", pid: websocket.pid, service: websocket, samples: [] },
   { name: "wecom", pid: fake.pid, samples: [] },
   { name: "redis-callback", pid: callback.redisPid, samples: [] },
   { name: "redis-websocket", pid: websocket.redisPid, samples: [] },
@@ -152,11 +159,20 @@ const openFiles = (pid: number) => {
   }
 };
 const started = Date.now();
-const sample = () => {
+const MB = 1024 * 1024;
+const sample = async () => {
   const atH = (Date.now() - started) / 3_600_000;
-  for (const proc of procs) proc.samples.push({ atH, rssMb: readRssMiB(proc.pid) ?? Number.NaN, fds: openFiles(proc.pid) });
+  for (const proc of procs) {
+    const row: Proc["samples"][number] = { atH, rssMb: readRssMiB(proc.pid) ?? Number.NaN, fds: openFiles(proc.pid) };
+    if (proc.service) {
+      proc.service.child.send({ type: "memory" });
+      row.memory = await proc.service.child.next((m): m is Extract<ServerMessage, { type: "memory" }> => m.type === "memory");
+    }
+    proc.samples.push(row);
+  }
   const elapsed = ((Date.now() - started) / 60_000).toFixed(1);
-  console.log(`t=${elapsed}min ${procs.map((p) => `${p.name}=${fmt(p.samples.at(-1)!.rssMb, 0)}MB/${p.samples.at(-1)!.fds}fd`).join(" ")} sent=${counts.sent} answered=${counts.answered} failed=${counts.failed}`);
+  const heap = procs.flatMap((p) => (p.service ? [`${p.name}_heap=${fmt(p.samples.at(-1)!.memory!.heapUsed / MB, 0)}/${fmt(p.samples.at(-1)!.memory!.heapTotal / MB, 0)}MB`] : []));
+  console.log(`t=${elapsed}min ${procs.map((p) => `${p.name}=${fmt(p.samples.at(-1)!.rssMb, 0)}MB/${p.samples.at(-1)!.fds}fd`).join(" ")} ${heap.join(" ")} sent=${counts.sent} answered=${counts.answered} failed=${counts.failed}`);
 };
 
 async function heapSnapshots(when: string): Promise<void> {
@@ -170,12 +186,12 @@ async function heapSnapshots(when: string): Promise<void> {
 }
 
 await new Promise((done) => setTimeout(done, WARMUP_MS));
-sample();
+await sample();
 await heapSnapshots("start");
-const sampler = setInterval(sample, everyMs);
+const sampler = setInterval(() => void sample(), everyMs);
 await new Promise((done) => setTimeout(done, Math.max(0, minutes * 60_000 - WARMUP_MS)));
 clearInterval(sampler);
-sample();
+await sample();
 clearInterval(load);
 clearInterval(queries);
 await heapSnapshots("end");
@@ -194,10 +210,14 @@ function slope(points: { x: number; y: number }[]): number {
   return points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx;
 }
 for (const proc of procs) {
-  const first = proc.samples[0]!;
-  const rssSlope = slope(proc.samples.map((s) => ({ x: s.atH, y: s.rssMb })));
-  const fdSlope = slope(proc.samples.map((s) => ({ x: s.atH, y: s.fds })));
-  console.log(`soak: proc=${proc.name} rss_first_mb=${fmt(first.rssMb)} rss_slope_mb_per_h=${fmt(rssSlope)} fds_first=${first.fds} fds_slope_per_h=${fmt(fdSlope)}`);
+  const [first, ...after] = proc.samples as [Proc["samples"][number], ...Proc["samples"]];
+  // The first minute's figure still holds the warm-up (start, JIT, the first GCs): the slope is of the samples after it.
+  const perHour = (y: (s: Proc["samples"][number]) => number) => fmt(slope(after.map((s) => ({ x: s.atH, y: y(s) }))));
+  console.log(`soak: proc=${proc.name} rss_first_mb=${fmt(first.rssMb)} rss_slope_mb_per_h=${perHour((s) => s.rssMb)} fds_first=${first.fds} fds_slope_per_h=${perHour((s) => s.fds)}`);
+  if (first.memory) {
+    const parts = (["heapUsed", "heapTotal", "external", "arrayBuffers"] as const).map((part) => `${part}_first_mb=${fmt(first.memory![part] / MB)} ${part}_slope_mb_per_h=${perHour((s) => s.memory![part] / MB)}`);
+    console.log(`soak-memory: proc=${proc.name} ${parts.join(" ")}`);
+  }
 }
 
 for (const child of [callback.child, websocket.child, wecom]) child.send({ type: "stop" });

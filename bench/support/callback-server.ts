@@ -14,7 +14,8 @@
  * Protocol (IPC): receives one `ServerPlan`; sends `{ type: "listening", port, pid, redisUrl? }`;
  * on `{ type: "reset" }` starts counting GC pauses and event-loop delay afresh, on
  * `{ type: "stats" }` sends `ServerStats` for the time since; on `{ type: "heap", path }` writes a heap
- * snapshot there and sends `{ type: "heap", path }`; on `{ type: "stop" }` stops and exits.
+ * snapshot there and sends `{ type: "heap", path }`; on `{ type: "memory" }` sends `{ type: "memory",
+ * ...process.memoryUsage() }`; on `{ type: "stop" }` stops and exits.
  */
 import type { Server } from "node:http";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
@@ -211,6 +212,7 @@ process.once("message", (plan: ServerPlan) => {
     process.on("message", (message: { type?: string; path?: string }) => {
       if (message.type === "stop") void shutdown();
       if (message.type === "heap") process.send!({ type: "heap", path: writeHeapSnapshot(message.path) });
+      if (message.type === "memory") process.send!({ type: "memory", ...process.memoryUsage() });
       if (message.type === "reset") loop.reset();
       if (message.type === "stats") process.send!(loop.stats());
     });

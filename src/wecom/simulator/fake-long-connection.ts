@@ -5,7 +5,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { FAKE_ERRCODES, field, OK, refuse, type Verdict } from "./fake-frames.js";
 import { createFakeMediaUpload } from "./fake-media-upload.js";
 import { ErrorCode, hasCode } from "../../errors.js";
-import { readRawBody } from "../read-raw-body.js";
+import { readRawBody } from "../callback-receiver.js";
 
 export { FAKE_ERRCODES } from "./fake-frames.js";
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hasCode, ErrorCode } from "../../errors.js";
-import { readRawBody } from "../read-raw-body.js";
+import { readRawBody } from "../callback-receiver.js";
 import { pngSize } from "./png-size.js";
 
 /** A message the fake accepted, as the group sees it. */

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { RedisClient } from "../store/connect-redis.js";
 import { TTL, type Keys } from "../store/keys.js";
-import { defineScript } from "../store/scripts.js";
+import { loadScript, positional } from "../store/scripts.js";
 import { delayJob } from "./delay-job.js";
 import type { DrainJobData, Push, PushJobData } from "./push.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
@@ -34,44 +34,22 @@ export const ALERT_RETRY_MAX_MS = 30_000;
 export const MAX_MERGED = 12;
 
 /** Adds an alert once (by its idempotency key). KEYS: mailbox, seen. ARGV: key, push JSON, ttl. */
-const addScript = defineScript(`#!lua
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return '' end
-redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
-local id = redis.call('XADD', KEYS[1], '*', 'push', ARGV[2])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
-return id
-`);
+const addScript = loadScript("mailbox-add", positional);
 
 /** The id of the oldest alert past the cursor, '' when none. KEYS: cursor, mailbox. */
-const firstPendingScript = defineScript(`#!lua
-local first = redis.call('XRANGE', KEYS[2], '(' .. (redis.call('GET', KEYS[1]) or '0'), '+', 'COUNT', 1)
-if #first == 0 then return '' end
-return first[1][1]
-`);
+const firstPendingScript = loadScript("mailbox-first-pending", positional);
 
 /** States of a turn that will still run by itself. */
 const LIVE_STATES = new Set(["waiting", "delayed", "active", "prioritized", "waiting-children"]);
 
 /** Takes or extends the lease on delivering a group's alerts. KEYS: lease. ARGV: token, ms. */
-const leaseScript = defineScript(`#!lua
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return redis.call('PTTL', KEYS[1]) end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 0
-`);
+const leaseScript = loadScript("mailbox-lease", positional);
 
 /**
  * Gives the lease back, and advances the cursor to the last alert delivered (dropping those
  * before it). KEYS: lease, cursor, mailbox. ARGV: token, cursor ('' to keep), ttl.
  */
-const releaseScript = defineScript(`#!lua
-if ARGV[2] ~= '' then
-  redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
-  redis.call('XTRIM', KEYS[3], 'MINID', ARGV[2])
-end
-if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`);
+const releaseScript = loadScript("mailbox-release", positional);
 
 export interface MailboxOptions {
   redis: RedisClient;

@@ -1,26 +1,16 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import { TTL, type Keys } from "../store/keys.js";
-import { defineScript } from "../store/scripts.js";
+import { loadScript, positional } from "../store/scripts.js";
 
 const SENT = "sent";
 const SENDING = "sending:";
 const FAILED = "failed:";
 
 /** Claims a part for sending unless it was sent or someone else is sending it right now. */
-const claimScript = defineScript(`
-local v = redis.call('GET', KEYS[1])
-if v and string.sub(v, 1, 7) ~= 'failed:' then
-  return {v, redis.call('PTTL', KEYS[1])}
-end
-redis.call('SET', KEYS[1], 'sending:' .. ARGV[1], 'PX', ARGV[2])
-return {'claimed', 0}
-`);
+const claimScript = loadScript("push-part-claim", positional);
 
 /** Gives a claim back, if it is still ours. */
-const releaseScript = defineScript(`
-if redis.call('GET', KEYS[1]) == 'sending:' .. ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`);
+const releaseScript = loadScript("push-part-release", positional);
 
 /** The outcome of a claim: ours to send, already sent, or leased by another sender for `waitMs`. */
 export type Claim = { state: "claimed" } | { state: "sent" } | { state: "leased"; waitMs: number };

@@ -1,6 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { defineScript } from "../store/scripts.js";
+import { loadScript, positional } from "../store/scripts.js";
 
 /** The last webhook result of a group, for /healthz. */
 export interface PushResult {
@@ -64,34 +64,7 @@ const COUNT_FIELD = { sent: "sent", retry: "retried", failed: "failed" } as cons
  * ARGV: group, result JSON, count field, outcome, the lost push's kind ('' when none is lost),
  * alerts carried ('' when not alerts).
  */
-const recordScript = defineScript(`
-local key, group = KEYS[1], ARGV[1]
-redis.call('HSET', key, group, ARGV[2])
-redis.call('HINCRBY', key, group .. ':' .. ARGV[3], 1)
-if ARGV[4] == 'sent' then
-  redis.call('HDEL', key, group .. ':failing')
-elseif ARGV[4] == 'failed' then
-  local open = redis.call('HGET', key, group .. ':failing')
-  local failure = cjson.decode(ARGV[2])
-  failure['outcome'] = nil
-  failure['lost'] = open and cjson.decode(open)['lost'] or {}
-  if ARGV[5] ~= '' then failure['lost'][ARGV[5]] = (failure['lost'][ARGV[5]] or 0) + 1 end
-  redis.call('HSET', key, group .. ':failing', cjson.encode(failure))
-end
-if ARGV[6] == '' then return 0 end
-if ARGV[4] ~= 'retry' then
-  redis.call('HDEL', key, group .. ':waiting')
-  return 0
-end
-local open = redis.call('HGET', key, group .. ':waiting')
-local waiting = cjson.decode(ARGV[2])
-waiting['outcome'] = nil
-waiting['since'] = open and cjson.decode(open)['since'] or waiting['at']
-waiting['tries'] = (open and cjson.decode(open)['tries'] or 0) + 1
-waiting['alerts'] = tonumber(ARGV[6])
-redis.call('HSET', key, group .. ':waiting', cjson.encode(waiting))
-return waiting['tries']
-`);
+const recordScript = loadScript("push-status-record", positional);
 
 /** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
 export function pushKind(idempotencyKey: string): string {

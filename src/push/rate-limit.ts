@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import type { Keys } from "../store/keys.js";
-import { defineScript } from "../store/scripts.js";
+import { loadScript, positional } from "../store/scripts.js";
 
 /** At most `limit` sends in any `windowMs`. */
 export interface RateWindow {
@@ -48,45 +48,11 @@ export interface RateLimiter {
 // latest moment its message can have reached WeCom; it frees `window` ms after that, so any
 // two sends `limit` slots apart reach WeCom at least a window apart. ARGV: inflight, slot id,
 // then (limit, window) pairs; a send must fit every window, and waits for the one that frees last.
-const reserveScript = defineScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local inflight = tonumber(ARGV[1])
-local longest = 0
-for i = 3, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i + 1])) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
-local wait = 0
-for i = 3, #ARGV, 2 do
-  local limit = tonumber(ARGV[i])
-  local window = tonumber(ARGV[i + 1])
-  local since = '(' .. (now - window)
-  local count = redis.call('ZCOUNT', KEYS[1], since, '+inf')
-  if count >= limit then
-    local blocking = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)
-    wait = math.max(wait, tonumber(blocking[2]) + window - now)
-  end
-end
-if wait > 0 then return math.max(wait, 1) end
-redis.call('ZADD', KEYS[1], now + inflight, ARGV[2])
-redis.call('PEXPIRE', KEYS[1], longest + inflight + 1000)
-return 0
-`);
+const reserveScript = loadScript("rate-limit-reserve", positional);
 
-const settleScript = defineScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
-return 0
-`);
+const settleScript = loadScript("rate-limit-settle", positional);
 
-const windowScript = defineScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local scores = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf', 'WITHSCORES')
-local out = {tostring(now)}
-for i = 2, #scores, 2 do out[#out + 1] = scores[i] end
-return out
-`);
+const windowScript = loadScript("rate-limit-window", positional);
 
 /**
  * When the last of `sends` more sends fits, as reserve would admit them one after the other:

@@ -2,7 +2,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
-import { defineScript } from "./scripts.js";
+import { loadScript, positional } from "./scripts.js";
 
 /** A school that owes no report for one task and period (免报). */
 export interface Exemption {
@@ -75,25 +75,7 @@ export interface ExemptionStore {
  * JSON, then (for 'set') one exemption JSON per period. Returns the 1-based indexes of the
  * periods whose field was new ('set') or existed ('del').
  */
-const applyScript = defineScript(`
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return {'duplicate', ''} end
-local changed = {}
-for i = 3, #KEYS do
-  local hit
-  if ARGV[2] == 'set' then
-    hit = redis.call('HSET', KEYS[i], ARGV[4], ARGV[i + 3]) == 1
-  else
-    hit = redis.call('HDEL', KEYS[i], ARGV[4]) == 1
-  end
-  if hit then table.insert(changed, tostring(i - 2)) end
-  redis.call('EXPIRE', KEYS[i], tonumber(ARGV[3]))
-end
-local list = table.concat(changed, ',')
-redis.call('XADD', KEYS[1], '*', 'type', ARGV[2], 'event', ARGV[5], 'changed', list)
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
-redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
-return {'ok', list}
-`);
+const applyScript = loadScript("exemptions-apply", positional);
 
 const HISTORY_LENGTH = 200;
 

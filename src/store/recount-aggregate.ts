@@ -7,7 +7,7 @@ import type { ReportStore } from "./reports.js";
 import { packReport, unpackReport } from "./stored-report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { isBitSet } from "./period-aggregate.js";
-import { defineScript } from "./scripts.js";
+import { loadScript, positional } from "./scripts.js";
 
 /** How one period's counts compared with a recount of its reports in force. */
 export interface RecountOutcome {
@@ -28,36 +28,7 @@ export interface RecountOutcome {
  * score/school pairs, resolved schools, remarked score/school pairs; then listed school/report
  * pairs to the end.
  */
-const repairScript = defineScript(`#!lua
-local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-if (last[1] and last[1][1] or '') ~= ARGV[1] then return 0 end
-local ttl = redis.call('TTL', KEYS[1])
-for i = 2, 8 do redis.call('DEL', KEYS[i]) end
-local at = 2
-local function section()
-  local n = tonumber(ARGV[at])
-  local first = at + 1
-  at = at + 1 + n
-  return first, at - 1
-end
-local a, b = section()
-for i = a, b, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-a, b = section()
-for i = a, b do redis.call('SETBIT', KEYS[3], tonumber(ARGV[i]), 1) end
-a, b = section()
-for i = a, b, 2 do redis.call('ZADD', KEYS[5], tonumber(ARGV[i]), ARGV[i + 1]) end
-a, b = section()
-for i = a, b, 2 do redis.call('ZADD', KEYS[6], tonumber(ARGV[i]), ARGV[i + 1]) end
-a, b = section()
-for i = a, b do redis.call('SADD', KEYS[7], ARGV[i]) end
-a, b = section()
-for i = a, b, 2 do redis.call('ZADD', KEYS[8], tonumber(ARGV[i]), ARGV[i + 1]) end
-for i = at, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
-if ttl > 0 then
-  for i = 2, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
-end
-return 1
-`);
+const repairScript = loadScript("recount-repair", positional);
 
 /**
  * What the record script would hold had it recorded exactly these reports in force under the

@@ -1,7 +1,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { defineScript } from "./scripts.js";
+import { loadScript, positional } from "./scripts.js";
 
 /** A reminder that went to a group: when, to how many schools, and which push carried it. */
 export interface ReminderRecord {
@@ -38,31 +38,11 @@ export interface ReminderCooldowns {
   release(task: TaskId, period: string, group: string, key: string): Promise<void>;
 }
 
-const claimScript = defineScript(`
-local v = redis.call('GET', KEYS[1])
-if v and ARGV[4] ~= '1' then
-  local last = cjson.decode(v)
-  if last.key ~= ARGV[3] and tonumber(ARGV[5]) - tonumber(last.at) < tonumber(ARGV[2]) then return v end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return false
-`);
+const claimScript = loadScript("reminder-cooldown-claim", positional);
 
-const etaScript = defineScript(`
-local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
-local last = cjson.decode(v)
-if last.key ~= ARGV[1] then return 0 end
-last.eta = tonumber(ARGV[2])
-redis.call('SET', KEYS[1], cjson.encode(last), 'KEEPTTL')
-return 1
-`);
+const etaScript = loadScript("reminder-cooldown-eta", positional);
 
-const releaseScript = defineScript(`
-local v = redis.call('GET', KEYS[1])
-if v and cjson.decode(v).key == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`);
+const releaseScript = loadScript("reminder-cooldown-release", positional);
 
 export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; keys: Keys }): ReminderCooldowns {
   return {

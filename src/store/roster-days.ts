@@ -2,7 +2,7 @@ import { createRoster, type Roster } from "../config/roster.js";
 import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { defineScript } from "./scripts.js";
+import { loadScript, positional } from "./scripts.js";
 
 /**
  * The first day of a service that counted reports before its first day was kept: it has run
@@ -21,13 +21,7 @@ export interface RosterDays {
  * The first day, kept once: today, or SINCE_EVER when the counts were already kept under a
  * roster (a service upgraded in place). KEYS: live-since, the roster fingerprint. ARGV: today.
  */
-const liveSinceScript = defineScript(`#!lua
-local since = redis.call('GET', KEYS[1])
-if since then return since end
-since = redis.call('EXISTS', KEYS[2]) == 1 and '${SINCE_EVER}' or ARGV[1]
-redis.call('SET', KEYS[1], since)
-return since
-`);
+const liveSinceScript = loadScript("roster-live-since", positional);
 
 /**
  * The first day the service ran, recorded on its first start (by whichever process gets there
@@ -35,7 +29,7 @@ return since
  * (loadSchoolPlaces).
  */
 export async function recordLiveSince(redis: RedisClient, keys: Keys, today: LocalDate): Promise<LocalDate> {
-  return (await liveSinceScript(redis, [keys.liveSince(), keys.rosterFingerprint()], [today])) as LocalDate;
+  return (await liveSinceScript(redis, [keys.liveSince(), keys.rosterFingerprint()], [today, SINCE_EVER])) as LocalDate;
 }
 
 /** What the service recorded; a Redis no service has run on yet owes since ever. */

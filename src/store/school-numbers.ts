@@ -2,7 +2,7 @@ import type { School } from "../config/roster.js";
 import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { defineScript } from "./scripts.js";
+import { loadScript, positional } from "./scripts.js";
 
 /** Where a school is counted: its area and its number (a bit of each period's reported bitmap). */
 export interface SchoolPlace {
@@ -27,17 +27,7 @@ export interface SchoolPlaces {
  * day joined the roster that day: the day is kept (roster-days.ts). KEYS: the numbers hash, the
  * joined hash, the first day. ARGV: today ('' to keep no day), then codes.
  */
-const assignScript = defineScript(`#!lua
-local since = redis.call('GET', KEYS[3])
-local joined = ARGV[1] ~= '' and since and ARGV[1] > since
-for i = 2, #ARGV do
-  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
-    redis.call('HSET', KEYS[1], ARGV[i], redis.call('HLEN', KEYS[1]))
-    if joined then redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[1]) end
-  end
-end
-return redis.call('HMGET', KEYS[1], unpack(ARGV, 2))
-`);
+const assignScript = loadScript("school-numbers-assign", positional);
 
 /** Codes per script call: a province roster is numbered in a few short calls, none blocking Redis long. */
 const CHUNK = 2000;

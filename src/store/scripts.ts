@@ -88,17 +88,5 @@ export function packArgument(values: object): string {
   return JSON.stringify(values, (_key, value: unknown) => (typeof value === "string" ? value.replace(/\p{Cs}/gu, "\uFFFD") : value));
 }
 
-/** A Lua script run by EVALSHA, loaded on first use and again after a Redis restart. */
-export type PositionalScript = (redis: Redis | Cluster, keys: readonly string[], args: readonly Arg[]) => Promise<unknown>;
-
-export function defineScript(lua: string): PositionalScript {
-  const sha = createHash("sha1").update(lua).digest("hex");
-  return async (redis, keys, args) => {
-    try {
-      return await redis.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return redis.eval(lua, keys.length, ...keys, ...args);
-    }
-  };
-}
+/** KEYS and ARGV given as they go. */
+export const positional: ScriptPacking<readonly string[], readonly Arg[]> = { keys: (keys) => keys, args: (args) => args };

@@ -1,27 +1,15 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { defineScript } from "../store/scripts.js";
+import { loadScript, positional } from "../store/scripts.js";
 
 /** Takes the lease when nobody holds it, with the next fencing token. KEYS: lease, fence. ARGV: owner, ms. */
-const acquireScript = defineScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local fence = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], fence .. '|' .. ARGV[1], 'PX', ARGV[2])
-return fence
-`);
+const acquireScript = loadScript("connection-lease-acquire", positional);
 
 /** Extends the lease if it is still this holder's. KEYS: lease. ARGV: value, ms. */
-const renewScript = defineScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
-`);
+const renewScript = loadScript("connection-lease-renew", positional);
 
 /** Gives the lease up if it is still this holder's. KEYS: lease. ARGV: value. */
-const releaseScript = defineScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`);
+const releaseScript = loadScript("connection-lease-release", positional);
 
 /** Who holds the long connection: the fencing token (it only ever grows) and the process. */
 export interface LeaseHolder {

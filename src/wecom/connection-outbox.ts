@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { defineScript } from "../store/scripts.js";
+import { loadScript, positional } from "../store/scripts.js";
 import { ErrorCode, asCodedError, type LongConnectionDetails } from "../errors.js";
 import type { LongConnection, RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection.js";
 
@@ -126,58 +126,26 @@ const MAX_RETRY_WAIT_MS = 60_000;
 /** What the requester of a frame taken by a holder that died is told: it may have gone out. */
 const TAKER_DIED: FrameOutcome = { outcome: "retry", reason: "the connection's holder took the frame and stopped before answering" };
 
-const NOW_MS = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-`;
-
 /** Notes that a holder (fence) is about to take: its taken list is looked at until it has been idle a while. KEYS: takers. ARGV: fence. */
-const registerScript = defineScript(`${NOW_MS}
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-return 0
-`);
+const registerScript = loadScript("connection-outbox-register", positional);
 
 /** Moves a taken frame back to the front of the outbox, if it is still taken. KEYS: taken, outbox. ARGV: raw, as it goes back. */
-const returnScript = defineScript(`
-if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
-redis.call('RPUSH', KEYS[2], ARGV[2])
-return 1
-`);
+const returnScript = loadScript("connection-outbox-return", positional);
 
 /** Moves a taken frame to the retries, due in ARGV[3] ms, if it is still taken. KEYS: taken, retries. ARGV: raw, as retried, delay. */
-const deferScript = defineScript(`${NOW_MS}
-if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
-return 1
-`);
+const deferScript = loadScript("connection-outbox-defer", positional);
 
 /**
  * Finishes a taken frame with its requester's answer; an answer already given (by a holder that
  * found this one dead) stands unless this holder still had the frame. KEYS: taken, answer. ARGV: raw, outcome, ttl.
  */
-const answerScript = defineScript(`
-local mine = redis.call('LREM', KEYS[1], 1, ARGV[1])
-if mine == 1 then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX') end
-return mine
-`);
+const answerScript = loadScript("connection-outbox-answer", positional);
 
 /** Moves the retries that are due to the front of the outbox, the earliest due first. KEYS: retries, outbox. */
-const promoteScript = defineScript(`${NOW_MS}
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 100)
-for i = #due, 1, -1 do
-  redis.call('RPUSH', KEYS[2], due[i])
-  redis.call('ZREM', KEYS[1], due[i])
-end
-return #due
-`);
+const promoteScript = loadScript("connection-outbox-promote", positional);
 
 /** Forgets a holder that has not taken for a while, once its taken list is empty. KEYS: takers, taken. ARGV: fence, idle ms. */
-const forgetScript = defineScript(`${NOW_MS}
-local last = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not last or tonumber(last) > now - tonumber(ARGV[2]) or redis.call('LLEN', KEYS[2]) > 0 then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-return 1
-`);
+const forgetScript = loadScript("connection-outbox-forget", positional);
 
 /** An owed reply the holder gave up, for its log line. */
 export interface GivenUp {

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { RedisClient } from "../store/connect-redis.js";
 import { TTL, type Keys } from "../store/keys.js";
-import { loadScript, positional } from "../store/scripts.js";
+import { loadScript } from "../store/scripts.js";
 import { delayJob } from "./delay-job.js";
 import type { DrainJobData, Push, PushJobData } from "./push.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
@@ -33,23 +33,32 @@ export const ALERT_RETRY_MAX_MS = 30_000;
 /** At most this many queued alerts go into one merged message; fewer when their lines would not fit one (mergeFitting). */
 export const MAX_MERGED = 12;
 
-/** Adds an alert once (by its idempotency key). KEYS: mailbox, seen. ARGV: key, push JSON, ttl. */
-const addScript = loadScript("mailbox-add", positional);
+/** Adds an alert once (by its idempotency key); answers its id, '' when it was there. */
+const addScript = loadScript("mailbox-add", {
+  keys: (k: { mailbox: string; seen: string }) => [k.mailbox, k.seen],
+  args: (a: { push: Push; ttl: number }) => [a.push.idempotencyKey, JSON.stringify(a.push), a.ttl],
+});
 
-/** The id of the oldest alert past the cursor, '' when none. KEYS: cursor, mailbox. */
-const firstPendingScript = loadScript("mailbox-first-pending", positional);
+/** The id of the oldest alert past the cursor, '' when none. */
+const firstPendingScript = loadScript("mailbox-first-pending", {
+  keys: (k: { cursor: string; mailbox: string }) => [k.cursor, k.mailbox],
+  args: () => [],
+});
 
 /** States of a turn that will still run by itself. */
 const LIVE_STATES = new Set(["waiting", "delayed", "active", "prioritized", "waiting-children"]);
 
-/** Takes or extends the lease on delivering a group's alerts. KEYS: lease. ARGV: token, ms. */
-const leaseScript = loadScript("mailbox-lease", positional);
+/** Takes or extends the lease on delivering a group's alerts; answers 0, or the ms another's lease has left. */
+const leaseScript = loadScript("mailbox-lease", {
+  keys: (k: { lease: string }) => [k.lease],
+  args: (a: { token: string; ms: number }) => [a.token, a.ms],
+});
 
-/**
- * Gives the lease back, and advances the cursor to the last alert delivered (dropping those
- * before it). KEYS: lease, cursor, mailbox. ARGV: token, cursor ('' to keep), ttl.
- */
-const releaseScript = loadScript("mailbox-release", positional);
+/** Gives the lease back, and advances the cursor to the last alert delivered (dropping those before it). */
+const releaseScript = loadScript("mailbox-release", {
+  keys: (k: { lease: string; cursor: string; mailbox: string }) => [k.lease, k.cursor, k.mailbox],
+  args: (a: { token: string; cursor: string; ttl: number }) => [a.token, a.cursor, a.ttl],
+});
 
 export interface MailboxOptions {
   redis: RedisClient;
@@ -89,7 +98,7 @@ export function createMailbox(options: MailboxOptions) {
    * BullMQ gave it up (attempts used, stalled). Returns whether it queued one.
    */
   const ensureTurn = async (group: string): Promise<boolean> => {
-    const first = (await firstPendingScript(redis, [keys.mailboxCursor(group), keys.mailbox(group)], [])) as string;
+    const first = (await firstPendingScript(redis, { cursor: keys.mailboxCursor(group), mailbox: keys.mailbox(group) }, {})) as string;
     if (first === "") return false;
     const jobId = turnJobId(group, first);
     const job = await queue.getJob(jobId);
@@ -108,7 +117,7 @@ export function createMailbox(options: MailboxOptions) {
   };
 
   const add = async (push: Push): Promise<void> => {
-    const id = (await addScript(redis, [keys.mailbox(push.group), keys.mailboxSeen(push.group)], [push.idempotencyKey, JSON.stringify(push), TTL.pushDoneSeconds])) as string;
+    const id = (await addScript(redis, { mailbox: keys.mailbox(push.group), seen: keys.mailboxSeen(push.group) }, { push, ttl: TTL.pushDoneSeconds })) as string;
     // A turn per alert added; one already running takes it along, and the extra turn finds nothing.
     if (id !== "") await queue.add("drain", { kind: "drain", group: push.group }, { jobId: turnJobId(push.group, id) });
     // Handed on again (the outbox retries after a failure): its turn may never have been queued.
@@ -149,10 +158,10 @@ export function createMailbox(options: MailboxOptions) {
     const target = pushTargetOf(config);
     const lease = randomUUID();
     const release = (cursor = "") =>
-      releaseScript(redis, [keys.mailboxLease(group), keys.mailboxCursor(group), keys.mailbox(group)], [lease, cursor, TTL.pushDoneSeconds]);
+      releaseScript(redis, { lease: keys.mailboxLease(group), cursor: keys.mailboxCursor(group), mailbox: keys.mailbox(group) }, { token: lease, cursor, ttl: TTL.pushDoneSeconds });
     let sent = 0;
     for (;;) {
-      const held = Number(await leaseScript(redis, [keys.mailboxLease(group)], [lease, leaseMs]));
+      const held = Number(await leaseScript(redis, { lease: keys.mailboxLease(group) }, { token: lease, ms: leaseMs }));
       // Another turn is sending: it takes along what is queued, but may be just finishing, so look again soon.
       if (held > 0) return delayJob(job, token, Math.min(held, LEASE_POLL_MS));
       const batch = await pending(group);

@@ -1,16 +1,22 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import { TTL, type Keys } from "../store/keys.js";
-import { loadScript, positional } from "../store/scripts.js";
+import { loadScript } from "../store/scripts.js";
 
 const SENT = "sent";
 const SENDING = "sending:";
 const FAILED = "failed:";
 
 /** Claims a part for sending unless it was sent or someone else is sending it right now. */
-const claimScript = loadScript("push-part-claim", positional);
+const claimScript = loadScript("push-part-claim", {
+  keys: (k: { part: string }) => [k.part],
+  args: (a: { claim: string; ms: number }) => [a.claim, a.ms],
+});
 
 /** Gives a claim back, if it is still ours. */
-const releaseScript = loadScript("push-part-release", positional);
+const releaseScript = loadScript("push-part-release", {
+  keys: (k: { part: string }) => [k.part],
+  args: (a: { claim: string }) => [a.claim],
+});
 
 /** The outcome of a claim: ours to send, already sent, or leased by another sender for `waitMs`. */
 export type Claim = { state: "claimed" } | { state: "sent" } | { state: "leased"; waitMs: number };
@@ -52,13 +58,13 @@ export function createPartState({ redis, keys }: { redis: RedisClient; keys: Key
       return state?.startsWith(FAILED) ? "failed" : "unknown";
     },
     async claim(ref, claim, leaseMs) {
-      const [state, pttl] = (await claimScript(redis, [key(ref)], [claim, leaseMs])) as [string, number];
+      const [state, pttl] = (await claimScript(redis, { part: key(ref) }, { claim, ms: leaseMs })) as [string, number];
       if (state === SENT) return { state: "sent" };
       if (state.startsWith(SENDING)) return { state: "leased", waitMs: Math.max(Number(pttl), 10) };
       return { state: "claimed" };
     },
     async release(ref, claim) {
-      await releaseScript(redis, [key(ref)], [claim]);
+      await releaseScript(redis, { part: key(ref) }, { claim });
     },
     async markSent(ref) {
       const tx = redis.multi().set(key(ref), SENT, "EX", TTL.pushDoneSeconds);

@@ -1,6 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { loadScript, positional } from "../store/scripts.js";
+import { loadScript } from "../store/scripts.js";
 
 /** The last webhook result of a group, for /healthz. */
 export interface PushResult {
@@ -56,15 +56,18 @@ export interface PushResultNotes {
 
 const COUNT_FIELD = { sent: "sent", retry: "retried", failed: "failed" } as const;
 
-/**
- * One step for the whole hash (keys.pushStatus): field `<group>` holds the last result,
- * `<group>:<count>` the counts, `<group>:failing` the open failure (a success closes it), and
- * `<group>:waiting` the alerts being retried (closed when alerts are delivered or lost, never
- * by another push). Returns the failed tries of the waiting alerts, 0 when none wait.
- * ARGV: group, result JSON, count field, outcome, the lost push's kind ('' when none is lost),
- * alerts carried ('' when not alerts).
- */
-const recordScript = loadScript("push-status-record", positional);
+/** One step for the whole hash (keys.pushStatus); answers the failed tries of the waiting alerts, 0 when none wait. */
+const recordScript = loadScript("push-status-record", {
+  keys: (k: { status: string }) => [k.status],
+  args: (a: { group: string; result: PushResult; lostKind?: string; alerts?: number }) => [
+    a.group,
+    JSON.stringify(a.result),
+    COUNT_FIELD[a.result.outcome],
+    a.result.outcome,
+    a.lostKind ?? "",
+    a.alerts === undefined ? "" : String(a.alerts),
+  ],
+});
 
 /** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
 export function pushKind(idempotencyKey: string): string {
@@ -78,9 +81,8 @@ export function pushKind(idempotencyKey: string): string {
  * tries so far (0 when none wait).
  */
 export async function recordPushResult(redis: RedisClient, keys: Keys, group: string, result: PushResult, notes: PushResultNotes = {}): Promise<number> {
-  const kind = notes.lost === undefined ? "" : pushKind(notes.lost);
-  const alerts = notes.alerts === undefined ? "" : String(notes.alerts);
-  return Number(await recordScript(redis, [keys.pushStatus()], [group, JSON.stringify(result), COUNT_FIELD[result.outcome], result.outcome, kind, alerts]));
+  const lostKind = notes.lost === undefined ? undefined : pushKind(notes.lost);
+  return Number(await recordScript(redis, { status: keys.pushStatus() }, { group, result, lostKind, alerts: notes.alerts }));
 }
 
 /** Reads keys.pushStatus back, by group id. */

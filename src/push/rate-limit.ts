@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import type { Keys } from "../store/keys.js";
-import { loadScript, positional } from "../store/scripts.js";
+import { loadScript } from "../store/scripts.js";
 
 /** At most `limit` sends in any `windowMs`. */
 export interface RateWindow {
@@ -44,15 +44,21 @@ export interface RateLimiter {
   waitFor(webhookKey: string, sends: number): Promise<number>;
 }
 
-// Times are Redis TIME in ms so that all processes share one clock. A slot's score is the
-// latest moment its message can have reached WeCom; it frees `window` ms after that, so any
-// two sends `limit` slots apart reach WeCom at least a window apart. ARGV: inflight, slot id,
-// then (limit, window) pairs; a send must fit every window, and waits for the one that frees last.
-const reserveScript = loadScript("rate-limit-reserve", positional);
+// Times are Redis TIME in ms so that all processes share one clock (lib/now-ms.lua).
+const reserveScript = loadScript("rate-limit-reserve", {
+  keys: (k: { window: string }) => [k.window],
+  args: (a: { inFlightMs: number; slot: string; windows: readonly RateWindow[] }) => [a.inFlightMs, a.slot, ...a.windows.flatMap((w) => [w.limit, w.windowMs])],
+});
 
-const settleScript = loadScript("rate-limit-settle", positional);
+const settleScript = loadScript("rate-limit-settle", {
+  keys: (k: { window: string }) => [k.window],
+  args: (a: { slot: string }) => [a.slot],
+});
 
-const windowScript = loadScript("rate-limit-window", positional);
+const windowScript = loadScript("rate-limit-window", {
+  keys: (k: { window: string }) => [k.window],
+  args: (a: { ms: number }) => [a.ms],
+});
 
 /**
  * When the last of `sends` more sends fits, as reserve would admit them one after the other:
@@ -87,21 +93,20 @@ export function createRateLimiter({
   inFlightMs = 15_000,
 }: RateLimiterOptions): RateLimiter {
   const windows = [{ limit, windowMs }, ...alsoWithin];
-  const windowArgs = windows.flatMap((w) => [w.limit, w.windowMs]);
   const longest = Math.max(...windows.map((w) => w.windowMs));
   return {
     async reserve(webhookKey, slotId = randomUUID()) {
-      const wait = await reserveScript(redis, [keys.pushWindow(webhookKey)], [inFlightMs, slotId, ...windowArgs]);
+      const wait = await reserveScript(redis, { window: keys.pushWindow(webhookKey) }, { inFlightMs, slot: slotId, windows });
       return Number(wait);
     },
     async settle(webhookKey, slotId) {
-      await settleScript(redis, [keys.pushWindow(webhookKey)], [slotId]);
+      await settleScript(redis, { window: keys.pushWindow(webhookKey) }, { slot: slotId });
     },
     async release(webhookKey, slotId) {
       await redis.zrem(keys.pushWindow(webhookKey), slotId);
     },
     async waitFor(webhookKey, sends) {
-      const [now, ...slots] = ((await windowScript(redis, [keys.pushWindow(webhookKey)], [longest])) as string[]).map(Number);
+      const [now, ...slots] = ((await windowScript(redis, { window: keys.pushWindow(webhookKey) }, { ms: longest })) as string[]).map(Number);
       return simulateWait(slots, now!, sends, windows);
     },
   };

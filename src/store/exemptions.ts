@@ -2,7 +2,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
-import { loadScript, positional } from "./scripts.js";
+import { loadScript } from "./scripts.js";
 
 /** A school that owes no report for one task and period (免报). */
 export interface Exemption {
@@ -71,11 +71,12 @@ export interface ExemptionStore {
 
 /**
  * Applies one message to a task's exemptions, idempotent per msgid, with its audit event.
- * KEYS: log, msgids, then one hash per period. ARGV: msgid, 'set'|'del', ttl, school, event
- * JSON, then (for 'set') one exemption JSON per period. Returns the 1-based indexes of the
- * periods whose field was new ('set') or existed ('del').
+ * Returns the 1-based indexes of the periods whose field was new ('set') or existed ('del').
  */
-const applyScript = loadScript("exemptions-apply", positional);
+const applyScript = loadScript("exemptions-apply", {
+  keys: (k: { log: string; msgids: string; periods: readonly string[] }) => [k.log, k.msgids, ...k.periods],
+  args: (a: { msgid: string; op: "set" | "del"; ttl: number; school: string; event: string; exemptions: readonly string[] }) => [a.msgid, a.op, a.ttl, a.school, a.event, ...a.exemptions],
+});
 
 const HISTORY_LENGTH = 200;
 
@@ -113,11 +114,10 @@ export function createExemptionStore({ redis, keys }: { redis: Redis | Cluster; 
             return JSON.stringify(exemption);
           })
         : [];
-    const periodKeys = periods.map((period) => keys.exemptions(task, period));
     const [outcome, list] = (await applyScript(
       redis,
-      [keys.exemptionLog(task), keys.exemptionMsgids(task), ...periodKeys],
-      [request.msgid, type === "exempt" ? "set" : "del", TTL.periodSeconds, school, JSON.stringify(base), ...values],
+      { log: keys.exemptionLog(task), msgids: keys.exemptionMsgids(task), periods: periods.map((period) => keys.exemptions(task, period)) },
+      { msgid: request.msgid, op: type === "exempt" ? "set" : "del", ttl: TTL.periodSeconds, school, event: JSON.stringify(base), exemptions: values },
     )) as [string, string];
     if (outcome === "duplicate") return undefined;
     const changed = list === "" ? [] : list.split(",").map((i) => periods[Number(i) - 1]!);

@@ -7,7 +7,8 @@ import type { ReportStore } from "./reports.js";
 import { packReport, unpackReport } from "./stored-report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { isBitSet } from "./period-aggregate.js";
-import { loadScript, positional } from "./scripts.js";
+import { loadScript } from "./scripts.js";
+import { periodKeys, type PeriodKeys } from "./report-scripts.js";
 
 /** How one period's counts compared with a recount of its reports in force. */
 export interface RecountOutcome {
@@ -19,16 +20,41 @@ export interface RecountOutcome {
   repaired: boolean;
 }
 
+type Recount = ReturnType<typeof recount>;
+
 /**
  * Rewrites a period's counts from a recount, unless a report was recorded since the recount
- * read the reports (the audit log's last id moved): then nothing is written and the caller
- * recounts again. KEYS: log, counts, reported, listed, on-behalf, abnormal-at, resolved, remarked.
- * ARGV: the log's last id as read ('' for none), then six sections, each a length and its items:
- * counts field/value pairs, reported bit numbers, on-behalf score/school pairs, abnormal-at
- * score/school pairs, resolved schools, remarked score/school pairs; then listed school/report
- * pairs to the end.
+ * read the reports (`last`, the audit log's last id as read, moved): then nothing is written
+ * and the caller recounts again.
  */
-const repairScript = loadScript("recount-repair", positional);
+const repairScript = loadScript("recount-repair", {
+  keys: (k: Pick<PeriodKeys, "log" | "counts" | "reported" | "listed" | "onBehalf" | "abnormalAt" | "resolved" | "remarked">) => [
+    k.log,
+    k.counts,
+    k.reported,
+    k.listed,
+    k.onBehalf,
+    k.abnormalAt,
+    k.resolved,
+    k.remarked,
+  ],
+  args: ({ last, wanted }: { last: string; wanted: Recount }) => [
+    last,
+    wanted.counts.size * 2,
+    ...[...wanted.counts].flatMap(([field, n]) => [field, n]),
+    wanted.bits.length,
+    ...wanted.bits,
+    wanted.onBehalf.size * 2,
+    ...[...wanted.onBehalf].flatMap(([code, at]) => [at, code]),
+    wanted.abnormalAt.size * 2,
+    ...[...wanted.abnormalAt].flatMap(([code, at]) => [at, code]),
+    wanted.resolved.size,
+    ...wanted.resolved.keys(),
+    wanted.remarked.size * 2,
+    ...[...wanted.remarked].flatMap(([code, at]) => [at, code]),
+    ...[...wanted.listed].flat(),
+  ],
+});
 
 /**
  * What the record script would hold had it recorded exactly these reports in force under the
@@ -130,24 +156,7 @@ export async function recountAggregate(
     for (const bit of storedBits) if (!wantedBits.has(bit)) differences.push(`reported bit ${bit}: 1 → 0`);
     const outcome = { task, period, reports: inForce.size, differences, repaired: false };
     if (!options.repair || differences.length === 0) return outcome;
-    const args = [
-      last[0]?.[0] ?? "",
-      wanted.counts.size * 2,
-      ...[...wanted.counts].flatMap(([field, n]) => [field, n]),
-      wanted.bits.length,
-      ...wanted.bits,
-      wanted.onBehalf.size * 2,
-      ...[...wanted.onBehalf].flatMap(([code, at]) => [at, code]),
-      wanted.abnormalAt.size * 2,
-      ...[...wanted.abnormalAt].flatMap(([code, at]) => [at, code]),
-      wanted.resolved.size,
-      ...wanted.resolved.keys(),
-      wanted.remarked.size * 2,
-      ...[...wanted.remarked].flatMap(([code, at]) => [at, code]),
-      ...[...wanted.listed].flat(),
-    ];
-    const keysOf = [keys.periodLog(task, period), keys.periodCounts(task, period), keys.periodReported(task, period), keys.periodListed(task, period), keys.periodOnBehalf(task, period), keys.periodAbnormalAt(task, period), keys.periodResolved(task, period), keys.periodRemarked(task, period)];
-    if ((await repairScript(redis, keysOf, args)) === 1) return { ...outcome, repaired: true };
+    if ((await repairScript(redis, periodKeys(keys, task, period), { last: last[0]?.[0] ?? "", wanted })) === 1) return { ...outcome, repaired: true };
   }
   throw new Error(`${task} ${period} kept changing while it was recounted`);
 }

@@ -1,7 +1,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { loadScript, positional } from "./scripts.js";
+import { loadScript } from "./scripts.js";
 
 /** A reminder that went to a group: when, to how many schools, and which push carried it. */
 export interface ReminderRecord {
@@ -38,18 +38,25 @@ export interface ReminderCooldowns {
   release(task: TaskId, period: string, group: string, key: string): Promise<void>;
 }
 
-const claimScript = loadScript("reminder-cooldown-claim", positional);
+const claimScript = loadScript("reminder-cooldown-claim", {
+  keys: (k: { cooldown: string }) => [k.cooldown],
+  args: (a: { record: ReminderRecord; ms: number; force: boolean }) => [JSON.stringify(a.record), Math.max(1, Math.round(a.ms)), a.record.key, a.force ? "1" : "0", a.record.at],
+});
 
-const etaScript = loadScript("reminder-cooldown-eta", positional);
+const etaScript = loadScript("reminder-cooldown-eta", {
+  keys: (k: { cooldown: string }) => [k.cooldown],
+  args: (a: { key: string; eta: number }) => [a.key, Math.round(a.eta)],
+});
 
-const releaseScript = loadScript("reminder-cooldown-release", positional);
+const releaseScript = loadScript("reminder-cooldown-release", {
+  keys: (k: { cooldown: string }) => [k.cooldown],
+  args: (a: { key: string }) => [a.key],
+});
 
 export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; keys: Keys }): ReminderCooldowns {
   return {
     async claim(task, period, group, record, ms, force = false) {
-      const key = keys.remindCooldown(task, period, group);
-      const args = [JSON.stringify(record), Math.max(1, Math.round(ms)), record.key, force ? "1" : "0", record.at];
-      const last = await claimScript(redis, [key], args);
+      const last = await claimScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { record, ms, force });
       return typeof last === "string" ? { claimed: false, last: JSON.parse(last) as ReminderRecord } : { claimed: true };
     },
     async last(task, period, group, now, ms) {
@@ -58,10 +65,10 @@ export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; k
       return last && now - last.at < ms ? last : undefined;
     },
     async setEta(task, period, group, key, eta) {
-      await etaScript(redis, [keys.remindCooldown(task, period, group)], [key, Math.round(eta)]);
+      await etaScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { key, eta });
     },
     async release(task, period, group, key) {
-      await releaseScript(redis, [keys.remindCooldown(task, period, group)], [key]);
+      await releaseScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { key });
     },
   };
 }

@@ -2,7 +2,7 @@ import { createRoster, type Roster } from "../config/roster.js";
 import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { loadScript, positional } from "./scripts.js";
+import { loadScript } from "./scripts.js";
 
 /**
  * The first day of a service that counted reports before its first day was kept: it has run
@@ -19,9 +19,12 @@ export interface RosterDays {
 
 /**
  * The first day, kept once: today, or SINCE_EVER when the counts were already kept under a
- * roster (a service upgraded in place). KEYS: live-since, the roster fingerprint. ARGV: today.
+ * roster (a service upgraded in place).
  */
-const liveSinceScript = loadScript("roster-live-since", positional);
+const liveSinceScript = loadScript("roster-live-since", {
+  keys: (k: { liveSince: string; countedUnder: string }) => [k.liveSince, k.countedUnder],
+  args: (a: { today: LocalDate }) => [a.today, SINCE_EVER],
+});
 
 /**
  * The first day the service ran, recorded on its first start (by whichever process gets there
@@ -29,7 +32,7 @@ const liveSinceScript = loadScript("roster-live-since", positional);
  * (loadSchoolPlaces).
  */
 export async function recordLiveSince(redis: RedisClient, keys: Keys, today: LocalDate): Promise<LocalDate> {
-  return (await liveSinceScript(redis, [keys.liveSince(), keys.rosterFingerprint()], [today, SINCE_EVER])) as LocalDate;
+  return (await liveSinceScript(redis, { liveSince: keys.liveSince(), countedUnder: keys.rosterFingerprint() }, { today })) as LocalDate;
 }
 
 /** What the service recorded; a Redis no service has run on yet owes since ever. */

@@ -2,7 +2,7 @@ import type { School } from "../config/roster.js";
 import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { loadScript, positional } from "./scripts.js";
+import { loadScript } from "./scripts.js";
 
 /** Where a school is counted: its area and its number (a bit of each period's reported bitmap). */
 export interface SchoolPlace {
@@ -27,7 +27,10 @@ export interface SchoolPlaces {
  * day joined the roster that day: the day is kept (roster-days.ts). KEYS: the numbers hash, the
  * joined hash, the first day. ARGV: today ('' to keep no day), then codes.
  */
-const assignScript = loadScript("school-numbers-assign", positional);
+const assignScript = loadScript("school-numbers-assign", {
+  keys: (k: { numbers: string; joined: string; liveSince: string }) => [k.numbers, k.joined, k.liveSince],
+  args: (a: { today?: LocalDate; codes: readonly string[] }) => [a.today ?? "", ...a.codes],
+});
 
 /** Codes per script call: a province roster is numbered in a few short calls, none blocking Redis long. */
 const CHUNK = 2000;
@@ -40,7 +43,7 @@ export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: 
   const places = new Map<string, SchoolPlace>();
   for (let i = 0; i < schools.length; i += CHUNK) {
     const chunk = schools.slice(i, i + CHUNK);
-    const numbers = (await assignScript(redis, [keys.schoolNumbers(), keys.schoolsJoined(), keys.liveSince()], [today ?? "", ...chunk.map((s) => s.code)])) as string[];
+    const numbers = (await assignScript(redis, { numbers: keys.schoolNumbers(), joined: keys.schoolsJoined(), liveSince: keys.liveSince() }, { today, codes: chunk.map((s) => s.code) })) as string[];
     chunk.forEach((school, j) => places.set(school.code, { area: school.area, number: Number(numbers[j]) }));
   }
   const lists = new WeakMap<readonly School[], Int32Array>();

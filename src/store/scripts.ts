@@ -87,6 +87,3 @@ export async function runTogether(redis: Redis | Cluster, calls: readonly Script
 export function packArgument(values: object): string {
   return JSON.stringify(values, (_key, value: unknown) => (typeof value === "string" ? value.replace(/\p{Cs}/gu, "\uFFFD") : value));
 }
-
-/** KEYS and ARGV given as they go. */
-export const positional: ScriptPacking<readonly string[], readonly Arg[]> = { keys: (keys) => keys, args: (args) => args };

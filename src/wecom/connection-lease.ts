@@ -1,15 +1,24 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { loadScript, positional } from "../store/scripts.js";
+import { loadScript } from "../store/scripts.js";
 
-/** Takes the lease when nobody holds it, with the next fencing token. KEYS: lease, fence. ARGV: owner, ms. */
-const acquireScript = loadScript("connection-lease-acquire", positional);
+/** Takes the lease when nobody holds it, with the next fencing token. */
+const acquireScript = loadScript("connection-lease-acquire", {
+  keys: (k: { lease: string; fence: string }) => [k.lease, k.fence],
+  args: (a: { owner: string; ms: number }) => [a.owner, a.ms],
+});
 
-/** Extends the lease if it is still this holder's. KEYS: lease. ARGV: value, ms. */
-const renewScript = loadScript("connection-lease-renew", positional);
+/** Extends the lease if it is still this holder's. */
+const renewScript = loadScript("connection-lease-renew", {
+  keys: (k: { lease: string }) => [k.lease],
+  args: (a: { value: string; ms: number }) => [a.value, a.ms],
+});
 
-/** Gives the lease up if it is still this holder's. KEYS: lease. ARGV: value. */
-const releaseScript = loadScript("connection-lease-release", positional);
+/** Gives the lease up if it is still this holder's. */
+const releaseScript = loadScript("connection-lease-release", {
+  keys: (k: { lease: string }) => [k.lease],
+  args: (a: { value: string }) => [a.value],
+});
 
 /** Who holds the long connection: the fencing token (it only ever grows) and the process. */
 export interface LeaseHolder {
@@ -46,14 +55,14 @@ export function createConnectionLease({ redis, keys, owner, ttlMs }: { redis: Re
   return {
     ttlMs,
     async acquire() {
-      const fence = Number(await acquireScript(redis, [keys.connectionLease(), keys.connectionFence()], [owner, ttlMs]));
+      const fence = Number(await acquireScript(redis, { lease: keys.connectionLease(), fence: keys.connectionFence() }, { owner, ms: ttlMs }));
       return fence > 0 ? { fence, owner } : undefined;
     },
     async renew(holder) {
-      return Number(await renewScript(redis, [keys.connectionLease()], [value(holder), ttlMs])) === 1;
+      return Number(await renewScript(redis, { lease: keys.connectionLease() }, { value: value(holder), ms: ttlMs })) === 1;
     },
     async release(holder) {
-      await releaseScript(redis, [keys.connectionLease()], [value(holder)]);
+      await releaseScript(redis, { lease: keys.connectionLease() }, { value: value(holder) });
     },
     async read() {
       return parseLease(await redis.get(keys.connectionLease()));

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { loadScript, positional } from "../store/scripts.js";
+import { loadScript } from "../store/scripts.js";
 import { ErrorCode, asCodedError, type LongConnectionDetails } from "../errors.js";
 import type { LongConnection, RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection.js";
 
@@ -126,26 +126,41 @@ const MAX_RETRY_WAIT_MS = 60_000;
 /** What the requester of a frame taken by a holder that died is told: it may have gone out. */
 const TAKER_DIED: FrameOutcome = { outcome: "retry", reason: "the connection's holder took the frame and stopped before answering" };
 
-/** Notes that a holder (fence) is about to take: its taken list is looked at until it has been idle a while. KEYS: takers. ARGV: fence. */
-const registerScript = loadScript("connection-outbox-register", positional);
+/** Notes that a holder (fence) is about to take: its taken list is looked at until it has been idle a while. */
+const registerScript = loadScript("connection-outbox-register", {
+  keys: (k: { takers: string }) => [k.takers],
+  args: (a: { fence: number }) => [a.fence],
+});
 
-/** Moves a taken frame back to the front of the outbox, if it is still taken. KEYS: taken, outbox. ARGV: raw, as it goes back. */
-const returnScript = loadScript("connection-outbox-return", positional);
+/** Moves a taken frame back to the front of the outbox, if it is still taken. */
+const returnScript = loadScript("connection-outbox-return", {
+  keys: (k: { taken: string; outbox: string }) => [k.taken, k.outbox],
+  args: (a: { raw: string; back: string }) => [a.raw, a.back],
+});
 
-/** Moves a taken frame to the retries, due in ARGV[3] ms, if it is still taken. KEYS: taken, retries. ARGV: raw, as retried, delay. */
-const deferScript = loadScript("connection-outbox-defer", positional);
+/** Moves a taken frame to the retries, due after a delay, if it is still taken. */
+const deferScript = loadScript("connection-outbox-defer", {
+  keys: (k: { taken: string; retries: string }) => [k.taken, k.retries],
+  args: (a: { raw: string; retried: string; delayMs: number }) => [a.raw, a.retried, a.delayMs],
+});
 
-/**
- * Finishes a taken frame with its requester's answer; an answer already given (by a holder that
- * found this one dead) stands unless this holder still had the frame. KEYS: taken, answer. ARGV: raw, outcome, ttl.
- */
-const answerScript = loadScript("connection-outbox-answer", positional);
+/** Finishes a taken frame with its requester's answer (one already given stands unless this holder still had the frame). */
+const answerScript = loadScript("connection-outbox-answer", {
+  keys: (k: { taken: string; answer: string }) => [k.taken, k.answer],
+  args: (a: { raw: string; outcome: FrameOutcome; ttlMs: number }) => [a.raw, JSON.stringify(a.outcome), a.ttlMs],
+});
 
-/** Moves the retries that are due to the front of the outbox, the earliest due first. KEYS: retries, outbox. */
-const promoteScript = loadScript("connection-outbox-promote", positional);
+/** Moves the retries that are due to the front of the outbox, the earliest due first. */
+const promoteScript = loadScript("connection-outbox-promote", {
+  keys: (k: { retries: string; outbox: string }) => [k.retries, k.outbox],
+  args: () => [],
+});
 
-/** Forgets a holder that has not taken for a while, once its taken list is empty. KEYS: takers, taken. ARGV: fence, idle ms. */
-const forgetScript = loadScript("connection-outbox-forget", positional);
+/** Forgets a holder that has not taken for a while, once its taken list is empty. */
+const forgetScript = loadScript("connection-outbox-forget", {
+  keys: (k: { takers: string; taken: string }) => [k.takers, k.taken],
+  args: (a: { fence: string; idleMs: number }) => [a.fence, a.idleMs],
+});
 
 /** An owed reply the holder gave up, for its log line. */
 export interface GivenUp {
@@ -243,13 +258,13 @@ export function createConnectionOutbox({
     for (const raw of await redis.lrange(taken, 0, -1)) {
       const entry = parse(raw, Number(fence));
       if (!entry.owed) {
-        await answerScript(redis, [taken, keys.connectionAnswer(entry.id)], [raw, JSON.stringify(TAKER_DIED), ANSWER_TTL_MS]);
+        await answerScript(redis, { taken, answer: keys.connectionAnswer(entry.id) }, { raw, outcome: TAKER_DIED, ttlMs: ANSWER_TTL_MS });
         continue;
       }
       // It may have gone out before its holder stopped: that was a try (and a frame that kills its holder is not tried forever).
       const tried = triedAgain(entry as OutboxEntry & { owed: Owed });
       const why = owedReplyGiveUp(tried.owed, now(), limits);
-      if (why === undefined) await returnScript(redis, [taken, list], [raw, tried.raw]);
+      if (why === undefined) await returnScript(redis, { taken, outbox: list }, { raw, back: tried.raw });
       else if ((await redis.lrem(taken, 1, raw)) === 1) givenUp.push({ entry: tried, why });
     }
     return givenUp;
@@ -270,15 +285,15 @@ export function createConnectionOutbox({
       await redis.lpush(list, JSON.stringify({ id: randomUUID(), frame, owed: { since: now(), attempts: 1 } } satisfies StoredFrame));
     },
     async take(blocking, fence, blockSeconds) {
-      await registerScript(blocking, [takers], [fence]);
+      await registerScript(blocking, { takers }, { fence });
       const raw = await blocking.blmove(list, keys.connectionTaken(fence), "RIGHT", "LEFT", blockSeconds);
       return raw === null ? undefined : parse(raw, fence);
     },
     async putBack(entry) {
-      await returnScript(redis, [keys.connectionTaken(entry.fence), list], [entry.raw, entry.raw]);
+      await returnScript(redis, { taken: keys.connectionTaken(entry.fence), outbox: list }, { raw: entry.raw, back: entry.raw });
     },
     async answer(entry, outcome) {
-      await answerScript(redis, [keys.connectionTaken(entry.fence), keys.connectionAnswer(entry.id)], [entry.raw, JSON.stringify(outcome), ANSWER_TTL_MS]);
+      await answerScript(redis, { taken: keys.connectionTaken(entry.fence), answer: keys.connectionAnswer(entry.id) }, { raw: entry.raw, outcome, ttlMs: ANSWER_TTL_MS });
     },
     async finish(entry) {
       await redis.lrem(keys.connectionTaken(entry.fence), 1, entry.raw);
@@ -292,16 +307,16 @@ export function createConnectionOutbox({
         return why;
       }
       const delayMs = Math.min(limits.firstRetryMs * 2 ** (tried.owed.attempts - 2), MAX_RETRY_WAIT_MS);
-      await deferScript(redis, [keys.connectionTaken(entry.fence), retries], [entry.raw, tried.raw, delayMs]);
+      await deferScript(redis, { taken: keys.connectionTaken(entry.fence), retries }, { raw: entry.raw, retried: tried.raw, delayMs });
       return undefined;
     },
     async recover(fence, { includeOwn = false } = {}) {
-      await promoteScript(redis, [retries, list], []);
+      await promoteScript(redis, { retries, outbox: list }, {});
       const givenUp: GivenUp[] = [];
       for (const other of await redis.zrange(takers, "0", "-1")) {
         if (other === String(fence) && !includeOwn) continue;
         givenUp.push(...(await recoverTaken(other)));
-        if (other !== String(fence)) await forgetScript(redis, [takers, keys.connectionTaken(other)], [other, TAKER_KEPT_MS]);
+        if (other !== String(fence)) await forgetScript(redis, { takers, taken: keys.connectionTaken(other) }, { fence: other, idleMs: TAKER_KEPT_MS });
       }
       return givenUp;
     },

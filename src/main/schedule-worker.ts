@@ -23,7 +23,8 @@ export function createScheduleWorker({
   deps: JobDeps;
   log: Pick<Logger, "info" | "warn" | "error">;
   queueName?: string;
-  prefix?: string;
+  /** The product's key prefix (keys.bullPrefix()), as the scheduler's. */
+  prefix: string;
 }): Worker<ScheduleJobData> {
   const worker = new Worker<ScheduleJobData>(
     queueName,
@@ -34,7 +35,7 @@ export function createScheduleWorker({
       log.info({ schedule: job.data.scheduleId, at: at.toISOString(), outcomes }, "scheduled job done");
       return outcomes;
     },
-    { connection, concurrency: 1, ...(prefix && { prefix }) },
+    { connection, concurrency: 1, prefix },
   );
   worker.on("failed", (job, error) => log.error({ schedule: job?.data.scheduleId, error: error.message }, "scheduled job failed"));
   worker.on("error", (error) => log.warn({ error: error.message }, "schedule worker error"));

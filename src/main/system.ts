@@ -163,7 +163,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled });
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
-  const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log });
+  const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log, prefix: keys.bullPrefix() });
   const store = createReportStore({ redis: workerRedis, keys, places, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
   const cooldowns = createReminderCooldowns({ redis: workerRedis, keys });
@@ -226,7 +226,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
           await scheduler.sync();
           scheduler.startWatchdog(options.watchdogMs);
         }
-        workers.push(createScheduleWorker({ connection: workerRedis, deps: jobDeps, log }));
+        workers.push(createScheduleWorker({ connection: workerRedis, deps: jobDeps, log, prefix: keys.bullPrefix() }));
         stopSweep = startOutboxSweep({ store, mailboxes: pushQueue, calendar, clock, timeZone: config.timezone, log, ...(options.outboxSweepMs && { everyMs: options.outboxSweepMs }) });
         // The counts 汇总 reads are kept by area: after a roster change they are recounted, in the background.
         recounting = recountAfterRosterChange({

@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ScheduleEntry, ScheduleKind } from "./derive-schedules.js";
+import { retireUnprefixedQueue } from "./retire-unprefixed-queue.js";
 
 /** The braces are a Redis Cluster hash tag: all of the queue's keys land in one slot. */
 export const SCHEDULE_QUEUE_NAME = "{schedule}";
@@ -12,9 +13,15 @@ export interface ScheduleJobData {
   scheduleId: string;
 }
 
+/** Each firing's job: a finished tick is of no further use; failures stay for the dashboard. */
+const TICK_OPTIONS = { removeOnComplete: 500, removeOnFail: 1000, attempts: 3, backoff: { type: "exponential", delay: 5000 } };
+
 export interface Scheduler {
   readonly queue: Queue<ScheduleJobData>;
-  /** Upserts every entry and removes schedulers the config no longer has. Safe to run from many processes. */
+  /**
+   * Upserts every entry and removes schedulers the config no longer has, after moving a queue an
+   * earlier release kept outside the prefix (retireUnprefixedQueue). Safe to run from many processes.
+   */
   sync(): Promise<{ upserted: number; removed: string[] }>;
   /** Re-syncs whenever a scheduler has gone missing (e.g. Redis lost its data). */
   startWatchdog(intervalMs?: number): void;
@@ -34,13 +41,16 @@ export function createScheduler({
   entries: readonly ScheduleEntry[];
   log: Pick<Logger, "info" | "warn">;
   queueName?: string;
-  prefix?: string;
+  /** The product's key prefix (keys.bullPrefix()): the queue's keys are under it like every other. */
+  prefix: string;
 }): Scheduler {
-  const queue = new Queue<ScheduleJobData>(queueName, { connection, ...(prefix && { prefix }) });
+  const queue = new Queue<ScheduleJobData>(queueName, { connection, prefix });
   let watchdog: NodeJS.Timeout | undefined;
   let syncing: Promise<unknown> | undefined;
 
   const sync = async () => {
+    const moved = await retireUnprefixedQueue(connection, queue, TICK_OPTIONS);
+    if (moved !== undefined) log.info({ moved }, "moved the schedule queue under the key prefix");
     for (const entry of entries) {
       await queue.upsertJobScheduler(
         entry.id,
@@ -48,8 +58,7 @@ export function createScheduler({
         {
           name: entry.kind,
           data: { kind: entry.kind, scheduleId: entry.id },
-          // A finished tick is of no further use; failures stay for the dashboard.
-          opts: { removeOnComplete: 500, removeOnFail: 1000, attempts: 3, backoff: { type: "exponential", delay: 5000 } },
+          opts: TICK_OPTIONS,
         },
       );
     }

@@ -53,7 +53,7 @@ beforeAll(async () => {
   sims = webs.map((w) => createWecomSimulator({ baseUrl: w.url, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY }));
   redis = connectRedis(cluster.url, { role: "worker" });
   await waitReady(redis);
-  scheduleQueue = new Queue<ScheduleJobData>(SCHEDULE_QUEUE_NAME, { connection: redis });
+  scheduleQueue = new Queue<ScheduleJobData>(SCHEDULE_QUEUE_NAME, { connection: redis, prefix: createKeys().bullPrefix() });
   pushQueue = new Queue(PUSH_QUEUE_NAME, { connection: redis, prefix: createKeys().bullPrefix() });
   // Five processes starting at once on a loaded two-core machine: each says when it started (startServiceProcess).
 }, 240_000);

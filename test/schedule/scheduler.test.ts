@@ -41,7 +41,7 @@ describe("createScheduler", () => {
   it("is idempotent when three processes upsert at once, and fires at the configured local times", async () => {
     const entries = deriveSchedules(config);
     const schedulers = [0, 1, 2].map(() =>
-      createScheduler({ connection: redis.client(), entries, log, queueName: "{sched-a}" }),
+      createScheduler({ connection: redis.client(), entries, log, prefix: "pa", queueName: "{sched-a}" }),
     );
     await Promise.all(schedulers.map((s) => s.sync()));
     const listed = await schedulers[0]!.queue.getJobSchedulers(0, -1);
@@ -58,10 +58,10 @@ describe("createScheduler", () => {
 
   it("removes the schedulers of a slot or task the config no longer has", async () => {
     const before = deriveSchedules(config);
-    const first = createScheduler({ connection: redis.client(), entries: before, log, queueName: "{sched-b}" });
+    const first = createScheduler({ connection: redis.client(), entries: before, log, prefix: "pa", queueName: "{sched-b}" });
     await first.sync();
     const changed = before.filter((e) => e.id !== "slots@09:45");
-    const second = createScheduler({ connection: redis.client(), entries: changed, log, queueName: "{sched-b}" });
+    const second = createScheduler({ connection: redis.client(), entries: changed, log, prefix: "pa", queueName: "{sched-b}" });
     expect((await second.sync()).removed).toEqual(["slots@09:45"]);
     const ids = (await second.queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key).sort();
     expect(ids).toEqual(changed.map((e) => e.id).sort());
@@ -71,7 +71,7 @@ describe("createScheduler", () => {
 
   it("restores its schedulers after Redis lost its data, without a restart", async () => {
     const entries = deriveSchedules(config);
-    const scheduler = createScheduler({ connection: redis.client(), entries, log, queueName: "{sched-c}" });
+    const scheduler = createScheduler({ connection: redis.client(), entries, log, prefix: "pa", queueName: "{sched-c}" });
     await scheduler.sync();
     scheduler.startWatchdog(100);
     await redis.client().flushall();

@@ -92,6 +92,7 @@ export async function startHarness({
   connectionTuning,
   botRate,
   redisFaults: withRedisFaults = false,
+  schedules = false,
 }: {
   now: string;
   transport?: Transport;
@@ -115,6 +116,8 @@ export async function startHarness({
    * before it). Otherwise it has run since long before `now`, as most tests assume.
    */
   fresh?: boolean;
+  /** The real-time schedulers synced at start, as the service does, for tests of the schedule queue itself. */
+  schedules?: boolean;
 }): Promise<Harness> {
   const redis = reused ?? (await startTestRedis());
   const redisFaults = withRedisFaults ? await startRedisFaultProxy(redis.url) : undefined;
@@ -147,7 +150,7 @@ export async function startHarness({
   const service = await startSystem(settings, {
     log: pino({ level: "silent" }),
     clock,
-    schedules: false,
+    schedules,
     pushTuning: { retry: { attempts: 5, delayMs: 50 }, ...(rate && { rateLimit: rate }), ...(longConnection && { botRateLimit: botLimit }) },
     ...(longConnection && connectionTuning && { connectionTuning }),
     ...(findFont && { findFont }),

@@ -1,5 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import { TTL, type Keys } from "../store/keys.js";
+import { releaseLease } from "../store/release-lease.js";
 import { loadScript } from "../store/scripts.js";
 
 const SENT = "sent";
@@ -10,12 +11,6 @@ const FAILED = "failed:";
 const claimScript = loadScript("push-part-claim", {
   keys: (k: { part: string }) => [k.part],
   args: (a: { claim: string; ms: number }) => [a.claim, a.ms],
-});
-
-/** Gives a claim back, if it is still ours. */
-const releaseScript = loadScript("push-part-release", {
-  keys: (k: { part: string }) => [k.part],
-  args: (a: { claim: string }) => [a.claim],
 });
 
 /** The outcome of a claim: ours to send, already sent, or leased by another sender for `waitMs`. */
@@ -64,7 +59,7 @@ export function createPartState({ redis, keys }: { redis: RedisClient; keys: Key
       return { state: "claimed" };
     },
     async release(ref, claim) {
-      await releaseScript(redis, { part: key(ref) }, { claim });
+      await releaseLease(redis, { lease: key(ref) }, { value: SENDING + claim });
     },
     async markSent(ref) {
       const tx = redis.multi().set(key(ref), SENT, "EX", TTL.pushDoneSeconds);

@@ -1,5 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
+import { releaseLease } from "../store/release-lease.js";
 import { loadScript } from "../store/scripts.js";
 
 /** Takes the lease when nobody holds it, with the next fencing token. */
@@ -12,12 +13,6 @@ const acquireScript = loadScript("connection-lease-acquire", {
 const renewScript = loadScript("connection-lease-renew", {
   keys: (k: { lease: string }) => [k.lease],
   args: (a: { value: string; ms: number }) => [a.value, a.ms],
-});
-
-/** Gives the lease up if it is still this holder's. */
-const releaseScript = loadScript("connection-lease-release", {
-  keys: (k: { lease: string }) => [k.lease],
-  args: (a: { value: string }) => [a.value],
 });
 
 /** Who holds the long connection: the fencing token (it only ever grows) and the process. */
@@ -62,7 +57,7 @@ export function createConnectionLease({ redis, keys, owner, ttlMs }: { redis: Re
       return Number(await renewScript(redis, { lease: keys.connectionLease() }, { value: value(holder), ms: ttlMs })) === 1;
     },
     async release(holder) {
-      await releaseScript(redis, { lease: keys.connectionLease() }, { value: value(holder) });
+      await releaseLease(redis, { lease: keys.connectionLease() }, { value: value(holder) });
     },
     async read() {
       return parseLease(await redis.get(keys.connectionLease()));

@@ -19,7 +19,12 @@ export async function retireUnprefixedQueue<T>(connection: Redis | Cluster, into
   if ((await connection.exists(`${base}meta`, `${base}repeat`, `${base}wait`, `${base}delayed`)) === 0) return undefined;
   const old = new Queue<T>(into.name, { connection, prefix: BULLMQ_PREFIX, skipMetasUpdate: true });
   try {
-    const due = await old.getJobs(["waiting", "prioritized"]);
+    // With every process stopped, a firing that fell due is still among the delayed jobs; those
+    // still ahead go, as the schedulers create them again.
+    const [seconds, micros] = await connection.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const delayed = (await old.getJobs(["delayed"])).filter((job) => job.timestamp + job.delay <= now);
+    const due = [...(await old.getJobs(["waiting", "prioritized"])), ...delayed];
     for (const job of due) {
       // BullMQ refuses ':' in a custom id; a scheduler's job id is `repeat:<key>:<ms>`.
       const jobId = `moved-${(job.id ?? "").replaceAll(":", "-")}`;

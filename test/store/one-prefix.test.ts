@@ -7,6 +7,7 @@ import { SCHEDULE_QUEUE_NAME, type ScheduleJobData } from "../../src/schedule/sc
 import { startHarness } from "../support/harness.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { TEST_ENV } from "../support/test-env.js";
+import { waitFor } from "../support/wait-for.js";
 
 const NOW = "2026-11-24T08:40:00+08:00";
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -51,7 +52,10 @@ it("moves the schedule queue an earlier release kept under bull: to pa: on start
     await old.upsertJobScheduler(entry.id, { pattern: entry.pattern, tz: entry.tz }, { name: entry.kind, data: { kind: entry.kind, scheduleId: entry.id } });
   }
   const dueAt = at("2026-11-24T08:00:00").getTime();
+  // Two firings that fell due while every process was down: one taken from the delayed set, one not yet.
   await old.add("slots", { kind: "slots", scheduleId: "slots@08:00" }, { jobId: "overdue", prevMillis: dueAt });
+  const late = await old.add("slots", { kind: "slots", scheduleId: "slots@08:10" }, { jobId: "overdue-delayed", prevMillis: dueAt, delay: 1 });
+  await waitFor("the delayed firing due", async () => (await late.getState()) === "delayed" && Date.now() > late.timestamp + 1);
   await old.close();
   expect((await keysOutsidePrefix(redis.client())).some((key) => key.startsWith("bull:{schedule}:"))).toBe(true);
 
@@ -62,6 +66,10 @@ it("moves the schedule queue an earlier release kept under bull: to pa: on start
     const moved = await h.scheduler.queue.getJob("moved-overdue");
     expect(moved?.data).toEqual({ kind: "slots", scheduleId: "slots@08:00" });
     expect(moved?.opts.prevMillis).toBe(dueAt);
+    expect((await h.scheduler.queue.getJob("moved-overdue-delayed"))?.data).toEqual({ kind: "slots", scheduleId: "slots@08:10" });
+    // The firings still ahead are the new schedulers' own, once each: none moved beside them.
+    const jobs = await h.scheduler.queue.getJobs(["waiting", "delayed", "active", "completed", "failed", "prioritized"]);
+    expect(jobs.map((job) => job.id).filter((id) => id?.startsWith("moved-")).sort()).toEqual(["moved-overdue", "moved-overdue-delayed"]);
     expect(await keysOutsidePrefix(h.redis.client())).toEqual([]);
   } finally {
     await h.close();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../src/store/embedded-redis.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
-import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";
+import { START_BOUND_MS, startServiceProcess, type ServiceProcess } from "../support/service-process.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -47,7 +47,7 @@ describe("the command line on a trial machine", () => {
     proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
     try {
-      await waitFor("the fake robot to listen", () => output.includes("按 Ctrl+C 退出"));
+      await waitFor("the fake robot to listen", () => output.includes("按 Ctrl+C 退出"), { timeoutMs: START_BOUND_MS });
       expect(output).toContain("群：全县校长群、局领导群");
       const send = (key: string) =>
         fetch(`http://127.0.0.1:${port}/cgi-bin/webhook/send?key=${key}`, {
@@ -110,7 +110,7 @@ describe("the trial that teaches", () => {
     proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
     try {
-      await waitFor("the fake robot to listen", () => output.includes("按 Ctrl+C 退出"));
+      await waitFor("the fake robot to listen", () => output.includes("按 Ctrl+C 退出"), { timeoutMs: START_BOUND_MS });
       const png = new PNG({ width: 3, height: 2 });
       png.data.fill(200);
       const bytes = PNG.sync.write(png);

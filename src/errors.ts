@@ -1,6 +1,3 @@
-import type { ConfigProblem } from "./config/problems.js";
-import type { NoticeProblem } from "./time/notice-problem.js";
-
 /**
  * Every error we raise on purpose carries one of these codes (bolt-js's `ErrorCode`), and each
  * handler switches on the code, never on a class: the chat dispatcher (a user's mistake becomes
@@ -165,4 +162,28 @@ export function isUserMistake(error: unknown): error is CodedError {
 /** The code of any error, or undefined for errors we did not raise on purpose (for logs). */
 export function codeOf(error: unknown): ErrorCode | undefined {
   return error instanceof CodedError ? error.code : undefined;
+}
+
+/** One thing wrong with the config file or the roster, where it is and what to write instead. */
+export interface ConfigProblem {
+  /** The file as the admin named it, e.g. `config/pingan.yaml` or `config/schools.csv`. */
+  readonly file: string;
+  /** 1-based line in that file, when known. */
+  readonly line?: number;
+  /** Dotted config key (`tasks.safety.deadline`, `calendar.terms[0].end`) or CSV column (`学生数`). */
+  readonly key?: string;
+  /** What is wrong, in Chinese. Never contains a secret value. */
+  readonly message: string;
+  /** What to write instead, with an example. */
+  readonly hint?: string;
+}
+
+/** One thing wrong with a notice text, in Chinese for the admin. */
+export interface NoticeProblem {
+  /** What is wrong; quotes the sentence when there is one. */
+  readonly message: string;
+  /** The offending sentence as written; "" when the problem is the notice as a whole. */
+  readonly sentence: string;
+  /** 1-based line of the text the sentence is on. */
+  readonly line?: number;
 }

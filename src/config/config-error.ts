@@ -1,7 +1,6 @@
-import { CodedError, ErrorCode } from "../errors.js";
+import { CodedError, ErrorCode, type ConfigProblem } from "../errors.js";
 import { formatProblems } from "./format-problems.js";
 import { text } from "./messages.js";
-import type { ConfigProblem } from "./problems.js";
 
 /**
  * The config or roster is invalid: every problem found, sorted by file and line, in its

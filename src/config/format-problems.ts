@@ -1,4 +1,4 @@
-import type { ConfigProblem } from "./problems.js";
+import type { ConfigProblem } from "../errors.js";
 
 /**
  * One line per problem, e.g.

@@ -3,7 +3,7 @@ import { LineCounter, parseDocument, type Document } from "yaml";
 import { createRoster, type Roster } from "./roster.js";
 import { crossCheckConfig } from "./cross-check-config.js";
 import { configError } from "./config-error.js";
-import type { ConfigProblem, KeyPath, PathProblem } from "./problems.js";
+import type { KeyPath, PathProblem } from "./problems.js";
 import { DEFAULT_ISSUE_MESSAGE, describeZodIssues } from "./describe-zod-issues.js";
 import { expandEnv, type Env } from "./expand-env.js";
 import { createKeyLineFinder } from "./find-key-line.js";
@@ -16,7 +16,7 @@ import { MAX_TABLE_BYTES } from "./read-table.js";
 import { parseSections } from "./parse-sections.js";
 import { configSchema, type Config } from "./schema.js";
 import { isSecretPath } from "./secret-paths.js";
-import { ErrorCode, hasCode } from "../errors.js";
+import { ErrorCode, hasCode, type ConfigProblem } from "../errors.js";
 
 export interface LoadConfigOptions {
   /** The YAML file, e.g. `config/pingan.yaml`; problems name it as given. */

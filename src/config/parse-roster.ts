@@ -1,6 +1,6 @@
 import type { School } from "./roster.js";
 import { configError } from "./config-error.js";
-import type { ConfigProblem } from "./problems.js";
+import type { ConfigProblem } from "../errors.js";
 import type { TextEncoding } from "./decode-text.js";
 import { text } from "./messages.js";
 import { findHeaderRow, normalizeHeader, readTable, type TableRow } from "./read-table.js";

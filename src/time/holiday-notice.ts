@@ -1,9 +1,8 @@
 import { Converter } from "opencc-js/t2cn";
 import { Solar } from "lunar-javascript";
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, type Document, type Pair } from "yaml";
-import { CodedError, ErrorCode, hasCode } from "../errors.js";
+import { CodedError, ErrorCode, hasCode, type NoticeProblem } from "../errors.js";
 import { calendarError } from "./calendar-error.js";
-import type { NoticeProblem } from "./notice-problem.js";
 import {
   addDays,
   diffDays,

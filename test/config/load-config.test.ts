@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
-import type { ConfigProblem } from "../../src/config/problems.js";
+import type { ConfigProblem } from "../../src/errors.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
 

@@ -157,7 +157,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     config.bot.transport === "websocket"
       ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning })
       : undefined;
-  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
+  const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, retentionDays: config.limits.history_days, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
   const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled });

@@ -31,6 +31,18 @@ export function createMetrics() {
     labelNames: ["group", "outcome"] as const,
     registers: [registry],
   });
+  const pushFailures = new Counter({
+    name: "pingan_push_failures_total",
+    help: "Push attempts WeCom did not take, by errcode (none: network error or timeout) and outcome (retry, failed)",
+    labelNames: ["errcode", "outcome"] as const,
+    registers: [registry],
+  });
+  const alertDelivery = new Histogram({
+    name: "pingan_alert_delivery_seconds",
+    help: "Time from a report to the delivery of its alert to the leaders' group",
+    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 900],
+    registers: [registry],
+  });
   const replySeconds = new Histogram({
     name: "pingan_reply_seconds",
     help: "Time from receiving a callback to sending the sealed reply",
@@ -69,7 +81,11 @@ export function createMetrics() {
   });
 
   const push: PushMetrics = {
-    observePush: ({ group, outcome }) => pushes.inc({ group, outcome }),
+    observePush: ({ group, outcome, errcode }) => {
+      pushes.inc({ group, outcome });
+      if (outcome !== "sent") pushFailures.inc({ errcode: errcode === undefined ? "none" : String(errcode), outcome });
+    },
+    observeAlertDelivered: (seconds) => alertDelivery.observe(seconds),
   };
   return {
     registry,

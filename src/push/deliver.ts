@@ -9,20 +9,25 @@ import { reviseBody } from "./recheck.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
 import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
+import type { DeliveryWay } from "./delivery-log.js";
 import type { TargetLimiter } from "./target-limiter.js";
+import { deliveryId, type DeliveryLog } from "./delivery-log.js";
+import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 
 export interface DeliverOptions {
   queue: Queue<PushJobData>;
   groups: Config["groups"];
   parts: PartState;
   limiter: TargetLimiter;
-  /** Stores a group's latest result (for /healthz); `lost` names a push that will not go out. */
-  /** Stores a result of a push to a group, stamped with the time it happened. */
+  /** Stores a result of a push to a group, stamped with the time it happened; `lost` names a push that will not go out. */
   record: (group: string, result: Omit<PushResult, "at">, notes?: PushResultNotes) => Promise<unknown>;
   send: GroupSend;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
-  /** How long a claim keeps other senders off a part. */
-  leaseMs: number;
+  deliveries: DeliveryLog;
+  /** The first request's timeout; see request-timeout.ts for the next ones. */
+  requestTimeoutMs: number;
+  /** Told each part delivered to a group: the group can be reached again (its owed alerts go). */
+  onDelivered?: (group: string) => Promise<void>;
   /** How often a part re-checks whether the part before it has gone out. */
   orderPollMs: number;
   /** For parts of pushes with `recheck`: which of their subjects are settled (see recheck.ts). */
@@ -39,11 +44,12 @@ export interface DeliverOptions {
 const EARLIER_PART = "earlier part";
 
 export function createDeliver(options: DeliverOptions) {
-  const { queue, groups, parts, limiter, record, log } = options;
+  const { queue, groups, parts, limiter, record, log, deliveries } = options;
 
   /** A part that will not go out; the push counts as lost once, at the part that failed first. */
-  const fail = async (data: PartJobData, why: string, result: Omit<PushResult, "at" | "outcome">): Promise<never> => {
+  const fail = async (data: PartJobData, why: string, result: Omit<PushResult, "at" | "outcome"> & { way?: DeliveryWay }): Promise<never> => {
     await parts.markFailed(data, why);
+    await deliveries.attempted(deliveryId(data.idempotencyKey, data.part), { outcome: "failed", ...result });
     const lost = why === EARLIER_PART ? undefined : data.idempotencyKey;
     await record(data.group, { outcome: "failed", ...result }, { lost });
     throw new UnrecoverableError(result.reason ?? why);
@@ -82,8 +88,11 @@ export function createDeliver(options: DeliverOptions) {
       return fail(data, EARLIER_PART, { reason });
     }
 
+    const id = deliveryId(data.idempotencyKey, data.part);
+    // A request that timed out may have been delivered late: the next one waits longer, so a hang costs one copy at most.
+    const timeoutMs = requestTimeoutAfter(options.requestTimeoutMs, await deliveries.timeouts(id));
     const claim = randomUUID();
-    const claimed = await parts.claim(data, claim, options.leaseMs);
+    const claimed = await parts.claim(data, claim, leaseFor(timeoutMs));
     if (claimed.state === "sent") {
       await parts.markSent(data);
       return "already sent";
@@ -97,6 +106,7 @@ export function createDeliver(options: DeliverOptions) {
     const body = await reviseBody(data, options.settled);
     if (!body) {
       await parts.markSent(data);
+      await deliveries.attempted(id, { outcome: "settled" });
       log.info(where, "push part not sent: everything it said was settled meanwhile");
       return "settled";
     }
@@ -110,7 +120,7 @@ export function createDeliver(options: DeliverOptions) {
       return delayJob(job, token, wait);
     }
 
-    const result = await options.send(target, body);
+    const result = await options.send(target, body, timeoutMs);
     if (result.outcome === "wait") {
       // Nothing went out: the part waits in Redis, however long the bot stays disconnected.
       await limiter.release(target, slot);
@@ -121,20 +131,24 @@ export function createDeliver(options: DeliverOptions) {
     if (result.outcome === "ok") await parts.markSent(data);
     // Unsettled, the slot just counts a little longer than needed.
     await limiter.settle(target, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
+    const { way } = result;
     if (result.outcome === "ok") {
+      await deliveries.attempted(id, { outcome: "sent", way });
       await record(data.group, { outcome: "sent" });
-      log.info(where, "push delivered");
+      await options.onDelivered?.(data.group);
+      log.info({ ...where, way }, "push delivered");
       return "sent";
     }
     const { reason, errcode } = result;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (result.outcome === "retry" && !lastAttempt) {
       await parts.release(data, claim);
+      await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, ...(result.timedOut && { timedOut: true }) });
       await record(data.group, { outcome: "retry", errcode, reason });
-      log.warn({ ...where, errcode, reason, attempt: job.attemptsMade + 1 }, "push will be retried");
+      log.warn({ ...where, errcode, reason, way, attempt: job.attemptsMade + 1 }, "push will be retried");
       throw new Error(reason);
     }
-    log.error({ ...where, errcode, reason }, "push failed");
-    return fail(data, errcode === undefined ? "error" : String(errcode), { errcode, reason });
+    log.error({ ...where, errcode, reason, way }, "push failed");
+    return fail(data, errcode === undefined ? "error" : String(errcode), { errcode, reason, way });
   };
 }

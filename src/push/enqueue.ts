@@ -1,8 +1,9 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
+import type { DeliveryLog } from "./delivery-log.js";
 import { formatPushJobId, type EnqueueOptions, type PartJobData, type Push, type PushJobData } from "./push.js";
-import { formatCardBody, formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
+import { formatCardBody, formatImageBody, formatPart, splitMessage, splitMessageParts, type PartBody } from "./split-message.js";
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
@@ -14,12 +15,14 @@ export function createEnqueue({
   groups,
   parts,
   mailbox,
+  deliveries,
 }: {
   queue: Queue<PushJobData>;
   groups: Config["groups"];
   parts: PartState;
   /** Where alerts go instead (pushes with `about`): see mailbox.ts. */
   mailbox: { add(push: Push): Promise<void> };
+  deliveries: DeliveryLog;
 }) {
   return async function enqueue(push: Push, { delayMs = 0 }: EnqueueOptions = {}): Promise<void> {
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
@@ -27,7 +30,9 @@ export function createEnqueue({
     if (push.about) {
       if (push.image || push.card) throw new Error("an alert cannot carry an image or a card");
       if (delayMs > 0) throw new Error("an alert cannot be held");
-      return mailbox.add(push);
+      await mailbox.add(push);
+      // An alert goes out as one message (alone, or merged with others): one entry.
+      return deliveries.queued(push, splitMessage(push.message).slice(0, 1));
     }
     if (push.card && groups[push.group]?.via !== "bot") throw new Error(`group "${push.group}" cannot show a card: its robot sends no cards`);
     if (await parts.isDone(push.idempotencyKey)) return;
@@ -44,6 +49,7 @@ export function createEnqueue({
     }
     if (push.image) bodies.push({ body: formatImageBody(push.image.png) });
     if (bodies.length === 0) return;
+    await deliveries.queued(push, bodies.map(({ body }) => body));
     await queue.addBulk(
       bodies.map(({ body, recheck }, part) => ({
         name: "push",

@@ -1,3 +1,4 @@
+import type { DeliveryWay } from "./delivery-log.js";
 import type { PushTarget } from "./push-target.js";
 import type { ImageBody, PartBody, WebhookBody } from "./split-message.js";
 import { sendWebhook, type WebhookResult } from "./webhook-client.js";
@@ -36,15 +37,41 @@ export function toBotPushBody(body: WebhookBody): BotPushBody {
   return { msgtype: "markdown", markdown: { content } };
 }
 
-/** The one place a part leaves for its group: the group robot's webhook, or the smart bot. */
+/** What sending one part came to, and which way it went (or was last tried). */
+export type GroupSendOutcome = GroupSendResult & { way: DeliveryWay };
+
+/** Whether a text part @-mentions someone: a push over the long connection may not be able to (wecom-protocol.md). */
+function mentions(body: PartBody | BotPushBody): boolean {
+  return body.msgtype === "text" && (body.text.mentioned_list ?? []).length > 0;
+}
+
+/**
+ * Whether the long connection refused a push for sure, so that the webhook may take it without
+ * a copy: not connected (nothing went out), or WeCom answered an errcode (a quiet conversation,
+ * the daily cap, the rate limit, an invalid chat). A lost connection or a missing ack may have
+ * delivered it: those are tried again the same way.
+ */
+function refusedForSure(result: GroupSendResult): boolean {
+  return result.outcome === "wait" || (result.outcome !== "ok" && result.errcode !== undefined);
+}
+
+/**
+ * The one place a part leaves for its group: the group robot's webhook, or the smart bot. A
+ * group reached through the bot that also names a webhook key (`fallbackKey`) sends by that
+ * webhook what the bot refused, and what @-mentions someone: one way per attempt, never both.
+ */
 export function createGroupSend(options: GroupSendOptions) {
-  return async function send(target: PushTarget, body: PartBody | BotPushBody): Promise<GroupSendResult> {
-    if (target.via === "webhook") {
-      if (body.msgtype === "template_card") return { outcome: "permanent", reason: "group robots send no interactive cards" };
-      return sendWebhook({ apiBase: options.apiBase, key: target.key, body, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
-    }
-    if (!options.viaBot) return { outcome: "permanent", reason: "via: bot needs bot.transport: websocket" };
-    return options.viaBot(target.chatid, body.msgtype === "template_card" || body.msgtype === "image" ? body : toBotPushBody(body));
+  const webhook = (key: string, body: PartBody | BotPushBody, timeoutMs: number): Promise<GroupSendResult> => {
+    if (body.msgtype === "template_card") return Promise.resolve({ outcome: "permanent", reason: "group robots send no interactive cards" });
+    return sendWebhook({ apiBase: options.apiBase, key, body, fetch: options.fetch, timeoutMs });
+  };
+  return async function send(target: PushTarget, body: PartBody | BotPushBody, timeoutMs = options.requestTimeoutMs): Promise<GroupSendOutcome> {
+    if (target.via === "webhook") return { ...(await webhook(target.key, body, timeoutMs)), way: "webhook" };
+    if (target.fallbackKey !== undefined && mentions(body)) return { ...(await webhook(target.fallbackKey, body, timeoutMs)), way: "bot→webhook" };
+    if (!options.viaBot) return { outcome: "permanent", reason: "via: bot needs bot.transport: websocket", way: "bot" };
+    const viaBot = await options.viaBot(target.chatid, body.msgtype === "template_card" || body.msgtype === "image" ? body : toBotPushBody(body));
+    if (target.fallbackKey === undefined || body.msgtype === "template_card" || !refusedForSure(viaBot)) return { ...viaBot, way: "bot" };
+    return { ...(await webhook(target.fallbackKey, body, timeoutMs)), way: "bot→webhook" };
   };
 }
 

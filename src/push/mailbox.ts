@@ -12,6 +12,9 @@ import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
 import { splitMessage, type PushMessage } from "./split-message.js";
 import type { TargetLimiter } from "./target-limiter.js";
+import { deliveryId, type DeliveryLog } from "./delivery-log.js";
+import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
+import type { Clock } from "../time/clock.js";
 
 /**
  * Turns alerts that queued up into one message that gives each school's current status, so
@@ -29,6 +32,16 @@ const LEASE_POLL_MS = 500;
  * they go out, and go within this long of the webhook working again.
  */
 export const ALERT_RETRY_MAX_MS = 30_000;
+
+/** How long after its last try an owed alert is tried again by the sweep, when nothing else to its group went out meanwhile. */
+export const OWED_PROBE_MS = 5 * 60_000;
+
+/**
+ * Failures that say the group could not be reached (a revoked key, a chat the bot left, busy or
+ * unreachable WeCom): its alert is owed, and sent again once the group can be reached. Any other
+ * errcode refuses the message itself, and sending it again cannot help.
+ */
+const UNREACHABLE_ERRCODES = new Set([93000, 93001, 93006, 45009, 45033, -1]);
 
 /** At most this many queued alerts go into one merged message; fewer when their lines would not fit one (mergeFitting). */
 export const MAX_MERGED = 12;
@@ -66,16 +79,17 @@ export interface MailboxOptions {
   queue: Queue<PushJobData>;
   groups: Config["groups"];
   limiter: TargetLimiter;
-  /** Stores a result (for /healthz and the leaders' replies); returns the failed tries of the group's waiting alerts. */
   /** Stores a result of a push to a group, stamped with the time it happened; returns the waiting alerts' failed tries. */
   record: (group: string, result: Omit<PushResult, "at">, notes: PushResultNotes) => Promise<number>;
   merge: MergeAlerts;
   send: GroupSend;
   /** The wait after an alert's first failed try; it doubles with each next one, up to ALERT_RETRY_MAX_MS. */
   retryDelayMs: number;
-  /** How long a turn keeps other turns of the group off. */
-  leaseMs: number;
+  /** The first request's timeout; see request-timeout.ts for the next ones. */
+  requestTimeoutMs: number;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
+  deliveries: DeliveryLog;
+  clock: Clock;
 }
 
 /**
@@ -88,7 +102,8 @@ export interface MailboxOptions {
  * before that sends it again (at-least-once, like the parts of a push).
  */
 export function createMailbox(options: MailboxOptions) {
-  const { redis, keys, queue, groups, limiter, record, log, leaseMs } = options;
+  const { redis, keys, queue, groups, limiter, record, log, deliveries, clock } = options;
+  const leaseMs = leaseFor(options.requestTimeoutMs);
 
   const turnJobId = (group: string, alertId: string) => `drain#${group}#${alertId}`;
 
@@ -124,10 +139,35 @@ export function createMailbox(options: MailboxOptions) {
     else await ensureTurn(push.group);
   };
 
-  /** ensureTurn for every group; returns the groups it queued a turn for. */
+  /**
+   * Puts the alerts owed to `group` back in its mailbox (their group can be reached again), or,
+   * as a probe, only when none was tried for OWED_PROBE_MS. Returns how many went back.
+   */
+  const resendOwed = async (group: string, { probe = false } = {}): Promise<number> => {
+    const owed = await deliveries.owed(group);
+    if (owed.length === 0) return 0;
+    if (probe) {
+      const tried = await Promise.all(owed.map(({ id }) => deliveries.read(id)));
+      const latest = Math.max(...tried.map((entry) => Date.parse(entry?.triedAt ?? entry?.enqueuedAt ?? "")));
+      if (clock.now().getTime() - latest < OWED_PROBE_MS) return 0;
+    }
+    // Back in the stream before it leaves the owed list: a crash between the two sends it twice, never not at all.
+    for (const { id, push } of owed) {
+      await redis.xadd(keys.mailbox(group), "*", "push", JSON.stringify(push));
+      await deliveries.unowe(id);
+    }
+    log.info({ group, alerts: owed.length, probe }, "owed alerts sent again");
+    await ensureTurn(group);
+    return owed.length;
+  };
+
+  /** ensureTurn for every group, after a probe of its owed alerts; returns the groups it queued a turn for. */
   const ensureTurns = async (): Promise<string[]> => {
     const queued: string[] = [];
-    for (const group of Object.keys(groups)) if (await ensureTurn(group)) queued.push(group);
+    for (const group of Object.keys(groups)) {
+      const resent = await resendOwed(group, { probe: true });
+      if ((await ensureTurn(group)) || resent > 0) queued.push(group);
+    }
     return queued;
   };
 
@@ -173,6 +213,7 @@ export function createMailbox(options: MailboxOptions) {
       // leave it out wherever it stands in the queue, and move past it with the rest.
       const known = await redis.smismember(keys.mailboxShown(group), ...batch.map((q) => q.push.about?.msgid ?? ""));
       const queued = batch.filter((_, i) => known[i] === 0);
+      for (const { push } of batch.filter((_, i) => known[i] !== 0)) await deliveries.attempted(deliveryId(push.idempotencyKey, 0), { outcome: "settled" });
       if (queued.length === 0) {
         await release(batch[batch.length - 1]!.id);
         continue;
@@ -189,7 +230,13 @@ export function createMailbox(options: MailboxOptions) {
       const { body, shown, count } = single.length === 1 ? { body: single[0]!, shown: [], count: 1 } : await mergeFitting(group, queued);
       // The cursor moves past the alerts this message covers; the rest go in the next turn.
       const last = queued[count - 1]!.id;
-      const result = await options.send(target, body);
+      const covered = queued.slice(0, count).map(({ push }) => ({ push, id: deliveryId(push.idempotencyKey, 0) }));
+      // A request that timed out may have been delivered late: the next one waits longer, so a hang costs one copy at most.
+      const timeouts = Math.max(...(await Promise.all(covered.map(({ id }) => deliveries.timeouts(id)))));
+      const timeoutMs = requestTimeoutAfter(options.requestTimeoutMs, timeouts);
+      await leaseScript(redis, { lease: keys.mailboxLease(group) }, { token: lease, ms: leaseFor(timeoutMs) });
+      const result = await options.send(target, body, timeoutMs);
+      const { way } = result;
       if (result.outcome === "wait") {
         // Nothing went out: the alerts stay queued, however long the bot stays disconnected.
         await limiter.release(target, slot);
@@ -203,9 +250,11 @@ export function createMailbox(options: MailboxOptions) {
           await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
         await release(last);
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count });
         await record(group, { outcome: "sent" }, { alerts: count });
-        log.info({ group, alerts: count, merged: single.length !== 1 }, "alerts delivered");
+        log.info({ group, alerts: count, merged: single.length !== 1, way }, "alerts delivered");
         sent += 1;
+        await resendOwed(group);
         continue;
       }
       const { reason, errcode } = result;
@@ -213,17 +262,23 @@ export function createMailbox(options: MailboxOptions) {
         // Not given up after a number of attempts: an alert is owed until it goes out, and the
         // group's waiting alerts are shown (/healthz, leaders' replies) from the first failed try.
         await release();
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, ...(result.timedOut && { timedOut: true }) });
         const tries = await record(group, { outcome: "retry", errcode, reason }, { alerts: count });
         const waitMs = Math.min(options.retryDelayMs * 2 ** Math.max(tries - 1, 0), ALERT_RETRY_MAX_MS);
         log.warn({ group, errcode, reason, tries, waitMs }, "alerts will be retried");
         return delayJob(job, token, waitMs);
       }
-      // Trying again cannot help: these alerts are lost, and the group's failure says so.
+      // Trying again now cannot help: the group's failure says so, and the delivery log keeps
+      // the alerts, sent again once the group can be reached, or listed until an admin clears them.
       await release(last);
-      for (const { push } of queued.slice(0, count)) await record(group, { outcome: "failed", errcode, reason }, { lost: push.idempotencyKey, alerts: count });
-      log.error({ group, errcode, reason, alerts: count }, "alerts failed");
+      for (const { push, id } of covered) {
+        await deliveries.attempted(id, { outcome: "failed", way, errcode, reason });
+        if (errcode === undefined || UNREACHABLE_ERRCODES.has(errcode)) await deliveries.owe(id, push);
+        await record(group, { outcome: "failed", errcode, reason }, { lost: push.idempotencyKey, alerts: count });
+      }
+      log.error({ group, errcode, reason, alerts: count, way }, "alerts failed");
     }
   };
 
-  return { add, drain, ensureTurns };
+  return { add, drain, ensureTurns, resendOwed };
 }

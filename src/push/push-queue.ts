@@ -16,6 +16,7 @@ import type { DrainJobData, EnqueueOptions, PartJobData, Push, PushJobData, Push
 import { createSendEstimate } from "./estimate-send.js";
 import { createMailbox, type MergeAlerts } from "./mailbox.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
+import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
 
 export interface PushQueueOptions {
   /** Shared by the queue and the workers; needs `maxRetriesPerRequest: null`. */
@@ -51,6 +52,8 @@ export interface PushQueueOptions {
   mergeAlerts?: MergeAlerts;
   /** Which subjects of a re-checked push (reminders) are settled at delivery; see recheck.ts. */
   settled?: SettledCheck;
+  /** Days the delivery log keeps an entry (limits.history_days); 400. */
+  retentionDays?: number;
 }
 
 export interface PushQueue {
@@ -70,6 +73,8 @@ export interface PushQueue {
   /** Whether every part of the push went out: false while one waits or is retried, or failed. */
   isDone(idempotencyKey: string): Promise<boolean>;
   readonly queue: Queue<PushJobData>;
+  /** Every part of every push, from its enqueueing to its end (pingan deliveries, /healthz). */
+  readonly deliveries: DeliveryLog;
 }
 
 export const PUSH_QUEUE_NAME = "{push}";
@@ -120,9 +125,19 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     return tries;
   };
   const send = createGroupSend({ apiBase: options.apiBase, fetch: options.fetch, requestTimeoutMs, ...(options.viaBot && { viaBot: options.viaBot }) });
-  const delivery = { send, log, leaseMs: requestTimeoutMs + 15_000 };
+  const deliveries = createDeliveryLog({
+    redis: connection,
+    keys,
+    clock: options.clock,
+    retentionDays: options.retentionDays ?? 400,
+    onAttempt: (entry) => {
+      if (entry.outcome === "sent" && entry.kind === "alert" && entry.latencyMs !== undefined) metrics?.observeAlertDelivered?.(entry.latencyMs / 1000);
+    },
+  });
+  const delivery = { send, log, requestTimeoutMs, deliveries };
   const deliver = createDeliver({
     ...delivery,
+    onDelivered: async (group) => void (await mailbox.resendOwed(group)),
     queue,
     groups,
     parts,
@@ -139,6 +154,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     groups,
     limiter,
     record,
+    clock: options.clock,
     retryDelayMs: options.retry?.delayMs ?? DEFAULT_RETRY_DELAY_MS,
     merge: options.mergeAlerts ?? (async (_group, pushes) => ({ message: { msgtype: "markdown", lines: pushes.flatMap((push) => push.message.lines) }, shown: [] })),
   });
@@ -147,7 +163,8 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   const workers: Worker<PushJobData>[] = [];
   return {
     queue,
-    enqueue: createEnqueue({ queue, groups, parts, mailbox }),
+    deliveries,
+    enqueue: createEnqueue({ queue, groups, parts, mailbox, deliveries }),
     ensureAlertTurns: mailbox.ensureTurns,
     estimate: createSendEstimate({ queue, groups, limiter }),
     isDone: (idempotencyKey) => parts.isDone(idempotencyKey),

@@ -16,6 +16,8 @@ export interface Push {
    * each school's current status when they queue up behind the rate limit.
    */
   about?: PushAbout;
+  /** ISO time of the event that caused the push (an alert's report): the delivery log measures its latency from here. */
+  causedAt?: string;
   /**
    * Set on pushes whose lines may go stale while they wait (reminders): at delivery, lines whose
    * `subjects` are all settled by then are left out, and a part with no line left is not sent.
@@ -91,6 +93,8 @@ export interface PartJobData {
 /** Counters for /metrics, if the caller keeps them. */
 export interface PushMetrics {
   observePush(event: { group: string; outcome: PushResult["outcome"]; errcode?: number }): void;
+  /** An alert delivered, `seconds` after the report that caused it. */
+  observeAlertDelivered?(seconds: number): void;
 }
 
 /** A job id per part; BullMQ ids may not contain ':' (idempotency keys often do). */

@@ -7,7 +7,7 @@ import type { PartBody } from "./split-message.js";
  */
 export type WebhookResult =
   | { outcome: "ok" }
-  | { outcome: "retry" | "permanent"; reason: string; errcode?: number; status?: number };
+  | { outcome: "retry" | "permanent"; reason: string; errcode?: number; status?: number; timedOut?: boolean };
 
 export interface SendWebhookOptions {
   /** WeCom API base, e.g. `https://qyapi.weixin.qq.com` (a local fake in tests and the demo). */
@@ -45,7 +45,9 @@ export async function sendWebhook({
     });
     text = await response.text();
   } catch (error) {
-    return { outcome: "retry", reason: redact(`network error: ${describe(error)}`) };
+    // A request that timed out may still be delivered (WeCom answers late): the caller waits longer next time.
+    const timedOut = error instanceof Error && error.name === "TimeoutError";
+    return { outcome: "retry", reason: redact(`network error: ${describe(error)}`), ...(timedOut && { timedOut }) };
   }
   const status = response.status;
   const answer = parseAnswer(text);

@@ -90,6 +90,15 @@ export function createKeys(prefix = "pa") {
     mailboxLease: (group: string) => ns(`mail:${group}`, "lease"),
     /** Set of the msgids whose report a merged message already showed (their own alerts are then news of the past). */
     mailboxShown: (group: string) => ns(`mail:${group}`, "shown"),
+    /**
+     * The delivery log (see delivery-log.ts): hash entry id → entry JSON, with its index by
+     * enqueueing time (trimmed after the retention), the alerts not yet delivered (by the time
+     * of their report), and the alerts that failed for good, whole, to be sent again.
+     */
+    deliveries: () => ns("deliveries", "log"),
+    deliveriesByTime: () => ns("deliveries", "by-time"),
+    deliveriesOpen: () => ns("deliveries", "open"),
+    deliveriesOwed: () => ns("deliveries", "owed"),
     /** A short-lived key /healthz writes to find out whether Redis accepts writes. */
     healthProbe: () => ns("health", "probe"),
     /** JSON: whether the workers can draw the week chart (font found, last drawing), for /healthz. */

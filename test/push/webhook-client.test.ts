@@ -80,6 +80,6 @@ describe("sendWebhook", () => {
     const result = await sendWebhook({ apiBase: `http://127.0.0.1:${port}`, key: KEY, body, fetch: globalThis.fetch, timeoutMs: 100 });
     slow.closeAllConnections();
     await new Promise<void>((resolve) => slow.close(() => resolve()));
-    expect(result).toEqual({ outcome: "retry", reason: "network error: timed out" });
+    expect(result).toEqual({ outcome: "retry", reason: "network error: timed out", timedOut: true });
   });
 });

@@ -1,0 +1,240 @@
+import { createHash } from "node:crypto";
+import type { RedisClient } from "../store/connect-redis.js";
+import type { Keys } from "../store/keys.js";
+import type { Clock } from "../time/clock.js";
+import type { Push } from "./push.js";
+import { pushKind } from "./push-status.js";
+import type { PartBody } from "./split-message.js";
+
+/**
+ * Which way a message went: the group robot's webhook, the smart bot over the long connection,
+ * or the webhook after the long connection refused it (`bot→webhook`).
+ */
+export type DeliveryWay = "webhook" | "bot" | "bot→webhook";
+
+/** Where a push's part stands: waiting (`queued`, `retrying`), out (`sent`, `settled`: nothing left to say), or not (`failed`, then `cleared` by an admin). */
+export type DeliveryOutcome = "queued" | "retrying" | "sent" | "settled" | "failed" | "cleared";
+
+/** One part of one push, from its enqueueing to its end. Never holds the text: only its digest. */
+export interface DeliveryEntry {
+  /** `<idempotency key>#<part>`. */
+  id: string;
+  /** The push's kind (alert, remind, tally, weekly, late-note; an escalation would be one more). */
+  kind: string;
+  /** Group id (a key of `config.groups`). */
+  group: string;
+  /** 1-based part and the push's part count, e.g. "2/3". */
+  part: string;
+  /** The first 12 hex digits of the text's sha256: tells copies apart without keeping the text. */
+  digest: string;
+  /** ISO time the push was queued. */
+  enqueuedAt: string;
+  /** ISO time of the event that caused it (an alert's report); the enqueueing when not known. */
+  causedAt: string;
+  attempts: number;
+  /** Attempts whose request timed out: WeCom may still have taken the message. */
+  timeouts: number;
+  outcome: DeliveryOutcome;
+  errcode?: number;
+  /** Why it is not out yet, or not at all; never the webhook key. */
+  reason?: string;
+  way?: DeliveryWay;
+  deliveredAt?: string;
+  /** ISO time of the latest attempt. */
+  triedAt?: string;
+  /** From `causedAt` to the delivery. */
+  latencyMs?: number;
+  /** For an alert that went out merged with others: how many the message carried. */
+  merged?: number;
+}
+
+/** What an attempt came to, as the log keeps it. */
+export interface DeliveryAttempt {
+  outcome: "sent" | "retrying" | "failed" | "settled";
+  way?: DeliveryWay;
+  errcode?: number;
+  reason?: string;
+  /** The request timed out (the message may have arrived). */
+  timedOut?: boolean;
+  merged?: number;
+}
+
+/** What `list` shows. */
+export interface DeliveryFilter {
+  /** Only entries enqueued at or after this time. */
+  since?: Date;
+  group?: string;
+  /** Only parts not delivered: failed for good (not cleared), or still waiting. */
+  failed?: boolean;
+}
+
+/** Entries trimmed per write at most: the log shrinks steadily without one long step. */
+const TRIM_BATCH = 200;
+
+/** The digest of a part's text (or of a picture's bytes, a card's JSON). */
+export function digestOf(body: PartBody | { msgtype: string }): string {
+  const text =
+    body.msgtype === "text" ? (body as { text: { content: string } }).text.content
+    : body.msgtype === "markdown" ? (body as { markdown: { content: string } }).markdown.content
+    : JSON.stringify(body);
+  return createHash("sha256").update(text).digest("hex").slice(0, 12);
+}
+
+/** The id of a part's entry. */
+export function deliveryId(idempotencyKey: string, part: number): string {
+  return `${idempotencyKey}#${part}`;
+}
+
+/**
+ * The delivery log (keys.deliveries): one entry per part of every push, kept `retentionDays`
+ * (limits.history_days) and trimmed as new ones come. An alert that failed for good is also
+ * kept whole (keys.deliveriesOwed) to be sent again once its group can be reached, until it is
+ * delivered or an admin clears it; alerts not yet delivered are indexed by their enqueueing
+ * (keys.deliveriesOpen) for /healthz and the leaders' replies.
+ */
+export function createDeliveryLog({
+  redis,
+  keys,
+  clock,
+  retentionDays,
+  onAttempt,
+}: {
+  redis: RedisClient;
+  keys: Keys;
+  clock: Clock;
+  retentionDays: number;
+  /** Told each entry as an attempt left it (metrics). */
+  onAttempt?: (entry: DeliveryEntry) => void;
+}) {
+  const read = async (id: string): Promise<DeliveryEntry | undefined> => {
+    const raw = await redis.hget(keys.deliveries(), id);
+    return raw === null ? undefined : (JSON.parse(raw) as DeliveryEntry);
+  };
+
+  const trim = async (): Promise<void> => {
+    const cutoff = clock.now().getTime() - retentionDays * 24 * 3600_000;
+    const old = await redis.zrangebyscore(keys.deliveriesByTime(), "-inf", cutoff, "LIMIT", 0, TRIM_BATCH);
+    if (old.length === 0) return;
+    await redis.multi().hdel(keys.deliveries(), ...old).zrem(keys.deliveriesByTime(), ...old).zrem(keys.deliveriesOpen(), ...old).hdel(keys.deliveriesOwed(), ...old).exec();
+  };
+
+  return {
+    /** Logs the parts of a push as queued; a push queued again keeps its entries. */
+    async queued(push: Pick<Push, "idempotencyKey" | "group" | "causedAt" | "about">, bodies: readonly (PartBody | { msgtype: string })[]): Promise<void> {
+      const now = clock.now();
+      const tx = redis.multi();
+      bodies.forEach((body, part) => {
+        const entry: DeliveryEntry = {
+          id: deliveryId(push.idempotencyKey, part),
+          kind: pushKind(push.idempotencyKey),
+          group: push.group,
+          part: `${part + 1}/${bodies.length}`,
+          digest: digestOf(body),
+          enqueuedAt: now.toISOString(),
+          causedAt: push.causedAt ?? now.toISOString(),
+          attempts: 0,
+          timeouts: 0,
+          outcome: "queued",
+        };
+        tx.hsetnx(keys.deliveries(), entry.id, JSON.stringify(entry)).zadd(keys.deliveriesByTime(), "NX", now.getTime(), entry.id);
+        if (push.about) tx.zadd(keys.deliveriesOpen(), "NX", Date.parse(entry.causedAt), entry.id);
+      });
+      await tx.exec();
+      await trim();
+    },
+
+    /**
+     * Logs an attempt at a part; returns the entry as it now stands (undefined for a part queued
+     * before the log existed). Only the part's current sender writes it (under its lease).
+     */
+    async attempted(id: string, attempt: DeliveryAttempt): Promise<DeliveryEntry | undefined> {
+      const entry = await read(id);
+      if (entry === undefined) return undefined;
+      const at = clock.now();
+      const next: DeliveryEntry = {
+        ...entry,
+        attempts: entry.attempts + (attempt.outcome === "settled" ? 0 : 1),
+        timeouts: entry.timeouts + (attempt.timedOut ? 1 : 0),
+        outcome: attempt.outcome,
+        triedAt: at.toISOString(),
+        ...(attempt.way && { way: attempt.way }),
+        ...(attempt.merged !== undefined && { merged: attempt.merged }),
+      };
+      delete next.errcode;
+      delete next.reason;
+      if (attempt.errcode !== undefined) next.errcode = attempt.errcode;
+      if (attempt.reason !== undefined) next.reason = attempt.reason;
+      if (attempt.outcome === "sent") {
+        next.deliveredAt = at.toISOString();
+        next.latencyMs = at.getTime() - Date.parse(entry.causedAt);
+      }
+      const tx = redis.multi().hset(keys.deliveries(), id, JSON.stringify(next));
+      if (attempt.outcome === "sent" || attempt.outcome === "settled") tx.zrem(keys.deliveriesOpen(), id).hdel(keys.deliveriesOwed(), id);
+      await tx.exec();
+      onAttempt?.(next);
+      return next;
+    },
+
+    /** Timeouts so far of a part (0 when not logged): each one lengthens the next request's timeout. */
+    async timeouts(id: string): Promise<number> {
+      return (await read(id))?.timeouts ?? 0;
+    },
+
+    /** Keeps an alert that failed for good, to be sent again when its group can be reached. */
+    async owe(id: string, push: Push): Promise<void> {
+      await redis.hset(keys.deliveriesOwed(), id, JSON.stringify(push));
+    },
+
+    /** An owed alert went back to its mailbox. */
+    async unowe(id: string): Promise<void> {
+      await redis.hdel(keys.deliveriesOwed(), id);
+    },
+
+    /** The alerts owed to `group` (all groups when not given), oldest first. */
+    async owed(group?: string): Promise<{ id: string; push: Push }[]> {
+      const all = Object.entries(await redis.hgetall(keys.deliveriesOwed())).map(([id, raw]) => ({ id, push: JSON.parse(raw) as Push }));
+      return all.filter(({ push }) => group === undefined || push.group === group).sort((a, b) => (a.id < b.id ? -1 : 1));
+    },
+
+    /** An admin gave up on an undelivered part: it is no longer sent again nor warned about. False when no such part waits. */
+    async clear(id: string): Promise<boolean> {
+      const entry = await read(id);
+      if (entry === undefined || entry.outcome === "sent" || entry.outcome === "settled" || entry.outcome === "cleared") return false;
+      await redis
+        .multi()
+        .hset(keys.deliveries(), id, JSON.stringify({ ...entry, outcome: "cleared" }))
+        .zrem(keys.deliveriesOpen(), id)
+        .hdel(keys.deliveriesOwed(), id)
+        .exec();
+      return true;
+    },
+
+    /** Alerts not delivered that were caused before `before`, oldest first. */
+    async late(before: Date): Promise<DeliveryEntry[]> {
+      const ids = await redis.zrangebyscore(keys.deliveriesOpen(), "-inf", before.getTime());
+      if (ids.length === 0) return [];
+      const raws = await redis.hmget(keys.deliveries(), ...ids);
+      return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as DeliveryEntry]));
+    },
+
+    /** The entries that match, oldest first. */
+    async list(filter: DeliveryFilter = {}): Promise<DeliveryEntry[]> {
+      const ids = await redis.zrangebyscore(keys.deliveriesByTime(), filter.since ? filter.since.getTime() : "-inf", "+inf");
+      if (ids.length === 0) return [];
+      const raws = await redis.hmget(keys.deliveries(), ...ids);
+      return raws
+        .flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as DeliveryEntry]))
+        .filter((entry) => filter.group === undefined || entry.group === filter.group)
+        .filter((entry) => !filter.failed || isUndelivered(entry));
+    },
+
+    read,
+  };
+}
+
+/** A part that has not gone out and was not cleared: failed, or still waiting. */
+export function isUndelivered(entry: Pick<DeliveryEntry, "outcome">): boolean {
+  return entry.outcome === "failed" || entry.outcome === "queued" || entry.outcome === "retrying";
+}
+
+export type DeliveryLog = ReturnType<typeof createDeliveryLog>;

@@ -1,0 +1,160 @@
+import { createHash, randomUUID } from "node:crypto";
+import pino from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/schema.js";
+import { createManualClock } from "../../src/time/clock.js";
+import { createPushQueue, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
+import { OWED_PROBE_MS } from "../../src/push/mailbox.js";
+import type { Push } from "../../src/push/push.js";
+import { createKeys, type Keys } from "../../src/store/keys.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+import { waitFor } from "../support/wait-for.js";
+
+const PRINCIPALS_KEY = "principals-key-5c1e";
+const LEADERS_KEY = "leaders-key-0b7f";
+const REPORTED_AT = "2026-11-20T01:30:00.000Z";
+
+const groups: Config["groups"] = {
+  principals: { name: "校长群", webhook_key: PRINCIPALS_KEY, role: "schools", schools: "all" },
+  leaders: { name: "领导群", webhook_key: LEADERS_KEY, role: "leaders", schools: "all" },
+};
+
+const digest = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
+
+const alert = (n: number, text = `异常 学校${n}：围栏倒塌`): Push => ({
+  idempotencyKey: `alert:m${n}:leaders`,
+  group: "leaders",
+  message: { msgtype: "markdown", lines: [{ text }] },
+  about: { school: `S${n}`, task: "safety", period: "2026-11-20", msgid: `m${n}` },
+  causedAt: REPORTED_AT,
+});
+
+describe("delivery log", () => {
+  let redis: TestRedis;
+  let fake: FakeWebhook;
+  let keys: Keys;
+  let opened: PushQueue[] = [];
+  let clock: ReturnType<typeof createManualClock>;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(() => redis.stop());
+
+  const open = async (overrides: Partial<PushQueueOptions> = {}) => {
+    keys = createKeys(`dl-${randomUUID().slice(0, 8)}`);
+    clock = createManualClock(new Date(REPORTED_AT));
+    fake = await startFakeWebhook({ keys: { [PRINCIPALS_KEY]: "校长群", [LEADERS_KEY]: "领导群" } });
+    const queue = createPushQueue({
+      connection: redis.client(),
+      keys,
+      groups,
+      apiBase: fake.url,
+      fetch: globalThis.fetch,
+      log: pino({ level: "silent" }),
+      queueName: `{dl-${randomUUID().slice(0, 8)}}`,
+      rateLimit: { perWindow: 20, windowMs: 1000 },
+      retry: { attempts: 3, delayMs: 50 },
+      requestTimeoutMs: 2000,
+      orderPollMs: 30,
+      clock,
+      retentionDays: 30,
+      ...overrides,
+    });
+    opened.push(queue);
+    queue.startWorker();
+    return queue;
+  };
+
+  afterEach(async () => {
+    await Promise.all(opened.map((q) => q.close()));
+    opened = [];
+    await fake.stop();
+  });
+
+  it("logs each part of a push with its digest, way, attempts and latency, never its text", async () => {
+    const pq = await open();
+    const lines = Array.from({ length: 12 }, (_, i) => ({ text: `${"城".repeat(227)}${i}` }));
+    // The alert is queued 1.5 s after its report came.
+    clock.advance(1500);
+    await pq.enqueue({ idempotencyKey: "remind:safety:2026-11-20:09:30", group: "principals", message: { msgtype: "text", lines } });
+    await pq.enqueue(alert(1));
+    await waitFor("every part sent", async () => (await pq.deliveries.list()).every((entry) => entry.outcome === "sent"));
+    const entries = await pq.deliveries.list();
+    const parts = fake.messages.filter((m) => m.group === "校长群").length;
+    expect(parts).toBeGreaterThan(1);
+    // Queued in the same millisecond: in the order of their ids.
+    expect(entries.map((e) => [e.kind, e.group, e.part])).toEqual([
+      ["alert", "leaders", "1/1"],
+      ...Array.from({ length: parts }, (_, i) => ["remind", "principals", `${i + 1}/${parts}`]),
+    ]);
+    // The log agrees with what WeCom received, message for message.
+    expect(entries.map((e) => e.digest).sort()).toEqual(fake.messages.map((m) => digest(m.content)).sort());
+    expect(entries.every((e) => e.attempts === 1 && e.way === "webhook" && e.errcode === undefined)).toBe(true);
+    // An alert's latency runs from its report; a reminder's from its enqueueing.
+    expect(entries[0]!.latencyMs).toBe(1500);
+    expect(entries[1]!.latencyMs).toBe(0);
+    const stored = JSON.stringify(await redis.client().hgetall(keys.deliveries()));
+    expect(stored).not.toContain("城城城");
+    expect(stored).not.toContain("围栏");
+  });
+
+  it("re-sends an alert lost to a revoked key once its group is reached again, and lists it until then", async () => {
+    const pq = await open();
+    fake.failNext(LEADERS_KEY, 93000, 1);
+    await pq.enqueue(alert(1));
+    await waitFor("the alert failed", async () => (await pq.deliveries.list({ failed: true })).some((e) => e.errcode === 93000));
+    expect((await pq.deliveries.list({ failed: true })).map((e) => [e.id, e.outcome, e.errcode])).toEqual([["alert:m1:leaders#0", "failed", 93000]]);
+    // An alert for another school goes out: the group can be reached, and the lost one follows it.
+    await pq.enqueue(alert(2));
+    await waitFor("both delivered", () => fake.messages.length === 2);
+    expect(fake.messages.map((m) => m.content)).toEqual(["异常 学校2：围栏倒塌", "异常 学校1：围栏倒塌"]);
+    await waitFor("the lost one logged as sent", async () => (await pq.deliveries.list({ failed: true })).length === 0);
+    expect((await pq.deliveries.read("alert:m1:leaders#0"))!).toMatchObject({ outcome: "sent", attempts: 2 });
+  });
+
+  it("probes a group whose alert is owed, and stops re-sending one an admin cleared", async () => {
+    const pq = await open();
+    fake.failNext(LEADERS_KEY, 93000, 1_000_000);
+    await pq.enqueue(alert(1));
+    await pq.enqueue(alert(2));
+    await waitFor("both failed", async () => (await pq.deliveries.list({ failed: true })).filter((e) => e.outcome === "failed").length === 2);
+    // The key works again, but nothing is sent to the group that would show it.
+    fake.recover(LEADERS_KEY);
+    expect(await pq.deliveries.clear("alert:m2:leaders#0")).toBe(true);
+    expect(await pq.deliveries.clear("alert:m2:leaders#0")).toBe(false);
+    expect(await pq.deliveries.clear("no-such#0")).toBe(false);
+    // Not yet: the probe waits after the last try.
+    expect(await pq.ensureAlertTurns()).toEqual([]);
+    clock.advance(OWED_PROBE_MS);
+    expect(await pq.ensureAlertTurns()).toEqual(["leaders"]);
+    await waitFor("the owed alert delivered", () => fake.messages.length === 1);
+    expect(fake.messages[0]!.content).toBe("异常 学校1：围栏倒塌");
+    await waitFor("nothing undelivered", async () => (await pq.deliveries.list({ failed: true })).length === 0);
+    expect((await pq.deliveries.read("alert:m2:leaders#0"))!.outcome).toBe("cleared");
+  });
+
+  it("keeps entries for the retention period only", async () => {
+    const pq = await open();
+    await pq.enqueue(alert(1));
+    await waitFor("sent", async () => (await pq.deliveries.read("alert:m1:leaders#0"))?.outcome === "sent");
+    clock.advance(31 * 24 * 3600_000);
+    await pq.enqueue(alert(2));
+    expect((await pq.deliveries.list()).map((e) => e.id)).toEqual(["alert:m2:leaders#0"]);
+  });
+
+  it("waits longer after a timed-out request, so a hang longer than the timeout costs one copy at most", { timeout: 30_000 }, async () => {
+    const pq = await open({ requestTimeoutMs: 1000, retry: { attempts: 6, delayMs: 50 } });
+    // Every request hangs 1.5 s and is then delivered, however long ago its caller gave up.
+    fake.failNext(PRINCIPALS_KEY, { hangMs: 1500 }, 1_000_000);
+    for (let i = 0; i < 3; i += 1) await pq.enqueue({ idempotencyKey: `remind:hang:${i}`, group: "principals", message: { msgtype: "text", lines: [{ text: `请报平安 ${i}` }] } });
+    await waitFor("every reminder logged as sent", async () => (await pq.deliveries.list()).filter((e) => e.outcome === "sent").length === 3, { timeoutMs: 20_000 });
+    // The timed-out requests land too: wait until the fake has answered every request it took.
+    await waitFor("the late copies", () => fake.messages.length >= 6, { timeoutMs: 5_000 });
+    const copies = new Map<string, number>();
+    for (const m of fake.messages) copies.set(m.content, (copies.get(m.content) ?? 0) + 1);
+    expect([...copies.values()]).toEqual([2, 2, 2]);
+    expect((await pq.deliveries.list()).map((e) => [e.attempts, e.timeouts])).toEqual([[2, 1], [2, 1], [2, 1]]);
+  });
+});

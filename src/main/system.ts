@@ -190,7 +190,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     registry: createCommandRegistry(commands),
     onCommand: metrics.command,
     warnings: async () => {
-      const read = await withDeadline(readPushWarnings(redis, keys, groupNames), 300);
+      const read = await withDeadline(readPushWarnings(redis, keys, groupNames, clock.now()), 300);
       return read.ok ? read.value : [];
     },
   });

@@ -8,6 +8,7 @@ import type { TaskCalendar } from "../time/task-calendar.js";
 import type { QueueDepthSource } from "./metrics.js";
 import { withDeadline, type Bounded } from "./with-deadline.js";
 import { listPushWarnings } from "../push/push-warnings.js";
+import { readLateAlerts } from "../push/delivery-log.js";
 import { readChartStatus } from "../features/tallies/week-chart-maker.js";
 import { scheduleText } from "../features/tallies/tally-text.js";
 import { readConnectionStatus, type ConnectionHealth } from "../wecom/connection-status.js";
@@ -53,19 +54,21 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     }
     const redisMs = Math.round(performance.now() - started);
     // A write that Redis refuses (maxmemory) means no report can be recorded: say it here.
-    const [connection, write, pushes, chart, ...counts] = await Promise.all([
+    const now = clock.now();
+    const [connection, write, pushes, late, chart, ...counts] = await Promise.all([
       longConnection ? withDeadline(readConnectionStatus(redis, keys), READ_MS) : undefined,
       withDeadline(redis.set(keys.healthProbe(), clock.now().toISOString(), "PX", 60_000), READ_MS),
       withDeadline(readPushStatus(redis, keys), READ_MS),
+      withDeadline(readLateAlerts(redis, keys, now), READ_MS),
       withDeadline(readChartStatus(redis, keys), READ_MS),
       ...queues.map((queue) => withDeadline(queue.getJobCounts("waiting", "delayed", "active", "failed"), READ_MS)),
     ]);
     const problems: string[] = [];
     if (!write.ok) problems.push(`Redis 拒绝写入：${write.error}`);
     const pushStatus = pushes.ok ? pushes.value : {};
-    problems.push(...listPushWarnings(pushStatus, groupNames));
+    problems.push(...listPushWarnings(pushStatus, groupNames, { alerts: late.ok ? late.value : [], now }));
     if (connection && !(connection.ok && connection.value.connected)) problems.push(NOT_CONNECTED);
-    const missingYears = calendar.missingHolidayYears(clock.now());
+    const missingYears = calendar.missingHolidayYears(now);
     ctx.body = {
       status: problems.length > 0 ? "degraded" : "ok",
       ...(problems.length > 0 && { problems }),

@@ -209,14 +209,6 @@ export function createDeliveryLog({
       return true;
     },
 
-    /** Alerts not delivered that were caused before `before`, oldest first. */
-    async late(before: Date): Promise<DeliveryEntry[]> {
-      const ids = await redis.zrangebyscore(keys.deliveriesOpen(), "-inf", before.getTime());
-      if (ids.length === 0) return [];
-      const raws = await redis.hmget(keys.deliveries(), ...ids);
-      return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as DeliveryEntry]));
-    },
-
     /** The entries that match, oldest first. */
     async list(filter: DeliveryFilter = {}): Promise<DeliveryEntry[]> {
       const ids = await redis.zrangebyscore(keys.deliveriesByTime(), filter.since ? filter.since.getTime() : "-inf", "+inf");
@@ -230,6 +222,17 @@ export function createDeliveryLog({
 
     read,
   };
+}
+
+/** How long an alert may take before /healthz and the leaders' replies say it has not been delivered. */
+export const ALERT_LATE_MS = 60_000;
+
+/** Alerts not delivered whose report came `ALERT_LATE_MS` or more before `now`, oldest first. */
+export async function readLateAlerts(redis: RedisClient, keys: Keys, now: Date): Promise<DeliveryEntry[]> {
+  const ids = await redis.zrangebyscore(keys.deliveriesOpen(), "-inf", now.getTime() - ALERT_LATE_MS);
+  if (ids.length === 0) return [];
+  const raws = await redis.hmget(keys.deliveries(), ...ids);
+  return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as DeliveryEntry]));
 }
 
 /** A part that has not gone out and was not cleared: failed, or still waiting. */

@@ -1,5 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
+import { readLateAlerts, type DeliveryEntry } from "./delivery-log.js";
 import { readPushStatus, type AlertsWaiting, type GroupFailure, type GroupPushStatus } from "./push-status.js";
 
 const KIND_NAMES: Record<string, string> = {
@@ -43,15 +44,41 @@ export function formatAlertsWaiting(groupName: string, waiting: AlertsWaiting): 
   );
 }
 
-/** One line per group whose pushes are failing or whose alerts wait, by group name: for /healthz and the leaders' replies. */
-export function listPushWarnings(status: Readonly<Record<string, GroupPushStatus>>, groupNames: Readonly<Record<string, string>>): string[] {
+/**
+ * `⚠️ 局领导群有 2 条异常提醒超过 1 分钟还没送达（最久的已等 12 分钟，群机器人 key 无效…）…`: alerts
+ * not delivered a minute after their report, for /healthz and the leaders' replies, until they
+ * are delivered or an admin clears them (pingan deliveries).
+ */
+export function formatLateAlerts(groupName: string, late: readonly DeliveryEntry[], now: Date): string {
+  const oldest = Math.min(...late.map((entry) => Date.parse(entry.causedAt)));
+  const minutes = Math.max(1, Math.floor((now.getTime() - oldest) / 60_000));
+  const failed = late.find((entry) => entry.outcome === "failed" || entry.errcode !== undefined || entry.reason !== undefined);
+  const why = failed ? `，${describeFailureReason(failed)}` : "";
+  return (
+    `⚠️ ${groupName}有 ${late.length} 条${KIND_NAMES[late[0]!.kind] ?? "推送"}超过 1 分钟还没送达（最久的已等 ${minutes} 分钟${why}）。` +
+    "群能收到时会补发；运行 pingan deliveries --failed 查看，送达或清除后本提示消失。"
+  );
+}
+
+/**
+ * One line per group whose alerts are late, whose pushes are failing or whose alerts wait, by
+ * group name: for /healthz and the leaders' replies. Late alerts say it all for their group.
+ */
+export function listPushWarnings(
+  status: Readonly<Record<string, GroupPushStatus>>,
+  groupNames: Readonly<Record<string, string>>,
+  late?: { alerts: readonly DeliveryEntry[]; now: Date },
+): string[] {
   return Object.entries(groupNames).flatMap(([id, name]) => {
+    const lateHere = late?.alerts.filter((entry) => entry.group === id) ?? [];
+    if (late && lateHere.length > 0) return [formatLateAlerts(name, lateHere, late.now)];
     const { failing, waiting } = status[id] ?? {};
     return [...(waiting ? [formatAlertsWaiting(name, waiting)] : []), ...(failing ? [formatPushFailure(name, failing)] : [])];
   });
 }
 
-/** listPushWarnings, read from Redis. */
-export async function readPushWarnings(redis: RedisClient, keys: Keys, groupNames: Readonly<Record<string, string>>): Promise<string[]> {
-  return listPushWarnings(await readPushStatus(redis, keys), groupNames);
+/** listPushWarnings, read from Redis as of `now`. */
+export async function readPushWarnings(redis: RedisClient, keys: Keys, groupNames: Readonly<Record<string, string>>, now: Date): Promise<string[]> {
+  const [status, late] = await Promise.all([readPushStatus(redis, keys), readLateAlerts(redis, keys, now)]);
+  return listPushWarnings(status, groupNames, { alerts: late, now });
 }

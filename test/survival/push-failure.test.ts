@@ -34,11 +34,40 @@ it("makes a push that failed for good visible until the group works again", asyn
   // Principals are not told: there is nothing they can do about it.
   expect(await h.say("wang_fang", "平安")).not.toContain("推送失败");
 
-  // The key works again: the next alert goes out and the warning is gone.
+  // The key works again: the next alert goes out, the lost one follows it, and the warning is gone.
   expect(await h.say("liu_yang", "异常 校门口积水")).toContain("已登记");
   await h.drainPushes();
   await waitFor("healthz ok", async () => (await health()).status === "ok");
   expect(await h.say("wang_zhiyuan", "汇总 昨天")).not.toContain("推送失败");
+  const leaders = h.webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content);
+  expect(leaders.filter((c) => c.includes("课间摔伤"))).toHaveLength(1);
+  expect(leaders.findIndex((c) => c.includes("课间摔伤"))).toBeGreaterThan(leaders.findIndex((c) => c.includes("校门口积水")));
+});
+
+/**
+ * An alert that cannot be delivered a minute after its report is said once per group, on
+ * /healthz and in a leader's next reply, and stays said after other pushes to the group fail
+ * or succeed, until it is delivered.
+ */
+it("says an alert not delivered within 60 s on /healthz and in one line of a leader's reply", async () => {
+  await h.drainPushes();
+  await waitFor("healthz ok", async () => (await health()).status === "ok");
+  h.webhook.failNext(TEST_ENV.WEBHOOK_KEY_LEADERS, 93000, 1_000_000);
+  expect(await h.say("zhang_wei", "异常 实验室试剂柜门锁损坏")).toContain("已登记");
+  await h.drainPushes();
+  // Within the minute: the failure is said, not yet the lateness.
+  expect((await health()).problems?.join("\n")).not.toContain("超过 1 分钟");
+  h.clock.advance(61_000);
+  const problems = (await health()).problems ?? [];
+  expect(problems).toEqual([expect.stringContaining("局领导群有 1 条异常提醒超过 1 分钟还没送达（最久的已等 1 分钟，群机器人 key 无效")]);
+  const reply = await h.say("wang_zhiyuan", "汇总");
+  expect(reply.split("\n").filter((line) => line.includes("局领导群"))).toHaveLength(1);
+  expect(reply).toContain("超过 1 分钟还没送达");
+  h.webhook.recover(TEST_ENV.WEBHOOK_KEY_LEADERS);
+  expect(await h.say("liu_yang", "异常 围墙裂缝")).toContain("已登记");
+  await h.drainPushes();
+  await waitFor("healthz ok", async () => (await health()).status === "ok");
+  expect(h.webhook.messages.filter((m) => m.content.includes("试剂柜"))).toHaveLength(1);
 });
 
 /**

@@ -231,6 +231,21 @@ export async function runCli(
     });
 
   program
+    .command("deliveries")
+    .description("列出推送记录：每条推送的去向、尝试次数、结果和用时；--clear 清除一条不再补发的未送达推送")
+    .option("--failed", "只列未送达的（失败的和还在等的）")
+    .option("--since <时长>", "只列这段时间内的，例如 2h、30m、3d")
+    .option("--group <群>", "只列这个群的（群的 id 或名称）")
+    .option("--clear <编号>", "清除一条未送达的推送：不再补发，也不再提示（编号见每行末尾）")
+    .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
+    .action(async (options: { failed?: boolean; since?: string; group?: string; clear?: string; config?: string }) => {
+      const s = settings(options.config);
+      const { listDeliveries } = await import("./list-deliveries.js");
+      // Clearing writes where the service reads: its own Redis, never a copy.
+      exitCode = await withRecords(s, { write: options.clear !== undefined, say: out }, (records) => listDeliveries(records, options, out));
+    });
+
+  program
     .command("check-config")
     .description("检查配置文件和学校名单，列出全部问题")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")

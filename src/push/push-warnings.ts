@@ -3,7 +3,8 @@ import type { Keys } from "../store/keys.js";
 import { readLateAlerts, type DeliveryEntry } from "./delivery-log.js";
 import { readPushStatus, type AlertsWaiting, type GroupFailure, type GroupPushStatus } from "./push-status.js";
 
-const KIND_NAMES: Record<string, string> = {
+/** Pushes by kind (the idempotency key's first word), as admins and leaders read them. */
+export const KIND_NAMES: Record<string, string> = {
   alert: "异常提醒",
   remind: "催报提醒",
   tally: "统计",

@@ -58,7 +58,8 @@ const group = z.strictObject({
   /**
    * How pushes reach the group: `webhook`, its group robot (`webhook_key`); `bot`, the smart
    * bot itself over the long connection (`chatid`, see `pingan chats`; needs `bot.transport: websocket`).
-   * Unset means `webhook`.
+   * Unset means `webhook`. A group `via: bot` that names a `webhook_key` too has a second way
+   * out: what the long connection refuses, and what @-mentions someone, goes by the robot.
    */
   via: z.enum(["webhook", "bot"]).optional(),
   webhook_key: z.string().min(1).optional(),

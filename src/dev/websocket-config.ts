@@ -9,7 +9,13 @@ import { projectPath } from "../config/project-path.js";
  * in `viaBot` pushed to through the bot (their chatid) instead of a group robot. For the demo and
  * the tests; returns the path.
  */
-export function writeWebsocketConfig(dir: string, viaBot: Readonly<Record<string, string>> = {}, base = projectPath("config/pingan.example.yaml")): string {
+export function writeWebsocketConfig(
+  dir: string,
+  viaBot: Readonly<Record<string, string>> = {},
+  base = projectPath("config/pingan.example.yaml"),
+  /** Keep those groups' webhook_key too: their second way out (see group-send.ts). */
+  { keepWebhookKeys = false } = {},
+): string {
   let yaml = readFileSync(base, "utf8");
   yaml = yaml.replace(/^roster: *(.+?) *$/m, (_, roster: string) => `roster: ${JSON.stringify(resolve(dirname(base), roster))}`);
   // The two callback lines, and the comments under them (which say how to switch).
@@ -19,7 +25,7 @@ export function writeWebsocketConfig(dir: string, viaBot: Readonly<Record<string
   for (const [group, chatid] of Object.entries(viaBot)) {
     const block = new RegExp(`(^  ${group}:\\n(?:    .*\\n)*?)    webhook_key: .*\\n`, "m");
     if (!block.test(yaml)) throw new Error(`${base} has no group "${group}" with a webhook_key`);
-    yaml = yaml.replace(block, `$1    via: bot\n    chatid: ${chatid}\n`);
+    yaml = yaml.replace(block, (line: string, before: string) => `${keepWebhookKeys ? line : before}    via: bot\n    chatid: ${chatid}\n`);
   }
   const path = join(dir, "pingan.yaml");
   writeFileSync(path, yaml);

@@ -89,6 +89,7 @@ export async function startHarness({
   fresh = false,
   transport = DEFAULT_TRANSPORT,
   viaBot,
+  viaBotFallback = false,
   connectionTuning,
   botRate,
   redisFaults: withRedisFaults = false,
@@ -98,6 +99,8 @@ export async function startHarness({
   transport?: Transport;
   /** Websocket only: groups pushed to through the bot (group id → chatid) instead of their robot. */
   viaBot?: Record<string, string>;
+  /** Websocket only: those groups keep their robot's webhook_key as the second way out. */
+  viaBotFallback?: boolean;
   /** Websocket only: a conversation's replies and pushes a minute, for the fake and for us alike (unlimited by default). */
   botRate?: number;
   /** Websocket only: the lease's and the client's timings. */
@@ -132,7 +135,7 @@ export async function startHarness({
   const configDir = longConnection && mkdtempSync(join(tmpdir(), "pingan-ws-config-"));
   const settings = readSettings({
     ...TEST_ENV,
-    PINGAN_CONFIG: configDir ? writeWebsocketConfig(configDir, viaBot, configPath) : configPath,
+    PINGAN_CONFIG: configDir ? writeWebsocketConfig(configDir, viaBot, configPath, { keepWebhookKeys: viaBotFallback }) : configPath,
     REDIS_URL: redisFaults?.url ?? redis.url,
     WECOM_API_BASE: webhook.url,
     PORT: "0",

@@ -27,6 +27,19 @@ export interface FakeLongConnectionOptions {
   now?: () => number;
   /** Told every push (`aibot_send_msg`) it accepted, e.g. to print it as the group reads it. */
   onPush?: (frame: FakeReceivedFrame) => void;
+  /** Rules for proactive pushes that WeCom may enforce (wecom-protocol.md); none by default. */
+  pushRules?: FakePushRules;
+}
+
+/**
+ * Refusals of proactive pushes (`aibot_send_msg`) integrators report but WeCom does not document:
+ * a conversation where no user has spoken for `quietAfterMs` refuses them (errcode
+ * FAKE_ERRCODES.conversationQuiet), and one that took `perDay` of them on a calendar day
+ * (UTC+8) refuses more (FAKE_ERRCODES.dailyCapReached). Replies are not affected.
+ */
+export interface FakePushRules {
+  quietAfterMs?: number;
+  perDay?: number;
 }
 
 /** One subscription the fake accepted; live while `closedAt` is undefined. */
@@ -109,6 +122,8 @@ export interface FakeLongConnection {
    * `errcode`, as WeCom does once the conversation's quota is spent elsewhere; undefined stops.
    */
   refuseIn(conversation: string, errcode: number | undefined): void;
+  /** Replaces the proactive-push rules (see FakePushRules); `{}` lifts them. */
+  setPushRules(rules: FakePushRules): void;
   /** Polls `predicate` every 10 ms; rejects after `timeoutMs` (10 000: a bound for a loaded machine, not a wait). */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -191,6 +206,25 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   let subscribeRefusal: number | undefined;
   let acksStopped = false;
   const refusedConversations = new Map<string, number>();
+  let pushRules: FakePushRules = options.pushRules ?? {};
+  /** When a user last spoke in each conversation. */
+  const spokeAt = new Map<string, number>();
+  /** Pushes accepted per conversation and day: `<conversation>\u0000<day>` → count. */
+  const pushesOnDay = new Map<string, number>();
+  const dayOf = (ms: number) => Math.floor((ms + 8 * 3_600_000) / 86_400_000);
+
+  /** The refusal of a proactive push by the rules, if any. */
+  function refuseProactive(chatid: string): Verdict | undefined {
+    const t = now();
+    const { quietAfterMs, perDay } = pushRules;
+    if (quietAfterMs !== undefined && t - (spokeAt.get(chatid) ?? -Infinity) >= quietAfterMs) {
+      return refuse(FAKE_ERRCODES.conversationQuiet, "conversation not active: a user must message the bot first");
+    }
+    if (perDay !== undefined && (pushesOnDay.get(`${chatid}\u0000${dayOf(t)}`) ?? 0) >= perDay) {
+      return refuse(FAKE_ERRCODES.dailyCapReached, `proactive push daily limit (${perDay}) reached`);
+    }
+    return undefined;
+  }
 
   function endSubscription(peer: Peer, endedBy: NonNullable<FakeSubscription["endedBy"]>): void {
     const sub = peer.subscription;
@@ -308,7 +342,14 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
       if (typeof chatid !== "string" || !knownChats.has(chatid)) return refuse(FAKE_ERRCODES.invalidChat, "invalid chatid");
       const media = uploads.checkSend(body);
       if (media && media.errcode !== 0) return media;
-      return admit(chatid, body);
+      const refused = refuseProactive(chatid);
+      if (refused) return refused;
+      const verdict = admit(chatid, body);
+      if (verdict.errcode === 0) {
+        const day = `${chatid}\u0000${dayOf(now())}`;
+        pushesOnDay.set(day, (pushesOnDay.get(day) ?? 0) + 1);
+      }
+      return verdict;
     }
     const upload = uploads.step(cmd, body);
     if (upload) return upload;
@@ -428,6 +469,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
       const reqId = deliver(peer, "aibot_msg_callback", body);
       callbacks.set(reqId, { kind: "message", conversation, at: now() });
       knownChats.add(conversation);
+      spokeAt.set(conversation, now());
       return reqId;
     },
 
@@ -522,6 +564,10 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     refuseIn(conversation, errcode) {
       if (errcode === undefined) refusedConversations.delete(conversation);
       else refusedConversations.set(conversation, errcode);
+    },
+
+    setPushRules(rules) {
+      pushRules = rules;
     },
 
     waitFor,

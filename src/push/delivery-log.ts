@@ -42,6 +42,10 @@ export interface DeliveryEntry {
   deliveredAt?: string;
   /** ISO time of the latest attempt. */
   triedAt?: string;
+  /** The digest of the message that went out: the alert's own, or the merged message it went in. */
+  sentDigest?: string;
+  /** Digests of requests that timed out: WeCom may have delivered those too (a late copy). */
+  mayHaveArrived?: string[];
   /** From `causedAt` to the delivery. */
   latencyMs?: number;
   /** For an alert that went out merged with others: how many the message carried. */
@@ -57,6 +61,8 @@ export interface DeliveryAttempt {
   /** The request timed out (the message may have arrived). */
   timedOut?: boolean;
   merged?: number;
+  /** The digest of what was sent (digestOf): kept for `sent`, and for a try that timed out. */
+  digest?: string;
 }
 
 /** What `list` shows. */
@@ -167,7 +173,9 @@ export function createDeliveryLog({
       if (attempt.outcome === "sent") {
         next.deliveredAt = at.toISOString();
         next.latencyMs = at.getTime() - Date.parse(entry.causedAt);
+        if (attempt.digest !== undefined) next.sentDigest = attempt.digest;
       }
+      if (attempt.timedOut && attempt.digest !== undefined) next.mayHaveArrived = [...(entry.mayHaveArrived ?? []), attempt.digest];
       const tx = redis.multi().hset(keys.deliveries(), id, JSON.stringify(next));
       if (attempt.outcome === "sent" || attempt.outcome === "settled") tx.zrem(keys.deliveriesOpen(), id).hdel(keys.deliveriesOwed(), id);
       await tx.exec();

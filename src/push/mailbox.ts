@@ -12,7 +12,7 @@ import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
 import { splitMessage, type PushMessage } from "./split-message.js";
 import type { TargetLimiter } from "./target-limiter.js";
-import { deliveryId, type DeliveryLog } from "./delivery-log.js";
+import { deliveryId, digestOf, type DeliveryLog } from "./delivery-log.js";
 import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 import type { Clock } from "../time/clock.js";
 
@@ -250,7 +250,7 @@ export function createMailbox(options: MailboxOptions) {
           await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
         await release(last);
-        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count });
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: digestOf(body) });
         await record(group, { outcome: "sent" }, { alerts: count });
         log.info({ group, alerts: count, merged: single.length !== 1, way }, "alerts delivered");
         sent += 1;
@@ -262,7 +262,7 @@ export function createMailbox(options: MailboxOptions) {
         // Not given up after a number of attempts: an alert is owed until it goes out, and the
         // group's waiting alerts are shown (/healthz, leaders' replies) from the first failed try.
         await release();
-        for (const { id } of covered) await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, ...(result.timedOut && { timedOut: true }) });
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: digestOf(body), ...(result.timedOut && { timedOut: true }) });
         const tries = await record(group, { outcome: "retry", errcode, reason }, { alerts: count });
         const waitMs = Math.min(options.retryDelayMs * 2 ** Math.max(tries - 1, 0), ALERT_RETRY_MAX_MS);
         log.warn({ group, errcode, reason, tries, waitMs }, "alerts will be retried");

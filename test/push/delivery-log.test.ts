@@ -30,49 +30,48 @@ const alert = (n: number, text = `异常 学校${n}：围栏倒塌`): Push => ({
   causedAt: REPORTED_AT,
 });
 
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(() => redis.stop());
+
+/** The push queue under test, its fake robot, keys and clock; closed after each test. */
+let fake: FakeWebhook;
+let keys: Keys;
+let clock: ReturnType<typeof createManualClock>;
+let closeQueue: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await closeQueue?.();
+  await fake.stop();
+});
+
+async function open(overrides: Partial<PushQueueOptions> = {}): Promise<PushQueue> {
+  keys = createKeys(`dl-${randomUUID().slice(0, 8)}`);
+  clock = createManualClock(new Date(REPORTED_AT));
+  fake = await startFakeWebhook({ keys: { [PRINCIPALS_KEY]: "校长群", [LEADERS_KEY]: "领导群" } });
+  const queue = createPushQueue({
+    connection: redis.client(),
+    keys,
+    groups,
+    apiBase: fake.url,
+    fetch: globalThis.fetch,
+    log: pino({ level: "silent" }),
+    queueName: `{dl-${randomUUID().slice(0, 8)}}`,
+    rateLimit: { perWindow: 20, windowMs: 1000 },
+    retry: { attempts: 3, delayMs: 50 },
+    requestTimeoutMs: 2000,
+    orderPollMs: 30,
+    clock,
+    retentionDays: 30,
+    ...overrides,
+  });
+  closeQueue = () => queue.close();
+  queue.startWorker();
+  return queue;
+}
+
 describe("delivery log", () => {
-  let redis: TestRedis;
-  let fake: FakeWebhook;
-  let keys: Keys;
-  let opened: PushQueue[] = [];
-  let clock: ReturnType<typeof createManualClock>;
-
-  beforeAll(async () => {
-    redis = await startTestRedis();
-  });
-  afterAll(() => redis.stop());
-
-  const open = async (overrides: Partial<PushQueueOptions> = {}) => {
-    keys = createKeys(`dl-${randomUUID().slice(0, 8)}`);
-    clock = createManualClock(new Date(REPORTED_AT));
-    fake = await startFakeWebhook({ keys: { [PRINCIPALS_KEY]: "校长群", [LEADERS_KEY]: "领导群" } });
-    const queue = createPushQueue({
-      connection: redis.client(),
-      keys,
-      groups,
-      apiBase: fake.url,
-      fetch: globalThis.fetch,
-      log: pino({ level: "silent" }),
-      queueName: `{dl-${randomUUID().slice(0, 8)}}`,
-      rateLimit: { perWindow: 20, windowMs: 1000 },
-      retry: { attempts: 3, delayMs: 50 },
-      requestTimeoutMs: 2000,
-      orderPollMs: 30,
-      clock,
-      retentionDays: 30,
-      ...overrides,
-    });
-    opened.push(queue);
-    queue.startWorker();
-    return queue;
-  };
-
-  afterEach(async () => {
-    await Promise.all(opened.map((q) => q.close()));
-    opened = [];
-    await fake.stop();
-  });
-
   it("logs each part of a push with its digest, way, attempts and latency, never its text", async () => {
     const pq = await open();
     const lines = Array.from({ length: 12 }, (_, i) => ({ text: `${"城".repeat(227)}${i}` }));

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../../src/config/schema.js";
 import { createManualClock } from "../../src/time/clock.js";
 import { createPushQueue, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { OWED_PROBE_MS } from "../../src/push/mailbox.js";
@@ -10,15 +9,9 @@ import { createKeys, type Keys } from "../../src/store/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { waitFor } from "../support/wait-for.js";
+import { LEADERS_KEY, PRINCIPALS_KEY, PUSH_GROUPS as groups } from "../support/push-groups.js";
 
-const PRINCIPALS_KEY = "principals-key-5c1e";
-const LEADERS_KEY = "leaders-key-0b7f";
 const REPORTED_AT = "2026-11-20T01:30:00.000Z";
-
-const groups: Config["groups"] = {
-  principals: { name: "校长群", webhook_key: PRINCIPALS_KEY, role: "schools", schools: "all" },
-  leaders: { name: "领导群", webhook_key: LEADERS_KEY, role: "leaders", schools: "all" },
-};
 
 const digest = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
 

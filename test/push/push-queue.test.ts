@@ -14,15 +14,13 @@ import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fa
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { maxInWindow } from "../support/max-in-window.js";
 import { waitFor } from "../support/wait-for.js";
+import { LEADERS_KEY, PRINCIPALS_KEY, PUSH_GROUPS } from "../support/push-groups.js";
 
-const PRINCIPALS_KEY = "principals-key-7d2e";
-const LEADERS_KEY = "leaders-key-91ab";
 /** The service's clock while these pushes go out. */
 const SENT_AT = "2026-11-20T01:30:00.000Z";
 
 const groups: Config["groups"] = {
-  principals: { name: "校长群", webhook_key: PRINCIPALS_KEY, role: "schools", schools: "all" },
-  leaders: { name: "领导群", webhook_key: LEADERS_KEY, role: "leaders", schools: "all" },
+  ...PUSH_GROUPS,
   broken: { name: "旧群", webhook_key: "revoked-key-0000", role: "schools", schools: "all" },
 };
 

@@ -49,7 +49,7 @@ export function buildAbnormalAlerts(args: {
   } else {
     return [];
   }
-  return toLeaders(config, report, lines);
+  return toLeaders(config, report, lines, report.at);
 }
 
 /** The update to the leaders when a school withdraws an abnormal report (撤销); nothing otherwise. */
@@ -67,12 +67,15 @@ export function buildWithdrawalAlerts(args: {
     { text: leaderText.alertWithdrawnTitle(school) },
     { text: leaderText.alertPrevious(withdrawn, config.timezone) },
     { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone, school) },
-  ]);
+  ], args.at.toISOString());
 }
 
-/** The alert to each leaders group, keyed by the message; `about` lets queued alerts merge. */
-function toLeaders(config: Pick<Config, "groups">, { msgid, school, task, period }: Pick<Report, "msgid" | "school" | "task" | "period">, lines: PushLine[]): Push[] {
+/**
+ * The alert to each leaders group, keyed by the message; `about` lets queued alerts merge, and
+ * `causedAt` (when the school reported) is where the delivery log measures an alert's delay from.
+ */
+function toLeaders(config: Pick<Config, "groups">, { msgid, school, task, period }: Pick<Report, "msgid" | "school" | "task" | "period">, lines: PushLine[], causedAt: string): Push[] {
   return Object.entries(config.groups)
     .filter(([, group]) => group.role === "leaders")
-    .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines }, about: { school, task, period, msgid } }));
+    .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines }, about: { school, task, period, msgid }, causedAt }));
 }

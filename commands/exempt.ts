@@ -43,8 +43,7 @@ export default defineCommand({
     if (!read) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhen);
     const days = diffDays(read.span.start, read.span.end) + 1;
     if (days > MAX_DAYS) throw new CodedError(ErrorCode.Usage, leaderText.exemptTooLong(days, MAX_DAYS));
-    const reason = original(dateAt + read.length)
-      .replace(/^[\s,:;/、，：；／]+/u, "")
+    const reason = original(skipSeparators(folded, dateAt + read.length))
       .replace(/^原因\s*[:：]?\s*/u, "")
       .trim();
     const chars = [...reason].length;

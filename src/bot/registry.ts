@@ -2,7 +2,7 @@ import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOpt
 import { createStringFinder, type FoundString } from "./find-strings.js";
 import { findNearMiss } from "./near-miss.js";
 import { toSimplified, type NormalizedText } from "./normalize.js";
-import { readWord, skipSeparators } from "./words.js";
+import { readWord, skipSeparators, trimTrailingSeparators } from "./words.js";
 
 /** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
 const foldKeyword = (keyword: string) => toSimplified(keyword.normalize("NFKC")).toLowerCase();
@@ -121,7 +121,7 @@ function inputAfter(text: NormalizedText, found: Found): CommandInput {
   const halfFigure = /\/\s*\d/u.exec(text.folded.slice(found.end, skipSeparators(text.folded, found.end) + 1));
   const start = halfFigure ? found.end + halfFigure.index : skipSeparators(text.folded, found.end);
   const folded = text.folded.slice(start);
-  const before = text.folded.slice(0, found.start).replace(/[\s,:;/、]+$/u, "");
+  const before = trimTrailingSeparators(text.folded.slice(0, found.start));
   return {
     folded,
     original: (from = 0, to = folded.length) => text.original(start + from, start + to),

@@ -2,15 +2,22 @@ import type { TaskId } from "../config/schema.js";
 
 /**
  * How principals separate words, and the readers every parser uses: spaces and ，,：:；;／/、
- * (after NFKC folding, see normalize.ts).
+ * (after NFKC folding, see normalize.ts). The one place this class is written.
  */
-const SEPARATORS = /[\s,:;/、]+/u;
-const SEPARATOR_RUN = /^[\s,:;/、]*/u;
-const WORD = /^[^\s,:;/、]+/u;
+const SEPARATOR = String.raw`\s,:;/、`;
+const SEPARATORS = new RegExp(`[${SEPARATOR}]+`, "u");
+const SEPARATOR_RUN = new RegExp(`^[${SEPARATOR}]*`, "u");
+const TRAILING_SEPARATORS = new RegExp(`[${SEPARATOR}]+$`, "u");
+const WORD = new RegExp(`^[^${SEPARATOR}]+`, "u");
 
 /** Splits an argument string on the separators, dropping empty pieces. */
 export function splitWords(args: string): string[] {
   return args.split(SEPARATORS).filter((w) => w.length > 0);
+}
+
+/** `text` without the separators it ends with. */
+export function trimTrailingSeparators(text: string): string {
+  return text.replace(TRAILING_SEPARATORS, "");
 }
 
 /** Where the next word starts in `text` at or after `from`, skipping separators. */

@@ -6,6 +6,7 @@ import { buildLedger, type Ledger } from "../features/ledger/build-ledger.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "../features/ledger/check-ledger-range.js";
 import { writeLedgerCsv } from "../features/ledger/write-ledger-csv.js";
 import { writeLedgerXlsx } from "../features/ledger/write-ledger-xlsx.js";
+import { leaderText } from "../features/leaders/leader-text.js";
 
 /** What `pingan export` is asked for, checked. */
 export interface ExportRequest {
@@ -36,7 +37,7 @@ export function readExportRequest(options: { from: string; to: string; out: stri
 /** `pingan export`: writes the same ledger as the 导出 link, as .xlsx or one task's CSV, from the service's records. */
 export async function exportLedgerFile(records: Records, { from, to, out, task }: ExportRequest, say: (line: string) => void = () => {}): Promise<{ ledger: Ledger; bytes: number }> {
   const { config } = records;
-  if (task && !config.tasks[task]?.enabled) throw new Error(`任务 ${task} 没有启用`);
+  if (task && !config.tasks[task]?.enabled) throw new Error(leaderText.taskOff(records.calendar.taskName(task)));
   const ledger = await buildLedger({
     // As the service owes them: from its first day, each school from the day it joined.
     roster: records.roster,

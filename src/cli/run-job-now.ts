@@ -91,7 +91,7 @@ export async function runJobNow(
   if (job === "remind" || job === "tally") {
     const period = rt.calendar.at(task as TaskId, at);
     if (!period) {
-      out(leaderText.taskOff(task as TaskId));
+      out(leaderText.taskOff(rt.calendar.taskName(task as TaskId)));
       return 1;
     }
     const slot = job === "remind" ? `cli-${now.getTime()}` : "cli";

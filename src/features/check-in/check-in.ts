@@ -9,6 +9,7 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { readReportDate } from "./read-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
+import { leaderText } from "../leaders/leader-text.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
 export type CheckInContext = CommandContext<"config" | "store" | "records" | "calendar">;
@@ -126,7 +127,7 @@ function otherDuePeriods(ctx: CheckInContext, except: TaskId): TaskPeriod[] {
 export function currentPeriod(ctx: Pick<CommandContext, "calendar" | "config" | "now">, task: TaskId): TaskPeriod {
   const period = ctx.calendar.at(task, ctx.now);
   const name = ctx.config.tasks[task]?.name ?? task;
-  if (!period) throw new CodedError(ErrorCode.TaskDisabled, reportText.taskDisabled(name));
+  if (!period) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(name));
   if (period.reason === "not_in_season") throw new CodedError(ErrorCode.NotInSeason, reportText.notInSeason(name));
   return period;
 }

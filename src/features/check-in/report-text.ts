@@ -157,7 +157,6 @@ export const reportText = {
     `只能登记今天和之前 ${days} 天内（${formatDate(earliest)}起）的上报，“${escapeUserText(typed)}”的${taskName}已不能补报。`,
   notDueOn: (period: TaskPeriod) => `${formatPeriod(period)}${period.taskName}无需上报。`,
   backfilled: (period: TaskPeriod) => `📅 这是 ${formatPeriod(period)} 的补报，已记入当天。`,
-  taskDisabled: (name: string) => `本县没有启用“${name}”任务，无需上报。`,
   notInSeason: (name: string) => `现在不在${name}的季节内，无需上报。`,
   missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",
   descriptionTooLong: (chars: number, limit: number) =>

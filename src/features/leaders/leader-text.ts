@@ -207,6 +207,7 @@ export const leaderText = {
     `${taskName}：现在${leaderText.notRequired(reason)}。`,
   noRequiredTask: "现在没有需要上报的任务。",
   whichTask: (word: string) => `“${escapeUserText(word)}”不是任务名称。可写：平安、防溺水、学习。`,
+  /** The one wording of "this task is off here", for a report, a leader's command and the CLI alike. */
   taskOff: (word: string) => `本县没有启用“${escapeUserText(word)}”任务。`,
   whichArea: (word: string, areas: readonly string[]) =>
     `“${escapeUserText(word)}”对应多个片区：${areas.map(escapeUserText).join("、")}，请写片区全称。`,

@@ -171,7 +171,7 @@ describe("pacing across processes", () => {
     for (let i = 0; i < 25; i += 1) expect(await say("wang_zhiyuan", "提醒 平安")).toContain("所");
     await waitFor("25 pushes", () => webhook.messages.length >= 25, { timeoutMs: 150_000, everyMs: 100 });
     const times = webhook.messages.map((m) => m.at);
-    expect(times).toHaveLength(25);
+    expect(times, webhook.messages.map((m) => `${m.group}: ${m.content.split("\n")[0]}`).join("\n")).toHaveLength(25);
     expect(maxInWindow(times, 60_000)).toBeLessThanOrEqual(20);
     expect(webhook.rejected).toEqual([]);
   }, 180_000);

@@ -1,3 +1,4 @@
+import { listBots } from "../config/list-bots.js";
 import { personName } from "../config/roster.js";
 import type { System } from "../main/system.js";
 import { NOTE_EVERY_MS } from "../wecom/chat-directory.js";
@@ -23,7 +24,7 @@ export async function listChats(rt: System, out: (line: string) => void): Promis
   const chats = await rt.chats.list();
   if (chats.length === 0) {
     out(chatsText.none);
-    if (rt.config.bot.transport !== "websocket") out(chatsText.notWebsocket);
+    if (!listBots(rt.config).some((bot) => bot.transport === "websocket")) out(chatsText.notWebsocket);
     return;
   }
   out(chatsText.header(NOTE_EVERY_MS / 60_000));

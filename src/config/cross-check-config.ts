@@ -35,8 +35,9 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
   const { timezone, groups, leaders, admins, working_hours: hours, calendar, tasks, weekly, late_note: lateNote } = config;
 
   if (timezone !== undefined) checkTimezone(timezone, add);
-  if (config.bot) checkTransport(config.bot, add);
-  if (groups) checkGroups(groups, config.bot?.transport ?? "callback", add);
+  if (config.bots) checkBots(config.bots, config.bot, { groups, roster }, add, show);
+  else if (config.bot) checkTransport(config.bot, ["bot"], add);
+  if (groups) checkGroups(groups, viaBotOwner(config), add);
   if (leaders && admins) checkPeople(leaders, admins, add);
   if (hours) checkWorkingHours(hours, add);
   if (calendar) checkCalendar(calendar, add);
@@ -74,21 +75,76 @@ function checkTimezone(timezone: string, add: Add): void {
 }
 
 /** Each transport needs its own credentials: the callback's Token and EncodingAESKey, or the long connection's BotID and Secret. */
-function checkTransport(bot: Config["bot"], add: Add): void {
+function checkTransport(bot: Config["bot"], path: KeyPath, add: Add): void {
   const needed = bot.transport === "websocket" ? (["bot_id", "secret"] as const) : (["token", "encoding_aes_key"] as const);
   for (const key of needed) {
-    if (bot[key] === undefined) add(["bot", key], text.transportNeeds(bot.transport ?? "callback", key), text.transportNeedsHint(key));
+    if (bot[key] === undefined) add([...path, key], text.transportNeeds(bot.transport ?? "callback", key, path.length > 1 ? "" : "bot."), text.transportNeedsHint(key));
   }
 }
 
-function checkGroups(groups: Groups, transport: NonNullable<Config["bot"]["transport"]>, add: Add): void {
+type HostedBots = NonNullable<Config["bots"]>;
+
+/**
+ * Several bots: each with its transport's credentials, none sharing an id, a Token or a BotID
+ * with another (a callback would verify against the wrong bot), each group served by one bot at
+ * most, and each bot's node on the roster. `bot:` then holds only the default name.
+ */
+function checkBots(bots: HostedBots, bot: Config["bot"] | undefined, { groups, roster }: { groups: Groups | undefined; roster: Roster | null }, add: Add, show: Show): void {
+  if (bot && (["transport", "token", "encoding_aes_key", "bot_id", "secret"] as const).some((key) => bot[key] !== undefined)) add(["bot"], text.botAndBots, text.botAndBotsHint);
+  const ids = new Map<string, string>();
+  const tokens = new Map<string, string>();
+  const botIds = new Map<string, string>();
+  const owners = new Map<string, string>();
+  const areas = roster ? [...new Set(roster.schools.map((school) => school.area))] : undefined;
+  bots.forEach((entry, index) => {
+    const path = ["bots", index];
+    checkTransport(entry, path, add);
+    if (ids.has(entry.id)) add([...path, "id"], text.duplicateBotId(entry.id));
+    ids.set(entry.id, entry.id);
+    for (const [key, seen] of [["token", tokens], ["bot_id", botIds]] as const) {
+      const value = entry[key];
+      if (value === undefined) continue;
+      const other = seen.get(value);
+      if (other !== undefined) add([...path, key], text.sameBotCredential(key, other), text.sameBotCredentialHint);
+      else seen.set(value, entry.id);
+    }
+    entry.groups.forEach((group, at) => {
+      if (groups) checkGroupReference(groups, [...path, "groups", at], group, add, show);
+      const other = owners.get(group);
+      if (other !== undefined) add([...path, "groups", at], text.groupClaimedTwice(group, other), text.groupClaimedTwiceHint);
+      else owners.set(group, entry.id);
+    });
+    if (entry.node !== undefined && areas && !areas.includes(entry.node)) {
+      const guess = suggestClosest(entry.node, areas);
+      add([...path, "node"], text.unknownBotNode(show([...path, "node"], entry.node)), guess ? text.didYouMean(guess) : text.validAreas(areas));
+    }
+  });
+}
+
+/** Whether a group may be pushed to `via: bot`: with `bots:`, when a long-connection bot serves it; else when the one bot is on the long connection. */
+function viaBotOwner(config: ConfigSections): (group: string) => Refusal | undefined {
+  if (!config.bots) {
+    const refusal = { message: text.viaBotNeedsWebsocket, hint: text.viaBotNeedsWebsocketHint };
+    return () => (config.bot?.transport === "websocket" ? undefined : refusal);
+  }
+  const served = new Set(config.bots.filter((entry) => entry.transport === "websocket").flatMap((entry) => entry.groups));
+  return (group) => (served.has(group) ? undefined : { message: text.viaBotNeedsOwner, hint: text.viaBotNeedsOwnerHint });
+}
+
+interface Refusal {
+  message: string;
+  hint: string;
+}
+
+function checkGroups(groups: Groups, viaBotRefused: (group: string) => Refusal | undefined, add: Add): void {
   const entries = Object.entries(groups);
   if (!entries.some(([, group]) => group.role === "leaders")) {
     add(["groups"], text.noLeadersGroup, text.noLeadersGroupHint);
   }
   for (const [id, group] of entries) {
     if (group.via === "bot") {
-      if (transport !== "websocket") add(["groups", id, "via"], text.viaBotNeedsWebsocket, text.viaBotNeedsWebsocketHint);
+      const refused = viaBotRefused(id);
+      if (refused !== undefined) add(["groups", id, "via"], refused.message, refused.hint);
       if (group.chatid === undefined) add(["groups", id, "chatid"], text.viaBotNeedsChatid, text.viaBotNeedsChatidHint);
       continue;
     }

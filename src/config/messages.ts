@@ -71,8 +71,8 @@ export const text = {
   noLeadersGroupHint: "例如 leaders: { name: 局领导群, webhook_key: ${WEBHOOK_KEY_LEADERS}, role: leaders }",
   noSchoolsGroup: "没有学校群：至少要有一个 role: schools 的群，提醒才有地方发",
   noSchoolsGroupHint: "例如 principals: { name: 全县校长群, webhook_key: ${WEBHOOK_KEY_PRINCIPALS}, role: schools, schools: all }",
-  transportNeeds: (transport: string, key: string) =>
-    transport === "websocket" ? `长连接（transport: websocket）需要 bot.${key}` : `回调模式需要 bot.${key}（不用回调请写 transport: websocket）`,
+  transportNeeds: (transport: string, key: string, section = "bot.") =>
+    transport === "websocket" ? `长连接（transport: websocket）需要 ${section}${key}` : `回调模式需要 ${section}${key}（不用回调请写 transport: websocket）`,
   transportNeedsHint: (key: string) =>
     ({
       token: "token: ${WECOM_TOKEN}（“接收消息”设置里的 Token）",
@@ -83,6 +83,17 @@ export const text = {
   viaBotNeedsWebsocket: "via: bot 要由智能机器人经长连接推送，需要 bot.transport: websocket",
   viaBotNeedsWebsocketHint: "在 bot: 下写 transport: websocket，或改用群机器人：via: webhook 加 webhook_key",
   viaBotNeedsChatid: "via: bot 的群要写 chatid",
+  botAndBots: "写了 bots:（多个机器人）时，bot: 下只留 name（默认名称），各机器人的密钥写在 bots: 各自一项里",
+  botAndBotsHint: "把 bot: 下的 token、encoding_aes_key、transport、bot_id、secret 移到 bots: 的某一项",
+  duplicateBotId: (id: string) => `机器人 id ${id} 重复：id 出现在回调地址 /wecom/${id}/callback 中，要互不相同`,
+  sameBotCredential: (what: "token" | "bot_id", other: string) =>
+    `与机器人 ${other} 的 ${what === "token" ? "Token" : "BotID"} 相同：每个机器人有自己的一套（企业微信后台各自生成）`,
+  sameBotCredentialHint: "检查环境变量是否复制时写成了同一个",
+  groupClaimedTwice: (group: string, other: string) => `群 ${group} 已归机器人 ${other}：一个群只能归一个机器人`,
+  groupClaimedTwiceHint: "从其中一个机器人的 groups 里删掉这个群",
+  viaBotNeedsOwner: "via: bot 的群要归一个长连接机器人：在 bots: 里 transport: websocket 的那个机器人的 groups 中列出它",
+  viaBotNeedsOwnerHint: "或改用群机器人：via: webhook 加 webhook_key",
+  unknownBotNode: (node: string | undefined) => (node === undefined ? "名单中没有这个节点" : `名单中没有 ${node}`),
   viaBotNeedsChatidHint: "chatid: wrk…（运行 pingan chats 列出机器人见过的群，复制那一串）",
   webhookKeyMissing: "缺少 webhook_key（或写 via: bot 和 chatid，由智能机器人推送）",
   webhookKeyMissingHint: "webhook_key: ${WEBHOOK_KEY_PRINCIPALS}（群机器人地址中 key= 后面的部分）",

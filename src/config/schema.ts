@@ -70,30 +70,50 @@ const group = z.strictObject({
   schools: z.union([z.literal("all"), z.array(z.string().min(1))]).default("all"),
 });
 
+/** One smart bot: its name and how WeCom reaches it, with that transport's credentials. */
+const bot = z.strictObject({
+  name: z.string().min(1).default("平安助手"),
+  /**
+   * `callback` (unset): WeCom posts to our URL (token, encoding_aes_key); `websocket`: we dial
+   * WeCom's long connection (bot_id, secret). One bot uses one of them, never both.
+   */
+  transport: z.enum(["callback", "websocket"]).optional(),
+  token: z.string().min(1).optional(),
+  encoding_aes_key: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}$/, {
+      message: "EncodingAESKey 是企业微信后台生成的 43 位字母数字串",
+    })
+    .optional(),
+  /** Long connection: the BotID shown in the bot's API settings. */
+  bot_id: z.string().min(1).optional(),
+  /** Long connection: the bot's Secret (from the environment). */
+  secret: z.string().min(1).optional(),
+  /** Callbacks whose signed timestamp is further than this from the real clock are refused. */
+  max_clock_skew_seconds: z.number().int().positive().default(300),
+});
+
+/**
+ * One bot of a deployment that hosts several (a city's IT centre, one bot per county): its id
+ * names its callback URL (`/wecom/<id>/callback`) and its Redis keys.
+ */
+const hostedBot = bot.extend({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "机器人 id 用小写英文字母开头，只含小写字母、数字和 -，例如 beixian" }),
+  /** The groups (keys of `groups`) this bot serves: its pushes to groups `via: bot` go out through it. */
+  groups: z.array(z.string().min(1)).default([]),
+  /** The part of the roster it serves (an area, or a node path of the roster tree); the whole roster when unset. */
+  node: z.string().min(1).optional(),
+  /** Long connection: this bot's WeCom long-connection URL, where it is not the deployment's WECOM_WS_URL. */
+  ws_url: z.string().url().optional(),
+});
+
 export const configSchema = z.strictObject({
   /** IANA zone for periods, deadlines and schedules. */
   timezone: z.string().default("Asia/Shanghai"),
-  bot: z.strictObject({
-    name: z.string().min(1).default("平安助手"),
-    /**
-     * `callback` (unset): WeCom posts to our URL (token, encoding_aes_key); `websocket`: we dial
-     * WeCom's long connection (bot_id, secret). One bot uses one of them, never both.
-     */
-    transport: z.enum(["callback", "websocket"]).optional(),
-    token: z.string().min(1).optional(),
-    encoding_aes_key: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}$/, {
-        message: "EncodingAESKey 是企业微信后台生成的 43 位字母数字串",
-      })
-      .optional(),
-    /** Long connection: the BotID shown in the bot's API settings. */
-    bot_id: z.string().min(1).optional(),
-    /** Long connection: the bot's Secret (from the environment). */
-    secret: z.string().min(1).optional(),
-    /** Callbacks whose signed timestamp is further than this from the real clock are refused. */
-    max_clock_skew_seconds: z.number().int().positive().default(300),
-  }),
+  /** The deployment's one bot; with `bots:` only its name (the default one) is read. */
+  bot: bot.prefault({}),
+  /** Several bots in one deployment (callback and long-connection ones mixed), each serving its own groups. */
+  bots: z.array(hostedBot).min(1).optional(),
   server: z
     .strictObject({
       /** Public base URL, used for signed export links. */
@@ -166,5 +186,7 @@ export type Config = z.output<typeof configSchema>;
 export type TaskConfig = z.output<typeof task>;
 export type ScheduleConfig = z.output<typeof schedule>;
 export type GroupConfig = z.output<typeof group>;
+export type BotConfig = z.output<typeof bot>;
+export type HostedBotConfig = z.output<typeof hostedBot>;
 export type TaskId = "safety" | "drowning" | "study";
 export const TASK_IDS: readonly TaskId[] = ["safety", "drowning", "study"];

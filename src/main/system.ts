@@ -34,7 +34,9 @@ import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/ta
 import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
 import type { Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
-import { createBotConnection, type BotConnectionTuning } from "../wecom/bot-connection.js";
+import type { BotConnectionTuning } from "../wecom/bot-connection.js";
+import { createBotConnections } from "../wecom/bot-connections.js";
+import { listBots } from "../config/list-bots.js";
 import { createChatDirectory, type ChatDirectory } from "../wecom/chat-directory.js";
 import { createBotConversationWindow } from "../push/bot-conversation-window.js";
 import { createScheduleWorker } from "./schedule-worker.js";
@@ -152,11 +154,9 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const chats = createChatDirectory({ redis, keys, clock });
   // Queued alerts merge into one message of each school's current status, read on the workers' connection.
   const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), roster, config });
-  // bot.transport: websocket: whichever process holds the long connection answers, and sends the pushes to groups via: bot.
-  const botConnection =
-    config.bot.transport === "websocket"
-      ? createBotConnection({ bot: config.bot, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning })
-      : undefined;
+  const bots = listBots(config);
+  // Each bot on the long connection: whichever process holds its lease answers, and sends the pushes to its groups via: bot.
+  const botConnection = createBotConnections({ bots, groups: config.groups, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning });
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, retentionDays: config.limits.history_days, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
   const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
@@ -236,7 +236,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       }
       if (roles.web) {
         const app: Koa = createWebApp({
-          ...{ config, groupNames, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
+          ...{ config, bots, groupNames, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
           store: webStore,
           exemptions: webExemptions,
           queues: [pushQueue.queue, scheduler.queue],

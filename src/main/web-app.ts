@@ -2,6 +2,7 @@ import type { Queue } from "bullmq";
 import Koa from "koa";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
+import { DEFAULT_BOT, type HostedBot } from "../config/list-bots.js";
 import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
 import { createBoardRouter } from "../features/board/board-route.js";
@@ -20,6 +21,8 @@ import { createCallbackReceiver } from "../wecom/callback-receiver.js";
 
 export interface WebAppDeps {
   config: Config;
+  /** The deployment's bots (listBots): each callback bot gets its URL. */
+  bots: readonly HostedBot[];
   /** Group id → display name: pages name groups, never their webhook keys. */
   groupNames: Readonly<Record<string, string>>;
   roster: Roster;
@@ -52,17 +55,23 @@ export function createWebApp(deps: WebAppDeps): Koa {
       ctx.body = "internal error";
     }
   });
-  const { transport = "callback", token, encoding_aes_key: encodingAESKey } = config.bot;
-  // One bot takes callbacks or the long connection, never both: on the long connection there is no callback URL.
-  const callback = transport === "callback" && token !== undefined && encodingAESKey !== undefined && createCallbackReceiver({
-    dispatcher: deps.dispatcher,
-    token,
-    encodingAESKey,
-    maxClockSkewSeconds: config.bot.max_clock_skew_seconds,
-    log,
-    onOutcome: metrics.callback,
-    onReplied: metrics.observeReply,
-  });
+  // Each callback bot verifies its own URL with its own Token and key: a callback signed for one bot is refused on another's.
+  const callbacks = deps.bots.flatMap((bot) =>
+    bot.transport === "callback" && bot.token !== undefined && bot.encodingAESKey !== undefined
+      ? [
+          createCallbackReceiver({
+            dispatcher: deps.dispatcher,
+            token: bot.token,
+            encodingAESKey: bot.encodingAESKey,
+            maxClockSkewSeconds: bot.maxClockSkewSeconds,
+            path: callbackPath(bot.id),
+            log: bot.id === DEFAULT_BOT ? log : log.child({ bot: bot.id }),
+            onOutcome: metrics.callback,
+            onReplied: metrics.observeReply,
+          }),
+        ]
+      : [],
+  );
   const health = createHealthRouter({
     redis: deps.redis,
     keys: deps.keys,
@@ -70,10 +79,10 @@ export function createWebApp(deps: WebAppDeps): Koa {
     groupNames: deps.groupNames,
     calendar: deps.calendar,
     clock: deps.clock,
-    longConnection: transport === "websocket",
+    longConnections: deps.bots.filter((bot) => bot.transport === "websocket").map((bot) => bot.id),
   });
   // The callback first: a check-in passes through nothing else (the dashboard looks at every path it is shown).
-  if (callback) app.use(callback.routes()).use(callback.allowedMethods());
+  for (const callback of callbacks) app.use(callback.routes()).use(callback.allowedMethods());
   app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
   // Ledger downloads and the board read the same data behind signed links.
   const pages = { config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log };
@@ -81,4 +90,9 @@ export function createWebApp(deps: WebAppDeps): Koa {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;
+}
+
+/** A bot's callback URL path: the single `bot:` keeps `/wecom/callback`; each of `bots:` has `/wecom/<id>/callback`. */
+export function callbackPath(bot: string): string {
+  return bot === DEFAULT_BOT ? "/wecom/callback" : `/wecom/${bot}/callback`;
 }

@@ -1,7 +1,8 @@
 import Router from "koa-router";
 import type { Cluster, Redis } from "ioredis";
 import { readPushStatus } from "../push/push-status.js";
-import type { Keys } from "../store/keys.js";
+import { keysForBot, type Keys } from "../store/keys.js";
+import { DEFAULT_BOT } from "../config/list-bots.js";
 import type { Clock } from "../time/clock.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
@@ -22,8 +23,8 @@ export interface HealthOptions {
   /** For the holiday years whose notice is due but not imported, as of the clock's now. */
   calendar: Pick<TaskCalendar, "missingHolidayYears">;
   clock: Clock;
-  /** Set with `bot.transport: websocket`: the page shows the long connection (connected, holder, since, reconnects). */
-  longConnection?: boolean;
+  /** The bots on the long connection: the page shows each one's (connected, holder, since, reconnects); the single `bot:` as `connection`. */
+  longConnections?: readonly string[];
 }
 
 /** What /healthz says while no process holds a live long connection. */
@@ -42,7 +43,7 @@ const READ_MS = 400;
  * says so instead of holding the page. On the long connection, `connection` says whether a
  * process holds it live (otherwise the service is `degraded`).
  */
-export function createHealthRouter({ redis, keys, queues, groupNames, calendar, clock, longConnection }: HealthOptions): Router {
+export function createHealthRouter({ redis, keys, queues, groupNames, calendar, clock, longConnections = [] }: HealthOptions): Router {
   const router = new Router();
   router.get("/healthz", async (ctx) => {
     const started = performance.now();
@@ -55,8 +56,8 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     const redisMs = Math.round(performance.now() - started);
     // A write that Redis refuses (maxmemory) means no report can be recorded: say it here.
     const now = clock.now();
-    const [connection, write, pushes, late, chart, ...counts] = await Promise.all([
-      longConnection ? withDeadline(readConnectionStatus(redis, keys), READ_MS) : undefined,
+    const [connections, write, pushes, late, chart, ...counts] = await Promise.all([
+      Promise.all(longConnections.map((bot) => withDeadline(readConnectionStatus(redis, keysForBot(keys, bot)), READ_MS))),
       withDeadline(redis.set(keys.healthProbe(), clock.now().toISOString(), "PX", 60_000), READ_MS),
       withDeadline(readPushStatus(redis, keys), READ_MS),
       withDeadline(readLateAlerts(redis, keys, now), READ_MS),
@@ -67,13 +68,17 @@ export function createHealthRouter({ redis, keys, queues, groupNames, calendar, 
     if (!write.ok) problems.push(`Redis 拒绝写入：${write.error}`);
     const pushStatus = pushes.ok ? pushes.value : {};
     problems.push(...listPushWarnings(pushStatus, groupNames, { alerts: late.ok ? late.value : [], now }));
-    if (connection && !(connection.ok && connection.value.connected)) problems.push(NOT_CONNECTED);
+    connections.forEach((connection, i) => {
+      if (!(connection.ok && connection.value.connected)) problems.push(longConnections[i] === DEFAULT_BOT ? NOT_CONNECTED : `${longConnections[i]}：${NOT_CONNECTED}`);
+    });
+    const single = longConnections.length === 1 && longConnections[0] === DEFAULT_BOT;
     const missingYears = calendar.missingHolidayYears(now);
     ctx.body = {
       status: problems.length > 0 ? "degraded" : "ok",
       ...(problems.length > 0 && { problems }),
       redis: { ok: true, ms: redisMs, writable: write.ok },
-      ...(connection && { connection: read<ConnectionHealth>(connection) }),
+      ...(single && { connection: read<ConnectionHealth>(connections[0]!) }),
+      ...(!single && longConnections.length > 0 && { connections: Object.fromEntries(longConnections.map((bot, i) => [bot, read<ConnectionHealth>(connections[i]!)])) }),
       queues: Object.fromEntries(queues.map((queue, i) => [queue.name, read(counts[i]!)])),
       pushes: pushes.ok
         ? Object.fromEntries(

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
+import { DEFAULT_BOT } from "../config/list-bots.js";
 import type { TaskId } from "../config/schema.js";
 
 /**
  * Every Redis key of the product. Keys that are touched together carry the same hash tag
  * (`{…}`) so that a Lua script or MULTI over them stays in one Redis Cluster slot.
  */
-export function createKeys(prefix = "pa") {
+export function createKeys(prefix = "pa", bot = DEFAULT_BOT) {
   const ns = (tag: string, rest: string) => `${prefix}:{${tag}}:${rest}`;
   return {
     /**
@@ -113,29 +114,43 @@ export function createKeys(prefix = "pa") {
      * (`limits.remind_cooldown_minutes`).
      */
     remindCooldown: (task: TaskId, period: string, group: string) => ns(`remind:${task}:${period}`, `last:${group}`),
-    /**
-     * The long connection (one per bot, held by one process): the lease (`<fence>|<owner>`,
-     * expiring unless renewed), the fencing counter, the holder's status hash for /healthz,
-     * the list of frames other processes hand the holder, the frames each holder (by fence) has
-     * taken and not finished, the sorted set of those fences, owed replies waiting to be tried
-     * again, each request's answer, and the hash chatid → the chat's last speaker (`pingan
-     * chats`). One hash tag.
-     */
-    connectionLease: () => ns("lc", "lease"),
-    connectionFence: () => ns("lc", "fence"),
-    connectionStatus: () => ns("lc", "status"),
-    connectionOutbox: () => ns("lc", "outbox"),
-    connectionTaken: (fence: number | string) => ns("lc", `taken:${fence}`),
-    connectionTakers: () => ns("lc", "takers"),
-    connectionRetries: () => ns("lc", "retries"),
-    connectionAnswer: (id: string) => ns("lc", `answer:${id}`),
-    connectionChats: () => ns("lc", "chats"),
+    ...connectionKeys(ns, bot),
+    /** Sorted set process → until when it counts as alive (ms, Redis time): the processes the bots' leases are spread over. */
+    connectionProcesses: () => ns("lc-spread", "processes"),
     /** BullMQ prefix; BullMQ adds the queue name, which carries its own hash tag. */
     bullPrefix: () => prefix,
   };
 }
 
 export type Keys = ReturnType<typeof createKeys>;
+
+/** The same keys, with the long connection's of bot `bot` (each bot its own lease, outbox and status). */
+export function keysForBot(keys: Keys, bot: string): Keys {
+  return createKeys(keys.bullPrefix(), bot);
+}
+
+/**
+ * The long connection (one per bot, held by one process): the lease (`<fence>|<owner>`,
+ * expiring unless renewed), the fencing counter, the holder's status hash for /healthz,
+ * the list of frames other processes hand the holder, the frames each holder (by fence) has
+ * taken and not finished, the sorted set of those fences, owed replies waiting to be tried
+ * again, each request's answer, and the hash chatid → the chat's last speaker (`pingan
+ * chats`). One hash tag per bot.
+ */
+function connectionKeys(ns: (tag: string, rest: string) => string, bot: string) {
+  const tag = bot === DEFAULT_BOT ? "lc" : `lc:${bot}`;
+  return {
+    connectionLease: () => ns(tag, "lease"),
+    connectionFence: () => ns(tag, "fence"),
+    connectionStatus: () => ns(tag, "status"),
+    connectionOutbox: () => ns(tag, "outbox"),
+    connectionTaken: (fence: number | string) => ns(tag, `taken:${fence}`),
+    connectionTakers: () => ns(tag, "takers"),
+    connectionRetries: () => ns(tag, "retries"),
+    connectionAnswer: (id: string) => ns(tag, `answer:${id}`),
+    connectionChats: () => ns(tag, "chats"),
+  };
+}
 
 /** Webhook keys are secrets: never put them into a Redis key or a log in the clear. */
 function digest(secret: string): string {

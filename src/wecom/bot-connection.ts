@@ -1,12 +1,13 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
-import type { Config } from "../config/schema.js";
+import type { HostedBot } from "../config/list-bots.js";
 import { connectRedis, type RedisClient } from "../store/connect-redis.js";
-import type { Keys } from "../store/keys.js";
+import { keysForBot, type Keys } from "../store/keys.js";
 import type { ChatDirectory } from "./chat-directory.js";
 import { startConnectionHolder, type ConnectionHolder } from "./connection-holder.js";
 import { createConnectionLease } from "./connection-lease.js";
+import type { LeaseSpread } from "./lease-spread.js";
 import { createConnectionOutbox, DEFAULT_OWED_REPLY_LIMITS, type GiveUp, type OutboundFrame, type OwedReplyLimits } from "./connection-outbox.js";
 import type { ConversationWindow } from "./conversation-window.js";
 import { createLongConnection, type FrameRefusal, type LongConnectionOptions } from "./long-connection.js";
@@ -28,16 +29,19 @@ export interface BotConnectionTuning {
 }
 
 export interface BotConnectionOptions extends BotConnectionTuning {
-  bot: Config["bot"];
-  /** WECOM_WS_URL. */
+  bot: HostedBot;
+  /** WECOM_WS_URL, unless the bot names its own. */
   url: string;
   redisUrl: string;
   /** Fail-fast: the lease, the status, the chats. */
   redis: RedisClient;
   /** Patient: the frames handed to the holder. */
   workerRedis: RedisClient;
+  /** The deployment's keys: the bot's lease, outbox and status are under its own. */
   keys: Keys;
   log: Logger;
+  /** With several bots on the long connection: how many of their leases this process takes. */
+  spread?: LeaseSpread;
   /** Where each group's last speaker is noted (`pingan chats`). */
   chats: ChatDirectory;
   /** Each conversation's window, kept with the pushes': the replies take places in it. */
@@ -49,13 +53,17 @@ export interface BotConnectionOptions extends BotConnectionTuning {
 }
 
 /**
- * `bot.transport: websocket` in one process: every process may hold the bot's long connection
- * (one at a time, under the lease) and hands the holder its pushes to groups `via: bot`.
+ * A bot on the long connection, in one process: every process may hold the bot's long
+ * connection (one at a time, under the bot's lease) and hands the holder its pushes to the
+ * bot's groups `via: bot`.
  */
 export function createBotConnection(options: BotConnectionOptions) {
-  const { bot, redis, workerRedis, keys, log, chats } = options;
-  if (bot.bot_id === undefined || bot.secret === undefined) throw new Error("bot.transport: websocket needs bot.bot_id and bot.secret");
-  const { bot_id: botId, secret } = bot;
+  const { bot, redis, workerRedis, chats } = options;
+  if (bot.botId === undefined || bot.secret === undefined) throw new Error(`bot ${bot.id} on the long connection needs bot_id and secret`);
+  const { botId, secret } = bot;
+  const keys = keysForBot(options.keys, bot.id);
+  const log = options.log.child({ bot: bot.id });
+  const url = bot.wsUrl ?? options.url;
   const outbox = createConnectionOutbox({ redis: workerRedis, keys, limits: { ...DEFAULT_OWED_REPLY_LIMITS, ...options.owedReplies } });
   const handoffWaitMs = options.handoffWaitMs ?? 5_000;
   /** A push to a chat (`aibot_send_msg`), handed to whichever process holds the connection. */
@@ -77,7 +85,8 @@ export function createBotConnection(options: BotConnectionOptions) {
         ...(options.onReplyDropped && { onReplyDropped: options.onReplyDropped }),
         renewMs: options.renewMs ?? 2_000,
         ...(options.retakeAfterMs !== undefined && { retakeAfterMs: options.retakeAfterMs }),
-        createConnection: (maySubscribe) => createLongConnection({ url: options.url, botId, secret, log, maySubscribe, ...(options.onFrameRefused && { onRefused: options.onFrameRefused }), ...options.client }),
+        ...(options.spread && { spread: options.spread }),
+        createConnection: (maySubscribe) => createLongConnection({ url, botId, secret, log, maySubscribe, ...(options.onFrameRefused && { onRefused: options.onFrameRefused }), ...options.client }),
         attach: (connection) =>
           attachLongConnectionReceiver({
             connection,

@@ -5,6 +5,7 @@ import type { Keys } from "../store/keys.js";
 import type { ConnectionLease, LeaseHolder } from "./connection-lease.js";
 import { sendFrame, type ConnectionOutbox, type FrameOutcome, type GiveUp, type OutboxEntry } from "./connection-outbox.js";
 import { writeConnectionStatus } from "./connection-status.js";
+import type { LeaseSpread } from "./lease-spread.js";
 import type { LongConnection } from "./long-connection.js";
 
 export interface ConnectionHolderOptions {
@@ -35,6 +36,8 @@ export interface ConnectionHolderOptions {
    * before subscribing once more; the wait doubles each time, up to an hour.
    */
   retakeAfterMs?: number;
+  /** With several bots: whether this process may take this bot's lease, or should give it to another process. */
+  spread?: LeaseSpread;
 }
 
 export interface ConnectionHolder {
@@ -162,6 +165,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
     const connection = options.createConnection(() => renew(current, "lease lost before subscribing"));
     const current: NonNullable<typeof held> = { holder, connection, detach: options.attach(connection) };
     held = current;
+    options.spread?.took();
     confirmed(current, sentAt);
     connection.on("state", (state) => {
       void report(current);
@@ -177,6 +181,7 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
     const current = held;
     if (!current) return;
     held = undefined;
+    options.spread?.letGo();
     clearTimeout(current.deadline);
     current.detach();
     await current.connection.stop();
@@ -186,12 +191,19 @@ export function startConnectionHolder(options: ConnectionHolderOptions): Connect
   const tick = async () => {
     const sentAt = performance.now();
     if (!held) {
+      if (options.spread && !(await options.spread.mayTake())) return;
       const holder = await lease.acquire();
       if (holder && !stopped) take(holder, sentAt);
       return;
     }
     const current = held;
     if (!(await renew(current))) return;
+    if (options.spread?.shouldYield()) {
+      // Another process is alive with fewer bots than its share: this one lets go, and that one takes it within a renewal.
+      await letGo("spreading the bots over the processes");
+      await lease.release(current.holder);
+      return;
+    }
     if (current.connection.state === "stepped_down" && retakeAt !== undefined && Date.now() >= retakeAt) {
       retakeAt = undefined;
       current.connection.start();

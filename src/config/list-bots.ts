@@ -1,0 +1,43 @@
+import type { Config } from "./schema.js";
+
+/** The id of a config's single `bot:` section: its callback URL and Redis keys stay those it always had. */
+export const DEFAULT_BOT = "default";
+
+/** One bot the deployment runs, whichever way the config wrote it. */
+export interface HostedBot {
+  id: string;
+  name: string;
+  transport: "callback" | "websocket";
+  token?: string;
+  encodingAESKey?: string;
+  botId?: string;
+  secret?: string;
+  /** Its own long-connection URL, where it is not the deployment's. */
+  wsUrl?: string;
+  maxClockSkewSeconds: number;
+  /** The groups it serves (keys of `groups`). */
+  groups: readonly string[];
+  /** The part of the roster it serves; the whole roster when unset. */
+  node?: string;
+}
+
+/**
+ * The bots of a config: those of `bots:`, or the single `bot:` as bot `default`, serving every
+ * group. The one place that reads either section's credentials.
+ */
+export function listBots(config: Pick<Config, "bot" | "bots" | "groups">): HostedBot[] {
+  const entries = config.bots ?? [{ ...config.bot, id: DEFAULT_BOT, groups: Object.keys(config.groups), node: undefined, ws_url: undefined }];
+  return entries.map((entry) => ({
+    id: entry.id,
+    name: entry.name,
+    transport: entry.transport ?? "callback",
+    ...(entry.token !== undefined && { token: entry.token }),
+    ...(entry.encoding_aes_key !== undefined && { encodingAESKey: entry.encoding_aes_key }),
+    ...(entry.bot_id !== undefined && { botId: entry.bot_id }),
+    ...(entry.secret !== undefined && { secret: entry.secret }),
+    ...(entry.ws_url !== undefined && { wsUrl: entry.ws_url }),
+    maxClockSkewSeconds: entry.max_clock_skew_seconds,
+    groups: entry.groups,
+    ...(entry.node !== undefined && { node: entry.node }),
+  }));
+}

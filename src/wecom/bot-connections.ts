@@ -1,0 +1,55 @@
+import { hostname } from "node:os";
+import type { Dispatcher } from "../bot/dispatch.js";
+import type { HostedBot } from "../config/list-bots.js";
+import type { Config } from "../config/schema.js";
+import type { SendViaBot } from "../push/group-send.js";
+import { createBotConnection, type BotConnectionOptions } from "./bot-connection.js";
+import { createLeaseSpread, type LeaseSpread } from "./lease-spread.js";
+
+export interface BotConnectionsOptions extends Omit<BotConnectionOptions, "bot" | "spread"> {
+  /** The deployment's bots; those on the long connection get one here. */
+  bots: readonly HostedBot[];
+  groups: Config["groups"];
+}
+
+/**
+ * The deployment's long-connection bots in one process: one lease each, spread over the
+ * processes when there are several, and the pushes to a group `via: bot` handed to the bot that
+ * serves the group. Undefined when no bot is on the long connection.
+ */
+export function createBotConnections(options: BotConnectionsOptions) {
+  const { bots, groups, ...shared } = options;
+  const onLongConnection = bots.filter((bot) => bot.transport === "websocket");
+  if (onLongConnection.length === 0) return undefined;
+  const renewMs = shared.renewMs ?? 2_000;
+  const spread: LeaseSpread | undefined =
+    onLongConnection.length > 1
+      ? createLeaseSpread({ redis: shared.redis, keys: shared.keys, owner: `${hostname()}:${process.pid}`, bots: onLongConnection.length, everyMs: renewMs, aliveMs: shared.leaseTtlMs ?? 10_000 })
+      : undefined;
+  const connections = new Map(onLongConnection.map((bot) => [bot.id, createBotConnection({ ...shared, bot, ...(spread && { spread }) })]));
+  // Each group's chatid → the bot that serves it: a push goes out through the bot that is in the group.
+  const byChat = new Map<string, NonNullable<ReturnType<typeof connections.get>>>();
+  for (const bot of onLongConnection) {
+    for (const group of bot.groups) {
+      const chatid = groups[group]?.via === "bot" ? groups[group]?.chatid : undefined;
+      if (chatid !== undefined) byChat.set(chatid, connections.get(bot.id)!);
+    }
+  }
+  const viaBot: SendViaBot = async (chatid, body) => {
+    const connection = byChat.get(chatid);
+    if (!connection) return { outcome: "permanent", reason: "no bot on the long connection serves this chat" };
+    return connection.viaBot(chatid, body);
+  };
+  return {
+    viaBot,
+    /** The ids of the bots on the long connection (for /healthz). */
+    ids: [...connections.keys()],
+    start(dispatcher: Dispatcher): void {
+      for (const connection of connections.values()) connection.start(dispatcher);
+    },
+    async stop(): Promise<void> {
+      await Promise.all([...connections.values()].map((connection) => connection.stop()));
+      await spread?.stop();
+    },
+  };
+}

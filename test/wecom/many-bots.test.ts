@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { readSettings } from "../../src/main/settings.js";
+import { startSystem, type System } from "../../src/main/system.js";
+import { createKeys } from "../../src/store/keys.js";
+import { SINCE_EVER } from "../../src/store/roster-days.js";
+import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
+import { createManualClock } from "../../src/time/clock.js";
+import { startFakeLongConnection, type FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
+import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
+import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
+import { askOverLongConnection } from "../support/ask-long-connection.js";
+import { BOT_CHATS, manyBotsEnv, writeManyBotsConfig } from "../support/many-bots-config.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+import { TEST_ENV } from "../support/test-env.js";
+import { waitFor } from "../support/wait-for.js";
+
+const DAY = "2026-11-24";
+const env = manyBotsEnv();
+const keys = createKeys();
+
+let redis: TestRedis;
+let east: FakeLongConnection;
+let west: FakeLongConnection;
+let webhook: FakeWebhook;
+let dir: string;
+let system: System;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  east = await startFakeLongConnection({ botId: env.EAST_BOT_ID!, secret: env.EAST_BOT_SECRET! });
+  west = await startFakeLongConnection({ botId: env.WEST_BOT_ID!, secret: env.WEST_BOT_SECRET! });
+  webhook = await startFakeWebhook({ keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" } });
+  dir = mkdtempSync(join(tmpdir(), "pingan-many-bots-"));
+  const settings = readSettings({
+    ...TEST_ENV,
+    ...env,
+    PINGAN_CONFIG: writeManyBotsConfig(dir, west.url),
+    REDIS_URL: redis.url,
+    WECOM_API_BASE: webhook.url,
+    WECOM_WS_URL: east.url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+  });
+  const seed = redis.client();
+  await loadSchoolPlaces(seed, keys, (await settings.config.load()).roster.schools);
+  await seed.set(keys.liveSince(), SINCE_EVER);
+  system = await startSystem(settings, { log: pino({ level: "silent" }), clock: createManualClock(new Date(`${DAY}T08:30:00+08:00`)), schedules: false, pushTuning: { retry: { attempts: 5, delayMs: 50 } } });
+  await east.waitFor(() => east.subscriptions().some((sub) => sub.closedAt === undefined), 30_000);
+  await west.waitFor(() => west.subscriptions().some((sub) => sub.closedAt === undefined), 30_000);
+});
+
+afterAll(async () => {
+  await system?.stop();
+  await east?.close();
+  await west?.close();
+  await webhook?.stop();
+  await redis?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const callbackBot = (id: "north" | "south", path = `/wecom/${id}/callback`) =>
+  createWecomSimulator({ baseUrl: system.url!, token: env[`${id.toUpperCase()}_TOKEN`]!, encodingAESKey: env[`${id.toUpperCase()}_AES_KEY`]!, callbackPath: path });
+const recorded = () => redis.client().xlen(keys.periodLog("safety", DAY));
+
+/**
+ * Four bots in one deployment: two on their callback URLs, two on their long connections (each
+ * its own fake WeCom server). Each bot's messages are answered by that bot only: a callback's
+ * reply is sealed with its bot's key and Token (the simulator checks both), a long-connection
+ * message is answered on the connection it came on and on no other.
+ */
+it("answers each bot's messages through that bot only", async () => {
+  const north = await callbackBot("north").say({ from: "zhang_wei", text: "平安", chattype: "group", chatid: "wr_principals", msgid: "north-1" });
+  const south = await callbackBot("south").say({ from: "wang_fang", text: "平安", chattype: "group", chatid: "wr_principals", msgid: "south-1" });
+  expect([north.status, south.status]).toEqual([200, 200]);
+  expect(north.markdown).toContain("平安县城关第一小学");
+  expect(south.markdown).toContain("平安县城关第二小学");
+
+  const onEast = await askOverLongConnection(east, { userid: "liu_yang", text: "平安", chatid: "wr_east_school", msgid: "east-1" });
+  const onWest = await askOverLongConnection(west, { userid: "chen_jing", text: "平安", chatid: "wr_west_school", msgid: "west-1" });
+  expect(JSON.stringify(onEast.reply.body)).toContain("平安县城关第三小学");
+  expect(JSON.stringify(onWest.reply.body)).toContain("平安县实验小学");
+  // Each connection carried only the answers to its own bot's messages.
+  expect(east.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onEast.reqIds);
+  expect(west.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onWest.reqIds);
+  expect(await recorded()).toBe(4);
+});
+
+it("pushes to a group through the bot that serves it", async () => {
+  // An abnormal report alerts every leaders group: south's by its robot, east's and west's through their own bots.
+  const reply = await callbackBot("north").say({ from: "yang_lei", text: "异常 一名学生课间扭伤脚踝，已送医", chattype: "group", chatid: "wr_principals", msgid: "north-abnormal" });
+  expect(reply.status).toBe(200);
+  await waitFor("the alert to reach both long-connection bots' groups", () => east.sent().length > 0 && west.sent().length > 0, { timeoutMs: 30_000 });
+  expect(east.sent().map((frame) => (frame.body as { chatid: string }).chatid)).toEqual([BOT_CHATS.east]);
+  expect(west.sent().map((frame) => (frame.body as { chatid: string }).chatid)).toEqual([BOT_CHATS.west]);
+});
+
+it("refuses a callback signed for one bot on another bot's URL, and changes nothing", async () => {
+  const before = await recorded();
+  // North's Token and key on south's path: south verifies with its own Token, so the signature is wrong.
+  const forged = callbackBot("north", "/wecom/south/callback");
+  const envelope = forged.envelope(JSON.stringify({ msgid: "forged-1", aibotid: "x", chatid: "wr_principals", chattype: "group", from: { userid: "huang_qiang" }, msgtype: "text", text: { content: "平安" } }));
+  const refused = await forged.post(envelope.body, envelope.query);
+  expect(refused.status).toBe(401);
+  // No bot of that id: no such URL.
+  const unknown = await callbackBot("north", "/wecom/nobody/callback").post(envelope.body, envelope.query);
+  expect(unknown.status).toBe(404);
+  // The single bot's URL is not served when the config lists bots.
+  const single = await callbackBot("north", "/wecom/callback").post(envelope.body, envelope.query);
+  expect(single.status).toBe(404);
+  expect(await recorded()).toBe(before);
+  expect(await redis.client().exists(keys.callbackReply("forged-1"))).toBe(0);
+});

@@ -23,7 +23,7 @@ export function createBotConversationWindow(redis: Redis | Cluster, keys: Keys, 
   const windowOf = (conversation: string) => rateWindowOf({ via: "bot", chatid: conversation });
   return {
     reserve: (conversation, slot) => limiter.reserve(windowOf(conversation), slot),
-    settle: (conversation, slot) => limiter.settle(windowOf(conversation), slot),
+    note: (conversation, slot) => limiter.note(windowOf(conversation), slot),
     release: (conversation, slot) => limiter.release(windowOf(conversation), slot),
   };
 }

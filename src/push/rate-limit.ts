@@ -34,6 +34,8 @@ export interface RateLimiter {
   reserve(webhookKey: string, slotId?: string): Promise<number>;
   /** Moves a reserved slot to now (Redis time), once the request has come back. */
   settle(webhookKey: string, slotId: string): Promise<void>;
+  /** Records a send that already went out (now), whatever the window holds; answers the fewest places left in any window. */
+  note(webhookKey: string, slotId: string): Promise<number>;
   /** Frees a reserved slot whose message was never sent. */
   release(webhookKey: string, slotId: string): Promise<void>;
   /**
@@ -53,6 +55,11 @@ const reserveScript = loadScript("rate-limit-reserve", {
 const settleScript = loadScript("rate-limit-settle", {
   keys: (k: { window: string }) => [k.window],
   args: (a: { slot: string }) => [a.slot],
+});
+
+const noteScript = loadScript("rate-limit-note", {
+  keys: (k: { window: string }) => [k.window],
+  args: (a: { slot: string; windows: readonly RateWindow[] }) => [a.slot, ...a.windows.flatMap((w) => [w.limit, w.windowMs])],
 });
 
 const windowScript = loadScript("rate-limit-window", {
@@ -101,6 +108,9 @@ export function createRateLimiter({
     },
     async settle(webhookKey, slotId) {
       await settleScript(redis, { window: keys.pushWindow(webhookKey) }, { slot: slotId });
+    },
+    async note(webhookKey, slotId) {
+      return Number(await noteScript(redis, { window: keys.pushWindow(webhookKey) }, { slot: slotId, windows }));
     },
     async release(webhookKey, slotId) {
       await redis.zrem(keys.pushWindow(webhookKey), slotId);

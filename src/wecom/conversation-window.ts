@@ -6,8 +6,11 @@
 export interface ConversationWindow {
   /** Takes place `slot` for one message, or takes nothing and returns the ms until a place frees. */
   reserve(conversation: string, slot: string): Promise<number>;
-  /** The message reached WeCom: its place counts from now, not from the latest it could have. */
-  settle(conversation: string, slot: string): Promise<void>;
+  /**
+   * The message reached WeCom: its place (reserved, or none yet when it went out first) counts
+   * from now. Answers the fewest places left (of 30 a minute, 1000 an hour).
+   */
+  note(conversation: string, slot: string): Promise<number>;
   /** The place was not used. */
   release(conversation: string, slot: string): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { ConnectionOutbox } from "./connection-outbox.js";
 import { sendFrame } from "./connection-outbox.js";
 import type { ConversationWindow } from "./conversation-window.js";
 import type { CallbackFrame, LongConnection } from "./long-connection.js";
+import { createReplyRoom } from "./reply-room.js";
 import { toLongConnectionReply } from "./replies.js";
 
 export interface LongConnectionReceiverOptions {
@@ -30,8 +31,8 @@ function answeredWithMessage(event: BotEvent): boolean {
 interface ReplyPlace {
   /** Resolves once the place is held: over the limit it waits for one rather than being refused with 45009 (a reply stays valid 24 h). */
   taken(): Promise<void>;
-  /** The reply reached WeCom. */
-  settle(): Promise<void>;
+  /** The reply reached WeCom; answers the places its conversation has left. */
+  settle(): Promise<number>;
   /** No reply took the place. */
   release(): Promise<void>;
 }
@@ -45,7 +46,7 @@ function askForPlace(window: ConversationWindow, conversation: string): ReplyPla
     async taken() {
       for (let wait = await first; wait > 0; wait = await window.reserve(conversation, slot)) await sleep(wait);
     },
-    settle: () => window.settle(conversation, slot),
+    settle: () => window.note(conversation, slot),
     async release() {
       if ((await first) === 0) await window.release(conversation, slot);
     },
@@ -60,14 +61,24 @@ function askForPlace(window: ConversationWindow, conversation: string): ReplyPla
  */
 export function attachLongConnectionReceiver(options: LongConnectionReceiverOptions): () => void {
   const { connection, dispatcher, outbox, window, log } = options;
+  const room = createReplyRoom();
+  /** A reply that went out before taking its place takes it now, off the reply path. */
+  const takeAfter = (conversation: string) =>
+    void window
+      ?.note(conversation, randomUUID())
+      .then((left) => room.learn(conversation, left))
+      .catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not taken"));
 
   const receive = async ({ inbound, event, reqId }: CallbackFrame): Promise<void> => {
     // Who spoke where, as parsed (well-formed), not as the frame carried it.
     const { chatid, chattype, userid } = inbound;
     const conversation = chattype === "group" && chatid ? chatid : userid;
-    // Both asked while the dispatcher works, so that neither adds a wait for Redis before the reply.
+    // Asked while the dispatcher works, so that neither adds a wait for Redis before the reply.
     const noted = chattype === "group" && chatid && userid ? options.onGroupSpeaker?.(chatid, userid).catch((error: unknown) => log.warn({ err: error }, "chat not noted")) : undefined;
-    const asked = window && conversation && answeredWithMessage(event) ? askForPlace(window, conversation) : undefined;
+    // A reply's place in its conversation's window: taken after the reply where the conversation has plenty left (one round trip to Redis on the reply path, the dispatcher's), else before it.
+    const messageAnswer = window !== undefined && conversation !== undefined && answeredWithMessage(event);
+    const first = messageAnswer && room.goFirst(conversation);
+    const asked = messageAnswer && !first ? askForPlace(window, conversation) : undefined;
     const unused = (place: ReplyPlace | undefined) => void place?.release().catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not released"));
     let reply: BotReply | undefined;
     try {
@@ -82,12 +93,17 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     const inWindow = answer !== undefined && answer.cmd !== "aibot_respond_update_msg" && window !== undefined && conversation !== undefined;
     if (!inWindow) unused(asked);
     if (answer === undefined) return;
-    const place = inWindow ? (asked ?? askForPlace(window, conversation)) : undefined;
+    const place = inWindow && !first ? (asked ?? askForPlace(window, conversation)) : undefined;
     await place?.taken();
     const sent = await sendFrame(connection, answer);
+    // Sent, refused or owed, it counts in the window from now.
+    if (inWindow && first) takeAfter(conversation);
     // It reached WeCom (taken or refused): its place counts from now. Otherwise it is owed, and counts as reserved.
-    if (sent.outcome === "ok" || sent.outcome === "permanent") {
-      await place?.settle().catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not settled"));
+    if (place && (sent.outcome === "ok" || sent.outcome === "permanent")) {
+      await place
+        .settle()
+        .then((left) => room.learn(conversation!, left))
+        .catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not settled"));
     }
     if (sent.outcome === "ok") return;
     if (sent.outcome === "permanent") {

@@ -87,6 +87,12 @@ it("answers each bot's messages through that bot only", async () => {
   expect(east.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onEast.reqIds);
   expect(west.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onWest.reqIds);
   expect(await recorded()).toBe(4);
+  // /healthz shows each long-connection bot's connection.
+  const health = (await (await fetch(`${system.url}/healthz`)).json()) as { connections: Record<string, { connected: boolean }> };
+  expect(Object.entries(health.connections).map(([bot, state]) => [bot, state.connected])).toEqual([
+    ["east", true],
+    ["west", true],
+  ]);
 });
 
 it("pushes to a group through the bot that serves it", async () => {

@@ -37,10 +37,10 @@ function edit(yaml: string, from: string | RegExp, to: string): string {
   return out;
 }
 
-/** 1-based line of the first line of `yaml` that contains `needle`. */
-function lineOf(yaml: string, needle: string, after = 0): number {
+/** 1-based line of the first line of `yaml` that contains `needle` (a string) or matches it (a RegExp). */
+function lineOf(yaml: string, needle: string | RegExp, after = 0): number {
   const lines = yaml.split("\n");
-  const index = lines.findIndex((line, i) => i >= after && line.includes(needle));
+  const index = lines.findIndex((line, i) => i >= after && (typeof needle === "string" ? line.includes(needle) : needle.test(line)));
   expect(index, `line with ${needle}`).toBeGreaterThanOrEqual(0);
   return index + 1;
 }
@@ -148,7 +148,7 @@ describe("loadConfig", () => {
     yaml = edit(yaml, '  at: "fri 19:00"', '  at: "19:00"');
     const error = await failure({ path: writeConfig(yaml), env: ENV });
     expect(brief(error.details.problems)).toEqual([
-      [lineOf(yaml, "groups:"), "groups", "没有领导群：至少要有一个 role: leaders 的群，用来接收汇总和异常提醒"],
+      [lineOf(yaml, /^groups:/), "groups", "没有领导群：至少要有一个 role: leaders 的群，用来接收汇总和异常提醒"],
       [lineOf(yaml, "end: 2027-02-30"), "calendar.winter_holiday[1].end", "没有 2027-02-30 这一天"],
       [lineOf(yaml, "days: someday"), "tasks.safety.days", '不能写 "someday"'],
       [lineOf(yaml, 'tally: "fri 17:30"', lineOf(yaml, "  study:")), "tasks.study.tally", "汇总时间 fri 17:30 不晚于截止时间 fri 18:00，汇总时学校还没到截止时间"],
@@ -178,7 +178,7 @@ describe("loadConfig", () => {
     yaml = edit(yaml, "  group: leaders\n\n# 补报", "  group: bosses\n\n# 补报");
     const error = await failure({ path: writeConfig(yaml), env: ENV });
     expect(brief(error.details.problems)).toEqual([
-      [lineOf(yaml, "groups:"), "groups", expect.stringMatching(/^12 所学校不在任何学校群（role: schools）里，收不到提醒：平安县石门镇中心小学、/)],
+      [lineOf(yaml, /^groups:/), "groups", expect.stringMatching(/^12 所学校不在任何学校群（role: schools）里，收不到提醒：平安县石门镇中心小学、/)],
       [lineOf(yaml, "    schools: [城关片区"), "groups.principals.schools[2]", '名单里没有片区或学校代码 "西部片"'],
       [lineOf(yaml, "tally_group: leader"), "tasks.safety.tally_group", "没有名为 leader 的群"],
       [lineOf(yaml, "group: bosses"), "weekly.group", "没有名为 bosses 的群"],

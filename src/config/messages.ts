@@ -126,6 +126,10 @@ export const text = {
   outsideWorkingHours: (slot: string, start: string, end: string) =>
     `${slot} 在推送时段 ${start}–${end} 之外，这条推送不会发出`,
   outsideWorkingHoursHint: "改到推送时段内，或调整 working_hours",
+  unknownNode: (node: string | undefined) =>
+    node === undefined ? "名单里没有这一级（node）" : `名单里没有 ${quote(node)} 这一级（node 写名单中的 市/县 名称，用 / 分隔上下级）`,
+  validNodes: (nodes: readonly string[]) =>
+    nodes.length === 0 ? "名单没有 省、市、县 列：县级部署不写 node" : `名单中有：${nodes.slice(0, 12).join("、")}${nodes.length > 12 ? " 等" : ""}`,
   unknownAreaOrCode: (entry: string | undefined) =>
     entry === undefined ? "名单里没有这个片区或学校代码" : `名单里没有片区或学校代码 ${quote(entry)}`,
   validAreas: (areas: readonly string[]) => `名单中的片区：${areas.join("、")}；也可以写学校代码`,

@@ -131,3 +131,6 @@ export function listNodePaths(root: RosterNode): string[] {
   walk(root);
   return paths;
 }
+
+/** The node of no school: what an unknown binding scopes to (see scope.ts), so that it shows nothing rather than everything. */
+export const EMPTY_NODE: RosterNode = Object.freeze({ level: "root", name: "", path: Object.freeze([]), children: Object.freeze([]), schools: Object.freeze([]) });

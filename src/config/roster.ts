@@ -52,6 +52,8 @@ export interface Roster {
   nameOf(userid: string): string | undefined;
   /** The node of the roster's tree these schools are: the root for the whole roster. */
   readonly node: RosterNode;
+  /** The whole roster's tree, whose paths the config's `node` names (scope.ts). */
+  readonly root: RosterNode;
   /**
    * The roster of a node's schools only (one per node, kept): what a leader or group bound to
    * the node is given, so that every command, tally and push reads its part and nothing else.
@@ -95,8 +97,11 @@ export function personLabel(
   return listed ? userid : `${userid}${NOT_LISTED}`;
 }
 
-/** The roster of these schools; `node`: the node of the tree they are (default: the root of their own tree). */
-export function createRoster(schools: readonly School[], node: RosterNode = buildRosterTree(schools)): Roster {
+/** Each node's roster, made once: a node is made once per roster read (buildRosterTree). */
+const rostersOf = new WeakMap<RosterNode, Roster>();
+
+/** The roster of these schools; `node`: the node of the tree they are (default: the root of their own tree), under `root`. */
+export function createRoster(schools: readonly School[], node: RosterNode = buildRosterTree(schools), root: RosterNode = node): Roster {
   const byUser = new Map<string, School[]>();
   const byKey = new Map<string, School>();
   const codes = new Map<string, School>();
@@ -115,7 +120,6 @@ export function createRoster(schools: readonly School[], node: RosterNode = buil
     }
   }
   const find = (text: string) => byKey.get(text.normalize("NFKC").trim());
-  const scoped = new WeakMap<RosterNode, Roster>();
   const roster: Roster = Object.freeze({
     schools: Object.freeze([...schools]),
     identifiers: Object.freeze([...byKey.keys()]),
@@ -131,12 +135,11 @@ export function createRoster(schools: readonly School[], node: RosterNode = buil
     byCode: (code: string) => codes.get(code),
     nameOf: (userid: string) => names.get(userid),
     node,
+    root,
     within(part: RosterNode): Roster {
-      if (part === node) return roster;
-      let known = scoped.get(part);
-      if (!known) scoped.set(part, (known = createRoster(part.schools, part)));
-      return known;
+      return rostersOf.get(part) ?? createRoster(part.schools, part, root);
     },
   });
+  if (!rostersOf.has(node)) rostersOf.set(node, roster);
   return roster;
 }

@@ -28,9 +28,13 @@ export async function loadCountedPeriods(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
   );
   const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
-  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
-  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
-  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
+  // The period's lists hold the whole deployment's reports by time: the first of a node's are
+  // found only by reading them all (tallyFromCounts keeps the node's and cuts them to `list`).
+  const whole = sources.roster.node === sources.roster.root;
+  const firstOf = (n: number | undefined) => (n === undefined || (!whole && n > 0) ? Number.POSITIVE_INFINITY : n);
+  let abnormalLeft = firstOf(list.abnormal);
+  let onBehalfLeft = firstOf(list.onBehalf);
+  let remarkedLeft = firstOf(list.remarked);
   const reads = first.map(([, listed], i) => {
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
     // Their 代报 are read and left out, so as many more are read.

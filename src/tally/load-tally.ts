@@ -6,6 +6,7 @@ import type { Report } from "../store/report.js";
 import type { TaskTally } from "./task-tally.js";
 import { listUncounted, tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
 import { defaultListing, type ListOptions } from "./listing.js";
+import { withNodeRows } from "./node-rows.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -54,11 +55,15 @@ export async function loadCountedPeriods(
   );
 }
 
-/** Tallies the periods from their counts; `list` says how many missing schools to name (defaultListing). */
+/**
+ * Tallies the periods from their counts; `list` says how many missing schools to name
+ * (defaultListing). Above a county, with a row per child node (node-rows.ts).
+ */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
   const listing = list ?? defaultListing(sources.roster);
   const counted = await loadCountedPeriods(sources, periods, listing);
-  return tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
+  const tally = tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
+  return withNodeRows(sources.roster, tally, counted, now);
 }
 
 /**

@@ -89,6 +89,11 @@ export interface TaskTally {
   exemptByArea: AreaGroup[];
   /** Whether, at `now`, some required period's deadline has not passed yet. */
   open: boolean;
+  /**
+   * A city's or province's tally: its counties' or cities' own tallies, one row each (node-rows.ts),
+   * shown instead of the missing schools by area; unset for a county.
+   */
+  rows?: readonly { name: string; tally: TaskTally }[];
 }
 
 /** Adds reports' counts (countReport, or a period's counts by area) to a tally and its sums; `sign` -1 takes them out. */

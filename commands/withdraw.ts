@@ -36,7 +36,7 @@ export default defineCommand({
     const tried = await recordAgainstLatest(ctx.msgid, await ctx.store.get(task, period.id, school.code), async (previous) => {
       if (!previous) return { reply: reportText.nothingToWithdraw(school, period), recorded: { outcome: "nothing" } };
       const reply = reportText.withdrawn(school, period, previous, ctx.config.timezone, ctx.now);
-      const pushes = buildWithdrawalAlerts({ config: ctx.config, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
+      const pushes = buildWithdrawalAlerts({ config: ctx.config, roster: ctx.roster, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
       return { reply, recorded: await ctx.records.withdraw(withdrawal, { expected: previous, reply, pushes }) };
     });
     return tried.recorded.outcome === "nothing" ? reportText.nothingToWithdraw(school, period) : tried.reply;

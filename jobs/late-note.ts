@@ -3,6 +3,7 @@ import { formatPeriod } from "../src/time/format-time.js";
 import type { Push } from "../src/push/push.js";
 import type { LateEntry } from "../src/store/job-ledger.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
+import { rosterOfGroup } from "../src/config/scope.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { scheduleText } from "../src/features/tallies/tally-text.js";
 
@@ -16,7 +17,9 @@ const LOOKBACK_DAYS = 7;
  * retried job sends the same note. It reads only the schools logged since each tally and their
  * reports in force, never a period's whole log.
  */
-export async function runLateNote(deps: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
+export async function runLateNote(all: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
+  // The note speaks of its group's node only.
+  const deps = { ...all, roster: rosterOfGroup(all.roster, all.config, all.config.late_note.group) };
   const today = toLocalDate(at, deps.config.timezone);
   const job = `late-note:${today}`;
   if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };
@@ -47,7 +50,8 @@ async function findLateReports(deps: JobDeps, today: string, at: Date): Promise<
       const since = await deps.jobs.loggedSinceTally(task, period.id);
       if (!since || since.schools.length === 0) continue;
       const noted = await deps.jobs.lateNoted(task, period.id);
-      const reports = await deps.store.current(task, period.id, since.schools.filter((school) => !noted.has(school)));
+      const owed = since.schools.filter((school) => !noted.has(school) && deps.roster.byCode(school) !== undefined);
+      const reports = await deps.store.current(task, period.id, owed);
       for (const report of reports.values()) {
         if (report.at <= since.at || report.at > at.toISOString()) continue;
         entries.push({ task, period: period.id, school: report.school, at: report.at, late: report.late });

@@ -10,6 +10,7 @@ import { runLateNote } from "./late-note.js";
 import { runWeeklyRollup } from "./weekly-rollup.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
+import { rosterOfGroup } from "../src/config/scope.js";
 
 /** What the job of this kind acts on at `at`: its own kinds of push among those decideSlotsAt finds due. */
 export function decideJobAt(deps: Pick<JobDeps, "calendar" | "config">, kind: ScheduleKind, at: Date): SlotDecision[] {
@@ -61,7 +62,10 @@ export async function actOnSlot(
       notes: describeRemindOutcome(outcome, deps.config, at),
     };
   }
-  const pushes = [await buildTallyWithChart(deps, period, at)].filter((p): p is Push => p !== undefined);
+  // The tally speaks of its group's node only.
+  const group = deps.config.tasks[period.task]?.tally_group ?? "leaders";
+  const scoped = { ...deps, roster: rosterOfGroup(deps.roster, deps.config, group) };
+  const pushes = [await buildTallyWithChart(scoped, period, at)].filter((p): p is Push => p !== undefined);
   if (options.dryRun) {
     pushes.forEach((push) => options.show?.(push));
   } else {

@@ -5,6 +5,7 @@ import { defaultListing } from "../src/tally/listing.js";
 import type { Push } from "../src/push/push.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
+import { rosterOfGroup } from "../src/config/scope.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { computeWeekly, type WeekPeriod } from "../src/features/tallies/compute-weekly.js";
 import { formatWeekly } from "../src/features/tallies/format-weekly.js";
@@ -18,7 +19,9 @@ import { formatMissingHolidayYear } from "../src/time/holiday-coverage.js";
  * for the admin when a year's holiday notice is due but not imported, and carries the chart of
  * the daily task's week, drawn from the periods it read.
  */
-export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
+export async function runWeeklyRollup(all: JobDeps, at: Date, options: JobRunOptions = {}): Promise<JobOutcome> {
+  // The roll-up speaks of its group's node only.
+  const deps = { ...all, roster: rosterOfGroup(all.roster, all.config, all.config.weekly.group) };
   const today = toLocalDate(at, deps.config.timezone);
   const week = getIsoWeek(today);
   const job = `weekly:${week}`;

@@ -14,6 +14,7 @@ import type { BotCard, BotEvent, BotReply, Chat } from "./events.js";
 import { formatExamples, formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
 import { isAllowed } from "./registry.js";
+import { rosterOfPerson } from "../config/scope.js";
 
 export interface DispatcherDeps {
   config: Config;
@@ -76,6 +77,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return roles;
   };
 
+  /**
+   * The roster a command reads: a reporter's command the whole roster (it works among the
+   * sender's own schools); a leader's or admin's only his node's schools (scope.ts), so that no
+   * command of theirs sees, names or counts a school outside it.
+   */
+  const rosterFor = (spec: CommandSpec, userid: string) =>
+    spec.roles === "anyone" || spec.roles.includes("reporter") ? roster : rosterOfPerson(roster, config, userid);
+
   /** The services every command may declare but the sender's help, which is built per message. */
   const shared: Omit<Services, "help"> = {
     config,
@@ -104,6 +113,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     };
     for (const name of spec.services) {
       if (name === "help") ctx.help = () => formatHelp(registry.specs, roles, botName, schools);
+      else if (name === "roster") ctx.roster = rosterFor(spec, message.userid);
       else Object.assign(ctx, { [name]: shared[name] });
     }
     return ctx as CommandContext;
@@ -123,7 +133,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return meant ? botText.didYouMean(botName, meant) : botText.notUnderstood(botName, text.original(), roles);
     }
     const { spec, input } = match;
-    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original());
+    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original(), message.userid);
     return { spec, input, ctx: contextFor(spec, message, text.original(), roles, log) };
   };
 
@@ -168,10 +178,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * leader's command is told it is the leaders'; a leader's keyword found inside a reporter's
    * message (已提醒…) was not meant as one.
    */
-  const refuse = (spec: CommandSpec, atStart: boolean, roles: ReadonlySet<Role>, typed: string): string => {
+  const refuse = (spec: CommandSpec, atStart: boolean, roles: ReadonlySet<Role>, typed: string, userid: string): string => {
     const keyword = spec.aliases[0] ?? spec.id;
     if (roles.has("leader") || roles.has("admin")) {
-      const school = roster.schools[0];
+      const school = rosterOfPerson(roster, config, userid).schools[0];
       if (spec.task && school) return botText.forReporters(botName, keyword, `代报 ${school.shortName || school.name} ${typed}`);
       return botText.forReporters(botName, keyword);
     }

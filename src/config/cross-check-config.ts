@@ -5,6 +5,7 @@ import { resolveGroupSchools } from "./resolve-group-schools.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
 import { TASK_IDS } from "./schema.js";
 import { suggestClosest } from "./suggest-closest.js";
+import { findNode, listNodePaths } from "./roster-tree.js";
 import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "./slots.js";
 
 const USERID = /^[A-Za-z0-9_.@-]+$/;
@@ -55,6 +56,7 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
     if (hours) checkPushTime(hours, ["late_note", "at"], lateNote.at, add);
     if (groups) checkGroupReference(groups, ["late_note", "group"], lateNote.group, add, show);
   }
+  if (roster) checkNodes(config, roster, add, show);
   if (groups && roster) checkCoverage(groups, roster, add, show);
   return problems;
 }
@@ -301,6 +303,21 @@ function checkPushTime({ start, end }: Hours, path: KeyPath, slot: string, add: 
   const minutes = slotTimeMinutes(slot);
   if (minutes < minutesOf(start) || minutes > minutesOf(end)) {
     add(path, text.outsideWorkingHours(slot, start, end), text.outsideWorkingHoursHint);
+  }
+}
+
+/** Every `node` a leader, admin or group is bound to is a node of the roster. */
+function checkNodes({ leaders, admins, groups }: ConfigSections, roster: Roster, add: Add, show: Show): void {
+  const bound: [KeyPath, string | undefined][] = [
+    ...(leaders ?? []).map((person, i): [KeyPath, string | undefined] => [["leaders", i, "node"], person.node]),
+    ...(admins ?? []).map((person, i): [KeyPath, string | undefined] => [["admins", i, "node"], person.node]),
+    ...Object.entries(groups ?? {}).map(([id, group]): [KeyPath, string | undefined] => [["groups", id, "node"], group.node]),
+  ];
+  const paths = listNodePaths(roster.root);
+  for (const [path, node] of bound) {
+    if (node === undefined || findNode(roster.root, node)) continue;
+    const guess = suggestClosest(node, paths);
+    add(path, text.unknownNode(show(path, node)), guess ? text.didYouMean(guess) : text.validNodes(paths));
   }
 }
 

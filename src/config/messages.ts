@@ -137,6 +137,10 @@ export const text = {
   outsideWorkingHours: (slot: string, start: string, end: string) =>
     `${slot} 在推送时段 ${start}–${end} 之外，这条推送不会发出`,
   outsideWorkingHoursHint: "改到推送时段内，或调整 working_hours",
+  unknownNode: (node: string | undefined) =>
+    node === undefined ? "名单里没有这一级（node）" : `名单里没有 ${quote(node)} 这一级（node 写名单中的 市/县 名称，用 / 分隔上下级）`,
+  validNodes: (nodes: readonly string[]) =>
+    nodes.length === 0 ? "名单没有 省、市、县 列：县级部署不写 node" : `名单中有：${nodes.slice(0, 12).join("、")}${nodes.length > 12 ? " 等" : ""}`,
   unknownAreaOrCode: (entry: string | undefined) =>
     entry === undefined ? "名单里没有这个片区或学校代码" : `名单里没有片区或学校代码 ${quote(entry)}`,
   validAreas: (areas: readonly string[]) => `名单中的片区：${areas.join("、")}；也可以写学校代码`,
@@ -175,6 +179,7 @@ export const text = {
   fieldCountHint: '每行的列数要与表头相同；名称里有英文逗号时用双引号括起来，例如 "城关小学(本部,分部)"',
   requiredCell: (column: string) => `缺少${column}`,
   cellHint: (field: string) => CELL_HINTS[field] ?? "",
+  placeWithSeparator: (column: string, value: string) => `${column} ${quote(value)} 不能含 /（配置里用 / 分隔上下级，例如 平安市/平安县）`,
   badCode: (code: string) => `学校代码 ${quote(code)} 只能含英文字母、数字、- 和 _`,
   reporterSeparator: "多个上报人要用 | 分隔",
   reporterNamesCount: (names: number, accounts: number) =>
@@ -217,6 +222,9 @@ const CELL_HINTS: Record<string, string> = {
   code: "学校代码用英文字母和数字，例如 CG001",
   name: "写学校全称，例如 平安县城关第一小学",
   area: "写所属片区，例如 城关片区",
+  province: "写所属省，例如 平安省；只有县级名单时整列不要",
+  city: "写所属市，例如 平安市；只有县级名单时整列不要",
+  county: "写所属县（区），例如 平安县；只有县级名单时整列不要",
   stage: "写学段，例如 小学、初中、九年一贯制、高中",
   reporters: "写上报人的企业微信账号（userid），多人用 | 分隔，例如 zhang_wei|li_na",
   reporterNames: "按上报人账号的顺序写姓名，用 | 分隔，例如 上报人 zhang_wei|li_na 写 张伟|李娜；不知道的姓名留空，例如 张伟|",

@@ -5,8 +5,21 @@ import type { TextEncoding } from "./decode-text.js";
 import { text } from "./messages.js";
 import { findHeaderRow, normalizeHeader, readTable, type TableRow } from "./read-table.js";
 import { suggestClosest } from "./suggest-closest.js";
+import { NODE_SEPARATOR, UPPER_LEVELS } from "./roster-tree.js";
 
-export type RosterField = "code" | "name" | "shortName" | "area" | "stage" | "reporters" | "reporterNames" | "pupils" | "staff";
+export type RosterField =
+  | "code"
+  | "name"
+  | "shortName"
+  | "province"
+  | "city"
+  | "county"
+  | "area"
+  | "stage"
+  | "reporters"
+  | "reporterNames"
+  | "pupils"
+  | "staff";
 
 /**
  * The roster columns in the documented order: the English and Chinese header names (the first
@@ -17,6 +30,10 @@ export const ROSTER_COLUMNS: readonly { field: RosterField; en: readonly string[
   { field: "code", en: ["code", "school_code"], zh: ["学校代码", "学校编号", "学校标识码", "代码"] },
   { field: "name", en: ["name", "school_name"], zh: ["学校名称", "校名", "学校全称", "单位名称"] },
   { field: "shortName", en: ["short_name"], zh: ["简称", "学校简称"], optional: true },
+  // The levels above the 片区, for a city's or a province's roster; a county's leaves them out.
+  { field: "province", en: ["province"], zh: ["省", "省份", "所属省", "所属省份"], optional: true },
+  { field: "city", en: ["city"], zh: ["市", "地市", "所属市", "所属地市", "设区市"], optional: true },
+  { field: "county", en: ["county", "district"], zh: ["县", "县区", "区县", "县市区", "所属县", "所属县区", "所属区县"], optional: true },
   { field: "area", en: ["area"], zh: ["片区", "学区", "所属片区", "所属学区"] },
   { field: "stage", en: ["stage"], zh: ["学段", "学校类型", "办学类型"] },
   { field: "reporters", en: ["reporters", "userid"], zh: ["上报人", "上报人账号", "上报人帐号", "企业微信账号", "企业微信帐号"] },
@@ -201,7 +218,14 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
   if (code && !CODE.test(code)) report("code", text.badCode(code), text.cellHint("code"));
   const name = required("name");
   const shortName = get("shortName");
-  const area = required("area").normalize("NFKC");
+  // A level's name is one node of a path the config writes with "/": it cannot hold one.
+  const place = (field: RosterField) => {
+    const value = required(field).normalize("NFKC");
+    if (value.includes(NODE_SEPARATOR)) report(field, text.placeWithSeparator(columnName(field), value), text.cellHint(field));
+    return value;
+  };
+  const upper = Object.fromEntries(UPPER_LEVELS.flatMap((level) => (columns.index[level] === undefined ? [] : [[level, place(level)]])));
+  const area = place("area");
   const stage = required("stage").normalize("NFKC");
   const reporterCell = required("reporters");
   const reporters = readReporters(reporterCell, (message) => report("reporters", message, text.cellHint("reporters")));
@@ -211,7 +235,7 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
   const pupils = readCount(required("pupils"), columnName("pupils"), (message) => report("pupils", message, text.cellHint("pupils")));
   const staff = readCount(required("staff"), columnName("staff"), (message) => report("staff", message, text.cellHint("staff")));
 
-  return { code, name, shortName, area, stage, reporters, ...(reporterNames && { reporterNames }), pupils: pupils ?? 0, staff: staff ?? 0, line };
+  return { code, name, shortName, ...upper, area, stage, reporters, ...(reporterNames && { reporterNames }), pupils: pupils ?? 0, staff: staff ?? 0, line };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Config } from "./schema.js";
+import { buildRosterTree, type RosterNode } from "./roster-tree.js";
 
 /** One school of the roster CSV. */
 export interface School {
@@ -10,6 +11,10 @@ export interface School {
   shortName: string;
   /** 片区. */
   area: string;
+  /** The levels above the 片区, where the roster gives them (a county's roster leaves them out): 省, 市, 县（区）. */
+  province?: string;
+  city?: string;
+  county?: string;
   /** 学段, e.g. 小学 / 初中. */
   stage: string;
   /** WeCom userids allowed to report for this school. */
@@ -45,6 +50,15 @@ export interface Roster {
   byCode(code: string): School | undefined;
   /** A reporter's name as the roster gives it; undefined when it gives none. */
   nameOf(userid: string): string | undefined;
+  /** The node of the roster's tree these schools are: the root for the whole roster. */
+  readonly node: RosterNode;
+  /** The whole roster's tree, whose paths the config's `node` names (scope.ts). */
+  readonly root: RosterNode;
+  /**
+   * The roster of a node's schools only (one per node, kept): what a leader or group bound to
+   * the node is given, so that every command, tally and push reads its part and nothing else.
+   */
+  within(node: RosterNode): Roster;
 }
 
 /** The name the roster gives one of a school's reporters, if any. */
@@ -83,7 +97,11 @@ export function personLabel(
   return listed ? userid : `${userid}${NOT_LISTED}`;
 }
 
-export function createRoster(schools: readonly School[]): Roster {
+/** Each node's roster, made once: a node is made once per roster read (buildRosterTree). */
+const rostersOf = new WeakMap<RosterNode, Roster>();
+
+/** The roster of these schools; `node`: the node of the tree they are (default: the root of their own tree), under `root`. */
+export function createRoster(schools: readonly School[], node: RosterNode = buildRosterTree(schools), root: RosterNode = node): Roster {
   const byUser = new Map<string, School[]>();
   const byKey = new Map<string, School>();
   const codes = new Map<string, School>();
@@ -102,7 +120,7 @@ export function createRoster(schools: readonly School[]): Roster {
     }
   }
   const find = (text: string) => byKey.get(text.normalize("NFKC").trim());
-  return Object.freeze({
+  const roster: Roster = Object.freeze({
     schools: Object.freeze([...schools]),
     identifiers: Object.freeze([...byKey.keys()]),
     schoolsOf: (userid: string) => byUser.get(userid) ?? [],
@@ -116,5 +134,12 @@ export function createRoster(schools: readonly School[]): Roster {
     },
     byCode: (code: string) => codes.get(code),
     nameOf: (userid: string) => names.get(userid),
+    node,
+    root,
+    within(part: RosterNode): Roster {
+      return rostersOf.get(part) ?? createRoster(part.schools, part, root);
+    },
   });
+  if (!rostersOf.has(node)) rostersOf.set(node, roster);
+  return roster;
 }

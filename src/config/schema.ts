@@ -22,9 +22,16 @@ const monthDay = z
 
 const dateRange = z.strictObject({ start: isoDate, end: isoDate });
 
+/**
+ * A node of the roster's tree (`平安市/平安县`; see roster-tree.ts): what a leader, admin or group
+ * sees and is told of. Unset: the root, everything (a county's deployment names none).
+ */
+const node = z.string().min(1).optional();
+
 const person = z.strictObject({
   userid: z.string().min(1),
   name: z.string().min(1),
+  node,
 });
 
 /** When a task is due in one period and when the scheduler acts on it. */
@@ -66,7 +73,9 @@ const group = z.strictObject({
   chatid: z.string().min(1).optional(),
   /** `leaders` marks the leaders' group (tallies, alerts); `schools` a reporters' group. */
   role: z.enum(["schools", "leaders"]),
-  /** For a schools group: `all`, or the areas (片区) / school codes it holds. */
+  /** The node whose schools the group holds (a schools group) or is told of (a leaders group). */
+  node,
+  /** For a schools group: `all`, or the areas (片区) / school codes it holds (of its node). */
   schools: z.union([z.literal("all"), z.array(z.string().min(1))]).default("all"),
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { School } from "../config/roster.js";
+import { areaKey } from "../config/roster-tree.js";
 import { addDays } from "../time/local-time.js";
 import { recountPeriods, type RecountDeps } from "./recount-periods.js";
 
@@ -10,9 +11,9 @@ export const RECOUNT_DAYS = 62;
 /** How long one process may take the recount for itself. */
 const LOCK_SECONDS = 30 * 60;
 
-/** What the counts depend on in a roster: each school's code and area. */
+/** What the counts depend on in a roster: each school's code and the area it is counted under (a move between counties too). */
 export function rosterFingerprint(schools: readonly School[]): string {
-  const lines = schools.map((school) => `${school.code}\t${school.area}`).sort();
+  const lines = schools.map((school) => `${school.code}\t${areaKey(school)}`).sort();
   return createHash("sha1").update(lines.join("\n")).digest("hex");
 }
 

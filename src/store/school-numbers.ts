@@ -3,8 +3,9 @@ import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import { loadScript } from "./scripts.js";
+import { areaKey } from "../config/roster-tree.js";
 
-/** Where a school is counted: its area and its number (a bit of each period's reported bitmap). */
+/** Where a school is counted: its area (areaKey) and its number (a bit of each period's reported bitmap). */
 export interface SchoolPlace {
   area: string;
   number: number;
@@ -44,7 +45,7 @@ export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: 
   for (let i = 0; i < schools.length; i += CHUNK) {
     const chunk = schools.slice(i, i + CHUNK);
     const numbers = (await assignScript(redis, { numbers: keys.schoolNumbers(), joined: keys.schoolsJoined(), liveSince: keys.liveSince() }, { today, codes: chunk.map((s) => s.code) })) as string[];
-    chunk.forEach((school, j) => places.set(school.code, { area: school.area, number: Number(numbers[j]) }));
+    chunk.forEach((school, j) => places.set(school.code, { area: areaKey(school), number: Number(numbers[j]) }));
   }
   const lists = new WeakMap<readonly School[], Int32Array>();
   return {

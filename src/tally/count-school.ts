@@ -1,4 +1,5 @@
 import type { School } from "../config/roster.js";
+import { areaKey } from "../config/roster-tree.js";
 import type { Exemption } from "../store/exemptions.js";
 import type { PeriodAggregate } from "../store/period-aggregate.js";
 import { hasRemark, isAbnormal, type Report } from "../store/report.js";
@@ -20,14 +21,14 @@ export function countSchool(
   const counts = report && countReport(report);
   const listed = (included: boolean) => (report && included ? [report] : []);
   const aggregate: PeriodAggregate = {
-    byArea: new Map(counts ? [[school.area, counts]] : []),
+    byArea: new Map(counts ? [[areaKey(school), counts]] : []),
     isReportedAt: (number) => number === 0 && report !== undefined,
     numbersOf: (schools) => Int32Array.from(schools, (s) => (s.code === school.code ? 0 : -1)),
     abnormal: listed(isAbnormal(report)),
     onBehalf: listed(report?.onBehalf === true),
     remarked: listed(hasRemark(report)),
     resolved: [],
-    counted: new Map(counts ? [[school.code, { area: school.area, counts }]] : []),
+    counted: new Map(counts ? [[school.code, { area: areaKey(school), counts }]] : []),
   };
   const exemption = exemptions.get(school.code);
   return { period, aggregate, exemptions: new Map(exemption ? [[school.code, exemption]] : []) };

@@ -1,6 +1,7 @@
 import type { School } from "../config/roster.js";
+import { areaKey } from "../config/roster-tree.js";
 
-/** A roster's schools by code and by area, areas in the order the roster first names them. */
+/** A roster's schools by code and by area (areaKey: two counties' 城关片区 apart), areas in the order the roster first names them. */
 export interface RosterIndex {
   byCode: ReadonlyMap<string, School>;
   /** Each area's schools in roster order. */
@@ -23,8 +24,9 @@ export function indexRoster(schools: readonly School[]): RosterIndex {
   schools.forEach((school, i) => {
     byCode.set(school.code, school);
     position.set(school.code, i);
-    if (!areas.has(school.area)) areas.set(school.area, []);
-    areas.get(school.area)!.push(school);
+    const area = areaKey(school);
+    if (!areas.has(area)) areas.set(area, []);
+    areas.get(area)!.push(school);
   });
   const joinedLate = schools.filter((school) => school.joined !== undefined).sort((a, b) => b.joined!.localeCompare(a.joined!));
   const index = { byCode, areas, position, joinedLate };

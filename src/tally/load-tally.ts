@@ -6,6 +6,7 @@ import type { Report } from "../store/report.js";
 import type { TaskTally } from "./task-tally.js";
 import { listUncounted, tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
 import { defaultListing, type ListOptions } from "./listing.js";
+import { withNodeRows } from "./node-rows.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -28,9 +29,13 @@ export async function loadCountedPeriods(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
   );
   const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
-  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
-  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
-  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
+  // The period's lists hold the whole deployment's reports by time: the first of a node's are
+  // found only by reading them all (tallyFromCounts keeps the node's and cuts them to `list`).
+  const whole = sources.roster.node === sources.roster.root;
+  const firstOf = (n: number | undefined) => (n === undefined || (!whole && n > 0) ? Number.POSITIVE_INFINITY : n);
+  let abnormalLeft = firstOf(list.abnormal);
+  let onBehalfLeft = firstOf(list.onBehalf);
+  let remarkedLeft = firstOf(list.remarked);
   const reads = first.map(([, listed], i) => {
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
     // Their 代报 are read and left out, so as many more are read.
@@ -50,11 +55,15 @@ export async function loadCountedPeriods(
   );
 }
 
-/** Tallies the periods from their counts; `list` says how many missing schools to name (defaultListing). */
+/**
+ * Tallies the periods from their counts; `list` says how many missing schools to name
+ * (defaultListing). Above a county, with a row per child node (node-rows.ts).
+ */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
   const listing = list ?? defaultListing(sources.roster);
   const counted = await loadCountedPeriods(sources, periods, listing);
-  return tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
+  const tally = tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
+  return withNodeRows(sources.roster, tally, counted, now);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from "./task-tally.js";
 import type { ListOptions } from "./listing.js";
 import { indexRoster, type RosterIndex } from "./index-roster.js";
+import { areaKey } from "../config/roster-tree.js";
 
 /** One period of a task with its counts (store.aggregate) and its exemptions. */
 export interface CountedPeriod {
@@ -82,7 +83,7 @@ export function tallyFromCounts(args: {
     }
     // Schools that owe nothing (not on the roster yet) or are exempt: what their reports added is taken back out.
     const uncount = (school: School) => {
-      settle(school.area, 1);
+      settle(areaKey(school), 1);
       const counted = aggregate.counted.get(school.code);
       if (counted && index.areas.has(counted.area)) {
         addReportCounts(tally, drowning, study, counted.counts, -1);
@@ -149,7 +150,8 @@ function nameMissing(
   for (const [area, schools] of index.areas) {
     const total = missingByArea.get(area) ?? 0;
     if (total === 0) continue;
-    const limit = list.inFull?.includes(area) ? Number.POSITIVE_INFINITY : list.perArea;
+    const name = schools[0]!.area;
+    const limit = list.inFull?.includes(name) ? Number.POSITIVE_INFINITY : list.perArea;
     const entries: SchoolCount[] = [];
     const numbers = required[0]!.aggregate.numbersOf(schools);
     let found = 0;
@@ -163,7 +165,7 @@ function nameMissing(
       entries.push({ school, count });
       found += count;
     }
-    groups.push(found < total ? { area, entries, total } : { area, entries });
+    groups.push(found < total ? { area: name, entries, total } : { area: name, entries });
   }
   return groups;
 }
@@ -174,8 +176,9 @@ function groupListed(index: RosterIndex, entries: ReadonlyMap<School, SchoolCoun
   const sorted = [...entries.values()].sort((a, b) => index.position.get(a.school.code)! - index.position.get(b.school.code)!);
   const groups = new Map<string, AreaGroup>();
   for (const entry of sorted) {
-    if (!groups.has(entry.school.area)) groups.set(entry.school.area, { area: entry.school.area, entries: [] });
-    groups.get(entry.school.area)!.entries.push(entry);
+    const key = areaKey(entry.school);
+    if (!groups.has(key)) groups.set(key, { area: entry.school.area, entries: [] });
+    groups.get(key)!.entries.push(entry);
   }
-  return [...groups.values()].sort((a, b) => areaOrder.indexOf(a.area) - areaOrder.indexOf(b.area));
+  return [...groups.entries()].sort(([a], [b]) => areaOrder.indexOf(a) - areaOrder.indexOf(b)).map(([, group]) => group);
 }

@@ -2,6 +2,7 @@ import type { TaskId } from "../config/schema.js";
 import { isPastDeadline } from "../time/periods.js";
 import { isBeforeLive, type NotOwedReason } from "../time/owed.js";
 import type { School } from "../config/roster.js";
+import { areaKey } from "../config/roster-tree.js";
 import type { Report } from "../store/report.js";
 import type { ReportCounts } from "../store/report-counts.js";
 import type { TaskPeriod } from "../time/task-calendar.js";
@@ -88,6 +89,11 @@ export interface TaskTally {
   exemptByArea: AreaGroup[];
   /** Whether, at `now`, some required period's deadline has not passed yet. */
   open: boolean;
+  /**
+   * A city's or province's tally: its counties' or cities' own tallies, one row each (node-rows.ts),
+   * shown instead of the missing schools by area; unset for a county.
+   */
+  rows?: readonly { name: string; tally: TaskTally }[];
 }
 
 /** Adds reports' counts (countReport, or a period's counts by area) to a tally and its sums; `sign` -1 takes them out. */
@@ -192,9 +198,10 @@ export function finishTally(
 export function groupByArea(schools: readonly School[], entries: ReadonlyMap<School, SchoolCount>): AreaGroup[] {
   const groups = new Map<string, AreaGroup>();
   for (const school of schools) {
-    if (!groups.has(school.area)) groups.set(school.area, { area: school.area, entries: [] });
+    const key = areaKey(school);
+    if (!groups.has(key)) groups.set(key, { area: school.area, entries: [] });
     const entry = entries.get(school);
-    if (entry) groups.get(school.area)!.entries.push(entry);
+    if (entry) groups.get(key)!.entries.push(entry);
   }
   return [...groups.values()].filter((group) => group.entries.length > 0);
 }

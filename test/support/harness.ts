@@ -94,8 +94,11 @@ export async function startHarness({
   botRate,
   redisFaults: withRedisFaults = false,
   schedules = false,
+  webhookKeys = {},
 }: {
   now: string;
+  /** More group robots the fake webhook knows (key → group name), for a config of more groups than the example's. */
+  webhookKeys?: Record<string, string>;
   transport?: Transport;
   /** Websocket only: groups pushed to through the bot (group id → chatid) instead of their robot. */
   viaBot?: Record<string, string>;
@@ -126,7 +129,7 @@ export async function startHarness({
   const redisFaults = withRedisFaults ? await startRedisFaultProxy(redis.url) : undefined;
   const clock = createManualClock(new Date(now));
   const webhook = await startFakeWebhook({
-    keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" },
+    keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群", ...webhookKeys },
     ...(rate && { limit: rate.perWindow, windowMs: rate.windowMs }),
   });
   // The scenarios send far more than a conversation's 30 replies a minute; the limit has tests of its own.

@@ -11,6 +11,7 @@ import { BOARD_CSP, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";
 import { loadBoard } from "./load-board.js";
 import { renderBoard } from "./render-board.js";
+import { rosterOfPerson } from "../../config/scope.js";
 
 export interface BoardRouteOptions extends TallySources {
   config: Config;
@@ -48,7 +49,9 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
       ctx.body = renderRefusal(REFUSALS[verdict.reason]);
       return;
     }
-    const board = await loadBoard({ ...options, timeZone: config.timezone, now: clock.now() });
+    // The board of the node of whoever asked for the link, nothing outside it.
+    const roster = rosterOfPerson(options.roster, config, verdict.requestedBy);
+    const board = await loadBoard({ ...options, roster, timeZone: config.timezone, now: clock.now() });
     ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt });
     log.debug({ by: verdict.requestedBy }, "board served");
   });

@@ -1,7 +1,9 @@
 import type { Config } from "../../config/schema.js";
 import type { Push } from "../../push/push.js";
 import type { PushLine } from "../../push/split-message.js";
-import type { School } from "../../config/roster.js";
+import type { Roster, School } from "../../config/roster.js";
+import { isUnder } from "../../config/roster-tree.js";
+import { nodeOf } from "../../config/scope.js";
 import { isAbnormal, type Report } from "../../store/report.js";
 import { leaderText } from "../leaders/leader-text.js";
 
@@ -25,6 +27,8 @@ export function formatAlertKey(msgid: string, group: string): string {
  */
 export function buildAbnormalAlerts(args: {
   config: Pick<Config, "groups" | "leaders" | "admins" | "timezone">;
+  /** The roster whose tree the groups' nodes name. */
+  roster: Pick<Roster, "root">;
   school: School;
   report: Report;
   /** The report it replaced, if any. */
@@ -49,12 +53,14 @@ export function buildAbnormalAlerts(args: {
   } else {
     return [];
   }
-  return toLeaders(config, report, lines, report.at);
+  return toLeaders(args, report, lines, report.at);
 }
 
 /** The update to the leaders when a school withdraws an abnormal report (撤销); nothing otherwise. */
 export function buildWithdrawalAlerts(args: {
   config: Pick<Config, "groups" | "leaders" | "admins" | "timezone">;
+  /** The roster whose tree the groups' nodes name. */
+  roster: Pick<Roster, "root">;
   school: School;
   withdrawn: Report;
   by: string;
@@ -63,7 +69,7 @@ export function buildWithdrawalAlerts(args: {
 }): Push[] {
   const { config, school, withdrawn } = args;
   if (!isAbnormal(withdrawn)) return [];
-  return toLeaders(config, { ...withdrawn, msgid: args.msgid }, [
+  return toLeaders(args, { ...withdrawn, msgid: args.msgid }, [
     { text: leaderText.alertWithdrawnTitle(school) },
     { text: leaderText.alertPrevious(withdrawn, config.timezone) },
     { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone, school) },
@@ -71,11 +77,13 @@ export function buildWithdrawalAlerts(args: {
 }
 
 /**
- * The alert to each leaders group, keyed by the message; `about` lets queued alerts merge, and
+ * The alert to each leaders group whose node holds the school (none outside it hears of it), keyed by the message; `about` lets queued alerts merge, and
  * `causedAt` (when the school reported) is where the delivery log measures an alert's delay from.
  */
-function toLeaders(config: Pick<Config, "groups">, { msgid, school, task, period }: Pick<Report, "msgid" | "school" | "task" | "period">, lines: PushLine[], causedAt: string): Push[] {
+function toLeaders(
+  { config, roster, school: about }: { config: Pick<Config, "groups">; roster: Pick<Roster, "root">; school: School },
+  { msgid, school, task, period }: Pick<Report, "msgid" | "school" | "task" | "period">, lines: PushLine[], causedAt: string): Push[] {
   return Object.entries(config.groups)
-    .filter(([, group]) => group.role === "leaders")
+    .filter(([, group]) => group.role === "leaders" && isUnder(nodeOf(roster, group), about))
     .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines }, about: { school, task, period, msgid }, causedAt }));
 }

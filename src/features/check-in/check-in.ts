@@ -12,7 +12,7 @@ import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
-export type CheckInContext = CommandContext<"config" | "store" | "records" | "calendar">;
+export type CheckInContext = CommandContext<"config" | "roster" | "store" | "records" | "calendar">;
 
 /** How a check-in went: recorded with its reply, or, for a tap (first only), found already reported. */
 export type CheckInOutcome = { outcome: "recorded"; reply: string } | { outcome: "already"; previous: Report };
@@ -83,7 +83,7 @@ async function record(
         ...(named ? [reportText.backfilled(period)] : []),
         ...notes,
       ].join("\n");
-      const pushes = buildAbnormalAlerts({ config: ctx.config, school, report, ...(previous && { previous }) });
+      const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }) });
       const ask = inForce ? [] : others.map((due) => ({ task: due.task, period: due.id }));
       const recorded = await ctx.records.put(report, { expected: previous ?? null, reply, pushes }, ask);
       inForce ??= recorded.inForce;

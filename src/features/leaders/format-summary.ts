@@ -45,7 +45,7 @@ function areaLists(
 /**
  * One task's block of 汇总 and of the tally push: numbers first, then every abnormal report
  * (its first SUMMARY_TEXT_CHARS characters, the rest in 历史), the remarks of normal days, then
- * the missing schools by area and the exempt ones. Short lines, no tables, so a phone shows it without scrolling sideways.
+ * the missing schools by area and the exempt ones (above a county, a row per county or city instead). Short lines, no tables, so a phone shows it without scrolling sideways.
  * Typed texts and lists are shortenable (fitDoc); the counts never are.
  */
 export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): DocLine[] {
@@ -105,11 +105,14 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
       collapsed: leaderText.onBehalfCollapsed(tally.onBehalf),
     });
   }
-  if (tally.missing > 0) {
+  if (tally.rows) {
+    // A city's or a province's: a row per county or city, its schools left to their own leaders' 汇总.
+    lines.push(leaderText.nodeRowsHeading, ...tally.rows.map((row) => leaderText.nodeRow(row.name, row.tally, unit)));
+  } else if (tally.missing > 0) {
     const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.task, unit);
     lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer, (area) => leaderText.listAreaPointer(area, tally.task)));
   }
-  if (tally.exempt > 0) {
+  if (tally.exempt > 0 && !tally.rows) {
     lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several, leaderText.exemptCollapsed));
   }
   if (tally.open && tally.missing > 0) lines.push(leaderText.open);

@@ -167,6 +167,10 @@ export const leaderText = {
     return `${leaderText.shortName(school)}（${leaderText.person(report.by, config)} ${when}）`;
   },
   andMoreReports: (total: number) => `等 ${total} 条`,
+  nodeRowsHeading: "**各地上报：**",
+  nodeRow: (name: string, tally: Pick<TaskTally, "expected" | "reported" | "missing" | "abnormalTotal">, unit: string) =>
+    `${escapeUserText(name)}：已报 ${tally.reported}/${tally.expected} ${unit}（${formatRate(tally.reported, tally.expected)}）· 未报 ${tally.missing}` +
+    (tally.abnormalTotal > 0 ? ` · 异常 ${tally.abnormalTotal}` : ""),
   missingHeading: (count: number, unit: string) => `**未报（${count} ${unit}）：**`,
   exemptHeading: (count: number, unit: string) => `免报（${count} ${unit}）：`,
   areaPrefix: (area: string) => `${escapeUserText(area)}：`,

@@ -13,6 +13,7 @@ import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { ledgerText } from "./ledger-text.js";
+import { rosterOfPerson } from "../../config/scope.js";
 
 export interface ExportRouteOptions {
   config: Config;
@@ -62,7 +63,8 @@ export function createExportRouter(options: ExportRouteOptions): Router {
       const { from, to, task, requestedBy } = verdict.params;
       if (task && !options.calendar.tasks.includes(task)) return refuse(ctx, "unknown_task", ledgerText.linkUnknownTask);
       const ledger = await buildLedger({
-        roster: options.roster,
+        // The ledger of the node of whoever asked for the link, nothing outside it.
+        roster: rosterOfPerson(options.roster, config, requestedBy),
         people: config,
         store: options.store,
         exemptions: options.exemptions,

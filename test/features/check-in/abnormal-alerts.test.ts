@@ -26,9 +26,9 @@ const report = (at: string, school: string): Report => ({
 it("dates each alert by the report or the 撤销 that caused it", () => {
   const school = loaded.roster.schools[0]!;
   const abnormal = report("2026-11-24T00:40:00.000Z", school.code);
-  const alerts = buildAbnormalAlerts({ config: loaded.config, school, report: abnormal });
+  const alerts = buildAbnormalAlerts({ config: loaded.config, roster: loaded.roster, school, report: abnormal });
   expect(alerts.length).toBeGreaterThan(0);
   expect(alerts.map((push) => push.causedAt)).toEqual(alerts.map(() => "2026-11-24T00:40:00.000Z"));
-  const withdrawn = buildWithdrawalAlerts({ config: loaded.config, school, withdrawn: abnormal, by: "zhang_wei", at: new Date("2026-11-24T00:50:00.000Z"), msgid: "m-withdraw" });
+  const withdrawn = buildWithdrawalAlerts({ config: loaded.config, roster: loaded.roster, school, withdrawn: abnormal, by: "zhang_wei", at: new Date("2026-11-24T00:50:00.000Z"), msgid: "m-withdraw" });
   expect(withdrawn.map((push) => push.causedAt)).toEqual(withdrawn.map(() => "2026-11-24T00:50:00.000Z"));
 });

@@ -1,0 +1,25 @@
+import type { Roster } from "./roster.js";
+import { EMPTY_NODE, findNode, type RosterNode } from "./roster-tree.js";
+import type { Config } from "./schema.js";
+
+/**
+ * The one place a scope is decided: the node a leader, an admin or a group is bound to (its
+ * `node`; unset, the root: everything), and the roster of that node's schools, which is all that
+ * the person's commands, the group's pushes and their tallies read. A node the roster lacks is
+ * refused at start (crossCheckConfig); were it met anyway, it holds no school, never every one.
+ */
+export function nodeOf(roster: Pick<Roster, "root">, binding: { node?: string | undefined } | undefined): RosterNode {
+  if (!binding) return EMPTY_NODE;
+  return findNode(roster.root, binding.node) ?? EMPTY_NODE;
+}
+
+/** The roster a leader or admin sees: his entry's node (as a leader first); no school for anyone else. */
+export function rosterOfPerson(roster: Roster, config: Pick<Config, "leaders" | "admins">, userid: string): Roster {
+  const entry = config.leaders.find((p) => p.userid === userid) ?? config.admins.find((p) => p.userid === userid);
+  return roster.within(nodeOf(roster, entry));
+}
+
+/** The roster a group's pushes speak of: its node's schools (no school for a group the config lacks). */
+export function rosterOfGroup(roster: Roster, config: Pick<Config, "groups">, group: string): Roster {
+  return roster.within(nodeOf(roster, Object.hasOwn(config.groups, group) ? config.groups[group] : undefined));
+}

@@ -1,0 +1,31 @@
+import type { Roster } from "../config/roster.js";
+import type { RosterNode } from "../config/roster-tree.js";
+import type { TaskTally } from "./task-tally.js";
+import { NAME_NONE } from "./listing.js";
+import { tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
+
+/**
+ * The nodes a node's summaries show as rows: its children when they are above the 片区 (a city's
+ * counties, a province's cities; a chain of single children is passed through, so a province's
+ * deployment shows its cities), none for a county, whose summaries show its 片区 and schools.
+ */
+export function rowNodes(node: RosterNode): readonly RosterNode[] {
+  let shown = node;
+  while (shown.children.length === 1 && shown.children[0]!.level !== "area") shown = shown.children[0]!;
+  return shown.children.length > 0 && shown.children[0]!.level !== "area" ? shown.children : [];
+}
+
+/**
+ * The roster's tally with a row per node rowNodes shows (TaskTally.rows), each tallied from the
+ * periods' counts already read: a node's counts are the sums of its areas' (tallyFromCounts over
+ * its roster), so a province's rows cost its areas, not its schools.
+ */
+export function withNodeRows(roster: Roster, tally: TaskTally, periods: readonly CountedPeriod[], now?: Date): TaskTally {
+  const nodes = rowNodes(roster.node);
+  if (nodes.length === 0) return tally;
+  const rows = nodes.map((node) => ({
+    name: node.name,
+    tally: tallyFromCounts({ roster: roster.within(node), periods, ...(now && { now }), list: NAME_NONE }),
+  }));
+  return { ...tally, rows };
+}

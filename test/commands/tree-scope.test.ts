@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../support/harness.js";
+import { inScope, writeTreeDeployment, type TreeDeployment, type TreeLeader, type TreeSchool } from "../support/tree-deployment.js";
+import { sayAt, takeMessages } from "./leader-seed.js";
+
+/** 2026-11-24 is a Tuesday in the autumn term (safety deadline 10:00). */
+const TUESDAY_1035 = "2026-11-24T10:35:00+08:00";
+
+let tree: TreeDeployment;
+let h: Harness;
+beforeAll(async () => {
+  tree = writeTreeDeployment();
+  h = await startHarness({ now: TUESDAY_1035, config: tree.path, webhookKeys: tree.webhookKeys });
+  // Every other school reports; 第01号学校 (平安县) reports an incident.
+  h.clock.set(new Date("2026-11-24T08:30:00+08:00"));
+  for (const school of tree.schools.filter((_, i) => i % 2 === 1)) expect(await h.say(school.reporter, "平安")).toContain("已登记");
+  await h.drainPushes();
+  h.webhook.messages.length = 0;
+});
+afterAll(async () => {
+  await h?.close();
+  tree?.remove();
+});
+
+const leader = (userid: string) => tree.leaders.find((l) => l.userid === userid)!;
+const outside = (l: TreeLeader) => tree.schools.filter((s) => !inScope(l, s));
+
+/** The schools of `among` a text names (by name or code), but the one the leader typed himself. */
+const named = (text: string, among: readonly TreeSchool[], typed?: TreeSchool) =>
+  among.filter((s) => s !== typed && (text.includes(s.name) || text.includes(s.code))).map((s) => s.name);
+
+/** A board link's page, fetched from the service (the link names the public URL). */
+async function fetchBoard(reply: string): Promise<string> {
+  const link = /\((https?:\/\/[^)\s]+\/board\?[^)\s]+)\)/.exec(reply)?.[1];
+  if (!link) throw new Error(`no board link in ${reply}`);
+  const url = new URL(link);
+  const response = await fetch(`${h.url}${url.pathname}${url.search}`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+describe("a province's deployment: every leader sees his node and nothing outside it", () => {
+  it("answers 200 queries from leaders at every level naming no school outside the asker's node", async () => {
+    h.clock.set(new Date(TUESDAY_1035));
+    const asks = (school: TreeSchool) => [`历史 ${school.name}`, `代报 ${school.name} 平安`, `未报 平安`, "汇总", "汇总 本周", "未报", "看板"];
+    let leaks = 0;
+    for (let i = 0; i < 200; i += 1) {
+      const l = tree.leaders[i % tree.leaders.length]!;
+      const school = tree.schools[(i * 7 + 3) % tree.schools.length]!;
+      const words = asks(school)[i % 7]!;
+      const typed = words.includes(school.name) ? school : undefined;
+      const reply = await h.say(l.userid, words);
+      const text = words === "看板" ? await fetchBoard(reply) : reply;
+      const seen = named(text, outside(l), typed);
+      if (seen.length > 0) leaks += 1;
+      expect(seen, `${l.userid} ${words}`).toEqual([]);
+      // A school outside his node is not his to read or to report for.
+      if (typed && !inScope(l, typed)) expect(reply, `${l.userid} ${words}`).toContain("没有找到");
+    }
+    expect(leaks).toBe(0);
+  });
+
+  it("shows a city its counties as rows, the province its cities, a county its 片区 and schools", async () => {
+    h.clock.set(new Date(TUESDAY_1035));
+    const city = await h.say("lead_city1", "汇总");
+    expect(city).toContain("各地上报");
+    expect(city).toMatch(/平安县：已报 \d+\/4 所/);
+    expect(city).toMatch(/城东区：已报 \d+\/4 所/);
+    expect(city).not.toContain("安宁县");
+    const province = await h.say("lead_province", "汇总");
+    expect(province).toMatch(/平安市：已报 \d+\/8 所/);
+    expect(province).toMatch(/安宁市：已报 \d+\/8 所/);
+    const county = await h.say("lead_county1", "汇总");
+    expect(county).toContain("应报 4 所");
+    expect(county).not.toContain("各地上报");
+    // Its two 片区, each missing one school: 城关片区 is this county's, not the three others'.
+    expect(county).toContain("城关片区：第01号学校");
+    expect(county).toContain("东部片区：第03号学校");
+  });
+
+  it("alerts only the leaders groups whose node holds the school", async () => {
+    await h.drainPushes();
+    h.webhook.messages.length = 0;
+    const school = tree.schools[0]!;
+    expect(await sayAt(h, "2026-11-24T10:40:00+08:00", school.reporter, "异常 校门口积水，已安排疏导")).toContain("已登记");
+    await h.drainPushes();
+    const alerted = [...new Set(h.webhook.messages.filter((m) => m.content.includes("校门口积水")).map((m) => m.group))].sort();
+    const holding = tree.leaders.filter((l) => inScope(l, school)).map((l) => l.groupName).sort();
+    expect(alerted).toEqual(holding);
+    expect(holding).toHaveLength(3);
+    h.webhook.messages.length = 0;
+  });
+
+  it("reminds each county's schools group of its own missing schools only, and a county leader's 提醒 reaches his county only", async () => {
+    await h.fire("slots", new Date("2026-11-25T09:00:00+08:00"));
+    await h.drainPushes();
+    for (const [county, group] of tree.schoolGroups) {
+      const messages = h.webhook.messages.filter((m) => m.group === group);
+      expect(messages.length, group).toBeGreaterThan(0);
+      const text = messages.map((m) => m.content).join("\n");
+      const others = tree.schools.filter((s) => s.path[2] !== county);
+      expect(named(text, others), group).toEqual([]);
+    }
+    h.webhook.messages.length = 0;
+    const county = leader("lead_county3");
+    await sayAt(h, "2026-11-25T09:30:00+08:00", county.userid, "提醒 平安");
+    await h.drainPushes();
+    const groups = [...new Set(h.webhook.messages.map((m) => m.group))];
+    expect(groups).toEqual([tree.schoolGroups.get("安宁县")]);
+    expect(named(h.webhook.messages.map((m) => m.content).join("\n"), outside(county))).toEqual([]);
+  });
+
+  it("sends the tally to the province's group with the cities as rows, never a school of another node", async () => {
+    h.webhook.messages.length = 0;
+    await h.fire("slots", new Date("2026-11-25T10:30:00+08:00"));
+    const tally = (await takeMessages(h, "省领导群")).map((m) => m.content).join("\n");
+    expect(tally).toMatch(/平安市：已报 \d+\/8 所/);
+    expect(tally).toMatch(/安宁市：已报 \d+\/8 所/);
+  });
+});

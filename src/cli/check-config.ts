@@ -1,3 +1,4 @@
+import { areaKey } from "../config/roster-tree.js";
 import { CALENDAR_CODES } from "../time/calendar-error.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "../time/holidays.js";
@@ -57,7 +58,8 @@ export async function checkConfig({ source, now, redis, out }: CheckConfigOption
     return 1;
   }
   const { config, roster, notes } = loaded;
-  const areas = new Set(roster.schools.map((school) => school.area));
+  // Two counties may each have a 城关片区: an area is known by its path.
+  const areas = new Set(roster.schools.map(areaKey));
   const reporters = new Set(roster.schools.flatMap((school) => school.reporters));
   const tasks = Object.values(config.tasks).filter((task) => task?.enabled).map((task) => task!.name);
   out(text.checkPassed(path));

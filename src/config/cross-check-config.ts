@@ -36,7 +36,7 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
   const { timezone, groups, leaders, admins, working_hours: hours, calendar, tasks, weekly, late_note: lateNote } = config;
 
   if (timezone !== undefined) checkTimezone(timezone, add);
-  if (config.bots) checkBots(config.bots, config.bot, { groups, roster }, add, show);
+  if (config.bots) checkBots(config.bots, config.bot, groups, add, show);
   else if (config.bot) checkTransport(config.bot, ["bot"], add);
   if (groups) checkGroups(groups, viaBotOwner(config), add);
   if (leaders && admins) checkPeople(leaders, admins, add);
@@ -89,15 +89,14 @@ type HostedBots = NonNullable<Config["bots"]>;
 /**
  * Several bots: each with its transport's credentials, none sharing an id, a Token or a BotID
  * with another (a callback would verify against the wrong bot), each group served by one bot at
- * most, and each bot's node on the roster. `bot:` then holds only the default name.
+ * most, and each bot's node on the roster (checkNodes). `bot:` then holds only the default name.
  */
-function checkBots(bots: HostedBots, bot: Config["bot"] | undefined, { groups, roster }: { groups: Groups | undefined; roster: Roster | null }, add: Add, show: Show): void {
+function checkBots(bots: HostedBots, bot: Config["bot"] | undefined, groups: Groups | undefined, add: Add, show: Show): void {
   if (bot && (["transport", "token", "encoding_aes_key", "bot_id", "secret"] as const).some((key) => bot[key] !== undefined)) add(["bot"], text.botAndBots, text.botAndBotsHint);
   const ids = new Map<string, string>();
   const tokens = new Map<string, string>();
   const botIds = new Map<string, string>();
   const owners = new Map<string, string>();
-  const areas = roster ? [...new Set(roster.schools.map((school) => school.area))] : undefined;
   bots.forEach((entry, index) => {
     const path = ["bots", index];
     checkTransport(entry, path, add);
@@ -116,10 +115,6 @@ function checkBots(bots: HostedBots, bot: Config["bot"] | undefined, { groups, r
       if (other !== undefined) add([...path, "groups", at], text.groupClaimedTwice(group, other), text.groupClaimedTwiceHint);
       else owners.set(group, entry.id);
     });
-    if (entry.node !== undefined && areas && !areas.includes(entry.node)) {
-      const guess = suggestClosest(entry.node, areas);
-      add([...path, "node"], text.unknownBotNode(show([...path, "node"], entry.node)), guess ? text.didYouMean(guess) : text.validAreas(areas));
-    }
   });
 }
 
@@ -306,9 +301,10 @@ function checkPushTime({ start, end }: Hours, path: KeyPath, slot: string, add: 
   }
 }
 
-/** Every `node` a leader, admin or group is bound to is a node of the roster. */
-function checkNodes({ leaders, admins, groups }: ConfigSections, roster: Roster, add: Add, show: Show): void {
+/** Every `node` a bot, leader, admin or group is bound to is a node of the roster. */
+function checkNodes({ bots, leaders, admins, groups }: ConfigSections, roster: Roster, add: Add, show: Show): void {
   const bound: [KeyPath, string | undefined][] = [
+    ...(bots ?? []).map((entry, i): [KeyPath, string | undefined] => [["bots", i, "node"], entry.node]),
     ...(leaders ?? []).map((person, i): [KeyPath, string | undefined] => [["leaders", i, "node"], person.node]),
     ...(admins ?? []).map((person, i): [KeyPath, string | undefined] => [["admins", i, "node"], person.node]),
     ...Object.entries(groups ?? {}).map(([id, group]): [KeyPath, string | undefined] => [["groups", id, "node"], group.node]),

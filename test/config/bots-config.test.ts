@@ -58,8 +58,8 @@ describe("bots: several bots in one deployment", () => {
     expect(check({ bot: { token: "t" }, bots: [{ ...NORTH, groups: ["principals", "leader"], node: "城关" }, { ...EAST, groups: [] }] })).toEqual([
       ["bot", "写了 bots:（多个机器人）时，bot: 下只留 name（默认名称），各机器人的密钥写在 bots: 各自一项里"],
       ["bots.0.groups.1", "没有名为 leader 的群"],
-      ["bots.0.node", "名单中没有 城关"],
       ["groups.east.via", "via: bot 的群要归一个长连接机器人：在 bots: 里 transport: websocket 的那个机器人的 groups 中列出它"],
+      ["bots.0.node", '名单里没有 "城关" 这一级（node 写名单中的 市/县 名称，用 / 分隔上下级）'],
     ]);
     expect(check({ bots: [{ ...NORTH, token: undefined }, EAST] })).toEqual([["bots.0.token", "回调模式需要 token（不用回调请写 transport: websocket）"]]);
   });

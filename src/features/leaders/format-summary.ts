@@ -105,7 +105,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
       collapsed: leaderText.onBehalfCollapsed(tally.onBehalf),
     });
   }
-  if (tally.rows) {
+  if (tally.rows && !nothingDue) {
     // A city's or a province's: a row per county or city, its schools left to their own leaders' 汇总.
     lines.push(leaderText.nodeRowsHeading, ...tally.rows.map((row) => leaderText.nodeRow(row.name, row.tally, unit)));
   } else if (tally.missing > 0) {

@@ -41,3 +41,12 @@ export function listBots(config: Pick<Config, "bot" | "bots" | "groups">): Hoste
     ...(entry.node !== undefined && { node: entry.node }),
   }));
 }
+
+/**
+ * The bot people in a group talk to (and a push there tells them to @-mention): the one whose
+ * `groups` lists it, else the deployment's own `bot:`.
+ */
+export function botServing(config: Pick<Config, "bot" | "bots">, group: string): { id: string; name: string } {
+  const entry = config.bots?.find((bot) => bot.groups.includes(group));
+  return entry ? { id: entry.id, name: entry.name } : { id: DEFAULT_BOT, name: config.bot.name };
+}

@@ -50,6 +50,17 @@ describe("planReminders", () => {
     expect(await planReminders(deps, { task: "drowning", period: drowning, slot: "thu 16:00", now: NINE })).toEqual([]);
   });
 
+  it("tells each group to @-mention the bot that serves it, where the deployment hosts several", async () => {
+    const { deps, tuesday } = env;
+    await env.seed(["CG004", "DB001"]);
+    const bots = [{ id: "east", name: "东部平安助手", groups: ["east"] }] as unknown as NonNullable<typeof deps.config.bots>;
+    const hosted = { ...deps, config: { ...deps.config, bots } };
+    const text = (plan: { push: { message: unknown } }) => JSON.stringify(plan.push.message);
+    const plans = await planReminders(hosted, { task: "safety", period: tuesday, slot: "09:00", now: NINE });
+    expect(text(plans.find((p) => p.group === "east")!)).toContain("@东部平安助手 平安");
+    expect(text(plans.find((p) => p.group === "cg")!)).toContain(`@${deps.config.bot.name} 平安`);
+  });
+
   it("refuses a period of another task", async () => {
     await expect(planReminders(env.deps, { task: "study", period: env.tuesday, slot: "09:00", now: NINE })).rejects.toThrow(
       /given a period of safety/,

@@ -82,7 +82,13 @@ export async function runCli(
     .command("demo")
     .description("演示：内置 Redis + 服务 + 本地企业微信模拟器，打印群聊过程")
     .option("--transport <transport>", "callback（回调，默认）或 websocket（长连接）", "callback")
-    .action(async (options: { transport: string }) => {
+    .option("--province", "省级部署：两个市、三个县（区），每县一个机器人，按层级看汇总（config/province/）")
+    .action(async (options: { transport: string; province?: boolean }) => {
+      if (options.province) {
+        const { runProvinceDemo } = await import("./run-province-demo.js");
+        await runProvinceDemo({ settings: settings(), out });
+        return;
+      }
       if (options.transport !== "callback" && options.transport !== "websocket") {
         err(`--transport 写 callback 或 websocket（收到 "${options.transport}"）`);
         exitCode = 2;

@@ -4,12 +4,9 @@ import { join } from "node:path";
 import { addDays, toInstant } from "../time/local-time.js";
 import { createManualClock } from "../time/clock.js";
 import { createLogger } from "../ops/log.js";
-import { formatClock } from "../time/format-time.js";
-import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { createConfigSource } from "../config/config-source.js";
 import { startSystem } from "../main/system.js";
 import type { Settings } from "../main/settings.js";
-import { parseSlot } from "../config/slots.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
 import type { SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 import { createDevCredentials } from "../dev/dev-credentials.js";
@@ -23,21 +20,14 @@ import {
   quietlyMissingWeek,
   studyDoneBeforeFriday,
 } from "../dev/demo-script.js";
-import { formatBotPush, formatBubble, formatCard, formatChatTitle, formatPush } from "../dev/render-chat.js";
+import { formatBotPush, formatBubble, formatCard, formatPush } from "../dev/render-chat.js";
+import { createDemoChat, DEMO_ZONE, hhmm, playDay } from "../dev/demo-day.js";
 
-const ZONE = "Asia/Shanghai";
 const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;
 /** The demo plays a week in seconds: a conversation's limit (30 a minute) would hold its pushes for real minutes. */
 const DEMO_BOT_RATE = { perWindow: 1_000_000, perHour: 1_000_000 };
 /** The groups' chatids, as WeCom names them in callbacks. */
 const CHATS = { principals: "wr_principals", leaders: "wr_leaders" } as const;
-
-interface ChatLine {
-  group: string;
-  at: number;
-  order: number;
-  text: string;
-}
 
 /**
  * `npm run demo`: a private Redis, the whole service (web and workers) on the example config
@@ -76,7 +66,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
   const { redisUrl: _ignored, ...rest } = settings;
   // It went live on the Monday: the days before Friday, played below, were owed.
   const playFrom = clock.now();
-  clock.set(toInstant(addDays(DEMO_DAY, -4), "07:00", ZONE));
+  clock.set(toInstant(addDays(DEMO_DAY, -4), "07:00", DEMO_ZONE));
   const service = await startSystem(
     {
       ...rest,
@@ -106,8 +96,8 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
   if (longConnection) await longConnection.fake.waitFor(() => longConnection.fake.subscriptions().some((sub) => sub.closedAt === undefined), 10_000);
   const wecom: DemoWecom =
     longConnection ?? createCallbackWecom({ url: service.url!, token: credentials.WECOM_TOKEN!, encodingAESKey: credentials.WECOM_ENCODING_AES_KEY! });
-  const chat: ChatLine[] = [];
-  const add = (group: string, at: number, text: string) => chat.push({ group, at, order: chat.length, text });
+  const chat = createDemoChat();
+  const add = chat.add;
   let callbacks = 0;
 
   // Names as the product knows them: leaders from the config, principals from the roster.
@@ -167,7 +157,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
 
     // Monday to Thursday, in the background: most schools report; a few leave gaps.
     for (let day = "2026-11-23"; day < DEMO_DAY; day = addDays(day, 1)) {
-      clock.set(toInstant(day, "08:40", ZONE));
+      clock.set(toInstant(day, "08:40", DEMO_ZONE));
       for (const school of rt.roster.schools) {
         if (!(quietlyMissingWeek[day] ?? []).includes(school.code)) await send(school.reporters[0]!, `平安 ${school.code}`, false);
         if (day === "2026-11-25" && studyDoneBeforeFriday.includes(school.code)) {
@@ -176,52 +166,28 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
       }
     }
     // Friday before 08:30: the schools not in the script report quietly.
-    clock.set(toInstant(DEMO_DAY, "08:05", ZONE));
+    clock.set(toInstant(DEMO_DAY, "08:05", DEMO_ZONE));
     const scripted = new Set(demoScript.map((s) => s.from));
     for (const school of rt.roster.schools) {
       if (quietlyMissingFriday.includes(school.code) || school.reporters.some((r) => scripted.has(r))) continue;
       await send(school.reporters[0]!, `平安 ${school.code}`, false);
     }
-    add(GROUP_NAMES.principals, toInstant(DEMO_DAY, "08:05", ZONE).getTime(), "（08:00 以后已有 18 所学校陆续报平安，此处从 08:31 开始显示）");
+    add(GROUP_NAMES.principals, toInstant(DEMO_DAY, "08:05", DEMO_ZONE).getTime(), "（08:00 以后已有 18 所学校陆续报平安，此处从 08:31 开始显示）");
 
-    // The scheduler's firings of the day, as BullMQ would add them.
-    const firings = deriveSchedules(rt.config)
-      .map((entry) => ({ kind: entry.kind, at: toInstant(DEMO_DAY, parseSlot(entry.at).time, ZONE).getTime() }))
-      .filter((f) => f.at >= toInstant(DEMO_DAY, "08:25", ZONE).getTime());
-    const events = [
-      ...demoScript.map((step) => ({ at: toInstant(DEMO_DAY, step.at, ZONE).getTime(), step })),
-      ...firings.map((firing) => ({ at: firing.at, firing })),
-    ].sort((a, b) => a.at - b.at);
-
-    clock.set(toInstant(DEMO_DAY, "08:25", ZONE));
-    const ticker = setInterval(() => clock.advance(50 * speed), 50);
-    try {
-      for (const event of events) {
-        while (clock.now().getTime() < event.at) await new Promise((done) => setTimeout(done, 10));
-        clock.set(new Date(event.at));
-        if ("step" in event && event.step) {
-          const { from, text, note } = event.step;
-          await (event.step.tap ? tap(from, text, note) : send(from, text, true, note));
-        }
-        if ("firing" in event && event.firing) {
-          await rt.scheduler.queue.add(event.firing.kind, { kind: event.firing.kind, scheduleId: `demo-${event.firing.kind}` }, { prevMillis: event.at });
-        }
-      }
-      await waitForQuiet(rt);
-    } finally {
-      clearInterval(ticker);
-    }
+    await playDay(rt, clock, {
+      day: DEMO_DAY,
+      from: "08:25",
+      speed,
+      steps: demoScript,
+      run: ({ from, text, note, tap: tapped }) => (tapped ? tap(from, text, note) : send(from, text, true, note)),
+    });
 
     for (const message of webhook.messages) add(message.group, message.at, formatPush(message, hhmm(message.at), nameOf));
     const chatGroups = new Map<string, string>([[CHATS.principals, GROUP_NAMES.principals], [CHATS.leaders, GROUP_NAMES.leaders]]);
     const media = (id: string) => longConnection?.fake.media(id);
     for (const push of botPushes) add(chatGroups.get(push.chatid) ?? push.chatid, push.at, formatBotPush(push.body, hhmm(push.at), nameOf, media));
     const refusedByBot = longConnection?.fake.sent().filter((frame) => frame.ack?.errcode !== 0).length ?? 0;
-    for (const group of Object.values(GROUP_NAMES)) {
-      out(formatChatTitle(group));
-      const lines = chat.filter((c) => c.group === group).sort((a, b) => a.at - b.at || a.order - b.order);
-      for (const line of lines) out(line.text);
-    }
+    chat.print(Object.values(GROUP_NAMES), out);
     out(
       `\n演示结束：${callbacks} 次${longConnection ? "长连接回调" : "加密回调"}，${webhook.messages.length + botPushes.length} 条群推送，` +
         `${webhook.rejected.length + refusedByBot} 条被企业微信拒绝；用时 ${Math.round((performance.now() - started) / 1000)} 秒。`,
@@ -235,20 +201,3 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
   }
 }
 
-
-function hhmm(at: number): string {
-  return formatClock(new Date(at), ZONE);
-}
-
-/** Waits until the scheduled jobs and the pushes they queued are all done. */
-async function waitForQuiet(rt: { pushQueue: { queue: Counted }; scheduler: { queue: Counted } }) {
-  for (let i = 0; i < 600; i += 1) {
-    const counts = await Promise.all([rt.pushQueue.queue, rt.scheduler.queue].map((q) => q.getJobCounts("waiting", "delayed", "active", "prioritized")));
-    if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
-interface Counted {
-  getJobCounts(...states: string[]): Promise<Record<string, number>>;
-}

@@ -23,8 +23,8 @@ export function createDemoBot(): { WECOM_BOT_ID: string; WECOM_BOT_SECRET: strin
 }
 
 /** The callback transport: encrypted, signed HTTP callbacks to the service's URL. */
-export function createCallbackWecom({ url, token, encodingAESKey }: { url: string; token: string; encodingAESKey: string }): DemoWecom {
-  const sim = createWecomSimulator({ baseUrl: url, token, encodingAESKey });
+export function createCallbackWecom({ url, token, encodingAESKey, callbackPath }: { url: string; token: string; encodingAESKey: string; callbackPath?: string }): DemoWecom {
+  const sim = createWecomSimulator({ baseUrl: url, token, encodingAESKey, ...(callbackPath && { callbackPath }) });
   const read = (reply: Awaited<ReturnType<typeof sim.say>>): DemoReply => ({
     ...(reply.markdown !== undefined && { markdown: reply.markdown }),
     ...(reply.card && { card: reply.card }),

@@ -4,6 +4,7 @@ import { text } from "./messages.js";
 import { resolveGroupSchools } from "./resolve-group-schools.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
 import { TASK_IDS } from "./schema.js";
+import { checkKinds } from "./check-kinds.js";
 import { suggestClosest } from "./suggest-closest.js";
 import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "./slots.js";
 
@@ -46,6 +47,7 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
     checkTask(["tasks", id], task, { hours, calendar }, add);
     if (groups) checkGroupReference(groups, ["tasks", id, "tally_group"], task.tally_group, add, show);
   }
+  if (tasks) checkKinds(tasks, add);
   if (weekly) {
     checkWeekly(weekly.at, tasks ?? {}, hours, add);
     if (groups) checkGroupReference(groups, ["weekly", "group"], weekly.group, add, show);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { kindDeclaration } from "./kind-schema.js";
 
 /** `HH:MM`, 24-hour clock. */
 const clockTime = z
@@ -51,6 +52,7 @@ const task = schedule.extend({
   summer: schedule.optional(),
   /** Group id (key of `groups`) that receives the tally. */
   tally_group: z.string().default("leaders"),
+  ...kindDeclaration,
 });
 
 const group = z.strictObject({

@@ -1,0 +1,102 @@
+import type { FieldDeclaration, FieldType, ReaderName, RuleDeclaration } from "./kind-schema.js";
+import { TASK_IDS, type Config, type TaskConfig, type TaskId } from "./schema.js";
+
+/** A report kind as the product runs it: its declaration, with its reader's own filling what the config leaves out. */
+export interface ReportKind {
+  id: TaskId;
+  name: string;
+  reader: ReaderName;
+  words: readonly string[];
+  summary: string;
+  fields: Readonly<Record<string, FieldDeclaration>>;
+  rules: readonly RuleDeclaration[];
+  examples: readonly string[];
+}
+
+/** What a named reader declares of itself: what it records (field ids and types are its contract with the store) and how it is started. */
+export type ReaderDeclaration = Omit<ReportKind, "id" | "name" | "reader">;
+
+const field = (type: FieldType, label: string, options: Partial<FieldDeclaration> = {}): FieldDeclaration => ({ type, label, required: false, ...options });
+
+/**
+ * The three readers' declarations: the words, fields and examples of 平安日报, 防溺水 and 周学习 as
+ * the product has always read and stored them. A config that declares a kind without some of
+ * these keys gets the reader's (a bureau's pingan.yaml from before declarations runs unchanged).
+ */
+export const READER_DECLARATIONS: Readonly<Record<ReaderName, ReaderDeclaration>> = {
+  safety: {
+    // The ways principals say nothing happened; 无异常 and 没有异常 are whole keywords, never 异常.
+    words: [
+      "平安", "报平安", "零报告", "安全零报告", "平安日报", "一切正常", "一切安好", "无异常", "没有异常", "没异常",
+      "未见异常", "未发现异常", "无任何异常", "无事故", "无安全事故", "未发生事故", "未发生安全事故",
+      // 今日无事, 安全无事; 无事故 is the longer keyword where both start.
+      "无事", "今日正常", "今天正常", "情况正常", "一切如常",
+    ],
+    summary: "报今日平安（无异常），可附在校学生数",
+    fields: {
+      status: field("status", "状态", { required: true }),
+      description: field("text", "异常情况"),
+      present: field("count", "在校", { roster: "pupils" }),
+      remark: field("text", "备注"),
+    },
+    rules: [{ field: "status", equals: "abnormal", alert: "异常" }],
+    examples: ["平安", "平安 在校1200", "平安 城关一小"],
+  },
+  drowning: {
+    words: ["防溺水", "防溺水提醒", "溺水"],
+    summary: "报防溺水家长提醒：已提醒人数/应提醒人数，可附方式（电话 短信 家访 告家长书 家长会 微信）",
+    fields: {
+      reached: field("count", "已提醒", { required: true, total: "total" }),
+      total: field("count", "应提醒", { roster: "pupils" }),
+      channels: field("choice", "方式", { multiple: true, options: ["电话", "短信", "家访", "告家长书", "家长会", "微信"] }),
+    },
+    rules: [],
+    examples: ["防溺水 1180/1200 电话", "防溺水 已提醒1180 共1200", "防溺水 完成"],
+  },
+  study: {
+    words: ["学习", "周学习", "政治学习"],
+    summary: "报本周教职工政治学习：实到/应到，可附请假人数和主题",
+    fields: {
+      attended: field("count", "实到", { required: true, total: "expected" }),
+      expected: field("count", "应到", { roster: "staff" }),
+      leave: field("count", "请假"),
+      topic: field("text", "主题"),
+    },
+    rules: [],
+    examples: ["学习 50/52", "学习 应到52 实到50 请假2 主题:学习党的二十届四中全会精神", "学习 实到50"],
+  },
+};
+
+/** The reader a kind's declaration names; a kind that names none is read by the reader of its own id. */
+export function readerOf(id: TaskId, task: Pick<TaskConfig, "reader">): ReaderName {
+  return task.reader ?? (id as ReaderName);
+}
+
+/** A declared kind as the product runs it. */
+export function resolveKind(id: TaskId, task: TaskConfig): ReportKind {
+  const reader = readerOf(id, task);
+  const own = READER_DECLARATIONS[reader];
+  return {
+    id,
+    name: task.name,
+    reader,
+    words: task.words ?? own.words,
+    summary: task.summary ?? own.summary,
+    fields: task.fields ?? own.fields,
+    rules: task.rules ?? own.rules,
+    examples: task.examples ?? own.examples,
+  };
+}
+
+/**
+ * Every kind the product answers: the declared ones, enabled or not, and each reader's own kind
+ * the config leaves out, by its id (its words answer that the task is off, not that nothing
+ * was understood).
+ */
+export function listKinds(config: Pick<Config, "tasks">): ReportKind[] {
+  return TASK_IDS.map((id) => {
+    const task = config.tasks[id];
+    if (task) return resolveKind(id, task);
+    return { id, name: id, reader: id as ReaderName, ...READER_DECLARATIONS[id as ReaderName] };
+  });
+}

@@ -1,5 +1,6 @@
+import { toSimplified } from "../bot/normalize.js";
 import type { FieldDeclaration, FieldType, ReaderName, RuleDeclaration } from "./kind-schema.js";
-import { TASK_IDS, type Config, type TaskConfig, type TaskId } from "./schema.js";
+import type { Config, TaskConfig, TaskId } from "./schema.js";
 
 /** A report kind as the product runs it: its declaration, with its reader's own filling what the config leaves out. */
 export interface ReportKind {
@@ -72,6 +73,35 @@ export function readerOf(id: TaskId, task: Pick<TaskConfig, "reader">): ReaderNa
   return task.reader ?? (id as ReaderName);
 }
 
+/** The kind with this id, declared or its reader's own (see listKinds); undefined for an id the product does not know. */
+export function kindOf(config: Pick<Config, "tasks">, id: TaskId): ReportKind | undefined {
+  return listKinds(config).find((kind) => kind.id === id);
+}
+
+/** A word as messages are matched against it: NFKC, simplified script, lower case. */
+export const foldWord = (word: string) => toSimplified(word.normalize("NFKC")).toLowerCase();
+
+/** Words that name a kind besides its own words and name: 安全, 日报 and 异常 name 平安日报 in 撤销 and 未报. */
+const READER_NAMES_TOO: Partial<Record<ReaderName, readonly string[]>> = { safety: ["安全", "日报", "异常"] };
+const taskWordMaps = new WeakMap<object, ReadonlyMap<string, TaskId>>();
+
+/** The words that name each kind in 撤销, 未报, 提醒 and 免报 (folded): its words, its name, and its reader's other names. */
+export function taskWordsOf(config: Pick<Config, "tasks">): ReadonlyMap<string, TaskId> {
+  let words = taskWordMaps.get(config.tasks);
+  if (!words) {
+    const map = new Map<string, TaskId>();
+    for (const kind of listKinds(config)) {
+      for (const word of [...kind.words, kind.name, ...(READER_NAMES_TOO[kind.reader] ?? [])]) {
+        const folded = foldWord(word);
+        if (!map.has(folded)) map.set(folded, kind.id);
+      }
+    }
+    words = map;
+    taskWordMaps.set(config.tasks, words);
+  }
+  return words;
+}
+
 /** A declared kind as the product runs it. */
 export function resolveKind(id: TaskId, task: TaskConfig): ReportKind {
   const reader = readerOf(id, task);
@@ -94,9 +124,7 @@ export function resolveKind(id: TaskId, task: TaskConfig): ReportKind {
  * was understood).
  */
 export function listKinds(config: Pick<Config, "tasks">): ReportKind[] {
-  return TASK_IDS.map((id) => {
-    const task = config.tasks[id];
-    if (task) return resolveKind(id, task);
-    return { id, name: id, reader: id as ReaderName, ...READER_DECLARATIONS[id as ReaderName] };
-  });
+  const declared = Object.entries(config.tasks).flatMap(([id, task]) => (task ? [resolveKind(id, task)] : []));
+  const left = (Object.keys(READER_DECLARATIONS) as ReaderName[]).filter((id) => !(id in config.tasks));
+  return [...declared, ...left.map((id) => ({ id, name: id, reader: id, ...READER_DECLARATIONS[id] }))];
 }

@@ -106,8 +106,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     });
   }
   if (tally.missing > 0) {
-    const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.task, unit);
-    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer, (area) => leaderText.listAreaPointer(area, tally.task)));
+    const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.periods[0]!.taskWord, unit);
+    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer, (area) => leaderText.listAreaPointer(area, tally.periods[0]!.taskWord)));
   }
   if (tally.exempt > 0) {
     lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several, leaderText.exemptCollapsed));

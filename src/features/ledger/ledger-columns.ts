@@ -43,7 +43,7 @@ export function listTaskColumns(task: Pick<LedgerTask, "task" | "periods">): Col
         col(h.start, 12, "date", (r) => r.start),
         col(h.end, 12, "date", (r) => r.end),
       ];
-  const numbers: Record<LedgerTask["task"], Column[]> = {
+  const numbers: Partial<Record<LedgerTask["task"], Column[]>> = {
     safety: [
       col(h.safetyStatus, 8, "text", (r) => r.safetyStatus),
       col(h.present, 10, "int", (r) => r.present),
@@ -76,7 +76,7 @@ export function listTaskColumns(task: Pick<LedgerTask, "task" | "periods">): Col
     col(h.late, 6, "flag", (r) => (r.reportedAt ? r.late : undefined)),
     col(h.onBehalf, 6, "flag", (r) => (r.reportedAt ? r.onBehalf : undefined)),
     col(h.onBehalfBy, 10, "text", (r) => (r.onBehalf ? r.reporterName : undefined)),
-    ...numbers[task.task],
+    ...(numbers[task.task] ?? []),
     col(h.changes, 9, "int", (r) => r.changes),
     col(h.exemptReason, 16, "text", (r) => r.exemptReason),
     col(h.raw, 40, "text", (r) => r.raw),

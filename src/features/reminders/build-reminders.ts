@@ -1,3 +1,4 @@
+import { kindOf } from "../../config/kinds.js";
 import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
 import type { TaskId } from "../../config/schema.js";
 import type { Push } from "../../push/push.js";
@@ -58,7 +59,7 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
     if (group.role !== "schools") continue;
     const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
     if (schools.length === 0) continue;
-    const message = formatReminder({ period, schools, botName: deps.config.bot.name, timeZone: deps.config.timezone, now: request.now });
+    const message = formatReminder({ period, kind: kindOf(deps.config, task)!, schools, botName: deps.config.bot.name, timeZone: deps.config.timezone, now: request.now });
     const idempotencyKey = formatReminderKey(task, period.id, slot, id);
     // Where the smart bot itself pushes, the safety reminder ends with the one-tap card; a group
     // robot can send no buttons, so its groups keep the text alone.

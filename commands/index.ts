@@ -16,10 +16,12 @@ import board from "./board.js";
 import help from "./help.js";
 
 /**
- * Every chat command, in the order help lists them: a reporting command per declared kind (异常
- * after 平安), then the others.
+ * Every chat command, in the order help lists them: a reporting command per kind (异常 after
+ * 平安), then the others. A declared kind that is off has no command, so its words stay everyday
+ * words; 平安日报, 防溺水 and 周学习 always do (they answer that the task is off).
  */
 export function createCommands(config: Pick<Config, "tasks">): readonly CommandSpec<any>[] {
-  const reporting = listKinds(config).flatMap((kind) => [reportCommand(kind), ...(kind.reader === "safety" ? [abnormal] : [])]);
+  const kinds = listKinds(config).filter((kind) => kind.reader !== "fields" || config.tasks[kind.id]?.enabled);
+  const reporting = kinds.flatMap((kind) => [reportCommand(kind), ...(kind.reader === "safety" ? [abnormal] : [])]);
   return [...reporting, withdraw, status, summary, missing, remind, reportFor, exempt, history, exportLedger, board, help];
 }

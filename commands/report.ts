@@ -21,7 +21,7 @@ export function reportCommand(kind: ReportKind) {
     parse: (input, ctx) => reader.read(input, ctx, kind),
     async run(args, ctx) {
       if (isQuestion(args)) return answerQuestion(ctx, args);
-      return checkIn(ctx, args.school, args.value, args.notes, { ...(args.period && { period: args.period }) });
+      return checkIn(ctx, args.school, args.value, args.notes, { ...(args.period && { period: args.period }), task: kind.id });
     },
     ...(reader.tap && { tap: reader.tap }),
   });

@@ -35,6 +35,10 @@ export function checkKinds(tasks: Partial<Record<TaskId, TaskConfig>>, add: Add)
       checkReaderContract(path, id, task, add);
     }
     const kind = resolveKind(id, task);
+    // The generic reader knows a kind only by its declaration.
+    if (kind.reader === "fields") {
+      for (const key of ["words", "fields", "examples"] as const) if (task[key] === undefined) add([...path], kindText.genericNeeds(key));
+    }
     (task.rules ?? []).forEach((rule, index) => {
       const at: KeyPath = [...path, "rules", index];
       const field = kind.fields[rule.field];
@@ -66,9 +70,10 @@ function checkField(path: KeyPath, field: FieldDeclaration, fields: Readonly<Rec
   }
 }
 
-/** The reader records its own fields: a declaration that names others (or other types) would store what nothing reads. */
+/** A named reader records its own fields: a declaration that names others (or other types) would store what nothing reads. */
 function checkReaderContract(path: KeyPath, id: TaskId, task: TaskConfig, add: Add): void {
   const reader = readerOf(id, task);
+  if (reader === "fields") return;
   const own = READER_DECLARATIONS[reader].fields;
   const declared = task.fields ?? {};
   for (const [fieldId, field] of Object.entries(declared)) {

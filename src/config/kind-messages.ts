@@ -1,5 +1,6 @@
 /** What the admin reads about a report kind's declaration (tasks.<id>.fields, rules, words). */
 export const kindText = {
+  genericNeeds: (key: string) => `新的上报任务要写 ${key}（开始上报的词 words、登记的内容 fields、示例 examples），参照 config/pingan.example.yaml 中的 tasks.meeting`,
   optionNotForType: (key: string, type: string) => `${key} 不适用于 ${type} 类型的字段`,
   countsNeedNames: "counts 类型的字段要写 names（各项的名称）",
   namesHint: "例如 names: [发热, 咳嗽, 腹泻]",

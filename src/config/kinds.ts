@@ -6,13 +6,17 @@ import type { Config, TaskConfig, TaskId } from "./schema.js";
 export interface ReportKind {
   id: TaskId;
   name: string;
-  reader: ReaderName;
+  /** A named reader, or `fields`: the generic reader of the declared fields. */
+  reader: KindReaderName;
   words: readonly string[];
   summary: string;
   fields: Readonly<Record<string, FieldDeclaration>>;
   rules: readonly RuleDeclaration[];
   examples: readonly string[];
 }
+
+/** The reader of a kind: one of the named readers, or the generic reader of declared fields. */
+export type KindReaderName = ReaderName | "fields";
 
 /** What a named reader declares of itself: what it records (field ids and types are its contract with the store) and how it is started. */
 export type ReaderDeclaration = Omit<ReportKind, "id" | "name" | "reader">;
@@ -68,9 +72,12 @@ export const READER_DECLARATIONS: Readonly<Record<ReaderName, ReaderDeclaration>
   },
 };
 
-/** The reader a kind's declaration names; a kind that names none is read by the reader of its own id. */
-export function readerOf(id: TaskId, task: Pick<TaskConfig, "reader">): ReaderName {
-  return task.reader ?? (id as ReaderName);
+/**
+ * The reader a kind's declaration names; a kind that names none is read by the reader of its own
+ * id (safety, drowning, study: a config from before declarations), any other by the generic one.
+ */
+export function readerOf(id: TaskId, task: Pick<TaskConfig, "reader">): KindReaderName {
+  return task.reader ?? (id in READER_DECLARATIONS ? (id as ReaderName) : "fields");
 }
 
 /** The kind with this id, declared or its reader's own (see listKinds); undefined for an id the product does not know. */
@@ -82,7 +89,7 @@ export function kindOf(config: Pick<Config, "tasks">, id: TaskId): ReportKind | 
 export const foldWord = (word: string) => toSimplified(word.normalize("NFKC")).toLowerCase();
 
 /** Words that name a kind besides its own words and name: 安全, 日报 and 异常 name 平安日报 in 撤销 and 未报. */
-const READER_NAMES_TOO: Partial<Record<ReaderName, readonly string[]>> = { safety: ["安全", "日报", "异常"] };
+const READER_NAMES_TOO: Partial<Record<KindReaderName, readonly string[]>> = { safety: ["安全", "日报", "异常"] };
 const taskWordMaps = new WeakMap<object, ReadonlyMap<string, TaskId>>();
 
 /** The words that name each kind in 撤销, 未报, 提醒 and 免报 (folded): its words, its name, and its reader's other names. */
@@ -105,7 +112,9 @@ export function taskWordsOf(config: Pick<Config, "tasks">): ReadonlyMap<string, 
 /** A declared kind as the product runs it. */
 export function resolveKind(id: TaskId, task: TaskConfig): ReportKind {
   const reader = readerOf(id, task);
-  const own = READER_DECLARATIONS[reader];
+  // The generic reader has no declaration of its own: check-kinds requires words, fields and examples.
+  const own: ReaderDeclaration =
+    reader === "fields" ? { words: [], summary: `报${task.name}`, fields: {}, rules: [], examples: [] } : READER_DECLARATIONS[reader];
   return {
     id,
     name: task.name,

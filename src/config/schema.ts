@@ -44,8 +44,11 @@ export const taskSchema = schedule.extend({
   enabled: z.boolean().default(true),
   /** Display name, e.g. 平安日报. */
   name: z.string().min(1),
-  /** `all` days, `school` days (term, working day) or `weekdays` (working days, 调休 aware). */
-  days: z.enum(["all", "school", "weekdays"]),
+  /**
+   * `all` days, `school` days (term, working day), `weekdays` (working days, 调休 aware) or
+   * `holidays` (statutory holidays and the summer and winter holidays only: 假期值班).
+   */
+  days: z.enum(["all", "school", "weekdays", "holidays"]),
   /** Only inside this yearly window (inclusive, `MM-DD`). */
   season: z.strictObject({ start: monthDay, end: monthDay }).optional(),
   /** Schedule that replaces the base one during the summer holiday. */

@@ -33,14 +33,22 @@ describe("report kinds declared in the config", () => {
   it("declares today's three kinds in the example config exactly as their readers record them", async () => {
     const { config } = await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV });
     const kinds = listKinds(config);
-    expect(kinds.map((kind) => [kind.id, kind.reader])).toEqual([["safety", "safety"], ["drowning", "drowning"], ["study", "study"]]);
+    expect(kinds.map((kind) => [kind.id, kind.reader])).toEqual([
+      ["safety", "safety"],
+      ["drowning", "drowning"],
+      ["study", "study"],
+      ["checkup", "fields"],
+      ["meeting", "fields"],
+      ["duty", "fields"],
+      ["flood", "fields"],
+    ]);
     // The declared fields are the keys kept in Redis today: a running bureau's records read on.
     expect(Object.keys(kinds[0]!.fields)).toEqual(["status", "description", "present", "remark"]);
     expect(Object.keys(kinds[1]!.fields)).toEqual(["reached", "total", "channels"]);
     expect(Object.keys(kinds[2]!.fields)).toEqual(["attended", "expected", "leave", "topic"]);
-    for (const kind of kinds) {
+    for (const kind of kinds.slice(0, 3)) {
       const { id: _id, name: _name, reader, ...declared } = kind;
-      expect(declared, kind.id).toEqual(READER_DECLARATIONS[reader]);
+      expect(declared, kind.id).toEqual(READER_DECLARATIONS[reader as keyof typeof READER_DECLARATIONS]);
     }
   });
 

@@ -1,8 +1,7 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../bot/events.js";
 import { textAround, wordsAround } from "../../bot/words.js";
-import type { ReaderName } from "../../config/kind-schema.js";
-import type { ReportKind } from "../../config/kinds.js";
+import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import type { School } from "../../config/roster.js";
 import type { ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
@@ -11,6 +10,8 @@ import { answerCardTap } from "./card-tap.js";
 import { readReportPeriod, replyVoice } from "./check-in.js";
 import { asksAboutReporting, readDrowning, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
 import { resolveSchool } from "./resolve-school.js";
+import { readFields } from "./read-fields.js";
+import { toLocalDate } from "../../time/local-time.js";
 
 /** The services a report of any kind reads and records with. */
 export type ReportServices = "config" | "roster" | "calendar" | "store" | "records";
@@ -39,7 +40,7 @@ export interface KindReader {
   tap?(tap: CardTap, ctx: ReportContext): Promise<BotCard>;
 }
 
-export const KIND_READERS: Readonly<Record<ReaderName, KindReader>> = {
+export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   safety: {
     // 安全 alone is 平安; inside a message it is everyday (安全教育已完成).
     firstWords: ["安全"],
@@ -74,6 +75,19 @@ export const KIND_READERS: Readonly<Record<ReaderName, KindReader>> = {
       const { school, rest } = resolveSchool(ctx, text);
       const { period, words: figures } = readReportPeriod(ctx, kind.id, rest);
       return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
+    },
+  },
+  // Any other declared kind: its fields by their labels (read-fields.ts).
+  fields: {
+    read(input, ctx, kind) {
+      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), kind.words[0]!);
+      const text = textAround(input);
+      const { school, rest } = resolveSchool(ctx, text.folded);
+      // A kind with a date field reads a date as that field, never as a 补报's day.
+      const dated = Object.values(kind.fields).some((field) => field.type === "date");
+      const { period, words } = dated ? { period: undefined, words: rest } : readReportPeriod(ctx, kind.id, rest);
+      const today = toLocalDate(ctx.now, ctx.config.timezone);
+      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today }) };
     },
   },
 };

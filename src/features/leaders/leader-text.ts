@@ -1,6 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import type { ReaderName } from "../../config/kind-schema.js";
-import type { ReportKind } from "../../config/kinds.js";
+import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
@@ -36,7 +35,7 @@ const dayAndClock = (at: Date, now: Date, timeZone: string) => {
 const nameOr = (name: string | undefined, userid: string) => (name ? escapeUserText(name) : userid);
 
 /** What a reporter sends for a kind its reader reads, as a whole message after the @mention. */
-const READER_FORMS: Partial<Record<ReaderName, { command: string; example?: string }>> = {
+const READER_FORMS: Partial<Record<KindReaderName, { command: string; example?: string }>> = {
   safety: { command: "平安" },
   drowning: { command: "防溺水 已提醒人数/应提醒人数", example: "防溺水 1180/1200 电话" },
   study: { command: "学习 实到/应到", example: "学习 50/52" },
@@ -285,6 +284,9 @@ export const leaderText = {
 
   // Abnormal alerts (markdown to the leaders' group)
   alertTitle: (school: School) => `⚠️ **异常报告：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
+  /** A declared kind's report that met its rules (`names`: what each rule calls it); `again` when the report it replaced met them too. */
+  ruleAlertTitle: (school: School, kindName: string, names: readonly string[], again: boolean) =>
+    `⚠️ **${again ? "更新" : "提醒"}：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）${escapeUserText(kindName)}：${names.map(escapeUserText).join("、")}`,
   alertUpdateTitle: (school: School) => `⚠️ **异常更新：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
   alertRecoveredTitle: (school: School) =>
     `✅ **更新：${leaderText.schoolName(school)}（${leaderText.schoolArea(school)}）已恢复正常**`,

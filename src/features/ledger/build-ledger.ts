@@ -283,5 +283,8 @@ function describeReport(report: Report, reporterName: string): Partial<LedgerRow
         ...(value.expected > 0 && { attendRate: value.attended / value.expected }),
         ...(value.topic && { topic: value.topic }),
       };
+    case "fields":
+      // A declared kind's fields are in its raw message; their own columns are still to come.
+      return base;
   }
 }

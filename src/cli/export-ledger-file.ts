@@ -44,6 +44,7 @@ export async function exportLedgerFile(records: Records, { from, to, out, task: 
     // As the service owes them: from its first day, each school from the day it joined.
     roster: records.roster,
     people: config,
+    kinds: config,
     store: records.reports,
     exemptions: records.exemptions,
     calendar: records.calendar,

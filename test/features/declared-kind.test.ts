@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { sayAt, takeMessages } from "../commands/leader-seed.js";
+import { buildLedger } from "../../src/features/ledger/build-ledger.js";
+import { listTaskColumns } from "../../src/features/ledger/ledger-columns.js";
 
 /**
  * A kind that no code names: 晨午检 as the example config declares it (counts with a total from the
@@ -70,6 +72,18 @@ describe("a kind declared in the config (晨午检)", () => {
     const missing = await sayAt(h, "2026-11-24T10:36:00+08:00", "wang_zhiyuan", "未报 晨午检");
     expect(missing).toContain("城关三小");
     expect(missing).not.toContain("城关一小");
+  });
+
+  it("writes its sheet of the ledger with a column per field", async () => {
+    const { roster, store, exemptions, calendar } = h.jobDeps;
+    const ledger = await buildLedger({ roster, people: h.config, kinds: h.config, store, exemptions, calendar, from: "2026-11-24", to: "2026-11-24", timeZone: "Asia/Shanghai", now: new Date("2026-11-24T12:00:00+08:00") });
+    const sheet = ledger.tasks.find((t) => t.task === "checkup")!;
+    const columns = listTaskColumns(sheet);
+    expect(columns.map((c) => c.header)).toEqual(expect.arrayContaining(["应到", "实到", "因病缺勤", "症状"]));
+    const row = sheet.rows.find((r) => r.schoolCode === "CG001")!;
+    const cell = (header: string) => columns.find((c) => c.header === header)!.value(row);
+    expect([cell("应到"), cell("实到"), cell("因病缺勤"), cell("症状")]).toEqual([2136, 2130, undefined, undefined]);
+    expect(sheet.total).toMatchObject({ expected: 28, reported: 2 });
   });
 
   it("withdraws a report (撤销) like any other", async () => {

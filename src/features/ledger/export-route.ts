@@ -64,6 +64,7 @@ export function createExportRouter(options: ExportRouteOptions): Router {
       const ledger = await buildLedger({
         roster: options.roster,
         people: config,
+        kinds: config,
         store: options.store,
         exemptions: options.exemptions,
         calendar: options.calendar,

@@ -82,7 +82,18 @@ export function readerOf(id: TaskId, task: Pick<TaskConfig, "reader">): KindRead
 
 /** The kind with this id, declared or its reader's own (see listKinds); undefined for an id the product does not know. */
 export function kindOf(config: Pick<Config, "tasks">, id: TaskId): ReportKind | undefined {
-  return listKinds(config).find((kind) => kind.id === id);
+  return kindsById(config).get(id);
+}
+
+// A check-in asks for its kind: resolved once per config (which is frozen), not per message.
+const resolved = new WeakMap<object, ReadonlyMap<TaskId, ReportKind>>();
+function kindsById(config: Pick<Config, "tasks">): ReadonlyMap<TaskId, ReportKind> {
+  let byId = resolved.get(config.tasks);
+  if (!byId) {
+    byId = new Map(listKinds(config).map((kind) => [kind.id, kind]));
+    resolved.set(config.tasks, byId);
+  }
+  return byId;
 }
 
 /** A word as messages are matched against it: NFKC, simplified script, lower case. */

@@ -13,6 +13,8 @@
  *   full   the whole service (startService: web + workers, embedded redis-server with AOF
  *          fsync always, the product's default), answering distinct check-in callbacks
  *   full (everysec)  the same with `appendfsync everysec`, for context
+ *   full, 7 kinds  the full service with every kind of the example config switched on (issue 23:
+ *          a check-in's CPU must not grow with the kinds declared; beside `full`, which runs 3)
  * The load generator runs in another process and sends pre-generated, correctly signed and
  * encrypted callbacks (distinct msgids, principals of the roster). Each server first gets first
  * reports of the day, Poisson at `--paced-rate` (CPU per check-in below saturation) and at
@@ -25,11 +27,12 @@
  * Also prints the service's RSS before, during and after the load (benchmark 4's second part),
  * and checks that every answered check-in was recorded.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import { parseDocument } from "yaml";
 import { createKeys } from "../src/store/keys.js";
 import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
 import type { LoadPlan, LoadResult, LoadRun } from "./support/callback-load.js";
@@ -51,8 +54,8 @@ const { values: args } = parseArgs({
     "paced-rate": { type: "string", default: "400" },
     /** Enough for every check-in of the first-report runs to be a school's first of the day. */
     schools: { type: "string", default: "24000" },
-    /** Run only these servers (comma-separated: bare, floor, durable, always, everysec); the ratios need always, durable and floor. */
-    only: { type: "string", default: "always,everysec,durable,floor,bare" },
+    /** Run only these servers (comma-separated: bare, floor, durable, always, kinds7, everysec); the ratios need always, durable and floor. */
+    only: { type: "string", default: "always,kinds7,everysec,durable,floor,bare" },
     /** Write a V8 CPU profile of each server process into this directory. */
     profile: { type: "string" },
   },
@@ -123,6 +126,13 @@ const dir = mkdtempSync(join(tmpdir(), "pingan-bench-callback-"));
 if (Number(args.schools) <= FIRST_REPORTS) throw new Error(`--schools must be over ${FIRST_REPORTS}: the first-report runs send that many`);
 const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: 10 });
 const senders = fixture.schools.map((s) => s.reporter);
+/** The fixture's config with every declared kind on (the example's 7), beside the roster it names. */
+const sevenKindsConfig = join(dir, "pingan-7-kinds.yaml");
+{
+  const doc = parseDocument(readFileSync(fixture.configPath, "utf8"));
+  for (const id of Object.keys((doc.toJS() as { tasks: Record<string, unknown> }).tasks)) doc.setIn(["tasks", id, "enabled"], true);
+  writeFileSync(sevenKindsConfig, doc.toString());
+}
 const pupils = fixture.schools.map((s) => s.pupils);
 
 console.log(`# bench:callback — ${describeMachine()}`);
@@ -272,9 +282,10 @@ const fullPlan = (fsync: "always" | "everysec"): ServerPlan => ({
   appendfsync: fsync,
 });
 
-type ServerKey = "always" | "everysec" | "durable" | "floor" | "bare";
+type ServerKey = "always" | "kinds7" | "everysec" | "durable" | "floor" | "bare";
 const plans: Record<ServerKey, [string, () => ServerPlan]> = {
   always: ["full (AOF fsync always)", () => fullPlan("always")],
+  kinds7: ["full, 7 kinds (AOF fsync always)", () => ({ ...fullPlan("always"), configPath: sevenKindsConfig, dataDir: join(dir, "data-7-kinds") })],
   everysec: ["full (AOF fsync everysec)", () => fullPlan("everysec")],
   durable: ["durable floor (crypto + 1 script, AOF always)", () => ({ ...base, kind: "durable", replyMarkdown, senders, dataDir: join(dir, "data-durable") })],
   floor: ["floor (verify+decrypt+seal)", () => ({ ...base, kind: "floor", replyMarkdown })],
@@ -285,13 +296,13 @@ try {
   const wanted = args.only.split(",").map((k) => k.trim()) as ServerKey[];
   const got: Partial<Record<ServerKey, Measured>> = {};
   // The full service first: its first check-in gives the baselines a reply of real size.
-  for (const key of ["always", "everysec", "durable", "floor", "bare"] as const) {
+  for (const key of ["always", "kinds7", "everysec", "durable", "floor", "bare"] as const) {
     if (!wanted.includes(key)) continue;
     const [label, plan] = plans[key];
     got[key] = await measure(label, plan());
   }
-  const { bare, floor, durable, always: full, everysec: fullEverysec } = got;
-  const all = [bare, floor, durable, full, fullEverysec].filter((m): m is Measured => m !== undefined);
+  const { bare, floor, durable, always: full, kinds7, everysec: fullEverysec } = got;
+  const all = [bare, floor, durable, full, kinds7, fullEverysec].filter((m): m is Measured => m !== undefined);
   const fulls = [full, fullEverysec].filter((m): m is Measured => m !== undefined);
 
   const row = (m: Measured, run: RunName) => {
@@ -391,6 +402,12 @@ try {
       `callback: kind=${kind} full/durable=${fmt(cpuPerCheckin(durable, run) / us, 2)} full/floor=${fmt(cpuPerCheckin(floor, run) / us, 2)} p99_at_${rate}=${fmt(p99 ?? Number.NaN, 1)}ms ` +
         `(CPU µs a check-in at ${pacedRate}/s: full ${fmt(us, 0)}, durable ${fmt(cpuPerCheckin(durable, run), 0)}, floor ${fmt(cpuPerCheckin(floor, run), 0)}; target full/durable ≥ 0.6: ${verdict(cpuPerCheckin(durable, run) / us, { atLeast: 0.6 })})`,
     );
+  }
+  // Issue 23's line: a check-in's CPU with the example's 7 kinds on over the same with its 3 (1 = no growth).
+  for (const run of ["first", "rereport"] as const) {
+    const three = cpuPerCheckin(full, run);
+    const seven = cpuPerCheckin(kinds7, run);
+    console.log(`callback: kinds run=${run} 7/3=${fmt(seven / three, 2)} (CPU µs a check-in at ${pacedRate}/s: 3 kinds ${fmt(three, 0)}, 7 kinds ${fmt(seven, 0)})`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { parseTaskWord, readWord, skipSeparators } from "../src/bot/words.js";
+import { taskWordsOf } from "../src/config/kinds.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
@@ -35,7 +36,7 @@ export default defineCommand({
     if (!schoolWord) throw new CodedError(ErrorCode.Usage, leaderText.exemptUsage);
     const school = findSchool(ctx.roster, schoolWord.word);
     const taskWord = readWord(folded, schoolWord.end);
-    const task = taskWord && parseTaskWord(taskWord.word);
+    const task = taskWord && parseTaskWord(taskWordsOf(ctx.config), taskWord.word);
     if (!task) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhichTask(taskWord?.word));
     if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(taskWord.word));
     const dateAt = skipSeparators(folded, taskWord.end);

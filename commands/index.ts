@@ -1,8 +1,8 @@
 import type { CommandSpec } from "../src/bot/command.js";
+import { listKinds } from "../src/config/kinds.js";
+import type { Config } from "../src/config/schema.js";
 import abnormal from "./report-abnormal.js";
-import drowning from "./report-drowning.js";
-import safety from "./report-safety.js";
-import study from "./report-study.js";
+import { reportCommand } from "./report.js";
 import status from "./status.js";
 import withdraw from "./withdraw.js";
 import summary from "./summary.js";
@@ -15,21 +15,13 @@ import exportLedger from "./export.js";
 import board from "./board.js";
 import help from "./help.js";
 
-/** Every chat command, in the order help lists them. */
-export const commands: readonly CommandSpec<any>[] = [
-  safety,
-  abnormal,
-  drowning,
-  study,
-  withdraw,
-  status,
-  summary,
-  missing,
-  remind,
-  reportFor,
-  exempt,
-  history,
-  exportLedger,
-  board,
-  help,
-];
+/**
+ * Every chat command, in the order help lists them: a reporting command per kind (异常 after
+ * 平安), then the others. A declared kind that is off has no command, so its words stay everyday
+ * words; 平安日报, 防溺水 and 周学习 always do (they answer that the task is off).
+ */
+export function createCommands(config: Pick<Config, "tasks">): readonly CommandSpec<any>[] {
+  const kinds = listKinds(config).filter((kind) => kind.reader !== "fields" || config.tasks[kind.id]?.enabled);
+  const reporting = kinds.flatMap((kind) => [reportCommand(kind), ...(kind.reader === "safety" ? [abnormal] : [])]);
+  return [...reporting, withdraw, status, summary, missing, remind, reportFor, exempt, history, exportLedger, board, help];
+}

@@ -48,7 +48,7 @@ export default defineCommand({
       if (outcome.heldUntil && outcome.groups.some((group) => group.state === "queued")) held = true;
       lines.push(...describeRemindOutcome(outcome, ctx.config, ctx.now));
     }
-    if (held) return [leaderText.remindOutsideHours(ctx.config.working_hours), ...lines, leaderText.remindNowHint(tasks)].join("\n");
+    if (held) return [leaderText.remindOutsideHours(ctx.config.working_hours), ...lines, leaderText.remindNowHint((tasks ?? []).map((task) => ctx.calendar.taskWord(task)))].join("\n");
     if (lines.length > 0) return lines.join("\n");
     return tasks ? leaderText.noRequiredTask : leaderText.remindNothingToday;
   },

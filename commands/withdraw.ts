@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { findTaskWord, wordsAround } from "../src/bot/words.js";
+import { kindOf, taskWordsOf } from "../src/config/kinds.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/check-in.js";
 import { blankSchoolNames, resolveSchool } from "../src/features/check-in/resolve-school.js";
@@ -18,7 +19,7 @@ export default defineCommand({
   parse(input, ctx) {
     const text = wordsAround(input);
     // 平安 inside 平安县东湖镇中心小学 names no task.
-    const found = findTaskWord(blankSchoolNames(text, ctx.roster));
+    const found = findTaskWord(taskWordsOf(ctx.config), blankSchoolNames(text, ctx.roster));
     if (!found) throw new CodedError(ErrorCode.Usage, reportText.withdrawWhich);
     // 要撤销平安吗: asked, never withdrawn.
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, text, `撤销 ${text.slice(found.start, found.end)}`);
@@ -35,7 +36,7 @@ export default defineCommand({
     // As in checkIn: the reply and the leaders' update are committed with the withdrawal.
     const tried = await recordAgainstLatest(ctx.msgid, await ctx.store.get(task, period.id, school.code), async (previous) => {
       if (!previous) return { reply: reportText.nothingToWithdraw(school, period), recorded: { outcome: "nothing" } };
-      const reply = reportText.withdrawn(school, period, previous, ctx.config.timezone, ctx.now);
+      const reply = reportText.withdrawn(school, period, previous, ctx.config.timezone, ctx.now, kindOf(ctx.config, previous.task)?.fields);
       const pushes = buildWithdrawalAlerts({ config: ctx.config, roster: ctx.roster, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
       return { reply, recorded: await ctx.records.withdraw(withdrawal, { expected: previous, reply, pushes }) };
     });

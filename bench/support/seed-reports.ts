@@ -28,6 +28,8 @@ function valueFor(period: TaskPeriod, school: School, abnormal: boolean): { valu
       return { value: { task: "drowning", reached: school.pupils - 5, total: school.pupils, channels: ["家长群"] }, raw: `防溺水 ${school.pupils - 5}/${school.pupils} 家长群` };
     case "study":
       return { value: { task: "study", attended: school.staff - 1, expected: school.staff, topic: "师德师风" }, raw: `学习 ${school.staff - 1}/${school.staff} 师德师风` };
+    default:
+      throw new Error(`no seed report for task ${period.task}`);
   }
 }
 

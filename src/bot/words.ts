@@ -62,26 +62,17 @@ export function textAround(input: {
   };
 }
 
-/** Words that name a task in commands like `撤销 平安` or `未报 学习` (simplified script). */
-const TASK_WORDS: Record<string, TaskId> = {
-  平安: "safety", 报平安: "safety", 安全: "safety", 零报告: "safety", 日报: "safety",
-  平安日报: "safety", 异常: "safety",
-  防溺水: "drowning", 溺水: "drowning", 防溺水提醒: "drowning",
-  学习: "study", 周学习: "study", 政治学习: "study",
-};
-
-/** The task a word names, if any. */
-export function parseTaskWord(word: string): TaskId | undefined {
-  return TASK_WORDS[word];
+/** The task a word names, if any, among the words that name tasks (config/kinds.ts taskWordsOf, folded). */
+export function parseTaskWord(taskWords: ReadonlyMap<string, TaskId>, word: string): TaskId | undefined {
+  return taskWords.get(word);
 }
 
-const TASK_WORDS_LONGEST_FIRST = Object.keys(TASK_WORDS).sort((a, b) => b.length - a.length);
-
-/** The first task word inside `text` (撤销今天的平安 → 平安), where it is, and the task. */
-export function findTaskWord(text: string): { task: TaskId; start: number; end: number } | undefined {
+/** The first task word inside `text` (撤销今天的平安 → 平安), where it is, and the task; the longest word at one place. */
+export function findTaskWord(taskWords: ReadonlyMap<string, TaskId>, text: string): { task: TaskId; start: number; end: number } | undefined {
+  const longestFirst = [...taskWords.keys()].sort((a, b) => b.length - a.length);
   for (let at = 0; at < text.length; at++) {
-    const word = TASK_WORDS_LONGEST_FIRST.find((w) => text.startsWith(w, at));
-    if (word) return { task: TASK_WORDS[word]!, start: at, end: at + word.length };
+    const word = longestFirst.find((w) => text.startsWith(w, at));
+    if (word) return { task: taskWords.get(word)!, start: at, end: at + word.length };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import { TASK_IDS, type TaskId } from "../config/schema.js";
+import type { Config, TaskId } from "../config/schema.js";
+import { foldWord, taskWordsOf } from "../config/kinds.js";
 import type { Records } from "../main/open-records.js";
 import { parseTaskWord } from "../bot/words.js";
 import { buildLedger, type Ledger } from "../features/ledger/build-ledger.js";
@@ -13,7 +14,7 @@ export interface ExportRequest {
   from: string;
   to: string;
   out: string;
-  /** One task's CSV instead of the workbook. */
+  /** One task's CSV instead of the workbook: its id (safety) or a word that names it (平安), read against the config. */
   task?: TaskId;
 }
 
@@ -28,20 +29,22 @@ export function readExportRequest(options: { from: string; to: string; out: stri
   if (problem?.problem === "bad_date") throw new Error(`日期 ${problem.date} 无效，写成 YYYY-MM-DD，例如 2026-11-01`);
   if (problem?.problem === "reversed") throw new Error(`--to ${to} 早于 --from ${from}`);
   if (problem?.problem === "too_long") throw new Error(`一次最多导出 ${MAX_LEDGER_DAYS} 天（现在是 ${problem.days} 天）`);
-  const task = options.task === undefined ? undefined : readTask(options.task);
+  const task = options.task;
   if (options.csv && !task) throw new Error("CSV 每个文件只含一项任务，请加上 --task safety|drowning|study");
   if (!options.csv && task) throw new Error("--task 只用于 --csv；Excel 文件包含全部任务");
   return { from, to, out, ...(task && { task }) };
 }
 
 /** `pingan export`: writes the same ledger as the 导出 link, as .xlsx or one task's CSV, from the service's records. */
-export async function exportLedgerFile(records: Records, { from, to, out, task }: ExportRequest, say: (line: string) => void = () => {}): Promise<{ ledger: Ledger; bytes: number }> {
+export async function exportLedgerFile(records: Records, { from, to, out, task: word }: ExportRequest, say: (line: string) => void = () => {}): Promise<{ ledger: Ledger; bytes: number }> {
   const { config } = records;
+  const task = word === undefined ? undefined : readTask(config, word);
   if (task && !config.tasks[task]?.enabled) throw new Error(leaderText.taskOff(records.calendar.taskName(task)));
   const ledger = await buildLedger({
     // As the service owes them: from its first day, each school from the day it joined.
     roster: records.roster,
     people: config,
+    kinds: config,
     store: records.reports,
     exemptions: records.exemptions,
     calendar: records.calendar,
@@ -60,8 +63,9 @@ export async function exportLedgerFile(records: Records, { from, to, out, task }
   return { ledger, bytes: body.length };
 }
 
-function readTask(word: string): TaskId {
-  const task = (TASK_IDS as readonly string[]).includes(word) ? (word as TaskId) : parseTaskWord(word);
-  if (!task) throw new Error(`不认识的任务“${word}”，写 safety、drowning 或 study`);
+/** The task `--task` names: its id (safety) or a word that names it (平安). */
+function readTask(config: Config, word: string): TaskId {
+  const task = word in config.tasks ? word : parseTaskWord(taskWordsOf(config), foldWord(word));
+  if (!task) throw new Error(`不认识的任务“${word}”，写 ${Object.keys(config.tasks).join("、")} 或任务的名称`);
   return task;
 }

@@ -3,7 +3,7 @@ import type { KeyPath, PathProblem } from "./problems.js";
 import { text } from "./messages.js";
 import { resolveGroupSchools } from "./resolve-group-schools.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
-import { TASK_IDS } from "./schema.js";
+import { checkKinds } from "./check-kinds.js";
 import { suggestClosest } from "./suggest-closest.js";
 import { findNode, listNodePaths } from "./roster-tree.js";
 import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "./slots.js";
@@ -42,12 +42,12 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
   if (leaders && admins) checkPeople(leaders, admins, add);
   if (hours) checkWorkingHours(hours, add);
   if (calendar) checkCalendar(calendar, add);
-  for (const id of TASK_IDS) {
-    const task = tasks?.[id];
+  for (const [id, task] of Object.entries(tasks ?? {})) {
     if (!task) continue;
     checkTask(["tasks", id], task, { hours, calendar }, add);
     if (groups) checkGroupReference(groups, ["tasks", id, "tally_group"], task.tally_group, add, show);
   }
+  if (tasks) checkKinds(tasks, add);
   if (weekly) {
     checkWeekly(weekly.at, tasks ?? {}, hours, add);
     if (groups) checkGroupReference(groups, ["weekly", "group"], weekly.group, add, show);
@@ -285,8 +285,7 @@ function checkWeekly(at: string, tasks: Partial<Config["tasks"]>, hours: Hours |
     return;
   }
   if (hours) checkPushTime(hours, ["weekly", "at"], at, add);
-  for (const id of TASK_IDS) {
-    const task = tasks[id];
+  for (const task of Object.values(tasks)) {
     if (!task?.enabled || task.period !== "week" || parseSlot(task.deadline).weekday === undefined) continue;
     if (slotMinutes(at) < slotMinutes(task.deadline)) {
       add(["weekly", "at"], text.weeklyBeforeDeadline(at, task.name, task.deadline), text.weeklyAtHint);

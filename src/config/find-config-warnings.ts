@@ -1,7 +1,6 @@
 import { text } from "./messages.js";
 import type { Roster } from "./roster.js";
 import type { Config, ScheduleConfig } from "./schema.js";
-import { TASK_IDS } from "./schema.js";
 import { slotMinutes } from "./slots.js";
 
 /**
@@ -19,8 +18,7 @@ export function findConfigWarnings(config: Pick<Config, "bot" | "server" | "lead
   const leftOver = unused.filter((field) => config.bot[field] !== undefined);
   if (leftOver.length > 0) warnings.push(text.otherTransportLines(websocket ? "websocket" : "callback", leftOver));
   const cooldown = config.limits.remind_cooldown_minutes;
-  for (const id of TASK_IDS) {
-    const task = config.tasks[id];
+  for (const [id, task] of Object.entries(config.tasks)) {
     if (!task?.enabled || cooldown === 0) continue;
     const schedules: [string, ScheduleConfig][] = [[`tasks.${id}`, task], ...(task.summer ? [[`tasks.${id}.summer`, task.summer] as [string, ScheduleConfig]] : [])];
     for (const [at, schedule] of schedules) {

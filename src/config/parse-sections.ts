@@ -1,5 +1,5 @@
 import type { ConfigSections } from "./cross-check-config.js";
-import { configSchema } from "./schema.js";
+import { configSchema, taskSchema } from "./schema.js";
 
 interface SafeParser {
   safeParse(value: unknown): { success: true; data: unknown } | { success: false };
@@ -20,9 +20,8 @@ export function parseSections(input: unknown): ConfigSections {
   }
   const rawTasks = (source.tasks !== null && typeof source.tasks === "object" ? source.tasks : {}) as Record<string, unknown>;
   const tasks: Record<string, unknown> = {};
-  const taskShape = configSchema.shape.tasks.shape as unknown as Record<string, SafeParser>;
-  for (const [id, schema] of Object.entries(taskShape)) {
-    const result = schema.safeParse(rawTasks[id]);
+  for (const [id, raw] of Object.entries(rawTasks)) {
+    const result = taskSchema.safeParse(raw);
     if (result.success && result.data !== undefined) tasks[id] = result.data;
   }
   sections.tasks = tasks;

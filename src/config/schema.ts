@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { kindDeclaration } from "./kind-schema.js";
 
 /** `HH:MM`, 24-hour clock. */
 const clockTime = z
@@ -46,18 +47,22 @@ const schedule = z.strictObject({
   tally: slotTime.optional(),
 });
 
-const task = schedule.extend({
+export const taskSchema = schedule.extend({
   enabled: z.boolean().default(true),
   /** Display name, e.g. 平安日报. */
   name: z.string().min(1),
-  /** `all` days, `school` days (term, working day) or `weekdays` (working days, 调休 aware). */
-  days: z.enum(["all", "school", "weekdays"]),
+  /**
+   * `all` days, `school` days (term, working day), `weekdays` (working days, 调休 aware) or
+   * `holidays` (statutory holidays and the summer and winter holidays only: 假期值班).
+   */
+  days: z.enum(["all", "school", "weekdays", "holidays"]),
   /** Only inside this yearly window (inclusive, `MM-DD`). */
   season: z.strictObject({ start: monthDay, end: monthDay }).optional(),
   /** Schedule that replaces the base one during the summer holiday. */
   summer: schedule.optional(),
   /** Group id (key of `groups`) that receives the tally. */
   tally_group: z.string().default("leaders"),
+  ...kindDeclaration,
 });
 
 const group = z.strictObject({
@@ -152,11 +157,13 @@ export const configSchema = z.strictObject({
       winter_holiday: z.array(dateRange).default([]),
     })
     .default({ holidays: [], workdays: [], terms: [], summer_holiday: [], winter_holiday: [] }),
-  tasks: z.strictObject({
-    safety: task,
-    drowning: task.optional(),
-    study: task.optional(),
-  }),
+  /**
+   * The report kinds, by id (the id names the kind in Redis keys and in `pingan run remind <id>`).
+   * Each declares its schedule and what it records (kind-schema.ts).
+   */
+  tasks: z
+    .record(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "任务名写小写英文字母、数字或下划线，以字母开头，例如 flood" }), taskSchema)
+    .refine((tasks) => Object.keys(tasks).length > 0, { message: "tasks 下至少写一个任务" }),
   /** Weekly roll-up to the leaders. */
   weekly: z
     .strictObject({ at: slotTime, group: z.string().default("leaders") })
@@ -192,10 +199,15 @@ export const configSchema = z.strictObject({
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
-export type TaskConfig = z.output<typeof task>;
+export type TaskConfig = z.output<typeof taskSchema>;
 export type ScheduleConfig = z.output<typeof schedule>;
 export type GroupConfig = z.output<typeof group>;
 export type BotConfig = z.output<typeof bot>;
 export type HostedBotConfig = z.output<typeof hostedBot>;
-export type TaskId = "safety" | "drowning" | "study";
-export const TASK_IDS: readonly TaskId[] = ["safety", "drowning", "study"];
+/** A report kind's id: a key of `tasks`. */
+export type TaskId = string;
+
+/** The declared kinds' ids, in the config's order. */
+export function listTaskIds(config: Pick<Config, "tasks">): TaskId[] {
+  return Object.keys(config.tasks);
+}

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { Worker } from "bullmq";
 import type Koa from "koa";
 import type { Logger } from "pino";
-import { commands } from "../../commands/index.js";
+import { createCommands } from "../../commands/index.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { createDispatcher, type Dispatcher } from "../bot/dispatch.js";
 import { ErrorCode, hasCode } from "../errors.js";
@@ -187,7 +187,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     replies: createReplyStore({ redis, keys }),
     push: webPushQueue,
     cooldowns: createReminderCooldowns({ redis, keys }),
-    registry: createCommandRegistry(commands),
+    registry: createCommandRegistry(createCommands(config)),
     onCommand: metrics.command,
     warnings: async () => {
       const read = await withDeadline(readPushWarnings(redis, keys, groupNames, clock.now()), 300);

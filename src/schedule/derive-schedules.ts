@@ -1,4 +1,4 @@
-import { TASK_IDS, type Config } from "../config/schema.js";
+import type { Config } from "../config/schema.js";
 import type { PushKind } from "../time/due.js";
 import { parseSlot, toCron } from "../config/slots.js";
 
@@ -41,8 +41,7 @@ export interface ScheduleEntry {
 export function deriveSchedules(config: Config): ScheduleEntry[] {
   const tz = config.timezone;
   const times = new Set<string>();
-  for (const task of TASK_IDS) {
-    const spec = config.tasks[task];
+  for (const spec of Object.values(config.tasks)) {
     if (!spec?.enabled) continue;
     for (const schedule of [spec, spec.summer]) {
       if (!schedule) continue;

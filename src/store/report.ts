@@ -1,7 +1,21 @@
 import type { TaskId } from "../config/schema.js";
 
-/** What a school reported, per task. */
+/** What one declared field holds: a status, a count, named counts, yes/no, chosen options, a text or a date. */
+export type FieldValue = string | number | boolean | readonly string[] | Readonly<Record<string, number>>;
+
+/**
+ * What a school reported for a kind read by the generic reader (features/check-in/read-fields.ts):
+ * each declared field it gave, by the field's id. `task` is `fields` for all of them; the kind
+ * is the report's `task`.
+ */
+export interface FieldsValue {
+  task: "fields";
+  readonly [field: string]: FieldValue | undefined;
+}
+
+/** What a school reported: per reader of today's three kinds, or the declared fields of any other kind. */
 export type ReportValue =
+  | FieldsValue
   | {
       task: "safety";
       /** `normal` = 无异常; `abnormal` carries the description. */
@@ -63,12 +77,22 @@ export interface ReportEvent {
   previous?: Report;
 }
 
-/** A safety report whose value is abnormal (with its description). */
-export type AbnormalReport = Report & { value: Extract<ReportValue, { task: "safety" }> & { status: "abnormal" } };
+/** A report whose value is abnormal: a safety report (with its description), or a declared kind's with a status field at `abnormal`. */
+export type AbnormalReport = Report & { value: (Extract<ReportValue, { task: "safety" }> & { status: "abnormal" }) | FieldsValue };
 
-/** Whether a report is an abnormal safety report (the one kind the leaders are alerted of). */
+/**
+ * Whether a report is abnormal (the leaders are alerted of it, 汇总 lists it): 异常 of 平安日报, or
+ * a declared kind whose status field says abnormal.
+ */
 export function isAbnormal(report: Report | undefined): report is AbnormalReport {
+  if (report?.value.task === "fields") return Object.values(report.value).includes("abnormal");
   return report?.value.task === "safety" && report.value.status === "abnormal";
+}
+
+/** What an abnormal report says happened: 平安日报's description, or a declared kind's (its `description` text field). */
+export function abnormalDescription(report: AbnormalReport): string {
+  const description = report.value.description;
+  return typeof description === "string" ? description : "";
 }
 
 /** Whether a report is a 平安 report with a remark (汇总 shows it). */

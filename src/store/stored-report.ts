@@ -3,18 +3,20 @@ import type { Report, ReportEvent } from "./report.js";
 
 /**
  * How a report is kept in its period's audit log: without what its key and entry already say
- * (school, task, period, the value's task) and without `late` when it was on time. One
- * school-day of history must stay within 400 bytes.
+ * (school, task, period, the value's task where it is the report's) and without `late` when it
+ * was on time. One school-day of history must stay within 400 bytes. A declared kind's value
+ * keeps its `task: "fields"`: the reports of today's three kinds, written before declarations,
+ * have none and are read as their own task's.
  */
 export function packReport(report: Report): string {
-  const { school: _school, task: _task, period: _period, value, late, ...rest } = report;
-  const { task: _valueTask, ...figures } = value;
-  return JSON.stringify({ value: figures, ...(late && { late }), ...rest });
+  const { school: _school, task, period: _period, value, late, ...rest } = report;
+  const { task: valueTask, ...figures } = value;
+  return JSON.stringify({ value: valueTask === task ? figures : value, ...(late && { late }), ...rest });
 }
 
 export function unpackReport(json: string, task: TaskId, period: string, school: string): Report {
   const { value, late = false, ...rest } = JSON.parse(json) as Omit<Report, "school" | "task" | "period" | "late"> & { late?: boolean };
-  return { school, task, period, value: { ...value, task } as Report["value"], late, ...rest };
+  return { school, task, period, value: { task, ...(value as object) } as Report["value"], late, ...rest };
 }
 
 /** Who withdrew a report, when, with which message: a withdrawal's log entry. */

@@ -12,7 +12,7 @@ export type CalendarConfig = Config["calendar"];
 export type Phase = "term" | "summer_holiday" | "winter_holiday" | "break";
 
 /** Which days a task runs on (`TaskConfig["days"]`). */
-export type RunningDays = "all" | "school" | "weekdays";
+export type RunningDays = "all" | "school" | "weekdays" | "holidays";
 
 /** Answers, for a local date, whether it is a working day, a school day and so on. */
 export interface SchoolCalendar {
@@ -110,6 +110,8 @@ export function createSchoolCalendar(config: CalendarConfig, data: HolidayData):
     runsOn: (days: RunningDays, date: LocalDate) => {
       assertDate(date);
       if (days === "all") return true;
+      // 假期值班: the statutory holidays and the summer and winter holidays, never a plain weekend.
+      if (days === "holidays") return isStatutoryHoliday(date) || phaseOf(date) === "summer_holiday" || phaseOf(date) === "winter_holiday";
       return days === "school" ? isSchoolDay(date) : isWorkday(date);
     },
     holidayName: (date: LocalDate) =>

@@ -4,12 +4,15 @@ import { importedHolidaysPath, loadHolidayData } from "./holidays.js";
 import { listDates, toLocalDate, type LocalDate } from "./local-time.js";
 import { createPeriods, type Period, type Slot } from "./periods.js";
 import { createSchoolCalendar } from "./school-calendar.js";
-import { TASK_IDS } from "../config/schema.js";
+import { listTaskIds } from "../config/schema.js";
+import { kindOf } from "../config/kinds.js";
 
 /** One period of one task (see Period), with the task's display name. */
 export interface TaskPeriod extends Period {
   /** e.g. 平安日报. */
   taskName: string;
+  /** The word that names the task in a command (未报 平安): its first declared word. */
+  taskWord: string;
   /** The local date of the deadline: a school on the roster by then owes the period (time/owed.ts). */
   due: LocalDate;
 }
@@ -22,6 +25,8 @@ export interface TaskCalendar {
   /** The configured, enabled tasks in display order. */
   readonly tasks: readonly TaskId[];
   taskName(task: TaskId): string;
+  /** The word that names a task in a command (see TaskPeriod.taskWord). */
+  taskWord(task: TaskId): string;
   /** The period in force at an instant; undefined when the task is not enabled. */
   at(task: TaskId, instant: Date): TaskPeriod | undefined;
   /** The period with this id; undefined when the id is not one of the task's. */
@@ -53,12 +58,13 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
   const holidays = await loadHolidayData(configPath === undefined ? {} : { imported: importedHolidaysPath(configPath) });
   const school = createSchoolCalendar(config.calendar, holidays);
   const periods = createPeriods({ tasks: config.tasks, calendar: school, zone: config.timezone });
-  const tasks = TASK_IDS.filter((task) => config.tasks[task]?.enabled);
+  const tasks = listTaskIds(config).filter((task) => config.tasks[task]?.enabled);
   const taskName = (task: TaskId) => config.tasks[task]?.name ?? task;
+  const taskWord = (task: TaskId) => kindOf(config, task)?.words[0] ?? taskName(task);
   const named = (period: Period): TaskPeriod => {
     const due = toLocalDate(period.deadline, config.timezone);
     const notLive = period.required && liveSince !== undefined && due < liveSince;
-    return Object.freeze({ ...period, taskName: taskName(period.task), due, ...(notLive && { required: false, reason: "not_live" as const }) });
+    return Object.freeze({ ...period, taskName: taskName(period.task), taskWord: taskWord(period.task), due, ...(notLive && { required: false, reason: "not_live" as const }) });
   };
   // A period is a pure function of the task and the local date, and every check-in asks for
   // several: computing them once per day took a fifth of the callback's CPU.
@@ -79,6 +85,7 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
   return {
     tasks,
     taskName,
+    taskWord,
     at: (task, instant) => on(task, toLocalDate(instant, config.timezone)),
     byId: (task, id) => {
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;

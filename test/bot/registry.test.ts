@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.js";
+import { createCommands } from "../../commands/index.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { TEST_ENV } from "../support/test-env.js";
 import { createCommandRegistry } from "../../src/bot/registry.js";
 import { defineCommand, type CommandSpec } from "../../src/bot/command.js";
 import { normalizeText } from "../../src/bot/normalize.js";
+
+/** The commands of the example config, as the service builds them. */
+const commands = createCommands((await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV })).config);
 
 const spec = (id: string, aliases: string[], extra: Partial<CommandSpec> = {}) =>
   defineCommand({ id, aliases, roles: "anyone", services: [], summary: "", examples: [], parse: () => ({}), run: async () => "", ...extra });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.js";
+import { createCommands } from "../../commands/index.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { TEST_ENV } from "../support/test-env.js";
 import type { CommandSpec } from "../../src/bot/command.js";
 import { startHarness, type Harness } from "../support/harness.js";
+
+/** The commands of the example config, as the service builds them. */
+const commands = createCommands((await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV })).config);
 
 /**
  * Every example the help shows is a message that works: sent by someone allowed to send it

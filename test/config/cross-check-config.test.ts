@@ -57,7 +57,7 @@ describe("crossCheckConfig", () => {
 
   it("rejects a summer schedule that can never run", () => {
     const tasks = {
-      safety: BASE.tasks.safety,
+      safety: BASE.tasks["safety"]!,
       drowning: {
         name: "防溺水提醒",
         period: "week" as const,
@@ -76,7 +76,7 @@ describe("crossCheckConfig", () => {
 
   it("puts the weekly roll-up after the weekly deadlines and inside working hours", () => {
     const tasks = {
-      safety: BASE.tasks.safety,
+      safety: BASE.tasks["safety"]!,
       study: { name: "周学习", period: "week" as const, days: "school" as const, deadline: "fri 18:00", reminders: ["fri 15:00", "fri 15:00"] },
     };
     expect(check({ tasks, weekly: { at: "fri 17:30" }, late_note: { at: "22:00" } })).toEqual([

@@ -81,7 +81,7 @@ describe("loadConfig", () => {
 
   it("returns a deep-frozen config", async () => {
     const { config } = await loadConfig({ path: "config/pingan.example.yaml", env: ENV });
-    expect(Object.isFrozen(config.tasks.safety.reminders)).toBe(true);
+    expect(Object.isFrozen(config.tasks["safety"]!.reminders)).toBe(true);
     expect(() => {
       (config.calendar.terms[0] as { name: string }).name = "x";
     }).toThrow(TypeError);

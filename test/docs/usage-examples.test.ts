@@ -1,8 +1,13 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.js";
+import { createCommands } from "../../commands/index.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { TEST_ENV } from "../support/test-env.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { codeSpans, markedTables } from "./read-docs.js";
+
+/** The commands of the example config, as the service builds them. */
+const commands = createCommands((await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV })).config);
 
 /**
  * Every example message of 使用说明 (the page a bureau prints for its principals and leaders)

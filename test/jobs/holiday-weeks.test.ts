@@ -61,7 +61,7 @@ describe("one date everywhere in the National Day week", () => {
 
   it("writes Wednesday's deadline into the ledger", async () => {
     const { roster, store, exemptions, calendar } = h.jobDeps;
-    const ledger = await buildLedger({ roster, people: h.config, store, exemptions, calendar, from: "2026-09-28", to: "2026-10-04", timeZone: "Asia/Shanghai", now: at("2026-10-04T20:00:00") });
+    const ledger = await buildLedger({ roster, people: h.config, kinds: h.config, store, exemptions, calendar, from: "2026-09-28", to: "2026-10-04", timeZone: "Asia/Shanghai", now: at("2026-10-04T20:00:00") });
     const rows = ledger.tasks.find((t) => t.task === "study")!.rows;
     expect(rows).toHaveLength(28);
     expect(new Set(rows.map((r) => r.deadline.toISOString()))).toEqual(new Set(["2026-09-30T10:00:00.000Z"]));

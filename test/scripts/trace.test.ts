@@ -62,7 +62,7 @@ describe("npm run trace", () => {
     const traced = await trace("checkin");
     expectPlausible(traced, "checkin");
     expect(traced.stdout).toContain("reply: ✅");
-    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/callback-receiver.ts", "commands/report-safety.ts"]));
+    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/callback-receiver.ts", "commands/report.ts"]));
     expect(names(traced.files)).not.toContain("src/wecom/long-connection-receiver.ts");
   });
 
@@ -70,7 +70,7 @@ describe("npm run trace", () => {
     const traced = await trace("ws-checkin");
     expectPlausible(traced, "ws-checkin");
     expect(traced.stdout).toContain("reply: ✅");
-    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/long-connection-receiver.ts", "commands/report-safety.ts"]));
+    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/long-connection-receiver.ts", "commands/report.ts"]));
     expect(names(traced.files)).not.toContain("src/wecom/callback-receiver.ts");
   });
 

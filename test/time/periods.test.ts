@@ -390,13 +390,13 @@ describe("checks", () => {
   });
 
   it("throws for a task that is not configured", () => {
-    const only = createPeriods({ tasks: { safety: tasks.safety }, calendar, zone: ZONE });
+    const only = createPeriods({ tasks: { safety: tasks["safety"]! }, calendar, zone: ZONE });
     expect(() => only.periodOn("study", "2026-11-23")).toThrow(/study/);
   });
 });
 
 /** Periods over the shared calendar for other task configs, built once the calendar exists. */
-function createPeriodsFor(overrides: Partial<Config["tasks"]>): () => Periods {
+function createPeriodsFor(overrides: Config["tasks"]): () => Periods {
   let built: Periods | undefined;
   return () => (built ??= createPeriods({ tasks: { ...tasks, ...overrides }, calendar, zone: ZONE }));
 }

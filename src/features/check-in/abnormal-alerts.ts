@@ -4,8 +4,11 @@ import type { PushLine } from "../../push/split-message.js";
 import type { Roster, School } from "../../config/roster.js";
 import { isUnder } from "../../config/roster-tree.js";
 import { nodeOf } from "../../config/scope.js";
-import { isAbnormal, type Report } from "../../store/report.js";
+import { abnormalDescription, isAbnormal, type Report } from "../../store/report.js";
 import { leaderText } from "../leaders/leader-text.js";
+import type { ReportKind } from "../../config/kinds.js";
+import { fieldsText } from "./fields-text.js";
+import { metRules } from "./met-rules.js";
 
 /**
  * Characters of a description an alert shows: an alert is one short message to a busy group;
@@ -33,14 +36,30 @@ export function buildAbnormalAlerts(args: {
   report: Report;
   /** The report it replaced, if any. */
   previous?: Report;
+  /** The report's kind: a declared kind alerts by its rules. */
+  kind?: ReportKind;
 }): Push[] {
-  const { config, school, report, previous } = args;
+  const { config, school, report, previous, kind } = args;
   const timeZone = config.timezone;
   let lines: PushLine[];
-  if (isAbnormal(report)) {
+  if (report.value.task === "fields") {
+    const met = kind ? metRules(kind, report.value) : [];
+    const before = kind && previous?.value.task === "fields" ? metRules(kind, previous.value) : [];
+    if (met.length > 0) {
+      lines = [
+        { text: leaderText.ruleAlertTitle(school, kind!.name, met.map((rule) => rule.alert ?? kind!.fields[rule.field]!.label), before.length > 0) },
+        { text: leaderText.alertText(school, fieldsText.describe(report.value, kind!.fields), ALERT_CHARS) },
+        { text: leaderText.alertBy(report, config, timeZone, school) },
+      ];
+    } else if (before.length > 0) {
+      lines = [{ text: leaderText.alertRecoveredTitle(school) }, { text: leaderText.alertBy(report, config, timeZone, school) }];
+    } else {
+      return [];
+    }
+  } else if (isAbnormal(report)) {
     lines = [
       { text: isAbnormal(previous) ? leaderText.alertUpdateTitle(school) : leaderText.alertTitle(school) },
-      { text: leaderText.alertText(school, report.value.description ?? "", ALERT_CHARS) },
+      { text: leaderText.alertText(school, abnormalDescription(report), ALERT_CHARS) },
       { text: leaderText.alertBy(report, config, timeZone, school) },
     ];
     if (isAbnormal(previous)) lines.push({ text: leaderText.alertPrevious(previous, timeZone) });

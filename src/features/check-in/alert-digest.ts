@@ -5,7 +5,7 @@ import type { PushAbout } from "../../push/push.js";
 import type { PushLine } from "../../push/split-message.js";
 import { shortenUserText } from "../../bot/user-text.js";
 import type { ReportStore } from "../../store/reports.js";
-import { isAbnormal, type Report } from "../../store/report.js";
+import { abnormalDescription, isAbnormal, type Report } from "../../store/report.js";
 import { formatClock } from "../../time/format-time.js";
 import { leaderText } from "../leaders/leader-text.js";
 
@@ -50,7 +50,7 @@ export function createAlertDigest({ store, roster, config }: { store: Pick<Repor
     // The roster knows a reporter's name only by school.
     const by = school ? leaderText.reportedBy(report, config, school) : leaderText.person(report.by, config);
     const when = `${formatClock(new Date(report.at), config.timezone)} ${by}`;
-    if (isAbnormal(report)) return digestText.abnormal(name, shortenUserText(report.value.description ?? "", DIGEST_CHARS), when);
+    if (isAbnormal(report)) return digestText.abnormal(name, shortenUserText(abnormalDescription(report), DIGEST_CHARS), when);
     return digestText.recovered(name, formatClock(new Date(report.at), config.timezone));
   }
 }

@@ -10,6 +10,7 @@ import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { readReportDate } from "./read-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
+import { kindOf } from "../../config/kinds.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
 export type CheckInContext = CommandContext<"config" | "roster" | "store" | "records" | "calendar">;
@@ -32,9 +33,9 @@ export async function checkIn(
   school: School,
   value: ReportValue,
   notes: readonly string[] = [],
-  { period }: { period?: TaskPeriod } = {},
+  { period, task = value.task }: { period?: TaskPeriod; task?: TaskId } = {},
 ): Promise<string> {
-  const done = await record(ctx, school, value, notes, { ...(period && { period }), firstOnly: false });
+  const done = await record(ctx, school, value, notes, { ...(period && { period }), task, firstOnly: false });
   if (done.outcome !== "recorded") throw new Error(`a check-in of ${school.code} found a report in force`);
   return done.reply;
 }
@@ -45,7 +46,7 @@ export async function checkIn(
  * at once record once.
  */
 export function checkInFirst(ctx: CheckInContext, school: School, value: ReportValue, notes: readonly string[]): Promise<CheckInOutcome> {
-  return record(ctx, school, value, notes, { firstOnly: true });
+  return record(ctx, school, value, notes, { task: value.task, firstOnly: true });
 }
 
 async function record(
@@ -53,11 +54,12 @@ async function record(
   school: School,
   value: ReportValue,
   notes: readonly string[],
-  { firstOnly, period: named }: { firstOnly: boolean; period?: TaskPeriod },
+  { firstOnly, period: named, task }: { firstOnly: boolean; period?: TaskPeriod; task: TaskId },
 ): Promise<CheckInOutcome> {
   // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
-  const period = named ?? currentPeriod(ctx, value.task);
+  const period = named ?? currentPeriod(ctx, task);
   const report = makeReport(ctx, school, period, value);
+  const kind = kindOf(ctx.config, task);
   const timeZone = ctx.config.timezone;
   const others = otherDuePeriods(ctx, report.task);
   const owed = (inForce: readonly (Report | undefined)[]) =>
@@ -79,11 +81,11 @@ async function record(
     undefined,
     async (previous) => {
       const reply = [
-        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone }),
+        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone, fields: kind?.fields ?? {} }),
         ...(named ? [reportText.backfilled(period)] : []),
         ...notes,
       ].join("\n");
-      const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }) });
+      const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }), ...(kind && { kind }) });
       const ask = inForce ? [] : others.map((due) => ({ task: due.task, period: due.id }));
       const recorded = await ctx.records.put(report, { expected: previous ?? null, reply, pushes }, ask);
       inForce ??= recorded.inForce;
@@ -162,7 +164,7 @@ export function readReportPeriod(
 export function makeReport(ctx: CommandContext<"calendar">, school: School, period: TaskPeriod, value: ReportValue): Report {
   return {
     school: school.code,
-    task: value.task,
+    task: period.task,
     period: period.id,
     value,
     by: ctx.sender.userid,

@@ -1,4 +1,6 @@
+import type { FieldDeclaration } from "../../config/kind-schema.js";
 import type { School } from "../../config/roster.js";
+import { fieldsText } from "./fields-text.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
 import { isPastDeadline } from "../../time/periods.js";
@@ -30,8 +32,11 @@ export const reportText = {
       ? { school: "该校", form: (command) => `代报 ${escapeUserText(onBehalfOf.shortName || onBehalfOf.name)} ${command}` }
       : { school: "贵校", form: (command) => command },
 
-  /** One line describing what a report says; typed text as typed, cut to `chars` characters when given. */
-  value(value: ReportValue, chars?: number): string {
+  /**
+   * One line describing what a report says; typed text as typed, cut to `chars` characters when
+   * given. A declared kind's report is described by its `fields` (labels, totals).
+   */
+  value(value: ReportValue, chars?: number, fields?: Readonly<Record<string, FieldDeclaration>>): string {
     const typed = (text: string) => (chars === undefined ? escapeUserText(text) : shortenUserText(text, chars));
     switch (value.task) {
       case "safety":
@@ -48,6 +53,8 @@ export const reportText = {
           (value.leave !== undefined ? `，请假 ${value.leave} 人` : "") +
           (value.topic ? `，主题：${typed(value.topic)}` : "")
         );
+      case "fields":
+        return fieldsText.describe(value, fields ?? {}, chars);
     }
   },
 
@@ -57,15 +64,17 @@ export const reportText = {
     report: Report;
     previous?: Report;
     timeZone: string;
+    /** The kind's declared fields, for a declared kind's report. */
+    fields?: Readonly<Record<string, FieldDeclaration>>;
   }): string {
-    const { school, period, report, previous, timeZone } = args;
+    const { school, period, report, previous, timeZone, fields } = args;
     const icon = report.value.task === "safety" && report.value.status === "abnormal" ? "⚠️" : "✅";
     const lines = [
       `${icon} 已登记：**${nameOf(school)}** ${formatPeriod(period)} ${period.taskName}`,
-      `> ${reportText.value(report.value)}`,
+      `> ${reportText.value(report.value, undefined, fields)}`,
     ];
     if (previous) {
-      lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value, EARLIER_CHARS)}）。`);
+      lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value, EARLIER_CHARS, fields)}）。`);
     }
     if (report.late) {
       lines.push(`⏰ 已过截止时间 ${formatInstant(period.deadline, timeZone, true)}，记为**迟报**。`);
@@ -85,11 +94,11 @@ export const reportText = {
     return `${subject}还需上报：${list.join("；")}`;
   },
 
-  withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string, now: Date): string {
+  withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>): string {
     const deadline = formatInstant(period.deadline, timeZone, true);
     return (
       `已撤销 **${nameOf(school)}** ${formatPeriod(period)} ${period.taskName} 的上报` +
-      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, EARLIER_CHARS)}）。\n` +
+      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, EARLIER_CHARS, fields)}）。\n` +
       (isPastDeadline(period, now)
         ? `该校本期现为未报；截止时间 ${deadline} 已过，重新上报将记为迟报。`
         : `该校本期现为未报，请在截止时间 ${deadline} 前重新上报。`)
@@ -101,7 +110,7 @@ export const reportText = {
 
   statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.area)}）本期上报情况：`,
 
-  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date): string {
+  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>): string {
     const head = `- ${period.taskName}（${formatPeriod(period)}）：`;
     if (!period.required) {
       return head + (period.reason === "not_in_season" ? "不在季节内，无需上报" : "本期无需上报");
@@ -109,7 +118,7 @@ export const reportText = {
     if (!report) return `${head}**未报**，${deadlineAt(period, timeZone, now)}`;
     return (
       `${head}已报（${formatInstant(new Date(report.at), timeZone)}${report.late ? "，迟报" : ""}）` +
-      ` ${reportText.value(report.value)}`
+      ` ${reportText.value(report.value, undefined, fields)}`
     );
   },
 

@@ -1,5 +1,6 @@
 import type { CommandContext } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
+import { kindOf } from "../../config/kinds.js";
 import { reportText } from "./report-text.js";
 
 /** Each school's standing in every active task's current period, as 状态 shows it. */
@@ -11,7 +12,7 @@ export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "sto
       const period = ctx.calendar.at(task, ctx.now);
       if (!period) continue;
       const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
-      lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now));
+      lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now, kindOf(ctx.config, task)?.fields));
     }
     blocks.push(lines.join("\n"));
   }

@@ -1,3 +1,4 @@
+import { kindOf } from "../../config/kinds.js";
 import type { Config } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import type { ExemptionEvent } from "../../store/exemptions.js";
@@ -37,9 +38,9 @@ export function formatHistory(args: {
           onBehalf: report?.onBehalf === true,
           task: taskName(event.task),
           period: event.period,
-          ...(report && { value: reportText.value(report.value), late: report.late }),
+          ...(report && { value: reportText.value(report.value, undefined, kindOf(config, event.task)?.fields), late: report.late }),
           // The replaced report is an entry of its own further down: its first words suffice here.
-          ...(event.previous && { previous: reportText.value(event.previous.value, PREVIOUS_CHARS) }),
+          ...(event.previous && { previous: reportText.value(event.previous.value, PREVIOUS_CHARS, kindOf(config, event.task)?.fields) }),
           timeZone,
         }),
       };

@@ -25,7 +25,7 @@ export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timez
       items: group.entries.map((e) => leaderText.missingSchool(e.school)),
       ...(partial && { total: group.total }),
       separator: "\n",
-      more: partial ? (total, shown) => leaderText.andMoreInArea(total, shown, group.area, tally.task) : leaderText.andMoreLine,
+      more: partial ? (total, shown) => leaderText.andMoreInArea(total, shown, group.area, tally.periods[0]!.taskWord) : leaderText.andMoreLine,
     });
   }
   if (tally.open) lines.push(leaderText.open);

@@ -109,8 +109,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     // A city's or a province's: a row per county or city, its schools left to their own leaders' 汇总.
     lines.push(leaderText.nodeRowsHeading, ...tally.rows.map((row) => leaderText.nodeRow(row.name, row.tally, unit)));
   } else if (tally.missing > 0) {
-    const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.task, unit);
-    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer, (area) => leaderText.listAreaPointer(area, tally.task)));
+    const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.periods[0]!.taskWord, unit);
+    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer, (area) => leaderText.listAreaPointer(area, tally.periods[0]!.taskWord)));
   }
   if (tally.exempt > 0 && !tally.rows) {
     lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several, leaderText.exemptCollapsed));

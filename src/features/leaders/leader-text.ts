@@ -1,4 +1,5 @@
-import type { Config, TaskId } from "../../config/schema.js";
+import type { Config } from "../../config/schema.js";
+import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
@@ -33,11 +34,8 @@ const dayAndClock = (at: Date, now: Date, timeZone: string) => {
 
 const nameOr = (name: string | undefined, userid: string) => (name ? escapeUserText(name) : userid);
 
-/** The word that names each task in a leader's command (`未报 平安`). */
-const TASK_WORDS: Record<TaskId, string> = { safety: "平安", drowning: "防溺水", study: "学习" };
-
-/** What a reporter sends for each task, as a whole message after the @mention. */
-const COMMANDS: Record<TaskId, { command: string; example?: string }> = {
+/** What a reporter sends for a kind its reader reads, as a whole message after the @mention. */
+const READER_FORMS: Partial<Record<KindReaderName, { command: string; example?: string }>> = {
   safety: { command: "平安" },
   drowning: { command: "防溺水 已提醒人数/应提醒人数", example: "防溺水 1180/1200 电话" },
   study: { command: "学习 实到/应到", example: "学习 50/52" },
@@ -181,12 +179,13 @@ export const leaderText = {
   },
   andMore: (total: number, unit = "所") => `等 ${total} ${unit}`,
   andMoreLine: (total: number, shown: number) => `……另有 ${total - shown} 所未列出`,
-  andMoreInArea: (total: number, shown: number, area: string, task: TaskId) =>
-    `……另有 ${total - shown} 所${leaderText.listAreaPointer(area, task)}`,
-  listAreaPointer: (area: string, task: TaskId) => `（发送“未报 ${TASK_WORDS[task]} ${escapeUserText(area)}”查看全部）`,
+  /** `word`: the word that names the task (TaskPeriod.taskWord). */
+  andMoreInArea: (total: number, shown: number, area: string, word: string) =>
+    `……另有 ${total - shown} 所${leaderText.listAreaPointer(area, word)}`,
+  listAreaPointer: (area: string, word: string) => `（发送“未报 ${escapeUserText(word)} ${escapeUserText(area)}”查看全部）`,
   /** An area's missing schools as a count, with the command that lists them: `未报 平安 东部片区`. */
-  missingCollapsed: (area: string, count: number, task: TaskId, unit = "所") =>
-    `${escapeUserText(area)}：${count} ${unit}（发送“未报 ${TASK_WORDS[task]} ${escapeUserText(area)}”查看）`,
+  missingCollapsed: (area: string, count: number, word: string, unit = "所") =>
+    `${escapeUserText(area)}：${count} ${unit}（发送“未报 ${escapeUserText(word)} ${escapeUserText(area)}”查看）`,
   exemptCollapsed: (area: string, count: number, unit = "所") => `${escapeUserText(area)}：${count} ${unit}`,
   onBehalfCollapsed: (count: number) => `📝 代报 ${count} 条`,
   open: "截止时间未到，未报的学校仍可按时上报。",
@@ -244,7 +243,7 @@ export const leaderText = {
   remindOverBy: (taskName: string, period: TaskPeriod, at: Date, now: Date, timeZone: string) =>
     `${taskName} ${formatPeriod(period)} 到${dayAndClock(at, now, timeZone)} 已经结束，没有安排提醒。`,
   /** How to send a 提醒 outside the working hours now: the same words with 立即. */
-  remindNowHint: (tasks: readonly TaskId[] | undefined) => `确需现在就发，请发送“${["提醒", ...(tasks ?? []).map((task) => TASK_WORDS[task]), "立即"].join(" ")}”。`,
+  remindNowHint: (words: readonly string[]) => `确需现在就发，请发送“${["提醒", ...words.map(escapeUserText), "立即"].join(" ")}”。`,
   /** A reminder not sent because the group got one within the cooldown. */
   remindHeld(args: { taskName: string; period: TaskPeriod; group: string; last: { at: number; schools: number; eta?: number }; againAt: Date; cooldownMinutes: number; timeZone: string }): string {
     const { last, timeZone } = args;
@@ -272,11 +271,14 @@ export const leaderText = {
     `${formatDeadline(formatInstant(period.deadline, timeZone, true), past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
   reminderArea: (area: string) => `【${escapeUserText(area)}】`,
   reminderSchool: (school: School) => `· ${leaderText.schoolName(school)}（${leaderText.reporters(school)}）`,
-  reminderCommand(task: TaskId, botName: string): string[] {
-    const { command, example } = COMMANDS[task];
+  /** What a reminder asks the reporters to send: the kind's own form (its reader's, else its first word), an example unless the form is one word. */
+  reminderCommand(kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">, botName: string): string[] {
+    const form = READER_FORMS[kind.reader];
+    const command = form?.command ?? kind.words[0]!;
+    const example = form ? form.example : kind.examples[0];
     const lines = [`请上报人在群里发送：@${botName} ${command}`];
-    if (example) lines.push(`例如：@${botName} ${example}`);
-    if (task === "safety") lines.push(`有异常请发送：@${botName} 异常 具体情况`);
+    if (example && example !== command) lines.push(`例如：@${botName} ${example}`);
+    if (kind.reader === "safety") lines.push(`有异常请发送：@${botName} 异常 具体情况`);
     return lines;
   },
 
@@ -286,6 +288,9 @@ export const leaderText = {
 
   // Abnormal alerts (markdown to the leaders' group)
   alertTitle: (school: School) => `⚠️ **异常报告：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
+  /** A declared kind's report that met its rules (`names`: what each rule calls it); `again` when the report it replaced met them too. */
+  ruleAlertTitle: (school: School, kindName: string, names: readonly string[], again: boolean) =>
+    `⚠️ **${again ? "更新" : "提醒"}：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）${escapeUserText(kindName)}：${names.map(escapeUserText).join("、")}`,
   alertUpdateTitle: (school: School) => `⚠️ **异常更新：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
   alertRecoveredTitle: (school: School) =>
     `✅ **更新：${leaderText.schoolName(school)}（${leaderText.schoolArea(school)}）已恢复正常**`,

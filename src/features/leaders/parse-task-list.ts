@@ -2,7 +2,8 @@ import type { Roster } from "../../config/roster.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { parseTaskWord, splitWords } from "../../bot/words.js";
-import type { TaskId } from "../../config/schema.js";
+import type { Config, TaskId } from "../../config/schema.js";
+import { taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";
 
 /**
@@ -13,7 +14,7 @@ import { leaderText } from "./leader-text.js";
  */
 export function parseTaskList(
   folded: string,
-  ctx: { calendar: Pick<TaskCalendar, "tasks">; roster: Pick<Roster, "schools"> },
+  ctx: { calendar: Pick<TaskCalendar, "tasks">; roster: Pick<Roster, "schools">; config: Pick<Config, "tasks"> },
   { areas: withAreas = false }: { areas?: boolean } = {},
 ): { tasks?: TaskId[]; areas?: string[] } {
   const words = splitWords(folded);
@@ -21,7 +22,7 @@ export function parseTaskList(
   const tasks: TaskId[] = [];
   const areas: string[] = [];
   for (const word of words) {
-    const task = parseTaskWord(word);
+    const task = parseTaskWord(taskWordsOf(ctx.config), word);
     const area = withAreas ? (known.get(word) ?? (task ? undefined : findArea(known, word))) : undefined;
     if (area !== undefined) {
       if (!areas.includes(area)) areas.push(area);

@@ -1,3 +1,7 @@
+import { ledgerText } from "./ledger-text.js";
+import type { FieldDeclaration } from "../../config/kind-schema.js";
+import { kindOf } from "../../config/kinds.js";
+import type { FieldsValue } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { personLabel, type Roster, type School } from "../../config/roster.js";
@@ -52,6 +56,8 @@ export interface LedgerRow {
   leave?: number;
   attendRate?: number;
   topic?: string;
+  /** A declared kind read by its fields: what its report recorded, by field id. */
+  fields?: FieldsValue;
   /** Replacements and withdrawals in the period's audit log for this school. */
   changes: number;
   /** The reason given for an exemption (免报). */
@@ -89,6 +95,8 @@ export interface SchoolSummary extends LedgerCounts {
 export interface LedgerTask {
   task: TaskId;
   taskName: string;
+  /** A declared kind read by its fields: its fields, a column each. */
+  fields?: Readonly<Record<string, FieldDeclaration>>;
   /** Its periods in the range (required or not), in order. */
   periods: readonly TaskPeriod[];
   /** By period, then in roster order. */
@@ -112,6 +120,8 @@ export interface BuildLedgerOptions {
   roster: Pick<Roster, "schools">;
   /** Leaders and admins, for the names of those who entered reports (代报). */
   people: Pick<Config, "leaders" | "admins">;
+  /** The declared kinds, for the columns of those read by their fields. */
+  kinds: Pick<Config, "tasks">;
   store: Pick<ReportStore, "list" | "log">;
   /** Exemptions (免报); without it no school is exempt. */
   exemptions?: Pick<ExemptionStore, "list">;
@@ -125,7 +135,7 @@ export interface BuildLedgerOptions {
 
 /** Reads the reports of every task and period in the range and lays them out as the ledger. */
 export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> {
-  const { roster, people, store, exemptions, calendar, from, to, timeZone, now: asOf } = options;
+  const { roster, people, kinds, store, exemptions, calendar, from, to, timeZone, now: asOf } = options;
   const tasks: LedgerTask[] = [];
   for (const task of calendar.tasks) {
     const taskPeriods = listLedgerPeriods(calendar, task, { from, to, timeZone, now: asOf });
@@ -175,8 +185,10 @@ export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> 
         }
       }
     }
+    const kind = kindOf(kinds, task);
     tasks.push({
       task,
+      ...(kind?.reader === "fields" && { fields: kind.fields }),
       taskName: taskPeriods[0]?.taskName ?? calendar.at(task, asOf)?.taskName ?? task,
       periods: taskPeriods,
       rows,
@@ -262,7 +274,7 @@ function describeReport(report: Report, reporterName: string): Partial<LedgerRow
     case "safety":
       return {
         ...base,
-        safetyStatus: value.status === "abnormal" ? "异常" : "无异常",
+        safetyStatus: value.status === "abnormal" ? ledgerText.statusAbnormal : ledgerText.statusNormal,
         ...(value.present !== undefined && { present: value.present }),
         ...(value.status === "abnormal" && { abnormal: value.description ?? "" }),
       };
@@ -283,5 +295,7 @@ function describeReport(report: Report, reporterName: string): Partial<LedgerRow
         ...(value.expected > 0 && { attendRate: value.attended / value.expected }),
         ...(value.topic && { topic: value.topic }),
       };
+    case "fields":
+      return { ...base, fields: value };
   }
 }

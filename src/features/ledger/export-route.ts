@@ -66,6 +66,7 @@ export function createExportRouter(options: ExportRouteOptions): Router {
         // The ledger of the node of whoever asked for the link, nothing outside it.
         roster: rosterOfPerson(options.roster, config, requestedBy),
         people: config,
+        kinds: config,
         store: options.store,
         exemptions: options.exemptions,
         calendar: options.calendar,

@@ -1,3 +1,4 @@
+import type { FieldDeclaration } from "../../config/kind-schema.js";
 import { ledgerText } from "./ledger-text.js";
 import type { LedgerCounts, LedgerRow, LedgerTask } from "./build-ledger.js";
 
@@ -33,8 +34,37 @@ const col = <R = LedgerRow>(header: string, width: number, kind: ColumnKind, val
   value,
 });
 
+/** A declared kind's columns: one per field, under its label. */
+function listFieldColumns(fields: Readonly<Record<string, FieldDeclaration>>): Column[] {
+  return Object.entries(fields).map(([id, field]) => {
+    const cell = (row: LedgerRow) => row.fields?.[id];
+    switch (field.type) {
+      case "count":
+        return col(field.label, 10, "int", (r) => cell(r) as number | undefined);
+      case "yesno":
+        return col(field.label, 8, "flag", (r) => cell(r) as boolean | undefined);
+      case "date":
+        return col(field.label, 12, "date", (r) => cell(r) as string | undefined);
+      case "status":
+        return col(field.label, 8, "text", (r) => (cell(r) === undefined ? undefined : cell(r) === "abnormal" ? ledgerText.statusAbnormal : ledgerText.statusNormal));
+      case "counts":
+        return col(field.label, 24, "text", (r) => {
+          const counts = cell(r) as Record<string, number> | undefined;
+          return counts && Object.entries(counts).map(([name, n]) => `${name} ${n}`).join("、");
+        });
+      case "choice":
+        return col(field.label, 18, "text", (r) => {
+          const chosen = cell(r);
+          return Array.isArray(chosen) ? chosen.join("、") : (chosen as string | undefined);
+        });
+      case "text":
+        return col(field.label, 30, "text", (r) => cell(r) as string | undefined);
+    }
+  });
+}
+
 /** The columns of one task's sheet; a task whose periods are all days gets one date column. */
-export function listTaskColumns(task: Pick<LedgerTask, "task" | "periods">): Column[] {
+export function listTaskColumns(task: Pick<LedgerTask, "task" | "periods" | "fields">): Column[] {
   const daily = task.periods.every((p) => p.kind === "day");
   const when = daily
     ? [col(h.date, 12, "date", (r) => r.start)]
@@ -43,7 +73,7 @@ export function listTaskColumns(task: Pick<LedgerTask, "task" | "periods">): Col
         col(h.start, 12, "date", (r) => r.start),
         col(h.end, 12, "date", (r) => r.end),
       ];
-  const numbers: Record<LedgerTask["task"], Column[]> = {
+  const numbers: Partial<Record<LedgerTask["task"], Column[]>> = {
     safety: [
       col(h.safetyStatus, 8, "text", (r) => r.safetyStatus),
       col(h.present, 10, "int", (r) => r.present),
@@ -76,7 +106,7 @@ export function listTaskColumns(task: Pick<LedgerTask, "task" | "periods">): Col
     col(h.late, 6, "flag", (r) => (r.reportedAt ? r.late : undefined)),
     col(h.onBehalf, 6, "flag", (r) => (r.reportedAt ? r.onBehalf : undefined)),
     col(h.onBehalfBy, 10, "text", (r) => (r.onBehalf ? r.reporterName : undefined)),
-    ...numbers[task.task],
+    ...(numbers[task.task] ?? listFieldColumns(task.fields ?? {})),
     col(h.changes, 9, "int", (r) => r.changes),
     col(h.exemptReason, 16, "text", (r) => r.exemptReason),
     col(h.raw, 40, "text", (r) => r.raw),

@@ -5,6 +5,9 @@ import { escapeUserText } from "../../bot/user-text.js";
 /** Every user-facing text of the ledger (台账): sheet and column names, the 导出 reply, refusals. */
 export const ledgerText = {
   summarySheet: "汇总",
+  /** A status cell: 平安日报's 情况, a declared kind's status field. */
+  statusAbnormal: "异常",
+  statusNormal: "无异常",
   /** Column headers of the sheets and CSV files. */
   headers: {
     task: "任务",

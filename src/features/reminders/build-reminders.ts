@@ -1,4 +1,5 @@
 import { botServing } from "../../config/list-bots.js";
+import { kindOf } from "../../config/kinds.js";
 import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
 import type { TaskId } from "../../config/schema.js";
 import type { Push } from "../../push/push.js";
@@ -59,7 +60,7 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
     if (group.role !== "schools") continue;
     const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
     if (schools.length === 0) continue;
-    const message = formatReminder({ period, schools, botName: botServing(deps.config, id).name, timeZone: deps.config.timezone, now: request.now });
+    const message = formatReminder({ period, kind: kindOf(deps.config, task)!, schools, botName: botServing(deps.config, id).name, timeZone: deps.config.timezone, now: request.now });
     const idempotencyKey = formatReminderKey(task, period.id, slot, id);
     // Where the smart bot itself pushes, the safety reminder ends with the one-tap card; a group
     // robot can send no buttons, so its groups keep the text alone.

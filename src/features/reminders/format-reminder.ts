@@ -1,3 +1,4 @@
+import type { ReportKind } from "../../config/kinds.js";
 import type { PushLine, PushMessage } from "../../push/split-message.js";
 import type { School } from "../../config/roster.js";
 import { isPastDeadline } from "../../time/periods.js";
@@ -15,6 +16,8 @@ import { groupByArea, type SchoolCount } from "../../tally/task-tally.js";
  */
 export function formatReminder(args: {
   period: TaskPeriod;
+  /** The period's kind: what its reporters send. */
+  kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">;
   /** The group's missing schools, in roster order. */
   schools: readonly School[];
   botName: string;
@@ -32,6 +35,6 @@ export function formatReminder(args: {
       lines.push({ text: leaderText.reminderSchool(school), mentions: school.reporters, subjects: [school.code] });
     }
   }
-  for (const text of leaderText.reminderCommand(period.task, botName)) lines.push({ text, subjects: all });
+  for (const text of leaderText.reminderCommand(args.kind, botName)) lines.push({ text, subjects: all });
   return { msgtype: "text", header: leaderText.reminderHeader(period.taskName, period), lines };
 }

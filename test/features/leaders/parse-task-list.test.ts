@@ -3,11 +3,15 @@ import type { School } from "../../../src/config/roster.js";
 import { CodedError, ErrorCode } from "../../../src/errors.js";
 import { parseTaskList } from "../../../src/features/leaders/parse-task-list.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
+import { configSchema } from "../../../src/config/schema.js";
+
+const TASK = { name: "平安日报", period: "day" as const, days: "all" as const, deadline: "10:00" };
 
 const school = (code: string, area: string): School => ({ code, name: code, shortName: code, area, stage: "小学", reporters: [], pupils: 1, staff: 1, line: 1 });
 const ctx = {
   roster: { schools: [school("A1", "东部片区"), school("A2", "东湖学区"), school("B1", "西部片区")] },
   calendar: { tasks: ["safety", "study"] as TaskCalendar["tasks"] },
+  config: configSchema.parse({ bot: {}, groups: {}, roster: "x.csv", tasks: { safety: TASK, study: { ...TASK, name: "周学习" } } }),
 };
 
 describe("parseTaskList with areas", () => {

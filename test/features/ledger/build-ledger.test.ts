@@ -49,7 +49,7 @@ const put = (school: string, period: string, value: ReportValue, at: string, ext
     ...extra,
   });
 const build = (from: string, to: string, now: string) =>
-  buildLedger({ roster, people: config, store, exemptions, calendar: periods, from, to, timeZone: "Asia/Shanghai", now: new Date(now) });
+  buildLedger({ roster, people: config, kinds: config, store, exemptions, calendar: periods, from, to, timeZone: "Asia/Shanghai", now: new Date(now) });
 
 describe("buildLedger", () => {
   it("has a row per school and required period, none for days after now, and counts each status", async () => {
@@ -134,7 +134,7 @@ describe("buildLedger", () => {
 
   it("counts nobody exempt without an exemption store", async () => {
     const ledger = await buildLedger({
-      roster, people: config, store, calendar: periods, from: "2026-12-08", to: "2026-12-08", timeZone: "Asia/Shanghai", now: new Date("2026-12-09T00:00:00Z"),
+      roster, people: config, kinds: config, store, calendar: periods, from: "2026-12-08", to: "2026-12-08", timeZone: "Asia/Shanghai", now: new Date("2026-12-09T00:00:00Z"),
     });
     expect(ledger.tasks[0]!.total).toMatchObject({ exempt: 0, expected: 28, reported: 1 });
   });

@@ -1,0 +1,55 @@
+import type { FieldDeclaration } from "../../config/kind-schema.js";
+import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
+import type { FieldsValue } from "../../store/report.js";
+import { formatDate } from "../../time/format-time.js";
+
+/** The replies of the generic reader (read-fields.ts) and the line that echoes a declared kind's report. */
+export const fieldsText = {
+  missing: (label: string, example: string | undefined) => `请写明${label}${example ? `，例如“${escapeUserText(example)}”` : ""}。`,
+  notWhole: (label: string, typed: string) => `${label}要写整数（“${escapeUserText(typed)}”）。`,
+  overMax: (label: string, value: number, max: number) => `${label} ${value} 超过了上限 ${max}，请核对。`,
+  overTotal: (label: string, value: number, totalLabel: string, total: number) => `${label} ${value} 不能超过${totalLabel} ${total}。`,
+  textTooLong: (label: string, chars: number, limit: number) => `${label}写了 ${chars} 个字，超过了 ${limit} 字的上限，没有登记。请只写要点。`,
+
+  /**
+   * One line saying what a declared kind's report records, field by field in the declaration's
+   * order (a count beside its total); typed text as typed, cut to `chars` when given.
+   */
+  describe(value: FieldsValue, fields: Readonly<Record<string, FieldDeclaration>>, chars?: number): string {
+    const typed = (text: string) => (chars === undefined ? escapeUserText(text) : shortenUserText(text, chars));
+    const totals = new Set(Object.values(fields).flatMap((field) => (field.total === undefined ? [] : [field.total])));
+    const parts: string[] = [];
+    for (const [id, field] of Object.entries(fields)) {
+      const v = value[id];
+      if (v === undefined || totals.has(id)) continue;
+      switch (field.type) {
+        case "status":
+          parts.push(v === "abnormal" ? "异常" : "无异常");
+          break;
+        case "count": {
+          const total = field.total === undefined ? undefined : value[field.total];
+          parts.push(typeof total === "number" ? `${field.label} ${String(v)} / ${fields[field.total!]!.label} ${total}` : `${field.label} ${String(v)}`);
+          break;
+        }
+        case "counts": {
+          const named = Object.entries(v as Record<string, number>).filter(([, n]) => n > 0);
+          parts.push(`${field.label}：${named.length > 0 ? named.map(([name, n]) => `${name} ${n}`).join("、") : "无"}`);
+          break;
+        }
+        case "yesno":
+          parts.push(`${field.label}：${v === true ? "是" : "否"}`);
+          break;
+        case "choice":
+          parts.push(`${field.label}：${(Array.isArray(v) ? v : [String(v)]).join("、")}`);
+          break;
+        case "text":
+          parts.push(`${field.label}：${typed(String(v))}`);
+          break;
+        case "date":
+          parts.push(`${field.label}：${formatDate(String(v))}`);
+          break;
+      }
+    }
+    return parts.join("，");
+  },
+};

@@ -1,0 +1,198 @@
+import type { FieldDeclaration } from "../../config/kind-schema.js";
+import type { ReportKind } from "../../config/kinds.js";
+import type { School } from "../../config/roster.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import type { FieldValue, FieldsValue } from "../../store/report.js";
+import type { LocalDate } from "../../time/local-time.js";
+import { readDateSpan } from "../leaders/read-date-span.js";
+import { fieldsText } from "./fields-text.js";
+
+/**
+ * The generic reader: what a message says of a declared kind's fields, each found by its label
+ * (应到1200 实到1180 因病缺勤3, 带班领导 张三, 已召开 / 未召开, 主题：防火), a named count by its
+ * name (发热2 咳嗽1), a choice by its option, a date anywhere, a `a/b` pair as a count and its
+ * total, and a status by 异常 (with what follows it) or else normal. A field's words run from its
+ * label to the next label. Required fields, limits, a count over its total and a total the roster
+ * gives are checked here, each refusal saying what to write.
+ */
+export function readFields(args: {
+  words: string;
+  /** The characters as typed behind `words[start, end)`, for texts. */
+  typed: (start: number, end: number) => string;
+  kind: Pick<ReportKind, "fields" | "examples">;
+  school: School;
+  today: LocalDate;
+}): { value: FieldsValue; notes: string[] } {
+  const { words, typed, kind, school, today } = args;
+  const fields = Object.entries(kind.fields);
+  const labels = findLabels(words, fields);
+  const value: Record<string, FieldValue> = {};
+  const segmentOf = (index: number) => {
+    const label = labels[index]!;
+    const end = labels[index + 1]?.start ?? words.length;
+    return { start: label.end, end, text: words.slice(label.end, end) };
+  };
+
+  labels.forEach((label, index) => {
+    const segment = segmentOf(index);
+    const field = kind.fields[label.field]!;
+    switch (field.type) {
+      case "status":
+        if (label.abnormal) {
+          value[label.field] = "abnormal";
+          const description = typedText(typed, segment.start, segment.end);
+          if (description && kind.fields.description?.type === "text") value.description = description;
+        } else value[label.field] = "normal";
+        return;
+      case "count": {
+        const number = NUMBER.exec(segment.text);
+        if (number && segment.text.slice(0, number.index).trim() === "") {
+          value[label.field] = readNumber(number[0], field.label);
+        }
+        return;
+      }
+      case "counts": {
+        const number = NUMBER.exec(segment.text);
+        if (number && segment.text.slice(0, number.index).trim() === "" && label.name !== undefined) {
+          const counts = { ...((value[label.field] as Record<string, number> | undefined) ?? {}) };
+          counts[label.name] = readNumber(number[0], label.name);
+          value[label.field] = counts;
+        }
+        return;
+      }
+      case "yesno": {
+        const before = words.slice(Math.max(0, label.start - 2), label.start);
+        const answer = /^\s*[:：]?\s*(是|有|已|否|无|没有|没)/u.exec(segment.text);
+        value[label.field] = NEGATION_BEFORE.test(before) ? false : answer ? !/否|无|没/u.test(answer[1]!) : true;
+        return;
+      }
+      case "text": {
+        const text = typedText(typed, segment.start, segment.end);
+        if (text) {
+          value[label.field] = text;
+        }
+        return;
+      }
+      case "date": {
+        const at = segment.text.search(/\S/u);
+        const read = at >= 0 ? readDateSpan(segment.text.slice(at).replace(/^[:：]\s*/u, ""), today, "nearest") : undefined;
+        if (read) value[label.field] = read.span.start;
+        return;
+      }
+      case "choice":
+        return;
+    }
+  });
+
+  for (const [id, field] of fields) {
+    if (field.type === "choice") {
+      const chosen = (field.options ?? []).filter((option) => words.includes(option));
+      if (chosen.length > 0) value[id] = field.multiple ? chosen : chosen[0]!;
+    }
+    // A date written without its label: the first date in the words.
+    if (field.type === "date" && value[id] === undefined) {
+      for (const m of words.matchAll(DATE_START)) {
+        const read = readDateSpan(words.slice(m.index), today, "nearest");
+        if (read) {
+          value[id] = read.span.start;
+          break;
+        }
+      }
+    }
+    if (field.type === "status" && value[id] === undefined) value[id] = "normal";
+  }
+
+  // 1180/1200: a count and its total, for the first count that has one and was not labelled.
+  const pair = PAIR.exec(words);
+  const paired = fields.find(([id, field]) => field.type === "count" && field.total !== undefined && value[id] === undefined);
+  if (pair && paired) {
+    value[paired[0]] = readNumber(pair[1]!, paired[1].label);
+    value[paired[1].total!] = readNumber(pair[2]!, kind.fields[paired[1].total!]!.label);
+  }
+
+  for (const [id, field] of fields) {
+    if (field.type !== "count") continue;
+    const total = field.total !== undefined ? kind.fields[field.total] : undefined;
+    if (field.total !== undefined && total && value[field.total] === undefined && total.roster) value[field.total] = school[total.roster];
+    const n = value[id];
+    if (typeof n !== "number") continue;
+    if (field.max !== undefined && n > field.max) throw usage(fieldsText.overMax(field.label, n, field.max));
+    const whole = field.total !== undefined ? value[field.total] : undefined;
+    if (typeof whole === "number" && n > whole) throw usage(fieldsText.overTotal(field.label, n, total!.label, whole));
+  }
+  for (const [id, field] of fields) {
+    if (field.type === "text" && typeof value[id] === "string") {
+      const chars = [...(value[id] as string)].length;
+      const limit = field.max_chars ?? DEFAULT_TEXT_CHARS;
+      if (chars > limit) throw usage(fieldsText.textTooLong(field.label, chars, limit));
+    }
+    if (field.required && value[id] === undefined) throw usage(fieldsText.missing(field.label, kind.examples[0]));
+  }
+  return { value: { task: "fields", ...value }, notes: [] };
+}
+
+/** A text field's longest, unless it declares its own. */
+const DEFAULT_TEXT_CHARS = 200;
+const NUMBER = /\d+(?:\.\d+)?/u;
+const PAIR = /(?<![\d.])(\d+)\s*人?\s*\/\s*(\d+)/u;
+/** Where a date may start: a digit or a day word. */
+const DATE_START = /(?<![\d.])(?=\d{1,4}\s*[-.年月]|今天|昨天|前天)/gu;
+/** 未召开, 没有值班, 不: the answer is no. */
+const NEGATION_BEFORE = /(?:未|没|没有|不|无)$/u;
+/** How principals write 异常 and its normal opposites, for a status field. */
+const ABNORMAL_WORDS = ["有异常", "异常"];
+const NORMAL_WORDS = ["无异常", "没有异常", "一切正常", "平安", "正常"];
+
+interface FoundLabel {
+  start: number;
+  end: number;
+  field: string;
+  /** A named count's name. */
+  name?: string;
+  /** A status said abnormal. */
+  abnormal?: boolean;
+}
+
+/** The labels of the kind's fields in the words, leftmost first and longest at one place, never overlapping. */
+function findLabels(words: string, fields: readonly [string, FieldDeclaration][]): FoundLabel[] {
+  const candidates: { word: string; label: Omit<FoundLabel, "start" | "end"> }[] = [];
+  for (const [id, field] of fields) {
+    if (field.type === "status") {
+      for (const word of NORMAL_WORDS) candidates.push({ word, label: { field: id } });
+      for (const word of ABNORMAL_WORDS) candidates.push({ word, label: { field: id, abnormal: true } });
+    } else if (field.type === "counts") {
+      for (const name of field.names ?? []) candidates.push({ word: name, label: { field: id, name } });
+    } else if (field.type !== "choice") candidates.push({ word: field.label, label: { field: id } });
+  }
+  candidates.sort((a, b) => b.word.length - a.word.length);
+  const found: FoundLabel[] = [];
+  // What follows 异常 is its description: no status word in it (已安全转移, 恢复正常) is read.
+  let described = false;
+  for (let at = 0; at < words.length; ) {
+    const hit = candidates.find(({ word, label }) => words.startsWith(word, at) && !(described && typeOfField(fields, label.field) === "status"));
+    if (!hit) {
+      at += 1;
+      continue;
+    }
+    found.push({ start: at, end: at + hit.word.length, ...hit.label });
+    if (hit.label.abnormal) described = true;
+    at += hit.word.length;
+  }
+  return found;
+}
+
+const typeOfField = (fields: readonly [string, FieldDeclaration][], id: string) => fields.find(([fieldId]) => fieldId === id)?.[1].type;
+
+/** The typed text of `[start, end)` without the separators around it; undefined when nothing is left. */
+function typedText(typed: (start: number, end: number) => string, start: number, end: number): string | undefined {
+  const text = typed(start, end).replace(/^[\s:：,，、;；。.]+|[\s,，、;；。]+$/gu, "");
+  return text === "" ? undefined : text;
+}
+
+function readNumber(typed: string, label: string): number {
+  const n = Number(typed);
+  if (!Number.isInteger(n)) throw usage(fieldsText.notWhole(label, typed));
+  return n;
+}
+
+const usage = (message: string) => new CodedError(ErrorCode.Usage, message);

@@ -1,0 +1,144 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkConfig } from "../../src/cli/check-config.js";
+import { createConfigSource } from "../../src/config/config-source.js";
+import { crossCheckConfig } from "../../src/config/cross-check-config.js";
+import { READER_DECLARATIONS, listKinds } from "../../src/config/kinds.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { configSchema, type ConfigInput } from "../../src/config/schema.js";
+import { createRoster } from "../../src/config/roster.js";
+import { TEST_AES_KEY, TEST_ENV } from "../support/test-env.js";
+
+const SAFETY = { name: "平安日报", period: "day" as const, days: "all" as const, deadline: "10:00", reminders: ["09:00"], tally: "10:30" };
+const BASE: ConfigInput = {
+  bot: { token: "t", encoding_aes_key: TEST_AES_KEY },
+  groups: {
+    principals: { name: "校长群", webhook_key: "k1", role: "schools" },
+    leaders: { name: "领导群", webhook_key: "k2", role: "leaders" },
+  },
+  leaders: [{ userid: "li_ming", name: "李明" }],
+  roster: "schools.csv",
+  tasks: { safety: SAFETY },
+};
+const roster = createRoster([{ code: "CG001", name: "城关一小", shortName: "", area: "城关", stage: "小学", reporters: ["r"], pupils: 1, staff: 1, line: 2 }]);
+
+function check(tasks: ConfigInput["tasks"]) {
+  const config = configSchema.parse({ ...BASE, tasks });
+  return crossCheckConfig(config, { roster, quiet: () => false }).map((p) => [p.path.join("."), p.message]);
+}
+
+describe("report kinds declared in the config", () => {
+  it("declares today's three kinds in the example config exactly as their readers record them", async () => {
+    const { config } = await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV });
+    const kinds = listKinds(config);
+    expect(kinds.map((kind) => [kind.id, kind.reader])).toEqual([
+      ["safety", "safety"],
+      ["drowning", "drowning"],
+      ["study", "study"],
+      ["checkup", "fields"],
+      ["meeting", "fields"],
+      ["duty", "fields"],
+      ["flood", "fields"],
+    ]);
+    // The declared fields are the keys kept in Redis today: a running bureau's records read on.
+    expect(Object.keys(kinds[0]!.fields)).toEqual(["status", "description", "present", "remark"]);
+    expect(Object.keys(kinds[1]!.fields)).toEqual(["reached", "total", "channels"]);
+    expect(Object.keys(kinds[2]!.fields)).toEqual(["attended", "expected", "leave", "topic"]);
+    for (const kind of kinds.slice(0, 3)) {
+      const { id: _id, name: _name, reader, ...declared } = kind;
+      expect(declared, kind.id).toEqual(READER_DECLARATIONS[reader as keyof typeof READER_DECLARATIONS]);
+    }
+  });
+
+  it("gives a config written before declarations its readers' words, fields and examples", () => {
+    const [safety] = listKinds(configSchema.parse(BASE));
+    expect(safety).toMatchObject({ id: "safety", name: "平安日报", reader: "safety", examples: READER_DECLARATIONS.safety.examples });
+    expect(safety!.words).toContain("报平安");
+  });
+
+  it("accepts new words, a summary and examples for a kind", () => {
+    expect(check({ safety: { ...SAFETY, words: ["平安", "报平安", "安全日报"], examples: ["安全日报"] } })).toEqual([]);
+  });
+
+  it("refuses a word that starts two kinds, in either script, where it is written", () => {
+    expect(
+      check({
+        safety: SAFETY,
+        study: { ...SAFETY, name: "周学习", words: ["学习", "報平安"] },
+      }),
+    ).toEqual([["tasks.study.words.1", "“報平安”已是任务 safety 的上报用词，一个词只能开始一种上报"]]);
+  });
+
+  it("refuses a rule that names a missing field, tests nothing or a value the field never takes", () => {
+    expect(
+      check({
+        safety: {
+          ...SAFETY,
+          rules: [{ field: "stauts", equals: "abnormal" }, { field: "status" }, { field: "status", equals: "bad" }, { field: "remark", at_least: 3 }],
+        },
+      }),
+    ).toEqual([
+      ["tasks.safety.rules.0.field", "规则里的字段“stauts”不是本任务的字段"],
+      ["tasks.safety.rules.1", "每条规则写 equals（等于某个值）或 at_least（不少于某个数）其中一项"],
+      ["tasks.safety.rules.2.equals", "字段“status”不会等于 bad"],
+      ["tasks.safety.rules.3.at_least", "at_least 只用于人数字段，“remark”不是"],
+    ]);
+  });
+
+  it("refuses fields that differ from what the kind's reader records, and options of another type", () => {
+    const fields = { ...READER_DECLARATIONS.drowning.fields };
+    expect(
+      check({
+        safety: SAFETY,
+        drowning: {
+          ...SAFETY,
+          name: "防溺水",
+          fields: {
+            reached: { ...fields.reached!, total: "channels" },
+            total: { ...fields.total!, type: "text" },
+            channels: { ...fields.channels!, max: 3 },
+            parents: { type: "count", label: "家长" },
+          },
+        },
+      }),
+    ).toEqual([
+      ["tasks.drowning.fields.reached.total", "total 写的“channels”不是本任务的人数（count）字段"],
+      ["tasks.drowning.fields.total.roster", "roster 不适用于 text 类型的字段"],
+      ["tasks.drowning.fields.channels.max", "max 不适用于 choice 类型的字段"],
+      ["tasks.drowning.fields.total.type", "读取方式 drowning 登记的“total”是 count 类型"],
+      ["tasks.drowning.fields.parents", "读取方式 drowning 不登记字段“parents”"],
+    ]);
+  });
+
+  describe("pingan check-config", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pingan-kinds-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const checkYaml = async (name: string, edit: (yaml: string) => string) => {
+      copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+      const yaml = edit(readFileSync("config/pingan.example.yaml", "utf8"));
+      writeFileSync(join(dir, name), yaml);
+      const lines: string[] = [];
+      const code = await checkConfig({ source: createConfigSource(join(dir, name), TEST_ENV), now: new Date("2026-10-20T09:00:00+08:00"), out: (line) => lines.push(line) });
+      const lineOf = (needle: string) => yaml.split("\n").findIndex((line) => line.includes(needle)) + 1;
+      return { code, said: lines.join("\n"), lineOf };
+    };
+
+    it("names the line of an unknown field type", async () => {
+      const { code, said, lineOf } = await checkYaml("type.yaml", (yaml) => yaml.replace("topic: { type: text, label: 主题 }", "topic: { type: words, label: 主题 }"));
+      expect(code).not.toBe(0);
+      expect(said).toContain(`type.yaml:${lineOf("topic: { type: words")} tasks.study.fields.topic.type: 不能写 "words"。可选：status、count、counts、yesno、choice、text、date`);
+    });
+
+    it("names the line of a word of another kind and of a reminder after the deadline", async () => {
+      const { code, said, lineOf } = await checkYaml("words.yaml", (yaml) =>
+        yaml.replace("words: [学习, 周学习, 政治学习]", "words: [学习, 周学习, 防溺水]").replace('reminders: ["fri 15:00"]', 'reminders: ["fri 19:00"]'),
+      );
+      expect(code).not.toBe(0);
+      expect(said).toContain(`words.yaml:${lineOf("words: [学习, 周学习, 防溺水]")} tasks.study.words[2]: “防溺水”已是任务 drowning 的上报用词`);
+      expect(said).toContain(`words.yaml:${lineOf('reminders: ["fri 19:00"]')} tasks.study.reminders[0]: 提醒时间 fri 19:00 不早于截止时间 fri 18:00`);
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { kindOf } from "../../../src/config/kinds.js";
+import { loadConfig } from "../../../src/config/load-config.js";
+import type { School } from "../../../src/config/roster.js";
+import { fieldsText } from "../../../src/features/check-in/fields-text.js";
+import { metRules } from "../../../src/features/check-in/met-rules.js";
+import { readFields } from "../../../src/features/check-in/read-fields.js";
+import { TEST_ENV } from "../../support/test-env.js";
+
+const { config } = await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV });
+const school: School = { code: "CG001", name: "城关一小", shortName: "", area: "城关", stage: "小学", reporters: ["r"], pupils: 1200, staff: 52, line: 2 };
+const TODAY = "2026-12-03";
+
+/** What a message of a kind records: the words after its keyword, read as the generic reader reads them. */
+function read(id: string, words: string) {
+  const kind = kindOf(config, id)!;
+  const { value } = readFields({ words, typed: (start, end) => words.slice(start, end), kind, school, today: TODAY });
+  return { value, met: metRules(kind, value).map((rule) => rule.alert), echo: fieldsText.describe(value, kind.fields) };
+}
+
+/** A message's words after its kind's keyword (each example starts with one of its words). */
+function afterKeyword(id: string, example: string): string {
+  const word = kindOf(config, id)!.words.filter((w) => example.startsWith(w)).sort((a, b) => b.length - a.length)[0]!;
+  return example.slice(word.length);
+}
+
+describe("the generic reader of declared fields", () => {
+  it("records what each example of the example config's new kinds says", () => {
+    const said = (id: string) => kindOf(config, id)!.examples.map((example) => read(id, afterKeyword(id, example)));
+    expect(said("checkup")).toEqual([
+      {
+        value: { task: "fields", expected: 1200, present: 1185, sick: 6, symptoms: { 发热: 2, 咳嗽: 3 } },
+        met: ["同一症状3例及以上"],
+        echo: "实到 1185 / 应到 1200，因病缺勤 6，症状：发热 2、咳嗽 3",
+      },
+      { value: { task: "fields", expected: 1200, present: 1190 }, met: [], echo: "实到 1190 / 应到 1200" },
+    ]);
+    expect(said("meeting")).toEqual([
+      {
+        value: { task: "fields", held: true, date: "2026-12-01", topic: "冬季防火", attendees: 35 },
+        met: [],
+        echo: "召开：是，日期：12月1日（周二），主题：冬季防火，参会 35",
+      },
+      { value: { task: "fields", held: false }, met: ["例会未召开"], echo: "召开：否" },
+    ]);
+    expect(said("duty")).toEqual([
+      { value: { task: "fields", leader: "王校长", staff: "李老师、张老师", status: "normal" }, met: [], echo: "带班领导：王校长，值班人员：李老师、张老师，无异常" },
+      {
+        value: { task: "fields", leader: "王校长", staff: "李老师", status: "abnormal", description: "校门口积水，已处理" },
+        met: ["异常"],
+        echo: "带班领导：王校长，值班人员：李老师，异常，情况说明：校门口积水，已处理",
+      },
+    ]);
+    expect(said("flood").map((s) => [s.value.status, s.met])).toEqual([
+      ["normal", []],
+      ["abnormal", ["汛情异常"]],
+    ]);
+  });
+
+  it("keeps a status word inside what an abnormal report describes", () => {
+    expect(read("flood", " 异常 河水上涨，学生已安全转移，现在一切正常").value).toEqual({
+      task: "fields",
+      status: "abnormal",
+      description: "河水上涨，学生已安全转移，现在一切正常",
+    });
+  });
+
+  it("takes 1185/1200 as a count and its total, and the roster's pupils when no total is given", () => {
+    expect(read("checkup", " 1185/1200").value).toMatchObject({ present: 1185, expected: 1200 });
+    expect(read("checkup", " 实到1150").value).toMatchObject({ present: 1150, expected: 1200 });
+  });
+
+  it("refuses a missing required field, a count over its total and a text over its limit, saying what to write", () => {
+    expect(() => read("checkup", " 发热1")).toThrow("请写明实到，例如“晨检 应到1200 实到1185 因病缺勤6 发热2 咳嗽3”。");
+    expect(() => read("checkup", " 应到100 实到120")).toThrow("实到 120 不能超过应到 100。");
+    expect(() => read("meeting", ` 已召开 主题:${"防".repeat(101)}`)).toThrow("主题写了 101 个字，超过了 100 字的上限，没有登记。请只写要点。");
+    expect(() => read("duty", " 带班领导 王校长 平安")).toThrow("请写明值班人员");
+  });
+});

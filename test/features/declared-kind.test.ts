@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
+import { startHarness, type Harness } from "../support/harness.js";
+import { sayAt, takeMessages } from "../commands/leader-seed.js";
+import { buildLedger } from "../../src/features/ledger/build-ledger.js";
+import { listTaskColumns } from "../../src/features/ledger/ledger-columns.js";
+
+/**
+ * A kind that no code names: 晨午检 as the example config declares it (counts with a total from the
+ * roster, named symptom counts, a rule), switched on, driven through the service end to end.
+ * Tuesday 2026-11-24, a school day: deadline 10:00, reminder 09:30, tally 10:30.
+ */
+describe("a kind declared in the config (晨午检)", () => {
+  let h: Harness;
+  let variant: ConfigVariant;
+  beforeAll(async () => {
+    variant = writeConfigVariant([["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n"]]);
+    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", config: variant.path });
+  });
+  afterAll(async () => {
+    await h.close();
+    variant.remove();
+  });
+
+  it("records a report, echoes what it recorded and alerts the leaders by its rule", async () => {
+    const reply = await sayAt(h, "2026-11-24T08:30:00+08:00", "zhang_wei", "晨检 实到2120 因病缺勤4 发热3 咳嗽1");
+    expect(reply).toContain("已登记：**平安县城关第一小学** 11月24日（周二） 晨午检");
+    expect(reply).toContain("> 实到 2120 / 应到 2136，因病缺勤 4，症状：发热 3、咳嗽 1");
+    const alerts = await takeMessages(h, "局领导群");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.content).toContain("晨午检：同一症状3例及以上");
+    expect(alerts[0]!.content).toContain("发热 3");
+  });
+
+  it("takes a correction, a report entered for a school (代报), and shows both in 状态", async () => {
+    const corrected = await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "晨检 应到2136 实到2130");
+    expect(corrected).toContain("> 实到 2130 / 应到 2136");
+    expect(corrected).toContain("已替换");
+    const forSchool = await sayAt(h, "2026-11-24T08:45:00+08:00", "chen_xiaohong", "代报 城关二小 晨检 实到1680");
+    expect(forSchool).toContain("已登记：**平安县城关第二小学**");
+    expect(forSchool).toContain("实到 1680 / 应到 1684");
+    const status = await sayAt(h, "2026-11-24T08:50:00+08:00", "zhang_wei", "状态");
+    expect(status).toContain("- 晨午检（11月24日（周二））：已报");
+    expect(status).toContain("实到 2130 / 应到 2136");
+  });
+
+  it("refuses a report that lacks its required figure, saying what to write, and records nothing", async () => {
+    const reply = await sayAt(h, "2026-11-24T08:55:00+08:00", "wang_fang", "晨检 发热1");
+    expect(reply).toContain("请写明实到");
+    expect(await h.store.get("checkup", "2026-11-24", "CG002")).toMatchObject({ value: { present: 1680 } });
+  });
+
+  it("reminds the missing schools with its own command, then tallies, and 汇总 and 未报 count it", async () => {
+    await takeMessages(h, "局领导群");
+    await h.fire("slots", "2026-11-24T09:30:00+08:00");
+    const reminders = (await takeMessages(h, "全县校长群")).filter((m) => m.content.includes("晨午检"));
+    expect(reminders.length).toBeGreaterThan(0);
+    const reminder = reminders.map((m) => m.content).join("\n");
+    expect(reminder).toContain("【催报】晨午检 11月24日（周二）");
+    expect(reminder).toContain("请上报人在群里发送：@平安助手 晨午检");
+    expect(reminder).toContain("例如：@平安助手 晨检 应到1200 实到1185 因病缺勤6 发热2 咳嗽3");
+    expect(reminder).not.toContain("平安县城关第一小学");
+    expect(reminder).toContain("平安县城关第三小学（刘洋）");
+
+    await h.fire("slots", "2026-11-24T10:30:00+08:00");
+    const tally = (await takeMessages(h, "局领导群")).map((m) => m.content).join("\n");
+    expect(tally).toContain("晨午检");
+
+    const summary = await sayAt(h, "2026-11-24T10:35:00+08:00", "wang_zhiyuan", "汇总");
+    expect(summary).toContain("**晨午检**");
+    expect(summary).toContain("已报 2 所");
+    const missing = await sayAt(h, "2026-11-24T10:36:00+08:00", "wang_zhiyuan", "未报 晨午检");
+    expect(missing).toContain("城关三小");
+    expect(missing).not.toContain("城关一小");
+  });
+
+  it("writes its sheet of the ledger with a column per field", async () => {
+    const { roster, store, exemptions, calendar } = h.jobDeps;
+    const ledger = await buildLedger({ roster, people: h.config, kinds: h.config, store, exemptions, calendar, from: "2026-11-24", to: "2026-11-24", timeZone: "Asia/Shanghai", now: new Date("2026-11-24T12:00:00+08:00") });
+    const sheet = ledger.tasks.find((t) => t.task === "checkup")!;
+    const columns = listTaskColumns(sheet);
+    expect(columns.map((c) => c.header)).toEqual(expect.arrayContaining(["应到", "实到", "因病缺勤", "症状"]));
+    const row = sheet.rows.find((r) => r.schoolCode === "CG001")!;
+    const cell = (header: string) => columns.find((c) => c.header === header)!.value(row);
+    expect([cell("应到"), cell("实到"), cell("因病缺勤"), cell("症状")]).toEqual([2136, 2130, undefined, undefined]);
+    expect(sheet.total).toMatchObject({ expected: 28, reported: 2 });
+  });
+
+  it("withdraws a report (撤销) like any other", async () => {
+    const reply = await sayAt(h, "2026-11-24T10:40:00+08:00", "zhang_wei", "撤销 晨检");
+    expect(reply).toContain("已撤销 **平安县城关第一小学** 11月24日（周二） 晨午检 的上报");
+    expect(reply).toContain("实到 2130 / 应到 2136");
+    expect(await h.store.get("checkup", "2026-11-24", "CG001")).toBeUndefined();
+  });
+});

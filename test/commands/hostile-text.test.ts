@@ -35,7 +35,8 @@ const REASON = "**停课**<@all>";
 const TOPIC = "<font color=warning>紧急</font>[点此](http://evil.example/t)";
 const SCHOOL_NAME = "平安县实验小学[官网](http://evil.example/s)";
 const SHORT_NAME = "实验**小学**";
-const AREA = "西部<font color=warning>片区</font>";
+// No "/" in it: a roster refuses a 片区 name with the separator of node paths (平安市/平安县).
+const AREA = "西部<font color=warning>片区";
 const LEADER = "王志远**<@all>**";
 
 /** Markup that would act if typed text went through; none of our own text uses any of it. */

@@ -132,6 +132,13 @@ describe("report kinds declared in the config", () => {
       expect(said).toContain(`type.yaml:${lineOf("topic: { type: words")} tasks.study.fields.topic.type: 不能写 "words"。可选：status、count、counts、yesno、choice、text、date`);
     });
 
+    it("refuses a declared kind's example that does not record, saying why", async () => {
+      const { code, said } = await checkYaml("examples.yaml", (yaml) => yaml.replace('"例会 未召开"]', '"例会 主题:防火", "开会了"]'));
+      expect(code).toBe(1);
+      expect(said).toContain("tasks.meeting.examples[1]: 示例“例会 主题:防火”不能登记：请写明召开，例如“例会 已召开 12月1日 主题:冬季防火 参会35人”。");
+      expect(said).toContain("tasks.meeting.examples[2]: 示例“开会了”没有以本任务的上报用词（words）开头");
+    });
+
     it("names the line of a word of another kind and of a reminder after the deadline", async () => {
       const { code, said, lineOf } = await checkYaml("words.yaml", (yaml) =>
         yaml.replace("words: [学习, 周学习, 政治学习]", "words: [学习, 周学习, 防溺水]").replace('reminders: ["fri 15:00"]', 'reminders: ["fri 19:00"]'),

@@ -1,0 +1,27 @@
+import { foldWord, type ReportKind } from "../../config/kinds.js";
+import type { School } from "../../config/roster.js";
+import { hasCode, ErrorCode } from "../../errors.js";
+import type { LocalDate } from "../../time/local-time.js";
+import { readFields } from "./read-fields.js";
+
+/**
+ * The examples of a kind read by its fields that do not record: one that starts with none of the
+ * kind's words, or that the generic reader refuses (its refusal says why). Read for `school`
+ * (its roster figures fill the totals) on `today`.
+ */
+export function checkKindExamples(kind: ReportKind, school: School, today: LocalDate): { index: number; example: string; problem?: string }[] {
+  const words = [...kind.words].map(foldWord).sort((a, b) => b.length - a.length);
+  return kind.examples.flatMap((example, index) => {
+    const folded = foldWord(example.trim());
+    const word = words.find((w) => folded.startsWith(w));
+    if (word === undefined) return [{ index, example }];
+    const rest = folded.slice(word.length);
+    try {
+      readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
+      return [];
+    } catch (error) {
+      if (!hasCode(error, ErrorCode.Usage)) throw error;
+      return [{ index, example, problem: error.message }];
+    }
+  });
+}

@@ -11,6 +11,7 @@ const BOTH_TRANSPORTS = [
   "test/commands/hostile-text.test.ts",
   "test/commands/examples.test.ts",
   "test/commands/reading.test.ts",
+  "test/features/declared-kind.test.ts",
 ];
 
 export default defineConfig({

@@ -10,8 +10,7 @@ import type { LoadedConfig } from "../config/load-config.js";
 import type { RedisCheck } from "../main/service-redis.js";
 import { text } from "../config/messages.js";
 import { ErrorCode, hasCode } from "../errors.js";
-import { listKinds } from "../config/kinds.js";
-import { checkKindExamples } from "../features/check-in/check-kind-examples.js";
+import { findRefusedExamples } from "../features/check-in/check-kind-examples.js";
 import { toLocalDate } from "../time/local-time.js";
 
 export interface CheckConfigOptions {
@@ -62,13 +61,10 @@ export async function checkConfig({ source, now, redis, out }: CheckConfigOption
   }
   const { config, roster, notes } = loaded;
   // Each declared kind's examples must record, as help shows them to principals.
-  const today = toLocalDate(now, config.timezone);
-  const refused = listKinds(config)
-    .filter((kind) => kind.reader === "fields" && roster.schools.length > 0)
-    .flatMap((kind) => checkKindExamples(kind, roster.schools[0]!, today).map((found) => text.exampleRefused(kind.id, found.index, found.example, found.problem)));
+  const refused = findRefusedExamples(config, roster, toLocalDate(now, config.timezone), path);
   if (refused.length > 0) {
     out(text.problemsHeader(refused.length));
-    for (const line of refused) out(`${path} ${line}`);
+    for (const line of formatProblems(refused).split("\n")) out(line);
     return 1;
   }
   // Two counties may each have a 城关片区: an area is known by its path.

@@ -8,8 +8,7 @@ import type { KeyPath } from "./problems.js";
 export const text = {
   problemsHeader: (count: number) => `配置有 ${count} 处问题，改正后再启动：`,
   /** A declared kind's example that does not record (`problem`: the reply it gets; none: it starts with none of the kind's words). */
-  exampleRefused: (id: string, index: number, example: string, problem?: string) =>
-    `tasks.${id}.examples[${index}]: 示例“${example}”${problem ? `不能登记：${problem}` : "没有以本任务的上报用词（words）开头"}`,
+  exampleRefused: (example: string, problem?: string) => `示例“${example}”${problem ? `不能登记：${problem}` : "没有以本任务的上报用词（words）开头"}`,
   checkPassed: (path: string) => `配置正确：${path}`,
   checkSummary: (schools: number, areas: number, reporters: number, groups: number, tasks: readonly string[]) =>
     `学校 ${schools} 所（${areas} 个片区），上报人 ${reporters} 人，群 ${groups} 个，启用的任务：${tasks.join("、") || "无"}`,

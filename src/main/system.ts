@@ -20,6 +20,8 @@ import { connectRedis, waitReady, type RedisClient } from "../store/connect-redi
 import { readServerVersion, requireRedis7 } from "../store/redis-version.js";
 import { recountAfterRosterChange } from "../ops/recount-after-roster-change.js";
 import { toLocalDate } from "../time/local-time.js";
+import { configError } from "../config/config-error.js";
+import { findRefusedExamples } from "../features/check-in/check-kind-examples.js";
 import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
 import { createJobLedger } from "../store/job-ledger.js";
 import { createKeys, type Keys } from "../store/keys.js";
@@ -115,6 +117,9 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const loaded = await settings.config.load();
   const { config } = loaded;
   const clock = options.clock ?? clockOf(settings);
+  // A declared kind whose examples do not record would teach principals messages that fail.
+  const refused = findRefusedExamples(config, loaded.roster, toLocalDate(clock.now(), config.timezone), settings.config.path);
+  if (refused.length > 0) throw configError(refused);
   // Below Redis 7 the service cannot run: one line says what to install, and the log says so too.
   const refuseOldRedis = (error: unknown): never => {
     if (hasCode(error, ErrorCode.RedisTooOld)) log.error({ reason: error.message }, "redis too old");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkConfig } from "../../src/cli/check-config.js";
+import { runCli } from "../../src/cli/cli.js";
 import { createConfigSource } from "../../src/config/config-source.js";
 import { crossCheckConfig } from "../../src/config/cross-check-config.js";
 import { READER_DECLARATIONS, listKinds } from "../../src/config/kinds.js";
@@ -137,6 +138,15 @@ describe("report kinds declared in the config", () => {
       expect(code).toBe(1);
       expect(said).toContain("tasks.meeting.examples[1]: 示例“例会 主题:防火”不能登记：请写明召开，例如“例会 已召开 12月1日 主题:冬季防火 参会35人”。");
       expect(said).toContain("tasks.meeting.examples[2]: 示例“开会了”没有以本任务的上报用词（words）开头");
+    });
+
+    it("and pingan start refuses it too, before it opens anything", async () => {
+      await checkYaml("start.yaml", (yaml) => yaml.replace('"例会 未召开"]', '"例会 主题:防火"]'));
+      const said: string[] = [];
+      const env = { ...TEST_ENV, PINGAN_CONFIG: join(dir, "start.yaml"), PINGAN_DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent" };
+      const code = await runCli(["node", "pingan", "start"], env, { out: (l) => said.push(l), err: (l) => said.push(l) });
+      expect(code).not.toBe(0);
+      expect(said.join("\n")).toContain("tasks.meeting.examples[1]: 示例“例会 主题:防火”不能登记：请写明召开");
     });
 
     it("names the line of a word of another kind and of a reminder after the deadline", async () => {

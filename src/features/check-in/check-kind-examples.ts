@@ -1,8 +1,28 @@
-import { foldWord, type ReportKind } from "../../config/kinds.js";
-import type { School } from "../../config/roster.js";
-import { hasCode, ErrorCode } from "../../errors.js";
+import { foldWord, listKinds, type ReportKind } from "../../config/kinds.js";
+import { text } from "../../config/messages.js";
+import type { Roster, School } from "../../config/roster.js";
+import type { Config } from "../../config/schema.js";
+import { hasCode, ErrorCode, type ConfigProblem } from "../../errors.js";
 import type { LocalDate } from "../../time/local-time.js";
 import { readFields } from "./read-fields.js";
+
+/**
+ * The config problems of the kinds declared by their fields whose examples do not record (see
+ * checkKindExamples), read for the roster's first school: check-config lists them, start refuses them.
+ */
+export function findRefusedExamples(config: Pick<Config, "tasks">, roster: Pick<Roster, "schools">, today: LocalDate, file: string): ConfigProblem[] {
+  const school = roster.schools[0];
+  if (!school) return [];
+  return listKinds(config)
+    .filter((kind) => kind.reader === "fields")
+    .flatMap((kind) =>
+      checkKindExamples(kind, school, today).map((found) => ({
+        file,
+        key: `tasks.${kind.id}.examples[${found.index}]`,
+        message: text.exampleRefused(found.example, found.problem),
+      })),
+    );
+}
 
 /**
  * The examples of a kind read by its fields that do not record: one that starts with none of the

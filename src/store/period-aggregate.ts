@@ -31,6 +31,12 @@ export interface AggregateFirst {
   abnormal?: number;
   onBehalf?: number;
   remarked?: number;
+  /**
+   * Only the schools a node holds (a roster's part, scope.ts): the period's lists hold the whole
+   * deployment's, so their codes are read whole and the first of the node's kept; only those
+   * schools' reports are read.
+   */
+  among?: (code: string) => boolean;
 }
 
 /**
@@ -52,15 +58,19 @@ export async function readPeriodAggregate(
   first: AggregateFirst,
 ): Promise<PeriodAggregate> {
   const { redis, keys, places } = store;
-  const firstOf = (key: string, n = Number.POSITIVE_INFINITY) =>
-    n > 0 ? redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1)) : Promise.resolve([]);
+  const { among } = first;
+  const firstOf = async (key: string, n = Number.POSITIVE_INFINITY): Promise<string[]> => {
+    if (n <= 0) return [];
+    if (!among) return redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1));
+    return (await redis.zrange(key, "0", "-1")).filter(among).slice(0, n);
+  };
   const [counts, bitmap, abnormalCodes, onBehalfCodes, remarkedCodes, resolvedCodes] = await Promise.all([
     redis.hgetall(keys.periodCounts(task, period)),
     redis.getBuffer(keys.periodReported(task, period)),
     firstOf(keys.periodAbnormalAt(task, period), first.abnormal),
     firstOf(keys.periodOnBehalf(task, period), first.onBehalf),
     firstOf(keys.periodRemarked(task, period), first.remarked),
-    redis.smembers(keys.periodResolved(task, period)),
+    redis.smembers(keys.periodResolved(task, period)).then((codes) => (among ? codes.filter(among) : codes)),
   ]);
   const byArea = new Map<string, ReportCounts>();
   for (const [name, value] of Object.entries(counts)) {

@@ -29,14 +29,15 @@ export async function loadCountedPeriods(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
   );
   const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
-  // The period's lists hold the whole deployment's reports by time: the first of a node's are
-  // found only by reading them all (tallyFromCounts keeps the node's and cuts them to `list`).
-  const whole = sources.roster.node === sources.roster.root;
-  const firstOf = (n: number | undefined) => (n === undefined || (!whole && n > 0) ? Number.POSITIVE_INFINITY : n);
-  let abnormalLeft = firstOf(list.abnormal);
-  let onBehalfLeft = firstOf(list.onBehalf);
-  let remarkedLeft = firstOf(list.remarked);
+  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
+  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
+  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
+  // A node's part of the deployment reads only its own schools' reports (period-aggregate.ts),
+  // the first of each period: the listed counts are the deployment's, no budget for the node's.
+  const { roster } = sources;
+  const among = roster.node === roster.root ? undefined : (code: string) => roster.byCode(code) !== undefined;
   const reads = first.map(([, listed], i) => {
+    if (among) return { abnormal: abnormalLeft, onBehalf: onBehalfLeft + uncounted[i]!.length, remarked: remarkedLeft };
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
     // Their 代报 are read and left out, so as many more are read.
     const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + uncounted[i]!.length);
@@ -49,7 +50,7 @@ export async function loadCountedPeriods(
   return Promise.all(
     periods.map(async (period, i) => {
       const [exemptions] = first[i]!;
-      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], reads[i]);
+      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], { ...reads[i], ...(among && { among }) });
       return { period, aggregate, exemptions };
     }),
   );

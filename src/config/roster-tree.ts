@@ -1,4 +1,4 @@
-import type { School } from "./roster.js";
+import type { School } from "./school.js";
 
 /** The levels above a 片区 that a roster may give, from the top: 省, 市, 县（区）. */
 export const UPPER_LEVELS = ["province", "city", "county"] as const;

@@ -2,7 +2,7 @@ import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import type { Report } from "./report.js";
-import { countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
+import { COUNTER_NAMES, countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
 
@@ -37,6 +37,8 @@ export interface AggregateFirst {
    * schools' reports are read.
    */
   among?: (code: string) => boolean;
+  /** With `among`: the node's areas (areaKey), whose counts alone are read of the period's hash. */
+  areas?: readonly string[];
 }
 
 /**
@@ -64,8 +66,16 @@ export async function readPeriodAggregate(
     if (!among) return redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1));
     return (await redis.zrange(key, "0", "-1")).filter(among).slice(0, n);
   };
+  // A node's own areas' fields only: a county of a province reads its 10 areas, not the province's 1,000.
+  const readCounts = async (): Promise<Record<string, string>> => {
+    if (!first.areas) return redis.hgetall(keys.periodCounts(task, period));
+    const fields = first.areas.flatMap((area) => COUNTER_NAMES.map((name) => `${name}:${area}`));
+    if (fields.length === 0) return {};
+    const values = await redis.hmget(keys.periodCounts(task, period), ...fields);
+    return Object.fromEntries(fields.flatMap((field, i) => (values[i] === null || values[i] === undefined ? [] : [[field, values[i]]])));
+  };
   const [counts, bitmap, abnormalCodes, onBehalfCodes, remarkedCodes, resolvedCodes] = await Promise.all([
-    redis.hgetall(keys.periodCounts(task, period)),
+    readCounts(),
     redis.getBuffer(keys.periodReported(task, period)),
     firstOf(keys.periodAbnormalAt(task, period), first.abnormal),
     firstOf(keys.periodOnBehalf(task, period), first.onBehalf),

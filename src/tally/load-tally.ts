@@ -5,8 +5,9 @@ import type { TaskPeriod } from "../time/task-calendar.js";
 import type { Report } from "../store/report.js";
 import type { TaskTally } from "./task-tally.js";
 import { listUncounted, tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
-import { defaultListing, type ListOptions } from "./listing.js";
-import { withNodeRows } from "./node-rows.js";
+import type { ListOptions } from "./listing.js";
+import { summaryListing, withNodeRows } from "./node-rows.js";
+import { indexRoster } from "./index-roster.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -35,7 +36,8 @@ export async function loadCountedPeriods(
   // A node's part of the deployment reads only its own schools' reports (period-aggregate.ts),
   // the first of each period: the listed counts are the deployment's, no budget for the node's.
   const { roster } = sources;
-  const among = roster.node === roster.root ? undefined : (code: string) => roster.byCode(code) !== undefined;
+  const whole = roster.node === roster.root;
+  const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined, areas: [...indexRoster(roster.schools).areas.keys()] };
   const reads = first.map(([, listed], i) => {
     if (among) return { abnormal: abnormalLeft, onBehalf: onBehalfLeft + uncounted[i]!.length, remarked: remarkedLeft };
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
@@ -50,7 +52,7 @@ export async function loadCountedPeriods(
   return Promise.all(
     periods.map(async (period, i) => {
       const [exemptions] = first[i]!;
-      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], { ...reads[i], ...(among && { among }) });
+      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], { ...reads[i], ...among });
       return { period, aggregate, exemptions };
     }),
   );
@@ -58,10 +60,10 @@ export async function loadCountedPeriods(
 
 /**
  * Tallies the periods from their counts; `list` says how many missing schools to name
- * (defaultListing). Above a county, with a row per child node (node-rows.ts).
+ * (summaryListing). Above a county, with a row per child node (node-rows.ts).
  */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
-  const listing = list ?? defaultListing(sources.roster);
+  const listing = list ?? summaryListing(sources.roster);
   const counted = await loadCountedPeriods(sources, periods, listing);
   const tally = tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
   return withNodeRows(sources.roster, tally, counted, now);

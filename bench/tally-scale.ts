@@ -137,7 +137,7 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
         const day = await timeRuns(() => ask("汇总", userid), runs, warmup);
         const week = await timeRuns(() => ask("汇总 本周", userid), runs, warmup);
         const rows = first.split("\n").filter((line) => /：已报 \d+\//.test(line));
-        console.log(`${level} ${node} (${seen} schools): 汇总 ${Buffer.byteLength(first)} bytes, ${rows.length} rows of its children${rows[0] ? `, e.g. ${rows[0]}` : ""}`);
+        console.log(`${level} ${node} (${seen} schools): 汇总 ${Buffer.byteLength(first)} bytes${rows.length === 0 ? ` (${first.split("\n").slice(0, 3).join(" / ")})` : ""}, ${rows.length} rows of its children${rows[0] ? `, e.g. ${rows[0]}` : ""}`);
         results.push({ level, schools: seen, day, week, timeouts });
       }
       return results;

@@ -1,5 +1,5 @@
 import type { Config } from "./schema.js";
-import { buildRosterTree, type RosterNode } from "./roster-tree.js";
+import { buildRosterTree, isUnder, type RosterNode } from "./roster-tree.js";
 import type { School } from "./school.js";
 
 export type { School } from "./school.js";
@@ -69,11 +69,12 @@ export function personLabel(
   return listed ? userid : `${userid}${NOT_LISTED}`;
 }
 
-/** Each node's roster, made once: a node is made once per roster read (buildRosterTree). */
+/** Each node's part of its roster, made once: a node is made once per roster read (buildRosterTree). */
 const rostersOf = new WeakMap<RosterNode, Roster>();
 
-/** The roster of these schools; `node`: the node of the tree they are (default: the root of their own tree), under `root`. */
-export function createRoster(schools: readonly School[], node: RosterNode = buildRosterTree(schools), root: RosterNode = node): Roster {
+/** The roster of these schools, the root of their tree. */
+export function createRoster(schools: readonly School[]): Roster {
+  const root = buildRosterTree(schools);
   const byUser = new Map<string, School[]>();
   const byKey = new Map<string, School>();
   const codes = new Map<string, School>();
@@ -106,14 +107,35 @@ export function createRoster(schools: readonly School[], node: RosterNode = buil
     },
     byCode: (code: string) => codes.get(code),
     nameOf: (userid: string) => names.get(userid),
-    node,
+    node: root,
     root,
     within(part: RosterNode): Roster {
       // A node that holds every school (a province's deployment's one province) is the whole roster.
-      if (part.schools.length === node.schools.length && node.path.every((name, i) => part.path[i] === name)) return roster;
-      return rostersOf.get(part) ?? createRoster(part.schools, part, root);
+      if (part === root || part.schools.length === root.schools.length) return roster;
+      return rostersOf.get(part) ?? partOf(roster, part);
     },
   });
-  if (!rostersOf.has(node)) rostersOf.set(node, roster);
   return roster;
+}
+
+/**
+ * A node's part of `whole`: the whole roster's look-ups, kept to the node's schools. It holds no
+ * maps of its own, so a province's 110 nodes cost no more memory than its one roster.
+ */
+function partOf(whole: Roster, part: RosterNode): Roster {
+  const holds = (school: School | undefined) => (school && isUnder(part, school) ? school : undefined);
+  const scoped: Roster = Object.freeze({
+    schools: part.schools,
+    identifiers: whole.identifiers,
+    schoolsOf: (userid: string) => whole.schoolsOf(userid).filter((school) => isUnder(part, school)),
+    find: (text: string) => holds(whole.find(text)),
+    search: (word: string, among: readonly School[] = part.schools) => whole.search(word, among),
+    byCode: (code: string) => holds(whole.byCode(code)),
+    nameOf: whole.nameOf,
+    node: part,
+    root: whole.root,
+    within: (other: RosterNode) => whole.within(other),
+  });
+  rostersOf.set(part, scoped);
+  return scoped;
 }

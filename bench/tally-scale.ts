@@ -13,6 +13,13 @@
  * counted in `timeouts=`, never a crash. Then where 汇总's time goes, in-process, and the tally
  * job's work. Each size ends with one line:
  *   tally-scale: schools=N day_ms=<median> week_ms=<median> max_ms=<slowest> timeouts=<failed>
+ *
+ * Then a province's deployment (issue 25; `--tree 100000`, 0 for none): the schools under 1
+ * province, `--cities` cities and `--counties` counties of `--county-areas` 片区 each, one week
+ * seeded the same way; 汇总 asked by a leader bound to the province, to a city and to a county
+ * (each sees his node: a row per city, per county, the county's 片区 and schools), one line each:
+ *   tally-scale: level=province|city|county schools=<the node's> day_ms= week_ms= max_ms= timeouts=
+ * beside the first (county) size of the same run as the baseline.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +39,7 @@ import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js"
 import { seedPeriod } from "./support/seed-reports.js";
 import { describeMachine, fmt, printTable, summarize, timeRuns, verdict } from "./support/stats.js";
 import { writeBenchFixture } from "./support/write-fixture.js";
+import { findNode } from "../src/config/roster-tree.js";
 import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
@@ -42,6 +50,10 @@ const { values: args } = parseArgs({
     // The first size's warm-up also warms the process (JIT): with 3 the 500-school baseline
     // came out slower than 20,000 schools.
     warmup: { type: "string", default: "20" },
+    tree: { type: "string", default: "100000" },
+    cities: { type: "string", default: "10" },
+    counties: { type: "string", default: "100" },
+    "county-areas": { type: "string", default: "10" },
   },
 });
 const runs = Number(args.runs);
@@ -53,8 +65,11 @@ const NOW = "2026-11-29T20:00:00+08:00";
 const TODAY = "2026-11-29";
 const MONDAY = "2026-11-23";
 
-/** What one size measured: every request's time, and the requests that failed. */
+/** What one size (or one leader of the tree) measured: every request's time, and the requests that failed. */
 interface SizeResult {
+  /** The tree's: the asker's level. */
+  level?: "province" | "city" | "county";
+  /** The schools the asker sees. */
   schools: number;
   day: number[];
   week: number[];
@@ -63,9 +78,10 @@ interface SizeResult {
 
 console.log(`# bench:tally — ${describeMachine()}`);
 
-async function measureSize(schools: number): Promise<SizeResult> {
+async function measureSize(schools: number, tree?: { cities: number; counties: number }): Promise<SizeResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "pingan-bench-tally-"));
-  const fixture = writeBenchFixture({ dir, schools, areas: Number(args.areas), leaders: 4 });
+  const areas = Number(tree ? args["county-areas"] : args.areas);
+  const fixture = writeBenchFixture({ dir, schools, areas, leaders: 4, ...(tree && { tree }) });
   const service = await startSystem(
     readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" }),
     { log: pino({ level: process.env.BENCH_LOG ?? "silent" }), clock: createManualClock(new Date(NOW)), schedules: false },
@@ -92,16 +108,17 @@ async function measureSize(schools: number): Promise<SizeResult> {
     // The service runs in this process: what the bulk load left on the heap is not the service's,
     // and collecting it during the timed requests measured the load, not 汇总.
     (globalThis as { gc?: () => void }).gc?.();
+    const where = tree ? `1 province, ${tree.cities} cities, ${tree.counties} counties of ${areas} areas each` : `${fixture.areas.length} areas`;
     console.log(
-      `\n## ${roster.schools.length} schools in ${fixture.areas.length} areas\nseeded ${reports} reports over ${seeded.map((p) => `${p.task} ${p.id}`).join(", ")} ` +
+      `\n## ${roster.schools.length} schools in ${where}\nseeded ${reports} reports over ${seeded.map((p) => `${p.task} ${p.id}`).join(", ")} ` +
         `in ${fmt(seedSeconds, 1)} s (${fmt(reports / seedSeconds, 0)}/s through the store, AOF fsync always), AOF rewritten in ${fmt(rewriteSeconds, 1)} s; ${runs} runs after ${warmup} warm-up`,
     );
 
     // A 汇总 that fails (稍后再试 after a Redis command timeout, an HTTP error) is counted, not fatal.
     let timeouts = 0;
-    const ask = async (text: string): Promise<string> => {
+    const ask = async (text: string, from = leader): Promise<string> => {
       try {
-        const reply = await sim.say({ from: leader, text });
+        const reply = await sim.say({ from, text });
         if (reply.status === 200 && reply.markdown?.includes("应报")) return reply.markdown;
         timeouts += 1;
         return `(failed: ${reply.status} ${reply.markdown ?? reply.raw})`;
@@ -110,6 +127,21 @@ async function measureSize(schools: number): Promise<SizeResult> {
         return `(failed: ${(error as Error).message})`;
       }
     };
+    if (fixture.nodeLeaders) {
+      // The tree: each leader's 汇总, timed the same way; what each sees, by its first lines.
+      const results: SizeResult[] = [];
+      for (const { level, userid, node } of fixture.nodeLeaders) {
+        timeouts = 0;
+        const seen = roster.within(findNode(roster.root, node)!).schools.length;
+        const first = await ask("汇总", userid);
+        const day = await timeRuns(() => ask("汇总", userid), runs, warmup);
+        const week = await timeRuns(() => ask("汇总 本周", userid), runs, warmup);
+        const rows = first.split("\n").filter((line) => /：已报 \d+\//.test(line));
+        console.log(`${level} ${node} (${seen} schools): 汇总 ${Buffer.byteLength(first)} bytes${rows.length === 0 ? ` (${first.split("\n").slice(0, 3).join(" / ")})` : ""}, ${rows.length} rows of its children${rows[0] ? `, e.g. ${rows[0]}` : ""}`);
+        results.push({ level, schools: seen, day, week, timeouts });
+      }
+      return results;
+    }
     const sample = { day: await ask("汇总"), week: await ask("汇总 本周") };
     const day = await timeRuns(() => ask("汇总"), runs, warmup);
     const week = await timeRuns(() => ask("汇总 本周"), runs, warmup);
@@ -164,7 +196,7 @@ async function measureSize(schools: number): Promise<SizeResult> {
     console.log(`reply sizes: 汇总 ${bytes(sample.day)} bytes, 汇总 本周 ${bytes(sample.week)} bytes (limit 20480); 汇总 本周's missing list:`);
     const missingAt = sample.week.split("\n").findIndex((line) => line.includes("未报（"));
     console.log(sample.week.split("\n").slice(Math.max(0, missingAt), Math.max(0, missingAt) + 4).map((line) => `  ${line.slice(0, 160)}`).join("\n"));
-    return { schools: roster.schools.length, day, week, timeouts };
+    return [{ schools: roster.schools.length, day, week, timeouts }];
   } finally {
     await service.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -172,7 +204,9 @@ async function measureSize(schools: number): Promise<SizeResult> {
 }
 
 const results: SizeResult[] = [];
-for (const size of sizes) results.push(await measureSize(size));
+for (const size of sizes) results.push(...(await measureSize(size)));
+if (Number(args.tree) > 0) results.push(...(await measureSize(Number(args.tree), { cities: Number(args.cities), counties: Number(args.counties) })));
+const label = (r: SizeResult) => (r.level ? `${r.level} (${r.schools} schools)` : `${r.schools} schools`);
 
 const base = results[0]!;
 const median = (values: number[]) => summarize(values).median;
@@ -180,18 +214,18 @@ console.log(`\n## Targets (baseline: the ${base.schools}-school figures of this 
 const rows: string[][] = [];
 for (const r of results) {
   for (const [what, values, baseline] of [["汇总 (day)", r.day, base.day], ["汇总 本周", r.week, base.week]] as const) {
-    rows.push([`${r.schools} schools: ${what} median`, fmt(median(values), 1), "≤ 20 ms", verdict(median(values), { atMost: 20 })]);
+    rows.push([`${label(r)}: ${what} median`, fmt(median(values), 1), "≤ 20 ms", verdict(median(values), { atMost: 20 })]);
     if (r !== base) {
       const ratio = median(values) / median(baseline);
-      rows.push([`${r.schools} schools: ${what} / ${base.schools}-school median`, fmt(ratio, 2), "≤ 1.5", verdict(ratio, { atMost: 1.5 })]);
+      rows.push([`${label(r)}: ${what} / ${base.schools}-school median`, fmt(ratio, 2), "≤ 1.5", verdict(ratio, { atMost: 1.5 })]);
     }
   }
   const max = Math.max(...r.day, ...r.week);
-  rows.push([`${r.schools} schools: slowest request`, fmt(max, 1), "≤ 100 ms", verdict(max, { atMost: 100 })]);
-  rows.push([`${r.schools} schools: timeouts and failures`, String(r.timeouts), "0", r.timeouts === 0 ? "PASS" : "MISS"]);
+  rows.push([`${label(r)}: slowest request`, fmt(max, 1), "≤ 100 ms", verdict(max, { atMost: 100 })]);
+  rows.push([`${label(r)}: timeouts and failures`, String(r.timeouts), "0", r.timeouts === 0 ? "PASS" : "MISS"]);
 }
 printTable(["figure", "value", "target", "verdict"], rows);
 console.log("");
 for (const r of results) {
-  console.log(`tally-scale: schools=${r.schools} day_ms=${fmt(median(r.day), 1)} week_ms=${fmt(median(r.week), 1)} max_ms=${fmt(Math.max(...r.day, ...r.week), 1)} timeouts=${r.timeouts}`);
+  console.log(`tally-scale: ${r.level ? `level=${r.level} ` : ""}schools=${r.schools} day_ms=${fmt(median(r.day), 1)} week_ms=${fmt(median(r.week), 1)} max_ms=${fmt(Math.max(...r.day, ...r.week), 1)} timeouts=${r.timeouts}`);
 }

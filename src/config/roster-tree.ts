@@ -1,4 +1,4 @@
-import type { School } from "./roster.js";
+import type { School } from "./school.js";
 
 /** The levels above a 片区 that a roster may give, from the top: 省, 市, 县（区）. */
 export const UPPER_LEVELS = ["province", "city", "county"] as const;
@@ -118,17 +118,22 @@ export function isUnder(node: RosterNode, school: School): boolean {
   return node.path.every((name, i) => path[i] === name);
 }
 
-/** Every node's path below the root down to the counties, for suggesting the one meant. */
+/**
+ * Every node's path down to the counties, for suggesting the one meant: written as the config
+ * may write it, without the one node a level holds at the top (findNode).
+ */
 export function listNodePaths(root: RosterNode): string[] {
+  let top = root;
+  while (top.children.length === 1 && top.children[0]!.level !== "area") top = top.children[0]!;
   const paths: string[] = [];
   const walk = (node: RosterNode) => {
     for (const child of node.children) {
       if (child.level === "area") continue;
-      paths.push(formatNodePath(child));
+      paths.push(child.path.slice(top.path.length).join(NODE_SEPARATOR));
       walk(child);
     }
   };
-  walk(root);
+  walk(top);
   return paths;
 }
 

@@ -1,36 +1,8 @@
 import type { Config } from "./schema.js";
-import { buildRosterTree, type RosterNode } from "./roster-tree.js";
+import { buildRosterTree, isUnder, type RosterNode } from "./roster-tree.js";
+import type { School } from "./school.js";
 
-/** One school of the roster CSV. */
-export interface School {
-  /** 学校代码, unique. */
-  code: string;
-  /** 学校名称, unique. */
-  name: string;
-  /** 简称, unique when present. */
-  shortName: string;
-  /** 片区. */
-  area: string;
-  /** The levels above the 片区, where the roster gives them (a county's roster leaves them out): 省, 市, 县（区）. */
-  province?: string;
-  city?: string;
-  county?: string;
-  /** 学段, e.g. 小学 / 初中. */
-  stage: string;
-  /** WeCom userids allowed to report for this school. */
-  reporters: readonly string[];
-  /** The reporters' names (上报人姓名), in the order of `reporters`; "" where the roster gives none. */
-  reporterNames?: readonly string[];
-  pupils: number;
-  staff: number;
-  /** 1-based line of the CSV the school came from. */
-  line: number;
-  /**
-   * The day it first appeared on the roster, when that came after the service's first day (kept
-   * in Redis, store/roster-days.ts): it owes nothing before (time/owed.ts).
-   */
-  joined?: string;
-}
+export type { School } from "./school.js";
 
 /** The roster with the look-ups the bot needs. */
 export interface Roster {
@@ -97,11 +69,12 @@ export function personLabel(
   return listed ? userid : `${userid}${NOT_LISTED}`;
 }
 
-/** Each node's roster, made once: a node is made once per roster read (buildRosterTree). */
+/** Each node's part of its roster, made once: a node is made once per roster read (buildRosterTree). */
 const rostersOf = new WeakMap<RosterNode, Roster>();
 
-/** The roster of these schools; `node`: the node of the tree they are (default: the root of their own tree), under `root`. */
-export function createRoster(schools: readonly School[], node: RosterNode = buildRosterTree(schools), root: RosterNode = node): Roster {
+/** The roster of these schools, the root of their tree. */
+export function createRoster(schools: readonly School[]): Roster {
+  const root = buildRosterTree(schools);
   const byUser = new Map<string, School[]>();
   const byKey = new Map<string, School>();
   const codes = new Map<string, School>();
@@ -134,12 +107,35 @@ export function createRoster(schools: readonly School[], node: RosterNode = buil
     },
     byCode: (code: string) => codes.get(code),
     nameOf: (userid: string) => names.get(userid),
-    node,
+    node: root,
     root,
     within(part: RosterNode): Roster {
-      return rostersOf.get(part) ?? createRoster(part.schools, part, root);
+      // A node that holds every school (a province's deployment's one province) is the whole roster.
+      if (part === root || part.schools.length === root.schools.length) return roster;
+      return rostersOf.get(part) ?? partOf(roster, part);
     },
   });
-  if (!rostersOf.has(node)) rostersOf.set(node, roster);
   return roster;
+}
+
+/**
+ * A node's part of `whole`: the whole roster's look-ups, kept to the node's schools. It holds no
+ * maps of its own, so a province's 110 nodes cost no more memory than its one roster.
+ */
+function partOf(whole: Roster, part: RosterNode): Roster {
+  const holds = (school: School | undefined) => (school && isUnder(part, school) ? school : undefined);
+  const scoped: Roster = Object.freeze({
+    schools: part.schools,
+    identifiers: whole.identifiers,
+    schoolsOf: (userid: string) => whole.schoolsOf(userid).filter((school) => isUnder(part, school)),
+    find: (text: string) => holds(whole.find(text)),
+    search: (word: string, among: readonly School[] = part.schools) => whole.search(word, among),
+    byCode: (code: string) => holds(whole.byCode(code)),
+    nameOf: whole.nameOf,
+    node: part,
+    root: whole.root,
+    within: (other: RosterNode) => whole.within(other),
+  });
+  rostersOf.set(part, scoped);
+  return scoped;
 }

@@ -2,7 +2,7 @@ import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import type { Report } from "./report.js";
-import { countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
+import { COUNTER_NAMES, countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
 
@@ -31,6 +31,14 @@ export interface AggregateFirst {
   abnormal?: number;
   onBehalf?: number;
   remarked?: number;
+  /**
+   * Only the schools a node holds (a roster's part, scope.ts): the period's lists hold the whole
+   * deployment's, so their codes are read whole and the first of the node's kept; only those
+   * schools' reports are read.
+   */
+  among?: (code: string) => boolean;
+  /** With `among`: the node's areas (areaKey), whose counts alone are read of the period's hash. */
+  areas?: readonly string[];
 }
 
 /**
@@ -52,15 +60,27 @@ export async function readPeriodAggregate(
   first: AggregateFirst,
 ): Promise<PeriodAggregate> {
   const { redis, keys, places } = store;
-  const firstOf = (key: string, n = Number.POSITIVE_INFINITY) =>
-    n > 0 ? redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1)) : Promise.resolve([]);
+  const { among } = first;
+  const firstOf = async (key: string, n = Number.POSITIVE_INFINITY): Promise<string[]> => {
+    if (n <= 0) return [];
+    if (!among) return redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1));
+    return (await redis.zrange(key, "0", "-1")).filter(among).slice(0, n);
+  };
+  // A node's own areas' fields only: a county of a province reads its 10 areas, not the province's 1,000.
+  const readCounts = async (): Promise<Record<string, string>> => {
+    if (!first.areas) return redis.hgetall(keys.periodCounts(task, period));
+    const fields = first.areas.flatMap((area) => COUNTER_NAMES.map((name) => `${name}:${area}`));
+    if (fields.length === 0) return {};
+    const values = await redis.hmget(keys.periodCounts(task, period), ...fields);
+    return Object.fromEntries(fields.flatMap((field, i) => (values[i] === null || values[i] === undefined ? [] : [[field, values[i]]])));
+  };
   const [counts, bitmap, abnormalCodes, onBehalfCodes, remarkedCodes, resolvedCodes] = await Promise.all([
-    redis.hgetall(keys.periodCounts(task, period)),
+    readCounts(),
     redis.getBuffer(keys.periodReported(task, period)),
     firstOf(keys.periodAbnormalAt(task, period), first.abnormal),
     firstOf(keys.periodOnBehalf(task, period), first.onBehalf),
     firstOf(keys.periodRemarked(task, period), first.remarked),
-    redis.smembers(keys.periodResolved(task, period)),
+    redis.smembers(keys.periodResolved(task, period)).then((codes) => (among ? codes.filter(among) : codes)),
   ]);
   const byArea = new Map<string, ReportCounts>();
   for (const [name, value] of Object.entries(counts)) {

@@ -5,8 +5,9 @@ import type { TaskPeriod } from "../time/task-calendar.js";
 import type { Report } from "../store/report.js";
 import type { TaskTally } from "./task-tally.js";
 import { listUncounted, tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
-import { defaultListing, type ListOptions } from "./listing.js";
-import { withNodeRows } from "./node-rows.js";
+import type { ListOptions } from "./listing.js";
+import { summaryListing, withNodeRows } from "./node-rows.js";
+import { indexRoster } from "./index-roster.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -29,14 +30,16 @@ export async function loadCountedPeriods(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
   );
   const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
-  // The period's lists hold the whole deployment's reports by time: the first of a node's are
-  // found only by reading them all (tallyFromCounts keeps the node's and cuts them to `list`).
-  const whole = sources.roster.node === sources.roster.root;
-  const firstOf = (n: number | undefined) => (n === undefined || (!whole && n > 0) ? Number.POSITIVE_INFINITY : n);
-  let abnormalLeft = firstOf(list.abnormal);
-  let onBehalfLeft = firstOf(list.onBehalf);
-  let remarkedLeft = firstOf(list.remarked);
+  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
+  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
+  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
+  // A node's part of the deployment reads only its own schools' reports (period-aggregate.ts),
+  // the first of each period: the listed counts are the deployment's, no budget for the node's.
+  const { roster } = sources;
+  const whole = roster.node === roster.root;
+  const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined, areas: [...indexRoster(roster.schools).areas.keys()] };
   const reads = first.map(([, listed], i) => {
+    if (among) return { abnormal: abnormalLeft, onBehalf: onBehalfLeft + uncounted[i]!.length, remarked: remarkedLeft };
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
     // Their 代报 are read and left out, so as many more are read.
     const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + uncounted[i]!.length);
@@ -49,7 +52,7 @@ export async function loadCountedPeriods(
   return Promise.all(
     periods.map(async (period, i) => {
       const [exemptions] = first[i]!;
-      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], reads[i]);
+      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], { ...reads[i], ...among });
       return { period, aggregate, exemptions };
     }),
   );
@@ -57,10 +60,10 @@ export async function loadCountedPeriods(
 
 /**
  * Tallies the periods from their counts; `list` says how many missing schools to name
- * (defaultListing). Above a county, with a row per child node (node-rows.ts).
+ * (summaryListing). Above a county, with a row per child node (node-rows.ts).
  */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
-  const listing = list ?? defaultListing(sources.roster);
+  const listing = list ?? summaryListing(sources.roster);
   const counted = await loadCountedPeriods(sources, periods, listing);
   const tally = tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
   return withNodeRows(sources.roster, tally, counted, now);

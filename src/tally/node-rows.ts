@@ -1,7 +1,7 @@
 import type { Roster } from "../config/roster.js";
 import type { RosterNode } from "../config/roster-tree.js";
 import type { TaskTally } from "./task-tally.js";
-import { NAME_NONE } from "./listing.js";
+import { NAME_NONE, defaultListing, type ListOptions } from "./listing.js";
 import { tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
 
 /**
@@ -13,6 +13,15 @@ export function rowNodes(node: RosterNode): readonly RosterNode[] {
   let shown = node;
   while (shown.children.length === 1 && shown.children[0]!.level !== "area") shown = shown.children[0]!;
   return shown.children.length > 0 && shown.children[0]!.level !== "area" ? shown.children : [];
+}
+
+/**
+ * What a summary of the roster names (defaultListing), but no missing school where it shows rows
+ * instead (a city's, a province's): naming them would walk every area for lines never shown.
+ */
+export function summaryListing(roster: Roster): ListOptions {
+  const listing = defaultListing(roster);
+  return rowNodes(roster.node).length > 0 ? { ...listing, perArea: 0 } : listing;
 }
 
 /**

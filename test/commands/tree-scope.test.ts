@@ -92,6 +92,10 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(alerted).toEqual(holding);
     expect(holding).toHaveLength(3);
     h.webhook.messages.length = 0;
+    // Each leader above the school reads it in his 汇总, first of the deployment's or not.
+    for (const l of tree.leaders.filter((x) => inScope(x, school))) {
+      expect(await h.say(l.userid, "汇总"), l.userid).toContain("⚠️ **异常 1 条：**\n> **第01号学校**（城关片区）");
+    }
   });
 
   it("reminds each county's schools group of its own missing schools only, and a county leader's 提醒 reaches his county only", async () => {

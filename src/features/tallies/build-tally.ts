@@ -7,9 +7,8 @@ import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
-import { defaultListing } from "../../tally/listing.js";
 import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
-import { withNodeRows } from "../../tally/node-rows.js";
+import { summaryListing, withNodeRows } from "../../tally/node-rows.js";
 
 /** The idempotency key of a period's tally: `tally:safety:2026-11-24`. */
 export function formatTallyKey(task: TaskId, periodId: string): string {
@@ -32,7 +31,7 @@ export async function buildTally(
   if (period.task !== task) throw new Error(`tally for ${task} given a period of ${period.task}`);
   if (!period.required) return undefined;
   const tally = request.loaded
-    ? withNodeRows(deps.roster, tallyFromCounts({ roster: deps.roster, periods: [request.loaded], now, list: defaultListing(deps.roster) }), [request.loaded], now)
+    ? withNodeRows(deps.roster, tallyFromCounts({ roster: deps.roster, periods: [request.loaded], now, list: summaryListing(deps.roster) }), [request.loaded], now)
     : await loadTally(deps, [period], now);
   const block = formatTaskBlock(tally, { config: deps.config, heading: false });
   const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone, tally.open);

@@ -1,0 +1,30 @@
+/** One school of the roster CSV. */
+export interface School {
+  /** 学校代码, unique. */
+  code: string;
+  /** 学校名称, unique. */
+  name: string;
+  /** 简称, unique when present. */
+  shortName: string;
+  /** 片区. */
+  area: string;
+  /** The levels above the 片区, where the roster gives them (a county's roster leaves them out): 省, 市, 县（区）. */
+  province?: string;
+  city?: string;
+  county?: string;
+  /** 学段, e.g. 小学 / 初中. */
+  stage: string;
+  /** WeCom userids allowed to report for this school. */
+  reporters: readonly string[];
+  /** The reporters' names (上报人姓名), in the order of `reporters`; "" where the roster gives none. */
+  reporterNames?: readonly string[];
+  pupils: number;
+  staff: number;
+  /** 1-based line of the CSV the school came from. */
+  line: number;
+  /**
+   * The day it first appeared on the roster, when that came after the service's first day (kept
+   * in Redis, store/roster-days.ts): it owes nothing before (time/owed.ts).
+   */
+  joined?: string;
+}

@@ -40,6 +40,7 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
   else if (config.bot) checkTransport(config.bot, ["bot"], add);
   if (groups) checkGroups(groups, viaBotOwner(config), add);
   if (leaders && admins) checkPeople(leaders, admins, add);
+  if (leaders && config.incidents) checkOnDuty(config.incidents.on_duty, leaders, add);
   if (hours) checkWorkingHours(hours, add);
   if (calendar) checkCalendar(calendar, add);
   for (const [id, task] of Object.entries(tasks ?? {})) {
@@ -173,6 +174,14 @@ function checkPeople(leaders: readonly Person[], admins: readonly Person[], add:
       seen.add(person.userid);
     });
   }
+}
+
+/** An escalation @-mentions the leaders on duty: each must be one of the leaders. */
+function checkOnDuty(onDuty: readonly string[], leaders: readonly Person[], add: Add): void {
+  const ids = leaders.map((person) => person.userid);
+  onDuty.forEach((userid, index) => {
+    if (!ids.includes(userid)) add(["incidents", "on_duty", index], text.onDutyNotLeader(userid), text.onDutyHint(ids));
+  });
 }
 
 function checkWorkingHours({ start, end }: Hours, add: Add): void {

@@ -103,6 +103,8 @@ export const text = {
   unknownGroup: (name: string | undefined) => (name === undefined ? "没有这个群" : `没有名为 ${name} 的群`),
   validGroups: (ids: readonly string[]) => `groups 中有：${ids.join("、") || "（空）"}`,
   noLeadersOrAdmins: "leaders 和 admins 都是空的，没有人能查看汇总",
+  onDutyNotLeader: (userid: string) => `incidents.on_duty 里的 ${userid} 不在 leaders 里`,
+  onDutyHint: (ids: readonly string[]) => (ids.length > 0 ? `写 leaders 里的账号：${ids.join("、")}` : "先在 leaders 里写上这位领导"),
   noLeadersOrAdminsHint: "至少写一位，例如 leaders: [{ userid: li_ming, name: 李明 }]",
   badUserid: (userid: string) => `${quote(userid)} 不是企业微信账号（userid）`,
   useridHint: "写通讯录里的账号，只含英文字母、数字和 _ . @ -，例如 li_ming",

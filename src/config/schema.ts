@@ -191,6 +191,22 @@ export const configSchema = z.strictObject({
       backfill_days: z.number().int().min(0).max(30).default(3),
     })
     .default({ description_chars: 500, remind_cooldown_minutes: 10, history_days: 400, backfill_days: 3 }),
+  /** How an incident (an 异常) is followed until it is closed: see src/features/incidents. */
+  incidents: z
+    .strictObject({
+      /** Not acknowledged (收到) within this many minutes: pushed again, @-mentioning `on_duty`; again at twice the delay. */
+      ack_minutes: z.number().positive().max(24 * 60).default(15),
+      /** No 续报 within this many working hours (working_hours): the school's reporter is reminded. */
+      follow_up_hours: z.number().positive().max(72).default(4),
+      /** Leaders on duty (userids of `leaders`) whom an escalation @-mentions; none: every leader. */
+      on_duty: z.array(z.string().min(1)).default([]),
+      /**
+       * Words that make an incident urgent: every leader @-mentioned at once, the clocks halved,
+       * quiet hours ignored. Three or more injured (3人受伤, 三名学生受伤) is urgent too.
+       */
+      urgent_words: z.array(z.string().min(1)).default(["死亡", "溺水", "失踪"]),
+    })
+    .default({ ack_minutes: 15, follow_up_hours: 4, on_duty: [], urgent_words: ["死亡", "溺水", "失踪"] }),
   /** When reports that came in after a tally are gathered into one 补报 note. */
   late_note: z
     .strictObject({ at: clockTime, group: z.string().default("leaders") })

@@ -100,6 +100,20 @@ export function createKeys(prefix = "pa", bot = DEFAULT_BOT) {
     deliveriesByTime: () => ns("deliveries", "by-time"),
     deliveriesOpen: () => ns("deliveries", "open"),
     deliveriesOwed: () => ns("deliveries", "owed"),
+    /**
+     * Incidents (incidents.ts), all under one hash tag so that each script touches one slot:
+     * the deployment's counter of incident numbers; hash `<task>:<period>:<school>` → the number
+     * of that report's latest incident; the open ones (sorted by when they opened); each
+     * school's (sorted likewise, for 历史); the prefix of one incident's hash (`<prefix><n>`)
+     * and its steps (`<prefix><n>:steps`, a list of JSON, oldest first); hash msgid → the
+     * incident a message's step went to (a repeated message steps once).
+     */
+    incidentSeq: () => ns("incidents", "seq"),
+    incidentByReport: () => ns("incidents", "by-report"),
+    incidentsOpen: () => ns("incidents", "open"),
+    incidentsOfSchool: (code: string) => ns("incidents", `school:${code}`),
+    incidentPrefix: () => ns("incidents", "n:"),
+    incidentMsgids: () => ns("incidents", "msgids"),
     /** A short-lived key /healthz writes to find out whether Redis accepts writes. */
     healthProbe: () => ns("health", "probe"),
     /** JSON: whether the workers can draw the week chart (font found, last drawing), for /healthz. */

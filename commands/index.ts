@@ -14,6 +14,10 @@ import history from "./history.js";
 import exportLedger from "./export.js";
 import board from "./board.js";
 import help from "./help.js";
+import followUp from "./follow-up.js";
+import finalReport from "./final-report.js";
+import acknowledge from "./acknowledge.js";
+import closeIncident from "./close-incident.js";
 
 /**
  * Every chat command, in the order help lists them: a reporting command per kind (异常 after
@@ -23,5 +27,5 @@ import help from "./help.js";
 export function createCommands(config: Pick<Config, "tasks">): readonly CommandSpec<any>[] {
   const kinds = listKinds(config).filter((kind) => kind.reader !== "fields" || config.tasks[kind.id]?.enabled);
   const reporting = kinds.flatMap((kind) => [reportCommand(kind), ...(kind.reader === "safety" ? [abnormal] : [])]);
-  return [...reporting, withdraw, status, summary, missing, remind, reportFor, exempt, history, exportLedger, board, help];
+  return [...reporting, withdraw, status, summary, missing, remind, reportFor, exempt, history, exportLedger, board, followUp, finalReport, acknowledge, closeIncident, help];
 }

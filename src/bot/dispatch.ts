@@ -25,6 +25,7 @@ export interface DispatcherDeps {
   calendar: TaskCalendar;
   push: Pusher;
   cooldowns: ReminderCooldowns;
+  incidents: Services["incidents"];
   registry: CommandRegistry;
   clock: Clock;
   log: Logger;
@@ -96,6 +97,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     commands: registry,
     push: deps.push,
     cooldowns: deps.cooldowns,
+    incidents: deps.incidents,
   };
 
   /** What `spec` handles one event with: the message, and only the services it declares. */

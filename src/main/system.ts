@@ -31,6 +31,9 @@ import { createReportStore, type ReportStore } from "../store/reports.js";
 import { loadSchoolPlaces } from "../store/school-numbers.js";
 import { readRosterDays, recordLiveSince, withJoinedDays } from "../store/roster-days.js";
 import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
+import { createIncidentStore } from "../store/incidents.js";
+import { createIncidentTimers } from "../features/incidents/incident-timers.js";
+import { createPrepareIncidentAlert } from "../features/incidents/prepare-incident-alert.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
 import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
@@ -165,9 +168,16 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, retentionDays: config.limits.history_days, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
   const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
-  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled });
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
+  // Incidents: the alert job opens them (and numbers the alert); their clocks run on the workers.
+  const incidentStore = createIncidentStore({ redis: workerRedis, keys });
+  const incidentDeps = { config, roster, clock, log };
+  const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: incidentStore, push: { enqueue: (push) => pushQueue.enqueue(push) } } });
+  const prepareAlert = createPrepareIncidentAlert({ config, store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
+  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert });
+  const webIncidents = createIncidentStore({ redis, keys });
+  const webIncidentTimers = createIncidentTimers({ connection: redis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log, prefix: keys.bullPrefix() });
   const store = createReportStore({ redis: workerRedis, keys, places, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
@@ -192,6 +202,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     replies: createReplyStore({ redis, keys }),
     push: webPushQueue,
     cooldowns: createReminderCooldowns({ redis, keys }),
+    incidents: { ...webIncidents, schedule: webIncidentTimers.schedule },
     registry: createCommandRegistry(createCommands(config)),
     onCommand: metrics.command,
     warnings: async () => {
@@ -227,6 +238,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         // Once, before any job draws: the chart is rendered on the workers, never on the web path.
         await chart.useFont(await (options.findFont ?? (() => ensureCjkFont({ say })))());
         workers.push(pushQueue.startWorker());
+        workers.push(incidentTimers.startWorker());
         if (options.schedules !== false) {
           await scheduler.sync();
           scheduler.startWatchdog(options.watchdogMs);
@@ -244,7 +256,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
           ...{ config, bots, groupNames, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
           store: webStore,
           exemptions: webExemptions,
-          queues: [pushQueue.queue, scheduler.queue],
+          queues: [pushQueue.queue, scheduler.queue, incidentTimers.queue],
         });
         server = await new Promise<Server>((done) => {
           const s = app.listen(settings.port, settings.host, () => done(s));
@@ -269,6 +281,8 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       await Promise.all(workers.map((worker) => worker.close()));
       await pushQueue.close();
       await webPushQueue.close();
+      await incidentTimers.close();
+      await webIncidentTimers.close();
       await scheduler.close();
       redis.disconnect();
       workerRedis.disconnect();

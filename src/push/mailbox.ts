@@ -90,7 +90,15 @@ export interface MailboxOptions {
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   deliveries: DeliveryLog;
   clock: Clock;
+  /**
+   * What an alert says when it goes out, read at that time (the incident it opened, numbered);
+   * its message as queued by default. Runs at every turn that sends it: idempotent.
+   */
+  prepare?: PrepareAlert;
 }
+
+/** The message an alert goes out with (see MailboxOptions.prepare). */
+export type PrepareAlert = (push: Push) => Promise<PushMessage>;
 
 /**
  * A group's alerts, in the order of their events. `add` puts an alert in (once) and asks for
@@ -171,10 +179,14 @@ export function createMailbox(options: MailboxOptions) {
     return queued;
   };
 
-  const pending = async (group: string): Promise<{ id: string; push: Push }[]> => {
+  /** The alerts past the cursor, each as queued (`push`, what is owed if it fails) and as it goes out (`sent`). */
+  const pending = async (group: string): Promise<{ id: string; push: Push; sent: Push }[]> => {
     const cursor = (await redis.get(keys.mailboxCursor(group))) ?? "0";
     const entries = await redis.xrange(keys.mailbox(group), `(${cursor}`, "+", "COUNT", MAX_MERGED);
-    return entries.map(([id, fields]) => ({ id, push: JSON.parse(fields[fields.indexOf("push") + 1]!) as Push }));
+    const queued = entries.map(([id, fields]) => ({ id, push: JSON.parse(fields[fields.indexOf("push") + 1]!) as Push }));
+    const { prepare } = options;
+    if (!prepare) return queued.map((q) => ({ ...q, sent: q.push }));
+    return Promise.all(queued.map(async (q) => ({ ...q, sent: { ...q.push, message: await prepare(q.push) } })));
   };
 
   /**
@@ -182,9 +194,9 @@ export function createMailbox(options: MailboxOptions) {
    * message: a turn sends one message, and a school is marked shown only once it was sent.
    * `count` says how many alerts it covers; the others wait for the next turn.
    */
-  const mergeFitting = async (group: string, queued: readonly { push: Push }[]) => {
+  const mergeFitting = async (group: string, queued: readonly { sent: Push }[]) => {
     for (let count = queued.length; ; count -= 1) {
-      const merged = await options.merge(group, queued.slice(0, count).map((q) => q.push));
+      const merged = await options.merge(group, queued.slice(0, count).map((q) => q.sent));
       const [body, ...rest] = splitMessage(merged.message);
       // One school's line always fits a message of its own.
       if (rest.length === 0 || count === 1) return { body: body!, shown: merged.shown, count };
@@ -226,7 +238,7 @@ export function createMailbox(options: MailboxOptions) {
         log.debug({ group, queued: queued.length, waitMs: wait }, "alerts wait for the rate limit");
         return delayJob(job, token, wait);
       }
-      const single = queued.length === 1 ? splitMessage(queued[0]!.push.message) : [];
+      const single = queued.length === 1 ? splitMessage(queued[0]!.sent.message) : [];
       const { body, shown, count } = single.length === 1 ? { body: single[0]!, shown: [], count: 1 } : await mergeFitting(group, queued);
       // The cursor moves past the alerts this message covers; the rest go in the next turn.
       const last = queued[count - 1]!.id;

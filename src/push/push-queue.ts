@@ -14,7 +14,7 @@ import { createGroupSend, type SendViaBot } from "./group-send.js";
 import { createTargetLimiter } from "./target-limiter.js";
 import type { DrainJobData, EnqueueOptions, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
 import { createSendEstimate } from "./estimate-send.js";
-import { createMailbox, type MergeAlerts } from "./mailbox.js";
+import { createMailbox, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
 
@@ -52,6 +52,8 @@ export interface PushQueueOptions {
   mergeAlerts?: MergeAlerts;
   /** Which subjects of a re-checked push (reminders) are settled at delivery; see recheck.ts. */
   settled?: SettledCheck;
+  /** What an alert says when it goes out (see mailbox.ts); as queued by default. */
+  prepareAlert?: PrepareAlert;
   /** Days the delivery log keeps an entry (limits.history_days); 400. */
   retentionDays?: number;
 }
@@ -156,6 +158,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     record,
     clock: options.clock,
     retryDelayMs: options.retry?.delayMs ?? DEFAULT_RETRY_DELAY_MS,
+    ...(options.prepareAlert && { prepare: options.prepareAlert }),
     merge: options.mergeAlerts ?? (async (_group, pushes) => ({ message: { msgtype: "markdown", lines: pushes.flatMap((push) => push.message.lines) }, shown: [] })),
   });
   const run = (job: Job<PushJobData>, token?: string) =>

@@ -1,0 +1,48 @@
+import { defineCommand } from "../src/bot/command.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
+import { wordsAround } from "../src/bot/words.js";
+import { findSchool } from "../src/features/leaders/find-school.js";
+import type { School } from "../src/config/roster.js";
+import { incidentText } from "../src/features/incidents/incident-text.js";
+import { readIncidentNumber } from "../src/features/incidents/take-step.js";
+import type { Incident } from "../src/store/incidents.js";
+
+export default defineCommand({
+  id: "acknowledge",
+  aliases: ["收到"],
+  roles: ["leader", "admin"],
+  services: ["config", "roster", "incidents"],
+  summary: "表示已阅某起异常事件（第一位收到的领导会在下一条有关消息中告知其他领导）",
+  examples: ["收到 #12", "收到 城关一小"],
+  parse(input, ctx): { number: number } | { school: School } {
+    const numbered = readIncidentNumber(input.folded);
+    if (numbered && input.folded.slice(numbered.end).trim() === "") return { number: numbered.number };
+    const text = wordsAround(input).trim();
+    if (text === "") throw new CodedError(ErrorCode.Usage, incidentText.ackWhich);
+    return { school: ctx.roster.find(text) ?? findSchool(ctx.roster, text) };
+  },
+  async run(args, ctx) {
+    let incidents: Incident[];
+    if ("number" in args) {
+      const incident = await ctx.incidents.read(args.number);
+      if (!incident) throw new CodedError(ErrorCode.Usage, incidentText.noSuchIncident(args.number));
+      incidents = [incident];
+    } else {
+      incidents = (await ctx.incidents.listOpen()).filter((incident) => incident.school === args.school.code);
+      if (incidents.length === 0) throw new CodedError(ErrorCode.Usage, incidentText.noOpenIncident(args.school.shortName || args.school.name));
+    }
+    const replies: string[] = [];
+    for (const incident of incidents) {
+      const school = ctx.roster.byCode(incident.school);
+      const result = await ctx.incidents.step(incident.number, { kind: "ack", by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}` });
+      if (result.outcome === "closed") throw new CodedError(ErrorCode.Usage, incidentText.ended(incident.number, result.status));
+      const first = result.outcome === "ok" ? result.shown : undefined;
+      replies.push(
+        first && first.by !== ctx.sender.userid
+          ? incidentText.ackedAfter(incident, school, first.by, new Date(first.at), ctx.config, ctx.config.timezone)
+          : incidentText.acked(incident, school),
+      );
+    }
+    return replies.join("\n");
+  },
+});

@@ -1,0 +1,26 @@
+import { defineCommand } from "../src/bot/command.js";
+import { CodedError, ErrorCode } from "../src/errors.js";
+import { wordsAround } from "../src/bot/words.js";
+import { incidentText } from "../src/features/incidents/incident-text.js";
+import { findStepIncident, readIncidentNumber, takeStep } from "../src/features/incidents/take-step.js";
+
+export default defineCommand({
+  id: "close-incident",
+  aliases: ["结案"],
+  roles: ["leader", "admin"],
+  services: ["config", "roster", "incidents", "push"],
+  summary: "结束一起异常事件，写明结案意见（会告知其他领导）",
+  examples: ["结案 #12 已妥善处理，家长无异议"],
+  parse(input) {
+    const numbered = readIncidentNumber(input.folded);
+    if (!numbered || wordsAround({ before: input.before, folded: "" }) !== "") throw new CodedError(ErrorCode.Usage, incidentText.closeWhat);
+    const text = input.original(numbered.end).trim();
+    if (text === "") throw new CodedError(ErrorCode.Usage, incidentText.closeWhat);
+    return { number: numbered.number, text };
+  },
+  async run({ number, text }, ctx) {
+    const incident = await findStepIncident(ctx, { number });
+    await takeStep(ctx, incident, "close", "close", text);
+    return incidentText.closed(incident, ctx.roster.byCode(incident.school));
+  },
+});

@@ -1,0 +1,73 @@
+import type { Config } from "../../config/schema.js";
+import type { Roster } from "../../config/roster.js";
+import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
+import type { Push } from "../../push/push.js";
+import type { PushLine } from "../../push/split-message.js";
+import type { Incident, IncidentStep } from "../../store/incidents.js";
+import { incidentText } from "./incident-text.js";
+
+type PushConfig = Pick<Config, "groups" | "leaders" | "admins" | "timezone" | "incidents">;
+
+/** The idempotency key of a push about an incident: one per step (its msgid) or per clock (`ack:1`, `remind:0`). */
+export function formatIncidentPushKey(number: number, what: string): string {
+  return `incident:${number}:${what}`;
+}
+
+/** Whom an escalation @-mentions: every leader when urgent, else those on duty (every leader when none is named). */
+export function escalationMentions(config: Pick<Config, "leaders" | "incidents">, urgent: boolean): string[] {
+  const all = config.leaders.map((leader) => leader.userid);
+  return urgent || config.incidents.on_duty.length === 0 ? all : [...config.incidents.on_duty];
+}
+
+/** One push to each leaders' group. */
+function toLeaders(config: PushConfig, key: string, message: Push["message"], causedAt: string): Push[] {
+  return Object.entries(config.groups)
+    .filter(([, group]) => group.role === "leaders")
+    .map(([id]) => ({ idempotencyKey: `${key}:${id}`, group: id, message, causedAt }));
+}
+
+/**
+ * What a step taken in the chat (续报, 终报, 结案) tells the leaders: its text, who and when, and
+ * the first acknowledgement when this is the first message about the incident since it.
+ */
+export function buildStepPushes(args: {
+  config: PushConfig;
+  roster: Pick<Roster, "byCode">;
+  incident: Incident;
+  step: IncidentStep & { by: string; text: string };
+  /** A close is the school's 终报 or a leader's 结案. */
+  as: "follow-up" | "final" | "close";
+  shown?: { by: string; at: string };
+}): Push[] {
+  const { config, incident, step, shown } = args;
+  const school = args.roster.byCode(incident.school);
+  const timeZone = config.timezone;
+  const title = { "follow-up": incidentText.followUpTitle, final: incidentText.finalTitle, close: incidentText.closedTitle }[args.as](incident, school);
+  const lines: PushLine[] = [
+    { text: title },
+    { text: incidentText.quote(step.text) },
+    { text: incidentText.stepBy(step.kind, step.by, new Date(step.at), config, timeZone, school) },
+    ...(shown ? [{ text: incidentText.ackedBy(shown.by, new Date(shown.at), config, timeZone) }] : []),
+  ];
+  return toLeaders(config, formatIncidentPushKey(incident.number, step.msgid), { msgtype: "markdown", lines }, step.at);
+}
+
+/** The escalation of an incident no leader acknowledged: to the leaders' groups, @-mentioning those on duty (every leader when urgent). */
+export function buildEscalationPushes(config: PushConfig, roster: Pick<Roster, "byCode">, incident: Incident, level: number, minutes: number): Push[] {
+  const school = roster.byCode(incident.school);
+  const lines: PushLine[] = [
+    { text: incidentText.escalationTitle(incident, school, minutes) },
+    { text: incidentText.escalationBody(incident) },
+    { text: incidentText.escalationAsk(incident.number), mentions: escalationMentions(config, incident.urgent) },
+  ];
+  return toLeaders(config, formatIncidentPushKey(incident.number, `ack:${level}`), { msgtype: "text", lines }, incident.at);
+}
+
+/** The reminder to the school's reporter, in each schools' group that holds the school, when no follow-up came. */
+export function buildReminderPushes(config: PushConfig, roster: Roster, incident: Incident, hours: number): Push[] {
+  const school = roster.byCode(incident.school);
+  const message: Push["message"] = { msgtype: "text", lines: [{ text: incidentText.reminder(incident, school, hours), mentions: [incident.by] }] };
+  return Object.entries(config.groups)
+    .filter(([, group]) => group.role === "schools" && school !== undefined && resolveGroupSchools(group, roster).schools.includes(school))
+    .map(([id]) => ({ idempotencyKey: `${formatIncidentPushKey(incident.number, `remind:${incident.followUps}`)}:${id}`, group: id, message, causedAt: incident.lastAt }));
+}

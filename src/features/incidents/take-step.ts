@@ -1,0 +1,79 @@
+import type { CommandContext } from "../../bot/command.js";
+import { readWord, skipSeparators } from "../../bot/words.js";
+import type { CommandInput } from "../../bot/command.js";
+import type { School } from "../../config/roster.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import type { Incident, IncidentStep } from "../../store/incidents.js";
+import { resolveSchool } from "../check-in/resolve-school.js";
+import { reportText } from "../check-in/report-text.js";
+import { incidentText } from "./incident-text.js";
+import { buildStepPushes } from "./incident-pushes.js";
+
+/** What a step in the chat names: an incident by number (`#12`), else the school's open one. */
+export interface StepWords {
+  number?: number;
+  school?: School;
+  text: string;
+}
+
+/** A leading `#12` (or `＃12`, folded): the incident's number and where the words after it begin. */
+export function readIncidentNumber(folded: string, from = 0): { number: number; end: number } | undefined {
+  const match = /^#\s*(\d{1,9})(?!\d)/u.exec(folded.slice(from));
+  return match ? { number: Number(match[1]), end: skipSeparators(folded, from + match[0].length) } : undefined;
+}
+
+/**
+ * The words of a school's 续报 or 终报: `#12` or the school (only a reporter of several schools
+ * needs to name it, before the keyword or as the first word after it), then the text as typed.
+ */
+export function readSchoolStep(input: CommandInput, ctx: CommandContext<"roster" | "config">, keyword: string): StepWords {
+  const { folded, original, before } = input;
+  const numbered = readIncidentNumber(folded);
+  const first = before === "" && !numbered ? readWord(folded, 0) : undefined;
+  const named = first && ctx.roster.find(first.word) ? first : undefined;
+  const school = numbered ? undefined : resolveSchool(ctx, named ? named.word : before).school;
+  const text = original(numbered?.end ?? skipSeparators(folded, named?.end ?? 0)).trim();
+  if (text === "") throw new CodedError(ErrorCode.Usage, incidentText.followUpWhat(keyword));
+  const chars = [...text].length;
+  const limit = ctx.config.limits.description_chars;
+  if (chars > limit) throw new CodedError(ErrorCode.Usage, reportText.descriptionTooLong(chars, limit));
+  return { ...(numbered && { number: numbered.number }), ...(school && { school }), text };
+}
+
+/** The incident a step names: by number, or the school's latest open one; refused with a clear answer when there is none. */
+export async function findStepIncident(ctx: CommandContext<"incidents" | "roster">, words: { number?: number; school?: School }): Promise<Incident> {
+  if (words.number !== undefined) {
+    const incident = await ctx.incidents.read(words.number);
+    if (!incident) throw new CodedError(ErrorCode.Usage, incidentText.noSuchIncident(words.number));
+    return incident;
+  }
+  const school = words.school!;
+  const open = (await ctx.incidents.listOpen()).filter((incident) => incident.school === school.code);
+  const latest = open[open.length - 1];
+  if (!latest) throw new CodedError(ErrorCode.Usage, incidentText.noOpenIncident(school.shortName || school.name));
+  return latest;
+}
+
+/**
+ * Records one step of an incident taken in the chat (续报, 终报, 结案) and tells the leaders of
+ * it, once per message: a repeated message steps nothing and queues the same pushes again,
+ * which go out once. Refuses a step on an incident that has ended.
+ */
+export async function takeStep(
+  ctx: CommandContext<"incidents" | "roster" | "config" | "push">,
+  incident: Incident,
+  kind: Extract<IncidentStep["kind"], "follow-up" | "close">,
+  as: "follow-up" | "final" | "close",
+  text: string,
+): Promise<Incident> {
+  const step = { kind, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}`, text };
+  const result = await ctx.incidents.step(incident.number, step);
+  if (result.outcome === "missing") throw new CodedError(ErrorCode.Usage, incidentText.noSuchIncident(incident.number));
+  if (result.outcome === "closed") throw new CodedError(ErrorCode.Usage, incidentText.ended(incident.number, result.status));
+  const shown = result.outcome === "ok" ? result.shown : undefined;
+  for (const push of buildStepPushes({ config: ctx.config, roster: ctx.roster, incident, step, as, ...(shown && { shown }) })) await ctx.push.enqueue(push);
+  const now = (await ctx.incidents.read(incident.number)) ?? incident;
+  // A follow-up restarts the follow-up clock.
+  await ctx.incidents.schedule(now);
+  return now;
+}

@@ -12,6 +12,7 @@ const BOTH_TRANSPORTS = [
   "test/commands/examples.test.ts",
   "test/commands/reading.test.ts",
   "test/features/declared-kind.test.ts",
+  "test/features/incidents/incident-life.test.ts",
 ];
 
 export default defineConfig({

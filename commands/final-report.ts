@@ -16,7 +16,7 @@ export default defineCommand({
   async run(words, ctx) {
     const incident = await findStepIncident(ctx, words);
     if (!ctx.schools.some((school) => school.code === incident.school)) throw new CodedError(ErrorCode.NotYourSchool, incidentText.notYourIncident(incident.number));
-    await takeStep(ctx, incident, "close", "final", words.text);
+    await takeStep(ctx, incident, "final", words.text);
     return incidentText.finalled(incident, ctx.roster.byCode(incident.school));
   },
 });

@@ -16,7 +16,7 @@ export default defineCommand({
   async run(words, ctx) {
     const incident = await findStepIncident(ctx, words);
     if (!ctx.schools.some((school) => school.code === incident.school)) throw new CodedError(ErrorCode.NotYourSchool, incidentText.notYourIncident(incident.number));
-    await takeStep(ctx, incident, "follow-up", "follow-up", words.text);
+    await takeStep(ctx, incident, "follow-up", words.text);
     return incidentText.followedUp(incident, ctx.roster.byCode(incident.school));
   },
 });

@@ -7,6 +7,7 @@ import type { School } from "../src/config/roster.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 import { recentPeriods } from "../src/features/leaders/recent-periods.js";
 import { toLocalDate } from "../src/time/local-time.js";
+import { listIncidentSteps } from "../src/features/incidents/list-incident-steps.js";
 
 /** Entries shown; the audit log keeps every one (see recentPeriods for how far back 历史 reads). */
 const SHOWN = 30;
@@ -15,7 +16,7 @@ export default defineCommand({
   id: "history",
   aliases: ["历史", "历史记录"],
   roles: ["leader", "admin"],
-  services: ["config", "roster", "calendar", "store", "exemptions"],
+  services: ["config", "roster", "calendar", "store", "exemptions", "incidents"],
   summary: "查看某校最近的上报和每一次变更（更正、撤销、代报、免报），谁在何时操作",
   examples: ["历史 城关一小", "历史 XB004"],
   parse(input, ctx): { school: School } {
@@ -27,10 +28,12 @@ export default defineCommand({
     return { school: ctx.roster.find(text.trim()) ?? findSchool(ctx.roster, word.word) };
   },
   async run({ school }, ctx) {
-    const [reports, exemptions] = await Promise.all([
+    const since = new Date(ctx.now.getTime() - ctx.config.limits.history_days * 24 * 3600_000);
+    const [reports, exemptions, incidents] = await Promise.all([
       ctx.store.history(school.code, recentPeriods(ctx.calendar, toLocalDate(ctx.now, ctx.config.timezone)), SHOWN),
       ctx.exemptions.history(school.code, SHOWN),
+      listIncidentSteps(ctx.incidents, school, since, ctx.config),
     ]);
-    return formatHistory({ school, reports, exemptions, config: ctx.config, limit: SHOWN });
+    return formatHistory({ school, reports, exemptions, config: ctx.config, limit: SHOWN, more: incidents });
   },
 });

@@ -6,12 +6,13 @@ import { formatSummary } from "../src/features/leaders/format-summary.js";
 import { loadTally } from "../src/tally/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
+import { listOpenIncidents } from "../src/features/incidents/list-incident-steps.js";
 
 export default defineCommand({
   id: "summary",
   aliases: ["汇总", "统计"],
   roles: ["leader", "admin"],
-  services: ["config", "roster", "calendar", "store", "exemptions"],
+  services: ["config", "roster", "calendar", "store", "exemptions", "incidents"],
   summary: "上报汇总：各任务应报、已报、迟报、未报和比率，异常全文，未报学校按片区列出",
   examples: ["汇总", "汇总 昨天", "汇总 11-20", "汇总 本周"],
   parse(input, ctx): { span: DateSpan } {
@@ -38,6 +39,9 @@ export default defineCommand({
         : span.kind === "week" || span.kind === "month"
           ? leaderText.weekLabel(span.word ?? "本周", span.start, span.end)
           : leaderText.rangeLabel(span.start, span.end);
-    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config });
+    // Open incidents are of now, whatever day was asked about: shown with today's 汇总.
+    const today = toLocalDate(ctx.now, ctx.config.timezone);
+    const open = span.end === today ? await listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config) : undefined;
+    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config, ...(open && { after: open }) });
   },
 });

@@ -32,7 +32,8 @@ export interface Incident {
 
 /** What happened to an incident, by whom and when. */
 export interface IncidentStep {
-  kind: "open" | "update" | "withdrawn" | "corrected" | "follow-up" | "close" | "ack" | "escalated" | "reminded";
+  /** `final`: the school's 终报; `close`: a leader's 结案. */
+  kind: "open" | "update" | "withdrawn" | "corrected" | "follow-up" | "final" | "close" | "ack" | "escalated" | "reminded";
   /** A userid; the service's own steps (escalated, reminded) name no one. */
   by?: string;
   at: string;

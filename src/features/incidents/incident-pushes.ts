@@ -34,15 +34,13 @@ export function buildStepPushes(args: {
   config: PushConfig;
   roster: Pick<Roster, "byCode">;
   incident: Incident;
-  step: IncidentStep & { by: string; text: string };
-  /** A close is the school's 终报 or a leader's 结案. */
-  as: "follow-up" | "final" | "close";
+  step: IncidentStep & { kind: "follow-up" | "final" | "close"; by: string; text: string };
   shown?: { by: string; at: string };
 }): Push[] {
   const { config, incident, step, shown } = args;
   const school = args.roster.byCode(incident.school);
   const timeZone = config.timezone;
-  const title = { "follow-up": incidentText.followUpTitle, final: incidentText.finalTitle, close: incidentText.closedTitle }[args.as](incident, school);
+  const title = { "follow-up": incidentText.followUpTitle, final: incidentText.finalTitle, close: incidentText.closedTitle }[step.kind](incident, school);
   const lines: PushLine[] = [
     { text: title },
     { text: incidentText.quote(step.text) },

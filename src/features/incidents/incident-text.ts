@@ -23,7 +23,8 @@ const STEP_NAMES: Record<IncidentStep["kind"], string> = {
   withdrawn: "撤销",
   corrected: "改报平安",
   "follow-up": "续报",
-  close: "终报",
+  final: "终报",
+  close: "结案",
   ack: "收到",
   escalated: "催办",
   reminded: "提醒续报",
@@ -79,7 +80,8 @@ export const incidentText = {
   },
   historyStep: (number: number, step: IncidentStep, config: People, timeZone: string, school?: School) => {
     const who = step.by ? ` ${leaderText.person(step.by, config, school)}` : "";
-    const text = step.text ? `：${shortenUserText(step.text, INCIDENT_CHARS)}` : "";
+    // The report and its corrections are entries of 历史 already: only what came by the incident shows its text.
+    const text = step.text && (step.kind === "follow-up" || step.kind === "final" || step.kind === "close") ? `：${shortenUserText(step.text, INCIDENT_CHARS)}` : "";
     return `${formatInstant(new Date(step.at), timeZone)} 事件 #${number} ${STEP_NAMES[step.kind]}${who}${text}`;
   },
   stepName: (kind: IncidentStep["kind"]) => STEP_NAMES[kind],

@@ -62,8 +62,7 @@ export async function findStepIncident(ctx: CommandContext<"incidents" | "roster
 export async function takeStep(
   ctx: CommandContext<"incidents" | "roster" | "config" | "push">,
   incident: Incident,
-  kind: Extract<IncidentStep["kind"], "follow-up" | "close">,
-  as: "follow-up" | "final" | "close",
+  kind: Extract<IncidentStep["kind"], "follow-up" | "final" | "close">,
   text: string,
 ): Promise<Incident> {
   const step = { kind, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}`, text };
@@ -71,7 +70,7 @@ export async function takeStep(
   if (result.outcome === "missing") throw new CodedError(ErrorCode.Usage, incidentText.noSuchIncident(incident.number));
   if (result.outcome === "closed") throw new CodedError(ErrorCode.Usage, incidentText.ended(incident.number, result.status));
   const shown = result.outcome === "ok" ? result.shown : undefined;
-  for (const push of buildStepPushes({ config: ctx.config, roster: ctx.roster, incident, step, as, ...(shown && { shown }) })) await ctx.push.enqueue(push);
+  for (const push of buildStepPushes({ config: ctx.config, roster: ctx.roster, incident, step, ...(shown && { shown }) })) await ctx.push.enqueue(push);
   const now = (await ctx.incidents.read(incident.number)) ?? incident;
   // A follow-up restarts the follow-up clock.
   await ctx.incidents.schedule(now);

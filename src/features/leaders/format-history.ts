@@ -23,6 +23,8 @@ export function formatHistory(args: {
   config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
   /** At most this many entries. */
   limit?: number;
+  /** Entries of other kinds (incident steps), each with its time and line. */
+  more?: readonly { at: string; line: string }[];
 }): string {
   const { school, config } = args;
   const timeZone = config.timezone;
@@ -59,6 +61,7 @@ export function formatHistory(args: {
         timeZone,
       }),
     })),
+    ...(args.more ?? []),
   ];
   // Stable: entries of the same instant keep their newest-first order from the stores.
   entries.sort((a, b) => b.at.localeCompare(a.at));

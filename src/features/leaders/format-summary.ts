@@ -126,10 +126,13 @@ export function formatSummary(args: {
   tallies: readonly TaskTally[];
   config: Pick<Config, "leaders" | "admins" | "timezone">;
   limit?: number;
+  /** Shown after the tallies (the open incidents). */
+  after?: DocLine;
 }): string {
   const { config } = args;
   const doc: DocLine[] = [leaderText.summaryTitle(args.label), leaderText.summaryAsOf(args.now, config.timezone)];
   if (args.tallies.length === 0) doc.push("", leaderText.noTasks);
   for (const tally of args.tallies) doc.push("", ...formatTaskBlock(tally, { config }));
+  if (args.after) doc.push("", args.after);
   return fitDoc(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong);
 }

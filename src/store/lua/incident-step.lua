@@ -9,7 +9,7 @@
 -- KEYS[2] open: sorted set of the open incidents
 -- ARGV[1] prefix: of an incident's keys (see incident-sync.lua), same hash tag
 -- ARGV[2] number: the incident
--- ARGV[3] step (JSON): kind (follow-up, close, ack, escalated, reminded), by, at (ISO), msgid, text?
+-- ARGV[3] step (JSON): kind (follow-up, final, close, ack, escalated, reminded), by, at (ISO), msgid, text?
 -- ARGV[4] ttl: seconds the incident and the msgid are kept
 local key = ARGV[1] .. ARGV[2]
 local s = cjson.decode(ARGV[3])
@@ -32,7 +32,7 @@ end
 if s.kind == 'follow-up' then
   redis.call('HSET', key, 'lastAt', s.at)
   redis.call('HINCRBY', key, 'followUps', 1)
-elseif s.kind == 'close' then
+elseif s.kind == 'final' or s.kind == 'close' then
   redis.call('HSET', key, 'status', 'closed', 'closedAt', s.at, 'closedBy', s.by, 'lastAt', s.at)
   redis.call('ZREM', KEYS[2], ARGV[2])
 end

@@ -46,8 +46,6 @@ export interface IncidentTimers {
 
 export function createIncidentTimers({ connection, prefix, deps }: { connection: Redis | Cluster; prefix: string; deps: IncidentTimerDeps }): IncidentTimers {
   const { config, clock, incidents, log } = deps;
-  const hours = config.working_hours;
-  const timeZone = config.timezone;
   const queue = new Queue<IncidentJobData>(INCIDENT_QUEUE_NAME, {
     connection,
     prefix,
@@ -57,7 +55,7 @@ export function createIncidentTimers({ connection, prefix, deps }: { connection:
   const ackMinutes = (incident: Incident, level: number) => (ackDueAt(new Date(0), level, { ackMinutes: config.incidents.ack_minutes, urgent: incident.urgent }).getTime() / 60_000);
 
   const addAt = async (data: IncidentJobData, jobId: string, due: Date, urgent: boolean) => {
-    const at = sendableAt(due, urgent, hours, timeZone);
+    const at = sendableAt(due, urgent, config);
     await queue.add(data.kind, data, { jobId, delay: Math.max(0, at.getTime() - clock.now().getTime()) });
   };
   const scheduleAck = (incident: Incident, level: number) =>
@@ -66,7 +64,7 @@ export function createIncidentTimers({ connection, prefix, deps }: { connection:
   const schedule = async (incident: Incident) => {
     if (incident.status !== "open") return;
     if (!incident.ackBy) await scheduleAck(incident, 1);
-    const due = followUpDueAt(new Date(incident.lastAt), { followUpHours: config.incidents.follow_up_hours, urgent: incident.urgent, hours, timeZone });
+    const due = followUpDueAt(new Date(incident.lastAt), { followUpHours: config.incidents.follow_up_hours, urgent: incident.urgent, config });
     await addAt({ kind: "follow-up", number: incident.number, followUps: incident.followUps }, `follow#${incident.number}#${incident.followUps}`, due, incident.urgent);
   };
 

@@ -25,17 +25,20 @@ export default defineCommand({
     let incidents: Incident[];
     if ("number" in args) {
       const incident = await ctx.incidents.read(args.number);
-      if (!incident) throw new CodedError(ErrorCode.Usage, incidentText.noSuchIncident(args.number));
+      if (!incident) return incidentText.noSuchIncident(args.number);
       incidents = [incident];
     } else {
       incidents = (await ctx.incidents.listOpen()).filter((incident) => incident.school === args.school.code);
-      if (incidents.length === 0) throw new CodedError(ErrorCode.Usage, incidentText.noOpenIncident(args.school.shortName || args.school.name));
+      if (incidents.length === 0) return incidentText.noOpenIncident(args.school.shortName || args.school.name);
     }
     const replies: string[] = [];
     for (const incident of incidents) {
       const school = ctx.roster.byCode(incident.school);
       const result = await ctx.incidents.step(incident.number, { kind: "ack", by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}` });
-      if (result.outcome === "closed") throw new CodedError(ErrorCode.Usage, incidentText.ended(incident.number, result.status));
+      if (result.outcome === "closed") {
+        replies.push(incidentText.ended(incident.number, result.status));
+        continue;
+      }
       const first = result.outcome === "ok" ? result.shown : undefined;
       replies.push(
         first && first.by !== ctx.sender.userid

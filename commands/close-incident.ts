@@ -20,7 +20,7 @@ export default defineCommand({
   },
   async run({ number, text }, ctx) {
     const incident = await findStepIncident(ctx, { number });
-    await takeStep(ctx, incident, "close", text);
-    return incidentText.closed(incident, ctx.roster.byCode(incident.school));
+    if (typeof incident === "string") return incident;
+    return takeStep(ctx, incident, "close", text, incidentText.closed(incident, ctx.roster.byCode(incident.school)));
   },
 });

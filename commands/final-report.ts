@@ -15,8 +15,8 @@ export default defineCommand({
   },
   async run(words, ctx) {
     const incident = await findStepIncident(ctx, words);
+    if (typeof incident === "string") return incident;
     if (!ctx.schools.some((school) => school.code === incident.school)) throw new CodedError(ErrorCode.NotYourSchool, incidentText.notYourIncident(incident.number));
-    await takeStep(ctx, incident, "final", words.text);
-    return incidentText.finalled(incident, ctx.roster.byCode(incident.school));
+    return takeStep(ctx, incident, "final", words.text, incidentText.finalled(incident, ctx.roster.byCode(incident.school)));
   },
 });

@@ -15,8 +15,8 @@ export default defineCommand({
   },
   async run(words, ctx) {
     const incident = await findStepIncident(ctx, words);
+    if (typeof incident === "string") return incident;
     if (!ctx.schools.some((school) => school.code === incident.school)) throw new CodedError(ErrorCode.NotYourSchool, incidentText.notYourIncident(incident.number));
-    await takeStep(ctx, incident, "follow-up", words.text);
-    return incidentText.followedUp(incident, ctx.roster.byCode(incident.school));
+    return takeStep(ctx, incident, "follow-up", words.text, incidentText.followedUp(incident, ctx.roster.byCode(incident.school)));
   },
 });

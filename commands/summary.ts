@@ -6,7 +6,7 @@ import { formatSummary } from "../src/features/leaders/format-summary.js";
 import { loadTally } from "../src/tally/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
-import { listOpenIncidents } from "../src/features/incidents/list-incident-steps.js";
+import { formatOpenIncidents, listOpenIncidents } from "../src/features/incidents/list-incident-steps.js";
 
 export default defineCommand({
   id: "summary",
@@ -42,6 +42,6 @@ export default defineCommand({
     // Open incidents are of now, whatever day was asked about: shown with today's 汇总.
     const today = toLocalDate(ctx.now, ctx.config.timezone);
     const open = span.end === today ? await listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config) : undefined;
-    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config, ...(open && { after: open }) });
+    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config, ...(open && { after: formatOpenIncidents(open) }) });
   },
 });

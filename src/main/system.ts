@@ -256,6 +256,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
           ...{ config, bots, groupNames, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
           store: webStore,
           exemptions: webExemptions,
+          incidents: webIncidents,
           queues: [pushQueue.queue, scheduler.queue, incidentTimers.queue],
         });
         server = await new Promise<Server>((done) => {

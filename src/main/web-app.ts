@@ -15,6 +15,7 @@ import type { RedisClient } from "../store/connect-redis.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { Keys } from "../store/keys.js";
 import type { ReportStore } from "../store/reports.js";
+import type { IncidentStore } from "../store/incidents.js";
 import type { Clock } from "../time/clock.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { createCallbackReceiver } from "../wecom/callback-receiver.js";
@@ -33,6 +34,8 @@ export interface WebAppDeps {
   keys: Keys;
   store: ReportStore;
   exemptions: ExemptionStore;
+  /** The incidents: a sheet of the ledger, a section of the board. */
+  incidents?: IncidentStore;
   dispatcher: Dispatcher;
   /** Queues shown on /healthz, /metrics and the dashboard. */
   queues: readonly Queue[];
@@ -86,7 +89,8 @@ export function createWebApp(deps: WebAppDeps): Koa {
   app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
   // Ledger downloads and the board read the same data behind signed links.
   const pages = { config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log };
-  for (const router of [health, createMetricsRouter(metrics), createExportRouter(pages), createBoardRouter(pages)]) {
+  const withIncidents = { ...pages, ...(deps.incidents && { incidents: deps.incidents }) };
+  for (const router of [health, createMetricsRouter(metrics), createExportRouter(withIncidents), createBoardRouter(withIncidents)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

@@ -12,12 +12,16 @@ import { boardText } from "./board-text.js";
 import { loadBoard } from "./load-board.js";
 import { renderBoard } from "./render-board.js";
 import { rosterOfPerson } from "../../config/scope.js";
+import type { IncidentStore } from "../../store/incidents.js";
+import { listOpenIncidents } from "../incidents/list-incident-steps.js";
 
 export interface BoardRouteOptions extends TallySources {
   config: Config;
   calendar: TaskCalendar;
   clock: Clock;
   log: Logger;
+  /** The incidents, whose open ones the board lists. */
+  incidents?: Pick<IncidentStore, "listOpen">;
 }
 
 const REFUSALS: Record<LinkRefusal, string> = {
@@ -52,7 +56,8 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
     // The board of the node of whoever asked for the link, nothing outside it.
     const roster = rosterOfPerson(options.roster, config, verdict.requestedBy);
     const board = await loadBoard({ ...options, roster, timeZone: config.timezone, now: clock.now() });
-    ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt });
+    const open = options.incidents && (await listOpenIncidents(options.incidents, roster, board.now, config));
+    ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt, ...(open && { openIncidents: open }) });
     log.debug({ by: verdict.requestedBy }, "board served");
   });
   return router;

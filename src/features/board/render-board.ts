@@ -12,6 +12,8 @@ export interface RenderBoardOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone">;
   /** When the link stops working (shown at the foot). */
   expiresAt: Date;
+  /** The open incidents (未结事件), a heading and a line each; none: no section. */
+  openIncidents?: { heading: string; items: readonly string[] };
 }
 
 /** The slices of a tally's bar, in the order drawn: of every school-period asked about. */
@@ -49,6 +51,7 @@ ${board.tasks.length === 0 && html`<div class="card">${boardText.noTasks}</div>`
 ${board.tasks.filter((task) => nothingDue(task.tally)).map((task) => taskCard(task.tally, timeZone))}
 <div class="duo">
 ${incidents(board, timeZone, person, board.tasks.some((t) => t.tally.task === "safety" && t.tally.expected > 0))}
+${options.openIncidents && html`<section class="card" id="open-incidents"><h2 class="h-abnormal">${options.openIncidents.heading}</h2><ul>${options.openIncidents.items.map((item) => html`<li>${item}</li>`)}</ul></section>`}
 ${daily.map((task) => trend(task, board.today))}
 </div>
 ${required.map((task) => areaSection(task, timeZone))}

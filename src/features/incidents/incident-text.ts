@@ -72,11 +72,11 @@ export const incidentText = {
     status === "closed" ? `事件 #${number} 已经结案，不再记录。` : `事件 #${number} 的异常报告已撤销或改报平安，不再记录。`,
 
   // Listings: 汇总, 历史, 看板.
-  openTitle: (count: number) => `**未结事件（${count}）**`,
-  openLine: (incident: Incident, school: School | undefined, now: Date, config: People, timeZone: string) => {
+  openHeading: (count: number) => `未结事件（${count}）`,
+  openItem: (incident: Incident, school: School | undefined, now: Date, config: People, timeZone: string): string => {
     const last = incident.followUps > 0 ? `最近续报 ${formatInstant(new Date(incident.lastAt), timeZone)}` : "尚无续报";
     const ack = incident.ackBy ? `，${leaderText.person(incident.ackBy, config)}已收到` : "，无人收到";
-    return `- #${incident.number} ${schoolLabel(incident, school)}${incident.urgent ? " 🚨" : ""}：已 ${ago(new Date(incident.at), now)}，${last}${ack}`;
+    return `#${incident.number} ${schoolLabel(incident, school)}${incident.urgent ? " 🚨" : ""}：已 ${ago(new Date(incident.at), now)}，${last}${ack}`;
   },
   historyStep: (number: number, step: IncidentStep, config: People, timeZone: string, school?: School) => {
     const who = step.by ? ` ${leaderText.person(step.by, config, school)}` : "";

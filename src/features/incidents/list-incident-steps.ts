@@ -15,14 +15,20 @@ export async function listIncidentSteps(incidents: Pick<IncidentStore, "ofSchool
   );
 }
 
-/** The open incidents for 汇总: each with its age, last follow-up and who acknowledged it; undefined when none is open. */
-export async function listOpenIncidents(incidents: Pick<IncidentStore, "listOpen">, roster: Pick<Roster, "byCode">, now: Date, config: People): Promise<ListLine | undefined> {
-  const open = await incidents.listOpen();
+/** The open incidents of the roster's schools (汇总, the board): a heading and a line each, with its age, last follow-up and who acknowledged it; undefined when none is open. */
+export async function listOpenIncidents(incidents: Pick<IncidentStore, "listOpen">, roster: Pick<Roster, "byCode">, now: Date, config: People): Promise<{ heading: string; items: string[] } | undefined> {
+  // Only the schools of the roster given: a leader's node, nothing outside it.
+  const open = (await incidents.listOpen()).filter((incident) => roster.byCode(incident.school) !== undefined);
   if (open.length === 0) return undefined;
+  return { heading: incidentText.openHeading(open.length), items: open.map((incident) => incidentText.openItem(incident, roster.byCode(incident.school), now, config, config.timezone)) };
+}
+
+/** The open incidents as a block of 汇总, shortened like its other lists when the reply is long. */
+export function formatOpenIncidents(open: { heading: string; items: readonly string[] }): ListLine {
   return {
-    prefix: `${incidentText.openTitle(open.length)}\n`,
-    items: open.map((incident) => incidentText.openLine(incident, roster.byCode(incident.school), now, config, config.timezone)),
-    separator: "\n",
+    prefix: `**${open.heading}**\n- `,
+    items: open.items,
+    separator: "\n- ",
     more: (total, shown) => `\n…另有 ${total - shown} 起（发送“历史 学校”查看）`,
   };
 }

@@ -40,39 +40,36 @@ export function readSchoolStep(input: CommandInput, ctx: CommandContext<"roster"
   return { ...(numbered && { number: numbered.number }), ...(school && { school }), text };
 }
 
-/** The incident a step names: by number, or the school's latest open one; refused with a clear answer when there is none. */
-export async function findStepIncident(ctx: CommandContext<"incidents" | "roster">, words: { number?: number; school?: School }): Promise<Incident> {
-  if (words.number !== undefined) {
-    const incident = await ctx.incidents.read(words.number);
-    if (!incident) throw new CodedError(ErrorCode.Usage, incidentText.noSuchIncident(words.number));
-    return incident;
-  }
+/**
+ * The incident a step names: by number, or the school's latest open one; when there is none,
+ * the answer that says so (a state of things, like 撤销 with nothing to withdraw: no usage error).
+ */
+export async function findStepIncident(ctx: CommandContext<"incidents" | "roster">, words: { number?: number; school?: School }): Promise<Incident | string> {
+  if (words.number !== undefined) return (await ctx.incidents.read(words.number)) ?? incidentText.noSuchIncident(words.number);
   const school = words.school!;
   const open = (await ctx.incidents.listOpen()).filter((incident) => incident.school === school.code);
-  const latest = open[open.length - 1];
-  if (!latest) throw new CodedError(ErrorCode.Usage, incidentText.noOpenIncident(school.shortName || school.name));
-  return latest;
+  return open[open.length - 1] ?? incidentText.noOpenIncident(school.shortName || school.name);
 }
 
 /**
  * Records one step of an incident taken in the chat (续报, 终报, 结案) and tells the leaders of
  * it, once per message: a repeated message steps nothing and queues the same pushes again,
- * which go out once. Refuses a step on an incident that has ended.
+ * which go out once. Answers the reply: `done` when recorded, why not when the incident has ended.
  */
 export async function takeStep(
   ctx: CommandContext<"incidents" | "roster" | "config" | "push">,
   incident: Incident,
   kind: Extract<IncidentStep["kind"], "follow-up" | "final" | "close">,
   text: string,
-): Promise<Incident> {
+  done: string,
+): Promise<string> {
   const step = { kind, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}`, text };
   const result = await ctx.incidents.step(incident.number, step);
-  if (result.outcome === "missing") throw new CodedError(ErrorCode.Usage, incidentText.noSuchIncident(incident.number));
-  if (result.outcome === "closed") throw new CodedError(ErrorCode.Usage, incidentText.ended(incident.number, result.status));
+  if (result.outcome === "missing") return incidentText.noSuchIncident(incident.number);
+  if (result.outcome === "closed") return incidentText.ended(incident.number, result.status);
   const shown = result.outcome === "ok" ? result.shown : undefined;
   for (const push of buildStepPushes({ config: ctx.config, roster: ctx.roster, incident, step, ...(shown && { shown }) })) await ctx.push.enqueue(push);
-  const now = (await ctx.incidents.read(incident.number)) ?? incident;
   // A follow-up restarts the follow-up clock.
-  await ctx.incidents.schedule(now);
-  return now;
+  await ctx.incidents.schedule((await ctx.incidents.read(incident.number)) ?? incident);
+  return done;
 }

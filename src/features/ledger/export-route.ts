@@ -8,6 +8,8 @@ import { createConfigExportLinks } from "./create-config-export-links.js";
 import { exportPath, type ExportFormat, type LinkRefusal } from "./export-links.js";
 import { writeLedgerCsv } from "./write-ledger-csv.js";
 import { writeLedgerXlsx } from "./write-ledger-xlsx.js";
+import { listIncidentRows } from "./incident-sheet.js";
+import type { IncidentStore } from "../../store/incidents.js";
 import type { Roster } from "../../config/roster.js";
 import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
@@ -23,6 +25,8 @@ export interface ExportRouteOptions {
   calendar: TaskCalendar;
   clock: Clock;
   log: Logger;
+  /** The incidents, for the workbook's sheet of them; without it the workbook has none. */
+  incidents?: Pick<IncidentStore, "opened" | "steps">;
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -75,7 +79,8 @@ export function createExportRouter(options: ExportRouteOptions): Router {
         timeZone: config.timezone,
         now: clock.now(),
       });
-      const body = task ? writeLedgerCsv(ledger, task) : await writeLedgerXlsx(ledger);
+      const incidents = options.incidents && !task ? await listIncidentRows({ incidents: options.incidents, roster: options.roster, people: config, from, to, timeZone: config.timezone }) : undefined;
+      const body = task ? writeLedgerCsv(ledger, task) : await writeLedgerXlsx(ledger, { ...(incidents && { incidents }) });
       const taskName = task && options.calendar.taskName(task);
       ctx.set("Content-Disposition", contentDisposition(ledgerText.fileName(from, to, format, taskName), format, from, to, task));
       ctx.type = CONTENT_TYPES[format];

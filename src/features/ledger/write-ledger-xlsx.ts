@@ -6,6 +6,7 @@ import { listSummaryLines, listTaskColumns, SUMMARY_COLUMNS, type ColumnKind, ty
 import { toWallClock } from "../../time/local-time.js";
 import { localDateToCell } from "./wall-clock.js";
 import { defuseFormula } from "./defuse-formula.js";
+import { INCIDENT_COLUMNS, INCIDENT_SHEET, type IncidentRow } from "./incident-sheet.js";
 
 const FORMATS: Partial<Record<ColumnKind, string>> = {
   date: "yyyy-mm-dd",
@@ -20,7 +21,7 @@ const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: 
  * ledger's zone, rates are numbers formatted as percentages. Rows are streamed into the zip as
  * they are written (a county's year is some 180,000 rows), so only the compressed file is held.
  */
-export async function writeLedgerXlsx(ledger: Ledger): Promise<Buffer> {
+export async function writeLedgerXlsx(ledger: Ledger, { incidents }: { incidents?: readonly IncidentRow[] } = {}): Promise<Buffer> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -41,6 +42,8 @@ export async function writeLedgerXlsx(ledger: Ledger): Promise<Buffer> {
   for (const task of ledger.tasks) {
     addSheet(workbook, sheetName(task.taskName, used), listTaskColumns(task), task.rows, ledger.timeZone).commit();
   }
+  // The incidents opened in the range, a row per step with who took it.
+  if (incidents) addSheet(workbook, sheetName(INCIDENT_SHEET, used), INCIDENT_COLUMNS, incidents, ledger.timeZone).commit();
   await workbook.commit();
   await ended;
   return Buffer.concat(chunks);

@@ -28,6 +28,7 @@ describe("异常 alerts the leaders' group", () => {
         "⚠️ **异常报告：平安县城关第一小学**（城关片区）",
         "> 一名學生课间摔伤，已送医，无生命危险",
         "上报：张伟 11月24日 08:40",
+        "事件 **#1**　领导回复「收到 #1」表示已阅",
       ].join("\n"),
     );
     expect(await takeMessages(h, "全县校长群")).toHaveLength(0);

@@ -16,7 +16,10 @@ describe("历史", () => {
   it("shows reports and every change to them, newest first, with who and when", async () => {
     await sayAt(h, "2026-11-23T17:00:00+08:00", "liu_xin", "免报 城关一小 平安 11-26 中考考点");
     await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名学生课间摔伤，已送医");
+    // The alert opens the incident (#1) before the school corrects its report.
+    await h.drainPushes();
     await sayAt(h, "2026-11-24T09:20:00+08:00", "li_na", "平安");
+    await h.drainPushes();
     await sayAt(h, "2026-11-24T10:05:00+08:00", "zhang_wei", "学习 50/52");
     await sayAt(h, "2026-11-24T10:06:00+08:00", "zhang_wei", "撤销 学习");
     await sayAt(h, "2026-11-24T10:30:00+08:00", "wang_zhiyuan", "代报 城关一小 学习 51/52");
@@ -30,7 +33,9 @@ describe("历史", () => {
       "- 11月24日 10:06 张伟 撤销 周学习 2026年第48周（原为：实到 50 / 应到 52 人，出勤率 96.2%）",
       "- 11月24日 10:05 张伟 上报 周学习 2026年第48周：实到 50 / 应到 52 人，出勤率 96.2%",
       "- 11月24日 09:20 李娜 更正 平安日报 11月24日（周二）：无异常（原为：异常：一名学生课间摔伤，已送医）",
+      "- 11月24日 09:20 李娜 事件 #1 改报平安",
       "- 11月24日 08:40 张伟 上报 平安日报 11月24日（周二）：异常：一名学生课间摔伤，已送医",
+      "- 11月24日 08:40 张伟 事件 #1 首报",
       "- 11月23日 17:00 刘鑫 免报 平安日报 11月26日（1 期），原因：中考考点",
     ]);
   });

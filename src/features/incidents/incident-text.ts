@@ -82,7 +82,7 @@ export const incidentText = {
     const who = step.by ? ` ${leaderText.person(step.by, config, school)}` : "";
     // The report and its corrections are entries of 历史 already: only what came by the incident shows its text.
     const text = step.text && (step.kind === "follow-up" || step.kind === "final" || step.kind === "close") ? `：${shortenUserText(step.text, INCIDENT_CHARS)}` : "";
-    return `${formatInstant(new Date(step.at), timeZone)} 事件 #${number} ${STEP_NAMES[step.kind]}${who}${text}`;
+    return `- ${formatInstant(new Date(step.at), timeZone)}${who} 事件 #${number} ${STEP_NAMES[step.kind]}${text}`;
   },
   stepName: (kind: IncidentStep["kind"]) => STEP_NAMES[kind],
   statusName: (status: Incident["status"]) => ({ open: "未结", closed: "已结案", withdrawn: "已撤销" })[status],

@@ -32,7 +32,8 @@ export function createPrepareIncidentAlert(deps: {
     const synced = await incidents.sync(
       about,
       abnormal && { msgid: abnormal.msgid, description, by: abnormal.by, at: abnormal.at, urgent: urgent !== undefined },
-      { at: deps.clock.now(), by: report?.by ?? "", msgid: about.msgid, noted: report ? "corrected" : "withdrawn" },
+      // When the school corrected or withdrew it (the push's event), whenever this turn runs.
+      { at: push.causedAt ? new Date(push.causedAt) : deps.clock.now(), by: report?.by ?? "", msgid: about.msgid, noted: report ? "corrected" : "withdrawn" },
     );
     if (!abnormal || abnormal.msgid !== about.msgid || synced.number === 0) return push.message;
     const incident = await incidents.read(synced.number);

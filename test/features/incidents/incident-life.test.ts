@@ -63,7 +63,13 @@ describe("an 异常 opens a numbered incident", () => {
     expect(await sayAt(h, "2026-11-24T16:30:00+08:00", "wang_zhiyuan", "结案 #1 已妥善处理")).toContain("事件 #1 已经结案");
 
     const history = await sayAt(h, "2026-11-24T16:40:00+08:00", "wang_zhiyuan", "历史 城关一小");
-    for (const line of ["事件 #1 首报 张伟", "事件 #1 收到 王志远", "事件 #1 收到 陈晓红", "事件 #1 续报 张伟：学生已确诊轻微骨裂", "事件 #1 终报 张伟：学生已返校上课"]) {
+    for (const line of [
+      "- 11月24日 08:40 张伟 事件 #1 首报",
+      "- 11月24日 08:45 王志远 事件 #1 收到",
+      "- 11月24日 08:47 陈晓红 事件 #1 收到",
+      "- 11月24日 09:30 张伟 事件 #1 续报：学生已确诊轻微骨裂",
+      "- 11月24日 16:00 张伟 事件 #1 终报：学生已返校上课",
+    ]) {
       expect(history).toContain(line);
     }
   });
@@ -87,8 +93,8 @@ describe("an 异常 opens a numbered incident", () => {
     expect(await h.client.get(keys.incidentSeq())).toBe("1");
     expect(await sayAt(h, "2026-11-24T09:05:00+08:00", "wang_zhiyuan", "汇总")).not.toContain("未结事件");
     const history = await sayAt(h, "2026-11-24T09:10:00+08:00", "wang_zhiyuan", "历史 城关二小");
-    expect(history).toContain("事件 #1 更正 王芳");
-    expect(history).toContain("事件 #1 撤销");
+    expect(history).toContain("- 11月24日 08:50 王芳 事件 #1 更正");
+    expect(history).toContain("- 11月24日 09:00 事件 #1 撤销");
   });
 
   it("@-mentions every leader at once when urgent", async () => {

@@ -126,7 +126,7 @@ export function createDeliver(options: DeliverOptions) {
       await limiter.release(target, slot);
       await parts.release(data, claim);
       log.info({ ...where, reason: result.reason }, "push waits for the long connection");
-      return delayJob(job, token, BOT_WAIT_MS);
+      return delayJob(job, token, result.waitMs ?? BOT_WAIT_MS);
     }
     if (result.outcome === "ok") await parts.markSent(data);
     // Unsettled, the slot just counts a little longer than needed.

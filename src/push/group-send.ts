@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { DeliveryWay } from "./delivery-log.js";
+import type { TargetLimiter } from "./target-limiter.js";
 import type { PushTarget } from "./push-target.js";
 import type { ImageBody, PartBody, WebhookBody } from "./split-message.js";
 import { sendWebhook, type WebhookResult } from "./webhook-client.js";
@@ -13,10 +15,13 @@ export type BotPushBody =
  * Pushes one body to a chat through the process holding the long connection. `wait`: no live
  * connection, nothing was sent; the caller tries again later without counting an attempt.
  */
-export type SendViaBot = (chatid: string, body: BotPushBody) => Promise<WebhookResult | { outcome: "wait"; reason: string }>;
+export type SendViaBot = (chatid: string, body: BotPushBody) => Promise<WebhookResult | SendWait>;
+
+/** Nothing went out; try again after `waitMs` (BOT_WAIT_MS when not given), without counting an attempt. */
+export type SendWait = { outcome: "wait"; reason: string; waitMs?: number };
 
 /** What sending one part came to; `wait` only for the bot (see SendViaBot). */
-export type GroupSendResult = Awaited<ReturnType<SendViaBot>>;
+export type GroupSendResult = WebhookResult | SendWait;
 
 export interface GroupSendOptions {
   apiBase: string;
@@ -24,6 +29,8 @@ export interface GroupSendOptions {
   requestTimeoutMs: number;
   /** Set when the bot is on the long connection (groups `via: bot`). */
   viaBot?: SendViaBot;
+  /** The rate windows: a send by a group's second way out takes a slot in its robot's window like any webhook send. */
+  limiter?: Pick<TargetLimiter, "reserve" | "settle">;
 }
 
 /** How long the bot's holder has to wait before a push is tried again while it is disconnected. */
@@ -65,13 +72,24 @@ export function createGroupSend(options: GroupSendOptions) {
     if (body.msgtype === "template_card") return Promise.resolve({ outcome: "permanent", reason: "group robots send no interactive cards" });
     return sendWebhook({ apiBase: options.apiBase, key, body, fetch: options.fetch, timeoutMs });
   };
+  /** The second way out, within the robot's own window (the caller reserved the bot's); a full window sends nothing yet. */
+  const fallback = async (key: string, body: PartBody | BotPushBody, timeoutMs: number): Promise<GroupSendOutcome> => {
+    const robot = { via: "webhook", key } as const;
+    const slot = randomUUID();
+    const waitMs = (await options.limiter?.reserve(robot, slot)) ?? 0;
+    if (waitMs > 0) return { outcome: "wait", reason: "the robot's rate window is full", waitMs, way: "bot→webhook" };
+    const result = await webhook(key, body, timeoutMs);
+    // Unsettled, the slot just counts a little longer than needed.
+    await options.limiter?.settle(robot, slot).catch(() => {});
+    return { ...result, way: "bot→webhook" };
+  };
   return async function send(target: PushTarget, body: PartBody | BotPushBody, timeoutMs = options.requestTimeoutMs): Promise<GroupSendOutcome> {
     if (target.via === "webhook") return { ...(await webhook(target.key, body, timeoutMs)), way: "webhook" };
-    if (target.fallbackKey !== undefined && mentions(body)) return { ...(await webhook(target.fallbackKey, body, timeoutMs)), way: "bot→webhook" };
+    if (target.fallbackKey !== undefined && mentions(body)) return fallback(target.fallbackKey, body, timeoutMs);
     if (!options.viaBot) return { outcome: "permanent", reason: "via: bot needs bot.transport: websocket", way: "bot" };
     const viaBot = await options.viaBot(target.chatid, body.msgtype === "template_card" || body.msgtype === "image" ? body : toBotPushBody(body));
     if (target.fallbackKey === undefined || body.msgtype === "template_card" || !refusedForSure(viaBot)) return { ...viaBot, way: "bot" };
-    return { ...(await webhook(target.fallbackKey, body, timeoutMs)), way: "bot→webhook" };
+    return fallback(target.fallbackKey, body, timeoutMs);
   };
 }
 

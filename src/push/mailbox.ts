@@ -254,7 +254,7 @@ export function createMailbox(options: MailboxOptions) {
         await limiter.release(target, slot);
         await release();
         log.info({ group, queued: queued.length, reason: result.reason }, "alerts wait for the long connection");
-        return delayJob(job, token, BOT_WAIT_MS);
+        return delayJob(job, token, result.waitMs ?? BOT_WAIT_MS);
       }
       await limiter.settle(target, slot).catch((error: unknown) => log.warn({ group, err: error }, "rate slot not settled"));
       if (result.outcome === "ok") {

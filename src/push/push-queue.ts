@@ -126,7 +126,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
     return tries;
   };
-  const send = createGroupSend({ apiBase: options.apiBase, fetch: options.fetch, requestTimeoutMs, ...(options.viaBot && { viaBot: options.viaBot }) });
+  const send = createGroupSend({ apiBase: options.apiBase, fetch: options.fetch, requestTimeoutMs, limiter, ...(options.viaBot && { viaBot: options.viaBot }) });
   const deliveries = createDeliveryLog({
     redis: connection,
     keys,

@@ -4,6 +4,10 @@ import { FAKE_ERRCODES } from "../../src/wecom/simulator/fake-long-connection.js
 import { askOverLongConnection } from "../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { waitFor } from "../support/wait-for.js";
+import { TEST_ENV } from "../support/test-env.js";
+import { createRateLimiter } from "../../src/push/rate-limit.js";
+import { createKeys } from "../../src/store/keys.js";
+import { formatPushJobId } from "../../src/push/push.js";
 
 const LEADERS_CHAT = "wr_leaders";
 
@@ -23,7 +27,8 @@ const byWebhook = (text: string) => h.webhook.messages.filter((m) => m.group ===
 const entryAbout = async (text: string) => {
   const delivered = byWebhook(text)[0]?.content ?? contentOf(byBot(text)[0]?.body);
   const digest = createHash("sha256").update(delivered).digest("hex").slice(0, 12);
-  return (await h.pushQueue.deliveries.list({ group: "leaders" })).find((entry) => entry.digest === digest);
+  // What went out: an alert ends with its incident's number, added as it goes.
+  return (await h.pushQueue.deliveries.list({ group: "leaders" })).find((entry) => entry.sentDigest === digest);
 };
 
 /**
@@ -64,4 +69,24 @@ it("sends a push that @-mentions by the webhook, with its mentions, and never by
   expect(h.webhook.messages.find((m) => m.content.includes("请值班领导确认"))!.mentioned_list).toEqual(["wang_zhiyuan"]);
   expect(h.longConnection!.sent().filter((frame) => JSON.stringify(frame.body).includes("请值班领导确认"))).toEqual([]);
   await waitFor("logged", async () => (await h.pushQueue.deliveries.read("remind:fallback-mention#0"))?.way === "bot→webhook");
+});
+
+/** The webhook is the robot's: a send by the second way out takes a slot of its 20 a minute, and waits while the window is full. */
+it("sends by the webhook only within the robot's own rate window", async () => {
+  const robot = createRateLimiter({ redis: h.client, keys: createKeys() });
+  // Whatever the tests before sent, the window is made full.
+  const taken: string[] = [];
+  while ((await robot.reserve(TEST_ENV.WEBHOOK_KEY_LEADERS, `taken-${taken.length}`)) === 0) taken.push(`taken-${taken.length}`);
+  expect(taken.length).toBeLessThanOrEqual(20);
+  await h.pushQueue.enqueue({ idempotencyKey: "remind:fallback-window", group: "leaders", message: { msgtype: "text", lines: [{ text: "窗口已满时的催办", mentions: ["wang_zhiyuan"] }] } });
+  const job = () => h.pushQueue.queue.getJob(formatPushJobId("remind:fallback-window", 0));
+  await waitFor("the push to wait for the window", async () => (await (await job())?.getState()) === "delayed" && (await job())!.attemptsMade === 0);
+  expect(h.webhook.messages.filter((m) => m.content.includes("窗口已满时的催办"))).toEqual([]);
+  for (const slot of taken) await robot.release(TEST_ENV.WEBHOOK_KEY_LEADERS, slot);
+  // It would look again when the window's first slot ran out (a minute on): now that they are freed, at once.
+  await (await job())!.promote();
+  await waitFor("the push by the webhook once the window frees", () => h.webhook.messages.some((m) => m.content.includes("窗口已满时的催办")), { timeoutMs: 30_000 });
+  await h.drainPushes();
+  expect(h.webhook.messages.filter((m) => m.content.includes("窗口已满时的催办"))).toHaveLength(1);
+  expect((await h.pushQueue.deliveries.read("remind:fallback-window#0"))!.way).toBe("bot→webhook");
 });

@@ -58,6 +58,12 @@ const firstPendingScript = loadScript("mailbox-first-pending", {
   args: () => [],
 });
 
+/** Puts owed alerts back in the order of their events, with those waiting; -1 while another turn holds the lease. */
+const resendScript = loadScript("mailbox-resend", {
+  keys: (k: { mailbox: string; cursor: string; lease: string }) => [k.mailbox, k.cursor, k.lease],
+  args: (a: { token: string; ttl: number; owed: readonly Push[] }) => [a.token, a.ttl, ...a.owed.map((push) => JSON.stringify(push))],
+});
+
 /** States of a turn that will still run by itself. */
 const LIVE_STATES = new Set(["waiting", "delayed", "active", "prioritized", "waiting-children"]);
 
@@ -151,7 +157,7 @@ export function createMailbox(options: MailboxOptions) {
    * Puts the alerts owed to `group` back in its mailbox (their group can be reached again), or,
    * as a probe, only when none was tried for OWED_PROBE_MS. Returns how many went back.
    */
-  const resendOwed = async (group: string, { probe = false } = {}): Promise<number> => {
+  const resendOwed = async (group: string, { probe = false, lease = "" } = {}): Promise<number> => {
     const owed = await deliveries.owed(group);
     if (owed.length === 0) return 0;
     if (probe) {
@@ -159,11 +165,14 @@ export function createMailbox(options: MailboxOptions) {
       const latest = Math.max(...tried.map((entry) => Date.parse(entry?.triedAt ?? entry?.enqueuedAt ?? "")));
       if (clock.now().getTime() - latest < OWED_PROBE_MS) return 0;
     }
-    // Back in the stream before it leaves the owed list: a crash between the two sends it twice, never not at all.
-    for (const { id, push } of owed) {
-      await redis.xadd(keys.mailbox(group), "*", "push", JSON.stringify(push));
-      await deliveries.unowe(id);
-    }
+    // In the order of their events with the alerts waiting (a later alert of the school goes after it),
+    // and back in the stream before it leaves the owed list: a crash between the two sends it twice, never not at all.
+    const queued = Number(
+      await resendScript(redis, { mailbox: keys.mailbox(group), cursor: keys.mailboxCursor(group), lease: keys.mailboxLease(group) }, { token: lease, ttl: TTL.pushDoneSeconds, owed: owed.map(({ push }) => push) }),
+    );
+    // Another turn is sending: it puts them back itself after its next delivery.
+    if (queued < 0) return 0;
+    for (const { id } of owed) await deliveries.unowe(id);
     log.info({ group, alerts: owed.length, probe }, "owed alerts sent again");
     await ensureTurn(group);
     return owed.length;
@@ -212,10 +221,16 @@ export function createMailbox(options: MailboxOptions) {
     const release = (cursor = "") =>
       releaseScript(redis, { lease: keys.mailboxLease(group), cursor: keys.mailboxCursor(group), mailbox: keys.mailbox(group) }, { token: lease, cursor, ttl: TTL.pushDoneSeconds });
     let sent = 0;
+    let owedBack = false;
     for (;;) {
       const held = Number(await leaseScript(redis, { lease: keys.mailboxLease(group) }, { token: lease, ms: leaseMs }));
       // Another turn is sending: it takes along what is queued, but may be just finishing, so look again soon.
       if (held > 0) return delayJob(job, token, Math.min(held, LEASE_POLL_MS));
+      if (!owedBack) {
+        // A new alert tries the group again: what it owes goes first, before later alerts of the same schools.
+        owedBack = true;
+        await resendOwed(group, { lease });
+      }
       const batch = await pending(group);
       if (batch.length === 0) {
         await release();
@@ -261,12 +276,13 @@ export function createMailbox(options: MailboxOptions) {
         if (shown.length > 0) {
           await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
-        await release(last);
+        // The cursor moves on and the lease stays: owed alerts go back in order while no one else sends.
+        await releaseScript(redis, { lease: keys.mailboxLease(group), cursor: keys.mailboxCursor(group), mailbox: keys.mailbox(group) }, { token: "", cursor: last, ttl: TTL.pushDoneSeconds });
         for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: digestOf(body) });
         await record(group, { outcome: "sent" }, { alerts: count });
         log.info({ group, alerts: count, merged: single.length !== 1, way }, "alerts delivered");
         sent += 1;
-        await resendOwed(group);
+        await resendOwed(group, { lease });
         continue;
       }
       const { reason, errcode } = result;

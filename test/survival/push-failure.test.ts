@@ -34,14 +34,36 @@ it("makes a push that failed for good visible until the group works again", asyn
   // Principals are not told: there is nothing they can do about it.
   expect(await h.say("wang_fang", "平安")).not.toContain("推送失败");
 
-  // The key works again: the next alert goes out, the lost one follows it, and the warning is gone.
+  // The key works again: the next alert tries the group with the lost one first (in the order of their events), and the warning is gone.
   expect(await h.say("liu_yang", "异常 校门口积水")).toContain("已登记");
   await h.drainPushes();
   await waitFor("healthz ok", async () => (await health()).status === "ok");
   expect(await h.say("wang_zhiyuan", "汇总 昨天")).not.toContain("推送失败");
   const leaders = h.webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content);
   expect(leaders.filter((c) => c.includes("课间摔伤"))).toHaveLength(1);
-  expect(leaders.findIndex((c) => c.includes("课间摔伤"))).toBeGreaterThan(leaders.findIndex((c) => c.includes("校门口积水")));
+  expect(leaders.findIndex((c) => c.includes("课间摔伤"))).toBeLessThanOrEqual(leaders.findIndex((c) => c.includes("校门口积水")));
+});
+
+/**
+ * A lost alert is sent again in its place among its school's alerts: the school's next alert,
+ * the one that finds the group reachable again, never goes out ahead of it.
+ */
+it("sends a lost alert again before a later alert of its school", async () => {
+  await h.drainPushes();
+  const before = h.webhook.messages.length;
+  h.webhook.failNext(TEST_ENV.WEBHOOK_KEY_LEADERS, 93000, 1);
+  expect(await h.say("chen_jing", "异常 实验楼外墙瓷砖脱落")).toContain("已登记");
+  await h.drainPushes();
+  expect(await h.say("chen_jing", "异常 实验楼外墙瓷砖脱落，已拉警戒线")).toContain("已登记");
+  await h.drainPushes();
+  await waitFor("healthz ok", async () => (await health()).status === "ok");
+  const leaders = h.webhook.messages.slice(before).filter((m) => m.group === "局领导群").map((m) => m.content);
+  const first = leaders.findIndex((c) => c.includes("瓷砖脱落") && !c.includes("警戒线"));
+  const later = leaders.findIndex((c) => c.includes("警戒线"));
+  expect(later).toBeGreaterThanOrEqual(0);
+  // The lost alert before the update, or both in one message that gives the school's status now.
+  expect(first === -1 || first < later).toBe(true);
+  expect(leaders.filter((c) => c.includes("警戒线"))).toHaveLength(1);
 });
 
 /**

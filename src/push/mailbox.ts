@@ -253,11 +253,14 @@ export function createMailbox(options: MailboxOptions) {
         log.debug({ group, queued: queued.length, waitMs: wait }, "alerts wait for the rate limit");
         return delayJob(job, token, wait);
       }
-      const single = queued.length === 1 ? splitMessage(queued[0]!.sent.message) : [];
-      const { body, shown, count } = single.length === 1 ? { body: single[0]!, shown: [], count: 1 } : await mergeFitting(group, queued);
+      // An alert that goes out as written (`whole`) goes alone; the alerts before it merge among themselves.
+      const wholeAt = queued.findIndex((q) => q.push.whole === true);
+      const run = wholeAt === 0 ? queued.slice(0, 1) : wholeAt > 0 ? queued.slice(0, wholeAt) : queued;
+      const single = run.length === 1 ? splitMessage(run[0]!.sent.message) : [];
+      const { body, shown, count } = single.length >= 1 && (single.length === 1 || wholeAt === 0) ? { body: single[0]!, shown: [], count: 1 } : await mergeFitting(group, run);
       // The cursor moves past the alerts this message covers; the rest go in the next turn.
-      const last = queued[count - 1]!.id;
-      const covered = queued.slice(0, count).map(({ push }) => ({ push, id: deliveryId(push.idempotencyKey, 0) }));
+      const last = run[count - 1]!.id;
+      const covered = run.slice(0, count).map(({ push }) => ({ push, id: deliveryId(push.idempotencyKey, 0) }));
       // A request that timed out may have been delivered late: the next one waits longer, so a hang costs one copy at most.
       const timeouts = Math.max(...(await Promise.all(covered.map(({ id }) => deliveries.timeouts(id)))));
       const timeoutMs = requestTimeoutAfter(options.requestTimeoutMs, timeouts);

@@ -16,6 +16,11 @@ export interface Push {
    * each school's current status when they queue up behind the rate limit.
    */
   about?: PushAbout;
+  /**
+   * Set on alerts that go out as written, one message each, never merged (an incident's
+   * follow-ups and escalations): in their place among the group's alerts, tried until they go out.
+   */
+  whole?: boolean;
   /** ISO time of the event that caused the push (an alert's report): the delivery log measures its latency from here. */
   causedAt?: string;
   /**

@@ -19,11 +19,20 @@ export function escalationMentions(config: Pick<Config, "leaders" | "incidents">
   return urgent || config.incidents.on_duty.length === 0 ? all : [...config.incidents.on_duty];
 }
 
-/** One push to each leaders' group. */
-function toLeaders(config: PushConfig, key: string, message: Push["message"], causedAt: string): Push[] {
+/**
+ * An alert about the incident, as written (`whole`): in the group's mailbox, so that it keeps its
+ * place after the school's earlier alerts and is tried until it goes out, like them.
+ */
+function incidentAlert(incident: Incident, key: string, group: string, message: Push["message"], causedAt: string): Push {
+  const idempotencyKey = `${key}:${group}`;
+  return { idempotencyKey, group, message, causedAt, whole: true, about: { school: incident.school, task: incident.task, period: incident.period, msgid: idempotencyKey } };
+}
+
+/** One alert to each leaders' group. */
+function toLeaders(config: PushConfig, incident: Incident, key: string, message: Push["message"], causedAt: string): Push[] {
   return Object.entries(config.groups)
     .filter(([, group]) => group.role === "leaders")
-    .map(([id]) => ({ idempotencyKey: `${key}:${id}`, group: id, message, causedAt }));
+    .map(([id]) => incidentAlert(incident, key, id, message, causedAt));
 }
 
 /**
@@ -47,7 +56,7 @@ export function buildStepPushes(args: {
     { text: incidentText.stepBy(step.kind, step.by, new Date(step.at), config, timeZone, school) },
     ...(shown ? [{ text: incidentText.ackedBy(shown.by, new Date(shown.at), config, timeZone) }] : []),
   ];
-  return toLeaders(config, formatIncidentPushKey(incident.number, step.msgid), { msgtype: "markdown", lines }, step.at);
+  return toLeaders(config, incident, formatIncidentPushKey(incident.number, step.msgid), { msgtype: "markdown", lines }, step.at);
 }
 
 /** The escalation of an incident no leader acknowledged: to the leaders' groups, @-mentioning those on duty (every leader when urgent). */
@@ -58,7 +67,7 @@ export function buildEscalationPushes(config: PushConfig, roster: Pick<Roster, "
     { text: incidentText.escalationBody(incident) },
     { text: incidentText.escalationAsk(incident.number), mentions: escalationMentions(config, incident.urgent) },
   ];
-  return toLeaders(config, formatIncidentPushKey(incident.number, `ack:${level}`), { msgtype: "text", lines }, incident.at);
+  return toLeaders(config, incident, formatIncidentPushKey(incident.number, `ack:${level}`), { msgtype: "text", lines }, incident.at);
 }
 
 /** The reminder to the school's reporter, in each schools' group that holds the school, when no follow-up came. */
@@ -67,5 +76,5 @@ export function buildReminderPushes(config: PushConfig, roster: Roster, incident
   const message: Push["message"] = { msgtype: "text", lines: [{ text: incidentText.reminder(incident, school, hours), mentions: [incident.by] }] };
   return Object.entries(config.groups)
     .filter(([, group]) => group.role === "schools" && school !== undefined && resolveGroupSchools(group, roster).schools.includes(school))
-    .map(([id]) => ({ idempotencyKey: `${formatIncidentPushKey(incident.number, `remind:${incident.followUps}`)}:${id}`, group: id, message, causedAt: incident.lastAt }));
+    .map(([id]) => incidentAlert(incident, formatIncidentPushKey(incident.number, `remind:${incident.followUps}`), id, message, incident.lastAt));
 }

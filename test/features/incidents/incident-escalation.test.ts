@@ -65,6 +65,8 @@ describe("an incident on the clock", () => {
 
   it("acknowledged in time escalates nothing, and a 续报 restarts the follow-up clock", async () => {
     await sayAt(h, "2026-11-24T10:00:00+08:00", "zhang_wei", "异常 校门口积水");
+    // A leader learns the number from the alert, which opens the incident.
+    await h.drainPushes();
     await sayAt(h, "2026-11-24T10:00:01+08:00", "chen_xiaohong", "收到 #1");
     await sayAt(h, "2026-11-24T10:00:02+08:00", "zhang_wei", "续报 已安排人员值守");
     expect(await jobDone("ack#1#1")).toBe("acknowledged");

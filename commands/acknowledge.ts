@@ -25,7 +25,8 @@ export default defineCommand({
     let incidents: Incident[];
     if ("number" in args) {
       const incident = await ctx.incidents.read(args.number);
-      if (!incident) return incidentText.noSuchIncident(args.number);
+      // A leader's roster is his node's: an incident outside it is none of his.
+      if (!incident || !ctx.roster.byCode(incident.school)) return incidentText.noSuchIncident(args.number);
       incidents = [incident];
     } else {
       incidents = (await ctx.incidents.listOpen()).filter((incident) => incident.school === args.school.code);

@@ -7,7 +7,7 @@ import type { EnqueueOptions, Push } from "../push/push.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
-import type { Incident, IncidentStore } from "../store/incidents.js";
+import type { Incident, IncidentStep, IncidentStore } from "../store/incidents.js";
 import type { BotCard } from "./events.js";
 
 
@@ -76,8 +76,15 @@ export interface Services {
   push: Pusher;
   /** The last reminder per task, period and group (提醒's cooldown). */
   cooldowns: ReminderCooldowns;
-  /** Incidents (#12) to read and step; `schedule` sets an open incident's clocks again after a step. */
-  incidents: IncidentStore & { schedule(incident: Incident): Promise<void> };
+  /**
+   * Incidents (#12) to read and step; `schedule` sets an open incident's clocks again after a
+   * step; `tell` queues what a step says to the leaders' groups holding the school (over the
+   * whole roster, whoever took the step), with the first acknowledgement it carries.
+   */
+  incidents: IncidentStore & {
+    schedule(incident: Incident): Promise<void>;
+    tell(incident: Incident, step: IncidentStep & { kind: "follow-up" | "final" | "close"; by: string; text: string }, shown?: { by: string; at: string }): Promise<void>;
+  };
   /** The help text for the sender, generated from the command specs. */
   help(): string;
 }

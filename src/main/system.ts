@@ -34,6 +34,7 @@ import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
 import { createIncidentStore } from "../store/incidents.js";
 import { createIncidentTimers } from "../features/incidents/incident-timers.js";
 import { createPrepareIncidentAlert } from "../features/incidents/prepare-incident-alert.js";
+import { buildStepPushes } from "../features/incidents/incident-pushes.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
 import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
@@ -202,7 +203,13 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     replies: createReplyStore({ redis, keys }),
     push: webPushQueue,
     cooldowns: createReminderCooldowns({ redis, keys }),
-    incidents: { ...webIncidents, schedule: webIncidentTimers.schedule },
+    incidents: {
+      ...webIncidents,
+      schedule: webIncidentTimers.schedule,
+      tell: async (incident, step, shown) => {
+        for (const push of buildStepPushes({ config, roster, incident, step, ...(shown && { shown }) })) await webPushQueue.enqueue(push);
+      },
+    },
     registry: createCommandRegistry(createCommands(config)),
     onCommand: metrics.command,
     warnings: async () => {

@@ -1,6 +1,8 @@
 import type { Config } from "../../config/schema.js";
 import type { Roster } from "../../config/roster.js";
 import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
+import { isUnder } from "../../config/roster-tree.js";
+import { nodeOf } from "../../config/scope.js";
 import type { Push } from "../../push/push.js";
 import type { PushLine } from "../../push/split-message.js";
 import type { Incident, IncidentStep } from "../../store/incidents.js";
@@ -28,10 +30,11 @@ function incidentAlert(incident: Incident, key: string, group: string, message: 
   return { idempotencyKey, group, message, causedAt, whole: true, about: { school: incident.school, task: incident.task, period: incident.period, msgid: idempotencyKey } };
 }
 
-/** One alert to each leaders' group. */
-function toLeaders(config: PushConfig, incident: Incident, key: string, message: Push["message"], causedAt: string): Push[] {
+/** One alert to each leaders' group whose node holds the school, as its alerts go. */
+function toLeaders(config: PushConfig, roster: Pick<Roster, "byCode" | "root">, incident: Incident, key: string, message: Push["message"], causedAt: string): Push[] {
+  const school = roster.byCode(incident.school);
   return Object.entries(config.groups)
-    .filter(([, group]) => group.role === "leaders")
+    .filter(([, group]) => group.role === "leaders" && school !== undefined && isUnder(nodeOf(roster, group), school))
     .map(([id]) => incidentAlert(incident, key, id, message, causedAt));
 }
 
@@ -41,7 +44,7 @@ function toLeaders(config: PushConfig, incident: Incident, key: string, message:
  */
 export function buildStepPushes(args: {
   config: PushConfig;
-  roster: Pick<Roster, "byCode">;
+  roster: Pick<Roster, "byCode" | "root">;
   incident: Incident;
   step: IncidentStep & { kind: "follow-up" | "final" | "close"; by: string; text: string };
   shown?: { by: string; at: string };
@@ -56,18 +59,18 @@ export function buildStepPushes(args: {
     { text: incidentText.stepBy(step.kind, step.by, new Date(step.at), config, timeZone, school) },
     ...(shown ? [{ text: incidentText.ackedBy(shown.by, new Date(shown.at), config, timeZone) }] : []),
   ];
-  return toLeaders(config, incident, formatIncidentPushKey(incident.number, step.msgid), { msgtype: "markdown", lines }, step.at);
+  return toLeaders(config, args.roster, incident, formatIncidentPushKey(incident.number, step.msgid), { msgtype: "markdown", lines }, step.at);
 }
 
 /** The escalation of an incident no leader acknowledged: to the leaders' groups, @-mentioning those on duty (every leader when urgent). */
-export function buildEscalationPushes(config: PushConfig, roster: Pick<Roster, "byCode">, incident: Incident, level: number, minutes: number): Push[] {
+export function buildEscalationPushes(config: PushConfig, roster: Pick<Roster, "byCode" | "root">, incident: Incident, level: number, minutes: number): Push[] {
   const school = roster.byCode(incident.school);
   const lines: PushLine[] = [
     { text: incidentText.escalationTitle(incident, school, minutes) },
     { text: incidentText.escalationBody(incident) },
     { text: incidentText.escalationAsk(incident.number), mentions: escalationMentions(config, incident.urgent) },
   ];
-  return toLeaders(config, incident, formatIncidentPushKey(incident.number, `ack:${level}`), { msgtype: "text", lines }, incident.at);
+  return toLeaders(config, roster, incident, formatIncidentPushKey(incident.number, `ack:${level}`), { msgtype: "text", lines }, incident.at);
 }
 
 /** The reminder to the school's reporter, in each schools' group that holds the school, when no follow-up came. */

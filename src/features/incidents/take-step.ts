@@ -7,7 +7,6 @@ import type { Incident, IncidentStep } from "../../store/incidents.js";
 import { resolveSchool } from "../check-in/resolve-school.js";
 import { reportText } from "../check-in/report-text.js";
 import { incidentText } from "./incident-text.js";
-import { buildStepPushes } from "./incident-pushes.js";
 
 /** What a step in the chat names: an incident by number (`#12`), else the school's open one. */
 export interface StepWords {
@@ -45,7 +44,11 @@ export function readSchoolStep(input: CommandInput, ctx: CommandContext<"roster"
  * the answer that says so (a state of things, like 撤销 with nothing to withdraw: no usage error).
  */
 export async function findStepIncident(ctx: CommandContext<"incidents" | "roster">, words: { number?: number; school?: School }): Promise<Incident | string> {
-  if (words.number !== undefined) return (await ctx.incidents.read(words.number)) ?? incidentText.noSuchIncident(words.number);
+  if (words.number !== undefined) {
+    const incident = await ctx.incidents.read(words.number);
+    // A leader's roster is his node's: an incident outside it is none of his.
+    return incident && ctx.roster.byCode(incident.school) ? incident : incidentText.noSuchIncident(words.number);
+  }
   const school = words.school!;
   const open = (await ctx.incidents.listOpen()).filter((incident) => incident.school === school.code);
   return open[open.length - 1] ?? incidentText.noOpenIncident(school.shortName || school.name);
@@ -57,7 +60,7 @@ export async function findStepIncident(ctx: CommandContext<"incidents" | "roster
  * which go out once. Answers the reply: `done` when recorded, why not when the incident has ended.
  */
 export async function takeStep(
-  ctx: CommandContext<"incidents" | "roster" | "config" | "push">,
+  ctx: CommandContext<"incidents" | "roster">,
   incident: Incident,
   kind: Extract<IncidentStep["kind"], "follow-up" | "final" | "close">,
   text: string,
@@ -68,7 +71,7 @@ export async function takeStep(
   if (result.outcome === "missing") return incidentText.noSuchIncident(incident.number);
   if (result.outcome === "closed") return incidentText.ended(incident.number, result.status);
   const shown = result.outcome === "ok" ? result.shown : undefined;
-  for (const push of buildStepPushes({ config: ctx.config, roster: ctx.roster, incident, step, ...(shown && { shown }) })) await ctx.push.enqueue(push);
+  await ctx.incidents.tell(incident, step, shown);
   // A follow-up restarts the follow-up clock.
   await ctx.incidents.schedule((await ctx.incidents.read(incident.number)) ?? incident);
   return done;

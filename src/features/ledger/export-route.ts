@@ -66,9 +66,11 @@ export function createExportRouter(options: ExportRouteOptions): Router {
       if (!verdict.ok) return refuse(ctx, verdict.reason, REFUSALS[verdict.reason]);
       const { from, to, task, requestedBy } = verdict.params;
       if (task && !options.calendar.tasks.includes(task)) return refuse(ctx, "unknown_task", ledgerText.linkUnknownTask);
+      // The node of whoever asked for the link, nothing outside it.
+      const roster = rosterOfPerson(options.roster, config, requestedBy);
       const ledger = await buildLedger({
         // The ledger of the node of whoever asked for the link, nothing outside it.
-        roster: rosterOfPerson(options.roster, config, requestedBy),
+        roster,
         people: config,
         kinds: config,
         store: options.store,
@@ -79,7 +81,7 @@ export function createExportRouter(options: ExportRouteOptions): Router {
         timeZone: config.timezone,
         now: clock.now(),
       });
-      const incidents = options.incidents && !task ? await listIncidentRows({ incidents: options.incidents, roster: options.roster, people: config, from, to, timeZone: config.timezone }) : undefined;
+      const incidents = options.incidents && !task ? await listIncidentRows({ incidents: options.incidents, roster, people: config, from, to, timeZone: config.timezone }) : undefined;
       const body = task ? writeLedgerCsv(ledger, task) : await writeLedgerXlsx(ledger, { ...(incidents && { incidents }) });
       const taskName = task && options.calendar.taskName(task);
       ctx.set("Content-Disposition", contentDisposition(ledgerText.fileName(from, to, format, taskName), format, from, to, task));

@@ -46,12 +46,14 @@ export async function listIncidentRows(args: {
   const opened = await args.incidents.opened(toInstant(args.from, "00:00", args.timeZone), toInstant(addDays(args.to, 1), "00:00", args.timeZone));
   const rows: IncidentRow[] = [];
   for (const incident of opened) {
+    // Only the schools of the roster given (the asker's node).
     const school = roster.byCode(incident.school);
+    if (!school) continue;
     for (const step of await args.incidents.steps(incident.number)) {
       rows.push({
         number: incident.number,
         schoolCode: incident.school,
-        schoolName: school?.name ?? incident.school,
+        schoolName: school.name,
         status: incidentText.statusName(incident.status),
         step: incidentText.stepName(step.kind),
         at: new Date(step.at),

@@ -99,7 +99,7 @@ describe("导出", () => {
     );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(body as unknown as ExcelJS.Buffer);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(["汇总", "平安日报", "防溺水提醒", "周学习"]);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(["汇总", "平安日报", "防溺水提醒", "周学习", "异常事件"]);
 
     const safety = readSheet(workbook.getWorksheet("平安日报")!);
     expect(safety).toHaveLength(28 * 5);

@@ -2,14 +2,14 @@ import type { Config } from "../../config/schema.js";
 import type { PrepareAlert } from "../../push/mailbox.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import type { ReportStore } from "../../store/reports.js";
-import { isAbnormal } from "../../store/report.js";
+import { abnormalDescription, isAbnormal } from "../../store/report.js";
 import type { Clock } from "../../time/clock.js";
 import { findUrgency } from "./find-urgency.js";
 import { incidentText } from "./incident-text.js";
 import type { IncidentTimers } from "./incident-timers.js";
 
 /**
- * An abnormal safety report's alert, as it goes out (the alert job): the school's incident is
+ * An abnormal report's alert, as it goes out (the alert job): the school's incident is
  * brought in line with its report in force (opened, updated, or noted as withdrawn), and the
  * alert of the report that stands for it ends with its number, @-mentioning every leader when
  * urgent. Nothing is added to the check-in itself; a repeated turn syncs to the same incident.
@@ -24,10 +24,10 @@ export function createPrepareIncidentAlert(deps: {
   const { config, incidents } = deps;
   return async (push) => {
     const about = push.about;
-    if (!about || about.task !== "safety") return push.message;
+    if (!about) return push.message;
     const report = await deps.store.get(about.task, about.period, about.school);
     const abnormal = isAbnormal(report) ? report : undefined;
-    const description = abnormal?.value.description ?? "";
+    const description = abnormal ? abnormalDescription(abnormal) : "";
     const urgent = abnormal && findUrgency(description, config.incidents.urgent_words);
     const synced = await incidents.sync(
       about,

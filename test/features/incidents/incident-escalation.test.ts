@@ -14,6 +14,7 @@ const ACK_MS = 3_000;
 const variant: ConfigVariant = writeConfigVariant([
   ["  ack_minutes: 15", `  ack_minutes: ${ACK_MS / 60_000}`],
   ["  follow_up_hours: 4", "  follow_up_hours: 0.001"],
+  ["  on_duty: []", "  on_duty: [wang_zhiyuan]"],
 ]);
 
 let h: Harness;

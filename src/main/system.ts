@@ -103,6 +103,12 @@ export interface System {
   port?: number;
   /** Listens (web role) and starts the workers (workers role). */
   start(): Promise<void>;
+  /**
+   * Settles when the start-up recount after a roster change (workers role) is over, or at once
+   * when there is none: it runs in the background, and a caller that rewrites the counts (a test
+   * clearing Redis) waits for it first.
+   */
+  recounted(): Promise<void>;
   /** Drains the web server, then the workers (active jobs finish, waiting ones stay queued), then closes Redis. */
   stop(): Promise<void>;
 }
@@ -256,6 +262,9 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         }
       }
       log.info({ port: system.port, roles, schools: roster.schools.length }, roles.web ? "service listening" : "workers running");
+    },
+    async recounted() {
+      await recounting;
     },
     async stop() {
       await botConnection?.stop();

@@ -97,7 +97,7 @@ const HISTORY_READ = 50;
 export const LIST_ALL_SCHOOLS = 400;
 
 /** Above LIST_ALL_SCHOOLS, the schools needing attention (missing, abnormal) an area's card names at most. */
-export const ATTENTION_PER_AREA = 10;
+export const ATTENTION_PER_AREA = 5;
 
 /** Schools on one page of an area's own list. */
 export const AREA_PAGE_SCHOOLS = 200;

@@ -247,7 +247,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       }
       if (roles.web) {
         const app: Koa = createWebApp({
-          ...{ config, bots, groupNames, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
+          ...{ config, bots, groupNames, roster, calendar, clock, redis, redisUrl, keys, metrics, dispatcher, log },
           store: webStore,
           exemptions: webExemptions,
           queues: [pushQueue.queue, scheduler.queue],

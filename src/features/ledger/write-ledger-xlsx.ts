@@ -1,7 +1,8 @@
-import { PassThrough } from "node:stream";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import ExcelJS from "exceljs";
 import { ledgerText } from "./ledger-text.js";
-import type { Ledger } from "./build-ledger.js";
+import type { LedgerSource } from "./ledger-source.js";
 import { listSummaryLines, listTaskColumns, SUMMARY_COLUMNS, type ColumnKind, type LedgerColumn } from "./ledger-columns.js";
 import { toWallClock } from "../../time/local-time.js";
 import { localDateToCell } from "./wall-clock.js";
@@ -15,44 +16,37 @@ const FORMATS: Partial<Record<ColumnKind, string>> = {
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
 
 /**
- * The ledger as an .xlsx workbook: the summary sheet (汇总) first, then one sheet per task,
- * each with a frozen, filterable header row; dates and times are real date cells in the
- * ledger's zone, rates are numbers formatted as percentages. Rows are streamed into the zip as
- * they are written (a county's year is some 180,000 rows), so only the compressed file is held.
+ * The ledger as an .xlsx workbook into `out`: the summary sheet (汇总) first, then one sheet per
+ * task, each with a frozen, filterable header row; dates and times are real date cells in the
+ * ledger's zone, rates are numbers formatted as percentages. Rows go into the zip as they are
+ * read, batch by batch, and the zip into `out` as it is compressed: what is held is a batch and
+ * the summary's counts, whatever the range. The summary comes first, so its counts are read by a
+ * pass of their own before the rows.
  */
-export async function writeLedgerXlsx(ledger: Ledger): Promise<Buffer> {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<void>((done, fail) => {
-    stream.once("end", done);
-    stream.once("error", fail);
-  });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+export async function writeLedgerXlsx(ledger: LedgerSource, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = "平安助手";
   workbook.created = ledger.asOf;
 
-  const summary = addSheet(workbook, ledgerText.summarySheet, SUMMARY_COLUMNS, listSummaryLines(ledger.tasks), ledger.timeZone);
+  const counted = [];
+  for (const task of ledger.tasks) counted.push({ ...task, ...(await ledger.counts(task)) });
+  const summary = addSheet(workbook, ledgerText.summarySheet, SUMMARY_COLUMNS);
+  await addRows(summary, SUMMARY_COLUMNS, [listSummaryLines(counted)], ledger.timeZone);
   summary.addRow([]).commit();
   for (const note of ledgerText.notes(ledger.from, ledger.to, ledger.asOf, ledger.timeZone)) summary.addRow([note]).commit();
   summary.commit();
 
   const used = new Set([ledgerText.summarySheet]);
   for (const task of ledger.tasks) {
-    addSheet(workbook, sheetName(task.taskName, used), listTaskColumns(task), task.rows, ledger.timeZone).commit();
+    const columns = listTaskColumns(task);
+    const sheet = addSheet(workbook, sheetName(task.taskName, used), columns);
+    await addRows(sheet, columns, ledger.rows(task), ledger.timeZone, out);
+    sheet.commit();
   }
-  await workbook.commit();
-  await ended;
-  return Buffer.concat(chunks);
+  await Promise.all([workbook.commit(), finished(out, { readable: false })]);
 }
 
-function addSheet<R>(
-  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
-  name: string,
-  columns: readonly LedgerColumn<R>[],
-  rows: readonly R[],
-  timeZone: string,
-): ExcelJS.Worksheet {
+function addSheet<R>(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: readonly LedgerColumn<R>[]): ExcelJS.Worksheet {
   const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", xSplit: 0, ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ width: c.width }));
   const header = sheet.addRow(columns.map((c) => c.header));
@@ -61,18 +55,31 @@ function addSheet<R>(
     cell.fill = HEADER_FILL;
   });
   header.commit();
-  for (const row of rows) {
-    const line = sheet.addRow(columns.map((c) => toCell(c.kind, c.value(row), timeZone)));
-    columns.forEach((c, i) => {
-      const format = FORMATS[c.kind];
-      if (format) line.getCell(i + 1).numFmt = format;
-    });
-    line.commit();
-  }
-  if (rows.length > 0) {
-    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: columns.length } };
-  }
   return sheet;
+}
+
+/** Writes the batches' rows under the header, then the filter over them; waits for `out` to drain between batches. */
+async function addRows<R>(
+  sheet: ExcelJS.Worksheet,
+  columns: readonly LedgerColumn<R>[],
+  batches: AsyncIterable<readonly R[]> | Iterable<readonly R[]>,
+  timeZone: string,
+  out?: Writable,
+): Promise<void> {
+  let count = 0;
+  for await (const rows of batches) {
+    for (const row of rows) {
+      const line = sheet.addRow(columns.map((c) => toCell(c.kind, c.value(row), timeZone)));
+      columns.forEach((c, i) => {
+        const format = FORMATS[c.kind];
+        if (format) line.getCell(i + 1).numFmt = format;
+      });
+      line.commit();
+    }
+    count += rows.length;
+    if (out?.writableNeedDrain) await new Promise((drained) => out.once("drain", drained));
+  }
+  if (count > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: count + 1, column: columns.length } };
 }
 
 function toCell(kind: ColumnKind, value: string | number | Date | boolean | undefined, timeZone: string): ExcelJS.CellValue {

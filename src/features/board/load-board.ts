@@ -103,7 +103,7 @@ export const ATTENTION_PER_AREA = 5;
 export const AREA_PAGE_SCHOOLS = 200;
 
 /** Abnormal and corrected reports shown in full, with their history; the rest are counted. */
-export const INCIDENTS_SHOWN = 50;
+export const INCIDENTS_SHOWN = 20;
 
 /**
  * Reads today's board from the periods' counts, tallied as 汇总 tallies them (tallyFromCounts):

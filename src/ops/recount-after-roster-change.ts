@@ -1,21 +1,15 @@
-import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { School } from "../config/roster.js";
-import { areaKey } from "../config/roster-tree.js";
 import { addDays } from "../time/local-time.js";
 import { recountPeriodsInPlace, type RecountDeps } from "./recount-periods.js";
+import { rosterFingerprint } from "../store/school-numbers.js";
+import { recountPeriodInPlace } from "../store/recount-period.js";
 
 /** How far back the counts are recounted: the days 汇总 and 历史 are asked about in practice. */
 export const RECOUNT_DAYS = 62;
 
 /** How long one process may take the recount for itself. */
 const LOCK_SECONDS = 30 * 60;
-
-/** What the counts depend on in a roster: each school's code and the area it is counted under (a move between counties too). */
-export function rosterFingerprint(schools: readonly School[]): string {
-  const lines = schools.map((school) => `${school.code}\t${areaKey(school)}`).sort();
-  return createHash("sha1").update(lines.join("\n")).digest("hex");
-}
 
 /**
  * The counts 汇总 reads are kept by area as reports come: a school added, removed or moved to
@@ -42,4 +36,23 @@ export async function recountAfterRosterChange(
   } finally {
     await redis.del(keys.rosterRecountLock());
   }
+}
+
+/**
+ * The periods of the last {@link RECOUNT_DAYS} days whose counts a process under another roster
+ * left alone (a web process not restarted yet: its reports are recorded, not counted, and the
+ * period marked stale), recounted under this roster when it is the one in force (the last the
+ * start-up recount counted under). The workers run it every minute. Returns how many it recounted.
+ */
+export async function recountStalePeriods(
+  deps: RecountDeps & { schools: readonly School[]; today: string; log: Pick<Logger, "info"> },
+): Promise<number> {
+  const { redis, keys, places } = deps;
+  if ((await redis.get(keys.rosterFingerprint())) !== places.version) return 0;
+  const periods = deps.calendar.tasks.flatMap((task) => deps.calendar.list(task, addDays(deps.today, -RECOUNT_DAYS), deps.today));
+  const under = await Promise.all(periods.map((period) => redis.get(keys.periodCountedUnder(period.task, period.id))));
+  const stale = periods.filter((_, i) => under[i] !== null && under[i] !== places.version);
+  for (const period of stale) await recountPeriodInPlace(deps, deps.schools, period.task, period.id);
+  if (stale.length > 0) deps.log.info({ periods: stale.length }, "counts kept under another roster recounted");
+  return stale.length;
 }

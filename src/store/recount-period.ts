@@ -8,8 +8,8 @@ import { loadScript } from "./scripts.js";
 
 /** Recounts one period's counts in one step under the roster given (recount-period.lua says how). */
 const recountScript = loadScript("recount-period", {
-  keys: (k: PeriodKeys) => [k.state, k.log, k.counts, k.reported, k.listed, k.onBehalf, k.abnormalAt, k.resolved, k.remarked],
-  args: ({ roster }: { roster: readonly (string | number)[] }) => roster,
+  keys: (k: PeriodKeys) => [k.state, k.log, k.counts, k.reported, k.listed, k.onBehalf, k.abnormalAt, k.resolved, k.remarked, k.countedUnder],
+  args: ({ version, roster }: { version: string; roster: readonly (string | number)[] }) => [version, ...roster],
 });
 
 /** The roster as the script takes it, built once per roster: code, area and number of each numbered school. */
@@ -36,6 +36,6 @@ export async function recountPeriodInPlace(
   task: TaskId,
   period: string,
 ): Promise<number | "reduced"> {
-  const answer = await recountScript(store.redis, periodKeys(store.keys, task, period), { roster: packRoster(schools, store.places) });
+  const answer = await recountScript(store.redis, periodKeys(store.keys, task, period), { version: store.places.version, roster: packRoster(schools, store.places) });
   return answer === "reduced" ? "reduced" : Number(answer);
 }

@@ -16,14 +16,16 @@
 -- KEYS[7] abnormal-at: sorted set school code → when its abnormal report in force was made (ms)
 -- KEYS[8] resolved: set of the schools whose abnormal report was corrected
 -- KEYS[9] remarked: sorted set school code → when its 平安 with a remark in force was made (ms)
--- ARGV[1..] the roster: each school's code, area and number, three arguments a school
+-- KEYS[10] counted-under: the roster version the counts are kept under, or 'stale'
+-- ARGV[1] the roster's version, which the counts are then kept under
+-- ARGV[2..] the roster: each school's code, area and number, three arguments a school
 -- #include lib/current-report.lua
 local state = redis.call('HGETALL', KEYS[1])
 for i = 2, #state, 2 do
   if string.sub(state[i], 1, 1) == '{' then return 'reduced' end
 end
 local places = {}
-for i = 1, #ARGV, 3 do places[ARGV[i]] = {ARGV[i + 1], tonumber(ARGV[i + 2])} end
+for i = 2, #ARGV, 3 do places[ARGV[i]] = {ARGV[i + 1], tonumber(ARGV[i + 2])} end
 local ttl = redis.call('TTL', KEYS[2])
 redis.call('DEL', KEYS[3], KEYS[4])
 local counted = 0
@@ -53,8 +55,8 @@ end
 for _, school in ipairs(redis.call('SMEMBERS', KEYS[8])) do
   if not places[school] then redis.call('SREM', KEYS[8], school) end
 end
+redis.call('SET', KEYS[10], ARGV[1])
 if ttl > 0 then
-  redis.call('EXPIRE', KEYS[3], ttl)
-  redis.call('EXPIRE', KEYS[4], ttl)
+  for _, i in ipairs({3, 4, 10}) do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return counted

@@ -150,7 +150,7 @@ export interface LedgerPlan {
 }
 
 /** Schools whose reports in force are read in one round trip: the rows of a period come in batches this size. */
-export const LEDGER_BATCH = 1000;
+export const LEDGER_BATCH = 250;
 
 /** Which tasks and periods a ledger holds: from the calendar alone, nothing read. */
 export function planLedger({ calendar, kinds, from, to, timeZone, now: asOf }: Pick<BuildLedgerOptions, "calendar" | "kinds" | "from" | "to" | "timeZone" | "now">): LedgerPlan {

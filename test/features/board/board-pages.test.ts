@@ -18,8 +18,11 @@ const MISSING = ["CG004", "CG005", "DB002", "XB003", "BB002"];
 
 let env: Awaited<ReturnType<typeof startLeaderDeps>>;
 let server: Server;
+let smallServer: Server;
 let base: string;
 let link: URL;
+/** The same board with the default size (the example's 28 schools list every one). */
+let smallBase: string;
 
 beforeAll(async () => {
   env = await startLeaderDeps();
@@ -34,10 +37,18 @@ beforeAll(async () => {
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   link = new URL(createBoardLinks(env.deps.config, clock).sign("wang_zhiyuan").url, base);
+  const small = new Koa();
+  small.use(createBoardRouter({ ...env.deps, calendar: env.periods, clock, log: pino({ level: "silent" }) }).routes());
+  smallServer = await new Promise<Server>((done) => {
+    const s = small.listen(0, "127.0.0.1", () => done(s));
+  });
+  const smallAddress = smallServer.address();
+  smallBase = `http://127.0.0.1:${typeof smallAddress === "object" && smallAddress ? smallAddress.port : 0}`;
 });
 
 afterAll(async () => {
   await new Promise((done) => server?.close(done));
+  await new Promise((done) => smallServer?.close(done));
   env?.client.disconnect();
   await env?.redis.stop();
 });
@@ -53,6 +64,15 @@ function rowsOf(page: string): [string, string][] {
   return [...section.matchAll(/<li class="school [^"]*" data-code="([^"]+)" data-state="([^"]+)"/g)].map((m) => [m[1]!, m[2]!]);
 }
 const unescape = (href: string) => href.replace(/&amp;/g, "&");
+
+describe("看板 of a county", () => {
+  it("lists every school by area, with no link to an area's page", async () => {
+    const response = await fetch(new URL(`${link.pathname}${link.search}`, smallBase));
+    const text = await response.text();
+    expect(rowsOf(text).map(([code]) => code)).toEqual(env.roster.schools.map((s) => s.code));
+    expect(text).not.toContain('class="all"');
+  });
+});
 
 describe("看板 above the size that lists every school", () => {
   it("lists on the county page only the schools needing attention, each area linking to its own page", async () => {

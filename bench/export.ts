@@ -69,7 +69,7 @@ const service = await start();
 try {
   await service.recounted();
   const { calendar, roster, store } = service;
-  const plan = planLedger({ calendar, from: FROM, to: TO, timeZone: service.config.timezone, now: clock.now() });
+  const plan = planLedger({ calendar, kinds: service.config, from: FROM, to: TO, timeZone: service.config.timezone, now: clock.now() });
   const seedStart = Date.now();
   let seeded = 0;
   for (const task of plan.tasks) for (const period of task.periods.filter((p) => p.required)) seeded += await seedPeriod(store, roster.schools, period);

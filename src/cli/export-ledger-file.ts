@@ -1,12 +1,10 @@
-import { writeFile } from "node:fs/promises";
 import type { Config, TaskId } from "../config/schema.js";
 import { foldWord, taskWordsOf } from "../config/kinds.js";
 import type { Records } from "../main/open-records.js";
 import { parseTaskWord } from "../bot/words.js";
-import { buildLedger, type Ledger } from "../features/ledger/build-ledger.js";
+import { planLedger, type LedgerPlan } from "../features/ledger/build-ledger.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "../features/ledger/check-ledger-range.js";
-import { writeLedgerCsv } from "../features/ledger/write-ledger-csv.js";
-import { writeLedgerXlsx } from "../features/ledger/write-ledger-xlsx.js";
+import { writeLedgerFile } from "../features/ledger/write-ledger-file.js";
 import { leaderText } from "../features/leaders/leader-text.js";
 
 /** What `pingan export` is asked for, checked. */
@@ -35,32 +33,21 @@ export function readExportRequest(options: { from: string; to: string; out: stri
   return { from, to, out, ...(task && { task }) };
 }
 
-/** `pingan export`: writes the same ledger as the 导出 link, as .xlsx or one task's CSV, from the service's records. */
-export async function exportLedgerFile(records: Records, { from, to, out, task: word }: ExportRequest, say: (line: string) => void = () => {}): Promise<{ ledger: Ledger; bytes: number }> {
+/** `pingan export`: writes the same ledger as the 导出 link, as .xlsx or one task's CSV, from the service's records, as it reads them. */
+export async function exportLedgerFile(records: Records, { from, to, out, task: word }: ExportRequest, say: (line: string) => void = () => {}): Promise<{ plan: LedgerPlan; bytes: number }> {
   const { config } = records;
   const task = word === undefined ? undefined : readTask(config, word);
   if (task && !config.tasks[task]?.enabled) throw new Error(leaderText.taskOff(records.calendar.taskName(task)));
-  const ledger = await buildLedger({
-    // As the service owes them: from its first day, each school from the day it joined.
-    roster: records.roster,
-    people: config,
-    kinds: config,
-    store: records.reports,
-    exemptions: records.exemptions,
-    calendar: records.calendar,
-    from,
-    to,
-    timeZone: config.timezone,
-    now: records.clock.now(),
-  });
-  const body = task ? writeLedgerCsv(ledger, task) : await writeLedgerXlsx(ledger);
-  await writeFile(out, body);
-  const rows = ledger.tasks
+  const plan = planLedger({ calendar: records.calendar, kinds: config, from, to, timeZone: config.timezone, now: records.clock.now() });
+  // As the service owes them: from its first day, each school from the day it joined.
+  const sources = { roster: records.roster, people: config, store: records.reports, exemptions: records.exemptions, incidents: records.incidents };
+  const { bytes, rows } = await writeLedgerFile(sources, plan, out, task);
+  const written = plan.tasks
     .filter((t) => !task || t.task === task)
-    .map((t) => `${t.taskName} ${t.rows.length} 行`)
+    .map((t) => `${t.taskName} ${rows.get(t.task) ?? 0} 行`)
     .join("，");
-  say(`已写入 ${out}（${from} 至 ${to}：${rows}）`);
-  return { ledger, bytes: body.length };
+  say(`已写入 ${out}（${from} 至 ${to}：${written}）`);
+  return { plan, bytes };
 }
 
 /** The task `--task` names: its id (safety) or a word that names it (平安). */

@@ -4,6 +4,7 @@ import { connectRedis, waitReady, type RedisClient } from "../store/connect-redi
 import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
 import { createKeys, type Keys } from "../store/keys.js";
 import { createReportStore, type ReportStore } from "../store/reports.js";
+import { createIncidentStore, type IncidentStore } from "../store/incidents.js";
 import { readRosterDays, withJoinedDays } from "../store/roster-days.js";
 import type { Clock } from "../time/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
@@ -25,6 +26,7 @@ export interface Records {
   keys: Keys;
   reports: ReportStore;
   exemptions: ExemptionStore;
+  incidents: IncidentStore;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function openRecords(settings: Settings, { write = false, say }: { 
       keys,
       reports: createReportStore({ redis, keys }),
       exemptions: createExemptionStore({ redis, keys }),
+      incidents: createIncidentStore({ redis, keys }),
       async close() {
         redis.disconnect();
         await service.close();

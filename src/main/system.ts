@@ -18,7 +18,7 @@ import { createScheduler, type Scheduler } from "../schedule/scheduler.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
 import { readServerVersion, requireRedis7 } from "../store/redis-version.js";
-import { recountAfterRosterChange } from "../ops/recount-after-roster-change.js";
+import { recountAfterRosterChange, recountStalePeriods } from "../ops/recount-after-roster-change.js";
 import { toLocalDate } from "../time/local-time.js";
 import { configError } from "../config/config-error.js";
 import { findRefusedExamples } from "../features/check-in/check-kind-examples.js";
@@ -49,6 +49,9 @@ import { createScheduleWorker } from "./schedule-worker.js";
 import { openServiceRedis } from "./service-redis.js";
 import { clockOf, type Settings } from "./settings.js";
 import { createWebApp } from "./web-app.js";
+
+/** How often the workers look for counts a process under another roster left stale. */
+const STALE_SWEEP_MS = 60_000;
 
 /** Which parts run in this process (`pingan start --web` / `--workers`; both by default). */
 export interface SystemRoles {
@@ -107,6 +110,12 @@ export interface System {
   port?: number;
   /** Listens (web role) and starts the workers (workers role). */
   start(): Promise<void>;
+  /**
+   * Settles when the start-up recount after a roster change (workers role) is over, or at once
+   * when there is none: it runs in the background, and a caller that rewrites the counts (a test
+   * clearing Redis) waits for it first.
+   */
+  recounted(): Promise<void>;
   /** Drains the web server, then the workers (active jobs finish, waiting ones stay queued), then closes Redis. */
   stop(): Promise<void>;
 }
@@ -221,7 +230,8 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   let server: Server | undefined;
   const workers: Worker[] = [];
   let stopSweep: (() => Promise<void>) | undefined;
-  let recounting: Promise<unknown> | undefined;
+  let recounting: Promise<unknown> = Promise.resolve();
+  let staleSweep: NodeJS.Timeout | undefined;
   const system: System = {
     config,
     roster,
@@ -252,15 +262,21 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         }
         workers.push(createScheduleWorker({ connection: workerRedis, deps: jobDeps, log, prefix: keys.bullPrefix() }));
         stopSweep = startOutboxSweep({ store, mailboxes: pushQueue, calendar, clock, timeZone: config.timezone, log, ...(options.outboxSweepMs && { everyMs: options.outboxSweepMs }) });
-        // The counts 汇总 reads are kept by area: after a roster change they are recounted, in the background.
-        recounting = recountAfterRosterChange({
-          ...{ redis: workerRedis, keys, places, reports: store, calendar, schools: roster.schools, log },
-          today: toLocalDate(clock.now(), config.timezone),
-        }).catch((error: unknown) => log.warn({ err: error }, "recount after a roster change failed; run pingan verify-aggregates --repair"));
+        // The counts 汇总 reads are kept by area: after a roster change they are recounted, in the background;
+        // then, each minute, the periods a process still under another roster marked stale.
+        const recountDeps = () => ({ redis: workerRedis, keys, places, reports: store, calendar, schools: roster.schools, log, today: toLocalDate(clock.now(), config.timezone) });
+        recounting = recountAfterRosterChange(recountDeps()).catch((error: unknown) =>
+          log.warn({ err: error }, "recount after a roster change failed; run pingan verify-aggregates --repair"),
+        );
+        staleSweep = setInterval(() => {
+          recounting = recounting
+            .then(() => recountStalePeriods(recountDeps()))
+            .catch((error: unknown) => log.warn({ err: error }, "recount of stale counts failed; it is tried again in a minute"));
+        }, STALE_SWEEP_MS);
       }
       if (roles.web) {
         const app: Koa = createWebApp({
-          ...{ config, bots, groupNames, roster, calendar, clock, redis, keys, metrics, dispatcher, log },
+          ...{ config, bots, groupNames, roster, calendar, clock, redis, redisUrl, keys, metrics, dispatcher, log },
           store: webStore,
           exemptions: webExemptions,
           incidents: webIncidents,
@@ -277,6 +293,9 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       }
       log.info({ port: system.port, roles, schools: roster.schools.length }, roles.web ? "service listening" : "workers running");
     },
+    async recounted() {
+      await recounting;
+    },
     async stop() {
       await botConnection?.stop();
       if (server) {
@@ -285,6 +304,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         await closed;
       }
       await stopSweep?.();
+      clearInterval(staleSweep);
       await recounting;
       await Promise.all(workers.map((worker) => worker.close()));
       await pushQueue.close();

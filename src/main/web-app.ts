@@ -7,6 +7,7 @@ import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
 import { createBoardRouter } from "../features/board/board-route.js";
 import { createExportRouter } from "../features/ledger/export-route.js";
+import { createLedgerExporter } from "./run-ledger-export.js";
 import { createHealthRouter } from "../ops/health.js";
 import type { Metrics } from "../ops/metrics.js";
 import { createMetricsRouter } from "../ops/metrics-route.js";
@@ -24,6 +25,8 @@ export interface WebAppDeps {
   config: Config;
   /** The deployment's bots (listBots): each callback bot gets its URL. */
   bots: readonly HostedBot[];
+  /** The Redis the ledger export's own process reads. */
+  redisUrl: string;
   /** Group id → display name: pages name groups, never their webhook keys. */
   groupNames: Readonly<Record<string, string>>;
   roster: Roster;
@@ -90,7 +93,9 @@ export function createWebApp(deps: WebAppDeps): Koa {
   // Ledger downloads and the board read the same data behind signed links.
   const pages = { config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log };
   const withIncidents = { ...pages, ...(deps.incidents && { incidents: deps.incidents }) };
-  for (const router of [health, createMetricsRouter(metrics), createExportRouter(withIncidents), createBoardRouter(withIncidents)]) {
+  // A ledger is written in a process of its own, so that a large one cannot hold up the callbacks.
+  const exporter = createLedgerExporter({ redisUrl: deps.redisUrl, people: config });
+  for (const router of [health, createMetricsRouter(metrics), createExportRouter({ ...pages, exporter }), createBoardRouter(withIncidents)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

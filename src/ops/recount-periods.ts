@@ -1,5 +1,7 @@
 import type { TaskPeriod, TaskCalendar } from "../time/task-calendar.js";
 import { recountAggregate, type RecountOutcome } from "../store/recount-aggregate.js";
+import { recountPeriodInPlace } from "../store/recount-period.js";
+import type { School } from "../config/roster.js";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { ReportStore } from "../store/reports.js";
@@ -34,4 +36,32 @@ export async function recountPeriods(
     }
   }
   return { periods, differing };
+}
+
+/**
+ * Recounts every task's periods from `from` to `to` under `schools`, each in one step in Redis
+ * (recountPeriodInPlace), so that check-ins meanwhile are neither lost nor counted twice; a
+ * reduced period, which takes no more reports, is recounted from its reports and repaired.
+ * What the recount after a roster change runs.
+ */
+export async function recountPeriodsInPlace(
+  deps: RecountDeps & { schools: readonly School[] },
+  { from, to }: { from: string; to: string },
+): Promise<{ periods: number; reports: number; reduced: number }> {
+  let periods = 0;
+  let reports = 0;
+  let reduced = 0;
+  for (const task of deps.calendar.tasks) {
+    for (const period of deps.calendar.list(task, from, to)) {
+      periods += 1;
+      const counted = await recountPeriodInPlace(deps, deps.schools, task, period.id);
+      if (counted !== "reduced") {
+        reports += counted;
+        continue;
+      }
+      reduced += 1;
+      reports += (await recountAggregate(deps, task, period.id, { repair: true })).reports;
+    }
+  }
+  return { periods, reports, reduced };
 }

@@ -32,6 +32,12 @@ export function createKeys(prefix = "pa", bot = DEFAULT_BOT) {
     periodCounts: (task: TaskId, period: string) => ns(`${task}:${period}`, "counts"),
     /** Bitmap by school number (school-numbers.ts): the schools with a report in force. */
     periodReported: (task: TaskId, period: string) => ns(`${task}:${period}`, "reported"),
+    /**
+     * The roster version (SchoolPlaces.version) the period's counts are kept under, or `stale`
+     * once a process under another roster recorded a report there (it counted nothing): the
+     * workers then recount the period (ops/recount-after-roster-change.ts).
+     */
+    periodCountedUnder: (task: TaskId, period: string) => ns(`${task}:${period}`, "counted-under"),
     /** Hash school code → the abnormal report in force (JSON), which 汇总 shows in full. */
     periodListed: (task: TaskId, period: string) => ns(`${task}:${period}`, "listed"),
     /** Sorted set school code → when its report in force, entered by a leader (代报), was made (ms): 汇总 names the first few. */

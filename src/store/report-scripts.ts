@@ -17,6 +17,7 @@ export interface PeriodKeys {
   abnormalAt: string;
   resolved: string;
   remarked: string;
+  countedUnder: string;
 }
 
 export function periodKeys(keys: Keys, task: TaskId, period: string): PeriodKeys {
@@ -34,11 +35,12 @@ export function periodKeys(keys: Keys, task: TaskId, period: string): PeriodKeys
     abnormalAt: keys.periodAbnormalAt(task, period),
     resolved: keys.periodResolved(task, period),
     remarked: keys.periodRemarked(task, period),
+    countedUnder: keys.periodCountedUnder(task, period),
   };
 }
 
 /** In the order of the scripts' KEYS. */
-const everyPeriodKey = (k: PeriodKeys) => [k.state, k.log, k.msgids, k.abnormal, k.outbox, k.replies, k.counts, k.reported, k.listed, k.onBehalf, k.abnormalAt, k.resolved, k.remarked];
+const everyPeriodKey = (k: PeriodKeys) => [k.state, k.log, k.msgids, k.abnormal, k.outbox, k.replies, k.counts, k.reported, k.listed, k.onBehalf, k.abnormalAt, k.resolved, k.remarked, k.countedUnder];
 
 /** What record-report.lua is given, one packed argument; its header says what each field means. */
 export interface RecordArgs {
@@ -57,6 +59,7 @@ export interface RecordArgs {
   at?: number;
   onBehalf: boolean;
   area?: string;
+  roster?: string;
   remarked: boolean;
   pushes: readonly string[];
 }

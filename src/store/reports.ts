@@ -79,6 +79,11 @@ export interface ReportStore {
   list(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** The audit log of a task and period, oldest first. */
   log(task: TaskId, period: string): Promise<ReportEvent[]>;
+  /**
+   * How many replacements and withdrawals the period's audit log holds per school (the ledger's
+   * 更正次数): the log read a page at a time, so what is held is one count per school.
+   */
+  changes(task: TaskId, period: string): Promise<Map<string, number>>;
   /** Each school's latest abnormal report of a task and period (safety), by school code. */
   abnormal(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** A school's latest events in the periods given (its audit log there), newest first. */
@@ -113,6 +118,9 @@ export interface ReportStoreOptions {
 
 const field = (fields: string[], name: string) => fields[fields.indexOf(name) + 1] ?? "";
 
+/** Audit-log entries read per round trip by a reader that walks a whole log (changes). */
+const LOG_PAGE = 1000;
+
 export function createReportStore({ redis, keys, places, enqueue, log }: ReportStoreOptions): ReportStore {
   const record = async (
     task: TaskId,
@@ -136,7 +144,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       ...(expected !== undefined && { expected }),
       ...(commit.reply ? { reply: commit.reply } : {}),
       replyTtl: TTL.callbackReplySeconds,
-      ...(place && { number: place.number, area: place.area }),
+      ...(place && { number: place.number, area: place.area, roster: places!.version }),
       // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
       msgidTtl: TTL.callbackReplySeconds,
       onBehalf: report?.onBehalf === true,
@@ -242,6 +250,21 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
 
     async log(task, period) {
       return [...(await readLog(task, period)).values()];
+    },
+
+    async changes(task, period) {
+      const counts = new Map<string, number>();
+      const log = keys.periodLog(task, period);
+      for (let from = "-"; ; ) {
+        const page = await redis.xrange(log, from, "+", "COUNT", LOG_PAGE);
+        for (const [, fields] of page) {
+          if (field(fields, "type") === "report") continue;
+          const school = field(fields, "school");
+          counts.set(school, (counts.get(school) ?? 0) + 1);
+        }
+        if (page.length < LOG_PAGE) return counts;
+        from = `(${page[page.length - 1]![0]}`;
+      }
     },
 
     abnormal: (task, period) => readJsonHash<Report>(redis, keys.periodAbnormal(task, period)),

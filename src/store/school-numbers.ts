@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { School } from "../config/roster.js";
 import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
@@ -13,6 +14,8 @@ export interface SchoolPlace {
 
 /** The roster's schools with their numbers, as the record script and 汇总 use them. */
 export interface SchoolPlaces {
+  /** The roster's version as the counts depend on it (rosterFingerprint): the counts of a period carry the one they were kept under. */
+  version: string;
   of(code: string): SchoolPlace | undefined;
   /**
    * The numbers of these schools, in order (-1 for a school without one), kept per list: 汇总
@@ -40,6 +43,12 @@ const CHUNK = 2000;
  * Numbers the roster's schools (once, at start) and answers where each is counted. `today`: the
  * local date, kept as the day a school new to the roster joined it (the service, at start).
  */
+/** What the counts depend on in a roster: each school's code and the area it is counted under (a move between counties too). */
+export function rosterFingerprint(schools: readonly School[]): string {
+  const lines = schools.map((school) => `${school.code}\t${areaKey(school)}`).sort();
+  return createHash("sha1").update(lines.join("\n")).digest("hex");
+}
+
 export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: readonly School[], today?: LocalDate): Promise<SchoolPlaces> {
   const places = new Map<string, SchoolPlace>();
   for (let i = 0; i < schools.length; i += CHUNK) {
@@ -49,6 +58,7 @@ export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: 
   }
   const lists = new WeakMap<readonly School[], Int32Array>();
   return {
+    version: rosterFingerprint(schools),
     of: (code) => places.get(code),
     numbersOf(list) {
       let numbers = lists.get(list);

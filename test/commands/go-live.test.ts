@@ -7,7 +7,7 @@ import { loadCountedPeriods } from "../../src/tally/load-tally.js";
 import { tallyFromCounts } from "../../src/tally/tally-from-counts.js";
 import { NAME_NONE } from "../../src/tally/listing.js";
 import { buildWeekChart } from "../../src/features/tallies/build-week-chart.js";
-import { rosterFingerprint } from "../../src/ops/recount-after-roster-change.js";
+import { rosterFingerprint } from "../../src/store/school-numbers.js";
 import { createKeys } from "../../src/store/keys.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";

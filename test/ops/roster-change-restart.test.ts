@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { rosterFingerprint } from "../../src/ops/recount-after-roster-change.js";
+import { rosterFingerprint } from "../../src/store/school-numbers.js";
 import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";
 import { createReportStore } from "../../src/store/reports.js";

@@ -162,6 +162,8 @@ export async function startHarness({
     ...(findFont && { findFont }),
   });
   const rt = service;
+  // The recount at start rewrites the counts in the background: a test that clears Redis must not race it.
+  await service.recounted();
   const client = connectRedis(redis.url, { role: "web" });
   await waitReady(client);
   if (longConnection) await longConnection.waitFor(() => longConnection.subscriptions().some((sub) => sub.closedAt === undefined), QUEUE_BOUND_MS);

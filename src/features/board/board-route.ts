@@ -9,7 +9,9 @@ import type { TallySources } from "../../tally/load-tally.js";
 import { BOARD_PATH, createBoardLinks } from "./board-links.js";
 import { BOARD_CSP, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";
-import { loadBoard } from "./load-board.js";
+import { loadBoard, type BoardView } from "./load-board.js";
+import type { School } from "../../config/roster.js";
+import { indexRoster } from "../../tally/index-roster.js";
 import { renderBoard } from "./render-board.js";
 import { rosterOfPerson } from "../../config/scope.js";
 import type { IncidentStore } from "../../store/incidents.js";
@@ -22,7 +24,10 @@ export interface BoardRouteOptions extends TallySources {
   log: Logger;
   /** The incidents, whose open ones the board lists. */
   incidents?: Pick<IncidentStore, "listOpen">;
+  /** Rosters up to this many schools list every school on the county page (loadBoard's default otherwise). */
+  listAllUpTo?: number;
 }
+
 
 const REFUSALS: Record<LinkRefusal, string> = {
   expired: boardText.linkExpired,
@@ -46,7 +51,9 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
     ctx.set("Referrer-Policy", "no-referrer");
     ctx.set("X-Content-Type-Options", "nosniff");
     ctx.type = "text/html; charset=utf-8";
-    const verdict = links.verify(ctx.query);
+    // The view (an area, its page) rides beside the signed link, never part of what it signs: not a permission.
+    const { area, page, ...signed } = ctx.query;
+    const verdict = links.verify(signed);
     if (!verdict.ok) {
       log.warn({ path: ctx.path, reason: verdict.reason }, "board link refused");
       ctx.status = 403;
@@ -55,10 +62,29 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
     }
     // The board of the node of whoever asked for the link, nothing outside it.
     const roster = rosterOfPerson(options.roster, config, verdict.requestedBy);
-    const board = await loadBoard({ ...options, roster, timeZone: config.timezone, now: clock.now() });
+    const view = readView(area, page, roster.schools);
+    if (!view) {
+      ctx.status = 404;
+      ctx.body = renderRefusal(boardText.unknownArea);
+      return;
+    }
+    const board = await loadBoard({ ...options, roster, timeZone: config.timezone, now: clock.now(), view });
     const open = options.incidents && (await listOpenIncidents(options.incidents, roster, board.now, config));
-    ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt, ...(open && { openIncidents: open }) });
+    const hrefOf = (to: BoardView) => {
+      const query = new URLSearchParams(Object.entries(signed).flatMap(([name, value]) => (typeof value === "string" ? [[name, value]] : [])));
+      if (to.area !== undefined) query.set("area", to.area);
+      if (to.page > 0) query.set("page", String(to.page));
+      return `${BOARD_PATH}?${query.toString()}`;
+    };
+    ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt, hrefOf, ...(open && { openIncidents: open }) });
     log.debug({ by: verdict.requestedBy }, "board served");
   });
   return router;
+}
+
+/** The view a query asks for; undefined for an area the roster has not or a page that is no number. */
+function readView(area: unknown, page: unknown, schools: readonly School[]): BoardView | undefined {
+  if (area !== undefined && (typeof area !== "string" || !indexRoster(schools).areas.has(area))) return undefined;
+  if (page !== undefined && (typeof page !== "string" || !/^\d{1,6}$/.test(page))) return undefined;
+  return { ...(area !== undefined && { area }), page: page === undefined ? 0 : Number(page) };
 }

@@ -56,6 +56,7 @@ export const boardText = {
   },
 
   abnormalHeading: (count: number) => `异常 ${count} 条`,
+  firstShown: (shown: number) => `下面列出最早的 ${shown} 条；全部异常请用“导出”查看。`,
   noAbnormal: "今日没有异常报告。",
   resolvedHeading: (count: number) => `已恢复正常 ${count} 所`,
   resolvedState: "已恢复",
@@ -94,6 +95,12 @@ export const boardText = {
   filterOn: "只看未报、迟报和异常",
   filterOff: "显示全部学校",
   allClean: "全部按时上报，没有异常。",
+  allSchoolsOf: (count: number) => `查看本片区全部 ${count} 所学校 ›`,
+  backToCounty: "‹ 返回全县",
+  pageOf: (area: string, page: number, pages: number) => `${area} · 第 ${page} / ${pages} 页`,
+  previousPage: "‹ 上一页",
+  nextPage: "下一页 ›",
+  unknownArea: "没有这个片区。请从看板首页点击片区进入。",
 
   // Refusals (HTTP 403).
   refusedTitle: "看板链接无法打开",

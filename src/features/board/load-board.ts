@@ -4,8 +4,8 @@ import type { Report, ReportEvent } from "../../store/report.js";
 import { addDays, getIsoWeek, getWeekStart, toLocalDate, type LocalDate } from "../../time/local-time.js";
 import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
-import { loadCountedPeriods, loadReported, type TallySources } from "../../tally/load-tally.js";
-import { NAME_NONE } from "../../tally/listing.js";
+import { loadCountedPeriods, type TallySources } from "../../tally/load-tally.js";
+import { NAME_NONE, type ListOptions } from "../../tally/listing.js";
 import { indexRoster } from "../../tally/index-roster.js";
 import { countSchool } from "../../tally/count-school.js";
 import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
@@ -28,11 +28,24 @@ export interface BoardSchool {
   reason?: string;
 }
 
-/** One area (片区): its own tally and its schools in roster order. */
+/** One area (片区): its own tally and the schools shown of it, in roster order. */
 export interface BoardArea {
   area: string;
   tally: TaskTally;
+  /** Every school of a small roster; on a large one those needing attention (the first few); on the area's page, one page of it. */
   schools: BoardSchool[];
+  /** Set when the area's schools are not all listed here: how many it has (its own page lists them). */
+  more?: number;
+}
+
+/**
+ * Which part of the board a request asks for: the whole county, or one area's schools a page
+ * at a time. Not a permission: whoever may see the board may see every area of it.
+ */
+export interface BoardView {
+  area?: string;
+  /** From 0; the area's page of {@link AREA_PAGE_SCHOOLS} schools. */
+  page: number;
 }
 
 /** A day of the week's trend; `tally` is absent for the days to come. */
@@ -58,10 +71,12 @@ export interface WithHistory<E> {
 export interface Board {
   now: Date;
   today: LocalDate;
+  /** The part asked for; `pages` is how many the area's schools fill (1 without an area). */
+  view: BoardView & { pages: number };
   tasks: BoardTask[];
-  /** Abnormal reports in force today, oldest first. */
+  /** Abnormal reports in force today, oldest first (the first {@link INCIDENTS_SHOWN}; the tallies count them all). */
   abnormal: WithHistory<AbnormalEntry>[];
-  /** Abnormal reports of today since corrected to 无异常. */
+  /** Abnormal reports of today since corrected to 无异常 (the first {@link INCIDENTS_SHOWN}). */
   resolved: WithHistory<ResolvedEntry>[];
 }
 
@@ -69,23 +84,42 @@ export interface LoadBoardOptions extends TallySources {
   calendar: TaskCalendar;
   timeZone: string;
   now: Date;
+  /** Default: the whole county. An area the roster has not is refused by the route, not here. */
+  view?: BoardView;
+  /** Rosters up to this many schools list every school on the county page (default {@link LIST_ALL_SCHOOLS}). */
+  listAllUpTo?: number;
 }
 
 /** History entries read per school with an abnormal report (its week's audit log). */
 const HISTORY_READ = 50;
 
-/** What the board lists of today's tally: every missing school and abnormal report; 代报 and remarks it only counts. */
-const TODAY_LISTED = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, remarked: 0 };
+/** Up to this many schools, the county page lists every one by area (a county: one screen per area). */
+export const LIST_ALL_SCHOOLS = 400;
+
+/** Above LIST_ALL_SCHOOLS, the schools needing attention (missing, abnormal) an area's card names at most. */
+export const ATTENTION_PER_AREA = 5;
+
+/** Schools on one page of an area's own list. */
+export const AREA_PAGE_SCHOOLS = 200;
+
+/** Abnormal and corrected reports shown in full, with their history; the rest are counted. */
+export const INCIDENTS_SHOWN = 20;
 
 /**
  * Reads today's board from the periods' counts, tallied as 汇总 tallies them (tallyFromCounts):
  * the county over the roster, an area over its schools, a school over its own report, so the
- * board and 汇总 cannot disagree. Beside the counts it reads only what it shows: today's
- * abnormal reports with their week's history, and the report of each school that has one
- * (its time on the row); never a day's whole log.
+ * board and 汇总 cannot disagree. Beside the counts it reads only what it shows: the first
+ * abnormal reports with their week's history, and the reports of the schools it lists (every
+ * school of a small roster; on a large one, the few needing attention per area, or one page of
+ * an area); never a day's whole log, never every school of a province.
  */
 export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
   const { roster, calendar, now } = options;
+  const view = options.view ?? { page: 0 };
+  const listAll = roster.schools.length <= (options.listAllUpTo ?? LIST_ALL_SCHOOLS);
+  // 代报 and remarks the board only counts; missing schools it names as far as it lists them.
+  const todayListed = { perArea: listAll || view.area ? Number.POSITIVE_INFINITY : ATTENTION_PER_AREA, onBehalf: 0, remarked: 0, abnormal: INCIDENTS_SHOWN };
+  const shown = view.area === undefined ? undefined : (indexRoster(roster.schools).areas.get(view.area) ?? []);
   const today = toLocalDate(now, options.timeZone);
   const monday = getWeekStart(getIsoWeek(today));
   const tasks: BoardTask[] = [];
@@ -96,13 +130,14 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
     const daily = current.kind === "day";
     const days = daily ? calendar.list(task, monday, addDays(monday, 6)) : [current];
     const before = days.filter((p) => p.start <= today && p.id !== current.id);
-    const [counted, past] = await Promise.all([loadCountedPeriods(options, [current], TODAY_LISTED), loadCountedPeriods(options, before, NAME_NONE)]);
+    const [counted, past] = await Promise.all([loadCountedPeriods(options, [current], todayListed), loadCountedPeriods(options, before, NAME_NONE)]);
     const input = counted[0]!;
-    const tally = tallyFromCounts({ roster, periods: [input], now, list: TODAY_LISTED });
+    const tally = tallyFromCounts({ roster, periods: [input], now, list: todayListed });
     for (const period of days) weekIds.add(`${task}:${period.id}`);
+    const listing: AreaListing = shown ? { page: shown.slice(view.page * AREA_PAGE_SCHOOLS, (view.page + 1) * AREA_PAGE_SCHOOLS) } : listAll ? "all" : { attention: tally };
     tasks.push({
       tally,
-      areas: await loadAreas(options, input, now),
+      areas: await loadAreas(options, input, now, todayListed, listing, view.area),
       ...(daily && {
         week: days.map((period) => {
           const dayInput = period.id === current.id ? input : past.find((i) => i.period.id === period.id);
@@ -118,36 +153,79 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
   const abnormal: Board["abnormal"] = [];
   const resolved: Board["resolved"] = [];
   for (const { tally } of tasks) {
-    abnormal.push(...(await Promise.all(tally.abnormal.map((entry) => withHistory(entry, tally.task)))));
-    resolved.push(...(await Promise.all(tally.resolved.map((entry) => withHistory(entry, tally.task)))));
+    const left = (list: readonly unknown[]) => INCIDENTS_SHOWN - list.length;
+    abnormal.push(...(await Promise.all(tally.abnormal.slice(0, left(abnormal)).map((entry) => withHistory(entry, tally.task)))));
+    resolved.push(...(await Promise.all(tally.resolved.slice(0, left(resolved)).map((entry) => withHistory(entry, tally.task)))));
   }
-  return { now, today, tasks, abnormal, resolved };
+  const pages = shown ? Math.max(1, Math.ceil(shown.length / AREA_PAGE_SCHOOLS)) : 1;
+  return { now, today, view: { ...view, pages }, tasks, abnormal, resolved };
 }
 
 /**
- * Each area's tally from the period's counts, and each school's standing from its own report
- * (loadReported).
+ * Which schools the areas list: every one; those the county's tally names as needing attention
+ * (missing or abnormal), the first of each area; or one page of the area asked for.
  */
-async function loadAreas(sources: TallySources, input: CountedPeriod, now: Date): Promise<BoardArea[]> {
-  const { period } = input;
-  const reports = await loadReported(sources, input);
-  return [...indexRoster(sources.roster.schools).areas].map(([area, members]) => ({
-    area,
-    tally: tallyFromCounts({ roster: { schools: members }, periods: [input], now, list: TODAY_LISTED }),
-    schools: members.map((school) => {
-      const report = reports.get(school.code);
-      const own = tallyFromCounts({ roster: { schools: [school] }, periods: [countSchool(period, school, report, input.exemptions)], now });
-      const reason = own.exemptByArea[0]?.entries[0]?.reason;
-      return {
-        school,
-        state: stateOf(own),
-        abnormal: own.abnormal.length > 0,
-        onBehalf: own.onBehalf > 0,
-        ...(report && { report }),
-        ...(reason && { reason }),
-      };
+type AreaListing = "all" | { attention: TaskTally } | { page: readonly School[] };
+
+/**
+ * Each area's tally from the period's counts, and the listed schools' standing each from its own
+ * report: one read of those reported among the listed (the bitmap says which), never of all.
+ */
+async function loadAreas(
+  sources: TallySources,
+  input: CountedPeriod,
+  now: Date,
+  list: ListOptions,
+  listing: AreaListing,
+  only: string | undefined,
+): Promise<BoardArea[]> {
+  const { period, aggregate } = input;
+  const index = indexRoster(sources.roster.schools);
+  const areas = [...index.areas].filter(([area]) => only === undefined || area === only);
+  const chosen = new Map(
+    areas.map(([area, members]) => {
+      const tally = tallyFromCounts({ roster: { schools: members }, periods: [input], now, list });
+      return [area, { tally, schools: listedOf(listing, area, members, tally, index.position) }] as const;
     }),
-  }));
+  );
+  const listed = [...chosen.values()].flatMap(({ schools }) => schools);
+  const numbers = aggregate.numbersOf(listed);
+  const reports = await sources.store.current(
+    period.task,
+    period.id,
+    listed.filter((_, i) => aggregate.isReportedAt(numbers[i]!)).map((school) => school.code),
+  );
+  return areas.map(([area, members]) => {
+    const { tally, schools } = chosen.get(area)!;
+    return {
+      area,
+      tally,
+      schools: schools.map((school) => standingOf(school, reports.get(school.code), input, now)),
+      ...(schools.length < members.length && { more: members.length }),
+    };
+  });
+}
+
+function listedOf(listing: AreaListing, area: string, members: readonly School[], tally: TaskTally, position: ReadonlyMap<string, number>): readonly School[] {
+  if (listing === "all") return members;
+  if ("page" in listing) return listing.page;
+  const missing = tally.missingByArea.flatMap((group) => group.entries.map((entry) => entry.school));
+  const abnormal = listing.attention.abnormal.filter((entry) => entry.school.area === area).map((entry) => entry.school);
+  return [...new Set([...abnormal, ...missing])].sort((a, b) => position.get(a.code)! - position.get(b.code)!).slice(0, ATTENTION_PER_AREA);
+}
+
+/** One school's row: its standing tallied from its own report, as 汇总 would tally it alone. */
+function standingOf(school: School, report: Report | undefined, input: CountedPeriod, now: Date): BoardSchool {
+  const own = tallyFromCounts({ roster: { schools: [school] }, periods: [countSchool(input.period, school, report, input.exemptions)], now });
+  const reason = own.exemptByArea[0]?.entries[0]?.reason;
+  return {
+    school,
+    state: stateOf(own),
+    abnormal: own.abnormal.length > 0,
+    onBehalf: own.onBehalf > 0,
+    ...(report && { report }),
+    ...(reason && { reason }),
+  };
 }
 function stateOf(own: TaskTally): SchoolState {
   if (own.notRequired > 0) return "not_required";

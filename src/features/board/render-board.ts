@@ -6,7 +6,7 @@ import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-t
 import { renderPage } from "./board-page.js";
 import { boardText } from "./board-text.js";
 import { html, type Html } from "./html.js";
-import type { Board, BoardArea, BoardDay, BoardSchool, BoardTask, SchoolState, WithHistory } from "./load-board.js";
+import type { Board, BoardArea, BoardDay, BoardSchool, BoardTask, BoardView, SchoolState, WithHistory } from "./load-board.js";
 
 export interface RenderBoardOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone">;
@@ -14,6 +14,8 @@ export interface RenderBoardOptions {
   expiresAt: Date;
   /** The open incidents (未结事件), a heading and a line each; none: no section. */
   openIncidents?: { heading: string; items: readonly string[] };
+  /** The page's own link for another part of the board (same signature, another view). */
+  hrefOf: (view: BoardView) => string;
 }
 
 /** The slices of a tally's bar, in the order drawn: of every school-period asked about. */
@@ -54,7 +56,8 @@ ${incidents(board, timeZone, person, board.tasks.some((t) => t.tally.task === "s
 ${options.openIncidents && html`<section class="card" id="open-incidents"><h2 class="h-abnormal">${options.openIncidents.heading}</h2><ul>${options.openIncidents.items.map((item) => html`<li>${item}</li>`)}</ul></section>`}
 ${daily.map((task) => trend(task, board.today))}
 </div>
-${required.map((task) => areaSection(task, timeZone))}
+${board.view.area !== undefined && areaNav(board, options.hrefOf)}
+${required.map((task) => areaSection(task, timeZone, options.hrefOf, board.view.area !== undefined))}
 </main>`;
   return renderPage({
     title: boardText.pageTitle(board.today),
@@ -119,8 +122,10 @@ function incidents(board: Board, timeZone: string, person: Person, safetyDue: bo
     return safetyDue && html`<section class="card"><h2>${boardText.abnormalHeading(0)}</h2><p class="ok-line">${boardText.noAbnormal}</p></section>`;
   }
   const s = boardText.state;
+  const total = board.tasks.reduce((sum, task) => sum + task.tally.abnormalTotal, 0);
   return html`<section class="card" id="abnormal">
-${board.abnormal.length > 0 && html`<h2 class="h-abnormal">${boardText.abnormalHeading(board.abnormal.length)}</h2>`}
+${board.abnormal.length > 0 && html`<h2 class="h-abnormal">${boardText.abnormalHeading(total)}</h2>`}
+${total > board.abnormal.length && html`<p class="note">${boardText.firstShown(board.abnormal.length)}</p>`}
 ${board.abnormal.map(
   ({ entry: { school, report }, history }: WithHistory<AbnormalEntry>) => html`<article class="incident" data-school="${school.code}">
 <div class="head">${chip("abnormal", s.abnormal)}<b>${school.name}</b><span class="muted">${school.area}</span>${report.late && chip("late", s.late)}</div>
@@ -168,26 +173,36 @@ function dayRow({ period, tally }: BoardDay, today: string): Html {
   return html`<li class="${cls}" data-date="${period.start}">${label}${bar(tally)}<span class="v"><b>${tally.reported}</b>/${tally.expected} · ${formatRate(tally.reported, tally.expected)}</span><span class="x">${tally.abnormalTotal > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormalTotal))}${tally.late > 0 && chip("late", `${boardText.state.late} ${tally.late}`)}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</span></li>`;
 }
 
-function areaSection(task: BoardTask, timeZone: string): Html {
+/** On an area's page: back to the county, and the area's pages of schools. */
+function areaNav(board: Board, hrefOf: RenderBoardOptions["hrefOf"]): Html {
+  const { area, page, pages } = board.view;
+  const to = (p: number) => hrefOf({ ...(area !== undefined && { area }), page: p });
+  return html`<nav class="card pager" data-area="${area ?? ""}"><a href="${hrefOf({ page: 0 })}">${boardText.backToCounty}</a>
+<span class="muted">${boardText.pageOf(area ?? "", page + 1, pages)}</span>
+${page > 0 && html`<a rel="prev" href="${to(page - 1)}">${boardText.previousPage}</a>`}${page + 1 < pages && html`<a rel="next" href="${to(page + 1)}">${boardText.nextPage}</a>`}</nav>`;
+}
+
+function areaSection(task: BoardTask, timeZone: string, hrefOf: RenderBoardOptions["hrefOf"], areaPage: boolean): Html {
   const { tally } = task;
-  const body = html`<div class="areas">${task.areas.map((area) => areaCard(area, timeZone))}</div>`;
+  const body = html`<div class="areas">${task.areas.map((area) => areaCard(area, timeZone, hrefOf))}</div>`;
   const clean = task.areas.every((a) => a.schools.every((s) => !needsAttention(s)));
   const filter = html`<button type="button" class="filter" data-filter aria-pressed="false"><span class="off">${boardText.filterOn}</span><span class="on">${boardText.filterOff}</span></button>`;
   const heading = html`<h2>${boardText.areasHeading(tally.taskName)}</h2>`;
   const allClean = clean && html`<p class="card clean-all">${boardText.allClean}</p>`;
-  // A daily task's schools are what a leader looks at; a weekly task's are there when asked for.
-  if (task.week) return html`<section class="task-areas" data-task="${tally.task}"><div class="sec">${heading}${filter}</div>${allClean}${body}</section>`;
+  // A daily task's schools are what a leader looks at (and what an area's page is for); a weekly task's are there when asked for.
+  if (task.week || areaPage) return html`<section class="task-areas" data-task="${tally.task}"><div class="sec">${heading}${filter}</div>${allClean}${body}</section>`;
   return html`<details class="more task-areas" id="areas-${tally.task}" data-task="${tally.task}"><summary>${heading}</summary>${allClean}${body}</details>`;
 }
 
 const needsAttention = (s: BoardSchool) => s.abnormal || s.state === "missing" || s.state === "late";
 
-function areaCard(area: BoardArea, timeZone: string): Html {
+function areaCard(area: BoardArea, timeZone: string, hrefOf: RenderBoardOptions["hrefOf"]): Html {
   const { tally } = area;
-  const clean = area.schools.every((s) => !needsAttention(s));
+  const clean = area.schools.every((s) => !needsAttention(s)) && (area.more === undefined || tally.missing + tally.late + tally.abnormalTotal === 0);
   return html`<section class="card area${clean ? " clean" : ""}" data-area="${area.area}">
 <div class="area-head"><h3>${area.area}</h3><span class="muted">${boardText.areaCounts(tally.reported, tally.expected)}</span>${tally.abnormalTotal > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormalTotal))}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</div>
 <ul class="schools">${area.schools.map((s) => schoolRow(s, timeZone))}</ul>
+${area.more !== undefined && html`<p class="note"><a class="all" href="${hrefOf({ area: area.area, page: 0 })}">${boardText.allSchoolsOf(area.more)}</a></p>`}
 </section>`;
 }
 

@@ -1,3 +1,4 @@
+import type { IncidentStore } from "../../store/incidents.js";
 import { ledgerText } from "./ledger-text.js";
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import { kindOf } from "../../config/kinds.js";
@@ -116,15 +117,21 @@ export interface Ledger {
   tasks: LedgerTask[];
 }
 
-export interface BuildLedgerOptions {
+/** What a ledger is read from: the roster, who entered reports, and the stores. */
+export interface LedgerSources {
   roster: Pick<Roster, "schools">;
   /** Leaders and admins, for the names of those who entered reports (代报). */
   people: Pick<Config, "leaders" | "admins">;
-  /** The declared kinds, for the columns of those read by their fields. */
-  kinds: Pick<Config, "tasks">;
-  store: Pick<ReportStore, "list" | "log">;
+  store: Pick<ReportStore, "current" | "changes">;
   /** Exemptions (免报); without it no school is exempt. */
   exemptions?: Pick<ExemptionStore, "list">;
+  /** The incidents, for the workbook's sheet of them; without it the workbook has none. */
+  incidents?: Pick<IncidentStore, "opened" | "steps">;
+}
+
+export interface BuildLedgerOptions extends LedgerSources {
+  /** The declared kinds, for the columns of those read by their fields. */
+  kinds: Pick<Config, "tasks">;
   calendar: Pick<TaskCalendar, "tasks" | "at" | "list">;
   from: LocalDate;
   to: LocalDate;
@@ -133,26 +140,53 @@ export interface BuildLedgerOptions {
   now: Date;
 }
 
-/** Reads the reports of every task and period in the range and lays them out as the ledger. */
-export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> {
-  const { roster, people, kinds, store, exemptions, calendar, from, to, timeZone, now: asOf } = options;
-  const tasks: LedgerTask[] = [];
-  for (const task of calendar.tasks) {
-    const taskPeriods = listLedgerPeriods(calendar, task, { from, to, timeZone, now: asOf });
-    const rows: LedgerRow[] = [];
-    const counts = new Map<string, Tally>(roster.schools.map((s) => [s.code, createTally()]));
-    const total = createTally();
-    for (const period of taskPeriods) {
-      const [reports, exempt, log] = await Promise.all([
-        store.list(task, period.id),
-        exemptions ? exemptions.list(task, period.id) : Promise.resolve(new Map()),
-        store.log(task, period.id),
-      ]);
-      const changes = new Map<string, number>();
-      for (const event of log) {
-        if (event.type !== "report") changes.set(event.school, (changes.get(event.school) ?? 0) + 1);
-      }
-      for (const school of roster.schools) {
+/** One task of a ledger before its rows are read: its name and its periods in the range. */
+export type LedgerTaskPlan = Pick<LedgerTask, "task" | "taskName" | "periods" | "fields">;
+
+/** A ledger before anything is read: the range, the instant it is as of, and each task's periods. */
+export interface LedgerPlan {
+  from: LocalDate;
+  to: LocalDate;
+  timeZone: string;
+  asOf: Date;
+  tasks: LedgerTaskPlan[];
+}
+
+/** Schools whose reports in force are read in one round trip: the rows of a period come in batches this size. */
+export const LEDGER_BATCH = 250;
+
+/** Which tasks and periods a ledger holds: from the calendar alone, nothing read. */
+export function planLedger({ calendar, kinds, from, to, timeZone, now: asOf }: Pick<BuildLedgerOptions, "calendar" | "kinds" | "from" | "to" | "timeZone" | "now">): LedgerPlan {
+  const tasks = calendar.tasks.map((task): LedgerTaskPlan => {
+    const periods = listLedgerPeriods(calendar, task, { from, to, timeZone, now: asOf });
+    const kind = kindOf(kinds, task);
+    return {
+      task,
+      ...(kind?.reader === "fields" && { fields: kind.fields }),
+      taskName: periods[0]?.taskName ?? calendar.at(task, asOf)?.taskName ?? task,
+      periods,
+    };
+  });
+  return { from, to, timeZone, asOf, tasks };
+}
+
+/**
+ * A task's rows, by period then in roster order, in batches of at most {@link LEDGER_BATCH}:
+ * each batch reads only its schools' reports in force, so what is held at once is bounded by
+ * the batch and the roster, whatever the range.
+ */
+export async function* readLedgerRows(sources: LedgerSources, plan: LedgerTaskPlan): AsyncGenerator<LedgerRow[]> {
+  const { roster, people, store, exemptions } = sources;
+  for (const period of plan.periods) {
+    const [exempt, changes] = await Promise.all([
+      exemptions ? exemptions.list(plan.task, period.id) : Promise.resolve(new Map<string, never>()),
+      store.changes(plan.task, period.id),
+    ]);
+    for (let at = 0; at < roster.schools.length; at += LEDGER_BATCH) {
+      const schools = roster.schools.slice(at, at + LEDGER_BATCH);
+      const reports = await store.current(plan.task, period.id, schools.map((school) => school.code));
+      const rows: LedgerRow[] = [];
+      for (const school of schools) {
         const report = reports.get(school.code);
         const exemption = exempt.get(school.code);
         // A period nobody owes lists only the reports made in it; one the roster owes, every school.
@@ -180,23 +214,45 @@ export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> 
           changes: changes.get(school.code) ?? 0,
           ...(exemption?.reason && { exemptReason: exemption.reason }),
         });
-        if (!why) {
-          for (const tally of [counts.get(school.code)!, total]) count(tally, status, report);
-        }
       }
+      if (rows.length > 0) yield rows;
     }
-    const kind = kindOf(kinds, task);
-    tasks.push({
-      task,
-      ...(kind?.reader === "fields" && { fields: kind.fields }),
-      taskName: taskPeriods[0]?.taskName ?? calendar.at(task, asOf)?.taskName ?? task,
-      periods: taskPeriods,
-      rows,
+  }
+}
+
+/** Counts a task's rows per school (roster order) and in total, as the summary sheet shows them. */
+export function createLedgerCounter(roster: Pick<Roster, "schools">): {
+  add(row: LedgerRow): void;
+  finish(): Pick<LedgerTask, "schools" | "total">;
+} {
+  const counts = new Map<string, Tally>(roster.schools.map((s) => [s.code, createTally()]));
+  const total = createTally();
+  return {
+    add(row) {
+      if (!row.required) return;
+      for (const tally of [counts.get(row.schoolCode), total]) if (tally) count(tally, row);
+    },
+    finish: () => ({
       schools: roster.schools.map((school) => ({ ...describeSchool(school), ...finish(counts.get(school.code)!) })),
       total: finish(total),
-    });
+    }),
+  };
+}
+
+/** Reads the reports of every task and period in the range and lays them out as the ledger, in memory (a county's week; the export streams). */
+export async function buildLedger(options: BuildLedgerOptions): Promise<Ledger> {
+  const plan = planLedger(options);
+  const tasks: LedgerTask[] = [];
+  for (const task of plan.tasks) {
+    const rows: LedgerRow[] = [];
+    const counter = createLedgerCounter(options.roster);
+    for await (const batch of readLedgerRows(options, task)) {
+      for (const row of batch) counter.add(row);
+      rows.push(...batch);
+    }
+    tasks.push({ ...task, rows, ...counter.finish() });
   }
-  return { from, to, timeZone, asOf, tasks };
+  return { ...plan, tasks };
 }
 
 interface Tally extends LedgerCounts {
@@ -215,26 +271,26 @@ const createTally = (): Tally => ({
   amountOf: 0,
 });
 
-function count(tally: Tally, status: LedgerStatus, report: Report | undefined): void {
-  if (status === "免报") {
+function count(tally: Tally, row: LedgerRow): void {
+  if (row.status === "免报") {
     tally.exempt += 1;
     return;
   }
   tally.expected += 1;
-  if (status === "未报" || !report) {
+  if (row.status === "未报" || !row.reportedAt) {
     tally.missing += 1;
     return;
   }
   tally.reported += 1;
-  if (status === "迟报") tally.late += 1;
+  if (row.status === "迟报") tally.late += 1;
   else tally.onTime += 1;
-  const value = report.value;
-  if (value.task === "drowning") {
-    tally.amount += value.reached;
-    tally.amountOf += value.total;
-  } else if (value.task === "study") {
-    tally.amount += value.attended;
-    tally.amountOf += value.expected;
+  // What the report's reader recorded: parents reached of to reach, or staff attended of expected.
+  if (row.reached !== undefined) {
+    tally.amount += row.reached;
+    tally.amountOf += row.total ?? 0;
+  } else if (row.attended !== undefined) {
+    tally.amount += row.attended;
+    tally.amountOf += row.expected ?? 0;
   }
 }
 

@@ -3,30 +3,36 @@ import Router from "koa-router";
 import type { Logger } from "pino";
 import type { Clock } from "../../time/clock.js";
 import type { Config } from "../../config/schema.js";
-import { buildLedger } from "./build-ledger.js";
+import { createReadStream } from "node:fs";
+import { planLedger, type LedgerPlan } from "./build-ledger.js";
 import { createConfigExportLinks } from "./create-config-export-links.js";
 import { exportPath, type ExportFormat, type LinkRefusal } from "./export-links.js";
-import { writeLedgerCsv } from "./write-ledger-csv.js";
-import { writeLedgerXlsx } from "./write-ledger-xlsx.js";
-import { listIncidentRows } from "./incident-sheet.js";
-import type { IncidentStore } from "../../store/incidents.js";
-import type { Roster } from "../../config/roster.js";
-import type { ExemptionStore } from "../../store/exemptions.js";
-import type { ReportStore } from "../../store/reports.js";
+import type { TaskId } from "../../config/schema.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { ledgerText } from "./ledger-text.js";
 import { rosterOfPerson } from "../../config/scope.js";
+import type { Roster, School } from "../../config/roster.js";
+
+/** A ledger written to a file, to be sent and then removed. */
+export interface LedgerFile {
+  path: string;
+  bytes: number;
+  remove(): Promise<void>;
+}
+
+/** Writes a ledger to a file away from the process that answers WeCom (see createLedgerExporter). */
+export interface LedgerExporter {
+  /** The ledger of these schools: the workbook, or one task's CSV when `task` is given. */
+  write(request: { plan: LedgerPlan; schools: readonly School[]; task?: TaskId }): Promise<LedgerFile>;
+}
 
 export interface ExportRouteOptions {
   config: Config;
   roster: Roster;
-  store: ReportStore;
-  exemptions: ExemptionStore;
   calendar: TaskCalendar;
   clock: Clock;
   log: Logger;
-  /** The incidents, for the workbook's sheet of them; without it the workbook has none. */
-  incidents?: Pick<IncidentStore, "opened" | "steps">;
+  exporter: LedgerExporter;
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -42,8 +48,9 @@ const REFUSALS: Record<LinkRefusal, string> = {
 
 /**
  * `GET /export/ledger.xlsx` and `GET /export/ledger.csv?task=…`: the ledger for the range of a
- * signed link (see createExportLinks), built from Redis at download time; 403 with a short
- * Chinese text when the link is expired, altered or incomplete.
+ * signed link (see createExportLinks), written from Redis at download time by the exporter (in
+ * a process of its own) and sent from its file; 403 with a short Chinese text when the link is
+ * expired, altered or incomplete.
  */
 export function createExportRouter(options: ExportRouteOptions): Router {
   const { config, clock, log } = options;
@@ -66,28 +73,17 @@ export function createExportRouter(options: ExportRouteOptions): Router {
       if (!verdict.ok) return refuse(ctx, verdict.reason, REFUSALS[verdict.reason]);
       const { from, to, task, requestedBy } = verdict.params;
       if (task && !options.calendar.tasks.includes(task)) return refuse(ctx, "unknown_task", ledgerText.linkUnknownTask);
-      // The node of whoever asked for the link, nothing outside it.
-      const roster = rosterOfPerson(options.roster, config, requestedBy);
-      const ledger = await buildLedger({
-        // The ledger of the node of whoever asked for the link, nothing outside it.
-        roster,
-        people: config,
-        kinds: config,
-        store: options.store,
-        exemptions: options.exemptions,
-        calendar: options.calendar,
-        from,
-        to,
-        timeZone: config.timezone,
-        now: clock.now(),
-      });
-      const incidents = options.incidents && !task ? await listIncidentRows({ incidents: options.incidents, roster, people: config, from, to, timeZone: config.timezone }) : undefined;
-      const body = task ? writeLedgerCsv(ledger, task) : await writeLedgerXlsx(ledger, { ...(incidents && { incidents }) });
+      const plan = planLedger({ calendar: options.calendar, kinds: config, from, to, timeZone: config.timezone, now: clock.now() });
+      // The ledger of the node of whoever asked for the link, nothing outside it.
+      const file = await options.exporter.write({ plan, schools: rosterOfPerson(options.roster, config, requestedBy).schools, ...(task && { task }) });
+      const body = createReadStream(file.path);
+      body.once("close", () => void file.remove());
       const taskName = task && options.calendar.taskName(task);
       ctx.set("Content-Disposition", contentDisposition(ledgerText.fileName(from, to, format, taskName), format, from, to, task));
       ctx.type = CONTENT_TYPES[format];
+      ctx.length = file.bytes;
       ctx.body = body;
-      log.info({ from, to, format, task, by: requestedBy, bytes: body.length }, "ledger downloaded");
+      log.info({ from, to, format, task, by: requestedBy, bytes: file.bytes }, "ledger downloaded");
     };
 
   router.get(exportPath("xlsx"), serve("xlsx"));

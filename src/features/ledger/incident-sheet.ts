@@ -1,4 +1,4 @@
-import { personLabel, type Roster } from "../../config/roster.js";
+import { personLabel, type School } from "../../config/roster.js";
 import type { Config } from "../../config/schema.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import { addDays, toInstant, type LocalDate } from "../../time/local-time.js";
@@ -36,18 +36,19 @@ export const INCIDENT_COLUMNS: readonly LedgerColumn<IncidentRow>[] = [
 /** Every step of the incidents opened in [from, to] (local dates), by incident, oldest first. */
 export async function listIncidentRows(args: {
   incidents: Pick<IncidentStore, "opened" | "steps">;
-  roster: Pick<Roster, "byCode">;
+  /** The schools of the ledger (the asker's node): incidents of others are left out. */
+  schools: readonly School[];
   people: Pick<Config, "leaders" | "admins">;
   from: LocalDate;
   to: LocalDate;
   timeZone: string;
 }): Promise<IncidentRow[]> {
-  const { roster, people } = args;
+  const { people } = args;
+  const byCode = new Map(args.schools.map((school) => [school.code, school]));
   const opened = await args.incidents.opened(toInstant(args.from, "00:00", args.timeZone), toInstant(addDays(args.to, 1), "00:00", args.timeZone));
   const rows: IncidentRow[] = [];
   for (const incident of opened) {
-    // Only the schools of the roster given (the asker's node).
-    const school = roster.byCode(incident.school);
+    const school = byCode.get(incident.school);
     if (!school) continue;
     for (const step of await args.incidents.steps(incident.number)) {
       rows.push({

@@ -134,7 +134,7 @@ export const SUMMARY_COLUMNS: readonly LedgerColumn<SummaryLine>[] = [
  * The summary sheet's lines: each task's schools in roster order, then its total. A task that
  * owed nothing in the range (out of season) has its total line only.
  */
-export function listSummaryLines(tasks: readonly LedgerTask[]): SummaryLine[] {
+export function listSummaryLines(tasks: readonly Pick<LedgerTask, "taskName" | "schools" | "total">[]): SummaryLine[] {
   return tasks.flatMap((task) => [
     ...(task.total.expected + task.total.exempt > 0 ? task.schools : []).map((school) => ({
       taskName: task.taskName,

@@ -1,7 +1,9 @@
 import type { TaskId } from "../../config/schema.js";
 import { formatRate } from "../../time/format-time.js";
 import { ledgerText } from "./ledger-text.js";
-import type { Ledger } from "./build-ledger.js";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
+import type { LedgerSource } from "./ledger-source.js";
 import { listTaskColumns, type ColumnKind } from "./ledger-columns.js";
 import { toWallClock } from "../../time/local-time.js";
 import { defuseFormula } from "./defuse-formula.js";
@@ -10,19 +12,25 @@ import { defuseFormula } from "./defuse-formula.js";
 const BOM = "\uFEFF";
 
 /**
- * One task's sheet of the ledger as CSV (RFC 4180, CRLF), UTF-8 with a BOM so that Excel
- * shows the Chinese text. Dates are `YYYY-MM-DD`, times `YYYY-MM-DD HH:MM` in the ledger's zone.
+ * One task's sheet of the ledger as CSV (RFC 4180, CRLF) into `out`, UTF-8 with a BOM so that
+ * Excel shows the Chinese text, a batch of rows at a time (waiting for `out` to drain), and ends
+ * `out`. Dates are `YYYY-MM-DD`, times `YYYY-MM-DD HH:MM` in the ledger's zone.
  * Throws when the ledger has no such task.
  */
-export function writeLedgerCsv(ledger: Ledger, task: TaskId): Buffer {
+export async function writeLedgerCsv(ledger: LedgerSource, task: TaskId, out: Writable): Promise<void> {
   const part = ledger.tasks.find((t) => t.task === task);
   if (!part) throw new Error(`the ledger has no task "${task}"`);
   const columns = listTaskColumns(part);
-  const lines = [columns.map((c) => quote(c.header))];
-  for (const row of part.rows) {
-    lines.push(columns.map((c) => quote(toText(c.kind, c.value(row), ledger.timeZone))));
+  const line = (cells: readonly string[]) => `${cells.join(",")}\r\n`;
+  const write = async (text: string) => {
+    if (!out.write(text, "utf8")) await new Promise((drained) => out.once("drain", drained));
+  };
+  await write(BOM + line(columns.map((c) => quote(c.header))));
+  for await (const rows of ledger.rows(part)) {
+    await write(rows.map((row) => line(columns.map((c) => quote(toText(c.kind, c.value(row), ledger.timeZone))))).join(""));
   }
-  return Buffer.from(BOM + lines.map((cells) => cells.join(",")).join("\r\n") + "\r\n", "utf8");
+  out.end();
+  await finished(out, { readable: false });
 }
 
 function toText(kind: ColumnKind, value: string | number | Date | boolean | undefined, timeZone: string): string {

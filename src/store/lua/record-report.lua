@@ -25,6 +25,7 @@
 -- KEYS[11] abnormal-at: sorted set school code → when its abnormal report in force was made (ms)
 -- KEYS[12] resolved: set of the schools whose abnormal report was corrected
 -- KEYS[13] remarked: sorted set school code → when its 平安 with a remark in force was made (ms)
+-- KEYS[14] counted-under: the roster version the counts are kept under, or 'stale'
 -- ARGV[1] values: one JSON object (an absent field is nil here), with these fields:
 --   school: the school's code
 --   msgid: the message's id
@@ -41,6 +42,8 @@
 --   at: when the report was made (ms)
 --   onBehalf: true when a leader entered it (代报)
 --   area: the school's area; absent when the roster has it not (nothing is counted)
+--   roster: the version of the roster the area comes from; counts kept under another are left
+--     alone and marked 'stale' (the workers recount the period under the roster in force)
 --   remarked: true when it is a 平安 with a remark
 --   pushes: the pushes it owes, each as JSON
 -- #include lib/current-report.lua
@@ -101,7 +104,14 @@ local function count(entry, sign)
     redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. a.area, sign * tonumber(parts[i + 1]))
   end
 end
+local counting = false
 if a.area then
+  local under = redis.call('GET', KEYS[14])
+  if not under then redis.call('SET', KEYS[14], a.roster) end
+  counting = not under or under == a.roster
+  if not counting and under ~= 'stale' then redis.call('SET', KEYS[14], 'stale', 'KEEPTTL') end
+end
+if counting then
   if undo and undo ~= '' then count(undo, -1) end
   if a.report then count(a.counted, 1) end
 end
@@ -125,5 +135,5 @@ local owed = {}
 for _, push in ipairs(a.pushes) do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', a.msgid, 'body', push)
 end
-for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12, 13}) do keep(KEYS[i], a.ttl) end
+for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12, 13, 14}) do keep(KEYS[i], a.ttl) end
 return {outcome, previous, '', unpack(owed)}

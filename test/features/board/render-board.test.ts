@@ -44,7 +44,15 @@ describe("renderBoard", () => {
     await exemptions.exempt({ ...makeExemption(tuesday, "H3", `<i>考点</i>`), periods: [tuesday.id], raw: "免报" });
 
     const board = await loadBoard({ roster, store, exemptions, calendar: periods, timeZone: config.timezone, now: new Date("2026-11-24T10:35:00+08:00") });
-    const page = renderBoard(board, { config, expiresAt: new Date("2026-11-24T18:35:00+08:00") });
+    const hrefOf = (view: { area?: string; page: number }) => `/board?${new URLSearchParams({ ...(view.area !== undefined && { area: view.area }) })}`;
+    const expiresAt = new Date("2026-11-24T18:35:00+08:00");
+    const page = renderBoard(board, { config, expiresAt, hrefOf });
+    // Above the size that lists every school, each area links to its own page by its name.
+    const large = await loadBoard({ roster, store, exemptions, calendar: periods, timeZone: config.timezone, now: board.now, listAllUpTo: 0 });
+    const linked = renderBoard(large, { config, expiresAt, hrefOf });
+    expect(linked).toContain(`href="/board?area=%3Cb%3E%E4%B8%9C%E5%8C%BA%3C%2Fb%3E"`);
+    expect(linked).toContain(`href="/board?area=%E8%A5%BF%E5%8C%BA%27+onmouseover%3D%27alert%283%29"`);
+    expect(linked).not.toContain("<b>东区");
 
     for (const markup of ["<img", "<svg onload", "<b>东区", "<script>alert", "<u>", "<i>", "onmouseover='"]) expect(page).not.toContain(markup);
     expect(page).toContain("&lt;img src=x onerror=alert(1)&gt;小学");

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Ledger, LedgerRow, LedgerTask } from "../../../src/features/ledger/build-ledger.js";
 import { writeLedgerCsv } from "../../../src/features/ledger/write-ledger-csv.js";
 import { writeLedgerXlsx } from "../../../src/features/ledger/write-ledger-xlsx.js";
+import { ledgerSourceOf } from "../../../src/features/ledger/ledger-source.js";
+import { PassThrough, type Writable } from "node:stream";
 import type { TaskPeriod } from "../../../src/time/task-calendar.js";
 
 const period = (id: string, kind: "day" | "week") => ({ id, kind, required: true }) as TaskPeriod;
@@ -72,10 +74,20 @@ const ledger: Ledger = {
   tasks: [safety, study],
 };
 
+/** What a writer wrote into a stream, whole. */
+async function written(write: (out: Writable) => Promise<void>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await write(out);
+  return Buffer.concat(chunks);
+}
+const csvOf = (task: "safety" | "study" | "drowning") => written((out) => writeLedgerCsv(ledgerSourceOf(ledger), task, out));
+
 describe("writeLedgerXlsx", () => {
   it("writes the summary first, a sheet per task, frozen headers, widths, date and percent cells", async () => {
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await writeLedgerXlsx(ledger)) as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load((await written((out) => writeLedgerXlsx(ledgerSourceOf(ledger), out))) as unknown as ExcelJS.Buffer);
     expect(workbook.worksheets.map((s) => s.name)).toEqual(["汇总", "平安日报", "周_学习"]);
 
     const summary = workbook.getWorksheet("汇总")!;
@@ -118,8 +130,8 @@ describe("writeLedgerXlsx", () => {
 });
 
 describe("writeLedgerCsv", () => {
-  it("writes one task as UTF-8 with a BOM and CRLF, quoting what needs it", () => {
-    const csv = writeLedgerCsv(ledger, "safety");
+  it("writes one task as UTF-8 with a BOM and CRLF, quoting what needs it", async () => {
+    const csv = await csvOf("safety");
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = csv.toString("utf8").slice(1);
     expect(text.endsWith("\r\n")).toBe(true);
@@ -133,8 +145,8 @@ describe("writeLedgerCsv", () => {
     expect(text).toContain("CG003,平安县城关第三小学,城关片区,2026-11-24,2026-11-24 10:00,未报,,,,,,,,,,0,,\r\n");
   });
 
-  it("writes rates as percentages and refuses a task the ledger lacks", () => {
-    expect(writeLedgerCsv(ledger, "study").toString("utf8")).toContain(",50,52,,96.2%,,0,,");
-    expect(() => writeLedgerCsv(ledger, "drowning")).toThrow('the ledger has no task "drowning"');
+  it("writes rates as percentages and refuses a task the ledger lacks", async () => {
+    expect((await csvOf("study")).toString("utf8")).toContain(",50,52,,96.2%,,0,,");
+    await expect(csvOf("drowning")).rejects.toThrow('the ledger has no task "drowning"');
   });
 });

@@ -1,0 +1,62 @@
+import { fork } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Config, TaskId } from "../config/schema.js";
+import type { School } from "../config/roster.js";
+import type { LedgerPlan } from "../features/ledger/build-ledger.js";
+import type { LedgerFile, LedgerExporter } from "../features/ledger/export-route.js";
+
+/** What the export process is sent. */
+export interface LedgerExportJob {
+  redisUrl: string;
+  schools: readonly School[];
+  people: Pick<Config, "leaders" | "admins">;
+  plan: LedgerPlan;
+  task?: TaskId;
+  out: string;
+}
+
+/** What it answers: the file's size and its own peak RSS, or why it failed. */
+export type LedgerExportAnswer = { bytes: number; maxRssKiB: number } | { error: string };
+
+/** The worker beside this file: TypeScript when run from the sources (through tsx), JavaScript once built. */
+const WORKER = fileURLToPath(new URL(`./ledger-export-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+/**
+ * Writes ledgers in a process of their own (ledger-export-worker), one at a time, into a
+ * temporary directory: the service's process only forks it and then sends the file. The
+ * returned file is removed by its `remove`.
+ */
+export function createLedgerExporter(options: { redisUrl: string; people: Pick<Config, "leaders" | "admins"> }): LedgerExporter {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    write(request) {
+      const next = queue.then(() => runLedgerExport({ ...options, ...request }));
+      queue = next.catch(() => {});
+      return next;
+    },
+  };
+}
+
+/** One export in its own process; rejects with the worker's error or exit. */
+export async function runLedgerExport(job: Omit<LedgerExportJob, "out">): Promise<LedgerFile & { maxRssKiB: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "pingan-ledger-"));
+  const out = join(dir, job.task ? "ledger.csv" : "ledger.xlsx");
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    const child = fork(WORKER, [], { execArgv: WORKER.endsWith(".ts") ? ["--import", "tsx"] : [], serialization: "advanced", stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const answer = await new Promise<LedgerExportAnswer>((done, fail) => {
+      child.once("message", (message) => done(message as LedgerExportAnswer));
+      child.once("error", fail);
+      child.once("exit", (code) => fail(new Error(`the ledger export process exited (${code}) before answering`)));
+      child.send({ ...job, out } satisfies LedgerExportJob);
+    });
+    if ("error" in answer) throw new Error(answer.error);
+    return { path: out, bytes: answer.bytes, maxRssKiB: answer.maxRssKiB, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}

@@ -140,6 +140,13 @@ describe("report kinds declared in the config", () => {
       expect(said).toContain("tasks.meeting.examples[2]: 示例“开会了”没有以本任务的上报用词（words）开头");
     });
 
+    it("takes the example config with a roster of small schools: an example's figures are nobody's", async () => {
+      writeFileSync(join(dir, "small.csv"), "学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数\nS001,小村小学,小村小学,城关片区,小学,zhang_wei,40,6\n");
+      const { code, said } = await checkYaml("small.yaml", (yaml) => yaml.replace("roster: schools.example.csv", "roster: small.csv"));
+      expect(code, said).toBe(0);
+      expect(said).not.toContain("不能登记");
+    });
+
     it("and pingan start refuses it too, before it opens anything", async () => {
       await checkYaml("start.yaml", (yaml) => yaml.replace('"例会 未召开"]', '"例会 主题:防火"]'));
       const said: string[] = [];

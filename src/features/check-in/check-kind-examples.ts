@@ -8,11 +8,14 @@ import { readFields } from "./read-fields.js";
 
 /**
  * The config problems of the kinds declared by their fields whose examples do not record (see
- * checkKindExamples), read for the roster's first school: check-config lists them, start refuses them.
+ * checkKindExamples): check-config lists them, start refuses them. Read for the roster's first
+ * school with its roster figures lifted: an example shows every principal the form, its figures
+ * are nobody's, and a county of small schools must not find the example config refused.
  */
 export function findRefusedExamples(config: Pick<Config, "tasks">, roster: Pick<Roster, "schools">, today: LocalDate, file: string): ConfigProblem[] {
-  const school = roster.schools[0];
-  if (!school) return [];
+  const first = roster.schools[0];
+  if (!first) return [];
+  const school = { ...first, pupils: Number.MAX_SAFE_INTEGER, staff: Number.MAX_SAFE_INTEGER };
   return listKinds(config)
     .filter((kind) => kind.reader === "fields")
     .flatMap((kind) =>

@@ -87,6 +87,12 @@ it("answers each bot's messages through that bot only", async () => {
   expect(east.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onEast.reqIds);
   expect(west.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onWest.reqIds);
   expect(await recorded()).toBe(4);
+  // pingan chats names the bot each group chat was seen by.
+  const seen = (await system.chats.list()).map((chat) => [chat.chatid, chat.bot]).sort();
+  expect(seen).toEqual([
+    ["wr_east_school", "east"],
+    ["wr_west_school", "west"],
+  ]);
   // /healthz shows each long-connection bot's connection.
   const health = (await (await fetch(`${system.url}/healthz`)).json()) as { connections: Record<string, { connected: boolean }> };
   expect(Object.entries(health.connections).map(([bot, state]) => [bot, state.connected])).toEqual([

@@ -126,3 +126,13 @@ it("refuses a callback signed for one bot on another bot's URL, and changes noth
   expect(await recorded()).toBe(before);
   expect(await redis.client().exists(keys.callbackReply("forged-1"))).toBe(0);
 });
+
+it("names the bot serving each group in the reminder pushed there", async () => {
+  const asked = await callbackBot("south").say({ from: "wang_zhiyuan", text: "提醒", chattype: "group", chatid: "wr_leaders", msgid: "south-remind" });
+  expect(asked.status).toBe(200);
+  const principals = () => webhook.messages.filter((message) => message.group === "全县校长群");
+  await waitFor("the reminder in north's principals group", () => principals().length > 0, { timeoutMs: 30_000 });
+  const text = principals().map((message) => message.content).join("\n");
+  expect(text).toContain("@北县平安助手 平安");
+  expect(text).not.toContain("@平安助手");
+});

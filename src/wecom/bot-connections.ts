@@ -44,9 +44,10 @@ export function createBotConnections(options: BotConnectionsOptions) {
     viaBot,
     /** The ids of the bots on the long connection (for /healthz). */
     ids: [...connections.keys()],
-    start(dispatcher: Dispatcher): void {
+    /** Starts trying for each bot's lease; the process that gets one answers with `dispatcherOf(bot)`. */
+    start(dispatcherOf: (bot: string) => Dispatcher): void {
       spread?.start();
-      for (const connection of connections.values()) connection.start(dispatcher);
+      for (const [id, connection] of connections) connection.start(dispatcherOf(id));
     },
     async stop(): Promise<void> {
       await Promise.all([...connections.values()].map((connection) => connection.stop()));

@@ -62,8 +62,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+const BOT_NAMES = { north: "北县平安助手", south: "南县平安助手" };
 const callbackBot = (id: "north" | "south", path = `/wecom/${id}/callback`) =>
-  createWecomSimulator({ baseUrl: system.url!, token: env[`${id.toUpperCase()}_TOKEN`]!, encodingAESKey: env[`${id.toUpperCase()}_AES_KEY`]!, callbackPath: path });
+  createWecomSimulator({ baseUrl: system.url!, token: env[`${id.toUpperCase()}_TOKEN`]!, encodingAESKey: env[`${id.toUpperCase()}_AES_KEY`]!, callbackPath: path, botName: BOT_NAMES[id] });
 const recorded = () => redis.client().xlen(keys.periodLog("safety", DAY));
 
 /**
@@ -135,4 +136,12 @@ it("names the bot serving each group in the reminder pushed there", async () => 
   const text = principals().map((message) => message.content).join("\n");
   expect(text).toContain("@北县平安助手 平安");
   expect(text).not.toContain("@平安助手");
+});
+
+it("answers as the bot that was asked: its name in the reply, its mention stripped", async () => {
+  const stranger = await callbackBot("south").say({ from: "not_on_roster", text: "平安", chattype: "group", chatid: "wr_leaders", mention: true, msgid: "south-stranger" });
+  expect(stranger.markdown).toContain("不在南县平安助手的名单中");
+  const help = await callbackBot("north").say({ from: "wang_zhiyuan", text: "帮助", chattype: "group", chatid: "wr_principals", mention: true, msgid: "north-help" });
+  expect(help.markdown).toContain("@北县平安助手");
+  expect(help.markdown).not.toContain("@南县平安助手");
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { crossCheckConfig } from "../../src/config/cross-check-config.js";
+import { findConfigWarnings } from "../../src/config/find-config-warnings.js";
 import { listBots, withBotNodes } from "../../src/config/list-bots.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { createRoster } from "../../src/config/roster.js";
@@ -63,6 +64,12 @@ describe("bots: several bots in one deployment", () => {
       ["bots.0.node", '名单里没有 "西县" 这一级（node 写名单中的 市/县 名称，用 / 分隔上下级）'],
     ]);
     expect(check({ bots: [{ ...NORTH, token: undefined }, EAST] })).toEqual([["bots.0.token", "回调模式需要 token（不用回调请写 transport: websocket）"]]);
+  });
+
+  it("warns of the other transport's lines left in one bot's entry", () => {
+    const warnings = findConfigWarnings(configSchema.parse({ ...BASE, bots: [{ ...NORTH, bot_id: "aibot-old" }, EAST] }), ROSTER);
+    expect(warnings).toContain("警告：bots.0 是回调模式，bots.0.bot_id 只在长连接（transport: websocket）时使用；要用长连接请写 transport: websocket 并删掉 token 和 encoding_aes_key");
+    expect(warnings.filter((warning) => warning.includes("bots.1"))).toEqual([]);
   });
 
   it("binds a bot's groups to its node, and refuses a group of its bound outside it", () => {

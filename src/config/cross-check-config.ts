@@ -309,7 +309,7 @@ function checkPushTime({ start, end }: Hours, path: KeyPath, slot: string, add: 
   }
 }
 
-/** Every `node` a leader, admin, group or bot is bound to is a node of the roster, and a bot's groups are within its node. */
+/** Every `node` a leader, admin, group or bot is bound to is a node of the roster. */
 function checkNodes({ leaders, admins, groups, bots }: ConfigSections, roster: Roster, add: Add, show: Show): void {
   const bound: [KeyPath, string | undefined][] = [
     ...(bots ?? []).map((bot, i): [KeyPath, string | undefined] => [["bots", i, "node"], bot.node]),
@@ -322,15 +322,6 @@ function checkNodes({ leaders, admins, groups, bots }: ConfigSections, roster: R
     if (node === undefined || findNode(roster.root, node)) continue;
     const guess = suggestClosest(node, paths);
     add(path, text.unknownNode(show(path, node)), guess ? text.didYouMean(guess) : text.validNodes(paths));
-  }
-  for (const bot of bots ?? []) {
-    const served = bot.node === undefined ? undefined : findNode(roster.root, bot.node);
-    if (!served) continue;
-    for (const id of bot.groups) {
-      const own = groups?.[id]?.node;
-      const node = own === undefined ? undefined : findNode(roster.root, own);
-      if (node && !served.path.every((name, i) => node.path[i] === name)) add(["groups", id, "node"], text.groupOutsideBotNode(bot.id, bot.node!));
-    }
   }
 }
 

@@ -95,7 +95,6 @@ export const text = {
   groupClaimedTwiceHint: "从其中一个机器人的 groups 里删掉这个群",
   viaBotNeedsOwner: "via: bot 的群要归一个长连接机器人：在 bots: 里 transport: websocket 的那个机器人的 groups 中列出它",
   viaBotNeedsOwnerHint: "或改用群机器人：via: webhook 加 webhook_key",
-  groupOutsideBotNode: (bot: string, node: string) => `这个群归机器人 ${bot}，它服务的是 ${node}：群的 node 要在 ${node} 之内（不写 node 就是 ${node}）`,
   viaBotNeedsChatidHint: "chatid: wrk…（运行 pingan chats 列出机器人见过的群，复制那一串）",
   webhookKeyMissing: "缺少 webhook_key（或写 via: bot 和 chatid，由智能机器人推送）",
   webhookKeyMissingHint: "webhook_key: ${WEBHOOK_KEY_PRINCIPALS}（群机器人地址中 key= 后面的部分）",

@@ -11,12 +11,12 @@ export const chatsText = {
   header: (minutes: number) =>
     `机器人见过的群（最近有人发言的在前）。每个群每 ${minutes} 分钟最多记一次发言，列出的是记下的最近一次，之后可能还有人说过话。` +
     "把要推送的群的 chatid 写进配置：via: bot 和 chatid: 这一串。",
-  line: (chatid: string, speaker: string, at: string) => `${chatid}  ${at} ${speaker} 发过言`,
+  line: (chatid: string, speaker: string, at: string, bot?: string) => `${chatid}  ${at} ${speaker} 发过言${bot === undefined ? "" : `（机器人 ${bot}）`}`,
 };
 
 /**
- * `pingan chats`, on a system built for it: the group chatids the bot has seen on the long
- * connection, each with a speaker by name and the time they spoke, so the admin can tell the
+ * `pingan chats`, on a system built for it: the group chatids the bots have seen on the long
+ * connection, each with a speaker by name, the time they spoke and (with several bots) the bot, so the admin can tell the
  * groups apart and copy one into the config. The chat directory notes a chat at most every
  * NOTE_EVERY_MS, so the speaker is the last one noted, not always the latest: the header says so.
  */
@@ -34,6 +34,6 @@ export async function listChats(rt: System, out: (line: string) => void): Promis
     const name = personName(chat.lastSpeaker, rt.config, school);
     const speaker = name ? `${name}（${chat.lastSpeaker}）` : chat.lastSpeaker;
     const at = new Date(chat.at);
-    out(chatsText.line(chat.chatid, speaker, `${toLocalDate(at, zone)} ${toLocalTime(at, zone)}`));
+    out(chatsText.line(chat.chatid, speaker, `${toLocalDate(at, zone)} ${toLocalTime(at, zone)}`, chat.bot));
   }
 }

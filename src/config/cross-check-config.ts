@@ -309,10 +309,10 @@ function checkPushTime({ start, end }: Hours, path: KeyPath, slot: string, add: 
   }
 }
 
-/** Every `node` a bot, leader, admin or group is bound to is a node of the roster. */
-function checkNodes({ bots, leaders, admins, groups }: ConfigSections, roster: Roster, add: Add, show: Show): void {
+/** Every `node` a leader, admin, group or bot is bound to is a node of the roster. */
+function checkNodes({ leaders, admins, groups, bots }: ConfigSections, roster: Roster, add: Add, show: Show): void {
   const bound: [KeyPath, string | undefined][] = [
-    ...(bots ?? []).map((entry, i): [KeyPath, string | undefined] => [["bots", i, "node"], entry.node]),
+    ...(bots ?? []).map((bot, i): [KeyPath, string | undefined] => [["bots", i, "node"], bot.node]),
     ...(leaders ?? []).map((person, i): [KeyPath, string | undefined] => [["leaders", i, "node"], person.node]),
     ...(admins ?? []).map((person, i): [KeyPath, string | undefined] => [["admins", i, "node"], person.node]),
     ...Object.entries(groups ?? {}).map(([id, group]): [KeyPath, string | undefined] => [["groups", id, "node"], group.node]),

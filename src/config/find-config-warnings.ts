@@ -10,13 +10,16 @@ import { slotMinutes } from "./slots.js";
  * also a school's reporter (his 平安 is filed as that school's report), and two reminders of a
  * task closer than the 提醒 cooldown (the later one would be held back as a repeat).
  */
-export function findConfigWarnings(config: Pick<Config, "bot" | "server" | "leaders" | "admins" | "tasks" | "limits">, roster: Roster): string[] {
+export function findConfigWarnings(config: Pick<Config, "bot" | "bots" | "server" | "leaders" | "admins" | "tasks" | "limits">, roster: Roster): string[] {
   const warnings: string[] = [];
   // One bot takes callbacks or holds the long connection, never both: the other mode's lines are left over.
-  const websocket = config.bot.transport === "websocket";
-  const unused = websocket ? (["token", "encoding_aes_key"] as const) : (["bot_id", "secret"] as const);
-  const leftOver = unused.filter((field) => config.bot[field] !== undefined);
-  if (leftOver.length > 0) warnings.push(text.otherTransportLines(websocket ? "websocket" : "callback", leftOver));
+  const bots = config.bots?.map((bot, i) => [`bots.${i}`, bot] as const) ?? [["bot", config.bot] as const];
+  for (const [section, bot] of bots) {
+    const websocket = bot.transport === "websocket";
+    const unused = websocket ? (["token", "encoding_aes_key"] as const) : (["bot_id", "secret"] as const);
+    const leftOver = unused.filter((field) => bot[field] !== undefined);
+    if (leftOver.length > 0) warnings.push(text.otherTransportLines(websocket ? "websocket" : "callback", leftOver, section));
+  }
   const cooldown = config.limits.remind_cooldown_minutes;
   for (const [id, task] of Object.entries(config.tasks)) {
     if (!task?.enabled || cooldown === 0) continue;

@@ -50,3 +50,16 @@ export function botServing(config: Pick<Config, "bot" | "bots">, group: string):
   const entry = config.bots?.find((bot) => bot.groups.includes(group));
   return entry ? { id: entry.id, name: entry.name } : { id: DEFAULT_BOT, name: config.bot.name };
 }
+
+/**
+ * The config with each group that names no `node` bound to the node of the bot serving it: a
+ * county's bot and its groups are scoped to the county by writing its node once.
+ */
+export function withBotNodes(config: Config): Config {
+  if (!config.bots) return config;
+  const nodes = new Map(config.bots.flatMap((bot) => (bot.node === undefined ? [] : bot.groups.map((group) => [group, bot.node!] as const))));
+  const groups = Object.fromEntries(
+    Object.entries(config.groups).map(([id, group]) => [id, group.node === undefined && nodes.has(id) ? { ...group, node: nodes.get(id)! } : group]),
+  );
+  return { ...config, groups };
+}

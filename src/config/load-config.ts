@@ -1,3 +1,4 @@
+import { withBotNodes } from "./list-bots.js";
 import { dirname, isAbsolute, join } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { createRoster, type Roster } from "./roster.js";
@@ -90,12 +91,13 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
 
   const isMapping = input !== null && typeof input === "object" && !Array.isArray(input);
   if (isMapping) {
-    const sections = parsed.success ? parsed.data : parseSections(input);
+    // Checked as the service will read it: a bot's groups bound to its node.
+    const sections = parsed.success ? withBotNodes(parsed.data) : parseSections(input);
     const crossProblems = crossCheckConfig(sections, { roster: roster ? createRoster(roster.checkable) : null, quiet });
     problems.push(...crossProblems.filter((p) => !reported.has(JSON.stringify(p.path))).map(located));
   }
   if (problems.length > 0 || !parsed.success || !roster) throw configError(problems);
-  return Object.freeze({ config: deepFreeze(parsed.data), roster: createRoster(roster.schools), path, notes: Object.freeze(notes) });
+  return Object.freeze({ config: deepFreeze(withBotNodes(parsed.data)), roster: createRoster(roster.schools), path, notes: Object.freeze(notes) });
 }
 
 /**

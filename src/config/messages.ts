@@ -200,10 +200,10 @@ export const text = {
 
   // warnings: check-config passes, but the admin should look
   warning: (message: string) => `警告：${message}`,
-  otherTransportLines: (transport: "callback" | "websocket", fields: readonly string[]) =>
+  otherTransportLines: (transport: "callback" | "websocket", fields: readonly string[], bot = "bot") =>
     transport === "websocket"
-      ? `bot.transport 是 websocket（长连接），${fields.map((f) => `bot.${f}`).join("、")} 不会用到；同一个机器人回调和长连接只能选一种，请删掉这几行，免得以为两种都开着`
-      : `bot 是回调模式，${fields.map((f) => `bot.${f}`).join("、")} 只在长连接（transport: websocket）时使用；要用长连接请写 transport: websocket 并删掉 token 和 encoding_aes_key`,
+      ? `${bot}.transport 是 websocket（长连接），${fields.map((f) => `${bot}.${f}`).join("、")} 不会用到；同一个机器人回调和长连接只能选一种，请删掉这几行，免得以为两种都开着`
+      : `${bot} 是回调模式，${fields.map((f) => `${bot}.${f}`).join("、")} 只在长连接（transport: websocket）时使用；要用长连接请写 transport: websocket 并删掉 token 和 encoding_aes_key`,
   examplePublicUrl: (url: string) =>
     `server.public_url 还是示例地址 ${url}，导出台账的下载链接会打不开；请改成本县服务的外网地址，例如 https://pingan.你的域名`,
   accountInTwoAreas: (userid: string, schools: readonly string[], areas: readonly string[]) =>

@@ -115,8 +115,8 @@ const hostedBot = bot.extend({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "机器人 id 用小写英文字母开头，只含小写字母、数字和 -，例如 beixian" }),
   /** The groups (keys of `groups`) this bot serves: its pushes to groups `via: bot` go out through it. */
   groups: z.array(z.string().min(1)).default([]),
-  /** The part of the roster it serves (an area, or a node path of the roster tree); the whole roster when unset. */
-  node: z.string().min(1).optional(),
+  /** The node of the roster it serves (`平安市/北县`); its groups without a `node` of their own are bound to it. Unset, everything. */
+  node,
   /** Long connection: this bot's WeCom long-connection URL, where it is not the deployment's WECOM_WS_URL. */
   ws_url: z.string().url().optional(),
 });

@@ -4,7 +4,7 @@ import type Koa from "koa";
 import type { Logger } from "pino";
 import { createCommands } from "../../commands/index.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
-import { createDispatcher, type Dispatcher } from "../bot/dispatch.js";
+import { createDispatcher, type Dispatcher, type DispatcherDeps } from "../bot/dispatch.js";
 import { ErrorCode, hasCode } from "../errors.js";
 import { createAlertDigest } from "../features/check-in/alert-digest.js";
 import { createCommandRegistry } from "../bot/registry.js";
@@ -201,8 +201,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // The web side reads and writes on the fail-fast connection: a callback never hangs on Redis.
   const webStore = createReportStore({ redis, keys, places, enqueue: webPushQueue.enqueue, log });
   const webExemptions = createExemptionStore({ redis, keys });
-  const dispatcher = createDispatcher({
-    config,
+  const answering: Omit<DispatcherDeps, "config"> = {
     roster,
     calendar,
     clock,
@@ -225,7 +224,11 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       const read = await withDeadline(readPushWarnings(redis, keys, groupNames, clock.now()), 300);
       return read.ok ? read.value : [];
     },
-  });
+  };
+  const dispatcher = createDispatcher({ config, ...answering });
+  // Each bot answers by its own name: the mention it strips, the name its replies give.
+  const dispatchers = new Map(bots.map((bot) => [bot.id, bot.name === config.bot.name ? dispatcher : createDispatcher({ config: { ...config, bot: { ...config.bot, name: bot.name } }, ...answering })]));
+  const dispatcherOf = (bot: string) => dispatchers.get(bot) ?? dispatcher;
 
   let server: Server | undefined;
   const workers: Worker[] = [];
@@ -250,7 +253,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
     dispatcher,
     chats,
     async start() {
-      botConnection?.start(dispatcher);
+      botConnection?.start(dispatcherOf);
       if (roles.workers) {
         // Once, before any job draws: the chart is rendered on the workers, never on the web path.
         await chart.useFont(await (options.findFont ?? (() => ensureCjkFont({ say })))());
@@ -276,7 +279,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       }
       if (roles.web) {
         const app: Koa = createWebApp({
-          ...{ config, bots, groupNames, roster, calendar, clock, redis, redisUrl, keys, metrics, dispatcher, log },
+          ...{ config, bots, groupNames, roster, calendar, clock, redis, redisUrl, keys, metrics, dispatcherOf, log },
           store: webStore,
           exemptions: webExemptions,
           incidents: webIncidents,

@@ -39,7 +39,8 @@ export interface WebAppDeps {
   exemptions: ExemptionStore;
   /** The incidents: a sheet of the ledger, a section of the board. */
   incidents?: IncidentStore;
-  dispatcher: Dispatcher;
+  /** The dispatcher answering as bot `id`. */
+  dispatcherOf: (bot: string) => Dispatcher;
   /** Queues shown on /healthz, /metrics and the dashboard. */
   queues: readonly Queue[];
   metrics: Metrics;
@@ -66,7 +67,7 @@ export function createWebApp(deps: WebAppDeps): Koa {
     bot.transport === "callback" && bot.token !== undefined && bot.encodingAESKey !== undefined
       ? [
           createCallbackReceiver({
-            dispatcher: deps.dispatcher,
+            dispatcher: deps.dispatcherOf(bot.id),
             token: bot.token,
             encodingAESKey: bot.encodingAESKey,
             maxClockSkewSeconds: bot.maxClockSkewSeconds,

@@ -22,7 +22,7 @@ export function createBotConversationWindow(redis: Redis | Cluster, keys: Keys, 
   const limiter = createBotRateLimiter(redis, keys, limits);
   const windowOf = (conversation: string) => rateWindowOf({ via: "bot", chatid: conversation });
   return {
-    reserve: (conversation, slot) => limiter.reserve(windowOf(conversation), slot),
+    reserve: (conversation, slot) => limiter.reserveRoom(windowOf(conversation), slot),
     note: (conversation, slot) => limiter.note(windowOf(conversation), slot),
     release: (conversation, slot) => limiter.release(windowOf(conversation), slot),
   };

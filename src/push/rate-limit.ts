@@ -32,6 +32,8 @@ export interface RateLimiter {
    * the ms until a slot frees. `slotId` names the slot for `settle`.
    */
   reserve(webhookKey: string, slotId?: string): Promise<number>;
+  /** As `reserve`, and, when the send was recorded, the fewest places still free in any window. */
+  reserveRoom(webhookKey: string, slotId?: string): Promise<{ wait: number; left: number }>;
   /** Moves a reserved slot to now (Redis time), once the request has come back. */
   settle(webhookKey: string, slotId: string): Promise<void>;
   /** Records a send that already went out (now), whatever the window holds; answers the fewest places left in any window. */
@@ -101,11 +103,15 @@ export function createRateLimiter({
 }: RateLimiterOptions): RateLimiter {
   const windows = [{ limit, windowMs }, ...alsoWithin];
   const longest = Math.max(...windows.map((w) => w.windowMs));
+  const reserveRoom = async (webhookKey: string, slotId: string = randomUUID()) => {
+    const answer = Number(await reserveScript(redis, { window: keys.pushWindow(webhookKey) }, { inFlightMs, slot: slotId, windows }));
+    return answer > 0 ? { wait: answer, left: 0 } : { wait: 0, left: Math.abs(answer) };
+  };
   return {
     async reserve(webhookKey, slotId = randomUUID()) {
-      const wait = await reserveScript(redis, { window: keys.pushWindow(webhookKey) }, { inFlightMs, slot: slotId, windows });
-      return Number(wait);
+      return (await reserveRoom(webhookKey, slotId)).wait;
     },
+    reserveRoom,
     async settle(webhookKey, slotId) {
       await settleScript(redis, { window: keys.pushWindow(webhookKey) }, { slot: slotId });
     },

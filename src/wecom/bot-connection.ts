@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
-import type { HostedBot } from "../config/list-bots.js";
+import { DEFAULT_BOT, type HostedBot } from "../config/list-bots.js";
 import { connectRedis, type RedisClient } from "../store/connect-redis.js";
 import { keysForBot, type Keys } from "../store/keys.js";
 import type { ChatDirectory } from "./chat-directory.js";
@@ -93,7 +93,7 @@ export function createBotConnection(options: BotConnectionOptions) {
             dispatcher,
             outbox,
             log,
-            onGroupSpeaker: chats.note,
+            onGroupSpeaker: bot.id === DEFAULT_BOT ? chats.note : (chatid, userid) => chats.note(chatid, userid, bot.id),
             window: options.window,
           }),
       });

@@ -24,7 +24,7 @@ export function createBotConnections(options: BotConnectionsOptions) {
   const renewMs = shared.renewMs ?? 2_000;
   const spread: LeaseSpread | undefined =
     onLongConnection.length > 1
-      ? createLeaseSpread({ redis: shared.redis, keys: shared.keys, owner: `${hostname()}:${process.pid}`, bots: onLongConnection.length, everyMs: renewMs, aliveMs: shared.leaseTtlMs ?? 10_000 })
+      ? createLeaseSpread({ redis: shared.redis, keys: shared.keys, owner: `${hostname()}:${process.pid}`, bots: onLongConnection.length, everyMs: renewMs, aliveMs: shared.leaseTtlMs ?? 10_000, log: shared.log })
       : undefined;
   const connections = new Map(onLongConnection.map((bot) => [bot.id, createBotConnection({ ...shared, bot, ...(spread && { spread }) })]));
   // Each group's chatid → the bot that serves it: a push goes out through the bot that is in the group.
@@ -44,8 +44,10 @@ export function createBotConnections(options: BotConnectionsOptions) {
     viaBot,
     /** The ids of the bots on the long connection (for /healthz). */
     ids: [...connections.keys()],
-    start(dispatcher: Dispatcher): void {
-      for (const connection of connections.values()) connection.start(dispatcher);
+    /** Starts trying for each bot's lease; the process that gets one answers with `dispatcherOf(bot)`. */
+    start(dispatcherOf: (bot: string) => Dispatcher): void {
+      spread?.start();
+      for (const [id, connection] of connections) connection.start(dispatcherOf(id));
     },
     async stop(): Promise<void> {
       await Promise.all([...connections.values()].map((connection) => connection.stop()));

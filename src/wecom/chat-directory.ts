@@ -8,6 +8,8 @@ export interface SeenChat {
   lastSpeaker: string;
   /** ISO time of a recent message (within NOTE_EVERY_MS of the last). */
   at: string;
+  /** The bot it was seen by, with several bots (`bots:`); absent for the single `bot:`. */
+  bot?: string;
 }
 
 /** How often one chat is written down again: the list needs which chats there are, not every message. */
@@ -23,14 +25,14 @@ export function createChatDirectory({ redis, keys, clock, noteEveryMs = NOTE_EVE
   /** When this process last wrote each chat down. */
   const noted = new Map<string, number>();
   return {
-    /** Notes who spoke in a group chat, when the chat is due to be written down again; resolves at once when not. */
-    async note(chatid: string, userid: string): Promise<void> {
+    /** Notes who spoke in a group chat (to `bot`, one of several), when the chat is due to be written down again; resolves at once when not. */
+    async note(chatid: string, userid: string, bot?: string): Promise<void> {
       const at = clock.now();
       const last = noted.get(chatid);
       if (last !== undefined && at.getTime() - last < noteEveryMs) return;
       noted.set(chatid, at.getTime());
       try {
-        await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: at.toISOString() }));
+        await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: at.toISOString(), ...(bot !== undefined && { bot }) }));
       } catch (error) {
         noted.delete(chatid);
         throw error;

@@ -4,8 +4,8 @@
  * What decides the pushes keeps it (push/); the long connection's replies take places in it.
  */
 export interface ConversationWindow {
-  /** Takes place `slot` for one message, or takes nothing and returns the ms until a place frees. */
-  reserve(conversation: string, slot: string): Promise<number>;
+  /** Takes place `slot` for one message (`wait` 0, with the places `left` after it), or takes nothing and answers the ms until a place frees. */
+  reserve(conversation: string, slot: string): Promise<{ wait: number; left: number }>;
   /**
    * The message reached WeCom: its place (reserved, or none yet when it went out first) counts
    * from now. Answers the fewest places left (of 30 a minute, 1000 an hour).

@@ -31,22 +31,28 @@ function answeredWithMessage(event: BotEvent): boolean {
 interface ReplyPlace {
   /** Resolves once the place is held: over the limit it waits for one rather than being refused with 45009 (a reply stays valid 24 h). */
   taken(): Promise<void>;
-  /** The reply reached WeCom; answers the places its conversation has left. */
-  settle(): Promise<number>;
+  /** The reply reached WeCom. */
+  settle(): Promise<void>;
   /** No reply took the place. */
   release(): Promise<void>;
 }
 
-function askForPlace(window: ConversationWindow, conversation: string): ReplyPlace {
+/** Asks for a reply's place; `learn` is told the places its conversation has left whenever one is taken. */
+function askForPlace(window: ConversationWindow, conversation: string, learn: (left: number) => void): ReplyPlace {
   const slot = randomUUID();
-  const first = window.reserve(conversation, slot);
+  const reserve = () =>
+    window.reserve(conversation, slot).then((room) => {
+      if (room.wait === 0) learn(room.left);
+      return room.wait;
+    });
+  const first = reserve();
   // Looked at by taken() or release(); a failure is theirs to report.
   first.catch(() => undefined);
   return {
     async taken() {
-      for (let wait = await first; wait > 0; wait = await window.reserve(conversation, slot)) await sleep(wait);
+      for (let wait = await first; wait > 0; wait = await reserve()) await sleep(wait);
     },
-    settle: () => window.note(conversation, slot),
+    settle: () => window.note(conversation, slot).then(learn),
     async release() {
       if ((await first) === 0) await window.release(conversation, slot);
     },
@@ -78,7 +84,8 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     // A reply's place in its conversation's window: taken after the reply where the conversation has plenty left (one round trip to Redis on the reply path, the dispatcher's), else before it.
     const messageAnswer = window !== undefined && conversation !== undefined && answeredWithMessage(event);
     const first = messageAnswer && room.goFirst(conversation);
-    const asked = messageAnswer && !first ? askForPlace(window, conversation) : undefined;
+    const learn = (left: number) => room.learn(conversation!, left);
+    const asked = messageAnswer && !first ? askForPlace(window, conversation, learn) : undefined;
     const unused = (place: ReplyPlace | undefined) => void place?.release().catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not released"));
     let reply: BotReply | undefined;
     try {
@@ -93,17 +100,14 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     const inWindow = answer !== undefined && answer.cmd !== "aibot_respond_update_msg" && window !== undefined && conversation !== undefined;
     if (!inWindow) unused(asked);
     if (answer === undefined) return;
-    const place = inWindow && !first ? (asked ?? askForPlace(window, conversation)) : undefined;
+    const place = inWindow && !first ? (asked ?? askForPlace(window, conversation, learn)) : undefined;
     await place?.taken();
     const sent = await sendFrame(connection, answer);
     // Sent, refused or owed, it counts in the window from now.
     if (inWindow && first) takeAfter(conversation);
     // It reached WeCom (taken or refused): its place counts from now. Otherwise it is owed, and counts as reserved.
     if (place && (sent.outcome === "ok" || sent.outcome === "permanent")) {
-      await place
-        .settle()
-        .then((left) => room.learn(conversation!, left))
-        .catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not settled"));
+      await place.settle().catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not settled"));
     }
     if (sent.outcome === "ok") return;
     if (sent.outcome === "permanent") {

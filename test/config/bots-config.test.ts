@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { crossCheckConfig } from "../../src/config/cross-check-config.js";
-import { listBots } from "../../src/config/list-bots.js";
+import { findConfigWarnings } from "../../src/config/find-config-warnings.js";
+import { listBots, withBotNodes } from "../../src/config/list-bots.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { createRoster } from "../../src/config/roster.js";
 import { configSchema, type ConfigInput } from "../../src/config/schema.js";
@@ -26,7 +27,8 @@ const BASE: ConfigInput = {
   tasks: { safety: { name: "平安日报", period: "day", days: "all", deadline: "10:00", reminders: ["09:00"], tally: "10:30" } },
   weekly: { at: "fri 19:00" },
 };
-const ROSTER = createRoster([{ code: "CG001", name: "城关一小", shortName: "", area: "城关片区", stage: "", reporters: ["zhang_wei"], pupils: 0, staff: 0, line: 2 }]);
+const school = (code: string, county: string) => ({ code, name: `${county}一小`, shortName: "", county, area: "城关片区", stage: "", reporters: [`r_${code}`], pupils: 0, staff: 0, line: 2 });
+const ROSTER = createRoster([school("BX001", "北县"), school("NX001", "南县")]);
 
 function check(patch: Partial<ConfigInput>) {
   const config = configSchema.parse({ ...BASE, ...patch });
@@ -55,13 +57,32 @@ describe("bots: several bots in one deployment", () => {
   });
 
   it("refuses a group via: bot that no long-connection bot serves, an unknown group, a node not on the roster, and credentials left under bot:", () => {
-    expect(check({ bot: { token: "t" }, bots: [{ ...NORTH, groups: ["principals", "leader"], node: "城关" }, { ...EAST, groups: [] }] })).toEqual([
+    expect(check({ bot: { token: "t" }, bots: [{ ...NORTH, groups: ["principals", "leader"], node: "西县" }, { ...EAST, groups: [] }] })).toEqual([
       ["bot", "写了 bots:（多个机器人）时，bot: 下只留 name（默认名称），各机器人的密钥写在 bots: 各自一项里"],
       ["bots.0.groups.1", "没有名为 leader 的群"],
       ["groups.east.via", "via: bot 的群要归一个长连接机器人：在 bots: 里 transport: websocket 的那个机器人的 groups 中列出它"],
-      ["bots.0.node", '名单里没有 "城关" 这一级（node 写名单中的 市/县 名称，用 / 分隔上下级）'],
+      ["bots.0.node", '名单里没有 "西县" 这一级（node 写名单中的 市/县 名称，用 / 分隔上下级）'],
     ]);
     expect(check({ bots: [{ ...NORTH, token: undefined }, EAST] })).toEqual([["bots.0.token", "回调模式需要 token（不用回调请写 transport: websocket）"]]);
+  });
+
+  it("warns of the other transport's lines left in one bot's entry", () => {
+    const warnings = findConfigWarnings(configSchema.parse({ ...BASE, bots: [{ ...NORTH, bot_id: "aibot-old" }, EAST] }), ROSTER);
+    expect(warnings).toContain("警告：bots.0 是回调模式，bots.0.bot_id 只在长连接（transport: websocket）时使用；要用长连接请写 transport: websocket 并删掉 token 和 encoding_aes_key");
+    expect(warnings.filter((warning) => warning.includes("bots.1"))).toEqual([]);
+  });
+
+  it("binds a bot's groups that name no node to its node", () => {
+    const inherited = withBotNodes(configSchema.parse({ ...BASE, bots: [{ ...NORTH, node: "北县" }, EAST] }));
+    expect(Object.entries(inherited.groups).map(([id, group]) => [id, group.node])).toEqual([
+      ["principals", "北县"],
+      ["leaders", "北县"],
+      ["east", undefined],
+    ]);
+    expect(check({ bots: [{ ...NORTH, node: "北县" }, EAST] }).filter(([path]) => path!.endsWith("node"))).toEqual([]);
+    // A group that names its own node keeps it: a county's bot may serve the city's group too.
+    const own = withBotNodes(configSchema.parse({ ...BASE, groups: { ...GROUPS, leaders: { ...GROUPS.leaders!, node: "南县" } }, bots: [{ ...NORTH, node: "北县" }, EAST] }));
+    expect(own.groups.leaders!.node).toBe("南县");
   });
 });
 

@@ -40,6 +40,18 @@ describe("rate limiter", () => {
     expect(await limiter.reserve("hook")).toBe(0);
   });
 
+  it("says how many places each window has left after a reservation, and after a send noted without one, the fewest of any window", async () => {
+    const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
+    const limiter = createRateLimiter({ redis: redis.client(), keys, limit: 3, windowMs: 60_000, alsoWithin: [{ limit: 5, windowMs: 3_600_000 }], inFlightMs: 0 });
+    expect(await limiter.reserveRoom("chat")).toEqual({ wait: 0, left: 2 });
+    expect(await limiter.note("chat", "sent-first")).toBe(1);
+    expect(await limiter.reserveRoom("chat")).toEqual({ wait: 0, left: 0 });
+    const full = await limiter.reserveRoom("chat");
+    expect(full.wait).toBeGreaterThan(0);
+    // A send that already went out is noted even over the limit: the windows then have none left.
+    expect(await limiter.note("chat", "sent-anyway")).toBe(0);
+  });
+
   it("never lets more than 20 through in any window across two instances and window edges", async () => {
     const keys = createKeys(`rl-${randomUUID().slice(0, 8)}`);
     const windowMs = 1000;

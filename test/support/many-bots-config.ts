@@ -26,7 +26,7 @@ export const BOT_CHATS = { east: "wr_east_leaders", west: "wr_west_leaders" } as
 
 /**
  * The example config as a city's deployment of four bots: north and south on the callback URL
- * (north serving the principals' group and 城关片区, south the leaders' group), east and west
+ * (north serving the principals' group, south the leaders' group), east and west
  * on the long connection, each with a leaders group of its own `via: bot`; west dials its own
  * long-connection URL (`westWsUrl`), east the deployment's. Written into `dir`; returns the path.
  */
@@ -41,7 +41,7 @@ export function writeManyBotsConfig(dir: string, westWsUrl: string): string {
     west_leaders: { name: "西县领导群", via: "bot", chatid: BOT_CHATS.west, role: "leaders" },
   };
   config.bots = [
-    { id: "north", name: "北县平安助手", token: "${NORTH_TOKEN}", encoding_aes_key: "${NORTH_AES_KEY}", groups: ["principals"], node: "城关片区" },
+    { id: "north", name: "北县平安助手", token: "${NORTH_TOKEN}", encoding_aes_key: "${NORTH_AES_KEY}", groups: ["principals"] },
     { id: "south", name: "南县平安助手", token: "${SOUTH_TOKEN}", encoding_aes_key: "${SOUTH_AES_KEY}", groups: ["leaders"] },
     { id: "east", name: "东县平安助手", transport: "websocket", bot_id: "${EAST_BOT_ID}", secret: "${EAST_BOT_SECRET}", groups: ["east_leaders"] },
     { id: "west", name: "西县平安助手", transport: "websocket", bot_id: "${WEST_BOT_ID}", secret: "${WEST_BOT_SECRET}", groups: ["west_leaders"], ws_url: westWsUrl },

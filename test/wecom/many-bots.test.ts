@@ -62,8 +62,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+const BOT_NAMES = { north: "北县平安助手", south: "南县平安助手" };
 const callbackBot = (id: "north" | "south", path = `/wecom/${id}/callback`) =>
-  createWecomSimulator({ baseUrl: system.url!, token: env[`${id.toUpperCase()}_TOKEN`]!, encodingAESKey: env[`${id.toUpperCase()}_AES_KEY`]!, callbackPath: path });
+  createWecomSimulator({ baseUrl: system.url!, token: env[`${id.toUpperCase()}_TOKEN`]!, encodingAESKey: env[`${id.toUpperCase()}_AES_KEY`]!, callbackPath: path, botName: BOT_NAMES[id] });
 const recorded = () => redis.client().xlen(keys.periodLog("safety", DAY));
 
 /**
@@ -87,6 +88,12 @@ it("answers each bot's messages through that bot only", async () => {
   expect(east.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onEast.reqIds);
   expect(west.received("aibot_respond_msg").map((frame) => frame.reqId)).toEqual(onWest.reqIds);
   expect(await recorded()).toBe(4);
+  // pingan chats names the bot each group chat was seen by.
+  const seen = (await system.chats.list()).map((chat) => [chat.chatid, chat.bot]).sort();
+  expect(seen).toEqual([
+    ["wr_east_school", "east"],
+    ["wr_west_school", "west"],
+  ]);
   // /healthz shows each long-connection bot's connection.
   const health = (await (await fetch(`${system.url}/healthz`)).json()) as { connections: Record<string, { connected: boolean }> };
   expect(Object.entries(health.connections).map(([bot, state]) => [bot, state.connected])).toEqual([
@@ -119,4 +126,22 @@ it("refuses a callback signed for one bot on another bot's URL, and changes noth
   expect(single.status).toBe(404);
   expect(await recorded()).toBe(before);
   expect(await redis.client().exists(keys.callbackReply("forged-1"))).toBe(0);
+});
+
+it("names the bot serving each group in the reminder pushed there", async () => {
+  const asked = await callbackBot("south").say({ from: "wang_zhiyuan", text: "提醒", chattype: "group", chatid: "wr_leaders", msgid: "south-remind" });
+  expect(asked.status).toBe(200);
+  const principals = () => webhook.messages.filter((message) => message.group === "全县校长群");
+  await waitFor("the reminder in north's principals group", () => principals().length > 0, { timeoutMs: 30_000 });
+  const text = principals().map((message) => message.content).join("\n");
+  expect(text).toContain("@北县平安助手 平安");
+  expect(text).not.toContain("@平安助手");
+});
+
+it("answers as the bot that was asked: its name in the reply, its mention stripped", async () => {
+  const stranger = await callbackBot("south").say({ from: "not_on_roster", text: "平安", chattype: "group", chatid: "wr_leaders", mention: true, msgid: "south-stranger" });
+  expect(stranger.markdown).toContain("不在南县平安助手的名单中");
+  const help = await callbackBot("north").say({ from: "wang_zhiyuan", text: "帮助", chattype: "group", chatid: "wr_principals", mention: true, msgid: "north-help" });
+  expect(help.markdown).toContain("@北县平安助手");
+  expect(help.markdown).not.toContain("@南县平安助手");
 });

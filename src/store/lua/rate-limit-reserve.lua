@@ -1,7 +1,8 @@
 -- rate-limit-reserve: records a send for a webhook if it fits every window, or records nothing.
 -- A slot's score is the latest moment its message can have reached WeCom; it frees a window
 -- after that, so any two sends `limit` slots apart reach WeCom at least a window apart.
--- Answers 0, or the ms until a slot frees in the window that frees last.
+-- Answers the ms until a slot frees in the window that frees last (> 0, nothing recorded), or,
+-- recorded, minus the fewest places still free in any window (≤ 0).
 -- KEYS[1] window: sorted set slot id → when its message reached WeCom at the latest (ms)
 -- ARGV[1] inflight: ms a reserved send may still take to reach WeCom
 -- ARGV[2] slot: the slot's id
@@ -25,4 +26,9 @@ end
 if wait > 0 then return math.max(wait, 1) end
 redis.call('ZADD', KEYS[1], now + inflight, ARGV[2])
 redis.call('PEXPIRE', KEYS[1], longest + inflight + 1000)
-return 0
+local left = nil
+for i = 3, #ARGV, 2 do
+  local free = tonumber(ARGV[i]) - redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[i + 1])), '+inf')
+  if left == nil or free < left then left = free end
+end
+return -math.max(left, 0)

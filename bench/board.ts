@@ -25,11 +25,11 @@ import { createBoardLinks } from "../src/features/board/board-links.js";
 import { loadBoard } from "../src/features/board/load-board.js";
 import { renderBoard } from "../src/features/board/render-board.js";
 import { seedPeriod } from "./support/seed-reports.js";
-import type { LoadPlan, LoadResult, LoadRun } from "./support/callback-load.js";
+import type { LoadResult, LoadRun } from "./support/callback-load.js";
+import { principalsPlan } from "./support/principals-plan.js";
 import { spawnChild } from "./support/spawn-child.js";
 import { describeMachine, fmt, printTable, summarize, verdict } from "./support/stats.js";
 import { writeBenchFixture } from "./support/write-fixture.js";
-import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -111,17 +111,7 @@ try {
     { name: "board", mode: "poisson", connections: 64, duration, overallRate: rate },
   ];
   const load = spawnChild<LoadMessage>("callback-load", { stdout: true });
-  const plan: LoadPlan = {
-    url: service.url!,
-    path: "/wecom/callback",
-    token: TEST_TOKEN,
-    encodingAESKey: TEST_AES_KEY,
-    botName: service.config.bot.name,
-    senders: fixture.schools.map((s) => s.reporter),
-    pupils: fixture.schools.map((s) => s.pupils),
-    pool: Math.ceil(rate * (WARMUP + 2 * duration) * 1.2),
-    runs,
-  };
+  const plan = principalsPlan({ url: service.url!, botName: service.config.bot.name, schools: fixture.schools, rate, runs });
   load.send(plan);
   await load.next((m): m is Extract<LoadMessage, { type: "ready" }> => m.type === "ready");
   const results: Record<string, LoadResult> = {};

@@ -26,11 +26,11 @@ import { runLedgerExport } from "../src/main/run-ledger-export.js";
 import { planLedger } from "../src/features/ledger/build-ledger.js";
 import { SINCE_EVER } from "../src/store/roster-days.js";
 import { seedPeriod } from "./support/seed-reports.js";
-import type { LoadPlan, LoadResult, LoadRun } from "./support/callback-load.js";
+import type { LoadResult, LoadRun } from "./support/callback-load.js";
+import { principalsPlan } from "./support/principals-plan.js";
 import { spawnChild } from "./support/spawn-child.js";
 import { describeMachine, fmt, printTable, readRssMiB, verdict } from "./support/stats.js";
 import { writeBenchFixture } from "./support/write-fixture.js";
-import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -98,17 +98,7 @@ try {
     { name: "export", mode: "poisson", connections: 64, duration, overallRate: rate },
   ];
   const load = spawnChild<LoadMessage>("callback-load", { stdout: true });
-  const loadPlan: LoadPlan = {
-    url: service.url!,
-    path: "/wecom/callback",
-    token: TEST_TOKEN,
-    encodingAESKey: TEST_AES_KEY,
-    botName: service.config.bot.name,
-    senders: fixture.schools.map((s) => s.reporter),
-    pupils: fixture.schools.map((s) => s.pupils),
-    pool: Math.ceil(rate * (WARMUP + quietSeconds + duration) * 1.2),
-    runs,
-  };
+  const loadPlan = principalsPlan({ url: service.url!, botName: service.config.bot.name, schools: fixture.schools, rate, runs });
   load.send(loadPlan);
   await load.next((m): m is Extract<LoadMessage, { type: "ready" }> => m.type === "ready");
   const results: Record<string, LoadResult> = {};

@@ -1,11 +1,11 @@
 import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
 import { createStringFinder, type FoundString } from "./find-strings.js";
 import { findNearMiss } from "./near-miss.js";
-import { toSimplified, type NormalizedText } from "./normalize.js";
+import type { NormalizedText } from "./normalize.js";
+import { foldWord } from "../text/fold-word.js";
 import { readWord, skipSeparators, trimTrailingSeparators } from "./words.js";
 
 /** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
-const foldKeyword = (keyword: string) => toSimplified(keyword.normalize("NFKC")).toLowerCase();
 
 interface Found {
   spec: CommandSpec;
@@ -26,7 +26,7 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
   type Reach = "anywhere" | "first" | "last";
   const owners = new Map<string, { spec: CommandSpec; reach: Reach }>();
   const claim = (keyword: string, spec: CommandSpec, reach: Reach) => {
-    const folded = foldKeyword(keyword);
+    const folded = foldWord(keyword);
     const owner = owners.get(folded);
     if (owner) throw new Error(`keyword "${keyword}" is claimed by both "${owner.spec.id}" and "${spec.id}"`);
     owners.set(folded, { spec, reach });
@@ -108,7 +108,7 @@ const ignoreFinders = new WeakMap<readonly string[], (text: string) => FoundStri
 function maskOf(text: string, ignore: readonly string[]): boolean[] {
   let find = ignoreFinders.get(ignore);
   if (!find) {
-    find = createStringFinder(ignore.map((raw) => ({ key: foldKeyword(raw), value: null })));
+    find = createStringFinder(ignore.map((raw) => ({ key: foldWord(raw), value: null })));
     ignoreFinders.set(ignore, find);
   }
   const masked: boolean[] = new Array<boolean>(text.length).fill(false);

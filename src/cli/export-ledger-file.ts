@@ -1,5 +1,6 @@
 import type { Config, TaskId } from "../config/schema.js";
-import { foldWord, taskWordsOf } from "../config/kinds.js";
+import { taskWordsOf } from "../config/kinds.js";
+import { foldWord } from "../text/fold-word.js";
 import type { Records } from "../main/open-records.js";
 import { parseTaskWord } from "../bot/words.js";
 import { planLedger, type LedgerPlan } from "../features/ledger/build-ledger.js";

@@ -1,4 +1,4 @@
-import { toSimplified } from "../bot/normalize.js";
+import { foldWord } from "../text/fold-word.js";
 import type { FieldDeclaration, FieldType } from "./kind-schema.js";
 import { READER_DECLARATIONS, readerOf, resolveKind } from "./kinds.js";
 import { kindText } from "./kind-messages.js";
@@ -49,7 +49,7 @@ export function checkKinds(tasks: Partial<Record<TaskId, TaskConfig>>, add: Add)
     });
     // A kind that declares no words has its reader's, which may clash with another kind's too.
     kind.words.forEach((word, index) => {
-      const folded = toSimplified(word.normalize("NFKC")).toLowerCase();
+      const folded = foldWord(word);
       const owner = owners.get(folded);
       if (owner !== undefined) add(task.words ? [...path, "words", index] : path, kindText.wordTwice(word, owner));
       else owners.set(folded, id);

@@ -1,4 +1,4 @@
-import { toSimplified } from "../bot/normalize.js";
+import { foldWord } from "../text/fold-word.js";
 import type { FieldDeclaration, FieldType, ReaderName, RuleDeclaration } from "./kind-schema.js";
 import type { Config, TaskConfig, TaskId } from "./schema.js";
 
@@ -97,7 +97,6 @@ function kindsById(config: Pick<Config, "tasks">): ReadonlyMap<TaskId, ReportKin
 }
 
 /** A word as messages are matched against it: NFKC, simplified script, lower case. */
-export const foldWord = (word: string) => toSimplified(word.normalize("NFKC")).toLowerCase();
 
 /** Words that name a kind besides its own words and name: 安全, 日报 and 异常 name 平安日报 in 撤销 and 未报. */
 const READER_NAMES_TOO: Partial<Record<KindReaderName, readonly string[]>> = { safety: ["安全", "日报", "异常"] };

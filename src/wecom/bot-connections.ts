@@ -2,7 +2,6 @@ import { hostname } from "node:os";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { HostedBot } from "../config/list-bots.js";
 import type { Config } from "../config/schema.js";
-import type { SendViaBot } from "../push/group-send.js";
 import { createBotConnection, type BotConnectionOptions } from "./bot-connection.js";
 import { createLeaseSpread, type LeaseSpread } from "./lease-spread.js";
 
@@ -35,7 +34,8 @@ export function createBotConnections(options: BotConnectionsOptions) {
       if (chatid !== undefined) byChat.set(chatid, connections.get(bot.id)!);
     }
   }
-  const viaBot: SendViaBot = async (chatid, body) => {
+  type Connection = NonNullable<ReturnType<typeof connections.get>>;
+  const viaBot = async (chatid: string, body: Parameters<Connection["viaBot"]>[1]): ReturnType<Connection["viaBot"]> => {
     const connection = byChat.get(chatid);
     if (!connection) return { outcome: "permanent", reason: "no bot on the long connection serves this chat" };
     return connection.viaBot(chatid, body);

@@ -1,4 +1,5 @@
-import { foldWord, listKinds, type ReportKind } from "../../config/kinds.js";
+import { listKinds, type ReportKind } from "../../config/kinds.js";
+import { foldWord } from "../../text/fold-word.js";
 import { text } from "../../config/messages.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { Config } from "../../config/schema.js";

@@ -28,6 +28,7 @@ export const provinceScript: DemoStep[] = [
   { at: "09:22", from: "qian_hao", text: "汇总", note: "市领导：本市各县（区）一行" },
   { at: "09:24", from: "zhao_ting", text: "汇总", note: "省领导：各市一行" },
   { at: "09:26", from: "wu_bo", text: "未报", note: "只列本县没报的学校" },
+  { at: "09:27", from: "qian_hao", text: "未报 平安", note: "市领导的未报：本市各县（区）没报的学校" },
   { at: "09:28", from: "li_ming", text: "历史 安宁一小", note: "外县的学校看不到" },
   { at: "09:40", from: "anx_18", text: "平安" },
 ];

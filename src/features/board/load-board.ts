@@ -1,3 +1,4 @@
+import { areaKey } from "../../config/roster-tree.js";
 import type { School } from "../../config/roster.js";
 import type { TaskId } from "../../config/schema.js";
 import type { Report, ReportEvent } from "../../store/report.js";
@@ -210,7 +211,8 @@ function listedOf(listing: AreaListing, area: string, members: readonly School[]
   if (listing === "all") return members;
   if ("page" in listing) return listing.page;
   const missing = tally.missingByArea.flatMap((group) => group.entries.map((entry) => entry.school));
-  const abnormal = listing.attention.abnormal.filter((entry) => entry.school.area === area).map((entry) => entry.school);
+  // `area` is the 片区's key (areaKey): its path where the roster has levels above it.
+  const abnormal = listing.attention.abnormal.filter((entry) => areaKey(entry.school) === area).map((entry) => entry.school);
   return [...new Set([...abnormal, ...missing])].sort((a, b) => position.get(a.code)! - position.get(b.code)!).slice(0, ATTENTION_PER_AREA);
 }
 

@@ -117,3 +117,28 @@ describe("看板 above the size that lists every school", () => {
     expect((await get(`${altered.pathname}${altered.search}`)).status).toBe(403);
   });
 });
+
+describe("看板 of a roster with levels above the 片区", () => {
+  it("names an abnormal school among its area's schools needing attention, the area known by its path", async () => {
+    const tree = await startLeaderDeps({ above: { city: "平安市", county: "平安县" } });
+    const app = new Koa();
+    const clock = createManualClock(NOW);
+    app.use(createBoardRouter({ ...tree.deps, calendar: tree.periods, clock, log: pino({ level: "silent" }), listAllUpTo: 5 }).routes());
+    const treeServer = await new Promise<Server>((done) => {
+      const s = app.listen(0, "127.0.0.1", () => done(s));
+    });
+    try {
+      await tree.seed(MISSING);
+      const address = treeServer.address();
+      const signed = new URL(createBoardLinks(tree.deps.config, clock).sign("wang_zhiyuan").url);
+      const text = await (await fetch(`http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}${signed.pathname}${signed.search}`)).text();
+      // CG001's 异常 is in 城关片区, whose key is 平安市/平安县/城关片区: it is listed, abnormal.
+      expect(new Map(rowsOf(text)).get("CG001")).toBe("on_time");
+      expect(text).toMatch(/data-code="CG001"[\s\S]{0,400}异常|异常[\s\S]{0,400}data-code="CG001"/);
+    } finally {
+      await new Promise((done) => treeServer.close(done));
+      tree.client.disconnect();
+      await tree.redis.stop();
+    }
+  });
+});

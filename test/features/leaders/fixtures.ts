@@ -5,7 +5,7 @@ import { createReportStore } from "../../../src/store/reports.js";
 import { loadSchoolPlaces } from "../../../src/store/school-numbers.js";
 import { startTestRedis } from "../../support/redis.js";
 import type { Config } from "../../../src/config/schema.js";
-import type { Roster } from "../../../src/config/roster.js";
+import { createRoster, type Roster, type School } from "../../../src/config/roster.js";
 import type { Exemption } from "../../../src/store/exemptions.js";
 import type { Report, ReportValue } from "../../../src/store/report.js";
 import { createTaskCalendar } from "../../../src/time/task-calendar.js";
@@ -68,9 +68,11 @@ export const abnormal = (description: string): ReportValue => ({ task: "safety",
  * Leader deps on a private Redis with three schools groups by area (XB004 sits in two of them)
  * and a leaders group, for the push builders.
  */
-export async function startLeaderDeps() {
+/** `above`: the levels the example roster's schools are put under (a city's and a county's roster), none by default. */
+export async function startLeaderDeps({ above }: { above?: Pick<School, "city" | "county"> } = {}) {
   const redis = await startTestRedis();
-  const example = await loadExample();
+  const loaded = await loadExample();
+  const example = above ? { ...loaded, roster: createRoster(loaded.roster.schools.map((school) => ({ ...school, ...above }))) } : loaded;
   const config: Config = {
     ...example.config,
     groups: {

@@ -184,13 +184,15 @@ export async function runCli(
     .option("--days <n>", "列出多少天内的提醒和汇总", "7")
     .action(async (options: { days: string }) => {
       const s = settings();
-      const [{ printSchedule }, { createTaskCalendar }, { createDevCredentials }] = await Promise.all([
+      const [{ printSchedule }, { createTaskCalendar }, { createDevCredentials, requiredSecretNames }, { readFile }] = await Promise.all([
         import("./print-schedule.js"),
         import("../time/task-calendar.js"),
         import("../dev/dev-credentials.js"),
+        import("node:fs/promises"),
       ]);
-      // No secrets needed: the missing ones are stood in for.
-      const { config } = await s.config.load(createDevCredentials());
+      // No secrets needed: the ones the config names are stood in for (a file that cannot be read is the loader's to refuse).
+      const named = requiredSecretNames(await readFile(s.config.path, "utf8").catch(() => ""));
+      const { config } = await s.config.load(createDevCredentials(named));
       const calendar = await createTaskCalendar(config, { configPath: s.config.path });
       printSchedule({ path: s.config.path, config, calendar, now: clockOf(s).now(), days: Number(options.days), out });
     });

@@ -12,6 +12,11 @@ async function schedule(now: string, days: number, config = "config/pingan.examp
 }
 
 describe("pingan schedule", () => {
+  it("needs no secret of a config with several bots and groups (the province example's)", async () => {
+    const lines = await schedule("2026-11-24T08:00:00+08:00", 1, "config/province/pingan.yaml");
+    expect(lines.join("\n")).toContain("slots@09:00");
+  });
+
   it("lists the National Day week's study reminder and tally on Wednesday 09-30, and none on Friday 10-02", async () => {
     const week = (await schedule("2026-09-28T08:00:00+08:00", 7)).filter((line) => line.includes("周学习"));
     expect(week).toEqual([

@@ -6,6 +6,9 @@ import type { School } from "../src/config/roster.js";
 import { incidentText } from "../src/features/incidents/incident-text.js";
 import { readIncidentNumber } from "../src/features/incidents/take-step.js";
 import type { Incident } from "../src/store/incidents.js";
+import { acknowledgeIncident } from "../src/features/incidents/acknowledge-incident.js";
+import { INCIDENT_TAP_TOPIC } from "../src/features/incidents/incident-card.js";
+import { answerIncidentTap } from "../src/features/incidents/incident-tap.js";
 
 export default defineCommand({
   id: "acknowledge",
@@ -33,20 +36,10 @@ export default defineCommand({
       if (incidents.length === 0) return incidentText.noOpenIncident(args.school.shortName || args.school.name);
     }
     const replies: string[] = [];
-    for (const incident of incidents) {
-      const school = ctx.roster.byCode(incident.school);
-      const result = await ctx.incidents.step(incident.number, { kind: "ack", by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}` });
-      if (result.outcome === "closed") {
-        replies.push(incidentText.ended(incident.number, result.status));
-        continue;
-      }
-      const first = result.outcome === "ok" ? result.shown : undefined;
-      replies.push(
-        first && first.by !== ctx.sender.userid
-          ? incidentText.ackedAfter(incident, school, first.by, new Date(first.at), ctx.config, ctx.config.timezone)
-          : incidentText.acked(incident, school),
-      );
-    }
+    for (const incident of incidents) replies.push((await acknowledgeIncident(incident, ctx)).reply);
     return replies.join("\n");
   },
+  // 收到 on the card under an alert over the long connection.
+  tapTopic: INCIDENT_TAP_TOPIC,
+  tap: answerIncidentTap,
 });

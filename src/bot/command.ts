@@ -139,9 +139,15 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   card?(ctx: CommandContext<S>): BotCard | undefined;
   /**
    * Answers a tap on a button of the command's card with the card that replaces it for the
-   * tapper; the key is as WeCom sent it back, unchecked. One command answers taps.
+   * tapper; the key is as WeCom sent it back, unchecked.
    */
   tap?(tap: CardTap, ctx: CommandContext<S>): Promise<BotCard>;
+  /**
+   * The `t` of the keys (small JSON) of the command's buttons: taps whose key names it come to
+   * this command (see tap-topic.ts). The one command that answers taps without a topic answers
+   * every other tap, keys not ours among them.
+   */
+  tapTopic?: string;
 }
 
 /** What WeCom tells of a tap: the button's key (unchecked) and the card's task_id, which the update reuses. */

@@ -14,6 +14,7 @@ import type { BotCard, BotEvent, BotReply, Chat } from "./events.js";
 import { formatExamples, formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
 import { isAllowed } from "./registry.js";
+import { readTapTopic } from "./tap-topic.js";
 import { rosterOfPerson } from "../config/scope.js";
 
 export interface DispatcherDeps {
@@ -54,7 +55,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const leaders = new Map(config.leaders.map((p) => [p.userid, p.name]));
   const admins = new Map(config.admins.map((p) => [p.userid, p.name]));
   const counted = deps.onCommand ?? (() => {});
-  const tapper = registry.specs.flatMap((spec) => (spec.tap ? [{ spec, tap: spec.tap }] : []))[0];
+  const tappers = new Map(registry.specs.flatMap((spec) => (spec.tap ? [[spec.tapTopic, { spec, tap: spec.tap }] as const] : [])));
+  /** The command whose card the tapped button is on, by its key's topic; the one without a topic answers the rest. */
+  const tapperOf = (key: string) => tappers.get(readTapTopic(key)) ?? tappers.get(undefined);
   /**
    * Each user's taps, one after the other: a double tap arrives as two events at once, and the
    * second must see what the first recorded (a school reported today is not recorded again).
@@ -279,9 +282,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       switch (event.kind) {
         case "text":
           return handleText(event);
-        case "card_tap":
+        case "card_tap": {
           // Only the command that draws a card answers its taps; a tap on none of ours gets nothing.
+          const tapper = tapperOf(event.key);
           return tapper ? oneTapAtATime(event.userid, () => handleTap(event, tapper)) : undefined;
+        }
         case "enter_chat":
           return { kind: "text", content: botText.welcome(botName, rolesOf(event.userid).size > 0 ? nameOf(event.userid) : "老师") };
         case "other":

@@ -15,7 +15,7 @@ interface Found {
 
 /**
  * Builds the registry; a duplicate id, a keyword claimed twice (after folding, so 報平安 and
- * 报平安 are one keyword) or two commands answering card taps stop start-up. Keywords are found anywhere in a message, leftmost
+ * 报平安 are one keyword) or two commands answering the same card taps stop start-up. Keywords are found anywhere in a message, leftmost
  * first and longest at one place, and a match never starts inside another: 无异常 is one
  * keyword, never 异常; 防溺水提醒 is never 提醒. A keyword typed with spaces between its characters
  * (平 安) is the keyword.
@@ -31,12 +31,13 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
     if (owner) throw new Error(`keyword "${keyword}" is claimed by both "${owner.spec.id}" and "${spec.id}"`);
     owners.set(folded, { spec, reach });
   };
-  let tapper: CommandSpec | undefined;
+  const tappers = new Map<string | undefined, CommandSpec>();
   for (const spec of specs) {
     if (ids.has(spec.id)) throw new Error(`command id "${spec.id}" is declared twice`);
     ids.add(spec.id);
-    if (spec.tap && tapper) throw new Error(`card taps are answered by both "${tapper.id}" and "${spec.id}"`);
-    if (spec.tap) tapper = spec;
+    const tapper = tappers.get(spec.tapTopic);
+    if (spec.tap && tapper) throw new Error(`card taps${spec.tapTopic === undefined ? "" : ` on "${spec.tapTopic}"`} are answered by both "${tapper.id}" and "${spec.id}"`);
+    if (spec.tap) tappers.set(spec.tapTopic, spec);
     for (const alias of spec.aliases) claim(alias, spec, "anywhere");
     for (const word of spec.firstWords ?? []) claim(word, spec, "first");
     for (const word of spec.lastResort ?? []) claim(word, spec, "last");

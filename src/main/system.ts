@@ -184,7 +184,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const incidentStore = createIncidentStore({ redis: workerRedis, keys });
   const incidentDeps = { config, roster, clock, log };
   const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: incidentStore, push: { enqueue: (push) => pushQueue.enqueue(push) } } });
-  const prepareAlert = createPrepareIncidentAlert({ config, store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
+  const prepareAlert = createPrepareIncidentAlert({ config, roster, enqueue: (push) => pushQueue.enqueue(push), store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert });
   const webIncidents = createIncidentStore({ redis, keys });
   const webIncidentTimers = createIncidentTimers({ connection: redis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });

@@ -9,6 +9,8 @@ type People = Pick<Config, "leaders" | "admins">;
 
 /** Characters of an incident's text a push or a listing shows; the whole of it is in 历史. */
 export const INCIDENT_CHARS = 200;
+/** Characters of the description a card shows: WeCom suggests about 112 below the title. */
+const CARD_CHARS = 100;
 
 const ago = (from: Date, now: Date) => {
   const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));
@@ -52,6 +54,20 @@ export const incidentText = {
 
   reminder: (incident: Incident, school: School | undefined, hours: number) =>
     `事件 #${incident.number}（${schoolLabel(incident, school)}）已 ${hours} 个工作小时没有续报。请回复「续报 进展情况」说明处理进展；处理完毕请回复「终报 处理结果」。`,
+
+  // The card under an alert over the long connection, and its answers to a tap (plain text).
+  cardTitle: (incident: Incident, school: School | undefined) => `事件 #${incident.number}：${schoolLabel(incident, school)} 异常`,
+  cardDesc: (incident: Incident, timeZone: string) => `报告于 ${formatInstant(new Date(incident.at), timeZone)}`,
+  cardBody: (description: string) => {
+    const chars = [...description.replace(/\s+/gu, " ").trim()];
+    return chars.length <= CARD_CHARS ? chars.join("") : `${chars.slice(0, CARD_CHARS).join("")}…`;
+  },
+  ackButton: "收到",
+  ackedButton: "已收到",
+  ackedTitle: (number: number) => `已收到事件 #${number}`,
+  notRecordedTitle: "没有记录",
+  cardUnreadable: "看不懂这个按钮，没有记录。请回复「收到 #事件编号」。",
+  cardForLeaders: "只有局领导可以点「收到」，本次没有记录。",
 
   // Replies.
   acked: (incident: Incident, school: School | undefined) => `✅ 已记录：您已收到事件 #${incident.number}（${schoolLabel(incident, school)}）。`,

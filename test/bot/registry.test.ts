@@ -23,6 +23,13 @@ describe("createCommandRegistry", () => {
     expect(() => createCommandRegistry([spec("a", ["本校"]), spec("b", [], { firstWords: ["本校"] })])).toThrow("claimed by both");
   });
 
+  it("refuses two commands answering the taps of one topic, and takes one per topic", () => {
+    const tap = async () => ({ id: "c", title: "", buttons: [] });
+    expect(() => createCommandRegistry([spec("a", ["甲"], { tap }), spec("b", ["乙"], { tap })])).toThrow('card taps are answered by both "a" and "b"');
+    expect(() => createCommandRegistry([spec("a", ["甲"], { tap, tapTopic: "x" }), spec("b", ["乙"], { tap, tapTopic: "x" })])).toThrow('card taps on "x" are answered by both "a" and "b"');
+    expect(() => createCommandRegistry([spec("a", ["甲"], { tap }), spec("b", ["乙"], { tap, tapTopic: "x" })])).not.toThrow();
+  });
+
   it("accepts the product's command list", () => {
     expect(() => createCommandRegistry(commands)).not.toThrow();
   });

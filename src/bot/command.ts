@@ -144,7 +144,7 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   tap?(tap: CardTap, ctx: CommandContext<S>): Promise<BotCard>;
   /**
    * The `t` of the keys (small JSON) of the command's buttons: taps whose key names it come to
-   * this command (see tap-topic.ts). The one command that answers taps without a topic answers
+   * this command (see tap-key.ts). The one command that answers taps without a topic answers
    * every other tap, keys not ours among them.
    */
   tapTopic?: string;

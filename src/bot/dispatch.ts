@@ -14,7 +14,7 @@ import type { BotCard, BotEvent, BotReply, Chat } from "./events.js";
 import { formatExamples, formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
 import { isAllowed } from "./registry.js";
-import { readTapTopic } from "./tap-topic.js";
+import { readTapTopic } from "./tap-key.js";
 import { rosterOfPerson } from "../config/scope.js";
 
 export interface DispatcherDeps {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CommandContext } from "../../bot/command.js";
 import type { BotCard, CardButton } from "../../bot/events.js";
+import { readTapKey } from "../../bot/tap-key.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { School } from "../../config/roster.js";
@@ -32,15 +33,7 @@ export function formatCardKey(key: CardKey): string {
 
 /** The key of a tapped button, or undefined when it is not one of ours. */
 export function parseCardKey(raw: string): CardKey | undefined {
-  if (Buffer.byteLength(raw) > 1024) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  const parsed = cardKeySchema.safeParse(data);
-  return parsed.success ? parsed.data : undefined;
+  return readTapKey(raw, cardKeySchema);
 }
 
 /** A card's task_id from its parts: only `[0-9A-Za-z_-@]` (others become `_`), at most 128 bytes. */

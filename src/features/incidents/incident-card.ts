@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { BotCard } from "../../bot/events.js";
+import { readTapKey } from "../../bot/tap-key.js";
 import type { School } from "../../config/roster.js";
 import type { Incident } from "../../store/incidents.js";
 import { formatCardId } from "../check-in/check-in-card.js";
 import { incidentText } from "./incident-text.js";
 
-/** The topic of the keys of an incident card's buttons (see bot/tap-topic.ts). */
+/** The topic of the keys of an incident card's buttons (see bot/tap-key.ts). */
 export const INCIDENT_TAP_TOPIC = "incident";
 
 /**
@@ -21,14 +22,7 @@ export type IncidentKey = z.infer<typeof incidentKeySchema>;
 
 /** The incident a tapped button names, or undefined when the key is not one of ours. */
 export function parseIncidentKey(raw: string): IncidentKey | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  const parsed = incidentKeySchema.safeParse(data);
-  return parsed.success ? parsed.data : undefined;
+  return readTapKey(raw, incidentKeySchema);
 }
 
 /** The card's one button, 收到 (已收到 once the tapper acknowledged). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readTapTopic } from "../../src/bot/tap-topic.js";
+import { readTapTopic } from "../../src/bot/tap-key.js";
 
 describe("readTapTopic", () => {
   it("reads the t of a key of ours", () => {

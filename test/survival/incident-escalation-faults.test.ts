@@ -1,30 +1,25 @@
 import { createHash } from "node:crypto";
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { INCIDENT_QUEUE_NAME, type IncidentJobData } from "../../src/features/incidents/incident-timers.js";
 import { createKeys } from "../../src/store/keys.js";
-import { startHarness, type Harness } from "../support/harness.js";
-import { writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
+import type { Harness } from "../support/harness.js";
+import { openIncidentClocks } from "../support/incident-clocks.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { waitFor } from "../support/wait-for.js";
 
 // A clock of seconds, so that the delayed escalations run within the test: 3 s, then 6 s.
-const variant: ConfigVariant = writeConfigVariant([
+const EDITS: [string, string][] = [
   ["  ack_minutes: 15", "  ack_minutes: 0.05"],
   ["  on_duty: []", "  on_duty: [wang_zhiyuan]"],
-]);
+];
 
 let h: Harness;
-let clocks: Queue<IncidentJobData>;
+let clocks: Awaited<ReturnType<typeof openIncidentClocks>>["clocks"];
+let opened: Awaited<ReturnType<typeof openIncidentClocks>> | undefined;
 beforeAll(async () => {
-  h = await startHarness({ now: "2026-11-24T10:00:00+08:00", config: variant.path });
-  clocks = new Queue<IncidentJobData>(INCIDENT_QUEUE_NAME, { connection: h.client, prefix: createKeys().bullPrefix() });
+  opened = await openIncidentClocks(EDITS);
+  ({ h, clocks } = opened);
 });
-afterAll(async () => {
-  await clocks.close();
-  await h.close();
-  variant.remove();
-});
+afterAll(() => opened?.close());
 
 const digest = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
 

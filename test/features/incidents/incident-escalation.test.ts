@@ -1,9 +1,7 @@
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { INCIDENT_QUEUE_NAME, type IncidentJobData } from "../../../src/features/incidents/incident-timers.js";
 import { createKeys } from "../../../src/store/keys.js";
-import { startHarness, type Harness } from "../../support/harness.js";
-import { writeConfigVariant, type ConfigVariant } from "../../support/config-variant.js";
+import type { Harness } from "../../support/harness.js";
+import { openIncidentClocks } from "../../support/incident-clocks.js";
 import { waitFor } from "../../support/wait-for.js";
 import { sayAt } from "../../commands/leader-seed.js";
 
@@ -11,23 +9,20 @@ const LEADERS = "局领导群";
 const PRINCIPALS = "全县校长群";
 // Clocks of seconds, so that the delayed jobs run within the test: 3 s to acknowledge, 3.6 s to follow up.
 const ACK_MS = 3_000;
-const variant: ConfigVariant = writeConfigVariant([
+const EDITS: [string, string][] = [
   ["  ack_minutes: 15", `  ack_minutes: ${ACK_MS / 60_000}`],
   ["  follow_up_hours: 4", "  follow_up_hours: 0.001"],
   ["  on_duty: []", "  on_duty: [wang_zhiyuan]"],
-]);
+];
 
 let h: Harness;
-let clocks: Queue<IncidentJobData>;
+let clocks: Awaited<ReturnType<typeof openIncidentClocks>>["clocks"];
+let opened: Awaited<ReturnType<typeof openIncidentClocks>> | undefined;
 beforeAll(async () => {
-  h = await startHarness({ now: "2026-11-24T10:00:00+08:00", config: variant.path });
-  clocks = new Queue<IncidentJobData>(INCIDENT_QUEUE_NAME, { connection: h.client, prefix: createKeys().bullPrefix() });
+  opened = await openIncidentClocks(EDITS);
+  ({ h, clocks } = opened);
 });
-afterAll(async () => {
-  await clocks.close();
-  await h.close();
-  variant.remove();
-});
+afterAll(() => opened?.close());
 beforeEach(async () => {
   await waitFor("the incident clocks to settle", async () => Object.values(await clocks.getJobCounts("waiting", "active")).every((n) => n === 0));
   await clocks.obliterate({ force: true });

@@ -1,0 +1,25 @@
+import { Queue } from "bullmq";
+import { INCIDENT_QUEUE_NAME, type IncidentJobData } from "../../src/features/incidents/incident-timers.js";
+import { createKeys } from "../../src/store/keys.js";
+import { writeConfigVariant } from "./config-variant.js";
+import { startHarness, type Harness } from "./harness.js";
+
+/**
+ * The whole service on the example config with its incident clocks shortened by `edits` (lines of
+ * the config replaced, so the delayed jobs run within a test), on a school morning, and the
+ * clocks' queue to look into. `close` stops both and removes the config.
+ */
+export async function openIncidentClocks(edits: [string, string][]): Promise<{ h: Harness; clocks: Queue<IncidentJobData>; close(): Promise<void> }> {
+  const variant = writeConfigVariant(edits);
+  const h = await startHarness({ now: "2026-11-24T10:00:00+08:00", config: variant.path });
+  const clocks = new Queue<IncidentJobData>(INCIDENT_QUEUE_NAME, { connection: h.client, prefix: createKeys().bullPrefix() });
+  return {
+    h,
+    clocks,
+    async close() {
+      await clocks.close();
+      await h.close();
+      variant.remove();
+    },
+  };
+}

@@ -122,7 +122,8 @@ it("survives SIGKILL of the connection's holder: one subscription at a time, not
     fake
       .sent()
       .filter((frame) => frame.ack?.errcode === 0 && (frame.body as { chatid?: string }).chatid === LEADERS_CHAT)
-      .map((frame) => (frame.body as { markdown: { content: string } }).markdown.content);
+      // The alerts' texts; each incident's 收到 card follows its alert as a frame of its own.
+      .flatMap((frame) => (frame.body as { markdown?: { content: string } }).markdown?.content ?? []);
   // A single alert names the school in full, a merged one (alerts that queued up) by its short name.
   const schoolNames = new Map(
     readFileSync("config/schools.example.csv", "utf8")

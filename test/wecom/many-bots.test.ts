@@ -106,9 +106,13 @@ it("pushes to a group through the bot that serves it", async () => {
   // An abnormal report alerts every leaders group: south's by its robot, east's and west's through their own bots.
   const reply = await callbackBot("north").say({ from: "yang_lei", text: "异常 一名学生课间扭伤脚踝，已送医", chattype: "group", chatid: "wr_principals", msgid: "north-abnormal" });
   expect(reply.status).toBe(200);
-  await waitFor("the alert to reach both long-connection bots' groups", () => east.sent().length > 0 && west.sent().length > 0, { timeoutMs: 30_000 });
-  expect(east.sent().map((frame) => (frame.body as { chatid: string }).chatid)).toEqual([BOT_CHATS.east]);
-  expect(west.sent().map((frame) => (frame.body as { chatid: string }).chatid)).toEqual([BOT_CHATS.west]);
+  // The alert's text, and the incident's 收到 card after it, as frames of their own.
+  const alerts = (fake: FakeLongConnection) => fake.sent().filter((frame) => (frame.body as { markdown?: unknown }).markdown !== undefined);
+  await waitFor("the alert to reach both long-connection bots' groups", () => alerts(east).length > 0 && alerts(west).length > 0, { timeoutMs: 30_000 });
+  for (const [fake, chat] of [[east, BOT_CHATS.east], [west, BOT_CHATS.west]] as const) {
+    expect(alerts(fake)).toHaveLength(1);
+    expect(new Set(fake.sent().map((frame) => (frame.body as { chatid: string }).chatid))).toEqual(new Set([chat]));
+  }
 });
 
 it("refuses a callback signed for one bot on another bot's URL, and changes nothing", async () => {

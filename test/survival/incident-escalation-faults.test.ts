@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createKeys } from "../../src/store/keys.js";
-import type { Harness } from "../support/harness.js";
-import { openIncidentClocks } from "../support/incident-clocks.js";
+import { useIncidentClocks } from "../support/incident-clocks.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -12,14 +11,7 @@ const EDITS: [string, string][] = [
   ["  on_duty: []", "  on_duty: [wang_zhiyuan]"],
 ];
 
-let h: Harness;
-let clocks: Awaited<ReturnType<typeof openIncidentClocks>>["clocks"];
-let opened: Awaited<ReturnType<typeof openIncidentClocks>> | undefined;
-beforeAll(async () => {
-  opened = await openIncidentClocks(EDITS);
-  ({ h, clocks } = opened);
-});
-afterAll(() => opened?.close());
+const env = useIncidentClocks(EDITS);
 
 const digest = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
 
@@ -30,35 +22,35 @@ const digest = (text: string) => createHash("sha256").update(text).digest("hex")
  * one entry marked sent with the digest of the one message the fake received.
  */
 it("delivers every escalation exactly once, after its alert, through a webhook answering 5xx, and the delivery log agrees", async () => {
-  const schools = h.roster.schools.slice(0, 4);
+  const schools = env.h.roster.schools.slice(0, 4);
   const mark = new Map(schools.map((school, i) => [school.code, "甲乙丙丁"[i]!]));
-  const name = (school: (typeof schools)[number]) => (h.roster.schoolsOf(school.reporters[0]!).length > 1 ? `${school.shortName} ` : "");
-  const before = h.webhook.rejected.length;
-  h.webhook.failNext(TEST_ENV.WEBHOOK_KEY_LEADERS, "http-500", 1_000_000);
-  for (const school of schools) expect(await h.say(school.reporters[0]!, `异常 ${name(school)}围墙裂缝${mark.get(school.code)}`)).toContain("已登记");
-  await waitFor("every incident open", async () => (await h.client.zcard(createKeys().incidentsOpen())) === schools.length, { timeoutMs: 60_000 });
+  const name = (school: (typeof schools)[number]) => (env.h.roster.schoolsOf(school.reporters[0]!).length > 1 ? `${school.shortName} ` : "");
+  const before = env.h.webhook.rejected.length;
+  env.h.webhook.failNext(TEST_ENV.WEBHOOK_KEY_LEADERS, "http-500", 1_000_000);
+  for (const school of schools) expect(await env.h.say(school.reporters[0]!, `异常 ${name(school)}围墙裂缝${mark.get(school.code)}`)).toContain("已登记");
+  await waitFor("every incident open", async () => (await env.h.client.zcard(createKeys().incidentsOpen())) === schools.length, { timeoutMs: 60_000 });
   const numbers = schools.map((_, i) => i + 1);
   // Both clocks of every incident ran out while the robot failed: the escalations wait behind the alerts.
   await waitFor(
     "both escalations of every incident to be queued",
-    async () => (await Promise.all(numbers.map(async (n) => (await (await clocks.getJob(`ack#${n}#2`))?.getState()) === "completed"))).every(Boolean),
+    async () => (await Promise.all(numbers.map(async (n) => (await (await env.clocks.getJob(`ack#${n}#2`))?.getState()) === "completed"))).every(Boolean),
     { timeoutMs: 60_000, everyMs: 250 },
   );
-  await waitFor("the failing robot to be tried", () => h.webhook.rejected.length - before >= 3, { timeoutMs: 30_000 });
-  h.webhook.recover(TEST_ENV.WEBHOOK_KEY_LEADERS);
+  await waitFor("the failing robot to be tried", () => env.h.webhook.rejected.length - before >= 3, { timeoutMs: 30_000 });
+  env.h.webhook.recover(TEST_ENV.WEBHOOK_KEY_LEADERS);
 
-  const leaders = () => h.webhook.messages.filter((m) => m.group === "局领导群");
+  const leaders = () => env.h.webhook.messages.filter((m) => m.group === "局领导群");
   const escalationsOf = (n: number) => leaders().filter((m) => m.content.startsWith(`⏰ 事件 #${n}（`));
   await waitFor("every alert and both escalations of each", () => numbers.every((n) => escalationsOf(n).length >= 2) && schools.every((s) => leaders().some((m) => m.content.includes(`围墙裂缝${mark.get(s.code)}`))), {
     timeoutMs: 90_000,
     everyMs: 250,
   }).catch(async (error: Error) => {
-    throw new Error(`${error.message}; received ${JSON.stringify(leaders().map((m) => m.content))}; log ${JSON.stringify((await h.pushQueue.deliveries.list({ group: "leaders" })).map((e) => [e.id, e.outcome, e.attempts]))}`);
+    throw new Error(`${error.message}; received ${JSON.stringify(leaders().map((m) => m.content))}; log ${JSON.stringify((await env.h.pushQueue.deliveries.list({ group: "leaders" })).map((e) => [e.id, e.outcome, e.attempts]))}`);
   });
-  await h.drainPushes();
+  await env.h.drainPushes();
 
   const received = leaders();
-  const entries = await h.pushQueue.deliveries.list({ group: "leaders" });
+  const entries = await env.h.pushQueue.deliveries.list({ group: "leaders" });
   for (const [i, school] of schools.entries()) {
     const n = numbers[i]!;
     const alerts = received.filter((m) => m.content.includes(`围墙裂缝${mark.get(school.code)}`) && !m.content.startsWith("⏰"));
@@ -74,6 +66,6 @@ it("delivers every escalation exactly once, after its alert, through a webhook a
   const escalated = numbers.reduce((sum, n) => sum + escalationsOf(n).length, 0);
   const attempts = entries.filter((e) => e.id.startsWith("incident:")).reduce((sum, e) => sum + e.attempts, 0);
   console.log(
-    `incident-escalation http-500: ${schools.length} incidents, ${escalated} escalations received of ${schools.length * 2} due, ${received.length} messages to the leaders, ${h.webhook.rejected.length - before} refused, ${attempts} escalation attempts logged`,
+    `incident-escalation http-500: ${schools.length} incidents, ${escalated} escalations received of ${schools.length * 2} due, ${received.length} messages to the leaders, ${env.h.webhook.rejected.length - before} refused, ${attempts} escalation attempts logged`,
   );
 });

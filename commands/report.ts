@@ -2,12 +2,22 @@ import { defineCommand } from "../src/bot/command.js";
 import type { ReportKind } from "../src/config/kinds.js";
 import { answerQuestion } from "../src/features/check-in/answer-question.js";
 import { checkIn } from "../src/features/check-in/check-in.js";
-import { KIND_READERS } from "../src/features/check-in/kind-readers.js";
-import { isQuestion } from "../src/features/check-in/read-report.js";
+import { cardShapeOf, kindTapTopic } from "../src/features/check-in/kind-card.js";
+import { answerKindTap, bareWordCard, type RecordWords } from "../src/features/check-in/kind-card-tap.js";
+import { KIND_READERS, type ReadMessage, type ReportContext } from "../src/features/check-in/kind-readers.js";
+import { isQuestion, type Question } from "../src/features/check-in/read-report.js";
 
-/** The reporting command of a declared kind: its words, summary and examples from the declaration, read by its reader. */
+/**
+ * The reporting command of a declared kind: its words, summary and examples from the declaration,
+ * read by its reader. A kind whose fields fit a card (kind-card.ts) answers its bare word with
+ * that card and records its taps through the same reading and check-in as typed words.
+ */
 export function reportCommand(kind: ReportKind) {
   const reader = KIND_READERS[kind.reader];
+  const record = (args: ReadMessage | Question, ctx: ReportContext) =>
+    isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { ...(args.period && { period: args.period }), task: kind.id });
+  const recordWords: RecordWords = (input, ctx) => record(reader.read(input, ctx, kind), ctx);
+  const carded = cardShapeOf(kind) !== undefined;
   return defineCommand({
     id: kind.id,
     task: kind.id,
@@ -19,10 +29,12 @@ export function reportCommand(kind: ReportKind) {
     summary: kind.summary,
     examples: kind.examples,
     parse: (input, ctx) => reader.read(input, ctx, kind),
-    async run(args, ctx) {
-      if (isQuestion(args)) return answerQuestion(ctx, args);
-      return checkIn(ctx, args.school, args.value, args.notes, { ...(args.period && { period: args.period }), task: kind.id });
-    },
+    run: record,
     ...(reader.tap && { tap: reader.tap }),
+    ...(carded && {
+      card: (ctx: ReportContext, input) => bareWordCard(ctx, input, kind),
+      tapTopic: kindTapTopic(kind),
+      tap: (tap, ctx: ReportContext) => answerKindTap(tap, ctx, kind, recordWords),
+    }),
   });
 }

@@ -8,7 +8,7 @@ import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 import type { Incident, IncidentStep, IncidentStore } from "../store/incidents.js";
-import type { BotCard } from "./events.js";
+import type { BotCard, CardSelection } from "./events.js";
 
 
 /** The part of the push pipeline the web process uses: enqueue, and when a group's queue empties. */
@@ -134,9 +134,10 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   run(args: A, ctx: CommandContext<S>): Promise<string>;
   /**
    * A card shown below the reply where the transport can (the check-in buttons under 帮助 and
-   * 状态); also below the same reply given again to a repeated message.
+   * 状态, a kind's answers under its bare word); also below the same reply given again to a
+   * repeated message. `input` is the message's words, as `parse` was given them.
    */
-  card?(ctx: CommandContext<S>): BotCard | undefined;
+  card?(ctx: CommandContext<S>, input: CommandInput): BotCard | undefined | Promise<BotCard | undefined>;
   /**
    * Answers a tap on a button of the command's card with the card that replaces it for the
    * tapper; the key is as WeCom sent it back, unchecked.
@@ -150,10 +151,11 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   tapTopic?: string;
 }
 
-/** What WeCom tells of a tap: the button's key (unchecked) and the card's task_id, which the update reuses. */
+/** What WeCom tells of a tap: the button's key (unchecked), the card's task_id, which the update reuses, and the dropdown's choice. */
 export interface CardTap {
   key: string;
   cardId: string;
+  selected?: CardSelection;
 }
 
 export function defineCommand<A, S extends ServiceName>(spec: CommandSpec<A, S>): CommandSpec<A, S> {

@@ -168,9 +168,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   /** The card a message's command shows below its reply, if any; never in the way of the reply. */
-  const cardFor = (routed: Routed, log: Logger): BotCard | undefined => {
+  const cardFor = async (routed: Routed, log: Logger): Promise<BotCard | undefined> => {
     try {
-      return typeof routed === "string" ? undefined : routed.spec.card?.(routed.ctx);
+      return typeof routed === "string" ? undefined : await routed.spec.card?.(routed.ctx, routed.input);
     } catch (error) {
       log.warn({ err: error }, "card not drawn");
       return undefined;
@@ -235,7 +235,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const routed = await route(event, log);
       const { kept, repeated } = await answerKept(typeof routed === "string" ? undefined : routed.spec, event.msgid, log, () => answer(routed, log));
       if (repeated) log.info("repeated message, same reply");
-      const card = cardFor(routed, log);
+      const card = await cardFor(routed, log);
       return { kind: "markdown", content: kept, ...(card && { card }) };
     } catch (error) {
       // Every transport wants a well-formed reply even when we failed: tell the user honestly.
@@ -263,7 +263,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     try {
       const { kept, repeated } = await answerKept(tapper.spec, event.msgid, log, async () => {
         const ctx = contextFor(tapper.spec, event, botText.cardTapRaw, rolesOf(event.userid), log);
-        const card = await tapper.tap({ key: event.key, cardId: event.cardId }, ctx);
+        const card = await tapper.tap({ key: event.key, cardId: event.cardId, ...(event.selected && { selected: event.selected }) }, ctx);
         counted(tapper.spec.id, "ok");
         return JSON.stringify(card);
       });

@@ -17,11 +17,22 @@ export type BotEvent =
    * A tap on a button of one of our cards: `key` is the button's key as WeCom sent it back
    * (unchecked: anyone can forge it), `cardId` the card's task_id, which an update reuses.
    */
-  | { kind: "card_tap"; msgid: string; userid: string; chat: Chat; key: string; cardId: string }
+  | { kind: "card_tap"; msgid: string; userid: string; chat: Chat; key: string; cardId: string; selected?: CardSelection }
   /** Voice, image, file, video or a mixed message without text. */
   | { kind: "other"; msgid: string; userid: string; msgtype: string }
   /** Nothing to answer: stream polls, feedback, card clicks and events we do not handle. */
   | { kind: "ignored"; what: string };
+
+/** What a tap carries of the card's dropdown: the chosen option ids by the dropdown's key (unchecked: anyone can forge them). */
+export type CardSelection = Readonly<Record<string, readonly string[]>>;
+
+/** A card's one dropdown (WeCom's `button_selection`, at most 10 options); the choice comes back with any button's tap. */
+export interface CardSelect {
+  /** Its question_key, by which the tap names the choice. */
+  key: string;
+  title: string;
+  options: readonly { id: string; text: string }[];
+}
 
 /** One button of a card; `key` comes back in the tap (at most 1024 bytes). */
 export interface CardButton {
@@ -44,6 +55,8 @@ export interface BotCard {
   desc?: string;
   /** Plain text (not markdown) below it. */
   text?: string;
+  /** A dropdown above the buttons. */
+  select?: CardSelect;
   buttons: readonly CardButton[];
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BotEvent } from "../bot/events.js";
+import type { BotEvent, CardSelection } from "../bot/events.js";
 import { CodedError, ErrorCode } from "../errors.js";
 
 /** A decrypted callback that is not valid JSON or lacks a required field; `fields` name what was wrong, never what it held. */
@@ -43,6 +43,19 @@ const mixedCallback = z.object({
   mixed: z.object({ msg_item: z.array(mixedItem) }),
 });
 
+/**
+ * A card's dropdowns as a tap reports them: each question_key with the option ids chosen. A tap
+ * whose choice does not fit this reads as a tap without one (the button still says what it is).
+ */
+const selectedItems = z
+  .object({
+    selected_item: z
+      .array(z.object({ question_key: z.string().min(1).max(64), option_ids: z.object({ option_id: z.array(z.string().max(64)).max(20) }) }))
+      .max(3),
+  })
+  .optional()
+  .catch(undefined);
+
 const eventCallback = z.object({
   msgid: z.string().min(1).optional(),
   create_time: z.number().optional(),
@@ -55,7 +68,7 @@ const eventCallback = z.object({
     eventtype: z.string().min(1),
     /** A tap on a card's button (wecom-protocol.md, "Interactive template cards"). */
     template_card_event: z
-      .object({ card_type: z.string().optional(), event_key: z.string().optional(), task_id: z.string().optional() })
+      .object({ card_type: z.string().optional(), event_key: z.string().optional(), task_id: z.string().optional(), selected_items: selectedItems })
       .optional(),
   }),
 });
@@ -90,8 +103,8 @@ export interface InboundEvent {
   chattype?: "single" | "group";
   chatid?: string;
   aibotid?: string;
-  /** `template_card_event` only: the tapped button's key and the card's task_id. */
-  card?: { key?: string; taskId?: string };
+  /** `template_card_event` only: the tapped button's key, the card's task_id and its dropdowns' choice. */
+  card?: { key?: string; taskId?: string; selected?: CardSelection };
 }
 
 /** Any other message: voice, image, file, video, a stream poll, a mixed message without text. */
@@ -179,7 +192,9 @@ function wellFormed(value: unknown): unknown {
 type MessageFields = z.infer<typeof otherCallback>;
 
 function cardOf(tap: z.infer<typeof eventCallback>["event"]["template_card_event"]): InboundEvent["card"] {
-  return tap && omitUndefined({ key: tap.event_key, taskId: tap.task_id });
+  const items = tap?.selected_items?.selected_item;
+  const selected = items && Object.fromEntries(items.map((item) => [item.question_key, item.option_ids.option_id]));
+  return tap && omitUndefined({ key: tap.event_key, taskId: tap.task_id, selected });
 }
 
 function common(cb: MessageFields) {
@@ -234,6 +249,7 @@ export function toBotEvent(inbound: Inbound): BotEvent {
           chat: { type: inbound.chattype ?? (inbound.chatid ? "group" : "single"), ...(inbound.chatid && { id: inbound.chatid }) },
           key: card.key,
           cardId: card.taskId,
+          ...(card.selected && { selected: card.selected }),
         };
       }
       return { kind: "ignored", what: eventtype };

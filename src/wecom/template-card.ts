@@ -6,6 +6,8 @@ export type ButtonInteractionCard = {
   task_id: string;
   main_title: { title: string; desc?: string };
   sub_title_text?: string;
+  /** The one dropdown a button card may have; its choice comes back with a button's tap. */
+  button_selection?: { question_key: string; title: string; option_list: { id: string; text: string }[] };
   button_list: { text: string; style: number; key: string }[];
 };
 
@@ -27,6 +29,9 @@ export function toTemplateCard(card: BotCard): ButtonInteractionCard {
     task_id: card.id,
     main_title: { title: card.title, ...(card.desc && { desc: card.desc }) },
     ...(card.text && { sub_title_text: card.text }),
+    ...(card.select && {
+      button_selection: { question_key: card.select.key, title: card.select.title, option_list: card.select.options.slice(0, 10).map((o) => ({ id: o.id, text: o.text })) },
+    }),
     button_list: card.buttons.slice(0, 6).map((b) => ({ text: b.text, style: b.primary ? PRIMARY : SECONDARY, key: b.key })),
   };
 }

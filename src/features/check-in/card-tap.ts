@@ -5,13 +5,11 @@ import { personLabel, type School } from "../../config/roster.js";
 import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { checkInFirst, currentPeriod, replyVoice } from "./check-in.js";
+import { plainText, shorten } from "./card-body.js";
 import { cardText } from "./card-text.js";
 import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js";
 import { readSafety } from "./read-report.js";
 import { reportText } from "./report-text.js";
-
-/** The longest text a card shows below its title; WeCom suggests about 112 characters. */
-const CARD_TEXT_CHARS = 160;
 
 /**
  * The answer to a tap on the check-in card, as the card that replaces it for the tapper. 今日平安
@@ -88,17 +86,4 @@ async function chooseSchool(ctx: CommandContext<"config" | "store">, period: Tas
   const buttons = schoolButtons(period.id, open);
   const more = open.slice(buttons.length);
   return { id: cardId, title: cardText.chooseTitle, text: shorten(cardText.choose(reported, more, ctx.config.bot.name)), buttons };
-}
-
-/** A check-in reply, which is markdown, as the plain text of a card. */
-function plainText(markdown: string): string {
-  return markdown
-    .split("\n")
-    .map((line) => line.replace(/^>\s?/u, "").replaceAll("**", ""))
-    .join("\n");
-}
-
-function shorten(text: string): string {
-  const chars = [...text];
-  return chars.length <= CARD_TEXT_CHARS ? text : `${chars.slice(0, CARD_TEXT_CHARS - 1).join("")}…`;
 }

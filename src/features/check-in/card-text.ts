@@ -59,4 +59,28 @@ export const cardText = {
     `您不是 ${name} 的上报人（您负责：${mine.map(shortName).join("、")}），没有登记。`,
   forLeaders: (botName: string) =>
     `这个按钮是学校上报人用的，没有登记。替学校录入请发送 @${botName} 代报 学校 平安；查看各校情况请发送 @${botName} 汇总。`,
+
+  // The card of any other declared kind (kind-card.ts): its answers as buttons and a dropdown.
+  /** Under the title: the card records what the same words typed record. */
+  kindBody: (botName: string, example: string) => `点按钮即可上报，与发送文字一样登记。要写更多，请直接发送，例如 @${botName} ${example}`,
+  yesButton: (label: string) => `${label}了`,
+  noButton: (label: string) => `未${label}`,
+  submitButton: "提交",
+  sameButton: "与上次相同",
+  /** The figures of the school's last report on the button that repeats them. */
+  sameAs: (figures: string) => `与上次相同（${figures}）`,
+  /** What the audit log and the ledger keep as the "typed" text of a report made by a tap: the words it stands for. */
+  kindTapRaw: (words: string) => `（点击卡片）${words}`,
+  kindRecordedTitle: (kindName: string) => `✅ ${kindName}已登记`,
+  sameTitle: "与上次相同？",
+  same: (period: TaskPeriod, figures: string) => `上次（${formatPeriod(period)}）报的是 ${figures}。点下面的按钮即登记相同的数，与发送文字一样。`,
+  noLast: (botName: string, example: string) => `没有找到本校上次的上报，没有登记。请直接发送，例如 @${botName} ${example}`,
+  kindAbnormal: (botName: string, word: string) =>
+    `请在群里发送：@${botName} ${word} 异常 具体情况（发生了什么、已采取的措施），局领导会立即收到。`,
+  kindExpired: (period: TaskPeriod | undefined, botName: string, word: string) =>
+    `这张卡片${period ? `是 ${formatPeriod(period)} 的，` : ""}已经过期，没有登记。本期的请点下面的按钮，或直接发送 @${botName} ${word}。`,
+  kindUnreadable: (botName: string, word: string) => `看不懂这个按钮，没有登记。请点下面的按钮，或直接发送 @${botName} ${word}。`,
+  kindForLeaders: (botName: string, word: string) =>
+    `这个按钮是学校上报人用的，没有登记。替学校录入请发送 @${botName} 代报 学校 ${word} …；查看各校情况请发送 @${botName} 汇总。`,
+  kindChoose: "点学校名称即为该校上报这一项。",
 } as const;

@@ -5,7 +5,8 @@ import type { TaskId } from "../../config/schema.js";
 import type { Push } from "../../push/push.js";
 import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { formatCardId, formatCheckInCard } from "../check-in/check-in-card.js";
+import { formatCardId } from "../check-in/check-in-card.js";
+import { reminderCard } from "../check-in/kind-card.js";
 import { formatReminder } from "./format-reminder.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
@@ -44,7 +45,7 @@ export function formatReminderKey(task: TaskId, periodId: string, slot: string, 
  * The reminders of a task's period now: for every schools group (role `schools`) that holds
  * missing schools, one text message naming them by area and @-mentioning exactly their
  * reporters, re-checked at delivery (schools that report meanwhile drop out); to a group the
- * smart bot pushes to (`via: bot`), the safety reminder carries the check-in card. Exempt and
+ * smart bot pushes to (`via: bot`), the reminder carries the kind's card when it has one. Exempt and
  * reported schools are not named; nothing is planned when none is missing or the period is not
  * required. Never to a leaders group, never `@all`. `tally`: the period's, when already read.
  */
@@ -60,11 +61,13 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
     if (group.role !== "schools") continue;
     const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
     if (schools.length === 0) continue;
-    const message = formatReminder({ period, kind: kindOf(deps.config, task)!, schools, botName: botServing(deps.config, id).name, timeZone: deps.config.timezone, now: request.now });
+    const kind = kindOf(deps.config, task)!;
+    const botName = botServing(deps.config, id).name;
+    const message = formatReminder({ period, kind, schools, botName, timeZone: deps.config.timezone, now: request.now });
     const idempotencyKey = formatReminderKey(task, period.id, slot, id);
-    // Where the smart bot itself pushes, the safety reminder ends with the one-tap card; a group
+    // Where the smart bot itself pushes, the reminder ends with the kind's card (one tap); a group
     // robot can send no buttons, so its groups keep the text alone.
-    const card = task === "safety" && group.via === "bot" ? formatCheckInCard({ id: formatCardId(idempotencyKey), period, timeZone: deps.config.timezone, now: request.now }) : undefined;
+    const card = group.via === "bot" ? reminderCard({ id: formatCardId(idempotencyKey), kind, period, timeZone: deps.config.timezone, now: request.now, botName }) : undefined;
     plans.push({
       group: id,
       groupName: group.name,

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
 import { FAKE_ERRCODES, field, OK, refuse, type Verdict } from "./fake-frames.js";
 import { createFakeMediaUpload } from "./fake-media-upload.js";
+import { refuseCard } from "./fake-card-rules.js";
 import { ErrorCode, hasCode } from "../../errors.js";
 import { readRawBody } from "../callback-receiver.js";
 
@@ -163,7 +164,7 @@ function randomId(bytes: number): string {
  * rules of wecom-protocol.md ("Long connection"): credential check, one live subscription per
  * bot (a newer one kicks the older with `disconnected_event`), acks by req_id, 30 messages a
  * minute per conversation, pushes only to chats where a user spoke, 20480-byte streams, 5 s
- * windows for welcomes and card updates. Tests drive users through `sendText`/`sendEvent` and
+ * windows for welcomes and card updates, template cards of WeCom's shapes (fake-card-rules.ts). Tests drive users through `sendText`/`sendEvent` and
  * break the network through `dropAll`, `rejectSubscribes` and `stopAcks`.
  */
 export async function startFakeLongConnection(options: FakeLongConnectionOptions): Promise<FakeLongConnection> {
@@ -289,6 +290,9 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
   function admit(conversation: string, body: unknown): Verdict {
     const refusal = refusedConversations.get(conversation);
     if (refusal !== undefined) return refuse(refusal, "refused in this conversation (injected)");
+    const msgtype = field(body, "msgtype");
+    const badCard = msgtype === "template_card" || msgtype === "stream_with_template_card" ? refuseCard(field(body, "template_card")) : undefined;
+    if (badCard) return badCard;
     const stream = streamOf(body);
     if (stream?.content !== undefined && Buffer.byteLength(stream.content, "utf8") > STREAM_MAX_BYTES) {
       return refuse(FAKE_ERRCODES.contentTooLarge, `stream content exceeds ${STREAM_MAX_BYTES} bytes`);
@@ -329,7 +333,7 @@ export async function startFakeLongConnection(options: FakeLongConnectionOptions
     if (field(body, "response_type") !== "update_template_card" || typeof field(body, "template_card") !== "object") {
       return refuse(FAKE_ERRCODES.invalidRequest, "card update needs response_type and template_card");
     }
-    return OK;
+    return refuseCard(field(body, "template_card")) ?? OK;
   }
 
   function judge(peer: Peer, cmd: string, reqId: string, body: unknown): Verdict {

@@ -1,0 +1,136 @@
+import type { CardTap, CommandInput } from "../../bot/command.js";
+import { botText } from "../../bot/bot-text.js";
+import type { BotCard, CardButton } from "../../bot/events.js";
+import { normalizeText } from "../../bot/normalize.js";
+import type { ReportKind } from "../../config/kinds.js";
+import type { School } from "../../config/roster.js";
+import { isUserMistake } from "../../errors.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { plainText, shorten } from "./card-body.js";
+import { cardText } from "./card-text.js";
+import { currentPeriod } from "./check-in.js";
+import { formatCardId } from "./check-in-card.js";
+import { cardShapeOf, choiceSelect, formatFigures, formatKindCard, formatKindKey, kindButtons, lastReport, parseKindKey, sameFigures, type KindCardShape, type KindKey } from "./kind-card.js";
+import type { ReportContext } from "./kind-readers.js";
+
+/** Records the words after the kind's keyword as the typed message would: read by the kind's reader, then checked in. */
+export type RecordWords = (input: CommandInput, ctx: ReportContext) => Promise<string>;
+
+/**
+ * The answer to a tap on a kind's card, as the card that replaces it for the tapper. A button
+ * stands for words (召开 / 未召开 / 平安 / the figures of 与上次相同, with the dropdown's option), and
+ * those words are recorded as if the tapper had typed them after the kind's keyword: the same
+ * reader, limits, rules, alerts, reply and corrections. Only a reporter of the school records;
+ * a forged key, another period's card, a leader (who enters for a school with 代报), a school not
+ * his or a kind out of its period records nothing and says why in Chinese.
+ */
+export async function answerKindTap(tap: CardTap, ctx: ReportContext, kind: ReportKind, record: RecordWords): Promise<BotCard> {
+  const shape = cardShapeOf(kind);
+  if (!shape) throw new Error(`kind ${kind.id} has no card to tap`);
+  const botName = ctx.config.bot.name;
+  const word = kind.words[0]!;
+  const today = ctx.calendar.at(kind.id, ctx.now);
+  const key = parseKindKey(kind, tap.key);
+  const card = (title: string, text: string, buttons?: CardButton[]): BotCard => {
+    const select = choiceSelect(shape);
+    return {
+      id: tap.cardId,
+      title,
+      text: shorten(text),
+      // A card keeps its buttons: the current period's for a group, or those it is given.
+      ...(select && !buttons && { select }),
+      buttons: buttons ?? kindButtons(kind, shape, today?.id ?? key?.p ?? "none"),
+    };
+  };
+
+  if (!key || !figuresFit(shape, key)) return card(cardText.notRecordedTitle, cardText.kindUnreadable(botName, word));
+  if (ctx.roles.size === 0) return card(cardText.notRecordedTitle, botText.unknownSender(ctx.config));
+  if (ctx.schools.length === 0) return card(cardText.notRecordedTitle, cardText.kindForLeaders(botName, word));
+  if (key.a === "abnormal") return card(cardText.abnormalTitle, cardText.kindAbnormal(botName, word));
+
+  let period: TaskPeriod;
+  try {
+    period = currentPeriod(ctx, kind.id);
+  } catch (error) {
+    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
+    throw error;
+  }
+  if (key.p !== period.id) return card(cardText.notRecordedTitle, cardText.kindExpired(ctx.calendar.byId(kind.id, key.p), botName, word));
+
+  const option = tap.selected?.[shape.choice?.id ?? ""]?.[0] ?? key.o;
+  let school: School;
+  if (key.s !== undefined) {
+    const mine = ctx.schools.find((s) => s.code === key.s);
+    if (!mine) return card(cardText.notRecordedTitle, cardText.notYourSchool(ctx.roster.byCode(key.s)?.name ?? key.s, ctx.schools));
+    school = mine;
+  } else if (ctx.schools.length === 1) {
+    school = ctx.schools[0]!;
+  } else {
+    // A reporter of several schools says which one: the same answer, for that school.
+    const buttons = ctx.schools.slice(0, 6).map((s) => ({
+      text: cardText.schoolButton(s),
+      key: formatKindKey({ ...key, s: s.code, ...(option !== undefined && { o: option }) }),
+    }));
+    return card(cardText.chooseTitle, cardText.kindChoose, buttons);
+  }
+
+  if (key.a === "same" && !key.v) {
+    const last = await lastReport(ctx, period, school);
+    const figures = last && sameFigures(shape, last.report);
+    if (!last || !figures) return card(cardText.notRecordedTitle, cardText.noLast(botName, kind.examples[0] ?? word));
+    const confirm = formatKindCard({ id: tap.cardId, kind, shape, period, timeZone: ctx.config.timezone, now: ctx.now, botName, school: school.code, figures });
+    return { ...confirm, title: cardText.sameTitle, text: cardText.same(last.period, formatFigures(shape, kind, figures)) };
+  }
+
+  const words = [answerWords(shape, kind, key, option), ...(ctx.schools.length > 1 ? [school.name] : [])].join(" ").trim();
+  try {
+    const reply = await record(wordsInput(words, botName), { ...ctx, raw: cardText.kindTapRaw(`${word} ${words}`) });
+    return card(cardText.kindRecordedTitle(kind.name), plainText(reply), kindButtons(kind, shape, period.id, { school: school.code, ...(key.v && { figures: key.v }) }));
+  } catch (error) {
+    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
+    throw error;
+  }
+}
+
+/** The words a button stands for, as a principal would type them after the kind's keyword. */
+function answerWords(shape: KindCardShape, kind: ReportKind, key: KindKey, option: string | undefined): string {
+  const chosen = shape.choice && option !== undefined ? shape.choice.field.options?.[Number(option)] : undefined;
+  const answer =
+    key.a === "same" && key.v ? formatFigures(shape, kind, key.v)
+    : key.a === "ok" && shape.status ? "平安"
+    : key.a === "yes" && shape.yesno ? shape.yesno.label
+    : key.a === "no" && shape.yesno ? `未${shape.yesno.label}`
+    : "";
+  return [answer, chosen ?? ""].filter(Boolean).join(" ");
+}
+
+/** Figures in a key name exactly the shape's counts and their totals: anything else is not one of our keys. */
+function figuresFit(shape: KindCardShape, key: KindKey): boolean {
+  if (!key.v) return true;
+  const expected = new Set((shape.counts ?? []).flatMap(({ id, field }) => [id, ...(field.total === undefined ? [] : [field.total])]));
+  const given = Object.keys(key.v);
+  return shape.counts !== undefined && given.every((id) => expected.has(id)) && shape.counts.every(({ id }) => id in key.v!);
+}
+
+/** Words as the registry hands a command the words after its keyword. */
+function wordsInput(words: string, botName: string): CommandInput {
+  const text = normalizeText(words, botName);
+  return { folded: text.folded, original: text.original, before: "", originalBefore: () => "", whole: text.original() };
+}
+
+/** The card under a reporter's bare keyword (例会, 防溺水): the kind's answers for his one school, or none. */
+export async function bareWordCard(ctx: ReportContext, input: CommandInput, kind: ReportKind): Promise<BotCard | undefined> {
+  const shape = cardShapeOf(kind);
+  // A bare status word is a report already (汛期 alone is 平安); only a kind that needs an answer asks for it.
+  if (!shape || shape.status || input.folded !== "" || input.before !== "" || ctx.schools.length !== 1 || !ctx.roles.has("reporter")) return undefined;
+  const period = ctx.calendar.at(kind.id, ctx.now);
+  if (!period?.required || period.reason === "not_in_season") return undefined;
+  const school = ctx.schools[0]!;
+  let figures: Record<string, number> | undefined;
+  if (shape.counts) {
+    const last = await lastReport(ctx, period, school);
+    figures = last && sameFigures(shape, last.report);
+    if (!figures) return undefined;
+  }
+  return formatKindCard({ id: formatCardId("ask", kind.id, ctx.msgid), kind, shape, period, timeZone: ctx.config.timezone, now: ctx.now, botName: ctx.config.bot.name, school: school.code, ...(figures && { figures }) });
+}

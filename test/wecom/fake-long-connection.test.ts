@@ -293,7 +293,7 @@ describe("fake long connection: callbacks and replies", () => {
     const update = {
       response_type: "update_template_card",
       userids: ["u1"],
-      template_card: { card_type: "button_interaction", task_id: "task-1" },
+      template_card: { card_type: "button_interaction", task_id: "task-1", main_title: { title: "已确认" }, button_list: [{ text: "已确认", key: "confirm", style: 2 }] },
     };
     expect((await client.request("aibot_respond_update_msg", update, click)).errcode).toBe(0);
     const late = server.sendEvent({ userid: "u1", chatid: "g1", eventtype: "template_card_event", cardEvent });
@@ -303,5 +303,32 @@ describe("fake long connection: callbacks and replies", () => {
       [click, 0],
       [late, FAKE_ERRCODES.invalidRequest],
     ]);
+  });
+
+  it("refuses a card of a shape WeCom refuses, pushed, replied or as an update", async () => {
+    const server = await start();
+    const client = await subscribed(server.url);
+    server.sendText({ userid: "u1", chatid: "g1", text: "hi" });
+    const button = (i: number) => ({ text: `按钮${i}`, key: `k${i}`, style: 2 });
+    const options = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i), text: `选项${i}` }));
+    const card = (extra: Record<string, unknown>) => ({ card_type: "button_interaction", task_id: "t-1", main_title: { title: "例会" }, button_list: [button(1)], ...extra });
+    const push = (template_card: unknown) => client.request("aibot_send_msg", { chatid: "g1", msgtype: "template_card", template_card });
+    const dropdown = (n: number) => ({ button_selection: { question_key: "q", title: "结果", option_list: options(n) } });
+    expect((await push(card(dropdown(10)))).errcode).toBe(0);
+    for (const bad of [
+      card({ button_list: [1, 2, 3, 4, 5, 6, 7].map(button) }),
+      card({ button_list: [] }),
+      card(dropdown(11)),
+      card({ button_selection: { question_key: "q", title: "结果", option_list: [{ id: "a", text: "x" }, { id: "a", text: "y" }] } }),
+      card({ task_id: "例会 1" }),
+      card({ button_list: [{ text: "x", key: "k".repeat(1025), style: 1 }] }),
+      { card_type: "vote_interaction", task_id: "t-2", main_title: { title: "投票" }, checkbox: { question_key: "q", option_list: options(21) }, submit_button: { text: "提交", key: "s" } },
+      { card_type: "multiple_interaction", task_id: "t-3", main_title: { title: "多选" }, select_list: [1, 2, 3, 4].map(() => ({ question_key: "q", option_list: options(2) })), submit_button: { text: "提交", key: "s" } },
+    ]) {
+      expect((await push(bad)).errcode).toBe(FAKE_ERRCODES.invalidRequest);
+    }
+    const click = server.sendEvent({ userid: "u1", chatid: "g1", eventtype: "template_card_event", cardEvent: { card_type: "button_interaction", event_key: "k1", task_id: "t-1" } });
+    const update = { response_type: "update_template_card", userids: ["u1"], template_card: card(dropdown(11)) };
+    expect((await client.request("aibot_respond_update_msg", update, click)).errcode).toBe(FAKE_ERRCODES.invalidRequest);
   });
 });

@@ -165,6 +165,22 @@ describe("parseInbound", () => {
     expect(toBotEvent(parseInbound(JSON.stringify(noTask)))).toStrictEqual({ kind: "ignored", what: "template_card_event" });
   });
 
+  it("reads a card's dropdown choice with the tap, and a choice it cannot read as none", () => {
+    const tapWith = (selected_items: unknown) => ({
+      msgid: "CAIQpick",
+      chatid: "wr_group_1",
+      chattype: "group",
+      from: { userid: "hu_bin" },
+      msgtype: "event",
+      event: { eventtype: "template_card_event", template_card_event: { card_type: "button_interaction", event_key: "submit", task_id: "ask_1", selected_items } },
+    });
+    const chosen = { selected_item: [{ question_key: "result", option_ids: { option_id: ["1"] } }] };
+    expect(toBotEvent(parseInbound(JSON.stringify(tapWith(chosen))))).toMatchObject({ kind: "card_tap", key: "submit", selected: { result: ["1"] } });
+    const unreadable = toBotEvent(parseInbound(JSON.stringify(tapWith({ selected_item: "1" }))));
+    expect(unreadable).toMatchObject({ kind: "card_tap", key: "submit" });
+    expect(unreadable).not.toHaveProperty("selected");
+  });
+
   it("reads image, voice, file, video and stream polls as other", () => {
     const { text, ...rest } = groupText;
     for (const [msgtype, body] of [

@@ -61,6 +61,18 @@ describe("planReminders", () => {
     expect(text(plans.find((p) => p.group === "cg")!)).toContain(`@${deps.config.bot.name} 平安`);
   });
 
+  it("puts a kind's card under the reminder only where the smart bot pushes: a group robot gets the text alone", async () => {
+    const { deps } = env;
+    const study = env.periods.at("study", NINE)!;
+    const groups = { ...deps.config.groups, east: { ...deps.config.groups.east!, via: "bot", chatid: "wr_east" } } as typeof deps.config.groups;
+    const plans = await planReminders({ ...deps, config: { ...deps.config, groups } }, { task: "study", period: study, slot: "fri 15:00", now: NINE });
+    expect(plans.map((p) => [p.group, p.push.card?.buttons.map((b) => b.text)])).toEqual([
+      ["cg", undefined],
+      ["east", ["与上次相同"]],
+      ["rest", undefined],
+    ]);
+  });
+
   it("refuses a period of another task", async () => {
     await expect(planReminders(env.deps, { task: "study", period: env.tuesday, slot: "09:00", now: NINE })).rejects.toThrow(
       /given a period of safety/,

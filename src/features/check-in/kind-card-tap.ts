@@ -124,7 +124,7 @@ export async function bareWordCard(ctx: ReportContext, input: CommandInput, kind
   // A bare status word is a report already (汛期 alone is 平安); only a kind that needs an answer asks for it.
   if (!shape || shape.status || input.folded !== "" || input.before !== "" || ctx.schools.length !== 1 || !ctx.roles.has("reporter")) return undefined;
   const period = ctx.calendar.at(kind.id, ctx.now);
-  if (!period?.required || period.reason === "not_in_season") return undefined;
+  if (!period?.required) return undefined;
   const school = ctx.schools[0]!;
   let figures: Record<string, number> | undefined;
   if (shape.counts) {

@@ -58,7 +58,7 @@ export function cardShapeOf(kind: Pick<ReportKind, "id" | "reader" | "fields">):
 export const kindTapTopic = (kind: Pick<ReportKind, "id">) => `report:${kind.id}`;
 
 const ANSWERS = ["ok", "abnormal", "yes", "no", "same", "submit"] as const;
-export type KindAnswer = (typeof ANSWERS)[number];
+type KindAnswer = (typeof ANSWERS)[number];
 
 /**
  * What a button of a kind's card stands for. Anyone can forge a tap, so a key is read with this

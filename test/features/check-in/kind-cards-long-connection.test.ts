@@ -9,8 +9,8 @@ import { takeMessages } from "../../commands/leader-seed.js";
  * Cards that collect a declared kind's answer, end to end over WeCom's long connection: the
  * principals' group is pushed to by the smart bot (`via: bot`), the leaders' group by its robot.
  * The example config's 晨午检 (a count with its total from the roster), 安全工作例会 (yes/no, weekly)
- * and 汛期日报 (a status, out of season in November) are switched on, and 食堂晨检, a kind no code
- * names, adds a choice (a dropdown). Monday 2026-11-23 and Tuesday 2026-11-24 are school days.
+ * and 汛期日报 (a status, its season moved to November) are switched on, and 食堂晨检, a kind no code
+ * names, adds a choice (a dropdown); 防溺水 is out of its season. Monday 2026-11-23 and Tuesday 2026-11-24 are school days.
  */
 const CHAT = "wr_principals";
 const CANTEEN = `  canteen:
@@ -53,6 +53,8 @@ beforeAll(async () => {
     ["    name: 安全工作例会\n    enabled: false\n", "    name: 安全工作例会\n"],
     ["    name: 汛期日报\n    enabled: false\n", "    name: 汛期日报\n"],
     ["  # 汛期日报：", `${CANTEEN}  # 汛期日报：`],
+    // 汛期日报's season moved to November, so that its 16:00 reminder goes out on the test's days.
+    ['    season:\n      start: "05-01"\n      end: "09-30"', '    season:\n      start: "11-01"\n      end: "11-30"'],
   ]);
   h = await startHarness({ now: "2026-11-23T08:00:00+08:00", config: variant.path, transport: "websocket", viaBot: { principals: CHAT } });
   fake = h.longConnection!;
@@ -123,6 +125,11 @@ describe("晨午检, a count kind", () => {
     expect(updated.sub_title_text).toContain("实到 2120 / 应到 2136");
     const tapped = await h.store.get("checkup", "2026-11-24", "CG001");
     expect(tapped).toMatchObject({ by: "zhang_wei", raw: "（点击卡片）晨午检 2120/2136" });
+
+    // The card under his message shows in the group, but it records only for his school.
+    const notHis = await tap("wang_fang", card!, "与上次相同（2120/2136）");
+    expect(notHis.sub_title_text).toContain("您不是 平安县城关第一小学 的上报人");
+    expect(await h.store.get("checkup", "2026-11-24", "CG002")).toBeUndefined();
 
     const typed = await ask("2026-11-24T08:21:00+08:00", "wang_fang", "晨检 2120/2136");
     expect(typed.content).toContain("实到 2120 / 应到 2136");
@@ -220,11 +227,30 @@ describe("食堂晨检, a choice as a dropdown", () => {
   });
 });
 
-describe("汛期日报, a status kind out of its season", () => {
+describe("汛期日报, a status kind", () => {
+  it("ends its reminder with 今日平安 ✅, whose tap records 平安 as typing it does; 有异常 records nothing and says what to type", async () => {
+    await h.fire("slots", "2026-11-24T16:00:00+08:00");
+    const card = lastPushedCard();
+    expect(card.main_title.title).toBe("汛期日报 11月24日（周二）");
+    expect(card.button_list.map((b) => b.text)).toEqual(["今日平安 ✅", "有异常，去填写"]);
+    const done = await tap("chen_jing", card, "今日平安 ✅");
+    expect(done.main_title.title).toBe("✅ 汛期日报已登记");
+    expect(await h.store.get("flood", "2026-11-24", "CG004")).toMatchObject({ value: { status: "normal" }, raw: "（点击卡片）汛期日报 平安" });
+    const typed = await ask("2026-11-24T16:05:00+08:00", "yang_lei", "汛期 平安");
+    expect(typed.content).toContain("已登记");
+    expect((await h.store.get("flood", "2026-11-24", "CG005"))!.value).toEqual((await h.store.get("flood", "2026-11-24", "CG004"))!.value);
+    const abnormal = await tap("huang_qiang", card, "有异常，去填写");
+    expect(abnormal.sub_title_text).toContain("请在群里发送：@平安助手 汛期日报 异常 具体情况");
+    expect(await h.store.get("flood", "2026-11-24", "CG006")).toBeUndefined();
+  });
+});
+
+describe("防溺水 out of its season", () => {
   it("refuses a tap in Chinese and records nothing", async () => {
-    const key = JSON.stringify({ t: "report:flood", p: "2026-11-24", a: "ok" });
+    const key = JSON.stringify({ t: "report:drowning", p: "2026-11-24", a: "same", v: { reached: 1, total: 2 } });
     const refused = await tapKey("liu_yang", todaysCard, key);
     expect(refused.main_title.title).toBe("没有登记");
-    expect(refused.sub_title_text).toBe("现在不在汛期日报的季节内，无需上报。");
+    expect(refused.sub_title_text).toBe("现在不在防溺水提醒的季节内，无需上报。");
+    expect(await h.store.get("drowning", "2026-11-24", "CG003")).toBeUndefined();
   });
 });

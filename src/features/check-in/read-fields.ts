@@ -86,7 +86,8 @@ export function readFields(args: {
 
   for (const [id, field] of fields) {
     if (field.type === "choice") {
-      const chosen = (field.options ?? []).filter((option) => words.includes(option));
+      const chosen = chosenOptions(words, field.options ?? []);
+      if (chosen.length > 1 && !field.multiple) throw usage(fieldsText.oneChoice(field.label, chosen));
       if (chosen.length > 0) value[id] = field.multiple ? chosen : chosen[0]!;
     }
     // A date written without its label: the first date in the words.
@@ -179,6 +180,25 @@ function findLabels(words: string, fields: readonly [string, FieldDeclaration][]
     at += hit.word.length;
   }
   return found;
+}
+
+/**
+ * The options the words name, in the declaration's order. The longest option at a place wins
+ * (不合格 is not 合格 when both are options), and an option right after a negation is not
+ * chosen (不合格 names no option when only 合格 is one).
+ */
+function chosenOptions(words: string, options: readonly string[]): string[] {
+  const taken: boolean[] = [];
+  const chosen = new Set<string>();
+  for (const option of [...options].sort((a, b) => b.length - a.length)) {
+    for (let at = words.indexOf(option); at >= 0; at = words.indexOf(option, at + 1)) {
+      const span = Array.from({ length: option.length }, (_, i) => at + i);
+      if (span.some((i) => taken[i]) || NEGATION_BEFORE.test(words.slice(Math.max(0, at - 2), at))) continue;
+      for (const i of span) taken[i] = true;
+      chosen.add(option);
+    }
+  }
+  return options.filter((option) => chosen.has(option));
 }
 
 const typeOfField = (fields: readonly [string, FieldDeclaration][], id: string) => fields.find(([fieldId]) => fieldId === id)?.[1].type;

@@ -76,4 +76,20 @@ describe("the generic reader of declared fields", () => {
     expect(() => read("meeting", ` 已召开 主题:${"防".repeat(101)}`)).toThrow("主题写了 101 个字，超过了 100 字的上限，没有登记。请只写要点。");
     expect(() => read("duty", " 带班领导 王校长 平安")).toThrow("请写明值班人员");
   });
+
+  it("reads a choice by its longest option, not an option inside a longer one or after a negation", () => {
+    const choose = (options: string[], words: string, multiple = false) =>
+      readFields({
+        words,
+        typed: (start, end) => words.slice(start, end),
+        kind: { fields: { result: { type: "choice", label: "结果", options, multiple, required: false } }, examples: [] },
+        school,
+        today: TODAY,
+      }).value.result;
+    expect(choose(["合格", "不合格", "停餐"], " 结果 不合格")).toBe("不合格");
+    expect(choose(["合格", "整改"], " 不合格")).toBeUndefined();
+    expect(choose(["合格", "整改"], " 合格")).toBe("合格");
+    expect(choose(["合格", "不合格", "停餐"], " 不合格 停餐", true)).toEqual(["不合格", "停餐"]);
+    expect(() => choose(["合格", "整改", "停餐"], " 整改 停餐")).toThrow("结果只能选一项，您写了整改、停餐，请只写其中一个。");
+  });
 });

@@ -117,11 +117,22 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(named(h.webhook.messages.map((m) => m.content).join("\n"), outside(county))).toEqual([]);
   });
 
-  it("sends the tally to the province's group with the cities as rows, never a school of another node", async () => {
+  it("sends every leaders group its node's tally: the province its cities, a city its counties side by side, a county its own", async () => {
     h.webhook.messages.length = 0;
     await h.fire("slots", new Date("2026-11-25T10:30:00+08:00"));
-    const tally = (await takeMessages(h, "省领导群")).map((m) => m.content).join("\n");
-    expect(tally).toMatch(/平安市：已报 \d+\/8 所/);
-    expect(tally).toMatch(/安宁市：已报 \d+\/8 所/);
+    const tallyOf = async (group: string) => (await takeMessages(h, group)).filter((m) => m.content.includes("平安日报统计")).map((m) => m.content).join("\n");
+    const province = await tallyOf("省领导群");
+    expect(province).toMatch(/平安市：已报 \d+\/8 所/);
+    expect(province).toMatch(/安宁市：已报 \d+\/8 所/);
+    const city = await tallyOf("安宁市领导群");
+    expect(city).toMatch(/安宁县：已报 \d+\/4 所/);
+    expect(city).toMatch(/南山县：已报 \d+\/4 所/);
+    expect(city).not.toContain("平安县");
+    for (const l of tree.leaders.filter((x) => x.scope.length === 3)) {
+      const county = await tallyOf(l.groupName);
+      expect(county, l.groupName).toContain("应报 4 所");
+      expect(county, l.groupName).not.toContain("各地上报");
+      expect(named(county, outside(l)), l.groupName).toEqual([]);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_BOT } from "../config/list-bots.js";
 import type { ConversationWindow } from "./conversation-window.js";
 
 /**
@@ -8,6 +9,8 @@ import type { ConversationWindow } from "./conversation-window.js";
  * replies and pushes there count in one window, as WeCom counts them.
  */
 export function windowOfBot(window: ConversationWindow, bot: string, pushesTo: ReadonlySet<string>): ConversationWindow {
+  // The single `bot:` keeps the names it always had, as its keys do (keysForBot).
+  if (bot === DEFAULT_BOT) return window;
   const own = (conversation: string) => (pushesTo.has(conversation) ? conversation : `${bot}:${conversation}`);
   return {
     reserve: (conversation, slot) => window.reserve(own(conversation), slot),

@@ -11,7 +11,7 @@ export default defineCommand({
   roles: ["leader", "admin"],
   services: ["config", "roster", "calendar", "store", "exemptions"],
   summary: "查看本期还没上报的学校，按片区列出各校和上报人姓名；不写任务时列出现在要报的全部任务；可只看某个片区",
-  examples: ["未报", "未报 平安", "未报 学习", "未报 平安 东部片区", "未报 平安 平安县/城关片区"],
+  examples: ["未报", "未报 平安", "未报 学习", "未报 平安 东部片区"],
   parse: ({ folded }, ctx) => parseTaskList(folded, ctx, { areas: true }),
   async run({ tasks, areas }, ctx) {
     // Areas named: the tally is of their schools alone, so its counts are theirs, not the county's.

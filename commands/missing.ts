@@ -2,6 +2,7 @@ import { defineCommand } from "../src/bot/command.js";
 import { formatMissing } from "../src/features/leaders/format-missing.js";
 import { loadTally } from "../src/tally/load-tally.js";
 import { defaultListing } from "../src/tally/listing.js";
+import { indexRoster } from "../src/tally/index-roster.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 
 export default defineCommand({
@@ -14,14 +15,16 @@ export default defineCommand({
   parse: ({ folded }, ctx) => parseTaskList(folded, ctx, { areas: true }),
   async run({ tasks, areas }, ctx) {
     // Areas named: the tally is of their schools alone, so its counts are theirs, not the county's.
-    const roster = areas ? { ...ctx.roster, schools: ctx.roster.schools.filter((school) => areas.includes(school.area)) } : ctx.roster;
+    const keys = areas?.map((area) => area.key);
+    const index = indexRoster(ctx.roster.schools).areas;
+    const roster = keys ? { ...ctx.roster, schools: keys.flatMap((key) => index.get(key) ?? []) } : ctx.roster;
     const tallies = [];
     for (const task of tasks ?? ctx.calendar.tasks) {
       const period = ctx.calendar.at(task, ctx.now);
       // Without a task named, only the tasks that are due now; a named one always answers.
       if (!period || (!tasks && !period.required)) continue;
-      tallies.push(await loadTally({ ...ctx, roster }, [period], ctx.now, { ...defaultListing(roster), ...(areas && { inFull: areas }) }));
+      tallies.push(await loadTally({ ...ctx, roster }, [period], ctx.now, { ...defaultListing(roster), ...(keys && { inFull: keys }) }));
     }
-    return formatMissing(tallies, ctx.config, { ...(areas && { areas }) });
+    return formatMissing(tallies, ctx.config, { node: ctx.roster.node, ...(areas && { areas: areas.map((area) => area.label) }) });
   },
 });

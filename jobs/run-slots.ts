@@ -10,7 +10,7 @@ import { runLateNote } from "./late-note.js";
 import { runWeeklyRollup } from "./weekly-rollup.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
-import { rosterOfGroup } from "../src/config/scope.js";
+import { rosterOfGroup, tallyGroupsOf } from "../src/config/scope.js";
 
 /** What the job of this kind acts on at `at`: its own kinds of push among those decideSlotsAt finds due. */
 export function decideJobAt(deps: Pick<JobDeps, "calendar" | "config">, kind: ScheduleKind, at: Date): SlotDecision[] {
@@ -19,8 +19,8 @@ export function decideJobAt(deps: Pick<JobDeps, "calendar" | "config">, kind: Sc
 
 /**
  * A scheduler's tick: at instant `at`, every push of the job's kind (PUSHES_OF) that
- * decideSlotsAt finds due acts: reminders to the groups of the missing schools, a tally to its
- * group, the weekly roll-up, the 补报 note. Pushes carry idempotency keys per task, period and
+ * decideSlotsAt finds due acts: reminders to the groups of the missing schools, a tally to each
+ * of its groups, the weekly roll-up, the 补报 note. Pushes carry idempotency keys per task, period and
  * slot (per week, per day), so a repeated tick sends nothing new.
  */
 export async function runSlots(deps: JobDeps, at: Date, kind: ScheduleKind = "slots", options: JobRunOptions = {}): Promise<JobOutcome[]> {
@@ -62,10 +62,12 @@ export async function actOnSlot(
       notes: describeRemindOutcome(outcome, deps.config, at),
     };
   }
-  // The tally speaks of its group's node only.
-  const group = deps.config.tasks[period.task]?.tally_group ?? "leaders";
-  const scoped = { ...deps, roster: rosterOfGroup(deps.roster, deps.config, group) };
-  const pushes = [await buildTallyWithChart(scoped, period, at)].filter((p): p is Push => p !== undefined);
+  // Each group's tally speaks of its group's node only.
+  const pushes: Push[] = [];
+  for (const group of tallyGroupsOf(deps.config, period.task)) {
+    const push = await buildTallyWithChart({ ...deps, roster: rosterOfGroup(deps.roster, deps.config, group) }, period, group, at);
+    if (push) pushes.push(push);
+  }
   if (options.dryRun) {
     pushes.forEach((push) => options.show?.(push));
   } else {
@@ -77,11 +79,11 @@ export async function actOnSlot(
 }
 
 /** The tally, and for a daily task the chart of its week up to this day, from one read of the week's counts. */
-async function buildTallyWithChart(deps: JobDeps, period: TaskPeriod, at: Date): Promise<Push | undefined> {
-  if (period.kind !== "day" || !deps.chart || !period.required) return buildTally(deps, { task: period.task, period, now: at });
+async function buildTallyWithChart(deps: JobDeps, period: TaskPeriod, group: string, at: Date): Promise<Push | undefined> {
+  if (period.kind !== "day" || !deps.chart || !period.required) return buildTally(deps, { task: period.task, period, group, now: at });
   const week = await loadCountedPeriods(deps, deps.calendar.list(period.task, getWeekStart(getIsoWeek(period.start)), period.start));
   const loaded = week.find((input) => input.period.id === period.id);
-  const push = await buildTally(deps, { task: period.task, period, now: at, ...(loaded && { loaded }) });
+  const push = await buildTally(deps, { task: period.task, period, group, now: at, ...(loaded && { loaded }) });
   const chart = weekChartFromCounts(deps.roster, week);
   const image = push && chart ? await deps.chart.draw(chart) : undefined;
   return push && image ? { ...push, image } : push;

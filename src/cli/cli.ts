@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { hasCode } from "../errors.js";
+import { listBots } from "../config/list-bots.js";
 import { createLogger } from "../ops/log.js";
 import type { Records } from "../main/open-records.js";
 import { clockOf, readSettings, type Settings } from "../main/settings.js";
@@ -106,8 +107,9 @@ export async function runCli(
     .option("--direct", "作为私聊发送（默认是群聊 @机器人）")
     .option("--ws <url>", "经长连接模拟器发送（服务使用长连接时），例如 --ws ws://127.0.0.1:9091")
     .option("--tap <n>", "回复带卡片时，点卡片上的第 n 个按钮（按钮前的编号），例如 --tap 1")
+    .option("--bot <id>", "配置了多个机器人（bots:）时，经哪个机器人发送：用它的回调地址和配置里的密钥，长连接的用它的 ws_url，例如 --bot pingan")
     .argument("<text...>", "消息内容，例如 平安")
-    .action(async (words: string[], options: { as: string; url?: string; direct?: boolean; ws?: string; tap?: string }) => {
+    .action(async (words: string[], options: { as: string; url?: string; direct?: boolean; ws?: string; tap?: string; bot?: string }) => {
       const tap = options.tap === undefined ? undefined : Number(options.tap);
       if (tap !== undefined && !(Number.isInteger(tap) && tap >= 1)) {
         err(`--tap 写按钮的编号，例如 --tap 1（收到 "${options.tap}"）`);
@@ -115,15 +117,15 @@ export async function runCli(
         return;
       }
       const s = settings();
-      const { say } = await import("./say.js");
+      const { say, sayThrough } = await import("./say.js");
       const url = options.url ?? `http://127.0.0.1:${s.port}`;
+      const through = options.bot === undefined ? { credentials: s.trial, ...(options.ws && { ws: options.ws }) } : sayThrough(listBots((await s.config.load()).config), options.bot, options.ws);
       await say({
-        credentials: s.trial,
+        ...through,
         url,
         from: options.as,
         text: words.join(" "),
         direct: options.direct ?? false,
-        ...(options.ws && { ws: options.ws }),
         ...(tap !== undefined && { tap }),
         out,
       });

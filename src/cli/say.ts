@@ -1,6 +1,8 @@
 import { createWecomSimulator, type SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 import { formatCard, renderMarkdown } from "../dev/render-chat.js";
 import type { TrialCredentials } from "../main/settings.js";
+import type { HostedBot } from "../config/list-bots.js";
+import { callbackPath } from "../main/web-app.js";
 
 /** The group chat `pingan say` speaks in (unless --direct), on either transport. */
 export const SAY_CHATID = "wr_demo_group";
@@ -31,10 +33,13 @@ export async function say({
   ws,
   tap,
   out,
+  callbackPath,
 }: {
   /** The bot's token, EncodingAESKey and name, as the service was given them. */
   credentials: Pick<TrialCredentials, "token" | "encodingAesKey" | "botName">;
   url: string;
+  /** The bot's callback path (`/wecom/<bot>/callback`, see sayThrough); the single bot's by default. */
+  callbackPath?: string;
   /** The long-connection simulator, e.g. ws://127.0.0.1:9091. */
   ws?: string;
   from: string;
@@ -44,7 +49,7 @@ export async function say({
   tap?: number;
   out: (line: string) => void;
 }): Promise<void> {
-  const speaker = ws !== undefined ? overLongConnection(ws, from, direct) : overCallback(credentials, url, from, direct);
+  const speaker = ws !== undefined ? overLongConnection(ws, from, direct) : overCallback(credentials, url, from, direct, callbackPath);
   const answer = await speaker.say(text);
   show(answer, out);
   if (tap === undefined) return;
@@ -54,6 +59,21 @@ export async function say({
   if (!button) throw new Error(`卡片上只有 ${buttons.length} 个按钮，--tap 写 1—${buttons.length}`);
   out(`（点了第 ${tap} 个按钮：${button.text}）`);
   show(await speaker.tap(answer.card, button.key), out);
+}
+
+/**
+ * How `pingan say --bot <id>` reaches one bot of a deployment of several: a callback bot at its
+ * own path with its own Token and key (as the config reads them from the environment); a
+ * long-connection bot through the simulator its `ws_url` names, unless `--ws` names one.
+ */
+export function sayThrough(bots: readonly HostedBot[], id: string, ws: string | undefined): Pick<Parameters<typeof say>[0], "credentials" | "callbackPath" | "ws"> {
+  const bot = bots.find((b) => b.id === id);
+  if (!bot) throw new Error(`配置里没有机器人“${id}”。可写：${bots.map((b) => b.id).join("、")}（配置 bots: 里的 id）`);
+  const credentials = { ...(bot.token && { token: bot.token }), ...(bot.encodingAESKey && { encodingAesKey: bot.encodingAESKey }), botName: bot.name };
+  if (bot.transport === "callback") return { credentials, callbackPath: callbackPath(bot.id) };
+  const simulator = ws ?? bot.wsUrl;
+  if (simulator === undefined) throw new Error(`机器人“${id}”用长连接：请用 --ws 写它的长连接模拟器地址，例如 --ws ws://127.0.0.1:9091`);
+  return { credentials, ws: simulator };
 }
 
 function show({ text, card }: Answer, out: (line: string) => void): void {
@@ -66,11 +86,12 @@ function overCallback(
   url: string,
   from: string,
   direct: boolean,
+  callbackPath?: string,
 ): { say(text: string): Promise<Answer>; tap: Tap } {
   if (!token || !encodingAESKey) {
     throw new Error("请设置与服务相同的 WECOM_TOKEN 和 WECOM_ENCODING_AES_KEY 环境变量");
   }
-  const sim = createWecomSimulator({ baseUrl: url, token, encodingAESKey, botName: botName ?? "平安助手" });
+  const sim = createWecomSimulator({ baseUrl: url, token, encodingAESKey, botName: botName ?? "平安助手", ...(callbackPath && { callbackPath }) });
   const where = { from, chattype: direct ? ("single" as const) : ("group" as const), chatid: SAY_CHATID };
   const answered = async (sent: Promise<Awaited<ReturnType<typeof sim.say>>>): Promise<Answer> => {
     const reply = await sent.catch((error: unknown) => {

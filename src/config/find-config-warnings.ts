@@ -1,4 +1,5 @@
 import { text } from "./messages.js";
+import { areaKey } from "./roster-tree.js";
 import type { Roster } from "./roster.js";
 import type { Config, ScheduleConfig } from "./schema.js";
 import { slotMinutes } from "./slots.js";
@@ -37,7 +38,8 @@ export function findConfigWarnings(config: Pick<Config, "bot" | "bots" | "server
   const reporters = [...new Set(roster.schools.flatMap((school) => school.reporters))];
   for (const userid of reporters) {
     const schools = roster.schoolsOf(userid);
-    const areas = [...new Set(schools.map((school) => school.area))];
+    // By path: two counties' 城关片区 are two areas.
+    const areas = [...new Set(schools.map(areaKey))];
     if (areas.length > 1) warnings.push(text.accountInTwoAreas(userid, schools.map((s) => s.shortName || s.name), areas));
   }
   for (const person of [...config.leaders, ...config.admins]) {

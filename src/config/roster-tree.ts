@@ -119,12 +119,31 @@ export function isUnder(node: RosterNode, school: School): boolean {
 }
 
 /**
+ * The node whose children a node's readers are shown: itself, or past a chain of single children
+ * above the 片区 (a province's deployment's one province, a city of one county), which a path may
+ * leave out (findNode).
+ */
+export function shownNode(node: RosterNode): RosterNode {
+  let shown = node;
+  while (shown.children.length === 1 && shown.children[0]!.level !== "area") shown = shown.children[0]!;
+  return shown;
+}
+
+/**
+ * A 片区 as a reader bound to `node` is shown it: the names of its key (areaKey) below the node
+ * (shownNode), so `平安县/城关片区` to a city's leader and `城关片区` to a county's; two
+ * counties' 城关片区 read apart, and `未报 平安县/城关片区` names the one meant.
+ */
+export function areaLabel(node: RosterNode, key: string): string {
+  return key.split(NODE_SEPARATOR).slice(shownNode(node).path.length).join(NODE_SEPARATOR);
+}
+
+/**
  * Every node's path down to the counties, for suggesting the one meant: written as the config
  * may write it, without the one node a level holds at the top (findNode).
  */
 export function listNodePaths(root: RosterNode): string[] {
-  let top = root;
-  while (top.children.length === 1 && top.children[0]!.level !== "area") top = top.children[0]!;
+  const top = shownNode(root);
   const paths: string[] = [];
   const walk = (node: RosterNode) => {
     for (const child of node.children) {

@@ -1,6 +1,6 @@
 import type { Roster } from "./roster.js";
 import { EMPTY_NODE, findNode, type RosterNode } from "./roster-tree.js";
-import type { Config } from "./schema.js";
+import type { Config, TaskId } from "./schema.js";
 
 /**
  * The one place a scope is decided: the node a leader, an admin or a group is bound to (its
@@ -22,4 +22,16 @@ export function rosterOfPerson(roster: Roster, config: Pick<Config, "leaders" | 
 /** The roster a group's pushes speak of: its node's schools (no school for a group the config lacks). */
 export function rosterOfGroup(roster: Roster, config: Pick<Config, "groups">, group: string): Roster {
   return roster.within(nodeOf(roster, Object.hasOwn(config.groups, group) ? config.groups[group] : undefined));
+}
+
+/**
+ * The groups a task's tally goes to, each told of its own node (rosterOfGroup): the task's
+ * `tally_group`, and every leaders' group bound to a node, so a county's leaders get their
+ * county's and a city's their counties side by side. A county's deployment, whose groups name
+ * no node, sends it to the `tally_group` alone, as it always did.
+ */
+export function tallyGroupsOf(config: Pick<Config, "groups" | "tasks">, task: TaskId): string[] {
+  const first = config.tasks[task]?.tally_group ?? "leaders";
+  const bound = Object.entries(config.groups).filter(([id, group]) => id !== first && group.role === "leaders" && group.node !== undefined);
+  return [first, ...bound.map(([id]) => id)];
 }

@@ -73,8 +73,7 @@ export function createWebApp(deps: WebAppDeps): Koa {
             maxClockSkewSeconds: bot.maxClockSkewSeconds,
             path: callbackPath(bot.id),
             log: bot.id === DEFAULT_BOT ? log : log.child({ bot: bot.id }),
-            onOutcome: metrics.callback,
-            onReplied: metrics.observeReply,
+            ...metrics.callbackOf(bot.id),
           }),
         ]
       : [],

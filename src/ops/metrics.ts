@@ -15,8 +15,8 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: "pingan_process_" });
   const callbacks = new Counter({
     name: "pingan_callbacks_total",
-    help: "WeCom callbacks by outcome",
-    labelNames: ["outcome"] as const,
+    help: "WeCom callbacks by bot (its id; default for the single bot:) and outcome",
+    labelNames: ["bot", "outcome"] as const,
     registers: [registry],
   });
   const commands = new Counter({
@@ -45,7 +45,8 @@ export function createMetrics() {
   });
   const replySeconds = new Histogram({
     name: "pingan_reply_seconds",
-    help: "Time from receiving a callback to sending the sealed reply",
+    help: "Time from receiving a callback to sending the sealed reply, by bot",
+    labelNames: ["bot"] as const,
     buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2],
     registers: [registry],
   });
@@ -90,9 +91,12 @@ export function createMetrics() {
   return {
     registry,
     push,
-    callback: (outcome: CallbackOutcome) => callbacks.inc({ outcome }),
+    /** A callback bot's metrics, as its receiver is told them: each county's bot is watched on its own. */
+    callbackOf: (bot: string) => ({
+      onOutcome: (outcome: CallbackOutcome) => callbacks.inc({ bot, outcome }),
+      onReplied: (seconds: number) => replySeconds.observe({ bot }, seconds),
+    }),
     command: (command: string, result: "ok" | "user_error" | "failed") => commands.inc({ command, result }),
-    observeReply: (seconds: number) => replySeconds.observe(seconds),
     replyGivenUp: (why: string) => repliesGivenUp.inc({ why }),
     frameRefused: (reason: string) => framesRefused.inc({ reason }),
     watchQueue: (source: QueueDepthSource) => queueSources.push(source),

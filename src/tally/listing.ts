@@ -4,7 +4,7 @@ import type { Roster } from "../config/roster.js";
 export interface ListOptions {
   /** Schools named per area; the rest are counted (`Infinity`: all of them). */
   perArea: number;
-  /** Areas whose missing schools are all named whatever `perArea` says (`未报 平安 东部片区`). */
+  /** Areas (their keys, areaKey) whose missing schools are all named whatever `perArea` says (`未报 平安 东部片区`). */
   inFull?: readonly string[];
   /** 代报 reports named, the first by time (`tally.onBehalf` counts them all); default all. */
   onBehalf?: number;

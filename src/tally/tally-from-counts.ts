@@ -150,8 +150,7 @@ function nameMissing(
   for (const [area, schools] of index.areas) {
     const total = missingByArea.get(area) ?? 0;
     if (total === 0) continue;
-    const name = schools[0]!.area;
-    const limit = list.inFull?.includes(name) ? Number.POSITIVE_INFINITY : list.perArea;
+    const limit = list.inFull?.includes(area) ? Number.POSITIVE_INFINITY : list.perArea;
     const entries: SchoolCount[] = [];
     const numbers = required[0]!.aggregate.numbersOf(schools);
     let found = 0;
@@ -165,7 +164,8 @@ function nameMissing(
       entries.push({ school, count });
       found += count;
     }
-    groups.push(found < total ? { area: name, entries, total } : { area: name, entries });
+    const group = { area: schools[0]!.area, key: area, entries };
+    groups.push(found < total ? { ...group, total } : group);
   }
   return groups;
 }
@@ -177,7 +177,7 @@ function groupListed(index: RosterIndex, entries: ReadonlyMap<School, SchoolCoun
   const groups = new Map<string, AreaGroup>();
   for (const entry of sorted) {
     const key = areaKey(entry.school);
-    if (!groups.has(key)) groups.set(key, { area: entry.school.area, entries: [] });
+    if (!groups.has(key)) groups.set(key, { area: entry.school.area, key, entries: [] });
     groups.get(key)!.entries.push(entry);
   }
   return [...groups.entries()].sort(([a], [b]) => areaOrder.indexOf(a) - areaOrder.indexOf(b)).map(([, group]) => group);

@@ -32,7 +32,10 @@ export interface SchoolCount {
 
 /** Schools of one area (片区), in roster order. */
 export interface AreaGroup {
+  /** The 片区's name. */
   area: string;
+  /** Its key (areaKey): its path where the roster has levels above it, which areaLabel shows below a reader's node. */
+  key: string;
   entries: SchoolCount[];
   /**
    * Set when `entries` is only the first of the area's schools (a province's 汇总): the
@@ -199,7 +202,7 @@ export function groupByArea(schools: readonly School[], entries: ReadonlyMap<Sch
   const groups = new Map<string, AreaGroup>();
   for (const school of schools) {
     const key = areaKey(school);
-    if (!groups.has(key)) groups.set(key, { area: school.area, entries: [] });
+    if (!groups.has(key)) groups.set(key, { area: school.area, key, entries: [] });
     const entry = entries.get(school);
     if (entry) groups.get(key)!.entries.push(entry);
   }

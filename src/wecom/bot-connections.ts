@@ -4,6 +4,7 @@ import type { HostedBot } from "../config/list-bots.js";
 import type { Config } from "../config/schema.js";
 import { createBotConnection, type BotConnectionOptions } from "./bot-connection.js";
 import { createLeaseSpread, type LeaseSpread } from "./lease-spread.js";
+import { windowOfBot } from "./bot-window.js";
 
 export interface BotConnectionsOptions extends Omit<BotConnectionOptions, "bot" | "spread"> {
   /** The deployment's bots; those on the long connection get one here. */
@@ -25,16 +26,16 @@ export function createBotConnections(options: BotConnectionsOptions) {
     onLongConnection.length > 1
       ? createLeaseSpread({ redis: shared.redis, keys: shared.keys, owner: `${hostname()}:${process.pid}`, bots: onLongConnection.length, everyMs: renewMs, aliveMs: shared.leaseTtlMs ?? 10_000, log: shared.log })
       : undefined;
-  const connections = new Map(onLongConnection.map((bot) => [bot.id, createBotConnection({ ...shared, bot, ...(spread && { spread }) })]));
-  // Each group's chatid → the bot that serves it: a push goes out through the bot that is in the group.
-  const byChat = new Map<string, NonNullable<ReturnType<typeof connections.get>>>();
-  for (const bot of onLongConnection) {
-    for (const group of bot.groups) {
-      const chatid = groups[group]?.via === "bot" ? groups[group]?.chatid : undefined;
-      if (chatid !== undefined) byChat.set(chatid, connections.get(bot.id)!);
-    }
-  }
+  // The chats each bot pushes to: a push goes out through the bot that serves the group.
+  const chatsOf = new Map(
+    onLongConnection.map((bot) => [bot.id, new Set(bot.groups.flatMap((group) => (groups[group]?.via === "bot" && groups[group]?.chatid !== undefined ? [groups[group]!.chatid!] : [])))]),
+  );
+  const connections = new Map(
+    onLongConnection.map((bot) => [bot.id, createBotConnection({ ...shared, window: windowOfBot(shared.window, bot.id, chatsOf.get(bot.id)!), bot, ...(spread && { spread }) })]),
+  );
   type Connection = NonNullable<ReturnType<typeof connections.get>>;
+  // Each group's chatid → the bot that serves it.
+  const byChat = new Map<string, Connection>([...chatsOf].flatMap(([id, chats]) => [...chats].map((chatid) => [chatid, connections.get(id)!] as const)));
   const viaBot = async (chatid: string, body: Parameters<Connection["viaBot"]>[1]): ReturnType<Connection["viaBot"]> => {
     const connection = byChat.get(chatid);
     if (!connection) return { outcome: "permanent", reason: "no bot on the long connection serves this chat" };

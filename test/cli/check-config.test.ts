@@ -1,13 +1,14 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkConfig } from "../../src/cli/check-config.js";
 import { createConfigSource } from "../../src/config/config-source.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
+import { writeTreeDeployment } from "../support/tree-deployment.js";
 
 const ENV = {
   WECOM_TOKEN: "tok",
@@ -48,6 +49,22 @@ describe("checkConfig (pingan check-config)", () => {
       "警告：上报人 hu_bin 同时负责 城关片区、东部片区 的学校（城关二小、东湖小学），请确认没有填错账号",
       "警告：陈晓红（chen_xiaohong）既是局领导或管理员，又是 柳溪小学 的上报人；发送“平安”等会登记为该校上报，请确认",
     ]);
+  });
+
+  it("warns of one account in two counties' 城关片区: areas are told apart by their path, not their name", async () => {
+    const tree = writeTreeDeployment();
+    try {
+      const csv = join(dirname(tree.path), "tree.csv");
+      // r05 reports for 第05号学校 (平安县's 城关片区 holds 第01号 and 第02号; 城东区's, 第05号 and 第06号): give 第05号 to r01.
+      writeFileSync(csv, readFileSync(csv, "utf8").replace(",r05,", ",r01,"));
+      const lines: string[] = [];
+      expect(await checkConfig({ source: createConfigSource(tree.path, ENV), now: OCTOBER, out: (line) => lines.push(line) })).toBe(0);
+      expect(lines.filter((line) => line.includes("同时负责"))).toEqual([
+        "警告：上报人 r01 同时负责 平安省/平安市/平安县/城关片区、平安省/平安市/城东区/城关片区 的学校（第01号学校、第05号学校），请确认没有填错账号",
+      ]);
+    } finally {
+      tree.remove();
+    }
   });
 
   it("warns when two reminders of a task are closer than the 提醒 cooldown (the later would be held back)", async () => {

@@ -40,6 +40,47 @@ async function fetchBoard(reply: string): Promise<string> {
 }
 
 describe("a province's deployment: every leader sees his node and nothing outside it", () => {
+  it("names a 片区 by its path below the asker's node in 未报, and takes that path, or a name unique in his part, to list one", async () => {
+    h.clock.set(new Date(TUESDAY_1035));
+    // Missing: the even-numbered reporters' schools, 第01号 of 平安县's 城关片区 and 第05号 of 城东区's.
+    const city = await h.say("lead_city1", "未报 平安");
+    expect(city).toContain("**平安县/城关片区**（1 所）\n第01号学校");
+    expect(city).toContain("**城东区/城关片区**（1 所）\n第05号学校");
+    expect(await h.say("lead_province", "未报 平安")).toContain("**安宁市/南山县/城关片区**（1 所）\n第13号学校");
+    const county = await h.say("lead_county1", "未报 平安");
+    expect(county).toContain("**城关片区**（1 所）\n第01号学校");
+    expect(county).not.toContain("平安县/");
+
+    const one = await h.say("lead_city1", "未报 平安 平安县/城关片区");
+    expect(one).toContain("平安县/城关片区未报 1 所（应报 2 所）");
+    expect(named(one, tree.schools)).toEqual(["第01号学校"]);
+    expect(await h.say("lead_city1", "未报 平安 城东区 城关片区")).toContain("城东区/城关片区未报 1 所（应报 2 所）");
+    // Unique in his part: 东部片区 is 平安县's alone.
+    expect(await h.say("lead_city1", "未报 平安 东部片区")).toContain("平安县/东部片区未报 1 所（应报 2 所）");
+    // To a county's leader, his county's 城关片区 is the one.
+    expect(await h.say("lead_county2", "未报 平安 城关片区")).toContain("城关片区未报 1 所（应报 2 所）");
+    const ambiguous = await h.say("lead_city1", "未报 平安 城关片区");
+    expect(ambiguous).toContain("“城关片区”对应多个片区：平安县/城关片区、城东区/城关片区。");
+    expect(named(ambiguous, tree.schools)).toEqual([]);
+    // A 片区 outside his node is none of his.
+    expect(await h.say("lead_city1", "未报 平安 安宁县/城关片区")).toContain("不是任务名称");
+  });
+
+  it("gives each 片区 a card of its own on a city's board, named by its path below the city", async () => {
+    h.clock.set(new Date(TUESDAY_1035));
+    const page = await fetchBoard(await h.say("lead_city1", "看板"));
+    const cards = [...page.matchAll(/<section class="card area[^"]*" data-area="([^"]*)">\s*<div class="area-head"><h3>([^<]*)<\/h3>([\s\S]*?)<\/section>/g)];
+    const byLabel = new Map<string, Set<string>>();
+    for (const [, , label, body] of cards) {
+      const codes = byLabel.get(label!) ?? new Set<string>();
+      for (const [, code] of body!.matchAll(/data-code="([^"]+)"/g)) codes.add(code!);
+      byLabel.set(label!, codes);
+    }
+    expect([...byLabel.keys()]).toEqual(["平安县/城关片区", "平安县/东部片区", "城东区/城关片区", "城东区/江南片区"]);
+    expect([...byLabel.get("平安县/城关片区")!]).toEqual(["T01", "T02"]);
+    expect([...byLabel.get("城东区/城关片区")!]).toEqual(["T05", "T06"]);
+  });
+
   it("answers 200 queries from leaders at every level naming no school outside the asker's node", async () => {
     h.clock.set(new Date(TUESDAY_1035));
     const asks = (school: TreeSchool) => [`历史 ${school.name}`, `代报 ${school.name} 平安`, `未报 平安`, "汇总", "汇总 本周", "未报", "看板"];
@@ -117,11 +158,22 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(named(h.webhook.messages.map((m) => m.content).join("\n"), outside(county))).toEqual([]);
   });
 
-  it("sends the tally to the province's group with the cities as rows, never a school of another node", async () => {
+  it("sends every leaders group its node's tally: the province its cities, a city its counties side by side, a county its own", async () => {
     h.webhook.messages.length = 0;
     await h.fire("slots", new Date("2026-11-25T10:30:00+08:00"));
-    const tally = (await takeMessages(h, "省领导群")).map((m) => m.content).join("\n");
-    expect(tally).toMatch(/平安市：已报 \d+\/8 所/);
-    expect(tally).toMatch(/安宁市：已报 \d+\/8 所/);
+    const tallyOf = async (group: string) => (await takeMessages(h, group)).filter((m) => m.content.includes("平安日报统计")).map((m) => m.content).join("\n");
+    const province = await tallyOf("省领导群");
+    expect(province).toMatch(/平安市：已报 \d+\/8 所/);
+    expect(province).toMatch(/安宁市：已报 \d+\/8 所/);
+    const city = await tallyOf("安宁市领导群");
+    expect(city).toMatch(/安宁县：已报 \d+\/4 所/);
+    expect(city).toMatch(/南山县：已报 \d+\/4 所/);
+    expect(city).not.toContain("平安县");
+    for (const l of tree.leaders.filter((x) => x.scope.length === 3)) {
+      const county = await tallyOf(l.groupName);
+      expect(county, l.groupName).toContain("应报 4 所");
+      expect(county, l.groupName).not.toContain("各地上报");
+      expect(named(county, outside(l)), l.groupName).toEqual([]);
+    }
   });
 });

@@ -49,11 +49,11 @@ describe("GET /metrics", () => {
     await h.say("zhang_wei", "学习 60/52");
     await h.sim.post("not json", {});
     const text = await (await fetch(`${h.url}/metrics`)).text();
-    expect(text).toMatch(/pingan_callbacks_total\{outcome="replied"\} [1-9]/);
-    expect(text).toMatch(/pingan_callbacks_total\{outcome="bad_request"\} 1/);
+    expect(text).toMatch(/pingan_callbacks_total\{bot="default",outcome="replied"\} [1-9]/);
+    expect(text).toMatch(/pingan_callbacks_total\{bot="default",outcome="bad_request"\} 1/);
     expect(text).toMatch(/pingan_commands_total\{command="safety",result="ok"\} 1/);
     expect(text).toMatch(/pingan_commands_total\{command="study",result="user_error"\} 1/);
-    expect(text).toMatch(/pingan_reply_seconds_count [1-9]/);
+    expect(text).toMatch(/pingan_reply_seconds_count\{bot="default"\} [1-9]/);
     expect(text).toMatch(/pingan_queue_jobs\{queue="\{push\}",state="waiting"\} 0/);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { runCli } from "../../src/cli/cli.js";
 import { readSettings } from "../../src/main/settings.js";
 import { startSystem, type System } from "../../src/main/system.js";
 import { createKeys } from "../../src/store/keys.js";
@@ -148,4 +149,26 @@ it("answers as the bot that was asked: its name in the reply, its mention stripp
   const help = await callbackBot("north").say({ from: "wang_zhiyuan", text: "帮助", chattype: "group", chatid: "wr_principals", mention: true, msgid: "north-help" });
   expect(help.markdown).toContain("@北县平安助手");
   expect(help.markdown).not.toContain("@南县平安助手");
+});
+
+it("pingan say --bot speaks to that bot at its own URL with its own secrets, and refuses a bot the config lacks", async () => {
+  const said: string[] = [];
+  const cli = (...args: string[]) => runCli(["node", "pingan", "say", "--url", system.url!, ...args], { ...TEST_ENV, ...env, PINGAN_CONFIG: join(dir, "pingan.yaml") }, { out: (l) => said.push(l), err: (l) => said.push(l) });
+  const before = await recorded();
+  expect(await cli("--bot", "south", "--as", "huang_qiang", "平安")).toBe(0);
+  expect(said.join("\n")).toContain("已登记");
+  expect(await recorded()).toBe(before + 1);
+  said.length = 0;
+  expect(await cli("--bot", "nobody", "--as", "huang_qiang", "平安")).toBe(1);
+  expect(said.join("\n")).toContain("配置里没有机器人“nobody”。可写：north、south、east、west");
+  expect(await recorded()).toBe(before + 1);
+});
+
+it("counts each callback bot's callbacks and reply times under its own label", async () => {
+  await callbackBot("north").say({ from: "zhao_min", text: "帮助", chattype: "group", chatid: "wr_principals", msgid: "north-metrics" });
+  const text = await (await fetch(`${system.url}/metrics`)).text();
+  expect(text).toMatch(/pingan_callbacks_total\{bot="north",outcome="replied"\} [1-9]/);
+  expect(text).toMatch(/pingan_callbacks_total\{bot="south",outcome="replied"\} [1-9]/);
+  expect(text).toMatch(/pingan_reply_seconds_count\{bot="north"\} [1-9]/);
+  expect(text).not.toContain('bot="default"');
 });

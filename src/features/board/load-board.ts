@@ -1,4 +1,4 @@
-import { areaKey } from "../../config/roster-tree.js";
+import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import type { School } from "../../config/roster.js";
 import type { TaskId } from "../../config/schema.js";
 import type { Report, ReportEvent } from "../../store/report.js";
@@ -31,7 +31,10 @@ export interface BoardSchool {
 
 /** One area (片区): its own tally and the schools shown of it, in roster order. */
 export interface BoardArea {
+  /** Its key (areaKey): what the area's own page is asked for by. */
   area: string;
+  /** As the reader is shown it (areaLabel): its path below his node, so two counties' 城关片区 read apart. */
+  label: string;
   tally: TaskTally;
   /** Every school of a small roster; on a large one those needing attention (the first few); on the area's page, one page of it. */
   schools: BoardSchool[];
@@ -71,6 +74,8 @@ export interface WithHistory<E> {
 /** Everything the board shows, read at one instant. */
 export interface Board {
   now: Date;
+  /** The reader's node, below which the board names areas (areaLabel). */
+  node: RosterNode;
   today: LocalDate;
   /** The part asked for; `pages` is how many the area's schools fill (1 without an area). */
   view: BoardView & { pages: number };
@@ -159,7 +164,7 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
     resolved.push(...(await Promise.all(tally.resolved.slice(0, left(resolved)).map((entry) => withHistory(entry, tally.task)))));
   }
   const pages = shown ? Math.max(1, Math.ceil(shown.length / AREA_PAGE_SCHOOLS)) : 1;
-  return { now, today, view: { ...view, pages }, tasks, abnormal, resolved };
+  return { now, node: roster.node, today, view: { ...view, pages }, tasks, abnormal, resolved };
 }
 
 /**
@@ -200,6 +205,7 @@ async function loadAreas(
     const { tally, schools } = chosen.get(area)!;
     return {
       area,
+      label: areaLabel(sources.roster.node, area),
       tally,
       schools: schools.map((school) => standingOf(school, reports.get(school.code), input, now)),
       ...(schools.length < members.length && { more: members.length }),

@@ -3,6 +3,7 @@ import type { School } from "../../config/roster.js";
 import type { ReportEvent } from "../../store/report.js";
 import { formatClock, formatDate, formatRate } from "../../time/format-time.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
+import { areaKey, areaLabel } from "../../config/roster-tree.js";
 import { renderPage } from "./board-page.js";
 import { boardText } from "./board-text.js";
 import { html, type Html } from "./html.js";
@@ -128,7 +129,7 @@ ${board.abnormal.length > 0 && html`<h2 class="h-abnormal">${boardText.abnormalH
 ${total > board.abnormal.length && html`<p class="note">${boardText.firstShown(board.abnormal.length)}</p>`}
 ${board.abnormal.map(
   ({ entry: { school, report }, history }: WithHistory<AbnormalEntry>) => html`<article class="incident" data-school="${school.code}">
-<div class="head">${chip("abnormal", s.abnormal)}<b>${school.name}</b><span class="muted">${school.area}</span>${report.late && chip("late", s.late)}</div>
+<div class="head">${chip("abnormal", s.abnormal)}<b>${school.name}</b><span class="muted">${areaLabel(board.node, areaKey(school))}</span>${report.late && chip("late", s.late)}</div>
 <p class="who">${boardText.reportedBy(new Date(report.at), person(report.by, school), report.onBehalf === true, timeZone)}</p>
 <p class="desc">${report.value.task === "safety" ? (report.value.description ?? "") : ""}</p>
 ${historyList(history, timeZone, (userid) => person(userid, school))}
@@ -137,7 +138,7 @@ ${historyList(history, timeZone, (userid) => person(userid, school))}
 ${board.resolved.length > 0 && html`<h2 class="h-resolved${board.abnormal.length > 0 ? " gap" : ""}">${boardText.resolvedHeading(board.resolved.length)}</h2>`}
 ${board.resolved.map(
   ({ entry: { school, abnormal, report }, history }: WithHistory<ResolvedEntry>) => html`<article class="incident resolved" data-school="${school.code}">
-<div class="head">${chip("on_time", boardText.resolvedState)}<b>${school.name}</b><span class="muted">${school.area}</span></div>
+<div class="head">${chip("on_time", boardText.resolvedState)}<b>${school.name}</b><span class="muted">${areaLabel(board.node, areaKey(school))}</span></div>
 <p class="desc">${boardText.resolved(new Date(abnormal.at), abnormal.value.task === "safety" ? (abnormal.value.description ?? "") : "", new Date(report.at), timeZone)}</p>
 ${historyList(history, timeZone, (userid) => person(userid, school))}
 </article>`,
@@ -176,9 +177,10 @@ function dayRow({ period, tally }: BoardDay, today: string): Html {
 /** On an area's page: back to the county, and the area's pages of schools. */
 function areaNav(board: Board, hrefOf: RenderBoardOptions["hrefOf"]): Html {
   const { area, page, pages } = board.view;
+  const label = area === undefined ? "" : areaLabel(board.node, area);
   const to = (p: number) => hrefOf({ ...(area !== undefined && { area }), page: p });
   return html`<nav class="card pager" data-area="${area ?? ""}"><a href="${hrefOf({ page: 0 })}">${boardText.backToCounty}</a>
-<span class="muted">${boardText.pageOf(area ?? "", page + 1, pages)}</span>
+<span class="muted">${boardText.pageOf(label, page + 1, pages)}</span>
 ${page > 0 && html`<a rel="prev" href="${to(page - 1)}">${boardText.previousPage}</a>`}${page + 1 < pages && html`<a rel="next" href="${to(page + 1)}">${boardText.nextPage}</a>`}</nav>`;
 }
 
@@ -200,7 +202,7 @@ function areaCard(area: BoardArea, timeZone: string, hrefOf: RenderBoardOptions[
   const { tally } = area;
   const clean = area.schools.every((s) => !needsAttention(s)) && (area.more === undefined || tally.missing + tally.late + tally.abnormalTotal === 0);
   return html`<section class="card area${clean ? " clean" : ""}" data-area="${area.area}">
-<div class="area-head"><h3>${area.area}</h3><span class="muted">${boardText.areaCounts(tally.reported, tally.expected)}</span>${tally.abnormalTotal > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormalTotal))}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</div>
+<div class="area-head"><h3>${area.label}</h3><span class="muted">${boardText.areaCounts(tally.reported, tally.expected)}</span>${tally.abnormalTotal > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormalTotal))}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</div>
 <ul class="schools">${area.schools.map((s) => schoolRow(s, timeZone))}</ul>
 ${area.more !== undefined && html`<p class="note"><a class="all" href="${hrefOf({ area: area.area, page: 0 })}">${boardText.allSchoolsOf(area.more)}</a></p>`}
 </section>`;

@@ -213,7 +213,7 @@ export const leaderText = {
   /** The one wording of "this task is off here", for a report, a leader's command and the CLI alike. */
   taskOff: (word: string) => `本县没有启用“${escapeUserText(word)}”任务。`,
   whichArea: (word: string, areas: readonly string[]) =>
-    `“${escapeUserText(word)}”对应多个片区：${areas.map(escapeUserText).join("、")}，请写片区全称。`,
+    `“${escapeUserText(word)}”对应多个片区：${areas.map(escapeUserText).join("、")}。请照上面写其中一个，例如“未报 ${escapeUserText(areas[0] ?? "")}”。`,
 
   // 提醒
   /** A reminder queued for a group, and roughly when it goes out (`waitMs` after `now`). */

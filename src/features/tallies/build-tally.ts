@@ -10,13 +10,14 @@ import { loadTally } from "../../tally/load-tally.js";
 import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
 import { summaryListing, withNodeRows } from "../../tally/node-rows.js";
 
-/** The idempotency key of a period's tally: `tally:safety:2026-11-24`. */
-export function formatTallyKey(task: TaskId, periodId: string): string {
-  return `tally:${task}:${periodId}`;
+/** The idempotency key of a period's tally to a group: `tally:safety:2026-11-24:leaders`. */
+export function formatTallyKey(task: TaskId, periodId: string, group: string): string {
+  return `tally:${task}:${periodId}:${group}`;
 }
 
 /**
- * The tally of a task's period for its `tally_group`: the same block as 汇总 shows for the task
+ * The tally of a task's period for one of its groups (tallyGroupsOf), of `deps.roster` (the
+ * group's node): the same block as 汇总 shows for the task
  * (expected, reported with the rate, on time, late, 代报, missing, exempt, abnormal reports,
  * missing schools by area), as markdown fitted to one message (typed texts shortened first,
  * then lists collapsed to per-area counts), or to as few as its shortest form needs; nothing
@@ -25,9 +26,9 @@ export function formatTallyKey(task: TaskId, periodId: string): string {
  */
 export async function buildTally(
   deps: LeaderDeps,
-  request: { task: TaskId; period: TaskPeriod; now: Date; loaded?: CountedPeriod },
+  request: { task: TaskId; period: TaskPeriod; group: string; now: Date; loaded?: CountedPeriod },
 ): Promise<Push | undefined> {
-  const { task, period, now } = request;
+  const { task, period, group, now } = request;
   if (period.task !== task) throw new Error(`tally for ${task} given a period of ${period.task}`);
   if (!period.required) return undefined;
   const tally = request.loaded
@@ -42,8 +43,8 @@ export async function buildTally(
     lines: fitDocParts(block, budget).split("\n").map((text) => ({ text })),
   };
   return {
-    idempotencyKey: formatTallyKey(task, period.id),
-    group: deps.config.tasks[task]?.tally_group ?? "leaders",
+    idempotencyKey: formatTallyKey(task, period.id, group),
+    group,
     message,
   };
 }

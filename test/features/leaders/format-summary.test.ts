@@ -124,7 +124,7 @@ describe("a province's lists (the first schools of each area, tallyFromCounts)",
     const big = bigRoster(4000);
     const whole = computeTally({ roster: big, periods: [{ period: tuesday, reports: new Map(), exemptions: new Map() }] });
     // As tallyFromCounts gives it with three named per area.
-    const tally = { ...whole, missingByArea: whole.missingByArea.map((g) => ({ area: g.area, entries: g.entries.slice(0, 3), total: g.entries.length })) };
+    const tally = { ...whole, missingByArea: whole.missingByArea.map((g) => ({ ...g, entries: g.entries.slice(0, 3), total: g.entries.length })) };
     const missing = formatMissing([tally], config);
     expect(missing).toContain("**第0片区**（334 所）");
     expect(missing).toContain("……另有 331 所（发送“未报 平安 第0片区”查看全部）");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { School } from "../../../src/config/roster.js";
+import { createRoster, type School } from "../../../src/config/roster.js";
 import { CodedError, ErrorCode } from "../../../src/errors.js";
 import { parseTaskList } from "../../../src/features/leaders/parse-task-list.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
@@ -7,23 +7,50 @@ import { configSchema } from "../../../src/config/schema.js";
 
 const TASK = { name: "平安日报", period: "day" as const, days: "all" as const, deadline: "10:00" };
 
-const school = (code: string, area: string): School => ({ code, name: code, shortName: code, area, stage: "小学", reporters: [], pupils: 1, staff: 1, line: 1 });
+const school = (code: string, area: string, above: Pick<School, "city" | "county"> = {}): School => ({ code, name: code, shortName: code, area, ...above, stage: "小学", reporters: [], pupils: 1, staff: 1, line: 1 });
 const ctx = {
-  roster: { schools: [school("A1", "东部片区"), school("A2", "东湖学区"), school("B1", "西部片区")] },
+  roster: createRoster([school("A1", "东部片区"), school("A2", "东湖学区"), school("B1", "西部片区")]),
   calendar: { tasks: ["safety", "study"] as TaskCalendar["tasks"] },
   config: configSchema.parse({ bot: {}, groups: {}, roster: "x.csv", tasks: { safety: TASK, study: { ...TASK, name: "周学习" } } }),
 };
 
 describe("parseTaskList with areas", () => {
   it("takes an area by its name or the one area whose name starts with the word", () => {
-    expect(parseTaskList("平安 西部片区", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: ["西部片区"] });
-    expect(parseTaskList("平安 东部", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: ["东部片区"] });
-    expect(parseTaskList("西", ctx, { areas: true })).toEqual({ areas: ["西部片区"] });
+    expect(parseTaskList("平安 西部片区", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: [{ key: "西部片区", label: "西部片区" }] });
+    expect(parseTaskList("平安 东部", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: [{ key: "东部片区", label: "东部片区" }] });
+    expect(parseTaskList("西", ctx, { areas: true })).toEqual({ areas: [{ key: "西部片区", label: "西部片区" }] });
   });
 
   it("asks which when several areas start so, and refuses words that are neither", () => {
-    expect(() => parseTaskList("东", ctx, { areas: true })).toThrow(new CodedError(ErrorCode.Usage, "“东”对应多个片区：东部片区、东湖学区，请写片区全称。"));
+    expect(() => parseTaskList("东", ctx, { areas: true })).toThrow(new CodedError(ErrorCode.Usage, "“东”对应多个片区：东部片区、东湖学区。请照上面写其中一个，例如“未报 东部片区”。"));
     expect(() => parseTaskList("城关一小", ctx, { areas: true })).toThrow(/不是任务名称/u);
     expect(() => parseTaskList("东部", ctx)).toThrow(/不是任务名称/u);
+  });
+});
+
+describe("parseTaskList with areas above a county", () => {
+  // A city's roster: two counties, each with a 城关片区.
+  const city = createRoster([
+    school("P1", "城关片区", { city: "平安市", county: "平安县" }),
+    school("P2", "东部片区", { city: "平安市", county: "平安县" }),
+    school("Q1", "城关片区", { city: "平安市", county: "城东区" }),
+  ]);
+  const cityCtx = { ...ctx, roster: city };
+
+  it("takes an area by its path below the asker's node, slash or space between its names, or by a name unique in his part", () => {
+    const pingan = { key: "平安市/平安县/城关片区", label: "平安县/城关片区" };
+    expect(parseTaskList("平安 平安县/城关片区", cityCtx, { areas: true })).toEqual({ tasks: ["safety"], areas: [pingan] });
+    expect(parseTaskList("平安县 城关片区 学习", cityCtx, { areas: true })).toEqual({ tasks: ["study"], areas: [pingan] });
+    expect(parseTaskList("平安市/平安县/城关片区", cityCtx, { areas: true })).toEqual({ areas: [pingan] });
+    expect(parseTaskList("东部片区", cityCtx, { areas: true })).toEqual({ areas: [{ key: "平安市/平安县/东部片区", label: "平安县/东部片区" }] });
+    // A county's leader: the one 城关片区 of his county, by its bare name.
+    const county = city.within(city.root.children[0]!.children[0]!);
+    expect(parseTaskList("城关片区", { ...ctx, roster: county }, { areas: true })).toEqual({ areas: [{ key: "平安市/平安县/城关片区", label: "城关片区" }] });
+  });
+
+  it("asks which of two counties' 城关片区 a bare name means, listing them as he would write them", () => {
+    expect(() => parseTaskList("平安 城关片区", cityCtx, { areas: true })).toThrow(
+      new CodedError(ErrorCode.Usage, "“城关片区”对应多个片区：平安县/城关片区、城东区/城关片区。请照上面写其中一个，例如“未报 平安县/城关片区”。"),
+    );
   });
 });

@@ -15,8 +15,8 @@ beforeEach(async () => {
 describe("buildTally", () => {
   it("gives the task's block for its tally group, with the late count and the abnormal report in full", async () => {
     await env.seed(["CG004", "BB002"]);
-    const push = await buildTally(env.deps, { task: "safety", period: env.tuesday, now: new Date("2026-11-24T10:30:00+08:00") });
-    expect(push).toMatchObject({ idempotencyKey: "tally:safety:2026-11-24", group: "leaders" });
+    const push = await buildTally(env.deps, { task: "safety", period: env.tuesday, group: "leaders", now: new Date("2026-11-24T10:30:00+08:00") });
+    expect(push).toMatchObject({ idempotencyKey: "tally:safety:2026-11-24:leaders", group: "leaders" });
     const bodies = splitMessage(push!.message);
     expect(bodies).toHaveLength(1);
     const content = bodies[0]!.msgtype === "markdown" ? bodies[0]!.markdown.content : "";
@@ -41,8 +41,8 @@ describe("buildTally", () => {
       school: "CG001", task: "study", period: study.id, value: { task: "study", attended: 50, expected: 52 },
       by: "zhang_wei", at: "2026-11-27T08:00:00Z", late: false, msgid: "s1", raw: "",
     });
-    const push = await buildTally(env.deps, { task: "study", period: study, now: new Date("2026-11-27T18:30:00+08:00") });
-    expect(push?.idempotencyKey).toBe("tally:study:2026-W48");
+    const push = await buildTally(env.deps, { task: "study", period: study, group: "leaders", now: new Date("2026-11-27T18:30:00+08:00") });
+    expect(push?.idempotencyKey).toBe("tally:study:2026-W48:leaders");
     const lines = push!.message.lines.map((l) => l.text);
     expect(push!.message.header).toBe("📋 **周学习统计** 2026年第48周（11月23日—11月29日），截止 11月27日 周五 18:00 已过");
     expect(lines).toContain("应报 28 所 · 已报 1 所（3.6%）");
@@ -51,6 +51,6 @@ describe("buildTally", () => {
 
   it("builds nothing for a period that is not required", async () => {
     const drowning = env.periods.at("drowning", new Date("2026-11-24T09:00:00+08:00"))!;
-    expect(await buildTally(env.deps, { task: "drowning", period: drowning, now: new Date() })).toBeUndefined();
+    expect(await buildTally(env.deps, { task: "drowning", period: drowning, group: "leaders", now: new Date() })).toBeUndefined();
   });
 });

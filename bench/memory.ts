@@ -1,7 +1,10 @@
 /**
  * Benchmark 4 (issue 6), first part: Redis bytes per school per day of history.
  *
- *   npm run bench:memory [-- --schools 2000 --areas 20 --days 28]
+ *   npm run bench:memory [-- --schools 2000 --areas 20 --days 28 --kinds 7]
+ *
+ * `--kinds 7`: every kind of the example config enabled, each owed every day; a `memory-kind:`
+ * line per kind gives what one of its periods keeps per school (and per day, a week's over 7).
  *
  * The whole service (startSystem, embedded redis-server with AOF fsync always) on a fictional
  * roster. `--days` days of 平安日报 (and the weeks' 周学习) are seeded through the report store,
@@ -24,6 +27,7 @@ import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js"
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { TaskId } from "../src/config/schema.js";
 import { seedPeriod } from "./support/seed-reports.js";
+import { kindOf } from "../src/config/kinds.js";
 import { describeMachine, fmt, printTable, verdict } from "./support/stats.js";
 import { writeBenchFixture } from "./support/write-fixture.js";
 import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
@@ -33,6 +37,8 @@ const { values: args } = parseArgs({
     schools: { type: "string", default: "2000" },
     areas: { type: "string", default: "20" },
     days: { type: "string", default: "28" },
+    // 7: every kind of the example config enabled and owed every day (write-fixture.ts allKinds).
+    kinds: { type: "string", default: "3" },
   },
 });
 const days = Number(args.days);
@@ -41,7 +47,7 @@ const ZONE = "Asia/Shanghai";
 const HTTP_DAY = "2026-11-30";
 
 const dir = mkdtempSync(join(tmpdir(), "pingan-bench-memory-"));
-const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: Number(args.areas) });
+const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: Number(args.areas), allKinds: args.kinds === "7" });
 console.log(`# bench:memory — ${describeMachine()}`);
 
 const clock = createManualClock(new Date(`${HTTP_DAY}T08:30:00+08:00`));
@@ -69,7 +75,7 @@ try {
     }
   }
   let reports = 0;
-  for (const period of seeded) reports += await seedPeriod(rt.store, roster.schools, period);
+  for (const period of seeded) reports += await seedPeriod(rt.store, roster.schools, period, {}, 2000, kindOf(rt.config, period.task));
   const afterSeed = await usedMemory();
   const safetyDays = seeded.filter((p) => p.task === "safety");
   const weeks = seeded.filter((p) => p.task !== "safety");
@@ -161,6 +167,14 @@ try {
     ]),
   );
   console.log(`\nmemory: bytes_per_school_day=${fmt(perSchoolDay, 0)} (target ≤ 400: ${verdict(perSchoolDay, { atMost: 400 })}; history kept for the retention, audit log complete)`);
+  // Each kind alone: what one of its periods keeps (its last seeded), per school and per day of the period.
+  for (const task of periods.tasks) {
+    const last = seeded.filter((p) => p.task === task).at(-1);
+    if (!last) continue;
+    const perSchool = (await kept(task, last.id)) / schools;
+    const perDay = perSchool / (last.kind === "week" ? 7 : 1);
+    console.log(`memory-kind: task=${task} period=${last.id} bytes_per_school_period=${fmt(perSchool, 0)} bytes_per_school_day=${fmt(perDay, 0)} (target ≤ 400: ${verdict(perDay, { atMost: 400 })})`);
+  }
 } finally {
   await service.stop();
   rmSync(dir, { recursive: true, force: true });

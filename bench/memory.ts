@@ -29,7 +29,7 @@ import type { TaskId } from "../src/config/schema.js";
 import { seedPeriod } from "./support/seed-reports.js";
 import { kindOf } from "../src/config/kinds.js";
 import { describeMachine, fmt, printTable, verdict } from "./support/stats.js";
-import { writeBenchFixture } from "./support/write-fixture.js";
+import { BENCH_FIRST_DAY, writeBenchFixture } from "./support/write-fixture.js";
 import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
@@ -50,12 +50,13 @@ const dir = mkdtempSync(join(tmpdir(), "pingan-bench-memory-"));
 const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: Number(args.areas), allKinds: args.kinds === "7" });
 console.log(`# bench:memory — ${describeMachine()}`);
 
-const clock = createManualClock(new Date(`${HTTP_DAY}T08:30:00+08:00`));
+const clock = createManualClock(BENCH_FIRST_DAY);
 const service = await startSystem(readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" }), {
   log: pino({ level: process.env.BENCH_LOG ?? "silent" }),
   clock,
   schedules: false,
 });
+clock.set(new Date(`${HTTP_DAY}T08:30:00+08:00`));
 try {
   const rt = service;
   const { roster, calendar: periods, keys, redis } = rt;

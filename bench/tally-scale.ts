@@ -42,7 +42,7 @@ import { startSystem } from "../src/main/system.js";
 import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
 import { seedPeriod } from "./support/seed-reports.js";
 import { describeMachine, fmt, printTable, summarize, timeRuns, verdict } from "./support/stats.js";
-import { writeBenchFixture } from "./support/write-fixture.js";
+import { BENCH_FIRST_DAY, writeBenchFixture } from "./support/write-fixture.js";
 import { findNode } from "../src/config/roster-tree.js";
 import { kindOf } from "../src/config/kinds.js";
 import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
@@ -90,10 +90,12 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
   const dir = mkdtempSync(join(tmpdir(), "pingan-bench-tally-"));
   const areas = Number(tree ? args["county-areas"] : args.areas);
   const fixture = writeBenchFixture({ dir, schools, areas, leaders: 4, ...(tree && { tree }), allKinds });
+  const clock = createManualClock(BENCH_FIRST_DAY);
   const service = await startSystem(
     readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" }),
-    { log: pino({ level: process.env.BENCH_LOG ?? "silent" }), clock: createManualClock(new Date(NOW)), schedules: false },
+    { log: pino({ level: process.env.BENCH_LOG ?? "silent" }), clock, schedules: false },
   );
+  clock.set(new Date(NOW));
   try {
     const rt = service;
     const { roster, calendar } = rt;

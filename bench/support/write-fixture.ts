@@ -47,6 +47,12 @@ export interface FixtureOptions {
   allKinds?: boolean;
 }
 
+/**
+ * When a bench's service starts (its clock then moved to the bench's day): the service's first
+ * day (store/roster-days.ts), before the days a bench seeds, which are owed by nobody otherwise.
+ */
+export const BENCH_FIRST_DAY = new Date("2026-09-01T08:00:00+08:00");
+
 /** The province of a tree fixture. */
 export const PROVINCE = "平安省";
 

@@ -1,7 +1,10 @@
 /**
  * Benchmark 4 (issue 6), first part: Redis bytes per school per day of history.
  *
- *   npm run bench:memory [-- --schools 2000 --areas 20 --days 28]
+ *   npm run bench:memory [-- --schools 2000 --areas 20 --days 28 --kinds 7]
+ *
+ * `--kinds 7`: every kind of the example config enabled, each owed every day; a `memory-kind:`
+ * line per kind gives what one of its periods keeps per school (and per day, a week's over 7).
  *
  * The whole service (startSystem, embedded redis-server with AOF fsync always) on a fictional
  * roster. `--days` days of 平安日报 (and the weeks' 周学习) are seeded through the report store,
@@ -24,8 +27,9 @@ import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js"
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { TaskId } from "../src/config/schema.js";
 import { seedPeriod } from "./support/seed-reports.js";
+import { kindOf } from "../src/config/kinds.js";
 import { describeMachine, fmt, printTable, verdict } from "./support/stats.js";
-import { writeBenchFixture } from "./support/write-fixture.js";
+import { BENCH_FIRST_DAY, writeBenchFixture } from "./support/write-fixture.js";
 import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
@@ -33,6 +37,8 @@ const { values: args } = parseArgs({
     schools: { type: "string", default: "2000" },
     areas: { type: "string", default: "20" },
     days: { type: "string", default: "28" },
+    // 7: every kind of the example config enabled and owed every day (write-fixture.ts allKinds).
+    kinds: { type: "string", default: "3" },
   },
 });
 const days = Number(args.days);
@@ -41,15 +47,16 @@ const ZONE = "Asia/Shanghai";
 const HTTP_DAY = "2026-11-30";
 
 const dir = mkdtempSync(join(tmpdir(), "pingan-bench-memory-"));
-const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: Number(args.areas) });
+const fixture = writeBenchFixture({ dir, schools: Number(args.schools), areas: Number(args.areas), allKinds: args.kinds === "7" });
 console.log(`# bench:memory — ${describeMachine()}`);
 
-const clock = createManualClock(new Date(`${HTTP_DAY}T08:30:00+08:00`));
+const clock = createManualClock(BENCH_FIRST_DAY);
 const service = await startSystem(readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" }), {
   log: pino({ level: process.env.BENCH_LOG ?? "silent" }),
   clock,
   schedules: false,
 });
+clock.set(new Date(`${HTTP_DAY}T08:30:00+08:00`));
 try {
   const rt = service;
   const { roster, calendar: periods, keys, redis } = rt;
@@ -69,7 +76,7 @@ try {
     }
   }
   let reports = 0;
-  for (const period of seeded) reports += await seedPeriod(rt.store, roster.schools, period);
+  for (const period of seeded) reports += await seedPeriod(rt.store, roster.schools, period, {}, 2000, kindOf(rt.config, period.task));
   const afterSeed = await usedMemory();
   const safetyDays = seeded.filter((p) => p.task === "safety");
   const weeks = seeded.filter((p) => p.task !== "safety");
@@ -82,12 +89,16 @@ try {
   const sim = createWecomSimulator({ baseUrl: service.url!, token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: rt.config.bot.name });
   const httpBefore = await usedMemory();
   let ok = 0;
+  let refused = "";
   for (let i = 0; i < roster.schools.length; i += 50) {
     const replies = await Promise.all(roster.schools.slice(i, i + 50).map((school) => sim.say({ from: school.reporters[0]!, text: "平安" })));
     ok += replies.filter((r) => r.markdown?.includes("已登记")).length;
+    refused ||= replies.map((r) => (r.markdown?.includes("已登记") ? "" : `${r.status} ${r.markdown ?? r.raw}`)).find(Boolean) ?? "";
   }
   const httpAfter = await usedMemory();
-  if (ok !== schools) throw new Error(`only ${ok} of ${schools} check-ins were recorded`);
+  // A loaded machine may answer a few 稍后再试: counted and shown, the figures are of those recorded.
+  if (ok !== schools) console.log(`only ${ok} of ${schools} check-ins were recorded; the first other answer: ${refused.slice(0, 200)}`);
+  if (ok === 0) throw new Error("no check-in was recorded");
 
   // MEMORY USAGE of each kind of key, for one day (the last seeded) and one school.
   const day = safetyDays.at(-1)!;
@@ -161,6 +172,14 @@ try {
     ]),
   );
   console.log(`\nmemory: bytes_per_school_day=${fmt(perSchoolDay, 0)} (target ≤ 400: ${verdict(perSchoolDay, { atMost: 400 })}; history kept for the retention, audit log complete)`);
+  // Each kind alone: what one of its periods keeps (its last seeded), per school and per day of the period.
+  for (const task of periods.tasks) {
+    const last = seeded.filter((p) => p.task === task).at(-1);
+    if (!last) continue;
+    const perSchool = (await kept(task, last.id)) / schools;
+    const perDay = perSchool / (last.kind === "week" ? 7 : 1);
+    console.log(`memory-kind: task=${task} period=${last.id} bytes_per_school_period=${fmt(perSchool, 0)} bytes_per_school_day=${fmt(perDay, 0)} (target ≤ 400: ${verdict(perDay, { atMost: 400 })})`);
+  }
 } finally {
   await service.stop();
   rmSync(dir, { recursive: true, force: true });

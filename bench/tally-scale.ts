@@ -2,7 +2,11 @@
  * Benchmark 2 (issues 6 and 14): 汇总 at county and province scale, each size beside the
  * smallest as its baseline, in the same run.
  *
- *   npm run bench:tally [-- --sizes 500,20000,100000 --areas 40 --runs 20]
+ *   npm run bench:tally [-- --sizes 500,20000,100000 --areas 40 --runs 20 --kinds 7]
+ *
+ * `--kinds 7`: every kind of the example config enabled, each owed every day (issue 23's seven),
+ * seeded alike (the declared kinds with each field given); the in-process table adds each kind's
+ * read and tally.
  *
  * For each size: fictional schools in 40 areas (4 leaders), the whole service (startSystem,
  * embedded redis-server with AOF fsync always), a week of reports (ISO week 2026-W48: seven days
@@ -38,8 +42,9 @@ import { startSystem } from "../src/main/system.js";
 import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
 import { seedPeriod } from "./support/seed-reports.js";
 import { describeMachine, fmt, printTable, summarize, timeRuns, verdict } from "./support/stats.js";
-import { writeBenchFixture } from "./support/write-fixture.js";
+import { BENCH_FIRST_DAY, writeBenchFixture } from "./support/write-fixture.js";
 import { findNode } from "../src/config/roster-tree.js";
+import { kindOf } from "../src/config/kinds.js";
 import { TEST_AES_KEY, TEST_TOKEN } from "../test/support/test-env.js";
 
 const { values: args } = parseArgs({
@@ -54,8 +59,11 @@ const { values: args } = parseArgs({
     cities: { type: "string", default: "10" },
     counties: { type: "string", default: "100" },
     "county-areas": { type: "string", default: "10" },
+    // 7: every kind of the example config enabled and owed every day (write-fixture.ts allKinds).
+    kinds: { type: "string", default: "3" },
   },
 });
+const allKinds = args.kinds === "7";
 const runs = Number(args.runs);
 const warmup = Number(args.warmup);
 const sizes = args.sizes.split(",").map(Number);
@@ -81,11 +89,13 @@ console.log(`# bench:tally — ${describeMachine()}`);
 async function measureSize(schools: number, tree?: { cities: number; counties: number }): Promise<SizeResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "pingan-bench-tally-"));
   const areas = Number(tree ? args["county-areas"] : args.areas);
-  const fixture = writeBenchFixture({ dir, schools, areas, leaders: 4, ...(tree && { tree }) });
+  const fixture = writeBenchFixture({ dir, schools, areas, leaders: 4, ...(tree && { tree }), allKinds });
+  const clock = createManualClock(BENCH_FIRST_DAY);
   const service = await startSystem(
     readSettings({ ...fixture.env, PINGAN_CONFIG: fixture.configPath, PINGAN_DATA_DIR: join(dir, "data"), PORT: "0", HOST: "127.0.0.1", WECOM_API_BASE: "http://127.0.0.1:9" }),
-    { log: pino({ level: process.env.BENCH_LOG ?? "silent" }), clock: createManualClock(new Date(NOW)), schedules: false },
+    { log: pino({ level: process.env.BENCH_LOG ?? "silent" }), clock, schedules: false },
   );
+  clock.set(new Date(NOW));
   try {
     const rt = service;
     const { roster, calendar } = rt;
@@ -96,7 +106,7 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
     const seeded = weekPeriods.filter((p) => p.required);
     const seedStart = Date.now();
     let reports = 0;
-    for (const period of seeded) reports += await seedPeriod(rt.store, roster.schools, period);
+    for (const period of seeded) reports += await seedPeriod(rt.store, roster.schools, period, {}, 2000, kindOf(rt.config, period.task));
     const seedSeconds = (Date.now() - seedStart) / 1000;
     // A bulk load this size keeps redis-server rewriting its AOF (a fork and a child on one of
     // the two cores) for a while after: measure 汇总 once that is done, not the rewrite.
@@ -153,6 +163,7 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
       const read: number[] = [];
       const tally: number[] = [];
       const format: number[] = [];
+      const perKind = new Map<string, number[]>();
       for (let i = 0; i < warmup + runs; i += 1) {
         let r = 0;
         let c = 0;
@@ -162,10 +173,13 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
           if (own.length === 0) continue;
           let t = performance.now();
           const counted = await loadCountedPeriods(sources, own, defaultListing(roster));
-          r += performance.now() - t;
+          const kindRead = performance.now() - t;
+          r += kindRead;
           t = performance.now();
           tallies.push(tallyFromCounts({ roster, periods: counted, now: new Date(NOW), list: defaultListing(roster) }));
           c += performance.now() - t;
+          const name = `${label}: ${own[0]!.taskName} read + tally`;
+          if (i >= warmup) perKind.set(name, [...(perKind.get(name) ?? []), kindRead + performance.now() - t]);
         }
         const t = performance.now();
         formatSummary({ label, now: new Date(NOW), tallies, config: rt.config });
@@ -177,6 +191,7 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
       steps[`${label}: read the counts (loadCountedPeriods)`] = read;
       steps[`${label}: tallyFromCounts`] = tally;
       steps[`${label}: formatSummary (format + fit 20 KB)`] = format;
+      Object.assign(steps, Object.fromEntries(perKind));
     }
     const safetyToday = dayPeriods.find((p) => p.task === "safety")!;
     steps["tally job: buildTally 平安日报 day"] = await timeRuns(() => buildTally(rt.jobDeps, { task: "safety", period: safetyToday, group: "leaders", now: new Date(NOW) }), runs, warmup);

@@ -7,7 +7,7 @@ import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { rosterOfGroup } from "../src/config/scope.js";
 import { isWorkingTime } from "../src/time/due.js";
-import { computeWeekly, type WeekPeriod } from "../src/features/tallies/compute-weekly.js";
+import { computeWeekly, showsSchoolFigures, type WeekPeriod } from "../src/features/tallies/compute-weekly.js";
 import { formatWeekly } from "../src/features/tallies/format-weekly.js";
 import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js";
 import { formatMissingHolidayYear } from "../src/time/holiday-coverage.js";
@@ -52,10 +52,13 @@ export async function runWeeklyRollup(all: JobDeps, at: Date, options: JobRunOpt
 
 /**
  * A task's periods of the week: their counts (with the abnormal reports, 代报 and remarks a block
- * shows) and the reports in force of the schools the counts mark as reported, whose lines the
- * roll-up prints; never a period's whole log.
+ * shows) and, for a task whose school lines show its figures (showsSchoolFigures: a weekly one),
+ * the reports in force of the schools the counts mark as reported; a daily task's lines come from
+ * the counts' bitmap. Never a period's whole log.
  */
 async function loadWeekPeriods(deps: JobDeps, periods: readonly TaskPeriod[]): Promise<WeekPeriod[]> {
   const counted = await loadCountedPeriods(deps, periods, defaultListing(deps.roster));
-  return Promise.all(counted.map(async (input) => ({ counted: input, reports: await loadReported(deps, input) })));
+  return Promise.all(
+    counted.map(async (input) => (showsSchoolFigures(input.period.task) ? { counted: input, reports: await loadReported(deps, input) } : { counted: input })),
+  );
 }

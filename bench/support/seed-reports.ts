@@ -1,6 +1,7 @@
 import type { TaskPeriod } from "../../src/time/task-calendar.js";
 import type { ReportStore } from "../../src/store/reports.js";
-import type { Report, ReportValue } from "../../src/store/report.js";
+import type { FieldValue, Report, ReportValue } from "../../src/store/report.js";
+import type { ReportKind } from "../../src/config/kinds.js";
 import type { School } from "../../src/config/roster.js";
 
 /** How a seeded period's schools behave; shares of the roster, chosen deterministically. */
@@ -18,7 +19,23 @@ function hash01(text: string): number {
   return ((h >>> 0) % 1_000_000) / 1_000_000;
 }
 
-function valueFor(period: TaskPeriod, school: School, abnormal: boolean): { value: ReportValue; raw: string } {
+/** A declared kind's report (the generic reader's value): each field given, a count at a few, the status normal or `abnormal`. */
+function fieldsValueFor(period: TaskPeriod, school: School, abnormal: boolean, kind: ReportKind): { value: ReportValue; raw: string } {
+  const value: Record<string, FieldValue> = {};
+  for (const [id, field] of Object.entries(kind.fields)) {
+    if (field.type === "status") value[id] = abnormal ? "abnormal" : "normal";
+    else if (field.type === "count") value[id] = field.roster ? school.pupils : 3 + (school.pupils % 7);
+    else if (field.type === "counts") value[id] = Object.fromEntries((field.names ?? []).slice(0, 2).map((name, i) => [name, 1 + ((school.pupils + i) % 3)]));
+    else if (field.type === "yesno") value[id] = true;
+    else if (field.type === "choice") value[id] = [field.options![0]!];
+    else if (field.type === "date") value[id] = period.start;
+    else value[id] = id === "description" && abnormal ? "校门口积水，已安排值守" : "王校长";
+  }
+  return { value: { task: "fields", ...value }, raw: kind.examples[0]! };
+}
+
+function valueFor(period: TaskPeriod, school: School, abnormal: boolean, kind?: ReportKind): { value: ReportValue; raw: string } {
+  if (kind?.reader === "fields") return fieldsValueFor(period, school, abnormal, kind);
   switch (period.task) {
     case "safety":
       return abnormal
@@ -43,6 +60,7 @@ export async function seedPeriod(
   period: TaskPeriod,
   mix: SeedMix = {},
   inFlight = 2000,
+  kind?: ReportKind,
 ): Promise<number> {
   const { missing = 0.03, late = 0.05, abnormal = 0.001, onBehalf = 0.005 } = mix;
   const reports: Report[] = [];
@@ -50,7 +68,7 @@ export async function seedPeriod(
     const r = hash01(`${school.code}/${period.id}`);
     if (r < missing) continue;
     const isLate = hash01(`late/${school.code}/${period.id}`) < late;
-    const { value, raw } = valueFor(period, school, hash01(`abn/${school.code}/${period.id}`) < abnormal);
+    const { value, raw } = valueFor(period, school, hash01(`abn/${school.code}/${period.id}`) < abnormal, kind);
     const at = new Date(period.deadline.getTime() + (isLate ? 20 : -40 - Math.floor(r * 60)) * 60_000);
     reports.push({
       school: school.code,

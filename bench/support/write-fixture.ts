@@ -39,7 +39,19 @@ export interface FixtureOptions {
    * in `cities` cities of one province, `areas` 片区 in each county.
    */
   tree?: { cities: number; counties: number };
+  /**
+   * Every kind of the example config enabled (its seven), each owed every day of the year (no
+   * season, no summer schedule, days: all): the most a day can hold. Default: the example's own
+   * (its three of today enabled).
+   */
+  allKinds?: boolean;
 }
+
+/**
+ * When a bench's service starts (its clock then moved to the bench's day): the service's first
+ * day (store/roster-days.ts), before the days a bench seeds, which are owed by nobody otherwise.
+ */
+export const BENCH_FIRST_DAY = new Date("2026-09-01T08:00:00+08:00");
 
 /** The province of a tree fixture. */
 export const PROVINCE = "平安省";
@@ -56,7 +68,7 @@ function areaName(index: number): string {
  * Writes a fictional roster CSV (one reporter per school, schools spread evenly over the areas)
  * and a config that is the example config with that roster and `leaders` leaders, into `dir`.
  */
-export function writeBenchFixture({ dir, schools: count, areas: areaCount, leaders: leaderCount = 4, tree }: FixtureOptions): BenchFixture {
+export function writeBenchFixture({ dir, schools: count, areas: areaCount, leaders: leaderCount = 4, tree, allKinds = false }: FixtureOptions): BenchFixture {
   mkdirSync(dir, { recursive: true });
   const areas = Array.from({ length: areaCount }, (_, i) => areaName(i));
   const counties = tree?.counties ?? 1;
@@ -104,6 +116,12 @@ export function writeBenchFixture({ dir, schools: count, areas: areaCount, leade
   const doc = parseDocument(example);
   doc.set("roster", "schools.csv");
   doc.set("leaders", [...leaders.map((userid, i) => ({ userid, name: `领导${i + 1}` })), ...(nodeLeaders ?? []).map(({ userid, node }) => ({ userid, name: userid, node }))]);
+  if (allKinds) {
+    for (const id of Object.keys((doc.toJS() as { tasks: object }).tasks)) {
+      for (const key of ["enabled", "season", "summer"]) doc.deleteIn(["tasks", id, key]);
+      doc.setIn(["tasks", id, "days"], "all");
+    }
+  }
   const configPath = join(dir, "pingan.yaml");
   writeFileSync(configPath, doc.toString());
   return { dir, configPath, schools, areas, leaders, ...(nodeLeaders && { nodeLeaders }), env: { ...TEST_ENV } };

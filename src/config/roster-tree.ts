@@ -43,6 +43,18 @@ export function areaKey(school: School): string {
   return above.length === 0 ? school.area : [...above, school.area].join(NODE_SEPARATOR);
 }
 
+/**
+ * The key a node above the 片区 is counted under (its path, ending with the separator, so that
+ * no 片区's areaKey is one); the keys of a school's nodes, top first (none in a county's roster).
+ */
+export function nodeKey(node: Pick<RosterNode, "path">): string {
+  return node.path.join(NODE_SEPARATOR) + NODE_SEPARATOR;
+}
+export function nodeKeysOf(school: School): string[] {
+  const above = upperPath(school);
+  return above.map((_, i) => nodeKey({ path: above.slice(0, i + 1) }));
+}
+
 /** The tree of a roster's schools; the root holds them all. */
 export function buildRosterTree(schools: readonly School[]): RosterNode {
   interface Building {

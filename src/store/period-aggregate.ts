@@ -2,13 +2,16 @@ import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import type { Report } from "./report.js";
-import { COUNTER_NAMES, countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
+import { addCounter, COUNTER_NAMES, countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
 
 /** What the record script keeps of one task and period, as 汇总 reads it. */
 export interface PeriodAggregate {
-  /** Counts of the reports in force, by area (exempt schools' reports included). */
+  /**
+   * Counts of the reports in force, by area (exempt schools' reports included); read for the
+   * nodes above the areas (AggregateFirst.areas), by node too (nodeKey).
+   */
   byArea: ReadonlyMap<string, ReportCounts>;
   /** Whether the school of this number (SchoolPlaces) has a report in force; -1: no school. */
   isReportedAt(number: number): boolean;
@@ -37,8 +40,14 @@ export interface AggregateFirst {
    * schools' reports are read.
    */
   among?: (code: string) => boolean;
-  /** With `among`: the node's areas (areaKey), whose counts alone are read of the period's hash. */
+  /**
+   * The keys whose counts alone are read of the period's hash (default all): the node's areas
+   * (areaKey), or the nodes its summary shows as rows (nodeKey: the record script keeps each
+   * node's totals, so a province reads its cities', not its 1,000 areas').
+   */
   areas?: readonly string[];
+  /** With `areas`: the kind's sum counters (sumCounters), read beside the fixed ones. */
+  sums?: readonly string[];
 }
 
 /**
@@ -69,7 +78,8 @@ export async function readPeriodAggregate(
   // A node's own areas' fields only: a county of a province reads its 10 areas, not the province's 1,000.
   const readCounts = async (): Promise<Record<string, string>> => {
     if (!first.areas) return redis.hgetall(keys.periodCounts(task, period));
-    const fields = first.areas.flatMap((area) => COUNTER_NAMES.map((name) => `${name}:${area}`));
+    const names = [...COUNTER_NAMES, ...(first.sums ?? [])];
+    const fields = first.areas.flatMap((area) => names.map((name) => `${name}:${area}`));
     if (fields.length === 0) return {};
     const values = await redis.hmget(keys.periodCounts(task, period), ...fields);
     return Object.fromEntries(fields.flatMap((field, i) => (values[i] === null || values[i] === undefined ? [] : [[field, values[i]]])));
@@ -87,7 +97,7 @@ export async function readPeriodAggregate(
     const colon = name.indexOf(":");
     const area = name.slice(colon + 1);
     if (!byArea.has(area)) byArea.set(area, zeroCounts());
-    byArea.get(area)![name.slice(0, colon) as keyof ReportCounts] = Number(value);
+    addCounter(byArea.get(area)!, name.slice(0, colon), Number(value));
   }
   const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...remarkedCodes, ...resolvedCodes, ...uncounted])];
   const [current, lastAbnormal] = await Promise.all([

@@ -1,7 +1,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { COUNTER_NAMES, countReport } from "./report-counts.js";
+import { countedEntries, countReport } from "./report-counts.js";
 import { hasRemark, isAbnormal, type Report } from "./report.js";
 import type { ReportStore } from "./reports.js";
 import { packReport, unpackReport } from "./stored-report.js";
@@ -58,7 +58,7 @@ const repairScript = loadScript("recount-repair", {
 
 /**
  * What the record script would hold had it recorded exactly these reports in force under the
- * roster in force. A school the roster no longer has is counted and listed nowhere: 汇总 reads
+ * roster in force (each school's counts under its area and the nodes above it). A school the roster no longer has is counted and listed nowhere: 汇总 reads
  * the first 代报 and abnormal reports by time, and one of a removed school would take the place
  * of one it shows.
  */
@@ -73,9 +73,8 @@ function recount(reports: ReadonlyMap<string, Report>, places: SchoolPlaces, eve
   for (const [code, report] of reports) {
     const place = places.of(code);
     if (!place) continue;
-    const own = countReport(report);
-    for (const name of COUNTER_NAMES) {
-      if (own[name] !== 0) counts.set(`${name}:${place.area}`, (counts.get(`${name}:${place.area}`) ?? 0) + own[name]);
+    for (const [name, n] of countedEntries(countReport(report))) {
+      for (const key of [place.area, ...place.nodes]) counts.set(`${name}:${key}`, (counts.get(`${name}:${key}`) ?? 0) + n);
     }
     bits.push(place.number);
     if (isAbnormal(report)) {

@@ -12,14 +12,14 @@ const recountScript = loadScript("recount-period", {
   args: ({ version, roster }: { version: string; roster: readonly (string | number)[] }) => [version, ...roster],
 });
 
-/** The roster as the script takes it, built once per roster: code, area and number of each numbered school. */
+/** The roster as the script takes it, built once per roster: code, area, number and nodes of each numbered school. */
 const packed = new WeakMap<readonly School[], (string | number)[]>();
 function packRoster(schools: readonly School[], places: SchoolPlaces): (string | number)[] {
   let roster = packed.get(schools);
   if (roster) return roster;
   roster = schools.flatMap((school) => {
     const place = places.of(school.code);
-    return place ? [school.code, place.area, place.number] : [];
+    return place ? [school.code, place.area, place.number, place.nodes.join("\t")] : [];
   });
   packed.set(schools, roster);
   return roster;

@@ -59,6 +59,7 @@ export interface RecordArgs {
   at?: number;
   onBehalf: boolean;
   area?: string;
+  nodes?: readonly string[];
   roster?: string;
   remarked: boolean;
   pushes: readonly string[];

@@ -144,7 +144,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       ...(expected !== undefined && { expected }),
       ...(commit.reply ? { reply: commit.reply } : {}),
       replyTtl: TTL.callbackReplySeconds,
-      ...(place && { number: place.number, area: place.area, roster: places!.version }),
+      ...(place && { number: place.number, area: place.area, roster: places!.version, ...(place.nodes.length > 0 && { nodes: place.nodes }) }),
       // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
       msgidTtl: TTL.callbackReplySeconds,
       onBehalf: report?.onBehalf === true,

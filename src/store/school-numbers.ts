@@ -4,11 +4,12 @@ import type { LocalDate } from "../time/local-time.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import { loadScript } from "./scripts.js";
-import { areaKey } from "../config/roster-tree.js";
+import { areaKey, nodeKeysOf } from "../config/roster-tree.js";
 
-/** Where a school is counted: its area (areaKey) and its number (a bit of each period's reported bitmap). */
+/** Where a school is counted: its area (areaKey), the nodes above it (nodeKeysOf) and its number (a bit of each period's reported bitmap). */
 export interface SchoolPlace {
   area: string;
+  nodes: readonly string[];
   number: number;
 }
 
@@ -43,10 +44,16 @@ const CHUNK = 2000;
  * Numbers the roster's schools (once, at start) and answers where each is counted. `today`: the
  * local date, kept as the day a school new to the roster joined it (the service, at start).
  */
+/**
+ * How the counts are kept, part of the roster's version: counts kept before the nodes' totals
+ * (the levels above the 片区) are recounted once, at the first start that keeps them.
+ */
+const COUNTING = "nodes";
+
 /** What the counts depend on in a roster: each school's code and the area it is counted under (a move between counties too). */
 export function rosterFingerprint(schools: readonly School[]): string {
   const lines = schools.map((school) => `${school.code}\t${areaKey(school)}`).sort();
-  return createHash("sha1").update(lines.join("\n")).digest("hex");
+  return createHash("sha1").update(`${COUNTING}\n${lines.join("\n")}`).digest("hex");
 }
 
 export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: readonly School[], today?: LocalDate): Promise<SchoolPlaces> {
@@ -54,7 +61,7 @@ export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: 
   for (let i = 0; i < schools.length; i += CHUNK) {
     const chunk = schools.slice(i, i + CHUNK);
     const numbers = (await assignScript(redis, { numbers: keys.schoolNumbers(), joined: keys.schoolsJoined(), liveSince: keys.liveSince() }, { today, codes: chunk.map((s) => s.code) })) as string[];
-    chunk.forEach((school, j) => places.set(school.code, { area: areaKey(school), number: Number(numbers[j]) }));
+    chunk.forEach((school, j) => places.set(school.code, { area: areaKey(school), nodes: nodeKeysOf(school), number: Number(numbers[j]) }));
   }
   const lists = new WeakMap<readonly School[], Int32Array>();
   return {

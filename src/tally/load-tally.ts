@@ -6,14 +6,19 @@ import type { Report } from "../store/report.js";
 import type { TaskTally } from "./task-tally.js";
 import { listUncounted, tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
 import type { ListOptions } from "./listing.js";
-import { summaryListing, withNodeRows } from "./node-rows.js";
-import { indexRoster } from "./index-roster.js";
+import { countKeys, summaryListing, summaryUnits, withNodeRows } from "./node-rows.js";
+import type { RosterNode } from "../config/roster-tree.js";
+import type { Config } from "../config/schema.js";
+import { kindOf } from "../config/kinds.js";
+import { sumCounters } from "../store/report-counts.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
   roster: Roster;
   store: ReportStore;
   exemptions: ExemptionStore;
+  /** The kinds' declarations, whose count fields' sums a node's read asks for (sumCounters); without it a node reads no sums. */
+  config?: Pick<Config, "tasks">;
 }
 
 /**
@@ -25,6 +30,7 @@ export async function loadCountedPeriods(
   sources: TallySources,
   periods: readonly TaskPeriod[],
   list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked"> = {},
+  units?: readonly RosterNode[],
 ): Promise<CountedPeriod[]> {
   const first = await Promise.all(
     periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
@@ -37,7 +43,9 @@ export async function loadCountedPeriods(
   // the first of each period: the listed counts are the deployment's, no budget for the node's.
   const { roster } = sources;
   const whole = roster.node === roster.root;
-  const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined, areas: [...indexRoster(roster.schools).areas.keys()] };
+  const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined };
+  // The whole deployment reads every count (one small hash) unless it counts by its rows' nodes.
+  const keys = whole && !units ? undefined : countKeys(roster, units);
   const reads = first.map(([, listed], i) => {
     if (among) return { abnormal: abnormalLeft, onBehalf: onBehalfLeft + uncounted[i]!.length, remarked: remarkedLeft };
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
@@ -52,7 +60,8 @@ export async function loadCountedPeriods(
   return Promise.all(
     periods.map(async (period, i) => {
       const [exemptions] = first[i]!;
-      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], { ...reads[i], ...among });
+      const sums = keys && sources.config && sumCounters(kindOf(sources.config, period.task)?.fields ?? {});
+      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], { ...reads[i], ...among, ...keys, ...(sums && { sums }) });
       return { period, aggregate, exemptions };
     }),
   );
@@ -64,9 +73,10 @@ export async function loadCountedPeriods(
  */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
   const listing = list ?? summaryListing(sources.roster);
-  const counted = await loadCountedPeriods(sources, periods, listing);
-  const tally = tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing });
-  return withNodeRows(sources.roster, tally, counted, now);
+  const units = summaryUnits(sources.roster, listing);
+  const counted = await loadCountedPeriods(sources, periods, listing, units);
+  const tally = tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing, ...(units && { units }) });
+  return withNodeRows(sources.roster, tally, counted, now, units !== undefined);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Roster } from "../config/roster.js";
-import type { RosterNode } from "../config/roster-tree.js";
+import { nodeKey, type RosterNode } from "../config/roster-tree.js";
+import { indexRoster } from "./index-roster.js";
 import type { TaskTally } from "./task-tally.js";
 import { NAME_NONE, defaultListing, type ListOptions } from "./listing.js";
 import { tallyFromCounts, type CountedPeriod } from "./tally-from-counts.js";
@@ -25,16 +26,31 @@ export function summaryListing(roster: Roster): ListOptions {
 }
 
 /**
- * The roster's tally with a row per node rowNodes shows (TaskTally.rows), each tallied from the
- * periods' counts already read: a node's counts are the sums of its areas' (tallyFromCounts over
- * its roster), so a province's rows cost its areas, not its schools.
+ * The nodes a summary with this listing counts by (tallyFromCounts `units`): its rows, where it
+ * shows rows and names no missing school; the record script keeps each node's totals, so a
+ * province reads its cities' counts, not its 1,000 areas'. Undefined: by area.
  */
-export function withNodeRows(roster: Roster, tally: TaskTally, periods: readonly CountedPeriod[], now?: Date): TaskTally {
+export function summaryUnits(roster: Roster, listing: ListOptions): readonly RosterNode[] | undefined {
+  const nodes = rowNodes(roster.node);
+  return nodes.length > 0 && listing.perArea === 0 ? nodes : undefined;
+}
+
+/** The keys of the period's counts a part of the deployment reads: its units' (nodeKey), else its areas (areaKey). */
+export function countKeys(roster: Roster, units: readonly RosterNode[] | undefined): { areas: string[] } {
+  return { areas: units ? units.map(nodeKey) : [...indexRoster(roster.schools).areas.keys()] };
+}
+
+/**
+ * The roster's tally with a row per node rowNodes shows (TaskTally.rows), each tallied from the
+ * periods' counts already read: `byNodes`, from the node's own totals (read by summaryUnits);
+ * else from the sums of its areas' (tallyFromCounts over its roster).
+ */
+export function withNodeRows(roster: Roster, tally: TaskTally, periods: readonly CountedPeriod[], now?: Date, byNodes = false): TaskTally {
   const nodes = rowNodes(roster.node);
   if (nodes.length === 0) return tally;
   const rows = nodes.map((node) => ({
     name: node.name,
-    tally: tallyFromCounts({ roster: roster.within(node), periods, ...(now && { now }), list: NAME_NONE }),
+    tally: tallyFromCounts({ roster: roster.within(node), periods, ...(now && { now }), list: NAME_NONE, ...(byNodes && { units: [node] }) }),
   }));
   return { ...tally, rows };
 }

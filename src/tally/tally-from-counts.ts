@@ -5,6 +5,8 @@ import type { TaskPeriod } from "../time/task-calendar.js";
 import { listNotJoined, whyNotOwed } from "../time/owed.js";
 import {
   addReportCounts,
+  addSums,
+  nonZeroSums,
   bumpSchool,
   countNotOwed,
   emptyTally,
@@ -16,7 +18,7 @@ import {
 } from "./task-tally.js";
 import type { ListOptions } from "./listing.js";
 import { indexRoster, type RosterIndex } from "./index-roster.js";
-import { areaKey } from "../config/roster-tree.js";
+import { areaKey, nodeKey, type RosterNode } from "../config/roster-tree.js";
 
 /** One period of a task with its counts (store.aggregate) and its exemptions. */
 export interface CountedPeriod {
@@ -37,12 +39,21 @@ export function tallyFromCounts(args: {
   periods: readonly CountedPeriod[];
   now?: Date;
   list?: ListOptions;
+  /**
+   * Counted by these nodes (their nodeKey counts, node-rows.ts) instead of by area: the rows of a
+   * city's or a province's summary, which names no missing school (missingByArea stays empty).
+   */
+  units?: readonly RosterNode[];
 }): TaskTally {
-  const { roster, periods, now } = args;
+  const { roster, periods, now, units } = args;
   const list = args.list ?? { perArea: Number.POSITIVE_INFINITY };
   const first = periods[0];
   if (!first) throw new Error("tallyFromCounts needs at least one period");
   const index = indexRoster(roster.schools);
+  // The keys the counts are read under, each with its schools; a school's and a counted area's own.
+  const parts: ReadonlyMap<string, readonly School[]> = units ? new Map(units.map((node) => [nodeKey(node), node.schools])) : index.areas;
+  const partOf = (area: string) => (units ? ([...parts.keys()].find((key) => area.startsWith(key)) ?? area) : area);
+  const sumsByPart = new Map<string, Record<string, number>>();
   const tally = emptyTally(first.period.task, periods.map((p) => p.period));
   const exempt = new Map<School, SchoolCount>();
   const drowning = { reached: 0, total: 0 };
@@ -61,7 +72,7 @@ export function tallyFromCounts(args: {
       if (school) tally.remarks.push({ school, report });
     }
     for (const [area, counts] of aggregate.byArea) {
-      if (!index.areas.has(area)) continue;
+      if (!parts.has(area)) continue;
       tally.abnormalTotal += counts.abnormal;
       tally.remarkTotal += counts.remarked;
     }
@@ -76,18 +87,26 @@ export function tallyFromCounts(args: {
     if (isOpenAt(period, now)) tally.open = true;
     const settled = new Map<string, number>();
     const settle = (area: string, n: number) => settled.set(area, (settled.get(area) ?? 0) + n);
+    const sumUp = (part: string, sums: Readonly<Record<string, number>>, sign: number) => {
+      if (Object.keys(sums).length === 0) return;
+      if (!sumsByPart.has(part)) sumsByPart.set(part, {});
+      addSums(sumsByPart.get(part)!, sums, sign);
+    };
     for (const [area, counts] of aggregate.byArea) {
-      if (!index.areas.has(area)) continue;
+      if (!parts.has(area)) continue;
       addReportCounts(tally, drowning, study, counts);
       settle(area, counts.reported);
+      sumUp(area, counts.sums, 1);
     }
     // Schools that owe nothing (not on the roster yet) or are exempt: what their reports added is taken back out.
     const uncount = (school: School) => {
-      settle(areaKey(school), 1);
+      settle(partOf(areaKey(school)), 1);
       const counted = aggregate.counted.get(school.code);
-      if (counted && index.areas.has(counted.area)) {
+      const part = counted && partOf(counted.area);
+      if (counted && part !== undefined && parts.has(part)) {
         addReportCounts(tally, drowning, study, counted.counts, -1);
-        settle(counted.area, -counted.counts.reported);
+        settle(part, -counted.counts.reported);
+        sumUp(part, counted.counts.sums, -1);
       }
     };
     const notJoined = listNotJoined(index.joinedLate, period);
@@ -107,7 +126,7 @@ export function tallyFromCounts(args: {
       const school = index.byCode.get(report.school);
       if (school && !exemptions.has(report.school) && !notOwed.has(report.school)) tally.onBehalfReports.push({ school, report });
     }
-    for (const [area, schools] of index.areas) {
+    for (const [area, schools] of parts) {
       const missing = schools.length - (settled.get(area) ?? 0);
       tally.missing += missing;
       tally.expected += schools.length;
@@ -116,7 +135,14 @@ export function tallyFromCounts(args: {
     tally.expected -= notJoined.length;
   }
   tally.expected -= tally.exempt;
-  tally.missingByArea = nameMissing(index, periods, missingByArea, list);
+  tally.missingByArea = units ? [] : nameMissing(index, periods, missingByArea, list);
+  const sumsByArea = units
+    ? []
+    : [...index.areas].flatMap(([area, schools]) => {
+        const sums = nonZeroSums(sumsByPart.get(area));
+        return sums ? [{ area: schools[0]!.area, sums }] : [];
+      });
+  if (sumsByArea.length > 0) tally.sumsByArea = sumsByArea;
   tally.exemptByArea = groupListed(index, exempt);
   finishTally(tally, drowning, study);
   // Each period gave its first (代报: and as many more as it has exempt schools): the first of all.

@@ -86,6 +86,10 @@ export interface TaskTally {
   drowning?: { reached: number; total: number };
   /** Study: staff attended over staff expected, summed over the reports counted. */
   study?: { attended: number; expected: number };
+  /** A declared kind's count fields summed over the reports counted (ReportCounts.sums); unset when all are 0. */
+  sums?: Record<string, number>;
+  /** The same sums per area (片区) in roster order, the areas with any; unset where `rows` shows them per node. */
+  sumsByArea?: { area: string; sums: Record<string, number> }[];
   /** Missing schools by area (片区), areas and schools in roster order. */
   missingByArea: AreaGroup[];
   /** Exempt schools by area, same order. */
@@ -115,6 +119,18 @@ export function addReportCounts(
   drowning.total += sign * counts.total;
   study.attended += sign * counts.attended;
   study.expected += sign * counts.expected;
+  addSums((tally.sums ??= {}), counts.sums, sign);
+}
+
+/** Adds sums (ReportCounts.sums) to `into`; `sign` -1 takes them out. */
+export function addSums(into: Record<string, number>, sums: Readonly<Record<string, number>>, sign = 1): void {
+  for (const [name, n] of Object.entries(sums)) into[name] = (into[name] ?? 0) + sign * n;
+}
+
+/** The sums that are not 0, or undefined when none is. */
+export function nonZeroSums(sums: Readonly<Record<string, number>> | undefined): Record<string, number> | undefined {
+  const kept = Object.entries(sums ?? {}).filter(([, n]) => n !== 0);
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 /** Counts `n` school-periods that owe nothing, for `why`. */
@@ -172,6 +188,9 @@ export function finishTally(
   study: { attended: number; expected: number },
 ): TaskTally {
   if (tally.expected > 0 || tally.notRequired + tally.notLive === 0) delete tally.notRequiredReason;
+  const sums = nonZeroSums(tally.sums);
+  if (sums) tally.sums = sums;
+  else delete tally.sums;
   const byTime = (a: { report: Report }, b: { report: Report }) => a.report.at.localeCompare(b.report.at);
   tally.abnormal.sort(byTime);
   tally.onBehalfReports.sort(byTime);

@@ -66,9 +66,13 @@ describe("a kind declared in the config (晨午检)", () => {
     const tally = (await takeMessages(h, "局领导群")).map((m) => m.content).join("\n");
     expect(tally).toContain("晨午检");
 
+    await sayAt(h, "2026-11-24T10:32:00+08:00", "hu_bin", "晨检 实到840 因病缺勤2 发热1 腹泻1");
     const summary = await sayAt(h, "2026-11-24T10:35:00+08:00", "wang_zhiyuan", "汇总");
     expect(summary).toContain("**晨午检**");
-    expect(summary).toContain("已报 2 所");
+    expect(summary).toContain("已报 3 所");
+    // Its count fields summed, in all and by area: 城关一小's correction took its 发热3 咳嗽1 back out.
+    expect(summary).toContain("合计：实到 4650/4666（99.7%） · 因病缺勤 2 · 症状 发热 1、腹泻 1");
+    expect(summary).toContain("**分片区合计：**\n城关片区：实到 3810/3820（99.7%） · 因病缺勤 0\n东部片区：实到 840/846（99.3%） · 因病缺勤 2 · 症状 发热 1、腹泻 1");
     const missing = await sayAt(h, "2026-11-24T10:36:00+08:00", "wang_zhiyuan", "未报 晨午检");
     expect(missing).toContain("城关三小");
     expect(missing).not.toContain("城关一小");
@@ -83,7 +87,7 @@ describe("a kind declared in the config (晨午检)", () => {
     const row = sheet.rows.find((r) => r.schoolCode === "CG001")!;
     const cell = (header: string) => columns.find((c) => c.header === header)!.value(row);
     expect([cell("应到"), cell("实到"), cell("因病缺勤"), cell("症状")]).toEqual([2136, 2130, undefined, undefined]);
-    expect(sheet.total).toMatchObject({ expected: 28, reported: 2 });
+    expect(sheet.total).toMatchObject({ expected: 28, reported: 3 });
   });
 
   it("withdraws a report (撤销) like any other", async () => {

@@ -1,9 +1,12 @@
 import fc from "fast-check";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { School } from "../../src/config/roster.js";
+import { createRoster, type School } from "../../src/config/roster.js";
+import type { RosterNode } from "../../src/config/roster-tree.js";
+import { rowNodes } from "../../src/tally/node-rows.js";
+import type { TaskTally } from "../../src/tally/task-tally.js";
 import { computeTally, loadPeriodInputs } from "../support/compute-tally.js";
-import { loadCountedPeriods } from "../../src/tally/load-tally.js";
+import { loadCountedPeriods, loadTally } from "../../src/tally/load-tally.js";
 import { tallyFromCounts } from "../../src/tally/tally-from-counts.js";
 import { recountAfterRosterChange } from "../../src/ops/recount-after-roster-change.js";
 import { createExemptionStore } from "../../src/store/exemptions.js";
@@ -35,6 +38,7 @@ type Step =
   | { kind: "exempt"; school: number; reason: boolean }
   | { kind: "revoke"; school: number }
   | { kind: "move"; school: number; area: number }
+  | { kind: "relocate"; school: number; county: number }
   | { kind: "add"; school: number; late: boolean }
   | { kind: "remove"; school: number };
 
@@ -43,6 +47,14 @@ const SCHOOLS = 9;
 const school = fc.integer({ min: 0, max: 30 });
 /** The example's four areas and one no roster had before. */
 const AREAS = ["城关片区", "东部片区", "西部片区", "北部片区", "新区"];
+/** The tree above the areas: one province, two cities, three counties (each with the same 片区 names: apart by path). */
+const PROVINCE = "平安省";
+const COUNTIES = [
+  { city: "甲市", county: "一县" },
+  { city: "甲市", county: "二县" },
+  { city: "乙市", county: "三县" },
+];
+const placed = (school: School, county: number): School => ({ ...school, province: PROVINCE, ...COUNTIES[county]! });
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("report" as const), school, value: fc.constantFrom("normal" as const, "abnormal" as const, "figures" as const, "remark" as const), late: fc.boolean(), onBehalf: fc.boolean(), figure: fc.integer({ min: 0, max: 60 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("repeat" as const) }) },
@@ -50,27 +62,52 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("exempt" as const), school, reason: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("revoke" as const), school }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("move" as const), school, area: fc.integer({ min: 0, max: AREAS.length - 1 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("relocate" as const), school, county: fc.integer({ min: 0, max: COUNTIES.length - 1 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("add" as const), school, late: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), school }) },
 );
 
 function valueOf(period: TaskPeriod, s: Extract<Step, { kind: "report" }>): ReportValue {
   if (period.task === "study") return { task: "study", attended: s.figure, expected: 60 };
+  // 晨午检: counts and named counts, some of them 0, and a status-less kind.
+  if (period.task === "checkup") return { task: "fields", expected: 60, present: 60 - (s.figure % 7), sick: s.figure % 3, symptoms: { 发热: s.figure % 4, 咳嗽: s.value === "abnormal" ? 3 : 0 } };
   if (s.value === "abnormal") return { task: "safety", status: "abnormal", description: `第${s.figure}号情况` };
   return { task: "safety", status: "normal", ...(s.value === "figures" && { present: s.figure }), ...(s.value === "remark" && { remark: `停水${s.figure}小时` }) };
 }
+
+/** What a node's summary counts (its rows' too), beside the lists a node's summary leaves to its children's leaders. */
+const figures = (t: TaskTally) => ({
+  expected: t.expected,
+  reported: t.reported,
+  onTime: t.onTime,
+  late: t.late,
+  onBehalf: t.onBehalf,
+  missing: t.missing,
+  exempt: t.exempt,
+  notRequired: t.notRequired,
+  notLive: t.notLive,
+  abnormalTotal: t.abnormalTotal,
+  remarkTotal: t.remarkTotal,
+  rates: t.rates,
+  sums: t.sums,
+});
 
 it("the counts kept by the record script tally exactly as a full recount, after every step of any sequence, the roster changing under them", async () => {
   const example = await loadExample();
   const client = redis.client();
   const log = pino({ level: "silent" });
-  // Three areas of the example roster, a few schools each; a safety day and a study week.
-  const initial: School[] = example.roster.schools.filter((_, i) => i % 3 === 0).slice(0, SCHOOLS);
+  // Three areas of the example roster, a few schools each, in three counties of two cities; a
+  // safety day, a study week and a 晨午检 day (a declared kind's sums).
+  const initial: School[] = example.roster.schools
+    .filter((_, i) => i % 3 === 0)
+    .slice(0, SCHOOLS)
+    .map((school, i) => placed(school, i % COUNTIES.length));
   const safety = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
   const study = example.periods.at("study", new Date("2026-11-24T09:00:00+08:00"))!;
+  const checkup: TaskPeriod = { ...safety, task: "checkup", taskName: "晨午检" };
   let run = 0;
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(safety, study), fc.array(step, { minLength: 1, maxLength: 30 }), async (period, steps) => {
+    fc.asyncProperty(fc.constantFrom(safety, study, checkup), fc.array(step, { minLength: 1, maxLength: 30 }), async (period, steps) => {
       run += 1;
       const keys = createKeys(`prop${run}`);
       // The service as started on a roster: its places, its store, and the recount a changed roster gets at start.
@@ -79,7 +116,7 @@ it("the counts kept by the record script tally exactly as a full recount, after 
         const store = createReportStore({ redis: client, keys, places });
         const calendar = { tasks: [period.task], list: () => [period] };
         await recountAfterRosterChange({ redis: client, keys, places, reports: store, calendar, schools, today: period.start, log });
-        return { roster: { ...example.roster, schools }, places, store, exemptions: createExemptionStore({ redis: client, keys }) };
+        return { roster: createRoster(schools), config: example.config, places, store, exemptions: createExemptionStore({ redis: client, keys }) };
       };
       let sources = await start(initial);
       let clock = Date.parse("2026-11-24T00:00:00Z");
@@ -94,10 +131,13 @@ it("the counts kept by the record script tally exactly as a full recount, after 
         const request = { school: code, task: period.task, start: period.start, end: period.end, periods: [period.id], by: "liu_xin", at, msgid, raw: "免报" };
         if (s.kind === "move") {
           if (target) sources = await start(schools.map((x) => (x === target ? { ...x, area: AREAS[s.area]! } : x)));
+        } else if (s.kind === "relocate") {
+          // To another county, maybe of another city: its counts leave every node above it.
+          if (target) sources = await start(schools.map((x) => (x === target ? placed(x, s.county) : x)));
         } else if (s.kind === "add") {
           // Added after the period was due (a week's deadline past), it owes nothing for it; its report, if any, counts nowhere.
           const absent = example.roster.schools.filter((x) => !schools.some((y) => y.code === x.code));
-          const added = absent[s.school % absent.length]!;
+          const added = placed(absent[s.school % absent.length]!, s.school % COUNTIES.length);
           sources = await start([...schools, s.late ? { ...added, joined: addDays(period.due, 1) } : added]);
         } else if (s.kind === "remove") {
           if (target) sources = await start(schools.filter((x) => x !== target));
@@ -135,6 +175,26 @@ it("the counts kept by the record script tally exactly as a full recount, after 
         expect(short.abnormalTotal).toBe(recount.abnormalTotal);
         expect(short.remarks).toEqual(recount.remarks.slice(0, 1));
         expect(short.remarkTotal).toBe(recount.remarkTotal);
+        // Each node above the areas, as its leader's 汇总 reads it (its rows' own totals, never its
+        // areas'), and each of its rows: as a full recount of the node's schools.
+        const nodes: RosterNode[] = [];
+        const walk = (node: RosterNode) => {
+          if (node.level === "area") return;
+          nodes.push(node);
+          node.children.forEach(walk);
+        };
+        walk(roster.root);
+        for (const node of nodes) {
+          const part = roster.within(node);
+          const summary = await loadTally({ ...sources, roster: part }, [period], now);
+          expect([node.path, figures(summary)]).toEqual([node.path, figures(computeTally({ roster: part, periods: await loadPeriodInputs(sources, [period]), now }))]);
+          const children = rowNodes(node);
+          expect((summary.rows ?? []).map((row) => row.name)).toEqual(children.map((child) => child.name));
+          for (const [i, row] of (summary.rows ?? []).entries()) {
+            const oracle = computeTally({ roster: roster.within(children[i]!), periods: await loadPeriodInputs(sources, [period]), now });
+            expect([node.path, row.name, figures(row.tally)]).toEqual([node.path, row.name, figures(oracle)]);
+          }
+        }
       }
     }),
     { numRuns: 60 },

@@ -133,7 +133,7 @@ it("keeps every key of a period for its time, renewing the expiry only when it r
 it("undoes a report recorded before the log entries left the area out, under the school's area now", async () => {
   const keys = createKeys("t-layout");
   const client = redis.client();
-  const places = { version: "v1", of: (code: string) => (code === "CG001" ? { area: "东部片区", number: 0 } : undefined), numbersOf: () => new Int32Array() };
+  const places = { version: "v1", of: (code: string) => (code === "CG001" ? { area: "东部片区", nodes: [], number: 0 } : undefined), numbersOf: () => new Int32Array() };
   const store = createReportStore({ redis: client, keys, places });
   // As the earlier layout wrote it, under the area the school had then, and counted there; the recount has since moved the count.
   const id = await client.xadd(keys.periodLog("safety", "2026-11-24"), "*", "type", "report", "school", "CG001", "event", JSON.stringify({ value: { status: "normal" }, by: "zhang_wei", at: "2026-11-24T01:00:00.000Z", msgid: "old", raw: "平安" }), "counted", "城关片区\treported\t1");

@@ -5,8 +5,11 @@ import { countReport } from "../../src/store/report-counts.js";
 import { whyNotOwed } from "../../src/time/owed.js";
 import type { TaskPeriod } from "../../src/time/task-calendar.js";
 import type { TallySources } from "../../src/tally/load-tally.js";
+import { areaKey } from "../../src/config/roster-tree.js";
 import {
   addReportCounts,
+  addSums,
+  nonZeroSums,
   bumpSchool,
   countNotOwed,
   emptyTally,
@@ -59,6 +62,7 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
   const exempt = new Map<School, SchoolCount>();
   const drowning = { reached: 0, total: 0 };
   const study = { attended: 0, expected: 0 };
+  const sumsByArea = new Map<string, Record<string, number>>();
 
   for (const { period, reports, exemptions, lastAbnormal } of periods) {
     // Abnormal reports are shown whatever the school's standing: the leaders must see them.
@@ -91,11 +95,18 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
       }
       const counts = countReport(report);
       addReportCounts(tally, drowning, study, counts);
+      addSums((sumsByArea.get(areaKey(school)) ?? sumsByArea.set(areaKey(school), {}).get(areaKey(school)))!, counts.sums);
       if (counts.onBehalf) tally.onBehalfReports.push({ school, report });
     }
   }
 
   tally.missingByArea = groupByArea(roster.schools, missing);
+  const areas = [...new Map(roster.schools.map((school) => [areaKey(school), school.area])).entries()];
+  const byArea = areas.flatMap(([key, area]) => {
+    const sums = nonZeroSums(sumsByArea.get(key));
+    return sums ? [{ area, sums }] : [];
+  });
+  if (byArea.length > 0) tally.sumsByArea = byArea;
   tally.exemptByArea = groupByArea(roster.schools, exempt);
   tally.abnormalTotal = tally.abnormal.length;
   tally.remarkTotal = tally.remarks.length;

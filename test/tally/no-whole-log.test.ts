@@ -46,10 +46,13 @@ it("draws the board from the counts and the reports it shows, never a period's e
   expect(rows.find((row) => row.school.code === "CG001")?.report?.value).toMatchObject({ status: "abnormal" });
 });
 
-it("rolls up the week from the counts and each reported school's report, never a period's every report", async () => {
+it("rolls up the week from the counts (and the reports of a task whose school lines show their figures), never a period's every report", async () => {
   const { deps, periods } = ctx;
   const shown: Push[] = [];
-  const jobDeps = { ...deps, store: refusingWholeReads(deps.store), calendar: periods } as unknown as JobDeps;
+  // Which tasks' reports the roll-up reads by school: a daily task's lines come from the counts' bitmap.
+  const readOf = new Set<string>();
+  const counting: ReportStore = { ...deps.store, current: (task, period, schools) => (readOf.add(task), deps.store.current(task, period, schools)) };
+  const jobDeps = { ...deps, store: refusingWholeReads(counting), calendar: periods } as unknown as JobDeps;
   const outcome = await runWeeklyRollup(jobDeps, new Date("2026-11-27T19:00:00+08:00"), { dryRun: true, show: (push) => shown.push(push) });
   expect(outcome.pushed).toEqual(["weekly:2026-W48"]);
   const text = shown[0]!.message.lines.map((line) => line.text).join("\n");
@@ -57,6 +60,7 @@ it("rolls up the week from the counts and each reported school's report, never a
   const line = (code: string) => text.split("\n").filter((l) => l.startsWith(`- ${ctx.roster.byCode(code)!.shortName}：`)).at(-1);
   expect(line("XB004")).toMatch(/平安 0\/\d 天/u);
   expect(line("CG002")).toMatch(/平安 1\/\d 天/u);
+  expect(readOf.has("safety")).toBe(false);
 });
 
 it("finds the 补报 note's reports among what was logged after the tally, never a period's every report", async () => {

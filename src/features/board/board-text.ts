@@ -92,6 +92,8 @@ export const boardText = {
 
   areasHeading: (taskName: string) => `各片区 · ${taskName}`,
   areaCounts: (reported: number, expected: number) => `已报 ${reported}/${expected}`,
+  /** A declared kind's count fields summed (format-sums.ts gives the parts). */
+  sums: (parts: readonly string[]) => `合计：${parts.join(" · ")}`,
   filterOn: "只看未报、迟报和异常",
   filterOff: "显示全部学校",
   allClean: "全部按时上报，没有异常。",

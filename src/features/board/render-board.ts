@@ -5,12 +5,13 @@ import { formatClock, formatDate, formatRate } from "../../time/format-time.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
 import { areaKey, areaLabel } from "../../config/roster-tree.js";
 import { renderPage } from "./board-page.js";
+import { formatSums } from "../leaders/format-sums.js";
 import { boardText } from "./board-text.js";
 import { html, type Html } from "./html.js";
 import type { Board, BoardArea, BoardDay, BoardSchool, BoardTask, BoardView, SchoolState, WithHistory } from "./load-board.js";
 
 export interface RenderBoardOptions {
-  config: Pick<Config, "leaders" | "admins" | "timezone">;
+  config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
   /** When the link stops working (shown at the foot). */
   expiresAt: Date;
   /** The open incidents (未结事件), a heading and a line each; none: no section. */
@@ -45,20 +46,22 @@ const STATE_WORDS: Record<SchoolState, string> = {
 export function renderBoard(board: Board, options: RenderBoardOptions): string {
   const timeZone = options.config.timezone;
   const person = (userid: string, school: School) => boardText.person(userid, options.config, school);
+  // A declared kind's count fields summed, on its card and each area's.
+  const sumsOf: SumsOf = (tally) => (tally.reported > 0 ? formatSums(options.config, tally.task, tally.sums) : []);
   const daily = board.tasks.filter((t) => t.week);
   const required = board.tasks.filter((t) => !nothingDue(t.tally));
   const main = html`<main id="board" class="wrap">
 <p class="muted updated">${boardText.updated(board.now, timeZone)}</p>
 ${board.tasks.length === 0 && html`<div class="card">${boardText.noTasks}</div>`}
-<div class="grid">${required.map((task) => taskCard(task.tally, timeZone))}</div>
-${board.tasks.filter((task) => nothingDue(task.tally)).map((task) => taskCard(task.tally, timeZone))}
+<div class="grid">${required.map((task) => taskCard(task.tally, timeZone, sumsOf))}</div>
+${board.tasks.filter((task) => nothingDue(task.tally)).map((task) => taskCard(task.tally, timeZone, sumsOf))}
 <div class="duo">
 ${incidents(board, timeZone, person, board.tasks.some((t) => t.tally.task === "safety" && t.tally.expected > 0))}
 ${options.openIncidents && html`<section class="card" id="open-incidents"><h2 class="h-abnormal">${options.openIncidents.heading}</h2><ul>${options.openIncidents.items.map((item) => html`<li>${item}</li>`)}</ul></section>`}
 ${daily.map((task) => trend(task, board.today))}
 </div>
 ${board.view.area !== undefined && areaNav(board, options.hrefOf)}
-${required.map((task) => areaSection(task, timeZone, options.hrefOf, board.view.area !== undefined))}
+${required.map((task) => areaSection(task, timeZone, options.hrefOf, board.view.area !== undefined, sumsOf))}
 </main>`;
   return renderPage({
     title: boardText.pageTitle(board.today),
@@ -92,7 +95,10 @@ function bar(tally: TaskTally): Html {
 const chip = (state: string, word: string, count?: number, name?: string) =>
   html`<span class="chip s-${state}">${word}${count !== undefined && html` <b${name ? html` data-count="${name}"` : ""}>${count}</b>`}</span>`;
 
-function taskCard(tally: TaskTally, timeZone: string): Html {
+type SumsOf = (tally: TaskTally) => string[];
+
+function taskCard(tally: TaskTally, timeZone: string, sumsOf: SumsOf): Html {
+  const sums = sumsOf(tally);
   const period = tally.periods[0]!;
   if (nothingDue(tally)) {
     return html`<p class="off muted" data-task="${tally.task}">${boardText.notRequired(tally.taskName, tally.notRequiredReason)}</p>`;
@@ -114,6 +120,7 @@ ${chip("exempt", s.exempt, tally.exempt, "exempt")}
 ${missing.length > 0 && (missing.length <= MISSING_NAMED || !tally.open) && html`<p class="note missing-list">${boardText.missingList(missing, MISSING_NAMED)}</p>`}
 ${tally.drowning && tally.reported > 0 && html`<p class="note">${boardText.drowning(tally.drowning.reached, tally.drowning.total)}</p>`}
 ${tally.study && tally.reported > 0 && html`<p class="note">${boardText.study(tally.study.attended, tally.study.expected)}</p>`}
+${sums.length > 0 && html`<p class="note" data-sums>${boardText.sums(sums)}</p>`}
 ${tally.open && tally.missing > 0 && html`<p class="note">${boardText.open}</p>`}
 </section>`;
 }
@@ -184,9 +191,9 @@ function areaNav(board: Board, hrefOf: RenderBoardOptions["hrefOf"]): Html {
 ${page > 0 && html`<a rel="prev" href="${to(page - 1)}">${boardText.previousPage}</a>`}${page + 1 < pages && html`<a rel="next" href="${to(page + 1)}">${boardText.nextPage}</a>`}</nav>`;
 }
 
-function areaSection(task: BoardTask, timeZone: string, hrefOf: RenderBoardOptions["hrefOf"], areaPage: boolean): Html {
+function areaSection(task: BoardTask, timeZone: string, hrefOf: RenderBoardOptions["hrefOf"], areaPage: boolean, sumsOf: SumsOf): Html {
   const { tally } = task;
-  const body = html`<div class="areas">${task.areas.map((area) => areaCard(area, timeZone, hrefOf))}</div>`;
+  const body = html`<div class="areas">${task.areas.map((area) => areaCard(area, timeZone, hrefOf, sumsOf(area.tally)))}</div>`;
   const clean = task.areas.every((a) => a.schools.every((s) => !needsAttention(s)));
   const filter = html`<button type="button" class="filter" data-filter aria-pressed="false"><span class="off">${boardText.filterOn}</span><span class="on">${boardText.filterOff}</span></button>`;
   const heading = html`<h2>${boardText.areasHeading(tally.taskName)}</h2>`;
@@ -198,11 +205,12 @@ function areaSection(task: BoardTask, timeZone: string, hrefOf: RenderBoardOptio
 
 const needsAttention = (s: BoardSchool) => s.abnormal || s.state === "missing" || s.state === "late";
 
-function areaCard(area: BoardArea, timeZone: string, hrefOf: RenderBoardOptions["hrefOf"]): Html {
+function areaCard(area: BoardArea, timeZone: string, hrefOf: RenderBoardOptions["hrefOf"], sums: readonly string[]): Html {
   const { tally } = area;
   const clean = area.schools.every((s) => !needsAttention(s)) && (area.more === undefined || tally.missing + tally.late + tally.abnormalTotal === 0);
   return html`<section class="card area${clean ? " clean" : ""}" data-area="${area.area}">
 <div class="area-head"><h3>${area.label}</h3><span class="muted">${boardText.areaCounts(tally.reported, tally.expected)}</span>${tally.abnormalTotal > 0 && chip("abnormal", boardText.dayAbnormal(tally.abnormalTotal))}${tally.missing > 0 && chip("missing", boardText.dayMissing(tally.missing))}</div>
+${sums.length > 0 && html`<p class="note" data-sums>${boardText.sums(sums)}</p>`}
 <ul class="schools">${area.schools.map((s) => schoolRow(s, timeZone))}</ul>
 ${area.more !== undefined && html`<p class="note"><a class="all" href="${hrefOf({ area: area.area, page: 0 })}">${boardText.allSchoolsOf(area.more)}</a></p>`}
 </section>`;

@@ -3,6 +3,7 @@ import { leaderText } from "./leader-text.js";
 import type { AreaGroup, TaskTally } from "../../tally/task-tally.js";
 import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "../../tally/listing.js";
 import { fitDoc, type DocLine, type ListLine } from "./fit-doc.js";
+import { formatSums } from "./format-sums.js";
 
 /** WeCom's limit for a stream reply's markdown, in UTF-8 bytes (wecom-protocol.md). */
 export const REPLY_BYTES = 20480;
@@ -11,7 +12,7 @@ export const REPLY_BYTES = 20480;
 export const SUMMARY_TEXT_CHARS = 100;
 
 export interface TaskBlockOptions {
-  config: Pick<Config, "leaders" | "admins" | "timezone">;
+  config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
   /** Start with the task's name in bold (off when a header already names it). */
   heading?: boolean;
   /** Name the period in the heading even for a day (the tally push; 汇总 names the day once). */
@@ -69,6 +70,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     lines.push(leaderText.gaps(tally, unit));
     if (tally.drowning && tally.reported > 0) lines.push(leaderText.drowning(tally.drowning.reached, tally.drowning.total));
     if (tally.study && tally.reported > 0) lines.push(leaderText.study(tally.study.attended, tally.study.expected));
+    const sums = tally.reported > 0 ? formatSums(config, tally.task, tally.sums) : [];
+    if (sums.length > 0) lines.push(leaderText.sums(sums));
   }
   if (tally.abnormalTotal > 0) {
     lines.push(leaderText.abnormalHeading(tally.abnormalTotal));
@@ -105,6 +108,12 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
       collapsed: leaderText.onBehalfCollapsed(tally.onBehalf),
     });
   }
+  // A declared kind's sums per 片区 (a county's) or per row (a city's, a province's), those with any.
+  const parts = tally.rows ? tally.rows.map((row) => ({ name: row.name, sums: row.tally.sums })) : (tally.sumsByArea ?? []).map(({ area, sums }) => ({ name: area, sums }));
+  const byPart = parts.flatMap(({ name, sums }) => (sums ? [leaderText.sumsOfPart(name, formatSums(config, tally.task, sums))] : []));
+  if (byPart.length > 0 && formatSums(config, tally.task, tally.sums).length > 0) {
+    lines.push(tally.rows ? leaderText.sumsByNodeHeading : leaderText.sumsByPartHeading, ...byPart);
+  }
   if (tally.rows && !nothingDue) {
     // A city's or a province's: a row per county or city, its schools left to their own leaders' 汇总.
     lines.push(leaderText.nodeRowsHeading, ...tally.rows.map((row) => leaderText.nodeRow(row.name, row.tally, unit)));
@@ -124,7 +133,7 @@ export function formatSummary(args: {
   label: string;
   now: Date;
   tallies: readonly TaskTally[];
-  config: Pick<Config, "leaders" | "admins" | "timezone">;
+  config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
   limit?: number;
   /** Shown after the tallies (the open incidents). */
   after?: DocLine;

@@ -125,6 +125,14 @@ export const leaderText = {
   drowning: (reached: number, total: number) => `家长已提醒 ${reached} / ${total} 人（${formatRate(reached, total)}）`,
   study: (attended: number, expected: number) =>
     `教职工实到 ${attended} / 应到 ${expected} 人（${formatRate(attended, expected)}）`,
+  /** A declared kind's count fields summed (format-sums.ts): the parts, then by area or by node. */
+  sum: (label: string, n: number) => `${label} ${n}`,
+  sumOfTotal: (label: string, n: number, total: number) => `${label} ${n}/${total}（${formatRate(n, total)}）`,
+  namedSums: (label: string, parts: readonly string[]) => `${label} ${parts.join("、")}`,
+  sums: (parts: readonly string[]) => `合计：${parts.join(" · ")}`,
+  sumsByPartHeading: "**分片区合计：**",
+  sumsByNodeHeading: "**各地合计：**",
+  sumsOfPart: (name: string, parts: readonly string[]) => `${escapeUserText(name)}：${parts.join(" · ")}`,
   abnormalHeading: (count: number) => `⚠️ **异常 ${count} 条：**`,
   abnormalMore: (count: number, several: boolean) =>
     `……另有异常 ${count} 条未列出（${several ? "可分天查看，如“汇总 昨天”" : "今天的全部异常见“看板”"}；每校详情发送“历史 学校名”）`,

@@ -23,10 +23,19 @@ export interface WeeklyRollup {
   missedTwice: SchoolWeek[];
 }
 
-/** A period of the week: its counts, and the reports in force of the schools (each school's line shows its own). */
+/**
+ * A period of the week: its counts, and the reports in force of the schools where each school's
+ * line shows its report's figures (防溺水, 周学习: schoolFigures); else the line is its periods
+ * reported over owed, from the counts' bitmap alone.
+ */
 export interface WeekPeriod {
   counted: CountedPeriod;
-  reports: ReadonlyMap<string, Report>;
+  reports?: ReadonlyMap<string, Report>;
+}
+
+/** Whether the roll-up's school lines show a task's own figures (reached/total, attended/expected), read from each school's report. */
+export function showsSchoolFigures(task: TaskId): boolean {
+  return task === "drowning" || task === "study";
 }
 
 /** How many misses make a school one to chase (SPEC: "two or more times"). */
@@ -35,20 +44,25 @@ export const ESCALATE_AT = 2;
 /**
  * Rolls up a week from each task's periods (the week's days up to the roll-up for daily tasks).
  * The county's numbers are tallied from the counts, every missing school named; a school's own
- * from its reports through the same tally (countSchool), so the per-school lines and the county
- * totals cannot disagree.
+ * through the same tally (countSchool), from its report where its line shows the report's figures,
+ * else from the counts' bitmap, so the per-school lines and the county totals cannot disagree.
  */
 export function computeWeekly(roster: Pick<Roster, "schools">, inputs: ReadonlyMap<TaskId, readonly WeekPeriod[]>): WeeklyRollup {
   const list = { ...defaultListing(roster), perArea: Number.POSITIVE_INFINITY };
   const tasks = [...inputs.values()]
     .filter((periods) => periods.length > 0)
     .map((periods) => tallyFromCounts({ roster, periods: periods.map((p) => p.counted), list }));
-  const schools = roster.schools.map((school): SchoolWeek => {
+  // Each period's numbers of the roster's schools, once (its bitmap says which reported).
+  const numbers = new Map([...inputs.values()].flat().map(({ counted }) => [counted, counted.aggregate.numbersOf(roster.schools)]));
+  const schools = roster.schools.map((school, i): SchoolWeek => {
     const own: SchoolWeek["tasks"] = {};
     let missed = 0;
     for (const [task, periods] of inputs) {
       if (periods.length === 0) continue;
-      const counted = periods.map(({ counted: { period, exemptions }, reports }) => countSchool(period, school, reports.get(school.code), exemptions));
+      const counted = periods.map(({ counted: input, reports }) => {
+        const report = reports ? reports.get(school.code) : input.aggregate.isReportedAt(numbers.get(input)![i]!) ? "reported" : undefined;
+        return countSchool(input.period, school, report, input.exemptions);
+      });
       const tally = tallyFromCounts({ roster: { schools: [school] }, periods: counted });
       own[task] = tally;
       missed += tally.missing;

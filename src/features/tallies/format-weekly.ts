@@ -21,7 +21,7 @@ export function formatWeekly(args: {
   asOf: Date;
   /** Weekly periods whose deadline is still ahead: named, not counted. */
   open?: readonly TaskPeriod[];
-  config: Pick<Config, "leaders" | "admins" | "timezone">;
+  config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
   /** Lines for the admin, e.g. a holiday notice to import. */
   adminNotes?: readonly string[];
 }): PushMessage {
@@ -75,6 +75,7 @@ function parts(week: SchoolWeek): string[] {
       if (t.expected === 0) return scheduleText.exemptPart(t.taskName);
       if (t.task === "safety") return scheduleText.safetyPart(t.reported, t.expected);
       if (t.task === "drowning") return scheduleText.drowningPart(t.drowning?.reached ?? 0, t.drowning?.total ?? 0, t.reported, t.expected);
-      return scheduleText.studyPart(t.study?.attended ?? 0, t.study?.expected ?? 0, t.reported);
+      if (t.task === "study") return scheduleText.studyPart(t.study?.attended ?? 0, t.study?.expected ?? 0, t.reported);
+      return scheduleText.kindPart(t.taskName, t.reported, t.expected, t.periods[0]?.kind === "day");
     });
 }

@@ -31,6 +31,9 @@ export const scheduleText = {
     reported === 0 ? `防溺水 未报${expected > 1 ? ` 0/${expected}` : ""}` : `防溺水 ${reached}/${total}（${formatRate(reached, total)}）`,
   studyPart: (attended: number, expected: number, reported: number) =>
     reported === 0 ? "学习 未报" : `学习 ${attended}/${expected}（${formatRate(attended, expected)}）`,
+  /** A declared kind's part: its days reported of those owed, or for a weekly one whether it reported. */
+  kindPart: (taskName: string, reported: number, expected: number, daily: boolean) =>
+    daily ? `${taskName} ${reported}/${expected} 天` : `${taskName} ${reported > 0 ? "已报" : "未报"}`,
   exemptPart: (taskName: string) => `${taskName} 免报`,
   adminNote: (note: string) => `⚠️ 请管理员处理：${note}`,
   chartTitle: (taskName: string, start: string, end: string) =>

@@ -42,6 +42,7 @@
 --   at: when the report was made (ms)
 --   onBehalf: true when a leader entered it (代报)
 --   area: the school's area; absent when the roster has it not (nothing is counted)
+--   nodes: the keys of the nodes above the area (市, 县…), counted too; absent for a county's roster
 --   roster: the version of the roster the area comes from; counts kept under another are left
 --     alone and marked 'stale' (the workers recount the period under the roster in force)
 --   remarked: true when it is a 平安 with a remark
@@ -97,11 +98,14 @@ if a.reply then
   keep(KEYS[6], a.replyTtl)
 end
 -- An entry is counter/value pairs; one written before the area was left out starts with its area.
+-- Each counter goes to the area and to each node above it (a province's tally reads its cities').
 local function count(entry, sign)
   local parts = {}
   for part in string.gmatch(entry, '[^\t]+') do parts[#parts + 1] = part end
   for i = #parts % 2 + 1, #parts - 1, 2 do
-    redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. a.area, sign * tonumber(parts[i + 1]))
+    local n = sign * tonumber(parts[i + 1])
+    redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. a.area, n)
+    for _, node in ipairs(a.nodes or {}) do redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. node, n) end
   end
 end
 local counting = false

@@ -2,7 +2,8 @@
 -- recount-period: recounts a period's counts from its reports in force under the roster given,
 -- in one step, so that a report recorded meanwhile is counted exactly once: one recorded before
 -- the script is among those it recounts, one after it is counted on top by the record script.
--- Each report in force adds what its log entry says it counted, under its school's area now; a
+-- Each report in force adds what its log entry says it counted, under its school's area now (and
+-- the nodes above it); a
 -- school the roster has not is counted nowhere and taken out of the ordered lists (汇总 shows
 -- none of it). A reduced period (final reports, no log) is left as it is and answered
 -- 'reduced': no report can come to it any more, so the caller may recount it from its reports.
@@ -18,14 +19,15 @@
 -- KEYS[9] remarked: sorted set school code → when its 平安 with a remark in force was made (ms)
 -- KEYS[10] counted-under: the roster version the counts are kept under, or 'stale'
 -- ARGV[1] the roster's version, which the counts are then kept under
--- ARGV[2..] the roster: each school's code, area and number, three arguments a school
+-- ARGV[2..] the roster: each school's code, area, number and the keys of the nodes above its
+--   area (tab-separated, '' for none), four arguments a school
 -- #include lib/current-report.lua
 local state = redis.call('HGETALL', KEYS[1])
 for i = 2, #state, 2 do
   if string.sub(state[i], 1, 1) == '{' then return 'reduced' end
 end
 local places = {}
-for i = 2, #ARGV, 3 do places[ARGV[i]] = {ARGV[i + 1], tonumber(ARGV[i + 2])} end
+for i = 2, #ARGV, 4 do places[ARGV[i]] = {ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]} end
 local ttl = redis.call('TTL', KEYS[2])
 redis.call('DEL', KEYS[3], KEYS[4])
 local counted = 0
@@ -39,6 +41,7 @@ for i = 1, #state, 2 do
     for part in string.gmatch(field(fields, 'counted') or '', '[^\t]+') do parts[#parts + 1] = part end
     for j = #parts % 2 + 1, #parts - 1, 2 do
       redis.call('HINCRBY', KEYS[3], parts[j] .. ':' .. place[1], tonumber(parts[j + 1]))
+      for node in string.gmatch(place[3], '[^\t]+') do redis.call('HINCRBY', KEYS[3], parts[j] .. ':' .. node, tonumber(parts[j + 1])) end
     end
     redis.call('SETBIT', KEYS[4], place[2], 1)
     counted = counted + 1

@@ -133,3 +133,24 @@ describe("a province's lists (the first schools of each area, tallyFromCounts)",
     expect(utf8Bytes(summary)).toBeLessThan(4000);
   });
 });
+
+describe("a declared kind's sums", () => {
+  it("shows its count fields summed, then per row of a city's summary (each county's), in declared order", () => {
+    const checkup: TaskPeriod = { ...tuesday, task: "checkup", taskName: "晨午检" };
+    const value = (present: number, sick: number, fever: number) => ({ task: "fields" as const, expected: 100, present, sick, symptoms: { 发热: fever } });
+    const reports = new Map<string, Report>([
+      ["CG001", makeReport(checkup, "CG001", value(98, 2, 1))],
+      ["DB001", makeReport(checkup, "DB001", value(95, 0, 0))],
+    ]);
+    const row = (codes: readonly string[]) =>
+      computeTally({ roster: { schools: roster.schools.filter((s) => codes.includes(s.code)) }, periods: [{ period: checkup, reports, exemptions: new Map() }] });
+    const tally = { ...computeTally({ roster, periods: [{ period: checkup, reports, exemptions: new Map() }] }), rows: [{ name: "一县", tally: row(["CG001"]) }, { name: "二县", tally: row(["DB001"]) }] };
+    const lines = renderDoc(formatTaskBlock(tally, { config })).split("\n");
+    expect(lines).toContain("合计：实到 193/200（96.5%） · 因病缺勤 2 · 症状 发热 1");
+    expect(lines.slice(lines.indexOf("**各地合计：**"), lines.indexOf("**各地合计：**") + 3)).toEqual([
+      "**各地合计：**",
+      "一县：实到 98/100（98.0%） · 因病缺勤 2 · 症状 发热 1",
+      "二县：实到 95/100（95.0%） · 因病缺勤 0",
+    ]);
+  });
+});

@@ -1,0 +1,23 @@
+import { kindOf } from "../../config/kinds.js";
+import type { Config, TaskId } from "../../config/schema.js";
+import { leaderText } from "./leader-text.js";
+
+/**
+ * A declared kind's sums (TaskTally.sums) as the parts of one line, its fields in declared order:
+ * a count beside its total (实到 1185/1200), a count alone (因病缺勤 6), named counts by name
+ * (症状 发热 2、咳嗽 3, those not 0). Empty for a kind without count fields (or a reader's own).
+ */
+export function formatSums(config: Pick<Config, "tasks">, task: TaskId, sums: Readonly<Record<string, number>> | undefined): string[] {
+  const kind = kindOf(config, task);
+  if (!kind || kind.reader !== "fields") return [];
+  const fields = Object.entries(kind.fields);
+  const totals = new Set(fields.flatMap(([, field]) => (field.type === "count" && field.total ? [field.total] : [])));
+  const sumOf = (name: string) => sums?.[name] ?? 0;
+  return fields.flatMap(([id, field]): string[] => {
+    if (field.type === "count" && field.total) return [leaderText.sumOfTotal(field.label, sumOf(id), sumOf(field.total))];
+    if (field.type === "count") return totals.has(id) ? [] : [leaderText.sum(field.label, sumOf(id))];
+    if (field.type !== "counts") return [];
+    const named = (field.names ?? []).filter((name) => sumOf(`${id}.${name}`) !== 0).map((name) => leaderText.sum(name, sumOf(`${id}.${name}`)));
+    return named.length > 0 ? [leaderText.namedSums(field.label, named)] : [];
+  });
+}

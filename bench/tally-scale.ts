@@ -182,7 +182,7 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
           if (i >= warmup) perKind.set(name, [...(perKind.get(name) ?? []), kindRead + performance.now() - t]);
         }
         const t = performance.now();
-        formatSummary({ label, now: new Date(NOW), tallies, config: rt.config });
+        formatSummary({ label, now: new Date(NOW), tallies, config: rt.config, node: roster.node });
         if (i < warmup) continue;
         read.push(r);
         tally.push(c);

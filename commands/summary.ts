@@ -42,6 +42,6 @@ export default defineCommand({
     // Open incidents are of now, whatever day was asked about: shown with today's 汇总.
     const today = toLocalDate(ctx.now, ctx.config.timezone);
     const open = span.end === today ? await listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config) : undefined;
-    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config, ...(open && { after: formatOpenIncidents(open) }) });
+    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config, node: ctx.roster.node, ...(open && { after: formatOpenIncidents(open) }) });
   },
 });

@@ -40,7 +40,7 @@ export async function runWeeklyRollup(all: JobDeps, at: Date, options: JobRunOpt
   }
   const rollup = computeWeekly(deps.roster, inputs);
   const adminNotes = deps.calendar.missingHolidayYears(at).map(formatMissingHolidayYear);
-  const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, open, config: deps.config, adminNotes });
+  const message = formatWeekly({ rollup, week, start, end: getWeekEnd(week), asOf: at, open, config: deps.config, node: deps.roster.node, adminNotes });
   const daily = [...inputs.values()].find((periods) => periods.some((input) => input.counted.period.kind === "day"));
   const chart = daily && deps.chart ? weekChartFromCounts(deps.roster, daily.map((input) => input.counted)) : undefined;
   const image = chart ? await deps.chart?.draw(chart) : undefined;

@@ -158,6 +158,17 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(named(h.webhook.messages.map((m) => m.content).join("\n"), outside(county))).toEqual([]);
   });
 
+  it("names each 片区 of the weekly roll-up by its path below the province, two counties' 城关片区 apart", async () => {
+    h.webhook.messages.length = 0;
+    await h.fire("weekly", new Date("2026-11-27T19:00:00+08:00"));
+    const rollup = (await takeMessages(h, "省领导群")).map((m) => m.content).join("\n");
+    // Its missing lists and its school lines alike.
+    expect(rollup).toContain("平安市/平安县/城关片区：第01号学校");
+    expect(rollup).toContain("平安市/城东区/城关片区：第05号学校");
+    expect(rollup).toMatch(/^平安市\/城东区\/城关片区：\n- 第05号学校/m);
+    expect(rollup).not.toMatch(/^城关片区：/m);
+  });
+
   it("sends every leaders group its node's tally: the province its cities, a city its counties side by side, a county its own", async () => {
     h.webhook.messages.length = 0;
     await h.fire("slots", new Date("2026-11-25T10:30:00+08:00"));

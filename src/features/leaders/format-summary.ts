@@ -1,4 +1,5 @@
 import type { Config } from "../../config/schema.js";
+import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { leaderText } from "./leader-text.js";
 import type { AreaGroup, TaskTally } from "../../tally/task-tally.js";
 import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "../../tally/listing.js";
@@ -13,6 +14,8 @@ export const SUMMARY_TEXT_CHARS = 100;
 
 export interface TaskBlockOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
+  /** The reader's node (his, or his group's), below which 片区 are named (areaLabel). */
+  node: RosterNode;
   /** Start with the task's name in bold (off when a header already names it). */
   heading?: boolean;
   /** Name the period in the heading even for a day (the tally push; 汇总 names the day once). */
@@ -26,19 +29,21 @@ export interface TaskBlockOptions {
  */
 function areaLists(
   groups: readonly AreaGroup[],
+  node: RosterNode,
   several: boolean,
   collapsed: (area: string, count: number, unit: string) => string,
   pointer?: (area: string) => string,
 ): ListLine[] {
   return groups.map((group) => {
     const unit = group.total === undefined ? leaderText.unit(false) : leaderText.unit(several);
+    const label = areaLabel(node, group.key);
     return {
-      prefix: leaderText.areaPrefix(group.area),
+      prefix: leaderText.areaPrefix(label),
       items: group.entries.map((e) => leaderText.listedSchool(e.school, e.count, several, e.reason)),
       ...(group.total !== undefined && { total: group.total }),
       separator: "、",
-      more: (total: number) => leaderText.andMore(total, unit) + (group.total !== undefined && pointer ? pointer(group.area) : ""),
-      collapsed: collapsed(group.area, group.total ?? group.entries.length, unit),
+      more: (total: number) => leaderText.andMore(total, unit) + (group.total !== undefined && pointer ? pointer(label) : ""),
+      collapsed: collapsed(label, group.total ?? group.entries.length, unit),
     };
   });
 }
@@ -119,10 +124,10 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     lines.push(leaderText.nodeRowsHeading, ...tally.rows.map((row) => leaderText.nodeRow(row.name, row.tally, unit)));
   } else if (tally.missing > 0) {
     const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.periods[0]!.taskWord, unit);
-    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, several, pointer, (area) => leaderText.listAreaPointer(area, tally.periods[0]!.taskWord)));
+    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, options.node, several, pointer, (area) => leaderText.listAreaPointer(area, tally.periods[0]!.taskWord)));
   }
   if (tally.exempt > 0 && !tally.rows) {
-    lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, several, leaderText.exemptCollapsed));
+    lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, options.node, several, leaderText.exemptCollapsed));
   }
   if (tally.open && tally.missing > 0) lines.push(leaderText.open);
   return lines;
@@ -134,6 +139,8 @@ export function formatSummary(args: {
   now: Date;
   tallies: readonly TaskTally[];
   config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
+  /** The asker's node (TaskBlockOptions.node). */
+  node: RosterNode;
   limit?: number;
   /** Shown after the tallies (the open incidents). */
   after?: DocLine;
@@ -141,7 +148,7 @@ export function formatSummary(args: {
   const { config } = args;
   const doc: DocLine[] = [leaderText.summaryTitle(args.label), leaderText.summaryAsOf(args.now, config.timezone)];
   if (args.tallies.length === 0) doc.push("", leaderText.noTasks);
-  for (const tally of args.tallies) doc.push("", ...formatTaskBlock(tally, { config }));
+  for (const tally of args.tallies) doc.push("", ...formatTaskBlock(tally, { config, node: args.node }));
   if (args.after) doc.push("", args.after);
   return fitDoc(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong);
 }

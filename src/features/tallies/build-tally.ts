@@ -34,7 +34,7 @@ export async function buildTally(
   const tally = request.loaded
     ? withNodeRows(deps.roster, tallyFromCounts({ roster: deps.roster, periods: [request.loaded], now, list: summaryListing(deps.roster) }), [request.loaded], now)
     : await loadTally(deps, [period], now);
-  const block = formatTaskBlock(tally, { config: deps.config, heading: false });
+  const block = formatTaskBlock(tally, { config: deps.config, node: deps.roster.node, heading: false });
   const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone, tally.open);
   const budget = BYTE_LIMITS.markdown - utf8Bytes(header) - 1;
   const message: PushMessage = {

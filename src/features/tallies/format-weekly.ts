@@ -1,4 +1,5 @@
 import type { Config } from "../../config/schema.js";
+import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 import { renderDoc } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
@@ -22,13 +23,15 @@ export function formatWeekly(args: {
   /** Weekly periods whose deadline is still ahead: named, not counted. */
   open?: readonly TaskPeriod[];
   config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
+  /** The node of the group it goes to, below which its 片区 are named (areaLabel). */
+  node: RosterNode;
   /** Lines for the admin, e.g. a holiday notice to import. */
   adminNotes?: readonly string[];
 }): PushMessage {
   const { rollup, config } = args;
   const text = scheduleText;
   const lines: string[] = [text.countyHeading];
-  for (const tally of rollup.tasks) lines.push(renderDoc(formatTaskBlock(tally, { config })), "");
+  for (const tally of rollup.tasks) lines.push(renderDoc(formatTaskBlock(tally, { config, node: args.node })), "");
   for (const period of args.open ?? []) lines.push(text.openWeek(period, config.timezone), "");
   if (rollup.missedTwice.length > 0) {
     lines.push(text.escalateHeading(rollup.missedTwice.length));
@@ -45,9 +48,10 @@ export function formatWeekly(args: {
   lines.push(text.schoolsHeading);
   let area = "";
   for (const week of rollup.schools) {
-    if (week.school.area !== area) {
-      area = week.school.area;
-      lines.push(text.areaHeading(area));
+    // By key: two counties' 城关片区, one after the other in the roster, are two headings that read apart.
+    if (areaKey(week.school) !== area) {
+      area = areaKey(week.school);
+      lines.push(text.areaHeading(areaLabel(args.node, area)));
     }
     lines.push(text.schoolLine(week.school, parts(week), week.missed >= ESCALATE_AT));
   }

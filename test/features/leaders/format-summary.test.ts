@@ -6,6 +6,7 @@ import { formatSummary, formatTaskBlock, REPLY_BYTES } from "../../../src/featur
 import { renderDoc } from "../../../src/features/leaders/fit-doc.js";
 import { utf8Bytes } from "../../../src/push/split-message.js";
 import { createRoster, type Roster, type School } from "../../../src/config/roster.js";
+import { EMPTY_NODE } from "../../../src/config/roster-tree.js";
 import type { Report } from "../../../src/store/report.js";
 import type { TaskPeriod, TaskCalendar } from "../../../src/time/task-calendar.js";
 import { abnormal, loadExample, makeExemption, makeReport, normal } from "./fixtures.js";
@@ -43,7 +44,7 @@ describe("formatSummary", () => {
     reports.set("CG002", makeReport(tuesday, "CG002", normal, { by: "wang_zhiyuan", onBehalf: true, late: true }));
     const exemptions = new Map([["BB006", makeExemption(tuesday, "BB006", "考点")]]);
     const tally = computeTally({ roster, periods: [{ period: tuesday, reports, exemptions }], now: new Date("2026-11-24T10:30:00+08:00") });
-    const text = formatSummary({ label: "11月24日（周二）", now: new Date("2026-11-24T10:30:00+08:00"), tallies: [tally], config });
+    const text = formatSummary({ label: "11月24日（周二）", now: new Date("2026-11-24T10:30:00+08:00"), tallies: [tally], config, node: EMPTY_NODE });
     expect(text.split("\n")).toEqual([
       "**📋 上报汇总 · 11月24日（周二）**",
       "统计于 11月24日 10:30",
@@ -74,9 +75,9 @@ describe("formatSummary", () => {
       reports.set(school.code, makeReport(tuesday, school.code, abnormal(`第${school.code}号异常：学生在操场摔伤，已送医`)));
     }
     const tally = computeTally({ roster: big, periods: [{ period: tuesday, reports, exemptions: new Map() }] });
-    const full = renderDoc(formatTaskBlock(tally, { config }));
+    const full = renderDoc(formatTaskBlock(tally, { config, node: EMPTY_NODE }));
     expect(utf8Bytes(full)).toBeGreaterThan(REPLY_BYTES);
-    const text = formatSummary({ label: "11月24日（周二）", now: new Date("2026-11-24T10:30:00+08:00"), tallies: [tally], config });
+    const text = formatSummary({ label: "11月24日（周二）", now: new Date("2026-11-24T10:30:00+08:00"), tallies: [tally], config, node: EMPTY_NODE });
     expect(utf8Bytes(text)).toBeLessThanOrEqual(REPLY_BYTES);
     expect(text).toContain("应报 4000 所 · 已报 30 所（0.8%）");
     expect(text).toContain("未报 3970 所");
@@ -99,7 +100,7 @@ describe("formatSummary", () => {
       if (areaZero ? firstOfArea : !firstOfArea) reports.set(school.code, makeReport(tuesday, school.code, normal));
     }
     const tally = computeTally({ roster: big, periods: [{ period: tuesday, reports, exemptions: new Map() }] });
-    const text = formatSummary({ label: "x", now: new Date(), tallies: [tally], config, limit: 2000 });
+    const text = formatSummary({ label: "x", now: new Date(), tallies: [tally], config, node: EMPTY_NODE, limit: 2000 });
     expect(utf8Bytes(text)).toBeLessThanOrEqual(2000);
     const lines = text.split("\n");
     expect(lines.find((l) => l.startsWith("第0片区："))).toBe("第0片区：99 所（发送“未报 平安 第0片区”查看）");
@@ -128,7 +129,7 @@ describe("a province's lists (the first schools of each area, tallyFromCounts)",
     const missing = formatMissing([tally], config);
     expect(missing).toContain("**第0片区**（334 所）");
     expect(missing).toContain("……另有 331 所（发送“未报 平安 第0片区”查看全部）");
-    const summary = formatSummary({ label: "x", now: new Date(), tallies: [tally], config });
+    const summary = formatSummary({ label: "x", now: new Date(), tallies: [tally], config, node: EMPTY_NODE });
     expect(summary).toContain("第0片区：第0实验学校、第12实验学校、第24实验学校等 334 所（发送“未报 平安 第0片区”查看全部）");
     expect(utf8Bytes(summary)).toBeLessThan(4000);
   });
@@ -145,7 +146,7 @@ describe("a declared kind's sums", () => {
     const row = (codes: readonly string[]) =>
       computeTally({ roster: { schools: roster.schools.filter((s) => codes.includes(s.code)) }, periods: [{ period: checkup, reports, exemptions: new Map() }] });
     const tally = { ...computeTally({ roster, periods: [{ period: checkup, reports, exemptions: new Map() }] }), rows: [{ name: "一县", tally: row(["CG001"]) }, { name: "二县", tally: row(["DB001"]) }] };
-    const lines = renderDoc(formatTaskBlock(tally, { config })).split("\n");
+    const lines = renderDoc(formatTaskBlock(tally, { config, node: EMPTY_NODE })).split("\n");
     expect(lines).toContain("合计：实到 193/200（96.5%） · 因病缺勤 2 · 症状 发热 1");
     expect(lines.slice(lines.indexOf("**各地合计：**"), lines.indexOf("**各地合计：**") + 3)).toEqual([
       "**各地合计：**",

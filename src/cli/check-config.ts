@@ -61,7 +61,7 @@ export async function checkConfig({ source, now, redis, out }: CheckConfigOption
   }
   const { config, roster, notes } = loaded;
   // Each declared kind's examples must record, as help shows them to principals.
-  const refused = findRefusedExamples(config, roster, toLocalDate(now, config.timezone), path);
+  const refused = findRefusedExamples(loaded, toLocalDate(now, config.timezone));
   if (refused.length > 0) {
     out(text.problemsHeader(refused.length));
     for (const line of formatProblems(refused).split("\n")) out(line);

@@ -35,6 +35,8 @@ export interface LoadedConfig {
   readonly path: string;
   /** What the admin may want to know but need not fix (columns of the roster it does not use). */
   readonly notes: readonly string[];
+  /** The line of a key in the config file, for a problem found after loading (a kind's example that does not record). */
+  keyLine(path: KeyPath): number | undefined;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
     problems.push(...crossProblems.filter((p) => !reported.has(JSON.stringify(p.path))).map(located));
   }
   if (problems.length > 0 || !parsed.success || !roster) throw configError(problems);
-  return Object.freeze({ config: deepFreeze(withBotNodes(parsed.data)), roster: createRoster(roster.schools), path, notes: Object.freeze(notes) });
+  return Object.freeze({ config: deepFreeze(withBotNodes(parsed.data)), roster: createRoster(roster.schools), path, notes: Object.freeze(notes), keyLine: lineOf });
 }
 
 /**

@@ -131,7 +131,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const { config } = loaded;
   const clock = options.clock ?? clockOf(settings);
   // A declared kind whose examples do not record would teach principals messages that fail.
-  const refused = findRefusedExamples(config, loaded.roster, toLocalDate(clock.now(), config.timezone), settings.config.path);
+  const refused = findRefusedExamples(loaded, toLocalDate(clock.now(), config.timezone));
   if (refused.length > 0) throw configError(refused);
   // Below Redis 7 the service cannot run: one line says what to install, and the log says so too.
   const refuseOldRedis = (error: unknown): never => {

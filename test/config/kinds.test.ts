@@ -133,11 +133,18 @@ describe("report kinds declared in the config", () => {
       expect(said).toContain(`type.yaml:${lineOf("topic: { type: words")} tasks.study.fields.topic.type: 不能写 "words"。可选：status、count、counts、yesno、choice、text、date`);
     });
 
-    it("refuses a declared kind's example that does not record, saying why", async () => {
-      const { code, said } = await checkYaml("examples.yaml", (yaml) => yaml.replace('"例会 未召开"]', '"例会 主题:防火", "开会了"]'));
+    it("refuses a declared kind's example that does not record, saying why, at its line", async () => {
+      const { code, said, lineOf } = await checkYaml("examples.yaml", (yaml) => yaml.replace('"例会 未召开"]', '"例会 主题:防火", "开会了"]'));
       expect(code).toBe(1);
-      expect(said).toContain("tasks.meeting.examples[1]: 示例“例会 主题:防火”不能登记：请写明召开，例如“例会 已召开 12月1日 主题:冬季防火 参会35人”。");
-      expect(said).toContain("tasks.meeting.examples[2]: 示例“开会了”没有以本任务的上报用词（words）开头");
+      const at = `examples.yaml:${lineOf('"例会 主题:防火", "开会了"]')}`;
+      expect(said).toContain(`${at} tasks.meeting.examples[1]: 示例“例会 主题:防火”不能登记：请写明召开，例如“例会 已召开 12月1日 主题:冬季防火 参会35人”。`);
+      expect(said).toContain(`${at} tasks.meeting.examples[2]: 示例“开会了”没有以本任务的上报用词（words）开头`);
+    });
+
+    it("refuses an example whose figure no field records (a misspelt label), at its line", async () => {
+      const { code, said, lineOf } = await checkYaml("figure.yaml", (yaml) => yaml.replace('"晨检 实到1190"]', '"晨检 实到1190 体温异常2"]'));
+      expect(code).toBe(1);
+      expect(said).toContain(`figure.yaml:${lineOf('"晨检 实到1190 体温异常2"]')} tasks.checkup.examples[1]: 示例“晨检 实到1190 体温异常2”不能登记：其中的 2 没有登记到任何字段`);
     });
 
     it("takes the example config with a roster of small schools: an example's figures are nobody's", async () => {

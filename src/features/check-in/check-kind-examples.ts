@@ -1,37 +1,41 @@
 import { listKinds, type ReportKind } from "../../config/kinds.js";
 import { foldWord } from "../../text/fold-word.js";
 import { text } from "../../config/messages.js";
-import type { Roster, School } from "../../config/roster.js";
-import type { Config } from "../../config/schema.js";
+import type { LoadedConfig } from "../../config/load-config.js";
+import type { School } from "../../config/roster.js";
+import { formatKeyPath } from "../../config/format-key-path.js";
 import { hasCode, ErrorCode, type ConfigProblem } from "../../errors.js";
+import type { FieldsValue } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import { readFields } from "./read-fields.js";
 
 /**
- * The config problems of the kinds declared by their fields whose examples do not record (see
- * checkKindExamples): check-config lists them, start refuses them. Read for the roster's first
- * school with its roster figures lifted: an example shows every principal the form, its figures
- * are nobody's, and a county of small schools must not find the example config refused.
+ * The config problems of the kinds declared by their fields whose examples do not record what
+ * they say (see checkKindExamples), each at its line: check-config lists them, start refuses
+ * them. Read for the roster's first school with its roster figures lifted: an example shows
+ * every principal the form, its figures are nobody's, and a county of small schools must not
+ * find the example config refused.
  */
-export function findRefusedExamples(config: Pick<Config, "tasks">, roster: Pick<Roster, "schools">, today: LocalDate, file: string): ConfigProblem[] {
-  const first = roster.schools[0];
+export function findRefusedExamples(loaded: Pick<LoadedConfig, "config" | "roster" | "path" | "keyLine">, today: LocalDate): ConfigProblem[] {
+  const first = loaded.roster.schools[0];
   if (!first) return [];
   const school = { ...first, pupils: Number.MAX_SAFE_INTEGER, staff: Number.MAX_SAFE_INTEGER };
-  return listKinds(config)
+  return listKinds(loaded.config)
     .filter((kind) => kind.reader === "fields")
     .flatMap((kind) =>
-      checkKindExamples(kind, school, today).map((found) => ({
-        file,
-        key: `tasks.${kind.id}.examples[${found.index}]`,
-        message: text.exampleRefused(found.example, found.problem),
-      })),
+      checkKindExamples(kind, school, today).map((found) => {
+        const path = ["tasks", kind.id, "examples", found.index];
+        const line = loaded.keyLine(path);
+        return { file: loaded.path, ...(line !== undefined && { line }), key: formatKeyPath(path), message: text.exampleRefused(found.example, found.problem) };
+      }),
     );
 }
 
 /**
- * The examples of a kind read by its fields that do not record: one that starts with none of the
- * kind's words, or that the generic reader refuses (its refusal says why). Read for `school`
- * (its roster figures fill the totals) on `today`.
+ * The examples of a kind read by its fields that do not record what they say: one that starts
+ * with none of the kind's words, that the generic reader refuses (its refusal says why), or
+ * that leaves a figure it writes unrecorded (a count whose label is misspelt: 晨检 体温3). Read
+ * for `school` (its roster figures fill the totals) on `today`.
  */
 export function checkKindExamples(kind: ReportKind, school: School, today: LocalDate): { index: number; example: string; problem?: string }[] {
   const words = [...kind.words].map(foldWord).sort((a, b) => b.length - a.length);
@@ -41,11 +45,36 @@ export function checkKindExamples(kind: ReportKind, school: School, today: Local
     if (word === undefined) return [{ index, example }];
     const rest = folded.slice(word.length);
     try {
-      readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
-      return [];
+      const { value } = readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
+      const lost = findUnrecordedFigure(rest, value);
+      return lost === undefined ? [] : [{ index, example, problem: text.exampleFigureLost(lost) }];
     } catch (error) {
       if (!hasCode(error, ErrorCode.Usage)) throw error;
       return [{ index, example, problem: error.message }];
     }
   });
+}
+
+/**
+ * A figure an example writes that its recorded value does not hold: not a count, a named count,
+ * part of a date or inside a recorded text. Undefined when every figure is recorded.
+ */
+function findUnrecordedFigure(words: string, value: FieldsValue): string | undefined {
+  const counts = new Set<number>();
+  const texts: string[] = [];
+  for (const v of Object.values(value)) {
+    if (typeof v === "number") counts.add(v);
+    else if (typeof v === "string") texts.push(v);
+    else if (v && typeof v === "object" && !Array.isArray(v)) for (const n of Object.values(v as Record<string, number>)) counts.add(n);
+  }
+  const dates = texts.filter((t) => /^\d{4}-\d{2}-\d{2}$/u.test(t));
+  for (const m of words.matchAll(/\d+/gu)) {
+    const figure = m[0];
+    if (counts.has(Number(figure))) continue;
+    if (texts.some((t) => t.includes(figure))) continue;
+    // 12月1日 records as 2026-12-01: its month and day are the date's.
+    if (dates.some((d) => d.split("-").some((part) => Number(part) === Number(figure)))) continue;
+    return figure;
+  }
+  return undefined;
 }

@@ -42,6 +42,11 @@ export type ReportValue =
       topic?: string;
     };
 
+/** A field of any report's value by its id: every reader records its declared fields under their ids (check-kinds holds it to that). */
+export function fieldOf(value: ReportValue, id: string): FieldValue | undefined {
+  return (value as Readonly<Record<string, FieldValue | undefined>>)[id];
+}
+
 /** The current report of one school for one task and period. */
 export interface Report {
   school: string;

@@ -22,11 +22,12 @@ export function formatAlertKey(msgid: string, group: string): string {
 }
 
 /**
- * The pushes to every leaders group (role `leaders`) that a safety report causes: an alert for
- * an abnormal report (school, area, who and when, the description), an update when it replaces
- * an abnormal report (the new text, or 已恢复正常 for 平安, with only the first words of the
- * old text); nothing otherwise. Keyed by the
- * report's msgid, so a retried job or a repeated callback alerts once.
+ * The pushes to every leaders group (role `leaders`) that a report causes, decided by its
+ * kind's declared rules alone (平安日报's `status equals abnormal` as any other kind's): an
+ * alert when the report meets a rule, an update when it replaces a report that met one (the
+ * new text, or 已恢复正常, with only the first words of the old text); nothing otherwise. A
+ * 平安日报 异常 keeps the wording leaders know (异常报告, its description). Keyed by the report's
+ * msgid, so a retried job or a repeated callback alerts once.
  */
 export function buildAbnormalAlerts(args: {
   config: Pick<Config, "groups" | "leaders" | "admins" | "timezone">;
@@ -36,39 +37,32 @@ export function buildAbnormalAlerts(args: {
   report: Report;
   /** The report it replaced, if any. */
   previous?: Report;
-  /** The report's kind: a declared kind alerts by its rules. */
-  kind?: ReportKind;
+  /** The report's kind, whose rules decide. */
+  kind: Pick<ReportKind, "name" | "fields" | "rules">;
 }): Push[] {
   const { config, school, report, previous, kind } = args;
   const timeZone = config.timezone;
+  const met = metRules(kind, report.value);
+  const before = previous ? metRules(kind, previous.value) : [];
+  const by = { text: leaderText.alertBy(report, config, timeZone, school) };
+  // 原报 quotes what the replaced report said: a 平安日报 异常's description.
+  const quoted = isAbnormal(previous) && previous.value.task === "safety" ? [{ text: leaderText.alertPrevious(previous, timeZone) }] : [];
   let lines: PushLine[];
-  if (report.value.task === "fields") {
-    const met = kind ? metRules(kind, report.value) : [];
-    const before = kind && previous?.value.task === "fields" ? metRules(kind, previous.value) : [];
-    if (met.length > 0) {
-      lines = [
-        { text: leaderText.ruleAlertTitle(school, kind!.name, met.map((rule) => rule.alert ?? kind!.fields[rule.field]!.label), before.length > 0) },
-        { text: leaderText.alertText(school, fieldsText.describe(report.value, kind!.fields), ALERT_CHARS) },
-        { text: leaderText.alertBy(report, config, timeZone, school) },
-      ];
-    } else if (before.length > 0) {
-      lines = [{ text: leaderText.alertRecoveredTitle(school) }, { text: leaderText.alertBy(report, config, timeZone, school) }];
-    } else {
-      return [];
-    }
-  } else if (isAbnormal(report)) {
+  if (met.length > 0 && isAbnormal(report) && report.value.task === "safety") {
     lines = [
-      { text: isAbnormal(previous) ? leaderText.alertUpdateTitle(school) : leaderText.alertTitle(school) },
+      { text: before.length > 0 ? leaderText.alertUpdateTitle(school) : leaderText.alertTitle(school) },
       { text: leaderText.alertText(school, abnormalDescription(report), ALERT_CHARS) },
-      { text: leaderText.alertBy(report, config, timeZone, school) },
+      by,
+      ...quoted,
     ];
-    if (isAbnormal(previous)) lines.push({ text: leaderText.alertPrevious(previous, timeZone) });
-  } else if (report.value.task === "safety" && isAbnormal(previous)) {
+  } else if (met.length > 0) {
     lines = [
-      { text: leaderText.alertRecoveredTitle(school) },
-      { text: leaderText.alertPrevious(previous, timeZone) },
-      { text: leaderText.alertBy(report, config, timeZone, school) },
+      { text: leaderText.ruleAlertTitle(school, kind.name, met.map((rule) => rule.alert ?? kind.fields[rule.field]!.label), before.length > 0) },
+      { text: leaderText.alertText(school, fieldsText.describe(report.value, kind.fields), ALERT_CHARS) },
+      by,
     ];
+  } else if (before.length > 0) {
+    lines = [{ text: leaderText.alertRecoveredTitle(school) }, ...quoted, by];
   } else {
     return [];
   }

@@ -59,7 +59,8 @@ async function record(
   // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
   const period = named ?? currentPeriod(ctx, task);
   const report = makeReport(ctx, school, period, value);
-  const kind = kindOf(ctx.config, task);
+  // The task is configured (the report's period is its): its kind is known.
+  const kind = kindOf(ctx.config, task)!;
   const timeZone = ctx.config.timezone;
   const others = otherDuePeriods(ctx, report.task);
   const owed = (inForce: readonly (Report | undefined)[]) =>
@@ -81,11 +82,11 @@ async function record(
     undefined,
     async (previous) => {
       const reply = [
-        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone, fields: kind?.fields ?? {} }),
+        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone, fields: kind.fields }),
         ...(named ? [reportText.backfilled(period)] : []),
         ...notes,
       ].join("\n");
-      const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }), ...(kind && { kind }) });
+      const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }), kind });
       const ask = inForce ? [] : others.map((due) => ({ task: due.task, period: due.id }));
       const recorded = await ctx.records.put(report, { expected: previous ?? null, reply, pushes }, ask);
       inForce ??= recorded.inForce;

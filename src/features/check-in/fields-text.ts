@@ -1,6 +1,6 @@
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
-import type { FieldsValue } from "../../store/report.js";
+import { fieldOf, type ReportValue } from "../../store/report.js";
 import { formatDate } from "../../time/format-time.js";
 
 /** The replies of the generic reader (read-fields.ts) and the line that echoes a declared kind's report. */
@@ -16,19 +16,19 @@ export const fieldsText = {
    * One line saying what a declared kind's report records, field by field in the declaration's
    * order (a count beside its total); typed text as typed, cut to `chars` when given.
    */
-  describe(value: FieldsValue, fields: Readonly<Record<string, FieldDeclaration>>, chars?: number): string {
+  describe(value: ReportValue, fields: Readonly<Record<string, FieldDeclaration>>, chars?: number): string {
     const typed = (text: string) => (chars === undefined ? escapeUserText(text) : shortenUserText(text, chars));
     const totals = new Set(Object.values(fields).flatMap((field) => (field.total === undefined ? [] : [field.total])));
     const parts: string[] = [];
     for (const [id, field] of Object.entries(fields)) {
-      const v = value[id];
+      const v = fieldOf(value, id);
       if (v === undefined || totals.has(id)) continue;
       switch (field.type) {
         case "status":
           parts.push(v === "abnormal" ? "异常" : "无异常");
           break;
         case "count": {
-          const total = field.total === undefined ? undefined : value[field.total];
+          const total = field.total === undefined ? undefined : fieldOf(value, field.total);
           parts.push(typeof total === "number" ? `${field.label} ${String(v)} / ${fields[field.total!]!.label} ${total}` : `${field.label} ${String(v)}`);
           break;
         }

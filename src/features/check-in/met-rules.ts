@@ -1,15 +1,15 @@
 import type { RuleDeclaration } from "../../config/kind-schema.js";
 import type { ReportKind } from "../../config/kinds.js";
-import type { FieldsValue } from "../../store/report.js";
+import { fieldOf, type ReportValue } from "../../store/report.js";
 
 /**
  * The declared rules a report meets: a field equal to the rule's value (a status `abnormal`, a
  * yes/no `false`, a choice among those chosen), or a count at least its figure (for named
  * counts, any one of them: 发热 3).
  */
-export function metRules(kind: Pick<ReportKind, "rules">, value: FieldsValue): RuleDeclaration[] {
+export function metRules(kind: Pick<ReportKind, "rules">, value: ReportValue): RuleDeclaration[] {
   return kind.rules.filter((rule) => {
-    const v = value[rule.field];
+    const v = fieldOf(value, rule.field);
     if (rule.equals !== undefined) return Array.isArray(v) ? v.includes(rule.equals) : v === rule.equals;
     const least = rule.at_least!;
     if (typeof v === "number") return v >= least;

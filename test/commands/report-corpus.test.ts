@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TaskId } from "../../src/config/schema.js";
 import type { ReportValue } from "../../src/store/report.js";
+import { ALL_KINDS, writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /**
@@ -11,6 +12,8 @@ import { startHarness, type Harness } from "../support/harness.js";
  * encrypted callbacks over HTTP to the whole service, each checked against what Redis then
  * holds. Every one must do exactly what the corpus lists: a message that falls short is
  * counted as asked (nothing recorded, …本条消息没有登记) or wrong, and either fails the test.
+ * Every kind the example declares is switched on: the words of the new ones (例会, 值班, 汛期…)
+ * must take none of these messages from the three of today.
  */
 interface Entry {
   says: string;
@@ -33,7 +36,6 @@ interface Entry {
 }
 
 const corpus = parse(readFileSync("test/fixtures/report-corpus.yaml", "utf8")) as Entry[];
-const TASKS: TaskId[] = ["safety", "drowning", "study"];
 
 /** The report value an entry lists, and its task. */
 function expected(entry: Entry): { task: TaskId; value: ReportValue } | undefined {
@@ -55,13 +57,21 @@ function expected(entry: Entry): { task: TaskId; value: ReportValue } | undefine
 
 describe("the corpus of how principals type", () => {
   let h: Harness;
+  let variant: ConfigVariant;
   beforeAll(async () => {
-    h = await startHarness({ now: "2026-06-12T08:30:00+08:00" });
+    variant = writeConfigVariant(ALL_KINDS);
+    h = await startHarness({ now: "2026-06-12T08:30:00+08:00", config: variant.path });
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await h.close();
+    variant.remove();
+  });
 
   it(`does what ${corpus.length} messages must, every one as listed`, async () => {
     expect(corpus.length).toBeGreaterThanOrEqual(150);
+    expect(h.jobDeps.calendar.tasks).toHaveLength(7);
+    // Every kind's report is watched: a message taken by the wrong kind changes one of them.
+    const TASKS = h.jobDeps.calendar.tasks;
     const now = h.clock.now();
     const periodOf = (task: TaskId) => h.jobDeps.calendar.at(task, now)!.id;
     const snapshot = async (codes: readonly string[]) => {

@@ -35,3 +35,8 @@ export const CUT_WEEK: ReadonlyArray<readonly [string, string]> = [
   ["    - start: 2026-07-11", "    - start: 2026-07-09"],
   ['    tally: "fri 17:30"', '    tally: "sat 09:00"'],
 ];
+
+/** Every kind the example config declares switched on: its three of today and the four new ones (晨午检, 例会, 值班, 汛期). */
+export const ALL_KINDS: ReadonlyArray<readonly [string, string]> = ["晨午检", "安全工作例会", "假期值班", "汛期日报"].map(
+  (name) => [`    name: ${name}\n    enabled: false\n`, `    name: ${name}\n`] as const,
+);

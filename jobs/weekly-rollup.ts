@@ -33,10 +33,11 @@ export async function runWeeklyRollup(all: JobDeps, at: Date, options: JobRunOpt
     // A period counts once its deadline has passed. A week still open (the roll-up moved to
     // Thursday before a holiday Friday, an every-day task's deadline on that Friday) counts no
     // school as missing: it is named as open, and its own tally follows at its time.
-    const periods = deps.calendar.list(task, start, today);
+    // A month is rolled up in the week its deadline falls in, once, not in each of its weeks.
+    const periods = deps.calendar.list(task, start, today).filter((p) => p.kind !== "month" || (p.due >= start && p.due <= getWeekEnd(week)));
     const due = (p: TaskPeriod) => p.deadline.getTime() <= at.getTime();
-    inputs.set(task, await loadWeekPeriods(deps, periods.filter((p) => due(p) || (p.kind === "week" && !p.required))));
-    open.push(...periods.filter((p) => p.kind === "week" && p.required && !due(p)));
+    inputs.set(task, await loadWeekPeriods(deps, periods.filter((p) => due(p) || (p.kind !== "day" && !p.required))));
+    open.push(...periods.filter((p) => p.kind !== "day" && p.required && !due(p)));
   }
   const rollup = computeWeekly(deps.roster, inputs);
   const adminNotes = deps.calendar.missingHolidayYears(at).map(formatMissingHolidayYear);

@@ -7,7 +7,7 @@ import type { System } from "../main/system.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Push } from "../push/push.js";
 import { splitMessage } from "../push/split-message.js";
-import { formatPeriod } from "../time/format-time.js";
+import { formatPeriod } from "../time/period-kinds.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
 import { whyNotRequired } from "../time/owed.js";
 import type { NotRequiredReason } from "../time/periods.js";

@@ -263,6 +263,7 @@ function checkTask(
 
 const SCHEDULE_MESSAGES: Record<ScheduleProblem["kind"], (p: ScheduleProblem, s: ScheduleConfig) => [string, string?]> = {
   weekly_needs_day: (p) => [text.weeklySlotNeedsDay(p.spec), text.weeklySlotHint],
+  monthly_needs_date: (p) => [text.monthlySlotNeedsDate(p.spec), text.monthlySlotHint],
   daily_has_day: (p) => [text.dailySlotHasDay(p.spec), text.dailySlotHint],
   reminder_not_before_deadline: (p, s) => [text.reminderNotBeforeDeadline(p.spec, s.deadline), text.reminderHint],
   duplicate_reminder: (p) => [text.duplicateReminder(p.spec)],
@@ -275,7 +276,7 @@ function checkSchedule(path: KeyPath, schedule: ScheduleConfig, hours: Hours | u
     const [message, hint] = SCHEDULE_MESSAGES[p.kind](p, schedule);
     add([...path, p.slot, ...(p.index === undefined ? [] : [p.index])], message, hint);
   };
-  const shapeOk = !problems.some((p) => p.kind === "weekly_needs_day" || p.kind === "daily_has_day");
+  const shapeOk = !problems.some((p) => p.kind === "weekly_needs_day" || p.kind === "monthly_needs_date" || p.kind === "daily_has_day");
   // Each time's problems together, in the order the times are written.
   problems.filter((p) => p.slot === "deadline").forEach(report);
   schedule.reminders.forEach((reminder, index) => {

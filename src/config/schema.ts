@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { kindDeclaration } from "./kind-schema.js";
+import { PERIOD_KINDS } from "../time/period-kinds.js";
 
 /** `HH:MM`, 24-hour clock. */
 const clockTime = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '时间写成 "HH:MM"，例如 "09:30"' });
 
-/** `HH:MM` for daily slots, or `mon 17:00` … `sun 17:00` for weekly ones. */
+/** `HH:MM` for daily slots, `mon 17:00` … `sun 17:00` for weekly ones, `25 17:00` (day of the month; 31 the last) for monthly ones. */
 export const slotTime = z
   .string()
-  .regex(/^((mon|tue|wed|thu|fri|sat|sun) )?([01]\d|2[0-3]):[0-5]\d$/, {
-    message: '时间写成 "HH:MM"（每天）或 "fri 17:00"（每周，mon…sun）',
+  .regex(/^((mon|tue|wed|thu|fri|sat|sun|[1-9]|[12]\d|3[01]) )?([01]\d|2[0-3]):[0-5]\d$/, {
+    message: '时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）',
   });
 
 const isoDate = z
@@ -37,8 +38,8 @@ const person = z.strictObject({
 
 /** When a task is due in one period and when the scheduler acts on it. */
 const schedule = z.strictObject({
-  /** `day` or `week` (ISO week, Monday start). */
-  period: z.enum(["day", "week"]),
+  /** `day`, `week` (ISO week, Monday start) or `month` (calendar month). */
+  period: z.enum(PERIOD_KINDS),
   /** Reports after this are marked late. */
   deadline: slotTime,
   /** Reminders to the missing schools, before the deadline. */

@@ -1,5 +1,4 @@
 import { getWeekday, toWallClock } from "./local-time.js";
-import type { TaskPeriod } from "./task-calendar.js";
 
 const WEEKDAYS = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 
@@ -42,14 +41,6 @@ export function formatDeadline(when: string, past: boolean): string {
 /** `09:12`. */
 export function formatClock(instant: Date, timeZone: string): string {
   return parts(instant, timeZone).time;
-}
-
-/** `11月23日（周一）` for a day period, `本周（11月23日—11月29日）` style for a week. */
-export function formatPeriod(period: TaskPeriod): string {
-  if (period.kind === "day") return formatDate(period.start);
-  const [, sm, sd] = period.start.split("-").map(Number);
-  const [, em, ed] = period.end.split("-").map(Number);
-  return `${period.id.slice(0, 4)}年第${Number(period.id.slice(6))}周（${sm}月${sd}日—${em}月${ed}日）`;
 }
 
 /** A rate with one decimal that never shows 100% unless it is complete: `98.3%`. */

@@ -7,7 +7,6 @@ import {
   findDayOnOrBefore,
   getIsoWeek,
   getWeekStart,
-  isValidIsoWeek,
   isValidLocalDate,
   listDates,
   toInstant,
@@ -15,19 +14,20 @@ import {
   type LocalDate,
 } from "./local-time.js";
 import type { SchoolCalendar } from "./school-calendar.js";
+import { datesOfId, PERIOD_SHAPES, type PeriodKind } from "./period-kinds.js";
 import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
 import { checkScheduleSlots, parseSlot } from "../config/slots.js";
 
 /** Why a period is not required of any school; `not_live`: its deadline came before the service's first day (task-calendar.ts). */
 export type NotRequiredReason = "not_in_season" | "not_running_day" | "not_live";
 
-/** One reporting period of a task: a local date or (part of) an ISO week. */
+/** One reporting period of a task: a local date, or (part of) an ISO week or a calendar month. */
 export interface Period {
   task: TaskId;
-  kind: "day" | "week";
-  /** `2026-11-23` for a day, `2026-W48` for a week; the id stored with reports. */
+  kind: PeriodKind;
+  /** `2026-11-23` for a day, `2026-W48` for a week, `2026-11` for a month; the id stored with reports (period-kinds.ts). */
   id: string;
-  /** First and last local date of the period (a week cut by the summer holiday is shorter). */
+  /** First and last local date of the period (a week or month cut by the summer holiday is shorter). */
   start: LocalDate;
   end: LocalDate;
   /**
@@ -166,14 +166,14 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
   const listRunningDays = (config: TaskConfig, start: LocalDate, end: LocalDate): LocalDate[] =>
     listDates(start, end).filter((d) => isInSeason(config.season, d) && calendar.runsOn(config.days, d));
 
-  /** Places the slots of a period: see the summer schedule and running-day rules above. */
+  /** Places the slots of a period: see the summer schedule and running-day rules above (a month's slots as a week's). */
   const createSlotPlacer = (schedule: ScheduleConfig, start: LocalDate, end: LocalDate, running: readonly LocalDate[]) => {
     if (schedule.period === "day") {
       const at = (spec: string) => toInstant(start, parseSlot(spec).time, zone);
       return { deadline: at(schedule.deadline), reminder: at, tally: at };
     }
-    const monday = getWeekStart(getIsoWeek(start));
-    const nominal = (spec: string) => addDays(monday, (parseSlot(spec).weekday ?? 1) - 1);
+    const shape = PERIOD_SHAPES[schedule.period];
+    const nominal = (spec: string) => shape.slotDate(start, parseSlot(spec));
     const nominalDeadline = nominal(schedule.deadline);
     const cutShift = diffDays(nominalDeadline, nominalDeadline < start ? start : nominalDeadline > end ? end : nominalDeadline);
     const inPeriod = (spec: string) => addDays(nominal(spec), cutShift);
@@ -200,13 +200,10 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
     if (!isValidLocalDate(date)) throw new RangeError(`not a local date: "${date}"`);
     const config = taskConfig(task);
     const schedule = scheduleOn(config, date);
-    let id = date;
-    let dates = [date];
-    if (schedule.period === "week") {
-      id = getIsoWeek(date);
-      const monday = getWeekStart(id);
-      dates = listDates(monday, addDays(monday, 6)).filter((d) => scheduleOn(config, d) === schedule);
-    }
+    const shape = PERIOD_SHAPES[schedule.period];
+    const id = shape.idOf(date);
+    const whole = shape.datesOf(id)!;
+    const dates = listDates(whole.start, whole.end).filter((d) => scheduleOn(config, d) === schedule);
     const start = dates[0]!;
     const end = dates[dates.length - 1]!;
     const running = listRunningDays(config, start, end);
@@ -229,11 +226,8 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
   };
 
   const periodById = (task: TaskId, id: string): Period | undefined => {
-    const candidates = isValidLocalDate(id)
-      ? [id]
-      : isValidIsoWeek(id)
-        ? listDates(getWeekStart(id), addDays(getWeekStart(id), 6))
-        : [];
+    const dates = datesOfId(id);
+    const candidates = dates ? listDates(dates.start, dates.end) : [];
     for (const date of candidates) {
       const period = periodOn(task, date);
       if (period.id === id) return period;

@@ -127,7 +127,7 @@ describe("checkConfig (pingan check-config)", () => {
       "bot.encoding_aes_key: 环境变量 WECOM_ENCODING_AES_KEY 没有设置。启动前设置它，例如 export WECOM_ENCODING_AES_KEY=…（密钥只放在环境变量里，不要写进配置文件）",
       "groups.principals.webhook_key: 环境变量 WEBHOOK_KEY_PRINCIPALS 没有设置。启动前设置它，例如 export WEBHOOK_KEY_PRINCIPALS=…（密钥只放在环境变量里，不要写进配置文件）",
       "groups.leaders.webhook_key: 环境变量 WEBHOOK_KEY_LEADERS 没有设置。启动前设置它，例如 export WEBHOOK_KEY_LEADERS=…（密钥只放在环境变量里，不要写进配置文件）",
-      'tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）或 "fri 17:00"（每周，mon…sun）',
+      'tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）',
     ]);
   });
 
@@ -158,7 +158,7 @@ describe("checkConfig (pingan check-config)", () => {
       expect(problems).toEqual([
         `pingan.yaml:${yamlLine("groups:")} groups: 7 所学校不在任何学校群（role: schools）里，收不到提醒：平安县石门镇中心小学、平安县石门镇中学、平安县龙潭乡九年一贯制学校、平安县枫林乡中心小学、平安县枫林乡岭头小学、平安县西河镇中心小学、平安县西河镇中学。把片区加进某个学校群的 schools，例如 schools: [西部片区]，或写 schools: all`,
         `pingan.yaml:${yamlLine("    schools: [城关片区")} groups.principals.schools[2]: 名单里没有片区或学校代码 "西部片"。是否想写 西部片区？`,
-        `pingan.yaml:${yamlLine('    tally: "9:30"')} tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）或 "fri 17:00"（每周，mon…sun）`,
+        `pingan.yaml:${yamlLine('    tally: "9:30"')} tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）`,
         'schools.csv:4 学生数: 学生数不是数字："约1420"。写不带小数的整数，例如 1200',
         'schools.csv:6 教职工数: 教职工数不能是负数："-3"。写不带小数的整数，例如 86',
         'schools.csv:6 学校代码: 学校代码 "CG002" 与第 3 行重复。学校代码、名称、简称在全县要互不相同（上报时按它们找学校）。请给这一行换一个没有用过的学校代码，例如 CG005',

@@ -167,7 +167,7 @@ describe("loadConfig", () => {
       [remindersLine, "tasks.safety.reminders[0]", "06:30 在推送时段 07:00–21:30 之外，这条推送不会发出"],
       [remindersLine, "tasks.safety.reminders[1]", "提醒时间 10:15 不早于截止时间 10:00"],
       [lineOf(yaml, 'tally: "09:30"'), "tasks.safety.tally", "汇总时间 09:30 不晚于截止时间 10:00，汇总时学校还没到截止时间"],
-      [lineOf(yaml, '["fri 17:00"]'), "tasks.drowning.summer.reminders[0]", '按天的安排不写星期几，"fri 17:00" 写了'],
+      [lineOf(yaml, '["fri 17:00"]'), "tasks.drowning.summer.reminders[0]", '按天的安排不写星期几或几号，"fri 17:00" 写了'],
     ]);
   });
 

@@ -97,3 +97,62 @@ describe("a kind declared in the config (晨午检)", () => {
     expect(await h.store.get("checkup", "2026-11-24", "CG001")).toBeUndefined();
   });
 });
+
+/**
+ * 安全工作例会 declared monthly (the issue's "weekly (or monthly)"): due on the 25th at 17:00, reminded
+ * at 15:00 and tallied at 17:30. Wednesday 2026-11-25, a school day.
+ */
+describe("a kind declared monthly (安全工作例会 by the month)", () => {
+  let h: Harness;
+  let variant: ConfigVariant;
+  beforeAll(async () => {
+    variant = writeConfigVariant([
+      [
+        '    name: 安全工作例会\n    enabled: false\n    period: week\n    days: school\n    deadline: "fri 17:00"\n    reminders: ["fri 15:00"]\n    tally: "fri 17:30"\n',
+        '    name: 安全工作例会\n    period: month\n    days: school\n    deadline: "25 17:00"\n    reminders: ["25 15:00"]\n    tally: "25 17:30"\n',
+      ],
+    ]);
+    h = await startHarness({ now: "2026-11-25T08:00:00+08:00", config: variant.path });
+  });
+  afterAll(async () => {
+    await h.close();
+    variant.remove();
+  });
+
+  it("records for the month, reminds and tallies on its day, and notes a report after the tally", async () => {
+    const reply = await sayAt(h, "2026-11-25T09:00:00+08:00", "zhang_wei", "例会 已召开 11月20日 主题:冬季防火 参会35人");
+    expect(reply).toContain("已登记：**平安县城关第一小学** 2026年11月 安全工作例会");
+    expect((await h.store.get("meeting", "2026-11", "CG001"))?.value).toMatchObject({ held: true, date: "2026-11-20", attendees: 35 });
+
+    await h.fire("slots", "2026-11-25T15:00:00+08:00");
+    const reminder = (await takeMessages(h, "全县校长群")).map((m) => m.content).join("\n");
+    expect(reminder).toContain("【催报】安全工作例会 2026年11月");
+    expect(reminder).not.toContain("平安县城关第一小学");
+
+    await h.fire("slots", "2026-11-25T17:30:00+08:00");
+    const tally = (await takeMessages(h, "局领导群")).map((m) => m.content).join("\n");
+    expect(tally).toContain("安全工作例会");
+    expect(tally).toContain("2026年11月");
+
+    const late = await sayAt(h, "2026-11-25T18:00:00+08:00", "wang_fang", "例会 未召开");
+    expect(late).toContain("2026年11月 安全工作例会");
+    expect(late).toContain("迟报");
+    await takeMessages(h, "局领导群");
+    await h.fire("late-note", "2026-11-26T17:00:00+08:00");
+    const note = (await takeMessages(h, "局领导群")).map((m) => m.content).join("\n");
+    expect(note).toContain("安全工作例会 2026年11月");
+    expect(note).toContain("城关二小（城关片区）安全工作例会 2026年11月：11月25日 18:00 补报（迟报）");
+  });
+
+  it("shows the month in 历史 and gives it a row per school in the ledger", async () => {
+    const history = await sayAt(h, "2026-11-26T17:10:00+08:00", "wang_zhiyuan", "历史 城关一小");
+    expect(history).toContain("安全工作例会");
+    expect(history).toContain("2026年11月");
+    const { roster, store, exemptions, calendar } = h.jobDeps;
+    const ledger = await buildLedger({ roster, people: h.config, kinds: h.config, store, exemptions, calendar, from: "2026-11-01", to: "2026-11-30", timeZone: "Asia/Shanghai", now: new Date("2026-11-26T18:00:00+08:00") });
+    const sheet = ledger.tasks.find((t) => t.task === "meeting")!;
+    const rows = sheet.rows.filter((r) => r.schoolCode === "CG001");
+    expect(rows.map((r) => [r.periodId, r.start, r.end])).toEqual([["2026-11", "2026-11-01", "2026-11-30"]]);
+    expect(listTaskColumns(sheet).map((c) => c.header)).toEqual(expect.arrayContaining(["召开", "日期", "主题", "参会"]));
+  });
+});

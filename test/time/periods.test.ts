@@ -332,6 +332,49 @@ describe("running-day rule: a week's slots fall on days the task runs", () => {
   });
 });
 
+describe("month periods", () => {
+  const monthly = createPeriodsFor({
+    meeting: task({ name: "安全工作例会", period: "month", deadline: "25 17:00", reminders: ["20 09:00", "25 15:00"], tally: "25 17:30", days: "school" }),
+    checkup: task({ name: "月末检查", period: "month", deadline: "31 17:00", reminders: ["30 09:00"], tally: "31 18:00", days: "all" }),
+  });
+
+  it("holds a calendar month under id YYYY-MM, its slots on their days of the month", () => {
+    const december = monthly().periodOn("meeting", "2026-12-03");
+    expect(december).toMatchObject({ kind: "month", id: "2026-12", start: "2026-12-01", end: "2026-12-31", required: true });
+    // 12-25 is a Friday, a school day; the reminder on Sunday 12-20 moves to Friday 12-18 (the running-day rule).
+    expect(monthly().listSlots(december).map((slot) => [slot.kind, iso(slot.at)])).toEqual([
+      ["reminder", "2026-12-18T01:00:00.000Z"],
+      ["reminder", "2026-12-25T07:00:00.000Z"],
+      ["deadline", "2026-12-25T09:00:00.000Z"],
+      ["tally", "2026-12-25T09:30:00.000Z"],
+    ]);
+  });
+
+  it("takes day 31 as every month's last day, February's too", () => {
+    const february = monthly().periodOn("checkup", "2027-02-10");
+    expect(february).toMatchObject({ id: "2027-02", start: "2027-02-01", end: "2027-02-28" });
+    expect(iso(february.deadline)).toBe("2027-02-28T09:00:00.000Z");
+    expect(monthly().listSlots(february).map((slot) => slot.kind)).toEqual(["reminder", "deadline", "tally"]);
+  });
+
+  it("moves a deadline off a day the task does not run: October's 25th is a Sunday, so Friday 10-23", () => {
+    const october = monthly().periodOn("meeting", "2026-10-08");
+    expect(iso(october.deadline)).toBe("2026-10-23T09:00:00.000Z");
+  });
+
+  it("parses a month's id back, and no other kind's", () => {
+    expect(monthly().periodById("meeting", "2026-11")).toMatchObject({ id: "2026-11", start: "2026-11-01", end: "2026-11-30" });
+    expect(monthly().periodById("meeting", "2026-13")).toBeUndefined();
+    expect(monthly().periodById("meeting", "2026-W48")).toBeUndefined();
+    expect(monthly().periodById("safety", "2026-11")).toBeUndefined();
+  });
+
+  it("refuses a monthly time without its day of the month", () => {
+    const bad = { ...tasks, meeting: task({ name: "例会", period: "month", deadline: "fri 17:00", days: "school" }) };
+    expect(() => createPeriods({ tasks: bad, calendar, zone: ZONE })).toThrow(/tasks\.meeting\.deadline/);
+  });
+});
+
 describe("periodById", () => {
   it("parses stored ids back to the same periods", () => {
     expect(periods.periodById("study", "2026-W48")).toEqual(periods.periodOn("study", "2026-11-25"));

@@ -149,8 +149,8 @@ export function readReportPeriod(
   const today = toLocalDate(ctx.now, ctx.config.timezone);
   const { span, typed = "", words: rest } = readReportDate(words, today);
   const current = currentPeriod(ctx, task);
-  // A week word names a weekly period; for a daily one (本周平安) it names no day.
-  const date = span && (span.kind !== "week" || current.kind === "week") ? span.start : undefined;
+  // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
+  const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;
   if (!date || (date >= current.start && date <= current.end)) return { words: rest };
   const days = ctx.config.limits.backfill_days;
   if (date > today) throw new CodedError(ErrorCode.Usage, reportText.dateAhead(typed, days));

@@ -2,7 +2,8 @@ import type { Config } from "../../config/schema.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
 import type { TaskTally } from "../../tally/task-tally.js";
-import { formatClock, formatDate, formatDeadline, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
+import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/period-kinds.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
@@ -68,10 +69,7 @@ export const leaderText = {
   },
 
   /** `11月24日（周二）` for a day id, `2026年第48周` for a week id. */
-  periodId(id: string): string {
-    const week = /^(\d{4})-W(\d{2})$/.exec(id);
-    return week ? `${week[1]}年第${Number(week[2])}周` : formatDate(id);
-  },
+  periodId: formatPeriodId,
 
   /** `11月25日` or `11月25日至11月27日`. */
   dates: (start: string, end: string) => (start === end ? monthDay(start) : `${monthDay(start)}至${monthDay(end)}`),
@@ -102,8 +100,7 @@ export const leaderText = {
     const first = periods[0];
     if (!first) return [`**${taskName}**`];
     if (periods.length > 1) {
-      const unit = first.kind === "day" ? "天" : "周";
-      return [`**${taskName}** ${leaderText.periods(periods)}，${periods.length} ${unit}（按校次计）`];
+      return [`**${taskName}** ${leaderText.periods(periods)}，${periods.length} ${PERIOD_SHAPES[first.kind].unit}（按校次计）`];
     }
     const deadline = formatDeadline(leaderText.deadline(first, timeZone), !open);
     if (first.kind === "day" && !withPeriod) return [`**${taskName}**（${deadline}）`];

@@ -1,6 +1,7 @@
 import { addDays, diffDays, getIsoWeek, getWeekStart, isValidLocalDate, type LocalDate } from "../../time/local-time.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { leaderText } from "./leader-text.js";
+import { monthOf } from "../../time/period-kinds.js";
 
 /** Local dates a leader named, both included. */
 export interface DateSpan {
@@ -34,14 +35,6 @@ export function weekOf(date: LocalDate, weeks: number): { start: LocalDate; end:
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
-
-/** The calendar month holding `date`, moved by `months`: its first and last day. */
-export function monthOf(date: LocalDate, months: number): { start: LocalDate; end: LocalDate } {
-  const index = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
-  const start = `${Math.floor(index / 12)}-${pad((index % 12) + 1)}-01`;
-  const next = `${Math.floor((index + 1) / 12)}-${pad(((index + 1) % 12) + 1)}-01`;
-  return { start, end: addDays(next, -1) };
-}
 
 /**
  * A weekday named by a word: of the week named (上周五), else of this week under the `nearest`

@@ -12,6 +12,7 @@ import type { Report } from "../../store/report.js";
 import type { TaskPeriod, TaskCalendar } from "../../time/task-calendar.js";
 import { listLedgerPeriods } from "./list-ledger-periods.js";
 import { isBeforeLive, whyNotOwed } from "../../time/owed.js";
+import type { PeriodKind } from "../../time/period-kinds.js";
 
 /**
  * A school's standing for one period: reported on time, reported late, missing, exempt (免报),
@@ -27,7 +28,7 @@ export interface LedgerRow {
   schoolName: string;
   area: string;
   periodId: string;
-  periodKind: "day" | "week";
+  periodKind: PeriodKind;
   start: LocalDate;
   end: LocalDate;
   deadline: Date;

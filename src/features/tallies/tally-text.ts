@@ -1,4 +1,5 @@
-import { formatDate, formatInstant, formatPeriod, formatRate } from "../../time/format-time.js";
+import { formatDate, formatInstant, formatRate } from "../../time/format-time.js";
+import { formatPeriod } from "../../time/period-kinds.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { toLocalDate } from "../../time/local-time.js";
 import type { School } from "../../config/roster.js";

@@ -59,6 +59,7 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
   }
   if (roster) checkNodes(config, roster, add, show);
   if (groups && roster) checkCoverage(groups, roster, add, show);
+  if (tasks && roster) checkTaskSchools(tasks, roster, add, show);
   return problems;
 }
 
@@ -323,6 +324,21 @@ function checkNodes({ leaders, admins, groups, bots }: ConfigSections, roster: R
     if (node === undefined || findNode(roster.root, node)) continue;
     const guess = suggestClosest(node, paths);
     add(path, text.unknownNode(show(path, node)), guess ? text.didYouMean(guess) : text.validNodes(paths));
+  }
+}
+
+/** Each entry of a task's `schools` names a 片区, a 学段 or a 学校代码 of the roster. */
+function checkTaskSchools(tasks: Partial<Config["tasks"]>, roster: Roster, add: Add, show: Show): void {
+  const names = [...new Set(roster.schools.flatMap((school) => [school.area, school.stage]))];
+  const known = new Set([...names, ...roster.schools.map((school) => school.code)]);
+  for (const [id, task] of Object.entries(tasks)) {
+    if (!task || task.schools === "all") continue;
+    task.schools.forEach((entry, index) => {
+      if (known.has(entry)) return;
+      const path = ["tasks", id, "schools", index];
+      const guess = suggestClosest(entry, [...known]);
+      add(path, text.unknownTaskSchools(show(path, entry)), guess ? text.didYouMean(guess) : text.validTaskSchools(names));
+    });
   }
 }
 

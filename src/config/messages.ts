@@ -151,6 +151,9 @@ export const text = {
   unknownAreaOrCode: (entry: string | undefined) =>
     entry === undefined ? "名单里没有这个片区或学校代码" : `名单里没有片区或学校代码 ${quote(entry)}`,
   validAreas: (areas: readonly string[]) => `名单中的片区：${areas.join("、")}；也可以写学校代码`,
+  unknownTaskSchools: (entry: string | undefined) =>
+    entry === undefined ? "名单中没有这个片区、学段或学校代码" : `名单中没有片区、学段或学校代码 ${quote(entry)}`,
+  validTaskSchools: (names: readonly string[]) => `名单中的片区和学段：${names.join("、")}；也可以写学校代码，或写 all（全部学校）`,
   schoolsNotInAnyGroup: (names: readonly string[]) =>
     `${names.length} 所学校不在任何学校群（role: schools）里，收不到提醒：${names.slice(0, 10).join("、")}${names.length > 10 ? ` 等` : ""}`,
   schoolsNotInAnyGroupHint: (areas: readonly string[]) =>

@@ -63,6 +63,12 @@ export const taskSchema = schedule.extend({
   summer: schedule.optional(),
   /** Group id (key of `groups`) that receives the tally. */
   tally_group: z.string().default("leaders"),
+  /**
+   * The schools that report it: `all` (every school's 上报人, the default), or a list of 片区, 学段
+   * or 学校代码 (校车晨检: the schools with a bus). The others owe nothing, are never counted,
+   * reminded or listed as missing, and their reports of it are refused.
+   */
+  schools: z.union([z.literal("all"), z.array(z.string().min(1)).min(1)]).default("all"),
   ...kindDeclaration,
 });
 

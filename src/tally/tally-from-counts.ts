@@ -2,7 +2,7 @@ import type { Roster, School } from "../config/roster.js";
 import type { Exemption } from "../store/exemptions.js";
 import type { PeriodAggregate } from "../store/period-aggregate.js";
 import type { TaskPeriod } from "../time/task-calendar.js";
-import { listNotJoined, whyNotOwed } from "../time/owed.js";
+import { listNotAssigned, listNotJoined, whyNotOwed, whyNotRequired } from "../time/owed.js";
 import {
   addReportCounts,
   addSums,
@@ -81,7 +81,7 @@ export function tallyFromCounts(args: {
       if (school) tally.resolved.push({ school, abnormal, report });
     }
     if (!period.required) {
-      countNotOwed(tally, whyNotOwed(period, {})!, roster.schools.length);
+      countNotOwed(tally, whyNotRequired(period)!, roster.schools.length - listNotAssigned(roster.schools, period).length);
       continue;
     }
     if (isOpenAt(period, now)) tally.open = true;
@@ -114,7 +114,10 @@ export function tallyFromCounts(args: {
       countNotOwed(tally, "not_joined", 1);
       uncount(school);
     }
-    const notOwed = new Set(notJoined.map((school) => school.code));
+    // Schools the task leaves out are no part of it: neither expected nor counted as owing nothing.
+    const notAssigned = listNotAssigned(roster.schools, period);
+    for (const school of notAssigned) uncount(school);
+    const notOwed = new Set([...notJoined, ...notAssigned].map((school) => school.code));
     for (const [code, exemption] of exemptions) {
       const school = index.byCode.get(code);
       if (!school || notOwed.has(code)) continue;
@@ -132,7 +135,7 @@ export function tallyFromCounts(args: {
       tally.expected += schools.length;
       if (missing > 0) missingByArea.set(area, (missingByArea.get(area) ?? 0) + missing);
     }
-    tally.expected -= notJoined.length;
+    tally.expected -= notJoined.length + notAssigned.length;
   }
   tally.expected -= tally.exempt;
   tally.missingByArea = units ? [] : nameMissing(index, periods, missingByArea, list);
@@ -158,7 +161,7 @@ export function tallyFromCounts(args: {
  */
 export function listUncounted(roster: Pick<Roster, "schools">, period: TaskPeriod, exemptions: ReadonlyMap<string, Exemption>): string[] {
   const notJoined = listNotJoined(indexRoster(roster.schools).joinedLate, period);
-  return [...exemptions.keys(), ...notJoined.map((school) => school.code)];
+  return [...exemptions.keys(), ...[...notJoined, ...listNotAssigned(roster.schools, period)].map((school) => school.code)];
 }
 
 /**

@@ -15,6 +15,8 @@ export interface TaskPeriod extends Period {
   taskWord: string;
   /** The local date of the deadline: a school on the roster by then owes the period (time/owed.ts). */
   due: LocalDate;
+  /** The 片区, 学段 and 学校代码 of the schools that report the task (its `schools`); unset: every school. */
+  schools?: readonly string[];
 }
 
 /**
@@ -64,7 +66,15 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
   const named = (period: Period): TaskPeriod => {
     const due = toLocalDate(period.deadline, config.timezone);
     const notLive = period.required && liveSince !== undefined && due < liveSince;
-    return Object.freeze({ ...period, taskName: taskName(period.task), taskWord: taskWord(period.task), due, ...(notLive && { required: false, reason: "not_live" as const }) });
+    const schools = config.tasks[period.task]!.schools;
+    return Object.freeze({
+      ...period,
+      taskName: taskName(period.task),
+      taskWord: taskWord(period.task),
+      due,
+      ...(notLive && { required: false, reason: "not_live" as const }),
+      ...(schools !== "all" && { schools }),
+    });
   };
   // A period is a pure function of the task and the local date, and every check-in asks for
   // several: computing them once per day took a fifth of the callback's CPU.

@@ -163,6 +163,18 @@ describe("report kinds declared in the config", () => {
       expect(said.join("\n")).toContain("tasks.meeting.examples[1]: 示例“例会 主题:防火”不能登记：请写明召开");
     });
 
+    it("names the line of a task's school list entry that the roster lacks, and of a monthly time without its day", async () => {
+      const { code, said, lineOf } = await checkYaml("schools.yaml", (yaml) =>
+        yaml
+          .replace("    name: 晨午检\n", "    name: 晨午检\n    schools: [城关片区, 南部片区]\n")
+          .replace('    period: week\n    days: school\n    deadline: "fri 17:00"\n    reminders: ["fri 15:00"]\n    tally: "fri 17:30"\n    words: [安全工作例会', '    period: month\n    days: school\n    deadline: "fri 17:00"\n    reminders: ["25 15:00"]\n    tally: "25 17:30"\n    words: [安全工作例会'),
+      );
+      expect(code).not.toBe(0);
+      expect(said).toContain(`schools.yaml:${lineOf("schools: [城关片区, 南部片区]")} tasks.checkup.schools[1]: 名单中没有片区、学段或学校代码 "南部片区"`);
+      // The meeting's deadline is two lines under its period.
+      expect(said).toContain(`schools.yaml:${lineOf("period: month") + 2} tasks.meeting.deadline: 按月的安排要写几号，"fri 17:00" 没有写`);
+    });
+
     it("names the line of a word of another kind and of a reminder after the deadline", async () => {
       const { code, said, lineOf } = await checkYaml("words.yaml", (yaml) =>
         yaml.replace("words: [学习, 周学习, 政治学习]", "words: [学习, 周学习, 防溺水]").replace('reminders: ["fri 15:00"]', 'reminders: ["fri 19:00"]'),

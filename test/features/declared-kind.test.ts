@@ -156,3 +156,46 @@ describe("a kind declared monthly (安全工作例会 by the month)", () => {
     expect(listTaskColumns(sheet).map((c) => c.header)).toEqual(expect.arrayContaining(["召开", "日期", "主题", "参会"]));
   });
 });
+
+/**
+ * 晨午检 reported by some schools only (`schools: [城关片区, DB001]`, nine of the 28): the others owe
+ * nothing, are never counted, reminded or listed, and a report from one of them is refused.
+ */
+describe("a kind reported by a list of schools", () => {
+  let h: Harness;
+  let variant: ConfigVariant;
+  beforeAll(async () => {
+    variant = writeConfigVariant([["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n    schools: [城关片区, DB001]\n"]]);
+    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", config: variant.path });
+  });
+  afterAll(async () => {
+    await h.close();
+    variant.remove();
+  });
+
+  it("records a listed school's report and refuses another's, saying why and recording nothing", async () => {
+    expect(await sayAt(h, "2026-11-24T08:30:00+08:00", "hu_bin", "晨检 实到800")).toContain("已登记：**平安县东湖镇中心小学**");
+    const refused = await sayAt(h, "2026-11-24T08:31:00+08:00", "gao_feng", "晨检 实到900");
+    expect(refused).toContain("不在晨午检的上报学校之列，无需上报");
+    expect(await h.store.get("checkup", "2026-11-24", "DB003")).toBeUndefined();
+    const status = await sayAt(h, "2026-11-24T08:32:00+08:00", "gao_feng", "状态");
+    expect(status).toContain("平安日报");
+    expect(status).not.toContain("晨午检");
+  });
+
+  it("reminds, tallies and lists as missing only the listed schools", async () => {
+    await h.fire("slots", "2026-11-24T09:30:00+08:00");
+    const reminder = (await takeMessages(h, "全县校长群")).map((m) => m.content).filter((c) => c.includes("晨午检")).join("\n");
+    expect(reminder).toContain("平安县城关第一小学");
+    expect(reminder).not.toContain("东湖镇中心小学");
+    expect(reminder).not.toContain("青石");
+    const summary = await sayAt(h, "2026-11-24T10:35:00+08:00", "wang_zhiyuan", "汇总");
+    const block = summary.slice(summary.indexOf("**晨午检**"));
+    expect(block).toContain("应报 9 所 · 已报 1 所");
+    expect(block.split("\n\n")[0]).not.toContain("无需报");
+    const missing = await sayAt(h, "2026-11-24T10:36:00+08:00", "wang_zhiyuan", "未报 晨午检");
+    expect(missing).toContain("城关一小");
+    expect(missing).not.toContain("青石");
+    expect(missing).not.toContain("东湖");
+  });
+});

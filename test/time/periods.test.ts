@@ -20,7 +20,7 @@ const calendarConfig: CalendarConfig = {
 };
 
 function task(fields: Partial<TaskConfig> & Pick<TaskConfig, "period" | "deadline" | "days">): TaskConfig {
-  return { enabled: true, name: "任务", reminders: [], tally_group: "leaders", ...fields };
+  return { enabled: true, name: "任务", reminders: [], tally_group: "leaders", schools: "all", ...fields };
 }
 
 const tasks: Config["tasks"] = {

@@ -11,6 +11,7 @@ import { readReportDate } from "./read-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 import { kindOf } from "../../config/kinds.js";
+import { isAssigned } from "../../time/owed.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
 export type CheckInContext = CommandContext<"config" | "roster" | "store" | "records" | "calendar">;
@@ -58,11 +59,12 @@ async function record(
 ): Promise<CheckInOutcome> {
   // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
   const period = named ?? currentPeriod(ctx, task);
+  if (!isAssigned(period, school)) throw new CodedError(ErrorCode.Usage, reportText.notAssigned(school.name, period.taskName));
   const report = makeReport(ctx, school, period, value);
   // The task is configured (the report's period is its): its kind is known.
   const kind = kindOf(ctx.config, task)!;
   const timeZone = ctx.config.timezone;
-  const others = otherDuePeriods(ctx, report.task);
+  const others = otherDuePeriods(ctx, report.task, school);
   const owed = (inForce: readonly (Report | undefined)[]) =>
     reportText.owed(
       others.filter((_, i) => !inForce[i]).map((due) => ({ period: due })),
@@ -119,11 +121,11 @@ async function repliedInPeriodBefore(ctx: CheckInContext, task: TaskId, period: 
 }
 
 /** The current periods of the other tasks that are due: what else a school may owe. */
-function otherDuePeriods(ctx: CheckInContext, except: TaskId): TaskPeriod[] {
+function otherDuePeriods(ctx: CheckInContext, except: TaskId, school: School): TaskPeriod[] {
   return ctx.calendar.tasks
     .filter((task) => task !== except)
     .map((task) => ctx.calendar.at(task, ctx.now))
-    .filter((period): period is TaskPeriod => period?.required === true);
+    .filter((period): period is TaskPeriod => period?.required === true && isAssigned(period, school));
 }
 
 /** The period a report made now falls in; refuses tasks that are off or out of season. */

@@ -12,6 +12,9 @@ import { asksAboutReporting, readDrowning, readSafety, readStudy, readStudyTopic
 import { resolveSchool } from "./resolve-school.js";
 import { readFields } from "./read-fields.js";
 import { toLocalDate } from "../../time/local-time.js";
+import { isAssigned } from "../../time/owed.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { reportText } from "./report-text.js";
 
 /** The services a report of any kind reads and records with. */
 export type ReportServices = "config" | "roster" | "calendar" | "store" | "records";
@@ -40,6 +43,19 @@ export interface KindReader {
   tap?(tap: CardTap, ctx: ReportContext): Promise<BotCard>;
 }
 
+/**
+ * The school a report of the kind names (resolveSchool), refused before its words are read when
+ * the kind's `schools` leave it out: its principal learns that his school does not report it.
+ */
+function resolveReporting(ctx: ReportContext, text: string, kind: ReportKind): { school: School; rest: string } {
+  const found = resolveSchool(ctx, text);
+  const schools = ctx.config.tasks[kind.id]?.schools;
+  if (schools && schools !== "all" && !isAssigned({ schools }, found.school)) {
+    throw new CodedError(ErrorCode.Usage, reportText.notAssigned(found.school.name, kind.name));
+  }
+  return found;
+}
+
 export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   safety: {
     // 安全 alone is 平安; inside a message it is everyday (安全教育已完成).
@@ -49,7 +65,7 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), kind.words[0]!);
       const text = textAround(input);
-      const { school, rest } = resolveSchool(ctx, text.folded);
+      const { school, rest } = resolveReporting(ctx, text.folded, kind);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
       const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars });
@@ -61,7 +77,7 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   drowning: {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), `${kind.words[0]!} 已提醒人数/应提醒人数`);
-      const { school, rest } = resolveSchool(ctx, wordsAround(input));
+      const { school, rest } = resolveReporting(ctx, wordsAround(input), kind);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
     },
@@ -72,7 +88,7 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { topic, words } = readStudyTopic(input);
       const text = wordsAround({ before: input.before, folded: words });
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`);
-      const { school, rest } = resolveSchool(ctx, text);
+      const { school, rest } = resolveReporting(ctx, text, kind);
       const { period, words: figures } = readReportPeriod(ctx, kind.id, rest);
       return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
@@ -82,7 +98,7 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), kind.words[0]!);
       const text = textAround(input);
-      const { school, rest } = resolveSchool(ctx, text.folded);
+      const { school, rest } = resolveReporting(ctx, text.folded, kind);
       // A kind with a date field reads a date as that field, never as a 补报's day.
       const dated = Object.values(kind.fields).some((field) => field.type === "date");
       const { period, words } = dated ? { period: undefined, words: rest } : readReportPeriod(ctx, kind.id, rest);

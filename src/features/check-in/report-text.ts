@@ -166,6 +166,8 @@ export const reportText = {
   dateTooOld: (typed: string, days: number, earliest: string, taskName: string) =>
     `只能登记今天和之前 ${days} 天内（${formatDate(earliest)}起）的上报，“${escapeUserText(typed)}”的${taskName}已不能补报。`,
   notDueOn: (period: TaskPeriod) => `${formatPeriod(period)}${period.taskName}无需上报。`,
+  /** A school the task's `schools` leave out: it does not report the task at all. */
+  notAssigned: (school: string, taskName: string) => `${school}不在${taskName}的上报学校之列，无需上报，本条没有登记。如认为本校应当上报，请联系教育局管理员。`,
   backfilled: (period: TaskPeriod) => `📅 这是 ${formatPeriod(period)} 的补报，已记入当天。`,
   notInSeason: (name: string) => `现在不在${name}的季节内，无需上报。`,
   missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",

@@ -12,7 +12,9 @@ import type { SimulatedCard } from "../wecom/simulator/wecom-simulator.js";
 import { createDevCredentials } from "../dev/dev-credentials.js";
 import { createCallbackWecom, createDemoBot, startLongConnectionWecom, type DemoWecom } from "../dev/demo-wecom.js";
 import { writeWebsocketConfig } from "../dev/websocket-config.js";
+import { writeDemoConfig } from "../dev/demo-config.js";
 import {
+  checkupMissingFriday,
   DEMO_DAY,
   demoLeaders,
   demoScript,
@@ -62,8 +64,9 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
           botPushes.push({ chatid: body.chatid, at, body });
         })
       : undefined;
-  // The demo always runs on its own embedded Redis, the example config and fresh credentials.
+  // The demo always runs on its own embedded Redis, the example config (with 晨午检 on) and fresh credentials.
   const { redisUrl: _ignored, ...rest } = settings;
+  const demoConfig = writeDemoConfig(dataDir);
   // It went live on the Monday: the days before Friday, played below, were owed.
   const playFrom = clock.now();
   clock.set(toInstant(addDays(DEMO_DAY, -4), "07:00", DEMO_ZONE));
@@ -72,7 +75,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
       ...rest,
       // Its config's `${NAME}` references read the demo's fresh credentials alone.
       config: createConfigSource(
-        longConnection ? writeWebsocketConfig(dataDir, { principals: CHATS.principals, leaders: CHATS.leaders }) : "config/pingan.example.yaml",
+        longConnection ? writeWebsocketConfig(dataDir, { principals: CHATS.principals, leaders: CHATS.leaders }, demoConfig) : demoConfig,
         { ...credentials, ...bot },
       ),
       dataDir,
@@ -141,6 +144,9 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     if (reply.card) add(GROUP_NAMES.principals, at, formatCard(reply.card));
   };
 
+  /** 晨午检 as principals fill it in: the roster's pupils due, a few off sick. */
+  const checkupReport = (school: { code: string; pupils: number }) => `晨检 ${school.code} 应到${school.pupils} 实到${school.pupils - 2} 因病缺勤2 发热1 咳嗽1`;
+
   try {
     out(`平安助手演示：${DEMO_DAY}（周五），时钟 ${speed} 倍速，28 所虚构学校（config/schools.example.csv）。`);
     out(`服务 ${service.url}，内置 Redis ${service.redisUrl}（AOF 每次写入落盘），企业微信模拟器在本机。`);
@@ -159,7 +165,10 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     for (let day = "2026-11-23"; day < DEMO_DAY; day = addDays(day, 1)) {
       clock.set(toInstant(day, "08:40", DEMO_ZONE));
       for (const school of rt.roster.schools) {
-        if (!(quietlyMissingWeek[day] ?? []).includes(school.code)) await send(school.reporters[0]!, `平安 ${school.code}`, false);
+        if (!(quietlyMissingWeek[day] ?? []).includes(school.code)) {
+          await send(school.reporters[0]!, `平安 ${school.code}`, false);
+          await send(school.reporters[0]!, checkupReport(school), false);
+        }
         if (day === "2026-11-25" && studyDoneBeforeFriday.includes(school.code)) {
           await send(school.reporters[0]!, `学习 ${school.staff - 2}/${school.staff} ${school.code}`, false);
         }
@@ -169,10 +178,11 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
     clock.set(toInstant(DEMO_DAY, "08:05", DEMO_ZONE));
     const scripted = new Set(demoScript.map((s) => s.from));
     for (const school of rt.roster.schools) {
-      if (quietlyMissingFriday.includes(school.code) || school.reporters.some((r) => scripted.has(r))) continue;
-      await send(school.reporters[0]!, `平安 ${school.code}`, false);
+      if (school.reporters.some((r) => scripted.has(r))) continue;
+      if (!quietlyMissingFriday.includes(school.code)) await send(school.reporters[0]!, `平安 ${school.code}`, false);
+      if (!checkupMissingFriday.includes(school.code)) await send(school.reporters[0]!, checkupReport(school), false);
     }
-    add(GROUP_NAMES.principals, toInstant(DEMO_DAY, "08:05", DEMO_ZONE).getTime(), "（08:00 以后已有 18 所学校陆续报平安，此处从 08:31 开始显示）");
+    add(GROUP_NAMES.principals, toInstant(DEMO_DAY, "08:05", DEMO_ZONE).getTime(), "（08:00 以后已有 18 所学校陆续报平安，多数学校报了晨午检，此处从 08:31 开始显示）");
 
     await playDay(rt, clock, {
       day: DEMO_DAY,

@@ -3,7 +3,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { configSchema } from "../../src/config/schema.js";
+import { parse } from "yaml";
+import { configSchema, taskSchema } from "../../src/config/schema.js";
+import { checkKinds } from "../../src/config/check-kinds.js";
+import { checkScheduleSlots } from "../../src/config/slots.js";
 import { ROSTER_COLUMNS } from "../../src/config/parse-roster.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { anchorsOf, codeOf, linksOf, markedTables, readDocs } from "./read-docs.js";
@@ -147,6 +150,27 @@ describe("the docs", () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("declare kinds the product takes (部署指南's 上报任务 examples: whole tasks, and a monthly schedule over the one before)", () => {
+    const guide = docs.find((doc) => doc.path === "docs/zh/部署指南.md")!.text;
+    const section = guide.slice(guide.indexOf("## 上报任务"), guide.indexOf("## 10."));
+    const blocks = [...section.matchAll(/^```yaml\n([\s\S]*?)^```/gmu)].map((m) => parse(m[1]!) as Record<string, unknown>);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    let last: Record<string, unknown> = {};
+    const tasks: Record<string, z.output<typeof taskSchema>> = {};
+    for (const block of blocks) {
+      // A block of schedule keys alone changes the task before it.
+      const [id, declared] = "period" in block ? [`${Object.keys(tasks).at(-1)!}_monthly`, { ...last, ...block }] : Object.entries(block)[0]!;
+      const task = taskSchema.parse(declared);
+      expect(checkScheduleSlots(task), id).toEqual([]);
+      tasks[id] = task;
+      last = declared as Record<string, unknown>;
+    }
+    expect(Object.values(tasks).map((task) => task.period)).toContain("month");
+    const problems: string[] = [];
+    checkKinds(Object.fromEntries(Object.entries(tasks).filter(([id]) => !id.endsWith("_monthly"))), (path, message) => problems.push(`${path.join(".")}: ${message}`));
+    expect(problems).toEqual([]);
   });
 
   it("name only npm scripts that exist", () => {

@@ -198,4 +198,12 @@ describe("a kind reported by a list of schools", () => {
     expect(missing).not.toContain("青石");
     expect(missing).not.toContain("东湖");
   });
+
+  it("gives only the listed schools a row of its ledger sheet", async () => {
+    const { roster, store, exemptions, calendar } = h.jobDeps;
+    const ledger = await buildLedger({ roster, people: h.config, kinds: h.config, store, exemptions, calendar, from: "2026-11-24", to: "2026-11-24", timeZone: "Asia/Shanghai", now: new Date("2026-11-24T12:00:00+08:00") });
+    const sheet = ledger.tasks.find((t) => t.task === "checkup")!;
+    expect(sheet.rows.map((r) => r.schoolCode)).toEqual(["CG001", "CG002", "CG003", "CG004", "CG005", "CG006", "CG007", "CG008", "DB001"]);
+    expect(sheet.total).toMatchObject({ expected: 9, reported: 1 });
+  });
 });

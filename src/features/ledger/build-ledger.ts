@@ -11,7 +11,7 @@ import type { ReportStore } from "../../store/reports.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod, TaskCalendar } from "../../time/task-calendar.js";
 import { listLedgerPeriods } from "./list-ledger-periods.js";
-import { isBeforeLive, whyNotOwed } from "../../time/owed.js";
+import { isAssigned, isBeforeLive, whyNotOwed } from "../../time/owed.js";
 import type { PeriodKind } from "../../time/period-kinds.js";
 
 /**
@@ -190,8 +190,8 @@ export async function* readLedgerRows(sources: LedgerSources, plan: LedgerTaskPl
       for (const school of schools) {
         const report = reports.get(school.code);
         const exemption = exempt.get(school.code);
-        // A period nobody owes lists only the reports made in it; one the roster owes, every school.
-        if (!period.required && !report) continue;
+        // A period nobody owes lists only the reports made in it; one the roster owes, every school the task names.
+        if ((!period.required && !report) || !isAssigned(period, school)) continue;
         const why = whyNotOwed(period, school);
         const status: LedgerStatus = why
           ? isBeforeLive(why)

@@ -239,6 +239,8 @@ function stateOf(own: TaskTally): SchoolState {
   if (own.notRequired > 0) return "not_required";
   if (own.notLive > 0) return "not_live";
   if (own.exempt > 0) return "exempt";
+  // Owing nothing, not even as exempt: a school the task's `schools` leave out.
+  if (own.expected === 0) return "not_required";
   if (own.missing > 0) return "missing";
   return own.late > 0 ? "late" : "on_time";
 }

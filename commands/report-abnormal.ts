@@ -1,5 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
+import { kindOf } from "../src/config/kinds.js";
 import { readWord, skipSeparators, wordsAround } from "../src/bot/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
@@ -33,6 +34,6 @@ export default defineCommand({
     if (isQuestion(args)) return answerQuestion(ctx, args);
     const { school, description } = args;
     const value = { task: "safety" as const, status: "abnormal" as const, description };
-    return `${await checkIn(ctx, school, value)}\n${reportText.abnormalNote(replyVoice(ctx, school))}`;
+    return `${await checkIn(ctx, school, value, kindOf(ctx.config, "safety")!)}\n${reportText.abnormalNote(replyVoice(ctx, school))}`;
   },
 });

@@ -15,7 +15,7 @@ import { isQuestion, type Question } from "../src/features/check-in/read-report.
 export function reportCommand(kind: ReportKind) {
   const reader = KIND_READERS[kind.reader];
   const record = (args: ReadMessage | Question, ctx: ReportContext) =>
-    isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, args.notes, { ...(args.period && { period: args.period }), task: kind.id });
+    isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, kind, { notes: args.notes, ...(args.period && { period: args.period }) });
   const recordWords: RecordWords = (input, ctx) => record(reader.read(input, ctx, kind), ctx);
   const carded = cardShapeOf(kind) !== undefined;
   return defineCommand({
@@ -30,7 +30,7 @@ export function reportCommand(kind: ReportKind) {
     examples: kind.examples,
     parse: (input, ctx) => reader.read(input, ctx, kind),
     run: record,
-    ...(reader.tap && { tap: reader.tap }),
+    ...(reader.tap && { tap: (tap, ctx: ReportContext) => reader.tap!(tap, ctx, kind) }),
     ...(carded && {
       card: (ctx: ReportContext, input) => bareWordCard(ctx, input, kind),
       tapTopic: kindTapTopic(kind),

@@ -35,6 +35,8 @@ export interface CommandInput {
   originalBefore(start?: number, end?: number): string;
   /** The whole text the keyword was found in, as typed (free text written around a keyword). */
   whole: string;
+  /** The words before and after the keyword, joined (words.ts textAround), with the way back to what was typed. */
+  around: { folded: string; original(start: number, end: number): string };
 }
 
 /** The school the examples name (城关一小 of the example roster); help shows a reporter his own. */
@@ -66,7 +68,7 @@ export interface Services {
   /** The reports, to read. */
   store: ReportStore;
   /** The reports, to record: each record keeps the message's reply with it (see CommandSpec.services). */
-  records: Pick<ReportStore, "put" | "withdraw">;
+  records: Pick<ReportStore, "put" | "withdraw" | "recalled">;
   /** Schools excused from a task for some periods (免报). */
   exemptions: ExemptionStore;
   calendar: TaskCalendar;

@@ -3,7 +3,7 @@ import { createStringFinder, type FoundString } from "./find-strings.js";
 import { findNearMiss } from "./near-miss.js";
 import type { NormalizedText } from "./normalize.js";
 import { foldWord } from "../text/fold-word.js";
-import { readWord, skipSeparators, trimTrailingSeparators } from "./words.js";
+import { readWord, skipSeparators, textAround, trimTrailingSeparators } from "./words.js";
 
 /** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
 
@@ -123,13 +123,14 @@ function inputAfter(text: NormalizedText, found: Found): CommandInput {
   const start = halfFigure ? found.end + halfFigure.index : skipSeparators(text.folded, found.end);
   const folded = text.folded.slice(start);
   const before = trimTrailingSeparators(text.folded.slice(0, found.start));
-  return {
+  const parts = {
     folded,
     original: (from = 0, to = folded.length) => text.original(start + from, start + to),
     before,
     originalBefore: (from = 0, to = before.length) => text.original(from, to),
-    whole: text.original(),
   };
+  // Handed over read: a command never calls back here for the words around its keyword.
+  return { ...parts, whole: text.original(), around: textAround(parts) };
 }
 
 /** Whether a sender with these roles may use the command. */

@@ -20,7 +20,25 @@ export interface PeriodKeys {
   countedUnder: string;
 }
 
+/** Each prefix's period keys, made once per period: every record names all fourteen. */
+const madeKeys = new WeakMap<Keys, Map<string, PeriodKeys>>();
+/** Periods whose keys are kept per prefix: a day's and a week's of every kind, many times over. */
+const KEPT_PERIODS = 256;
+
 export function periodKeys(keys: Keys, task: TaskId, period: string): PeriodKeys {
+  let made = madeKeys.get(keys);
+  if (!made) madeKeys.set(keys, (made = new Map()));
+  const id = `${task}\t${period}`;
+  let named = made.get(id);
+  if (!named) {
+    if (made.size >= KEPT_PERIODS) made.clear();
+    named = Object.freeze(nameKeys(keys, task, period));
+    made.set(id, named);
+  }
+  return named;
+}
+
+function nameKeys(keys: Keys, task: TaskId, period: string): PeriodKeys {
   return {
     state: keys.periodState(task, period),
     log: keys.periodLog(task, period),

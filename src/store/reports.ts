@@ -6,7 +6,7 @@ import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, periodKeys, recordReport, reducePeriod } from "./report-scripts.js";
-import { runTogether } from "./scripts.js";
+import { readField, runTogether } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
 import { readPeriodAggregate, type AggregateFirst, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
@@ -48,10 +48,10 @@ export interface RecordResult<O> {
   reply?: string;
 }
 
-/** A report's record, with the school's reports in force in the other periods asked about. */
+/** A report's record, with whether the school has a report in force in the other periods asked about. */
 export interface PutResult extends RecordResult<PutOutcome> {
-  /** In the order asked; undefined where the school has none. */
-  inForce: (Report | undefined)[];
+  /** In the order asked. */
+  inForce: boolean[];
 }
 
 /** A task's period, as the store names it. */
@@ -63,11 +63,17 @@ export interface PeriodRef {
 /** The system of record: reports per school, task and period, and their audit log. */
 export interface ReportStore {
   /**
-   * Records a report. `ask`: other periods whose report in force of the same school is read in
-   * the same round trip (what else it owes); a refusal by Redis is ErrorCode.NotRecorded.
+   * Records a report. `ask`: other periods where whether the same school has a report in force
+   * is read in the same round trip (what else it owes); a refusal by Redis is ErrorCode.NotRecorded.
    */
   put(report: Report, commit?: RecordCommit, ask?: readonly PeriodRef[]): Promise<PutResult>;
   withdraw(w: Withdrawal, commit?: RecordCommit): Promise<RecordResult<WithdrawOutcome>>;
+  /**
+   * The school's report in force in the period as this store last recorded or was answered it
+   * (null: none); undefined when it has not seen it lately. A guess for a record's first try:
+   * another process may have recorded since, and a record expecting it then answers 'conflict'.
+   */
+  recalled(task: TaskId, period: string, school: string): Report | null | undefined;
   /** Hands what the period's outbox holds to the push queue, in order, once each; entries stay until handed on. Returns how many were relayed. */
   relay(task: TaskId, period: string): Promise<number>;
   get(task: TaskId, period: string, school: string): Promise<Report | undefined>;
@@ -121,6 +127,13 @@ const field = (fields: string[], name: string) => fields[fields.indexOf(name) + 
 /** Audit-log entries read per round trip by a reader that walks a whole log (changes). */
 const LOG_PAGE = 1000;
 
+/**
+ * Reports in force a store recalls (RecordCommit's first guess), the latest first to stay: a
+ * correction follows its school's report by minutes, and a re-report guessed right is one
+ * script call instead of a refused one and another. A day of a 24,000-school county's reports.
+ */
+const RECALLED = 30_000;
+
 export function createReportStore({ redis, keys, places, enqueue, log }: ReportStoreOptions): ReportStore {
   const record = async (
     task: TaskId,
@@ -131,7 +144,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     withdrawal: WithdrawalFields | undefined,
     commit: RecordCommit,
     ask: readonly PeriodRef[] = [],
-  ): Promise<RecordResult<string> & { inForce: (Report | undefined)[] }> => {
+  ): Promise<RecordResult<string> & { inForce: boolean[] }> => {
     const expected = commit.expected === undefined ? undefined : commit.expected === null ? "" : `"msgid":${JSON.stringify(commit.expected.msgid)}`;
     const place = places?.of(school);
     const recording = recordReport.call(periodKeys(keys, task, period), {
@@ -151,16 +164,17 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       remarked: hasRemark(report),
       pushes: (commit.pushes ?? []).map((push) => JSON.stringify(push)),
     });
-    const asking = ask.map((ref) => currentReports.call(periodKeys(keys, ref.task, ref.period), [school]));
+    // Whether the school has a report there is its state's last id, unmarked (or a reduced period's report).
+    const asking = ask.map((ref) => readField(keys.periodState(ref.task, ref.period), school));
     const [recorded, ...found] = await runTogether(redis, [recording, ...asking]).catch((error: unknown) => {
       // The record is one script: refused, it wrote nothing, and the message may be sent again.
       throw isRefusedByRedis(error) ? new CodedError(ErrorCode.NotRecorded, "redis refused the record") : error;
     });
     const [outcome, previous, reply, ...owed] = recorded as string[];
-    const inForce = ask.map((ref, i) => {
-      const packed = (found[i] as string[])[0];
-      return packed ? unpackReport(packed, ref.task, ref.period, school) : undefined;
-    });
+    const inForce = found.map((state) => typeof state === "string" && (isFinalState(state) || readStateIds(state).current !== undefined));
+    const replaced = previous ? unpackReport(previous, task, period, school) : undefined;
+    // What is in force now: this report once recorded, none once withdrawn, else the one the script answered.
+    recall(task, period, school, outcome === "report" || outcome === "replace" ? report! : outcome === "withdraw" || outcome === "nothing" ? null : (replaced ?? null));
     if (owed.length > 0) {
       // What this message owes goes out from here, or from the workers' sweep if this process
       // cannot (the record stands either way). Only its own entries: relaying the whole outbox
@@ -171,7 +185,15 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         .then((entries) => relayEntries(outbox, entries.filter(([id]) => owed.includes(id))))
         .catch((error: unknown) => log?.warn({ err: error, task, period }, "outbox not relayed yet"));
     }
-    return { outcome: outcome!, ...(previous && { previous: unpackReport(previous, task, period, school) }), ...(reply && { reply }), inForce };
+    return { outcome: outcome!, ...(replaced && { previous: replaced }), ...(reply && { reply }), inForce };
+  };
+
+  const recalled = new Map<string, Report | null>();
+  const recall = (task: TaskId, period: string, school: string, report: Report | null) => {
+    const id = `${task}\t${period}\t${school}`;
+    recalled.delete(id);
+    if (recalled.size >= RECALLED) recalled.delete(recalled.keys().next().value!);
+    recalled.set(id, report);
   };
 
   /** Hands outbox entries on, in order, deleting each once handed; stops at a push it cannot hand on. */
@@ -210,6 +232,8 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
 
     withdraw: (w, commit = {}) =>
       record(w.task, w.period, w.school, w.msgid, undefined, { by: w.by, at: w.at, msgid: w.msgid, raw: w.raw }, commit) as Promise<RecordResult<WithdrawOutcome>>,
+
+    recalled: (task, period, school) => recalled.get(`${task}\t${period}\t${school}`),
 
     async relay(task, period) {
       const outbox = keys.periodOutbox(task, period);

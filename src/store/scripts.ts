@@ -20,7 +20,7 @@ export interface ScriptPacking<K, A> {
   args(args: A): readonly Arg[];
 }
 
-/** One script with its keys and arguments: run alone, or with others in one round trip (runTogether). */
+/** One script with its keys and arguments (or a read beside it): run alone, or with others in one round trip (runTogether). */
 export interface ScriptCall {
   run(redis: Redis | Cluster): Promise<unknown>;
   /** Queues it by EVALSHA; where Redis answers NOSCRIPT (restarted) it ran nothing, and runs alone. */
@@ -55,6 +55,16 @@ export function loadScript<K, A>(name: string, packing: ScriptPacking<K, A>): Re
     };
   };
   return Object.assign((redis: Redis | Cluster, named: K, values: A) => call(named, values).run(redis), { call });
+}
+
+/** A field of a hash read beside scripts (runTogether), in the same round trip. */
+export function readField(key: string, field: string): ScriptCall {
+  return {
+    run: (redis) => redis.hget(key, field),
+    queue(pipeline) {
+      pipeline.hget(key, field);
+    },
+  };
 }
 
 const isNoScript = (error: unknown) => error instanceof Error && error.message.startsWith("NOSCRIPT");

@@ -2,6 +2,8 @@ import type { Config, TaskId } from "../config/schema.js";
 import { listMissingHolidayYears } from "./holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "./holidays.js";
 import { listDates, toLocalDate, type LocalDate } from "./local-time.js";
+import { formatInstant } from "./format-time.js";
+import { formatPeriod } from "./period-kinds.js";
 import { createPeriods, type Period, type Slot } from "./periods.js";
 import { createSchoolCalendar } from "./school-calendar.js";
 import { listTaskIds } from "../config/schema.js";
@@ -17,6 +19,23 @@ export interface TaskPeriod extends Period {
   due: LocalDate;
   /** The 片区, 学段 and 学校代码 of the schools that report the task (its `schools`); unset: every school. */
   schools?: readonly string[];
+  /** The period as replies name it (formatPeriod): `11月23日（周一）`. */
+  label: string;
+  /** The deadline as replies show it: `11月23日 周一 10:00`. */
+  deadlineText: string;
+}
+
+/**
+ * What a message at one instant asks of the calendar about its task, answered in one look-up:
+ * the local date, the task's period in force, and the other tasks' periods due then (what else
+ * a school may owe).
+ */
+export interface TaskMoment {
+  today: LocalDate;
+  /** Undefined when the task is not enabled. */
+  period?: TaskPeriod;
+  /** The other enabled tasks' periods at the instant that are required, in display order. */
+  othersDue: readonly TaskPeriod[];
 }
 
 /**
@@ -31,6 +50,8 @@ export interface TaskCalendar {
   taskWord(task: TaskId): string;
   /** The period in force at an instant; undefined when the task is not enabled. */
   at(task: TaskId, instant: Date): TaskPeriod | undefined;
+  /** A message's look at the calendar for its task (see TaskMoment). */
+  momentOf(task: TaskId, instant: Date): TaskMoment;
   /** The period with this id; undefined when the id is not one of the task's. */
   byId(task: TaskId, id: string): TaskPeriod | undefined;
   /** The periods of a task that overlap `start`…`end` (inclusive), in order; [] when the task is off. */
@@ -72,6 +93,8 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
       taskName: taskName(period.task),
       taskWord: taskWord(period.task),
       due,
+      label: formatPeriod(period),
+      deadlineText: formatInstant(period.deadline, config.timezone, true),
       ...(notLive && { required: false, reason: "not_live" as const }),
       ...(schools !== "all" && { schools }),
     });
@@ -90,6 +113,18 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
     }
     return period;
   };
+  // The other tasks due on a date, per task: a check-in asks once, whatever the number of kinds.
+  const othersByDate = new Map<string, readonly TaskPeriod[]>();
+  const othersDue = (except: TaskId, date: LocalDate): readonly TaskPeriod[] => {
+    const key = `${except}:${date}`;
+    let due = othersByDate.get(key);
+    if (!due) {
+      if (othersByDate.size > 10_000) othersByDate.clear();
+      due = Object.freeze(tasks.filter((task) => task !== except).flatMap((task) => on(task, date) ?? []).filter((period) => period.required));
+      othersByDate.set(key, due);
+    }
+    return due;
+  };
   // Every slot decision (the slot job, pingan schedule) asks for the slots of a week's periods.
   const slotsOf = new WeakMap<Period, readonly Slot[]>();
   return {
@@ -97,6 +132,11 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
     taskName,
     taskWord,
     at: (task, instant) => on(task, toLocalDate(instant, config.timezone)),
+    momentOf(task, instant) {
+      const today = toLocalDate(instant, config.timezone);
+      const period = on(task, today);
+      return { today, ...(period && { period }), othersDue: othersDue(task, today) };
+    },
     byId: (task, id) => {
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;
       return period && named(period);

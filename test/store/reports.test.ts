@@ -156,7 +156,7 @@ it("tells the report in force by its own msgid, never by text in it that looks l
   expect((await store.put(report("m3", 2100), { expected: forged })).outcome).toBe("replace");
 });
 
-it("reads the school's reports in force in the periods asked with the record, in one round trip, and again after Redis forgot its scripts", async () => {
+it("reads whether the school has a report in force in the periods asked with the record, in one round trip, and again after Redis forgot its scripts", async () => {
   const keys = createKeys("t-ask");
   const client = redis.client();
   const store = createReportStore({ redis: client, keys });
@@ -173,19 +173,33 @@ it("reads the school's reports in force in the periods asked with the record, in
   try {
     const first = await store.put(report("m1", 2000), { expected: null }, [week, drowning]);
     expect(first.outcome).toBe("report");
-    expect(first.inForce.map((r) => r?.msgid)).toEqual(["s1", undefined]);
-    // The record and the two reads, by EVALSHA, written together in one pipeline.
-    expect(sent).toEqual(["pipelined evalsha", "pipelined evalsha", "pipelined evalsha"]);
+    expect(first.inForce).toEqual([true, false]);
+    // The record by EVALSHA and the two reads, written together in one pipeline.
+    expect(sent).toEqual(["pipelined evalsha", "pipelined hget", "pipelined hget"]);
     await client.script("FLUSH");
     sent.length = 0;
     const again = await store.put(report("m2", 2100), { expected: first.previous ?? null }, [week]);
     expect(again.outcome).toBe("conflict");
-    expect(again.inForce.map((r) => r?.msgid)).toEqual(["s1"]);
-    // Each answered NOSCRIPT, so each ran again alone, its text sent.
-    expect(sent.filter((name) => name === "eval")).toHaveLength(2);
+    expect(again.inForce).toEqual([true]);
+    // The record answered NOSCRIPT, so it ran again alone, its text sent.
+    expect(sent.filter((name) => name === "eval")).toHaveLength(1);
   } finally {
     client.sendCommand = sendCommand;
   }
+});
+
+it("recalls each school's report in force as it last recorded or was answered it, and forgets nothing it was not told", async () => {
+  const store = createReportStore({ redis: redis.client(), keys: createKeys("t-recall") });
+  expect(store.recalled("safety", "2026-11-24", "CG001")).toBeUndefined();
+  await store.put(report("m1", 2000));
+  expect(store.recalled("safety", "2026-11-24", "CG001")).toMatchObject({ msgid: "m1" });
+  // Another process's store records meanwhile: this one's guess is stale, and the record refused as a conflict teaches it.
+  await createReportStore({ redis: redis.client(), keys: createKeys("t-recall") }).put(report("m2", 2100));
+  const stale = await store.put(report("m3", 2200), { expected: store.recalled("safety", "2026-11-24", "CG001")! });
+  expect(stale).toMatchObject({ outcome: "conflict", previous: { msgid: "m2" } });
+  expect(store.recalled("safety", "2026-11-24", "CG001")).toMatchObject({ msgid: "m2" });
+  await store.withdraw({ task: "safety", period: "2026-11-24", school: "CG001", by: "u", at: new Date(2300).toISOString(), msgid: "w1", raw: "撤销" });
+  expect(store.recalled("safety", "2026-11-24", "CG001")).toBeNull();
 });
 
 it("says a record Redis refused wrote nothing (NotRecorded), so that the message may be sent again", async () => {

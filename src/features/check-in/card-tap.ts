@@ -10,6 +10,7 @@ import { cardText } from "./card-text.js";
 import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js";
 import { readSafety } from "./read-report.js";
 import { reportText } from "./report-text.js";
+import type { ReportKind } from "../../config/kinds.js";
 
 /**
  * The answer to a tap on the check-in card, as the card that replaces it for the tapper. 今日平安
@@ -19,7 +20,7 @@ import { reportText } from "./report-text.js";
  * who is not a reporter, on another day's card, or with a key that is not ours records nothing
  * and says why. 有异常 records nothing and shows what to type.
  */
-export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" | "roster" | "store" | "records" | "calendar">): Promise<BotCard> {
+export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" | "roster" | "store" | "records" | "calendar">, kind: ReportKind): Promise<BotCard> {
   const botName = ctx.config.bot.name;
   const today = ctx.calendar.at("safety", ctx.now);
   const key = parseCardKey(tap.key);
@@ -63,7 +64,7 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" |
   try {
     const { value, notes } = readSafety({ before: "", words: "", school, voice: replyVoice(ctx, school) });
     // Only the school's first report: a tap never replaces what another reporter sent meanwhile.
-    const done = await checkInFirst({ ...ctx, raw: cardText.tapRaw }, school, value, notes);
+    const done = await checkInFirst({ ...ctx, raw: cardText.tapRaw }, school, value, kind, notes);
     if (done.outcome === "recorded") return card(cardText.recordedTitle, plainText(done.reply));
     const { previous } = done;
     const byName = personLabel(previous.by, ctx.config, school);

@@ -4,13 +4,13 @@ import type { TaskId } from "../../config/schema.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { RecordResult } from "../../store/reports.js";
-import { addDays, toLocalDate } from "../../time/local-time.js";
+import { addDays } from "../../time/local-time.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { readReportDate } from "./read-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
-import { kindOf } from "../../config/kinds.js";
+import type { ReportKind } from "../../config/kinds.js";
 import { isAssigned } from "../../time/owed.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
@@ -33,10 +33,10 @@ export async function checkIn(
   ctx: CheckInContext,
   school: School,
   value: ReportValue,
-  notes: readonly string[] = [],
-  { period, task = value.task }: { period?: TaskPeriod; task?: TaskId } = {},
+  kind: ReportKind,
+  { notes = [], period }: { notes?: readonly string[]; period?: TaskPeriod } = {},
 ): Promise<string> {
-  const done = await record(ctx, school, value, notes, { ...(period && { period }), task, firstOnly: false });
+  const done = await record(ctx, school, value, notes, { ...(period && { period }), kind, firstOnly: false });
   if (done.outcome !== "recorded") throw new Error(`a check-in of ${school.code} found a report in force`);
   return done.reply;
 }
@@ -46,8 +46,8 @@ export async function checkIn(
  * already, nothing is recorded and the outcome says whose it is, so that two reporters tapping
  * at once record once.
  */
-export function checkInFirst(ctx: CheckInContext, school: School, value: ReportValue, notes: readonly string[]): Promise<CheckInOutcome> {
-  return record(ctx, school, value, notes, { task: value.task, firstOnly: true });
+export function checkInFirst(ctx: CheckInContext, school: School, value: ReportValue, kind: ReportKind, notes: readonly string[]): Promise<CheckInOutcome> {
+  return record(ctx, school, value, notes, { kind, firstOnly: true });
 }
 
 async function record(
@@ -55,50 +55,50 @@ async function record(
   school: School,
   value: ReportValue,
   notes: readonly string[],
-  { firstOnly, period: named, task }: { firstOnly: boolean; period?: TaskPeriod; task: TaskId },
+  { firstOnly, period: named, kind }: { firstOnly: boolean; period?: TaskPeriod; kind: ReportKind },
 ): Promise<CheckInOutcome> {
+  // One look at the calendar: the period in force and what else is due now.
+  const { period: current, othersDue } = ctx.calendar.momentOf(kind.id, ctx.now);
   // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
-  const period = named ?? currentPeriod(ctx, task);
+  const period = named ?? inForce(ctx, kind.id, current);
   if (!isAssigned(period, school)) throw new CodedError(ErrorCode.Usage, reportText.notAssigned(school.name, period.taskName));
   const report = makeReport(ctx, school, period, value);
-  // The task is configured (the report's period is its): its kind is known.
-  const kind = kindOf(ctx.config, task)!;
-  const timeZone = ctx.config.timezone;
-  const others = otherDuePeriods(ctx, report.task, school);
-  const owed = (inForce: readonly (Report | undefined)[]) =>
+  // What else is due of the kinds this school reports.
+  const others = othersDue.filter((due) => isAssigned(due, school));
+  const owed = (reported: readonly boolean[]) =>
     reportText.owed(
-      others.filter((_, i) => !inForce[i]).map((due) => ({ period: due })),
-      timeZone,
+      others.filter((_, i) => !reported[i]),
       ctx.now,
       report.onBehalf ? "该校" : "本校",
     );
   const before = await repliedInPeriodBefore(ctx, report.task, period);
   if (before !== undefined) {
-    const inForce = await Promise.all(others.map((due) => ctx.store.get(due.task, due.id, school.code)));
-    return { outcome: "recorded", reply: [before, owed(inForce)].join("\n") };
+    const found = await Promise.all(others.map((due) => ctx.store.get(due.task, due.id, school.code)));
+    return { outcome: "recorded", reply: [before, owed(found.map((one) => one !== undefined))].join("\n") };
   }
-  // The first try also reads what else the school owes, in the same round trip as the record.
-  let inForce: readonly (Report | undefined)[] | undefined;
+  // The first try also reads what else the school owes, in the same round trip as the record,
+  // and is made against the school's report as the store last saw it: a correction is one try.
+  let reported: readonly boolean[] | undefined;
   const tried = await recordAgainstLatest(
     ctx.msgid,
-    undefined,
+    firstOnly ? undefined : (ctx.records.recalled(report.task, period.id, school.code) ?? undefined),
     async (previous) => {
       const reply = [
-        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone, fields: kind.fields }),
+        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone: ctx.config.timezone, fields: kind.fields }),
         ...(named ? [reportText.backfilled(period)] : []),
         ...notes,
       ].join("\n");
       const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }), kind });
-      const ask = inForce ? [] : others.map((due) => ({ task: due.task, period: due.id }));
+      const ask = reported ? [] : others.map((due) => ({ task: due.task, period: due.id }));
       const recorded = await ctx.records.put(report, { expected: previous ?? null, reply, pushes }, ask);
-      inForce ??= recorded.inForce;
+      reported ??= recorded.inForce;
       return { reply, recorded };
     },
     (now) => firstOnly && now !== undefined,
   );
   const { previous } = tried.recorded;
   if (tried.recorded.outcome === "conflict" && previous) return { outcome: "already", previous };
-  return { outcome: "recorded", reply: [tried.reply, owed(inForce ?? [])].join("\n") };
+  return { outcome: "recorded", reply: [tried.reply, owed(reported ?? [])].join("\n") };
 }
 
 /** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */
@@ -120,17 +120,13 @@ async function repliedInPeriodBefore(ctx: CheckInContext, task: TaskId, period: 
   return ctx.store.keptReply(task, before.id, ctx.msgid);
 }
 
-/** The current periods of the other tasks that are due: what else a school may owe. */
-function otherDuePeriods(ctx: CheckInContext, except: TaskId, school: School): TaskPeriod[] {
-  return ctx.calendar.tasks
-    .filter((task) => task !== except)
-    .map((task) => ctx.calendar.at(task, ctx.now))
-    .filter((period): period is TaskPeriod => period?.required === true && isAssigned(period, school));
-}
-
 /** The period a report made now falls in; refuses tasks that are off or out of season. */
 export function currentPeriod(ctx: Pick<CommandContext, "calendar" | "config" | "now">, task: TaskId): TaskPeriod {
-  const period = ctx.calendar.at(task, ctx.now);
+  return inForce(ctx, task, ctx.calendar.at(task, ctx.now));
+}
+
+/** The task's period in force, `period`, unless the task is off or out of season: those are refused. */
+function inForce(ctx: Pick<CommandContext, "config">, task: TaskId, period: TaskPeriod | undefined): TaskPeriod {
   const name = ctx.config.tasks[task]?.name ?? task;
   if (!period) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(name));
   if (period.reason === "not_in_season") throw new CodedError(ErrorCode.NotInSeason, reportText.notInSeason(name));
@@ -148,9 +144,10 @@ export function readReportPeriod(
   task: TaskId,
   words: string,
 ): { period?: TaskPeriod; words: string } {
-  const today = toLocalDate(ctx.now, ctx.config.timezone);
+  const moment = ctx.calendar.momentOf(task, ctx.now);
+  const { today } = moment;
   const { span, typed = "", words: rest } = readReportDate(words, today);
-  const current = currentPeriod(ctx, task);
+  const current = inForce(ctx, task, moment.period);
   // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
   const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;
   if (!date || (date >= current.start && date <= current.end)) return { words: rest };

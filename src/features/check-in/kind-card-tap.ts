@@ -115,7 +115,8 @@ function figuresFit(shape: KindCardShape, key: KindKey): boolean {
 /** Words as the registry hands a command the words after its keyword. */
 function wordsInput(words: string, botName: string): CommandInput {
   const text = normalizeText(words, botName);
-  return { folded: text.folded, original: text.original, before: "", originalBefore: () => "", whole: text.original() };
+  // Nothing before the keyword: the words around it are the words after it.
+  return { folded: text.folded, original: text.original, before: "", originalBefore: () => "", whole: text.original(), around: { folded: text.folded, original: text.original } };
 }
 
 /** The card under a reporter's bare keyword (例会, 防溺水): the kind's answers for his one school, or none. */

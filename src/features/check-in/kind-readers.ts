@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../bot/events.js";
-import { textAround, wordsAround } from "../../bot/words.js";
+import { wordsAround } from "../../bot/words.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import type { School } from "../../config/roster.js";
 import type { ReportValue } from "../../store/report.js";
@@ -40,7 +40,7 @@ export interface KindReader {
   lastResort?: readonly string[];
   read(input: CommandInput, ctx: ReportContext, kind: ReportKind): ReadMessage | Question;
   /** Answers a tap on the kind's check-in card. */
-  tap?(tap: CardTap, ctx: ReportContext): Promise<BotCard>;
+  tap?(tap: CardTap, ctx: ReportContext, kind: ReportKind): Promise<BotCard>;
 }
 
 /**
@@ -63,8 +63,8 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     // 正常, 今天正常上课: 平安 unless another command is named (体温正常，学习 50/52).
     lastResort: ["正常"],
     read(input, ctx, kind) {
-      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), kind.words[0]!);
-      const text = textAround(input);
+      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
+      const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
@@ -76,8 +76,8 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   },
   drowning: {
     read(input, ctx, kind) {
-      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), `${kind.words[0]!} 已提醒人数/应提醒人数`);
-      const { school, rest } = resolveReporting(ctx, wordsAround(input), kind);
+      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`);
+      const { school, rest } = resolveReporting(ctx, input.around.folded, kind);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
     },
@@ -96,8 +96,8 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   // Any other declared kind: its fields by their labels (read-fields.ts).
   fields: {
     read(input, ctx, kind) {
-      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, wordsAround(input), kind.words[0]!);
-      const text = textAround(input);
+      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
+      const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
       // A kind with a date field reads a date as that field, never as a 补报's day.
       const dated = Object.values(kind.fields).some((field) => field.type === "date");

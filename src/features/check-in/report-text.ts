@@ -3,7 +3,6 @@ import type { School } from "../../config/roster.js";
 import { fieldsText } from "./fields-text.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
-import { formatPeriod } from "../../time/period-kinds.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
@@ -13,8 +12,7 @@ const nameOf = (school: School) => escapeUserText(school.name);
 /** A replaced or withdrawn report in a reply: its first words, the sender knows the rest. */
 const EARLIER_CHARS = 30;
 /** A period's deadline as it reads at `now`: `截止 12月4日 周五 18:00` (已过 once passed). */
-const deadlineAt = (period: TaskPeriod, timeZone: string, now: Date) =>
-  formatDeadline(formatInstant(period.deadline, timeZone, true), isPastDeadline(period, now));
+const deadlineAt = (period: TaskPeriod, now: Date) => formatDeadline(period.deadlineText, isPastDeadline(period, now));
 
 /**
  * Who a reply speaks to: a school's own reporter (贵校, `平安`), or a leader or admin entering
@@ -71,14 +69,14 @@ export const reportText = {
     const { school, period, report, previous, timeZone, fields } = args;
     const icon = report.value.task === "safety" && report.value.status === "abnormal" ? "⚠️" : "✅";
     const lines = [
-      `${icon} 已登记：**${nameOf(school)}** ${formatPeriod(period)} ${period.taskName}`,
+      `${icon} 已登记：**${nameOf(school)}** ${period.label} ${period.taskName}`,
       `> ${reportText.value(report.value, undefined, fields)}`,
     ];
     if (previous) {
       lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value, EARLIER_CHARS, fields)}）。`);
     }
     if (report.late) {
-      lines.push(`⏰ 已过截止时间 ${formatInstant(period.deadline, timeZone, true)}，记为**迟报**。`);
+      lines.push(`⏰ 已过截止时间 ${period.deadlineText}，记为**迟报**。`);
     }
     if (!period.required) lines.push("本期该项不要求上报，已记录备查。");
     return lines.join("\n");
@@ -87,18 +85,16 @@ export const reportText = {
   abnormalNote: (voice: ReplyVoice) =>
     `局领导会收到这条异常报告；情况有变化请再次发送“${voice.form("异常 …")}”更新，恢复正常后发送“${voice.form("平安")}”。`,
 
-  owed(items: { period: TaskPeriod }[], timeZone: string, now: Date, subject = "本校"): string {
-    if (items.length === 0) return "本期各项均已上报，谢谢！";
-    const list = items.map(
-      ({ period }) => `${period.taskName}（${formatPeriod(period)}，${deadlineAt(period, timeZone, now)}）`,
-    );
+  owed(periods: readonly TaskPeriod[], now: Date, subject = "本校"): string {
+    if (periods.length === 0) return "本期各项均已上报，谢谢！";
+    const list = periods.map((period) => `${period.taskName}（${period.label}，${deadlineAt(period, now)}）`);
     return `${subject}还需上报：${list.join("；")}`;
   },
 
   withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>): string {
-    const deadline = formatInstant(period.deadline, timeZone, true);
+    const deadline = period.deadlineText;
     return (
-      `已撤销 **${nameOf(school)}** ${formatPeriod(period)} ${period.taskName} 的上报` +
+      `已撤销 **${nameOf(school)}** ${period.label} ${period.taskName} 的上报` +
       `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, EARLIER_CHARS, fields)}）。\n` +
       (isPastDeadline(period, now)
         ? `该校本期现为未报；截止时间 ${deadline} 已过，重新上报将记为迟报。`
@@ -107,16 +103,16 @@ export const reportText = {
   },
 
   nothingToWithdraw: (school: School, period: TaskPeriod) =>
-    `**${nameOf(school)}** ${formatPeriod(period)} 还没有${period.taskName}的上报，无需撤销。`,
+    `**${nameOf(school)}** ${period.label} 还没有${period.taskName}的上报，无需撤销。`,
 
   statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.area)}）本期上报情况：`,
 
   statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>): string {
-    const head = `- ${period.taskName}（${formatPeriod(period)}）：`;
+    const head = `- ${period.taskName}（${period.label}）：`;
     if (!period.required) {
       return head + (period.reason === "not_in_season" ? "不在季节内，无需上报" : "本期无需上报");
     }
-    if (!report) return `${head}**未报**，${deadlineAt(period, timeZone, now)}`;
+    if (!report) return `${head}**未报**，${deadlineAt(period, now)}`;
     return (
       `${head}已报（${formatInstant(new Date(report.at), timeZone)}${report.late ? "，迟报" : ""}）` +
       ` ${reportText.value(report.value, undefined, fields)}`
@@ -165,10 +161,10 @@ export const reportText = {
   dateAhead: (typed: string, days: number) => `只能登记今天和之前 ${days} 天内的上报，“${escapeUserText(typed)}”还没到。`,
   dateTooOld: (typed: string, days: number, earliest: string, taskName: string) =>
     `只能登记今天和之前 ${days} 天内（${formatDate(earliest)}起）的上报，“${escapeUserText(typed)}”的${taskName}已不能补报。`,
-  notDueOn: (period: TaskPeriod) => `${formatPeriod(period)}${period.taskName}无需上报。`,
+  notDueOn: (period: TaskPeriod) => `${period.label}${period.taskName}无需上报。`,
   /** A school the task's `schools` leave out: it does not report the task at all. */
   notAssigned: (school: string, taskName: string) => `${school}不在${taskName}的上报学校之列，无需上报，本条没有登记。如认为本校应当上报，请联系教育局管理员。`,
-  backfilled: (period: TaskPeriod) => `📅 这是 ${formatPeriod(period)} 的补报，已记入当天。`,
+  backfilled: (period: TaskPeriod) => `📅 这是 ${period.label} 的补报，已记入当天。`,
   notInSeason: (name: string) => `现在不在${name}的季节内，无需上报。`,
   missingDescription: "请写明异常情况，例如发生了什么、学生情况、已采取的措施。",
   descriptionTooLong: (chars: number, limit: number) =>

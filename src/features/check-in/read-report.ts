@@ -235,11 +235,16 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
   return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed, unexplained };
 }
 
+/** Each reader's label words, longest first: made once per list, not per message. */
+const labelWords = new WeakMap<readonly LabelSet[], { word: string; set: LabelSet }[]>();
+
 /** The label words in `text`, leftmost first and longest at one place, never overlapping. */
 function findLabels(text: string, sets: readonly LabelSet[]): LabelToken[] {
-  const words = sets
-    .flatMap((set) => set.words.map((word) => ({ word, set })))
-    .sort((a, b) => b.word.length - a.word.length);
+  let words = labelWords.get(sets);
+  if (!words) {
+    words = sets.flatMap((set) => set.words.map((word) => ({ word, set }))).sort((a, b) => b.word.length - a.word.length);
+    labelWords.set(sets, words);
+  }
   const found: LabelToken[] = [];
   for (let at = 0; at < text.length; ) {
     const hit = words.find(({ word }) => text.startsWith(word, at));

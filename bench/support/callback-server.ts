@@ -174,6 +174,8 @@ async function startFull(plan: ServerPlan) {
     schedules: false,
   });
   if (plan.appendfsync === "everysec") await service.redis.config("SET", "appendfsync", "everysec");
+  // The start-up recount of the counts (a new data dir: 62 days of every kind) is no check-in's work.
+  await service.recounted();
   return { port: service.port!, redisUrl: service.redisUrl, stop: () => service.stop() };
 }
 

@@ -10,7 +10,7 @@ import { readField, runTogether } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
 import { readPeriodAggregate, type AggregateFirst, type PeriodAggregate } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
-import { hasRemark, isAbnormal, type Report, type ReportEvent } from "./report.js";
+import type { Report, ReportEvent } from "./report.js";
 import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
 
 /** Schools reduced per script call: a province's day in 50 short steps. */
@@ -147,13 +147,15 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
   ): Promise<RecordResult<string> & { inForce: boolean[] }> => {
     const expected = commit.expected === undefined ? undefined : commit.expected === null ? "" : `"msgid":${JSON.stringify(commit.expected.msgid)}`;
     const place = places?.of(school);
+    // What the report counts says whether it is abnormal and has a remark (report-counts.ts decides).
+    const counts = report && countReport(report);
     const recording = recordReport.call(periodKeys(keys, task, period), {
       school,
       msgid,
-      ...(report && { report: packReport(report), counted: encodeCounted(countReport(report)), at: Date.parse(report.at) }),
+      ...(report && { report: packReport(report), counted: encodeCounted(counts!), at: Date.parse(report.at) }),
       ...(withdrawal && { withdrawal: JSON.stringify(withdrawal) }),
       ttl: TTL.periodSeconds,
-      ...(isAbnormal(report) && { abnormal: JSON.stringify(report) }),
+      ...(counts?.abnormal && { abnormal: JSON.stringify(report) }),
       ...(expected !== undefined && { expected }),
       ...(commit.reply ? { reply: commit.reply } : {}),
       replyTtl: TTL.callbackReplySeconds,
@@ -161,7 +163,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
       msgidTtl: TTL.callbackReplySeconds,
       onBehalf: report?.onBehalf === true,
-      remarked: hasRemark(report),
+      remarked: counts?.remarked === 1,
       pushes: (commit.pushes ?? []).map((push) => JSON.stringify(push)),
     });
     // Whether the school has a report there is its state's last id, unmarked (or a reduced period's report).

@@ -35,7 +35,7 @@ export default defineCommand({
     const rest = folded.slice(at);
     // Only the reporting commands (those that report on a task) can be entered for a school.
     const match = ctx.commands.match(
-      { folded: rest, original: (start = 0, end = rest.length) => original(at + start, at + end) },
+      { folded: rest, original: (start = 0, end = rest.length) => original(at + start, at + end), typed: original(at) },
       { ignore: ctx.roster.identifiers, allowed: canEnter },
     );
     const spec = match?.spec;

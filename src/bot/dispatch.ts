@@ -135,11 +135,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const match = registry.match(text, options);
     if (!match) {
       const meant = await registry.suggest(text, options);
-      return meant ? botText.didYouMean(botName, meant) : botText.notUnderstood(botName, text.original(), roles);
+      return meant ? botText.didYouMean(botName, meant) : botText.notUnderstood(botName, text.typed, roles);
     }
     const { spec, input } = match;
-    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.original(), message.userid);
-    return { spec, input, ctx: contextFor(spec, message, text.original(), roles, log) };
+    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.typed, message.userid);
+    return { spec, input, ctx: contextFor(spec, message, text.typed, roles, log) };
   };
 
   /** The reply to one routed text message; user errors become their Chinese text, anything else throws. */

@@ -6,6 +6,8 @@ export interface NormalizedText {
   folded: string;
   /** The characters as the user typed them (full-width punctuation, traditional script) behind `folded[start, end)`. */
   original(start?: number, end?: number): string;
+  /** The whole message as typed, mention removed: `original()`, worked out once. */
+  typed: string;
 }
 
 const SPACE = /[\s\u200b]/u;
@@ -46,8 +48,6 @@ export function normalizeText(raw: string, botName: string): NormalizedText {
     collapseSpaces();
   }
   const end = (index: number) => (index < from.length ? from[index]! : raw.length);
-  return {
-    folded: chars.join(""),
-    original: (start = 0, stop = chars.length) => (start >= stop ? "" : raw.slice(end(start), end(stop)).trim()),
-  };
+  const original = (start = 0, stop = chars.length) => (start >= stop ? "" : raw.slice(end(start), end(stop)).trim());
+  return { folded: chars.join(""), original, typed: original() };
 }

@@ -130,7 +130,7 @@ function inputAfter(text: NormalizedText, found: Found): CommandInput {
     originalBefore: (from = 0, to = before.length) => text.original(from, to),
   };
   // Handed over read: a command never calls back here for the words around its keyword.
-  return { ...parts, whole: text.original(), around: textAround(parts) };
+  return { ...parts, whole: text.typed, around: textAround(parts) };
 }
 
 /** Whether a sender with these roles may use the command. */

@@ -149,7 +149,8 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
     ...(args.profile && { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(args.profile, `${plan.kind}${plan.appendfsync ? `-${plan.appendfsync}` : ""}`)}`] }),
   });
   server.send(plan);
-  const { port, pid, redisUrl } = await server.next((m): m is Extract<ServerMessage, { type: "listening" }> => m.type === "listening", 60_000);
+  // The full service answers once its start-up recount is done: minutes for a new data dir on a loaded machine.
+  const { port, pid, redisUrl } = await server.next((m): m is Extract<ServerMessage, { type: "listening" }> => m.type === "listening", 600_000);
   const url = `http://127.0.0.1:${port}`;
   let redis: Redis | undefined;
   let redisPid: number | undefined;

@@ -150,12 +150,17 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   }
   const redis = connectRedis(redisUrl, { role: "web", log });
   const workerRedis = connectRedis(redisUrl, { role: "worker", log });
+  // The web side's queues on a connection of their own: BullMQ defines its scripts as commands on
+  // the connection it is given, and ioredis copies every one into each pipeline made on that
+  // connection, so a check-in's one pipeline cost more than its record.
+  const webQueueRedis = connectRedis(redisUrl, { role: "web", log });
   try {
-    await Promise.all([waitReady(redis), waitReady(workerRedis)]);
+    await Promise.all([waitReady(redis), waitReady(workerRedis), waitReady(webQueueRedis)]);
     requireRedis7(await readServerVersion(workerRedis), settings.redisUrl ? "external" : "embedded");
   } catch (error) {
     redis.disconnect();
     workerRedis.disconnect();
+    webQueueRedis.disconnect();
     await service.close();
     refuseOldRedis(error);
   }
@@ -179,7 +184,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
   const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
-  const webPushQueue = createPushQueue({ connection: redis, ...pushOptions });
+  const webPushQueue = createPushQueue({ connection: webQueueRedis, ...pushOptions });
   // Incidents: the alert job opens them (and numbers the alert); their clocks run on the workers.
   const incidentStore = createIncidentStore({ redis: workerRedis, keys });
   const incidentDeps = { config, roster, clock, log };
@@ -187,7 +192,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const prepareAlert = createPrepareIncidentAlert({ config, roster, enqueue: (push) => pushQueue.enqueue(push), store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert });
   const webIncidents = createIncidentStore({ redis, keys });
-  const webIncidentTimers = createIncidentTimers({ connection: redis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });
+  const webIncidentTimers = createIncidentTimers({ connection: webQueueRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log, prefix: keys.bullPrefix() });
   const store = createReportStore({ redis: workerRedis, keys, places, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
@@ -317,6 +322,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       await scheduler.close();
       redis.disconnect();
       workerRedis.disconnect();
+      webQueueRedis.disconnect();
       await service.close();
       log.info("stopped");
     },

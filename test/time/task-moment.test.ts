@@ -1,7 +1,8 @@
 import { beforeAll, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
-import { formatInstant, formatPeriod } from "../../src/time/format-time.js";
+import { formatInstant } from "../../src/time/format-time.js";
+import { formatPeriod } from "../../src/time/period-kinds.js";
 import { createTaskCalendar, type TaskCalendar } from "../../src/time/task-calendar.js";
 
 const ENV = { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" };

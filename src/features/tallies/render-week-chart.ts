@@ -25,6 +25,9 @@ export interface WeekChartDay {
 export interface WeekChartInput {
   /** E.g. "平安日报 本周上报情况（11月23日—11月27日）". */
   readonly title: string;
+  /** The heading over the bars; 各片区本周上报率 by default. */
+  readonly areasHeading?: string;
+  /** A bar each: the 片区, or above a county its counties or cities. */
   readonly areas: readonly WeekChartArea[];
   readonly days: readonly WeekChartDay[];
 }
@@ -200,7 +203,7 @@ function buildOption(input: WeekChartInput, layout: Layout): echarts.EChartsCore
           },
         },
       },
-      section("各片区本周上报率", bars.left, bars.top - sectionGap),
+      section(input.areasHeading ?? "各片区本周上报率", bars.left, bars.top - sectionGap),
       section("每日上报率", trend.left, trend.top - 40 * u),
     ],
     visualMap: {

@@ -1,7 +1,8 @@
 import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
-import { buildTally } from "../src/features/tallies/build-tally.js";
+import { buildTally, formatTallyKey } from "../src/features/tallies/build-tally.js";
 import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js";
-import { loadCountedPeriods } from "../src/tally/load-tally.js";
+import { loadSummaryPeriods } from "../src/tally/load-tally.js";
+import { summaryListing, summaryUnits } from "../src/tally/node-rows.js";
 import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
 import type { Push } from "../src/push/push.js";
 import { decideSlotsAt, type SlotDecision } from "../src/time/due.js";
@@ -10,7 +11,8 @@ import { runLateNote } from "./late-note.js";
 import { runWeeklyRollup } from "./weekly-rollup.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
-import { rosterOfGroup, tallyGroupsOf } from "../src/config/scope.js";
+import { groupsByScope, tallyGroupsOf } from "../src/config/scope.js";
+import { CHARTS_AT_ONCE, mapBounded } from "./map-bounded.js";
 
 /** What the job of this kind acts on at `at`: its own kinds of push among those decideSlotsAt finds due. */
 export function decideJobAt(deps: Pick<JobDeps, "calendar" | "config">, kind: ScheduleKind, at: Date): SlotDecision[] {
@@ -62,12 +64,13 @@ export async function actOnSlot(
       notes: describeRemindOutcome(outcome, deps.config, at),
     };
   }
-  // Each group's tally speaks of its group's node only.
-  const pushes: Push[] = [];
-  for (const group of tallyGroupsOf(deps.config, period.task)) {
-    const push = await buildTallyWithChart({ ...deps, roster: rosterOfGroup(deps.roster, deps.config, group) }, period, group, at);
-    if (push) pushes.push(push);
-  }
+  // Each group's tally speaks of its group's node only, built once per node.
+  const scopes = groupsByScope(deps.roster, deps.config, tallyGroupsOf(deps.config, period.task));
+  const built = await mapBounded(scopes, CHARTS_AT_ONCE, ({ roster, groups }) => buildTallyWithChart({ ...deps, roster }, period, groups[0]!, at));
+  const pushes = scopes.flatMap(({ groups }, i) => {
+    const push = built[i];
+    return push ? groups.map((group): Push => ({ ...push, group, idempotencyKey: formatTallyKey(period.task, period.id, group) })) : [];
+  });
   if (options.dryRun) {
     pushes.forEach((push) => options.show?.(push));
   } else {
@@ -81,10 +84,10 @@ export async function actOnSlot(
 /** The tally, and for a daily task the chart of its week up to this day, from one read of the week's counts. */
 async function buildTallyWithChart(deps: JobDeps, period: TaskPeriod, group: string, at: Date): Promise<Push | undefined> {
   if (period.kind !== "day" || !deps.chart || !period.required) return buildTally(deps, { task: period.task, period, group, now: at });
-  const week = await loadCountedPeriods(deps, deps.calendar.list(period.task, getWeekStart(getIsoWeek(period.start)), period.start));
+  const week = await loadSummaryPeriods(deps, deps.calendar.list(period.task, getWeekStart(getIsoWeek(period.start)), period.start));
   const loaded = week.find((input) => input.period.id === period.id);
   const push = await buildTally(deps, { task: period.task, period, group, now: at, ...(loaded && { loaded }) });
-  const chart = weekChartFromCounts(deps.roster, week);
+  const chart = weekChartFromCounts(deps.roster, week, summaryUnits(deps.roster, summaryListing(deps.roster)));
   const image = push && chart ? await deps.chart.draw(chart) : undefined;
   return push && image ? { ...push, image } : push;
 }

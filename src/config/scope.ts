@@ -25,13 +25,33 @@ export function rosterOfGroup(roster: Roster, config: Pick<Config, "groups">, gr
 }
 
 /**
- * The groups a task's tally goes to, each told of its own node (rosterOfGroup): the task's
- * `tally_group`, and every leaders' group bound to a node, so a county's leaders get their
- * county's and a city's their counties side by side. A county's deployment, whose groups name
- * no node, sends it to the `tally_group` alone, as it always did.
+ * The groups a leaders' push goes to, each told of its own node (rosterOfGroup): the group the
+ * config names for it (a task's `tally_group`, `weekly.group`, `late_note.group`), and every
+ * leaders' group bound to a node, so a county's leaders get their county's and a city's their
+ * counties side by side. A county's deployment, whose groups name no node, sends it to the
+ * named group alone, as it always did.
  */
+export function leadersGroupsOf(config: Pick<Config, "groups">, named: string): string[] {
+  const bound = Object.entries(config.groups).filter(([id, group]) => id !== named && group.role === "leaders" && group.node !== undefined);
+  return [named, ...bound.map(([id]) => id)];
+}
+
+/** The groups a task's tally goes to (leadersGroupsOf its `tally_group`). */
 export function tallyGroupsOf(config: Pick<Config, "groups" | "tasks">, task: TaskId): string[] {
-  const first = config.tasks[task]?.tally_group ?? "leaders";
-  const bound = Object.entries(config.groups).filter(([id, group]) => id !== first && group.role === "leaders" && group.node !== undefined);
-  return [first, ...bound.map(([id]) => id)];
+  return leadersGroupsOf(config, config.tasks[task]?.tally_group ?? "leaders");
+}
+
+/**
+ * The groups of a leaders' push by the roster each is told of (rosterOfGroup), each roster once:
+ * groups bound to the same node, or an unbound `leaders` beside one bound to the province that
+ * holds every school. What is built for a roster, its text and its chart, is built once and
+ * sent to each of its groups.
+ */
+export function groupsByScope(roster: Roster, config: Pick<Config, "groups">, groups: readonly string[]): { roster: Roster; groups: string[] }[] {
+  const parts = new Map<Roster, string[]>();
+  for (const group of groups) {
+    const part = rosterOfGroup(roster, config, group);
+    parts.set(part, [...(parts.get(part) ?? []), group]);
+  }
+  return [...parts].map(([part, of]) => ({ roster: part, groups: of }));
 }

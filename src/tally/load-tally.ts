@@ -73,10 +73,24 @@ export async function loadCountedPeriods(
  */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
   const listing = list ?? summaryListing(sources.roster);
-  const units = summaryUnits(sources.roster, listing);
-  const counted = await loadCountedPeriods(sources, periods, listing, units);
-  const tally = tallyFromCounts({ roster: sources.roster, periods: counted, ...(now && { now }), list: listing, ...(units && { units }) });
-  return withNodeRows(sources.roster, tally, counted, now, units !== undefined);
+  return tallyOfCounted(sources.roster, await loadCountedPeriods(sources, periods, listing, summaryUnits(sources.roster, listing)), now, listing);
+}
+
+/**
+ * The tally of periods already read as loadTally reads them (loadSummaryPeriods: by the rows'
+ * nodes above a county), with its rows.
+ */
+export function tallyOfCounted(roster: Roster, counted: readonly CountedPeriod[], now?: Date, list?: ListOptions): TaskTally {
+  const listing = list ?? summaryListing(roster);
+  const units = summaryUnits(roster, listing);
+  const tally = tallyFromCounts({ roster, periods: counted, ...(now && { now }), list: listing, ...(units && { units }) });
+  return withNodeRows(roster, tally, counted, now, units !== undefined);
+}
+
+/** Periods' counts as a summary of the roster reads them (loadTally): what is shown, by its rows' nodes above a county. */
+export function loadSummaryPeriods(sources: TallySources, periods: readonly TaskPeriod[]): Promise<CountedPeriod[]> {
+  const listing = summaryListing(sources.roster);
+  return loadCountedPeriods(sources, periods, listing, summaryUnits(sources.roster, listing));
 }
 
 /**

@@ -132,6 +132,11 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     const holding = tree.leaders.filter((l) => inScope(l, school)).map((l) => l.groupName).sort();
     expect(alerted).toEqual(holding);
     expect(holding).toHaveLength(3);
+    // Each names the 片区 by its path below its own node.
+    const titleOf = (group: string) => h.webhook.messages.find((m) => m.group === group && m.content.includes("校门口积水"))!.content;
+    expect(titleOf("省领导群")).toContain("异常报告：第01号学校**（平安市/平安县/城关片区）");
+    expect(titleOf("平安市领导群")).toContain("异常报告：第01号学校**（平安县/城关片区）");
+    expect(titleOf("平安县领导群")).toContain("异常报告：第01号学校**（城关片区）");
     h.webhook.messages.length = 0;
     // Each leader above the school reads it in his 汇总, first of the deployment's or not.
     for (const l of tree.leaders.filter((x) => inScope(x, school))) {
@@ -158,15 +163,35 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(named(h.webhook.messages.map((m) => m.content).join("\n"), outside(county))).toEqual([]);
   });
 
-  it("names each 片区 of the weekly roll-up by its path below the province, two counties' 城关片区 apart", async () => {
+  it("sends every leaders group its node's weekly roll-up: the province its cities as rows, a city its counties, a county its 片区 and schools", async () => {
     h.webhook.messages.length = 0;
     await h.fire("weekly", new Date("2026-11-27T19:00:00+08:00"));
-    const rollup = (await takeMessages(h, "省领导群")).map((m) => m.content).join("\n");
-    // Its missing lists and its school lines alike.
-    expect(rollup).toContain("平安市/平安县/城关片区：第01号学校");
-    expect(rollup).toContain("平安市/城东区/城关片区：第05号学校");
-    expect(rollup).toMatch(/^平安市\/城东区\/城关片区：\n- 第05号学校/m);
-    expect(rollup).not.toMatch(/^城关片区：/m);
+    const rollupOf = async (group: string) => (await takeMessages(h, group)).map((m) => m.content).join("\n");
+    const province = await rollupOf("省领导群");
+    expect(province).toContain("**全省情况**");
+    expect(province).toMatch(/^平安市：已报 \d+\/\d+ 校次/m);
+    expect(province).toMatch(/^安宁市：已报 \d+\/\d+ 校次/m);
+    // Rows, no school's week: each county's schools are in its own roll-up.
+    expect(province).not.toContain("各校明细");
+    expect(province).not.toContain("本周缺报");
+    const city = await rollupOf("安宁市领导群");
+    expect(city).toContain("**全市情况**");
+    expect(city).toMatch(/^安宁县：已报 \d+\/\d+ 校次/m);
+    expect(city).toMatch(/^南山县：已报 \d+\/\d+ 校次/m);
+    expect(city).not.toContain("平安县");
+    for (const l of tree.leaders.filter((x) => x.scope.length === 3)) {
+      const county = await rollupOf(l.groupName);
+      expect(county, l.groupName).toContain("**全县情况**");
+      // Its own 城关片区, named bare, and every school of its own, none of another county.
+      expect(county, l.groupName).toMatch(/^城关片区：$/m);
+      expect(named(county, outside(l)), l.groupName).toEqual([]);
+      expect(named(county, tree.schools.filter((s) => inScope(l, s))), l.groupName).toHaveLength(4);
+    }
+    // Sent once per week to each group: a second run sends nothing new.
+    h.webhook.messages.length = 0;
+    await h.fire("weekly", new Date("2026-11-27T19:05:00+08:00"));
+    await h.drainPushes();
+    expect(h.webhook.messages).toEqual([]);
   });
 
   it("sends every leaders group its node's tally: the province its cities, a city its counties side by side, a county its own", async () => {
@@ -186,5 +211,22 @@ describe("a province's deployment: every leader sees his node and nothing outsid
       expect(county, l.groupName).not.toContain("各地上报");
       expect(named(county, outside(l)), l.groupName).toEqual([]);
     }
+  });
+
+  it("sends the 补报 note to the leaders groups above a late school only, naming its 片区 below each group's node", async () => {
+    // The tally of 11-25 was posted at 10:30 (the test before); 第14号学校 of 南山县 reports after it.
+    const late = tree.schools.find((s) => s.code === "T14")!;
+    expect(await sayAt(h, "2026-11-25T11:00:00+08:00", late.reporter, "平安")).toContain("已登记");
+    await h.drainPushes();
+    h.webhook.messages.length = 0;
+    await h.fire("late-note", new Date("2026-11-25T17:00:00+08:00"));
+    await h.drainPushes();
+    const notes = h.webhook.messages.filter((m) => m.content.includes("补报通知"));
+    const noted = new Map(notes.map((m) => [m.group, m.content]));
+    const above = tree.leaders.filter((l) => inScope(l, late)).map((l) => l.groupName);
+    expect([...noted.keys()].sort()).toEqual([...above].sort());
+    expect(noted.get("省领导群")).toContain("第14号学校（安宁市/南山县/城关片区）");
+    expect(noted.get("安宁市领导群")).toContain("第14号学校（南山县/城关片区）");
+    expect(noted.get("南山县领导群")).toContain("第14号学校（城关片区）");
   });
 });

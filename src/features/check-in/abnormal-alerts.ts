@@ -2,7 +2,7 @@ import type { Config } from "../../config/schema.js";
 import type { Push } from "../../push/push.js";
 import type { PushLine } from "../../push/split-message.js";
 import type { Roster, School } from "../../config/roster.js";
-import { isUnder } from "../../config/roster-tree.js";
+import { areaKey, areaLabel, isUnder } from "../../config/roster-tree.js";
 import { nodeOf } from "../../config/scope.js";
 import { abnormalDescription, isAbnormal, type Report } from "../../store/report.js";
 import { leaderText } from "../leaders/leader-text.js";
@@ -47,26 +47,29 @@ export function buildAbnormalAlerts(args: {
   const by = { text: leaderText.alertBy(report, config, timeZone, school) };
   // 原报 quotes what the replaced report said: a 平安日报 异常's description.
   const quoted = isAbnormal(previous) && previous.value.task === "safety" ? [{ text: leaderText.alertPrevious(previous, timeZone) }] : [];
+  // The title names the school's 片区 as each group is shown it (areaLabel).
+  let title: (area: string) => string;
   let lines: PushLine[];
   if (met.length > 0 && isAbnormal(report) && report.value.task === "safety") {
+    title = (area) => (before.length > 0 ? leaderText.alertUpdateTitle(school, area) : leaderText.alertTitle(school, area));
     lines = [
-      { text: before.length > 0 ? leaderText.alertUpdateTitle(school) : leaderText.alertTitle(school) },
       { text: leaderText.alertText(school, abnormalDescription(report), ALERT_CHARS) },
       by,
       ...quoted,
     ];
   } else if (met.length > 0) {
+    title = (area) => leaderText.ruleAlertTitle(school, area, kind.name, met.map((rule) => rule.alert ?? kind.fields[rule.field]!.label), before.length > 0);
     lines = [
-      { text: leaderText.ruleAlertTitle(school, kind.name, met.map((rule) => rule.alert ?? kind.fields[rule.field]!.label), before.length > 0) },
       { text: leaderText.alertText(school, fieldsText.describe(report.value, kind.fields), ALERT_CHARS) },
       by,
     ];
   } else if (before.length > 0) {
-    lines = [{ text: leaderText.alertRecoveredTitle(school) }, ...quoted, by];
+    title = (area) => leaderText.alertRecoveredTitle(school, area);
+    lines = [...quoted, by];
   } else {
     return [];
   }
-  return toLeaders(args, report, lines, report.at);
+  return toLeaders(args, report, title, lines, report.at);
 }
 
 /** The update to the leaders when a school withdraws an abnormal report (撤销); nothing otherwise. */
@@ -82,8 +85,7 @@ export function buildWithdrawalAlerts(args: {
 }): Push[] {
   const { config, school, withdrawn } = args;
   if (!isAbnormal(withdrawn)) return [];
-  return toLeaders(args, { ...withdrawn, msgid: args.msgid }, [
-    { text: leaderText.alertWithdrawnTitle(school) },
+  return toLeaders(args, { ...withdrawn, msgid: args.msgid }, (area) => leaderText.alertWithdrawnTitle(school, area), [
     { text: leaderText.alertPrevious(withdrawn, config.timezone) },
     { text: leaderText.alertWithdrawnBy(args.by, args.at, config, config.timezone, school) },
   ], args.at.toISOString());
@@ -95,8 +97,16 @@ export function buildWithdrawalAlerts(args: {
  */
 function toLeaders(
   { config, roster, school: about }: { config: Pick<Config, "groups">; roster: Pick<Roster, "root">; school: School },
-  { msgid, school, task, period }: Pick<Report, "msgid" | "school" | "task" | "period">, lines: PushLine[], causedAt: string): Push[] {
+  { msgid, school, task, period }: Pick<Report, "msgid" | "school" | "task" | "period">,
+  title: (area: string) => string,
+  lines: PushLine[],
+  causedAt: string,
+): Push[] {
   return Object.entries(config.groups)
-    .filter(([, group]) => group.role === "leaders" && isUnder(nodeOf(roster, group), about))
-    .map(([id]) => ({ idempotencyKey: formatAlertKey(msgid, id), group: id, message: { msgtype: "markdown", lines }, about: { school, task, period, msgid }, causedAt }));
+    .map(([id, group]) => ({ id, group, node: nodeOf(roster, group) }))
+    .filter(({ group, node }) => group.role === "leaders" && isUnder(node, about))
+    .map(({ id, node }) => {
+      const message = { msgtype: "markdown" as const, lines: [{ text: title(areaLabel(node, areaKey(about))) }, ...lines] };
+      return { idempotencyKey: formatAlertKey(msgid, id), group: id, message, about: { school, task, period, msgid }, causedAt };
+    });
 }

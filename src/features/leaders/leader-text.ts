@@ -291,16 +291,16 @@ export const leaderText = {
   tallyHeader: (taskName: string, period: TaskPeriod, timeZone: string, open: boolean) =>
     `📋 **${taskName}统计** ${formatPeriod(period)}，${formatDeadline(leaderText.deadline(period, timeZone), !open)}`,
 
-  // Abnormal alerts (markdown to the leaders' group)
-  alertTitle: (school: School) => `⚠️ **异常报告：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
+  // Abnormal alerts (markdown to the leaders' group); `area` as the group is shown it (areaLabel)
+  alertTitle: (school: School, area: string) => `⚠️ **异常报告：${leaderText.schoolName(school)}**（${escapeUserText(area)}）`,
   /** A declared kind's report that met its rules (`names`: what each rule calls it); `again` when the report it replaced met them too. */
-  ruleAlertTitle: (school: School, kindName: string, names: readonly string[], again: boolean) =>
-    `⚠️ **${again ? "更新" : "提醒"}：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）${escapeUserText(kindName)}：${names.map(escapeUserText).join("、")}`,
-  alertUpdateTitle: (school: School) => `⚠️ **异常更新：${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
-  alertRecoveredTitle: (school: School) =>
-    `✅ **更新：${leaderText.schoolName(school)}（${leaderText.schoolArea(school)}）已恢复正常**`,
-  alertWithdrawnTitle: (school: School) =>
-    `↩️ **更新：${leaderText.schoolName(school)}（${leaderText.schoolArea(school)}）撤销了异常报告，该校今日暂为未报**`,
+  ruleAlertTitle: (school: School, area: string, kindName: string, names: readonly string[], again: boolean) =>
+    `⚠️ **${again ? "更新" : "提醒"}：${leaderText.schoolName(school)}**（${escapeUserText(area)}）${escapeUserText(kindName)}：${names.map(escapeUserText).join("、")}`,
+  alertUpdateTitle: (school: School, area: string) => `⚠️ **异常更新：${leaderText.schoolName(school)}**（${escapeUserText(area)}）`,
+  alertRecoveredTitle: (school: School, area: string) =>
+    `✅ **更新：${leaderText.schoolName(school)}（${escapeUserText(area)}）已恢复正常**`,
+  alertWithdrawnTitle: (school: School, area: string) =>
+    `↩️ **更新：${leaderText.schoolName(school)}（${escapeUserText(area)}）撤销了异常报告，该校今日暂为未报**`,
   alertWithdrawnBy: (by: string, at: Date, config: Pick<Config, "leaders" | "admins">, timeZone: string, school: School) =>
     `撤销：${leaderText.person(by, config, school)} ${formatInstant(at, timeZone)}`,
   /** The description of an alert, at most `chars` characters of it. */

@@ -1,6 +1,7 @@
 import type { ReportKind } from "../../config/kinds.js";
 import type { PushLine, PushMessage } from "../../push/split-message.js";
 import type { School } from "../../config/roster.js";
+import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";
@@ -21,6 +22,8 @@ export function formatReminder(args: {
   /** The group's missing schools, in roster order. */
   schools: readonly School[];
   botName: string;
+  /** The group's node, below which its 片区 are named (areaLabel). */
+  node: RosterNode;
   timeZone: string;
   /** When it is written: after the deadline it says so. */
   now: Date;
@@ -30,7 +33,7 @@ export function formatReminder(args: {
   const all = schools.map((school) => school.code);
   const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, timeZone, isPastDeadline(period, args.now)), subjects: all }];
   for (const group of groupByArea(schools, counts)) {
-    lines.push({ text: leaderText.reminderArea(group.area), subjects: group.entries.map((e) => e.school.code) });
+    lines.push({ text: leaderText.reminderArea(areaLabel(args.node, group.key)), subjects: group.entries.map((e) => e.school.code) });
     for (const { school } of group.entries) {
       lines.push({ text: leaderText.reminderSchool(school), mentions: school.reporters, subjects: [school.code] });
     }

@@ -6,9 +6,8 @@ import { leaderText } from "../leaders/leader-text.js";
 import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { loadTally } from "../../tally/load-tally.js";
-import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
-import { summaryListing, withNodeRows } from "../../tally/node-rows.js";
+import { loadTally, tallyOfCounted } from "../../tally/load-tally.js";
+import type { CountedPeriod } from "../../tally/tally-from-counts.js";
 
 /** The idempotency key of a period's tally to a group: `tally:safety:2026-11-24:leaders`. */
 export function formatTallyKey(task: TaskId, periodId: string, group: string): string {
@@ -22,7 +21,8 @@ export function formatTallyKey(task: TaskId, periodId: string, group: string): s
  * missing schools by area), as markdown fitted to one message (typed texts shortened first,
  * then lists collapsed to per-area counts), or to as few as its shortest form needs; nothing
  * is dropped. Undefined when the period is not required (nothing to tally). `loaded` is the
- * period as the caller already read it (the slot job reads the week for its chart).
+ * period as the caller already read it (the slot job reads the week for its chart, as
+ * loadSummaryPeriods reads it).
  */
 export async function buildTally(
   deps: LeaderDeps,
@@ -31,9 +31,7 @@ export async function buildTally(
   const { task, period, group, now } = request;
   if (period.task !== task) throw new Error(`tally for ${task} given a period of ${period.task}`);
   if (!period.required) return undefined;
-  const tally = request.loaded
-    ? withNodeRows(deps.roster, tallyFromCounts({ roster: deps.roster, periods: [request.loaded], now, list: summaryListing(deps.roster) }), [request.loaded], now)
-    : await loadTally(deps, [period], now);
+  const tally = request.loaded ? tallyOfCounted(deps.roster, [request.loaded], now) : await loadTally(deps, [period], now);
   const block = formatTaskBlock(tally, { config: deps.config, node: deps.roster.node, heading: false });
   const header = leaderText.tallyHeader(period.taskName, period, deps.config.timezone, tally.open);
   const budget = BYTE_LIMITS.markdown - utf8Bytes(header) - 1;

@@ -4,6 +4,8 @@ import type { Report } from "../../store/report.js";
 import { countSchool } from "../../tally/count-school.js";
 import { defaultListing } from "../../tally/listing.js";
 import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
+import { summaryListing, withNodeRows } from "../../tally/node-rows.js";
+import type { RosterNode } from "../../config/roster-tree.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 
 /** One school's week: per task, its own tally (periods reported over expected, numbers). */
@@ -14,9 +16,11 @@ export interface SchoolWeek {
   missed: number;
 }
 
-/** The weekly roll-up: the county's tally per task, and every school's week. */
+/** The weekly roll-up: the county's tally per task, and every school's week (none above a county). */
 export interface WeeklyRollup {
   tasks: TaskTally[];
+  /** A city's or province's: each task's tally with a row per county or city (TaskTally.rows), no school's week. */
+  byRows?: true;
   schools: SchoolWeek[];
   /** Schools that missed anything, and those that missed two or more times (escalation). */
   missedAny: SchoolWeek[];
@@ -75,4 +79,20 @@ export function computeWeekly(roster: Pick<Roster, "schools">, inputs: ReadonlyM
     missedAny: schools.filter((s) => s.missed > 0),
     missedTwice: schools.filter((s) => s.missed >= ESCALATE_AT),
   };
+}
+
+/**
+ * A city's or province's week: each task's tally with a row per county or city (node-rows.ts),
+ * from the nodes' own totals (`units`, summaryUnits); its schools' weeks are their counties'
+ * roll-ups to tell, so none is counted here.
+ */
+export function computeWeeklyRows(roster: Roster, inputs: ReadonlyMap<TaskId, readonly WeekPeriod[]>, units: readonly RosterNode[]): WeeklyRollup {
+  const list = summaryListing(roster);
+  const tasks = [...inputs.values()]
+    .filter((periods) => periods.length > 0)
+    .map((periods) => {
+      const counted = periods.map((p) => p.counted);
+      return withNodeRows(roster, tallyFromCounts({ roster, periods: counted, list, units }), counted, undefined, true);
+    });
+  return { tasks, byRows: true, schools: [], missedAny: [], missedTwice: [] };
 }

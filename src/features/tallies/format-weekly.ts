@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
+import { areaKey, areaLabel, shownNode, type RosterNode } from "../../config/roster-tree.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 import { renderDoc } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
@@ -12,7 +12,8 @@ import { ESCALATE_AT } from "./compute-weekly.js";
 /**
  * The weekly roll-up as one markdown push (the pipeline splits it on line boundaries): the
  * county's numbers per task, the schools that missed anything (those at two or more misses
- * first, to chase), then every school's line by area, and last one line per note for the admin.
+ * first, to chase), then every school's line by area (a city's or province's: its numbers per
+ * task with a row per county or city, no school), and last one line per note for the admin.
  */
 export function formatWeekly(args: {
   rollup: WeeklyRollup;
@@ -30,9 +31,11 @@ export function formatWeekly(args: {
 }): PushMessage {
   const { rollup, config } = args;
   const text = scheduleText;
-  const lines: string[] = [text.countyHeading];
+  const lines: string[] = [text.nodeHeading(shownNode(args.node).level)];
   for (const tally of rollup.tasks) lines.push(renderDoc(formatTaskBlock(tally, { config, node: args.node })), "");
   for (const period of args.open ?? []) lines.push(text.openWeek(period, config.timezone), "");
+  // A city's or province's rows said it all: each county's schools are in its own roll-up.
+  if (rollup.byRows) return messageOf(args, lines);
   if (rollup.missedTwice.length > 0) {
     lines.push(text.escalateHeading(rollup.missedTwice.length));
     for (const week of rollup.missedTwice) lines.push(missedLine(week));
@@ -55,6 +58,12 @@ export function formatWeekly(args: {
     }
     lines.push(text.schoolLine(week.school, parts(week), week.missed >= ESCALATE_AT));
   }
+  return messageOf(args, lines);
+}
+
+function messageOf(args: Parameters<typeof formatWeekly>[0], lines: string[]): PushMessage {
+  const { config } = args;
+  const text = scheduleText;
   if (args.adminNotes?.length) lines.push("", ...args.adminNotes.map(text.adminNote));
   return {
     msgtype: "markdown",

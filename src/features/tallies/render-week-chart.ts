@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { Resvg } from "@resvg/resvg-js";
+import { renderAsync } from "@resvg/resvg-js";
 import * as echarts from "echarts";
 
 /** One area's (片区) safety reports over the week, in school-days. */
@@ -25,6 +25,9 @@ export interface WeekChartDay {
 export interface WeekChartInput {
   /** E.g. "平安日报 本周上报情况（11月23日—11月27日）". */
   readonly title: string;
+  /** The heading over the bars; 各片区本周上报率 by default. */
+  readonly areasHeading?: string;
+  /** A bar each: the 片区, or above a county its counties or cities. */
   readonly areas: readonly WeekChartArea[];
   readonly days: readonly WeekChartDay[];
 }
@@ -80,9 +83,11 @@ const BANDS = [
  * Draws the week's safety-report picture for the leaders' group: each area's reporting rate as
  * bars, the daily rate as a line, days with abnormal reports marked in red. ECharts lays it out as
  * SVG (no browser, no canvas); resvg turns it into a PNG with the given font only, so the
- * picture looks the same on every server.
+ * picture looks the same on every server. resvg shapes each text with the CJK font, seconds for
+ * a chart on a busy server: it does so on the thread pool (renderAsync), never holding the event
+ * loop, so several charts draw at once (CHARTS_AT_ONCE) while the process goes on answering.
  */
-export function renderWeekChart(input: WeekChartInput, options: WeekChartOptions): WeekChart {
+export async function renderWeekChart(input: WeekChartInput, options: WeekChartOptions): Promise<WeekChart> {
   const width = options.width ?? 1200;
   const height = options.height ?? 800;
   const pixelRatio = options.pixelRatio ?? 1;
@@ -104,7 +109,7 @@ export function renderWeekChart(input: WeekChartInput, options: WeekChartOptions
     chart.dispose();
   }
 
-  const image = new Resvg(svg, {
+  const image = await renderAsync(svg, {
     // A transparent PNG turns black behind dark text in WeCom's dark mode.
     background: "#ffffff",
     fitTo: { mode: "zoom", value: pixelRatio },
@@ -114,7 +119,7 @@ export function renderWeekChart(input: WeekChartInput, options: WeekChartOptions
       loadSystemFonts: false,
       defaultFontFamily: family,
     },
-  }).render();
+  });
   const png = image.asPng();
   if (png.length >= WECOM_IMAGE_LIMIT) {
     throw new Error(`week chart PNG is ${png.length} bytes, over WeCom's 2 MB image limit`);
@@ -200,7 +205,7 @@ function buildOption(input: WeekChartInput, layout: Layout): echarts.EChartsCore
           },
         },
       },
-      section("各片区本周上报率", bars.left, bars.top - sectionGap),
+      section(input.areasHeading ?? "各片区本周上报率", bars.left, bars.top - sectionGap),
       section("每日上报率", trend.left, trend.top - 40 * u),
     ],
     visualMap: {

@@ -3,18 +3,19 @@ import { formatPeriod } from "../../time/period-kinds.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { toLocalDate } from "../../time/local-time.js";
 import type { School } from "../../config/roster.js";
+import type { NodeLevel } from "../../config/roster-tree.js";
 import { escapeUserText } from "../../bot/user-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 
-/** A school's short name and area from the roster, shown as typed. */
+/** A school's short name from the roster, shown as typed. */
 const shortName = (school: School) => escapeUserText(school.shortName || school.name);
-const areaOf = (school: School) => escapeUserText(school.area);
 
 /** Text of the scheduler's own pushes: the weekly roll-up and the 补报 note. */
 export const scheduleText = {
   weeklyTitle: (week: string, start: string, end: string, asOf: Date, timeZone: string) =>
     `**第${Number(week.slice(6))}周汇总**（${md(start)}—${md(end)}，截至 ${formatInstant(asOf, timeZone, true)}）`,
-  countyHeading: "**全县情况**",
+  /** The roll-up's numbers of the reader's node: a county's deployment (its root) reads 全县 as always. */
+  nodeHeading: (level: NodeLevel) => (level === "province" ? "**全省情况**" : level === "city" ? "**全市情况**" : "**全县情况**"),
   openWeek: (period: TaskPeriod, timeZone: string) =>
     `⏳ ${period.taskName} ${formatPeriod(period)}截止 ${formatInstant(period.deadline, timeZone, true)}，尚未截止，不计入本周汇总` +
     (period.schedule.tally ? "；截止后另发统计。" : "。"),
@@ -40,6 +41,7 @@ export const scheduleText = {
   chartTitle: (taskName: string, start: string, end: string) =>
     `${taskName} 本周上报情况（${start === end ? md(start) : `${md(start)}—${md(end)}`}）`,
   chartName: "本周上报情况图",
+  chartRowsHeading: "各地本周上报率",
   chartFailed: (why: string) => `周报图片生成失败（${why}），只发了文字。`,
   chartNotReady: "工作进程尚未检查中文字体，暂不生成图片。",
 
@@ -59,8 +61,9 @@ export const scheduleText = {
 
   lateNoteTitle: (at: Date, timeZone: string) => `**补报通知**（${formatInstant(at, timeZone, true)}）`,
   lateNoteIntro: "以下学校在汇总发出后补报，已计入台账：",
-  lateNoteLine: (school: School, taskName: string, period: string, at: Date, timeZone: string, late: boolean) =>
-    `- ${shortName(school)}（${areaOf(school)}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
+  /** `area` as its reader is shown it (areaLabel). */
+  lateNoteLine: (school: School, area: string, taskName: string, period: string, at: Date, timeZone: string, late: boolean) =>
+    `- ${shortName(school)}（${escapeUserText(area)}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
 } as const;
 
 function md(date: string): string {

@@ -61,7 +61,7 @@ export function createWeekChartMaker({ redis, keys, log, clock, render = renderW
       if ("missing" in font) return undefined;
       const started = performance.now();
       try {
-        const chart = render(input, { fontFile: font.file, fontFamily: font.family, ...(font.boldFile && { boldFontFile: font.boldFile }) });
+        const chart = await render(input, { fontFile: font.file, fontFamily: font.family, ...(font.boldFile && { boldFontFile: font.boldFile }) });
         const last = { bytes: chart.png.length, width: chart.width, height: chart.height, ms: Math.round(performance.now() - started) };
         log.info({ title: input.title, ...last }, "week chart drawn");
         await record({ ok: true, font: font.file, at: clock.now().toISOString(), last });

@@ -76,9 +76,9 @@ const WHOLE: [number, number, number, number] = [0, 0, 1, 1];
 const percent = (reported: number, expected: number) => `${((reported / expected) * 100).toFixed(1)}%`;
 
 describe("renderWeekChart", () => {
-  it("draws a realistic week at the asked size, under WeCom's 2 MB, with a title and coloured bars", () => {
+  it("draws a realistic week at the asked size, under WeCom's 2 MB, with a title and coloured bars", async () => {
     const started = performance.now();
-    const chart = render(WEEK);
+    const chart = await render(WEEK);
     const elapsed = Math.round(performance.now() - started);
     mkdirSync(dirname(ARTIFACT), { recursive: true });
     writeFileSync(ARTIFACT, chart.png);
@@ -103,8 +103,8 @@ describe("renderWeekChart", () => {
     expect(count(png, [0.6, 0.2, 1, 1], near(RED))).toBeGreaterThan(200);
   });
 
-  it("writes every rate with one decimal and the week's totals", () => {
-    const { svg } = render(WEEK);
+  it("writes every rate with one decimal and the week's totals", async () => {
+    const { svg } = await render(WEEK);
     for (const area of AREAS) {
       expect(svg).toContain(area.name);
       expect(svg).toContain(percent(area.reported, area.expected));
@@ -119,27 +119,27 @@ describe("renderWeekChart", () => {
     expect(svg).toContain("异常报告 1 起");
   });
 
-  it("marks nothing in red in a week without abnormal reports", () => {
+  it("marks nothing in red in a week without abnormal reports", async () => {
     const calm = { ...WEEK, days: DAYS.map((d) => ({ ...d, abnormal: 0 })) };
-    const chart = render(calm);
+    const chart = await render(calm);
     expect(chart.svg).toContain("无异常报告");
     expect(chart.svg).not.toContain("异常 ");
     expect(count(PNG.sync.read(chart.png), WHOLE, near(RED))).toBeLessThan(20);
   });
 
-  it("colours an area under 90% orange", () => {
+  it("colours an area under 90% orange", async () => {
     const lagging = { ...WEEK, areas: [...AREAS, { name: "石门片区", expected: 40, reported: 30 }] };
-    const png = PNG.sync.read(render(lagging).png);
+    const png = PNG.sync.read((await render(lagging)).png);
     expect(count(png, [0, 0.25, 0.6, 1], near(ORANGE))).toBeGreaterThan(10 * SWATCH);
   });
 
-  it("shows a day and an area with nothing expected as — without a bar, never NaN", () => {
+  it("shows a day and an area with nothing expected as — without a bar, never NaN", async () => {
     const input: WeekChartInput = {
       ...WEEK,
       areas: [{ name: "新建片区", expected: 0, reported: 0 }],
       days: DAYS.map((d, i) => (i === 2 ? { ...d, expected: 0, reported: 0 } : d)),
     };
-    const chart = render(input);
+    const chart = await render(input);
     expect(chart.svg).not.toMatch(/NaN|Infinity/);
     expect(chart.svg).toContain("— 无应报");
     expect(chart.svg).toContain("无需上报");
@@ -148,25 +148,25 @@ describe("renderWeekChart", () => {
     for (const colour of [GREEN, BLUE, ORANGE]) expect(count(png, [0, 0.25, 0.6, 1], near(colour))).toBeLessThan(SWATCH);
   });
 
-  it("draws a week where nothing at all was expected", () => {
+  it("draws a week where nothing at all was expected", async () => {
     const input: WeekChartInput = {
       ...WEEK,
       areas: AREAS.map((a) => ({ ...a, expected: 0, reported: 0 })),
       days: DAYS.map((d) => ({ ...d, expected: 0, reported: 0, abnormal: 0 })),
     };
-    const chart = render(input);
+    const chart = await render(input);
     expect(chart.svg).not.toMatch(/NaN|Infinity/);
     expect(chart.svg).toContain(">—<");
     expect(PNG.sync.read(chart.png).width).toBe(1200);
   });
 
-  it("keeps 40 areas legible: every name, rate and count is drawn, in two columns", () => {
+  it("keeps 40 areas legible: every name, rate and count is drawn, in two columns", async () => {
     const areas = Array.from({ length: 40 }, (_, i) => ({
       name: `片区${String(i + 1).padStart(2, "0")}`,
       expected: 20 + i,
       reported: 20 + i - (i % 5),
     }));
-    const chart = render({ ...WEEK, areas });
+    const chart = await render({ ...WEEK, areas });
     const png = PNG.sync.read(chart.png);
     expect([png.width, png.height]).toEqual([1200, 800]);
     expect(chart.png.length).toBeLessThan(WECOM_IMAGE_LIMIT);
@@ -180,18 +180,18 @@ describe("renderWeekChart", () => {
     expect(count(png, [0.33, 0.3, 0.66, 1], barColour)).toBeGreaterThan(10 * SWATCH);
   });
 
-  it("draws at twice the pixels for dense screens and upright for phones, still under 2 MB", () => {
-    const crisp = render(WEEK, { pixelRatio: 2 });
+  it("draws at twice the pixels for dense screens and upright for phones, still under 2 MB", async () => {
+    const crisp = await render(WEEK, { pixelRatio: 2 });
     expect([crisp.width, crisp.height]).toEqual([2400, 1600]);
     expect(PNG.sync.read(crisp.png).width).toBe(2400);
     expect(crisp.png.length).toBeLessThan(WECOM_IMAGE_LIMIT);
 
-    const upright = PNG.sync.read(render(WEEK, { width: 900, height: 1200 }).png);
+    const upright = PNG.sync.read((await render(WEEK, { width: 900, height: 1200 })).png);
     expect([upright.width, upright.height]).toEqual([900, 1200]);
     expect(count(upright, [0, 0, 1, 0.07], dark)).toBeGreaterThan(2000);
   });
 
-  it("refuses a font file that does not exist instead of drawing a chart without text", () => {
-    expect(() => renderWeekChart(WEEK, { fontFile: "/nonexistent/font.ttc" })).toThrow(/font file not found/);
+  it("refuses a font file that does not exist instead of drawing a chart without text", async () => {
+    await expect(renderWeekChart(WEEK, { fontFile: "/nonexistent/font.ttc" })).rejects.toThrow(/font file not found/);
   });
 });

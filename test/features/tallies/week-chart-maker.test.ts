@@ -49,7 +49,7 @@ describe("createWeekChartMaker", () => {
       keys,
       log,
       clock,
-      render: (input, options) => {
+      render: async (input, options) => {
         if (fail) throw new Error("resvg exploded");
         return { png: Buffer.from(`${input.title}:${options.fontFile}`), width: 4, height: 3, svg: "" };
       },

@@ -3,7 +3,7 @@ import { formatPeriod } from "../src/time/period-kinds.js";
 import type { Push } from "../src/push/push.js";
 import type { LateEntry } from "../src/store/job-ledger.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
-import { groupsByScope, leadersGroupsOf } from "../src/config/scope.js";
+import { groupsByScope, leadersGroupsOf, leadersPushKey } from "../src/config/scope.js";
 import { areaKey, areaLabel } from "../src/config/roster-tree.js";
 import type { PushMessage } from "../src/push/split-message.js";
 import { isWorkingTime } from "../src/time/due.js";
@@ -36,7 +36,7 @@ export async function runLateNote(deps: JobDeps, at: Date, options: JobRunOption
       header: scheduleText.lateNoteTitle(at, deps.config.timezone),
       lines: [scheduleText.lateNoteIntro, ...own.map((entry) => lineOf({ ...deps, roster }, entry))].map((text) => ({ text })),
     };
-    return groups.map((group): Push => ({ idempotencyKey: `${job}:${group}`, group, message }));
+    return groups.map((group): Push => ({ idempotencyKey: leadersPushKey(job, group, deps.config.late_note.group), group, message }));
   });
   if (pushes.length === 0) return { job, pushed: [], skipped: "none_late" };
   if (options.dryRun) {

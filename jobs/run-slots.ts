@@ -69,7 +69,7 @@ export async function actOnSlot(
   const built = await mapBounded(scopes, CHARTS_AT_ONCE, ({ roster, groups }) => buildTallyWithChart({ ...deps, roster }, period, groups[0]!, at));
   const pushes = scopes.flatMap(({ groups }, i) => {
     const push = built[i];
-    return push ? groups.map((group): Push => ({ ...push, group, idempotencyKey: formatTallyKey(period.task, period.id, group) })) : [];
+    return push ? groups.map((group): Push => ({ ...push, group, idempotencyKey: formatTallyKey(deps.config, period.task, period.id, group) })) : [];
   });
   if (options.dryRun) {
     pushes.forEach((push) => options.show?.(push));

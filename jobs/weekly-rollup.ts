@@ -5,7 +5,7 @@ import { defaultListing } from "../src/tally/listing.js";
 import type { Push } from "../src/push/push.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
-import { groupsByScope, leadersGroupsOf } from "../src/config/scope.js";
+import { groupsByScope, leadersGroupsOf, leadersPushKey } from "../src/config/scope.js";
 import type { RosterNode } from "../src/config/roster-tree.js";
 import { summaryListing, summaryUnits } from "../src/tally/node-rows.js";
 import { CHARTS_AT_ONCE, mapBounded } from "./map-bounded.js";
@@ -30,7 +30,7 @@ export async function runWeeklyRollup(deps: JobDeps, at: Date, options: JobRunOp
   if (!isWorkingTime(deps.config, at)) return { job, pushed: [], skipped: "quiet_hours" };
   const scopes = groupsByScope(deps.roster, deps.config, leadersGroupsOf(deps.config, deps.config.weekly.group));
   const built = await mapBounded(scopes, CHARTS_AT_ONCE, ({ roster }) => buildRollup({ ...deps, roster }, at));
-  const pushes = scopes.flatMap(({ groups }, i) => groups.map((group): Push => ({ ...built[i]!, idempotencyKey: `${job}:${group}`, group })));
+  const pushes = scopes.flatMap(({ groups }, i) => groups.map((group): Push => ({ ...built[i]!, idempotencyKey: leadersPushKey(job, group, deps.config.weekly.group), group })));
   for (const push of pushes) {
     if (options.dryRun) options.show?.(push);
     else await deps.push.enqueue(push);

@@ -36,6 +36,15 @@ export function leadersGroupsOf(config: Pick<Config, "groups">, named: string): 
   return [named, ...bound.map(([id]) => id)];
 }
 
+/**
+ * A leaders' push's idempotency key in one of its groups: the job's own in the group the config
+ * names (the key it had before groups were bound to nodes, so a running bureau's upgrade sends
+ * nothing twice), the job and the group in every other.
+ */
+export function leadersPushKey(job: string, group: string, named: string): string {
+  return group === named ? job : `${job}:${group}`;
+}
+
 /** The groups a task's tally goes to (leadersGroupsOf its `tally_group`). */
 export function tallyGroupsOf(config: Pick<Config, "groups" | "tasks">, task: TaskId): string[] {
   return leadersGroupsOf(config, config.tasks[task]?.tally_group ?? "leaders");

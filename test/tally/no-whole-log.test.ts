@@ -54,7 +54,7 @@ it("rolls up the week from the counts (and the reports of a task whose school li
   const counting: ReportStore = { ...deps.store, current: (task, period, schools) => (readOf.add(task), deps.store.current(task, period, schools)) };
   const jobDeps = { ...deps, store: refusingWholeReads(counting), calendar: periods } as unknown as JobDeps;
   const outcome = await runWeeklyRollup(jobDeps, new Date("2026-11-27T19:00:00+08:00"), { dryRun: true, show: (push) => shown.push(push) });
-  expect(outcome.pushed).toEqual(["weekly:2026-W48:leaders"]);
+  expect(outcome.pushed).toEqual(["weekly:2026-W48"]);
   const text = shown[0]!.message.lines.map((line) => line.text).join("\n");
   // Seeded on Tuesday only: in the schools' lines, one that reported has 1 of the week's days, one that did not 0.
   const line = (code: string) => text.split("\n").filter((l) => l.startsWith(`- ${ctx.roster.byCode(code)!.shortName}：`)).at(-1);
@@ -72,7 +72,7 @@ it("finds the 补报 note's reports among what was logged after the tally, never
   const shown: Push[] = [];
   const jobDeps = { ...deps, store: refusingWholeReads(deps.store), calendar: periods, jobs } as unknown as JobDeps;
   const outcome = await runLateNote(jobDeps, new Date("2026-11-24T17:00:00+08:00"), { dryRun: true, show: (push) => shown.push(push) });
-  expect(outcome.pushed).toEqual(["late-note:2026-11-24:leaders"]);
+  expect(outcome.pushed).toEqual(["late-note:2026-11-24"]);
   const lines = shown[0]!.message.lines.map((line) => line.text);
   // The intro and one line: the school that reported after the tally, not the 26 before it.
   expect(lines).toHaveLength(2);

@@ -1,4 +1,5 @@
-import type { TaskId } from "../../config/schema.js";
+import type { Config, TaskId } from "../../config/schema.js";
+import { leadersPushKey, tallyGroupsOf } from "../../config/scope.js";
 import type { Push } from "../../push/push.js";
 import { BYTE_LIMITS, utf8Bytes, type PushMessage } from "../../push/split-message.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
@@ -9,9 +10,9 @@ import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally, tallyOfCounted } from "../../tally/load-tally.js";
 import type { CountedPeriod } from "../../tally/tally-from-counts.js";
 
-/** The idempotency key of a period's tally to a group: `tally:safety:2026-11-24:leaders`. */
-export function formatTallyKey(task: TaskId, periodId: string, group: string): string {
-  return `tally:${task}:${periodId}:${group}`;
+/** The idempotency key of a period's tally to a group (leadersPushKey): `tally:safety:2026-11-24`, `tally:safety:2026-11-24:city-leaders`. */
+export function formatTallyKey(config: Pick<Config, "groups" | "tasks">, task: TaskId, periodId: string, group: string): string {
+  return leadersPushKey(`tally:${task}:${periodId}`, group, tallyGroupsOf(config, task)[0]!);
 }
 
 /**
@@ -41,7 +42,7 @@ export async function buildTally(
     lines: fitDocParts(block, budget).split("\n").map((text) => ({ text })),
   };
   return {
-    idempotencyKey: formatTallyKey(task, period.id, group),
+    idempotencyKey: formatTallyKey(deps.config, task, period.id, group),
     group,
     message,
   };

@@ -16,7 +16,7 @@ describe("buildTally", () => {
   it("gives the task's block for its tally group, with the late count and the abnormal report in full", async () => {
     await env.seed(["CG004", "BB002"]);
     const push = await buildTally(env.deps, { task: "safety", period: env.tuesday, group: "leaders", now: new Date("2026-11-24T10:30:00+08:00") });
-    expect(push).toMatchObject({ idempotencyKey: "tally:safety:2026-11-24:leaders", group: "leaders" });
+    expect(push).toMatchObject({ idempotencyKey: "tally:safety:2026-11-24", group: "leaders" });
     const bodies = splitMessage(push!.message);
     expect(bodies).toHaveLength(1);
     const content = bodies[0]!.msgtype === "markdown" ? bodies[0]!.markdown.content : "";
@@ -42,7 +42,7 @@ describe("buildTally", () => {
       by: "zhang_wei", at: "2026-11-27T08:00:00Z", late: false, msgid: "s1", raw: "",
     });
     const push = await buildTally(env.deps, { task: "study", period: study, group: "leaders", now: new Date("2026-11-27T18:30:00+08:00") });
-    expect(push?.idempotencyKey).toBe("tally:study:2026-W48:leaders");
+    expect(push?.idempotencyKey).toBe("tally:study:2026-W48");
     const lines = push!.message.lines.map((l) => l.text);
     expect(push!.message.header).toBe("📋 **周学习统计** 2026年第48周（11月23日—11月29日），截止 11月27日 周五 18:00 已过");
     expect(lines).toContain("应报 28 所 · 已报 1 所（3.6%）");

@@ -225,6 +225,9 @@ function ping(port: number): Promise<boolean> {
  * children behind) must stop before another one opens the same AOF: two writers would corrupt it.
  * SIGTERM lets it finish its writes.
  */
+/** 25 ms each: how long a leftover server is given to finish its writes after SIGTERM (30 s). */
+const LEFTOVER_TERM_WAITS = 1200;
+
 async function stopLeftover(pidFile: string): Promise<void> {
   let pid: number;
   try {
@@ -235,7 +238,10 @@ async function stopLeftover(pidFile: string): Promise<void> {
   const alive = () => isRedisServer(pid);
   if (pid > 0 && alive()) {
     process.kill(pid, "SIGTERM");
-    for (let i = 0; i < 200 && alive(); i += 1) await sleep(25);
+    for (let i = 0; i < LEFTOVER_TERM_WAITS && alive(); i += 1) await sleep(25);
+    // It would not stop (a machine too busy, a write stuck): the new server must still not share the AOF.
+    if (alive()) process.kill(pid, "SIGKILL");
+    while (alive()) await sleep(25);
   }
   rmSync(pidFile, { force: true });
 }

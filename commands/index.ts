@@ -3,6 +3,7 @@ import { listKinds } from "../src/config/kinds.js";
 import type { Config } from "../src/config/schema.js";
 import abnormal from "./report-abnormal.js";
 import { reportCommand } from "./report.js";
+import { reporterRoleOf } from "../src/config/scope.js";
 import status from "./status.js";
 import withdraw from "./withdraw.js";
 import summary from "./summary.js";
@@ -26,6 +27,6 @@ import closeIncident from "./close-incident.js";
  */
 export function createCommands(config: Pick<Config, "tasks">): readonly CommandSpec<any>[] {
   const kinds = listKinds(config).filter((kind) => kind.reader !== "fields" || config.tasks[kind.id]?.enabled);
-  const reporting = kinds.flatMap((kind) => [reportCommand(kind), ...(kind.reader === "safety" ? [abnormal] : [])]);
+  const reporting = kinds.flatMap((kind) => [reportCommand(kind, reporterRoleOf(config, kind.id)), ...(kind.reader === "safety" ? [abnormal] : [])]);
   return [...reporting, withdraw, status, summary, missing, remind, reportFor, exempt, history, exportLedger, board, followUp, finalReport, acknowledge, closeIncident, help];
 }

@@ -5,14 +5,15 @@ import { checkIn } from "../src/features/check-in/check-in.js";
 import { cardShapeOf, kindTapTopic } from "../src/features/check-in/kind-card.js";
 import { answerKindTap, bareWordCard, type RecordWords } from "../src/features/check-in/kind-card-tap.js";
 import { KIND_READERS, type ReadMessage, type ReportContext } from "../src/features/check-in/kind-readers.js";
+import { reportText } from "../src/features/check-in/report-text.js";
 import { isQuestion, type Question } from "../src/features/check-in/read-report.js";
 
 /**
  * The reporting command of a declared kind: its words, summary and examples from the declaration,
- * read by its reader. A kind whose fields fit a card (kind-card.ts) answers its bare word with
+ * read by its reader; a kind reported by a role (`role`, reporterRoleOf) says so in help. A kind whose fields fit a card (kind-card.ts) answers its bare word with
  * that card and records its taps through the same reading and check-in as typed words.
  */
-export function reportCommand(kind: ReportKind) {
+export function reportCommand(kind: ReportKind, role?: string) {
   const reader = KIND_READERS[kind.reader];
   const record = (args: ReadMessage | Question, ctx: ReportContext) =>
     isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, kind, { notes: args.notes, ...(args.period && { period: args.period }) });
@@ -26,7 +27,7 @@ export function reportCommand(kind: ReportKind) {
     ...(reader.lastResort && { lastResort: reader.lastResort }),
     roles: ["reporter"],
     services: ["config", "roster", "calendar", "store", "records"],
-    summary: kind.summary,
+    summary: role === undefined ? kind.summary : `${kind.summary}${reportText.byRole(role)}`,
     examples: kind.examples,
     parse: (input, ctx) => reader.read(input, ctx, kind),
     run: record,

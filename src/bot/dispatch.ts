@@ -75,7 +75,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   const rolesOf = (userid: string): Set<Role> => {
     const roles = new Set<Role>();
-    if (roster.schoolsOf(userid).length > 0) roles.add("reporter");
+    // A role's person (校医) reports the kinds of his role.
+    if (roster.schoolsOf(userid).length > 0 || roster.inRole(userid)) roles.add("reporter");
     if (leaders.has(userid)) roles.add("leader");
     if (admins.has(userid)) roles.add("admin");
     return roles;

@@ -6,6 +6,7 @@ import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
 import { checkKinds } from "./check-kinds.js";
 import { suggestClosest } from "./suggest-closest.js";
 import { findNode, listNodePaths } from "./roster-tree.js";
+import { isRosterColumn } from "./parse-roster.js";
 import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "./slots.js";
 
 const USERID = /^[A-Za-z0-9_.@-]+$/;
@@ -60,6 +61,7 @@ export function crossCheckConfig(config: ConfigSections, { roster, quiet }: Cros
   if (roster) checkNodes(config, roster, add, show);
   if (groups && roster) checkCoverage(groups, roster, add, show);
   if (tasks && roster) checkTaskSchools(tasks, roster, add, show);
+  if (tasks) checkReporterRoles(tasks, roster, add);
   return problems;
 }
 
@@ -339,6 +341,17 @@ function checkTaskSchools(tasks: Partial<Config["tasks"]>, roster: Roster, add: 
       const guess = suggestClosest(entry, [...known]);
       add(path, text.unknownTaskSchools(show(path, entry)), guess ? text.didYouMean(guess) : text.validTaskSchools(names));
     });
+  }
+}
+
+/** A kind's `reporters` names a role column the roster holds, never one of its fixed columns. */
+function checkReporterRoles(tasks: Partial<Config["tasks"]>, roster: Roster | null, add: Add): void {
+  for (const [id, task] of Object.entries(tasks)) {
+    const role = task?.reporters;
+    if (typeof role !== "string") continue;
+    const path = ["tasks", id, "reporters"];
+    if (isRosterColumn(role)) add(path, text.roleIsRosterColumn(role), text.roleIsRosterColumnHint);
+    else if (roster && !roster.roles.includes(role)) add(path, text.roleNotInRoster(role), text.roleNotInRosterHint(role));
   }
 }
 

@@ -88,7 +88,7 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
   const notes: string[] = [];
   const roster =
     typeof rosterSetting === "string" && rosterSetting !== ""
-      ? await readRosterFor(path, rosterSetting, typeof sheetSetting === "string" ? sheetSetting : undefined, lineOf(["roster"]), problems, notes)
+      ? await readRosterFor(path, rosterSetting, typeof sheetSetting === "string" ? sheetSetting : undefined, lineOf(["roster"]), problems, notes, listReporterRoles(input))
       : undefined;
 
   const isMapping = input !== null && typeof input === "object" && !Array.isArray(input);
@@ -143,6 +143,7 @@ async function readRosterFor(
   line: number | undefined,
   problems: ConfigProblem[],
   notes: string[],
+  roles: readonly string[] = [],
 ): Promise<Pick<RosterReading, "schools" | "checkable"> | undefined> {
   const rosterPath = resolveRosterPath(configPath, setting);
   const read = await readInputFile(rosterPath, MAX_TABLE_BYTES);
@@ -151,7 +152,7 @@ async function readRosterFor(
     return undefined;
   }
   try {
-    const reading = await readRoster(read.bytes, rosterPath, sheet === undefined ? {} : { sheet });
+    const reading = await readRoster(read.bytes, rosterPath, { ...(sheet !== undefined && { sheet }), roles });
     problems.push(...reading.problems);
     const encoding = reading.encoding && encodingNote(rosterPath, reading.encoding);
     if (encoding) notes.push(encoding);
@@ -162,6 +163,14 @@ async function readRosterFor(
     problems.push(...error.details.problems);
     return undefined;
   }
+}
+
+/** The role columns the kinds name as their reporters (`tasks.<id>.reporters: 校医`), read before the config is checked. */
+function listReporterRoles(input: unknown): string[] {
+  const tasks = (input as { tasks?: unknown } | null | undefined)?.tasks;
+  if (tasks === null || typeof tasks !== "object") return [];
+  const roles = Object.values(tasks).map((task) => (task as { reporters?: unknown } | null)?.reporters);
+  return [...new Set(roles.filter((role): role is string => typeof role === "string" && role !== ""))];
 }
 
 /** The roster file a config's `roster:` names: relative to the config file's directory. */

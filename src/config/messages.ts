@@ -154,6 +154,10 @@ export const text = {
   unknownTaskSchools: (entry: string | undefined) =>
     entry === undefined ? "名单中没有这个片区、学段或学校代码" : `名单中没有片区、学段或学校代码 ${quote(entry)}`,
   validTaskSchools: (names: readonly string[]) => `名单中的片区和学段：${names.join("、")}；也可以写学校代码，或写 all（全部学校）`,
+  roleNotInRoster: (role: string) => `名单表头没有 ${quote(role)} 这一列：reporters 写的是名单里填写该角色企业微信账号的列名`,
+  roleNotInRosterHint: (role: string) => `在学校名单里加一列 ${role}，每所学校填该角色的企业微信账号（多个用 | 分隔）；或删去 reporters，由各校上报人上报`,
+  roleIsRosterColumn: (role: string) => `${quote(role)} 是名单的固定列，不能当作上报角色`,
+  roleIsRosterColumnHint: "reporters 写名单中另加的角色列名，例如 校医、校车安全员；由各校上报人上报时不写 reporters",
   schoolsNotInAnyGroup: (names: readonly string[]) =>
     `${names.length} 所学校不在任何学校群（role: schools）里，收不到提醒：${names.slice(0, 10).join("、")}${names.length > 10 ? ` 等` : ""}`,
   schoolsNotInAnyGroupHint: (areas: readonly string[]) =>
@@ -192,6 +196,7 @@ export const text = {
   placeWithSeparator: (column: string, value: string) => `${column} ${quote(value)} 不能含 /（配置里用 / 分隔上下级，例如 平安市/平安县）`,
   badCode: (code: string) => `学校代码 ${quote(code)} 只能含英文字母、数字、- 和 _`,
   reporterSeparator: "多个上报人要用 | 分隔",
+  roleCellHint: (role: string) => `${role} 列填企业微信账号（userid），多个用 | 分隔，可以空着（该校由领导代报）`,
   reporterNamesCount: (names: number, accounts: number) =>
     `上报人姓名有 ${names} 个，上报人账号有 ${accounts} 个，两列要按同样的顺序一一对应`,
   badReporter: (userid: string) => `上报人 ${quote(userid)} 不是企业微信账号（userid）`,

@@ -84,10 +84,10 @@ export async function parseRoster(bytes: Uint8Array, file: string, options: { sh
  * header that lacks a column still has its rows checked, a bad row still takes part in the
  * uniqueness checks. Throws a CONFIG_INVALID error only when the file cannot be read as a table at all.
  */
-export async function readRoster(bytes: Uint8Array, file: string, { sheet }: { sheet?: string } = {}): Promise<RosterReading> {
+export async function readRoster(bytes: Uint8Array, file: string, { sheet, roles = [] }: { sheet?: string; roles?: readonly string[] } = {}): Promise<RosterReading> {
   const { format, encoding, rows } = await readTable(bytes, file, sheet === undefined ? {} : { sheet });
   if (rows.length === 0) throw configError([{ file, message: text.rosterEmpty, hint: text.rosterHeaderHint }]);
-  const layout = locateRosterColumns(rows);
+  const layout = locateRosterColumns(rows, roles);
   const problems: ConfigProblem[] = [];
   const columns = readHeader(layout, rows[layout.headerAt]!, file, format === "csv", problems);
   const read: School[] = [];
@@ -98,7 +98,7 @@ export async function readRoster(bytes: Uint8Array, file: string, { sheet }: { s
   }
   const checkable = read.filter((school) => school.code !== "" && school.area !== "");
   checkUnique(checkable, columns, file, problems);
-  const frozen = (school: School) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]) });
+  const frozen = (school: School) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]), ...(school.roles && { roles: Object.freeze({ ...school.roles }) }) });
   return {
     schools: problems.length > 0 ? [] : read.map(frozen),
     checkable: checkable.map(frozen),
@@ -106,6 +106,11 @@ export async function readRoster(bytes: Uint8Array, file: string, { sheet }: { s
     ...(encoding && { encoding }),
     problems,
   };
+}
+
+/** Whether a header names one of the roster's fixed columns (a role column may not: 上报人, 学生数). */
+export function isRosterColumn(cell: string): boolean {
+  return columnOf(cell) !== undefined;
 }
 
 function columnOf(cell: string): (typeof ROSTER_COLUMNS)[number] | undefined {
@@ -122,6 +127,8 @@ export interface RosterLayout {
   readonly index: Partial<Record<RosterField, number>>;
   /** The header cell as written, per column found. */
   readonly label: Partial<Record<RosterField, string>>;
+  /** Position of each role column the config declares (校医), by the role as declared. */
+  readonly roleIndex: Readonly<Record<string, number>>;
   /** Header cells of columns the roster does not use, as written. */
   readonly ignored: readonly string[];
   /** A second header cell for a column already found: [the cell, the first one]. */
@@ -130,18 +137,26 @@ export interface RosterLayout {
   readonly width: number;
 }
 
-/** Finds the header (the first row naming 3 roster columns, under any title rows) and its columns. */
-export function locateRosterColumns(rows: readonly TableRow[]): RosterLayout {
+/**
+ * Finds the header (the first row naming 3 roster columns, under any title rows) and its columns;
+ * `roles`, the role columns the config declares (校医), are read where a header cell names one.
+ */
+export function locateRosterColumns(rows: readonly TableRow[], roles: readonly string[] = []): RosterLayout {
   const headerAt = findHeaderRow(rows, (cell) => columnOf(cell) !== undefined, MIN_HEADER_COLUMNS) ?? 0;
   const cells = [...(rows[headerAt]?.fields ?? [])];
   while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
   const index: Partial<Record<RosterField, number>> = {};
   const label: Partial<Record<RosterField, string>> = {};
+  const roleIndex: Record<string, number> = {};
   const ignored: string[] = [];
   const repeated: [string, string][] = [];
   cells.forEach((cell, position) => {
     const column = columnOf(cell);
-    if (!column) {
+    const role = column ? undefined : roles.find((name) => normalizeHeader(name) === normalizeHeader(cell));
+    if (role !== undefined) {
+      if (roleIndex[role] === undefined) roleIndex[role] = position;
+      else repeated.push([cell, role]);
+    } else if (!column) {
       if (cell !== "") ignored.push(cell);
     } else if (index[column.field] !== undefined) {
       repeated.push([cell, label[column.field]!]);
@@ -150,7 +165,7 @@ export function locateRosterColumns(rows: readonly TableRow[]): RosterLayout {
       label[column.field] = cell;
     }
   });
-  return { headerAt, index, label, ignored, repeated, width: cells.length };
+  return { headerAt, index, label, roleIndex, ignored, repeated, width: cells.length };
 }
 
 /** The 合计 row under the schools (sums of 学生数 and 教职工数): no code, and a cell that says 合计. */
@@ -164,6 +179,8 @@ interface Columns {
   index: Partial<Record<RosterField, number>>;
   /** The header cell as written, to name the column in problems. */
   label: Partial<Record<RosterField, string>>;
+  /** Position of each declared role column found. */
+  roleIndex: Readonly<Record<string, number>>;
   /** Columns past the last header cell are data shifted by an unquoted comma (CSV only). */
   width?: number;
   ignored: string[];
@@ -171,7 +188,7 @@ interface Columns {
 
 /** The header's columns; a repeated or missing column is a problem, and the rows are still read by what is there. */
 function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: boolean, problems: ConfigProblem[]): Columns {
-  const { index, label, ignored } = layout;
+  const { index, label, roleIndex, ignored } = layout;
   const at = { file, line: row.line, hint: text.rosterHeaderHint };
   problems.push(...layout.repeated.map(([cell, other]) => ({ ...at, message: text.duplicateColumn(cell, other) })));
   const absent = ROSTER_COLUMNS.filter((c) => !c.optional && index[c.field] === undefined);
@@ -183,7 +200,7 @@ function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: bool
     });
     problems.push({ ...at, message: text.missingColumns(absent.map((c) => `${c.zh[0]}（${c.en[0]}）`), guesses) });
   }
-  return { index, label, ...(csv && { width: layout.width }), ignored: [...ignored] };
+  return { index, label, roleIndex, ...(csv && { width: layout.width }), ignored: [...ignored] };
 }
 
 /**
@@ -232,10 +249,27 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
   const reporterNames = readReporterNames(reporterCell, get("reporterNames"), (message) =>
     report("reporterNames", message, text.cellHint("reporterNames")),
   );
+  const roles = Object.entries(columns.roleIndex).map(([role, at]) => [
+    role,
+    Object.freeze(readAccounts(fields[at] ?? "", (message) => problems.push({ file, line, key: role, message, hint: text.roleCellHint(role) })) ?? []),
+  ]);
   const pupils = readCount(required("pupils"), columnName("pupils"), (message) => report("pupils", message, text.cellHint("pupils")));
   const staff = readCount(required("staff"), columnName("staff"), (message) => report("staff", message, text.cellHint("staff")));
 
-  return { code, name, shortName, ...upper, area, stage, reporters, ...(reporterNames && { reporterNames }), pupils: pupils ?? 0, staff: staff ?? 0, line };
+  return {
+    code,
+    name,
+    shortName,
+    ...upper,
+    area,
+    stage,
+    reporters,
+    ...(reporterNames && { reporterNames }),
+    pupils: pupils ?? 0,
+    staff: staff ?? 0,
+    ...(roles.length > 0 && { roles: Object.fromEntries(roles) }),
+    line,
+  };
 }
 
 /**
@@ -260,17 +294,23 @@ function readReporterNames(reporterCell: string, cell: string, fail: (message: s
 
 function readReporters(cell: string, fail: (message: string) => void): string[] {
   if (cell === "") return [];
+  const userids = readAccounts(cell, fail);
+  if (userids?.length === 0) fail(text.requiredCell(columnName("reporters")));
+  return userids ?? [];
+}
+
+/** The accounts of a cell, `|` between them (duplicates once); undefined, its problem told, when one is not an account. */
+function readAccounts(cell: string, fail: (message: string) => void): string[] | undefined {
   const userids: string[] = [];
   for (const part of cell.split("|")) {
     const userid = part.normalize("NFKC").trim();
     if (userid === "") continue;
     if (!USERID.test(userid)) {
       fail(WRONG_SEPARATOR.test(userid) ? text.reporterSeparator : text.badReporter(userid));
-      return [];
+      return undefined;
     }
     if (!userids.includes(userid)) userids.push(userid);
   }
-  if (userids.length === 0) fail(text.requiredCell(columnName("reporters")));
   return userids;
 }
 

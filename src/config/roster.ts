@@ -9,8 +9,15 @@ export interface Roster {
   readonly schools: readonly School[];
   /** Every school's code, name and short name: text that names a school, never a command. */
   readonly identifiers: readonly string[];
-  /** Schools a WeCom user reports for (empty when the user is not a reporter). */
-  schoolsOf(userid: string): readonly School[];
+  /**
+   * Schools a WeCom user reports for (empty when the user is not a reporter); with `role`, the
+   * schools whose column of that role names him (scope.ts schoolsReportedBy decides which).
+   */
+  schoolsOf(userid: string, role?: string): readonly School[];
+  /** The role columns the roster holds (校医), of those the config declares. */
+  readonly roles: readonly string[];
+  /** Whether the user is in any school's role column. */
+  inRole(userid: string): boolean;
   /** A school by code, full name or short name (after NFKC); undefined when none matches. */
   find(nameOrCode: string): School | undefined;
   /**
@@ -79,7 +86,14 @@ export function createRoster(schools: readonly School[]): Roster {
   const byKey = new Map<string, School>();
   const codes = new Map<string, School>();
   const names = new Map<string, string>();
+  // By role, then account: few roles, and a role's people are few per school.
+  const byRole = new Map<string, Map<string, School[]>>();
   for (const school of schools) {
+    for (const [role, userids] of Object.entries(school.roles ?? {})) {
+      const people = byRole.get(role) ?? new Map<string, School[]>();
+      byRole.set(role, people);
+      for (const userid of userids) people.set(userid, [...(people.get(userid) ?? []), school]);
+    }
     codes.set(school.code, school);
     for (const key of [school.code, school.name, school.shortName]) {
       if (key) byKey.set(key.normalize("NFKC"), school);
@@ -96,7 +110,9 @@ export function createRoster(schools: readonly School[]): Roster {
   const roster: Roster = Object.freeze({
     schools: Object.freeze([...schools]),
     identifiers: Object.freeze([...byKey.keys()]),
-    schoolsOf: (userid: string) => byUser.get(userid) ?? [],
+    schoolsOf: (userid: string, role?: string) => (role === undefined ? byUser : byRole.get(role))?.get(userid) ?? [],
+    roles: Object.freeze([...byRole.keys()]),
+    inRole: (userid: string) => [...byRole.values()].some((people) => people.has(userid)),
     find,
     search(word: string, among = schools) {
       const exact = find(word);
@@ -127,7 +143,9 @@ function partOf(whole: Roster, part: RosterNode): Roster {
   const scoped: Roster = Object.freeze({
     schools: part.schools,
     identifiers: whole.identifiers,
-    schoolsOf: (userid: string) => whole.schoolsOf(userid).filter((school) => isUnder(part, school)),
+    schoolsOf: (userid: string, role?: string) => whole.schoolsOf(userid, role).filter((school) => isUnder(part, school)),
+    roles: whole.roles,
+    inRole: whole.inRole,
     find: (text: string) => holds(whole.find(text)),
     search: (word: string, among: readonly School[] = part.schools) => whole.search(word, among),
     byCode: (code: string) => holds(whole.byCode(code)),

@@ -69,6 +69,12 @@ export const taskSchema = schedule.extend({
    * reminded or listed as missing, and their reports of it are refused.
    */
   schools: z.union([z.literal("all"), z.array(z.string().min(1)).min(1)]).default("all"),
+  /**
+   * Who reports it at each school: unset, the school's 上报人 (the principals); else a role, the
+   * roster column of that header (晨午检: `校医`), whose accounts report it and nobody else of
+   * the school (a leader or admin still enters it for a school: 代报). See scope.ts reportersAt.
+   */
+  reporters: z.string().min(1).optional(),
   ...kindDeclaration,
 });
 

@@ -20,6 +20,11 @@ export interface School {
   reporterNames?: readonly string[];
   pupils: number;
   staff: number;
+  /**
+   * The accounts of each role column the config declares (`tasks.<id>.reporters: 校医`), by the
+   * role's name: every school has each column the roster holds, empty where its cell is.
+   */
+  roles?: Readonly<Record<string, readonly string[]>>;
   /** 1-based line of the CSV the school came from. */
   line: number;
   /**

@@ -1,4 +1,4 @@
-import type { Roster } from "./roster.js";
+import type { Roster, School } from "./roster.js";
 import { EMPTY_NODE, findNode, type RosterNode } from "./roster-tree.js";
 import type { Config, TaskId } from "./schema.js";
 
@@ -63,4 +63,23 @@ export function groupsByScope(roster: Roster, config: Pick<Config, "groups">, gr
     parts.set(part, [...(parts.get(part) ?? []), group]);
   }
   return [...parts].map(([part, of]) => ({ roster: part, groups: of }));
+}
+
+/** The role a task's `reporters` names (晨午检: 校医); undefined where each school's 上报人 report it. */
+export function reporterRoleOf(config: Pick<Config, "tasks">, task: TaskId): string | undefined {
+  return config.tasks[task]?.reporters;
+}
+
+/**
+ * Who reports a task at a school, the one place it is decided: the accounts of the school's
+ * column of the task's role (reporterRoleOf), else its 上报人. The check-in, reminders' @-mentions
+ * and 未报 ask it.
+ */
+export function reportersAt(school: School, role: string | undefined): readonly string[] {
+  return role === undefined ? school.reporters : (school.roles?.[role] ?? []);
+}
+
+/** The schools a user reports a task for (reportersAt's other side): those whose role column, or 上报人, names him. */
+export function schoolsReportedBy(roster: Pick<Roster, "schoolsOf">, userid: string, role: string | undefined): readonly School[] {
+  return roster.schoolsOf(userid, role);
 }

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { configSchema, taskSchema } from "../../src/config/schema.js";
 import { checkKinds } from "../../src/config/check-kinds.js";
 import { checkScheduleSlots } from "../../src/config/slots.js";
-import { ROSTER_COLUMNS } from "../../src/config/parse-roster.js";
+import { ROSTER_COLUMNS, isRosterColumn } from "../../src/config/parse-roster.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { anchorsOf, codeOf, linksOf, markedTables, readDocs } from "./read-docs.js";
 
@@ -160,7 +160,12 @@ describe("the docs", () => {
     let last: Record<string, unknown> = {};
     const tasks: Record<string, z.output<typeof taskSchema>> = {};
     for (const block of blocks) {
-      // A block of schedule keys alone changes the task before it.
+      // A block of schedule keys alone makes a variant of the task before it; a `reporters` role alone changes that task.
+      if (Object.keys(block).join() === "reporters") {
+        const id = Object.keys(tasks).at(-1)!;
+        tasks[id] = taskSchema.parse({ ...last, ...block });
+        continue;
+      }
       const [id, declared] = "period" in block ? [`${Object.keys(tasks).at(-1)!}_monthly`, { ...last, ...block }] : Object.entries(block)[0]!;
       const task = taskSchema.parse(declared);
       expect(checkScheduleSlots(task), id).toEqual([]);
@@ -168,6 +173,10 @@ describe("the docs", () => {
       last = declared as Record<string, unknown>;
     }
     expect(Object.values(tasks).map((task) => task.period)).toContain("month");
+    // A role the guide declares is a column of its own, never one of the roster's fixed ones.
+    const roles = Object.values(tasks).flatMap((task) => (task.reporters === undefined ? [] : [task.reporters]));
+    expect(roles).toEqual(["校医"]);
+    expect(roles.filter(isRosterColumn)).toEqual([]);
     const problems: string[] = [];
     checkKinds(Object.fromEntries(Object.entries(tasks).filter(([id]) => !id.endsWith("_monthly"))), (path, message) => problems.push(`${path.join(".")}: ${message}`));
     expect(problems).toEqual([]);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,16 +10,17 @@ export interface ConfigVariant {
 
 /**
  * Writes the example config with each `[from, to]` replaced once (each `from` must be there, so a
- * changed example fails the test here rather than quietly testing the example).
+ * changed example fails the test here rather than quietly testing the example); `roster` changes
+ * the copy of the example roster (a role column added).
  */
-export function writeConfigVariant(replacements: ReadonlyArray<readonly [string, string]>): ConfigVariant {
+export function writeConfigVariant(replacements: ReadonlyArray<readonly [string, string]>, { roster = (csv: string) => csv }: { roster?: (csv: string) => string } = {}): ConfigVariant {
   let yaml = readFileSync("config/pingan.example.yaml", "utf8");
   for (const [from, to] of replacements) {
     if (!yaml.includes(from)) throw new Error(`the example config has no ${JSON.stringify(from)}`);
     yaml = yaml.replace(from, to);
   }
   const dir = mkdtempSync(join(tmpdir(), "pingan-config-"));
-  copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
+  writeFileSync(join(dir, "schools.example.csv"), roster(readFileSync("config/schools.example.csv", "utf8")));
   const path = join(dir, "pingan.yaml");
   writeFileSync(path, yaml);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };

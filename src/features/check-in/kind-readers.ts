@@ -2,7 +2,8 @@ import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js
 import type { BotCard } from "../../bot/events.js";
 import { wordsAround } from "../../bot/words.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
-import type { School } from "../../config/roster.js";
+import { reporterName, type School } from "../../config/roster.js";
+import { reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { readQuestion } from "./answer-question.js";
@@ -48,12 +49,26 @@ export interface KindReader {
  * the kind's `schools` leave it out: its principal learns that his school does not report it.
  */
 function resolveReporting(ctx: ReportContext, text: string, kind: ReportKind): { school: School; rest: string } {
-  const found = resolveSchool(ctx, text);
+  const found = resolveSchool(reportingAs(ctx, kind), text);
   const schools = ctx.config.tasks[kind.id]?.schools;
   if (schools && schools !== "all" && !isAssigned({ schools }, found.school)) {
     throw new CodedError(ErrorCode.Usage, reportText.notAssigned(found.school.name, kind.name));
   }
   return found;
+}
+
+/**
+ * The sender as a reporter of the kind: a kind reported by a role (晨午检 by the 校医) is his
+ * for the schools whose role column names him; anyone else of a school (its principal) is told
+ * who reports it, and nothing is recorded. A leader's 代报 names its school itself.
+ */
+function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext {
+  const role = reporterRoleOf(ctx.config, kind.id);
+  if (role === undefined || ctx.onBehalf) return ctx;
+  const schools = schoolsReportedBy(ctx.roster, ctx.sender.userid, role);
+  if (schools.length > 0) return { ...ctx, schools };
+  const own = ctx.schools.map((school) => ({ school, people: reportersAt(school, role).map((userid) => reporterName(school, userid) ?? userid) }));
+  throw new CodedError(ErrorCode.NotReporter, reportText.reportedByRole(kind.name, role, own));
 }
 
 export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {

@@ -107,8 +107,8 @@ export const reportText = {
 
   statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.area)}）本期上报情况：`,
 
-  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>): string {
-    const head = `- ${period.taskName}（${period.label}）：`;
+  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>, role?: string): string {
+    const head = `- ${period.taskName}（${period.label}）${role === undefined ? "" : reportText.byRole(role)}：`;
     if (!period.required) {
       return head + (period.reason === "not_in_season" ? "不在季节内，无需上报" : "本期无需上报");
     }
@@ -162,6 +162,16 @@ export const reportText = {
   dateTooOld: (typed: string, days: number, earliest: string, taskName: string) =>
     `只能登记今天和之前 ${days} 天内（${formatDate(earliest)}起）的上报，“${escapeUserText(typed)}”的${taskName}已不能补报。`,
   notDueOn: (period: TaskPeriod) => `${period.label}${period.taskName}无需上报。`,
+  /** Beside a kind reported by a role, in 帮助 and 状态. */
+  byRole: (role: string) => `（由各校${role}上报）`,
+  /** A kind reported by a role (晨午检 by the 校医), sent by someone else: who reports it at his school. */
+  reportedByRole: (taskName: string, role: string, schools: readonly { school: School; people: readonly string[] }[]) =>
+    [
+      `${taskName}由各校${role}上报，本条没有登记。`,
+      ...schools.map(({ school, people }) =>
+        people.length > 0 ? `${school.name}的${role}：${people.join("、")}` : `${school.name}的名单里没有${role}，请联系教育局管理员补上，或请领导代报。`,
+      ),
+    ].join("\n"),
   /** A school the task's `schools` leave out: it does not report the task at all. */
   notAssigned: (school: string, taskName: string) => `${school}不在${taskName}的上报学校之列，无需上报，本条没有登记。如认为本校应当上报，请联系教育局管理员。`,
   backfilled: (period: TaskPeriod) => `📅 这是 ${period.label} 的补报，已记入当天。`,

@@ -3,6 +3,7 @@ import type { School } from "../../config/roster.js";
 import { kindOf } from "../../config/kinds.js";
 import { reportText } from "./report-text.js";
 import { isAssigned } from "../../time/owed.js";
+import { reporterRoleOf } from "../../config/scope.js";
 
 /** Each school's standing in every active task's current period, as 状态 shows it. */
 export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "store" | "now" | "config">, schools: readonly School[]): Promise<string> {
@@ -13,7 +14,7 @@ export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "sto
       const period = ctx.calendar.at(task, ctx.now);
       if (!period || !isAssigned(period, school)) continue;
       const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
-      lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now, kindOf(ctx.config, task)?.fields));
+      lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now, kindOf(ctx.config, task)?.fields, reporterRoleOf(ctx.config, task)));
     }
     blocks.push(lines.join("\n"));
   }

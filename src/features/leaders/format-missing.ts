@@ -1,6 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { EMPTY_NODE, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { leaderText } from "./leader-text.js";
+import { reporterRoleOf } from "../../config/scope.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 import { fitDoc, type DocLine } from "./fit-doc.js";
 import { REPLY_BYTES } from "./format-summary.js";
@@ -10,11 +11,12 @@ import { REPLY_BYTES } from "./format-summary.js";
  * shown it, areaLabel), each with its reporters mentioned; with `areas`, the tally is of those
  * areas' schools and says so.
  */
-export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timezone">, { areas = [], node = EMPTY_NODE }: { areas?: readonly string[]; node?: RosterNode } = {}): DocLine[] {
+export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timezone" | "tasks">, { areas = [], node = EMPTY_NODE }: { areas?: readonly string[]; node?: RosterNode } = {}): DocLine[] {
   const period = tally.periods[0];
   if (!period) return [];
   if (!period.required) return [leaderText.taskNotRequired(tally.taskName, period.reason)];
   if (tally.missing === 0) return [leaderText.allReported(tally.taskName, period, tally.expected, areas)];
+  const role = reporterRoleOf(config, tally.task);
   const lines: DocLine[] = [
     leaderText.missingTitle(tally.taskName, period, config.timezone, tally.open),
     leaderText.missingCounts(tally.missing, tally.expected, tally.exempt, areas),
@@ -25,7 +27,7 @@ export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timez
     const label = areaLabel(node, group.key);
     lines.push(leaderText.missingArea(label, group.total ?? group.entries.length), {
       prefix: "",
-      items: group.entries.map((e) => leaderText.missingSchool(e.school)),
+      items: group.entries.map((e) => leaderText.missingSchool(e.school, role)),
       ...(partial && { total: group.total }),
       separator: "\n",
       more: partial ? (total, shown) => leaderText.andMoreInArea(total, shown, label, tally.periods[0]!.taskWord) : leaderText.andMoreLine,
@@ -41,7 +43,7 @@ export function formatMissingBlock(tally: TaskTally, config: Pick<Config, "timez
  */
 export function formatMissing(
   tallies: readonly TaskTally[],
-  config: Pick<Config, "timezone">,
+  config: Pick<Config, "timezone" | "tasks">,
   { limit = REPLY_BYTES, ...shown }: { areas?: readonly string[]; node?: RosterNode; limit?: number } = {},
 ): string {
   const doc: DocLine[] = [];

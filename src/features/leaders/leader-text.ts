@@ -5,6 +5,7 @@ import type { TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
 import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/period-kinds.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
+import { reportersAt } from "../../config/scope.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
@@ -49,8 +50,8 @@ export const leaderText = {
    * (上报人姓名); see personLabel.
    */
   person: (userid: string, config: Pick<Config, "leaders" | "admins">, school?: School) => personLabel(userid, config, school, escapeUserText),
-  /** A school's reporters by name: `胡斌`, `张伟、李娜`. */
-  reporters: (school: School) => school.reporters.map((userid) => nameOr(reporterName(school, userid), userid)).join("、"),
+  /** Who reports a kind at a school (its 上报人, or its `role`'s people: reportersAt) by name: `胡斌`, `张伟、李娜`. */
+  reporters: (school: School, role?: string) => reportersAt(school, role).map((userid) => nameOr(reporterName(school, userid), userid)).join("、"),
 
   // Names and areas come from the roster an admin typed: shown as typed, never as markup.
   shortName: (school: School) => escapeUserText(school.shortName || school.name),
@@ -208,7 +209,7 @@ export const leaderText = {
   missingCounts: (missing: number, expected: number, exempt: number, areas: readonly string[] = []) =>
     `${areas.map(escapeUserText).join("、")}未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
   missingArea: (area: string, count: number) => `**${escapeUserText(area)}**（${count} 所）`,
-  missingSchool: (school: School) => `${leaderText.shortName(school)} ${leaderText.reporters(school)}`,
+  missingSchool: (school: School, role?: string) => [leaderText.shortName(school), leaderText.reporters(school, role)].filter(Boolean).join(" "),
   allReported: (taskName: string, period: TaskPeriod, expected: number, areas: readonly string[] = []) =>
     `✅ ${taskName} ${formatPeriod(period)}：${areas.map(escapeUserText).join("、")}应报 ${expected} 所，已全部上报。`,
   taskNotRequired: (taskName: string, reason: NotOwedReason | undefined) =>
@@ -275,7 +276,11 @@ export const leaderText = {
   reminderIntro: (period: TaskPeriod, timeZone: string, past: boolean) =>
     `${formatDeadline(formatInstant(period.deadline, timeZone, true), past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
   reminderArea: (area: string) => `【${escapeUserText(area)}】`,
-  reminderSchool: (school: School) => `· ${leaderText.schoolName(school)}（${leaderText.reporters(school)}）`,
+  // A role column may be empty for a school (no 校医 listed): it is named without anyone.
+  reminderSchool: (school: School, role?: string) => {
+    const people = leaderText.reporters(school, role);
+    return `· ${leaderText.schoolName(school)}${people && `（${people}）`}`;
+  },
   /** What a reminder asks the reporters to send: the kind's own form (its reader's, else its first word), an example unless the form is one word. */
   reminderCommand(kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">, botName: string): string[] {
     const form = READER_FORMS[kind.reader];

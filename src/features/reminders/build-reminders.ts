@@ -8,7 +8,7 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatCardId } from "../check-in/check-in-card.js";
 import { reminderCard } from "../check-in/kind-card.js";
 import { formatReminder } from "./format-reminder.js";
-import { nodeOf } from "../../config/scope.js";
+import { nodeOf, reporterRoleOf } from "../../config/scope.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
 import type { ListOptions } from "../../tally/listing.js";
@@ -64,7 +64,7 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
     if (schools.length === 0) continue;
     const kind = kindOf(deps.config, task)!;
     const botName = botServing(deps.config, id).name;
-    const message = formatReminder({ period, kind, schools, botName, node: nodeOf(deps.roster, group), timeZone: deps.config.timezone, now: request.now });
+    const message = formatReminder({ period, kind, role: reporterRoleOf(deps.config, task), schools, botName, node: nodeOf(deps.roster, group), timeZone: deps.config.timezone, now: request.now });
     const idempotencyKey = formatReminderKey(task, period.id, slot, id);
     // Where the smart bot itself pushes, the reminder ends with the kind's card (one tap); a group
     // robot can send no buttons, so its groups keep the text alone.

@@ -5,6 +5,7 @@ import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";
+import { reportersAt } from "../../config/scope.js";
 import { groupByArea, type SchoolCount } from "../../tally/task-tally.js";
 
 /**
@@ -19,6 +20,8 @@ export function formatReminder(args: {
   period: TaskPeriod;
   /** The period's kind: what its reporters send. */
   kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">;
+  /** The role that reports the kind (reporterRoleOf): its people are @-mentioned, not the 上报人. */
+  role?: string | undefined;
   /** The group's missing schools, in roster order. */
   schools: readonly School[];
   botName: string;
@@ -35,7 +38,7 @@ export function formatReminder(args: {
   for (const group of groupByArea(schools, counts)) {
     lines.push({ text: leaderText.reminderArea(areaLabel(args.node, group.key)), subjects: group.entries.map((e) => e.school.code) });
     for (const { school } of group.entries) {
-      lines.push({ text: leaderText.reminderSchool(school), mentions: school.reporters, subjects: [school.code] });
+      lines.push({ text: leaderText.reminderSchool(school, args.role), mentions: reportersAt(school, args.role), subjects: [school.code] });
     }
   }
   for (const text of leaderText.reminderCommand(args.kind, botName)) lines.push({ text, subjects: all });

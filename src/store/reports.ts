@@ -105,8 +105,11 @@ export interface ReportStore {
    * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
    */
   aggregate(task: TaskId, period: string, uncounted?: readonly string[], first?: AggregateFirst): Promise<PeriodAggregate>;
-  /** How many abnormal reports, 代报 and remarks are in force in the period (what `aggregate` can list). */
-  listedCounts(task: TaskId, period: string): Promise<{ abnormal: number; onBehalf: number; remarked: number }>;
+  /**
+   * How many abnormal reports, 代报 and remarks are in force in the period (what `aggregate` can
+   * list); with `among`, of those schools only (a node's part: the lists' codes read and counted).
+   */
+  listedCounts(task: TaskId, period: string, among?: (code: string) => boolean): Promise<{ abnormal: number; onBehalf: number; remarked: number }>;
 }
 
 export interface ReportStoreOptions {
@@ -326,11 +329,12 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted, first);
     },
 
-    async listedCounts(task, period) {
+    async listedCounts(task, period, among) {
+      const count = async (key: string) => (among ? (await redis.zrange(key, "0", "-1")).filter(among).length : redis.zcard(key));
       const [abnormal, onBehalf, remarked] = await Promise.all([
-        redis.zcard(keys.periodAbnormalAt(task, period)),
-        redis.zcard(keys.periodOnBehalf(task, period)),
-        redis.zcard(keys.periodRemarked(task, period)),
+        count(keys.periodAbnormalAt(task, period)),
+        count(keys.periodOnBehalf(task, period)),
+        count(keys.periodRemarked(task, period)),
       ]);
       return { abnormal, onBehalf, remarked };
     },

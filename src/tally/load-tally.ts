@@ -32,22 +32,22 @@ export async function loadCountedPeriods(
   list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked"> = {},
   units?: readonly RosterNode[],
 ): Promise<CountedPeriod[]> {
-  const first = await Promise.all(
-    periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id)])),
-  );
-  const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
-  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
-  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
-  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
   // A node's part of the deployment reads only its own schools' reports (period-aggregate.ts),
-  // the first of each period: the listed counts are the deployment's, no budget for the node's.
+  // counted first, so that it too reads each period's first only as far as the budget goes: a
+  // county's week read 80 reports a period of 31, where it shows 80 in all.
   const { roster } = sources;
   const whole = roster.node === roster.root;
   const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined };
   // The whole deployment reads every count (one small hash) unless it counts by its rows' nodes.
   const keys = whole && !units ? undefined : countKeys(roster, units);
+  const first = await Promise.all(
+    periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id, among?.among)])),
+  );
+  const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
+  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
+  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
+  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
   const reads = first.map(([, listed], i) => {
-    if (among) return { abnormal: abnormalLeft, onBehalf: onBehalfLeft + uncounted[i]!.length, remarked: remarkedLeft };
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
     // Their 代报 are read and left out, so as many more are read.
     const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + uncounted[i]!.length);

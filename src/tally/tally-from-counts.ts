@@ -141,9 +141,9 @@ export function tallyFromCounts(args: {
   tally.missingByArea = units ? [] : nameMissing(index, periods, missingByArea, list);
   const sumsByArea = units
     ? []
-    : [...index.areas].flatMap(([area, schools]) => {
-        const sums = nonZeroSums(sumsByPart.get(area));
-        return sums ? [{ area: schools[0]!.area, sums }] : [];
+    : [...index.areas.keys()].flatMap((key) => {
+        const sums = nonZeroSums(sumsByPart.get(key));
+        return sums ? [{ key, sums }] : [];
       });
   if (sumsByArea.length > 0) tally.sumsByArea = sumsByArea;
   tally.exemptByArea = groupListed(index, exempt);

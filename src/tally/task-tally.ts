@@ -88,8 +88,8 @@ export interface TaskTally {
   study?: { attended: number; expected: number };
   /** A declared kind's count fields summed over the reports counted (ReportCounts.sums); unset when all are 0. */
   sums?: Record<string, number>;
-  /** The same sums per area (片区) in roster order, the areas with any; unset where `rows` shows them per node. */
-  sumsByArea?: { area: string; sums: Record<string, number> }[];
+  /** The same sums per area (片区, by its areaKey) in roster order, the areas with any; unset where `rows` shows them per node. */
+  sumsByArea?: { key: string; sums: Record<string, number> }[];
   /** Missing schools by area (片区), areas and schools in roster order. */
   missingByArea: AreaGroup[];
   /** Exempt schools by area, same order. */

@@ -101,10 +101,9 @@ export function computeTally({ roster, periods, now }: ComputeTallyInput): TaskT
   }
 
   tally.missingByArea = groupByArea(roster.schools, missing);
-  const areas = [...new Map(roster.schools.map((school) => [areaKey(school), school.area])).entries()];
-  const byArea = areas.flatMap(([key, area]) => {
+  const byArea = [...new Set(roster.schools.map(areaKey))].flatMap((key) => {
     const sums = nonZeroSums(sumsByArea.get(key));
-    return sums ? [{ area, sums }] : [];
+    return sums ? [{ key, sums }] : [];
   });
   if (byArea.length > 0) tally.sumsByArea = byArea;
   tally.exemptByArea = groupByArea(roster.schools, exempt);

@@ -114,7 +114,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     });
   }
   // A declared kind's sums per 片区 (a county's) or per row (a city's, a province's), those with any.
-  const parts = tally.rows ? tally.rows.map((row) => ({ name: row.name, sums: row.tally.sums })) : (tally.sumsByArea ?? []).map(({ area, sums }) => ({ name: area, sums }));
+  const parts = tally.rows ? tally.rows.map((row) => ({ name: row.name, sums: row.tally.sums })) : (tally.sumsByArea ?? []).map(({ key, sums }) => ({ name: areaLabel(options.node, key), sums }));
   const byPart = parts.flatMap(({ name, sums }) => (sums ? [leaderText.sumsOfPart(name, formatSums(config, tally.task, sums))] : []));
   if (byPart.length > 0 && formatSums(config, tally.task, tally.sums).length > 0) {
     lines.push(tally.rows ? leaderText.sumsByNodeHeading : leaderText.sumsByPartHeading, ...byPart);

@@ -10,6 +10,12 @@ import { z } from "zod";
 /** A field's or rule's id: the key its value is stored under. */
 export const fieldId = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "字段名写小写英文字母、数字或下划线，以字母开头，例如 reached" });
 
+/** A named count's name is part of the key its sum is kept under (f.<field>.<name>:<area>). */
+const countName = z
+  .string()
+  .min(1)
+  .regex(/^[^:\t\s]+$/u, { message: "症状等名称不能含冒号、制表符或空格，例如 发热" });
+
 /** The kinds of answer a field takes. */
 export const FIELD_TYPES = ["status", "count", "counts", "yesno", "choice", "text", "date"] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -35,7 +41,7 @@ const field = z.strictObject({
   /** count: the largest figure taken. */
   max: z.number().int().positive().optional(),
   /** counts: the names counted, e.g. 发热 咳嗽. */
-  names: z.array(z.string().min(1)).min(1).optional(),
+  names: z.array(countName).min(1).optional(),
   /** choice: what may be chosen. */
   options: z.array(z.string().min(1)).min(1).optional(),
   /** choice: several may be chosen (方式：电话 短信). */

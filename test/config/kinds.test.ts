@@ -133,6 +133,12 @@ describe("report kinds declared in the config", () => {
       expect(said).toContain(`type.yaml:${lineOf("topic: { type: words")} tasks.study.fields.topic.type: 不能写 "words"。可选：status、count、counts、yesno、choice、text、date`);
     });
 
+    it("names the line of a count's name its sums could not be kept under (a colon)", async () => {
+      const { code, said, lineOf } = await checkYaml("names.yaml", (yaml) => yaml.replace("names: [发热, 咳嗽,", 'names: ["发热:38度", 咳嗽,'));
+      expect(code).not.toBe(0);
+      expect(said).toContain(`names.yaml:${lineOf("发热:38度")} tasks.checkup.fields.symptoms.names[0]: 格式不对："发热:38度"。症状等名称不能含冒号、制表符或空格，例如 发热`);
+    });
+
     it("refuses a declared kind's example that does not record, saying why, at its line", async () => {
       const { code, said, lineOf } = await checkYaml("examples.yaml", (yaml) => yaml.replace('"例会 未召开"]', '"例会 主题:防火", "开会了"]'));
       expect(code).toBe(1);

@@ -187,7 +187,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const webPushQueue = createPushQueue({ connection: webQueueRedis, ...pushOptions });
   // Incidents: the alert job opens them (and numbers the alert); their clocks run on the workers.
   const incidentStore = createIncidentStore({ redis: workerRedis, keys });
-  const incidentDeps = { config, roster, clock, log };
+  const incidentDeps = { config, roster, calendar, clock, log };
   const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: incidentStore, push: { enqueue: (push) => pushQueue.enqueue(push) } } });
   const prepareAlert = createPrepareIncidentAlert({ config, roster, enqueue: (push) => pushQueue.enqueue(push), store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert });

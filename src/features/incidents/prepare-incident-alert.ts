@@ -21,7 +21,7 @@ import type { IncidentTimers } from "./incident-timers.js";
  * out (an alert carries no card itself); its key makes every turn queue it once.
  */
 export function createPrepareIncidentAlert(deps: {
-  config: Pick<Config, "leaders" | "incidents" | "groups" | "timezone">;
+  config: Pick<Config, "leaders" | "incidents" | "groups" | "timezone" | "limits">;
   roster: Pick<Roster, "byCode">;
   /** Queues the 收到 card (a push with a card and no text). */
   enqueue: (push: Push) => Promise<void>;
@@ -42,7 +42,13 @@ export function createPrepareIncidentAlert(deps: {
       about,
       abnormal && { msgid: abnormal.msgid, description, by: abnormal.by, at: abnormal.at, urgent: urgent !== undefined },
       // When the school corrected or withdrew it (the push's event), whenever this turn runs.
-      { at: push.causedAt ? new Date(push.causedAt) : deps.clock.now(), by: report?.by ?? "", msgid: about.msgid, noted: report ? "corrected" : "withdrawn" },
+      {
+        at: push.causedAt ? new Date(push.causedAt) : deps.clock.now(),
+        by: report?.by ?? "",
+        msgid: about.msgid,
+        noted: report ? "corrected" : "withdrawn",
+        keepFrom: new Date(deps.clock.now().getTime() - config.limits.history_days * 86_400_000),
+      },
     );
     if (!abnormal || abnormal.msgid !== about.msgid || synced.number === 0) return push.message;
     const incident = await incidents.read(synced.number);

@@ -34,6 +34,7 @@ import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
 import { createIncidentStore } from "../store/incidents.js";
 import { createIncidentTimers } from "../features/incidents/incident-timers.js";
 import { createPrepareIncidentAlert } from "../features/incidents/prepare-incident-alert.js";
+import { createQueueIncidentCard } from "../features/incidents/queue-incident-card.js";
 import { buildStepPushes } from "../features/incidents/incident-pushes.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
@@ -189,8 +190,9 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // Incidents: the alert job opens them (and numbers the alert); their clocks run on the workers.
   const incidentDeps = { config, roster, calendar, clock, log };
   const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: incidentStore, push: { enqueue: (push) => pushQueue.enqueue(push) } } });
-  const prepareAlert = createPrepareIncidentAlert({ config, roster, enqueue: (push) => pushQueue.enqueue(push), store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
-  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert });
+  const prepareAlert = createPrepareIncidentAlert({ config, store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
+  const alertDelivered = createQueueIncidentCard({ config, roster, incidents: incidentStore, enqueue: (push) => pushQueue.enqueue(push) });
+  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert, alertDelivered });
   const webIncidents = createIncidentStore({ redis, keys });
   const webIncidentTimers = createIncidentTimers({ connection: webQueueRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log, prefix: keys.bullPrefix() });

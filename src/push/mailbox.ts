@@ -12,7 +12,7 @@ import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
 import { formatCardBody, splitMessage, type PartBody, type PushMessage } from "./split-message.js";
 import type { TargetLimiter } from "./target-limiter.js";
-import { deliveryId, digestOf, type DeliveryLog } from "./delivery-log.js";
+import { deliveryId, type DeliveryLog } from "./delivery-log.js";
 import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 import type { Clock } from "../time/clock.js";
 
@@ -296,7 +296,7 @@ export function createMailbox(options: MailboxOptions) {
         for (const { push } of covered) await options.delivered?.(push);
         // The cursor moves on and the lease stays: owed alerts go back in order while no one else sends.
         await releaseScript(redis, { lease: keys.mailboxLease(group), cursor: keys.mailboxCursor(group), mailbox: keys.mailbox(group) }, { token: "", cursor: last, ttl: TTL.pushDoneSeconds });
-        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: digestOf(body) });
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: result.digest });
         await record(group, { outcome: "sent" }, { alerts: count });
         log.info({ group, alerts: count, merged: single.length !== 1, way }, "alerts delivered");
         sent += 1;
@@ -310,7 +310,7 @@ export function createMailbox(options: MailboxOptions) {
         // Not given up after a number of attempts: an alert is owed until it goes out, and the
         // group's waiting alerts are shown (/healthz, leaders' replies) from the first failed try.
         await release();
-        for (const { id } of covered) await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: digestOf(body), ...(result.timedOut && { timedOut: true }) });
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: result.digest, ...(result.timedOut && { timedOut: true }) });
         const tries = await record(group, { outcome: "retry", errcode, reason }, { alerts: count });
         const waitMs = Math.min(options.retryDelayMs * 2 ** Math.max(tries - 1, 0), ALERT_RETRY_MAX_MS);
         log.warn({ group, errcode, reason, tries, waitMs }, "alerts will be retried");

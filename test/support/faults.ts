@@ -40,13 +40,13 @@ export function redisStop(redis: TestRedis, ms: number): Fault {
 
 /**
  * A service process SIGKILLed mid-burst (`pick` chooses which when the fault begins); the others
- * carry on. `copies`: 2 where a message the process had on the wire when it died may have
- * arrived and is sent again (the long connection's holder: WeCom's push has no idempotency key).
+ * carry on. What WeCom took from it just before it died, before it logged so, goes again
+ * (at-least-once: WeCom's push has no idempotency key), so a message may arrive twice.
  */
-export function killProcess(name: string, pick: () => Promise<ServiceProcess>, copies: 1 | 2 = 1): Fault {
+export function killProcess(name: string, pick: () => Promise<ServiceProcess>): Fault {
   return {
-    name,
-    copies,
+    name: `kill-${name}`,
+    copies: 2,
     async begin() {
       await (await pick()).kill("SIGKILL");
     },

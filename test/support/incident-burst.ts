@@ -99,9 +99,16 @@ export async function runIncidentBurst(world: IncidentWorld, fault: Fault, { tag
   const followUp = (i: number) => `${tag}已加固${i}`;
   const reporter = (school: School) => school.reporters[0]!;
 
+  const inGap = new Set<string>();
   const started = performance.now();
   for (const [i, school] of schools.entries()) {
-    if (i === Math.floor(count / 2)) await fault.begin();
+    if (i === Math.floor(count / 2)) {
+      await fault.begin();
+      // What a killed process had WeCom take but never logged (the at-least-once gap): it may go again.
+      await sleep(300);
+      const sentNow = new Set((await deliveries.list({ group: "leaders" })).map((e) => e.sentDigest));
+      for (const text of world.received().slice(before)) if (!sentNow.has(digest(text))) inGap.add(digest(text));
+    }
     await sayUntil(world, reporter(school), `异常 ${report(i)}`, "已登记");
   }
   // A 续报 needs its incident open: the alert's turn opens it, however late the fault makes it.
@@ -130,7 +137,7 @@ export async function runIncidentBurst(world: IncidentWorld, fault: Fault, { tag
     async () => {
       const due = await expected();
       if (!schools.every((_, i) => alertsOf(i).length > 0 && followUpsOf(i).length > 0 && escalationsOf(numbers[i]!).length >= due[i]!)) return false;
-      return logAgrees(await entries(), mine());
+      return logAgrees(await entries(), mine(), inGap);
     },
     { timeoutMs: OUT_WITHIN_MS, everyMs: 250 },
   ).catch(async (error: Error) => {
@@ -158,13 +165,15 @@ export async function runIncidentBurst(world: IncidentWorld, fault: Fault, { tag
     const card = received.indexOf(`card #${n}`);
     if (card >= 0) expect(alertAt, label).toBeLessThan(card);
   }
-  expect(logAgrees(await entries(), received)).toBe(true);
+  expect(logAgrees(await entries(), received, inGap)).toBe(true);
   // A school's news said again (alone or in a digest), a follow-up, escalation or card beyond what was stepped.
   const duplicates = numbers.reduce(
     (sum, n, i) => sum + alertsOf(i).length - 1 + followUpsOf(i).length - 1 + escalationsOf(n).length - due[i]! + Math.max(0, received.filter((text) => text === `card #${n}`).length - 1),
     0,
   );
   if (fault.copies === 1) expect(duplicates, JSON.stringify(received)).toBe(0);
+  // A kill's second copy is only ever of what WeCom took in the gap.
+  if (inGap.size === 0 && fault.name.startsWith("kill")) expect(duplicates, JSON.stringify(received)).toBe(0);
   const figures: BurstFigures = {
     alerts: count,
     followUps: count,
@@ -184,12 +193,13 @@ export async function runIncidentBurst(world: IncidentWorld, fault: Fault, { tag
 /**
  * The delivery log and the fake agree: every entry of the burst is out (a card WeCom refused
  * is given up, not owed), each digest sent is one the fake holds, and each text the fake holds
- * is one the log sent or one a timed-out request may have delivered.
+ * is one the log sent, one a timed-out request may have delivered, or one WeCom took from a
+ * process killed before it logged it (`inGap`).
  */
-function logAgrees(logged: readonly DeliveryEntry[], received: readonly string[]): boolean {
+function logAgrees(logged: readonly DeliveryEntry[], received: readonly string[], inGap: ReadonlySet<string>): boolean {
   const out = logged.every((e) => e.outcome === "sent" || e.outcome === "settled" || (e.id.includes(":card:") && e.outcome === "failed"));
   const sent = new Set(logged.flatMap((e) => (e.outcome === "sent" ? [e.sentDigest] : [])));
-  const maybe = new Set([...sent, ...logged.flatMap((e) => e.mayHaveArrived ?? [])]);
+  const maybe = new Set([...sent, ...inGap, ...logged.flatMap((e) => e.mayHaveArrived ?? [])]);
   const got = new Set(received.filter((text) => !text.startsWith("card #")).map(digest));
   return out && [...sent].every((d) => d !== undefined && (got.has(d) || !isTextDigest(logged, d))) && [...got].every((d) => maybe.has(d));
 }

@@ -73,7 +73,7 @@ it("survives a worker SIGKILLed mid-burst beside another", { timeout: RUN_MS }, 
     received: () => webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content),
     redis: client,
   };
-  await runIncidentBurst(world, killProcess("kill-worker", async () => workers[0]!), { tag: "杀工", first: 0, count: 5 });
+  await runIncidentBurst(world, killProcess("worker", async () => workers[0]!), { tag: "杀工", first: 0, count: 5 });
   await Promise.all([web, workers[1]!].map((service) => service.kill("SIGTERM")));
 });
 
@@ -109,7 +109,7 @@ it("survives the long connection's holder SIGKILLed mid-burst, another taking ov
       expect(found, `the lease names a process of this test: ${lease?.owner}`).toBeDefined();
       return found!;
     };
-    await runIncidentBurst(world, killProcess("kill-holder", holder, 2), { tag: "杀连", first: 5, count: 5 });
+    await runIncidentBurst(world, killProcess("holder", holder), { tag: "杀连", first: 5, count: 5 });
   } finally {
     await fake.close();
     rmSync(dir, { recursive: true, force: true });

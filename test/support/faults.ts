@@ -47,6 +47,7 @@ export function killProcess(name: string, pick: () => Promise<ServiceProcess>): 
   return {
     name: `kill-${name}`,
     copies: 2,
+    kills: true,
     async begin() {
       await (await pick()).kill("SIGKILL");
     },

@@ -293,10 +293,11 @@ export function createMailbox(options: MailboxOptions) {
         if (shown.length > 0) {
           await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
+        // Logged sent before the cursor moves: a crash in between sends it again (logged twice), never leaves it logged as waiting.
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: result.digest });
         for (const { push } of covered) await options.delivered?.(push);
         // The cursor moves on and the lease stays: owed alerts go back in order while no one else sends.
         await releaseScript(redis, { lease: keys.mailboxLease(group), cursor: keys.mailboxCursor(group), mailbox: keys.mailbox(group) }, { token: "", cursor: last, ttl: TTL.pushDoneSeconds });
-        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: result.digest });
         await record(group, { outcome: "sent" }, { alerts: count });
         log.info({ group, alerts: count, merged: single.length !== 1, way }, "alerts delivered");
         sent += 1;

@@ -4,7 +4,7 @@ import { wordsAround } from "../src/bot/words.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { incidentText } from "../src/features/incidents/incident-text.js";
-import { readIncidentNumber } from "../src/features/incidents/take-step.js";
+import { findNumberedIncident, readIncidentNumber } from "../src/features/incidents/take-step.js";
 import type { Incident } from "../src/store/incidents.js";
 import { acknowledgeIncident } from "../src/features/incidents/acknowledge-incident.js";
 import { INCIDENT_TAP_TOPIC } from "../src/features/incidents/incident-card.js";
@@ -27,9 +27,8 @@ export default defineCommand({
   async run(args, ctx) {
     let incidents: Incident[];
     if ("number" in args) {
-      const incident = await ctx.incidents.read(args.number);
-      // A leader's roster is his node's: an incident outside it is none of his.
-      if (!incident || !ctx.roster.byCode(incident.school)) return incidentText.noSuchIncident(args.number);
+      const incident = await findNumberedIncident(ctx, args.number);
+      if (typeof incident === "string") return incident;
       incidents = [incident];
     } else {
       incidents = (await ctx.incidents.listOpen()).filter((incident) => incident.school === args.school.code);

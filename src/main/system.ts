@@ -34,6 +34,7 @@ import { createReminderCooldowns } from "../store/reminder-cooldowns.js";
 import { createIncidentStore } from "../store/incidents.js";
 import { createIncidentTimers } from "../features/incidents/incident-timers.js";
 import { createPrepareIncidentAlert } from "../features/incidents/prepare-incident-alert.js";
+import { createQueueIncidentCard } from "../features/incidents/queue-incident-card.js";
 import { buildStepPushes } from "../features/incidents/incident-pushes.js";
 import { createReminderRecheck } from "../features/reminders/reminder-recheck.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
@@ -176,7 +177,8 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // The group chats the bot has seen on the long connection (pingan chats), each with its last speaker.
   const chats = createChatDirectory({ redis, keys, clock });
   // Queued alerts merge into one message of each school's current status, read on the workers' connection.
-  const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), roster, config });
+  const incidentStore = createIncidentStore({ redis: workerRedis, keys });
+  const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, roster, config });
   const bots = listBots(config);
   // Each bot on the long connection: whichever process holds its lease answers, and sends the pushes to its groups via: bot.
   const botConnection = createBotConnections({ bots, groups: config.groups, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning });
@@ -186,11 +188,11 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: webQueueRedis, ...pushOptions });
   // Incidents: the alert job opens them (and numbers the alert); their clocks run on the workers.
-  const incidentStore = createIncidentStore({ redis: workerRedis, keys });
-  const incidentDeps = { config, roster, clock, log };
+  const incidentDeps = { config, roster, calendar, clock, log };
   const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: incidentStore, push: { enqueue: (push) => pushQueue.enqueue(push) } } });
-  const prepareAlert = createPrepareIncidentAlert({ config, roster, enqueue: (push) => pushQueue.enqueue(push), store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
-  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert });
+  const prepareAlert = createPrepareIncidentAlert({ config, store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
+  const alertDelivered = createQueueIncidentCard({ config, roster, incidents: incidentStore, enqueue: (push) => pushQueue.enqueue(push) });
+  const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert, alertDelivered });
   const webIncidents = createIncidentStore({ redis, keys });
   const webIncidentTimers = createIncidentTimers({ connection: webQueueRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log, prefix: keys.bullPrefix() });

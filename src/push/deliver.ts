@@ -11,7 +11,7 @@ import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
 import type { DeliveryWay } from "./delivery-log.js";
 import type { TargetLimiter } from "./target-limiter.js";
-import { deliveryId, digestOf, type DeliveryLog } from "./delivery-log.js";
+import { deliveryId, type DeliveryLog } from "./delivery-log.js";
 import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 
 export interface DeliverOptions {
@@ -133,7 +133,7 @@ export function createDeliver(options: DeliverOptions) {
     await limiter.settle(target, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
     const { way } = result;
     if (result.outcome === "ok") {
-      await deliveries.attempted(id, { outcome: "sent", way, digest: digestOf(body) });
+      await deliveries.attempted(id, { outcome: "sent", way, digest: result.digest });
       await record(data.group, { outcome: "sent" });
       await options.onDelivered?.(data.group);
       log.info({ ...where, way }, "push delivered");
@@ -143,7 +143,7 @@ export function createDeliver(options: DeliverOptions) {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (result.outcome === "retry" && !lastAttempt) {
       await parts.release(data, claim);
-      await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: digestOf(body), ...(result.timedOut && { timedOut: true }) });
+      await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: result.digest, ...(result.timedOut && { timedOut: true }) });
       await record(data.group, { outcome: "retry", errcode, reason });
       log.warn({ ...where, errcode, reason, way, attempt: job.attemptsMade + 1 }, "push will be retried");
       throw new Error(reason);

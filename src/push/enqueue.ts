@@ -3,7 +3,8 @@ import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
 import type { DeliveryLog } from "./delivery-log.js";
 import { formatPushJobId, type EnqueueOptions, type PartJobData, type Push, type PushJobData } from "./push.js";
-import { formatCardBody, formatImageBody, formatPart, splitMessage, splitMessageParts, type PartBody } from "./split-message.js";
+import { formatCardBody, formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
+import { alertBodies } from "./mailbox.js";
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
@@ -27,14 +28,15 @@ export function createEnqueue({
   return async function enqueue(push: Push, { delayMs = 0 }: EnqueueOptions = {}): Promise<void> {
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
     if (push.idempotencyKey === "") throw new Error("a push needs an idempotency key");
+    if (push.card && groups[push.group]?.via !== "bot") throw new Error(`group "${push.group}" cannot show a card: its robot sends no cards`);
     if (push.about) {
-      if (push.image || push.card) throw new Error("an alert cannot carry an image or a card");
+      if (push.image) throw new Error("an alert cannot carry an image");
+      if (push.card && (push.whole !== true || push.message.lines.length > 0)) throw new Error("an alert's card goes alone, as a whole alert of no lines");
       if (delayMs > 0) throw new Error("an alert cannot be held");
       await mailbox.add(push);
       // An alert goes out as one message (alone, or merged with others): one entry.
-      return deliveries.queued(push, splitMessage(push.message).slice(0, 1));
+      return deliveries.queued(push, alertBodies(push).slice(0, 1));
     }
-    if (push.card && groups[push.group]?.via !== "bot") throw new Error(`group "${push.group}" cannot show a card: its robot sends no cards`);
     if (await parts.isDone(push.idempotencyKey)) return;
     const split = splitMessageParts(push.message);
     const bodies: { body: PartBody; recheck?: PartJobData["recheck"] }[] = split.map(({ header, lines }) => ({

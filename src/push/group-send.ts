@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DeliveryWay } from "./delivery-log.js";
+import { digestOf, type DeliveryWay } from "./delivery-log.js";
 import type { TargetLimiter } from "./target-limiter.js";
 import type { PushTarget } from "./push-target.js";
 import type { ImageBody, PartBody, WebhookBody } from "./split-message.js";
@@ -44,8 +44,11 @@ export function toBotPushBody(body: WebhookBody): BotPushBody {
   return { msgtype: "markdown", markdown: { content } };
 }
 
-/** What sending one part came to, and which way it went (or was last tried). */
-export type GroupSendOutcome = GroupSendResult & { way: DeliveryWay };
+/**
+ * What sending one part came to, which way it went (or was last tried), and the digest of the
+ * body as it went on the wire (the bot's carries its mentions inline): what the delivery log keeps.
+ */
+export type GroupSendOutcome = GroupSendResult & { way: DeliveryWay; digest: string };
 
 /** Whether a text part @-mentions someone: a push over the long connection may not be able to (wecom-protocol.md). */
 function mentions(body: PartBody | BotPushBody): boolean {
@@ -77,18 +80,19 @@ export function createGroupSend(options: GroupSendOptions) {
     const robot = { via: "webhook", key } as const;
     const slot = randomUUID();
     const waitMs = (await options.limiter?.reserve(robot, slot)) ?? 0;
-    if (waitMs > 0) return { outcome: "wait", reason: "the robot's rate window is full", waitMs, way: "bot→webhook" };
+    if (waitMs > 0) return { outcome: "wait", reason: "the robot's rate window is full", waitMs, way: "bot→webhook", digest: digestOf(body) };
     const result = await webhook(key, body, timeoutMs);
     // Unsettled, the slot just counts a little longer than needed.
     await options.limiter?.settle(robot, slot).catch(() => {});
-    return { ...result, way: "bot→webhook" };
+    return { ...result, way: "bot→webhook", digest: digestOf(body) };
   };
   return async function send(target: PushTarget, body: PartBody | BotPushBody, timeoutMs = options.requestTimeoutMs): Promise<GroupSendOutcome> {
-    if (target.via === "webhook") return { ...(await webhook(target.key, body, timeoutMs)), way: "webhook" };
+    if (target.via === "webhook") return { ...(await webhook(target.key, body, timeoutMs)), way: "webhook", digest: digestOf(body) };
     if (target.fallbackKey !== undefined && mentions(body)) return fallback(target.fallbackKey, body, timeoutMs);
-    if (!options.viaBot) return { outcome: "permanent", reason: "via: bot needs bot.transport: websocket", way: "bot" };
-    const viaBot = await options.viaBot(target.chatid, body.msgtype === "template_card" || body.msgtype === "image" ? body : toBotPushBody(body));
-    if (target.fallbackKey === undefined || body.msgtype === "template_card" || !refusedForSure(viaBot)) return { ...viaBot, way: "bot" };
+    const botBody = body.msgtype === "template_card" || body.msgtype === "image" ? body : toBotPushBody(body);
+    if (!options.viaBot) return { outcome: "permanent", reason: "via: bot needs bot.transport: websocket", way: "bot", digest: digestOf(botBody) };
+    const viaBot = await options.viaBot(target.chatid, botBody);
+    if (target.fallbackKey === undefined || body.msgtype === "template_card" || !refusedForSure(viaBot)) return { ...viaBot, way: "bot", digest: digestOf(botBody) };
     return fallback(target.fallbackKey, body, timeoutMs);
   };
 }

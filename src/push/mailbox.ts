@@ -10,9 +10,9 @@ import type { DrainJobData, Push, PushJobData } from "./push.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
 import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
 import { pushTargetOf } from "./push-target.js";
-import { splitMessage, type PushMessage } from "./split-message.js";
+import { formatCardBody, splitMessage, type PartBody, type PushMessage } from "./split-message.js";
 import type { TargetLimiter } from "./target-limiter.js";
-import { deliveryId, digestOf, type DeliveryLog } from "./delivery-log.js";
+import { deliveryId, type DeliveryLog } from "./delivery-log.js";
 import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 import type { Clock } from "../time/clock.js";
 
@@ -101,10 +101,24 @@ export interface MailboxOptions {
    * its message as queued by default. Runs at every turn that sends it: idempotent.
    */
   prepare?: PrepareAlert;
+  /**
+   * Told each alert WeCom accepted, before the cursor moves past it (so at least once, like the
+   * alert): what follows an alert (an incident's 收到 card) is queued behind it, never ahead
+   * of it, and never for an alert that failed for good.
+   */
+  delivered?: AlertDelivered;
 }
 
 /** The message an alert goes out with (see MailboxOptions.prepare). */
 export type PrepareAlert = (push: Push) => Promise<PushMessage>;
+
+/** See MailboxOptions.delivered. */
+export type AlertDelivered = (push: Push) => Promise<void>;
+
+/** What an alert sends: its message (one body, or more if split), or its card alone (a `whole` alert of no lines). */
+export function alertBodies(push: Pick<Push, "message" | "card">): PartBody[] {
+  return push.card ? [formatCardBody(push.card)] : splitMessage(push.message);
+}
 
 /**
  * A group's alerts, in the order of their events. `add` puts an alert in (once) and asks for
@@ -256,7 +270,7 @@ export function createMailbox(options: MailboxOptions) {
       // An alert that goes out as written (`whole`) goes alone; the alerts before it merge among themselves.
       const wholeAt = queued.findIndex((q) => q.push.whole === true);
       const run = wholeAt === 0 ? queued.slice(0, 1) : wholeAt > 0 ? queued.slice(0, wholeAt) : queued;
-      const single = run.length === 1 ? splitMessage(run[0]!.sent.message) : [];
+      const single = run.length === 1 ? alertBodies(run[0]!.sent) : [];
       const { body, shown, count } = single.length >= 1 && (single.length === 1 || wholeAt === 0) ? { body: single[0]!, shown: [], count: 1 } : await mergeFitting(group, run);
       // The cursor moves past the alerts this message covers; the rest go in the next turn.
       const last = run[count - 1]!.id;
@@ -279,9 +293,11 @@ export function createMailbox(options: MailboxOptions) {
         if (shown.length > 0) {
           await redis.multi().sadd(keys.mailboxShown(group), ...shown).expire(keys.mailboxShown(group), TTL.pushDoneSeconds).exec();
         }
+        // Logged sent before the cursor moves: a crash in between sends it again (logged twice), never leaves it logged as waiting.
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: result.digest });
+        for (const { push } of covered) await options.delivered?.(push);
         // The cursor moves on and the lease stays: owed alerts go back in order while no one else sends.
         await releaseScript(redis, { lease: keys.mailboxLease(group), cursor: keys.mailboxCursor(group), mailbox: keys.mailbox(group) }, { token: "", cursor: last, ttl: TTL.pushDoneSeconds });
-        for (const { id } of covered) await deliveries.attempted(id, { outcome: "sent", way, merged: count, digest: digestOf(body) });
         await record(group, { outcome: "sent" }, { alerts: count });
         log.info({ group, alerts: count, merged: single.length !== 1, way }, "alerts delivered");
         sent += 1;
@@ -289,11 +305,13 @@ export function createMailbox(options: MailboxOptions) {
         continue;
       }
       const { reason, errcode } = result;
-      if (result.outcome === "retry") {
+      // A card only adds a button to what was said: it never holds up the alerts behind it, and is not owed.
+      const cardOnly = covered.length === 1 && covered[0]!.push.card !== undefined;
+      if (result.outcome === "retry" && !cardOnly) {
         // Not given up after a number of attempts: an alert is owed until it goes out, and the
         // group's waiting alerts are shown (/healthz, leaders' replies) from the first failed try.
         await release();
-        for (const { id } of covered) await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: digestOf(body), ...(result.timedOut && { timedOut: true }) });
+        for (const { id } of covered) await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: result.digest, ...(result.timedOut && { timedOut: true }) });
         const tries = await record(group, { outcome: "retry", errcode, reason }, { alerts: count });
         const waitMs = Math.min(options.retryDelayMs * 2 ** Math.max(tries - 1, 0), ALERT_RETRY_MAX_MS);
         log.warn({ group, errcode, reason, tries, waitMs }, "alerts will be retried");
@@ -304,6 +322,7 @@ export function createMailbox(options: MailboxOptions) {
       await release(last);
       for (const { push, id } of covered) {
         await deliveries.attempted(id, { outcome: "failed", way, errcode, reason });
+        if (cardOnly) continue;
         if (errcode === undefined || UNREACHABLE_ERRCODES.has(errcode)) await deliveries.owe(id, push);
         await record(group, { outcome: "failed", errcode, reason }, { lost: push.idempotencyKey, alerts: count });
       }

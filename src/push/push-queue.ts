@@ -14,7 +14,7 @@ import { createGroupSend, type SendViaBot } from "./group-send.js";
 import { createTargetLimiter } from "./target-limiter.js";
 import type { DrainJobData, EnqueueOptions, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
 import { createSendEstimate } from "./estimate-send.js";
-import { createMailbox, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
+import { createMailbox, type AlertDelivered, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
 
@@ -54,6 +54,8 @@ export interface PushQueueOptions {
   settled?: SettledCheck;
   /** What an alert says when it goes out (see mailbox.ts); as queued by default. */
   prepareAlert?: PrepareAlert;
+  /** Told each alert delivered (see mailbox.ts). */
+  alertDelivered?: AlertDelivered;
   /** Days the delivery log keeps an entry (limits.history_days); 400. */
   retentionDays?: number;
 }
@@ -159,6 +161,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     clock: options.clock,
     retryDelayMs: options.retry?.delayMs ?? DEFAULT_RETRY_DELAY_MS,
     ...(options.prepareAlert && { prepare: options.prepareAlert }),
+    ...(options.alertDelivered && { delivered: options.alertDelivered }),
     merge: options.mergeAlerts ?? (async (_group, pushes) => ({ message: { msgtype: "markdown", lines: pushes.flatMap((push) => push.message.lines) }, shown: [] })),
   });
   const run = (job: Job<PushJobData>, token?: string) =>

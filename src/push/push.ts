@@ -36,7 +36,8 @@ export interface Push {
   /**
    * A card with buttons sent right after the message (before any image), for a group reached
    * through the smart bot (`via: bot`); group robots cannot send one. With `recheck`, it is
-   * not sent once every school its message names is settled.
+   * not sent once every school its message names is settled. On an alert (`whole`, no lines),
+   * the card is the message: in its place in the group's mailbox.
    */
   card?: BotCard;
 }

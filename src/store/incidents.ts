@@ -82,12 +82,21 @@ export interface IncidentStore {
   /**
    * Brings the incident of a school's task and period in line with its report in force
    * (`report`: the abnormal one; none: withdrawn or corrected). Idempotent: any number of syncs
-   * with the same report open one incident.
+   * with the same report open one incident. Opening one forgets the school's incidents opened
+   * before `keepFrom` (the retention's edge) in the lists that find them.
    */
-  sync(ref: { school: string; task: TaskId; period: string }, report: IncidentReport | undefined, event: { at: Date; by: string; msgid: string; noted: "withdrawn" | "corrected" }): Promise<SyncResult>;
+  sync(
+    ref: { school: string; task: TaskId; period: string },
+    report: IncidentReport | undefined,
+    event: { at: Date; by: string; msgid: string; noted: "withdrawn" | "corrected"; keepFrom: Date },
+  ): Promise<SyncResult>;
   step(number: number, step: IncidentStep): Promise<StepResult>;
   read(number: number): Promise<Incident | undefined>;
   steps(number: number): Promise<IncidentStep[]>;
+  /** The number of a report's latest incident (see sync), open or not; undefined when it opened none. */
+  numberOf(ref: { school: string; task: TaskId; period: string }): Promise<number | undefined>;
+  /** The highest number given so far: an incident above it is not open yet. */
+  lastNumber(): Promise<number>;
   /** The open incidents, oldest first. */
   listOpen(): Promise<Incident[]>;
   /** A school's incidents opened at or after `since`, newest first. */
@@ -102,6 +111,7 @@ export function createIncidentStore({ redis, keys }: { redis: RedisClient; keys:
     const h = await redis.hgetall(`${prefix}${number}`);
     return h.number ? toIncident(h) : undefined;
   };
+  const lastNumber = async () => Number((await redis.get(keys.incidentSeq())) ?? 0);
   const readAll = async (numbers: readonly string[]) => (await Promise.all(numbers.map((n) => read(Number(n))))).filter((i): i is Incident => i !== undefined);
   return {
     async sync(ref, report, event) {
@@ -115,12 +125,13 @@ export function createIncidentStore({ redis, keys }: { redis: RedisClient; keys:
         by: event.by,
         msgid: event.msgid,
         noted: event.noted,
+        keepFromMs: event.keepFrom.getTime(),
         ...(report && { report }),
       };
       const [number, action] = (await syncScript(
         redis,
         { seq: keys.incidentSeq(), byReport: keys.incidentByReport(), open: keys.incidentsOpen(), ofSchool: keys.incidentsOfSchool(ref.school) },
-        { prefix, ref: `${ref.task}:${ref.period}:${ref.school}`, values },
+        { prefix, ref: reportRef(ref), values },
       )) as [string, SyncResult["action"]];
       return { number: Number(number), action };
     },
@@ -134,6 +145,11 @@ export function createIncidentStore({ redis, keys }: { redis: RedisClient; keys:
     async steps(number) {
       return (await redis.lrange(`${prefix}${number}:steps`, 0, -1)).map((s) => JSON.parse(s) as IncidentStep);
     },
+    async numberOf(ref) {
+      const number = await redis.hget(keys.incidentByReport(), reportRef(ref));
+      return number === null ? undefined : Number(number);
+    },
+    lastNumber,
     async listOpen() {
       return readAll(await redis.zrange(keys.incidentsOpen(), "0", "-1"));
     },
@@ -142,11 +158,16 @@ export function createIncidentStore({ redis, keys }: { redis: RedisClient; keys:
     },
     async opened(from, to) {
       // Every incident's number is below the counter: the sheet reads them by number, none missed.
-      const last = Number((await redis.get(keys.incidentSeq())) ?? 0);
+      const last = await lastNumber();
       const all = await readAll(Array.from({ length: last }, (_, i) => String(i + 1)));
       return all.filter((i) => Date.parse(i.at) >= from.getTime() && Date.parse(i.at) < to.getTime());
     },
   };
+}
+
+/** The field of a report's incident in the by-report hash (see incident-sync.lua). */
+function reportRef(ref: { school: string; task: TaskId; period: string }): string {
+  return `${ref.task}:${ref.period}:${ref.school}`;
 }
 
 function toIncident(h: Record<string, string>): Incident {

@@ -22,12 +22,13 @@ export type OutboundFrame =
 /**
  * What became of a frame. `ok`: WeCom accepted it. `wait`: it was not sent (no live
  * connection): try again later, it cannot be a duplicate. `retry`: not accepted now (45009,
- * or the connection broke after it went out: it may have arrived). `permanent`: refused.
+ * or the connection broke after it went out: it may have arrived, and `timedOut` says so, as a
+ * webhook request that timed out does). `permanent`: refused.
  */
 export type FrameOutcome =
   | { outcome: "ok" }
   | { outcome: "wait"; reason: string }
-  | { outcome: "retry" | "permanent"; reason: string; errcode?: number };
+  | { outcome: "retry" | "permanent"; reason: string; errcode?: number; timedOut?: boolean };
 
 /** A reply owed to a message: when it was first owed and how many times it has been tried. */
 export interface Owed {
@@ -85,9 +86,10 @@ export async function sendFrame(connection: LongConnection, frame: OutboundFrame
       case ErrorCode.SteppedDown:
         return { outcome: "wait", reason };
       case ErrorCode.RateLimited:
+        return { outcome: "retry", reason, ...errcodeOf(failed.details) };
       case ErrorCode.ConnectionLost:
       case ErrorCode.AckTimeout:
-        return { outcome: "retry", reason, ...errcodeOf(failed.details) };
+        return { outcome: "retry", reason, timedOut: true, ...errcodeOf(failed.details) };
       case ErrorCode.InvalidChat:
       case ErrorCode.ContentTooLarge:
       case ErrorCode.BadCredentials:
@@ -124,7 +126,7 @@ const TAKER_KEPT_MS = 60_000;
 const MAX_RETRY_WAIT_MS = 60_000;
 
 /** What the requester of a frame taken by a holder that died is told: it may have gone out. */
-const TAKER_DIED: FrameOutcome = { outcome: "retry", reason: "the connection's holder took the frame and stopped before answering" };
+const TAKER_DIED: FrameOutcome = { outcome: "retry", reason: "the connection's holder took the frame and stopped before answering", timedOut: true };
 
 /** Notes that a holder (fence) is about to take: its taken list is looked at until it has been idle a while. */
 const registerScript = loadScript("connection-outbox-register", {
@@ -279,7 +281,7 @@ export function createConnectionOutbox({
       if (answered) return answered;
       if ((await redis.lrem(list, 1, raw)) === 1) return { outcome: "wait", reason: "no process holds a live long connection" };
       // Taken: the holder is sending it now, or stopped while sending (then it may have gone out).
-      return (await awaitAnswer(id, waitMs)) ?? { outcome: "retry", reason: "the connection's holder took the frame but never answered" };
+      return (await awaitAnswer(id, waitMs)) ?? { outcome: "retry", reason: "the connection's holder took the frame but never answered", timedOut: true };
     },
     async post(frame) {
       await redis.lpush(list, JSON.stringify({ id: randomUUID(), frame, owed: { since: now(), attempts: 1 } } satisfies StoredFrame));

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
 import { waitFor } from "../support/wait-for.js";
+import { createIncidentStore } from "../../src/store/incidents.js";
+import { createKeys } from "../../src/store/keys.js";
 
 let h: Harness;
 // The leaders' robot takes 4 messages every 3 s here (WeCom: 20 a minute): the same squeeze, faster.
@@ -40,7 +42,16 @@ it("keeps the leaders' last word about each school true through a burst", async 
   // Fewer messages than alerts: the queued ones were merged, and nothing was sent twice.
   expect(messages.length).toBeLessThan(29);
   expect(new Set(messages.map((m) => m.content)).size).toBe(messages.length);
-  expect(messages.some((m) => m.content.includes("异常动态"))).toBe(true);
+  const digests = messages.filter((m) => m.content.includes("异常动态"));
+  expect(digests.length).toBeGreaterThan(0);
+  // A digest names each abnormal school's incident by its number, as a single alert does: the one its report opened.
+  const incidents = createIncidentStore({ redis: h.client, keys: createKeys() });
+  const numbered = digests.flatMap((m) => [...m.content.matchAll(/> \*\*(\S+)\*\* 事件 #(\d+)：⚠️ 异常/gu)]);
+  const abnormalLines = digests.flatMap((m) => [...m.content.matchAll(/：⚠️ 异常 — /gu)]);
+  expect(abnormalLines.length).toBeGreaterThan(0);
+  expect(numbered.length, JSON.stringify(digests.map((m) => m.content))).toBe(abnormalLines.length);
+  for (const [, name, number] of numbered) expect(h.roster.byCode((await incidents.read(Number(number)))!.school)!.shortName).toBe(name);
+  expect(digests.every((m) => m.content.includes("收到 #编号"))).toBe(true);
   // Leaders read who reported by name, in single alerts and digests alike.
   const userids = [...schools.map((s) => s.reporters[0]!), "zhang_wei"];
   expect(messages.filter((m) => userids.some((id) => m.content.includes(id))).map((m) => m.content)).toEqual([]);

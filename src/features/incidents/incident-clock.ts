@@ -1,21 +1,37 @@
 import type { Config } from "../../config/schema.js";
 import { nextWorkingTime } from "../../time/due.js";
-import { toInstant, toLocalDate } from "../../time/local-time.js";
+import { addDays, toInstant, toLocalDate, type LocalDate } from "../../time/local-time.js";
 
 type Hours = Pick<Config, "working_hours" | "timezone">;
 
-/** `ms` of working hours after `from`: the clock stops outside them (a follow-up is not owed at night). */
-export function addWorkingTime(from: Date, ms: number, config: Hours): Date {
-  let at = nextWorkingTime(config, from);
+/** Whether a local date is a working day: the project's calendar (TaskCalendar.isWorkday: weekends, holidays, 调休). */
+export type IsWorkday = (date: LocalDate) => boolean;
+
+/** A year of days: more than any run of days off, and more than any clock of this config. */
+const MAX_DAYS = 366;
+
+/** The first instant at or after `at` inside the working hours of a working day. */
+function nextWorkingInstant(at: Date, config: Hours, isWorkday: IsWorkday): Date {
+  let next = nextWorkingTime(config, at);
+  for (let day = 0; day < MAX_DAYS; day += 1) {
+    const date = toLocalDate(next, config.timezone);
+    if (isWorkday(date)) return next;
+    next = toInstant(addDays(date, 1), config.working_hours.start, config.timezone);
+  }
+  throw new RangeError(`no working day within ${MAX_DAYS} days of ${at.toISOString()}`);
+}
+
+/** `ms` of working hours after `from`: the clock stops outside them and on days off (a follow-up is not owed at night or on a holiday). */
+export function addWorkingTime(from: Date, ms: number, config: Hours, isWorkday: IsWorkday): Date {
+  let at = nextWorkingInstant(from, config, isWorkday);
   let left = ms;
-  // A day's working hours at a time; a year of days is more than any clock of this config.
-  for (let day = 0; day < 366; day += 1) {
+  for (let day = 0; day < MAX_DAYS; day += 1) {
     const end = toInstant(toLocalDate(at, config.timezone), config.working_hours.end, config.timezone);
     const room = end.getTime() - at.getTime();
     if (left <= room) return new Date(at.getTime() + left);
     left -= Math.max(room, 0);
-    // A minute past the end: the next day's start.
-    at = nextWorkingTime(config, new Date(end.getTime() + 60_000));
+    // A minute past the end: the next working day's start.
+    at = nextWorkingInstant(new Date(end.getTime() + 60_000), config, isWorkday);
   }
   throw new RangeError(`working hours ${config.working_hours.start}–${config.working_hours.end} leave no room for ${ms} ms`);
 }
@@ -26,11 +42,11 @@ export function ackDueAt(openedAt: Date, level: number, options: { ackMinutes: n
   return new Date(openedAt.getTime() + minutes * 60_000);
 }
 
-/** When a follow-up is owed: follow_up_hours of working time after the last news; halved, and counted around the clock, when urgent. */
-export function followUpDueAt(lastAt: Date, options: { followUpHours: number; urgent: boolean; config: Hours }): Date {
+/** When a follow-up is owed: follow_up_hours of working time (working days only) after the last news; halved, and counted around the clock, when urgent. */
+export function followUpDueAt(lastAt: Date, options: { followUpHours: number; urgent: boolean; config: Hours; isWorkday: IsWorkday }): Date {
   const ms = options.followUpHours * 3600_000;
   if (options.urgent) return new Date(lastAt.getTime() + ms / 2);
-  return addWorkingTime(lastAt, ms, options.config);
+  return addWorkingTime(lastAt, ms, options.config, options.isWorkday);
 }
 
 /** When a message due at `due` may go out: at once when urgent, else within the working hours. */

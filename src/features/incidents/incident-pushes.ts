@@ -1,3 +1,4 @@
+import type { BotCard } from "../../bot/events.js";
 import type { Config } from "../../config/schema.js";
 import type { Roster } from "../../config/roster.js";
 import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
@@ -25,9 +26,14 @@ export function escalationMentions(config: Pick<Config, "leaders" | "incidents">
  * An alert about the incident, as written (`whole`): in the group's mailbox, so that it keeps its
  * place after the school's earlier alerts and is tried until it goes out, like them.
  */
-function incidentAlert(incident: Incident, key: string, group: string, message: Push["message"], causedAt: string): Push {
+function incidentAlert(incident: Incident, key: string, group: string, message: Push["message"], causedAt: string, card?: BotCard): Push {
   const idempotencyKey = `${key}:${group}`;
-  return { idempotencyKey, group, message, causedAt, whole: true, about: { school: incident.school, task: incident.task, period: incident.period, msgid: idempotencyKey } };
+  return { idempotencyKey, group, message, causedAt, whole: true, about: { school: incident.school, task: incident.task, period: incident.period, msgid: idempotencyKey }, ...(card && { card }) };
+}
+
+/** The incident's 收到 card to one leaders' group, as an alert of its own: in its place after the alert it follows. */
+export function buildCardPush(incident: Incident, group: string, card: BotCard, causedAt: string): Push {
+  return incidentAlert(incident, formatIncidentPushKey(incident.number, "card"), group, { msgtype: "markdown", lines: [] }, causedAt, card);
 }
 
 /** One alert to each leaders' group whose node holds the school, as its alerts go. */

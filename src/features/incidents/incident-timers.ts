@@ -6,6 +6,7 @@ import type { Roster } from "../../config/roster.js";
 import type { Pusher } from "../../bot/command.js";
 import type { Incident, IncidentStore } from "../../store/incidents.js";
 import type { Clock } from "../../time/clock.js";
+import type { TaskCalendar } from "../../time/task-calendar.js";
 import { ackDueAt, followUpDueAt, sendableAt } from "./incident-clock.js";
 import { buildEscalationPushes, buildReminderPushes } from "./incident-pushes.js";
 
@@ -24,6 +25,8 @@ const KEEP_DONE_SECONDS = 8 * 24 * 3600;
 export interface IncidentTimerDeps {
   config: Pick<Config, "groups" | "leaders" | "admins" | "timezone" | "incidents" | "working_hours">;
   roster: Roster;
+  /** Whose working days the follow-up clock counts. */
+  calendar: Pick<TaskCalendar, "isWorkday">;
   incidents: IncidentStore;
   push: Pick<Pusher, "enqueue">;
   clock: Clock;
@@ -64,7 +67,7 @@ export function createIncidentTimers({ connection, prefix, deps }: { connection:
   const schedule = async (incident: Incident) => {
     if (incident.status !== "open") return;
     if (!incident.ackBy) await scheduleAck(incident, 1);
-    const due = followUpDueAt(new Date(incident.lastAt), { followUpHours: config.incidents.follow_up_hours, urgent: incident.urgent, config });
+    const due = followUpDueAt(new Date(incident.lastAt), { followUpHours: config.incidents.follow_up_hours, urgent: incident.urgent, config, isWorkday: (date) => deps.calendar.isWorkday(date) });
     await addAt({ kind: "follow-up", number: incident.number, followUps: incident.followUps }, `follow#${incident.number}#${incident.followUps}`, due, incident.urgent);
   };
 

@@ -1,14 +1,10 @@
 import type { Config } from "../../config/schema.js";
-import type { Roster } from "../../config/roster.js";
 import type { PrepareAlert } from "../../push/mailbox.js";
-import type { Push } from "../../push/push.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import type { ReportStore } from "../../store/reports.js";
 import { abnormalDescription, isAbnormal } from "../../store/report.js";
 import type { Clock } from "../../time/clock.js";
 import { findUrgency } from "./find-urgency.js";
-import { formatIncidentCard } from "./incident-card.js";
-import { formatIncidentPushKey } from "./incident-pushes.js";
 import { incidentText } from "./incident-text.js";
 import type { IncidentTimers } from "./incident-timers.js";
 
@@ -17,14 +13,10 @@ import type { IncidentTimers } from "./incident-timers.js";
  * brought in line with its report in force (opened, updated, or noted as withdrawn), and the
  * alert of the report that stands for it ends with its number, @-mentioning every leader when
  * urgent. Nothing is added to the check-in itself; a repeated turn syncs to the same incident.
- * Where the smart bot pushes (`via: bot`), the incident's 收到 card is queued as the alert goes
- * out (an alert carries no card itself); its key makes every turn queue it once.
+ * The 收到 card follows once the alert is delivered (queue-incident-card.ts).
  */
 export function createPrepareIncidentAlert(deps: {
-  config: Pick<Config, "leaders" | "incidents" | "groups" | "timezone">;
-  roster: Pick<Roster, "byCode">;
-  /** Queues the 收到 card (a push with a card and no text). */
-  enqueue: (push: Push) => Promise<void>;
+  config: Pick<Config, "leaders" | "incidents" | "limits">;
   store: Pick<ReportStore, "get">;
   incidents: IncidentStore;
   timers: Pick<IncidentTimers, "schedule">;
@@ -42,15 +34,17 @@ export function createPrepareIncidentAlert(deps: {
       about,
       abnormal && { msgid: abnormal.msgid, description, by: abnormal.by, at: abnormal.at, urgent: urgent !== undefined },
       // When the school corrected or withdrew it (the push's event), whenever this turn runs.
-      { at: push.causedAt ? new Date(push.causedAt) : deps.clock.now(), by: report?.by ?? "", msgid: about.msgid, noted: report ? "corrected" : "withdrawn" },
+      {
+        at: push.causedAt ? new Date(push.causedAt) : deps.clock.now(),
+        by: report?.by ?? "",
+        msgid: about.msgid,
+        noted: report ? "corrected" : "withdrawn",
+        keepFrom: new Date(deps.clock.now().getTime() - config.limits.history_days * 86_400_000),
+      },
     );
     if (!abnormal || abnormal.msgid !== about.msgid || synced.number === 0) return push.message;
     const incident = await incidents.read(synced.number);
     if (incident) await deps.timers.schedule(incident);
-    if (incident && config.groups[push.group]?.via === "bot") {
-      const card = formatIncidentCard({ incident, school: deps.roster.byCode(incident.school), group: push.group, timeZone: config.timezone });
-      await deps.enqueue({ idempotencyKey: `${formatIncidentPushKey(incident.number, "card")}:${push.group}`, group: push.group, message: { msgtype: "markdown", lines: [] }, card, ...(push.causedAt && { causedAt: push.causedAt }) });
-    }
     const leaders = config.leaders.map((leader) => leader.userid);
     return {
       ...push.message,

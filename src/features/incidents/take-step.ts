@@ -40,15 +40,23 @@ export function readSchoolStep(input: CommandInput, ctx: CommandContext<"roster"
 }
 
 /**
+ * The incident `#number` of the sender's roster, or the answer that says why not: a number
+ * above the last one given is an incident still being opened (the alert's turn numbers it), so
+ * the answer says to send it again, not that there is none.
+ */
+export async function findNumberedIncident(ctx: CommandContext<"incidents" | "roster">, number: number): Promise<Incident | string> {
+  const incident = await ctx.incidents.read(number);
+  // A leader's roster is his node's: an incident outside it is none of his.
+  if (incident && ctx.roster.byCode(incident.school)) return incident;
+  return !incident && number > (await ctx.incidents.lastNumber()) ? incidentText.notOpenYet(number) : incidentText.noSuchIncident(number);
+}
+
+/**
  * The incident a step names: by number, or the school's latest open one; when there is none,
  * the answer that says so (a state of things, like 撤销 with nothing to withdraw: no usage error).
  */
 export async function findStepIncident(ctx: CommandContext<"incidents" | "roster">, words: { number?: number; school?: School }): Promise<Incident | string> {
-  if (words.number !== undefined) {
-    const incident = await ctx.incidents.read(words.number);
-    // A leader's roster is his node's: an incident outside it is none of his.
-    return incident && ctx.roster.byCode(incident.school) ? incident : incidentText.noSuchIncident(words.number);
-  }
+  if (words.number !== undefined) return findNumberedIncident(ctx, words.number);
   const school = words.school!;
   const open = (await ctx.incidents.listOpen()).filter((incident) => incident.school === school.code);
   return open[open.length - 1] ?? incidentText.noOpenIncident(school.shortName || school.name);

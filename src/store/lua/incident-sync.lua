@@ -9,8 +9,11 @@
 -- KEYS[4] of-school: sorted set number → when it opened (ms), the school's incidents
 -- ARGV[1] prefix: of an incident's keys (`<prefix><n>` its hash, `<prefix><n>:steps` its steps), same hash tag
 -- ARGV[2] ref: `<task>:<period>:<school>`
--- ARGV[3] args (JSON): school, task, period, at (ISO), atMs, ttl (s), by, msgid; report when one
---         is in force: { msgid, description, by, at, urgent }; noted when none: withdrawn or corrected
+-- ARGV[3] args (JSON): school, task, period, at (ISO), atMs, ttl (s), by, msgid, keepFromMs (the
+--         retention's edge); report when one is in force: { msgid, description, by, at, urgent };
+--         noted when none: withdrawn or corrected
+-- Opening one trims the school's incidents opened before the retention's edge from the lists
+-- (the by-report entry, the school's set, the open set) as new ones come: none grows for good.
 local P = ARGV[1]
 local a = cjson.decode(ARGV[3])
 local n = redis.call('HGET', KEYS[2], ARGV[2])
@@ -33,6 +36,15 @@ if r then
     step(n, { kind = 'update', by = r.by, at = r.at, text = r.description, msgid = r.msgid })
     return { n, 'updated' }
   end
+  for _, old in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. a.keepFromMs)) do
+    local ref = redis.call('HMGET', P .. old, 'task', 'period', 'school')
+    if ref[1] then
+      local oldRef = ref[1] .. ':' .. ref[2] .. ':' .. ref[3]
+      if redis.call('HGET', KEYS[2], oldRef) == old then redis.call('HDEL', KEYS[2], oldRef) end
+    end
+    redis.call('ZREM', KEYS[3], old)
+  end
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. a.keepFromMs)
   n = tostring(redis.call('INCR', KEYS[1]))
   key = P .. n
   redis.call('HSET', key, 'number', n, 'school', a.school, 'task', a.task, 'period', a.period,

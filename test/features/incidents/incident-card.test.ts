@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FakeLongConnection, FakeReceivedFrame } from "../../../src/wecom/simulator/fake-long-connection.js";
+import { FAKE_ERRCODES, type FakeLongConnection, type FakeReceivedFrame } from "../../../src/wecom/simulator/fake-long-connection.js";
 import { askOverLongConnection } from "../../support/ask-long-connection.js";
 import { HARNESS_CHATID, startHarness, type Harness } from "../../support/harness.js";
 
@@ -62,7 +62,8 @@ describe("an incident's alert to a leaders' group the bot pushes to", () => {
     await fake.waitFor(() => pushedToLeaders().filter((f) => f.ack?.errcode === 0).length >= 2, 10_000);
     await h.drainPushes();
     const pushed = pushedToLeaders();
-    expect(pushed.map((f) => (f.body as { msgtype: string }).msgtype).sort()).toEqual(["markdown", "template_card"]);
+    // The card follows the alert it belongs to, once the alert was delivered.
+    expect(pushed.map((f) => (f.body as { msgtype: string }).msgtype)).toEqual(["markdown", "template_card"]);
     const alert = pushed.find((f) => (f.body as { msgtype: string }).msgtype === "markdown")!.body as { markdown: { content: string } };
     expect(alert.markdown.content).toContain("事件 **#1**");
     card = (pushed.find((f) => (f.body as { msgtype: string }).msgtype === "template_card")!.body as { template_card: SentCard }).template_card;
@@ -95,4 +96,19 @@ describe("an incident's alert to a leaders' group the bot pushes to", () => {
     expect(principal.sub_title_text).toBe("只有局领导可以点「收到」，本次没有记录。");
     expect(await ackSteps()).toBe(before);
   });
+});
+
+/** WeCom refuses the alert for good (a conversation gone quiet, not the daily cap's retry): no card goes out for it. */
+it("sends no 收到 card for an alert that failed for good", async () => {
+  fake.setPushRules({ quietAfterMs: 0 });
+  const before = pushedToLeaders().length;
+  await askOverLongConnection(fake, { userid: "liu_yang", text: "异常 体育器材室门框松动", chatid: HARNESS_CHATID, msgid: "incident-card-refused" });
+  await fake.waitFor(() => pushedToLeaders().length > before && pushedToLeaders().every((f) => f.ack !== undefined), 10_000);
+  await h.drainPushes();
+  fake.setPushRules({});
+  const after = pushedToLeaders().slice(before);
+  expect(after.map((f) => [(f.body as { msgtype: string }).msgtype, f.ack?.errcode])).toEqual([["markdown", FAKE_ERRCODES.conversationQuiet]]);
+  const entries = await h.pushQueue.deliveries.list({ group: "leaders" });
+  expect(entries.filter((e) => e.id.startsWith("incident:2:card")), JSON.stringify(entries.map((e) => e.id))).toEqual([]);
+  expect(entries.filter((e) => e.kind === "alert" && e.outcome === "failed")).toHaveLength(1);
 });

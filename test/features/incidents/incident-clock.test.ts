@@ -6,22 +6,36 @@ const config = { timezone: "Asia/Shanghai", working_hours: { start: "07:00", end
 const beijing = (local: string) => new Date(`${local}+08:00`);
 const HOUR = 3600_000;
 const WORDS = ["死亡", "溺水", "失踪"];
+/** Monday to Friday, but for the National Day holiday (the project's calendar, TaskCalendar.isWorkday, in the service). */
+const DAYS_OFF = ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"];
+const isWorkday = (date: string) => ![0, 6].includes(new Date(`${date}T12:00:00Z`).getUTCDay()) && !DAYS_OFF.includes(date);
 
 describe("the working-hours clock", () => {
   it("counts only the working hours: 4 h from 20:00 is 1.5 h tonight and 2.5 h tomorrow", () => {
-    expect(addWorkingTime(beijing("2026-11-24T20:00"), 4 * HOUR, config)).toEqual(beijing("2026-11-25T09:30"));
-    expect(addWorkingTime(beijing("2026-11-24T10:00"), 4 * HOUR, config)).toEqual(beijing("2026-11-24T14:00"));
+    expect(addWorkingTime(beijing("2026-11-24T20:00"), 4 * HOUR, config, isWorkday)).toEqual(beijing("2026-11-25T09:30"));
+    expect(addWorkingTime(beijing("2026-11-24T10:00"), 4 * HOUR, config, isWorkday)).toEqual(beijing("2026-11-24T14:00"));
   });
 
   it("starts at the next working hour when the news came at night, and runs up to the end exactly", () => {
-    expect(addWorkingTime(beijing("2026-11-24T23:10"), HOUR, config)).toEqual(beijing("2026-11-25T08:00"));
-    expect(addWorkingTime(beijing("2026-11-25T03:00"), HOUR, config)).toEqual(beijing("2026-11-25T08:00"));
-    expect(addWorkingTime(beijing("2026-11-24T20:30"), HOUR, config)).toEqual(beijing("2026-11-24T21:30"));
+    expect(addWorkingTime(beijing("2026-11-24T23:10"), HOUR, config, isWorkday)).toEqual(beijing("2026-11-25T08:00"));
+    expect(addWorkingTime(beijing("2026-11-25T03:00"), HOUR, config, isWorkday)).toEqual(beijing("2026-11-25T08:00"));
+    expect(addWorkingTime(beijing("2026-11-24T20:30"), HOUR, config, isWorkday)).toEqual(beijing("2026-11-24T21:30"));
   });
 
   it("spans several days for a long clock", () => {
     // 14.5 h a day: 30 h is two whole days and one hour of the third.
-    expect(addWorkingTime(beijing("2026-11-24T07:00"), 30 * HOUR, config)).toEqual(beijing("2026-11-26T08:00"));
+    expect(addWorkingTime(beijing("2026-11-24T07:00"), 30 * HOUR, config, isWorkday)).toEqual(beijing("2026-11-26T08:00"));
+  });
+
+  it("stops over a weekend and a holiday: the follow-up is owed on the next working day", () => {
+    // Friday 20:00: 1.5 h tonight, 2.5 h on Monday.
+    expect(addWorkingTime(beijing("2026-11-27T20:00"), 4 * HOUR, config, isWorkday)).toEqual(beijing("2026-11-30T09:30"));
+    // On the eve of National Day: the week off, then Thursday.
+    expect(followUpDueAt(beijing("2026-09-30T20:00"), { followUpHours: 4, urgent: false, config, isWorkday })).toEqual(beijing("2026-10-08T09:30"));
+    // News on a Saturday starts the clock on Monday morning.
+    expect(addWorkingTime(beijing("2026-11-28T10:00"), HOUR, config, isWorkday)).toEqual(beijing("2026-11-30T08:00"));
+    // An urgent incident's clock runs around the clock, days off too.
+    expect(followUpDueAt(beijing("2026-11-28T10:00"), { followUpHours: 4, urgent: true, config, isWorkday })).toEqual(beijing("2026-11-28T12:00"));
   });
 
   it("halves the clocks of an urgent incident and counts its follow-up around the clock", () => {
@@ -29,8 +43,8 @@ describe("the working-hours clock", () => {
     expect(ackDueAt(opened, 1, { ackMinutes: 15, urgent: false })).toEqual(beijing("2026-11-24T21:15"));
     expect(ackDueAt(opened, 2, { ackMinutes: 15, urgent: false })).toEqual(beijing("2026-11-24T21:30"));
     expect(ackDueAt(opened, 1, { ackMinutes: 15, urgent: true })).toEqual(beijing("2026-11-24T21:07:30"));
-    expect(followUpDueAt(opened, { followUpHours: 4, urgent: true, config })).toEqual(beijing("2026-11-24T23:00"));
-    expect(followUpDueAt(opened, { followUpHours: 4, urgent: false, config })).toEqual(beijing("2026-11-25T10:30"));
+    expect(followUpDueAt(opened, { followUpHours: 4, urgent: true, config, isWorkday })).toEqual(beijing("2026-11-24T23:00"));
+    expect(followUpDueAt(opened, { followUpHours: 4, urgent: false, config, isWorkday })).toEqual(beijing("2026-11-25T10:30"));
   });
 
   it("holds what is due at night until the morning unless urgent", () => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../time/clock.js";
-import type { Push } from "./push.js";
+import type { Push } from "../message/push.js";
 import { pushKind } from "./push-status.js";
 import type { PartBody } from "./split-message.js";
 

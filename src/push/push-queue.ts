@@ -12,7 +12,8 @@ import { createBotRateLimiter, type BotRateLimit } from "./bot-conversation-wind
 import { createRateLimiter } from "./rate-limit.js";
 import { createGroupSend, type SendViaBot } from "./group-send.js";
 import { createTargetLimiter } from "./target-limiter.js";
-import type { DrainJobData, EnqueueOptions, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
+import type { DrainJobData, PartJobData, PushJobData, PushMetrics, SettledCheck } from "./push.js";
+import type { EnqueueOptions, Push } from "../message/push.js";
 import { createSendEstimate } from "./estimate-send.js";
 import { createMailbox, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
 import type { PushResult, PushResultNotes } from "./push-status.js";

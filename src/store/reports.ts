@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Push } from "../push/push.js";
+import type { Push } from "../message/push.js";
 import { isRefusedByRedis, type RedisClient } from "./connect-redis.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { TaskId } from "../config/schema.js";

@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { Roster } from "../../config/roster.js";
 import type { PrepareAlert } from "../../push/mailbox.js";
-import type { Push } from "../../push/push.js";
+import type { Push } from "../../message/push.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import type { ReportStore } from "../../store/reports.js";
 import { abnormalDescription, isAbnormal } from "../../store/report.js";

@@ -2,7 +2,7 @@ import { botServing } from "../../config/list-bots.js";
 import { kindOf } from "../../config/kinds.js";
 import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
 import type { TaskId } from "../../config/schema.js";
-import type { Push } from "../../push/push.js";
+import type { Push } from "../../message/push.js";
 import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatCardId } from "../check-in/check-in-card.js";

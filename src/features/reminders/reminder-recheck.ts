@@ -1,5 +1,6 @@
 import type { TaskId } from "../../config/schema.js";
-import type { PushRecheck, SettledCheck } from "../../push/push.js";
+import type { SettledCheck } from "../../push/push.js";
+import type { PushRecheck } from "../../message/push.js";
 import type { TallySources } from "../../tally/load-tally.js";
 
 /** The check of a reminder: which of the schools it names have reported (or been exempted) since. */

@@ -60,6 +60,9 @@ export interface PushRecheck {
   scope: string;
 }
 
+/** Which of `subjects` are settled for `recheck` (given to the push worker by the composition root: store/reminder-recheck.ts). */
+export type SettledCheck = (recheck: PushRecheck, subjects: readonly string[]) => Promise<ReadonlySet<string>>;
+
 /** Whose status an alert reports, and the message that caused it. */
 export interface PushAbout {
   school: string;

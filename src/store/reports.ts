@@ -217,7 +217,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
   const current = async (task: TaskId, period: string, schools: readonly string[]) => {
     const found = new Map<string, Report>();
     if (schools.length === 0) return found;
-    const packed = (await currentReports(redis, periodKeys(keys, task, period), schools)) as string[];
+    const packed = (await currentReports(redis, periodKeys(keys, task, period), { schools })) as string[];
     schools.forEach((school, i) => {
       if (packed[i]) found.set(school, unpackReport(packed[i]!, task, period, school));
     });

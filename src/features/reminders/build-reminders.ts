@@ -13,7 +13,7 @@ import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
 import type { ListOptions } from "../../tally/listing.js";
 import type { TaskTally } from "../../tally/task-tally.js";
-import { formatReminderRecheck } from "./reminder-recheck.js";
+import { formatReminderRecheck } from "../../store/reminder-recheck.js";
 
 /** A reminder @-mentions every missing school's reporters, however many. */
 export const EVERY_MISSING: ListOptions = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, abnormal: 0, remarked: 0 };

@@ -1,11 +1,10 @@
 import { addDays, toLocalDate } from "../src/time/local-time.js";
 import { formatPeriod } from "../src/time/period-kinds.js";
-import type { Push } from "../src/push/push.js";
+import type { Push, PushMessage } from "../src/message/push.js";
 import type { LateEntry } from "../src/store/job-ledger.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { groupsByScope, leadersGroupsOf, leadersPushKey } from "../src/config/scope.js";
 import { areaKey, areaLabel } from "../src/config/roster-tree.js";
-import type { PushMessage } from "../src/push/split-message.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { scheduleText } from "../src/features/tallies/tally-text.js";
 

@@ -4,7 +4,7 @@ import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js
 import { loadSummaryPeriods } from "../src/tally/load-tally.js";
 import { summaryListing, summaryUnits } from "../src/tally/node-rows.js";
 import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
-import type { Push } from "../src/push/push.js";
+import type { Push } from "../src/message/push.js";
 import { decideSlotsAt, type SlotDecision } from "../src/time/due.js";
 import { PUSHES_OF, type ScheduleKind } from "../src/schedule/derive-schedules.js";
 import { runLateNote } from "./late-note.js";

@@ -2,7 +2,7 @@ import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/time/l
 import type { TaskId } from "../src/config/schema.js";
 import { loadCountedPeriods, loadReported } from "../src/tally/load-tally.js";
 import { defaultListing } from "../src/tally/listing.js";
-import type { Push } from "../src/push/push.js";
+import type { Push } from "../src/message/push.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { groupsByScope, leadersGroupsOf, leadersPushKey } from "../src/config/scope.js";

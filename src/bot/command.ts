@@ -3,12 +3,13 @@ import type { TaskCalendar } from "../time/task-calendar.js";
 import type { NormalizedText } from "./normalize.js";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../config/roster.js";
-import type { EnqueueOptions, Push } from "../push/push.js";
+import type { EnqueueOptions, Push } from "../message/push.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
 import type { Incident, IncidentStep, IncidentStore } from "../store/incidents.js";
-import type { BotCard, CardSelection } from "./events.js";
+import type { CardSelection } from "./events.js";
+import type { BotCard } from "../message/card.js";
 
 
 /** The part of the push pipeline the web process uses: enqueue, and when a group's queue empties. */

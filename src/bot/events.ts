@@ -1,3 +1,5 @@
+import type { BotCard } from "../message/card.js";
+
 /** Where a message was sent: a direct chat with the bot, or a group (with WeCom's chatid). */
 export interface Chat {
   type: "single" | "group";
@@ -25,40 +27,6 @@ export type BotEvent =
 
 /** What a tap carries of the card's dropdown: the chosen option ids by the dropdown's key (unchecked: anyone can forge them). */
 export type CardSelection = Readonly<Record<string, readonly string[]>>;
-
-/** A card's one dropdown (WeCom's `button_selection`, at most 10 options); the choice comes back with any button's tap. */
-export interface CardSelect {
-  /** Its question_key, by which the tap names the choice. */
-  key: string;
-  title: string;
-  options: readonly { id: string; text: string }[];
-}
-
-/** One button of a card; `key` comes back in the tap (at most 1024 bytes). */
-export interface CardButton {
-  text: string;
-  key: string;
-  /** The button to tap in the usual case, drawn in the stronger colour. */
-  primary?: boolean;
-}
-
-/**
- * A card with buttons, free of WeCom's wire format (wecom/replies.ts draws it as a
- * `button_interaction` template card). WeCom's limits: title about 26 characters, button text
- * about 10, at most 6 buttons.
- */
-export interface BotCard {
-  /** Unique per bot, `[0-9A-Za-z_\-@]`, at most 128 bytes; an update of the card reuses it. */
-  id: string;
-  title: string;
-  /** A line under the title. */
-  desc?: string;
-  /** Plain text (not markdown) below it. */
-  text?: string;
-  /** A dropdown above the buttons. */
-  select?: CardSelect;
-  buttons: readonly CardButton[];
-}
 
 /**
  * What the bot answers: markdown to a message (with a card below it where the transport can

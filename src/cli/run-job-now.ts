@@ -5,7 +5,7 @@ import type { JobOutcome } from "../../jobs/job-deps.js";
 import type { TaskId } from "../config/schema.js";
 import type { System } from "../main/system.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
-import type { Push } from "../push/push.js";
+import type { Push } from "../message/push.js";
 import { splitMessage } from "../push/split-message.js";
 import { formatPeriod } from "../time/period-kinds.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";

@@ -4,13 +4,13 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
 import { delayJob } from "./delay-job.js";
-import { formatPushJobId, type PartJobData, type PushJobData, type SettledCheck } from "./push.js";
+import type { SettledCheck } from "../message/push.js";
+import { formatPushJobId, type PartJobData, type PushJobData } from "./push.js";
 import { reviseBody } from "./recheck.js";
-import type { PushResult, PushResultNotes } from "./push-status.js";
+import type { PushResult, RecordPushResult } from "./push-status.js";
 import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
-import { pushTargetOf } from "./push-target.js";
+import { pushTargetOf, type TargetLimiter } from "./rate-window.js";
 import type { DeliveryWay } from "./delivery-log.js";
-import type { TargetLimiter } from "./target-limiter.js";
 import { deliveryId, type DeliveryLog } from "./delivery-log.js";
 import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 
@@ -20,14 +20,14 @@ export interface DeliverOptions {
   parts: PartState;
   limiter: TargetLimiter;
   /** Stores a result of a push to a group, stamped with the time it happened; `lost` names a push that will not go out. */
-  record: (group: string, result: Omit<PushResult, "at">, notes?: PushResultNotes) => Promise<unknown>;
+  record: RecordPushResult;
   send: GroupSend;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   deliveries: DeliveryLog;
   /** The first request's timeout; see request-timeout.ts for the next ones. */
   requestTimeoutMs: number;
   /** Told each part delivered to a group: the group can be reached again (its owed alerts go). */
-  onDelivered?: (group: string) => Promise<void>;
+  onDelivered?: (group: string) => Promise<unknown>;
   /** How often a part re-checks whether the part before it has gone out. */
   orderPollMs: number;
   /** For parts of pushes with `recheck`: which of their subjects are settled (see recheck.ts). */
@@ -76,7 +76,10 @@ export function createDeliver(options: DeliverOptions) {
       log.error(where, "push failed: the group is not in the config");
       return fail(data, "unknown group", { reason: "unknown group" });
     }
-    if (await parts.isSent(data)) {
+    const id = deliveryId(data.idempotencyKey, data.part);
+    // Read together: whether it went out already, and how long its next request may take.
+    const [sent, timeouts] = await Promise.all([parts.isSent(data), deliveries.timeouts(id)]);
+    if (sent) {
       await parts.markSent(data);
       return "already sent";
     }
@@ -88,9 +91,8 @@ export function createDeliver(options: DeliverOptions) {
       return fail(data, EARLIER_PART, { reason });
     }
 
-    const id = deliveryId(data.idempotencyKey, data.part);
     // A request that timed out may have been delivered late: the next one waits longer, so a hang costs one copy at most.
-    const timeoutMs = requestTimeoutAfter(options.requestTimeoutMs, await deliveries.timeouts(id));
+    const timeoutMs = requestTimeoutAfter(options.requestTimeoutMs, timeouts);
     const claim = randomUUID();
     const claimed = await parts.claim(data, claim, leaseFor(timeoutMs));
     if (claimed.state === "sent") {
@@ -128,13 +130,12 @@ export function createDeliver(options: DeliverOptions) {
       log.info({ ...where, reason: result.reason }, "push waits for the long connection");
       return delayJob(job, token, result.waitMs ?? BOT_WAIT_MS);
     }
-    if (result.outcome === "ok") await parts.markSent(data);
     // Unsettled, the slot just counts a little longer than needed.
-    await limiter.settle(target, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
+    const settled = limiter.settle(target, slot).catch((error: unknown) => log.warn({ ...where, err: error }, "rate slot not settled"));
+    await Promise.all([result.outcome === "ok" && parts.markSent(data), settled]);
     const { way } = result;
     if (result.outcome === "ok") {
-      await deliveries.attempted(id, { outcome: "sent", way, digest: result.digest });
-      await record(data.group, { outcome: "sent" });
+      await Promise.all([deliveries.attempted(id, { outcome: "sent", way, digest: result.digest }), record(data.group, { outcome: "sent" })]);
       await options.onDelivered?.(data.group);
       log.info({ ...where, way }, "push delivered");
       return "sent";

@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../time/clock.js";
-import type { Push } from "./push.js";
-import { pushKind } from "./push-status.js";
+import type { Push } from "../message/push.js";
 import type { PartBody } from "./split-message.js";
 
 /**
@@ -86,6 +85,11 @@ export function digestOf(body: PartBody | { msgtype: string }): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 12);
 }
 
+/** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
+export function pushKind(idempotencyKey: string): string {
+  return idempotencyKey.split(":", 1)[0] ?? "push";
+}
+
 /** The id of a part's entry. */
 export function deliveryId(idempotencyKey: string, part: number): string {
   return `${idempotencyKey}#${part}`;
@@ -103,23 +107,22 @@ export function createDeliveryLog({
   keys,
   clock,
   retentionDays,
-  onAttempt,
+  metrics,
 }: {
   redis: RedisClient;
   keys: Keys;
   clock: Clock;
   retentionDays: number;
-  /** Told each entry as an attempt left it (metrics). */
-  onAttempt?: (entry: DeliveryEntry) => void;
+  /** Told how long each alert took to go out. */
+  metrics?: { observeAlertDelivered?(seconds: number): void };
 }) {
   const read = async (id: string): Promise<DeliveryEntry | undefined> => {
     const raw = await redis.hget(keys.deliveries(), id);
     return raw === null ? undefined : (JSON.parse(raw) as DeliveryEntry);
   };
 
-  const trim = async (): Promise<void> => {
-    const cutoff = clock.now().getTime() - retentionDays * 24 * 3600_000;
-    const old = await redis.zrangebyscore(keys.deliveriesByTime(), "-inf", cutoff, "LIMIT", 0, TRIM_BATCH);
+  /** Drops entries past the retention, found by the read that `queued` sends with its writes. */
+  const trim = async (old: readonly string[]): Promise<void> => {
     if (old.length === 0) return;
     await redis.multi().hdel(keys.deliveries(), ...old).zrem(keys.deliveriesByTime(), ...old).zrem(keys.deliveriesOpen(), ...old).hdel(keys.deliveriesOwed(), ...old).exec();
   };
@@ -145,8 +148,9 @@ export function createDeliveryLog({
         tx.hsetnx(keys.deliveries(), entry.id, JSON.stringify(entry)).zadd(keys.deliveriesByTime(), "NX", now.getTime(), entry.id);
         if (push.about) tx.zadd(keys.deliveriesOpen(), "NX", Date.parse(entry.causedAt), entry.id);
       });
-      await tx.exec();
-      await trim();
+      const cutoff = now.getTime() - retentionDays * 24 * 3600_000;
+      const answers = await tx.zrangebyscore(keys.deliveriesByTime(), "-inf", cutoff, "LIMIT", 0, TRIM_BATCH).exec();
+      await trim((answers?.at(-1)?.[1] as string[] | undefined) ?? []);
     },
 
     /**
@@ -179,7 +183,7 @@ export function createDeliveryLog({
       const tx = redis.multi().hset(keys.deliveries(), id, JSON.stringify(next));
       if (attempt.outcome === "sent" || attempt.outcome === "settled") tx.zrem(keys.deliveriesOpen(), id).hdel(keys.deliveriesOwed(), id);
       await tx.exec();
-      onAttempt?.(next);
+      if (next.outcome === "sent" && next.kind === "alert" && next.latencyMs !== undefined) metrics?.observeAlertDelivered?.(next.latencyMs / 1000);
       return next;
     },
 

@@ -2,7 +2,8 @@ import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { PartState } from "./part-state.js";
 import type { DeliveryLog } from "./delivery-log.js";
-import { formatPushJobId, type EnqueueOptions, type PartJobData, type Push, type PushJobData } from "./push.js";
+import { formatPushJobId, type PartJobData, type PushJobData } from "./push.js";
+import type { EnqueueOptions, Push } from "../message/push.js";
 import { formatCardBody, formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
 import { alertBodies } from "./mailbox.js";
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { digestOf, type DeliveryWay } from "./delivery-log.js";
-import type { TargetLimiter } from "./target-limiter.js";
-import type { PushTarget } from "./push-target.js";
+import type { PushTarget, TargetLimiter } from "./rate-window.js";
 import type { ImageBody, PartBody, WebhookBody } from "./split-message.js";
 import { sendWebhook, type WebhookResult } from "./webhook-client.js";
 

@@ -6,12 +6,13 @@ import type { RedisClient } from "../store/connect-redis.js";
 import { TTL, type Keys } from "../store/keys.js";
 import { loadScript } from "../store/scripts.js";
 import { delayJob } from "./delay-job.js";
-import type { DrainJobData, Push, PushJobData } from "./push.js";
-import type { PushResult, PushResultNotes } from "./push-status.js";
+import type { DrainJobData, PushJobData } from "./push.js";
+import type { Push } from "../message/push.js";
+import type { RecordPushResult } from "./push-status.js";
 import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
-import { pushTargetOf } from "./push-target.js";
-import { formatCardBody, splitMessage, type PartBody, type PushMessage } from "./split-message.js";
-import type { TargetLimiter } from "./target-limiter.js";
+import { pushTargetOf, type TargetLimiter } from "./rate-window.js";
+import { formatCardBody, splitMessage, type PartBody } from "./split-message.js";
+import type { PushMessage } from "../message/push.js";
 import { deliveryId, type DeliveryLog } from "./delivery-log.js";
 import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 import type { Clock } from "../time/clock.js";
@@ -86,7 +87,7 @@ export interface MailboxOptions {
   groups: Config["groups"];
   limiter: TargetLimiter;
   /** Stores a result of a push to a group, stamped with the time it happened; returns the waiting alerts' failed tries. */
-  record: (group: string, result: Omit<PushResult, "at">, notes: PushResultNotes) => Promise<number>;
+  record: RecordPushResult;
   merge: MergeAlerts;
   send: GroupSend;
   /** The wait after an alert's first failed try; it doubles with each next one, up to ALERT_RETRY_MAX_MS. */

@@ -1,7 +1,7 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import { TTL, type Keys } from "../store/keys.js";
 import { releaseLease } from "../store/release-lease.js";
-import { loadScript } from "../store/scripts.js";
+import { loadScript, namedInOrder } from "../store/scripts.js";
 
 const SENT = "sent";
 const SENDING = "sending:";
@@ -9,8 +9,8 @@ const FAILED = "failed:";
 
 /** Claims a part for sending unless it was sent or someone else is sending it right now. */
 const claimScript = loadScript("push-part-claim", {
-  keys: (k: { part: string }) => [k.part],
-  args: (a: { claim: string; ms: number }) => [a.claim, a.ms],
+  keys: namedInOrder("part"),
+  args: namedInOrder("claim", "ms"),
 });
 
 /** The outcome of a claim: ours to send, already sent, or leased by another sender for `waitMs`. */

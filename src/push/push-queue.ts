@@ -7,15 +7,12 @@ import type { Clock } from "../time/clock.js";
 import { createDeliver } from "./deliver.js";
 import { createEnqueue } from "./enqueue.js";
 import { createPartState } from "./part-state.js";
-import { recordPushResult } from "./push-status.js";
-import { createBotRateLimiter, type BotRateLimit } from "./bot-conversation-window.js";
-import { createRateLimiter } from "./rate-limit.js";
+import { createPushRecorder, type PushMetrics } from "./push-status.js";
+import { createTargetLimiter, type BotRateLimit } from "./rate-window.js";
 import { createGroupSend, type SendViaBot } from "./group-send.js";
-import { createTargetLimiter } from "./target-limiter.js";
-import type { DrainJobData, EnqueueOptions, PartJobData, Push, PushJobData, PushMetrics, SettledCheck } from "./push.js";
-import { createSendEstimate } from "./estimate-send.js";
+import type { DrainJobData, PartJobData, PushJobData } from "./push.js";
+import type { EnqueueOptions, Push, SettledCheck } from "../message/push.js";
 import { createMailbox, type AlertDelivered, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
-import type { PushResult, PushResultNotes } from "./push-status.js";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
 
 export interface PushQueueOptions {
@@ -72,7 +69,7 @@ export interface PushQueue {
    * never queued, or given up); the workers' sweep calls it. Returns the groups it queued for.
    */
   ensureAlertTurns(): Promise<string[]>;
-  /** Roughly the ms until what is queued for a group now has gone out (estimate-send.ts). */
+  /** Roughly the ms until what is queued for a group now has gone out (rate-window.ts). */
   estimate(group: string): Promise<number>;
   /** Whether every part of the push went out: false while one waits or is retried, or failed. */
   isDone(idempotencyKey: string): Promise<boolean>;
@@ -114,42 +111,23 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   });
   const parts = createPartState({ redis: connection, keys });
   const limiter = createTargetLimiter({
-    webhook: createRateLimiter({
-      redis: connection,
-      keys,
-      limit: options.rateLimit?.perWindow,
-      windowMs: options.rateLimit?.windowMs,
-      inFlightMs: requestTimeoutMs + 5_000,
-    }),
-    bot: createBotRateLimiter(connection, keys, options.botRateLimit),
+    redis: connection,
+    keys,
+    webhook: { limit: options.rateLimit?.perWindow, windowMs: options.rateLimit?.windowMs, inFlightMs: requestTimeoutMs + 5_000 },
+    ...(options.botRateLimit && { bot: options.botRateLimit }),
+    queue,
+    groups,
   });
-  const record = async (group: string, result: Omit<PushResult, "at">, notes?: PushResultNotes) => {
-    const tries = await recordPushResult(connection, keys, group, { at: options.clock.now().toISOString(), ...result }, notes);
-    metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
-    return tries;
-  };
+  const record = createPushRecorder({ redis: connection, keys, clock: options.clock, ...(metrics && { metrics }) });
   const send = createGroupSend({ apiBase: options.apiBase, fetch: options.fetch, requestTimeoutMs, limiter, ...(options.viaBot && { viaBot: options.viaBot }) });
   const deliveries = createDeliveryLog({
     redis: connection,
     keys,
     clock: options.clock,
     retentionDays: options.retentionDays ?? 400,
-    onAttempt: (entry) => {
-      if (entry.outcome === "sent" && entry.kind === "alert" && entry.latencyMs !== undefined) metrics?.observeAlertDelivered?.(entry.latencyMs / 1000);
-    },
+    ...(metrics && { metrics }),
   });
   const delivery = { send, log, requestTimeoutMs, deliveries };
-  const deliver = createDeliver({
-    ...delivery,
-    onDelivered: async (group) => void (await mailbox.resendOwed(group)),
-    queue,
-    groups,
-    parts,
-    limiter,
-    record,
-    orderPollMs: options.orderPollMs ?? 500,
-    ...(options.settled && { settled: options.settled }),
-  });
   const mailbox = createMailbox({
     ...delivery,
     redis: connection,
@@ -164,6 +142,18 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     ...(options.alertDelivered && { delivered: options.alertDelivered }),
     merge: options.mergeAlerts ?? (async (_group, pushes) => ({ message: { msgtype: "markdown", lines: pushes.flatMap((push) => push.message.lines) }, shown: [] })),
   });
+  const deliver = createDeliver({
+    ...delivery,
+    // A group that took a part can be reached again: what it is owed goes back to its mailbox.
+    onDelivered: mailbox.resendOwed,
+    queue,
+    groups,
+    parts,
+    limiter,
+    record,
+    orderPollMs: options.orderPollMs ?? 500,
+    ...(options.settled && { settled: options.settled }),
+  });
   const run = (job: Job<PushJobData>, token?: string) =>
     job.data.kind === "drain" ? mailbox.drain(job as Job<DrainJobData>, token) : deliver(job as Job<PartJobData>, token);
   const workers: Worker<PushJobData>[] = [];
@@ -172,7 +162,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     deliveries,
     enqueue: createEnqueue({ queue, groups, parts, mailbox, deliveries }),
     ensureAlertTurns: mailbox.ensureTurns,
-    estimate: createSendEstimate({ queue, groups, limiter }),
+    estimate: limiter.estimate,
     isDone: (idempotencyKey) => parts.isDone(idempotencyKey),
     startWorker() {
       const worker = new Worker<PushJobData>(queueName, run, {

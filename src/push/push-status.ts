@@ -1,6 +1,8 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { loadScript } from "../store/scripts.js";
+import { loadScript, namedInOrder } from "../store/scripts.js";
+import type { Clock } from "../time/clock.js";
+import { pushKind } from "./delivery-log.js";
 
 /** The last webhook result of a group, for /healthz. */
 export interface PushResult {
@@ -58,21 +60,9 @@ const COUNT_FIELD = { sent: "sent", retry: "retried", failed: "failed" } as cons
 
 /** One step for the whole hash (keys.pushStatus); answers the failed tries of the waiting alerts, 0 when none wait. */
 const recordScript = loadScript("push-status-record", {
-  keys: (k: { status: string }) => [k.status],
-  args: (a: { group: string; result: PushResult; lostKind?: string; alerts?: number }) => [
-    a.group,
-    JSON.stringify(a.result),
-    COUNT_FIELD[a.result.outcome],
-    a.result.outcome,
-    a.lostKind ?? "",
-    a.alerts === undefined ? "" : String(a.alerts),
-  ],
+  keys: namedInOrder("status"),
+  args: namedInOrder("group", "result", "count", "outcome", "lost", "alerts"),
 });
-
-/** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
-export function pushKind(idempotencyKey: string): string {
-  return idempotencyKey.split(":", 1)[0] ?? "push";
-}
 
 /**
  * Stores a result of a push to `group` in keys.pushStatus. A failure names the push it lost
@@ -80,9 +70,35 @@ export function pushKind(idempotencyKey: string): string {
  * mailbox (`alerts`) opens, extends or closes the group's waiting alerts; returns their failed
  * tries so far (0 when none wait).
  */
-export async function recordPushResult(redis: RedisClient, keys: Keys, group: string, result: PushResult, notes: PushResultNotes = {}): Promise<number> {
-  const lostKind = notes.lost === undefined ? undefined : pushKind(notes.lost);
-  return Number(await recordScript(redis, { status: keys.pushStatus() }, { group, result, lostKind, alerts: notes.alerts }));
+async function recordPushResult(redis: RedisClient, keys: Keys, group: string, result: PushResult, notes: PushResultNotes = {}): Promise<number> {
+  const args = {
+    group,
+    result: JSON.stringify(result),
+    count: COUNT_FIELD[result.outcome],
+    outcome: result.outcome,
+    lost: notes.lost === undefined ? "" : pushKind(notes.lost),
+    alerts: notes.alerts === undefined ? "" : String(notes.alerts),
+  };
+  return Number(await recordScript(redis, { status: keys.pushStatus() }, args));
+}
+
+/** Counters for /metrics, if the caller keeps them. */
+export interface PushMetrics {
+  observePush(event: { group: string; outcome: PushResult["outcome"]; errcode?: number }): void;
+  /** An alert delivered, `seconds` after the report that caused it. */
+  observeAlertDelivered?(seconds: number): void;
+}
+
+/** What delivering records of a result: stamped with the time it happened (the injected clock), stored, and counted. */
+export type RecordPushResult = (group: string, result: Omit<PushResult, "at">, notes?: PushResultNotes) => Promise<number>;
+
+/** Records each result of a push to a group (recordPushResult) and tells the metrics; answers as recordPushResult. */
+export function createPushRecorder({ redis, keys, clock, metrics }: { redis: RedisClient; keys: Keys; clock: Clock; metrics?: PushMetrics }): RecordPushResult {
+  return async (group, result, notes) => {
+    const tries = await recordPushResult(redis, keys, group, { at: clock.now().toISOString(), ...result }, notes);
+    metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
+    return tries;
+  };
 }
 
 /** Reads keys.pushStatus back, by group id. */

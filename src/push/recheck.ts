@@ -1,4 +1,5 @@
-import type { PartJobData, SettledCheck } from "./push.js";
+import type { SettledCheck } from "../message/push.js";
+import type { PartJobData } from "./push.js";
 import { formatPart, type PartBody } from "./split-message.js";
 
 /**

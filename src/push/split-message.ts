@@ -1,37 +1,13 @@
 import { createHash } from "node:crypto";
-import type { BotCard } from "../bot/events.js";
+import type { BotCard } from "../message/card.js";
+import type { PushLine, PushMessage } from "../message/push.js";
 import { toTemplateCard, type ButtonInteractionCard } from "../wecom/template-card.js";
-
-/** One line of a push. */
-export interface PushLine {
-  /** The line's text, without a trailing newline. */
-  text: string;
-  /**
-   * WeCom userids this line @-mentions. For `text` they go to the part's `mentioned_list`;
-   * for `markdown` they are appended inline as `<@userid>` unless the text already has them.
-   * `@all` is always dropped.
-   */
-  mentions?: readonly string[];
-  /**
-   * What the line is about (e.g. the school codes it names), for a push re-checked at delivery
-   * (Push.recheck): the line is left out once every one of them is settled.
-   */
-  subjects?: readonly string[];
-}
 
 /** One part of a split message before it becomes a webhook body: its header (with the part marker) and lines. */
 export interface MessagePart {
   header?: string;
   /** Mentions of a markdown line are already in its text. */
   lines: PushLine[];
-}
-
-/** A logical message for a group robot, before splitting. */
-export interface PushMessage {
-  msgtype: "text" | "markdown";
-  /** Repeated at the top of every part; with several parts it gets a `（1/3）`/`（续 2/3）` marker. */
-  header?: string;
-  lines: readonly PushLine[];
 }
 
 /** The JSON body of one webhook call (wecom-protocol.md, group robot webhook). */

@@ -2,8 +2,12 @@ import type { RedisClient } from "./connect-redis.js";
 
 /** A hash whose values are JSON, as a Map by field. */
 export async function readJsonHash<T>(redis: RedisClient, key: string): Promise<Map<string, T>> {
-  const all = await redis.hgetall(key);
-  return new Map(Object.entries(all).map(([field, json]) => [field, JSON.parse(json) as T]));
+  return decodeJsonHash<T>(await redis.hgetall(key));
+}
+
+/** A hash's fields (HGETALL's answer) as a Map of their JSON values. */
+export function decodeJsonHash<T>(fields: Record<string, string>): Map<string, T> {
+  return new Map(Object.entries(fields).map(([field, json]) => [field, JSON.parse(json) as T]));
 }
 
 /** The first `limit` JSON entries of a list. */

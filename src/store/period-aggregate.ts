@@ -5,12 +5,15 @@ import type { Report } from "./report.js";
 import { addCounter, COUNTER_NAMES, countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
+import type { Exemption } from "./exemptions.js";
+import { decodeJsonHash } from "./json-values.js";
+import { readTogether, type ReadCommand } from "./read-together.js";
 
 /** What the record script keeps of one task and period, as 汇总 reads it. */
 export interface PeriodAggregate {
   /**
    * Counts of the reports in force, by area (exempt schools' reports included); read for the
-   * nodes above the areas (AggregateFirst.areas), by node too (nodeKey).
+   * nodes above the areas (readPeriodCounts' `areas`), by node too (nodeKey).
    */
   byArea: ReadonlyMap<string, ReportCounts>;
   /** Whether the school of this number (SchoolPlaces) has a report in force; -1: no school. */
@@ -40,68 +43,125 @@ export interface AggregateFirst {
    * schools' reports are read.
    */
   among?: (code: string) => boolean;
-  /**
-   * The keys whose counts alone are read of the period's hash (default all): the node's areas
-   * (areaKey), or the nodes its summary shows as rows (nodeKey: the record script keeps each
-   * node's totals, so a province reads its cities', not its 1,000 areas').
-   */
-  areas?: readonly string[];
-  /** With `areas`: the kind's sum counters (sumCounters), read beside the fixed ones. */
+}
+
+/** What a tally reads first of a period (readPeriodCounts): what the rest it reads depends on. */
+export interface PeriodCounts {
+  task: TaskId;
+  period: string;
+  /** The period's exemptions, by school code. */
+  exemptions: ReadonlyMap<string, Exemption>;
+  /** How many abnormal reports, 代报 and remarks are in force in the period (what an aggregate can list). */
+  listed: { abnormal: number; onBehalf: number; remarked: number };
+  /** Counts of the reports in force, by area (exempt schools' reports included). */
+  byArea: ReadonlyMap<string, ReportCounts>;
+  /** One bit a school (SchoolPlaces): set where it has a report in force. */
+  reported: Buffer;
+  /** Safety: the schools whose abnormal report a 无异常 one corrected. */
+  resolved: readonly string[];
+}
+
+/** The reads of one period in readPeriodCounts, in this order. */
+const READS_PER_PERIOD = 7;
+
+/** A period whose counts to read, and, with `areas`, its kind's sum counters (sumCounters), read beside the fixed ones. */
+export interface CountsRequest {
+  task: TaskId;
+  period: string;
   sums?: readonly string[];
 }
 
 /**
- * Reads a period's counts: one small hash by area, the reported bitmap (one bit a school), the
- * first abnormal reports, 代报 and remarks in force, the corrected ones; then, for the few schools that
- * need it, their reports in force. Its cost grows with the areas and what is shown, not with
- * the schools.
+ * Reads the periods' counts, all in one round trip: each one's exemptions, its small hash of
+ * counts by area (with `areas`, only the fields of those keys: a node's areas (areaKey), or the
+ * nodes its summary shows as rows (nodeKey: the record script keeps each node's totals, so a
+ * province reads its cities', not its 1,000 areas')), the reported bitmap, the corrected schools
+ * and how many reports each list holds. Its cost grows with the areas and the exemptions, not
+ * with the schools.
+ */
+export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: readonly CountsRequest[], areas?: readonly string[], among?: (code: string) => boolean): Promise<PeriodCounts[]> {
+  // A node counts its own schools in the lists, which hold the whole deployment's: it reads them whole.
+  const size = (key: string): ReadCommand => (among ? ["zrange", key, "0", "-1"] : ["zcard", key]);
+  const sizeOf = (answer: unknown) => (among ? (answer as string[]).filter(among).length : Number(answer));
+  const fieldsOf = ({ sums = [] }: CountsRequest) => areas?.flatMap((area) => [...COUNTER_NAMES, ...sums].map((name) => `${name}:${area}`));
+  const answers = await readTogether(
+    redis,
+    periods.flatMap(({ task, period, sums }): ReadCommand[] => {
+      const fields = fieldsOf({ task, period, ...(sums && { sums }) });
+      return [
+        ["hgetall", keys.exemptions(task, period)],
+        size(keys.periodAbnormalAt(task, period)),
+        size(keys.periodOnBehalf(task, period)),
+        size(keys.periodRemarked(task, period)),
+        fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hgetall", keys.periodCounts(task, period)],
+        ["getBuffer", keys.periodReported(task, period)],
+        ["smembers", keys.periodResolved(task, period)],
+      ];
+    }),
+  );
+  return periods.map((request, i) => {
+    const { task, period } = request;
+    const fields = fieldsOf(request);
+    const [exemptions, abnormal, onBehalf, remarked, counts, reported, resolved] = answers.slice(i * READS_PER_PERIOD, (i + 1) * READS_PER_PERIOD);
+    const byArea = new Map<string, ReportCounts>();
+    const named = Array.isArray(counts) ? fields!.map((field, f) => [field, counts[f] as string | null] as const) : Object.entries(counts as Record<string, string>);
+    for (const [name, value] of named) {
+      const colon = name.indexOf(":");
+      const area = name.slice(colon + 1);
+      // Asked for no keys, the whole hash is read, and none of it counted.
+      if (value === null || (areas && !areas.includes(area))) continue;
+      if (!byArea.has(area)) byArea.set(area, zeroCounts());
+      addCounter(byArea.get(area)!, name.slice(0, colon), Number(value));
+    }
+    return {
+      task,
+      period,
+      exemptions: decodeJsonHash<Exemption>(exemptions as Record<string, string>),
+      listed: { abnormal: sizeOf(abnormal), onBehalf: sizeOf(onBehalf), remarked: sizeOf(remarked) },
+      byArea,
+      reported: (reported as Buffer | null) ?? Buffer.alloc(0),
+      resolved: resolved as string[],
+    };
+  });
+}
+/**
+ * Reads the rest of a period's aggregate, given its counts: the first abnormal reports, 代报
+ * and remarks in force (as many as asked, in one round trip); then, for the few schools that
+ * need it, their reports in force. Its cost grows with what is shown, not with the schools.
  */
 export async function readPeriodAggregate(
   store: {
     redis: RedisClient;
-    keys: Keys;
     places: SchoolPlaces;
+    keys: Keys;
     current: (task: TaskId, period: string, schools: readonly string[]) => Promise<Map<string, Report>>;
   },
-  task: TaskId,
-  period: string,
+  counts: PeriodCounts,
   uncounted: readonly string[],
   first: AggregateFirst,
 ): Promise<PeriodAggregate> {
   const { redis, keys, places } = store;
+  const { task, period } = counts;
   const { among } = first;
-  const firstOf = async (key: string, n = Number.POSITIVE_INFINITY): Promise<string[]> => {
-    if (n <= 0) return [];
-    if (!among) return redis.zrange(key, "0", String(Number.isFinite(n) ? n - 1 : -1));
-    return (await redis.zrange(key, "0", "-1")).filter(among).slice(0, n);
+  const lists = [
+    { key: keys.periodAbnormalAt(task, period), n: first.abnormal },
+    { key: keys.periodOnBehalf(task, period), n: first.onBehalf },
+    { key: keys.periodRemarked(task, period), n: first.remarked },
+  ].filter(({ n }) => n === undefined || n > 0);
+  // A node reads a list whole and keeps the first of its own schools.
+  const last = (n: number | undefined) => (among || n === undefined || !Number.isFinite(n) ? "-1" : String(n - 1));
+  const read = (await readTogether(redis, lists.map(({ key, n }): ReadCommand => ["zrange", key, "0", last(n)]))) as string[][];
+  const firstOf = (key: string, n = Number.POSITIVE_INFINITY): string[] => {
+    const codes = read[lists.findIndex((list) => list.key === key)] ?? [];
+    return among ? codes.filter(among).slice(0, n) : codes;
   };
-  // A node's own areas' fields only: a county of a province reads its 10 areas, not the province's 1,000.
-  const readCounts = async (): Promise<Record<string, string>> => {
-    if (!first.areas) return redis.hgetall(keys.periodCounts(task, period));
-    const names = [...COUNTER_NAMES, ...(first.sums ?? [])];
-    const fields = first.areas.flatMap((area) => names.map((name) => `${name}:${area}`));
-    if (fields.length === 0) return {};
-    const values = await redis.hmget(keys.periodCounts(task, period), ...fields);
-    return Object.fromEntries(fields.flatMap((field, i) => (values[i] === null || values[i] === undefined ? [] : [[field, values[i]]])));
-  };
-  const [counts, bitmap, abnormalCodes, onBehalfCodes, remarkedCodes, resolvedCodes] = await Promise.all([
-    readCounts(),
-    redis.getBuffer(keys.periodReported(task, period)),
-    firstOf(keys.periodAbnormalAt(task, period), first.abnormal),
-    firstOf(keys.periodOnBehalf(task, period), first.onBehalf),
-    firstOf(keys.periodRemarked(task, period), first.remarked),
-    redis.smembers(keys.periodResolved(task, period)).then((codes) => (among ? codes.filter(among) : codes)),
-  ]);
-  const byArea = new Map<string, ReportCounts>();
-  for (const [name, value] of Object.entries(counts)) {
-    const colon = name.indexOf(":");
-    const area = name.slice(colon + 1);
-    if (!byArea.has(area)) byArea.set(area, zeroCounts());
-    addCounter(byArea.get(area)!, name.slice(0, colon), Number(value));
-  }
+  const abnormalCodes = firstOf(keys.periodAbnormalAt(task, period), first.abnormal);
+  const onBehalfCodes = firstOf(keys.periodOnBehalf(task, period), first.onBehalf);
+  const remarkedCodes = firstOf(keys.periodRemarked(task, period), first.remarked);
+  const resolvedCodes = among ? counts.resolved.filter(among) : counts.resolved;
   const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...remarkedCodes, ...resolvedCodes, ...uncounted])];
   const [current, lastAbnormal] = await Promise.all([
-    store.current(task, period, asked),
+    asked.length > 0 ? store.current(task, period, asked) : new Map<string, Report>(),
     resolvedCodes.length > 0 ? redis.hmget(keys.periodAbnormal(task, period), ...resolvedCodes) : [],
   ]);
   const inForce = (codes: readonly string[]) => codes.flatMap((code) => current.get(code) ?? []);
@@ -116,13 +176,11 @@ export async function readPeriodAggregate(
     const place = places.of(code);
     if (report && place) counted.set(code, { area: place.area, counts: countReport(report) });
   }
-  const bits = bitmap ?? Buffer.alloc(0);
-  const isReportedAt = (number: number) => number >= 0 && isBitSet(bits, number);
-  const numbersOf = (schools: readonly School[]) => places.numbersOf(schools);
+  const bits = counts.reported;
   return {
-    byArea,
-    isReportedAt,
-    numbersOf,
+    byArea: counts.byArea,
+    isReportedAt: (number: number) => number >= 0 && isBitSet(bits, number),
+    numbersOf: (schools: readonly School[]) => places.numbersOf(schools),
     abnormal: inForce(abnormalCodes),
     onBehalf: inForce(onBehalfCodes),
     remarked: inForce(remarkedCodes),

@@ -1,7 +1,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { loadScript } from "./scripts.js";
+import { loadScript, namedInOrder } from "./scripts.js";
 
 /** A reminder that went to a group: when, to how many schools, and which push carried it. */
 export interface ReminderRecord {
@@ -39,24 +39,28 @@ export interface ReminderCooldowns {
 }
 
 const claimScript = loadScript("reminder-cooldown-claim", {
-  keys: (k: { cooldown: string }) => [k.cooldown],
-  args: (a: { record: ReminderRecord; ms: number; force: boolean }) => [JSON.stringify(a.record), Math.max(1, Math.round(a.ms)), a.record.key, a.force ? "1" : "0", a.record.at],
+  keys: namedInOrder("cooldown"),
+  args: namedInOrder("record", "ms", "key", "force", "at"),
 });
 
 const etaScript = loadScript("reminder-cooldown-eta", {
-  keys: (k: { cooldown: string }) => [k.cooldown],
-  args: (a: { key: string; eta: number }) => [a.key, Math.round(a.eta)],
+  keys: namedInOrder("cooldown"),
+  args: namedInOrder("key", "eta"),
 });
 
 const releaseScript = loadScript("reminder-cooldown-release", {
-  keys: (k: { cooldown: string }) => [k.cooldown],
-  args: (a: { key: string }) => [a.key],
+  keys: namedInOrder("cooldown"),
+  args: namedInOrder("key"),
 });
 
 export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; keys: Keys }): ReminderCooldowns {
   return {
     async claim(task, period, group, record, ms, force = false) {
-      const last = await claimScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { record, ms, force });
+      const last = await claimScript(
+        redis,
+        { cooldown: keys.remindCooldown(task, period, group) },
+        { record: JSON.stringify(record), ms: Math.max(1, Math.round(ms)), key: record.key, force: force ? "1" : "0", at: record.at },
+      );
       return typeof last === "string" ? { claimed: false, last: JSON.parse(last) as ReminderRecord } : { claimed: true };
     },
     async last(task, period, group, now, ms) {
@@ -65,7 +69,7 @@ export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; k
       return last && now - last.at < ms ? last : undefined;
     },
     async setEta(task, period, group, key, eta) {
-      await etaScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { key, eta });
+      await etaScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { key, eta: Math.round(eta) });
     },
     async release(task, period, group, key) {
       await releaseScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { key });

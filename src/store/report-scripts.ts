@@ -1,6 +1,6 @@
 import type { TaskId } from "../config/schema.js";
 import type { Keys } from "./keys.js";
-import { loadScript, packArgument } from "./scripts.js";
+import { loadScript, namedInOrder, packArgument } from "./scripts.js";
 
 /** The keys of one task's period that the record and reduce scripts touch (record-report.lua names each). */
 export interface PeriodKeys {
@@ -91,8 +91,8 @@ export const recordReport = loadScript("record-report", {
 
 /** The reports in force of some schools, packed ('' for none). */
 export const currentReports = loadScript("current-reports", {
-  keys: (k: Pick<PeriodKeys, "state" | "log">) => [k.state, k.log],
-  args: (schools: readonly string[]) => schools,
+  keys: namedInOrder("state", "log"),
+  args: namedInOrder("schools"),
 });
 
 /** Reduces one slice of a period past the retention; answers the next cursor ('0': done). */

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Push } from "../push/push.js";
+import type { Push } from "../message/push.js";
 import { isRefusedByRedis, type RedisClient } from "./connect-redis.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { TaskId } from "../config/schema.js";
@@ -8,7 +8,7 @@ import { TTL, type Keys } from "./keys.js";
 import { currentReports, periodKeys, recordReport, reducePeriod } from "./report-scripts.js";
 import { readField, runTogether } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
-import { readPeriodAggregate, type AggregateFirst, type PeriodAggregate } from "./period-aggregate.js";
+import { readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { Report, ReportEvent } from "./report.js";
 import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
@@ -100,16 +100,17 @@ export interface ReportStore {
    */
   reduce(task: TaskId, period: string): Promise<void>;
   /**
-   * What the period's counts hold (by area, the reported bitmap, the first abnormal reports, 代报
-   * and remarks in force by time, as many as `first` says, default all; the corrected abnormal ones),
+   * What a tally reads first of each period, all in one round trip (readPeriodCounts): its
+   * exemptions, counts by area (with `areas`, only theirs), the reported bitmap, the corrected
+   * schools and how many abnormal reports, 代报 and remarks `aggregate` can list (with `among`, of those schools only).
+   */
+  counts(periods: readonly CountsRequest[], areas?: readonly string[], among?: (code: string) => boolean): Promise<PeriodCounts[]>;
+  /**
+   * The rest of a period's aggregate, given its counts: the first abnormal reports, 代报 and
+   * remarks in force by time, as many as `first` says, default all; the corrected abnormal ones;
    * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
    */
-  aggregate(task: TaskId, period: string, uncounted?: readonly string[], first?: AggregateFirst): Promise<PeriodAggregate>;
-  /**
-   * How many abnormal reports, 代报 and remarks are in force in the period (what `aggregate` can
-   * list); with `among`, of those schools only (a node's part: the lists' codes read and counted).
-   */
-  listedCounts(task: TaskId, period: string, among?: (code: string) => boolean): Promise<{ abnormal: number; onBehalf: number; remarked: number }>;
+  aggregate(counts: PeriodCounts, uncounted?: readonly string[], first?: AggregateFirst): Promise<PeriodAggregate>;
 }
 
 export interface ReportStoreOptions {
@@ -216,7 +217,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
   const current = async (task: TaskId, period: string, schools: readonly string[]) => {
     const found = new Map<string, Report>();
     if (schools.length === 0) return found;
-    const packed = (await currentReports(redis, periodKeys(keys, task, period), schools)) as string[];
+    const packed = (await currentReports(redis, periodKeys(keys, task, period), { schools })) as string[];
     schools.forEach((school, i) => {
       if (packed[i]) found.set(school, unpackReport(packed[i]!, task, period, school));
     });
@@ -324,19 +325,13 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       while (cursor !== "0");
     },
 
-    aggregate(task, period, uncounted = [], first = {}) {
-      if (!places) throw new Error("the report store counts nothing without the schools' places");
-      return readPeriodAggregate({ redis, keys, places, current }, task, period, uncounted, first);
+    counts(periods, areas, among) {
+      return readPeriodCounts(redis, keys, periods, areas, among);
     },
 
-    async listedCounts(task, period, among) {
-      const count = async (key: string) => (among ? (await redis.zrange(key, "0", "-1")).filter(among).length : redis.zcard(key));
-      const [abnormal, onBehalf, remarked] = await Promise.all([
-        count(keys.periodAbnormalAt(task, period)),
-        count(keys.periodOnBehalf(task, period)),
-        count(keys.periodRemarked(task, period)),
-      ]);
-      return { abnormal, onBehalf, remarked };
+    aggregate(counts, uncounted = [], first = {}) {
+      if (!places) throw new Error("the report store counts nothing without the schools' places");
+      return readPeriodAggregate({ redis, keys, places, current }, counts, uncounted, first);
     },
   };
 }

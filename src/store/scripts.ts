@@ -20,6 +20,15 @@ export interface ScriptPacking<K, A> {
   args(args: A): readonly Arg[];
 }
 
+/**
+ * The packing of named keys or arguments that go as they are, in the order the script's header
+ * names them; an array spreads into as many places. Packed here, a script's call stays in this
+ * module (a caller's own function, called back from here, would enter the caller twice).
+ */
+export function namedInOrder<N extends string, V extends Arg = string>(...names: readonly N[]): (values: Readonly<Record<N, V | readonly V[]>>) => V[] {
+  return (values) => names.flatMap((name) => values[name]);
+}
+
 /** One script with its keys and arguments (or a read beside it): run alone, or with others in one round trip (runTogether). */
 export interface ScriptCall {
   run(redis: Redis | Cluster): Promise<unknown>;

@@ -40,14 +40,19 @@ export async function loadCountedPeriods(
   const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined };
   // The whole deployment reads every count (one small hash) unless it counts by its rows' nodes.
   const keys = whole && !units ? undefined : countKeys(roster, units);
-  const first = await Promise.all(
-    periods.map((period) => Promise.all([sources.exemptions.list(period.task, period.id), sources.store.listedCounts(period.task, period.id, among?.among)])),
+  const counts = await sources.store.counts(
+    periods.map((period) => {
+      const sums = keys && sources.config && sumCounters(kindOf(sources.config, period.task)?.fields ?? {});
+      return { task: period.task, period: period.id, ...(sums && { sums }) };
+    }),
+    keys?.areas,
+    among?.among,
   );
-  const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, first[i]![0]));
+  const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, counts[i]!.exemptions));
   let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
   let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
   let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
-  const reads = first.map(([, listed], i) => {
+  const reads = counts.map(({ listed }, i) => {
     const abnormal = Math.min(listed.abnormal, abnormalLeft);
     // Their 代报 are read and left out, so as many more are read.
     const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + uncounted[i]!.length);
@@ -59,10 +64,8 @@ export async function loadCountedPeriods(
   });
   return Promise.all(
     periods.map(async (period, i) => {
-      const [exemptions] = first[i]!;
-      const sums = keys && sources.config && sumCounters(kindOf(sources.config, period.task)?.fields ?? {});
-      const aggregate = await sources.store.aggregate(period.task, period.id, uncounted[i], { ...reads[i], ...among, ...keys, ...(sums && { sums }) });
-      return { period, aggregate, exemptions };
+      const aggregate = await sources.store.aggregate(counts[i]!, uncounted[i], { ...reads[i], ...among });
+      return { period, aggregate, exemptions: counts[i]!.exemptions };
     }),
   );
 }

@@ -1,4 +1,4 @@
-import type { BotCard } from "../bot/events.js";
+import type { BotCard } from "../message/card.js";
 
 /** A `button_interaction` template card as WeCom reads it (wecom-protocol.md, "Interactive template cards"). */
 export type ButtonInteractionCard = {

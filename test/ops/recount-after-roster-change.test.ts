@@ -19,8 +19,8 @@ afterAll(() => h.close());
 
 /** The counts 汇总 reads for the day's safety reports, as the given roster places schools. */
 async function reportedByArea(places: Awaited<ReturnType<typeof loadSchoolPlaces>>) {
-  const aggregate = await createReportStore({ redis: h.client, keys: createKeys(), places }).aggregate("safety", DAY);
-  return Object.fromEntries([...aggregate.byArea].map(([area, counts]) => [area, counts.reported]));
+  const [counts] = await createReportStore({ redis: h.client, keys: createKeys(), places }).counts([{ task: "safety", period: DAY }]);
+  return Object.fromEntries([...counts!.byArea].map(([area, counts]) => [area, counts.reported]));
 }
 
 it("recounts the counts by area once the roster moves a school to another area, and only once", async () => {

@@ -5,7 +5,7 @@ import { askOverLongConnection } from "../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { waitFor } from "../support/wait-for.js";
 import { TEST_ENV } from "../support/test-env.js";
-import { createRateLimiter } from "../../src/push/rate-limit.js";
+import { createRateLimiter } from "../../src/push/rate-window.js";
 import { createKeys } from "../../src/store/keys.js";
 import { formatPushJobId } from "../../src/push/push.js";
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/time/clock.js";
 import { createPushQueue, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { OWED_PROBE_MS } from "../../src/push/mailbox.js";
-import type { Push } from "../../src/push/push.js";
+import type { Push } from "../../src/message/push.js";
 import { createKeys, type Keys } from "../../src/store/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";

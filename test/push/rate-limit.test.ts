@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRateLimiter } from "../../src/push/rate-limit.js";
+import { createRateLimiter } from "../../src/push/rate-window.js";
 import { createKeys } from "../../src/store/keys.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { maxInWindow } from "../support/max-in-window.js";
@@ -104,7 +104,7 @@ describe("rate limiter", () => {
     };
     await sendUntil(5);
     // What 提醒 tells people agrees: the sixth waits for the long window (the short one is free by now).
-    const predicted = await limiter.waitFor("chat", 1);
+    const predicted = (await limiter.read("chat")).waitFor(1);
     expect(predicted).toBeGreaterThan(300);
     await sendUntil(6);
     expect(granted[2]).toBeLessThan(100);

@@ -39,7 +39,8 @@ it("recounts a period under a new roster while check-ins come, losing none and c
 
   const check = await recountAggregate({ redis: client, keys, places, reports: store }, "safety", day.id);
   expect(check.differences).toEqual([]);
-  const aggregate = await store.aggregate("safety", day.id);
+  const [counts] = await store.counts([{ task: "safety", period: day.id }]);
+  const aggregate = await store.aggregate(counts!);
   expect([...aggregate.byArea.values()].reduce((sum, counts) => sum + counts.reported, 0)).toBe(roster.schools.length - 1);
   expect(aggregate.byArea.get("东部片区")!.reported).toBe(schools.filter((s) => s.area === "东部片区").length);
   expect(aggregate.abnormal.map((report) => report.school)).not.toContain(removed.code);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createReportStore } from "../../src/store/reports.js";
-import type { Push } from "../../src/push/push.js";
+import type { Push } from "../../src/message/push.js";
 import type { Report } from "../../src/store/report.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 

@@ -5,7 +5,7 @@ import { createJobLedger } from "../../src/store/job-ledger.js";
 import { createKeys } from "../../src/store/keys.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { loadBoard } from "../../src/features/board/load-board.js";
-import type { Push } from "../../src/push/push.js";
+import type { Push } from "../../src/message/push.js";
 import type { ReportStore } from "../../src/store/reports.js";
 import { makeReport, normal, startLeaderDeps } from "../features/leaders/fixtures.js";
 

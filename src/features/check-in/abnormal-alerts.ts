@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
-import type { Push } from "../../push/push.js";
-import type { PushLine } from "../../push/split-message.js";
+import type { Push } from "../../message/push.js";
+import type { PushLine } from "../../message/push.js";
 import type { Roster, School } from "../../config/roster.js";
 import { areaKey, areaLabel, isUnder } from "../../config/roster-tree.js";
 import { nodeOf } from "../../config/scope.js";

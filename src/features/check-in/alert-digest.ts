@@ -1,8 +1,8 @@
 import type { Roster, School } from "../../config/roster.js";
 import type { Config } from "../../config/schema.js";
 import type { MergeAlerts } from "../../push/mailbox.js";
-import type { PushAbout } from "../../push/push.js";
-import type { PushLine } from "../../push/split-message.js";
+import type { PushAbout } from "../../message/push.js";
+import type { PushLine } from "../../message/push.js";
 import { shortenUserText } from "../../bot/user-text.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import type { ReportStore } from "../../store/reports.js";

@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
-import type { BotCard, CardButton } from "../../bot/events.js";
+import type { BotCard, CardButton } from "../../message/card.js";
 import { personLabel, type School } from "../../config/roster.js";
 import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CommandContext } from "../../bot/command.js";
-import type { BotCard, CardButton } from "../../bot/events.js";
+import type { BotCard, CardButton } from "../../message/card.js";
 import { readTapKey } from "../../bot/tap-key.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";

@@ -1,6 +1,6 @@
 import type { CardTap, CommandInput } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
-import type { BotCard, CardButton } from "../../bot/events.js";
+import type { BotCard, CardButton } from "../../message/card.js";
 import { normalizeText } from "../../bot/normalize.js";
 import type { ReportKind } from "../../config/kinds.js";
 import type { School } from "../../config/roster.js";

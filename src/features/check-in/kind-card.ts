@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BotCard, CardButton, CardSelect } from "../../bot/events.js";
+import type { BotCard, CardButton, CardSelect } from "../../message/card.js";
 import { readTapKey } from "../../bot/tap-key.js";
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import type { ReportKind } from "../../config/kinds.js";

@@ -1,5 +1,5 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
-import type { BotCard } from "../../bot/events.js";
+import type { BotCard } from "../../message/card.js";
 import { wordsAround } from "../../bot/words.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import { reporterName, type School } from "../../config/roster.js";

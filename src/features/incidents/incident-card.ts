@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BotCard } from "../../bot/events.js";
+import type { BotCard } from "../../message/card.js";
 import { readTapKey } from "../../bot/tap-key.js";
 import type { School } from "../../config/roster.js";
 import type { Incident } from "../../store/incidents.js";

@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
-import type { BotCard } from "../../bot/events.js";
+import type { BotCard } from "../../message/card.js";
 import { acknowledgeIncident } from "./acknowledge-incident.js";
 import { incidentButtons, parseIncidentKey } from "./incident-card.js";
 import { incidentText } from "./incident-text.js";

@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { Roster } from "../../config/roster.js";
 import type { AlertDelivered } from "../../push/mailbox.js";
-import type { Push } from "../../push/push.js";
+import type { Push } from "../../message/push.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import { formatIncidentCard } from "./incident-card.js";
 import { buildCardPush } from "./incident-pushes.js";

@@ -2,7 +2,7 @@ import { botServing } from "../../config/list-bots.js";
 import { kindOf } from "../../config/kinds.js";
 import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
 import type { TaskId } from "../../config/schema.js";
-import type { Push } from "../../push/push.js";
+import type { Push } from "../../message/push.js";
 import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatCardId } from "../check-in/check-in-card.js";
@@ -13,7 +13,7 @@ import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
 import type { ListOptions } from "../../tally/listing.js";
 import type { TaskTally } from "../../tally/task-tally.js";
-import { formatReminderRecheck } from "./reminder-recheck.js";
+import { formatReminderRecheck } from "../../store/reminder-recheck.js";
 
 /** A reminder @-mentions every missing school's reporters, however many. */
 export const EVERY_MISSING: ListOptions = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, abnormal: 0, remarked: 0 };

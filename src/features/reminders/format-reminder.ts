@@ -1,5 +1,5 @@
 import type { ReportKind } from "../../config/kinds.js";
-import type { PushLine, PushMessage } from "../../push/split-message.js";
+import type { PushLine, PushMessage } from "../../message/push.js";
 import type { School } from "../../config/roster.js";
 import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { isPastDeadline } from "../../time/periods.js";

@@ -1,5 +1,5 @@
 import type { Pusher } from "../../bot/command.js";
-import type { Push } from "../../push/push.js";
+import type { Push } from "../../message/push.js";
 import type { ReminderCooldowns, ReminderRecord } from "../../store/reminder-cooldowns.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";

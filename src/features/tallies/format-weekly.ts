@@ -3,7 +3,7 @@ import { areaKey, areaLabel, shownNode, type RosterNode } from "../../config/ros
 import type { TaskTally } from "../../tally/task-tally.js";
 import { renderDoc } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
-import type { PushLine, PushMessage } from "../../push/split-message.js";
+import type { PushLine, PushMessage } from "../../message/push.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { scheduleText } from "./tally-text.js";
 import type { SchoolWeek, WeeklyRollup } from "./compute-weekly.js";

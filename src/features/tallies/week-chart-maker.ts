@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { PushImage } from "../../push/push.js";
+import type { PushImage } from "../../message/push.js";
 import type { RedisClient } from "../../store/connect-redis.js";
 import type { Keys } from "../../store/keys.js";
 import type { Clock } from "../../time/clock.js";

@@ -1,6 +1,7 @@
-import type { TaskId } from "../../config/schema.js";
-import type { PushRecheck, SettledCheck } from "../../push/push.js";
-import type { TallySources } from "../../tally/load-tally.js";
+import type { TaskId } from "../config/schema.js";
+import type { PushRecheck, SettledCheck } from "../message/push.js";
+import type { ExemptionStore } from "./exemptions.js";
+import type { ReportStore } from "./reports.js";
 
 /** The check of a reminder: which of the schools it names have reported (or been exempted) since. */
 const MISSING = "missing";
@@ -15,7 +16,7 @@ export function formatReminderRecheck(task: TaskId, periodId: string): PushReche
  * have a report for the period by now or an exemption. One read of the schools the part names
  * (at most a few dozen) and one of the period's exemptions.
  */
-export function createReminderRecheck(sources: Pick<TallySources, "store" | "exemptions">): SettledCheck {
+export function createReminderRecheck(sources: { store: Pick<ReportStore, "current">; exemptions: Pick<ExemptionStore, "list"> }): SettledCheck {
   return async (recheck, schools) => {
     if (recheck.kind !== MISSING) return new Set();
     const [task, period] = recheck.scope.split(":") as [TaskId, string];

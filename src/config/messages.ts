@@ -199,6 +199,9 @@ export const text = {
   roleCellHint: (role: string) => `${role} 列填企业微信账号（userid），多个用 | 分隔，可以空着（该校由领导代报）`,
   reporterNamesCount: (names: number, accounts: number) =>
     `上报人姓名有 ${names} 个，上报人账号有 ${accounts} 个，两列要按同样的顺序一一对应`,
+  /** A role's names column (校医姓名) whose count differs from its accounts column's (校医). */
+  peopleNamesCount: (column: string, role: string, counts: { names: number; accounts: number }) =>
+    `${column}有 ${counts.names} 个，${role}账号有 ${counts.accounts} 个，两列要按同样的顺序一一对应`,
   badReporter: (userid: string) => `上报人 ${quote(userid)} 不是企业微信账号（userid）`,
   negativeCount: (column: string, cell: string) => `${column}不能是负数：${quote(cell)}`,
   fractionalCount: (column: string, cell: string) => `${column}要写整数：${quote(cell)}`,

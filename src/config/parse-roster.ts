@@ -56,6 +56,8 @@ const USERID = /^[A-Za-z0-9_.@-]+$/;
 const WRONG_SEPARATOR = /[,，;；、/\\\s]/;
 /** The header is the first row that names this many roster columns. */
 const MIN_HEADER_COLUMNS = 3;
+/** A role's names column is the role's header with this after it (校医姓名), as 上报人姓名 is. */
+const NAMES_SUFFIX = "姓名";
 
 /** A roster as read, with every problem found in it rather than the first. */
 export interface RosterReading extends RosterFile {
@@ -98,7 +100,7 @@ export async function readRoster(bytes: Uint8Array, file: string, { sheet, roles
   }
   const checkable = read.filter((school) => school.code !== "" && school.area !== "");
   checkUnique(checkable, columns, file, problems);
-  const frozen = (school: School) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]), ...(school.roles && { roles: Object.freeze({ ...school.roles }) }) });
+  const frozen = (school: School) => Object.freeze({ ...school, reporters: Object.freeze([...school.reporters]), ...(school.roles && { roles: Object.freeze({ ...school.roles }) }), ...(school.roleNames && { roleNames: Object.freeze({ ...school.roleNames }) }) });
   return {
     schools: problems.length > 0 ? [] : read.map(frozen),
     checkable: checkable.map(frozen),
@@ -129,6 +131,8 @@ export interface RosterLayout {
   readonly label: Partial<Record<RosterField, string>>;
   /** Position of each role column the config declares (校医), by the role as declared. */
   readonly roleIndex: Readonly<Record<string, number>>;
+  /** Position of each role's names column (校医姓名, as 上报人姓名 is the 上报人's), by the role. */
+  readonly roleNameIndex: Readonly<Record<string, number>>;
   /** Header cells of columns the roster does not use, as written. */
   readonly ignored: readonly string[];
   /** A second header cell for a column already found: [the cell, the first one]. */
@@ -148,14 +152,19 @@ export function locateRosterColumns(rows: readonly TableRow[], roles: readonly s
   const index: Partial<Record<RosterField, number>> = {};
   const label: Partial<Record<RosterField, string>> = {};
   const roleIndex: Record<string, number> = {};
+  const roleNameIndex: Record<string, number> = {};
   const ignored: string[] = [];
   const repeated: [string, string][] = [];
   cells.forEach((cell, position) => {
     const column = columnOf(cell);
     const role = column ? undefined : roles.find((name) => normalizeHeader(name) === normalizeHeader(cell));
+    const namesOf = column ? undefined : roles.find((name) => `${normalizeHeader(name)}${NAMES_SUFFIX}` === normalizeHeader(cell));
     if (role !== undefined) {
       if (roleIndex[role] === undefined) roleIndex[role] = position;
       else repeated.push([cell, role]);
+    } else if (namesOf !== undefined) {
+      if (roleNameIndex[namesOf] === undefined) roleNameIndex[namesOf] = position;
+      else repeated.push([cell, `${namesOf}${NAMES_SUFFIX}`]);
     } else if (!column) {
       if (cell !== "") ignored.push(cell);
     } else if (index[column.field] !== undefined) {
@@ -165,7 +174,7 @@ export function locateRosterColumns(rows: readonly TableRow[], roles: readonly s
       label[column.field] = cell;
     }
   });
-  return { headerAt, index, label, roleIndex, ignored, repeated, width: cells.length };
+  return { headerAt, index, label, roleIndex, roleNameIndex, ignored, repeated, width: cells.length };
 }
 
 /** The 合计 row under the schools (sums of 学生数 and 教职工数): no code, and a cell that says 合计. */
@@ -181,6 +190,8 @@ interface Columns {
   label: Partial<Record<RosterField, string>>;
   /** Position of each declared role column found. */
   roleIndex: Readonly<Record<string, number>>;
+  /** Position of each declared role's names column found (校医姓名). */
+  roleNameIndex: Readonly<Record<string, number>>;
   /** Columns past the last header cell are data shifted by an unquoted comma (CSV only). */
   width?: number;
   ignored: string[];
@@ -188,7 +199,7 @@ interface Columns {
 
 /** The header's columns; a repeated or missing column is a problem, and the rows are still read by what is there. */
 function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: boolean, problems: ConfigProblem[]): Columns {
-  const { index, label, roleIndex, ignored } = layout;
+  const { index, label, roleIndex, roleNameIndex, ignored } = layout;
   const at = { file, line: row.line, hint: text.rosterHeaderHint };
   problems.push(...layout.repeated.map(([cell, other]) => ({ ...at, message: text.duplicateColumn(cell, other) })));
   const absent = ROSTER_COLUMNS.filter((c) => !c.optional && index[c.field] === undefined);
@@ -200,7 +211,7 @@ function readHeader(layout: RosterLayout, row: TableRow, file: string, csv: bool
     });
     problems.push({ ...at, message: text.missingColumns(absent.map((c) => `${c.zh[0]}（${c.en[0]}）`), guesses) });
   }
-  return { index, label, roleIndex, ...(csv && { width: layout.width }), ignored: [...ignored] };
+  return { index, label, roleIndex, roleNameIndex, ...(csv && { width: layout.width }), ignored: [...ignored] };
 }
 
 /**
@@ -246,13 +257,20 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
   const stage = required("stage").normalize("NFKC");
   const reporterCell = required("reporters");
   const reporters = readReporters(reporterCell, (message) => report("reporters", message, text.cellHint("reporters")));
-  const reporterNames = readReporterNames(reporterCell, get("reporterNames"), (message) =>
-    report("reporterNames", message, text.cellHint("reporterNames")),
+  const reporterNames = readPeopleNames(reporterCell, get("reporterNames"), (counts) =>
+    report("reporterNames", text.reporterNamesCount(counts.names, counts.accounts), text.cellHint("reporterNames")),
   );
   const roles = Object.entries(columns.roleIndex).map(([role, at]) => [
     role,
     Object.freeze(readAccounts(fields[at] ?? "", (message) => problems.push({ file, line, key: role, message, hint: text.roleCellHint(role) })) ?? []),
   ]);
+  const roleNames = Object.entries(columns.roleNameIndex).flatMap(([role, at]) => {
+    const key = `${role}${NAMES_SUFFIX}`;
+    const names = readPeopleNames(fields[columns.roleIndex[role] ?? -1] ?? "", fields[at] ?? "", (counts) =>
+      problems.push({ file, line, key, message: text.peopleNamesCount(key, role, counts), hint: text.roleCellHint(role) }),
+    );
+    return names ? [[role, Object.freeze(names)]] : [];
+  });
   const pupils = readCount(required("pupils"), columnName("pupils"), (message) => report("pupils", message, text.cellHint("pupils")));
   const staff = readCount(required("staff"), columnName("staff"), (message) => report("staff", message, text.cellHint("staff")));
 
@@ -268,21 +286,22 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
     pupils: pupils ?? 0,
     staff: staff ?? 0,
     ...(roles.length > 0 && { roles: Object.fromEntries(roles) }),
+    ...(roleNames.length > 0 && { roleNames: Object.fromEntries(roleNames) }),
     line,
   };
 }
 
 /**
- * The names of the 上报人姓名 cell, one per account of the 上报人 cell in the same order (a
- * name left empty stays ""); undefined when the cell is empty. Accounts written twice keep the
- * first name, as readReporters keeps the first account.
+ * The names of a names cell (上报人姓名, 校医姓名), one per account of its accounts cell in the
+ * same order (a name left empty stays ""); undefined when the cell is empty. Accounts written
+ * twice keep the first name, as readAccounts keeps the first account.
  */
-function readReporterNames(reporterCell: string, cell: string, fail: (message: string) => void): string[] | undefined {
+function readPeopleNames(accountsCell: string, cell: string, fail: (counts: { names: number; accounts: number }) => void): string[] | undefined {
   if (cell.trim() === "") return undefined;
-  const accounts = reporterCell.split("|").map((part) => part.normalize("NFKC").trim());
+  const accounts = accountsCell.split("|").map((part) => part.normalize("NFKC").trim());
   const names = cell.split("|").map((part) => part.trim());
   if (names.length !== accounts.length) {
-    fail(text.reporterNamesCount(names.length, accounts.length));
+    fail({ names: names.length, accounts: accounts.length });
     return undefined;
   }
   const byAccount = new Map<string, string>();

@@ -27,7 +27,7 @@ export interface Roster {
    */
   search(word: string, among?: readonly School[]): School[];
   byCode(code: string): School | undefined;
-  /** A reporter's name as the roster gives it; undefined when it gives none. */
+  /** A reporter's or role person's name as the roster gives it; undefined when it gives none. */
   nameOf(userid: string): string | undefined;
   /** The node of the roster's tree these schools are: the root for the whole roster. */
   readonly node: RosterNode;
@@ -40,10 +40,20 @@ export interface Roster {
   within(node: RosterNode): Roster;
 }
 
-/** The name the roster gives one of a school's reporters, if any. */
+/** The name the roster gives one of a school's reporters or role people (its 校医), if any. */
 export function reporterName(school: School, userid: string): string | undefined {
   const index = school.reporters.indexOf(userid);
-  return (index >= 0 && school.reporterNames?.[index]) || undefined;
+  if (index >= 0 && school.reporterNames?.[index]) return school.reporterNames[index];
+  for (const [role, people] of Object.entries(school.roles ?? {})) {
+    const name = school.roleNames?.[role]?.[people.indexOf(userid)];
+    if (name) return name;
+  }
+  return undefined;
+}
+
+/** Whether the school's 上报人 or one of its role columns lists the user. */
+function listsPerson(school: School, userid: string): boolean {
+  return school.reporters.includes(userid) || Object.values(school.roles ?? {}).some((people) => people.includes(userid));
 }
 
 /**
@@ -72,7 +82,7 @@ export function personLabel(
 ): string {
   const name = personName(userid, people, school);
   if (name) return showName(name);
-  const listed = [...people.leaders, ...people.admins].some((p) => p.userid === userid) || school?.reporters.includes(userid) === true;
+  const listed = [...people.leaders, ...people.admins].some((p) => p.userid === userid) || (school !== undefined && listsPerson(school, userid));
   return listed ? userid : `${userid}${NOT_LISTED}`;
 }
 
@@ -92,7 +102,11 @@ export function createRoster(schools: readonly School[]): Roster {
     for (const [role, userids] of Object.entries(school.roles ?? {})) {
       const people = byRole.get(role) ?? new Map<string, School[]>();
       byRole.set(role, people);
-      for (const userid of userids) people.set(userid, [...(people.get(userid) ?? []), school]);
+      for (const userid of userids) {
+        people.set(userid, [...(people.get(userid) ?? []), school]);
+        const name = reporterName(school, userid);
+        if (name && !names.has(userid)) names.set(userid, name);
+      }
     }
     codes.set(school.code, school);
     for (const key of [school.code, school.name, school.shortName]) {

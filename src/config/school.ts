@@ -25,6 +25,8 @@ export interface School {
    * role's name: every school has each column the roster holds, empty where its cell is.
    */
   roles?: Readonly<Record<string, readonly string[]>>;
+  /** Each role's names (校医姓名), in the order of its `roles` accounts, as `reporterNames` is. */
+  roleNames?: Readonly<Record<string, readonly string[]>>;
   /** 1-based line of the CSV the school came from. */
   line: number;
   /**

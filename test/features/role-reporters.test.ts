@@ -11,14 +11,22 @@ import { TEST_ENV } from "../support/test-env.js";
 const CHECKUP_BY_DOCTOR: ReadonlyArray<readonly [string, string]> = [["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n    reporters: 校医\n"]];
 
 /**
- * The example roster with a 校医 column: doc_zhao is 城关一小's and 城关三小's doctor, 城关二小
- * has two, the other schools none yet.
+ * The example roster with a 校医 column and its 校医姓名: doc_zhao (赵敏) is 城关一小's and
+ * 城关三小's doctor, 城关二小 has two (doc_sun without a name), the other schools none yet.
  */
-const DOCTORS: Readonly<Record<string, string>> = { CG001: "doc_zhao", CG002: "doc_qian|doc_sun", CG003: "doc_zhao" };
+const DOCTORS: Readonly<Record<string, readonly [string, string]>> = {
+  CG001: ["doc_zhao", "赵敏"],
+  CG002: ["doc_qian|doc_sun", "钱进|"],
+  CG003: ["doc_zhao", "赵敏"],
+};
 const withDoctors = (csv: string) =>
   csv
     .split("\n")
-    .map((line, index) => (line === "" ? line : `${line},${index === 0 ? "校医" : (DOCTORS[line.split(",")[0]!] ?? "")}`))
+    .map((line, index) => {
+      if (line === "") return line;
+      const [accounts, names] = index === 0 ? ["校医", "校医姓名"] : (DOCTORS[line.split(",")[0]!] ?? ["", ""]);
+      return `${line},${accounts},${names}`;
+    })
     .join("\n");
 
 /** Tuesday 2026-11-24, a school day: 晨午检's deadline 10:00, reminder 09:30. */
@@ -49,7 +57,7 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
   it("refuses the principal, naming who reports it, and records nothing; his 平安 is still his", async () => {
     const refused = await sayAt(h, "2026-11-24T08:40:00+08:00", "liu_yang", "晨检 实到1400");
     expect(refused).toContain("晨午检由各校校医上报，本条没有登记。");
-    expect(refused).toContain("平安县城关第三小学的校医：doc_zhao");
+    expect(refused).toContain("平安县城关第三小学的校医：赵敏");
     expect(await h.store.get("checkup", "2026-11-24", "CG003")).toBeUndefined();
     const none = await sayAt(h, "2026-11-24T08:41:00+08:00", "chen_jing", "晨检 实到1900");
     expect(none).toContain("平安县实验小学的名单里没有校医");
@@ -75,7 +83,7 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
     const reminders = (await takeMessages(h, "全县校长群")).filter((m) => m.content.includes("【催报】晨午检"));
     expect(reminders.length).toBeGreaterThan(0);
     const text = reminders.map((m) => m.content).join("\n");
-    expect(text).toContain("平安县城关第三小学（doc_zhao）");
+    expect(text).toContain("平安县城关第三小学（赵敏）");
     expect(text).not.toContain("平安县城关第二小学");
     expect(text).not.toContain("刘洋");
     const mentioned = reminders.flatMap((m) => m.mentioned_list);
@@ -83,7 +91,8 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
     expect(mentioned).not.toContain("liu_yang");
 
     const missing = await sayAt(h, "2026-11-24T09:35:00+08:00", "wang_zhiyuan", "未报 晨午检");
-    expect(missing).toContain("城关三小 doc_zhao");
+    expect(missing).toContain("城关三小 赵敏");
+    expect(missing).not.toContain("doc_zhao");
     expect(missing).not.toContain("刘洋");
   });
 });
@@ -119,5 +128,11 @@ describe("check-config on a kind's reporters role", () => {
     const { code, said } = await check("校医", (csv) => withDoctors(csv).replace("doc_qian|doc_sun", "doc_qian、doc_sun"));
     expect(code).not.toBe(0);
     expect(said).toContain("schools.example.csv:3 校医: 多个上报人要用 | 分隔");
+  });
+
+  it("names the line of a 校医姓名 cell that does not pair with its 校医 accounts", async () => {
+    const { code, said } = await check("校医", (csv) => withDoctors(csv).replace("钱进|", "钱进"));
+    expect(code).not.toBe(0);
+    expect(said).toContain("schools.example.csv:3 校医姓名: 校医姓名有 1 个，校医账号有 2 个");
   });
 });

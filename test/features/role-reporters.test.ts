@@ -6,6 +6,8 @@ import { sayAt, takeMessages } from "../commands/leader-seed.js";
 import { checkConfig } from "../../src/cli/check-config.js";
 import { createConfigSource } from "../../src/config/config-source.js";
 import { TEST_ENV } from "../support/test-env.js";
+import type { FakeLongConnection, FakeReceivedFrame } from "../../src/wecom/simulator/fake-long-connection.js";
+import { askOverLongConnection } from "../support/ask-long-connection.js";
 
 /** 晨午检 switched on and reported by each school's 校医 (`reporters: 校医`), not by its principal. */
 const CHECKUP_BY_DOCTOR: ReadonlyArray<readonly [string, string]> = [["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n    reporters: 校医\n"]];
@@ -94,6 +96,71 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
     expect(missing).toContain("城关三小 赵敏");
     expect(missing).not.toContain("doc_zhao");
     expect(missing).not.toContain("刘洋");
+  });
+});
+
+/** 晨午检's cards over the long connection: the principals' group is pushed to by the smart bot. */
+describe("a tap on a role kind's card", () => {
+  const CHAT = "wr_principals";
+  interface SentCard {
+    card_type: string;
+    task_id: string;
+    sub_title_text?: string;
+    button_list: { text: string; key: string }[];
+  }
+  let h: Harness;
+  let variant: ConfigVariant;
+  let fake: FakeLongConnection;
+  let taps = 0;
+  beforeAll(async () => {
+    variant = writeConfigVariant(CHECKUP_BY_DOCTOR, { roster: withDoctors });
+    h = await startHarness({ now: "2026-11-23T08:00:00+08:00", config: variant.path, transport: "websocket", viaBot: { principals: CHAT } });
+    fake = h.longConnection!;
+  });
+  afterAll(async () => {
+    await h.close();
+    variant.remove();
+  });
+
+  const ask = async (at: string, userid: string, text: string) => {
+    h.clock.set(new Date(at));
+    const { reply } = await askOverLongConnection(fake, { userid, text, chatid: CHAT, msgid: `ask-${(taps += 1)}` });
+    return (reply.body as { stream: { content: string } }).stream.content;
+  };
+  const tap = async (userid: string, card: SentCard, text: string): Promise<SentCard> => {
+    const button = card.button_list.find((b) => b.text === text)!;
+    const reqId = fake.sendEvent({
+      userid,
+      chatid: CHAT,
+      eventtype: "template_card_event",
+      cardEvent: { card_type: card.card_type, event_key: button.key, task_id: card.task_id },
+      msgid: `tap-${(taps += 1)}`,
+    });
+    await fake.waitFor(() => fake.responses(reqId).length > 0, 15_000);
+    const [update] = fake.responses(reqId) as [FakeReceivedFrame];
+    return (update.body as { template_card: SentCard }).template_card;
+  };
+  const lastPushedCard = (): SentCard => {
+    const cards = fake.sent().filter((f) => (f.body as { msgtype: string }).msgtype === "template_card");
+    return (cards.at(-1)!.body as { template_card: SentCard }).template_card;
+  };
+
+  it("records a 校医's tap for his school, refuses the principal's as typing does, and the reminder card reaches the group", async () => {
+    expect(await ask("2026-11-23T08:30:00+08:00", "doc_qian", "晨检 实到1680")).toContain("已登记");
+    await h.fire("slots", "2026-11-24T09:30:00+08:00");
+    const card = lastPushedCard();
+    expect(card.button_list.map((b) => b.text)).toEqual(["与上次相同"]);
+
+    h.clock.set(new Date("2026-11-24T09:31:00+08:00"));
+    const refused = await tap("liu_yang", card, "与上次相同");
+    expect(refused.sub_title_text).toContain("晨午检由各校校医上报，本条没有登记。");
+    expect(refused.sub_title_text).toContain("平安县城关第三小学的校医：赵敏");
+    expect(await h.store.get("checkup", "2026-11-24", "CG003")).toBeUndefined();
+
+    const same = await tap("doc_qian", card, "与上次相同");
+    const recorded = await tap("doc_qian", same, same.button_list[0]!.text);
+    expect(JSON.stringify(recorded)).toContain("晨午检已登记");
+    expect((await h.store.get("checkup", "2026-11-24", "CG002"))?.by).toBe("doc_qian");
   });
 });
 

@@ -11,7 +11,17 @@ import { cardText } from "./card-text.js";
 import { currentPeriod } from "./check-in.js";
 import { formatCardId } from "./check-in-card.js";
 import { cardShapeOf, choiceSelect, formatFigures, formatKindCard, formatKindKey, kindButtons, lastReport, parseKindKey, sameFigures, type KindCardShape, type KindKey } from "./kind-card.js";
-import type { ReportContext } from "./kind-readers.js";
+import { reportingAs, type ReportContext } from "./kind-readers.js";
+
+/** The sender as a reporter of the kind (reportingAs), or undefined where he is not one. */
+function asReporter(sender: ReportContext, kind: ReportKind): ReportContext | undefined {
+  try {
+    return reportingAs(sender, kind);
+  } catch (error) {
+    if (isUserMistake(error)) return undefined;
+    throw error;
+  }
+}
 
 /** Records the words after the kind's keyword as the typed message would: read by the kind's reader, then checked in. */
 export type RecordWords = (input: CommandInput, ctx: ReportContext) => Promise<string>;
@@ -20,16 +30,16 @@ export type RecordWords = (input: CommandInput, ctx: ReportContext) => Promise<s
  * The answer to a tap on a kind's card, as the card that replaces it for the tapper. A button
  * stands for words (召开 / 未召开 / 平安 / the figures of 与上次相同, with the dropdown's option), and
  * those words are recorded as if the tapper had typed them after the kind's keyword: the same
- * reader, limits, rules, alerts, reply and corrections. Only a reporter of the school records;
- * a forged key, another period's card, a leader (who enters for a school with 代报), a school not
+ * reader, limits, rules, alerts, reply and corrections. Only a reporter of the school records
+ * (of a role's kind, the school's role people: reportingAs); a forged key, another period's card, a leader (who enters for a school with 代报), a school not
  * his or a kind out of its period records nothing and says why in Chinese.
  */
-export async function answerKindTap(tap: CardTap, ctx: ReportContext, kind: ReportKind, record: RecordWords): Promise<BotCard> {
+export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: ReportKind, record: RecordWords): Promise<BotCard> {
   const shape = cardShapeOf(kind);
   if (!shape) throw new Error(`kind ${kind.id} has no card to tap`);
-  const botName = ctx.config.bot.name;
+  const botName = sender.config.bot.name;
   const word = kind.words[0]!;
-  const today = ctx.calendar.at(kind.id, ctx.now);
+  const today = sender.calendar.at(kind.id, sender.now);
   const key = parseKindKey(kind, tap.key);
   const card = (title: string, text: string, buttons?: CardButton[]): BotCard => {
     const select = choiceSelect(shape);
@@ -44,7 +54,14 @@ export async function answerKindTap(tap: CardTap, ctx: ReportContext, kind: Repo
   };
 
   if (!key || !figuresFit(shape, key)) return card(cardText.notRecordedTitle, cardText.kindUnreadable(botName, word));
-  if (ctx.roles.size === 0) return card(cardText.notRecordedTitle, botText.unknownSender(ctx.config));
+  if (sender.roles.size === 0) return card(cardText.notRecordedTitle, botText.unknownSender(sender.config));
+  let ctx: ReportContext;
+  try {
+    ctx = sender.schools.length === 0 && !sender.roster.inRole(sender.sender.userid) ? sender : reportingAs(sender, kind);
+  } catch (error) {
+    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
+    throw error;
+  }
   if (ctx.schools.length === 0) return card(cardText.notRecordedTitle, cardText.kindForLeaders(botName, word));
   if (key.a === "abnormal") return card(cardText.abnormalTitle, cardText.kindAbnormal(botName, word));
 
@@ -120,10 +137,13 @@ function wordsInput(words: string, botName: string): CommandInput {
 }
 
 /** The card under a reporter's bare keyword (例会, 防溺水): the kind's answers for his one school, or none. */
-export async function bareWordCard(ctx: ReportContext, input: CommandInput, kind: ReportKind): Promise<BotCard | undefined> {
+export async function bareWordCard(sender: ReportContext, input: CommandInput, kind: ReportKind): Promise<BotCard | undefined> {
   const shape = cardShapeOf(kind);
   // A bare status word is a report already (汛期 alone is 平安); only a kind that needs an answer asks for it.
-  if (!shape || shape.status || input.folded !== "" || input.before !== "" || ctx.schools.length !== 1 || !ctx.roles.has("reporter")) return undefined;
+  if (!shape || shape.status || input.folded !== "" || input.before !== "" || !sender.roles.has("reporter")) return undefined;
+  // Of a role's kind, the role person's schools; anyone else gets no card, and his words are refused as typed.
+  const ctx = asReporter(sender, kind);
+  if (ctx?.schools.length !== 1) return undefined;
   const period = ctx.calendar.at(kind.id, ctx.now);
   if (!period?.required) return undefined;
   const school = ctx.schools[0]!;

@@ -62,7 +62,7 @@ function resolveReporting(ctx: ReportContext, text: string, kind: ReportKind): {
  * for the schools whose role column names him; anyone else of a school (its principal) is told
  * who reports it, and nothing is recorded. A leader's 代报 names its school itself.
  */
-function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext {
+export function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext {
   const role = reporterRoleOf(ctx.config, kind.id);
   if (role === undefined || ctx.onBehalf) return ctx;
   const schools = schoolsReportedBy(ctx.roster, ctx.sender.userid, role);

@@ -86,6 +86,8 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
     expect(reminders.length).toBeGreaterThan(0);
     const text = reminders.map((m) => m.content).join("\n");
     expect(text).toContain("平安县城关第三小学（赵敏）");
+    expect(text).toContain("请校医在群里发送：@平安助手 ");
+    expect(text).not.toContain("请上报人");
     expect(text).not.toContain("平安县城关第二小学");
     expect(text).not.toContain("刘洋");
     const mentioned = reminders.flatMap((m) => m.mentioned_list);
@@ -96,6 +98,10 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
     expect(missing).toContain("城关三小 赵敏");
     expect(missing).not.toContain("doc_zhao");
     expect(missing).not.toContain("刘洋");
+
+    const remind = await sayAt(h, "2026-11-24T09:45:00+08:00", "wang_zhiyuan", "提醒 晨午检");
+    expect(remind).toContain("@ 各校校医）");
+    expect(remind).not.toContain("各校上报人");
   });
 });
 

@@ -223,7 +223,7 @@ export const leaderText = {
 
   // 提醒
   /** A reminder queued for a group, and roughly when it goes out (`waitMs` after `now`). */
-  remindQueued(args: { taskName: string; period: TaskPeriod; count: number; group: string; now: Date; waitMs: number; timeZone: string }): string {
+  remindQueued(args: { taskName: string; period: TaskPeriod; count: number; group: string; role?: string | undefined; now: Date; waitMs: number; timeZone: string }): string {
     const { waitMs } = args;
     const when =
       waitMs < 5_000
@@ -232,16 +232,16 @@ export const leaderText = {
           ? `约 ${Math.round(waitMs / 1000)} 秒后发出（该群消息较多，正在排队）`
           : `预计 ${formatClock(new Date(args.now.getTime() + waitMs), args.timeZone)} 前后发出（该群消息较多，正在排队）`;
     return (
-      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校上报人），${when}。` +
+      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校${leaderText.reportersWord(args.role)}），${when}。` +
       "发出时已上报的学校不再提醒。"
     );
   },
   /** Heads a 提醒 outside the working hours: why the reminders below wait. */
   remindOutsideHours: (hours: Config["working_hours"]) => `🌙 现在不在推送时段（${hours.start}—${hours.end}）。`,
   /** A reminder held until the working hours start (`at`). */
-  remindQueuedUntil(args: { taskName: string; period: TaskPeriod; count: number; group: string; at: Date; now: Date; timeZone: string }): string {
+  remindQueuedUntil(args: { taskName: string; period: TaskPeriod; count: number; group: string; role?: string | undefined; at: Date; now: Date; timeZone: string }): string {
     return (
-      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校上报人），` +
+      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校${leaderText.reportersWord(args.role)}），` +
       `${dayAndClock(args.at, args.now, args.timeZone)} 发出，发出时已上报的学校不再提醒。`
     );
   },
@@ -267,6 +267,9 @@ export const leaderText = {
   remindNoGroup: (taskName: string, count: number) =>
     `${taskName} 有 ${count} 所未报学校不在任何学校群里，无法提醒，请管理员在配置的 groups 中加上它们。`,
 
+  /** Who reports a kind, as a reminder and 提醒 call them: its role (校医), else 上报人. */
+  reportersWord: (role?: string) => role ?? "上报人",
+
   /** What a task's reminder is called: 周学习提醒, and 防溺水提醒 for a task whose name already says so. */
   reminderName: (taskName: string) => (taskName.endsWith("提醒") ? taskName : `${taskName}提醒`),
 
@@ -282,11 +285,11 @@ export const leaderText = {
     return `· ${leaderText.schoolName(school)}${people && `（${people}）`}`;
   },
   /** What a reminder asks the reporters to send: the kind's own form (its reader's, else its first word), an example unless the form is one word. */
-  reminderCommand(kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">, botName: string): string[] {
+  reminderCommand(kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">, botName: string, role?: string): string[] {
     const form = READER_FORMS[kind.reader];
     const command = form?.command ?? kind.words[0]!;
     const example = form ? form.example : kind.examples[0];
-    const lines = [`请上报人在群里发送：@${botName} ${command}`];
+    const lines = [`请${leaderText.reportersWord(role)}在群里发送：@${botName} ${command}`];
     if (example && example !== command) lines.push(`例如：@${botName} ${example}`);
     if (kind.reader === "safety") lines.push(`有异常请发送：@${botName} 异常 具体情况`);
     return lines;

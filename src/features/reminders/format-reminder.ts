@@ -41,6 +41,6 @@ export function formatReminder(args: {
       lines.push({ text: leaderText.reminderSchool(school, args.role), mentions: reportersAt(school, args.role), subjects: [school.code] });
     }
   }
-  for (const text of leaderText.reminderCommand(args.kind, botName)) lines.push({ text, subjects: all });
+  for (const text of leaderText.reminderCommand(args.kind, botName, args.role)) lines.push({ text, subjects: all });
   return { msgtype: "text", header: leaderText.reminderHeader(period.taskName, period), lines };
 }

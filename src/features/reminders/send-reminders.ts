@@ -5,6 +5,7 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
 import { leaderText } from "../leaders/leader-text.js";
+import { reporterRoleOf } from "../../config/scope.js";
 import { EVERY_MISSING, planReminders, type ReminderRequest } from "./build-reminders.js";
 
 /** What sending reminders needs: the tally's sources, the push pipeline and the cooldown records. */
@@ -106,11 +107,11 @@ export function describeRemindOutcome(outcome: RemindOutcome, config: LeaderDeps
   if (outcome.missing === 0) return [leaderText.remindNone(period.taskName, period)];
   const lines = outcome.groups.flatMap((group) => {
     if (group.state === "queued" && outcome.heldUntil) {
-      return [leaderText.remindQueuedUntil({ taskName: period.taskName, period, count: group.schools, group: group.groupName, at: outcome.heldUntil, now, timeZone })];
+      return [leaderText.remindQueuedUntil({ taskName: period.taskName, period, count: group.schools, group: group.groupName, role: reporterRoleOf(config, period.task), at: outcome.heldUntil, now, timeZone })];
     }
     if (group.state === "queued") {
       const waitMs = group.eta.getTime() - now.getTime();
-      return [leaderText.remindQueued({ taskName: period.taskName, period, count: group.schools, group: group.groupName, now, waitMs, timeZone })];
+      return [leaderText.remindQueued({ taskName: period.taskName, period, count: group.schools, group: group.groupName, role: reporterRoleOf(config, period.task), now, waitMs, timeZone })];
     }
     if (group.state === "held") {
       const { last, againAt } = group;

@@ -6,6 +6,7 @@ import { resolveSchool } from "../src/features/check-in/resolve-school.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 import { describeStatus } from "../src/features/check-in/school-status.js";
 import type { School } from "../src/config/roster.js";
+import { schoolsSeenBy } from "../src/config/scope.js";
 
 export default defineCommand({
   id: "status",
@@ -16,8 +17,10 @@ export default defineCommand({
   services: ["config", "roster", "calendar", "store"],
   summary: "查看本校本期每项任务的上报情况",
   examples: ["状态", "本校 城关一小"],
-  parse(input, ctx) {
+  parse(input, sender) {
     const text = wordsAround(input);
+    // A 校医 who is no 上报人 sees his role's schools too.
+    const ctx = { ...sender, schools: schoolsSeenBy(sender.roster, sender.sender.userid) };
     // A reporter of several schools who names none sees all of them.
     if (splitWords(text).length === 0 && ctx.schools.length > 1) return { schools: ctx.schools };
     const { school, rest } = resolveSchool(ctx, text);

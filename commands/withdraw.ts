@@ -8,6 +8,7 @@ import { blankSchoolNames, resolveSchool } from "../src/features/check-in/resolv
 import { reportText } from "../src/features/check-in/report-text.js";
 import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutReporting, isQuestion } from "../src/features/check-in/read-report.js";
+import { reportingAs } from "../src/features/check-in/kind-readers.js";
 
 export default defineCommand({
   id: "withdraw",
@@ -23,7 +24,9 @@ export default defineCommand({
     if (!found) throw new CodedError(ErrorCode.Usage, reportText.withdrawWhich);
     // 要撤销平安吗: asked, never withdrawn.
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, text, `撤销 ${text.slice(found.start, found.end)}`);
-    const { school, rest } = resolveSchool(ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
+    // A role's kind is withdrawn by the role's people, as it is reported (reportingAs).
+    const kind = kindOf(ctx.config, found.task);
+    const { school, rest } = resolveSchool(kind ? reportingAs(ctx, kind) : ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
     const unknown = /\S*\d\S*/u.exec(rest);
     if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(unknown[0]));
     return { task: found.task, school };

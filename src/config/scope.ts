@@ -83,3 +83,18 @@ export function reportersAt(school: School, role: string | undefined): readonly 
 export function schoolsReportedBy(roster: Pick<Roster, "schoolsOf">, userid: string, role: string | undefined): readonly School[] {
   return roster.schoolsOf(userid, role);
 }
+
+/**
+ * The schools whose 状态 a user sees: those he reports for (上报人), then those whose role column
+ * names him (a 校医 who is no 上报人 still sees and withdraws his role's kinds there).
+ */
+export function schoolsSeenBy(roster: Pick<Roster, "schoolsOf" | "roles">, userid: string): readonly School[] {
+  const seen = new Set(roster.schoolsOf(userid));
+  for (const role of roster.roles) for (const school of roster.schoolsOf(userid, role)) seen.add(school);
+  return [...seen];
+}
+
+/** Whether a user's 状态 of a school shows a task: every task to its 上报人, a role's kinds to the role's people. */
+export function showsTaskTo(school: School, role: string | undefined, userid: string): boolean {
+  return school.reporters.includes(userid) || reportersAt(school, role).includes(userid);
+}

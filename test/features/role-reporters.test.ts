@@ -103,6 +103,21 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
     expect(remind).toContain("@ 各校校医）");
     expect(remind).not.toContain("各校上报人");
   });
+
+  it("lets a 校医 who is no 上报人 see 状态 of his kind and withdraw it; the principal withdraws it no more than he reports it", async () => {
+    const status = await sayAt(h, "2026-11-24T09:50:00+08:00", "doc_qian", "状态");
+    expect(status).toContain("**平安县城关第二小学**");
+    expect(status).toContain("- 晨午检（11月24日（周二））（由各校校医上报）：已报");
+    expect(status).not.toContain("平安日报");
+    expect(status).not.toContain("上报人");
+
+    const refused = await sayAt(h, "2026-11-24T09:51:00+08:00", "wang_fang", "撤销 晨检");
+    expect(refused).toContain("晨午检由各校校医上报");
+    expect(await h.store.get("checkup", "2026-11-24", "CG002")).toBeDefined();
+    const withdrawn = await sayAt(h, "2026-11-24T09:52:00+08:00", "doc_qian", "撤销 晨检");
+    expect(withdrawn).toContain("已撤销 **平安县城关第二小学**");
+    expect(await h.store.get("checkup", "2026-11-24", "CG002")).toBeUndefined();
+  });
 });
 
 /** 晨午检's cards over the long connection: the principals' group is pushed to by the smart bot. */

@@ -54,6 +54,10 @@ describe("a kind reported by a role of the roster (晨午检 by the 校医)", ()
     const named = await sayAt(h, "2026-11-24T08:32:00+08:00", "doc_zhao", "城关一小 晨检 实到2120");
     expect(named).toContain("已登记：**平安县城关第一小学**");
     expect((await h.store.get("checkup", "2026-11-24", "CG001"))?.by).toBe("doc_zhao");
+    // 历史 names him as the roster does, not as someone no longer listed.
+    const history = await sayAt(h, "2026-11-24T08:33:00+08:00", "wang_zhiyuan", "历史 城关一小");
+    expect(history).toContain("赵敏");
+    expect(history).not.toContain("已不在名单");
   });
 
   it("refuses the principal, naming who reports it, and records nothing; his 平安 is still his", async () => {

@@ -1,18 +1,7 @@
 import { expect, it } from "vitest";
 import { runDemo } from "../../src/cli/run-demo.js";
 import { readSettings } from "../../src/main/settings.js";
-
-/** The demo's printed chats, by group title (`── 全县校长群 ───`). */
-function chatsByGroup(lines: readonly string[]): Map<string, string> {
-  const chats = new Map<string, string>();
-  let group: string | undefined;
-  for (const line of lines) {
-    const title = /^── (\S+) ─+$/.exec(line);
-    if (title) group = title[1]!;
-    else if (group) chats.set(group, `${chats.get(group) ?? ""}${line}\n`);
-  }
-  return chats;
-}
+import { chatsByGroup } from "../support/demo-chats.js";
 
 /**
  * `npm run demo` as an admin runs it: the county's Friday on the example config with 晨午检 switched

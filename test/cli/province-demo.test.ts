@@ -1,18 +1,7 @@
 import { expect, it } from "vitest";
 import { runProvinceDemo } from "../../src/cli/run-province-demo.js";
 import { readSettings } from "../../src/main/settings.js";
-
-/** The demo's printed chats, by group title (`── 安宁县校长群 ───`). */
-function chatsByGroup(lines: readonly string[]): Map<string, string> {
-  const chats = new Map<string, string>();
-  let group: string | undefined;
-  for (const line of lines) {
-    const title = /^── (\S+) ─+$/.exec(line);
-    if (title) group = title[1]!;
-    else if (group) chats.set(group, `${chats.get(group) ?? ""}${line}\n`);
-  }
-  return chats;
-}
+import { chatsByGroup } from "../support/demo-chats.js";
 
 /**
  * `npm run demo -- --province` as an admin runs it: three county bots on their own callback URLs,

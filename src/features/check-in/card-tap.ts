@@ -1,7 +1,7 @@
 import type { CardTap, CommandContext } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../message/card.js";
-import { personLabel, type School } from "../../config/roster.js";
+import { personLabel } from "../../config/roster.js";
 import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { checkInFirst, currentPeriod, replyVoice } from "./check-in.js";
@@ -9,6 +9,7 @@ import { plainText, shorten } from "./card-body.js";
 import { cardText } from "./card-text.js";
 import { checkInButtons, parseCardKey, schoolButtons } from "./check-in-card.js";
 import { readSafety } from "./read-report.js";
+import { tappedSchool } from "./tapped-school.js";
 import { reportText } from "./report-text.js";
 import type { ReportKind } from "../../config/kinds.js";
 
@@ -50,16 +51,10 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" |
     return card(cardText.notRecordedTitle, then ? cardText.expired(then, botName) : cardText.expiredUnknown(botName));
   }
 
-  let school: School;
-  if (key.s !== undefined) {
-    const mine = ctx.schools.find((s) => s.code === key.s);
-    if (!mine) return card(cardText.notRecordedTitle, cardText.notYourSchool(ctx.roster.byCode(key.s)?.name ?? key.s, ctx.schools));
-    school = mine;
-  } else if (ctx.schools.length === 1) {
-    school = ctx.schools[0]!;
-  } else {
-    return chooseSchool(ctx, period, tap.cardId);
-  }
+  const tapped = tappedSchool(ctx, key.s);
+  if (tapped === "choose") return chooseSchool(ctx, period, tap.cardId);
+  if ("refusal" in tapped) return card(cardText.notRecordedTitle, tapped.refusal);
+  const { school } = tapped;
 
   try {
     const { value, notes } = readSafety({ before: "", words: "", school, voice: replyVoice(ctx, school) });

@@ -3,7 +3,6 @@ import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../message/card.js";
 import { normalizeText } from "../../bot/normalize.js";
 import type { ReportKind } from "../../config/kinds.js";
-import type { School } from "../../config/roster.js";
 import { isUserMistake } from "../../errors.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { plainText, shorten } from "./card-body.js";
@@ -12,6 +11,7 @@ import { currentPeriod } from "./check-in.js";
 import { formatCardId } from "./check-in-card.js";
 import { cardShapeOf, choiceSelect, formatFigures, formatKindCard, formatKindKey, kindButtons, lastReport, parseKindKey, sameFigures, type KindCardShape, type KindKey } from "./kind-card.js";
 import { reportingAs, type ReportContext } from "./kind-readers.js";
+import { tappedSchool } from "./tapped-school.js";
 
 /** The sender as a reporter of the kind (reportingAs), or undefined where he is not one. */
 function asReporter(sender: ReportContext, kind: ReportKind): ReportContext | undefined {
@@ -75,14 +75,8 @@ export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: R
   if (key.p !== period.id) return card(cardText.notRecordedTitle, cardText.kindExpired(ctx.calendar.byId(kind.id, key.p), botName, word));
 
   const option = tap.selected?.[shape.choice?.id ?? ""]?.[0] ?? key.o;
-  let school: School;
-  if (key.s !== undefined) {
-    const mine = ctx.schools.find((s) => s.code === key.s);
-    if (!mine) return card(cardText.notRecordedTitle, cardText.notYourSchool(ctx.roster.byCode(key.s)?.name ?? key.s, ctx.schools));
-    school = mine;
-  } else if (ctx.schools.length === 1) {
-    school = ctx.schools[0]!;
-  } else {
+  const tapped = tappedSchool(ctx, key.s);
+  if (tapped === "choose") {
     // A reporter of several schools says which one: the same answer, for that school.
     const buttons = ctx.schools.slice(0, 6).map((s) => ({
       text: cardText.schoolButton(s),
@@ -90,6 +84,8 @@ export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: R
     }));
     return card(cardText.chooseTitle, cardText.kindChoose, buttons);
   }
+  if ("refusal" in tapped) return card(cardText.notRecordedTitle, tapped.refusal);
+  const { school } = tapped;
 
   if (key.a === "same" && !key.v) {
     const last = await lastReport(ctx, period, school);

@@ -1,17 +1,14 @@
 import { beforeAll, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/schema.js";
 import { formatInstant } from "../../src/time/format-time.js";
 import { formatPeriod } from "../../src/time/period-kinds.js";
-import { createTaskCalendar, type TaskCalendar } from "../../src/time/task-calendar.js";
-
-const ENV = { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" };
+import type { TaskCalendar } from "../../src/time/task-calendar.js";
+import { loadExampleCalendar } from "../support/example-calendar.js";
 
 let config: Config;
 let calendar: TaskCalendar;
 beforeAll(async () => {
-  ({ config } = await loadConfig({ path: "config/pingan.example.yaml", env: ENV }));
-  calendar = await createTaskCalendar(config);
+  ({ config, calendar } = await loadExampleCalendar());
 });
 
 const beijing = (local: string) => new Date(`${local}+08:00`);

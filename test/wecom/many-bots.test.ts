@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
-import { readSettings } from "../../src/main/settings.js";
-import { startSystem, type System } from "../../src/main/system.js";
 import { createKeys } from "../../src/store/keys.js";
-import { SINCE_EVER } from "../../src/store/roster-days.js";
-import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
-import { createManualClock } from "../../src/time/clock.js";
-import { startFakeLongConnection, type FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
-import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { askOverLongConnection } from "../support/ask-long-connection.js";
-import { BOT_CHATS, manyBotsEnv, writeManyBotsConfig } from "../support/many-bots-config.js";
-import { startTestRedis, type TestRedis } from "../support/redis.js";
+import { BOT_CHATS, manyBotsEnv } from "../support/many-bots-config.js";
+import { startManyBotsSystem, type ManyBotsSystem } from "../support/many-bots-system.js";
+import type { System } from "../../src/main/system.js";
+import type { FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
+import type { FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
+import type { TestRedis } from "../support/redis.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -29,38 +23,14 @@ let west: FakeLongConnection;
 let webhook: FakeWebhook;
 let dir: string;
 let system: System;
+let deployment: ManyBotsSystem;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  east = await startFakeLongConnection({ botId: env.EAST_BOT_ID!, secret: env.EAST_BOT_SECRET! });
-  west = await startFakeLongConnection({ botId: env.WEST_BOT_ID!, secret: env.WEST_BOT_SECRET! });
-  webhook = await startFakeWebhook({ keys: { [TEST_ENV.WEBHOOK_KEY_PRINCIPALS]: "全县校长群", [TEST_ENV.WEBHOOK_KEY_LEADERS]: "局领导群" } });
-  dir = mkdtempSync(join(tmpdir(), "pingan-many-bots-"));
-  const settings = readSettings({
-    ...TEST_ENV,
-    ...env,
-    PINGAN_CONFIG: writeManyBotsConfig(dir, west.url),
-    REDIS_URL: redis.url,
-    WECOM_API_BASE: webhook.url,
-    WECOM_WS_URL: east.url,
-    PORT: "0",
-    HOST: "127.0.0.1",
-  });
-  const seed = redis.client();
-  await loadSchoolPlaces(seed, keys, (await settings.config.load()).roster.schools);
-  await seed.set(keys.liveSince(), SINCE_EVER);
-  system = await startSystem(settings, { log: pino({ level: "silent" }), clock: createManualClock(new Date(`${DAY}T08:30:00+08:00`)), schedules: false, pushTuning: { retry: { attempts: 5, delayMs: 50 } } });
-  await east.waitFor(() => east.subscriptions().some((sub) => sub.closedAt === undefined), 30_000);
-  await west.waitFor(() => west.subscriptions().some((sub) => sub.closedAt === undefined), 30_000);
+  ({ redis, east, west, webhook, dir, system } = deployment = await startManyBotsSystem(env, { name: "many-bots", now: new Date(`${DAY}T08:30:00+08:00`), pushTuning: { retry: { attempts: 5, delayMs: 50 } } }));
 });
 
 afterAll(async () => {
-  await system?.stop();
-  await east?.close();
-  await west?.close();
-  await webhook?.stop();
-  await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await deployment?.stop();
 });
 
 const BOT_NAMES = { north: "北县平安助手", south: "南县平安助手" };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { FakeWebhookFailure } from "../../src/wecom/simulator/fake-webhook.js";
+import { webhookFault } from "../support/faults.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { waitFor } from "../support/wait-for.js";
@@ -22,7 +23,8 @@ const mentions = (content: string, school: { name: string; shortName: string }) 
 async function burstThrough(failure: FakeWebhookFailure, first: number, count: number, tag: string) {
   const schools = h.roster.schools.slice(first, first + count);
   const before = { leaders: h.webhook.messages.length, rejected: h.webhook.rejected.length, entries: new Set((await h.pushQueue.deliveries.list()).map((e) => e.id)) };
-  for (const key of [TEST_ENV.WEBHOOK_KEY_LEADERS, TEST_ENV.WEBHOOK_KEY_PRINCIPALS]) h.webhook.failNext(key, failure, 1_000_000);
+  const robots = [TEST_ENV.WEBHOOK_KEY_LEADERS, TEST_ENV.WEBHOOK_KEY_PRINCIPALS].map((key) => webhookFault(h.webhook, key, failure));
+  for (const robot of robots) await robot.begin();
   const started = performance.now();
   await h.say(schools[0]!.reporters[0]!, `异常 ${tag} 第一次：围墙裂缝`);
   for (const school of schools.slice(1)) await h.say(school.reporters[0]!, `异常 ${tag} ${school.code} 情况`);
@@ -33,8 +35,7 @@ async function burstThrough(failure: FakeWebhookFailure, first: number, count: n
   // Every alert has been tried at least once (the turn after the first takes the rest along): the robots recover.
   await waitFor("the failing robots to be tried", () => h.webhook.rejected.length - before.rejected >= 6 || typeof failure === "object", { timeoutMs: 30_000 });
   if (typeof failure !== "object") {
-    h.webhook.recover(TEST_ENV.WEBHOOK_KEY_LEADERS);
-    h.webhook.recover(TEST_ENV.WEBHOOK_KEY_PRINCIPALS);
+    for (const robot of robots) await robot.end();
   }
   const leaders = () => h.webhook.messages.slice(before.leaders).filter((m) => m.group === "局领导群");
   const lastAbout = (school: (typeof schools)[number]) => leaders().filter((m) => mentions(m.content, school)).at(-1)?.content ?? "";
@@ -48,8 +49,7 @@ async function burstThrough(failure: FakeWebhookFailure, first: number, count: n
   );
   const deliveredMs = performance.now() - started;
   if (typeof failure === "object") {
-    h.webhook.recover(TEST_ENV.WEBHOOK_KEY_LEADERS);
-    h.webhook.recover(TEST_ENV.WEBHOOK_KEY_PRINCIPALS);
+    for (const robot of robots) await robot.end();
   }
   await h.drainPushes();
   // A request given up may still land: wait until the log and the fake agree on every message.

@@ -3,20 +3,30 @@ import type { Report, ReportEvent } from "./report.js";
 
 /**
  * How a report is kept in its period's audit log: without what its key and entry already say
- * (school, task, period, the value's task where it is the report's) and without `late` when it
- * was on time. One school-day of history must stay within 400 bytes. A declared kind's value
- * keeps its `task: "fields"`: the reports of today's three kinds, written before declarations,
- * have none and are read as their own task's.
+ * (school, task, period, the value's task where the task implies it: valueTaskOf) and without
+ * `late` when it was on time. One school-day of history must stay within 400 bytes.
  */
 export function packReport(report: Report): string {
   const { school: _school, task, period: _period, value, late, ...rest } = report;
   const { task: valueTask, ...figures } = value;
-  return JSON.stringify({ value: valueTask === task ? figures : value, ...(late && { late }), ...rest });
+  return JSON.stringify({ value: valueTask === valueTaskOf(task) ? figures : value, ...(late && { late }), ...rest });
 }
 
 export function unpackReport(json: string, task: TaskId, period: string, school: string): Report {
   const { value, late = false, ...rest } = JSON.parse(json) as Omit<Report, "school" | "task" | "period" | "late"> & { late?: boolean };
-  return { school, task, period, value: { task, ...(value as object) } as Report["value"], late, ...rest };
+  return { school, task, period, value: { task: valueTaskOf(task), ...(value as object) } as Report["value"], late, ...rest };
+}
+
+/** The readers of today's three kinds, whose reports' values carry their kind's own id. */
+const OWN_READERS: ReadonlySet<string> = new Set(["safety", "drowning", "study"]);
+
+/**
+ * The value's task a stored report leaves out: the kind's own for today's three kinds (their
+ * reports, written before declarations, have none), else the declared fields' reader. A value
+ * of another reader keeps its task, and so does one written before it was left out.
+ */
+function valueTaskOf(task: TaskId): Report["value"]["task"] {
+  return OWN_READERS.has(task) ? (task as Report["value"]["task"]) : "fields";
 }
 
 /** Who withdrew a report, when, with which message: a withdrawal's log entry. */

@@ -17,7 +17,7 @@ describe("a report as kept in Redis", () => {
     for (const [task, json] of Object.entries(written)) expect(packReport(unpackReport(json, task, "p", "CG001"))).toBe(json);
   });
 
-  it("keeps a declared kind's fields with their reader's mark", () => {
+  it("keeps a declared kind's fields without their reader's mark, the kind implying it, and reads those written with it", () => {
     const report: Report = {
       school: "CG001",
       task: "checkup",
@@ -30,7 +30,26 @@ describe("a report as kept in Redis", () => {
       raw: "晨检 实到2120 发热3",
     };
     const packed = packReport(report);
-    expect(JSON.parse(packed).value).toEqual({ task: "fields", present: 2120, expected: 2136, symptoms: { 发热: 3 } });
+    expect(JSON.parse(packed).value).toEqual({ present: 2120, expected: 2136, symptoms: { 发热: 3 } });
     expect(unpackReport(packed, "checkup", "2026-11-24", "CG001")).toEqual(report);
+    // As the store kept them before: read the same.
+    const before = '{"value":{"task":"fields","present":2120,"expected":2136,"symptoms":{"发热":3}},"by":"zhang_wei","at":"2026-11-24T00:30:00.000Z","msgid":"m4","raw":"晨检 实到2120 发热3"}';
+    expect(unpackReport(before, "checkup", "2026-11-24", "CG001")).toEqual(report);
+  });
+
+  it("keeps the mark of a value its kind does not imply", () => {
+    const report: Report = {
+      school: "CG001",
+      task: "study",
+      period: "2026-W48",
+      value: { task: "fields", attended: 50 },
+      by: "zhang_wei",
+      at: "2026-11-27T07:00:00.000Z",
+      late: false,
+      msgid: "m5",
+      raw: "学习 50",
+    };
+    expect(JSON.parse(packReport(report)).value.task).toBe("fields");
+    expect(unpackReport(packReport(report), "study", "2026-W48", "CG001")).toEqual(report);
   });
 });

@@ -75,11 +75,20 @@ export function countReport(report: Report): ReportCounts {
 }
 
 /**
+ * In a log entry's counts, the counter that stands for the sums of the report's declared fields:
+ * the record script reads them from the report it logs beside (lib/counted-pairs.lua, as
+ * countReport reads them), so the entry does not keep each figure twice.
+ */
+export const EVENT_SUMS = "+";
+
+/**
  * A report's counts as the record script keeps them in its log entry: each non-zero counter and
- * its value, tab-separated, so that it undoes exactly what it added.
+ * its value, tab-separated (the sums of a declared kind's fields as EVENT_SUMS), so that it
+ * undoes exactly what it added.
  */
 export function encodeCounted(counts: ReportCounts): string {
-  return countedEntries(counts).flat().join("\t");
+  const fixed = countedEntries({ ...counts, sums: {} });
+  return [...fixed, ...(Object.keys(counts.sums).length > 0 ? [[EVENT_SUMS, 1] as const] : [])].flat().join("\t");
 }
 
 /** Each non-zero counter of `counts` and its value, as the period's counts name them (sums with SUM_PREFIX). */

@@ -36,7 +36,7 @@
 --   expected: the report in force answered against, as its JSON holds its msgid ('"msgid":"…"'); '' for none; absent for any
 --   reply: the reply given to the message, kept for a repeat of it
 --   replyTtl: seconds the reply is kept
---   counted: what the report counts (report-counts.ts encodeCounted)
+--   counted: what the report counts (report-counts.ts encodeCounted; its sums read from `report`)
 --   number: the school's number (its bit in reported); absent when it has none
 --   msgidTtl: seconds the msgids are kept against repeats
 --   at: when the report was made (ms)
@@ -48,6 +48,7 @@
 --   remarked: true when it is a 平安 with a remark
 --   pushes: the pushes it owes, each as JSON
 -- #include lib/current-report.lua
+-- #include lib/counted-pairs.lua
 local a = cjson.decode(ARGV[1])
 -- Keeps a key (when there is one) at least ttl seconds from now. Each EXPIRE is written to the AOF (and fsynced):
 -- renewing only when under ttl, to 1.1 ttl, writes it about once per tenth of the ttl instead
@@ -97,15 +98,12 @@ if a.reply then
   redis.call('HSET', KEYS[6], a.msgid, a.reply)
   keep(KEYS[6], a.replyTtl)
 end
--- An entry is counter/value pairs; one written before the area was left out starts with its area.
--- Each counter goes to the area and to each node above it (a province's tally reads its cities').
-local function count(entry, sign)
-  local parts = {}
-  for part in string.gmatch(entry, '[^\t]+') do parts[#parts + 1] = part end
-  for i = #parts % 2 + 1, #parts - 1, 2 do
-    local n = sign * tonumber(parts[i + 1])
-    redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. a.area, n)
-    for _, node in ipairs(a.nodes or {}) do redis.call('HINCRBY', KEYS[7], parts[i] .. ':' .. node, n) end
+-- Each counter of an entry (countedPairs) goes to the area and to each node above it (a province's tally reads its cities').
+local function count(entry, event, sign)
+  for _, pair in ipairs(countedPairs(entry, event)) do
+    local n = sign * pair[2]
+    redis.call('HINCRBY', KEYS[7], pair[1] .. ':' .. a.area, n)
+    for _, node in ipairs(a.nodes or {}) do redis.call('HINCRBY', KEYS[7], pair[1] .. ':' .. node, n) end
   end
 end
 local counting = false
@@ -116,8 +114,8 @@ if a.area then
   if not counting and under ~= 'stale' then redis.call('SET', KEYS[14], 'stale', 'KEEPTTL') end
 end
 if counting then
-  if undo and undo ~= '' then count(undo, -1) end
-  if a.report then count(a.counted, 1) end
+  if undo and undo ~= '' then count(undo, previous, -1) end
+  if a.report then count(a.counted, a.report, 1) end
 end
 if a.number then redis.call('SETBIT', KEYS[8], a.number, a.report and 1 or 0) end
 if a.abnormal then

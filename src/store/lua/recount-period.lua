@@ -22,6 +22,7 @@
 -- ARGV[2..] the roster: each school's code, area, number and the keys of the nodes above its
 --   area (tab-separated, '' for none), four arguments a school
 -- #include lib/current-report.lua
+-- #include lib/counted-pairs.lua
 local state = redis.call('HGETALL', KEYS[1])
 for i = 2, #state, 2 do
   if string.sub(state[i], 1, 1) == '{' then return 'reduced' end
@@ -36,12 +37,9 @@ for i = 1, #state, 2 do
   local place = places[school]
   local fields = place and current(school)
   if type(fields) == 'table' then
-    -- An entry is counter/value pairs; one written before the area was left out starts with its area.
-    local parts = {}
-    for part in string.gmatch(field(fields, 'counted') or '', '[^\t]+') do parts[#parts + 1] = part end
-    for j = #parts % 2 + 1, #parts - 1, 2 do
-      redis.call('HINCRBY', KEYS[3], parts[j] .. ':' .. place[1], tonumber(parts[j + 1]))
-      for node in string.gmatch(place[3], '[^\t]+') do redis.call('HINCRBY', KEYS[3], parts[j] .. ':' .. node, tonumber(parts[j + 1])) end
+    for _, pair in ipairs(countedPairs(field(fields, 'counted') or '', field(fields, 'event') or '')) do
+      redis.call('HINCRBY', KEYS[3], pair[1] .. ':' .. place[1], pair[2])
+      for node in string.gmatch(place[3], '[^\t]+') do redis.call('HINCRBY', KEYS[3], pair[1] .. ':' .. node, pair[2]) end
     end
     redis.call('SETBIT', KEYS[4], place[2], 1)
     counted = counted + 1

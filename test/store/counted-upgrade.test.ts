@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createKeys } from "../../src/store/keys.js";
+import { recountAggregate } from "../../src/store/recount-aggregate.js";
+import { countedEntries, countReport } from "../../src/store/report-counts.js";
+import { periodKeys, recordReport } from "../../src/store/report-scripts.js";
+import { createReportStore } from "../../src/store/reports.js";
+import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
+import { runTogether } from "../../src/store/scripts.js";
+import type { TaskPeriod } from "../../src/time/task-calendar.js";
+import { loadExample, makeReport } from "../features/leaders/fixtures.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(() => redis.stop());
+
+/**
+ * A 晨午检 report logged as the store wrote it before its sums were left to its event (each sum
+ * in the entry's counts, the value marked "fields"): a correction recorded by today's code undoes
+ * exactly what it counted, and the period's counts are what a recount of the reports in force writes.
+ */
+it("undoes a report logged with its sums in its counts, as before, exactly", async () => {
+  const example = await loadExample();
+  const client = redis.client();
+  const keys = createKeys("upgrade");
+  const school = example.roster.schools[0]!;
+  const places = await loadSchoolPlaces(client, keys, example.roster.schools);
+  const store = createReportStore({ redis: client, keys, places });
+  const safety = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  const period: TaskPeriod = { ...safety, task: "checkup", taskName: "晨午检" };
+  const before = makeReport(period, school.code, { task: "fields", expected: 60, present: 55, sick: 5, symptoms: { 发热: 3, 咳嗽: 0 } }, { msgid: "m1" });
+  const place = places.of(school.code)!;
+  const { school: _s, task: _t, period: _p, late: _l, ...rest } = before;
+  await runTogether(client, [
+    recordReport.call(periodKeys(keys, period.task, period.id), {
+      school: school.code,
+      msgid: "m1",
+      report: JSON.stringify(rest),
+      counted: countedEntries(countReport(before)).flat().join("\t"),
+      at: Date.parse(before.at),
+      ttl: 3600,
+      replyTtl: 60,
+      msgidTtl: 60,
+      number: place.number,
+      area: place.area,
+      roster: places.version,
+      onBehalf: false,
+      remarked: false,
+      pushes: [],
+    }),
+  ]);
+  const counts = () => client.hgetall(keys.periodCounts(period.task, period.id));
+  expect(await counts()).toMatchObject({ [`f.present:${place.area}`]: "55", [`f.symptoms.发热:${place.area}`]: "3" });
+  const reading = { redis: client, keys, places, reports: store };
+  expect((await recountAggregate(reading, period.task, period.id)).differences).toEqual([]);
+  // Corrected by today's code: the old entry's sums come off, the new report's go on.
+  await store.put(makeReport(period, school.code, { task: "fields", expected: 60, present: 58, symptoms: { 咳嗽: 2 } }, { msgid: "m2", at: "2026-11-24T01:00:00Z" }));
+  expect(await counts()).toMatchObject({ [`f.present:${place.area}`]: "58", [`f.symptoms.发热:${place.area}`]: "0", [`f.symptoms.咳嗽:${place.area}`]: "2", [`f.sick:${place.area}`]: "0" });
+  expect((await recountAggregate(reading, period.task, period.id)).differences).toEqual([]);
+  expect((await store.current(period.task, period.id, [school.code])).get(school.code)?.value).toEqual({ task: "fields", expected: 60, present: 58, symptoms: { 咳嗽: 2 } });
+});

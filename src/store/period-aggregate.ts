@@ -55,8 +55,12 @@ export interface PeriodCounts {
   listed: { abnormal: number; onBehalf: number; remarked: number };
   /** Counts of the reports in force, by area (exempt schools' reports included). */
   byArea: ReadonlyMap<string, ReportCounts>;
-  /** One bit a school (SchoolPlaces): set where it has a report in force. */
+  /** One bit a school (SchoolPlaces): set where it has a report in force; for a node, only the bytes of its schools' bits, from `reportedFrom`. */
   reported: Buffer;
+  /** The byte of the whole bitmap `reported` starts at (0 unless read for a node). */
+  reportedFrom: number;
+  /** Read for a node: its codes of each list, by time, which the aggregate then takes instead of reading them again. */
+  listedCodes?: { abnormal: readonly string[]; onBehalf: readonly string[]; remarked: readonly string[] };
   /** Safety: the schools whose abnormal report a 无异常 one corrected. */
   resolved: readonly string[];
 }
@@ -79,10 +83,16 @@ export interface CountsRequest {
  * and how many reports each list holds. Its cost grows with the areas and the exemptions, not
  * with the schools.
  */
-export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: readonly CountsRequest[], areas?: readonly string[], among?: (code: string) => boolean): Promise<PeriodCounts[]> {
-  // A node counts its own schools in the lists, which hold the whole deployment's: it reads them whole.
+export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: readonly CountsRequest[], areas?: readonly string[], node?: NodeRead): Promise<PeriodCounts[]> {
+  const among = node?.among;
+  // A node counts its own schools in the lists, which hold the whole deployment's: it reads them
+  // whole, once, and keeps its own codes for the aggregate.
   const size = (key: string): ReadCommand => (among ? ["zrange", key, "0", "-1"] : ["zcard", key]);
-  const sizeOf = (answer: unknown) => (among ? (answer as string[]).filter(among).length : Number(answer));
+  const codesOf = (answer: unknown) => (among ? (answer as string[]).filter(among) : undefined);
+  const sizeOf = (answer: unknown, codes: readonly string[] | undefined) => codes?.length ?? Number(answer);
+  // A node's bytes of the bitmap only: a county's 1,000 bits, not a province's 100,000.
+  const span = node?.bytes;
+  const bits = (key: string): ReadCommand => (span ? ["getrangeBuffer", key, span.from, span.to] : ["getBuffer", key]);
   const fieldsOf = ({ sums = [] }: CountsRequest) => areas?.flatMap((area) => [...COUNTER_NAMES, ...sums].map((name) => `${name}:${area}`));
   const answers = await readTogether(
     redis,
@@ -94,7 +104,7 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
         size(keys.periodOnBehalf(task, period)),
         size(keys.periodRemarked(task, period)),
         fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hgetall", keys.periodCounts(task, period)],
-        ["getBuffer", keys.periodReported(task, period)],
+        bits(keys.periodReported(task, period)),
         ["smembers", keys.periodResolved(task, period)],
       ];
     }),
@@ -113,13 +123,16 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
       if (!byArea.has(area)) byArea.set(area, zeroCounts());
       addCounter(byArea.get(area)!, name.slice(0, colon), Number(value));
     }
+    const listedCodes = among && { abnormal: codesOf(abnormal)!, onBehalf: codesOf(onBehalf)!, remarked: codesOf(remarked)! };
     return {
       task,
       period,
       exemptions: decodeJsonHash<Exemption>(exemptions as Record<string, string>),
-      listed: { abnormal: sizeOf(abnormal), onBehalf: sizeOf(onBehalf), remarked: sizeOf(remarked) },
+      listed: { abnormal: sizeOf(abnormal, listedCodes?.abnormal), onBehalf: sizeOf(onBehalf, listedCodes?.onBehalf), remarked: sizeOf(remarked, listedCodes?.remarked) },
       byArea,
       reported: (reported as Buffer | null) ?? Buffer.alloc(0),
+      reportedFrom: span?.from ?? 0,
+      ...(listedCodes && { listedCodes }),
       resolved: resolved as string[],
     };
   });
@@ -143,11 +156,12 @@ export async function readPeriodAggregate(
   const { redis, keys, places } = store;
   const { task, period } = counts;
   const { among } = first;
+  // A node's codes were read with its counts (listedCodes): none is read again.
   const lists = [
     { key: keys.periodAbnormalAt(task, period), n: first.abnormal },
     { key: keys.periodOnBehalf(task, period), n: first.onBehalf },
     { key: keys.periodRemarked(task, period), n: first.remarked },
-  ].filter(({ n }) => n === undefined || n > 0);
+  ].filter(({ n }) => !counts.listedCodes && (n === undefined || n > 0));
   // A node reads a list whole and keeps the first of its own schools.
   const last = (n: number | undefined) => (among || n === undefined || !Number.isFinite(n) ? "-1" : String(n - 1));
   const read = (await readTogether(redis, lists.map(({ key, n }): ReadCommand => ["zrange", key, "0", last(n)]))) as string[][];
@@ -155,9 +169,10 @@ export async function readPeriodAggregate(
     const codes = read[lists.findIndex((list) => list.key === key)] ?? [];
     return among ? codes.filter(among).slice(0, n) : codes;
   };
-  const abnormalCodes = firstOf(keys.periodAbnormalAt(task, period), first.abnormal);
-  const onBehalfCodes = firstOf(keys.periodOnBehalf(task, period), first.onBehalf);
-  const remarkedCodes = firstOf(keys.periodRemarked(task, period), first.remarked);
+  const listed = counts.listedCodes;
+  const abnormalCodes = listed ? listed.abnormal.slice(0, first.abnormal) : firstOf(keys.periodAbnormalAt(task, period), first.abnormal);
+  const onBehalfCodes = listed ? listed.onBehalf.slice(0, first.onBehalf) : firstOf(keys.periodOnBehalf(task, period), first.onBehalf);
+  const remarkedCodes = listed ? listed.remarked.slice(0, first.remarked) : firstOf(keys.periodRemarked(task, period), first.remarked);
   const resolvedCodes = among ? counts.resolved.filter(among) : counts.resolved;
   const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...remarkedCodes, ...resolvedCodes, ...uncounted])];
   const [current, lastAbnormal] = await Promise.all([
@@ -177,9 +192,10 @@ export async function readPeriodAggregate(
     if (report && place) counted.set(code, { area: place.area, counts: countReport(report) });
   }
   const bits = counts.reported;
+  const from = counts.reportedFrom * 8;
   return {
     byArea: counts.byArea,
-    isReportedAt: (number: number) => number >= 0 && isBitSet(bits, number),
+    isReportedAt: (number: number) => number >= from && isBitSet(bits, number - from),
     numbersOf: (schools: readonly School[]) => places.numbersOf(schools),
     abnormal: inForce(abnormalCodes),
     onBehalf: inForce(onBehalfCodes),
@@ -187,6 +203,25 @@ export async function readPeriodAggregate(
     resolved,
     counted,
   };
+}
+
+/** What a node's read of the counts keeps to its schools: its codes of the lists, its bytes of the bitmap (nodeRead). */
+export interface NodeRead {
+  among: (code: string) => boolean;
+  /** The bytes of the reported bitmap that hold its schools' bits (the first alone when none has a number). */
+  bytes?: { from: number; to: number };
+}
+
+/** A node's read (NodeRead): its schools' codes, and the bytes between its lowest and highest numbers. */
+export function nodeRead(among: (code: string) => boolean, numbers: Int32Array): NodeRead {
+  let low = Number.POSITIVE_INFINITY;
+  let high = -1;
+  for (const number of numbers) {
+    if (number < 0) continue;
+    low = Math.min(low, number);
+    high = Math.max(high, number);
+  }
+  return { among, bytes: high < 0 ? { from: 0, to: 0 } : { from: low >> 3, to: high >> 3 } };
 }
 
 /** Whether bit `number` of a bitmap is set, numbered as SETBIT numbers them (most significant bit of each byte first). */

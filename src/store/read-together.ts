@@ -5,7 +5,8 @@ import type { RedisClient } from "./connect-redis.js";
 export type ReadCommand =
   | readonly ["hgetall" | "getBuffer" | "smembers" | "zcard", string]
   | readonly ["hmget", string, ...string[]]
-  | readonly ["zrange", string, string, string];
+  | readonly ["zrange", string, string, string]
+  | readonly ["getrangeBuffer", string, number, number];
 
 /**
  * Sends reads in one round trip and answers them in order: one pipeline on a single Redis; on
@@ -39,5 +40,7 @@ function issue(target: RedisClient | ChainableCommander, command: ReadCommand): 
       return target.hmget(command[1], ...command.slice(2));
     case "zrange":
       return target.zrange(command[1], command[2], command[3]);
+    case "getrangeBuffer":
+      return target.getrangeBuffer(command[1], command[2], command[3]);
   }
 }

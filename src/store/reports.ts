@@ -1,3 +1,4 @@
+import type { School } from "../config/roster.js";
 import type { Logger } from "pino";
 import type { Push } from "../message/push.js";
 import { isRefusedByRedis, type RedisClient } from "./connect-redis.js";
@@ -8,7 +9,7 @@ import { TTL, type Keys } from "./keys.js";
 import { currentReports, periodKeys, recordReport, reducePeriod } from "./report-scripts.js";
 import { readField, runTogether } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
-import { readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
+import { nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { Report, ReportEvent } from "./report.js";
 import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
@@ -102,9 +103,10 @@ export interface ReportStore {
   /**
    * What a tally reads first of each period, all in one round trip (readPeriodCounts): its
    * exemptions, counts by area (with `areas`, only theirs), the reported bitmap, the corrected
-   * schools and how many abnormal reports, 代报 and remarks `aggregate` can list (with `among`, of those schools only).
+   * schools and how many abnormal reports, 代报 and remarks `aggregate` can list (with `node`, a
+   * part of the deployment: of its schools only, and only its bytes of the bitmap).
    */
-  counts(periods: readonly CountsRequest[], areas?: readonly string[], among?: (code: string) => boolean): Promise<PeriodCounts[]>;
+  counts(periods: readonly CountsRequest[], areas?: readonly string[], node?: { among: (code: string) => boolean; schools: readonly School[] }): Promise<PeriodCounts[]>;
   /**
    * The rest of a period's aggregate, given its counts: the first abnormal reports, 代报 and
    * remarks in force by time, as many as `first` says, default all; the corrected abnormal ones;
@@ -325,8 +327,8 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       while (cursor !== "0");
     },
 
-    counts(periods, areas, among) {
-      return readPeriodCounts(redis, keys, periods, areas, among);
+    counts(periods, areas, node) {
+      return readPeriodCounts(redis, keys, periods, areas, node && (places ? nodeRead(node.among, places.numbersOf(node.schools)) : { among: node.among }));
     },
 
     aggregate(counts, uncounted = [], first = {}) {

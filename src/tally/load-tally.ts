@@ -46,7 +46,7 @@ export async function loadCountedPeriods(
       return { task: period.task, period: period.id, ...(sums && { sums }) };
     }),
     keys?.areas,
-    among?.among,
+    among && { ...among, schools: roster.schools },
   );
   const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, counts[i]!.exemptions));
   let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;

@@ -8,7 +8,7 @@ export default defineCommand({
   id: "close-incident",
   aliases: ["结案"],
   roles: ["leader", "admin"],
-  services: ["config", "roster", "incidents"],
+  services: ["config", "roster", "incidents", "store", "calendar"],
   summary: "结束一起异常事件，写明结案意见（会告知其他领导）",
   examples: ["结案 #12 已妥善处理，家长无异议"],
   parse(input) {

@@ -85,8 +85,12 @@ export function digestOf(body: PartBody | { msgtype: string }): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 12);
 }
 
-/** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
+/**
+ * The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). An incident's
+ * 收到 card (`incident:12:card:leaders`, formatIncidentPushKey) is a `card`: losing it loses no news.
+ */
 export function pushKind(idempotencyKey: string): string {
+  if (/^incident:\d+:card:/u.test(idempotencyKey)) return "card";
   return idempotencyKey.split(":", 1)[0] ?? "push";
 }
 

@@ -21,6 +21,6 @@ export default defineCommand({
   async run({ number, text }, ctx) {
     const incident = await findStepIncident(ctx, { number });
     if (typeof incident === "string") return incident;
-    return takeStep(ctx, incident, "close", text, incidentText.closed(incident, ctx.roster.byCode(incident.school)));
+    return takeStep(ctx, incident, "close", text);
   },
 });

@@ -1,7 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { CodedError, ErrorCode } from "../src/errors.js";
-import { incidentText } from "../src/features/incidents/incident-text.js";
-import { findStepIncident, readSchoolStep, takeStep } from "../src/features/incidents/take-step.js";
+import { readSchoolStep, takeSchoolStep } from "../src/features/incidents/take-step.js";
 
 export default defineCommand({
   id: "follow-up",
@@ -13,10 +11,7 @@ export default defineCommand({
   parse(input, ctx) {
     return readSchoolStep(input, ctx, "续报");
   },
-  async run(words, ctx) {
-    const incident = await findStepIncident(ctx, words);
-    if (typeof incident === "string") return incident;
-    if (!ctx.schools.some((school) => school.code === incident.school)) throw new CodedError(ErrorCode.NotYourSchool, incidentText.notYourIncident(incident.number));
-    return takeStep(ctx, incident, "follow-up", words.text, incidentText.followedUp(incident, ctx.roster.byCode(incident.school)));
+  run(words, ctx) {
+    return takeSchoolStep(ctx, words, "follow-up");
   },
 });

@@ -75,18 +75,33 @@ export async function findStepIncident(ctx: FindContext, words: { number?: numbe
   return typeof open === "string" ? open : open[open.length - 1]!;
 }
 
+/** A step taken in the chat: 续报, 终报, 结案. */
+type ChatStep = Extract<IncidentStep["kind"], "follow-up" | "final" | "close">;
+
+/** Each one's reply once recorded. */
+const DONE: Record<ChatStep, (incident: Incident, school: School | undefined) => string> = {
+  "follow-up": incidentText.followedUp,
+  final: incidentText.finalled,
+  close: incidentText.closed,
+};
+
+/**
+ * A school's 续报 or 终报: the incident its words name, which must be one of the sender's
+ * schools', stepped (takeStep); or the answer why not.
+ */
+export async function takeSchoolStep(ctx: FindContext, words: StepWords, kind: Exclude<ChatStep, "close">): Promise<string> {
+  const incident = await findStepIncident(ctx, words);
+  if (typeof incident === "string") return incident;
+  if (!ctx.schools.some((school) => school.code === incident.school)) throw new CodedError(ErrorCode.NotYourSchool, incidentText.notYourIncident(incident.number));
+  return takeStep(ctx, incident, kind, words.text);
+}
+
 /**
  * Records one step of an incident taken in the chat (续报, 终报, 结案) and tells the leaders of
  * it, once per message: a repeated message steps nothing and queues the same pushes again,
- * which go out once. Answers the reply: `done` when recorded, why not when the incident has ended.
+ * which go out once. Answers the reply: that it was recorded, or why not when the incident has ended.
  */
-export async function takeStep(
-  ctx: CommandContext<"incidents" | "roster">,
-  incident: Incident,
-  kind: Extract<IncidentStep["kind"], "follow-up" | "final" | "close">,
-  text: string,
-  done: string,
-): Promise<string> {
+export async function takeStep(ctx: CommandContext<"incidents" | "roster">, incident: Incident, kind: ChatStep, text: string): Promise<string> {
   const step = { kind, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}`, text };
   const result = await ctx.incidents.step(incident.number, step);
   if (result.outcome === "missing") return incidentText.noSuchIncident(incident.number);
@@ -95,5 +110,5 @@ export async function takeStep(
   await ctx.incidents.tell(incident, step, shown);
   // A follow-up restarts the follow-up clock.
   await ctx.incidents.schedule((await ctx.incidents.read(incident.number)) ?? incident);
-  return done;
+  return DONE[kind](incident, ctx.roster.byCode(incident.school));
 }

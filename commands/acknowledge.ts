@@ -4,7 +4,7 @@ import { wordsAround } from "../src/bot/words.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { incidentText } from "../src/features/incidents/incident-text.js";
-import { findNumberedIncident, readIncidentNumber } from "../src/features/incidents/take-step.js";
+import { findNumberedIncident, findOpenIncidents, readIncidentNumber } from "../src/features/incidents/take-step.js";
 import type { Incident } from "../src/store/incidents.js";
 import { acknowledgeIncident } from "../src/features/incidents/acknowledge-incident.js";
 import { INCIDENT_TAP_TOPIC } from "../src/features/incidents/incident-card.js";
@@ -14,7 +14,7 @@ export default defineCommand({
   id: "acknowledge",
   aliases: ["收到"],
   roles: ["leader", "admin"],
-  services: ["config", "roster", "incidents"],
+  services: ["config", "roster", "incidents", "store", "calendar"],
   summary: "表示已阅某起异常事件（第一位收到的领导会在下一条有关消息中告知其他领导）",
   examples: ["收到 #12", "收到 城关一小"],
   parse(input, ctx): { number: number } | { school: School } {
@@ -31,8 +31,9 @@ export default defineCommand({
       if (typeof incident === "string") return incident;
       incidents = [incident];
     } else {
-      incidents = (await ctx.incidents.listOpen()).filter((incident) => incident.school === args.school.code);
-      if (incidents.length === 0) return incidentText.noOpenIncident(args.school.shortName || args.school.name);
+      const open = await findOpenIncidents(ctx, args.school);
+      if (typeof open === "string") return open;
+      incidents = open;
     }
     const replies: string[] = [];
     for (const incident of incidents) replies.push((await acknowledgeIncident(incident, ctx)).reply);

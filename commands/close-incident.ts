@@ -8,7 +8,7 @@ export default defineCommand({
   id: "close-incident",
   aliases: ["结案"],
   roles: ["leader", "admin"],
-  services: ["config", "roster", "incidents"],
+  services: ["config", "roster", "incidents", "store", "calendar"],
   summary: "结束一起异常事件，写明结案意见（会告知其他领导）",
   examples: ["结案 #12 已妥善处理，家长无异议"],
   parse(input) {
@@ -21,6 +21,6 @@ export default defineCommand({
   async run({ number, text }, ctx) {
     const incident = await findStepIncident(ctx, { number });
     if (typeof incident === "string") return incident;
-    return takeStep(ctx, incident, "close", text, incidentText.closed(incident, ctx.roster.byCode(incident.school)));
+    return takeStep(ctx, incident, "close", text);
   },
 });

@@ -20,6 +20,7 @@ export const deliveriesText = {
     bot: "智能机器人长连接",
     "bot→webhook": "长连接被拒，改由群机器人",
   } satisfies Record<DeliveryWay, string>,
+  mayHaveArrived: (digests: readonly string[]) => `可能重复送达：另有 ${digests.length} 份可能已到群（摘要 ${digests.join("、")}）`,
   badSince: (value: string) => `--since ${value} 无效，写成数字加单位：30m（分钟）、2h（小时）或 3d（天），例如 --since 2h`,
   unknownGroup: (value: string, ids: readonly string[]) => `没有群 ${value}。可写群的 id 或名称：${ids.join("、")}`,
   cleared: (id: string) => `已清除 ${id}：不再补发，也不再提示。`,
@@ -58,6 +59,7 @@ export function formatDeliveryLine(entry: DeliveryEntry, groupName: string, time
     entry.merged !== undefined && entry.merged > 1 ? `与另 ${entry.merged - 1} 条合并发出` : undefined,
     isUndelivered(entry) && (entry.errcode !== undefined || entry.reason !== undefined) ? describeFailureReason(entry) : undefined,
     entry.errcode !== undefined ? `errcode ${entry.errcode}` : undefined,
+    entry.mayHaveArrived?.length ? deliveriesText.mayHaveArrived(entry.mayHaveArrived) : undefined,
     `摘要 ${entry.digest}`,
     `编号 ${entry.id}`,
   ];

@@ -85,8 +85,12 @@ export function digestOf(body: PartBody | { msgtype: string }): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 12);
 }
 
-/** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
+/**
+ * The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). An incident's
+ * 收到 card (`incident:12:card:leaders`, formatIncidentPushKey) is a `card`: losing it loses no news.
+ */
 export function pushKind(idempotencyKey: string): string {
+  if (/^incident:\d+:card:/u.test(idempotencyKey)) return "card";
   return idempotencyKey.split(":", 1)[0] ?? "push";
 }
 
@@ -174,16 +178,22 @@ export function createDeliveryLog({
       delete next.reason;
       if (attempt.errcode !== undefined) next.errcode = attempt.errcode;
       if (attempt.reason !== undefined) next.reason = attempt.reason;
+      // Sent again after a crash (logged sent, the cursor not moved): the first copy went out too,
+      // so it stays as one that may have arrived, and its delivery stands as the part's.
+      const again = attempt.outcome === "sent" && entry.deliveredAt !== undefined;
       if (attempt.outcome === "sent") {
-        next.deliveredAt = at.toISOString();
-        next.latencyMs = at.getTime() - Date.parse(entry.causedAt);
+        if (!again) {
+          next.deliveredAt = at.toISOString();
+          next.latencyMs = at.getTime() - Date.parse(entry.causedAt);
+        }
         if (attempt.digest !== undefined) next.sentDigest = attempt.digest;
       }
-      if (attempt.timedOut && attempt.digest !== undefined) next.mayHaveArrived = [...(entry.mayHaveArrived ?? []), attempt.digest];
+      const copies = [...(again && entry.sentDigest !== undefined ? [entry.sentDigest] : []), ...(attempt.timedOut && attempt.digest !== undefined ? [attempt.digest] : [])];
+      if (copies.length > 0) next.mayHaveArrived = [...(entry.mayHaveArrived ?? []), ...copies];
       const tx = redis.multi().hset(keys.deliveries(), id, JSON.stringify(next));
       if (attempt.outcome === "sent" || attempt.outcome === "settled") tx.zrem(keys.deliveriesOpen(), id).hdel(keys.deliveriesOwed(), id);
       await tx.exec();
-      if (next.outcome === "sent" && next.kind === "alert" && next.latencyMs !== undefined) metrics?.observeAlertDelivered?.(next.latencyMs / 1000);
+      if (next.outcome === "sent" && !again && next.kind === "alert" && next.latencyMs !== undefined) metrics?.observeAlertDelivered?.(next.latencyMs / 1000);
       return next;
     },
 

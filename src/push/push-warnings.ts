@@ -10,6 +10,8 @@ export const KIND_NAMES: Record<string, string> = {
   tally: "统计",
   weekly: "周汇总",
   "late-note": "补报通知",
+  incident: "事件通报",
+  card: "收到卡片",
 };
 
 /** Why pushes to a group fail, in words an admin can act on. */

@@ -77,3 +77,22 @@ it("clears an undelivered alert once, and then lists it as cleared, not failed",
   expect((await deliveries("--failed")).lines).toEqual(["没有符合条件的推送记录。"]);
   expect((await log.read("alert:m2:leaders#0"))!.outcome).toBe("cleared");
 });
+
+it("labels a refused 收到 card as a card, not an alert, and shows a part that may have gone out twice", async () => {
+  const card = { msgtype: "template_card", template_card: { card_type: "button_interaction" } };
+  const about = { school: "CG001", task: "safety" as const, period: "2026-11-24", msgid: "incident:1:card:leaders" };
+  await log.queued({ idempotencyKey: "incident:1:card:leaders", group: "leaders", about }, [card]);
+  await log.attempted("incident:1:card:leaders#0", { outcome: "failed", way: "bot", errcode: 40008, reason: "errcode 40008: refused" });
+  const failed = (await deliveries("--failed")).lines;
+  expect(failed).toHaveLength(2);
+  expect(failed[1]).toMatch(/^2026-11-24 09:30 局领导群 收到卡片：未送达，经智能机器人长连接，/);
+  expect(failed[1]).not.toContain("异常提醒");
+
+  const body = { msgtype: "markdown", markdown: { content: "异常 城关三小：停电" } };
+  await log.queued({ idempotencyKey: "alert:m3:leaders", group: "leaders", about: { ...about, msgid: "m3" } }, [body]);
+  await log.attempted("alert:m3:leaders#0", { outcome: "sent", way: "webhook", digest: "aaaaaaaaaaaa" });
+  // Sent again after a crash, before the mailbox's cursor moved.
+  await log.attempted("alert:m3:leaders#0", { outcome: "sent", way: "webhook", digest: "bbbbbbbbbbbb" });
+  const resent = (await deliveries("--since", "1h")).lines.find((line) => line.endsWith("编号 alert:m3:leaders#0"));
+  expect(resent).toContain("异常提醒：已送达，经群机器人，试 2 次，用时 0 秒，可能重复送达：另有 1 份可能已到群（摘要 aaaaaaaaaaaa），");
+});

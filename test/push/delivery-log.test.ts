@@ -138,6 +138,18 @@ describe("delivery log", () => {
     expect((await pq.deliveries.list()).map((e) => e.id)).toEqual(["alert:m2:leaders#0"]);
   });
 
+  it("keeps the first copy of a part sent again after a crash as one that may have arrived, and the first delivery as the part's", async () => {
+    const pq = await open();
+    const id = "alert:crash:leaders#0";
+    await pq.deliveries.queued({ idempotencyKey: "alert:crash:leaders", group: "leaders", causedAt: REPORTED_AT }, [{ msgtype: "markdown", markdown: { content: "异常 学校1：围栏倒塌" } }]);
+    clock.advance(3_000);
+    await pq.deliveries.attempted(id, { outcome: "sent", way: "webhook", merged: 2, digest: digest("digest of two") });
+    // The mailbox's worker died after logging it sent, before its cursor moved: the next one sends it again, merged otherwise.
+    clock.advance(30_000);
+    const entry = await pq.deliveries.attempted(id, { outcome: "sent", way: "webhook", merged: 3, digest: digest("digest of three") });
+    expect(entry).toMatchObject({ attempts: 2, sentDigest: digest("digest of three"), mayHaveArrived: [digest("digest of two")], latencyMs: 3_000 });
+  });
+
   it("waits longer after a timed-out request, so a hang longer than the timeout costs one copy at most", async () => {
     const pq = await open({ requestTimeoutMs: 1000, retry: { attempts: 6, delayMs: 50 } });
     // Every request hangs 1.5 s and is then delivered, however long ago its caller gave up.

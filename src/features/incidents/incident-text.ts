@@ -83,6 +83,7 @@ export const incidentText = {
   ackWhich: "请写上事件编号或学校，例如：收到 #12 或 收到 城关一小",
   noSuchIncident: (number: number) => `没有事件 #${number}，请核对编号（见汇总的“未结事件”）。`,
   notOpenYet: (number: number) => `事件 #${number} 还在登记，编号随局领导群的异常通报一起发出。请看到带 #${number} 的通报后再发一次，本次没有记录。`,
+  schoolNotOpenYet: (name: string) => `${name}的异常还在登记，事件编号随局领导群的异常通报一起发出。请看到带编号的通报后再发一次，本次没有记录。`,
   notYourIncident: (number: number) => `事件 #${number} 不是您所在学校的事件。`,
   noOpenIncident: (name: string) => `${name}现在没有未结的事件。`,
   ended: (number: number, status: Incident["status"]) =>

@@ -7,6 +7,9 @@ import type { Incident, IncidentStep } from "../../store/incidents.js";
 import { resolveSchool } from "../check-in/resolve-school.js";
 import { reportText } from "../check-in/report-text.js";
 import { incidentText } from "./incident-text.js";
+import { isBeingRegistered } from "./being-registered.js";
+
+type FindContext = CommandContext<"incidents" | "roster" | "store" | "calendar" | "config">;
 
 /** What a step in the chat names: an incident by number (`#12`), else the school's open one. */
 export interface StepWords {
@@ -44,36 +47,61 @@ export function readSchoolStep(input: CommandInput, ctx: CommandContext<"roster"
  * above the last one given is an incident still being opened (the alert's turn numbers it), so
  * the answer says to send it again, not that there is none.
  */
-export async function findNumberedIncident(ctx: CommandContext<"incidents" | "roster">, number: number): Promise<Incident | string> {
+export async function findNumberedIncident(ctx: FindContext, number: number): Promise<Incident | string> {
   const incident = await ctx.incidents.read(number);
   // A leader's roster is his node's: an incident outside it is none of his.
   if (incident && ctx.roster.byCode(incident.school)) return incident;
-  return !incident && number > (await ctx.incidents.lastNumber()) ? incidentText.notOpenYet(number) : incidentText.noSuchIncident(number);
+  return !incident && (await isBeingRegistered(ctx, { number })) ? incidentText.notOpenYet(number) : incidentText.noSuchIncident(number);
+}
+
+/**
+ * A school's open incidents, oldest first, or the answer why there are none: an 异常 in force
+ * whose incident is still being registered (send again once the alert names its number), or none.
+ */
+export async function findOpenIncidents(ctx: FindContext, school: School): Promise<Incident[] | string> {
+  const open = (await ctx.incidents.listOpen()).filter((incident) => incident.school === school.code);
+  if (open.length > 0) return open;
+  const name = school.shortName || school.name;
+  return (await isBeingRegistered(ctx, { school })) ? incidentText.schoolNotOpenYet(name) : incidentText.noOpenIncident(name);
 }
 
 /**
  * The incident a step names: by number, or the school's latest open one; when there is none,
  * the answer that says so (a state of things, like 撤销 with nothing to withdraw: no usage error).
  */
-export async function findStepIncident(ctx: CommandContext<"incidents" | "roster">, words: { number?: number; school?: School }): Promise<Incident | string> {
+export async function findStepIncident(ctx: FindContext, words: { number?: number; school?: School }): Promise<Incident | string> {
   if (words.number !== undefined) return findNumberedIncident(ctx, words.number);
-  const school = words.school!;
-  const open = (await ctx.incidents.listOpen()).filter((incident) => incident.school === school.code);
-  return open[open.length - 1] ?? incidentText.noOpenIncident(school.shortName || school.name);
+  const open = await findOpenIncidents(ctx, words.school!);
+  return typeof open === "string" ? open : open[open.length - 1]!;
+}
+
+/** A step taken in the chat: 续报, 终报, 结案. */
+type ChatStep = Extract<IncidentStep["kind"], "follow-up" | "final" | "close">;
+
+/** Each one's reply once recorded. */
+const DONE: Record<ChatStep, (incident: Incident, school: School | undefined) => string> = {
+  "follow-up": incidentText.followedUp,
+  final: incidentText.finalled,
+  close: incidentText.closed,
+};
+
+/**
+ * A school's 续报 or 终报: the incident its words name, which must be one of the sender's
+ * schools', stepped (takeStep); or the answer why not.
+ */
+export async function takeSchoolStep(ctx: FindContext, words: StepWords, kind: Exclude<ChatStep, "close">): Promise<string> {
+  const incident = await findStepIncident(ctx, words);
+  if (typeof incident === "string") return incident;
+  if (!ctx.schools.some((school) => school.code === incident.school)) throw new CodedError(ErrorCode.NotYourSchool, incidentText.notYourIncident(incident.number));
+  return takeStep(ctx, incident, kind, words.text);
 }
 
 /**
  * Records one step of an incident taken in the chat (续报, 终报, 结案) and tells the leaders of
  * it, once per message: a repeated message steps nothing and queues the same pushes again,
- * which go out once. Answers the reply: `done` when recorded, why not when the incident has ended.
+ * which go out once. Answers the reply: that it was recorded, or why not when the incident has ended.
  */
-export async function takeStep(
-  ctx: CommandContext<"incidents" | "roster">,
-  incident: Incident,
-  kind: Extract<IncidentStep["kind"], "follow-up" | "final" | "close">,
-  text: string,
-  done: string,
-): Promise<string> {
+export async function takeStep(ctx: CommandContext<"incidents" | "roster">, incident: Incident, kind: ChatStep, text: string): Promise<string> {
   const step = { kind, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: `${ctx.msgid}#${incident.number}`, text };
   const result = await ctx.incidents.step(incident.number, step);
   if (result.outcome === "missing") return incidentText.noSuchIncident(incident.number);
@@ -82,5 +110,5 @@ export async function takeStep(
   await ctx.incidents.tell(incident, step, shown);
   // A follow-up restarts the follow-up clock.
   await ctx.incidents.schedule((await ctx.incidents.read(incident.number)) ?? incident);
-  return done;
+  return DONE[kind](incident, ctx.roster.byCode(incident.school));
 }

@@ -103,6 +103,24 @@ describe("an 异常 opens a numbered incident", () => {
     expect(alert!.content).toContain("🚨 **紧急**（三名学生受伤）：请各位领导立即关注 <@wang_zhiyuan> <@chen_xiaohong>");
   });
 
+  it("answers 收到 or 续报 naming the school while its 异常 is recorded but its alert has not numbered it yet", async () => {
+    // The alert's turn opens the incident: held back, the 异常 is in force with no number yet.
+    await h.pushQueue.queue.pause();
+    try {
+      expect(await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名学生课间摔伤，已送医")).toContain("已登记");
+      expect(await sayAt(h, "2026-11-24T08:41:00+08:00", "wang_zhiyuan", "收到 城关一小")).toContain("城关一小的异常还在登记");
+      expect(await h.say("zhang_wei", "续报 学生情况稳定")).toContain("城关一小的异常还在登记");
+      // A school with nothing abnormal has no incident coming.
+      expect(await h.say("wang_zhiyuan", "收到 城关二小")).toContain("城关二小现在没有未结的事件");
+      expect(await h.client.get(keys.incidentSeq())).toBeNull();
+    } finally {
+      await h.pushQueue.queue.resume();
+    }
+    const [alert] = await takeMessages(h, LEADERS);
+    expect(alert!.content).toContain("事件 **#1**");
+    expect(await sayAt(h, "2026-11-24T08:45:00+08:00", "wang_zhiyuan", "收到 城关一小")).toContain("已记录：您已收到事件 #1（城关一小）");
+  });
+
   it("answers bad steps in Chinese and records nothing", async () => {
     expect(await sayAt(h, "2026-11-24T08:40:00+08:00", "wang_zhiyuan", "收到")).toContain("请写上事件编号或学校");
     // Above the last number given: an incident whose alert has not gone out yet (its turn opens and numbers it).

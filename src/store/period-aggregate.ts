@@ -162,17 +162,13 @@ export async function readPeriodAggregate(
     { key: keys.periodOnBehalf(task, period), n: first.onBehalf },
     { key: keys.periodRemarked(task, period), n: first.remarked },
   ].filter(({ n }) => !counts.listedCodes && (n === undefined || n > 0));
-  // A node reads a list whole and keeps the first of its own schools.
-  const last = (n: number | undefined) => (among || n === undefined || !Number.isFinite(n) ? "-1" : String(n - 1));
+  const last = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "-1" : String(n - 1));
   const read = (await readTogether(redis, lists.map(({ key, n }): ReadCommand => ["zrange", key, "0", last(n)]))) as string[][];
-  const firstOf = (key: string, n = Number.POSITIVE_INFINITY): string[] => {
-    const codes = read[lists.findIndex((list) => list.key === key)] ?? [];
-    return among ? codes.filter(among).slice(0, n) : codes;
-  };
+  const firstOf = (key: string): string[] => read[lists.findIndex((list) => list.key === key)] ?? [];
   const listed = counts.listedCodes;
-  const abnormalCodes = listed ? listed.abnormal.slice(0, first.abnormal) : firstOf(keys.periodAbnormalAt(task, period), first.abnormal);
-  const onBehalfCodes = listed ? listed.onBehalf.slice(0, first.onBehalf) : firstOf(keys.periodOnBehalf(task, period), first.onBehalf);
-  const remarkedCodes = listed ? listed.remarked.slice(0, first.remarked) : firstOf(keys.periodRemarked(task, period), first.remarked);
+  const abnormalCodes = listed ? listed.abnormal.slice(0, first.abnormal) : firstOf(keys.periodAbnormalAt(task, period));
+  const onBehalfCodes = listed ? listed.onBehalf.slice(0, first.onBehalf) : firstOf(keys.periodOnBehalf(task, period));
+  const remarkedCodes = listed ? listed.remarked.slice(0, first.remarked) : firstOf(keys.periodRemarked(task, period));
   const resolvedCodes = among ? counts.resolved.filter(among) : counts.resolved;
   const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...remarkedCodes, ...resolvedCodes, ...uncounted])];
   const [current, lastAbnormal] = await Promise.all([

@@ -37,17 +37,21 @@ describe("a redis-server left behind by a killed process", () => {
     const firstPid = Number(readFileSync(join(dataDir, "redis-server.pid"), "utf8"));
     // The owner dies without stopping it; the next start must not run two servers on one AOF.
     const second = await startEmbeddedRedis({ dataDir });
-    // Gone, or a zombie this test process has not reaped yet (it is the server's parent here).
-    const state = (() => {
-      try {
-        return readFileSync(`/proc/${firstPid}/stat`, "utf8").split(") ")[1]![0];
-      } catch {
-        return "gone";
-      }
-    })();
-    expect(["gone", "Z", "X"]).toContain(state);
-    expect(first.port).not.toBe(second.port);
-    await second.stop();
+    try {
+      // Gone, or a zombie this test process has not reaped yet (it is the server's parent here).
+      const state = (() => {
+        try {
+          return readFileSync(`/proc/${firstPid}/stat`, "utf8").split(") ")[1]![0];
+        } catch {
+          return "gone";
+        }
+      })();
+      expect(["gone", "Z", "X"]).toContain(state);
+      expect(first.port).not.toBe(second.port);
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
   });
 });
 

@@ -2,8 +2,9 @@
  * Benchmark 1 (issues 6 and 25): the callback path, beside three baselines measured in the same run.
  *
  *   npm run bench:callback [-- --duration 15 --warmup 3 --connections 16 --rate 1000 --paced-rate 400 --schools 24000]
- *   npm run bench:callback -- --only always --profile /tmp/prof   (CPU profile of the service;
- *     then npx tsx bench/support/summarize-profile.ts /tmp/prof/full-always/<largest file>)
+ *   npm run bench:callback -- --only always --profile /tmp/prof   (a CPU profile of each server for each
+ *     run, and its Redis commands per request: /tmp/prof/full-always/first.cpuprofile, first.commandstats.txt…;
+ *     then npx tsx bench/support/summarize-profile.ts /tmp/prof/full-always/first.cpuprofile)
  *
  * Servers, each in its own process on its own port, one after the other:
  *   bare   a Koa app answering a fixed body (the size of a real sealed reply)
@@ -27,7 +28,7 @@
  * Also prints the service's RSS before, during and after the load (benchmark 4's second part),
  * and checks that every answered check-in was recorded.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -56,7 +57,7 @@ const { values: args } = parseArgs({
     schools: { type: "string", default: "24000" },
     /** Run only these servers (comma-separated: bare, floor, durable, always, kinds7, everysec); the ratios need always, durable and floor. */
     only: { type: "string", default: "always,kinds7,everysec,durable,floor,bare" },
-    /** Write a V8 CPU profile of each server process into this directory. */
+    /** Write a V8 CPU profile of each server process for each run, and its Redis commands per request, into this directory. */
     profile: { type: "string" },
   },
 });
@@ -72,7 +73,7 @@ const POISSON_WARMUP = 2;
 const NOW = "2026-11-23T08:30:00+08:00";
 const PERIOD = "2026-11-23";
 
-type ServerMessage = { type: "listening"; port: number; pid: number; redisUrl?: string } | ServerStats;
+type ServerMessage = { type: "listening"; port: number; pid: number; redisUrl?: string } | { type: "profiled"; path: string } | ServerStats;
 type LoadMessage =
   | { type: "ready"; pool: number; generateMs: number }
   | { type: "start"; name: string }
@@ -104,6 +105,19 @@ interface CpuShare {
 function cpuPerRequest(c: CpuShare, r: LoadResult): { server: number; redis: number } {
   const answered = Math.max(1, r.ok2xx);
   return { server: ((c.server * c.seconds) / answered) * 1e6, redis: ((c.redis * c.seconds) / answered) * 1e6 };
+}
+
+/** Redis's commands per answered request during a run, from INFO commandstats before and after: calls and server µs each. */
+function commandsPerRequest(before: string, after: string, answered: number): string {
+  const read = (info: string) =>
+    new Map([...info.matchAll(/^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/gm)].map(([, name, calls, usec]) => [name!, { calls: Number(calls), usec: Number(usec) }]));
+  const was = read(before);
+  const lines = [...read(after)]
+    .map(([name, now]) => ({ name, calls: now.calls - (was.get(name)?.calls ?? 0), usec: now.usec - (was.get(name)?.usec ?? 0) }))
+    .filter((c) => c.calls > 0)
+    .sort((a, b) => b.usec - a.usec)
+    .map((c) => `${c.name.padEnd(14)} calls/req ${fmt(c.calls / answered, 2).padStart(6)}  µs/req ${fmt(c.usec / answered, 1).padStart(7)}  µs/call ${fmt(c.usec / c.calls, 2)}`);
+  return `${answered} requests answered\n${lines.join("\n")}\n`;
 }
 
 type Measured = Record<RunName, LoadResult> & {
@@ -145,9 +159,9 @@ console.log(
 let replyMarkdown = "";
 
 async function measure(label: string, plan: ServerPlan): Promise<Measured> {
-  const server = spawnChild<ServerMessage>("callback-server", {
-    ...(args.profile && { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${join(args.profile, `${plan.kind}${plan.appendfsync ? `-${plan.appendfsync}` : ""}`)}`] }),
-  });
+  const server = spawnChild<ServerMessage>("callback-server");
+  const profileAs = args.profile && join(args.profile, `${plan.kind}${plan.appendfsync ? `-${plan.appendfsync}` : ""}${plan.configPath === sevenKindsConfig ? "-7-kinds" : ""}`);
+  if (profileAs) mkdirSync(profileAs, { recursive: true });
   server.send(plan);
   // The full service answers once its start-up recount is done: minutes for a new data dir on a loaded machine.
   const { port, pid, redisUrl } = await server.next((m): m is Extract<ServerMessage, { type: "listening" }> => m.type === "listening", 600_000);
@@ -210,12 +224,19 @@ async function measure(label: string, plan: ServerPlan): Promise<Measured> {
   for (const run of runs) {
     await load.next((m): m is Extract<LoadMessage, { type: "start" }> => m.type === "start" && m.name === run.name);
     server.send({ type: "reset" });
+    if (profileAs) server.send({ type: "profile" });
     startedAt[run.name] = new Date().toISOString().slice(11, 19);
     const before = cpuNow();
     const rewritesBefore = await rewriteCount();
+    const commandsBefore = profileAs && redis ? await redis.info("commandstats") : "";
     await redis?.call("LATENCY", "RESET");
     const done = await load.next((m): m is Extract<LoadMessage, { type: "done" }> => m.type === "done" && m.name === run.name);
     const after = cpuNow();
+    if (profileAs) {
+      server.send({ type: "profiled", path: join(profileAs, `${run.name}.cpuprofile`) });
+      await server.next((m): m is Extract<ServerMessage, { type: "profiled" }> => m.type === "profiled");
+      if (redis) writeFileSync(join(profileAs, `${run.name}.commandstats.txt`), commandsPerRequest(commandsBefore, await redis.info("commandstats"), done.result.ok2xx));
+    }
     server.send({ type: "stats" });
     loop[run.name] = await server.next((m): m is ServerStats => m.type === "stats");
     rewrites[run.name] = (await rewriteCount()) - rewritesBefore;

@@ -15,9 +15,13 @@
  * on `{ type: "reset" }` starts counting GC pauses and event-loop delay afresh, on
  * `{ type: "stats" }` sends `ServerStats` for the time since; on `{ type: "heap", path }` writes a heap
  * snapshot there and sends `{ type: "heap", path }`; on `{ type: "memory" }` sends `{ type: "memory",
- * ...process.memoryUsage() }`; on `{ type: "stop" }` stops and exits.
+ * ...process.memoryUsage() }`; on `{ type: "profile" }` starts a CPU profile and on
+ * `{ type: "profiled", path }` writes it there and sends `{ type: "profiled", path }` (one run's
+ * profile, without the start-up's); on `{ type: "stop" }` stops and exits.
  */
+import { writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { Session } from "node:inspector/promises";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { writeHeapSnapshot } from "node:v8";
 import { Redis } from "ioredis";
@@ -89,6 +93,24 @@ function watchLoop() {
         loopDelayP99: delay.percentile(99) / 1e6,
         loopDelayMax: delay.max / 1e6,
       };
+    },
+  };
+}
+
+/** CPU profiles of chosen stretches of this process, sampled every 100 µs. */
+function profiler() {
+  const session = new Session();
+  session.connect();
+  return {
+    async start() {
+      await session.post("Profiler.enable");
+      await session.post("Profiler.setSamplingInterval", { interval: 100 });
+      await session.post("Profiler.start");
+    },
+    async stop(path: string) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(path, JSON.stringify(profile));
+      return path;
     },
   };
 }
@@ -211,7 +233,10 @@ process.once("message", (plan: ServerPlan) => {
         },
       );
     const loop = watchLoop();
+    const profile = profiler();
     process.on("message", (message: { type?: string; path?: string }) => {
+      if (message.type === "profile") void profile.start();
+      if (message.type === "profiled") void profile.stop(message.path!).then((path) => process.send!({ type: "profiled", path }));
       if (message.type === "stop") void shutdown();
       if (message.type === "heap") process.send!({ type: "heap", path: writeHeapSnapshot(message.path) });
       if (message.type === "memory") process.send!({ type: "memory", ...process.memoryUsage() });

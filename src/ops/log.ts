@@ -24,10 +24,11 @@ export function createLogger({ level = "info", pretty: readable = false }: LogOp
       censor: "[redacted]",
     },
   };
-  // Written in this thread, as each line comes: a transport's worker could lose the last lines ("stopped") at exit.
+  // Written in this thread, as each line comes: a transport's worker could lose the last lines ("stopped") at exit,
+  // and pino's default (a write handed to libuv's thread pool per line) cost a paced check-in more CPU than its line.
   return readable
     ? pino(options, pretty({ colorize: process.stdout.isTTY === true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,service", sync: true }))
-    : pino(options);
+    : pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
 /** An error as a log shows it: its type, code, message and stack, never the data it was about. */

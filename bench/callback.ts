@@ -101,9 +101,9 @@ interface CpuShare {
   seconds: number;
 }
 
-/** CPU µs of the server and of its redis-server per answered request: their CPU time over the answers, whatever the run's length. */
+/** CPU µs of the server and of its redis-server per answered request: their CPU time over the answers, whatever the run's length (NaN when none was answered). */
 function cpuPerRequest(c: CpuShare, r: LoadResult): { server: number; redis: number } {
-  const answered = Math.max(1, r.ok2xx);
+  const answered = r.ok2xx > 0 ? r.ok2xx : Number.NaN;
   return { server: ((c.server * c.seconds) / answered) * 1e6, redis: ((c.redis * c.seconds) / answered) * 1e6 };
 }
 

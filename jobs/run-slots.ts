@@ -65,11 +65,12 @@ export async function actOnSlot(
     };
   }
   // Each group's tally speaks of its group's node only, built once per node.
-  const scopes = groupsByScope(deps.roster, deps.config, tallyGroupsOf(deps.config, period.task));
+  const tallyGroups = tallyGroupsOf(deps.config, period.task);
+  const scopes = groupsByScope(deps.roster, deps.config, tallyGroups);
   const built = await mapBounded(scopes, CHARTS_AT_ONCE, ({ roster, groups }) => buildTallyWithChart({ ...deps, roster }, period, groups[0]!, at));
   const pushes = scopes.flatMap(({ groups }, i) => {
     const push = built[i];
-    return push ? groups.map((group): Push => ({ ...push, group, idempotencyKey: formatTallyKey(deps.config, period.task, period.id, group) })) : [];
+    return push ? groups.map((group): Push => ({ ...push, group, idempotencyKey: formatTallyKey(period.task, period.id, group, tallyGroups[0]!) })) : [];
   });
   if (options.dryRun) {
     pushes.forEach((push) => options.show?.(push));

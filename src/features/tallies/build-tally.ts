@@ -1,4 +1,4 @@
-import type { Config, TaskId } from "../../config/schema.js";
+import type { TaskId } from "../../config/schema.js";
 import { leadersPushKey, tallyGroupsOf } from "../../config/scope.js";
 import type { Push, PushMessage } from "../../message/push.js";
 import { BYTE_LIMITS, utf8Bytes } from "../../push/split-message.js";
@@ -10,9 +10,12 @@ import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally, tallyOfCounted } from "../../tally/load-tally.js";
 import type { CountedPeriod } from "../../tally/tally-from-counts.js";
 
-/** The idempotency key of a period's tally to a group (leadersPushKey): `tally:safety:2026-11-24`, `tally:safety:2026-11-24:city-leaders`. */
-export function formatTallyKey(config: Pick<Config, "groups" | "tasks">, task: TaskId, periodId: string, group: string): string {
-  return leadersPushKey(`tally:${task}:${periodId}`, group, tallyGroupsOf(config, task)[0]!);
+/**
+ * The idempotency key of a period's tally to a group (leadersPushKey): `tally:safety:2026-11-24`
+ * in `named`, the group the config names (tallyGroupsOf's first), `tally:safety:2026-11-24:city-leaders` in another.
+ */
+export function formatTallyKey(task: TaskId, periodId: string, group: string, named: string): string {
+  return leadersPushKey(`tally:${task}:${periodId}`, group, named);
 }
 
 /**
@@ -42,7 +45,7 @@ export async function buildTally(
     lines: fitDocParts(block, budget).split("\n").map((text) => ({ text })),
   };
   return {
-    idempotencyKey: formatTallyKey(deps.config, task, period.id, group),
+    idempotencyKey: formatTallyKey(task, period.id, group, tallyGroupsOf(deps.config, task)[0]!),
     group,
     message,
   };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildTally } from "../../../src/features/tallies/build-tally.js";
+import { buildTally, formatTallyKey } from "../../../src/features/tallies/build-tally.js";
 import { splitMessage } from "../../../src/push/split-message.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";
 
@@ -52,5 +52,14 @@ describe("buildTally", () => {
   it("builds nothing for a period that is not required", async () => {
     const drowning = env.periods.at("drowning", new Date("2026-11-24T09:00:00+08:00"))!;
     expect(await buildTally(env.deps, { task: "drowning", period: drowning, group: "leaders", now: new Date() })).toBeUndefined();
+  });
+});
+
+describe("formatTallyKey", () => {
+  // A running bureau's keys: the tally in the group the config names keeps the key it had before groups were bound to nodes.
+  it("keys the named group's tally by task and period alone, any other group's with the group after", () => {
+    expect(formatTallyKey("safety", "2026-11-24", "leaders", "leaders")).toBe("tally:safety:2026-11-24");
+    expect(formatTallyKey("safety", "2026-11-24", "city-leaders", "leaders")).toBe("tally:safety:2026-11-24:city-leaders");
+    expect(formatTallyKey("study", "2026-W48", "leaders", "county-leaders")).toBe("tally:study:2026-W48:leaders");
   });
 });

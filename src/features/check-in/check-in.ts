@@ -126,7 +126,7 @@ export function currentPeriod(ctx: Pick<CommandContext, "calendar" | "config" | 
 }
 
 /** The task's period in force, `period`, unless the task is off or out of season: those are refused. */
-function inForce(ctx: Pick<CommandContext, "config">, task: TaskId, period: TaskPeriod | undefined): TaskPeriod {
+export function inForce(ctx: Pick<CommandContext, "config">, task: TaskId, period: TaskPeriod | undefined): TaskPeriod {
   const name = ctx.config.tasks[task]?.name ?? task;
   if (!period) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(name));
   if (period.reason === "not_in_season") throw new CodedError(ErrorCode.NotInSeason, reportText.notInSeason(name));

@@ -4,21 +4,20 @@ import type { BotCard, CardButton } from "../../message/card.js";
 import { normalizeText } from "../../bot/normalize.js";
 import type { ReportKind } from "../../config/kinds.js";
 import { isUserMistake } from "../../errors.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
 import { plainText, shorten } from "./card-body.js";
 import { cardText } from "./card-text.js";
-import { currentPeriod } from "./check-in.js";
+import { inForce } from "./check-in.js";
 import { formatCardId } from "./check-in-card.js";
 import { cardShapeOf, choiceSelect, formatFigures, formatKindCard, formatKindKey, kindButtons, lastReport, parseKindKey, sameFigures, type KindCardShape, type KindKey } from "./kind-card.js";
 import { reportingAs, type ReportContext } from "./kind-readers.js";
 import { tappedSchool } from "./tapped-school.js";
 
-/** The sender as a reporter of the kind (reportingAs), or undefined where he is not one. */
-function asReporter(sender: ReportContext, kind: ReportKind): ReportContext | undefined {
+/** What `answer` gives, or `refused(message)` where it refuses the user's mistake (isUserMistake): a tap and a bare word record nothing then. */
+async function refusedAs<T>(refused: (message: string) => T, answer: () => T | Promise<T>): Promise<T> {
   try {
-    return reportingAs(sender, kind);
+    return await answer();
   } catch (error) {
-    if (isUserMistake(error)) return undefined;
+    if (isUserMistake(error)) return refused(error.message);
     throw error;
   }
 }
@@ -39,6 +38,7 @@ export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: R
   if (!shape) throw new Error(`kind ${kind.id} has no card to tap`);
   const botName = sender.config.bot.name;
   const word = kind.words[0]!;
+  // The calendar asked once a tap: the period of the card's buttons is the one the tap records in.
   const today = sender.calendar.at(kind.id, sender.now);
   const key = parseKindKey(kind, tap.key);
   const card = (title: string, text: string, buttons?: CardButton[]): BotCard => {
@@ -55,54 +55,42 @@ export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: R
 
   if (!key || !figuresFit(shape, key)) return card(cardText.notRecordedTitle, cardText.kindUnreadable(botName, word));
   if (sender.roles.size === 0) return card(cardText.notRecordedTitle, botText.unknownSender(sender.config));
-  let ctx: ReportContext;
-  try {
-    ctx = sender.schools.length === 0 && !sender.roster.inRole(sender.sender.userid) ? sender : reportingAs(sender, kind);
-  } catch (error) {
-    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
-    throw error;
-  }
-  if (ctx.schools.length === 0) return card(cardText.notRecordedTitle, cardText.kindForLeaders(botName, word));
-  if (key.a === "abnormal") return card(cardText.abnormalTitle, cardText.kindAbnormal(botName, word));
+  // Whatever refuses the tapper on the way (not his school's reporter, the kind out of its period, the words) is said on the card.
+  return refusedAs(
+    (message) => card(cardText.notRecordedTitle, message),
+    async () => {
+      const ctx = sender.schools.length === 0 && !sender.roster.inRole(sender.sender.userid) ? sender : reportingAs(sender, kind);
+      if (ctx.schools.length === 0) return card(cardText.notRecordedTitle, cardText.kindForLeaders(botName, word));
+      if (key.a === "abnormal") return card(cardText.abnormalTitle, cardText.kindAbnormal(botName, word));
+      const period = inForce(ctx, kind.id, today);
+      if (key.p !== period.id) return card(cardText.notRecordedTitle, cardText.kindExpired(ctx.calendar.byId(kind.id, key.p), botName, word));
 
-  let period: TaskPeriod;
-  try {
-    period = currentPeriod(ctx, kind.id);
-  } catch (error) {
-    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
-    throw error;
-  }
-  if (key.p !== period.id) return card(cardText.notRecordedTitle, cardText.kindExpired(ctx.calendar.byId(kind.id, key.p), botName, word));
+      const option = tap.selected?.[shape.choice?.id ?? ""]?.[0] ?? key.o;
+      const tapped = tappedSchool(ctx, key.s);
+      if (tapped === "choose") {
+        // A reporter of several schools says which one: the same answer, for that school.
+        const buttons = ctx.schools.slice(0, 6).map((s) => ({
+          text: cardText.schoolButton(s),
+          key: formatKindKey({ ...key, s: s.code, ...(option !== undefined && { o: option }) }),
+        }));
+        return card(cardText.chooseTitle, cardText.kindChoose, buttons);
+      }
+      if ("refusal" in tapped) return card(cardText.notRecordedTitle, tapped.refusal);
+      const { school } = tapped;
 
-  const option = tap.selected?.[shape.choice?.id ?? ""]?.[0] ?? key.o;
-  const tapped = tappedSchool(ctx, key.s);
-  if (tapped === "choose") {
-    // A reporter of several schools says which one: the same answer, for that school.
-    const buttons = ctx.schools.slice(0, 6).map((s) => ({
-      text: cardText.schoolButton(s),
-      key: formatKindKey({ ...key, s: s.code, ...(option !== undefined && { o: option }) }),
-    }));
-    return card(cardText.chooseTitle, cardText.kindChoose, buttons);
-  }
-  if ("refusal" in tapped) return card(cardText.notRecordedTitle, tapped.refusal);
-  const { school } = tapped;
+      if (key.a === "same" && !key.v) {
+        const last = await lastReport(ctx, period, school);
+        const figures = last && sameFigures(shape, last.report);
+        if (!last || !figures) return card(cardText.notRecordedTitle, cardText.noLast(botName, kind.examples[0] ?? word));
+        const confirm = formatKindCard({ id: tap.cardId, kind, shape, period, timeZone: ctx.config.timezone, now: ctx.now, botName, school: school.code, figures });
+        return { ...confirm, title: cardText.sameTitle, text: cardText.same(last.period, formatFigures(shape, kind, figures)) };
+      }
 
-  if (key.a === "same" && !key.v) {
-    const last = await lastReport(ctx, period, school);
-    const figures = last && sameFigures(shape, last.report);
-    if (!last || !figures) return card(cardText.notRecordedTitle, cardText.noLast(botName, kind.examples[0] ?? word));
-    const confirm = formatKindCard({ id: tap.cardId, kind, shape, period, timeZone: ctx.config.timezone, now: ctx.now, botName, school: school.code, figures });
-    return { ...confirm, title: cardText.sameTitle, text: cardText.same(last.period, formatFigures(shape, kind, figures)) };
-  }
-
-  const words = [answerWords(shape, kind, key, option), ...(ctx.schools.length > 1 ? [school.name] : [])].join(" ").trim();
-  try {
-    const reply = await record(wordsInput(words, botName), { ...ctx, raw: cardText.kindTapRaw(`${word} ${words}`) });
-    return card(cardText.kindRecordedTitle(kind.name), plainText(reply), kindButtons(kind, shape, period.id, { school: school.code, ...(key.v && { figures: key.v }) }));
-  } catch (error) {
-    if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);
-    throw error;
-  }
+      const words = [answerWords(shape, kind, key, option), ...(ctx.schools.length > 1 ? [school.name] : [])].join(" ").trim();
+      const reply = await record(wordsInput(words, botName), { ...ctx, raw: cardText.kindTapRaw(`${word} ${words}`) });
+      return card(cardText.kindRecordedTitle(kind.name), plainText(reply), kindButtons(kind, shape, period.id, { school: school.code, ...(key.v && { figures: key.v }) }));
+    },
+  );
 }
 
 /** The words a button stands for, as a principal would type them after the kind's keyword. */
@@ -138,7 +126,7 @@ export async function bareWordCard(sender: ReportContext, input: CommandInput, k
   // A bare status word is a report already (汛期 alone is 平安); only a kind that needs an answer asks for it.
   if (!shape || shape.status || input.folded !== "" || input.before !== "" || !sender.roles.has("reporter")) return undefined;
   // Of a role's kind, the role person's schools; anyone else gets no card, and his words are refused as typed.
-  const ctx = asReporter(sender, kind);
+  const ctx = await refusedAs<ReportContext | undefined>(() => undefined, () => reportingAs(sender, kind));
   if (ctx?.schools.length !== 1) return undefined;
   const period = ctx.calendar.at(kind.id, ctx.now);
   if (!period?.required) return undefined;

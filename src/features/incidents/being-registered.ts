@@ -14,15 +14,15 @@ export async function isBeingRegistered(
   named: { number: number } | { school: School },
 ): Promise<boolean> {
   if ("number" in named) return named.number > (await ctx.incidents.lastNumber());
-  for (const task of listTaskIds(ctx.config)) {
+  const school = named.school.code;
+  const refs = listTaskIds(ctx.config).flatMap((task) => {
     const period = ctx.calendar.at(task, ctx.now);
-    if (!period) continue;
-    const ref = { task, period: period.id, school: named.school.code };
-    const report = await ctx.store.get(ref.task, ref.period, ref.school);
-    if (!isAbnormal(report)) continue;
-    const number = await ctx.incidents.numberOf(ref);
-    const incident = number === undefined ? undefined : await ctx.incidents.read(number);
-    if (incident?.msgid !== report.msgid) return true;
-  }
-  return false;
+    return period ? [{ task, period: period.id, school }] : [];
+  });
+  // Every kind's report and its incident's number asked at once, then the incidents of the abnormal ones:
+  // two round trips for the school, however many kinds it reports.
+  const found = await Promise.all(refs.map((ref) => Promise.all([ctx.store.get(ref.task, ref.period, ref.school), ctx.incidents.numberOf(ref)])));
+  const abnormal = found.flatMap(([report, number]) => (isAbnormal(report) ? [{ msgid: report.msgid, number }] : []));
+  const incidents = await Promise.all(abnormal.map(({ number }) => (number === undefined ? undefined : ctx.incidents.read(number))));
+  return abnormal.some(({ msgid }, i) => incidents[i]?.msgid !== msgid);
 }

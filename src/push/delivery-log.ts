@@ -85,13 +85,18 @@ export function digestOf(body: PartBody | { msgtype: string }): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 12);
 }
 
-/**
- * The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). An incident's
- * 收到 card (`incident:12:card:leaders`, formatIncidentPushKey) is a `card`: losing it loses no news.
- */
+/** The kind of a push, from its idempotency key (`alert:<msgid>:leaders` → `alert`). */
 export function pushKind(idempotencyKey: string): string {
-  if (/^incident:\d+:card:/u.test(idempotencyKey)) return "card";
   return idempotencyKey.split(":", 1)[0] ?? "push";
+}
+
+/**
+ * An alert that is a card alone (an incident's 收到 card) is a `card`: it only adds a button to
+ * what was said, so WeCom refusing it loses no news (the mailbox gives it up at once, never owes
+ * it) and it is never among the alerts not delivered.
+ */
+function deliveryKind(push: Pick<Push, "idempotencyKey" | "about" | "card">): string {
+  return push.about && push.card ? "card" : pushKind(push.idempotencyKey);
 }
 
 /** The id of a part's entry. */
@@ -103,7 +108,7 @@ export function deliveryId(idempotencyKey: string, part: number): string {
  * The delivery log (keys.deliveries): one entry per part of every push, kept `retentionDays`
  * (limits.history_days) and trimmed as new ones come. An alert that failed for good is also
  * kept whole (keys.deliveriesOwed) to be sent again once its group can be reached, until it is
- * delivered or an admin clears it; alerts not yet delivered are indexed by their enqueueing
+ * delivered or an admin clears it; alerts not yet delivered (a card alone is none: deliveryKind) are indexed by their enqueueing
  * (keys.deliveriesOpen) for /healthz and the leaders' replies.
  */
 export function createDeliveryLog({
@@ -133,13 +138,14 @@ export function createDeliveryLog({
 
   return {
     /** Logs the parts of a push as queued; a push queued again keeps its entries. */
-    async queued(push: Pick<Push, "idempotencyKey" | "group" | "causedAt" | "about">, bodies: readonly (PartBody | { msgtype: string })[]): Promise<void> {
+    async queued(push: Pick<Push, "idempotencyKey" | "group" | "causedAt" | "about" | "card">, bodies: readonly (PartBody | { msgtype: string })[]): Promise<void> {
       const now = clock.now();
+      const kind = deliveryKind(push);
       const tx = redis.multi();
       bodies.forEach((body, part) => {
         const entry: DeliveryEntry = {
           id: deliveryId(push.idempotencyKey, part),
-          kind: pushKind(push.idempotencyKey),
+          kind,
           group: push.group,
           part: `${part + 1}/${bodies.length}`,
           digest: digestOf(body),
@@ -150,7 +156,7 @@ export function createDeliveryLog({
           outcome: "queued",
         };
         tx.hsetnx(keys.deliveries(), entry.id, JSON.stringify(entry)).zadd(keys.deliveriesByTime(), "NX", now.getTime(), entry.id);
-        if (push.about) tx.zadd(keys.deliveriesOpen(), "NX", Date.parse(entry.causedAt), entry.id);
+        if (push.about && kind !== "card") tx.zadd(keys.deliveriesOpen(), "NX", Date.parse(entry.causedAt), entry.id);
       });
       const cutoff = now.getTime() - retentionDays * 24 * 3600_000;
       const answers = await tx.zrangebyscore(keys.deliveriesByTime(), "-inf", cutoff, "LIMIT", 0, TRIM_BATCH).exec();

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { runCli } from "../../src/cli/cli.js";
-import { createDeliveryLog, type DeliveryLog } from "../../src/push/delivery-log.js";
+import { createDeliveryLog, readLateAlerts, type DeliveryLog } from "../../src/push/delivery-log.js";
+import { formatLateAlerts } from "../../src/push/push-warnings.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createManualClock } from "../../src/time/clock.js";
@@ -78,15 +79,23 @@ it("clears an undelivered alert once, and then lists it as cleared, not failed",
   expect((await log.read("alert:m2:leaders#0"))!.outcome).toBe("cleared");
 });
 
-it("labels a refused 收到 card as a card, not an alert, and shows a part that may have gone out twice", async () => {
+it("labels a refused 收到 card as a card, not an alert, never counts it among the alerts not delivered, and shows a part that may have gone out twice", async () => {
   const card = { msgtype: "template_card", template_card: { card_type: "button_interaction" } };
   const about = { school: "CG001", task: "safety" as const, period: "2026-11-24", msgid: "incident:1:card:leaders" };
-  await log.queued({ idempotencyKey: "incident:1:card:leaders", group: "leaders", about }, [card]);
+  const botCard = { id: "incident-1", title: "事件 #1：城关一小 异常", buttons: [{ text: "收到", key: "k" }] };
+  await log.queued({ idempotencyKey: "incident:1:card:leaders", group: "leaders", about, card: botCard }, [card]);
   await log.attempted("incident:1:card:leaders#0", { outcome: "failed", way: "bot", errcode: 40008, reason: "errcode 40008: refused" });
   const failed = (await deliveries("--failed")).lines;
   expect(failed).toHaveLength(2);
   expect(failed[1]).toMatch(/^2026-11-24 09:30 局领导群 收到卡片：未送达，经智能机器人长连接，/);
   expect(failed[1]).not.toContain("异常提醒");
+  // Given up on purpose: /healthz and the leaders' replies (readLateAlerts) warn of no alert for it, an hour on.
+  const alert = { idempotencyKey: "alert:m4:leaders", group: "leaders", about: { ...about, msgid: "m4" } };
+  await log.queued(alert, [{ msgtype: "markdown", markdown: { content: "异常 城关四小：漏雨" } }]);
+  const late = await readLateAlerts(client, createKeys(), new Date("2026-11-24T10:30:00+08:00"));
+  expect(late.map((entry) => [entry.id, entry.kind])).toEqual([["alert:m4:leaders#0", "alert"]]);
+  expect(formatLateAlerts("局领导群", late, new Date("2026-11-24T10:30:00+08:00"))).toContain("局领导群有 1 条异常提醒超过 1 分钟还没送达");
+  await log.attempted("alert:m4:leaders#0", { outcome: "sent", way: "webhook" });
 
   const body = { msgtype: "markdown", markdown: { content: "异常 城关三小：停电" } };
   await log.queued({ idempotencyKey: "alert:m3:leaders", group: "leaders", about: { ...about, msgid: "m3" } }, [body]);

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TaskId } from "../../src/config/schema.js";
 import type { ReportValue } from "../../src/store/report.js";
-import { ALL_KINDS, writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
+import { ALL_KINDS } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /**
@@ -57,15 +57,10 @@ function expected(entry: Entry): { task: TaskId; value: ReportValue } | undefine
 
 describe("the corpus of how principals type", () => {
   let h: Harness;
-  let variant: ConfigVariant;
   beforeAll(async () => {
-    variant = writeConfigVariant(ALL_KINDS);
-    h = await startHarness({ now: "2026-06-12T08:30:00+08:00", config: variant.path });
+    h = await startHarness({ now: "2026-06-12T08:30:00+08:00", variant: { edits: ALL_KINDS } });
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   it(`does what ${corpus.length} messages must, every one as listed`, async () => {
     expect(corpus.length).toBeGreaterThanOrEqual(150);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { sayAt, takeMessages } from "../commands/leader-seed.js";
 import { buildLedger } from "../../src/features/ledger/build-ledger.js";
@@ -12,15 +11,10 @@ import { listTaskColumns } from "../../src/features/ledger/ledger-columns.js";
  */
 describe("a kind declared in the config (晨午检)", () => {
   let h: Harness;
-  let variant: ConfigVariant;
   beforeAll(async () => {
-    variant = writeConfigVariant([["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n"]]);
-    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", config: variant.path });
+    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", variant: { edits: [["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n"]] } });
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   it("records a report, echoes what it recorded and alerts the leaders by its rule", async () => {
     const reply = await sayAt(h, "2026-11-24T08:30:00+08:00", "zhang_wei", "晨检 实到2120 因病缺勤4 发热3 咳嗽1");
@@ -104,20 +98,14 @@ describe("a kind declared in the config (晨午检)", () => {
  */
 describe("a kind declared monthly (安全工作例会 by the month)", () => {
   let h: Harness;
-  let variant: ConfigVariant;
   beforeAll(async () => {
-    variant = writeConfigVariant([
-      [
-        '    name: 安全工作例会\n    enabled: false\n    period: week\n    days: school\n    deadline: "fri 17:00"\n    reminders: ["fri 15:00"]\n    tally: "fri 17:30"\n',
-        '    name: 安全工作例会\n    period: month\n    days: school\n    deadline: "25 17:00"\n    reminders: ["25 15:00"]\n    tally: "25 17:30"\n',
-      ],
-    ]);
-    h = await startHarness({ now: "2026-11-25T08:00:00+08:00", config: variant.path });
+    const monthly = [
+      '    name: 安全工作例会\n    enabled: false\n    period: week\n    days: school\n    deadline: "fri 17:00"\n    reminders: ["fri 15:00"]\n    tally: "fri 17:30"\n',
+      '    name: 安全工作例会\n    period: month\n    days: school\n    deadline: "25 17:00"\n    reminders: ["25 15:00"]\n    tally: "25 17:30"\n',
+    ] as const;
+    h = await startHarness({ now: "2026-11-25T08:00:00+08:00", variant: { edits: [monthly] } });
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   it("records for the month, reminds and tallies on its day, and notes a report after the tally", async () => {
     const reply = await sayAt(h, "2026-11-25T09:00:00+08:00", "zhang_wei", "例会 已召开 11月20日 主题:冬季防火 参会35人");
@@ -163,15 +151,10 @@ describe("a kind declared monthly (安全工作例会 by the month)", () => {
  */
 describe("a kind reported by a list of schools", () => {
   let h: Harness;
-  let variant: ConfigVariant;
   beforeAll(async () => {
-    variant = writeConfigVariant([["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n    schools: [城关片区, DB001]\n"]]);
-    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", config: variant.path });
+    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", variant: { edits: [["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n    schools: [城关片区, DB001]\n"]] } });
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   it("records a listed school's report and refuses another's, saying why and recording nothing", async () => {
     expect(await sayAt(h, "2026-11-24T08:30:00+08:00", "hu_bin", "晨检 实到800")).toContain("已登记：**平安县东湖镇中心小学**");

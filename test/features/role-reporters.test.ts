@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
+import { writeConfigVariant } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { sayAt, takeMessages } from "../commands/leader-seed.js";
 import { checkConfig } from "../../src/cli/check-config.js";
@@ -34,15 +34,10 @@ const withDoctors = (csv: string) =>
 /** Tuesday 2026-11-24, a school day: 晨午检's deadline 10:00, reminder 09:30. */
 describe("a kind reported by a role of the roster (晨午检 by the 校医)", () => {
   let h: Harness;
-  let variant: ConfigVariant;
   beforeAll(async () => {
-    variant = writeConfigVariant(CHECKUP_BY_DOCTOR, { roster: withDoctors });
-    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", config: variant.path });
+    h = await startHarness({ now: "2026-11-24T08:00:00+08:00", variant: { edits: CHECKUP_BY_DOCTOR, roster: withDoctors } });
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   it("records the role person's report for his school, asking which when he has several", async () => {
     const mine = await sayAt(h, "2026-11-24T08:30:00+08:00", "doc_qian", "晨检 实到1680");
@@ -134,18 +129,13 @@ describe("a tap on a role kind's card", () => {
     button_list: { text: string; key: string }[];
   }
   let h: Harness;
-  let variant: ConfigVariant;
   let fake: FakeLongConnection;
   let taps = 0;
   beforeAll(async () => {
-    variant = writeConfigVariant(CHECKUP_BY_DOCTOR, { roster: withDoctors });
-    h = await startHarness({ now: "2026-11-23T08:00:00+08:00", config: variant.path, transport: "websocket", viaBot: { principals: CHAT } });
+    h = await startHarness({ now: "2026-11-23T08:00:00+08:00", variant: { edits: CHECKUP_BY_DOCTOR, roster: withDoctors }, transport: "websocket", viaBot: { principals: CHAT } });
     fake = h.longConnection!;
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   const ask = async (at: string, userid: string, text: string) => {
     h.clock.set(new Date(at));

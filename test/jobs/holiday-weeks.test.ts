@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildLedger } from "../../src/features/ledger/build-ledger.js";
-import { CUT_WEEK, writeConfigVariant, type ConfigVariant } from "../support/config-variant.js";
+import { CUT_WEEK } from "../support/config-variant.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { runJobBeside } from "../support/run-job.js";
 
@@ -82,15 +82,10 @@ describe("one date everywhere in the National Day week", () => {
 /** A week the county closed (calendar.holidays Monday to Friday): no running day for 周学习. */
 describe("a week without a running day", () => {
   let h: Harness;
-  let variant: ConfigVariant;
   beforeAll(async () => {
-    variant = writeConfigVariant([["  holidays: []", "  holidays: [2026-11-16, 2026-11-17, 2026-11-18, 2026-11-19, 2026-11-20]"]]);
-    h = await startHarness({ now: "2026-11-18T10:00:00+08:00", config: variant.path });
+    h = await startHarness({ now: "2026-11-18T10:00:00+08:00", variant: { edits: [["  holidays: []", "  holidays: [2026-11-16, 2026-11-17, 2026-11-18, 2026-11-19, 2026-11-20]"]] } });
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   it("is not expected: 状态 and 汇总 say so, nobody is reminded, tallied or missing", async () => {
     const status = await h.say("zhang_wei", "状态");
@@ -102,7 +97,7 @@ describe("a week without a running day", () => {
     expect(h.webhook.messages.filter((m) => m.content.includes("周学习"))).toEqual([]);
     // The bureau has no working day that week either: no roll-up is scheduled (see the next test);
     // one run by hand counts no study.
-    const manual = await runJobBeside(h, { job: "weekly", now: "2026-11-20T19:00:00+08:00", config: variant.path });
+    const manual = await runJobBeside(h, { job: "weekly", now: "2026-11-20T19:00:00+08:00" });
     expect(manual.code).toBe(0);
     const weekly = h.webhook.messages.filter((m) => m.group === "局领导群").map((m) => m.content).join("\n");
     expect(weekly).toContain("第47周汇总");
@@ -122,15 +117,10 @@ describe("a week without a running day", () => {
 /** The summer holiday from Thursday 07-09 cuts week 2026-W28 to Mon–Wed; its anti-drowning tally (`sat 09:00`) moves to Thursday 09:00. */
 describe("a week cut by the summer holiday", () => {
   let h: Harness;
-  let variant: ConfigVariant;
   beforeAll(async () => {
-    variant = writeConfigVariant(CUT_WEEK);
-    h = await startHarness({ now: "2026-07-08T12:00:00+08:00", config: variant.path });
+    h = await startHarness({ now: "2026-07-08T12:00:00+08:00", variant: { edits: CUT_WEEK } });
   });
-  afterAll(async () => {
-    await h.close();
-    variant.remove();
-  });
+  afterAll(() => h.close());
 
   it("sends week 2026-W28's tally on Thursday 09:00, in the summer schedule's first day, once", async () => {
     await h.say("zhang_wei", "防溺水 1180/1200 电话");

@@ -26,6 +26,7 @@ import { TEST_AES_KEY, TEST_BOT, TEST_ENV, TEST_TOKEN } from "./test-env.js";
 import { waitFor } from "./wait-for.js";
 import { askOverLongConnection } from "./ask-long-connection.js";
 import { startRedisFaultProxy, type RedisFaultProxy } from "./redis-fault-proxy.js";
+import { writeConfigVariant } from "./config-variant.js";
 
 /** How WeCom reaches the service: the callback URL, or the long connection the service dials. */
 export type Transport = "callback" | "websocket";
@@ -56,6 +57,8 @@ export interface Harness {
   client: RedisClient;
   store: ReportStore;
   config: Config;
+  /** The config file the service reads (a `variant`'s while the harness runs): for a CLI run beside it. */
+  configPath: string;
   roster: Roster;
   url: string;
   /** WeCom's group-robot webhook, faked: every delivered push is in `webhook.messages`. */
@@ -82,7 +85,8 @@ export interface Harness {
  */
 export async function startHarness({
   now,
-  config: configPath = "config/pingan.example.yaml",
+  config = "config/pingan.example.yaml",
+  variant: variantOf,
   rate,
   findFont,
   redis: reused,
@@ -109,6 +113,11 @@ export async function startHarness({
   /** Websocket only: the lease's and the client's timings. */
   connectionTuning?: SystemOptions["connectionTuning"];
   config?: string;
+  /**
+   * The example config changed (writeConfigVariant: each `[from, to]` of `edits` replaced once, the
+   * roster's copy changed by `roster`), in place of `config`; written here and removed at `close`.
+   */
+  variant?: { edits: ReadonlyArray<readonly [string, string]>; roster?: (csv: string) => string };
   /** The workers' lookup of the week chart's font (a test gives one that finds none). */
   findFont?: SystemOptions["findFont"];
   /** A group robot's rate limit other than WeCom's 20 a minute, for the fake and for us alike. */
@@ -125,6 +134,8 @@ export async function startHarness({
   /** The real-time schedulers synced at start, as the service does, for tests of the schedule queue itself. */
   schedules?: boolean;
 }): Promise<Harness> {
+  const variant = variantOf && writeConfigVariant(variantOf.edits, variantOf.roster ? { roster: variantOf.roster } : {});
+  const configPath = variant?.path ?? config;
   const redis = reused ?? (await startTestRedis());
   const redisFaults = withRedisFaults ? await startRedisFaultProxy(redis.url) : undefined;
   const clock = createManualClock(new Date(now));
@@ -188,6 +199,7 @@ export async function startHarness({
     client,
     store: rt.store,
     config: rt.config,
+    configPath,
     roster: rt.roster,
     url: service.url!,
     webhook,
@@ -223,6 +235,7 @@ export async function startHarness({
       await service.stop();
       await longConnection?.close();
       if (configDir) rmSync(configDir, { recursive: true, force: true });
+      variant?.remove();
       await webhook.stop();
       await redisFaults?.close();
       if (!reused) await redis.stop();

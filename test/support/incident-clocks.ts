@@ -2,7 +2,6 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll } from "vitest";
 import { INCIDENT_QUEUE_NAME, type IncidentJobData } from "../../src/features/incidents/incident-timers.js";
 import { createKeys } from "../../src/store/keys.js";
-import { writeConfigVariant } from "./config-variant.js";
 import { startHarness, type Harness } from "./harness.js";
 
 /**
@@ -11,8 +10,7 @@ import { startHarness, type Harness } from "./harness.js";
  * clocks' queue to look into. `close` stops both and removes the config.
  */
 async function openIncidentClocks(edits: [string, string][]): Promise<{ h: Harness; clocks: Queue<IncidentJobData>; close(): Promise<void> }> {
-  const variant = writeConfigVariant(edits);
-  const h = await startHarness({ now: "2026-11-24T10:00:00+08:00", config: variant.path });
+  const h = await startHarness({ now: "2026-11-24T10:00:00+08:00", variant: { edits } });
   const clocks = new Queue<IncidentJobData>(INCIDENT_QUEUE_NAME, { connection: h.client, prefix: createKeys().bullPrefix() });
   return {
     h,
@@ -20,7 +18,6 @@ async function openIncidentClocks(edits: [string, string][]): Promise<{ h: Harne
     async close() {
       await clocks.close();
       await h.close();
-      variant.remove();
     },
   };
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeLongConnection, FakeReceivedFrame } from "../../../src/wecom/simulator/fake-long-connection.js";
 import { askOverLongConnection } from "../../support/ask-long-connection.js";
-import { writeConfigVariant, type ConfigVariant } from "../../support/config-variant.js";
 import { startHarness, type Harness } from "../../support/harness.js";
 import { takeMessages } from "../../commands/leader-seed.js";
 
@@ -41,28 +40,24 @@ interface SentCard {
 
 let h: Harness;
 let fake: FakeLongConnection;
-let variant: ConfigVariant;
 let yesterdaysCard: SentCard;
 let todaysCard: SentCard;
 let tapCount = 0;
 let askCount = 0;
 
 beforeAll(async () => {
-  variant = writeConfigVariant([
+  const edits = [
     ["    name: 晨午检\n    enabled: false\n", "    name: 晨午检\n"],
     ["    name: 安全工作例会\n    enabled: false\n", "    name: 安全工作例会\n"],
     ["    name: 汛期日报\n    enabled: false\n", "    name: 汛期日报\n"],
     ["  # 汛期日报：", `${CANTEEN}  # 汛期日报：`],
     // 汛期日报's season moved to November, so that its 16:00 reminder goes out on the test's days.
     ['    season:\n      start: "05-01"\n      end: "09-30"', '    season:\n      start: "11-01"\n      end: "11-30"'],
-  ]);
-  h = await startHarness({ now: "2026-11-23T08:00:00+08:00", config: variant.path, transport: "websocket", viaBot: { principals: CHAT } });
+  ] as const;
+  h = await startHarness({ now: "2026-11-23T08:00:00+08:00", variant: { edits }, transport: "websocket", viaBot: { principals: CHAT } });
   fake = h.longConnection!;
 });
-afterAll(async () => {
-  await h.close();
-  variant.remove();
-});
+afterAll(() => h.close());
 
 /** Says `text` as `userid` in the principals' group at `at`; the reply's markdown and the card below it, if any. */
 async function ask(at: string, userid: string, text: string): Promise<{ content: string; card?: SentCard }> {

@@ -34,6 +34,6 @@ export default defineCommand({
       ctx.exemptions.history(school.code, SHOWN),
       listIncidentSteps(ctx.incidents, school, since, ctx.config),
     ]);
-    return formatHistory({ school, reports, exemptions, config: ctx.config, limit: SHOWN, more: incidents });
+    return formatHistory({ school, reports, exemptions, config: ctx.config, node: ctx.roster.node, limit: SHOWN, more: incidents });
   },
 });

@@ -39,8 +39,8 @@ export interface AggregateFirst {
   remarked?: number;
   /**
    * Only the schools a node holds (a roster's part, scope.ts): the period's lists hold the whole
-   * deployment's, so their codes are read whole and the first of the node's kept; only those
-   * schools' reports are read.
+   * deployment's, so they are read from their start in growing slices until the node's first are
+   * found (or all it has: PeriodCounts.listed); only those schools' reports are read.
    */
   among?: (code: string) => boolean;
 }
@@ -51,7 +51,10 @@ export interface PeriodCounts {
   period: string;
   /** The period's exemptions, by school code. */
   exemptions: ReadonlyMap<string, Exemption>;
-  /** How many abnormal reports, 代报 and remarks are in force in the period (what an aggregate can list). */
+  /**
+   * How many abnormal reports, 代报 and remarks are in force in the period (what an aggregate can
+   * list); read for a node, its own, from its counts.
+   */
   listed: { abnormal: number; onBehalf: number; remarked: number };
   /** Counts of the reports in force, by area (exempt schools' reports included). */
   byArea: ReadonlyMap<string, ReportCounts>;
@@ -59,8 +62,6 @@ export interface PeriodCounts {
   reported: Buffer;
   /** The byte of the whole bitmap `reported` starts at (0 unless read for a node). */
   reportedFrom: number;
-  /** Read for a node: its codes of each list, by time, which the aggregate then takes instead of reading them again. */
-  listedCodes?: { abnormal: readonly string[]; onBehalf: readonly string[]; remarked: readonly string[] };
   /** Safety: the schools whose abnormal report a 无异常 one corrected. */
   resolved: readonly string[];
 }
@@ -80,16 +81,14 @@ export interface CountsRequest {
  * counts by area (with `areas`, only the fields of those keys: a node's areas (areaKey), or the
  * nodes its summary shows as rows (nodeKey: the record script keeps each node's totals, so a
  * province reads its cities', not its 1,000 areas')), the reported bitmap, the corrected schools
- * and how many reports each list holds. Its cost grows with the areas and the exemptions, not
- * with the schools.
+ * and how many reports each list holds (a node: how many of its own, which its counts say). Its
+ * cost grows with the areas and the exemptions, not with the schools.
  */
 export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: readonly CountsRequest[], areas?: readonly string[], node?: NodeRead): Promise<PeriodCounts[]> {
-  const among = node?.among;
-  // A node counts its own schools in the lists, which hold the whole deployment's: it reads them
-  // whole, once, and keeps its own codes for the aggregate.
-  const size = (key: string): ReadCommand => (among ? ["zrange", key, "0", "-1"] : ["zcard", key]);
-  const codesOf = (answer: unknown) => (among ? (answer as string[]).filter(among) : undefined);
-  const sizeOf = (answer: unknown, codes: readonly string[] | undefined) => codes?.length ?? Number(answer);
+  // The lists hold the whole deployment's reports: a node's own are as many as its counts say,
+  // which it reads anyway (reading the lists whole to count them made a city's week cost more
+  // than the province's).
+  const size = (key: string): ReadCommand | undefined => (node ? undefined : ["zcard", key]);
   // A node's bytes of the bitmap only: a county's 1,000 bits, not a province's 100,000.
   const span = node?.bytes;
   const bits = (key: string): ReadCommand => (span ? ["getrangeBuffer", key, span.from, span.to] : ["getBuffer", key]);
@@ -98,7 +97,7 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
     redis,
     periods.flatMap(({ task, period, sums }): ReadCommand[] => {
       const fields = fieldsOf({ task, period, ...(sums && { sums }) });
-      return [
+      const reads: (ReadCommand | undefined)[] = [
         ["hgetall", keys.exemptions(task, period)],
         size(keys.periodAbnormalAt(task, period)),
         size(keys.periodOnBehalf(task, period)),
@@ -107,32 +106,36 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
         bits(keys.periodReported(task, period)),
         ["smembers", keys.periodResolved(task, period)],
       ];
+      return reads.filter((read) => read !== undefined);
     }),
   );
+  const perPeriod = node ? READS_PER_PERIOD - 3 : READS_PER_PERIOD;
+  // Looked up for each counter of each period: a week of seven kinds parses some 20,000.
+  const asked = areas && new Set(areas);
   return periods.map((request, i) => {
     const { task, period } = request;
     const fields = fieldsOf(request);
-    const [exemptions, abnormal, onBehalf, remarked, counts, reported, resolved] = answers.slice(i * READS_PER_PERIOD, (i + 1) * READS_PER_PERIOD);
+    const read = answers.slice(i * perPeriod, (i + 1) * perPeriod);
+    const [exemptions, abnormal, onBehalf, remarked, counts, reported, resolved] = node ? [read[0], undefined, undefined, undefined, ...read.slice(1)] : read;
     const byArea = new Map<string, ReportCounts>();
     const named = Array.isArray(counts) ? fields!.map((field, f) => [field, counts[f] as string | null] as const) : Object.entries(counts as Record<string, string>);
     for (const [name, value] of named) {
       const colon = name.indexOf(":");
       const area = name.slice(colon + 1);
       // Asked for no keys, the whole hash is read, and none of it counted.
-      if (value === null || (areas && !areas.includes(area))) continue;
+      if (value === null || (asked && !asked.has(area))) continue;
       if (!byArea.has(area)) byArea.set(area, zeroCounts());
       addCounter(byArea.get(area)!, name.slice(0, colon), Number(value));
     }
-    const listedCodes = among && { abnormal: codesOf(abnormal)!, onBehalf: codesOf(onBehalf)!, remarked: codesOf(remarked)! };
+    const own = (counter: "abnormal" | "onBehalf" | "remarked") => [...byArea.values()].reduce((sum, counted) => sum + counted[counter], 0);
     return {
       task,
       period,
       exemptions: decodeJsonHash<Exemption>(exemptions as Record<string, string>),
-      listed: { abnormal: sizeOf(abnormal, listedCodes?.abnormal), onBehalf: sizeOf(onBehalf, listedCodes?.onBehalf), remarked: sizeOf(remarked, listedCodes?.remarked) },
+      listed: node ? { abnormal: own("abnormal"), onBehalf: own("onBehalf"), remarked: own("remarked") } : { abnormal: Number(abnormal), onBehalf: Number(onBehalf), remarked: Number(remarked) },
       byArea,
       reported: (reported as Buffer | null) ?? Buffer.alloc(0),
       reportedFrom: span?.from ?? 0,
-      ...(listedCodes && { listedCodes }),
       resolved: resolved as string[],
     };
   });
@@ -156,19 +159,14 @@ export async function readPeriodAggregate(
   const { redis, keys, places } = store;
   const { task, period } = counts;
   const { among } = first;
-  // A node's codes were read with its counts (listedCodes): none is read again.
   const lists = [
-    { key: keys.periodAbnormalAt(task, period), n: first.abnormal },
-    { key: keys.periodOnBehalf(task, period), n: first.onBehalf },
-    { key: keys.periodRemarked(task, period), n: first.remarked },
-  ].filter(({ n }) => !counts.listedCodes && (n === undefined || n > 0));
-  const last = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "-1" : String(n - 1));
-  const read = (await readTogether(redis, lists.map(({ key, n }): ReadCommand => ["zrange", key, "0", last(n)]))) as string[][];
-  const firstOf = (key: string): string[] => read[lists.findIndex((list) => list.key === key)] ?? [];
-  const listed = counts.listedCodes;
-  const abnormalCodes = listed ? listed.abnormal.slice(0, first.abnormal) : firstOf(keys.periodAbnormalAt(task, period));
-  const onBehalfCodes = listed ? listed.onBehalf.slice(0, first.onBehalf) : firstOf(keys.periodOnBehalf(task, period));
-  const remarkedCodes = listed ? listed.remarked.slice(0, first.remarked) : firstOf(keys.periodRemarked(task, period));
+    { key: keys.periodAbnormalAt(task, period), n: Math.min(first.abnormal ?? Number.POSITIVE_INFINITY, counts.listed.abnormal) },
+    { key: keys.periodOnBehalf(task, period), n: Math.min(first.onBehalf ?? Number.POSITIVE_INFINITY, counts.listed.onBehalf) },
+    { key: keys.periodRemarked(task, period), n: Math.min(first.remarked ?? Number.POSITIVE_INFINITY, counts.listed.remarked) },
+  ];
+  const [abnormalCodes = [], onBehalfCodes = [], remarkedCodes = []] = among
+    ? await Promise.all(lists.map(({ key, n }) => readFirstOf(redis, key, n, among)))
+    : await readFirst(redis, lists);
   const resolvedCodes = among ? counts.resolved.filter(among) : counts.resolved;
   const asked = [...new Set([...abnormalCodes, ...onBehalfCodes, ...remarkedCodes, ...resolvedCodes, ...uncounted])];
   const [current, lastAbnormal] = await Promise.all([
@@ -201,11 +199,39 @@ export async function readPeriodAggregate(
   };
 }
 
-/** What a node's read of the counts keeps to its schools: its codes of the lists, its bytes of the bitmap (nodeRead). */
+/** What a node's read of the counts keeps to its schools: its own counts of the lists, its bytes of the bitmap (nodeRead). */
 export interface NodeRead {
   among: (code: string) => boolean;
   /** The bytes of the reported bitmap that hold its schools' bits (the first alone when none has a number). */
   bytes?: { from: number; to: number };
+}
+
+/** The first `n` codes of each list, by time, in one round trip (those with none to read left out). */
+async function readFirst(redis: RedisClient, lists: readonly { key: string; n: number }[]): Promise<string[][]> {
+  const wanted = lists.filter(({ n }) => n > 0);
+  const last = (n: number) => (Number.isFinite(n) ? String(n - 1) : "-1");
+  const read = (await readTogether(redis, wanted.map(({ key, n }): ReadCommand => ["zrange", key, "0", last(n)]))) as string[][];
+  return lists.map((list) => read[wanted.indexOf(list)] ?? []);
+}
+
+/** The codes a node's read of a list starts with, doubled each slice after. */
+const FIRST_SLICE = 128;
+
+/**
+ * A node's first `n` codes of a list of the whole deployment's, by time: read from its start in
+ * slices, each twice the last, until `n` are found or the list ends. `n` is at most how many the
+ * node has (its counts), so a county's 10 代报 cost a slice or two of a province's 500.
+ */
+async function readFirstOf(redis: RedisClient, key: string, n: number, among: (code: string) => boolean): Promise<string[]> {
+  const found: string[] = [];
+  let from = 0;
+  for (let slice = FIRST_SLICE; found.length < n; slice *= 2) {
+    const codes = await redis.zrange(key, String(from), String(from + slice - 1));
+    for (const code of codes) if (among(code) && found.length < n) found.push(code);
+    if (codes.length < slice) break;
+    from += slice;
+  }
+  return found;
 }
 
 /** A node's read (NodeRead): its schools' codes, and the bytes between its lowest and highest numbers. */

@@ -138,10 +138,21 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(titleOf("平安市领导群")).toContain("异常报告：第01号学校**（平安县/城关片区）");
     expect(titleOf("平安县领导群")).toContain("异常报告：第01号学校**（城关片区）");
     h.webhook.messages.length = 0;
-    // Each leader above the school reads it in his 汇总, first of the deployment's or not.
+    // Each leader above the school reads it in his 汇总, first of the deployment's or not, its 片区 named as his alert names it.
+    const pathBelow: Record<string, string> = { 省领导群: "平安市/平安县/城关片区", 平安市领导群: "平安县/城关片区", 平安县领导群: "城关片区" };
     for (const l of tree.leaders.filter((x) => inScope(x, school))) {
-      expect(await h.say(l.userid, "汇总"), l.userid).toContain("⚠️ **异常 1 条：**\n> **第01号学校**（城关片区）");
+      expect(await h.say(l.userid, "汇总"), l.userid).toContain(`⚠️ **异常 1 条：**\n> **第01号学校**（${pathBelow[l.groupName]}）`);
     }
+  });
+
+  it("names a school's 片区 by its path below a city leader's node in 汇总's abnormal list and in 历史's heading", async () => {
+    const summary = await h.say("lead_city1", "汇总");
+    expect(summary).toContain("> **第01号学校**（平安县/城关片区）");
+    expect(summary).not.toContain("（城关片区）");
+    const history = await h.say("lead_city1", "历史 第01号学校");
+    expect(history).toContain("**第01号学校**（平安县/城关片区）最近的上报和变更");
+    // His county's leader reads the same school under its bare 片区.
+    expect(await h.say("lead_county1", "历史 第01号学校")).toContain("**第01号学校**（城关片区）最近的上报和变更");
   });
 
   it("reminds each county's schools group of its own missing schools only, and a county leader's 提醒 reaches his county only", async () => {

@@ -133,6 +133,10 @@ export function fitDoc(doc: readonly DocLine[], limit: number, cut?: string): st
   const collapsible = [...savings.keys()].sort((a, b) => savings.get(b)! - savings.get(a)!);
   const collapsed = new Set<ListLine>();
   how = { ...how, collapsed };
+  // Too long even at its shortest (seven kinds' abnormal reports in a week): every search below
+  // would end at its shortest setting, each probe measuring every line to get there.
+  const shortest: Shortening = { chars: TYPED_MIN_CHARS, cap: 1, collapsed: new Set(collapsible) };
+  if (!fits(shortest)) return cutDoc(render(doc, shortest), limit, cut);
   let measured = size(how);
   for (const line of collapsible) {
     collapsed.add(line);
@@ -142,7 +146,11 @@ export function fitDoc(doc: readonly DocLine[], limit: number, cut?: string): st
 
   const longest = Math.max(0, ...doc.filter(isList).map((line) => line.items.length));
   how = widen({ ...how, cap: largest(1, longest, (n) => fits({ ...how, cap: n })) });
-  const shortened = render(doc, how);
+  return cutDoc(render(doc, how), limit, cut);
+}
+
+/** A rendered message within `limit` bytes: its last lines dropped for `cut`; without `cut`, as it is. */
+function cutDoc(shortened: string, limit: number, cut: string | undefined): string {
   if (utf8Bytes(shortened) <= limit || cut === undefined) return shortened;
   let bytes = utf8Bytes(cut);
   const kept: string[] = [];

@@ -1,6 +1,7 @@
 import { kindOf } from "../../config/kinds.js";
 import type { Config } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
+import type { RosterNode } from "../../config/roster-tree.js";
 import type { ExemptionEvent } from "../../store/exemptions.js";
 import type { ReportEvent } from "../../store/report.js";
 import { leaderText } from "./leader-text.js";
@@ -21,6 +22,8 @@ export function formatHistory(args: {
   reports: readonly ReportEvent[];
   exemptions: readonly ExemptionEvent[];
   config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
+  /** The reader's node, below which the school's 片区 is named (areaLabel). */
+  node: RosterNode;
   /** At most this many entries. */
   limit?: number;
   /** Entries of other kinds (incident steps), each with its time and line. */
@@ -66,7 +69,7 @@ export function formatHistory(args: {
   // Stable: entries of the same instant keep their newest-first order from the stores.
   entries.sort((a, b) => b.at.localeCompare(a.at));
   const shown = entries.slice(0, args.limit ?? 30);
-  const doc: DocLine[] = [leaderText.historyTitle(school)];
+  const doc: DocLine[] = [leaderText.historyTitle(school, args.node)];
   if (shown.length === 0) doc.push(leaderText.historyEmpty);
   doc.push(...shown.map((e) => e.line));
   return fitDoc(doc, REPLY_BYTES, leaderText.tooLong);

@@ -81,7 +81,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   if (tally.abnormalTotal > 0) {
     lines.push(leaderText.abnormalHeading(tally.abnormalTotal));
     for (const { school, report } of tally.abnormal.slice(0, ABNORMAL_SHOWN)) {
-      lines.push(leaderText.abnormalSchool(school), leaderText.abnormalWho(report, config, timeZone, several, school), {
+      lines.push(leaderText.abnormalSchool(school, options.node), leaderText.abnormalWho(report, config, timeZone, several, school), {
         cap: SUMMARY_TEXT_CHARS,
         render: (chars) => leaderText.abnormalText(school, report, chars),
       });

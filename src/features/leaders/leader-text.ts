@@ -5,6 +5,7 @@ import type { TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
 import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/period-kinds.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
+import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { reportersAt } from "../../config/scope.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
@@ -56,7 +57,8 @@ export const leaderText = {
   // Names and areas come from the roster an admin typed: shown as typed, never as markup.
   shortName: (school: School) => escapeUserText(school.shortName || school.name),
   schoolName: (school: School) => escapeUserText(school.name),
-  schoolArea: (school: School) => escapeUserText(school.area),
+  /** A school's 片区 by its path below the reader's node (areaLabel): `平安县/城关片区` to a city's leader. */
+  schoolArea: (school: School, node: RosterNode) => escapeUserText(areaLabel(node, areaKey(school))),
   /** Where the whole of a shortened text is: `详见：历史 城关一小`. */
   seeHistory: (school: School) => `详见：历史 ${leaderText.shortName(school)}`,
 
@@ -137,7 +139,7 @@ export const leaderText = {
   /** Who sent a report: the reporter, or the leader who entered it (代报). */
   reportedBy: (report: Report, config: Pick<Config, "leaders" | "admins">, school: School) =>
     report.onBehalf ? `${leaderText.person(report.by, config)}代报` : leaderText.person(report.by, config, school),
-  abnormalSchool: (school: School) => `> **${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）`,
+  abnormalSchool: (school: School, node: RosterNode) => `> **${leaderText.schoolName(school)}**（${leaderText.schoolArea(school, node)}）`,
   abnormalWho(report: Report, config: Pick<Config, "leaders" | "admins">, timeZone: string, withDate: boolean, school: School): string {
     const at = new Date(report.at);
     const when = withDate ? formatInstant(at, timeZone) : formatClock(at, timeZone);
@@ -355,8 +357,8 @@ export const leaderText = {
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end)}没有免报记录，无需撤销。`,
 
   // 历史
-  historyTitle: (school: School) =>
-    `**${leaderText.schoolName(school)}**（${leaderText.schoolArea(school)}）最近的上报和变更（新的在前）：`,
+  historyTitle: (school: School, node: RosterNode) =>
+    `**${leaderText.schoolName(school)}**（${leaderText.schoolArea(school, node)}）最近的上报和变更（新的在前）：`,
   historyEmpty: "暂无上报或免报记录。",
   historyWhich: "请写明学校，例如“历史 城关一小”。",
   historyReport(kind: "report" | "replace" | "withdraw", args: {

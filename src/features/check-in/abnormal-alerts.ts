@@ -4,11 +4,11 @@ import type { PushLine } from "../../message/push.js";
 import type { Roster, School } from "../../config/roster.js";
 import { areaKey, areaLabel, isUnder } from "../../config/roster-tree.js";
 import { nodeOf } from "../../config/scope.js";
-import { abnormalDescription, isAbnormal, type Report } from "../../store/report.js";
+import { abnormalDescription, fieldOf, isAbnormal, type Report, type ReportValue } from "../../store/report.js";
 import { leaderText } from "../leaders/leader-text.js";
+import type { RuleDeclaration } from "../../config/kind-schema.js";
 import type { ReportKind } from "../../config/kinds.js";
 import { fieldsText } from "./fields-text.js";
-import { metRules } from "./met-rules.js";
 
 /**
  * Characters of a description an alert shows: an alert is one short message to a busy group;
@@ -41,9 +41,11 @@ export function buildAbnormalAlerts(args: {
   kind: Pick<ReportKind, "name" | "fields" | "rules">;
 }): Push[] {
   const { config, school, report, previous, kind } = args;
-  const timeZone = config.timezone;
   const met = metRules(kind, report.value);
   const before = previous ? metRules(kind, previous.value) : [];
+  // Most reports meet no rule and replace none that did: nothing is written for them.
+  if (met.length === 0 && before.length === 0) return [];
+  const timeZone = config.timezone;
   const by = { text: leaderText.alertBy(report, config, timeZone, school) };
   // 原报 quotes what the replaced report said: a 平安日报 异常's description.
   const quoted = isAbnormal(previous) && previous.value.task === "safety" ? [{ text: leaderText.alertPrevious(previous, timeZone) }] : [];
@@ -63,13 +65,26 @@ export function buildAbnormalAlerts(args: {
       { text: leaderText.alertText(school, fieldsText.describe(report.value, kind.fields), ALERT_CHARS) },
       by,
     ];
-  } else if (before.length > 0) {
+  } else {
     title = (area) => leaderText.alertRecoveredTitle(school, area);
     lines = [...quoted, by];
-  } else {
-    return [];
   }
   return toLeaders(args, report, title, lines, report.at);
+}
+
+/**
+ * The declared rules a report meets: a field equal to the rule's value (a status `abnormal`, a
+ * yes/no `false`, a choice among those chosen), or a count at least its figure (for named
+ * counts, any one of them: 发热 3).
+ */
+export function metRules(kind: Pick<ReportKind, "rules">, value: ReportValue): RuleDeclaration[] {
+  return kind.rules.filter((rule) => {
+    const v = fieldOf(value, rule.field);
+    if (rule.equals !== undefined) return Array.isArray(v) ? v.includes(rule.equals) : v === rule.equals;
+    const least = rule.at_least!;
+    if (typeof v === "number") return v >= least;
+    return typeof v === "object" && !Array.isArray(v) && Object.values(v as Record<string, number>).some((n) => n >= least);
+  });
 }
 
 /** The update to the leaders when a school withdraws an abnormal report (撤销); nothing otherwise. */

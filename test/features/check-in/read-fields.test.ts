@@ -3,7 +3,7 @@ import { kindOf } from "../../../src/config/kinds.js";
 import { loadConfig } from "../../../src/config/load-config.js";
 import type { School } from "../../../src/config/roster.js";
 import { fieldsText } from "../../../src/features/check-in/fields-text.js";
-import { metRules } from "../../../src/features/check-in/met-rules.js";
+import { metRules } from "../../../src/features/check-in/abnormal-alerts.js";
 import { readFields } from "../../../src/features/check-in/read-fields.js";
 import { TEST_ENV } from "../../support/test-env.js";
 

@@ -4,11 +4,10 @@ import type { Keys } from "./keys.js";
 import { countedEntries, countReport } from "./report-counts.js";
 import { hasRemark, isAbnormal, type Report } from "./report.js";
 import type { ReportStore } from "./reports.js";
-import { packReport, unpackReport } from "./stored-report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { isBitSet } from "./period-aggregate.js";
 import { loadScript } from "./scripts.js";
-import { periodKeys, type PeriodKeys } from "./report-scripts.js";
+import { packReport, periodKeys, unpackReport, type PeriodKeys } from "./report-scripts.js";
 
 /** How one period's counts compared with a recount of its reports in force. */
 export interface RecountOutcome {

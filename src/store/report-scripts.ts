@@ -1,6 +1,12 @@
 import type { TaskId } from "../config/schema.js";
 import type { Keys } from "./keys.js";
-import { loadScript, namedInOrder, packArgument } from "./scripts.js";
+import type { Report, ReportEvent } from "./report.js";
+import { loadScript, namedInOrder, packedInOne } from "./scripts.js";
+
+/*
+ * How reports lie in Redis: a period's keys, a report as its log keeps it, and the scripts that
+ * record, read and reduce them. One module, so that the record path reads its layout in one place.
+ */
 
 /** The keys of one task's period that the record and reduce scripts touch (record-report.lua names each). */
 export interface PeriodKeys {
@@ -58,7 +64,22 @@ function nameKeys(keys: Keys, task: TaskId, period: string): PeriodKeys {
 }
 
 /** In the order of the scripts' KEYS. */
-const everyPeriodKey = (k: PeriodKeys) => [k.state, k.log, k.msgids, k.abnormal, k.outbox, k.replies, k.counts, k.reported, k.listed, k.onBehalf, k.abnormalAt, k.resolved, k.remarked, k.countedUnder];
+const everyPeriodKey = namedInOrder<keyof PeriodKeys>(
+  "state",
+  "log",
+  "msgids",
+  "abnormal",
+  "outbox",
+  "replies",
+  "counts",
+  "reported",
+  "listed",
+  "onBehalf",
+  "abnormalAt",
+  "resolved",
+  "remarked",
+  "countedUnder",
+);
 
 /** What record-report.lua is given, one packed argument; its header says what each field means. */
 export interface RecordArgs {
@@ -86,7 +107,7 @@ export interface RecordArgs {
 /** Records one message's report or withdrawal; answers the outcome, the report replaced, the kept reply, the outbox ids. */
 export const recordReport = loadScript("record-report", {
   keys: everyPeriodKey,
-  args: (values: RecordArgs) => [packArgument(values)],
+  args: packedInOne<RecordArgs>(),
 });
 
 /** The reports in force of some schools, packed ('' for none). */
@@ -100,3 +121,47 @@ export const reducePeriod = loadScript("reduce-period", {
   keys: everyPeriodKey,
   args: ({ cursor, count }: { cursor: string; count: number }) => [cursor, count],
 });
+
+/**
+ * How a report is kept in its period's audit log: without what its key and entry already say
+ * (school, task, period, the value's task where the task implies it: valueTaskOf) and without
+ * `late` when it was on time. One school-day of history must stay within 400 bytes.
+ */
+export function packReport(report: Report): string {
+  const { school: _school, task, period: _period, value, late, ...rest } = report;
+  const { task: valueTask, ...figures } = value;
+  return JSON.stringify({ value: valueTask === valueTaskOf(task) ? figures : value, ...(late && { late }), ...rest });
+}
+
+export function unpackReport(json: string, task: TaskId, period: string, school: string): Report {
+  const { value, late = false, ...rest } = JSON.parse(json) as Omit<Report, "school" | "task" | "period" | "late"> & { late?: boolean };
+  return { school, task, period, value: { task: valueTaskOf(task), ...(value as object) } as Report["value"], late, ...rest };
+}
+
+/** The readers of today's three kinds, whose reports' values carry their kind's own id. */
+const OWN_READERS: ReadonlySet<string> = new Set(["safety", "drowning", "study"]);
+
+/**
+ * The value's task a stored report leaves out: the kind's own for today's three kinds (their
+ * reports, written before declarations, have none), else the declared fields' reader. A value
+ * of another reader keeps its task, and so does one written before it was left out.
+ */
+function valueTaskOf(task: TaskId): Report["value"]["task"] {
+  return OWN_READERS.has(task) ? (task as Report["value"]["task"]) : "fields";
+}
+
+/** Who withdrew a report, when, with which message: a withdrawal's log entry. */
+export type WithdrawalFields = Pick<ReportEvent, "by" | "at" | "msgid" | "raw">;
+
+/**
+ * A period's state value: the school's log entry ids, oldest first, a withdrawal's marked `-`;
+ * the report in force is the last id when unmarked. A period reduced to its final state
+ * (after the retention) holds the report itself instead (`{…}`).
+ */
+export function readStateIds(value: string): { ids: string[]; current?: string } {
+  const ids = value.split(" ");
+  const last = ids[ids.length - 1]!;
+  return { ids, ...(last !== "" && !last.startsWith("-") && { current: last }) };
+}
+
+export const isFinalState = (value: string) => value.startsWith("{");

@@ -6,13 +6,12 @@ import { CodedError, ErrorCode } from "../errors.js";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
-import { currentReports, periodKeys, recordReport, reducePeriod } from "./report-scripts.js";
+import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
 import { readField, runTogether } from "./scripts.js";
 import { countReport, encodeCounted } from "./report-counts.js";
 import { nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { Report, ReportEvent } from "./report.js";
-import { isFinalState, packReport, readStateIds, unpackReport, type WithdrawalFields } from "./stored-report.js";
 
 /** Schools reduced per script call: a province's day in 50 short steps. */
 const REDUCE_SLICE = 2000;
@@ -173,7 +172,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       pushes: (commit.pushes ?? []).map((push) => JSON.stringify(push)),
     });
     // Whether the school has a report there is its state's last id, unmarked (or a reduced period's report).
-    const asking = ask.map((ref) => readField(keys.periodState(ref.task, ref.period), school));
+    const asking = ask.map((ref) => readField(periodKeys(keys, ref.task, ref.period).state, school));
     const [recorded, ...found] = await runTogether(redis, [recording, ...asking]).catch((error: unknown) => {
       // The record is one script: refused, it wrote nothing, and the message may be sent again.
       throw isRefusedByRedis(error) ? new CodedError(ErrorCode.NotRecorded, "redis refused the record") : error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/store/report.js";
-import { packReport, unpackReport } from "../../src/store/stored-report.js";
+import { packReport, unpackReport } from "../../src/store/report-scripts.js";
 
 describe("a report as kept in Redis", () => {
   it("reads the entries written before kinds were declared as their own task's, unchanged", () => {

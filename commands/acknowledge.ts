@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { wordsAround } from "../src/bot/words.js";
+import { wordsAround } from "../src/text/words.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { incidentText } from "../src/features/incidents/incident-text.js";

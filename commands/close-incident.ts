@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { wordsAround } from "../src/bot/words.js";
+import { wordsAround } from "../src/text/words.js";
 import { incidentText } from "../src/features/incidents/incident-text.js";
 import { findStepIncident, readIncidentNumber, takeStep } from "../src/features/incidents/take-step.js";
 

@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../src/errors.js";
 import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
-import { parseTaskWord, readWord, skipSeparators } from "../src/bot/words.js";
+import { parseTaskWord, readWord, skipSeparators } from "../src/text/words.js";
 import { taskWordsOf } from "../src/config/kinds.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { wordsAround } from "../src/bot/words.js";
+import { wordsAround } from "../src/text/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { createConfigExportLinks } from "../src/features/ledger/create-config-export-links.js";
 import { listLedgerPeriods } from "../src/features/ledger/list-ledger-periods.js";

@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { formatHistory } from "../src/features/leaders/format-history.js";
-import { readWord, wordsAround } from "../src/bot/words.js";
+import { readWord, wordsAround } from "../src/text/words.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";

@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { kindOf } from "../src/config/kinds.js";
-import { readWord, skipSeparators, wordsAround } from "../src/bot/words.js";
+import { readWord, skipSeparators, wordsAround } from "../src/text/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutAbnormal, isQuestion, readAbnormal } from "../src/features/check-in/read-report.js";

@@ -1,7 +1,7 @@
 import { defineCommand, type CommandContext, type CommandSpec, type ServiceName } from "../src/bot/command.js";
 import { formatExamples } from "../src/bot/help.js";
 import { CodedError, ErrorCode, hasCode } from "../src/errors.js";
-import { readWord, skipSeparators } from "../src/bot/words.js";
+import { readWord, skipSeparators } from "../src/text/words.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";

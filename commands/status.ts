@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { splitWords, wordsAround } from "../src/bot/words.js";
+import { splitWords, wordsAround } from "../src/text/words.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { commandCheckInCard } from "../src/features/check-in/check-in-card.js";
 import { resolveSchool } from "../src/features/check-in/resolve-school.js";

@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { wordsAround } from "../src/bot/words.js";
+import { wordsAround } from "../src/text/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { formatSummary } from "../src/features/leaders/format-summary.js";
 import { loadTally } from "../src/tally/load-tally.js";

@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { findTaskWord, wordsAround } from "../src/bot/words.js";
+import { findTaskWord, wordsAround } from "../src/text/words.js";
 import { kindOf, taskWordsOf } from "../src/config/kinds.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/check-in.js";

@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema.js";
 import type { Role } from "./command.js";
-import { shortenUserText } from "./user-text.js";
+import { shortenUserText } from "../text/user-text.js";
 
 /** What each kind of sender is most likely to want, for replies that point the way. */
 const HINTS = {

@@ -1,7 +1,7 @@
 import type { School } from "../config/roster.js";
 import { EXAMPLE_SCHOOL, type CommandSpec, type Role } from "./command.js";
 import { isAllowed } from "./registry.js";
-import { escapeUserText } from "./user-text.js";
+import { escapeUserText } from "../text/user-text.js";
 
 /** Whom examples are shown to: a sender with the schools he reports for, or a leader entering a report for a school (代报). */
 export type ExampleAudience = { schools: readonly School[] } | { onBehalfOf: School };

@@ -1,4 +1,4 @@
-import { toSimplified } from "../text/fold-word.js";
+import { toSimplified } from "../text/words.js";
 
 /** A message as the parser reads it, able to give back any part of it as typed. */
 export interface NormalizedText {

@@ -1,9 +1,7 @@
 import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
-import { createStringFinder, type FoundString } from "./find-strings.js";
+import { createStringFinder, foldWord, type FoundString, readWord, skipSeparators, textAround, trimTrailingSeparators } from "../text/words.js";
 import { findNearMiss } from "./near-miss.js";
 import type { NormalizedText } from "./normalize.js";
-import { foldWord } from "../text/fold-word.js";
-import { readWord, skipSeparators, textAround, trimTrailingSeparators } from "./words.js";
 
 /** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
 

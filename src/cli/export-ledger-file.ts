@@ -1,8 +1,7 @@
 import type { Config, TaskId } from "../config/schema.js";
 import { taskWordsOf } from "../config/kinds.js";
-import { foldWord } from "../text/fold-word.js";
+import { foldWord, parseTaskWord } from "../text/words.js";
 import type { Records } from "../main/open-records.js";
-import { parseTaskWord } from "../bot/words.js";
 import { planLedger, type LedgerPlan } from "../features/ledger/build-ledger.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "../features/ledger/check-ledger-range.js";
 import { writeLedgerFile } from "../features/ledger/write-ledger-file.js";

@@ -1,4 +1,4 @@
-import { foldWord } from "../text/fold-word.js";
+import { foldWord } from "../text/words.js";
 import type { FieldDeclaration, FieldType } from "./kind-schema.js";
 import { READER_DECLARATIONS, readerOf, resolveKind } from "./kinds.js";
 import { kindText } from "./kind-messages.js";

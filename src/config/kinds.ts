@@ -1,4 +1,4 @@
-import { foldWord } from "../text/fold-word.js";
+import { foldWord } from "../text/words.js";
 import type { FieldDeclaration, FieldType, ReaderName, RuleDeclaration } from "./kind-schema.js";
 import type { Config, TaskConfig, TaskId } from "./schema.js";
 

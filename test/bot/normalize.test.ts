@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitWords } from "../../src/bot/words.js";
+import { splitWords } from "../../src/text/words.js";
 import { normalizeText } from "../../src/bot/normalize.js";
 
 describe("normalizeText", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escapeUserText } from "../../src/bot/user-text.js";
+import { escapeUserText } from "../../src/text/user-text.js";
 import { createConfigExportLinks } from "../../src/features/ledger/create-config-export-links.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { readSheet } from "../support/read-sheet.js";

@@ -4,7 +4,7 @@ import type { ReportEvent, ReportValue } from "../../store/report.js";
 import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { escapeUserText } from "../../bot/user-text.js";
+import { escapeUserText } from "../../text/user-text.js";
 
 /**
  * Every text of the status board (看板): the 看板 reply (markdown, typed text escaped for it)

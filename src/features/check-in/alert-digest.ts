@@ -3,7 +3,7 @@ import type { Config } from "../../config/schema.js";
 import type { MergeAlerts } from "../../push/mailbox.js";
 import type { PushAbout } from "../../message/push.js";
 import type { PushLine } from "../../message/push.js";
-import { shortenUserText } from "../../bot/user-text.js";
+import { shortenUserText } from "../../text/user-text.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import type { ReportStore } from "../../store/reports.js";
 import { abnormalDescription, isAbnormal, type Report } from "../../store/report.js";

@@ -1,5 +1,5 @@
 import { listKinds, type ReportKind } from "../../config/kinds.js";
-import { foldWord } from "../../text/fold-word.js";
+import { foldWord } from "../../text/words.js";
 import { text } from "../../config/messages.js";
 import type { LoadedConfig } from "../../config/load-config.js";
 import type { School } from "../../config/roster.js";

@@ -1,5 +1,5 @@
 import type { FieldDeclaration } from "../../config/kind-schema.js";
-import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
+import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 import { fieldOf, type ReportValue } from "../../store/report.js";
 import { formatDate } from "../../time/format-time.js";
 

@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
-import { wordsAround } from "../../bot/words.js";
+import { wordsAround } from "../../text/words.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import { reporterName, type School } from "../../config/roster.js";
 import { reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";

@@ -5,7 +5,7 @@ import type { Report, ReportValue } from "../../store/report.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
+import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 
 /** A school's name from the roster, shown as typed. */
 const nameOf = (school: School) => escapeUserText(school.name);

@@ -1,6 +1,5 @@
 import type { CommandContext } from "../../bot/command.js";
-import { splitWords } from "../../bot/words.js";
-import { createStringFinder, type FoundString } from "../../bot/find-strings.js";
+import { createStringFinder, type FoundString, splitWords } from "../../text/words.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Roster, School } from "../../config/roster.js";
 import { reportText } from "./report-text.js";

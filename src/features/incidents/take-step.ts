@@ -1,5 +1,5 @@
 import type { CommandContext } from "../../bot/command.js";
-import { readWord, skipSeparators } from "../../bot/words.js";
+import { readWord, skipSeparators } from "../../text/words.js";
 import type { CommandInput } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
 import { CodedError, ErrorCode } from "../../errors.js";

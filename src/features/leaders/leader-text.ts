@@ -9,7 +9,7 @@ import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js
 import { reportersAt } from "../../config/scope.js";
 import type { Report } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
+import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 import { addDays, toLocalDate } from "../../time/local-time.js";
 
 /** `11月20日` for `2026-11-20`. */

@@ -1,7 +1,7 @@
 import type { Roster } from "../../config/roster.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { parseTaskWord, splitWords } from "../../bot/words.js";
+import { parseTaskWord, splitWords } from "../../text/words.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";

@@ -4,7 +4,7 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { toLocalDate } from "../../time/local-time.js";
 import type { School } from "../../config/roster.js";
 import type { NodeLevel } from "../../config/roster-tree.js";
-import { escapeUserText } from "../../bot/user-text.js";
+import { escapeUserText } from "../../text/user-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 
 /** A school's short name from the roster, shown as typed. */

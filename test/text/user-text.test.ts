@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeUserText, shortenUserText } from "../../src/bot/user-text.js";
+import { escapeUserText, shortenUserText } from "../../src/text/user-text.js";
 
 /** Markup a reader would see acting if it went through: none of it may survive. */
 const ACTIVE = [/\[[^\]]*\]\([^)]*\)/, /\*\*/, /<@/, /<font/i, /^#/m, /^>/m, /`/, /&[a-z]+;/i, /!\[/, /:\/\//, /\n/];

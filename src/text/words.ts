@@ -1,0 +1,155 @@
+import type { TaskId } from "../config/schema.js";
+
+/*
+ * How a message's words are read, the ground every parser stands on: folding a word to the form
+ * it is matched in (simplified script, NFKC, lower case), the separators between words, and
+ * finding many fixed strings (keywords, school names) in one pass.
+ */
+
+/**
+ * Traditional → simplified for the characters of command keywords, the words principals use
+ * around their figures (參加 請假 通知 家長 …) and common school-name words, so `報平安`,
+ * `學習 50人參加`, `匯總` work. Free text (an abnormal report's description)
+ * is kept as typed; only what we match against is folded.
+ */
+const TRADITIONAL: Record<string, string> = {
+  報: "报", 學: "学", 習: "习", 匯: "汇", 總: "总", 銷: "销", 幫: "帮", 異: "异", 狀: "状",
+  態: "态", 歷: "历", 導: "导", 應: "应", 實: "实", 請: "请", 題: "题", 專: "专", 醫: "医",
+  號: "号", 電: "电", 話: "话", 訊: "讯", 簡: "简", 書: "书", 長: "长", 會: "会", 訪: "访",
+  東: "东", 區: "区", 關: "关", 縣: "县", 鎮: "镇", 鄉: "乡", 線: "线", 級: "级", 國: "国",
+  開: "开", 發: "发", 華: "华", 嶺: "岭", 灣: "湾", 莊: "庄", 園: "园", 陽: "阳", 雲: "云",
+  橋: "桥", 龍: "龙", 鳳: "凤", 興: "兴", 寧: "宁", 豐: "丰", 聯: "联", 廣: "广", 單: "单",
+  們: "们", 無: "无", 還: "还", 時: "时", 間: "间", 週: "周", 這: "这", 個: "个", 點: "点",
+  塊: "块", 員: "员", 師: "师", 課: "课", 經: "经", 過: "过", 處: "处", 傷: "伤", 撥: "拨",
+  將: "将", 達: "达", 覽: "览", 載: "载", 補: "补", 錄: "录", 調: "调", 數: "数", 齊: "齐",
+  標: "标", 準: "准", 勵: "励", 驗: "验", 體: "体", 復: "复", 頁: "页",
+  參: "参", 頭: "头", 沒: "没", 職: "职", 為: "为", 麼: "么", 嗎: "吗", 謝: "谢", 領: "领",
+  當: "当", 況: "况", 檢: "检", 詢: "询", 結: "结", 統: "统", 計: "计", 項: "项", 刪: "删",
+  後: "后", 裡: "里", 裏: "里", 門: "门", 積: "积", 緊: "紧", 係: "系", 簽: "签", 與: "与",
+  來: "来", 兩: "两", 萬: "万", 說: "说", 議: "议", 組: "组", 織: "织", 辦: "办", 務: "务",
+  護: "护", 風: "风", 設: "设", 讀: "读", 黨: "党", 屆: "届", 衛: "卫", 於: "于", 傳: "传",
+  執: "执", 蓋: "盖", 場: "场", 幾: "几", 網: "网", 畢: "毕", 確: "确", 認: "认", 聽: "听",
+  給: "给", 燒: "烧", 歲: "岁", 內: "内", 遊: "游", 險: "险", 規: "规", 範: "范", 貫: "贯",
+  徹: "彻", 類: "类", 隊: "队", 戶: "户", 屬: "属",
+};
+
+/** Simplified form of a string, character by character, for the folded keyword set. */
+export function toSimplified(text: string): string {
+  let out = "";
+  for (const ch of text) out += TRADITIONAL[ch] ?? ch;
+  return out;
+}
+
+/** A keyword or a word of a declaration as the folded text is matched against: NFKC, simplified, lower case. */
+export function foldWord(word: string): string {
+  return toSimplified(word.normalize("NFKC")).toLowerCase();
+}
+
+/**
+ * How principals separate words, and the readers every parser uses: spaces and ，,：:；;／/、
+ * (after NFKC folding, see normalize.ts). The one place this class is written.
+ */
+const SEPARATOR = String.raw`\s,:;/、`;
+const SEPARATORS = new RegExp(`[${SEPARATOR}]+`, "u");
+const SEPARATOR_RUN = new RegExp(`^[${SEPARATOR}]*`, "u");
+const TRAILING_SEPARATORS = new RegExp(`[${SEPARATOR}]+$`, "u");
+const WORD = new RegExp(`^[^${SEPARATOR}]+`, "u");
+
+/** Splits an argument string on the separators, dropping empty pieces. */
+export function splitWords(args: string): string[] {
+  return args.split(SEPARATORS).filter((w) => w.length > 0);
+}
+
+/** `text` without the separators it ends with. */
+export function trimTrailingSeparators(text: string): string {
+  return text.replace(TRAILING_SEPARATORS, "");
+}
+
+/** Where the next word starts in `text` at or after `from`, skipping separators. */
+export function skipSeparators(text: string, from: number): number {
+  return from + (SEPARATOR_RUN.exec(text.slice(from))?.[0].length ?? 0);
+}
+
+/** The next word of `text` from `from` and where it ends; undefined at the end of the text. */
+export function readWord(text: string, from: number): { word: string; start: number; end: number } | undefined {
+  const start = skipSeparators(text, from);
+  const match = WORD.exec(text.slice(start));
+  return match ? { word: match[0], start, end: start + match[0].length } : undefined;
+}
+
+/**
+ * A command's words when its keyword was found inside the message: those before it and those
+ * after it (`东湖小学今日平安` → `东湖小学今日`; `昨天汇总` → `昨天`).
+ */
+export function wordsAround(input: { before: string; folded: string }): string {
+  return [input.before, input.folded].filter((part) => part !== "").join(" ");
+}
+
+/**
+ * wordsAround with the way back to what was typed: `original(start, end)` gives the characters
+ * behind `folded[start, end)`, the parts either side of the keyword joined by a space.
+ */
+export function textAround(input: {
+  before: string;
+  folded: string;
+  original(start?: number, end?: number): string;
+  originalBefore(start?: number, end?: number): string;
+}): { folded: string; original(start: number, end: number): string } {
+  const { before } = input;
+  const offset = before === "" ? 0 : before.length + 1;
+  return {
+    folded: wordsAround(input),
+    original(start, end) {
+      const typedBefore = start < before.length ? input.originalBefore(start, Math.min(end, before.length)) : "";
+      const typedAfter = end > offset ? input.original(Math.max(start, offset) - offset, end - offset) : "";
+      return [typedBefore, typedAfter].filter((part) => part !== "").join(" ");
+    },
+  };
+}
+
+/** The task a word names, if any, among the words that name tasks (config/kinds.ts taskWordsOf, folded). */
+export function parseTaskWord(taskWords: ReadonlyMap<string, TaskId>, word: string): TaskId | undefined {
+  return taskWords.get(word);
+}
+
+/** The first task word inside `text` (撤销今天的平安 → 平安), where it is, and the task; the longest word at one place. */
+export function findTaskWord(taskWords: ReadonlyMap<string, TaskId>, text: string): { task: TaskId; start: number; end: number } | undefined {
+  const longestFirst = [...taskWords.keys()].sort((a, b) => b.length - a.length);
+  for (let at = 0; at < text.length; at++) {
+    const word = longestFirst.find((w) => text.startsWith(w, at));
+    if (word) return { task: taskWords.get(word)!, start: at, end: at + word.length };
+  }
+  return undefined;
+}
+
+/** Where one of the strings occurs in a text, and what it stands for. */
+export interface FoundString<T> {
+  value: T;
+  start: number;
+  end: number;
+}
+
+/**
+ * Finds every occurrence of any of many fixed strings in a short text (school names in a chat
+ * message). Built once per list: a message is scanned once, each position checked only
+ * against the strings that start with its character, instead of searching for every string.
+ */
+export function createStringFinder<T>(entries: readonly { key: string; value: T }[]): (text: string) => FoundString<T>[] {
+  const byFirst = new Map<string, { key: string; value: T }[]>();
+  for (const entry of entries) {
+    if (entry.key === "") continue;
+    const first = entry.key[0]!;
+    const bucket = byFirst.get(first);
+    if (bucket) bucket.push(entry);
+    else byFirst.set(first, [entry]);
+  }
+  return (text) => {
+    const found: FoundString<T>[] = [];
+    for (let at = 0; at < text.length; at += 1) {
+      for (const { key, value } of byFirst.get(text[at]!) ?? []) {
+        if (text.startsWith(key, at)) found.push({ value, start: at, end: at + key.length });
+      }
+    }
+    return found;
+  };
+}

@@ -3,9 +3,9 @@ import { CodedError, ErrorCode } from "../src/errors.js";
 import { kindOf } from "../src/config/kinds.js";
 import { readWord, skipSeparators, wordsAround } from "../src/text/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
-import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { answerQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutAbnormal, isQuestion, readAbnormal } from "../src/features/check-in/read-report.js";
-import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { readQuestion, resolveSchool } from "../src/features/check-in/kind-readers.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
 export default defineCommand({

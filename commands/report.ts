@@ -1,12 +1,10 @@
 import { defineCommand } from "../src/bot/command.js";
 import type { ReportKind } from "../src/config/kinds.js";
-import { answerQuestion } from "../src/features/check-in/answer-question.js";
-import { checkIn } from "../src/features/check-in/check-in.js";
 import { cardShapeOf, kindTapTopic } from "../src/features/check-in/kind-card.js";
 import { answerKindTap, bareWordCard, type RecordWords } from "../src/features/check-in/kind-card-tap.js";
-import { KIND_READERS, type ReadMessage, type ReportContext } from "../src/features/check-in/kind-readers.js";
+import { KIND_READERS, recordReading, type ReadMessage, type ReportContext } from "../src/features/check-in/kind-readers.js";
 import { reportText } from "../src/features/check-in/report-text.js";
-import { isQuestion, type Question } from "../src/features/check-in/read-report.js";
+import type { Question } from "../src/features/check-in/read-report.js";
 
 /**
  * The reporting command of a declared kind: its words, summary and examples from the declaration,
@@ -15,8 +13,7 @@ import { isQuestion, type Question } from "../src/features/check-in/read-report.
  */
 export function reportCommand(kind: ReportKind, role?: string) {
   const reader = KIND_READERS[kind.reader];
-  const record = (args: ReadMessage | Question, ctx: ReportContext) =>
-    isQuestion(args) ? answerQuestion(ctx, args) : checkIn(ctx, args.school, args.value, kind, { notes: args.notes, ...(args.period && { period: args.period }) });
+  const record = (args: ReadMessage | Question, ctx: ReportContext) => recordReading(ctx, args, kind);
   const recordWords: RecordWords = (input, ctx) => record(reader.read(input, ctx, kind), ctx);
   const carded = cardShapeOf(kind) !== undefined;
   return defineCommand({

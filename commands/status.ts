@@ -2,7 +2,7 @@ import { defineCommand } from "../src/bot/command.js";
 import { splitWords, wordsAround } from "../src/text/words.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { commandCheckInCard } from "../src/features/check-in/check-in-card.js";
-import { resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { resolveSchool } from "../src/features/check-in/kind-readers.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 import { describeStatus } from "../src/features/check-in/school-status.js";
 import type { School } from "../src/config/roster.js";

@@ -4,11 +4,10 @@ import { findTaskWord, wordsAround } from "../src/text/words.js";
 import { kindOf, taskWordsOf } from "../src/config/kinds.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/check-in.js";
-import { blankSchoolNames, resolveSchool } from "../src/features/check-in/resolve-school.js";
+import { blankSchoolNames, readQuestion, reportingAs, resolveSchool } from "../src/features/check-in/kind-readers.js";
 import { reportText } from "../src/features/check-in/report-text.js";
-import { answerQuestion, readQuestion } from "../src/features/check-in/answer-question.js";
+import { answerQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutReporting, isQuestion } from "../src/features/check-in/read-report.js";
-import { reportingAs } from "../src/features/check-in/kind-readers.js";
 
 export default defineCommand({
   id: "withdraw",

@@ -4,10 +4,8 @@ import type { TaskId } from "../../config/schema.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { RecordResult } from "../../store/reports.js";
-import { addDays } from "../../time/local-time.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
-import { readReportDate } from "./read-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 import type { ReportKind } from "../../config/kinds.js";
@@ -131,33 +129,6 @@ export function inForce(ctx: Pick<CommandContext, "config">, task: TaskId, perio
   if (!period) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(name));
   if (period.reason === "not_in_season") throw new CodedError(ErrorCode.NotInSeason, reportText.notInSeason(name));
   return period;
-}
-
-/**
- * The period a report's words name by a date (平安 昨天, 代报 龙潭学校 平安 6-15), and the words
- * without the date. None when they name none or a date of the current period; an earlier one is
- * a 补报, taken back to `limits.backfill_days` before today (its period's end); a date to come,
- * one further back or one that asked nothing is refused, never moved to today.
- */
-export function readReportPeriod(
-  ctx: Pick<CommandContext, "calendar" | "config" | "now">,
-  task: TaskId,
-  words: string,
-): { period?: TaskPeriod; words: string } {
-  const moment = ctx.calendar.momentOf(task, ctx.now);
-  const { today } = moment;
-  const { span, typed = "", words: rest } = readReportDate(words, today);
-  const current = inForce(ctx, task, moment.period);
-  // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
-  const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;
-  if (!date || (date >= current.start && date <= current.end)) return { words: rest };
-  const days = ctx.config.limits.backfill_days;
-  if (date > today) throw new CodedError(ErrorCode.Usage, reportText.dateAhead(typed, days));
-  const period = ctx.calendar.list(task, date, date)[0];
-  const earliest = addDays(today, -days);
-  if (!period || period.end < earliest) throw new CodedError(ErrorCode.Usage, reportText.dateTooOld(typed, days, earliest, current.taskName));
-  if (!period.required) throw new CodedError(ErrorCode.Usage, reportText.notDueOn(period));
-  return { period, words: rest };
 }
 
 /** The report a message makes for a school, in the current period. */

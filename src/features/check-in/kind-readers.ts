@@ -1,21 +1,27 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
-import { wordsAround } from "../../text/words.js";
+import { createStringFinder, type FoundString, splitWords, wordsAround } from "../../text/words.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
-import { reporterName, type School } from "../../config/roster.js";
+import { reporterName, type Roster, type School } from "../../config/roster.js";
 import { reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
+import type { TaskId } from "../../config/schema.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { readQuestion } from "./answer-question.js";
+import { answerQuestion } from "./answer-question.js";
 import { answerCardTap } from "./card-tap.js";
-import { readReportPeriod, replyVoice } from "./check-in.js";
-import { asksAboutReporting, readDrowning, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
-import { resolveSchool } from "./resolve-school.js";
+import { checkIn, inForce, replyVoice } from "./check-in.js";
+import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
 import { readFields } from "./read-fields.js";
-import { toLocalDate } from "../../time/local-time.js";
+import { addDays, toLocalDate } from "../../time/local-time.js";
 import { isAssigned } from "../../time/owed.js";
-import { CodedError, ErrorCode } from "../../errors.js";
+import { CodedError, ErrorCode, hasCode } from "../../errors.js";
 import { reportText } from "./report-text.js";
+
+/*
+ * Reading a report message, whatever its kind: the school it is for (resolveSchool), the period
+ * (readReportPeriod), the value by the kind's reader, or the question it asks instead; and what a
+ * reading comes to (recordReading). Each reader asks these once and hands the check-in all it needs.
+ */
 
 /** The services a report of any kind reads and records with. */
 export type ReportServices = "config" | "roster" | "calendar" | "store" | "records";
@@ -71,6 +77,14 @@ export function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext
   throw new CodedError(ErrorCode.NotReporter, reportText.reportedByRole(kind.name, role, own));
 }
 
+/**
+ * What a message read by a kind's reader comes to: a question is answered with the schools'
+ * status, a report is checked in (a 补报 into the earlier period its words named).
+ */
+export function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: ReportKind): Promise<string> {
+  return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }) });
+}
+
 export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   safety: {
     // 安全 alone is 平安; inside a message it is everyday (安全教育已完成).
@@ -122,3 +136,147 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     },
   },
 };
+
+/**
+ * The period a report's words name by a date (平安 昨天, 代报 龙潭学校 平安 6-15), and the words
+ * without the date. None when they name none or a date of the current period; an earlier one is
+ * a 补报, taken back to `limits.backfill_days` before today (its period's end); a date to come,
+ * one further back or one that asked nothing is refused, never moved to today.
+ */
+export function readReportPeriod(
+  ctx: Pick<CommandContext, "calendar" | "config" | "now">,
+  task: TaskId,
+  words: string,
+): { period?: TaskPeriod; words: string } {
+  const moment = ctx.calendar.momentOf(task, ctx.now);
+  const { today } = moment;
+  const { span, typed = "", words: rest } = readReportDate(words, today);
+  const current = inForce(ctx, task, moment.period);
+  // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
+  const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;
+  if (!date || (date >= current.start && date <= current.end)) return { words: rest };
+  const days = ctx.config.limits.backfill_days;
+  if (date > today) throw new CodedError(ErrorCode.Usage, reportText.dateAhead(typed, days));
+  const period = ctx.calendar.list(task, date, date)[0];
+  const earliest = addDays(today, -days);
+  if (!period || period.end < earliest) throw new CodedError(ErrorCode.Usage, reportText.dateTooOld(typed, days, earliest, current.taskName));
+  if (!period.required) throw new CodedError(ErrorCode.Usage, reportText.notDueOn(period));
+  return { period, words: rest };
+}
+
+/**
+ * The question a reporting command's message asks: about the school it names, or about all
+ * of the sender's schools when he has several and names none. `command` is the keyword and
+ * what follows it (`撤销 平安`).
+ */
+export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "onBehalf">, text: string, command: string): Question {
+  let asked: readonly School[];
+  try {
+    asked = [resolveSchool(ctx, text).school];
+  } catch (error) {
+    // 平安了吗 from a reporter of two schools: both are answered.
+    if (!hasCode(error, ErrorCode.Usage) || ctx.schools.length < 2) throw error;
+    asked = ctx.schools;
+  }
+  return { asked, command: replyVoice(ctx, asked[0]!).form(command) };
+}
+
+interface Mention {
+  school: School;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where a message names schools exactly: by full name or short name anywhere (Chinese has no
+ * spaces: 东湖小学今日平安), by code as a whole word. Longer names first, never overlapping
+ * (岭头小学 inside 平安县枫林乡岭头小学 is one mention).
+ */
+function findMentions(text: string, schools: readonly School[]): Mention[] {
+  const lower = text.toLowerCase();
+  const { names, codes, otherCodes } = mentionIndexOf(schools);
+  const all: Mention[] = names(lower).map(({ value: school, start, end }) => ({ school, start, end }));
+  // A code counts only as a whole run of letters and digits (CG001, not CG0010).
+  for (const m of lower.matchAll(/[a-z0-9]+/gu)) {
+    const school = codes.get(m[0]);
+    if (school) all.push({ school, start: m.index, end: m.index + m[0].length });
+  }
+  for (const { school, pattern } of otherCodes) {
+    for (const m of lower.matchAll(pattern)) all.push({ school, start: m.index, end: m.index + m[0].length });
+  }
+  all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const kept: Mention[] = [];
+  for (const m of all) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+interface MentionIndex {
+  names: (text: string) => FoundString<School>[];
+  codes: Map<string, School>;
+  /** Codes with characters other than letters and digits, matched one by one. */
+  otherCodes: { school: School; pattern: RegExp }[];
+}
+
+/** Built once per roster: every message is searched for every school. */
+const mentionIndexes = new WeakMap<readonly School[], MentionIndex>();
+
+function mentionIndexOf(schools: readonly School[]): MentionIndex {
+  let index = mentionIndexes.get(schools);
+  if (index) return index;
+  const codes = new Map<string, School>();
+  const otherCodes: MentionIndex["otherCodes"] = [];
+  for (const school of schools) {
+    const code = school.code.toLowerCase();
+    if (/^[a-z0-9]+$/u.test(code)) codes.set(code, school);
+    else otherCodes.push({ school, pattern: new RegExp(`(?<![a-z0-9])${escapeRegExp(code)}(?![a-z0-9])`, "gu") });
+  }
+  const names = createStringFinder(
+    schools.flatMap((school) => [school.name, school.shortName].map((id) => ({ key: id.normalize("NFKC").toLowerCase(), value: school }))),
+  );
+  index = { names, codes, otherCodes };
+  mentionIndexes.set(schools, index);
+  return index;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** `text` without the spans, each blanked (same length: a place in the rest is a place in `text`). */
+const without = (text: string, spans: readonly { start: number; end: number }[]) =>
+  spans.reduce((rest, s) => rest.slice(0, s.start) + " ".repeat(s.end - s.start) + rest.slice(s.end), text);
+
+/** `text` with every school name, short name and code blanked (same length): words in them are no command's. */
+export function blankSchoolNames(text: string, roster: Pick<Roster, "schools">): string {
+  return without(text, findMentions(text, roster.schools));
+}
+
+/**
+ * The school a reporter's message is for, and the message's words without its name. A reporter
+ * of one school needs not name it; one of several names it anywhere in the message, by name,
+ * short name, code, or a part of a name only one of his schools has (岭头); a part several of
+ * them share (枫林) is asked about, listing them. A school that is not the sender's is refused.
+ * `rest` is `text` with the school's name blanked, each character where it was.
+ */
+export function resolveSchool(ctx: Pick<CommandContext, "schools" | "roster">, text: string): { school: School; rest: string } {
+  const mine = ctx.schools;
+  if (mine.length === 0) throw new CodedError(ErrorCode.NotReporter, reportText.notAReporter);
+  const mentions = findMentions(text, ctx.roster.schools);
+  const own = mentions.filter((m) => mine.includes(m.school));
+  const ownSchools = [...new Set(own.map((m) => m.school))];
+  if (ownSchools.length > 1) throw new CodedError(ErrorCode.Usage, reportText.twoSchools(ownSchools));
+  if (ownSchools.length === 1) return { school: ownSchools[0]!, rest: without(text, own) };
+  const other = mentions[0];
+  if (other) throw new CodedError(ErrorCode.NotYourSchool, reportText.notYourSchool(other.school.name, mine));
+  if (mine.length === 1) return { school: mine[0]!, rest: text };
+  for (const word of splitWords(text)) {
+    if (/\d/u.test(word)) continue;
+    // Among his own schools only: the roster is never scanned for a message.
+    const matches = ctx.roster.search(word, mine);
+    if (matches.length > 1) throw new CodedError(ErrorCode.Usage, reportText.ambiguousSchool(word, matches));
+    const match = matches[0];
+    if (match) {
+      const at = text.indexOf(word);
+      return { school: match, rest: without(text, [{ start: at, end: at + word.length }]) };
+    }
+  }
+  throw new CodedError(ErrorCode.Usage, reportText.whichSchool(mine));
+}

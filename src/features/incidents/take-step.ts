@@ -4,7 +4,7 @@ import type { CommandInput } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Incident, IncidentStep } from "../../store/incidents.js";
-import { resolveSchool } from "../check-in/resolve-school.js";
+import { resolveSchool } from "../check-in/kind-readers.js";
 import { reportText } from "../check-in/report-text.js";
 import { incidentText } from "./incident-text.js";
 import { isBeingRegistered } from "./being-registered.js";

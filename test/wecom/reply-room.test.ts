@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeys } from "../../src/store/keys.js";
-import { createReplyRoom, ROOM_KNOWN_MS, ROOMY_PLACES } from "../../src/wecom/reply-room.js";
+import { createReplyRoom, ROOM_KNOWN_MS, ROOMY_PLACES } from "../../src/wecom/long-connection-receiver.js";
 import { askOverLongConnection } from "../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { waitFor } from "../support/wait-for.js";

@@ -27,15 +27,20 @@ export interface TaskPeriod extends Period {
 
 /**
  * What a message at one instant asks of the calendar about its task, answered in one look-up:
- * the local date, the task's period in force, and the other tasks' periods due then (what else
- * a school may owe).
+ * the local date, the task's period in force and whether a report now is late for it, the other
+ * tasks' periods due then (what else a school may owe), and the period in force a while before
+ * (where a repeat of the message may have been recorded).
  */
 export interface TaskMoment {
   today: LocalDate;
   /** Undefined when the task is not enabled. */
   period?: TaskPeriod;
+  /** Whether a report at the instant is late for `period` (false without one). */
+  late: boolean;
   /** The other enabled tasks' periods at the instant that are required, in display order. */
   othersDue: readonly TaskPeriod[];
+  /** The task's period in force `lookBackMs` before the instant, when asked and the task was enabled then. */
+  earlier?: TaskPeriod;
 }
 
 /**
@@ -50,8 +55,8 @@ export interface TaskCalendar {
   taskWord(task: TaskId): string;
   /** The period in force at an instant; undefined when the task is not enabled. */
   at(task: TaskId, instant: Date): TaskPeriod | undefined;
-  /** A message's look at the calendar for its task (see TaskMoment). */
-  momentOf(task: TaskId, instant: Date): TaskMoment;
+  /** A message's look at the calendar for its task (see TaskMoment); `lookBackMs` asks for `earlier`. */
+  momentOf(task: TaskId, instant: Date, lookBackMs?: number): TaskMoment;
   /** The period with this id; undefined when the id is not one of the task's. */
   byId(task: TaskId, id: string): TaskPeriod | undefined;
   /** The periods of a task that overlap `start`…`end` (inclusive), in order; [] when the task is off. */
@@ -132,10 +137,11 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
     taskName,
     taskWord,
     at: (task, instant) => on(task, toLocalDate(instant, config.timezone)),
-    momentOf(task, instant) {
+    momentOf(task, instant, lookBackMs) {
       const today = toLocalDate(instant, config.timezone);
       const period = on(task, today);
-      return { today, ...(period && { period }), othersDue: othersDue(task, today) };
+      const earlier = lookBackMs === undefined ? undefined : on(task, toLocalDate(new Date(instant.getTime() - lookBackMs), config.timezone));
+      return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: othersDue(task, today), ...(earlier && { earlier }) };
     },
     byId: (task, id) => {
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;

@@ -4,7 +4,7 @@ import type { TaskId } from "../../config/schema.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { RecordResult } from "../../store/reports.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
+import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
@@ -25,16 +25,17 @@ export type CheckInOutcome = { outcome: "recorded"; reply: string } | { outcome:
  * alerts are written again against it. A repeat of this message gets the reply it got the
  * first time. `notes` (a figure far from the roster's) are part of the reply; what else the
  * school still owes today is read meanwhile and added after. `period`, an earlier period the
- * message named by its date, records a 补报 there instead of in the current one.
+ * message named by its date, records a 补报 there instead of in the current one. `moment`, the
+ * look at the calendar the message was read with (checkInMoment), is not asked for again.
  */
 export async function checkIn(
   ctx: CheckInContext,
   school: School,
   value: ReportValue,
   kind: ReportKind,
-  { notes = [], period }: { notes?: readonly string[]; period?: TaskPeriod } = {},
+  { notes = [], period, moment }: { notes?: readonly string[]; period?: TaskPeriod; moment?: TaskMoment } = {},
 ): Promise<string> {
-  const done = await record(ctx, school, value, notes, { ...(period && { period }), kind, firstOnly: false });
+  const done = await record(ctx, school, value, notes, { ...(period && { period }), ...(moment && { moment }), kind, firstOnly: false });
   if (done.outcome !== "recorded") throw new Error(`a check-in of ${school.code} found a report in force`);
   return done.reply;
 }
@@ -53,14 +54,13 @@ async function record(
   school: School,
   value: ReportValue,
   notes: readonly string[],
-  { firstOnly, period: named, kind }: { firstOnly: boolean; period?: TaskPeriod; kind: ReportKind },
+  { firstOnly, period: named, kind, moment = checkInMoment(ctx, kind.id) }: { firstOnly: boolean; period?: TaskPeriod; kind: ReportKind; moment?: TaskMoment },
 ): Promise<CheckInOutcome> {
-  // One look at the calendar: the period in force and what else is due now.
-  const { period: current, othersDue } = ctx.calendar.momentOf(kind.id, ctx.now);
   // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
-  const period = named ?? inForce(ctx, kind.id, current);
+  const period = named ?? inForce(ctx, kind.id, moment.period);
   if (!isAssigned(period, school)) throw new CodedError(ErrorCode.Usage, reportText.notAssigned(school.name, period.taskName));
-  const report = makeReport(ctx, school, period, value);
+  const report = makeReport(ctx, school, period, value, named ? ctx.calendar.isLate(named, ctx.now) : moment.late);
+  const { othersDue } = moment;
   // What else is due of the kinds this school reports.
   const others = othersDue.filter((due) => isAssigned(due, school));
   const owed = (reported: readonly boolean[]) =>
@@ -69,7 +69,7 @@ async function record(
       ctx.now,
       report.onBehalf ? "该校" : "本校",
     );
-  const before = await repliedInPeriodBefore(ctx, report.task, period);
+  const before = await repliedInPeriodBefore(ctx, report.task, period, moment);
   if (before !== undefined) {
     const found = await Promise.all(others.map((due) => ctx.store.get(due.task, due.id, school.code)));
     return { outcome: "recorded", reply: [before, owed(found.map((one) => one !== undefined))].join("\n") };
@@ -108,12 +108,20 @@ export function replyVoice(ctx: Pick<CommandContext, "onBehalf">, school: School
 const REPEAT_WINDOW_MS = 10 * 60_000;
 
 /**
+ * A check-in's one look at the calendar for its task at the message's instant: the period in
+ * force, whether a report now is late, what else is due, and the period a repeat of the message
+ * may have been recorded in (TaskMoment). Asked once, by whoever reads the message first.
+ */
+export function checkInMoment(ctx: Pick<CommandContext, "calendar" | "now">, task: TaskId): TaskMoment {
+  return ctx.calendar.momentOf(task, ctx.now, REPEAT_WINDOW_MS);
+}
+
+/**
  * The reply a repeat of this message got in the task's period before, when that period ended
  * within the repeat window: the record script knows a msgid within its own period only, and a
  * message sent at 23:59:59 may come again after midnight.
  */
-async function repliedInPeriodBefore(ctx: CheckInContext, task: TaskId, period: TaskPeriod): Promise<string | undefined> {
-  const before = ctx.calendar.at(task, new Date(ctx.now.getTime() - REPEAT_WINDOW_MS));
+async function repliedInPeriodBefore(ctx: CheckInContext, task: TaskId, period: TaskPeriod, { earlier: before }: TaskMoment): Promise<string | undefined> {
   if (!before || before.id === period.id) return undefined;
   return ctx.store.keptReply(task, before.id, ctx.msgid);
 }
@@ -131,8 +139,8 @@ export function inForce(ctx: Pick<CommandContext, "config">, task: TaskId, perio
   return period;
 }
 
-/** The report a message makes for a school, in the current period. */
-export function makeReport(ctx: CommandContext<"calendar">, school: School, period: TaskPeriod, value: ReportValue): Report {
+/** The report a message makes for a school in `period`, `late` as the calendar said. */
+function makeReport(ctx: CheckInContext, school: School, period: TaskPeriod, value: ReportValue, late: boolean): Report {
   return {
     school: school.code,
     task: period.task,
@@ -140,7 +148,7 @@ export function makeReport(ctx: CommandContext<"calendar">, school: School, peri
     value,
     by: ctx.sender.userid,
     at: ctx.now.toISOString(),
-    late: ctx.calendar.isLate(period, ctx.now),
+    late,
     msgid: ctx.msgid,
     raw: ctx.raw,
     ...(ctx.onBehalf && { onBehalf: true }),

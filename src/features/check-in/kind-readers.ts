@@ -6,10 +6,10 @@ import { reporterName, type Roster, type School } from "../../config/roster.js";
 import { reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
 import type { TaskId } from "../../config/schema.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
+import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
 import { answerQuestion } from "./answer-question.js";
 import { answerCardTap } from "./card-tap.js";
-import { checkIn, inForce, replyVoice } from "./check-in.js";
+import { checkIn, checkInMoment, inForce, replyVoice } from "./check-in.js";
 import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
 import { readFields } from "./read-fields.js";
 import { addDays, toLocalDate } from "../../time/local-time.js";
@@ -27,12 +27,16 @@ import { reportText } from "./report-text.js";
 export type ReportServices = "config" | "roster" | "calendar" | "store" | "records";
 export type ReportContext = CommandContext<ReportServices>;
 
-/** A report as read from a message: the school, an earlier period it names (a 补报), the value and the reply's notes. */
+/**
+ * A report as read from a message: the school, an earlier period it names (a 补报), the value and
+ * the reply's notes, and the look at the calendar it was read with, handed to the check-in.
+ */
 export interface ReadMessage {
   school: School;
   period?: TaskPeriod;
   value: ReportValue;
   notes: string[];
+  moment?: TaskMoment;
 }
 
 /**
@@ -82,7 +86,7 @@ export function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext
  * status, a report is checked in (a 补报 into the earlier period its words named).
  */
 export function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: ReportKind): Promise<string> {
-  return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }) });
+  return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }), ...(read.moment && { moment: read.moment }) });
 }
 
 export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
@@ -95,10 +99,10 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
       const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest);
+      const { period, words, moment } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
       const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars });
-      return { school, ...(period && { period }), ...read };
+      return { school, ...(period && { period }), moment, ...read };
     },
     // 今日平安 on the check-in card (reminders, 帮助, 状态) is this kind in one tap.
     tap: answerCardTap,
@@ -107,8 +111,8 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`);
       const { school, rest } = resolveReporting(ctx, input.around.folded, kind);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest);
-      return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
+      const { period, words, moment } = readReportPeriod(ctx, kind.id, rest);
+      return { school, ...(period && { period }), moment, ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
     },
   },
   study: {
@@ -118,8 +122,8 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const text = wordsAround({ before: input.before, folded: words });
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`);
       const { school, rest } = resolveReporting(ctx, text, kind);
-      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest);
-      return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
+      const { period, words: figures, moment } = readReportPeriod(ctx, kind.id, rest);
+      return { school, ...(period && { period }), moment, ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
   },
   // Any other declared kind: its fields by their labels (read-fields.ts).
@@ -130,9 +134,9 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
       // A kind with a date field reads a date as that field, never as a 补报's day.
       const dated = Object.values(kind.fields).some((field) => field.type === "date");
-      const { period, words } = dated ? { period: undefined, words: rest } : readReportPeriod(ctx, kind.id, rest);
+      const { period, words, moment } = dated ? { period: undefined, words: rest, moment: undefined } : readReportPeriod(ctx, kind.id, rest);
       const today = toLocalDate(ctx.now, ctx.config.timezone);
-      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today }) };
+      return { school, ...(period && { period }), ...(moment && { moment }), ...readFields({ words, typed: text.original, kind, school, today }) };
     },
   },
 };
@@ -147,21 +151,21 @@ export function readReportPeriod(
   ctx: Pick<CommandContext, "calendar" | "config" | "now">,
   task: TaskId,
   words: string,
-): { period?: TaskPeriod; words: string } {
-  const moment = ctx.calendar.momentOf(task, ctx.now);
+): { period?: TaskPeriod; words: string; moment: TaskMoment } {
+  const moment = checkInMoment(ctx, task);
   const { today } = moment;
   const { span, typed = "", words: rest } = readReportDate(words, today);
   const current = inForce(ctx, task, moment.period);
   // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
   const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;
-  if (!date || (date >= current.start && date <= current.end)) return { words: rest };
+  if (!date || (date >= current.start && date <= current.end)) return { words: rest, moment };
   const days = ctx.config.limits.backfill_days;
   if (date > today) throw new CodedError(ErrorCode.Usage, reportText.dateAhead(typed, days));
   const period = ctx.calendar.list(task, date, date)[0];
   const earliest = addDays(today, -days);
   if (!period || period.end < earliest) throw new CodedError(ErrorCode.Usage, reportText.dateTooOld(typed, days, earliest, current.taskName));
   if (!period.required) throw new CodedError(ErrorCode.Usage, reportText.notDueOn(period));
-  return { period, words: rest };
+  return { period, words: rest, moment };
 }
 
 /**

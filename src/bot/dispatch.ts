@@ -10,7 +10,7 @@ import type { TaskCalendar } from "../time/task-calendar.js";
 import { ErrorCode, asCodedError, isUserMistake, codeOf, hasCode } from "../errors.js";
 import { botText } from "./bot-text.js";
 import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, MessageContext, Pusher, Role, Services } from "./command.js";
-import type { BotEvent, BotReply, Chat } from "./events.js";
+import type { BotEvent, BotReply, Chat, CommandOutcome } from "./events.js";
 import type { BotCard } from "../message/card.js";
 import { formatExamples, formatHelp } from "./help.js";
 import { normalizeText } from "./normalize.js";
@@ -31,8 +31,6 @@ export interface DispatcherDeps {
   registry: CommandRegistry;
   clock: Clock;
   log: Logger;
-  /** Told each command's result, for metrics. */
-  onCommand?: (command: string, result: "ok" | "user_error" | "failed") => void;
   /**
    * Lines a leader or admin must read with any reply until fixed (a group whose pushes fail);
    * bounded by the caller, and empty when they cannot be read.
@@ -55,7 +53,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const botName = config.bot.name;
   const leaders = new Map(config.leaders.map((p) => [p.userid, p.name]));
   const admins = new Map(config.admins.map((p) => [p.userid, p.name]));
-  const counted = deps.onCommand ?? (() => {});
   const tappers = new Map(registry.specs.flatMap((spec) => (spec.tap ? [[spec.tapTopic, { spec, tap: spec.tap }] as const] : [])));
   /** The command whose card the tapped button is on, by its key's topic; the one without a topic answers the rest. */
   const tapperOf = (key: string) => tappers.get(readTapTopic(key)) ?? tappers.get(undefined);
@@ -144,18 +141,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return { spec, input, ctx: contextFor(spec, message, text.typed, roles, log) };
   };
 
-  /** The reply to one routed text message; user errors become their Chinese text, anything else throws. */
-  const answer = async (routed: Routed, log: Logger): Promise<string> => {
+  /**
+   * The reply to one routed text message; user errors become their Chinese text, anything else
+   * throws. `ran` is told how the command went, whether it answered or threw.
+   */
+  const answer = async (routed: Routed, log: Logger, ran: (outcome: CommandOutcome) => void): Promise<string> => {
     if (typeof routed === "string") return routed;
     const { spec, input, ctx } = routed;
     const { roles, schools } = ctx;
     try {
       const reply = await spec.run(spec.parse(input, ctx), ctx);
       log.info({ command: spec.id }, "command done");
-      counted(spec.id, "ok");
+      ran({ id: spec.id, result: "ok" });
       return await withWarnings(reply, roles);
     } catch (error) {
-      counted(spec.id, isUserMistake(error) ? "user_error" : "failed");
+      ran({ id: spec.id, result: isUserMistake(error) ? "user_error" : "failed" });
       const failed = asCodedError(error);
       switch (failed.code) {
         case ErrorCode.Usage:
@@ -232,19 +232,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   const handleText = async (event: TextMessage): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
+    let command: CommandOutcome | undefined;
+    const ran = (outcome: CommandOutcome) => (command = outcome);
     try {
       // Routing only reads: a repeat is routed as the first was, then answered as it was.
       const routed = await route(event, log);
-      const { kept, repeated } = await answerKept(typeof routed === "string" ? undefined : routed.spec, event.msgid, log, () => answer(routed, log));
+      const { kept, repeated } = await answerKept(typeof routed === "string" ? undefined : routed.spec, event.msgid, log, () => answer(routed, log, ran));
       if (repeated) log.info("repeated message, same reply");
       const card = await cardFor(routed, log);
-      return { kind: "markdown", content: kept, ...(card && { card }) };
+      return { kind: "markdown", content: kept, ...(card && { card }), ...(command && { command }) };
     } catch (error) {
       // Every transport wants a well-formed reply even when we failed: tell the user honestly.
       // The store says when nothing was written (NotRecorded); otherwise it is unknown, and a
       // retry of the message settles it.
       log.error({ err: error, code: codeOf(error) }, "message failed");
-      return { kind: "markdown", content: failureText(error), failed: true };
+      return { kind: "markdown", content: failureText(error), failed: true, ...(command && { command }) };
     }
   };
 
@@ -255,25 +257,27 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    */
   const handleTap = async (event: Extract<BotEvent, { kind: "card_tap" }>, tapper: { spec: CommandSpec; tap: NonNullable<CommandSpec["tap"]> }): Promise<BotReply> => {
     const log = deps.log.child({ msgid: event.msgid });
+    let command: CommandOutcome | undefined;
     const update = (card: BotCard, failed?: boolean): BotReply => ({
       kind: "card_update",
       content: [card.title, card.text].filter(Boolean).join("\n"),
       card,
       userids: [event.userid],
       ...(failed && { failed }),
+      ...(command && { command }),
     });
     try {
       const { kept, repeated } = await answerKept(tapper.spec, event.msgid, log, async () => {
         const ctx = contextFor(tapper.spec, event, botText.cardTapRaw, rolesOf(event.userid), log);
         const card = await tapper.tap({ key: event.key, cardId: event.cardId, ...(event.selected && { selected: event.selected }) }, ctx);
-        counted(tapper.spec.id, "ok");
+        command = { id: tapper.spec.id, result: "ok" };
         return JSON.stringify(card);
       });
       if (repeated) log.info("repeated tap, same card");
       return update(JSON.parse(kept) as BotCard);
     } catch (error) {
       log.error({ err: error, code: codeOf(error) }, "tap failed");
-      counted(tapper.spec.id, "failed");
+      command = { id: tapper.spec.id, result: "failed" };
       // The same button stays, so that tapping it again retries (a tap recorded once is not recorded twice).
       return update({ id: event.cardId, title: botText.tapFailedTitle, text: failureText(error), buttons: [{ text: botText.tapAgain, key: event.key }] }, true);
     }

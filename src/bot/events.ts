@@ -40,4 +40,15 @@ export type BotReply = (
 ) & {
   /** Set when we failed and the content says so (for metrics). */
   failed?: boolean;
+  /**
+   * The command that ran for it and how it went, for metrics: counted by the receiver, with the
+   * callback's own figures, so that one place records them. Absent when none ran (a repeat).
+   */
+  command?: CommandOutcome;
 };
+
+/** A command that ran, by id, and how: answered, refused as the user's mistake, or failed. */
+export interface CommandOutcome {
+  id: string;
+  result: "ok" | "user_error" | "failed";
+}

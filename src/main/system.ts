@@ -181,7 +181,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const mergeAlerts = createAlertDigest({ store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, roster, config });
   const bots = listBots(config);
   // Each bot on the long connection: whichever process holds its lease answers, and sends the pushes to its groups via: bot.
-  const botConnection = createBotConnections({ bots, groups: config.groups, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, ...options.connectionTuning });
+  const botConnection = createBotConnections({ bots, groups: config.groups, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, onCommand: metrics.command, ...options.connectionTuning });
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, retentionDays: config.limits.history_days, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
   const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
@@ -226,7 +226,6 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       },
     },
     registry: createCommandRegistry(createCommands(config)),
-    onCommand: metrics.command,
     warnings: async () => {
       const read = await withDeadline(readPushWarnings(redis, keys, groupNames, clock.now()), 300);
       return read.ok ? read.value : [];

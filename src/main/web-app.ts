@@ -74,6 +74,7 @@ export function createWebApp(deps: WebAppDeps): Koa {
             path: callbackPath(bot.id),
             log: bot.id === DEFAULT_BOT ? log : log.child({ bot: bot.id }),
             ...metrics.callbackOf(bot.id),
+            onCommand: metrics.command,
           }),
         ]
       : [],

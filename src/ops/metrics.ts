@@ -96,7 +96,8 @@ export function createMetrics() {
       onOutcome: (outcome: CallbackOutcome) => callbacks.inc({ bot, outcome }),
       onReplied: (seconds: number) => replySeconds.observe({ bot }, seconds),
     }),
-    command: (command: string, result: "ok" | "user_error" | "failed") => commands.inc({ command, result }),
+    /** A command that ran, as the receivers are told it (BotReply.command). */
+    command: ({ id, result }: { id: string; result: "ok" | "user_error" | "failed" }) => commands.inc({ command: id, result }),
     replyGivenUp: (why: string) => repliesGivenUp.inc({ why }),
     frameRefused: (reason: string) => framesRefused.inc({ reason }),
     watchQueue: (source: QueueDepthSource) => queueSources.push(source),

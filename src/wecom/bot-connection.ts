@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
+import type { CommandOutcome } from "../bot/events.js";
 import { DEFAULT_BOT, type HostedBot } from "../config/list-bots.js";
 import { connectRedis, type RedisClient } from "../store/connect-redis.js";
 import { keysForBot, type Keys } from "../store/keys.js";
@@ -50,6 +51,8 @@ export interface BotConnectionOptions extends BotConnectionTuning {
   onReplyDropped?: (why: GiveUp | "refused") => void;
   /** Told each inbound frame dropped because it cannot be read, for metrics. */
   onFrameRefused?: (reason: FrameRefusal) => void;
+  /** Told each command that ran for a message on the connection and how it went, for metrics. */
+  onCommand?: (outcome: CommandOutcome) => void;
 }
 
 /**
@@ -95,6 +98,7 @@ export function createBotConnection(options: BotConnectionOptions) {
             log,
             onGroupSpeaker: bot.id === DEFAULT_BOT ? chats.note : (chatid, userid) => chats.note(chatid, userid, bot.id),
             window: options.window,
+            ...(options.onCommand && { onCommand: options.onCommand }),
           }),
       });
     },

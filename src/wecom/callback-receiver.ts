@@ -3,7 +3,7 @@ import type { Context } from "koa";
 import Router from "koa-router";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
-import type { BotEvent } from "../bot/events.js";
+import type { BotEvent, CommandOutcome } from "../bot/events.js";
 import { createWecomCrypto, WECOM_CRYPTO_CODES } from "./crypto.js";
 import { parseInbound, toBotEvent } from "./inbound.js";
 import { toWecomReply } from "./replies.js";
@@ -25,6 +25,8 @@ export interface CallbackReceiverOptions {
   onOutcome?: (outcome: CallbackOutcome) => void;
   /** Told how long each message took from request to sealed reply, in seconds. */
   onReplied?: (seconds: number) => void;
+  /** Told each command that ran and how it went (BotReply.command), for metrics. */
+  onCommand?: (outcome: CommandOutcome) => void;
   path?: string;
 }
 
@@ -116,6 +118,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
     }
 
     const reply = await dispatcher.processEvent(event);
+    if (reply?.command) options.onCommand?.(reply.command);
     outcome(event.kind === "text" || event.kind === "other" ? (reply?.failed ? "failed" : "replied") : "event");
     ctx.status = 200;
     ctx.type = "text/plain";

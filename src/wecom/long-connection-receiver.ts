@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
-import type { BotEvent, BotReply } from "../bot/events.js";
+import type { BotEvent, BotReply, CommandOutcome } from "../bot/events.js";
 import type { ConnectionOutbox } from "./connection-outbox.js";
 import { sendFrame } from "./connection-outbox.js";
 import type { ConversationWindow } from "./conversation-window.js";
@@ -18,6 +18,8 @@ export interface LongConnectionReceiverOptions {
   onGroupSpeaker?: (chatid: string, userid: string) => Promise<void>;
   /** Each conversation's window, shared with pushes: a reply takes a place in it (30 a minute). */
   window?: ConversationWindow;
+  /** Told each command that ran and how it went (BotReply.command), for metrics. */
+  onCommand?: (outcome: CommandOutcome) => void;
   log: Logger;
 }
 
@@ -123,6 +125,7 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     let reply: BotReply | undefined;
     try {
       reply = await dispatcher.processEvent(event);
+      if (reply?.command) options.onCommand?.(reply.command);
     } catch (error) {
       unused(asked);
       throw error;

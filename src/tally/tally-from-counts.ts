@@ -181,7 +181,8 @@ function nameMissing(
     if (total === 0) continue;
     const limit = list.inFull?.includes(area) ? Number.POSITIVE_INFINITY : list.perArea;
     const entries: SchoolCount[] = [];
-    const numbers = required[0]!.aggregate.numbersOf(schools);
+    // Naming none (the figures only) reads no school's number.
+    const numbers = limit > 0 ? required[0]!.aggregate.numbersOf(schools) : [];
     let found = 0;
     for (let i = 0; i < schools.length && entries.length < limit && found < total; i += 1) {
       const school = schools[i]!;

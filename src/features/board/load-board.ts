@@ -6,7 +6,7 @@ import { addDays, getIsoWeek, getWeekStart, toLocalDate, type LocalDate } from "
 import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
 import { loadCountedPeriods, type TallySources } from "../../tally/load-tally.js";
-import { NAME_NONE, type ListOptions } from "../../tally/listing.js";
+import { NAME_NONE } from "../../tally/listing.js";
 import { indexRoster } from "../../tally/index-roster.js";
 import { countSchool } from "../../tally/count-school.js";
 import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
@@ -143,7 +143,7 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
     const listing: AreaListing = shown ? { page: shown.slice(view.page * AREA_PAGE_SCHOOLS, (view.page + 1) * AREA_PAGE_SCHOOLS) } : listAll ? "all" : { attention: tally };
     tasks.push({
       tally,
-      areas: await loadAreas(options, input, now, todayListed, listing, view.area),
+      areas: await loadAreas(options, input, now, listing, view.area),
       ...(daily && {
         week: days.map((period) => {
           const dayInput = period.id === current.id ? input : past.find((i) => i.period.id === period.id);
@@ -181,7 +181,6 @@ async function loadAreas(
   sources: TallySources,
   input: CountedPeriod,
   now: Date,
-  list: ListOptions,
   listing: AreaListing,
   only: string | undefined,
 ): Promise<BoardArea[]> {
@@ -190,8 +189,9 @@ async function loadAreas(
   const areas = [...index.areas].filter(([area]) => only === undefined || area === only);
   const chosen = new Map(
     areas.map(([area, members]) => {
-      const tally = tallyFromCounts({ roster: { schools: members }, periods: [input], now, list });
-      return [area, { tally, schools: listedOf(listing, area, members, tally, index.position) }] as const;
+      // The area's figures only: the county's tally has named its missing schools already.
+      const tally = tallyFromCounts({ roster: { schools: members }, periods: [input], now, list: NAME_NONE });
+      return [area, { tally, schools: listedOf(listing, area, members, index.position) }] as const;
     }),
   );
   const listed = [...chosen.values()].flatMap(({ schools }) => schools);
@@ -213,10 +213,10 @@ async function loadAreas(
   });
 }
 
-function listedOf(listing: AreaListing, area: string, members: readonly School[], tally: TaskTally, position: ReadonlyMap<string, number>): readonly School[] {
+function listedOf(listing: AreaListing, area: string, members: readonly School[], position: ReadonlyMap<string, number>): readonly School[] {
   if (listing === "all") return members;
   if ("page" in listing) return listing.page;
-  const missing = tally.missingByArea.flatMap((group) => group.entries.map((entry) => entry.school));
+  const missing = listing.attention.missingByArea.find((group) => group.key === area)?.entries.map((entry) => entry.school) ?? [];
   // `area` is the 片区's key (areaKey): its path where the roster has levels above it.
   const abnormal = listing.attention.abnormal.filter((entry) => areaKey(entry.school) === area).map((entry) => entry.school);
   return [...new Set([...abnormal, ...missing])].sort((a, b) => position.get(a.code)! - position.get(b.code)!).slice(0, ATTENTION_PER_AREA);

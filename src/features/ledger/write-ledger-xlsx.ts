@@ -3,6 +3,7 @@ import { finished } from "node:stream/promises";
 import ExcelJS from "exceljs";
 import { ledgerText } from "./ledger-text.js";
 import type { LedgerSource } from "./ledger-source.js";
+import { LEDGER_BATCH } from "./build-ledger.js";
 import { listSummaryLines, listTaskColumns, SUMMARY_COLUMNS, type ColumnKind, type LedgerColumn } from "./ledger-columns.js";
 import { toWallClock } from "../../time/local-time.js";
 import { localDateToCell } from "./wall-clock.js";
@@ -33,7 +34,7 @@ export async function writeLedgerXlsx(ledger: LedgerSource, out: Writable): Prom
   const counted = [];
   for (const task of ledger.tasks) counted.push({ ...task, ...(await ledger.counts(task)) });
   const summary = addSheet(workbook, ledgerText.summarySheet, SUMMARY_COLUMNS);
-  await addRows(summary, SUMMARY_COLUMNS, [listSummaryLines(counted)], ledger.timeZone);
+  await addRows(summary, SUMMARY_COLUMNS, batchesOf(listSummaryLines(counted)), ledger.timeZone);
   summary.addRow([]).commit();
   for (const note of ledgerText.notes(ledger.from, ledger.to, ledger.asOf, ledger.timeZone)) summary.addRow([note]).commit();
   summary.commit();
@@ -99,6 +100,11 @@ async function zipped(sheet: ExcelJS.Worksheet): Promise<void> {
   for (const pipe of pipes) {
     if (pipe.writableNeedDrain || pipe._writableState?.needDrain) await new Promise((drained) => pipe.once("drain", drained));
   }
+}
+
+/** A line a school a task: written in batches, so the zip takes them as the task sheets' rows. */
+function* batchesOf<R>(lines: readonly R[]): Iterable<readonly R[]> {
+  for (let at = 0; at < lines.length; at += LEDGER_BATCH) yield lines.slice(at, at + LEDGER_BATCH);
 }
 
 function toCell(kind: ColumnKind, value: string | number | Date | boolean | undefined, timeZone: string): ExcelJS.CellValue {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { renderAsync } from "@resvg/resvg-js";
 import * as echarts from "echarts";
+import { createChartFonts, type ChartFonts } from "./chart-fonts.js";
 
 /** One area's (片区) safety reports over the week, in school-days. */
 export interface WeekChartArea {
@@ -83,9 +84,9 @@ const BANDS = [
  * Draws the week's safety-report picture for the leaders' group: each area's reporting rate as
  * bars, the daily rate as a line, days with abnormal reports marked in red. ECharts lays it out as
  * SVG (no browser, no canvas); resvg turns it into a PNG with the given font only, so the
- * picture looks the same on every server. resvg shapes each text with the CJK font, seconds for
- * a chart on a busy server: it does so on the thread pool (renderAsync), never holding the event
- * loop, so several charts draw at once (CHARTS_AT_ONCE) while the process goes on answering.
+ * picture looks the same on every server, cut to the characters drawn (chartFontsOf). resvg
+ * draws on the thread pool (renderAsync), never holding the event loop, so several charts draw
+ * at once (CHARTS_AT_ONCE) while the process goes on answering.
  */
 export async function renderWeekChart(input: WeekChartInput, options: WeekChartOptions): Promise<WeekChart> {
   const width = options.width ?? 1200;
@@ -109,22 +110,41 @@ export async function renderWeekChart(input: WeekChartInput, options: WeekChartO
     chart.dispose();
   }
 
-  const image = await renderAsync(svg, {
-    // A transparent PNG turns black behind dark text in WeCom's dark mode.
-    background: "#ffffff",
-    fitTo: { mode: "zoom", value: pixelRatio },
-    font: {
-      fontFiles: options.boldFontFile ? [options.fontFile, options.boldFontFile] : [options.fontFile],
-      // System fonts would make the picture depend on the server; the named file is enough.
-      loadSystemFonts: false,
-      defaultFontFamily: family,
-    },
-  });
+  const fonts = await chartFontsOf(options.boldFontFile ? [options.fontFile, options.boldFontFile] : [options.fontFile], family).lease(svg);
+  let image;
+  try {
+    image = await renderAsync(svg, {
+      // A transparent PNG turns black behind dark text in WeCom's dark mode.
+      background: "#ffffff",
+      fitTo: { mode: "zoom", value: pixelRatio },
+      font: {
+        fontFiles: [...fonts.files],
+        // System fonts would make the picture depend on the server; the named files are enough.
+        loadSystemFonts: false,
+        defaultFontFamily: family,
+      },
+    });
+  } finally {
+    fonts.release();
+  }
   const png = image.asPng();
   if (png.length >= WECOM_IMAGE_LIMIT) {
     throw new Error(`week chart PNG is ${png.length} bytes, over WeCom's 2 MB image limit`);
   }
   return { png, width: image.width, height: image.height, svg };
+}
+
+const chartFonts = new Map<string, ChartFonts>();
+
+/** One cut of the fonts a process draws with, kept across charts. */
+function chartFontsOf(files: readonly string[], family: string): ChartFonts {
+  const key = JSON.stringify([files, family]);
+  let fonts = chartFonts.get(key);
+  if (!fonts) {
+    fonts = createChartFonts(files, family);
+    chartFonts.set(key, fonts);
+  }
+  return fonts;
 }
 
 interface Layout {

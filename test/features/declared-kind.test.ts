@@ -199,6 +199,24 @@ describe("a kind reported by a list of schools", () => {
     expect(missing).not.toContain("东湖");
   });
 
+  it("shows on the 看板 only the listed schools and their areas, none of the others as 无需报", async () => {
+    const reply = await sayAt(h, "2026-11-24T10:40:00+08:00", "wang_zhiyuan", "看板");
+    const link = new URL(/\]\((https?:\/\/[^\s)]+)\)/.exec(reply)![1]!);
+    const page = await (await fetch(`${h.url}${link.pathname}${link.search}`)).text();
+    const section = (task: string) => {
+      const from = page.indexOf(`task-areas" data-task="${task}"`);
+      expect(from, task).toBeGreaterThan(0);
+      return page.slice(from, page.indexOf("task-areas", from + 20) >>> 0);
+    };
+    const rows = (task: string) => [...section(task).matchAll(/<li class="school [^"]*" data-code="([^"]+)" data-state="([^"]+)"/g)].map((m) => [m[1]!, m[2]!]);
+    const checkup = rows("checkup");
+    expect(checkup.map(([code]) => code)).toEqual(["CG001", "CG002", "CG003", "CG004", "CG005", "CG006", "CG007", "CG008", "DB001"]);
+    expect(checkup.filter(([, state]) => state === "not_required")).toEqual([]);
+    expect([...section("checkup").matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1])).toEqual(["城关片区", "东部片区"]);
+    // Every other kind still shows every school.
+    expect(rows("safety")).toHaveLength(28);
+  });
+
   it("gives only the listed schools a row of its ledger sheet", async () => {
     const { roster, store, exemptions, calendar } = h.jobDeps;
     const ledger = await buildLedger({ roster, people: h.config, kinds: h.config, store, exemptions, calendar, from: "2026-11-24", to: "2026-11-24", timeZone: "Asia/Shanghai", now: new Date("2026-11-24T12:00:00+08:00") });

@@ -10,7 +10,7 @@ import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { readReportDate } from "./read-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
-import type { ReportKind } from "../../config/kinds.js";
+import { kindOf, type ReportKind } from "../../config/kinds.js";
 import { isAssigned } from "../../time/owed.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
@@ -133,20 +133,34 @@ function inForce(ctx: Pick<CommandContext, "config">, task: TaskId, period: Task
   return period;
 }
 
+/** The word that makes a report a 补报 of an earlier period. */
+const MADE_UP = /补报/u;
+
 /**
  * The period a report's words name by a date (平安 昨天, 代报 龙潭学校 平安 6-15), and the words
  * without the date. None when they name none or a date of the current period; an earlier one is
  * a 补报, taken back to `limits.backfill_days` before today (its period's end); a date to come,
  * one further back or one that asked nothing is refused, never moved to today.
+ * A kind with a date field (`dateLabels`, their labels) gives a date to the field unless the words
+ * say 补报: then a date names the period made up (补报 例会 11月20日) and the field's date needs
+ * its label (日期 11月18日); a second date without one is refused, as nobody can tell which is which.
  */
 export function readReportPeriod(
   ctx: Pick<CommandContext, "calendar" | "config" | "now">,
   task: TaskId,
   words: string,
+  dateLabels?: readonly string[],
 ): { period?: TaskPeriod; words: string } {
   const moment = ctx.calendar.momentOf(task, ctx.now);
   const { today } = moment;
-  const { span, typed = "", words: rest } = readReportDate(words, today);
+  if (dateLabels && !MADE_UP.test(words)) return { words };
+  const labelled = dateLabels && ((before: string) => dateLabels.some((label) => before.replace(/[\s:：]+$/u, "").endsWith(label)));
+  const { span, typed = "", words: rest } = readReportDate(words, today, labelled);
+  if (labelled && span) {
+    const other = readReportDate(rest, today, labelled);
+    const kind = kindOf(ctx.config, task);
+    if (other.span) throw new CodedError(ErrorCode.Usage, reportText.twoDatesMadeUp({ first: typed, second: other.typed!, taskName: kind?.name ?? task, word: kind?.words[0] ?? "", label: dateLabels[0]! }));
+  }
   const current = inForce(ctx, task, moment.period);
   // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
   const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;

@@ -114,9 +114,9 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
       const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
-      // A kind with a date field reads a date as that field, never as a 补报's day.
-      const dated = Object.values(kind.fields).some((field) => field.type === "date");
-      const { period, words } = dated ? { period: undefined, words: rest } : readReportPeriod(ctx, kind.id, rest);
+      // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
+      const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
       const today = toLocalDate(ctx.now, ctx.config.timezone);
       return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today }) };
     },

@@ -501,12 +501,15 @@ const REPORT_DATE = new RegExp(
   "u",
 );
 
+const REPORT_DATES = new RegExp(REPORT_DATE.source, "gu");
+
 /**
  * The day or week a report's words name, if any, and the words without it (same length): a
  * date is never a figure (`6-15` is no 15 pupils). Dates without a year are the nearest past one.
+ * `labelled` passes over a date the words before it give to a field (日期 11月18日).
  */
-export function readReportDate(words: string, today: LocalDate): { span?: DateSpan; typed?: string; words: string } {
-  const m = REPORT_DATE.exec(words);
+export function readReportDate(words: string, today: LocalDate, labelled?: (before: string) => boolean): { span?: DateSpan; typed?: string; words: string } {
+  const m = [...words.matchAll(REPORT_DATES)].find((found) => !labelled?.(words.slice(0, found.index)));
   if (!m) return { words };
   const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past");
   const rest = blank(words, m.index, m.index + m[0].length);

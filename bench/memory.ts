@@ -4,7 +4,8 @@
  *   npm run bench:memory [-- --schools 2000 --areas 20 --days 28 --kinds 7]
  *
  * `--kinds 7`: every kind of the example config enabled, each owed every day; a `memory-kind:`
- * line per kind gives what one of its periods keeps per school (and per day, a week's over 7).
+ * line per kind gives what one of its periods keeps per school (and per day, a week's over 7), and a
+ * `memory-key:` line where it goes (each key's bytes per school and its encoding).
  *
  * The whole service (startSystem, embedded redis-server with AOF fsync always) on a fictional
  * roster. `--days` days of 平安日报 (and the weeks' 周学习) are seeded through the report store,
@@ -108,18 +109,20 @@ try {
   const sampled = await redis.hlen(replies);
   const replyBytes = await usage(replies);
   // What a period keeps for the whole retention (history) and what only lives 3 days (repeats).
-  const kept = async (task: TaskId, id: string) =>
-    (await Promise.all([
-        keys.periodState(task, id),
-        keys.periodLog(task, id),
-        keys.periodCounts(task, id),
-        keys.periodReported(task, id),
-        keys.periodListed(task, id),
-        keys.periodAbnormal(task, id),
-        keys.periodOnBehalf(task, id),
-        keys.periodAbnormalAt(task, id),
-        keys.periodResolved(task, id),
-      ].map(usage))).reduce((a, b) => a + b, 0);
+  const KEPT = ["state", "log", "counts", "reported", "listed", "abnormal", "on-behalf", "abnormal-at", "resolved"] as const;
+  const keyOf = (name: (typeof KEPT)[number], task: TaskId, id: string) =>
+    ({
+      state: keys.periodState,
+      log: keys.periodLog,
+      counts: keys.periodCounts,
+      reported: keys.periodReported,
+      listed: keys.periodListed,
+      abnormal: keys.periodAbnormal,
+      "on-behalf": keys.periodOnBehalf,
+      "abnormal-at": keys.periodAbnormalAt,
+      resolved: keys.periodResolved,
+    })[name](task, id);
+  const kept = async (task: TaskId, id: string) => (await Promise.all(KEPT.map((name) => usage(keyOf(name, task, id))))).reduce((a, b) => a + b, 0);
   const perKey: [string, number, string][] = [
     ["平安日报 day: state (log ids by school)", await usage(keys.periodState("safety", day.id)), "per day"],
     ["平安日报 day: audit log (stream)", await usage(keys.periodLog("safety", day.id)), "per day"],
@@ -179,6 +182,14 @@ try {
     const perSchool = (await kept(task, last.id)) / schools;
     const perDay = perSchool / (last.kind === "week" ? 7 : 1);
     console.log(`memory-kind: task=${task} period=${last.id} bytes_per_school_period=${fmt(perSchool, 0)} bytes_per_school_day=${fmt(perDay, 0)} (target ≤ 400: ${verdict(perDay, { atMost: 400 })})`);
+    // Where it goes: each kept key's bytes per school and its encoding (a hash past the listpack limits costs ~3×).
+    const parts = await Promise.all(
+      KEPT.map(async (name) => {
+        const key = keyOf(name, task, last.id);
+        return `${name}=${fmt((await usage(key)) / schools, 0)}${(await redis.exists(key)) ? `(${String(await redis.call("OBJECT", "ENCODING", key))})` : ""}`;
+      }),
+    );
+    console.log(`memory-key: task=${task} ${parts.join(" ")}`);
   }
 } finally {
   await service.stop();

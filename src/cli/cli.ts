@@ -271,7 +271,7 @@ export async function runCli(
     .command("roster")
     .description("学校名单")
     .command("ids")
-    .description("按名单的“上报人姓名”，从企业微信通讯录导出的成员表里查出账号，填进“上报人”列（同名、查不到的列出来，不猜）")
+    .description("按名单的“上报人姓名”（和配置里角色的姓名列，如“校医姓名”），从企业微信通讯录导出的成员表里查出账号，填进“上报人”（“校医”）列（同名、查不到的列出来，不猜）")
     .argument("<directory>", "管理后台“通讯录 → 导出成员”得到的文件，例如 通讯录.xlsx")
     .option("--roster <file>", "要填的名单（.xlsx 或 .csv），默认是配置里的 roster")
     .option("--sheet <name>", "名单所在的工作表，默认第一个（或配置里的 roster_sheet）")

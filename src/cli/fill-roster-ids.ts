@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { parseDocument } from "yaml";
 import { encodingNote } from "../config/decode-text.js";
 import { formatProblems } from "../config/format-problems.js";
-import { MAX_CONFIG_BYTES, resolveRosterPath } from "../config/load-config.js";
+import { listReporterRoles, MAX_CONFIG_BYTES, resolveRosterPath } from "../config/load-config.js";
 import { isTotalRow, locateRosterColumns } from "../config/parse-roster.js";
 import { readInputFile } from "../config/read-input-file.js";
 import { MAX_TABLE_BYTES, readTable, type Table } from "../config/read-table.js";
@@ -47,9 +47,12 @@ const DISABLED = /^(已禁用|禁用|已退出|已离职)$/;
  * Returns the exit code: 0 when every name has an account, 1 otherwise.
  */
 export async function fillRosterIds({ directory, configPath, out, say, ...given }: FillRosterIdsOptions): Promise<number> {
-  const setting = given.roster === undefined ? await readRosterSetting(configPath) : { path: given.roster, sheet: given.sheet };
+  const read = await readRosterSetting(configPath);
+  // A roster given is filled without a readable config: its roles' columns are then not known.
+  if (read && "refused" in read && given.roster === undefined) return refuse(say, read.refused);
+  const config = read && !("refused" in read) ? read : undefined;
+  const setting = given.roster === undefined ? config?.path && { path: config.path, sheet: config.sheet } : { path: given.roster, sheet: given.sheet };
   if (!setting) return refuse(say, text.noRoster(configPath));
-  if ("refused" in setting) return refuse(say, setting.refused);
   const roster = setting.path;
   const sheet = given.sheet ?? setting.sheet;
   const target = out ?? join(dirname(roster), `${basename(roster, extname(roster))}-已填账号${extname(roster) || ".csv"}`);
@@ -57,92 +60,121 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
   const loaded = await readBoth(directory, roster, sheet, say);
   if (!loaded) return 1;
   const { members, table, rosterBytes, notes } = loaded;
-  const layout = locateRosterColumns(table.rows);
-  if (layout.index.reporterNames === undefined) return refuse(say, `${roster}: ${text.noNamesColumn}`);
+  const roles = config?.roles ?? [];
+  const layout = locateRosterColumns(table.rows, roles);
+  // The 上报人 and each declared role (校医) whose names column (校医姓名) the roster has: each filled alike.
+  let added = layout.width;
+  const people: PeopleColumns[] = [
+    { role: undefined, names: layout.index.reporterNames, accounts: layout.index.reporters },
+    ...roles.map((role) => ({ role, names: layout.roleNameIndex[role], accounts: layout.roleIndex[role] })),
+  ].flatMap(({ role, names, accounts }) => (names === undefined ? [] : [{ role, names, accounts: accounts ?? added++, added: accounts === undefined }]));
+  if (people.length === 0) return refuse(say, `${roster}: ${text.noNamesColumn}`);
   const writeCsv = extname(target).toLowerCase() === ".csv";
   if (table.format === "csv" && !writeCsv) return refuse(say, text.csvOnlyToCsv(target));
 
   const byName = groupByName(members);
-  const namesAt = layout.index.reporterNames;
-  const reportersAt = layout.index.reporters ?? layout.width;
   const schoolAt = layout.index.shortName ?? layout.index.name;
-  const cells = new Map<number, string>();
-  const report = { names: 0, had: 0, filled: 0, ambiguous: [] as string[], missing: [] as string[], disabled: [] as string[], noName: [] as string[] };
+  const cells = new Map<number, Map<number, string>>();
+  const left = { ambiguous: [] as string[], missing: [] as string[], disabled: [] as string[], noName: [] as string[] };
+  const counted = people.map(() => ({ names: 0, had: 0, filled: 0 }));
   for (const row of table.rows.slice(layout.headerAt + 1)) {
     if (isTotalRow(row, layout.index)) continue;
     const where = text.where(row.line, (schoolAt === undefined ? "" : row.fields[schoolAt]) || "");
-    const names = (row.fields[namesAt] ?? "").split("|").map((name) => name.trim());
-    const accounts = (row.fields[reportersAt] ?? "").split("|").map((account) => account.trim());
-    if (names.every((name) => name === "")) {
-      if (accounts.every((account) => account === "")) report.noName.push(text.noName(where));
-      continue;
-    }
-    const filled = names.map((name, i) => {
-      const account = accounts[i] ?? "";
-      if (name === "") return account;
-      report.names += 1;
-      if (account !== "") {
-        report.had += 1;
-        return account;
+    people.forEach((column, i) => {
+      const names = (row.fields[column.names] ?? "").split("|").map((name) => name.trim());
+      const accounts = (row.fields[column.accounts] ?? "").split("|").map((account) => account.trim());
+      if (names.every((name) => name === "")) {
+        // A school may have no 校医 (a leader reports for it); every school has a 上报人.
+        if (column.role === undefined && accounts.every((account) => account === "")) left.noName.push(text.noName(where));
+        return;
       }
-      const outcome = lookUp(name, byName);
-      if (outcome.kind === "filled") {
-        report.filled += 1;
-        return outcome.userid;
-      }
-      if (outcome.kind === "ambiguous") {
-        report.ambiguous.push(text.ambiguous(where, name, outcome.members.map((m) => text.candidate(m.userid, m.departments, m.position, m.status))));
-      } else if (outcome.kind === "disabled") {
-        report.disabled.push(text.disabled(where, name, outcome.members.map((m) => m.userid)));
-      } else {
-        report.missing.push(text.missing(where, name));
-      }
-      return "";
+      const who = (name: string) => (column.role === undefined ? name : text.withRole(column.role, name));
+      const filled = names.map((name, n) => {
+        const account = accounts[n] ?? "";
+        if (name === "") return account;
+        counted[i]!.names += 1;
+        if (account !== "") {
+          counted[i]!.had += 1;
+          return account;
+        }
+        const outcome = lookUp(name, byName);
+        if (outcome.kind === "filled") {
+          counted[i]!.filled += 1;
+          return outcome.userid;
+        }
+        if (outcome.kind === "ambiguous") {
+          left.ambiguous.push(text.ambiguous(where, who(name), outcome.members.map((m) => text.candidate(m.userid, m.departments, m.position, m.status))));
+        } else if (outcome.kind === "disabled") {
+          left.disabled.push(text.disabled(where, who(name), outcome.members.map((m) => m.userid)));
+        } else {
+          left.missing.push(text.missing(where, who(name)));
+        }
+        return "";
+      });
+      // Accounts written past the names (a roster filled by hand) stay as they were.
+      const cell = [...filled, ...accounts.slice(names.length)].join("|");
+      if (cell === (row.fields[column.accounts] ?? "")) return;
+      const changed = cells.get(row.line) ?? new Map<number, string>();
+      changed.set(column.accounts, cell.replace(/^\|+$/, ""));
+      cells.set(row.line, changed);
     });
-    // Accounts written past the names (a roster filled by hand) stay as they were.
-    const cell = [...filled, ...accounts.slice(names.length)].join("|");
-    if (cell !== (row.fields[reportersAt] ?? "")) cells.set(row.line, cell.replace(/^\|+$/, ""));
   }
 
   for (const note of notes) say(note);
   say(text.directoryRead(directory, members.length));
-  say(text.rosterRead(roster, report.names, report.had, report.filled));
+  people.forEach((column, i) => say(text.rosterRead(roster, column.role ?? text.reporter, counted[i]!.names, counted[i]!.had, counted[i]!.filled)));
   for (const [header, lines] of [
-    [text.ambiguousHeader, report.ambiguous],
-    [text.missingHeader, report.missing],
-    [text.disabledHeader, report.disabled],
-    [text.noNameHeader, report.noName],
+    [text.ambiguousHeader, left.ambiguous],
+    [text.missingHeader, left.missing],
+    [text.disabledHeader, left.disabled],
+    [text.noNameHeader, left.noName],
   ] as const) {
     if (lines.length === 0) continue;
     say(header(lines.length));
     for (const line of lines) say(line);
   }
 
-  const headerLine = table.rows[layout.headerAt]!.line;
-  const bytes = writeCsv
-    ? writeCsvTable(table, cells, reportersAt, layout.index.reporters === undefined ? headerLine : undefined)
-    : await writeWorkbook(rosterBytes, table.sheet!, cells, reportersAt, layout.index.reporters === undefined ? headerLine : undefined);
+  const headers: ColumnHeaders = { line: table.rows[layout.headerAt]!.line, added: new Map(people.filter((c) => c.added).map((c) => [c.accounts, c.role ?? text.reporter])) };
+  const bytes = writeCsv ? writeCsvTable(table, cells, headers) : await writeWorkbook(rosterBytes, table.sheet!, cells, headers);
   const draft = `${target}.${process.pid}.tmp`;
   await writeFile(draft, bytes);
   await rename(draft, target);
   say(text.written(target));
-  const done = [report.ambiguous, report.missing, report.disabled, report.noName].every((lines) => lines.length === 0);
-  say(done ? text.allFilled : text.someLeft);
+  const done = Object.values(left).every((lines) => lines.length === 0);
+  say(done ? text.allFilled : text.someLeft(people.map((column) => column.role ?? text.reporter)));
   return done ? 0 : 1;
 }
 
+/** One names column and the accounts column it fills (added after the header's last cell when the roster has none). */
+interface PeopleColumns {
+  /** The role (校医); undefined for the 上报人. */
+  role: string | undefined;
+  names: number;
+  accounts: number;
+  added: boolean;
+}
+
+/** The header row's line, and the accounts columns added to it with their headers. */
+interface ColumnHeaders {
+  line: number;
+  added: ReadonlyMap<number, string>;
+}
+
 /**
- * The roster the config names (relative to it) and its sheet, read from the YAML alone: the
- * roster is being filled, so the config cannot pass its checks yet.
+ * The roster the config names (relative to it), its sheet and the roles its kinds are reported
+ * by, read from the YAML alone: the roster is being filled, so the config cannot pass its checks yet.
+ * Undefined when there is no config file.
  */
-async function readRosterSetting(configPath: string): Promise<{ path: string; sheet?: string } | { refused: string } | undefined> {
+async function readRosterSetting(configPath: string): Promise<{ path?: string; sheet?: string; roles: string[] } | { refused: string } | undefined> {
   const read = await readInputFile(configPath, MAX_CONFIG_BYTES);
   if ("refused" in read) return read.missing ? undefined : { refused: read.refused };
   const parsed = parseDocument(new TextDecoder("utf-8").decode(read.bytes)).toJS() as { roster?: unknown; roster_sheet?: unknown } | null;
-  if (typeof parsed?.roster !== "string" || parsed.roster === "") return undefined;
+  const roles = listReporterRoles(parsed);
+  if (typeof parsed?.roster !== "string" || parsed.roster === "") return { roles };
   return {
     path: resolveRosterPath(configPath, parsed.roster),
     ...(typeof parsed.roster_sheet === "string" && { sheet: parsed.roster_sheet }),
+    roles,
   };
 }
 
@@ -207,25 +239,25 @@ function refuse(say: (line: string) => void, line: string): number {
 }
 
 /**
- * The roster workbook with the 上报人 cells changed (and the column added after the header's last
- * cell when it had none); its other sheets, columns, formats and formulas as they were.
+ * The roster workbook with the accounts cells changed (and each column the roster had not added
+ * after the header's last cell); its other sheets, columns, formats and formulas as they were.
  */
-async function writeWorkbook(bytes: Uint8Array, sheetName: string, cells: ReadonlyMap<number, string>, column: number, addHeaderAt?: number): Promise<Buffer> {
+async function writeWorkbook(bytes: Uint8Array, sheetName: string, cells: ReadonlyMap<number, ReadonlyMap<number, string>>, headers: ColumnHeaders): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
   const sheet = workbook.getWorksheet(sheetName)!;
-  if (addHeaderAt !== undefined) sheet.getCell(addHeaderAt, column + 1).value = "上报人";
-  for (const [line, value] of cells) sheet.getCell(line, column + 1).value = value;
+  for (const [column, header] of headers.added) sheet.getCell(headers.line, column + 1).value = header;
+  for (const [line, changed] of cells) for (const [column, value] of changed) sheet.getCell(line, column + 1).value = value;
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** The roster as CSV (UTF-8 with BOM, CRLF, as Excel reads it), its rows as read with the 上报人 cells changed. */
-function writeCsvTable(table: Table, cells: ReadonlyMap<number, string>, column: number, addHeaderAt?: number): Buffer {
+/** The roster as CSV (UTF-8 with BOM, CRLF, as Excel reads it), its rows as read with the accounts cells changed. */
+function writeCsvTable(table: Table, cells: ReadonlyMap<number, ReadonlyMap<number, string>>, headers: ColumnHeaders): Buffer {
   const quote = (field: string) => (/[",\r\n]|^\s|\s$/.test(field) ? `"${field.replace(/"/g, '""')}"` : field);
   const lines = table.rows.map(({ fields, line }) => {
     const row = [...fields];
-    const value = line === addHeaderAt ? "上报人" : cells.get(line);
-    if (value !== undefined) {
+    const changed = line === headers.line ? headers.added : cells.get(line);
+    for (const [column, value] of changed ?? []) {
       while (row.length < column) row.push("");
       row[column] = value;
     }

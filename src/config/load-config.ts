@@ -166,7 +166,7 @@ async function readRosterFor(
 }
 
 /** The role columns the kinds name as their reporters (`tasks.<id>.reporters: 校医`), read before the config is checked. */
-function listReporterRoles(input: unknown): string[] {
+export function listReporterRoles(input: unknown): string[] {
   const tasks = (input as { tasks?: unknown } | null | undefined)?.tasks;
   if (tasks === null || typeof tasks !== "object") return [];
   const roles = Object.values(tasks).map((task) => (task as { reporters?: unknown } | null)?.reporters);

@@ -124,18 +124,42 @@ export const reducePeriod = loadScript("reduce-period", {
 
 /**
  * How a report is kept in its period's audit log: without what its key and entry already say
- * (school, task, period, the value's task where the task implies it: valueTaskOf) and without
- * `late` when it was on time. One school-day of history must stay within 400 bytes.
+ * (school, task, period, the value's task where the task implies it: valueTaskOf), without
+ * `late` when it was on time, its instant as epoch ms, and each text of its value found in the
+ * message as typed kept as where it is there (`[start, end]`): a text is kept once, in `raw`,
+ * whatever a kind declares. One school-day of history must stay within 400 bytes.
  */
 export function packReport(report: Report): string {
-  const { school: _school, task, period: _period, value, late, ...rest } = report;
+  const { school: _school, task, period: _period, value, late, at, raw, ...rest } = report;
   const { task: valueTask, ...figures } = value;
-  return JSON.stringify({ value: valueTask === valueTaskOf(task) ? figures : value, ...(late && { late }), ...rest });
+  const kept = valueTask === valueTaskOf(task) ? figures : value;
+  return JSON.stringify({ value: referToRaw(kept, raw), ...(late && { late }), ...rest, at: packInstant(at), raw });
 }
 
 export function unpackReport(json: string, task: TaskId, period: string, school: string): Report {
-  const { value, late = false, ...rest } = JSON.parse(json) as Omit<Report, "school" | "task" | "period" | "late"> & { late?: boolean };
-  return { school, task, period, value: { task: valueTaskOf(task), ...(value as object) } as Report["value"], late, ...rest };
+  const { value, late = false, at, raw, ...rest } = JSON.parse(json) as Omit<Report, "school" | "task" | "period" | "late" | "at"> & { late?: boolean; at: string | number };
+  const texts = Object.fromEntries(Object.entries(value as object).map(([id, v]) => [id, isRawSpan(v) ? raw.slice(v[0], v[1]) : v]));
+  return { school, task, period, value: { task: valueTaskOf(task), ...texts } as Report["value"], late, ...rest, at: typeof at === "number" ? new Date(at).toISOString() : at, raw };
+}
+
+/** The value with each text found in `raw` as its span there, where that is shorter. No field holds two numbers otherwise (a choice's are texts). */
+function referToRaw(value: object, raw: string): object {
+  return Object.fromEntries(
+    Object.entries(value).map(([id, v]) => {
+      const start = typeof v === "string" && v !== "" ? raw.indexOf(v) : -1;
+      if (start < 0) return [id, v];
+      const span = [start, start + (v as string).length];
+      return [id, JSON.stringify(span).length < Buffer.byteLength(JSON.stringify(v)) ? span : v];
+    }),
+  );
+}
+
+const isRawSpan = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && typeof v[0] === "number" && typeof v[1] === "number";
+
+/** An instant as epoch ms where that reads back as the same ISO text (toISOString's), else as given. */
+function packInstant(at: string): string | number {
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === at ? ms : at;
 }
 
 /** The readers of today's three kinds, whose reports' values carry their kind's own id. */

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -60,7 +60,7 @@ describe("pingan roster ids", () => {
       "通讯录里没有的 1 个（请核对姓名，或请他们先加入企业微信）：",
       "  第 18 行 县三中 马瑞",
       `已写入 ${out}。`,
-      "请在上面列出的行里补上账号（上报人列，与上报人姓名按 | 一一对应），再运行 pingan check-config。",
+      "请在上面列出的行里补上账号（上报人列与上报人姓名按 | 一一对应），再运行 pingan check-config。",
     ]);
     const { rows } = await readTable(readFileSync(out), out);
     const accounts = new Map(rows.slice(3, 31).map((row) => [row.fields[3]!, row.fields[9] ?? ""]));
@@ -87,7 +87,7 @@ describe("pingan roster ids", () => {
     const { code, lines } = await pingan("roster", "ids", DIRECTORY);
     const filled = join(dir, "schools-已填账号.csv");
     expect(code).toBe(0);
-    expect(lines.slice(-2)).toEqual([`已写入 ${filled}。`, "每个上报人都有了账号。把它作为配置里的 roster，再运行 pingan check-config。"]);
+    expect(lines.slice(-2)).toEqual([`已写入 ${filled}。`, "每个人都有了账号。把它作为配置里的 roster，再运行 pingan check-config。"]);
     const schools = (await parseRoster(readFileSync(filled), filled)).schools;
     expect(schools).toHaveLength(26);
     for (const school of schools) expect(school.reporters.join("|")).toBe(EXPECTED.get(school.code));
@@ -110,6 +110,41 @@ describe("pingan roster ids", () => {
     const { rows } = await readTable(readFileSync(out), out);
     expect(rows.find((row) => row.fields[0] === "序号")!.fields.at(-1)).toBe("上报人");
     expect(rows.find((row) => row.fields[3] === "XB005")!.fields.at(-1)).toBe("zhou_jie");
+  });
+
+  it("fills the accounts of a role the config's kinds are reported by (校医) from its 校医姓名, adding the column, as it fills the 上报人", async () => {
+    const roles = join(dir, "roles");
+    mkdirSync(roles);
+    // 城关二小's 校医 is 刘洋 (found once), 城关三小's 张伟 (two of them), 实验小学's (CG004) 马瑞 (not in the directory); the others have none.
+    const doctors: Record<string, string> = { CG002: "刘洋", CG003: "张伟", CG004: "马瑞" };
+    const csv = readFileSync("config/schools.example.csv", "utf8")
+      .trim()
+      .split("\n")
+      .map((line, i) => `${line},${i === 0 ? "校医姓名" : (doctors[line.split(",")[0]!] ?? "")}`)
+      .join("\n");
+    writeFileSync(join(roles, "schools.csv"), `${csv}\n`);
+    writeFileSync(join(roles, "pingan.yaml"), readFileSync("config/pingan.example.yaml", "utf8").replace("roster: schools.example.csv", "roster: schools.csv").replace("    name: 晨午检\n", "    name: 晨午检\n    reporters: 校医\n"));
+    const { code, lines } = await pingan("roster", "ids", DIRECTORY, "--config", join(roles, "pingan.yaml"));
+    const filled = join(roles, "schools-已填账号.csv");
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      `通讯录 ${DIRECTORY}：成员 35 人`,
+      `名单 ${join(roles, "schools.csv")}：上报人姓名 31 个，原有账号 31 个，按姓名查到 0 个`,
+      `名单 ${join(roles, "schools.csv")}：校医姓名 3 个，原有账号 0 个，按姓名查到 1 个`,
+      "同名的 1 个，查不准是谁，请在名单里填上账号：",
+      "  第 4 行 城关三小 校医 张伟：zhang_wei（平安县教育局/城关片区/平安县城关第一小学，校长）；zhangwei2（平安县教育局/城关片区/平安县第一中学，教师）",
+      "通讯录里没有的 1 个（请核对姓名，或请他们先加入企业微信）：",
+      "  第 5 行 实验小学 校医 马瑞",
+      `已写入 ${filled}。`,
+      "请在上面列出的行里补上账号（上报人列与上报人姓名、校医列与校医姓名按 | 一一对应），再运行 pingan check-config。",
+    ]);
+    const { rows } = await readTable(readFileSync(filled), filled);
+    expect(rows[0]!.fields.slice(-2)).toEqual(["校医姓名", "校医"]);
+    const doctorOf = new Map(rows.slice(1).map((row) => [row.fields[0]!, row.fields[rows[0]!.fields.indexOf("校医")] ?? ""]));
+    expect(doctorOf.get("CG002")).toBe("liu_yang");
+    expect([...doctorOf].filter(([code]) => code !== "CG002").every(([, account]) => account === "")).toBe(true);
+    // The 上报人 were all there: left as they were.
+    expect(new Map(rows.slice(1).map((row) => [row.fields[0]!, row.fields[5]!]))).toEqual(new Map([...EXPECTED].map(([code, ids]) => [code, ids])));
   });
 
   describe("refuses, writing nothing", () => {

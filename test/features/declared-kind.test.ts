@@ -146,6 +146,48 @@ describe("a kind declared monthly (安全工作例会 by the month)", () => {
 });
 
 /**
+ * 补报 of a kind with a date field (安全工作例会, weekly, its 日期 a field): in a message that says
+ * 补报 a date names the week made up and the meeting's own date needs its label; without 补报 a
+ * date is the meeting's, as always; two dates without a label are refused, recording nothing.
+ * Monday 2026-11-30: last week (W48, 11-23 … 11-29) is within the 3 days a 补报 reaches.
+ */
+describe("补报 of a kind with a date field (安全工作例会)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: "2026-11-30T08:00:00+08:00", variant: { edits: [["    name: 安全工作例会\n    enabled: false\n", "    name: 安全工作例会\n"]] } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("takes the date after 补报 as the week made up, and the meeting's date only with its label", async () => {
+    const made = await sayAt(h, "2026-11-30T09:00:00+08:00", "zhang_wei", "补报 例会 11月27日 已召开 日期 11月26日 主题:冬季防火");
+    expect(made).toContain("的补报");
+    expect(await h.store.get("meeting", "2026-W49", "CG001")).toBeUndefined();
+    expect((await h.store.get("meeting", "2026-W48", "CG001"))?.value).toMatchObject({ held: true, date: "2026-11-26", topic: "冬季防火" });
+    // The week named, no date of the meeting given: the week is made up, the field left empty.
+    await sayAt(h, "2026-11-30T09:05:00+08:00", "wang_fang", "补报 例会 11月27日 已召开");
+    const second = (await h.store.get("meeting", "2026-W48", "CG002"))?.value;
+    expect(second).toMatchObject({ held: true });
+    expect(second).not.toHaveProperty("date");
+  });
+
+  it("reads a date without 补报 as the meeting's, in this week", async () => {
+    await sayAt(h, "2026-11-30T09:10:00+08:00", "zhang_wei", "例会 已召开 11月27日");
+    expect((await h.store.get("meeting", "2026-W49", "CG001"))?.value).toMatchObject({ held: true, date: "2026-11-27" });
+  });
+
+  it("refuses a 补报 with two dates and no label, saying how to write it, and records nothing", async () => {
+    const before = await h.store.get("meeting", "2026-W48", "CG003");
+    const refused = await sayAt(h, "2026-11-30T09:15:00+08:00", "liu_yang", "补报 例会 11月27日 已召开 11月26日");
+    expect(refused).toContain("补报里有两个日期（“11月27日”和“11月26日”）");
+    expect(refused).toContain("例如：补报 安全工作例会 11月27日 … 日期 11月26日");
+    expect(await h.store.get("meeting", "2026-W48", "CG003")).toEqual(before);
+    expect(await h.store.get("meeting", "2026-W49", "CG003")).toBeUndefined();
+  });
+});
+
+/**
  * 晨午检 reported by some schools only (`schools: [城关片区, DB001]`, nine of the 28): the others owe
  * nothing, are never counted, reminded or listed, and a report from one of them is refused.
  */
@@ -180,6 +222,24 @@ describe("a kind reported by a list of schools", () => {
     expect(missing).toContain("城关一小");
     expect(missing).not.toContain("青石");
     expect(missing).not.toContain("东湖");
+  });
+
+  it("shows on the 看板 only the listed schools and their areas, none of the others as 无需报", async () => {
+    const reply = await sayAt(h, "2026-11-24T10:40:00+08:00", "wang_zhiyuan", "看板");
+    const link = new URL(/\]\((https?:\/\/[^\s)]+)\)/.exec(reply)![1]!);
+    const page = await (await fetch(`${h.url}${link.pathname}${link.search}`)).text();
+    const section = (task: string) => {
+      const from = page.indexOf(`task-areas" data-task="${task}"`);
+      expect(from, task).toBeGreaterThan(0);
+      return page.slice(from, page.indexOf("task-areas", from + 20) >>> 0);
+    };
+    const rows = (task: string) => [...section(task).matchAll(/<li class="school [^"]*" data-code="([^"]+)" data-state="([^"]+)"/g)].map((m) => [m[1]!, m[2]!]);
+    const checkup = rows("checkup");
+    expect(checkup.map(([code]) => code)).toEqual(["CG001", "CG002", "CG003", "CG004", "CG005", "CG006", "CG007", "CG008", "DB001"]);
+    expect(checkup.filter(([, state]) => state === "not_required")).toEqual([]);
+    expect([...section("checkup").matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1])).toEqual(["城关片区", "东部片区"]);
+    // Every other kind still shows every school.
+    expect(rows("safety")).toHaveLength(28);
   });
 
   it("gives only the listed schools a row of its ledger sheet", async () => {

@@ -61,3 +61,51 @@ it("undoes a report logged with its sums in its counts, as before, exactly", asy
   expect((await recountAggregate(reading, period.task, period.id)).differences).toEqual([]);
   expect((await store.current(period.task, period.id, [school.code])).get(school.code)?.value).toEqual({ task: "fields", expected: 60, present: 58, symptoms: { 咳嗽: 2 } });
 });
+
+/**
+ * A 假期值班 report logged as the store wrote it before texts were kept as spans of the message
+ * and instants as epoch ms: it reads as it was, 历史 shows it beside a correction written today,
+ * and the correction (kept the new way) reads back as it was recorded.
+ */
+it("reads a report logged with its texts whole and its instant as ISO text, beside one written today", async () => {
+  const example = await loadExample();
+  const client = redis.client();
+  const keys = createKeys("texts");
+  const school = example.roster.schools[0]!;
+  const places = await loadSchoolPlaces(client, keys, example.roster.schools);
+  const store = createReportStore({ redis: client, keys, places });
+  const safety = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  const period: TaskPeriod = { ...safety, task: "duty", taskName: "假期值班" };
+  const place = places.of(school.code)!;
+  const raw = "值班 带班领导 王校长 值班人员 李老师、张老师 平安";
+  const written = { value: { leader: "王校长", staff: "李老师、张老师", status: "normal" }, by: "zhang_wei", at: "2026-11-24T00:40:00.000Z", msgid: "m1", raw };
+  await runTogether(client, [
+    recordReport.call(periodKeys(keys, period.task, period.id), {
+      school: school.code,
+      msgid: "m1",
+      report: JSON.stringify(written),
+      counted: "reported\t1",
+      at: Date.parse(written.at),
+      ttl: 3600,
+      replyTtl: 60,
+      msgidTtl: 60,
+      number: place.number,
+      area: place.area,
+      roster: places.version,
+      onBehalf: false,
+      remarked: false,
+      pushes: [],
+    }),
+  ]);
+  const old = { school: school.code, task: period.task, period: period.id, value: { task: "fields", ...written.value }, by: written.by, at: written.at, late: false, msgid: "m1", raw };
+  expect((await store.current(period.task, period.id, [school.code])).get(school.code)).toEqual(old);
+  const corrected = { ...old, value: { task: "fields" as const, leader: "王校长", staff: "赵老师", status: "normal" }, msgid: "m2", at: "2026-11-24T01:00:00.000Z", raw: "值班 带班领导 王校长 值班人员 赵老师 平安" };
+  await store.put(corrected);
+  expect((await store.current(period.task, period.id, [school.code])).get(school.code)).toEqual(corrected);
+  const history = await store.history(school.code, [{ task: period.task, period: period.id }]);
+  expect(history.map((event) => [event.type, event.at, event.report?.value])).toEqual([
+    ["replace", corrected.at, corrected.value],
+    ["report", old.at, old.value],
+  ]);
+  expect((await recountAggregate({ redis: client, keys, places, reports: store }, period.task, period.id)).differences).toEqual([]);
+});

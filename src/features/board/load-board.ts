@@ -10,6 +10,7 @@ import { NAME_NONE } from "../../tally/listing.js";
 import { indexRoster } from "../../tally/index-roster.js";
 import { countSchool } from "../../tally/count-school.js";
 import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
+import { isAssigned } from "../../time/owed.js";
 
 /**
  * Where a school stands for a task today; `not_required` when the period asks nothing of anyone,
@@ -186,12 +187,16 @@ async function loadAreas(
 ): Promise<BoardArea[]> {
   const { period, aggregate } = input;
   const index = indexRoster(sources.roster.schools);
-  const areas = [...index.areas].filter(([area]) => only === undefined || area === only);
+  // A school the kind's `schools` leave out is no part of it: not shown as 无需报, not shown at all (nor an area of only such).
+  const areas = [...index.areas]
+    .filter(([area]) => only === undefined || area === only)
+    .map(([area, members]) => [area, members.filter((school) => isAssigned(period, school))] as const)
+    .filter(([, members]) => members.length > 0);
   const chosen = new Map(
     areas.map(([area, members]) => {
       // The area's figures only: the county's tally has named its missing schools already.
       const tally = tallyFromCounts({ roster: { schools: members }, periods: [input], now, list: NAME_NONE });
-      return [area, { tally, schools: listedOf(listing, area, members, index.position) }] as const;
+      return [area, { tally, schools: listedOf(listing, area, members, index.position).filter((school) => isAssigned(period, school)) }] as const;
     }),
   );
   const listed = [...chosen.values()].flatMap(({ schools }) => schools);
@@ -239,8 +244,6 @@ function stateOf(own: TaskTally): SchoolState {
   if (own.notRequired > 0) return "not_required";
   if (own.notLive > 0) return "not_live";
   if (own.exempt > 0) return "exempt";
-  // Owing nothing, not even as exempt: a school the task's `schools` leave out.
-  if (own.expected === 0) return "not_required";
   if (own.missing > 0) return "missing";
   return own.late > 0 ? "late" : "on_time";
 }

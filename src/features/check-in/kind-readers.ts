@@ -1,7 +1,7 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
 import { createStringFinder, type FoundString, splitWords, wordsAround } from "../../text/words.js";
-import type { KindReaderName, ReportKind } from "../../config/kinds.js";
+import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { reporterName, type Roster, type School } from "../../config/roster.js";
 import { reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
@@ -132,29 +132,43 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
       const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
-      // A kind with a date field reads a date as that field, never as a 补报's day.
-      const dated = Object.values(kind.fields).some((field) => field.type === "date");
-      const { period, words, moment } = dated ? { period: undefined, words: rest, moment: undefined } : readReportPeriod(ctx, kind.id, rest);
+      // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
+      const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
+      const { period, words, moment } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
       const today = toLocalDate(ctx.now, ctx.config.timezone);
       return { school, ...(period && { period }), ...(moment && { moment }), ...readFields({ words, typed: text.original, kind, school, today }) };
     },
   },
 };
 
+/** The word that makes a report a 补报 of an earlier period. */
+const MADE_UP = /补报/u;
+
 /**
  * The period a report's words name by a date (平安 昨天, 代报 龙潭学校 平安 6-15), and the words
  * without the date. None when they name none or a date of the current period; an earlier one is
  * a 补报, taken back to `limits.backfill_days` before today (its period's end); a date to come,
  * one further back or one that asked nothing is refused, never moved to today.
+ * A kind with a date field (`dateLabels`, their labels) gives a date to the field unless the words
+ * say 补报: then a date names the period made up (补报 例会 11月20日) and the field's date needs
+ * its label (日期 11月18日); a second date without one is refused, as nobody can tell which is which.
  */
 export function readReportPeriod(
   ctx: Pick<CommandContext, "calendar" | "config" | "now">,
   task: TaskId,
   words: string,
+  dateLabels?: readonly string[],
 ): { period?: TaskPeriod; words: string; moment: TaskMoment } {
   const moment = checkInMoment(ctx, task);
   const { today } = moment;
-  const { span, typed = "", words: rest } = readReportDate(words, today);
+  if (dateLabels && !MADE_UP.test(words)) return { words, moment };
+  const labelled = dateLabels && ((before: string) => dateLabels.some((label) => before.replace(/[\s:：]+$/u, "").endsWith(label)));
+  const { span, typed = "", words: rest } = readReportDate(words, today, labelled);
+  if (labelled && span) {
+    const other = readReportDate(rest, today, labelled);
+    const kind = kindOf(ctx.config, task);
+    if (other.span) throw new CodedError(ErrorCode.Usage, reportText.twoDatesMadeUp({ first: typed, second: other.typed!, taskName: kind?.name ?? task, word: kind?.words[0] ?? "", label: dateLabels[0]! }));
+  }
   const current = inForce(ctx, task, moment.period);
   // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
   const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;

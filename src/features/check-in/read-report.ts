@@ -498,15 +498,16 @@ const REPORT_DATE = new RegExp(
   String.raw`(?<=^|[\s,.;!?，。；！？、:]|补报?)` +
     String.raw`(今天|今日|昨天|昨日|前天|明天|明日|后天|本周|这周|上周|\d{4}\s*[-.年]\s*\d{1,2}\s*[-.月]\s*\d{1,2}\s*[日号]?|(?:1[0-2]|0?[1-9])\s*(?:-|月)\s*(?:3[01]|[12]\d|0?[1-9])\s*[日号]?|(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9]))` +
     String.raw`(?=$|[\s,.;!?，。；！？、]|的|补报|报)`,
-  "u",
+  "gu",
 );
 
 /**
  * The day or week a report's words name, if any, and the words without it (same length): a
  * date is never a figure (`6-15` is no 15 pupils). Dates without a year are the nearest past one.
+ * `labelled` passes over a date the words before it give to a field (日期 11月18日).
  */
-export function readReportDate(words: string, today: LocalDate): { span?: DateSpan; typed?: string; words: string } {
-  const m = REPORT_DATE.exec(words);
+export function readReportDate(words: string, today: LocalDate, labelled?: (before: string) => boolean): { span?: DateSpan; typed?: string; words: string } {
+  const m = [...words.matchAll(REPORT_DATE)].find((found) => !labelled?.(words.slice(0, found.index)));
   if (!m) return { words };
   const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past");
   const rest = blank(words, m.index, m.index + m[0].length);

@@ -162,6 +162,9 @@ export const reportText = {
   dateTooOld: (typed: string, days: number, earliest: string, taskName: string) =>
     `只能登记今天和之前 ${days} 天内（${formatDate(earliest)}起）的上报，“${escapeUserText(typed)}”的${taskName}已不能补报。`,
   notDueOn: (period: TaskPeriod) => `${period.label}${period.taskName}无需上报。`,
+  twoDatesMadeUp: (d: { first: string; second: string; taskName: string; word: string; label: string }) =>
+    `补报里有两个日期（“${escapeUserText(d.first)}”和“${escapeUserText(d.second)}”），分不清哪个是补报哪一期的${d.taskName}。` +
+    `补报哪一期，日期直接写；${d.taskName}本身的${d.label}，前面请写“${d.label}”，例如：补报 ${d.word} ${escapeUserText(d.first)} … ${d.label} ${escapeUserText(d.second)}`,
   /** Beside a kind reported by a role, in 帮助 and 状态. */
   byRole: (role: string) => `（由各校${role}上报）`,
   /** A kind reported by a role (晨午检 by the 校医), sent by someone else: who reports it at his school. */

@@ -7,9 +7,9 @@ import type { System } from "../main/system.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Push } from "../message/push.js";
 import { splitMessage } from "../push/split-message.js";
-import { formatPeriod } from "../time/period-kinds.js";
+import { formatPeriod } from "../time/slots.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
-import { whyNotRequired } from "../time/owed.js";
+import { whyNotRequired } from "../time/task-calendar.js";
 import type { NotRequiredReason } from "../time/periods.js";
 import { leaderText } from "../features/leaders/leader-text.js";
 

@@ -7,7 +7,7 @@ import { checkKinds } from "./check-kinds.js";
 import { suggestClosest } from "./suggest-closest.js";
 import { findNode, listNodePaths } from "./roster-tree.js";
 import { isRosterColumn } from "./parse-roster.js";
-import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "./slots.js";
+import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "../time/slots.js";
 
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 

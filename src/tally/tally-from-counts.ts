@@ -1,21 +1,8 @@
 import type { Roster, School } from "../config/roster.js";
 import type { Exemption } from "../store/exemptions.js";
 import type { PeriodAggregate } from "../store/period-aggregate.js";
-import type { TaskPeriod } from "../time/task-calendar.js";
-import { listNotAssigned, listNotJoined, whyNotOwed, whyNotRequired } from "../time/owed.js";
-import {
-  addReportCounts,
-  addSums,
-  nonZeroSums,
-  bumpSchool,
-  countNotOwed,
-  emptyTally,
-  finishTally,
-  isOpenAt,
-  type AreaGroup,
-  type SchoolCount,
-  type TaskTally,
-} from "./task-tally.js";
+import { type TaskPeriod, listNotAssigned, listNotJoined, whyNotOwed, whyNotRequired } from "../time/task-calendar.js";
+import { addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type TaskTally } from "./task-tally.js";
 import type { ListOptions } from "./listing.js";
 import { indexRoster, type RosterIndex } from "./index-roster.js";
 import { areaKey, nodeKey, type RosterNode } from "../config/roster-tree.js";

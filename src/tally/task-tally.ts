@@ -1,11 +1,10 @@
 import type { TaskId } from "../config/schema.js";
 import { isPastDeadline } from "../time/periods.js";
-import { isBeforeLive, type NotOwedReason } from "../time/owed.js";
+import { isBeforeLive, type NotOwedReason, type TaskPeriod } from "../time/task-calendar.js";
 import type { School } from "../config/roster.js";
 import { areaKey } from "../config/roster-tree.js";
 import type { Report } from "../store/report.js";
 import type { ReportCounts } from "../store/report-counts.js";
-import type { TaskPeriod } from "../time/task-calendar.js";
 
 /** A school's report in force (an abnormal one, or one entered by a leader). */
 export interface AbnormalEntry {

@@ -1,22 +1,9 @@
 import { ErrorCode } from "../errors.js";
 import { calendarError } from "./calendar-error.js";
-import {
-  addDays,
-  assertTimeZone,
-  diffDays,
-  findDayOnOrBefore,
-  getIsoWeek,
-  getWeekStart,
-  isValidLocalDate,
-  listDates,
-  toInstant,
-  toLocalDate,
-  type LocalDate,
-} from "./local-time.js";
+import { addDays, assertTimeZone, diffDays, findDayOnOrBefore, getIsoWeek, getWeekStart, isValidLocalDate, listDates, toInstant, toLocalDate, type LocalDate } from "./local-time.js";
 import type { SchoolCalendar } from "./school-calendar.js";
-import { datesOfId, PERIOD_SHAPES, type PeriodKind } from "./period-kinds.js";
+import { datesOfId, PERIOD_SHAPES, type PeriodKind, checkScheduleSlots, parseSlot } from "./slots.js";
 import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
-import { checkScheduleSlots, parseSlot } from "../config/slots.js";
 
 /** Why a period is not required of any school; `not_live`: its deadline came before the service's first day (task-calendar.ts). */
 export type NotRequiredReason = "not_in_season" | "not_running_day" | "not_live";
@@ -25,7 +12,7 @@ export type NotRequiredReason = "not_in_season" | "not_running_day" | "not_live"
 export interface Period {
   task: TaskId;
   kind: PeriodKind;
-  /** `2026-11-23` for a day, `2026-W48` for a week, `2026-11` for a month; the id stored with reports (period-kinds.ts). */
+  /** `2026-11-23` for a day, `2026-W48` for a week, `2026-11` for a month; the id stored with reports (slots.ts PERIOD_SHAPES). */
   id: string;
   /** First and last local date of the period (a week or month cut by the summer holiday is shorter). */
   start: LocalDate;

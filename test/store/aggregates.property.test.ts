@@ -29,7 +29,7 @@ afterAll(() => redis.stop());
 /**
  * What can happen to a school's standing in a period, in any order; and the roster changing
  * under it (a school moved to another area, added, removed), each followed by a restart. A
- * school added after the period was due owes nothing in it (time/owed.ts).
+ * school added after the period was due owes nothing in it (time/task-calendar.ts whyNotOwed).
  */
 type Step =
   | { kind: "report"; school: number; value: "normal" | "abnormal" | "figures" | "remark"; late: boolean; onBehalf: boolean; figure: number }

@@ -5,13 +5,12 @@ import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { RecordResult } from "../../store/reports.js";
 import { addDays } from "../../time/local-time.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
+import { type TaskPeriod, isAssigned } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { readReportDate } from "./read-report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 import type { ReportKind } from "../../config/kinds.js";
-import { isAssigned } from "../../time/owed.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
 export type CheckInContext = CommandContext<"config" | "roster" | "store" | "records" | "calendar">;

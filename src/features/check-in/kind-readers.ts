@@ -5,7 +5,7 @@ import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import { reporterName, type School } from "../../config/roster.js";
 import { reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
+import { type TaskPeriod, isAssigned } from "../../time/task-calendar.js";
 import { readQuestion } from "./answer-question.js";
 import { answerCardTap } from "./card-tap.js";
 import { readReportPeriod, replyVoice } from "./check-in.js";
@@ -13,7 +13,6 @@ import { asksAboutReporting, readDrowning, readSafety, readStudy, readStudyTopic
 import { resolveSchool } from "./resolve-school.js";
 import { readFields } from "./read-fields.js";
 import { toLocalDate } from "../../time/local-time.js";
-import { isAssigned } from "../../time/owed.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { reportText } from "./report-text.js";
 

@@ -1,16 +1,14 @@
 import type { Config } from "../../config/schema.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
-import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
+import { isBeforeLive, type NotOwedReason, type TaskPeriod } from "../../time/task-calendar.js";
 import type { TaskTally } from "../../tally/task-tally.js";
-import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
-import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/period-kinds.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate } from "../../time/local-time.js";
+import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/slots.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { reportersAt } from "../../config/scope.js";
 import type { Report } from "../../store/report.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../bot/user-text.js";
-import { addDays, toLocalDate } from "../../time/local-time.js";
 
 /** `11月20日` for `2026-11-20`. */
 const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;

@@ -1,6 +1,6 @@
 import type { Roster, School } from "../../config/roster.js";
 import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
-import { formatWeekdayName } from "../../time/format-time.js";
+import { formatWeekdayName } from "../../time/local-time.js";
 import type { TaskTally } from "../../tally/task-tally.js";
 import { indexRoster } from "../../tally/index-roster.js";
 import { NAME_NONE } from "../../tally/listing.js";

@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import { createManualClock } from "../src/time/clock.js";
 import { planReminders } from "../src/features/reminders/build-reminders.js";
-import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../src/push/split-message.js";
+import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../src/push/enqueue.js";
 import { readSettings } from "../src/main/settings.js";
 import { startSystem } from "../src/main/system.js";
 import { startFakeWebhook } from "../src/wecom/simulator/fake-webhook.js";

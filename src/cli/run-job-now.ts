@@ -6,7 +6,7 @@ import type { TaskId } from "../config/schema.js";
 import type { System } from "../main/system.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Push } from "../message/push.js";
-import { splitMessage } from "../push/split-message.js";
+import { splitMessage } from "../push/enqueue.js";
 import { formatPeriod } from "../time/slots.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
 import { whyNotRequired } from "../time/task-calendar.js";

@@ -1,4 +1,4 @@
-import type { PartBody } from "./split-message.js";
+import type { PartBody } from "./push.js";
 
 /**
  * What a webhook call came to. `retry`: nothing permanent went wrong, try again later (network

@@ -1,7 +1,7 @@
 import type { TaskId } from "../../config/schema.js";
 import { leadersPushKey, tallyGroupsOf } from "../../config/scope.js";
 import type { Push, PushMessage } from "../../message/push.js";
-import { BYTE_LIMITS, utf8Bytes } from "../../push/split-message.js";
+import { BYTE_LIMITS, utf8Bytes } from "../../push/enqueue.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";
 import { fitDocParts } from "../leaders/fit-doc.js";

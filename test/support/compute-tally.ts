@@ -10,7 +10,7 @@ import { addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyT
 /*
  * The full recount: a tally over every report of each period, walking the whole roster. It is
  * no engine of the service (which tallies from the counts the record script keeps,
- * src/tally/tally-from-counts.ts) but the oracle those counts are held equal to
+ * src/tally/load-tally.ts tallyFromCounts) but the oracle those counts are held equal to
  * (test/store/aggregates.property.test.ts) and that other tests compare with.
  */
 

@@ -11,8 +11,7 @@ import { formatReminder } from "./format-reminder.js";
 import { nodeOf, reporterRoleOf } from "../../config/scope.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
-import type { ListOptions } from "../../tally/listing.js";
-import type { TaskTally } from "../../tally/task-tally.js";
+import type { ListOptions, TaskTally } from "../../tally/task-tally.js";
 import { formatReminderRecheck } from "../../store/reminder-recheck.js";
 
 /** A reminder @-mentions every missing school's reporters, however many. */

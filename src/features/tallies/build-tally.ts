@@ -7,8 +7,7 @@ import { leaderText } from "../leaders/leader-text.js";
 import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { loadTally, tallyOfCounted } from "../../tally/load-tally.js";
-import type { CountedPeriod } from "../../tally/tally-from-counts.js";
+import { loadTally, tallyOfCounted, type CountedPeriod } from "../../tally/load-tally.js";
 
 /**
  * The idempotency key of a period's tally to a group (leadersPushKey): `tally:safety:2026-11-24`

@@ -1,7 +1,7 @@
 import type { Roster, School } from "./roster.js";
 import type { KeyPath, PathProblem } from "./problems.js";
 import { text } from "./messages.js";
-import { resolveGroupSchools } from "./resolve-group-schools.js";
+import { resolveGroupSchools } from "./scope.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
 import { checkKinds } from "./check-kinds.js";
 import { suggestClosest } from "./suggest-closest.js";

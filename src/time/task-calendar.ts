@@ -3,8 +3,7 @@ import { listMissingHolidayYears } from "./holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "./holidays.js";
 import { listDates, toLocalDate, type LocalDate, formatInstant } from "./local-time.js";
 import { formatPeriod } from "./slots.js";
-import { createPeriods, type Period, type Slot, type NotRequiredReason } from "./periods.js";
-import { createSchoolCalendar } from "./school-calendar.js";
+import { createPeriods, type Period, type Slot, type NotRequiredReason, createSchoolCalendar } from "./periods.js";
 import { kindOf } from "../config/kinds.js";
 import type { School } from "../config/roster.js";
 

@@ -81,7 +81,9 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
   const periods = createPeriods({ tasks: config.tasks, calendar: school, zone: config.timezone });
   const tasks = listTaskIds(config).filter((task) => config.tasks[task]?.enabled);
   const taskName = (task: TaskId) => config.tasks[task]?.name ?? task;
-  const taskWord = (task: TaskId) => kindOf(config, task)?.words[0] ?? taskName(task);
+  // Each task's word is read from its kind once, here: every period named asks for it.
+  const words = new Map(listTaskIds(config).map((task) => [task, kindOf(config, task)?.words[0] ?? taskName(task)]));
+  const taskWord = (task: TaskId) => words.get(task) ?? taskName(task);
   const named = (period: Period): TaskPeriod => {
     const due = toLocalDate(period.deadline, config.timezone);
     const notLive = period.required && liveSince !== undefined && due < liveSince;

@@ -274,10 +274,10 @@ export const leaderText = {
   reminderName: (taskName: string) => (taskName.endsWith("提醒") ? taskName : `${taskName}提醒`),
 
   // Reminder push (text message: no markdown)
-  reminderHeader: (taskName: string, period: TaskPeriod) => `【催报】${taskName} ${formatPeriod(period)}`,
+  reminderHeader: (taskName: string, period: Pick<TaskPeriod, "label">) => `【催报】${taskName} ${period.label}`,
   /** `past`: written after the deadline (a leader's 提醒 at 19:00 for a Friday 18:00 deadline). */
-  reminderIntro: (period: TaskPeriod, timeZone: string, past: boolean) =>
-    `${formatDeadline(formatInstant(period.deadline, timeZone, true), past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
+  reminderIntro: (period: Pick<TaskPeriod, "deadlineText">, past: boolean) =>
+    `${formatDeadline(period.deadlineText, past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
   reminderArea: (area: string) => `【${escapeUserText(area)}】`,
   // A role column may be empty for a school (no 校医 listed): it is named without anyone.
   reminderSchool: (school: School, role?: string) => {

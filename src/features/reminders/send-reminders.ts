@@ -181,7 +181,7 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
     if (schools.length === 0) continue;
     const kind = kindOf(deps.config, task)!;
     const botName = botServing(deps.config, id).name;
-    const message = formatReminder({ period, kind, role: reporterRoleOf(deps.config, task), schools, botName, node: nodeOf(deps.roster, group), timeZone: deps.config.timezone, now: request.now });
+    const message = formatReminder({ period, kind, role: reporterRoleOf(deps.config, task), schools, botName, node: nodeOf(deps.roster, group), now: request.now });
     const idempotencyKey = formatReminderKey(task, period.id, slot, id);
     // Where the smart bot itself pushes, the reminder ends with the kind's card (one tap); a group
     // robot can send no buttons, so its groups keep the text alone.
@@ -215,14 +215,13 @@ export function formatReminder(args: {
   botName: string;
   /** The group's node, below which its 片区 are named (areaLabel). */
   node: RosterNode;
-  timeZone: string;
   /** When it is written: after the deadline it says so. */
   now: Date;
 }): PushMessage {
-  const { period, schools, botName, timeZone } = args;
+  const { period, schools, botName } = args;
   const counts = new Map<School, SchoolCount>(schools.map((school) => [school, { school, count: 1 }]));
   const all = schools.map((school) => school.code);
-  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, timeZone, isPastDeadline(period, args.now)), subjects: all }];
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, isPastDeadline(period, args.now)), subjects: all }];
   for (const group of groupByArea(schools, counts)) {
     lines.push({ text: leaderText.reminderArea(areaLabel(args.node, group.key)), subjects: group.entries.map((e) => e.school.code) });
     for (const { school } of group.entries) {

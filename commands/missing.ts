@@ -1,8 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { formatMissing } from "../src/features/leaders/format-missing.js";
 import { loadTally } from "../src/tally/load-tally.js";
-import { defaultListing } from "../src/tally/listing.js";
-import { indexRoster } from "../src/tally/index-roster.js";
+import { defaultListing, indexRoster } from "../src/tally/task-tally.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 
 export default defineCommand({

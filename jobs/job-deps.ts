@@ -3,7 +3,7 @@ import type { Pusher } from "../src/bot/command.js";
 import type { Config } from "../src/config/schema.js";
 import type { LeaderDeps } from "../src/features/leaders/leader-deps.js";
 import type { JobLedger } from "../src/store/job-ledger.js";
-import type { ReminderCooldowns } from "../src/store/reminder-cooldowns.js";
+import type { ReminderCooldowns } from "../src/store/reminders.js";
 import type { Push } from "../src/message/push.js";
 import type { TaskCalendar } from "../src/time/task-calendar.js";
 import type { WeekChartMaker } from "../src/features/tallies/week-chart-maker.js";

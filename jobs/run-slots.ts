@@ -1,8 +1,7 @@
 import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
 import { buildTally, formatTallyKey } from "../src/features/tallies/build-tally.js";
 import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js";
-import { loadSummaryPeriods } from "../src/tally/load-tally.js";
-import { summaryListing, summaryUnits } from "../src/tally/node-rows.js";
+import { loadSummaryPeriods, summaryListing, summaryUnits } from "../src/tally/load-tally.js";
 import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
 import type { Push } from "../src/message/push.js";
 import { decideSlotsAt, type SlotDecision } from "../src/time/due.js";

@@ -1,13 +1,12 @@
 import { getIsoWeek, getWeekEnd, getWeekStart, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
-import { loadCountedPeriods, loadReported } from "../src/tally/load-tally.js";
-import { defaultListing } from "../src/tally/listing.js";
+import { loadCountedPeriods, loadReported, summaryListing, summaryUnits } from "../src/tally/load-tally.js";
+import { defaultListing } from "../src/tally/task-tally.js";
 import type { Push } from "../src/message/push.js";
 import type { TaskPeriod } from "../src/time/task-calendar.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { groupsByScope, leadersGroupsOf, leadersPushKey } from "../src/config/scope.js";
 import type { RosterNode } from "../src/config/roster-tree.js";
-import { summaryListing, summaryUnits } from "../src/tally/node-rows.js";
 import { CHARTS_AT_ONCE, mapBounded } from "./map-bounded.js";
 import { isWorkingTime } from "../src/time/due.js";
 import { computeWeekly, computeWeeklyRows, showsSchoolFigures, type WeekPeriod } from "../src/features/tallies/compute-weekly.js";
@@ -43,7 +42,7 @@ async function buildRollup(deps: JobDeps, at: Date): Promise<Omit<Push, "idempot
   const today = toLocalDate(at, deps.config.timezone);
   const week = getIsoWeek(today);
   const start = getWeekStart(week);
-  // Above a county, by its rows' own totals (node-rows.ts); its schools are their counties' to list.
+  // Above a county, by its rows' own totals (load-tally.ts); its schools are their counties' to list.
   const units = summaryUnits(deps.roster, summaryListing(deps.roster));
   const inputs = new Map<TaskId, WeekPeriod[]>();
   const open: TaskPeriod[] = [];

@@ -6,7 +6,7 @@ import type { Roster, School } from "../config/roster.js";
 import type { EnqueueOptions, Push } from "../message/push.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
-import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
+import type { ReminderCooldowns } from "../store/reminders.js";
 import type { Incident, IncidentStep, IncidentStore } from "../store/incidents.js";
 import type { CardSelection } from "./events.js";
 import type { BotCard } from "../message/card.js";

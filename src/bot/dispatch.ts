@@ -5,7 +5,7 @@ import type { Roster } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReplyStore } from "../store/replies.js";
 import type { ReportStore } from "../store/reports.js";
-import type { ReminderCooldowns } from "../store/reminder-cooldowns.js";
+import type { ReminderCooldowns } from "../store/reminders.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { ErrorCode, asCodedError, isUserMistake, codeOf, hasCode } from "../errors.js";
 import { botText } from "./bot-text.js";

@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.js";
-import { formatInstant } from "../time/format-time.js";
+import { formatInstant } from "../time/local-time.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { scheduleText } from "../features/tallies/tally-text.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";

@@ -6,10 +6,10 @@ import type { TaskId } from "../config/schema.js";
 import type { System } from "../main/system.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Push } from "../message/push.js";
-import { splitMessage } from "../push/split-message.js";
-import { formatPeriod } from "../time/period-kinds.js";
+import { splitMessage } from "../push/enqueue.js";
+import { formatPeriod } from "../time/slots.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
-import { whyNotRequired } from "../time/owed.js";
+import { whyNotRequired } from "../time/task-calendar.js";
 import type { NotRequiredReason } from "../time/periods.js";
 import { leaderText } from "../features/leaders/leader-text.js";
 

@@ -1,13 +1,13 @@
 import type { Roster, School } from "./roster.js";
 import type { KeyPath, PathProblem } from "./problems.js";
 import { text } from "./messages.js";
-import { resolveGroupSchools } from "./resolve-group-schools.js";
+import { resolveGroupSchools } from "./scope.js";
 import type { Config, ScheduleConfig, TaskConfig } from "./schema.js";
 import { checkKinds } from "./check-kinds.js";
 import { suggestClosest } from "./suggest-closest.js";
 import { findNode, listNodePaths } from "./roster-tree.js";
 import { isRosterColumn } from "./parse-roster.js";
-import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "./slots.js";
+import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, type ScheduleProblem } from "../time/slots.js";
 
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 

@@ -2,7 +2,7 @@ import { text } from "./messages.js";
 import { areaKey } from "./roster-tree.js";
 import type { Roster } from "./roster.js";
 import type { Config, ScheduleConfig } from "./schema.js";
-import { slotMinutes } from "./slots.js";
+import { slotMinutes } from "../time/slots.js";
 
 /**
  * What `pingan check-config` warns about without failing: the config works as written, but the

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { kindDeclaration } from "./kind-schema.js";
-import { PERIOD_KINDS } from "../time/period-kinds.js";
+import { PERIOD_KINDS } from "../time/slots.js";
 
 /** `HH:MM`, 24-hour clock. */
 const clockTime = z

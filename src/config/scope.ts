@@ -1,6 +1,6 @@
 import type { Roster, School } from "./roster.js";
 import { EMPTY_NODE, findNode, type RosterNode } from "./roster-tree.js";
-import type { Config, TaskId } from "./schema.js";
+import type { Config, TaskId, GroupConfig } from "./schema.js";
 
 /**
  * The one place a scope is decided: the node a leader, an admin or a group is bound to (its
@@ -97,4 +97,29 @@ export function schoolsSeenBy(roster: Pick<Roster, "schoolsOf" | "roles">, useri
 /** Whether a user's 状态 of a school shows a task: every task to its 上报人, a role's kinds to the role's people. */
 export function showsTaskTo(school: School, role: string | undefined, userid: string): boolean {
   return school.reporters.includes(userid) || reportersAt(school, role).includes(userid);
+}
+
+export interface GroupSchools {
+  /** The roster's schools the group holds, in roster order. */
+  schools: School[];
+  /** Indexes of `group.schools` entries that are neither an area (片区) nor a school code of the group's node. */
+  unknown: number[];
+}
+
+/**
+ * Which schools a group holds: of its node's schools (scope.ts), `all`, or each entry of its list
+ * taken as an area (片区) name or a school code. Areas and codes are compared after NFKC.
+ */
+export function resolveGroupSchools(group: Pick<GroupConfig, "schools" | "node">, roster: Roster): GroupSchools {
+  const { schools: own } = roster.within(nodeOf(roster, group));
+  if (group.schools === "all") return { schools: [...own], unknown: [] };
+  const wanted = new Set<School>();
+  const unknown: number[] = [];
+  group.schools.forEach((entry, index) => {
+    const key = entry.normalize("NFKC").trim();
+    const matches = own.filter((school) => school.area.normalize("NFKC") === key || school.code.normalize("NFKC") === key);
+    if (matches.length === 0) unknown.push(index);
+    for (const school of matches) wanted.add(school);
+  });
+  return { schools: own.filter((school) => wanted.has(school)), unknown };
 }

@@ -1,9 +1,8 @@
 import type { Config } from "../config/schema.js";
-import { parseSlot } from "../config/slots.js";
+import { parseSlot } from "../time/slots.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
 import type { Clock } from "../time/clock.js";
-import { formatClock } from "../time/format-time.js";
-import { toInstant, type LocalDate } from "../time/local-time.js";
+import { formatClock, toInstant, type LocalDate } from "../time/local-time.js";
 import { formatChatTitle } from "./render-chat.js";
 
 /** The demos play in this zone (the example configs'). */

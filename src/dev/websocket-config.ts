@@ -13,7 +13,7 @@ export function writeWebsocketConfig(
   dir: string,
   viaBot: Readonly<Record<string, string>> = {},
   base = projectPath("config/pingan.example.yaml"),
-  /** Keep those groups' webhook_key too: their second way out (see group-send.ts). */
+  /** Keep those groups' webhook_key too: their second way out (see push/deliver.ts createGroupSend). */
   { keepWebhookKeys = false } = {},
 ): string {
   let yaml = readFileSync(base, "utf8");

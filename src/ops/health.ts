@@ -1,6 +1,6 @@
 import Router from "koa-router";
 import type { Cluster, Redis } from "ioredis";
-import { readPushStatus } from "../push/push-status.js";
+import { readPushStatus } from "../push/deliver.js";
 import { keysForBot, type Keys } from "../store/keys.js";
 import { DEFAULT_BOT } from "../config/list-bots.js";
 import type { Clock } from "../time/clock.js";

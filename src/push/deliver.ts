@@ -2,17 +2,19 @@ import { randomUUID } from "node:crypto";
 import { UnrecoverableError, type Job, type Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
-import type { PartState } from "./part-state.js";
+import { type PartState, formatPushJobId, formatPart } from "./enqueue.js";
 import { delayJob } from "./delay-job.js";
 import type { SettledCheck } from "../message/push.js";
-import { formatPushJobId, type PartJobData, type PushJobData } from "./push.js";
-import { reviseBody } from "./recheck.js";
-import type { PushResult, RecordPushResult } from "./push-status.js";
-import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
-import { pushTargetOf, type TargetLimiter } from "./rate-window.js";
-import type { DeliveryWay } from "./delivery-log.js";
-import { deliveryId, type DeliveryLog } from "./delivery-log.js";
-import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
+import type { PartJobData, PushJobData, PartBody, ImageBody, WebhookBody } from "./push.js";
+import { pushTargetOf, type TargetLimiter, type PushTarget } from "./rate-window.js";
+import { type DeliveryWay, deliveryId, type DeliveryLog, digestOf, pushKind } from "./delivery-log.js";
+import type { RedisClient } from "../store/connect-redis.js";
+import type { Keys } from "../store/keys.js";
+import { loadScript, namedInOrder } from "../store/scripts.js";
+import type { Clock } from "../time/clock.js";
+
+// How one part job is delivered: its body re-checked, its request timed out and leased, sent
+// through the group's robot or the smart bot, and the group's push status recorded.
 
 export interface DeliverOptions {
   queue: Queue<PushJobData>;
@@ -24,13 +26,13 @@ export interface DeliverOptions {
   send: GroupSend;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   deliveries: DeliveryLog;
-  /** The first request's timeout; see request-timeout.ts for the next ones. */
+  /** The first request's timeout; see requestTimeoutAfter for the next ones. */
   requestTimeoutMs: number;
   /** Told each part delivered to a group: the group can be reached again (its owed alerts go). */
   onDelivered?: (group: string) => Promise<unknown>;
   /** How often a part re-checks whether the part before it has gone out. */
   orderPollMs: number;
-  /** For parts of pushes with `recheck`: which of their subjects are settled (see recheck.ts). */
+  /** For parts of pushes with `recheck`: which of their subjects are settled (see reviseBody). */
   settled?: SettledCheck;
 }
 
@@ -152,4 +154,336 @@ export function createDeliver(options: DeliverOptions) {
     log.error({ ...where, errcode, reason, way }, "push failed");
     return fail(data, errcode === undefined ? "error" : String(errcode), { errcode, reason, way });
   };
+}
+
+/** The longest a request to WeCom may take, however many timed out before it. */
+export const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
+
+/** How much longer a lease lasts than the request it covers: the bookkeeping around the send. */
+const LEASE_MARGIN_MS = 15_000;
+
+/**
+ * The timeout of the next request for a message after `timeouts` of them timed out: doubled
+ * each time, up to MAX_REQUEST_TIMEOUT_MS. A request that timed out may still be delivered
+ * (WeCom hanging 40 s answers, and delivers, after a 35 s timeout): retried with the same
+ * timeout while the hang lasts, each try delivered one more copy (3 reminders became 9). Waited
+ * out the second time, a hang costs one copy at most.
+ */
+export function requestTimeoutAfter(firstMs: number, timeouts: number): number {
+  return Math.min(firstMs * 2 ** timeouts, Math.max(firstMs, MAX_REQUEST_TIMEOUT_MS));
+}
+
+/** How long a sender keeps others off a message while its request of `timeoutMs` runs. */
+export function leaseFor(timeoutMs: number): number {
+  return timeoutMs + LEASE_MARGIN_MS;
+}
+
+/**
+ * The body a part says at delivery. A part of a push with `recheck` leaves out the lines whose
+ * subjects are all settled by now (a school that reported while its reminder waited for the
+ * rate window) and is not sent at all (undefined) when no line is left; a card is sent whole
+ * unless nothing it was sent for holds; any other part says what it was given.
+ */
+export async function reviseBody(data: PartJobData, settled: SettledCheck | undefined): Promise<PartBody | undefined> {
+  const { recheck } = data;
+  if (!recheck || !settled || data.body.msgtype === "image") return data.body;
+  const subjects = [...new Set(recheck.lines.flatMap((line) => line.subjects ?? []))];
+  if (subjects.length === 0) return data.body;
+  const done = await settled(recheck, subjects);
+  const kept = recheck.lines.filter((line) => !line.subjects?.length || line.subjects.some((subject) => !done.has(subject)));
+  if (kept.length === recheck.lines.length) return data.body;
+  if (kept.length === 0) return undefined;
+  // A card has no lines to leave out: it goes whole while anything it was sent for holds.
+  if (data.body.msgtype === "template_card") return data.body;
+  return formatPart(data.body.msgtype, { ...(recheck.header !== undefined && { header: recheck.header }), lines: kept });
+}
+
+/** A body the smart bot can push to a chat itself (`aibot_send_msg`): markdown, a template card, or a picture (uploaded first). */
+export type BotPushBody =
+  | { msgtype: "markdown"; markdown: { content: string } }
+  | { msgtype: "template_card"; template_card: { card_type: string; task_id?: string } }
+  | ImageBody;
+
+/**
+ * Pushes one body to a chat through the process holding the long connection. `wait`: no live
+ * connection, nothing was sent; the caller tries again later without counting an attempt.
+ */
+export type SendViaBot = (chatid: string, body: BotPushBody) => Promise<WebhookResult | SendWait>;
+
+/** Nothing went out; try again after `waitMs` (BOT_WAIT_MS when not given), without counting an attempt. */
+export type SendWait = { outcome: "wait"; reason: string; waitMs?: number };
+
+/** What sending one part came to; `wait` only for the bot (see SendViaBot). */
+export type GroupSendResult = WebhookResult | SendWait;
+
+export interface GroupSendOptions {
+  apiBase: string;
+  fetch: typeof globalThis.fetch;
+  requestTimeoutMs: number;
+  /** Set when the bot is on the long connection (groups `via: bot`). */
+  viaBot?: SendViaBot;
+  /** The rate windows: a send by a group's second way out takes a slot in its robot's window like any webhook send. */
+  limiter?: Pick<TargetLimiter, "reserve" | "settle">;
+}
+
+/** How long the bot's holder has to wait before a push is tried again while it is disconnected. */
+export const BOT_WAIT_MS = 5_000;
+
+/** A text part for the bot: markdown has no mentioned_list, so its mentions go inline as `<@userid>`. */
+export function toBotPushBody(body: WebhookBody): BotPushBody {
+  if (body.msgtype === "markdown") return body;
+  const mentions = (body.text.mentioned_list ?? []).filter((userid) => userid !== "@all");
+  const content = mentions.length > 0 ? `${body.text.content}\n${mentions.map((userid) => `<@${userid}>`).join(" ")}` : body.text.content;
+  return { msgtype: "markdown", markdown: { content } };
+}
+
+/**
+ * What sending one part came to, which way it went (or was last tried), and the digest of the
+ * body as it went on the wire (the bot's carries its mentions inline): what the delivery log keeps.
+ */
+export type GroupSendOutcome = GroupSendResult & { way: DeliveryWay; digest: string };
+
+/** Whether a text part @-mentions someone: a push over the long connection may not be able to (wecom-protocol.md). */
+function mentions(body: PartBody | BotPushBody): boolean {
+  return body.msgtype === "text" && (body.text.mentioned_list ?? []).length > 0;
+}
+
+/**
+ * Whether the long connection refused a push for sure, so that the webhook may take it without
+ * a copy: not connected (nothing went out), or WeCom answered an errcode (a quiet conversation,
+ * the daily cap, the rate limit, an invalid chat). A lost connection or a missing ack may have
+ * delivered it: those are tried again the same way.
+ */
+function refusedForSure(result: GroupSendResult): boolean {
+  return result.outcome === "wait" || (result.outcome !== "ok" && result.errcode !== undefined);
+}
+
+/**
+ * The one place a part leaves for its group: the group robot's webhook, or the smart bot. A
+ * group reached through the bot that also names a webhook key (`fallbackKey`) sends by that
+ * webhook what the bot refused, and what @-mentions someone: one way per attempt, never both.
+ */
+export function createGroupSend(options: GroupSendOptions) {
+  const webhook = (key: string, body: PartBody | BotPushBody, timeoutMs: number): Promise<GroupSendResult> => {
+    if (body.msgtype === "template_card") return Promise.resolve({ outcome: "permanent", reason: "group robots send no interactive cards" });
+    return sendWebhook({ apiBase: options.apiBase, key, body, fetch: options.fetch, timeoutMs });
+  };
+  /** The second way out, within the robot's own window (the caller reserved the bot's); a full window sends nothing yet. */
+  const fallback = async (key: string, body: PartBody | BotPushBody, timeoutMs: number): Promise<GroupSendOutcome> => {
+    const robot = { via: "webhook", key } as const;
+    const slot = randomUUID();
+    const waitMs = (await options.limiter?.reserve(robot, slot)) ?? 0;
+    if (waitMs > 0) return { outcome: "wait", reason: "the robot's rate window is full", waitMs, way: "bot→webhook", digest: digestOf(body) };
+    const result = await webhook(key, body, timeoutMs);
+    // Unsettled, the slot just counts a little longer than needed.
+    await options.limiter?.settle(robot, slot).catch(() => {});
+    return { ...result, way: "bot→webhook", digest: digestOf(body) };
+  };
+  return async function send(target: PushTarget, body: PartBody | BotPushBody, timeoutMs = options.requestTimeoutMs): Promise<GroupSendOutcome> {
+    if (target.via === "webhook") return { ...(await webhook(target.key, body, timeoutMs)), way: "webhook", digest: digestOf(body) };
+    if (target.fallbackKey !== undefined && mentions(body)) return fallback(target.fallbackKey, body, timeoutMs);
+    const botBody = body.msgtype === "template_card" || body.msgtype === "image" ? body : toBotPushBody(body);
+    if (!options.viaBot) return { outcome: "permanent", reason: "via: bot needs bot.transport: websocket", way: "bot", digest: digestOf(botBody) };
+    const viaBot = await options.viaBot(target.chatid, botBody);
+    if (target.fallbackKey === undefined || body.msgtype === "template_card" || !refusedForSure(viaBot)) return { ...viaBot, way: "bot", digest: digestOf(botBody) };
+    return fallback(target.fallbackKey, body, timeoutMs);
+  };
+}
+
+export type GroupSend = ReturnType<typeof createGroupSend>;
+
+/** The last webhook result of a group, for /healthz. */
+export interface PushResult {
+  /** ISO time of the result. */
+  at: string;
+  outcome: "sent" | "retry" | "failed";
+  errcode?: number;
+  /** Why it did not go out; never contains the webhook key. */
+  reason?: string;
+}
+
+/** What a group's pushes lost since its last successful one: kept until a push to it succeeds. */
+export interface GroupFailure {
+  /** ISO time of the latest loss. */
+  at: string;
+  errcode?: number;
+  reason?: string;
+  /** Lost pushes by kind (the idempotency key's first word: alert, remind, tally, weekly, late-note). */
+  lost: Record<string, number>;
+}
+
+/** Alerts a group's webhook (or bot) has not taken yet, and is being retried for: kept until they are delivered. */
+export interface AlertsWaiting {
+  /** ISO time of the first failed try. */
+  since: string;
+  /** ISO time of the latest failed try, and why it failed. */
+  at: string;
+  errcode?: number;
+  reason?: string;
+  /** Failed tries so far. */
+  tries: number;
+  /** Alerts the message that failed carried. */
+  alerts: number;
+}
+
+/** Per group: the last result, running counts, and what is failing right now. */
+export interface GroupPushStatus {
+  last?: PushResult;
+  sent: number;
+  retried: number;
+  failed: number;
+  failing?: GroupFailure;
+  waiting?: AlertsWaiting;
+}
+
+/** What a result of a push to a group also says. */
+export interface PushResultNotes {
+  /** The idempotency key of a push that will not go out. */
+  lost?: string;
+  /** Set for a message of the group's alert mailbox: how many alerts it carried. */
+  alerts?: number;
+}
+
+const COUNT_FIELD = { sent: "sent", retry: "retried", failed: "failed" } as const;
+
+/** One step for the whole hash (keys.pushStatus); answers the failed tries of the waiting alerts, 0 when none wait. */
+const recordScript = loadScript("push-status-record", {
+  keys: namedInOrder("status"),
+  args: namedInOrder("group", "result", "count", "outcome", "lost", "alerts"),
+});
+
+/**
+ * Stores a result of a push to `group` in keys.pushStatus. A failure names the push it lost
+ * (`lost`, its idempotency key), counted once per push by its kind. A result of the alert
+ * mailbox (`alerts`) opens, extends or closes the group's waiting alerts; returns their failed
+ * tries so far (0 when none wait).
+ */
+async function recordPushResult(redis: RedisClient, keys: Keys, group: string, result: PushResult, notes: PushResultNotes = {}): Promise<number> {
+  const args = {
+    group,
+    result: JSON.stringify(result),
+    count: COUNT_FIELD[result.outcome],
+    outcome: result.outcome,
+    lost: notes.lost === undefined ? "" : pushKind(notes.lost),
+    alerts: notes.alerts === undefined ? "" : String(notes.alerts),
+  };
+  return Number(await recordScript(redis, { status: keys.pushStatus() }, args));
+}
+
+/** Counters for /metrics, if the caller keeps them. */
+export interface PushMetrics {
+  observePush(event: { group: string; outcome: PushResult["outcome"]; errcode?: number }): void;
+  /** An alert delivered, `seconds` after the report that caused it. */
+  observeAlertDelivered?(seconds: number): void;
+}
+
+/** What delivering records of a result: stamped with the time it happened (the injected clock), stored, and counted. */
+export type RecordPushResult = (group: string, result: Omit<PushResult, "at">, notes?: PushResultNotes) => Promise<number>;
+
+/** Records each result of a push to a group (recordPushResult) and tells the metrics; answers as recordPushResult. */
+export function createPushRecorder({ redis, keys, clock, metrics }: { redis: RedisClient; keys: Keys; clock: Clock; metrics?: PushMetrics }): RecordPushResult {
+  return async (group, result, notes) => {
+    const tries = await recordPushResult(redis, keys, group, { at: clock.now().toISOString(), ...result }, notes);
+    metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
+    return tries;
+  };
+}
+
+/** Reads keys.pushStatus back, by group id. */
+export async function readPushStatus(redis: RedisClient, keys: Keys): Promise<Record<string, GroupPushStatus>> {
+  const fields = await redis.hgetall(keys.pushStatus());
+  const status: Record<string, GroupPushStatus> = {};
+  const entry = (group: string) => (status[group] ??= { sent: 0, retried: 0, failed: 0 });
+  for (const [field, value] of Object.entries(fields)) {
+    const colon = field.lastIndexOf(":");
+    const suffix = colon < 0 ? undefined : field.slice(colon + 1);
+    const group = colon < 0 ? field : field.slice(0, colon);
+    if (suffix === "sent" || suffix === "retried" || suffix === "failed") entry(group)[suffix] = Number(value);
+    else if (suffix === "failing") entry(group).failing = JSON.parse(value) as GroupFailure;
+    else if (suffix === "waiting") entry(group).waiting = JSON.parse(value) as AlertsWaiting;
+    else entry(field).last = JSON.parse(value) as PushResult;
+  }
+  return status;
+}
+
+/**
+ * What a webhook call came to. `retry`: nothing permanent went wrong, try again later (network
+ * error, HTTP 5xx, errcode 45009 or -1). `permanent`: trying again cannot help (93000 invalid
+ * key, 40058 content too long, any other errcode). `reason` never contains the key.
+ */
+export type WebhookResult =
+  | { outcome: "ok" }
+  | { outcome: "retry" | "permanent"; reason: string; errcode?: number; status?: number; timedOut?: boolean };
+
+export interface SendWebhookOptions {
+  /** WeCom API base, e.g. `https://qyapi.weixin.qq.com` (a local fake in tests and the demo). */
+  apiBase: string;
+  /** The group robot's webhook key: a secret. */
+  key: string;
+  body: PartBody;
+  fetch: typeof globalThis.fetch;
+  /** Abort the request after this long (a timeout counts as `retry`). */
+  timeoutMs?: number;
+}
+
+/** errcodes that mean "not now": -1 system busy, 45009 over 20 a minute, 45033 too many concurrent calls. */
+const RETRY_ERRCODES = new Set([-1, 45009, 45033]);
+
+/** POSTs one message to a group robot and classifies WeCom's answer by its errcode. */
+export async function sendWebhook({
+  apiBase,
+  key,
+  body,
+  fetch,
+  timeoutMs = 10_000,
+}: SendWebhookOptions): Promise<WebhookResult> {
+  const url = `${apiBase.replace(/\/+$/, "")}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`;
+  const redact = (text: string) =>
+    key === "" ? text : text.split(key).join("[key]").split(encodeURIComponent(key)).join("[key]");
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    // A request that timed out may still be delivered (WeCom answers late): the caller waits longer next time.
+    const timedOut = error instanceof Error && error.name === "TimeoutError";
+    return { outcome: "retry", reason: redact(`network error: ${describe(error)}`), ...(timedOut && { timedOut }) };
+  }
+  const status = response.status;
+  const answer = parseAnswer(text);
+  if (answer) {
+    if (answer.errcode === 0) return { outcome: "ok" };
+    const outcome = RETRY_ERRCODES.has(answer.errcode) ? "retry" : "permanent";
+    return { outcome, errcode: answer.errcode, status, reason: redact(`errcode ${answer.errcode}: ${answer.errmsg}`) };
+  }
+  if (status >= 500 || status === 429) return { outcome: "retry", status, reason: `HTTP ${status}` };
+  if (status >= 400) return { outcome: "permanent", status, reason: `HTTP ${status}` };
+  // A 2xx without WeCom's answer (a proxy page?): the message may or may not have gone out.
+  return { outcome: "retry", status, reason: `HTTP ${status} without an errcode` };
+}
+
+function parseAnswer(text: string): { errcode: number; errmsg: string } | undefined {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== "object" || json === null) return undefined;
+    const { errcode, errmsg } = json as { errcode?: unknown; errmsg?: unknown };
+    if (typeof errcode !== "number") return undefined;
+    return { errcode, errmsg: typeof errmsg === "string" ? errmsg : "" };
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  if (error.name === "TimeoutError") return "timed out";
+  return typeof code === "string" ? `${error.message} (${code})` : error.message;
 }

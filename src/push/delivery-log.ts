@@ -3,7 +3,7 @@ import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../time/clock.js";
 import type { Push } from "../message/push.js";
-import type { PartBody } from "./split-message.js";
+import type { PartBody } from "./push.js";
 
 /**
  * Which way a message went: the group robot's webhook, the smart bot over the long connection,

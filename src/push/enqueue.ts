@@ -1,11 +1,18 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
-import type { PartState } from "./part-state.js";
 import type { DeliveryLog } from "./delivery-log.js";
-import { formatPushJobId, type PartJobData, type PushJobData } from "./push.js";
-import type { EnqueueOptions, Push } from "../message/push.js";
-import { formatCardBody, formatImageBody, formatPart, splitMessageParts, type PartBody } from "./split-message.js";
-import { alertBodies } from "./mailbox.js";
+import type { PartJobData, PushJobData, PartBody, CardBody, ImageBody, WebhookBody } from "./push.js";
+import type { EnqueueOptions, Push, PushLine, PushMessage } from "../message/push.js";
+import type { RedisClient } from "../store/connect-redis.js";
+import { TTL, type Keys } from "../store/keys.js";
+import { releaseLease } from "../store/release-lease.js";
+import { loadScript, namedInOrder } from "../store/scripts.js";
+import { createHash } from "node:crypto";
+import type { BotCard } from "../message/card.js";
+import { toTemplateCard } from "../wecom/template-card.js";
+
+// How a push is put on the queue: split into parts that fit WeCom's limits, each part a job
+// whose state (claimed, sent) outlives the job, so a retried or repeated push sends nothing twice.
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
@@ -61,4 +68,261 @@ export function createEnqueue({
       })),
     );
   };
+}
+
+const SENT = "sent";
+const SENDING = "sending:";
+const FAILED = "failed:";
+
+/** Claims a part for sending unless it was sent or someone else is sending it right now. */
+const claimScript = loadScript("push-part-claim", {
+  keys: namedInOrder("part"),
+  args: namedInOrder("claim", "ms"),
+});
+
+/** The outcome of a claim: ours to send, already sent, or leased by another sender for `waitMs`. */
+export type Claim = { state: "claimed" } | { state: "sent" } | { state: "leased"; waitMs: number };
+
+/** Which part of which push. */
+export interface PartRef {
+  idempotencyKey: string;
+  part: number;
+  parts: number;
+}
+
+/**
+ * The state machine of one message part: absent → `sending:<claim>` (a lease) → `sent` or
+ * `failed:<why>`. A retried or duplicated job that finds `sent` does not call WeCom again, and
+ * one that finds a live lease waits for it.
+ */
+export interface PartState {
+  isSent(ref: PartRef): Promise<boolean>;
+  /** Whether the part before this one is out of the way: sent, failed, or never recorded. */
+  previous(ref: PartRef): Promise<"sent" | "failed" | "unknown">;
+  claim(ref: PartRef, claim: string, leaseMs: number): Promise<Claim>;
+  release(ref: PartRef, claim: string): Promise<void>;
+  /** Marks the part sent, and the whole push done after its last part. */
+  markSent(ref: PartRef): Promise<void>;
+  markFailed(ref: PartRef, why: string): Promise<void>;
+  /** Whether every part of the push went out (enqueueing it again is then a no-op). */
+  isDone(idempotencyKey: string): Promise<boolean>;
+}
+
+export function createPartState({ redis, keys }: { redis: RedisClient; keys: Keys }): PartState {
+  const key = (ref: PartRef) => keys.pushPart(ref.idempotencyKey, ref.part);
+  return {
+    async isSent(ref) {
+      return (await redis.get(key(ref))) === SENT;
+    },
+    async previous(ref) {
+      const state = await redis.get(keys.pushPart(ref.idempotencyKey, ref.part - 1));
+      if (state === SENT) return "sent";
+      return state?.startsWith(FAILED) ? "failed" : "unknown";
+    },
+    async claim(ref, claim, leaseMs) {
+      const [state, pttl] = (await claimScript(redis, { part: key(ref) }, { claim, ms: leaseMs })) as [string, number];
+      if (state === SENT) return { state: "sent" };
+      if (state.startsWith(SENDING)) return { state: "leased", waitMs: Math.max(Number(pttl), 10) };
+      return { state: "claimed" };
+    },
+    async release(ref, claim) {
+      await releaseLease(redis, { lease: key(ref) }, { value: SENDING + claim });
+    },
+    async markSent(ref) {
+      const tx = redis.multi().set(key(ref), SENT, "EX", TTL.pushDoneSeconds);
+      if (ref.part === ref.parts - 1) tx.set(keys.pushDone(ref.idempotencyKey), "1", "EX", TTL.pushDoneSeconds);
+      await tx.exec();
+    },
+    async markFailed(ref, why) {
+      await redis.set(key(ref), FAILED + why, "EX", TTL.pushDoneSeconds);
+    },
+    async isDone(idempotencyKey) {
+      return (await redis.exists(keys.pushDone(idempotencyKey))) === 1;
+    },
+  };
+}
+
+/** One part of a split message before it becomes a webhook body: its header (with the part marker) and lines. */
+export interface MessagePart {
+  header?: string;
+  /** Mentions of a markdown line are already in its text. */
+  lines: PushLine[];
+}
+
+/** The body of a card part. */
+export function formatCardBody(card: BotCard): CardBody {
+  return { msgtype: "template_card", template_card: toTemplateCard(card) };
+}
+
+/** The webhook body of a picture (wecom-protocol.md: base64 plus the md5 of the raw bytes). */
+export function formatImageBody(png: Buffer): ImageBody {
+  return { msgtype: "image", image: { base64: png.toString("base64"), md5: createHash("md5").update(png).digest("hex") } };
+}
+
+/** WeCom's content limits in UTF-8 bytes. */
+export const BYTE_LIMITS = { text: 2048, markdown: 4096 } as const;
+
+export interface SplitOptions {
+  /** Overrides the byte limit of the msgtype (tests). */
+  limit?: number;
+}
+
+/** UTF-8 length of a string, as WeCom counts it. */
+export function utf8Bytes(s: string): number {
+  return Buffer.byteLength(s, "utf8");
+}
+
+interface Piece {
+  text: string;
+  bytes: number;
+  mentions: readonly string[];
+  subjects?: readonly string[];
+}
+
+/**
+ * Splits a message into webhook bodies within the byte limit of its msgtype, on line
+ * boundaries, in as few parts as possible: lines are packed greedily in order (optimal for an
+ * in-order split); only a line that cannot fit in a part of its own is cut, at a grapheme
+ * boundary, and its pieces fill the parts from where the previous line ended. The header and
+ * its marker are counted in each part. Returns [] for a message with no lines and no header.
+ */
+export function splitMessage(message: PushMessage, options: SplitOptions = {}): WebhookBody[] {
+  return splitMessageParts(message, options).map((part) => formatPart(message.msgtype, part));
+}
+
+/** splitMessage before the bodies are made: each part's header and lines (see formatPart). */
+export function splitMessageParts(message: PushMessage, options: SplitOptions = {}): MessagePart[] {
+  const limit = options.limit ?? BYTE_LIMITS[message.msgtype];
+  const lines = message.lines.map((line) => toPiece(line, message.msgtype));
+  const { header } = message;
+  if (header === undefined) {
+    if (lines.length === 0) return [];
+    return pack(lines, () => limit).map((part) => toPart(undefined, part));
+  }
+  const single = [header, ...lines.map((l) => l.text)].join("\n");
+  if (utf8Bytes(single) <= limit) {
+    return [toPart(header, lines)];
+  }
+  // A marker's width depends on the number of parts; assume a digit count, pack, and widen
+  // the assumption until it holds (more digits never yield fewer parts).
+  for (let digits = 1; ; digits++) {
+    const widest = "9".repeat(digits);
+    const capacity = (index: number) =>
+      limit - utf8Bytes(formatHeader(header, index, widest)) - 1;
+    const parts = pack(lines, capacity);
+    if (String(parts.length).length <= digits) {
+      const total = String(parts.length);
+      return parts.map((part, i) => toPart(formatHeader(header, i + 1, total), part));
+    }
+  }
+}
+
+function formatHeader(header: string, index: number, total: string): string {
+  return index === 1 ? `${header}（1/${total}）` : `${header}（续 ${index}/${total}）`;
+}
+
+function toPiece(line: PushLine, msgtype: PushMessage["msgtype"]): Piece {
+  const mentions = [...new Set(line.mentions ?? [])].filter((m) => m !== "" && m !== "@all");
+  let text = line.text;
+  if (msgtype === "markdown") {
+    const missing = mentions.filter((m) => !text.includes(`<@${m}>`));
+    if (missing.length > 0) text = `${text} ${missing.map((m) => `<@${m}>`).join(" ")}`;
+  }
+  return { text, bytes: utf8Bytes(text), mentions: msgtype === "text" ? mentions : [], ...(line.subjects && { subjects: line.subjects }) };
+}
+
+/** Greedy in-order packing; `capacity(i)` is the content budget of the i-th part (1-based). */
+function pack(lines: readonly Piece[], capacity: (index: number) => number): Piece[][] {
+  const parts: Piece[][] = [];
+  let current: Piece[] = [];
+  let used = 0;
+  const startPart = () => {
+    current = [];
+    used = 0;
+    parts.push(current);
+    const budget = capacity(parts.length);
+    // Room for at least one 4-byte character, so that cutting always makes progress.
+    if (budget < 4) throw new RangeError(`the header leaves ${budget} bytes for the lines`);
+  };
+  const room = () => capacity(parts.length) - used - (current.length > 0 ? 1 : 0);
+  const add = (piece: Piece) => {
+    used += piece.bytes + (current.length > 0 ? 1 : 0);
+    current.push(piece);
+  };
+  startPart();
+  for (const line of lines) {
+    if (line.bytes <= room()) {
+      add(line);
+    } else if (current.length > 0 && line.bytes <= capacity(parts.length + 1)) {
+      startPart();
+      add(line);
+    } else {
+      let rest = line.text;
+      while (rest !== "") {
+        const cut = cutPrefix(rest, room());
+        if (cut !== "") {
+          add({ ...line, text: cut, bytes: utf8Bytes(cut) });
+          rest = rest.slice(cut.length);
+        }
+        if (rest !== "") startPart();
+      }
+    }
+  }
+  return parts;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** The longest prefix of `text` within `budget` bytes that ends on a character boundary. */
+function cutPrefix(text: string, budget: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const size = utf8Bytes(segment);
+    if (bytes + size > budget) {
+      if (end > 0) return text.slice(0, end);
+      // A single grapheme over the budget (a long emoji sequence): fall back to code points.
+      for (const codePoint of segment) {
+        const cpSize = utf8Bytes(codePoint);
+        if (bytes + cpSize > budget) break;
+        bytes += cpSize;
+        end += codePoint.length;
+      }
+      return text.slice(0, end);
+    }
+    bytes += size;
+    end += segment.length;
+  }
+  return text;
+}
+
+function toPart(header: string | undefined, pieces: readonly Piece[]): MessagePart {
+  const lines = pieces.map(({ text, mentions, subjects }): PushLine => ({
+    text,
+    ...(mentions.length > 0 && { mentions }),
+    ...(subjects && { subjects }),
+  }));
+  return header === undefined ? { lines } : { header, lines };
+}
+
+/** The webhook body of one part; a text part @-mentions exactly the mentions of its lines. */
+export function formatPart(msgtype: PushMessage["msgtype"], part: MessagePart): WebhookBody {
+  const texts = part.lines.map((p) => p.text);
+  const content = (part.header === undefined ? texts : [part.header, ...texts]).join("\n");
+  if (msgtype === "markdown") return { msgtype, markdown: { content } };
+  const mentions = [...new Set(part.lines.flatMap((p) => p.mentions ?? []))];
+  return {
+    msgtype,
+    text: mentions.length > 0 ? { content, mentioned_list: mentions } : { content },
+  };
+}
+
+/** A job id per part; BullMQ ids may not contain ':' (idempotency keys often do). */
+export function formatPushJobId(idempotencyKey: string, part: number): string {
+  return `${idempotencyKey.replaceAll("%", "%25").replaceAll(":", "%3A")}#${part}`;
+}
+
+/** What an alert sends: its message (one body, or more if split), or its card alone (a `whole` alert of no lines). */
+export function alertBodies(push: Pick<Push, "message" | "card">): PartBody[] {
+  return push.card ? [formatCardBody(push.card)] : splitMessage(push.message);
 }

@@ -7,14 +7,11 @@ import { TTL, type Keys } from "../store/keys.js";
 import { loadScript } from "../store/scripts.js";
 import { delayJob } from "./delay-job.js";
 import type { DrainJobData, PushJobData } from "./push.js";
-import type { Push } from "../message/push.js";
-import type { RecordPushResult } from "./push-status.js";
-import { BOT_WAIT_MS, type GroupSend } from "./group-send.js";
+import type { Push, PushMessage } from "../message/push.js";
+import { type RecordPushResult, BOT_WAIT_MS, type GroupSend, leaseFor, requestTimeoutAfter } from "./deliver.js";
 import { pushTargetOf, type TargetLimiter } from "./rate-window.js";
-import { formatCardBody, splitMessage, type PartBody } from "./split-message.js";
-import type { PushMessage } from "../message/push.js";
+import { alertBodies, splitMessage } from "./enqueue.js";
 import { deliveryId, type DeliveryLog } from "./delivery-log.js";
-import { leaseFor, requestTimeoutAfter } from "./request-timeout.js";
 import type { Clock } from "../time/clock.js";
 
 /**
@@ -92,7 +89,7 @@ export interface MailboxOptions {
   send: GroupSend;
   /** The wait after an alert's first failed try; it doubles with each next one, up to ALERT_RETRY_MAX_MS. */
   retryDelayMs: number;
-  /** The first request's timeout; see request-timeout.ts for the next ones. */
+  /** The first request's timeout; see requestTimeoutAfter for the next ones. */
   requestTimeoutMs: number;
   log: Pick<Logger, "debug" | "info" | "warn" | "error">;
   deliveries: DeliveryLog;
@@ -115,11 +112,6 @@ export type PrepareAlert = (push: Push) => Promise<PushMessage>;
 
 /** See MailboxOptions.delivered. */
 export type AlertDelivered = (push: Push) => Promise<void>;
-
-/** What an alert sends: its message (one body, or more if split), or its card alone (a `whole` alert of no lines). */
-export function alertBodies(push: Pick<Push, "message" | "card">): PartBody[] {
-  return push.card ? [formatCardBody(push.card)] : splitMessage(push.message);
-}
 
 /**
  * A group's alerts, in the order of their events. `add` puts an alert in (once) and asks for

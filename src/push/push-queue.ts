@@ -4,12 +4,9 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../time/clock.js";
-import { createDeliver } from "./deliver.js";
-import { createEnqueue } from "./enqueue.js";
-import { createPartState } from "./part-state.js";
-import { createPushRecorder, type PushMetrics } from "./push-status.js";
+import { createDeliver, createPushRecorder, type PushMetrics, createGroupSend, type SendViaBot } from "./deliver.js";
+import { createEnqueue, createPartState } from "./enqueue.js";
 import { createTargetLimiter, type BotRateLimit } from "./rate-window.js";
-import { createGroupSend, type SendViaBot } from "./group-send.js";
 import type { DrainJobData, PartJobData, PushJobData } from "./push.js";
 import type { EnqueueOptions, Push, SettledCheck } from "../message/push.js";
 import { createMailbox, type AlertDelivered, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
@@ -47,7 +44,7 @@ export interface PushQueueOptions {
   concurrency?: number;
   /** How queued alerts become one message; by default their lines one after another. */
   mergeAlerts?: MergeAlerts;
-  /** Which subjects of a re-checked push (reminders) are settled at delivery; see recheck.ts. */
+  /** Which subjects of a re-checked push (reminders) are settled at delivery; see deliver.ts reviseBody. */
   settled?: SettledCheck;
   /** What an alert says when it goes out (see mailbox.ts); as queued by default. */
   prepareAlert?: PrepareAlert;

@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema.js";
 import type { PushKind } from "../time/due.js";
-import { parseSlot, toCron } from "../config/slots.js";
+import { parseSlot, toCron } from "../time/slots.js";
 
 /** What a scheduler's job does when it fires. */
 export type ScheduleKind = "slots" | "weekly" | "late-note" | "reduce-history";

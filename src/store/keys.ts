@@ -12,7 +12,7 @@ export function createKeys(prefix = "pa", bot = DEFAULT_BOT) {
     /**
      * Hash school code → the school's audit log ids in this task and period, oldest first (a
      * withdrawal's marked `-`; the last unmarked one is the report in force); after the
-     * retention, the final report itself (JSON). See stored-report.ts.
+     * retention, the final report itself (JSON). See report-scripts.ts.
      */
     periodState: (task: TaskId, period: string) => ns(`${task}:${period}`, "state"),
     /** Stream: the audit log of one task and period (report, replace, withdraw events: who, when, raw text, parsed value, msgid). */

@@ -5,7 +5,7 @@ import type { PeriodAggregate } from "../store/period-aggregate.js";
 import { hasRemark, isAbnormal, type Report } from "../store/report.js";
 import { countReport, zeroCounts } from "../store/report-counts.js";
 import type { TaskPeriod } from "../time/task-calendar.js";
-import type { CountedPeriod } from "./tally-from-counts.js";
+import type { CountedPeriod } from "./load-tally.js";
 
 /**
  * One school's period as counts (what its report in force adds, as the record script counts

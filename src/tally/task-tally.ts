@@ -1,11 +1,10 @@
 import type { TaskId } from "../config/schema.js";
 import { isPastDeadline } from "../time/periods.js";
-import { isBeforeLive, type NotOwedReason } from "../time/owed.js";
-import type { School } from "../config/roster.js";
+import { isBeforeLive, type NotOwedReason, type TaskPeriod } from "../time/task-calendar.js";
+import type { School, Roster } from "../config/roster.js";
 import { areaKey } from "../config/roster-tree.js";
 import type { Report } from "../store/report.js";
 import type { ReportCounts } from "../store/report-counts.js";
-import type { TaskPeriod } from "../time/task-calendar.js";
 
 /** A school's report in force (an abnormal one, or one entered by a leader). */
 export interface AbnormalEntry {
@@ -97,7 +96,7 @@ export interface TaskTally {
   /** Whether, at `now`, some required period's deadline has not passed yet. */
   open: boolean;
   /**
-   * A city's or province's tally: its counties' or cities' own tallies, one row each (node-rows.ts),
+   * A city's or province's tally: its counties' or cities' own tallies, one row each (withNodeRows),
    * shown instead of the missing schools by area; unset for a county.
    */
   rows?: readonly { name: string; tally: TaskTally }[];
@@ -226,4 +225,86 @@ export function groupByArea(schools: readonly School[], entries: ReadonlyMap<Sch
     if (entry) groups.get(key)!.entries.push(entry);
   }
   return [...groups.values()].filter((group) => group.entries.length > 0);
+}
+
+/** A roster's schools by code and by area (areaKey: two counties' 城关片区 apart), areas in the order the roster first names them. */
+export interface RosterIndex {
+  byCode: ReadonlyMap<string, School>;
+  /** Each area's schools in roster order. */
+  areas: ReadonlyMap<string, readonly School[]>;
+  /** A school's place in the roster, for ordering short lists without walking the roster. */
+  position: ReadonlyMap<string, number>;
+  /** The schools that joined the roster after the service's first day (School.joined), latest first: few. */
+  joinedLate: readonly School[];
+}
+
+const indexes = new WeakMap<readonly School[], RosterIndex>();
+
+/** The index of a roster's schools, built once per roster (the roster is loaded once and frozen). */
+export function indexRoster(schools: readonly School[]): RosterIndex {
+  const known = indexes.get(schools);
+  if (known) return known;
+  const byCode = new Map<string, School>();
+  const areas = new Map<string, School[]>();
+  const position = new Map<string, number>();
+  schools.forEach((school, i) => {
+    byCode.set(school.code, school);
+    position.set(school.code, i);
+    const area = areaKey(school);
+    if (!areas.has(area)) areas.set(area, []);
+    areas.get(area)!.push(school);
+  });
+  const joinedLate = schools.filter((school) => school.joined !== undefined).sort((a, b) => b.joined!.localeCompare(a.joined!));
+  const index = { byCode, areas, position, joinedLate };
+  indexes.set(schools, index);
+  return index;
+}
+
+/** How many missing schools, and of the reports in force how many, a tally names. */
+export interface ListOptions {
+  /** Schools named per area; the rest are counted (`Infinity`: all of them). */
+  perArea: number;
+  /** Areas (their keys, areaKey) whose missing schools are all named whatever `perArea` says (`未报 平安 东部片区`). */
+  inFull?: readonly string[];
+  /** 代报 reports named, the first by time (`tally.onBehalf` counts them all); default all. */
+  onBehalf?: number;
+  /** Abnormal reports in force shown, the first by time (`tally.abnormalTotal` counts them all); default all. */
+  abnormal?: number;
+  /** 平安 reports in force with a remark shown, the first by time (`tally.remarkTotal` counts them all); default all. */
+  remarked?: number;
+}
+
+/** Names no missing school and no report: for figures only (the week chart, the board's week). */
+export const NAME_NONE: ListOptions = { perArea: 0, onBehalf: 0, abnormal: 0, remarked: 0 };
+
+/**
+ * 代报 a block names at most, the first by time (tallyFromCounts reads only those): a province's
+ * week holds thousands, which a 20 KB reply could only collapse to a count.
+ */
+export const ON_BEHALF_SHOWN = 10;
+
+/**
+ * Abnormal reports a block shows in full at most: about what a 20 KB reply holds beside the
+ * counts and the missing list (each takes three lines and up to SUMMARY_TEXT_CHARS of text).
+ * Beyond it they were cut off by the byte limit anyway, after costing the fitting most of its
+ * time; now the rest are counted, with where to read them, and tallyFromCounts reads only these.
+ */
+export const ABNORMAL_SHOWN = 50;
+
+/** Remarks of normal days (平安 … 今天下雨，…) a block shows at most, the first by time; the rest are counted. */
+export const REMARKS_SHOWN = 20;
+
+/** Up to this many schools, a tally names every missing school; above it, the first of each area. */
+export const FULL_LIST_SCHOOLS = 2000;
+/** Missing schools named per area above FULL_LIST_SCHOOLS; the rest are counted, with the command that lists an area. */
+export const LISTED_PER_AREA = 3;
+
+/** What a tally names by default: every missing school of a county, the first of each area of a province; the first abnormal reports, 代报 and remarks it shows. */
+export function defaultListing(roster: Pick<Roster, "schools">): ListOptions {
+  return {
+    perArea: roster.schools.length > FULL_LIST_SCHOOLS ? LISTED_PER_AREA : Number.POSITIVE_INFINITY,
+    onBehalf: ON_BEHALF_SHOWN,
+    abnormal: ABNORMAL_SHOWN,
+    remarked: REMARKS_SHOWN,
+  };
 }

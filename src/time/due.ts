@@ -1,20 +1,8 @@
 import type { Config, TaskId } from "../config/schema.js";
-import {
-  addDays,
-  findDayOnOrBefore,
-  getIsoWeek,
-  getWeekStart,
-  listDates,
-  toInstant,
-  toLocalDate,
-  toLocalTime,
-  type IsoWeekId,
-  type LocalDate,
-} from "./local-time.js";
+import { addDays, findDayOnOrBefore, getIsoWeek, getWeekStart, listDates, toInstant, toLocalDate, toLocalTime, type IsoWeekId, type LocalDate } from "./local-time.js";
 import type { NotRequiredReason, Slot } from "./periods.js";
-import { parseSlot } from "../config/slots.js";
-import { whyNotRequired } from "./owed.js";
-import type { TaskCalendar, TaskPeriod } from "./task-calendar.js";
+import { parseSlot } from "./slots.js";
+import { whyNotRequired, type TaskCalendar, type TaskPeriod } from "./task-calendar.js";
 
 /** Every push the scheduler makes: a task's reminder or tally, the weekly roll-up, the daily 补报 note. */
 export type PushKind = "reminder" | "tally" | "weekly" | "late-note";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { utf8Bytes } from "../../src/push/split-message.js";
+import { utf8Bytes } from "../../src/push/enqueue.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { sayAt, takeMessages } from "./leader-seed.js";
 

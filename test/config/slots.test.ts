@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, toCron } from "../../src/config/slots.js";
+import { checkScheduleSlots, parseSlot, slotMinutes, slotTimeMinutes, toCron } from "../../src/time/slots.js";
 
 describe("slots", () => {
   it("parses daily and weekly slots", () => {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { parse } from "yaml";
 import { configSchema, taskSchema } from "../../src/config/schema.js";
 import { checkKinds } from "../../src/config/check-kinds.js";
-import { checkScheduleSlots } from "../../src/config/slots.js";
+import { checkScheduleSlots } from "../../src/time/slots.js";
 import { ROSTER_COLUMNS, isRosterColumn } from "../../src/config/parse-roster.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { anchorsOf, codeOf, linksOf, markedTables, readDocs } from "./read-docs.js";

@@ -7,7 +7,7 @@ import { waitFor } from "../support/wait-for.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { createRateLimiter } from "../../src/push/rate-window.js";
 import { createKeys } from "../../src/store/keys.js";
-import { formatPushJobId } from "../../src/push/push.js";
+import { formatPushJobId } from "../../src/push/enqueue.js";
 
 const LEADERS_CHAT = "wr_leaders";
 

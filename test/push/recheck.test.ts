@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PartJobData } from "../../src/push/push.js";
-import { reviseBody } from "../../src/push/recheck.js";
-import { formatCardBody } from "../../src/push/split-message.js";
+import { reviseBody } from "../../src/push/deliver.js";
+import { formatCardBody } from "../../src/push/enqueue.js";
 
 const card = formatCardBody({ id: "remind_safety", title: "平安日报", buttons: [{ text: "今日平安 ✅", key: "k", primary: true }] });
 const cardPart: PartJobData = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { splitMessage, utf8Bytes, type WebhookBody } from "../../src/push/split-message.js";
+import { splitMessage, utf8Bytes } from "../../src/push/enqueue.js";
+import type { WebhookBody } from "../../src/push/push.js";
 import type { PushLine } from "../../src/message/push.js";
 
 const contentOf = (body: WebhookBody) => (body.msgtype === "text" ? body.text.content : body.markdown.content);

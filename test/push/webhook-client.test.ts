@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendWebhook } from "../../src/push/webhook-client.js";
+import { sendWebhook } from "../../src/push/deliver.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 
 const KEY = "secret-key-3f1c9a";

@@ -3,11 +3,9 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRoster, type School } from "../../src/config/roster.js";
 import type { RosterNode } from "../../src/config/roster-tree.js";
-import { rowNodes } from "../../src/tally/node-rows.js";
+import { rowNodes, loadCountedPeriods, loadTally, tallyFromCounts } from "../../src/tally/load-tally.js";
 import type { TaskTally } from "../../src/tally/task-tally.js";
 import { computeTally, loadPeriodInputs } from "../support/compute-tally.js";
-import { loadCountedPeriods, loadTally } from "../../src/tally/load-tally.js";
-import { tallyFromCounts } from "../../src/tally/tally-from-counts.js";
 import { recountAfterRosterChange } from "../../src/ops/recount-after-roster-change.js";
 import { createExemptionStore } from "../../src/store/exemptions.js";
 import { createKeys } from "../../src/store/keys.js";
@@ -29,7 +27,7 @@ afterAll(() => redis.stop());
 /**
  * What can happen to a school's standing in a period, in any order; and the roster changing
  * under it (a school moved to another area, added, removed), each followed by a restart. A
- * school added after the period was due owes nothing in it (time/owed.ts).
+ * school added after the period was due owes nothing in it (time/task-calendar.ts whyNotOwed).
  */
 type Step =
   | { kind: "report"; school: number; value: "normal" | "abnormal" | "figures" | "remark"; late: boolean; onBehalf: boolean; figure: number }

@@ -2,29 +2,15 @@ import type { Roster, School } from "../../src/config/roster.js";
 import type { Exemption } from "../../src/store/exemptions.js";
 import { hasRemark, isAbnormal, type Report } from "../../src/store/report.js";
 import { countReport } from "../../src/store/report-counts.js";
-import { whyNotOwed } from "../../src/time/owed.js";
-import type { TaskPeriod } from "../../src/time/task-calendar.js";
+import { whyNotOwed, type TaskPeriod } from "../../src/time/task-calendar.js";
 import type { TallySources } from "../../src/tally/load-tally.js";
 import { areaKey } from "../../src/config/roster-tree.js";
-import {
-  addReportCounts,
-  addSums,
-  nonZeroSums,
-  bumpSchool,
-  countNotOwed,
-  emptyTally,
-  finishTally,
-  groupByArea,
-  isOpenAt,
-  type ResolvedEntry,
-  type SchoolCount,
-  type TaskTally,
-} from "../../src/tally/task-tally.js";
+import { addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, groupByArea, isOpenAt, type ResolvedEntry, type SchoolCount, type TaskTally } from "../../src/tally/task-tally.js";
 
 /*
  * The full recount: a tally over every report of each period, walking the whole roster. It is
  * no engine of the service (which tallies from the counts the record script keeps,
- * src/tally/tally-from-counts.ts) but the oracle those counts are held equal to
+ * src/tally/load-tally.ts tallyFromCounts) but the oracle those counts are held equal to
  * (test/store/aggregates.property.test.ts) and that other tests compare with.
  */
 

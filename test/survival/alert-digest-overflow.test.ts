@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { utf8Bytes } from "../../src/push/split-message.js";
+import { utf8Bytes } from "../../src/push/enqueue.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /** Twelve schools whose short names are long (a central school with its kindergarten and village sites). */

@@ -5,7 +5,7 @@ import { decideSlotsAt, listUpcomingSlots, type SlotDecision, type TaskSlotDecis
 
 const isTaskSlot = (decision: SlotDecision): decision is TaskSlotDecision => decision.kind === "reminder" || decision.kind === "tally";
 import { addDays, getWeekday, listDates, toInstant, toLocalDate } from "../../src/time/local-time.js";
-import { parseSlot } from "../../src/config/slots.js";
+import { parseSlot } from "../../src/time/slots.js";
 import { createTaskCalendar, type TaskCalendar } from "../../src/time/task-calendar.js";
 import { loadExampleCalendar } from "../support/example-calendar.js";
 

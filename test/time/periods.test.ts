@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors.js";
 import { loadHolidayData, type HolidayData } from "../../src/time/holidays.js";
-import { createSchoolCalendar, type CalendarConfig, type SchoolCalendar } from "../../src/time/school-calendar.js";
+import { createSchoolCalendar, type CalendarConfig, type SchoolCalendar, createPeriods, type Periods } from "../../src/time/periods.js";
 import type { Config, TaskConfig } from "../../src/config/schema.js";
-import { createPeriods, type Periods } from "../../src/time/periods.js";
 
 const ZONE = "Asia/Shanghai";
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
 import { loadHolidayData, type HolidayData } from "../../src/time/holidays.js";
-import { createSchoolCalendar, type CalendarConfig } from "../../src/time/school-calendar.js";
+import { createSchoolCalendar, type CalendarConfig } from "../../src/time/periods.js";
 
 const config: CalendarConfig = {
   holidays: ["2026-11-20"],

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
-import { formatInstant } from "../../src/time/format-time.js";
-import { formatPeriod } from "../../src/time/period-kinds.js";
+import { formatInstant } from "../../src/time/local-time.js";
+import { formatPeriod } from "../../src/time/slots.js";
 import type { TaskCalendar } from "../../src/time/task-calendar.js";
 import { loadExampleCalendar } from "../support/example-calendar.js";
 

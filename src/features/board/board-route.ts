@@ -11,7 +11,7 @@ import { BOARD_CSP, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";
 import { loadBoard, type BoardView } from "./load-board.js";
 import type { School } from "../../config/roster.js";
-import { indexRoster } from "../../tally/index-roster.js";
+import { indexRoster } from "../../tally/task-tally.js";
 import { renderBoard } from "./render-board.js";
 import { rosterOfPerson } from "../../config/scope.js";
 import type { IncidentStore } from "../../store/incidents.js";

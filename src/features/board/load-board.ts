@@ -3,14 +3,10 @@ import type { School } from "../../config/roster.js";
 import type { TaskId } from "../../config/schema.js";
 import type { Report, ReportEvent } from "../../store/report.js";
 import { addDays, getIsoWeek, getWeekStart, toLocalDate, type LocalDate } from "../../time/local-time.js";
-import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
-import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
-import { loadCountedPeriods, type TallySources } from "../../tally/load-tally.js";
-import { NAME_NONE } from "../../tally/listing.js";
-import { indexRoster } from "../../tally/index-roster.js";
+import { isAssigned, type TaskCalendar, type TaskPeriod } from "../../time/task-calendar.js";
+import { type AbnormalEntry, type ResolvedEntry, type TaskTally, NAME_NONE, indexRoster } from "../../tally/task-tally.js";
+import { loadCountedPeriods, type TallySources, tallyFromCounts, type CountedPeriod } from "../../tally/load-tally.js";
 import { countSchool } from "../../tally/count-school.js";
-import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
-import { isAssigned } from "../../time/owed.js";
 
 /**
  * Where a school stands for a task today; `not_required` when the period asks nothing of anyone,

@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import type { ReportEvent } from "../../store/report.js";
-import { formatClock, formatDate, formatRate } from "../../time/format-time.js";
+import { formatClock, formatDate, formatRate } from "../../time/local-time.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
 import { areaKey, areaLabel } from "../../config/roster-tree.js";
 import { renderPage } from "./board-page.js";

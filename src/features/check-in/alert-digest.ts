@@ -7,7 +7,7 @@ import { shortenUserText } from "../../text/user-text.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import type { ReportStore } from "../../store/reports.js";
 import { abnormalDescription, isAbnormal, type Report } from "../../store/report.js";
-import { formatClock } from "../../time/format-time.js";
+import { formatClock } from "../../time/local-time.js";
 import { leaderText } from "../leaders/leader-text.js";
 
 /** A description in a digest: short enough that a dozen schools fit one message. */

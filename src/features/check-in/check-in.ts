@@ -4,12 +4,11 @@ import type { TaskId } from "../../config/schema.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { RecordResult } from "../../store/reports.js";
-import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
+import { isAssigned, type TaskMoment, type TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 import type { ReportKind } from "../../config/kinds.js";
-import { isAssigned } from "../../time/owed.js";
 
 /** What a check-in needs beside the message: the config, the reports and the calendar. */
 export type CheckInContext = CommandContext<"config" | "roster" | "store" | "records" | "calendar">;

@@ -1,7 +1,7 @@
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 import { fieldOf, type ReportValue } from "../../store/report.js";
-import { formatDate } from "../../time/format-time.js";
+import { formatDate } from "../../time/local-time.js";
 
 /** The replies of the generic reader (read-fields.ts) and the line that echoes a declared kind's report. */
 export const fieldsText = {

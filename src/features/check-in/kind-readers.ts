@@ -6,14 +6,13 @@ import { reporterName, type Roster, type School } from "../../config/roster.js";
 import { reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
 import type { TaskId } from "../../config/schema.js";
-import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
+import { isAssigned, type TaskMoment, type TaskPeriod } from "../../time/task-calendar.js";
 import { answerQuestion } from "./answer-question.js";
 import { answerCardTap } from "./card-tap.js";
 import { checkIn, checkInMoment, inForce, replyVoice } from "./check-in.js";
 import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
 import { readFields } from "./read-fields.js";
 import { addDays, toLocalDate } from "../../time/local-time.js";
-import { isAssigned } from "../../time/owed.js";
 import { CodedError, ErrorCode, hasCode } from "../../errors.js";
 import { reportText } from "./report-text.js";
 

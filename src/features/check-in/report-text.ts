@@ -2,7 +2,7 @@ import type { FieldDeclaration } from "../../config/kind-schema.js";
 import type { School } from "../../config/roster.js";
 import { fieldsText } from "./fields-text.js";
 import type { Report, ReportValue } from "../../store/report.js";
-import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/local-time.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";

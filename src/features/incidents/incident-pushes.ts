@@ -1,11 +1,9 @@
 import type { BotCard } from "../../message/card.js";
 import type { Config } from "../../config/schema.js";
 import type { Roster } from "../../config/roster.js";
-import { resolveGroupSchools } from "../../config/resolve-group-schools.js";
+import { resolveGroupSchools, nodeOf } from "../../config/scope.js";
 import { isUnder } from "../../config/roster-tree.js";
-import { nodeOf } from "../../config/scope.js";
-import type { Push } from "../../message/push.js";
-import type { PushLine } from "../../message/push.js";
+import type { Push, PushLine } from "../../message/push.js";
 import type { Incident, IncidentStep } from "../../store/incidents.js";
 import { incidentText } from "./incident-text.js";
 

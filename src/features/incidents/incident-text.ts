@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
-import { formatClock, formatInstant } from "../../time/format-time.js";
+import { formatClock, formatInstant } from "../../time/local-time.js";
 import type { Incident, IncidentStep } from "../../store/incidents.js";
 import { leaderText } from "../leaders/leader-text.js";
 

@@ -1,7 +1,7 @@
 import type { Roster } from "../../config/roster.js";
 import { NODE_SEPARATOR, areaLabel } from "../../config/roster-tree.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { indexRoster } from "../../tally/index-roster.js";
+import { indexRoster } from "../../tally/task-tally.js";
 import { leaderText } from "./leader-text.js";
 
 /** A 片区 a leader named: its key (areaKey) and how he is shown it (areaLabel). */

@@ -1,4 +1,4 @@
-import { utf8Bytes } from "../../push/split-message.js";
+import { utf8Bytes } from "../../push/enqueue.js";
 
 /** A list that may be shortened to its first items, or collapsed, when the message is too long. */
 export interface ListLine {

@@ -1,8 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { leaderText } from "./leader-text.js";
-import type { AreaGroup, TaskTally } from "../../tally/task-tally.js";
-import { ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "../../tally/listing.js";
+import { type AreaGroup, type TaskTally, ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "../../tally/task-tally.js";
 import { fitDoc, type DocLine, type ListLine } from "./fit-doc.js";
 import { formatSums } from "./format-sums.js";
 

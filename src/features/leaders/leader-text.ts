@@ -1,16 +1,14 @@
 import type { Config } from "../../config/schema.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
-import { isBeforeLive, type NotOwedReason } from "../../time/owed.js";
+import { isBeforeLive, type NotOwedReason, type TaskPeriod } from "../../time/task-calendar.js";
 import type { TaskTally } from "../../tally/task-tally.js";
-import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/format-time.js";
-import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/period-kinds.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate } from "../../time/local-time.js";
+import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/slots.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { reportersAt } from "../../config/scope.js";
 import type { Report } from "../../store/report.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
-import { addDays, toLocalDate } from "../../time/local-time.js";
 
 /** `11月20日` for `2026-11-20`. */
 const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
@@ -276,10 +274,10 @@ export const leaderText = {
   reminderName: (taskName: string) => (taskName.endsWith("提醒") ? taskName : `${taskName}提醒`),
 
   // Reminder push (text message: no markdown)
-  reminderHeader: (taskName: string, period: TaskPeriod) => `【催报】${taskName} ${formatPeriod(period)}`,
+  reminderHeader: (taskName: string, period: Pick<TaskPeriod, "label">) => `【催报】${taskName} ${period.label}`,
   /** `past`: written after the deadline (a leader's 提醒 at 19:00 for a Friday 18:00 deadline). */
-  reminderIntro: (period: TaskPeriod, timeZone: string, past: boolean) =>
-    `${formatDeadline(formatInstant(period.deadline, timeZone, true), past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
+  reminderIntro: (period: Pick<TaskPeriod, "deadlineText">, past: boolean) =>
+    `${formatDeadline(period.deadlineText, past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
   reminderArea: (area: string) => `【${escapeUserText(area)}】`,
   // A role column may be empty for a school (no 校医 listed): it is named without anyone.
   reminderSchool: (school: School, role?: string) => {

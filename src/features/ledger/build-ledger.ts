@@ -2,17 +2,15 @@ import type { IncidentStore } from "../../store/incidents.js";
 import { ledgerText } from "./ledger-text.js";
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import { kindOf } from "../../config/kinds.js";
-import type { FieldsValue } from "../../store/report.js";
+import type { FieldsValue, Report } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { personLabel, type Roster, type School } from "../../config/roster.js";
 import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
-import type { Report } from "../../store/report.js";
-import type { TaskPeriod, TaskCalendar } from "../../time/task-calendar.js";
+import { type TaskPeriod, type TaskCalendar, isAssigned, isBeforeLive, whyNotOwed } from "../../time/task-calendar.js";
 import { listLedgerPeriods } from "./list-ledger-periods.js";
-import { isAssigned, isBeforeLive, whyNotOwed } from "../../time/owed.js";
-import type { PeriodKind } from "../../time/period-kinds.js";
+import type { PeriodKind } from "../../time/slots.js";
 
 /**
  * A school's standing for one period: reported on time, reported late, missing, exempt (免报),

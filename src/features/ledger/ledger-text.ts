@@ -1,5 +1,4 @@
-import { diffDays } from "../../time/local-time.js";
-import { formatDate, formatInstant } from "../../time/format-time.js";
+import { diffDays, formatDate, formatInstant } from "../../time/local-time.js";
 import { escapeUserText } from "../../text/user-text.js";
 
 /** Every user-facing text of the ledger (台账): sheet and column names, the 导出 reply, refusals. */

@@ -1,11 +1,10 @@
 import type { TaskId } from "../../config/schema.js";
-import { formatRate } from "../../time/format-time.js";
+import { formatRate, toWallClock } from "../../time/local-time.js";
 import { ledgerText } from "./ledger-text.js";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { LedgerSource } from "./ledger-source.js";
 import { listTaskColumns, type ColumnKind } from "./ledger-columns.js";
-import { toWallClock } from "../../time/local-time.js";
 import { defuseFormula } from "./defuse-formula.js";
 
 /** Excel reads a CSV as UTF-8 only when it starts with a byte-order mark. */

@@ -1,12 +1,20 @@
 import type { Pusher } from "../../bot/command.js";
-import type { Push } from "../../message/push.js";
-import type { ReminderCooldowns, ReminderRecord } from "../../store/reminder-cooldowns.js";
+import type { Push, PushLine, PushMessage } from "../../message/push.js";
+import { type ReminderCooldowns, type ReminderRecord, formatReminderRecheck } from "../../store/reminders.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadTally } from "../../tally/load-tally.js";
 import { leaderText } from "../leaders/leader-text.js";
-import { reporterRoleOf } from "../../config/scope.js";
-import { EVERY_MISSING, planReminders, type ReminderRequest } from "./build-reminders.js";
+import { reporterRoleOf, nodeOf, reportersAt, resolveGroupSchools } from "../../config/scope.js";
+import { botServing } from "../../config/list-bots.js";
+import { kindOf, type ReportKind } from "../../config/kinds.js";
+import type { TaskId } from "../../config/schema.js";
+import type { School } from "../../config/roster.js";
+import { formatCardId } from "../check-in/check-in-card.js";
+import { reminderCard } from "../check-in/kind-card.js";
+import { type ListOptions, type TaskTally, groupByArea, type SchoolCount } from "../../tally/task-tally.js";
+import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
+import { isPastDeadline } from "../../time/periods.js";
 
 /** What sending reminders needs: the tally's sources, the push pipeline and the cooldown records. */
 export interface ReminderDeps extends LeaderDeps {
@@ -122,4 +130,104 @@ export function describeRemindOutcome(outcome: RemindOutcome, config: LeaderDeps
   });
   if (outcome.unreachable > 0) lines.push(leaderText.remindNoGroup(period.taskName, outcome.unreachable));
   return lines;
+}
+
+/** A reminder @-mentions every missing school's reporters, however many. */
+export const EVERY_MISSING: ListOptions = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, abnormal: 0, remarked: 0 };
+
+/** Which reminder to build: the task, its period, and the slot that names this sending. */
+export interface ReminderRequest {
+  task: TaskId;
+  period: TaskPeriod;
+  /** The reminder time as configured (`09:00`, `thu 16:00`), or `manual:<msgid>` for 提醒. */
+  slot: string;
+  /** When it is asked for (the reminder's words depend on whether the deadline has passed). */
+  now: Date;
+}
+
+/** One group's reminder, with the schools it names. */
+export interface ReminderPlan {
+  /** Group id, a key of `config.groups`. */
+  group: string;
+  groupName: string;
+  schools: School[];
+  push: Push;
+}
+
+/** The idempotency key of one group's reminder: `remind:safety:2026-11-24:09:00:principals`. */
+export function formatReminderKey(task: TaskId, periodId: string, slot: string, group: string): string {
+  return `remind:${task}:${periodId}:${slot}:${group}`;
+}
+
+/**
+ * The reminders of a task's period now: for every schools group (role `schools`) that holds
+ * missing schools, one text message naming them by area and @-mentioning exactly their
+ * reporters, re-checked at delivery (schools that report meanwhile drop out); to a group the
+ * smart bot pushes to (`via: bot`), the reminder carries the kind's card when it has one. Exempt and
+ * reported schools are not named; nothing is planned when none is missing or the period is not
+ * required. Never to a leaders group, never `@all`. `tally`: the period's, when already read.
+ */
+export async function planReminders(deps: LeaderDeps, request: ReminderRequest, tally?: TaskTally): Promise<ReminderPlan[]> {
+  const { task, period, slot } = request;
+  if (period.task !== task) throw new Error(`reminder for ${task} given a period of ${period.task}`);
+  if (!period.required) return [];
+  tally ??= await loadTally(deps, [period], undefined, EVERY_MISSING);
+  const missing = new Set(tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.code)));
+  if (missing.size === 0) return [];
+  const plans: ReminderPlan[] = [];
+  for (const [id, group] of Object.entries(deps.config.groups)) {
+    if (group.role !== "schools") continue;
+    const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
+    if (schools.length === 0) continue;
+    const kind = kindOf(deps.config, task)!;
+    const botName = botServing(deps.config, id).name;
+    const message = formatReminder({ period, kind, role: reporterRoleOf(deps.config, task), schools, botName, node: nodeOf(deps.roster, group), now: request.now });
+    const idempotencyKey = formatReminderKey(task, period.id, slot, id);
+    // Where the smart bot itself pushes, the reminder ends with the kind's card (one tap); a group
+    // robot can send no buttons, so its groups keep the text alone.
+    const card = group.via === "bot" ? reminderCard({ id: formatCardId(idempotencyKey), kind, period, timeZone: deps.config.timezone, now: request.now, botName }) : undefined;
+    plans.push({
+      group: id,
+      groupName: group.name,
+      schools,
+      push: { idempotencyKey, group: id, message, recheck: formatReminderRecheck(task, period.id), ...(card && { card }) },
+    });
+  }
+  return plans;
+}
+
+/**
+ * The reminder to one group: the task and period, the deadline, the missing schools by area
+ * with one line per school that @-mentions exactly that school's reporters, and the command to
+ * send. A text message, so that the mentions are real notifications; when it is split, every
+ * part repeats the header and carries only the mentions of its own lines. Every line names the
+ * schools it is about (`subjects`), so that at delivery the schools that reported meanwhile,
+ * and areas left empty, drop out (Push.recheck); nothing in it counts them.
+ */
+export function formatReminder(args: {
+  period: TaskPeriod;
+  /** The period's kind: what its reporters send. */
+  kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">;
+  /** The role that reports the kind (reporterRoleOf): its people are @-mentioned, not the 上报人. */
+  role?: string | undefined;
+  /** The group's missing schools, in roster order. */
+  schools: readonly School[];
+  botName: string;
+  /** The group's node, below which its 片区 are named (areaLabel). */
+  node: RosterNode;
+  /** When it is written: after the deadline it says so. */
+  now: Date;
+}): PushMessage {
+  const { period, schools, botName } = args;
+  const counts = new Map<School, SchoolCount>(schools.map((school) => [school, { school, count: 1 }]));
+  const all = schools.map((school) => school.code);
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, isPastDeadline(period, args.now)), subjects: all }];
+  for (const group of groupByArea(schools, counts)) {
+    lines.push({ text: leaderText.reminderArea(areaLabel(args.node, group.key)), subjects: group.entries.map((e) => e.school.code) });
+    for (const { school } of group.entries) {
+      lines.push({ text: leaderText.reminderSchool(school, args.role), mentions: reportersAt(school, args.role), subjects: [school.code] });
+    }
+  }
+  for (const text of leaderText.reminderCommand(args.kind, botName, args.role)) lines.push({ text, subjects: all });
+  return { msgtype: "text", header: leaderText.reminderHeader(period.taskName, period), lines };
 }

@@ -1,14 +1,13 @@
 import type { TaskId } from "../../config/schema.js";
 import { leadersPushKey, tallyGroupsOf } from "../../config/scope.js";
 import type { Push, PushMessage } from "../../message/push.js";
-import { BYTE_LIMITS, utf8Bytes } from "../../push/split-message.js";
+import { BYTE_LIMITS, utf8Bytes } from "../../push/enqueue.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { leaderText } from "../leaders/leader-text.js";
 import { fitDocParts } from "../leaders/fit-doc.js";
 import { formatTaskBlock } from "../leaders/format-summary.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { loadTally, tallyOfCounted } from "../../tally/load-tally.js";
-import type { CountedPeriod } from "../../tally/tally-from-counts.js";
+import { loadTally, tallyOfCounted, type CountedPeriod } from "../../tally/load-tally.js";
 
 /**
  * The idempotency key of a period's tally to a group (leadersPushKey): `tally:safety:2026-11-24`

@@ -1,10 +1,8 @@
 import type { Roster, School } from "../../config/roster.js";
 import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
-import { formatWeekdayName } from "../../time/format-time.js";
-import type { TaskTally } from "../../tally/task-tally.js";
-import { indexRoster } from "../../tally/index-roster.js";
-import { NAME_NONE } from "../../tally/listing.js";
-import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
+import { formatWeekdayName } from "../../time/local-time.js";
+import { type TaskTally, indexRoster, NAME_NONE } from "../../tally/task-tally.js";
+import { tallyFromCounts, type CountedPeriod } from "../../tally/load-tally.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { WeekChartArea, WeekChartDay, WeekChartInput } from "./render-week-chart.js";
 import { scheduleText } from "./tally-text.js";

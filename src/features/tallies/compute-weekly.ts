@@ -2,11 +2,9 @@ import type { TaskId } from "../../config/schema.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { Report } from "../../store/report.js";
 import { countSchool } from "../../tally/count-school.js";
-import { defaultListing } from "../../tally/listing.js";
-import { tallyFromCounts, type CountedPeriod } from "../../tally/tally-from-counts.js";
-import { summaryListing, withNodeRows } from "../../tally/node-rows.js";
+import { defaultListing, type TaskTally } from "../../tally/task-tally.js";
+import { tallyFromCounts, type CountedPeriod, summaryListing, withNodeRows } from "../../tally/load-tally.js";
 import type { RosterNode } from "../../config/roster-tree.js";
-import type { TaskTally } from "../../tally/task-tally.js";
 
 /** One school's week: per task, its own tally (periods reported over expected, numbers). */
 export interface SchoolWeek {
@@ -82,7 +80,7 @@ export function computeWeekly(roster: Pick<Roster, "schools">, inputs: ReadonlyM
 }
 
 /**
- * A city's or province's week: each task's tally with a row per county or city (node-rows.ts),
+ * A city's or province's week: each task's tally with a row per county or city (withNodeRows),
  * from the nodes' own totals (`units`, summaryUnits); its schools' weeks are their counties'
  * roll-ups to tell, so none is counted here.
  */

@@ -1,7 +1,6 @@
-import { formatDate, formatInstant, formatRate } from "../../time/format-time.js";
-import { formatPeriod } from "../../time/period-kinds.js";
+import { formatDate, formatInstant, formatRate, toLocalDate } from "../../time/local-time.js";
+import { formatPeriod } from "../../time/slots.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
-import { toLocalDate } from "../../time/local-time.js";
 import type { School } from "../../config/roster.js";
 import type { NodeLevel } from "../../config/roster-tree.js";
 import { escapeUserText } from "../../text/user-text.js";

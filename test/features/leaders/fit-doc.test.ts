@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitDoc, fitDocParts, renderDoc, TYPED_MIN_CHARS, type DocLine, type ListLine, type TypedLine } from "../../../src/features/leaders/fit-doc.js";
-import { utf8Bytes } from "../../../src/push/split-message.js";
+import { utf8Bytes } from "../../../src/push/enqueue.js";
 
 const list = (prefix: string, count: number, separator = "、"): DocLine => ({
   prefix,

@@ -4,7 +4,7 @@ import { computeTally } from "../../support/compute-tally.js";
 import { formatMissing } from "../../../src/features/leaders/format-missing.js";
 import { formatSummary, formatTaskBlock, REPLY_BYTES } from "../../../src/features/leaders/format-summary.js";
 import { renderDoc } from "../../../src/features/leaders/fit-doc.js";
-import { utf8Bytes } from "../../../src/push/split-message.js";
+import { utf8Bytes } from "../../../src/push/enqueue.js";
 import { createRoster, type Roster, type School } from "../../../src/config/roster.js";
 import { EMPTY_NODE } from "../../../src/config/roster-tree.js";
 import type { Report } from "../../../src/store/report.js";

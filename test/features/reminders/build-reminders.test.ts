@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { planReminders } from "../../../src/features/reminders/build-reminders.js";
-import { splitMessage } from "../../../src/push/split-message.js";
+import { planReminders } from "../../../src/features/reminders/send-reminders.js";
+import { splitMessage } from "../../../src/push/enqueue.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";
 
 let env: Awaited<ReturnType<typeof startLeaderDeps>>;

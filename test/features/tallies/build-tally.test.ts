@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTally, formatTallyKey } from "../../../src/features/tallies/build-tally.js";
-import { splitMessage } from "../../../src/push/split-message.js";
+import { splitMessage } from "../../../src/push/enqueue.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";
 
 let env: Awaited<ReturnType<typeof startLeaderDeps>>;

@@ -1,10 +1,9 @@
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildWeekChart } from "../../../src/features/tallies/build-week-chart.js";
-import { loadCountedPeriods } from "../../../src/tally/load-tally.js";
+import { loadCountedPeriods, tallyFromCounts } from "../../../src/tally/load-tally.js";
 import { computeTally, loadPeriodInputs } from "../../support/compute-tally.js";
-import { tallyFromCounts } from "../../../src/tally/tally-from-counts.js";
-import { NAME_NONE } from "../../../src/tally/listing.js";
+import { NAME_NONE } from "../../../src/tally/task-tally.js";
 import type { FakeWebhookMessage } from "../../../src/wecom/simulator/fake-webhook.js";
 import { askOverLongConnection } from "../../support/ask-long-connection.js";
 import { startHarness, type Harness } from "../../support/harness.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { formatPush } from "../../../src/dev/render-chat.js";
-import { formatImageBody } from "../../../src/push/split-message.js";
+import { formatImageBody } from "../../../src/push/enqueue.js";
 import { startFakeWebhook, type FakeWebhookMessage } from "../../../src/wecom/simulator/fake-webhook.js";
 
 const renderChatLine = (message: FakeWebhookMessage) => formatPush(message, "10:00", (u) => u);

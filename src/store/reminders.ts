@@ -1,7 +1,12 @@
+// What the store keeps for reminders: the cooldown per task, period and group, and the check a
+// reminder is put through at delivery (which of its schools reported or were exempted since).
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import { loadScript, namedInOrder } from "./scripts.js";
+import type { PushRecheck, SettledCheck } from "../message/push.js";
+import type { ExemptionStore } from "./exemptions.js";
+import type { ReportStore } from "./reports.js";
 
 /** A reminder that went to a group: when, to how many schools, and which push carried it. */
 export interface ReminderRecord {
@@ -74,5 +79,27 @@ export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; k
     async release(task, period, group, key) {
       await releaseScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { key });
     },
+  };
+}
+
+/** The check of a reminder: which of the schools it names have reported (or been exempted) since. */
+const MISSING = "missing";
+
+/** What a reminder of a task's period asks the worker to re-check before it goes out. */
+export function formatReminderRecheck(task: TaskId, periodId: string): PushRecheck {
+  return { kind: MISSING, scope: `${task}:${periodId}` };
+}
+
+/**
+ * The worker's check for reminders (Push.recheck): of the school codes a part names, those that
+ * have a report for the period by now or an exemption. One read of the schools the part names
+ * (at most a few dozen) and one of the period's exemptions.
+ */
+export function createReminderRecheck(sources: { store: Pick<ReportStore, "current">; exemptions: Pick<ExemptionStore, "list"> }): SettledCheck {
+  return async (recheck, schools) => {
+    if (recheck.kind !== MISSING) return new Set();
+    const [task, period] = recheck.scope.split(":") as [TaskId, string];
+    const [reports, exempt] = await Promise.all([sources.store.current(task, period, schools), sources.exemptions.list(task, period)]);
+    return new Set(schools.filter((school) => reports.has(school) || exempt.has(school)));
   };
 }

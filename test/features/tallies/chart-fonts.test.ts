@@ -1,22 +1,16 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { renderAsync } from "@resvg/resvg-js";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createChartFonts } from "../../../src/features/tallies/chart-fonts.js";
-import { ensureCjkFont, type CjkFont } from "../../../src/features/tallies/find-cjk-font.js";
 import { extractFace } from "../../../src/features/tallies/font-face.js";
+import { useCjkFont } from "../../support/cjk-font.js";
 
-let font: CjkFont;
-
-beforeAll(async () => {
-  const found = await ensureCjkFont({ say: (line) => console.log(line) });
-  if ("missing" in found) throw new Error(found.missing);
-  font = found;
-}, 15 * 60_000);
+const cjkFont = useCjkFont();
 
 /** Dark pixels of `text` drawn with only `files`: none when the font lacks its glyphs. */
 async function inkOf(text: string, files: readonly string[]): Promise<number> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-size="24" font-family="${font.family}">${text}</text></svg>`;
-  const image = await renderAsync(svg, { background: "#ffffff", font: { fontFiles: [...files], loadSystemFonts: false, defaultFontFamily: font.family } });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-size="24" font-family="${cjkFont().family}">${text}</text></svg>`;
+  const image = await renderAsync(svg, { background: "#ffffff", font: { fontFiles: [...files], loadSystemFonts: false, defaultFontFamily: cjkFont().family } });
   let ink = 0;
   for (let i = 0; i < image.pixels.length; i += 4) if (image.pixels[i]! < 128) ink += 1;
   return ink;
@@ -24,12 +18,12 @@ async function inkOf(text: string, files: readonly string[]): Promise<number> {
 
 describe("extractFace", () => {
   it("takes the named face out of a collection as a font of its own, and refuses a family it lacks", () => {
-    const collection = readFileSync(font.file);
-    const face = extractFace(collection, font.family);
+    const collection = readFileSync(cjkFont().file);
+    const face = extractFace(collection, cjkFont().family);
     expect(["OTTO", "\0\x01\0\0"]).toContain(face.toString("latin1", 0, 4));
     expect(face.length).toBeLessThan(collection.length);
     // A single face is its own answer when its name matches.
-    expect(extractFace(face, font.family)).toBe(face);
+    expect(extractFace(face, cjkFont().family)).toBe(face);
     expect(() => extractFace(collection, "No Such Family")).toThrow(/No Such Family/);
     expect(() => extractFace(face, "No Such Family")).toThrow(/No Such Family/);
   });
@@ -37,6 +31,7 @@ describe("extractFace", () => {
 
 describe("createChartFonts", () => {
   it("draws with small fonts of the characters asked, cut again only for new ones, each drawing's copy removed when released", async () => {
+    const font = cjkFont();
     const fonts = createChartFonts(font.boldFile ? [font.file, font.boldFile] : [font.file], font.family);
     const first = await fonts.lease("平安日报 98.5%");
     expect(first.files).toHaveLength(font.boldFile ? 2 : 1);
@@ -58,7 +53,7 @@ describe("createChartFonts", () => {
   });
 
   it("cuts no more often than new characters need when charts ask at the same time", async () => {
-    const fonts = createChartFonts([font.file], font.family);
+    const fonts = createChartFonts([cjkFont().file], cjkFont().family);
     const leases = await Promise.all(["第一片区", "第二片区", "第一片区"].map((text) => fonts.lease(text)));
     const cuts = new Set(leases.map((lease) => readFileSync(lease.files[0]!).toString("base64")));
     // The first cut holds 第一片区; the second asker's 二 needs one more, then every later ask is covered.

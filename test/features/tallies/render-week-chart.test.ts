@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { ensureCjkFont, type CjkFont } from "../../../src/features/tallies/find-cjk-font.js";
+import { describe, expect, it } from "vitest";
 import {
   renderWeekChart,
   WECOM_IMAGE_LIMIT,
@@ -11,6 +10,7 @@ import {
   type WeekChartDay,
   type WeekChartInput,
 } from "../../../src/features/tallies/render-week-chart.js";
+import { useCjkFont } from "../../support/cjk-font.js";
 
 const ARTIFACT = join(dirname(fileURLToPath(import.meta.url)), "../../artifacts/week-chart.png");
 
@@ -41,16 +41,10 @@ const DAYS: WeekChartDay[] = [
 ];
 const WEEK: WeekChartInput = { title: "平安日报 本周上报情况（11月25日—11月29日）", areas: AREAS, days: DAYS };
 
-let font: CjkFont;
-
-beforeAll(async () => {
-  const found = await ensureCjkFont({ say: (line) => console.log(line) });
-  if ("missing" in found) throw new Error(found.missing);
-  font = found;
-}, 15 * 60_000);
+const cjkFont = useCjkFont();
 
 function render(input: WeekChartInput, extra: { width?: number; height?: number; pixelRatio?: number } = {}) {
-  return renderWeekChart(input, { fontFile: font.file, boldFontFile: font.boldFile, fontFamily: font.family, ...extra });
+  return renderWeekChart(input, { fontFile: cjkFont().file, boldFontFile: cjkFont().boldFile, fontFamily: cjkFont().family, ...extra });
 }
 
 type Rgb = readonly [number, number, number];

@@ -16,20 +16,25 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
+/** The example's first school and a store under its own prefix, with Tuesday 2026-11-24's period of `task`. */
+async function storeOfExample(prefix: string, task: TaskPeriod["task"], taskName: string) {
+  const example = await loadExample();
+  const client = redis.client();
+  const keys = createKeys(prefix);
+  const places = await loadSchoolPlaces(client, keys, example.roster.schools);
+  const store = createReportStore({ redis: client, keys, places });
+  const safety = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  const period: TaskPeriod = { ...safety, task, taskName };
+  return { client, keys, school: example.roster.schools[0]!, places, store, period };
+}
+
 /**
  * A 晨午检 report logged as the store wrote it before its sums were left to its event (each sum
  * in the entry's counts, the value marked "fields"): a correction recorded by today's code undoes
  * exactly what it counted, and the period's counts are what a recount of the reports in force writes.
  */
 it("undoes a report logged with its sums in its counts, as before, exactly", async () => {
-  const example = await loadExample();
-  const client = redis.client();
-  const keys = createKeys("upgrade");
-  const school = example.roster.schools[0]!;
-  const places = await loadSchoolPlaces(client, keys, example.roster.schools);
-  const store = createReportStore({ redis: client, keys, places });
-  const safety = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
-  const period: TaskPeriod = { ...safety, task: "checkup", taskName: "晨午检" };
+  const { client, keys, school, places, store, period } = await storeOfExample("upgrade", "checkup", "晨午检");
   const before = makeReport(period, school.code, { task: "fields", expected: 60, present: 55, sick: 5, symptoms: { 发热: 3, 咳嗽: 0 } }, { msgid: "m1" });
   const place = places.of(school.code)!;
   const { school: _s, task: _t, period: _p, late: _l, ...rest } = before;
@@ -68,14 +73,7 @@ it("undoes a report logged with its sums in its counts, as before, exactly", asy
  * and the correction (kept the new way) reads back as it was recorded.
  */
 it("reads a report logged with its texts whole and its instant as ISO text, beside one written today", async () => {
-  const example = await loadExample();
-  const client = redis.client();
-  const keys = createKeys("texts");
-  const school = example.roster.schools[0]!;
-  const places = await loadSchoolPlaces(client, keys, example.roster.schools);
-  const store = createReportStore({ redis: client, keys, places });
-  const safety = example.periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
-  const period: TaskPeriod = { ...safety, task: "duty", taskName: "假期值班" };
+  const { client, keys, school, places, store, period } = await storeOfExample("texts", "duty", "假期值班");
   const place = places.of(school.code)!;
   const raw = "值班 带班领导 王校长 值班人员 李老师、张老师 平安";
   const written = { value: { leader: "王校长", staff: "李老师、张老师", status: "normal" }, by: "zhang_wei", at: "2026-11-24T00:40:00.000Z", msgid: "m1", raw };

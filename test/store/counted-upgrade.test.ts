@@ -28,23 +28,17 @@ async function storeOfExample(prefix: string, task: TaskPeriod["task"], taskName
   return { client, keys, school: example.roster.schools[0]!, places, store, period };
 }
 
-/**
- * A 晨午检 report logged as the store wrote it before its sums were left to its event (each sum
- * in the entry's counts, the value marked "fields"): a correction recorded by today's code undoes
- * exactly what it counted, and the period's counts are what a recount of the reports in force writes.
- */
-it("undoes a report logged with its sums in its counts, as before, exactly", async () => {
-  const { client, keys, school, places, store, period } = await storeOfExample("upgrade", "checkup", "晨午检");
-  const before = makeReport(period, school.code, { task: "fields", expected: 60, present: 55, sick: 5, symptoms: { 发热: 3, 咳嗽: 0 } }, { msgid: "m1" });
-  const place = places.of(school.code)!;
-  const { school: _s, task: _t, period: _p, late: _l, ...rest } = before;
+/** An entry written by the record script as an earlier release called it (first report "m1" of the day). */
+async function recordAsBefore(
+  { client, keys, places, period, school }: Pick<Awaited<ReturnType<typeof storeOfExample>>, "client" | "keys" | "places" | "period"> & { school: string },
+  entry: { report: string; counted: string; at: number },
+) {
+  const place = places.of(school)!;
   await runTogether(client, [
     recordReport.call(periodKeys(keys, period.task, period.id), {
-      school: school.code,
+      school,
       msgid: "m1",
-      report: JSON.stringify(rest),
-      counted: countedEntries(countReport(before)).flat().join("\t"),
-      at: Date.parse(before.at),
+      ...entry,
       ttl: 3600,
       replyTtl: 60,
       msgidTtl: 60,
@@ -56,6 +50,19 @@ it("undoes a report logged with its sums in its counts, as before, exactly", asy
       pushes: [],
     }),
   ]);
+}
+
+/**
+ * A 晨午检 report logged as the store wrote it before its sums were left to its event (each sum
+ * in the entry's counts, the value marked "fields"): a correction recorded by today's code undoes
+ * exactly what it counted, and the period's counts are what a recount of the reports in force writes.
+ */
+it("undoes a report logged with its sums in its counts, as before, exactly", async () => {
+  const { client, keys, school, places, store, period } = await storeOfExample("upgrade", "checkup", "晨午检");
+  const before = makeReport(period, school.code, { task: "fields", expected: 60, present: 55, sick: 5, symptoms: { 发热: 3, 咳嗽: 0 } }, { msgid: "m1" });
+  const place = places.of(school.code)!;
+  const { school: _s, task: _t, period: _p, late: _l, ...rest } = before;
+  await recordAsBefore({ client, keys, places, period, school: school.code }, { report: JSON.stringify(rest), counted: countedEntries(countReport(before)).flat().join("\t"), at: Date.parse(before.at) });
   const counts = () => client.hgetall(keys.periodCounts(period.task, period.id));
   expect(await counts()).toMatchObject({ [`f.present:${place.area}`]: "55", [`f.symptoms.发热:${place.area}`]: "3" });
   const reading = { redis: client, keys, places, reports: store };
@@ -74,27 +81,9 @@ it("undoes a report logged with its sums in its counts, as before, exactly", asy
  */
 it("reads a report logged with its texts whole and its instant as ISO text, beside one written today", async () => {
   const { client, keys, school, places, store, period } = await storeOfExample("texts", "duty", "假期值班");
-  const place = places.of(school.code)!;
   const raw = "值班 带班领导 王校长 值班人员 李老师、张老师 平安";
   const written = { value: { leader: "王校长", staff: "李老师、张老师", status: "normal" }, by: "zhang_wei", at: "2026-11-24T00:40:00.000Z", msgid: "m1", raw };
-  await runTogether(client, [
-    recordReport.call(periodKeys(keys, period.task, period.id), {
-      school: school.code,
-      msgid: "m1",
-      report: JSON.stringify(written),
-      counted: "reported\t1",
-      at: Date.parse(written.at),
-      ttl: 3600,
-      replyTtl: 60,
-      msgidTtl: 60,
-      number: place.number,
-      area: place.area,
-      roster: places.version,
-      onBehalf: false,
-      remarked: false,
-      pushes: [],
-    }),
-  ]);
+  await recordAsBefore({ client, keys, places, period, school: school.code }, { report: JSON.stringify(written), counted: "reported\t1", at: Date.parse(written.at) });
   const old = { school: school.code, task: period.task, period: period.id, value: { task: "fields", ...written.value }, by: written.by, at: written.at, late: false, msgid: "m1", raw };
   expect((await store.current(period.task, period.id, [school.code])).get(school.code)).toEqual(old);
   const corrected = { ...old, value: { task: "fields" as const, leader: "王校长", staff: "赵老师", status: "normal" }, msgid: "m2", at: "2026-11-24T01:00:00.000Z", raw: "值班 带班领导 王校长 值班人员 赵老师 平安" };

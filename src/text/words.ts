@@ -1,5 +1,3 @@
-import type { TaskId } from "../config/schema.js";
-
 /*
  * How a message's words are read, the ground every parser stands on: folding a word to the form
  * it is matched in (simplified script, NFKC, lower case), the separators between words, and
@@ -108,12 +106,12 @@ export function textAround(input: {
 }
 
 /** The task a word names, if any, among the words that name tasks (config/kinds.ts taskWordsOf, folded). */
-export function parseTaskWord(taskWords: ReadonlyMap<string, TaskId>, word: string): TaskId | undefined {
+export function parseTaskWord<Task extends string>(taskWords: ReadonlyMap<string, Task>, word: string): Task | undefined {
   return taskWords.get(word);
 }
 
 /** The first task word inside `text` (撤销今天的平安 → 平安), where it is, and the task; the longest word at one place. */
-export function findTaskWord(taskWords: ReadonlyMap<string, TaskId>, text: string): { task: TaskId; start: number; end: number } | undefined {
+export function findTaskWord<Task extends string>(taskWords: ReadonlyMap<string, Task>, text: string): { task: Task; start: number; end: number } | undefined {
   const longestFirst = [...taskWords.keys()].sort((a, b) => b.length - a.length);
   for (let at = 0; at < text.length; at++) {
     const word = longestFirst.find((w) => text.startsWith(w, at));

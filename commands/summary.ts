@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../src/errors.js";
 import { wordsAround } from "../src/text/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { formatSummary } from "../src/features/leaders/format-summary.js";
-import { loadTally } from "../src/tally/load-tally.js";
+import { loadTallies } from "../src/tally/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 import { formatOpenIncidents, listOpenIncidents } from "../src/features/incidents/list-incident-steps.js";
@@ -29,9 +29,9 @@ export default defineCommand({
     return { span: { ...span, end: span.end > today ? today : span.end } };
   },
   async run({ span }, ctx) {
-    // The tasks are read together: their round trips to Redis overlap.
+    // Every kind's counts are read in one round trip, each kind tallied from its part.
     const periodsOf = ctx.calendar.tasks.map((task) => ctx.calendar.list(task, span.start, span.end)).filter((periods) => periods.length > 0);
-    const tallies = await Promise.all(periodsOf.map((periods) => loadTally(ctx, periods, ctx.now)));
+    const tallies = await loadTallies(ctx, periodsOf, ctx.now);
     // The header names what was asked: 昨天, 上周, 11月20日.
     const label =
       span.kind === "day"

@@ -8,7 +8,7 @@ import { type RosterNode, nodeKey, areaKey } from "../config/roster-tree.js";
 import type { Config } from "../config/schema.js";
 import { kindOf } from "../config/kinds.js";
 import { sumCounters } from "../store/report-counts.js";
-import type { PeriodAggregate } from "../store/period-aggregate.js";
+import type { AggregateFirst, PeriodAggregate, PeriodCounts } from "../store/period-aggregate.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -30,6 +30,20 @@ export async function loadCountedPeriods(
   list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked"> = {},
   units?: readonly RosterNode[],
 ): Promise<CountedPeriod[]> {
+  const [counted] = await loadCountedKinds(sources, [periods], list, units);
+  return counted!;
+}
+
+/**
+ * Several kinds' periods, each kind's read as loadCountedPeriods reads it, their counts all in one
+ * round trip: a 汇总 of seven kinds pays for one pipeline, not seven.
+ */
+async function loadCountedKinds(
+  sources: TallySources,
+  kinds: readonly (readonly TaskPeriod[])[],
+  list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">,
+  units: readonly RosterNode[] | undefined,
+): Promise<CountedPeriod[][]> {
   // A node's part of the deployment reads only its own schools' reports (period-aggregate.ts),
   // counted first, so that it too reads each period's first only as far as the budget goes: a
   // county's week read 80 reports a period of 31, where it shows 80 in all.
@@ -38,14 +52,31 @@ export async function loadCountedPeriods(
   const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined };
   // The whole deployment reads every count (one small hash) unless it counts by its rows' nodes.
   const keys = whole && !units ? undefined : countKeys(roster, units);
-  const counts = await sources.store.counts(
-    periods.map((period) => {
+  const all = await sources.store.counts(
+    kinds.flat().map((period) => {
       const sums = keys && sources.config && sumCounters(kindOf(sources.config, period.task)?.fields ?? {});
       return { task: period.task, period: period.id, ...(sums && { sums }) };
     }),
     keys?.areas,
     among && { ...among, schools: roster.schools },
   );
+  let from = 0;
+  return Promise.all(
+    kinds.map((periods) => {
+      const counts = all.slice(from, (from += periods.length));
+      return aggregateCounted(sources, periods, counts, list, among);
+    }),
+  );
+}
+
+/** The rest of one kind's periods, given their counts: what `list` shows, the first by time over all the periods. */
+function aggregateCounted(
+  sources: TallySources,
+  periods: readonly TaskPeriod[],
+  counts: readonly PeriodCounts[],
+  list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">,
+  among: Pick<AggregateFirst, "among"> | undefined,
+): Promise<CountedPeriod[]> {
   const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, counts[i]!.exemptions));
   let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
   let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
@@ -73,8 +104,15 @@ export async function loadCountedPeriods(
  * (summaryListing). Above a county, with a row per child node (withNodeRows).
  */
 export async function loadTally(sources: TallySources, periods: readonly TaskPeriod[], now?: Date, list?: ListOptions): Promise<TaskTally> {
+  const [tally] = await loadTallies(sources, [periods], now, list);
+  return tally!;
+}
+
+/** Tallies each kind's periods as loadTally does, all kinds' counts read in one round trip (汇总). */
+export async function loadTallies(sources: TallySources, kinds: readonly (readonly TaskPeriod[])[], now?: Date, list?: ListOptions): Promise<TaskTally[]> {
   const listing = list ?? summaryListing(sources.roster);
-  return tallyOfCounted(sources.roster, await loadCountedPeriods(sources, periods, listing, summaryUnits(sources.roster, listing)), now, listing);
+  const counted = await loadCountedKinds(sources, kinds, listing, summaryUnits(sources.roster, listing));
+  return counted.map((periods) => tallyOfCounted(sources.roster, periods, now, listing));
 }
 
 /**

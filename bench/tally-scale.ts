@@ -160,7 +160,7 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
     const day = await timeRuns(() => ask("汇总"), runs, warmup);
     const week = await timeRuns(() => ask("汇总 本周"), runs, warmup);
 
-    // Where 汇总 spends its time, in-process, task after task as the command does it.
+    // Where 汇总 spends its time, in-process, each kind's read and tally apart (the command reads all kinds' counts in one round trip: loadTallies).
     const sources = { roster, store: rt.store, exemptions: rt.exemptions };
     const steps: Record<string, number[]> = {};
     for (const [label, list] of [["day", dayPeriods], ["week", weekPeriods]] as const) {

@@ -1,4 +1,6 @@
 import { Writable } from "node:stream";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import pino from "pino";
 import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -38,6 +40,14 @@ afterAll(async () => {
 });
 
 const MB = 1024 * 1024;
+setFlagsFromString("--expose-gc");
+// What the process keeps, not what the collector has yet to free: without a collection first, the
+// sent 10 MB buffers still counted made the figure depend on when the collector ran (a busy machine).
+const collect = runInNewContext("gc") as () => void;
+const retainedRss = () => {
+  collect();
+  return process.memoryUsage().rss;
+};
 /** A message callback carrying 10 MB of text: well-formed, only too big. Made once, so that sending it costs the test little. */
 const HUGE_MESSAGE = JSON.stringify({
   cmd: "aibot_msg_callback",
@@ -46,13 +56,13 @@ const HUGE_MESSAGE = JSON.stringify({
 });
 
 it("refuses WeCom frames over 256 KB before reading them: counted, logged without content, reconnected, memory flat", async () => {
-  const rss: number[] = [process.memoryUsage().rss];
+  const rss: number[] = [retainedRss()];
   for (let i = 0; i < 10; i += 1) {
     const subscribed = fake.subscriptions().length;
     fake.sendRaw(HUGE_MESSAGE);
     await waitFor("the frame refused", () => refused.length === i + 1, { timeoutMs: 10_000 });
     await waitFor("subscribed again", () => fake.subscriptions().length === subscribed + 1 && connection.state === "subscribed", { timeoutMs: 10_000 });
-    rss.push(process.memoryUsage().rss);
+    rss.push(retainedRss());
   }
   expect(refused).toEqual(Array(10).fill("too_large"));
   // This process is both sides: what sending costs it (a 10 MB buffer a frame) comes with the first frames; after them, nothing grows.

@@ -129,11 +129,15 @@ export type Inbound = InboundText | InboundEvent | InboundOther;
 export function toWellFormedText(text: string): string {
   // Nearly every text already is: one scan, and no copy.
   if (!MALFORMED.test(text)) return text;
-  return text.replace(/\p{Cs}/gu, "\ufffd").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/gu, "");
+  return text.replace(LONE_SURROGATES, "\ufffd").replace(DROPPED, "");
 }
 
-/** Any character toWellFormedText replaces or drops. */
-const MALFORMED = /[\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/u;
+/** The classes toWellFormedText replaces (a lone surrogate) and drops; MALFORMED is either, written once from them. */
+const LONE_SURROGATE_CLASS = String.raw`\p{Cs}`;
+const DROPPED_CLASS = String.raw`\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff`;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE_CLASS, "gu");
+const DROPPED = new RegExp(`[${DROPPED_CLASS}]`, "gu");
+const MALFORMED = new RegExp(`[${LONE_SURROGATE_CLASS}${DROPPED_CLASS}]`, "u");
 
 /** The decrypted callback JSON; throws a CodedError (`bad_payload`). See readInbound. */
 export function parseInbound(json: string): Inbound {

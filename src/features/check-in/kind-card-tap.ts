@@ -38,7 +38,8 @@ export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: R
   if (!shape) throw new Error(`kind ${kind.id} has no card to tap`);
   const botName = sender.config.bot.name;
   const word = kind.words[0]!;
-  // The calendar asked once a tap: the period of the card's buttons is the one the tap records in.
+  // The card's period asked once here, for its buttons and the expiry check; the recording reads
+  // its own moment from the words as a typed message does, so a tap and a message cannot differ.
   const today = sender.calendar.at(kind.id, sender.now);
   const key = parseKindKey(kind, tap.key);
   const card = (title: string, text: string, buttons?: CardButton[]): BotCard => {

@@ -12,7 +12,7 @@ import { answerCardTap } from "./card-tap.js";
 import { checkIn, checkInMoment, inForce, replyVoice } from "./check-in.js";
 import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
 import { readFields } from "./read-fields.js";
-import { addDays, toLocalDate } from "../../time/local-time.js";
+import { addDays } from "../../time/local-time.js";
 import { CodedError, ErrorCode, hasCode } from "../../errors.js";
 import { reportText } from "./report-text.js";
 
@@ -35,7 +35,7 @@ export interface ReadMessage {
   period?: TaskPeriod;
   value: ReportValue;
   notes: string[];
-  moment?: TaskMoment;
+  moment: TaskMoment;
 }
 
 /**
@@ -85,7 +85,7 @@ export function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext
  * status, a report is checked in (a 补报 into the earlier period its words named).
  */
 export function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: ReportKind): Promise<string> {
-  return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }), ...(read.moment && { moment: read.moment }) });
+  return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }), moment: read.moment });
 }
 
 export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
@@ -134,8 +134,7 @@ export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
       const { period, words, moment } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
-      const today = toLocalDate(ctx.now, ctx.config.timezone);
-      return { school, ...(period && { period }), ...(moment && { moment }), ...readFields({ words, typed: text.original, kind, school, today }) };
+      return { school, ...(period && { period }), moment, ...readFields({ words, typed: text.original, kind, school, today: moment.today }) };
     },
   },
 };

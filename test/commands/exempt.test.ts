@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(async () => {
   await h.drainPushes();
-  await h.client.flushdb();
+  await h.clearData();
   h.webhook.messages.length = 0;
   h.clock.set(new Date(TUESDAY));
 });

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(async () => {
   await h.drainPushes();
-  await h.client.flushdb();
+  await h.clearData();
 });
 
 describe("历史", () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(async () => {
   await h.drainPushes();
-  await h.client.flushdb();
+  await h.clearData();
   h.webhook.messages.length = 0;
 });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(async () => {
   await h.drainPushes();
-  await h.client.flushdb();
+  await h.clearData();
   h.webhook.messages.length = 0;
   h.clock.set(new Date(TUESDAY_0930));
 });
@@ -158,7 +158,7 @@ describe("figures the roster contradicts (21.14)", () => {
 describe("phrasings people used (26.7)", () => {
   it("files 正常, 今日无事, 平 安 and their like as 平安", async () => {
     for (const text of ["正常", "正常。", "今日无事", "今天正常", "平 安", "報 平 安"]) {
-      await h.client.flushdb();
+      await h.clearData();
       expect(await h.say("hu_bin", text), text).toContain("已登记");
       expect((await reportOf("safety", "DB001"))?.value, text).toEqual({ task: "safety", status: "normal" });
     }

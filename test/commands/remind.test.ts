@@ -28,7 +28,7 @@ describe("提醒 respects people", () => {
   afterAll(() => h.close());
   beforeEach(async () => {
     await h.drainPushes();
-    await h.client.flushdb();
+    await h.clearData();
     h.webhook.messages.length = 0;
   });
 
@@ -201,7 +201,7 @@ describe("a reminder queued behind a full window", () => {
   });
 
   it("is not sent at all when every school it named has reported meanwhile", async () => {
-    await h.client.flushdb();
+    await h.clearData();
     await seed(h, "2026-11-26");
     for (let i = 0; i < rate.perWindow; i += 1) {
       await h.pushQueue.enqueue({ idempotencyKey: `filler2:${i}`, group: "principals", message: { msgtype: "text", lines: [{ text: `通知 ${i}` }] } });

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(async () => {
   await h.drainPushes();
-  await h.client.flushdb();
+  await h.clearData();
   h.clock.set(new Date("2026-11-24T09:10:00+08:00"));
 });
 

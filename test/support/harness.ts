@@ -66,8 +66,16 @@ export interface Harness {
   pushQueue: PushQueue;
   scheduler: Scheduler;
   jobDeps: JobDeps;
-  /** The keys in Redis besides the transport's own bookkeeping (the long connection's lease, status and chats, rate windows). */
+  /** The keys in Redis besides the transport's and the pushes' own bookkeeping (the long connection's keys, leases, rate windows). */
   dataKeys(): Promise<string[]>;
+  /**
+   * Waits for the pushes an earlier test left, then empties Redis of everything but the long
+   * connection's keys (its lease, fence, status): a test starts from no data, with no delivery
+   * still writing its status, while the running service keeps its connection. A FLUSHDB took the
+   * lease from under the holder, which let the connection go and subscribed again, seconds on a
+   * busy machine, past a message's wait.
+   */
+  clearData(): Promise<void>;
   /** Resolves when the push queue has nothing waiting, delayed or active. */
   drainPushes(): Promise<void>;
   /** Puts a scheduled job on the real schedule queue as if its scheduler fired at `at`, and waits for it. */
@@ -208,7 +216,13 @@ export async function startHarness({
     jobDeps: rt.jobDeps,
     drainPushes,
     async dataKeys() {
-      return (await client.keys("*")).filter((key) => !key.includes(":{lc}:") && !key.endsWith(":window"));
+      // A lease (the long connection's, a mailbox's still delivering an earlier test's alert) is no record.
+      return (await client.keys("*")).filter((key) => !isConnectionKey(key) && !key.endsWith(":window") && !key.endsWith(":lease"));
+    },
+    async clearData() {
+      await drainPushes();
+      const cleared = (await client.keys("*")).filter((key) => !isConnectionKey(key));
+      if (cleared.length > 0) await client.del(...cleared);
     },
     async fire(kind, at) {
       const prevMillis = new Date(at).getTime();
@@ -241,4 +255,9 @@ export async function startHarness({
       if (!reused) await redis.stop();
     },
   };
+}
+
+/** The long connection's own keys (connectionKeys: `{lc}`, `{lc:<bot>}`) and the spread of bots over processes (`{lc-spread}`). */
+function isConnectionKey(key: string): boolean {
+  return /:\{lc[:}-]/u.test(key);
 }

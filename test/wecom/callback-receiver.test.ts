@@ -7,7 +7,7 @@ beforeAll(async () => {
   h = await startHarness({ now: "2026-11-24T09:00:00+08:00" });
 });
 afterAll(() => h.close());
-beforeEach(() => h.client.flushdb());
+beforeEach(() => h.clearData());
 
 const textPayload = (msgid: string, content: string) => ({
   msgid,

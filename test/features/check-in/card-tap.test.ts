@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(async () => {
-  await h.client.flushdb();
+  await h.clearData();
   h.clock.set(new Date(TUESDAY_0900));
 });
 

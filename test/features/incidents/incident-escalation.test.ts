@@ -19,7 +19,7 @@ beforeEach(async () => {
   await waitFor("the incident clocks to settle", async () => Object.values(await env.clocks.getJobCounts("waiting", "active")).every((n) => n === 0));
   await env.clocks.obliterate({ force: true });
   await env.h.drainPushes();
-  await env.h.client.flushdb();
+  await env.h.clearData();
   env.h.webhook.messages.length = 0;
 });
 

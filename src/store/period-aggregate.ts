@@ -1,4 +1,5 @@
 import type { TaskId } from "../config/schema.js";
+import type { ChainableCommander } from "ioredis";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import type { Report } from "./report.js";
@@ -7,7 +8,6 @@ import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
 import type { Exemption } from "./exemptions.js";
 import { decodeJsonHash } from "./json-values.js";
-import { readTogether, type ReadCommand } from "./read-together.js";
 
 /** What the record script keeps of one task and period, as 汇总 reads it. */
 export interface PeriodAggregate {
@@ -250,4 +250,48 @@ export function nodeRead(among: (code: string) => boolean, numbers: Int32Array):
 export function isBitSet(bitmap: Buffer, number: number): boolean {
   const byte = number >> 3;
   return byte < bitmap.length && (bitmap[byte]! & (0x80 >> (number & 7))) !== 0;
+}
+
+/** A read, as data: the commands a tally reads with. */
+type ReadCommand =
+  | readonly ["hgetall" | "getBuffer" | "smembers" | "zcard", string]
+  | readonly ["hmget", string, ...string[]]
+  | readonly ["zrange", string, string, string]
+  | readonly ["getrangeBuffer", string, number, number];
+
+/**
+ * Sends reads in one round trip and answers them in order: one pipeline on a single Redis; on
+ * a cluster, where keys of different hash tags live on different nodes, each alone, all sent at
+ * once (as runTogether sends scripts). An error of any read is thrown.
+ */
+async function readTogether(redis: RedisClient, commands: readonly ReadCommand[]): Promise<unknown[]> {
+  if (commands.length === 0) return [];
+  if (redis.isCluster) return Promise.all(commands.map((command) => issue(redis, command)));
+  const pipeline = redis.pipeline();
+  for (const command of commands) issue(pipeline, command);
+  const answers = (await pipeline.exec()) ?? [];
+  return commands.map((_, i) => {
+    const [error, value] = answers[i] ?? [new Error("no answer from the pipeline"), undefined];
+    if (error) throw error;
+    return value;
+  });
+}
+
+function issue(target: RedisClient | ChainableCommander, command: ReadCommand): unknown {
+  switch (command[0]) {
+    case "hgetall":
+      return target.hgetall(command[1]);
+    case "getBuffer":
+      return target.getBuffer(command[1]);
+    case "smembers":
+      return target.smembers(command[1]);
+    case "zcard":
+      return target.zcard(command[1]);
+    case "hmget":
+      return target.hmget(command[1], ...command.slice(2));
+    case "zrange":
+      return target.zrange(command[1], command[2], command[3]);
+    case "getrangeBuffer":
+      return target.getrangeBuffer(command[1], command[2], command[3]);
+  }
 }

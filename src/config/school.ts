@@ -31,7 +31,7 @@ export interface School {
   line: number;
   /**
    * The day it first appeared on the roster, when that came after the service's first day (kept
-   * in Redis, store/roster-days.ts): it owes nothing before (time/task-calendar.ts whyNotOwed).
+   * in Redis, store/roster-days.ts): it owes nothing before (tally/task-tally.ts whyNotOwed).
    */
   joined?: string;
 }

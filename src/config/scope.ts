@@ -123,3 +123,9 @@ export function resolveGroupSchools(group: Pick<GroupConfig, "schools" | "node">
   });
   return { schools: own.filter((school) => wanted.has(school)), unknown };
 }
+
+/** Whether the task's `schools` name the school (its 片区, 学段 or 学校代码); every school when the task names none. */
+export function isAssigned(period: { readonly schools?: readonly string[] | undefined }, school: Pick<School, "code" | "area" | "stage">): boolean {
+  const { schools } = period;
+  return schools === undefined || schools.includes(school.code) || schools.includes(school.area) || schools.includes(school.stage);
+}

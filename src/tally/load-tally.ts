@@ -1,9 +1,9 @@
 import type { Roster, School } from "../config/roster.js";
 import type { ExemptionStore, Exemption } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
-import { type TaskPeriod, listNotAssigned, listNotJoined, whyNotOwed, whyNotRequired } from "../time/task-calendar.js";
+import { type TaskPeriod, whyNotRequired } from "../time/task-calendar.js";
 import type { Report } from "../store/report.js";
-import { type TaskTally, type ListOptions, indexRoster, NAME_NONE, defaultListing, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type RosterIndex } from "./task-tally.js";
+import { type TaskTally, type ListOptions, listNotAssigned, listNotJoined, whyNotOwed, indexRoster, NAME_NONE, defaultListing, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type RosterIndex } from "./task-tally.js";
 import { type RosterNode, nodeKey, areaKey } from "../config/roster-tree.js";
 import type { Config } from "../config/schema.js";
 import { kindOf } from "../config/kinds.js";

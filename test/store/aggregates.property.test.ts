@@ -27,7 +27,7 @@ afterAll(() => redis.stop());
 /**
  * What can happen to a school's standing in a period, in any order; and the roster changing
  * under it (a school moved to another area, added, removed), each followed by a restart. A
- * school added after the period was due owes nothing in it (time/task-calendar.ts whyNotOwed).
+ * school added after the period was due owes nothing in it (tally/task-tally.ts whyNotOwed).
  */
 type Step =
   | { kind: "report"; school: number; value: "normal" | "abnormal" | "figures" | "remark"; late: boolean; onBehalf: boolean; figure: number }

@@ -2,10 +2,10 @@ import type { Roster, School } from "../../src/config/roster.js";
 import type { Exemption } from "../../src/store/exemptions.js";
 import { hasRemark, isAbnormal, type Report } from "../../src/store/report.js";
 import { countReport } from "../../src/store/report-counts.js";
-import { whyNotOwed, type TaskPeriod } from "../../src/time/task-calendar.js";
+import type { TaskPeriod } from "../../src/time/task-calendar.js";
 import type { TallySources } from "../../src/tally/load-tally.js";
 import { areaKey } from "../../src/config/roster-tree.js";
-import { addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, groupByArea, isOpenAt, type ResolvedEntry, type SchoolCount, type TaskTally } from "../../src/tally/task-tally.js";
+import { whyNotOwed, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, groupByArea, isOpenAt, type ResolvedEntry, type SchoolCount, type TaskTally } from "../../src/tally/task-tally.js";
 
 /*
  * The full recount: a tally over every report of each period, walking the whole roster. It is

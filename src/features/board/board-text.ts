@@ -1,7 +1,8 @@
 import type { Config } from "../../config/schema.js";
 import { personLabel, type School } from "../../config/roster.js";
 import type { ReportEvent, ReportValue } from "../../store/report.js";
-import { isBeforeLive, type NotOwedReason, type TaskPeriod } from "../../time/task-calendar.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { isBeforeLive, type NotOwedReason } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/local-time.js";
 import { escapeUserText } from "../../text/user-text.js";
 

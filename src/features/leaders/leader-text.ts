@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
-import { isBeforeLive, type NotOwedReason, type TaskPeriod } from "../../time/task-calendar.js";
-import type { TaskTally } from "../../tally/task-tally.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
+import { isBeforeLive, type NotOwedReason, type TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate } from "../../time/local-time.js";
 import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/slots.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";

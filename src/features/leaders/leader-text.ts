@@ -3,7 +3,8 @@ import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { isBeforeLive, type NotOwedReason, type TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate } from "../../time/local-time.js";
-import { formatPeriod, formatPeriodId, PERIOD_SHAPES } from "../../time/slots.js";
+import { formatPeriodId, PERIOD_SHAPES } from "../../time/slots.js";
+import { isPastDeadline } from "../../time/periods.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { reportersAt } from "../../config/scope.js";
@@ -65,7 +66,7 @@ export const leaderText = {
     const first = periods[0];
     const last = periods[periods.length - 1];
     if (!first || !last) return "";
-    if (periods.length === 1) return formatPeriod(first);
+    if (periods.length === 1) return first.label;
     return `${monthDay(first.start)}—${monthDay(last.end)}`;
   },
 
@@ -105,7 +106,7 @@ export const leaderText = {
     }
     const deadline = formatDeadline(leaderText.deadline(first, timeZone), !open);
     if (first.kind === "day" && !withPeriod) return [`**${taskName}**（${deadline}）`];
-    return [`**${taskName}** ${formatPeriod(first)}`, deadline];
+    return [`**${taskName}** ${first.label}`, deadline];
   },
   notRequiredHeading: (taskName: string, reason: NotOwedReason | undefined) =>
     `**${taskName}**：${leaderText.notRequired(reason)}`,
@@ -204,14 +205,14 @@ export const leaderText = {
   // 未报
   /** `open`: the period's deadline is still ahead (TaskTally.open). */
   missingTitle: (taskName: string, period: TaskPeriod, timeZone: string, open: boolean) =>
-    `**未报 · ${taskName} ${formatPeriod(period)}**（${formatDeadline(leaderText.deadline(period, timeZone), !open)}）`,
+    `**未报 · ${taskName} ${period.label}**（${formatDeadline(leaderText.deadline(period, timeZone), !open)}）`,
   /** The counts above a 未报 list: the county's, or the areas' when the leader named areas (`西部片区未报 …`). */
   missingCounts: (missing: number, expected: number, exempt: number, areas: readonly string[] = []) =>
     `${areas.map(escapeUserText).join("、")}未报 ${missing} 所（应报 ${expected} 所${exempt > 0 ? `，免报 ${exempt} 所` : ""}）：`,
   missingArea: (area: string, count: number) => `**${escapeUserText(area)}**（${count} 所）`,
   missingSchool: (school: School, role?: string) => [leaderText.shortName(school), leaderText.reporters(school, role)].filter(Boolean).join(" "),
   allReported: (taskName: string, period: TaskPeriod, expected: number, areas: readonly string[] = []) =>
-    `✅ ${taskName} ${formatPeriod(period)}：${areas.map(escapeUserText).join("、")}应报 ${expected} 所，已全部上报。`,
+    `✅ ${taskName} ${period.label}：${areas.map(escapeUserText).join("、")}应报 ${expected} 所，已全部上报。`,
   taskNotRequired: (taskName: string, reason: NotOwedReason | undefined) =>
     `${taskName}：现在${leaderText.notRequired(reason)}。`,
   noRequiredTask: "现在没有需要上报的任务。",
@@ -232,7 +233,7 @@ export const leaderText = {
           ? `约 ${Math.round(waitMs / 1000)} 秒后发出（该群消息较多，正在排队）`
           : `预计 ${formatClock(new Date(args.now.getTime() + waitMs), args.timeZone)} 前后发出（该群消息较多，正在排队）`;
     return (
-      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校${leaderText.reportersWord(args.role)}），${when}。` +
+      `📣 已安排提醒 ${args.taskName} ${args.period.label} 未报的 ${args.count} 所学校（${args.group}，@ 各校${leaderText.reportersWord(args.role)}），${when}。` +
       "发出时已上报的学校不再提醒。"
     );
   },
@@ -241,13 +242,13 @@ export const leaderText = {
   /** A reminder held until the working hours start (`at`). */
   remindQueuedUntil(args: { taskName: string; period: TaskPeriod; count: number; group: string; role?: string | undefined; at: Date; now: Date; timeZone: string }): string {
     return (
-      `📣 已安排提醒 ${args.taskName} ${formatPeriod(args.period)} 未报的 ${args.count} 所学校（${args.group}，@ 各校${leaderText.reportersWord(args.role)}），` +
+      `📣 已安排提醒 ${args.taskName} ${args.period.label} 未报的 ${args.count} 所学校（${args.group}，@ 各校${leaderText.reportersWord(args.role)}），` +
       `${dayAndClock(args.at, args.now, args.timeZone)} 发出，发出时已上报的学校不再提醒。`
     );
   },
   /** A reminder not held: its period is over by the time the working hours start (`at`). */
   remindOverBy: (taskName: string, period: TaskPeriod, at: Date, now: Date, timeZone: string) =>
-    `${taskName} ${formatPeriod(period)} 到${dayAndClock(at, now, timeZone)} 已经结束，没有安排提醒。`,
+    `${taskName} ${period.label} 到${dayAndClock(at, now, timeZone)} 已经结束，没有安排提醒。`,
   /** How to send a 提醒 outside the working hours now: the same words with 立即. */
   remindNowHint: (words: readonly string[]) => `确需现在就发，请发送“${["提醒", ...words.map(escapeUserText), "立即"].join(" ")}”。`,
   /** A reminder not sent because the group got one within the cooldown. */
@@ -256,14 +257,14 @@ export const leaderText = {
     const eta = last.eta ?? last.at;
     const went = eta - last.at < 60_000 ? "随即发出" : `约 ${formatClock(new Date(eta), timeZone)} 发出`;
     return (
-      `⏳ ${args.taskName} ${formatPeriod(args.period)}：${formatClock(new Date(last.at), timeZone)} 已提醒过${args.group}` +
+      `⏳ ${args.taskName} ${args.period.label}：${formatClock(new Date(last.at), timeZone)} 已提醒过${args.group}` +
       `（${last.schools} 所学校，${went}），${args.cooldownMinutes} 分钟内不重复提醒，本次没有发送。` +
       `${formatClock(args.againAt, timeZone)} 后可再次提醒。`
     );
   },
   remindForceHint: "如确需立即再发，请加 --force。",
   remindNothingToday: "今天没有截止的上报任务，没有发送提醒。要提醒某项任务，请写明任务，例如“提醒 学习”。",
-  remindNone: (taskName: string, period: TaskPeriod) => `✅ ${taskName} ${formatPeriod(period)} 没有未报的学校，无需提醒。`,
+  remindNone: (taskName: string, period: TaskPeriod) => `✅ ${taskName} ${period.label} 没有未报的学校，无需提醒。`,
   remindNoGroup: (taskName: string, count: number) =>
     `${taskName} 有 ${count} 所未报学校不在任何学校群里，无法提醒，请管理员在配置的 groups 中加上它们。`,
 
@@ -275,9 +276,11 @@ export const leaderText = {
 
   // Reminder push (text message: no markdown)
   reminderHeader: (taskName: string, period: Pick<TaskPeriod, "label">) => `【催报】${taskName} ${period.label}`,
-  /** `past`: written after the deadline (a leader's 提醒 at 19:00 for a Friday 18:00 deadline). */
-  reminderIntro: (period: Pick<TaskPeriod, "deadlineText">, past: boolean) =>
-    `${formatDeadline(period.deadlineText, past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`,
+  /** Written at `now`: after the deadline it says so (a leader's 提醒 at 19:00 for a Friday 18:00 deadline). */
+  reminderIntro: (period: Pick<TaskPeriod, "deadlineText" | "deadline">, now: Date) => {
+    const past = isPastDeadline(period, now);
+    return `${formatDeadline(period.deadlineText, past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`;
+  },
   reminderArea: (area: string) => `【${escapeUserText(area)}】`,
   // A role column may be empty for a school (no 校医 listed): it is named without anyone.
   reminderSchool: (school: School, role?: string) => {
@@ -297,7 +300,7 @@ export const leaderText = {
 
   // Tally push
   tallyHeader: (taskName: string, period: TaskPeriod, timeZone: string, open: boolean) =>
-    `📋 **${taskName}统计** ${formatPeriod(period)}，${formatDeadline(leaderText.deadline(period, timeZone), !open)}`,
+    `📋 **${taskName}统计** ${period.label}，${formatDeadline(leaderText.deadline(period, timeZone), !open)}`,
 
   // Abnormal alerts (markdown to the leaders' group); `area` as the group is shown it (areaLabel)
   alertTitle: (school: School, area: string) => `⚠️ **异常报告：${leaderText.schoolName(school)}**（${escapeUserText(area)}）`,
@@ -340,7 +343,7 @@ export const leaderText = {
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end)}本来就无需上报，没有登记免报。`,
   exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string }): string {
     const { school, taskName, periods, renewed, reason } = args;
-    const list = periods.map((p) => formatPeriod(p));
+    const list = periods.map((p) => p.label);
     const shown = list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、");
     return (
       `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shown}` +
@@ -350,7 +353,7 @@ export const leaderText = {
     );
   },
   revoked: (school: School, taskName: string, periods: readonly TaskPeriod[]) =>
-    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => formatPeriod(p)).join("、")}。这些期次恢复为需要上报。`,
+    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => p.label).join("、")}。这些期次恢复为需要上报。`,
   revokeNothing: (school: School, taskName: string, start: string, end: string) =>
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end)}没有免报记录，无需撤销。`,
 

@@ -14,7 +14,6 @@ import { formatCardId } from "../check-in/check-in-card.js";
 import { reminderCard } from "../check-in/kind-card.js";
 import { type ListOptions, type TaskTally, groupByArea, type SchoolCount } from "../../tally/task-tally.js";
 import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
-import { isPastDeadline } from "../../time/periods.js";
 
 /** What sending reminders needs: the tally's sources, the push pipeline and the cooldown records. */
 export interface ReminderDeps extends LeaderDeps {
@@ -221,7 +220,7 @@ export function formatReminder(args: {
   const { period, schools, botName } = args;
   const counts = new Map<School, SchoolCount>(schools.map((school) => [school, { school, count: 1 }]));
   const all = schools.map((school) => school.code);
-  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, isPastDeadline(period, args.now)), subjects: all }];
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, args.now), subjects: all }];
   for (const group of groupByArea(schools, counts)) {
     lines.push({ text: leaderText.reminderArea(areaLabel(args.node, group.key)), subjects: group.entries.map((e) => e.school.code) });
     for (const { school } of group.entries) {

@@ -5,7 +5,10 @@ import type { Dispatcher } from "../bot/dispatch.js";
 import { DEFAULT_BOT, type HostedBot } from "../config/list-bots.js";
 import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
+import { answerPageFailures } from "../features/board/answer-page-failure.js";
+import { BOARD_PATH } from "../features/board/board-links.js";
 import { createBoardRouter } from "../features/board/board-route.js";
+import { exportPath } from "../features/ledger/export-links.js";
 import { createExportRouter } from "../features/ledger/export-route.js";
 import { createLedgerExporter } from "./run-ledger-export.js";
 import { createHealthRouter } from "../ops/health.js";
@@ -91,7 +94,8 @@ export function createWebApp(deps: WebAppDeps): Koa {
   // The callback first: a check-in passes through nothing else (the dashboard looks at every path it is shown).
   for (const callback of callbacks) app.use(callback.routes()).use(callback.allowedMethods());
   app.use(createQueueDashboard({ queues: deps.queues, ...(config.server.admin_token && { adminToken: config.server.admin_token }) }));
-  // Ledger downloads and the board read the same data behind signed links.
+  // Ledger downloads and the board read the same data behind signed links; a leader who opens one while it cannot be read is told to try again.
+  app.use(answerPageFailures({ paths: [BOARD_PATH, exportPath("xlsx"), exportPath("csv")], log }));
   const pages = { config, roster: deps.roster, store: deps.store, exemptions: deps.exemptions, calendar: deps.calendar, clock: deps.clock, log };
   const withIncidents = { ...pages, ...(deps.incidents && { incidents: deps.incidents }) };
   // A ledger is written in a process of its own, so that a large one cannot hold up the callbacks.

@@ -111,7 +111,8 @@ details.more[open]>summary:after{content:"▾"}
 /**
  * The page's only script: every minute (and when the phone brings the page back) it fetches the
  * same signed URL and swaps the board in place, keeping the scroll, the filter and open sections.
- * A refusal (the link expired) stops it and says why; a network failure leaves the last data up.
+ * A refusal (the link expired) stops it and says why; a busy service (503) or a network failure
+ * says so and leaves the last data up, and the next refresh brings the board back.
  */
 const SCRIPT = `
 (function () {
@@ -127,6 +128,7 @@ const SCRIPT = `
           var doc = new DOMParser().parseFromString(text, "text/html");
           var refusal = doc.getElementById("refusal");
           if (res.status === 403 && refusal) { stopped = true; say(refusal.textContent, "error"); return; }
+          if (res.status === 503) { say(notice.getAttribute("data-busy"), "warn"); return; }
           var next = doc.getElementById("board");
           if (!res.ok || !next) throw new Error("HTTP " + res.status);
           var open = {};
@@ -157,7 +159,7 @@ const hashOf = (text: string) => `'sha256-${createHash("sha256").update(text).di
  * The pages' Content-Security-Policy: their own inline style and script (by hash), fetches to
  * the service itself and nothing else; no frames, forms, plugins or base URL.
  */
-export const BOARD_CSP = [
+const BOARD_CSP = [
   "default-src 'none'",
   `style-src ${hashOf(CSS)}`,
   `script-src ${hashOf(SCRIPT)}`,
@@ -168,8 +170,20 @@ export const BOARD_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** A whole page of the board: the head, a header band, `body`, and the script when `live`. */
-export function renderPage(args: { title: string; heading: string; subheading?: string; body: HtmlPart; live: boolean }): string {
+/** The headers of every page of the board, its answers to refused links and to failures alike. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Security-Policy": BOARD_CSP,
+  "Cache-Control": "no-store",
+  // The query carries the signature: keep it out of Referer headers.
+  "Referrer-Policy": "no-referrer",
+  "X-Content-Type-Options": "nosniff",
+};
+
+/**
+ * A whole page of the board: the head, a header band, `body`, and the script when `live`; a page
+ * with `reloadSeconds` loads itself again after that long, script or not.
+ */
+export function renderPage(args: { title: string; heading: string; subheading?: string; body: HtmlPart; live: boolean; reloadSeconds?: number }): string {
   const page = html`<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -181,7 +195,7 @@ export function renderPage(args: { title: string; heading: string; subheading?: 
 <title>${args.title}</title>
 <link rel="icon" href="data:,">
 <style>${new Html(CSS)}</style>
-${args.live && html`<noscript><meta http-equiv="refresh" content="60"></noscript>`}
+${args.reloadSeconds !== undefined ? html`<meta http-equiv="refresh" content="${args.reloadSeconds}">` : args.live && html`<noscript><meta http-equiv="refresh" content="60"></noscript>`}
 </head>
 <body>
 <header class="top"><div class="in"><h1>${args.heading}</h1>${args.subheading && html`<p>${args.subheading}</p>`}</div></header>
@@ -200,5 +214,16 @@ export function renderRefusal(message: string): string {
     heading: boardText.title,
     body: html`<main class="refusal"><div class="card"><p id="refusal">${message}</p></div></main>`,
     live: false,
+  });
+}
+
+/** The page a leader's link gets when its data could not be read: what happened and what to do; it reloads itself. */
+export function renderUnavailable(reloadSeconds: number): string {
+  return renderPage({
+    title: boardText.unavailableTitle,
+    heading: boardText.unavailableTitle,
+    body: html`<main class="refusal"><div class="card"><p id="unavailable">${boardText.unavailable}</p></div></main>`,
+    live: false,
+    reloadSeconds,
   });
 }

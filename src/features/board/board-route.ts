@@ -7,7 +7,7 @@ import type { Clock } from "../../time/clock.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import type { TallySources } from "../../tally/load-tally.js";
 import { BOARD_PATH, createBoardLinks } from "./board-links.js";
-import { BOARD_CSP, renderRefusal } from "./board-page.js";
+import { PAGE_HEADERS, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";
 import { loadBoard, type BoardView } from "./load-board.js";
 import type { School } from "../../config/roster.js";
@@ -45,11 +45,7 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
   const links = createBoardLinks(config, clock);
   const router = new Router();
   router.get(BOARD_PATH, async function serveBoard(ctx: Context) {
-    ctx.set("Content-Security-Policy", BOARD_CSP);
-    ctx.set("Cache-Control", "no-store");
-    // The query carries the signature: keep it out of Referer headers.
-    ctx.set("Referrer-Policy", "no-referrer");
-    ctx.set("X-Content-Type-Options", "nosniff");
+    ctx.set(PAGE_HEADERS);
     ctx.type = "text/html; charset=utf-8";
     // The view (an area, its page) rides beside the signed link, never part of what it signs: not a permission.
     const { area, page, ...signed } = ctx.query;

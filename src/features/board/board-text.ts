@@ -28,6 +28,8 @@ export const boardText = {
   updated: (now: Date, timeZone: string) => `更新于 ${formatClock(now, timeZone)} · 每分钟自动刷新`,
   validUntil: (expiresAt: Date, timeZone: string) => `链接有效至 ${formatInstant(expiresAt, timeZone)}，请勿转发到群外。`,
   offline: "网络连接中断，稍后自动重试；下面是上次的数据。",
+  /** The open board's notice when a refresh found the service too busy to read (HTTP 503). */
+  busy: "系统正忙，暂时读不到最新数据，一分钟后自动重试；下面是上次的数据。",
   noTasks: "本县目前没有启用任何上报任务。",
 
   /** `open`: the deadline is still ahead (TaskTally.open). */
@@ -103,6 +105,10 @@ export const boardText = {
   previousPage: "‹ 上一页",
   nextPage: "下一页 ›",
   unknownArea: "没有这个片区。请从看板首页点击片区进入。",
+
+  // A leader's page (the board, a ledger download) that could not read its data (HTTP 503).
+  unavailableTitle: "页面暂时打不开",
+  unavailable: "系统正忙，暂时读不到数据，请稍后再试：本页一分钟后自动重新打开，链接不用重新获取。多次仍打不开，请告诉管理员。",
 
   // Refusals (HTTP 403).
   refusedTitle: "看板链接无法打开",

@@ -67,7 +67,7 @@ ${required.map((task) => areaSection(task, timeZone, options.hrefOf, board.view.
     title: boardText.pageTitle(board.today),
     heading: boardText.title,
     subheading: formatDate(board.today),
-    body: html`<div class="notices"><div id="notice" class="notice" hidden data-offline="${boardText.offline}"></div></div>
+    body: html`<div class="notices"><div id="notice" class="notice" hidden data-offline="${boardText.offline}" data-busy="${boardText.busy}"></div></div>
 ${main}
 <footer class="foot">${boardText.validUntil(options.expiresAt, timeZone)}</footer>`,
     live: true,

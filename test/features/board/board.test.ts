@@ -240,6 +240,59 @@ describe("看板", () => {
     expect(await refusal(local(cut))).toEqual({ status: 403, text: "看板链接不完整。请在群里重新发送“看板”获取新链接。" });
   });
 
+  it("while Redis does not answer, says in Chinese to try again (503, Retry-After), and the open board comes back on its next refresh", async () => {
+    const page = await open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    h.clock.set(new Date(TUESDAY_1035));
+    await page.goto(local(link));
+    const shown = (await readBoard(page)).get("平安日报");
+    expect(shown?.reported).toBeGreaterThan(0);
+    const redisPid = Number(/process_id:(\d+)/.exec(await h.client.info("server"))![1]);
+    // Paused, not gone: the web connection's commands wait out their 1 s timeout, as under a load Redis cannot keep up with.
+    process.kill(redisPid, "SIGSTOP");
+    try {
+      const response = await fetch(`${local(link)}&area=${encodeURIComponent("城关片区")}`);
+      const text = await response.text();
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("60");
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(/<p id="unavailable">([^<]*)<\/p>/.exec(text)?.[1]).toBe("系统正忙，暂时读不到数据，请稍后再试：本页一分钟后自动重新打开，链接不用重新获取。多次仍打不开，请告诉管理员。");
+      // Nothing of the request (its signature) nor of the error.
+      for (const echoed of [link.searchParams.get("sig")!, "城关", "wang_zhiyuan", "timed out", "Error", ".ts:"]) expect(text).not.toContain(echoed);
+      expect(text).toContain('<meta http-equiv="refresh" content="60">');
+
+      const opened = await open({ viewport: { width: 390, height: 844 }, isMobile: true });
+      expect((await opened.goto(local(link)))?.status()).toBe(503);
+      expect(await opened.locator("#unavailable").isVisible()).toBe(true);
+      await opened.screenshot({ path: join(ARTIFACTS, "board-phone-unavailable.png"), fullPage: true });
+
+      await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+      await waitFor("the busy notice", async () => (await page.locator("#notice").textContent()) === "系统正忙，暂时读不到最新数据，一分钟后自动重试；下面是上次的数据。");
+      expect((await readBoard(page)).get("平安日报")).toEqual(shown);
+    } finally {
+      process.kill(redisPid, "SIGCONT");
+    }
+    h.clock.set(new Date("2026-11-24T10:37:00+08:00"));
+    await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await waitFor("the board again", async () => (await page.locator(".updated").textContent())?.includes("10:37") === true);
+    expect(await page.locator("#notice").isHidden()).toBe(true);
+    expect((await readBoard(page)).get("平安日报")).toEqual(shown);
+  });
+
+  it("while Redis is down, answers the same page, and the board once it is back", async () => {
+    h.clock.set(new Date(TUESDAY_1035));
+    await h.redis.kill("SIGKILL");
+    try {
+      const response = await fetch(local(link));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("60");
+      expect(await response.text()).toContain('<p id="unavailable">系统正忙');
+    } finally {
+      await h.redis.restart();
+    }
+    await waitFor("the board again", async () => (await fetch(local(link))).status === 200, { timeoutMs: 30_000 });
+  });
+
   it("asked for nothing outside the service, and nothing was refused by the page's policy", () => {
     expect(complaints).toEqual([]);
     expect(requested.length).toBeGreaterThan(5);

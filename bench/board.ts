@@ -1,7 +1,7 @@
 /**
  * Benchmark (issue 25): 看板 at province size, and what it costs the check-ins beside it.
  *
- *   npm run bench:board [-- --schools 100000 --areas 40 --duration 20 --rate 200 --pages 4 --refresh-ms 1000]
+ *   npm run bench:board [-- --schools 100000 --areas 40 --duration 20 --rate 200 --pages 4 --refresh-ms 1000 --profile board.cpuprofile]
  *
  * Fictional schools in 40 areas, the whole service (startSystem, embedded redis-server with AOF
  * fsync always) on a Wednesday morning before the safety deadline: Monday and Tuesday reported,
@@ -10,10 +10,12 @@
  * `--rate` a second, each timed from when it was due): first a quiet run, then the same run with
  * `--pages` leaders' board pages open, each fetching its signed link again `--refresh-ms` after
  * the last answer (the page itself refreshes every minute: this is that load many times over).
- * Ends with one line:
+ * `--profile` writes a CPU profile of the in-process loadBoard/renderBoard runs (open it in Chrome's
+ * DevTools or `npx speedscope`). Ends with one line:
  *   board: schools=N page_ms=<median> page_kb=<county page> checkin_p99_quiet= checkin_p99_during_board=
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     rate: { type: "string", default: "200" },
     pages: { type: "string", default: "4" },
     "refresh-ms": { type: "string", default: "1000" },
+    profile: { type: "string" },
   },
 });
 const schools = Number(args.schools);
@@ -93,7 +96,13 @@ try {
   const sources = { roster, store, exemptions: service.exemptions, calendar, timeZone: service.config.timezone };
   const loads: number[] = [];
   const renders: number[] = [];
+  const profiler = args.profile === undefined ? undefined : new Session();
   for (let i = 0; i < 13; i += 1) {
+    if (profiler && i === 3) {
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+    }
     let t = performance.now();
     const board = await loadBoard({ ...sources, now: clock.now() });
     const loaded = performance.now() - t;
@@ -102,6 +111,12 @@ try {
     if (i < 3) continue;
     loads.push(loaded);
     renders.push(performance.now() - t);
+  }
+  if (profiler) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(args.profile!, JSON.stringify(profile));
+    profiler.disconnect();
+    console.log(`CPU profile of the 10 runs: ${args.profile}`);
   }
   console.log(`in-process, 10 runs after 3: loadBoard median ${fmt(summarize(loads).median, 1)} ms, renderBoard median ${fmt(summarize(renders).median, 1)} ms`);
 

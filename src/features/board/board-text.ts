@@ -37,9 +37,8 @@ export const boardText = {
     formatDeadline(period.kind === "day" ? formatClock(period.deadline, timeZone) : formatInstant(period.deadline, timeZone, true), !open),
   notRequired: (taskName: string, reason: NotOwedReason | undefined) =>
     `${taskName}：${reason === "not_in_season" ? "不在季节内，今日无需上报" : isBeforeLive(reason) ? "服务尚未上线，今日无需上报" : "今日不是上报日，无需上报"}`,
-  /** The missing schools' names, the first `shown` of them. */
-  missingList: (names: readonly string[], shown: number) =>
-    `未报：${names.slice(0, shown).join("、")}${names.length > shown ? ` 等 ${names.length} 所` : ""}`,
+  /** The first missing schools by name, of `total`. */
+  missingList: (names: readonly string[], total: number) => `未报：${names.join("、")}${total > names.length ? ` 等 ${total} 所` : ""}`,
   reportedOf: "所已报",
   open: "截止时间未到，未报的学校仍可按时上报。",
   drowning: (reached: number, total: number) => `家长已提醒 ${reached} / ${total} 人（${formatRate(reached, total)}）`,

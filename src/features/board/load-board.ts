@@ -106,6 +106,15 @@ export const ATTENTION_PER_AREA = 5;
 /** Schools on one page of an area's own list. */
 export const AREA_PAGE_SCHOOLS = 200;
 
+/** Missing schools a task's card names at most (the areas below list them); the rest it counts. */
+export const MISSING_NAMED = 8;
+
+/**
+ * Missing schools the county's tally names per area, whatever the view: enough for the card's
+ * first few and the county page's schools needing attention; never every missing school.
+ */
+const NAMED_PER_AREA = Math.max(MISSING_NAMED, ATTENTION_PER_AREA);
+
 /** Abnormal and corrected reports shown in full, with their history; the rest are counted. */
 export const INCIDENTS_SHOWN = 20;
 
@@ -121,8 +130,8 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
   const { roster, calendar, now } = options;
   const view = options.view ?? { page: 0 };
   const listAll = roster.schools.length <= (options.listAllUpTo ?? LIST_ALL_SCHOOLS);
-  // 代报 and remarks the board only counts; missing schools it names as far as it lists them.
-  const todayListed = { perArea: listAll || view.area ? Number.POSITIVE_INFINITY : ATTENTION_PER_AREA, onBehalf: 0, remarked: 0, abnormal: INCIDENTS_SHOWN };
+  // 代报 and remarks the board only counts; an area's schools it lists from the area, not from the county's missing.
+  const todayListed = { perArea: NAMED_PER_AREA, onBehalf: 0, remarked: 0, abnormal: INCIDENTS_SHOWN };
   const shown = view.area === undefined ? undefined : (indexRoster(roster.schools).areas.get(view.area) ?? []);
   const today = toLocalDate(now, options.timeZone);
   const monday = getWeekStart(getIsoWeek(today));

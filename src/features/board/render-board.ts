@@ -8,7 +8,7 @@ import { renderPage } from "./board-page.js";
 import { formatSums } from "../leaders/format-sums.js";
 import { boardText } from "./board-text.js";
 import { html, type Html } from "./html.js";
-import type { Board, BoardArea, BoardDay, BoardSchool, BoardTask, BoardView, SchoolState, WithHistory } from "./load-board.js";
+import { MISSING_NAMED, type Board, type BoardArea, type BoardDay, type BoardSchool, type BoardTask, type BoardView, type SchoolState, type WithHistory } from "./load-board.js";
 
 export interface RenderBoardOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
@@ -22,12 +22,6 @@ export interface RenderBoardOptions {
 
 /** The slices of a tally's bar, in the order drawn: of every school-period asked about. */
 const SLICES = ["on_time", "late", "missing", "exempt"] as const;
-
-/**
- * Missing schools named on a task's card (the areas below list every one); before the deadline
- * only a few, since most of a weekly task's schools still have days to report.
- */
-const MISSING_NAMED = 8;
 
 const STATE_WORDS: Record<SchoolState, string> = {
   on_time: boardText.state.onTime,
@@ -117,7 +111,7 @@ ${tally.task === "safety" && chip("abnormal", s.abnormal, tally.abnormalTotal, "
 ${chip("missing", s.missing, tally.missing, "missing")}
 ${chip("exempt", s.exempt, tally.exempt, "exempt")}
 </div>
-${missing.length > 0 && (missing.length <= MISSING_NAMED || !tally.open) && html`<p class="note missing-list">${boardText.missingList(missing, MISSING_NAMED)}</p>`}
+${missing.length > 0 && (tally.missing <= MISSING_NAMED || !tally.open) && html`<p class="note missing-list">${boardText.missingList(missing.slice(0, MISSING_NAMED), tally.missing)}</p>`}
 ${tally.drowning && tally.reported > 0 && html`<p class="note">${boardText.drowning(tally.drowning.reached, tally.drowning.total)}</p>`}
 ${tally.study && tally.reported > 0 && html`<p class="note">${boardText.study(tally.study.attended, tally.study.expected)}</p>`}
 ${sums.length > 0 && html`<p class="note" data-sums>${boardText.sums(sums)}</p>`}

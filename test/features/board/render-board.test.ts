@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRoster, type School } from "../../../src/config/roster.js";
-import { loadBoard } from "../../../src/features/board/load-board.js";
+import { loadBoard, MISSING_NAMED } from "../../../src/features/board/load-board.js";
 import { renderBoard } from "../../../src/features/board/render-board.js";
 import { escapeHtml } from "../../../src/features/board/html.js";
 import { createKeys } from "../../../src/store/keys.js";
@@ -64,5 +64,43 @@ describe("renderBoard", () => {
     expect(page).toContain("&lt;i&gt;考点&lt;/i&gt;");
     // The page's own script is the only one.
     expect(page.match(/<script>/g)).toHaveLength(1);
+  });
+});
+
+describe("看板 of many missing schools", () => {
+  /** Three areas of 12 schools, none reported on a Tuesday past the deadline. */
+  const schools = ["甲片区", "乙片区", "丙片区"].flatMap((area, a) =>
+    Array.from({ length: 12 }, (_, i): School => ({ code: `M${a}${String(i).padStart(2, "0")}`, name: `${area}第${i + 1}小学`, shortName: "", area, stage: "小学", reporters: [`m${a}${i}`], pupils: 100, staff: 10, line: a * 12 + i + 2 }) as School),
+  );
+  const expiresAt = new Date("2026-11-24T18:35:00+08:00");
+  const cardOf = (page: string) => /<p class="note missing-list">([^<]*)<\/p>/.exec(page)?.[1];
+  const FIRST_NAMED = `未报：${schools.slice(0, MISSING_NAMED).map((s) => s.name).join("、")} 等 36 所`;
+
+  async function load(view?: { area: string; page: number }) {
+    const { config, periods } = await loadExample();
+    const roster = createRoster(schools);
+    const client = redis.client();
+    const keys = createKeys();
+    const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
+    const exemptions = createExemptionStore({ redis: client, keys });
+    const board = await loadBoard({ roster, store, exemptions, calendar: periods, timeZone: config.timezone, now: new Date("2026-11-24T10:35:00+08:00"), listAllUpTo: 0, ...(view && { view }) });
+    return { board, page: renderBoard(board, { config, expiresAt, hrefOf: () => "/board" }) };
+  }
+
+  it("names the first few on the county card, in roster order, with the count of all", async () => {
+    expect(cardOf((await load()).page)).toBe(FIRST_NAMED);
+  });
+
+  it("on an area's page, names no more of the county's missing schools than the card shows, and lists the area's", async () => {
+    const { board, page } = await load({ area: "乙片区", page: 0 });
+    const safety = board.tasks.find((t) => t.tally.task === "safety")!;
+    expect(safety.tally.missing).toBe(36);
+    for (const group of safety.tally.missingByArea) {
+      expect(group.entries.length, group.key).toBeLessThanOrEqual(MISSING_NAMED);
+      expect(group.total, group.key).toBe(12);
+    }
+    expect(safety.areas.map((a) => a.area)).toEqual(["乙片区"]);
+    expect(safety.areas[0]!.schools.map((s) => [s.school.code, s.state])).toEqual(schools.filter((s) => s.area === "乙片区").map((s) => [s.code, "missing"]));
+    expect(cardOf(page)).toBe(FIRST_NAMED);
   });
 });

@@ -196,7 +196,7 @@ async function loadAreas(
   // A school the kind's `schools` leave out is no part of it: not shown as 无需报, not shown at all (nor an area of only such).
   const areas = [...index.areas]
     .filter(([area]) => only === undefined || area === only)
-    .map(([area, members]) => [area, members.filter((school) => isAssigned(period, school))] as const)
+    .map(([area, members]) => [area, assignedOf(members, period)] as const)
     .filter(([, members]) => members.length > 0);
   const chosen = new Map(
     areas.map(([area, members]) => {
@@ -233,9 +233,35 @@ function listedOf(listing: AreaListing, area: string, members: readonly School[]
   return [...new Set([...abnormal, ...missing])].sort((a, b) => position.get(a.code)! - position.get(b.code)!).slice(0, ATTENTION_PER_AREA);
 }
 
+/*
+ * tallyFromCounts indexes each roster array it is given once (indexRoster, by identity): the
+ * board hands it the same arrays at every request, or each request indexes the county again
+ * (at 100,000 schools that was 90% of loadBoard's time).
+ */
+const assigned = new WeakMap<readonly School[], WeakMap<readonly string[], readonly School[]>>();
+const alone = new WeakMap<School, readonly School[]>();
+
+/** The area's schools the period asks (its `schools` list), the same array each time. */
+function assignedOf(members: readonly School[], period: Pick<TaskPeriod, "schools">): readonly School[] {
+  const list = period.schools;
+  if (list === undefined) return members;
+  let byList = assigned.get(members);
+  if (!byList) assigned.set(members, (byList = new WeakMap()));
+  let found = byList.get(list);
+  if (!found) byList.set(list, (found = members.filter((school) => isAssigned(period, school))));
+  return found;
+}
+
+/** A roster of the one school, the same array each time. */
+function aloneOf(school: School): readonly School[] {
+  let found = alone.get(school);
+  if (!found) alone.set(school, (found = [school]));
+  return found;
+}
+
 /** One school's row: its standing tallied from its own report, as 汇总 would tally it alone. */
 function standingOf(school: School, report: Report | undefined, input: CountedPeriod, now: Date): BoardSchool {
-  const own = tallyFromCounts({ roster: { schools: [school] }, periods: [countSchool(input.period, school, report, input.exemptions)], now });
+  const own = tallyFromCounts({ roster: { schools: aloneOf(school) }, periods: [countSchool(input.period, school, report, input.exemptions)], now });
   const reason = own.exemptByArea[0]?.entries[0]?.reason;
   return {
     school,

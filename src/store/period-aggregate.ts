@@ -1,8 +1,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import type { Report } from "./report.js";
-import { addCounter, COUNTER_NAMES, countReport, zeroCounts, type ReportCounts } from "./report-counts.js";
+import { addCounter, COUNTER_NAMES, countReport, zeroCounts, type Report, type ReportCounts } from "./report.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
 import type { Exemption } from "./exemptions.js";

@@ -3,8 +3,7 @@ import { isPastDeadline } from "../time/periods.js";
 import { isBeforeLive, type NotOwedReason, type TaskPeriod } from "../time/task-calendar.js";
 import type { School, Roster } from "../config/roster.js";
 import { areaKey } from "../config/roster-tree.js";
-import type { Report } from "../store/report.js";
-import type { ReportCounts } from "../store/report-counts.js";
+import type { Report, ReportCounts } from "../store/report.js";
 
 /** A school's report in force (an abnormal one, or one entered by a leader). */
 export interface AbnormalEntry {

@@ -33,7 +33,7 @@ import { readSettings } from "../../src/main/settings.js";
 import { startSystem } from "../../src/main/system.js";
 import { startEmbeddedRedis } from "../../src/store/embedded-redis.js";
 import { createWecomCrypto } from "../../src/wecom/crypto.js";
-import { streamReply } from "../../src/wecom/replies.js";
+import { streamReply } from "../../src/wecom/message-bodies.js";
 
 export type ServerKind = "bare" | "floor" | "durable" | "full";
 

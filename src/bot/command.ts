@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { TaskCalendar } from "../time/task-calendar.js";
-import type { NormalizedText } from "./normalize.js";
+import type { NormalizedText } from "../text/words.js";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../config/roster.js";
 import type { EnqueueOptions, Push } from "../message/push.js";

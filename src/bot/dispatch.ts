@@ -13,7 +13,7 @@ import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, Messag
 import type { BotEvent, BotReply, Chat, CommandOutcome } from "./events.js";
 import type { BotCard } from "../message/card.js";
 import { formatExamples, formatHelp } from "./help.js";
-import { normalizeText } from "./normalize.js";
+import { normalizeText } from "../text/words.js";
 import { isAllowed } from "./registry.js";
 import { readTapTopic } from "./tap-key.js";
 import { rosterOfPerson } from "../config/scope.js";

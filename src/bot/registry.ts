@@ -1,7 +1,6 @@
 import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
-import { createStringFinder, foldWord, type FoundString, readWord, skipSeparators, textAround, trimTrailingSeparators } from "../text/words.js";
+import { createStringFinder, foldWord, type FoundString, type NormalizedText, readWord, skipSeparators, textAround, trimTrailingSeparators } from "../text/words.js";
 import { findNearMiss } from "./near-miss.js";
-import type { NormalizedText } from "./normalize.js";
 
 /** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
 

@@ -15,7 +15,7 @@ export interface CardButton {
 }
 
 /**
- * A card with buttons, free of WeCom's wire format (wecom/replies.ts draws it as a
+ * A card with buttons, free of WeCom's wire format (wecom/message-bodies.ts draws it as a
  * `button_interaction` template card). WeCom's limits: title about 26 characters, button text
  * about 10, at most 6 buttons.
  */

@@ -27,7 +27,7 @@ export function createKeys(prefix = "pa", bot = DEFAULT_BOT) {
     /**
      * Hash `<counter>:<area>` → number: the period's counts by area (reported, late, 代报,
      * abnormal, and the figures summed), kept by the record script as reports come, so that
-     * 汇总 reads one small hash instead of every report (report-counts.ts decides what counts).
+     * 汇总 reads one small hash instead of every report (report.ts countReport decides what counts).
      */
     periodCounts: (task: TaskId, period: string) => ns(`${task}:${period}`, "counts"),
     /** Bitmap by school number (school-numbers.ts): the schools with a report in force. */

@@ -1,8 +1,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { countedEntries, countReport } from "./report-counts.js";
-import { hasRemark, isAbnormal, type Report } from "./report.js";
+import { countedEntries, countReport, hasRemark, isAbnormal, type Report } from "./report.js";
 import type { ReportStore } from "./reports.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { isBitSet } from "./period-aggregate.js";

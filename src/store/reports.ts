@@ -8,10 +8,9 @@ import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
 import { readField, runTogether } from "./scripts.js";
-import { countReport, encodeCounted } from "./report-counts.js";
 import { nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
-import type { Report, ReportEvent } from "./report.js";
+import { countReport, encodeCounted, type Report, type ReportEvent } from "./report.js";
 
 /** Schools reduced per script call: a province's day in 50 short steps. */
 const REDUCE_SLICE = 2000;
@@ -152,7 +151,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
   ): Promise<RecordResult<string> & { inForce: boolean[] }> => {
     const expected = commit.expected === undefined ? undefined : commit.expected === null ? "" : `"msgid":${JSON.stringify(commit.expected.msgid)}`;
     const place = places?.of(school);
-    // What the report counts says whether it is abnormal and has a remark (report-counts.ts decides).
+    // What the report counts says whether it is abnormal and has a remark (report.ts countReport decides).
     const counts = report && countReport(report);
     const recording = recordReport.call(periodKeys(keys, task, period), {
       school,

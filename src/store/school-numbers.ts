@@ -41,10 +41,6 @@ const assignScript = loadScript("school-numbers-assign", {
 const CHUNK = 2000;
 
 /**
- * Numbers the roster's schools (once, at start) and answers where each is counted. `today`: the
- * local date, kept as the day a school new to the roster joined it (the service, at start).
- */
-/**
  * How the counts are kept, part of the roster's version: counts kept before the nodes' totals
  * (the levels above the 片区) are recounted once, at the first start that keeps them.
  */
@@ -56,6 +52,10 @@ export function rosterFingerprint(schools: readonly School[]): string {
   return createHash("sha1").update(`${COUNTING}\n${lines.join("\n")}`).digest("hex");
 }
 
+/**
+ * Numbers the roster's schools (once, at start) and answers where each is counted. `today`: the
+ * local date, kept as the day a school new to the roster joined it (the service, at start).
+ */
 export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: readonly School[], today?: LocalDate): Promise<SchoolPlaces> {
   const places = new Map<string, SchoolPlace>();
   for (let i = 0; i < schools.length; i += CHUNK) {
@@ -66,7 +66,8 @@ export async function loadSchoolPlaces(redis: RedisClient, keys: Keys, schools: 
   const lists = new WeakMap<readonly School[], Int32Array>();
   return {
     version: rosterFingerprint(schools),
-    of: (code) => places.get(code),
+    // The map's own look-up, handed to the store: a report's record finds its school's place without a call into this file.
+    of: places.get.bind(places),
     numbersOf(list) {
       let numbers = lists.get(list);
       if (!numbers) lists.set(list, (numbers = Int32Array.from(list, (school) => places.get(school.code)?.number ?? -1)));

@@ -2,8 +2,7 @@ import type { School } from "../config/roster.js";
 import { areaKey } from "../config/roster-tree.js";
 import type { Exemption } from "../store/exemptions.js";
 import type { PeriodAggregate } from "../store/period-aggregate.js";
-import { hasRemark, isAbnormal, type Report } from "../store/report.js";
-import { countReport, zeroCounts } from "../store/report-counts.js";
+import { countReport, hasRemark, isAbnormal, zeroCounts, type Report } from "../store/report.js";
 import type { TaskPeriod } from "../time/task-calendar.js";
 import type { CountedPeriod } from "./load-tally.js";
 

@@ -2,12 +2,11 @@ import type { Roster, School } from "../config/roster.js";
 import type { ExemptionStore, Exemption } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import { type TaskPeriod, whyNotRequired } from "../time/task-calendar.js";
-import type { Report } from "../store/report.js";
 import { type TaskTally, type ListOptions, listNotAssigned, listNotJoined, whyNotOwed, indexRoster, NAME_NONE, defaultListing, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type RosterIndex } from "./task-tally.js";
 import { type RosterNode, nodeKey, areaKey } from "../config/roster-tree.js";
 import type { Config } from "../config/schema.js";
 import { kindOf } from "../config/kinds.js";
-import { sumCounters } from "../store/report-counts.js";
+import { sumCounters, type Report } from "../store/report.js";
 import type { AggregateFirst, PeriodAggregate, PeriodCounts } from "../store/period-aggregate.js";
 
 /** Where a tally's data comes from. */

@@ -5,8 +5,7 @@ import type { NotRequiredReason } from "../time/periods.js";
 import { isAssigned } from "../config/scope.js";
 import type { School, Roster } from "../config/roster.js";
 import { areaKey } from "../config/roster-tree.js";
-import type { Report } from "../store/report.js";
-import type { ReportCounts } from "../store/report-counts.js";
+import type { Report, ReportCounts } from "../store/report.js";
 
 /** A school's report in force (an abnormal one, or one entered by a leader). */
 export interface AbnormalEntry {

@@ -5,8 +5,7 @@ import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent, CommandOutcome } from "../bot/events.js";
 import { createWecomCrypto, WECOM_CRYPTO_CODES } from "./crypto.js";
-import { parseInbound, toBotEvent } from "./inbound.js";
-import { toWecomReply } from "./replies.js";
+import { parseInbound, toBotEvent, toWecomReply } from "./message-bodies.js";
 import { createRefusalLog } from "./refusal-log.js";
 import { CodedError, ErrorCode, hasCode } from "../errors.js";
 

@@ -3,11 +3,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent, BotReply, CommandOutcome } from "../bot/events.js";
-import type { ConnectionOutbox } from "./connection-outbox.js";
-import { sendFrame } from "./connection-outbox.js";
+import { sendFrame, type ConnectionOutbox, type OutboundFrame } from "./connection-outbox.js";
 import type { ConversationWindow } from "./conversation-window.js";
 import type { CallbackFrame, LongConnection } from "./long-connection.js";
-import { toLongConnectionReply } from "./replies.js";
+import { toWecomReply } from "./message-bodies.js";
 
 export interface LongConnectionReceiverOptions {
   connection: LongConnection;
@@ -92,6 +91,18 @@ function askForPlace(window: ConversationWindow, conversation: string, learn: (l
       if ((await first) === 0) await window.release(conversation, slot);
     },
   };
+}
+
+/**
+ * The same answer over the long connection, as a frame on the callback's req_id: the body
+ * toWecomReply gives, under the command that carries it (the welcome to enter_chat, a card's
+ * update to a tap, aibot_respond_msg to a message).
+ */
+function toLongConnectionReply(reply: BotReply, reqId: string, streamId: string): OutboundFrame {
+  const body = toWecomReply(reply, streamId);
+  if ("response_type" in body) return { cmd: "aibot_respond_update_msg", reqId, body };
+  if (body.msgtype === "text") return { cmd: "aibot_respond_welcome_msg", reqId, body };
+  return { cmd: "aibot_respond_msg", reqId, body };
 }
 
 /**

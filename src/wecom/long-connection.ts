@@ -10,7 +10,7 @@ import { uploadMedia, type MediaUpload } from "./long-connection/media-upload.js
 import { createReconnectBackoff } from "./long-connection/reconnect-backoff.js";
 import { createReqIdQueue } from "./long-connection/req-id-queue.js";
 import type { RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
-import { readInbound, toBotEvent, type Inbound } from "./inbound.js";
+import { readInbound, toBotEvent, type Inbound } from "./message-bodies.js";
 import type { BotEvent } from "../bot/events.js";
 import { createRefusalLog } from "./refusal-log.js";
 
@@ -30,7 +30,7 @@ export type LongConnectionState = "idle" | "connecting" | "subscribed" | "steppe
 /**
  * A user's message (`aibot_msg_callback`) or event (`aibot_event_callback`, never
  * `disconnected_event`: that one steps the client down), its body read as a callback's
- * (inbound.ts). Reply to it by passing `reqId` to `respond`, `respondWelcome` or `updateCard`.
+ * (message-bodies.ts). Reply to it by passing `reqId` to `respond`, `respondWelcome` or `updateCard`.
  */
 export interface CallbackFrame {
   readonly cmd: "aibot_msg_callback" | "aibot_event_callback";
@@ -91,7 +91,7 @@ export interface LongConnectionOptions {
 
 /**
  * Why an inbound frame was dropped: not a frame at all, a message or event callback whose body
- * cannot be read (inbound.ts), or a frame over {@link MAX_INBOUND_FRAME_BYTES} (the socket is
+ * cannot be read (message-bodies.ts), or a frame over {@link MAX_INBOUND_FRAME_BYTES} (the socket is
  * then closed and dialled again).
  */
 export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event" | "too_large";

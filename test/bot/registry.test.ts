@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import { TEST_ENV } from "../support/test-env.js";
 import { createCommandRegistry } from "../../src/bot/registry.js";
 import { defineCommand, type CommandSpec } from "../../src/bot/command.js";
-import { normalizeText } from "../../src/bot/normalize.js";
+import { normalizeText } from "../../src/text/words.js";
 
 /** The commands of the example config, as the service builds them. */
 const commands = createCommands((await loadConfig({ path: "config/pingan.example.yaml", env: TEST_ENV })).config);

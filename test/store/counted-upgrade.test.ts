@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";
-import { countedEntries, countReport } from "../../src/store/report-counts.js";
+import { countedEntries, countReport } from "../../src/store/report.js";
 import { periodKeys, recordReport } from "../../src/store/report-scripts.js";
 import { createReportStore } from "../../src/store/reports.js";
 import { loadSchoolPlaces } from "../../src/store/school-numbers.js";

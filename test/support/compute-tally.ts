@@ -1,7 +1,6 @@
 import type { Roster, School } from "../../src/config/roster.js";
 import type { Exemption } from "../../src/store/exemptions.js";
-import { hasRemark, isAbnormal, type Report } from "../../src/store/report.js";
-import { countReport } from "../../src/store/report-counts.js";
+import { countReport, hasRemark, isAbnormal, type Report } from "../../src/store/report.js";
 import type { TaskPeriod } from "../../src/time/task-calendar.js";
 import type { TallySources } from "../../src/tally/load-tally.js";
 import { areaKey } from "../../src/config/roster-tree.js";

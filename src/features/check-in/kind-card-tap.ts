@@ -1,7 +1,7 @@
 import type { CardTap, CommandInput } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../message/card.js";
-import { normalizeText } from "../../bot/normalize.js";
+import { normalizeText } from "../../text/words.js";
 import type { ReportKind } from "../../config/kinds.js";
 import { isUserMistake } from "../../errors.js";
 import { plainText, shorten } from "./card-body.js";

@@ -84,11 +84,26 @@ export function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext
  * What a message read by a kind's reader comes to: a question is answered with the schools'
  * status, a report is checked in (a 补报 into the earlier period its words named).
  */
-export function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: ReportKind): Promise<string> {
+function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: ReportKind): Promise<string> {
   return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }), moment: read.moment });
 }
 
-export const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
+/**
+ * A kind's reporting command as its reader reads and records it (commands/report.ts): the
+ * reader's words, `read` and `tap` bound to the kind, and `run`, what a reading comes to.
+ */
+export function boundReader(kind: ReportKind) {
+  const reader = KIND_READERS[kind.reader];
+  return {
+    ...(reader.firstWords && { firstWords: reader.firstWords }),
+    ...(reader.lastResort && { lastResort: reader.lastResort }),
+    read: (input: CommandInput, ctx: ReportContext) => reader.read(input, ctx, kind),
+    run: (read: ReadMessage | Question, ctx: ReportContext) => recordReading(ctx, read, kind),
+    ...(reader.tap && { tap: (tap: CardTap, ctx: ReportContext) => reader.tap!(tap, ctx, kind) }),
+  };
+}
+
+const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   safety: {
     // 安全 alone is 平安; inside a message it is everyday (安全教育已完成).
     firstWords: ["安全"],

@@ -36,7 +36,7 @@
 --   expected: the report in force answered against, as its JSON holds its msgid ('"msgid":"…"'); '' for none; absent for any
 --   reply: the reply given to the message, kept for a repeat of it
 --   replyTtl: seconds the reply is kept
---   counted: what the report counts (report-counts.ts encodeCounted; its sums read from `report`)
+--   counted: what the report counts (report.ts encodeCounted; its sums read from `report`)
 --   number: the school's number (its bit in reported); absent when it has none
 --   msgidTtl: seconds the msgids are kept against repeats
 --   at: when the report was made (ms)

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CodedError, ErrorCode, hasCode } from "../../errors.js";
 import { createWecomCrypto } from "../crypto.js";
-import { STREAM_MAX_BYTES } from "../replies.js";
+import { STREAM_MAX_BYTES } from "../message-bodies.js";
 
 /** Where and as whom the simulator plays WeCom's side of one smart bot in callback mode. */
 export interface WecomSimulatorOptions {

@@ -9,8 +9,7 @@ import {
   type WecomSimulatorOptions,
 } from "../../../src/wecom/simulator/wecom-simulator.js";
 import { createWecomCrypto } from "../../../src/wecom/crypto.js";
-import { parseInbound, type Inbound } from "../../../src/wecom/inbound.js";
-import { streamReply, textReply } from "../../../src/wecom/replies.js";
+import { parseInbound, streamReply, textReply, type Inbound } from "../../../src/wecom/message-bodies.js";
 import { CodedError, ErrorCode, hasCode } from "../../../src/errors.js";
 
 const TOKEN = "sim-token";

@@ -1,6 +1,6 @@
 -- What a report's log entry counted, as counter/value pairs: its 'counted' field (counter/value,
 -- tab-separated; one written before the area was left out starts with its area), where the
--- counter '+' (report-counts.ts EVENT_SUMS) stands for the sums of the report's declared fields,
+-- counter '+' (report.ts EVENT_SUMS) stands for the sums of the report's declared fields,
 -- read from its event as countReport reads them (a count its number, named counts each name's,
 -- a 0 nothing), so that the entry does not keep each figure twice.
 local function countedPairs(entry, event)

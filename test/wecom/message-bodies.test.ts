@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
-import { parseInbound, readInbound, toBotEvent } from "../../src/wecom/inbound.js";
-import { streamReply, textReply, STREAM_MAX_BYTES } from "../../src/wecom/replies.js";
+import { parseInbound, readInbound, STREAM_MAX_BYTES, streamReply, textReply, toBotEvent } from "../../src/wecom/message-bodies.js";
 
 const groupText = {
   msgid: "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=",

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitWords } from "../../src/text/words.js";
-import { normalizeText } from "../../src/bot/normalize.js";
+import { normalizeText, splitWords } from "../../src/text/words.js";
 
 describe("normalizeText", () => {
   it("strips the bot's mention, folds full-width and traditional script, collapses spaces", () => {

@@ -2,8 +2,8 @@ import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { wordsAround } from "../src/text/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
-import { formatSummary } from "../src/features/leaders/format-summary.js";
-import { loadTallies } from "../src/tally/load-tally.js";
+import { formatSummaryReading } from "../src/features/leaders/format-summary.js";
+import { tallyKinds } from "../src/tally/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 import { formatOpenIncidents, listOpenIncidents } from "../src/features/incidents/list-incident-steps.js";
@@ -31,7 +31,7 @@ export default defineCommand({
   async run({ span }, ctx) {
     // Every kind's counts are read in one round trip, each kind tallied from its part.
     const periodsOf = ctx.calendar.tasks.map((task) => ctx.calendar.list(task, span.start, span.end)).filter((periods) => periods.length > 0);
-    const tallies = await loadTallies(ctx, periodsOf, ctx.now);
+    const tallies = await tallyKinds(ctx, periodsOf, ctx.now);
     // The header names what was asked: 昨天, 上周, 11月20日.
     const label =
       span.kind === "day"
@@ -42,6 +42,6 @@ export default defineCommand({
     // Open incidents are of now, whatever day was asked about: shown with today's 汇总.
     const today = toLocalDate(ctx.now, ctx.config.timezone);
     const open = span.end === today ? await listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config) : undefined;
-    return formatSummary({ label, now: ctx.now, tallies, config: ctx.config, node: ctx.roster.node, ...(open && { after: formatOpenIncidents(open) }) });
+    return formatSummaryReading({ label, now: ctx.now, config: ctx.config, node: ctx.roster.node, ...(open && { after: formatOpenIncidents(open) }) }, tallies);
   },
 });

@@ -43,6 +43,15 @@ async function loadCountedKinds(
   list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">,
   units: readonly RosterNode[] | undefined,
 ): Promise<CountedPeriod[][]> {
+  return (await countKinds(sources, kinds, units)).read(list);
+}
+
+/** The kinds' periods' counts (one round trip), and the read of the rest, each kind's as `list` asks (aggregateCounted). */
+async function countKinds(
+  sources: TallySources,
+  kinds: readonly (readonly TaskPeriod[])[],
+  units: readonly RosterNode[] | undefined,
+): Promise<{ counts: PeriodCounts[][]; read: (list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">) => Promise<CountedPeriod[][]> }> {
   // A node's part of the deployment reads only its own schools' reports (period-aggregate.ts),
   // counted first, so that it too reads each period's first only as far as the budget goes: a
   // county's week read 80 reports a period of 31, where it shows 80 in all.
@@ -60,12 +69,11 @@ async function loadCountedKinds(
     among && { ...among, schools: roster.schools },
   );
   let from = 0;
-  return Promise.all(
-    kinds.map((periods) => {
-      const counts = all.slice(from, (from += periods.length));
-      return aggregateCounted(sources, periods, counts, list, among);
-    }),
-  );
+  const counts = kinds.map((periods) => all.slice(from, (from += periods.length)));
+  return {
+    counts,
+    read: (list) => Promise.all(kinds.map((periods, i) => aggregateCounted(sources, periods, counts[i]!, list, among))),
+  };
 }
 
 /** The rest of one kind's periods, given their counts: what `list` shows, the first by time over all the periods. */
@@ -107,11 +115,41 @@ export async function loadTally(sources: TallySources, periods: readonly TaskPer
   return tally!;
 }
 
-/** Tallies each kind's periods as loadTally does, all kinds' counts read in one round trip (汇总). */
+/** Tallies each kind's periods as loadTally does, all kinds' counts read in one round trip. */
 export async function loadTallies(sources: TallySources, kinds: readonly (readonly TaskPeriod[])[], now?: Date, list?: ListOptions): Promise<TaskTally[]> {
+  const tallies = await tallyKinds(sources, kinds, now, list);
+  return (await tallies(Number.POSITIVE_INFINITY)).tallies;
+}
+
+/** Tallies whose abnormal reports and remarks were read only to their first `first` a kind; `whole`: none was left unread by it. */
+export interface FirstTallies {
+  tallies: TaskTally[];
+  whole: boolean;
+}
+
+/**
+ * The kinds' tallies as loadTallies gives them, their counts read once (one round trip), then,
+ * each time asked, the rest read with each kind's abnormal reports and remarks read only to
+ * their first `first` (汇总: a reply of seven kinds shows a few of each; it asks for more only
+ * while it shows every one it got). The totals are the counts', whatever `first` is.
+ */
+export async function tallyKinds(
+  sources: TallySources,
+  kinds: readonly (readonly TaskPeriod[])[],
+  now?: Date,
+  list?: ListOptions,
+): Promise<(first: number) => Promise<FirstTallies>> {
   const listing = list ?? summaryListing(sources.roster);
-  const counted = await loadCountedKinds(sources, kinds, listing, summaryUnits(sources.roster, listing));
-  return counted.map((periods) => tallyOfCounted(sources.roster, periods, now, listing));
+  const { counts, read } = await countKinds(sources, kinds, summaryUnits(sources.roster, listing));
+  // What the listing reads of a kind's list at most: its first over all the periods.
+  const wanted = (counter: "abnormal" | "remarked") =>
+    Math.max(0, ...counts.map((periods) => Math.min(listing[counter] ?? Number.POSITIVE_INFINITY, periods.reduce((sum, { listed }) => sum + listed[counter], 0))));
+  const most = Math.max(wanted("abnormal"), wanted("remarked"));
+  return async (first) => {
+    const capped = { ...listing, abnormal: Math.min(listing.abnormal ?? Number.POSITIVE_INFINITY, first), remarked: Math.min(listing.remarked ?? Number.POSITIVE_INFINITY, first) };
+    const counted = await read(capped);
+    return { tallies: counted.map((periods) => tallyOfCounted(sources.roster, periods, now, capped)), whole: first >= most };
+  };
 }
 
 /**

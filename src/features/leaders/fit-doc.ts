@@ -26,27 +26,67 @@ export interface TypedLine {
   render(chars: number): string;
 }
 
+/**
+ * Entries of a few lines each (abnormal reports, remarks), kept whole until nothing else can be
+ * shortened: then cut to their first ones, the rest counted by `more`.
+ */
+export interface EntryList {
+  entries: readonly (readonly (string | TypedLine)[])[];
+  /** How many there are in all: `entries` may hold only the first. */
+  total: number;
+  /** The line that stands for the `hidden` entries not shown. */
+  more(hidden: number): string;
+}
+
+/**
+ * Lines that give way as a whole to one line, when even their lists at their shortest leave no
+ * room (a kind's missing schools in 40 areas, in a reply of seven kinds): e.g. a count and where
+ * to read them.
+ */
+export interface FoldLine {
+  lines: readonly (string | ListLine)[];
+  folded: string;
+}
+
 /** A message as lines, some of them shortenable. */
-export type DocLine = string | ListLine | TypedLine;
+export type DocLine = string | ListLine | TypedLine | EntryList | FoldLine;
+
+/** Entries of each entry list a fitted message keeps before it folds its folds (fitDoc step 5). */
+export const ENTRIES_KEPT = 3;
 
 /** The fewest characters of a typed text a fitted message still shows. */
 export const TYPED_MIN_CHARS = 20;
 
-/** How a message is shortened: typed texts cut to `chars`, lists cut to `cap` items, some lists collapsed. */
+/** How a message is shortened: typed texts cut to `chars`, lists cut to `cap` items, some lists collapsed, entry lists cut to `entries`. */
 interface Shortening {
   chars: number;
   cap: number;
   collapsed: ReadonlySet<ListLine>;
+  entries: number;
+  folded: ReadonlySet<FoldLine>;
 }
 
-const WHOLE: Shortening = { chars: Number.POSITIVE_INFINITY, cap: Number.POSITIVE_INFINITY, collapsed: new Set() };
+const WHOLE: Shortening = { chars: Number.POSITIVE_INFINITY, cap: Number.POSITIVE_INFINITY, collapsed: new Set(), entries: Number.POSITIVE_INFINITY, folded: new Set() };
 
 const isTyped = (line: DocLine): line is TypedLine => typeof line !== "string" && "render" in line;
 const isList = (line: DocLine): line is ListLine => typeof line !== "string" && "items" in line;
+const isEntries = (line: DocLine): line is EntryList => typeof line !== "string" && "entries" in line;
+const isFold = (line: DocLine): line is FoldLine => typeof line !== "string" && "folded" in line;
+/** The lists of a doc, those of its folds included. */
+const listLines = (doc: readonly DocLine[]): ListLine[] => doc.flatMap((line) => (isList(line) ? [line] : isFold(line) ? line.lines.filter(isList) : []));
+/** The typed lines of a doc, those of its entries included. */
+const typedLines = (doc: readonly DocLine[]): TypedLine[] => doc.flatMap((line) => (isTyped(line) ? [line] : isEntries(line) ? line.entries.flat().filter(isTyped) : []));
 
 function renderLine(line: DocLine, how: Shortening): string {
   if (typeof line === "string") return line;
   if (isTyped(line)) return line.render(Math.min(line.cap, how.chars));
+  if (isFold(line)) return how.folded.has(line) ? line.folded : line.lines.map((inner) => renderLine(inner, how)).join("\n");
+  if (isEntries(line)) {
+    const shown = line.entries.slice(0, how.entries);
+    const lines = shown.flat().map((entryLine) => renderLine(entryLine, how));
+    if (line.total > shown.length) lines.push(line.more(line.total - shown.length));
+    return lines.join("\n");
+  }
   if (line.collapsed !== undefined && how.collapsed.has(line)) return line.collapsed;
   const shown = line.items.slice(0, how.cap);
   const text = line.prefix + shown.join(line.separator);
@@ -73,8 +113,12 @@ export function renderDoc(doc: readonly DocLine[], cap = Number.POSITIVE_INFINIT
  */
 function measureDoc(doc: readonly DocLine[]): (how: Shortening) => number {
   const sizes = new Map<DocLine, Map<string, number>>();
-  const sizeOf = (line: ListLine | TypedLine, how: Shortening): number => {
-    const key = isTyped(line) ? String(Math.min(line.cap, how.chars)) : `${how.cap}${how.collapsed.has(line) ? "c" : ""}`;
+  const sizeOf = (line: Exclude<DocLine, string>, how: Shortening): number => {
+    if (isFold(line)) {
+      if (how.folded.has(line)) return utf8Bytes(line.folded);
+      return line.lines.reduce((sum, inner) => sum + (typeof inner === "string" ? utf8Bytes(inner) : sizeOf(inner, how)), Math.max(0, line.lines.length - 1));
+    }
+    const key = isTyped(line) ? String(Math.min(line.cap, how.chars)) : isEntries(line) ? `${how.chars}:${how.entries}` : `${how.cap}${how.collapsed.has(line) ? "c" : ""}`;
     let known = sizes.get(line);
     if (!known) sizes.set(line, (known = new Map()));
     let bytes = known.get(key);
@@ -83,7 +127,7 @@ function measureDoc(doc: readonly DocLine[]): (how: Shortening) => number {
   };
   // Lines join with "\n", one byte each.
   const fixed = doc.reduce((sum, line) => sum + (typeof line === "string" ? utf8Bytes(line) : 0), 0) + Math.max(0, doc.length - 1);
-  const shortenable = doc.filter((line): line is ListLine | TypedLine => typeof line !== "string");
+  const shortenable = doc.filter((line): line is Exclude<DocLine, string> => typeof line !== "string");
   return (how) => shortenable.reduce((sum, line) => sum + sizeOf(line, how), fixed);
 }
 
@@ -105,28 +149,43 @@ function largest(low: number, high: number, fits: (n: number) => boolean): numbe
  *    fits (a list shorter than its collapsed form stays);
  * 4. the longest remaining lists cut to the largest common length that fits, each ending with
  *    its `more` text;
- *    (after 3 or 4, typed texts get back what room is left);
- * 5. with `cut`, the last lines dropped for it; without, the message as short as step 4 made it
+ * 5. with `cut`, when even every list at its shortest is too long: the entry lists cut to the
+ *    largest common number of entries that fits, each ending with its `more` line, folds folded
+ *    to their line (the one that saves most first) as far as it takes to keep ENTRIES_KEPT;
+ *    (after 3, 4 or 5, typed texts get back what room is left);
+ * 6. with `cut`, the last lines dropped for it; without, the message as short as step 4 made it
  *    (for a push, which the pipeline splits rather than loses).
  */
 export function fitDoc(doc: readonly DocLine[], limit: number, cut?: string): string {
+  return fitDocShowing(doc, limit, cut).text;
+}
+
+/** A message fitted by fitDoc, with how many entries of each entry list it shows (Infinity: all). */
+export interface FittedDoc {
+  text: string;
+  entries: number;
+}
+
+/** fitDoc, saying how many entries it kept (step 5): a reader that read only the first entries knows whether more would show. */
+export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: string): FittedDoc {
+  const whole = (text: string): FittedDoc => ({ text, entries: Number.POSITIVE_INFINITY });
   const size = measureDoc(doc);
   const fits = (how: Shortening) => size(how) <= limit;
-  if (fits(WHOLE)) return render(doc, WHOLE);
+  if (fits(WHOLE)) return whole(render(doc, WHOLE));
 
   // Typed texts as long as they can be once the lists are as short as they will be.
-  const maxChars = Math.max(TYPED_MIN_CHARS, ...doc.filter(isTyped).map((line) => line.cap));
+  const maxChars = Math.max(TYPED_MIN_CHARS, ...typedLines(doc).map((line) => line.cap));
   const widen = (how: Shortening) => ({ ...how, chars: largest(TYPED_MIN_CHARS, maxChars, (n) => fits({ ...how, chars: n })) });
 
   let how = widen(WHOLE);
-  if (fits(how)) return render(doc, how);
+  if (fits(how)) return whole(render(doc, how));
 
   how = { ...WHOLE, chars: TYPED_MIN_CHARS };
   // Each list's saving measured once, and the size kept as lists collapse: measuring every line
   // again for each list (and each saving in each comparison of the sort) grew with the square
   // of the lists, which seven kinds' missing lists by area made most of 汇总's time.
   const savings = new Map<ListLine, number>();
-  for (const line of doc.filter(isList)) {
+  for (const line of listLines(doc)) {
     const saved = line.collapsed === undefined ? 0 : utf8Bytes(renderLine(line, how)) - utf8Bytes(line.collapsed);
     if (saved > 0) savings.set(line, saved);
   }
@@ -135,18 +194,36 @@ export function fitDoc(doc: readonly DocLine[], limit: number, cut?: string): st
   how = { ...how, collapsed };
   // Too long even at its shortest (seven kinds' abnormal reports in a week): every search below
   // would end at its shortest setting, each probe measuring every line to get there.
-  const shortest: Shortening = { chars: TYPED_MIN_CHARS, cap: 1, collapsed: new Set(collapsible) };
-  if (!fits(shortest)) return cutDoc(render(doc, shortest), limit, cut);
+  const shortest: Shortening = { ...WHOLE, chars: TYPED_MIN_CHARS, cap: 1, collapsed: new Set(collapsible) };
+  if (!fits(shortest)) {
+    if (cut === undefined) return whole(render(doc, shortest));
+    // Seven kinds' abnormal reports in a week: each list shows its first, and says how many more;
+    // to keep ENTRIES_KEPT of each, the lists by area fold, the one that saves most first.
+    const most = Math.max(0, ...doc.filter(isEntries).map((line) => line.entries.length));
+    const kept = Math.min(ENTRIES_KEPT, most);
+    const folded = new Set<FoldLine>();
+    how = { ...shortest, folded };
+    if (!fits({ ...how, entries: kept })) {
+      const sizeFolded = (line: FoldLine) => size({ ...shortest, folded: new Set([line]) });
+      const foldable = doc.filter(isFold).map((line) => ({ line, size: sizeFolded(line) })).sort((a, b) => a.size - b.size);
+      for (const { line } of foldable) {
+        folded.add(line);
+        if (fits({ ...how, entries: kept })) break;
+      }
+    }
+    const entries = largest(0, most, (n) => fits({ ...how, entries: n }));
+    return { text: cutDoc(render(doc, widen({ ...how, entries })), limit, cut), entries };
+  }
   let measured = size(how);
   for (const line of collapsible) {
     collapsed.add(line);
     measured -= savings.get(line)!;
-    if (measured <= limit) return render(doc, widen(how));
+    if (measured <= limit) return whole(render(doc, widen(how)));
   }
 
-  const longest = Math.max(0, ...doc.filter(isList).map((line) => line.items.length));
+  const longest = Math.max(0, ...listLines(doc).map((line) => line.items.length));
   how = widen({ ...how, cap: largest(1, longest, (n) => fits({ ...how, cap: n })) });
-  return cutDoc(render(doc, how), limit, cut);
+  return whole(cutDoc(render(doc, how), limit, cut));
 }
 
 /** A rendered message within `limit` bytes: its last lines dropped for `cut`; without `cut`, as it is. */

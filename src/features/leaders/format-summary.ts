@@ -2,7 +2,8 @@ import type { Config } from "../../config/schema.js";
 import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { leaderText } from "./leader-text.js";
 import { type AreaGroup, type TaskTally, ABNORMAL_SHOWN, ON_BEHALF_SHOWN, REMARKS_SHOWN } from "../../tally/task-tally.js";
-import { fitDoc, type DocLine, type ListLine } from "./fit-doc.js";
+import type { FirstTallies } from "../../tally/load-tally.js";
+import { fitDocShowing, type DocLine, type FittedDoc, type ListLine } from "./fit-doc.js";
 import { formatSums } from "./format-sums.js";
 
 /** WeCom's limit for a stream reply's markdown, in UTF-8 bytes (wecom-protocol.md). */
@@ -78,15 +79,15 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     if (sums.length > 0) lines.push(leaderText.sums(sums));
   }
   if (tally.abnormalTotal > 0) {
-    lines.push(leaderText.abnormalHeading(tally.abnormalTotal));
-    for (const { school, report } of tally.abnormal.slice(0, ABNORMAL_SHOWN)) {
-      lines.push(leaderText.abnormalSchool(school, options.node), leaderText.abnormalWho(report, config, timeZone, several, school), {
-        cap: SUMMARY_TEXT_CHARS,
-        render: (chars) => leaderText.abnormalText(school, report, chars),
-      });
-    }
-    const shown = Math.min(tally.abnormal.length, ABNORMAL_SHOWN);
-    if (tally.abnormalTotal > shown) lines.push(leaderText.abnormalMore(tally.abnormalTotal - shown, several));
+    lines.push(leaderText.abnormalHeading(tally.abnormalTotal), {
+      entries: tally.abnormal.slice(0, ABNORMAL_SHOWN).map(({ school, report }) => [
+        leaderText.abnormalSchool(school, options.node),
+        leaderText.abnormalWho(report, config, timeZone, several, school),
+        { cap: SUMMARY_TEXT_CHARS, render: (chars: number) => leaderText.abnormalText(school, report, chars) },
+      ]),
+      total: tally.abnormalTotal,
+      more: (hidden: number) => leaderText.abnormalMore(hidden, several),
+    });
   }
   if (tally.resolved.length > 0) {
     lines.push(leaderText.resolvedHeading(tally.resolved.length));
@@ -95,12 +96,13 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     }
   }
   if (tally.remarkTotal > 0) {
-    lines.push(leaderText.remarkHeading(tally.remarkTotal));
-    for (const { school, report } of tally.remarks.slice(0, REMARKS_SHOWN)) {
-      lines.push({ cap: SUMMARY_TEXT_CHARS, render: (chars) => leaderText.remark(school, report, timeZone, several, chars) });
-    }
-    const shown = Math.min(tally.remarks.length, REMARKS_SHOWN);
-    if (tally.remarkTotal > shown) lines.push(leaderText.remarkMore(tally.remarkTotal - shown));
+    lines.push(leaderText.remarkHeading(tally.remarkTotal), {
+      entries: tally.remarks.slice(0, REMARKS_SHOWN).map(({ school, report }) => [
+        { cap: SUMMARY_TEXT_CHARS, render: (chars: number) => leaderText.remark(school, report, timeZone, several, chars) },
+      ]),
+      total: tally.remarkTotal,
+      more: leaderText.remarkMore,
+    });
   }
   if (tally.onBehalfReports.length > 0) {
     lines.push({
@@ -116,14 +118,16 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   const parts = tally.rows ? tally.rows.map((row) => ({ name: row.name, sums: row.tally.sums })) : (tally.sumsByArea ?? []).map(({ key, sums }) => ({ name: areaLabel(options.node, key), sums }));
   const byPart = parts.flatMap(({ name, sums }) => (sums ? [leaderText.sumsOfPart(name, formatSums(config, tally.task, sums))] : []));
   if (byPart.length > 0 && formatSums(config, tally.task, tally.sums).length > 0) {
-    lines.push(tally.rows ? leaderText.sumsByNodeHeading : leaderText.sumsByPartHeading, ...byPart);
+    const heading = tally.rows ? leaderText.sumsByNodeHeading : leaderText.sumsByPartHeading;
+    lines.push({ lines: [heading, ...byPart], folded: leaderText.sumsFolded(heading, byPart.length, tally.rows !== undefined) });
   }
   if (tally.rows && !nothingDue) {
     // A city's or a province's: a row per county or city, its schools left to their own leaders' 汇总.
     lines.push(leaderText.nodeRowsHeading, ...tally.rows.map((row) => leaderText.nodeRow(row.name, row.tally, unit)));
   } else if (tally.missing > 0) {
     const pointer = (area: string, count: number, unit: string) => leaderText.missingCollapsed(area, count, tally.periods[0]!.taskWord, unit);
-    lines.push(leaderText.missingHeading(tally.missing, unit), ...areaLists(tally.missingByArea, options.node, several, pointer, (area) => leaderText.listAreaPointer(area, tally.periods[0]!.taskWord)));
+    const areas = areaLists(tally.missingByArea, options.node, several, pointer, (area) => leaderText.listAreaPointer(area, tally.periods[0]!.taskWord));
+    lines.push({ lines: [leaderText.missingHeading(tally.missing, unit), ...areas], folded: leaderText.missingFolded(tally.missing, unit, areas.length, tally.periods[0]!.taskWord) });
   }
   if (tally.exempt > 0 && !tally.rows) {
     lines.push(leaderText.exemptHeading(tally.exempt, unit), ...areaLists(tally.exemptByArea, options.node, several, leaderText.exemptCollapsed));
@@ -132,8 +136,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   return lines;
 }
 
-/** The 汇总 reply: a title, then one block per task, within the stream reply's byte limit. */
-export function formatSummary(args: {
+/** What a 汇总 reply shows, as formatSummary takes it. */
+export interface SummaryArgs {
   label: string;
   now: Date;
   tallies: readonly TaskTally[];
@@ -143,11 +147,36 @@ export function formatSummary(args: {
   limit?: number;
   /** Shown after the tallies (the open incidents). */
   after?: DocLine;
-}): string {
+}
+
+/** The 汇总 reply: a title, then one block per task, within the stream reply's byte limit. */
+export function formatSummary(args: SummaryArgs): string {
+  return fitSummary(args).text;
+}
+
+function fitSummary(args: SummaryArgs): FittedDoc {
   const { config } = args;
   const doc: DocLine[] = [leaderText.summaryTitle(args.label), leaderText.summaryAsOf(args.now, config.timezone)];
   if (args.tallies.length === 0) doc.push("", leaderText.noTasks);
   for (const tally of args.tallies) doc.push("", ...formatTaskBlock(tally, { config, node: args.node }));
   if (args.after) doc.push("", args.after);
-  return fitDoc(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong);
+  return fitDocShowing(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong);
+}
+
+/** Abnormal reports and remarks a 汇总 reads first of each kind (then twice as many, while its reply shows every one). */
+export const FIRST_ENTRIES = 8;
+
+/**
+ * The 汇总 reply as formatSummary gives it for every kind's tally read in full, reading each
+ * kind's abnormal reports and remarks only as far as the reply shows them: seven kinds' week at
+ * a province's size shows a few of each (the rest counted, from the counts), where reading and
+ * fitting the 50 a kind they once read was most of 汇总's time. It reads more only while the
+ * reply shows every one it read, so it says what reading them all would.
+ */
+export async function formatSummaryReading(args: Omit<SummaryArgs, "tallies">, read: (first: number) => Promise<FirstTallies>): Promise<string> {
+  for (let first = FIRST_ENTRIES; ; first *= 2) {
+    const { tallies, whole } = await read(first);
+    const fitted = fitSummary({ ...args, tallies });
+    if (whole || fitted.entries < first) return fitted.text;
+  }
 }

@@ -131,6 +131,8 @@ export const leaderText = {
   sums: (parts: readonly string[]) => `合计：${parts.join(" · ")}`,
   sumsByPartHeading: "**分片区合计：**",
   sumsByNodeHeading: "**各地合计：**",
+  /** The sums by part in a reply too long for them: how many parts. */
+  sumsFolded: (heading: string, count: number, byNode: boolean) => `${heading}${count} ${byNode ? "地" : "个片区"}未列出（内容过长）`,
   sumsOfPart: (name: string, parts: readonly string[]) => `${escapeUserText(name)}：${parts.join(" · ")}`,
   abnormalHeading: (count: number) => `⚠️ **异常 ${count} 条：**`,
   abnormalMore: (count: number, several: boolean) =>
@@ -177,6 +179,9 @@ export const leaderText = {
     `${escapeUserText(name)}：已报 ${tally.reported}/${tally.expected} ${unit}（${formatRate(tally.reported, tally.expected)}）· 未报 ${tally.missing}` +
     (tally.abnormalTotal > 0 ? ` · 异常 ${tally.abnormalTotal}` : ""),
   missingHeading: (count: number, unit: string) => `**未报（${count} ${unit}）：**`,
+  /** The missing schools of a reply too long to list them by area: how many areas, and the command that lists one. */
+  missingFolded: (count: number, unit: string, areas: number, word: string) =>
+    `**未报（${count} ${unit}）：**${areas} 个片区（发送“未报 ${escapeUserText(word)} 片区名”查看）`,
   exemptHeading: (count: number, unit: string) => `免报（${count} ${unit}）：`,
   areaPrefix: (area: string) => `${escapeUserText(area)}：`,
   /** A school in a list, with the number of periods when several were tallied. */

@@ -2,7 +2,7 @@ import type { Roster, School } from "../config/roster.js";
 import type { ExemptionStore, Exemption } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import { type TaskPeriod, whyNotRequired } from "../time/task-calendar.js";
-import { type TaskTally, type ListOptions, listNotAssigned, listNotJoined, whyNotOwed, indexRoster, NAME_NONE, defaultListing, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type RosterIndex } from "./task-tally.js";
+import { type TaskTally, type ListOptions, ABNORMAL_SHOWN, listNotAssigned, listNotJoined, whyNotOwed, indexRoster, NAME_NONE, defaultListing, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type RosterIndex } from "./task-tally.js";
 import { type RosterNode, nodeKey, areaKey } from "../config/roster-tree.js";
 import type { Config } from "../config/schema.js";
 import { kindOf } from "../config/kinds.js";
@@ -124,31 +124,40 @@ export async function loadTallies(sources: TallySources, kinds: readonly (readon
 /** Tallies whose abnormal reports and remarks were read only to their first `first` a kind; `whole`: none was left unread by it. */
 export interface FirstTallies {
   tallies: TaskTally[];
+  first: number;
   whole: boolean;
 }
+
+/** The fewest abnormal reports and remarks of a kind tallyKinds reads first. */
+export const FIRST_ENTRIES = 8;
 
 /**
  * The kinds' tallies as loadTallies gives them, their counts read once (one round trip), then,
  * each time asked, the rest read with each kind's abnormal reports and remarks read only to
- * their first `first` (汇总: a reply of seven kinds shows a few of each; it asks for more only
- * while it shows every one it got). The totals are the counts', whatever `first` is.
+ * their first `first` (汇总: a reply of seven kinds shows a few of each; it asks for all only
+ * when it shows every one it got). Unasked, `first` is each listing kind's share of what one
+ * block shows (ABNORMAL_SHOWN), at least FIRST_ENTRIES. The totals are the counts', whatever
+ * `first` is.
  */
 export async function tallyKinds(
   sources: TallySources,
   kinds: readonly (readonly TaskPeriod[])[],
   now?: Date,
   list?: ListOptions,
-): Promise<(first: number) => Promise<FirstTallies>> {
+): Promise<(first?: number) => Promise<FirstTallies>> {
   const listing = list ?? summaryListing(sources.roster);
   const { counts, read } = await countKinds(sources, kinds, summaryUnits(sources.roster, listing));
-  // What the listing reads of a kind's list at most: its first over all the periods.
+  // What the listing reads of each kind's lists at most: their first over all the periods.
   const wanted = (counter: "abnormal" | "remarked") =>
-    Math.max(0, ...counts.map((periods) => Math.min(listing[counter] ?? Number.POSITIVE_INFINITY, periods.reduce((sum, { listed }) => sum + listed[counter], 0))));
-  const most = Math.max(wanted("abnormal"), wanted("remarked"));
-  return async (first) => {
+    counts.map((periods) => Math.min(listing[counter] ?? Number.POSITIVE_INFINITY, periods.reduce((sum, { listed }) => sum + listed[counter], 0)));
+  const [abnormal, remarked] = [wanted("abnormal"), wanted("remarked")];
+  const most = Math.max(0, ...abnormal, ...remarked);
+  const listingKinds = abnormal.filter((n, i) => n > 0 || remarked[i]! > 0).length;
+  const share = Math.max(FIRST_ENTRIES, Math.ceil(ABNORMAL_SHOWN / Math.max(1, listingKinds)));
+  return async (first = share) => {
     const capped = { ...listing, abnormal: Math.min(listing.abnormal ?? Number.POSITIVE_INFINITY, first), remarked: Math.min(listing.remarked ?? Number.POSITIVE_INFINITY, first) };
     const counted = await read(capped);
-    return { tallies: counted.map((periods) => tallyOfCounted(sources.roster, periods, now, capped)), whole: first >= most };
+    return { tallies: counted.map((periods) => tallyOfCounted(sources.roster, periods, now, capped)), first, whole: first >= most };
   };
 }
 

@@ -163,20 +163,17 @@ function fitSummary(args: SummaryArgs): FittedDoc {
   return fitDocShowing(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong);
 }
 
-/** Abnormal reports and remarks a 汇总 reads first of each kind (then twice as many, while its reply shows every one). */
-export const FIRST_ENTRIES = 8;
-
 /**
  * The 汇总 reply as formatSummary gives it for every kind's tally read in full, reading each
  * kind's abnormal reports and remarks only as far as the reply shows them: seven kinds' week at
  * a province's size shows a few of each (the rest counted, from the counts), where reading and
- * fitting the 50 a kind they once read was most of 汇总's time. It reads more only while the
- * reply shows every one it read, so it says what reading them all would.
+ * fitting the 50 a kind they once read was most of 汇总's time. It reads each kind's share first
+ * (tallyKinds), and all of them only when the reply shows every one of those, so it says what
+ * reading them all would.
  */
-export async function formatSummaryReading(args: Omit<SummaryArgs, "tallies">, read: (first: number) => Promise<FirstTallies>): Promise<string> {
-  for (let first = FIRST_ENTRIES; ; first *= 2) {
-    const { tallies, whole } = await read(first);
-    const fitted = fitSummary({ ...args, tallies });
-    if (whole || fitted.entries < first) return fitted.text;
-  }
+export async function formatSummaryReading(args: Omit<SummaryArgs, "tallies">, read: (first?: number) => Promise<FirstTallies>): Promise<string> {
+  const first = await read();
+  const fitted = fitSummary({ ...args, tallies: first.tallies });
+  if (first.whole || fitted.entries < first.first) return fitted.text;
+  return fitSummary({ ...args, tallies: (await read(Number.POSITIVE_INFINITY)).tallies }).text;
 }

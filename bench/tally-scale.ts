@@ -33,8 +33,8 @@ import pino from "pino";
 import { toInstant } from "../src/time/local-time.js";
 import { createManualClock } from "../src/time/clock.js";
 import { buildTally } from "../src/features/tallies/build-tally.js";
-import { formatSummary } from "../src/features/leaders/format-summary.js";
-import { loadCountedPeriods } from "../src/tally/load-tally.js";
+import { formatSummary, formatSummaryReading } from "../src/features/leaders/format-summary.js";
+import { loadCountedPeriods, tallyKinds } from "../src/tally/load-tally.js";
 import { defaultListing } from "../src/tally/task-tally.js";
 import { tallyFromCounts } from "../src/tally/load-tally.js";
 import { readSettings } from "../src/main/settings.js";
@@ -160,9 +160,16 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
     const day = await timeRuns(() => ask("汇总"), runs, warmup);
     const week = await timeRuns(() => ask("汇总 本周"), runs, warmup);
 
-    // Where 汇总 spends its time, in-process, each kind's read and tally apart (the command reads all kinds' counts in one round trip: loadTallies).
+    // Where 汇总 spends its time, in-process: the command's path whole (all kinds' counts in one
+    // round trip, each kind's abnormal reports read only as far as the reply shows them), then
+    // each kind's read in full (as loadTally reads it) and tally apart.
     const sources = { roster, store: rt.store, exemptions: rt.exemptions };
     const steps: Record<string, number[]> = {};
+    for (const [label, list] of [["day", dayPeriods], ["week", weekPeriods]] as const) {
+      const kinds = calendar.tasks.map((task) => list.filter((p) => p.task === task)).filter((own) => own.length > 0);
+      const command = async () => formatSummaryReading({ label, now: new Date(NOW), config: rt.config, node: roster.node }, await tallyKinds(sources, kinds, new Date(NOW)));
+      steps[`${label}: 汇总 in-process (tallyKinds + formatSummaryReading)`] = await timeRuns(command, runs, warmup);
+    }
     for (const [label, list] of [["day", dayPeriods], ["week", weekPeriods]] as const) {
       const read: number[] = [];
       const tally: number[] = [];
@@ -192,9 +199,9 @@ async function measureSize(schools: number, tree?: { cities: number; counties: n
         tally.push(c);
         format.push(performance.now() - t);
       }
-      steps[`${label}: read the counts (loadCountedPeriods)`] = read;
+      steps[`${label}: read in full, a kind at a time (loadCountedPeriods)`] = read;
       steps[`${label}: tallyFromCounts`] = tally;
-      steps[`${label}: formatSummary (format + fit 20 KB)`] = format;
+      steps[`${label}: formatSummary of those (format + fit 20 KB)`] = format;
       Object.assign(steps, Object.fromEntries(perKind));
     }
     const safetyToday = dayPeriods.find((p) => p.task === "safety")!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitDoc, fitDocParts, renderDoc, TYPED_MIN_CHARS, type DocLine, type ListLine, type TypedLine } from "../../../src/features/leaders/fit-doc.js";
+import { ENTRIES_KEPT, fitDoc, fitDocParts, fitDocShowing, renderDoc, TYPED_MIN_CHARS, type DocLine, type EntryList, type FoldLine, type ListLine, type TypedLine } from "../../../src/features/leaders/fit-doc.js";
 import { utf8Bytes } from "../../../src/push/enqueue.js";
 
 const list = (prefix: string, count: number, separator = "、"): DocLine => ({
@@ -97,5 +97,43 @@ describe("fitDoc with typed texts and collapsible lists", () => {
     // Longer than the shortest form: the room of the parts it takes anyway is used.
     expect(utf8Bytes(text)).toBeGreaterThan(parts * 900 - 100);
     expect(utf8Bytes(text)).toBeGreaterThan(shortest);
+  });
+
+  /** `count` entries of two lines, `total` in all. */
+  const entries = (name: string, count: number, total = count): EntryList => ({
+    entries: Array.from({ length: count }, (_, i) => [`${name}${i + 1}号学校`, typed(i, 60)]),
+    total,
+    more: (hidden) => `另有${name} ${hidden} 条`,
+  });
+  /** Forty lines of one area each, folding to one line. */
+  const fold = (name: string): FoldLine => ({ lines: [`${name}未报：`, ...Array.from({ length: 40 }, (_, i) => `第${i}片区：${name}校${i}`)], folded: `${name}未报：40 个片区` });
+
+  it("with a cut note, cuts entry lists to the largest common number that fits, each saying exactly how many more, before dropping lines", () => {
+    const doc: DocLine[] = ["标题", entries("甲", 30, 200), "中间", entries("乙", 4), "结尾"];
+    const fitted = fitDocShowing(doc, 600, "截断");
+    expect(utf8Bytes(fitted.text)).toBeLessThanOrEqual(600);
+    expect(fitted.text).not.toContain("截断");
+    const lines = fitted.text.split("\n");
+    expect(lines.filter((line) => line.startsWith("甲"))).toHaveLength(fitted.entries);
+    expect(lines).toContain(`另有甲 ${200 - fitted.entries} 条`);
+    expect(fitted.entries).toBeLessThan(4);
+    expect(lines).toContain(`另有乙 ${4 - fitted.entries} 条`);
+    expect(lines.at(-1)).toBe("结尾");
+  });
+
+  it("folds the lines that save most as far as it takes to keep ENTRIES_KEPT of each entry list", () => {
+    const doc: DocLine[] = ["标题", entries("甲", 20), fold("甲"), entries("乙", 20), fold("乙")];
+    const unfolded = utf8Bytes(renderDoc(["标题", fold("甲"), fold("乙")]));
+    const fitted = fitDocShowing(doc, unfolded, "截断");
+    expect(fitted.entries).toBeGreaterThanOrEqual(ENTRIES_KEPT);
+    expect(fitted.text).not.toContain("截断");
+    // One fold is enough: the other keeps its areas.
+    expect(fitted.text.split("\n").filter((line) => line.endsWith("未报：40 个片区"))).toHaveLength(1);
+    expect(fitted.text.split("\n").filter((line) => line.startsWith("第0片区"))).toHaveLength(1);
+  });
+
+  it("leaves entry lists whole without a cut note (a push, which is split)", () => {
+    const doc: DocLine[] = [entries("甲", 30)];
+    expect(fitDocShowing(doc, 500).text.split("\n").filter((line) => line.startsWith("甲"))).toHaveLength(30);
   });
 });

@@ -129,7 +129,7 @@ export interface FirstTallies {
 }
 
 /** The fewest abnormal reports and remarks of a kind tallyKinds reads first. */
-export const FIRST_ENTRIES = 8;
+const FIRST_ENTRIES = 8;
 
 /**
  * The kinds' tallies as loadTallies gives them, their counts read once (one round trip), then,

@@ -203,12 +203,15 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
     const kept = Math.min(ENTRIES_KEPT, most);
     const folded = new Set<FoldLine>();
     how = { ...shortest, folded };
-    if (!fits({ ...how, entries: kept })) {
-      const sizeFolded = (line: FoldLine) => size({ ...shortest, folded: new Set([line]) });
-      const foldable = doc.filter(isFold).map((line) => ({ line, size: sizeFolded(line) })).sort((a, b) => a.size - b.size);
-      for (const { line } of foldable) {
+    // Each fold's saving measured once, and the size kept as they fold (as lists collapse above).
+    let measured = size({ ...how, entries: kept });
+    if (measured > limit) {
+      const saving = (line: FoldLine) => utf8Bytes(renderLine(line, shortest)) - utf8Bytes(line.folded);
+      const foldable = doc.filter(isFold).map((line) => ({ line, saved: saving(line) })).filter(({ saved }) => saved > 0).sort((a, b) => b.saved - a.saved);
+      for (const { line, saved } of foldable) {
         folded.add(line);
-        if (fits({ ...how, entries: kept })) break;
+        measured -= saved;
+        if (measured <= limit) break;
       }
     }
     const entries = largest(0, most, (n) => fits({ ...how, entries: n }));

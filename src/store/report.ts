@@ -100,9 +100,13 @@ export function isAbnormal(report: Report | undefined): report is AbnormalReport
   return report?.value.task === "safety" && report.value.status === "abnormal";
 }
 
-/** What an abnormal report says happened: 平安日报's description, or a declared kind's (its `description` text field). */
-export function abnormalDescription(report: AbnormalReport): string {
-  const description = report.value.description;
+/**
+ * What an abnormal report says happened, as typed: 平安日报's description, or a declared kind's
+ * (its `description` text field); empty where it says none. The one place every reader of an
+ * abnormal report (alerts, 汇总, the board) takes it from.
+ */
+export function abnormalDescription(report: Report): string {
+  const description = fieldOf(report.value, "description");
   return typeof description === "string" ? description : "";
 }
 

@@ -89,6 +89,10 @@ it("lists the first abnormal reports of each of seven kinds with the exact numbe
       const more = block.findIndex((line) => line.startsWith("……另有异常"));
       const shown = block.slice(heading + 1, more).filter((line) => line.startsWith("> **")).length;
       expect(shown, task).toBeGreaterThanOrEqual(ENTRIES_KEPT);
+      // Each entry quotes what happened, for a declared kind (its 情况说明) as for 平安日报.
+      const quoted = block.slice(heading + 1, more).filter((line) => line.startsWith("> ") && !line.startsWith("> **") && !/^> \d/u.test(line));
+      expect(quoted.length, task).toBe(shown);
+      for (const line of quoted) expect(line, task).toMatch(/^> 教学楼二楼走廊/u);
       expect(block[more], task).toBe(leaderText.abnormalMore(total - shown, true));
     }
     // Each listing kind's share of 50 read (17 of a day's 328), where each kind read its 50.

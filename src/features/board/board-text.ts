@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import { personLabel, type School } from "../../config/roster.js";
-import type { ReportEvent, ReportValue } from "../../store/report.js";
+import { abnormalDescription, isAbnormal, type Report, type ReportEvent } from "../../store/report.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { isBeforeLive, type NotOwedReason } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/local-time.js";
@@ -71,13 +71,17 @@ export const boardText = {
     const what =
       event.type === "withdraw" || !report
         ? "撤销了上报"
-        : `${event.type === "replace" ? "更正为" : "上报"}：${boardText.value(report.value)}${report.late ? "（迟报）" : ""}`;
+        : `${event.type === "replace" ? "更正为" : "上报"}：${boardText.value(report)}${report.late ? "（迟报）" : ""}`;
     return { when: formatInstant(new Date(event.at), timeZone), what, by: report?.onBehalf ? `${who} 代报` : who };
   },
-  /** What a safety report says, as typed. */
-  value(value: ReportValue): string {
-    if (value.task !== "safety") return "";
-    if (value.status === "abnormal") return `异常：${value.description ?? ""}`;
+  /**
+   * What a report in an abnormal school's history says, as typed: 平安日报's, or a declared kind's
+   * with a status field (the board lists only the kinds that can be abnormal).
+   */
+  value(report: Report): string {
+    if (isAbnormal(report)) return `异常：${abnormalDescription(report)}`;
+    const value = report.value;
+    if (value.task !== "safety") return "无异常";
     return (value.present !== undefined ? `无异常，在校 ${value.present} 人` : "无异常") + (value.remark ? `；备注：${value.remark}` : "");
   },
 

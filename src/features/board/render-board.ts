@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
-import type { ReportEvent } from "../../store/report.js";
+import { abnormalDescription, type ReportEvent } from "../../store/report.js";
 import { formatClock, formatDate, formatRate } from "../../time/local-time.js";
 import type { AbnormalEntry, ResolvedEntry, TaskTally } from "../../tally/task-tally.js";
 import { areaKey, areaLabel } from "../../config/roster-tree.js";
@@ -132,7 +132,7 @@ ${board.abnormal.map(
   ({ entry: { school, report }, history }: WithHistory<AbnormalEntry>) => html`<article class="incident" data-school="${school.code}">
 <div class="head">${chip("abnormal", s.abnormal)}<b>${school.name}</b><span class="muted">${areaLabel(board.node, areaKey(school))}</span>${report.late && chip("late", s.late)}</div>
 <p class="who">${boardText.reportedBy(new Date(report.at), person(report.by, school), report.onBehalf === true, timeZone)}</p>
-<p class="desc">${report.value.task === "safety" ? (report.value.description ?? "") : ""}</p>
+<p class="desc">${abnormalDescription(report)}</p>
 ${historyList(history, timeZone, (userid) => person(userid, school))}
 </article>`,
 )}
@@ -140,7 +140,7 @@ ${board.resolved.length > 0 && html`<h2 class="h-resolved${board.abnormal.length
 ${board.resolved.map(
   ({ entry: { school, abnormal, report }, history }: WithHistory<ResolvedEntry>) => html`<article class="incident resolved" data-school="${school.code}">
 <div class="head">${chip("on_time", boardText.resolvedState)}<b>${school.name}</b><span class="muted">${areaLabel(board.node, areaKey(school))}</span></div>
-<p class="desc">${boardText.resolved(new Date(abnormal.at), abnormal.value.task === "safety" ? (abnormal.value.description ?? "") : "", new Date(report.at), timeZone)}</p>
+<p class="desc">${boardText.resolved(new Date(abnormal.at), abnormalDescription(abnormal), new Date(report.at), timeZone)}</p>
 ${historyList(history, timeZone, (userid) => person(userid, school))}
 </article>`,
 )}

@@ -8,7 +8,7 @@ import { isPastDeadline } from "../../time/periods.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { reportersAt } from "../../config/scope.js";
-import type { Report } from "../../store/report.js";
+import { abnormalDescription, type Report } from "../../store/report.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 
 /** `11月20日` for `2026-11-20`. */
@@ -20,7 +20,6 @@ const REASON_CHARS = 20;
 const PREVIOUS_CHARS = 30;
 
 /** A safety report's description as typed ("" for any other report). */
-const descriptionOf = (report: Report) => (report.value.task === "safety" ? (report.value.description ?? "") : "");
 
 /**
  * A person's name as typed, or the account id where none is known: ids are checked to be
@@ -148,10 +147,10 @@ export const leaderText = {
   },
   /** An abnormal report's description, at most `chars` characters of it. */
   abnormalText: (school: School, report: Report, chars: number) =>
-    `> ${shortenUserText(descriptionOf(report), chars, leaderText.seeHistory(school))}`,
+    `> ${shortenUserText(abnormalDescription(report), chars, leaderText.seeHistory(school))}`,
   resolvedHeading: (count: number) => `✅ 已恢复正常 ${count} 所：`,
   resolved(school: School, abnormal: Report, report: Report, timeZone: string, chars: number): string {
-    const text = shortenUserText(descriptionOf(abnormal), chars, leaderText.seeHistory(school));
+    const text = shortenUserText(abnormalDescription(abnormal), chars, leaderText.seeHistory(school));
     return (
       `> ${leaderText.shortName(school)}：${formatClock(new Date(abnormal.at), timeZone)} 报“${text}”，` +
       `${formatClock(new Date(report.at), timeZone)} 更正为无异常`
@@ -327,7 +326,7 @@ export const leaderText = {
     (report.late ? "（迟报）" : ""),
   /** The report an alert's news replaces, by its time and first words only: the leaders read it before. */
   alertPrevious: (previous: Report, timeZone: string) =>
-    `原报（${formatInstant(new Date(previous.at), timeZone)}）：${shortenUserText(descriptionOf(previous), PREVIOUS_CHARS)}`,
+    `原报（${formatInstant(new Date(previous.at), timeZone)}）：${shortenUserText(abnormalDescription(previous), PREVIOUS_CHARS)}`,
 
   // 代报
   onBehalfNote: (name: string, school: School) =>

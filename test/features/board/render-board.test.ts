@@ -9,6 +9,10 @@ import { createReportStore } from "../../../src/store/reports.js";
 import { loadSchoolPlaces } from "../../../src/store/school-numbers.js";
 import { startTestRedis, type TestRedis } from "../../support/redis.js";
 import { abnormal, loadExample, makeExemption, makeReport, normal } from "../leaders/fixtures.js";
+import { loadConfig } from "../../../src/config/load-config.js";
+import { createTaskCalendar } from "../../../src/time/task-calendar.js";
+import { ALL_KINDS, writeConfigVariant } from "../../support/config-variant.js";
+import { TEST_AES_KEY } from "../../support/test-env.js";
 
 /** What an admin could type into the roster's cells. */
 const HOSTILE: Partial<School>[] = [
@@ -64,6 +68,32 @@ describe("renderBoard", () => {
     expect(page).toContain("&lt;i&gt;考点&lt;/i&gt;");
     // The page's own script is the only one.
     expect(page.match(/<script>/g)).toHaveLength(1);
+  });
+});
+
+describe("看板 of a declared kind", () => {
+  it("quotes what an abnormal 汛期日报 said, in its card and in its history", async () => {
+    const variant = writeConfigVariant(ALL_KINDS);
+    try {
+      const { config, roster } = await loadConfig({
+        path: variant.path,
+        env: { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" },
+      });
+      const calendar = await createTaskCalendar(config);
+      const client = redis.client();
+      const keys = createKeys("t-board-flood");
+      const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
+      const now = new Date("2026-06-16T15:00:00+08:00");
+      const day = calendar.at("flood", now)!;
+      const school = roster.schools[0]!;
+      await store.put(makeReport(day, school.code, { task: "fields", status: "abnormal", description: "校门口积水30厘米" }, { by: school.reporters[0]!, msgid: "f1" }));
+      const board = await loadBoard({ roster, store, exemptions: createExemptionStore({ redis: client, keys }), calendar, timeZone: config.timezone, now });
+      const page = renderBoard(board, { config, expiresAt: new Date("2026-06-16T23:00:00+08:00"), hrefOf: () => "/board" });
+      expect(page).toContain(`<p class="desc">校门口积水30厘米</p>`);
+      expect(page).toContain("上报：异常：校门口积水30厘米");
+    } finally {
+      variant.remove();
+    }
   });
 });
 

@@ -108,7 +108,7 @@ async function zipped(sheet: ExcelJS.Worksheet): Promise<void> {
  */
 async function* summaryBatches(ledger: LedgerSource): AsyncIterable<readonly SummaryLine[]> {
   for (const task of ledger.tasks) {
-    const lines = listSummaryLines([{ ...task, ...(await ledger.counts(task)) }]);
+    const lines = listSummaryLines({ ...task, ...(await ledger.counts(task)) });
     for (let at = 0; at < lines.length; at += LEDGER_BATCH) yield lines.slice(at, at + LEDGER_BATCH);
   }
 }

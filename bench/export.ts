@@ -11,7 +11,11 @@
  * baseline), then while principals check in at `--rate` a second from a load generator in its
  * own process (pre-encrypted callbacks, Poisson arrivals, each timed from when it was due), whose
  * run lasts as long as the first export took; a quiet run of `--quiet` seconds before it is the
- * check-ins' baseline. Ends with one line:
+ * check-ins' baseline. Before them, the same month's export of the roster's first 1,000 and 5,000
+ * schools, alone: a line each (and one for the whole roster's) with its peak RSS beside the
+ * smallest's, which should not grow with the schools:
+ *   export-scale: schools=N seconds= peak_rss_mb= ratio_to_1000=
+ * Ends with one line:
  *   export: schools=N rows= seconds= seconds_alone= peak_rss_mb= service_rss_mb= checkin_p99_quiet= checkin_p99_during_export=
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -48,6 +52,8 @@ const NOW = "2026-11-30T20:00:00+08:00";
 const FROM = "2026-11-01";
 const TO = "2026-11-30";
 const WARMUP = 3;
+/** Smaller exports of the same month (the roster's first schools), run alone before the full one: the peak RSS's ratio to the smallest's. */
+const SCALE = [1000, 5000];
 
 type LoadMessage = { type: "ready"; pool: number; generateMs: number } | { type: "start"; name: string } | { type: "done"; name: string; result: LoadResult };
 
@@ -80,16 +86,24 @@ try {
       `${seeded} reports seeded in ${fmt((Date.now() - seedStart) / 1000, 1)} s; AOF rewritten`,
   );
 
-  const exportOnce = async () => {
+  const exportOnce = async (schools = roster.schools) => {
     const started = performance.now();
-    const file = await runLedgerExport({ redisUrl: service.redisUrl, schools: roster.schools, people: service.config, plan });
+    const file = await runLedgerExport({ redisUrl: service.redisUrl, schools, people: service.config, plan });
     const seconds = (performance.now() - started) / 1000;
     await file.remove();
     return { seconds, bytes: file.bytes, peakMiB: file.maxRssKiB / 1024 };
   };
   const rows = plan.tasks.reduce((sum, task) => sum + task.periods.filter((p) => p.required).length * roster.schools.length, 0);
+  // The same month of the roster's first schools, as a smaller node's export is: peak RSS must not grow with the schools.
+  const scale = [];
+  for (const size of SCALE.filter((n) => n < roster.schools.length)) scale.push({ size, ...(await exportOnce(roster.schools.slice(0, size))) });
   const alone = await exportOnce();
+  scale.push({ size: roster.schools.length, ...alone });
   console.log(`export alone: ${fmt(alone.seconds, 1)} s, ${fmt(alone.bytes / 1048576, 1)} MiB workbook, exporting process peak RSS ${fmt(alone.peakMiB, 0)} MiB`);
+  const smallest = scale[0]!;
+  for (const run of scale) {
+    console.log(`export-scale: schools=${run.size} seconds=${fmt(run.seconds, 1)} peak_rss_mb=${fmt(run.peakMiB, 0)} ratio_to_${smallest.size}=${fmt(run.peakMiB / smallest.peakMiB, 2)}`);
+  }
 
   const duration = Math.max(5, Math.ceil(alone.seconds));
   const runs: LoadRun[] = [

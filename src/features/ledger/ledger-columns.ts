@@ -131,15 +131,15 @@ export const SUMMARY_COLUMNS: readonly LedgerColumn<SummaryLine>[] = [
 ];
 
 /**
- * The summary sheet's lines: each task's schools in roster order, then its total. A task that
+ * A task's lines of the summary sheet: its schools in roster order, then its total. A task that
  * owed nothing in the range (out of season) has its total line only.
  */
-export function listSummaryLines(tasks: readonly Pick<LedgerTask, "taskName" | "schools" | "total">[]): SummaryLine[] {
-  return tasks.flatMap((task) => [
+export function listSummaryLines(task: Pick<LedgerTask, "taskName" | "schools" | "total">): SummaryLine[] {
+  return [
     ...(task.total.expected + task.total.exempt > 0 ? task.schools : []).map((school) => ({
       taskName: task.taskName,
       ...school,
     })),
     { taskName: task.taskName, schoolCode: "", schoolName: ledgerText.totalRow, area: "", ...task.total },
-  ]);
+  ];
 }

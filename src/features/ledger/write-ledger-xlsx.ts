@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { ledgerText } from "./ledger-text.js";
 import type { LedgerSource } from "./ledger-source.js";
 import { LEDGER_BATCH } from "./build-ledger.js";
-import { listSummaryLines, listTaskColumns, SUMMARY_COLUMNS, type ColumnKind, type LedgerColumn } from "./ledger-columns.js";
+import { listSummaryLines, listTaskColumns, SUMMARY_COLUMNS, type ColumnKind, type LedgerColumn, type SummaryLine } from "./ledger-columns.js";
 import { toWallClock } from "../../time/local-time.js";
 import { localDateToCell } from "./wall-clock.js";
 import { defuseFormula } from "./defuse-formula.js";
@@ -22,7 +22,7 @@ const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: 
  * task, each with a frozen, filterable header row; dates and times are real date cells in the
  * ledger's zone, rates are numbers formatted as percentages. Rows go into the zip as they are
  * read, batch by batch, and the zip into `out` as it is compressed: what is held is a batch and
- * the summary's counts, whatever the range. The summary comes first, so its counts are read by a
+ * one task's counts, whatever the range. The summary comes first, so its counts are read by a
  * pass of their own before the rows; the incidents opened in the range (异常事件, a row per step
  * with who took it) come last, where the source has them.
  */
@@ -31,10 +31,8 @@ export async function writeLedgerXlsx(ledger: LedgerSource, out: Writable): Prom
   workbook.creator = "平安助手";
   workbook.created = ledger.asOf;
 
-  const counted = [];
-  for (const task of ledger.tasks) counted.push({ ...task, ...(await ledger.counts(task)) });
   const summary = addSheet(workbook, ledgerText.summarySheet, SUMMARY_COLUMNS);
-  await addRows(summary, SUMMARY_COLUMNS, batchesOf(listSummaryLines(counted)), ledger.timeZone);
+  await addRows(summary, SUMMARY_COLUMNS, summaryBatches(ledger), ledger.timeZone);
   summary.addRow([]).commit();
   for (const note of ledgerText.notes(ledger.from, ledger.to, ledger.asOf, ledger.timeZone)) summary.addRow([note]).commit();
   summary.commit();
@@ -102,9 +100,17 @@ async function zipped(sheet: ExcelJS.Worksheet): Promise<void> {
   }
 }
 
-/** A line a school a task: written in batches, so the zip takes them as the task sheets' rows. */
-function* batchesOf<R>(lines: readonly R[]): Iterable<readonly R[]> {
-  for (let at = 0; at < lines.length; at += LEDGER_BATCH) yield lines.slice(at, at + LEDGER_BATCH);
+/**
+ * The summary's lines a task at a time, each task's counted just before its lines are written
+ * and let go once they are: what is held is one task's counts, not every task's for the whole
+ * export (held until the last row, they kept 28 MB live at 20,000 schools, which V8 let the
+ * heap grow from). Batches like the task sheets', so the zip takes them as it takes those.
+ */
+async function* summaryBatches(ledger: LedgerSource): AsyncIterable<readonly SummaryLine[]> {
+  for (const task of ledger.tasks) {
+    const lines = listSummaryLines({ ...task, ...(await ledger.counts(task)) });
+    for (let at = 0; at < lines.length; at += LEDGER_BATCH) yield lines.slice(at, at + LEDGER_BATCH);
+  }
 }
 
 function toCell(kind: ColumnKind, value: string | number | Date | boolean | undefined, timeZone: string): ExcelJS.CellValue {

@@ -17,6 +17,7 @@ import { normalizeText } from "../text/words.js";
 import { isAllowed } from "./registry.js";
 import { readTapTopic } from "./tap-key.js";
 import { rosterOfPerson } from "../config/scope.js";
+import { lazyChild } from "../ops/log.js";
 
 export interface DispatcherDeps {
   config: Config;
@@ -145,13 +146,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * The reply to one routed text message; user errors become their Chinese text, anything else
    * throws. `ran` is told how the command went, whether it answered or threw.
    */
-  const answer = async (routed: Routed, log: Logger, ran: (outcome: CommandOutcome) => void): Promise<string> => {
+  const answer = async (routed: Routed, ran: (outcome: CommandOutcome) => void): Promise<string> => {
     if (typeof routed === "string") return routed;
     const { spec, input, ctx } = routed;
     const { roles, schools } = ctx;
     try {
       const reply = await spec.run(spec.parse(input, ctx), ctx);
-      log.info({ command: spec.id }, "command done");
+      // The message's one line, tagged as its logger's lines are but without making that logger.
+      deps.log.info({ msgid: ctx.msgid, command: spec.id }, "command done");
       ran({ id: spec.id, result: "ok" });
       return await withWarnings(reply, roles);
     } catch (error) {
@@ -163,7 +165,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         default:
           // Another mistake of the user's (errors.ts says which): its message is the reply.
           if (!isUserMistake(failed)) throw error;
-          log.info({ command: spec.id, code: failed.code }, "command refused");
+          deps.log.info({ msgid: ctx.msgid, command: spec.id, code: failed.code }, "command refused");
           return failed.message;
       }
     }
@@ -231,13 +233,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     spec?.services.includes("records") ? { kept: await answer(), repeated: false } : answerOnce(msgid, log, answer);
 
   const handleText = async (event: TextMessage): Promise<BotReply> => {
-    const log = deps.log.child({ msgid: event.msgid });
+    const log = lazyChild(deps.log, { msgid: event.msgid });
     let command: CommandOutcome | undefined;
     const ran = (outcome: CommandOutcome) => (command = outcome);
     try {
       // Routing only reads: a repeat is routed as the first was, then answered as it was.
       const routed = await route(event, log);
-      const { kept, repeated } = await answerKept(typeof routed === "string" ? undefined : routed.spec, event.msgid, log, () => answer(routed, log, ran));
+      const { kept, repeated } = await answerKept(typeof routed === "string" ? undefined : routed.spec, event.msgid, log, () => answer(routed, ran));
       if (repeated) log.info("repeated message, same reply");
       const card = await cardFor(routed, log);
       return { kind: "markdown", content: kept, ...(card && { card }), ...(command && { command }) };
@@ -256,7 +258,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * and records nothing again.
    */
   const handleTap = async (event: Extract<BotEvent, { kind: "card_tap" }>, tapper: { spec: CommandSpec; tap: NonNullable<CommandSpec["tap"]> }): Promise<BotReply> => {
-    const log = deps.log.child({ msgid: event.msgid });
+    const log = lazyChild(deps.log, { msgid: event.msgid });
     let command: CommandOutcome | undefined;
     const update = (card: BotCard, failed?: boolean): BotReply => ({
       kind: "card_update",

@@ -104,10 +104,12 @@ export async function runTogether(redis: Redis | Cluster, calls: readonly Script
 export function packArgument(values: object): string {
   // JSON.stringify escapes exactly the lone surrogates (a pair is written as it is); an escape is a
   // backslash run of odd length before `u`, so `\\ud83d` (a typed backslash) is left alone. A
-  // replacer called on every value was a check-in's costliest step in this module.
-  return JSON.stringify(values).replace(LONE_SURROGATE, (escape, backslashes: string) =>
-    backslashes.length % 2 === 1 ? `${backslashes.slice(1)}\uFFFD` : escape,
-  );
+  // replacer called on every value was a check-in's costliest step in this module; nearly every
+  // value holds no `\ud` at all, and one scan for it spares the pattern's.
+  const json = JSON.stringify(values);
+  return json.includes("\\ud")
+    ? json.replace(LONE_SURROGATE, (escape, backslashes: string) => (backslashes.length % 2 === 1 ? `${backslashes.slice(1)}\uFFFD` : escape))
+    : json;
 }
 
 const LONE_SURROGATE = /(\\+)ud[89a-f][0-9a-f]{2}/g;

@@ -182,23 +182,34 @@ export interface FoundString<T> {
 
 /**
  * Finds every occurrence of any of many fixed strings in a short text (school names in a chat
- * message). Built once per list: a message is scanned once, each position checked only
- * against the strings that start with its character, instead of searching for every string.
+ * message). Built once per list, as a tree of the strings by character: a message is scanned
+ * once, each position followed down the tree only as far as the text goes along a string, so a
+ * message costs the same whatever the list's length, even where every string starts alike
+ * (平安县…, a county's schools).
  */
 export function createStringFinder<T>(entries: readonly { key: string; value: T }[]): (text: string) => FoundString<T>[] {
-  const byFirst = new Map<string, { key: string; value: T }[]>();
-  for (const entry of entries) {
-    if (entry.key === "") continue;
-    const first = entry.key[0]!;
-    const bucket = byFirst.get(first);
-    if (bucket) bucket.push(entry);
-    else byFirst.set(first, [entry]);
+  interface Branch {
+    next: Map<string, Branch>;
+    /** The values of the strings that end here, in the order given. */
+    ends: T[];
+  }
+  const root: Branch = { next: new Map(), ends: [] };
+  for (const { key, value } of entries) {
+    let at = root;
+    for (let i = 0; i < key.length; i += 1) {
+      let next = at.next.get(key[i]!);
+      if (!next) at.next.set(key[i]!, (next = { next: new Map(), ends: [] }));
+      at = next;
+    }
+    if (at !== root) at.ends.push(value);
   }
   return (text) => {
     const found: FoundString<T>[] = [];
-    for (let at = 0; at < text.length; at += 1) {
-      for (const { key, value } of byFirst.get(text[at]!) ?? []) {
-        if (text.startsWith(key, at)) found.push({ value, start: at, end: at + key.length });
+    for (let start = 0; start < text.length; start += 1) {
+      let at = root.next.get(text[start]!);
+      for (let end = start + 1; at; end += 1) {
+        for (const value of at.ends) found.push({ value, start, end });
+        at = end < text.length ? at.next.get(text[end]!) : undefined;
       }
     }
     return found;

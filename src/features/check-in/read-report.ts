@@ -186,8 +186,15 @@ function toNumber(match: RegExpExecArray | string[], at: number, start: number, 
   };
 }
 
+/**
+ * A character every pattern readFigures blanks or reads needs: a digit, a numeral, 率, a title's
+ * 《. Words without any (平安, most reports) are read as they are, without the patterns.
+ */
+const MAY_HOLD_FIGURES = /[\d零〇一二两三四五六七八九十百千率《]/u;
+
 /** Finds the figures in a report's words and what each counts, by the labels around them. */
 function readFigures(words: string, labels: readonly LabelSet[]): Figures {
+  if (!MAY_HOLD_FIGURES.test(words)) return { labelled: new Map(), bare: [], percents: [], rest: words, slashed: words, unexplained: words };
   let text = words;
   for (const pattern of NOT_FIGURES) text = text.replace(pattern, (m) => " ".repeat(m.length));
 

@@ -56,6 +56,18 @@ export interface NormalizedText {
 
 const SPACE = /[\s\u200b]/u;
 
+/** Each character's folded units, its white space as " ": worked out once per character (NFKC and the script table were most of a message's folding), for at most this many. */
+const folds = new Map<string, readonly string[]>();
+const FOLDS_KEPT = 4096;
+
+function foldChar(ch: string): readonly string[] {
+  let units = folds.get(ch);
+  if (units) return units;
+  units = (SPACE.test(ch) ? " " : toSimplified(ch.normalize("NFKC"))).split("").map((unit) => (SPACE.test(unit) ? " " : unit));
+  if (folds.size < FOLDS_KEPT) folds.set(ch, units);
+  return units;
+}
+
 /**
  * Folds what a principal typed into what the parser reads: NFKC (full-width digits, letters and
  * punctuation become ASCII), traditional keywords become simplified, the leading @mention of
@@ -67,9 +79,8 @@ export function normalizeText(raw: string, botName: string): NormalizedText {
   let from: number[] = [];
   for (let i = 0; i < raw.length; ) {
     const ch = String.fromCodePoint(raw.codePointAt(i)!);
-    const folded = SPACE.test(ch) ? " " : toSimplified(ch.normalize("NFKC"));
-    for (const unit of folded.split("")) {
-      chars.push(SPACE.test(unit) ? " " : unit);
+    for (const unit of foldChar(ch)) {
+      chars.push(unit);
       from.push(i);
     }
     i += ch.length;
@@ -80,6 +91,7 @@ export function normalizeText(raw: string, botName: string): NormalizedText {
     from = kept.map((i) => from[i]!);
   };
   const collapseSpaces = () => {
+    if (!chars.some((ch, i) => ch === " " && (i === 0 || i === chars.length - 1 || chars[i - 1] === " "))) return;
     keep((i) => chars[i] !== " " || (i > 0 && chars[i - 1] !== " "));
     if (chars.at(-1) === " ") keep((i) => i < chars.length - 1);
   };

@@ -44,13 +44,11 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
     const spaced = [...keyword].join(" ");
     if (owner.reach !== "first" && /^\p{Script=Han}{2,}$/u.test(keyword) && !owners.has(spaced)) owners.set(spaced, owner);
   }
-  const reaching = (reach: Reach) =>
-    [...owners.entries()]
-      .filter(([, owner]) => owner.reach === reach)
-      .map(([keyword]) => keyword)
-      .sort((a, b) => b.length - a.length);
-  const anywhere = reaching("anywhere");
-  const lastResort = reaching("last");
+  const reaching = (reach: Reach) => [...owners.entries()].filter(([, owner]) => owner.reach === reach).map(([keyword]) => keyword);
+  /** Each reach's keywords found in a text, every occurrence: a message is scanned once, not once per keyword. */
+  const finderOf = (reach: Reach) => createStringFinder(reaching(reach).map((keyword) => ({ key: keyword, value: owners.get(keyword)!.spec })));
+  const anywhere = finderOf("anywhere");
+  const lastResort = finderOf("last");
 
   const find = (text: string, ignore: readonly string[], allowed: (spec: CommandSpec) => boolean): Found[] => {
     // A first-word keyword the sender may not use is an everyday word to him (a leader's 查询 未报),
@@ -60,17 +58,25 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
     const owner = first && first.start === 0 ? owners.get(first.word.replace(/[\p{P}\p{S}]+$/u, "")) : undefined;
     const firstWord = owner?.reach === "first" ? [{ spec: owner.spec, start: 0, end: first!.end }] : [];
     if (firstWord[0] && allowed(firstWord[0].spec)) return firstWord;
-    const masked = maskOf(text, ignore);
-    const scan = (keywords: readonly string[]): Found[] => {
+    let masked: boolean[] | undefined;
+    /** Leftmost first, the longest at one place that is no school's name, never one inside another. */
+    const scan = (find: (text: string) => FoundString<CommandSpec>[]): Found[] => {
+      const longest = new Map<number, Found>();
+      for (const { value: spec, start, end } of find(text)) {
+        masked ??= maskOf(text, ignore);
+        if (masked.slice(start, end).includes(true)) continue;
+        const there = longest.get(start);
+        if (!there || there.end < end) longest.set(start, { spec, start, end });
+      }
       const found: Found[] = [];
       for (let at = 0; at < text.length; ) {
-        const keyword = keywords.find((k) => text.startsWith(k, at) && !masked.slice(at, at + k.length).includes(true));
-        if (keyword === undefined) {
+        const hit = longest.get(at);
+        if (!hit) {
           at += 1;
           continue;
         }
-        found.push({ spec: owners.get(keyword)!.spec, start: at, end: at + keyword.length });
-        at += keyword.length;
+        found.push(hit);
+        at = hit.end;
       }
       return found;
     };

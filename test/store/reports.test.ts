@@ -130,6 +130,22 @@ it("keeps every key of a period for its time, renewing the expiry only when it r
   expect(await expires()).toBe(renewed + 1);
 });
 
+it("checks the expiry of only the period keys a record wrote, and keeps a key one creates after the others for the period's time", async () => {
+  const keys = createKeys("t-ttl-written");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  const ttls = async () => Number(/cmdstat_ttl:calls=(\d+)/.exec(await client.info("commandstats"))?.[1] ?? 0);
+  await store.put(report("m1", 2000), { reply: "已登记" });
+  const before = await ttls();
+  await store.put({ ...report("m2", 1990), school: "CG002" }, { reply: "已登记" });
+  // State, log, msgids, replies: the keys a plain report writes (no places here: nothing counted).
+  expect((await ttls()) - before).toBe(4);
+  await store.put({ ...report("m3", 1980), school: "CG003", value: { task: "safety", status: "abnormal", description: "厨房燃气泄漏" }, raw: "异常 厨房燃气泄漏" });
+  for (const key of [keys.periodListed("safety", "2026-11-24"), keys.periodAbnormalAt("safety", "2026-11-24"), keys.periodAbnormal("safety", "2026-11-24")]) {
+    expect(await client.ttl(key)).toBeGreaterThanOrEqual(430 * 24 * 3600);
+  }
+});
+
 it("undoes a report recorded before the log entries left the area out, under the school's area now", async () => {
   const keys = createKeys("t-layout");
   const client = redis.client();

@@ -57,6 +57,11 @@ local function keep(key, ttl)
   local left = redis.call('TTL', key)
   if left ~= -2 and left < ttl then redis.call('EXPIRE', key, math.floor(ttl * 1.1)) end
 end
+-- The period keys this record wrote to (KEYS indexes), kept for the period's time at the end: a
+-- key only read or removed from needs no renewal (each key lasts ttl past its own last write,
+-- and the nightly reduction comes within ttl of the period), and a TTL per period key on every
+-- check-in was most of the script's calls. State and log are written by every record.
+local written = {1, 2}
 local school = a.school
 if redis.call('SISMEMBER', KEYS[3], a.msgid) == 1 then
   local fields = current(school)
@@ -103,13 +108,17 @@ local function count(entry, event, sign)
   for _, pair in ipairs(countedPairs(entry, event)) do
     local n = sign * pair[2]
     redis.call('HINCRBY', KEYS[7], pair[1] .. ':' .. a.area, n)
+    written[#written + 1] = 7
     for _, node in ipairs(a.nodes or {}) do redis.call('HINCRBY', KEYS[7], pair[1] .. ':' .. node, n) end
   end
 end
 local counting = false
 if a.area then
   local under = redis.call('GET', KEYS[14])
-  if not under then redis.call('SET', KEYS[14], a.roster) end
+  if not under then
+    redis.call('SET', KEYS[14], a.roster)
+    written[#written + 1] = 14
+  end
   counting = not under or under == a.roster
   if not counting and under ~= 'stale' then redis.call('SET', KEYS[14], 'stale', 'KEEPTTL') end
 end
@@ -117,25 +126,48 @@ if counting then
   if undo and undo ~= '' then count(undo, previous, -1) end
   if a.report then count(a.counted, a.report, 1) end
 end
-if a.number then redis.call('SETBIT', KEYS[8], a.number, a.report and 1 or 0) end
+if a.number then
+  redis.call('SETBIT', KEYS[8], a.number, a.report and 1 or 0)
+  written[#written + 1] = 8
+end
 if a.abnormal then
   redis.call('HSET', KEYS[9], school, a.abnormal)
   redis.call('ZADD', KEYS[11], a.at, school)
   redis.call('SREM', KEYS[12], school)
+  written[#written + 1] = 9
+  written[#written + 1] = 11
 else
   redis.call('HDEL', KEYS[9], school)
   redis.call('ZREM', KEYS[11], school)
   if a.report and redis.call('HEXISTS', KEYS[4], school) == 1 then
     redis.call('SADD', KEYS[12], school)
+    written[#written + 1] = 12
   else
     redis.call('SREM', KEYS[12], school)
   end
 end
-if a.onBehalf then redis.call('ZADD', KEYS[10], a.at, school) else redis.call('ZREM', KEYS[10], school) end
-if a.remarked then redis.call('ZADD', KEYS[13], a.at, school) else redis.call('ZREM', KEYS[13], school) end
+if a.onBehalf then
+  redis.call('ZADD', KEYS[10], a.at, school)
+  written[#written + 1] = 10
+else
+  redis.call('ZREM', KEYS[10], school)
+end
+if a.remarked then
+  redis.call('ZADD', KEYS[13], a.at, school)
+  written[#written + 1] = 13
+else
+  redis.call('ZREM', KEYS[13], school)
+end
 local owed = {}
 for _, push in ipairs(a.pushes) do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', a.msgid, 'body', push)
 end
-for _, i in ipairs({1, 2, 5, 7, 8, 9, 10, 11, 12, 13, 14}) do keep(KEYS[i], a.ttl) end
+if #owed > 0 then written[#written + 1] = 5 end
+local kept = {}
+for _, i in ipairs(written) do
+  if not kept[i] then
+    kept[i] = true
+    keep(KEYS[i], a.ttl)
+  end
+end
 return {outcome, previous, '', unpack(owed)}

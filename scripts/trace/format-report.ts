@@ -43,11 +43,11 @@ export function formatReport(result: TraceResult): string[] {
   out.push(`reentered_folders=${rooms.reenteredFolders.length} reentered_files=${rooms.reenteredFiles.length}`);
 
   const inSequence = countInSequence(trips);
-  out.push("", "Redis round trips made for the traced walks (client side: each command alone, or one pipeline, is one round trip):");
+  out.push("", "Redis round trips made for the traced walks (client side: each command alone, or one write of several (a pipeline, a MULTI, a corked write), is one round trip):");
   trips.forEach((trip, i) => {
     const commands = trip.commands.map((c) => `${c.name} (${c.detail})`).join("; ");
     const took = trip.answeredAt === undefined ? "no answer in the window" : `${(trip.answeredAt - trip.sentAt).toFixed(1)} ms`;
-    out.push(`  ${i + 1}. ${trip.connection}, walk ${trip.walk}: ${trip.commands.length > 1 ? `pipeline of ${trip.commands.length}: ` : ""}${commands}  [${took}]`);
+    out.push(`  ${i + 1}. ${trip.connection}, walk ${trip.walk}: ${trip.commands.length > 1 ? `one write of ${trip.commands.length}: ` : ""}${commands}  [${took}]`);
   });
   out.push(...describeServerSide(trips, result.server));
   out.push(`redis_round_trips=${trips.length} redis_in_sequence=${inSequence}`);

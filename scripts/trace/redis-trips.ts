@@ -12,7 +12,10 @@ export interface SentCommand {
   /** The connection's local port: its address as the server's MONITOR shows it. */
   port?: number;
   name: string;
-  /** The pipeline (or MULTI) it was sent in: the commands of one pipeline are one round trip. */
+  /**
+   * The pipeline (or MULTI) it was sent in, or the corked write (runTogether): the commands of
+   * one are one round trip, written at once and answered together.
+   */
   pipeline?: number;
   /** A short description: an EVALSHA's key count, a key. */
   detail: string;
@@ -40,12 +43,15 @@ export interface RoundTrip {
  * Records each command an ioredis client (the service's, BullMQ's) sends while it runs for a
  * traced walk, by wrapping `Redis.prototype.sendCommand`: the one place every command goes
  * through, alone, in a pipeline (called with the pipeline's collecting stream) or as a script.
+ * Commands sent while the connection's socket is corked leave in one write, as a pipeline's do.
  * A script's NOSCRIPT retry is a second round trip, as it is on the wire.
  */
 export function recordRedisCommands(recorder: Recorder) {
   const sent: SentCommand[] = [];
   const names = new WeakMap<object, string>();
   const pipelines = new WeakMap<object, number>();
+  // A corked socket's commands are written together; the cork ends within the tick that set it.
+  const corked = new WeakMap<object, number>();
   let nextPipeline = 0;
   const sendCommand = Redis.prototype.sendCommand;
   Redis.prototype.sendCommand = function (this: Redis, command, stream?: unknown, ...rest: unknown[]) {
@@ -55,6 +61,14 @@ export function recordRedisCommands(recorder: Recorder) {
       if (stream && typeof stream === "object" && (stream as { isPipeline?: boolean }).isPipeline) {
         pipeline = pipelines.get(stream) ?? nextPipeline++;
         pipelines.set(stream, pipeline);
+      } else if (this.stream?.writableCorked) {
+        const socket = this.stream;
+        pipeline = corked.get(socket);
+        if (pipeline === undefined) {
+          pipeline = nextPipeline++;
+          corked.set(socket, pipeline);
+          queueMicrotask(() => corked.delete(socket));
+        }
       }
       const port = this.stream?.localPort;
       const record: SentCommand = {

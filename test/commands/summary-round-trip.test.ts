@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import summary from "../../commands/summary.js";
 import type { CommandContext } from "../../src/bot/command.js";
-import { loadConfig } from "../../src/config/load-config.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createExemptionStore } from "../../src/store/exemptions.js";
 import { createReportStore } from "../../src/store/reports.js";
 import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
 import { createTaskCalendar } from "../../src/time/task-calendar.js";
 import { makeReport, normal } from "../features/leaders/fixtures.js";
-import { ALL_KINDS, writeConfigVariant } from "../support/config-variant.js";
+import { ALL_KINDS, loadConfigVariant } from "../support/config-variant.js";
+import { watchingCommands } from "../support/sent-commands.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
-import { TEST_AES_KEY } from "../support/test-env.js";
 
 /*
  * Issue 23: a 汇总 of seven kinds reads every kind's counts for its periods in one round trip,
@@ -26,12 +25,8 @@ afterAll(() => redis.stop());
 const SPAN = { start: "2026-06-15", end: "2026-06-21", kind: "range" } as const;
 
 it("reads a week of seven kinds' counts in one pipeline, each kind tallied from its own part", async () => {
-  const variant = writeConfigVariant(ALL_KINDS);
+  const { config, roster, remove } = await loadConfigVariant(ALL_KINDS);
   try {
-    const { config, roster } = await loadConfig({
-      path: variant.path,
-      env: { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" },
-    });
     const calendar = await createTaskCalendar(config);
     const periodsOf = calendar.tasks.map((task) => calendar.list(task, SPAN.start, SPAN.end));
     expect(periodsOf.filter((periods) => periods.length > 0)).toHaveLength(7);
@@ -44,17 +39,11 @@ it("reads a week of seven kinds' counts in one pipeline, each kind tallied from 
 
     // Which pipeline (ioredis gives each exec its own stream) each command went in; a lone command: none.
     const sent: { name: string; key: unknown; pipeline: object | undefined }[] = [];
-    const sendCommand = client.sendCommand.bind(client);
-    client.sendCommand = ((command: { name: string; args: unknown[] }, stream?: { isPipeline?: boolean }, ...rest: unknown[]) => {
-      sent.push({ name: command.name, key: command.args[0], pipeline: stream?.isPipeline ? stream : undefined });
-      return (sendCommand as (...a: unknown[]) => unknown)(command, stream, ...rest);
-    }) as typeof client.sendCommand;
-    let reply: string;
-    try {
-      reply = await summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">);
-    } finally {
-      client.sendCommand = sendCommand;
-    }
+    const reply = await watchingCommands(
+      client,
+      (command, stream) => void sent.push({ name: command.name, key: command.args[0], pipeline: stream?.isPipeline ? stream : undefined }),
+      () => summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">),
+    );
     // Every period of every kind read its exemptions in the same one pipeline, and nothing else was sent.
     const exemptionReads = sent.filter(({ name, key }) => name === "hgetall" && String(key).includes("{exempt:"));
     expect(exemptionReads).toHaveLength(periodsOf.flat().length);
@@ -63,6 +52,6 @@ it("reads a week of seven kinds' counts in one pipeline, each kind tallied from 
     expect(reply).toContain(`**${config.tasks.safety!.name}**`);
     expect(reply).toContain("已报 20 ");
   } finally {
-    variant.remove();
+    remove();
   }
 });

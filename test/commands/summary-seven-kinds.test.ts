@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import summary from "../../commands/summary.js";
 import type { CommandContext } from "../../src/bot/command.js";
-import { loadConfig } from "../../src/config/load-config.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createExemptionStore } from "../../src/store/exemptions.js";
 import { createReportStore } from "../../src/store/reports.js";
@@ -12,9 +11,9 @@ import { ENTRIES_KEPT } from "../../src/features/leaders/fit-doc.js";
 import { REPLY_BYTES } from "../../src/features/leaders/format-summary.js";
 import { leaderText } from "../../src/features/leaders/leader-text.js";
 import { abnormal, makeReport } from "../features/leaders/fixtures.js";
-import { ALL_KINDS, writeConfigVariant } from "../support/config-variant.js";
+import { ALL_KINDS, loadConfigVariant } from "../support/config-variant.js";
+import { watchingCommands } from "../support/sent-commands.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
-import { TEST_AES_KEY } from "../support/test-env.js";
 
 /*
  * Issue 23: a week of seven kinds with every school abnormal every day holds far more abnormal
@@ -41,12 +40,8 @@ const ABNORMAL_KINDS = ["safety", "duty", "flood"] as const;
 const TEXT = "教学楼二楼走廊天花板一块吊顶松动掉落，砸中一名学生肩部，已送县医院检查，家长已到场，吊顶已全部排查加固，学校已报告教育局安全股并安排值班人员守候现场";
 
 it("lists the first abnormal reports of each of seven kinds with the exact number left out, every kind's numbers kept, reading only about those", async () => {
-  const variant = writeConfigVariant(ALL_KINDS, { roster: withMoreSchools });
+  const { config, roster, remove } = await loadConfigVariant(ALL_KINDS, { roster: withMoreSchools });
   try {
-    const { config, roster } = await loadConfig({
-      path: variant.path,
-      env: { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" },
-    });
     const calendar = await createTaskCalendar(config);
     const client = redis.client();
     const keys = createKeys("t-summary-seven");
@@ -65,17 +60,11 @@ it("lists the first abnormal reports of each of seven kinds with the exact numbe
 
     // The last index each read of a list asked for (zrange 0 <stop>).
     const stops: number[] = [];
-    const sendCommand = client.sendCommand.bind(client);
-    client.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      if (command.name === "zrange") stops.push(Number(command.args[2]));
-      return (sendCommand as (...a: unknown[]) => unknown)(command, ...rest);
-    }) as typeof client.sendCommand;
-    let reply: string;
-    try {
-      reply = await summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">);
-    } finally {
-      client.sendCommand = sendCommand;
-    }
+    const reply = await watchingCommands(
+      client,
+      (command) => void (command.name === "zrange" && stops.push(Number(command.args[2]))),
+      () => summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">),
+    );
 
     expect(utf8Bytes(reply)).toBeLessThanOrEqual(REPLY_BYTES);
     expect(reply).not.toContain(leaderText.tooLong);
@@ -98,6 +87,6 @@ it("lists the first abnormal reports of each of seven kinds with the exact numbe
     // Each listing kind's share of 50 read (17 of a day's 328), where each kind read its 50.
     expect(Math.max(...stops)).toBeLessThan(17);
   } finally {
-    variant.remove();
+    remove();
   }
 });

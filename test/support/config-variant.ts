@@ -1,6 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadConfig } from "../../src/config/load-config.js";
+import type { Roster } from "../../src/config/roster.js";
+import type { Config } from "../../src/config/schema.js";
+import { TEST_AES_KEY } from "./test-env.js";
 
 /** A copy of the example config, changed, in a directory of its own beside the example roster. */
 export interface ConfigVariant {
@@ -41,3 +45,21 @@ export const CUT_WEEK: ReadonlyArray<readonly [string, string]> = [
 export const ALL_KINDS: ReadonlyArray<readonly [string, string]> = ["晨午检", "安全工作例会", "假期值班", "汛期日报"].map(
   (name) => [`    name: ${name}\n    enabled: false\n`, `    name: ${name}\n`] as const,
 );
+
+/** A config variant loaded as the service loads it, with the test environment's secrets; `remove` deletes its copy. */
+export async function loadConfigVariant(
+  replacements: ReadonlyArray<readonly [string, string]>,
+  options: { roster?: (csv: string) => string } = {},
+): Promise<{ config: Config; roster: Roster; remove(): void }> {
+  const variant = writeConfigVariant(replacements, options);
+  try {
+    const { config, roster } = await loadConfig({
+      path: variant.path,
+      env: { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" },
+    });
+    return { config, roster, remove: variant.remove };
+  } catch (error) {
+    variant.remove();
+    throw error;
+  }
+}

@@ -146,18 +146,17 @@ else
     redis.call('SREM', KEYS[12], school)
   end
 end
-if a.onBehalf then
-  redis.call('ZADD', KEYS[10], a.at, school)
-  written[#written + 1] = 10
-else
-  redis.call('ZREM', KEYS[10], school)
+-- The school is in the period's list of 代报 (KEYS[10]) or of remarks (KEYS[13]) while its report in force is one.
+local function listIf(on, index)
+  if on then
+    redis.call('ZADD', KEYS[index], a.at, school)
+    written[#written + 1] = index
+  else
+    redis.call('ZREM', KEYS[index], school)
+  end
 end
-if a.remarked then
-  redis.call('ZADD', KEYS[13], a.at, school)
-  written[#written + 1] = 13
-else
-  redis.call('ZREM', KEYS[13], school)
-end
+listIf(a.onBehalf, 10)
+listIf(a.remarked, 13)
 local owed = {}
 for _, push in ipairs(a.pushes) do
   owed[#owed + 1] = redis.call('XADD', KEYS[5], '*', 'kind', 'push', 'msgid', a.msgid, 'body', push)

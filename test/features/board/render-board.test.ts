@@ -9,10 +9,8 @@ import { createReportStore } from "../../../src/store/reports.js";
 import { loadSchoolPlaces } from "../../../src/store/school-numbers.js";
 import { startTestRedis, type TestRedis } from "../../support/redis.js";
 import { abnormal, loadExample, makeExemption, makeReport, normal } from "../leaders/fixtures.js";
-import { loadConfig } from "../../../src/config/load-config.js";
 import { createTaskCalendar } from "../../../src/time/task-calendar.js";
-import { ALL_KINDS, writeConfigVariant } from "../../support/config-variant.js";
-import { TEST_AES_KEY } from "../../support/test-env.js";
+import { ALL_KINDS, loadConfigVariant } from "../../support/config-variant.js";
 
 /** What an admin could type into the roster's cells. */
 const HOSTILE: Partial<School>[] = [
@@ -73,12 +71,8 @@ describe("renderBoard", () => {
 
 describe("看板 of a declared kind", () => {
   it("quotes what an abnormal 汛期日报 said, in its card and in its history", async () => {
-    const variant = writeConfigVariant(ALL_KINDS);
+    const { config, roster, remove } = await loadConfigVariant(ALL_KINDS);
     try {
-      const { config, roster } = await loadConfig({
-        path: variant.path,
-        env: { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" },
-      });
       const calendar = await createTaskCalendar(config);
       const client = redis.client();
       const keys = createKeys("t-board-flood");
@@ -92,7 +86,7 @@ describe("看板 of a declared kind", () => {
       expect(page).toContain(`<p class="desc">校门口积水30厘米</p>`);
       expect(page).toContain("上报：异常：校门口积水30厘米");
     } finally {
-      variant.remove();
+      remove();
     }
   });
 });

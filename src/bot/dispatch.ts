@@ -1,4 +1,4 @@
-import type { Logger } from "pino";
+import type { Bindings, Logger } from "pino";
 import type { Clock } from "../time/clock.js";
 import type { Config } from "../config/schema.js";
 import type { Roster } from "../config/roster.js";
@@ -17,7 +17,6 @@ import { normalizeText } from "../text/words.js";
 import { isAllowed } from "./registry.js";
 import { readTapTopic } from "./tap-key.js";
 import { rosterOfPerson } from "../config/scope.js";
-import { lazyChild } from "../ops/log.js";
 
 export interface DispatcherDeps {
   config: Config;
@@ -309,4 +308,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 /** What a user is told when his message failed: that nothing was recorded when the store says so, else that it may not have been. */
 function failureText(error: unknown): string {
   return hasCode(error, ErrorCode.NotRecorded) ? botText.notRecorded : botText.failure;
+}
+
+/**
+ * A child of `log` with `bindings`, made when something first reads it: pino serializes (and
+ * redacts) a child's bindings when it is made, which cost each message more than its one line,
+ * while most messages never log through theirs.
+ */
+export function lazyChild(log: Logger, bindings: Bindings): Logger {
+  let child: Logger | undefined;
+  const made = () => (child ??= log.child(bindings));
+  return new Proxy(log, {
+    get(_, name) {
+      const value: unknown = Reflect.get(made(), name);
+      return typeof value === "function" ? value.bind(made()) : value;
+    },
+    set: (_, name, value) => Reflect.set(made(), name, value),
+    has: (_, name) => Reflect.has(made(), name),
+  });
 }

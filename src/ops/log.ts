@@ -1,4 +1,4 @@
-import pino, { type Bindings, type Logger } from "pino";
+import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
 
 export interface LogOptions {
@@ -31,23 +31,6 @@ export function createLogger({ level = "info", pretty: readable = false }: LogOp
     : pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
-/**
- * A child of `log` with `bindings`, made when something first reads it: pino serializes (and
- * redacts) a child's bindings when it is made, which cost each message more than its one line,
- * while most messages never log through theirs.
- */
-export function lazyChild(log: Logger, bindings: Bindings): Logger {
-  let child: Logger | undefined;
-  const made = () => (child ??= log.child(bindings));
-  return new Proxy(log, {
-    get(_, name) {
-      const value: unknown = Reflect.get(made(), name);
-      return typeof value === "function" ? value.bind(made()) : value;
-    },
-    set: (_, name, value) => Reflect.set(made(), name, value),
-    has: (_, name) => Reflect.has(made(), name),
-  });
-}
 
 /** An error as a log shows it: its type, code, message and stack, never the data it was about. */
 export function serializeError(error: unknown): unknown {

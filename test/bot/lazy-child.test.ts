@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { expect, it } from "vitest";
-import { lazyChild } from "../../src/ops/log.js";
+import { lazyChild } from "../../src/bot/dispatch.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

@@ -58,11 +58,11 @@ function expectPlausible({ stdout, lines, figures, files }: Awaited<ReturnType<t
 const names = (files: { file: string }[]) => files.map((f) => f.file);
 
 describe("npm run trace", () => {
-  it("checkin: a 平安 over the callback URL runs the callback receiver and the safety command, not the long connection", async () => {
+  it("checkin: a 平安 over the callback URL runs the callback receiver and the check-in (the safety reader, then check-in.ts), not the long connection", async () => {
     const traced = await trace("checkin");
     expectPlausible(traced, "checkin");
     expect(traced.stdout).toContain("reply: ✅");
-    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/callback-receiver.ts", "commands/report.ts"]));
+    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/callback-receiver.ts", "src/features/check-in/kind-readers.ts", "src/features/check-in/check-in.ts"]));
     expect(names(traced.files)).not.toContain("src/wecom/long-connection-receiver.ts");
   });
 
@@ -70,7 +70,7 @@ describe("npm run trace", () => {
     const traced = await trace("ws-checkin");
     expectPlausible(traced, "ws-checkin");
     expect(traced.stdout).toContain("reply: ✅");
-    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/long-connection-receiver.ts", "commands/report.ts"]));
+    expect(names(traced.files)).toEqual(expect.arrayContaining(["src/wecom/long-connection-receiver.ts", "src/features/check-in/kind-readers.ts", "src/features/check-in/check-in.ts"]));
     expect(names(traced.files)).not.toContain("src/wecom/callback-receiver.ts");
   });
 

@@ -35,6 +35,11 @@ export async function runSlots(deps: JobDeps, at: Date, kind: ScheduleKind = "sl
   return outcomes;
 }
 
+/** The job of the `kind` of scheduler that acts on slots (jobs/index.ts lists it): runSlots for that kind. */
+export function runSlotsOf(kind: ScheduleKind): (deps: JobDeps, at: Date, options?: JobRunOptions) => Promise<JobOutcome[]> {
+  return (deps, at, options) => runSlots(deps, at, kind, options);
+}
+
 /** The name a job's outcome goes by (as runWeeklyRollup and runLateNote name theirs). */
 function jobName(decision: SlotDecision): string {
   if (decision.kind === "weekly") return `weekly:${decision.week}`;

@@ -183,7 +183,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const botConnection = createBotConnections({ bots, groups: config.groups, url: settings.wecomWsUrl, redisUrl, redis, workerRedis, keys, log, chats, window: createBotConversationWindow(redis, keys, options.pushTuning?.botRateLimit), onReplyDropped: metrics.replyGivenUp, onFrameRefused: metrics.frameRefused, onCommand: metrics.command, ...options.connectionTuning });
   const pushOptions = { keys, groups: config.groups, apiBase: settings.wecomApiBase, fetch, log, clock, metrics: metrics.push, mergeAlerts, retentionDays: config.limits.history_days, ...(botConnection && { viaBot: botConnection.viaBot }), ...options.pushTuning };
   // A reminder that waited for the rate window names only the schools still missing when it goes out.
-  const settled = createReminderRecheck({ store: createReportStore({ redis: workerRedis, keys, places }), exemptions: createExemptionStore({ redis: workerRedis, keys }) });
+  const settled = createReminderRecheck({ redis: workerRedis, keys });
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: webQueueRedis, ...pushOptions });
   // Incidents: the alert job opens them (and numbers the alert); their clocks run on the workers.

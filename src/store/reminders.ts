@@ -3,10 +3,9 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { loadScript, namedInOrder } from "./scripts.js";
+import { loadScript, namedInOrder, readField, runTogether } from "./scripts.js";
 import type { PushRecheck, SettledCheck } from "../message/push.js";
-import type { ExemptionStore } from "./exemptions.js";
-import type { ReportStore } from "./reports.js";
+import { currentReports } from "./report-scripts.js";
 
 /** A reminder that went to a group: when, to how many schools, and which push carried it. */
 export interface ReminderRecord {
@@ -92,14 +91,19 @@ export function formatReminderRecheck(task: TaskId, periodId: string): PushReche
 
 /**
  * The worker's check for reminders (Push.recheck): of the school codes a part names, those that
- * have a report for the period by now or an exemption. One read of the schools the part names
- * (at most a few dozen) and one of the period's exemptions.
+ * have a report for the period by now (current-reports.lua) or an exemption (a field of
+ * keys.exemptions). Both reads leave in one write: the schools a part names are at most a few dozen.
  */
-export function createReminderRecheck(sources: { store: Pick<ReportStore, "current">; exemptions: Pick<ExemptionStore, "list"> }): SettledCheck {
+export function createReminderRecheck({ redis, keys }: { redis: RedisClient; keys: Keys }): SettledCheck {
   return async (recheck, schools) => {
-    if (recheck.kind !== MISSING) return new Set();
+    if (recheck.kind !== MISSING || schools.length === 0) return new Set();
     const [task, period] = recheck.scope.split(":") as [TaskId, string];
-    const [reports, exempt] = await Promise.all([sources.store.current(task, period, schools), sources.exemptions.list(task, period)]);
-    return new Set(schools.filter((school) => reports.has(school) || exempt.has(school)));
+    const exemptions = keys.exemptions(task, period);
+    const [reports, ...exempt] = await runTogether(redis, [
+      currentReports.call({ state: keys.periodState(task, period), log: keys.periodLog(task, period) }, { schools }),
+      ...schools.map((school) => readField(exemptions, school)),
+    ]);
+    const reported = reports as string[];
+    return new Set(schools.filter((_school, i) => reported[i] || exempt[i] !== null));
   };
 }

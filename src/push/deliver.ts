@@ -28,7 +28,7 @@ export interface DeliverOptions {
   deliveries: DeliveryLog;
   /** The first request's timeout; see requestTimeoutAfter for the next ones. */
   requestTimeoutMs: number;
-  /** Told each part delivered to a group: the group can be reached again (its owed alerts go). */
+  /** Told each part delivered to a group while alerts are owed: the group can be reached again (its owed alerts go). */
   onDelivered?: (group: string) => Promise<unknown>;
   /** How often a part re-checks whether the part before it has gone out. */
   orderPollMs: number;
@@ -137,8 +137,9 @@ export function createDeliver(options: DeliverOptions) {
     await Promise.all([result.outcome === "ok" && parts.markSent(data), settled]);
     const { way } = result;
     if (result.outcome === "ok") {
-      await Promise.all([deliveries.attempted(id, { outcome: "sent", way, digest: result.digest }), record(data.group, { outcome: "sent" })]);
-      await options.onDelivered?.(data.group);
+      const [logged] = await Promise.all([deliveries.attempted(id, { outcome: "sent", way, digest: result.digest }), record(data.group, { outcome: "sent" })]);
+      // The write that logged the part read whether any alert is owed at all: mostly none is.
+      if (logged.owed !== 0) await options.onDelivered?.(data.group);
       log.info({ ...where, way }, "push delivered");
       return "sent";
     }

@@ -164,12 +164,13 @@ export function createDeliveryLog({
     },
 
     /**
-     * Logs an attempt at a part; returns the entry as it now stands (undefined for a part queued
-     * before the log existed). Only the part's current sender writes it (under its lease).
+     * Logs an attempt at a part; answers the entry as it now stands (undefined for a part queued
+     * before the log existed) and, read in the same write, how many alerts are owed (any group;
+     * undefined when not read). Only the part's current sender writes it (under its lease).
      */
-    async attempted(id: string, attempt: DeliveryAttempt): Promise<DeliveryEntry | undefined> {
+    async attempted(id: string, attempt: DeliveryAttempt): Promise<{ entry?: DeliveryEntry; owed?: number }> {
       const entry = await read(id);
-      if (entry === undefined) return undefined;
+      if (entry === undefined) return {};
       const at = clock.now();
       const next: DeliveryEntry = {
         ...entry,
@@ -198,9 +199,10 @@ export function createDeliveryLog({
       if (copies.length > 0) next.mayHaveArrived = [...(entry.mayHaveArrived ?? []), ...copies];
       const tx = redis.multi().hset(keys.deliveries(), id, JSON.stringify(next));
       if (attempt.outcome === "sent" || attempt.outcome === "settled") tx.zrem(keys.deliveriesOpen(), id).hdel(keys.deliveriesOwed(), id);
-      await tx.exec();
+      const answers = await tx.hlen(keys.deliveriesOwed()).exec();
       if (next.outcome === "sent" && !again && next.kind === "alert" && next.latencyMs !== undefined) metrics?.observeAlertDelivered?.(next.latencyMs / 1000);
-      return next;
+      const owed = answers?.at(-1)?.[1];
+      return { entry: next, ...(typeof owed === "number" && { owed }) };
     },
 
     /** Timeouts so far of a part (0 when not logged): each one lengthens the next request's timeout. */

@@ -146,7 +146,7 @@ describe("delivery log", () => {
     await pq.deliveries.attempted(id, { outcome: "sent", way: "webhook", merged: 2, digest: digest("digest of two") });
     // The mailbox's worker died after logging it sent, before its cursor moved: the next one sends it again, merged otherwise.
     clock.advance(30_000);
-    const entry = await pq.deliveries.attempted(id, { outcome: "sent", way: "webhook", merged: 3, digest: digest("digest of three") });
+    const { entry } = await pq.deliveries.attempted(id, { outcome: "sent", way: "webhook", merged: 3, digest: digest("digest of three") });
     expect(entry).toMatchObject({ attempts: 2, sentDigest: digest("digest of three"), mayHaveArrived: [digest("digest of two")], latencyMs: 3_000 });
   });
 

@@ -79,12 +79,8 @@ export function createDeliver(options: DeliverOptions) {
       return fail(data, "unknown group", { reason: "unknown group" });
     }
     const id = deliveryId(data.idempotencyKey, data.part);
-    // Read together: whether it went out already, and how long its next request may take.
-    const [sent, timeouts] = await Promise.all([parts.isSent(data), deliveries.timeouts(id)]);
-    if (sent) {
-      await parts.markSent(data);
-      return "already sent";
-    }
+    // Whether it went out already, the claim below answers: a part is sent only after the one before it.
+    const timeouts = await deliveries.timeouts(id);
     const previous = await checkPrevious(data);
     if (previous === "wait") return delayJob(job, token, options.orderPollMs);
     if (previous === "failed") {

@@ -96,7 +96,6 @@ export interface PartRef {
  * one that finds a live lease waits for it.
  */
 export interface PartState {
-  isSent(ref: PartRef): Promise<boolean>;
   /** Whether the part before this one is out of the way: sent, failed, or never recorded. */
   previous(ref: PartRef): Promise<"sent" | "failed" | "unknown">;
   claim(ref: PartRef, claim: string, leaseMs: number): Promise<Claim>;
@@ -111,9 +110,6 @@ export interface PartState {
 export function createPartState({ redis, keys }: { redis: RedisClient; keys: Keys }): PartState {
   const key = (ref: PartRef) => keys.pushPart(ref.idempotencyKey, ref.part);
   return {
-    async isSent(ref) {
-      return (await redis.get(key(ref))) === SENT;
-    },
     async previous(ref) {
       const state = await redis.get(keys.pushPart(ref.idempotencyKey, ref.part - 1));
       if (state === SENT) return "sent";

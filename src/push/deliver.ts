@@ -92,7 +92,9 @@ export function createDeliver(options: DeliverOptions) {
     // A request that timed out may have been delivered late: the next one waits longer, so a hang costs one copy at most.
     const timeoutMs = requestTimeoutAfter(options.requestTimeoutMs, timeouts);
     const claim = randomUUID();
-    const claimed = await parts.claim(data, claim, leaseFor(timeoutMs));
+    // Read beside the claim, right before the send: a part that waited for the window says only
+    // what is still true (a read, wasted only when the part is not ours to send).
+    const [claimed, body] = await Promise.all([parts.claim(data, claim, leaseFor(timeoutMs)), reviseBody(data, options.settled)]);
     if (claimed.state === "sent") {
       await parts.markSent(data);
       return "already sent";
@@ -102,8 +104,6 @@ export function createDeliver(options: DeliverOptions) {
       return delayJob(job, token, claimed.waitMs);
     }
 
-    // Right before the send: a part that waited for the window says only what is still true.
-    const body = await reviseBody(data, options.settled);
     if (!body) {
       await parts.markSent(data);
       await deliveries.attempted(id, { outcome: "settled" });

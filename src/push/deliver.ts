@@ -113,7 +113,8 @@ export function createDeliver(options: DeliverOptions) {
 
     const target = pushTargetOf(group);
     const slot = randomUUID();
-    const wait = await limiter.reserve(target, slot);
+    // The part's entry, read under the lease beside the slot, is not read again to log the attempt.
+    const [wait, entry] = await Promise.all([limiter.reserve(target, slot), deliveries.read(id)]);
     if (wait > 0) {
       await parts.release(data, claim);
       log.debug({ ...where, waitMs: wait }, "push waits for the rate limit");
@@ -133,7 +134,7 @@ export function createDeliver(options: DeliverOptions) {
     await Promise.all([result.outcome === "ok" && parts.markSent(data), settled]);
     const { way } = result;
     if (result.outcome === "ok") {
-      const [logged] = await Promise.all([deliveries.attempted(id, { outcome: "sent", way, digest: result.digest }), record(data.group, { outcome: "sent" })]);
+      const [logged] = await Promise.all([deliveries.attempted(id, { outcome: "sent", way, digest: result.digest }, { entry }), record(data.group, { outcome: "sent" })]);
       // The write that logged the part read whether any alert is owed at all: mostly none is.
       if (logged.owed !== 0) await options.onDelivered?.(data.group);
       log.info({ ...where, way }, "push delivered");
@@ -143,7 +144,7 @@ export function createDeliver(options: DeliverOptions) {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (result.outcome === "retry" && !lastAttempt) {
       await parts.release(data, claim);
-      await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: result.digest, ...(result.timedOut && { timedOut: true }) });
+      await deliveries.attempted(id, { outcome: "retrying", way, errcode, reason, digest: result.digest, ...(result.timedOut && { timedOut: true }) }, { entry });
       await record(data.group, { outcome: "retry", errcode, reason });
       log.warn({ ...where, errcode, reason, way, attempt: job.attemptsMade + 1 }, "push will be retried");
       throw new Error(reason);

@@ -166,10 +166,11 @@ export function createDeliveryLog({
     /**
      * Logs an attempt at a part; answers the entry as it now stands (undefined for a part queued
      * before the log existed) and, read in the same write, how many alerts are owed (any group;
-     * undefined when not read). Only the part's current sender writes it (under its lease).
+     * undefined when not read). Only the part's current sender writes it (under its lease), so
+     * the entry it read under that lease (`known`) still stands: given, it is not read again.
      */
-    async attempted(id: string, attempt: DeliveryAttempt): Promise<{ entry?: DeliveryEntry; owed?: number }> {
-      const entry = await read(id);
+    async attempted(id: string, attempt: DeliveryAttempt, known?: { entry: DeliveryEntry | undefined }): Promise<{ entry?: DeliveryEntry; owed?: number }> {
+      const entry = known ? known.entry : await read(id);
       if (entry === undefined) return {};
       const at = clock.now();
       const next: DeliveryEntry = {

@@ -99,6 +99,7 @@ export function createBotConnection(options: BotConnectionOptions) {
             onGroupSpeaker: bot.id === DEFAULT_BOT ? chats.note : (chatid, userid) => chats.note(chatid, userid, bot.id),
             window: options.window,
             ...(options.onCommand && { onCommand: options.onCommand }),
+            ...(options.onFrameRefused && { onRefused: options.onFrameRefused }),
           }),
       });
     },

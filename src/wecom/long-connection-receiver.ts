@@ -3,10 +3,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent, BotReply, CommandOutcome } from "../bot/events.js";
+import { ErrorCode, hasCode } from "../errors.js";
 import { sendFrame, type ConnectionOutbox, type OutboundFrame } from "./connection-outbox.js";
 import type { ConversationWindow } from "./conversation-window.js";
-import type { CallbackFrame, LongConnection } from "./long-connection.js";
-import { toWecomReply } from "./message-bodies.js";
+import { FRAME_REFUSAL_LOG, type CallbackFrame, type FrameRefusal, type LongConnection } from "./long-connection.js";
+import { readInbound, toBotEvent, toWecomReply, type Inbound } from "./message-bodies.js";
+import { createRefusalLog } from "./refusal-log.js";
 
 export interface LongConnectionReceiverOptions {
   connection: LongConnection;
@@ -19,6 +21,8 @@ export interface LongConnectionReceiverOptions {
   window?: ConversationWindow;
   /** Told each command that ran and how it went (BotReply.command), for metrics. */
   onCommand?: (outcome: CommandOutcome) => void;
+  /** Told each callback dropped because its body cannot be read, for metrics (the log has one line a second). */
+  onRefused?: (reason: FrameRefusal) => void;
   log: Logger;
 }
 
@@ -107,13 +111,26 @@ function toLongConnectionReply(reply: BotReply, reqId: string, streamId: string)
 
 /**
  * The smart bot's long connection as a receiver: what the callback receiver is to the HTTP
- * callback. Each callback (its body read by the client as the callback's is) becomes a BotEvent,
- * the dispatcher answers it, and the answer goes back on the callback's req_id. Returns a
- * function that detaches the receiver.
+ * callback. Each callback's body is read here once, as the callback's is, into a BotEvent; the
+ * dispatcher answers it, and the answer goes back on the callback's req_id. Returns a function
+ * that detaches the receiver.
  */
 export function attachLongConnectionReceiver(options: LongConnectionReceiverOptions): () => void {
   const { connection, dispatcher, outbox, window, log } = options;
   const room = createReplyRoom();
+  const logRefusal = createRefusalLog(log, FRAME_REFUSAL_LOG);
+  /** A body that cannot be read: counted, and logged without its content (what a user typed stays out of the log). */
+  const read = ({ cmd, reqId, body }: CallbackFrame): Inbound | undefined => {
+    try {
+      return readInbound(body);
+    } catch (error) {
+      if (!hasCode(error, ErrorCode.WecomPayload)) throw error;
+      const reason = cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event";
+      options.onRefused?.(reason);
+      logRefusal(reason, { reason, reqId, fields: error.details.fields });
+      return undefined;
+    }
+  };
   /** A reply that went out before taking its place takes it now, off the reply path. */
   const takeAfter = (conversation: string) =>
     void window
@@ -121,7 +138,11 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
       .then((left) => room.learn(conversation, left))
       .catch((error: unknown) => log.warn({ err: error }, "long connection: reply's place not taken"));
 
-  const receive = async ({ inbound, event, reqId }: CallbackFrame): Promise<void> => {
+  const receive = async (frame: CallbackFrame): Promise<void> => {
+    const { reqId } = frame;
+    const inbound = read(frame);
+    if (inbound === undefined) return;
+    const event = toBotEvent(inbound);
     // Who spoke where, as parsed (well-formed), not as the frame carried it.
     const { chatid, chattype, userid } = inbound;
     const conversation = chattype === "group" && chatid ? chatid : userid;

@@ -1,22 +1,17 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import WebSocket from "ws";
-import { createAckTracker, type LongConnectionAck } from "./long-connection/ack-tracker.js";
-import { decodeFrame, makeReqId } from "./long-connection/frame-codec.js";
+import { decodeFrame } from "./long-connection/decode-frame.js";
 import { startHeartbeat } from "./long-connection/heartbeat.js";
-import { CodedError, ErrorCode, hasCode, type LongConnectionError, type LongConnectionErrorCode } from "../errors.js";
+import { CodedError, ErrorCode, type LongConnectionError, type LongConnectionErrorCode } from "../errors.js";
 import { codeForErrcode } from "./long-connection/errcode.js";
-import { uploadMedia, type MediaUpload } from "./long-connection/media-upload.js";
 import { createReconnectBackoff } from "./long-connection/reconnect-backoff.js";
-import { createReqIdQueue } from "./long-connection/req-id-queue.js";
-import type { RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
-import { readInbound, toBotEvent, type Inbound } from "./message-bodies.js";
-import type { BotEvent } from "../bot/events.js";
+import type { LongConnectionAck } from "./long-connection/request-bodies.js";
+import { createRequests, makeReqId, type LongConnectionRequests } from "./long-connection/requests.js";
 import { createRefusalLog } from "./refusal-log.js";
 
-export type { LongConnectionAck } from "./long-connection/ack-tracker.js";
 export type { MediaUpload } from "./long-connection/media-upload.js";
-export type { RespondBody, SendBody, StreamPayload, TemplateCard, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
+export type { LongConnectionAck, RespondBody, SendBody, StreamPayload, TemplateCard, UpdateCardBody, WelcomeBody } from "./long-connection/request-bodies.js";
 
 /**
  * - `idle`: created, never started.
@@ -29,15 +24,14 @@ export type LongConnectionState = "idle" | "connecting" | "subscribed" | "steppe
 
 /**
  * A user's message (`aibot_msg_callback`) or event (`aibot_event_callback`, never
- * `disconnected_event`: that one steps the client down), its body read as a callback's
- * (message-bodies.ts). Reply to it by passing `reqId` to `respond`, `respondWelcome` or `updateCard`.
+ * `disconnected_event`: that one steps the client down). Its body is left as it came, for the
+ * receiver to read once, as a callback's (message-bodies.ts). Reply to it by passing `reqId` to
+ * `respond`, `respondWelcome` or `updateCard`.
  */
 export interface CallbackFrame {
   readonly cmd: "aibot_msg_callback" | "aibot_event_callback";
   readonly reqId: string;
-  readonly inbound: Inbound;
-  /** The body as the dispatcher takes it, read once here. */
-  readonly event: BotEvent;
+  readonly body: unknown;
 }
 
 /** Notifications a long connection emits; a listener that throws or rejects is logged and ignored. */
@@ -90,11 +84,14 @@ export interface LongConnectionOptions {
 }
 
 /**
- * Why an inbound frame was dropped: not a frame at all, a message or event callback whose body
- * cannot be read (message-bodies.ts), or a frame over {@link MAX_INBOUND_FRAME_BYTES} (the socket is
- * then closed and dialled again).
+ * Why an inbound frame was dropped: not a frame at all, a frame over {@link MAX_INBOUND_FRAME_BYTES}
+ * (the socket is then closed and dialled again), or a message or event callback whose body cannot
+ * be read (message-bodies.ts; its receiver refuses it).
  */
 export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event" | "too_large";
+
+/** The log lines of refused frames (refusal-log.ts), the connection's and its receiver's. */
+export const FRAME_REFUSAL_LOG = { one: "long connection: frame dropped", many: "long connection: frames dropped" };
 
 /**
  * The largest frame read from WeCom. What it sends is a message or event callback (a text of a
@@ -104,7 +101,7 @@ export type FrameRefusal = "unreadable" | "malformed_message" | "malformed_event
 export const MAX_INBOUND_FRAME_BYTES = 256 * 1024;
 
 /** A client of WeCom's smart-bot long connection. See {@link createLongConnection}. */
-export interface LongConnection {
+export interface LongConnection extends LongConnectionRequests {
   readonly state: LongConnectionState;
   /** Dial and subscribe; from `stopped` or `stepped_down` this takes the bot back. No-op while connecting or subscribed. */
   start(): void;
@@ -112,16 +109,6 @@ export interface LongConnection {
   stop(): Promise<void>;
   /** Returns a function that removes the listener. */
   on<K extends keyof LongConnectionEvents>(name: K, listener: LongConnectionEvents[K]): () => void;
-  /** `aibot_respond_msg` on a message callback's req_id. */
-  respond(reqId: string, body: RespondBody): Promise<LongConnectionAck>;
-  /** `aibot_respond_welcome_msg` on an `enter_chat` event's req_id. */
-  respondWelcome(reqId: string, body: WelcomeBody): Promise<LongConnectionAck>;
-  /** `aibot_respond_update_msg` on a `template_card_event`'s req_id. */
-  updateCard(reqId: string, body: UpdateCardBody): Promise<LongConnectionAck>;
-  /** `aibot_send_msg`: only to a chat where a user has spoken to the bot (group chatid, or the userid of a direct chat). */
-  send(chatid: string, body: SendBody): Promise<LongConnectionAck>;
-  /** `aibot_upload_media_init` → `_chunk` × N → `_finish`; resolves with the media_id (valid 3 days) to `send`. */
-  uploadMedia(media: MediaUpload): Promise<string>;
   status(): LongConnectionStatus;
 }
 
@@ -130,8 +117,9 @@ export interface LongConnection {
  * forever with jittered backoff, pings every `heartbeatMs` and reconnects when a ping goes
  * unanswered, and steps down for good when another connection takes the bot over. Nothing
  * is buffered: requests made without a live subscription reject at once with `not_connected`.
- * The state machine is here; the frames, acks, per-req_id order, back-off, heartbeat and media
- * upload are the modules of long-connection/.
+ * The state machine is here; reading frames, the requests and their acks, back-off, heartbeat
+ * and media upload are the modules of long-connection/. A callback's frame goes one way, to the
+ * receiver; the reply comes back through the requests, never through here.
  */
 export function createLongConnection(options: LongConnectionOptions): LongConnection {
   const { url, botId, secret, log } = options;
@@ -143,11 +131,10 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     maxMs: options.backoff?.maxMs ?? 30_000,
     random: options.random ?? Math.random,
   });
-  const acks = createAckTracker({ ackTimeoutMs });
-  const queue = createReqIdQueue();
+  const requests = createRequests({ ackTimeoutMs, now });
   // Untyped inside: `on` and `emit` below are typed by LongConnectionEvents.
   const listeners = new EventEmitter().setMaxListeners(0);
-  const logRefusal = createRefusalLog(log, { one: "long connection: frame dropped", many: "long connection: frames dropped" });
+  const logRefusal = createRefusalLog(log, FRAME_REFUSAL_LOG);
   /** A frame that cannot be read: counted, and logged without its content (what a user typed stays out of the log). */
   const refuseFrame = (reason: FrameRefusal, fields: Record<string, unknown>) => {
     options.onRefused?.(reason);
@@ -174,6 +161,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     if (next === state) return;
     const previous = state;
     state = next;
+    requests.serve(next === "subscribed" ? socket : undefined);
     since = now();
     log.info({ state: next, previous }, "long connection: state");
     emit("state", next, previous);
@@ -193,7 +181,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     if (socket === ws) socket = undefined;
     stopHeartbeat?.();
     stopHeartbeat = undefined;
-    acks.rejectAll(ws, why);
+    requests.rejectAll(ws, why);
     ws.terminate();
   }
 
@@ -265,7 +253,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     const reqId = makeReqId("aibot_subscribe", now());
     let ack: LongConnectionAck;
     try {
-      ack = await acks.exchange(ws, "aibot_subscribe", reqId, { bot_id: botId, secret });
+      ack = await requests.exchange(ws, "aibot_subscribe", reqId, { bot_id: botId, secret });
     } catch (err) {
       if (ws !== socket) return;
       noteError(err as LongConnectionError);
@@ -290,7 +278,7 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
     setState("subscribed");
     stopHeartbeat = startHeartbeat({
       intervalMs: heartbeatMs,
-      ping: () => acks.exchange(ws, "ping", makeReqId("ping", now())),
+      ping: () => requests.exchange(ws, "ping", makeReqId("ping", now())),
       onRefused: (refused) => log.warn({ errcode: refused.errcode, errmsg: refused.errmsg }, "long connection: ping refused"),
       onSilence: () => {
         noteError(new CodedError(ErrorCode.AckTimeout, `no heartbeat ack within ${ackTimeoutMs} ms`));
@@ -323,41 +311,10 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
         stepDown(ws);
         return;
       }
-      let inbound: Inbound;
-      try {
-        inbound = readInbound(frame.body);
-      } catch (error) {
-        if (!hasCode(error, ErrorCode.WecomPayload)) throw error;
-        refuseFrame(frame.cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event", { reqId, fields: error.details.fields });
-        return;
-      }
-      emit("callback", { cmd: frame.cmd, reqId, inbound, event: toBotEvent(inbound) });
+      emit("callback", { cmd: frame.cmd, reqId, body: frame.body });
       return;
     }
-    if (!acks.acknowledge(ws, frame)) log.debug({ reqId, cmd: frame.cmd }, "long connection: ack for nothing in flight (late or unknown)");
-  }
-
-  /** Sends on the live subscription; a non-zero errcode rejects. */
-  async function transmit(cmd: string, reqId: string, body: unknown): Promise<LongConnectionAck> {
-    const ws = socket;
-    if (state !== "subscribed" || !ws) {
-      throw new CodedError(ErrorCode.NotConnected, `${cmd}: no live subscription`, { reqId });
-    }
-    const ack = await acks.exchange(ws, cmd, reqId, body);
-    if (ack.errcode !== 0) {
-      throw new CodedError<LongConnectionErrorCode>(codeForErrcode(ack.errcode, cmd), `${cmd}: ${ack.errmsg} (${ack.errcode})`, {
-        errcode: ack.errcode,
-        reqId,
-      });
-    }
-    return ack;
-  }
-
-  function request(cmd: string, reqId: string, body: unknown): Promise<LongConnectionAck> {
-    if (state !== "subscribed" || !socket) {
-      return Promise.reject(new CodedError(ErrorCode.NotConnected, `${cmd}: no live subscription`, { reqId }));
-    }
-    return queue.run(reqId, () => transmit(cmd, reqId, body));
+    if (!requests.acknowledge(ws, frame)) log.debug({ reqId, cmd: frame.cmd }, "long connection: ack for nothing in flight (late or unknown)");
   }
 
   return {
@@ -400,25 +357,11 @@ export function createLongConnection(options: LongConnectionOptions): LongConnec
       return () => void listeners.off(name, safe);
     },
 
-    respond(reqId, body) {
-      return request("aibot_respond_msg", reqId, body);
-    },
-
-    respondWelcome(reqId, body) {
-      return request("aibot_respond_welcome_msg", reqId, body);
-    },
-
-    updateCard(reqId, body) {
-      return request("aibot_respond_update_msg", reqId, { ...body, response_type: "update_template_card" });
-    },
-
-    send(chatid, body) {
-      return request("aibot_send_msg", makeReqId("aibot_send_msg", now()), { chatid, ...body });
-    },
-
-    uploadMedia(media) {
-      return uploadMedia((cmd, body) => request(cmd, makeReqId(cmd, now()), body), media);
-    },
+    respond: requests.respond,
+    respondWelcome: requests.respondWelcome,
+    updateCard: requests.updateCard,
+    send: requests.send,
+    uploadMedia: requests.uploadMedia,
 
     status() {
       return {

@@ -75,7 +75,7 @@ it("refuses WeCom frames over 256 KB before reading them: counted, logged withou
 
   // A 60 KB message still goes through on the new subscription.
   fake.sendText({ userid: "u1", chatid: "wr-group", text: "平安".repeat(10_000), msgid: "fits" });
-  await waitFor("the message that fits", () => callbacks.some((frame) => frame.inbound.msgid === "fits"), { timeoutMs: 10_000 });
+  await waitFor("the message that fits", () => callbacks.some((frame) => (frame.body as { msgid?: string }).msgid === "fits"), { timeoutMs: 10_000 });
 });
 
 it("the fake refuses client frames over 1 MB as a server must: closes with 1009, counts it, keeps serving", async () => {

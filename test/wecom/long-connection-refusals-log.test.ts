@@ -1,8 +1,12 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createKeys } from "../../src/store/keys.js";
+import { createConnectionOutbox } from "../../src/wecom/connection-outbox.js";
 import { createLongConnection, type FrameRefusal, type LongConnection } from "../../src/wecom/long-connection.js";
+import { attachLongConnectionReceiver } from "../../src/wecom/long-connection-receiver.js";
 import { startFakeLongConnection, type FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
+import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { TEST_BOT } from "../support/test-env.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -10,6 +14,7 @@ const lines: Record<string, unknown>[] = [];
 let written = "";
 const refused: FrameRefusal[] = [];
 let fake: FakeLongConnection;
+let redis: TestRedis;
 let connection: LongConnection;
 beforeAll(async () => {
   const stream = new Writable({
@@ -20,13 +25,25 @@ beforeAll(async () => {
     },
   });
   fake = await startFakeLongConnection({ ...TEST_BOT });
-  connection = createLongConnection({ url: fake.url, ...TEST_BOT, log: pino({ level: "info" }, stream), onRefused: (reason) => refused.push(reason) });
+  redis = await startTestRedis();
+  const log = pino({ level: "info" }, stream);
+  const onRefused = (reason: FrameRefusal) => refused.push(reason);
+  connection = createLongConnection({ url: fake.url, ...TEST_BOT, log, onRefused });
+  // The connection refuses what is not a frame; its receiver, a callback whose body cannot be read.
+  attachLongConnectionReceiver({
+    connection,
+    dispatcher: { processEvent: () => Promise.reject(new Error("a refused frame never reaches the bot")) },
+    outbox: createConnectionOutbox({ redis: redis.client(), keys: createKeys() }),
+    log,
+    onRefused,
+  });
   connection.start();
   await fake.waitFor(() => connection.state === "subscribed", 10_000);
 });
 afterAll(async () => {
   await connection.stop();
   await fake.close();
+  await redis.stop();
 });
 
 /** What a user typed, inside the frames: it must not reach the log. */

@@ -1,4 +1,4 @@
-import type { LongConnectionAck } from "./ack-tracker.js";
+import type { LongConnectionAck } from "./request-bodies.js";
 import { ErrorCode, hasCode } from "../../errors.js";
 
 export interface HeartbeatOptions {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { LongConnectionAck } from "./ack-tracker.js";
+import type { LongConnectionAck } from "./request-bodies.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 
 /** A medium to upload: a PNG or JPG picture of at most 2 MB here (WeCom takes up to 100 chunks). */

@@ -1,3 +1,11 @@
+/** WeCom's acknowledgement of a request, errcode always 0 (non-zero ones reject). */
+export interface LongConnectionAck {
+  reqId: string;
+  errcode: number;
+  errmsg: string;
+  body?: unknown;
+}
+
 /** A template card as WeCom defines it (wecom-protocol.md, "Interactive template cards"). */
 export interface TemplateCard {
   card_type: string;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { LongConnectionAck } from "../../../src/wecom/long-connection/ack-tracker.js";
+import type { LongConnectionAck } from "../../../src/wecom/long-connection/request-bodies.js";
 import { startHeartbeat } from "../../../src/wecom/long-connection/heartbeat.js";
 import { CodedError, ErrorCode } from "../../../src/errors.js";
 

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 const frameSchema = z.object({
@@ -30,14 +29,4 @@ export function decodeFrame(text: string): Frame | undefined {
   }
   const frame = frameSchema.safeParse(data);
   return frame.success ? frame.data : undefined;
-}
-
-/** A request as it goes on the socket. */
-export function encodeFrame(cmd: string, reqId: string, body?: unknown): string {
-  return JSON.stringify({ cmd, headers: { req_id: reqId }, body });
-}
-
-/** A fresh req_id for a request of our own (replies reuse the callback's). */
-export function makeReqId(cmd: string, nowMs: number): string {
-  return `${cmd}_${nowMs}_${randomBytes(4).toString("hex")}`;
 }

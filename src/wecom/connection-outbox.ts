@@ -3,32 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import { loadScript } from "../store/scripts.js";
-import { ErrorCode, asCodedError, type LongConnectionDetails } from "../errors.js";
-import type { LongConnection, RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./long-connection.js";
-
-/** A picture as a push carries it (its bytes); the holder uploads it and sends the media_id. */
-export interface PictureBody {
-  msgtype: "image";
-  image: { base64: string; md5: string };
-}
-
-/** A frame for whichever process holds the long connection; replies carry the callback's req_id. */
-export type OutboundFrame =
-  | { cmd: "aibot_send_msg"; chatid: string; body: SendBody | PictureBody }
-  | { cmd: "aibot_respond_msg"; reqId: string; body: RespondBody }
-  | { cmd: "aibot_respond_welcome_msg"; reqId: string; body: WelcomeBody }
-  | { cmd: "aibot_respond_update_msg"; reqId: string; body: UpdateCardBody };
-
-/**
- * What became of a frame. `ok`: WeCom accepted it. `wait`: it was not sent (no live
- * connection): try again later, it cannot be a duplicate. `retry`: not accepted now (45009,
- * or the connection broke after it went out: it may have arrived, and `timedOut` says so, as a
- * webhook request that timed out does). `permanent`: refused.
- */
-export type FrameOutcome =
-  | { outcome: "ok" }
-  | { outcome: "wait"; reason: string }
-  | { outcome: "retry" | "permanent"; reason: string; errcode?: number; timedOut?: boolean };
+import type { OutboundFrame } from "./long-connection/request-bodies.js";
+import type { FrameOutcome } from "./long-connection/requests.js";
 
 /** A reply owed to a message: when it was first owed and how many times it has been tried. */
 export interface Owed {
@@ -68,49 +44,6 @@ export function owedReplyGiveUp(owed: Owed, now: number, limits: OwedReplyLimits
   if (owed.attempts >= limits.attempts) return "attempts";
   if (now - owed.since >= limits.ttlMs) return "expired";
   return undefined;
-}
-
-/** Sends one frame on the connection; the one place an outbound frame becomes a request. */
-export async function sendFrame(connection: LongConnection, frame: OutboundFrame): Promise<FrameOutcome> {
-  try {
-    if (frame.cmd === "aibot_send_msg") await connection.send(frame.chatid, await uploaded(connection, frame.body));
-    else if (frame.cmd === "aibot_respond_msg") await connection.respond(frame.reqId, frame.body);
-    else if (frame.cmd === "aibot_respond_welcome_msg") await connection.respondWelcome(frame.reqId, frame.body);
-    else await connection.updateCard(frame.reqId, frame.body);
-    return { outcome: "ok" };
-  } catch (error) {
-    const failed = asCodedError(error);
-    const reason = failed.message;
-    switch (failed.code) {
-      case ErrorCode.NotConnected:
-      case ErrorCode.SteppedDown:
-        return { outcome: "wait", reason };
-      case ErrorCode.RateLimited:
-        return { outcome: "retry", reason, ...errcodeOf(failed.details) };
-      case ErrorCode.ConnectionLost:
-      case ErrorCode.AckTimeout:
-        return { outcome: "retry", reason, timedOut: true, ...errcodeOf(failed.details) };
-      case ErrorCode.InvalidChat:
-      case ErrorCode.ContentTooLarge:
-      case ErrorCode.BadCredentials:
-      case ErrorCode.WecomRejected:
-        return { outcome: "permanent", reason, ...errcodeOf(failed.details) };
-      default:
-        throw error;
-    }
-  }
-}
-
-/** A picture goes up as media first: aibot_send_msg names pictures only by media_id. */
-async function uploaded(connection: LongConnection, body: SendBody | PictureBody): Promise<SendBody> {
-  if (body.msgtype !== "image" || !("base64" in body.image)) return body as SendBody;
-  const bytes = Buffer.from(body.image.base64, "base64");
-  const mediaId = await connection.uploadMedia({ type: "image", filename: `chart-${body.image.md5}.png`, bytes });
-  return { msgtype: "image", image: { media_id: mediaId } };
-}
-
-function errcodeOf({ errcode }: LongConnectionDetails): { errcode?: number } {
-  return errcode === undefined ? {} : { errcode };
 }
 
 /** How long an answer is kept for a requester that may have stopped waiting. */

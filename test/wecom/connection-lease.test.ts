@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectRedis, waitReady, type RedisClient } from "../../src/store/connect-redis.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createConnectionLease } from "../../src/wecom/connection-lease.js";
-import { createConnectionOutbox, type OutboundFrame } from "../../src/wecom/connection-outbox.js";
+import { createConnectionOutbox } from "../../src/wecom/connection-outbox.js";
+import type { OutboundFrame } from "../../src/wecom/long-connection/request-bodies.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { waitFor } from "../support/wait-for.js";
 

@@ -44,3 +44,16 @@ export type SendBody =
   | { msgtype: "markdown"; markdown: { content: string } }
   | { msgtype: "template_card"; template_card: TemplateCard }
   | { msgtype: "image"; image: { media_id: string } };
+
+/** A picture as a push carries it (its bytes); the holder uploads it and sends the media_id. */
+export interface PictureBody {
+  msgtype: "image";
+  image: { base64: string; md5: string };
+}
+
+/** A frame for whichever process holds the long connection; replies carry the callback's req_id. */
+export type OutboundFrame =
+  | { cmd: "aibot_send_msg"; chatid: string; body: SendBody | PictureBody }
+  | { cmd: "aibot_respond_msg"; reqId: string; body: RespondBody }
+  | { cmd: "aibot_respond_welcome_msg"; reqId: string; body: WelcomeBody }
+  | { cmd: "aibot_respond_update_msg"; reqId: string; body: UpdateCardBody };

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Frame } from "./decode-frame.js";
 import { codeForErrcode } from "./errcode.js";
 import { uploadMedia, type MediaUpload } from "./media-upload.js";
-import type { LongConnectionAck, RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./request-bodies.js";
-import { CodedError, ErrorCode, type LongConnectionError, type LongConnectionErrorCode } from "../../errors.js";
+import type { LongConnectionAck, OutboundFrame, PictureBody, RespondBody, SendBody, UpdateCardBody, WelcomeBody } from "./request-bodies.js";
+import { asCodedError, CodedError, ErrorCode, type LongConnectionDetails, type LongConnectionError, type LongConnectionErrorCode } from "../../errors.js";
 
 /** What requests need of a socket: whether it is open, and a send that reports a failed write. */
 export interface FrameSocket {
@@ -30,7 +30,7 @@ export interface LongConnectionRequests {
 
 /**
  * Requests on WeCom's long connection and their acks, matched by req_id (the only thing an ack
- * carries). Each waits `ackTimeoutMs`; a socket's requests fail together when it goes. The
+ * carries); an outbound frame becomes one of them in {@link sendFrame}. Each waits `ackTimeoutMs`; a socket's requests fail together when it goes. The
  * bot's own requests go on the socket `serve` names, one frame per req_id in flight at a time:
  * the frames of a reply (a stream's updates) all reuse the callback's req_id, so the next waits
  * for the previous ack; different req_ids go out side by side.
@@ -152,4 +152,58 @@ export function createRequests({ ackTimeoutMs, now }: { ackTimeoutMs: number; no
     send: (chatid, body) => request("aibot_send_msg", makeReqId("aibot_send_msg", now()), { chatid, ...body }),
     uploadMedia: (media) => uploadMedia((cmd, body) => request(cmd, makeReqId(cmd, now()), body), media),
   };
+}
+
+/**
+ * What became of a frame. `ok`: WeCom accepted it. `wait`: it was not sent (no live
+ * connection): try again later, it cannot be a duplicate. `retry`: not accepted now (45009,
+ * or the connection broke after it went out: it may have arrived, and `timedOut` says so, as a
+ * webhook request that timed out does). `permanent`: refused.
+ */
+export type FrameOutcome =
+  | { outcome: "ok" }
+  | { outcome: "wait"; reason: string }
+  | { outcome: "retry" | "permanent"; reason: string; errcode?: number; timedOut?: boolean };
+
+/** Sends one frame on the connection; the one place an outbound frame becomes a request. */
+export async function sendFrame(connection: LongConnectionRequests, frame: OutboundFrame): Promise<FrameOutcome> {
+  try {
+    if (frame.cmd === "aibot_send_msg") await connection.send(frame.chatid, await uploaded(connection, frame.body));
+    else if (frame.cmd === "aibot_respond_msg") await connection.respond(frame.reqId, frame.body);
+    else if (frame.cmd === "aibot_respond_welcome_msg") await connection.respondWelcome(frame.reqId, frame.body);
+    else await connection.updateCard(frame.reqId, frame.body);
+    return { outcome: "ok" };
+  } catch (error) {
+    const failed = asCodedError(error);
+    const reason = failed.message;
+    switch (failed.code) {
+      case ErrorCode.NotConnected:
+      case ErrorCode.SteppedDown:
+        return { outcome: "wait", reason };
+      case ErrorCode.RateLimited:
+        return { outcome: "retry", reason, ...errcodeOf(failed.details) };
+      case ErrorCode.ConnectionLost:
+      case ErrorCode.AckTimeout:
+        return { outcome: "retry", reason, timedOut: true, ...errcodeOf(failed.details) };
+      case ErrorCode.InvalidChat:
+      case ErrorCode.ContentTooLarge:
+      case ErrorCode.BadCredentials:
+      case ErrorCode.WecomRejected:
+        return { outcome: "permanent", reason, ...errcodeOf(failed.details) };
+      default:
+        throw error;
+    }
+  }
+}
+
+/** A picture goes up as media first: aibot_send_msg names pictures only by media_id. */
+async function uploaded(connection: LongConnectionRequests, body: SendBody | PictureBody): Promise<SendBody> {
+  if (body.msgtype !== "image" || !("base64" in body.image)) return body as SendBody;
+  const bytes = Buffer.from(body.image.base64, "base64");
+  const mediaId = await connection.uploadMedia({ type: "image", filename: `chart-${body.image.md5}.png`, bytes });
+  return { msgtype: "image", image: { media_id: mediaId } };
+}
+
+function errcodeOf({ errcode }: LongConnectionDetails): { errcode?: number } {
+  return errcode === undefined ? {} : { errcode };
 }

@@ -30,10 +30,11 @@ export interface LongConnectionRequests {
 
 /**
  * Requests on WeCom's long connection and their acks, matched by req_id (the only thing an ack
- * carries); an outbound frame becomes one of them in {@link sendFrame}. Each waits `ackTimeoutMs`; a socket's requests fail together when it goes. The
- * bot's own requests go on the socket `serve` names, one frame per req_id in flight at a time:
- * the frames of a reply (a stream's updates) all reuse the callback's req_id, so the next waits
- * for the previous ack; different req_ids go out side by side.
+ * carries); an outbound frame becomes one of them in {@link sendFrame}. Each waits
+ * `ackTimeoutMs`; a socket's requests fail together when it goes. The bot's own requests go on
+ * the socket `serve` names, one frame per req_id in flight at a time: the frames of a reply (a
+ * stream's updates) all reuse the callback's req_id, so the next waits for the previous ack;
+ * different req_ids go out side by side.
  */
 export interface Requests extends LongConnectionRequests {
   /** Sends one frame on `socket` and resolves with the ack of its req_id, whatever its errcode (subscribe, ping). */

@@ -5,7 +5,9 @@
  * takes the next envelope from the pool (distinct msgids across all connections).
  *
  * Protocol (IPC): receives one `LoadPlan`; sends `{ type: "ready", pool, generateMs }`, then
- * `{ type: "start", name }` and `{ type: "done", name, result }` per run, then exits.
+ * `{ type: "start", name }` and `{ type: "done", name, result }` per run, then exits. A plan with
+ * `driven` runs nothing by itself: each `{ type: "run", run }` it is sent runs one (answered by
+ * start and done), and `{ type: "end" }` ends it; so a bench can alternate servers run by run.
  */
 import { randomBytes } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
@@ -29,6 +31,8 @@ export interface LoadRun {
   duration: number;
   /** Requests per second offered by all connections together; unlimited when absent (autocannon only). */
   overallRate?: number;
+  /** The pool's callback to send first (default: the one after the last sent). */
+  from?: number;
 }
 
 export interface LoadPlan {
@@ -44,6 +48,8 @@ export interface LoadPlan {
   /** How many distinct callbacks to prepare. */
   pool: number;
   runs: LoadRun[];
+  /** Wait for each run from the parent instead of running `runs` (see the protocol above). */
+  driven?: boolean;
 }
 
 /** What one run measured. Latencies in ms. */
@@ -70,6 +76,8 @@ export interface LoadResult {
   p99BySecond?: number[];
   /** Requests that re-sent an envelope of the pool (a msgid seen before) because it ran out. */
   duplicates: number;
+  /** The pool's callback the next run sends by default. */
+  next: number;
   /** The generator's own GC pauses during the run (ms): a pause delays the responses it times. */
   loaderGcMs: number;
   loaderGcMaxMs: number;
@@ -166,6 +174,7 @@ async function runOnce(plan: LoadPlan, run: LoadRun, next: () => { path: string;
     autocannonP50: result.latency.p50,
     autocannonP99: result.latency.p99,
     duplicates: 0,
+    next: 0,
     loaderGcMs: 0,
     loaderGcMaxMs: 0,
   };
@@ -256,6 +265,7 @@ async function runPoisson(plan: LoadPlan, run: LoadRun, next: () => { path: stri
     autocannonP99: Number.NaN,
     p99BySecond: bySecond.map((second) => percentile(second, 99)),
     duplicates: 0,
+    next: 0,
     loaderGcMs: 0,
     loaderGcMaxMs: 0,
   };
@@ -266,18 +276,35 @@ async function main(plan: LoadPlan): Promise<void> {
   const pool = buildPool(plan);
   process.send!({ type: "ready", pool: pool.length, generateMs: Date.now() - started });
   let sent = 0;
-  const next = () => pool[sent++ % pool.length]!;
+  let duplicates = 0;
+  const seen = new Set<number>();
+  const next = () => {
+    const i = sent++ % pool.length;
+    if (seen.has(i)) duplicates += 1;
+    else seen.add(i);
+    return pool[i]!;
+  };
   const gc = watchOwnGc();
-  for (const run of plan.runs) {
+  const runOne = async (run: LoadRun) => {
+    if (run.from !== undefined) sent = run.from;
     process.send!({ type: "start", name: run.name });
-    const before = Math.max(sent, pool.length);
+    duplicates = 0;
     gc.take();
     const result = run.mode === "poisson" ? await runPoisson(plan, run, next) : await runOnce(plan, run, next);
-    Object.assign(result, gc.take());
-    result.duplicates = Math.max(0, sent - before);
+    Object.assign(result, gc.take(), { duplicates, next: sent });
     process.send!({ type: "done", name: run.name, result });
+  };
+  if (!plan.driven) {
+    for (const run of plan.runs) await runOne(run);
+    process.disconnect();
+    return;
   }
-  process.disconnect();
+  // One run at a time, in the order sent.
+  let queue = Promise.resolve();
+  process.on("message", (message: { type: string; run?: LoadRun }) => {
+    if (message.type === "run") queue = queue.then(() => runOne(message.run!));
+    if (message.type === "end") void queue.then(() => process.disconnect());
+  });
 }
 
 process.once("disconnect", () => process.exit(0));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { compiledChildUrl } from "./compile-child.js";
 
 /** A TypeScript child process spoken to over IPC. */
 export interface Child<Out> {
@@ -14,11 +15,13 @@ export interface Child<Out> {
 /**
  * Runs `bench/support/<name>.ts` with tsx in its own Node process, stdout discarded unless
  * `stdout` is set (the service logs JSON there, as `pingan start` does), stderr shown.
- * `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`). `compiled`: runs the JavaScript
+ * compileChild wrote, by plain node, as production runs the service.
  */
-export function spawnChild<Out>(name: string, options: { stdout?: boolean; nodeArgs?: string[] } = {}): Child<Out> {
-  const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", file], {
+export function spawnChild<Out>(name: string, options: { stdout?: boolean; nodeArgs?: string[]; compiled?: boolean } = {}): Child<Out> {
+  const file = fileURLToPath(options.compiled ? compiledChildUrl(name) : new URL(`./${name}.ts`, import.meta.url));
+  const loader = options.compiled ? [] : ["--import", "tsx"];
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, file], {
     stdio: ["ignore", options.stdout ? "inherit" : "ignore", "inherit", "ipc"],
   });
   const inbox: Out[] = [];

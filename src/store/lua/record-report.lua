@@ -103,13 +103,13 @@ if a.reply then
   redis.call('HSET', KEYS[6], a.msgid, a.reply)
   keep(KEYS[6], a.replyTtl)
 end
--- Each counter of an entry (countedPairs) goes to the area and to each node above it (a province's tally reads its cities').
-local function count(entry, event, sign)
+-- What the record changes in the counts, one net change per counter: the report replaced undone
+-- and this one counted (countedPairs), each to the area and to each node above it (a province's
+-- tally reads its cities'). A re-report that counts what it replaces writes no count at all.
+local function count(entry, event, sign, net, order)
   for _, pair in ipairs(countedPairs(entry, event)) do
-    local n = sign * pair[2]
-    redis.call('HINCRBY', KEYS[7], pair[1] .. ':' .. a.area, n)
-    written[#written + 1] = 7
-    for _, node in ipairs(a.nodes or {}) do redis.call('HINCRBY', KEYS[7], pair[1] .. ':' .. node, n) end
+    if net[pair[1]] == nil then order[#order + 1] = pair[1] end
+    net[pair[1]] = (net[pair[1]] or 0) + sign * pair[2]
   end
 end
 local counting = false
@@ -123,12 +123,28 @@ if a.area then
   if not counting and under ~= 'stale' then redis.call('SET', KEYS[14], 'stale', 'KEEPTTL') end
 end
 if counting then
-  if undo and undo ~= '' then count(undo, previous, -1) end
-  if a.report then count(a.counted, a.report, 1) end
+  local net, order = {}, {}
+  if undo and undo ~= '' then count(undo, previous, -1, net, order) end
+  if a.report then count(a.counted, a.report, 1, net, order) end
+  for _, counter in ipairs(order) do
+    local n = net[counter]
+    if n ~= 0 then
+      redis.call('HINCRBY', KEYS[7], counter .. ':' .. a.area, n)
+      written[#written + 1] = 7
+      for _, node in ipairs(a.nodes or {}) do redis.call('HINCRBY', KEYS[7], counter .. ':' .. node, n) end
+    end
+  end
 end
+-- Without a report in force the school is in none of the lists of reports in force (listed,
+-- abnormal-at, on-behalf, remarked: a withdrawal takes it out of each), so a first report removes
+-- nothing and sets its bit; a re-report reads its bit and writes it only when it changes.
+local inForce = previous ~= ''
 if a.number then
-  redis.call('SETBIT', KEYS[8], a.number, a.report and 1 or 0)
-  written[#written + 1] = 8
+  local bit = a.report and 1 or 0
+  if not inForce or redis.call('GETBIT', KEYS[8], a.number) ~= bit then
+    redis.call('SETBIT', KEYS[8], a.number, bit)
+    written[#written + 1] = 8
+  end
 end
 if a.abnormal then
   redis.call('HSET', KEYS[9], school, a.abnormal)
@@ -137,12 +153,15 @@ if a.abnormal then
   written[#written + 1] = 9
   written[#written + 1] = 11
 else
-  redis.call('HDEL', KEYS[9], school)
-  redis.call('ZREM', KEYS[11], school)
+  if inForce then
+    redis.call('HDEL', KEYS[9], school)
+    redis.call('ZREM', KEYS[11], school)
+  end
+  -- A school is among the corrected ones only once it has had an abnormal report (its last one stays in KEYS[4]).
   if a.report and redis.call('HEXISTS', KEYS[4], school) == 1 then
     redis.call('SADD', KEYS[12], school)
     written[#written + 1] = 12
-  else
+  elseif not a.report then
     redis.call('SREM', KEYS[12], school)
   end
 end
@@ -151,7 +170,7 @@ local function listIf(on, index)
   if on then
     redis.call('ZADD', KEYS[index], a.at, school)
     written[#written + 1] = index
-  else
+  elseif inForce then
     redis.call('ZREM', KEYS[index], school)
   end
 end

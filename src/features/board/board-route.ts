@@ -9,7 +9,9 @@ import type { TallySources } from "../../tally/load-tally.js";
 import { BOARD_PATH, createBoardLinks } from "./board-links.js";
 import { PAGE_HEADERS, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";
-import { loadBoard, type BoardView } from "./load-board.js";
+import { indexBoardRoster, loadBoard, type Board, type BoardView } from "./load-board.js";
+import { shareBuilds } from "./share-builds.js";
+import { nodeKey } from "../../config/roster-tree.js";
 import type { School } from "../../config/roster.js";
 import { indexRoster } from "../../tally/task-tally.js";
 import { renderBoard } from "./render-board.js";
@@ -43,6 +45,9 @@ const REFUSALS: Record<LinkRefusal, string> = {
 export function createBoardRouter(options: BoardRouteOptions): Router {
   const { config, clock, log } = options;
   const links = createBoardLinks(config, clock);
+  // At start, not at the first page (its reads would wait out their timeout behind it): each reader's part of the roster.
+  for (const person of [...config.leaders, ...config.admins]) indexBoardRoster(rosterOfPerson(options.roster, config, person.userid));
+  const builds = shareBuilds<{ board: Board; open: Awaited<ReturnType<typeof listOpenIncidents>> }>();
   const router = new Router();
   router.get(BOARD_PATH, async function serveBoard(ctx: Context) {
     ctx.set(PAGE_HEADERS);
@@ -64,8 +69,15 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
       ctx.body = renderRefusal(boardText.unknownArea);
       return;
     }
-    const board = await loadBoard({ ...options, roster, timeZone: config.timezone, now: clock.now(), view });
-    const open = options.incidents && (await listOpenIncidents(options.incidents, roster, board.now, config));
+    // Leaders of one node refreshing the same view at once cost one read: on a busy service each read waits behind the check-ins.
+    const { board, open } = await builds(`${nodeKey(roster.node)}\n${view.area ?? ""}\n${view.page}`, async () => {
+      const now = clock.now();
+      const [board, open] = await Promise.all([
+        loadBoard({ ...options, roster, timeZone: config.timezone, now, view }),
+        options.incidents && listOpenIncidents(options.incidents, roster, now, config),
+      ]);
+      return { board, open };
+    });
     const hrefOf = (to: BoardView) => {
       const query = new URLSearchParams(Object.entries(signed).flatMap(([name, value]) => (typeof value === "string" ? [[name, value]] : [])));
       if (to.area !== undefined) query.set("area", to.area);

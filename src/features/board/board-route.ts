@@ -37,7 +37,7 @@ export interface BoardRouteOptions extends TallySources {
  * the service's clock: the page says when it was read to the minute and refreshes every minute,
  * and four leaders refreshing a province's board then cost one read, not four.
  */
-export const BOARD_REUSE_MS = 5000;
+export const BOARD_REUSE_MS = 10_000;
 
 
 const REFUSALS: Record<LinkRefusal, string> = {

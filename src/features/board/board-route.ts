@@ -58,6 +58,7 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
   // At start, not at the first page (its reads would wait out their timeout behind it): each reader's part of the roster.
   for (const person of [...config.leaders, ...config.admins]) indexBoardRoster(rosterOfPerson(options.roster, config, person.userid));
   const builds = shareBuilds<Board>({ reuseForMs: options.reuseBoardForMs ?? BOARD_REUSE_MS });
+  const rendered = new WeakMap<Board, Map<string, string>>();
   const router = new Router();
   router.get(BOARD_PATH, async function serveBoard(ctx: Context) {
     ctx.set(PAGE_HEADERS);
@@ -95,7 +96,13 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
       if (to.page > 0) query.set("page", String(to.page));
       return `${BOARD_PATH}?${query.toString()}`;
     };
-    ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt, hrefOf, ...(open && { openIncidents: open }) });
+    // A read is shown many times over (BOARD_REUSE_MS): each link's page of it, with the same open incidents, is rendered once.
+    const shown = `${ctx.querystring}\n${JSON.stringify(open ?? null)}`;
+    let pages = rendered.get(board);
+    if (!pages) rendered.set(board, (pages = new Map()));
+    let body = pages.get(shown);
+    if (body === undefined) pages.set(shown, (body = renderBoard(board, { config, expiresAt: verdict.expiresAt, hrefOf, ...(open && { openIncidents: open }) })));
+    ctx.body = body;
     log.debug({ by: verdict.requestedBy }, "board served");
   });
   return router;

@@ -12,15 +12,23 @@ import { createReportStore } from "../store/reports.js";
 import { writeLedgerFile } from "../features/ledger/write-ledger-file.js";
 import type { LedgerExportJob, LedgerExportAnswer } from "./run-ledger-export.js";
 
-/** How long the export waits for Redis to answer at all before it gives up. */
-const READY_WITHIN_MS = 5000;
+/** How long the export waits for Redis to answer at all before it gives up (the download then answers 稍后再试, 503). */
+const ANSWER_WITHIN_MS = 5000;
 
 async function run(job: LedgerExportJob): Promise<LedgerExportAnswer> {
-  // Fail fast, as a page does: with Redis down or hung the download answers 稍后再试 (503), never
-  // waits on a connection that queues its reads until Redis is back.
-  const redis = connectRedis(job.redisUrl, { role: "web" });
+  // Patient reads: a batch job's process may wait its turn for the CPU longer than a page's
+  // command timeout. Not forever: Redis must answer at the start, and a connection lost midway
+  // ends the export, or its reads would wait in the offline queue until Redis is back.
+  const redis = connectRedis(job.redisUrl, { role: "worker" });
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await waitReady(redis, READY_WITHIN_MS);
+    const lost = new Promise<never>((_, fail) => redis.once("close", () => fail(new Error("the connection to Redis was lost"))));
+    const silent = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`Redis did not answer within ${ANSWER_WITHIN_MS} ms`)), ANSWER_WITHIN_MS);
+    });
+    // A hung Redis accepts the connection and answers nothing.
+    await Promise.race([waitReady(redis, ANSWER_WITHIN_MS).then(() => redis.ping()), silent, lost]);
+    clearTimeout(timer);
     const keys = createKeys();
     const sources = {
       roster: { schools: job.schools },
@@ -29,9 +37,10 @@ async function run(job: LedgerExportJob): Promise<LedgerExportAnswer> {
       exemptions: createExemptionStore({ redis, keys }),
       incidents: createIncidentStore({ redis, keys }),
     };
-    const { bytes, rows } = await writeLedgerFile(sources, job.plan, job.out, job.task);
+    const { bytes, rows } = await Promise.race([writeLedgerFile(sources, job.plan, job.out, job.task), lost]);
     return { bytes, rows, maxRssKiB: process.resourceUsage().maxRSS };
   } finally {
+    clearTimeout(timer);
     redis.disconnect();
   }
 }

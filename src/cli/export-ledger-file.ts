@@ -4,7 +4,7 @@ import { foldWord, parseTaskWord } from "../text/words.js";
 import type { Records } from "../main/open-records.js";
 import { planLedger, type LedgerPlan } from "../features/ledger/build-ledger.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "../features/ledger/check-ledger-range.js";
-import { writeLedgerFile } from "../features/ledger/write-ledger-file.js";
+import { forkLedgerExport } from "../main/run-ledger-export.js";
 import { leaderText } from "../features/leaders/leader-text.js";
 
 /** What `pingan export` is asked for, checked. */
@@ -39,9 +39,9 @@ export async function exportLedgerFile(records: Records, { from, to, out, task: 
   const task = word === undefined ? undefined : readTask(config, word);
   if (task && !config.tasks[task]?.enabled) throw new Error(leaderText.taskOff(records.calendar.taskName(task)));
   const plan = planLedger({ calendar: records.calendar, kinds: config, from, to, timeZone: config.timezone, now: records.clock.now() });
-  // As the service owes them: from its first day, each school from the day it joined.
-  const sources = { roster: records.roster, people: config, store: records.reports, exemptions: records.exemptions, incidents: records.incidents };
-  const { bytes, rows } = await writeLedgerFile(sources, plan, out, task);
+  // As the service owes them: from its first day, each school from the day it joined; written
+  // as the service's 导出 link writes it, in a process whose heap is bounded by the roster's size.
+  const { bytes, rows } = await forkLedgerExport({ redisUrl: records.url, schools: records.roster.schools, people: config, plan, out, ...(task && { task }) });
   const written = plan.tasks
     .filter((t) => !task || t.task === task)
     .map((t) => `${t.taskName} ${rows.get(t.task) ?? 0} 行`)

@@ -22,6 +22,8 @@ export interface Records {
   /** From the service's first day: nothing is owed before it. */
   calendar: TaskCalendar;
   clock: Clock;
+  /** The Redis the records were opened on, for a process of their own to open too (`pingan export`). */
+  url: string;
   redis: RedisClient;
   keys: Keys;
   reports: ReportStore;
@@ -48,6 +50,7 @@ export async function openRecords(settings: Settings, { write = false, say }: { 
       roster: withJoinedDays(loaded.roster, days),
       calendar: await createTaskCalendar(config, { configPath: settings.config.path, liveSince: days.liveSince }),
       clock: clockOf(settings),
+      url: service.url,
       redis,
       keys,
       reports: createReportStore({ redis, keys }),

@@ -18,8 +18,15 @@ export interface LedgerExportJob {
   out: string;
 }
 
-/** What it answers: the file's size and its own peak RSS, or why it failed. */
-export type LedgerExportAnswer = { bytes: number; maxRssKiB: number } | { error: string };
+/** A ledger written: the file's size, the rows of each task and the export process's peak RSS. */
+export interface LedgerExportDone {
+  bytes: number;
+  rows: Map<TaskId, number>;
+  maxRssKiB: number;
+}
+
+/** What the export process answers: what it wrote, or why it failed. */
+export type LedgerExportAnswer = LedgerExportDone | { error: string };
 
 /** The export's CPU priority below the service's (nice 0): the most an unprivileged process may lower itself to is 19. */
 const EXPORT_NICENESS = 10;
@@ -54,31 +61,40 @@ export function createLedgerExporter(options: { redisUrl: string; people: Pick<C
   };
 }
 
-/** One export in its own process; rejects with the worker's error or exit. */
+/** One export in its own process, into a temporary file; rejects with the worker's error or exit. */
 export async function runLedgerExport(job: Omit<LedgerExportJob, "out">): Promise<LedgerFile & { maxRssKiB: number }> {
   const dir = await mkdtemp(join(tmpdir(), "pingan-ledger-"));
   const out = join(dir, job.task ? "ledger.csv" : "ledger.xlsx");
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
-    const execArgv = [...(WORKER.endsWith(".ts") ? ["--import", "tsx"] : []), `--max-old-space-size=${exportHeapMiB(job.schools.length)}`];
-    const child = fork(WORKER, [], { execArgv, serialization: "advanced", stdio: ["ignore", "ignore", "inherit", "ipc"] });
-    // A download may wait; WeCom's callbacks may not. On a busy machine the export took the
-    // CPU the check-ins needed (their p99 37 × quiet while a month of 20,000 schools was written).
-    try {
-      if (child.pid !== undefined) setPriority(child.pid, EXPORT_NICENESS);
-    } catch {
-      // Gone already (ESRCH): its exit below says why.
-    }
-    const answer = await new Promise<LedgerExportAnswer>((done, fail) => {
-      child.once("message", (message) => done(message as LedgerExportAnswer));
-      child.once("error", fail);
-      child.once("exit", (code) => fail(new Error(`the ledger export process exited (${code}) before answering`)));
-      child.send({ ...job, out } satisfies LedgerExportJob);
-    });
-    if ("error" in answer) throw new Error(answer.error);
-    return { path: out, bytes: answer.bytes, maxRssKiB: answer.maxRssKiB, remove };
+    const { bytes, maxRssKiB } = await forkLedgerExport({ ...job, out });
+    return { path: out, bytes, maxRssKiB, remove };
   } catch (error) {
     await remove();
     throw error;
   }
+}
+
+/**
+ * Writes one ledger to `job.out` in a process of its own (ledger-export-worker), under the heap
+ * ceiling of exportHeapMiB and at a lower CPU priority; rejects with the worker's error or exit.
+ */
+export async function forkLedgerExport(job: LedgerExportJob): Promise<LedgerExportDone> {
+  const execArgv = [...(WORKER.endsWith(".ts") ? ["--import", "tsx"] : []), `--max-old-space-size=${exportHeapMiB(job.schools.length)}`];
+  const child = fork(WORKER, [], { execArgv, serialization: "advanced", stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  // A download may wait; WeCom's callbacks may not. On a busy machine the export took the
+  // CPU the check-ins needed (their p99 37 × quiet while a month of 20,000 schools was written).
+  try {
+    if (child.pid !== undefined) setPriority(child.pid, EXPORT_NICENESS);
+  } catch {
+    // Gone already (ESRCH): its exit below says why.
+  }
+  const answer = await new Promise<LedgerExportAnswer>((done, fail) => {
+    child.once("message", (message) => done(message as LedgerExportAnswer));
+    child.once("error", fail);
+    child.once("exit", (code) => fail(new Error(`the ledger export process exited (${code}) before answering`)));
+    child.send(job);
+  });
+  if ("error" in answer) throw new Error(answer.error);
+  return answer;
 }

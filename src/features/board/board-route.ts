@@ -9,7 +9,9 @@ import type { TallySources } from "../../tally/load-tally.js";
 import { BOARD_PATH, createBoardLinks } from "./board-links.js";
 import { PAGE_HEADERS, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";
-import { loadBoard, type BoardView } from "./load-board.js";
+import { indexBoardRoster, loadBoard, type Board, type BoardView } from "./load-board.js";
+import { shareBuilds } from "./share-builds.js";
+import { nodeKey } from "../../config/roster-tree.js";
 import type { School } from "../../config/roster.js";
 import { indexRoster } from "../../tally/task-tally.js";
 import { renderBoard } from "./render-board.js";
@@ -26,7 +28,16 @@ export interface BoardRouteOptions extends TallySources {
   incidents?: Pick<IncidentStore, "listOpen">;
   /** Rosters up to this many schools list every school on the county page (loadBoard's default otherwise). */
   listAllUpTo?: number;
+  /** How long a board read is shown again for the same view in the same minute (default {@link BOARD_REUSE_MS}). */
+  reuseBoardForMs?: number;
 }
+
+/**
+ * How long a board read is shown again to whoever asks for the same view in the same minute of
+ * the service's clock: the page says when it was read to the minute and refreshes every minute,
+ * and four leaders refreshing a province's board then cost one read, not four.
+ */
+export const BOARD_REUSE_MS = 10_000;
 
 
 const REFUSALS: Record<LinkRefusal, string> = {
@@ -37,12 +48,17 @@ const REFUSALS: Record<LinkRefusal, string> = {
 
 /**
  * `GET /board?by=…&exp=…&sig=…`: the status board for a signed link (see createBoardLinks),
- * read from Redis at each request (the page re-fetches itself every minute); 403 with a short
+ * read from Redis (the page re-fetches itself every minute; a read serves every request for its
+ * view for a few seconds of the same minute, BOARD_REUSE_MS); 403 with a short
  * Chinese page when the link is expired, altered or incomplete.
  */
 export function createBoardRouter(options: BoardRouteOptions): Router {
   const { config, clock, log } = options;
   const links = createBoardLinks(config, clock);
+  // At start, not at the first page (its reads would wait out their timeout behind it): each reader's part of the roster.
+  for (const person of [...config.leaders, ...config.admins]) indexBoardRoster(rosterOfPerson(options.roster, config, person.userid));
+  const builds = shareBuilds<Board>({ reuseForMs: options.reuseBoardForMs ?? BOARD_REUSE_MS });
+  const rendered = new WeakMap<Board, Map<string, string>>();
   const router = new Router();
   router.get(BOARD_PATH, async function serveBoard(ctx: Context) {
     ctx.set(PAGE_HEADERS);
@@ -64,15 +80,29 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
       ctx.body = renderRefusal(boardText.unknownArea);
       return;
     }
-    const board = await loadBoard({ ...options, roster, timeZone: config.timezone, now: clock.now(), view });
-    const open = options.incidents && (await listOpenIncidents(options.incidents, roster, board.now, config));
+    // Leaders of one node refreshing the same view cost one read a few seconds: on a busy service
+    // each read waits behind the check-ins and takes their CPU. The open incidents are read at
+    // every request, so a page never shows a board while Redis does not answer.
+    const now = clock.now();
+    const [board, open] = await Promise.all([
+      builds(`${nodeKey(roster.node)}\n${view.area ?? ""}\n${view.page}`, String(Math.floor(now.getTime() / 60_000)), () =>
+        loadBoard({ ...options, roster, timeZone: config.timezone, now, view }),
+      ),
+      options.incidents && listOpenIncidents(options.incidents, roster, now, config),
+    ]);
     const hrefOf = (to: BoardView) => {
       const query = new URLSearchParams(Object.entries(signed).flatMap(([name, value]) => (typeof value === "string" ? [[name, value]] : [])));
       if (to.area !== undefined) query.set("area", to.area);
       if (to.page > 0) query.set("page", String(to.page));
       return `${BOARD_PATH}?${query.toString()}`;
     };
-    ctx.body = renderBoard(board, { config, expiresAt: verdict.expiresAt, hrefOf, ...(open && { openIncidents: open }) });
+    // A read is shown many times over (BOARD_REUSE_MS): each link's page of it, with the same open incidents, is rendered once.
+    const shown = `${ctx.querystring}\n${JSON.stringify(open ?? null)}`;
+    let pages = rendered.get(board);
+    if (!pages) rendered.set(board, (pages = new Map()));
+    let body = pages.get(shown);
+    if (body === undefined) pages.set(shown, (body = renderBoard(board, { config, expiresAt: verdict.expiresAt, hrefOf, ...(open && { openIncidents: open }) })));
+    ctx.body = body;
     log.debug({ by: verdict.requestedBy }, "board served");
   });
   return router;

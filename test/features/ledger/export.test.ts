@@ -5,6 +5,7 @@ import { createKeys } from "../../../src/store/keys.js";
 import { createExemptionStore } from "../../../src/store/exemptions.js";
 import { startHarness, type Harness } from "../../support/harness.js";
 import { readSheet } from "../../support/read-sheet.js";
+import { waitFor } from "../../support/wait-for.js";
 
 /**
  * The week of Monday 2026-11-23 in the autumn term: safety daily (deadline 10:00), study weekly
@@ -224,5 +225,32 @@ describe("导出", () => {
   it("reads the range before the keyword too (本月导出)", async () => {
     at("2026-11-25T15:00:00");
     expect(await h.say("chen_xiaohong", "本月导出")).toContain("（本月）：11月1日（周日） 至 11月30日（周一）");
+  });
+  it("while Redis does not answer or is down, answers 503 with a Chinese page saying to try again, and the ledger once it is back", async () => {
+    at("2026-11-27T20:00:00");
+    const { url } = createConfigExportLinks(h.config, h.clock).sign({ from: "2026-11-23", to: "2026-11-27", requestedBy: "liu_xin", format: "xlsx" });
+    const unavailable = async () => {
+      const { response, body } = await download(local(new URL(url)));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("60");
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(response.headers.get("content-disposition")).toBeNull();
+      expect(body.toString("utf8")).toContain('<p id="unavailable">系统正忙，暂时读不到数据，请稍后再试');
+    };
+    const redisPid = Number(/process_id:(\d+)/.exec(await h.client.info("server"))![1]);
+    // Paused, not gone: the export's connection opens, and nothing answers it.
+    process.kill(redisPid, "SIGSTOP");
+    try {
+      await unavailable();
+    } finally {
+      process.kill(redisPid, "SIGCONT");
+    }
+    await h.redis.kill("SIGKILL");
+    try {
+      await unavailable();
+    } finally {
+      await h.redis.restart();
+    }
+    await waitFor("the ledger again", async () => (await download(local(new URL(url)))).response.status === 200, { timeoutMs: 30_000 });
   });
 });

@@ -168,13 +168,20 @@ function measureDoc(doc: readonly DocLine[]): DocMeasure {
     }
     return bytes + Math.max(0, pieces - 1);
   };
+  // A fold's size with its lists as they last were: the searches over typed texts' lengths and
+  // entries change neither a list's cap nor what is collapsed (a set that only grows).
+  const folds = new Map<FoldLine, { cap: number; collapsed: ReadonlySet<ListLine>; count: number; bytes: number }>();
+  const foldSize = (line: FoldLine, how: Shortening): number => {
+    const last = folds.get(line);
+    if (last && last.cap === how.cap && last.collapsed === how.collapsed && last.count === how.collapsed.size) return last.bytes;
+    const bytes = line.lines.reduce((sum, inner) => sum + (typeof inner === "string" ? bytesOf(inner) : listSize(inner, how)), Math.max(0, line.lines.length - 1));
+    folds.set(line, { cap: how.cap, collapsed: how.collapsed, count: how.collapsed.size, bytes });
+    return bytes;
+  };
   const sizeOf = (line: Exclude<DocLine, string>, how: Shortening): number => {
     if (isTyped(line)) return typedSize(line, how.chars);
     if (isEntries(line)) return entriesSize(line, how);
-    if (isFold(line)) {
-      if (how.folded.has(line)) return bytesOf(line.folded);
-      return line.lines.reduce((sum, inner) => sum + (typeof inner === "string" ? bytesOf(inner) : listSize(inner, how)), Math.max(0, line.lines.length - 1));
-    }
+    if (isFold(line)) return how.folded.has(line) ? bytesOf(line.folded) : foldSize(line, how);
     return listSize(line, how);
   };
   const fixed = doc.reduce((sum, line) => sum + (typeof line === "string" ? bytesOf(line) : 0), 0) + Math.max(0, doc.length - 1);

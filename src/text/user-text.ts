@@ -25,7 +25,11 @@ const MARKUP: Record<string, string> = {
 };
 const MARKUP_CHARS = /[[\]()*_`~#><&!|\\]/g;
 
+// Any of what escapeUserText replaces: most names and texts hold none, and are returned as they are (汇总 escapes thousands).
+const ESCAPED = /[\r\n\u2028\u2029[\]()*_`~#><&!|\\]|:\/\//;
+
 export function escapeUserText(text: string): string {
+  if (!ESCAPED.test(text)) return text;
   return text
     .replace(/\s*[\r\n\u2028\u2029]+\s*/gu, " ")
     .replace(MARKUP_CHARS, (ch) => MARKUP[ch] ?? ch)

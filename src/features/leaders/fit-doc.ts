@@ -105,30 +105,88 @@ export function renderDoc(doc: readonly DocLine[], cap = Number.POSITIVE_INFINIT
   return render(doc, { ...WHOLE, cap });
 }
 
+/** The UTF-8 size of a doc rendered a given way, whole (`size`) or a line of it (`sizeOf`). */
+interface DocMeasure {
+  size(how: Shortening): number;
+  sizeOf(line: Exclude<DocLine, string>, how: Shortening): number;
+}
+
 /**
- * The UTF-8 size of the doc rendered a given way, from each line's size: a line is rendered
- * again only when what shortens it changed (a typed text's length; a list's cap or collapse).
- * The searches below try many shortenings; rendering the whole 20 KB each time was most of
- * 汇总's time at province size.
+ * The UTF-8 size of the doc rendered a given way, from each piece's size, each piece measured
+ * once: a list's prefix, items and `more` text (its size at any cap is their sum), a typed
+ * text at each length tried, a fixed line. The searches below try many shortenings; rendering
+ * the lines again for each (seven kinds' 280 lists by area, each with its `more` text) was most
+ * of the fitting's time.
  */
-function measureDoc(doc: readonly DocLine[]): (how: Shortening) => number {
-  const sizes = new Map<DocLine, Map<string, number>>();
-  const sizeOf = (line: Exclude<DocLine, string>, how: Shortening): number => {
-    if (isFold(line)) {
-      if (how.folded.has(line)) return utf8Bytes(line.folded);
-      return line.lines.reduce((sum, inner) => sum + (typeof inner === "string" ? utf8Bytes(inner) : sizeOf(inner, how)), Math.max(0, line.lines.length - 1));
-    }
-    const key = isTyped(line) ? String(Math.min(line.cap, how.chars)) : isEntries(line) ? `${how.chars}:${how.entries}` : `${how.cap}${how.collapsed.has(line) ? "c" : ""}`;
-    let known = sizes.get(line);
-    if (!known) sizes.set(line, (known = new Map()));
-    let bytes = known.get(key);
-    if (bytes === undefined) known.set(key, (bytes = utf8Bytes(renderLine(line, how))));
+function measureDoc(doc: readonly DocLine[]): DocMeasure {
+  const fixedSizes = new Map<string, number>();
+  const bytesOf = (text: string): number => {
+    let bytes = fixedSizes.get(text);
+    if (bytes === undefined) fixedSizes.set(text, (bytes = utf8Bytes(text)));
     return bytes;
   };
+  const typedSizes = new Map<TypedLine, Map<number, number>>();
+  const typedSize = (line: TypedLine, chars: number): number => {
+    const shown = Math.min(line.cap, chars);
+    let known = typedSizes.get(line);
+    if (!known) typedSizes.set(line, (known = new Map()));
+    let bytes = known.get(shown);
+    if (bytes === undefined) known.set(shown, (bytes = utf8Bytes(line.render(shown))));
+    return bytes;
+  };
+  // A list's fixed pieces' sizes, its items' summed from the first (upTo[n]: the first n), its `more` texts by how many are shown.
+  const lists = new Map<ListLine, { prefix: number; separator: number; collapsed: number; upTo: number[]; more: Map<number, number> }>();
+  const listSize = (line: ListLine, how: Shortening): number => {
+    let known = lists.get(line);
+    if (!known) {
+      const upTo = [0];
+      for (const item of line.items) upTo.push(upTo[upTo.length - 1]! + utf8Bytes(item));
+      const collapsed = line.collapsed === undefined ? 0 : utf8Bytes(line.collapsed);
+      lists.set(line, (known = { prefix: utf8Bytes(line.prefix), separator: utf8Bytes(line.separator), collapsed, upTo, more: new Map() }));
+    }
+    if (line.collapsed !== undefined && how.collapsed.has(line)) return known.collapsed;
+    const shown = Math.min(line.items.length, how.cap);
+    const text = known.prefix + known.upTo[shown]! + Math.max(0, shown - 1) * known.separator;
+    const total = line.total ?? line.items.length;
+    if (shown >= total) return text;
+    let more = known.more.get(shown);
+    if (more === undefined) known.more.set(shown, (more = utf8Bytes(line.more(total, shown))));
+    return text + (line.separator === "\n" ? 1 : 0) + more;
+  };
   // Lines join with "\n", one byte each.
-  const fixed = doc.reduce((sum, line) => sum + (typeof line === "string" ? utf8Bytes(line) : 0), 0) + Math.max(0, doc.length - 1);
+  const entriesSize = (line: EntryList, how: Shortening): number => {
+    const shown = line.entries.slice(0, how.entries);
+    let bytes = 0;
+    let pieces = 0;
+    for (const entry of shown) {
+      for (const entryLine of entry) bytes += typeof entryLine === "string" ? bytesOf(entryLine) : typedSize(entryLine, how.chars);
+      pieces += entry.length;
+    }
+    if (line.total > shown.length) {
+      bytes += bytesOf(line.more(line.total - shown.length));
+      pieces += 1;
+    }
+    return bytes + Math.max(0, pieces - 1);
+  };
+  // A fold's size with its lists as they last were: the searches over typed texts' lengths and
+  // entries change neither a list's cap nor what is collapsed (a set that only grows).
+  const folds = new Map<FoldLine, { cap: number; collapsed: ReadonlySet<ListLine>; count: number; bytes: number }>();
+  const foldSize = (line: FoldLine, how: Shortening): number => {
+    const last = folds.get(line);
+    if (last && last.cap === how.cap && last.collapsed === how.collapsed && last.count === how.collapsed.size) return last.bytes;
+    const bytes = line.lines.reduce((sum, inner) => sum + (typeof inner === "string" ? bytesOf(inner) : listSize(inner, how)), Math.max(0, line.lines.length - 1));
+    folds.set(line, { cap: how.cap, collapsed: how.collapsed, count: how.collapsed.size, bytes });
+    return bytes;
+  };
+  const sizeOf = (line: Exclude<DocLine, string>, how: Shortening): number => {
+    if (isTyped(line)) return typedSize(line, how.chars);
+    if (isEntries(line)) return entriesSize(line, how);
+    if (isFold(line)) return how.folded.has(line) ? bytesOf(line.folded) : foldSize(line, how);
+    return listSize(line, how);
+  };
+  const fixed = doc.reduce((sum, line) => sum + (typeof line === "string" ? bytesOf(line) : 0), 0) + Math.max(0, doc.length - 1);
   const shortenable = doc.filter((line): line is Exclude<DocLine, string> => typeof line !== "string");
-  return (how) => shortenable.reduce((sum, line) => sum + sizeOf(line, how), fixed);
+  return { size: (how) => shortenable.reduce((sum, line) => sum + sizeOf(line, how), fixed), sizeOf };
 }
 
 /** The largest whole number in [low, high] for which `fits` holds, given that it holds for `low`. */
@@ -169,7 +227,7 @@ export interface FittedDoc {
 /** fitDoc, saying how many entries it kept (step 5): a reader that read only the first entries knows whether more would show. */
 export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: string): FittedDoc {
   const whole = (text: string): FittedDoc => ({ text, entries: Number.POSITIVE_INFINITY });
-  const size = measureDoc(doc);
+  const { size, sizeOf } = measureDoc(doc);
   const fits = (how: Shortening) => size(how) <= limit;
   if (fits(WHOLE)) return whole(render(doc, WHOLE));
 
@@ -186,7 +244,7 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
   // of the lists, which seven kinds' missing lists by area made most of 汇总's time.
   const savings = new Map<ListLine, number>();
   for (const line of listLines(doc)) {
-    const saved = line.collapsed === undefined ? 0 : utf8Bytes(renderLine(line, how)) - utf8Bytes(line.collapsed);
+    const saved = line.collapsed === undefined ? 0 : sizeOf(line, how) - utf8Bytes(line.collapsed);
     if (saved > 0) savings.set(line, saved);
   }
   const collapsible = [...savings.keys()].sort((a, b) => savings.get(b)! - savings.get(a)!);
@@ -206,7 +264,7 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
     // Each fold's saving measured once, and the size kept as they fold (as lists collapse above).
     let measured = size({ ...how, entries: kept });
     if (measured > limit) {
-      const saving = (line: FoldLine) => utf8Bytes(renderLine(line, shortest)) - utf8Bytes(line.folded);
+      const saving = (line: FoldLine) => sizeOf(line, shortest) - utf8Bytes(line.folded);
       const foldable = doc.filter(isFold).map((line) => ({ line, saved: saving(line) })).filter(({ saved }) => saved > 0).sort((a, b) => b.saved - a.saved);
       for (const { line, saved } of foldable) {
         folded.add(line);

@@ -1,6 +1,23 @@
-import { kindOf } from "../../config/kinds.js";
+import { kindOf, type ReportKind } from "../../config/kinds.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { leaderText } from "./leader-text.js";
+
+/** A kind's count fields as its sums line shows them, in declared order; the fields a total names are shown beside it, not alone. */
+interface SumsPlan {
+  fields: readonly [string, ReportKind["fields"][string]][];
+  totals: ReadonlySet<string>;
+}
+
+// 汇总 formats a kind's sums for each of its 片区 (40 a kind, seven kinds): its fields are read once per kind (the config is frozen).
+const plans = new WeakMap<ReportKind, SumsPlan>();
+function planOf(kind: ReportKind): SumsPlan {
+  let plan = plans.get(kind);
+  if (!plan) {
+    const fields = Object.entries(kind.fields);
+    plans.set(kind, (plan = { fields, totals: new Set(fields.flatMap(([, field]) => (field.type === "count" && field.total ? [field.total] : []))) }));
+  }
+  return plan;
+}
 
 /**
  * A declared kind's sums (TaskTally.sums) as the parts of one line, its fields in declared order:
@@ -10,8 +27,7 @@ import { leaderText } from "./leader-text.js";
 export function formatSums(config: Pick<Config, "tasks">, task: TaskId, sums: Readonly<Record<string, number>> | undefined): string[] {
   const kind = kindOf(config, task);
   if (!kind || kind.reader !== "fields") return [];
-  const fields = Object.entries(kind.fields);
-  const totals = new Set(fields.flatMap(([, field]) => (field.type === "count" && field.total ? [field.total] : [])));
+  const { fields, totals } = planOf(kind);
   const sumOf = (name: string) => sums?.[name] ?? 0;
   return fields.flatMap(([id, field]): string[] => {
     if (field.type === "count" && field.total) return [leaderText.sumOfTotal(field.label, sumOf(id), sumOf(field.total))];

@@ -12,7 +12,7 @@ import { reportText } from "../src/features/check-in/report-text.js";
  */
 export function reportCommand(kind: ReportKind, role?: string) {
   // The reader's own functions: a message goes from the dispatcher straight into the reader.
-  const { firstWords, lastResort, read, run, tap: readerTap } = boundReader(kind);
+  const { firstWords, lastResort, read, run, tap: readerTap } = boundReader(kind, role);
   const recordWords: RecordWords = (input, ctx) => run(read(input, ctx), ctx);
   const carded = cardShapeOf(kind) !== undefined;
   return defineCommand({

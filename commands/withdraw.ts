@@ -2,6 +2,7 @@ import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { findTaskWord, wordsAround } from "../src/text/words.js";
 import { kindOf, taskWordsOf } from "../src/config/kinds.js";
+import { reporterRoleOf } from "../src/config/scope.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/check-in.js";
 import { blankSchoolNames, readQuestion, reportingAs, resolveSchool } from "../src/features/check-in/kind-readers.js";
@@ -25,7 +26,7 @@ export default defineCommand({
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, text, `撤销 ${text.slice(found.start, found.end)}`);
     // A role's kind is withdrawn by the role's people, as it is reported (reportingAs).
     const kind = kindOf(ctx.config, found.task);
-    const { school, rest } = resolveSchool(kind ? reportingAs(ctx, kind) : ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
+    const { school, rest } = resolveSchool(kind ? reportingAs(ctx, kind, reporterRoleOf(ctx.config, kind.id)) : ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
     const unknown = /\S*\d\S*/u.exec(rest);
     if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(unknown[0]));
     return { task: found.task, school };

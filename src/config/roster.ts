@@ -51,6 +51,15 @@ export function reporterName(school: School, userid: string): string | undefined
   return undefined;
 }
 
+/**
+ * Whether the task's `schools` name the school (its 片区, 学段 or 学校代码); every school when the
+ * task names none. Scopes (scope.ts) and the check-in ask it of the school in hand.
+ */
+export function isAssigned(period: { readonly schools?: readonly string[] | undefined }, school: Pick<School, "code" | "area" | "stage">): boolean {
+  const { schools } = period;
+  return schools === undefined || schools.includes(school.code) || schools.includes(school.area) || schools.includes(school.stage);
+}
+
 /** Whether the school's 上报人 or one of its role columns lists the user. */
 function listsPerson(school: School, userid: string): boolean {
   return school.reporters.includes(userid) || Object.values(school.roles ?? {}).some((people) => people.includes(userid));

@@ -2,6 +2,9 @@ import type { Roster, School } from "./roster.js";
 import { EMPTY_NODE, findNode, type RosterNode } from "./roster-tree.js";
 import type { Config, TaskId, GroupConfig } from "./schema.js";
 
+// Whether a task's list names a school is a question of the school's own columns, answered beside them.
+export { isAssigned } from "./roster.js";
+
 /**
  * The one place a scope is decided: the node a leader, an admin or a group is bound to (its
  * `node`; unset, the root: everything), and the roster of that node's schools, which is all that
@@ -122,10 +125,4 @@ export function resolveGroupSchools(group: Pick<GroupConfig, "schools" | "node">
     for (const school of matches) wanted.add(school);
   });
   return { schools: own.filter((school) => wanted.has(school)), unknown };
-}
-
-/** Whether the task's `schools` name the school (its 片区, 学段 or 学校代码); every school when the task names none. */
-export function isAssigned(period: { readonly schools?: readonly string[] | undefined }, school: Pick<School, "code" | "area" | "stage">): boolean {
-  const { schools } = period;
-  return schools === undefined || schools.includes(school.code) || schools.includes(school.area) || schools.includes(school.stage);
 }

@@ -1,11 +1,10 @@
 import type { CommandContext } from "../../bot/command.js";
-import type { School } from "../../config/roster.js";
+import { isAssigned, type School } from "../../config/roster.js";
 import type { TaskId } from "../../config/schema.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import type { RecordResult } from "../../store/reports.js";
 import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
-import { isAssigned } from "../../config/scope.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";

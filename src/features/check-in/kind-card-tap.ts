@@ -3,6 +3,7 @@ import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../message/card.js";
 import { normalizeText } from "../../text/words.js";
 import type { ReportKind } from "../../config/kinds.js";
+import { reporterRoleOf } from "../../config/scope.js";
 import { isUserMistake } from "../../errors.js";
 import { plainText, shorten } from "./card-body.js";
 import { cardText } from "./card-text.js";
@@ -60,7 +61,7 @@ export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: R
   return refusedAs(
     (message) => card(cardText.notRecordedTitle, message),
     async () => {
-      const ctx = sender.schools.length === 0 && !sender.roster.inRole(sender.sender.userid) ? sender : reportingAs(sender, kind);
+      const ctx = sender.schools.length === 0 && !sender.roster.inRole(sender.sender.userid) ? sender : reportingAs(sender, kind, reporterRoleOf(sender.config, kind.id));
       if (ctx.schools.length === 0) return card(cardText.notRecordedTitle, cardText.kindForLeaders(botName, word));
       if (key.a === "abnormal") return card(cardText.abnormalTitle, cardText.kindAbnormal(botName, word));
       const period = inForce(ctx, kind.id, today);
@@ -127,7 +128,7 @@ export async function bareWordCard(sender: ReportContext, input: CommandInput, k
   // A bare status word is a report already (汛期 alone is 平安); only a kind that needs an answer asks for it.
   if (!shape || shape.status || input.folded !== "" || input.before !== "" || !sender.roles.has("reporter")) return undefined;
   // Of a role's kind, the role person's schools; anyone else gets no card, and his words are refused as typed.
-  const ctx = await refusedAs<ReportContext | undefined>(() => undefined, () => reportingAs(sender, kind));
+  const ctx = await refusedAs<ReportContext | undefined>(() => undefined, () => reportingAs(sender, kind, reporterRoleOf(sender.config, kind.id)));
   if (ctx?.schools.length !== 1) return undefined;
   const period = ctx.calendar.at(kind.id, ctx.now);
   if (!period?.required) return undefined;

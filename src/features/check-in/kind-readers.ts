@@ -2,8 +2,8 @@ import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js
 import type { BotCard } from "../../message/card.js";
 import { createStringFinder, type FoundString, splitWords, wordsAround } from "../../text/words.js";
 import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
-import { reporterName, type Roster, type School } from "../../config/roster.js";
-import { isAssigned, reporterRoleOf, reportersAt, schoolsReportedBy } from "../../config/scope.js";
+import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
+import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
 import type { TaskId } from "../../config/schema.js";
 import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
@@ -38,6 +38,11 @@ export interface ReadMessage {
   moment: TaskMoment;
 }
 
+/** A kind as its command reads it: with the role that reports it (reporterRoleOf), asked once at start. */
+export interface BoundKind extends ReportKind {
+  readonly role: string | undefined;
+}
+
 /**
  * A reader a kind's declaration names (`reader:`): the grammar of its messages. It reads the
  * words after the kind's keyword into the value the kind records, or into a question when the
@@ -48,7 +53,7 @@ export interface KindReader {
   firstWords?: readonly string[];
   /** Everyday words that start it only where no other command is named (see CommandSpec.lastResort). */
   lastResort?: readonly string[];
-  read(input: CommandInput, ctx: ReportContext, kind: ReportKind): ReadMessage | Question;
+  read(input: CommandInput, ctx: ReportContext, kind: BoundKind): ReadMessage | Question;
   /** Answers a tap on the kind's check-in card. */
   tap?(tap: CardTap, ctx: ReportContext, kind: ReportKind): Promise<BotCard>;
 }
@@ -57,8 +62,8 @@ export interface KindReader {
  * The school a report of the kind names (resolveSchool), refused before its words are read when
  * the kind's `schools` leave it out: its principal learns that his school does not report it.
  */
-function resolveReporting(ctx: ReportContext, text: string, kind: ReportKind): { school: School; rest: string } {
-  const found = resolveSchool(reportingAs(ctx, kind), text);
+function resolveReporting(ctx: ReportContext, text: string, kind: BoundKind): { school: School; rest: string } {
+  const found = resolveSchool(reportingAs(ctx, kind, kind.role), text);
   const schools = ctx.config.tasks[kind.id]?.schools;
   if (schools && schools !== "all" && !isAssigned({ schools }, found.school)) {
     throw new CodedError(ErrorCode.Usage, reportText.notAssigned(found.school.name, kind.name));
@@ -67,12 +72,11 @@ function resolveReporting(ctx: ReportContext, text: string, kind: ReportKind): {
 }
 
 /**
- * The sender as a reporter of the kind: a kind reported by a role (晨午检 by the 校医) is his
- * for the schools whose role column names him; anyone else of a school (its principal) is told
+ * The sender as a reporter of the kind, `role` the one that reports it (reporterRoleOf): a kind
+ * reported by a role (晨午检 by the 校医) is his for the schools whose role column names him; anyone else of a school (its principal) is told
  * who reports it, and nothing is recorded. A leader's 代报 names its school itself.
  */
-export function reportingAs(ctx: ReportContext, kind: ReportKind): ReportContext {
-  const role = reporterRoleOf(ctx.config, kind.id);
+export function reportingAs(ctx: ReportContext, kind: ReportKind, role: string | undefined): ReportContext {
   if (role === undefined || ctx.onBehalf) return ctx;
   const schools = schoolsReportedBy(ctx.roster, ctx.sender.userid, role);
   if (schools.length > 0) return { ...ctx, schools };
@@ -90,14 +94,16 @@ function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: R
 
 /**
  * A kind's reporting command as its reader reads and records it (commands/report.ts): the
- * reader's words, `read` and `tap` bound to the kind, and `run`, what a reading comes to.
+ * reader's words, `read` and `tap` bound to the kind and the role that reports it (`role`,
+ * reporterRoleOf), and `run`, what a reading comes to.
  */
-export function boundReader(kind: ReportKind) {
+export function boundReader(kind: ReportKind, role: string | undefined) {
   const reader = KIND_READERS[kind.reader];
+  const bound: BoundKind = { ...kind, role };
   return {
     ...(reader.firstWords && { firstWords: reader.firstWords }),
     ...(reader.lastResort && { lastResort: reader.lastResort }),
-    read: (input: CommandInput, ctx: ReportContext) => reader.read(input, ctx, kind),
+    read: (input: CommandInput, ctx: ReportContext) => reader.read(input, ctx, bound),
     run: (read: ReadMessage | Question, ctx: ReportContext) => recordReading(ctx, read, kind),
     ...(reader.tap && { tap: (tap: CardTap, ctx: ReportContext) => reader.tap!(tap, ctx, kind) }),
   };

@@ -1,8 +1,8 @@
 import type { CommandContext } from "../../bot/command.js";
-import type { School } from "../../config/roster.js";
+import { isAssigned, type School } from "../../config/roster.js";
 import { kindOf } from "../../config/kinds.js";
 import { reportText } from "./report-text.js";
-import { isAssigned, reporterRoleOf, showsTaskTo } from "../../config/scope.js";
+import { reporterRoleOf, showsTaskTo } from "../../config/scope.js";
 
 /** Each school's standing in every active task's current period the sender reports or oversees (showsTaskTo), as 状态 shows it. */
 export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "store" | "now" | "config" | "sender">, schools: readonly School[]): Promise<string> {

@@ -4,7 +4,7 @@ import type { PushLine } from "../../message/push.js";
 import type { Roster, School } from "../../config/roster.js";
 import { areaKey, areaLabel, isUnder } from "../../config/roster-tree.js";
 import { nodeOf } from "../../config/scope.js";
-import { abnormalDescription, fieldOf, isAbnormal, type Report, type ReportValue } from "../../store/report.js";
+import { abnormalDescription, isAbnormal, type FieldValue, type Report } from "../../store/report.js";
 import { leaderText } from "../leaders/leader-text.js";
 import type { RuleDeclaration } from "../../config/kind-schema.js";
 import type { ReportKind } from "../../config/kinds.js";
@@ -75,11 +75,12 @@ export function buildAbnormalAlerts(args: {
 /**
  * The declared rules a report meets: a field equal to the rule's value (a status `abnormal`, a
  * yes/no `false`, a choice among those chosen), or a count at least its figure (for named
- * counts, any one of them: 发热 3).
+ * counts, any one of them: 发热 3). A report's value is taken as what it is, its fields by id
+ * (every reader records its declared fields under their ids), so no helper is walked into for it.
  */
-export function metRules(kind: Pick<ReportKind, "rules">, value: ReportValue): RuleDeclaration[] {
+export function metRules(kind: Pick<ReportKind, "rules">, value: Readonly<Record<string, FieldValue | undefined>>): RuleDeclaration[] {
   return kind.rules.filter((rule) => {
-    const v = fieldOf(value, rule.field);
+    const v = value[rule.field];
     if (rule.equals !== undefined) return Array.isArray(v) ? v.includes(rule.equals) : v === rule.equals;
     const least = rule.at_least!;
     if (typeof v === "number") return v >= least;

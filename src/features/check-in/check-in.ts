@@ -62,10 +62,10 @@ async function record(
   const { othersDue } = moment;
   // What else is due of the kinds this school reports.
   const others = othersDue.filter((due) => isAssigned(due, school));
+  // Each deadline as the calendar reads it now: its text and whether it has passed (isLate).
   const owed = (reported: readonly boolean[]) =>
     reportText.owed(
-      others.filter((_, i) => !reported[i]),
-      ctx.now,
+      others.filter((_, i) => !reported[i]).map((due) => ({ period: due, past: ctx.calendar.isLate(due, ctx.now) })),
       report.onBehalf ? "该校" : "本校",
     );
   const before = await repliedInPeriodBefore(ctx, report.task, period, moment);

@@ -11,8 +11,8 @@ import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 const nameOf = (school: School) => escapeUserText(school.name);
 /** A replaced or withdrawn report in a reply: its first words, the sender knows the rest. */
 const EARLIER_CHARS = 30;
-/** A period's deadline as it reads at `now`: `截止 12月4日 周五 18:00` (已过 once passed). */
-const deadlineAt = (period: TaskPeriod, now: Date) => formatDeadline(period.deadlineText, isPastDeadline(period, now));
+/** A period's deadline, `past` or not: `截止 12月4日 周五 18:00` (已过 once passed). */
+const deadlineLine = (period: TaskPeriod, past: boolean) => formatDeadline(period.deadlineText, past);
 
 /**
  * Who a reply speaks to: a school's own reporter (贵校, `平安`), or a leader or admin entering
@@ -85,9 +85,10 @@ export const reportText = {
   abnormalNote: (voice: ReplyVoice) =>
     `局领导会收到这条异常报告；情况有变化请再次发送“${voice.form("异常 …")}”更新，恢复正常后发送“${voice.form("平安")}”。`,
 
-  owed(periods: readonly TaskPeriod[], now: Date, subject = "本校"): string {
-    if (periods.length === 0) return "本期各项均已上报，谢谢！";
-    const list = periods.map((period) => `${period.taskName}（${period.label}，${deadlineAt(period, now)}）`);
+  /** What the school still owes, each period with whether its deadline has passed (`past`, as the calendar said). */
+  owed(dues: readonly { period: TaskPeriod; past: boolean }[], subject = "本校"): string {
+    if (dues.length === 0) return "本期各项均已上报，谢谢！";
+    const list = dues.map(({ period, past }) => `${period.taskName}（${period.label}，${deadlineLine(period, past)}）`);
     return `${subject}还需上报：${list.join("；")}`;
   },
 
@@ -112,7 +113,7 @@ export const reportText = {
     if (!period.required) {
       return head + (period.reason === "not_in_season" ? "不在季节内，无需上报" : "本期无需上报");
     }
-    if (!report) return `${head}**未报**，${deadlineAt(period, now)}`;
+    if (!report) return `${head}**未报**，${deadlineLine(period, isPastDeadline(period, now))}`;
     return (
       `${head}已报（${formatInstant(new Date(report.at), timeZone)}${report.late ? "，迟报" : ""}）` +
       ` ${reportText.value(report.value, undefined, fields)}`

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { TaskCalendar } from "../time/task-calendar.js";
-import type { NormalizedText } from "../text/words.js";
+import type { NormalizedText, WordsAroundKeyword } from "../text/words.js";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../config/roster.js";
 import type { EnqueueOptions, Push } from "../message/push.js";
@@ -22,23 +22,8 @@ export interface Pusher {
 /** Who may use a command. Reporters come from the roster; leaders and admins from the config. */
 export type Role = "reporter" | "leader" | "admin";
 
-/** The words after the command keyword: folded for parsing, and any part of them as typed. */
-export interface CommandInput {
-  folded: string;
-  /** The characters as typed behind `folded[start, end)` (for free text). */
-  original(start?: number, end?: number): string;
-  /**
-   * What came before the keyword when it was not the first thing in the message (`今日平安`,
-   * `东湖小学异常：…`), folded, separators trimmed; "" when the message starts with it.
-   */
-  before: string;
-  /** The characters as typed behind `before[start, end)` (a remark written before the keyword). */
-  originalBefore(start?: number, end?: number): string;
-  /** The whole text the keyword was found in, as typed (free text written around a keyword). */
-  whole: string;
-  /** The words before and after the keyword, joined (words.ts textAround), with the way back to what was typed. */
-  around: { folded: string; original(start: number, end: number): string };
-}
+/** The words after the command keyword, and around it: folded for parsing, and any part of them as typed (words.ts readAroundKeyword). */
+export type CommandInput = WordsAroundKeyword;
 
 /** The school the examples name (城关一小 of the example roster); help shows a reporter his own. */
 export const EXAMPLE_SCHOOL = "城关一小";

@@ -1,5 +1,5 @@
-import type { CommandInput, CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
-import { createStringFinder, foldWord, type FoundString, type NormalizedText, readWord, skipSeparators, textAround, trimTrailingSeparators } from "../text/words.js";
+import type { CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
+import { createStringFinder, foldWord, type FoundString, readAroundKeyword, readWord } from "../text/words.js";
 import { findNearMiss } from "./near-miss.js";
 
 /** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
@@ -94,7 +94,7 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
       const first = found[0];
       if (!first) return undefined;
       const chosen = first.start === 0 ? first : (found.find((f) => allowed(f.spec)) ?? first);
-      return { spec: chosen.spec, input: inputAfter(text, chosen), atStart: chosen.start === 0 };
+      return { spec: chosen.spec, input: readAroundKeyword(text, chosen.start, chosen.end), atStart: chosen.start === 0 };
     },
     suggest(text, options: MatchOptions = {}) {
       const allowed = options.allowed ?? (() => true);
@@ -118,22 +118,6 @@ function maskOf(text: string, ignore: readonly string[]): boolean[] {
   const masked: boolean[] = new Array<boolean>(text.length).fill(false);
   for (const { start, end } of find(text)) masked.fill(true, start, end);
   return masked;
-}
-
-function inputAfter(text: NormalizedText, found: Found): CommandInput {
-  // `学习 /52`: a slash before a number is half a figure, not a separator; the reader refuses it.
-  const halfFigure = /\/\s*\d/u.exec(text.folded.slice(found.end, skipSeparators(text.folded, found.end) + 1));
-  const start = halfFigure ? found.end + halfFigure.index : skipSeparators(text.folded, found.end);
-  const folded = text.folded.slice(start);
-  const before = trimTrailingSeparators(text.folded.slice(0, found.start));
-  const parts = {
-    folded,
-    original: (from = 0, to = folded.length) => text.original(start + from, start + to),
-    before,
-    originalBefore: (from = 0, to = before.length) => text.original(from, to),
-  };
-  // Handed over read: a command never calls back here for the words around its keyword.
-  return { ...parts, whole: text.typed, around: textAround(parts) };
 }
 
 /** Whether a sender with these roles may use the command. */

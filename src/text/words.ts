@@ -170,6 +170,44 @@ export function textAround(input: {
   };
 }
 
+/** A message's words around a keyword found in it: folded for parsing, and any part of them as typed. */
+export interface WordsAroundKeyword {
+  /** The words after the keyword, folded. */
+  folded: string;
+  /** The characters as typed behind `folded[start, end)` (for free text). */
+  original(start?: number, end?: number): string;
+  /**
+   * What came before the keyword when it was not the first thing in the message (`今日平安`,
+   * `东湖小学异常：…`), folded, separators trimmed; "" when the message starts with it.
+   */
+  before: string;
+  /** The characters as typed behind `before[start, end)` (a remark written before the keyword). */
+  originalBefore(start?: number, end?: number): string;
+  /** The whole text the keyword was found in, as typed (free text written around a keyword). */
+  whole: string;
+  /** The words before and after the keyword, joined (textAround), with the way back to what was typed. */
+  around: { folded: string; original(start: number, end: number): string };
+}
+
+/**
+ * The words around the keyword at `folded[start, end)` of a message, read at once: a command is
+ * handed them and never comes back here for them.
+ */
+export function readAroundKeyword(text: NormalizedText, start: number, end: number): WordsAroundKeyword {
+  // `学习 /52`: a slash before a number is half a figure, not a separator; the reader refuses it.
+  const halfFigure = /\/\s*\d/u.exec(text.folded.slice(end, skipSeparators(text.folded, end) + 1));
+  const after = halfFigure ? end + halfFigure.index : skipSeparators(text.folded, end);
+  const folded = text.folded.slice(after);
+  const before = trimTrailingSeparators(text.folded.slice(0, start));
+  const parts = {
+    folded,
+    original: (from = 0, to = folded.length) => text.original(after + from, after + to),
+    before,
+    originalBefore: (from = 0, to = before.length) => text.original(from, to),
+  };
+  return { ...parts, whole: text.typed, around: textAround(parts) };
+}
+
 /** The task a word names, if any, among the words that name tasks (config/kinds.ts taskWordsOf, folded). */
 export function parseTaskWord<Task extends string>(taskWords: ReadonlyMap<string, Task>, word: string): Task | undefined {
   return taskWords.get(word);

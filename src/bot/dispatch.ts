@@ -1,7 +1,7 @@
 import type { Bindings, Logger } from "pino";
 import type { Clock } from "../time/clock.js";
 import type { Config } from "../config/schema.js";
-import type { Roster } from "../config/roster.js";
+import type { Roster, School } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";
 import type { ReplyStore } from "../store/replies.js";
 import type { ReportStore } from "../store/reports.js";
@@ -45,6 +45,8 @@ export interface Dispatcher {
 }
 
 type TextMessage = Extract<BotEvent, { kind: "text" }>;
+/** A user as the bot knows him: his roles, and the schools he reports for. */
+type Sender = { roles: Set<Role>; schools: readonly School[] };
 /** A text message's command with its arguments and context, or the answer when it names none the sender may use. */
 type Routed = { spec: CommandSpec; input: CommandInput; ctx: CommandContext } | string;
 
@@ -71,13 +73,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return done;
   };
 
-  const rolesOf = (userid: string): Set<Role> => {
+  /** Who a user is to the bot: his roles, and the schools he reports for (asked of the roster once). */
+  const senderOf = (userid: string): Sender => {
+    const schools = roster.schoolsOf(userid);
     const roles = new Set<Role>();
     // A role's person (校医) reports the kinds of his role.
-    if (roster.schoolsOf(userid).length > 0 || roster.inRole(userid)) roles.add("reporter");
+    if (schools.length > 0 || roster.inRole(userid)) roles.add("reporter");
     if (leaders.has(userid)) roles.add("leader");
     if (admins.has(userid)) roles.add("admin");
-    return roles;
+    return { roles, schools };
   };
 
   /**
@@ -103,8 +107,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   /** What `spec` handles one event with: the message, and only the services it declares. */
-  const contextFor = (spec: CommandSpec, message: { msgid: string; userid: string; chat: Chat }, raw: string, roles: Set<Role>, log: Logger): CommandContext => {
-    const schools = roster.schoolsOf(message.userid);
+  const contextFor = (spec: CommandSpec, message: { msgid: string; userid: string; chat: Chat }, raw: string, { roles, schools }: Sender, log: Logger): CommandContext => {
     const ctx: MessageContext & Partial<Services> = {
       sender: { userid: message.userid, name: nameOf(message.userid) },
       roles,
@@ -126,7 +129,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** The command a text message names and its context, or the answer when there is none the sender may use. */
   const route = async (message: TextMessage, log: Logger): Promise<Routed> => {
     const text = normalizeText(message.text, botName);
-    const roles = rolesOf(message.userid);
+    const sender = senderOf(message.userid);
+    const { roles } = sender;
     if (roles.size === 0) return botText.unknownSender(config);
     if (!text.folded) return botText.empty(botName);
     // School names never count as keywords: 平安县东湖镇中心小学 holds 平安.
@@ -138,7 +142,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const { spec, input } = match;
     if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.typed, message.userid);
-    return { spec, input, ctx: contextFor(spec, message, text.typed, roles, log) };
+    return { spec, input, ctx: contextFor(spec, message, text.typed, sender, log) };
   };
 
   /**
@@ -269,7 +273,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
     try {
       const { kept, repeated } = await answerKept(tapper.spec, event.msgid, log, async () => {
-        const ctx = contextFor(tapper.spec, event, botText.cardTapRaw, rolesOf(event.userid), log);
+        const ctx = contextFor(tapper.spec, event, botText.cardTapRaw, senderOf(event.userid), log);
         const card = await tapper.tap({ key: event.key, cardId: event.cardId, ...(event.selected && { selected: event.selected }) }, ctx);
         command = { id: tapper.spec.id, result: "ok" };
         return JSON.stringify(card);
@@ -295,7 +299,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           return tapper ? oneTapAtATime(event.userid, () => handleTap(event, tapper)) : undefined;
         }
         case "enter_chat":
-          return { kind: "text", content: botText.welcome(botName, rolesOf(event.userid).size > 0 ? nameOf(event.userid) : "老师") };
+          return { kind: "text", content: botText.welcome(botName, senderOf(event.userid).roles.size > 0 ? nameOf(event.userid) : "老师") };
         case "other":
           return { kind: "markdown", content: botText.nonText(botName) };
         case "ignored":

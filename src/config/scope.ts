@@ -2,9 +2,6 @@ import type { Roster, School } from "./roster.js";
 import { EMPTY_NODE, findNode, type RosterNode } from "./roster-tree.js";
 import type { Config, TaskId, GroupConfig } from "./schema.js";
 
-// Whether a task's list names a school is a question of the school's own columns, answered beside them.
-export { isAssigned } from "./roster.js";
-
 /**
  * The one place a scope is decided: the node a leader, an admin or a group is bound to (its
  * `node`; unset, the root: everything), and the roster of that node's schools, which is all that

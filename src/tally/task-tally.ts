@@ -2,8 +2,7 @@ import type { TaskId } from "../config/schema.js";
 import { isPastDeadline } from "../time/periods.js";
 import { whyNotRequired, type TaskPeriod } from "../time/task-calendar.js";
 import type { NotRequiredReason } from "../time/periods.js";
-import { isAssigned } from "../config/scope.js";
-import type { School, Roster } from "../config/roster.js";
+import { isAssigned, type School, type Roster } from "../config/roster.js";
 import { areaKey } from "../config/roster-tree.js";
 import type { Report, ReportCounts } from "../store/report.js";
 

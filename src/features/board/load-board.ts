@@ -1,10 +1,9 @@
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
-import type { Roster, School } from "../../config/roster.js";
+import { isAssigned, type Roster, type School } from "../../config/roster.js";
 import type { Report, ReportEvent } from "../../store/report.js";
 import type { PeriodRef } from "../../store/reports.js";
 import { addDays, getIsoWeek, getWeekStart, toLocalDate, type LocalDate } from "../../time/local-time.js";
 import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
-import { isAssigned } from "../../config/scope.js";
 import { type AbnormalEntry, type ResolvedEntry, type TaskTally, NAME_NONE, indexRoster } from "../../tally/task-tally.js";
 import { loadCountedPeriods, type TallySources, tallyFromCounts, type CountedPeriod } from "../../tally/load-tally.js";
 import { countSchool } from "../../tally/count-school.js";

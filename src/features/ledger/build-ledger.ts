@@ -5,12 +5,11 @@ import { kindOf } from "../../config/kinds.js";
 import type { FieldsValue, Report } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import type { Config, TaskId } from "../../config/schema.js";
-import { personLabel, type Roster, type School } from "../../config/roster.js";
+import { isAssigned, personLabel, type Roster, type School } from "../../config/roster.js";
 import type { ExemptionStore } from "../../store/exemptions.js";
 import type { ReportStore } from "../../store/reports.js";
 import type { TaskPeriod, TaskCalendar } from "../../time/task-calendar.js";
 import { isBeforeLive, whyNotOwed } from "../../tally/task-tally.js";
-import { isAssigned } from "../../config/scope.js";
 import { listLedgerPeriods } from "./list-ledger-periods.js";
 import type { PeriodKind } from "../../time/slots.js";
 

@@ -190,6 +190,22 @@ describe("看板", () => {
     });
   });
 
+  it("sends its page gzipped to whoever accepts it, the same page as plain", async () => {
+    h.clock.set(new Date(TUESDAY_1035));
+    const plain = await fetch(local(link), { headers: { "Accept-Encoding": "identity" } });
+    const zipped = await fetch(local(link), { headers: { "Accept-Encoding": "gzip, deflate, br" } });
+    expect([plain.status, zipped.status]).toEqual([200, 200]);
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    for (const response of [plain, zipped]) {
+      expect(response.headers.get("vary")).toContain("Accept-Encoding");
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    }
+    const sizes = [Number(plain.headers.get("content-length")), Number(zipped.headers.get("content-length"))];
+    expect(sizes[1]).toBeLessThan(sizes[0]! / 3);
+    expect(await zipped.text()).toBe(await plain.text());
+  });
+
   it("refreshes itself in place, keeps the filter, and stops with the reason once the link expires", async () => {
     const page = await open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     h.clock.set(new Date(TUESDAY_1035));

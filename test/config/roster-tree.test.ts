@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import { createRoster } from "../../src/config/roster.js";
 import { areaKey, findNode, formatNodePath, isUnder } from "../../src/config/roster-tree.js";
-import { rosterOfGroup, rosterOfPerson } from "../../src/config/scope.js";
+import { resolveGroupSchools, rosterOfGroup, rosterOfPerson } from "../../src/config/scope.js";
 import { writeTreeDeployment } from "../support/tree-deployment.js";
 
 const tree = writeTreeDeployment();
@@ -72,6 +72,19 @@ describe("the roster as a tree", () => {
     expect(rosterOfPerson(roster, config, "nobody").schools).toEqual([]);
     expect(rosterOfGroup(roster, config, "schools2").schools.map((s) => s.code)).toEqual(["T05", "T06", "T07", "T08"]);
     expect(rosterOfPerson(roster, config, "lead_city2")).toBe(rosterOfPerson(roster, config, "lead_city2"));
+  });
+
+  it("finds a group's schools by 片区 or code after NFKC, in roster order, within its node, once per roster", async () => {
+    const { roster } = await loadConfig({ path: tree.path, env: ENV });
+    const group = { schools: ["Ｔ03", "城关片区", "无此片区", "T03"] };
+    const held = resolveGroupSchools(group, roster);
+    expect(held.schools.map((s) => s.code)).toEqual(["T01", "T02", "T03", "T05", "T06", "T09", "T10", "T13", "T14"]);
+    expect(held.unknown).toEqual([2]);
+    expect(resolveGroupSchools(group, roster)).toBe(held);
+    const county = resolveGroupSchools({ node: "平安市/城东区", schools: ["城关片区", "T01"] }, roster);
+    expect(county.schools.map((s) => s.code)).toEqual(["T05", "T06"]);
+    expect(county.unknown).toEqual([1]);
+    expect(resolveGroupSchools({ schools: "all" }, roster).schools).toHaveLength(16);
   });
 
   it("refuses a node the roster lacks, at the line of the config that names it", async () => {

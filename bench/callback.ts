@@ -513,8 +513,8 @@ try {
         `full ${fmt(median(perRound(full, run)), 0)}, durable ${fmt(median(perRound(durable, run)), 0)}, floor ${fmt(median(perRound(floor, run)), 0)}; target full/durable ≥ 0.6: ${verdict(durableRatio, { atLeast: 0.6 })})`,
     );
   }
-  // Issue 23's line: a check-in's CPU with the example's 7 kinds on over the same with its 3 (1 = no growth).
-  for (const run of ["first", "rereport"] as const) {
+  // Issue 23's line: a check-in's CPU with the example's 7 kinds on over the same with its 3 (1 = no growth); only when both ran.
+  for (const run of full && kinds7 ? (["first", "rereport"] as const) : []) {
     const three = median(perRound(full, run));
     const seven = median(perRound(kinds7, run));
     console.log(`callback: kinds run=${run} 7/3=${fmt(seven / three, 2)} (CPU µs a check-in at ${pacedRate}/s: 3 kinds ${fmt(three, 0)}, 7 kinds ${fmt(seven, 0)})`);

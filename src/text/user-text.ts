@@ -23,17 +23,20 @@ const MARKUP: Record<string, string> = {
   "|": "｜",
   "\\": "＼",
 };
+const LINE_BREAKS = /\s*[\r\n\u2028\u2029]+\s*/gu;
 const MARKUP_CHARS = /[[\]()*_`~#><&!|\\]/g;
+const URL_SCHEME = /:\/\//g;
 
-// Any of what escapeUserText replaces: most names and texts hold none, and are returned as they are (汇总 escapes thousands).
-const ESCAPED = /[\r\n\u2028\u2029[\]()*_`~#><&!|\\]|:\/\//;
+// Any of what escapeUserText replaces, made of its own patterns so the two cannot differ: most
+// names and texts hold none, and are returned as they are (汇总 escapes thousands).
+const ESCAPED = new RegExp([LINE_BREAKS, MARKUP_CHARS, URL_SCHEME].map((pattern) => pattern.source).join("|"), "u");
 
 export function escapeUserText(text: string): string {
   if (!ESCAPED.test(text)) return text;
   return text
-    .replace(/\s*[\r\n\u2028\u2029]+\s*/gu, " ")
+    .replace(LINE_BREAKS, " ")
     .replace(MARKUP_CHARS, (ch) => MARKUP[ch] ?? ch)
-    .replace(/:\/\//g, ":\u200b//");
+    .replace(URL_SCHEME, ":\u200b//");
 }
 
 /**

@@ -125,8 +125,8 @@ const resolvedGroups = new WeakMap<Roster, WeakMap<object, GroupSchools>>();
 function matchGroupSchools(group: Pick<GroupConfig, "schools" | "node">, roster: Roster): GroupSchools {
   const { schools: own } = roster.within(nodeOf(roster, group));
   if (group.schools === "all") return { schools: own, unknown: [] };
-  const keys = new Map<string, number>();
-  group.schools.forEach((entry, index) => keys.set(entry.normalize("NFKC").trim(), index));
+  const entries = group.schools.map((entry) => entry.normalize("NFKC").trim());
+  const keys = new Map(entries.map((key, index) => [key, index]));
   // One pass over the schools, each area and code folded once: an entry per area of a county's
   // 100,000 schools, matched entry by entry, took a second.
   const matched = new Set<number>();
@@ -137,6 +137,6 @@ function matchGroupSchools(group: Pick<GroupConfig, "schools" | "node">, roster:
     if (byCode !== undefined) matched.add(byCode);
     return byArea !== undefined || byCode !== undefined;
   });
-  const unknown = group.schools.flatMap((entry, index) => (matched.has(keys.get(entry.normalize("NFKC").trim())!) ? [] : [index]));
+  const unknown = entries.flatMap((key, index) => (matched.has(keys.get(key)!) ? [] : [index]));
   return { schools, unknown };
 }

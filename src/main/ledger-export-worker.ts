@@ -4,7 +4,7 @@
  * the process that answers WeCom nothing but the fork. Protocol (IPC, advanced serialization):
  * receives one LedgerExportJob; answers `{ bytes, rows, maxRssKiB }` or `{ error }`, then exits.
  */
-import { connectRedis, waitReady } from "../store/connect-redis.js";
+import { connectRedis } from "../store/connect-redis.js";
 import { createExemptionStore } from "../store/exemptions.js";
 import { createIncidentStore } from "../store/incidents.js";
 import { createKeys } from "../store/keys.js";
@@ -26,8 +26,9 @@ async function run(job: LedgerExportJob): Promise<LedgerExportAnswer> {
     const silent = new Promise<never>((_, fail) => {
       timer = setTimeout(() => fail(new Error(`Redis did not answer within ${ANSWER_WITHIN_MS} ms`)), ANSWER_WITHIN_MS);
     });
-    // A hung Redis accepts the connection and answers nothing.
-    await Promise.race([waitReady(redis, ANSWER_WITHIN_MS).then(() => redis.ping()), silent, lost]);
+    // One deadline for connecting and answering: the worker's connection queues the PING until it
+    // is connected, and a hung Redis accepts the connection and answers nothing.
+    await Promise.race([redis.ping(), silent, lost]);
     clearTimeout(timer);
     const keys = createKeys();
     const sources = {

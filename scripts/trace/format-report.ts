@@ -83,13 +83,17 @@ export function countInSequence(trips: readonly RoundTrip[]): number {
  * after the script's line). Other commands on the same connections (BullMQ's bookkeeping on the
  * workers' connection) are counted apart.
  */
-function describeServerSide(trips: readonly RoundTrip[], server: readonly ServerCommand[]): string[] {
+export function describeServerSide(trips: readonly RoundTrip[], server: readonly ServerCommand[]): string[] {
   const sent = trips.flatMap((trip) => trip.commands);
   const used = new Set(sent.map((c) => `127.0.0.1:${c.port}`));
   const matched = new Set<number>();
   const missing: string[] = [];
   for (const command of sent) {
-    const at = server.findIndex((s, i) => !matched.has(i) && s.source === `127.0.0.1:${command.port}` && s.name === command.name);
+    // Two scripts sent on one connection in the window are told apart by their SHA; a binary
+    // first argument, which MONITOR shows escaped, falls back to the name alone.
+    const free = (s: ServerCommand, i: number) => !matched.has(i) && s.source === `127.0.0.1:${command.port}` && s.name === command.name;
+    const exact = server.findIndex((s, i) => free(s, i) && s.head === command.head);
+    const at = exact >= 0 ? exact : server.findIndex(free);
     if (at < 0) missing.push(`${command.connection} ${command.name}`);
     else matched.add(at);
   }

@@ -12,6 +12,8 @@ export interface SentCommand {
   /** The connection's local port: its address as the server's MONITOR shows it. */
   port?: number;
   name: string;
+  /** Its first argument (a script's SHA, a key) as MONITOR shows it: tells two commands of one name apart. */
+  head: string;
   /**
    * The pipeline (or MULTI) it was sent in, or the corked write (runTogether): the commands of
    * one are one round trip, written at once and answered together.
@@ -28,6 +30,8 @@ export interface ServerCommand {
   /** `127.0.0.1:port`, or `lua` for a command a script ran. */
   source: string;
   name: string;
+  /** Its first argument, as MONITOR quotes it. */
+  head?: string;
 }
 
 /** One wait for Redis: a command alone, or a pipeline's commands together. */
@@ -76,6 +80,7 @@ export function recordRedisCommands(recorder: Recorder) {
         connection: names.get(this) ?? `connection :${port ?? "?"}`,
         ...(port !== undefined && { port }),
         name: command.name.toLowerCase(),
+        head: command.args.length > 0 ? String(command.args[0]) : "",
         ...(pipeline !== undefined && { pipeline }),
         detail: describeArgs(command.name, command.args),
         sentAt: performance.now(),
@@ -152,7 +157,7 @@ export async function watchServer(url: string) {
       const [, source = "", name = "", first] = parsed;
       if (name.toLowerCase() === "echo" && first === "pingan-trace:start") from = seen.length;
       else if (name.toLowerCase() === "echo" && first === "pingan-trace:end") to = seen.length;
-      else seen.push({ source, name: name.toLowerCase() });
+      else seen.push({ source, name: name.toLowerCase(), ...(first !== undefined && { head: first }) });
     }
   });
   return {

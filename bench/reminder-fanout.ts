@@ -143,7 +143,7 @@ async function deliverAt(windowMs: number, run: number): Promise<Delivery> {
       const expected = m.content.split("\n").filter((l) => l.startsWith("· ")).map((l) => rt.roster.find(schoolOf(l))?.reporters[0]);
       return JSON.stringify([...m.mentioned_list].sort()) === JSON.stringify(expected.sort());
     });
-    const everySchoolOnce = mentionsRight && named.size === plan.schools.length && plan.schools.every((s) => named.get(s.name) === 1);
+    const everySchoolOnce = mentionsRight && named.size === plan.schools.length && plan.schools.every((s) => named.get(rt.roster.byCode(s.code)!.name) === 1);
     let tightestMs = Number.POSITIVE_INFINITY;
     for (let i = perWindow; i < times.length; i += 1) tightestMs = Math.min(tightestMs, times[i]! - times[i - perWindow]!);
     const rejected45009 = webhook.rejected.filter((r) => r.errcode === 45009).length;

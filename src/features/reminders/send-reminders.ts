@@ -3,17 +3,13 @@ import type { Push, PushLine, PushMessage } from "../../message/push.js";
 import { type ReminderCooldowns, type ReminderRecord, formatReminderRecheck } from "../../store/reminders.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
-import { loadTally } from "../../tally/load-tally.js";
+import { loadMissingSchools } from "../../tally/load-tally.js";
 import { leaderText } from "../leaders/leader-text.js";
-import { reporterRoleOf, nodeOf, reportersAt, resolveGroupSchools } from "../../config/scope.js";
-import { botServing } from "../../config/list-bots.js";
-import { kindOf, type ReportKind } from "../../config/kinds.js";
 import type { TaskId } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import { formatCardId } from "../check-in/check-in-card.js";
 import { reminderCard } from "../check-in/kind-card.js";
-import { type ListOptions, type TaskTally, groupByArea, type SchoolCount } from "../../tally/task-tally.js";
-import { areaLabel, type RosterNode } from "../../config/roster-tree.js";
+import { reminderTargetsOf, type ReminderSchoolLine, type ReminderTarget } from "./reminder-targets.js";
 
 /** What sending reminders needs: the tally's sources, the push pipeline and the cooldown records. */
 export interface ReminderDeps extends LeaderDeps {
@@ -32,6 +28,8 @@ export type GroupReminder = {
 
 export interface RemindOutcome {
   period: TaskPeriod;
+  /** The role whose people report the task (reporterRoleOf), as the reminders called them. */
+  role: string | undefined;
   /** The period's missing schools. */
   missing: number;
   /** Of them, those that no schools group holds (nobody to remind them). */
@@ -65,8 +63,8 @@ export async function sendReminders(
   options: RemindOptions = {},
 ): Promise<RemindOutcome> {
   const { task, period } = request;
-  const tally = await loadTally(deps, [period], undefined, EVERY_MISSING);
-  const plans = await planReminders(deps, request, tally);
+  const missing = await loadMissingSchools(deps, period);
+  const plans = await planReminders(deps, request, missing);
   const cooldownMs = deps.config.limits.remind_cooldown_minutes * 60_000;
   const now = request.now.getTime();
   const holdMs = options.holdUntil ? Math.max(options.holdUntil.getTime() - now, 0) : 0;
@@ -104,21 +102,22 @@ export async function sendReminders(
     groups.push({ ...base, state: "queued", eta: new Date(eta) });
   }
   const reached = new Set(plans.flatMap((plan) => plan.schools.map((school) => school.code)));
-  return { period, missing: tally.missing, unreachable: tally.missing - reached.size, groups, ...(holdMs > 0 && { heldUntil: new Date(now + holdMs) }) };
+  const { role } = reminderTargetsOf(deps.config, deps.roster, task);
+  return { period, role, missing: missing.length, unreachable: missing.length - reached.size, groups, ...(holdMs > 0 && { heldUntil: new Date(now + holdMs) }) };
 }
 
 /** What a reminder did, for the leader who asked or the admin who ran it: one line per group, and who could not be reached. */
 export function describeRemindOutcome(outcome: RemindOutcome, config: LeaderDeps["config"], now: Date): string[] {
-  const { period } = outcome;
+  const { period, role } = outcome;
   const timeZone = config.timezone;
   if (outcome.missing === 0) return [leaderText.remindNone(period.taskName, period)];
   const lines = outcome.groups.flatMap((group) => {
     if (group.state === "queued" && outcome.heldUntil) {
-      return [leaderText.remindQueuedUntil({ taskName: period.taskName, period, count: group.schools, group: group.groupName, role: reporterRoleOf(config, period.task), at: outcome.heldUntil, now, timeZone })];
+      return [leaderText.remindQueuedUntil({ taskName: period.taskName, period, count: group.schools, group: group.groupName, role, at: outcome.heldUntil, now, timeZone })];
     }
     if (group.state === "queued") {
       const waitMs = group.eta.getTime() - now.getTime();
-      return [leaderText.remindQueued({ taskName: period.taskName, period, count: group.schools, group: group.groupName, role: reporterRoleOf(config, period.task), now, waitMs, timeZone })];
+      return [leaderText.remindQueued({ taskName: period.taskName, period, count: group.schools, group: group.groupName, role, now, waitMs, timeZone })];
     }
     if (group.state === "held") {
       const { last, againAt } = group;
@@ -130,9 +129,6 @@ export function describeRemindOutcome(outcome: RemindOutcome, config: LeaderDeps
   if (outcome.unreachable > 0) lines.push(leaderText.remindNoGroup(period.taskName, outcome.unreachable));
   return lines;
 }
-
-/** A reminder @-mentions every missing school's reporters, however many. */
-export const EVERY_MISSING: ListOptions = { perArea: Number.POSITIVE_INFINITY, onBehalf: 0, abnormal: 0, remarked: 0 };
 
 /** Which reminder to build: the task, its period, and the slot that names this sending. */
 export interface ReminderRequest {
@@ -149,7 +145,8 @@ export interface ReminderPlan {
   /** Group id, a key of `config.groups`. */
   group: string;
   groupName: string;
-  schools: School[];
+  /** The missing schools it names, in roster order. */
+  schools: readonly ReminderSchoolLine[];
   push: Push;
 }
 
@@ -164,32 +161,30 @@ export function formatReminderKey(task: TaskId, periodId: string, slot: string, 
  * reporters, re-checked at delivery (schools that report meanwhile drop out); to a group the
  * smart bot pushes to (`via: bot`), the reminder carries the kind's card when it has one. Exempt and
  * reported schools are not named; nothing is planned when none is missing or the period is not
- * required. Never to a leaders group, never `@all`. `tally`: the period's, when already read.
+ * required. Never to a leaders group, never `@all`. `missing`: the period's, when already read.
  */
-export async function planReminders(deps: LeaderDeps, request: ReminderRequest, tally?: TaskTally): Promise<ReminderPlan[]> {
+export async function planReminders(deps: LeaderDeps, request: ReminderRequest, missing?: readonly School[]): Promise<ReminderPlan[]> {
   const { task, period, slot } = request;
   if (period.task !== task) throw new Error(`reminder for ${task} given a period of ${period.task}`);
   if (!period.required) return [];
-  tally ??= await loadTally(deps, [period], undefined, EVERY_MISSING);
-  const missing = new Set(tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.code)));
-  if (missing.size === 0) return [];
+  missing ??= await loadMissingSchools(deps, period);
+  if (missing.length === 0) return [];
+  const codes = new Set(missing.map((school) => school.code));
+  const { kind, groups } = reminderTargetsOf(deps.config, deps.roster, task);
   const plans: ReminderPlan[] = [];
-  for (const [id, group] of Object.entries(deps.config.groups)) {
-    if (group.role !== "schools") continue;
-    const schools = resolveGroupSchools(group, deps.roster).schools.filter((school) => missing.has(school.code));
+  for (const target of groups) {
+    const schools = target.schools.filter((school) => codes.has(school.code));
     if (schools.length === 0) continue;
-    const kind = kindOf(deps.config, task)!;
-    const botName = botServing(deps.config, id).name;
-    const message = formatReminder({ period, kind, role: reporterRoleOf(deps.config, task), schools, botName, node: nodeOf(deps.roster, group), now: request.now });
-    const idempotencyKey = formatReminderKey(task, period.id, slot, id);
+    const message = formatReminder({ period, target, schools, now: request.now });
+    const idempotencyKey = formatReminderKey(task, period.id, slot, target.group);
     // Where the smart bot itself pushes, the reminder ends with the kind's card (one tap); a group
     // robot can send no buttons, so its groups keep the text alone.
-    const card = group.via === "bot" ? reminderCard({ id: formatCardId(idempotencyKey), kind, period, timeZone: deps.config.timezone, now: request.now, botName }) : undefined;
+    const card = target.viaBot ? reminderCard({ id: formatCardId(idempotencyKey), kind, period, timeZone: deps.config.timezone, now: request.now, botName: target.botName }) : undefined;
     plans.push({
-      group: id,
-      groupName: group.name,
+      group: target.group,
+      groupName: target.groupName,
       schools,
-      push: { idempotencyKey, group: id, message, recheck: formatReminderRecheck(task, period.id), ...(card && { card }) },
+      push: { idempotencyKey, group: target.group, message, recheck: formatReminderRecheck(task, period.id), ...(card && { card }) },
     });
   }
   return plans;
@@ -205,28 +200,27 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
  */
 export function formatReminder(args: {
   period: TaskPeriod;
-  /** The period's kind: what its reporters send. */
-  kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">;
-  /** The role that reports the kind (reporterRoleOf): its people are @-mentioned, not the 上报人. */
-  role?: string | undefined;
+  /** The group's lines (reminderTargetsOf). */
+  target: Pick<ReminderTarget, "areaHeadings" | "command">;
   /** The group's missing schools, in roster order. */
-  schools: readonly School[];
-  botName: string;
-  /** The group's node, below which its 片区 are named (areaLabel). */
-  node: RosterNode;
+  schools: readonly ReminderSchoolLine[];
   /** When it is written: after the deadline it says so. */
   now: Date;
 }): PushMessage {
-  const { period, schools, botName } = args;
-  const counts = new Map<School, SchoolCount>(schools.map((school) => [school, { school, count: 1 }]));
+  const { period, target, schools } = args;
   const all = schools.map((school) => school.code);
-  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, args.now), subjects: all }];
-  for (const group of groupByArea(schools, counts)) {
-    lines.push({ text: leaderText.reminderArea(areaLabel(args.node, group.key)), subjects: group.entries.map((e) => e.school.code) });
-    for (const { school } of group.entries) {
-      lines.push({ text: leaderText.reminderSchool(school, args.role), mentions: reportersAt(school, args.role), subjects: [school.code] });
-    }
+  // By area, areas in the order their first missing school comes.
+  const byArea = new Map<string, ReminderSchoolLine[]>();
+  for (const school of schools) {
+    const entries = byArea.get(school.area);
+    if (entries) entries.push(school);
+    else byArea.set(school.area, [school]);
   }
-  for (const text of leaderText.reminderCommand(args.kind, botName, args.role)) lines.push({ text, subjects: all });
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, args.now), subjects: all }];
+  for (const [area, entries] of byArea) {
+    lines.push({ text: target.areaHeadings.get(area)!, subjects: entries.map((school) => school.code) });
+    for (const school of entries) lines.push({ text: school.text, mentions: school.mentions, subjects: [school.code] });
+  }
+  for (const text of target.command) lines.push({ text, subjects: all });
   return { msgtype: "text", header: leaderText.reminderHeader(period.taskName, period), lines };
 }

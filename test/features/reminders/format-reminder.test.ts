@@ -2,6 +2,7 @@ import { kindOf } from "../../../src/config/kinds.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../../src/config/schema.js";
 import { formatReminder } from "../../../src/features/reminders/send-reminders.js";
+import { writeReminderTarget } from "../../../src/features/reminders/reminder-targets.js";
 import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../../../src/push/enqueue.js";
 import { createRoster, type Roster, type School } from "../../../src/config/roster.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
@@ -17,10 +18,16 @@ beforeAll(async () => {
 const NINE = new Date("2026-11-24T09:00:00+08:00");
 const tuesday = () => periods.at("safety", NINE)!;
 
+/** The reminder naming these schools, to a group of exactly them (writeReminderTarget) at the county's node. */
+function remind(args: { kind: "safety" | "drowning"; period: ReturnType<typeof tuesday>; schools: readonly School[]; now: Date }) {
+  const target = writeReminderTarget({ group: "g", groupName: "校长群", botName: "平安助手", viaBot: false, kind: kindOf(config, args.kind)!, role: undefined, schools: args.schools, node: roster.node });
+  return formatReminder({ period: args.period, target, schools: target.schools, now: args.now });
+}
+
 describe("formatReminder", () => {
   it("names the task, period, deadline and command, with one line per school naming and mentioning exactly its reporters", () => {
     const schools = ["CG001", "XB004", "XB005", "BB006"].map((code) => roster.byCode(code)!);
-    const message = formatReminder({ kind: kindOf(config, "safety")!, period: tuesday(), schools, botName: "平安助手", node: roster.node, now: NINE });
+    const message = remind({ kind: "safety", period: tuesday(), schools, now: NINE });
     expect(message.msgtype).toBe("text");
     expect(message.header).toBe("【催报】平安日报 11月24日（周二）");
     const all = ["CG001", "XB004", "XB005", "BB006"];
@@ -44,15 +51,15 @@ describe("formatReminder", () => {
 
   it("says the deadline has passed when written after it (a leader's 提醒 at 10:01)", () => {
     const schools = [roster.byCode("CG001")!];
-    const atDeadline = formatReminder({ kind: kindOf(config, "safety")!, period: tuesday(), schools, botName: "平安助手", node: roster.node, now: new Date("2026-11-24T10:00:59+08:00") });
+    const atDeadline = remind({ kind: "safety", period: tuesday(), schools, now: new Date("2026-11-24T10:00:59+08:00") });
     expect(atDeadline.lines[0]!.text).toBe("截止 11月24日 周二 10:00，以下学校还没有上报：");
-    const after = formatReminder({ kind: kindOf(config, "safety")!, period: tuesday(), schools, botName: "平安助手", node: roster.node, now: new Date("2026-11-24T10:01:00+08:00") });
+    const after = remind({ kind: "safety", period: tuesday(), schools, now: new Date("2026-11-24T10:01:00+08:00") });
     expect(after.lines[0]!.text).toBe("截止 11月24日 周二 10:00 已过，以下学校仍未上报：");
   });
 
   it("gives the command with an example for drowning and study", () => {
     const drowning = periods.at("drowning", new Date("2026-05-12T09:00:00+08:00"))!;
-    const texts = formatReminder({ kind: kindOf(config, "drowning")!, period: drowning, schools: [roster.schools[0]!], botName: "平安助手", node: roster.node, now: new Date("2026-05-12T09:00:00+08:00") }).lines.map((l) => l.text);
+    const texts = remind({ kind: "drowning", period: drowning, schools: [roster.schools[0]!], now: new Date("2026-05-12T09:00:00+08:00") }).lines.map((l) => l.text);
     expect(texts).toContain("请上报人在群里发送：@平安助手 防溺水 已提醒人数/应提醒人数");
     expect(texts).toContain("例如：@平安助手 防溺水 1180/1200 电话");
     expect(texts[0]).toBe("截止 5月15日 周五 17:00，以下学校还没有上报：");
@@ -70,7 +77,7 @@ describe("formatReminder", () => {
       staff: 10,
       line: i,
     }));
-    const message = formatReminder({ kind: kindOf(config, "safety")!, period: tuesday(), schools: createRoster(schools).schools, botName: "平安助手", node: roster.node, now: NINE });
+    const message = remind({ kind: "safety", period: tuesday(), schools: createRoster(schools).schools, now: NINE });
     const bodies = splitMessage(message);
     expect(bodies.length).toBeGreaterThan(1);
     const seen: string[] = [];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { planReminders } from "../../../src/features/reminders/send-reminders.js";
+import { reminderTargetsOf } from "../../../src/features/reminders/reminder-targets.js";
 import { splitMessage } from "../../../src/push/enqueue.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";
 
@@ -71,6 +72,14 @@ describe("planReminders", () => {
       ["east", ["与上次相同"]],
       ["rest", undefined],
     ]);
+  });
+
+  it("builds a task's targets once per roster and config: a reminder only picks the lines of the schools missing now", () => {
+    const { deps } = env;
+    const targets = reminderTargetsOf(deps.config, deps.roster, "safety");
+    expect(reminderTargetsOf(deps.config, deps.roster, "safety")).toBe(targets);
+    expect(targets.groups.map((target) => target.group)).toEqual(["cg", "east", "rest"]);
+    expect(reminderTargetsOf({ ...deps.config }, deps.roster, "safety")).not.toBe(targets);
   });
 
   it("refuses a period of another task", async () => {

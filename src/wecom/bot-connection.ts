@@ -53,7 +53,7 @@ export interface BotConnectionOptions extends BotConnectionTuning {
   /** Told each inbound frame dropped because it cannot be read, for metrics. */
   onFrameRefused?: (reason: FrameRefusal) => void;
   /** Told each command that ran for a message on the connection and how it went, for metrics. */
-  onCommand?: (outcome: CommandOutcome) => void;
+  onCommand?: (labels: { command: string; result: CommandOutcome["result"] }) => void;
 }
 
 /**

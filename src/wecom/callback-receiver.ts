@@ -20,24 +20,22 @@ export interface CallbackReceiverOptions {
   realNow?: () => number;
   /** Largest accepted body; WeCom's envelopes are a few KB. */
   bodyLimit?: number;
-  /** Told the outcome of every callback, for metrics. */
-  onOutcome?: (outcome: CallbackOutcome) => void;
+  /**
+   * Asked once per outcome, at start, for the function that counts a callback with it (metrics):
+   * a message then calls that function alone, and nothing of the asker's module.
+   */
+  countOutcome?: (outcome: CallbackOutcome) => () => void;
   /** Told how long each message took from request to sealed reply, in seconds. */
   onReplied?: (seconds: number) => void;
-  /** Told each command that ran and how it went (BotReply.command), for metrics. */
-  onCommand?: (outcome: CommandOutcome) => void;
+  /** Told each command that ran and how it went (BotReply.command), for metrics, by the labels they are counted under. */
+  onCommand?: (labels: { command: string; result: CommandOutcome["result"] }) => void;
   path?: string;
 }
 
-export type CallbackOutcome =
-  | "verified"
-  | "replied"
-  | "event"
-  | "bad_signature"
-  | "stale"
-  | "bad_request"
-  | "too_large"
-  | "failed";
+/** What came of a callback, as it is counted. */
+export const CALLBACK_OUTCOMES = ["verified", "replied", "event", "bad_signature", "stale", "bad_request", "too_large", "failed"] as const;
+
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 
 /**
  * The smart bot's callback URL (wecom-protocol.md): GET verification and POST messages. This
@@ -48,7 +46,8 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
   const realNow = options.realNow ?? Date.now;
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const crypto = createWecomCrypto({ token: options.token, encodingAESKey: options.encodingAESKey });
-  const outcome = options.onOutcome ?? (() => {});
+  const counters = new Map(CALLBACK_OUTCOMES.map((what) => [what, options.countOutcome?.(what)]));
+  const outcome = (what: CallbackOutcome) => counters.get(what)?.();
 
   // A flood of forged callbacks must not flood the log.
   const logRefusal = createRefusalLog(log, { one: "callback refused", many: "callbacks refused" });
@@ -117,7 +116,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
     }
 
     const reply = await dispatcher.processEvent(event);
-    if (reply?.command) options.onCommand?.(reply.command);
+    if (reply?.command) options.onCommand?.({ command: reply.command.id, result: reply.command.result });
     outcome(event.kind === "text" || event.kind === "other" ? (reply?.failed ? "failed" : "replied") : "event");
     ctx.status = 200;
     ctx.type = "text/plain";

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent, BotReply, CommandOutcome } from "../bot/events.js";
 import { ErrorCode, hasCode } from "../errors.js";
+import { NOTE_EVERY_MS } from "./chat-directory.js";
 import type { ConnectionOutbox } from "./connection-outbox.js";
 import type { OutboundFrame } from "./long-connection/request-bodies.js";
 import { sendFrame } from "./long-connection/requests.js";
@@ -17,12 +19,12 @@ export interface LongConnectionReceiverOptions {
   dispatcher: Dispatcher;
   /** Where a reply goes when this connection broke before WeCom took it: the next holder sends it. */
   outbox: ConnectionOutbox;
-  /** Told every group chat a user spoke in, and who (for `pingan chats`). */
+  /** Told a group chat a user spoke in, and who (for `pingan chats`): when first seen, then when due again (createChatNoting). */
   onGroupSpeaker?: (chatid: string, userid: string) => Promise<void>;
   /** Each conversation's window, shared with pushes: a reply takes a place in it (30 a minute). */
   window?: ConversationWindow;
-  /** Told each command that ran and how it went (BotReply.command), for metrics. */
-  onCommand?: (outcome: CommandOutcome) => void;
+  /** Told each command that ran and how it went (BotReply.command), for metrics, by the labels they are counted under. */
+  onCommand?: (labels: { command: string; result: CommandOutcome["result"] }) => void;
   /** Told each callback dropped because its body cannot be read, for metrics (the log has one line a second). */
   onRefused?: (reason: FrameRefusal) => void;
   log: Logger;
@@ -61,6 +63,31 @@ export function createReplyRoom({ now = Date.now }: { now?: () => number } = {})
 }
 
 export type ReplyRoom = ReturnType<typeof createReplyRoom>;
+
+/**
+ * When a group chat is written down again (chat-directory.ts): the first time the receiver sees
+ * it, then at most once every `noteEveryMs`, so that a message costs neither Redis nor a call
+ * into the directory between. That interval is this process's own write rate, timed by
+ * `elapsed` (monotonic ms); decided here, where the message is read.
+ */
+export function createChatNoting({ noteEveryMs = NOTE_EVERY_MS, elapsed = () => performance.now() }: { noteEveryMs?: number; elapsed?: () => number } = {}) {
+  /** When (elapsed) each chat was last written down. */
+  const noted = new Map<string, number>();
+  return {
+    /** Whether the chat is due to be written down; if so, it counts as written from now. */
+    due(chatid: string): boolean {
+      const since = elapsed();
+      const last = noted.get(chatid);
+      if (last !== undefined && since - last < noteEveryMs) return false;
+      noted.set(chatid, since);
+      return true;
+    },
+    /** The write failed: the chat is due again at its next message. */
+    failed(chatid: string): void {
+      noted.delete(chatid);
+    },
+  };
+}
 
 /** Whether the answer to an event is a new message in its conversation: a card's update changes one already there, and ignored events get nothing. */
 function answeredWithMessage(event: BotEvent): boolean {
@@ -120,6 +147,13 @@ function toLongConnectionReply(reply: BotReply, reqId: string, streamId: string)
 export function attachLongConnectionReceiver(options: LongConnectionReceiverOptions): () => void {
   const { connection, dispatcher, outbox, window, log } = options;
   const room = createReplyRoom();
+  const chatNoting = createChatNoting();
+  /** Who spoke in a group chat, when it is due: asked while the dispatcher works, so that neither adds a wait for Redis before the reply. */
+  const noteSpeaker = (chatid: string, userid: string) =>
+    options.onGroupSpeaker?.(chatid, userid).catch((error: unknown) => {
+      chatNoting.failed(chatid);
+      log.warn({ err: error }, "chat not noted");
+    });
   const logRefusal = createRefusalLog(log, FRAME_REFUSAL_LOG);
   /** A body that cannot be read: counted, and logged without its content (what a user typed stays out of the log). */
   const read = ({ cmd, reqId, body }: CallbackFrame): Inbound | undefined => {
@@ -148,8 +182,7 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     // Who spoke where, as parsed (well-formed), not as the frame carried it.
     const { chatid, chattype, userid } = inbound;
     const conversation = chattype === "group" && chatid ? chatid : userid;
-    // Asked while the dispatcher works, so that neither adds a wait for Redis before the reply.
-    const noted = chattype === "group" && chatid && userid ? options.onGroupSpeaker?.(chatid, userid).catch((error: unknown) => log.warn({ err: error }, "chat not noted")) : undefined;
+    const noted = chattype === "group" && chatid && userid && chatNoting.due(chatid) ? noteSpeaker(chatid, userid) : undefined;
     // A reply's place in its conversation's window: taken after the reply where the conversation has plenty left (one round trip to Redis on the reply path, the dispatcher's), else before it.
     const messageAnswer = window !== undefined && conversation !== undefined && answeredWithMessage(event);
     const first = messageAnswer && room.goFirst(conversation);
@@ -159,7 +192,7 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     let reply: BotReply | undefined;
     try {
       reply = await dispatcher.processEvent(event);
-      if (reply?.command) options.onCommand?.(reply.command);
+      if (reply?.command) options.onCommand?.({ command: reply.command.id, result: reply.command.result });
     } catch (error) {
       unused(asked);
       throw error;

@@ -1,4 +1,3 @@
-import { performance } from "node:perf_hooks";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../time/clock.js";
@@ -13,45 +12,20 @@ export interface SeenChat {
   bot?: string;
 }
 
-/** How often one chat is written down again: the list needs which chats there are, not every message. */
+/** How often one chat is written down again (the receiver decides: createChatNoting): the list needs which chats there are, not every message. */
 export const NOTE_EVERY_MS = 10 * 60_000;
 
 /**
  * The group chats users spoke to the bot in. `aibot_send_msg` reaches only such chats, and a
  * group `via: bot` needs its chatid, which WeCom shows nowhere else: `pingan chats` lists them.
- * Each process writes a chat down the first time it sees it and then at most once every
- * `noteEveryMs`, so that a message costs Redis nothing here. That interval is this process's
- * own write rate, timed by `elapsed` (monotonic ms); the injected clock dates a write, and is
- * read only for one.
+ * The long connection's receiver writes a chat down when it is due (createChatNoting), not at
+ * every message; the injected clock dates a write.
  */
-export function createChatDirectory({
-  redis,
-  keys,
-  clock,
-  noteEveryMs = NOTE_EVERY_MS,
-  elapsed = () => performance.now(),
-}: {
-  redis: RedisClient;
-  keys: Keys;
-  clock: Clock;
-  noteEveryMs?: number;
-  elapsed?: () => number;
-}) {
-  /** When (elapsed) this process last wrote each chat down. */
-  const noted = new Map<string, number>();
+export function createChatDirectory({ redis, keys, clock }: { redis: RedisClient; keys: Keys; clock: Clock }) {
   return {
-    /** Notes who spoke in a group chat (to `bot`, one of several), when the chat is due to be written down again; resolves at once when not. */
+    /** Writes down who spoke in a group chat (to `bot`, one of several), and when. */
     async note(chatid: string, userid: string, bot?: string): Promise<void> {
-      const since = elapsed();
-      const last = noted.get(chatid);
-      if (last !== undefined && since - last < noteEveryMs) return;
-      noted.set(chatid, since);
-      try {
-        await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: clock.now().toISOString(), ...(bot !== undefined && { bot }) }));
-      } catch (error) {
-        noted.delete(chatid);
-        throw error;
-      }
+      await redis.hset(keys.connectionChats(), chatid, JSON.stringify({ lastSpeaker: userid, at: clock.now().toISOString(), ...(bot !== undefined && { bot }) }));
     },
     /** Most recently active first. */
     async list(): Promise<SeenChat[]> {

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Dispatcher } from "../bot/dispatch.js";
 import type { BotEvent, CommandOutcome } from "../bot/events.js";
 import { createWecomCrypto, WECOM_CRYPTO_CODES } from "./crypto.js";
-import { parseInbound, toBotEvent, toWecomReply } from "./message-bodies.js";
+import { parseMessage, toWecomReply } from "./message-bodies.js";
 import { createRefusalLog } from "./refusal-log.js";
 import { CodedError, ErrorCode, hasCode } from "../errors.js";
 
@@ -109,7 +109,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Router
     if (!authentic(ctx, encrypted)) return;
     let event: BotEvent;
     try {
-      event = toBotEvent(parseInbound(crypto.open(encrypted)));
+      ({ event } = parseMessage(crypto.open(encrypted)));
     } catch (error) {
       if (!hasCode(error, ...WECOM_CRYPTO_CODES, ErrorCode.WecomPayload)) throw error;
       return refuse(ctx, 400, "bad_request", "payload cannot be decrypted or read");

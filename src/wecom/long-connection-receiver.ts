@@ -11,7 +11,7 @@ import type { OutboundFrame } from "./long-connection/request-bodies.js";
 import { sendFrame } from "./long-connection/requests.js";
 import type { ConversationWindow } from "./conversation-window.js";
 import { FRAME_REFUSAL_LOG, type CallbackFrame, type FrameRefusal, type LongConnection } from "./long-connection.js";
-import { readInbound, toBotEvent, toWecomReply, type Inbound } from "./message-bodies.js";
+import { readMessage, toWecomReply, type InboundMessage } from "./message-bodies.js";
 import { createRefusalLog } from "./refusal-log.js";
 
 export interface LongConnectionReceiverOptions {
@@ -156,9 +156,9 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
     });
   const logRefusal = createRefusalLog(log, FRAME_REFUSAL_LOG);
   /** A body that cannot be read: counted, and logged without its content (what a user typed stays out of the log). */
-  const read = ({ cmd, reqId, body }: CallbackFrame): Inbound | undefined => {
+  const read = ({ cmd, reqId, body }: CallbackFrame): InboundMessage | undefined => {
     try {
-      return readInbound(body);
+      return readMessage(body);
     } catch (error) {
       if (!hasCode(error, ErrorCode.WecomPayload)) throw error;
       const reason = cmd === "aibot_msg_callback" ? "malformed_message" : "malformed_event";
@@ -176,9 +176,9 @@ export function attachLongConnectionReceiver(options: LongConnectionReceiverOpti
 
   const receive = async (frame: CallbackFrame): Promise<void> => {
     const { reqId } = frame;
-    const inbound = read(frame);
-    if (inbound === undefined) return;
-    const event = toBotEvent(inbound);
+    const message = read(frame);
+    if (message === undefined) return;
+    const { inbound, event } = message;
     // Who spoke where, as parsed (well-formed), not as the frame carried it.
     const { chatid, chattype, userid } = inbound;
     const conversation = chattype === "group" && chatid ? chatid : userid;

@@ -148,13 +148,32 @@ const MALFORMED = new RegExp(`[${LONE_SURROGATE_CLASS}${DROPPED_CLASS}]`, "u");
 
 /** The decrypted callback JSON; throws a CodedError (`bad_payload`). See readInbound. */
 export function parseInbound(json: string): Inbound {
-  let data: unknown;
+  return readInbound(parseCallback(json));
+}
+
+function parseCallback(json: string): unknown {
   try {
-    data = JSON.parse(json);
+    return JSON.parse(json);
   } catch (err) {
     throw payloadError(`callback is not JSON: ${(err as Error).message}`);
   }
-  return readInbound(data);
+}
+
+/** A callback as read (Inbound) and as the bot sees it (toBotEvent): what a receiver takes from its body, in one call. */
+export interface InboundMessage {
+  inbound: Inbound;
+  event: BotEvent;
+}
+
+/** The decrypted callback JSON read into its message; throws as parseInbound does. */
+export function parseMessage(json: string): InboundMessage {
+  return readMessage(parseCallback(json));
+}
+
+/** A long connection's callback body read into its message; throws as readInbound does. */
+export function readMessage(body: unknown): InboundMessage {
+  const inbound = readInbound(body);
+  return { inbound, event: toBotEvent(inbound) };
 }
 
 /**
@@ -253,7 +272,7 @@ function omitUndefined<T extends Record<string, unknown>>(obj: T): T {
 
 /**
  * What the bot sees of a callback. The long connection delivers the same bodies, so both
- * receivers use this.
+ * receivers take it from here (readMessage, parseMessage).
  */
 export function toBotEvent(inbound: Inbound): BotEvent {
   switch (inbound.kind) {

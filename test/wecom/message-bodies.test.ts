@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
-import { parseInbound, readInbound, STREAM_MAX_BYTES, streamReply, textReply, toBotEvent } from "../../src/wecom/message-bodies.js";
+import { parseInbound, parseMessage, readInbound, readMessage, STREAM_MAX_BYTES, streamReply, textReply, toBotEvent } from "../../src/wecom/message-bodies.js";
 
 const groupText = {
   msgid: "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=",
@@ -23,6 +23,16 @@ function payloadError(json: string): CodedError<ErrorCode.WecomPayload> {
   }
   throw new Error(`parseInbound accepted ${json}`);
 }
+
+describe("readMessage and parseMessage", () => {
+  it("give a body as read and as the bot sees it, in one call; and refuse what parseInbound refuses", () => {
+    const inbound = parseInbound(JSON.stringify(groupText));
+    expect(parseMessage(JSON.stringify(groupText))).toStrictEqual({ inbound, event: toBotEvent(inbound) });
+    expect(readMessage(groupText)).toStrictEqual({ inbound, event: toBotEvent(inbound) });
+    expect(() => parseMessage("{")).toThrow(/callback is not JSON/);
+    expect(() => readMessage({ ...groupText, text: undefined })).toThrow(CodedError);
+  });
+});
 
 describe("parseInbound", () => {
   it("makes every string well-formed: a cut emoji becomes U+FFFD, control characters go, whole emoji and line breaks stay", () => {

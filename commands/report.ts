@@ -22,7 +22,7 @@ export function reportCommand(kind: ReportKind, role?: string) {
     ...(firstWords && { firstWords }),
     ...(lastResort && { lastResort }),
     roles: ["reporter"],
-    services: ["config", "roster", "calendar", "store", "records"],
+    services: ["config", "roster", "calendar", "moments", "store", "records"],
     summary: role === undefined ? kind.summary : `${kind.summary}${reportText.byRole(role)}`,
     examples: kind.examples,
     parse: read,

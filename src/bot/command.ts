@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { TaskCalendar } from "../time/task-calendar.js";
+import type { MessageMoments, TaskCalendar } from "../time/task-calendar.js";
 import type { NormalizedText, WordsAroundKeyword } from "../text/words.js";
 import type { Config, TaskId } from "../config/schema.js";
 import type { Roster, School } from "../config/roster.js";
@@ -58,6 +58,11 @@ export interface Services {
   /** Schools excused from a task for some periods (免报). */
   exemptions: ExemptionStore;
   calendar: TaskCalendar;
+  /**
+   * The calendar's look at the message's instant (`now`) for every configured task: its period,
+   * lateness, what else is due, and where a repeat of the message may have been recorded.
+   */
+  moments: MessageMoments;
   /** Every command, for commands that hand part of a message to another (代报). */
   commands: CommandRegistry;
   /** Queues a message to a group's robot webhook (delivered by the workers). */

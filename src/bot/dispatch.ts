@@ -44,6 +44,12 @@ export interface Dispatcher {
   processEvent(event: BotEvent): Promise<BotReply | undefined>;
 }
 
+/**
+ * How long after a message WeCom may still send it again (its retries take seconds): the
+ * calendar's look at a message reaches back this far for the period a repeat may be kept in.
+ */
+const REPEAT_WINDOW_MS = 10 * 60_000;
+
 type TextMessage = Extract<BotEvent, { kind: "text" }>;
 /** A user as the bot knows him: his roles, and the schools he reports for. */
 type Sender = { roles: Set<Role>; schools: readonly School[] };
@@ -73,15 +79,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return done;
   };
 
-  /** Who a user is to the bot: his roles, and the schools he reports for (asked of the roster once). */
+  /** Who a user is to the bot: his roles, and the schools he reports for (read from the roster's people once). */
   const senderOf = (userid: string): Sender => {
-    const schools = roster.schoolsOf(userid);
+    const listed = roster.people.get(userid);
     const roles = new Set<Role>();
-    // A role's person (校医) reports the kinds of his role.
-    if (schools.length > 0 || roster.inRole(userid)) roles.add("reporter");
+    // Everyone the roster lists reports: a 上报人 for his schools, a role's person (校医) the kinds of his role.
+    if (listed) roles.add("reporter");
     if (leaders.has(userid)) roles.add("leader");
     if (admins.has(userid)) roles.add("admin");
-    return { roles, schools };
+    return { roles, schools: listed?.schools ?? [] };
   };
 
   /**
@@ -92,8 +98,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const rosterFor = (spec: CommandSpec, userid: string) =>
     spec.roles === "anyone" || spec.roles.includes("reporter") ? roster : rosterOfPerson(roster, config, userid);
 
-  /** The services every command may declare but the sender's help, which is built per message. */
-  const shared: Omit<Services, "help"> = {
+  /** The services every command may declare but those made per message: the sender's help, and the calendar's look at its instant. */
+  const shared: Omit<Services, "help" | "moments"> = {
     config,
     roster,
     store: deps.store,
@@ -108,11 +114,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /** What `spec` handles one event with: the message, and only the services it declares. */
   const contextFor = (spec: CommandSpec, message: { msgid: string; userid: string; chat: Chat }, raw: string, { roles, schools }: Sender, log: Logger): CommandContext => {
+    const now = clock.now();
     const ctx: MessageContext & Partial<Services> = {
       sender: { userid: message.userid, name: nameOf(message.userid) },
       roles,
       schools,
-      now: clock.now(),
+      now,
       msgid: message.msgid,
       raw,
       chat: message.chat,
@@ -121,6 +128,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (const name of spec.services) {
       if (name === "help") ctx.help = () => formatHelp(registry.specs, roles, botName, schools);
       else if (name === "roster") ctx.roster = rosterFor(spec, message.userid);
+      else if (name === "moments") ctx.moments = deps.calendar.momentsAt(now, REPEAT_WINDOW_MS);
       else Object.assign(ctx, { [name]: shared[name] });
     }
     return ctx as CommandContext;
@@ -201,7 +209,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   /** A person by name: leaders and admins from the config, reporters from the roster, else the account. */
-  const nameOf = (userid: string) => leaders.get(userid) ?? admins.get(userid) ?? roster.nameOf(userid) ?? userid;
+  const nameOf = (userid: string) => leaders.get(userid) ?? admins.get(userid) ?? roster.people.get(userid)?.name ?? userid;
 
   const withWarnings = async (reply: string, roles: ReadonlySet<Role>): Promise<string> => {
     if (!deps.warnings || !(roles.has("leader") || roles.has("admin"))) return reply;

@@ -4,6 +4,14 @@ import type { School } from "./school.js";
 
 export type { School } from "./school.js";
 
+/** A person the roster lists, in a school's 上报人 column or one of its role columns (校医). */
+export interface RosterPerson {
+  /** The schools whose 上报人 he is (empty for a role's person only). */
+  readonly schools: readonly School[];
+  /** His name as the roster gives it, if it gives one. */
+  readonly name?: string;
+}
+
 /** The roster with the look-ups the bot needs. */
 export interface Roster {
   readonly schools: readonly School[];
@@ -14,6 +22,11 @@ export interface Roster {
    * schools whose column of that role names him (scope.ts schoolsReportedBy decides which).
    */
   schoolsOf(userid: string, role?: string): readonly School[];
+  /**
+   * Everyone the whole roster lists, by account (a node's part holds the same, as `identifiers`):
+   * who reports at all, for which schools, by what name. The dispatcher reads it once per message.
+   */
+  readonly people: ReadonlyMap<string, RosterPerson>;
   /** The role columns the roster holds (校医), of those the config declares. */
   readonly roles: readonly string[];
   /** Whether the user is in any school's role column. */
@@ -101,39 +114,39 @@ const rostersOf = new WeakMap<RosterNode, Roster>();
 /** The roster of these schools, the root of their tree. */
 export function createRoster(schools: readonly School[]): Roster {
   const root = buildRosterTree(schools);
-  const byUser = new Map<string, School[]>();
+  const people = new Map<string, { schools: School[]; name?: string }>();
+  /** The person with this account, listed once, with the first name a school gives him. */
+  const listed = (userid: string, school: School) => {
+    const person = people.get(userid) ?? { schools: [] };
+    people.set(userid, person);
+    person.name ??= reporterName(school, userid);
+    return person;
+  };
   const byKey = new Map<string, School>();
   const codes = new Map<string, School>();
-  const names = new Map<string, string>();
   // By role, then account: few roles, and a role's people are few per school.
   const byRole = new Map<string, Map<string, School[]>>();
   for (const school of schools) {
     for (const [role, userids] of Object.entries(school.roles ?? {})) {
-      const people = byRole.get(role) ?? new Map<string, School[]>();
-      byRole.set(role, people);
+      const holders = byRole.get(role) ?? new Map<string, School[]>();
+      byRole.set(role, holders);
       for (const userid of userids) {
-        people.set(userid, [...(people.get(userid) ?? []), school]);
-        const name = reporterName(school, userid);
-        if (name && !names.has(userid)) names.set(userid, name);
+        holders.set(userid, [...(holders.get(userid) ?? []), school]);
+        listed(userid, school);
       }
     }
     codes.set(school.code, school);
     for (const key of [school.code, school.name, school.shortName]) {
       if (key) byKey.set(key.normalize("NFKC"), school);
     }
-    for (const userid of school.reporters) {
-      const list = byUser.get(userid) ?? [];
-      list.push(school);
-      byUser.set(userid, list);
-      const name = reporterName(school, userid);
-      if (name && !names.has(userid)) names.set(userid, name);
-    }
+    for (const userid of school.reporters) listed(userid, school).schools.push(school);
   }
   const find = (text: string) => byKey.get(text.normalize("NFKC").trim());
   const roster: Roster = Object.freeze({
     schools: Object.freeze([...schools]),
     identifiers: Object.freeze([...byKey.keys()]),
-    schoolsOf: (userid: string, role?: string) => (role === undefined ? byUser : byRole.get(role))?.get(userid) ?? [],
+    schoolsOf: (userid: string, role?: string) => (role === undefined ? people.get(userid)?.schools : byRole.get(role)?.get(userid)) ?? [],
+    people,
     roles: Object.freeze([...byRole.keys()]),
     inRole: (userid: string) => [...byRole.values()].some((people) => people.has(userid)),
     find,
@@ -145,7 +158,7 @@ export function createRoster(schools: readonly School[]): Roster {
       return among.filter((school) => school.name.includes(part) || (school.shortName !== "" && school.shortName.includes(part)));
     },
     byCode: (code: string) => codes.get(code),
-    nameOf: (userid: string) => names.get(userid),
+    nameOf: (userid: string) => people.get(userid)?.name,
     node: root,
     root,
     within(part: RosterNode): Roster {
@@ -167,6 +180,7 @@ function partOf(whole: Roster, part: RosterNode): Roster {
     schools: part.schools,
     identifiers: whole.identifiers,
     schoolsOf: (userid: string, role?: string) => whole.schoolsOf(userid, role).filter((school) => isUnder(part, school)),
+    people: whole.people,
     roles: whole.roles,
     inRole: whole.inRole,
     find: (text: string) => holds(whole.find(text)),

@@ -1,7 +1,7 @@
 import { type Config, type TaskId, listTaskIds } from "../config/schema.js";
 import { listMissingHolidayYears } from "./holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "./holidays.js";
-import { listDates, toLocalDate, type LocalDate, formatInstant } from "./local-time.js";
+import { listDates, toLocalDate, type LocalDate, formatDeadline, formatInstant } from "./local-time.js";
 import { formatPeriod } from "./slots.js";
 import { createPeriods, type Period, type Slot, type NotRequiredReason, createSchoolCalendar } from "./periods.js";
 import { kindOf } from "../config/kinds.js";
@@ -35,10 +35,22 @@ export interface TaskMoment {
   /** Whether a report at the instant is late for `period` (false without one). */
   late: boolean;
   /** The other enabled tasks' periods at the instant that are required, in display order. */
-  othersDue: readonly TaskPeriod[];
+  othersDue: readonly DuePeriod[];
   /** The task's period in force `lookBackMs` before the instant, when asked and the task was enabled then. */
   earlier?: TaskPeriod;
 }
+
+/** A period due at a message's instant, as a reply lists what a school still owes. */
+export interface DuePeriod {
+  period: TaskPeriod;
+  /** Whether its deadline has passed at the instant (isLate). */
+  late: boolean;
+  /** Its deadline as the reply shows it: `截止 11月23日 周一 10:00`, with 已过 once late (formatDeadline). */
+  deadline: string;
+}
+
+/** A message's look at the calendar: each configured task's TaskMoment at the message's instant. */
+export type MessageMoments = Readonly<Record<TaskId, TaskMoment>>;
 
 /**
  * The calendar of the configured tasks: which period an instant falls in, its slots, whether a
@@ -52,8 +64,11 @@ export interface TaskCalendar {
   taskWord(task: TaskId): string;
   /** The period in force at an instant; undefined when the task is not enabled. */
   at(task: TaskId, instant: Date): TaskPeriod | undefined;
-  /** A message's look at the calendar for its task (see TaskMoment); `lookBackMs` asks for `earlier`. */
-  momentOf(task: TaskId, instant: Date, lookBackMs?: number): TaskMoment;
+  /**
+   * A message's look at the calendar, for every configured task at once (see TaskMoment):
+   * whichever task the message turns out to report, it is answered. `lookBackMs` asks for `earlier`.
+   */
+  momentsAt(instant: Date, lookBackMs?: number): MessageMoments;
   /** The period with this id; undefined when the id is not one of the task's. */
   byId(task: TaskId, id: string): TaskPeriod | undefined;
   /** The periods of a task that overlap `start`…`end` (inclusive), in order; [] when the task is off. */
@@ -83,10 +98,11 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
   const holidays = await loadHolidayData(configPath === undefined ? {} : { imported: importedHolidaysPath(configPath) });
   const school = createSchoolCalendar(config.calendar, holidays);
   const periods = createPeriods({ tasks: config.tasks, calendar: school, zone: config.timezone });
-  const tasks = listTaskIds(config).filter((task) => config.tasks[task]?.enabled);
+  const configured = listTaskIds(config);
+  const tasks = configured.filter((task) => config.tasks[task]?.enabled);
   const taskName = (task: TaskId) => config.tasks[task]?.name ?? task;
   // Each task's word is read from its kind once, here: every period named asks for it.
-  const words = new Map(listTaskIds(config).map((task) => [task, kindOf(config, task)?.words[0] ?? taskName(task)]));
+  const words = new Map(configured.map((task) => [task, kindOf(config, task)?.words[0] ?? taskName(task)]));
   const taskWord = (task: TaskId) => words.get(task) ?? taskName(task);
   const named = (period: Period): TaskPeriod => {
     const due = toLocalDate(period.deadline, config.timezone);
@@ -117,17 +133,16 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
     }
     return period;
   };
-  // The other tasks due on a date, per task: a check-in asks once, whatever the number of kinds.
-  const othersByDate = new Map<string, readonly TaskPeriod[]>();
-  const othersDue = (except: TaskId, date: LocalDate): readonly TaskPeriod[] => {
-    const key = `${except}:${date}`;
-    let due = othersByDate.get(key);
-    if (!due) {
-      if (othersByDate.size > 10_000) othersByDate.clear();
-      due = Object.freeze(tasks.filter((task) => task !== except).flatMap((task) => on(task, date) ?? []).filter((period) => period.required));
-      othersByDate.set(key, due);
+  // The enabled tasks' required periods on a date: what a school may owe beside its report.
+  const requiredByDate = new Map<LocalDate, readonly TaskPeriod[]>();
+  const requiredOn = (date: LocalDate): readonly TaskPeriod[] => {
+    let required = requiredByDate.get(date);
+    if (!required) {
+      if (requiredByDate.size > 10_000) requiredByDate.clear();
+      required = Object.freeze(tasks.flatMap((task) => on(task, date) ?? []).filter((period) => period.required));
+      requiredByDate.set(date, required);
     }
-    return due;
+    return required;
   };
   // Every slot decision (the slot job, pingan schedule) asks for the slots of a week's periods.
   const slotsOf = new WeakMap<Period, readonly Slot[]>();
@@ -136,11 +151,19 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
     taskName,
     taskWord,
     at: (task, instant) => on(task, toLocalDate(instant, config.timezone)),
-    momentOf(task, instant, lookBackMs) {
+    momentsAt(instant, lookBackMs) {
       const today = toLocalDate(instant, config.timezone);
-      const period = on(task, today);
-      const earlier = lookBackMs === undefined ? undefined : on(task, toLocalDate(new Date(instant.getTime() - lookBackMs), config.timezone));
-      return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: othersDue(task, today), ...(earlier && { earlier }) };
+      const before = lookBackMs === undefined ? undefined : toLocalDate(new Date(instant.getTime() - lookBackMs), config.timezone);
+      const due = requiredOn(today).map((period): DuePeriod => {
+        const late = periods.isLate(period, instant);
+        return { period, late, deadline: formatDeadline(period.deadlineText, late) };
+      });
+      const momentOf = (task: TaskId): TaskMoment => {
+        const period = on(task, today);
+        const earlier = before === undefined ? undefined : on(task, before);
+        return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: due.filter((one) => one.period.task !== task), ...(earlier && { earlier }) };
+      };
+      return Object.fromEntries(configured.map((task) => [task, momentOf(task)]));
     },
     byId: (task, id) => {
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;

@@ -21,7 +21,7 @@ import type { ReportKind } from "../../config/kinds.js";
  * who is not a reporter, on another day's card, or with a key that is not ours records nothing
  * and says why. 有异常 records nothing and shows what to type.
  */
-export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" | "roster" | "store" | "records" | "calendar">, kind: ReportKind): Promise<BotCard> {
+export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" | "roster" | "store" | "records" | "calendar" | "moments">, kind: ReportKind): Promise<BotCard> {
   const botName = ctx.config.bot.name;
   const today = ctx.calendar.at("safety", ctx.now);
   const key = parseCardKey(tap.key);

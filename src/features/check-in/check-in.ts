@@ -10,8 +10,8 @@ import { reportText, type ReplyVoice } from "./report-text.js";
 import { leaderText } from "../leaders/leader-text.js";
 import type { ReportKind } from "../../config/kinds.js";
 
-/** What a check-in needs beside the message: the config, the reports and the calendar. */
-export type CheckInContext = CommandContext<"config" | "roster" | "store" | "records" | "calendar">;
+/** What a check-in needs beside the message: the config, the reports, the calendar and its look at the message's instant. */
+export type CheckInContext = CommandContext<"config" | "roster" | "store" | "records" | "calendar" | "moments">;
 
 /** How a check-in went: recorded with its reply, or, for a tap (first only), found already reported. */
 export type CheckInOutcome = { outcome: "recorded"; reply: string } | { outcome: "already"; previous: Report };
@@ -24,17 +24,18 @@ export type CheckInOutcome = { outcome: "recorded"; reply: string } | { outcome:
  * alerts are written again against it. A repeat of this message gets the reply it got the
  * first time. `notes` (a figure far from the roster's) are part of the reply; what else the
  * school still owes today is read meanwhile and added after. `period`, an earlier period the
- * message named by its date, records a 补报 there instead of in the current one. `moment`, the
- * look at the calendar the message was read with (checkInMoment), is not asked for again.
+ * message named by its date, records a 补报 there instead of in the current one. What the
+ * calendar says of the message's instant (its period, lateness, what else is due) is the
+ * dispatcher's look (ctx.moments), taken with `now`.
  */
 export async function checkIn(
   ctx: CheckInContext,
   school: School,
   value: ReportValue,
   kind: ReportKind,
-  { notes = [], period, moment }: { notes?: readonly string[]; period?: TaskPeriod; moment?: TaskMoment } = {},
+  { notes = [], period }: { notes?: readonly string[]; period?: TaskPeriod } = {},
 ): Promise<string> {
-  const done = await record(ctx, school, value, notes, { ...(period && { period }), ...(moment && { moment }), kind, firstOnly: false });
+  const done = await record(ctx, school, value, notes, { ...(period && { period }), kind, firstOnly: false });
   if (done.outcome !== "recorded") throw new Error(`a check-in of ${school.code} found a report in force`);
   return done.reply;
 }
@@ -53,24 +54,23 @@ async function record(
   school: School,
   value: ReportValue,
   notes: readonly string[],
-  { firstOnly, period: named, kind, moment = checkInMoment(ctx, kind.id) }: { firstOnly: boolean; period?: TaskPeriod; kind: ReportKind; moment?: TaskMoment },
+  { firstOnly, period: named, kind }: { firstOnly: boolean; period?: TaskPeriod; kind: ReportKind },
 ): Promise<CheckInOutcome> {
+  const moment = ctx.moments[kind.id]!;
   // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
   const period = named ?? inForce(ctx, kind.id, moment.period);
   if (!isAssigned(period, school)) throw new CodedError(ErrorCode.Usage, reportText.notAssigned(school.name, period.taskName));
   const report = makeReport(ctx, school, period, value, named ? ctx.calendar.isLate(named, ctx.now) : moment.late);
-  const { othersDue } = moment;
-  // What else is due of the kinds this school reports.
-  const others = othersDue.filter((due) => isAssigned(due, school));
-  // Each deadline as the calendar reads it now: its text and whether it has passed (isLate).
+  // What else is due of the kinds this school reports, each deadline as the calendar read it at the message.
+  const others = moment.othersDue.filter((due) => isAssigned(due.period, school));
   const owed = (reported: readonly boolean[]) =>
     reportText.owed(
-      others.filter((_, i) => !reported[i]).map((due) => ({ period: due, past: ctx.calendar.isLate(due, ctx.now) })),
+      others.filter((_, i) => !reported[i]),
       report.onBehalf ? "该校" : "本校",
     );
   const before = await repliedInPeriodBefore(ctx, report.task, period, moment);
   if (before !== undefined) {
-    const found = await Promise.all(others.map((due) => ctx.store.get(due.task, due.id, school.code)));
+    const found = await Promise.all(others.map(({ period: due }) => ctx.store.get(due.task, due.id, school.code)));
     return { outcome: "recorded", reply: [before, owed(found.map((one) => one !== undefined))].join("\n") };
   }
   // The first try also reads what else the school owes, in the same round trip as the record,
@@ -86,7 +86,7 @@ async function record(
         ...notes,
       ].join("\n");
       const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }), kind });
-      const ask = reported ? [] : others.map((due) => ({ task: due.task, period: due.id }));
+      const ask = reported ? [] : others.map(({ period: due }) => ({ task: due.task, period: due.id }));
       const recorded = await ctx.records.put(report, { expected: previous ?? null, reply, pushes }, ask);
       reported ??= recorded.inForce;
       return { reply, recorded };
@@ -101,18 +101,6 @@ async function record(
 /** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */
 export function replyVoice(ctx: Pick<CommandContext, "onBehalf">, school: School): ReplyVoice {
   return reportText.voice(ctx.onBehalf ? school : undefined);
-}
-
-/** How long after a message WeCom may still send it again (its retries take seconds). */
-const REPEAT_WINDOW_MS = 10 * 60_000;
-
-/**
- * A check-in's one look at the calendar for its task at the message's instant: the period in
- * force, whether a report now is late, what else is due, and the period a repeat of the message
- * may have been recorded in (TaskMoment). Asked once, by whoever reads the message first.
- */
-export function checkInMoment(ctx: Pick<CommandContext, "calendar" | "now">, task: TaskId): TaskMoment {
-  return ctx.calendar.momentOf(task, ctx.now, REPEAT_WINDOW_MS);
 }
 
 /**

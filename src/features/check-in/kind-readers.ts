@@ -6,10 +6,10 @@ import { isAssigned, reporterName, type Roster, type School } from "../../config
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
 import type { TaskId } from "../../config/schema.js";
-import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
+import type { TaskPeriod } from "../../time/task-calendar.js";
 import { answerQuestion } from "./answer-question.js";
 import { answerCardTap } from "./card-tap.js";
-import { checkIn, checkInMoment, inForce, replyVoice } from "./check-in.js";
+import { checkIn, inForce, replyVoice } from "./check-in.js";
 import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
 import { readFields } from "./read-fields.js";
 import { addDays } from "../../time/local-time.js";
@@ -23,19 +23,15 @@ import { reportText } from "./report-text.js";
  */
 
 /** The services a report of any kind reads and records with. */
-export type ReportServices = "config" | "roster" | "calendar" | "store" | "records";
+export type ReportServices = "config" | "roster" | "calendar" | "moments" | "store" | "records";
 export type ReportContext = CommandContext<ReportServices>;
 
-/**
- * A report as read from a message: the school, an earlier period it names (a 补报), the value and
- * the reply's notes, and the look at the calendar it was read with, handed to the check-in.
- */
+/** A report as read from a message: the school, an earlier period it names (a 补报), the value and the reply's notes. */
 export interface ReadMessage {
   school: School;
   period?: TaskPeriod;
   value: ReportValue;
   notes: string[];
-  moment: TaskMoment;
 }
 
 /** A kind as its command reads it: with the role that reports it (reporterRoleOf), asked once at start. */
@@ -76,7 +72,7 @@ function resolveReporting(ctx: ReportContext, text: string, kind: BoundKind): { 
  * reported by a role (晨午检 by the 校医) is his for the schools whose role column names him; anyone else of a school (its principal) is told
  * who reports it, and nothing is recorded. A leader's 代报 names its school itself.
  */
-export function reportingAs(ctx: ReportContext, kind: ReportKind, role: string | undefined): ReportContext {
+export function reportingAs<C extends CommandContext<"roster">>(ctx: C, kind: ReportKind, role: string | undefined): C {
   if (role === undefined || ctx.onBehalf) return ctx;
   const schools = schoolsReportedBy(ctx.roster, ctx.sender.userid, role);
   if (schools.length > 0) return { ...ctx, schools };
@@ -89,7 +85,7 @@ export function reportingAs(ctx: ReportContext, kind: ReportKind, role: string |
  * status, a report is checked in (a 补报 into the earlier period its words named).
  */
 function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: ReportKind): Promise<string> {
-  return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }), moment: read.moment });
+  return isQuestion(read) ? answerQuestion(ctx, read) : checkIn(ctx, read.school, read.value, kind, { notes: read.notes, ...(read.period && { period: read.period }) });
 }
 
 /**
@@ -119,10 +115,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
       const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
-      const { period, words, moment } = readReportPeriod(ctx, kind.id, rest);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
       const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars });
-      return { school, ...(period && { period }), moment, ...read };
+      return { school, ...(period && { period }), ...read };
     },
     // 今日平安 on the check-in card (reminders, 帮助, 状态) is this kind in one tap.
     tap: answerCardTap,
@@ -131,8 +127,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`);
       const { school, rest } = resolveReporting(ctx, input.around.folded, kind);
-      const { period, words, moment } = readReportPeriod(ctx, kind.id, rest);
-      return { school, ...(period && { period }), moment, ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
+      const { period, words } = readReportPeriod(ctx, kind.id, rest);
+      return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
     },
   },
   study: {
@@ -142,8 +138,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const text = wordsAround({ before: input.before, folded: words });
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`);
       const { school, rest } = resolveReporting(ctx, text, kind);
-      const { period, words: figures, moment } = readReportPeriod(ctx, kind.id, rest);
-      return { school, ...(period && { period }), moment, ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
+      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest);
+      return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
   },
   // Any other declared kind: its fields by their labels (read-fields.ts).
@@ -154,8 +150,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { school, rest } = resolveReporting(ctx, text.folded, kind);
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
-      const { period, words, moment } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
-      return { school, ...(period && { period }), moment, ...readFields({ words, typed: text.original, kind, school, today: moment.today }) };
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
+      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today: ctx.moments[kind.id]!.today }) };
     },
   },
 };
@@ -173,14 +169,14 @@ const MADE_UP = /补报/u;
  * its label (日期 11月18日); a second date without one is refused, as nobody can tell which is which.
  */
 export function readReportPeriod(
-  ctx: Pick<CommandContext, "calendar" | "config" | "now">,
+  ctx: Pick<ReportContext, "calendar" | "config" | "moments">,
   task: TaskId,
   words: string,
   dateLabels?: readonly string[],
-): { period?: TaskPeriod; words: string; moment: TaskMoment } {
-  const moment = checkInMoment(ctx, task);
+): { period?: TaskPeriod; words: string } {
+  const moment = ctx.moments[task]!;
   const { today } = moment;
-  if (dateLabels && !MADE_UP.test(words)) return { words, moment };
+  if (dateLabels && !MADE_UP.test(words)) return { words };
   const labelled = dateLabels && ((before: string) => dateLabels.some((label) => before.replace(/[\s:：]+$/u, "").endsWith(label)));
   const { span, typed = "", words: rest } = readReportDate(words, today, labelled);
   if (labelled && span) {
@@ -191,14 +187,14 @@ export function readReportPeriod(
   const current = inForce(ctx, task, moment.period);
   // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
   const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;
-  if (!date || (date >= current.start && date <= current.end)) return { words: rest, moment };
+  if (!date || (date >= current.start && date <= current.end)) return { words: rest };
   const days = ctx.config.limits.backfill_days;
   if (date > today) throw new CodedError(ErrorCode.Usage, reportText.dateAhead(typed, days));
   const period = ctx.calendar.list(task, date, date)[0];
   const earliest = addDays(today, -days);
   if (!period || period.end < earliest) throw new CodedError(ErrorCode.Usage, reportText.dateTooOld(typed, days, earliest, current.taskName));
   if (!period.required) throw new CodedError(ErrorCode.Usage, reportText.notDueOn(period));
-  return { period, words: rest, moment };
+  return { period, words: rest };
 }
 
 /**

@@ -4,7 +4,7 @@ import { fieldsText } from "./fields-text.js";
 import type { Report, ReportValue } from "../../store/report.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } from "../../time/local-time.js";
 import { isPastDeadline } from "../../time/periods.js";
-import type { TaskPeriod } from "../../time/task-calendar.js";
+import type { DuePeriod, TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 
 /** A school's name from the roster, shown as typed. */
@@ -85,10 +85,10 @@ export const reportText = {
   abnormalNote: (voice: ReplyVoice) =>
     `局领导会收到这条异常报告；情况有变化请再次发送“${voice.form("异常 …")}”更新，恢复正常后发送“${voice.form("平安")}”。`,
 
-  /** What the school still owes, each period with whether its deadline has passed (`past`, as the calendar said). */
-  owed(dues: readonly { period: TaskPeriod; past: boolean }[], subject = "本校"): string {
+  /** What the school still owes, each period with its deadline as the calendar showed it at the message. */
+  owed(dues: readonly Pick<DuePeriod, "period" | "deadline">[], subject = "本校"): string {
     if (dues.length === 0) return "本期各项均已上报，谢谢！";
-    const list = dues.map(({ period, past }) => `${period.taskName}（${period.label}，${deadlineLine(period, past)}）`);
+    const list = dues.map(({ period, deadline }) => `${period.taskName}（${period.label}，${deadline}）`);
     return `${subject}还需上报：${list.join("；")}`;
   },
 

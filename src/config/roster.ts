@@ -148,7 +148,7 @@ export function createRoster(schools: readonly School[]): Roster {
     schoolsOf: (userid: string, role?: string) => (role === undefined ? people.get(userid)?.schools : byRole.get(role)?.get(userid)) ?? [],
     people,
     roles: Object.freeze([...byRole.keys()]),
-    inRole: (userid: string) => [...byRole.values()].some((people) => people.has(userid)),
+    inRole: (userid: string) => [...byRole.values()].some((holders) => holders.has(userid)),
     find,
     search(word: string, among = schools) {
       const exact = find(word);

@@ -63,11 +63,7 @@ async function record(
   const report = makeReport(ctx, school, period, value, named ? ctx.calendar.isLate(named, ctx.now) : moment.late);
   // What else is due of the kinds this school reports, each deadline as the calendar read it at the message.
   const others = moment.othersDue.filter((due) => isAssigned(due.period, school));
-  const owed = (reported: readonly boolean[]) =>
-    reportText.owed(
-      others.filter((_, i) => !reported[i]),
-      report.onBehalf ? "该校" : "本校",
-    );
+  const owed = (reported: readonly boolean[]) => reportText.owed(others.filter((_, i) => !reported[i]), report.onBehalf ? "该校" : "本校");
   const before = await repliedInPeriodBefore(ctx, report.task, period, moment);
   if (before !== undefined) {
     const found = await Promise.all(others.map(({ period: due }) => ctx.store.get(due.task, due.id, school.code)));

@@ -49,8 +49,12 @@ export interface DuePeriod {
   deadline: string;
 }
 
-/** A message's look at the calendar: each configured task's TaskMoment at the message's instant. */
-export type MessageMoments = Readonly<Record<TaskId, TaskMoment>>;
+/**
+ * A message's look at the calendar: a configured task's TaskMoment at the message's instant,
+ * worked out when first asked (a message reports one kind, or two with 代报's: its cost must not
+ * grow with the kinds declared).
+ */
+export type MessageMoments = (task: TaskId) => TaskMoment;
 
 /**
  * The calendar of the configured tasks: which period an instant falls in, its slots, whether a
@@ -65,8 +69,8 @@ export interface TaskCalendar {
   /** The period in force at an instant; undefined when the task is not enabled. */
   at(task: TaskId, instant: Date): TaskPeriod | undefined;
   /**
-   * A message's look at the calendar, for every configured task at once (see TaskMoment):
-   * whichever task the message turns out to report, it is answered. `lookBackMs` asks for `earlier`.
+   * A message's look at the calendar, for any configured task (see TaskMoment): whichever task
+   * the message turns out to report, it is answered. `lookBackMs` asks for `earlier`.
    */
   momentsAt(instant: Date, lookBackMs?: number): MessageMoments;
   /** The period with this id; undefined when the id is not one of the task's. */
@@ -154,16 +158,23 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
     momentsAt(instant, lookBackMs) {
       const today = toLocalDate(instant, config.timezone);
       const before = lookBackMs === undefined ? undefined : toLocalDate(new Date(instant.getTime() - lookBackMs), config.timezone);
-      const due = requiredOn(today).map((period): DuePeriod => {
-        const late = periods.isLate(period, instant);
-        return { period, late, deadline: formatDeadline(period.deadlineText, late) };
-      });
+      let due: DuePeriod[] | undefined;
+      const dueNow = () =>
+        (due ??= requiredOn(today).map((period): DuePeriod => {
+          const late = periods.isLate(period, instant);
+          return { period, late, deadline: formatDeadline(period.deadlineText, late) };
+        }));
       const momentOf = (task: TaskId): TaskMoment => {
         const period = on(task, today);
         const earlier = before === undefined ? undefined : on(task, before);
-        return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: due.filter((one) => one.period.task !== task), ...(earlier && { earlier }) };
+        return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: dueNow().filter((one) => one.period.task !== task), ...(earlier && { earlier }) };
       };
-      return Object.fromEntries(configured.map((task) => [task, momentOf(task)]));
+      const known = new Map<TaskId, TaskMoment>();
+      return (task) => {
+        let moment = known.get(task);
+        if (!moment) known.set(task, (moment = momentOf(task)));
+        return moment;
+      };
     },
     byId: (task, id) => {
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;

@@ -41,7 +41,7 @@ export interface LoadPlan {
   token: string;
   encodingAESKey: string;
   botName: string;
-  /** Userids that send; sender i says texts[i % texts.length]. */
+  /** Userids that send; sender s says TEXTS[(s + p) % TEXTS.length] on its p-th callback (p from 0). */
   senders: string[];
   /** Pupils per sender, for `平安 在校N` within the school's size. */
   pupils: number[];
@@ -110,7 +110,9 @@ function buildPool(plan: LoadPlan): { path: string; body: string }[] {
   const pool: { path: string; body: string }[] = [];
   for (let i = 0; i < plan.pool; i += 1) {
     const s = i % plan.senders.length;
-    const text = TEXTS[Math.floor(i / plan.senders.length) % TEXTS.length]!.replace("{n}", String(Math.max(1, plan.pupils[s]! - 17)));
+    // Each pass over the roster says every text, a school another one each pass: first reports and
+    // re-reports differ only in being one (the re-reports all said 平安 在校N, the first ones 平安).
+    const text = TEXTS[(s + Math.floor(i / plan.senders.length)) % TEXTS.length]!.replace("{n}", String(Math.max(1, plan.pupils[s]! - 17)));
     const payload = {
       msgid: randomBytes(16).toString("hex"),
       aibotid: "aib_pingan_bench",

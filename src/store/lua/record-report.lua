@@ -122,7 +122,10 @@ if a.area then
   counting = not under or under == a.roster
   if not counting and under ~= 'stale' then redis.call('SET', KEYS[14], 'stale', 'KEEPTTL') end
 end
-if counting then
+-- A re-report that counts what it replaces, word for word and without sums read from the
+-- reports (EVENT_SUMS '+'), changes no count: nothing to split and add up.
+local same = undo ~= nil and undo == a.counted and not string.find(undo, '+', 1, true)
+if counting and not same then
   local net, order = {}, {}
   if undo and undo ~= '' then count(undo, previous, -1, net, order) end
   if a.report then count(a.counted, a.report, 1, net, order) end

@@ -9,7 +9,9 @@ local function current(school)
   local ids = redis.call('HGET', KEYS[1], school)
   if not ids then return nil, nil end
   if string.sub(ids, 1, 1) == '{' then return ids, nil end
-  local last = string.match(ids, '(%S+)$')
+  -- The last id, anchored: an unanchored '(%S+)$' retried from every character of every id
+  -- before it, a few µs more with each report the school made that day.
+  local last = string.match(ids, '^.*%s(%S+)$') or string.match(ids, '^(%S+)$')
   if not last or string.sub(last, 1, 1) == '-' then return nil, ids end
   local entry = redis.call('XRANGE', KEYS[2], last, last)[1]
   if not entry then return nil, ids end

@@ -1,5 +1,5 @@
-import { createDecipheriv, timingSafeEqual } from "node:crypto";
-import { encrypt, getSignature } from "@wecom/crypto";
+import { timingSafeEqual } from "node:crypto";
+import { decrypt, encrypt, getSignature } from "@wecom/crypto";
 import { CodedError, ErrorCode } from "../errors.js";
 
 /** Why a WeCom crypto operation was refused: a key, ciphertext or receiveid that does not check out. */
@@ -43,8 +43,6 @@ const AES_KEY = /^[A-Za-z0-9+/]{43}$/;
 /** Checks the EncodingAESKey once, up front, and returns the bot's crypto helpers. */
 export function createWecomCrypto({ token, encodingAESKey }: WecomCryptoOptions): WecomCrypto {
   checkKey(encodingAESKey);
-  const key = Buffer.from(`${encodingAESKey}=`, "base64");
-  const iv = key.subarray(0, 16);
 
   const sign = (timestamp: string | number, nonce: string, ciphertext: string) =>
     getSignature(token, timestamp, nonce, ciphertext);
@@ -63,15 +61,18 @@ export function createWecomCrypto({ token, encodingAESKey }: WecomCryptoOptions)
     },
 
     open(ciphertext) {
-      let plain: Buffer;
+      let opened: ReturnType<typeof decrypt>;
       try {
-        const decipher = createDecipheriv("aes-256-cbc", key, iv).setAutoPadding(false);
-        plain = Buffer.concat([decipher.update(ciphertext, "base64"), decipher.final()]);
+        opened = decrypt(encodingAESKey, ciphertext);
       } catch (err) {
         throw new CodedError(ErrorCode.WecomBadCiphertext, `cannot decrypt: ${(err as Error).message}`);
       }
-      const opened = readPlaintext(plain);
-      if (!opened) throw new CodedError(ErrorCode.WecomBadCiphertext, "ciphertext is not a well-formed WeCom message for this key");
+      // @wecom/crypto returns garbage instead of throwing on a wrong key or a bad pad or length:
+      // only a well-formed plaintext encrypts back to the very same bytes (the IV is fixed).
+      const again = encrypt(encodingAESKey, opened.message, opened.id, opened.random);
+      if (!Buffer.from(again, "base64").equals(Buffer.from(ciphertext, "base64"))) {
+        throw new CodedError(ErrorCode.WecomBadCiphertext, "ciphertext is not a well-formed WeCom message for this key");
+      }
       if (opened.id !== "") {
         throw new CodedError(ErrorCode.WecomBadReceiveid, `receiveid must be "" for a smart bot, got ${JSON.stringify(opened.id)}`);
       }
@@ -86,34 +87,6 @@ export function createWecomCrypto({ token, encodingAESKey }: WecomCryptoOptions)
     encrypt: seal,
     sign,
   };
-}
-
-/**
- * The message and receiveid of a decrypted WeCom plaintext (16 random bytes, the message's
- * length as 4 bytes, the message, the receiveid, PKCS#7 padding to 32 bytes), or undefined when
- * it is not one: what a wrong key or a damaged body decrypts to. @wecom/crypto's decrypt returns
- * garbage instead, so this checks each part, which is what encrypting its reading back to the
- * very same bytes checked (the IV is fixed): a whole number of 32-byte blocks, padding of 1 to
- * 32 bytes each holding its length, a length that fits, and text that is UTF-8 as it stands.
- */
-function readPlaintext(plain: Buffer): { message: string; id: string } | undefined {
-  if (plain.length === 0 || plain.length % 32 !== 0) return undefined;
-  const padding = plain[plain.length - 1]!;
-  if (padding < 1 || padding > 32) return undefined;
-  const end = plain.length - padding;
-  for (let i = end; i < plain.length; i += 1) if (plain[i] !== padding) return undefined;
-  if (end < 20) return undefined;
-  const messageEnd = 20 + plain.readUInt32BE(16);
-  if (messageEnd > end) return undefined;
-  const message = utf8(plain.subarray(20, messageEnd));
-  const id = utf8(plain.subarray(messageEnd, end));
-  return message === undefined || id === undefined ? undefined : { message, id };
-}
-
-/** The bytes as text when they are UTF-8 as they stand (decoding replaces what is not, so it would not encode back). */
-function utf8(bytes: Buffer): string | undefined {
-  const text = bytes.toString();
-  return Buffer.from(text).equals(bytes) ? text : undefined;
 }
 
 function checkKey(encodingAESKey: string): void {

@@ -1,4 +1,4 @@
-import { createCipheriv, createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { decrypt, encrypt } from "@wecom/crypto";
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
@@ -115,58 +115,6 @@ describe("createWecomCrypto", () => {
     // Dropping the last 32-byte block loses the padding and part of the message.
     const bytes = Buffer.from(good, "base64");
     expect(codeOf(() => wc.open(bytes.subarray(0, bytes.length - 32).toString("base64")))).toBe("bad_ciphertext");
-  });
-
-  it("refuses exactly what does not encrypt back to the same bytes: padding, length and text, part by part", () => {
-    // What open checked before it read the plaintext part by part: @wecom/crypto's reading, encrypted again.
-    const encryptsBack = (ciphertext: string) => {
-      let opened: ReturnType<typeof decrypt>;
-      try {
-        opened = decrypt(KEY, ciphertext);
-      } catch {
-        return "bad_ciphertext";
-      }
-      if (!Buffer.from(encrypt(KEY, opened.message, opened.id, opened.random), "base64").equals(Buffer.from(ciphertext, "base64"))) return "bad_ciphertext";
-      return opened.id === "" ? opened.message : "bad_receiveid";
-    };
-    const key = Buffer.from(`${KEY}=`, "base64");
-    // Any bytes as the plaintext, encrypted as they are (no padding added).
-    const raw = (plain: Buffer) => {
-      const cipher = createCipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
-      return Buffer.concat([cipher.update(plain), cipher.final()]).toString("base64");
-    };
-    const length = (n: number) => {
-      const b = Buffer.alloc(4);
-      b.writeUInt32BE(n);
-      return b;
-    };
-    const texts = [Buffer.from("平安"), Buffer.from('{"msgtype":"text"}'), Buffer.alloc(0), Buffer.from([0xff]), Buffer.from([0xe5, 0xb9]), Buffer.from([0xc0, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from("ef bb bf 41", "hex")];
-    const ids = [Buffer.alloc(0), Buffer.from("corp"), Buffer.from([0xfe])];
-    let cases = 0;
-    for (const text of texts) {
-      for (const id of ids) {
-        for (const shift of [0, 1, -1, 40, 0x7fffffff]) {
-          const body = Buffer.concat([randomBytes(16), length(Math.max(0, text.length + shift)), text, id]);
-          for (const pad of [32 - (body.length % 32), 0, 16, 33, 255, 32]) {
-            for (const fill of ["same", "other"]) {
-              const padding = Buffer.alloc(pad, pad);
-              if (fill === "other" && pad > 1) padding[0] = pad - 1;
-              for (const plain of [Buffer.concat([body, padding]), Buffer.concat([body, padding, Buffer.alloc(16, 16)])]) {
-                const whole = plain.length % 16 === 0 ? plain : Buffer.concat([plain, Buffer.alloc(16 - (plain.length % 16), 1)]);
-                const ciphertext = raw(whole);
-                expect(codeOf(() => wc.open(ciphertext)) ?? wc.open(ciphertext), whole.toString("hex")).toBe(encryptsBack(ciphertext));
-                cases += 1;
-              }
-            }
-          }
-        }
-      }
-    }
-    for (let i = 0; i < 300; i++) {
-      const ciphertext = randomBytes(16 * (i % 9)).toString("base64");
-      expect(codeOf(() => wc.open(ciphertext)) ?? wc.open(ciphertext)).toBe(encryptsBack(ciphertext));
-    }
-    expect(cases).toBeGreaterThan(2000);
   });
 
   it("rejects a malformed EncodingAESKey at creation with a clear error", () => {

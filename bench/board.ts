@@ -11,8 +11,8 @@
  * `--pages` leaders' board pages open, each fetching its signed link again `--refresh-ms` after
  * the last answer (the page itself refreshes every minute: this is that load many times over).
  * `--profile` writes a CPU profile of the in-process loadBoard/renderBoard runs (open it in Chrome's
- * DevTools or `npx speedscope`). Ends with one line:
- *   board: schools=N page_ms=<median> page_kb=<county page> checkin_p99_quiet= checkin_p99_during_board=
+ * DevTools or `npx speedscope`). Ends with one line (the page's target, ≤ 300 ms, is the p95's):
+ *   board: schools=N page_ms_median= page_ms_p95= page_kb=<county page> checkin_p99_quiet= checkin_p99_during_board=
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -182,7 +182,7 @@ try {
     ],
   );
   console.log(
-    `board: schools=${roster.schools.length} page_ms=${fmt(page.median, 1)} page_kb=${fmt(county.bytes / 1024, 1)} checkin_p99_quiet=${fmt(quiet.p99, 1)} checkin_p99_during_board=${fmt(during.p99, 1)}`,
+    `board: schools=${roster.schools.length} page_ms_median=${fmt(page.median, 1)} page_ms_p95=${fmt(page.p95, 1)} page_kb=${fmt(county.bytes / 1024, 1)} checkin_p99_quiet=${fmt(quiet.p99, 1)} checkin_p99_during_board=${fmt(during.p99, 1)}`,
   );
 } finally {
   await service.stop();

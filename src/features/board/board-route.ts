@@ -40,6 +40,15 @@ export interface BoardRouteOptions extends TallySources {
  */
 export const BOARD_REUSE_MS = 10_000;
 
+/**
+ * Whether a board read may still be shown while the view's next read runs: until its minute (the
+ * one the page says it was read in) is over by the reuse interval. Past that (the reads failing,
+ * or the clock moved on) whoever asks waits for the next read, or gets the 503 page if it fails.
+ */
+export function isShowable(board: Pick<Board, "now">, now: Date, reuseForMs: number): boolean {
+  const minute = Math.floor(board.now.getTime() / 60_000) * 60_000;
+  return now.getTime() < minute + 60_000 + reuseForMs;
+}
 
 const REFUSALS: Record<LinkRefusal, string> = {
   expired: boardText.linkExpired,
@@ -50,15 +59,20 @@ const REFUSALS: Record<LinkRefusal, string> = {
 /**
  * `GET /board?by=…&exp=…&sig=…`: the status board for a signed link (see createBoardLinks),
  * read from Redis (the page re-fetches itself every minute; a read serves every request for its
- * view for a few seconds of the same minute, BOARD_REUSE_MS); 403 with a short
- * Chinese page when the link is expired, altered or incomplete.
+ * view for a few seconds of the same minute, BOARD_REUSE_MS, then while the next one runs, within
+ * isShowable); 403 with a short Chinese page when the link is expired, altered or incomplete.
  */
 export function createBoardRouter(options: BoardRouteOptions): Router {
   const { config, clock, log } = options;
   const links = createBoardLinks(config, clock);
   // At start, not at the first page (its reads would wait out their timeout behind it): each reader's part of the roster.
   for (const person of [...config.leaders, ...config.admins]) indexBoardRoster(rosterOfPerson(options.roster, config, person.userid));
-  const builds = shareBuilds<Board>({ reuseForMs: options.reuseBoardForMs ?? BOARD_REUSE_MS });
+  const reuseForMs = options.reuseBoardForMs ?? BOARD_REUSE_MS;
+  const builds = shareBuilds<Board>({
+    reuseForMs,
+    showable: (board) => isShowable(board, clock.now(), reuseForMs),
+    onFailure: (error) => log.warn({ err: error }, "board read failed; the last one is shown while it may be"),
+  });
   const rendered = new WeakMap<Board, Map<string, { html: string; gzipped?: Buffer }>>();
   const router = new Router();
   router.get(BOARD_PATH, async function serveBoard(ctx: Context) {
@@ -82,8 +96,9 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
       return;
     }
     // Leaders of one node refreshing the same view cost one read a few seconds: on a busy service
-    // each read waits behind the check-ins and takes their CPU. The open incidents are read at
-    // every request, so a page never shows a board while Redis does not answer.
+    // each read waits behind the check-ins and takes their CPU, so none waits for it while the
+    // last may still be shown. The open incidents are read at every request, so a page never
+    // shows a board while Redis does not answer.
     const now = clock.now();
     const [board, open] = await Promise.all([
       builds(`${nodeKey(roster.node)}\n${view.area ?? ""}\n${view.page}`, String(Math.floor(now.getTime() / 60_000)), () =>

@@ -42,12 +42,13 @@ export const BOARD_REUSE_MS = 10_000;
 
 /**
  * Whether a board read may still be shown while the view's next read runs: until its minute (the
- * one the page says it was read in) is over by the reuse interval. Past that (the reads failing,
- * or the clock moved on) whoever asks waits for the next read, or gets the 503 page if it fails.
+ * one the page says it was read in) is over by the reuse interval, and never before it was read
+ * (a clock set back). Past that (the reads failing, or the clock moved on) whoever asks waits for
+ * the next read, or gets the 503 page if it fails.
  */
-export function isShowable(board: Pick<Board, "now">, now: Date, reuseForMs: number): boolean {
+function isShowable(board: Pick<Board, "now">, now: Date, reuseForMs: number): boolean {
   const minute = Math.floor(board.now.getTime() / 60_000) * 60_000;
-  return now.getTime() < minute + 60_000 + reuseForMs;
+  return board.now <= now && now.getTime() < minute + 60_000 + reuseForMs;
 }
 
 const REFUSALS: Record<LinkRefusal, string> = {

@@ -1,12 +1,12 @@
 import type { Middleware } from "koa";
 import type { Logger } from "pino";
-import { PAGE_HEADERS, renderUnavailable } from "./board-page.js";
+import { PAGE_HEADERS, PAGE_REFRESH_SECONDS, renderUnavailable } from "./board-page.js";
 
 /**
  * When a leader's page may be asked for again (Retry-After, and the page reloading itself): the
  * board's own refresh interval, so an open board and a page opened during the failure come back together.
  */
-export const RETRY_AFTER_SECONDS = 60;
+export const RETRY_AFTER_SECONDS = PAGE_REFRESH_SECONDS;
 
 /**
  * Guards the pages a leader opens from a link (`paths`): any failure to answer one (Redis timing

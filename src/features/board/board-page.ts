@@ -108,6 +108,9 @@ details.more[open]>summary:after{content:"▾"}
 .refusal p{margin:0}
 `;
 
+/** How often an open page fetches itself again (its script; without script, a meta refresh). */
+export const PAGE_REFRESH_SECONDS = 60;
+
 /**
  * The page's only script: every minute (and when the phone brings the page back) it fetches the
  * same signed URL and swaps the board in place, keeping the scroll, the filter and open sections.
@@ -142,7 +145,7 @@ const SCRIPT = `
       .catch(function () { say(notice.getAttribute("data-offline"), "warn"); })
       .then(function () { busy = false; });
   }
-  setInterval(refresh, 60000);
+  setInterval(refresh, ${PAGE_REFRESH_SECONDS * 1000});
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") refresh(); });
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-filter]");
@@ -195,7 +198,7 @@ export function renderPage(args: { title: string; heading: string; subheading?: 
 <title>${args.title}</title>
 <link rel="icon" href="data:,">
 <style>${new Html(CSS)}</style>
-${args.reloadSeconds !== undefined ? html`<meta http-equiv="refresh" content="${args.reloadSeconds}">` : args.live && html`<noscript><meta http-equiv="refresh" content="60"></noscript>`}
+${args.reloadSeconds !== undefined ? html`<meta http-equiv="refresh" content="${args.reloadSeconds}">` : args.live && html`<noscript><meta http-equiv="refresh" content="${PAGE_REFRESH_SECONDS}"></noscript>`}
 </head>
 <body>
 <header class="top"><div class="in"><h1>${args.heading}</h1>${args.subheading && html`<p>${args.subheading}</p>`}</div></header>

@@ -8,7 +8,7 @@ import type { Clock } from "../../time/clock.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import type { TallySources } from "../../tally/load-tally.js";
 import { BOARD_PATH, createBoardLinks } from "./board-links.js";
-import { PAGE_HEADERS, renderRefusal } from "./board-page.js";
+import { PAGE_HEADERS, PAGE_REFRESH_SECONDS, renderRefusal } from "./board-page.js";
 import { boardText } from "./board-text.js";
 import { indexBoardRoster, loadBoard, type Board, type BoardView } from "./load-board.js";
 import { shareBuilds } from "./share-builds.js";
@@ -42,13 +42,14 @@ export const BOARD_REUSE_MS = 10_000;
 
 /**
  * Whether a board read may still be shown while the view's next read runs: until its minute (the
- * one the page says it was read in) is over by the reuse interval, and never before it was read
- * (a clock set back). Past that (the reads failing, or the clock moved on) whoever asks waits for
- * the next read, or gets the 503 page if it fails.
+ * one the page says it was read in) is over by the page's refresh interval, so that a page
+ * refreshing each minute, alone on its view, is answered at once too; never before it was read (a
+ * clock set back). Past that (the reads failing, or no one asked for a while) whoever asks waits
+ * for the next read, or gets the 503 page if it fails.
  */
-function isShowable(board: Pick<Board, "now">, now: Date, reuseForMs: number): boolean {
+function isShowable(board: Pick<Board, "now">, now: Date): boolean {
   const minute = Math.floor(board.now.getTime() / 60_000) * 60_000;
-  return board.now <= now && now.getTime() < minute + 60_000 + reuseForMs;
+  return board.now <= now && now.getTime() < minute + 60_000 + PAGE_REFRESH_SECONDS * 1000;
 }
 
 const REFUSALS: Record<LinkRefusal, string> = {
@@ -71,7 +72,7 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
   const reuseForMs = options.reuseBoardForMs ?? BOARD_REUSE_MS;
   const builds = shareBuilds<Board>({
     reuseForMs,
-    showable: (board) => isShowable(board, clock.now(), reuseForMs),
+    showable: (board) => isShowable(board, clock.now()),
     onFailure: (error) => log.warn({ err: error }, "board read failed; the last one is shown while it may be"),
   });
   const rendered = new WeakMap<Board, Map<string, { html: string; gzipped?: Buffer }>>();

@@ -13,7 +13,7 @@ import { makeReport, normal, startLeaderDeps } from "../leaders/fixtures.js";
 /**
  * The board read again behind the page: a request past the reuse interval is answered the last
  * read at once while one new read runs, until that read is in; a read that fails leaves the last
- * one shown while its minute is not over by the interval (none here), and then the 503 page.
+ * one shown while its minute is not over by the page's refresh interval, and then the 503 page.
  */
 const NOW = new Date("2026-11-24T10:35:00+08:00");
 const MISSING = ["CG004", "CG005", "DB002"];
@@ -89,7 +89,7 @@ describe("看板 read again behind the page", () => {
     await waitFor("the new read to be shown", async () => (await fetchBoard()).reported === first.reported! + 1);
   });
 
-  it("while reads fail, shows the last one until its minute is over by the interval, then the 503 page, then the board again", async () => {
+  it("while reads fail, shows the last one until its minute is over by the page's refresh, then the 503 page, then the board again", async () => {
     const shown = await fetchBoard();
     reads.failing = true;
     try {
@@ -98,13 +98,13 @@ describe("看板 read again behind the page", () => {
         expect(await fetchBoard()).toEqual(shown);
         return reads.failed > 0;
       });
-      clock.set(new Date("2026-11-24T10:35:50+08:00"));
+      clock.set(new Date("2026-11-24T10:36:59+08:00"));
       expect(await fetchBoard()).toEqual(shown);
-      clock.set(new Date("2026-11-24T10:36:30+08:00"));
+      clock.set(new Date("2026-11-24T10:37:00+08:00"));
       expect((await fetchBoard()).status).toBe(503);
     } finally {
       reads.failing = false;
     }
-    expect(await fetchBoard()).toMatchObject({ status: 200, reported: shown.reported, updated: "10:36" });
+    expect(await fetchBoard()).toMatchObject({ status: 200, reported: shown.reported, updated: "10:37" });
   });
 });

@@ -100,13 +100,15 @@ export function createBoardRouter(options: BoardRouteOptions): Router {
     // Leaders of one node refreshing the same view cost one read a few seconds: on a busy service
     // each read waits behind the check-ins and takes their CPU, so none waits for it while the
     // last may still be shown. The open incidents are read at every request, so a page never
-    // shows a board while Redis does not answer.
+    // shows a board while Redis does not answer; asked first, so that the answer this request
+    // waits for is not queued behind the reads of a board it does not wait for.
     const now = clock.now();
+    const incidents = options.incidents && listOpenIncidents(options.incidents, roster, now, config);
     const [board, open] = await Promise.all([
       builds(`${nodeKey(roster.node)}\n${view.area ?? ""}\n${view.page}`, String(Math.floor(now.getTime() / 60_000)), () =>
         loadBoard({ ...options, roster, timeZone: config.timezone, now, view }),
       ),
-      options.incidents && listOpenIncidents(options.incidents, roster, now, config),
+      incidents,
     ]);
     const hrefOf = (to: BoardView) => {
       const query = new URLSearchParams(Object.entries(signed).flatMap(([name, value]) => (typeof value === "string" ? [[name, value]] : [])));

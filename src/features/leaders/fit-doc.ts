@@ -58,7 +58,7 @@ export const ENTRIES_KEPT = 3;
 export const TYPED_MIN_CHARS = 20;
 
 /** How a message is shortened: typed texts cut to `chars`, lists cut to `cap` items, some lists collapsed, entry lists cut to `entries`. */
-interface Shortening {
+export interface Shortening {
   chars: number;
   cap: number;
   collapsed: ReadonlySet<ListLine>;
@@ -96,17 +96,18 @@ function renderLine(line: DocLine, how: Shortening): string {
   return text + joint + line.more(total, shown.length);
 }
 
-function render(doc: readonly DocLine[], how: Shortening): string {
+/** The message shortened as `how` says. */
+export function renderShortened(doc: readonly DocLine[], how: Shortening): string {
   return doc.map((line) => renderLine(line, how)).join("\n");
 }
 
 /** The message with typed texts at their cap and every list cut to at most `cap` items. */
 export function renderDoc(doc: readonly DocLine[], cap = Number.POSITIVE_INFINITY): string {
-  return render(doc, { ...WHOLE, cap });
+  return renderShortened(doc, { ...WHOLE, cap });
 }
 
 /** The UTF-8 size of a doc rendered a given way, whole (`size`) or a line of it (`sizeOf`). */
-interface DocMeasure {
+export interface DocMeasure {
   size(how: Shortening): number;
   sizeOf(line: Exclude<DocLine, string>, how: Shortening): number;
 }
@@ -118,7 +119,7 @@ interface DocMeasure {
  * the lines again for each (seven kinds' 280 lists by area, each with its `more` text) was most
  * of the fitting's time.
  */
-function measureDoc(doc: readonly DocLine[]): DocMeasure {
+export function measureDoc(doc: readonly DocLine[]): DocMeasure {
   const fixedSizes = new Map<string, number>();
   const bytesOf = (text: string): number => {
     let bytes = fixedSizes.get(text);
@@ -229,14 +230,14 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
   const whole = (text: string): FittedDoc => ({ text, entries: Number.POSITIVE_INFINITY });
   const { size, sizeOf } = measureDoc(doc);
   const fits = (how: Shortening) => size(how) <= limit;
-  if (fits(WHOLE)) return whole(render(doc, WHOLE));
+  if (fits(WHOLE)) return whole(renderShortened(doc, WHOLE));
 
   // Typed texts as long as they can be once the lists are as short as they will be.
   const maxChars = Math.max(TYPED_MIN_CHARS, ...typedLines(doc).map((line) => line.cap));
   const widen = (how: Shortening) => ({ ...how, chars: largest(TYPED_MIN_CHARS, maxChars, (n) => fits({ ...how, chars: n })) });
 
   let how = widen(WHOLE);
-  if (fits(how)) return whole(render(doc, how));
+  if (fits(how)) return whole(renderShortened(doc, how));
 
   how = { ...WHOLE, chars: TYPED_MIN_CHARS };
   // Each list's saving measured once, and the size kept as lists collapse: measuring every line
@@ -254,7 +255,7 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
   // would end at its shortest setting, each probe measuring every line to get there.
   const shortest: Shortening = { ...WHOLE, chars: TYPED_MIN_CHARS, cap: 1, collapsed: new Set(collapsible) };
   if (!fits(shortest)) {
-    if (cut === undefined) return whole(render(doc, shortest));
+    if (cut === undefined) return whole(renderShortened(doc, shortest));
     // Seven kinds' abnormal reports in a week: each list shows its first, and says how many more;
     // to keep ENTRIES_KEPT of each, the lists by area fold, the one that saves most first.
     const most = Math.max(0, ...doc.filter(isEntries).map((line) => line.entries.length));
@@ -273,18 +274,18 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
       }
     }
     const entries = largest(0, most, (n) => fits({ ...how, entries: n }));
-    return { text: cutDoc(render(doc, widen({ ...how, entries })), limit, cut), entries };
+    return { text: cutDoc(renderShortened(doc, widen({ ...how, entries })), limit, cut), entries };
   }
   let measured = size(how);
   for (const line of collapsible) {
     collapsed.add(line);
     measured -= savings.get(line)!;
-    if (measured <= limit) return whole(render(doc, widen(how)));
+    if (measured <= limit) return whole(renderShortened(doc, widen(how)));
   }
 
   const longest = Math.max(0, ...listLines(doc).map((line) => line.items.length));
   how = widen({ ...how, cap: largest(1, longest, (n) => fits({ ...how, cap: n })) });
-  return whole(cutDoc(render(doc, how), limit, cut));
+  return whole(cutDoc(renderShortened(doc, how), limit, cut));
 }
 
 /** A rendered message within `limit` bytes: its last lines dropped for `cut`; without `cut`, as it is. */

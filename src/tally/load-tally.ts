@@ -181,20 +181,14 @@ export function loadSummaryPeriods(sources: TallySources, periods: readonly Task
 /**
  * The schools missing in a period, in roster order: owed (whyNotOwed), neither reported nor
  * exempt, as nameMissing decides it. A reminder names them all and needs nothing else of a tally:
- * the period's counts (one round trip), no report read.
+ * which schools reported or are exempt (one round trip), no count, no report.
  */
 export async function loadMissingSchools(sources: TallySources, period: TaskPeriod): Promise<School[]> {
   if (!period.required) return [];
-  const { roster } = sources;
-  const node = roster.node === roster.root ? undefined : { among: (code: string) => roster.byCode(code) !== undefined, schools: roster.schools };
-  const [counts] = await sources.store.counts([{ task: period.task, period: period.id }], undefined, node);
-  const aggregate = await sources.store.aggregate(counts!, [], { ...NO_REPORTS, ...(node && { among: node.among }) });
-  const numbers = aggregate.numbersOf(roster.schools);
-  return roster.schools.filter((school, i) => !aggregate.isReportedAt(numbers[i]!) && !counts!.exemptions.has(school.code) && !whyNotOwed(period, school));
+  const { schools } = sources.roster;
+  const settled = await sources.store.reportedOrExempt(period.task, period.id, schools);
+  return schools.filter((school, i) => !settled[i] && !whyNotOwed(period, school));
 }
-
-/** Reads none of a period's lists of reports. */
-const NO_REPORTS = { abnormal: 0, onBehalf: 0, remarked: 0 };
 
 /**
  * The reports in force of the schools a period's counts mark as reported, for a reader that

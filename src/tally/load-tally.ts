@@ -179,15 +179,20 @@ export function loadSummaryPeriods(sources: TallySources, periods: readonly Task
 }
 
 /**
- * The schools missing in a period, in roster order: owed (whyNotOwed), neither reported nor
- * exempt, as nameMissing decides it. A reminder names them all and needs nothing else of a tally:
- * which schools reported or are exempt (one round trip), no count, no report.
+ * The schools missing in a period, in roster order: owed, neither reported nor exempt. Who owes
+ * nothing is decided as tallyFromCounts decides it (the same as whyNotOwed, for a required
+ * period): the schools the task leaves out, found once per roster and task, and the few that
+ * joined after the period was due; no school is asked of the roster at run time. A reminder
+ * names them all and needs nothing else of a tally: which of the owing schools reported or are
+ * exempt (one round trip), no count, no report.
  */
 export async function loadMissingSchools(sources: TallySources, period: TaskPeriod): Promise<School[]> {
   if (!period.required) return [];
   const { schools } = sources.roster;
-  const settled = await sources.store.reportedOrExempt(period.task, period.id, schools);
-  return schools.filter((school, i) => !settled[i] && !whyNotOwed(period, school));
+  const notOwed = new Set([...listNotAssigned(schools, period), ...listNotJoined(indexRoster(schools).joinedLate, period)]);
+  const owing = notOwed.size === 0 ? schools : schools.filter((school) => !notOwed.has(school));
+  const settled = await sources.store.reportedOrExempt(period.task, period.id, owing);
+  return owing.filter((_, i) => !settled[i]);
 }
 
 /**

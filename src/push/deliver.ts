@@ -368,9 +368,15 @@ async function recordPushResult(redis: RedisClient, keys: Keys, group: string, r
   return Number(await recordScript(redis, { status: keys.pushStatus() }, args));
 }
 
-/** Counters for /metrics, if the caller keeps them. */
+/**
+ * Counters for /metrics, if the caller keeps them: prom-client's own functions (ops/metrics.ts),
+ * so that counting a delivery runs no project code beyond the call.
+ */
 export interface PushMetrics {
-  observePush(event: { group: string; outcome: PushResult["outcome"]; errcode?: number }): void;
+  /** A push attempt to a group (pingan_pushes_total). */
+  countPush(labels: { group: string; outcome: PushResult["outcome"] }): void;
+  /** An attempt WeCom did not take (pingan_push_failures_total); errcode `none`: a network error or timeout. */
+  countFailure(labels: { errcode: string; outcome: Exclude<PushResult["outcome"], "sent"> }): void;
   /** An alert delivered, `seconds` after the report that caused it. */
   observeAlertDelivered?(seconds: number): void;
 }
@@ -382,7 +388,9 @@ export type RecordPushResult = (group: string, result: Omit<PushResult, "at">, n
 export function createPushRecorder({ redis, keys, clock, metrics }: { redis: RedisClient; keys: Keys; clock: Clock; metrics?: PushMetrics }): RecordPushResult {
   return async (group, result, notes) => {
     const tries = await recordPushResult(redis, keys, group, { at: clock.now().toISOString(), ...result }, notes);
-    metrics?.observePush({ group, outcome: result.outcome, errcode: result.errcode });
+    const { outcome, errcode } = result;
+    metrics?.countPush({ group, outcome });
+    if (outcome !== "sent") metrics?.countFailure({ errcode: errcode === undefined ? "none" : String(errcode), outcome });
     return tries;
   };
 }

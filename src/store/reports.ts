@@ -8,7 +8,7 @@ import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
 import { readField, runTogether } from "./scripts.js";
-import { nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
+import { isBitSet, nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { countReport, encodeCounted, type Report, type ReportEvent } from "./report.js";
 
@@ -111,6 +111,12 @@ export interface ReportStore {
    * and the reports in force of the `uncounted` schools (exempt schools, whose reports do not count).
    */
   aggregate(counts: PeriodCounts, uncounted?: readonly string[], first?: AggregateFirst): Promise<PeriodAggregate>;
+  /**
+   * Which of the schools have a report in force in the period or are exempt, in the order given:
+   * their bytes of the reported bitmap and the exemptions' codes, in one round trip. A reminder
+   * needs nothing else of a period (no counts decoded, no exemption's reason).
+   */
+  reportedOrExempt(task: TaskId, period: string, schools: readonly School[]): Promise<boolean[]>;
 }
 
 export interface ReportStoreOptions {
@@ -332,6 +338,24 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     aggregate(counts, uncounted = [], first = {}) {
       if (!places) throw new Error("the report store counts nothing without the schools' places");
       return readPeriodAggregate({ redis, keys, places, current }, counts, uncounted, first);
+    },
+
+    async reportedOrExempt(task, period, schools) {
+      if (!places) throw new Error("the report store knows no school's bit without the schools' places");
+      const numbers = places.numbersOf(schools);
+      const { from, to } = nodeRead(() => true, numbers).bytes!;
+      const exemptions = keys.exemptions(task, period);
+      const reported = keys.periodReported(task, period);
+      // Keys of two hash tags: one pipeline on a single Redis, sent at once on a cluster.
+      const [codes, bits] = redis.isCluster
+        ? await Promise.all([redis.hkeys(exemptions), redis.getrangeBuffer(reported, from, to)])
+        : ((await redis.pipeline().hkeys(exemptions).getrangeBuffer(reported, from, to).exec()) ?? []).map(([error, value]) => {
+            if (error) throw error;
+            return value;
+          });
+      const exempt = new Set(codes as string[]);
+      const bitmap = bits as Buffer;
+      return schools.map((school, i) => exempt.has(school.code) || (numbers[i]! >= from * 8 && isBitSet(bitmap, numbers[i]! - from * 8)));
     },
   };
 }

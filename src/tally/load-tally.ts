@@ -179,22 +179,21 @@ export function loadSummaryPeriods(sources: TallySources, periods: readonly Task
 }
 
 /**
- * The schools missing in a period, in roster order: owed (whyNotOwed), neither reported nor
- * exempt, as nameMissing decides it. A reminder names them all and needs nothing else of a tally:
- * the period's counts (one round trip), no report read.
+ * The schools missing in a period, in roster order: owed, neither reported nor exempt. Who owes
+ * nothing is decided as tallyFromCounts decides it (the same as whyNotOwed, for a required
+ * period): the schools the task leaves out, found once per roster and task, and the few that
+ * joined after the period was due; no school is asked of the roster at run time. A reminder
+ * names them all and needs nothing else of a tally: which of the owing schools reported or are
+ * exempt (one round trip), no count, no report.
  */
 export async function loadMissingSchools(sources: TallySources, period: TaskPeriod): Promise<School[]> {
   if (!period.required) return [];
-  const { roster } = sources;
-  const node = roster.node === roster.root ? undefined : { among: (code: string) => roster.byCode(code) !== undefined, schools: roster.schools };
-  const [counts] = await sources.store.counts([{ task: period.task, period: period.id }], undefined, node);
-  const aggregate = await sources.store.aggregate(counts!, [], { ...NO_REPORTS, ...(node && { among: node.among }) });
-  const numbers = aggregate.numbersOf(roster.schools);
-  return roster.schools.filter((school, i) => !aggregate.isReportedAt(numbers[i]!) && !counts!.exemptions.has(school.code) && !whyNotOwed(period, school));
+  const { schools } = sources.roster;
+  const notOwed = new Set([...listNotAssigned(schools, period), ...listNotJoined(indexRoster(schools).joinedLate, period)]);
+  const owing = notOwed.size === 0 ? schools : schools.filter((school) => !notOwed.has(school));
+  const settled = await sources.store.reportedOrExempt(period.task, period.id, owing);
+  return owing.filter((_, i) => !settled[i]);
 }
-
-/** Reads none of a period's lists of reports. */
-const NO_REPORTS = { abnormal: 0, onBehalf: 0, remarked: 0 };
 
 /**
  * The reports in force of the schools a period's counts mark as reported, for a reader that

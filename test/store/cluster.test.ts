@@ -7,6 +7,8 @@ import { startLocalCluster, type LocalCluster } from "../../scripts/redis-cluste
 import { connectRedis, parseClusterUrl, waitReady, type RedisClient } from "../../src/store/connect-redis.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createReportStore } from "../../src/store/reports.js";
+import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
+import type { School } from "../../src/config/roster.js";
 
 let cluster: LocalCluster;
 let dir: string;
@@ -46,4 +48,17 @@ it("connects with the Cluster client and records a report whose keys share one s
   expect((await store.put(report)).outcome).toBe("duplicate");
   expect(await store.get("safety", "2026-11-24", "CG001")).toEqual(report);
   expect(await store.history("CG001", [{ task: "safety", period: "2026-11-24" }])).toHaveLength(1);
+});
+
+it("reads which schools reported or are exempt, keys of two slots sent at once", async () => {
+  const keys = createKeys();
+  const schools = [{ code: "CG001", area: "城关片区" }, { code: "CG002", area: "城关片区" }, { code: "CG003", area: "城关片区" }] as School[];
+  const places = await loadSchoolPlaces(redis, keys, schools);
+  const store = createReportStore({ redis, keys, places });
+  await redis.hset(keys.exemptions("safety", "2026-11-25"), "CG003", JSON.stringify({ by: "x", at: "2026-11-25T00:00:00.000Z" }));
+  await store.put({
+    school: "CG001", task: "safety", period: "2026-11-25", value: { task: "safety", status: "normal" },
+    by: "zhang_wei", at: "2026-11-25T01:00:00.000Z", late: false, msgid: "m2", raw: "平安",
+  });
+  expect(await store.reportedOrExempt("safety", "2026-11-25", schools)).toEqual([true, false, true]);
 });

@@ -51,6 +51,16 @@ describe("planReminders", () => {
     expect(await planReminders(deps, { task: "drowning", period: drowning, slot: "thu 16:00", now: NINE })).toEqual([]);
   });
 
+  it("names only the schools that owe the period: none the task leaves out, none that joined after it was due", async () => {
+    const { deps, tuesday } = env;
+    await env.seed(["CG004", "DB001", "XB004", "BB002"]);
+    const schools = deps.roster.schools.map((school) => (school.code === "BB002" ? { ...school, joined: "2026-11-25" } : school));
+    const roster = { ...deps.roster, schools };
+    const period = { ...tuesday, schools: ["CG004", "XB004", "BB002"] };
+    const plans = await planReminders({ ...deps, roster }, { task: "safety", period, slot: "09:00", now: NINE });
+    expect(plans.flatMap((plan) => plan.schools.map((school) => school.code))).toEqual(["CG004", "XB004", "XB004"]);
+  });
+
   it("tells each group to @-mention the bot that serves it, where the deployment hosts several", async () => {
     const { deps, tuesday } = env;
     await env.seed(["CG004", "DB001"]);

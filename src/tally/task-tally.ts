@@ -319,8 +319,10 @@ export type NotOwedReason = NotRequiredReason | "not_assigned" | "not_joined";
 
 /**
  * Why the school owes no report for the period; undefined when it owes one (an exemption
- * aside). Every tally, list, reminder, ledger row and board cell decides it here. A required
- * period's reason is not asked of the calendar (whyNotRequired) school by school.
+ * aside). Each list, ledger row and board cell decides it here; the tally of counts and the
+ * reminder decide it for a whole roster at once by the same rules (listNotAssigned,
+ * listNotJoined). A required period's reason is not asked of the calendar (whyNotRequired)
+ * school by school.
  */
 export function whyNotOwed(period: TaskPeriod, school: Pick<School, "joined" | "code" | "area" | "stage">): NotOwedReason | undefined {
   if (!isAssigned(period, school)) return "not_assigned";

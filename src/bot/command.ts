@@ -59,8 +59,9 @@ export interface Services {
   exemptions: ExemptionStore;
   calendar: TaskCalendar;
   /**
-   * The calendar's look at the message's instant (`now`) for every configured task: its period,
-   * lateness, what else is due, and where a repeat of the message may have been recorded.
+   * The calendar's look at the message's instant (`now`) for the command's task (every configured
+   * task for a command of none, 代报): its period, lateness, what else is due, and where a repeat
+   * of the message may have been recorded.
    */
   moments: MessageMoments;
   /** Every command, for commands that hand part of a message to another (代报). */
@@ -119,7 +120,7 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   summary: string;
   /** Whole messages as a user types them, without the @mention. */
   examples: readonly string[];
-  /** The task this command reports on, if any (for the help grouping). */
+  /** The task this command reports on, if any (the help's grouping, and the one task its `moments` hold). */
   task?: TaskId;
   /** Reads the arguments; throws a Usage error (ErrorCode.Usage). Must not touch the store. */
   parse(input: CommandInput, ctx: CommandContext<S>): A;

@@ -49,12 +49,8 @@ export interface DuePeriod {
   deadline: string;
 }
 
-/**
- * A message's look at the calendar: a configured task's TaskMoment at the message's instant,
- * worked out when first asked (a message reports one kind, or two with 代报's: its cost must not
- * grow with the kinds declared).
- */
-export type MessageMoments = (task: TaskId) => TaskMoment;
+/** A message's look at the calendar: the TaskMoment at the message's instant of each task asked for. */
+export type MessageMoments = Readonly<Record<TaskId, TaskMoment>>;
 
 /**
  * The calendar of the configured tasks: which period an instant falls in, its slots, whether a
@@ -69,10 +65,11 @@ export interface TaskCalendar {
   /** The period in force at an instant; undefined when the task is not enabled. */
   at(task: TaskId, instant: Date): TaskPeriod | undefined;
   /**
-   * A message's look at the calendar, for any configured task (see TaskMoment): whichever task
-   * the message turns out to report, it is answered. `lookBackMs` asks for `earlier`.
+   * A message's look at the calendar (see TaskMoment) for the tasks `only` names, or for every
+   * configured task when it names none (a 代报 may report any kind): a message of one kind costs
+   * the same whatever the kinds declared. `lookBackMs` asks for `earlier`.
    */
-  momentsAt(instant: Date, lookBackMs?: number): MessageMoments;
+  momentsAt(instant: Date, lookBackMs?: number, only?: readonly TaskId[]): MessageMoments;
   /** The period with this id; undefined when the id is not one of the task's. */
   byId(task: TaskId, id: string): TaskPeriod | undefined;
   /** The periods of a task that overlap `start`…`end` (inclusive), in order; [] when the task is off. */
@@ -155,26 +152,19 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
     taskName,
     taskWord,
     at: (task, instant) => on(task, toLocalDate(instant, config.timezone)),
-    momentsAt(instant, lookBackMs) {
+    momentsAt(instant, lookBackMs, only) {
       const today = toLocalDate(instant, config.timezone);
       const before = lookBackMs === undefined ? undefined : toLocalDate(new Date(instant.getTime() - lookBackMs), config.timezone);
-      let due: DuePeriod[] | undefined;
-      const dueNow = () =>
-        (due ??= requiredOn(today).map((period): DuePeriod => {
-          const late = periods.isLate(period, instant);
-          return { period, late, deadline: formatDeadline(period.deadlineText, late) };
-        }));
+      const due = requiredOn(today).map((period): DuePeriod => {
+        const late = periods.isLate(period, instant);
+        return { period, late, deadline: formatDeadline(period.deadlineText, late) };
+      });
       const momentOf = (task: TaskId): TaskMoment => {
         const period = on(task, today);
         const earlier = before === undefined ? undefined : on(task, before);
-        return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: dueNow().filter((one) => one.period.task !== task), ...(earlier && { earlier }) };
+        return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: due.filter((one) => one.period.task !== task), ...(earlier && { earlier }) };
       };
-      const known = new Map<TaskId, TaskMoment>();
-      return (task) => {
-        let moment = known.get(task);
-        if (!moment) known.set(task, (moment = momentOf(task)));
-        return moment;
-      };
+      return Object.fromEntries((only ?? configured).map((task) => [task, momentOf(task)]));
     },
     byId: (task, id) => {
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;

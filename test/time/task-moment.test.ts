@@ -17,12 +17,12 @@ it("answers a message's look at the calendar as the separate questions do: its l
   const lookBack = 10 * 60_000;
   for (const at of ["2026-11-23T08:40", "2026-11-23T19:00", "2026-11-23T23:59", "2026-11-24T00:01", "2026-11-28T10:00", "2026-10-01T09:00"]) {
     const instant = beijing(at);
-    const moment = calendar.momentsAt(instant, lookBack)("safety");
+    const moment = calendar.momentsAt(instant, lookBack).safety!;
     expect(moment.today).toBe(at.slice(0, 10));
     expect(moment.period).toBe(calendar.at("safety", instant));
     expect(moment.late).toBe(moment.period !== undefined && calendar.isLate(moment.period, instant));
     expect(moment.earlier).toBe(calendar.at("safety", new Date(instant.getTime() - lookBack)));
-    expect(calendar.momentsAt(instant)("safety").earlier).toBeUndefined();
+    expect(calendar.momentsAt(instant).safety!.earlier).toBeUndefined();
     const due = calendar.tasks.filter((task) => task !== "safety").flatMap((task) => calendar.at(task, instant) ?? []).filter((period) => period.required);
     expect(moment.othersDue.map((one) => one.period)).toEqual(due);
     for (const { period, late, deadline } of moment.othersDue) {
@@ -30,21 +30,28 @@ it("answers a message's look at the calendar as the separate questions do: its l
       expect(deadline).toBe(formatDeadline(period.deadlineText, late));
     }
   }
-  expect(calendar.momentsAt(beijing("2026-11-23T19:00"))("safety").late).toBe(true);
-  expect(calendar.momentsAt(beijing("2026-11-24T00:01"), lookBack)("safety").earlier?.id).toBe("2026-11-23");
+  expect(calendar.momentsAt(beijing("2026-11-23T19:00")).safety!.late).toBe(true);
+  expect(calendar.momentsAt(beijing("2026-11-24T00:01"), lookBack).safety!.earlier?.id).toBe("2026-11-23");
   // A Monday in term: the week's 周学习 is due beside the day's 平安, and 平安 beside it.
   const monday = calendar.momentsAt(beijing("2026-11-23T08:40"));
-  expect(monday("safety").othersDue.map((one) => one.period.id)).toEqual(["2026-W48"]);
-  expect(monday("study").othersDue.map((one) => one.period.id)).toEqual(["2026-11-23"]);
+  expect(monday.safety!.othersDue.map((one) => one.period.id)).toEqual(["2026-W48"]);
+  expect(monday.study!.othersDue.map((one) => one.period.id)).toEqual(["2026-11-23"]);
 });
 
 it("gives a disabled task no period, and labels each period and deadline as the formatters do", () => {
   const off = Object.keys(config.tasks).find((task) => !config.tasks[task]!.enabled)!;
-  expect(calendar.momentsAt(beijing("2026-11-23T08:40"))(off).period).toBeUndefined();
-  const period = calendar.momentsAt(beijing("2026-11-23T08:40"))("safety").period!;
+  expect(calendar.momentsAt(beijing("2026-11-23T08:40"))[off]!.period).toBeUndefined();
+  const period = calendar.momentsAt(beijing("2026-11-23T08:40")).safety!.period!;
   expect(period.label).toBe(formatPeriod(period));
   expect(period.label).toBe("11月23日（周一）");
   expect(period.deadlineText).toBe(formatInstant(period.deadline, config.timezone, true));
   const week = calendar.at("study", beijing("2026-11-23T08:40"))!;
   expect(week.label).toBe(formatPeriod(week));
+});
+
+it("answers only the tasks asked for, each as the look at every task answers it", () => {
+  const instant = beijing("2026-11-23T08:40");
+  const one = calendar.momentsAt(instant, 10 * 60_000, ["study"]);
+  expect(Object.keys(one)).toEqual(["study"]);
+  expect(one.study).toEqual(calendar.momentsAt(instant, 10 * 60_000).study);
 });

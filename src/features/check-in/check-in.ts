@@ -56,7 +56,7 @@ async function record(
   notes: readonly string[],
   { firstOnly, period: named, kind }: { firstOnly: boolean; period?: TaskPeriod; kind: ReportKind },
 ): Promise<CheckInOutcome> {
-  const moment = ctx.moments(kind.id);
+  const moment = ctx.moments[kind.id]!;
   // An earlier period named by a date (readReportPeriod) takes the report as a 补报.
   const period = named ?? inForce(ctx, kind.id, moment.period);
   if (!isAssigned(period, school)) throw new CodedError(ErrorCode.Usage, reportText.notAssigned(school.name, period.taskName));

@@ -151,7 +151,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
       const { period, words } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
-      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today: ctx.moments(kind.id).today }) };
+      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today: ctx.moments[kind.id]!.today }) };
     },
   },
 };
@@ -174,7 +174,7 @@ export function readReportPeriod(
   words: string,
   dateLabels?: readonly string[],
 ): { period?: TaskPeriod; words: string } {
-  const moment = ctx.moments(task);
+  const moment = ctx.moments[task]!;
   const { today } = moment;
   if (dateLabels && !MADE_UP.test(words)) return { words };
   const labelled = dateLabels && ((before: string) => dateLabels.some((label) => before.replace(/[\s:：]+$/u, "").endsWith(label)));

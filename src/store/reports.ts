@@ -7,7 +7,7 @@ import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
-import { readField, runTogether } from "./scripts.js";
+import { readField, runTogether, type ScriptCall } from "./scripts.js";
 import { isBitSet, nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { countReport, encodeCounted, type Report, type ReportEvent } from "./report.js";
@@ -59,6 +59,12 @@ export interface PeriodRef {
   period: string;
 }
 
+/** One school's history asked of ReportStore.histories: the periods its events are read in. */
+export interface HistoryAsk {
+  school: string;
+  periods: readonly PeriodRef[];
+}
+
 /** The system of record: reports per school, task and period, and their audit log. */
 export interface ReportStore {
   /**
@@ -93,6 +99,11 @@ export interface ReportStore {
   abnormal(task: TaskId, period: string): Promise<Map<string, Report>>;
   /** A school's latest events in the periods given (its audit log there), newest first. */
   history(school: string, periods: readonly PeriodRef[], limit?: number): Promise<ReportEvent[]>;
+  /**
+   * The histories of several schools, in the order asked, each as `history` reads it: in two
+   * round trips however many schools (one HMGET per period, then one XRANGE per event).
+   */
+  histories(asks: readonly HistoryAsk[], limit?: number): Promise<ReportEvent[][]>;
   /**
    * Reduces a period past the retention to each school's final report, for good (the audit
    * log, msgids and replies go). Idempotent; a reduced period reads as before, without its log.
@@ -239,6 +250,47 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     return events;
   };
 
+  const histories = async (asks: readonly HistoryAsk[], limit = 30): Promise<ReportEvent[][]> => {
+    // Each period's state is read once, for every school asking it.
+    const asked = new Map<string, string[]>();
+    for (const { school, periods } of asks) {
+      for (const { task, period } of periods) {
+        const key = keys.periodState(task, period);
+        const schools = asked.get(key) ?? [];
+        if (!schools.includes(school)) schools.push(school);
+        asked.set(key, schools);
+      }
+    }
+    const answers = (await runTogether(
+      redis,
+      [...asked].map(([key, schools]): ScriptCall => ({ run: (redis) => redis.hmget(key, ...schools) })),
+    )) as (string | null)[][];
+    const states = new Map([...asked].map(([key, schools], i) => [key, new Map(schools.map((school, j) => [school, answers[i]![j]]))]));
+    // Each school's entries in each period, in its state's order (a withdrawn id is marked '-').
+    const wanted = asks.map(({ school, periods }) =>
+      periods.map((ref) => {
+        const value = states.get(keys.periodState(ref.task, ref.period))!.get(school);
+        return { ref, ids: !value || isFinalState(value) ? [] : readStateIds(value).ids.map((id) => id.replace(/^-/, "")) };
+      }),
+    );
+    const entryReads = wanted.flatMap((periods) =>
+      periods.flatMap(({ ref, ids }) => ids.map((id): ScriptCall => ({ run: (redis) => redis.xrange(keys.periodLog(ref.task, ref.period), id, id) }))),
+    );
+    const entries = (await runTogether(redis, entryReads)) as [string, string[]][][];
+    let next = 0;
+    return wanted.map((periods) =>
+      periods
+        .flatMap(({ ref, ids }) => {
+          const inForce = new Map<string, Report>();
+          return ids.flatMap(() => entries[next++]!.map(([, fields]) => toEvent(ref.task, ref.period, fields, inForce)));
+        })
+        // Newest first; events of the same instant in the reverse of their log order.
+        .reverse()
+        .sort((a, b) => b.at.localeCompare(a.at))
+        .slice(0, limit),
+    );
+  };
+
   return {
     put: (report, commit = {}, ask = []) => record(report.task, report.period, report.school, report.msgid, report, undefined, commit, ask) as Promise<PutResult>,
 
@@ -305,25 +357,9 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
 
     abnormal: (task, period) => readJsonHash<Report>(redis, keys.periodAbnormal(task, period)),
 
-    async history(school, periods, limit = 30) {
-      const states = await Promise.all(periods.map(({ task, period }) => redis.hget(keys.periodState(task, period), school)));
-      const lists = await Promise.all(
-        periods.map(async ({ task, period }, i) => {
-          const value = states[i];
-          if (!value || isFinalState(value)) return [];
-          const ids = readStateIds(value).ids.map((id) => id.replace(/^-/, ""));
-          const entries = await Promise.all(ids.map((id) => redis.xrange(keys.periodLog(task, period), id, id)));
-          const inForce = new Map<string, Report>();
-          return entries.flatMap((found) => found.map(([, fields]) => toEvent(task, period, fields, inForce)));
-        }),
-      );
-      // Newest first; events of the same instant in the reverse of their log order.
-      return lists
-        .flat()
-        .reverse()
-        .sort((a, b) => b.at.localeCompare(a.at))
-        .slice(0, limit);
-    },
+    history: async (school, periods, limit) => (await histories([{ school, periods }], limit))[0]!,
+
+    histories,
 
     async reduce(task, period) {
       let cursor = "0";

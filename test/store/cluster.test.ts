@@ -62,3 +62,19 @@ it("reads which schools reported or are exempt, keys of two slots sent at once",
   });
   expect(await store.reportedOrExempt("safety", "2026-11-25", schools)).toEqual([true, false, true]);
 });
+
+it("reads several schools' histories over periods of two slots, each command on its own node", async () => {
+  const keys = createKeys();
+  const store = createReportStore({ redis, keys });
+  const days = ["2026-11-26", "2026-11-27"];
+  const periods = days.map((period) => ({ task: "safety" as const, period }));
+  expect(new Set(await Promise.all(days.map((day) => redis.call("CLUSTER", "KEYSLOT", keys.periodLog("safety", day)) as Promise<number>))).size).toBe(2);
+  for (const [i, period] of days.entries()) {
+    await store.put({
+      school: "CG001", task: "safety", period, value: { task: "safety", status: "normal" },
+      by: "zhang_wei", at: `${period}T01:00:00.000Z`, late: false, msgid: `h${i}`, raw: "平安",
+    });
+  }
+  const histories = await store.histories([{ school: "CG001", periods }, { school: "CG002", periods }]);
+  expect(histories.map((events) => events.map((e) => e.msgid))).toEqual([["h1", "h0"], []]);
+});

@@ -42,6 +42,47 @@ it("records once per msgid, replaces, withdraws, and keeps every event in the lo
   expect((await store.history("CG001", DAY)).map((e) => `${e.type}:${e.msgid}`)).toEqual(["withdraw:m3", "replace:m2", "report:m1"]);
 });
 
+it("reads several schools' histories in one read, each as its own read gives it", async () => {
+  const keys = createKeys("t-histories");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  const monday = { task: "safety" as const, period: "2026-11-23" };
+  const tuesday = { task: "safety" as const, period: "2026-11-24" };
+  const on = (school: string, msgid: string, day: string, time: string): Report => ({ ...report(msgid, 100), school, period: day, at: `${day}T${time}:00.000Z` });
+  // CG001 reports, corrects and withdraws; CG002 reports on both days; CG003 nothing; CG004's Monday is reduced.
+  await store.put(on("CG001", "m1", tuesday.period, "01:00"));
+  await store.put(on("CG001", "m2", tuesday.period, "01:30"));
+  await store.withdraw({ ...tuesday, school: "CG001", by: "zhang_wei", at: "2026-11-24T02:00:00.000Z", msgid: "m3", raw: "撤销 平安" });
+  await store.put(on("CG002", "a1", monday.period, "01:00"));
+  await store.put(on("CG002", "a2", tuesday.period, "01:00"));
+  await client.hset(keys.periodState(monday.task, monday.period), "CG004", JSON.stringify(on("CG004", "r1", monday.period, "01:00")));
+  await store.put(on("CG004", "r2", tuesday.period, "03:00"));
+
+  const asks = [
+    { school: "CG001", periods: [monday, tuesday] },
+    { school: "CG003", periods: [monday, tuesday] },
+    { school: "CG002", periods: [monday, tuesday] },
+    { school: "CG004", periods: [monday, tuesday] },
+    { school: "CG001", periods: [monday] },
+    { school: "CG002", periods: [tuesday] },
+  ];
+  const histories = await store.histories(asks);
+  expect(histories.map((events) => events.map((e) => `${e.school}:${e.type}:${e.msgid}`))).toEqual([
+    ["CG001:withdraw:m3", "CG001:replace:m2", "CG001:report:m1"],
+    [],
+    ["CG002:report:a2", "CG002:report:a1"],
+    ["CG004:report:r2"],
+    [],
+    ["CG002:report:a2"],
+  ]);
+  expect(histories[0]![0]!.previous?.msgid).toBe("m2");
+  expect(histories).toEqual(await Promise.all(asks.map(({ school, periods }) => store.history(school, periods))));
+  const limited = await store.histories(asks, 2);
+  expect(limited).toEqual(await Promise.all(asks.map(({ school, periods }) => store.history(school, periods, 2))));
+  expect(limited[0]!.map((e) => e.msgid)).toEqual(["m3", "m2"]);
+  expect(await store.histories([])).toEqual([]);
+});
+
 it("commits the reply and what the report owes with it; the outbox is relayed once, by whoever gets there", async () => {
   const keys = createKeys("t2");
   const client = redis.client();

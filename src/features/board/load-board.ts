@@ -157,11 +157,7 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
     abnormal.push(...tally.abnormal.slice(0, INCIDENTS_SHOWN - abnormal.length).map((entry) => ({ entry, periods: begun })));
     resolved.push(...tally.resolved.slice(0, INCIDENTS_SHOWN - resolved.length).map((entry) => ({ entry, periods: begun })));
   }
-  const withHistory = async <E extends { school: School }>({ entry, periods }: { entry: E; periods: PeriodRef[] }): Promise<WithHistory<E>> => ({
-    entry,
-    history: await options.store.history(entry.school.code, periods, HISTORY_READ),
-  });
-  const [tasks, abnormalShown, resolvedShown] = await Promise.all([
+  const [tasks, histories] = await Promise.all([
     Promise.all(
       read.map(async ({ daily, days, current, input, past, tally }): Promise<BoardTask> => {
         const listing: AreaListing = shown ? { page: shown.slice(view.page * AREA_PAGE_SCHOOLS, (view.page + 1) * AREA_PAGE_SCHOOLS) } : listAll ? "all" : { attention: tally };
@@ -177,11 +173,23 @@ export async function loadBoard(options: LoadBoardOptions): Promise<Board> {
         };
       }),
     ),
-    Promise.all(abnormal.map(withHistory)),
-    Promise.all(resolved.map(withHistory)),
+    // Every incident's history in one read: its round trips do not grow with the incidents shown.
+    options.store.histories(
+      [...abnormal, ...resolved].map(({ entry, periods }) => ({ school: entry.school.code, periods })),
+      HISTORY_READ,
+    ),
   ]);
+  const withHistory = <E>({ entry }: { entry: E }, i: number): WithHistory<E> => ({ entry, history: histories[i]! });
   const pages = shown ? Math.max(1, Math.ceil(shown.length / AREA_PAGE_SCHOOLS)) : 1;
-  return { now, node: roster.node, today, view: { ...view, pages }, tasks, abnormal: abnormalShown, resolved: resolvedShown };
+  return {
+    now,
+    node: roster.node,
+    today,
+    view: { ...view, pages },
+    tasks,
+    abnormal: abnormal.map(withHistory),
+    resolved: resolved.map((incident, i) => withHistory(incident, abnormal.length + i)),
+  };
 }
 
 /**

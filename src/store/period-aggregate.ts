@@ -44,6 +44,28 @@ export interface AggregateFirst {
   among?: (code: string) => boolean;
 }
 
+/** Something of each list a period's aggregate shows from: its abnormal reports, 代报 and remarks in force. */
+export interface OfLists<T> {
+  abnormal: T;
+  onBehalf: T;
+  remarked: T;
+}
+
+const LISTS = ["abnormal", "onBehalf", "remarked"] as const;
+
+/** The keys of a period's lists (OfLists), each its reports' codes by when they were made. */
+function listKeys(keys: Keys, task: TaskId, period: string): OfLists<string> {
+  return { abnormal: keys.periodAbnormalAt(task, period), onBehalf: keys.periodOnBehalf(task, period), remarked: keys.periodRemarked(task, period) };
+}
+
+/** A list's first codes as read with its counts: `asked` asked for, the list's first up to that. */
+export interface FirstCodes {
+  asked: number;
+  codes: readonly string[];
+}
+
+const NO_CODES: FirstCodes = { asked: 0, codes: [] };
+
 /** What a tally reads first of a period (readPeriodCounts): what the rest it reads depends on. */
 export interface PeriodCounts {
   task: TaskId;
@@ -54,7 +76,12 @@ export interface PeriodCounts {
    * How many abnormal reports, 代报 and remarks are in force in the period (what an aggregate can
    * list); read for a node, its own, from its counts.
    */
-  listed: { abnormal: number; onBehalf: number; remarked: number };
+  listed: OfLists<number>;
+  /**
+   * Each list's first codes, read beside its size as CountsRequest.first asked (none for a node):
+   * the aggregate reads a list again only to show more of it than that.
+   */
+  first: OfLists<FirstCodes>;
   /** Counts of the reports in force, by area (exempt schools' reports included). */
   byArea: ReadonlyMap<string, ReportCounts>;
   /** One bit a school (SchoolPlaces): set where it has a report in force; for a node, only the bytes of its schools' bits, from `reportedFrom`. */
@@ -92,14 +119,17 @@ function fieldOf(name: string): CountsField {
   return field;
 }
 
-/** The reads of one period in readPeriodCounts, in this order. */
-const READS_PER_PERIOD = 7;
-
 /** A period whose counts to read, and, with `areas`, its kind's sum counters (sumCounters), read beside the fixed ones. */
 export interface CountsRequest {
   task: TaskId;
   period: string;
   sums?: readonly string[];
+  /**
+   * How many of each list's first codes to read in the same round trip (PeriodCounts.first): as
+   * many as the aggregate will show, as far as they are known before the counts (countKinds, load-tally.ts).
+   * Not read for a node, whose first are found among the deployment's (readFirstOf).
+   */
+  first?: Partial<OfLists<number>>;
 }
 
 /**
@@ -111,38 +141,50 @@ export interface CountsRequest {
  * cost grows with the areas and the exemptions, not with the schools.
  */
 export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: readonly CountsRequest[], areas?: readonly string[], node?: NodeRead): Promise<PeriodCounts[]> {
-  // The lists hold the whole deployment's reports: a node's own are as many as its counts say,
-  // which it reads anyway (reading the lists whole to count them made a city's week cost more
-  // than the province's).
-  const size = (key: string): ReadCommand | undefined => (node ? undefined : ["zcard", key]);
   // A node's bytes of the bitmap only: a county's 1,000 bits, not a province's 100,000.
   const span = node?.bytes;
   const bits = (key: string): ReadCommand => (span ? ["getrangeBuffer", key, span.from, span.to] : ["getBuffer", key]);
   const fieldsOf = ({ sums = [] }: CountsRequest) => areas?.flatMap((area) => [...COUNTER_NAMES, ...sums].map((name) => `${name}:${area}`));
-  const answers = await readTogether(
-    redis,
-    periods.flatMap(({ task, period, sums }): ReadCommand[] => {
-      const fields = fieldsOf({ task, period, ...(sums && { sums }) });
-      const reads: (ReadCommand | undefined)[] = [
-        ["hgetall", keys.exemptions(task, period)],
-        size(keys.periodAbnormalAt(task, period)),
-        size(keys.periodOnBehalf(task, period)),
-        size(keys.periodRemarked(task, period)),
-        fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hgetall", keys.periodCounts(task, period)],
-        bits(keys.periodReported(task, period)),
-        ["smembers", keys.periodResolved(task, period)],
-      ];
-      return reads.filter((read) => read !== undefined);
-    }),
-  );
-  const perPeriod = node ? READS_PER_PERIOD - 3 : READS_PER_PERIOD;
+  const reads = periods.map((request) => {
+    const { task, period } = request;
+    const fields = fieldsOf(request);
+    const lists = listKeys(keys, task, period);
+    const codesAsked = LISTS.map((list) => (node ? 0 : (request.first?.[list] ?? 0)));
+    const commands: ReadCommand[] = [
+      ["hgetall", keys.exemptions(task, period)],
+      fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hgetall", keys.periodCounts(task, period)],
+      bits(keys.periodReported(task, period)),
+      ["smembers", keys.periodResolved(task, period)],
+      // The lists hold the whole deployment's reports: a node's own are as many as its counts say,
+      // which it reads anyway (reading the lists whole to count them made a city's week cost more
+      // than the province's). Beside each size, its first codes: the aggregate's next round trip
+      // is then needed only to show more of a list than asked here.
+      ...LISTS.flatMap((list, l): ReadCommand[] => {
+        if (node) return [];
+        const n = codesAsked[l]!;
+        return n > 0 ? [["zcard", lists[list]], firstOf(lists[list], n)] : [["zcard", lists[list]]];
+      }),
+    ];
+    return { codesAsked, commands };
+  });
+  const answers = await readTogether(redis, reads.flatMap(({ commands }) => commands));
   // Looked up for each counter of each period: a week of seven kinds parses some 20,000.
   const asked = areas && new Set(areas);
+  let at = 0;
   return periods.map((request, i) => {
     const { task, period } = request;
     const fields = fieldsOf(request);
-    const read = answers.slice(i * perPeriod, (i + 1) * perPeriod);
-    const [exemptions, abnormal, onBehalf, remarked, counts, reported, resolved] = node ? [read[0], undefined, undefined, undefined, ...read.slice(1)] : read;
+    const { codesAsked, commands } = reads[i]!;
+    const [exemptions, counts, reported, resolved, ...ofLists] = answers.slice(at, (at += commands.length));
+    const listed = { abnormal: 0, onBehalf: 0, remarked: 0 };
+    const first: OfLists<FirstCodes> = { abnormal: NO_CODES, onBehalf: NO_CODES, remarked: NO_CODES };
+    if (!node) {
+      let read = 0;
+      LISTS.forEach((list, l) => {
+        listed[list] = Number(ofLists[read++]);
+        if (codesAsked[l]! > 0) first[list] = { asked: codesAsked[l]!, codes: ofLists[read++] as string[] };
+      });
+    }
     const byArea = new Map<string, ReportCounts>();
     const add = (name: string, value: string | null) => {
       if (value === null) return;
@@ -160,7 +202,8 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
       task,
       period,
       exemptions: decodeJsonHash<Exemption>(exemptions as Record<string, string>),
-      listed: node ? { abnormal: own("abnormal"), onBehalf: own("onBehalf"), remarked: own("remarked") } : { abnormal: Number(abnormal), onBehalf: Number(onBehalf), remarked: Number(remarked) },
+      listed: node ? { abnormal: own("abnormal"), onBehalf: own("onBehalf"), remarked: own("remarked") } : listed,
+      first,
       byArea,
       reported: (reported as Buffer | null) ?? Buffer.alloc(0),
       reportedFrom: span?.from ?? 0,
@@ -187,11 +230,8 @@ export async function readPeriodAggregate(
   const { redis, keys, places } = store;
   const { task, period } = counts;
   const { among } = first;
-  const lists = [
-    { key: keys.periodAbnormalAt(task, period), n: Math.min(first.abnormal ?? Number.POSITIVE_INFINITY, counts.listed.abnormal) },
-    { key: keys.periodOnBehalf(task, period), n: Math.min(first.onBehalf ?? Number.POSITIVE_INFINITY, counts.listed.onBehalf) },
-    { key: keys.periodRemarked(task, period), n: Math.min(first.remarked ?? Number.POSITIVE_INFINITY, counts.listed.remarked) },
-  ];
+  const keyOf = listKeys(keys, task, period);
+  const lists = LISTS.map((list) => ({ key: keyOf[list], n: Math.min(first[list] ?? Number.POSITIVE_INFINITY, counts.listed[list]), read: counts.first[list] }));
   const [abnormalCodes = [], onBehalfCodes = [], remarkedCodes = []] = among
     ? await Promise.all(lists.map(({ key, n }) => readFirstOf(redis, key, n, among)))
     : await readFirst(redis, lists);
@@ -234,12 +274,20 @@ export interface NodeRead {
   bytes?: { from: number; to: number };
 }
 
-/** The first `n` codes of each list, by time, in one round trip (those with none to read left out). */
-async function readFirst(redis: RedisClient, lists: readonly { key: string; n: number }[]): Promise<string[][]> {
-  const wanted = lists.filter(({ n }) => n > 0);
-  const last = (n: number) => (Number.isFinite(n) ? String(n - 1) : "-1");
-  const read = (await readTogether(redis, wanted.map(({ key, n }): ReadCommand => ["zrange", key, "0", last(n)]))) as string[][];
-  return lists.map((list) => read[wanted.indexOf(list)] ?? []);
+/**
+ * The first `n` codes of each list, by time: those read with the counts when they hold as many
+ * as asked (the same codes a read now would give, but for reports made since), the rest read
+ * again from the start, all in one round trip.
+ */
+async function readFirst(redis: RedisClient, lists: readonly { key: string; n: number; read: FirstCodes }[]): Promise<readonly string[][]> {
+  const wanted = lists.filter(({ n, read }) => n > read.asked);
+  const again = (await readTogether(redis, wanted.map(({ key, n }) => firstOf(key, n)))) as string[][];
+  return lists.map((list) => (list.n <= list.read.asked ? list.read.codes.slice(0, list.n) : again[wanted.indexOf(list)]!));
+}
+
+/** The read of a list's first `n` codes (infinite: all). */
+function firstOf(key: string, n: number): ReadCommand {
+  return ["zrange", key, "0", Number.isFinite(n) ? String(n - 1) : "-1"];
 }
 
 /** The codes a node's read of a list starts with, doubled each slice after. */

@@ -7,7 +7,7 @@ import { type RosterNode, nodeKey, areaKey } from "../config/roster-tree.js";
 import type { Config } from "../config/schema.js";
 import { kindOf } from "../config/kinds.js";
 import { sumCounters, type Report } from "../store/report.js";
-import type { AggregateFirst, PeriodAggregate, PeriodCounts } from "../store/period-aggregate.js";
+import type { AggregateFirst, OfLists, PeriodAggregate, PeriodCounts } from "../store/period-aggregate.js";
 
 /** Where a tally's data comes from. */
 export interface TallySources {
@@ -43,7 +43,33 @@ async function loadCountedKinds(
   list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">,
   units: readonly RosterNode[] | undefined,
 ): Promise<CountedPeriod[][]> {
-  return (await countKinds(sources, kinds, units)).read(list);
+  return (await countKinds(sources, kinds, units, list)).read(list);
+}
+
+/** How many of each list a reader shows (ListOptions), the first by time; default all. */
+type Listing = Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">;
+
+/** Of each list, none held: what a period's read asks before its counts are known. */
+const UNBOUNDED: OfLists<number> = { abnormal: Number.POSITIVE_INFINITY, onBehalf: Number.POSITIVE_INFINITY, remarked: Number.POSITIVE_INFINITY };
+
+/** What is left of a listing (Listing: unset, all) to show. */
+function leftOf(list: Listing): OfLists<number> {
+  return { abnormal: list.abnormal ?? Number.POSITIVE_INFINITY, onBehalf: list.onBehalf ?? Number.POSITIVE_INFINITY, remarked: list.remarked ?? Number.POSITIVE_INFINITY };
+}
+
+/**
+ * How many of each list's first codes a period reads: what is left to show (`left`), at most
+ * what it holds (`listed`); its 代报, as many more as it has `uncounted` schools, whose 代报 are
+ * read and left out. Before its counts are read (nothing known held, none uncounted), what its
+ * counts' round trip reads beside them (CountsRequest.first); the aggregate reads a list again
+ * only for more than that.
+ */
+function codesShown(left: OfLists<number>, listed: OfLists<number> = UNBOUNDED, uncounted = 0): OfLists<number> {
+  return {
+    abnormal: Math.min(listed.abnormal, left.abnormal),
+    onBehalf: Math.min(listed.onBehalf, left.onBehalf + uncounted),
+    remarked: Math.min(listed.remarked, left.remarked),
+  };
 }
 
 /** The kinds' periods' counts (one round trip), and the read of the rest, each kind's as `list` asks (aggregateCounted). */
@@ -51,7 +77,8 @@ async function countKinds(
   sources: TallySources,
   kinds: readonly (readonly TaskPeriod[])[],
   units: readonly RosterNode[] | undefined,
-): Promise<{ counts: PeriodCounts[][]; read: (list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">) => Promise<CountedPeriod[][]> }> {
+  first: Listing,
+): Promise<{ counts: PeriodCounts[][]; read: (list: Listing) => Promise<CountedPeriod[][]> }> {
   // A node's part of the deployment reads only its own schools' reports (period-aggregate.ts),
   // counted first, so that it too reads each period's first only as far as the budget goes: a
   // county's week read 80 reports a period of 31, where it shows 80 in all.
@@ -60,10 +87,11 @@ async function countKinds(
   const among = whole ? undefined : { among: (code: string) => roster.byCode(code) !== undefined };
   // The whole deployment reads every count (one small hash) unless it counts by its rows' nodes.
   const keys = whole && !units ? undefined : countKeys(roster, units);
+  const codes = codesShown(leftOf(first));
   const all = await sources.store.counts(
     kinds.flat().map((period) => {
       const sums = keys && sources.config && sumCounters(kindOf(sources.config, period.task)?.fields ?? {});
-      return { task: period.task, period: period.id, ...(sums && { sums }) };
+      return { task: period.task, period: period.id, ...(sums && { sums }), first: codes };
     }),
     keys?.areas,
     among && { ...among, schools: roster.schools },
@@ -81,22 +109,17 @@ function aggregateCounted(
   sources: TallySources,
   periods: readonly TaskPeriod[],
   counts: readonly PeriodCounts[],
-  list: Pick<ListOptions, "onBehalf" | "abnormal" | "remarked">,
+  list: Listing,
   among: Pick<AggregateFirst, "among"> | undefined,
 ): Promise<CountedPeriod[]> {
   const uncounted = periods.map((period, i) => listUncounted(sources.roster, period, counts[i]!.exemptions));
-  let abnormalLeft = list.abnormal ?? Number.POSITIVE_INFINITY;
-  let onBehalfLeft = list.onBehalf ?? Number.POSITIVE_INFINITY;
-  let remarkedLeft = list.remarked ?? Number.POSITIVE_INFINITY;
+  let left = leftOf(list);
   const reads = counts.map(({ listed }, i) => {
-    const abnormal = Math.min(listed.abnormal, abnormalLeft);
-    // Their 代报 are read and left out, so as many more are read.
-    const onBehalf = Math.min(listed.onBehalf, onBehalfLeft + uncounted[i]!.length);
-    const remarked = Math.min(listed.remarked, remarkedLeft);
-    abnormalLeft -= abnormal;
-    onBehalfLeft -= Math.min(listed.onBehalf, onBehalfLeft);
-    remarkedLeft -= remarked;
-    return { abnormal, onBehalf, remarked };
+    const read = codesShown(left, listed, uncounted[i]!.length);
+    // The 代报 read beside for the uncounted schools take none of what is left to show.
+    const shown = codesShown(left, listed);
+    left = { abnormal: left.abnormal - shown.abnormal, onBehalf: left.onBehalf - shown.onBehalf, remarked: left.remarked - shown.remarked };
+    return read;
   });
   return Promise.all(
     periods.map(async (period, i) => {
@@ -146,16 +169,19 @@ export async function tallyKinds(
   list?: ListOptions,
 ): Promise<(first?: number) => Promise<FirstTallies>> {
   const listing = list ?? summaryListing(sources.roster);
-  const { counts, read } = await countKinds(sources, kinds, summaryUnits(sources.roster, listing));
+  const shareOf = (listingKinds: number) => Math.max(FIRST_ENTRIES, Math.ceil(ABNORMAL_SHOWN / Math.max(1, listingKinds)));
+  const cappedAt = (first: number) => ({ ...listing, abnormal: Math.min(listing.abnormal ?? Number.POSITIVE_INFINITY, first), remarked: Math.min(listing.remarked ?? Number.POSITIVE_INFINITY, first) });
+  // Which kinds list is known only from the counts: their first codes, read with them, are as
+  // many as the share if every kind with periods lists (the least it can be).
+  const { counts, read } = await countKinds(sources, kinds, summaryUnits(sources.roster, listing), cappedAt(shareOf(kinds.filter((periods) => periods.length > 0).length)));
   // What the listing reads of each kind's lists at most: their first over all the periods.
   const wanted = (counter: "abnormal" | "remarked") =>
     counts.map((periods) => Math.min(listing[counter] ?? Number.POSITIVE_INFINITY, periods.reduce((sum, { listed }) => sum + listed[counter], 0)));
   const [abnormal, remarked] = [wanted("abnormal"), wanted("remarked")];
   const most = Math.max(0, ...abnormal, ...remarked);
-  const listingKinds = abnormal.filter((n, i) => n > 0 || remarked[i]! > 0).length;
-  const share = Math.max(FIRST_ENTRIES, Math.ceil(ABNORMAL_SHOWN / Math.max(1, listingKinds)));
+  const share = shareOf(abnormal.filter((n, i) => n > 0 || remarked[i]! > 0).length);
   return async (first = share) => {
-    const capped = { ...listing, abnormal: Math.min(listing.abnormal ?? Number.POSITIVE_INFINITY, first), remarked: Math.min(listing.remarked ?? Number.POSITIVE_INFINITY, first) };
+    const capped = cappedAt(first);
     const counted = await read(capped);
     return { tallies: counted.map((periods) => tallyOfCounted(sources.roster, periods, now, capped)), first, whole: first >= most };
   };

@@ -6,8 +6,9 @@ import { createExemptionStore } from "../../src/store/exemptions.js";
 import { createReportStore } from "../../src/store/reports.js";
 import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
 import { createTaskCalendar } from "../../src/time/task-calendar.js";
-import { makeReport, normal } from "../features/leaders/fixtures.js";
+import { abnormal, makeExemption, makeReport, normal } from "../features/leaders/fixtures.js";
 import { ALL_KINDS, loadConfigVariant } from "../support/config-variant.js";
+import { ON_BEHALF_SHOWN } from "../../src/tally/task-tally.js";
 import { watchingCommands } from "../support/sent-commands.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 
@@ -55,3 +56,57 @@ it("reads a week of seven kinds' counts in one pipeline, each kind tallied from 
     remove();
   }
 });
+
+it("reads a week's first abnormal reports, 代报 and remarks beside its counts: one round trip for the counts and codes, one for their reports", async () => {
+  const { config, roster, remove } = await loadConfigVariant(ALL_KINDS);
+  try {
+    const calendar = await createTaskCalendar(config);
+    const client = redis.client();
+    const keys = createKeys("t-summary-codes");
+    const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
+    const exemptions = createExemptionStore({ redis: client, keys });
+    // Every safety day: abnormal reports, 代报 and remarks, fewer than a reply shows of each.
+    for (const period of calendar.list("safety", SPAN.start, SPAN.end)) {
+      for (const [i, school] of roster.schools.slice(0, 6).entries()) {
+        const value = i < 2 ? abnormal(`漏水${i}`) : i < 4 ? { ...normal, remark: `下雨${i}` } : normal;
+        await store.put(makeReport(period, school.code, value, { by: school.reporters[0]!, onBehalf: i >= 4 }));
+      }
+    }
+    const ctx = { config, roster, calendar, store, exemptions, now: new Date("2026-06-22T09:00:00+08:00") };
+    const run = () => summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">);
+
+    // Once first, for Redis to learn the scripts (a NOSCRIPT answer is sent again).
+    await run();
+    // Each period's codes come with its counts; then the reports they name: two round trips (three before).
+    expect(await roundTrips(client, run)).toEqual({ waves: 2, lists: 0 });
+    // A Monday with more 代报 than a reply shows, one of an exempt school (left out): it reads its 代报 again, one more.
+    const monday = calendar.list("safety", SPAN.start, SPAN.start)[0]!;
+    for (const school of roster.schools.slice(6, 6 + ON_BEHALF_SHOWN)) await store.put(makeReport(monday, school.code, normal, { by: school.reporters[0]!, onBehalf: true }));
+    await exemptions.exempt({ ...makeExemption(monday, roster.schools[4]!.code, "停水"), periods: [monday.id], raw: "免报" });
+    expect(await roundTrips(client, run)).toEqual({ waves: 3, lists: 1 });
+  } finally {
+    remove();
+  }
+});
+
+/**
+ * The round trips `run` makes: its waves (sends after an answer came start the next), and how
+ * many sends after the first read the lists' codes (zrange).
+ */
+async function roundTrips(client: ReturnType<TestRedis["client"]>, run: () => Promise<unknown>): Promise<{ waves: number; lists: number }> {
+  let waves = 0;
+  let answered = true;
+  let lists = 0;
+  await watchingCommands(
+    client,
+    (command) => {
+      if (answered) waves += 1;
+      answered = false;
+      if (command.name === "zrange" && waves > 1) lists += 1;
+      const reply = () => void (answered = true);
+      (command as unknown as { promise: Promise<unknown> }).promise.then(reply, reply);
+    },
+    run,
+  );
+  return { waves, lists };
+}

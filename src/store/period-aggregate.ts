@@ -312,6 +312,11 @@ async function readFirstOf(redis: RedisClient, key: string, n: number, among: (c
 
 /** A node's read (NodeRead): its schools' codes, and the bytes between its lowest and highest numbers. */
 export function nodeRead(among: (code: string) => boolean, numbers: Int32Array): NodeRead {
+  return { among, bytes: bytesHolding(numbers) };
+}
+
+/** The bytes of the reported bitmap that hold these schools' bits (their SchoolPlaces numbers; -1, none). */
+export function bytesHolding(numbers: Int32Array): { from: number; to: number } {
   let low = Number.POSITIVE_INFINITY;
   let high = -1;
   for (const number of numbers) {
@@ -319,7 +324,7 @@ export function nodeRead(among: (code: string) => boolean, numbers: Int32Array):
     low = Math.min(low, number);
     high = Math.max(high, number);
   }
-  return { among, bytes: high < 0 ? { from: 0, to: 0 } : { from: low >> 3, to: high >> 3 } };
+  return high < 0 ? { from: 0, to: 0 } : { from: low >> 3, to: high >> 3 };
 }
 
 /** Whether bit `number` of a bitmap is set, numbered as SETBIT numbers them (most significant bit of each byte first). */

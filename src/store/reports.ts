@@ -8,7 +8,7 @@ import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
 import { readField, runTogether, type ScriptCall } from "./scripts.js";
-import { isBitSet, nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
+import { bytesHolding, isBitSet, nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { countReport, encodeCounted, type Report, type ReportEvent } from "./report.js";
 
@@ -379,16 +379,11 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     async reportedOrExempt(task, period, schools) {
       if (!places) throw new Error("the report store knows no school's bit without the schools' places");
       const numbers = places.numbersOf(schools);
-      const { from, to } = nodeRead(() => true, numbers).bytes!;
-      const exemptions = keys.exemptions(task, period);
-      const reported = keys.periodReported(task, period);
-      // Keys of two hash tags: one pipeline on a single Redis, sent at once on a cluster.
-      const [codes, bits] = redis.isCluster
-        ? await Promise.all([redis.hkeys(exemptions), redis.getrangeBuffer(reported, from, to)])
-        : ((await redis.pipeline().hkeys(exemptions).getrangeBuffer(reported, from, to).exec()) ?? []).map(([error, value]) => {
-            if (error) throw error;
-            return value;
-          });
+      const { from, to } = bytesHolding(numbers);
+      const [codes, bits] = await runTogether(redis, [
+        { run: (redis) => redis.hkeys(keys.exemptions(task, period)) },
+        { run: (redis) => redis.getrangeBuffer(keys.periodReported(task, period), from, to) },
+      ]);
       const exempt = new Set(codes as string[]);
       const bitmap = bits as Buffer;
       return schools.map((school, i) => exempt.has(school.code) || (numbers[i]! >= from * 8 && isBitSet(bitmap, numbers[i]! - from * 8)));

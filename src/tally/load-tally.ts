@@ -2,7 +2,7 @@ import type { Roster, School } from "../config/roster.js";
 import type { ExemptionStore, Exemption } from "../store/exemptions.js";
 import type { ReportStore } from "../store/reports.js";
 import { type TaskPeriod, whyNotRequired } from "../time/task-calendar.js";
-import { type TaskTally, type ListOptions, ABNORMAL_SHOWN, listNotAssigned, listNotJoined, whyNotOwed, indexRoster, NAME_NONE, defaultListing, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type RosterIndex } from "./task-tally.js";
+import { type TaskTally, type ListOptions, ABNORMAL_SHOWN, listNotAssigned, listNotJoined, listNotOwed, whyNotOwed, indexRoster, NAME_NONE, defaultListing, addReportCounts, addSums, nonZeroSums, bumpSchool, countNotOwed, emptyTally, finishTally, isOpenAt, type AreaGroup, type SchoolCount, type RosterIndex } from "./task-tally.js";
 import { type RosterNode, nodeKey, areaKey } from "../config/roster-tree.js";
 import type { Config } from "../config/schema.js";
 import { kindOf } from "../config/kinds.js";
@@ -215,7 +215,7 @@ export function loadSummaryPeriods(sources: TallySources, periods: readonly Task
 export async function loadMissingSchools(sources: TallySources, period: TaskPeriod): Promise<School[]> {
   if (!period.required) return [];
   const { schools } = sources.roster;
-  const notOwed = new Set([...listNotAssigned(schools, period), ...listNotJoined(indexRoster(schools).joinedLate, period)]);
+  const notOwed = new Set(listNotOwed(schools, period));
   const owing = notOwed.size === 0 ? schools : schools.filter((school) => !notOwed.has(school));
   const settled = await sources.store.reportedOrExempt(period.task, period.id, owing);
   return owing.filter((_, i) => !settled[i]);
@@ -422,8 +422,7 @@ export function tallyFromCounts(args: {
  * not on the roster when the period was due. Their reports are read to be taken back out.
  */
 export function listUncounted(roster: Pick<Roster, "schools">, period: TaskPeriod, exemptions: ReadonlyMap<string, Exemption>): string[] {
-  const notJoined = listNotJoined(indexRoster(roster.schools).joinedLate, period);
-  return [...exemptions.keys(), ...[...notJoined, ...listNotAssigned(roster.schools, period)].map((school) => school.code)];
+  return [...exemptions.keys(), ...listNotOwed(roster.schools, period).map((school) => school.code)];
 }
 
 /**

@@ -320,9 +320,8 @@ export type NotOwedReason = NotRequiredReason | "not_assigned" | "not_joined";
 /**
  * Why the school owes no report for the period; undefined when it owes one (an exemption
  * aside). Each list, ledger row and board cell decides it here; the tally of counts and the
- * reminder decide it for a whole roster at once by the same rules (listNotAssigned,
- * listNotJoined). A required period's reason is not asked of the calendar (whyNotRequired)
- * school by school.
+ * reminder decide it for a whole roster at once by the same rules (listNotOwed). A required
+ * period's reason is not asked of the calendar (whyNotRequired) school by school.
  */
 export function whyNotOwed(period: TaskPeriod, school: Pick<School, "joined" | "code" | "area" | "stage">): NotOwedReason | undefined {
   if (!isAssigned(period, school)) return "not_assigned";
@@ -352,6 +351,15 @@ export function listNotJoined(joinedLate: readonly School[], period: TaskPeriod)
     if (isAssigned(period, school)) found.push(school);
   }
   return found;
+}
+
+/**
+ * The roster's schools that owe a required period nothing by the roster alone (whyNotOwed's
+ * not_joined and not_assigned), for a reader of the whole roster at once: the tally's
+ * uncounted schools, the reminder's owing ones.
+ */
+export function listNotOwed(schools: readonly School[], period: TaskPeriod): School[] {
+  return [...listNotJoined(indexRoster(schools).joinedLate, period), ...listNotAssigned(schools, period)];
 }
 
 // Every tally of a listed task asks for its left-out schools: found once per roster and list (both frozen).

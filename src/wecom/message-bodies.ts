@@ -146,11 +146,6 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE_CLASS, "gu");
 const DROPPED = new RegExp(`[${DROPPED_CLASS}]`, "gu");
 const MALFORMED = new RegExp(`[${LONE_SURROGATE_CLASS}${DROPPED_CLASS}]`, "u");
 
-/** The decrypted callback JSON; throws a CodedError (`bad_payload`). See readInbound. */
-export function parseInbound(json: string): Inbound {
-  return readInbound(parseCallback(json));
-}
-
 function parseCallback(json: string): unknown {
   try {
     return JSON.parse(json);
@@ -165,7 +160,7 @@ export interface InboundMessage {
   event: BotEvent;
 }
 
-/** The decrypted callback JSON read into its message; throws as parseInbound does. */
+/** The decrypted callback JSON read into its message; throws a CodedError (`bad_payload`), as readInbound does. */
 export function parseMessage(json: string): InboundMessage {
   return readMessage(parseCallback(json));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
-import { parseInbound, parseMessage, readInbound, readMessage, STREAM_MAX_BYTES, streamReply, textReply, toBotEvent } from "../../src/wecom/message-bodies.js";
+import { parseMessage, readInbound, readMessage, STREAM_MAX_BYTES, streamReply, textReply, toBotEvent } from "../../src/wecom/message-bodies.js";
 
 const groupText = {
   msgid: "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=",
@@ -12,6 +12,9 @@ const groupText = {
   msgtype: "text",
   text: { content: "@平安助手 平安 在校1200" },
 };
+
+/** A callback's JSON as the callback receiver reads it (parseMessage), the part the tests below look at. */
+const parseInbound = (json: string) => parseMessage(json).inbound;
 
 function payloadError(json: string): CodedError<ErrorCode.WecomPayload> {
   try {
@@ -25,8 +28,8 @@ function payloadError(json: string): CodedError<ErrorCode.WecomPayload> {
 }
 
 describe("readMessage and parseMessage", () => {
-  it("give a body as read and as the bot sees it, in one call; and refuse what parseInbound refuses", () => {
-    const inbound = parseInbound(JSON.stringify(groupText));
+  it("give a body as read and as the bot sees it, in one call; and refuse what readInbound refuses", () => {
+    const inbound = readInbound(groupText);
     expect(parseMessage(JSON.stringify(groupText))).toStrictEqual({ inbound, event: toBotEvent(inbound) });
     expect(readMessage(groupText)).toStrictEqual({ inbound, event: toBotEvent(inbound) });
     expect(() => parseMessage("{")).toThrow(/callback is not JSON/);

@@ -9,7 +9,7 @@ import {
   type WecomSimulatorOptions,
 } from "../../../src/wecom/simulator/wecom-simulator.js";
 import { createWecomCrypto } from "../../../src/wecom/crypto.js";
-import { parseInbound, streamReply, textReply, type Inbound } from "../../../src/wecom/message-bodies.js";
+import { parseMessage, streamReply, textReply, type Inbound } from "../../../src/wecom/message-bodies.js";
 import { CodedError, ErrorCode, hasCode } from "../../../src/errors.js";
 
 const TOKEN = "sim-token";
@@ -55,7 +55,7 @@ function createEchoBot(fault: { current: Fault }, seen: { contentType?: string; 
     seen.json = json;
     let inbound: Inbound;
     try {
-      inbound = parseInbound(json);
+      inbound = parseMessage(json).inbound;
     } catch {
       ctx.status = 400;
       ctx.body = "bad payload";

@@ -5,11 +5,9 @@ import { afterEach, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { runCli } from "../../src/cli/cli.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
-import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";
 import { createReportStore } from "../../src/store/reports.js";
-import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
-import { loadExample, makeReport, normal } from "../features/leaders/fixtures.js";
+import { exampleReportStore, makeReport, normal } from "../features/leaders/fixtures.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
 
 const env = { WECOM_TOKEN: "t", WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WEBHOOK_KEY_PRINCIPALS: "kp", WEBHOOK_KEY_LEADERS: "kl" };
@@ -26,12 +24,8 @@ afterEach(async () => {
 async function serviceWithWrongCounts() {
   dataDir = mkdtempSync(join(tmpdir(), "pingan-verify-"));
   service = await startEmbeddedRedis({ dataDir: join(dataDir, "redis") });
-  const { roster, periods } = await loadExample();
   const client = new Redis(service.url);
-  const keys = createKeys();
-  const places = await loadSchoolPlaces(client, keys, roster.schools);
-  const store = createReportStore({ redis: client, keys, places });
-  const day = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  const { roster, keys, places, store, day } = await exampleReportStore(client);
   for (const school of roster.schools.slice(0, 5)) await store.put(makeReport(day, school.code, normal));
   await client.hincrby(keys.periodCounts("safety", day.id), `reported:${roster.schools[0]!.area}`, 3);
   const differences = async (redis: Redis) => (await recountAggregate({ redis, keys, places, reports: createReportStore({ redis, keys, places }) }, "safety", day.id)).differences;

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
-import { createKeys } from "../../src/store/keys.js";
 import { recountAggregate } from "../../src/store/recount-aggregate.js";
-import { createReportStore } from "../../src/store/reports.js";
-import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
-import { abnormal, loadExample, makeReport, normal } from "../features/leaders/fixtures.js";
+import { abnormal, exampleReportStore, makeReport, normal } from "../features/leaders/fixtures.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
 
@@ -15,12 +12,8 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 
 it("finds counts that no longer match the reports (a restore, a lost write) and repairs them from a recount", async () => {
-  const { roster, periods } = await loadExample();
   const client = redis.client();
-  const keys = createKeys();
-  const places = await loadSchoolPlaces(client, keys, roster.schools);
-  const store = createReportStore({ redis: client, keys, places });
-  const day = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  const { roster, keys, places, store, day } = await exampleReportStore(client);
   for (const [i, school] of roster.schools.slice(0, 10).entries()) {
     const value = i === 0 ? abnormal("摔伤") : i === 3 ? { ...normal, remark: "校门口积水已安排值守" } : normal;
     await store.put(makeReport(day, school.code, value, { late: i === 1, onBehalf: i === 2 }));

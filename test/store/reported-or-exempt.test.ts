@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createExemptionStore } from "../../src/store/exemptions.js";
-import { createKeys } from "../../src/store/keys.js";
-import { createReportStore } from "../../src/store/reports.js";
-import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
-import { loadExample, makeReport, normal } from "../features/leaders/fixtures.js";
+import { exampleReportStore, makeReport, normal } from "../features/leaders/fixtures.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 
 let redis: TestRedis;
@@ -13,12 +10,8 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 
 it("answers which schools reported or are exempt, for the whole roster or a part, from the bitmap and the exemptions alone", async () => {
-  const { roster, periods } = await loadExample();
   const client = redis.client();
-  const keys = createKeys();
-  const places = await loadSchoolPlaces(client, keys, roster.schools);
-  const store = createReportStore({ redis: client, keys, places });
-  const day = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  const { roster, keys, store, day } = await exampleReportStore(client);
   const schools = roster.schools;
   expect(await store.reportedOrExempt("safety", day.id, schools)).toEqual(schools.map(() => false));
 

@@ -1,4 +1,5 @@
 import { loadConfig } from "../../../src/config/load-config.js";
+import type { RedisClient } from "../../../src/store/connect-redis.js";
 import { createKeys } from "../../../src/store/keys.js";
 import { createExemptionStore } from "../../../src/store/exemptions.js";
 import { createReportStore } from "../../../src/store/reports.js";
@@ -24,6 +25,19 @@ export async function loadExample(): Promise<{ config: Config; roster: Roster; p
     },
   });
   return { config, roster, periods: await createTaskCalendar(config) };
+}
+
+/**
+ * The example's report store on `client` (its schools' places loaded), with the roster, the
+ * calendar and the Tuesday (2026-11-24) 平安日报 period the store's tests record in.
+ */
+export async function exampleReportStore(client: RedisClient) {
+  const { roster, periods } = await loadExample();
+  const keys = createKeys();
+  const places = await loadSchoolPlaces(client, keys, roster.schools);
+  const store = createReportStore({ redis: client, keys, places });
+  const day = periods.at("safety", new Date("2026-11-24T09:00:00+08:00"))!;
+  return { roster, periods, keys, places, store, day };
 }
 
 /** A report as the store holds it. */

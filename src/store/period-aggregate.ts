@@ -333,9 +333,9 @@ export function isBitSet(bitmap: Buffer, number: number): boolean {
   return byte < bitmap.length && (bitmap[byte]! & (0x80 >> (number & 7))) !== 0;
 }
 
-/** A read, as data: the commands a tally reads with. */
-type ReadCommand =
-  | readonly ["hgetall" | "getBuffer" | "smembers" | "zcard", string]
+/** A read, as data: the commands a tally (and a reminder, ReportStore.reportedOrExempt) reads with. */
+export type ReadCommand =
+  | readonly ["hgetall" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
   | readonly ["hmget", string, ...string[]]
   | readonly ["zrange", string, string, string]
   | readonly ["getrangeBuffer", string, number, number];
@@ -345,7 +345,7 @@ type ReadCommand =
  * a cluster, where keys of different hash tags live on different nodes, each alone, all sent at
  * once (as runTogether sends scripts). An error of any read is thrown.
  */
-async function readTogether(redis: RedisClient, commands: readonly ReadCommand[]): Promise<unknown[]> {
+export async function readTogether(redis: RedisClient, commands: readonly ReadCommand[]): Promise<unknown[]> {
   if (commands.length === 0) return [];
   if (redis.isCluster) return Promise.all(commands.map((command) => issue(redis, command)));
   const pipeline = redis.pipeline();
@@ -362,6 +362,8 @@ function issue(target: RedisClient | ChainableCommander, command: ReadCommand): 
   switch (command[0]) {
     case "hgetall":
       return target.hgetall(command[1]);
+    case "hkeys":
+      return target.hkeys(command[1]);
     case "getBuffer":
       return target.getBuffer(command[1]);
     case "smembers":

@@ -8,7 +8,7 @@ import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
 import { readField, runTogether, type ScriptCall } from "./scripts.js";
-import { bytesHolding, isBitSet, nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
+import { bytesHolding, isBitSet, nodeRead, readPeriodAggregate, readTogether, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { countReport, encodeCounted, type Report, type ReportEvent } from "./report.js";
 
@@ -380,9 +380,9 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
       if (!places) throw new Error("the report store knows no school's bit without the schools' places");
       const numbers = places.numbersOf(schools);
       const { from, to } = bytesHolding(numbers);
-      const [codes, bits] = await runTogether(redis, [
-        { run: (redis) => redis.hkeys(keys.exemptions(task, period)) },
-        { run: (redis) => redis.getrangeBuffer(keys.periodReported(task, period), from, to) },
+      const [codes, bits] = await readTogether(redis, [
+        ["hkeys", keys.exemptions(task, period)],
+        ["getrangeBuffer", keys.periodReported(task, period), from, to],
       ]);
       const exempt = new Set(codes as string[]);
       const bitmap = bits as Buffer;

@@ -57,6 +57,17 @@ export function createDeliver(options: DeliverOptions) {
     throw new UnrecoverableError(result.reason ?? why);
   };
 
+  /**
+   * A part found sent whose entry still waits: its sender died between the mark and the log.
+   * Logged now, or an alert would stay owed and be reported as not delivered. What it said is
+   * what it says now (`undefined`: everything was settled, so it went out as nothing).
+   */
+  const logSentUnlogged = async (id: string, body: PartBody | undefined): Promise<void> => {
+    const entry = await deliveries.read(id);
+    if (entry === undefined || (entry.outcome !== "queued" && entry.outcome !== "retrying")) return;
+    await deliveries.attempted(id, body ? { outcome: "sent", digest: digestOf(body) } : { outcome: "settled" }, { entry });
+  };
+
   /** Whether the part before this one is out of the way: sent, failed, or gone. */
   const checkPrevious = async (data: PartJobData): Promise<"go" | "wait" | "failed"> => {
     if (data.part === 0) return "go";
@@ -96,7 +107,7 @@ export function createDeliver(options: DeliverOptions) {
     // what is still true (a read, wasted only when the part is not ours to send).
     const [claimed, body] = await Promise.all([parts.claim(data, claim, leaseFor(timeoutMs)), reviseBody(data, options.settled)]);
     if (claimed.state === "sent") {
-      await parts.markSent(data);
+      await Promise.all([parts.markSent(data), logSentUnlogged(id, body)]);
       return "already sent";
     }
     if (claimed.state === "leased") {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/time/clock.js";
 import { createPushQueue, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { OWED_PROBE_MS } from "../../src/push/mailbox.js";
+import { deliveryId } from "../../src/push/delivery-log.js";
 import type { Push } from "../../src/message/push.js";
 import { createKeys, type Keys } from "../../src/store/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
@@ -148,6 +149,20 @@ describe("delivery log", () => {
     clock.advance(30_000);
     const { entry } = await pq.deliveries.attempted(id, { outcome: "sent", way: "webhook", merged: 3, digest: digest("digest of three") });
     expect(entry).toMatchObject({ attempts: 2, sentDigest: digest("digest of three"), mayHaveArrived: [digest("digest of two")], latencyMs: 3_000 });
+  });
+
+  it("logs a part its sender marked sent but died before logging, so it is not left among the undelivered", async () => {
+    const pq = await open();
+    const push: Push = { idempotencyKey: "remind:crash:principals", group: "principals", message: { msgtype: "text", lines: [{ text: "请报平安" }] } };
+    // The sender died between marking the part sent and logging it: the entry still says queued.
+    await pq.deliveries.queued(push, [{ msgtype: "text", text: { content: "请报平安" } }]);
+    await redis.client().set(keys.pushPart(push.idempotencyKey, 0), "sent");
+    expect(await pq.deliveries.list({ failed: true })).toHaveLength(1);
+    await pq.enqueue(push);
+    await waitFor("the part logged", async () => (await pq.deliveries.read(deliveryId(push.idempotencyKey, 0)))?.outcome === "sent");
+    expect(fake.messages).toEqual([]);
+    expect(await pq.deliveries.list({ failed: true })).toEqual([]);
+    expect(await pq.deliveries.read(deliveryId(push.idempotencyKey, 0))).toMatchObject({ attempts: 1, sentDigest: digest("请报平安") });
   });
 
   it("waits longer after a timed-out request, so a hang longer than the timeout costs one copy at most", async () => {

@@ -6,6 +6,8 @@ import { formatPeriod } from "./slots.js";
 import { createPeriods, type Period, type Slot, type NotRequiredReason, createSchoolCalendar } from "./periods.js";
 import { kindOf } from "../config/kinds.js";
 
+const MINUTE_MS = 60_000;
+
 /** One period of one task (see Period), with the task's display name. */
 export interface TaskPeriod extends Period {
   /** e.g. 平安日报. */
@@ -67,7 +69,8 @@ export interface TaskCalendar {
   /**
    * A message's look at the calendar (see TaskMoment) for the tasks `only` names, or for every
    * configured task when it names none (a 代报 may report any kind): a message of one kind costs
-   * the same whatever the kinds declared. `lookBackMs` asks for `earlier`.
+   * the same whatever the kinds declared. `lookBackMs` asks for `earlier`. The look is frozen:
+   * later messages of the same minute are given the same one.
    */
   momentsAt(instant: Date, lookBackMs?: number, only?: readonly TaskId[]): MessageMoments;
   /** The period with this id; undefined when the id is not one of the task's. */
@@ -147,24 +150,46 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
   };
   // Every slot decision (the slot job, pingan schedule) asks for the slots of a week's periods.
   const slotsOf = new WeakMap<Period, readonly Slot[]>();
+  /** A message's look at the calendar, worked out (momentsAt keeps it for the rest of its minute). */
+  const lookAt = (instant: Date, lookBackMs: number | undefined, only: readonly TaskId[] | undefined): MessageMoments => {
+    const today = toLocalDate(instant, config.timezone);
+    const before = lookBackMs === undefined ? undefined : toLocalDate(new Date(instant.getTime() - lookBackMs), config.timezone);
+    const due = requiredOn(today).map((period): DuePeriod => {
+      const late = periods.isLate(period, instant);
+      return Object.freeze({ period, late, deadline: formatDeadline(period.deadlineText, late) });
+    });
+    const momentOf = (task: TaskId): TaskMoment => {
+      const period = on(task, today);
+      const earlier = before === undefined ? undefined : on(task, before);
+      const othersDue = Object.freeze(due.filter((one) => one.period.task !== task));
+      return Object.freeze({ today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue, ...(earlier && { earlier }) });
+    };
+    return Object.freeze(Object.fromEntries((only ?? configured).map((task) => [task, momentOf(task)])));
+  };
+  /**
+   * The looks taken in the latest minute, by look-back and tasks asked: a school morning's
+   * check-ins come many a minute, and each walked the local date and every deadline again.
+   */
+  const looks = new Map<string, MessageMoments>();
+  let looksMinute = Number.NaN;
   return {
     tasks,
     taskName,
     taskWord,
     at: (task, instant) => on(task, toLocalDate(instant, config.timezone)),
     momentsAt(instant, lookBackMs, only) {
-      const today = toLocalDate(instant, config.timezone);
-      const before = lookBackMs === undefined ? undefined : toLocalDate(new Date(instant.getTime() - lookBackMs), config.timezone);
-      const due = requiredOn(today).map((period): DuePeriod => {
-        const late = periods.isLate(period, instant);
-        return { period, late, deadline: formatDeadline(period.deadlineText, late) };
-      });
-      const momentOf = (task: TaskId): TaskMoment => {
-        const period = on(task, today);
-        const earlier = before === undefined ? undefined : on(task, before);
-        return { today, ...(period && { period }), late: period !== undefined && periods.isLate(period, instant), othersDue: due.filter((one) => one.period.task !== task), ...(earlier && { earlier }) };
-      };
-      return Object.fromEntries((only ?? configured).map((task) => [task, momentOf(task)]));
+      const minute = Math.floor(instant.getTime() / MINUTE_MS);
+      if (minute !== looksMinute) {
+        looks.clear();
+        looksMinute = minute;
+      }
+      const key = `${lookBackMs ?? ""}:${only?.join(",") ?? ""}`;
+      let moments = looks.get(key);
+      if (!moments) {
+        moments = lookAt(instant, lookBackMs, only);
+        if (holdsForTheMinute(moments, lookBackMs)) looks.set(key, moments);
+      }
+      return moments;
     },
     byId: (task, id) => {
       const period = tasks.includes(task) ? periods.periodById(task, id) : undefined;
@@ -196,4 +221,17 @@ export async function createTaskCalendar(config: Config, { configPath, liveSince
 /** Why a period asks nothing of anyone; undefined when it is required. The scheduler's skip, `pingan run`'s and every tally's reason. */
 export function whyNotRequired(period: TaskPeriod): NotRequiredReason | undefined {
   return period.required ? undefined : (period.reason ?? "not_running_day");
+}
+
+/**
+ * Whether a look holds for every instant of its UTC minute, so that it may be kept: the local
+ * date does (local-time reads a zone's offset once a minute), and lateness does when each
+ * deadline is a whole minute (a slot's HH:MM in a zone whose offset is whole minutes, as every
+ * zone's has been since 1972), as does the date a whole number of minutes before.
+ */
+function holdsForTheMinute(moments: MessageMoments, lookBackMs: number | undefined): boolean {
+  if (lookBackMs !== undefined && lookBackMs % MINUTE_MS !== 0) return false;
+  return Object.values(moments).every(
+    (moment) => (!moment.period || moment.period.deadline.getTime() % MINUTE_MS === 0) && moment.othersDue.every(({ period }) => period.deadline.getTime() % MINUTE_MS === 0),
+  );
 }

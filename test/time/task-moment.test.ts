@@ -55,3 +55,37 @@ it("answers only the tasks asked for, each as the look at every task answers it"
   expect(Object.keys(one)).toEqual(["study"]);
   expect(one.study).toEqual(calendar.momentsAt(instant, 10 * 60_000).study);
 });
+
+it("gives a later message of the same minute the look the first was given, and works the look out again wherever it may differ: midnight, a week's end, a deadline's next minute, a clock set back", async () => {
+  const { calendar: kept } = await loadExampleCalendar();
+  const lookBack = 10 * 60_000;
+  /** The look a calendar that has kept nothing gives (a new one per instant). */
+  const fresh = async (instant: Date, only?: readonly string[]) => (await loadExampleCalendar()).calendar.momentsAt(instant, lookBack, only);
+  const instants = [
+    "2026-11-23T10:00:00.000", // 平安's deadline minute: on time
+    "2026-11-23T10:00:59.999",
+    "2026-11-23T10:01:00.000", // late from here
+    "2026-11-23T10:00:30.000", // the clock set back into the deadline minute
+    "2026-11-23T23:59:00.000",
+    "2026-11-23T23:59:59.999",
+    "2026-11-24T00:00:00.000", // a new day
+    "2026-11-24T00:09:59.999", // a repeat may still have been kept the day before
+    "2026-11-24T00:10:00.000",
+    "2026-11-29T23:59:59.999", // Sunday night
+    "2026-11-30T00:00:00.000", // Monday: a new week
+    "2026-11-29T23:59:30.000", // and back to Sunday
+  ];
+  for (const at of instants) {
+    const instant = beijing(at);
+    for (const only of [undefined, ["safety"], ["study"]]) {
+      const look = kept.momentsAt(instant, lookBack, only);
+      expect(look, `${at} ${only?.join() ?? "every task"}`).toEqual(await fresh(instant, only));
+      expect(kept.momentsAt(new Date(instant.getTime()), lookBack, only)).toBe(look);
+    }
+  }
+  // Within a minute the same look, frozen so that no message changes another's.
+  const first = kept.momentsAt(beijing("2026-11-23T08:40:01"), lookBack, ["safety"]);
+  expect(kept.momentsAt(beijing("2026-11-23T08:40:59"), lookBack, ["safety"])).toBe(first);
+  expect(Object.isFrozen(first) && Object.isFrozen(first.safety) && Object.isFrozen(first.safety!.othersDue)).toBe(true);
+  expect(kept.momentsAt(beijing("2026-11-23T08:41:00"), lookBack, ["safety"])).not.toBe(first);
+});

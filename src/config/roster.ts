@@ -1,6 +1,7 @@
 import type { Config } from "./schema.js";
 import { buildRosterTree, isUnder, type RosterNode } from "./roster-tree.js";
 import type { School } from "./school.js";
+import { escapeUserText } from "../text/user-text.js";
 
 export type { School } from "./school.js";
 
@@ -42,6 +43,8 @@ export interface Roster {
   byCode(code: string): School | undefined;
   /** A reporter's or role person's name as the roster gives it; undefined when it gives none. */
   nameOf(userid: string): string | undefined;
+  /** A school's name as replies show it (escapeUserText), escaped once when the roster is made. */
+  shownName(school: School): string;
   /** The node of the roster's tree these schools are: the root for the whole roster. */
   readonly node: RosterNode;
   /** The whole roster's tree, whose paths the config's `node` names (scope.ts). */
@@ -142,6 +145,7 @@ export function createRoster(schools: readonly School[]): Roster {
     for (const userid of school.reporters) listed(userid, school).schools.push(school);
   }
   const find = (text: string) => byKey.get(text.normalize("NFKC").trim());
+  const shownNames = new Map(schools.map((school) => [school, escapeUserText(school.name)]));
   const roster: Roster = Object.freeze({
     schools: Object.freeze([...schools]),
     identifiers: Object.freeze([...byKey.keys()]),
@@ -159,6 +163,7 @@ export function createRoster(schools: readonly School[]): Roster {
     },
     byCode: (code: string) => codes.get(code),
     nameOf: (userid: string) => people.get(userid)?.name,
+    shownName: (school: School) => shownNames.get(school) ?? escapeUserText(school.name),
     node: root,
     root,
     within(part: RosterNode): Roster {
@@ -187,6 +192,7 @@ function partOf(whole: Roster, part: RosterNode): Roster {
     search: (word: string, among: readonly School[] = part.schools) => whole.search(word, among),
     byCode: (code: string) => holds(whole.byCode(code)),
     nameOf: whole.nameOf,
+    shownName: whole.shownName,
     node: part,
     root: whole.root,
     within: (other: RosterNode) => whole.within(other),

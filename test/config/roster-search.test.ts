@@ -22,3 +22,16 @@ describe("roster.search", () => {
     expect(roster.search("FL001", [fenglin])).toEqual([fenglin]);
   });
 });
+
+describe("roster.shownName", () => {
+  it("shows a school's name as typed, never as markup, for its schools and its parts' alike", () => {
+    const starred = school("XX001", "平安县*星光*小学");
+    const plain = { ...school("XX002", "平安县星光中学"), area: "城关片区" };
+    const roster = createRoster([starred, plain]);
+    const part = roster.within(roster.root.children.find((node) => node.schools.includes(starred))!);
+    expect(roster.shownName(starred)).toBe("平安县＊星光＊小学");
+    expect(roster.shownName(plain)).toBe("平安县星光中学");
+    expect(part.schools).toEqual([starred]);
+    expect(part.shownName(starred)).toBe("平安县＊星光＊小学");
+  });
+});

@@ -77,7 +77,7 @@ async function record(
     firstOnly ? undefined : (ctx.records.recalled(report.task, period.id, school.code) ?? undefined),
     async (previous) => {
       const reply = [
-        reportText.recorded({ school, period, report, ...(previous && { previous }), timeZone: ctx.config.timezone, fields: kind.fields }),
+        reportText.recorded({ schoolName: ctx.roster.shownName(school), period, report, ...(previous && { previous }), timeZone: ctx.config.timezone, fields: kind.fields }),
         ...(named ? [reportText.backfilled(period)] : []),
         ...notes,
       ].join("\n");

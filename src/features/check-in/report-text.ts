@@ -58,7 +58,8 @@ export const reportText = {
   },
 
   recorded(args: {
-    school: School;
+    /** The school's name as shown (roster.shownName). */
+    schoolName: string;
     period: TaskPeriod;
     report: Report;
     previous?: Report;
@@ -66,10 +67,10 @@ export const reportText = {
     /** The kind's declared fields, for a declared kind's report. */
     fields?: Readonly<Record<string, FieldDeclaration>>;
   }): string {
-    const { school, period, report, previous, timeZone, fields } = args;
+    const { schoolName, period, report, previous, timeZone, fields } = args;
     const icon = report.value.task === "safety" && report.value.status === "abnormal" ? "⚠️" : "✅";
     const lines = [
-      `${icon} 已登记：**${nameOf(school)}** ${period.label} ${period.taskName}`,
+      `${icon} 已登记：**${schoolName}** ${period.label} ${period.taskName}`,
       `> ${reportText.value(report.value, undefined, fields)}`,
     ];
     if (previous) {

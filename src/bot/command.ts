@@ -177,6 +177,11 @@ export interface MatchOptions {
 export interface CommandRegistry {
   readonly specs: readonly CommandSpec[];
   /**
+   * A message as typed, read: folded as parsers read it (normalizeText, `botName`'s @mention
+   * removed) and the command it names (`match`), when it holds any words.
+   */
+  read(raw: string, botName: string, options?: MatchOptions): { text: NormalizedText; match?: CommandMatch };
+  /**
    * The command a message names, with its arguments: the keyword at the start, else the
    * leftmost keyword of a command the sender may use, else the leftmost of any (longest keyword
    * wins at one place); undefined when no keyword is found.

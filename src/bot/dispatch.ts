@@ -13,7 +13,6 @@ import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, Messag
 import type { BotEvent, BotReply, Chat, CommandOutcome } from "./events.js";
 import type { BotCard } from "../message/card.js";
 import { formatExamples, formatHelp } from "./help.js";
-import { normalizeText } from "../text/words.js";
 import { isAllowed } from "./registry.js";
 import { readTapTopic } from "./tap-key.js";
 import { rosterOfPerson } from "../config/scope.js";
@@ -136,14 +135,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /** The command a text message names and its context, or the answer when there is none the sender may use. */
   const route = async (message: TextMessage, log: Logger): Promise<Routed> => {
-    const text = normalizeText(message.text, botName);
     const sender = senderOf(message.userid);
     const { roles } = sender;
     if (roles.size === 0) return botText.unknownSender(config);
-    if (!text.folded) return botText.empty(botName);
     // School names never count as keywords: 平安县东湖镇中心小学 holds 平安.
     const options = { ignore: roster.identifiers, allowed: (spec: CommandSpec) => isAllowed(spec, roles) };
-    const match = registry.match(text, options);
+    const { text, match } = registry.read(message.text, botName, options);
+    if (!text.folded) return botText.empty(botName);
     if (!match) {
       const meant = await registry.suggest(text, options);
       return meant ? botText.didYouMean(botName, meant) : botText.notUnderstood(botName, text.typed, roles);

@@ -1,5 +1,5 @@
 import type { CommandMatch, CommandRegistry, CommandSpec, MatchOptions, Role } from "./command.js";
-import { createStringFinder, foldWord, type FoundString, readAroundKeyword, readWord } from "../text/words.js";
+import { createStringFinder, findFolded, foldWord, type FoundString, type NormalizedText, normalizeText, readAroundKeyword, readWord } from "../text/words.js";
 import { findNearMiss } from "./near-miss.js";
 
 /** A keyword as messages are matched against it: NFKC, simplified script, lower case. */
@@ -50,7 +50,8 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
   const anywhere = finderOf("anywhere");
   const lastResort = finderOf("last");
 
-  const find = (text: string, ignore: readonly string[], allowed: (spec: CommandSpec) => boolean): Found[] => {
+  /** The keywords found in `text`, those inside what `named` finds (school names) passed over. */
+  const find = (text: string, named: () => readonly FoundString<string>[], allowed: (spec: CommandSpec) => boolean): Found[] => {
     // A first-word keyword the sender may not use is an everyday word to him (a leader's 查询 未报),
     // unless nothing else is found: then it is his command to be refused (a leader's 安全).
     const first = readWord(text, 0);
@@ -63,7 +64,7 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
     const scan = (find: (text: string) => FoundString<CommandSpec>[]): Found[] => {
       const longest = new Map<number, Found>();
       for (const { value: spec, start, end } of find(text)) {
-        masked ??= maskOf(text, ignore);
+        masked ??= maskOf(text, named());
         if (masked.slice(start, end).includes(true)) continue;
         const there = longest.get(start);
         if (!there || there.end < end) longest.set(start, { spec, start, end });
@@ -86,37 +87,40 @@ export function createCommandRegistry(specs: readonly CommandSpec<any>[]): Comma
     return last.length > 0 ? last : firstWord;
   };
 
+  const match = (text: NormalizedText, options: MatchOptions = {}): CommandMatch | undefined => {
+    const allowed = options.allowed ?? (() => true);
+    const folded = text.folded.toLowerCase();
+    // The ignored strings are looked for once, and the command is handed where they are (a reader's school).
+    let named: readonly FoundString<string>[] | undefined;
+    const namedIn = () => (named ??= findFolded(folded, options.ignore ?? []));
+    const found = find(folded, namedIn, allowed);
+    const first = found[0];
+    if (!first) return undefined;
+    const chosen = first.start === 0 ? first : (found.find((f) => allowed(f.spec)) ?? first);
+    return { spec: chosen.spec, input: readAroundKeyword(text, chosen.start, chosen.end, options.ignore && namedIn()), atStart: chosen.start === 0 };
+  };
+
   return {
     specs,
-    match(text, options: MatchOptions = {}): CommandMatch | undefined {
-      const allowed = options.allowed ?? (() => true);
-      const found = find(text.folded.toLowerCase(), options.ignore ?? [], allowed);
-      const first = found[0];
-      if (!first) return undefined;
-      const chosen = first.start === 0 ? first : (found.find((f) => allowed(f.spec)) ?? first);
-      return { spec: chosen.spec, input: readAroundKeyword(text, chosen.start, chosen.end), atStart: chosen.start === 0 };
+    read(raw, botName, options) {
+      const text = normalizeText(raw, botName);
+      const matched = text.folded ? match(text, options) : undefined;
+      return { text, ...(matched && { match: matched }) };
     },
+    match,
     suggest(text, options: MatchOptions = {}) {
       const allowed = options.allowed ?? (() => true);
       const folded = text.folded.toLowerCase();
       const keywords = [...owners].filter(([keyword, owner]) => allowed(owner.spec) && !keyword.includes(" ")).map(([keyword]) => keyword);
-      return findNearMiss(folded, keywords, maskOf(folded, options.ignore ?? []));
+      return findNearMiss(folded, keywords, maskOf(folded, findFolded(folded, options.ignore ?? [])));
     },
   };
 }
 
-/** Folded finders of `ignore` lists, built once per list (the roster's identifiers: thousands of names). */
-const ignoreFinders = new WeakMap<readonly string[], (text: string) => FoundString<null>[]>();
-
-/** Which characters of `text` belong to one of the `ignore` strings. */
-function maskOf(text: string, ignore: readonly string[]): boolean[] {
-  let find = ignoreFinders.get(ignore);
-  if (!find) {
-    find = createStringFinder(ignore.map((raw) => ({ key: foldWord(raw), value: null })));
-    ignoreFinders.set(ignore, find);
-  }
+/** Which characters of `text` belong to one of the strings found in it. */
+function maskOf(text: string, named: readonly FoundString<string>[]): boolean[] {
   const masked: boolean[] = new Array<boolean>(text.length).fill(false);
-  for (const { start, end } of find(text)) masked.fill(true, start, end);
+  for (const { start, end } of named) masked.fill(true, start, end);
   return masked;
 }
 

@@ -16,8 +16,10 @@ export interface RosterPerson {
 /** The roster with the look-ups the bot needs. */
 export interface Roster {
   readonly schools: readonly School[];
-  /** Every school's code, name and short name: text that names a school, never a command. */
+  /** Every school's code, name and short name (after NFKC): text that names a school, never a command. */
   readonly identifiers: readonly string[];
+  /** The school each of `identifiers` names (a message's names, found once, are read back to their schools). */
+  readonly byIdentifier: ReadonlyMap<string, School>;
   /**
    * Schools a WeCom user reports for (empty when the user is not a reporter); with `role`, the
    * schools whose column of that role names him (scope.ts schoolsReportedBy decides which).
@@ -149,6 +151,7 @@ export function createRoster(schools: readonly School[]): Roster {
   const roster: Roster = Object.freeze({
     schools: Object.freeze([...schools]),
     identifiers: Object.freeze([...byKey.keys()]),
+    byIdentifier: byKey,
     schoolsOf: (userid: string, role?: string) => (role === undefined ? people.get(userid)?.schools : byRole.get(role)?.get(userid)) ?? [],
     people,
     roles: Object.freeze([...byRole.keys()]),
@@ -184,6 +187,7 @@ function partOf(whole: Roster, part: RosterNode): Roster {
   const scoped: Roster = Object.freeze({
     schools: part.schools,
     identifiers: whole.identifiers,
+    byIdentifier: whole.byIdentifier,
     schoolsOf: (userid: string, role?: string) => whole.schoolsOf(userid, role).filter((school) => isUnder(part, school)),
     people: whole.people,
     roles: whole.roles,

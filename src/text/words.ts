@@ -150,14 +150,20 @@ export function wordsAround(input: { before: string; folded: string }): string {
 
 /**
  * wordsAround with the way back to what was typed: `original(start, end)` gives the characters
- * behind `folded[start, end)`, the parts either side of the keyword joined by a space.
+ * behind `folded[start, end)`, the parts either side of the keyword joined by a space; `named`,
+ * strings found in the message (findFolded), moved to their places in `folded`, those not in
+ * either part left out.
  */
-export function textAround(input: {
-  before: string;
-  folded: string;
-  original(start?: number, end?: number): string;
-  originalBefore(start?: number, end?: number): string;
-}): { folded: string; original(start: number, end: number): string } {
+function textAround(
+  input: {
+    before: string;
+    folded: string;
+    original(start?: number, end?: number): string;
+    originalBefore(start?: number, end?: number): string;
+  },
+  after: number,
+  named: readonly FoundString<string>[] | undefined,
+): WordsAroundKeyword["around"] {
   const { before } = input;
   const offset = before === "" ? 0 : before.length + 1;
   return {
@@ -167,6 +173,12 @@ export function textAround(input: {
       const typedAfter = end > offset ? input.original(Math.max(start, offset) - offset, end - offset) : "";
       return [typedBefore, typedAfter].filter((part) => part !== "").join(" ");
     },
+    ...(named && {
+      named: named.flatMap((found) => {
+        if (found.end <= before.length) return [found];
+        return found.start >= after ? [{ ...found, start: found.start - after + offset, end: found.end - after + offset }] : [];
+      }),
+    }),
   };
 }
 
@@ -185,15 +197,20 @@ export interface WordsAroundKeyword {
   originalBefore(start?: number, end?: number): string;
   /** The whole text the keyword was found in, as typed (free text written around a keyword). */
   whole: string;
-  /** The words before and after the keyword, joined (textAround), with the way back to what was typed. */
-  around: { folded: string; original(start: number, end: number): string };
+  /**
+   * The words before and after the keyword, joined (textAround), with the way back to what was
+   * typed; `named`, where the strings the registry passed over (the schools' names and codes,
+   * findFolded) are in `folded`, when it read them: its one scan of the message, handed down.
+   */
+  around: { folded: string; original(start: number, end: number): string; named?: readonly FoundString<string>[] };
 }
 
 /**
  * The words around the keyword at `folded[start, end)` of a message, read at once: a command is
- * handed them and never comes back here for them.
+ * handed them and never comes back here for them. `named` (findFolded's finds in the message), when
+ * given, are handed on in the places of `around`, those in the keyword or the separators beside it left out (textAround).
  */
-export function readAroundKeyword(text: NormalizedText, start: number, end: number): WordsAroundKeyword {
+export function readAroundKeyword(text: NormalizedText, start: number, end: number, named?: readonly FoundString<string>[]): WordsAroundKeyword {
   // `学习 /52`: a slash before a number is half a figure, not a separator; the reader refuses it.
   const halfFigure = /\/\s*\d/u.exec(text.folded.slice(end, skipSeparators(text.folded, end) + 1));
   const after = halfFigure ? end + halfFigure.index : skipSeparators(text.folded, end);
@@ -205,7 +222,7 @@ export function readAroundKeyword(text: NormalizedText, start: number, end: numb
     before,
     originalBefore: (from = 0, to = before.length) => text.original(from, to),
   };
-  return { ...parts, whole: text.typed, around: textAround(parts) };
+  return { ...parts, whole: text.typed, around: textAround(parts, after, named) };
 }
 
 /** The task a word names, if any, among the words that name tasks (config/kinds.ts taskWordsOf, folded). */
@@ -264,4 +281,21 @@ export function createStringFinder<T>(entries: readonly { key: string; value: T 
     }
     return found;
   };
+}
+
+/** Finders of string lists, built once per list (the roster's identifiers: thousands of names). */
+const foldedFinders = new WeakMap<readonly string[], (text: string) => FoundString<string>[]>();
+
+/**
+ * Every occurrence in `text` (folded, lower case) of any of `strings` folded as a keyword is
+ * (foldWord), each found with the string as given: the roster's school names and codes, found
+ * in a message once.
+ */
+export function findFolded(text: string, strings: readonly string[]): FoundString<string>[] {
+  let find = foldedFinders.get(strings);
+  if (!find) {
+    find = createStringFinder(strings.map((raw) => ({ key: foldWord(raw), value: raw })));
+    foldedFinders.set(strings, find);
+  }
+  return find(text);
 }

@@ -55,6 +55,31 @@ describe("createCommandRegistry", () => {
     expect(match("今天有异常：积水")?.input).toMatchObject({ before: "今天有", folded: "积水", whole: "今天有异常：积水" });
   });
 
+  it("hands the command where the names it ignored are in the words around the keyword, those of its one look at the message", () => {
+    const registry = createCommandRegistry([spec("safety", ["平安"])]);
+    const ignore = ["城关一小", "CG002"];
+    const around = (text: string) => registry.match(normalizeText(text, "bot"), { ignore })?.input.around;
+    // Before the keyword where they were; after it, moved past the keyword and the separators beside it.
+    expect(around("城关一小 平安：cg002 在校50")).toEqual(expect.objectContaining({ folded: "城关一小 cg002 在校50" }));
+    expect(around("城关一小 平安：cg002 在校50")?.named).toEqual([
+      { value: "城关一小", start: 0, end: 4 },
+      { value: "CG002", start: 5, end: 10 },
+    ]);
+    expect(around("平安 城关一小")?.named).toEqual([{ value: "城关一小", start: 0, end: 4 }]);
+    expect(around("平安")?.named).toEqual([]);
+    // Told of nothing to ignore, it hands nothing down: a reader then looks for itself.
+    expect(registry.match(normalizeText("城关一小 平安", "bot"))?.input.around.named).toBeUndefined();
+  });
+
+  it("reads a message as typed: folded for the parsers, and the command it names", () => {
+    const registry = createCommandRegistry([spec("safety", ["平安"])]);
+    const read = registry.read("@平安助手 報平安 城關一小", "平安助手", { ignore: ["城关一小"] });
+    expect(read.text.folded).toBe("报平安 城关一小");
+    expect(read.match).toMatchObject({ spec: { id: "safety" }, input: { before: "报", folded: "城关一小" } });
+    expect(registry.read("@平安助手", "平安助手")).toEqual({ text: expect.objectContaining({ folded: "" }) });
+    expect(registry.read("你好", "平安助手").match).toBeUndefined();
+  });
+
   it("never reads a keyword inside a name it is told to ignore", () => {
     const registry = createCommandRegistry([spec("safety", ["平安"])]);
     const text = normalizeText("平安县东湖镇中心小学 平安", "bot");

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { createStringFinder } from "../../src/text/words.js";
+import { createStringFinder, findFolded } from "../../src/text/words.js";
 
 it("finds every occurrence of every string, nested and overlapping ones too, a string given twice once for each", () => {
   const find = createStringFinder([
@@ -21,4 +21,13 @@ it("finds every occurrence of every string, nested and overlapping ones too, a s
   ]);
   expect(find("平安县第一")).toEqual([{ value: "county", start: 0, end: 3 }, { value: "inside", start: 1, end: 5 }]);
   expect(find("")).toEqual([]);
+});
+
+it("finds strings as a keyword is folded (full width, traditional script, case), each with the string as given", () => {
+  const names = ["東湖小學", "ＣＧ001"];
+  expect(findFolded("东湖小学 cg001 平安", names)).toEqual([
+    { value: "東湖小學", start: 0, end: 4 },
+    { value: "ＣＧ001", start: 5, end: 10 },
+  ]);
+  expect(findFolded("东湖中学", names)).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
-import { createStringFinder, type FoundString, splitWords, wordsAround } from "../../text/words.js";
+import { findFolded, type FoundString, splitWords, wordsAround } from "../../text/words.js";
 import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
@@ -58,8 +58,8 @@ export interface KindReader {
  * The school a report of the kind names (resolveSchool), refused before its words are read when
  * the kind's `schools` leave it out: its principal learns that his school does not report it.
  */
-function resolveReporting(ctx: ReportContext, text: string, kind: BoundKind): { school: School; rest: string } {
-  const found = resolveSchool(reportingAs(ctx, kind, kind.role), text);
+function resolveReporting(ctx: ReportContext, text: string, kind: BoundKind, named?: readonly FoundString<string>[]): { school: School; rest: string } {
+  const found = resolveSchool(reportingAs(ctx, kind, kind.role), text, named);
   const schools = ctx.config.tasks[kind.id]?.schools;
   if (schools && schools !== "all" && !isAssigned({ schools }, found.school)) {
     throw new CodedError(ErrorCode.Usage, reportText.notAssigned(found.school.name, kind.name));
@@ -112,9 +112,9 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     // 正常, 今天正常上课: 平安 unless another command is named (体温正常，学习 50/52).
     lastResort: ["正常"],
     read(input, ctx, kind) {
-      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
+      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
-      const { school, rest } = resolveReporting(ctx, text.folded, kind);
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
       const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars });
@@ -125,8 +125,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   },
   drowning: {
     read(input, ctx, kind) {
-      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`);
-      const { school, rest } = resolveReporting(ctx, input.around.folded, kind);
+      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`, input.around.named);
+      const { school, rest } = resolveReporting(ctx, input.around.folded, kind, input.around.named);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
     },
@@ -136,8 +136,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       // The topic is free text: a question in it (主题：如何做好防溺水？) is no question to us.
       const { topic, words } = readStudyTopic(input);
       const text = wordsAround({ before: input.before, folded: words });
-      if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`);
-      const { school, rest } = resolveReporting(ctx, text, kind);
+      // The words without the topic are the start of the words around the keyword, and so are the names in them.
+      const named = input.around.named?.filter((found) => found.end <= text.length);
+      if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`, named);
+      const { school, rest } = resolveReporting(ctx, text, kind, named);
       const { period, words: figures } = readReportPeriod(ctx, kind.id, rest);
       return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
@@ -145,9 +147,9 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   // Any other declared kind: its fields by their labels (read-fields.ts).
   fields: {
     read(input, ctx, kind) {
-      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!);
+      if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
-      const { school, rest } = resolveReporting(ctx, text.folded, kind);
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
       const { period, words } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
@@ -200,12 +202,12 @@ export function readReportPeriod(
 /**
  * The question a reporting command's message asks: about the school it names, or about all
  * of the sender's schools when he has several and names none. `command` is the keyword and
- * what follows it (`撤销 平安`).
+ * what follows it (`撤销 平安`); `named` as resolveSchool takes them.
  */
-export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "onBehalf">, text: string, command: string): Question {
+export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "onBehalf">, text: string, command: string, named?: readonly FoundString<string>[]): Question {
   let asked: readonly School[];
   try {
-    asked = [resolveSchool(ctx, text).school];
+    asked = [resolveSchool(ctx, text, named).school];
   } catch (error) {
     // 平安了吗 from a reporter of two schools: both are answered.
     if (!hasCode(error, ErrorCode.Usage) || ctx.schools.length < 2) throw error;
@@ -221,21 +223,22 @@ interface Mention {
 }
 
 /**
- * Where a message names schools exactly: by full name or short name anywhere (Chinese has no
- * spaces: 东湖小学今日平安), by code as a whole word. Longer names first, never overlapping
- * (岭头小学 inside 平安县枫林乡岭头小学 is one mention).
+ * Where a text names schools of the roster exactly: by full name or short name anywhere (Chinese
+ * has no spaces: 东湖小学今日平安), by code as a whole word. `named` are the roster's names and
+ * codes found in `text` (findFolded: the registry's one look at a message, handed down with its
+ * words, or a look at a text a command made). Longer names first, never overlapping (岭头小学
+ * inside 平安县枫林乡岭头小学 is one mention).
  */
-function findMentions(text: string, schools: readonly School[]): Mention[] {
+function findMentions(text: string, named: readonly FoundString<string>[], roster: Pick<Roster, "schools" | "byIdentifier">): Mention[] {
   const lower = text.toLowerCase();
-  const { names, codes, otherCodes } = mentionIndexOf(schools);
-  const all: Mention[] = names(lower).map(({ value: school, start, end }) => ({ school, start, end }));
-  // A code counts only as a whole run of letters and digits (CG001, not CG0010).
-  for (const m of lower.matchAll(/[a-z0-9]+/gu)) {
-    const school = codes.get(m[0]);
-    if (school) all.push({ school, start: m.index, end: m.index + m[0].length });
-  }
-  for (const { school, pattern } of otherCodes) {
-    for (const m of lower.matchAll(pattern)) all.push({ school, start: m.index, end: m.index + m[0].length });
+  const all: Mention[] = [];
+  for (const { value, start, end } of named) {
+    const school = roster.byIdentifier.get(value);
+    // A leader's roster is his node's part: the schools outside it are not his to name.
+    if (!school || !roster.schools.includes(school)) continue;
+    // A code counts only as a whole run of letters and digits (CG001, not CG0010).
+    if (value === school.code && (LETTER_OR_DIGIT.test(lower[start - 1] ?? "") || LETTER_OR_DIGIT.test(lower[end] ?? ""))) continue;
+    all.push({ school, start, end });
   }
   all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: Mention[] = [];
@@ -243,43 +246,18 @@ function findMentions(text: string, schools: readonly School[]): Mention[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
-interface MentionIndex {
-  names: (text: string) => FoundString<School>[];
-  codes: Map<string, School>;
-  /** Codes with characters other than letters and digits, matched one by one. */
-  otherCodes: { school: School; pattern: RegExp }[];
-}
+const LETTER_OR_DIGIT = /^[a-z0-9]$/u;
 
-/** Built once per roster: every message is searched for every school. */
-const mentionIndexes = new WeakMap<readonly School[], MentionIndex>();
-
-function mentionIndexOf(schools: readonly School[]): MentionIndex {
-  let index = mentionIndexes.get(schools);
-  if (index) return index;
-  const codes = new Map<string, School>();
-  const otherCodes: MentionIndex["otherCodes"] = [];
-  for (const school of schools) {
-    const code = school.code.toLowerCase();
-    if (/^[a-z0-9]+$/u.test(code)) codes.set(code, school);
-    else otherCodes.push({ school, pattern: new RegExp(`(?<![a-z0-9])${escapeRegExp(code)}(?![a-z0-9])`, "gu") });
-  }
-  const names = createStringFinder(
-    schools.flatMap((school) => [school.name, school.shortName].map((id) => ({ key: id.normalize("NFKC").toLowerCase(), value: school }))),
-  );
-  index = { names, codes, otherCodes };
-  mentionIndexes.set(schools, index);
-  return index;
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The roster's names and codes in a text a command made itself (not the words the registry handed it). */
+const findNames = (text: string, roster: Pick<Roster, "identifiers">) => findFolded(text.toLowerCase(), roster.identifiers);
 
 /** `text` without the spans, each blanked (same length: a place in the rest is a place in `text`). */
 const without = (text: string, spans: readonly { start: number; end: number }[]) =>
   spans.reduce((rest, s) => rest.slice(0, s.start) + " ".repeat(s.end - s.start) + rest.slice(s.end), text);
 
 /** `text` with every school name, short name and code blanked (same length): words in them are no command's. */
-export function blankSchoolNames(text: string, roster: Pick<Roster, "schools">): string {
-  return without(text, findMentions(text, roster.schools));
+export function blankSchoolNames(text: string, roster: Pick<Roster, "schools" | "identifiers" | "byIdentifier">): string {
+  return without(text, findMentions(text, findNames(text, roster), roster));
 }
 
 /**
@@ -287,12 +265,17 @@ export function blankSchoolNames(text: string, roster: Pick<Roster, "schools">):
  * of one school needs not name it; one of several names it anywhere in the message, by name,
  * short name, code, or a part of a name only one of his schools has (岭头); a part several of
  * them share (枫林) is asked about, listing them. A school that is not the sender's is refused.
- * `rest` is `text` with the school's name blanked, each character where it was.
+ * `rest` is `text` with the school's name blanked, each character where it was. `named`, the
+ * roster's names and codes in `text`, are the registry's when it handed them down (`around.named`).
  */
-export function resolveSchool(ctx: Pick<CommandContext, "schools" | "roster">, text: string): { school: School; rest: string } {
+export function resolveSchool(
+  ctx: Pick<CommandContext, "schools" | "roster">,
+  text: string,
+  named: readonly FoundString<string>[] = findNames(text, ctx.roster),
+): { school: School; rest: string } {
   const mine = ctx.schools;
   if (mine.length === 0) throw new CodedError(ErrorCode.NotReporter, reportText.notAReporter);
-  const mentions = findMentions(text, ctx.roster.schools);
+  const mentions = findMentions(text, named, ctx.roster);
   const own = mentions.filter((m) => mine.includes(m.school));
   const ownSchools = [...new Set(own.map((m) => m.school))];
   if (ownSchools.length > 1) throw new CodedError(ErrorCode.Usage, reportText.twoSchools(ownSchools));

@@ -27,6 +27,7 @@ import { startSystem } from "../src/main/system.js";
 import { startFakeWebhook } from "../src/wecom/simulator/fake-webhook.js";
 import { describeMachine, fmt, printTable, verdict } from "./support/stats.js";
 import { writeBenchFixture } from "./support/write-fixture.js";
+import { deadlineAt } from "../src/time/due.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -89,7 +90,7 @@ async function deliverAt(windowMs: number, run: number): Promise<Delivery> {
     const rt = service;
     const period = rt.calendar.at("safety", new Date(NOW))!;
     let started = performance.now();
-    const plans = await planReminders(rt.jobDeps, { task: "safety", period, slot: "09:00", now: new Date(NOW) });
+    const plans = await planReminders(rt.jobDeps, { task: "safety", period, slot: "09:00", now: new Date(NOW), deadline: deadlineAt(rt.calendar, period, new Date(NOW)) });
     const buildMs = performance.now() - started;
     if (plans.length !== 1) throw new Error(`expected one schools group, got ${plans.length}`);
     const plan = plans[0]!;

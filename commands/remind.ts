@@ -2,7 +2,7 @@ import { defineCommand } from "../src/bot/command.js";
 import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
-import { nextWorkingTime } from "../src/time/due.js";
+import { deadlineAt, nextWorkingTime } from "../src/time/due.js";
 import { toLocalDate } from "../src/time/local-time.js";
 
 /** Words that send a 提醒 at once even outside the working hours (`提醒 平安 立即`), wherever they stand. */
@@ -44,7 +44,7 @@ export default defineCommand({
         continue;
       }
       // The msgid in the key: a repeated callback of this message is the same reminder, not a repeat.
-      const outcome = await sendReminders(ctx, { task, period, slot: `manual:${ctx.msgid}`, now: ctx.now }, holdUntil ? { holdUntil } : {});
+      const outcome = await sendReminders(ctx, { task, period, slot: `manual:${ctx.msgid}`, now: ctx.now, deadline: deadlineAt(ctx.calendar, period, ctx.now) }, holdUntil ? { holdUntil } : {});
       if (outcome.heldUntil && outcome.groups.some((group) => group.state === "queued")) held = true;
       lines.push(...describeRemindOutcome(outcome, ctx.config, ctx.now));
     }

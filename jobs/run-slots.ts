@@ -4,7 +4,7 @@ import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js
 import { loadSummaryPeriods, summaryListing, summaryUnits } from "../src/tally/load-tally.js";
 import { getIsoWeek, getWeekStart } from "../src/time/local-time.js";
 import type { Push } from "../src/message/push.js";
-import { decideSlotsAt, type SlotDecision } from "../src/time/due.js";
+import { deadlineAt, decideSlotsAt, type SlotDecision } from "../src/time/due.js";
 import { PUSHES_OF, type ScheduleKind } from "../src/schedule/derive-schedules.js";
 import { runLateNote } from "./late-note.js";
 import { runWeeklyRollup } from "./weekly-rollup.js";
@@ -59,7 +59,7 @@ export async function actOnSlot(
   options: JobRunOptions = {},
 ): Promise<Omit<JobOutcome, "job">> {
   if (kind === "reminder") {
-    const outcome = await sendReminders(deps, { task: period.task, period, slot, now: at }, options);
+    const outcome = await sendReminders(deps, { task: period.task, period, slot, now: at, deadline: deadlineAt(deps.calendar, period, at) }, options);
     const sent = outcome.groups.filter((group) => group.state !== "held");
     const held = outcome.groups.length - sent.length;
     return {

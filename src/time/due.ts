@@ -1,5 +1,5 @@
 import type { Config, TaskId } from "../config/schema.js";
-import { addDays, findDayOnOrBefore, getIsoWeek, getWeekStart, listDates, toInstant, toLocalDate, toLocalTime, type IsoWeekId, type LocalDate } from "./local-time.js";
+import { addDays, findDayOnOrBefore, formatDeadline, getIsoWeek, getWeekStart, listDates, toInstant, toLocalDate, toLocalTime, type IsoWeekId, type LocalDate } from "./local-time.js";
 import type { NotRequiredReason, Slot } from "./periods.js";
 import { parseSlot } from "./slots.js";
 import { whyNotRequired, type TaskCalendar, type TaskPeriod } from "./task-calendar.js";
@@ -61,6 +61,23 @@ export function nextWorkingTime(config: Pick<Config, "working_hours" | "timezone
   const today = toLocalDate(at, config.timezone);
   const start = toInstant(today, config.working_hours.start, config.timezone);
   return start > at ? start : toInstant(addDays(today, 1), config.working_hours.start, config.timezone);
+}
+
+/** A period's deadline as a text written at an instant says it, and whether it has passed by then. */
+export interface DeadlineAt {
+  /** The deadline has passed (calendar.isLate: the deadline minute is still on time). */
+  passed: boolean;
+  /** `截止 11月23日 周一 10:00`, with 已过 once passed (formatDeadline). */
+  text: string;
+}
+
+/**
+ * The deadline of `period` as a push written at `at` says it: decided here, beside what is due,
+ * so that the text that names it (a reminder) asks the calendar nothing.
+ */
+export function deadlineAt(calendar: Pick<TaskCalendar, "isLate">, period: TaskPeriod, at: Date): DeadlineAt {
+  const passed = calendar.isLate(period, at);
+  return { passed, text: formatDeadline(period.deadlineText, passed) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { Config } from "../../config/schema.js";
 import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import type { DeadlineAt } from "../../time/due.js";
 import { isBeforeLive, type NotOwedReason, type TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate } from "../../time/local-time.js";
 import { formatPeriodId, PERIOD_SHAPES } from "../../time/slots.js";
-import { isPastDeadline } from "../../time/periods.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { reportersAt } from "../../config/scope.js";
@@ -280,11 +280,8 @@ export const leaderText = {
 
   // Reminder push (text message: no markdown)
   reminderHeader: (taskName: string, period: Pick<TaskPeriod, "label">) => `【催报】${taskName} ${period.label}`,
-  /** Written at `now`: after the deadline it says so (a leader's 提醒 at 19:00 for a Friday 18:00 deadline). */
-  reminderIntro: (period: Pick<TaskPeriod, "deadlineText" | "deadline">, now: Date) => {
-    const past = isPastDeadline(period, now);
-    return `${formatDeadline(period.deadlineText, past)}，以下学校${past ? "仍未上报" : "还没有上报"}：`;
-  },
+  /** The deadline as of when it is written: after it, it says so (a leader's 提醒 at 19:00 for a Friday 18:00 deadline). */
+  reminderIntro: (deadline: DeadlineAt) => `${deadline.text}，以下学校${deadline.passed ? "仍未上报" : "还没有上报"}：`,
   reminderArea: (area: string) => `【${escapeUserText(area)}】`,
   // A role column may be empty for a school (no 校医 listed): it is named without anyone.
   reminderSchool: (school: School, role?: string) => {

@@ -2,6 +2,7 @@ import type { Pusher } from "../../bot/command.js";
 import type { Push, PushLine, PushMessage } from "../../message/push.js";
 import { type ReminderCooldowns, type ReminderRecord, formatReminderRecheck } from "../../store/reminders.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
+import type { DeadlineAt } from "../../time/due.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
 import { loadMissingSchools } from "../../tally/load-tally.js";
 import { leaderText } from "../leaders/leader-text.js";
@@ -136,8 +137,10 @@ export interface ReminderRequest {
   period: TaskPeriod;
   /** The reminder time as configured (`09:00`, `thu 16:00`), or `manual:<msgid>` for 提醒. */
   slot: string;
-  /** When it is asked for (the reminder's words depend on whether the deadline has passed). */
+  /** When it is asked for. */
   now: Date;
+  /** The deadline as of `now` (deadlineAt): the reminder's words say whether it has passed. */
+  deadline: DeadlineAt;
 }
 
 /** One group's reminder, with the schools it names. */
@@ -175,7 +178,7 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
   for (const target of groups) {
     const schools = target.schools.filter((school) => codes.has(school.code));
     if (schools.length === 0) continue;
-    const message = formatReminder({ period, target, schools, now: request.now });
+    const message = formatReminder({ period, target, schools, deadline: request.deadline });
     const idempotencyKey = formatReminderKey(task, period.id, slot, target.group);
     // Where the smart bot itself pushes, the reminder ends with the kind's card (one tap); a group
     // robot can send no buttons, so its groups keep the text alone.
@@ -204,8 +207,8 @@ export function formatReminder(args: {
   target: Pick<ReminderTarget, "areaHeadings" | "command">;
   /** The group's missing schools, in roster order. */
   schools: readonly ReminderSchoolLine[];
-  /** When it is written: after the deadline it says so. */
-  now: Date;
+  /** The deadline as of when it is written: after it, the reminder says so. */
+  deadline: DeadlineAt;
 }): PushMessage {
   const { period, target, schools } = args;
   const all = schools.map((school) => school.code);
@@ -216,7 +219,7 @@ export function formatReminder(args: {
     if (entries) entries.push(school);
     else byArea.set(school.area, [school]);
   }
-  const lines: PushLine[] = [{ text: leaderText.reminderIntro(period, args.now), subjects: all }];
+  const lines: PushLine[] = [{ text: leaderText.reminderIntro(args.deadline), subjects: all }];
   for (const [area, entries] of byArea) {
     lines.push({ text: target.areaHeadings.get(area)!, subjects: entries.map((school) => school.code) });
     for (const school of entries) lines.push({ text: school.text, mentions: school.mentions, subjects: [school.code] });

@@ -7,6 +7,7 @@ import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../../../src/push/enqueue.
 import { createRoster, type Roster, type School } from "../../../src/config/roster.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
 import { loadExample } from "../leaders/fixtures.js";
+import { deadlineAt } from "../../../src/time/due.js";
 
 let config: Config;
 let roster: Roster;
@@ -21,7 +22,7 @@ const tuesday = () => periods.at("safety", NINE)!;
 /** The reminder naming these schools, to a group of exactly them (writeReminderTarget) at the county's node. */
 function remind(args: { kind: "safety" | "drowning"; period: ReturnType<typeof tuesday>; schools: readonly School[]; now: Date }) {
   const target = writeReminderTarget({ group: "g", groupName: "校长群", botName: "平安助手", viaBot: false, kind: kindOf(config, args.kind)!, role: undefined, schools: args.schools, node: roster.node });
-  return formatReminder({ period: args.period, target, schools: target.schools, now: args.now });
+  return formatReminder({ period: args.period, target, schools: target.schools, deadline: deadlineAt(periods, args.period, args.now) });
 }
 
 describe("formatReminder", () => {

@@ -12,11 +12,13 @@ import type { CardSelection } from "./events.js";
 import type { BotCard } from "../message/card.js";
 
 
-/** The part of the push pipeline the web process uses: enqueue, and when a group's queue empties. */
+/** The part of the push pipeline commands and jobs use. */
 export interface Pusher {
-  enqueue(push: Push, options?: EnqueueOptions): Promise<void>;
-  /** Roughly the ms until what is queued for a group now has gone out, given its rate window. */
-  estimate(group: string): Promise<number>;
+  /**
+   * Queues a push. Asked to (`estimate`), answers roughly the ms until it has gone out, given
+   * what waits before it in its group's rate window; undefined when not asked.
+   */
+  enqueue(push: Push, options?: EnqueueOptions): Promise<number | undefined>;
 }
 
 /** Who may use a command. Reporters come from the roster; leaders and admins from the config. */

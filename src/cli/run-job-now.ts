@@ -6,6 +6,7 @@ import type { TaskId } from "../config/schema.js";
 import type { System } from "../main/system.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Push } from "../message/push.js";
+import type { Pusher } from "../bot/command.js";
 import { splitMessage } from "../push/enqueue.js";
 import { formatPeriod } from "../time/slots.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
@@ -78,12 +79,11 @@ export async function runJobNow(
   // What the job queues, to say how many messages went out and in how many parts.
   const queued: Push[] = [];
   const push = rt.jobDeps.push;
-  const recording = {
-    async enqueue(p: Push) {
+  const recording: Pusher = {
+    enqueue(p, options) {
       queued.push(p);
-      await push.enqueue(p);
+      return push.enqueue(p, options);
     },
-    estimate: (group: string) => push.estimate(group),
   };
   const deps = { ...rt.jobDeps, push: recording };
   let label: string;

@@ -190,7 +190,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   const incidentDeps = { config, roster, calendar, clock, log };
   const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: incidentStore, push: { enqueue: (push) => pushQueue.enqueue(push) } } });
   const prepareAlert = createPrepareIncidentAlert({ config, store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
-  const alertDelivered = createQueueIncidentCard({ config, roster, incidents: incidentStore, enqueue: (push) => pushQueue.enqueue(push) });
+  const alertDelivered = createQueueIncidentCard({ config, roster, incidents: incidentStore, enqueue: async (push) => void (await pushQueue.enqueue(push)) });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert, alertDelivered });
   const webIncidents = createIncidentStore({ redis, keys });
   const webIncidentTimers = createIncidentTimers({ connection: webQueueRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });

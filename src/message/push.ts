@@ -44,6 +44,8 @@ export interface Push {
 export interface EnqueueOptions {
   /** Hold it this long before it may go out (a 提醒 outside the working hours); not for alerts. */
   delayMs?: number;
+  /** Answer roughly the ms until it has gone out, given its group's rate window (a 提醒's reply says when); not for alerts. */
+  estimate?: boolean;
 }
 
 /** A picture of a push; its webhook body (base64 and md5) is made when it is queued. */

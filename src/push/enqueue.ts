@@ -1,6 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { DeliveryLog } from "./delivery-log.js";
+import type { TargetLimiter } from "./rate-window.js";
 import type { PartJobData, PushJobData, PartBody, CardBody, ImageBody, WebhookBody } from "./push.js";
 import type { EnqueueOptions, Push, PushLine, PushMessage } from "../message/push.js";
 import type { RedisClient } from "../store/connect-redis.js";
@@ -17,7 +18,10 @@ import { toTemplateCard } from "../wecom/template-card.js";
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
  * adds one job per part under a stable id, so a push enqueued twice is queued once, and one
- * already delivered is not queued again. A push's card and image are its last parts, so they follow the text.
+ * already delivered is not queued again. A push's card and image are its last parts, so they
+ * follow the text. Asked to `estimate`, it reads the group's rate window beside its own writes
+ * and answers when the parts should have gone out: at once for a push already delivered, when
+ * its hold ends for a held one.
  */
 export function createEnqueue({
   queue,
@@ -25,6 +29,7 @@ export function createEnqueue({
   parts,
   mailbox,
   deliveries,
+  limiter,
 }: {
   queue: Queue<PushJobData>;
   groups: Config["groups"];
@@ -32,8 +37,9 @@ export function createEnqueue({
   /** Where alerts go instead (pushes with `about`): see mailbox.ts. */
   mailbox: { add(push: Push): Promise<void> };
   deliveries: DeliveryLog;
+  limiter: Pick<TargetLimiter, "estimate">;
 }) {
-  return async function enqueue(push: Push, { delayMs = 0 }: EnqueueOptions = {}): Promise<void> {
+  return async function enqueue(push: Push, { delayMs = 0, estimate = false }: EnqueueOptions = {}): Promise<number | undefined> {
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
     if (push.idempotencyKey === "") throw new Error("a push needs an idempotency key");
     if (push.card && groups[push.group]?.via !== "bot") throw new Error(`group "${push.group}" cannot show a card: its robot sends no cards`);
@@ -41,11 +47,13 @@ export function createEnqueue({
       if (push.image) throw new Error("an alert cannot carry an image");
       if (push.card && (push.whole !== true || push.message.lines.length > 0)) throw new Error("an alert's card goes alone, as a whole alert of no lines");
       if (delayMs > 0) throw new Error("an alert cannot be held");
+      if (estimate) throw new Error("an alert's mailbox answers no estimate");
       await mailbox.add(push);
       // An alert goes out as one message (alone, or merged with others): one entry.
-      return deliveries.queued(push, alertBodies(push).slice(0, 1));
+      await deliveries.queued(push, alertBodies(push).slice(0, 1));
+      return undefined;
     }
-    if (await parts.isDone(push.idempotencyKey)) return;
+    if (await parts.isDone(push.idempotencyKey)) return estimate ? 0 : undefined;
     const split = splitMessageParts(push.message);
     const bodies: { body: PartBody; recheck?: PartJobData["recheck"] }[] = split.map(({ header, lines }) => ({
       body: formatPart(push.message.msgtype, { ...(header !== undefined && { header }), lines }),
@@ -58,15 +66,24 @@ export function createEnqueue({
       bodies.push({ body: formatCardBody(push.card), ...(push.recheck && { recheck: { ...push.recheck, lines: [{ text: "", subjects }] } }) });
     }
     if (push.image) bodies.push({ body: formatImageBody(push.image.png) });
-    if (bodies.length === 0) return;
-    await deliveries.queued(push, bodies.map(({ body }) => body));
-    await queue.addBulk(
-      bodies.map(({ body, recheck }, part) => ({
-        name: "push",
-        data: { idempotencyKey: push.idempotencyKey, group: push.group, part, parts: bodies.length, body, ...(recheck && { recheck }) },
-        opts: { jobId: formatPushJobId(push.idempotencyKey, part), ...(delayMs > 0 && { delay: delayMs }) },
-      })),
-    );
+    if (bodies.length === 0) return estimate ? 0 : undefined;
+    const queued = async () => {
+      await deliveries.queued(push, bodies.map(({ body }) => body));
+      await queue.addBulk(
+        bodies.map(({ body, recheck }, part) => ({
+          name: "push",
+          data: { idempotencyKey: push.idempotencyKey, group: push.group, part, parts: bodies.length, body, ...(recheck && { recheck }) },
+          opts: { jobId: formatPushJobId(push.idempotencyKey, part), ...(delayMs > 0 && { delay: delayMs }) },
+        })),
+      );
+    };
+    if (!estimate || delayMs > 0) {
+      await queued();
+      // A held push goes out when its hold ends: the window it will find then is not known now.
+      return estimate ? delayMs : undefined;
+    }
+    const [waitMs] = await Promise.all([limiter.estimate({ group: push.group, idempotencyKey: push.idempotencyKey, parts: bodies.length }), queued()]);
+    return waitMs;
   };
 }
 

@@ -8,7 +8,7 @@ import { createDeliver, createPushRecorder, type PushMetrics, createGroupSend, t
 import { createEnqueue, createPartState } from "./enqueue.js";
 import { createTargetLimiter, type BotRateLimit } from "./rate-window.js";
 import type { DrainJobData, PartJobData, PushJobData } from "./push.js";
-import type { EnqueueOptions, Push, SettledCheck } from "../message/push.js";
+import type { SettledCheck } from "../message/push.js";
 import { createMailbox, type AlertDelivered, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
 
@@ -55,8 +55,11 @@ export interface PushQueueOptions {
 }
 
 export interface PushQueue {
-  /** Splits the message and adds one job per part; a no-op for a push already enqueued or delivered. */
-  enqueue(push: Push, options?: EnqueueOptions): Promise<void>;
+  /**
+   * Splits the message and adds one job per part; a no-op for a push already enqueued or
+   * delivered. With `estimate`, answers roughly the ms until it has gone out (rate-window.ts).
+   */
+  enqueue: ReturnType<typeof createEnqueue>;
   /** Starts a worker on this queue (one per process is enough; more are safe). */
   startWorker(): Worker<PushJobData>;
   /** Closes the workers started here and the queue; the connection stays open. */
@@ -66,8 +69,6 @@ export interface PushQueue {
    * never queued, or given up); the workers' sweep calls it. Returns the groups it queued for.
    */
   ensureAlertTurns(): Promise<string[]>;
-  /** Roughly the ms until what is queued for a group now has gone out (rate-window.ts). */
-  estimate(group: string): Promise<number>;
   /** Whether every part of the push went out: false while one waits or is retried, or failed. */
   isDone(idempotencyKey: string): Promise<boolean>;
   readonly queue: Queue<PushJobData>;
@@ -157,9 +158,8 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   return {
     queue,
     deliveries,
-    enqueue: createEnqueue({ queue, groups, parts, mailbox, deliveries }),
+    enqueue: createEnqueue({ queue, groups, parts, mailbox, deliveries, limiter }),
     ensureAlertTurns: mailbox.ensureTurns,
-    estimate: limiter.estimate,
     isDone: (idempotencyKey) => parts.isDone(idempotencyKey),
     startWorker() {
       const worker = new Worker<PushJobData>(queueName, run, {

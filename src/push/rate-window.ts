@@ -188,11 +188,12 @@ export interface TargetLimiter {
   settle(target: PushTarget, slotId: string): Promise<void>;
   release(target: PushTarget, slotId: string): Promise<void>;
   /**
-   * The ms until everything queued for `group` now has gone out, as far as the group's rate
-   * window lets it: its parts still waiting, delayed or being sent, one after the other within
-   * the window. An estimate for people ("goes out at about 09:06"), read-only.
+   * The ms until `push`'s parts have gone out, as far as its group's rate window lets them: after
+   * the parts queued before them (waiting, delayed or being sent), one after the other within
+   * the window. Read beside the enqueueing, so it counts the push's own parts itself, whether or
+   * not they are queued yet. An estimate for people ("goes out at about 09:06"), read-only.
    */
-  estimate(group: string): Promise<number>;
+  estimate(push: { group: string; idempotencyKey: string; parts: number }): Promise<number>;
 }
 
 /** Jobs looked at to count what is queued for a group; a county queues far fewer. */
@@ -220,7 +221,7 @@ export function createTargetLimiter({
     reserve: (target, slotId) => of(target).reserve(rateWindowOf(target), slotId),
     settle: (target, slotId) => of(target).settle(rateWindowOf(target), slotId),
     release: (target, slotId) => of(target).release(rateWindowOf(target), slotId),
-    async estimate(group) {
+    async estimate({ group, idempotencyKey, parts }) {
       const config = groups[group];
       if (config === undefined) throw new Error(`estimate for unknown group "${group}"`);
       const target = pushTargetOf(config);
@@ -233,8 +234,9 @@ export function createTargetLimiter({
       // A push held for later (a 提醒 outside the working hours) does not go out before this one;
       // BullMQ stamps a job with real time, so it is held by Redis's clock, not the injected one.
       const held = (job: (typeof jobs)[number]) => (job.opts.delay ?? 0) > 0 && job.timestamp + job.opts.delay! > now.now;
-      const queued = jobs.filter((job) => sharing(job?.data.group) && !held(job)).length;
-      return now.waitFor(queued);
+      const own = (data: PushJobData | undefined) => data !== undefined && data.kind !== "drain" && data.idempotencyKey === idempotencyKey;
+      const before = jobs.filter((job) => sharing(job?.data.group) && !held(job) && !own(job?.data)).length;
+      return now.waitFor(before + parts);
     },
   };
 }

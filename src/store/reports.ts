@@ -139,7 +139,7 @@ export interface ReportStoreOptions {
    */
   places?: SchoolPlaces;
   /** Where owed pushes go; without it they wait in the outbox for a store that has one. */
-  enqueue?: (push: Push) => Promise<void>;
+  enqueue?: (push: Push) => Promise<unknown>;
   log?: Pick<Logger, "warn">;
 }
 

@@ -91,6 +91,22 @@ describe("push queue", () => {
     await fake.stop();
   });
 
+  it("answers, when asked, when a push should go out: after the parts queued before it, one after the other in the window", async () => {
+    await setUp();
+    // No worker: nothing goes out, the window stays empty and the parts wait.
+    const pq = open({ rateLimit: { perWindow: 1, windowMs: 60_000 } });
+    const push = (i: number) => ({ idempotencyKey: `remind:eta:${i}`, group: "principals", message: { msgtype: "text" as const, lines: [{ text: `请报平安 ${i}` }] } });
+    expect(await pq.enqueue(push(1), { estimate: true })).toBe(0);
+    expect(await pq.enqueue(push(2), { estimate: true })).toBe(60_000);
+    expect(await pq.enqueue(push(3), { estimate: true })).toBe(120_000);
+    // Queued again (a retried job), the push does not wait behind its own parts.
+    expect(await pq.enqueue(push(3), { estimate: true })).toBe(120_000);
+    // A held push goes out when its hold ends; unasked, enqueue answers nothing.
+    expect(await pq.enqueue(push(4), { estimate: true, delayMs: 5_000 })).toBe(5_000);
+    expect(await pq.enqueue(push(5))).toBeUndefined();
+    expect(await pq.queue.getJobCounts("waiting", "delayed")).toEqual({ waiting: 4, delayed: 1 });
+  });
+
   it("delivers a long list in as few parts as fit, in order, each with its own mentions", async () => {
     await setUp();
     const pq = open({ concurrency: 8 });

@@ -54,8 +54,8 @@ export interface RemindOptions {
  * The one way a reminder is sent, by 提醒, by `pingan run remind` and by the scheduler: for each
  * schools group that holds missing schools, unless the group got a reminder of the same task and
  * period within the cooldown (`limits.remind_cooldown_minutes`; `force` overrides it), records
- * it as the group's last and queues it; then estimates when it goes out, given what is queued
- * before it in the group's rate window. The push is re-checked at delivery, so schools that
+ * it as the group's last and queues it, with when it should go out, given what is queued before
+ * it in the group's rate window. The push is re-checked at delivery, so schools that
  * report meanwhile are not named. `request.now` is when it was asked for.
  */
 export async function sendReminders(
@@ -91,14 +91,15 @@ export async function sendReminders(
         continue;
       }
     }
+    let waitMs: number;
     try {
-      await deps.push.enqueue(plan.push, holdMs > 0 ? { delayMs: holdMs } : {});
+      waitMs = (await deps.push.enqueue(plan.push, { estimate: true, ...(holdMs > 0 && { delayMs: holdMs }) })) ?? 0;
     } catch (error) {
       // Not queued: the next 提醒 must not be refused for a reminder nobody got.
       if (cooldownMs > 0) await deps.cooldowns.release(task, period.id, plan.group, key).catch(() => {});
       throw error;
     }
-    const eta = holdMs > 0 ? now + holdMs : now + (await deps.push.estimate(plan.group));
+    const eta = now + waitMs;
     if (cooldownMs > 0) await deps.cooldowns.setEta(task, period.id, plan.group, key, eta);
     groups.push({ ...base, state: "queued", eta: new Date(eta) });
   }

@@ -2,7 +2,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash, readJsonList } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
-import { loadScript, type ScriptCall } from "./scripts.js";
+import { loadScript } from "./scripts.js";
 
 /** A school that owes no report for one task and period (免报). */
 export interface Exemption {
@@ -67,24 +67,6 @@ export interface ExemptionStore {
   history(school: string, limit?: number): Promise<ExemptionEvent[]>;
   /** Keeps a period's exemptions for good (a period reduced past the retention keeps its standing). */
   keep(task: TaskId, period: string): Promise<void>;
-}
-
-/** A read of which schools are exempt, that runs beside others (runTogether) in the same round trip. */
-export interface ExemptRead extends ScriptCall {
-  run(redis: Redis | Cluster): Promise<ReadonlySet<string>>;
-}
-
-/**
- * Which of `schools` are exempt in a task's period: one HMGET of their fields of keys.exemptions.
- * The reminder's re-check at delivery (store/reminders.ts) reads it beside the reports in force.
- */
-export function readExemptAmong(keys: Keys, task: TaskId, period: string, schools: readonly string[]): ExemptRead {
-  return {
-    async run(redis) {
-      const values = await redis.hmget(keys.exemptions(task, period), ...schools);
-      return new Set(schools.filter((_school, i) => values[i] !== null));
-    },
-  };
 }
 
 /**

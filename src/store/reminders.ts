@@ -3,8 +3,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { loadScript, namedInOrder, runTogether } from "./scripts.js";
-import { readExemptAmong } from "./exemptions.js";
+import { loadScript, namedInOrder, readFields, runTogether } from "./scripts.js";
 import type { PushRecheck, SettledCheck } from "../message/push.js";
 import { currentReports } from "./report-scripts.js";
 
@@ -92,17 +91,17 @@ export function formatReminderRecheck(task: TaskId, periodId: string): PushReche
 
 /**
  * The worker's check for reminders (Push.recheck): of the school codes a part names, those that
- * have a report for the period by now (current-reports.lua) or an exemption (readExemptAmong).
- * Both reads leave in one write: the schools a part names are at most a few dozen.
+ * have a report for the period by now (current-reports.lua) or an exemption (their fields of
+ * keys.exemptions). Both reads leave in one write: the schools a part names are at most a few dozen.
  */
 export function createReminderRecheck({ redis, keys }: { redis: RedisClient; keys: Keys }): SettledCheck {
   return async (recheck, schools) => {
     if (recheck.kind !== MISSING || schools.length === 0) return new Set();
     const [task, period] = recheck.scope.split(":") as [TaskId, string];
-    const [reports, exempt] = (await runTogether(redis, [
+    const [reports, exemptions] = (await runTogether(redis, [
       currentReports.call({ state: keys.periodState(task, period), log: keys.periodLog(task, period) }, { schools }),
-      readExemptAmong(keys, task, period, schools),
-    ])) as [string[], ReadonlySet<string>];
-    return new Set(schools.filter((school, i) => reports[i] || exempt.has(school)));
+      readFields(keys.exemptions(task, period), schools),
+    ])) as [string[], (string | null)[]];
+    return new Set(schools.filter((_school, i) => reports[i] || exemptions[i] !== null));
   };
 }

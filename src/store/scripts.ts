@@ -75,6 +75,11 @@ export function readField(key: string, field: string): ScriptCall {
   return { run: (redis) => redis.hget(key, field) };
 }
 
+/** Fields of a hash read beside scripts (runTogether), in the same round trip: their values, null where absent. */
+export function readFields(key: string, fields: readonly string[]): ScriptCall {
+  return { run: (redis) => redis.hmget(key, ...fields) };
+}
+
 const isNoScript = (error: unknown) => error instanceof Error && error.message.startsWith("NOSCRIPT");
 
 /**

@@ -26,7 +26,7 @@ const report = (school: string, msgid: string): Report => ({
   raw: "平安",
 });
 
-it("settles, of the schools a reminder names, those with a report in force or an exemption (readExemptAmong), in one write", async () => {
+it("settles, of the schools a reminder names, those with a report in force or an exemption, in one write", async () => {
   const keys = createKeys("recheck");
   const client = redis.client();
   const store = createReportStore({ redis: client, keys });

@@ -90,9 +90,9 @@ export function createDeliver(options: DeliverOptions) {
       return fail(data, "unknown group", { reason: "unknown group" });
     }
     const id = deliveryId(data.idempotencyKey, data.part);
-    // Whether it went out already, the claim below answers: a part is sent only after the one before it.
-    const timeouts = await deliveries.timeouts(id);
-    const previous = await checkPrevious(data);
+    // Whether it went out already, the claim below answers: a part is sent only after the one
+    // before it, which is asked beside the part's timeouts so far (a read wasted when it must wait).
+    const [timeouts, previous] = await Promise.all([deliveries.timeouts(id), checkPrevious(data)]);
     if (previous === "wait") return delayJob(job, token, options.orderPollMs);
     if (previous === "failed") {
       const reason = "an earlier part of this push was not delivered";
@@ -362,12 +362,12 @@ const recordScript = loadScript("push-status-record", {
 });
 
 /**
- * Stores a result of a push to `group` in keys.pushStatus. A failure names the push it lost
+ * Stores a result of a push to `group` in `status` (keys.pushStatus). A failure names the push it lost
  * (`lost`, its idempotency key), counted once per push by its kind. A result of the alert
  * mailbox (`alerts`) opens, extends or closes the group's waiting alerts; returns their failed
  * tries so far (0 when none wait).
  */
-async function recordPushResult(redis: RedisClient, keys: Keys, group: string, result: PushResult, notes: PushResultNotes = {}): Promise<number> {
+async function recordPushResult(redis: RedisClient, status: string, group: string, result: PushResult, notes: PushResultNotes = {}): Promise<number> {
   const args = {
     group,
     result: JSON.stringify(result),
@@ -376,7 +376,7 @@ async function recordPushResult(redis: RedisClient, keys: Keys, group: string, r
     lost: notes.lost === undefined ? "" : pushKind(notes.lost),
     alerts: notes.alerts === undefined ? "" : String(notes.alerts),
   };
-  return Number(await recordScript(redis, { status: keys.pushStatus() }, args));
+  return Number(await recordScript(redis, { status }, args));
 }
 
 /**
@@ -397,8 +397,9 @@ export type RecordPushResult = (group: string, result: Omit<PushResult, "at">, n
 
 /** Records each result of a push to a group (recordPushResult) and tells the metrics; answers as recordPushResult. */
 export function createPushRecorder({ redis, keys, clock, metrics }: { redis: RedisClient; keys: Keys; clock: Clock; metrics?: PushMetrics }): RecordPushResult {
+  const status = keys.pushStatus();
   return async (group, result, notes) => {
-    const tries = await recordPushResult(redis, keys, group, { at: clock.now().toISOString(), ...result }, notes);
+    const tries = await recordPushResult(redis, status, group, { at: clock.now().toISOString(), ...result }, notes);
     const { outcome, errcode } = result;
     metrics?.countPush({ group, outcome });
     if (outcome !== "sent") metrics?.countFailure({ errcode: errcode === undefined ? "none" : String(errcode), outcome });

@@ -125,15 +125,17 @@ export function createDeliveryLog({
   /** Told how long each alert took to go out. */
   metrics?: { observeAlertDelivered?(seconds: number): void };
 }) {
+  // The log's keys take no argument: named once, not at every part.
+  const key = { entries: keys.deliveries(), byTime: keys.deliveriesByTime(), open: keys.deliveriesOpen(), owed: keys.deliveriesOwed() };
   const read = async (id: string): Promise<DeliveryEntry | undefined> => {
-    const raw = await redis.hget(keys.deliveries(), id);
+    const raw = await redis.hget(key.entries, id);
     return raw === null ? undefined : (JSON.parse(raw) as DeliveryEntry);
   };
 
   /** Drops entries past the retention, found by the read that `queued` sends with its writes. */
   const trim = async (old: readonly string[]): Promise<void> => {
     if (old.length === 0) return;
-    await redis.multi().hdel(keys.deliveries(), ...old).zrem(keys.deliveriesByTime(), ...old).zrem(keys.deliveriesOpen(), ...old).hdel(keys.deliveriesOwed(), ...old).exec();
+    await redis.multi().hdel(key.entries, ...old).zrem(key.byTime, ...old).zrem(key.open, ...old).hdel(key.owed, ...old).exec();
   };
 
   return {
@@ -155,11 +157,11 @@ export function createDeliveryLog({
           timeouts: 0,
           outcome: "queued",
         };
-        tx.hsetnx(keys.deliveries(), entry.id, JSON.stringify(entry)).zadd(keys.deliveriesByTime(), "NX", now.getTime(), entry.id);
-        if (push.about && kind !== "card") tx.zadd(keys.deliveriesOpen(), "NX", Date.parse(entry.causedAt), entry.id);
+        tx.hsetnx(key.entries, entry.id, JSON.stringify(entry)).zadd(key.byTime, "NX", now.getTime(), entry.id);
+        if (push.about && kind !== "card") tx.zadd(key.open, "NX", Date.parse(entry.causedAt), entry.id);
       });
       const cutoff = now.getTime() - retentionDays * 24 * 3600_000;
-      const answers = await tx.zrangebyscore(keys.deliveriesByTime(), "-inf", cutoff, "LIMIT", 0, TRIM_BATCH).exec();
+      const answers = await tx.zrangebyscore(key.byTime, "-inf", cutoff, "LIMIT", 0, TRIM_BATCH).exec();
       await trim((answers?.at(-1)?.[1] as string[] | undefined) ?? []);
     },
 
@@ -198,9 +200,9 @@ export function createDeliveryLog({
       }
       const copies = [...(again && entry.sentDigest !== undefined ? [entry.sentDigest] : []), ...(attempt.timedOut && attempt.digest !== undefined ? [attempt.digest] : [])];
       if (copies.length > 0) next.mayHaveArrived = [...(entry.mayHaveArrived ?? []), ...copies];
-      const tx = redis.multi().hset(keys.deliveries(), id, JSON.stringify(next));
-      if (attempt.outcome === "sent" || attempt.outcome === "settled") tx.zrem(keys.deliveriesOpen(), id).hdel(keys.deliveriesOwed(), id);
-      const answers = await tx.hlen(keys.deliveriesOwed()).exec();
+      const tx = redis.multi().hset(key.entries, id, JSON.stringify(next));
+      if (attempt.outcome === "sent" || attempt.outcome === "settled") tx.zrem(key.open, id).hdel(key.owed, id);
+      const answers = await tx.hlen(key.owed).exec();
       if (next.outcome === "sent" && !again && next.kind === "alert" && next.latencyMs !== undefined) metrics?.observeAlertDelivered?.(next.latencyMs / 1000);
       const owed = answers?.at(-1)?.[1];
       return { entry: next, ...(typeof owed === "number" && { owed }) };
@@ -213,17 +215,17 @@ export function createDeliveryLog({
 
     /** Keeps an alert that failed for good, to be sent again when its group can be reached. */
     async owe(id: string, push: Push): Promise<void> {
-      await redis.hset(keys.deliveriesOwed(), id, JSON.stringify(push));
+      await redis.hset(key.owed, id, JSON.stringify(push));
     },
 
     /** An owed alert went back to its mailbox. */
     async unowe(id: string): Promise<void> {
-      await redis.hdel(keys.deliveriesOwed(), id);
+      await redis.hdel(key.owed, id);
     },
 
     /** The alerts owed to `group` (all groups when not given), oldest first. */
     async owed(group?: string): Promise<{ id: string; push: Push }[]> {
-      const all = Object.entries(await redis.hgetall(keys.deliveriesOwed())).map(([id, raw]) => ({ id, push: JSON.parse(raw) as Push }));
+      const all = Object.entries(await redis.hgetall(key.owed)).map(([id, raw]) => ({ id, push: JSON.parse(raw) as Push }));
       return all.filter(({ push }) => group === undefined || push.group === group).sort((a, b) => (a.id < b.id ? -1 : 1));
     },
 
@@ -233,18 +235,18 @@ export function createDeliveryLog({
       if (entry === undefined || entry.outcome === "sent" || entry.outcome === "settled" || entry.outcome === "cleared") return false;
       await redis
         .multi()
-        .hset(keys.deliveries(), id, JSON.stringify({ ...entry, outcome: "cleared" }))
-        .zrem(keys.deliveriesOpen(), id)
-        .hdel(keys.deliveriesOwed(), id)
+        .hset(key.entries, id, JSON.stringify({ ...entry, outcome: "cleared" }))
+        .zrem(key.open, id)
+        .hdel(key.owed, id)
         .exec();
       return true;
     },
 
     /** The entries that match, oldest first. */
     async list(filter: DeliveryFilter = {}): Promise<DeliveryEntry[]> {
-      const ids = await redis.zrangebyscore(keys.deliveriesByTime(), filter.since ? filter.since.getTime() : "-inf", "+inf");
+      const ids = await redis.zrangebyscore(key.byTime, filter.since ? filter.since.getTime() : "-inf", "+inf");
       if (ids.length === 0) return [];
-      const raws = await redis.hmget(keys.deliveries(), ...ids);
+      const raws = await redis.hmget(key.entries, ...ids);
       return raws
         .flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as DeliveryEntry]))
         .filter((entry) => filter.group === undefined || entry.group === filter.group)

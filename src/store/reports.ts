@@ -195,7 +195,9 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     });
     const [outcome, previous, reply, ...owed] = recorded as string[];
     const inForce = found.map((state) => typeof state === "string" && (isFinalState(state) || readStateIds(state).current !== undefined));
-    const replaced = previous ? unpackReport(previous, task, period, school) : undefined;
+    // A record made against a report found that one in force (the script matched its msgid): it is what was replaced, not decoded again.
+    const matched = commit.expected && (outcome === "replace" || outcome === "withdraw") ? commit.expected : undefined;
+    const replaced = previous ? (matched ?? unpackReport(previous, task, period, school)) : undefined;
     // What is in force now: this report once recorded, none once withdrawn, else the one the script answered.
     recall(task, period, school, outcome === "report" || outcome === "replace" ? report! : outcome === "withdraw" || outcome === "nothing" ? null : (replaced ?? null));
     if (owed.length > 0) {

@@ -456,11 +456,11 @@ try {
 
   console.log("\n## What held the server's event loop, Redis and the load generator (ms; loop delay is sampled every 5 ms and includes those 5 ms)");
   printTable(
-    ["server", "run", "GC pauses", "GC total", "GC max", "loop delay p50", "p99", "max", "AOF rewrites", "redis-server waits ≥ 5 ms (longest)", "load generator's GC total / max"],
+    ["server", "run", "GC pauses", "GC total", "GC max (kind)", "loop delay p50", "p99", "max", "AOF rewrites", "redis-server waits ≥ 5 ms (longest)", "load generator's GC total / max"],
     all.flatMap((m) =>
       RUN_NAMES.map((run) => {
         const { loop: l, rewrites, redisWaits, result } = m[run];
-        return [m.label, RUN_LABEL[run], String(l.gcCount), fmt(l.gcMs, 0), fmt(l.gcMaxMs, 1), fmt(l.loopDelayP50, 1), fmt(l.loopDelayP99, 1), fmt(l.loopDelayMax, 1), rewrites ? String(rewrites) : "-", redisWaits, `${fmt(result.loaderGcMs, 0)} / ${fmt(result.loaderGcMaxMs, 1)}`];
+        return [m.label, RUN_LABEL[run], String(l.gcCount), fmt(l.gcMs, 0), `${fmt(l.gcMaxMs, 1)} (${l.gcMaxKind})`, fmt(l.loopDelayP50, 1), fmt(l.loopDelayP99, 1), fmt(l.loopDelayMax, 1), rewrites ? String(rewrites) : "-", redisWaits, `${fmt(result.loaderGcMs, 0)} / ${fmt(result.loaderGcMaxMs, 1)}`];
       }),
     ),
   );

@@ -24,10 +24,11 @@
  * re-reports, in `--rounds` rounds where the servers take turns (each run after 2 s of the same,
  * untimed), so that a busier minute of a shared machine weighs on all alike; each ratio is the
  * median of the rounds'. The load generator's CPU and every other process's (/proc/stat) are
- * shown apart, never counted. Then, a server at a time: first reports Poisson at `--rate` (p99),
- * a warm-up, an unlimited autocannon run (throughput), an autocannon run at `overallRate` (which
- * sends in bursts at the start of each second) and an open-loop run with Poisson arrivals at the
- * same mean rate (latency as independent senders would see it), after 2 s of the same, untimed.
+ * shown apart, never counted. Then, a server at a time: first reports Poisson at `--rate` (p99)
+ * after 2 s of the same, untimed, a warm-up, an unlimited autocannon run (throughput), an
+ * autocannon run at `overallRate` (which sends in bursts at the start of each second) and an
+ * open-loop run with Poisson arrivals at the same mean rate (latency as independent senders would
+ * see it), after 2 s of the same, untimed.
  * Also prints the service's RSS before, during and after the load (benchmark 4's second part),
  * and checks that every answered check-in was recorded.
  */
@@ -100,7 +101,7 @@ const RUN_LABEL: Record<RunName, string> = {
   rereport: `${pacedRate}/s Poisson, re-reports`,
 };
 /** Check-ins of the first-report runs (with their warm-ups): each must be a school's first of the day. */
-const FIRST_REPORTS = rounds * pacedRate * (POISSON_WARMUP + cpuDuration) + rate * duration;
+const FIRST_REPORTS = rounds * pacedRate * (POISSON_WARMUP + cpuDuration) + rate * (POISSON_WARMUP + duration);
 
 /** Share of one core each process used during a run (1 = one full core). */
 interface CpuShare {
@@ -399,12 +400,14 @@ try {
     console.log(`${kind === "first" ? "first reports" : "re-reports"}: ${rounds} rounds done`);
   }
   // Latency and throughput, a server at a time: first reports at the rate, then re-reports after those of the paced rounds.
+  // Each Poisson run at the rate comes after 2 s of the same, untimed: the generator's open loop warms up too (its
+  // first second at a new rate measured itself, not the server), and first reports are no exception.
   for (const s of started.values()) {
-    s.results["first-rate"] = await runOn(s, { name: "first-rate", mode: "poisson", connections: poissonSockets, duration, overallRate: rate, from: s.next.first });
+    await runOn(s, { name: "warmup-first-rate", mode: "poisson", connections: poissonSockets, duration: POISSON_WARMUP, overallRate: rate, from: s.next.first });
+    s.results["first-rate"] = await runOn(s, { name: "first-rate", mode: "poisson", connections: poissonSockets, duration, overallRate: rate });
     await runOn(s, { name: "warmup", connections, duration: Number(args.warmup), from: s.next.rereport });
     s.results.max = await runOn(s, { name: "max", connections, duration });
     s.results.fixed = await runOn(s, { name: "fixed", connections: rateConnections, duration, overallRate: rate });
-    // The generator's own open-loop code warms up too: its first second measured itself, not the server.
     await runOn(s, { name: "warmup-poisson", mode: "poisson", connections: poissonSockets, duration: POISSON_WARMUP, overallRate: rate });
     s.results.poisson = await runOn(s, { name: "poisson", mode: "poisson", connections: poissonSockets, duration, overallRate: rate });
   }
@@ -433,7 +436,9 @@ try {
     all.flatMap((m) => RUN_NAMES.map((run) => row(m, run))),
   );
   for (const m of fulls) {
-    console.log(`${m.label}, Poisson run from ${m.poisson.startedAt} UTC, p99 (ms) of the requests due in each second: ${m.poisson.result.p99BySecond!.map((v) => fmt(v, 0)).join(" ")}`);
+    for (const run of ["first-rate", "poisson"] as const) {
+      console.log(`${m.label}, ${RUN_LABEL[run]} from ${m[run].startedAt} UTC, p99 (ms) of the requests due in each second: ${m[run].result.p99BySecond!.map((v) => fmt(v, 0)).join(" ")}`);
+    }
   }
 
   console.log(`\n## Where the ${cpus().length} cores went (share of one core; CPU µs per request; the paced runs: the round of median CPU a check-in; "others": every other process of the machine)`);
@@ -451,11 +456,11 @@ try {
 
   console.log("\n## What held the server's event loop, Redis and the load generator (ms; loop delay is sampled every 5 ms and includes those 5 ms)");
   printTable(
-    ["server", "run", "GC pauses", "GC total", "GC max", "loop delay p50", "p99", "max", "AOF rewrites", "redis-server waits ≥ 5 ms (longest)", "load generator's GC total / max"],
+    ["server", "run", "GC pauses", "GC total", "GC max (kind)", "loop delay p50", "p99", "max", "AOF rewrites", "redis-server waits ≥ 5 ms (longest)", "load generator's GC total / max"],
     all.flatMap((m) =>
       RUN_NAMES.map((run) => {
         const { loop: l, rewrites, redisWaits, result } = m[run];
-        return [m.label, RUN_LABEL[run], String(l.gcCount), fmt(l.gcMs, 0), fmt(l.gcMaxMs, 1), fmt(l.loopDelayP50, 1), fmt(l.loopDelayP99, 1), fmt(l.loopDelayMax, 1), rewrites ? String(rewrites) : "-", redisWaits, `${fmt(result.loaderGcMs, 0)} / ${fmt(result.loaderGcMaxMs, 1)}`];
+        return [m.label, RUN_LABEL[run], String(l.gcCount), fmt(l.gcMs, 0), `${fmt(l.gcMaxMs, 1)} (${l.gcMaxKind})`, fmt(l.loopDelayP50, 1), fmt(l.loopDelayP99, 1), fmt(l.loopDelayMax, 1), rewrites ? String(rewrites) : "-", redisWaits, `${fmt(result.loaderGcMs, 0)} / ${fmt(result.loaderGcMaxMs, 1)}`];
       }),
     ),
   );

@@ -22,7 +22,7 @@
 import { writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { Session } from "node:inspector/promises";
-import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { writeHeapSnapshot } from "node:v8";
 import { Redis } from "ioredis";
 import Koa from "koa";
@@ -62,26 +62,39 @@ export interface ServerStats {
   gcCount: number;
   gcMs: number;
   gcMaxMs: number;
+  /** The longest pause's kind: a scavenge (minor) grows with what survives it, a mark-compact (major) with the heap. */
+  gcMaxKind: string;
   loopDelayP50: number;
   loopDelayP99: number;
   loopDelayMax: number;
 }
 
+/** perf_hooks' GC kinds (constants.NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb",
+};
+
 function watchLoop() {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
-  let gc = { count: 0, ms: 0, maxMs: 0 };
+  let gc = { count: 0, ms: 0, maxMs: 0, maxKind: "-" };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gc.count += 1;
       gc.ms += entry.duration;
-      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+      if (entry.duration > gc.maxMs) {
+        gc.maxMs = entry.duration;
+        gc.maxKind = GC_KINDS[(entry as PerformanceEntry & { detail: { kind: number } }).detail.kind] ?? "other";
+      }
     }
   }).observe({ entryTypes: ["gc"] });
   return {
     reset() {
       delay.reset();
-      gc = { count: 0, ms: 0, maxMs: 0 };
+      gc = { count: 0, ms: 0, maxMs: 0, maxKind: "-" };
     },
     stats(): ServerStats {
       return {
@@ -89,6 +102,7 @@ function watchLoop() {
         gcCount: gc.count,
         gcMs: gc.ms,
         gcMaxMs: gc.maxMs,
+        gcMaxKind: gc.maxKind,
         loopDelayP50: delay.percentile(50) / 1e6,
         loopDelayP99: delay.percentile(99) / 1e6,
         loopDelayMax: delay.max / 1e6,

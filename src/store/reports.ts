@@ -151,7 +151,9 @@ const LOG_PAGE = 1000;
 /**
  * Reports in force a store recalls (RecordCommit's first guess), the latest first to stay: a
  * correction follows its school's report by minutes, and a re-report guessed right is one
- * script call instead of a refused one and another. A day of a 24,000-school county's reports.
+ * script call instead of a refused one and another. A day of a 24,000-school county's reports,
+ * each kept packed (as its log entry holds it): one string a school rather than a report's
+ * objects, which every check-in promoted to the old heap and every re-report left there as garbage.
  */
 const RECALLED = 30_000;
 
@@ -170,10 +172,11 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     const place = places?.of(school);
     // What the report counts says whether it is abnormal and has a remark (report.ts countReport decides).
     const counts = report && countReport(report);
+    const packed = report && packReport(report);
     const recording = recordReport.call(periodKeys(keys, task, period), {
       school,
       msgid,
-      ...(report && { report: packReport(report), counted: encodeCounted(counts!), at: Date.parse(report.at) }),
+      ...(report && { report: packed, counted: encodeCounted(counts!), at: Date.parse(report.at) }),
       ...(withdrawal && { withdrawal: JSON.stringify(withdrawal) }),
       ttl: TTL.periodSeconds,
       ...(counts?.abnormal && { abnormal: JSON.stringify(report) }),
@@ -195,9 +198,11 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     });
     const [outcome, previous, reply, ...owed] = recorded as string[];
     const inForce = found.map((state) => typeof state === "string" && (isFinalState(state) || readStateIds(state).current !== undefined));
-    const replaced = previous ? unpackReport(previous, task, period, school) : undefined;
+    // A record made against a report found that one in force (the script matched its msgid): it is what was replaced, not decoded again.
+    const matched = commit.expected && (outcome === "replace" || outcome === "withdraw") ? commit.expected : undefined;
+    const replaced = previous ? (matched ?? unpackReport(previous, task, period, school)) : undefined;
     // What is in force now: this report once recorded, none once withdrawn, else the one the script answered.
-    recall(task, period, school, outcome === "report" || outcome === "replace" ? report! : outcome === "withdraw" || outcome === "nothing" ? null : (replaced ?? null));
+    recall(task, period, school, outcome === "report" || outcome === "replace" ? packed! : outcome === "withdraw" || outcome === "nothing" ? null : previous || null);
     if (owed.length > 0) {
       // What this message owes goes out from here, or from the workers' sweep if this process
       // cannot (the record stands either way). Only its own entries: relaying the whole outbox
@@ -211,8 +216,8 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     return { outcome: outcome!, ...(replaced && { previous: replaced }), ...(reply && { reply }), inForce };
   };
 
-  const recalled = new Map<string, Report | null>();
-  const recall = (task: TaskId, period: string, school: string, report: Report | null) => {
+  const recalled = new Map<string, string | null>();
+  const recall = (task: TaskId, period: string, school: string, report: string | null) => {
     const id = `${task}\t${period}\t${school}`;
     recalled.delete(id);
     if (recalled.size >= RECALLED) recalled.delete(recalled.keys().next().value!);
@@ -297,7 +302,10 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     withdraw: (w, commit = {}) =>
       record(w.task, w.period, w.school, w.msgid, undefined, { by: w.by, at: w.at, msgid: w.msgid, raw: w.raw }, commit) as Promise<RecordResult<WithdrawOutcome>>,
 
-    recalled: (task, period, school) => recalled.get(`${task}\t${period}\t${school}`),
+    recalled(task, period, school) {
+      const packed = recalled.get(`${task}\t${period}\t${school}`);
+      return packed === undefined || packed === null ? packed : unpackReport(packed, task, period, school);
+    },
 
     async relay(task, period) {
       const outbox = keys.periodOutbox(task, period);

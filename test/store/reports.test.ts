@@ -259,6 +259,8 @@ it("recalls each school's report in force as it last recorded or was answered it
   const store = createReportStore({ redis: redis.client(), keys: createKeys("t-recall") });
   expect(store.recalled("safety", "2026-11-24", "CG001")).toBeUndefined();
   await store.put(report("m1", 2000));
+  // Kept packed, it comes back as the store reads it.
+  expect(store.recalled("safety", "2026-11-24", "CG001")).toEqual(await store.get("safety", "2026-11-24", "CG001"));
   expect(store.recalled("safety", "2026-11-24", "CG001")).toMatchObject({ msgid: "m1" });
   // Another process's store records meanwhile: this one's guess is stale, and the record refused as a conflict teaches it.
   await createReportStore({ redis: redis.client(), keys: createKeys("t-recall") }).put(report("m2", 2100));

@@ -82,30 +82,46 @@ const PARTIAL = /一半|部分|大部|多数|少数|尚有|还有|剩|个别/u;
  */
 function saysAll(words: string, pattern: RegExp): boolean {
   if (PARTIAL.test(words)) return false;
-  const hits = [...words.matchAll(pattern)];
+  const hits = matchesOf(words, pattern);
   return hits.length > 0 && hits.every((m) => !/[未没不尚]有?$/u.test(words.slice(Math.max(0, m.index - 2), m.index)));
 }
 const NO_LEAVE = /(?:无|没有|没)人?(?:请假|缺席|缺勤)/u;
+
+/**
+ * Every match of a global pattern, as matchAll finds them, read with the pattern itself:
+ * matchAll copies the pattern on each call, and a report is read with a dozen of them.
+ */
+function matchesOf(text: string, pattern: RegExp): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    found.push(m);
+    // An empty match moves on by a character, as matchAll does.
+    if (m[0] === "") pattern.lastIndex += pattern.unicode && text.codePointAt(pattern.lastIndex)! > 0xffff ? 2 : 1;
+  }
+  return found;
+}
 
 /** Counting words after a number (1180人, 830户); 人次 before 人. */
 const UNIT = "(?:人次|人|名|位|户|份|个)";
 /**
  * Spans that hold digits but no figure: titles, dates, times, weeks, classes, rate words (the
- * rate is ours to compute). They are blanked before reading.
+ * rate is ours to compute). They are blanked before reading. Each with the characters it cannot
+ * match without one of: words without any are not searched for it (most reports hold none).
  */
-const NOT_FIGURES = [
-  /《[^》]*》/gu,
+const NOT_FIGURES: [RegExp, string][] = [
+  [/《[^》]*》/gu, "《"],
   // 6.12 for a date, but never 10.5/187 or 840.5人: those are fractions of people.
-  /(?<![\d.])(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])(?![\d.%])(?!\s*(?:\/|人次|人|名|位|户|份|个))/gu,
-  /\d{4}\s*年/gu,
-  /\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?/gu,
-  /\d{1,2}\s*[日号](?!\s*\d)/gu,
-  /\d{1,2}\s*:\s*\d{2}/gu,
-  /\d{1,2}\s*点(?:\s*\d{1,2}\s*分)?/gu,
-  /\d+\s*分钟/gu,
-  /第\s*\d+\s*[周次期天]/gu,
-  /\d+\s*(?:年级|班)/gu,
-  /(?:提醒|通知|知晓|覆盖|出勤|参与|参会|到会)率/gu,
+  [/(?<![\d.])(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])(?![\d.%])(?!\s*(?:\/|人次|人|名|位|户|份|个))/gu, "."],
+  [/\d{4}\s*年/gu, "年"],
+  [/\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?/gu, "月"],
+  [/\d{1,2}\s*[日号](?!\s*\d)/gu, "日号"],
+  [/\d{1,2}\s*:\s*\d{2}/gu, ":"],
+  [/\d{1,2}\s*点(?:\s*\d{1,2}\s*分)?/gu, "点"],
+  [/\d+\s*分钟/gu, "分"],
+  [/第\s*\d+\s*[周次期天]/gu, "第"],
+  [/\d+\s*(?:年级|班)/gu, "年班"],
+  [/(?:提醒|通知|知晓|覆盖|出勤|参与|参会|到会)率/gu, "率"],
 ];
 const NUMBER = String.raw`([-−]|负)?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?`;
 const PAIR = new RegExp(String.raw`(?<![A-Za-z\d.])${NUMBER}\s*${UNIT}?\s*/\s*${NUMBER}\s*${UNIT}?`, "gu");
@@ -168,6 +184,12 @@ function readChineseNumber(text: string): number | undefined {
   return Number.isFinite(total) && total > 0 ? total : undefined;
 }
 
+/** Whether `text` holds any of the characters of `chars`. */
+function hasAny(text: string, chars: string): boolean {
+  for (const ch of chars) if (text.includes(ch)) return true;
+  return false;
+}
+
 /** Blanks `[start, end)` of `text` (same length, so positions hold). */
 const blank = (text: string, start: number, end: number) => text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
 
@@ -196,10 +218,12 @@ const MAY_HOLD_FIGURES = /[\d零〇一二两三四五六七八九十百千率《
 function readFigures(words: string, labels: readonly LabelSet[]): Figures {
   if (!MAY_HOLD_FIGURES.test(words)) return { labelled: new Map(), bare: [], percents: [], rest: words, slashed: words, unexplained: words };
   let text = words;
-  for (const pattern of NOT_FIGURES) text = text.replace(pattern, (m) => " ".repeat(m.length));
+  for (const [pattern, needs] of NOT_FIGURES) {
+    if (hasAny(text, needs)) text = text.replace(pattern, (m) => " ".repeat(m.length));
+  }
 
   let pair: [NumberToken, NumberToken] | undefined;
-  for (const m of text.matchAll(PAIR)) {
+  for (const m of matchesOf(text, PAIR)) {
     const start = m.index;
     const slash = m[0].indexOf("/");
     const first = toNumber(m, 1, start, start + slash, m[0].slice(0, slash));
@@ -211,13 +235,13 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
   }
   const slashed = text;
   const percents: number[] = [];
-  for (const m of text.matchAll(PERCENT)) {
+  for (const m of matchesOf(text, PERCENT)) {
     percents.push(Number(m[1]));
     text = blank(text, m.index, m.index + m[0].length);
   }
   const numbers: NumberToken[] = [];
-  for (const m of text.matchAll(ARABIC)) numbers.push(toNumber(m, 1, m.index, m.index + m[0].length, m[0]));
-  for (const m of text.matchAll(CHINESE)) {
+  for (const m of matchesOf(text, ARABIC)) numbers.push(toNumber(m, 1, m.index, m.index + m[0].length, m[0]));
+  for (const m of matchesOf(text, CHINESE)) {
     const value = readChineseNumber(m[1]!);
     if (value !== undefined) {
       numbers.push({ start: m.index, end: m.index + m[0].length, value, text: m[0], negative: false, fraction: false, chinese: true });
@@ -242,19 +266,22 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
   return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed, unexplained };
 }
 
-/** Each reader's label words, longest first: made once per list, not per message. */
-const labelWords = new WeakMap<readonly LabelSet[], { word: string; set: LabelSet }[]>();
+/** Each reader's label words by their first character, longest first: made once per list, not per message. */
+const labelWords = new WeakMap<readonly LabelSet[], Map<string, { word: string; set: LabelSet }[]>>();
 
 /** The label words in `text`, leftmost first and longest at one place, never overlapping. */
 function findLabels(text: string, sets: readonly LabelSet[]): LabelToken[] {
   let words = labelWords.get(sets);
   if (!words) {
-    words = sets.flatMap((set) => set.words.map((word) => ({ word, set }))).sort((a, b) => b.word.length - a.word.length);
+    words = new Map();
+    for (const entry of sets.flatMap((set) => set.words.map((word) => ({ word, set }))).sort((a, b) => b.word.length - a.word.length)) {
+      words.set(entry.word[0]!, [...(words.get(entry.word[0]!) ?? []), entry]);
+    }
     labelWords.set(sets, words);
   }
   const found: LabelToken[] = [];
   for (let at = 0; at < text.length; ) {
-    const hit = words.find(({ word }) => text.startsWith(word, at));
+    const hit = words.get(text[at]!)?.find(({ word }) => text.startsWith(word, at));
     if (!hit) {
       at += 1;
       continue;
@@ -330,10 +357,11 @@ const SLASHED = /[^\s,.;!?，。；！？/]*\s*\/\s*[^\s,.;!?，。；！？/]*/
  * and what is left of it must never be read as the figures.
  */
 function checkNumbers(figures: Figures): void {
-  for (const m of figures.slashed.matchAll(SLASHED)) {
+  for (const m of figures.slashed.includes("/") ? matchesOf(figures.slashed, SLASHED) : []) {
     if (/\d/u.test(m[0])) throw new CodedError(ErrorCode.Usage, reportText.notAFigure(m[0].trim()));
   }
-  const all = [...(figures.pair ?? []), ...figures.bare, ...[...figures.labelled.values()].flat()];
+  const all = [...(figures.pair ?? []), ...figures.bare];
+  for (const numbers of figures.labelled.values()) all.push(...numbers);
   const negative = all.find((n) => n.negative);
   if (negative) throw new CodedError(ErrorCode.Usage, reportText.negativeFigure(negative.text));
   const fraction = all.find((n) => n.fraction);
@@ -415,7 +443,7 @@ const NEGATED_KEYWORD = /(?:不|没有|没|未|并非|非)$/u;
 
 /** An incident word not denied just before it in its clause (无异常, 未发生安全事故, 无人受伤). */
 function findIncident(words: string): string | undefined {
-  for (const m of words.matchAll(INCIDENT)) {
+  for (const m of matchesOf(words, INCIDENT)) {
     const clause = words.slice(0, m.index).split(CLAUSE_END).at(-1) ?? "";
     if (!NEGATION.test(clause.slice(-6))) return m[0];
   }
@@ -451,7 +479,8 @@ export function readSafety(args: {
   const bare = figures.bare.filter((n) => !n.chinese);
   const [present] = fillBare(bare, [single(figures, "present", "在校人数")], ["在校"]);
   const notes: string[] = [];
-  const other = (["leave", "expected", "staff"] as const).flatMap((figure) => figures.labelled.get(figure) ?? []);
+  const other: NumberToken[] = [];
+  for (const figure of ["leave", "expected", "staff"] as const) other.push(...(figures.labelled.get(figure) ?? []));
   if (other.length > 0) notes.push(reportText.onlyPresentKept(other.map((n) => n.text)));
   if (present !== undefined) checkAgainstRoster(present, school.pupils, "在校人数", "学生", voice, notes);
   const remark = args.typed && readRemark(words, figures.unexplained, args.typed);
@@ -472,9 +501,11 @@ const SEGMENT = /[^\s,.;!?，。；！？、:]+/gu;
  * explain to the last. `unexplained` is `words` with the figures and their labels blanked.
  */
 function readRemark(words: string, unexplained: string, typed: (start: number, end: number) => string): string | undefined {
-  const said = [...words.matchAll(SEGMENT)].filter(
-    (m) => unexplained.slice(m.index, m.index + m[0].length).replace(GREETING, "").replace(REPORT_FILLER, "").replace(/[\p{P}\p{S}\s]/gu, "") !== "",
-  );
+  const said = matchesOf(words, SEGMENT).filter((m) => {
+    const left = unexplained.slice(m.index, m.index + m[0].length);
+    // A run blanked whole (figures and their labels) says nothing, without the patterns.
+    return left.trim() !== "" && left.replace(GREETING, "").replace(REPORT_FILLER, "").replace(/[\p{P}\p{S}\s]/gu, "") !== "";
+  });
   const first = said[0];
   const last = said.at(-1);
   return first && last ? typed(first.index, last.index + last[0].length) || undefined : undefined;
@@ -514,7 +545,7 @@ const REPORT_DATE = new RegExp(
  * `labelled` passes over a date the words before it give to a field (日期 11月18日).
  */
 export function readReportDate(words: string, today: LocalDate, labelled?: (before: string) => boolean): { span?: DateSpan; typed?: string; words: string } {
-  const m = [...words.matchAll(REPORT_DATE)].find((found) => !labelled?.(words.slice(0, found.index)));
+  const m = matchesOf(words, REPORT_DATE).find((found) => !labelled?.(words.slice(0, found.index)));
   if (!m) return { words };
   const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past");
   const rest = blank(words, m.index, m.index + m[0].length);

@@ -29,9 +29,14 @@ export default defineCommand({
     return { span: { ...span, end: span.end > today ? today : span.end } };
   },
   async run({ span }, ctx) {
-    // Every kind's counts are read in one round trip, each kind tallied from its part.
+    // Every kind's counts are read in one round trip, each kind tallied from its part; open
+    // incidents are of now, whatever day was asked about: shown with today's 汇总, read beside the counts.
     const periodsOf = ctx.calendar.tasks.map((task) => ctx.calendar.list(task, span.start, span.end)).filter((periods) => periods.length > 0);
-    const tallies = await tallyKinds(ctx, periodsOf, ctx.now);
+    const today = toLocalDate(ctx.now, ctx.config.timezone);
+    const [tallies, open] = await Promise.all([
+      tallyKinds(ctx, periodsOf, ctx.now),
+      span.end === today ? listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config) : undefined,
+    ]);
     // The header names what was asked: 昨天, 上周, 11月20日.
     const label =
       span.kind === "day"
@@ -39,9 +44,6 @@ export default defineCommand({
         : span.kind === "week" || span.kind === "month"
           ? leaderText.weekLabel(span.word ?? "本周", span.start, span.end)
           : leaderText.rangeLabel(span.start, span.end);
-    // Open incidents are of now, whatever day was asked about: shown with today's 汇总.
-    const today = toLocalDate(ctx.now, ctx.config.timezone);
-    const open = span.end === today ? await listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config) : undefined;
     return formatSummaryReading({ label, now: ctx.now, config: ctx.config, node: ctx.roster.node, ...(open && { after: formatOpenIncidents(open) }) }, tallies);
   },
 });

@@ -152,7 +152,7 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
     const codesAsked = LISTS.map((list) => (node ? 0 : (request.first?.[list] ?? 0)));
     const commands: ReadCommand[] = [
       ["hgetall", keys.exemptions(task, period)],
-      fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hgetall", keys.periodCounts(task, period)],
+      fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hgetallPairs", keys.periodCounts(task, period)],
       bits(keys.periodReported(task, period)),
       ["smembers", keys.periodResolved(task, period)],
       // The lists hold the whole deployment's reports: a node's own are as many as its counts say,
@@ -195,7 +195,8 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
       if (!counted) byArea.set(area, (counted = zeroCounts()));
       addCounter(counted, counter, Number(value));
     };
-    if (Array.isArray(counts)) fields!.forEach((field, f) => add(field, counts[f] as string | null));
+    if (fields && fields.length > 0) fields.forEach((field, f) => add(field, (counts as (string | null)[])[f] ?? null));
+    else if (Array.isArray(counts)) for (let f = 0; f < counts.length; f += 2) add(counts[f] as string, counts[f + 1] as string);
     else for (const name in counts as Record<string, string>) add(name, (counts as Record<string, string>)[name]!);
     const own = (counter: "abnormal" | "onBehalf" | "remarked") => [...byArea.values()].reduce((sum, counted) => sum + counted[counter], 0);
     return {
@@ -333,9 +334,12 @@ export function isBitSet(bitmap: Buffer, number: number): boolean {
   return byte < bitmap.length && (bitmap[byte]! & (0x80 >> (number & 7))) !== 0;
 }
 
-/** A read, as data: the commands a tally (and a reminder, ReportStore.reportedOrExempt) reads with. */
+/**
+ * A read, as data: the commands a tally (and a reminder, ReportStore.reportedOrExempt) reads with.
+ * `hgetallPairs`: HGETALL answered as Redis sends it, field, value, field, value (pairsOf).
+ */
 export type ReadCommand =
-  | readonly ["hgetall" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
+  | readonly ["hgetall" | "hgetallPairs" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
   | readonly ["hmget", string, ...string[]]
   | readonly ["zrange", string, string, string]
   | readonly ["getrangeBuffer", string, number, number];
@@ -362,6 +366,8 @@ function issue(target: RedisClient | ChainableCommander, command: ReadCommand): 
   switch (command[0]) {
     case "hgetall":
       return target.hgetall(command[1]);
+    case "hgetallPairs":
+      return pairsOf(target, command[1]);
     case "hkeys":
       return target.hkeys(command[1]);
     case "getBuffer":
@@ -377,4 +383,16 @@ function issue(target: RedisClient | ChainableCommander, command: ReadCommand): 
     case "getrangeBuffer":
       return target.getrangeBuffer(command[1], command[2], command[3]);
   }
+}
+
+/**
+ * A hash's fields and values in one flat list, as Redis sends them. ioredis makes an object of an
+ * `hgetall` answer (its reply transformer, looked up by the command's name as given): for the
+ * some 6,000 fields of a week's counts, adding each field to an object cost more than reading
+ * the answer, most of the counts' decoding. Sent by the upper-case name, the answer stays a list;
+ * the key is found as for any HGETALL (ioredis reads key positions whatever the case), so a
+ * cluster routes it the same. A reader of it takes an object too, should ioredis ever give one.
+ */
+function pairsOf(target: RedisClient | ChainableCommander, key: string): unknown {
+  return target.call("HGETALL", key);
 }

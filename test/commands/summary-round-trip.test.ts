@@ -3,6 +3,7 @@ import summary from "../../commands/summary.js";
 import type { CommandContext } from "../../src/bot/command.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createExemptionStore } from "../../src/store/exemptions.js";
+import { createIncidentStore } from "../../src/store/incidents.js";
 import { createReportStore } from "../../src/store/reports.js";
 import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
 import { createTaskCalendar } from "../../src/time/task-calendar.js";
@@ -84,6 +85,28 @@ it("reads a week's first abnormal reports, 代报 and remarks beside its counts:
     for (const school of roster.schools.slice(6, 6 + ON_BEHALF_SHOWN)) await store.put(makeReport(monday, school.code, normal, { by: school.reporters[0]!, onBehalf: true }));
     await exemptions.exempt({ ...makeExemption(monday, roster.schools[4]!.code, "停水"), periods: [monday.id], raw: "免报" });
     expect(await roundTrips(client, run)).toEqual({ waves: 3, lists: 1 });
+  } finally {
+    remove();
+  }
+});
+
+it("reads today's open incidents beside the counts: a 汇总 of today waits for no round trip of its own for them", async () => {
+  const { config, roster, remove } = await loadConfigVariant(ALL_KINDS);
+  try {
+    const calendar = await createTaskCalendar(config);
+    const client = redis.client();
+    const keys = createKeys("t-summary-incidents");
+    const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
+    const incidents = createIncidentStore({ redis: client, keys });
+    const today = { start: "2026-06-22", end: "2026-06-22", kind: "day" } as const;
+    const ctx = { config, roster, calendar, store, exemptions: createExemptionStore({ redis: client, keys }), incidents, now: new Date("2026-06-22T09:00:00+08:00") };
+    let listed = 0;
+    const run = () => summary.run({ span: today }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">);
+    const counted = { ...ctx, incidents: { ...incidents, listOpen: () => ((listed += 1), incidents.listOpen()) } };
+    await run();
+    // The counts and codes, then their reports; the incidents in the first of those (their own, after, before).
+    expect(await roundTrips(client, () => summary.run({ span: today }, counted as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">))).toEqual({ waves: 1, lists: 0 });
+    expect(listed).toBe(1);
   } finally {
     remove();
   }

@@ -26,25 +26,36 @@ afterAll(() => redis.stop());
 /** 2026-06-15 to 21: in the flood and anti-drowning seasons, school days and the 端午 holiday, so every kind has periods. */
 const SPAN = { start: "2026-06-15", end: "2026-06-21", kind: "range" } as const;
 
+type SummaryContext = CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">;
+
+/** The seven kinds' config, its calendar and stores under their own keys, and a 汇总 of `span` asked on Monday 06-22 at 09:00. */
+async function sevenKinds(prefix: string) {
+  const variant = await loadConfigVariant(ALL_KINDS);
+  const { config, roster } = variant;
+  const calendar = await createTaskCalendar(config);
+  const client = redis.client();
+  const keys = createKeys(prefix);
+  const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
+  const exemptions = createExemptionStore({ redis: client, keys });
+  const ctx = { config, roster, calendar, store, exemptions, now: new Date("2026-06-22T09:00:00+08:00") };
+  const summarize = (span: { start: string; end: string; kind: "range" | "day" }, context: object = ctx) => summary.run({ span }, context as unknown as SummaryContext);
+  return { ...variant, calendar, client, keys, store, exemptions, ctx, summarize };
+}
+
 it("reads a week of seven kinds' counts in one pipeline, each kind tallied from its own part", async () => {
-  const { config, roster, remove } = await loadConfigVariant(ALL_KINDS);
+  const { config, roster, calendar, client, store, summarize, remove } = await sevenKinds("t-summary-trip");
   try {
-    const calendar = await createTaskCalendar(config);
     const periodsOf = calendar.tasks.map((task) => calendar.list(task, SPAN.start, SPAN.end));
     expect(periodsOf.filter((periods) => periods.length > 0)).toHaveLength(7);
-    const client = redis.client();
-    const keys = createKeys("t-summary-trip");
-    const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
     const monday = calendar.list("safety", SPAN.start, SPAN.start)[0]!;
     for (const school of roster.schools.slice(0, 20)) await store.put(makeReport(monday, school.code, normal, { by: school.reporters[0]! }));
-    const ctx = { config, roster, calendar, store, exemptions: createExemptionStore({ redis: client, keys }), now: new Date("2026-06-22T09:00:00+08:00") };
 
     // Which pipeline (ioredis gives each exec its own stream) each command went in; a lone command: none.
     const sent: { name: string; key: unknown; pipeline: object | undefined }[] = [];
     const reply = await watchingCommands(
       client,
       (command, stream) => void sent.push({ name: command.name, key: command.args[0], pipeline: stream?.isPipeline ? stream : undefined }),
-      () => summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">),
+      () => summarize(SPAN),
     );
     // Every period of every kind read its exemptions in the same one pipeline, and nothing else was sent.
     const exemptionReads = sent.filter(({ name, key }) => name === "hgetall" && String(key).includes("{exempt:"));
@@ -59,13 +70,8 @@ it("reads a week of seven kinds' counts in one pipeline, each kind tallied from 
 });
 
 it("reads a week's first abnormal reports, 代报 and remarks beside its counts: one round trip for the counts and codes, one for their reports", async () => {
-  const { config, roster, remove } = await loadConfigVariant(ALL_KINDS);
+  const { roster, calendar, client, store, exemptions, summarize, remove } = await sevenKinds("t-summary-codes");
   try {
-    const calendar = await createTaskCalendar(config);
-    const client = redis.client();
-    const keys = createKeys("t-summary-codes");
-    const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
-    const exemptions = createExemptionStore({ redis: client, keys });
     // Every safety day: abnormal reports, 代报 and remarks, fewer than a reply shows of each.
     for (const period of calendar.list("safety", SPAN.start, SPAN.end)) {
       for (const [i, school] of roster.schools.slice(0, 6).entries()) {
@@ -73,8 +79,7 @@ it("reads a week's first abnormal reports, 代报 and remarks beside its counts:
         await store.put(makeReport(period, school.code, value, { by: school.reporters[0]!, onBehalf: i >= 4 }));
       }
     }
-    const ctx = { config, roster, calendar, store, exemptions, now: new Date("2026-06-22T09:00:00+08:00") };
-    const run = () => summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">);
+    const run = () => summarize(SPAN);
 
     // Once first, for Redis to learn the scripts (a NOSCRIPT answer is sent again).
     await run();
@@ -91,21 +96,15 @@ it("reads a week's first abnormal reports, 代报 and remarks beside its counts:
 });
 
 it("reads today's open incidents beside the counts: a 汇总 of today waits for no round trip of its own for them", async () => {
-  const { config, roster, remove } = await loadConfigVariant(ALL_KINDS);
+  const { client, keys, ctx, summarize, remove } = await sevenKinds("t-summary-incidents");
   try {
-    const calendar = await createTaskCalendar(config);
-    const client = redis.client();
-    const keys = createKeys("t-summary-incidents");
-    const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
     const incidents = createIncidentStore({ redis: client, keys });
     const today = { start: "2026-06-22", end: "2026-06-22", kind: "day" } as const;
-    const ctx = { config, roster, calendar, store, exemptions: createExemptionStore({ redis: client, keys }), incidents, now: new Date("2026-06-22T09:00:00+08:00") };
     let listed = 0;
-    const run = () => summary.run({ span: today }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">);
+    await summarize(today, { ...ctx, incidents });
     const counted = { ...ctx, incidents: { ...incidents, listOpen: () => ((listed += 1), incidents.listOpen()) } };
-    await run();
     // The counts and codes, then their reports; the incidents in the first of those (their own, after, before).
-    expect(await roundTrips(client, () => summary.run({ span: today }, counted as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">))).toEqual({ waves: 1, lists: 0 });
+    expect(await roundTrips(client, () => summarize(today, counted))).toEqual({ waves: 1, lists: 0 });
     expect(listed).toBe(1);
   } finally {
     remove();

@@ -1,5 +1,4 @@
 import type { TaskId } from "../config/schema.js";
-import type { ChainableCommander } from "ioredis";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import { addCounter, COUNTER_NAMES, countReport, zeroCounts, type Report, type ReportCounts } from "./report.js";
@@ -7,6 +6,9 @@ import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
 import type { Exemption } from "./exemptions.js";
 import { decodeJsonHash } from "./json-values.js";
+import { loadScript, namedInOrder, runTogether } from "./scripts.js";
+
+const hashAsJson = loadScript("hash-as-json", { keys: namedInOrder("hash"), args: () => [] });
 
 /** What the record script keeps of one task and period, as 汇总 reads it. */
 export interface PeriodAggregate {
@@ -152,7 +154,7 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
     const codesAsked = LISTS.map((list) => (node ? 0 : (request.first?.[list] ?? 0)));
     const commands: ReadCommand[] = [
       ["hgetall", keys.exemptions(task, period)],
-      fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hgetallPairs", keys.periodCounts(task, period)],
+      fields && fields.length > 0 ? ["hmget", keys.periodCounts(task, period), ...fields] : ["hashAsJson", keys.periodCounts(task, period)],
       bits(keys.periodReported(task, period)),
       ["smembers", keys.periodResolved(task, period)],
       // The lists hold the whole deployment's reports: a node's own are as many as its counts say,
@@ -336,38 +338,30 @@ export function isBitSet(bitmap: Buffer, number: number): boolean {
 
 /**
  * A read, as data: the commands a tally (and a reminder, ReportStore.reportedOrExempt) reads with.
- * `hgetallPairs`: HGETALL answered as Redis sends it, field, value, field, value (pairsOf).
+ * `hashAsJson`: a hash's fields and values in one flat list (lua/hash-as-json.lua), an empty
+ * hash as an empty object.
  */
 export type ReadCommand =
-  | readonly ["hgetall" | "hgetallPairs" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
+  | readonly ["hgetall" | "hashAsJson" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
   | readonly ["hmget", string, ...string[]]
   | readonly ["zrange", string, string, string]
   | readonly ["getrangeBuffer", string, number, number];
 
 /**
- * Sends reads in one round trip and answers them in order: one pipeline on a single Redis; on
- * a cluster, where keys of different hash tags live on different nodes, each alone, all sent at
- * once (as runTogether sends scripts). An error of any read is thrown.
+ * Sends reads in one round trip and answers them in order, as runTogether sends scripts (corked on
+ * a single Redis; on a cluster each alone, all sent at once): one way of sending together, for
+ * scripts and reads alike. An error of any read is thrown.
  */
-export async function readTogether(redis: RedisClient, commands: readonly ReadCommand[]): Promise<unknown[]> {
-  if (commands.length === 0) return [];
-  if (redis.isCluster) return Promise.all(commands.map((command) => issue(redis, command)));
-  const pipeline = redis.pipeline();
-  for (const command of commands) issue(pipeline, command);
-  const answers = (await pipeline.exec()) ?? [];
-  return commands.map((_, i) => {
-    const [error, value] = answers[i] ?? [new Error("no answer from the pipeline"), undefined];
-    if (error) throw error;
-    return value;
-  });
+export function readTogether(redis: RedisClient, commands: readonly ReadCommand[]): Promise<unknown[]> {
+  return runTogether(redis, commands.map((command) => ({ run: () => issue(redis, command) })));
 }
 
-function issue(target: RedisClient | ChainableCommander, command: ReadCommand): unknown {
+function issue(target: RedisClient, command: ReadCommand): Promise<unknown> {
   switch (command[0]) {
     case "hgetall":
       return target.hgetall(command[1]);
-    case "hgetallPairs":
-      return pairsOf(target, command[1]);
+    case "hashAsJson":
+      return hashAsJson(target, { hash: command[1] }, {}).then((json) => JSON.parse(json as string));
     case "hkeys":
       return target.hkeys(command[1]);
     case "getBuffer":
@@ -383,16 +377,4 @@ function issue(target: RedisClient | ChainableCommander, command: ReadCommand): 
     case "getrangeBuffer":
       return target.getrangeBuffer(command[1], command[2], command[3]);
   }
-}
-
-/**
- * A hash's fields and values in one flat list, as Redis sends them. ioredis makes an object of an
- * `hgetall` answer (its reply transformer, looked up by the command's name as given): for the
- * some 6,000 fields of a week's counts, adding each field to an object cost more than reading
- * the answer, most of the counts' decoding. Sent by the upper-case name, the answer stays a list;
- * the key is found as for any HGETALL (ioredis reads key positions whatever the case), so a
- * cluster routes it the same. A reader of it takes an object too, should ioredis ever give one.
- */
-function pairsOf(target: RedisClient | ChainableCommander, key: string): unknown {
-  return target.call("HGETALL", key);
 }

@@ -229,13 +229,14 @@ interface Mention {
  * words, or a look at a text a command made). Longer names first, never overlapping (岭头小学
  * inside 平安县枫林乡岭头小学 is one mention).
  */
-function findMentions(text: string, named: readonly FoundString<string>[], roster: Pick<Roster, "schools" | "byIdentifier">): Mention[] {
+function findMentions(text: string, named: readonly FoundString<string>[], roster: Pick<Roster, "byCode" | "byIdentifier">): Mention[] {
   const lower = text.toLowerCase();
   const all: Mention[] = [];
   for (const { value, start, end } of named) {
     const school = roster.byIdentifier.get(value);
-    // A leader's roster is his node's part: the schools outside it are not his to name.
-    if (!school || !roster.schools.includes(school)) continue;
+    // A leader's roster is his node's part: the schools outside it are not his to name (byCode
+    // answers within the part, at once, where a scan of its schools grew with the roster).
+    if (!school || roster.byCode(school.code) !== school) continue;
     // A code counts only as a whole run of letters and digits (CG001, not CG0010).
     if (value === school.code && (LETTER_OR_DIGIT.test(lower[start - 1] ?? "") || LETTER_OR_DIGIT.test(lower[end] ?? ""))) continue;
     all.push({ school, start, end });
@@ -256,7 +257,7 @@ const without = (text: string, spans: readonly { start: number; end: number }[])
   spans.reduce((rest, s) => rest.slice(0, s.start) + " ".repeat(s.end - s.start) + rest.slice(s.end), text);
 
 /** `text` with every school name, short name and code blanked (same length): words in them are no command's. */
-export function blankSchoolNames(text: string, roster: Pick<Roster, "schools" | "identifiers" | "byIdentifier">): string {
+export function blankSchoolNames(text: string, roster: Pick<Roster, "byCode" | "identifiers" | "byIdentifier">): string {
   return without(text, findMentions(text, findNames(text, roster), roster));
 }
 

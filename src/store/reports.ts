@@ -7,7 +7,7 @@ import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
-import { readField, runTogether, type ScriptCall } from "./scripts.js";
+import { readField, readFields, runTogether, type ScriptCall } from "./scripts.js";
 import { bytesHolding, isBitSet, nodeRead, readPeriodAggregate, readTogether, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { countReport, encodeCounted, type Report, type ReportEvent } from "./report.js";
@@ -266,10 +266,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         asked.set(key, schools);
       }
     }
-    const answers = (await runTogether(
-      redis,
-      [...asked].map(([key, schools]): ScriptCall => ({ run: (redis) => redis.hmget(key, ...schools) })),
-    )) as (string | null)[][];
+    const answers = (await runTogether(redis, [...asked].map(([key, schools]) => readFields(key, schools)))) as (string | null)[][];
     const states = new Map([...asked].map(([key, schools], i) => [key, new Map(schools.map((school, j) => [school, answers[i]![j]]))]));
     // Each school's entries in each period, in its state's order (a withdrawn id is marked '-').
     const wanted = asks.map(({ school, periods }) =>

@@ -167,7 +167,7 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
         return n > 0 ? [["zcard", lists[list]], firstOf(lists[list], n)] : [["zcard", lists[list]]];
       }),
     ];
-    return { codesAsked, commands };
+    return { fields, codesAsked, commands };
   });
   const answers = await readTogether(redis, reads.flatMap(({ commands }) => commands));
   // Looked up for each counter of each period: a week of seven kinds parses some 20,000.
@@ -175,8 +175,7 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
   let at = 0;
   return periods.map((request, i) => {
     const { task, period } = request;
-    const fields = fieldsOf(request);
-    const { codesAsked, commands } = reads[i]!;
+    const { fields, codesAsked, commands } = reads[i]!;
     const [exemptions, counts, reported, resolved, ...ofLists] = answers.slice(at, (at += commands.length));
     const listed = { abnormal: 0, onBehalf: 0, remarked: 0 };
     const first: OfLists<FirstCodes> = { abnormal: NO_CODES, onBehalf: NO_CODES, remarked: NO_CODES };
@@ -197,9 +196,9 @@ export async function readPeriodCounts(redis: RedisClient, keys: Keys, periods: 
       if (!counted) byArea.set(area, (counted = zeroCounts()));
       addCounter(counted, counter, Number(value));
     };
-    if (fields && fields.length > 0) fields.forEach((field, f) => add(field, (counts as (string | null)[])[f] ?? null));
-    else if (Array.isArray(counts)) for (let f = 0; f < counts.length; f += 2) add(counts[f] as string, counts[f + 1] as string);
-    else for (const name in counts as Record<string, string>) add(name, (counts as Record<string, string>)[name]!);
+    const values = counts as (string | null)[];
+    if (fields && fields.length > 0) fields.forEach((field, f) => add(field, values[f] ?? null));
+    else for (let f = 0; f < values.length; f += 2) add(values[f]!, values[f + 1]!);
     const own = (counter: "abnormal" | "onBehalf" | "remarked") => [...byArea.values()].reduce((sum, counted) => sum + counted[counter], 0);
     return {
       task,
@@ -338,8 +337,7 @@ export function isBitSet(bitmap: Buffer, number: number): boolean {
 
 /**
  * A read, as data: the commands a tally (and a reminder, ReportStore.reportedOrExempt) reads with.
- * `hashAsJson`: a hash's fields and values in one flat list (lua/hash-as-json.lua), an empty
- * hash as an empty object.
+ * `hashAsJson`: a hash's fields and values in one flat list (lua/hash-as-json.lua).
  */
 export type ReadCommand =
   | readonly ["hgetall" | "hashAsJson" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
@@ -361,7 +359,7 @@ function issue(target: RedisClient, command: ReadCommand): Promise<unknown> {
     case "hgetall":
       return target.hgetall(command[1]);
     case "hashAsJson":
-      return hashAsJson(target, { hash: command[1] }, {}).then((json) => JSON.parse(json as string));
+      return hashAsJson(target, { hash: command[1] }, {}).then(readFlatList);
     case "hkeys":
       return target.hkeys(command[1]);
     case "getBuffer":
@@ -377,4 +375,10 @@ function issue(target: RedisClient, command: ReadCommand): Promise<unknown> {
     case "getrangeBuffer":
       return target.getrangeBuffer(command[1], command[2], command[3]);
   }
+}
+
+/** The list hash-as-json answers; cjson writes an empty one as an object, `{}`. */
+function readFlatList(json: unknown): string[] {
+  const list: unknown = JSON.parse(json as string);
+  return Array.isArray(list) ? (list as string[]) : [];
 }

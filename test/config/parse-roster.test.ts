@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { afterAll, describe, expect, it } from "vitest";
 import { CodedError, ErrorCode, hasCode } from "../../src/errors.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
@@ -224,5 +225,16 @@ describe("parseRoster on an Excel workbook", () => {
         expect(problems[0]!.message).toContain(message);
       });
     }
+  });
+});
+
+describe("the schools parseRoster hands out", () => {
+  it("share one hidden class: a school's fields are read on every path, and a shape per school made each read megamorphic", async () => {
+    setFlagsFromString("--allow-natives-syntax");
+    const haveSameMap = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: object, b: object) => boolean;
+    const { schools } = await parseRoster(readFileSync("config/schools.example.csv"), "config/schools.example.csv");
+    expect(schools.length).toBeGreaterThan(20);
+    expect(Object.isFrozen(schools[0])).toBe(true);
+    expect(schools.filter((school) => !haveSameMap(school, schools[0]!)).map((school) => school.code)).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ import type { Config } from "../src/config/schema.js";
 import { createPushQueue } from "../src/push/push-queue.js";
 import { startEmbeddedRedis } from "../src/store/embedded-redis.js";
 import { createKeys } from "../src/store/keys.js";
-import { createClock } from "../src/time/clock.js";
+import { createClock } from "../src/clock/clock.js";
 import { startFakeWebhook } from "../src/wecom/simulator/fake-webhook.js";
 import { describeMachine, fmt, percentile } from "./support/stats.js";
 

@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { createManualClock } from "../src/time/clock.js";
+import { createManualClock } from "../src/clock/clock.js";
 import { readSettings } from "../src/main/settings.js";
 import { startSystem } from "../src/main/system.js";
 import { runLedgerExport } from "../src/main/run-ledger-export.js";

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { addDays, toInstant } from "../src/time/local-time.js";
-import { createManualClock } from "../src/time/clock.js";
+import { createManualClock } from "../src/clock/clock.js";
 import { readSettings } from "../src/main/settings.js";
 import { startSystem } from "../src/main/system.js";
 import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";

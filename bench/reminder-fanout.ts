@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { createManualClock } from "../src/time/clock.js";
+import { createManualClock } from "../src/clock/clock.js";
 import { planReminders } from "../src/features/reminders/send-reminders.js";
 import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../src/push/enqueue.js";
 import { readSettings } from "../src/main/settings.js";

@@ -33,7 +33,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { toInstant } from "../src/time/local-time.js";
-import { createManualClock } from "../src/time/clock.js";
+import { createManualClock } from "../src/clock/clock.js";
 import { buildTally } from "../src/features/tallies/build-tally.js";
 import { formatSummary, formatSummaryReading } from "../src/features/leaders/format-summary.js";
 import { loadCountedPeriods, tallyKinds } from "../src/tally/load-tally.js";

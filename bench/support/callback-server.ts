@@ -26,7 +26,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf
 import { writeHeapSnapshot } from "node:v8";
 import { Redis } from "ioredis";
 import Koa from "koa";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import { readRawBody } from "../../src/wecom/callback-receiver.js";
 import { createLogger } from "../../src/ops/log.js";
 import { readSettings } from "../../src/main/settings.js";

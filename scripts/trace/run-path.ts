@@ -36,7 +36,7 @@ async function importService() {
   return {
     ...(await load<typeof import("../../src/main/system.js")>("src/main/system.js")),
     ...(await load<typeof import("../../src/main/settings.js")>("src/main/settings.js")),
-    ...(await load<typeof import("../../src/time/clock.js")>("src/time/clock.js")),
+    ...(await load<typeof import("../../src/clock/clock.js")>("src/clock/clock.js")),
     ...(await load<typeof import("../../src/wecom/simulator/fake-webhook.js")>("src/wecom/simulator/fake-webhook.js")),
     ...(await load<typeof import("../../src/wecom/simulator/wecom-simulator.js")>("src/wecom/simulator/wecom-simulator.js")),
     ...(await load<typeof import("../../src/wecom/simulator/fake-long-connection.js")>("src/wecom/simulator/fake-long-connection.js")),

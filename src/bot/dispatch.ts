@@ -1,5 +1,5 @@
 import type { Bindings, Logger } from "pino";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { Config } from "../config/schema.js";
 import type { Roster, School } from "../config/roster.js";
 import type { ExemptionStore } from "../store/exemptions.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addDays, toInstant } from "../time/local-time.js";
-import { createManualClock } from "../time/clock.js";
+import { createManualClock } from "../clock/clock.js";
 import { createLogger } from "../ops/log.js";
 import { createConfigSource } from "../config/config-source.js";
 import { startSystem } from "../main/system.js";

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { LoadedConfig } from "../config/load-config.js";
 import type { TrialCredentials } from "../main/settings.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { formatClock, toWallClock } from "../time/local-time.js";
 import { startFakeLongConnection } from "../wecom/simulator/fake-long-connection.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";

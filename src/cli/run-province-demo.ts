@@ -14,7 +14,7 @@ import { formatBubble, formatPush } from "../dev/render-chat.js";
 import type { Settings } from "../main/settings.js";
 import { startSystem } from "../main/system.js";
 import { createLogger } from "../ops/log.js";
-import { createManualClock } from "../time/clock.js";
+import { createManualClock } from "../clock/clock.js";
 import { toInstant } from "../time/local-time.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
 

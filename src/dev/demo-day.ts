@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.js";
 import { parseSlot } from "../time/slots.js";
 import { deriveSchedules } from "../schedule/derive-schedules.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { formatClock, toInstant, type LocalDate } from "../time/local-time.js";
 import { formatChatTitle } from "./render-chat.js";
 

@@ -6,7 +6,7 @@ import { createKeys, type Keys } from "../store/keys.js";
 import { createReportStore, type ReportStore } from "../store/reports.js";
 import { createIncidentStore, type IncidentStore } from "../store/incidents.js";
 import { readRosterDays, withJoinedDays } from "../store/roster-days.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import { openServiceRedis } from "./service-redis.js";
 import { clockOf, type Settings } from "./settings.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createConfigSource, type ConfigSource } from "../config/config-source.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { createClock, type Clock } from "../time/clock.js";
+import { createClock, type Clock } from "../clock/clock.js";
 
 /** WeCom's long-connection endpoint; tests and the demo point WECOM_WS_URL at the simulator. */
 export const DEFAULT_WECOM_WS_URL = "wss://openws.work.weixin.qq.com";

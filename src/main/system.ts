@@ -38,7 +38,7 @@ import { createQueueIncidentCard } from "../features/incidents/queue-incident-ca
 import { buildStepPushes } from "../features/incidents/incident-pushes.js";
 import { ensureCjkFont, type CjkFont, type CjkFontMissing } from "../features/tallies/find-cjk-font.js";
 import { createWeekChartMaker } from "../features/tallies/week-chart-maker.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { createTaskCalendar, type TaskCalendar } from "../time/task-calendar.js";
 import type { BotConnectionTuning } from "../wecom/bot-connection.js";
 import { createBotConnections } from "../wecom/bot-connections.js";

@@ -20,7 +20,7 @@ import type { ExemptionStore } from "../store/exemptions.js";
 import type { Keys } from "../store/keys.js";
 import type { ReportStore } from "../store/reports.js";
 import type { IncidentStore } from "../store/incidents.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { createCallbackReceiver } from "../wecom/callback-receiver.js";
 

@@ -3,7 +3,7 @@ import type { Cluster, Redis } from "ioredis";
 import { readPushStatus } from "../push/deliver.js";
 import { keysForBot, type Keys } from "../store/keys.js";
 import { DEFAULT_BOT } from "../config/list-bots.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { formatMissingHolidayYear } from "../time/holiday-coverage.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import type { QueueDepthSource } from "./metrics.js";

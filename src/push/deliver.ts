@@ -11,7 +11,7 @@ import { type DeliveryWay, deliveryId, type DeliveryLog, digestOf, pushKind } fr
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import { loadScript, namedInOrder } from "../store/scripts.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 
 // How one part job is delivered: its body re-checked, its request timed out and leased, sent
 // through the group's robot or the smart bot, and the group's push status recorded.

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { Push } from "../message/push.js";
 import type { PartBody } from "./push.js";
 

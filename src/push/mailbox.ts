@@ -12,7 +12,7 @@ import { type RecordPushResult, BOT_WAIT_MS, type GroupSend, leaseFor, requestTi
 import { pushTargetOf, type TargetLimiter } from "./rate-window.js";
 import { alertBodies, splitMessage } from "./enqueue.js";
 import { deliveryId, type DeliveryLog } from "./delivery-log.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 
 /**
  * Turns alerts that queued up into one message that gives each school's current status, so

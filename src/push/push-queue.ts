@@ -3,7 +3,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Keys } from "../store/keys.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { createDeliver, createPushRecorder, type PushMetrics, createGroupSend, type SendViaBot } from "./deliver.js";
 import { createEnqueue, createPartState } from "./enqueue.js";
 import { createTargetLimiter, type BotRateLimit } from "./rate-window.js";

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { addDays, toLocalDate } from "../time/local-time.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import type { ReportStore } from "./reports.js";
 

@@ -1,6 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import type { Clock } from "../time/clock.js";
+import type { Clock } from "../clock/clock.js";
 
 /** A group chat the bot has seen on the long connection: its chatid, and who spoke there lately and when. */
 export interface SeenChat {

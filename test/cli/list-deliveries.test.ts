@@ -8,7 +8,7 @@ import { createDeliveryLog, readLateAlerts, type DeliveryLog } from "../../src/p
 import { formatLateAlerts } from "../../src/push/push-warnings.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/store/embedded-redis.js";
 import { createKeys } from "../../src/store/keys.js";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import { TEST_AES_KEY } from "../support/test-env.js";
 
 const NOW = "2026-11-24T10:00:00+08:00";

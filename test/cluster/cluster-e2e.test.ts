@@ -11,7 +11,7 @@ import { PUSH_QUEUE_NAME } from "../../src/push/push-queue.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createDeliveryLog, digestOf } from "../../src/push/delivery-log.js";
 import type { PartBody } from "../../src/push/push.js";
-import { createClock } from "../../src/time/clock.js";
+import { createClock } from "../../src/clock/clock.js";
 import { startFakeWebhook, type FakeWebhook, type FakeWebhookMessage } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator, type WecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/test-env.js";

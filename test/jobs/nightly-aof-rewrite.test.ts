@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { runReduceHistory } from "../../jobs/reduce-history.js";
 import { readSettings } from "../../src/main/settings.js";
 import { startSystem, type System } from "../../src/main/system.js";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import { TEST_ENV } from "../support/test-env.js";
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import { createPushQueue, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { OWED_PROBE_MS } from "../../src/push/mailbox.js";
 import { deliveryId } from "../../src/push/delivery-log.js";

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import { createPushQueue, DEFAULT_REQUEST_TIMEOUT_MS, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { formatPushFailure } from "../../src/push/push-warnings.js";
 import { formatPushJobId } from "../../src/push/enqueue.js";

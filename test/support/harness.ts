@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import pino from "pino";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import type { Config } from "../../src/config/schema.js";
 import type { PushQueue } from "../../src/push/push-queue.js";
 import { connectRedis, waitReady, type RedisClient } from "../../src/store/connect-redis.js";

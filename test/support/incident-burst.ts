@@ -7,7 +7,7 @@ import { createDeliveryLog, type DeliveryEntry } from "../../src/push/delivery-l
 import type { RedisClient } from "../../src/store/connect-redis.js";
 import { createIncidentStore } from "../../src/store/incidents.js";
 import { createKeys } from "../../src/store/keys.js";
-import { createClock } from "../../src/time/clock.js";
+import { createClock } from "../../src/clock/clock.js";
 import { waitFor } from "./wait-for.js";
 
 /**

@@ -7,7 +7,7 @@ import { startSystem, type System, type SystemOptions } from "../../src/main/sys
 import { createKeys } from "../../src/store/keys.js";
 import { SINCE_EVER } from "../../src/store/roster-days.js";
 import { loadSchoolPlaces } from "../../src/store/school-numbers.js";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import { startFakeLongConnection, type FakeLongConnection } from "../../src/wecom/simulator/fake-long-connection.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { writeManyBotsConfig } from "./many-bots-config.js";

@@ -15,7 +15,7 @@ import type { WebhookBody } from "../../src/push/push.js";
 import type { PushMessage } from "../../src/message/push.js";
 import { connectRedis, type RedisClient } from "../../src/store/connect-redis.js";
 import { createKeys } from "../../src/store/keys.js";
-import { createClock } from "../../src/time/clock.js";
+import { createClock } from "../../src/clock/clock.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { createWecomSimulator } from "../../src/wecom/simulator/wecom-simulator.js";
 import { TEST_AES_KEY, TEST_ENV, TEST_TOKEN } from "../support/test-env.js";

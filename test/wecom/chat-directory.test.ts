@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createKeys } from "../../src/store/keys.js";
-import { createManualClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/clock/clock.js";
 import { createChatDirectory, NOTE_EVERY_MS } from "../../src/wecom/chat-directory.js";
 import { createChatNoting } from "../../src/wecom/long-connection-receiver.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Config } from "../../config/schema.js";
 import { createConfigLinkSigner } from "../ledger/create-config-export-links.js";
 import type { LinkQuery, LinkRefusal, SignedLink } from "../ledger/export-links.js";

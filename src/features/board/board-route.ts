@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import type { Logger } from "pino";
 import type { Config } from "../../config/schema.js";
 import type { LinkRefusal } from "../ledger/export-links.js";
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import type { TallySources } from "../../tally/load-tally.js";
 import { BOARD_PATH, createBoardLinks } from "./board-links.js";

@@ -5,7 +5,7 @@ import type { Config } from "../../config/schema.js";
 import type { Roster } from "../../config/roster.js";
 import type { Pusher } from "../../bot/command.js";
 import type { Incident, IncidentStore } from "../../store/incidents.js";
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { ackDueAt, followUpDueAt, sendableAt } from "./incident-clock.js";
 import { buildEscalationPushes, buildReminderPushes } from "./incident-pushes.js";

@@ -3,7 +3,7 @@ import type { PrepareAlert } from "../../push/mailbox.js";
 import type { IncidentStore } from "../../store/incidents.js";
 import type { ReportStore } from "../../store/reports.js";
 import { abnormalDescription, isAbnormal } from "../../store/report.js";
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import { findUrgency } from "./find-urgency.js";
 import { incidentText } from "./incident-text.js";
 import type { IncidentTimers } from "./incident-timers.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Config } from "../../config/schema.js";
 import { createExportLinks, createLinkSigner, type ExportLinks, type LinkSigner } from "./export-links.js";
 import { deriveExportSecret } from "./export-secret.js";

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { TaskId } from "../../config/schema.js";
 import { checkLedgerRange } from "./check-ledger-range.js";
 

@@ -1,7 +1,7 @@
 import type { Context } from "koa";
 import Router from "koa-router";
 import type { Logger } from "pino";
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Config } from "../../config/schema.js";
 import { createReadStream } from "node:fs";
 import { planLedger, type LedgerPlan } from "./build-ledger.js";

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { PushImage } from "../../message/push.js";
 import type { RedisClient } from "../../store/connect-redis.js";
 import type { Keys } from "../../store/keys.js";
-import type { Clock } from "../../time/clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { CjkFont, CjkFontMissing } from "./find-cjk-font.js";
 import { renderWeekChart, type WeekChartInput } from "./render-week-chart.js";
 import { scheduleText } from "./tally-text.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBoardLinks } from "../../../src/features/board/board-links.js";
 import { createBoardRouter } from "../../../src/features/board/board-route.js";
 import { ATTENTION_PER_AREA } from "../../../src/features/board/load-board.js";
-import { createManualClock } from "../../../src/time/clock.js";
+import { createManualClock } from "../../../src/clock/clock.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";
 
 /**

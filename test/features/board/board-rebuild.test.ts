@@ -6,7 +6,7 @@ import { answerPageFailures } from "../../../src/features/board/answer-page-fail
 import { BOARD_PATH, createBoardLinks } from "../../../src/features/board/board-links.js";
 import { createBoardRouter } from "../../../src/features/board/board-route.js";
 import type { ReportStore } from "../../../src/store/reports.js";
-import { createManualClock } from "../../../src/time/clock.js";
+import { createManualClock } from "../../../src/clock/clock.js";
 import { waitFor } from "../../support/wait-for.js";
 import { makeReport, normal, startLeaderDeps } from "../leaders/fixtures.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createManualClock } from "../../../src/time/clock.js";
+import { createManualClock } from "../../../src/clock/clock.js";
 import { createExportLinks, createLinkSigner } from "../../../src/features/ledger/export-links.js";
 import { deriveExportSecret } from "../../../src/features/ledger/export-secret.js";
 import { TEST_AES_KEY } from "../../support/test-env.js";

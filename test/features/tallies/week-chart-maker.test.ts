@@ -5,7 +5,7 @@ import { createWeekChartMaker, readChartStatus } from "../../../src/features/tal
 import type { WeekChartInput } from "../../../src/features/tallies/render-week-chart.js";
 import { connectRedis, waitReady, type RedisClient } from "../../../src/store/connect-redis.js";
 import { createKeys } from "../../../src/store/keys.js";
-import { createManualClock } from "../../../src/time/clock.js";
+import { createManualClock } from "../../../src/clock/clock.js";
 import { startTestRedis, type TestRedis } from "../../support/redis.js";
 
 const INPUT: WeekChartInput = {

@@ -1,5 +1,5 @@
 import { addDays, toLocalDate } from "../src/time/local-time.js";
-import { formatPeriod } from "../src/time/slots.js";
+import { formatPeriod } from "../src/time/periods.js";
 import type { Push, PushMessage } from "../src/message/push.js";
 import type { LateEntry } from "../src/store/job-ledger.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";

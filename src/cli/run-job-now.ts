@@ -8,10 +8,9 @@ import { findCjkFont } from "../features/tallies/find-cjk-font.js";
 import type { Push } from "../message/push.js";
 import type { Pusher } from "../bot/command.js";
 import { splitMessage } from "../push/enqueue.js";
-import { formatPeriod } from "../time/slots.js";
 import { toInstant, toLocalDate } from "../time/local-time.js";
 import { whyNotRequired } from "../time/task-calendar.js";
-import type { NotRequiredReason } from "../time/periods.js";
+import { formatPeriod, type NotRequiredReason } from "../time/periods.js";
 import { leaderText } from "../features/leaders/leader-text.js";
 
 const JOBS = ["remind", "tally", "weekly", "late-note"] as const;

@@ -2,9 +2,9 @@ import { ErrorCode } from "../errors.js";
 import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
 import { calendarError } from "./calendar-error.js";
 import type { HolidayData } from "./holidays.js";
-import { getWeekday, isValidLocalDate, type LocalDate, addDays, assertTimeZone, diffDays, findDayOnOrBefore, getIsoWeek, getWeekStart, listDates, toInstant, toLocalDate } from "./local-time.js";
+import { getWeekday, isValidLocalDate, type LocalDate, addDays, assertTimeZone, diffDays, findDayOnOrBefore, formatDate, formatLocalDate, getIsoWeek, getWeekEnd, getWeekStart, isValidIsoWeek, listDates, splitLocalDate, toInstant, toLocalDate } from "./local-time.js";
 import { FIRST_STATUTORY_YEAR, LAST_STATUTORY_YEAR, listStatutoryHolidays } from "./statutory-holidays.js";
-import { datesOfId, PERIOD_SHAPES, type PeriodKind, checkScheduleSlots, parseSlot } from "./slots.js";
+import { PERIOD_KINDS, type ParsedSlot, type PeriodKind, checkScheduleSlots, parseSlot } from "./slots.js";
 
 /** The `calendar` section of the config. */
 export type CalendarConfig = Config["calendar"];
@@ -170,6 +170,107 @@ export function checkCalendarConfig(config: CalendarConfig): string[] {
   return problems;
 }
 
+/**
+ * What each kind of period is, decided here and nowhere else: the id stored with reports for the
+ * period that holds a date (`2026-11-23`, `2026-W48`, `2026-11`), the whole dates of an id, the
+ * Chinese label of a period (its dates when a holiday cuts it), and the unit a count of periods
+ * is in (3 天, 2 周, 1 月).
+ */
+interface PeriodShape {
+  idOf(date: LocalDate): string;
+  /** First and last date of the whole period with this id; undefined for an id of another kind. */
+  datesOf(id: string): { start: LocalDate; end: LocalDate } | undefined;
+  label(period: { id: string; start: LocalDate; end: LocalDate }): string;
+  /** The label of a stored id alone (历史): a week without its dates. */
+  idLabel(id: string): string;
+  unit: string;
+  /** The date a slot names in the period that starts on `start` (see ParsedSlot): its weekday's, its day of the month's. */
+  slotDate(start: LocalDate, slot: { weekday?: number; monthDay?: number }): LocalDate;
+}
+
+const MONTH_ID = /^(\d{4})-(0[1-9]|1[0-2])$/u;
+
+const monthDay = (date: LocalDate) => {
+  const [, m, d] = splitLocalDate(date);
+  return `${m}月${d}日`;
+};
+
+export const PERIOD_SHAPES: Readonly<Record<PeriodKind, PeriodShape>> = {
+  day: {
+    idOf: (date) => date,
+    datesOf: (id) => (isValidLocalDate(id) ? { start: id, end: id } : undefined),
+    label: ({ start }) => formatDate(start),
+    idLabel: formatDate,
+    unit: "天",
+    slotDate: (start) => start,
+  },
+  week: {
+    idOf: getIsoWeek,
+    datesOf: (id) => (isValidIsoWeek(id) ? { start: getWeekStart(id), end: getWeekEnd(id) } : undefined),
+    label: ({ id, start, end }) => `${PERIOD_SHAPES.week.idLabel(id)}（${monthDay(start)}—${monthDay(end)}）`,
+    idLabel: (id) => `${id.slice(0, 4)}年第${Number(id.slice(6))}周`,
+    unit: "周",
+    slotDate: (start, slot) => addDays(getWeekStart(getIsoWeek(start)), (slot.weekday ?? 1) - 1),
+  },
+  month: {
+    idOf: (date) => date.slice(0, 7),
+    datesOf: (id) => {
+      const m = MONTH_ID.exec(id);
+      if (!m) return undefined;
+      return monthOf(formatLocalDate(Number(m[1]), Number(m[2]), 1), 0);
+    },
+    // A month cut by the summer holiday says which of its days it is.
+    label: ({ id, start, end }) => {
+      const whole = PERIOD_SHAPES.month.datesOf(id)!;
+      const name = PERIOD_SHAPES.month.idLabel(id);
+      return start === whole.start && end === whole.end ? name : `${name}（${monthDay(start)}—${monthDay(end)}）`;
+    },
+    idLabel: (id) => `${Number(id.slice(0, 4))}年${Number(id.slice(5))}月`,
+    unit: "月",
+    slotDate: (start, slot) => dayOfMonth(start, slot.monthDay ?? 1),
+  },
+};
+
+/** `11月23日（周一）` for a day, `2026年第48周（11月23日—11月29日）` for a week, `2026年11月` for a month. */
+export function formatPeriod(period: { kind: PeriodKind; id: string; start: LocalDate; end: LocalDate }): string {
+  return PERIOD_SHAPES[period.kind].label(period);
+}
+
+/** The calendar month holding `date`, moved by `months`: its first and last day. */
+export function monthOf(date: LocalDate, months: number): { start: LocalDate; end: LocalDate } {
+  const index = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
+  const start = formatLocalDate(Math.floor(index / 12), (index % 12) + 1, 1);
+  const next = formatLocalDate(Math.floor((index + 1) / 12), ((index + 1) % 12) + 1, 1);
+  return { start, end: addDays(next, -1) };
+}
+
+/**
+ * The date of day `day` of the month a date is in; past the month's end (31 in November) its
+ * last day, so `31 17:00` is every month's last day.
+ */
+export function dayOfMonth(date: LocalDate, day: number): LocalDate {
+  const [y, m] = splitLocalDate(date);
+  const last = monthOf(date, 0).end;
+  return day >= splitLocalDate(last)[2] ? last : formatLocalDate(y, m, day);
+}
+
+/** The kind of period a stored id is of (`2026-11-23`, `2026-W48`, `2026-11`); undefined for none. */
+function kindOfId(id: string): PeriodKind | undefined {
+  return PERIOD_KINDS.find((kind) => PERIOD_SHAPES[kind].datesOf(id) !== undefined);
+}
+
+/** `11月23日（周一）`, `2026年第48周` or `2026年11月` for a stored period id of any kind (the id itself for none). */
+export function formatPeriodId(id: string): string {
+  const kind = kindOfId(id);
+  return kind ? PERIOD_SHAPES[kind].idLabel(id) : id;
+}
+
+/** The dates of a stored period id of any kind (a date, a week or a month); undefined for an id of none. */
+export function datesOfId(id: string): { start: LocalDate; end: LocalDate } | undefined {
+  const kind = kindOfId(id);
+  return kind && PERIOD_SHAPES[kind].datesOf(id);
+}
+
 /** Why a period is not required of any school; `not_live`: its deadline came before the service's first day (task-calendar.ts). */
 export type NotRequiredReason = "not_in_season" | "not_running_day" | "not_live";
 
@@ -177,7 +278,7 @@ export type NotRequiredReason = "not_in_season" | "not_running_day" | "not_live"
 export interface Period {
   task: TaskId;
   kind: PeriodKind;
-  /** `2026-11-23` for a day, `2026-W48` for a week, `2026-11` for a month; the id stored with reports (slots.ts PERIOD_SHAPES). */
+  /** `2026-11-23` for a day, `2026-W48` for a week, `2026-11` for a month; the id stored with reports (PERIOD_SHAPES). */
   id: string;
   /** First and last local date of the period (a week or month cut by the summer holiday is shorter). */
   start: LocalDate;
@@ -294,6 +395,10 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
     if (!config) throw new Error(`task "${task}" is not configured`);
     return config;
   };
+  // Slots are parsed once, with the schedules' check; they are placed on every tick. A spec of no
+  // configured schedule (a period built on another config) is parsed when placed.
+  const parsedSlots = parseTaskSlots(tasks);
+  const slotOf = (spec: string): ParsedSlot => parsedSlots.get(spec) ?? parseSlot(spec);
   const schedules = new Map<TaskConfig, { base: ScheduleConfig; summer?: ScheduleConfig }>();
   const schedulesOf = (config: TaskConfig) => {
     let entry = schedules.get(config);
@@ -321,16 +426,16 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
   /** Places the slots of a period: see the summer schedule and running-day rules above (a month's slots as a week's). */
   const createSlotPlacer = (schedule: ScheduleConfig, start: LocalDate, end: LocalDate, running: readonly LocalDate[]) => {
     if (schedule.period === "day") {
-      const at = (spec: string) => toInstant(start, parseSlot(spec).time, zone);
+      const at = (spec: string) => toInstant(start, slotOf(spec).time, zone);
       return { deadline: at(schedule.deadline), reminder: at, tally: at };
     }
     const shape = PERIOD_SHAPES[schedule.period];
-    const nominal = (spec: string) => shape.slotDate(start, parseSlot(spec));
+    const nominal = (spec: string) => shape.slotDate(start, slotOf(spec));
     const nominalDeadline = nominal(schedule.deadline);
     const cutShift = diffDays(nominalDeadline, nominalDeadline < start ? start : nominalDeadline > end ? end : nominalDeadline);
     const inPeriod = (spec: string) => addDays(nominal(spec), cutShift);
     const toRunningDay = (date: LocalDate): LocalDate => findDayOnOrBefore(date, running) ?? date;
-    const at = (date: LocalDate, spec: string) => toInstant(date, parseSlot(spec).time, zone);
+    const at = (date: LocalDate, spec: string) => toInstant(date, slotOf(spec).time, zone);
     const deadlineDate = toRunningDay(inPeriod(schedule.deadline));
     const deadline = at(deadlineDate, schedule.deadline);
     return {
@@ -418,6 +523,18 @@ export function createPeriods({ tasks, calendar, zone }: PeriodsOptions): Period
     },
     isLate: (period: Period, reportedAt: Date) => isPastDeadline(period, reportedAt),
   });
+}
+
+/** Every time of the tasks' schedules (base and summer), parsed, by how it is written. */
+function parseTaskSlots(tasks: Config["tasks"]): ReadonlyMap<string, ParsedSlot> {
+  const parsed = new Map<string, ParsedSlot>();
+  for (const config of Object.values(tasks)) {
+    for (const schedule of [config, config?.summer]) {
+      if (!schedule) continue;
+      for (const spec of [schedule.deadline, ...schedule.reminders, ...(schedule.tally ? [schedule.tally] : [])]) parsed.set(spec, parseSlot(spec));
+    }
+  }
+  return parsed;
 }
 
 /**

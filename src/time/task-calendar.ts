@@ -2,8 +2,7 @@ import { type Config, type TaskId, listTaskIds } from "../config/schema.js";
 import { listMissingHolidayYears } from "./holiday-coverage.js";
 import { importedHolidaysPath, loadHolidayData } from "./holidays.js";
 import { listDates, toLocalDate, type LocalDate, formatDeadline, formatInstant } from "./local-time.js";
-import { formatPeriod } from "./slots.js";
-import { createPeriods, type Period, type Slot, type NotRequiredReason, createSchoolCalendar } from "./periods.js";
+import { createPeriods, formatPeriod, type Period, type Slot, type NotRequiredReason, createSchoolCalendar } from "./periods.js";
 import { kindOf } from "../config/kinds.js";
 
 const MINUTE_MS = 60_000;

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
 import { formatDeadline, formatInstant } from "../../src/time/local-time.js";
-import { formatPeriod } from "../../src/time/slots.js";
+import { formatPeriod } from "../../src/time/periods.js";
 import type { TaskCalendar } from "../../src/time/task-calendar.js";
 import { loadExampleCalendar } from "../support/example-calendar.js";
 

@@ -1,7 +1,7 @@
 import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatDeadline, formatInstant } from "../../time/local-time.js";
-import { formatPeriod } from "../../time/slots.js";
+import { formatPeriod } from "../../time/periods.js";
 
 /** A school's name on a card, which is plain text (no markdown to escape). */
 const shortName = (school: School) => school.shortName || school.name;

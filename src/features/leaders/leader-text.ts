@@ -4,7 +4,7 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { DeadlineAt } from "../../time/due.js";
 import { isBeforeLive, type NotOwedReason, type TaskTally } from "../../tally/task-tally.js";
 import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate } from "../../time/local-time.js";
-import { formatPeriodId, PERIOD_SHAPES } from "../../time/slots.js";
+import { formatPeriodId, PERIOD_SHAPES } from "../../time/periods.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { reportersAt } from "../../config/scope.js";

@@ -1,7 +1,7 @@
 import { addDays, diffDays, getIsoWeek, getWeekStart, isValidLocalDate, type LocalDate } from "../../time/local-time.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { leaderText } from "./leader-text.js";
-import { monthOf } from "../../time/slots.js";
+import { monthOf } from "../../time/periods.js";
 
 /** Local dates a leader named, both included. */
 export interface DateSpan {

@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../../errors.js";
 import { ledgerText } from "./ledger-text.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "./check-ledger-range.js";
 import { weekOf } from "../leaders/read-date-span.js";
-import { monthOf } from "../../time/slots.js";
+import { monthOf } from "../../time/periods.js";
 
 /** The dates an export covers, both included, and the word that named them, if any. */
 export interface ExportRange {

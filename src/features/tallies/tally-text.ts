@@ -1,5 +1,5 @@
 import { formatDate, formatInstant, formatRate, toLocalDate } from "../../time/local-time.js";
-import { formatPeriod } from "../../time/slots.js";
+import { formatPeriod } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { School } from "../../config/roster.js";
 import type { NodeLevel } from "../../config/roster-tree.js";

@@ -63,7 +63,7 @@ export interface PushRecheck {
   scope: string;
 }
 
-/** Which of `subjects` are settled for `recheck` (given to the push worker by the composition root: store/reminders.ts createReminderRecheck). */
+/** Which of `subjects` are settled for `recheck` (given to the push worker by the composition root: store/reminder-recheck.ts createReminderRecheck). */
 export type SettledCheck = (recheck: PushRecheck, subjects: readonly string[]) => Promise<ReadonlySet<string>>;
 
 /** Whose status an alert reports, and the message that caused it. */

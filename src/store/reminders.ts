@@ -1,11 +1,11 @@
-// What the store keeps for reminders: the cooldown per task, period and group, and the check a
-// reminder is put through at delivery (which of its schools reported or were exempted since).
+// What the store keeps for reminders: the cooldown per task, period and group, and what a reminder
+// asks to be re-checked at delivery (the check itself is reminder-recheck.ts, the worker's side).
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
-import { loadScript, namedInOrder, readFields, runTogether } from "./scripts.js";
-import type { PushRecheck, SettledCheck } from "../message/push.js";
-import { currentReports } from "./report-scripts.js";
+import { loadScript, namedInOrder } from "./scripts.js";
+import type { PushRecheck } from "../message/push.js";
+import { MISSING_SCHOOLS } from "./reminder-recheck.js";
 
 /** A reminder that went to a group: when, to how many schools, and which push carried it. */
 export interface ReminderRecord {
@@ -81,27 +81,7 @@ export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; k
   };
 }
 
-/** The check of a reminder: which of the schools it names have reported (or been exempted) since. */
-const MISSING = "missing";
-
-/** What a reminder of a task's period asks the worker to re-check before it goes out. */
+/** What a reminder of a task's period asks the worker to re-check before it goes out (reminder-recheck.ts reads it). */
 export function formatReminderRecheck(task: TaskId, periodId: string): PushRecheck {
-  return { kind: MISSING, scope: `${task}:${periodId}` };
-}
-
-/**
- * The worker's check for reminders (Push.recheck): of the school codes a part names, those that
- * have a report for the period by now (current-reports.lua) or an exemption (their fields of
- * keys.exemptions). Both reads leave in one write: the schools a part names are at most a few dozen.
- */
-export function createReminderRecheck({ redis, keys }: { redis: RedisClient; keys: Keys }): SettledCheck {
-  return async (recheck, schools) => {
-    if (recheck.kind !== MISSING || schools.length === 0) return new Set();
-    const [task, period] = recheck.scope.split(":") as [TaskId, string];
-    const [reports, exemptions] = (await runTogether(redis, [
-      currentReports.call({ state: keys.periodState(task, period), log: keys.periodLog(task, period) }, { schools }),
-      readFields(keys.exemptions(task, period), schools),
-    ])) as [string[], (string | null)[]];
-    return new Set(schools.filter((_school, i) => reports[i] || exemptions[i] !== null));
-  };
+  return { kind: MISSING_SCHOOLS, scope: `${task}:${periodId}` };
 }

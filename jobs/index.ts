@@ -1,4 +1,7 @@
+import type { Job } from "bullmq";
+import type { Logger } from "pino";
 import type { ScheduleKind } from "../src/schedule/derive-schedules.js";
+import type { ScheduleJobData } from "../src/schedule/scheduler.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { runReduceHistory } from "./reduce-history.js";
 import { runSlotsOf } from "./run-slots.js";
@@ -10,3 +13,21 @@ export const scheduledJobs: Record<ScheduleKind, (deps: JobDeps, at: Date, optio
   "late-note": runSlotsOf("late-note"),
   "reduce-history": async (deps, at, options) => [await runReduceHistory(deps, at, options)],
 };
+
+const MINUTE = 60_000;
+
+/**
+ * The schedule queue's processor: a job acts for the minute it was scheduled for (BullMQ's
+ * `prevMillis`), not for when a worker got to it, so a late or retried job acts on the same
+ * task, period and slot, and its pushes carry the same idempotency keys. Here, beside the jobs
+ * it runs, so that a job's work starts in jobs/; the worker (src/main/schedule-worker.ts) only hosts it.
+ */
+export function processScheduledJob(deps: JobDeps, log: Pick<Logger, "info">) {
+  return async function processScheduledJob(job: Job<ScheduleJobData>): Promise<JobOutcome[]> {
+    const scheduledFor = job.opts.prevMillis ?? job.timestamp;
+    const at = new Date(Math.floor(scheduledFor / MINUTE) * MINUTE);
+    const outcomes = await scheduledJobs[job.data.kind](deps, at);
+    log.info({ schedule: job.data.scheduleId, at: at.toISOString(), outcomes }, "scheduled job done");
+    return outcomes;
+  };
+}

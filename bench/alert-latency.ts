@@ -27,6 +27,7 @@ import { createKeys } from "../src/store/keys.js";
 import { createClock } from "../src/clock/clock.js";
 import { startFakeWebhook } from "../src/wecom/simulator/fake-webhook.js";
 import { describeMachine, fmt, percentile } from "./support/stats.js";
+import { processPushJob } from "../jobs/index.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -80,7 +81,7 @@ const queue = createPushQueue({
   clock: createClock(),
   rateLimit: { perWindow: PER_WINDOW, windowMs: WINDOW_MS },
 });
-queue.startWorker();
+queue.startWorker(processPushJob);
 
 try {
   console.log(`filling the window: ${PER_WINDOW} pushes, one every ${WINDOW_MS / PER_WINDOW / 1000} s`);

@@ -2,6 +2,8 @@ import type { Job } from "bullmq";
 import type { Logger } from "pino";
 import type { ScheduleKind } from "../src/schedule/derive-schedules.js";
 import type { ScheduleJobData } from "../src/schedule/scheduler.js";
+import type { PushJobSteps } from "../src/push/push-queue.js";
+import type { DrainJobData, PartJobData, PushJobData } from "../src/push/push.js";
 import type { JobDeps, JobOutcome, JobRunOptions } from "./job-deps.js";
 import { runReduceHistory } from "./reduce-history.js";
 import { runSlotsOf } from "./run-slots.js";
@@ -29,5 +31,15 @@ export function processScheduledJob(deps: JobDeps, log: Pick<Logger, "info">) {
     const outcomes = await scheduledJobs[job.data.kind](deps, at);
     log.info({ schedule: job.data.scheduleId, at: at.toISOString(), outcomes }, "scheduled job done");
     return outcomes;
+  };
+}
+
+/**
+ * The push queue's processor: a part is delivered (push/deliver.ts), a turn drains its group's
+ * alert mailbox (push/mailbox.ts). Here like the schedule's, so that every job's work starts in jobs/.
+ */
+export function processPushJob(steps: PushJobSteps) {
+  return function processPushJob(job: Job<PushJobData>, token?: string): Promise<string> {
+    return job.data.kind === "drain" ? steps.drain(job as Job<DrainJobData>, token) : steps.deliver(job as Job<PartJobData>, token);
   };
 }

@@ -2,6 +2,7 @@ import { actOnSlot } from "../../jobs/run-slots.js";
 import { runLateNote } from "../../jobs/late-note.js";
 import { runWeeklyRollup } from "../../jobs/weekly-rollup.js";
 import type { JobOutcome } from "../../jobs/job-deps.js";
+import { processPushJob } from "../../jobs/index.js";
 import type { TaskId } from "../config/schema.js";
 import type { System } from "../main/system.js";
 import { findCjkFont } from "../features/tallies/find-cjk-font.js";
@@ -126,7 +127,7 @@ export async function runJobNow(
   if (outcome.skipped === "cooldown") out(leaderText.remindForceHint);
   if (outcome.skipped) out(`${label}：${runText.skipped[outcome.skipped] ?? outcome.skipped}`);
   else if (!dryRun) {
-    const worker = rt.pushQueue.startWorker();
+    const worker = rt.pushQueue.startWorker(processPushJob);
     await waitUntilDelivered(rt.pushQueue.queue);
     await worker.close();
     // Say "sent" only of what WeCom took: a refused or still-retrying push is not.

@@ -3,6 +3,7 @@ import type { Worker } from "bullmq";
 import type Koa from "koa";
 import type { Logger } from "pino";
 import { createCommands } from "../../commands/index.js";
+import { processPushJob } from "../../jobs/index.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { createDispatcher, type Dispatcher, type DispatcherDeps } from "../bot/dispatch.js";
 import { ErrorCode, hasCode } from "../errors.js";
@@ -263,7 +264,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
       if (roles.workers) {
         // Once, before any job draws: the chart is rendered on the workers, never on the web path.
         await chart.useFont(await (options.findFont ?? (() => ensureCjkFont({ say })))());
-        workers.push(pushQueue.startWorker());
+        workers.push(pushQueue.startWorker(processPushJob));
         workers.push(incidentTimers.startWorker());
         if (options.schedules !== false) {
           await scheduler.sync();

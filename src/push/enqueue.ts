@@ -5,15 +5,13 @@ import type { TargetLimiter } from "./rate-window.js";
 import type { PartJobData, PushJobData, PartBody, CardBody, ImageBody, WebhookBody } from "./push.js";
 import type { EnqueueOptions, Push, PushLine, PushMessage } from "../message/push.js";
 import type { RedisClient } from "../store/connect-redis.js";
-import { TTL, type Keys } from "../store/keys.js";
-import { releaseLease } from "../store/release-lease.js";
-import { loadScript, namedInOrder } from "../store/scripts.js";
+import type { Keys } from "../store/keys.js";
 import { createHash } from "node:crypto";
 import type { BotCard } from "../message/card.js";
 import { toTemplateCard } from "../wecom/template-card.js";
 
 // How a push is put on the queue: split into parts that fit WeCom's limits, each part a job
-// whose state (claimed, sent) outlives the job, so a retried or repeated push sends nothing twice.
+// whose state (claimed, sent: part-state.ts) outlives the job, so a retried or repeated push sends nothing twice.
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and
@@ -24,16 +22,18 @@ import { toTemplateCard } from "../wecom/template-card.js";
  * its hold ends for a held one.
  */
 export function createEnqueue({
+  redis,
+  keys,
   queue,
   groups,
-  parts,
   mailbox,
   deliveries,
   limiter,
 }: {
+  redis: RedisClient;
+  keys: Keys;
   queue: Queue<PushJobData>;
   groups: Config["groups"];
-  parts: PartState;
   /** Where alerts go instead (pushes with `about`): see mailbox.ts. */
   mailbox: { add(push: Push): Promise<void> };
   deliveries: DeliveryLog;
@@ -53,7 +53,7 @@ export function createEnqueue({
       await deliveries.queued(push, alertBodies(push).slice(0, 1));
       return undefined;
     }
-    if (await parts.isDone(push.idempotencyKey)) return estimate ? 0 : undefined;
+    if (await isPushDone(redis, keys, push.idempotencyKey)) return estimate ? 0 : undefined;
     const split = splitMessageParts(push.message);
     const bodies: { body: PartBody; recheck?: PartJobData["recheck"] }[] = split.map(({ header, lines }) => ({
       body: formatPart(push.message.msgtype, { ...(header !== undefined && { header }), lines }),
@@ -87,72 +87,12 @@ export function createEnqueue({
   };
 }
 
-const SENT = "sent";
-const SENDING = "sending:";
-const FAILED = "failed:";
-
-/** Claims a part for sending unless it was sent or someone else is sending it right now. */
-const claimScript = loadScript("push-part-claim", {
-  keys: namedInOrder("part"),
-  args: namedInOrder("claim", "ms"),
-});
-
-/** The outcome of a claim: ours to send, already sent, or leased by another sender for `waitMs`. */
-export type Claim = { state: "claimed" } | { state: "sent" } | { state: "leased"; waitMs: number };
-
-/** Which part of which push. */
-export interface PartRef {
-  idempotencyKey: string;
-  part: number;
-  parts: number;
-}
-
 /**
- * The state machine of one message part: absent → `sending:<claim>` (a lease) → `sent` or
- * `failed:<why>`. A retried or duplicated job that finds `sent` does not call WeCom again, and
- * one that finds a live lease waits for it.
+ * Whether every part of the push went out: delivery (part-state.ts) leaves the marker with the
+ * last part's `sent`, and it is all that enqueueing asks of a part's state.
  */
-export interface PartState {
-  /** Whether the part before this one is out of the way: sent, failed, or never recorded. */
-  previous(ref: PartRef): Promise<"sent" | "failed" | "unknown">;
-  claim(ref: PartRef, claim: string, leaseMs: number): Promise<Claim>;
-  release(ref: PartRef, claim: string): Promise<void>;
-  /** Marks the part sent, and the whole push done after its last part. */
-  markSent(ref: PartRef): Promise<void>;
-  markFailed(ref: PartRef, why: string): Promise<void>;
-  /** Whether every part of the push went out (enqueueing it again is then a no-op). */
-  isDone(idempotencyKey: string): Promise<boolean>;
-}
-
-export function createPartState({ redis, keys }: { redis: RedisClient; keys: Keys }): PartState {
-  const key = (ref: PartRef) => keys.pushPart(ref.idempotencyKey, ref.part);
-  return {
-    async previous(ref) {
-      const state = await redis.get(keys.pushPart(ref.idempotencyKey, ref.part - 1));
-      if (state === SENT) return "sent";
-      return state?.startsWith(FAILED) ? "failed" : "unknown";
-    },
-    async claim(ref, claim, leaseMs) {
-      const [state, pttl] = (await claimScript(redis, { part: key(ref) }, { claim, ms: leaseMs })) as [string, number];
-      if (state === SENT) return { state: "sent" };
-      if (state.startsWith(SENDING)) return { state: "leased", waitMs: Math.max(Number(pttl), 10) };
-      return { state: "claimed" };
-    },
-    async release(ref, claim) {
-      await releaseLease(redis, { lease: key(ref) }, { value: SENDING + claim });
-    },
-    async markSent(ref) {
-      const tx = redis.multi().set(key(ref), SENT, "EX", TTL.pushDoneSeconds);
-      if (ref.part === ref.parts - 1) tx.set(keys.pushDone(ref.idempotencyKey), "1", "EX", TTL.pushDoneSeconds);
-      await tx.exec();
-    },
-    async markFailed(ref, why) {
-      await redis.set(key(ref), FAILED + why, "EX", TTL.pushDoneSeconds);
-    },
-    async isDone(idempotencyKey) {
-      return (await redis.exists(keys.pushDone(idempotencyKey))) === 1;
-    },
-  };
+export async function isPushDone(redis: RedisClient, keys: Keys, idempotencyKey: string): Promise<boolean> {
+  return (await redis.exists(keys.pushDone(idempotencyKey))) === 1;
 }
 
 /** One part of a split message before it becomes a webhook body: its header (with the part marker) and lines. */

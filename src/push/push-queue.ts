@@ -1,11 +1,12 @@
-import { Queue, Worker, type Job } from "bullmq";
+import { Queue, Worker, type Job, type Processor } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../clock/clock.js";
 import { createDeliver, createPushRecorder, type PushMetrics, createGroupSend, type SendViaBot } from "./deliver.js";
-import { createEnqueue, createPartState } from "./enqueue.js";
+import { createEnqueue, isPushDone } from "./enqueue.js";
+import { createPartState } from "./part-state.js";
 import { createTargetLimiter, type BotRateLimit } from "./rate-window.js";
 import type { DrainJobData, PartJobData, PushJobData } from "./push.js";
 import type { SettledCheck } from "../message/push.js";
@@ -60,8 +61,11 @@ export interface PushQueue {
    * delivered. With `estimate`, answers roughly the ms until it has gone out (rate-window.ts).
    */
   enqueue: ReturnType<typeof createEnqueue>;
-  /** Starts a worker on this queue (one per process is enough; more are safe). */
-  startWorker(): Worker<PushJobData>;
+  /**
+   * Starts a worker on this queue (one per process is enough; more are safe), running the
+   * processor `processorOf` makes of the queue's two kinds of job (jobs/index.ts processPushJob).
+   */
+  startWorker(processorOf: (steps: PushJobSteps) => Processor<PushJobData>): Worker<PushJobData>;
   /** Closes the workers started here and the queue; the connection stays open. */
   close(): Promise<void>;
   /**
@@ -74,6 +78,12 @@ export interface PushQueue {
   readonly queue: Queue<PushJobData>;
   /** Every part of every push, from its enqueueing to its end (pingan deliveries, /healthz). */
   readonly deliveries: DeliveryLog;
+}
+
+/** What a job of the push queue does: deliver one part of a push, or take a turn at a group's alert mailbox. */
+export interface PushJobSteps {
+  deliver(job: Job<PartJobData>, token?: string): Promise<string>;
+  drain(job: Job<DrainJobData>, token?: string): Promise<string>;
 }
 
 export const PUSH_QUEUE_NAME = "{push}";
@@ -152,17 +162,16 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     orderPollMs: options.orderPollMs ?? 500,
     ...(options.settled && { settled: options.settled }),
   });
-  const run = (job: Job<PushJobData>, token?: string) =>
-    job.data.kind === "drain" ? mailbox.drain(job as Job<DrainJobData>, token) : deliver(job as Job<PartJobData>, token);
+  const steps: PushJobSteps = { deliver, drain: mailbox.drain };
   const workers: Worker<PushJobData>[] = [];
   return {
     queue,
     deliveries,
-    enqueue: createEnqueue({ queue, groups, parts, mailbox, deliveries, limiter }),
+    enqueue: createEnqueue({ redis: connection, keys, queue, groups, mailbox, deliveries, limiter }),
     ensureAlertTurns: mailbox.ensureTurns,
-    isDone: (idempotencyKey) => parts.isDone(idempotencyKey),
-    startWorker() {
-      const worker = new Worker<PushJobData>(queueName, run, {
+    isDone: (idempotencyKey) => isPushDone(connection, keys, idempotencyKey),
+    startWorker(processorOf) {
+      const worker = new Worker<PushJobData>(queueName, processorOf(steps), {
         connection,
         prefix: keys.bullPrefix(),
         concurrency: options.concurrency ?? 4,

@@ -11,6 +11,7 @@ import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fa
 import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { waitFor } from "../support/wait-for.js";
 import { LEADERS_KEY, PRINCIPALS_KEY, PUSH_GROUPS as groups } from "../support/push-groups.js";
+import { processPushJob } from "../../jobs/index.js";
 
 const REPORTED_AT = "2026-11-20T01:30:00.000Z";
 
@@ -61,7 +62,7 @@ async function open(overrides: Partial<PushQueueOptions> = {}): Promise<PushQueu
     ...overrides,
   });
   closeQueue = () => queue.close();
-  queue.startWorker();
+  queue.startWorker(processPushJob);
   return queue;
 }
 

@@ -15,6 +15,7 @@ import { startTestRedis, type TestRedis } from "../support/redis.js";
 import { maxInWindow } from "../support/max-in-window.js";
 import { waitFor } from "../support/wait-for.js";
 import { LEADERS_KEY, PRINCIPALS_KEY, PUSH_GROUPS } from "../support/push-groups.js";
+import { processPushJob } from "../../jobs/index.js";
 
 /** The service's clock while these pushes go out. */
 const SENT_AT = "2026-11-20T01:30:00.000Z";
@@ -110,8 +111,8 @@ describe("push queue", () => {
   it("delivers a long list in as few parts as fit, in order, each with its own mentions", async () => {
     await setUp();
     const pq = open({ concurrency: 8 });
-    pq.startWorker();
-    open({ concurrency: 8 }).startWorker();
+    pq.startWorker(processPushJob);
+    open({ concurrency: 8 }).startWorker(processPushJob);
     const lines = Array.from({ length: 30 }, (_, i) => ({ text: `${"城".repeat(227)}${i % 10}`, mentions: [`r${i}`] })); // 682 bytes
     await pq.enqueue({ idempotencyKey: "remind:safety:2026-11-20:09:30", group: "principals", message: { msgtype: "text", lines } });
     await waitFor("10 parts", () => fake.messages.length === 10);
@@ -131,7 +132,7 @@ describe("push queue", () => {
   it("retries a 45009 with backoff and delivers once", async () => {
     await setUp();
     const pq = open();
-    pq.startWorker();
+    pq.startWorker(processPushJob);
     fake.failNext(LEADERS_KEY, 45009, 2);
     await pq.enqueue({ idempotencyKey: "alert:1", group: "leaders", message: { msgtype: "markdown", lines: [{ text: "**异常** 城关小学" }] } });
     await waitFor("delivery", () => fake.messages.length === 1);
@@ -147,7 +148,7 @@ describe("push queue", () => {
     await setUp();
     fake.setLimit(2, 500);
     const pq = open({ retry: { attempts: 10, delayMs: 100 } });
-    pq.startWorker();
+    pq.startWorker(processPushJob);
     const lines = Array.from({ length: 6 }, (_, i) => ({ text: `${"安".repeat(600)}${i}` }));
     await pq.enqueue({ idempotencyKey: "tally:1", group: "leaders", message: { msgtype: "text", header: "汇总", lines } });
     await waitFor("6 parts", () => fake.messages.length === 6);
@@ -165,7 +166,7 @@ describe("push queue", () => {
   it("retries a reset connection and an HTTP 500", async () => {
     await setUp();
     const pq = open();
-    pq.startWorker();
+    pq.startWorker(processPushJob);
     fake.failNext(PRINCIPALS_KEY, "reset");
     fake.failNext(PRINCIPALS_KEY, "http-500");
     await pq.enqueue({ idempotencyKey: "n:1", group: "principals", message: { msgtype: "text", lines: [{ text: "hi" }] } });
@@ -176,7 +177,7 @@ describe("push queue", () => {
   it("fails a 93000 after exactly one request, logs the group's name, never the key, and counts it", async () => {
     await setUp();
     const pq = open();
-    const worker = pq.startWorker();
+    const worker = pq.startWorker(processPushJob);
     const failed = new Promise<string>((resolve) => worker.on("failed", (_job, error) => resolve(error.message)));
     await pq.enqueue({ idempotencyKey: "remind:x", group: "broken", message: { msgtype: "text", lines: [{ text: "请报平安" }] } });
     expect(await failed).toMatch(/^errcode 93000: invalid webhook url/);
@@ -197,7 +198,7 @@ describe("push queue", () => {
   it("keeps a group's failure open until a push to it succeeds, counting the pushes it lost", async () => {
     await setUp();
     const pq = open();
-    pq.startWorker();
+    pq.startWorker(processPushJob);
     fake.failNext(LEADERS_KEY, 93000, 2);
     const alert = (n: number) => ({ idempotencyKey: `alert:m${n}:leaders`, group: "leaders", message: { msgtype: "text" as const, lines: [{ text: `异常 ${n}` }] } });
     await pq.enqueue(alert(1));
@@ -215,7 +216,7 @@ describe("push queue", () => {
     await setUp(60_000);
     // The product's default timeout: the point is that it outlasts such a hang.
     const pq = open({ requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS, concurrency: 4, retry: { attempts: 5, delayMs: 1000 } }, 60_000);
-    pq.startWorker();
+    pq.startWorker(processPushJob);
     fake.failNext(PRINCIPALS_KEY, { hangMs: 30_000 }, 4);
     for (let i = 0; i < 4; i += 1) {
       await pq.enqueue({ idempotencyKey: `remind:hang:${i}`, group: "principals", message: { msgtype: "text", lines: [{ text: `请报平安 ${i}` }] } });
@@ -229,7 +230,7 @@ describe("push queue", () => {
   it("does not send the rest of a push after a part failed for good", async () => {
     await setUp();
     const pq = open();
-    pq.startWorker();
+    pq.startWorker(processPushJob);
     fake.failNext(PRINCIPALS_KEY, 40008);
     const lines = Array.from({ length: 9 }, (_, i) => ({ text: `${"校".repeat(200)}${i}` }));
     await pq.enqueue({ idempotencyKey: "p:fail", group: "principals", message: { msgtype: "text", lines } });
@@ -244,8 +245,8 @@ describe("push queue", () => {
     const b = open();
     const push = { idempotencyKey: "alert:safety:2026-11-20:c001", group: "leaders", message: { msgtype: "text" as const, lines: [{ text: "异常：城关小学" }] } };
     await Promise.all([a.enqueue(push), b.enqueue(push), a.enqueue(push)]);
-    a.startWorker();
-    b.startWorker();
+    a.startWorker(processPushJob);
+    b.startWorker(processPushJob);
     await waitFor("delivery", () => fake.messages.length === 1);
     const job = await a.queue.getJob(formatPushJobId(push.idempotencyKey, 0));
     await waitFor("completed", async () => (await job!.getState()) === "completed");
@@ -265,7 +266,7 @@ describe("push queue", () => {
     const client = redis.client();
     const partKey = keys.pushPart("lease:1", 0);
     await client.set(partKey, "sending:crashed-worker", "PX", 1500);
-    pq.startWorker();
+    pq.startWorker(processPushJob);
     await pq.enqueue({ idempotencyKey: "lease:1", group: "principals", message: { msgtype: "text", lines: [{ text: "平安" }] } });
     const job = await pq.queue.getJob(formatPushJobId("lease:1", 0));
     await waitFor("the job to wait", async () => (await job!.getState()) === "delayed");
@@ -287,8 +288,8 @@ describe("push queue", () => {
     // One attempt only: waiting for the window must not count as one.
     const a = open({ concurrency: 10, retry: { attempts: 1 } }, windowMs);
     const b = open({ concurrency: 10, retry: { attempts: 1 } }, windowMs);
-    a.startWorker();
-    b.startWorker();
+    a.startWorker(processPushJob);
+    b.startWorker(processPushJob);
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         (i % 2 ? a : b).enqueue({ idempotencyKey: `bulk:${i}`, group: "principals", message: { msgtype: "text", lines: [{ text: `第${i}条` }] } }),

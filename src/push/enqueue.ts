@@ -1,11 +1,12 @@
 import type { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { DeliveryLog } from "./delivery-log.js";
-import type { TargetLimiter } from "./rate-window.js";
+import type { GroupWindow, RateWindow } from "./rate-window.js";
 import type { PartJobData, PushJobData, PartBody, CardBody, ImageBody, WebhookBody } from "./push.js";
 import type { EnqueueOptions, Push, PushLine, PushMessage } from "../message/push.js";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
+import { loadScript, namedInOrder } from "../store/scripts.js";
 import { createHash } from "node:crypto";
 import type { BotCard } from "../message/card.js";
 import { toTemplateCard } from "../wecom/template-card.js";
@@ -28,7 +29,7 @@ export function createEnqueue({
   groups,
   mailbox,
   deliveries,
-  limiter,
+  windows,
 }: {
   redis: RedisClient;
   keys: Keys;
@@ -37,7 +38,8 @@ export function createEnqueue({
   /** Where alerts go instead (pushes with `about`): see mailbox.ts. */
   mailbox: { add(push: Push): Promise<void> };
   deliveries: DeliveryLog;
-  limiter: Pick<TargetLimiter, "estimate">;
+  /** Each group's rate window (rate-window.ts TargetLimiter.groupWindows), read for an estimate. */
+  windows: ReadonlyMap<string, GroupWindow>;
 }) {
   return async function enqueue(push: Push, { delayMs = 0, estimate = false }: EnqueueOptions = {}): Promise<number | undefined> {
     if (!groups[push.group]) throw new Error(`push to unknown group "${push.group}"`);
@@ -82,9 +84,75 @@ export function createEnqueue({
       // A held push goes out when its hold ends: the window it will find then is not known now.
       return estimate ? delayMs : undefined;
     }
-    const [waitMs] = await Promise.all([limiter.estimate({ group: push.group, idempotencyKey: push.idempotencyKey, parts: bodies.length }), queued()]);
+    const [waitMs] = await Promise.all([estimateWait({ redis, queue, windows }, push, bodies.length), queued()]);
     return waitMs;
   };
+}
+
+/** Jobs looked at to count what is queued for a group; a county queues far fewer. */
+const LOOK_AT = 2000;
+
+/**
+ * The ms until `push`'s parts have gone out, as far as its group's rate window lets them: after
+ * the parts queued before them (waiting, delayed or being sent), one after the other within
+ * the window. Read beside the enqueueing, so it counts the push's own parts itself, whether or
+ * not they are queued yet. An estimate for people ("goes out at about 09:06"), read-only.
+ */
+async function estimateWait(
+  { redis, queue, windows }: { redis: RedisClient; queue: Queue<PushJobData>; windows: ReadonlyMap<string, GroupWindow> },
+  push: Pick<Push, "group" | "idempotencyKey">,
+  parts: number,
+): Promise<number> {
+  const window = windows.get(push.group);
+  if (window === undefined) throw new Error(`estimate for unknown group "${push.group}"`);
+  const [jobs, now] = await Promise.all([queue.getJobs(["waiting", "delayed", "prioritized", "active"], 0, LOOK_AT - 1), readWindow(redis, window)]);
+  const sharing = (group: string | undefined) => group !== undefined && windows.get(group)?.name === window.name;
+  // A push held for later (a 提醒 outside the working hours) does not go out before this one;
+  // BullMQ stamps a job with real time, so it is held by Redis's clock, not the injected one.
+  const held = (job: (typeof jobs)[number]) => (job.opts.delay ?? 0) > 0 && job.timestamp + job.opts.delay! > now.now;
+  const own = (data: PushJobData | undefined) => data !== undefined && data.kind !== "drain" && data.idempotencyKey === push.idempotencyKey;
+  const before = jobs.filter((job) => sharing(job?.data.group) && !held(job) && !own(job?.data)).length;
+  return now.waitFor(before + parts);
+}
+
+/** What a rate window holds now: Redis's time, and when more sends would fit. */
+export interface WindowNow {
+  /** Redis TIME in ms: the clock every process shares, and BullMQ's timestamps keep. */
+  now: number;
+  /** The ms until `sends` more sends would all have fit (0 when they fit now). */
+  waitFor(sends: number): number;
+}
+
+// Times are Redis TIME in ms, as the limiter's (rate-window.ts; lib/now-ms.lua).
+const windowScript = loadScript("rate-limit-window", {
+  keys: namedInOrder("window"),
+  args: namedInOrder("ms"),
+});
+
+/** Read-only: a rate window as it stands, for telling people when a message queued now goes out; it reserves nothing. */
+export async function readWindow(redis: RedisClient, window: Pick<GroupWindow, "key" | "windows">): Promise<WindowNow> {
+  const longest = Math.max(...window.windows.map((w) => w.windowMs));
+  const [now, ...slots] = ((await windowScript(redis, { window: window.key }, { ms: longest })) as string[]).map(Number);
+  return { now: now!, waitFor: (sends) => simulateWait(slots, now!, sends, window.windows) };
+}
+
+/**
+ * When the last of `sends` more sends fits, as the limiter's reserve would admit them one after
+ * the other: in each window, each needs the slot `limit` places before it to be a window old.
+ * `slots` are the slot times of the longest window; returns ms after `now`.
+ */
+function simulateWait(slots: number[], now: number, sends: number, windows: readonly RateWindow[]): number {
+  const times = [...slots].sort((a, b) => a - b);
+  let at = now;
+  for (let i = 0; i < sends; i += 1) {
+    for (const { limit, windowMs } of windows) {
+      const blocking = times[times.length - limit];
+      if (blocking !== undefined) at = Math.max(at, blocking + windowMs);
+    }
+    times.push(at);
+    times.sort((a, b) => a - b);
+  }
+  return at - now;
 }
 
 /**

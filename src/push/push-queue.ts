@@ -123,7 +123,6 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     keys,
     webhook: { limit: options.rateLimit?.perWindow, windowMs: options.rateLimit?.windowMs, inFlightMs: requestTimeoutMs + 5_000 },
     ...(options.botRateLimit && { bot: options.botRateLimit }),
-    queue,
     groups,
   });
   const record = createPushRecorder({ redis: connection, keys, clock: options.clock, ...(metrics && { metrics }) });
@@ -167,7 +166,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   return {
     queue,
     deliveries,
-    enqueue: createEnqueue({ redis: connection, keys, queue, groups, mailbox, deliveries, limiter }),
+    enqueue: createEnqueue({ redis: connection, keys, queue, groups, mailbox, deliveries, windows: limiter.groupWindows }),
     ensureAlertTurns: mailbox.ensureTurns,
     isDone: (idempotencyKey) => isPushDone(connection, keys, idempotencyKey),
     startWorker(processorOf) {

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Queue } from "bullmq";
 import type { Config, GroupConfig } from "../config/schema.js";
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
 import { loadScript, namedInOrder } from "../store/scripts.js";
 import type { ConversationWindow } from "../wecom/conversation-window.js";
-import type { PushJobData } from "./push.js";
 
 /**
  * Where a group's pushes go: its group robot (webhook key), or the smart bot itself over the
@@ -54,14 +52,6 @@ export interface RateLimiterOptions {
   inFlightMs?: number;
 }
 
-/** What a rate window holds now: Redis's time, and when more sends would fit. */
-export interface WindowNow {
-  /** Redis TIME in ms: the clock every process shares, and BullMQ's timestamps keep. */
-  now: number;
-  /** The ms until `sends` more sends would all have fit (0 when they fit now). */
-  waitFor(sends: number): number;
-}
-
 /** A sliding-window limit per webhook key, shared through Redis by every process. */
 export interface RateLimiter {
   /**
@@ -77,8 +67,8 @@ export interface RateLimiter {
   note(webhookKey: string, slotId: string): Promise<number>;
   /** Frees a reserved slot whose message was never sent. */
   release(webhookKey: string, slotId: string): Promise<void>;
-  /** Read-only: the window as it stands, for telling people when a message queued now goes out; it reserves nothing. */
-  read(webhookKey: string): Promise<WindowNow>;
+  /** The windows its sends must all fit: what an estimate simulates (enqueue.ts readWindow). */
+  readonly windows: readonly RateWindow[];
 }
 
 // Times are Redis TIME in ms so that all processes share one clock (lib/now-ms.lua).
@@ -97,32 +87,8 @@ const noteScript = loadScript("rate-limit-note", {
   args: namedInOrder("slot", "windows"),
 });
 
-const windowScript = loadScript("rate-limit-window", {
-  keys: namedInOrder("window"),
-  args: namedInOrder("ms"),
-});
-
 /** Each window as the scripts take them: its limit and length, one pair after another. */
 const packWindows = (windows: readonly RateWindow[]) => windows.flatMap((w) => [w.limit, w.windowMs]);
-
-/**
- * When the last of `sends` more sends fits, as reserve would admit them one after the other:
- * in each window, each needs the slot `limit` places before it to be a window old. `slots` are
- * the slot times of the longest window; returns ms after `now`.
- */
-function simulateWait(slots: number[], now: number, sends: number, windows: readonly RateWindow[]): number {
-  const times = [...slots].sort((a, b) => a - b);
-  let at = now;
-  for (let i = 0; i < sends; i += 1) {
-    for (const { limit, windowMs } of windows) {
-      const blocking = times[times.length - limit];
-      if (blocking !== undefined) at = Math.max(at, blocking + windowMs);
-    }
-    times.push(at);
-    times.sort((a, b) => a - b);
-  }
-  return at - now;
-}
 
 /**
  * At most `limit` sends in any `windowMs` per webhook key (and within `alsoWithin`). A sliding
@@ -132,7 +98,6 @@ function simulateWait(slots: number[], now: number, sends: number, windows: read
 export function createRateLimiter({ redis, keys, limit = 20, windowMs = 60_000, alsoWithin = [], inFlightMs = 15_000 }: RateLimiterOptions): RateLimiter {
   const windows = [{ limit, windowMs }, ...alsoWithin];
   const packed = packWindows(windows);
-  const longest = Math.max(...windows.map((w) => w.windowMs));
   const reserveRoom = async (webhookKey: string, slotId: string = randomUUID()) => {
     const answer = Number(await reserveScript(redis, { window: keys.pushWindow(webhookKey) }, { inFlightMs, slot: slotId, windows: packed }));
     return answer > 0 ? { wait: answer, left: 0 } : { wait: 0, left: Math.abs(answer) };
@@ -151,10 +116,7 @@ export function createRateLimiter({ redis, keys, limit = 20, windowMs = 60_000, 
     async release(webhookKey, slotId) {
       await redis.zrem(keys.pushWindow(webhookKey), slotId);
     },
-    async read(webhookKey) {
-      const [now, ...slots] = ((await windowScript(redis, { window: keys.pushWindow(webhookKey) }, { ms: longest })) as string[]).map(Number);
-      return { now: now!, waitFor: (sends) => simulateWait(slots, now!, sends, windows) };
-    },
+    windows,
   };
 }
 
@@ -188,55 +150,46 @@ export interface TargetLimiter {
   settle(target: PushTarget, slotId: string): Promise<void>;
   release(target: PushTarget, slotId: string): Promise<void>;
   /**
-   * The ms until `push`'s parts have gone out, as far as its group's rate window lets them: after
-   * the parts queued before them (waiting, delayed or being sent), one after the other within
-   * the window. Read beside the enqueueing, so it counts the push's own parts itself, whether or
-   * not they are queued yet. An estimate for people ("goes out at about 09:06"), read-only.
+   * Each configured group's window as data, fixed when the limiter is made: what enqueueing
+   * reads to tell people when a push will have gone out (enqueue.ts), without reserving anything.
    */
-  estimate(push: { group: string; idempotencyKey: string; parts: number }): Promise<number>;
+  readonly groupWindows: ReadonlyMap<string, GroupWindow>;
 }
 
-/** Jobs looked at to count what is queued for a group; a county queues far fewer. */
-const LOOK_AT = 2000;
+/** A group's rate window: its sorted set (keys.pushWindow), the windows its sends must fit, and its name (groups of one name share it). */
+export interface GroupWindow {
+  name: string;
+  key: string;
+  windows: readonly RateWindow[];
+}
 
-/** The windows of both kinds of target, each kept by its own limiter; `queue` and `groups` tell what waits for a window. */
+/** The windows of both kinds of target, each kept by its own limiter, and each group's window as data. */
 export function createTargetLimiter({
   redis,
   keys,
   webhook,
   bot,
-  queue,
   groups,
 }: {
   redis: RedisClient;
   keys: Keys;
   webhook: Omit<RateLimiterOptions, "redis" | "keys">;
   bot?: BotRateLimit;
-  queue: Queue<PushJobData>;
   groups: Config["groups"];
 }): TargetLimiter {
   const limiters = { webhook: createRateLimiter({ redis, keys, ...webhook }), bot: createBotRateLimiter(redis, keys, bot) };
   const of = (target: PushTarget) => limiters[target.via];
+  const groupWindows = new Map(
+    Object.entries(groups).map(([id, config]) => {
+      const target = pushTargetOf(config);
+      const name = rateWindowOf(target);
+      return [id, { name, key: keys.pushWindow(name), windows: of(target).windows }] as const;
+    }),
+  );
   return {
     reserve: (target, slotId) => of(target).reserve(rateWindowOf(target), slotId),
     settle: (target, slotId) => of(target).settle(rateWindowOf(target), slotId),
     release: (target, slotId) => of(target).release(rateWindowOf(target), slotId),
-    async estimate({ group, idempotencyKey, parts }) {
-      const config = groups[group];
-      if (config === undefined) throw new Error(`estimate for unknown group "${group}"`);
-      const target = pushTargetOf(config);
-      const window = rateWindowOf(target);
-      const [jobs, now] = await Promise.all([queue.getJobs(["waiting", "delayed", "prioritized", "active"], 0, LOOK_AT - 1), of(target).read(window)]);
-      const sharing = (id: string | undefined) => {
-        const other = id === undefined ? undefined : groups[id];
-        return other !== undefined && rateWindowOf(pushTargetOf(other)) === window;
-      };
-      // A push held for later (a 提醒 outside the working hours) does not go out before this one;
-      // BullMQ stamps a job with real time, so it is held by Redis's clock, not the injected one.
-      const held = (job: (typeof jobs)[number]) => (job.opts.delay ?? 0) > 0 && job.timestamp + job.opts.delay! > now.now;
-      const own = (data: PushJobData | undefined) => data !== undefined && data.kind !== "drain" && data.idempotencyKey === idempotencyKey;
-      const before = jobs.filter((job) => sharing(job?.data.group) && !held(job) && !own(job?.data)).length;
-      return now.waitFor(before + parts);
-    },
+    groupWindows,
   };
 }

@@ -12,7 +12,8 @@ import type { BotCard } from "../message/card.js";
 import { toTemplateCard } from "../wecom/template-card.js";
 
 // How a push is put on the queue: split into parts that fit WeCom's limits, each part a job
-// whose state (claimed, sent: part-state.ts) outlives the job, so a retried or repeated push sends nothing twice.
+// whose state (claimed, sent: part-state.ts) outlives the job, so a retried or repeated push sends nothing
+// twice; and, asked, when the parts should have gone out, from their group's rate window read, not reserved.
 
 /**
  * Queues a push (from the web process or a job): splits the message by WeCom's byte limits and

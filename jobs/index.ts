@@ -36,7 +36,8 @@ export function processScheduledJob(deps: JobDeps, log: Pick<Logger, "info">) {
 
 /**
  * The push queue's processor: a part is delivered (push/deliver.ts), a turn drains its group's
- * alert mailbox (push/mailbox.ts). Here like the schedule's, so that every job's work starts in jobs/.
+ * alert mailbox (push/mailbox.ts). Here like the schedule's: a job of either queue starts in
+ * jobs/, and the queue modules only host their workers with the steps they are given.
  */
 export function processPushJob(steps: PushJobSteps) {
   return function processPushJob(job: Job<PushJobData>, token?: string): Promise<string> {

@@ -1,6 +1,5 @@
 import Router from "koa-router";
 import type { Cluster, Redis } from "ioredis";
-import { readPushStatus } from "../push/deliver.js";
 import { keysForBot, type Keys } from "../store/keys.js";
 import { DEFAULT_BOT } from "../config/list-bots.js";
 import type { Clock } from "../clock/clock.js";
@@ -9,7 +8,7 @@ import type { TaskCalendar } from "../time/task-calendar.js";
 import type { QueueDepthSource } from "./metrics.js";
 import { withDeadline, type Bounded } from "./with-deadline.js";
 import { listPushWarnings } from "../push/push-warnings.js";
-import { readLateAlerts } from "../push/delivery-log.js";
+import { readLateAlerts, readPushStatus } from "../push/delivery-log.js";
 import { readChartStatus } from "../features/tallies/week-chart-maker.js";
 import { scheduleText } from "../features/tallies/tally-text.js";
 import { readConnectionStatus, type ConnectionHealth } from "../wecom/connection-status.js";

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallbackOutcome } from "../wecom/callback-receiver.js";
-import type { PushMetrics } from "../push/deliver.js";
+import type { PushMetrics } from "../push/delivery-log.js";
 import { withDeadline } from "./with-deadline.js";
 
 /** A source of queue depths, read at scrape time. */

@@ -8,10 +8,10 @@ import { loadScript } from "../store/scripts.js";
 import { delayJob } from "./delay-job.js";
 import type { DrainJobData, PushJobData } from "./push.js";
 import type { Push, PushMessage } from "../message/push.js";
-import { type RecordPushResult, BOT_WAIT_MS, type GroupSend, leaseFor, requestTimeoutAfter } from "./deliver.js";
+import { BOT_WAIT_MS, type GroupSend, leaseFor, requestTimeoutAfter } from "./deliver.js";
 import { pushTargetOf, type TargetLimiter } from "./rate-window.js";
 import { alertBodies, splitMessage } from "./enqueue.js";
-import { deliveryId, type DeliveryLog } from "./delivery-log.js";
+import { deliveryId, type DeliveryLog, type RecordPushResult } from "./delivery-log.js";
 import type { Clock } from "../clock/clock.js";
 
 /**

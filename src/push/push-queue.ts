@@ -4,14 +4,14 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Keys } from "../store/keys.js";
 import type { Clock } from "../clock/clock.js";
-import { createDeliver, createPushRecorder, type PushMetrics, createGroupSend, type SendViaBot } from "./deliver.js";
+import { createDeliver, createGroupSend, type SendViaBot } from "./deliver.js";
 import { createEnqueue, isPushDone } from "./enqueue.js";
 import { createPartState } from "./part-state.js";
 import { createTargetLimiter, type BotRateLimit } from "./rate-window.js";
 import type { DrainJobData, PartJobData, PushJobData } from "./push.js";
 import type { SettledCheck } from "../message/push.js";
 import { createMailbox, type AlertDelivered, type MergeAlerts, type PrepareAlert } from "./mailbox.js";
-import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
+import { createDeliveryLog, createPushRecorder, type DeliveryLog, type PushMetrics } from "./delivery-log.js";
 
 export interface PushQueueOptions {
   /** Shared by the queue and the workers; needs `maxRetriesPerRequest: null`. */

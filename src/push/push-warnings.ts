@@ -1,7 +1,6 @@
 import type { RedisClient } from "../store/connect-redis.js";
 import type { Keys } from "../store/keys.js";
-import { readLateAlerts, type DeliveryEntry } from "./delivery-log.js";
-import { readPushStatus, type AlertsWaiting, type GroupFailure, type GroupPushStatus } from "./deliver.js";
+import { readLateAlerts, readPushStatus, type AlertsWaiting, type DeliveryEntry, type GroupFailure, type GroupPushStatus } from "./delivery-log.js";
 
 /** Pushes by kind (the idempotency key's first word), as admins and leaders read them. */
 export const KIND_NAMES: Record<string, string> = {

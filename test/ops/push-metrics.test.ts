@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMetrics } from "../../src/ops/metrics.js";
-import { createPushRecorder } from "../../src/push/deliver.js";
+import { createPushRecorder } from "../../src/push/delivery-log.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createManualClock } from "../../src/clock/clock.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";

@@ -8,7 +8,7 @@ import { createManualClock } from "../../src/clock/clock.js";
 import { createPushQueue, DEFAULT_REQUEST_TIMEOUT_MS, type PushQueue, type PushQueueOptions } from "../../src/push/push-queue.js";
 import { formatPushFailure } from "../../src/push/push-warnings.js";
 import { formatPushJobId } from "../../src/push/enqueue.js";
-import { readPushStatus } from "../../src/push/deliver.js";
+import { readPushStatus } from "../../src/push/delivery-log.js";
 import { createKeys, type Keys } from "../../src/store/keys.js";
 import { startFakeWebhook, type FakeWebhook } from "../../src/wecom/simulator/fake-webhook.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
+import { sendReminders } from "../jobs/send-reminders.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 import { deadlineAt, nextWorkingTime } from "../src/time/due.js";
@@ -46,7 +46,7 @@ export default defineCommand({
       // The msgid in the key: a repeated callback of this message is the same reminder, not a repeat.
       const outcome = await sendReminders(ctx, { task, period, slot: `manual:${ctx.msgid}`, now: ctx.now, deadline: deadlineAt(ctx.calendar, period, ctx.now) }, holdUntil ? { holdUntil } : {});
       if (outcome.heldUntil && outcome.groups.some((group) => group.state === "queued")) held = true;
-      lines.push(...describeRemindOutcome(outcome, ctx.config, ctx.now));
+      lines.push(...outcome.notes);
     }
     if (held) return [leaderText.remindOutsideHours(ctx.config.working_hours), ...lines, leaderText.remindNowHint((tasks ?? []).map((task) => ctx.calendar.taskWord(task)))].join("\n");
     if (lines.length > 0) return lines.join("\n");

@@ -1,4 +1,4 @@
-import { describeRemindOutcome, sendReminders } from "../src/features/reminders/send-reminders.js";
+import { sendReminders } from "./send-reminders.js";
 import { buildTally, formatTallyKey } from "../src/features/tallies/build-tally.js";
 import { weekChartFromCounts } from "../src/features/tallies/build-week-chart.js";
 import { loadSummaryPeriods, summaryListing, summaryUnits } from "../src/tally/load-tally.js";
@@ -65,7 +65,7 @@ export async function actOnSlot(
     return {
       pushed: sent.map((group) => group.key),
       ...(sent.length === 0 && { skipped: held > 0 ? "cooldown" : "none_missing" }),
-      notes: describeRemindOutcome(outcome, deps.config, at),
+      notes: outcome.notes,
     };
   }
   // Each group's tally speaks of its group's node only, built once per node.

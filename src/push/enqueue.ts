@@ -12,7 +12,7 @@ import type { BotCard } from "../message/card.js";
 import { toTemplateCard } from "../wecom/template-card.js";
 
 // How a push is put on the queue: split into parts that fit WeCom's limits, each part a job
-// whose state (claimed, sent: part-state.ts) outlives the job, so a retried or repeated push sends nothing
+// whose state (claimed, sent: deliver.ts PartState) outlives the job, so a retried or repeated push sends nothing
 // twice; and, asked, when the parts should have gone out, from their group's rate window read, not reserved.
 
 /**
@@ -157,7 +157,7 @@ function simulateWait(slots: number[], now: number, sends: number, windows: read
 }
 
 /**
- * Whether every part of the push went out: delivery (part-state.ts) leaves the marker with the
+ * Whether every part of the push went out: delivery (deliver.ts PartState) leaves the marker with the
  * last part's `sent`, and it is all that enqueueing asks of a part's state.
  */
 export async function isPushDone(redis: RedisClient, keys: Keys, idempotencyKey: string): Promise<boolean> {

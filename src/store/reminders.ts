@@ -1,11 +1,9 @@
-// What the store keeps for reminders: the cooldown per task, period and group, and what a reminder
-// asks to be re-checked at delivery (the check itself is reminder-recheck.ts, the worker's side).
+// What the store keeps for reminders: the cooldown per task, period and group. The check a reminder
+// is put through at delivery is reminder-recheck.ts, the worker's side.
 import type { TaskId } from "../config/schema.js";
 import type { RedisClient } from "./connect-redis.js";
 import type { Keys } from "./keys.js";
 import { loadScript, namedInOrder } from "./scripts.js";
-import type { PushRecheck } from "../message/push.js";
-import { MISSING_SCHOOLS } from "./reminder-recheck.js";
 
 /** A reminder that went to a group: when, to how many schools, and which push carried it. */
 export interface ReminderRecord {
@@ -79,9 +77,4 @@ export function createReminderCooldowns({ redis, keys }: { redis: RedisClient; k
       await releaseScript(redis, { cooldown: keys.remindCooldown(task, period, group) }, { key });
     },
   };
-}
-
-/** What a reminder of a task's period asks the worker to re-check before it goes out (reminder-recheck.ts reads it). */
-export function formatReminderRecheck(task: TaskId, periodId: string): PushRecheck {
-  return { kind: MISSING_SCHOOLS, scope: `${task}:${periodId}` };
 }

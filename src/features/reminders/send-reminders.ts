@@ -1,6 +1,6 @@
-import type { Pusher } from "../../bot/command.js";
-import type { Push, PushLine, PushMessage } from "../../message/push.js";
-import { type ReminderCooldowns, type ReminderRecord, formatReminderRecheck } from "../../store/reminders.js";
+import type { Push, PushLine, PushMessage, PushRecheck } from "../../message/push.js";
+import type { ReminderRecord } from "../../store/reminders.js";
+import { MISSING_SCHOOLS } from "../../store/reminder-recheck.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { DeadlineAt } from "../../time/due.js";
 import type { LeaderDeps } from "../leaders/leader-deps.js";
@@ -11,12 +11,6 @@ import type { School } from "../../config/roster.js";
 import { formatCardId } from "../check-in/check-in-card.js";
 import { reminderCard } from "../check-in/kind-card.js";
 import { reminderTargetsOf, type ReminderSchoolLine, type ReminderTarget } from "./reminder-targets.js";
-
-/** What sending reminders needs: the tally's sources, the push pipeline and the cooldown records. */
-export interface ReminderDeps extends LeaderDeps {
-  push: Pusher;
-  cooldowns: ReminderCooldowns;
-}
 
 /** How one group's reminder went: queued (and when it should go out), held back by the cooldown, or shown (dry run). */
 export type GroupReminder = {
@@ -50,62 +44,28 @@ export interface RemindOptions {
   show?: (push: Push) => void;
 }
 
+/** What a reminder of a task's period comes to before anything is sent: its plans, and whom it cannot reach. */
+export interface ReminderPlans {
+  /** The role whose people report the task (reporterRoleOf), as the reminders call them. */
+  role: string | undefined;
+  /** The period's missing schools. */
+  missing: number;
+  /** Of them, those that no schools group holds (nobody to remind them). */
+  unreachable: number;
+  plans: ReminderPlan[];
+}
+
 /**
- * The one way a reminder is sent, by 提醒, by `pingan run remind` and by the scheduler: for each
- * schools group that holds missing schools, unless the group got a reminder of the same task and
- * period within the cooldown (`limits.remind_cooldown_minutes`; `force` overrides it), records
- * it as the group's last and queues it, with when it should go out, given what is queued before
- * it in the group's rate window. The push is re-checked at delivery, so schools that
- * report meanwhile are not named. `request.now` is when it was asked for.
+ * The reminders of a task's period now (planReminders), read from the period's missing schools,
+ * with whom they call and whom they cannot reach: all that sending them (jobs/send-reminders.ts)
+ * asks of the feature before the cooldown and the queue.
  */
-export async function sendReminders(
-  deps: ReminderDeps,
-  request: ReminderRequest,
-  options: RemindOptions = {},
-): Promise<RemindOutcome> {
-  const { task, period } = request;
-  const missing = await loadMissingSchools(deps, period);
+export async function loadReminderPlans(deps: LeaderDeps, request: ReminderRequest): Promise<ReminderPlans> {
+  const missing = await loadMissingSchools(deps, request.period);
   const plans = await planReminders(deps, request, missing);
-  const cooldownMs = deps.config.limits.remind_cooldown_minutes * 60_000;
-  const now = request.now.getTime();
-  const holdMs = options.holdUntil ? Math.max(options.holdUntil.getTime() - now, 0) : 0;
-  const groups: GroupReminder[] = [];
-  for (const plan of plans) {
-    const key = plan.push.idempotencyKey;
-    const base = { group: plan.group, groupName: plan.groupName, schools: plan.schools.length, key };
-    const held = (last: ReminderRecord): GroupReminder => ({ ...base, state: "held", last, againAt: new Date(last.at + cooldownMs) });
-    if (options.dryRun) {
-      const last = cooldownMs > 0 && !options.force ? await deps.cooldowns.last(task, period.id, plan.group, now, cooldownMs) : undefined;
-      if (last && last.key !== key) {
-        groups.push(held(last));
-      } else {
-        options.show?.(plan.push);
-        groups.push({ ...base, state: "shown" });
-      }
-      continue;
-    }
-    if (cooldownMs > 0) {
-      const claim = await deps.cooldowns.claim(task, period.id, plan.group, { at: now, schools: base.schools, key }, cooldownMs, options.force);
-      if (!claim.claimed) {
-        groups.push(held(claim.last));
-        continue;
-      }
-    }
-    let waitMs: number;
-    try {
-      waitMs = (await deps.push.enqueue(plan.push, { estimate: true, ...(holdMs > 0 && { delayMs: holdMs }) })) ?? 0;
-    } catch (error) {
-      // Not queued: the next 提醒 must not be refused for a reminder nobody got.
-      if (cooldownMs > 0) await deps.cooldowns.release(task, period.id, plan.group, key).catch(() => {});
-      throw error;
-    }
-    const eta = now + waitMs;
-    if (cooldownMs > 0) await deps.cooldowns.setEta(task, period.id, plan.group, key, eta);
-    groups.push({ ...base, state: "queued", eta: new Date(eta) });
-  }
   const reached = new Set(plans.flatMap((plan) => plan.schools.map((school) => school.code)));
-  const { role } = reminderTargetsOf(deps.config, deps.roster, task);
-  return { period, role, missing: missing.length, unreachable: missing.length - reached.size, groups, ...(holdMs > 0 && { heldUntil: new Date(now + holdMs) }) };
+  const { role } = reminderTargetsOf(deps.config, deps.roster, request.task);
+  return { role, missing: missing.length, unreachable: missing.length - reached.size, plans };
 }
 
 /** What a reminder did, for the leader who asked or the admin who ran it: one line per group, and who could not be reached. */
@@ -152,6 +112,11 @@ export interface ReminderPlan {
   /** The missing schools it names, in roster order. */
   schools: readonly ReminderSchoolLine[];
   push: Push;
+}
+
+/** What a reminder of a task's period asks the worker to re-check before it goes out (store/reminder-recheck.ts reads it). */
+export function formatReminderRecheck(task: TaskId, periodId: string): PushRecheck {
+  return { kind: MISSING_SCHOOLS, scope: `${task}:${periodId}` };
 }
 
 /** The idempotency key of one group's reminder: `remind:safety:2026-11-24:09:00:principals`. */

@@ -156,7 +156,10 @@ export interface TargetLimiter {
   readonly groupWindows: ReadonlyMap<string, GroupWindow>;
 }
 
-/** A group's rate window: its sorted set (keys.pushWindow), the windows its sends must fit, and its name (groups of one name share it). */
+/**
+ * A group's rate window: its sorted set (keys.pushWindow), the windows its sends must fit, and
+ * its name (groups of one name share it). A robot's name is its webhook key, a secret: compared, never shown.
+ */
 export interface GroupWindow {
   name: string;
   key: string;

@@ -6,9 +6,8 @@ import type { SchoolPlaces } from "./school-numbers.js";
 import type { School } from "../config/roster.js";
 import type { Exemption } from "./exemptions.js";
 import { decodeJsonHash } from "./json-values.js";
-import { loadScript, namedInOrder, runTogether } from "./scripts.js";
+import { readTogether, type ReadCommand } from "./scripts.js";
 
-const hashAsJson = loadScript("hash-as-json", { keys: namedInOrder("hash"), args: () => [] });
 
 /** What the record script keeps of one task and period, as 汇总 reads it. */
 export interface PeriodAggregate {
@@ -333,52 +332,4 @@ export function bytesHolding(numbers: Int32Array): { from: number; to: number } 
 export function isBitSet(bitmap: Buffer, number: number): boolean {
   const byte = number >> 3;
   return byte < bitmap.length && (bitmap[byte]! & (0x80 >> (number & 7))) !== 0;
-}
-
-/**
- * A read, as data: the commands a tally (and a reminder, ReportStore.reportedOrExempt) reads with.
- * `hashAsJson`: a hash's fields and values in one flat list (lua/hash-as-json.lua).
- */
-export type ReadCommand =
-  | readonly ["hgetall" | "hashAsJson" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
-  | readonly ["hmget", string, ...string[]]
-  | readonly ["zrange", string, string, string]
-  | readonly ["getrangeBuffer", string, number, number];
-
-/**
- * Sends reads in one round trip and answers them in order, as runTogether sends scripts (corked on
- * a single Redis; on a cluster each alone, all sent at once): one way of sending together, for
- * scripts and reads alike. An error of any read is thrown.
- */
-export function readTogether(redis: RedisClient, commands: readonly ReadCommand[]): Promise<unknown[]> {
-  return runTogether(redis, commands.map((command) => ({ run: () => issue(redis, command) })));
-}
-
-function issue(target: RedisClient, command: ReadCommand): Promise<unknown> {
-  switch (command[0]) {
-    case "hgetall":
-      return target.hgetall(command[1]);
-    case "hashAsJson":
-      return hashAsJson(target, { hash: command[1] }, {}).then(readFlatList);
-    case "hkeys":
-      return target.hkeys(command[1]);
-    case "getBuffer":
-      return target.getBuffer(command[1]);
-    case "smembers":
-      return target.smembers(command[1]);
-    case "zcard":
-      return target.zcard(command[1]);
-    case "hmget":
-      return target.hmget(command[1], ...command.slice(2));
-    case "zrange":
-      return target.zrange(command[1], command[2], command[3]);
-    case "getrangeBuffer":
-      return target.getrangeBuffer(command[1], command[2], command[3]);
-  }
-}
-
-/** The list hash-as-json answers; cjson writes an empty one as an object, `{}`. */
-function readFlatList(json: unknown): string[] {
-  const list: unknown = JSON.parse(json as string);
-  return Array.isArray(list) ? (list as string[]) : [];
 }

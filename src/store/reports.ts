@@ -7,8 +7,8 @@ import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
-import { readField, readFields, runTogether, type ScriptCall } from "./scripts.js";
-import { bytesHolding, isBitSet, nodeRead, readPeriodAggregate, readTogether, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
+import { readField, readFields, readTogether, runTogether, type ScriptCall } from "./scripts.js";
+import { bytesHolding, isBitSet, nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
 import { countReport, encodeCounted, type Report, type ReportEvent } from "./report.js";
 

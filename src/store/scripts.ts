@@ -118,3 +118,53 @@ export function packArgument(values: object): string {
 }
 
 const LONE_SURROGATE = /(\\+)ud[89a-f][0-9a-f]{2}/g;
+
+const hashAsJson = loadScript("hash-as-json", { keys: namedInOrder("hash"), args: () => [] });
+
+/**
+ * A read, as data: the commands a tally (and a reminder, ReportStore.reportedOrExempt) reads with.
+ * `hashAsJson`: a hash's fields and values in one flat list (lua/hash-as-json.lua).
+ */
+export type ReadCommand =
+  | readonly ["hgetall" | "hashAsJson" | "hkeys" | "getBuffer" | "smembers" | "zcard", string]
+  | readonly ["hmget", string, ...string[]]
+  | readonly ["zrange", string, string, string]
+  | readonly ["getrangeBuffer", string, number, number];
+
+/**
+ * Sends reads in one round trip and answers them in order, as runTogether sends scripts (corked on
+ * a single Redis; on a cluster each alone, all sent at once): one way of sending together, for
+ * scripts and reads alike. An error of any read is thrown.
+ */
+export function readTogether(redis: Redis | Cluster, commands: readonly ReadCommand[]): Promise<unknown[]> {
+  return runTogether(redis, commands.map((command) => ({ run: () => issue(redis, command) })));
+}
+
+function issue(target: Redis | Cluster, command: ReadCommand): Promise<unknown> {
+  switch (command[0]) {
+    case "hgetall":
+      return target.hgetall(command[1]);
+    case "hashAsJson":
+      return hashAsJson(target, { hash: command[1] }, {}).then(readFlatList);
+    case "hkeys":
+      return target.hkeys(command[1]);
+    case "getBuffer":
+      return target.getBuffer(command[1]);
+    case "smembers":
+      return target.smembers(command[1]);
+    case "zcard":
+      return target.zcard(command[1]);
+    case "hmget":
+      return target.hmget(command[1], ...command.slice(2));
+    case "zrange":
+      return target.zrange(command[1], command[2], command[3]);
+    case "getrangeBuffer":
+      return target.getrangeBuffer(command[1], command[2], command[3]);
+  }
+}
+
+/** The list hash-as-json answers; cjson writes an empty one as an object, `{}`. */
+function readFlatList(json: unknown): string[] {
+  const list: unknown = JSON.parse(json as string);
+  return Array.isArray(list) ? (list as string[]) : [];
+}

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { createManualClock } from "../src/clock/clock.js";
-import { planReminders } from "../src/features/reminders/send-reminders.js";
+import { planReminders } from "../src/features/reminders/plan-reminders.js";
 import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../src/push/enqueue.js";
 import { readSettings } from "../src/main/settings.js";
 import { startSystem } from "../src/main/system.js";

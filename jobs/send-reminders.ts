@@ -7,7 +7,7 @@ import {
   type RemindOptions,
   type RemindOutcome,
   type ReminderRequest,
-} from "../src/features/reminders/send-reminders.js";
+} from "../src/features/reminders/plan-reminders.js";
 import type { ReminderCooldowns, ReminderRecord } from "../src/store/reminders.js";
 
 /** What sending reminders needs: the tally's sources, the push pipeline and the cooldown records. */

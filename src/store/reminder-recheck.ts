@@ -8,7 +8,7 @@ import { readFields, runTogether } from "./scripts.js";
 import type { SettledCheck } from "../message/push.js";
 import { currentReports } from "./report-scripts.js";
 
-/** The kind of check a reminder asks for (features/reminders/send-reminders.ts formatReminderRecheck), its scope `<task>:<period>`. */
+/** The kind of check a reminder asks for (features/reminders/plan-reminders.ts formatReminderRecheck), its scope `<task>:<period>`. */
 export const MISSING_SCHOOLS = "missing";
 
 /**

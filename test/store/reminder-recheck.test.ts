@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createExemptionStore } from "../../src/store/exemptions.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createReminderRecheck } from "../../src/store/reminder-recheck.js";
-import { formatReminderRecheck } from "../../src/features/reminders/send-reminders.js";
+import { formatReminderRecheck } from "../../src/features/reminders/plan-reminders.js";
 import { createReportStore } from "../../src/store/reports.js";
 import type { Report } from "../../src/store/report.js";
 import { startTestRedis, type TestRedis } from "../support/redis.js";

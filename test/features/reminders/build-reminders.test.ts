@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { planReminders } from "../../../src/features/reminders/send-reminders.js";
+import { planReminders } from "../../../src/features/reminders/plan-reminders.js";
 import { reminderTargetsOf } from "../../../src/features/reminders/reminder-targets.js";
 import { splitMessage } from "../../../src/push/enqueue.js";
 import { startLeaderDeps } from "../leaders/fixtures.js";

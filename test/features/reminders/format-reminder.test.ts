@@ -1,7 +1,7 @@
 import { kindOf } from "../../../src/config/kinds.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../../src/config/schema.js";
-import { formatReminder } from "../../../src/features/reminders/send-reminders.js";
+import { formatReminder } from "../../../src/features/reminders/plan-reminders.js";
 import { writeReminderTarget } from "../../../src/features/reminders/reminder-targets.js";
 import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../../../src/push/enqueue.js";
 import { createRoster, type Roster, type School } from "../../../src/config/roster.js";

@@ -18,6 +18,12 @@ export interface PeriodAggregate {
   byArea: ReadonlyMap<string, ReportCounts>;
   /** Whether the school of this number (SchoolPlaces) has a report in force; -1: no school. */
   isReportedAt(number: number): boolean;
+  /**
+   * Byte `byte` of the reported bitmap: the bits of numbers 8·byte to 8·byte + 7, the first in its
+   * most significant bit (as SETBIT numbers them); 0 where none was read. A reader after the few
+   * schools without a report skips the bytes of eight with one (0xff).
+   */
+  reportedByte(byte: number): number;
   /** The schools' numbers, in order (SchoolPlaces.numbersOf). */
   numbersOf(schools: readonly School[]): Int32Array;
   /** The first abnormal reports in force by when they were made (as many as asked), oldest first. */
@@ -259,6 +265,7 @@ export async function readPeriodAggregate(
   return {
     byArea: counts.byArea,
     isReportedAt: (number: number) => number >= from && isBitSet(bits, number - from),
+    reportedByte: (byte: number) => bits[byte - counts.reportedFrom] ?? 0,
     numbersOf: (schools: readonly School[]) => places.numbersOf(schools),
     abnormal: inForce(abnormalCodes),
     onBehalf: inForce(onBehalfCodes),

@@ -25,6 +25,7 @@ export function countSchool(
   const aggregate: PeriodAggregate = {
     byArea: new Map(counts ? [[areaKey(school), counts]] : []),
     isReportedAt: (number) => number === 0 && report !== undefined,
+    reportedByte: (byte) => (byte === 0 && report !== undefined ? 0x80 : 0),
     numbersOf: (schools) => Int32Array.from(schools, (s) => (s.code === school.code ? 0 : -1)),
     abnormal: listed(isAbnormal(inForce)),
     onBehalf: listed(inForce?.onBehalf === true),

@@ -427,7 +427,9 @@ export function listUncounted(roster: Pick<Roster, "schools">, period: TaskPerio
 
 /**
  * Each area's missing schools in roster order with the periods each missed: walks the area only
- * until it has named `perArea` schools or found every missing school-period the counts hold.
+ * until it has named `perArea` schools or found every missing school-period the counts hold,
+ * and only its schools without a report in some period (unreportedIn): of a province's areas of
+ * thousands, where nearly every school reported, the few before its first `perArea` missing.
  */
 function nameMissing(
   index: RosterIndex,
@@ -442,23 +444,80 @@ function nameMissing(
     if (total === 0) continue;
     const limit = list.inFull?.includes(area) ? Number.POSITIVE_INFINITY : list.perArea;
     const entries: SchoolCount[] = [];
-    // Naming none (the figures only) reads no school's number.
-    const numbers = limit > 0 ? required[0]!.aggregate.numbersOf(schools) : [];
     let found = 0;
-    for (let i = 0; i < schools.length && entries.length < limit && found < total; i += 1) {
-      const school = schools[i]!;
-      let count = 0;
-      for (const p of required) {
-        if (!p.aggregate.isReportedAt(numbers[i]!) && !p.exemptions.has(school.code) && !whyNotOwed(p.period, school)) count += 1;
-      }
-      if (count === 0) continue;
-      entries.push({ school, count });
-      found += count;
+    // Naming none (the figures only) reads no school's number.
+    if (limit > 0) {
+      const numbers = required[0]!.aggregate.numbersOf(schools);
+      unreportedIn(numbers, required, (i) => {
+        const school = schools[i]!;
+        let count = 0;
+        for (const p of required) {
+          if (!p.aggregate.isReportedAt(numbers[i]!) && !p.exemptions.has(school.code) && !whyNotOwed(p.period, school)) count += 1;
+        }
+        if (count > 0) {
+          entries.push({ school, count });
+          found += count;
+        }
+        return entries.length < limit && found < total;
+      });
     }
     const group = { area: schools[0]!.area, key: area, entries };
     groups.push(found < total ? { ...group, total } : group);
   }
   return groups;
+}
+
+/** Schools whose numbers follow one another (SchoolPlaces.numbersOf): from `at` in the list, numbered from `first` (-1: without a number). */
+interface NumberRun {
+  at: number;
+  first: number;
+  length: number;
+}
+
+const numberRuns = new WeakMap<Int32Array, readonly NumberRun[]>();
+
+/** The runs of a list's numbers, found once per list (numbersOf keeps its lists): an area numbered in roster order is one run. */
+function runsOf(numbers: Int32Array): readonly NumberRun[] {
+  let runs = numberRuns.get(numbers);
+  if (runs) return runs;
+  const found: NumberRun[] = [];
+  for (let i = 0; i < numbers.length; i += 1) {
+    const last = found[found.length - 1];
+    const number = numbers[i]!;
+    if (last && number >= 0 && last.first >= 0 && number === last.first + last.length) last.length += 1;
+    else if (last && number < 0 && last.first < 0) last.length += 1;
+    else found.push({ at: i, first: number, length: 1 });
+  }
+  numberRuns.set(numbers, (runs = found));
+  return runs;
+}
+
+/**
+ * Calls `visit` with the place in the list (in order) of each school that has no report in some
+ * of the periods, until it answers false: a byte of the periods' reported bitmaps with every bit
+ * set (eight schools that all reported) is passed over whole. A school without a number has none.
+ */
+function unreportedIn(numbers: Int32Array, periods: readonly CountedPeriod[], visit: (i: number) => boolean): void {
+  for (const { at, first, length } of runsOf(numbers)) {
+    if (first < 0) {
+      for (let i = at; i < at + length; i += 1) if (!visit(i)) return;
+      continue;
+    }
+    const last = first + length - 1;
+    for (let byte = first >> 3; byte <= last >> 3; byte += 1) {
+      let reported = 0xff;
+      for (const { aggregate } of periods) reported &= aggregate.reportedByte(byte);
+      // The run's bits of this byte (bit 0x80 >> k is number 8·byte + k), those not set in some period.
+      const low = Math.max(first - byte * 8, 0);
+      const high = Math.min(last - byte * 8, 7);
+      let unset = ~reported & (0xff >> low) & (0xff << (7 - high)) & 0xff;
+      while (unset !== 0) {
+        const k = Math.clz32(unset) - 24;
+        unset &= ~(0x80 >> k);
+        if (!visit(at + byte * 8 + k - first)) return;
+      }
+    }
+  }
 }
 
 /** Groups a few schools by area, areas and schools in roster order, without walking the roster. */

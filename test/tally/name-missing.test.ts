@@ -30,7 +30,7 @@ function counted(period: TaskPeriod, schools: readonly School[], numberOf: Reado
   for (const school of schools) {
     if (!reported.has(school.code)) continue;
     const number = numberOf.get(school.code)!;
-    if (number >= 0) bits[number >> 3] |= 0x80 >> (number & 7);
+    if (number >= 0) bits[number >> 3] = bits[number >> 3]! | (0x80 >> (number & 7));
     const counts = byArea.get(areaKey(school)) ?? zeroCounts();
     counts.reported += 1;
     byArea.set(areaKey(school), counts);

@@ -4,6 +4,7 @@ import type Koa from "koa";
 import type { Logger } from "pino";
 import { createCommands } from "../../commands/index.js";
 import { processPushJob } from "../../jobs/index.js";
+import { processIncidentJob } from "../../jobs/incident-clocks.js";
 import type { JobDeps } from "../../jobs/job-deps.js";
 import { createDispatcher, type Dispatcher, type DispatcherDeps } from "../bot/dispatch.js";
 import { ErrorCode, hasCode } from "../errors.js";
@@ -189,13 +190,12 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
   // The web process enqueues on a fail-fast connection so that a callback never hangs on Redis.
   const webPushQueue = createPushQueue({ connection: webQueueRedis, ...pushOptions });
   // Incidents: the alert job opens them (and numbers the alert); their clocks run on the workers.
-  const incidentDeps = { config, roster, calendar, clock, log };
-  const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: incidentStore, push: { enqueue: (push) => pushQueue.enqueue(push) } } });
+  const incidentTimers = createIncidentTimers({ connection: workerRedis, prefix: keys.bullPrefix(), deps: { config, calendar, clock } });
   const prepareAlert = createPrepareIncidentAlert({ config, store: createReportStore({ redis: workerRedis, keys, places }), incidents: incidentStore, timers: incidentTimers, clock });
   const alertDelivered = createQueueIncidentCard({ config, roster, incidents: incidentStore, enqueue: async (push) => void (await pushQueue.enqueue(push)) });
   const pushQueue = createPushQueue({ connection: workerRedis, ...pushOptions, settled, prepareAlert, alertDelivered });
   const webIncidents = createIncidentStore({ redis, keys });
-  const webIncidentTimers = createIncidentTimers({ connection: webQueueRedis, prefix: keys.bullPrefix(), deps: { ...incidentDeps, incidents: webIncidents, push: webPushQueue } });
+  const webIncidentTimers = createIncidentTimers({ connection: webQueueRedis, prefix: keys.bullPrefix(), deps: { config, calendar, clock } });
   const scheduler = createScheduler({ connection: workerRedis, entries: deriveSchedules(config), log, prefix: keys.bullPrefix() });
   const store = createReportStore({ redis: workerRedis, keys, places, enqueue: pushQueue.enqueue, log });
   const exemptions = createExemptionStore({ redis: workerRedis, keys });
@@ -265,7 +265,7 @@ export async function createSystem(settings: Settings, options: SystemOptions): 
         // Once, before any job draws: the chart is rendered on the workers, never on the web path.
         await chart.useFont(await (options.findFont ?? (() => ensureCjkFont({ say })))());
         workers.push(pushQueue.startWorker(processPushJob));
-        workers.push(incidentTimers.startWorker());
+        workers.push(incidentTimers.startWorker(processIncidentJob({ config, roster, incidents: incidentStore, push: pushQueue, timers: incidentTimers, clock, log }), log));
         if (options.schedules !== false) {
           await scheduler.sync();
           scheduler.startWatchdog(options.watchdogMs);

@@ -1,14 +1,11 @@
-import { Queue, Worker, type Job } from "bullmq";
+import { Queue, Worker, type Processor } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../../config/schema.js";
-import type { Roster } from "../../config/roster.js";
-import type { Pusher } from "../../bot/command.js";
-import type { Incident, IncidentStore } from "../../store/incidents.js";
+import type { Incident } from "../../store/incidents.js";
 import type { Clock } from "../../clock/clock.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { ackDueAt, followUpDueAt, sendableAt } from "./incident-clock.js";
-import { buildEscalationPushes, buildReminderPushes } from "./incident-pushes.js";
 
 /** The braces are a Redis Cluster hash tag: all of the queue's keys land in one slot. */
 export const INCIDENT_QUEUE_NAME = "{incidents}";
@@ -16,86 +13,62 @@ export const INCIDENT_QUEUE_NAME = "{incidents}";
 /** A clock of one incident: escalation `level` (1, 2) if still unacknowledged; the reminder if no follow-up came after the `followUps`th. */
 export type IncidentJobData = { kind: "ack"; number: number; level: number } | { kind: "follow-up"; number: number; followUps: number };
 
-/** How many escalations an unacknowledged incident gets: at ack_minutes, and at twice that. */
-const ESCALATIONS = 2;
-
 /** A finished clock's job id stays this long, so that setting the same clock again is a no-op. */
 const KEEP_DONE_SECONDS = 8 * 24 * 3600;
 
 export interface IncidentTimerDeps {
-  config: Pick<Config, "groups" | "leaders" | "admins" | "timezone" | "incidents" | "working_hours">;
-  roster: Roster;
+  config: Pick<Config, "timezone" | "incidents" | "working_hours">;
   /** Whose working days the follow-up clock counts. */
   calendar: Pick<TaskCalendar, "isWorkday">;
-  incidents: IncidentStore;
-  push: Pick<Pusher, "enqueue">;
   clock: Clock;
-  log: Pick<Logger, "info" | "warn" | "error">;
 }
 
 /**
  * The incidents' clocks, as delayed jobs on a queue of their own: each clock is one job under a
  * stable id (the incident, the escalation level or the follow-up count), so setting it again, from
- * a retry or another process, changes nothing, and what it sends carries a stable push key.
+ * a retry or another process, changes nothing, and what it sends carries a stable push key. What a
+ * clock does when it runs out is jobs/incident-clocks.ts; this module sets clocks and hosts its worker.
  */
 export interface IncidentTimers {
   readonly queue: Queue<IncidentJobData>;
   /** Sets the clocks an open incident runs on now: its next escalation while unacknowledged, its follow-up reminder. */
   schedule(incident: Incident): Promise<void>;
-  /** Starts the worker that acts when a clock runs out. */
-  startWorker(): Worker<IncidentJobData>;
+  /** Sets the clock of escalation `level` of an unacknowledged incident. */
+  scheduleEscalation(incident: Incident, level: number): Promise<void>;
+  /** Starts the worker that runs `process` when a clock runs out. */
+  startWorker(process: Processor<IncidentJobData, string>, log: Pick<Logger, "warn" | "error">): Worker<IncidentJobData>;
   close(): Promise<void>;
 }
 
 export function createIncidentTimers({ connection, prefix, deps }: { connection: Redis | Cluster; prefix: string; deps: IncidentTimerDeps }): IncidentTimers {
-  const { config, clock, incidents, log } = deps;
+  const { config, clock } = deps;
   const queue = new Queue<IncidentJobData>(INCIDENT_QUEUE_NAME, {
     connection,
     prefix,
     defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: { age: KEEP_DONE_SECONDS }, removeOnFail: { age: KEEP_DONE_SECONDS } },
   });
   const workers: Worker<IncidentJobData>[] = [];
-  const ackMinutes = (incident: Incident, level: number) => (ackDueAt(new Date(0), level, { ackMinutes: config.incidents.ack_minutes, urgent: incident.urgent }).getTime() / 60_000);
 
   const addAt = async (data: IncidentJobData, jobId: string, due: Date, urgent: boolean) => {
     const at = sendableAt(due, urgent, config);
     await queue.add(data.kind, data, { jobId, delay: Math.max(0, at.getTime() - clock.now().getTime()) });
   };
-  const scheduleAck = (incident: Incident, level: number) =>
+  const scheduleEscalation = (incident: Incident, level: number) =>
     addAt({ kind: "ack", number: incident.number, level }, `ack#${incident.number}#${level}`, ackDueAt(new Date(incident.at), level, { ackMinutes: config.incidents.ack_minutes, urgent: incident.urgent }), incident.urgent);
 
   const schedule = async (incident: Incident) => {
     if (incident.status !== "open") return;
-    if (!incident.ackBy) await scheduleAck(incident, 1);
+    if (!incident.ackBy) await scheduleEscalation(incident, 1);
     const due = followUpDueAt(new Date(incident.lastAt), { followUpHours: config.incidents.follow_up_hours, urgent: incident.urgent, config, isWorkday: (date) => deps.calendar.isWorkday(date) });
     await addAt({ kind: "follow-up", number: incident.number, followUps: incident.followUps }, `follow#${incident.number}#${incident.followUps}`, due, incident.urgent);
-  };
-
-  const run = async (job: Job<IncidentJobData>): Promise<string> => {
-    const data = job.data;
-    const incident = await incidents.read(data.number);
-    if (!incident || incident.status !== "open") return "ended";
-    const now = clock.now();
-    if (data.kind === "ack") {
-      if (incident.ackBy) return "acknowledged";
-      for (const push of buildEscalationPushes(config, deps.roster, incident, data.level, ackMinutes(incident, data.level))) await deps.push.enqueue(push);
-      await incidents.step(incident.number, { kind: "escalated", at: now.toISOString(), msgid: `escalate:${incident.number}:${data.level}` });
-      if (data.level < ESCALATIONS) await scheduleAck(incident, data.level + 1);
-      log.info({ incident: incident.number, level: data.level }, "incident escalated");
-      return `escalated ${data.level}`;
-    }
-    if (incident.followUps !== data.followUps) return "followed up";
-    for (const push of buildReminderPushes(config, deps.roster, incident, config.incidents.follow_up_hours)) await deps.push.enqueue(push);
-    await incidents.step(incident.number, { kind: "reminded", at: now.toISOString(), msgid: `remind:${incident.number}:${data.followUps}` });
-    log.info({ incident: incident.number, followUps: data.followUps }, "incident reporter reminded");
-    return "reminded";
   };
 
   return {
     queue,
     schedule,
-    startWorker() {
-      const worker = new Worker<IncidentJobData>(INCIDENT_QUEUE_NAME, run, { connection, prefix, concurrency: 2 });
+    scheduleEscalation,
+    startWorker(process, log) {
+      const worker = new Worker<IncidentJobData>(INCIDENT_QUEUE_NAME, process, { connection, prefix, concurrency: 2 });
       worker.on("error", (error) => log.warn({ err: error }, "incident worker error"));
       worker.on("failed", (job, error) => log.error({ incident: job?.data.number, reason: error.message }, "incident clock failed"));
       workers.push(worker);

@@ -32,6 +32,7 @@ export function checkKinds(tasks: Partial<Record<TaskId, TaskConfig>>, add: Add)
     const path: KeyPath = ["tasks", id];
     if (task.fields) {
       for (const [fieldId, field] of Object.entries(task.fields)) checkField([...path, "fields", fieldId], field, task.fields, add);
+      checkNamesOnce([...path, "fields"], task.fields, add);
       checkReaderContract(path, id, task, add);
     }
     const kind = resolveKind(id, task);
@@ -67,6 +68,33 @@ function checkField(path: KeyPath, field: FieldDeclaration, fields: Readonly<Rec
     const total = fields[field.total];
     if (total?.type !== "count") add([...path, "total"], kindText.totalNotACount(field.total), kindText.fieldsAre(Object.keys(fields)));
     if (field.roster !== undefined) add([...path, "roster"], kindText.totalAndRoster);
+  }
+}
+
+/**
+ * Each name a kind's fields go by names one thing: a field's label (what a message writes before
+ * its figure, and a column of the ledger), a named count, a choice's option. A name written twice
+ * (after folding: 發熱 is 发热) would record into whichever the reader finds first and leave the
+ * other empty for good; and one status field, since every status word would fill each of them.
+ */
+function checkNamesOnce(path: KeyPath, fields: Readonly<Record<string, FieldDeclaration>>, add: Add): void {
+  const owners = new Map<string, string>();
+  let status: string | undefined;
+  const claim = (at: KeyPath, name: string, fieldId: string) => {
+    const folded = foldWord(name);
+    const owner = owners.get(folded);
+    if (owner !== undefined) add(at, kindText.nameTwice(name, owner));
+    else owners.set(folded, fieldId);
+  };
+  for (const [fieldId, field] of Object.entries(fields)) {
+    const at: KeyPath = [...path, fieldId];
+    if (field.type === "status") {
+      if (status !== undefined) add([...at, "type"], kindText.statusTwice(status));
+      status ??= fieldId;
+    }
+    claim([...at, "label"], field.label, fieldId);
+    (field.names ?? []).forEach((name, index) => claim([...at, "names", index], name, fieldId));
+    (field.options ?? []).forEach((option, index) => claim([...at, "options", index], option, fieldId));
   }
 }
 

@@ -21,5 +21,8 @@ export const kindText = {
   readerFieldType: (reader: string, name: string, type: string) => `读取方式 ${reader} 登记的“${name}”是 ${type} 类型`,
   readerFieldsMissing: (reader: string, ids: readonly string[]) =>
     `读取方式 ${reader} 还登记这些字段，要一并写上（字段名就是已存记录的键，改了会读不到以前的上报）：${ids.join("、")}`,
+  nameTwice: (name: string, owner: string) =>
+    `“${name}”已是字段 ${owner} 的名称。同一任务里一个名称（字段的 label、names 的一项、options 的一项）只能用一次，否则消息里写它时不知道登记到哪一项`,
+  statusTwice: (owner: string) => `一个任务只能有一个 status 字段（已有 ${owner}）：“平安”“异常”只能登记到一处`,
   wordTwice: (word: string, owner: string) => `“${word}”已是任务 ${owner} 的上报用词，一个词只能开始一种上报`,
 };

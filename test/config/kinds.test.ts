@@ -113,6 +113,33 @@ describe("report kinds declared in the config", () => {
     ]);
   });
 
+  it("refuses a name two fields of a kind go by (a label, a named count, an option), in either script, and a second status field", () => {
+    const checkup = {
+      ...SAFETY,
+      name: "晨午检",
+      words: ["晨检"],
+      examples: ["晨检 实到1190"],
+      fields: {
+        present: { type: "count" as const, label: "实到", required: true },
+        sick: { type: "count" as const, label: "因病缺勤" },
+        absent: { type: "count" as const, label: "因病缺勤" },
+        symptoms: { type: "counts" as const, label: "症状", names: ["发热", "咳嗽", "发热"] },
+        fever: { type: "count" as const, label: "咳嗽" },
+        way: { type: "choice" as const, label: "方式", options: ["電話", "电话", "实到"] },
+        status: { type: "status" as const, label: "状态" },
+        again: { type: "status" as const, label: "情况" },
+      },
+    };
+    expect(check({ safety: SAFETY, checkup })).toEqual([
+      ["tasks.checkup.fields.absent.label", expect.stringMatching(/^“因病缺勤”已是字段 sick 的名称/)],
+      ["tasks.checkup.fields.symptoms.names.2", expect.stringMatching(/^“发热”已是字段 symptoms 的名称/)],
+      ["tasks.checkup.fields.fever.label", expect.stringMatching(/^“咳嗽”已是字段 symptoms 的名称/)],
+      ["tasks.checkup.fields.way.options.1", expect.stringMatching(/^“电话”已是字段 way 的名称/)],
+      ["tasks.checkup.fields.way.options.2", expect.stringMatching(/^“实到”已是字段 present 的名称/)],
+      ["tasks.checkup.fields.again.type", "一个任务只能有一个 status 字段（已有 status）：“平安”“异常”只能登记到一处"],
+    ]);
+  });
+
   describe("pingan check-config", () => {
     const dir = mkdtempSync(join(tmpdir(), "pingan-kinds-"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,6 +8,12 @@ describe("normalizeText", () => {
     expect(text.original()).toBe("報平安　 在校１２００");
   });
 
+  it("folds every character OpenCC's table knows, so a declared kind's own words work in traditional script too", () => {
+    const text = normalizeText("晨檢 實到1190 發熱2 腹瀉1 嘔吐1 帶班領導 王校長", "平安助手");
+    expect(text.folded).toBe("晨检 实到1190 发热2 腹泻1 呕吐1 带班领导 王校长");
+    expect(text.original(text.folded.indexOf("发热"))).toBe("發熱2 腹瀉1 嘔吐1 帶班領導 王校長");
+  });
+
   it("strips other leading mentions too (a message that @s two people)", () => {
     expect(normalizeText("@张局长 @平安助手 汇总", "平安助手").folded).toBe("汇总");
   });

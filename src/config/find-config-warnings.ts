@@ -1,13 +1,13 @@
 import { text } from "./messages.js";
 import { areaKey } from "./roster-tree.js";
-import type { Roster } from "./roster.js";
+import { reporterName, type Roster } from "./roster.js";
 import type { Config, ScheduleConfig } from "./schema.js";
 import { slotMinutes } from "../time/slots.js";
 
 /**
  * What `pingan check-config` warns about without failing: the config works as written, but the
  * admin should look. The other transport's bot lines (left over from switching), the example's public_url (export links would not open), one account bound to
- * schools in two areas (a typo in 上报人 is the likelier story), a leader or admin who is
+ * schools in two areas or given two names (a typo in 上报人 is the likelier story), a leader or admin who is
  * also a school's reporter (his 平安 is filed as that school's report), and two reminders of a
  * task closer than the 提醒 cooldown (the later one would be held back as a repeat).
  */
@@ -41,6 +41,12 @@ export function findConfigWarnings(config: Pick<Config, "bot" | "bots" | "server
     // By path: two counties' 城关片区 are two areas.
     const areas = [...new Set(schools.map(areaKey))];
     if (areas.length > 1) warnings.push(text.accountInTwoAreas(userid, schools.map((s) => s.shortName || s.name), areas));
+    // One account is one person: two names for it mean one row carries another person's account.
+    const named = schools.flatMap((school) => {
+      const name = reporterName(school, userid);
+      return name ? [{ school: school.shortName || school.name, name }] : [];
+    });
+    if (new Set(named.map(({ name }) => name)).size > 1) warnings.push(text.accountTwoNames(userid, named));
   }
   for (const person of [...config.leaders, ...config.admins]) {
     const schools = roster.schoolsOf(person.userid);

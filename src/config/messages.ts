@@ -223,6 +223,8 @@ export const text = {
     `server.public_url 还是示例地址 ${url}，导出台账的下载链接会打不开；请改成本县服务的外网地址，例如 https://pingan.你的域名`,
   accountInTwoAreas: (userid: string, schools: readonly string[], areas: readonly string[]) =>
     `上报人 ${userid} 同时负责 ${areas.join("、")} 的学校（${schools.join("、")}），请确认没有填错账号`,
+  accountTwoNames: (userid: string, named: readonly { school: string; name: string }[]) =>
+    `上报人账号 ${userid} 在名单里有不同的姓名（${named.map(({ school, name }) => `${school}：${name}`).join("，")}）；一个账号只是一个人，请核对是否有一行填错了账号`,
   remindersWithinCooldown: (at: string, earlier: string, later: string, minutes: number) =>
     `${at}.reminders: 提醒 ${earlier} 和 ${later} 相隔不到 ${minutes} 分钟（limits.remind_cooldown_minutes），${later} 的提醒会被当作重复而不发；请拉开间隔，或调小这个冷却时间`,
   leaderIsReporter: (userid: string, name: string, schools: readonly string[]) =>

@@ -47,7 +47,19 @@ describe("checkConfig (pingan check-config)", () => {
     expect(code).toBe(0);
     expect(lines.slice(2)).toEqual([
       "警告：上报人 hu_bin 同时负责 城关片区、东部片区 的学校（城关二小、东湖小学），请确认没有填错账号",
+      "警告：上报人账号 hu_bin 在名单里有不同的姓名（城关二小：王芳，东湖小学：胡斌）；一个账号只是一个人，请核对是否有一行填错了账号",
       "警告：陈晓红（chen_xiaohong）既是局领导或管理员，又是 柳溪小学 的上报人；发送“平安”等会登记为该校上报，请确认",
+    ]);
+  });
+
+  it("warns of one account given two names in one area (one row carries another person's account)", async () => {
+    const roster = readFileSync("config/schools.example.csv", "utf8").replace("CG002,平安县城关第二小学,城关二小,城关片区,小学,wang_fang,", "CG002,平安县城关第二小学,城关二小,城关片区,小学,zhang_wei,");
+    writeFileSync(join(dir, "names.csv"), roster);
+    writeFileSync(join(dir, "names.yaml"), readFileSync("config/pingan.example.yaml", "utf8").replace("roster: schools.example.csv", "roster: names.csv"));
+    const lines: string[] = [];
+    expect(await checkConfig({ source: createConfigSource(join(dir, "names.yaml"), ENV), now: OCTOBER, out: (line) => lines.push(line) })).toBe(0);
+    expect(lines.filter((line) => line.includes("zhang_wei"))).toEqual([
+      "警告：上报人账号 zhang_wei 在名单里有不同的姓名（城关一小：张伟，城关二小：王芳）；一个账号只是一个人，请核对是否有一行填错了账号",
     ]);
   });
 

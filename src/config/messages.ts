@@ -206,6 +206,7 @@ export const text = {
   negativeCount: (column: string, cell: string) => `${column}不能是负数：${quote(cell)}`,
   fractionalCount: (column: string, cell: string) => `${column}要写整数：${quote(cell)}`,
   notACount: (column: string, cell: string) => `${column}不是数字：${quote(cell)}`,
+  countTooLarge: (column: string, cell: string, max: number) => `${column}太大：${quote(cell)}（最多 ${max / 10_000} 万）`,
   duplicateIdentifier: (column: string, value: string, otherLine: number, otherColumn: string) =>
     column === otherColumn
       ? `${column} ${quote(value)} 与第 ${otherLine} 行重复`

@@ -1,4 +1,5 @@
 import type { School } from "./roster.js";
+import { MAX_SCHOOL_FIGURE } from "./school.js";
 import { configError } from "./config-error.js";
 import type { ConfigProblem } from "../errors.js";
 import type { TextEncoding } from "./decode-text.js";
@@ -346,7 +347,11 @@ function readCount(cell: string, label: string, fail: (message: string) => void)
   if (cell === "") return undefined;
   const value = cell.normalize("NFKC").replace(/\s/g, "");
   const digits = /^\d{1,3}(,\d{3})+$/.test(value) ? value.replace(/,/g, "") : value.replace(/\.0+$/, "");
-  if (/^\d+$/.test(digits)) return Number(digits);
+  if (/^\d+$/.test(digits)) {
+    if (Number(digits) <= MAX_SCHOOL_FIGURE) return Number(digits);
+    fail(text.countTooLarge(label, cell, MAX_SCHOOL_FIGURE));
+    return undefined;
+  }
   if (/^-\d+(\.\d+)?$/.test(value)) fail(text.negativeCount(label, cell));
   else if (/^\d+\.\d+$/.test(value)) fail(text.fractionalCount(label, cell));
   else fail(text.notACount(label, cell));

@@ -35,3 +35,10 @@ export interface School {
    */
   joined?: string;
 }
+
+/**
+ * The largest figure a school is counted by, in the roster (学生数) or in a report (实到, 发热):
+ * a million, far above any school, and far inside what the counts can keep (they are added up
+ * in Redis scripts, whose numbers print as integers only below 10^14, over up to 100,000 schools).
+ */
+export const MAX_SCHOOL_FIGURE = 1_000_000;

@@ -92,6 +92,7 @@ describe("parseRoster", () => {
         "CG007,城关七小,城关一小,城关片区,小学,xu_tao,300,20",
         "CG008,城关八小,八小,城关片区,小学,hu_bin,300,20,多余",
         "CG009,城关九小,九小,城关片区",
+        "CG010,城关十小,十小,城关片区,小学,ma_li,99999999999999999999,20",
       ].join("\n"),
     );
     const problems = await problemsOf(path);
@@ -106,6 +107,7 @@ describe("parseRoster", () => {
       [8, "简称", '简称 "城关一小" 与第 2 行学校的学校名称相同'],
       [9, undefined, "这一行有 9 列，比表头的 8 列多"],
       [10, undefined, "这一行只有 4 列，表头有 8 列"],
+      [11, "学生数", '学生数太大："99999999999999999999"（最多 100 万）'],
     ]);
     expect(problems.every((p) => p.file === path)).toBe(true);
     expect(problems.find((p) => p.line === 4)!.hint).toContain("1200");

@@ -7,6 +7,10 @@ import { formatDate } from "../../time/local-time.js";
 export const fieldsText = {
   missing: (label: string, example: string | undefined) => `请写明${label}${example ? `，例如“${escapeUserText(example)}”` : ""}。`,
   notWhole: (label: string, typed: string) => `${label}要写整数（“${escapeUserText(typed)}”）。`,
+  negative: (label: string, typed: string) => `${label}不能是负数（“${escapeUserText(typed)}”）。`,
+  tooLarge: (label: string, typed: string, max: number) => `${label}写的“${escapeUserText(typed)}”太大了，一所学校不会超过 ${max / 10_000} 万，请核对。`,
+  twoValues: (label: string, values: readonly number[]) => `${label}写了 ${values.join(" 和 ")} 两个数，是哪一个？请只写一个。`,
+  yesAndNo: (label: string) => `${label}既写了“是”又写了“否”（如“已${label}”和“未${label}”），请只写一个。`,
   overMax: (label: string, value: number, max: number) => `${label} ${value} 超过了上限 ${max}，请核对。`,
   overTotal: (label: string, value: number, totalLabel: string, total: number) => `${label} ${value} 不能超过${totalLabel} ${total}。`,
   oneChoice: (label: string, chosen: readonly string[]) => `${label}只能选一项，您写了${chosen.join("、")}，请只写其中一个。`,

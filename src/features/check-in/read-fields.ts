@@ -1,11 +1,13 @@
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import type { ReportKind } from "../../config/kinds.js";
 import type { School } from "../../config/roster.js";
+import { MAX_SCHOOL_FIGURE } from "../../config/school.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { FieldValue, FieldsValue } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import { readDateSpan } from "../leaders/read-date-span.js";
 import { fieldsText } from "./fields-text.js";
+import { FIGURE, figureOf, type ReadFigure } from "./read-figure.js";
 
 /**
  * The generic reader: what a message says of a declared kind's fields, each found by its label
@@ -45,25 +47,31 @@ export function readFields(args: {
         } else value[label.field] = "normal";
         return;
       case "count": {
-        const number = NUMBER.exec(segment.text);
-        if (number && segment.text.slice(0, number.index).trim() === "") {
-          value[label.field] = readNumber(number[0], field.label);
-        }
+        const n = figureAfter(segment.text, field.label);
+        if (n === undefined) return;
+        const earlier = value[label.field];
+        if (earlier !== undefined && earlier !== n) throw usage(fieldsText.twoValues(field.label, [earlier as number, n]));
+        value[label.field] = n;
         return;
       }
       case "counts": {
-        const number = NUMBER.exec(segment.text);
-        if (number && segment.text.slice(0, number.index).trim() === "" && label.name !== undefined) {
-          const counts = { ...((value[label.field] as Record<string, number> | undefined) ?? {}) };
-          counts[label.name] = readNumber(number[0], label.name);
-          value[label.field] = counts;
-        }
+        if (label.name === undefined) return;
+        const n = figureAfter(segment.text, label.name);
+        if (n === undefined) return;
+        const counts = { ...((value[label.field] as Record<string, number> | undefined) ?? {}) };
+        const earlier = counts[label.name];
+        if (earlier !== undefined && earlier !== n) throw usage(fieldsText.twoValues(label.name, [earlier, n]));
+        counts[label.name] = n;
+        value[label.field] = counts;
         return;
       }
       case "yesno": {
         const before = words.slice(Math.max(0, label.start - 2), label.start);
         const answer = /^\s*[:：]?\s*(是|有|已|否|无|没有|没)/u.exec(segment.text);
-        value[label.field] = NEGATION_BEFORE.test(before) ? false : answer ? !/否|无|没/u.test(answer[1]!) : true;
+        const yes = NEGATION_BEFORE.test(before) ? false : answer ? !/否|无|没/u.test(answer[1]!) : true;
+        // 已召开 … 未召开: the message says both; neither is recorded.
+        if (value[label.field] !== undefined && value[label.field] !== yes) throw usage(fieldsText.yesAndNo(field.label));
+        value[label.field] = yes;
         return;
       }
       case "text": {
@@ -107,8 +115,9 @@ export function readFields(args: {
   const pair = PAIR.exec(words);
   const paired = fields.find(([id, field]) => field.type === "count" && field.total !== undefined && value[id] === undefined);
   if (pair && paired) {
-    value[paired[0]] = readNumber(pair[1]!, paired[1].label);
-    value[paired[1].total!] = readNumber(pair[2]!, kind.fields[paired[1].total!]!.label);
+    const [part, whole] = pair[0].split("/");
+    value[paired[0]] = checkedFigure(figureOf(pair, 1), paired[1].label, part!);
+    value[paired[1].total!] = checkedFigure(figureOf(pair, 4), kind.fields[paired[1].total!]!.label, whole!);
   }
 
   for (const [id, field] of fields) {
@@ -134,8 +143,9 @@ export function readFields(args: {
 
 /** A text field's longest, unless it declares its own. */
 const DEFAULT_TEXT_CHARS = 200;
-const NUMBER = /\d+(?:\.\d+)?/u;
-const PAIR = /(?<![\d.])(\d+)\s*人?\s*\/\s*(\d+)/u;
+/** A figure right at the start of a label's words (实到1190, 发热：2, 参会 35人). */
+const LEADING_FIGURE = new RegExp(String.raw`^\s*[:：]?\s*${FIGURE}`, "u");
+const PAIR = new RegExp(String.raw`(?<![\d.])${FIGURE}\s*人?\s*/\s*${FIGURE}`, "u");
 /** Where a date may start: a digit or a day word. */
 const DATE_START = /(?<![\d.])(?=\d{1,4}\s*[-.年月]|今天|昨天|前天)/gu;
 /** 未召开, 没有值班, 不: the answer is no. */
@@ -209,10 +219,20 @@ function typedText(typed: (start: number, end: number) => string, start: number,
   return text === "" ? undefined : text;
 }
 
-function readNumber(typed: string, label: string): number {
-  const n = Number(typed);
-  if (!Number.isInteger(n)) throw usage(fieldsText.notWhole(label, typed));
-  return n;
+/**
+ * The figure written right after a label, refused when it cannot be a count (发热-2, 发热2.5, a
+ * figure no school has); undefined when none follows (其他正常: the name within other words).
+ */
+function figureAfter(text: string, label: string): number | undefined {
+  const match = LEADING_FIGURE.exec(text);
+  return match ? checkedFigure(figureOf(match, 1), label, match[0].replace(/^[\s:：]+/u, "")) : undefined;
+}
+
+function checkedFigure(figure: ReadFigure, label: string, typed: string): number {
+  if (figure.negative) throw usage(fieldsText.negative(label, typed.trim()));
+  if (figure.fraction) throw usage(fieldsText.notWhole(label, typed.trim()));
+  if (figure.tooLarge) throw usage(fieldsText.tooLarge(label, typed.trim(), MAX_SCHOOL_FIGURE));
+  return figure.value;
 }
 
 const usage = (message: string) => new CodedError(ErrorCode.Usage, message);

@@ -1,4 +1,6 @@
 import type { School } from "../../config/roster.js";
+import { MAX_SCHOOL_FIGURE } from "../../config/school.js";
+import { FIGURE, figureOf } from "./read-figure.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
@@ -123,10 +125,9 @@ const NOT_FIGURES: [RegExp, string][] = [
   [/\d+\s*(?:年级|班)/gu, "年班"],
   [/(?:提醒|通知|知晓|覆盖|出勤|参与|参会|到会)率/gu, "率"],
 ];
-const NUMBER = String.raw`([-−]|负)?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?`;
-const PAIR = new RegExp(String.raw`(?<![A-Za-z\d.])${NUMBER}\s*${UNIT}?\s*/\s*${NUMBER}\s*${UNIT}?`, "gu");
+const PAIR = new RegExp(String.raw`(?<![A-Za-z\d.])${FIGURE}\s*${UNIT}?\s*/\s*${FIGURE}\s*${UNIT}?`, "gu");
 const PERCENT = /(?<![A-Za-z\d.])(\d+(?:\.\d+)?)\s*%/gu;
-const ARABIC = new RegExp(String.raw`(?<![A-Za-z\d.])${NUMBER}\s*${UNIT}?`, "gu");
+const ARABIC = new RegExp(String.raw`(?<![A-Za-z\d.])${FIGURE}\s*${UNIT}?`, "gu");
 /** A count in Chinese numerals, only with a counting word after it (两人请假; not 县一中, 一切). */
 const CHINESE = /(?<!第)([零〇一二两三四五六七八九十百千]+)([人名位户])/gu;
 /** Where one clause ends: a label never reaches a number across it. */
@@ -194,18 +195,8 @@ function hasAny(text: string, chars: string): boolean {
 const blank = (text: string, start: number, end: number) => text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
 
 function toNumber(match: RegExpExecArray | string[], at: number, start: number, end: number, text: string): NumberToken {
-  const sign = match[at];
-  const whole = match[at + 1]!.replace(/,/g, "");
-  const decimals = match[at + 2];
-  return {
-    start,
-    end,
-    value: Number(`${whole}${decimals ?? ""}`) * (sign ? -1 : 1),
-    text: text.trim(),
-    negative: sign !== undefined,
-    fraction: decimals !== undefined && Number(decimals) !== 0,
-    chinese: false,
-  };
+  const { value, negative, fraction } = figureOf(match, at);
+  return { start, end, value, text: text.trim(), negative, fraction, chinese: false };
 }
 
 /**
@@ -366,6 +357,8 @@ function checkNumbers(figures: Figures): void {
   if (negative) throw new CodedError(ErrorCode.Usage, reportText.negativeFigure(negative.text));
   const fraction = all.find((n) => n.fraction);
   if (fraction) throw new CodedError(ErrorCode.Usage, reportText.fractionalFigure(fraction.text));
+  const huge = all.find((n) => n.value > MAX_SCHOOL_FIGURE);
+  if (huge) throw new CodedError(ErrorCode.Usage, reportText.figureTooLarge(huge.text, MAX_SCHOOL_FIGURE));
   const leftover = /\S*\d\S*/u.exec(figures.rest);
   if (leftover) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(leftover[0]));
 }

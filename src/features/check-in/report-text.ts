@@ -150,6 +150,7 @@ export const reportText = {
     `已提醒 ${reached} 人加未提醒 ${unreached} 人不等于应提醒的 ${total} 人，请核对。`,
   negativeFigure: (typed: string) => `人数不能是负数（“${escapeUserText(typed)}”）。`,
   fractionalFigure: (typed: string) => `人数要写整数（“${escapeUserText(typed)}”）。`,
+  figureTooLarge: (typed: string, max: number) => `“${escapeUserText(typed)}”太大了，一所学校的人数不会超过 ${max / 10_000} 万，请核对。`,
   notAFigure: (typed: string) => `“${escapeUserText(typed)}”里有不是人数的内容，人数要写数字，例如“50/52”。`,
   twoValues: (what: string, values: readonly number[]) => `${what}写了 ${values.join(" 和 ")} 两个数，是哪一个？请只写一个。`,
   whichNumber: (typed: readonly string[], labels: readonly string[]) =>

@@ -77,6 +77,25 @@ describe("the generic reader of declared fields", () => {
     expect(() => read("duty", " 带班领导 王校长 平安")).toThrow("请写明值班人员");
   });
 
+  it("reads a figure as every reader does: thousands commas, a colon after its label, the same figure twice", () => {
+    expect(read("checkup", " 实到1,190").value).toMatchObject({ present: 1190 });
+    expect(read("checkup", " 实到1,190 发热：2").value).toMatchObject({ present: 1190, symptoms: { 发热: 2 } });
+    expect(read("checkup", " 实到1190 发热2 发热 2").value).toMatchObject({ symptoms: { 发热: 2 } });
+    expect(read("checkup", " 实到1190 其他正常").value).toEqual({ task: "fields", present: 1190, expected: 1200 });
+  });
+
+  it("refuses a figure that cannot be a count, two figures for one count and a yes with a no, recording none of it", () => {
+    expect(() => read("checkup", " 实到1190 发热-2")).toThrow("发热不能是负数（“-2”）。");
+    expect(() => read("checkup", " -1190/1200")).toThrow("实到不能是负数（“-1190”）。");
+    expect(() => read("checkup", " 实到1190 发热2.5")).toThrow("发热要写整数（“2.5”）。");
+    expect(() => read("checkup", " 实到1190 发热99999999999999999999")).toThrow("发热写的“99999999999999999999”太大了，一所学校不会超过 100 万，请核对。");
+    expect(() => read("checkup", " 应到9000000000 实到1190")).toThrow("应到写的“9000000000”太大了");
+    expect(() => read("checkup", " 实到1190 发热 2 发热 3")).toThrow("发热写了 2 和 3 两个数，是哪一个？请只写一个。");
+    expect(() => read("checkup", " 实到1190 实到1180")).toThrow("实到写了 1190 和 1180 两个数");
+    expect(() => read("meeting", " 已召开 参会-3人")).toThrow("参会不能是负数（“-3”）。");
+    expect(() => read("meeting", " 已召开 未召开")).toThrow("召开既写了“是”又写了“否”");
+  });
+
   it("reads a choice by its longest option, not an option inside a longer one or after a negation", () => {
     const choose = (options: string[], words: string, multiple = false) =>
       readFields({

@@ -37,6 +37,16 @@ describe("figures against the roster", () => {
   });
 });
 
+describe("a figure no school has", () => {
+  it("is refused before the roster is looked at, whatever figure of whichever report it is", () => {
+    const tooLarge = /^“99999999999”太大了，一所学校的人数不会超过 100 万，请核对。$/u;
+    expect(refusal(() => readStudy({ words: "50/52 请假99999999999", school, voice }))).toMatch(tooLarge);
+    expect(refusal(() => readDrowning({ words: "700/99999999999", school, voice }))).toMatch(tooLarge);
+    expect(refusal(() => readSafety({ words: "在校99999999999", school, voice }))).toMatch(tooLarge);
+    expect(readSafety({ words: "在校1,000", school, voice }).value).toMatchObject({ present: 1000 });
+  });
+});
+
 describe("questions", () => {
   it("asks when the keyword's clause ends as a question or holds a word that asks", () => {
     const asks: [string, string][] = [["我们今天", "了吗"], ["今天要", "吗?"], ["", "吗"], ["今天", "吗"], ["", "报了没"], ["是否要报", ""], ["", "?"], ["", "呢"], ["怎么报", ""]];

@@ -4,6 +4,7 @@ import { readTapKey } from "../../bot/tap-key.js";
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import type { ReportKind } from "../../config/kinds.js";
 import type { School } from "../../config/roster.js";
+import { MAX_SCHOOL_FIGURE } from "../../config/school.js";
 import type { Report } from "../../store/report.js";
 import type { ReportStore } from "../../store/reports.js";
 import { addDays } from "../../time/local-time.js";
@@ -63,7 +64,8 @@ type KindAnswer = (typeof ANSWERS)[number];
 /**
  * What a button of a kind's card stands for. Anyone can forge a tap, so a key is read with this
  * schema and what it names is checked again where it is used: the period, the school (only one
- * the tapper reports for) and the figures (only the kind's counts; then read as typed figures are).
+ * the tapper reports for) and the figures (only the kind's counts, none a school could not have: 1e21 would
+ * be written "1e+21" and read as 21; then read as typed figures are).
  */
 const kindKeySchema = (kind: Pick<ReportKind, "id">) =>
   z.strictObject({
@@ -74,7 +76,7 @@ const kindKeySchema = (kind: Pick<ReportKind, "id">) =>
     /** The school: on a card made for one, or chosen by a reporter of several. */
     s: z.string().min(1).max(64).optional(),
     /** 与上次相同: the figures the button shows, by count field. */
-    v: z.record(z.string().max(64), z.number().int().nonnegative()).optional(),
+    v: z.record(z.string().max(64), z.number().int().nonnegative().max(MAX_SCHOOL_FIGURE)).optional(),
     /** The dropdown's option chosen before the school was (a reporter of several schools). */
     o: z.string().max(8).optional(),
   });

@@ -167,6 +167,9 @@ describe("晨午检, a count kind", () => {
     expect(forged.sub_title_text).toContain("看不懂这个按钮，没有登记");
     const figures = JSON.stringify({ t: "report:checkup", p: "2026-11-24", a: "same", v: { present: 9, sick: 1 } });
     expect((await tapKey("chen_jing", todaysCard, figures)).sub_title_text).toContain("看不懂这个按钮");
+    // A figure no school has would be written 1e+21 and read as 21.
+    const huge = JSON.stringify({ t: "report:checkup", p: "2026-11-24", a: "same", v: { present: 1e21, expected: 1e21 } });
+    expect((await tapKey("chen_jing", todaysCard, huge)).sub_title_text).toContain("看不懂这个按钮");
     const other = JSON.stringify({ t: "report:checkup", p: "2026-11-24", a: "same", s: "CG008", v: { present: 1, expected: 2 } });
     const notMine = await tapKey("chen_jing", todaysCard, other);
     expect(notMine.sub_title_text).toContain("您不是 平安县第二中学 的上报人");

@@ -42,8 +42,8 @@ describe("a figure no school has", () => {
     const tooLarge = /^“99999999999”太大了，一所学校的人数不会超过 100 万，请核对。$/u;
     expect(refusal(() => readStudy({ words: "50/52 请假99999999999", school, voice }))).toMatch(tooLarge);
     expect(refusal(() => readDrowning({ words: "700/99999999999", school, voice }))).toMatch(tooLarge);
-    expect(refusal(() => readSafety({ words: "在校99999999999", school, voice }))).toMatch(tooLarge);
-    expect(readSafety({ words: "在校1,000", school, voice }).value).toMatchObject({ present: 1000 });
+    expect(refusal(() => readSafety({ before: "", words: "在校99999999999", school, voice }))).toMatch(tooLarge);
+    expect(readSafety({ before: "", words: "在校1,000", school, voice }).value).toMatchObject({ present: 1000 });
   });
 });
 

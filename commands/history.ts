@@ -1,7 +1,10 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { formatHistory } from "../src/features/leaders/format-history.js";
-import { readWord, wordsAround } from "../src/text/words.js";
+import { parseTaskWord, splitWords, wordsAround } from "../src/text/words.js";
+import { taskWordsOf } from "../src/config/kinds.js";
+import type { TaskId } from "../src/config/schema.js";
+import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
@@ -18,22 +21,30 @@ export default defineCommand({
   roles: ["leader", "admin"],
   services: ["config", "roster", "calendar", "store", "exemptions", "incidents"],
   summary: "查看某校最近的上报和每一次变更（更正、撤销、代报、免报），谁在何时操作",
-  examples: ["历史 城关一小", "历史 XB004"],
-  parse(input, ctx): { school: School } {
+  examples: ["历史 城关一小", "历史 XB004", "历史 城关一小 学习"],
+  parse(input, ctx): { school: School; tasks?: TaskId[] } {
     // 城关一小历史 names the school before the keyword.
     const text = wordsAround(input);
-    const word = readWord(text, 0);
-    if (!word) throw new CodedError(ErrorCode.Usage, leaderText.historyWhich);
     // A school name may contain no separator, but a leader may type it with spaces around.
-    return { school: ctx.roster.find(text.trim()) ?? findSchool(ctx.roster, word.word) };
+    const whole = ctx.roster.find(text.trim());
+    if (whole) return { school: whole };
+    // The first word that names no task is the school; every other word must name a task (历史 城关一小 晨检).
+    const words = splitWords(text);
+    const at = words.findIndex((word) => parseTaskWord(taskWordsOf(ctx.config), word) === undefined);
+    if (at < 0) throw new CodedError(ErrorCode.Usage, leaderText.historyWhich);
+    const school = findSchool(ctx.roster, words[at]!);
+    const { tasks } = parseTaskList(words.filter((_, i) => i !== at).join(" "), ctx);
+    return { school, ...(tasks && { tasks }) };
   },
-  async run({ school }, ctx) {
+  async run({ school, tasks }, ctx) {
     const since = new Date(ctx.now.getTime() - ctx.config.limits.history_days * 24 * 3600_000);
+    const asked = (task: TaskId) => tasks === undefined || tasks.includes(task);
+    const periods = recentPeriods(ctx.calendar, toLocalDate(ctx.now, ctx.config.timezone)).filter(({ task }) => asked(task));
     const [reports, exemptions, incidents] = await Promise.all([
-      ctx.store.history(school.code, recentPeriods(ctx.calendar, toLocalDate(ctx.now, ctx.config.timezone)), SHOWN),
+      ctx.store.history(school.code, periods, SHOWN),
       ctx.exemptions.history(school.code, SHOWN),
-      listIncidentSteps(ctx.incidents, school, since, ctx.config),
+      listIncidentSteps(ctx.incidents, school, since, ctx.config, asked),
     ]);
-    return formatHistory({ school, reports, exemptions, config: ctx.config, node: ctx.roster.node, limit: SHOWN, more: incidents });
+    return formatHistory({ school, reports, exemptions: exemptions.filter(({ task }) => asked(task)), config: ctx.config, node: ctx.roster.node, limit: SHOWN, more: incidents });
   },
 });

@@ -25,6 +25,16 @@ describe("历史", () => {
     await sayAt(h, "2026-11-24T10:30:00+08:00", "wang_zhiyuan", "代报 城关一小 学习 51/52");
     await sayAt(h, "2026-11-24T11:00:00+08:00", "wang_zhiyuan", "免报 撤销 城关一小 平安 11-26");
 
+    // One task's lines only, the school named before or after it; a word that is neither is refused.
+    const study = await sayAt(h, "2026-11-24T11:04:00+08:00", "chen_xiaohong", "历史 学习 城关一小");
+    expect(study.split("\n").slice(1)).toEqual([
+      "- 11月24日 10:30 王志远 代报 周学习 2026年第48周：实到 51 / 应到 52 人，出勤率 98.1%",
+      "- 11月24日 10:06 张伟 撤销 周学习 2026年第48周（原为：实到 50 / 应到 52 人，出勤率 96.2%）",
+      "- 11月24日 10:05 张伟 上报 周学习 2026年第48周：实到 50 / 应到 52 人，出勤率 96.2%",
+    ]);
+    expect((await h.say("chen_xiaohong", "历史 城关一小 平安")).split("\n").filter((line) => line.includes("周学习"))).toEqual([]);
+    expect(await h.say("chen_xiaohong", "历史 城关一小 上周")).toContain("“上周”不是任务名称");
+
     const reply = await sayAt(h, "2026-11-24T11:05:00+08:00", "chen_xiaohong", "历史 城关一小");
     expect(reply.split("\n")).toEqual([
       "**平安县城关第一小学**（城关片区）最近的上报和变更（新的在前）：",

@@ -1,4 +1,4 @@
-import type { Config } from "../../config/schema.js";
+import type { Config, TaskId } from "../../config/schema.js";
 import type { Roster, School } from "../../config/roster.js";
 import type { ListLine } from "../leaders/fit-doc.js";
 import type { IncidentStore } from "../../store/incidents.js";
@@ -6,9 +6,15 @@ import { incidentText } from "./incident-text.js";
 
 type People = Pick<Config, "leaders" | "admins" | "timezone">;
 
-/** A school's incident steps opened since `since`, as 历史 entries (newest first once sorted with the rest). */
-export async function listIncidentSteps(incidents: Pick<IncidentStore, "ofSchool" | "steps">, school: School, since: Date, config: People): Promise<{ at: string; line: string }[]> {
-  const found = await incidents.ofSchool(school.code, since);
+/** A school's incident steps opened since `since` (of the tasks `asked`), as 历史 entries (newest first once sorted with the rest). */
+export async function listIncidentSteps(
+  incidents: Pick<IncidentStore, "ofSchool" | "steps">,
+  school: School,
+  since: Date,
+  config: People,
+  asked: (task: TaskId) => boolean = () => true,
+): Promise<{ at: string; line: string }[]> {
+  const found = (await incidents.ofSchool(school.code, since)).filter((incident) => asked(incident.task));
   const steps = await Promise.all(found.map(async (incident) => ({ incident, steps: await incidents.steps(incident.number) })));
   return steps.flatMap(({ incident, steps: list }) =>
     list.map((step) => ({ at: step.at, line: incidentText.historyStep(incident.number, step, config, config.timezone, school) })),

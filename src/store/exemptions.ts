@@ -57,7 +57,7 @@ export interface ExemptionRequest {
 }
 
 export interface ExemptionStore {
-  /** Exempts the school for each period; an existing exemption takes the new reason. */
+  /** Exempts the school for each period; an existing exemption takes the new reason, or stays as it is when none is given. */
   exempt(request: ExemptionRequest): Promise<{ outcome: "exempt" | "duplicate"; added: string[]; renewed: string[] }>;
   /** Lifts the school's exemptions for the periods; `removed` lists those that existed. */
   revoke(request: Omit<ExemptionRequest, "reason">): Promise<{ outcome: "revoke" | "duplicate"; removed: string[] }>;
@@ -75,7 +75,7 @@ export interface ExemptionStore {
  */
 const applyScript = loadScript("exemptions-apply", {
   keys: (k: { log: string; msgids: string; periods: readonly string[] }) => [k.log, k.msgids, ...k.periods],
-  args: (a: { msgid: string; op: "set" | "del"; ttl: number; school: string; event: string; exemptions: readonly string[] }) => [a.msgid, a.op, a.ttl, a.school, a.event, ...a.exemptions],
+  args: (a: { msgid: string; op: "set" | "add" | "del"; ttl: number; school: string; event: string; exemptions: readonly string[] }) => [a.msgid, a.op, a.ttl, a.school, a.event, ...a.exemptions],
 });
 
 const HISTORY_LENGTH = 200;
@@ -117,7 +117,7 @@ export function createExemptionStore({ redis, keys }: { redis: Redis | Cluster; 
     const [outcome, list] = (await applyScript(
       redis,
       { log: keys.exemptionLog(task), msgids: keys.exemptionMsgids(task), periods: periods.map((period) => keys.exemptions(task, period)) },
-      { msgid: request.msgid, op: type === "exempt" ? "set" : "del", ttl: TTL.periodSeconds, school, event: JSON.stringify(base), exemptions: values },
+      { msgid: request.msgid, op: type === "revoke" ? "del" : request.reason ? "set" : "add", ttl: TTL.periodSeconds, school, event: JSON.stringify(base), exemptions: values },
     )) as [string, string];
     if (outcome === "duplicate") return undefined;
     const changed = list === "" ? [] : list.split(",").map((i) => periods[Number(i) - 1]!);

@@ -58,6 +58,12 @@ describe("免报", () => {
     await h.say("liu_xin", "免报 城关一小 平安 11-24至11-26 停电");
     expect(await h.say("liu_xin", "免报 城关一小 平安 11-24 考点")).toContain("其中 1 期原已免报，已按本次更新原因。");
     expect((await exemptions.list("safety", "2026-11-24")).get("CG001")?.reason).toBe("考点");
+    // Without a reason, the days already exempt keep theirs, and the new day is exempt with none.
+    expect(await h.say("wang_zhiyuan", "免报 城关一小 平安 11-24至11-27")).toContain("其中 3 期原已免报，原来的免报和原因不变。");
+    expect((await exemptions.list("safety", "2026-11-24")).get("CG001")).toMatchObject({ reason: "考点", by: "liu_xin" });
+    expect((await exemptions.list("safety", "2026-11-25")).get("CG001")?.reason).toBe("停电");
+    expect((await exemptions.list("safety", "2026-11-27")).get("CG001")).toMatchObject({ by: "wang_zhiyuan" });
+    expect((await exemptions.list("safety", "2026-11-27")).get("CG001")?.reason).toBeUndefined();
     const revoked = await h.say("wang_zhiyuan", "免报 撤销 城关一小 平安 11-25");
     expect(revoked).toBe("✅ 已撤销 **平安县城关第一小学** 平安日报 的免报：11月25日（周三）。这些期次恢复为需要上报。");
     expect(await exemptOn("safety", "2026-11-25")).toEqual([]);

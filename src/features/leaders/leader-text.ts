@@ -349,7 +349,7 @@ export const leaderText = {
     return (
       `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shown}` +
       (reason ? `\n原因：${escapeUserText(reason)}` : "\n原因：未填写") +
-      (renewed > 0 ? `\n其中 ${renewed} 期原已免报，已按本次更新原因。` : "") +
+      (renewed > 0 ? `\n其中 ${renewed} 期原已免报，${reason ? "已按本次更新原因" : "原来的免报和原因不变"}。` : "") +
       `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${leaderText.shortName(school)} …”。`
     );
   },

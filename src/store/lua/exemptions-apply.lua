@@ -5,17 +5,20 @@
 -- KEYS[2] msgids: set of the msgids already applied
 -- KEYS[3..n] periods: hash school code → exemption (JSON), one per period
 -- ARGV[1] msgid: the message's id
--- ARGV[2] op: 'set' to exempt, 'del' to revoke
+-- ARGV[2] op: 'set' to exempt (an existing exemption takes the new one: its reason), 'add' to
+--   exempt leaving an existing exemption as it is (a message that gives no reason), 'del' to revoke
 -- ARGV[3] ttl: seconds every key is kept
 -- ARGV[4] school: the school's code
 -- ARGV[5] event: the audit event (JSON)
--- ARGV[6..n] exemptions: for 'set', the exemption (JSON) of each period, in KEYS' order
+-- ARGV[6..n] exemptions: for 'set' and 'add', the exemption (JSON) of each period, in KEYS' order
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return {'duplicate', ''} end
 local changed = {}
 for i = 3, #KEYS do
   local hit
   if ARGV[2] == 'set' then
     hit = redis.call('HSET', KEYS[i], ARGV[4], ARGV[i + 3]) == 1
+  elseif ARGV[2] == 'add' then
+    hit = redis.call('HSETNX', KEYS[i], ARGV[4], ARGV[i + 3]) == 1
   else
     hit = redis.call('HDEL', KEYS[i], ARGV[4]) == 1
   end

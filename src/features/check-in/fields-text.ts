@@ -10,6 +10,7 @@ export const fieldsText = {
   negative: (label: string, typed: string) => `${label}不能是负数（“${escapeUserText(typed)}”）。`,
   tooLarge: (label: string, typed: string, max: number) => `${label}写的“${escapeUserText(typed)}”太大了，一所学校不会超过 ${max / 10_000} 万，请核对。`,
   twoValues: (label: string, values: readonly number[]) => `${label}写了 ${values.join(" 和 ")} 两个数，是哪一个？请只写一个。`,
+  noAbnormal: (kindName: string) => `${kindName}没有“异常”这一项，本条没有登记。有异常请另发一条“异常 具体情况”，局领导会立即收到；${kindName}请照常上报。`,
   yesAndNo: (label: string) => `${label}既写了“是”又写了“否”（如“已${label}”和“未${label}”），请只写一个。`,
   overMax: (label: string, value: number, max: number) => `${label} ${value} 超过了上限 ${max}，请核对。`,
   overTotal: (label: string, value: number, totalLabel: string, total: number) => `${label} ${value} 不能超过${totalLabel} ${total}。`,

@@ -21,12 +21,14 @@ export function readFields(args: {
   words: string;
   /** The characters as typed behind `words[start, end)`, for texts. */
   typed: (start: number, end: number) => string;
-  kind: Pick<ReportKind, "fields" | "examples">;
+  kind: Pick<ReportKind, "name" | "fields" | "examples">;
   school: School;
   today: LocalDate;
 }): { value: FieldsValue; notes: string[] } {
   const { words, typed, kind, school, today } = args;
   const fields = Object.entries(kind.fields);
+  // 晨检 实到1190 异常 发热学生多: a kind without a status keeps no 异常, and what it says would be lost.
+  if (!fields.some(([, field]) => field.type === "status") && SAYS_ABNORMAL.test(words)) throw usage(fieldsText.noAbnormal(kind.name));
   const labels = findLabels(words, fields);
   const value: Record<string, FieldValue> = {};
   const segmentOf = (index: number) => {
@@ -153,6 +155,8 @@ const NEGATION_BEFORE = /(?:未|没|没有|不|无)$/u;
 /** How principals write 异常 and its normal opposites, for a status field. */
 const ABNORMAL_WORDS = ["有异常", "异常"];
 const NORMAL_WORDS = ["无异常", "没有异常", "一切正常", "平安", "正常"];
+/** 异常 (有异常) as a word of its own: not denied (无异常), nor part of a name (体温异常). */
+const SAYS_ABNORMAL = /(?:^|[\s,.;:!?，。；：！？、])有?异常/u;
 
 interface FoundLabel {
   start: number;

@@ -94,6 +94,10 @@ describe("the generic reader of declared fields", () => {
     expect(() => read("checkup", " 实到1190 实到1180")).toThrow("实到写了 1190 和 1180 两个数");
     expect(() => read("meeting", " 已召开 参会-3人")).toThrow("参会不能是负数（“-3”）。");
     expect(() => read("meeting", " 已召开 未召开")).toThrow("召开既写了“是”又写了“否”");
+    // A kind without a status keeps no 异常: what the words say would be lost, so nothing is recorded.
+    expect(() => read("checkup", " 实到1190 异常 发热学生多")).toThrow("晨午检没有“异常”这一项，本条没有登记。有异常请另发一条“异常 具体情况”");
+    expect(() => read("checkup", " 实到1190，有异常")).toThrow("晨午检没有“异常”这一项");
+    expect(read("checkup", " 实到1190 无异常").value).toMatchObject({ present: 1190 });
   });
 
   it("reads a choice by its longest option, not an option inside a longer one or after a negation", () => {
@@ -101,7 +105,7 @@ describe("the generic reader of declared fields", () => {
       readFields({
         words,
         typed: (start, end) => words.slice(start, end),
-        kind: { fields: { result: { type: "choice", label: "结果", options, multiple, required: false } }, examples: [] },
+        kind: { name: "食堂晨检", fields: { result: { type: "choice", label: "结果", options, multiple, required: false } }, examples: [] },
         school,
         today: TODAY,
       }).value.result;

@@ -8,7 +8,6 @@ import type { KeyPath } from "./problems.js";
 export const text = {
   problemsHeader: (count: number) => `配置有 ${count} 处问题，改正后再启动：`,
   /** An example's figure that no field records (a misspelt label). */
-  exampleFigureLost: (figure: string) => `其中的 ${figure} 没有登记到任何字段（检查它前面的字段名是否与 fields 的 label 或 names 一致）`,
   /** A declared kind's example that does not record (`problem`: the reply it gets; none: it starts with none of the kind's words). */
   exampleRefused: (example: string, problem?: string) => `示例“${example}”${problem ? `不能登记：${problem}` : "没有以本任务的上报用词（words）开头"}`,
   checkPassed: (path: string) => `配置正确：${path}`,

@@ -177,7 +177,7 @@ describe("report kinds declared in the config", () => {
     it("refuses an example whose figure no field records (a misspelt label), at its line", async () => {
       const { code, said, lineOf } = await checkYaml("figure.yaml", (yaml) => yaml.replace('"晨检 实到1190"]', '"晨检 实到1190 体温异常2"]'));
       expect(code).toBe(1);
-      expect(said).toContain(`figure.yaml:${lineOf('"晨检 实到1190 体温异常2"]')} tasks.checkup.examples[1]: 示例“晨检 实到1190 体温异常2”不能登记：其中的 2 没有登记到任何字段`);
+      expect(said).toContain(`figure.yaml:${lineOf('"晨检 实到1190 体温异常2"]')} tasks.checkup.examples[1]: 示例“晨检 实到1190 体温异常2”不能登记：“体温异常2”里的 2 不知道该登记到哪一项，本条没有登记。晨午检的数字写在这些名称后面：应到、实到、因病缺勤、发热、咳嗽、腹泻、呕吐、皮疹、其他。`);
     });
 
     it("takes the example config with a roster of small schools: an example's figures are nobody's", async () => {

@@ -5,7 +5,6 @@ import type { LoadedConfig } from "../../config/load-config.js";
 import type { School } from "../../config/roster.js";
 import { formatKeyPath } from "../../config/format-key-path.js";
 import { hasCode, ErrorCode, type ConfigProblem } from "../../errors.js";
-import type { FieldsValue } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import { readFields } from "./read-fields.js";
 
@@ -33,8 +32,8 @@ export function findRefusedExamples(loaded: Pick<LoadedConfig, "config" | "roste
 
 /**
  * The examples of a kind read by its fields that do not record what they say: one that starts
- * with none of the kind's words, that the generic reader refuses (its refusal says why), or
- * that leaves a figure it writes unrecorded (a count whose label is misspelt: 晨检 体温3). Read
+ * with none of the kind's words, or that the generic reader refuses (its refusal says why: a
+ * figure it cannot place, as a count whose label is misspelt: 晨检 体温3). Read
  * for `school` (its roster figures fill the totals) on `today`.
  */
 export function checkKindExamples(kind: ReportKind, school: School, today: LocalDate): { index: number; example: string; problem?: string }[] {
@@ -45,36 +44,11 @@ export function checkKindExamples(kind: ReportKind, school: School, today: Local
     if (word === undefined) return [{ index, example }];
     const rest = folded.slice(word.length);
     try {
-      const { value } = readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
-      const lost = findUnrecordedFigure(rest, value);
-      return lost === undefined ? [] : [{ index, example, problem: text.exampleFigureLost(lost) }];
+      readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
+      return [];
     } catch (error) {
       if (!hasCode(error, ErrorCode.Usage)) throw error;
       return [{ index, example, problem: error.message }];
     }
   });
-}
-
-/**
- * A figure an example writes that its recorded value does not hold: not a count, a named count,
- * part of a date or inside a recorded text. Undefined when every figure is recorded.
- */
-function findUnrecordedFigure(words: string, value: FieldsValue): string | undefined {
-  const counts = new Set<number>();
-  const texts: string[] = [];
-  for (const v of Object.values(value)) {
-    if (typeof v === "number") counts.add(v);
-    else if (typeof v === "string") texts.push(v);
-    else if (v && typeof v === "object" && !Array.isArray(v)) for (const n of Object.values(v as Record<string, number>)) counts.add(n);
-  }
-  const dates = texts.filter((t) => /^\d{4}-\d{2}-\d{2}$/u.test(t));
-  for (const m of words.matchAll(/\d+/gu)) {
-    const figure = m[0];
-    if (counts.has(Number(figure))) continue;
-    if (texts.some((t) => t.includes(figure))) continue;
-    // 12月1日 records as 2026-12-01: its month and day are the date's.
-    if (dates.some((d) => d.split("-").some((part) => Number(part) === Number(figure)))) continue;
-    return figure;
-  }
-  return undefined;
 }

@@ -11,6 +11,9 @@ export const fieldsText = {
   tooLarge: (label: string, typed: string, max: number) => `${label}写的“${escapeUserText(typed)}”太大了，一所学校不会超过 ${max / 10_000} 万，请核对。`,
   twoValues: (label: string, values: readonly number[]) => `${label}写了 ${values.join(" 和 ")} 两个数，是哪一个？请只写一个。`,
   noAbnormal: (kindName: string) => `${kindName}没有“异常”这一项，本条没有登记。有异常请另发一条“异常 具体情况”，局领导会立即收到；${kindName}请照常上报。`,
+  figureNotRead: (word: string, figure: string, kindName: string, names: readonly string[]) =>
+    `“${escapeUserText(word)}”里的 ${figure} 不知道该登记到哪一项，本条没有登记。` +
+    (names.length > 0 ? `${kindName}的数字写在这些名称后面：${names.join("、")}。` : `${kindName}没有要填的数字。`),
   yesAndNo: (label: string) => `${label}既写了“是”又写了“否”（如“已${label}”和“未${label}”），请只写一个。`,
   overMax: (label: string, value: number, max: number) => `${label} ${value} 超过了上限 ${max}，请核对。`,
   overTotal: (label: string, value: number, totalLabel: string, total: number) => `${label} ${value} 不能超过${totalLabel} ${total}。`,

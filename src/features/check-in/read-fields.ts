@@ -31,6 +31,8 @@ export function readFields(args: {
   if (!fields.some(([, field]) => field.type === "status") && SAYS_ABNORMAL.test(words)) throw usage(fieldsText.noAbnormal(kind.name));
   const labels = findLabels(words, fields);
   const value: Record<string, FieldValue> = {};
+  // Where the words were read into a field: a figure anywhere else is one the message meant and we did not record.
+  const read: [number, number][] = [];
   const segmentOf = (index: number) => {
     const label = labels[index]!;
     const end = labels[index + 1]?.start ?? words.length;
@@ -42,6 +44,7 @@ export function readFields(args: {
     const field = kind.fields[label.field]!;
     switch (field.type) {
       case "status":
+        read.push([segment.start, segment.end]);
         if (label.abnormal) {
           value[label.field] = "abnormal";
           const description = typedText(typed, segment.start, segment.end);
@@ -49,8 +52,10 @@ export function readFields(args: {
         } else value[label.field] = "normal";
         return;
       case "count": {
-        const n = figureAfter(segment.text, field.label);
-        if (n === undefined) return;
+        const figure = figureAfter(segment.text, field.label);
+        if (figure === undefined) return;
+        const { n } = figure;
+        read.push([segment.start, segment.start + figure.length]);
         const earlier = value[label.field];
         if (earlier !== undefined && earlier !== n) throw usage(fieldsText.twoValues(field.label, [earlier as number, n]));
         value[label.field] = n;
@@ -58,8 +63,10 @@ export function readFields(args: {
       }
       case "counts": {
         if (label.name === undefined) return;
-        const n = figureAfter(segment.text, label.name);
-        if (n === undefined) return;
+        const figure = figureAfter(segment.text, label.name);
+        if (figure === undefined) return;
+        const { n } = figure;
+        read.push([segment.start, segment.start + figure.length]);
         const counts = { ...((value[label.field] as Record<string, number> | undefined) ?? {}) };
         const earlier = counts[label.name];
         if (earlier !== undefined && earlier !== n) throw usage(fieldsText.twoValues(label.name, [earlier, n]));
@@ -80,13 +87,17 @@ export function readFields(args: {
         const text = typedText(typed, segment.start, segment.end);
         if (text) {
           value[label.field] = text;
+          read.push([segment.start, segment.end]);
         }
         return;
       }
       case "date": {
         const at = segment.text.search(/\S/u);
-        const read = at >= 0 ? readDateSpan(segment.text.slice(at).replace(/^[:：]\s*/u, ""), today, "nearest") : undefined;
-        if (read) value[label.field] = read.span.start;
+        const date = at >= 0 ? readDateSpan(segment.text.slice(at).replace(/^[:：]\s*/u, ""), today, "nearest") : undefined;
+        if (date) {
+          value[label.field] = date.span.start;
+          read.push([segment.start, segment.end]);
+        }
         return;
       }
       case "choice":
@@ -103,9 +114,10 @@ export function readFields(args: {
     // A date written without its label: the first date in the words.
     if (field.type === "date" && value[id] === undefined) {
       for (const m of words.matchAll(DATE_START)) {
-        const read = readDateSpan(words.slice(m.index), today, "nearest");
-        if (read) {
-          value[id] = read.span.start;
+        const date = readDateSpan(words.slice(m.index), today, "nearest");
+        if (date) {
+          value[id] = date.span.start;
+          read.push([m.index, m.index + date.length]);
           break;
         }
       }
@@ -120,6 +132,13 @@ export function readFields(args: {
     const [part, whole] = pair[0].split("/");
     value[paired[0]] = checkedFigure(figureOf(pair, 1), paired[1].label, part!);
     value[paired[1].total!] = checkedFigure(figureOf(pair, 4), kind.fields[paired[1].total!]!.label, whole!);
+    read.push([pair.index, pair.index + pair[0].length]);
+  }
+  // 头痛3 where only 发热, 咳嗽 … are named: the 3 would be lost, and with it a rule's alert.
+  for (const m of words.matchAll(/\d+/gu)) {
+    if (read.some(([start, end]) => m.index >= start && m.index < end)) continue;
+    const [start, end] = wordAt(words, m.index);
+    throw usage(fieldsText.figureNotRead(typed(start, end), m[0], kind.name, countNames(fields)));
   }
 
   for (const [id, field] of fields) {
@@ -224,13 +243,30 @@ function typedText(typed: (start: number, end: number) => string, start: number,
 }
 
 /**
- * The figure written right after a label, refused when it cannot be a count (发热-2, 发热2.5, a
- * figure no school has); undefined when none follows (其他正常: the name within other words).
+ * The figure written right after a label, and how many characters it takes from the label on;
+ * refused when it cannot be a count (发热-2, 发热2.5, a figure no school has); undefined when
+ * none follows (其他正常: the name within other words).
  */
-function figureAfter(text: string, label: string): number | undefined {
+function figureAfter(text: string, label: string): { n: number; length: number } | undefined {
   const match = LEADING_FIGURE.exec(text);
-  return match ? checkedFigure(figureOf(match, 1), label, match[0].replace(/^[\s:：]+/u, "")) : undefined;
+  return match ? { n: checkedFigure(figureOf(match, 1), label, match[0].replace(/^[\s:：]+/u, "")), length: match[0].length } : undefined;
 }
+
+/** The word around `at`: from the separator before it to the one after. */
+function wordAt(words: string, at: number): [number, number] {
+  let start = at;
+  let end = at;
+  while (start > 0 && !SEPARATOR.test(words[start - 1]!)) start -= 1;
+  while (end < words.length && !SEPARATOR.test(words[end]!)) end += 1;
+  return [start, end];
+}
+
+/** What a figure can be written after: each count's label and each named count. */
+function countNames(fields: readonly [string, FieldDeclaration][]): string[] {
+  return fields.flatMap(([, field]) => (field.type === "count" ? [field.label] : field.type === "counts" ? [...(field.names ?? [])] : []));
+}
+
+const SEPARATOR = /[\s,.;:!?，。；：！？、]/u;
 
 function checkedFigure(figure: ReadFigure, label: string, typed: string): number {
   if (figure.negative) throw usage(fieldsText.negative(label, typed.trim()));

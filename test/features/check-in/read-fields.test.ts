@@ -98,6 +98,10 @@ describe("the generic reader of declared fields", () => {
     expect(() => read("checkup", " 实到1190 异常 发热学生多")).toThrow("晨午检没有“异常”这一项，本条没有登记。有异常请另发一条“异常 具体情况”");
     expect(() => read("checkup", " 实到1190，有异常")).toThrow("晨午检没有“异常”这一项");
     expect(read("checkup", " 实到1190 无异常").value).toMatchObject({ present: 1190 });
+    // A figure after no name the kind declares would be lost, and a rule on it never met.
+    expect(() => read("checkup", " 实到1190 头痛3")).toThrow("“头痛3”里的 3 不知道该登记到哪一项，本条没有登记。晨午检的数字写在这些名称后面：应到、实到、因病缺勤、发热");
+    expect(() => read("meeting", " 召开了3次")).toThrow("“召开了3次”里的 3 不知道该登记到哪一项");
+    expect(() => read("duty", " 带班领导 王校长 值班人员 李老师 平安 来了3人")).not.toThrow();
   });
 
   it("reads a choice by its longest option, not an option inside a longer one or after a negation", () => {

@@ -19,9 +19,9 @@
  * Prints one line a process: `soak: proc=… rss_first_mb=… rss_slope_mb_per_h=… fds_first=…
  * fds_slope_per_h=…`, the first figures at the end of the first minute (warm-up), the slopes by
  * least squares over the samples after it (`late`: over the second half of them); and for each service `soak-memory: proc=…` with the
- * same for what its V8 heap holds after a full collection (live), its heap as sampled (used, total)
- * and what it holds outside it (external, arrayBuffers); the collection each sample asks for is
- * one major GC a minute more than the load makes. With `--heap DIR`, each service
+ * same for what its V8 heap holds just after its latest major collection (live; `majors` of
+ * them), its heap as sampled (used, total) and what it holds outside it (external,
+ * arrayBuffers). With `--heap DIR`, each service
  * writes a heap snapshot after the warm-up and at the end (and every `--heap-every` minutes), to
  * compare in Chrome's DevTools or with bench/support/soak-retainers.ts. `--only` runs one
  * transport's service: a snapshot stalls its process for a minute under load, which the other
@@ -35,6 +35,7 @@ import { Redis } from "ioredis";
 import { writeWebsocketConfig } from "../src/dev/websocket-config.js";
 import { createWecomSimulator } from "../src/wecom/simulator/wecom-simulator.js";
 import type { ServerPlan, ServerStats } from "./support/callback-server.js";
+import type { SoakLive } from "./support/soak-server.js";
 import type { SoakWecomCounts } from "./support/soak-wecom.js";
 import { spawnChild, type Child } from "./support/spawn-child.js";
 import { describeMachine, fmt, readRssMiB } from "./support/stats.js";
@@ -66,7 +67,8 @@ type ServerMessage =
   | { type: "listening"; port: number; pid: number; redisUrl?: string }
   | ServerStats
   | { type: "heap"; path: string }
-  | ({ type: "memory" | "live" } & NodeJS.MemoryUsage);
+  | ({ type: "memory" } & NodeJS.MemoryUsage)
+  | SoakLive;
 type WecomMessage = { type: "listening"; webhookUrl: string; wsUrl: string; pid: number } | SoakWecomCounts;
 
 const dir = mkdtempSync(join(tmpdir(), "pingan-bench-soak-"));
@@ -84,7 +86,7 @@ interface Service {
 }
 
 async function startService(name: string, plan: Omit<ServerPlan, "token" | "encodingAESKey" | "replyMarkdown" | "kind">): Promise<Service> {
-  const child = spawnChild<ServerMessage>("soak-server", { nodeArgs: ["--expose-gc"] });
+  const child = spawnChild<ServerMessage>("soak-server");
   child.send({ kind: "full", token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, replyMarkdown: "", ...plan } satisfies ServerPlan);
   const { port, pid, redisUrl } = await child.next((m): m is Extract<ServerMessage, { type: "listening" }> => m.type === "listening", 120_000);
   const redis = new Redis(redisUrl!);
@@ -157,8 +159,8 @@ interface Proc {
   pid: number;
   /** A service: asked for its V8 heap and what it holds outside it, to tell what of its RSS grows. */
   service?: Service;
-  /** memory: as sampled; live: after a full collection (bench/support/soak-server.ts), what the process holds. */
-  samples: { atH: number; rssMb: number; fds: number; memory?: NodeJS.MemoryUsage; live?: NodeJS.MemoryUsage }[];
+  /** memory: as sampled; live: just after the latest major collection (bench/support/soak-server.ts), what the process holds. */
+  samples: { atH: number; rssMb: number; fds: number; memory?: NodeJS.MemoryUsage; live?: SoakLive }[];
 }
 const procs: Proc[] = [
   ...services.map((service): Proc => ({ name: service.name, pid: service.pid, service, samples: [] })),
@@ -182,12 +184,12 @@ const sample = async () => {
       proc.service.child.send({ type: "memory" });
       row.memory = await proc.service.child.next((m): m is Extract<ServerMessage, { type: "memory" }> => m.type === "memory");
       proc.service.child.send({ type: "live" });
-      row.live = await proc.service.child.next((m): m is Extract<ServerMessage, { type: "live" }> => m.type === "live");
+      row.live = await proc.service.child.next((m): m is SoakLive => m.type === "live");
     }
     proc.samples.push(row);
   }
   const elapsed = ((Date.now() - started) / 60_000).toFixed(1);
-  const heap = procs.flatMap((p) => (p.service ? [`${p.name}_heap=${fmt(p.samples.at(-1)!.memory!.heapUsed / MB, 0)}/${fmt(p.samples.at(-1)!.memory!.heapTotal / MB, 0)}MB live=${fmt(p.samples.at(-1)!.live!.heapUsed / MB, 1)}MB`] : []));
+  const heap = procs.flatMap((p) => (p.service ? [`${p.name}_heap=${fmt(p.samples.at(-1)!.memory!.heapUsed / MB, 0)}/${fmt(p.samples.at(-1)!.memory!.heapTotal / MB, 0)}MB live=${fmt(p.samples.at(-1)!.live!.heapUsed / MB, 1)}MB/${p.samples.at(-1)!.live!.majors}gc`] : []));
   console.log(`t=${elapsed}min ${procs.map((p) => `${p.name}=${fmt(p.samples.at(-1)!.rssMb, 0)}MB/${p.samples.at(-1)!.fds}fd`).join(" ")} ${heap.join(" ")} sent=${counts.sent} answered=${counts.answered} failed=${counts.failed}`);
 };
 
@@ -232,13 +234,14 @@ function slope(points: { x: number; y: number }[]): number {
 for (const proc of procs) {
   const [first, ...after] = proc.samples as [Proc["samples"][number], ...Proc["samples"]];
   // The first minute's figure still holds the warm-up (start, JIT, the first GCs): the slope is of the samples after it.
-  const perHour = (y: (s: Proc["samples"][number]) => number, samples = after) => fmt(slope(samples.map((s) => ({ x: s.atH, y: y(s) }))));
+  // Samples without a figure (live before the first major collection) are left out, not taken as 0.
+  const perHour = (y: (s: Proc["samples"][number]) => number, samples = after) => fmt(slope(samples.map((s) => ({ x: s.atH, y: y(s) })).filter((p) => Number.isFinite(p.y))));
   // The second half alone: V8 sizes its heap for the first quarter hour or so, and a slope over all hides whether it stopped.
   const late = after.slice(Math.floor(after.length / 2));
   console.log(`soak: proc=${proc.name} rss_first_mb=${fmt(first.rssMb)} rss_slope_mb_per_h=${perHour((s) => s.rssMb)} rss_late_slope_mb_per_h=${perHour((s) => s.rssMb, late)} fds_first=${first.fds} fds_slope_per_h=${perHour((s) => s.fds)}`);
   if (first.memory) {
     const parts = (["heapUsed", "heapTotal", "external", "arrayBuffers"] as const).map((part) => `${part}_first_mb=${fmt(first.memory![part] / MB)} ${part}_slope_mb_per_h=${perHour((s) => s.memory![part] / MB)}`);
-    const live = `live_first_mb=${fmt(first.live!.heapUsed / MB)} live_slope_mb_per_h=${perHour((s) => s.live!.heapUsed / MB)} live_late_slope_mb_per_h=${perHour((s) => s.live!.heapUsed / MB, late)}`;
+    const live = `majors=${proc.samples.at(-1)!.live!.majors} live_first_mb=${fmt(first.live!.heapUsed / MB)} live_slope_mb_per_h=${perHour((s) => s.live!.heapUsed / MB)} live_late_slope_mb_per_h=${perHour((s) => s.live!.heapUsed / MB, late)}`;
     console.log(`soak-memory: proc=${proc.name} ${live} ${parts.join(" ")}`);
   }
 }

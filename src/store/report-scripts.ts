@@ -104,7 +104,7 @@ export interface RecordArgs {
   pushes: readonly string[];
 }
 
-/** Records one message's report or withdrawal; answers the outcome, the report replaced, the kept reply, the outbox ids. */
+/** Records one message's report or withdrawal; answers the outcome, the report replaced ('' when it was the one expected), the kept reply, the outbox ids. */
 export const recordReport = loadScript("record-report", {
   keys: everyPeriodKey,
   args: packedInOne<RecordArgs>(),

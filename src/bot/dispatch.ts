@@ -128,7 +128,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (name === "help") ctx.help = () => formatHelp(registry.specs, roles, botName, schools);
       else if (name === "roster") ctx.roster = rosterFor(spec, message.userid);
       else if (name === "moments") ctx.moments = deps.calendar.momentsAt(now, REPEAT_WINDOW_MS, spec.task === undefined ? undefined : [spec.task]);
-      else Object.assign(ctx, { [name]: shared[name] });
+      else (ctx as unknown as Record<string, unknown>)[name] = shared[name];
     }
     return ctx as CommandContext;
   };

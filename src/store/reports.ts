@@ -6,7 +6,7 @@ import { CodedError, ErrorCode } from "../errors.js";
 import type { TaskId } from "../config/schema.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
-import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type WithdrawalFields } from "./report-scripts.js";
+import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type RecordArgs, type WithdrawalFields } from "./report-scripts.js";
 import { readField, readFields, readTogether, runTogether, type ScriptCall } from "./scripts.js";
 import { bytesHolding, isBitSet, nodeRead, readPeriodAggregate, readPeriodCounts, type AggregateFirst, type CountsRequest, type PeriodAggregate, type PeriodCounts } from "./period-aggregate.js";
 import type { SchoolPlaces } from "./school-numbers.js";
@@ -173,23 +173,29 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     // What the report counts says whether it is abnormal and has a remark (report.ts countReport decides).
     const counts = report && countReport(report);
     const packed = report && packReport(report);
-    const recording = recordReport.call(periodKeys(keys, task, period), {
-      school,
-      msgid,
-      ...(report && { report: packed, counted: encodeCounted(counts!), at: Date.parse(report.at) }),
-      ...(withdrawal && { withdrawal: JSON.stringify(withdrawal) }),
-      ttl: TTL.periodSeconds,
-      ...(counts?.abnormal && { abnormal: JSON.stringify(report) }),
-      ...(expected !== undefined && { expected }),
-      ...(commit.reply ? { reply: commit.reply } : {}),
-      replyTtl: TTL.callbackReplySeconds,
-      ...(place && { number: place.number, area: place.area, roster: places!.version, ...(place.nodes.length > 0 && { nodes: place.nodes }) }),
-      // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later.
-      msgidTtl: TTL.callbackReplySeconds,
-      onBehalf: report?.onBehalf === true,
-      remarked: counts?.remarked === 1,
-      pushes: (commit.pushes ?? []).map((push) => JSON.stringify(push)),
-    });
+    // Field by field rather than spreads of objects made for the purpose (a check-in's argument is
+    // packed as JSON, so the order of its fields is the order written here).
+    const args: RecordArgs = { school, msgid, ttl: TTL.periodSeconds, replyTtl: TTL.callbackReplySeconds, msgidTtl: TTL.callbackReplySeconds, onBehalf: false, remarked: false, pushes: [] };
+    if (report) {
+      args.report = packed;
+      args.counted = encodeCounted(counts!);
+      args.at = Date.parse(report.at);
+      args.onBehalf = report.onBehalf === true;
+      args.remarked = counts!.remarked === 1;
+      if (counts!.abnormal) args.abnormal = JSON.stringify(report);
+    }
+    if (withdrawal) args.withdrawal = JSON.stringify(withdrawal);
+    if (expected !== undefined) args.expected = expected;
+    if (commit.reply) args.reply = commit.reply;
+    if (place) {
+      args.number = place.number;
+      args.area = place.area;
+      args.roster = places!.version;
+      if (place.nodes.length > 0) args.nodes = place.nodes;
+    }
+    // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later (msgidTtl).
+    if (commit.pushes && commit.pushes.length > 0) args.pushes = commit.pushes.map((push) => JSON.stringify(push));
+    const recording = recordReport.call(periodKeys(keys, task, period), args);
     // Whether the school has a report there is its state's last id, unmarked (or a reduced period's report).
     const asking = ask.map((ref) => readField(periodKeys(keys, ref.task, ref.period).state, school));
     const [recorded, ...found] = await runTogether(redis, [recording, ...asking]).catch((error: unknown) => {
@@ -200,7 +206,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     const inForce = found.map((state) => typeof state === "string" && (isFinalState(state) || readStateIds(state).current !== undefined));
     // A record made against a report found that one in force (the script matched its msgid): it is what was replaced, not decoded again.
     const matched = commit.expected && (outcome === "replace" || outcome === "withdraw") ? commit.expected : undefined;
-    const replaced = previous ? (matched ?? unpackReport(previous, task, period, school)) : undefined;
+    const replaced = matched ?? (previous ? unpackReport(previous, task, period, school) : undefined);
     // What is in force now: this report once recorded, none once withdrawn, else the one the script answered.
     recall(task, period, school, outcome === "report" || outcome === "replace" ? packed! : outcome === "withdraw" || outcome === "nothing" ? null : previous || null);
     if (owed.length > 0) {

@@ -10,8 +10,8 @@
 -- counts always add up the reports in force.
 -- A report in force other than the one expected (someone else's message came first) writes
 -- nothing and answers 'conflict' with it: the caller answers again and retries.
--- Answers the outcome, the report it replaced (packed), the reply kept for a duplicate, then
--- the ids of the outbox entries it wrote. All keys share the period's hash tag.
+-- Answers the outcome, the report it replaced (packed; '' when it was the one expected), the
+-- reply kept for a duplicate, then the ids of the outbox entries it wrote. All keys share the period's hash tag.
 -- KEYS[1] state: hash school code → its log ids, oldest first (a withdrawal's marked '-')
 -- KEYS[2] log: stream, the period's audit log (type, school, event, counted)
 -- KEYS[3] msgids: set of the msgids recorded lately (a repeat records nothing)
@@ -191,4 +191,6 @@ for _, i in ipairs(written) do
     keep(KEYS[i], a.ttl)
   end
 end
+-- A record made against the report in force (expected matched) answers without it: the caller has it.
+if a.expected and a.expected ~= '' then previous = '' end
 return {outcome, previous, '', unpack(owed)}

@@ -4,7 +4,7 @@ import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
 import { parseTaskWord, readWord, skipSeparators } from "../src/text/words.js";
-import { taskWordsOf } from "../src/config/kinds.js";
+import { enabledKindWords, taskWordsOf } from "../src/config/kinds.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
@@ -37,7 +37,7 @@ export default defineCommand({
     const school = findSchool(ctx.roster, schoolWord.word);
     const taskWord = readWord(folded, schoolWord.end);
     const task = taskWord && parseTaskWord(taskWordsOf(ctx.config), taskWord.word);
-    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhichTask(taskWord?.word));
+    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhichTask(taskWord?.word, enabledKindWords(ctx.config)));
     if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(taskWord.word));
     const dateAt = skipSeparators(folded, taskWord.end);
     const read = readDateSpan(folded.slice(dateAt), toLocalDate(ctx.now, ctx.config.timezone));

@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { findTaskWord, wordsAround } from "../src/text/words.js";
-import { kindOf, taskWordsOf } from "../src/config/kinds.js";
+import { enabledKindWords, kindOf, taskWordsOf } from "../src/config/kinds.js";
 import { reporterRoleOf } from "../src/config/scope.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
 import { currentPeriod, recordAgainstLatest } from "../src/features/check-in/check-in.js";
@@ -21,7 +21,7 @@ export default defineCommand({
     const text = wordsAround(input);
     // 平安 inside 平安县东湖镇中心小学 names no task.
     const found = findTaskWord(taskWordsOf(ctx.config), blankSchoolNames(text, ctx.roster));
-    if (!found) throw new CodedError(ErrorCode.Usage, reportText.withdrawWhich);
+    if (!found) throw new CodedError(ErrorCode.Usage, reportText.withdrawWhich(enabledKindWords(ctx.config)));
     // 要撤销平安吗: asked, never withdrawn.
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, text, `撤销 ${text.slice(found.start, found.end)}`);
     // A role's kind is withdrawn by the role's people, as it is reported (reportingAs).

@@ -119,6 +119,19 @@ export function taskWordsOf(config: Pick<Config, "tasks">): ReadonlyMap<string, 
   return words;
 }
 
+/** How a reply names the kinds when it asks which one (可写：平安、防溺水、学习、晨午检): each enabled kind by its first word. */
+export function enabledKindWords(config: Pick<Config, "tasks">): string[] {
+  return Object.entries(config.tasks).flatMap(([id, task]) => (task?.enabled ? [resolveKind(id, task).words[0] ?? task.name] : []));
+}
+
+/**
+ * The words that start a kind other than `id` (folded; 防溺水, 学习, 晨检): a report that also
+ * holds one, with figures, is two reports in one message (平安 学习 50/52).
+ */
+export function otherKindWords(config: Pick<Config, "tasks">, id: TaskId): string[] {
+  return listKinds(config).flatMap((kind) => (kind.id === id || !config.tasks[kind.id]?.enabled ? [] : kind.words.map(foldWord)));
+}
+
 /** A declared kind as the product runs it. */
 export function resolveKind(id: TaskId, task: TaskConfig): ReportKind {
   const reader = readerOf(id, task);

@@ -6,7 +6,8 @@ import { checkConfig } from "../../src/cli/check-config.js";
 import { runCli } from "../../src/cli/cli.js";
 import { createConfigSource } from "../../src/config/config-source.js";
 import { crossCheckConfig } from "../../src/config/cross-check-config.js";
-import { READER_DECLARATIONS, listKinds } from "../../src/config/kinds.js";
+import { READER_DECLARATIONS, enabledKindWords, listKinds, otherKindWords } from "../../src/config/kinds.js";
+import { ALL_KINDS, loadConfigVariant } from "../support/config-variant.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { configSchema, type ConfigInput } from "../../src/config/schema.js";
 import { createRoster } from "../../src/config/roster.js";
@@ -138,6 +139,17 @@ describe("report kinds declared in the config", () => {
       ["tasks.checkup.fields.way.options.2", expect.stringMatching(/^“实到”已是字段 present 的名称/)],
       ["tasks.checkup.fields.again.type", "一个任务只能有一个 status 字段（已有 status）：“平安”“异常”只能登记到一处"],
     ]);
+  });
+
+  it("names the enabled kinds where a reply asks which one, and the words of the others a report must not hold", async () => {
+    const { config, remove } = await loadConfigVariant(ALL_KINDS);
+    try {
+      expect(enabledKindWords(config)).toEqual(["平安", "防溺水", "学习", "晨午检", "安全工作例会", "假期值班", "汛期日报"]);
+      expect(otherKindWords(config, "safety")).toEqual(expect.arrayContaining(["防溺水", "学习", "晨检", "例会", "值班", "汛期"]));
+      expect(otherKindWords(config, "safety")).not.toContain("平安");
+    } finally {
+      remove();
+    }
   });
 
   describe("pingan check-config", () => {

@@ -1,7 +1,7 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
 import { findFolded, type FoundString, splitWords, wordsAround } from "../../text/words.js";
-import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
+import { enabledKindWords, kindOf, otherKindWords, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
@@ -117,7 +117,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
-      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars });
+      const others = { others: otherKindWords(ctx.config, kind.id), kinds: enabledKindWords(ctx.config) };
+      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, ...others });
       return { school, ...(period && { period }), ...read };
     },
     // 今日平安 on the check-in card (reminders, 帮助, 状态) is this kind in one tap.

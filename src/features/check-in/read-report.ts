@@ -456,6 +456,10 @@ export function readSafety(args: {
   typed?: (start: number, end: number) => string;
   /** The longest remark taken, in characters (limits.description_chars). */
   remarkChars?: number;
+  /** The words that start the other kinds (folded): with figures, a message holding one is two reports. */
+  others?: readonly string[];
+  /** Each enabled kind's first word, for the refusal that asks for one message each. */
+  kinds?: readonly string[];
 }): ReadReport<SafetyValue> {
   const { before, words, school, voice } = args;
   if (NEGATED_KEYWORD.test(before)) throw new CodedError(ErrorCode.Usage, reportText.notSafe(voice));
@@ -465,7 +469,7 @@ export function readSafety(args: {
   const figures = readFigures(words, PRESENT);
   const hasNumbers = figures.pair !== undefined || figures.bare.length > 0 || figures.labelled.size > 0;
   // 平安 学习 50/52: two reports in one message; each is its own command.
-  if (hasNumbers && /溺水|学习/u.test(words)) throw new CodedError(ErrorCode.Usage, reportText.oneReportEach);
+  if (hasNumbers && args.others?.some((word) => words.includes(word))) throw new CodedError(ErrorCode.Usage, reportText.oneReportEach(args.kinds ?? []));
   checkNumbers(figures);
   if (figures.pair) throw new CodedError(ErrorCode.Usage, reportText.whichNumber([figures.pair[0].text, figures.pair[1].text], ["在校"]));
   // 有一名学生发烧回家: a count in words, unlabelled, tells of one pupil, not of those present.

@@ -145,7 +145,7 @@ export const reportText = {
       .join("、")}${schools.length > 6 ? ` 等 ${schools.length} 所` : ""}，请写学校简称或全称。`,
   twoSchools: (schools: readonly School[]) =>
     `一条消息只能报一所学校（写了 ${schools.map((s) => escapeUserText(s.shortName || s.name)).join("、")}），请分开发送。`,
-  oneReportEach: "一条消息只能报一项。平安、防溺水、学习请分开发送，每条以任务开头。",
+  oneReportEach: (kinds: readonly string[]) => `一条消息只能报一项。${kinds.join("、")}请分开发送，每条以任务开头。`,
   unreachedMismatch: (reached: number, unreached: number, total: number) =>
     `已提醒 ${reached} 人加未提醒 ${unreached} 人不等于应提醒的 ${total} 人，请核对。`,
   negativeFigure: (typed: string) => `人数不能是负数（“${escapeUserText(typed)}”）。`,
@@ -195,5 +195,5 @@ export const reportText = {
   leaveOverExpected: (attended: number, leave: number, expected: number) =>
     `实到 ${attended} 加请假 ${leave} 超过了应到人数 ${expected}。`,
   expectedZero: "应到人数必须大于 0。",
-  withdrawWhich: "请写明要撤销哪一项：平安、防溺水 或 学习。",
+  withdrawWhich: (kinds: readonly string[]) => `请写明要撤销哪一项：${kinds.join("、")}。`,
 } as const;

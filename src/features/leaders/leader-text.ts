@@ -220,7 +220,7 @@ export const leaderText = {
   taskNotRequired: (taskName: string, reason: NotOwedReason | undefined) =>
     `${taskName}：现在${leaderText.notRequired(reason)}。`,
   noRequiredTask: "现在没有需要上报的任务。",
-  whichTask: (word: string) => `“${escapeUserText(word)}”不是任务名称。可写：平安、防溺水、学习。`,
+  whichTask: (word: string, kinds: readonly string[]) => `“${escapeUserText(word)}”不是任务名称。可写：${kinds.join("、")}。`,
   /** The one wording of "this task is off here", for a report, a leader's command and the CLI alike. */
   taskOff: (word: string) => `本县没有启用“${escapeUserText(word)}”任务。`,
   whichArea: (word: string, areas: readonly string[]) =>
@@ -335,8 +335,8 @@ export const leaderText = {
 
   // 免报
   exemptUsage: "请按“免报 学校 任务 日期或区间 原因”书写。",
-  exemptWhichTask: (word: string | undefined) =>
-    word ? `“${escapeUserText(word)}”不是任务名称。可写：平安、防溺水、学习。` : "请写明免报哪项任务：平安、防溺水 或 学习。",
+  exemptWhichTask: (word: string | undefined, kinds: readonly string[]) =>
+    word ? leaderText.whichTask(word, kinds) : `请写明免报哪项任务：${kinds.join("、")}。`,
   exemptWhen: "请写明日期或区间，例如 11-20、11-20至11-27、本周、今天。",
   exemptReasonTooLong: (chars: number, limit: number) => `原因写了 ${chars} 个字，超过了 ${limit} 字的上限，请简要写明。`,
   exemptTooLong: (days: number, max: number) => `区间共 ${days} 天，一次最多免报 ${max} 天，请分段登记。`,

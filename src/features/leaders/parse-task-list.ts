@@ -3,7 +3,7 @@ import type { TaskCalendar } from "../../time/task-calendar.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { parseTaskWord, splitWords } from "../../text/words.js";
 import type { Config, TaskId } from "../../config/schema.js";
-import { taskWordsOf } from "../../config/kinds.js";
+import { enabledKindWords, taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";
 import { findArea, type NamedArea } from "./find-area.js";
 
@@ -30,7 +30,7 @@ export function parseTaskList(
       i += match.words - 1;
       continue;
     }
-    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.whichTask(word));
+    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.whichTask(word, enabledKindWords(ctx.config)));
     if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(word));
     if (!tasks.includes(task)) tasks.push(task);
   }

@@ -47,6 +47,14 @@ describe("a figure no school has", () => {
   });
 });
 
+describe("two reports in one message", () => {
+  it("is refused when a 平安 with figures holds another enabled kind's word, naming every kind", () => {
+    const others = { others: ["晨检", "学习"], kinds: ["平安", "学习", "晨午检"] };
+    expect(refusal(() => readSafety({ before: "", words: "晨检 实到1190", school, voice, ...others }))).toBe("一条消息只能报一项。平安、学习、晨午检请分开发送，每条以任务开头。");
+    expect(readSafety({ before: "", words: "在校700", school, voice, ...others }).value).toMatchObject({ present: 700 });
+  });
+});
+
 describe("questions", () => {
   it("asks when the keyword's clause ends as a question or holds a word that asks", () => {
     const asks: [string, string][] = [["我们今天", "了吗"], ["今天要", "吗?"], ["", "吗"], ["今天", "吗"], ["", "报了没"], ["是否要报", ""], ["", "?"], ["", "呢"], ["怎么报", ""]];

@@ -23,7 +23,7 @@
  * them), its heap as sampled (used, total) and what it holds outside it (external,
  * arrayBuffers). With `--heap DIR`, each service
  * writes a heap snapshot after the warm-up and at the end (and every `--heap-every` minutes), to
- * compare in Chrome's DevTools or with bench/support/soak-retainers.ts. `--only` runs one
+ * compare in Chrome's DevTools or with bench/support/compare-heaps.ts. `--only` runs one
  * transport's service: a snapshot stalls its process for a minute under load, which the other
  * service's long connection to the fake does not survive.
  */

@@ -236,10 +236,11 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
   const maxChars = Math.max(TYPED_MIN_CHARS, ...typedLines(doc).map((line) => line.cap));
   const widen = (how: Shortening) => ({ ...how, chars: largest(TYPED_MIN_CHARS, maxChars, (n) => fits({ ...how, chars: n })) });
 
-  let how = widen(WHOLE);
-  if (fits(how)) return whole(renderShortened(doc, how));
+  // Searched only when the shortest texts fit: a reply of seven kinds at a province's size never
+  // does, and the search measured every line of it some seven times for nothing.
+  let how: Shortening = { ...WHOLE, chars: TYPED_MIN_CHARS };
+  if (fits(how)) return whole(renderShortened(doc, widen(WHOLE)));
 
-  how = { ...WHOLE, chars: TYPED_MIN_CHARS };
   // Each list's saving measured once, and the size kept as lists collapse: measuring every line
   // again for each list (and each saving in each comparison of the sort) grew with the square
   // of the lists, which seven kinds' missing lists by area made most of 汇总's time.

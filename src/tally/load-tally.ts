@@ -144,12 +144,24 @@ export async function loadTallies(sources: TallySources, kinds: readonly (readon
   return (await tallies(Number.POSITIVE_INFINITY)).tallies;
 }
 
-/** Tallies whose abnormal reports and remarks were read only to their first `first` a kind; `whole`: none was left unread by it. */
+/**
+ * Tallies whose abnormal reports and remarks were read only to their first `first` a kind; `whole`:
+ * none was left unread by it. `onBehalfWhole`: no 代报 the listing shows was left unread (a
+ * province's first read reads ON_BEHALF_FIRST a kind).
+ */
 export interface FirstTallies {
   tallies: TaskTally[];
   first: number;
   whole: boolean;
+  onBehalfWhole: boolean;
 }
+
+/**
+ * The 代报 a kind's first read reads where the listing names only the first missing schools of
+ * each area (a province's): its reply of seven kinds shows each kind's 代报 as a count, and the
+ * ON_BEHALF_SHOWN of each it read were half the reports its 汇总 read and formatted.
+ */
+export const ON_BEHALF_FIRST = 3;
 
 /** The fewest abnormal reports and remarks of a kind tallyKinds reads first. */
 const FIRST_ENTRIES = 8;
@@ -170,7 +182,14 @@ export async function tallyKinds(
 ): Promise<(first?: number) => Promise<FirstTallies>> {
   const listing = list ?? summaryListing(sources.roster);
   const shareOf = (listingKinds: number) => Math.max(FIRST_ENTRIES, Math.ceil(ABNORMAL_SHOWN / Math.max(1, listingKinds)));
-  const cappedAt = (first: number) => ({ ...listing, abnormal: Math.min(listing.abnormal ?? Number.POSITIVE_INFINITY, first), remarked: Math.min(listing.remarked ?? Number.POSITIVE_INFINITY, first) });
+  const onBehalfFirst = Number.isFinite(listing.perArea) ? ON_BEHALF_FIRST : Number.POSITIVE_INFINITY;
+  const onBehalfAt = (first: number) => Math.min(listing.onBehalf ?? Number.POSITIVE_INFINITY, Number.isFinite(first) ? onBehalfFirst : Number.POSITIVE_INFINITY);
+  const cappedAt = (first: number) => ({
+    ...listing,
+    abnormal: Math.min(listing.abnormal ?? Number.POSITIVE_INFINITY, first),
+    remarked: Math.min(listing.remarked ?? Number.POSITIVE_INFINITY, first),
+    onBehalf: onBehalfAt(first),
+  });
   // Which kinds list is known only from the counts: their first codes, read with them, are as
   // many as the share if every kind with periods that can list (a status field) does. Counting
   // the kinds that never list too, it read fewer than the share the listing kinds then asked
@@ -178,15 +197,16 @@ export async function tallyKinds(
   const mayList = kinds.filter((periods) => periods.length > 0 && mayListAbnormal(sources.config, periods[0]!.task)).length;
   const { counts, read } = await countKinds(sources, kinds, summaryUnits(sources.roster, listing), cappedAt(shareOf(mayList)));
   // What the listing reads of each kind's lists at most: their first over all the periods.
-  const wanted = (counter: "abnormal" | "remarked") =>
+  const wanted = (counter: "abnormal" | "remarked" | "onBehalf") =>
     counts.map((periods) => Math.min(listing[counter] ?? Number.POSITIVE_INFINITY, periods.reduce((sum, { listed }) => sum + listed[counter], 0)));
   const [abnormal, remarked] = [wanted("abnormal"), wanted("remarked")];
   const most = Math.max(0, ...abnormal, ...remarked);
+  const onBehalfMost = Math.max(0, ...wanted("onBehalf"));
   const share = shareOf(abnormal.filter((n, i) => n > 0 || remarked[i]! > 0).length);
   return async (first = share) => {
     const capped = cappedAt(first);
     const counted = await read(capped);
-    return { tallies: counted.map((periods) => tallyOfCounted(sources.roster, periods, now, capped)), first, whole: first >= most };
+    return { tallies: counted.map((periods) => tallyOfCounted(sources.roster, periods, now, capped)), first, whole: first >= most, onBehalfWhole: onBehalfAt(first) >= onBehalfMost };
   };
 }
 

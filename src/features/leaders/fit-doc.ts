@@ -219,15 +219,17 @@ export function fitDoc(doc: readonly DocLine[], limit: number, cut?: string): st
   return fitDocShowing(doc, limit, cut).text;
 }
 
-/** A message fitted by fitDoc, with how many entries of each entry list it shows (Infinity: all). */
+/** A message fitted by fitDoc, with how many entries of each entry list it shows (Infinity: all, and step 5 was not needed). */
 export interface FittedDoc {
   text: string;
   entries: number;
+  /** The lists it shows collapsed (ListLine.collapsed). */
+  collapsed: ReadonlySet<ListLine>;
 }
 
 /** fitDoc, saying how many entries it kept (step 5): a reader that read only the first entries knows whether more would show. */
 export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: string): FittedDoc {
-  const whole = (text: string): FittedDoc => ({ text, entries: Number.POSITIVE_INFINITY });
+  const whole = (text: string, how: Pick<Shortening, "collapsed"> = WHOLE): FittedDoc => ({ text, entries: Number.POSITIVE_INFINITY, collapsed: how.collapsed });
   const { size, sizeOf } = measureDoc(doc);
   const fits = (how: Shortening) => size(how) <= limit;
   if (fits(WHOLE)) return whole(renderShortened(doc, WHOLE));
@@ -236,10 +238,11 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
   const maxChars = Math.max(TYPED_MIN_CHARS, ...typedLines(doc).map((line) => line.cap));
   const widen = (how: Shortening) => ({ ...how, chars: largest(TYPED_MIN_CHARS, maxChars, (n) => fits({ ...how, chars: n })) });
 
-  let how = widen(WHOLE);
-  if (fits(how)) return whole(renderShortened(doc, how));
+  // Searched only when the shortest texts fit: a reply of seven kinds at a province's size never
+  // does, and the search measured every line of it some seven times for nothing.
+  let how: Shortening = { ...WHOLE, chars: TYPED_MIN_CHARS };
+  if (fits(how)) return whole(renderShortened(doc, widen(WHOLE)));
 
-  how = { ...WHOLE, chars: TYPED_MIN_CHARS };
   // Each list's saving measured once, and the size kept as lists collapse: measuring every line
   // again for each list (and each saving in each comparison of the sort) grew with the square
   // of the lists, which seven kinds' missing lists by area made most of 汇总's time.
@@ -255,7 +258,7 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
   // would end at its shortest setting, each probe measuring every line to get there.
   const shortest: Shortening = { ...WHOLE, chars: TYPED_MIN_CHARS, cap: 1, collapsed: new Set(collapsible) };
   if (!fits(shortest)) {
-    if (cut === undefined) return whole(renderShortened(doc, shortest));
+    if (cut === undefined) return whole(renderShortened(doc, shortest), shortest);
     // Seven kinds' abnormal reports in a week: each list shows its first, and says how many more;
     // to keep ENTRIES_KEPT of each, the lists by area fold, the one that saves most first.
     const most = Math.max(0, ...doc.filter(isEntries).map((line) => line.entries.length));
@@ -274,18 +277,18 @@ export function fitDocShowing(doc: readonly DocLine[], limit: number, cut?: stri
       }
     }
     const entries = largest(0, most, (n) => fits({ ...how, entries: n }));
-    return { text: cutDoc(renderShortened(doc, widen({ ...how, entries })), limit, cut), entries };
+    return { text: cutDoc(renderShortened(doc, widen({ ...how, entries })), limit, cut), entries, collapsed: how.collapsed };
   }
   let measured = size(how);
   for (const line of collapsible) {
     collapsed.add(line);
     measured -= savings.get(line)!;
-    if (measured <= limit) return whole(renderShortened(doc, widen(how)));
+    if (measured <= limit) return whole(renderShortened(doc, widen(how)), how);
   }
 
   const longest = Math.max(0, ...listLines(doc).map((line) => line.items.length));
   how = widen({ ...how, cap: largest(1, longest, (n) => fits({ ...how, cap: n })) });
-  return whole(cutDoc(renderShortened(doc, how), limit, cut));
+  return whole(cutDoc(renderShortened(doc, how), limit, cut), how);
 }
 
 /** A rendered message within `limit` bytes: its last lines dropped for `cut`; without `cut`, as it is. */

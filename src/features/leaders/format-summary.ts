@@ -154,13 +154,18 @@ export function formatSummary(args: SummaryArgs): string {
   return fitSummary(args).text;
 }
 
-function fitSummary(args: SummaryArgs): FittedDoc {
+function fitSummary(args: SummaryArgs): FittedDoc & { doc: readonly DocLine[] } {
   const { config } = args;
   const doc: DocLine[] = [leaderText.summaryTitle(args.label), leaderText.summaryAsOf(args.now, config.timezone)];
   if (args.tallies.length === 0) doc.push("", leaderText.noTasks);
   for (const tally of args.tallies) doc.push("", ...formatTaskBlock(tally, { config, node: args.node }));
   if (args.after) doc.push("", args.after);
-  return fitDocShowing(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong);
+  return { ...fitDocShowing(doc, args.limit ?? REPLY_BYTES, leaderText.tooLong), doc };
+}
+
+/** A kind's 代报 line that names fewer than its count (its reports read only to their first). */
+function namesFewerOnBehalf(line: DocLine): line is ListLine {
+  return typeof line !== "string" && "items" in line && line.prefix === leaderText.onBehalfPrefix && (line.total ?? line.items.length) > line.items.length;
 }
 
 /**
@@ -174,6 +179,11 @@ function fitSummary(args: SummaryArgs): FittedDoc {
 export async function formatSummaryReading(args: Omit<SummaryArgs, "tallies">, read: (first?: number) => Promise<FirstTallies>): Promise<string> {
   const first = await read();
   const fitted = fitSummary({ ...args, tallies: first.tallies });
-  if (first.whole || fitted.entries < first.first) return fitted.text;
+  const abnormalAsAll = first.whole || fitted.entries < first.first;
+  // Its 代报 read to their first (a province's), as all would show them only where each such
+  // line is collapsed to its count by a reply too long at its shortest (fitDoc step 5, entries
+  // counted): every line longer with all its 代报 is then collapsed alike, and the rest is the same.
+  const onBehalfAsAll = first.onBehalfWhole || (Number.isFinite(fitted.entries) && fitted.doc.filter(namesFewerOnBehalf).every((line) => fitted.collapsed.has(line)));
+  if (abnormalAsAll && onBehalfAsAll) return fitted.text;
   return fitSummary({ ...args, tallies: (await read(Number.POSITIVE_INFINITY)).tallies }).text;
 }

@@ -2,7 +2,8 @@
  * The load generator of bench/callback.ts, run as its own process so that autocannon's work is
  * visible (and bounded) apart from the server's. It pre-generates every signed, encrypted
  * check-in callback before the clock starts, so the timed runs do no crypto: each request
- * takes the next envelope from the pool (distinct msgids across all connections).
+ * takes the next envelope from the pool (distinct msgids across all connections). A pool
+ * older than RESEAL_AFTER_MS is sealed again, same messages, before the next run starts.
  *
  * Protocol (IPC): receives one `LoadPlan`; sends `{ type: "ready", pool, generateMs }`, then
  * `{ type: "start", name }` and `{ type: "done", name, result }` per run, then exits. A plan with
@@ -105,9 +106,9 @@ function watchOwnGc() {
 
 const TEXTS = ["平安", "平安 在校{n}", "报平安", "零报告", "平安 今日全校师生平安"];
 
-function buildPool(plan: LoadPlan): { path: string; body: string }[] {
-  const sim = createWecomSimulator({ baseUrl: plan.url, token: plan.token, encodingAESKey: plan.encodingAESKey, botName: plan.botName });
-  const pool: { path: string; body: string }[] = [];
+/** Each callback's message (its msgid kept however often it is sealed again), as JSON. */
+function buildPayloads(plan: LoadPlan): string[] {
+  const payloads: string[] = [];
   for (let i = 0; i < plan.pool; i += 1) {
     const s = i % plan.senders.length;
     // Each pass over the roster says every text, a school another one each pass: first reports and
@@ -123,11 +124,25 @@ function buildPool(plan: LoadPlan): { path: string; body: string }[] {
       msgtype: "text",
       text: { content: `@${plan.botName} ${text}` },
     };
-    const { body, query } = sim.envelope(JSON.stringify(payload));
-    pool.push({ path: `${plan.path}?${new URLSearchParams(query).toString()}`, body: JSON.stringify(body) });
+    payloads.push(JSON.stringify(payload));
   }
-  return pool;
+  return payloads;
 }
+
+/** The payloads encrypted and signed as WeCom does, stamped now. */
+function seal(plan: LoadPlan, payloads: readonly string[]): { path: string; body: string }[] {
+  const sim = createWecomSimulator({ baseUrl: plan.url, token: plan.token, encodingAESKey: plan.encodingAESKey, botName: plan.botName });
+  return payloads.map((payload) => {
+    const { body, query } = sim.envelope(payload);
+    return { path: `${plan.path}?${new URLSearchParams(query).toString()}`, body: JSON.stringify(body) };
+  });
+}
+
+/**
+ * Sealed callbacks older than this are sealed again before a run: the service refuses one
+ * stamped more than 5 minutes from its clock (the replay guard), and a whole bench lasts longer.
+ */
+const RESEAL_AFTER_MS = 3 * 60_000;
 
 async function runOnce(plan: LoadPlan, run: LoadRun, next: () => { path: string; body: string }): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -275,7 +290,9 @@ async function runPoisson(plan: LoadPlan, run: LoadRun, next: () => { path: stri
 
 async function main(plan: LoadPlan): Promise<void> {
   const started = Date.now();
-  const pool = buildPool(plan);
+  const payloads = buildPayloads(plan);
+  let pool = seal(plan, payloads);
+  let sealedAt = Date.now();
   process.send!({ type: "ready", pool: pool.length, generateMs: Date.now() - started });
   let sent = 0;
   let duplicates = 0;
@@ -288,6 +305,10 @@ async function main(plan: LoadPlan): Promise<void> {
   };
   const gc = watchOwnGc();
   const runOne = async (run: LoadRun) => {
+    if (Date.now() - sealedAt > RESEAL_AFTER_MS) {
+      pool = seal(plan, payloads);
+      sealedAt = Date.now();
+    }
     if (run.from !== undefined) sent = run.from;
     process.send!({ type: "start", name: run.name });
     duplicates = 0;

@@ -37,13 +37,14 @@ export default defineCommand({
       tallyKinds(ctx, periodsOf, ctx.now),
       span.end === today ? listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config) : undefined,
     ]);
-    // The header names what was asked: 昨天, 上周, 11月20日.
-    const label =
+    // The header names what was asked: 昨天, 上周, 11月20日; a date of another year with its year (2025年11月27日).
+    const named =
       span.kind === "day"
         ? leaderText.dayLabel(span.start, span.word)
         : span.kind === "week" || span.kind === "month"
           ? leaderText.weekLabel(span.word ?? "本周", span.start, span.end)
           : leaderText.rangeLabel(span.start, span.end);
+    const label = span.word === undefined && span.start.slice(0, 4) !== today.slice(0, 4) ? leaderText.inYear(span.start, named) : named;
     return formatSummaryReading({ label, now: ctx.now, config: ctx.config, node: ctx.roster.node, ...(open && { after: formatOpenIncidents(open) }) }, tallies);
   },
 });

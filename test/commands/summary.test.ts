@@ -131,6 +131,8 @@ describe("汇总 dates", () => {
     expect(today).toContain("应报 28 所 · 已报 0 所");
     const lateEvening = await sayAt(h, "2026-11-24T23:59:00+08:00", "wang_zhiyuan", "汇总 昨天");
     expect(lateEvening).toContain("上报汇总 · 昨天 11月23日（周一）");
+    // A date of another year says its year: 11月25日 alone would read as this year's.
+    expect(await sayAt(h, "2026-11-25T00:05:00+08:00", "wang_zhiyuan", "汇总 2025-11-25")).toContain("上报汇总 · 2025年11月25日（周二）");
     // The date word may come first, as people say it.
     expect(await sayAt(h, "2026-11-25T00:05:00+08:00", "wang_zhiyuan", "昨天汇总")).toContain("上报汇总 · 昨天 11月24日（周二）");
   });

@@ -57,8 +57,13 @@ describe("a kind declared in the config (晨午检)", () => {
     expect(reminder).toContain("平安县城关第三小学（刘洋）");
 
     await h.fire("slots", "2026-11-24T10:30:00+08:00");
-    const tally = (await takeMessages(h, "局领导群")).map((m) => m.content).join("\n");
+    const pushed = await takeMessages(h, "局领导群");
+    const tally = pushed.map((m) => m.content).join("\n");
     expect(tally).toContain("晨午检");
+    // Its tally carries the week's chart, as every daily kind's does.
+    const text = pushed.findIndex((m) => m.msgtype === "markdown" && m.content?.includes("晨午检统计"));
+    expect(text).toBeGreaterThanOrEqual(0);
+    expect(pushed[text + 1]?.msgtype).toBe("image");
 
     await sayAt(h, "2026-11-24T10:32:00+08:00", "hu_bin", "晨检 实到840 因病缺勤2 发热1 腹泻1");
     const summary = await sayAt(h, "2026-11-24T10:35:00+08:00", "wang_zhiyuan", "汇总");
@@ -89,6 +94,20 @@ describe("a kind declared in the config (晨午检)", () => {
     expect(reply).toContain("已撤销 **平安县城关第一小学** 11月24日（周二） 晨午检 的上报");
     expect(reply).toContain("实到 2130 / 应到 2136");
     expect(await h.store.get("checkup", "2026-11-24", "CG001")).toBeUndefined();
+  });
+
+  it("exempts a school from it (免报): not reminded, counted apart in 汇总, shown in 历史", async () => {
+    const exempt = await sayAt(h, "2026-11-25T08:00:00+08:00", "liu_xin", "免报 实验小学 晨检 今天 体检");
+    expect(exempt).toContain("已登记免报：**平安县实验小学** 晨午检，共 1 期：11月25日（周三）");
+    await takeMessages(h, "全县校长群");
+    await h.fire("slots", "2026-11-25T09:30:00+08:00");
+    const reminder = (await takeMessages(h, "全县校长群")).map((m) => m.content).join("\n");
+    expect(reminder).toContain("【催报】晨午检 11月25日（周三）");
+    expect(reminder).toContain("平安县城关第三小学（刘洋）");
+    expect(reminder).not.toContain("平安县实验小学");
+    const summary = await sayAt(h, "2026-11-25T09:40:00+08:00", "wang_zhiyuan", "汇总");
+    expect(summary.slice(summary.indexOf("**晨午检**"))).toContain("免报 1 所");
+    expect(await sayAt(h, "2026-11-25T09:41:00+08:00", "wang_zhiyuan", "历史 实验小学 晨检")).toContain("刘鑫 免报 晨午检 11月25日（1 期），原因：体检");
   });
 });
 

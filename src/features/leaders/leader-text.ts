@@ -91,6 +91,8 @@ export const leaderText = {
   weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
   /** `昨天 11月26日（周四）`: the day as the leader named it, when he named it by a word. */
   dayLabel: (date: string, word?: string) => (word ? `${word} ${formatDate(date)}` : formatDate(date)),
+  /** A label of a date in another year than today's, with that year first: `2025年11月27日（周四）`. */
+  inYear: (date: string, label: string) => `${Number(date.slice(0, 4))}年${label}`,
   rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${monthDay(start)}—${monthDay(end)}`),
   /**
    * The first line(s) of a task's block: its name, the period(s) when needed, the deadline, said

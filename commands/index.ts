@@ -1,5 +1,5 @@
 import type { CommandSpec } from "../src/bot/command.js";
-import { listKinds } from "../src/config/kinds.js";
+import { enabledKindWords, listKinds, otherKindWords } from "../src/config/kinds.js";
 import type { Config } from "../src/config/schema.js";
 import abnormal from "./report-abnormal.js";
 import { reportCommand } from "./report.js";
@@ -27,6 +27,6 @@ import closeIncident from "./close-incident.js";
  */
 export function createCommands(config: Pick<Config, "tasks">): readonly CommandSpec<any>[] {
   const kinds = listKinds(config).filter((kind) => kind.reader !== "fields" || config.tasks[kind.id]?.enabled);
-  const reporting = kinds.flatMap((kind) => [reportCommand(kind, reporterRoleOf(config, kind.id)), ...(kind.reader === "safety" ? [abnormal] : [])]);
+  const reporting = kinds.flatMap((kind) => [reportCommand(kind, reporterRoleOf(config, kind.id), { others: otherKindWords(config, kind.id), kinds: enabledKindWords(config) }), ...(kind.reader === "safety" ? [abnormal] : [])]);
   return [...reporting, withdraw, status, summary, missing, remind, reportFor, exempt, history, exportLedger, board, followUp, finalReport, acknowledge, closeIncident, help];
 }

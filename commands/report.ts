@@ -2,7 +2,7 @@ import { defineCommand } from "../src/bot/command.js";
 import type { ReportKind } from "../src/config/kinds.js";
 import { cardShapeOf, kindTapTopic } from "../src/features/check-in/kind-card.js";
 import { answerKindTap, bareWordCard, type RecordWords } from "../src/features/check-in/kind-card-tap.js";
-import { boundReader, type ReportContext } from "../src/features/check-in/kind-readers.js";
+import { boundReader, type KindsApart, type ReportContext } from "../src/features/check-in/kind-readers.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
 /**
@@ -10,9 +10,9 @@ import { reportText } from "../src/features/check-in/report-text.js";
  * read by its reader; a kind reported by a role (`role`, reporterRoleOf) says so in help. A kind whose fields fit a card (kind-card.ts) answers its bare word with
  * that card and records its taps through the same reading and check-in as typed words.
  */
-export function reportCommand(kind: ReportKind, role?: string) {
+export function reportCommand(kind: ReportKind, role: string | undefined, apart: KindsApart) {
   // The reader's own functions: a message goes from the dispatcher straight into the reader.
-  const { firstWords, lastResort, read, run, tap: readerTap } = boundReader(kind, role);
+  const { firstWords, lastResort, read, run, tap: readerTap } = boundReader(kind, role, apart);
   const recordWords: RecordWords = (input, ctx) => run(read(input, ctx), ctx);
   const carded = cardShapeOf(kind) !== undefined;
   return defineCommand({

@@ -1,7 +1,7 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
 import { findFolded, type FoundString, splitWords, wordsAround } from "../../text/words.js";
-import { enabledKindWords, kindOf, otherKindWords, type KindReaderName, type ReportKind } from "../../config/kinds.js";
+import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
@@ -37,6 +37,14 @@ export interface ReadMessage {
 /** A kind as its command reads it: with the role that reports it (reporterRoleOf), asked once at start. */
 export interface BoundKind extends ReportKind {
   readonly role: string | undefined;
+  /** The other kinds, worked out once: their words (a report holding one is two) and how a reply names each. */
+  readonly apart: KindsApart;
+}
+
+/** What a reader knows of the kinds beside its own (readSafety's `others` and `kinds`). */
+export interface KindsApart {
+  others: readonly string[];
+  kinds: readonly string[];
 }
 
 /**
@@ -93,9 +101,9 @@ function recordReading(ctx: ReportContext, read: ReadMessage | Question, kind: R
  * reader's words, `read` and `tap` bound to the kind and the role that reports it (`role`,
  * reporterRoleOf), and `run`, what a reading comes to.
  */
-export function boundReader(kind: ReportKind, role: string | undefined) {
+export function boundReader(kind: ReportKind, role: string | undefined, apart: KindsApart) {
   const reader = KIND_READERS[kind.reader];
-  const bound: BoundKind = { ...kind, role };
+  const bound: BoundKind = { ...kind, role, apart };
   return {
     ...(reader.firstWords && { firstWords: reader.firstWords }),
     ...(reader.lastResort && { lastResort: reader.lastResort }),
@@ -117,8 +125,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
-      const others = { others: otherKindWords(ctx.config, kind.id), kinds: enabledKindWords(ctx.config) };
-      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, ...others });
+      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, ...kind.apart });
       return { school, ...(period && { period }), ...read };
     },
     // 今日平安 on the check-in card (reminders, 帮助, 状态) is this kind in one tap.

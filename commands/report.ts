@@ -2,7 +2,8 @@ import { defineCommand } from "../src/bot/command.js";
 import type { ReportKind } from "../src/config/kinds.js";
 import { cardShapeOf, kindTapTopic } from "../src/features/check-in/kind-card.js";
 import { answerKindTap, bareWordCard, type RecordWords } from "../src/features/check-in/kind-card-tap.js";
-import { boundReader, type KindsApart, type ReportContext } from "../src/features/check-in/kind-readers.js";
+import { boundReader, type ReportContext } from "../src/features/check-in/kind-readers.js";
+import type { KindsApart } from "../src/features/check-in/read-report.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 
 /**

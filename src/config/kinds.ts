@@ -119,17 +119,22 @@ export function taskWordsOf(config: Pick<Config, "tasks">): ReadonlyMap<string, 
   return words;
 }
 
+/** The kinds the config turns on, in its order: the one decision of which kinds principals report. */
+export function enabledKinds(config: Pick<Config, "tasks">): ReportKind[] {
+  return Object.entries(config.tasks).flatMap(([id, task]) => (task?.enabled ? [resolveKind(id, task)] : []));
+}
+
 /** How a reply names the kinds when it asks which one (可写：平安、防溺水、学习、晨午检): each enabled kind by its first word. */
 export function enabledKindWords(config: Pick<Config, "tasks">): string[] {
-  return Object.entries(config.tasks).flatMap(([id, task]) => (task?.enabled ? [resolveKind(id, task).words[0] ?? task.name] : []));
+  return enabledKinds(config).map((kind) => kind.words[0] ?? kind.name);
 }
 
 /**
  * The words that start a kind other than `id` (folded; 防溺水, 学习, 晨检): a report that also
  * holds one, with figures, is two reports in one message (平安 学习 50/52).
  */
-export function otherKindWords(config: Pick<Config, "tasks">, id: TaskId): string[] {
-  return listKinds(config).flatMap((kind) => (kind.id === id || !config.tasks[kind.id]?.enabled ? [] : kind.words.map(foldWord)));
+export function otherKindWords(enabled: readonly ReportKind[], id: TaskId): string[] {
+  return enabled.flatMap((kind) => (kind.id === id ? [] : kind.words.map(foldWord)));
 }
 
 /** A declared kind as the product runs it. */

@@ -10,7 +10,7 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { answerQuestion } from "./answer-question.js";
 import { answerCardTap } from "./card-tap.js";
 import { checkIn, inForce, replyVoice } from "./check-in.js";
-import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type Question } from "./read-report.js";
+import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type KindsApart, type Question } from "./read-report.js";
 import { readFields } from "./read-fields.js";
 import { addDays } from "../../time/local-time.js";
 import { CodedError, ErrorCode, hasCode } from "../../errors.js";
@@ -39,12 +39,6 @@ export interface BoundKind extends ReportKind {
   readonly role: string | undefined;
   /** The other kinds, worked out once: their words (a report holding one is two) and how a reply names each. */
   readonly apart: KindsApart;
-}
-
-/** What a reader knows of the kinds beside its own (readSafety's `others` and `kinds`). */
-export interface KindsApart {
-  others: readonly string[];
-  kinds: readonly string[];
 }
 
 /**
@@ -125,7 +119,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
       const { period, words } = readReportPeriod(ctx, kind.id, rest);
       const remarkChars = ctx.config.limits.description_chars;
-      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, ...kind.apart });
+      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, apart: kind.apart });
       return { school, ...(period && { period }), ...read };
     },
     // 今日平安 on the check-in card (reminders, 帮助, 状态) is this kind in one tap.

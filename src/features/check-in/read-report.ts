@@ -1,5 +1,5 @@
 import type { School } from "../../config/roster.js";
-import { MAX_SCHOOL_FIGURE } from "../../config/school.js";
+import { MAX_SCHOOL_FIGURE, tooLargeForASchool } from "../../config/school.js";
 import { FIGURE, figureOf } from "./read-figure.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
@@ -357,7 +357,7 @@ function checkNumbers(figures: Figures): void {
   if (negative) throw new CodedError(ErrorCode.Usage, reportText.negativeFigure(negative.text));
   const fraction = all.find((n) => n.fraction);
   if (fraction) throw new CodedError(ErrorCode.Usage, reportText.fractionalFigure(fraction.text));
-  const huge = all.find((n) => n.value > MAX_SCHOOL_FIGURE);
+  const huge = all.find((n) => tooLargeForASchool(n.value));
   if (huge) throw new CodedError(ErrorCode.Usage, reportText.figureTooLarge(huge.text, MAX_SCHOOL_FIGURE));
   const leftover = /\S*\d\S*/u.exec(figures.rest);
   if (leftover) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(leftover[0]));
@@ -447,6 +447,14 @@ function findIncident(words: string): string | undefined {
  * A 平安 report: nothing happened, optionally with pupils present. Words that hint at an
  * incident, a withdrawal, or a negation before the keyword (不平安) are asked about instead.
  */
+/** What a reader knows of the kinds beside its own. */
+export interface KindsApart {
+  /** The words that start each other enabled kind (folded). */
+  others: readonly string[];
+  /** Each enabled kind's first word, for the refusal that asks for one message each. */
+  kinds: readonly string[];
+}
+
 export function readSafety(args: {
   before: string;
   words: string;
@@ -456,10 +464,8 @@ export function readSafety(args: {
   typed?: (start: number, end: number) => string;
   /** The longest remark taken, in characters (limits.description_chars). */
   remarkChars?: number;
-  /** The words that start the other kinds (folded): with figures, a message holding one is two reports. */
-  others?: readonly string[];
-  /** Each enabled kind's first word, for the refusal that asks for one message each. */
-  kinds?: readonly string[];
+  /** The other kinds: with figures, a message holding one of their words is two reports. */
+  apart?: KindsApart;
 }): ReadReport<SafetyValue> {
   const { before, words, school, voice } = args;
   if (NEGATED_KEYWORD.test(before)) throw new CodedError(ErrorCode.Usage, reportText.notSafe(voice));
@@ -469,7 +475,8 @@ export function readSafety(args: {
   const figures = readFigures(words, PRESENT);
   const hasNumbers = figures.pair !== undefined || figures.bare.length > 0 || figures.labelled.size > 0;
   // 平安 学习 50/52: two reports in one message; each is its own command.
-  if (hasNumbers && args.others?.some((word) => words.includes(word))) throw new CodedError(ErrorCode.Usage, reportText.oneReportEach(args.kinds ?? []));
+  const apart = args.apart;
+  if (hasNumbers && apart?.others.some((word) => words.includes(word))) throw new CodedError(ErrorCode.Usage, reportText.oneReportEach(apart.kinds));
   checkNumbers(figures);
   if (figures.pair) throw new CodedError(ErrorCode.Usage, reportText.whichNumber([figures.pair[0].text, figures.pair[1].text], ["在校"]));
   // 有一名学生发烧回家: a count in words, unlabelled, tells of one pupil, not of those present.

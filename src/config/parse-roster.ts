@@ -1,5 +1,5 @@
 import type { School } from "./roster.js";
-import { MAX_SCHOOL_FIGURE } from "./school.js";
+import { MAX_SCHOOL_FIGURE, tooLargeForASchool } from "./school.js";
 import { configError } from "./config-error.js";
 import type { ConfigProblem } from "../errors.js";
 import type { TextEncoding } from "./decode-text.js";
@@ -348,7 +348,7 @@ function readCount(cell: string, label: string, fail: (message: string) => void)
   const value = cell.normalize("NFKC").replace(/\s/g, "");
   const digits = /^\d{1,3}(,\d{3})+$/.test(value) ? value.replace(/,/g, "") : value.replace(/\.0+$/, "");
   if (/^\d+$/.test(digits)) {
-    if (Number(digits) <= MAX_SCHOOL_FIGURE) return Number(digits);
+    if (!tooLargeForASchool(Number(digits))) return Number(digits);
     fail(text.countTooLarge(label, cell, MAX_SCHOOL_FIGURE));
     return undefined;
   }

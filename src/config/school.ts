@@ -42,3 +42,6 @@ export interface School {
  * in Redis scripts, whose numbers print as integers only below 10^14, over up to 100,000 schools).
  */
 export const MAX_SCHOOL_FIGURE = 1_000_000;
+
+/** Whether a figure is more than any school counts: the one test, for the roster and every reader. */
+export const tooLargeForASchool = (value: number): boolean => value > MAX_SCHOOL_FIGURE;

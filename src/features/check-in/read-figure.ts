@@ -1,4 +1,4 @@
-import { MAX_SCHOOL_FIGURE } from "../../config/school.js";
+import { tooLargeForASchool } from "../../config/school.js";
 
 /**
  * How a figure is written, for every reader (the named ones' read-report.ts, the declared kinds'
@@ -12,7 +12,7 @@ export interface ReadFigure {
   value: number;
   negative: boolean;
   fraction: boolean;
-  /** Above MAX_SCHOOL_FIGURE: no school counts that many, and the counts could not keep it. */
+  /** More than any school counts (tooLargeForASchool), and more than the counts could keep. */
   tooLarge: boolean;
 }
 
@@ -22,5 +22,5 @@ export function figureOf(match: RegExpExecArray | readonly (string | undefined)[
   const whole = match[at + 1]!.replace(/,/g, "");
   const decimals = match[at + 2];
   const value = Number(`${whole}${decimals ?? ""}`) * (sign ? -1 : 1);
-  return { value, negative: sign !== undefined, fraction: decimals !== undefined && Number(decimals) !== 0, tooLarge: value > MAX_SCHOOL_FIGURE };
+  return { value, negative: sign !== undefined, fraction: decimals !== undefined && Number(decimals) !== 0, tooLarge: tooLargeForASchool(value) };
 }

@@ -26,7 +26,7 @@ const OPTIONAL_KEYS = ["total", "roster", "max", "names", "options", "multiple",
  * Redis), and no word starts two kinds (after folding: 報平安 is 报平安).
  */
 export function checkKinds(tasks: Partial<Record<TaskId, TaskConfig>>, add: Add): void {
-  const owners = new Map<string, TaskId>();
+  const claim = claimOnce<TaskId>();
   for (const [id, task] of Object.entries(tasks) as [TaskId, TaskConfig | undefined][]) {
     if (!task) continue;
     const path: KeyPath = ["tasks", id];
@@ -50,10 +50,8 @@ export function checkKinds(tasks: Partial<Record<TaskId, TaskConfig>>, add: Add)
     });
     // A kind that declares no words has its reader's, which may clash with another kind's too.
     kind.words.forEach((word, index) => {
-      const folded = foldWord(word);
-      const owner = owners.get(folded);
+      const owner = claim(word, id);
       if (owner !== undefined) add(task.words ? [...path, "words", index] : path, kindText.wordTwice(word, owner));
-      else owners.set(folded, id);
     });
   }
 }
@@ -78,13 +76,11 @@ function checkField(path: KeyPath, field: FieldDeclaration, fields: Readonly<Rec
  * other empty for good; and one status field, since every status word would fill each of them.
  */
 function checkNamesOnce(path: KeyPath, fields: Readonly<Record<string, FieldDeclaration>>, add: Add): void {
-  const owners = new Map<string, string>();
+  const claimName = claimOnce<string>();
   let status: string | undefined;
   const claim = (at: KeyPath, name: string, fieldId: string) => {
-    const folded = foldWord(name);
-    const owner = owners.get(folded);
+    const owner = claimName(name, fieldId);
     if (owner !== undefined) add(at, kindText.nameTwice(name, owner));
-    else owners.set(folded, fieldId);
   };
   for (const [fieldId, field] of Object.entries(fields)) {
     const at: KeyPath = [...path, fieldId];
@@ -96,6 +92,20 @@ function checkNamesOnce(path: KeyPath, fields: Readonly<Record<string, FieldDecl
     (field.names ?? []).forEach((name, index) => claim([...at, "names", index], name, fieldId));
     (field.options ?? []).forEach((option, index) => claim([...at, "options", index], option, fieldId));
   }
+}
+
+/**
+ * Names claimed one by one, as folded (發熱 is 发热): a claim returns the owner that came first
+ * when the name is taken, else records the claimant.
+ */
+function claimOnce<Owner>(): (name: string, claimant: Owner) => Owner | undefined {
+  const owners = new Map<string, Owner>();
+  return (name, claimant) => {
+    const folded = foldWord(name);
+    const owner = owners.get(folded);
+    if (owner === undefined) owners.set(folded, claimant);
+    return owner;
+  };
 }
 
 /** A named reader records its own fields: a declaration that names others (or other types) would store what nothing reads. */

@@ -30,3 +30,8 @@ export async function takeMessages(h: Harness, groupName: string) {
   h.webhook.messages.push(...rest);
   return taken;
 }
+
+/** What the group received since the last take, as one text (each message on its own line). */
+export async function takeText(h: Harness, groupName: string): Promise<string> {
+  return (await takeMessages(h, groupName)).map((m) => m.content).join("\n");
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
-import { sayAt, takeMessages } from "../commands/leader-seed.js";
+import { sayAt, takeMessages, takeText } from "../commands/leader-seed.js";
 import { buildLedger } from "../../src/features/ledger/build-ledger.js";
 import { listTaskColumns } from "../../src/features/ledger/ledger-columns.js";
 
@@ -101,7 +101,7 @@ describe("a kind declared in the config (晨午检)", () => {
     expect(exempt).toContain("已登记免报：**平安县实验小学** 晨午检，共 1 期：11月25日（周三）");
     await takeMessages(h, "全县校长群");
     await h.fire("slots", "2026-11-25T09:30:00+08:00");
-    const reminder = (await takeMessages(h, "全县校长群")).map((m) => m.content).join("\n");
+    const reminder = await takeText(h, "全县校长群");
     expect(reminder).toContain("【催报】晨午检 11月25日（周三）");
     expect(reminder).toContain("平安县城关第三小学（刘洋）");
     expect(reminder).not.toContain("平安县实验小学");
@@ -132,12 +132,12 @@ describe("a kind declared monthly (安全工作例会 by the month)", () => {
     expect((await h.store.get("meeting", "2026-11", "CG001"))?.value).toMatchObject({ held: true, date: "2026-11-20", attendees: 35 });
 
     await h.fire("slots", "2026-11-25T15:00:00+08:00");
-    const reminder = (await takeMessages(h, "全县校长群")).map((m) => m.content).join("\n");
+    const reminder = await takeText(h, "全县校长群");
     expect(reminder).toContain("【催报】安全工作例会 2026年11月");
     expect(reminder).not.toContain("平安县城关第一小学");
 
     await h.fire("slots", "2026-11-25T17:30:00+08:00");
-    const tally = (await takeMessages(h, "局领导群")).map((m) => m.content).join("\n");
+    const tally = await takeText(h, "局领导群");
     expect(tally).toContain("安全工作例会");
     expect(tally).toContain("2026年11月");
 
@@ -146,7 +146,7 @@ describe("a kind declared monthly (安全工作例会 by the month)", () => {
     expect(late).toContain("迟报");
     await takeMessages(h, "局领导群");
     await h.fire("late-note", "2026-11-26T17:00:00+08:00");
-    const note = (await takeMessages(h, "局领导群")).map((m) => m.content).join("\n");
+    const note = await takeText(h, "局领导群");
     expect(note).toContain("安全工作例会 2026年11月");
     expect(note).toContain("城关二小（城关片区）安全工作例会 2026年11月：11月25日 18:00 补报（迟报）");
   });

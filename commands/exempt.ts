@@ -17,6 +17,8 @@ interface ExemptArgs {
   school: School;
   task: TaskId;
   span: DateSpan;
+  /** The asker's today: a date of another year is shown with its year. */
+  today: string;
   reason?: string;
 }
 
@@ -40,7 +42,8 @@ export default defineCommand({
     if (!task) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhichTask(taskWord?.word, enabledKindWords(ctx.config)));
     if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(taskWord.word));
     const dateAt = skipSeparators(folded, taskWord.end);
-    const read = readDateSpan(folded.slice(dateAt), toLocalDate(ctx.now, ctx.config.timezone));
+    const today = toLocalDate(ctx.now, ctx.config.timezone);
+    const read = readDateSpan(folded.slice(dateAt), today);
     if (!read) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhen);
     const days = diffDays(read.span.start, read.span.end) + 1;
     if (days > MAX_DAYS) throw new CodedError(ErrorCode.Usage, leaderText.exemptTooLong(days, MAX_DAYS));
@@ -51,9 +54,9 @@ export default defineCommand({
     if (chars > ctx.config.limits.description_chars) {
       throw new CodedError(ErrorCode.Usage, leaderText.exemptReasonTooLong(chars, ctx.config.limits.description_chars));
     }
-    return { revoke, school, task, span: read.span, ...(reason && !revoke && { reason }) };
+    return { revoke, school, task, span: read.span, today, ...(reason && !revoke && { reason }) };
   },
-  async run({ revoke, school, task, span, reason }, ctx) {
+  async run({ revoke, school, task, span, today, reason }, ctx) {
     const periods = ctx.calendar.list(task, span.start, span.end);
     const taskName = ctx.calendar.taskName(task);
     const request = {
@@ -68,13 +71,13 @@ export default defineCommand({
     };
     if (revoke) {
       const { removed } = await ctx.exemptions.revoke({ ...request, periods: periods.map((p) => p.id) });
-      if (removed.length === 0) return leaderText.revokeNothing(school, taskName, span.start, span.end);
-      return leaderText.revoked(school, taskName, periods.filter((p) => removed.includes(p.id)));
+      if (removed.length === 0) return leaderText.revokeNothing(school, taskName, span.start, span.end, today);
+      return leaderText.revoked(school, taskName, periods.filter((p) => removed.includes(p.id)), today);
     }
     // Only periods the school owes: an exemption where nothing is due would be noise in the ledger.
     const due = periods.filter((p) => p.required);
-    if (due.length === 0) return leaderText.exemptNothingRequired(school, taskName, span.start, span.end);
+    if (due.length === 0) return leaderText.exemptNothingRequired(school, taskName, span.start, span.end, today);
     const { renewed } = await ctx.exemptions.exempt({ ...request, periods: due.map((p) => p.id), ...(reason && { reason }) });
-    return leaderText.exempted({ school, taskName, periods: due, renewed: renewed.length, ...(reason && { reason }) });
+    return leaderText.exempted({ school, taskName, periods: due, renewed: renewed.length, today, ...(reason && { reason }) });
   },
 });

@@ -44,6 +44,15 @@ describe("免报", () => {
     expect(await exemptOn("safety", "2026-11-29")).toEqual(["DB006"]);
   });
 
+  it("names the year of a date in another year than today's", async () => {
+    const past = await h.say("liu_xin", "免报 城关一小 平安 2025-11-20至2025-11-21 停电");
+    expect(past).toContain("共 2 期：2025年11月20日（周四）、2025年11月21日（周五）");
+    const across = await h.say("liu_xin", "免报 城关一小 平安 2026-12-31至2027-01-01 停电");
+    expect(across).toContain("共 2 期：12月31日（周四）、2027年1月1日（周五）");
+    expect(await h.say("liu_xin", "免报 撤销 城关一小 平安 2025-11-21")).toContain("的免报：2025年11月21日（周五）。");
+    expect(await h.say("liu_xin", "免报 撤销 城关一小 平安 2025-11-23")).toContain("在2025年11月23日没有免报记录");
+  });
+
   it("does not exempt where nothing is due, and refuses what it cannot read", async () => {
     expect(await h.say("liu_xin", "免报 城关一小 防溺水 今天")).toContain("本来就无需上报，没有登记免报");
     expect(await h.say("liu_xin", "免报 城关一小 平安")).toContain("请写明日期或区间");

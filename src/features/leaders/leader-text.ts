@@ -73,7 +73,11 @@ export const leaderText = {
   periodId: formatPeriodId,
 
   /** `11月25日` or `11月25日至11月27日`. */
-  dates: (start: string, end: string) => (start === end ? monthDay(start) : `${monthDay(start)}至${monthDay(end)}`),
+  /** `11月20日至11月27日`; with `today`, a date of another year has its year (12月28日至2027年1月3日). */
+  dates(start: string, end: string, today?: string): string {
+    const day = (date: string) => (today ? leaderText.ofYear(date, today, monthDay(date)) : monthDay(date));
+    return start === end ? day(start) : `${day(start)}至${day(end)}`;
+  },
 
   deadline(period: TaskPeriod, timeZone: string): string {
     return period.kind === "day" ? formatClock(period.deadline, timeZone) : formatInstant(period.deadline, timeZone, true);
@@ -91,8 +95,8 @@ export const leaderText = {
   weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
   /** `昨天 11月26日（周四）`: the day as the leader named it, when he named it by a word. */
   dayLabel: (date: string, word?: string) => (word ? `${word} ${formatDate(date)}` : formatDate(date)),
-  /** A label of a date in another year than today's, with that year first: `2025年11月27日（周四）`. */
-  inYear: (date: string, label: string) => `${Number(date.slice(0, 4))}年${label}`,
+  /** A date's label, with its year first when that is not today's: `2025年11月27日（周四）`, `11月27日（周五）`. */
+  ofYear: (date: string, today: string, label: string) => (date.slice(0, 4) === today.slice(0, 4) ? label : `${Number(date.slice(0, 4))}年${label}`),
   rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${monthDay(start)}—${monthDay(end)}`),
   /**
    * The first line(s) of a task's block: its name, the period(s) when needed, the deadline, said
@@ -206,7 +210,7 @@ export const leaderText = {
   unit: (several: boolean) => (several ? "校次" : "所"),
   noTasks: "本县目前没有启用任何上报任务。",
   futureDate: (date: string) => `${formatDate(date)}还没到，无法汇总。`,
-  summaryArgs: (word: string) => `“${escapeUserText(word)}”不是可识别的日期。`,
+  summaryArgs: (word: string) => `“${escapeUserText(word)}”不是可识别的日期或任务。`,
 
   // 未报
   /** `open`: the period's deadline is still ahead (TaskTally.open). */
@@ -342,11 +346,11 @@ export const leaderText = {
   exemptWhen: "请写明日期或区间，例如 11-20、11-20至11-27、本周、今天。",
   exemptReasonTooLong: (chars: number, limit: number) => `原因写了 ${chars} 个字，超过了 ${limit} 字的上限，请简要写明。`,
   exemptTooLong: (days: number, max: number) => `区间共 ${days} 天，一次最多免报 ${max} 天，请分段登记。`,
-  exemptNothingRequired: (school: School, taskName: string, start: string, end: string) =>
-    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end)}本来就无需上报，没有登记免报。`,
-  exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string }): string {
-    const { school, taskName, periods, renewed, reason } = args;
-    const list = periods.map((p) => p.label);
+  exemptNothingRequired: (school: School, taskName: string, start: string, end: string, today: string) =>
+    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}本来就无需上报，没有登记免报。`,
+  exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string; today: string }): string {
+    const { school, taskName, periods, renewed, reason, today } = args;
+    const list = periods.map((p) => leaderText.ofYear(p.start, today, p.label));
     const shown = list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、");
     return (
       `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shown}` +
@@ -355,10 +359,10 @@ export const leaderText = {
       `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${leaderText.shortName(school)} …”。`
     );
   },
-  revoked: (school: School, taskName: string, periods: readonly TaskPeriod[]) =>
-    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => p.label).join("、")}。这些期次恢复为需要上报。`,
-  revokeNothing: (school: School, taskName: string, start: string, end: string) =>
-    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end)}没有免报记录，无需撤销。`,
+  revoked: (school: School, taskName: string, periods: readonly TaskPeriod[], today: string) =>
+    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => leaderText.ofYear(p.start, today, p.label)).join("、")}。这些期次恢复为需要上报。`,
+  revokeNothing: (school: School, taskName: string, start: string, end: string, today: string) =>
+    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}没有免报记录，无需撤销。`,
 
   // 历史
   historyTitle: (school: School, node: RosterNode) =>

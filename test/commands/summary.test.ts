@@ -79,6 +79,26 @@ describe("汇总 for a day", () => {
   });
 });
 
+describe("汇总 of the tasks named", () => {
+  it("shows only the tasks named, wherever they are written, with the open incidents of those tasks only", async () => {
+    await seedTuesday();
+    h.clock.set(new Date(TUESDAY_1035));
+    const safety = await h.say("wang_zhiyuan", "汇总 平安");
+    expect(safety).toContain("**📋 上报汇总 · 11月24日（周二）**");
+    expect(safety).toContain("应报 27 所 · 已报 24 所（88.9%）");
+    expect(safety).toContain("未结事件（");
+    expect(safety).not.toContain("周学习");
+    for (const text of ["汇总 学习", "汇总 本周 学习", "汇总 学习 本周"]) {
+      const study = await h.say("wang_zhiyuan", text);
+      expect(study, text).toContain("**周学习** 2026年第48周");
+      expect(study, text).not.toContain("平安日报");
+      expect(study, text).not.toContain("未结事件");
+    }
+    expect(await h.say("wang_zhiyuan", "汇总 上周 平安")).toContain("**📋 上报汇总 · 上周（11月16日—11月22日）**");
+    expect(await h.say("wang_zhiyuan", "汇总 午餐")).toContain("“午餐”不是可识别的日期或任务");
+  });
+});
+
 describe("汇总 for a week", () => {
   it("adds up the school-days of the week so far, with late, abnormal, 代报, exempt and a correction", async () => {
     // Monday: everyone but CG004; DB005 exempt Monday to Wednesday (the Tuesday exemption is renewed below).

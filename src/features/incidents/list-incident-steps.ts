@@ -22,9 +22,15 @@ export async function listIncidentSteps(
 }
 
 /** The open incidents of the roster's schools (汇总, the board): a heading and a line each, with its age, last follow-up and who acknowledged it; undefined when none is open. */
-export async function listOpenIncidents(incidents: Pick<IncidentStore, "listOpen">, roster: Pick<Roster, "byCode">, now: Date, config: People): Promise<{ heading: string; items: string[] } | undefined> {
+export async function listOpenIncidents(
+  incidents: Pick<IncidentStore, "listOpen">,
+  roster: Pick<Roster, "byCode">,
+  now: Date,
+  config: People,
+  asked: (task: TaskId) => boolean = () => true,
+): Promise<{ heading: string; items: string[] } | undefined> {
   // Only the schools of the roster given: a leader's node, nothing outside it.
-  const open = (await incidents.listOpen()).filter((incident) => roster.byCode(incident.school) !== undefined);
+  const open = (await incidents.listOpen()).filter((incident) => roster.byCode(incident.school) !== undefined && asked(incident.task));
   if (open.length === 0) return undefined;
   return { heading: incidentText.openHeading(open.length), items: open.map((incident) => incidentText.openItem(incident, roster.byCode(incident.school), now, config, config.timezone)) };
 }

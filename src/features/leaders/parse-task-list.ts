@@ -1,7 +1,7 @@
 import type { Roster } from "../../config/roster.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { parseTaskWord, splitWords } from "../../text/words.js";
+import { parseTaskWord, readWord, splitWords } from "../../text/words.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { enabledKindWords, taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";
@@ -35,4 +35,24 @@ export function parseTaskList(
     if (!tasks.includes(task)) tasks.push(task);
   }
   return { ...(tasks.length > 0 && { tasks }), ...(areas.length > 0 && { areas }) };
+}
+
+/**
+ * The tasks named among other words (`汇总 昨天 晨检`, `汇总 学习 本周`), and the text with their
+ * words blanked, for the rest to be read (a date); no tasks when none is named.
+ */
+export function takeTaskWords(
+  folded: string,
+  ctx: { calendar: Pick<TaskCalendar, "tasks">; config: Pick<Config, "tasks"> },
+): { tasks?: TaskId[]; rest: string } {
+  const tasks: TaskId[] = [];
+  let rest = folded;
+  for (let word = readWord(folded, 0); word; word = readWord(folded, word.end)) {
+    const task = parseTaskWord(taskWordsOf(ctx.config), word.word);
+    if (!task) continue;
+    if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(word.word));
+    if (!tasks.includes(task)) tasks.push(task);
+    rest = rest.slice(0, word.start) + " ".repeat(word.end - word.start) + rest.slice(word.end);
+  }
+  return { ...(tasks.length > 0 && { tasks }), rest: rest.trim() };
 }

@@ -9,6 +9,7 @@ export const text = {
   problemsHeader: (count: number) => `配置有 ${count} 处问题，改正后再启动：`,
   /** An example's figure that no field records (a misspelt label). */
   /** A declared kind's example that does not record (`problem`: the reply it gets; none: it starts with none of the kind's words). */
+  exampleUnrecorded: (example: string, note: string) => `示例“${example}”有字登记不下，照着写的校长会以为都登记了：${note.replace(/^📌\s*/u, "")}`,
   exampleRefused: (example: string, problem?: string) => `示例“${example}”${problem ? `不能登记：${problem}` : "没有以本任务的上报用词（words）开头"}`,
   checkPassed: (path: string) => `配置正确：${path}`,
   checkSummary: (schools: number, areas: number, reporters: number, groups: number, tasks: readonly string[]) =>

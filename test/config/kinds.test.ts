@@ -192,6 +192,12 @@ describe("report kinds declared in the config", () => {
       expect(said).toContain(`figure.yaml:${lineOf('"晨检 实到1190 体温异常2"]')} tasks.checkup.examples[1]: 示例“晨检 实到1190 体温异常2”不能登记：“体温异常2”里的 2 不知道该登记到哪一项，本条没有登记。晨午检的数字写在这些名称后面：应到、实到、因病缺勤、发热、咳嗽、腹泻、呕吐、皮疹、其他。`);
     });
 
+    it("refuses an example with words no field records, at its line", async () => {
+      const { code, said, lineOf } = await checkYaml("unrecorded.yaml", (yaml) => yaml.replace('"例会 未召开"]', '"例会 未召开 原因:校长外出"]'));
+      expect(code).toBe(1);
+      expect(said).toContain(`unrecorded.yaml:${lineOf('"例会 未召开 原因:校长外出"]')} tasks.meeting.examples[1]: 示例“例会 未召开 原因:校长外出”有字登记不下，照着写的校长会以为都登记了：“原因:校长外出”没有登记：安全工作例会登记的是召开、日期、主题、参会。`);
+    });
+
     it("takes the example config with a roster of small schools: an example's figures are nobody's", async () => {
       writeFileSync(join(dir, "small.csv"), "学校代码,学校名称,简称,片区,学段,上报人,学生数,教职工数\nS001,小村小学,小村小学,城关片区,小学,zhang_wei,40,6\n");
       const { code, said } = await checkYaml("small.yaml", (yaml) => yaml.replace("roster: schools.example.csv", "roster: small.csv"));

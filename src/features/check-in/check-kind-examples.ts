@@ -25,18 +25,19 @@ export function findRefusedExamples(loaded: Pick<LoadedConfig, "config" | "roste
       checkKindExamples(kind, school, today).map((found) => {
         const path = ["tasks", kind.id, "examples", found.index];
         const line = loaded.keyLine(path);
-        return { file: loaded.path, ...(line !== undefined && { line }), key: formatKeyPath(path), message: text.exampleRefused(found.example, found.problem) };
+        return { file: loaded.path, ...(line !== undefined && { line }), key: formatKeyPath(path), message: found.unrecorded ? text.exampleUnrecorded(found.example, found.unrecorded) : text.exampleRefused(found.example, found.problem) };
       }),
     );
 }
 
 /**
  * The examples of a kind read by its fields that do not record what they say: one that starts
- * with none of the kind's words, or that the generic reader refuses (its refusal says why: a
- * figure it cannot place, as a count whose label is misspelt: 晨检 体温3). Read
+ * with none of the kind's words, that the generic reader refuses (its refusal says why: a
+ * figure it cannot place, as a count whose label is misspelt: 晨检 体温3), or whose words it
+ * partly leaves unrecorded (例会 已召开 原因:…, where no field is 原因). Read
  * for `school` (its roster figures fill the totals) on `today`.
  */
-export function checkKindExamples(kind: ReportKind, school: School, today: LocalDate): { index: number; example: string; problem?: string }[] {
+export function checkKindExamples(kind: ReportKind, school: School, today: LocalDate): { index: number; example: string; problem?: string; unrecorded?: string }[] {
   const words = [...kind.words].map(foldWord).sort((a, b) => b.length - a.length);
   return kind.examples.flatMap((example, index) => {
     const folded = foldWord(example.trim());
@@ -44,8 +45,9 @@ export function checkKindExamples(kind: ReportKind, school: School, today: Local
     if (word === undefined) return [{ index, example }];
     const rest = folded.slice(word.length);
     try {
-      readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
-      return [];
+      const { notes } = readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
+      // An example with words no field takes would teach every principal to write what is not kept.
+      return notes.length > 0 ? [{ index, example, unrecorded: notes.join("") }] : [];
     } catch (error) {
       if (!hasCode(error, ErrorCode.Usage)) throw error;
       return [{ index, example, problem: error.message }];

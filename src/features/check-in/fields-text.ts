@@ -18,6 +18,8 @@ export const fieldsText = {
   overMax: (label: string, value: number, max: number) => `${label} ${value} 超过了上限 ${max}，请核对。`,
   overTotal: (label: string, value: number, totalLabel: string, total: number) => `${label} ${value} 不能超过${totalLabel} ${total}。`,
   oneChoice: (label: string, chosen: readonly string[]) => `${label}只能选一项，您写了${chosen.join("、")}，请只写其中一个。`,
+  notRecorded: (typed: readonly string[], kindName: string, labels: readonly string[]) =>
+    `📌 “${typed.map(escapeUserText).join("”“")}”没有登记：${kindName}登记的是${labels.join("、")}。`,
   textTooLong: (label: string, chars: number, limit: number) => `${label}写了 ${chars} 个字，超过了 ${limit} 字的上限，没有登记。请只写要点。`,
 
   /**

@@ -31,8 +31,9 @@ export function readFields(args: {
   if (!fields.some(([, field]) => field.type === "status") && SAYS_ABNORMAL.test(words)) throw usage(fieldsText.noAbnormal(kind.name));
   const labels = findLabels(words, fields);
   const value: Record<string, FieldValue> = {};
-  // Where the words were read into a field: a figure anywhere else is one the message meant and we did not record.
-  const read: [number, number][] = [];
+  // Where the words were read (a label, or what went into a field): a figure anywhere else is
+  // one the message meant and we did not record; other words there are told back as not recorded.
+  const read: [number, number][] = labels.map((label) => [label.start, label.end]);
   const segmentOf = (index: number) => {
     const label = labels[index]!;
     const end = labels[index + 1]?.start ?? words.length;
@@ -43,14 +44,16 @@ export function readFields(args: {
     const segment = segmentOf(index);
     const field = kind.fields[label.field]!;
     switch (field.type) {
-      case "status":
-        read.push([segment.start, segment.end]);
-        if (label.abnormal) {
-          value[label.field] = "abnormal";
-          const description = typedText(typed, segment.start, segment.end);
-          if (description && kind.fields.description?.type === "text") value.description = description;
-        } else value[label.field] = "normal";
+      case "status": {
+        value[label.field] = label.abnormal ? "abnormal" : "normal";
+        // What follows the status says more of it (异常 校门口积水; 平安 今天下雨): the description, where the kind keeps one.
+        const description = typedText(typed, segment.start, segment.end);
+        if (description && kind.fields.description?.type === "text") {
+          value.description = description;
+          read.push([segment.start, segment.end]);
+        }
         return;
+      }
       case "count": {
         const figure = figureAfter(segment.text, field.label);
         if (figure === undefined) return;
@@ -77,6 +80,7 @@ export function readFields(args: {
       case "yesno": {
         const before = words.slice(Math.max(0, label.start - 2), label.start);
         const answer = /^\s*[:：]?\s*(是|有|已|否|无|没有|没)/u.exec(segment.text);
+        if (answer) read.push([segment.start, segment.start + answer[0].length]);
         const yes = NEGATION_BEFORE.test(before) ? false : answer ? !/否|无|没/u.test(answer[1]!) : true;
         // 已召开 … 未召开: the message says both; neither is recorded.
         if (value[label.field] !== undefined && value[label.field] !== yes) throw usage(fieldsText.yesAndNo(field.label));
@@ -92,11 +96,11 @@ export function readFields(args: {
         return;
       }
       case "date": {
-        const at = segment.text.search(/\S/u);
-        const date = at >= 0 ? readDateSpan(segment.text.slice(at).replace(/^[:：]\s*/u, ""), today, "nearest") : undefined;
+        const at = segment.start + (/^[\s:：]*/u.exec(segment.text)?.[0].length ?? 0);
+        const date = readDateSpan(words.slice(at, segment.end), today, "nearest");
         if (date) {
           value[label.field] = date.span.start;
-          read.push([segment.start, segment.end]);
+          read.push([at, at + date.length]);
         }
         return;
       }
@@ -107,7 +111,7 @@ export function readFields(args: {
 
   for (const [id, field] of fields) {
     if (field.type === "choice") {
-      const chosen = chosenOptions(words, field.options ?? []);
+      const chosen = chosenOptions(words, field.options ?? [], read);
       if (chosen.length > 1 && !field.multiple) throw usage(fieldsText.oneChoice(field.label, chosen));
       if (chosen.length > 0) value[id] = field.multiple ? chosen : chosen[0]!;
     }
@@ -159,7 +163,8 @@ export function readFields(args: {
     }
     if (field.required && value[id] === undefined) throw usage(fieldsText.missing(field.label, kind.examples[0]));
   }
-  return { value: { task: "fields", ...value }, notes: [] };
+  const unread = unreadWords(words, read).map(([start, end]) => typed(start, end));
+  return { value: { task: "fields", ...value }, notes: unread.length > 0 ? [fieldsText.notRecorded(unread, kind.name, fieldLabels(fields))] : [] };
 }
 
 /** A text field's longest, unless it declares its own. */
@@ -220,7 +225,7 @@ function findLabels(words: string, fields: readonly [string, FieldDeclaration][]
  * (不合格 is not 合格 when both are options), and an option right after a negation is not
  * chosen (不合格 names no option when only 合格 is one).
  */
-function chosenOptions(words: string, options: readonly string[]): string[] {
+function chosenOptions(words: string, options: readonly string[], read: [number, number][]): string[] {
   const taken: boolean[] = [];
   const chosen = new Set<string>();
   for (const option of [...options].sort((a, b) => b.length - a.length)) {
@@ -228,6 +233,7 @@ function chosenOptions(words: string, options: readonly string[]): string[] {
       const span = Array.from({ length: option.length }, (_, i) => at + i);
       if (span.some((i) => taken[i]) || NEGATION_BEFORE.test(words.slice(Math.max(0, at - 2), at))) continue;
       for (const i of span) taken[i] = true;
+      read.push([at, at + option.length]);
       chosen.add(option);
     }
   }
@@ -267,6 +273,44 @@ function countNames(fields: readonly [string, FieldDeclaration][]): string[] {
 }
 
 const SEPARATOR = /[\s,.;:!?，。；：！？、]/u;
+
+/**
+ * Words around the fields that say nothing to record: 已/未 before a yes-no label (已召开), a
+ * unit after a figure (参会12人), and the everyday words for all is well (一切正常), which a
+ * kind without a status has no field for and needs none.
+ */
+const SAYS_NOTHING = /^(?:[已未没有无不是否了的人名个位例次]+|一切正常|全部正常|正常|平安|无异常|没有异常)$/u;
+
+/**
+ * The words no field took (例会 未召开 原因：校长外出: 原因：校长外出), each run from one read
+ * place to the next, without separators and the words that say nothing: they are told back
+ * as not recorded, never dropped unsaid.
+ */
+function unreadWords(words: string, read: readonly [number, number][]): [number, number][] {
+  const taken = new Uint8Array(words.length);
+  for (const [start, end] of read) taken.fill(1, start, end);
+  const runs: [number, number][] = [];
+  for (let at = 0; at < words.length; ) {
+    if (taken[at] || SEPARATOR.test(words[at]!)) {
+      at += 1;
+      continue;
+    }
+    let end = at;
+    while (end < words.length && !taken[end]) end += 1;
+    const run = words.slice(at, end).replace(TRAILING_SEPARATORS, "");
+    if (run !== "" && !run.split(SEPARATORS).every((word) => word === "" || SAYS_NOTHING.test(word))) runs.push([at, at + run.length]);
+    at = end;
+  }
+  return runs;
+}
+
+const SEPARATORS = /[\s,.;:!?，。；：！？、]+/u;
+const TRAILING_SEPARATORS = /[\s,.;:!?，。；：！？、]+$/u;
+
+/** How a reply names what a kind records: each field by its label, a named count by its names. */
+function fieldLabels(fields: readonly [string, FieldDeclaration][]): string[] {
+  return fields.flatMap(([, field]) => (field.type === "counts" ? [...(field.names ?? [])] : field.type === "choice" ? [...(field.options ?? [])] : [field.label]));
+}
 
 function checkedFigure(figure: ReadFigure, label: string, typed: string): number {
   if (figure.negative) throw usage(fieldsText.negative(label, typed.trim()));

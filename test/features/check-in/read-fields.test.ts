@@ -57,6 +57,18 @@ describe("the generic reader of declared fields", () => {
     ]);
   });
 
+  it("tells back the words no field took, and is silent on the words that say nothing", () => {
+    const notes = (id: string, words: string) => readFields({ words, typed: (start, end) => words.slice(start, end), kind: kindOf(config, id)!, school, today: TODAY }).notes;
+    expect(notes("meeting", " 未召开 原因：校长外出")).toEqual(["📌 “原因：校长外出”没有登记：安全工作例会登记的是召开、日期、主题、参会。"]);
+    expect(notes("meeting", " 已召开 日期 12月1日 会上表扬了张老师")).toEqual(["📌 “会上表扬了张老师”没有登记：安全工作例会登记的是召开、日期、主题、参会。"]);
+    expect(notes("meeting", " 已召开 参会十二人")).toEqual(["📌 “十二人”没有登记：安全工作例会登记的是召开、日期、主题、参会。"]);
+    expect(notes("meeting", " 已召开，12月1日，主题:冬季防火，参会35人")).toEqual([]);
+    expect(notes("meeting", " 没有召开")).toEqual([]);
+    expect(notes("checkup", " 应到1200 实到1190 一切正常")).toEqual([]);
+    // A status with words after it: they describe it, in the kind's 情况说明.
+    expect(read("duty", " 带班领导 王校长 值班人员 李老师 平安 今天下雨").value).toMatchObject({ status: "normal", description: "今天下雨" });
+  });
+
   it("keeps a status word inside what an abnormal report describes", () => {
     expect(read("flood", " 异常 河水上涨，学生已安全转移，现在一切正常").value).toEqual({
       task: "fields",

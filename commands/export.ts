@@ -44,6 +44,7 @@ export default defineCommand({
       ttlMinutes: links.ttlMinutes,
       timeZone,
       fileName: ledgerText.fileName(from, to, "xlsx"),
+      today: toLocalDate(ctx.now, timeZone),
     });
     ctx.log.info({ from, to, expiresAt }, "export link issued");
     return ctx.config.server.public_url ? reply : `${reply}\n${ledgerText.noPublicUrl}`;

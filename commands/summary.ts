@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../src/errors.js";
 import { wordsAround } from "../src/text/words.js";
 import type { TaskId } from "../src/config/schema.js";
 import { takeTaskWords } from "../src/features/leaders/parse-task-list.js";
-import { toLocalDate } from "../src/time/local-time.js";
+import { toLocalDate, yearIfOther } from "../src/time/local-time.js";
 import { formatSummaryReading } from "../src/features/leaders/format-summary.js";
 import { tallyKinds } from "../src/tally/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
@@ -47,7 +47,7 @@ export default defineCommand({
         : span.kind === "week" || span.kind === "month"
           ? leaderText.weekLabel(span.word ?? "本周", span.start, span.end)
           : leaderText.rangeLabel(span.start, span.end);
-    const label = span.word === undefined ? leaderText.ofYear(span.start, today, named) : named;
+    const label = span.word === undefined ? yearIfOther(span.start, today, named) : named;
     return formatSummaryReading({ label, now: ctx.now, config: ctx.config, node: ctx.roster.node, ...(open && { after: formatOpenIncidents(open) }) }, tallies);
   },
 });

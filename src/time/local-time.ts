@@ -224,6 +224,14 @@ function parts(instant: Date, timeZone: string) {
   };
 }
 
+/**
+ * A date's label (`11月27日（周五）`) with its year first when that is not today's:
+ * `2025年11月27日（周四）`. Alone, a month and day read as this year's.
+ */
+export function yearIfOther(date: string, today: string, label: string): string {
+  return date.slice(0, 4) === today.slice(0, 4) ? label : `${Number(date.slice(0, 4))}年${label}`;
+}
+
 /** `11月23日（周一）` for a local date string `2026-11-23`. */
 export function formatDate(date: string): string {
   const [, m, d] = date.split("-").map(Number);

@@ -3,7 +3,7 @@ import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { DeadlineAt } from "../../time/due.js";
 import { isBeforeLive, type NotOwedReason, type TaskTally } from "../../tally/task-tally.js";
-import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate } from "../../time/local-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate, yearIfOther } from "../../time/local-time.js";
 import { formatPeriodId, PERIOD_SHAPES } from "../../time/periods.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
@@ -75,7 +75,7 @@ export const leaderText = {
   /** `11月25日` or `11月25日至11月27日`. */
   /** `11月20日至11月27日`; with `today`, a date of another year has its year (12月28日至2027年1月3日). */
   dates(start: string, end: string, today?: string): string {
-    const day = (date: string) => (today ? leaderText.ofYear(date, today, monthDay(date)) : monthDay(date));
+    const day = (date: string) => (today ? yearIfOther(date, today, monthDay(date)) : monthDay(date));
     return start === end ? day(start) : `${day(start)}至${day(end)}`;
   },
 
@@ -95,8 +95,6 @@ export const leaderText = {
   weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
   /** `昨天 11月26日（周四）`: the day as the leader named it, when he named it by a word. */
   dayLabel: (date: string, word?: string) => (word ? `${word} ${formatDate(date)}` : formatDate(date)),
-  /** A date's label, with its year first when that is not today's: `2025年11月27日（周四）`, `11月27日（周五）`. */
-  ofYear: (date: string, today: string, label: string) => (date.slice(0, 4) === today.slice(0, 4) ? label : `${Number(date.slice(0, 4))}年${label}`),
   rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${monthDay(start)}—${monthDay(end)}`),
   /**
    * The first line(s) of a task's block: its name, the period(s) when needed, the deadline, said
@@ -350,7 +348,7 @@ export const leaderText = {
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}本来就无需上报，没有登记免报。`,
   exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string; today: string }): string {
     const { school, taskName, periods, renewed, reason, today } = args;
-    const list = periods.map((p) => leaderText.ofYear(p.start, today, p.label));
+    const list = periods.map((p) => yearIfOther(p.start, today, p.label));
     const shown = list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、");
     return (
       `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shown}` +
@@ -360,7 +358,7 @@ export const leaderText = {
     );
   },
   revoked: (school: School, taskName: string, periods: readonly TaskPeriod[], today: string) =>
-    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => leaderText.ofYear(p.start, today, p.label)).join("、")}。这些期次恢复为需要上报。`,
+    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => yearIfOther(p.start, today, p.label)).join("、")}。这些期次恢复为需要上报。`,
   revokeNothing: (school: School, taskName: string, start: string, end: string, today: string) =>
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}没有免报记录，无需撤销。`,
 

@@ -1,4 +1,4 @@
-import { diffDays, formatDate, formatInstant } from "../../time/local-time.js";
+import { diffDays, formatDate, formatInstant, yearIfOther } from "../../time/local-time.js";
 import { escapeUserText } from "../../text/user-text.js";
 
 /** Every user-facing text of the ledger (台账): sheet and column names, the 导出 reply, refusals. */
@@ -75,10 +75,12 @@ export const ledgerText = {
     ttlMinutes: number;
     timeZone: string;
     fileName: string;
+    /** The asker's today: a date of another year is shown with its year. */
+    today: string;
   }): string {
     const days = diffDays(args.from, args.to) + 1;
-    const range =
-      args.from === args.to ? formatDate(args.from) : `${formatDate(args.from)} 至 ${formatDate(args.to)}`;
+    const day = (date: string) => yearIfOther(date, args.today, formatDate(date));
+    const range = args.from === args.to ? day(args.from) : `${day(args.from)} 至 ${day(args.to)}`;
     return [
       `📊 台账导出${args.label ? `（${args.label}）` : ""}：${range}，共 ${days} 天`,
       `内容：汇总表，以及${args.contents.join("、")}各一张表（每校每期一行：上报人、上报时间、迟报、代报、人数和异常情况）。`,

@@ -222,6 +222,13 @@ describe("导出", () => {
     expect(week).toContain("平安日报（3 期）");
   });
 
+  it("names the year of a date in another year than today's", async () => {
+    at("2026-11-25T15:00:00");
+    expect(await h.say("chen_xiaohong", "导出 2025-01-01至2025-01-31")).toContain("：2025年1月1日（周三） 至 2025年1月31日（周五），共 31 天");
+    at("2027-01-04T09:00:00");
+    expect(await h.say("chen_xiaohong", "导出 上月")).toContain("（上月）：2026年12月1日（周二） 至 2026年12月31日（周四）");
+  });
+
   it("reads the range before the keyword too (本月导出)", async () => {
     at("2026-11-25T15:00:00");
     expect(await h.say("chen_xiaohong", "本月导出")).toContain("（本月）：11月1日（周日） 至 11月30日（周一）");

@@ -7,6 +7,7 @@ import {
   addDays,
   diffDays,
   formatLocalDate,
+  formatMonthDay,
   getWeekday,
   isValidLocalDate,
   listDates,
@@ -579,11 +580,6 @@ function toDate(year: number, month: number, day: number): LocalDate | undefined
 /** 一 … 六, 日. */
 function weekdayName(date: LocalDate): string {
   return WEEKDAYS[getWeekday(date) % 7]!;
-}
-
-function formatMonthDay(date: LocalDate): string {
-  const [, m, d] = splitLocalDate(date);
-  return `${m}月${d}日`;
 }
 
 function formatDay(date: LocalDate): string {

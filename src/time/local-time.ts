@@ -232,10 +232,14 @@ export function yearIfOther(date: string, today: string, label: string): string 
   return date.slice(0, 4) === today.slice(0, 4) ? label : `${Number(date.slice(0, 4))}年${label}`;
 }
 
+/** `11月23日` for a local date string `2026-11-23`. */
+export function formatMonthDay(date: string): string {
+  return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+}
+
 /** `11月23日（周一）` for a local date string `2026-11-23`. */
 export function formatDate(date: string): string {
-  const [, m, d] = date.split("-").map(Number);
-  return `${m}月${d}日（${formatWeekdayName(date)}）`;
+  return `${formatMonthDay(date)}（${formatWeekdayName(date)}）`;
 }
 
 /** `周一` for a local date string `2026-11-23`. */

@@ -2,7 +2,7 @@ import { ErrorCode } from "../errors.js";
 import type { Config, ScheduleConfig, TaskConfig, TaskId } from "../config/schema.js";
 import { calendarError } from "./calendar-error.js";
 import type { HolidayData } from "./holidays.js";
-import { getWeekday, isValidLocalDate, type LocalDate, addDays, assertTimeZone, diffDays, findDayOnOrBefore, formatDate, formatLocalDate, getIsoWeek, getWeekEnd, getWeekStart, isValidIsoWeek, listDates, splitLocalDate, toInstant, toLocalDate } from "./local-time.js";
+import { getWeekday, isValidLocalDate, type LocalDate, addDays, assertTimeZone, diffDays, findDayOnOrBefore, formatDate, formatLocalDate, formatMonthDay, getIsoWeek, getWeekEnd, getWeekStart, isValidIsoWeek, listDates, splitLocalDate, toInstant, toLocalDate } from "./local-time.js";
 import { FIRST_STATUTORY_YEAR, LAST_STATUTORY_YEAR, listStatutoryHolidays } from "./statutory-holidays.js";
 import { PERIOD_KINDS, type ParsedSlot, type PeriodKind, checkScheduleSlots, parseSlot } from "./slots.js";
 
@@ -190,11 +190,6 @@ interface PeriodShape {
 
 const MONTH_ID = /^(\d{4})-(0[1-9]|1[0-2])$/u;
 
-const monthDay = (date: LocalDate) => {
-  const [, m, d] = splitLocalDate(date);
-  return `${m}月${d}日`;
-};
-
 export const PERIOD_SHAPES: Readonly<Record<PeriodKind, PeriodShape>> = {
   day: {
     idOf: (date) => date,
@@ -207,7 +202,7 @@ export const PERIOD_SHAPES: Readonly<Record<PeriodKind, PeriodShape>> = {
   week: {
     idOf: getIsoWeek,
     datesOf: (id) => (isValidIsoWeek(id) ? { start: getWeekStart(id), end: getWeekEnd(id) } : undefined),
-    label: ({ id, start, end }) => `${PERIOD_SHAPES.week.idLabel(id)}（${monthDay(start)}—${monthDay(end)}）`,
+    label: ({ id, start, end }) => `${PERIOD_SHAPES.week.idLabel(id)}（${formatMonthDay(start)}—${formatMonthDay(end)}）`,
     idLabel: (id) => `${id.slice(0, 4)}年第${Number(id.slice(6))}周`,
     unit: "周",
     slotDate: (start, slot) => addDays(getWeekStart(getIsoWeek(start)), (slot.weekday ?? 1) - 1),
@@ -223,7 +218,7 @@ export const PERIOD_SHAPES: Readonly<Record<PeriodKind, PeriodShape>> = {
     label: ({ id, start, end }) => {
       const whole = PERIOD_SHAPES.month.datesOf(id)!;
       const name = PERIOD_SHAPES.month.idLabel(id);
-      return start === whole.start && end === whole.end ? name : `${name}（${monthDay(start)}—${monthDay(end)}）`;
+      return start === whole.start && end === whole.end ? name : `${name}（${formatMonthDay(start)}—${formatMonthDay(end)}）`;
     },
     idLabel: (id) => `${Number(id.slice(0, 4))}年${Number(id.slice(5))}月`,
     unit: "月",

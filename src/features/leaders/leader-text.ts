@@ -3,7 +3,7 @@ import type { KindReaderName, ReportKind } from "../../config/kinds.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { DeadlineAt } from "../../time/due.js";
 import { isBeforeLive, type NotOwedReason, type TaskTally } from "../../tally/task-tally.js";
-import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate, yearIfOther } from "../../time/local-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, addDays, toLocalDate, yearIfOther, formatMonthDay } from "../../time/local-time.js";
 import { formatPeriodId, PERIOD_SHAPES } from "../../time/periods.js";
 import { personLabel, reporterName, type School } from "../../config/roster.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
@@ -12,7 +12,6 @@ import { abnormalDescription, type Report } from "../../store/report.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 
 /** `11月20日` for `2026-11-20`. */
-const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 
 /** An exemption's reason in a list of schools: its first words. */
 const REASON_CHARS = 20;
@@ -66,7 +65,7 @@ export const leaderText = {
     const last = periods[periods.length - 1];
     if (!first || !last) return "";
     if (periods.length === 1) return first.label;
-    return `${monthDay(first.start)}—${monthDay(last.end)}`;
+    return `${formatMonthDay(first.start)}—${formatMonthDay(last.end)}`;
   },
 
   /** `11月24日（周二）` for a day id, `2026年第48周` for a week id. */
@@ -75,7 +74,7 @@ export const leaderText = {
   /** `11月25日` or `11月25日至11月27日`. */
   /** `11月20日至11月27日`; with `today`, a date of another year has its year (12月28日至2027年1月3日). */
   dates(start: string, end: string, today?: string): string {
-    const day = (date: string) => (today ? yearIfOther(date, today, monthDay(date)) : monthDay(date));
+    const day = (date: string) => (today ? yearIfOther(date, today, formatMonthDay(date)) : formatMonthDay(date));
     return start === end ? day(start) : `${day(start)}至${day(end)}`;
   },
 
@@ -92,10 +91,10 @@ export const leaderText = {
   summaryTitle: (label: string) => `**📋 上报汇总 · ${label}**`,
   summaryAsOf: (now: Date, timeZone: string) => `统计于 ${formatInstant(now, timeZone)}`,
   /** `上周（11月16日—11月22日）`, `本月（6月1日—6月16日）`: the week or month as the leader named it. */
-  weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? monthDay(start) : `${monthDay(start)}—${monthDay(end)}`}）`,
+  weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? formatMonthDay(start) : `${formatMonthDay(start)}—${formatMonthDay(end)}`}）`,
   /** `昨天 11月26日（周四）`: the day as the leader named it, when he named it by a word. */
   dayLabel: (date: string, word?: string) => (word ? `${word} ${formatDate(date)}` : formatDate(date)),
-  rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${monthDay(start)}—${monthDay(end)}`),
+  rangeLabel: (start: string, end: string) => (start === end ? formatDate(start) : `${formatMonthDay(start)}—${formatMonthDay(end)}`),
   /**
    * The first line(s) of a task's block: its name, the period(s) when needed, the deadline, said
    * passed unless the tally is `open` (TaskTally.open: its deadline is still ahead).
@@ -392,5 +391,5 @@ export const leaderText = {
   // Dates
   badDate: (text: string) => `“${escapeUserText(text)}”不是有效的日期。`,
   rangeEnd: (text: string) => `“${escapeUserText(text)}”后面缺少结束日期。`,
-  rangeBackwards: (start: string, end: string) => `结束日期 ${monthDay(end)} 早于开始日期 ${monthDay(start)}。`,
+  rangeBackwards: (start: string, end: string) => `结束日期 ${formatMonthDay(end)} 早于开始日期 ${formatMonthDay(start)}。`,
 } as const;

@@ -1,4 +1,4 @@
-import { formatDate, formatInstant, formatRate, toLocalDate } from "../../time/local-time.js";
+import { formatDate, formatInstant, formatMonthDay, formatRate, toLocalDate } from "../../time/local-time.js";
 import { formatPeriod } from "../../time/periods.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import type { School } from "../../config/roster.js";
@@ -12,7 +12,7 @@ const shortName = (school: School) => escapeUserText(school.shortName || school.
 /** Text of the scheduler's own pushes: the weekly roll-up and the 补报 note. */
 export const scheduleText = {
   weeklyTitle: (week: string, start: string, end: string, asOf: Date, timeZone: string) =>
-    `**第${Number(week.slice(6))}周汇总**（${md(start)}—${md(end)}，截至 ${formatInstant(asOf, timeZone, true)}）`,
+    `**第${Number(week.slice(6))}周汇总**（${formatMonthDay(start)}—${formatMonthDay(end)}，截至 ${formatInstant(asOf, timeZone, true)}）`,
   /** The roll-up's numbers of the reader's node: a county's deployment (its root) reads 全县 as always. */
   nodeHeading: (level: NodeLevel) => (level === "province" ? "**全省情况**" : level === "city" ? "**全市情况**" : "**全县情况**"),
   openWeek: (period: TaskPeriod, timeZone: string) =>
@@ -38,7 +38,7 @@ export const scheduleText = {
   exemptPart: (taskName: string) => `${taskName} 免报`,
   adminNote: (note: string) => `⚠️ 请管理员处理：${note}`,
   chartTitle: (taskName: string, start: string, end: string) =>
-    `${taskName} 本周上报情况（${start === end ? md(start) : `${md(start)}—${md(end)}`}）`,
+    `${taskName} 本周上报情况（${start === end ? formatMonthDay(start) : `${formatMonthDay(start)}—${formatMonthDay(end)}`}）`,
   chartName: "本周上报情况图",
   chartRowsHeading: "各地本周上报率",
   chartFailed: (why: string) => `周报图片生成失败（${why}），只发了文字。`,
@@ -65,7 +65,3 @@ export const scheduleText = {
     `- ${shortName(school)}（${escapeUserText(area)}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
 } as const;
 
-function md(date: string): string {
-  const [, m, d] = date.split("-").map(Number);
-  return `${m}月${d}日`;
-}

@@ -191,6 +191,12 @@ describe("补报 of a kind with a date field (安全工作例会)", () => {
     expect(second).not.toHaveProperty("date");
   });
 
+  it("reads 补报 after the keyword as well, and tells no word of it back as unrecorded", async () => {
+    const made = await sayAt(h, "2026-11-30T09:20:00+08:00", "chen_jing", "例会 补报 11月27日 已召开 参会20人");
+    expect(made).toContain("的补报");
+    expect(made).not.toContain("没有登记");
+  });
+
   it("reads a date without 补报 as the meeting's, in this week", async () => {
     await sayAt(h, "2026-11-30T09:10:00+08:00", "zhang_wei", "例会 已召开 11月27日");
     expect((await h.store.get("meeting", "2026-W49", "CG001"))?.value).toMatchObject({ held: true, date: "2026-11-27" });

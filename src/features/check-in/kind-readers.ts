@@ -162,6 +162,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
 
 /** The word that makes a report a 补报 of an earlier period. */
 const MADE_UP = /补报/u;
+/** The words with 补报 blanked once it is read (same length, so positions hold): nothing else is to read it. */
+const withoutMadeUp = (words: string) => words.replace(/补报/gu, "  ");
 
 /**
  * The period a report's words name by a date (平安 昨天, 代报 龙潭学校 平安 6-15), and the words
@@ -191,14 +193,14 @@ export function readReportPeriod(
   const current = inForce(ctx, task, moment.period);
   // A week or month word names a period of its kind; for a daily one (本周平安) it names no day.
   const date = span && ((span.kind !== "week" && span.kind !== "month") || span.kind === current.kind) ? span.start : undefined;
-  if (!date || (date >= current.start && date <= current.end)) return { words: rest };
+  if (!date || (date >= current.start && date <= current.end)) return { words: withoutMadeUp(rest) };
   const days = ctx.config.limits.backfill_days;
   if (date > today) throw new CodedError(ErrorCode.Usage, reportText.dateAhead(typed, days));
   const period = ctx.calendar.list(task, date, date)[0];
   const earliest = addDays(today, -days);
   if (!period || period.end < earliest) throw new CodedError(ErrorCode.Usage, reportText.dateTooOld(typed, days, earliest, current.taskName));
   if (!period.required) throw new CodedError(ErrorCode.Usage, reportText.notDueOn(period));
-  return { period, words: rest };
+  return { period, words: withoutMadeUp(rest) };
 }
 
 /**

@@ -81,6 +81,16 @@ describe("异常 alerts the leaders' group", () => {
     expect(messages[1]!.content).toContain("撤销：张伟 11月24日 08:50");
   });
 
+  it("sends nothing for a report that says again what the one it replaces said", async () => {
+    await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名学生课间摔伤，已送医");
+    expect(await takeMessages(h, LEADERS)).toHaveLength(1);
+    const again = await sayAt(h, "2026-11-24T08:45:00+08:00", "li_na", "异常 一名学生课间摔伤，已送医");
+    expect(again).toContain("⚠️ 已登记");
+    expect(await takeMessages(h, LEADERS)).toHaveLength(0);
+    await sayAt(h, "2026-11-24T08:50:00+08:00", "zhang_wei", "异常 一名学生课间摔伤，已送医，家长已到");
+    expect((await takeMessages(h, LEADERS)).map((m) => m.content.split("\n")[0])).toEqual(["⚠️ **异常更新：平安县城关第一小学**（城关片区）"]);
+  });
+
   it("sends nothing for 平安 that replaces 平安, nor for other tasks", async () => {
     await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "平安");
     await sayAt(h, "2026-11-24T08:45:00+08:00", "zhang_wei", "平安 在校2100");

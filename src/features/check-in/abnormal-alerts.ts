@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { Config } from "../../config/schema.js";
 import type { Push } from "../../message/push.js";
 import type { PushLine } from "../../message/push.js";
@@ -41,6 +42,9 @@ export function buildAbnormalAlerts(args: {
   kind: Pick<ReportKind, "name" | "fields" | "rules">;
 }): Push[] {
   const { config, school, report, previous, kind } = args;
+  // The same report again (a principal unsure the first went through, 发热5 实到1190 for 实到1190
+  // 发热5) tells the leaders nothing new: an update saying what they know would be sent twice.
+  if (previous && isDeepStrictEqual(previous.value, report.value)) return [];
   const met = metRules(kind, report.value);
   const before = previous ? metRules(kind, previous.value) : [];
   // Most reports meet no rule and replace none that did: nothing is written for them.

@@ -51,6 +51,7 @@ describe("免报", () => {
     expect(across).toContain("共 2 期：12月31日（周四）、2027年1月1日（周五）");
     expect(await h.say("liu_xin", "免报 撤销 城关一小 平安 2025-11-21")).toContain("的免报：2025年11月21日（周五）。");
     expect(await h.say("liu_xin", "免报 撤销 城关一小 平安 2025-11-23")).toContain("在2025年11月23日没有免报记录");
+    expect(await h.say("liu_xin", "免报 城关一小 学习 2027-01-06 停电")).toContain("共 1 期：2027年第1周（1月4日—1月10日）\n");
   });
 
   it("does not exempt where nothing is due, and refuses what it cannot read", async () => {

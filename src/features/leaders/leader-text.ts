@@ -42,6 +42,9 @@ const READER_FORMS: Partial<Record<KindReaderName, { command: string; example?: 
 };
 
 /** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
+/** A period as replies name it, a day of another year with its year (a week's or month's label has its own). */
+const periodInYear = (period: TaskPeriod, today: string) => (period.kind === "day" ? yearIfOther(period.start, today, period.label) : period.label);
+
 export const leaderText = {
   /**
    * A person by name: a leader or admin from the config, a school's reporter from the roster
@@ -347,7 +350,7 @@ export const leaderText = {
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}本来就无需上报，没有登记免报。`,
   exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string; today: string }): string {
     const { school, taskName, periods, renewed, reason, today } = args;
-    const list = periods.map((p) => yearIfOther(p.start, today, p.label));
+    const list = periods.map((p) => periodInYear(p, today));
     const shown = list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、");
     return (
       `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shown}` +
@@ -357,7 +360,7 @@ export const leaderText = {
     );
   },
   revoked: (school: School, taskName: string, periods: readonly TaskPeriod[], today: string) =>
-    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => yearIfOther(p.start, today, p.label)).join("、")}。这些期次恢复为需要上报。`,
+    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => periodInYear(p, today)).join("、")}。这些期次恢复为需要上报。`,
   revokeNothing: (school: School, taskName: string, start: string, end: string, today: string) =>
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}没有免报记录，无需撤销。`,
 

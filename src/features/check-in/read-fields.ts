@@ -167,6 +167,12 @@ export function readFields(args: {
   return { value: { task: "fields", ...value }, notes: unread.length > 0 ? [fieldsText.notRecorded(unread, kind.name, fieldLabels(fields))] : [] };
 }
 
+/** What stands between a message's words: spaces and punctuation, half- or full-width. */
+const SEPARATOR_CLASS = String.raw`[\s,.;:!?，。；：！？、]`;
+const SEPARATOR = new RegExp(SEPARATOR_CLASS, "u");
+const SEPARATORS = new RegExp(`${SEPARATOR_CLASS}+`, "u");
+const TRAILING_SEPARATORS = new RegExp(`${SEPARATOR_CLASS}+$`, "u");
+
 /** A text field's longest, unless it declares its own. */
 const DEFAULT_TEXT_CHARS = 200;
 /** A figure right at the start of a label's words (实到1190, 发热：2, 参会 35人). */
@@ -180,7 +186,7 @@ const NEGATION_BEFORE = /(?:未|没|没有|不|无)$/u;
 const ABNORMAL_WORDS = ["有异常", "异常"];
 const NORMAL_WORDS = ["无异常", "没有异常", "一切正常", "平安", "正常"];
 /** 异常 (有异常) as a word of its own: not denied (无异常), nor part of a name (体温异常). */
-const SAYS_ABNORMAL = /(?:^|[\s,.;:!?，。；：！？、])有?异常/u;
+const SAYS_ABNORMAL = new RegExp(`(?:^|${SEPARATOR_CLASS})有?异常`, "u");
 
 interface FoundLabel {
   start: number;
@@ -272,7 +278,6 @@ function countNames(fields: readonly [string, FieldDeclaration][]): string[] {
   return fields.flatMap(([, field]) => (field.type === "count" ? [field.label] : field.type === "counts" ? [...(field.names ?? [])] : []));
 }
 
-const SEPARATOR = /[\s,.;:!?，。；：！？、]/u;
 
 /**
  * Words around the fields that say nothing to record: 已/未 before a yes-no label (已召开), a
@@ -304,8 +309,6 @@ function unreadWords(words: string, read: readonly [number, number][]): [number,
   return runs;
 }
 
-const SEPARATORS = /[\s,.;:!?，。；：！？、]+/u;
-const TRAILING_SEPARATORS = /[\s,.;:!?，。；：！？、]+$/u;
 
 /** How a reply names what a kind records: each field by its label, a named count by its names. */
 function fieldLabels(fields: readonly [string, FieldDeclaration][]): string[] {

@@ -33,7 +33,8 @@ describe("历史", () => {
       "- 11月24日 10:05 张伟 上报 周学习 2026年第48周：实到 50 / 应到 52 人，出勤率 96.2%",
     ]);
     expect((await h.say("chen_xiaohong", "历史 城关一小 平安")).split("\n").filter((line) => line.includes("周学习"))).toEqual([]);
-    expect(await h.say("chen_xiaohong", "历史 城关一小 上周")).toContain("“上周”不是任务名称");
+    expect(await h.say("chen_xiaohong", "历史 城关一小 上周")).toContain("“上周”是日期：这条指令不按日期查。要看某一天或某一周的情况，请发送“汇总 上周”。");
+    expect(await h.say("chen_xiaohong", "历史 城关一小 午餐")).toContain("“午餐”不是任务名称");
 
     const reply = await sayAt(h, "2026-11-24T11:05:00+08:00", "chen_xiaohong", "历史 城关一小");
     expect(reply.split("\n")).toEqual([

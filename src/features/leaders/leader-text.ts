@@ -226,6 +226,7 @@ export const leaderText = {
   taskNotRequired: (taskName: string, reason: NotOwedReason | undefined) =>
     `${taskName}：现在${leaderText.notRequired(reason)}。`,
   noRequiredTask: "现在没有需要上报的任务。",
+  notByDate: (word: string) => `“${escapeUserText(word)}”是日期：这条指令不按日期查。要看某一天或某一周的情况，请发送“汇总 ${escapeUserText(word)}”。`,
   whichTask: (word: string, kinds: readonly string[]) => `“${escapeUserText(word)}”不是任务名称。可写：${kinds.join("、")}。`,
   /** The one wording of "this task is off here", for a report, a leader's command and the CLI alike. */
   taskOff: (word: string) => `本县没有启用“${escapeUserText(word)}”任务。`,

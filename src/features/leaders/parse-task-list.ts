@@ -1,11 +1,13 @@
 import type { Roster } from "../../config/roster.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
-import { CodedError, ErrorCode } from "../../errors.js";
+import { CodedError, ErrorCode, hasCode } from "../../errors.js";
 import { parseTaskWord, readWord, splitWords } from "../../text/words.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { enabledKindWords, taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";
 import { findArea, type NamedArea } from "./find-area.js";
+import { readDateSpan } from "./read-date-span.js";
+import { toLocalDate } from "../../time/local-time.js";
 
 /**
  * The tasks named in `未报 平安` / `提醒 学习`; none when none is named (all tasks due now). With
@@ -15,7 +17,7 @@ import { findArea, type NamedArea } from "./find-area.js";
  */
 export function parseTaskList(
   folded: string,
-  ctx: { calendar: Pick<TaskCalendar, "tasks">; roster: Pick<Roster, "schools" | "node">; config: Pick<Config, "tasks"> },
+  ctx: { calendar: Pick<TaskCalendar, "tasks">; roster: Pick<Roster, "schools" | "node">; config: Pick<Config, "tasks" | "timezone">; now: Date },
   { areas: withAreas = false }: { areas?: boolean } = {},
 ): { tasks?: TaskId[]; areas?: NamedArea[] } {
   const words = splitWords(folded);
@@ -30,6 +32,8 @@ export function parseTaskList(
       i += match.words - 1;
       continue;
     }
+    // 未报 昨天, 历史 城关一小 上周: these commands take no date; a day or week is 汇总's.
+    if (!task && namesADate(word, toLocalDate(ctx.now, ctx.config.timezone))) throw new CodedError(ErrorCode.Usage, leaderText.notByDate(word));
     if (!task) throw new CodedError(ErrorCode.Usage, leaderText.whichTask(word, enabledKindWords(ctx.config)));
     if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(word));
     if (!tasks.includes(task)) tasks.push(task);
@@ -55,4 +59,14 @@ export function takeTaskWords(
     rest = rest.slice(0, word.start) + " ".repeat(word.end - word.start) + rest.slice(word.end);
   }
   return { ...(tasks.length > 0 && { tasks }), rest: rest.trim() };
+}
+
+/** Whether a word is a date, one that exists or not (昨天, 11-20, 2-30): read whole as one. */
+function namesADate(word: string, today: string): boolean {
+  try {
+    return readDateSpan(word, today)?.length === word.length;
+  } catch (error) {
+    if (hasCode(error, ErrorCode.Usage)) return true;
+    throw error;
+  }
 }

@@ -12,6 +12,7 @@ const ctx = {
   roster: createRoster([school("A1", "东部片区"), school("A2", "东湖学区"), school("B1", "西部片区")]),
   calendar: { tasks: ["safety", "study"] as TaskCalendar["tasks"] },
   config: configSchema.parse({ bot: {}, groups: {}, roster: "x.csv", tasks: { safety: TASK, study: { ...TASK, name: "周学习" } } }),
+  now: new Date("2026-11-27T08:30:00+08:00"),
 };
 
 describe("parseTaskList with areas", () => {
@@ -25,6 +26,12 @@ describe("parseTaskList with areas", () => {
     expect(() => parseTaskList("东", ctx, { areas: true })).toThrow(new CodedError(ErrorCode.Usage, "“东”对应多个片区：东部片区、东湖学区。请照上面写其中一个，例如“未报 东部片区”。"));
     expect(() => parseTaskList("城关一小", ctx, { areas: true })).toThrow(/不是任务名称/u);
     expect(() => parseTaskList("东部", ctx)).toThrow(/不是任务名称/u);
+  });
+
+  it("points a date to 汇总, which these commands do not take", () => {
+    for (const word of ["昨天", "11-20", "2026-11-20", "上周", "2-30"]) {
+      expect(() => parseTaskList(`平安 ${word}`, ctx, { areas: true }), word).toThrow(new CodedError(ErrorCode.Usage, `“${word}”是日期：这条指令不按日期查。要看某一天或某一周的情况，请发送“汇总 ${word}”。`));
+    }
   });
 });
 

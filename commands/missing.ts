@@ -14,7 +14,8 @@ export default defineCommand({
   parse: ({ folded }, ctx) => parseTaskList(folded, ctx, { areas: true }),
   async run({ tasks, areas }, ctx) {
     // Areas named: the tally is of their schools alone, so its counts are theirs, not the county's.
-    const keys = areas?.map((area) => area.key);
+    // A county and one of its 片区 both named count the 片区 once.
+    const keys = areas && [...new Set(areas.flatMap((area) => area.keys))];
     const index = indexRoster(ctx.roster.schools).areas;
     const roster = keys ? { ...ctx.roster, schools: keys.flatMap((key) => index.get(key) ?? []) } : ctx.roster;
     const tallies = [];

@@ -1,6 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { wordsAround } from "../src/text/words.js";
+import { splitWords, wordsAround } from "../src/text/words.js";
+import { readOwnNode } from "../src/features/leaders/find-area.js";
 import type { TaskId } from "../src/config/schema.js";
 import { takeTaskWords } from "../src/features/leaders/parse-task-list.js";
 import { toLocalDate, yearIfOther } from "../src/time/local-time.js";
@@ -24,7 +25,12 @@ export default defineCommand({
     if (text === "") return { span: { start: today, end: today, kind: "day" }, ...(tasks && { tasks }) };
     // 汇总 asks about what happened: 11-20 said in June is last November's.
     const read = readDateSpan(text, today, "past");
-    if (!read || text.slice(read.length).trim() !== "") throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(text));
+    if (!read || text.slice(read.length).trim() !== "") {
+      // 汇总 安宁县 to 平安县's leader names a county that is not his: said so, not that it is no date.
+      const words = splitWords(text);
+      words.forEach((_, at) => readOwnNode(ctx.roster, words, at));
+      throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(text));
+    }
     const { span } = read;
     if (span.start > today) throw new CodedError(ErrorCode.Usage, leaderText.futureDate(span.start));
     // A week or range is tallied up to today: the days to come owe nothing yet.

@@ -22,5 +22,5 @@ it("plays a province's morning: each county's bot answers its own schools, alert
   // A city sees its counties as rows, the province its cities; a county leader cannot read another county's school.
   expect(chats.get("平安市教育局领导群")).toMatch(/平安县：已报 \d+\/6 所[\s\S]*城东区：已报 \d+\/6 所/);
   expect(chats.get("省教育厅领导群")).toMatch(/平安市：已报 \d+\/12 所[\s\S]*安宁市：已报 \d+\/6 所/);
-  expect(chats.get("平安县教育局领导群")).toContain("没有找到学校“安宁一小”");
+  expect(chats.get("平安县教育局领导群")).toContain("“安宁一小”不在您负责的范围（平安县）内");
 }, 300_000);

@@ -63,7 +63,15 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(ambiguous).toContain("“城关片区”对应多个片区：平安县/城关片区、城东区/城关片区。");
     expect(named(ambiguous, tree.schools)).toEqual([]);
     // A 片区 outside his node is none of his.
-    expect(await h.say("lead_city1", "未报 平安 安宁县/城关片区")).toContain("不是任务名称");
+    expect(await h.say("lead_city1", "未报 平安 安宁县/城关片区")).toContain("“安宁县/城关片区”不在您负责的范围（平安市）内");
+    // A county below his node lists that county's schools, each 片区 by its path below the city.
+    const ofCounty = await h.say("lead_city1", "未报 平安 平安县");
+    expect(ofCounty).toContain("平安县未报 2 所（应报 4 所）");
+    expect(ofCounty).toContain("**平安县/城关片区**（1 所）\n第01号学校");
+    expect(named(ofCounty, tree.schools)).toEqual(["第01号学校", "第03号学校"]);
+    // His own county named is all he sees; the province's one province to its leader likewise.
+    expect(await h.say("lead_county1", "未报 平安 平安县")).toBe(await h.say("lead_county1", "未报 平安"));
+    expect(await h.say("lead_province", "未报 平安 平安省")).toBe(await h.say("lead_province", "未报 平安"));
   });
 
   it("gives each 片区 a card of its own on a city's board, named by its path below the city", async () => {
@@ -96,7 +104,7 @@ describe("a province's deployment: every leader sees his node and nothing outsid
       if (seen.length > 0) leaks += 1;
       expect(seen, `${l.userid} ${words}`).toEqual([]);
       // A school outside his node is not his to read or to report for.
-      if (typed && !inScope(l, typed)) expect(reply, `${l.userid} ${words}`).toContain("没有找到");
+      if (typed && !inScope(l, typed)) expect(reply, `${l.userid} ${words}`).toContain(`“${typed.name}”不在您负责的范围（${l.node.split("/").pop()}）内`);
     }
     expect(leaks).toBe(0);
   });
@@ -239,5 +247,46 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(noted.get("省领导群")).toContain("第14号学校（安宁市/南山县/城关片区）");
     expect(noted.get("安宁市领导群")).toContain("第14号学校（南山县/城关片区）");
     expect(noted.get("南山县领导群")).toContain("第14号学校（城关片区）");
+  });
+
+  it("refuses a school, 片区, county or incident outside the asker's node as not his, telling nothing of it and changing nothing", async () => {
+    const other = tree.schools.find((s) => s.code === "T09")!;
+    expect(await sayAt(h, "2026-11-26T08:30:00+08:00", other.reporter, "异常 食堂有人腹泻")).toContain("已登记");
+    await h.drainPushes();
+    const number = /事件 \*\*#(\d+)\*\*/.exec((await takeMessages(h, "安宁县领导群")).map((m) => m.content).join("\n"))?.[1];
+    expect(number).toBeDefined();
+    h.webhook.messages.length = 0;
+    // The record of each message's reply (a repeat gets the same) is no change of the data.
+    const records = async () => (await h.dataKeys()).filter((key) => !/\{msg:[0-9a-f]+\}:reply$/.test(key)).sort();
+    const keys = await records();
+    const before = await h.say("lead_province", `历史 ${other.code}`);
+    const asks: [string, string, string][] = [
+      ["lead_county1", `历史 ${other.name}`, `“${other.name}”`],
+      ["lead_county1", `历史 ${other.code}`, `“${other.code}”`],
+      ["lead_county1", `免报 ${other.name} 平安 11-27`, `“${other.name}”`],
+      ["lead_county1", `免报 撤销 ${other.code} 平安 11-27`, `“${other.code}”`],
+      ["lead_county1", `代报 ${other.code} 平安`, `“${other.code}”`],
+      ["lead_county2", `代报 ${other.name} 异常 有人摔倒`, `“${other.name}”`],
+      ["lead_county1", `收到 ${other.name}`, `“${other.name}”`],
+      ["lead_county1", `收到 #${number}`, `事件 #${number} `],
+      ["lead_city1", `结案 #${number} 已处理`, `事件 #${number} `],
+      ["lead_county1", "未报 平安 西部片区", `“西部片区”`],
+      ["lead_county1", "未报 安宁县", `“安宁县”`],
+      ["lead_county1", "未报 安宁市/安宁县/城关片区", `“安宁市/安宁县/城关片区”`],
+      ["lead_county2", "未报 平安市", `“平安市”`],
+      ["lead_city1", "提醒 平安 安宁县", `“安宁县”`],
+      ["lead_county1", "汇总 本周 安宁县", `“安宁县”`],
+    ];
+    for (const [userid, words, typed] of asks) {
+      const l = leader(userid);
+      const reply = await h.say(userid, words);
+      expect(reply, `${userid} ${words}`).toContain(`${typed}不在您负责的范围（${l.node.split("/").pop()}）内，不能查看或操作。`);
+      expect(named(reply, outside(l), other), `${userid} ${words}`).toEqual([]);
+      expect(reply, `${userid} ${words}`).not.toContain("城关片区）");
+    }
+    await h.drainPushes();
+    expect(h.webhook.messages).toEqual([]);
+    expect(await records()).toEqual(keys);
+    expect(await h.say("lead_province", `历史 ${other.code}`)).toBe(before);
   });
 });

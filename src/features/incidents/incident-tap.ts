@@ -24,7 +24,8 @@ export async function answerIncidentTap(tap: CardTap, ctx: CommandContext<"confi
   if (!ctx.roles.has("leader") && !ctx.roles.has("admin")) return card(incidentText.notRecordedTitle, incidentText.cardForLeaders, key.n);
   const incident = await ctx.incidents.read(key.n);
   // A leader's roster is his node's: an incident outside it is none of his.
-  if (!incident || !ctx.roster.byCode(incident.school)) return card(incidentText.notRecordedTitle, incidentText.noSuchIncident(key.n), key.n);
+  if (!incident) return card(incidentText.notRecordedTitle, incidentText.noSuchIncident(key.n), key.n);
+  if (!ctx.roster.byCode(incident.school)) return card(incidentText.notRecordedTitle, incidentText.outsideNode(key.n, ctx.roster.node.name), key.n);
   const { recorded, reply } = await acknowledgeIncident(incident, ctx);
   return recorded ? card(incidentText.ackedTitle(incident.number), reply, incident.number, true) : card(incidentText.notRecordedTitle, reply, incident.number);
 }

@@ -84,6 +84,8 @@ export const incidentText = {
   noSuchIncident: (number: number) => `没有事件 #${number}，请核对编号（见汇总的“未结事件”）。`,
   notOpenYet: (number: number) => `事件 #${number} 还在登记，编号随局领导群的异常通报一起发出。请看到带 #${number} 的通报后再发一次，本次没有记录。`,
   schoolNotOpenYet: (name: string) => `${name}的异常还在登记，事件编号随局领导群的异常通报一起发出。请看到带编号的通报后再发一次，本次没有记录。`,
+  /** A leader's of a node asking about an incident of a school outside it: not his, nothing of it told. */
+  outsideNode: (number: number, node: string) => `事件 #${number} 不在您负责的范围（${escapeUserText(node)}）内，不能查看或操作。`,
   notYourIncident: (number: number) => `事件 #${number} 不是您所在学校的事件。`,
   noOpenIncident: (name: string) => `${name}现在没有未结的事件。`,
   ended: (number: number, status: Incident["status"]) =>

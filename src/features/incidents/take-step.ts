@@ -49,8 +49,9 @@ export function readSchoolStep(input: CommandInput, ctx: CommandContext<"roster"
  */
 export async function findNumberedIncident(ctx: FindContext, number: number): Promise<Incident | string> {
   const incident = await ctx.incidents.read(number);
-  // A leader's roster is his node's: an incident outside it is none of his.
+  // A leader's roster is his node's: an incident outside it is none of his, and he is told so.
   if (incident && ctx.roster.byCode(incident.school)) return incident;
+  if (incident) return incidentText.outsideNode(number, ctx.roster.node.name);
   return !incident && (await isBeingRegistered(ctx, { number })) ? incidentText.notOpenYet(number) : incidentText.noSuchIncident(number);
 }
 

@@ -1,12 +1,11 @@
 import type { Roster } from "../../config/roster.js";
-import { NODE_SEPARATOR, areaLabel } from "../../config/roster-tree.js";
+import { NODE_SEPARATOR, areaKey, areaLabel, shownNode, type RosterNode } from "../../config/roster-tree.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { indexRoster } from "../../tally/task-tally.js";
 import { leaderText } from "./leader-text.js";
 
-/** A 片区 a leader named: its key (areaKey) and how he is shown it (areaLabel). */
+/** A part of the roster a leader named, a 片区 or a county (city) of his: its 片区' keys (areaKey) and how he is shown it (areaLabel). */
 export interface NamedArea {
-  key: string;
+  keys: readonly string[];
   label: string;
 }
 
@@ -17,25 +16,72 @@ export interface AreaMatch {
 }
 
 /**
- * The 片区 of the asker's part of the roster that the words from `start` name, by the end of its
- * path (`城关片区`, `平安县 城关片区`, `平安县/城关片区`: the slash separates words too), the
- * longest such end first; a single word may also be the start of a 片区's name (`东部` →
- * 东部片区) unless `exactOnly`. Undefined when they name none; a name several areas end with
- * (two counties' 城关片区 to a city's leader) is asked about with the choices, as he would write them.
+ * The part of the asker's roster that the words from `start` name, a 片区 or a node above it
+ * (`平安县` to a city's leader), by the end of its path (`城关片区`, `平安县 城关片区`,
+ * `平安县/城关片区`: the slash separates words too), the longest such end first; a single word
+ * may also be the start of its name (`东部` → 东部片区) unless `exactOnly`. Undefined when they
+ * name none; a name several parts end with (two counties' 城关片区 to a city's leader) is asked
+ * about with the choices, as he would write them.
  */
-export function findArea(roster: Pick<Roster, "schools" | "node">, words: readonly string[], start: number, { exactOnly = false } = {}): AreaMatch | undefined {
-  const areas = [...indexRoster(roster.schools).areas.keys()].map((key) => ({ key, names: key.split(NODE_SEPARATOR).map((name) => name.normalize("NFKC")) }));
-  const deepest = Math.max(0, ...areas.map((area) => area.names.length));
+export function findArea(roster: Pick<Roster, "node">, words: readonly string[], start: number, { exactOnly = false } = {}): AreaMatch | undefined {
+  // Below the node he is shown (shownNode): a province's one province is his whole part, no part of it.
+  const places = placesBelow(shownNode(roster.node));
+  const named = matchPlaces(places, words, start, exactOnly);
+  if (!named) return undefined;
+  const shown = named.nodes.map((node) => areaLabel(roster.node, node.path.join(NODE_SEPARATOR)));
+  if (shown.length > 1) throw new CodedError(ErrorCode.Usage, leaderText.whichArea(named.typed, shown));
+  return { area: { keys: areaKeysOf(named.nodes[0]!), label: shown[0]! }, words: named.words };
+}
+
+/**
+ * Words that name a node of the whole roster the asker's part does not show (findArea): his own
+ * node, which is all he sees (`未报 平安县` to its leader), answers how many words name it; a
+ * node outside it, or above it, is refused as not his, without a word of what is in it.
+ * Undefined when the words name no node.
+ */
+export function readOwnNode(roster: Pick<Roster, "node" | "root">, words: readonly string[], start: number): number | undefined {
+  const named = matchPlaces(placesBelow(roster.root), words, start, true);
+  if (!named) return undefined;
+  const { node: asker } = roster;
+  const onHisLine = (node: RosterNode) => startsWith(node.path, asker.path) || startsWith(asker.path, node.path);
+  // His node, or one above or below it holding the same schools (a province's one province).
+  if (named.nodes.some((node) => node.schools.length === asker.schools.length && onHisLine(node))) return named.words;
+  // One of his (a county to a city's leader where no 片区 is read): not this function's to answer.
+  if (named.nodes.some((node) => startsWith(node.path, asker.path))) return undefined;
+  throw new CodedError(ErrorCode.NotYourSchool, leaderText.outsideNode(named.typed, asker.name));
+}
+
+const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((name, i) => path[i] === name);
+
+/** Every node below `node` (片区 and the levels above them), with its path's names after NFKC. */
+function placesBelow(node: RosterNode): { node: RosterNode; names: string[] }[] {
+  const places: { node: RosterNode; names: string[] }[] = [];
+  const walk = (parent: RosterNode) => {
+    for (const child of parent.children) {
+      places.push({ node: child, names: child.path.map((name) => name.normalize("NFKC")) });
+      if (child.level !== "area") walk(child);
+    }
+  };
+  walk(node);
+  return places;
+}
+
+/** The places whose path ends with the most of the words from `start`, and the words as typed. */
+function matchPlaces(places: readonly { node: RosterNode; names: string[] }[], words: readonly string[], start: number, exactOnly: boolean) {
+  const deepest = Math.max(0, ...places.map((place) => place.names.length));
   for (let count = Math.min(deepest, words.length - start); count >= 1; count -= 1) {
     const typed = words.slice(start, start + count);
-    let matches = areas.filter((area) => endsWith(area.names, typed, (name, word) => name === word));
-    if (matches.length === 0 && count === 1 && !exactOnly) matches = areas.filter((area) => endsWith(area.names, typed, (name, word) => name.startsWith(word)));
-    if (matches.length === 0) continue;
-    const named = matches.map((area) => ({ key: area.key, label: areaLabel(roster.node, area.key) }));
-    if (named.length > 1) throw new CodedError(ErrorCode.Usage, leaderText.whichArea(typed.join(NODE_SEPARATOR), named.map((area) => area.label)));
-    return { area: named[0]!, words: count };
+    let matches = places.filter((place) => endsWith(place.names, typed, (name, word) => name === word));
+    if (matches.length === 0 && count === 1 && !exactOnly) matches = places.filter((place) => endsWith(place.names, typed, (name, word) => name.startsWith(word)));
+    if (matches.length > 0) return { nodes: matches.map((place) => place.node), typed: typed.join(NODE_SEPARATOR), words: count };
   }
   return undefined;
+}
+
+/** The keys (areaKey) of a node's 片区: its own for a 片区, each of its 片区' below a county. */
+function areaKeysOf(node: RosterNode): string[] {
+  if (node.level === "area") return [areaKey(node.schools[0]!)];
+  return node.children.flatMap(areaKeysOf);
 }
 
 /** Whether a path ends with the words typed, its last name as `last` says (the same, or starting with the word). */

@@ -230,6 +230,8 @@ export const leaderText = {
   whichTask: (word: string, kinds: readonly string[]) => `“${escapeUserText(word)}”不是任务名称。可写：${kinds.join("、")}。`,
   /** The one wording of "this task is off here", for a report, a leader's command and the CLI alike. */
   taskOff: (word: string) => `本县没有启用“${escapeUserText(word)}”任务。`,
+  /** A school, 片区 or county outside the asker's node: not his, and nothing of it is told. */
+  outsideNode: (word: string, node: string) => `“${escapeUserText(word)}”不在您负责的范围（${escapeUserText(node)}）内，不能查看或操作。`,
   whichArea: (word: string, areas: readonly string[]) =>
     `“${escapeUserText(word)}”对应多个片区：${areas.map(escapeUserText).join("、")}。请照上面写其中一个，例如“未报 ${escapeUserText(areas[0] ?? "")}”。`,
 

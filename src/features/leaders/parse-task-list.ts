@@ -5,19 +5,20 @@ import { parseTaskWord, readWord, splitWords } from "../../text/words.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { enabledKindWords, taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";
-import { findArea, type NamedArea } from "./find-area.js";
+import { findArea, readOwnNode, type NamedArea } from "./find-area.js";
 import { readDateSpan } from "./read-date-span.js";
 import { toLocalDate } from "../../time/local-time.js";
 
 /**
  * The tasks named in `未报 平安` / `提醒 学习`; none when none is named (all tasks due now). With
  * `areas`, words that name a 片区 of the asker's part of the roster are read too (`未报 平安
- * 东部片区`, the pointer a shortened 汇总 gives; above a county its path, `平安县/城关片区`), by
- * findArea; none when none is named.
+ * 东部片区`, the pointer a shortened 汇总 gives; above a county its path, `平安县/城关片区`, or a
+ * county, `未报 平安县`), by findArea; none when none is named. Words naming a node outside the
+ * asker's are refused as not his (readOwnNode).
  */
 export function parseTaskList(
   folded: string,
-  ctx: { calendar: Pick<TaskCalendar, "tasks">; roster: Pick<Roster, "schools" | "node">; config: Pick<Config, "tasks" | "timezone">; now: Date },
+  ctx: { calendar: Pick<TaskCalendar, "tasks">; roster: Pick<Roster, "node" | "root">; config: Pick<Config, "tasks" | "timezone">; now: Date },
   { areas: withAreas = false }: { areas?: boolean } = {},
 ): { tasks?: TaskId[]; areas?: NamedArea[] } {
   const words = splitWords(folded);
@@ -28,13 +29,21 @@ export function parseTaskList(
     const task = parseTaskWord(taskWordsOf(ctx.config), word);
     const match = withAreas ? findArea(ctx.roster, words, i, { exactOnly: task !== undefined }) : undefined;
     if (match) {
-      if (!areas.some((area) => area.key === match.area.key)) areas.push(match.area);
+      if (!areas.some((area) => area.label === match.area.label)) areas.push(match.area);
       i += match.words - 1;
       continue;
     }
     // 未报 昨天, 历史 城关一小 上周: these commands take no date; a day or week is 汇总's.
     if (!task && namesADate(word, toLocalDate(ctx.now, ctx.config.timezone))) throw new CodedError(ErrorCode.Usage, leaderText.notByDate(word));
-    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.whichTask(word, enabledKindWords(ctx.config)));
+    if (!task) {
+      // His own node named is all he sees; a node outside it is refused as not his, not as no task.
+      const own = readOwnNode(ctx.roster, words, i);
+      if (own !== undefined) {
+        i += own - 1;
+        continue;
+      }
+      throw new CodedError(ErrorCode.Usage, leaderText.whichTask(word, enabledKindWords(ctx.config)));
+    }
     if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(word));
     if (!tasks.includes(task)) tasks.push(task);
   }

@@ -17,9 +17,9 @@ const ctx = {
 
 describe("parseTaskList with areas", () => {
   it("takes an area by its name or the one area whose name starts with the word", () => {
-    expect(parseTaskList("平安 西部片区", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: [{ key: "西部片区", label: "西部片区" }] });
-    expect(parseTaskList("平安 东部", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: [{ key: "东部片区", label: "东部片区" }] });
-    expect(parseTaskList("西", ctx, { areas: true })).toEqual({ areas: [{ key: "西部片区", label: "西部片区" }] });
+    expect(parseTaskList("平安 西部片区", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: [{ keys: ["西部片区"], label: "西部片区" }] });
+    expect(parseTaskList("平安 东部", ctx, { areas: true })).toEqual({ tasks: ["safety"], areas: [{ keys: ["东部片区"], label: "东部片区" }] });
+    expect(parseTaskList("西", ctx, { areas: true })).toEqual({ areas: [{ keys: ["西部片区"], label: "西部片区" }] });
   });
 
   it("asks which when several areas start so, and refuses words that are neither", () => {
@@ -45,19 +45,28 @@ describe("parseTaskList with areas above a county", () => {
   const cityCtx = { ...ctx, roster: city };
 
   it("takes an area by its path below the asker's node, slash or space between its names, or by a name unique in his part", () => {
-    const pingan = { key: "平安市/平安县/城关片区", label: "平安县/城关片区" };
+    const pingan = { keys: ["平安市/平安县/城关片区"], label: "平安县/城关片区" };
     expect(parseTaskList("平安 平安县/城关片区", cityCtx, { areas: true })).toEqual({ tasks: ["safety"], areas: [pingan] });
     expect(parseTaskList("平安县 城关片区 学习", cityCtx, { areas: true })).toEqual({ tasks: ["study"], areas: [pingan] });
     expect(parseTaskList("平安市/平安县/城关片区", cityCtx, { areas: true })).toEqual({ areas: [pingan] });
-    expect(parseTaskList("东部片区", cityCtx, { areas: true })).toEqual({ areas: [{ key: "平安市/平安县/东部片区", label: "平安县/东部片区" }] });
+    expect(parseTaskList("东部片区", cityCtx, { areas: true })).toEqual({ areas: [{ keys: ["平安市/平安县/东部片区"], label: "平安县/东部片区" }] });
     // A county's leader: the one 城关片区 of his county, by its bare name.
     const county = city.within(city.root.children[0]!.children[0]!);
-    expect(parseTaskList("城关片区", { ...ctx, roster: county }, { areas: true })).toEqual({ areas: [{ key: "平安市/平安县/城关片区", label: "城关片区" }] });
+    expect(parseTaskList("城关片区", { ...ctx, roster: county }, { areas: true })).toEqual({ areas: [{ keys: ["平安市/平安县/城关片区"], label: "城关片区" }] });
   });
 
   it("asks which of two counties' 城关片区 a bare name means, listing them as he would write them", () => {
     expect(() => parseTaskList("平安 城关片区", cityCtx, { areas: true })).toThrow(
       new CodedError(ErrorCode.Usage, "“城关片区”对应多个片区：平安县/城关片区、城东区/城关片区。请照上面写其中一个，例如“未报 平安县/城关片区”。"),
     );
+  });
+
+  it("takes a county below the asker's node as its 片区, his own node as all he sees, and refuses one outside it as not his", () => {
+    expect(parseTaskList("平安 平安县", cityCtx, { areas: true })).toEqual({ tasks: ["safety"], areas: [{ keys: ["平安市/平安县/城关片区", "平安市/平安县/东部片区"], label: "平安县" }] });
+    const county = { ...ctx, roster: city.within(city.root.children[0]!.children[0]!) };
+    expect(parseTaskList("平安 平安县", county, { areas: true })).toEqual({ tasks: ["safety"] });
+    for (const words of ["城东区", "城东区/城关片区", "平安市"]) {
+      expect(() => parseTaskList(`平安 ${words}`, county, { areas: true })).toThrow(new CodedError(ErrorCode.NotYourSchool, `“${words}”不在您负责的范围（平安县）内，不能查看或操作。`));
+    }
   });
 });

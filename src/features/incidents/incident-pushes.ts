@@ -1,6 +1,6 @@
 import type { BotCard } from "../../message/card.js";
 import type { Config } from "../../config/schema.js";
-import type { Roster } from "../../config/roster.js";
+import type { Roster, School } from "../../config/roster.js";
 import { resolveGroupSchools, nodeOf } from "../../config/scope.js";
 import { isUnder } from "../../config/roster-tree.js";
 import type { Push, PushLine } from "../../message/push.js";
@@ -14,10 +14,15 @@ export function formatIncidentPushKey(number: number, what: string): string {
   return `incident:${number}:${what}`;
 }
 
-/** Whom an escalation @-mentions: every leader when urgent, else those on duty (every leader when none is named). */
-export function escalationMentions(config: Pick<Config, "leaders" | "incidents">, urgent: boolean): string[] {
-  const all = config.leaders.map((leader) => leader.userid);
-  return urgent || config.incidents.on_duty.length === 0 ? all : [...config.incidents.on_duty];
+/**
+ * Whom an escalation @-mentions: the leaders whose node holds the school (a sibling county's are
+ * none of its business), all of them when urgent, else those of them on duty (all of them when
+ * none of them is).
+ */
+export function escalationMentions(config: Pick<Config, "leaders" | "incidents">, roster: Pick<Roster, "root">, school: School | undefined, urgent: boolean): string[] {
+  const holding = config.leaders.filter((leader) => school !== undefined && isUnder(nodeOf(roster, leader), school)).map((leader) => leader.userid);
+  const onDuty = holding.filter((userid) => config.incidents.on_duty.includes(userid));
+  return urgent || onDuty.length === 0 ? holding : onDuty;
 }
 
 /**
@@ -72,7 +77,7 @@ export function buildEscalationPushes(config: PushConfig, roster: Pick<Roster, "
   const lines: PushLine[] = [
     { text: incidentText.escalationTitle(incident, school, minutes) },
     { text: incidentText.escalationBody(incident) },
-    { text: incidentText.escalationAsk(incident.number), mentions: escalationMentions(config, incident.urgent) },
+    { text: incidentText.escalationAsk(incident.number), mentions: escalationMentions(config, roster, school, incident.urgent) },
   ];
   return toLeaders(config, roster, incident, formatIncidentPushKey(incident.number, `ack:${level}`), { msgtype: "text", lines }, incident.at);
 }

@@ -327,6 +327,15 @@ function checkNodes({ leaders, admins, groups, bots }: ConfigSections, roster: R
     const guess = suggestClosest(node, paths);
     add(path, text.unknownNode(show(path, node)), guess ? text.didYouMean(guess) : text.validNodes(paths));
   }
+  // One account sees one node (scope.ts reads his leaders entry first): an admin entry bound elsewhere would be silently ignored.
+  (admins ?? []).forEach((admin, i) => {
+    const leader = leaders?.find((person) => person.userid === admin.userid);
+    const [asLeader, asAdmin] = [leader && findNode(roster.root, leader.node), findNode(roster.root, admin.node)];
+    // A node the roster lacks is told above.
+    if (leader && asLeader && asAdmin && asLeader !== asAdmin) {
+      add(["admins", i, "node"], text.twoNodes(admin.userid, leader.node, admin.node), text.twoNodesHint);
+    }
+  });
 }
 
 /** Each entry of a task's `schools` names a 片区, a 学段 or a 学校代码 of the roster. */

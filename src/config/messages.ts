@@ -146,6 +146,9 @@ export const text = {
   outsideWorkingHoursHint: "改到推送时段内，或调整 working_hours",
   unknownNode: (node: string | undefined) =>
     node === undefined ? "名单里没有这一级（node）" : `名单里没有 ${quote(node)} 这一级（node 写名单中的 市/县 名称，用 / 分隔上下级）`,
+  twoNodes: (userid: string, asLeader: string | undefined, asAdmin: string | undefined) =>
+    `账号 ${userid} 在 leaders 里管 ${asLeader ?? "全部"}，在 admins 里管 ${asAdmin ?? "全部"}：一个账号只能管一级`,
+  twoNodesHint: "两处写同一个 node，或只留一处（管理员也能用领导的全部指令）",
   validNodes: (nodes: readonly string[]) =>
     nodes.length === 0 ? "名单没有 省、市、县 列：县级部署不写 node" : `名单中有：${nodes.slice(0, 12).join("、")}${nodes.length > 12 ? " 等" : ""}`,
   unknownAreaOrCode: (entry: string | undefined) =>

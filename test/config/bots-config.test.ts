@@ -66,6 +66,13 @@ describe("bots: several bots in one deployment", () => {
     expect(check({ bots: [{ ...NORTH, token: undefined }, EAST] })).toEqual([["bots.0.token", "回调模式需要 token（不用回调请写 transport: websocket）"]]);
   });
 
+  it("refuses an account bound to one node as a leader and to another as an admin, which would see only the first", () => {
+    const admin = (node?: string) => ({ userid: "li_ming", name: "李明", ...(node && { node }) });
+    expect(check({ leaders: [{ ...admin("北县") }], admins: [admin("南县")] })).toEqual([["admins.0.node", "账号 li_ming 在 leaders 里管 北县，在 admins 里管 南县：一个账号只能管一级"]]);
+    expect(check({ leaders: [{ ...admin("北县") }], admins: [admin()] })).toEqual([["admins.0.node", "账号 li_ming 在 leaders 里管 北县，在 admins 里管 全部：一个账号只能管一级"]]);
+    expect(check({ leaders: [{ ...admin("北县") }], admins: [admin("北县")] })).toEqual([]);
+  });
+
   it("warns of the other transport's lines left in one bot's entry", () => {
     const warnings = findConfigWarnings(configSchema.parse({ ...BASE, bots: [{ ...NORTH, bot_id: "aibot-old" }, EAST] }), ROSTER);
     expect(warnings).toContain("警告：bots.0 是回调模式，bots.0.bot_id 只在长连接（transport: websocket）时使用；要用长连接请写 transport: websocket 并删掉 token 和 encoding_aes_key");

@@ -153,6 +153,23 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     }
   });
 
+  it("narrows 汇总 to a county or 片区 of the asker's node, named in its title, and refuses one outside it", async () => {
+    const county = await h.say("lead_city1", "汇总 平安县");
+    expect(county).toContain("**📋 上报汇总 · 平安县 · 11月24日（周二）**");
+    expect(county).toContain("应报 4 所");
+    expect(county).not.toContain("各地上报");
+    expect(named(county, tree.schools.filter((s) => s.path[2] !== "平安县"))).toEqual([]);
+    const area = await h.say("lead_city1", "汇总 昨天 城东区/城关片区");
+    expect(area).toContain("**📋 上报汇总 · 城东区/城关片区 · 昨天 11月23日（周一）**");
+    expect(area).toContain("应报 2 所");
+    expect(area).toContain("城关片区：第05号学校、第06号学校");
+    expect(named(area, tree.schools)).toEqual(["第05号学校", "第06号学校"]);
+    // A county's leader naming his own county reads his whole 汇总; the province's leader a city its counties as rows.
+    expect(await h.say("lead_county1", "汇总 平安县")).toBe(await h.say("lead_county1", "汇总"));
+    expect(await h.say("lead_province", "汇总 安宁市")).toMatch(/各地上报[\s\S]*安宁县：已报 \d+\/4 所[\s\S]*南山县：已报 \d+\/4 所/);
+    expect(await h.say("lead_city1", "汇总 安宁县")).toContain("“安宁县”不在您负责的范围（平安市）内");
+  });
+
   it("names a school's 片区 by its path below a city leader's node in 汇总's abnormal list and in 历史's heading", async () => {
     const summary = await h.say("lead_city1", "汇总");
     expect(summary).toContain("> **第01号学校**（平安县/城关片区）");

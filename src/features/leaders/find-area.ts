@@ -1,6 +1,7 @@
 import type { Roster } from "../../config/roster.js";
 import { NODE_SEPARATOR, areaKey, areaLabel, shownNode, type RosterNode } from "../../config/roster-tree.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import { readWord } from "../../text/words.js";
 import { leaderText } from "./leader-text.js";
 
 /** A part of the roster a leader named, a 片区 or a county (city) of his: its 片区' keys (areaKey) and how he is shown it (areaLabel). */
@@ -9,9 +10,10 @@ export interface NamedArea {
   label: string;
 }
 
-/** A match of an area at the words from `start`: the area and how many words named it. */
+/** A match of an area at the words from `start`: the area, its node, and how many words named it. */
 export interface AreaMatch {
   area: NamedArea;
+  node: RosterNode;
   words: number;
 }
 
@@ -30,7 +32,32 @@ export function findArea(roster: Pick<Roster, "node">, words: readonly string[],
   if (!named) return undefined;
   const shown = named.nodes.map((node) => areaLabel(roster.node, node.path.join(NODE_SEPARATOR)));
   if (shown.length > 1) throw new CodedError(ErrorCode.Usage, leaderText.whichArea(named.typed, shown));
-  return { area: { keys: areaKeysOf(named.nodes[0]!), label: shown[0]! }, words: named.words };
+  return { area: { keys: areaKeysOf(named.nodes[0]!), label: shown[0]! }, node: named.nodes[0]!, words: named.words };
+}
+
+/**
+ * The part of the asker's node that words of `text` name (`汇总 平安县`, `汇总 昨天 平安县/城关片区`),
+ * by findArea, exactly; and the text with those words blanked, for the rest to be read (a date).
+ * His own node named is all he sees (readOwnNode, which refuses one outside it); none named: no part.
+ */
+export function takePartWords(text: string, roster: Pick<Roster, "node" | "root">): { part?: { node: RosterNode; label: string }; rest: string } {
+  const words: { word: string; start: number; end: number }[] = [];
+  for (let word = readWord(text, 0); word; word = readWord(text, word.end)) words.push(word);
+  const typed = words.map((word) => word.word);
+  let rest = text;
+  let part: { node: RosterNode; label: string } | undefined;
+  for (let i = 0; i < words.length; i += 1) {
+    const match = findArea(roster, typed, i, { exactOnly: true });
+    const count = match?.words ?? readOwnNode(roster, typed, i);
+    if (count === undefined) continue;
+    if (match && part && part.node !== match.node) throw new CodedError(ErrorCode.Usage, leaderText.summaryOnePart(part.label, match.area.label));
+    if (match) part = { node: match.node, label: match.area.label };
+    const { start } = words[i]!;
+    const { end } = words[i + count - 1]!;
+    rest = rest.slice(0, start) + " ".repeat(end - start) + rest.slice(end);
+    i += count - 1;
+  }
+  return { ...(part && { part }), rest: rest.trim() };
 }
 
 /**

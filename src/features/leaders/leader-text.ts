@@ -92,6 +92,9 @@ export const leaderText = {
 
   // 汇总
   summaryTitle: (label: string) => `**📋 上报汇总 · ${label}**`,
+  /** 汇总 of a part of the asker's node (汇总 平安县): the part before the day it is of. */
+  summaryOfPart: (part: string, label: string) => `${escapeUserText(part)} · ${label}`,
+  summaryOnePart: (first: string, second: string) => `一次只能汇总一处：“${escapeUserText(first)}”和“${escapeUserText(second)}”请分两次发送。`,
   summaryAsOf: (now: Date, timeZone: string) => `统计于 ${formatInstant(now, timeZone)}`,
   /** `上周（11月16日—11月22日）`, `本月（6月1日—6月16日）`: the week or month as the leader named it. */
   weekLabel: (word: string, start: string, end: string) => `${word}（${start === end ? formatMonthDay(start) : `${formatMonthDay(start)}—${formatMonthDay(end)}`}）`,

@@ -30,8 +30,10 @@ export default defineCommand({
     if (text === "") return { span: { start: today, end: today, kind: "day" }, ...narrowed };
     // 汇总 asks about what happened: 11-20 said in June is last November's.
     const read = readDateSpan(text, today, "past");
-    if (!read || text.slice(read.length).trim() !== "") throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(text));
-    const { span } = read;
+    // 汇总 昨天 东部: the words after a date are what was not understood, not the date.
+    const unread = read ? text.slice(read.length).trim() : text;
+    if (unread !== "") throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(unread));
+    const { span } = read!;
     if (span.start > today) throw new CodedError(ErrorCode.Usage, leaderText.futureDate(span.start));
     // A week or range is tallied up to today: the days to come owe nothing yet.
     return { span: { ...span, end: span.end > today ? today : span.end }, ...narrowed };

@@ -95,7 +95,8 @@ describe("汇总 of the tasks named", () => {
       expect(study, text).not.toContain("未结事件");
     }
     expect(await h.say("wang_zhiyuan", "汇总 上周 平安")).toContain("**📋 上报汇总 · 上周（11月16日—11月22日）**");
-    expect(await h.say("wang_zhiyuan", "汇总 午餐")).toContain("“午餐”不是可识别的日期或任务");
+    expect(await h.say("wang_zhiyuan", "汇总 午餐")).toContain("“午餐”不是可识别的日期、任务或片区（片区请写全称）。");
+    expect(await h.say("wang_zhiyuan", "汇总 昨天 东部 平安")).toContain("“东部”不是可识别的日期、任务或片区");
   });
 });
 

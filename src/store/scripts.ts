@@ -29,11 +29,6 @@ export function namedInOrder<N extends string, V extends Arg = string>(...names:
   return (values) => names.flatMap((name) => values[name]);
 }
 
-/** The packing of a script's values as one JSON argument (packArgument), for a script that takes them so. */
-export function packedInOne<V extends object>(): (values: V) => [string] {
-  return (values) => [packArgument(values)];
-}
-
 /**
  * One script with its keys and arguments (or a read beside it): run alone, or with others in one
  * round trip (runTogether). Run sends its command before it first awaits; by EVALSHA, and where

@@ -29,12 +29,9 @@
 -- ARGV[1] values: one JSON object (an absent field is nil here), with these fields:
 --   school: the school's code
 --   msgid: the message's id
---   report: the report packed (stored-report.ts); absent to withdraw
 --   withdrawal: the withdrawal packed; present to withdraw
 --   ttl: seconds the period's keys are kept
---   abnormal: the report's full JSON when it is abnormal (kept as the school's last abnormal one and listed while in force)
 --   expected: the report in force answered against, as its JSON holds its msgid ('"msgid":"…"'); '' for none; absent for any
---   reply: the reply given to the message, kept for a repeat of it
 --   replyTtl: seconds the reply is kept
 --   counted: what the report counts (report.ts encodeCounted; its sums read from `report`)
 --   number: the school's number (its bit in reported); absent when it has none
@@ -47,9 +44,16 @@
 --     alone and marked 'stale' (the workers recount the period under the roster in force)
 --   remarked: true when it is a 平安 with a remark
 --   pushes: the pushes it owes, each as JSON
+-- ARGV[2] report: the report packed (report-scripts.ts packReport); '' to withdraw
+-- ARGV[3] reply: the reply given to the message, kept for a repeat of it; '' for none
+-- ARGV[4] abnormal: the report's full JSON when it is abnormal (kept as the school's last abnormal
+--   one and listed while in force); '' when it is not. The three longest texts, apart from the
+--   JSON: not escaped into it and unescaped again.
 -- #include lib/current-report.lua
 -- #include lib/counted-pairs.lua
 local a = cjson.decode(ARGV[1])
+local function given(text) if text ~= '' then return text end end
+a.report, a.reply, a.abnormal = given(ARGV[2]), given(ARGV[3]), given(ARGV[4])
 -- Keeps a key (when there is one) at least ttl seconds from now. Each EXPIRE is written to the AOF (and fsynced):
 -- renewing only when under ttl, to 1.1 ttl, writes it about once per tenth of the ttl instead
 -- of with every check-in (eleven commands fewer).

@@ -346,8 +346,9 @@ export function textReply(content: string): TextReply {
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {
+  // Counted, not encoded: every reply fits but a few, and only those are cut from their bytes.
+  if (Buffer.byteLength(text, "utf8") <= maxBytes) return text;
   const bytes = Buffer.from(text, "utf8");
-  if (bytes.length <= maxBytes) return text;
   const budget = maxBytes - Buffer.byteLength(TRUNCATED);
   let end = bytes.lastIndexOf(0x0a, budget);
   if (end <= 0) {

@@ -111,7 +111,11 @@ function watchLoop() {
   };
 }
 
-/** CPU profiles of chosen stretches of this process, sampled every 100 µs. */
+/**
+ * CPU profiles of chosen stretches of this process, sampled every 100 µs, and beside each
+ * (`.heapprofile`) what it allocated, sampled every 16 KiB, garbage included: the young
+ * garbage a check-in leaves is what its scavenges cost.
+ */
 function profiler() {
   const session = new Session();
   session.connect();
@@ -119,11 +123,14 @@ function profiler() {
     async start() {
       await session.post("Profiler.enable");
       await session.post("Profiler.setSamplingInterval", { interval: 100 });
+      await session.post("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
       await session.post("Profiler.start");
     },
     async stop(path: string) {
       const { profile } = await session.post("Profiler.stop");
+      const { profile: heap } = await session.post("HeapProfiler.stopSampling");
       writeFileSync(path, JSON.stringify(profile));
+      writeFileSync(path.replace(/\.cpuprofile$/, ".heapprofile"), JSON.stringify(heap));
       return path;
     },
   };

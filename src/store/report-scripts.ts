@@ -1,7 +1,7 @@
 import type { TaskId } from "../config/schema.js";
 import type { Keys } from "./keys.js";
 import type { Report, ReportEvent } from "./report.js";
-import { loadScript, namedInOrder, packArgument } from "./scripts.js";
+import { loadScript, namedInOrder, packedWithApart } from "./scripts.js";
 
 /*
  * How reports lie in Redis: a period's keys, a report as its log keeps it, and the scripts that
@@ -107,18 +107,9 @@ export interface RecordArgs {
 /** Records one message's report or withdrawal; answers the outcome, the report replaced ('' when it was the one expected), the kept reply, the outbox ids. */
 export const recordReport = loadScript("record-report", {
   keys: everyPeriodKey,
-  args: packRecordArgs,
+  // The report, the reply and the abnormal report: a check-in's longest texts (ARGV[2..4]).
+  args: packedWithApart<RecordArgs, "report" | "reply" | "abnormal">("report", "reply", "abnormal"),
 });
-
-/**
- * record-report.lua's arguments: the values as one JSON argument (packArgument), but the
- * report, the reply and the abnormal report each as an argument of its own ('' for none): the
- * longest texts of a check-in, no longer escaped into the JSON here and unescaped by cjson there.
- * Given apart, a lone surrogate is stored as U+FFFD, as packArgument writes it.
- */
-function packRecordArgs({ report, reply, abnormal, ...rest }: RecordArgs): string[] {
-  return [packArgument(rest), report ?? "", reply ?? "", abnormal ?? ""];
-}
 
 /** The reports in force of some schools, packed ('' for none). */
 export const currentReports = loadScript("current-reports", {

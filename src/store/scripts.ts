@@ -30,6 +30,20 @@ export function namedInOrder<N extends string, V extends Arg = string>(...names:
 }
 
 /**
+ * The packing of a script's values as one JSON argument (packArgument), but the texts `apart`
+ * each as an argument of its own after it ('' for none): the longest ones, not escaped into the
+ * JSON here and unescaped by cjson in Redis. Given apart, a lone surrogate is stored as U+FFFD,
+ * as packArgument writes it.
+ */
+export function packedWithApart<V extends object, K extends keyof V & string>(...apart: K[]): (values: V) => string[] {
+  return (values) => {
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) if (!(apart as string[]).includes(key)) rest[key] = value;
+    return [packArgument(rest), ...apart.map((key) => (values[key] as string | undefined) ?? "")];
+  };
+}
+
+/**
  * One script with its keys and arguments (or a read beside it): run alone, or with others in one
  * round trip (runTogether). Run sends its command before it first awaits; by EVALSHA, and where
  * Redis answers NOSCRIPT (restarted) it ran nothing, and runs again by EVAL.

@@ -107,7 +107,8 @@ export const reportText = {
   nothingToWithdraw: (school: School, period: TaskPeriod) =>
     `**${nameOf(school)}** ${period.label} 还没有${period.taskName}的上报，无需撤销。`,
 
-  statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.area)}）本期上报情况：`,
+  /** The school with its 片区, and its county where the roster has one: a principal of schools in two counties reads two 城关片区 apart. */
+  statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.county ? `${school.county} ${school.area}` : school.area)}）本期上报情况：`,
 
   statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>, role?: string): string {
     const head = `- ${period.taskName}（${period.label}）${role === undefined ? "" : reportText.byRole(role)}：`;

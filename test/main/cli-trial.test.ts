@@ -47,7 +47,8 @@ describe("the command line on a trial machine", () => {
     proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
     try {
-      await waitFor("the fake robot to listen", () => output.includes("按 Ctrl+C 退出"), { timeoutMs: START_BOUND_MS });
+      // Its start prints two lines, each a write of its own: the second may come in a later chunk.
+      await waitFor("the fake robot to list its groups", () => output.includes("按 Ctrl+C 退出") && output.includes("群："), { timeoutMs: START_BOUND_MS });
       expect(output).toContain("群：全县校长群、局领导群");
       const send = (key: string) =>
         fetch(`http://127.0.0.1:${port}/cgi-bin/webhook/send?key=${key}`, {

@@ -102,6 +102,11 @@ const SEPARATOR_RUN = new RegExp(`^[${SEPARATOR}]*`, "u");
 const TRAILING_SEPARATORS = new RegExp(`[${SEPARATOR}]+$`, "u");
 const WORD = new RegExp(`^[^${SEPARATOR}]+`, "u");
 
+/** `text` with `[start, end)` blanked, same length: a place in the rest is a place in `text`, for mapping back to what was typed. */
+export function blankSpan(text: string, start: number, end: number): string {
+  return text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
+}
+
 /** Splits an argument string on the separators, dropping empty pieces. */
 export function splitWords(args: string): string[] {
   return args.split(SEPARATORS).filter((w) => w.length > 0);

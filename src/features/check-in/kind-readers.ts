@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
-import { findFolded, type FoundString, splitWords, wordsAround } from "../../text/words.js";
+import { blankSpan, findFolded, type FoundString, splitWords, wordsAround } from "../../text/words.js";
 import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
@@ -163,7 +163,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
 /** The word that makes a report a 补报 of an earlier period. */
 const MADE_UP = /补报/u;
 /** The words with 补报 blanked once it is read (same length, so positions hold): nothing else is to read it. */
-const withoutMadeUp = (words: string) => words.replace(/补报/gu, "  ");
+const withoutMadeUp = (words: string) => words.replace(new RegExp(MADE_UP.source, "gu"), (word) => " ".repeat(word.length));
 
 /**
  * The period a report's words name by a date (平安 昨天, 代报 龙潭学校 平安 6-15), and the words
@@ -258,7 +258,7 @@ const findNames = (text: string, roster: Pick<Roster, "identifiers">) => findFol
 
 /** `text` without the spans, each blanked (same length: a place in the rest is a place in `text`). */
 const without = (text: string, spans: readonly { start: number; end: number }[]) =>
-  spans.reduce((rest, s) => rest.slice(0, s.start) + " ".repeat(s.end - s.start) + rest.slice(s.end), text);
+  spans.reduce((rest, s) => blankSpan(rest, s.start, s.end), text);
 
 /** `text` with every school name, short name and code blanked (same length): words in them are no command's. */
 export function blankSchoolNames(text: string, roster: Pick<Roster, "byCode" | "identifiers" | "byIdentifier">): string {

@@ -1,6 +1,7 @@
 import type { School } from "../../config/roster.js";
 import { MAX_SCHOOL_FIGURE, tooLargeForASchool } from "../../config/school.js";
 import { FIGURE, figureOf } from "./read-figure.js";
+import { blankSpan } from "../../text/words.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
@@ -191,8 +192,6 @@ function hasAny(text: string, chars: string): boolean {
   return false;
 }
 
-/** Blanks `[start, end)` of `text` (same length, so positions hold). */
-const blank = (text: string, start: number, end: number) => text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
 
 function toNumber(match: RegExpExecArray | string[], at: number, start: number, end: number, text: string): NumberToken {
   const { value, negative, fraction } = figureOf(match, at);
@@ -222,13 +221,13 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
     // A second pair is not a report's figures: it stays for the leftover check to point out.
     if (pair) continue;
     pair = [first, second];
-    text = blank(text, start, start + m[0].length);
+    text = blankSpan(text, start, start + m[0].length);
   }
   const slashed = text;
   const percents: number[] = [];
   for (const m of matchesOf(text, PERCENT)) {
     percents.push(Number(m[1]));
-    text = blank(text, m.index, m.index + m[0].length);
+    text = blankSpan(text, m.index, m.index + m[0].length);
   }
   const numbers: NumberToken[] = [];
   for (const m of matchesOf(text, ARABIC)) numbers.push(toNumber(m, 1, m.index, m.index + m[0].length, m[0]));
@@ -239,7 +238,7 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
     }
   }
   numbers.sort((a, b) => a.start - b.start);
-  for (const n of numbers) text = blank(text, n.start, n.end);
+  for (const n of numbers) text = blankSpan(text, n.start, n.end);
 
   const found = findLabels(text, labels);
   const bound = bindLabels(text, numbers, found);
@@ -251,7 +250,7 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
     if (label === undefined) bare.push(n);
     else {
       labelled.set(label.figure, [...(labelled.get(label.figure) ?? []), n]);
-      unexplained = blank(unexplained, label.start, label.end);
+      unexplained = blankSpan(unexplained, label.start, label.end);
     }
   });
   return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed, unexplained };
@@ -552,7 +551,7 @@ export function readReportDate(words: string, today: LocalDate, labelled?: (befo
   const m = matchesOf(words, REPORT_DATE).find((found) => !labelled?.(words.slice(0, found.index)));
   if (!m) return { words };
   const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past");
-  const rest = blank(words, m.index, m.index + m[0].length);
+  const rest = blankSpan(words, m.index, m.index + m[0].length);
   return read ? { span: read.span, typed: m[1]!, words: rest } : { words: rest };
 }
 

@@ -1,7 +1,7 @@
 import type { Roster } from "../../config/roster.js";
 import { NODE_SEPARATOR, areaKey, areaLabel, shownNode, type RosterNode } from "../../config/roster-tree.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { readWord } from "../../text/words.js";
+import { blankSpan, readWord } from "../../text/words.js";
 import { leaderText } from "./leader-text.js";
 
 /** A part of the roster a leader named, a 片区 or a county (city) of his: its 片区' keys (areaKey) and how he is shown it (areaLabel). */
@@ -54,7 +54,7 @@ export function takePartWords(text: string, roster: Pick<Roster, "node" | "root"
     if (match) part = { node: match.node, label: match.area.label };
     const { start } = words[i]!;
     const { end } = words[i + count - 1]!;
-    rest = rest.slice(0, start) + " ".repeat(end - start) + rest.slice(end);
+    rest = blankSpan(rest, start, end);
     i += count - 1;
   }
   return { ...(part && { part }), rest: rest.trim() };

@@ -1,7 +1,7 @@
 import type { Roster } from "../../config/roster.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
 import { CodedError, ErrorCode, hasCode } from "../../errors.js";
-import { parseTaskWord, readWord, splitWords } from "../../text/words.js";
+import { blankSpan, parseTaskWord, readWord, splitWords } from "../../text/words.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { enabledKindWords, taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";
@@ -65,7 +65,7 @@ export function takeTaskWords(
     if (!task) continue;
     if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(word.word));
     if (!tasks.includes(task)) tasks.push(task);
-    rest = rest.slice(0, word.start) + " ".repeat(word.end - word.start) + rest.slice(word.end);
+    rest = blankSpan(rest, word.start, word.end);
   }
   return { ...(tasks.length > 0 && { tasks }), rest: rest.trim() };
 }

@@ -13,7 +13,8 @@ export async function isBeingRegistered(
   ctx: CommandContext<"incidents" | "store" | "calendar" | "config">,
   named: { number: number } | { school: School },
 ): Promise<boolean> {
-  if ("number" in named) return named.number > (await ctx.incidents.lastNumber());
+  // Numbers are given one by one: #99 when #3 was the last is no incident, not one on its way.
+  if ("number" in named) return named.number === (await ctx.incidents.lastNumber()) + 1;
   const school = named.school.code;
   const refs = listTaskIds(ctx.config).flatMap((task) => {
     const period = ctx.calendar.at(task, ctx.now);

@@ -41,6 +41,8 @@ describe("a kind declared in the config (晨午检)", () => {
   it("refuses a report that lacks its required figure, saying what to write, and records nothing", async () => {
     const reply = await sayAt(h, "2026-11-24T08:55:00+08:00", "wang_fang", "晨检 发热1");
     expect(reply).toContain("请写明实到");
+    // A month.day after a figure's name (发热 2.3) is that figure, never a date to make up.
+    expect(await sayAt(h, "2026-11-24T08:56:00+08:00", "wang_fang", "晨检 实到1680 发热 2.3")).toContain("发热要写整数（“2.3”）");
     expect(await h.store.get("checkup", "2026-11-24", "CG002")).toMatchObject({ value: { present: 1680 } });
   });
 

@@ -10,8 +10,8 @@ import type { TaskPeriod } from "../../time/task-calendar.js";
 import { answerQuestion } from "./answer-question.js";
 import { answerCardTap } from "./card-tap.js";
 import { checkIn, inForce, replyVoice } from "./check-in.js";
-import { asksAboutReporting, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type KindsApart, type Question } from "./read-report.js";
-import { readFields } from "./read-fields.js";
+import { asksAboutReporting, endsWithLabel, FIGURE_LABELS, isQuestion, readDrowning, readReportDate, readSafety, readStudy, readStudyTopic, type KindsApart, type Question } from "./read-report.js";
+import { figureLabelsOf, readFields } from "./read-fields.js";
 import { addDays } from "../../time/local-time.js";
 import { CodedError, ErrorCode, hasCode } from "../../errors.js";
 import { reportText } from "./report-text.js";
@@ -117,7 +117,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.safety });
       const remarkChars = ctx.config.limits.description_chars;
       const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, apart: kind.apart });
       return { school, ...(period && { period }), ...read };
@@ -129,7 +129,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`, input.around.named);
       const { school, rest } = resolveReporting(ctx, input.around.folded, kind, input.around.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.drowning });
       return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
     },
   },
@@ -142,7 +142,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const named = input.around.named?.filter((found) => found.end <= text.length);
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`, named);
       const { school, rest } = resolveReporting(ctx, text, kind, named);
-      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest);
+      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study });
       return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
   },
@@ -154,7 +154,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, dateLabels.length > 0 ? dateLabels : undefined);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind) });
       return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today: ctx.moments[kind.id]!.today }) };
     },
   },
@@ -178,15 +178,15 @@ export function readReportPeriod(
   ctx: Pick<ReportContext, "calendar" | "config" | "moments">,
   task: TaskId,
   words: string,
-  dateLabels?: readonly string[],
+  { dateLabels, figureLabels }: { dateLabels?: readonly string[] | undefined; figureLabels: readonly string[] },
 ): { period?: TaskPeriod; words: string } {
   const moment = ctx.moments[task]!;
   const { today } = moment;
   if (dateLabels && !MADE_UP.test(words)) return { words };
-  const labelled = dateLabels && ((before: string) => dateLabels.some((label) => before.replace(/[\s:：]+$/u, "").endsWith(label)));
-  const { span, typed = "", words: rest } = readReportDate(words, today, labelled);
+  const labelled = dateLabels && ((before: string) => endsWithLabel(before, dateLabels));
+  const { span, typed = "", words: rest } = readReportDate(words, today, { ...(labelled && { labelled }), figureLabels });
   if (labelled && span) {
-    const other = readReportDate(rest, today, labelled);
+    const other = readReportDate(rest, today, { labelled, figureLabels });
     const kind = kindOf(ctx.config, task);
     if (other.span) throw new CodedError(ErrorCode.Usage, reportText.twoDatesMadeUp({ first: typed, second: other.typed!, taskName: kind?.name ?? task, word: kind?.words[0] ?? "", label: dateLabels[0]! }));
   }

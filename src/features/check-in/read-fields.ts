@@ -199,6 +199,11 @@ interface FoundLabel {
 }
 
 /** The labels of the kind's fields in the words, leftmost first and longest at one place, never overlapping. */
+/** The words a kind's figures follow: its count fields' labels and its counts' names (发热, 咳嗽). */
+export function figureLabelsOf(kind: Pick<ReportKind, "fields">): string[] {
+  return Object.values(kind.fields).flatMap((field) => (field.type === "count" ? [field.label] : field.type === "counts" ? (field.names ?? []) : []));
+}
+
 function findLabels(words: string, fields: readonly [string, FieldDeclaration][]): FoundLabel[] {
   const candidates: { word: string; label: Omit<FoundLabel, "start" | "end"> }[] = [];
   for (const [id, field] of fields) {

@@ -105,6 +105,28 @@ function matchesOf(text: string, pattern: RegExp): RegExpExecArray[] {
   return found;
 }
 
+/** The one pattern of NOT_FIGURES that may be a figure: a month.day (6.12) is 6.12 people after a label (在校6.12). */
+const DOTTED = ".";
+
+/**
+ * Whether `before` ends with one of a reader's label words, with only spaces or a colon after
+ * it: a figure follows, so `在校3.12` or `实到 5.6` is a fraction of people to refuse, never a
+ * date read (and dropped, or taken for a 补报).
+ */
+export function endsWithLabel(before: string, labels: readonly string[]): boolean {
+  const tail = before.replace(/[\s:]+$/u, "");
+  return labels.some((label) => tail.endsWith(label));
+}
+
+/** A reader's label words that come before their figure (在校, 实到, 已通知). */
+const wordsBefore = (sets: readonly LabelSet[]) => sets.flatMap((set) => (set.before ? set.words : []));
+
+/** The label words a figure follows in each named reader's reports (readReportDate's figureLabels). */
+export const FIGURE_LABELS = { safety: wordsBefore(PRESENT), drowning: wordsBefore(DROWNING), study: wordsBefore(STUDY) } as const;
+
+/** A month.day written with a point (6.12), which a figure after its label is too (实到 5.6). */
+const MONTH_DOT_DAY = /^\d{1,2}\.\d{1,2}$/u;
+
 /** Counting words after a number (1180人, 830户); 人次 before 人. */
 const UNIT = "(?:人次|人|名|位|户|份|个)";
 /**
@@ -115,7 +137,7 @@ const UNIT = "(?:人次|人|名|位|户|份|个)";
 const NOT_FIGURES: [RegExp, string][] = [
   [/《[^》]*》/gu, "《"],
   // 6.12 for a date, but never 10.5/187 or 840.5人: those are fractions of people.
-  [/(?<![\d.])(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])(?![\d.%])(?!\s*(?:\/|人次|人|名|位|户|份|个))/gu, "."],
+  [/(?<![\d.])(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])(?![\d.%])(?!\s*(?:\/|人次|人|名|位|户|份|个))/gu, DOTTED],
   [/\d{4}\s*年/gu, "年"],
   [/\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?/gu, "月"],
   [/\d{1,2}\s*[日号](?!\s*\d)/gu, "日号"],
@@ -165,7 +187,7 @@ interface Figures {
   rest: string;
   /** The words with the `a/b` pair blanked, only: where a slash is left, a side of it was no number. */
   slashed: string;
-  /** The words with every figure and the label it took blanked: what the figures do not explain (a remark). */
+  /** The words with every figure and the label it took blanked (dates, times and titles left): what the figures do not explain (a remark). */
   unexplained: string;
 }
 
@@ -209,8 +231,11 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
   if (!MAY_HOLD_FIGURES.test(words)) return { labelled: new Map(), bare: [], percents: [], rest: words, slashed: words, unexplained: words };
   let text = words;
   for (const [pattern, needs] of NOT_FIGURES) {
-    if (hasAny(text, needs)) text = text.replace(pattern, (m) => " ".repeat(m.length));
+    if (!hasAny(text, needs)) continue;
+    const before = needs === DOTTED ? wordsBefore(labels) : [];
+    text = text.replace(pattern, (m: string, ...rest: unknown[]) => (endsWithLabel(text.slice(0, rest.at(-2) as number), before) ? m : " ".repeat(m.length)));
   }
+  const notFigures = text;
 
   let pair: [NumberToken, NumberToken] | undefined;
   for (const m of matchesOf(text, PAIR)) {
@@ -253,7 +278,18 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
       unexplained = blankSpan(unexplained, label.start, label.end);
     }
   });
-  return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed, unexplained };
+  return { labelled, bare, ...(pair && { pair }), percents, rest: text, slashed, unexplained: sayingAgain(words, notFigures, unexplained) };
+}
+
+/**
+ * `blanked` with what NOT_FIGURES blanked in `notFigures` given back from `words`: a date, a time,
+ * a class or a title is no figure, but it is said (今天6.12下雨, 在校12:30), never explained away.
+ */
+function sayingAgain(words: string, notFigures: string, blanked: string): string {
+  if (notFigures === words) return blanked;
+  let out = "";
+  for (let i = 0; i < blanked.length; i += 1) out += notFigures[i] === " " && words[i] !== " " ? words[i] : blanked[i];
+  return out;
 }
 
 /** Each reader's label words by their first character, longest first: made once per list, not per message. */
@@ -495,8 +531,8 @@ export function readSafety(args: {
 
 /** A 平安 report's own words that say nothing more: thanks, all is well, who and what was counted. */
 const REPORT_FILLER = /补报|补|安全|谢谢|感谢|辛苦了?|收到|请查收|请领导放心|放心|一切|正常|良好|平稳|稳定|安好|无事|无异常|没有异常|没异常|学生|全部|全体|全员|均|都|已|到校|到岗|在岗|在校|教职工|老师|教师|人|名/gu;
-/** A run of words between separators. */
-const SEGMENT = /[^\s,.;!?，。；！？、:]+/gu;
+/** A run of words between separators; a point or colon between digits (6.12, 12:30) separates nothing. */
+const SEGMENT = /(?:[^\s,.;!?，。；！？、:]|(?<=\d)[.:](?=\d))+/gu;
 
 /**
  * What a 平安 report says besides 平安 and its figures (今天下雨，校门口积水已安排值守), as typed:
@@ -545,10 +581,18 @@ const REPORT_DATE = new RegExp(
 /**
  * The day or week a report's words name, if any, and the words without it (same length): a
  * date is never a figure (`6-15` is no 15 pupils). Dates without a year are the nearest past one.
- * `labelled` passes over a date the words before it give to a field (日期 11月18日).
+ * `labelled` passes over a date the words before it give to a field (日期 11月18日); a month.day
+ * right after one of `figureLabels` (实到 5.6) is a figure, not a date.
  */
-export function readReportDate(words: string, today: LocalDate, labelled?: (before: string) => boolean): { span?: DateSpan; typed?: string; words: string } {
-  const m = matchesOf(words, REPORT_DATE).find((found) => !labelled?.(words.slice(0, found.index)));
+export function readReportDate(
+  words: string,
+  today: LocalDate,
+  { labelled, figureLabels = [] }: { labelled?: (before: string) => boolean; figureLabels?: readonly string[] } = {},
+): { span?: DateSpan; typed?: string; words: string } {
+  const m = matchesOf(words, REPORT_DATE).find((found) => {
+    const before = words.slice(0, found.index);
+    return !labelled?.(before) && !(MONTH_DOT_DAY.test(found[1]!) && endsWithLabel(before, figureLabels));
+  });
   if (!m) return { words };
   const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past");
   const rest = blankSpan(words, m.index, m.index + m[0].length);

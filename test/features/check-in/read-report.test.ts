@@ -108,9 +108,26 @@ describe("a 平安 report's remark", () => {
     }
   });
 
+  it("keeps a date, a time or a class it holds, as typed and whole", () => {
+    expect(remarkOf("今天6.12下雨")).toBe("今天6.12下雨");
+    expect(remarkOf("在校700 12:30放学")).toBe("12:30放学");
+    expect(remarkOf("3年级2班外出研学")).toBe("3年级2班外出研学");
+  });
+
   it("asks about words that hint at an incident, unless denied", () => {
     expect(refusal(() => remarkOf("但有一名学生发烧回家"))).toMatch(/“发烧”像是异常情况/u);
     expect(refusal(() => remarkOf("无人发烧"))).toBeUndefined();
     expect(refusal(() => readSafety({ before: "", words: "停电".repeat(30), school, voice, typed: () => "停电".repeat(30), remarkChars: 50 }))).toMatch(/超过了 50 字/u);
+  });
+});
+
+describe("a month.day right after a figure's label", () => {
+  it("is a figure with decimals, refused, never a date dropped or taken for a 补报", () => {
+    expect(refusal(() => readSafety({ before: "", words: "在校3.12", school, voice }))).toBe(reportText.fractionalFigure("3.12"));
+    expect(refusal(() => readStudy({ words: "实到10.5 应到52", school, voice }))).toBe(reportText.fractionalFigure("10.5"));
+    expect(readReportDate("实到 5.6", "2026-11-27", { figureLabels: ["实到"] }).span).toBeUndefined();
+    // Without a label before it, it is a date.
+    expect(readReportDate("5.6", "2026-11-27", { figureLabels: ["实到"] }).span?.start).toBe("2026-05-06");
+    expect(readSafety({ before: "", words: "在校700 6.12", school, voice }).value.present).toBe(700);
   });
 });

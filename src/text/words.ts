@@ -59,37 +59,37 @@ function foldChar(ch: string): readonly string[] {
  * it came from, so free text such as an abnormal report's description is kept exactly as typed.
  */
 export function normalizeText(raw: string, botName: string): NormalizedText {
-  let chars: string[] = [];
-  let from: number[] = [];
+  // The folded units and where each came from, white space collapsed as it is read (a space
+  // only after a kept unit that is none), in one pass: no array is built twice.
+  const chars: string[] = [];
+  const from: number[] = [];
   for (let i = 0; i < raw.length; ) {
     const ch = String.fromCodePoint(raw.codePointAt(i)!);
     for (const unit of foldChar(ch)) {
+      if (unit === " " && (chars.length === 0 || chars[chars.length - 1] === " ")) continue;
       chars.push(unit);
       from.push(i);
     }
     i += ch.length;
   }
-  const keep = (test: (index: number) => boolean) => {
-    const kept = chars.map((_, i) => i).filter(test);
-    chars = kept.map((i) => chars[i]!);
-    from = kept.map((i) => from[i]!);
-  };
-  const collapseSpaces = () => {
-    if (!chars.some((ch, i) => ch === " " && (i === 0 || i === chars.length - 1 || chars[i - 1] === " "))) return;
-    keep((i) => chars[i] !== " " || (i > 0 && chars[i - 1] !== " "));
-    if (chars.at(-1) === " ") keep((i) => i < chars.length - 1);
-  };
-  collapseSpaces();
-  const mention = `@${toSimplified(botName.normalize("NFKC"))}`;
-  while (chars[0] === "@") {
-    const text = chars.join("");
-    const length = text.startsWith(mention) ? mention.length : /^@\S+/u.exec(text)![0].length;
-    keep((i) => i >= length);
-    collapseSpaces();
+  if (chars[chars.length - 1] === " ") {
+    chars.pop();
+    from.pop();
   }
-  const end = (index: number) => (index < from.length ? from[index]! : raw.length);
-  const original = (start = 0, stop = chars.length) => (start >= stop ? "" : raw.slice(end(start), end(stop)).trim());
-  return { folded: chars.join(""), original, typed: original() };
+  const whole = chars.join("");
+  // Leading @mentions, each with the space after it: the bot's by its name (which may hold a
+  // space), any other up to the next space; a stray @ alone is one too.
+  const mention = `@${toSimplified(botName.normalize("NFKC"))}`;
+  let first = 0;
+  while (whole[first] === "@") {
+    const rest = whole.slice(first);
+    first += rest.startsWith(mention) ? mention.length : /^@\S*/u.exec(rest)![0].length;
+    if (whole[first] === " ") first += 1;
+  }
+  const end = (index: number) => (first + index < from.length ? from[first + index]! : raw.length);
+  const folded = whole.slice(first);
+  const original = (start = 0, stop = folded.length) => (start >= stop ? "" : raw.slice(end(start), end(stop)).trim());
+  return { folded, original, typed: original() };
 }
 
 /**

@@ -35,6 +35,12 @@ describe("normalizeText", () => {
   it("is empty for a bare mention", () => {
     expect(normalizeText("@平安助手", "平安助手").folded).toBe("");
   });
+
+  it("takes a stray @ for a mention of nobody (it threw before)", () => {
+    expect(normalizeText("@平安助手 @ 平安", "平安助手").folded).toBe("平安");
+    expect(normalizeText("@平安助手 @", "平安助手").folded).toBe("");
+    expect(normalizeText("@平安助手 @ 平安", "平安助手").original()).toBe("平安");
+  });
 });
 
 describe("splitWords", () => {

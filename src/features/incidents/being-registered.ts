@@ -6,15 +6,15 @@ import { isAbnormal } from "../../store/report.js";
 /**
  * Whether an incident named in the chat is still being registered: the alert's turn
  * (prepare-incident-alert.ts) opens and numbers it, so between a school's 异常 and that turn a
- * leader or the school may name it already. By number: one above the last number given. By
- * school: an abnormal report in force this period that no incident stands for yet.
+ * leader or the school may name it already. By number: any above the last number given (it may
+ * be on its way, or a typo: incidentText.notNumberedYet says both). By school: an abnormal report
+ * in force this period that no incident stands for yet.
  */
 export async function isBeingRegistered(
   ctx: CommandContext<"incidents" | "store" | "calendar" | "config">,
   named: { number: number } | { school: School },
 ): Promise<boolean> {
-  // Numbers are given one by one: #99 when #3 was the last is no incident, not one on its way.
-  if ("number" in named) return named.number === (await ctx.incidents.lastNumber()) + 1;
+  if ("number" in named) return named.number > (await ctx.incidents.lastNumber());
   const school = named.school.code;
   const refs = listTaskIds(ctx.config).flatMap((task) => {
     const period = ctx.calendar.at(task, ctx.now);

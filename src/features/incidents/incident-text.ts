@@ -82,7 +82,8 @@ export const incidentText = {
   closeWhat: "请写上事件编号和结案意见，例如：结案 #12 已妥善处理，家长无异议",
   ackWhich: "请写上事件编号或学校，例如：收到 #12 或 收到 城关一小",
   noSuchIncident: (number: number) => `没有事件 #${number}，请核对编号（见汇总的“未结事件”）。`,
-  notOpenYet: (number: number) => `事件 #${number} 还在登记，编号随局领导群的异常通报一起发出。请看到带 #${number} 的通报后再发一次，本次没有记录。`,
+  notNumberedYet: (number: number) =>
+    `还没有事件 #${number}，本次没有记录。编号随局领导群的异常通报一起发出：刚报的异常请看到带 #${number} 的通报后再发一次，否则请核对编号（见汇总的“未结事件”）。`,
   schoolNotOpenYet: (name: string) => `${name}的异常还在登记，事件编号随局领导群的异常通报一起发出。请看到带编号的通报后再发一次，本次没有记录。`,
   /** A leader's of a node asking about an incident of a school outside it: not his, nothing of it told. */
   outsideNode: (number: number, node: string) => `事件 #${number} 不在您负责的范围（${escapeUserText(node)}）内，不能查看或操作。`,

@@ -52,7 +52,7 @@ export async function findNumberedIncident(ctx: FindContext, number: number): Pr
   // A leader's roster is his node's: an incident outside it is none of his, and he is told so.
   if (incident && ctx.roster.byCode(incident.school)) return incident;
   if (incident) return incidentText.outsideNode(number, ctx.roster.node.name);
-  return !incident && (await isBeingRegistered(ctx, { number })) ? incidentText.notOpenYet(number) : incidentText.noSuchIncident(number);
+  return !incident && (await isBeingRegistered(ctx, { number })) ? incidentText.notNumberedYet(number) : incidentText.noSuchIncident(number);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
-import { blankSpan, findFolded, type FoundString, splitWords, wordsAround } from "../../text/words.js";
+import { blankSpan, findFolded, type FoundString, quoteAsTyped, splitWords, wordsAround } from "../../text/words.js";
 import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
@@ -117,7 +117,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
       const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.safety });
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.safety, typed: text.original });
       const remarkChars = ctx.config.limits.description_chars;
       const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, apart: kind.apart });
       return { school, ...(period && { period }), ...read };
@@ -128,9 +128,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   drowning: {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`, input.around.named);
-      const { school, rest } = resolveReporting(ctx, input.around.folded, kind, input.around.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.drowning });
-      return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
+      const text = input.around;
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.drowning, typed: text.original });
+      return { school, ...(period && { period }), ...readDrowning({ words, typed: text.original, school, voice: replyVoice(ctx, school) }) };
     },
   },
   study: {
@@ -142,8 +143,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const named = input.around.named?.filter((found) => found.end <= text.length);
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`, named);
       const { school, rest } = resolveReporting(ctx, text, kind, named);
-      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study });
-      return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
+      // The words are the start of those around the keyword (the topic cut off the end): their places are its.
+      const typed = input.around.original;
+      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study, typed });
+      return { school, ...(period && { period }), ...readStudy({ words: figures, typed, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
   },
   // Any other declared kind: its fields by their labels (read-fields.ts).
@@ -154,7 +157,7 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind) });
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind), typed: text.original });
       return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today: ctx.moments[kind.id]!.today }) };
     },
   },
@@ -178,15 +181,17 @@ export function readReportPeriod(
   ctx: Pick<ReportContext, "calendar" | "config" | "moments">,
   task: TaskId,
   words: string,
-  { dateLabels, figureLabels }: { dateLabels?: readonly string[] | undefined; figureLabels: readonly string[] },
+  { dateLabels, figureLabels, typed: original }: { dateLabels?: readonly string[] | undefined; figureLabels: readonly string[]; typed: (start: number, end: number) => string },
 ): { period?: TaskPeriod; words: string } {
   const moment = ctx.moments[task]!;
   const { today } = moment;
   if (dateLabels && !MADE_UP.test(words)) return { words };
   const labelled = dateLabels && ((before: string) => endsWithLabel(before, dateLabels));
-  const { span, typed = "", words: rest } = readReportDate(words, today, { ...(labelled && { labelled }), figureLabels });
+  // `words` keep their places in the message (names blanked, not cut): a date is quoted as typed.
+  const quote = quoteAsTyped({ folded: words, original });
+  const { span, typed = "", words: rest } = readReportDate(words, today, { ...(labelled && { labelled }), figureLabels, quote });
   if (labelled && span) {
-    const other = readReportDate(rest, today, { labelled, figureLabels });
+    const other = readReportDate(rest, today, { labelled, figureLabels, quote });
     const kind = kindOf(ctx.config, task);
     if (other.span) throw new CodedError(ErrorCode.Usage, reportText.twoDatesMadeUp({ first: typed, second: other.typed!, taskName: kind?.name ?? task, word: kind?.words[0] ?? "", label: dateLabels[0]! }));
   }

@@ -142,9 +142,9 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       // The words without the topic are the start of the words around the keyword, and so are the names in them.
       const named = input.around.named?.filter((found) => found.end <= text.length);
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`, named);
-      const { school, rest } = resolveReporting(ctx, text, kind, quoteAsTyped(input.around), named);
       // The words are the start of those around the keyword (the topic cut off the end): their places are its.
       const typed = input.around.original;
+      const { school, rest } = resolveReporting(ctx, text, kind, quoteAsTyped(input.around), named);
       const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study, typed });
       return { school, ...(period && { period }), ...readStudy({ words: figures, typed, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },

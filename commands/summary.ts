@@ -26,14 +26,19 @@ export default defineCommand({
     // a county or 片区 of the asker's (汇总 平安县) to its schools; one outside his node is refused.
     const quote = quoteAsTyped(input.around);
     const { tasks, rest } = takeTaskWords(wordsAround(input), ctx, quote);
-    const { part, rest: text } = takePartWords(rest, ctx.roster, quote);
+    // The words left keep their places (the others blanked): what is not understood is quoted as typed, whole.
+    const { part, rest: left } = takePartWords(rest, ctx.roster, quote);
     const narrowed = { ...(tasks && { tasks }), ...(part && { part }) };
+    const text = left.trim();
     if (text === "") return { span: { start: today, end: today, kind: "day" }, ...narrowed };
     // 汇总 asks about what happened: 11-20 said in June is last November's.
     const read = readDateSpan(text, today, "past", quote);
     // 汇总 昨天 东部: the words after a date are what was not understood, not the date.
     const unread = read ? text.slice(read.length).trim() : text;
-    if (unread !== "") throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(quote(unread)));
+    if (unread !== "") {
+      const end = left.trimEnd().length;
+      throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(input.around.original(end - unread.length, end)));
+    }
     const { span } = read!;
     if (span.start > today) throw new CodedError(ErrorCode.Usage, leaderText.futureDate(span.start));
     // A week or range is tallied up to today: the days to come owe nothing yet.

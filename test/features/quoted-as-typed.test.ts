@@ -24,6 +24,8 @@ describe("refusals quote the user's words as typed", () => {
     expect(await leader("汇总 東區片區")).toBe("“東區片區”不是可识别的日期、任务或片区（片区请写全称）。");
     expect(await leader("汇总 上週 東部")).toBe("“東部”不是可识别的日期、任务或片区（片区请写全称）。");
     expect(await leader("汇总 昨天 晨檢２")).toBe("“晨檢２”不是可识别的日期、任务或片区（片区请写全称）。");
+    // A task word between the words not understood is quoted with them, as typed, not as the blanks left of it.
+    expect(await leader("汇总 東部 平安 片區")).toBe("“東部 平安 片區”不是可识别的日期、任务或片区（片区请写全称）。");
     expect(await leader("汇总 ２０２６－１３－０１")).toBe("“２０２６－１３－０１”不是有效的日期。");
     expect(await leader("汇总 １３月１日")).toBe("“１３月１日”不是有效的日期。");
     expect(await leader("导出 ２０２６年１３月")).toMatch(/^“２０２６年１３月”不是可识别的日期范围/u);
@@ -44,6 +46,7 @@ describe("refusals quote the user's words as typed", () => {
     expect(await principal("平安 ５０／５２")).toMatch(/^“５０、５２”是什么人数/u);
     expect(await principal("平安 ２０２７－０１－０１")).toBe("只能登记今天和之前 3 天内的上报，“２０２７－０１－０１”还没到。");
     expect(await principal("平安 １０月１日")).toMatch(/“１０月１日”的平安日报已不能补报/u);
+    expect(await principal("平安 一名學生摔傷")).toMatch(/^“摔傷”像是异常情况/u);
     expect(await principal("状态 ５班")).toBe("“５班”不是可识别的内容。");
     expect(await principal("撤销 平安 ３号")).toBe("“３号”不是可识别的内容。");
     expect(await principal("晨检 實到１６８０ 發熱－２")).toBe("发热不能是负数（“－２”）。");

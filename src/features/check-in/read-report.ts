@@ -469,11 +469,11 @@ const WITHDRAW = /撤销|撤消|撤回|取消|作废|删除/u;
 /** A negation just before the keyword: 不平安, 并非平安. */
 const NEGATED_KEYWORD = /(?:不|没有|没|未|并非|非)$/u;
 
-/** An incident word not denied just before it in its clause (无异常, 未发生安全事故, 无人受伤). */
-function findIncident(words: string): string | undefined {
+/** An incident word not denied just before it in its clause (无异常, 未发生安全事故, 无人受伤), and where it is. */
+function findIncident(words: string): { word: string; at: number } | undefined {
   for (const m of matchesOf(words, INCIDENT)) {
     const clause = words.slice(0, m.index).split(CLAUSE_END).at(-1) ?? "";
-    if (!NEGATION.test(clause.slice(-6))) return m[0];
+    if (!NEGATION.test(clause.slice(-6))) return { word: m[0], at: m.index };
   }
   return undefined;
 }
@@ -506,7 +506,7 @@ export function readSafety(args: {
   if (NEGATED_KEYWORD.test(before)) throw new CodedError(ErrorCode.Usage, reportText.notSafe(voice));
   if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 平安")));
   const incident = findIncident(words);
-  if (incident) throw new CodedError(ErrorCode.Usage, reportText.incidentInSafety(incident, voice));
+  if (incident) throw new CodedError(ErrorCode.Usage, reportText.incidentInSafety(quoteOf(args)(incident.word, incident.at), voice));
   const figures = readFigures(words, PRESENT, quoteOf(args));
   const hasNumbers = figures.pair !== undefined || figures.bare.length > 0 || figures.labelled.size > 0;
   // 平安 学习 50/52: two reports in one message; each is its own command.

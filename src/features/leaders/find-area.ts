@@ -37,7 +37,7 @@ export function findArea(roster: Pick<Roster, "node">, words: readonly Word[], s
 
 /**
  * The part of the asker's node that words of `text` name (`汇总 平安县`, `汇总 昨天 平安县/城关片区`),
- * by findArea, exactly; and the text with those words blanked, for the rest to be read (a date).
+ * by findArea, exactly; and the text with those words blanked (same length), for the rest to be read (a date).
  * His own node named is all he sees (readOwnNode, which refuses one outside it); none named: no part.
  */
 export function takePartWords(text: string, roster: Pick<Roster, "node" | "root">, quote: QuoteTyped): { part?: { node: RosterNode; label: string }; rest: string } {
@@ -55,7 +55,7 @@ export function takePartWords(text: string, roster: Pick<Roster, "node" | "root"
     rest = blankSpan(rest, start, end);
     i += count - 1;
   }
-  return { ...(part && { part }), rest: rest.trim() };
+  return { ...(part && { part }), rest };
 }
 
 /**

@@ -53,7 +53,8 @@ export function parseTaskList(
 
 /**
  * The tasks named among other words (`汇总 昨天 晨检`, `汇总 学习 本周`), and the text with their
- * words blanked, for the rest to be read (a date); no tasks when none is named.
+ * words blanked (same length: a place in the rest is a place in `folded`), for the rest to be read
+ * (a date); no tasks when none is named.
  */
 export function takeTaskWords(
   folded: string,
@@ -69,7 +70,7 @@ export function takeTaskWords(
     if (!tasks.includes(task)) tasks.push(task);
     rest = blankSpan(rest, word.start, word.end);
   }
-  return { ...(tasks.length > 0 && { tasks }), rest: rest.trim() };
+  return { ...(tasks.length > 0 && { tasks }), rest };
 }
 
 /** Whether a word is a date, one that exists or not (昨天, 11-20, 2-30): read whole as one. */

@@ -4,7 +4,7 @@ import { blankSchoolNames, resolveSchool } from "../../../src/features/check-in/
 import { createCommandRegistry } from "../../../src/bot/registry.js";
 import type { CommandSpec } from "../../../src/bot/command.js";
 import { hasCode, ErrorCode } from "../../../src/errors.js";
-import { quoteAsFolded } from "../../../src/text/words.js";
+import { quoteAsFolded, quoteAsTyped } from "../../../src/text/words.js";
 
 function school(code: string, name: string, shortName = "", area = "城关片区"): School {
   return { code, name, shortName, area, stage: "小学", reporters: [`r_${code}`], pupils: 1, staff: 1, line: 2 };
@@ -30,6 +30,11 @@ describe("resolveSchool", () => {
       expect(handed, typed).toEqual(attempt(() => resolveSchool(ctx, words.folded, quoteAsFolded)));
     }
     expect(resolveSchool(ctx, around("城关一小 平安").folded, quoteAsFolded, around("城关一小 平安").named)).toEqual({ school: first, rest: "    " });
+  });
+
+  it("asks about a part of a name two of his schools share, quoting it as typed", () => {
+    const words = around("平安 城關");
+    expect(() => resolveSchool(ctx, words.folded, quoteAsTyped(words), words.named)).toThrow(/^“城關”对应多所学校/u);
   });
 
   it("takes a code only as a whole word, and the longer of two names at one place", () => {

@@ -244,7 +244,7 @@ export type QuoteTyped = (word: string, start?: number) => string;
 /**
  * The one way back from a folded word to what was typed (the source's `original`, never the raw
  * string indexed by folded places: NFKC changes lengths). A word not found in the source's
- * folded text is one the reader put together (a path joined by /, a date rewritten): no typed
+ * folded text is one the reader made rather than read (words of it joined anew): no typed
  * characters stand behind it, so it is quoted as it is.
  */
 export function quoteAsTyped(source: TypedSource): QuoteTyped {

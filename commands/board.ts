@@ -1,5 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
+import { quoteAsTyped } from "../src/text/words.js";
 import { createBoardLinks } from "../src/features/board/board-links.js";
 import { boardText } from "../src/features/board/board-text.js";
 import { ledgerText } from "../src/features/ledger/ledger-text.js";
@@ -14,9 +15,9 @@ export default defineCommand({
   services: ["config"],
   summary: "状态看板（网页）：今日各片区、各校上报情况，本周趋势和异常详情，自动刷新，链接限时有效",
   examples: ["看板"],
-  parse({ folded }) {
-    const text = folded.trim();
-    if (!TODAY.includes(text)) throw new CodedError(ErrorCode.Usage, boardText.onlyToday(text));
+  parse(input) {
+    const text = input.folded.trim();
+    if (!TODAY.includes(text)) throw new CodedError(ErrorCode.Usage, boardText.onlyToday(quoteAsTyped(input)(text)));
     return {};
   },
   async run(_args, ctx) {

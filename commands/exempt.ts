@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../src/errors.js";
 import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
-import { parseTaskWord, readWord, skipSeparators } from "../src/text/words.js";
+import { parseTaskWord, quoteAsTyped, readWord, skipSeparators } from "../src/text/words.js";
 import { enabledKindWords, taskWordsOf } from "../src/config/kinds.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
@@ -29,21 +29,23 @@ export default defineCommand({
   services: ["config", "roster", "calendar", "exemptions"],
   summary: "某校某段时间某项任务免报（停课、考点等）：不催报、不计未报，汇总中列为免报；“免报 撤销 …”取消",
   examples: ["免报 城关一小 平安 11-25至11-27 中考考点", "免报 白沙学校 学习 本周 停电检修", "免报 撤销 城关一小 平安 11-26"],
-  parse({ folded, original }, ctx): ExemptArgs {
+  parse(input, ctx): ExemptArgs {
+    const { folded, original } = input;
+    const quote = quoteAsTyped(input);
     let at = 0;
     const head = readWord(folded, 0);
     const revoke = head?.word === "撤销" || head?.word === "取消";
     if (revoke) at = head!.end;
     const schoolWord = readWord(folded, at);
     if (!schoolWord) throw new CodedError(ErrorCode.Usage, leaderText.exemptUsage);
-    const school = findSchool(ctx.roster, schoolWord.word);
+    const school = findSchool(ctx.roster, schoolWord.word, quote(schoolWord.word, schoolWord.start));
     const taskWord = readWord(folded, schoolWord.end);
     const task = taskWord && parseTaskWord(taskWordsOf(ctx.config), taskWord.word);
-    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhichTask(taskWord?.word, enabledKindWords(ctx.config)));
-    if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(taskWord.word));
+    if (!task) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhichTask(taskWord && quote(taskWord.word, taskWord.start), enabledKindWords(ctx.config)));
+    if (!ctx.calendar.tasks.includes(task)) throw new CodedError(ErrorCode.TaskDisabled, leaderText.taskOff(quote(taskWord.word, taskWord.start)));
     const dateAt = skipSeparators(folded, taskWord.end);
     const today = toLocalDate(ctx.now, ctx.config.timezone);
-    const read = readDateSpan(folded.slice(dateAt), today);
+    const read = readDateSpan(folded.slice(dateAt), today, "nearest", quote);
     if (!read) throw new CodedError(ErrorCode.Usage, leaderText.exemptWhen);
     const days = diffDays(read.span.start, read.span.end) + 1;
     if (days > MAX_DAYS) throw new CodedError(ErrorCode.Usage, leaderText.exemptTooLong(days, MAX_DAYS));

@@ -1,4 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
+import { quoteAsTyped } from "../src/text/words.js";
 import { sendReminders } from "../jobs/send-reminders.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
@@ -17,9 +18,9 @@ export default defineCommand({
     "在学校群里提醒未报的学校（只 @ 未报学校的上报人）；不写任务时只提醒今天截止的任务；刚提醒过的不重复提醒；" +
     "推送时段以外（夜里）到时段开始才发，加“立即”马上发",
   examples: ["提醒", "提醒 平安", "催报 学习", "提醒 平安 立即"],
-  parse: ({ folded }, ctx) => {
-    const rest = folded.replace(AT_ONCE, " ");
-    return { ...parseTaskList(rest, ctx), atOnce: rest !== folded };
+  parse: (input, ctx) => {
+    const rest = input.folded.replace(AT_ONCE, " ");
+    return { ...parseTaskList(rest, ctx, { quote: quoteAsTyped(input) }), atOnce: rest !== input.folded };
   },
   async run({ tasks, atOnce }, ctx) {
     const zone = ctx.config.timezone;

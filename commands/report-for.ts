@@ -25,12 +25,12 @@ export default defineCommand({
   services: SERVICES,
   summary: "替打电话报告的学校录入上报（平安、异常和每一项任务），记为代报并记录录入人",
   examples: ["代报 城关一小 平安", "代报 东湖小学 异常 一名学生放学途中摔伤，已送医", "代报 白沙学校 学习 50/52"],
-  parse({ folded, original, before }, ctx): { school: School; spec: CommandSpec<unknown, OnBehalf>; args: unknown } {
+  parse({ folded, original, before, originalBefore }, ctx): { school: School; spec: CommandSpec<unknown, OnBehalf>; args: unknown } {
     // 县一中代报平安 names the school before the keyword; 代报 县一中 平安 after it.
     const first = before === "" ? readWord(folded, 0) : undefined;
     const word = first?.word ?? before;
     if (!word) throw new CodedError(ErrorCode.Usage, leaderText.reportForSchool);
-    const school = findSchool(ctx.roster, word);
+    const school = findSchool(ctx.roster, word, first ? original(first.start, first.end) : originalBefore());
     const at = first ? skipSeparators(folded, first.end) : 0;
     const rest = folded.slice(at);
     // Only the reporting commands (those that report on a task) can be entered for a school.

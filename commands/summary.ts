@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { wordsAround } from "../src/text/words.js";
+import { quoteAsTyped, wordsAround } from "../src/text/words.js";
 import { takePartWords } from "../src/features/leaders/find-area.js";
 import { findNode, formatNodePath, type RosterNode } from "../src/config/roster-tree.js";
 import type { Roster } from "../src/config/roster.js";
@@ -24,15 +24,21 @@ export default defineCommand({
     const today = toLocalDate(ctx.now, ctx.config.timezone);
     // 昨天汇总 and 汇总 昨天 ask the same; a task named anywhere (汇总 晨检) narrows it to that task,
     // a county or 片区 of the asker's (汇总 平安县) to its schools; one outside his node is refused.
-    const { tasks, rest } = takeTaskWords(wordsAround(input), ctx);
-    const { part, rest: text } = takePartWords(rest, ctx.roster);
+    const quote = quoteAsTyped(input.around);
+    const { tasks, rest } = takeTaskWords(wordsAround(input), ctx, quote);
+    // The words left keep their places (the others blanked): what is not understood is quoted as typed, whole.
+    const { part, rest: left } = takePartWords(rest, ctx.roster, quote);
     const narrowed = { ...(tasks && { tasks }), ...(part && { part }) };
+    const text = left.trim();
     if (text === "") return { span: { start: today, end: today, kind: "day" }, ...narrowed };
     // 汇总 asks about what happened: 11-20 said in June is last November's.
-    const read = readDateSpan(text, today, "past");
+    const read = readDateSpan(text, today, "past", quote);
     // 汇总 昨天 东部: the words after a date are what was not understood, not the date.
     const unread = read ? text.slice(read.length).trim() : text;
-    if (unread !== "") throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(unread));
+    if (unread !== "") {
+      const end = left.trimEnd().length;
+      throw new CodedError(ErrorCode.Usage, leaderText.summaryArgs(input.around.original(end - unread.length, end)));
+    }
     const { span } = read!;
     if (span.start > today) throw new CodedError(ErrorCode.Usage, leaderText.futureDate(span.start));
     // A week or range is tallied up to today: the days to come owe nothing yet.

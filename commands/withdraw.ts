@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { findTaskWord, wordsAround } from "../src/text/words.js";
+import { blankSpan, findTaskWord, quoteAsTyped, wordsAround } from "../src/text/words.js";
 import { enabledKindWords, kindOf, taskWordsOf } from "../src/config/kinds.js";
 import { reporterRoleOf } from "../src/config/scope.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
@@ -26,9 +26,11 @@ export default defineCommand({
     if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, text, `撤销 ${text.slice(found.start, found.end)}`);
     // A role's kind is withdrawn by the role's people, as it is reported (reportingAs).
     const kind = kindOf(ctx.config, found.task);
-    const { school, rest } = resolveSchool(kind ? reportingAs(ctx, kind, reporterRoleOf(ctx.config, kind.id)) : ctx, `${text.slice(0, found.start)} ${text.slice(found.end)}`);
+    // The task word blanked, not cut: the rest keeps its places, and what it refuses is quoted as typed.
+    const quote = quoteAsTyped(input.around);
+    const { school, rest } = resolveSchool(kind ? reportingAs(ctx, kind, reporterRoleOf(ctx.config, kind.id)) : ctx, blankSpan(text, found.start, found.end), quote);
     const unknown = /\S*\d\S*/u.exec(rest);
-    if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(unknown[0]));
+    if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(quote(unknown[0], unknown.index)));
     return { task: found.task, school };
   },
   async run(args, ctx) {

@@ -122,11 +122,25 @@ export function skipSeparators(text: string, from: number): number {
   return from + (SEPARATOR_RUN.exec(text.slice(from))?.[0].length ?? 0);
 }
 
+/** A word of a text and where it is in it. */
+export interface Word {
+  word: string;
+  start: number;
+  end: number;
+}
+
 /** The next word of `text` from `from` and where it ends; undefined at the end of the text. */
-export function readWord(text: string, from: number): { word: string; start: number; end: number } | undefined {
+export function readWord(text: string, from: number): Word | undefined {
   const start = skipSeparators(text, from);
   const match = WORD.exec(text.slice(start));
   return match ? { word: match[0], start, end: start + match[0].length } : undefined;
+}
+
+/** Every word of `text`, each with its place (readWord). */
+export function readWords(text: string): Word[] {
+  const words: Word[] = [];
+  for (let word = readWord(text, 0); word; word = readWord(text, word.end)) words.push(word);
+  return words;
 }
 
 /**
@@ -213,6 +227,35 @@ export function readAroundKeyword(text: NormalizedText, start: number, end: numb
   };
   return { ...parts, whole: text.typed, around: textAround(parts, after, named) };
 }
+
+/** Folded text a parser reads, with the way back to the characters typed behind any span of it (a message, a command's words, their `around`). */
+export interface TypedSource {
+  folded: string;
+  original(start: number, end: number): string;
+}
+
+/**
+ * A word of folded text as the user typed it, for a refusal that quotes him (“東區”, “ＡＢＣ”,
+ * never the folded “东区”, “ABC”): `quote(word, start)` where the reader kept the word's place
+ * in the source's folded text, else `quote(word)`, its first place there.
+ */
+export type QuoteTyped = (word: string, start?: number) => string;
+
+/**
+ * The one way back from a folded word to what was typed (the source's `original`, never the raw
+ * string indexed by folded places: NFKC changes lengths). A word not found in the source's
+ * folded text is one the reader made rather than read (words of it joined anew): no typed
+ * characters stand behind it, so it is quoted as it is.
+ */
+export function quoteAsTyped(source: TypedSource): QuoteTyped {
+  return (word, start) => {
+    const at = start !== undefined && source.folded.startsWith(word, start) ? start : source.folded.indexOf(word);
+    return word === "" || at < 0 ? word : source.original(at, at + word.length) || word;
+  };
+}
+
+/** For a reader given folded text alone (a word the bot wrote, a unit test): words quoted as they are. */
+export const quoteAsFolded: QuoteTyped = (word) => word;
 
 /** The task a word names, if any, among the words that name tasks (config/kinds.ts taskWordsOf, folded). */
 export function parseTaskWord<Task extends string>(taskWords: ReadonlyMap<string, Task>, word: string): Task | undefined {

@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
-import { blankSpan, findFolded, type FoundString, splitWords, wordsAround } from "../../text/words.js";
+import { blankSpan, findFolded, type FoundString, quoteAsFolded, quoteAsTyped, type QuoteTyped, splitWords, wordsAround } from "../../text/words.js";
 import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
@@ -60,8 +60,8 @@ export interface KindReader {
  * The school a report of the kind names (resolveSchool), refused before its words are read when
  * the kind's `schools` leave it out: its principal learns that his school does not report it.
  */
-function resolveReporting(ctx: ReportContext, text: string, kind: BoundKind, named?: readonly FoundString<string>[]): { school: School; rest: string } {
-  const found = resolveSchool(reportingAs(ctx, kind, kind.role), text, named);
+function resolveReporting(ctx: ReportContext, text: string, kind: BoundKind, quote: QuoteTyped, named?: readonly FoundString<string>[]): { school: School; rest: string } {
+  const found = resolveSchool(reportingAs(ctx, kind, kind.role), text, quote, named);
   const schools = ctx.config.tasks[kind.id]?.schools;
   if (schools && schools !== "all" && !isAssigned({ schools }, found.school)) {
     throw new CodedError(ErrorCode.Usage, reportText.notAssigned(found.school.name, kind.name));
@@ -116,8 +116,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
-      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.safety });
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, quoteAsTyped(text), text.named);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.safety, typed: text.original });
       const remarkChars = ctx.config.limits.description_chars;
       const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, apart: kind.apart });
       return { school, ...(period && { period }), ...read };
@@ -128,9 +128,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
   drowning: {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`, input.around.named);
-      const { school, rest } = resolveReporting(ctx, input.around.folded, kind, input.around.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.drowning });
-      return { school, ...(period && { period }), ...readDrowning({ words, school, voice: replyVoice(ctx, school) }) };
+      const text = input.around;
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, quoteAsTyped(text), text.named);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.drowning, typed: text.original });
+      return { school, ...(period && { period }), ...readDrowning({ words, typed: text.original, school, voice: replyVoice(ctx, school) }) };
     },
   },
   study: {
@@ -141,9 +142,11 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       // The words without the topic are the start of the words around the keyword, and so are the names in them.
       const named = input.around.named?.filter((found) => found.end <= text.length);
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`, named);
-      const { school, rest } = resolveReporting(ctx, text, kind, named);
-      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study });
-      return { school, ...(period && { period }), ...readStudy({ words: figures, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
+      // The words are the start of those around the keyword (the topic cut off the end): their places are its.
+      const typed = input.around.original;
+      const { school, rest } = resolveReporting(ctx, text, kind, quoteAsTyped(input.around), named);
+      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study, typed });
+      return { school, ...(period && { period }), ...readStudy({ words: figures, typed, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
   },
   // Any other declared kind: its fields by their labels (read-fields.ts).
@@ -151,10 +154,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
-      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.named);
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, quoteAsTyped(text), text.named);
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind) });
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind), typed: text.original });
       return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today: ctx.moments[kind.id]!.today }) };
     },
   },
@@ -178,15 +181,17 @@ export function readReportPeriod(
   ctx: Pick<ReportContext, "calendar" | "config" | "moments">,
   task: TaskId,
   words: string,
-  { dateLabels, figureLabels }: { dateLabels?: readonly string[] | undefined; figureLabels: readonly string[] },
+  { dateLabels, figureLabels, typed: original }: { dateLabels?: readonly string[] | undefined; figureLabels: readonly string[]; typed: (start: number, end: number) => string },
 ): { period?: TaskPeriod; words: string } {
   const moment = ctx.moments[task]!;
   const { today } = moment;
   if (dateLabels && !MADE_UP.test(words)) return { words };
   const labelled = dateLabels && ((before: string) => endsWithLabel(before, dateLabels));
-  const { span, typed = "", words: rest } = readReportDate(words, today, { ...(labelled && { labelled }), figureLabels });
+  // `words` keep their places in the message (names blanked, not cut): a date is quoted as typed.
+  const quote = quoteAsTyped({ folded: words, original });
+  const { span, typed = "", words: rest } = readReportDate(words, today, { ...(labelled && { labelled }), figureLabels, quote });
   if (labelled && span) {
-    const other = readReportDate(rest, today, { labelled, figureLabels });
+    const other = readReportDate(rest, today, { labelled, figureLabels, quote });
     const kind = kindOf(ctx.config, task);
     if (other.span) throw new CodedError(ErrorCode.Usage, reportText.twoDatesMadeUp({ first: typed, second: other.typed!, taskName: kind?.name ?? task, word: kind?.words[0] ?? "", label: dateLabels[0]! }));
   }
@@ -211,7 +216,8 @@ export function readReportPeriod(
 export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "onBehalf">, text: string, command: string, named?: readonly FoundString<string>[]): Question {
   let asked: readonly School[];
   try {
-    asked = [resolveSchool(ctx, text, named).school];
+    // A name several of his schools share is never quoted back: the question is answered for all of them.
+    asked = [resolveSchool(ctx, text, quoteAsFolded, named).school];
   } catch (error) {
     // 平安了吗 from a reporter of two schools: both are answered.
     if (!hasCode(error, ErrorCode.Usage) || ctx.schools.length < 2) throw error;
@@ -269,13 +275,14 @@ export function blankSchoolNames(text: string, roster: Pick<Roster, "byCode" | "
  * The school a reporter's message is for, and the message's words without its name. A reporter
  * of one school needs not name it; one of several names it anywhere in the message, by name,
  * short name, code, or a part of a name only one of his schools has (岭头); a part several of
- * them share (枫林) is asked about, listing them. A school that is not the sender's is refused.
+ * them share (枫林) is asked about, listing them, quoting the part as typed (`quote`). A school that is not the sender's is refused.
  * `rest` is `text` with the school's name blanked, each character where it was. `named`, the
  * roster's names and codes in `text`, are the registry's when it handed them down (`around.named`).
  */
 export function resolveSchool(
   ctx: Pick<CommandContext, "schools" | "roster">,
   text: string,
+  quote: QuoteTyped,
   named: readonly FoundString<string>[] = findNames(text, ctx.roster),
 ): { school: School; rest: string } {
   const mine = ctx.schools;
@@ -292,7 +299,7 @@ export function resolveSchool(
     if (/\d/u.test(word)) continue;
     // Among his own schools only: the roster is never scanned for a message.
     const matches = ctx.roster.search(word, mine);
-    if (matches.length > 1) throw new CodedError(ErrorCode.Usage, reportText.ambiguousSchool(word, matches));
+    if (matches.length > 1) throw new CodedError(ErrorCode.Usage, reportText.ambiguousSchool(quote(word), matches));
     const match = matches[0];
     if (match) {
       const at = text.indexOf(word);

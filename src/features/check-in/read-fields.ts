@@ -8,6 +8,7 @@ import type { LocalDate } from "../../time/local-time.js";
 import { readDateSpan } from "../leaders/read-date-span.js";
 import { fieldsText } from "./fields-text.js";
 import { FIGURE, figureOf, type ReadFigure } from "./read-figure.js";
+import { quoteAsTyped } from "../../text/words.js";
 
 /**
  * The generic reader: what a message says of a declared kind's fields, each found by its label
@@ -26,6 +27,7 @@ export function readFields(args: {
   today: LocalDate;
 }): { value: FieldsValue; notes: string[] } {
   const { words, typed, kind, school, today } = args;
+  const quote = quoteAsTyped({ folded: words, original: typed });
   const fields = Object.entries(kind.fields);
   // 晨检 实到1190 异常 发热学生多: a kind without a status keeps no 异常, and what it says would be lost.
   if (!fields.some(([, field]) => field.type === "status") && SAYS_ABNORMAL.test(words)) throw usage(fieldsText.noAbnormal(kind.name));
@@ -55,7 +57,7 @@ export function readFields(args: {
         return;
       }
       case "count": {
-        const figure = figureAfter(segment.text, field.label);
+        const figure = figureAfter(segment.text, field.label, (word, at) => quote(word, segment.start + at));
         if (figure === undefined) return;
         const { n } = figure;
         read.push([segment.start, segment.start + figure.length]);
@@ -66,7 +68,7 @@ export function readFields(args: {
       }
       case "counts": {
         if (label.name === undefined) return;
-        const figure = figureAfter(segment.text, label.name);
+        const figure = figureAfter(segment.text, label.name, (word, at) => quote(word, segment.start + at));
         if (figure === undefined) return;
         const { n } = figure;
         read.push([segment.start, segment.start + figure.length]);
@@ -97,7 +99,7 @@ export function readFields(args: {
       }
       case "date": {
         const at = segment.start + (/^[\s:：]*/u.exec(segment.text)?.[0].length ?? 0);
-        const date = readDateSpan(words.slice(at, segment.end), today, "nearest");
+        const date = readDateSpan(words.slice(at, segment.end), today, "nearest", quote);
         if (date) {
           value[label.field] = date.span.start;
           read.push([at, at + date.length]);
@@ -118,7 +120,7 @@ export function readFields(args: {
     // A date written without its label: the first date in the words.
     if (field.type === "date" && value[id] === undefined) {
       for (const m of words.matchAll(DATE_START)) {
-        const date = readDateSpan(words.slice(m.index), today, "nearest");
+        const date = readDateSpan(words.slice(m.index), today, "nearest", quote);
         if (date) {
           value[id] = date.span.start;
           read.push([m.index, m.index + date.length]);
@@ -133,16 +135,17 @@ export function readFields(args: {
   const pair = PAIR.exec(words);
   const paired = fields.find(([id, field]) => field.type === "count" && field.total !== undefined && value[id] === undefined);
   if (pair && paired) {
-    const [part, whole] = pair[0].split("/");
-    value[paired[0]] = checkedFigure(figureOf(pair, 1), paired[1].label, part!);
-    value[paired[1].total!] = checkedFigure(figureOf(pair, 4), kind.fields[paired[1].total!]!.label, whole!);
+    const slash = pair[0].indexOf("/");
+    const [part, whole] = [pair[0].slice(0, slash).trim(), pair[0].slice(slash + 1).trim()];
+    value[paired[0]] = checkedFigure(figureOf(pair, 1), paired[1].label, () => quote(part, pair.index));
+    value[paired[1].total!] = checkedFigure(figureOf(pair, 4), kind.fields[paired[1].total!]!.label, () => quote(whole, pair.index + pair[0].indexOf(whole, slash)));
     read.push([pair.index, pair.index + pair[0].length]);
   }
   // 头痛3 where only 发热, 咳嗽 … are named: the 3 would be lost, and with it a rule's alert.
   for (const m of words.matchAll(/\d+/gu)) {
     if (read.some(([start, end]) => m.index >= start && m.index < end)) continue;
     const [start, end] = wordAt(words, m.index);
-    throw usage(fieldsText.figureNotRead(typed(start, end), m[0], kind.name, countNames(fields)));
+    throw usage(fieldsText.figureNotRead(typed(start, end), quote(m[0], m.index), kind.name, countNames(fields)));
   }
 
   for (const [id, field] of fields) {
@@ -262,11 +265,13 @@ function typedText(typed: (start: number, end: number) => string, start: number,
 /**
  * The figure written right after a label, and how many characters it takes from the label on;
  * refused when it cannot be a count (发热-2, 发热2.5, a figure no school has); undefined when
- * none follows (其他正常: the name within other words).
+ * none follows (其他正常: the name within other words). `quote(word, at)` gives a word at `text[at]` as typed.
  */
-function figureAfter(text: string, label: string): { n: number; length: number } | undefined {
+function figureAfter(text: string, label: string, quote: (word: string, at: number) => string): { n: number; length: number } | undefined {
   const match = LEADING_FIGURE.exec(text);
-  return match ? { n: checkedFigure(figureOf(match, 1), label, match[0].replace(/^[\s:：]+/u, "")), length: match[0].length } : undefined;
+  if (!match) return undefined;
+  const figure = match[0].replace(/^[\s:：]+/u, "").trim();
+  return { n: checkedFigure(figureOf(match, 1), label, () => quote(figure, match[0].indexOf(figure))), length: match[0].length };
 }
 
 /** The word around `at`: from the separator before it to the one after. */
@@ -320,10 +325,11 @@ function fieldLabels(fields: readonly [string, FieldDeclaration][]): string[] {
   return fields.flatMap(([, field]) => (field.type === "counts" ? [...(field.names ?? [])] : field.type === "choice" ? [...(field.options ?? [])] : [field.label]));
 }
 
-function checkedFigure(figure: ReadFigure, label: string, typed: string): number {
-  if (figure.negative) throw usage(fieldsText.negative(label, typed.trim()));
-  if (figure.fraction) throw usage(fieldsText.notWhole(label, typed.trim()));
-  if (figure.tooLarge) throw usage(fieldsText.tooLarge(label, typed.trim(), MAX_SCHOOL_FIGURE));
+/** A figure's value, or the refusal of a figure no count can be, quoting it as typed (`typed`). */
+function checkedFigure(figure: ReadFigure, label: string, typed: () => string): number {
+  if (figure.negative) throw usage(fieldsText.negative(label, typed()));
+  if (figure.fraction) throw usage(fieldsText.notWhole(label, typed()));
+  if (figure.tooLarge) throw usage(fieldsText.tooLarge(label, typed(), MAX_SCHOOL_FIGURE));
   return figure.value;
 }
 

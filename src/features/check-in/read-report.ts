@@ -1,7 +1,7 @@
 import type { School } from "../../config/roster.js";
 import { MAX_SCHOOL_FIGURE, tooLargeForASchool } from "../../config/school.js";
 import { FIGURE, figureOf } from "./read-figure.js";
-import { blankSpan } from "../../text/words.js";
+import { blankSpan, quoteAsFolded, quoteAsTyped, type QuoteTyped } from "../../text/words.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
@@ -215,9 +215,9 @@ function hasAny(text: string, chars: string): boolean {
 }
 
 
-function toNumber(match: RegExpExecArray | string[], at: number, start: number, end: number, text: string): NumberToken {
+function toNumber(match: RegExpExecArray | string[], at: number, start: number, end: number, text: string, quote: QuoteTyped): NumberToken {
   const { value, negative, fraction } = figureOf(match, at);
-  return { start, end, value, text: text.trim(), negative, fraction, chinese: false };
+  return { start, end, value, text: quote(text.trim(), start), negative, fraction, chinese: false };
 }
 
 /**
@@ -226,8 +226,8 @@ function toNumber(match: RegExpExecArray | string[], at: number, start: number, 
  */
 const MAY_HOLD_FIGURES = /[\d零〇一二两三四五六七八九十百千率《]/u;
 
-/** Finds the figures in a report's words and what each counts, by the labels around them. */
-function readFigures(words: string, labels: readonly LabelSet[]): Figures {
+/** Finds the figures in a report's words and what each counts, by the labels around them; each number's `text` as typed (`quote`). */
+function readFigures(words: string, labels: readonly LabelSet[], quote: QuoteTyped): Figures {
   if (!MAY_HOLD_FIGURES.test(words)) return { labelled: new Map(), bare: [], percents: [], rest: words, slashed: words, unexplained: words };
   let text = words;
   for (const [pattern, needs] of NOT_FIGURES) {
@@ -241,8 +241,8 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
   for (const m of matchesOf(text, PAIR)) {
     const start = m.index;
     const slash = m[0].indexOf("/");
-    const first = toNumber(m, 1, start, start + slash, m[0].slice(0, slash));
-    const second = toNumber(m, 4, start + slash + 1, start + m[0].length, m[0].slice(slash + 1));
+    const first = toNumber(m, 1, start, start + slash, m[0].slice(0, slash), quote);
+    const second = toNumber(m, 4, start + slash + 1, start + m[0].length, m[0].slice(slash + 1), quote);
     // A second pair is not a report's figures: it stays for the leftover check to point out.
     if (pair) continue;
     pair = [first, second];
@@ -255,11 +255,11 @@ function readFigures(words: string, labels: readonly LabelSet[]): Figures {
     text = blankSpan(text, m.index, m.index + m[0].length);
   }
   const numbers: NumberToken[] = [];
-  for (const m of matchesOf(text, ARABIC)) numbers.push(toNumber(m, 1, m.index, m.index + m[0].length, m[0]));
+  for (const m of matchesOf(text, ARABIC)) numbers.push(toNumber(m, 1, m.index, m.index + m[0].length, m[0], quote));
   for (const m of matchesOf(text, CHINESE)) {
     const value = readChineseNumber(m[1]!);
     if (value !== undefined) {
-      numbers.push({ start: m.index, end: m.index + m[0].length, value, text: m[0], negative: false, fraction: false, chinese: true });
+      numbers.push({ start: m.index, end: m.index + m[0].length, value, text: quote(m[0], m.index), negative: false, fraction: false, chinese: true });
     }
   }
   numbers.sort((a, b) => a.start - b.start);
@@ -380,11 +380,11 @@ const SLASHED = /[^\s,.;!?，。；！？/]*\s*\/\s*[^\s,.;!?，。；！？/]*/
 /**
  * Refuses a negative or fractional figure, digits that are no figure at all (`AB12`), and a
  * `/` with a number on one side only (`NaN/52`, `?/52`, `/52`): its other side is no number,
- * and what is left of it must never be read as the figures.
+ * and what is left of it must never be read as the figures. Each is quoted as typed (`quote`).
  */
-function checkNumbers(figures: Figures): void {
+function checkNumbers(figures: Figures, quote: QuoteTyped): void {
   for (const m of figures.slashed.includes("/") ? matchesOf(figures.slashed, SLASHED) : []) {
-    if (/\d/u.test(m[0])) throw new CodedError(ErrorCode.Usage, reportText.notAFigure(m[0].trim()));
+    if (/\d/u.test(m[0])) throw new CodedError(ErrorCode.Usage, reportText.notAFigure(quote(m[0].trim(), m.index + m[0].length - m[0].trimStart().length)));
   }
   const all = [...(figures.pair ?? []), ...figures.bare];
   for (const numbers of figures.labelled.values()) all.push(...numbers);
@@ -395,7 +395,7 @@ function checkNumbers(figures: Figures): void {
   const huge = all.find((n) => tooLargeForASchool(n.value));
   if (huge) throw new CodedError(ErrorCode.Usage, reportText.figureTooLarge(huge.text, MAX_SCHOOL_FIGURE));
   const leftover = /\S*\d\S*/u.exec(figures.rest);
-  if (leftover) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(leftover[0]));
+  if (leftover) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(quote(leftover[0], leftover.index)));
 }
 
 /** The sum of a figure's numbers (病假1人 事假1人), if any is given. */
@@ -469,11 +469,11 @@ const WITHDRAW = /撤销|撤消|撤回|取消|作废|删除/u;
 /** A negation just before the keyword: 不平安, 并非平安. */
 const NEGATED_KEYWORD = /(?:不|没有|没|未|并非|非)$/u;
 
-/** An incident word not denied just before it in its clause (无异常, 未发生安全事故, 无人受伤). */
-function findIncident(words: string): string | undefined {
+/** An incident word not denied just before it in its clause (无异常, 未发生安全事故, 无人受伤), and where it is. */
+function findIncident(words: string): { word: string; at: number } | undefined {
   for (const m of matchesOf(words, INCIDENT)) {
     const clause = words.slice(0, m.index).split(CLAUSE_END).at(-1) ?? "";
-    if (!NEGATION.test(clause.slice(-6))) return m[0];
+    if (!NEGATION.test(clause.slice(-6))) return { word: m[0], at: m.index };
   }
   return undefined;
 }
@@ -495,7 +495,7 @@ export function readSafety(args: {
   words: string;
   school: School;
   voice: ReplyVoice;
-  /** The characters as typed behind `words[start, end)`, for the remark; none without it. */
+  /** The characters as typed behind `words[start, end)`, for the remark and refusals; none without it. */
   typed?: (start: number, end: number) => string;
   /** The longest remark taken, in characters (limits.description_chars). */
   remarkChars?: number;
@@ -506,13 +506,13 @@ export function readSafety(args: {
   if (NEGATED_KEYWORD.test(before)) throw new CodedError(ErrorCode.Usage, reportText.notSafe(voice));
   if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 平安")));
   const incident = findIncident(words);
-  if (incident) throw new CodedError(ErrorCode.Usage, reportText.incidentInSafety(incident, voice));
-  const figures = readFigures(words, PRESENT);
+  if (incident) throw new CodedError(ErrorCode.Usage, reportText.incidentInSafety(quoteOf(args)(incident.word, incident.at), voice));
+  const figures = readFigures(words, PRESENT, quoteOf(args));
   const hasNumbers = figures.pair !== undefined || figures.bare.length > 0 || figures.labelled.size > 0;
   // 平安 学习 50/52: two reports in one message; each is its own command.
   const apart = args.apart;
   if (hasNumbers && apart?.others.some((word) => words.includes(word))) throw new CodedError(ErrorCode.Usage, reportText.oneReportEach(apart.kinds));
-  checkNumbers(figures);
+  checkNumbers(figures, quoteOf(args));
   if (figures.pair) throw new CodedError(ErrorCode.Usage, reportText.whichNumber([figures.pair[0].text, figures.pair[1].text], ["在校"]));
   // 有一名学生发烧回家: a count in words, unlabelled, tells of one pupil, not of those present.
   const bare = figures.bare.filter((n) => !n.chinese);
@@ -528,6 +528,13 @@ export function readSafety(args: {
   }
   return { value: { task: "safety", status: "normal", ...(present !== undefined && { present }), ...(remark && { remark }) }, notes };
 }
+
+/**
+ * How a reader quotes its words in a refusal: as typed behind them (`typed`, the words' places
+ * in the message); without it (a tap on the card reads no message) as they are.
+ */
+const quoteOf = (args: { words: string; typed?: (start: number, end: number) => string }): QuoteTyped =>
+  args.typed ? quoteAsTyped({ folded: args.words, original: args.typed }) : quoteAsFolded;
 
 /** A 平安 report's own words that say nothing more: thanks, all is well, who and what was counted. */
 const REPORT_FILLER = /补报|补|安全|谢谢|感谢|辛苦了?|收到|请查收|请领导放心|放心|一切|正常|良好|平稳|稳定|安好|无事|无异常|没有异常|没异常|学生|全部|全体|全员|均|都|已|到校|到岗|在岗|在校|教职工|老师|教师|人|名/gu;
@@ -582,21 +589,23 @@ const REPORT_DATE = new RegExp(
  * The day or week a report's words name, if any, and the words without it (same length): a
  * date is never a figure (`6-15` is no 15 pupils). Dates without a year are the nearest past one.
  * `labelled` passes over a date the words before it give to a field (日期 11月18日); a month.day
- * right after one of `figureLabels` (实到 5.6) is a figure, not a date.
+ * right after one of `figureLabels` (实到 5.6) is a figure, not a date. `typed`, the date as typed (`quote`), for refusals.
  */
 export function readReportDate(
   words: string,
   today: LocalDate,
-  { labelled, figureLabels = [] }: { labelled?: (before: string) => boolean; figureLabels?: readonly string[] } = {},
+  { labelled, figureLabels = [], quote = quoteAsFolded }: { labelled?: (before: string) => boolean; figureLabels?: readonly string[]; quote?: QuoteTyped } = {},
 ): { span?: DateSpan; typed?: string; words: string } {
   const m = matchesOf(words, REPORT_DATE).find((found) => {
     const before = words.slice(0, found.index);
     return !labelled?.(before) && !(MONTH_DOT_DAY.test(found[1]!) && endsWithLabel(before, figureLabels));
   });
   if (!m) return { words };
-  const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past");
+  const typed = quote(m[1]!, m.index);
+  // The date is read with its points as dashes (6.15 → 6-15): a refusal quotes it as typed, whole.
+  const read = readDateSpan(m[1]!.replace(/\./gu, "-"), today, "past", () => typed);
   const rest = blankSpan(words, m.index, m.index + m[0].length);
-  return read ? { span: read.span, typed: m[1]!, words: rest } : { words: rest };
+  return read ? { span: read.span, typed, words: rest } : { words: rest };
 }
 
 /** A particle that ends a question: 平安吗, 报了么, 学习呢, 平安？ (not 什么, 怎么, 那么). */
@@ -650,15 +659,15 @@ const CHANNELS: [string, RegExp][] = [
  * A 防溺水 report: parents reached over parents to reach (the roster's pupils when not given);
  * 完成, 全部 or 100% mean every one of them; how they were reached.
  */
-export function readDrowning(args: { words: string; school: School; voice: ReplyVoice }): ReadReport<DrowningValue> {
+export function readDrowning(args: { words: string; typed?: (start: number, end: number) => string; school: School; voice: ReplyVoice }): ReadReport<DrowningValue> {
   const { words, school, voice } = args;
   if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 防溺水")));
   const channels = CHANNELS.filter(([, pattern]) => pattern.test(words)).map(([name]) => name);
   // Channel words are not figures' labels: 家长会 must not read as 会.
   let text = words;
   for (const [, pattern] of CHANNELS) text = text.replace(new RegExp(pattern.source, "gu"), (m) => " ".repeat(m.length));
-  const figures = readFigures(text, DROWNING);
-  checkNumbers(figures);
+  const figures = readFigures(text, DROWNING, quoteOf(args));
+  checkNumbers(figures, quoteOf(args));
   let [reached, total] = readPartOfWhole(figures, "reached", "total", ["已提醒", "应提醒"]);
   // 已提醒1180人，还有20人未提醒: the parents to reach are both; 共1200人，20人未提醒: the rest were reached.
   const unreached = sum(figures, "unreached");
@@ -697,11 +706,11 @@ export function readStudyTopic(input: { folded: string; original(start?: number,
  * leave, the topic. 全部参加, 全员, 完成 mean all expected attended; 请假2人 alone means the
  * others did.
  */
-export function readStudy(args: { words: string; topic?: string; school: School; voice: ReplyVoice }): ReadReport<StudyValue> {
+export function readStudy(args: { words: string; typed?: (start: number, end: number) => string; topic?: string; school: School; voice: ReplyVoice }): ReadReport<StudyValue> {
   const { words, topic, school, voice } = args;
   if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 学习")));
-  const figures = readFigures(words, STUDY);
-  checkNumbers(figures);
+  const figures = readFigures(words, STUDY, quoteOf(args));
+  checkNumbers(figures, quoteOf(args));
   let [attended, expected] = readPartOfWhole(figures, "attended", "expected", ["实到", "应到"]);
   let leave = sum(figures, "leave");
   if (leave === undefined && NO_LEAVE.test(figures.rest)) leave = 0;

@@ -1,7 +1,7 @@
 import type { Roster } from "../../config/roster.js";
 import { NODE_SEPARATOR, areaKey, areaLabel, shownNode, type RosterNode } from "../../config/roster-tree.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { blankSpan, readWord } from "../../text/words.js";
+import { blankSpan, readWords, type QuoteTyped, type Word } from "../../text/words.js";
 import { leaderText } from "./leader-text.js";
 
 /** A part of the roster a leader named, a 片区 or a county (city) of his: its 片区' keys (areaKey) and how he is shown it (areaLabel). */
@@ -25,30 +25,28 @@ export interface AreaMatch {
  * name none; a name several parts end with (two counties' 城关片区 to a city's leader) is asked
  * about with the choices, as he would write them.
  */
-export function findArea(roster: Pick<Roster, "node">, words: readonly string[], start: number, { exactOnly = false } = {}): AreaMatch | undefined {
+export function findArea(roster: Pick<Roster, "node">, words: readonly Word[], start: number, { exactOnly = false, quote }: { exactOnly?: boolean; quote: QuoteTyped }): AreaMatch | undefined {
   // Below the node he is shown (shownNode): a province's one province is his whole part, no part of it.
   const places = placesBelow(shownNode(roster.node));
   const named = matchPlaces(places, words, start, exactOnly);
   if (!named) return undefined;
   const shown = named.nodes.map((node) => areaLabel(roster.node, node.path.join(NODE_SEPARATOR)));
-  if (shown.length > 1) throw new CodedError(ErrorCode.Usage, leaderText.whichArea(named.typed, shown));
+  if (shown.length > 1) throw new CodedError(ErrorCode.Usage, leaderText.whichArea(quoteWords(words, start, named.words, quote), shown));
   return { area: { keys: areaKeysOf(named.nodes[0]!), label: shown[0]! }, node: named.nodes[0]!, words: named.words };
 }
 
 /**
  * The part of the asker's node that words of `text` name (`汇总 平安县`, `汇总 昨天 平安县/城关片区`),
- * by findArea, exactly; and the text with those words blanked, for the rest to be read (a date).
+ * by findArea, exactly; and the text with those words blanked (same length), for the rest to be read (a date).
  * His own node named is all he sees (readOwnNode, which refuses one outside it); none named: no part.
  */
-export function takePartWords(text: string, roster: Pick<Roster, "node" | "root">): { part?: { node: RosterNode; label: string }; rest: string } {
-  const words: { word: string; start: number; end: number }[] = [];
-  for (let word = readWord(text, 0); word; word = readWord(text, word.end)) words.push(word);
-  const typed = words.map((word) => word.word);
+export function takePartWords(text: string, roster: Pick<Roster, "node" | "root">, quote: QuoteTyped): { part?: { node: RosterNode; label: string }; rest: string } {
+  const words = readWords(text);
   let rest = text;
   let part: { node: RosterNode; label: string } | undefined;
   for (let i = 0; i < words.length; i += 1) {
-    const match = findArea(roster, typed, i, { exactOnly: true });
-    const count = match?.words ?? readOwnNode(roster, typed, i);
+    const match = findArea(roster, words, i, { exactOnly: true, quote });
+    const count = match?.words ?? readOwnNode(roster, words, i, quote);
     if (count === undefined) continue;
     if (match && part && part.node !== match.node) throw new CodedError(ErrorCode.Usage, leaderText.summaryOnePart(part.label, match.area.label));
     if (match) part = { node: match.node, label: match.area.label };
@@ -57,7 +55,7 @@ export function takePartWords(text: string, roster: Pick<Roster, "node" | "root"
     rest = blankSpan(rest, start, end);
     i += count - 1;
   }
-  return { ...(part && { part }), rest: rest.trim() };
+  return { ...(part && { part }), rest };
 }
 
 /**
@@ -66,7 +64,7 @@ export function takePartWords(text: string, roster: Pick<Roster, "node" | "root"
  * node outside it, or above it, is refused as not his, without a word of what is in it.
  * Undefined when the words name no node.
  */
-export function readOwnNode(roster: Pick<Roster, "node" | "root">, words: readonly string[], start: number): number | undefined {
+export function readOwnNode(roster: Pick<Roster, "node" | "root">, words: readonly Word[], start: number, quote: QuoteTyped): number | undefined {
   const named = matchPlaces(placesBelow(roster.root), words, start, true);
   if (!named) return undefined;
   const { node: asker } = roster;
@@ -75,7 +73,7 @@ export function readOwnNode(roster: Pick<Roster, "node" | "root">, words: readon
   if (named.nodes.some((node) => node.schools.length === asker.schools.length && onHisLine(node))) return named.words;
   // One of his (a county to a city's leader where no 片区 is read): not this function's to answer.
   if (named.nodes.some((node) => startsWith(node.path, asker.path))) return undefined;
-  throw new CodedError(ErrorCode.NotYourSchool, leaderText.outsideNode(named.typed, asker.name));
+  throw new CodedError(ErrorCode.NotYourSchool, leaderText.outsideNode(quoteWords(words, start, named.words, quote), asker.name));
 }
 
 const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((name, i) => path[i] === name);
@@ -93,17 +91,24 @@ function placesBelow(node: RosterNode): { node: RosterNode; names: string[] }[] 
   return places;
 }
 
-/** The places whose path ends with the most of the words from `start`, and the words as typed. */
-function matchPlaces(places: readonly { node: RosterNode; names: string[] }[], words: readonly string[], start: number, exactOnly: boolean) {
+/** The places whose path ends with the most of the words from `start`, and how many words named them. */
+function matchPlaces(places: readonly { node: RosterNode; names: string[] }[], words: readonly Word[], start: number, exactOnly: boolean) {
   const deepest = Math.max(0, ...places.map((place) => place.names.length));
   for (let count = Math.min(deepest, words.length - start); count >= 1; count -= 1) {
-    const typed = words.slice(start, start + count);
+    const typed = words.slice(start, start + count).map(({ word }) => word);
     let matches = places.filter((place) => endsWith(place.names, typed, (name, word) => name === word));
     if (matches.length === 0 && count === 1 && !exactOnly) matches = places.filter((place) => endsWith(place.names, typed, (name, word) => name.startsWith(word)));
-    if (matches.length > 0) return { nodes: matches.map((place) => place.node), typed: typed.join(NODE_SEPARATOR), words: count };
+    if (matches.length > 0) return { nodes: matches.map((place) => place.node), words: count };
   }
   return undefined;
 }
+
+/** The `count` words from `start` as typed, joined as a path is written (平安县/城关片区). */
+const quoteWords = (words: readonly Word[], start: number, count: number, quote: QuoteTyped) =>
+  words
+    .slice(start, start + count)
+    .map(({ word, start: at }) => quote(word, at))
+    .join(NODE_SEPARATOR);
 
 /** The keys (areaKey) of a node's 片区: its own for a 片区, each of its 片区' below a county. */
 function areaKeysOf(node: RosterNode): string[] {

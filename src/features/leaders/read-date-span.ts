@@ -2,6 +2,7 @@ import { addDays, diffDays, getIsoWeek, getWeekStart, isValidLocalDate, type Loc
 import { CodedError, ErrorCode } from "../../errors.js";
 import { leaderText } from "./leader-text.js";
 import { monthOf } from "../../time/periods.js";
+import type { QuoteTyped } from "../../text/words.js";
 
 /** Local dates a leader named, both included. */
 export interface DateSpan {
@@ -58,19 +59,19 @@ const PAST_RULE_DAYS_AHEAD = 31;
  * last year's (11-20 said in June), while one a few days ahead is still this year's, so that
  * the answer can say it has not come yet.
  */
-function placeYear(month: number, day: number, today: LocalDate, typed: string, rule: YearRule): LocalDate {
+function placeYear(month: number, day: number, today: LocalDate, typed: () => string, rule: YearRule): LocalDate {
   const year = Number(today.slice(0, 4));
   const candidates = [year - 1, year, year + 1]
     .map((y) => `${y}-${pad(month)}-${pad(day)}`)
     .filter(isValidLocalDate);
-  if (candidates.length === 0) throw new CodedError(ErrorCode.Usage, leaderText.badDate(typed));
+  if (candidates.length === 0) throw new CodedError(ErrorCode.Usage, leaderText.badDate(typed()));
   const nearest = candidates.reduce((best, d) => (Math.abs(diffDays(today, d)) < Math.abs(diffDays(today, best)) ? d : best));
   if (rule === "nearest" || diffDays(today, nearest) <= PAST_RULE_DAYS_AHEAD) return nearest;
   return candidates.filter((d) => d <= today).at(-1) ?? nearest;
 }
 
 /** One date or week word at the start of `text`. */
-function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSpan; length: number } | undefined {
+function readOne(text: string, today: LocalDate, rule: YearRule, quote: QuoteTyped): { span: DateSpan; length: number } | undefined {
   const weekday = WEEKDAY.exec(text);
   if (weekday) {
     const date = weekdayOf(weekday[1], WEEKDAYS[weekday[2]!]!, today, rule);
@@ -87,12 +88,12 @@ function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSp
   const full = FULL.exec(text);
   if (full) {
     const date = `${full[1]}-${pad(Number(full[2]))}-${pad(Number(full[3]))}`;
-    if (!isValidLocalDate(date)) throw new CodedError(ErrorCode.Usage, leaderText.badDate(full[0].trim()));
+    if (!isValidLocalDate(date)) throw new CodedError(ErrorCode.Usage, leaderText.badDate(quote(full[0].trim())));
     return { span: { start: date, end: date, kind: "day" }, length: full[0].length };
   }
   const md = MONTH_DAY.exec(text);
   if (md) {
-    const date = placeYear(Number(md[1]), Number(md[2]), today, md[0].trim(), rule);
+    const date = placeYear(Number(md[1]), Number(md[2]), today, () => quote(md[0].trim()), rule);
     return { span: { start: date, end: date, kind: "day" }, length: md[0].length };
   }
   return undefined;
@@ -104,20 +105,22 @@ function readOne(text: string, today: LocalDate, rule: YearRule): { span: DateSp
  * `星期三`, see weekdayOf), `2026-11-20`, `2026年11月20日`, `11-20`, `11月20日`, `11.20`, and
  * `a 至 b` / `a~b` / `a到b` of any two of them. A date without a year is placed by `rule`
  * (see placeYear). Returns undefined when `text` does not start with a date; throws a
- * Usage error for a date that does not exist or a range that ends before it starts.
+ * Usage error for a date that does not exist or a range that ends before it starts, quoting
+ * what was typed (`quote`, given the words of `text`).
  */
 export function readDateSpan(
   text: string,
   today: LocalDate,
-  rule: YearRule = "nearest",
+  rule: YearRule,
+  quote: QuoteTyped,
 ): { span: DateSpan; length: number } | undefined {
-  const first = readOne(text, today, rule);
+  const first = readOne(text, today, rule, quote);
   if (!first) return undefined;
   const separator = RANGE_SEPARATOR.exec(text.slice(first.length));
   if (!separator) return first;
   const secondAt = first.length + separator[0].length;
-  const second = readOne(text.slice(secondAt), today, rule);
-  if (!second) throw new CodedError(ErrorCode.Usage, leaderText.rangeEnd(text.slice(0, secondAt).trim()));
+  const second = readOne(text.slice(secondAt), today, rule, quote);
+  if (!second) throw new CodedError(ErrorCode.Usage, leaderText.rangeEnd(quote(text.slice(0, secondAt).trim())));
   const span: DateSpan = { start: first.span.start, end: second.span.end, kind: "range" };
   if (span.end < span.start) throw new CodedError(ErrorCode.Usage, leaderText.rangeBackwards(span.start, span.end));
   return { span, length: secondAt + second.length };

@@ -4,6 +4,7 @@ import { ledgerText } from "./ledger-text.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "./check-ledger-range.js";
 import { weekOf } from "../leaders/read-date-span.js";
 import { monthOf } from "../../time/periods.js";
+import type { QuoteTyped } from "../../text/words.js";
 
 /** The dates an export covers, both included, and the word that named them, if any. */
 export interface ExportRange {
@@ -14,7 +15,7 @@ export interface ExportRange {
 }
 
 const DATE = String.raw`(?:(\d{4})\s*[-./年]\s*)?(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?`;
-const RANGE = new RegExp(String.raw`^${DATE}(?:\s*(?:至|到|~|—|–)\s*${DATE})?$`, "u");
+const RANGE = new RegExp(String.raw`^(${DATE})(?:\s*(?:至|到|~|—|–)\s*(${DATE}))?$`, "u");
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -58,22 +59,21 @@ function dateIn(year: number, monthDay: string): LocalDate | undefined {
  * `today`, and the start in the same year (a range over New Year needs a year written); when only
  * one date of a range has its year, the other is its nearest occurrence on the right side of it
  * (`2025-12-20至01-05` ends on 2026-01-05). Throws a Usage error for anything else, a date that does not exist, a range that ends before
- * it starts, and a range longer than MAX_LEDGER_DAYS.
+ * it starts, and a range longer than MAX_LEDGER_DAYS; what it refuses is quoted as typed (`quote`).
  */
-export function parseExportRange(text: string, today: LocalDate): ExportRange {
+export function parseExportRange(text: string, today: LocalDate, quote: QuoteTyped): ExportRange {
   const words = text.replace(/\s+/g, "");
   const word = WORDS[words || "本周"];
   if (word) return { ...word(today), label: words || "本周" };
   const match = RANGE.exec(text.trim());
-  if (!match) throw new CodedError(ErrorCode.Usage, ledgerText.badRange(text.trim()));
-  const [, y1, m1, d1, y2, m2, d2] = match;
+  if (!match) throw new CodedError(ErrorCode.Usage, ledgerText.badRange(quote(text.trim())));
+  const [, firstTyped, y1, m1, d1, secondTyped, y2, m2, d2] = match;
   const md = (m: string, d: string) => `${pad(Number(m))}-${pad(Number(d))}`;
-  const typed = (y: string | undefined, m: string, d: string) => `${y ? `${y}-` : ""}${md(m, d)}`;
   const first = md(m1!, d1!);
   const second = m2 === undefined ? undefined : md(m2, d2!);
   // 2024 is a leap year: a month-day that is not a date then is never one.
-  if (!dateIn(Number(y1 ?? 2024), first)) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y1, m1!, d1!)));
-  if (second && !dateIn(Number(y2 ?? 2024), second)) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y2, m2!, d2!)));
+  if (!dateIn(Number(y1 ?? 2024), first)) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(quote(firstTyped!)));
+  if (second && !dateIn(Number(y2 ?? 2024), second)) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(quote(secondTyped!)));
 
   let from: LocalDate | undefined;
   let to: LocalDate | undefined;
@@ -89,8 +89,8 @@ export function parseExportRange(text: string, today: LocalDate): ExportRange {
     to = nearestYear(second, today);
     from = to && dateIn(Number(to.slice(0, 4)), first);
   }
-  if (!from) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y1, m1!, d1!)));
-  if (!to) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(typed(y2, m2!, d2!)));
+  if (!from) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(quote(firstTyped!)));
+  if (!to) throw new CodedError(ErrorCode.Usage, ledgerText.badDate(quote(secondTyped!)));
   const problem = checkLedgerRange(from, to);
   if (problem?.problem === "reversed") throw new CodedError(ErrorCode.Usage, ledgerText.reversed(from, to));
   if (problem?.problem === "too_long") throw new CodedError(ErrorCode.Usage, ledgerText.tooLong(problem.days, MAX_LEDGER_DAYS));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../src/errors.js";
 import { readDateSpan } from "../../../src/features/leaders/read-date-span.js";
+import { quoteAsFolded } from "../../../src/text/words.js";
 
 const TUESDAY = "2026-11-24";
-const read = (text: string, today = TUESDAY) => readDateSpan(text, today)?.span;
+const read = (text: string, today = TUESDAY) => readDateSpan(text, today, "nearest", quoteAsFolded)?.span;
 
 describe("readDateSpan", () => {
   it("reads the day words relative to today", () => {
@@ -44,9 +45,9 @@ describe("readDateSpan", () => {
 
   it("says how much it read, so the rest is the reason", () => {
     const text = "11-25至11-27 中考考点";
-    const result = readDateSpan(text, TUESDAY)!;
+    const result = readDateSpan(text, TUESDAY, "nearest", quoteAsFolded)!;
     expect(text.slice(result.length).trim()).toBe("中考考点");
-    expect(readDateSpan("城关一小", TUESDAY)).toBeUndefined();
+    expect(readDateSpan("城关一小", TUESDAY, "nearest", quoteAsFolded)).toBeUndefined();
   });
 
   it("refuses a day that does not exist and a range that runs backwards", () => {
@@ -58,7 +59,7 @@ describe("readDateSpan", () => {
 });
 
 describe("readDateSpan for questions about the past", () => {
-  const start = (text: string, today: string) => readDateSpan(text, today, "past")?.span.start;
+  const start = (text: string, today: string) => readDateSpan(text, today, "past", quoteAsFolded)?.span.start;
 
   it("takes a date more than a month ahead as last year's, and a nearer one as this year's", () => {
     expect(start("11-20", "2026-06-12")).toBe("2025-11-20");
@@ -67,7 +68,7 @@ describe("readDateSpan for questions about the past", () => {
     expect(start("12-28", "2027-01-05")).toBe("2026-12-28");
     expect(start("06-01", "2026-06-12")).toBe("2026-06-01");
     // The nearest rule keeps the date nearest to today either way.
-    expect(readDateSpan("11-20", "2026-06-12")?.span.start).toBe("2026-11-20");
+    expect(readDateSpan("11-20", "2026-06-12", "nearest", quoteAsFolded)?.span.start).toBe("2026-11-20");
   });
 
   it("reads months and weekdays: 本月, 上月, 周五, 上周五, 星期三", () => {
@@ -78,8 +79,8 @@ describe("readDateSpan for questions about the past", () => {
     expect(read("星期日")?.start).toBe("2026-11-29");
     expect(read("下礼拜一")?.start).toBe("2026-11-30");
     // Asked about what happened, a bare weekday to come is last week's.
-    expect(readDateSpan("周五", TUESDAY, "past")?.span.start).toBe("2026-11-20");
-    expect(readDateSpan("周二", TUESDAY, "past")?.span.start).toBe(TUESDAY);
-    expect(readDateSpan("上周五至本周一", TUESDAY)?.span).toEqual({ start: "2026-11-20", end: "2026-11-23", kind: "range" });
+    expect(readDateSpan("周五", TUESDAY, "past", quoteAsFolded)?.span.start).toBe("2026-11-20");
+    expect(readDateSpan("周二", TUESDAY, "past", quoteAsFolded)?.span.start).toBe(TUESDAY);
+    expect(readDateSpan("上周五至本周一", TUESDAY, "nearest", quoteAsFolded)?.span).toEqual({ start: "2026-11-20", end: "2026-11-23", kind: "range" });
   });
 });

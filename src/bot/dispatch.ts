@@ -16,6 +16,7 @@ import { formatExamples, formatHelp } from "./help.js";
 import { isAllowed } from "./registry.js";
 import { readTapTopic } from "./tap-key.js";
 import { rosterOfPerson } from "../config/scope.js";
+import { shortNameOf } from "../config/school.js";
 
 export interface DispatcherDeps {
   config: Config;
@@ -202,7 +203,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const keyword = spec.aliases[0] ?? spec.id;
     if (roles.has("leader") || roles.has("admin")) {
       const school = rosterOfPerson(roster, config, userid).schools[0];
-      if (spec.task && school) return botText.forReporters(botName, keyword, `代报 ${school.shortName || school.name} ${typed}`);
+      if (spec.task && school) return botText.forReporters(botName, keyword, `代报 ${shortNameOf(school)} ${typed}`);
       return botText.forReporters(botName, keyword);
     }
     return atStart ? botText.forLeaders(botName, keyword) : botText.notUnderstood(botName, typed, roles);

@@ -1,12 +1,11 @@
 import type { School } from "../config/roster.js";
 import { EXAMPLE_SCHOOL, type CommandSpec, type Role } from "./command.js";
 import { isAllowed } from "./registry.js";
-import { escapeUserText } from "../text/user-text.js";
+import { shownShortNameOf } from "../config/school.js";
 
 /** Whom examples are shown to: a sender with the schools he reports for, or a leader entering a report for a school (代报). */
 export type ExampleAudience = { schools: readonly School[] } | { onBehalfOf: School };
 
-const shortName = (school: School) => escapeUserText(school.shortName || school.name);
 
 /**
  * A command's examples as this sender must write them. A reporter sees his own school where the
@@ -16,14 +15,14 @@ const shortName = (school: School) => escapeUserText(school.shortName || school.
  */
 export function formatExamples(spec: CommandSpec, audience: ExampleAudience): string[] {
   if ("onBehalfOf" in audience) {
-    const school = shortName(audience.onBehalfOf);
+    const school = shownShortNameOf(audience.onBehalfOf);
     return spec.examples.map((example) => `代报 ${school} ${example.split(" ").filter((word) => word !== EXAMPLE_SCHOOL).join(" ")}`);
   }
   const { schools } = audience;
   const forReporters = spec.roles !== "anyone" && spec.roles.includes("reporter");
   if (!forReporters || schools.length === 0) return [...spec.examples];
   const examples = spec.examples.map((example, i) => {
-    const school = shortName(schools[i % schools.length]!);
+    const school = shownShortNameOf(schools[i % schools.length]!);
     if (example.includes(EXAMPLE_SCHOOL)) return example.replace(EXAMPLE_SCHOOL, school);
     if (schools.length === 1) return example;
     const keyword = example.split(" ")[0]!;

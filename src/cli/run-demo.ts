@@ -24,6 +24,7 @@ import {
 } from "../dev/demo-script.js";
 import { formatBotPush, formatBubble, formatCard, formatPush } from "../dev/render-chat.js";
 import { createDemoChat, DEMO_ZONE, hhmm, playDay } from "../dev/demo-day.js";
+import { shortNameOf } from "../config/school.js";
 
 const GROUP_NAMES = { principals: "全县校长群", leaders: "局领导群" } as const;
 /** The demo plays a week in seconds: a conversation's limit (30 a minute) would hold its pushes for real minutes. */
@@ -108,7 +109,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
   const nameOf = (userid: string) => people.get(userid) ?? rt.roster.nameOf(userid) ?? userid;
   /** `张伟（城关一小）`, `王志远（局长）`: who speaks, as the chat shows them. */
   const labelOf = (userid: string) => {
-    const office = demoLeaders[userid] ?? rt.roster.schoolsOf(userid).map((s) => s.shortName || s.name).join("、");
+    const office = demoLeaders[userid] ?? rt.roster.schoolsOf(userid).map((s) => shortNameOf(s)).join("、");
     return office ? `${nameOf(userid)}（${office}）` : nameOf(userid);
   };
 

@@ -17,6 +17,7 @@ import { createLogger } from "../ops/log.js";
 import { createManualClock } from "../clock/clock.js";
 import { toInstant } from "../time/local-time.js";
 import { startFakeWebhook } from "../wecom/simulator/fake-webhook.js";
+import { shortNameOf } from "../config/school.js";
 
 /**
  * `npm run demo -- --province`: one deployment for a province (config/province/): 2 cities,
@@ -55,7 +56,7 @@ export async function runProvinceDemo({ settings, out }: { settings: Settings; o
   const whereSpeaks = speakingPlaces(config, roster);
   const people = new Map([...config.leaders, ...config.admins].map((p) => [p.userid, p.name]));
   const nameOf = (userid: string) => people.get(userid) ?? roster.nameOf(userid) ?? userid;
-  const labelOf = (userid: string) => `${nameOf(userid)}（${provinceLeaders[userid] ?? roster.schoolsOf(userid).map((s) => s.shortName || s.name).join("、")}）`;
+  const labelOf = (userid: string) => `${nameOf(userid)}（${provinceLeaders[userid] ?? roster.schoolsOf(userid).map((s) => shortNameOf(s)).join("、")}）`;
   const chat = createDemoChat();
   let callbacks = 0;
 

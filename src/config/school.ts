@@ -1,3 +1,5 @@
+import { escapeUserText } from "../text/user-text.js";
+
 /** One school of the roster CSV. */
 export interface School {
   /** 学校代码, unique. */
@@ -45,3 +47,13 @@ export const MAX_SCHOOL_FIGURE = 1_000_000;
 
 /** Whether a figure is more than any school counts: the one test, for the roster and every reader. */
 export const tooLargeForASchool = (value: number): boolean => value > MAX_SCHOOL_FIGURE;
+
+/** What a school is called where space is short (lists, buttons, examples): its 简称, its name when it has none. */
+export function shortNameOf(school: Pick<School, "name" | "shortName">): string {
+  return school.shortName || school.name;
+}
+
+/** shortNameOf as markdown shows it: typed by an admin, so escaped (text/user-text.ts). */
+export function shownShortNameOf(school: Pick<School, "name" | "shortName">): string {
+  return escapeUserText(shortNameOf(school));
+}

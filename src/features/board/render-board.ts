@@ -9,6 +9,7 @@ import { formatSums } from "../leaders/format-sums.js";
 import { boardText } from "./board-text.js";
 import { html, type Html } from "./html.js";
 import { MISSING_NAMED, type Board, type BoardArea, type BoardDay, type BoardSchool, type BoardTask, type BoardView, type SchoolState, type WithHistory } from "./load-board.js";
+import { shortNameOf } from "../../config/school.js";
 
 export interface RenderBoardOptions {
   config: Pick<Config, "leaders" | "admins" | "timezone" | "tasks">;
@@ -97,7 +98,7 @@ function taskCard(tally: TaskTally, timeZone: string, sumsOf: SumsOf): Html {
   if (nothingDue(tally)) {
     return html`<p class="off muted" data-task="${tally.task}">${boardText.notRequired(tally.taskName, tally.notRequiredReason)}</p>`;
   }
-  const missing = tally.missingByArea.flatMap((group) => group.entries.map((e) => e.school.shortName || e.school.name));
+  const missing = tally.missingByArea.flatMap((group) => group.entries.map((e) => shortNameOf(e.school)));
   const s = boardText.state;
   return html`<section class="card task" data-task="${tally.task}">
 <h2>${tally.taskName} <span class="muted">${boardText.deadline(period, timeZone, tally.open)}</span></h2>
@@ -213,7 +214,7 @@ ${area.more !== undefined && html`<p class="note"><a class="all" href="${hrefOf(
 function schoolRow(s: BoardSchool, timeZone: string): Html {
   const note = s.state === "exempt" && s.reason;
   return html`<li class="school ${needsAttention(s) ? "attn" : "ok"}" data-code="${s.school.code}" data-state="${s.state}"${s.abnormal ? html` data-abnormal` : ""}${s.onBehalf ? html` data-on-behalf` : ""}>
-<span class="name">${s.school.shortName || s.school.name}${note && html`<small>${note}</small>`}</span>
+<span class="name">${shortNameOf(s.school)}${note && html`<small>${note}</small>`}</span>
 ${s.abnormal && chip("abnormal", boardText.state.abnormal)}${s.onBehalf && chip("on_behalf", boardText.state.onBehalf)}${chip(s.state, STATE_WORDS[s.state])}
 <span class="t">${s.report && s.state !== "exempt" ? formatClock(new Date(s.report.at), timeZone) : ""}</span>
 </li>`;

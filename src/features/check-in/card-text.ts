@@ -2,9 +2,9 @@ import type { School } from "../../config/roster.js";
 import type { TaskPeriod } from "../../time/task-calendar.js";
 import { formatDeadline, formatInstant } from "../../time/local-time.js";
 import { formatPeriod } from "../../time/periods.js";
+import { shortNameOf } from "../../config/school.js";
 
 /** A school's name on a card, which is plain text (no markdown to escape). */
-const shortName = (school: School) => school.shortName || school.name;
 
 /**
  * Every word of the check-in card and of the answers to its taps. Cards are plain text:
@@ -26,7 +26,7 @@ export const cardText = {
 
   /** Above the check-in's own reply, which names the school in full. */
   recordedTitle: "✅ 今日平安已登记",
-  alreadyTitle: (school: School) => `${shortName(school)} 今天已经上报过了`,
+  alreadyTitle: (school: School) => `${shortNameOf(school)} 今天已经上报过了`,
   already: (report: { at: string; byName: string; value: string }, timeZone: string, botName: string) =>
     `${formatInstant(new Date(report.at), timeZone)} 由 ${report.byName} 上报：${report.value}。这次点击没有再登记。` +
     `如需更正，请直接发送 @${botName} 平安 或 @${botName} 异常 具体情况。`,
@@ -35,7 +35,7 @@ export const cardText = {
   abnormal: (botName: string, schools: readonly School[]) =>
     schools.length > 1
       ? `请在群里发送：@${botName} 异常 学校简称 具体情况（发生了什么、学生情况、已采取的措施），` +
-        `例如：@${botName} 异常 ${shortName(schools[0]!)} 一名学生课间摔伤，已送医。局领导会立即收到。`
+        `例如：@${botName} 异常 ${shortNameOf(schools[0]!)} 一名学生课间摔伤，已送医。局领导会立即收到。`
       : `请在群里发送：@${botName} 异常 具体情况（发生了什么、学生情况、已采取的措施），` +
         `例如：@${botName} 异常 一名学生课间摔伤，已送医。局领导会立即收到。`,
 
@@ -43,13 +43,13 @@ export const cardText = {
   choose: (reported: readonly School[], more: readonly School[], botName: string) =>
     [
       "点学校名称即为该校报今日平安。",
-      reported.length > 0 ? `已报：${reported.map(shortName).join("、")}。` : "",
-      more.length > 0 ? `其余 ${more.length} 所（${more.map(shortName).join("、")}）请发送 @${botName} 平安 学校简称。` : "",
+      reported.length > 0 ? `已报：${reported.map(shortNameOf).join("、")}。` : "",
+      more.length > 0 ? `其余 ${more.length} 所（${more.map(shortNameOf).join("、")}）请发送 @${botName} 平安 学校简称。` : "",
     ].join(""),
   allReportedTitle: "您负责的学校今天都已上报",
-  allReported: (schools: readonly School[]) => `${schools.map(shortName).join("、")} 今天都已上报，这次点击没有再登记。`,
+  allReported: (schools: readonly School[]) => `${schools.map(shortNameOf).join("、")} 今天都已上报，这次点击没有再登记。`,
   /** A school's button on the choice card. */
-  schoolButton: (school: School) => [...shortName(school)].slice(0, 10).join(""),
+  schoolButton: (school: School) => [...shortNameOf(school)].slice(0, 10).join(""),
 
   notRecordedTitle: "没有登记",
   expired: (period: TaskPeriod, botName: string) =>
@@ -57,7 +57,7 @@ export const cardText = {
   expiredUnknown: (botName: string) => `这张卡片已经过期，没有登记。今天的请点下面的按钮，或直接发送 @${botName} 平安。`,
   unreadable: (botName: string) => `看不懂这个按钮，没有登记。请点下面的按钮，或直接发送 @${botName} 平安。`,
   notYourSchool: (name: string, mine: readonly School[]) =>
-    `您不是 ${name} 的上报人（您负责：${mine.map(shortName).join("、")}），没有登记。`,
+    `您不是 ${name} 的上报人（您负责：${mine.map(shortNameOf).join("、")}），没有登记。`,
   forLeaders: (botName: string) =>
     `这个按钮是学校上报人用的，没有登记。替学校录入请发送 @${botName} 代报 学校 平安；查看各校情况请发送 @${botName} 汇总。`,
 

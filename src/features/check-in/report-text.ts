@@ -6,6 +6,7 @@ import { formatClock, formatDate, formatDeadline, formatInstant, formatRate } fr
 import { isPastDeadline } from "../../time/periods.js";
 import type { DuePeriod, TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
+import { shownShortNameOf } from "../../config/school.js";
 
 /** A school's name from the roster, shown as typed. */
 const nameOf = (school: School) => escapeUserText(school.name);
@@ -28,7 +29,7 @@ export interface ReplyVoice {
 export const reportText = {
   voice: (onBehalfOf?: School): ReplyVoice =>
     onBehalfOf
-      ? { school: "该校", form: (command) => `代报 ${escapeUserText(onBehalfOf.shortName || onBehalfOf.name)} ${command}` }
+      ? { school: "该校", form: (command) => `代报 ${shownShortNameOf(onBehalfOf)} ${command}` }
       : { school: "贵校", form: (command) => command },
 
   /**
@@ -130,7 +131,7 @@ export const reportText = {
   notYourSchool: (name: string, mine: readonly School[]) =>
     `您不是 ${escapeUserText(name)} 的上报人（您负责：${mine.map(nameOf).join("、")}）。`,
   whichSchool: (mine: readonly School[]) =>
-    `您负责多所学校（${mine.map((s) => escapeUserText(s.shortName || s.name)).join("、")}），请在指令后写上学校名称或简称。`,
+    `您负责多所学校（${mine.map((s) => shownShortNameOf(s)).join("、")}），请在指令后写上学校名称或简称。`,
   unknownWord: (word: string) => `“${escapeUserText(word)}”不是可识别的内容。`,
   incidentInSafety: (word: string, voice: ReplyVoice) =>
     `“${escapeUserText(word)}”像是异常情况。有异常请发送“${voice.form("异常 具体情况")}”；确实无异常请只发送“${voice.form("平安")}”。`,
@@ -142,10 +143,10 @@ export const reportText = {
   ambiguousSchool: (word: string, schools: readonly School[]) =>
     `“${escapeUserText(word)}”对应多所学校：${schools
       .slice(0, 6)
-      .map((s) => escapeUserText(s.shortName || s.name))
+      .map((s) => shownShortNameOf(s))
       .join("、")}${schools.length > 6 ? ` 等 ${schools.length} 所` : ""}，请写学校简称或全称。`,
   twoSchools: (schools: readonly School[]) =>
-    `一条消息只能报一所学校（写了 ${schools.map((s) => escapeUserText(s.shortName || s.name)).join("、")}），请分开发送。`,
+    `一条消息只能报一所学校（写了 ${schools.map((s) => shownShortNameOf(s)).join("、")}），请分开发送。`,
   oneReportEach: (kinds: readonly string[]) => `一条消息只能报一项。${kinds.join("、")}请分开发送，每条以任务开头。`,
   unreachedMismatch: (reached: number, unreached: number, total: number) =>
     `已提醒 ${reached} 人加未提醒 ${unreached} 人不等于应提醒的 ${total} 人，请核对。`,

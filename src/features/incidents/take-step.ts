@@ -8,6 +8,7 @@ import { resolveSchool } from "../check-in/kind-readers.js";
 import { reportText } from "../check-in/report-text.js";
 import { incidentText } from "./incident-text.js";
 import { isBeingRegistered } from "./being-registered.js";
+import { shortNameOf } from "../../config/school.js";
 
 type FindContext = CommandContext<"incidents" | "roster" | "store" | "calendar" | "config">;
 
@@ -62,7 +63,7 @@ export async function findNumberedIncident(ctx: FindContext, number: number): Pr
 export async function findOpenIncidents(ctx: FindContext, school: School): Promise<Incident[] | string> {
   const open = (await ctx.incidents.listOpen()).filter((incident) => incident.school === school.code);
   if (open.length > 0) return open;
-  const name = school.shortName || school.name;
+  const name = shortNameOf(school);
   return (await isBeingRegistered(ctx, { school })) ? incidentText.schoolNotOpenYet(name) : incidentText.noOpenIncident(name);
 }
 

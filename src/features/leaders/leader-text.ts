@@ -10,6 +10,7 @@ import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js
 import { reportersAt } from "../../config/scope.js";
 import { abnormalDescription, type Report } from "../../store/report.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
+import { shownShortNameOf } from "../../config/school.js";
 
 /** `11月20日` for `2026-11-20`. */
 
@@ -55,7 +56,7 @@ export const leaderText = {
   reporters: (school: School, role?: string) => reportersAt(school, role).map((userid) => nameOr(reporterName(school, userid), userid)).join("、"),
 
   // Names and areas come from the roster an admin typed: shown as typed, never as markup.
-  shortName: (school: School) => escapeUserText(school.shortName || school.name),
+  shortName: shownShortNameOf,
   schoolName: (school: School) => escapeUserText(school.name),
   /** A school's 片区 by its path below the reader's node (areaLabel): `平安县/城关片区` to a city's leader. */
   schoolArea: (school: School, node: RosterNode) => escapeUserText(areaLabel(node, areaKey(school))),

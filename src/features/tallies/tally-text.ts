@@ -5,9 +5,9 @@ import type { School } from "../../config/roster.js";
 import type { NodeLevel } from "../../config/roster-tree.js";
 import { escapeUserText } from "../../text/user-text.js";
 import { leaderText } from "../leaders/leader-text.js";
+import { shownShortNameOf } from "../../config/school.js";
 
 /** A school's short name from the roster, shown as typed. */
-const shortName = (school: School) => escapeUserText(school.shortName || school.name);
 
 /** Text of the scheduler's own pushes: the weekly roll-up and the 补报 note. */
 export const scheduleText = {
@@ -23,10 +23,10 @@ export const scheduleText = {
   escalateHeading: (n: number) => `**⚠️ 缺报 2 次及以上，请督促（${n} 所）**`,
   schoolsHeading: "**各校明细**",
   areaHeading: (area: string) => `${escapeUserText(area)}：`,
-  missedSchool: (school: School, missed: number, detail: string) => `- ${shortName(school)}：缺报 ${missed} 次（${detail}）`,
+  missedSchool: (school: School, missed: number, detail: string) => `- ${shownShortNameOf(school)}：缺报 ${missed} 次（${detail}）`,
   missedDetail: (taskName: string, missing: number) => `${taskName} ${missing}`,
   schoolLine: (school: School, parts: string[], escalated: boolean) =>
-    `- ${shortName(school)}：${parts.join(" · ")}${escalated ? " ⚠️" : ""}`,
+    `- ${shownShortNameOf(school)}：${parts.join(" · ")}${escalated ? " ⚠️" : ""}`,
   safetyPart: (reported: number, expected: number) => `平安 ${reported}/${expected} 天`,
   drowningPart: (reached: number, total: number, reported: number, expected: number) =>
     reported === 0 ? `防溺水 未报${expected > 1 ? ` 0/${expected}` : ""}` : `防溺水 ${reached}/${total}（${formatRate(reached, total)}）`,
@@ -62,6 +62,6 @@ export const scheduleText = {
   lateNoteIntro: "以下学校在汇总发出后补报，已计入台账：",
   /** `area` as its reader is shown it (areaLabel). */
   lateNoteLine: (school: School, area: string, taskName: string, period: string, at: Date, timeZone: string, late: boolean) =>
-    `- ${shortName(school)}（${escapeUserText(area)}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
+    `- ${shownShortNameOf(school)}（${escapeUserText(area)}）${taskName} ${period}：${formatInstant(at, timeZone)} 补报${late ? "（迟报）" : ""}`,
 } as const;
 

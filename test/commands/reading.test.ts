@@ -49,6 +49,8 @@ describe("questions are answered, never filed (21.11)", () => {
     const both = await h.say("zhou_jie", "平安了吗");
     expect(both).toContain("**平安县枫林乡中心小学**");
     expect(both).toContain("**平安县枫林乡岭头小学**");
+    // 平安 alone would be refused for him: the command to send names a school.
+    expect(both).toContain("需要时请直接发送“平安 枫林小学”。");
     const forSchool = await h.say("wang_zhiyuan", "代报 岭头小学 平安吗");
     expect(forSchool).toContain("这条消息是在问，没有登记为上报。");
     expect(forSchool).toContain("需要时请直接发送“代报 岭头小学 平安”。");

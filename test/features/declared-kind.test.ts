@@ -204,6 +204,13 @@ describe("补报 of a kind with a date field (安全工作例会)", () => {
     expect((await h.store.get("meeting", "2026-W49", "CG001"))?.value).toMatchObject({ held: true, date: "2026-11-27" });
   });
 
+  it("shows a meeting's date of another year with its year, in the reply and in 状态", async () => {
+    const reply = await sayAt(h, "2026-11-30T09:12:00+08:00", "wang_fang", "例会 已召开 日期 2025-01-01");
+    expect(reply).toContain("日期：2025年1月1日（周三）");
+    expect(await sayAt(h, "2026-11-30T09:13:00+08:00", "wang_fang", "状态")).toContain("日期：2025年1月1日（周三）");
+    expect(await sayAt(h, "2026-11-30T09:14:00+08:00", "wang_fang", "例会 已召开 日期 11月26日")).toContain("日期：11月26日（周四）");
+  });
+
   it("refuses a 补报 with two dates and no label, saying how to write it, and records nothing", async () => {
     const before = await h.store.get("meeting", "2026-W48", "CG003");
     const refused = await sayAt(h, "2026-11-30T09:15:00+08:00", "liu_yang", "补报 例会 11月27日 已召开 11月26日");

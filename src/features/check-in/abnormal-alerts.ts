@@ -10,6 +10,7 @@ import { leaderText } from "../leaders/leader-text.js";
 import type { RuleDeclaration } from "../../config/kind-schema.js";
 import type { ReportKind } from "../../config/kinds.js";
 import { fieldsText } from "./fields-text.js";
+import { toLocalDate } from "../../time/local-time.js";
 
 /**
  * Characters of a description an alert shows: an alert is one short message to a busy group;
@@ -66,7 +67,7 @@ export function buildAbnormalAlerts(args: {
   } else if (met.length > 0) {
     title = (area) => leaderText.ruleAlertTitle(school, area, kind.name, met.map((rule) => rule.alert ?? kind.fields[rule.field]!.label), before.length > 0);
     lines = [
-      { text: leaderText.alertText(school, fieldsText.describe(report.value, kind.fields), ALERT_CHARS) },
+      { text: leaderText.alertText(school, fieldsText.describe(report.value, kind.fields, { madeOn: toLocalDate(new Date(report.at), timeZone) }), ALERT_CHARS) },
       by,
     ];
   } else {

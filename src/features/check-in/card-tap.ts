@@ -63,7 +63,7 @@ export async function answerCardTap(tap: CardTap, ctx: CommandContext<"config" |
     if (done.outcome === "recorded") return card(cardText.recordedTitle, plainText(done.reply));
     const { previous } = done;
     const byName = personLabel(previous.by, ctx.config, school);
-    const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, 30) }, ctx.config.timezone, botName);
+    const text = cardText.already({ at: previous.at, byName, value: reportText.value(previous.value, { chars: 30 }) }, ctx.config.timezone, botName);
     return card(cardText.alreadyTitle(school), text);
   } catch (error) {
     if (isUserMistake(error)) return card(cardText.notRecordedTitle, error.message);

@@ -1,7 +1,7 @@
 import type { FieldDeclaration } from "../../config/kind-schema.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
 import { fieldOf, type ReportValue } from "../../store/report.js";
-import { formatDate } from "../../time/local-time.js";
+import { formatDate, yearIfOther, type LocalDate } from "../../time/local-time.js";
 
 /** The replies of the generic reader (read-fields.ts) and the line that echoes a declared kind's report. */
 export const fieldsText = {
@@ -24,9 +24,11 @@ export const fieldsText = {
 
   /**
    * One line saying what a declared kind's report records, field by field in the declaration's
-   * order (a count beside its total); typed text as typed, cut to `chars` when given.
+   * order (a count beside its total); typed text as typed, cut to `chars` when given; a date with
+   * its year when that is not the year of `madeOn`, the day the report was made (例会 日期
+   * 2025-01-01 sent in 2027 read 1月1日（周三）).
    */
-  describe(value: ReportValue, fields: Readonly<Record<string, FieldDeclaration>>, chars?: number): string {
+  describe(value: ReportValue, fields: Readonly<Record<string, FieldDeclaration>>, { chars, madeOn }: { chars?: number | undefined; madeOn?: LocalDate | undefined } = {}): string {
     const typed = (text: string) => (chars === undefined ? escapeUserText(text) : shortenUserText(text, chars));
     const totals = new Set(Object.values(fields).flatMap((field) => (field.total === undefined ? [] : [field.total])));
     const parts: string[] = [];
@@ -57,7 +59,7 @@ export const fieldsText = {
           parts.push(`${field.label}：${typed(String(v))}`);
           break;
         case "date":
-          parts.push(`${field.label}：${formatDate(String(v))}`);
+          parts.push(`${field.label}：${madeOn ? yearIfOther(String(v), madeOn, formatDate(String(v))) : formatDate(String(v))}`);
           break;
       }
     }

@@ -247,12 +247,16 @@ export type QuoteTyped = (word: string, start?: number) => string;
  * folded text is one the reader made rather than read (words of it joined anew): no typed
  * characters stand behind it, so it is quoted as it is.
  */
-export function quoteAsTyped(source: TypedSource): QuoteTyped {
-  return (word, start) => {
-    const at = start !== undefined && source.folded.startsWith(word, start) ? start : source.folded.indexOf(word);
-    return word === "" || at < 0 ? word : source.original(at, at + word.length) || word;
-  };
+export function quoteTyped(source: TypedSource, word: string, start?: number): string {
+  const at = start !== undefined && source.folded.startsWith(word, start) ? start : source.folded.indexOf(word);
+  return word === "" || at < 0 ? word : source.original(at, at + word.length) || word;
 }
+
+/** quoteTyped bound to its source, for a parser handed the way to quote. */
+export const quoteAsTyped =
+  (source: TypedSource): QuoteTyped =>
+  (word, start) =>
+    quoteTyped(source, word, start);
 
 /** For a reader given folded text alone (a word the bot wrote, a unit test): words quoted as they are. */
 export const quoteAsFolded: QuoteTyped = (word) => word;

@@ -8,7 +8,7 @@ import type { LocalDate } from "../../time/local-time.js";
 import { readDateSpan } from "../leaders/read-date-span.js";
 import { fieldsText } from "./fields-text.js";
 import { FIGURE, figureOf, type ReadFigure } from "./read-figure.js";
-import { quoteAsTyped } from "../../text/words.js";
+import { quoteTyped, type QuoteTyped } from "../../text/words.js";
 
 /**
  * The generic reader: what a message says of a declared kind's fields, each found by its label
@@ -27,7 +27,7 @@ export function readFields(args: {
   today: LocalDate;
 }): { value: FieldsValue; notes: string[] } {
   const { words, typed, kind, school, today } = args;
-  const quote = quoteAsTyped({ folded: words, original: typed });
+  const quote: QuoteTyped = (word, at) => quoteTyped({ folded: words, original: typed }, word, at);
   const fields = Object.entries(kind.fields);
   // 晨检 实到1190 异常 发热学生多: a kind without a status keeps no 异常, and what it says would be lost.
   if (!fields.some(([, field]) => field.type === "status") && SAYS_ABNORMAL.test(words)) throw usage(fieldsText.noAbnormal(kind.name));

@@ -1,7 +1,7 @@
 import type { School } from "../../config/roster.js";
 import { MAX_SCHOOL_FIGURE, tooLargeForASchool } from "../../config/school.js";
 import { FIGURE, figureOf } from "./read-figure.js";
-import { blankSpan, quoteAsFolded, quoteAsTyped, type QuoteTyped } from "../../text/words.js";
+import { blankSpan, quoteAsFolded, quoteTyped, type QuoteTyped } from "../../text/words.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
@@ -533,8 +533,9 @@ export function readSafety(args: {
  * How a reader quotes its words in a refusal: as typed behind them (`typed`, the words' places
  * in the message); without it (a tap on the card reads no message) as they are.
  */
-const quoteOf = (args: { words: string; typed?: (start: number, end: number) => string }): QuoteTyped =>
-  args.typed ? quoteAsTyped({ folded: args.words, original: args.typed }) : quoteAsFolded;
+/* Bound here rather than by words.ts's quoteAsTyped: words.ts is entered only when a refusal quotes (the check-in's path, walked once). */
+const quoteOf = ({ words, typed }: { words: string; typed?: (start: number, end: number) => string }): QuoteTyped =>
+  typed ? (word, at) => quoteTyped({ folded: words, original: typed }, word, at) : quoteAsFolded;
 
 /** A 平安 report's own words that say nothing more: thanks, all is well, who and what was counted. */
 const REPORT_FILLER = /补报|补|安全|谢谢|感谢|辛苦了?|收到|请查收|请领导放心|放心|一切|正常|良好|平稳|稳定|安好|无事|无异常|没有异常|没异常|学生|全部|全体|全员|均|都|已|到校|到岗|在岗|在校|教职工|老师|教师|人|名/gu;

@@ -2,7 +2,7 @@ import type { FieldDeclaration } from "../../config/kind-schema.js";
 import type { School } from "../../config/roster.js";
 import { fieldsText } from "./fields-text.js";
 import type { Report, ReportValue } from "../../store/report.js";
-import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, toLocalDate, type LocalDate } from "../../time/local-time.js";
+import { formatClock, formatDate, formatDeadline, formatInstant, formatRate, toLocalDate } from "../../time/local-time.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { DuePeriod, TaskPeriod } from "../../time/task-calendar.js";
 import { escapeUserText, shortenUserText } from "../../text/user-text.js";
@@ -34,9 +34,13 @@ export const reportText = {
 
   /**
    * One line describing what a report says; typed text as typed, cut to `chars` characters when
-   * given. A declared kind's report is described by its `fields` (labels, totals).
+   * given. A declared kind's report is described by its `fields` (labels, totals), a date of
+   * another year than the report was `made` in with its year.
    */
-  value(value: ReportValue, { chars, fields, madeOn }: { chars?: number; fields?: Readonly<Record<string, FieldDeclaration>> | undefined; madeOn?: LocalDate } = {}): string {
+  value(
+    value: ReportValue,
+    { chars, fields, made }: { chars?: number; fields?: Readonly<Record<string, FieldDeclaration>> | undefined; made?: { at: string; timeZone: string } } = {},
+  ): string {
     const typed = (text: string) => (chars === undefined ? escapeUserText(text) : shortenUserText(text, chars));
     switch (value.task) {
       case "safety":
@@ -54,7 +58,7 @@ export const reportText = {
           (value.topic ? `，主题：${typed(value.topic)}` : "")
         );
       case "fields":
-        return fieldsText.describe(value, fields ?? {}, { chars, madeOn });
+        return fieldsText.describe(value, fields ?? {}, { chars, ...(made && { madeOn: toLocalDate(new Date(made.at), made.timeZone) }) });
     }
   },
 
@@ -72,10 +76,10 @@ export const reportText = {
     const icon = report.value.task === "safety" && report.value.status === "abnormal" ? "⚠️" : "✅";
     const lines = [
       `${icon} 已登记：**${schoolName}** ${period.label} ${period.taskName}`,
-      `> ${reportText.value(report.value, { fields, madeOn: toLocalDate(new Date(report.at), timeZone) })}`,
+      `> ${reportText.value(report.value, { fields, made: { at: report.at, timeZone } })}`,
     ];
     if (previous) {
-      lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value, { chars: EARLIER_CHARS, fields, madeOn: toLocalDate(new Date(previous.at), timeZone) })}）。`);
+      lines.push(`已替换 ${formatInstant(new Date(previous.at), timeZone)} 的上一次上报（${reportText.value(previous.value, { chars: EARLIER_CHARS, fields, made: { at: previous.at, timeZone } })}）。`);
     }
     if (report.late) {
       lines.push(`⏰ 已过截止时间 ${period.deadlineText}，记为**迟报**。`);
@@ -98,7 +102,7 @@ export const reportText = {
     const deadline = period.deadlineText;
     return (
       `已撤销 **${nameOf(school)}** ${period.label} ${period.taskName} 的上报` +
-      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, { chars: EARLIER_CHARS, fields, madeOn: toLocalDate(new Date(previous.at), timeZone) })}）。\n` +
+      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, { chars: EARLIER_CHARS, fields, made: { at: previous.at, timeZone } })}）。\n` +
       (isPastDeadline(period, now)
         ? `该校本期现为未报；截止时间 ${deadline} 已过，重新上报将记为迟报。`
         : `该校本期现为未报，请在截止时间 ${deadline} 前重新上报。`)
@@ -119,7 +123,7 @@ export const reportText = {
     if (!report) return `${head}**未报**，${deadlineLine(period, isPastDeadline(period, now))}`;
     return (
       `${head}已报（${formatInstant(new Date(report.at), timeZone)}${report.late ? "，迟报" : ""}）` +
-      ` ${reportText.value(report.value, { fields, madeOn: toLocalDate(new Date(report.at), timeZone) })}`
+      ` ${reportText.value(report.value, { fields, made: { at: report.at, timeZone } })}`
     );
   },
 

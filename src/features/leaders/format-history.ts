@@ -8,7 +8,6 @@ import { leaderText } from "./leader-text.js";
 import { reportText } from "../check-in/report-text.js";
 import { fitDoc, type DocLine } from "./fit-doc.js";
 import { REPLY_BYTES } from "./format-summary.js";
-import { toLocalDate } from "../../time/local-time.js";
 
 /** A replaced or withdrawn report inside a later entry: its first words. */
 const PREVIOUS_CHARS = 30;
@@ -44,9 +43,9 @@ export function formatHistory(args: {
           onBehalf: report?.onBehalf === true,
           task: taskName(event.task),
           period: event.period,
-          ...(report && { value: reportText.value(report.value, { fields: kindOf(config, event.task)?.fields, madeOn: toLocalDate(new Date(report.at), timeZone) }), late: report.late }),
+          ...(report && { value: reportText.value(report.value, { fields: kindOf(config, event.task)?.fields, made: { at: report.at, timeZone } }), late: report.late }),
           // The replaced report is an entry of its own further down: its first words suffice here.
-          ...(event.previous && { previous: reportText.value(event.previous.value, { chars: PREVIOUS_CHARS, fields: kindOf(config, event.task)?.fields, madeOn: toLocalDate(new Date(event.previous.at), timeZone) }) }),
+          ...(event.previous && { previous: reportText.value(event.previous.value, { chars: PREVIOUS_CHARS, fields: kindOf(config, event.task)?.fields, made: { at: event.previous.at, timeZone } }) }),
           timeZone,
         }),
       };

@@ -75,8 +75,10 @@ export async function runCli(
       const log = createLogger({ level: s.logLevel, pretty: format === "pretty" });
       const both = !options.web && !options.workers;
       const roles = { web: both || (options.web ?? false), workers: both || (options.workers ?? false) };
-      const system = await startSystem(s, { log, roles, say: err });
-      stopOnSignal(() => system.stop());
+      // The handlers first: a Ctrl+C as the service comes up stops it once it is up, never kills it half-started.
+      const starting = startSystem(s, { log, roles, say: err });
+      stopOnSignal(async () => (await starting).stop());
+      await starting;
     });
 
   program

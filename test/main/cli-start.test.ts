@@ -39,7 +39,8 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-async function start({ terminal, args = [], env = {} }: { terminal: boolean; args?: string[]; env?: Record<string, string> }): Promise<Started> {
+/** Starts `pingan start` and waits for its output to show `until` (by default: up and listening). */
+async function start({ terminal, args = [], env = {}, until = /service listening/ }: { terminal: boolean; args?: string[]; env?: Record<string, string>; until?: RegExp }): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), "pingan-start-"));
   dirs.push(dataDir);
   const command = [process.execPath, ...pinganArgs("start", ...args)];
@@ -69,8 +70,8 @@ async function start({ terminal, args = [], env = {} }: { terminal: boolean; arg
   proc.once("exit", () => process.off("exit", reap));
   const started = { proc, output: () => output, dataDir, exited };
   running.push(started);
-  await waitFor("the service to start", () => /service listening/.test(output) || proc.exitCode !== null, { timeoutMs: START_BOUND_MS });
-  if (!/service listening/.test(output)) throw new Error(`pingan start did not start:\n${output}`);
+  await waitFor("the service to start", () => until.test(output) || proc.exitCode !== null, { timeoutMs: START_BOUND_MS });
+  if (!until.test(output)) throw new Error(`pingan start did not start:\n${output}`);
   return started;
 }
 
@@ -114,6 +115,17 @@ describe("pingan start", () => {
     const redisLog = readFileSync(join(service.dataDir, "redis", "redis.log"), "utf8");
     expect(redisLog).toContain("Received SIGTERM scheduling shutdown");
     expect(redisLog).not.toContain("Received SIGINT");
+  });
+
+  it("stops cleanly on a Ctrl+C that comes while it is still starting, and then its embedded Redis", async () => {
+    // Its first line of output comes once the handlers are in place (they are set before starting).
+    const service = await start({ terminal: true, until: /\S/ });
+    service.proc.stdin!.write("\x03");
+    expect(await service.exited, service.output()).toBe(0);
+    await waitFor("the embedded Redis to end", () => {
+      const redis = readRedisPid(service.dataDir);
+      return redis === undefined || !isRunning(redis);
+    });
   });
 
   it("in a terminal still writes JSON when asked (--json, LOG_FORMAT=json)", async () => {

@@ -187,10 +187,16 @@ export function locateRosterColumns(rows: readonly TableRow[], roles: readonly s
   return { headerAt, index, label, roleIndex, roleNameIndex, ignored, repeated, width: cells.length };
 }
 
-/** The 合计 row under the schools (sums of 学生数 and 教职工数): no code, and a cell that says 合计. */
+const TOTAL_WORD = /^(合计|总计|小计)$/;
+
+/**
+ * The 合计 row under the schools (sums of 学生数 and 教职工数): a cell that says 合计, and no code
+ * but that word (Excel's 合计 often sits in the first column, the code's).
+ */
 export function isTotalRow(row: TableRow, index: Partial<Record<RosterField, number>>): boolean {
+  const isTotalWord = (field: string) => TOTAL_WORD.test(field.replace(/\s/g, ""));
   const code = index.code === undefined ? "" : (row.fields[index.code] ?? "");
-  return code === "" && row.fields.some((field) => /^(合计|总计|小计)$/.test(field.replace(/\s/g, "")));
+  return (code === "" || isTotalWord(code)) && row.fields.some(isTotalWord);
 }
 
 interface Columns {

@@ -157,6 +157,11 @@ describe("parseRoster", () => {
     expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([[4, "pupils", '学生数不是数字："abc"']]);
   });
 
+  it("skips a 合计 row whose 合计 sits in the code column, as Excel's first column", async () => {
+    const path = writeCsv(`${EN_HEADER}\nCG001,城关小学,城关,城关片区,小学,zhang_wei,1200,86\n合计,,,,,,1200,86\n`);
+    expect((await loadRoster(path)).map((s) => s.code)).toEqual(["CG001"]);
+  });
+
   it("reports an empty file", async () => {
     expect((await problemsOf(writeCsv("\uFEFF\n\n"))).map((p) => p.message)).toEqual(["学校名单是空的"]);
   });

@@ -93,6 +93,15 @@ describe("loadConfig", () => {
     expect(config.server.admin_token).toBe(token);
   });
 
+  it("reads a time written without the leading zero (9:00, thu 9:00) as 09:00, and leaves 9:0 a problem", async () => {
+    const yaml = edit(edit(EXAMPLE, 'reminders: ["09:00", "09:45"]', 'reminders: [9:00, "9:45"]'), '"thu 16:00"', '"thu 9:00"');
+    const { config } = await loadConfig({ path: writeConfig(yaml), env: ENV });
+    expect(config.tasks.safety!.reminders).toEqual(["09:00", "09:45"]);
+    expect(config.tasks.drowning!.reminders).toEqual(["thu 09:00", "fri 15:00"]);
+    const error = await failure({ path: writeConfig(edit(EXAMPLE, 'deadline: "10:00"', 'deadline: "9:0"')), env: ENV });
+    expect(brief(error.details.problems)).toEqual([[expect.any(Number), "tasks.safety.deadline", '格式不对："9:0"']]);
+  });
+
   it("expands defaults and keeps an escaped ${ literal", async () => {
     const yaml = edit(edit(EXAMPLE, "name: 平安助手", "name: ${BOT_NAME:-县教育局平安助手}"), "name: 局领导群", 'name: "领导群 $${x}"');
     const { config } = await loadConfig({ path: writeConfig(yaml), env: ENV });

@@ -55,6 +55,7 @@ export interface RosterFile {
 const CODE = /^[A-Za-z0-9_-]+$/;
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 const WRONG_SEPARATOR = /[,，;；、/\\\s]/;
+const HAN = /\p{Script=Han}/u;
 /** The header is the first row that names this many roster columns. */
 const MIN_HEADER_COLUMNS = 3;
 /** A role's names column is the role's header with this after it (校医姓名), as 上报人姓名 is. */
@@ -252,9 +253,9 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
     return at === undefined ? "" : (fields[at] ?? "");
   };
   // A column the header lacks is one problem of the header, not one of every row.
-  const required = (field: RosterField) => {
+  const required = (field: RosterField, hint = text.cellHint(field)) => {
     const value = get(field);
-    if (value === "" && columns.index[field] !== undefined) report(field, text.requiredCell(columnName(field)), text.cellHint(field));
+    if (value === "" && columns.index[field] !== undefined) report(field, text.requiredCell(columnName(field)), hint);
     return value;
   };
 
@@ -271,11 +272,18 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
   const upper = Object.fromEntries(UPPER_LEVELS.flatMap((level) => (columns.index[level] === undefined ? [] : [[level, place(level)]])));
   const area = place("area");
   const stage = required("stage").normalize("NFKC");
-  const reporterCell = required("reporters");
-  const reporters = readReporters(reporterCell, (message) => report("reporters", message, text.cellHint("reporters")));
-  const reporterNames = readPeopleNames(reporterCell, get("reporterNames"), (counts) =>
-    report("reporterNames", text.reporterNamesCount(counts.names, counts.accounts), text.cellHint("reporterNames")),
-  );
+  // Names where the accounts go, or names with no accounts yet: `pingan roster ids` fills them in.
+  const namesNotAccounts = get("reporters") === "" ? get("reporterNames") !== "" : HAN.test(get("reporters"));
+  const reporterHint = namesNotAccounts ? text.reporterIdsHint : text.cellHint("reporters");
+  const reporterCell = required("reporters", reporterHint);
+  const reporters = readReporters(reporterCell, (message) => report("reporters", message, reporterHint));
+  // Names are matched to accounts only when there are accounts: else the count is the cell's problem, told once.
+  const reporterNames =
+    reporters.length === 0
+      ? undefined
+      : readPeopleNames(reporterCell, get("reporterNames"), (counts) =>
+          report("reporterNames", text.reporterNamesCount(counts.names, counts.accounts), text.cellHint("reporterNames")),
+        );
   const roles = Object.entries(columns.roleIndex).map(([role, at]) => [
     role,
     Object.freeze(readAccounts(fields[at] ?? "", (message) => problems.push({ file, line, key: role, message, hint: text.roleCellHint(role) })) ?? []),

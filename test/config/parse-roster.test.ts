@@ -111,7 +111,8 @@ describe("parseRoster", () => {
     ]);
     expect(problems.every((p) => p.file === path)).toBe(true);
     expect(problems.find((p) => p.line === 4)!.hint).toContain("1200");
-    expect(problems.find((p) => p.line === 5)!.hint).toContain("zhang_wei|li_na");
+    expect(problems.find((p) => p.line === 5)!.hint).toContain("pingan roster ids");
+    expect(problems.find((p) => p.line === 6)!.hint).toContain("zhang_wei|li_na");
     // Each hint fits its column: a duplicated short name is not "fixed" by the same short name.
     expect(problems.find((p) => p.line === 3)!.hint).toContain("例如 CG002");
     expect(problems.find((p) => p.line === 8)!.hint).not.toContain("城关一小");
@@ -137,6 +138,23 @@ describe("parseRoster", () => {
       [2, "reporter_names", "上报人姓名有 1 个，上报人账号有 2 个，两列要按同样的顺序一一对应"],
     ]);
     expect(problems[0]!.hint).toContain("张伟|李娜");
+  });
+
+  it("tells a roster of names without accounts once a row, pointing to pingan roster ids, and a bad 上报人 cell without its names count", async () => {
+    const path = writeCsv(
+      [
+        "学校代码,学校名称,简称,片区,学段,上报人,上报人姓名,学生数,教职工数",
+        "CG001,城关一小,一小,城关片区,小学,,张伟|李娜,1200,80",
+        "CG002,城关二小,二小,城关片区,小学,wang_fang、liu_yang,王芳|刘洋,900,60",
+      ].join("\n"),
+    );
+    const problems = await problemsOf(path);
+    expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [2, "上报人", "缺少上报人"],
+      [3, "上报人", "多个上报人要用 | 分隔"],
+    ]);
+    expect(problems[0]!.hint).toContain("pingan roster ids");
+    expect(problems[1]!.hint).toContain("zhang_wei|li_na");
   });
 
   it("rejects a header that lacks a column, naming the typo it probably is, and says what to write", async () => {

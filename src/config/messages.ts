@@ -211,6 +211,8 @@ export const text = {
   fractionalCount: (column: string, cell: string) => `${column}要写整数：${quote(cell)}`,
   notACount: (column: string, cell: string) => `${column}不是数字：${quote(cell)}`,
   countTooLarge: (column: string, cell: string, max: number) => `${column}太大：${quote(cell)}（最多 ${max / 10_000} 万）`,
+  schoolListedTwice: (otherLine: number) => `这所学校第 ${otherLine} 行已经有了（学校代码和名称都相同）`,
+  schoolListedTwiceHint: "同一所学校只写一行：删掉这一行",
   duplicateIdentifier: (column: string, value: string, otherLine: number, otherColumn: string) =>
     column === otherColumn
       ? `${column} ${quote(value)} 与第 ${otherLine} 行重复`

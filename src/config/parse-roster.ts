@@ -378,6 +378,12 @@ type IdentifierKind = "code" | "name" | "shortName";
 function checkUnique(schools: readonly School[], columns: Columns, file: string, problems: ConfigProblem[]): void {
   const taken = new Map<string, { school: School; kind: IdentifierKind }>();
   for (const school of schools) {
+    // A school listed twice is one problem, the row to delete, not a code and a name to change.
+    const twin = taken.get(school.code.normalize("NFKC"));
+    if (twin?.kind === "code" && school.name !== "" && twin.school.name.normalize("NFKC") === school.name.normalize("NFKC")) {
+      problems.push({ file, line: school.line, message: text.schoolListedTwice(twin.school.line), hint: text.schoolListedTwiceHint });
+      continue;
+    }
     const identifiers: [IdentifierKind, string][] = [
       ["code", school.code],
       ["name", school.name],

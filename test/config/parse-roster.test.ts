@@ -140,6 +140,13 @@ describe("parseRoster", () => {
     expect(problems[0]!.hint).toContain("张伟|李娜");
   });
 
+  it("tells a school listed twice once, as the row to delete", async () => {
+    const row = "CG002,城关二小,二小,城关片区,小学,wang_fang,900,60";
+    const path = writeCsv([EN_HEADER, "CG001,城关一小,一小,城关片区,小学,zhang_wei,1200,80", row, row].join("\n"));
+    const problems = await problemsOf(path);
+    expect(problems.map((p) => [p.line, p.key, p.message, p.hint])).toEqual([[4, undefined, "这所学校第 3 行已经有了（学校代码和名称都相同）", "同一所学校只写一行：删掉这一行"]]);
+  });
+
   it("tells a roster of names without accounts once a row, pointing to pingan roster ids, and a bad 上报人 cell without its names count", async () => {
     const path = writeCsv(
       [

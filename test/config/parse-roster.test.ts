@@ -233,6 +233,23 @@ describe("parseRoster on an Excel workbook", () => {
     ]);
   });
 
+  it("shows a date-formatted count as Excel shows it, and a formula the file holds no result of as the formula", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(BUREAU_XLSX) as unknown as import("exceljs").Buffer);
+    const sheet = workbook.getWorksheet("学校名单")!;
+    sheet.getCell("K6").value = new Date(Date.UTC(1904, 7, 10));
+    sheet.getCell("K6").numFmt = "yyyy-mm-dd";
+    sheet.getCell("K7").value = { formula: "1000+400" } as import("exceljs").CellFormulaValue;
+    const path = join(dir, "date-and-formula.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const problems = (await parseRoster(readFileSync(path), path).catch((e: unknown) => e as CodedError<ErrorCode.ConfigInvalid>)) as CodedError<ErrorCode.ConfigInvalid>;
+    expect(problems.details.problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [6, "在校生数", '学生数不是数字："1904-08-10"'],
+      [7, "在校生数", '学生数不是数字："=1000+400"'],
+    ]);
+  });
+
   describe("refuses a file that is not what it claims, in one line", () => {
     const cases: Array<[string, string, Uint8Array | string, string]> = [
       ["an .xlsx that is really CSV", "csv.xlsx", readFileSync("config/schools.example.csv"), "的扩展名是 .xlsx，内容却是文本（CSV），不是 Excel 工作簿"],

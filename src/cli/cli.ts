@@ -288,7 +288,7 @@ export async function runCli(
     .description("法定节假日和放假调休安排")
     .command("import")
     .description("导入国务院办公厅当年的放假调休通知（网页上的全文存成文本文件），写到配置文件旁的 holidays.yaml")
-    .argument("<file>", "通知全文的文本文件（UTF-8），例如 2027通知.txt")
+    .argument("<file>", "通知全文的文本文件（记事本存的 .txt，UTF-8 或 GBK 都可以），例如 2027通知.txt")
     .option("--year <year>", "通知的年份（文本里没有标题时需要），例如 2027")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）；holidays.yaml 写在它旁边")
     .action(async (file: string, options: { year?: string; config?: string }) => {

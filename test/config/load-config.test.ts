@@ -144,6 +144,15 @@ describe("loadConfig", () => {
     expect(dupError.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(dup, "period: week"), "配置项重复"]]);
   });
 
+  it("names the line that lost its indent, not the line after it where the parser stops", async () => {
+    const lost = edit(EXAMPLE, 'days: all\n    deadline: "10:00"', 'days: all\n  deadline: "10:00"');
+    const error = await failure({ path: writeConfig(lost), env: ENV });
+    expect(error.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(lost, '  deadline: "10:00"'), "缩进不对：这一行比上一行和下一行缩进得少"]]);
+    const extra = edit(EXAMPLE, '    reminders: ["09:00", "09:45"]', '      reminders: ["09:00", "09:45"]');
+    const extraError = await failure({ path: writeConfig(extra), env: ENV });
+    expect(extraError.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(extra, "      reminders:"), "缩进不对"]]);
+  });
+
   it("carries every problem at once, schema and cross-checks together", async () => {
     let yaml = EXAMPLE;
     yaml = edit(yaml, 'reminders: ["09:00", "09:45"]', 'reminders: ["06:30", "10:15"]');

@@ -167,7 +167,7 @@ export async function runCli(
     .command("run")
     .description("立即运行一项定时任务：remind <任务>、tally <任务>、weekly、late-note")
     .argument("<job>", "remind | tally | weekly | late-note")
-    .argument("[task]", "safety | drowning | study（remind 和 tally 需要）")
+    .argument("[task]", "任务：配置里 tasks 下的名字，如 safety、drowning、study、checkup（remind 和 tally 需要）")
     .option("--date <date>", "按这一天（YYYY-MM-DD）所在的周期运行，默认今天")
     .option("--dry-run", "只打印将要发送的消息，不发送")
     .option("--force", "remind：刚提醒过（冷却时间内）也照样发送")
@@ -208,7 +208,7 @@ export async function runCli(
     .requiredOption("--to <date>", "结束日期 YYYY-MM-DD（含）")
     .requiredOption("--out <file>", "写到这个文件，例如 台账.xlsx")
     .option("--csv", "写 CSV（UTF-8，Excel 可直接打开），需同时给出 --task")
-    .option("--task <task>", "safety | drowning | study（只用于 --csv）")
+    .option("--task <task>", "任务：配置里 tasks 下的名字，如 safety、checkup（只用于 --csv）")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; out: string; csv?: boolean; task?: string; config?: string }) => {
       const s = settings(options.config);
@@ -290,7 +290,7 @@ export async function runCli(
     .description("法定节假日和放假调休安排")
     .command("import")
     .description("导入国务院办公厅当年的放假调休通知（网页上的全文存成文本文件），写到配置文件旁的 holidays.yaml")
-    .argument("<file>", "通知全文的文本文件（UTF-8），例如 2027通知.txt")
+    .argument("<file>", "通知全文的文本文件（记事本存的 .txt，UTF-8 或 GBK 都可以），例如 2027通知.txt")
     .option("--year <year>", "通知的年份（文本里没有标题时需要），例如 2027")
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）；holidays.yaml 写在它旁边")
     .action(async (file: string, options: { year?: string; config?: string }) => {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import ExcelJS from "exceljs";
@@ -57,6 +58,8 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
   const sheet = given.sheet ?? setting.sheet;
   const target = out ?? join(dirname(roster), `${basename(roster, extname(roster))}-已填账号${extname(roster) || ".csv"}`);
   if (resolve(target) === resolve(roster)) return refuse(say, text.sameAsInput(target));
+  // The filled roster of a first run is where the admin types the accounts it could not find.
+  if (out === undefined && existsSync(target)) return refuse(say, text.targetExists(target));
   const loaded = await readBoth(directory, roster, sheet, say);
   if (!loaded) return 1;
   const { members, table, rosterBytes, notes } = loaded;

@@ -7,6 +7,8 @@ export const rosterIdsText = {
   withRole: (role: string, name: string) => `${role} ${name}`,
   notWritten: "没有写入任何文件。",
   csvOnlyToCsv: (out: string) => `${out}：CSV 名单只能写成 CSV 文件，请用 .csv 结尾的文件名`,
+  targetExists: (target: string) =>
+    `${target} 已经有了，没有覆盖它（您可能已在里面补填了账号）：要在它的基础上接着查，用 --roster ${target}；要重新生成，先删掉它，或用 --out 写到别的文件`,
   sameAsInput: (out: string) => `${out} 就是输入的名单；为了不丢原文件，请另起一个文件名`,
 
   directoryRead: (file: string, members: number) => `通讯录 ${file}：成员 ${members} 人`,

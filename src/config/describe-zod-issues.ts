@@ -15,13 +15,36 @@ export interface DescribeContext {
   quiet(path: KeyPath): boolean;
 }
 
-/** Turns zod issues into problems in the admin's language, each with what to write instead. */
+/**
+ * Turns zod issues into problems in the admin's language, each with what to write instead. A
+ * misspelt key is one problem: the key it was meant to be is not also reported missing.
+ */
 export function describeZodIssues(issues: readonly z.core.$ZodIssue[], context: DescribeContext): PathProblem[] {
-  return issues.flatMap((issue) => describeIssue(issue, context));
+  const meant = new Set(
+    issues.flatMap((issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.flatMap((key) => {
+            const guess = suggestClosest(key, keysAt(context.schema, toKeyPath(issue.path)));
+            return guess ? [pathKey([...issue.path, guess])] : [];
+          })
+        : [],
+    ),
+  );
+  const missingButMisspelt = (issue: z.core.$ZodIssue) =>
+    issue.code === "invalid_type" && valueAt(context.input, toKeyPath(issue.path)) === undefined && meant.has(pathKey(issue.path));
+  return issues.filter((issue) => !missingButMisspelt(issue)).flatMap((issue) => describeIssue(issue, context));
+}
+
+function toKeyPath(path: readonly PropertyKey[]): KeyPath {
+  return path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
+}
+
+function pathKey(path: readonly PropertyKey[]): string {
+  return JSON.stringify(toKeyPath(path));
 }
 
 function describeIssue(issue: z.core.$ZodIssue, context: DescribeContext): PathProblem[] {
-  const path: KeyPath = issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
+  const path = toKeyPath(issue.path);
   const own = issue.message !== DEFAULT_ISSUE_MESSAGE ? issue.message : undefined;
   const value = valueAt(context.input, path);
   const shown = context.quiet(path) ? undefined : value;

@@ -50,7 +50,7 @@ export async function loadConfig({ path, env }: LoadConfigOptions): Promise<Load
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     // The rest of a broken file is not read; the roster it names still is, so that its problems come in the same run.
-    const problems = describeSyntaxErrors(doc, lineCounter, path);
+    const problems = describeSyntaxErrors(doc, lineCounter, path, source);
     const setting = toPlain(doc) as { roster?: unknown; roster_sheet?: unknown } | undefined;
     if (typeof setting?.roster === "string" && setting.roster !== "") {
       const sheet = typeof setting.roster_sheet === "string" ? setting.roster_sheet : undefined;
@@ -120,12 +120,39 @@ async function readConfigText(path: string): Promise<string> {
  * Every duplicate key, but only the first structural error: after a bad indent or quote the
  * parser's further complaints are mostly echoes of it and would send the admin to wrong lines.
  */
-function describeSyntaxErrors(doc: Document, lineCounter: LineCounter, file: string): ConfigProblem[] {
+function describeSyntaxErrors(doc: Document, lineCounter: LineCounter, file: string, source: string): ConfigProblem[] {
   const duplicates = doc.errors.filter((error) => error.code === "DUPLICATE_KEY");
   const structural = doc.errors.find((error) => error.code !== "DUPLICATE_KEY");
+  const lines = source.split(/\r?\n/);
   return [...duplicates, ...(structural ? [structural] : [])]
     .sort((a, b) => a.pos[0] - b.pos[0])
-    .map((error) => ({ file, line: lineCounter.linePos(error.pos[0]).line, ...yamlErrorMessage(error.code) }));
+    .map((error) => {
+      const line = lineCounter.linePos(error.pos[0]).line;
+      const lost = error.code === "BAD_INDENT" ? findIndentLost(lines, line) : undefined;
+      return lost === undefined ? { file, line, ...yamlErrorMessage(error.code) } : { file, line: lost, message: text.indentLost, hint: text.indentLostHint };
+    });
+}
+
+/**
+ * The line before a bad indent when it, not the line the parser stops at, lost its indent: a
+ * `key: value` indented less than the lines on both sides of it (`  deadline: "10:00"` among a
+ * task's four-space keys). The parser takes it for a key of the level above and complains at the
+ * next line, which is right.
+ */
+function findIndentLost(lines: readonly string[], line: number): number | undefined {
+  const isContent = (at: number) => at >= 1 && lines[at - 1]!.trim() !== "" && !lines[at - 1]!.trim().startsWith("#");
+  const previous = (at: number) => {
+    let n = at - 1;
+    while (n >= 1 && !isContent(n)) n--;
+    return n >= 1 ? n : undefined;
+  };
+  const indent = (at: number) => lines[at - 1]!.length - lines[at - 1]!.trimStart().length;
+  const lost = previous(line);
+  const above = lost === undefined ? undefined : previous(lost);
+  if (lost === undefined || above === undefined) return undefined;
+  const entry = /^[^-#\s][^:#]*:\s+\S/;
+  const isEntry = (at: number) => entry.test(lines[at - 1]!.trimStart());
+  return indent(lost) < indent(line) && indent(above) === indent(line) && isEntry(lost) && isEntry(above) ? lost : undefined;
 }
 
 function toPlain(doc: Document): unknown {

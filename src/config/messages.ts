@@ -199,6 +199,9 @@ export const text = {
   placeWithSeparator: (column: string, value: string) => `${column} ${quote(value)} 不能含 /（配置里用 / 分隔上下级，例如 平安市/平安县）`,
   badCode: (code: string) => `学校代码 ${quote(code)} 只能含英文字母、数字、- 和 _`,
   reporterSeparator: "多个上报人要用 | 分隔",
+  indentLost: "缩进不对：这一行比上一行和下一行缩进得少",
+  indentLostHint: "同一层的配置项左边对齐：在行首补上空格，和上下两行对齐",
+  reporterIdsHint: "写企业微信账号（不是姓名）。只知道姓名时，把姓名写在“上报人姓名”列，运行 pingan roster ids 通讯录.xlsx（管理后台导出的成员表），它按姓名查出账号填进这一列",
   roleCellHint: (role: string) => `${role} 列填企业微信账号（userid），多个用 | 分隔，可以空着（该校由领导代报）`,
   reporterNamesCount: (names: number, accounts: number) =>
     `上报人姓名有 ${names} 个，上报人账号有 ${accounts} 个，两列要按同样的顺序一一对应`,
@@ -210,6 +213,8 @@ export const text = {
   fractionalCount: (column: string, cell: string) => `${column}要写整数：${quote(cell)}`,
   notACount: (column: string, cell: string) => `${column}不是数字：${quote(cell)}`,
   countTooLarge: (column: string, cell: string, max: number) => `${column}太大：${quote(cell)}（最多 ${max / 10_000} 万）`,
+  schoolListedTwice: (otherLine: number) => `这所学校第 ${otherLine} 行已经有了（学校代码和名称都相同）`,
+  schoolListedTwiceHint: "同一所学校只写一行：删掉这一行",
   duplicateIdentifier: (column: string, value: string, otherLine: number, otherColumn: string) =>
     column === otherColumn
       ? `${column} ${quote(value)} 与第 ${otherLine} 行重复`

@@ -55,6 +55,7 @@ export interface RosterFile {
 const CODE = /^[A-Za-z0-9_-]+$/;
 const USERID = /^[A-Za-z0-9_.@-]+$/;
 const WRONG_SEPARATOR = /[,，;；、/\\\s]/;
+const HAN = /\p{Script=Han}/u;
 /** The header is the first row that names this many roster columns. */
 const MIN_HEADER_COLUMNS = 3;
 /** A role's names column is the role's header with this after it (校医姓名), as 上报人姓名 is. */
@@ -187,10 +188,16 @@ export function locateRosterColumns(rows: readonly TableRow[], roles: readonly s
   return { headerAt, index, label, roleIndex, roleNameIndex, ignored, repeated, width: cells.length };
 }
 
-/** The 合计 row under the schools (sums of 学生数 and 教职工数): no code, and a cell that says 合计. */
+const TOTAL_WORD = /^(合计|总计|小计)$/;
+
+/**
+ * The 合计 row under the schools (sums of 学生数 and 教职工数): a cell that says 合计, and no code
+ * but that word (Excel's 合计 often sits in the first column, the code's).
+ */
 export function isTotalRow(row: TableRow, index: Partial<Record<RosterField, number>>): boolean {
+  const isTotalWord = (field: string) => TOTAL_WORD.test(field.replace(/\s/g, ""));
   const code = index.code === undefined ? "" : (row.fields[index.code] ?? "");
-  return code === "" && row.fields.some((field) => /^(合计|总计|小计)$/.test(field.replace(/\s/g, "")));
+  return (code === "" || isTotalWord(code)) && row.fields.some(isTotalWord);
 }
 
 interface Columns {
@@ -246,9 +253,9 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
     return at === undefined ? "" : (fields[at] ?? "");
   };
   // A column the header lacks is one problem of the header, not one of every row.
-  const required = (field: RosterField) => {
+  const required = (field: RosterField, hint = text.cellHint(field)) => {
     const value = get(field);
-    if (value === "" && columns.index[field] !== undefined) report(field, text.requiredCell(columnName(field)), text.cellHint(field));
+    if (value === "" && columns.index[field] !== undefined) report(field, text.requiredCell(columnName(field)), hint);
     return value;
   };
 
@@ -265,11 +272,18 @@ function readSchool(row: TableRow, columns: Columns, file: string, problems: Con
   const upper = Object.fromEntries(UPPER_LEVELS.flatMap((level) => (columns.index[level] === undefined ? [] : [[level, place(level)]])));
   const area = place("area");
   const stage = required("stage").normalize("NFKC");
-  const reporterCell = required("reporters");
-  const reporters = readReporters(reporterCell, (message) => report("reporters", message, text.cellHint("reporters")));
-  const reporterNames = readPeopleNames(reporterCell, get("reporterNames"), (counts) =>
-    report("reporterNames", text.reporterNamesCount(counts.names, counts.accounts), text.cellHint("reporterNames")),
-  );
+  // Names where the accounts go, or names with no accounts yet: `pingan roster ids` fills them in.
+  const namesNotAccounts = get("reporters") === "" ? get("reporterNames") !== "" : HAN.test(get("reporters"));
+  const reporterHint = namesNotAccounts ? text.reporterIdsHint : text.cellHint("reporters");
+  const reporterCell = required("reporters", reporterHint);
+  const reporters = readReporters(reporterCell, (message) => report("reporters", message, reporterHint));
+  // Names are matched to accounts only when there are accounts: else the count is the cell's problem, told once.
+  const reporterNames =
+    reporters.length === 0
+      ? undefined
+      : readPeopleNames(reporterCell, get("reporterNames"), (counts) =>
+          report("reporterNames", text.reporterNamesCount(counts.names, counts.accounts), text.cellHint("reporterNames")),
+        );
   const roles = Object.entries(columns.roleIndex).map(([role, at]) => [
     role,
     Object.freeze(readAccounts(fields[at] ?? "", (message) => problems.push({ file, line, key: role, message, hint: text.roleCellHint(role) })) ?? []),
@@ -364,6 +378,12 @@ type IdentifierKind = "code" | "name" | "shortName";
 function checkUnique(schools: readonly School[], columns: Columns, file: string, problems: ConfigProblem[]): void {
   const taken = new Map<string, { school: School; kind: IdentifierKind }>();
   for (const school of schools) {
+    // A school listed twice is one problem, the row to delete, not a code and a name to change.
+    const twin = taken.get(school.code.normalize("NFKC"));
+    if (twin?.kind === "code" && school.name !== "" && twin.school.name.normalize("NFKC") === school.name.normalize("NFKC")) {
+      problems.push({ file, line: school.line, message: text.schoolListedTwice(twin.school.line), hint: text.schoolListedTwiceHint });
+      continue;
+    }
     const identifiers: [IdentifierKind, string][] = [
       ["code", school.code],
       ["name", school.name],

@@ -131,16 +131,30 @@ async function readWorkbook(bytes: Uint8Array, file: string, wanted: string | un
   return { format: "xlsx", sheet: sheet.name, rows };
 }
 
-/** A cell as its text: a number as JavaScript writes it (2136, not 2136.0), a formula by its result, rich text as its text. */
+/**
+ * A cell as its text: a number as JavaScript writes it (2136, not 2136.0), a formula by its result
+ * (by itself, =B2+B3, when the file holds no result), a date as Excel shows it (2026-09-01), rich
+ * text as its text.
+ */
 function cellText(cell: ExcelJS.Cell): string {
   const value = cell.value;
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return String(value);
+  if (value instanceof Date) return formatCellDate(value);
+  if (typeof value === "object" && "formula" in value && (value.result === undefined || value.result === null)) return `=${value.formula}`;
   if (typeof value === "object" && "result" in value) {
     const result = value.result;
-    return result === undefined || result === null ? "" : typeof result === "object" && "error" in result ? String(result.error) : String(result);
+    if (result === undefined || result === null) return "";
+    if (result instanceof Date) return formatCellDate(result);
+    return typeof result === "object" && "error" in result ? String(result.error) : String(result);
   }
   return cell.text.trim();
+}
+
+/** exceljs reads a date cell as that day (and time) in UTC. */
+function formatCellDate(date: Date): string {
+  const iso = date.toISOString();
+  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 /**

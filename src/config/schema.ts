@@ -2,17 +2,21 @@ import { z } from "zod";
 import { kindDeclaration } from "./kind-schema.js";
 import { PERIOD_KINDS } from "../time/slots.js";
 
-/** `HH:MM`, 24-hour clock. */
-const clockTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '时间写成 "HH:MM"，例如 "09:30"' });
+/** "9:00" is read as "09:00": an hour written as a clock shows it is not a mistake to ask about. */
+function padHour(value: unknown): unknown {
+  return typeof value === "string" ? value.replace(/(^|\s)(\d):(\d\d)$/, (_, before: string, hour: string, minute: string) => `${before}0${hour}:${minute}`) : value;
+}
 
-/** `HH:MM` for daily slots, `mon 17:00` … `sun 17:00` for weekly ones, `25 17:00` (day of the month; 31 the last) for monthly ones. */
-export const slotTime = z
-  .string()
-  .regex(/^((mon|tue|wed|thu|fri|sat|sun|[1-9]|[12]\d|3[01]) )?([01]\d|2[0-3]):[0-5]\d$/, {
+/** `HH:MM`, 24-hour clock (`9:00` is `09:00`). */
+const clockTime = z.preprocess(padHour, z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '时间写成 "HH:MM"，例如 "09:30"' }));
+
+/** `HH:MM` for daily slots, `mon 17:00` … `sun 17:00` for weekly ones, `25 17:00` (day of the month; 31 the last) for monthly ones; `9:00` is `09:00`. */
+const slotTime = z.preprocess(
+  padHour,
+  z.string().regex(/^((mon|tue|wed|thu|fri|sat|sun|[1-9]|[12]\d|3[01]) )?([01]\d|2[0-3]):[0-5]\d$/, {
     message: '时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）',
-  });
+  }),
+);
 
 const isoDate = z
   .string()

@@ -128,7 +128,7 @@ describe("checkConfig (pingan check-config)", () => {
 
   it("prints every problem and returns 1", async () => {
     copyFileSync("config/schools.example.csv", join(dir, "schools.example.csv"));
-    const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('tally: "10:30"', 'tally: "9:30"');
+    const yaml = readFileSync("config/pingan.example.yaml", "utf8").replace('tally: "10:30"', 'tally: "10点30"');
     writeFileSync(join(dir, "pingan.yaml"), yaml);
     const lines: string[] = [];
     const code = await checkConfig({ source: createConfigSource(join(dir, "pingan.yaml"), {}), now: OCTOBER, out: (line) => lines.push(line) });
@@ -139,7 +139,7 @@ describe("checkConfig (pingan check-config)", () => {
       "bot.encoding_aes_key: 环境变量 WECOM_ENCODING_AES_KEY 没有设置。启动前设置它，例如 export WECOM_ENCODING_AES_KEY=…（密钥只放在环境变量里，不要写进配置文件）",
       "groups.principals.webhook_key: 环境变量 WEBHOOK_KEY_PRINCIPALS 没有设置。启动前设置它，例如 export WEBHOOK_KEY_PRINCIPALS=…（密钥只放在环境变量里，不要写进配置文件）",
       "groups.leaders.webhook_key: 环境变量 WEBHOOK_KEY_LEADERS 没有设置。启动前设置它，例如 export WEBHOOK_KEY_LEADERS=…（密钥只放在环境变量里，不要写进配置文件）",
-      'tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）',
+      'tasks.safety.tally: 格式不对："10点30"。时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）',
     ]);
   });
 
@@ -160,7 +160,7 @@ describe("checkConfig (pingan check-config)", () => {
     const EXAMPLE_CSV = readFileSync("config/schools.example.csv", "utf8");
 
     it("config, roster rows, the roster against the groups and the holiday file together", async () => {
-      const yaml = EXAMPLE_YAML.replace('tally: "10:30"', 'tally: "9:30"').replace(/schools: all/, "schools: [城关片区, 东部片区, 西部片, 北部片区]");
+      const yaml = EXAMPLE_YAML.replace('tally: "10:30"', 'tally: "10点30"').replace(/schools: all/, "schools: [城关片区, 东部片区, 西部片, 北部片区]");
       const roster = EXAMPLE_CSV.replace("CG003,平安县城关第三小学,城关三小,城关片区,小学,liu_yang,刘洋,1420,", "CG003,平安县城关第三小学,城关三小,城关片区,小学,liu_yang,刘洋,约1420,")
         // A row with a bad count and a code already taken: both are reported, not one per run.
         .replace("CG005,平安县城关中学,城关中学,城关片区,初中,yang_lei,杨磊,1562,118", "CG002,平安县城关中学,城关中学,城关片区,初中,yang_lei,杨磊,1562,-3");
@@ -170,7 +170,7 @@ describe("checkConfig (pingan check-config)", () => {
       expect(problems).toEqual([
         `pingan.yaml:${yamlLine("groups:")} groups: 7 所学校不在任何学校群（role: schools）里，收不到提醒：平安县石门镇中心小学、平安县石门镇中学、平安县龙潭乡九年一贯制学校、平安县枫林乡中心小学、平安县枫林乡岭头小学、平安县西河镇中心小学、平安县西河镇中学。把片区加进某个学校群的 schools，例如 schools: [西部片区]，或写 schools: all`,
         `pingan.yaml:${yamlLine("    schools: [城关片区")} groups.principals.schools[2]: 名单里没有片区或学校代码 "西部片"。是否想写 西部片区？`,
-        `pingan.yaml:${yamlLine('    tally: "9:30"')} tasks.safety.tally: 格式不对："9:30"。时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）`,
+        `pingan.yaml:${yamlLine('    tally: "10点30"')} tasks.safety.tally: 格式不对："10点30"。时间写成 "HH:MM"（每天）、"fri 17:00"（每周，mon…sun）或 "25 17:00"（每月几号，31 即月末）`,
         'schools.csv:4 学生数: 学生数不是数字："约1420"。写不带小数的整数，例如 1200',
         'schools.csv:6 教职工数: 教职工数不能是负数："-3"。写不带小数的整数，例如 86',
         'schools.csv:6 学校代码: 学校代码 "CG002" 与第 3 行重复。学校代码、名称、简称在全县要互不相同（上报时按它们找学校）。请给这一行换一个没有用过的学校代码，例如 CG005',

@@ -73,6 +73,21 @@ describe("pingan roster ids", () => {
     expect(workbook.getWorksheet("学校名单")!.getCell("A1").value).toBe("平安县中小学校基本情况及平安日报上报人名单（2026年秋季学期）");
   });
 
+  it("does not overwrite the filled roster of an earlier run, where the admin types the accounts it could not find", async () => {
+    const own = join(dir, "second-run");
+    mkdirSync(own);
+    const roster = join(own, "名单.xlsx");
+    copyFileSync(NAMES_ONLY, roster);
+    expect((await pingan("roster", "ids", DIRECTORY, "--roster", roster)).code).toBe(1);
+    const filled = join(own, "名单-已填账号.xlsx");
+    writeFileSync(filled, "the admin's edits");
+    const { code, lines } = await pingan("roster", "ids", DIRECTORY, "--roster", roster);
+    expect(code).toBe(1);
+    expect(lines.at(-2)).toContain(`${filled} 已经有了，没有覆盖它`);
+    expect(lines.at(-1)).toBe("没有写入任何文件。");
+    expect(readFileSync(filled, "utf8")).toBe("the admin's edits");
+  });
+
   it("fills the config's CSV roster beside it, and the result passes check-config", async () => {
     const csv = readFileSync("config/schools.example.csv", "utf8")
       .split("\n")

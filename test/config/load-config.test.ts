@@ -93,6 +93,15 @@ describe("loadConfig", () => {
     expect(config.server.admin_token).toBe(token);
   });
 
+  it("reads a time written without the leading zero (9:00, thu 9:00) as 09:00, and leaves 9:0 a problem", async () => {
+    const yaml = edit(edit(EXAMPLE, 'reminders: ["09:00", "09:45"]', 'reminders: [9:00, "9:45"]'), '"thu 16:00"', '"thu 9:00"');
+    const { config } = await loadConfig({ path: writeConfig(yaml), env: ENV });
+    expect(config.tasks.safety!.reminders).toEqual(["09:00", "09:45"]);
+    expect(config.tasks.drowning!.reminders).toEqual(["thu 09:00", "fri 15:00"]);
+    const error = await failure({ path: writeConfig(edit(EXAMPLE, 'deadline: "10:00"', 'deadline: "9:0"')), env: ENV });
+    expect(brief(error.details.problems)).toEqual([[expect.any(Number), "tasks.safety.deadline", '格式不对："9:0"']]);
+  });
+
   it("expands defaults and keeps an escaped ${ literal", async () => {
     const yaml = edit(edit(EXAMPLE, "name: 平安助手", "name: ${BOT_NAME:-县教育局平安助手}"), "name: 局领导群", 'name: "领导群 $${x}"');
     const { config } = await loadConfig({ path: writeConfig(yaml), env: ENV });
@@ -100,15 +109,12 @@ describe("loadConfig", () => {
     expect(config.groups.leaders!.name).toBe("领导群 ${x}");
   });
 
-  it("reports a typo key with its line and the key it probably meant", async () => {
+  it("reports a typo key once, with its line and the key it probably meant (not also the meant key as missing)", async () => {
     const yaml = edit(EXAMPLE, 'deadline: "10:00"', 'deadlin: "10:00"');
     const path = writeConfig(yaml);
     const error = await failure({ path, env: ENV });
     const line = lineOf(yaml, "deadlin:");
-    expect(brief(error.details.problems)).toEqual([
-      [lineOf(yaml, "  safety:"), "tasks.safety.deadline", "缺少这一项"],
-      [line, "tasks.safety.deadlin", "未知的配置项，是否想写 deadline？"],
-    ]);
+    expect(brief(error.details.problems)).toEqual([[line, "tasks.safety.deadlin", "未知的配置项，是否想写 deadline？"]]);
     expect(error.message.split("\n")).toContain(`${path}:${line} tasks.safety.deadlin: 未知的配置项，是否想写 deadline？`);
   });
 
@@ -136,6 +142,15 @@ describe("loadConfig", () => {
     const dup = edit(EXAMPLE, "    period: day\n", "    period: day\n    period: week\n");
     const dupError = await failure({ path: writeConfig(dup), env: ENV });
     expect(dupError.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(dup, "period: week"), "配置项重复"]]);
+  });
+
+  it("names the line that lost its indent, not the line after it where the parser stops", async () => {
+    const lost = edit(EXAMPLE, 'days: all\n    deadline: "10:00"', 'days: all\n  deadline: "10:00"');
+    const error = await failure({ path: writeConfig(lost), env: ENV });
+    expect(error.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(lost, '  deadline: "10:00"'), "缩进不对：这一行比上一行和下一行缩进得少"]]);
+    const extra = edit(EXAMPLE, '    reminders: ["09:00", "09:45"]', '      reminders: ["09:00", "09:45"]');
+    const extraError = await failure({ path: writeConfig(extra), env: ENV });
+    expect(extraError.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(extra, "      reminders:"), "缩进不对"]]);
   });
 
   it("carries every problem at once, schema and cross-checks together", async () => {

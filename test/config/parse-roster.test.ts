@@ -111,7 +111,8 @@ describe("parseRoster", () => {
     ]);
     expect(problems.every((p) => p.file === path)).toBe(true);
     expect(problems.find((p) => p.line === 4)!.hint).toContain("1200");
-    expect(problems.find((p) => p.line === 5)!.hint).toContain("zhang_wei|li_na");
+    expect(problems.find((p) => p.line === 5)!.hint).toContain("pingan roster ids");
+    expect(problems.find((p) => p.line === 6)!.hint).toContain("zhang_wei|li_na");
     // Each hint fits its column: a duplicated short name is not "fixed" by the same short name.
     expect(problems.find((p) => p.line === 3)!.hint).toContain("例如 CG002");
     expect(problems.find((p) => p.line === 8)!.hint).not.toContain("城关一小");
@@ -139,6 +140,30 @@ describe("parseRoster", () => {
     expect(problems[0]!.hint).toContain("张伟|李娜");
   });
 
+  it("tells a school listed twice once, as the row to delete", async () => {
+    const row = "CG002,城关二小,二小,城关片区,小学,wang_fang,900,60";
+    const path = writeCsv([EN_HEADER, "CG001,城关一小,一小,城关片区,小学,zhang_wei,1200,80", row, row].join("\n"));
+    const problems = await problemsOf(path);
+    expect(problems.map((p) => [p.line, p.key, p.message, p.hint])).toEqual([[4, undefined, "这所学校第 3 行已经有了（学校代码和名称都相同）", "同一所学校只写一行：删掉这一行"]]);
+  });
+
+  it("tells a roster of names without accounts once a row, pointing to pingan roster ids, and a bad 上报人 cell without its names count", async () => {
+    const path = writeCsv(
+      [
+        "学校代码,学校名称,简称,片区,学段,上报人,上报人姓名,学生数,教职工数",
+        "CG001,城关一小,一小,城关片区,小学,,张伟|李娜,1200,80",
+        "CG002,城关二小,二小,城关片区,小学,wang_fang、liu_yang,王芳|刘洋,900,60",
+      ].join("\n"),
+    );
+    const problems = await problemsOf(path);
+    expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [2, "上报人", "缺少上报人"],
+      [3, "上报人", "多个上报人要用 | 分隔"],
+    ]);
+    expect(problems[0]!.hint).toContain("pingan roster ids");
+    expect(problems[1]!.hint).toContain("zhang_wei|li_na");
+  });
+
   it("rejects a header that lacks a column, naming the typo it probably is, and says what to write", async () => {
     const path = writeCsv("code,name,short_name,area,stage,reporter,pupils\nCG001,城关小学,,城关片区,小学,zhang_wei,1200\n");
     const problems = await problemsOf(path);
@@ -155,6 +180,11 @@ describe("parseRoster", () => {
     const path = writeCsv(`${EN_HEADER}\nCG001,"城关\n小学",,城关片区,小学,zhang_wei,100,10\nCG002,城关二小,,城关片区,小学,li_na,abc,10\n`);
     const problems = await problemsOf(path);
     expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([[4, "pupils", '学生数不是数字："abc"']]);
+  });
+
+  it("skips a 合计 row whose 合计 sits in the code column, as Excel's first column", async () => {
+    const path = writeCsv(`${EN_HEADER}\nCG001,城关小学,城关,城关片区,小学,zhang_wei,1200,86\n合计,,,,,,1200,86\n`);
+    expect((await loadRoster(path)).map((s) => s.code)).toEqual(["CG001"]);
   });
 
   it("reports an empty file", async () => {
@@ -200,6 +230,23 @@ describe("parseRoster on an Excel workbook", () => {
     expect(problems.details.problems.map((p) => [p.line, p.key, p.message])).toEqual([
       [6, "在校生数", '学生数不是数字："约1400"'],
       [9, "上报人账号", '上报人 "陈静" 不是企业微信账号（userid）'],
+    ]);
+  });
+
+  it("shows a date-formatted count as Excel shows it, and a formula the file holds no result of as the formula", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(BUREAU_XLSX) as unknown as import("exceljs").Buffer);
+    const sheet = workbook.getWorksheet("学校名单")!;
+    sheet.getCell("K6").value = new Date(Date.UTC(1904, 7, 10));
+    sheet.getCell("K6").numFmt = "yyyy-mm-dd";
+    sheet.getCell("K7").value = { formula: "1000+400" } as import("exceljs").CellFormulaValue;
+    const path = join(dir, "date-and-formula.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const problems = (await parseRoster(readFileSync(path), path).catch((e: unknown) => e as CodedError<ErrorCode.ConfigInvalid>)) as CodedError<ErrorCode.ConfigInvalid>;
+    expect(problems.details.problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [6, "在校生数", '学生数不是数字："1904-08-10"'],
+      [7, "在校生数", '学生数不是数字："=1000+400"'],
     ]);
   });
 

@@ -109,7 +109,7 @@ export async function runDemo({ settings, out, transport = "callback" }: { setti
   const nameOf = (userid: string) => people.get(userid) ?? rt.roster.nameOf(userid) ?? userid;
   /** `张伟（城关一小）`, `王志远（局长）`: who speaks, as the chat shows them. */
   const labelOf = (userid: string) => {
-    const office = demoLeaders[userid] ?? rt.roster.schoolsOf(userid).map((s) => shortNameOf(s)).join("、");
+    const office = demoLeaders[userid] ?? rt.roster.schoolsOf(userid).map(shortNameOf).join("、");
     return office ? `${nameOf(userid)}（${office}）` : nameOf(userid);
   };
 

@@ -56,7 +56,7 @@ export async function runProvinceDemo({ settings, out }: { settings: Settings; o
   const whereSpeaks = speakingPlaces(config, roster);
   const people = new Map([...config.leaders, ...config.admins].map((p) => [p.userid, p.name]));
   const nameOf = (userid: string) => people.get(userid) ?? roster.nameOf(userid) ?? userid;
-  const labelOf = (userid: string) => `${nameOf(userid)}（${provinceLeaders[userid] ?? roster.schoolsOf(userid).map((s) => shortNameOf(s)).join("、")}）`;
+  const labelOf = (userid: string) => `${nameOf(userid)}（${provinceLeaders[userid] ?? roster.schoolsOf(userid).map(shortNameOf).join("、")}）`;
   const chat = createDemoChat();
   let callbacks = 0;
 

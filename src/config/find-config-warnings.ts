@@ -1,6 +1,7 @@
 import { text } from "./messages.js";
 import { areaKey } from "./roster-tree.js";
 import { reporterName, type Roster } from "./roster.js";
+import { shortNameOf } from "./school.js";
 import type { Config, ScheduleConfig } from "./schema.js";
 import { slotMinutes } from "../time/slots.js";
 
@@ -40,17 +41,17 @@ export function findConfigWarnings(config: Pick<Config, "bot" | "bots" | "server
     const schools = roster.schoolsOf(userid);
     // By path: two counties' 城关片区 are two areas.
     const areas = [...new Set(schools.map(areaKey))];
-    if (areas.length > 1) warnings.push(text.accountInTwoAreas(userid, schools.map((s) => s.shortName || s.name), areas));
+    if (areas.length > 1) warnings.push(text.accountInTwoAreas(userid, schools.map(shortNameOf), areas));
     // One account is one person: two names for it mean one row carries another person's account.
     const named = schools.flatMap((school) => {
       const name = reporterName(school, userid);
-      return name ? [{ school: school.shortName || school.name, name }] : [];
+      return name ? [{ school: shortNameOf(school), name }] : [];
     });
     if (new Set(named.map(({ name }) => name)).size > 1) warnings.push(text.accountTwoNames(userid, named));
   }
   for (const person of [...config.leaders, ...config.admins]) {
     const schools = roster.schoolsOf(person.userid);
-    if (schools.length > 0) warnings.push(text.leaderIsReporter(person.userid, person.name, schools.map((s) => s.shortName || s.name)));
+    if (schools.length > 0) warnings.push(text.leaderIsReporter(person.userid, person.name, schools.map(shortNameOf)));
   }
   return warnings.map(text.warning);
 }

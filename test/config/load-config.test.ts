@@ -135,22 +135,25 @@ describe("loadConfig", () => {
     expect(error.details.problems[0]!.file).toBe("config/pingan.example.yaml");
   });
 
-  it("reports a YAML syntax error with its line", async () => {
-    const yaml = edit(EXAMPLE, "  period: day\n", "  period: day\n\tdays: all\n");
+  /** The example config with `from` replaced by `to`, loaded: its problems as [line, message], and the line `at` names in it. */
+  async function problemsOf(from: string, to: string, at: string): Promise<{ problems: [number | undefined, string][]; line: number }> {
+    const yaml = edit(EXAMPLE, from, to);
     const error = await failure({ path: writeConfig(yaml), env: ENV });
-    expect(error.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(yaml, "\tdays"), "用了 Tab 缩进"]]);
-    const dup = edit(EXAMPLE, "    period: day\n", "    period: day\n    period: week\n");
-    const dupError = await failure({ path: writeConfig(dup), env: ENV });
-    expect(dupError.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(dup, "period: week"), "配置项重复"]]);
+    return { problems: error.details.problems.map((p) => [p.line, p.message]), line: lineOf(yaml, at) };
+  }
+
+  it("reports a YAML syntax error with its line", async () => {
+    const tab = await problemsOf("  period: day\n", "  period: day\n\tdays: all\n", "\tdays");
+    expect(tab.problems).toEqual([[tab.line, "用了 Tab 缩进"]]);
+    const dup = await problemsOf("    period: day\n", "    period: day\n    period: week\n", "period: week");
+    expect(dup.problems).toEqual([[dup.line, "配置项重复"]]);
   });
 
   it("names the line that lost its indent, not the line after it where the parser stops", async () => {
-    const lost = edit(EXAMPLE, 'days: all\n    deadline: "10:00"', 'days: all\n  deadline: "10:00"');
-    const error = await failure({ path: writeConfig(lost), env: ENV });
-    expect(error.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(lost, '  deadline: "10:00"'), "缩进不对：这一行比上一行和下一行缩进得少"]]);
-    const extra = edit(EXAMPLE, '    reminders: ["09:00", "09:45"]', '      reminders: ["09:00", "09:45"]');
-    const extraError = await failure({ path: writeConfig(extra), env: ENV });
-    expect(extraError.details.problems.map((p) => [p.line, p.message])).toEqual([[lineOf(extra, "      reminders:"), "缩进不对"]]);
+    const lost = await problemsOf('days: all\n    deadline: "10:00"', 'days: all\n  deadline: "10:00"', '  deadline: "10:00"');
+    expect(lost.problems).toEqual([[lost.line, "缩进不对：这一行比上一行和下一行缩进得少"]]);
+    const extra = await problemsOf('    reminders: ["09:00", "09:45"]', '      reminders: ["09:00", "09:45"]', "      reminders:");
+    expect(extra.problems).toEqual([[extra.line, "缩进不对"]]);
   });
 
   it("carries every problem at once, schema and cross-checks together", async () => {

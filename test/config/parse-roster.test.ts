@@ -218,33 +218,40 @@ describe("parseRoster on an Excel workbook", () => {
     expect((error as CodedError<ErrorCode.ConfigInvalid>).details.problems.map((p) => p.message)).toEqual(['工作簿里没有名为 "名单" 的工作表；有：学校名单、填表说明']);
   });
 
-  it("names the row and column of a bad cell, as for CSV", async () => {
+  /** The bureau's workbook with its 学校名单 sheet changed by `change`, read: its problems as [line, key, message]. */
+  async function workbookProblems(name: string, change: (sheet: import("exceljs").Worksheet) => void): Promise<[number | undefined, string | undefined, string][]> {
     const ExcelJS = (await import("exceljs")).default;
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync(BUREAU_XLSX) as unknown as import("exceljs").Buffer);
-    workbook.getWorksheet("学校名单")!.getCell("K6").value = "约1400";
-    workbook.getWorksheet("学校名单")!.getCell("J9").value = "陈静";
-    const path = join(dir, "bad-cells.xlsx");
+    change(workbook.getWorksheet("学校名单")!);
+    const path = join(dir, name);
     await workbook.xlsx.writeFile(path);
-    const problems = (await parseRoster(readFileSync(path), path).catch((e: unknown) => e as CodedError<ErrorCode.ConfigInvalid>)) as CodedError<ErrorCode.ConfigInvalid>;
-    expect(problems.details.problems.map((p) => [p.line, p.key, p.message])).toEqual([
+    const error = await parseRoster(readFileSync(path), path).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(hasCode(error, ErrorCode.ConfigInvalid)).toBe(true);
+    return (error as CodedError<ErrorCode.ConfigInvalid>).details.problems.map((p) => [p.line, p.key, p.message]);
+  }
+
+  it("names the row and column of a bad cell, as for CSV", async () => {
+    const problems = await workbookProblems("bad-cells.xlsx", (sheet) => {
+      sheet.getCell("K6").value = "约1400";
+      sheet.getCell("J9").value = "陈静";
+    });
+    expect(problems).toEqual([
       [6, "在校生数", '学生数不是数字："约1400"'],
       [9, "上报人账号", '上报人 "陈静" 不是企业微信账号（userid）'],
     ]);
   });
 
   it("shows a date-formatted count as Excel shows it, and a formula the file holds no result of as the formula", async () => {
-    const ExcelJS = (await import("exceljs")).default;
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(readFileSync(BUREAU_XLSX) as unknown as import("exceljs").Buffer);
-    const sheet = workbook.getWorksheet("学校名单")!;
-    sheet.getCell("K6").value = new Date(Date.UTC(1904, 7, 10));
-    sheet.getCell("K6").numFmt = "yyyy-mm-dd";
-    sheet.getCell("K7").value = { formula: "1000+400" } as import("exceljs").CellFormulaValue;
-    const path = join(dir, "date-and-formula.xlsx");
-    await workbook.xlsx.writeFile(path);
-    const problems = (await parseRoster(readFileSync(path), path).catch((e: unknown) => e as CodedError<ErrorCode.ConfigInvalid>)) as CodedError<ErrorCode.ConfigInvalid>;
-    expect(problems.details.problems.map((p) => [p.line, p.key, p.message])).toEqual([
+    const problems = await workbookProblems("date-and-formula.xlsx", (sheet) => {
+      sheet.getCell("K6").value = new Date(Date.UTC(1904, 7, 10));
+      sheet.getCell("K6").numFmt = "yyyy-mm-dd";
+      sheet.getCell("K7").value = { formula: "1000+400" } as import("exceljs").CellFormulaValue;
+    });
+    expect(problems).toEqual([
       [6, "在校生数", '学生数不是数字："1904-08-10"'],
       [7, "在校生数", '学生数不是数字："=1000+400"'],
     ]);

@@ -4,8 +4,6 @@ import { formatDeadline, formatInstant } from "../../time/local-time.js";
 import { formatPeriod } from "../../time/periods.js";
 import { shortNameOf } from "../../config/school.js";
 
-/** A school's name on a card, which is plain text (no markdown to escape). */
-
 /**
  * Every word of the check-in card and of the answers to its taps. Cards are plain text:
  * WeCom shows a title of about 26 characters and button texts of about 10.

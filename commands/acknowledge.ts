@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { quoteAsTyped, wordsAround } from "../src/text/words.js";
+import { wordsAround } from "../src/text/words.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import type { School } from "../src/config/roster.js";
 import { incidentText } from "../src/features/incidents/incident-text.js";
@@ -22,7 +22,7 @@ export default defineCommand({
     if (numbered && input.folded.slice(numbered.end).trim() === "") return { number: numbered.number };
     const text = wordsAround(input).trim();
     if (text === "") throw new CodedError(ErrorCode.Usage, incidentText.ackWhich);
-    return { school: ctx.roster.find(text) ?? findSchool(ctx.roster, text, quoteAsTyped(input.around)(text)) };
+    return { school: ctx.roster.find(text) ?? findSchool(ctx.roster, text, input.around.quote(text)) };
   },
   async run(args, ctx) {
     let incidents: Incident[];

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { quoteAsTyped, wordsAround } from "../src/text/words.js";
+import { wordsAround } from "../src/text/words.js";
 import { toLocalDate } from "../src/time/local-time.js";
 import { createConfigExportLinks } from "../src/features/ledger/create-config-export-links.js";
 import { listLedgerPeriods } from "../src/features/ledger/list-ledger-periods.js";
@@ -15,7 +15,7 @@ export default defineCommand({
   examples: ["导出", "导出 上月", "导出 11-01至11-20", "导出 2026-11-01~2026-11-20"],
   parse(input, ctx) {
     // 本月导出 and 导出 本月 ask the same.
-    return parseExportRange(wordsAround(input), toLocalDate(ctx.now, ctx.config.timezone), quoteAsTyped(input.around));
+    return parseExportRange(wordsAround(input), toLocalDate(ctx.now, ctx.config.timezone), input.around.quote);
   },
   async run({ from, to, label }, ctx) {
     const timeZone = ctx.config.timezone;

@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { formatHistory } from "../src/features/leaders/format-history.js";
-import { parseTaskWord, quoteAsTyped, splitWords, wordsAround } from "../src/text/words.js";
+import { parseTaskWord, splitWords, wordsAround } from "../src/text/words.js";
 import { taskWordsOf } from "../src/config/kinds.js";
 import type { TaskId } from "../src/config/schema.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
@@ -32,7 +32,7 @@ export default defineCommand({
     const words = splitWords(text);
     const at = words.findIndex((word) => parseTaskWord(taskWordsOf(ctx.config), word) === undefined);
     if (at < 0) throw new CodedError(ErrorCode.Usage, leaderText.historyWhich);
-    const quote = quoteAsTyped(input.around);
+    const quote = input.around.quote;
     const school = findSchool(ctx.roster, words[at]!, quote(words[at]!));
     const { tasks } = parseTaskList(words.filter((_, i) => i !== at).join(" "), ctx, { quote });
     return { school, ...(tasks && { tasks }) };

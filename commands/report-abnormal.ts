@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { kindOf } from "../src/config/kinds.js";
-import { quoteAsTyped, readWord, skipSeparators, wordsAround } from "../src/text/words.js";
+import { readWord, skipSeparators, wordsAround } from "../src/text/words.js";
 import { checkIn, replyVoice } from "../src/features/check-in/check-in.js";
 import { answerQuestion } from "../src/features/check-in/answer-question.js";
 import { asksAboutAbnormal, isQuestion, readAbnormal } from "../src/features/check-in/read-report.js";
@@ -23,7 +23,7 @@ export default defineCommand({
     // so a description that mentions a school stays whole.
     const first = before === "" ? readWord(folded, 0) : undefined;
     const named = first && ctx.roster.find(first.word) ? first : undefined;
-    const { school, rest } = resolveSchool(ctx, named ? named.word : before, quoteAsTyped(input.around));
+    const { school, rest } = resolveSchool(ctx, named ? named.word : before, input.around.quote);
     const at = skipSeparators(folded, named?.end ?? 0);
     const description = readAbnormal({ before: rest, after: original(at), afterFolded: folded.slice(at), whole, voice: replyVoice(ctx, school) });
     const chars = [...description].length;

@@ -1,5 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
-import { quoteAsTyped, splitWords, wordsAround } from "../src/text/words.js";
+import { splitWords, wordsAround } from "../src/text/words.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
 import { commandCheckInCard } from "../src/features/check-in/check-in-card.js";
 import { resolveSchool } from "../src/features/check-in/kind-readers.js";
@@ -24,7 +24,7 @@ export default defineCommand({
     // A reporter of several schools who names none sees all of them.
     if (splitWords(text).length === 0 && ctx.schools.length > 1) return { schools: ctx.schools };
     // The rest keeps its places in the words (the name blanked, not cut): what it refuses is quoted as typed.
-    const quote = quoteAsTyped(input.around);
+    const quote = input.around.quote;
     const { school, rest } = resolveSchool(ctx, text, quote);
     const unknown = /\S*\d\S*/u.exec(rest);
     if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(quote(unknown[0], unknown.index)));

@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { quoteAsTyped, wordsAround } from "../src/text/words.js";
+import { wordsAround } from "../src/text/words.js";
 import { takePartWords } from "../src/features/leaders/find-area.js";
 import { findNode, formatNodePath, type RosterNode } from "../src/config/roster-tree.js";
 import type { Roster } from "../src/config/roster.js";
@@ -24,7 +24,7 @@ export default defineCommand({
     const today = toLocalDate(ctx.now, ctx.config.timezone);
     // 昨天汇总 and 汇总 昨天 ask the same; a task named anywhere (汇总 晨检) narrows it to that task,
     // a county or 片区 of the asker's (汇总 平安县) to its schools; one outside his node is refused.
-    const quote = quoteAsTyped(input.around);
+    const quote = input.around.quote;
     const { tasks, rest } = takeTaskWords(wordsAround(input), ctx, quote);
     // The words left keep their places (the others blanked): what is not understood is quoted as typed, whole.
     const { part, rest: left } = takePartWords(rest, ctx.roster, quote);

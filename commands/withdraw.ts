@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { blankSpan, findTaskWord, quoteAsTyped, wordsAround } from "../src/text/words.js";
+import { blankSpan, findTaskWord, wordsAround } from "../src/text/words.js";
 import { enabledKindWords, kindOf, taskWordsOf } from "../src/config/kinds.js";
 import { reporterRoleOf } from "../src/config/scope.js";
 import { buildWithdrawalAlerts } from "../src/features/check-in/abnormal-alerts.js";
@@ -27,7 +27,7 @@ export default defineCommand({
     // A role's kind is withdrawn by the role's people, as it is reported (reportingAs).
     const kind = kindOf(ctx.config, found.task);
     // The task word blanked, not cut: the rest keeps its places, and what it refuses is quoted as typed.
-    const quote = quoteAsTyped(input.around);
+    const quote = input.around.quote;
     const { school, rest } = resolveSchool(kind ? reportingAs(ctx, kind, reporterRoleOf(ctx.config, kind.id)) : ctx, blankSpan(text, found.start, found.end), quote);
     const unknown = /\S*\d\S*/u.exec(rest);
     if (unknown) throw new CodedError(ErrorCode.Usage, reportText.unknownWord(quote(unknown[0], unknown.index)));

@@ -169,9 +169,9 @@ function textAround(
 ): WordsAroundKeyword["around"] {
   const { before } = input;
   const offset = before === "" ? 0 : before.length + 1;
-  return {
+  const around = {
     folded: wordsAround(input),
-    original(start, end) {
+    original(start: number, end: number) {
       const typedBefore = start < before.length ? input.originalBefore(start, Math.min(end, before.length)) : "";
       const typedAfter = end > offset ? input.original(Math.max(start, offset) - offset, end - offset) : "";
       return [typedBefore, typedAfter].filter((part) => part !== "").join(" ");
@@ -183,6 +183,7 @@ function textAround(
       }),
     }),
   };
+  return { ...around, quote: quoteAsTyped(around) };
 }
 
 /** A message's words around a keyword found in it: folded for parsing, and any part of them as typed. */
@@ -205,7 +206,13 @@ export interface WordsAroundKeyword {
    * typed; `named`, where the strings the registry passed over (the schools' names and codes,
    * findFolded) are in `folded`, when it read them: its one scan of the message, handed down.
    */
-  around: { folded: string; original(start: number, end: number): string; named?: readonly FoundString<string>[] };
+  around: {
+    folded: string;
+    original(start: number, end: number): string;
+    /** A word of `folded` as typed (quoteTyped), bound once with the words: a reader calls it only when it quotes. */
+    quote: QuoteTyped;
+    named?: readonly FoundString<string>[];
+  };
 }
 
 /**
@@ -247,16 +254,12 @@ export type QuoteTyped = (word: string, start?: number) => string;
  * folded text is one the reader made rather than read (words of it joined anew): no typed
  * characters stand behind it, so it is quoted as it is.
  */
-export function quoteTyped(source: TypedSource, word: string, start?: number): string {
-  const at = start !== undefined && source.folded.startsWith(word, start) ? start : source.folded.indexOf(word);
-  return word === "" || at < 0 ? word : source.original(at, at + word.length) || word;
+export function quoteAsTyped(source: TypedSource): QuoteTyped {
+  return (word, start) => {
+    const at = start !== undefined && source.folded.startsWith(word, start) ? start : source.folded.indexOf(word);
+    return word === "" || at < 0 ? word : source.original(at, at + word.length) || word;
+  };
 }
-
-/** quoteTyped bound to its source, for a parser handed the way to quote. */
-export const quoteAsTyped =
-  (source: TypedSource): QuoteTyped =>
-  (word, start) =>
-    quoteTyped(source, word, start);
 
 /** For a reader given folded text alone (a word the bot wrote, a unit test): words quoted as they are. */
 export const quoteAsFolded: QuoteTyped = (word) => word;

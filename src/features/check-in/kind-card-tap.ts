@@ -1,7 +1,7 @@
 import type { CardTap, CommandInput } from "../../bot/command.js";
 import { botText } from "../../bot/bot-text.js";
 import type { BotCard, CardButton } from "../../message/card.js";
-import { normalizeText } from "../../text/words.js";
+import { normalizeText, quoteAsTyped } from "../../text/words.js";
 import type { ReportKind } from "../../config/kinds.js";
 import { reporterRoleOf } from "../../config/scope.js";
 import { isUserMistake } from "../../errors.js";
@@ -119,7 +119,7 @@ function figuresFit(shape: KindCardShape, key: KindKey): boolean {
 function wordsInput(words: string, botName: string): CommandInput {
   const text = normalizeText(words, botName);
   // Nothing before the keyword: the words around it are the words after it.
-  return { folded: text.folded, original: text.original, before: "", originalBefore: () => "", whole: text.typed, around: { folded: text.folded, original: text.original } };
+  return { folded: text.folded, original: text.original, before: "", originalBefore: () => "", whole: text.typed, around: { folded: text.folded, original: text.original, quote: quoteAsTyped(text) } };
 }
 
 /** The card under a reporter's bare keyword (例会, 防溺水): the kind's answers for his one school, or none. */

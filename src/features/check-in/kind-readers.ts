@@ -1,6 +1,6 @@
 import type { CardTap, CommandContext, CommandInput } from "../../bot/command.js";
 import type { BotCard } from "../../message/card.js";
-import { blankSpan, findFolded, type FoundString, quoteAsFolded, quoteTyped, type QuoteTyped, splitWords, wordsAround } from "../../text/words.js";
+import { blankSpan, findFolded, type FoundString, quoteAsFolded, type QuoteTyped, splitWords, wordsAround } from "../../text/words.js";
 import { kindOf, type KindReaderName, type ReportKind } from "../../config/kinds.js";
 import { isAssigned, reporterName, type Roster, type School } from "../../config/roster.js";
 import { shortNameOf } from "../../config/school.js";
@@ -117,10 +117,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
-      const { school, rest } = resolveReporting(ctx, text.folded, kind, (word, at) => quoteTyped(text, word, at), text.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.safety, typed: text.original });
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.quote, text.named);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.safety, quote: text.quote });
       const remarkChars = ctx.config.limits.description_chars;
-      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, remarkChars, apart: kind.apart });
+      const read = readSafety({ before: input.before, words, school, voice: replyVoice(ctx, school), typed: text.original, quote: text.quote, remarkChars, apart: kind.apart });
       return { school, ...(period && { period }), ...read };
     },
     // 今日平安 on the check-in card (reminders, 帮助, 状态) is this kind in one tap.
@@ -130,9 +130,9 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, `${kind.words[0]!} 已提醒人数/应提醒人数`, input.around.named);
       const text = input.around;
-      const { school, rest } = resolveReporting(ctx, text.folded, kind, (word, at) => quoteTyped(text, word, at), text.named);
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.drowning, typed: text.original });
-      return { school, ...(period && { period }), ...readDrowning({ words, typed: text.original, school, voice: replyVoice(ctx, school) }) };
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.quote, text.named);
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.drowning, quote: text.quote });
+      return { school, ...(period && { period }), ...readDrowning({ words, quote: text.quote, school, voice: replyVoice(ctx, school) }) };
     },
   },
   study: {
@@ -144,10 +144,10 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       const named = input.around.named?.filter((found) => found.end <= text.length);
       if (asksAboutReporting(input.before, words)) return readQuestion(ctx, text, `${kind.words[0]!} 实到/应到`, named);
       // The words are the start of those around the keyword (the topic cut off the end): their places are its.
-      const typed = input.around.original;
-      const { school, rest } = resolveReporting(ctx, text, kind, (word, at) => quoteTyped(input.around, word, at), named);
-      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study, typed });
-      return { school, ...(period && { period }), ...readStudy({ words: figures, typed, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
+      const { quote } = input.around;
+      const { school, rest } = resolveReporting(ctx, text, kind, quote, named);
+      const { period, words: figures } = readReportPeriod(ctx, kind.id, rest, { figureLabels: FIGURE_LABELS.study, quote });
+      return { school, ...(period && { period }), ...readStudy({ words: figures, quote, ...(topic && { topic }), school, voice: replyVoice(ctx, school) }) };
     },
   },
   // Any other declared kind: its fields by their labels (read-fields.ts).
@@ -155,11 +155,11 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
     read(input, ctx, kind) {
       if (asksAboutReporting(input.before, input.folded)) return readQuestion(ctx, input.around.folded, kind.words[0]!, input.around.named);
       const text = input.around;
-      const { school, rest } = resolveReporting(ctx, text.folded, kind, (word, at) => quoteTyped(text, word, at), text.named);
+      const { school, rest } = resolveReporting(ctx, text.folded, kind, text.quote, text.named);
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
-      const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind), typed: text.original });
-      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, kind, school, today: ctx.moments[kind.id]!.today }) };
+      const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind), quote: text.quote });
+      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, quote: text.quote, kind, school, today: ctx.moments[kind.id]!.today }) };
     },
   },
 };
@@ -182,15 +182,13 @@ export function readReportPeriod(
   ctx: Pick<ReportContext, "calendar" | "config" | "moments">,
   task: TaskId,
   words: string,
-  { dateLabels, figureLabels, typed: original }: { dateLabels?: readonly string[] | undefined; figureLabels: readonly string[]; typed: (start: number, end: number) => string },
+  { dateLabels, figureLabels, quote }: { dateLabels?: readonly string[] | undefined; figureLabels: readonly string[]; quote: QuoteTyped },
 ): { period?: TaskPeriod; words: string } {
   const moment = ctx.moments[task]!;
   const { today } = moment;
   if (dateLabels && !MADE_UP.test(words)) return { words };
   const labelled = dateLabels && ((before: string) => endsWithLabel(before, dateLabels));
-  // `words` keep their places in the message (names blanked, not cut): a date is quoted as typed,
-  // words.ts entered only when a refusal quotes one.
-  const quote: QuoteTyped = (word, at) => quoteTyped({ folded: words, original }, word, at);
+  // `words` keep their places in the message (names blanked, not cut): `quote` quotes a date of them as typed.
   const { span, typed = "", words: rest } = readReportDate(words, today, { ...(labelled && { labelled }), figureLabels, quote });
   if (labelled && span) {
     const other = readReportDate(rest, today, { labelled, figureLabels, quote });

@@ -8,7 +8,7 @@ import type { LocalDate } from "../../time/local-time.js";
 import { readDateSpan } from "../leaders/read-date-span.js";
 import { fieldsText } from "./fields-text.js";
 import { FIGURE, figureOf, type ReadFigure } from "./read-figure.js";
-import { quoteTyped, type QuoteTyped } from "../../text/words.js";
+import { quoteAsFolded, type QuoteTyped } from "../../text/words.js";
 
 /**
  * The generic reader: what a message says of a declared kind's fields, each found by its label
@@ -22,12 +22,13 @@ export function readFields(args: {
   words: string;
   /** The characters as typed behind `words[start, end)`, for texts. */
   typed: (start: number, end: number) => string;
+  /** A word of `words` as typed, for refusals (the message's `around.quote`); as it is without it. */
+  quote?: QuoteTyped;
   kind: Pick<ReportKind, "name" | "fields" | "examples">;
   school: School;
   today: LocalDate;
 }): { value: FieldsValue; notes: string[] } {
-  const { words, typed, kind, school, today } = args;
-  const quote: QuoteTyped = (word, at) => quoteTyped({ folded: words, original: typed }, word, at);
+  const { words, typed, kind, school, today, quote = quoteAsFolded } = args;
   const fields = Object.entries(kind.fields);
   // 晨检 实到1190 异常 发热学生多: a kind without a status keeps no 异常, and what it says would be lost.
   if (!fields.some(([, field]) => field.type === "status") && SAYS_ABNORMAL.test(words)) throw usage(fieldsText.noAbnormal(kind.name));
@@ -201,12 +202,12 @@ interface FoundLabel {
   abnormal?: boolean;
 }
 
-/** The labels of the kind's fields in the words, leftmost first and longest at one place, never overlapping. */
 /** The words a kind's figures follow: its count fields' labels and its counts' names (发热, 咳嗽). */
 export function figureLabelsOf(kind: Pick<ReportKind, "fields">): string[] {
   return Object.values(kind.fields).flatMap((field) => (field.type === "count" ? [field.label] : field.type === "counts" ? (field.names ?? []) : []));
 }
 
+/** The labels of the kind's fields in the words, leftmost first and longest at one place, never overlapping. */
 function findLabels(words: string, fields: readonly [string, FieldDeclaration][]): FoundLabel[] {
   const candidates: { word: string; label: Omit<FoundLabel, "start" | "end"> }[] = [];
   for (const [id, field] of fields) {

@@ -1,7 +1,7 @@
 import type { School } from "../../config/roster.js";
 import { MAX_SCHOOL_FIGURE, tooLargeForASchool } from "../../config/school.js";
 import { FIGURE, figureOf } from "./read-figure.js";
-import { blankSpan, quoteAsFolded, quoteTyped, type QuoteTyped } from "../../text/words.js";
+import { blankSpan, quoteAsFolded, type QuoteTyped } from "../../text/words.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
@@ -213,7 +213,6 @@ function hasAny(text: string, chars: string): boolean {
   for (const ch of chars) if (text.includes(ch)) return true;
   return false;
 }
-
 
 function toNumber(match: RegExpExecArray | string[], at: number, start: number, end: number, text: string, quote: QuoteTyped): NumberToken {
   const { value, negative, fraction } = figureOf(match, at);
@@ -495,8 +494,10 @@ export function readSafety(args: {
   words: string;
   school: School;
   voice: ReplyVoice;
-  /** The characters as typed behind `words[start, end)`, for the remark and refusals; none without it. */
+  /** The characters as typed behind `words[start, end)`, for the remark; none without it. */
   typed?: (start: number, end: number) => string;
+  /** A word of `words` as typed, for refusals (the message's `around.quote`); as it is without it. */
+  quote?: QuoteTyped;
   /** The longest remark taken, in characters (limits.description_chars). */
   remarkChars?: number;
   /** The other kinds: with figures, a message holding one of their words is two reports. */
@@ -505,14 +506,15 @@ export function readSafety(args: {
   const { before, words, school, voice } = args;
   if (NEGATED_KEYWORD.test(before)) throw new CodedError(ErrorCode.Usage, reportText.notSafe(voice));
   if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 平安")));
+  const { quote = quoteAsFolded } = args;
   const incident = findIncident(words);
-  if (incident) throw new CodedError(ErrorCode.Usage, reportText.incidentInSafety(quoteOf(args)(incident.word, incident.at), voice));
-  const figures = readFigures(words, PRESENT, quoteOf(args));
+  if (incident) throw new CodedError(ErrorCode.Usage, reportText.incidentInSafety(quote(incident.word, incident.at), voice));
+  const figures = readFigures(words, PRESENT, quote);
   const hasNumbers = figures.pair !== undefined || figures.bare.length > 0 || figures.labelled.size > 0;
   // 平安 学习 50/52: two reports in one message; each is its own command.
   const apart = args.apart;
   if (hasNumbers && apart?.others.some((word) => words.includes(word))) throw new CodedError(ErrorCode.Usage, reportText.oneReportEach(apart.kinds));
-  checkNumbers(figures, quoteOf(args));
+  checkNumbers(figures, quote);
   if (figures.pair) throw new CodedError(ErrorCode.Usage, reportText.whichNumber([figures.pair[0].text, figures.pair[1].text], ["在校"]));
   // 有一名学生发烧回家: a count in words, unlabelled, tells of one pupil, not of those present.
   const bare = figures.bare.filter((n) => !n.chinese);
@@ -528,14 +530,6 @@ export function readSafety(args: {
   }
   return { value: { task: "safety", status: "normal", ...(present !== undefined && { present }), ...(remark && { remark }) }, notes };
 }
-
-/**
- * How a reader quotes its words in a refusal: as typed behind them (`typed`, the words' places
- * in the message); without it (a tap on the card reads no message) as they are.
- */
-/* Bound here rather than by words.ts's quoteAsTyped: words.ts is entered only when a refusal quotes (the check-in's path, walked once). */
-const quoteOf = ({ words, typed }: { words: string; typed?: (start: number, end: number) => string }): QuoteTyped =>
-  typed ? (word, at) => quoteTyped({ folded: words, original: typed }, word, at) : quoteAsFolded;
 
 /** A 平安 report's own words that say nothing more: thanks, all is well, who and what was counted. */
 const REPORT_FILLER = /补报|补|安全|谢谢|感谢|辛苦了?|收到|请查收|请领导放心|放心|一切|正常|良好|平稳|稳定|安好|无事|无异常|没有异常|没异常|学生|全部|全体|全员|均|都|已|到校|到岗|在岗|在校|教职工|老师|教师|人|名/gu;
@@ -660,15 +654,15 @@ const CHANNELS: [string, RegExp][] = [
  * A 防溺水 report: parents reached over parents to reach (the roster's pupils when not given);
  * 完成, 全部 or 100% mean every one of them; how they were reached.
  */
-export function readDrowning(args: { words: string; typed?: (start: number, end: number) => string; school: School; voice: ReplyVoice }): ReadReport<DrowningValue> {
-  const { words, school, voice } = args;
+export function readDrowning(args: { words: string; quote?: QuoteTyped; school: School; voice: ReplyVoice }): ReadReport<DrowningValue> {
+  const { words, school, voice, quote = quoteAsFolded } = args;
   if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 防溺水")));
   const channels = CHANNELS.filter(([, pattern]) => pattern.test(words)).map(([name]) => name);
   // Channel words are not figures' labels: 家长会 must not read as 会.
   let text = words;
   for (const [, pattern] of CHANNELS) text = text.replace(new RegExp(pattern.source, "gu"), (m) => " ".repeat(m.length));
-  const figures = readFigures(text, DROWNING, quoteOf(args));
-  checkNumbers(figures, quoteOf(args));
+  const figures = readFigures(text, DROWNING, quote);
+  checkNumbers(figures, quote);
   let [reached, total] = readPartOfWhole(figures, "reached", "total", ["已提醒", "应提醒"]);
   // 已提醒1180人，还有20人未提醒: the parents to reach are both; 共1200人，20人未提醒: the rest were reached.
   const unreached = sum(figures, "unreached");
@@ -707,11 +701,11 @@ export function readStudyTopic(input: { folded: string; original(start?: number,
  * leave, the topic. 全部参加, 全员, 完成 mean all expected attended; 请假2人 alone means the
  * others did.
  */
-export function readStudy(args: { words: string; typed?: (start: number, end: number) => string; topic?: string; school: School; voice: ReplyVoice }): ReadReport<StudyValue> {
-  const { words, topic, school, voice } = args;
+export function readStudy(args: { words: string; quote?: QuoteTyped; topic?: string; school: School; voice: ReplyVoice }): ReadReport<StudyValue> {
+  const { words, topic, school, voice, quote = quoteAsFolded } = args;
   if (WITHDRAW.test(words)) throw new CodedError(ErrorCode.Usage, reportText.withdrawInReport(voice.form("撤销 学习")));
-  const figures = readFigures(words, STUDY, quoteOf(args));
-  checkNumbers(figures, quoteOf(args));
+  const figures = readFigures(words, STUDY, quote);
+  checkNumbers(figures, quote);
   let [attended, expected] = readPartOfWhole(figures, "attended", "expected", ["实到", "应到"]);
   let leave = sum(figures, "leave");
   if (leave === undefined && NO_LEAVE.test(figures.rest)) leave = 0;

@@ -1,5 +1,5 @@
 import type { CommandContext } from "../../bot/command.js";
-import { quoteAsTyped, readWord, skipSeparators } from "../../text/words.js";
+import { readWord, skipSeparators } from "../../text/words.js";
 import type { CommandInput } from "../../bot/command.js";
 import type { School } from "../../config/roster.js";
 import { CodedError, ErrorCode } from "../../errors.js";
@@ -34,7 +34,7 @@ export function readSchoolStep(input: CommandInput, ctx: CommandContext<"roster"
   const numbered = readIncidentNumber(folded);
   const first = before === "" && !numbered ? readWord(folded, 0) : undefined;
   const named = first && ctx.roster.find(first.word) ? first : undefined;
-  const school = numbered ? undefined : resolveSchool(ctx, named ? named.word : before, quoteAsTyped(input.around)).school;
+  const school = numbered ? undefined : resolveSchool(ctx, named ? named.word : before, input.around.quote).school;
   const text = original(numbered?.end ?? skipSeparators(folded, named?.end ?? 0)).trim();
   if (text === "") throw new CodedError(ErrorCode.Usage, incidentText.followUpWhat(keyword));
   const chars = [...text].length;

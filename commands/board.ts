@@ -1,6 +1,5 @@
 import { defineCommand } from "../src/bot/command.js";
 import { CodedError, ErrorCode } from "../src/errors.js";
-import { quoteAsTyped } from "../src/text/words.js";
 import { createBoardLinks } from "../src/features/board/board-links.js";
 import { boardText } from "../src/features/board/board-text.js";
 import { ledgerText } from "../src/features/ledger/ledger-text.js";
@@ -17,7 +16,7 @@ export default defineCommand({
   examples: ["看板"],
   parse(input) {
     const text = input.folded.trim();
-    if (!TODAY.includes(text)) throw new CodedError(ErrorCode.Usage, boardText.onlyToday(quoteAsTyped(input)(text)));
+    if (!TODAY.includes(text)) throw new CodedError(ErrorCode.Usage, boardText.onlyToday(input.quote(text)));
     return {};
   },
   async run(_args, ctx) {

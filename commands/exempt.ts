@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../src/errors.js";
 import { diffDays, toLocalDate } from "../src/time/local-time.js";
 import type { TaskId } from "../src/config/schema.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
-import { parseTaskWord, quoteAsTyped, readWord, skipSeparators } from "../src/text/words.js";
+import { parseTaskWord, readWord, skipSeparators } from "../src/text/words.js";
 import { enabledKindWords, taskWordsOf } from "../src/config/kinds.js";
 import type { School } from "../src/config/roster.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
@@ -31,7 +31,7 @@ export default defineCommand({
   examples: ["免报 城关一小 平安 11-25至11-27 中考考点", "免报 白沙学校 学习 本周 停电检修", "免报 撤销 城关一小 平安 11-26"],
   parse(input, ctx): ExemptArgs {
     const { folded, original } = input;
-    const quote = quoteAsTyped(input);
+    const quote = input.quote;
     let at = 0;
     const head = readWord(folded, 0);
     const revoke = head?.word === "撤销" || head?.word === "取消";

@@ -1,5 +1,4 @@
 import { defineCommand } from "../src/bot/command.js";
-import { quoteAsTyped } from "../src/text/words.js";
 import { formatMissing } from "../src/features/leaders/format-missing.js";
 import { loadTally } from "../src/tally/load-tally.js";
 import { defaultListing, indexRoster } from "../src/tally/task-tally.js";
@@ -12,7 +11,7 @@ export default defineCommand({
   services: ["config", "roster", "calendar", "store", "exemptions"],
   summary: "查看本期还没上报的学校，按片区列出各校和上报人姓名；不写任务时列出现在要报的全部任务；可只看某个片区",
   examples: ["未报", "未报 平安", "未报 学习", "未报 平安 东部片区"],
-  parse: (input, ctx) => parseTaskList(input.folded, ctx, { areas: true, quote: quoteAsTyped(input) }),
+  parse: (input, ctx) => parseTaskList(input.folded, ctx, { areas: true, quote: input.quote }),
   async run({ tasks, areas }, ctx) {
     // Areas named: the tally is of their schools alone, so its counts are theirs, not the county's.
     // A county and one of its 片区 both named count the 片区 once.

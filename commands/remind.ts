@@ -1,5 +1,4 @@
 import { defineCommand } from "../src/bot/command.js";
-import { quoteAsTyped } from "../src/text/words.js";
 import { sendReminders } from "../jobs/send-reminders.js";
 import { parseTaskList } from "../src/features/leaders/parse-task-list.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
@@ -20,7 +19,7 @@ export default defineCommand({
   examples: ["提醒", "提醒 平安", "催报 学习", "提醒 平安 立即"],
   parse: (input, ctx) => {
     const rest = input.folded.replace(AT_ONCE, " ");
-    return { ...parseTaskList(rest, ctx, { quote: quoteAsTyped(input) }), atOnce: rest !== input.folded };
+    return { ...parseTaskList(rest, ctx, { quote: input.quote }), atOnce: rest !== input.folded };
   },
   async run({ tasks, atOnce }, ctx) {
     const zone = ctx.config.timezone;

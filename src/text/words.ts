@@ -192,6 +192,8 @@ export interface WordsAroundKeyword {
   folded: string;
   /** The characters as typed behind `folded[start, end)` (for free text). */
   original(start?: number, end?: number): string;
+  /** A word of `folded` as typed, for a refusal that quotes it (quoteAsTyped, bound once with the words). */
+  quote: QuoteTyped;
   /**
    * What came before the keyword when it was not the first thing in the message (`今日平安`,
    * `东湖小学异常：…`), folded, separators trimmed; "" when the message starts with it.
@@ -232,7 +234,7 @@ export function readAroundKeyword(text: NormalizedText, start: number, end: numb
     before,
     originalBefore: (from = 0, to = before.length) => text.original(from, to),
   };
-  return { ...parts, whole: text.typed, around: textAround(parts, after, named) };
+  return { ...parts, quote: quoteAsTyped(parts), whole: text.typed, around: textAround(parts, after, named) };
 }
 
 /** Folded text a parser reads, with the way back to the characters typed behind any span of it (a message, a command's words, their `around`). */

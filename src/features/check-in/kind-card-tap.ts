@@ -119,7 +119,8 @@ function figuresFit(shape: KindCardShape, key: KindKey): boolean {
 function wordsInput(words: string, botName: string): CommandInput {
   const text = normalizeText(words, botName);
   // Nothing before the keyword: the words around it are the words after it.
-  return { folded: text.folded, original: text.original, before: "", originalBefore: () => "", whole: text.typed, around: { folded: text.folded, original: text.original, quote: quoteAsTyped(text) } };
+  const quote = quoteAsTyped(text);
+  return { folded: text.folded, original: text.original, quote, before: "", originalBefore: () => "", whole: text.typed, around: { folded: text.folded, original: text.original, quote } };
 }
 
 /** The card under a reporter's bare keyword (例会, 防溺水): the kind's answers for his one school, or none. */

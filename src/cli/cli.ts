@@ -1,7 +1,8 @@
 import { Command } from "commander";
-import { hasCode } from "../errors.js";
+import { hasCode, isUserMistake } from "../errors.js";
 import { listBots } from "../config/list-bots.js";
 import { createLogger } from "../ops/log.js";
+import type { LoadedConfig } from "../config/load-config.js";
 import type { Records } from "../main/open-records.js";
 import { clockOf, readSettings, type Settings } from "../main/settings.js";
 import type { System } from "../main/system.js";
@@ -37,11 +38,11 @@ export async function runCli(
     return configPath === undefined ? read : { ...read, config: read.config.at(configPath) };
   };
   /** A system built for one command (no web, no workers) on the service's Redis, stopped after it. */
-  const withSystem = async <T>(s: Settings, use: (system: System) => Promise<T>): Promise<T> => {
+  const withSystem = async <T>(s: Settings, use: (system: System) => Promise<T>, loaded?: LoadedConfig): Promise<T> => {
     const { createSystem } = await import("../main/system.js");
     // A one-shot command logs only what goes wrong, unless LOG_LEVEL asks for more.
     const log = createLogger({ level: s.logLevel === "info" ? "warn" : s.logLevel });
-    const system = await createSystem(s, { log, say: out, roles: { web: false, workers: false } });
+    const system = await createSystem(s, { log, say: out, roles: { web: false, workers: false }, ...(loaded && { loaded }) });
     try {
       return await use(system);
     } finally {
@@ -49,7 +50,7 @@ export async function runCli(
     }
   };
   /** The service's records for one command, closed after it (see openRecords). */
-  const withRecords = async <T>(s: Settings, options: { write?: boolean; say: (line: string) => void }, use: (records: Records) => Promise<T>): Promise<T> => {
+  const withRecords = async <T>(s: Settings, options: { write?: boolean; say: (line: string) => void; loaded?: LoadedConfig }, use: (records: Records) => Promise<T>): Promise<T> => {
     const { openRecords } = await import("../main/open-records.js");
     const records = await openRecords(s, options);
     try {
@@ -172,14 +173,17 @@ export async function runCli(
     .option("--dry-run", "只打印将要发送的消息，不发送")
     .option("--force", "remind：刚提醒过（冷却时间内）也照样发送")
     .action(async (job: string, task: string | undefined, options: { date?: string; dryRun?: boolean; force?: boolean }) => {
-      const { readJobRequest, runJobNow } = await import("./run-job-now.js");
+      const [{ readJobRequest, runJobNow }, { readCliTask }] = await Promise.all([import("./run-job-now.js"), import("./read-cli-task.js")]);
       const request = readJobRequest({ job, ...(task !== undefined && { task }), ...(options.date !== undefined && { date: options.date }) });
       if ("refused" in request) {
         out(request.refused);
         exitCode = 2;
         return;
       }
-      exitCode = await withSystem(settings(), (system) => runJobNow(system, request, { ...options, out }));
+      const s = settings();
+      const loaded = await s.config.load();
+      const named = request.task === undefined ? {} : { task: readCliTask(loaded.config, request.task) };
+      exitCode = await withSystem(s, (system) => runJobNow(system, { ...request, ...named }, { ...options, out }), loaded);
     });
 
   program
@@ -212,9 +216,12 @@ export async function runCli(
     .option("--config <path>", "配置文件（默认 $PINGAN_CONFIG 或 config/pingan.yaml）")
     .action(async (options: { from: string; to: string; out: string; csv?: boolean; task?: string; config?: string }) => {
       const s = settings(options.config);
-      const { readExportRequest, exportLedgerFile } = await import("./export-ledger-file.js");
+      const [{ readExportRequest, exportLedgerFile }, { readCliTask }] = await Promise.all([import("./export-ledger-file.js"), import("./read-cli-task.js")]);
       const request = readExportRequest(options);
-      await withRecords(s, { say: err }, (records) => exportLedgerFile(records, request, err));
+      const loaded = await s.config.load();
+      const { taskWord, ...range } = request;
+      const named = taskWord === undefined ? {} : { task: readCliTask(loaded.config, taskWord) };
+      await withRecords(s, { say: err, loaded }, (records) => exportLedgerFile(records, { ...range, ...named }, err));
     });
 
   program
@@ -309,7 +316,8 @@ export async function runCli(
     await program.parseAsync(argv);
   } catch (error) {
     err(describe(error));
-    exitCode = 1;
+    // A mistake in what was asked (an unknown task) exits 2, as the refusals checked before anything opens do.
+    exitCode = isUserMistake(error) ? 2 : 1;
   }
   return exitCode;
 }

@@ -1,18 +1,23 @@
-import type { Config, TaskId } from "../config/schema.js";
-import { taskWordsOf } from "../config/kinds.js";
-import { foldWord, parseTaskWord } from "../text/words.js";
+import type { TaskId } from "../config/schema.js";
 import type { Records } from "../main/open-records.js";
 import { planLedger, type LedgerPlan } from "../features/ledger/build-ledger.js";
 import { checkLedgerRange, MAX_LEDGER_DAYS } from "../features/ledger/check-ledger-range.js";
 import { forkLedgerExport } from "../main/run-ledger-export.js";
-import { leaderText } from "../features/leaders/leader-text.js";
 
 /** What `pingan export` is asked for, checked. */
 export interface ExportRequest {
   from: string;
   to: string;
   out: string;
-  /** One task's CSV instead of the workbook: its id (safety) or a word that names it (平安), read against the config. */
+  /** One task's CSV instead of the workbook: its id (safety) or a word that names it (平安), as given; readCliTask reads it against the config. */
+  taskWord?: string;
+}
+
+/** What `pingan export` writes: the request with its task read. */
+export interface LedgerFileRequest {
+  from: string;
+  to: string;
+  out: string;
   task?: TaskId;
 }
 
@@ -27,17 +32,15 @@ export function readExportRequest(options: { from: string; to: string; out: stri
   if (problem?.problem === "bad_date") throw new Error(`日期 ${problem.date} 无效，写成 YYYY-MM-DD，例如 2026-11-01`);
   if (problem?.problem === "reversed") throw new Error(`--to ${to} 早于 --from ${from}`);
   if (problem?.problem === "too_long") throw new Error(`一次最多导出 ${MAX_LEDGER_DAYS} 天（现在是 ${problem.days} 天）`);
-  const task = options.task;
-  if (options.csv && !task) throw new Error("CSV 每个文件只含一项任务，请加上 --task safety|drowning|study");
-  if (!options.csv && task) throw new Error("--task 只用于 --csv；Excel 文件包含全部任务");
-  return { from, to, out, ...(task && { task }) };
+  const taskWord = options.task;
+  if (options.csv && !taskWord) throw new Error("CSV 每个文件只含一项任务，请加上 --task 和任务（配置里 tasks 下的名字如 safety，或任务名称如 平安）");
+  if (!options.csv && taskWord) throw new Error("--task 只用于 --csv；Excel 文件包含全部任务");
+  return { from, to, out, ...(taskWord && { taskWord }) };
 }
 
 /** `pingan export`: writes the same ledger as the 导出 link, as .xlsx or one task's CSV, from the service's records, as it reads them. */
-export async function exportLedgerFile(records: Records, { from, to, out, task: word }: ExportRequest, say: (line: string) => void = () => {}): Promise<{ plan: LedgerPlan; bytes: number }> {
+export async function exportLedgerFile(records: Records, { from, to, out, task }: LedgerFileRequest, say: (line: string) => void = () => {}): Promise<{ plan: LedgerPlan; bytes: number }> {
   const { config } = records;
-  const task = word === undefined ? undefined : readTask(config, word);
-  if (task && !config.tasks[task]?.enabled) throw new Error(leaderText.taskOff(records.calendar.taskName(task)));
   const plan = planLedger({ calendar: records.calendar, kinds: config, from, to, timeZone: config.timezone, now: records.clock.now() });
   // As the service owes them: from its first day, each school from the day it joined; written
   // as the service's 导出 link writes it, in a process whose heap is bounded by the roster's size.
@@ -50,9 +53,3 @@ export async function exportLedgerFile(records: Records, { from, to, out, task: 
   return { plan, bytes };
 }
 
-/** The task `--task` names: its id (safety) or a word that names it (平安). */
-function readTask(config: Config, word: string): TaskId {
-  const task = word in config.tasks ? word : parseTaskWord(taskWordsOf(config), foldWord(word));
-  if (!task) throw new Error(`不认识的任务“${word}”，写 ${Object.keys(config.tasks).join("、")} 或任务的名称`);
-  return task;
-}

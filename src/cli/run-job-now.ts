@@ -48,8 +48,8 @@ export function readJobRequest({ job, task, date }: { job: string; task?: string
   if (!(JOBS as readonly string[]).includes(job)) {
     return { refused: `不认识的任务 "${job}"，可用：${JOBS.join("、")}。例如：pingan run remind safety --dry-run` };
   }
-  if ((job === "remind" || job === "tally") && !/^[a-z][a-z0-9_]*$/.test(task ?? "")) {
-    return { refused: `请写明任务（配置里 tasks 下的名字，如 safety）。例如：pingan run ${job} safety --date 2026-11-24` };
+  if ((job === "remind" || job === "tally") && !task?.trim()) {
+    return { refused: `请写明任务（配置里 tasks 下的名字如 safety，或任务名称如 平安）。例如：pingan run ${job} safety --date 2026-11-24` };
   }
   if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
     return { refused: `日期写成 YYYY-MM-DD，例如 --date 2026-11-24（收到 "${date}"）` };

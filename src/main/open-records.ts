@@ -1,5 +1,6 @@
 import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
+import type { LoadedConfig } from "../config/load-config.js";
 import { connectRedis, waitReady, type RedisClient } from "../store/connect-redis.js";
 import { createExemptionStore, type ExemptionStore } from "../store/exemptions.js";
 import { createKeys, type Keys } from "../store/keys.js";
@@ -36,8 +37,12 @@ export interface Records {
  * Loads the config, then opens the Redis the service uses: to read, a copy of the embedded
  * data; to write (`write`), the service's own server (see openServiceRedis). Records nothing.
  */
-export async function openRecords(settings: Settings, { write = false, say }: { write?: boolean; say?: (line: string) => void } = {}): Promise<Records> {
-  const loaded = await settings.config.load();
+export async function openRecords(
+  settings: Settings,
+  { write = false, say, loaded: given }: { write?: boolean; say?: (line: string) => void; loaded?: LoadedConfig } = {},
+): Promise<Records> {
+  // A command that checked its arguments against the config first (`pingan export --task`) hands it over.
+  const loaded = given ?? (await settings.config.load());
   const { config } = loaded;
   const service = await openServiceRedis(settings, { access: write ? "share" : "copy", ...(say && { say }) });
   const redis = connectRedis(service.url, { role: "web" });

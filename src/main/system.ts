@@ -12,6 +12,7 @@ import { createAlertDigest } from "../features/check-in/alert-digest.js";
 import { createCommandRegistry } from "../bot/registry.js";
 import type { Roster } from "../config/roster.js";
 import type { Config } from "../config/schema.js";
+import type { LoadedConfig } from "../config/load-config.js";
 import { createMetrics, type Metrics } from "../ops/metrics.js";
 import { createPushQueue, type PushQueue, type PushQueueOptions } from "../push/push-queue.js";
 import { readPushWarnings } from "../push/push-warnings.js";
@@ -84,6 +85,8 @@ export interface SystemOptions {
   findFont?: () => CjkFont | CjkFontMissing | Promise<CjkFont | CjkFontMissing>;
   /** Lease and client timings of the long connection (tests). */
   connectionTuning?: BotConnectionTuning;
+  /** The config as the command already loaded it (`pingan run` checks its task before any Redis starts). */
+  loaded?: LoadedConfig;
 }
 
 /** The whole product in one process: built once by createSystem, started and stopped as one. */
@@ -130,7 +133,7 @@ export interface System {
 export async function createSystem(settings: Settings, options: SystemOptions): Promise<System> {
   const { log, say = () => {}, fetch = globalThis.fetch } = options;
   const roles = options.roles ?? { web: true, workers: true };
-  const loaded = await settings.config.load();
+  const loaded = options.loaded ?? (await settings.config.load());
   const { config } = loaded;
   const clock = options.clock ?? clockOf(settings);
   // A declared kind whose examples do not record would teach principals messages that fail.

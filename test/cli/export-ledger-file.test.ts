@@ -68,15 +68,23 @@ describe("pingan export, run in this process", () => {
   it("says what is wrong with the options", async () => {
     const refused = async (env: Record<string, string>, ...more: string[]) => {
       const { code, said } = await exportTo("c.xlsx", env, ...more);
-      expect(code).toBe(1);
+      // A task the config does not have is the admin's mistake (2); the rest are errors (1).
+      expect(code).toBe(more.includes("--task") && more.includes("--csv") ? 2 : 1);
       return said.join("\n");
     };
     const redis = { REDIS_URL: server.url };
     expect(await refused(redis, "--to", "2026-11-01")).toContain("--to 2026-11-01 早于 --from 2026-11-23");
     expect(await refused(redis, "--from", "2026-02-30")).toContain("日期 2026-02-30 无效");
-    expect(await refused(redis, "--csv")).toContain("请加上 --task safety|drowning|study");
+    expect(await refused(redis, "--csv")).toContain("请加上 --task 和任务（配置里 tasks 下的名字如 safety，或任务名称如 平安）");
     expect(await refused(redis, "--task", "study")).toContain("--task 只用于 --csv");
-    expect(await refused(redis, "--csv", "--task", "sport")).toContain("不认识的任务“sport”");
+    const enabled = "可用的任务：safety（平安日报）、drowning（防溺水提醒）、study（周学习）";
+    expect(await refused(redis, "--csv", "--task", "sport")).toContain(`配置里没有任务“sport”。${enabled}`);
+    // Not a task, though every object has it.
+    expect(await refused(redis, "--csv", "--task", "constructor")).toContain(`配置里没有任务“constructor”。${enabled}`);
+    // Read against the config before any Redis is looked for: no Redis here, and the task is what is said.
+    const noRedis = await refused({ PINGAN_DATA_DIR: join(dir, "nowhere") }, "--csv", "--task", "sport");
+    expect(noRedis).toContain("配置里没有任务“sport”");
+    expect(noRedis).not.toContain("REDIS_URL");
     expect(await refused({ PINGAN_DATA_DIR: join(dir, "nowhere") })).toContain("设置 REDIS_URL");
     expect(existsSync(join(dir, "c.xlsx"))).toBe(false);
   });

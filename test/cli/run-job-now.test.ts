@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/cli.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { runJobBeside } from "../support/run-job.js";
 import { TEST_ENV } from "../support/test-env.js";
@@ -70,6 +71,32 @@ describe("pingan run", () => {
     const noTask = await run("tally", undefined, "2026-11-24T10:35:00+08:00");
     expect(noTask.code).toBe(2);
     expect(noTask.lines.join("\n")).toContain("pingan run tally safety");
+    expect(h.webhook.messages.length).toBe(before);
+  });
+
+  it("reads the task against the config before any Redis: a typo or a task that is off lists the enabled ones; a task word works", async () => {
+    const enabled = "可用的任务：safety（平安日报）、drowning（防溺水提醒）、study（周学习）";
+    // No Redis to be had here: a refusal that tried one first would say so instead.
+    const env = { ...TEST_ENV, PINGAN_CONFIG: h.configPath, PINGAN_DATA_DIR: "/nonexistent/pingan", PINGAN_NOW: "2026-11-24T10:35:00+08:00", LOG_LEVEL: "silent" };
+    const said = async (...args: string[]) => {
+      const lines: string[] = [];
+      const code = await runCli(["node", "pingan", "run", ...args], env, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+      return { code, text: lines.join("\n") };
+    };
+    for (const task of ["nosuch", "constructor", "平 安"]) {
+      const refused = await said("remind", task);
+      expect(refused.code).toBe(2);
+      expect(refused.text).toContain(`配置里没有任务“${task}”。${enabled}`);
+      expect(refused.text).not.toMatch(/Redis|REDIS_URL/u);
+    }
+    const off = await said("remind", "checkup");
+    expect(off.code).toBe(2);
+    expect(off.text).toContain(`本县没有启用“晨午检”任务。${enabled}`);
+
+    const before = h.webhook.messages.length;
+    const byWord = await runJobBeside(h, { job: "remind", task: "平安", now: "2026-11-24T10:35:00+08:00", dryRun: true });
+    expect(byWord.code).toBe(0);
+    expect(byWord.lines.join("\n")).toContain("平安日报");
     expect(h.webhook.messages.length).toBe(before);
   });
 });

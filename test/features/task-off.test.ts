@@ -30,8 +30,8 @@ describe("a task that is off", () => {
 
   it("says so from pingan run and pingan export, by the task's name", async () => {
     const run = await runJobBeside(h, { job: "remind", task: "study", now: "2026-11-27T15:00:00+08:00" });
-    expect(run.code).toBe(1);
-    expect(run.lines).toContain("本县没有启用“周学习”任务。");
+    expect(run.code).toBe(2);
+    expect(run.lines).toContain("本县没有启用“周学习”任务。可用的任务：safety（平安日报）、drowning（防溺水提醒）");
 
     const said: string[] = [];
     const args = ["export", "--from", "2026-11-23", "--to", "2026-11-27", "--csv", "--task", "study", "--out", join(dir, "study.csv")];

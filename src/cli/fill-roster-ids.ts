@@ -31,6 +31,8 @@ export interface FillRosterIdsOptions {
 /** What became of one reporter name of the roster. */
 export type NameOutcome =
   | { kind: "filled"; userid: string }
+  /** Namesakes, of whom only this one is in a department named as the school is. */
+  | { kind: "byDepartment"; member: DirectoryMember; namesakes: number }
   | { kind: "ambiguous"; members: readonly DirectoryMember[] }
   | { kind: "missing" }
   | { kind: "disabled"; members: readonly DirectoryMember[] };
@@ -79,10 +81,13 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
   const schoolAt = layout.index.shortName ?? layout.index.name;
   const cells = new Map<number, Map<number, string>>();
   const left = { ambiguous: [] as string[], missing: [] as string[], disabled: [] as string[], noName: [] as string[] };
+  // Filled, and said, so the admin can check them: namesakes told apart by the school's department.
+  const byDepartment: string[] = [];
   const counted = people.map(() => ({ names: 0, had: 0, filled: 0 }));
   for (const row of table.rows.slice(layout.headerAt + 1)) {
     if (isTotalRow(row, layout.index)) continue;
     const where = text.where(row.line, (schoolAt === undefined ? "" : row.fields[schoolAt]) || "");
+    const schoolNames = [layout.index.name, layout.index.shortName].flatMap((at) => (at === undefined ? [] : [row.fields[at] ?? ""]));
     people.forEach((column, i) => {
       const names = (row.fields[column.names] ?? "").split("|").map((name) => name.trim());
       const accounts = (row.fields[column.accounts] ?? "").split("|").map((account) => account.trim());
@@ -100,10 +105,16 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
           counted[i]!.had += 1;
           return account;
         }
-        const outcome = lookUp(name, byName);
+        const outcome = lookUp(name, byName, schoolNames);
         if (outcome.kind === "filled") {
           counted[i]!.filled += 1;
           return outcome.userid;
+        }
+        if (outcome.kind === "byDepartment") {
+          counted[i]!.filled += 1;
+          const { member } = outcome;
+          byDepartment.push(text.byDepartment(where, who(name), outcome.namesakes, text.candidate(member.userid, member.departments, member.position, member.status)));
+          return member.userid;
         }
         if (outcome.kind === "ambiguous") {
           left.ambiguous.push(text.ambiguous(where, who(name), outcome.members.map((m) => text.candidate(m.userid, m.departments, m.position, m.status))));
@@ -127,6 +138,7 @@ export async function fillRosterIds({ directory, configPath, out, say, ...given 
   say(text.directoryRead(directory, members.length));
   people.forEach((column, i) => say(text.rosterRead(roster, column.role ?? text.reporter, counted[i]!.names, counted[i]!.had, counted[i]!.filled)));
   for (const [header, lines] of [
+    [text.byDepartmentHeader, byDepartment],
     [text.ambiguousHeader, left.ambiguous],
     [text.missingHeader, left.missing],
     [text.disabledHeader, left.disabled],
@@ -196,12 +208,22 @@ function groupByName(members: readonly DirectoryMember[]): Map<string, Directory
   return byName;
 }
 
-/** The one account a name is, or why there is none; a disabled account is never anyone's. */
-export function lookUp(name: string, byName: ReadonlyMap<string, readonly DirectoryMember[]>): NameOutcome {
+/**
+ * The one account a name is, or why there is none; a disabled account is never anyone's. Of
+ * namesakes, the one whose department is the school itself (a part of its path is the school's
+ * name or 简称, exactly) is the school's person when no other namesake's is: two facts agree,
+ * which is not a guess. Anything less is left to the admin.
+ */
+export function lookUp(name: string, byName: ReadonlyMap<string, readonly DirectoryMember[]>, schoolNames: readonly string[] = []): NameOutcome {
   const all = byName.get(foldName(name)) ?? [];
   const usable = all.filter((member) => !DISABLED.test(member.status));
   if (usable.length === 1) return { kind: "filled", userid: usable[0]!.userid };
-  if (usable.length > 1) return { kind: "ambiguous", members: usable };
+  if (usable.length > 1) {
+    const school = new Set(schoolNames.map(foldName).filter((n) => n !== ""));
+    const inSchool = usable.filter((member) => member.departments.some((path) => path.split("/").some((part) => school.has(foldName(part)))));
+    if (inSchool.length === 1) return { kind: "byDepartment", member: inSchool[0]!, namesakes: usable.length };
+    return { kind: "ambiguous", members: usable };
+  }
   return all.length > 0 ? { kind: "disabled", members: all } : { kind: "missing" };
 }
 

@@ -14,6 +14,8 @@ export const rosterIdsText = {
   directoryRead: (file: string, members: number) => `通讯录 ${file}：成员 ${members} 人`,
   rosterRead: (file: string, column: string, names: number, had: number, filled: number) =>
     `名单 ${file}：${column}姓名 ${names} 个，原有账号 ${had} 个，按姓名查到 ${filled} 个`,
+  byDepartmentHeader: (count: number) => `按部门确定的 ${count} 个（通讯录里有同名的人，只有这一位在本校的部门里，已填上；请核对）：`,
+  byDepartment: (where: string, name: string, namesakes: number, chosen: string) => `  ${where} ${name}：${chosen}（同名 ${namesakes} 人）`,
   ambiguousHeader: (count: number) => `同名的 ${count} 个，查不准是谁，请在名单里填上账号：`,
   ambiguous: (where: string, name: string, candidates: readonly string[]) => `  ${where} ${name}：${candidates.join("；")}`,
   candidate: (userid: string, departments: readonly string[], position: string, status: string) =>

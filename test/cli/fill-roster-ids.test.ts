@@ -9,6 +9,8 @@ import { checkConfig } from "../../src/cli/check-config.js";
 import { createConfigSource } from "../../src/config/config-source.js";
 import { parseRoster } from "../../src/config/parse-roster.js";
 import { readTable } from "../../src/config/read-table.js";
+import { lookUp } from "../../src/cli/fill-roster-ids.js";
+import type { DirectoryMember } from "../../src/cli/read-directory-export.js";
 import { pinganArgs } from "../support/pingan-command.js";
 import { TEST_ENV } from "../support/test-env.js";
 
@@ -46,17 +48,42 @@ const EXPECTED = new Map(
     .map((cells) => [cells[0]!, cells[5]!.replace(/ /g, "")]),
 );
 
+describe("looking a name up among namesakes", () => {
+  const member = (userid: string, departments: string[], status = "已激活"): DirectoryMember => ({ name: "张伟", userid, departments, position: "", status, line: 1 });
+  const byName = (...members: DirectoryMember[]) => new Map([["张伟", members]]);
+  const school = ["平安县城关第一小学", "城关一小"];
+
+  it("takes the one namesake whose department path names the school, by its name or its 简称, exactly", () => {
+    const principal = member("zhang_wei", ["平安县教育局/城关片区/平安县城关第一小学/校长室"]);
+    expect(lookUp("张伟", byName(principal, member("zw2", ["平安县教育局/平安县第一中学"])), school)).toMatchObject({ kind: "byDepartment", member: { userid: "zhang_wei" }, namesakes: 2 });
+    const byShortName = member("zhang_wei", ["城关片区/城关一小"]);
+    expect(lookUp("张伟", byName(member("zw2", ["城关片区/城关二小"]), byShortName), school)).toMatchObject({ kind: "byDepartment", member: { userid: "zhang_wei" } });
+  });
+
+  it("never guesses: two in the school, none in it, a name that only contains the school's, or no school known leave the admin to choose", () => {
+    const two = byName(member("a", ["城关片区/城关一小"]), member("b", ["平安县城关第一小学"]));
+    expect(lookUp("张伟", two, school).kind).toBe("ambiguous");
+    const none = byName(member("a", ["城关片区/城关二小"]), member("b", ["平安县第一中学"]));
+    expect(lookUp("张伟", none, school).kind).toBe("ambiguous");
+    const containing = byName(member("a", ["城关片区/城关一小分校"]), member("b", ["平安县第一中学"]));
+    expect(lookUp("张伟", containing, school).kind).toBe("ambiguous");
+    expect(lookUp("张伟", byName(member("a", ["城关一小"]), member("b", ["城关二小"]))).kind).toBe("ambiguous");
+    // A disabled namesake in the school's department is nobody's account: the other one is the only one usable.
+    expect(lookUp("张伟", byName(member("a", ["城关一小"], "已禁用"), member("b", ["城关二小"])), school)).toEqual({ kind: "filled", userid: "b" });
+  });
+});
+
 describe("pingan roster ids", () => {
-  it("fills an Excel roster's 上报人账号 from its 上报人姓名, lists namesakes with their departments and names not found, never guesses", async () => {
+  it("fills an Excel roster's 上报人账号 from its 上报人姓名, a namesake only by the school's own department (said, to check), and lists names not found", async () => {
     const out = join(dir, "filled.xlsx");
     const { code, lines } = await pingan("roster", "ids", DIRECTORY, "--roster", NAMES_ONLY, "--out", out);
     expect(code).toBe(1);
     expect(lines).toEqual([
       `通讯录 ${DIRECTORY}：成员 35 人`,
-      `名单 ${NAMES_ONLY}：上报人姓名 31 个，原有账号 2 个，按姓名查到 26 个`,
-      "同名的 2 个，查不准是谁，请在名单里填上账号：",
-      "  第 4 行 城关一小 张伟：zhang_wei（平安县教育局/城关片区/平安县城关第一小学，校长）；zhangwei2（平安县教育局/城关片区/平安县第一中学，教师）",
-      "  第 4 行 城关一小 李娜：li_na（平安县教育局/城关片区/平安县城关第一小学，安全专干）；Lina（平安县教育局/北部片区/平安县北山镇中学，教师）",
+      `名单 ${NAMES_ONLY}：上报人姓名 31 个，原有账号 2 个，按姓名查到 28 个`,
+      "按部门确定的 2 个（通讯录里有同名的人，只有这一位在本校的部门里，已填上；请核对）：",
+      "  第 4 行 城关一小 张伟：zhang_wei（平安县教育局/城关片区/平安县城关第一小学，校长）（同名 2 人）",
+      "  第 4 行 城关一小 李娜：li_na（平安县教育局/城关片区/平安县城关第一小学，安全专干）（同名 2 人）",
       "通讯录里没有的 1 个（请核对姓名，或请他们先加入企业微信）：",
       "  第 18 行 县三中 马瑞",
       `已写入 ${out}。`,
@@ -64,8 +91,8 @@ describe("pingan roster ids", () => {
     ]);
     const { rows } = await readTable(readFileSync(out), out);
     const accounts = new Map(rows.slice(3, 31).map((row) => [row.fields[3]!, row.fields[9] ?? ""]));
-    // Everyone found once is filled; 王芳's disabled namesake is no one's account; the rest stay empty.
-    expect(accounts).toEqual(new Map([...EXPECTED].map(([code, ids]) => [code, code === "CG001" || code === "DB007" ? "" : ids])));
+    // Everyone found once, or alone in the school's department, is filled; 王芳's disabled namesake is no one's account; 马瑞 stays empty.
+    expect(accounts).toEqual(new Map([...EXPECTED].map(([code, ids]) => [code, code === "DB007" ? "" : ids])));
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync(out) as unknown as ExcelJS.Buffer);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(["学校名单", "填表说明"]);

@@ -27,7 +27,7 @@ export default defineCommand({
     const quote = input.around.quote;
     const { tasks, rest } = takeTaskWords(wordsAround(input), ctx, quote);
     // The words left keep their places (the others blanked): what is not understood is quoted as typed, whole.
-    const { part, rest: left } = takePartWords(rest, ctx.roster, quote);
+    const { part, rest: left } = takePartWords(rest, ctx.roster, { quote, today });
     const narrowed = { ...(tasks && { tasks }), ...(part && { part }) };
     const text = left.trim();
     if (text === "") return { span: { start: today, end: today, kind: "day" }, ...narrowed };

@@ -95,8 +95,15 @@ describe("汇总 of the tasks named", () => {
       expect(study, text).not.toContain("未结事件");
     }
     expect(await h.say("wang_zhiyuan", "汇总 上周 平安")).toContain("**📋 上报汇总 · 上周（11月16日—11月22日）**");
-    expect(await h.say("wang_zhiyuan", "汇总 午餐")).toContain("“午餐”不是可识别的日期、任务或片区（片区请写全称）。");
-    expect(await h.say("wang_zhiyuan", "汇总 昨天 东部 平安")).toContain("“东部”不是可识别的日期、任务或片区");
+    expect(await h.say("wang_zhiyuan", "汇总 午餐")).toContain("“午餐”不是可识别的日期、任务或片区（片区写全称或开头的几个字）。");
+    // A 片区 by the start of its name, as 未报 东部 reads it, with a date and a task around it.
+    const east = await h.say("wang_zhiyuan", "汇总 昨天 东部 平安");
+    expect(east).toContain("东部片区");
+    expect(east).toContain("11月23日");
+    expect(east).not.toContain("周学习");
+    expect(east).toBe(await h.say("wang_zhiyuan", "汇总 昨天 东部片区 平安"));
+    // Inside a name is not its start.
+    expect(await h.say("wang_zhiyuan", "汇总 昨天 部")).toContain("“部”不是可识别的日期、任务或片区");
   });
 });
 

@@ -21,11 +21,11 @@ describe("refusals quote the user's words as typed", () => {
     expect(await leader("未报 ＡＢＣ")).toMatch(/^“ＡＢＣ”不是任务名称/u);
     expect(await leader("提醒 學習課")).toMatch(/^“學習課”不是任务名称/u);
     expect(await leader("未报 平安 １１－２０")).toMatch(/^“１１－２０”是日期/u);
-    expect(await leader("汇总 東區片區")).toBe("“東區片區”不是可识别的日期、任务或片区（片区请写全称）。");
-    expect(await leader("汇总 上週 東部")).toBe("“東部”不是可识别的日期、任务或片区（片区请写全称）。");
-    expect(await leader("汇总 昨天 晨檢２")).toBe("“晨檢２”不是可识别的日期、任务或片区（片区请写全称）。");
+    expect(await leader("汇总 東區片區")).toBe("“東區片區”不是可识别的日期、任务或片区（片区写全称或开头的几个字）。");
+    expect(await leader("汇总 上週 東區")).toBe("“東區”不是可识别的日期、任务或片区（片区写全称或开头的几个字）。");
+    expect(await leader("汇总 昨天 晨檢２")).toBe("“晨檢２”不是可识别的日期、任务或片区（片区写全称或开头的几个字）。");
     // A task word between the words not understood is quoted with them, as typed, not as the blanks left of it.
-    expect(await leader("汇总 東部 平安 片區")).toBe("“東部 平安 片區”不是可识别的日期、任务或片区（片区请写全称）。");
+    expect(await leader("汇总 東區 平安 片區")).toBe("“東區 平安 片區”不是可识别的日期、任务或片区（片区写全称或开头的几个字）。");
     expect(await leader("汇总 ２０２６－１３－０１")).toBe("“２０２６－１３－０１”不是有效的日期。");
     expect(await leader("汇总 １３月１日")).toBe("“１３月１日”不是有效的日期。");
     expect(await leader("导出 ２０２６年１３月")).toMatch(/^“２０２６年１３月”不是可识别的日期范围/u);

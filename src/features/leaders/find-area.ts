@@ -3,6 +3,8 @@ import { NODE_SEPARATOR, areaKey, areaLabel, shownNode, type RosterNode } from "
 import { CodedError, ErrorCode } from "../../errors.js";
 import { blankSpan, readWords, type QuoteTyped, type Word } from "../../text/words.js";
 import { leaderText } from "./leader-text.js";
+import { namesADate } from "./read-date-span.js";
+import type { LocalDate } from "../../time/local-time.js";
 
 /** A part of the roster a leader named, a 片区 or a county (city) of his: its 片区' keys (areaKey) and how he is shown it (areaLabel). */
 export interface NamedArea {
@@ -36,16 +38,21 @@ export function findArea(roster: Pick<Roster, "node">, words: readonly Word[], s
 }
 
 /**
- * The part of the asker's node that words of `text` name (`汇总 平安县`, `汇总 昨天 平安县/城关片区`),
- * by findArea, exactly; and the text with those words blanked (same length), for the rest to be read (a date).
+ * The part of the asker's node that words of `text` name (`汇总 平安县`, `汇总 昨天 平安县/城关片区`,
+ * `汇总 东部` as 未报 东部 reads it), by findArea; and the text with those words blanked (same
+ * length), for the rest to be read (a date: never taken for the start of a name, as 上周 of 上周村片区).
  * His own node named is all he sees (readOwnNode, which refuses one outside it); none named: no part.
  */
-export function takePartWords(text: string, roster: Pick<Roster, "node" | "root">, quote: QuoteTyped): { part?: { node: RosterNode; label: string }; rest: string } {
+export function takePartWords(
+  text: string,
+  roster: Pick<Roster, "node" | "root">,
+  { quote, today }: { quote: QuoteTyped; today: LocalDate },
+): { part?: { node: RosterNode; label: string }; rest: string } {
   const words = readWords(text);
   let rest = text;
   let part: { node: RosterNode; label: string } | undefined;
   for (let i = 0; i < words.length; i += 1) {
-    const match = findArea(roster, words, i, { exactOnly: true, quote });
+    const match = findArea(roster, words, i, { exactOnly: namesADate(words[i]!.word, today), quote });
     const count = match?.words ?? readOwnNode(roster, words, i, quote);
     if (count === undefined) continue;
     if (match && part && part.node !== match.node) throw new CodedError(ErrorCode.Usage, leaderText.summaryOnePart(part.label, match.area.label));

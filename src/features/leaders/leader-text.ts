@@ -214,7 +214,7 @@ export const leaderText = {
   unit: (several: boolean) => (several ? "校次" : "所"),
   noTasks: "本县目前没有启用任何上报任务。",
   futureDate: (date: string) => `${formatDate(date)}还没到，无法汇总。`,
-  summaryArgs: (word: string) => `“${escapeUserText(word)}”不是可识别的日期、任务或片区（片区请写全称）。`,
+  summaryArgs: (word: string) => `“${escapeUserText(word)}”不是可识别的日期、任务或片区（片区写全称或开头的几个字）。`,
 
   // 未报
   /** `open`: the period's deadline is still ahead (TaskTally.open). */

@@ -1,12 +1,12 @@
 import type { Roster } from "../../config/roster.js";
 import type { TaskCalendar } from "../../time/task-calendar.js";
-import { CodedError, ErrorCode, hasCode } from "../../errors.js";
-import { blankSpan, parseTaskWord, readWord, readWords, quoteAsFolded, type QuoteTyped } from "../../text/words.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { blankSpan, parseTaskWord, readWord, readWords, type QuoteTyped } from "../../text/words.js";
 import type { Config, TaskId } from "../../config/schema.js";
 import { enabledKindWords, taskWordsOf } from "../../config/kinds.js";
 import { leaderText } from "./leader-text.js";
 import { findArea, readOwnNode, type NamedArea } from "./find-area.js";
-import { readDateSpan } from "./read-date-span.js";
+import { namesADate } from "./read-date-span.js";
 import { toLocalDate } from "../../time/local-time.js";
 
 /**
@@ -71,15 +71,4 @@ export function takeTaskWords(
     rest = blankSpan(rest, word.start, word.end);
   }
   return { ...(tasks.length > 0 && { tasks }), rest };
-}
-
-/** Whether a word is a date, one that exists or not (昨天, 11-20, 2-30): read whole as one. */
-function namesADate(word: string, today: string): boolean {
-  try {
-    // Whether it is one is all that is asked: the refusal it would make is never shown.
-    return readDateSpan(word, today, "nearest", quoteAsFolded)?.length === word.length;
-  } catch (error) {
-    if (hasCode(error, ErrorCode.Usage)) return true;
-    throw error;
-  }
 }

@@ -1,8 +1,8 @@
 import { addDays, diffDays, getIsoWeek, getWeekStart, isValidLocalDate, type LocalDate } from "../../time/local-time.js";
-import { CodedError, ErrorCode } from "../../errors.js";
+import { CodedError, ErrorCode, hasCode } from "../../errors.js";
 import { leaderText } from "./leader-text.js";
 import { monthOf } from "../../time/periods.js";
-import type { QuoteTyped } from "../../text/words.js";
+import { quoteAsFolded, type QuoteTyped } from "../../text/words.js";
 
 /** Local dates a leader named, both included. */
 export interface DateSpan {
@@ -124,4 +124,15 @@ export function readDateSpan(
   const span: DateSpan = { start: first.span.start, end: second.span.end, kind: "range" };
   if (span.end < span.start) throw new CodedError(ErrorCode.Usage, leaderText.rangeBackwards(span.start, span.end));
   return { span, length: secondAt + second.length };
+}
+
+/** Whether a word is a date, one that exists or not (昨天, 11-20, 2-30): read whole as one. */
+export function namesADate(word: string, today: string): boolean {
+  try {
+    // Whether it is one is all that is asked: the refusal it would make is never shown.
+    return readDateSpan(word, today, "nearest", quoteAsFolded)?.length === word.length;
+  } catch (error) {
+    if (hasCode(error, ErrorCode.Usage)) return true;
+    throw error;
+  }
 }

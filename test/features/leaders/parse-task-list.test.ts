@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRoster, type School } from "../../../src/config/roster.js";
 import { CodedError, ErrorCode } from "../../../src/errors.js";
 import { parseTaskList } from "../../../src/features/leaders/parse-task-list.js";
+import { takePartWords } from "../../../src/features/leaders/find-area.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
 import { configSchema } from "../../../src/config/schema.js";
 import { quoteAsFolded } from "../../../src/text/words.js";
@@ -33,6 +34,23 @@ describe("parseTaskList with areas", () => {
     for (const word of ["昨天", "11-20", "2026-11-20", "上周", "2-30"]) {
       expect(() => parseTaskList(`平安 ${word}`, ctx, { areas: true, quote: quoteAsFolded }), word).toThrow(new CodedError(ErrorCode.Usage, `“${word}”是日期：这条指令不按日期查。要看某一天或某一周的情况，请发送“汇总 ${word}”。`));
     }
+  });
+});
+
+describe("takePartWords (汇总's 片区)", () => {
+  const today = "2026-11-27";
+  const roster = createRoster([school("A1", "东部片区"), school("A2", "东湖学区"), school("B1", "上周村片区")]);
+  const take = (text: string) => takePartWords(text, roster, { quote: quoteAsFolded, today });
+
+  it("takes a 片区 by its name or the start of it, as 未报 does, and blanks its words for the date to be read", () => {
+    expect(take("昨天 东部片区")).toEqual({ part: { node: roster.root.children[0], label: "东部片区" }, rest: "昨天     " });
+    expect(take("东部 昨天").part?.label).toBe("东部片区");
+    expect(take("上周村").part?.label).toBe("上周村片区");
+    expect(() => take("东")).toThrow(/对应多个片区/u);
+  });
+
+  it("never takes a date for the start of a 片区's name", () => {
+    for (const date of ["上周", "上周五", "11-20"]) expect(take(date), date).toEqual({ rest: date });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { CommandSpec } from "../src/bot/command.js";
-import { enabledKindWords, enabledKinds, listKinds, otherKindWords } from "../src/config/kinds.js";
+import { firstWordsOf, listKinds, otherKindWords } from "../src/config/kinds.js";
 import type { Config } from "../src/config/schema.js";
 import abnormal from "./report-abnormal.js";
 import { reportCommand } from "./report.js";
@@ -26,9 +26,11 @@ import closeIncident from "./close-incident.js";
  * words; 平安日报, 防溺水 and 周学习 always do (they answer that the task is off).
  */
 export function createCommands(config: Pick<Config, "tasks">): readonly CommandSpec<any>[] {
-  const enabled = enabledKinds(config);
-  const named = enabledKindWords(config);
-  const kinds = listKinds(config).filter((kind) => kind.reader !== "fields" || enabled.some((on) => on.id === kind.id));
+  // Each kind resolved once: the enabled ones are those the config switches on.
+  const all = listKinds(config);
+  const enabled = all.filter((kind) => config.tasks[kind.id]?.enabled);
+  const named = firstWordsOf(enabled);
+  const kinds = all.filter((kind) => kind.reader !== "fields" || enabled.includes(kind));
   const reporting = kinds.flatMap((kind) => [reportCommand(kind, reporterRoleOf(config, kind.id), { others: otherKindWords(enabled, kind.id), kinds: named }), ...(kind.reader === "safety" ? [abnormal] : [])]);
   return [...reporting, withdraw, status, summary, missing, remind, reportFor, exempt, history, exportLedger, board, followUp, finalReport, acknowledge, closeIncident, help];
 }

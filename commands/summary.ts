@@ -6,7 +6,7 @@ import { findNode, formatNodePath, type RosterNode } from "../src/config/roster-
 import type { Roster } from "../src/config/roster.js";
 import type { TaskId } from "../src/config/schema.js";
 import { takeTaskWords } from "../src/features/leaders/parse-task-list.js";
-import { toLocalDate, yearIfOther } from "../src/time/local-time.js";
+import { toLocalDate, yearIfOther, type LocalDate } from "../src/time/local-time.js";
 import { formatSummaryReading } from "../src/features/leaders/format-summary.js";
 import { tallyKinds } from "../src/tally/load-tally.js";
 import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-span.js";
@@ -20,7 +20,8 @@ export default defineCommand({
   services: ["config", "roster", "calendar", "store", "exemptions", "incidents"],
   summary: "上报汇总：各任务应报、已报、迟报、未报和比率，异常全文，未报学校按片区列出",
   examples: ["汇总", "汇总 昨天", "汇总 11-20", "汇总 本周", "汇总 本周 学习", "汇总 东部片区"],
-  parse(input, ctx): { span: DateSpan; tasks?: TaskId[]; part?: { node: RosterNode; label: string } } {
+  // `today` is the day the words were read on: run answers for that day, even past midnight.
+  parse(input, ctx): { span: DateSpan; today: LocalDate; tasks?: TaskId[]; part?: { node: RosterNode; label: string } } {
     const today = toLocalDate(ctx.now, ctx.config.timezone);
     // 昨天汇总 and 汇总 昨天 ask the same; a task named anywhere (汇总 晨检) narrows it to that task,
     // a county or 片区 of the asker's (汇总 平安县) to its schools; one outside his node is refused.
@@ -28,7 +29,7 @@ export default defineCommand({
     const { tasks, rest } = takeTaskWords(wordsAround(input), ctx, quote);
     // The words left keep their places (the others blanked): what is not understood is quoted as typed, whole.
     const { part, rest: left } = takePartWords(rest, ctx.roster, { quote, today });
-    const narrowed = { ...(tasks && { tasks }), ...(part && { part }) };
+    const narrowed = { today, ...(tasks && { tasks }), ...(part && { part }) };
     const text = left.trim();
     if (text === "") return { span: { start: today, end: today, kind: "day" }, ...narrowed };
     // 汇总 asks about what happened: 11-20 said in June is last November's.
@@ -44,13 +45,12 @@ export default defineCommand({
     // A week or range is tallied up to today: the days to come owe nothing yet.
     return { span: { ...span, end: span.end > today ? today : span.end }, ...narrowed };
   },
-  async run({ span, tasks: asked, part }, whole) {
+  async run({ span, today, tasks: asked, part }, whole) {
     const ctx = part ? { ...whole, roster: rosterOfPart(whole.roster, part.node) } : whole;
     const tasks = asked ?? ctx.calendar.tasks;
     // Every kind's counts are read in one round trip, each kind tallied from its part; open
     // incidents are of now, whatever day was asked about: shown with today's 汇总, read beside the counts.
     const periodsOf = tasks.map((task) => ctx.calendar.list(task, span.start, span.end)).filter((periods) => periods.length > 0);
-    const today = toLocalDate(ctx.now, ctx.config.timezone);
     const [tallies, open] = await Promise.all([
       tallyKinds(ctx, periodsOf, ctx.now),
       span.end === today ? listOpenIncidents(ctx.incidents, ctx.roster, ctx.now, ctx.config, (task) => tasks.includes(task)) : undefined,

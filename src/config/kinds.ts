@@ -126,7 +126,12 @@ export function enabledKinds(config: Pick<Config, "tasks">): ReportKind[] {
 
 /** How a reply names the kinds when it asks which one (可写：平安、防溺水、学习、晨午检): each enabled kind by its first word. */
 export function enabledKindWords(config: Pick<Config, "tasks">): string[] {
-  return enabledKinds(config).map((kind) => kind.words[0] ?? kind.name);
+  return firstWordsOf(enabledKinds(config));
+}
+
+/** Each kind by its first word (its name when it has none). */
+export function firstWordsOf(kinds: readonly ReportKind[]): string[] {
+  return kinds.map((kind) => kind.words[0] ?? kind.name);
 }
 
 /**

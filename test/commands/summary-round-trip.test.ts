@@ -38,7 +38,7 @@ async function sevenKinds(prefix: string) {
   const store = createReportStore({ redis: client, keys, places: await loadSchoolPlaces(client, keys, roster.schools) });
   const exemptions = createExemptionStore({ redis: client, keys });
   const ctx = { config, roster, calendar, store, exemptions, now: new Date("2026-06-22T09:00:00+08:00") };
-  const summarize = (span: { start: string; end: string; kind: "range" | "day" }, context: object = ctx) => summary.run({ span }, context as unknown as SummaryContext);
+  const summarize = (span: { start: string; end: string; kind: "range" | "day" }, context: object = ctx) => summary.run({ span, today: "2026-06-22" }, context as unknown as SummaryContext);
   return { ...variant, calendar, client, keys, store, exemptions, ctx, summarize };
 }
 

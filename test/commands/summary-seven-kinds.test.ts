@@ -63,7 +63,7 @@ it("lists the first abnormal reports of each of seven kinds with the exact numbe
     const reply = await watchingCommands(
       client,
       (command) => void (command.name === "zrange" && stops.push(Number(command.args[2]))),
-      () => summary.run({ span: SPAN }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">),
+      () => summary.run({ span: SPAN, today: "2026-06-22" }, ctx as unknown as CommandContext<"config" | "roster" | "calendar" | "store" | "exemptions" | "incidents">),
     );
 
     expect(utf8Bytes(reply)).toBeLessThanOrEqual(REPLY_BYTES);

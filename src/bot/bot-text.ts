@@ -1,12 +1,8 @@
 import type { Config } from "../config/schema.js";
-import type { Role } from "./command.js";
 import { shortenUserText } from "../text/user-text.js";
 
-/** What each kind of sender is most likely to want, for replies that point the way. */
-const HINTS = {
-  reporter: ["平安", "防溺水 1180/1200", "学习 50/52", "帮助"],
-  leader: ["汇总", "未报", "代报 学校 平安", "帮助"],
-};
+/** What a leader or admin is most likely to want, for replies that point the way (a reporter's are his kinds', formatHints). */
+const LEADER_HINTS = ["汇总", "未报", "代报 学校 平安", "帮助"];
 
 /** Replies of the dispatcher itself: greetings, refusals, failures. */
 export const botText = {
@@ -21,8 +17,8 @@ export const botText = {
     );
   },
 
-  notUnderstood: (botName: string, text: string, roles: ReadonlySet<Role>) => {
-    const hints = roles.has("reporter") ? HINTS.reporter : HINTS.leader;
+  /** `hints`: a reporter's own (formatHints); a leader's when none are given. */
+  notUnderstood: (botName: string, text: string, hints: readonly string[] = LEADER_HINTS) => {
     return (
       `没有看懂“${shortenUserText(text, 30)}”，本条消息没有登记。\n` +
       `可以发送：${hints.map((h) => `@${botName} ${h}`).join("、")}`

@@ -122,6 +122,8 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   summary: string;
   /** Whole messages as a user types them, without the @mention. */
   examples: readonly string[];
+  /** An example as it fits one school (a report's figures within its roster); as written without it. */
+  fitExample?(example: string, school: School): string;
   /** The task this command reports on, if any (the help's grouping, and the one task its `moments` hold). */
   task?: TaskId;
   /** Reads the arguments; throws a Usage error (ErrorCode.Usage). Must not touch the store. */

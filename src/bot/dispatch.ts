@@ -12,7 +12,7 @@ import { botText } from "./bot-text.js";
 import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, MessageContext, Pusher, Role, Services } from "./command.js";
 import type { BotEvent, BotReply, Chat, CommandOutcome } from "./events.js";
 import type { BotCard } from "../message/card.js";
-import { formatExamples, formatHelp } from "./help.js";
+import { formatExamples, formatHelp, formatHints } from "./help.js";
 import { isAllowed } from "./registry.js";
 import { readTapTopic } from "./tap-key.js";
 import { rosterOfPerson } from "../config/scope.js";
@@ -145,10 +145,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (!text.folded) return botText.empty(botName);
     if (!match) {
       const meant = await registry.suggest(text, options);
-      return meant ? botText.didYouMean(botName, meant) : botText.notUnderstood(botName, text.typed, roles);
+      return meant ? botText.didYouMean(botName, meant) : notUnderstood(text.typed, sender);
     }
     const { spec, input } = match;
-    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, roles, text.typed, message.userid);
+    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, sender, text.typed, message.userid);
     return { spec, input, ctx: contextFor(spec, message, text.typed, sender, log) };
   };
 
@@ -199,15 +199,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * leader's command is told it is the leaders'; a leader's keyword found inside a reporter's
    * message (已提醒…) was not meant as one.
    */
-  const refuse = (spec: CommandSpec, atStart: boolean, roles: ReadonlySet<Role>, typed: string, userid: string): string => {
+  const refuse = (spec: CommandSpec, atStart: boolean, sender: Sender, typed: string, userid: string): string => {
+    const { roles } = sender;
     const keyword = spec.aliases[0] ?? spec.id;
     if (roles.has("leader") || roles.has("admin")) {
       const school = rosterOfPerson(roster, config, userid).schools[0];
       if (spec.task && school) return botText.forReporters(botName, keyword, `代报 ${shortNameOf(school)} ${typed}`);
       return botText.forReporters(botName, keyword);
     }
-    return atStart ? botText.forLeaders(botName, keyword) : botText.notUnderstood(botName, typed, roles);
+    return atStart ? botText.forLeaders(botName, keyword) : notUnderstood(typed, sender);
   };
+
+  /** Words that name no command the sender may use: what a reporter may write is his own kinds', as they fit his school. */
+  const notUnderstood = (typed: string, { roles, schools }: Sender) =>
+    botText.notUnderstood(botName, typed, roles.has("reporter") ? formatHints(registry.specs, deps.calendar.tasks, schools) : undefined);
 
   /** A person by name: leaders and admins from the config, reporters from the roster, else the account. */
   const nameOf = (userid: string) => leaders.get(userid) ?? admins.get(userid) ?? roster.people.get(userid)?.name ?? userid;

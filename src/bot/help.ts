@@ -1,4 +1,5 @@
 import type { School } from "../config/roster.js";
+import type { TaskId } from "../config/schema.js";
 import { EXAMPLE_SCHOOL, type CommandSpec, type Role } from "./command.js";
 import { isAllowed } from "./registry.js";
 import { shownShortNameOf } from "../config/school.js";
@@ -14,15 +15,19 @@ export type ExampleAudience = { schools: readonly School[] } | { onBehalfOf: Sch
  * 代报 form (代报 县一中 异常 …).
  */
 export function formatExamples(spec: CommandSpec, audience: ExampleAudience): string[] {
+  // A report's figures as they fit the school it is for (岭头小学 is not shown 在校1200).
+  const fit = (example: string, school: School) => spec.fitExample?.(example, school) ?? example;
   if ("onBehalfOf" in audience) {
     const school = shownShortNameOf(audience.onBehalfOf);
-    return spec.examples.map((example) => `代报 ${school} ${example.split(" ").filter((word) => word !== EXAMPLE_SCHOOL).join(" ")}`);
+    return spec.examples.map((example) => `代报 ${school} ${fit(example, audience.onBehalfOf).split(" ").filter((word) => word !== EXAMPLE_SCHOOL).join(" ")}`);
   }
   const { schools } = audience;
   const forReporters = spec.roles !== "anyone" && spec.roles.includes("reporter");
   if (!forReporters || schools.length === 0) return [...spec.examples];
-  const examples = spec.examples.map((example, i) => {
-    const school = shownShortNameOf(schools[i % schools.length]!);
+  const examples = spec.examples.map((written, i) => {
+    const own = schools[i % schools.length]!;
+    const example = fit(written, own);
+    const school = shownShortNameOf(own);
     if (example.includes(EXAMPLE_SCHOOL)) return example.replace(EXAMPLE_SCHOOL, school);
     if (schools.length === 1) return example;
     const keyword = example.split(" ")[0]!;
@@ -30,6 +35,16 @@ export function formatExamples(spec: CommandSpec, audience: ExampleAudience): st
   });
   // 平安 and 平安 城关一小 both become 平安 枫林小学 for a reporter of 枫林小学.
   return [...new Set(examples)];
+}
+
+/**
+ * What a reporter whose words name no command is pointed to: the first example of each kind he
+ * may report that is enabled (three at most, 平安 first), as he must write it, and 帮助.
+ */
+export function formatHints(specs: readonly CommandSpec[], enabled: readonly TaskId[], schools: readonly School[]): string[] {
+  const kinds = specs.filter((spec) => spec.task !== undefined && enabled.includes(spec.task) && spec.roles !== "anyone" && spec.roles.includes("reporter"));
+  const firstOfEach = kinds.filter((spec, i) => kinds.findIndex((other) => other.task === spec.task) === i).slice(0, 3);
+  return [...firstOfEach.flatMap((spec) => formatExamples(spec, { schools }).slice(0, 1)), "帮助"];
 }
 
 /** Help for a sender, built from the specs so it always agrees with the parsers. */

@@ -39,6 +39,25 @@ describe("every command's examples", () => {
     }
   });
 
+  it("shows a reporter of small schools examples that fit them: each one his help shows is recorded, with no note about his roster", async () => {
+    // 周杰 reports for 枫林小学 (356 pupils, 27 staff) and 岭头小学 (74 pupils, 8 staff); the examples are written for 1,200 and 52.
+    const help = await h.say("zhou_jie", "帮助");
+    const reports = help
+      .split("\n")
+      .flatMap((line) => (line.startsWith("> @平安助手 ") ? [line.slice("> @平安助手 ".length)] : []))
+      .filter((example) => /\d/u.test(example) && commands.some((spec) => spec.task && spec.aliases.includes(example.split(" ")[0]!)));
+    expect(reports).toEqual(expect.arrayContaining(["平安 岭头小学 在校74", "防溺水 枫林小学 336/356 电话", "防溺水 岭头小学 已提醒54 共74", "学习 枫林小学 25/27", "学习 岭头小学 应到8 实到6 请假2 主题:学习党的二十届四中全会精神"]));
+    for (const example of reports) {
+      const reply = await h.say("zhou_jie", example);
+      expect(reply, example).toContain("已登记");
+      expect(reply, example).not.toContain("名单里");
+      expect(reply, example).not.toContain("超过了名单");
+    }
+    // A leader entering a report for it is shown the same figures (代报).
+    const forIt = await h.say(LEADER, "代报 岭头小学 学习");
+    expect(forIt).toContain("代报 岭头小学 学习 6/8");
+  });
+
   for (const spec of commands) {
     it(`${spec.id}: ${spec.examples.join(" · ")}`, async () => {
       expect(spec.examples.length).toBeGreaterThan(0);

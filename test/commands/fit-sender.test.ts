@@ -34,7 +34,7 @@ describe("a leader or admin sending a school's report", () => {
     expect(refused).toContain("> @平安助手 代报 县一中 平安 在校1200");
     const negative = await h.say("liu_xin", "代报 柳溪小学 防溺水 -5/187");
     expect(negative).toContain("人数不能是负数");
-    expect(negative).toContain("> @平安助手 代报 柳溪小学 防溺水 1180/1200 电话");
+    expect(negative).toContain("> @平安助手 代报 柳溪小学 防溺水 167/187 电话");
     // The school may be named before the keyword, and by a part only it has.
     expect(await h.say("wang_zhiyuan", "县二中代报平安")).toContain("已登记：**平安县第二中学**");
     expect(await h.say("wang_zhiyuan", "代报 岭头 平安")).toContain("已登记：**平安县枫林乡岭头小学**");
@@ -52,8 +52,9 @@ describe("a principal", () => {
   it("of two schools sees examples naming his own schools, and the schools a shared part of a name matches", async () => {
     const which = await h.say("zhou_jie", "防溺水 1180/1200");
     expect(which).toContain("您负责多所学校（枫林小学、岭头小学）");
-    expect(which).toContain("> @平安助手 防溺水 枫林小学 1180/1200 电话");
-    expect(which).toContain("> @平安助手 防溺水 岭头小学 已提醒1180 共1200");
+    // Each with figures that fit the school it names (356 and 74 pupils; the examples are written for 1,200).
+    expect(which).toContain("> @平安助手 防溺水 枫林小学 336/356 电话");
+    expect(which).toContain("> @平安助手 防溺水 岭头小学 已提醒54 共74");
     expect(which).not.toContain("城关一小");
     const help = await h.say("zhou_jie", "帮助");
     expect(help).toContain("> @平安助手 平安 枫林小学");
@@ -64,7 +65,8 @@ describe("a principal", () => {
   it("whose leader's keyword sits inside his message is not told it is the leaders' (已提醒…)", async () => {
     const reply = await h.say("hu_bin", "已提醒家长830人");
     expect(reply).toContain("没有看懂");
-    expect(reply).toContain("@平安助手 防溺水 1180/1200");
+    // His own kinds' examples, fitted to his school (东湖小学, 846 pupils).
+    expect(reply).toContain("@平安助手 平安、@平安助手 防溺水 826/846 电话、@平安助手 学习 50/52、@平安助手 帮助");
     expect(reply).not.toContain("局领导");
     // With the task named anywhere, it is the report.
     expect(await h.say("hu_bin", "已提醒家长830人 防溺水")).toContain("已提醒家长 830 / 846 人");

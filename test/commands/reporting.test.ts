@@ -199,6 +199,41 @@ describe("撤销, 状态, 帮助", () => {
     expect(await h.say("zhang_wei", "撤销")).toContain("请写明要撤销哪一项");
   });
 
+  it("withdraws an earlier period's report by its date, within the days a report may be made up for, and says how to report it again", async () => {
+    h.clock.set(new Date("2026-11-23T18:05:00+08:00"));
+    await h.say("zhang_wei", "平安 在校2100");
+    h.clock.set(new Date(TUESDAY_0900));
+    await h.say("zhang_wei", "平安");
+    const reply = await h.say("zhang_wei", "撤销 平安 昨天");
+    expect(reply).toContain("已撤销 **平安县城关第一小学** 11月23日（周一） 平安日报 的上报（原为 11月23日 18:05 报的：无异常，在校 2100 人）。");
+    expect(reply).toContain("该校 11月23日（周一） 现为未报；重新上报时写上日期，例如“平安 11-23”，将记为迟报。");
+    expect(await safety("CG001", "2026-11-23")).toBeUndefined();
+    // Today's stays.
+    expect(await safety("CG001")).toBeDefined();
+    expect(await h.say("zhang_wei", "撤销 平安 11-23")).toContain("**平安县城关第一小学** 11月23日（周一） 还没有平安日报的上报，无需撤销。");
+    // Too far back, and to come: refused, nothing changed.
+    expect(await h.say("zhang_wei", "撤销 平安 11-20")).toContain("“11-20”的平安日报已不能补报");
+    expect(await h.say("zhang_wei", "撤销 平安 明天")).toContain("“明天”还没到");
+    expect(await safety("CG001")).toBeDefined();
+    expect((await h.store.log("safety", "2026-11-23")).map((e) => e.type)).toEqual(["report", "withdraw"]);
+  });
+
+  it("shows a day's periods with its date (状态 昨天), and refuses a week, a day to come and a date that does not exist", async () => {
+    h.clock.set(new Date("2026-11-23T18:05:00+08:00"));
+    await h.say("zhang_wei", "平安");
+    h.clock.set(new Date(TUESDAY_0900));
+    const reply = await h.say("zhang_wei", "状态 昨天");
+    expect(reply).toContain("**平安县城关第一小学**（城关片区）11月23日（周一）所在各期的上报情况：");
+    expect(reply).toContain("- 平安日报（11月23日（周一））：已报（11月23日 18:05，迟报） 无异常");
+    expect(reply).toContain("- 周学习（2026年第48周（11月23日—11月29日））：**未报**，截止 11月27日 周五 18:00");
+    expect(await h.say("zhang_wei", "本校 11-23")).toBe(reply);
+    expect(await h.say("zhang_wei", "状态 上周")).toContain("状态按某一天查看，例如“状态 昨天”“状态 11-20”；“上周”不是某一天。");
+    expect(await h.say("zhang_wei", "状态 明天")).toContain("11月25日（周三）还没到");
+    expect(await h.say("zhang_wei", "状态 ２－３０")).toContain("“２－３０”不是有效的日期");
+    // Today's, as before.
+    expect(await h.say("zhang_wei", "状态")).toContain("- 平安日报（11月24日（周二））：**未报**");
+  });
+
   it("shows the school's status for every active task", async () => {
     await h.say("zhang_wei", "平安 在校2100");
     const reply = await h.say("zhang_wei", "状态");

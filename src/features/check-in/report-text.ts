@@ -98,14 +98,25 @@ export const reportText = {
     return `${subject}还需上报：${list.join("；")}`;
   },
 
-  withdrawn(school: School, period: TaskPeriod, previous: Report, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>): string {
+  /** `again`: what to send to report an earlier period again (平安 11-23); none for the period in force. */
+  withdrawn(
+    school: School,
+    period: TaskPeriod,
+    previous: Report,
+    { timeZone, now, fields, again }: { timeZone: string; now: Date; fields?: Readonly<Record<string, FieldDeclaration>> | undefined; again?: string | undefined },
+  ): string {
     const deadline = period.deadlineText;
+    // A report of another day says its day: 原为 11月23日 18:05 报的.
+    const made = new Date(previous.at);
+    const when = toLocalDate(made, timeZone) === toLocalDate(now, timeZone) ? formatClock(made, timeZone) : formatInstant(made, timeZone);
     return (
       `已撤销 **${nameOf(school)}** ${period.label} ${period.taskName} 的上报` +
-      `（原为 ${formatClock(new Date(previous.at), timeZone)} 报的：${reportText.value(previous.value, { chars: EARLIER_CHARS, fields, made: { at: previous.at, timeZone } })}）。\n` +
-      (isPastDeadline(period, now)
-        ? `该校本期现为未报；截止时间 ${deadline} 已过，重新上报将记为迟报。`
-        : `该校本期现为未报，请在截止时间 ${deadline} 前重新上报。`)
+      `（原为 ${when} 报的：${reportText.value(previous.value, { chars: EARLIER_CHARS, fields, made: { at: previous.at, timeZone } })}）。\n` +
+      (again !== undefined
+        ? `该校 ${period.label} 现为未报；重新上报时写上日期，例如“${again}”，将记为迟报。`
+        : isPastDeadline(period, now)
+          ? `该校本期现为未报；截止时间 ${deadline} 已过，重新上报将记为迟报。`
+          : `该校本期现为未报，请在截止时间 ${deadline} 前重新上报。`)
     );
   },
 
@@ -113,7 +124,11 @@ export const reportText = {
     `**${nameOf(school)}** ${period.label} 还没有${period.taskName}的上报，无需撤销。`,
 
   /** The school with its 片区, and its county where the roster has one: a principal of schools in two counties reads two 城关片区 apart. */
-  statusHeader: (school: School) => `**${nameOf(school)}**（${escapeUserText(school.county ? `${school.county} ${school.area}` : school.area)}）本期上报情况：`,
+  statusHeader: (school: School, day?: string) =>
+    `**${nameOf(school)}**（${escapeUserText(school.county ? `${school.county} ${school.area}` : school.area)}）${day === undefined ? "本期" : `${formatDate(day)}所在各期的`}上报情况：`,
+  /** 状态 上周: the status is of a day's periods. */
+  statusByDay: (typed: string) => `状态按某一天查看，例如“状态 昨天”“状态 11-20”；“${escapeUserText(typed)}”不是某一天。`,
+  statusAhead: (day: string) => `${formatDate(day)}还没到，没有可看的上报情况。`,
 
   statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>, role?: string): string {
     const head = `- ${period.taskName}（${period.label}）${role === undefined ? "" : reportText.byRole(role)}：`;

@@ -3,14 +3,20 @@ import { isAssigned, type School } from "../../config/roster.js";
 import { kindOf } from "../../config/kinds.js";
 import { reportText } from "./report-text.js";
 import { reporterRoleOf, showsTaskTo } from "../../config/scope.js";
+import { toInstant, type LocalDate } from "../../time/local-time.js";
 
-/** Each school's standing in every active task's current period the sender reports or oversees (showsTaskTo), as 状态 shows it. */
-export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "store" | "now" | "config" | "sender">, schools: readonly School[]): Promise<string> {
+/**
+ * Each school's standing in every active task's current period the sender reports or oversees
+ * (showsTaskTo), as 状态 shows it; with `day`, in the periods that day falls in (状态 昨天).
+ */
+export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "store" | "now" | "config" | "sender">, schools: readonly School[], day?: LocalDate): Promise<string> {
+  // Midday of the day asked lies inside its day's periods whatever their hours.
+  const at = day === undefined ? ctx.now : toInstant(day, "12:00", ctx.config.timezone);
   const blocks: string[] = [];
   for (const school of schools) {
-    const lines = [reportText.statusHeader(school)];
+    const lines = [reportText.statusHeader(school, day)];
     for (const task of ctx.calendar.tasks) {
-      const period = ctx.calendar.at(task, ctx.now);
+      const period = ctx.calendar.at(task, at);
       if (!period || !isAssigned(period, school) || !showsTaskTo(school, reporterRoleOf(ctx.config, task), ctx.sender.userid)) continue;
       const report = period.required ? await ctx.store.get(task, period.id, school.code) : undefined;
       lines.push(reportText.statusLine(period, report, ctx.config.timezone, ctx.now, kindOf(ctx.config, task)?.fields, reporterRoleOf(ctx.config, task)));

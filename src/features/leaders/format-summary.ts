@@ -116,7 +116,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   }
   // A declared kind's sums per 片区 (a county's) or per row (a city's, a province's), those with any.
   const parts = tally.rows ? tally.rows.map((row) => ({ name: row.name, sums: row.tally.sums })) : (tally.sumsByArea ?? []).map(({ key, sums }) => ({ name: areaLabel(options.node, key), sums }));
-  const byPart = parts.flatMap(({ name, sums }) => (sums ? [leaderText.sumsOfPart(name, formatSums(config, tally.task, sums))] : []));
+  const byPart = parts.flatMap(({ name, sums }) => (sums ? [leaderText.sumsOfPart(name, formatSums(config, tally.task, sums, tally.sums))] : []));
   if (byPart.length > 0 && formatSums(config, tally.task, tally.sums).length > 0) {
     const heading = tally.rows ? leaderText.sumsByNodeHeading : leaderText.sumsByPartHeading;
     lines.push({ lines: [heading, ...byPart], folded: leaderText.sumsFolded(heading, byPart.length, tally.rows !== undefined) });

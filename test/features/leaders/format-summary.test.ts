@@ -153,5 +153,10 @@ describe("a declared kind's sums", () => {
       "一县：实到 98/100（98.0%） · 因病缺勤 2 · 症状 发热 1",
       "二县：实到 95/100（95.0%） · 因病缺勤 0",
     ]);
+
+    // Nobody's 因病缺勤 (the counts keep no zeros: none given and all 0 read alike): not shown as 0.
+    const healthy = new Map([...reports].map(([code, report]) => [code, { ...report, value: { ...report.value, sick: 0 } } as Report]));
+    const none = computeTally({ roster, periods: [{ period: checkup, reports: healthy, exemptions: new Map() }] });
+    expect(renderDoc(formatTaskBlock(none, { config, node: EMPTY_NODE }))).toContain("合计：实到 193/200（96.5%） · 症状 发热 1\n");
   });
 });

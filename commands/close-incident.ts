@@ -8,6 +8,8 @@ export default defineCommand({
   id: "close-incident",
   aliases: ["结案"],
   roles: ["leader", "admin"],
+  // A principal who writes 结案 means his school's 终报.
+  reporterInstead: { keyword: "终报", when: "学校这边处理完毕时" },
   services: ["config", "roster", "incidents", "store", "calendar"],
   summary: "结束一起异常事件，写明结案意见（会告知其他领导）",
   examples: ["结案 #12 已妥善处理，家长无异议"],

@@ -30,8 +30,10 @@ export const botText = {
     `您是想发“${keyword}”吗？本条消息没有登记。如果是，请发送：@${botName} ${keyword}`,
 
   /** A reporter sent a leader's command. */
-  forLeaders: (botName: string, keyword: string) =>
-    `“${keyword}”是局领导和管理员用的指令，本条消息没有登记。查看本校的上报情况请发送：@${botName} 状态`,
+  /** A reporter sent a leaders' command; `instead` is his message with his own command, where there is one (终报 for 结案). */
+  forLeaders: (botName: string, keyword: string, instead?: { when: string; message: string }) =>
+    `“${keyword}”是局领导和管理员用的指令，本条消息没有登记。` +
+    (instead ? `${instead.when}请发送：\n> @${botName} ${shortenUserText(instead.message, 60)}` : `查看本校的上报情况请发送：@${botName} 状态`),
 
   /** A leader or admin sent a school's command; `onBehalf` is his message in the 代报 form. */
   forReporters: (botName: string, keyword: string, onBehalf?: string) =>

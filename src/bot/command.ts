@@ -118,6 +118,11 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
    */
   lastResort?: readonly string[];
   roles: readonly Role[] | "anyone";
+  /**
+   * A leaders' command a reporter may mean his own by (结案 for 终报): the keyword he sends
+   * instead, and when; he is shown his message with it.
+   */
+  reporterInstead?: { keyword: string; when: string };
   /** One line for the help text. */
   summary: string;
   /** Whole messages as a user types them, without the @mention. */

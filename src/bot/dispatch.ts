@@ -9,7 +9,7 @@ import type { ReminderCooldowns } from "../store/reminders.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
 import { ErrorCode, asCodedError, isUserMistake, codeOf, hasCode } from "../errors.js";
 import { botText } from "./bot-text.js";
-import type { CommandContext, CommandInput, CommandRegistry, CommandSpec, MessageContext, Pusher, Role, Services } from "./command.js";
+import type { CommandContext, CommandInput, CommandMatch, CommandRegistry, CommandSpec, MessageContext, Pusher, Role, Services } from "./command.js";
 import type { BotEvent, BotReply, Chat, CommandOutcome } from "./events.js";
 import type { BotCard } from "../message/card.js";
 import { formatExamples, formatHelp, formatHints } from "./help.js";
@@ -148,7 +148,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return meant ? botText.didYouMean(botName, meant) : notUnderstood(text.typed, sender);
     }
     const { spec, input } = match;
-    if (!isAllowed(spec, roles)) return refuse(spec, match.atStart, sender, text.typed, message.userid);
+    if (!isAllowed(spec, roles)) return refuse(spec, match, sender, text.typed, message.userid);
     return { spec, input, ctx: contextFor(spec, message, text.typed, sender, log) };
   };
 
@@ -199,7 +199,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * leader's command is told it is the leaders'; a leader's keyword found inside a reporter's
    * message (已提醒…) was not meant as one.
    */
-  const refuse = (spec: CommandSpec, atStart: boolean, sender: Sender, typed: string, userid: string): string => {
+  const refuse = (spec: CommandSpec, { atStart, input }: CommandMatch, sender: Sender, typed: string, userid: string): string => {
     const { roles } = sender;
     const keyword = spec.aliases[0] ?? spec.id;
     if (roles.has("leader") || roles.has("admin")) {
@@ -207,7 +207,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (spec.task && school) return botText.forReporters(botName, keyword, `代报 ${shortNameOf(school)} ${typed}`);
       return botText.forReporters(botName, keyword);
     }
-    return atStart ? botText.forLeaders(botName, keyword) : notUnderstood(typed, sender);
+    if (!atStart) return notUnderstood(typed, sender);
+    const instead = spec.reporterInstead && { when: spec.reporterInstead.when, message: `${spec.reporterInstead.keyword} ${input.original().trim()}`.trim() };
+    return botText.forLeaders(botName, keyword, instead);
   };
 
   /** Words that name no command the sender may use: what a reporter may write is his own kinds', as they fit his school. */

@@ -47,6 +47,8 @@ describe("a principal", () => {
     for (const text of ["汇总", "未报", "导出 本月", "历史 东湖小学"]) {
       expect(await h.say("hu_bin", text), text).toMatch(/^“.+”是局领导和管理员用的指令，本条消息没有登记。查看本校的上报情况请发送：@平安助手 状态$/u);
     }
+    // 结案 from a school means its 终报: he is shown his message with it.
+    expect(await h.say("hu_bin", "結案 #3 学生已返校")).toBe("“结案”是局领导和管理员用的指令，本条消息没有登记。学校这边处理完毕时请发送：\n> @平安助手 终报 ＃3 学生已返校");
   });
 
   it("of two schools sees examples naming his own schools, and the schools a shared part of a name matches", async () => {

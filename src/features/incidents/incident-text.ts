@@ -12,8 +12,14 @@ export const INCIDENT_CHARS = 200;
 /** Characters of the description a card shows: WeCom suggests about 112 below the title. */
 const CARD_CHARS = 100;
 
+/** How long ago an incident was reported: 已 25分钟, 已 3小时10分钟, 已 2天; 刚报 within its first minute (not 已 0分钟). */
 const ago = (from: Date, now: Date) => {
   const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));
+  if (minutes === 0) return "刚报";
+  return `已 ${since(minutes)}`;
+};
+
+const since = (minutes: number) => {
   if (minutes < 60) return `${minutes}分钟`;
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? `${hours}小时${minutes % 60 > 0 ? `${minutes % 60}分钟` : ""}` : `${Math.floor(hours / 24)}天`;
@@ -97,7 +103,7 @@ export const incidentText = {
   openItem: (incident: Incident, school: School | undefined, now: Date, config: People, timeZone: string): string => {
     const last = incident.followUps > 0 ? `最近续报 ${formatInstant(new Date(incident.lastAt), timeZone)}` : "尚无续报";
     const ack = incident.ackBy ? `，${leaderText.person(incident.ackBy, config)}已收到` : "，无人收到";
-    return `#${incident.number} ${schoolLabel(incident, school)}${incident.urgent ? " 🚨" : ""}：已 ${ago(new Date(incident.at), now)}，${last}${ack}`;
+    return `#${incident.number} ${schoolLabel(incident, school)}${incident.urgent ? " 🚨" : ""}：${ago(new Date(incident.at), now)}，${last}${ack}`;
   },
   historyStep: (number: number, step: IncidentStep, config: People, timeZone: string, school?: School) => {
     const who = step.by ? ` ${leaderText.person(step.by, config, school)}` : "";

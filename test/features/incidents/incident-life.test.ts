@@ -35,6 +35,8 @@ describe("an 异常 opens a numbered incident", () => {
   it("is acknowledged, followed up and closed, each step with who and when, the first 收到 told once in the next message", async () => {
     await sayAt(h, "2026-11-24T08:40:00+08:00", "zhang_wei", "异常 一名学生课间摔伤，已送医");
     await takeMessages(h, LEADERS);
+    // Within its first minute: just reported, not 已 0分钟.
+    expect(await sayAt(h, "2026-11-24T08:40:20+08:00", "wang_zhiyuan", "汇总")).toContain("- #1 城关一小：刚报，尚无续报，无人收到");
     expect(await sayAt(h, "2026-11-24T08:45:00+08:00", "wang_zhiyuan", "收到 #1")).toContain("已记录：您已收到事件 #1（城关一小）");
     expect(await sayAt(h, "2026-11-24T08:47:00+08:00", "chen_xiaohong", "收到 城关一小")).toContain("王志远 已于 08:45 先收到");
     // 收到 is never a message of its own.

@@ -26,7 +26,7 @@ export default defineCommand({
   id: "exempt",
   aliases: ["免报"],
   roles: ["leader", "admin"],
-  services: ["config", "roster", "calendar", "exemptions"],
+  services: ["config", "roster", "calendar", "exemptions", "store"],
   summary: "某校某段时间某项任务免报（停课、考点等）：不催报、不计未报，汇总中列为免报；“免报 撤销 …”取消",
   examples: ["免报 城关一小 平安 11-25至11-27 中考考点", "免报 白沙学校 学习 本周 停电检修", "免报 撤销 城关一小 平安 11-26"],
   parse(input, ctx): ExemptArgs {
@@ -79,7 +79,10 @@ export default defineCommand({
     // Only periods the school owes: an exemption where nothing is due would be noise in the ledger.
     const due = periods.filter((p) => p.required);
     if (due.length === 0) return leaderText.exemptNothingRequired(school, taskName, span.start, span.end, today);
+    // A period the school has reported in counts as exempt from now on: the leader is told which.
+    const reports = await Promise.all(due.map((p) => ctx.store.get(task, p.id, school.code)));
+    const reported = due.filter((_, i) => reports[i] !== undefined);
     const { renewed } = await ctx.exemptions.exempt({ ...request, periods: due.map((p) => p.id), ...(reason && { reason }) });
-    return leaderText.exempted({ school, taskName, periods: due, renewed: renewed.length, today, ...(reason && { reason }) });
+    return leaderText.exempted({ school, taskName, periods: due, renewed: renewed.length, reported, today, ...(reason && { reason }) });
   },
 });

@@ -34,6 +34,15 @@ describe("免报", () => {
     expect(exemption).toMatchObject({ by: "liu_xin", reason: "中考考点", start: "2026-11-25", end: "2026-11-27" });
   });
 
+  it("tells the leader which of the days the school had already reported, which count as exempt from now on", async () => {
+    await sayAt(h, "2026-11-23T08:30:00+08:00", "zhang_wei", "平安");
+    await sayAt(h, "2026-11-24T08:10:00+08:00", "zhang_wei", "平安");
+    const reply = await sayAt(h, "2026-11-24T08:20:00+08:00", "wang_zhiyuan", "免报 城关一小 平安 本周 停电");
+    expect(reply).toContain("共 7 期");
+    expect(reply).toContain("其中 2 期该校已经报过（11月23日（周一）、11月24日（周二））：免报后这几期列为免报、不计已报，报的内容仍在“历史 城关一小”里。");
+    expect(await h.say("wang_zhiyuan", "免报 城关二小 平安 本周 停电")).not.toContain("已经报过");
+  });
+
   it("reads 2026-11-20~2026-11-27, 今天, 本周, and a weekly task by the week holding the dates", async () => {
     expect(await h.say("wang_zhiyuan", "免报 东湖小学 平安 2026-11-20~2026-11-27 停水")).toContain("共 8 期");
     expect(await h.say("wang_zhiyuan", "免报 青石小学 平安 今天")).toContain("共 1 期：11月24日（周二）\n原因：未填写");

@@ -355,14 +355,17 @@ export const leaderText = {
   exemptTooLong: (days: number, max: number) => `区间共 ${days} 天，一次最多免报 ${max} 天，请分段登记。`,
   exemptNothingRequired: (school: School, taskName: string, start: string, end: string, today: string) =>
     `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}本来就无需上报，没有登记免报。`,
-  exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reason?: string; today: string }): string {
-    const { school, taskName, periods, renewed, reason, today } = args;
-    const list = periods.map((p) => periodInYear(p, today));
-    const shown = list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、");
+  /** `reported`: the periods the school had already reported in (they count as exempt from now on). */
+  exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reported: readonly TaskPeriod[]; reason?: string; today: string }): string {
+    const { school, taskName, periods, renewed, reported, reason, today } = args;
+    const shorten = (list: readonly string[]) => (list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、"));
     return (
-      `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shown}` +
+      `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shorten(periods.map((p) => periodInYear(p, today)))}` +
       (reason ? `\n原因：${escapeUserText(reason)}` : "\n原因：未填写") +
       (renewed > 0 ? `\n其中 ${renewed} 期原已免报，${reason ? "已按本次更新原因" : "原来的免报和原因不变"}。` : "") +
+      (reported.length > 0
+        ? `\n其中 ${reported.length} 期该校已经报过（${shorten(reported.map((p) => periodInYear(p, today)))}）：免报后这几期列为免报、不计已报，报的内容仍在“历史 ${leaderText.shortName(school)}”里。`
+        : "") +
       `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${leaderText.shortName(school)} …”。`
     );
   },

@@ -42,6 +42,9 @@ const READER_FORMS: Partial<Record<KindReaderName, { command: string; example?: 
   study: { command: "学习 实到/应到", example: "学习 50/52" },
 };
 
+/** What a reminder asks a kind's reporters to send: its reader's form, else its first word. */
+const commandForm = (kind: Pick<ReportKind, "reader" | "words">) => READER_FORMS[kind.reader]?.command ?? kind.words[0]!;
+
 /** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
 /** A period as replies name it, a day of another year with its year (a week's or month's label has its own). */
 const periodInYear = (period: TaskPeriod, today: string) => (period.kind === "day" ? yearIfOther(period.start, today, period.label) : period.label);
@@ -304,12 +307,17 @@ export const leaderText = {
   /** What a reminder asks the reporters to send: the kind's own form (its reader's, else its first word), an example unless the form is one word. */
   reminderCommand(kind: Pick<ReportKind, "reader" | "words" | "examples" | "fields">, botName: string, role?: string): string[] {
     const form = READER_FORMS[kind.reader];
-    const command = form?.command ?? kind.words[0]!;
+    const command = commandForm(kind);
     const example = form ? form.example : kind.examples[0];
     const lines = [`请${leaderText.reportersWord(role)}在群里发送：@${botName} ${command}`];
     if (example && example !== command) lines.push(`例如：@${botName} ${example}`);
     if (kind.reader === "safety") lines.push(`有异常请发送：@${botName} 异常 具体情况`);
     return lines;
+  },
+  /** For a reporter of several of the schools listed: the command with one of his schools named (平安 枫林小学), which 平安 alone is not. */
+  reminderSeveral(kind: Pick<ReportKind, "reader" | "words">, botName: string, school: School, role?: string): string {
+    const [keyword, ...rest] = commandForm(kind).split(" ");
+    return `负责多所学校的${leaderText.reportersWord(role)}请在指令后写上学校名，例如：@${botName} ${[keyword, leaderText.shortName(school), ...rest].join(" ")}`;
   },
 
   // Tally push

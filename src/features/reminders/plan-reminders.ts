@@ -191,5 +191,8 @@ export function formatReminder(args: {
     for (const school of entries) lines.push({ text: school.text, mentions: school.mentions, subjects: [school.code] });
   }
   for (const text of target.command) lines.push({ text, subjects: all });
+  // Said while a school of a reporter of several is still listed (it drops out with them at delivery).
+  const several = schools.filter((school) => school.several !== undefined);
+  if (several.length > 0) lines.push({ text: several[0]!.several!, subjects: several.map((school) => school.code) });
   return { msgtype: "text", header: leaderText.reminderHeader(period.taskName, period), lines };
 }

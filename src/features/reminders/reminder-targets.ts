@@ -17,6 +17,8 @@ export interface ReminderSchoolLine {
   area: string;
   text: string;
   mentions: readonly string[];
+  /** When one of its people reports for several of the group's schools: how to name this one (reminderSeveral). */
+  several?: string;
 }
 
 /** A schools group a task's reminder goes to. */
@@ -61,14 +63,23 @@ function buildTargets(config: Config, roster: Roster, task: TaskId): TaskReminde
   const kind = kindOf(config, task);
   if (!kind) throw new Error(`no kind for task ${task}`);
   const role = reporterRoleOf(config, task);
+  const several = reportersOfSeveral(roster.schools, role);
   const groups = Object.entries(config.groups).flatMap(([id, group]) => {
     if (group.role !== "schools") return [];
     const { schools } = resolveGroupSchools(group, roster);
     if (schools.length === 0) return [];
     const botName = botServing(config, id).name;
-    return [writeReminderTarget({ group: id, groupName: group.name, botName, viaBot: group.via === "bot", kind, role, schools, node: nodeOf(roster, group) })];
+    return [writeReminderTarget({ group: id, groupName: group.name, botName, viaBot: group.via === "bot", kind, role, schools, several, node: nodeOf(roster, group) })];
   });
   return { kind, role, groups };
+}
+
+/** The people who report the kind (its role's, else the 上报人) for more than one school of the roster: 平安 alone is refused for them. */
+export function reportersOfSeveral(schools: readonly School[], role: string | undefined): ReadonlySet<string> {
+  const seen = new Set<string>();
+  const several = new Set<string>();
+  for (const school of schools) for (const person of reportersAt(school, role)) (seen.has(person) ? several : seen).add(person);
+  return several;
 }
 
 /** One group's target from what the config and roster say of it. */
@@ -81,15 +92,19 @@ export function writeReminderTarget(args: {
   role: string | undefined;
   /** The group's schools, in roster order. */
   schools: readonly School[];
+  /** Who reports for several schools of the roster (reportersOfSeveral): told to name the school. */
+  several: ReadonlySet<string>;
   /** The group's node, below which its 片区 are named (areaLabel). */
   node: RosterNode;
 }): ReminderTarget {
-  const { kind, role, schools, node, ...group } = args;
+  const { kind, role, schools, several: ofSeveral, node, ...group } = args;
   const areaHeadings = new Map<string, string>();
   const lines = schools.map((school): ReminderSchoolLine => {
     const area = areaKey(school);
     if (!areaHeadings.has(area)) areaHeadings.set(area, leaderText.reminderArea(areaLabel(node, area)));
-    return { code: school.code, area, text: leaderText.reminderSchool(school, role), mentions: reportersAt(school, role) };
+    const mentions = reportersAt(school, role);
+    const several = mentions.some((person) => ofSeveral.has(person)) ? { several: leaderText.reminderSeveral(kind, group.botName, school, role) } : {};
+    return { code: school.code, area, text: leaderText.reminderSchool(school, role), mentions, ...several };
   });
   return { ...group, schools: lines, areaHeadings, command: leaderText.reminderCommand(kind, group.botName, role) };
 }

@@ -2,7 +2,7 @@ import { kindOf } from "../../../src/config/kinds.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../../src/config/schema.js";
 import { formatReminder } from "../../../src/features/reminders/plan-reminders.js";
-import { writeReminderTarget } from "../../../src/features/reminders/reminder-targets.js";
+import { reportersOfSeveral, writeReminderTarget } from "../../../src/features/reminders/reminder-targets.js";
 import { BYTE_LIMITS, splitMessage, utf8Bytes } from "../../../src/push/enqueue.js";
 import { createRoster, type Roster, type School } from "../../../src/config/roster.js";
 import type { TaskCalendar } from "../../../src/time/task-calendar.js";
@@ -21,7 +21,7 @@ const tuesday = () => periods.at("safety", NINE)!;
 
 /** The reminder naming these schools, to a group of exactly them (writeReminderTarget) at the county's node. */
 function remind(args: { kind: "safety" | "drowning"; period: ReturnType<typeof tuesday>; schools: readonly School[]; now: Date }) {
-  const target = writeReminderTarget({ group: "g", groupName: "校长群", botName: "平安助手", viaBot: false, kind: kindOf(config, args.kind)!, role: undefined, schools: args.schools, node: roster.node });
+  const target = writeReminderTarget({ group: "g", groupName: "校长群", botName: "平安助手", viaBot: false, kind: kindOf(config, args.kind)!, role: undefined, schools: args.schools, several: reportersOfSeveral(roster.schools, undefined), node: roster.node });
   return formatReminder({ period: args.period, target, schools: target.schools, deadline: deadlineAt(periods, args.period, args.now) });
 }
 
@@ -44,10 +44,23 @@ describe("formatReminder", () => {
       ["· 平安县第四中学（彭飞、吴霞）", ["peng_fei", "wu_xia"], ["BB006"]],
       ["请上报人在群里发送：@平安助手 平安", [], all],
       ["有异常请发送：@平安助手 异常 具体情况", [], all],
+      // 周杰 reports for both 西部 schools: 平安 alone is refused for him.
+      ["负责多所学校的上报人请在指令后写上学校名，例如：@平安助手 平安 枫林小学", [], ["XB004", "XB005"]],
     ]);
     const [body, ...more] = splitMessage(message);
     expect(more).toHaveLength(0);
     expect(body).toMatchObject({ msgtype: "text", text: { mentioned_list: ["zhang_wei", "li_na", "zhou_jie", "peng_fei", "wu_xia"] } });
+  });
+
+  it("tells a reporter of several listed schools to name one, in the kind's form, only while one of his is listed", () => {
+    const drowning = periods.at("drowning", new Date("2026-06-18T16:00:00+08:00"))!;
+    const both = remind({ kind: "drowning", period: drowning, schools: ["XB004", "XB005"].map((code) => roster.byCode(code)!), now: NINE });
+    expect(both.lines.at(-1)!.text).toBe("负责多所学校的上报人请在指令后写上学校名，例如：@平安助手 防溺水 枫林小学 已提醒人数/应提醒人数");
+    // Only one of his listed (the other reported, or in another group): still told, as 平安 alone is refused for him.
+    const one = remind({ kind: "safety", period: tuesday(), schools: ["CG001", "XB005"].map((code) => roster.byCode(code)!), now: NINE });
+    expect(one.lines.at(-1)).toEqual({ text: "负责多所学校的上报人请在指令后写上学校名，例如：@平安助手 平安 岭头小学", subjects: ["XB005"] });
+    const none = remind({ kind: "safety", period: tuesday(), schools: ["CG001", "BB006"].map((code) => roster.byCode(code)!), now: NINE });
+    expect(none.lines.map((line) => line.text).join("\n")).not.toContain("负责多所学校");
   });
 
   it("says the deadline has passed when written after it (a leader's 提醒 at 10:01)", () => {

@@ -13,7 +13,7 @@ export default defineCommand({
   task: "safety",
   aliases: ["异常", "有异常"],
   roles: ["reporter"],
-  services: ["config", "roster", "calendar", "moments", "store", "records"],
+  services: ["config", "roster", "calendar", "moments", "store", "records", "exemptions"],
   summary: "报告异常情况（会立即通知局领导），写明发生了什么",
   examples: ["异常 一名学生课间摔伤，已送医，无生命危险", "异常 城关一小 校门口积水，已安排人员值守"],
   parse(input, ctx) {

@@ -8,7 +8,7 @@ import { leaderText } from "../src/features/leaders/leader-text.js";
 import { isQuestion } from "../src/features/check-in/read-report.js";
 
 /** What 代报 is given, and so what a reporting command it hands a message to may use. */
-const SERVICES = ["config", "roster", "calendar", "moments", "store", "records", "commands"] as const satisfies readonly ServiceName[];
+const SERVICES = ["config", "roster", "calendar", "moments", "store", "records", "exemptions", "commands"] as const satisfies readonly ServiceName[];
 type OnBehalf = (typeof SERVICES)[number];
 
 /** Whether 代报 can hand a message to the command: one that reports on a task and needs nothing 代报 lacks. */

@@ -25,7 +25,7 @@ export function reportCommand(kind: ReportKind, role: string | undefined, apart:
     ...(firstWords && { firstWords }),
     ...(lastResort && { lastResort }),
     roles: ["reporter"],
-    services: ["config", "roster", "calendar", "moments", "store", "records"],
+    services: ["config", "roster", "calendar", "moments", "store", "records", "exemptions"],
     summary: role === undefined ? kind.summary : `${kind.summary}${reportText.byRole(role)}`,
     examples: kind.examples,
     fitExample: (example: string, school: School) => fitExample(kind, example, school),

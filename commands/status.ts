@@ -16,7 +16,7 @@ export default defineCommand({
   // 本校 and 查询 are everyday words: 本校今日平安 is a report, not a question.
   firstWords: ["本校", "查询"],
   roles: ["reporter"],
-  services: ["config", "roster", "calendar", "store"],
+  services: ["config", "roster", "calendar", "store", "exemptions"],
   summary: "查看本校本期每项任务的上报情况；写上日期看那一天所在各期的",
   examples: ["状态", "本校 城关一小", "状态 昨天"],
   parse(input, sender) {

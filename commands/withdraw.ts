@@ -14,7 +14,7 @@ export default defineCommand({
   id: "withdraw",
   aliases: ["撤销", "撤消", "撤回", "取消"],
   roles: ["reporter"],
-  services: ["config", "roster", "calendar", "moments", "store", "records"],
+  services: ["config", "roster", "calendar", "moments", "store", "records", "exemptions"],
   summary: "撤销本校本期的某项上报（之后需重新上报）；写上日期撤销补报期内之前某期的",
   examples: ["撤销 平安", "撤销 防溺水", "撤销 学习 城关一小", "撤销 平安 昨天"],
   parse(input, ctx) {

@@ -41,6 +41,10 @@ describe("免报", () => {
     expect(reply).toContain("共 7 期");
     expect(reply).toContain("其中 2 期该校已经报过（11月23日（周一）、11月24日（周二））：免报后这几期列为免报、不计已报，报的内容仍在“历史 城关一小”里。");
     expect(await h.say("wang_zhiyuan", "免报 城关二小 平安 本周 停电")).not.toContain("已经报过");
+    // The principals' 状态 says so too, not 未报 or a plain 已报.
+    expect(await h.say("zhang_wei", "状态")).toContain("- 平安日报（11月24日（周二））：免报（停电），无需上报；所报的 11月24日 08:10 记录备查，不计入统计");
+    expect(await h.say("wang_fang", "状态")).toContain("- 平安日报（11月24日（周二））：免报（停电），无需上报\n");
+    expect(await h.say("wang_fang", "状态 昨天")).toContain("- 平安日报（11月23日（周一））：免报（停电），无需上报\n");
   });
 
   it("reads 2026-11-20~2026-11-27, 今天, 本周, and a weekly task by the week holding the dates", async () => {

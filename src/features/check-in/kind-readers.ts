@@ -24,7 +24,7 @@ import { reportText } from "./report-text.js";
  */
 
 /** The services a report of any kind reads and records with. */
-export type ReportServices = "config" | "roster" | "calendar" | "moments" | "store" | "records";
+export type ReportServices = "config" | "roster" | "calendar" | "moments" | "store" | "records" | "exemptions";
 export type ReportContext = CommandContext<ReportServices>;
 
 /** A report as read from a message: the school, an earlier period it names (a 补报), the value and the reply's notes. */

@@ -130,10 +130,19 @@ export const reportText = {
   statusByDay: (typed: string) => `状态按某一天查看，例如“状态 昨天”“状态 11-20”；“${escapeUserText(typed)}”不是某一天。`,
   statusAhead: (day: string) => `${formatDate(day)}还没到，没有可看的上报情况。`,
 
-  statusLine(period: TaskPeriod, report: Report | undefined, timeZone: string, now: Date, fields?: Readonly<Record<string, FieldDeclaration>>, role?: string): string {
+  /** `exempt`: the school's exemption for the period (免报), which the counts take over a report. */
+  statusLine(
+    period: TaskPeriod,
+    report: Report | undefined,
+    { timeZone, now, fields, role, exempt }: { timeZone: string; now: Date; fields?: Readonly<Record<string, FieldDeclaration>> | undefined; role?: string | undefined; exempt?: { reason?: string } | undefined },
+  ): string {
     const head = `- ${period.taskName}（${period.label}）${role === undefined ? "" : reportText.byRole(role)}：`;
     if (!period.required) {
       return head + (period.reason === "not_in_season" ? "不在季节内，无需上报" : "本期无需上报");
+    }
+    if (exempt) {
+      const why = exempt.reason ? `（${escapeUserText(exempt.reason)}）` : "";
+      return `${head}免报${why}，无需上报${report ? `；所报的 ${formatInstant(new Date(report.at), timeZone)} 记录备查，不计入统计` : ""}`;
     }
     if (!report) return `${head}**未报**，${deadlineLine(period, isPastDeadline(period, now))}`;
     return (

@@ -45,9 +45,9 @@ export function checkKindExamples(kind: ReportKind, school: School, today: Local
     if (word === undefined) return [{ index, example }];
     const rest = folded.slice(word.length);
     try {
-      const { notes } = readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
+      const { unrecorded } = readFields({ words: rest, typed: (start, end) => rest.slice(start, end), kind, school, today });
       // An example with words no field takes would teach every principal to write what is not kept.
-      return notes.length > 0 ? [{ index, example, unrecorded: notes.join("") }] : [];
+      return unrecorded !== undefined ? [{ index, example, unrecorded }] : [];
     } catch (error) {
       if (!hasCode(error, ErrorCode.Usage)) throw error;
       return [{ index, example, problem: error.message }];

@@ -17,6 +17,7 @@ export const fieldsText = {
   yesAndNo: (label: string) => `${label}既写了“是”又写了“否”（如“已${label}”和“未${label}”），请只写一个。`,
   overMax: (label: string, value: number, max: number) => `${label} ${value} 超过了上限 ${max}，请核对。`,
   overTotal: (label: string, value: number, totalLabel: string, total: number) => `${label} ${value} 不能超过${totalLabel} ${total}。`,
+  wholeZero: (label: string) => `${label}人数必须大于 0。`,
   oneChoice: (label: string, chosen: readonly string[]) => `${label}只能选一项，您写了${chosen.join("、")}，请只写其中一个。`,
   notRecorded: (typed: readonly string[], kindName: string, labels: readonly string[]) =>
     `📌 “${typed.map(escapeUserText).join("”“")}”没有登记：${kindName}登记的是${labels.join("、")}。`,

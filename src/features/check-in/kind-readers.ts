@@ -159,7 +159,8 @@ const KIND_READERS: Readonly<Record<KindReaderName, KindReader>> = {
       // A kind with a date field gives a date to it, unless the message is a 补报 (readReportPeriod).
       const dateLabels = Object.values(kind.fields).flatMap((field) => (field.type === "date" ? [field.label] : []));
       const { period, words } = readReportPeriod(ctx, kind.id, rest, { dateLabels: dateLabels.length > 0 ? dateLabels : undefined, figureLabels: figureLabelsOf(kind), quote: text.quote });
-      return { school, ...(period && { period }), ...readFields({ words, typed: text.original, quote: text.quote, kind, school, today: ctx.moments[kind.id]!.today }) };
+      const { value, notes } = readFields({ words, typed: text.original, quote: text.quote, kind, school, today: ctx.moments[kind.id]!.today, voice: replyVoice(ctx, school) });
+      return { school, ...(period && { period }), value, notes };
     },
   },
 };

@@ -7,6 +7,8 @@ import type { FieldValue, FieldsValue } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import { readDateSpan } from "../leaders/read-date-span.js";
 import { fieldsText } from "./fields-text.js";
+import { reportText, type ReplyVoice } from "./report-text.js";
+import { checkAgainstRoster } from "./roster-check.js";
 import { FIGURE, figureOf, type ReadFigure } from "./read-figure.js";
 import { quoteAsFolded, type QuoteTyped } from "../../text/words.js";
 
@@ -27,8 +29,10 @@ export function readFields(args: {
   kind: Pick<ReportKind, "name" | "fields" | "examples">;
   school: School;
   today: LocalDate;
-}): { value: FieldsValue; notes: string[] } {
-  const { words, typed, kind, school, today, quote = quoteAsFolded } = args;
+  /** How replies name the school (贵校, or 该校 for 代报). */
+  voice?: ReplyVoice;
+}): { value: FieldsValue; notes: string[]; unrecorded?: string } {
+  const { words, typed, kind, school, today, quote = quoteAsFolded, voice = reportText.voice() } = args;
   const fields = Object.entries(kind.fields);
   // 晨检 实到1190 异常 发热学生多: a kind without a status keeps no 异常, and what it says would be lost.
   if (!fields.some(([, field]) => field.type === "status") && SAYS_ABNORMAL.test(words)) throw usage(fieldsText.noAbnormal(kind.name));
@@ -149,15 +153,42 @@ export function readFields(args: {
     throw usage(fieldsText.figureNotRead(typed(start, end), quote(m[0], m.index), kind.name, countNames(fields)));
   }
 
+  // The wholes the roster filled in (实到 alone: 应到 is its pupils), as opposed to those the message gave.
+  const fromRoster = new Set<string>();
   for (const [id, field] of fields) {
     if (field.type !== "count") continue;
     const total = field.total !== undefined ? kind.fields[field.total] : undefined;
-    if (field.total !== undefined && total && value[field.total] === undefined && total.roster) value[field.total] = school[total.roster];
+    if (field.total !== undefined && total && value[field.total] === undefined && total.roster) {
+      value[field.total] = school[total.roster];
+      fromRoster.add(field.total);
+    }
     const n = value[id];
     if (typeof n !== "number") continue;
     if (field.max !== undefined && n > field.max) throw usage(fieldsText.overMax(field.label, n, field.max));
     const whole = field.total !== undefined ? value[field.total] : undefined;
     if (typeof whole === "number" && n > whole) throw usage(fieldsText.overTotal(field.label, n, total!.label, whole));
+  }
+  const notes: string[] = [];
+  // A whole the roster also gives (应到, its pupils or staff): checked as every reader checks one,
+  // and no count of the report above it (发热 1000000 of 应到 2136 would reach 汇总 and its alerts).
+  const wholes = fields.flatMap(([id, field]) => (field.type === "count" && field.roster !== undefined ? [{ id, field, roster: field.roster }] : []));
+  for (const { id, field, roster } of wholes) {
+    const given = value[id];
+    if (typeof given !== "number" || fromRoster.has(id)) continue;
+    if (given <= 0) throw usage(fieldsText.wholeZero(field.label));
+    checkAgainstRoster(given, school[roster], `${field.label}人数`, ROSTER_WHAT[roster], voice, notes);
+  }
+  const largest = wholes.map(({ id }) => value[id]).filter((n): n is number => typeof n === "number").sort((a, b) => b - a)[0];
+  const ofWhole = wholes.find(({ id }) => value[id] === largest);
+  if (largest !== undefined && ofWhole) {
+    for (const [id, field] of fields) {
+      if (wholes.some((whole) => whole.id === id)) continue;
+      const n = value[id];
+      if (field.type === "count" && typeof n === "number" && n > largest) throw usage(fieldsText.overTotal(field.label, n, ofWhole.field.label, largest));
+      if (field.type === "counts" && typeof n === "object" && n !== null) {
+        for (const [name, count] of Object.entries(n as Record<string, number>)) if (count > largest) throw usage(fieldsText.overTotal(name, count, ofWhole.field.label, largest));
+      }
+    }
   }
   for (const [id, field] of fields) {
     if (field.type === "text" && typeof value[id] === "string") {
@@ -168,8 +199,12 @@ export function readFields(args: {
     if (field.required && value[id] === undefined) throw usage(fieldsText.missing(field.label, kind.examples[0]));
   }
   const unread = unreadWords(words, read).map(([start, end]) => typed(start, end));
-  return { value: { task: "fields", ...value }, notes: unread.length > 0 ? [fieldsText.notRecorded(unread, kind.name, fieldLabels(fields))] : [] };
+  const unrecorded = unread.length > 0 ? fieldsText.notRecorded(unread, kind.name, fieldLabels(fields)) : undefined;
+  return { value: { task: "fields", ...value }, notes: unrecorded === undefined ? notes : [...notes, unrecorded], ...(unrecorded !== undefined && { unrecorded }) };
 }
+
+/** How a roster column is named in a note or refusal about it. */
+const ROSTER_WHAT = { pupils: "学生", staff: "教职工" } as const;
 
 /** What stands between a message's words: spaces and punctuation, half- or full-width. */
 const SEPARATOR_CLASS = String.raw`[\s,.;:!?，。；：！？、]`;

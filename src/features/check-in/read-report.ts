@@ -5,6 +5,7 @@ import { blankSpan, quoteAsFolded, type QuoteTyped } from "../../text/words.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { ReportValue } from "../../store/report.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
+import { checkAgainstRoster } from "./roster-check.js";
 import { readDateSpan, type DateSpan } from "../leaders/read-date-span.js";
 import type { LocalDate } from "../../time/local-time.js";
 
@@ -435,17 +436,6 @@ function checkWhole(whole: number | undefined, roster: number, what: { name: str
   if (whole === undefined) return;
   if (whole <= 0) throw new CodedError(ErrorCode.Usage, what.zero);
   checkAgainstRoster(whole, roster, what.name, what.rosterWhat, voice, notes);
-}
-
-/** Far off the roster: refused beyond twice its figure, noted beyond 10 % either way. */
-const MAX_FACTOR = 2;
-const NOTE_SHARE = 0.1;
-
-function checkAgainstRoster(value: number, roster: number, what: string, rosterWhat: string, voice: ReplyVoice, notes: string[]): void {
-  if (value > Math.max(roster, 1) * MAX_FACTOR) {
-    throw new CodedError(ErrorCode.Usage, reportText.overTwiceRoster(what, value, voice.school, rosterWhat, roster));
-  }
-  if (Math.abs(value - roster) > roster * NOTE_SHARE) notes.push(reportText.rosterNote(voice.school, rosterWhat, roster));
 }
 
 /**

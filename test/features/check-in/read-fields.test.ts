@@ -3,6 +3,7 @@ import { kindOf } from "../../../src/config/kinds.js";
 import { loadConfig } from "../../../src/config/load-config.js";
 import type { School } from "../../../src/config/roster.js";
 import { fieldsText } from "../../../src/features/check-in/fields-text.js";
+import { reportText } from "../../../src/features/check-in/report-text.js";
 import { metRules } from "../../../src/features/check-in/abnormal-alerts.js";
 import { readFields } from "../../../src/features/check-in/read-fields.js";
 import { TEST_ENV } from "../../support/test-env.js";
@@ -87,6 +88,20 @@ describe("the generic reader of declared fields", () => {
     expect(() => read("checkup", " 应到100 实到120")).toThrow("实到 120 不能超过应到 100。");
     expect(() => read("meeting", ` 已召开 主题:${"防".repeat(101)}`)).toThrow("主题写了 101 个字，超过了 100 字的上限，没有登记。请只写要点。");
     expect(() => read("duty", " 带班领导 王校长 平安")).toThrow("请写明值班人员");
+  });
+
+  it("checks a whole the roster also gives as the named readers do, and no count above it (a symptom count is never above 应到)", () => {
+    const kind = kindOf(config, "checkup")!;
+    const notesOf = (words: string) => readFields({ words, typed: (start, end) => words.slice(start, end), kind, school, today: TODAY }).notes;
+    expect(() => read("checkup", " 应到0 实到0")).toThrow("应到人数必须大于 0。");
+    expect(() => read("checkup", " 应到2401 实到2400")).toThrow("应到人数 2401 超过了名单中贵校学生数 1200 的两倍，请核对。");
+    expect(notesOf(" 应到1500 实到1490")).toEqual(["📌 名单里贵校学生 1200 人，请核对；如名单有误请联系管理员更新。"]);
+    expect(notesOf(" 应到1190 实到1180")).toEqual([]);
+    expect(() => read("checkup", " 实到1190 发热 1000000")).toThrow("发热 1000000 不能超过应到 1200。");
+    expect(() => read("checkup", " 应到100 实到90 因病缺勤 101")).toThrow("因病缺勤 101 不能超过应到 100。");
+    // Spoken for a school by a leader (代报): 该校.
+    const forIt = () => readFields({ words: " 应到2401 实到1", typed: () => "", kind, school, today: TODAY, voice: reportText.voice(school) });
+    expect(forIt).toThrow("名单中该校学生数 1200");
   });
 
   it("reads a figure as every reader does: thousands commas, a colon after its label, the same figure twice", () => {

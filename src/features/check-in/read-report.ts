@@ -522,7 +522,7 @@ export function readSafety(args: {
 }
 
 /** A 平安 report's own words that say nothing more: thanks, all is well, who and what was counted. */
-const REPORT_FILLER = /补报|补|安全|谢谢|感谢|辛苦了?|收到|请查收|请领导放心|放心|一切|正常|良好|平稳|稳定|安好|无事|无异常|没有异常|没异常|学生|全部|全体|全员|均|都|已|到校|到岗|在岗|在校|教职工|老师|教师|人|名/gu;
+const REPORT_FILLER = /平安日报|报平安|平安|补报|补|安全|谢谢|感谢|辛苦了?|收到|请查收|请领导放心|放心|一切|正常|良好|平稳|稳定|安好|无事|无异常|没有异常|没异常|学生|全部|全体|全员|均|都|已|到校|到岗|在岗|在校|教职工|老师|教师|人|名/gu;
 /** A run of words between separators; a point or colon between digits (6.12, 12:30) separates nothing. */
 const SEGMENT = /(?:[^\s,.;!?，。；！？、:]|(?<=\d)[.:](?=\d))+/gu;
 

@@ -103,7 +103,9 @@ describe("a 平安 report's remark", () => {
   it("keeps what the figures, greetings and the report's own phrases do not explain", () => {
     expect(remarkOf("在校700 今天下雨,校门口积水已安排值守")).toBe("今天下雨,校门口积水已安排值守");
     expect(remarkOf("有两名老师外出培训")).toBe("有两名老师外出培训");
-    for (const words of ["", "无事,谢谢", ",一切正常", "在校700人 请假6人", "今天700名学生全部到校", "各位领导好", "🙏👍", "在校 700 名学生,教职工 60 人全部到岗"]) {
+    // The keyword said again (平安平安, 平安，报平安) is no remark; said inside one, it is kept with it.
+    expect(remarkOf("祝大家平安")).toBe("祝大家平安");
+    for (const words of ["", "无事,谢谢", ",一切正常", "在校700人 请假6人", "今天700名学生全部到校", "各位领导好", "🙏👍", "在校 700 名学生,教职工 60 人全部到岗", "平安", ",报平安", "今日平安"]) {
       expect(remarkOf(words), words).toBeUndefined();
     }
   });

@@ -17,8 +17,9 @@ import { quoteAsFolded, type QuoteTyped } from "../../text/words.js";
  * (应到1200 实到1180 因病缺勤3, 带班领导 张三, 已召开 / 未召开, 主题：防火), a named count by its
  * name (发热2 咳嗽1), a choice by its option, a date anywhere, a `a/b` pair as a count and its
  * total, and a status by 异常 (with what follows it) or else normal. A field's words run from its
- * label to the next label. Required fields, limits, a count over its total and a total the roster
- * gives are checked here, each refusal saying what to write.
+ * label to the next label. Required fields, limits, a count over its total, a total the roster
+ * gives (against the roster, as every reader checks one: checkAgainstRoster) and no count above
+ * it are checked here, each refusal saying what to write.
  */
 export function readFields(args: {
   words: string;

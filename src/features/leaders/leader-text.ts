@@ -45,10 +45,10 @@ const READER_FORMS: Partial<Record<KindReaderName, { command: string; example?: 
 /** What a reminder asks a kind's reporters to send: its reader's form, else its first word. */
 const commandForm = (kind: Pick<ReportKind, "reader" | "words">) => READER_FORMS[kind.reader]?.command ?? kind.words[0]!;
 
-/** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
 /** A period as replies name it, a day of another year with its year (a week's or month's label has its own). */
 const periodInYear = (period: TaskPeriod, today: string) => (period.kind === "day" ? yearIfOther(period.start, today, period.label) : period.label);
 
+/** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
 export const leaderText = {
   /**
    * A person by name: a leader or admin from the config, a school's reporter from the roster

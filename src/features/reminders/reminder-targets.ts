@@ -17,7 +17,7 @@ export interface ReminderSchoolLine {
   area: string;
   text: string;
   mentions: readonly string[];
-  /** When one of its people reports for several of the group's schools: how to name this one (reminderSeveral). */
+  /** When one of its people reports for several schools (reportersOfSeveral): how he names this one (reminderSeveral). */
   several?: string;
 }
 

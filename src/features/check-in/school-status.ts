@@ -5,7 +5,6 @@ import { reportText } from "./report-text.js";
 import { reporterRoleOf, showsTaskTo } from "../../config/scope.js";
 import { toInstant, type LocalDate } from "../../time/local-time.js";
 import type { Exemption } from "../../store/exemptions.js";
-import type { TaskId } from "../../config/schema.js";
 
 /**
  * Each school's standing in every active task's current period the sender reports or oversees
@@ -14,21 +13,21 @@ import type { TaskId } from "../../config/schema.js";
 export async function describeStatus(ctx: Pick<CommandContext, "calendar" | "store" | "exemptions" | "now" | "config" | "sender">, schools: readonly School[], day?: LocalDate): Promise<string> {
   // Midday of the day asked lies inside its day's periods whatever their hours.
   const at = day === undefined ? ctx.now : toInstant(day, "12:00", ctx.config.timezone);
-  // A period's exemptions (免报), read once for all the schools asked about.
-  const exemptions = new Map<string, Promise<Map<string, Exemption>>>();
-  const exemptionsOf = (task: TaskId, period: string) => {
-    const key = `${task}\n${period}`;
-    if (!exemptions.has(key)) exemptions.set(key, ctx.exemptions.list(task, period));
-    return exemptions.get(key)!;
-  };
+  // Each task's period is every school's: found once, its exemptions (免报) read once, when a school owes it.
+  const tasks = ctx.calendar.tasks.flatMap((task) => {
+    const period = ctx.calendar.at(task, at);
+    if (!period) return [];
+    let exemptions: Promise<Map<string, Exemption>> | undefined;
+    const exemptionOf = async (school: string) => (await (exemptions ??= ctx.exemptions.list(task, period.id))).get(school);
+    return [{ task, period, role: reporterRoleOf(ctx.config, task), fields: kindOf(ctx.config, task)?.fields, exemptionOf }];
+  });
   const blocks: string[] = [];
   for (const school of schools) {
     const lines = [reportText.statusHeader(school, day)];
-    for (const task of ctx.calendar.tasks) {
-      const period = ctx.calendar.at(task, at);
-      if (!period || !isAssigned(period, school) || !showsTaskTo(school, reporterRoleOf(ctx.config, task), ctx.sender.userid)) continue;
-      const [report, exempt] = period.required ? await Promise.all([ctx.store.get(task, period.id, school.code), exemptionsOf(task, period.id).then((all) => all.get(school.code))]) : [];
-      lines.push(reportText.statusLine(period, report, { timeZone: ctx.config.timezone, now: ctx.now, fields: kindOf(ctx.config, task)?.fields, role: reporterRoleOf(ctx.config, task), exempt }));
+    for (const { task, period, role, fields, exemptionOf } of tasks) {
+      if (!isAssigned(period, school) || !showsTaskTo(school, role, ctx.sender.userid)) continue;
+      const [report, exempt] = period.required ? await Promise.all([ctx.store.get(task, period.id, school.code), exemptionOf(school.code)]) : [];
+      lines.push(reportText.statusLine(period, report, { timeZone: ctx.config.timezone, now: ctx.now, fields, role, exempt }));
     }
     blocks.push(lines.join("\n"));
   }

@@ -61,6 +61,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   const unit = leaderText.unit(several);
   const lines: DocLine[] = [];
   const nothingDue = tally.expected === 0 && tally.exempt === 0;
+  // A declared kind's count fields summed over the whole tally: its line, and whether its parts get theirs.
+  const totalSums = formatSums(config, tally.task, tally.sums);
   if (options.heading === false) {
     if (nothingDue) lines.push(leaderText.notRequired(tally.notRequiredReason));
   } else if (nothingDue) {
@@ -75,8 +77,7 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
     lines.push(leaderText.gaps(tally, unit));
     if (tally.drowning && tally.reported > 0) lines.push(leaderText.drowning(tally.drowning.reached, tally.drowning.total));
     if (tally.study && tally.reported > 0) lines.push(leaderText.study(tally.study.attended, tally.study.expected));
-    const sums = tally.reported > 0 ? formatSums(config, tally.task, tally.sums) : [];
-    if (sums.length > 0) lines.push(leaderText.sums(sums));
+    if (tally.reported > 0 && totalSums.length > 0) lines.push(leaderText.sums(totalSums));
   }
   if (tally.abnormalTotal > 0) {
     lines.push(leaderText.abnormalHeading(tally.abnormalTotal), {
@@ -116,8 +117,8 @@ export function formatTaskBlock(tally: TaskTally, options: TaskBlockOptions): Do
   }
   // A declared kind's sums per 片区 (a county's) or per row (a city's, a province's), those with any.
   const parts = tally.rows ? tally.rows.map((row) => ({ name: row.name, sums: row.tally.sums })) : (tally.sumsByArea ?? []).map(({ key, sums }) => ({ name: areaLabel(options.node, key), sums }));
-  const byPart = parts.flatMap(({ name, sums }) => (sums ? [leaderText.sumsOfPart(name, formatSums(config, tally.task, sums, tally.sums))] : []));
-  if (byPart.length > 0 && formatSums(config, tally.task, tally.sums).length > 0) {
+  const byPart = totalSums.length === 0 ? [] : parts.flatMap(({ name, sums }) => (sums ? [leaderText.sumsOfPart(name, formatSums(config, tally.task, sums, tally.sums))] : []));
+  if (byPart.length > 0) {
     const heading = tally.rows ? leaderText.sumsByNodeHeading : leaderText.sumsByPartHeading;
     lines.push({ lines: [heading, ...byPart], folded: leaderText.sumsFolded(heading, byPart.length, tally.rows !== undefined) });
   }

@@ -179,15 +179,13 @@ export function readFields(args: {
     if (given <= 0) throw usage(fieldsText.wholeZero(field.label));
     checkAgainstRoster(given, school[roster], `${field.label}人数`, ROSTER_WHAT[roster], voice, notes);
   }
-  const largest = wholes.map(({ id }) => value[id]).filter((n): n is number => typeof n === "number").sort((a, b) => b - a)[0];
-  const ofWhole = wholes.find(({ id }) => value[id] === largest);
-  if (largest !== undefined && ofWhole) {
+  const bound = wholes.flatMap(({ id, field }) => (typeof value[id] === "number" ? [{ label: field.label, n: value[id] }] : [])).sort((a, b) => b.n - a.n)[0];
+  if (bound) {
     for (const [id, field] of fields) {
-      if (wholes.some((whole) => whole.id === id)) continue;
       const n = value[id];
-      if (field.type === "count" && typeof n === "number" && n > largest) throw usage(fieldsText.overTotal(field.label, n, ofWhole.field.label, largest));
+      if (field.type === "count" && field.roster === undefined && typeof n === "number" && n > bound.n) throw usage(fieldsText.overTotal(field.label, n, bound.label, bound.n));
       if (field.type === "counts" && typeof n === "object" && n !== null) {
-        for (const [name, count] of Object.entries(n as Record<string, number>)) if (count > largest) throw usage(fieldsText.overTotal(name, count, ofWhole.field.label, largest));
+        for (const [name, count] of Object.entries(n as Record<string, number>)) if (count > bound.n) throw usage(fieldsText.overTotal(name, count, bound.label, bound.n));
       }
     }
   }

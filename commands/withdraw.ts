@@ -39,13 +39,14 @@ export default defineCommand({
     if (isQuestion(args)) return answerQuestion(ctx, args);
     const { task, school } = args;
     const period = args.period ?? currentPeriod(ctx, task);
+    const kind = kindOf(ctx.config, task);
     // An earlier period is reported again with its date (平安 11-23).
-    const again = args.period && `${kindOf(ctx.config, task)?.words[0] ?? period.taskName} ${period.start.slice(5)}`;
+    const again = args.period && `${kind?.words[0] ?? period.taskName} ${period.start.slice(5)}`;
     const withdrawal = { task, period: period.id, school: school.code, by: ctx.sender.userid, at: ctx.now.toISOString(), msgid: ctx.msgid, raw: ctx.raw };
     // As in checkIn: the reply and the leaders' update are committed with the withdrawal.
     const tried = await recordAgainstLatest(ctx.msgid, await ctx.store.get(task, period.id, school.code), async (previous) => {
       if (!previous) return { reply: reportText.nothingToWithdraw(school, period), recorded: { outcome: "nothing" } };
-      const reply = reportText.withdrawn(school, period, previous, { timeZone: ctx.config.timezone, now: ctx.now, fields: kindOf(ctx.config, previous.task)?.fields, again });
+      const reply = reportText.withdrawn(school, period, previous, { timeZone: ctx.config.timezone, now: ctx.now, fields: kind?.fields, again });
       const pushes = buildWithdrawalAlerts({ config: ctx.config, roster: ctx.roster, school, withdrawn: previous, by: ctx.sender.userid, at: ctx.now, msgid: ctx.msgid });
       return { reply, recorded: await ctx.records.withdraw(withdrawal, { expected: previous, reply, pushes }) };
     });

@@ -24,7 +24,7 @@ export function describeZodIssues(issues: readonly z.core.$ZodIssue[], context: 
     issues.flatMap((issue) =>
       issue.code === "unrecognized_keys"
         ? issue.keys.flatMap((key) => {
-            const guess = suggestClosest(key, keysAt(context.schema, toKeyPath(issue.path)));
+            const guess = meantKey([...toKeyPath(issue.path), key], context.schema);
             return guess ? [pathKey([...issue.path, guess])] : [];
           })
         : [],
@@ -88,11 +88,15 @@ function describeIssue(issue: z.core.$ZodIssue, context: DescribeContext): PathP
 }
 
 function describeUnknownKey(path: KeyPath, schema: z.ZodType): PathProblem {
-  const key = String(path[path.length - 1]);
-  const valid = keysAt(schema, path.slice(0, -1));
-  const guess = suggestClosest(key, valid);
+  const guess = meantKey(path, schema);
   if (guess) return { path, message: text.unknownKeyDidYouMean(guess) };
+  const valid = keysAt(schema, path.slice(0, -1));
   return { path, message: text.unknownKey, hint: valid.length ? text.validKeys(valid) : undefined };
+}
+
+/** The key an unknown one was meant to be (deadlin → deadline), when one at its place is close. */
+function meantKey(path: KeyPath, schema: z.ZodType): string | undefined {
+  return suggestClosest(String(path[path.length - 1]), keysAt(schema, path.slice(0, -1)));
 }
 
 function valueAt(input: unknown, path: KeyPath): unknown {

@@ -4,6 +4,7 @@ import type { Push } from "../message/push.js";
 import { isRefusedByRedis, type RedisClient } from "./connect-redis.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { TaskId } from "../config/schema.js";
+import type { Exemption } from "./exemptions.js";
 import { readJsonHash } from "./json-values.js";
 import { TTL, type Keys } from "./keys.js";
 import { currentReports, isFinalState, packReport, periodKeys, readStateIds, recordReport, reducePeriod, unpackReport, type RecordArgs, type WithdrawalFields } from "./report-scripts.js";
@@ -47,10 +48,12 @@ export interface RecordResult<O> {
   reply?: string;
 }
 
-/** A report's record, with whether the school has a report in force in the other periods asked about. */
+/** A report's record, with what the school owes in the other periods asked about, and its 免报 in the report's own. */
 export interface PutResult extends RecordResult<PutOutcome> {
-  /** In the order asked. */
-  inForce: boolean[];
+  /** In the order asked: whether the school owes nothing there (a report in force, or exempt). */
+  settled: boolean[];
+  /** The school's exemption (免报) in the report's own period: the counts take it over the report. */
+  exempt?: Pick<Exemption, "reason">;
 }
 
 /** A task's period, as the store names it. */
@@ -69,7 +72,8 @@ export interface HistoryAsk {
 export interface ReportStore {
   /**
    * Records a report. `ask`: other periods where whether the same school has a report in force
-   * is read in the same round trip (what else it owes); a refusal by Redis is ErrorCode.NotRecorded.
+   * or an exemption is read in the same round trip (what else it owes), as is its exemption in
+   * the report's own period; a refusal by Redis is ErrorCode.NotRecorded.
    */
   put(report: Report, commit?: RecordCommit, ask?: readonly PeriodRef[]): Promise<PutResult>;
   withdraw(w: Withdrawal, commit?: RecordCommit): Promise<RecordResult<WithdrawOutcome>>;
@@ -167,7 +171,7 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     withdrawal: WithdrawalFields | undefined,
     commit: RecordCommit,
     ask: readonly PeriodRef[] = [],
-  ): Promise<RecordResult<string> & { inForce: boolean[] }> => {
+  ): Promise<RecordResult<string> & Pick<PutResult, "settled" | "exempt">> => {
     const expected = commit.expected === undefined ? undefined : commit.expected === null ? "" : `"msgid":${JSON.stringify(commit.expected.msgid)}`;
     const place = places?.of(school);
     // What the report counts says whether it is abnormal and has a remark (report.ts countReport decides).
@@ -196,14 +200,21 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later (msgidTtl).
     if (commit.pushes && commit.pushes.length > 0) args.pushes = commit.pushes.map((push) => JSON.stringify(push));
     const recording = recordReport.call(periodKeys(keys, task, period), args);
-    // Whether the school has a report there is its state's last id, unmarked (or a reduced period's report).
-    const asking = ask.map((ref) => readField(periodKeys(keys, ref.task, ref.period).state, school));
-    const [recorded, ...found] = await runTogether(redis, [recording, ...asking]).catch((error: unknown) => {
+    // A school owes nothing in a period where its state's last id is unmarked (or a reduced
+    // period's report), or where it is exempt (exemptions.ts keeps a period's by school).
+    const exemptHere = report ? [readField(keys.exemptions(task, period), school)] : [];
+    const asking = ask.flatMap((ref) => [readField(periodKeys(keys, ref.task, ref.period).state, school), readField(keys.exemptions(ref.task, ref.period), school)]);
+    const [recorded, ...found] = await runTogether(redis, [recording, ...exemptHere, ...asking]).catch((error: unknown) => {
       // The record is one script: refused, it wrote nothing, and the message may be sent again.
       throw isRefusedByRedis(error) ? new CodedError(ErrorCode.NotRecorded, "redis refused the record") : error;
     });
     const [outcome, previous, reply, ...owed] = recorded as string[];
-    const inForce = found.map((state) => typeof state === "string" && (isFinalState(state) || readStateIds(state).current !== undefined));
+    const exemption = report ? (found.shift() as string | null) : null;
+    const { reason } = exemption === null ? {} : (JSON.parse(exemption) as Exemption);
+    const settled = ask.map((_, i) => {
+      const [state, exempt] = [found[2 * i], found[2 * i + 1]];
+      return exempt !== null || (typeof state === "string" && (isFinalState(state) || readStateIds(state).current !== undefined));
+    });
     // A record made against a report found that one in force (the script matched its msgid): it is what was replaced, not decoded again.
     const matched = commit.expected && (outcome === "replace" || outcome === "withdraw") ? commit.expected : undefined;
     const replaced = matched ?? (previous ? unpackReport(previous, task, period, school) : undefined);
@@ -219,7 +230,13 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
         .then((entries) => relayEntries(outbox, entries.filter(([id]) => owed.includes(id))))
         .catch((error: unknown) => log?.warn({ err: error, task, period }, "outbox not relayed yet"));
     }
-    return { outcome: outcome!, ...(replaced && { previous: replaced }), ...(reply && { reply }), inForce };
+    return {
+      outcome: outcome!,
+      ...(replaced && { previous: replaced }),
+      ...(reply && { reply }),
+      settled,
+      ...(exemption !== null && { exempt: reason === undefined ? {} : { reason } }),
+    };
   };
 
   const recalled = new Map<string, string | null>();

@@ -123,6 +123,22 @@ describe("免报", () => {
 });
 
 describe("an exempt school", () => {
+  it("is not asked by its check-in's reply for a report it is exempt from, and is told a report it made anyway is not counted", async () => {
+    expect(await h.say("wang_fang", "平安")).toContain("本校还需上报：周学习");
+    await h.say("liu_xin", "免报 城关一小 学习 本周 考点");
+    const reply = await h.say("zhang_wei", "平安");
+    expect(reply).toContain("已登记");
+    expect(reply).toContain("本期各项均已上报");
+    expect(reply).not.toContain("周学习");
+    await h.say("liu_xin", "免报 城关一小 平安 今天 <停电>");
+    const again = await h.say("zhang_wei", "平安 无异常");
+    expect(again).toContain("已替换");
+    expect(again).toContain("本校本期已免报（＜停电＞），无需上报；这次上报已记录备查，不计入统计。");
+    expect(await h.say("wang_zhiyuan", "代报 城关一小 平安")).toContain("该校本期已免报（＜停电＞）");
+    await h.say("liu_xin", "免报 撤销 城关一小 平安 今天");
+    expect(await h.say("zhang_wei", "平安")).not.toContain("免报");
+  });
+
   it("is not reminded and not counted missing", async () => {
     await h.say("liu_xin", "免报 城关一小 平安 今天 考点");
     await reportAll(h, "2026-11-24T08:30:00+08:00", ["CG001", "CG002"]);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors.js";
+import { createExemptionStore } from "../../src/store/exemptions.js";
 import { createKeys } from "../../src/store/keys.js";
 import { createReportStore } from "../../src/store/reports.js";
 import type { Push } from "../../src/message/push.js";
@@ -213,7 +214,26 @@ it("tells the report in force by its own msgid, never by text in it that looks l
   expect((await store.put(report("m3", 2100), { expected: forged })).outcome).toBe("replace");
 });
 
-it("reads whether the school has a report in force in the periods asked with the record, in one round trip, and again after Redis forgot its scripts", async () => {
+it("counts a period the school is exempt from (免报) as owing nothing, and answers the 免报 of the report's own period with its reason", async () => {
+  const keys = createKeys("t-ask-exempt");
+  const client = redis.client();
+  const store = createReportStore({ redis: client, keys });
+  const exemptions = createExemptionStore({ redis: client, keys });
+  const grant = (task: "safety" | "study", period: string, msgid: string, reason?: string) =>
+    exemptions.exempt({ school: "CG001", task, start: "2026-11-23", end: "2026-11-27", periods: [period], ...(reason && { reason }), by: "wang_zhiyuan", at: "2026-11-24T00:00:00.000Z", msgid, raw: "免报" });
+  const week = { task: "study" as const, period: "2026-W48" };
+  await grant("study", "2026-W48", "e1");
+  const first = await store.put(report("m1", 2000), { expected: null }, [week]);
+  expect(first).toMatchObject({ outcome: "report", settled: [true] });
+  expect(first.exempt).toBeUndefined();
+  await grant("safety", "2026-11-24", "e2", "停电");
+  expect(await store.put(report("m2", 2100), { expected: first.previous ?? report("m1", 2000) }, [week])).toMatchObject({ outcome: "replace", exempt: { reason: "停电" } });
+  await client.del(keys.exemptions("safety", "2026-11-24"));
+  await grant("safety", "2026-11-24", "e3");
+  expect((await store.put(report("m3", 2200), { expected: report("m2", 2100) })).exempt).toEqual({});
+});
+
+it("reads whether the school owes the periods asked (a report in force, or 免报) and its 免报 in its own, with the record, in one round trip, and again after Redis forgot its scripts", async () => {
   const keys = createKeys("t-ask");
   const client = redis.client();
   const store = createReportStore({ redis: client, keys });
@@ -237,15 +257,16 @@ it("reads whether the school has a report in force in the periods asked with the
   try {
     const first = await store.put(report("m1", 2000), { expected: null }, [week, drowning]);
     expect(first.outcome).toBe("report");
-    expect(first.inForce).toEqual([true, false]);
-    // The record by EVALSHA and the two reads, written to the connection in one write.
-    expect(sent).toEqual(["evalsha", "hget", "hget"]);
+    expect(first.settled).toEqual([true, false]);
+    expect(first.exempt).toBeUndefined();
+    // The record by EVALSHA, its own period's exemption, and each period's state and exemption, written to the connection in one write.
+    expect(sent).toEqual(["evalsha", "hget", "hget", "hget", "hget", "hget"]);
     expect(writes).toHaveLength(1);
     await client.script("FLUSH");
     sent.length = 0;
     const again = await store.put(report("m2", 2100), { expected: first.previous ?? null }, [week]);
     expect(again.outcome).toBe("conflict");
-    expect(again.inForce).toEqual([true]);
+    expect(again.settled).toEqual([true]);
     // The record answered NOSCRIPT, so it ran again alone, its text sent.
     expect(sent.filter((name) => name === "eval")).toHaveLength(1);
   } finally {

@@ -3,7 +3,7 @@ import { isAssigned, type School } from "../../config/roster.js";
 import type { TaskId } from "../../config/schema.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Report, ReportValue } from "../../store/report.js";
-import type { RecordResult } from "../../store/reports.js";
+import type { PutResult, RecordResult } from "../../store/reports.js";
 import type { TaskMoment, TaskPeriod } from "../../time/task-calendar.js";
 import { buildAbnormalAlerts } from "./abnormal-alerts.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
@@ -63,15 +63,18 @@ async function record(
   const report = makeReport(ctx, school, period, value, named ? ctx.calendar.isLate(named, ctx.now) : moment.late);
   // What else is due of the kinds this school reports, each deadline as the calendar read it at the message.
   const others = moment.othersDue.filter((due) => isAssigned(due.period, school));
-  const owed = (reported: readonly boolean[]) => reportText.owed(others.filter((_, i) => !reported[i]), report.onBehalf ? "该校" : "本校");
+  const subject = report.onBehalf ? "该校" : "本校";
+  const owed = (settled: readonly boolean[]) => reportText.owed(others.filter((_, i) => !settled[i]), subject);
   const before = await repliedInPeriodBefore(ctx, report.task, period, moment);
   if (before !== undefined) {
-    const found = await Promise.all(others.map(({ period: due }) => ctx.store.get(due.task, due.id, school.code)));
-    return { outcome: "recorded", reply: [before, owed(found.map((one) => one !== undefined))].join("\n") };
+    const found = await Promise.all(others.map(({ period: due }) => ctx.store.reportedOrExempt(due.task, due.id, [school])));
+    return { outcome: "recorded", reply: [before, owed(found.flat())].join("\n") };
   }
-  // The first try also reads what else the school owes, in the same round trip as the record,
-  // and is made against the school's report as the store last saw it: a correction is one try.
-  let reported: readonly boolean[] | undefined;
+  // The first try also reads what else the school owes and whether it is exempt (免报) here, in
+  // the same round trip as the record, and is made against the school's report as the store last
+  // saw it: a correction is one try.
+  let settled: readonly boolean[] | undefined;
+  let exempt: PutResult["exempt"];
   const tried = await recordAgainstLatest(
     ctx.msgid,
     firstOnly ? undefined : (ctx.records.recalled(report.task, period.id, school.code) ?? undefined),
@@ -82,16 +85,17 @@ async function record(
         ...notes,
       ].join("\n");
       const pushes = buildAbnormalAlerts({ config: ctx.config, roster: ctx.roster, school, report, ...(previous && { previous }), kind });
-      const ask = reported ? [] : others.map(({ period: due }) => ({ task: due.task, period: due.id }));
+      const ask = settled ? [] : others.map(({ period: due }) => ({ task: due.task, period: due.id }));
       const recorded = await ctx.records.put(report, { expected: previous ?? null, reply, pushes }, ask);
-      reported ??= recorded.inForce;
+      settled ??= recorded.settled;
+      ({ exempt } = recorded);
       return { reply, recorded };
     },
     (now) => firstOnly && now !== undefined,
   );
   const { previous } = tried.recorded;
   if (tried.recorded.outcome === "conflict" && previous) return { outcome: "already", previous };
-  return { outcome: "recorded", reply: [tried.reply, owed(reported ?? [])].join("\n") };
+  return { outcome: "recorded", reply: [tried.reply, ...(exempt ? [reportText.keptWhileExempt(exempt, subject)] : []), owed(settled ?? [])].join("\n") };
 }
 
 /** How replies about a school speak to the sender: its own reporter, or a leader entering for it (代报). */

@@ -91,6 +91,10 @@ export const reportText = {
   abnormalNote: (voice: ReplyVoice) =>
     `局领导会收到这条异常报告；情况有变化请再次发送“${voice.form("异常 …")}”更新，恢复正常后发送“${voice.form("平安")}”。`,
 
+  /** A report made in a period the school is exempt from (免报): the counts take the exemption. */
+  keptWhileExempt: (exempt: { reason?: string }, subject: string) =>
+    `${subject}本期已免报${exempt.reason ? `（${escapeUserText(exempt.reason)}）` : ""}，无需上报；这次上报已记录备查，不计入统计。`,
+
   /** What the school still owes, each period with its deadline as the calendar showed it at the message. */
   owed(dues: readonly Pick<DuePeriod, "period" | "deadline">[], subject = "本校"): string {
     if (dues.length === 0) return "本期各项均已上报，谢谢！";

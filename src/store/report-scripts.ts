@@ -8,8 +8,12 @@ import { loadScript, namedInOrder, packedWithApart } from "./scripts.js";
  * record, read and reduce them. One module, so that the record path reads its layout in one place.
  */
 
-/** The keys of one task's period that the record and reduce scripts touch (record-report.lua names each). */
+/**
+ * The keys of one task's period that the record and reduce scripts touch (record-report.lua names
+ * each), and its exemptions' hash, in another slot, which a check-in reads beside the record.
+ */
 export interface PeriodKeys {
+  exemptions: string;
   state: string;
   log: string;
   msgids: string;
@@ -26,7 +30,7 @@ export interface PeriodKeys {
   countedUnder: string;
 }
 
-/** Each prefix's period keys, made once per period: every record names all fourteen. */
+/** Each prefix's period keys, made once per period: every record names all fourteen, and reads the exemptions beside. */
 const madeKeys = new WeakMap<Keys, Map<string, PeriodKeys>>();
 /** Periods whose keys are kept per prefix: a day's and a week's of every kind, many times over. */
 const KEPT_PERIODS = 256;
@@ -46,6 +50,7 @@ export function periodKeys(keys: Keys, task: TaskId, period: string): PeriodKeys
 
 function nameKeys(keys: Keys, task: TaskId, period: string): PeriodKeys {
   return {
+    exemptions: keys.exemptions(task, period),
     state: keys.periodState(task, period),
     log: keys.periodLog(task, period),
     msgids: keys.periodMsgids(task, period),

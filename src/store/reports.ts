@@ -199,11 +199,15 @@ export function createReportStore({ redis, keys, places, enqueue, log }: ReportS
     }
     // A repeat comes within WeCom's retries (seconds) or an operator's replay (days), never later (msgidTtl).
     if (commit.pushes && commit.pushes.length > 0) args.pushes = commit.pushes.map((push) => JSON.stringify(push));
-    const recording = recordReport.call(periodKeys(keys, task, period), args);
+    const own = periodKeys(keys, task, period);
+    const recording = recordReport.call(own, args);
     // A school owes nothing in a period where its state's last id is unmarked (or a reduced
     // period's report), or where it is exempt (exemptions.ts keeps a period's by school).
-    const exemptHere = report ? [readField(keys.exemptions(task, period), school)] : [];
-    const asking = ask.flatMap((ref) => [readField(periodKeys(keys, ref.task, ref.period).state, school), readField(keys.exemptions(ref.task, ref.period), school)]);
+    const exemptHere = report ? [readField(own.exemptions, school)] : [];
+    const asking = ask.flatMap((ref) => {
+      const { state, exemptions } = periodKeys(keys, ref.task, ref.period);
+      return [readField(state, school), readField(exemptions, school)];
+    });
     const [recorded, ...found] = await runTogether(redis, [recording, ...exemptHere, ...asking]).catch((error: unknown) => {
       // The record is one script: refused, it wrote nothing, and the message may be sent again.
       throw isRefusedByRedis(error) ? new CodedError(ErrorCode.NotRecorded, "redis refused the record") : error;

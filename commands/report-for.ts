@@ -1,5 +1,6 @@
 import { defineCommand, type CommandContext, type CommandSpec, type ServiceName } from "../src/bot/command.js";
 import { formatExamples } from "../src/bot/help.js";
+import { toLocalDate } from "../src/time/local-time.js";
 import { CodedError, ErrorCode, hasCode } from "../src/errors.js";
 import { readWord, skipSeparators } from "../src/text/words.js";
 import type { School } from "../src/config/roster.js";
@@ -45,7 +46,7 @@ export default defineCommand({
     } catch (error) {
       // The examples to follow are the reporting command's, in the 代报 form, for this school.
       if (hasCode(error, ErrorCode.Usage) && !error.details.examples) {
-        throw new CodedError(ErrorCode.Usage, error.message, { examples: formatExamples(spec, { onBehalfOf: school }) });
+        throw new CodedError(ErrorCode.Usage, error.message, { examples: formatExamples(spec, { onBehalfOf: school, today: toLocalDate(ctx.now, ctx.config.timezone) }) });
       }
       throw error;
     }

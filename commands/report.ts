@@ -6,7 +6,6 @@ import { boundReader, type ReportContext } from "../src/features/check-in/kind-r
 import type { KindsApart } from "../src/features/check-in/read-report.js";
 import { reportText } from "../src/features/check-in/report-text.js";
 import { fitExample } from "../src/features/check-in/fit-example.js";
-import type { School } from "../src/config/school.js";
 
 /**
  * The reporting command of a declared kind: its words, summary and examples from the declaration,
@@ -28,7 +27,7 @@ export function reportCommand(kind: ReportKind, role: string | undefined, apart:
     services: ["config", "roster", "calendar", "moments", "store", "records", "exemptions"],
     summary: role === undefined ? kind.summary : `${kind.summary}${reportText.byRole(role)}`,
     examples: kind.examples,
-    fitExample: (example: string, school: School) => fitExample(kind, example, school),
+    fitExample: (example, fit) => fitExample(kind, example, fit),
     parse: read,
     run,
     ...(readerTap && { tap: readerTap }),

@@ -10,6 +10,7 @@ import type { ReminderCooldowns } from "../store/reminders.js";
 import type { Incident, IncidentStep, IncidentStore } from "../store/incidents.js";
 import type { CardSelection } from "./events.js";
 import type { BotCard } from "../message/card.js";
+import type { LocalDate } from "../time/local-time.js";
 
 
 /** The part of the push pipeline commands and jobs use. */
@@ -127,8 +128,8 @@ export interface CommandSpec<A = unknown, S extends ServiceName = ServiceName> {
   summary: string;
   /** Whole messages as a user types them, without the @mention. */
   examples: readonly string[];
-  /** An example as it fits one school (a report's figures within its roster); as written without it. */
-  fitExample?(example: string, school: School): string;
+  /** An example as it fits one school (a report's figures within its roster) and the day it is shown (a date field's day); as written without it. */
+  fitExample?(example: string, fit: { school?: School; today: LocalDate }): string;
   /** The task this command reports on, if any (the help's grouping, and the one task its `moments` hold). */
   task?: TaskId;
   /** Reads the arguments; throws a Usage error (ErrorCode.Usage). Must not touch the store. */

@@ -7,6 +7,7 @@ import type { ReplyStore } from "../store/replies.js";
 import type { ReportStore } from "../store/reports.js";
 import type { ReminderCooldowns } from "../store/reminders.js";
 import type { TaskCalendar } from "../time/task-calendar.js";
+import { toLocalDate } from "../time/local-time.js";
 import { ErrorCode, asCodedError, isUserMistake, codeOf, hasCode } from "../errors.js";
 import { botText } from "./bot-text.js";
 import type { CommandContext, CommandInput, CommandMatch, CommandRegistry, CommandSpec, MessageContext, Pusher, Role, Services } from "./command.js";
@@ -126,7 +127,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log,
     };
     for (const name of spec.services) {
-      if (name === "help") ctx.help = () => formatHelp(registry.specs, roles, botName, schools);
+      if (name === "help") ctx.help = () => formatHelp(registry.specs, roles, botName, { schools, today: toLocalDate(now, config.timezone) });
       else if (name === "roster") ctx.roster = rosterFor(spec, message.userid);
       else if (name === "moments") ctx.moments = deps.calendar.momentsAt(now, REPEAT_WINDOW_MS, spec.task === undefined ? undefined : [spec.task]);
       else (ctx as unknown as Record<string, unknown>)[name] = shared[name];
@@ -173,7 +174,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const failed = asCodedError(error);
       switch (failed.code) {
         case ErrorCode.Usage:
-          return botText.usage(failed.message, botName, failed.details.examples ?? formatExamples(spec, { schools }));
+          return botText.usage(failed.message, botName, failed.details.examples ?? formatExamples(spec, { schools, today: toLocalDate(ctx.now, config.timezone) }));
         default:
           // Another mistake of the user's (errors.ts says which): its message is the reply.
           if (!isUserMistake(failed)) throw error;
@@ -214,7 +215,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /** Words that name no command the sender may use: what a reporter may write is his own kinds', as they fit his school. */
   const notUnderstood = (typed: string, { roles, schools }: Sender) =>
-    botText.notUnderstood(botName, typed, roles.has("reporter") ? formatHints(registry.specs, deps.calendar.tasks, schools) : undefined);
+    botText.notUnderstood(botName, typed, roles.has("reporter") ? formatHints(registry.specs, deps.calendar.tasks, { schools, today: toLocalDate(clock.now(), config.timezone) }) : undefined);
 
   /** A person by name: leaders and admins from the config, reporters from the roster, else the account. */
   const nameOf = (userid: string) => leaders.get(userid) ?? admins.get(userid) ?? roster.people.get(userid)?.name ?? userid;

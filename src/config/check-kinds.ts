@@ -15,9 +15,9 @@ const OPTIONS_OF: Record<FieldType, readonly (keyof FieldDeclaration)[]> = {
   yesno: [],
   choice: ["options", "multiple"],
   text: ["max_chars"],
-  date: [],
+  date: ["past"],
 };
-const OPTIONAL_KEYS = ["total", "roster", "max", "names", "options", "multiple", "max_chars"] as const;
+const OPTIONAL_KEYS = ["total", "roster", "max", "names", "options", "multiple", "max_chars", "past"] as const;
 
 /**
  * Checks the report kinds' declarations where the schema cannot: each field's options fit its

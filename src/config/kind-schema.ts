@@ -26,7 +26,7 @@ export const ROSTER_COUNTS = ["pupils", "staff"] as const;
 /**
  * One field. The options beside `type` belong to some types only (cross-check-config refuses
  * the others): `total`, `roster` and `max` to a count, `names` to named counts, `options` and
- * `multiple` to a choice, `max_chars` to a text.
+ * `multiple` to a choice, `max_chars` to a text, `past` to a date.
  */
 const field = z.strictObject({
   type: z.enum(FIELD_TYPES),
@@ -48,6 +48,8 @@ const field = z.strictObject({
   multiple: z.boolean().optional(),
   /** text: the longest taken, in characters. */
   max_chars: z.number().int().min(1).max(2000).optional(),
+  /** date: only today or a day before it is taken (the day a meeting was held). */
+  past: z.boolean().optional(),
 });
 
 /**

@@ -101,7 +101,7 @@ describe("report kinds declared in the config", () => {
             reached: { ...fields.reached!, total: "channels" },
             total: { ...fields.total!, type: "text" },
             channels: { ...fields.channels!, max: 3 },
-            parents: { type: "count", label: "家长" },
+            parents: { type: "count", label: "家长", past: true },
           },
         },
       }),
@@ -109,6 +109,7 @@ describe("report kinds declared in the config", () => {
       ["tasks.drowning.fields.reached.total", "total 写的“channels”不是本任务的人数（count）字段"],
       ["tasks.drowning.fields.total.roster", "roster 不适用于 text 类型的字段"],
       ["tasks.drowning.fields.channels.max", "max 不适用于 choice 类型的字段"],
+      ["tasks.drowning.fields.parents.past", "past 不适用于 count 类型的字段"],
       ["tasks.drowning.fields.total.type", "读取方式 drowning 登记的“total”是 count 类型"],
       ["tasks.drowning.fields.parents", "读取方式 drowning 不登记字段“parents”"],
     ]);

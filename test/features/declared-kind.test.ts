@@ -211,6 +211,23 @@ describe("补报 of a kind with a date field (安全工作例会)", () => {
     expect(await sayAt(h, "2026-11-30T09:14:00+08:00", "wang_fang", "例会 已召开 日期 11月26日")).toContain("日期：11月26日（周四）");
   });
 
+  it("refuses a meeting's date still to come (its field takes days come only), recording nothing, and shows its example dated the day it is read", async () => {
+    const refused = await sayAt(h, "2026-11-30T09:30:00+08:00", "hu_bin", "例会 已召开 12月1日 主题:冬季防火");
+    expect(refused).toContain("日期“12月1日”是12月1日（周二），还没到，本条没有登记。日期请写今天或以前的日期。");
+    // The examples under the refusal, and in 帮助, carry today's date, which the field takes.
+    expect(refused).toContain("例会 已召开 11月30日 主题:冬季防火 参会35人");
+    expect(await h.store.get("meeting", "2026-W49", "DB001")).toBeUndefined();
+    const help = await sayAt(h, "2026-11-30T09:31:00+08:00", "hu_bin", "帮助");
+    expect(help).toContain("例会 已召开 11月30日 主题:冬季防火 参会35人");
+    expect(help).not.toContain("12月1日");
+    expect(await sayAt(h, "2026-11-30T09:32:00+08:00", "hu_bin", "例会 已召开 11月30日 主题:冬季防火 参会35人")).toContain("已登记");
+    // The Friday reminder's example is dated that Friday.
+    await h.fire("slots", "2026-12-04T15:00:00+08:00");
+    const reminder = await takeText(h, "全县校长群");
+    expect(reminder).toContain("【催报】安全工作例会");
+    expect(reminder).toContain("例会 已召开 12月4日 主题:冬季防火 参会35人");
+  });
+
   it("refuses a 补报 with two dates and no label, saying how to write it, and records nothing", async () => {
     const before = await h.store.get("meeting", "2026-W48", "CG003");
     const refused = await sayAt(h, "2026-11-30T09:15:00+08:00", "liu_yang", "补报 例会 11月27日 已召开 11月26日");

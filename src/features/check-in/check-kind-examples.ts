@@ -6,6 +6,7 @@ import type { School } from "../../config/roster.js";
 import { formatKeyPath } from "../../config/format-key-path.js";
 import { hasCode, ErrorCode, type ConfigProblem } from "../../errors.js";
 import type { LocalDate } from "../../time/local-time.js";
+import { fitExampleDates } from "./fit-example.js";
 import { readFields } from "./read-fields.js";
 
 /**
@@ -40,7 +41,8 @@ export function findRefusedExamples(loaded: Pick<LoadedConfig, "config" | "roste
 export function checkKindExamples(kind: ReportKind, school: School, today: LocalDate): { index: number; example: string; problem?: string; unrecorded?: string }[] {
   const words = [...kind.words].map(foldWord).sort((a, b) => b.length - a.length);
   return kind.examples.flatMap((example, index) => {
-    const folded = foldWord(example.trim());
+    // As shown on `today` (a date a field takes only once come is shown as today's): a config holds every day alike.
+    const folded = foldWord(fitExampleDates(kind, example.trim(), today));
     const word = words.find((w) => folded.startsWith(w));
     if (word === undefined) return [{ index, example }];
     const rest = folded.slice(word.length);

@@ -21,6 +21,9 @@ export const fieldsText = {
   oneChoice: (label: string, chosen: readonly string[]) => `${label}只能选一项，您写了${chosen.join("、")}，请只写其中一个。`,
   notRecorded: (typed: readonly string[], kindName: string, labels: readonly string[]) =>
     `📌 “${typed.map(escapeUserText).join("”“")}”没有登记：${kindName}登记的是${labels.join("、")}。`,
+  /** A date field that takes days come only (`past`), given one to come. */
+  dateAhead: (label: string, typed: string, day: LocalDate, today: LocalDate) =>
+    `${label}“${escapeUserText(typed)}”是${yearIfOther(day, today, formatDate(day))}，还没到，本条没有登记。${label}请写今天或以前的日期。`,
   textTooLong: (label: string, chars: number, limit: number) => `${label}写了 ${chars} 个字，超过了 ${limit} 字的上限，没有登记。请只写要点。`,
 
   /**

@@ -107,7 +107,7 @@ export function readFields(args: {
         const at = segment.start + (/^[\s:：]*/u.exec(segment.text)?.[0].length ?? 0);
         const date = readDateSpan(words.slice(at, segment.end), today, "nearest", quote);
         if (date) {
-          value[label.field] = date.span.start;
+          value[label.field] = dateOf(field, date, today, () => quote(words.slice(at, at + date.length), at));
           read.push([at, at + date.length]);
         }
         return;
@@ -128,7 +128,7 @@ export function readFields(args: {
       for (const m of words.matchAll(DATE_START)) {
         const date = readDateSpan(words.slice(m.index), today, "nearest", quote);
         if (date) {
-          value[id] = date.span.start;
+          value[id] = dateOf(field, date, today, () => quote(words.slice(m.index, m.index + date.length), m.index));
           read.push([m.index, m.index + date.length]);
           break;
         }
@@ -369,3 +369,10 @@ function checkedFigure(figure: ReadFigure, label: string, typed: () => string): 
 }
 
 const usage = (message: string) => new CodedError(ErrorCode.Usage, message);
+
+/** A date field's value, the first day read; a day to come is refused where the field takes days come only (a meeting held). */
+function dateOf(field: FieldDeclaration, read: { span: { start: LocalDate } }, today: LocalDate, typed: () => string): LocalDate {
+  const day = read.span.start;
+  if (field.past && day > today) throw usage(fieldsText.dateAhead(field.label, typed(), day, today));
+  return day;
+}

@@ -10,6 +10,8 @@ import type { TaskId } from "../../config/schema.js";
 import type { School } from "../../config/roster.js";
 import { formatCardId } from "../check-in/check-in-card.js";
 import { reminderCard } from "../check-in/kind-card.js";
+import { fitExampleDates } from "../check-in/fit-example.js";
+import { toLocalDate } from "../../time/local-time.js";
 import { reminderTargetsOf, type ReminderSchoolLine, type ReminderTarget } from "./reminder-targets.js";
 
 /** How one group's reminder went: queued (and when it should go out), held back by the cooldown, or shown (dry run). */
@@ -144,7 +146,9 @@ export async function planReminders(deps: LeaderDeps, request: ReminderRequest, 
   for (const target of groups) {
     const schools = target.schools.filter((school) => codes.has(school.code));
     if (schools.length === 0) continue;
-    const message = formatReminder({ period, target, schools, deadline: request.deadline });
+    // A kind whose date field takes days come only is shown its example dated the day it is sent.
+    const command = target.datedExample ? target.command.map((line) => fitExampleDates(kind, line, toLocalDate(request.now, deps.config.timezone))) : target.command;
+    const message = formatReminder({ period, target: { ...target, command }, schools, deadline: request.deadline });
     const idempotencyKey = formatReminderKey(task, period.id, slot, target.group);
     // Where the smart bot itself pushes, the reminder ends with the kind's card (one tap); a group
     // robot can send no buttons, so its groups keep the text alone.

@@ -5,6 +5,7 @@ import { botServing } from "../../config/list-bots.js";
 import { nodeOf, reporterRoleOf, reportersAt, resolveGroupSchools } from "../../config/scope.js";
 import { areaKey, areaLabel, type RosterNode } from "../../config/roster-tree.js";
 import { leaderText } from "../leaders/leader-text.js";
+import { datesFollowToday } from "../check-in/fit-example.js";
 
 // Who a task's reminder goes to, and every line of it that depends neither on the period nor
 // on the hour, decided from the config and the roster once (both are frozen): a reminder then
@@ -36,6 +37,8 @@ export interface ReminderTarget {
   areaHeadings: ReadonlyMap<string, string>;
   /** What the reporters are asked to send. */
   command: readonly string[];
+  /** The command's example is dated today when sent (datesFollowToday). */
+  datedExample: boolean;
 }
 
 /** A task's reminder: its kind, the role whose people report it, and the schools groups it goes to in config order. */
@@ -106,5 +109,5 @@ export function writeReminderTarget(args: {
     const several = mentions.some((person) => ofSeveral.has(person)) ? { several: leaderText.reminderSeveral(kind, group.botName, school, role) } : {};
     return { code: school.code, area, text: leaderText.reminderSchool(school, role), mentions, ...several };
   });
-  return { ...group, schools: lines, areaHeadings, command: leaderText.reminderCommand(kind, group.botName, role) };
+  return { ...group, schools: lines, areaHeadings, command: leaderText.reminderCommand(kind, group.botName, role), datedExample: datesFollowToday(kind) };
 }

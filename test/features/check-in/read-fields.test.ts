@@ -26,6 +26,16 @@ function afterKeyword(id: string, example: string): string {
 }
 
 describe("the generic reader of declared fields", () => {
+  it("refuses a day still to come in a date field that takes days come only (a meeting held), with its label or without", () => {
+    const ahead = (words: string) => () => read("meeting", words);
+    expect(ahead(" 已召开 日期 12月5日")).toThrow("日期“12月5日”是12月5日（周六），还没到，本条没有登记。日期请写今天或以前的日期。");
+    expect(ahead(" 已召开 12-05 主题:防火")).toThrow("还没到");
+    expect(ahead(" 已召开 日期 明天")).toThrow("还没到");
+    expect(ahead(" 已召开 2027-01-05")).toThrow("日期“2027-01-05”是2027年1月5日（周二），还没到");
+    expect(read("meeting", " 已召开 12月3日").value.date).toBe("2026-12-03");
+    expect(read("meeting", " 已召开 日期 昨天").value.date).toBe("2026-12-02");
+  });
+
   it("records what each example of the example config's new kinds says", () => {
     const said = (id: string) => kindOf(config, id)!.examples.map((example) => read(id, afterKeyword(id, example)));
     expect(said("checkup")).toEqual([

@@ -70,7 +70,7 @@ export interface ExemptionStore {
 }
 
 /**
- * Applies one message to a task's exemptions, idempotent per msgid, with its audit event.
+ * Applies one message to one school's exemptions of a task, idempotent per message and school, with its audit event.
  * Returns the 1-based indexes of the periods whose field was new ('set') or existed ('del').
  */
 const applyScript = loadScript("exemptions-apply", {
@@ -117,7 +117,8 @@ export function createExemptionStore({ redis, keys }: { redis: Redis | Cluster; 
     const [outcome, list] = (await applyScript(
       redis,
       { log: keys.exemptionLog(task), msgids: keys.exemptionMsgids(task), periods: periods.map((period) => keys.exemptions(task, period)) },
-      { msgid: request.msgid, op: type === "revoke" ? "del" : request.reason ? "set" : "add", ttl: TTL.periodSeconds, school, event: JSON.stringify(base), exemptions: values },
+      // Once per message and school: a 片区's 免报 is one message applied to each of its schools.
+      { msgid: `${request.msgid}\t${school}`, op: type === "revoke" ? "del" : request.reason ? "set" : "add", ttl: TTL.periodSeconds, school, event: JSON.stringify(base), exemptions: values },
     )) as [string, string];
     if (outcome === "duplicate") return undefined;
     const changed = list === "" ? [] : list.split(",").map((i) => periods[Number(i) - 1]!);

@@ -74,7 +74,7 @@ export function createKeys(prefix = "pa", bot = DEFAULT_BOT) {
     exemptions: (task: TaskId, period: string) => ns(`exempt:${task}`, `period:${period}`),
     /** Stream: the audit log of a task's exemptions (exempt, revoke events). */
     exemptionLog: (task: TaskId) => ns(`exempt:${task}`, "log"),
-    /** Set of msgids already applied to a task's exemptions (idempotent per message). */
+    /** Set of the messages (each with its school) already applied to a task's exemptions: idempotent per message and school. */
     exemptionMsgids: (task: TaskId) => ns(`exempt:${task}`, "msgids"),
     /** List: the school's recent exemption events, newest first (for 历史). */
     schoolExemptions: (code: string) => ns(`school:${code}`, "exemptions"),

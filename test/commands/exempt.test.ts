@@ -152,3 +152,50 @@ describe("an exempt school", () => {
     expect(missing).not.toContain("zhang_wei");
   });
 });
+
+describe("免报 of a 片区", () => {
+  const EAST = ["DB001", "DB002", "DB003", "DB004", "DB005", "DB006", "DB007"];
+
+  it("exempts each school of the 片区, named whole or by its start, tells which had reported, and reminds none of them", async () => {
+    await sayAt(h, "2026-11-24T07:50:00+08:00", "hu_bin", "平安");
+    const reply = await sayAt(h, "2026-11-24T08:00:00+08:00", "wang_zhiyuan", "免报 东部 平安 今天 暴雪<停课>");
+    expect(reply).toContain("✅ 已登记免报：**东部片区** 7 所学校 平安日报，共 1 期：11月24日（周二）");
+    expect(reply).toContain("学校：东湖小学、东湖中学、青石小学、青石中学、白沙学校、柳溪小学、县三中");
+    expect(reply).toContain("原因：暴雪＜停课＞");
+    expect(reply).toContain("其中 1 所在这些天已经报过（东湖小学）");
+    expect(reply).toContain("撤销请发送“免报 撤销 东部片区 …”");
+    expect((await exemptOn("safety", "2026-11-24")).sort()).toEqual(EAST);
+    expect(await exemptOn("safety", "2026-11-25")).toEqual([]);
+    expect(await h.say("wang_zhiyuan", "未报 平安")).toContain("免报 7 所");
+    h.clock.set(new Date("2026-11-24T09:00:00+08:00"));
+    await h.say("wang_zhiyuan", "提醒 平安");
+    const [reminder] = await takeMessages(h, "全县校长群");
+    expect(reminder!.content).not.toContain("东部片区");
+    expect(reminder!.mentioned_list).not.toContain("hu_bin");
+    // Each school's own 历史 keeps it, once.
+    expect(await exemptions.history("DB006")).toHaveLength(1);
+  });
+
+  it("applies a repeated message to each school once, and 撤销 of the 片区 or of one school lifts what it names", async () => {
+    await h.sim.say({ from: "wang_zhiyuan", text: "免报 东部片区 平安 11-24至11-25 暴雪", msgid: "msg-area-1" });
+    // WeCom sends it again, or the service is asked the same message after a fault: each school once.
+    const repeat = { school: "DB006", task: "safety" as const, start: "2026-11-24", end: "2026-11-25", periods: ["2026-11-24"], by: "wang_zhiyuan", at: new Date().toISOString(), msgid: "msg-area-1", raw: "" };
+    expect((await exemptions.exempt(repeat)).outcome).toBe("duplicate");
+    expect(await exemptions.history("DB006")).toHaveLength(1);
+    expect(await exemptions.history("DB007")).toHaveLength(1);
+    const lifted = await sayAt(h, "2026-11-24T08:10:00+08:00", "wang_zhiyuan", "免报 撤销 东湖小学 平安 11-25");
+    expect(lifted).toContain("✅ 已撤销 **平安县东湖镇中心小学** 平安日报 的免报：11月25日");
+    expect((await exemptOn("safety", "2026-11-25")).sort()).toEqual(EAST.filter((code) => code !== "DB001"));
+    const all = await sayAt(h, "2026-11-24T08:20:00+08:00", "wang_zhiyuan", "免报 撤销 东部片区 平安 11-24至11-25");
+    expect(all).toContain("✅ 已撤销 **东部片区** 7 所学校 平安日报 的免报：11月24日（周二）、11月25日（周三）");
+    expect(await exemptOn("safety", "2026-11-24")).toEqual([]);
+    expect(await exemptOn("safety", "2026-11-25")).toEqual([]);
+    expect(await sayAt(h, "2026-11-24T08:30:00+08:00", "wang_zhiyuan", "免报 撤销 东部片区 平安 11-24")).toContain("东部片区的学校 平安日报 在11月24日没有免报记录，无需撤销。");
+  });
+
+  it("takes a school's name before a 片区's start, and refuses a 片区 that is none", async () => {
+    expect(await sayAt(h, "2026-11-24T08:00:00+08:00", "wang_zhiyuan", "免报 东湖 平安 今天")).toContain("“东湖”对应多所学校：东湖小学、东湖中学");
+    expect(await sayAt(h, "2026-11-24T08:01:00+08:00", "wang_zhiyuan", "免报 南部片区 平安 今天")).toContain("南部片区");
+    expect(await exemptOn("safety", "2026-11-24")).toEqual([]);
+  });
+});

@@ -46,6 +46,12 @@ const READER_FORMS: Partial<Record<KindReaderName, { command: string; example?: 
 const commandForm = (kind: Pick<ReportKind, "reader" | "words">) => READER_FORMS[kind.reader]?.command ?? kind.words[0]!;
 
 /** A period as replies name it, a day of another year with its year (a week's or month's label has its own). */
+/** A list of names, shortened past `max` (the first three … the last). */
+const shortenList = (list: readonly string[], max = 6) => (list.length > max ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、"));
+/** The schools a 片区's 免报 names before shortening. */
+const AREA_NAMES = 30;
+const exemptReason = (reason: string | undefined) => (reason ? `\n原因：${escapeUserText(reason)}` : "\n原因：未填写");
+const exemptRenewed = (reason: string | undefined) => (reason ? "已按本次更新原因" : "原来的免报和原因不变");
 const periodInYear = (period: TaskPeriod, today: string) => (period.kind === "day" ? yearIfOther(period.start, today, period.label) : period.label);
 
 /** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
@@ -355,32 +361,59 @@ export const leaderText = {
     `请在学校后面写上报告内容：平安、异常 具体情况、防溺水 …、学习 …（为 ${leaderText.schoolName(school)} 代报）。`,
 
   // 免报
-  exemptUsage: "请按“免报 学校 任务 日期或区间 原因”书写。",
+  exemptUsage: "请按“免报 学校（或片区） 任务 日期或区间 原因”书写。",
   exemptWhichTask: (word: string | undefined, kinds: readonly string[]) =>
     word ? leaderText.whichTask(word, kinds) : `请写明免报哪项任务：${kinds.join("、")}。`,
   exemptWhen: "请写明日期或区间，例如 11-20、11-20至11-27、本周、今天。",
   exemptReasonTooLong: (chars: number, limit: number) => `原因写了 ${chars} 个字，超过了 ${limit} 字的上限，请简要写明。`,
   exemptTooLong: (days: number, max: number) => `区间共 ${days} 天，一次最多免报 ${max} 天，请分段登记。`,
-  exemptNothingRequired: (school: School, taskName: string, start: string, end: string, today: string) =>
-    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}本来就无需上报，没有登记免报。`,
+  /** `whom`: a school's name (schoolName), or a 片区's schools (exemptAreaWhom). */
+  exemptNothingRequired: (whom: string, taskName: string, start: string, end: string, today: string) =>
+    `${whom} ${taskName} 在${leaderText.dates(start, end, today)}本来就无需上报，没有登记免报。`,
+  /** A 片区 (or county) named for 免报: its schools, as the replies name them. */
+  exemptAreaWhom: (area: string) => `${escapeUserText(area)}的学校`,
   /** `reported`: the periods the school had already reported in (they count as exempt from now on). */
   exempted(args: { school: School; taskName: string; periods: readonly TaskPeriod[]; renewed: number; reported: readonly TaskPeriod[]; reason?: string; today: string }): string {
     const { school, taskName, periods, renewed, reported, reason, today } = args;
-    const shorten = (list: readonly string[]) => (list.length > 6 ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、"));
     return (
-      `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shorten(periods.map((p) => periodInYear(p, today)))}` +
-      (reason ? `\n原因：${escapeUserText(reason)}` : "\n原因：未填写") +
-      (renewed > 0 ? `\n其中 ${renewed} 期原已免报，${reason ? "已按本次更新原因" : "原来的免报和原因不变"}。` : "") +
+      `✅ 已登记免报：**${leaderText.schoolName(school)}** ${taskName}，共 ${periods.length} 期：${shortenList(periods.map((p) => periodInYear(p, today)))}` +
+      exemptReason(reason) +
+      (renewed > 0 ? `\n其中 ${renewed} 期原已免报，${exemptRenewed(reason)}。` : "") +
       (reported.length > 0
-        ? `\n其中 ${reported.length} 期该校已经报过（${shorten(reported.map((p) => periodInYear(p, today)))}）：免报后这几期列为免报、不计已报，报的内容仍在“历史 ${leaderText.shortName(school)}”里。`
+        ? `\n其中 ${reported.length} 期该校已经报过（${shortenList(reported.map((p) => periodInYear(p, today)))}）：免报后这几期列为免报、不计已报，报的内容仍在“历史 ${leaderText.shortName(school)}”里。`
         : "") +
       `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${leaderText.shortName(school)} …”。`
     );
   },
-  revoked: (school: School, taskName: string, periods: readonly TaskPeriod[], today: string) =>
-    `✅ 已撤销 **${leaderText.schoolName(school)}** ${taskName} 的免报：${periods.map((p) => periodInYear(p, today)).join("、")}。这些期次恢复为需要上报。`,
-  revokeNothing: (school: School, taskName: string, start: string, end: string, today: string) =>
-    `${leaderText.schoolName(school)} ${taskName} 在${leaderText.dates(start, end, today)}没有免报记录，无需撤销。`,
+  /**
+   * A 片区's 免报: each of its schools that owes the task (`schools`), `apart` those that do not
+   * report it, `renewed` whether some of the days were exempt already, `reported` the schools
+   * that had reported in one of the periods (they count as exempt from now on).
+   */
+  exemptedArea(args: {
+    area: string; schools: readonly School[]; apart: number; taskName: string; periods: readonly TaskPeriod[];
+    renewed: boolean; reported: readonly School[]; reason?: string; today: string;
+  }): string {
+    const { area, schools, apart, taskName, periods, renewed, reported, reason, today } = args;
+    const names = (list: readonly School[]) => shortenList(list.map(leaderText.shortName), AREA_NAMES);
+    return (
+      `✅ 已登记免报：**${escapeUserText(area)}** ${schools.length} 所学校 ${taskName}，共 ${periods.length} 期：${shortenList(periods.map((p) => periodInYear(p, today)))}` +
+      `\n学校：${names(schools)}` +
+      (apart > 0 ? `\n（${escapeUserText(area)}另有 ${apart} 所学校不报${taskName}，没有登记。）` : "") +
+      exemptReason(reason) +
+      (renewed ? `\n其中有的学校在这些天原已免报，${exemptRenewed(reason)}。` : "") +
+      (reported.length > 0
+        ? `\n其中 ${reported.length} 所在这些天已经报过（${names(reported)}）：免报后列为免报、不计已报，报的内容仍在各校的“历史”里。`
+        : "") +
+      `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${escapeUserText(area)} …”，只撤销一所学校的写学校名。`
+    );
+  },
+  /** `whom`: a school's name in bold, or a 片区's schools (how many of them had an exemption lifted). */
+  revoked: (whom: string, taskName: string, periods: readonly TaskPeriod[], today: string) =>
+    `✅ 已撤销 ${whom} ${taskName} 的免报：${periods.map((p) => periodInYear(p, today)).join("、")}。这些期次恢复为需要上报。`,
+  revokedAreaWhom: (area: string, count: number) => `**${escapeUserText(area)}** ${count} 所学校`,
+  revokeNothing: (whom: string, taskName: string, start: string, end: string, today: string) =>
+    `${whom} ${taskName} 在${leaderText.dates(start, end, today)}没有免报记录，无需撤销。`,
 
   // 历史
   historyTitle: (school: School, node: RosterNode) =>

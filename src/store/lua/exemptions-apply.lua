@@ -1,10 +1,10 @@
--- exemptions-apply: applies one message to a task's exemptions, idempotent per msgid, with its
+-- exemptions-apply: applies one message to a school's exemptions of a task, idempotent per message and school, with its
 -- audit event. Answers {'duplicate', ''}, or 'ok' and the 1-based indexes of the periods whose
 -- field was new ('set') or existed ('del'), comma-separated.
 -- KEYS[1] log: stream, the task's exemption events
--- KEYS[2] msgids: set of the msgids already applied
+-- KEYS[2] msgids: set of the messages already applied, each with its school
 -- KEYS[3..n] periods: hash school code → exemption (JSON), one per period
--- ARGV[1] msgid: the message's id
+-- ARGV[1] msgid: the message's id and the school's code, tab-separated
 -- ARGV[2] op: 'set' to exempt (an existing exemption takes the new one: its reason), 'add' to
 --   exempt leaving an existing exemption as it is (a message that gives no reason), 'del' to revoke
 -- ARGV[3] ttl: seconds every key is kept

@@ -259,6 +259,15 @@ describe("a kind reported by a list of schools", () => {
     expect(status).not.toContain("晨午检");
   });
 
+  it("exempts (免报) only the listed schools of a 片区, and tells a school not listed that it owes nothing", async () => {
+    expect(await sayAt(h, "2026-11-24T08:40:00+08:00", "wang_zhiyuan", "免报 青石小学 晨检 今天 停电")).toContain("平安县青石镇中心小学 晨午检 在11月24日本来就无需上报，没有登记免报。");
+    const area = await sayAt(h, "2026-11-24T08:41:00+08:00", "wang_zhiyuan", "免报 东部片区 晨检 11-25 停电");
+    expect(area).toContain("✅ 已登记免报：**东部片区** 1 所学校 晨午检");
+    expect(area).toContain("学校：东湖小学");
+    expect(area).toContain("（东部片区另有 6 所学校不报晨午检，没有登记。）");
+    expect(await sayAt(h, "2026-11-24T08:42:00+08:00", "wang_zhiyuan", "免报 撤销 东部片区 晨检 11-25")).toContain("✅ 已撤销 **东部片区** 1 所学校 晨午检 的免报");
+  });
+
   it("reminds, tallies and lists as missing only the listed schools", async () => {
     await h.fire("slots", "2026-11-24T09:30:00+08:00");
     const reminder = (await takeMessages(h, "全县校长群")).map((m) => m.content).filter((c) => c.includes("晨午检")).join("\n");

@@ -6,7 +6,7 @@ import { readDateSpan, type DateSpan } from "../src/features/leaders/read-date-s
 import { parseTaskWord, readWord, readWords, skipSeparators, type QuoteTyped, type Word } from "../src/text/words.js";
 import { enabledKindWords, taskWordsOf } from "../src/config/kinds.js";
 import { isAssigned, type Roster, type School } from "../src/config/roster.js";
-import { findArea } from "../src/features/leaders/find-area.js";
+import { findArea, readOwnNode } from "../src/features/leaders/find-area.js";
 import { findSchool } from "../src/features/leaders/find-school.js";
 import { leaderText } from "../src/features/leaders/leader-text.js";
 
@@ -105,11 +105,16 @@ export default defineCommand({
 /**
  * The school or 片区 a 免报 names at `words[index]`: a 片区 (or a county below a city's leader) by
  * its whole name or path first (东部片区, 平安县/城关片区); else a school by its name or a part only
- * it has (findSchool); else a 片区 by the start of its name (东部), when no school's name has the word.
+ * it has (findSchool); else, when no school's name has the word, a 片区 by the start of its name
+ * (东部), or the asker's whole node (平安县 to its leader). A node outside his is refused as not his.
  */
 function readNamed(roster: Roster, words: readonly Word[], index: number, quote: QuoteTyped): { named: Named; end: number } {
   const word = words[index]!;
-  const area = findArea(roster, words, index, { exactOnly: true, quote }) ?? (roster.search(word.word).length === 0 ? findArea(roster, words, index, { quote }) : undefined);
-  if (area) return { named: { area: area.area.label, schools: area.node.schools }, end: words[index + area.words - 1]!.end };
+  const through = (count: number) => words[index + count - 1]!.end;
+  const noSchool = roster.search(word.word).length === 0;
+  const area = findArea(roster, words, index, { exactOnly: true, quote }) ?? (noSchool ? findArea(roster, words, index, { quote }) : undefined);
+  if (area) return { named: { area: area.area.label, schools: area.node.schools }, end: through(area.words) };
+  const own = noSchool ? readOwnNode(roster, words, index, quote) : undefined;
+  if (own !== undefined) return { named: { area: roster.node.name, schools: roster.node.schools }, end: through(own) };
   return { named: { school: findSchool(roster, word.word, quote(word.word, word.start)) }, end: word.end };
 }

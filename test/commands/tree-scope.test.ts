@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/harness.js";
 import { inScope, writeTreeDeployment, type TreeDeployment, type TreeLeader, type TreeSchool } from "../support/tree-deployment.js";
 import { sayAt, takeMessages } from "./leader-seed.js";
+import { createExemptionStore } from "../../src/store/exemptions.js";
+import { createKeys } from "../../src/store/keys.js";
 
 /** 2026-11-24 is a Tuesday in the autumn term (safety deadline 10:00). */
 const TUESDAY_1035 = "2026-11-24T10:35:00+08:00";
@@ -266,6 +268,24 @@ describe("a province's deployment: every leader sees his node and nothing outsid
     expect(noted.get("南山县领导群")).toContain("第14号学校（城关片区）");
   });
 
+  it("exempts (免报) the schools of a 片区 of the asker's node by its path, or of his whole node, and lifts them alike", async () => {
+    const exemptions = createExemptionStore({ redis: h.client, keys: createKeys() });
+    const exempt = async () => [...(await exemptions.list("safety", "2026-11-27")).keys()].sort();
+    const area = tree.schools.filter((s) => s.path.slice(-2).join("/") === "平安县/城关片区");
+    expect(area.length).toBeGreaterThan(0);
+    const city = await sayAt(h, "2026-11-24T10:40:00+08:00", "lead_city1", "免报 平安县/城关片区 平安 11-27 暴雪");
+    expect(city).toContain(`✅ 已登记免报：**平安县/城关片区** ${area.length} 所学校 平安日报`);
+    expect(await exempt()).toEqual(area.map((s) => s.code).sort());
+    expect(await sayAt(h, "2026-11-24T10:41:00+08:00", "lead_city1", "免报 撤销 平安县/城关片区 平安 11-27")).toContain(`✅ 已撤销 **平安县/城关片区** ${area.length} 所学校`);
+    expect(await exempt()).toEqual([]);
+    const county = tree.schools.filter((s) => inScope(leader("lead_county1"), s));
+    const whole = await sayAt(h, "2026-11-24T10:42:00+08:00", "lead_county1", "免报 平安县 平安 11-27 暴雪");
+    expect(whole).toContain(`✅ 已登记免报：**平安县** ${county.length} 所学校 平安日报`);
+    expect(await exempt()).toEqual(county.map((s) => s.code).sort());
+    await sayAt(h, "2026-11-24T10:43:00+08:00", "lead_county1", "免报 撤销 平安县 平安 11-27");
+    expect(await exempt()).toEqual([]);
+  });
+
   it("refuses a school, 片区, county or incident outside the asker's node as not his, telling nothing of it and changing nothing", async () => {
     const other = tree.schools.find((s) => s.code === "T09")!;
     expect(await sayAt(h, "2026-11-26T08:30:00+08:00", other.reporter, "异常 食堂有人腹泻")).toContain("已登记");
@@ -282,6 +302,8 @@ describe("a province's deployment: every leader sees his node and nothing outsid
       ["lead_county1", `历史 ${other.code}`, `“${other.code}”`],
       ["lead_county1", `免报 ${other.name} 平安 11-27`, `“${other.name}”`],
       ["lead_county1", `免报 撤销 ${other.code} 平安 11-27`, `“${other.code}”`],
+      ["lead_county1", "免报 西部片区 平安 11-27 暴雪", `“西部片区”`],
+      ["lead_county1", "免报 安宁县 平安 11-27 暴雪", `“安宁县”`],
       ["lead_county1", `代报 ${other.code} 平安`, `“${other.code}”`],
       ["lead_county2", `代报 ${other.name} 异常 有人摔倒`, `“${other.name}”`],
       ["lead_county1", `收到 ${other.name}`, `“${other.name}”`],

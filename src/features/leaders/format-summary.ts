@@ -37,9 +37,12 @@ function areaLists(
   return groups.map((group) => {
     const unit = group.total === undefined ? leaderText.unit(false) : leaderText.unit(several);
     const label = areaLabel(node, group.key);
+    // One reason of every school of a whole list (a 片区's 免报) is said once, after the area.
+    const [first, ...rest] = group.entries;
+    const shared = group.total === undefined && rest.length > 0 && rest.every((e) => e.reason === first!.reason) ? first!.reason : undefined;
     return {
-      prefix: leaderText.areaPrefix(label),
-      items: group.entries.map((e) => leaderText.listedSchool(e.school, e.count, several, e.reason)),
+      prefix: leaderText.areaPrefix(label, shared),
+      items: group.entries.map((e) => leaderText.listedSchool(e.school, e.count, several, shared === undefined ? e.reason : undefined)),
       ...(group.total !== undefined && { total: group.total }),
       separator: "、",
       more: (total: number) => leaderText.andMore(total, unit) + (group.total !== undefined && pointer ? pointer(label) : ""),

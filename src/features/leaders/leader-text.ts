@@ -201,7 +201,8 @@ export const leaderText = {
   missingFolded: (count: number, unit: string, areas: number, word: string) =>
     `**未报（${count} ${unit}）：**${areas} 个片区（发送“未报 ${escapeUserText(word)} 片区名”查看）`,
   exemptHeading: (count: number, unit: string) => `免报（${count} ${unit}）：`,
-  areaPrefix: (area: string) => `${escapeUserText(area)}：`,
+  /** `reason`: one every school listed after it shares (免报). */
+  areaPrefix: (area: string, reason?: string) => `${escapeUserText(area)}${reason ? `（${shortenUserText(reason, REASON_CHARS)}）` : ""}：`,
   /** A school in a list, with the number of periods when several were tallied. */
   listedSchool(school: School, count: number, several: boolean, reason?: string): string {
     const notes = [...(several ? [`${count}次`] : []), ...(reason ? [shortenUserText(reason, REASON_CHARS)] : [])];

@@ -68,6 +68,18 @@ describe("formatSummary", () => {
     expect(text).not.toContain("|");
   });
 
+  it("says a reason every exempt school of an area shares once, after the area, and each school's own otherwise", () => {
+    const exemptions = new Map([
+      ["BB001", makeExemption(tuesday, "BB001", "暴雪停课")],
+      ["BB002", makeExemption(tuesday, "BB002", "暴雪停课")],
+      ["XB001", makeExemption(tuesday, "XB001", "考点")],
+      ["XB002", makeExemption(tuesday, "XB002", "停电")],
+    ]);
+    const tally = computeTally({ roster, periods: [{ period: tuesday, reports: new Map(), exemptions }], now: new Date("2026-11-24T10:30:00+08:00") });
+    const text = formatSummary({ label: "11月24日（周二）", now: new Date("2026-11-24T10:30:00+08:00"), tallies: [tally], config, node: EMPTY_NODE });
+    expect(text).toContain("免报（4 所）：\n西部片区：石门小学（考点）、石门中学（停电）\n北部片区（暴雪停课）：北山小学、北山中学");
+  });
+
   it("stays within 20480 bytes for a province, collapsing the longest area lists to counts with a pointer and keeping every abnormal report", () => {
     const big = bigRoster(4000);
     const reports = new Map<string, Report>();

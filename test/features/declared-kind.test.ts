@@ -220,6 +220,7 @@ describe("补报 of a kind with a date field (安全工作例会)", () => {
     const help = await sayAt(h, "2026-11-30T09:31:00+08:00", "hu_bin", "帮助");
     expect(help).toContain("例会 已召开 11月30日 主题:冬季防火 参会35人");
     expect(help).not.toContain("12月1日");
+    expect(await sayAt(h, "2026-11-30T09:31:30+08:00", "hu_bin", "例会 主题:防火")).toContain("请写明召开，例如“例会 已召开 11月30日 主题:冬季防火 参会35人”");
     expect(await sayAt(h, "2026-11-30T09:32:00+08:00", "hu_bin", "例会 已召开 11月30日 主题:冬季防火 参会35人")).toContain("已登记");
     // The Friday reminder's example is dated that Friday.
     await h.fire("slots", "2026-12-04T15:00:00+08:00");

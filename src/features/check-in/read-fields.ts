@@ -7,6 +7,7 @@ import type { FieldValue, FieldsValue } from "../../store/report.js";
 import type { LocalDate } from "../../time/local-time.js";
 import { readDateSpan } from "../leaders/read-date-span.js";
 import { fieldsText } from "./fields-text.js";
+import { fitExample } from "./fit-example.js";
 import { reportText, type ReplyVoice } from "./report-text.js";
 import { checkAgainstRoster } from "./roster-check.js";
 import { FIGURE, figureOf, type ReadFigure } from "./read-figure.js";
@@ -195,7 +196,10 @@ export function readFields(args: {
       const limit = field.max_chars ?? DEFAULT_TEXT_CHARS;
       if (chars > limit) throw usage(fieldsText.textTooLong(field.label, chars, limit));
     }
-    if (field.required && value[id] === undefined) throw usage(fieldsText.missing(field.label, kind.examples[0]));
+    if (field.required && value[id] === undefined) {
+      const example = kind.examples[0];
+      throw usage(fieldsText.missing(field.label, example === undefined ? undefined : fitExample(kind, example, { school, today })));
+    }
   }
   const unread = unreadWords(words, read).map(([start, end]) => typed(start, end));
   const unrecorded = unread.length > 0 ? fieldsText.notRecorded(unread, kind.name, fieldLabels(fields)) : undefined;

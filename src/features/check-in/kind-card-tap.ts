@@ -12,6 +12,8 @@ import { formatCardId } from "./check-in-card.js";
 import { cardShapeOf, choiceSelect, formatFigures, formatKindCard, formatKindKey, kindButtons, lastReport, parseKindKey, sameFigures, type KindCardShape, type KindKey } from "./kind-card.js";
 import { reportingAs, type ReportContext } from "./kind-readers.js";
 import { tappedSchool } from "./tapped-school.js";
+import { fitExample } from "./fit-example.js";
+import { toLocalDate } from "../../time/local-time.js";
 
 /** What `answer` gives, or `refused(message)` where it refuses the user's mistake (isUserMistake): a tap and a bare word record nothing then. */
 async function refusedAs<T>(refused: (message: string) => T, answer: () => T | Promise<T>): Promise<T> {
@@ -83,7 +85,8 @@ export async function answerKindTap(tap: CardTap, sender: ReportContext, kind: R
       if (key.a === "same" && !key.v) {
         const last = await lastReport(ctx, period, school);
         const figures = last && sameFigures(shape, last.report);
-        if (!last || !figures) return card(cardText.notRecordedTitle, cardText.noLast(botName, kind.examples[0] ?? word));
+        const example = kind.examples[0];
+        if (!last || !figures) return card(cardText.notRecordedTitle, cardText.noLast(botName, example === undefined ? word : fitExample(kind, example, { school, today: toLocalDate(ctx.now, ctx.config.timezone) })));
         const confirm = formatKindCard({ id: tap.cardId, kind, shape, period, timeZone: ctx.config.timezone, now: ctx.now, botName, school: school.code, figures });
         return { ...confirm, title: cardText.sameTitle, text: cardText.same(last.period, formatFigures(shape, kind, figures)) };
       }

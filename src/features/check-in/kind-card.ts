@@ -7,7 +7,8 @@ import type { School } from "../../config/roster.js";
 import { MAX_SCHOOL_FIGURE } from "../../config/school.js";
 import type { Report } from "../../store/report.js";
 import type { ReportStore } from "../../store/reports.js";
-import { addDays } from "../../time/local-time.js";
+import { addDays, toLocalDate } from "../../time/local-time.js";
+import { fitExampleDates } from "./fit-example.js";
 import { isPastDeadline } from "../../time/periods.js";
 import type { TaskCalendar, TaskPeriod } from "../../time/task-calendar.js";
 import { cardText } from "./card-text.js";
@@ -186,7 +187,7 @@ export function formatKindCard(args: {
     id,
     title: cardText.title(period),
     desc: cardText.desc(period, timeZone, isPastDeadline(period, now)),
-    text: cardText.kindBody(botName, kind.examples[0] ?? kind.words[0]!),
+    text: cardText.kindBody(botName, kind.examples[0] === undefined ? kind.words[0]! : fitExampleDates(kind, kind.examples[0], toLocalDate(now, timeZone))),
     ...(select && { select }),
     buttons: kindButtons(kind, shape, period.id, { ...(school && { school }), ...(figures && { figures }) }),
   };

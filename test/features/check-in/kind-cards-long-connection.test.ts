@@ -148,7 +148,8 @@ describe("晨午检, a count kind", () => {
     const none = await tap("hu_bin", todaysCard, "与上次相同");
     expect(none.main_title.title).toBe("没有登记");
     expect(none.sub_title_text).toContain("没有找到本校上次的上报");
-    expect(none.sub_title_text).toContain("@平安助手 晨检 应到1200");
+    // The example to type, fitted to 东湖小学 (846 pupils), as 帮助 shows it.
+    expect(none.sub_title_text).toContain("@平安助手 晨检 应到846 实到831");
     expect(await h.store.get("checkup", "2026-11-24", "DB001")).toBeUndefined();
   });
 
@@ -187,6 +188,8 @@ describe("安全工作例会, a yes/no kind", () => {
     await takeMessages(h, "局领导群");
     const { card } = await ask("2026-11-24T10:00:00+08:00", "wang_fang", "例会");
     expect(card!.button_list.map((b) => b.text)).toEqual(["召开了", "未召开"]);
+    // How to type more: the kind's example, its meeting's date the day the card is sent (the field takes days come only).
+    expect(JSON.stringify(card)).toContain("例如 @平安助手 例会 已召开 11月24日 主题:冬季防火 参会35人");
     const updated = await tap("wang_fang", card!, "未召开");
     expect(updated.sub_title_text).toContain("安全工作例会");
     expect(await h.store.get("meeting", "2026-W48", "CG002")).toMatchObject({ value: { held: false }, raw: "（点击卡片）安全工作例会 未召开" });

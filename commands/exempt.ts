@@ -104,17 +104,19 @@ export default defineCommand({
 
 /**
  * The school or 片区 a 免报 names at `words[index]`: a 片区 (or a county below a city's leader) by
- * its whole name or path first (东部片区, 平安县/城关片区); else a school by its name or a part only
- * it has (findSchool); else, when no school's name has the word, a 片区 by the start of its name
- * (东部), or the asker's whole node (平安县 to its leader). A node outside his is refused as not his.
+ * its whole name or path first (东部片区, 平安县/城关片区), or the asker's whole node (平安县 to its
+ * leader, though its schools' names hold it); else a school by its name or a part only it has
+ * (findSchool); else, when no school's name has the word, a 片区 by the start of its name (东部).
+ * A node outside his is refused as not his.
  */
 function readNamed(roster: Roster, words: readonly Word[], index: number, quote: QuoteTyped): { named: Named; end: number } {
   const word = words[index]!;
   const through = (count: number) => words[index + count - 1]!.end;
-  const noSchool = roster.search(word.word).length === 0;
-  const area = findArea(roster, words, index, { exactOnly: true, quote }) ?? (noSchool ? findArea(roster, words, index, { quote }) : undefined);
+  const area = findArea(roster, words, index, { exactOnly: true, quote });
   if (area) return { named: { area: area.area.label, schools: area.node.schools }, end: through(area.words) };
-  const own = noSchool ? readOwnNode(roster, words, index, quote) : undefined;
+  const own = readOwnNode(roster, words, index, quote);
   if (own !== undefined) return { named: { area: roster.node.name, schools: roster.node.schools }, end: through(own) };
+  const start = roster.search(word.word).length === 0 ? findArea(roster, words, index, { quote }) : undefined;
+  if (start) return { named: { area: start.area.label, schools: start.node.schools }, end: through(start.words) };
   return { named: { school: findSchool(roster, word.word, quote(word.word, word.start)) }, end: word.end };
 }

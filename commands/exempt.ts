@@ -70,10 +70,10 @@ export default defineCommand({
     if (revoke) {
       const ids = periods.map((p) => p.id);
       const lifted = await Promise.all(schools.map(async (school) => (await ctx.exemptions.revoke({ ...request(school), periods: ids })).removed));
-      const removed = periods.filter((p) => lifted.some((ids) => ids.includes(p.id)));
+      const removed = periods.filter((p) => lifted.some((its) => its.includes(p.id)));
       if (removed.length === 0) return leaderText.revokeNothing(whom, taskName, span.start, span.end, today);
-      const count = lifted.filter((ids) => ids.length > 0).length;
-      return leaderText.revoked("school" in named ? `**${whom}**` : leaderText.revokedAreaWhom(named.area, count), taskName, removed, today);
+      const count = lifted.filter((its) => its.length > 0).length;
+      return leaderText.revoked("school" in named ? named : { area: named.area, count }, taskName, removed, today);
     }
     // Only periods a school owes: an exemption where nothing is due would be noise in the ledger.
     const owing = schools.map((school) => ({ school, due: periods.filter((p) => p.required && isAssigned(p, school)) })).filter(({ due }) => due.length > 0);

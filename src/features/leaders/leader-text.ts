@@ -45,13 +45,14 @@ const READER_FORMS: Partial<Record<KindReaderName, { command: string; example?: 
 /** What a reminder asks a kind's reporters to send: its reader's form, else its first word. */
 const commandForm = (kind: Pick<ReportKind, "reader" | "words">) => READER_FORMS[kind.reader]?.command ?? kind.words[0]!;
 
-/** A period as replies name it, a day of another year with its year (a week's or month's label has its own). */
 /** A list of names, shortened past `max` (the first three … the last). */
 const shortenList = (list: readonly string[], max = 6) => (list.length > max ? `${list.slice(0, 3).join("、")} … ${list[list.length - 1]}` : list.join("、"));
 /** The schools a 片区's 免报 names before shortening. */
 const AREA_NAMES = 30;
+/** A 免报's reason line, and what became of days exempt already (a reason given replaces theirs). */
 const exemptReason = (reason: string | undefined) => (reason ? `\n原因：${escapeUserText(reason)}` : "\n原因：未填写");
 const exemptRenewed = (reason: string | undefined) => (reason ? "已按本次更新原因" : "原来的免报和原因不变");
+/** A period as replies name it, a day of another year with its year (a week's or month's label has its own). */
 const periodInYear = (period: TaskPeriod, today: string) => (period.kind === "day" ? yearIfOther(period.start, today, period.label) : period.label);
 
 /** Every text of the leaders' side: 汇总 未报 提醒 代报 免报 历史, reminders, tallies and alerts. */
@@ -409,10 +410,10 @@ export const leaderText = {
       `\n期间不催报、不计未报，汇总中列为免报。撤销请发送“免报 撤销 ${escapeUserText(area)} …”，只撤销一所学校的写学校名。`
     );
   },
-  /** `whom`: a school's name in bold, or a 片区's schools (how many of them had an exemption lifted). */
-  revoked: (whom: string, taskName: string, periods: readonly TaskPeriod[], today: string) =>
-    `✅ 已撤销 ${whom} ${taskName} 的免报：${periods.map((p) => periodInYear(p, today)).join("、")}。这些期次恢复为需要上报。`,
-  revokedAreaWhom: (area: string, count: number) => `**${escapeUserText(area)}** ${count} 所学校`,
+  /** `whom`: the school, or a 片区 with how many of its schools had an exemption lifted. */
+  revoked: (whom: { school: School } | { area: string; count: number }, taskName: string, periods: readonly TaskPeriod[], today: string) =>
+    `✅ 已撤销 ${"school" in whom ? `**${leaderText.schoolName(whom.school)}**` : `**${escapeUserText(whom.area)}** ${whom.count} 所学校`} ${taskName} 的免报：` +
+    `${periods.map((p) => periodInYear(p, today)).join("、")}。这些期次恢复为需要上报。`,
   revokeNothing: (whom: string, taskName: string, start: string, end: string, today: string) =>
     `${whom} ${taskName} 在${leaderText.dates(start, end, today)}没有免报记录，无需撤销。`,
 
